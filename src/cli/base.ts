@@ -1,0 +1,155 @@
+import {Command} from '@oclif/core/command'
+import * as Flags from '@oclif/core/flags'
+import type {Interfaces} from '@oclif/core'
+import type {ChalkInstance} from 'chalk'
+
+import {resolveOperator} from '../core/config/index.js'
+import {EgovError, EXIT_CODES, InvalidInput} from '../core/errors.js'
+import {detectLocale, type Locale, type MessageKey, t} from '../core/i18n/index.js'
+import type {Store} from '../core/store/index.js'
+import {createProgress, type Progress, progressAllowed} from './progress.js'
+import {type Column, renderTable} from './table.js'
+
+export type FlagsOf<T extends typeof Command> = Interfaces.InferredFlags<(typeof EgovCommand)['baseFlags'] & T['flags']>
+export type ArgsOf<T extends typeof Command> = Interfaces.InferredArgs<T['args']>
+
+/** A ChalkInstance stand-in that styles nothing, for output that is not a colour terminal. */
+const plain: ChalkInstance = new Proxy((() => {}) as unknown as ChalkInstance, {
+  get: (_target, prop) => (prop === 'level' ? 0 : plain),
+  apply: (_target, _this, args: unknown[]) => args.join(' '),
+})
+
+interface Warning {
+  message: string
+}
+
+/**
+ * The one base every egov command extends. It owns what all commands share: --json and
+ * the error envelope, exit codes, the user's language, colour, tables, prompts for what
+ * is missing (on a terminal only), confirmation of destructive actions, progress, and
+ * the store. A command declares flags, calls one core function and renders its result.
+ */
+export abstract class EgovCommand<T extends typeof Command> extends Command {
+  static override enableJsonFlag = true
+
+  static override baseFlags = {
+    db: Flags.string({
+      description: 'SQLite database file [default: egov.db in the data directory]. EGOV_DATABASE_URL=postgres://… uses PostgreSQL instead.',
+      env: 'EGOV_DB',
+      helpGroup: 'GLOBAL',
+    }),
+  }
+
+  protected flags!: FlagsOf<T>
+  protected args!: ArgsOf<T>
+  protected readonly locale: Locale = detectLocale()
+  /** Colour on a terminal only, never with NO_COLOR; chalk is not even loaded otherwise. */
+  protected color: ChalkInstance = plain
+  private openedStore?: Store
+
+  override async init(): Promise<void> {
+    await super.init()
+    if (process.stdout.isTTY && !('NO_COLOR' in process.env)) {
+      const {Chalk} = await import('chalk')
+      this.color = new Chalk()
+    }
+    const {args, flags} = await this.parse({
+      flags: this.ctor.flags,
+      baseFlags: (super.ctor as typeof EgovCommand).baseFlags,
+      enableJsonFlag: this.ctor.enableJsonFlag,
+      args: this.ctor.args,
+      strict: this.ctor.strict,
+    })
+    this.flags = flags as FlagsOf<T>
+    this.args = args as ArgsOf<T>
+  }
+
+  /** The database, opened (and migrated) on first use. */
+  protected async store(): Promise<Store> {
+    if (!this.openedStore) {
+      const {Store} = await import('../core/store/index.js')
+      const explicitDb = this.argv.some((a) => a === '--db' || a.startsWith('--db='))
+      const url = explicitDb ? undefined : process.env.EGOV_DATABASE_URL || undefined
+      this.openedStore = await Store.open({
+        databaseUrl: url,
+        sqlitePath: (this.flags as {db?: string}).db ?? `${this.config.dataDir}/egov.db`,
+        operator: () => resolveOperator(this.config.configDir),
+      })
+    }
+    return this.openedStore
+  }
+
+  override async finally(err: Error | undefined): Promise<void> {
+    await this.openedStore?.close().catch(() => {})
+    return super.finally(err)
+  }
+
+  /** A message from the catalogue, in the user's language. */
+  protected t(key: MessageKey, params: Record<string, unknown> = {}): string {
+    return t(key, params, this.locale)
+  }
+
+  /** Prompts are for people: stdin and stdout a terminal, and not --json. */
+  protected interactive(): boolean {
+    return Boolean(process.stdin.isTTY && process.stdout.isTTY) && !this.jsonEnabled()
+  }
+
+  /** A required value: the flag's, else a prompt on a terminal, else exit 2 naming the flag. */
+  protected async need(value: string | undefined, flag: string, label: string): Promise<string> {
+    if (value !== undefined && value.trim() !== '') return value
+    if (this.interactive()) {
+      const {input} = await import('@inquirer/prompts')
+      return input({message: `${label} (--${flag})`, required: true})
+    }
+    throw new InvalidInput('input.missingFlag', {flag, label}, {field: flag})
+  }
+
+  /** Destructive actions: --yes, or a yes at the prompt; off a terminal without --yes, exit 2. */
+  protected async confirm(action: string, yes: boolean | undefined): Promise<void> {
+    if (yes) return
+    if (!this.interactive()) throw new InvalidInput('input.confirmNeeded', {action}, {field: 'yes'})
+    const {confirm} = await import('@inquirer/prompts')
+    if (!(await confirm({message: `${action}?`, default: false}))) throw new InvalidInput('input.cancelled', {}, {field: 'yes'})
+  }
+
+  protected progress(label: string): Progress {
+    return createProgress(label, progressAllowed(this.jsonEnabled()))
+  }
+
+  protected table<R>(rows: R[], columns: Column<R>[]): void {
+    this.log(renderTable(rows, columns))
+  }
+
+  /** Warnings go to stderr for people; with --json they belong in the result document. */
+  protected showWarnings(warnings: Warning[]): void {
+    if (this.jsonEnabled()) return
+    for (const w of warnings) process.stderr.write(`${this.color.yellow(this.t('label.warning'))}: ${w.message}\n`)
+  }
+
+  override logJson(json: unknown): void {
+    process.stdout.write(JSON.stringify(json, null, 2) + '\n')
+  }
+
+  /** Every failure, mapped once: the exit code of its category, one message, the JSON envelope. */
+  override async catch(err: Error & {oclif?: {exit?: number}; code?: string}): Promise<void> {
+    if (err.code === 'EEXIT') throw err
+    const envelope = this.envelope(err)
+    process.exitCode = EXIT_CODES[envelope.code]
+    if (this.jsonEnabled()) {
+      this.logJson({error: envelope})
+      return
+    }
+    process.stderr.write(`${this.color.red(this.t('label.error'))}: ${envelope.message}\n`)
+    if (envelope.code === 'invalid_input' && !(err instanceof EgovError)) {
+      process.stderr.write(this.t('error.hintHelp', {command: this.id?.replaceAll(':', ' ') ?? ''}) + '\n')
+    }
+    if (envelope.code === 'internal' && process.env.DEBUG && err.stack) process.stderr.write(err.stack + '\n')
+  }
+
+  private envelope(err: Error & {oclif?: {exit?: number}}): {code: keyof typeof EXIT_CODES; message: string; details: Record<string, unknown>} {
+    if (err instanceof EgovError) return err.toJSON(this.locale)
+    // oclif's own parse errors (unknown flag, missing argument, bad option value) exit 2.
+    if (err.oclif?.exit === 2) return {code: 'invalid_input', message: err.message, details: {}}
+    return {code: 'internal', message: this.t('error.internal', {message: err.message}), details: {}}
+  }
+}

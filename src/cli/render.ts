@@ -1,0 +1,46 @@
+import type {ChalkInstance} from 'chalk'
+
+import type {Locale} from '../core/i18n/index.js'
+import {t} from '../core/i18n/index.js'
+import {kindLabel, type Request, type RequestWithHistory, stateLabel} from '../core/workflow/index.js'
+import {renderTable} from './table.js'
+
+/** Request lists and details as people read them, shared by every command that shows requests. */
+export function requestTable(requests: Request[], locale: Locale, color: ChalkInstance): string {
+  return renderTable(requests, [
+    {header: t('col.id', {}, locale), get: (r) => String(r.id)},
+    {header: t('col.kind', {}, locale), get: (r) => kindLabel(r.kind, locale)},
+    {header: t('col.state', {}, locale), get: (r) => stateLabel(r.kind, r.state, locale)},
+    {header: t('col.unit', {}, locale), get: (r) => r.applicantUnit, shrink: true},
+    {
+      header: t('col.due', {}, locale),
+      get: (r) => (r.dueOn ? (r.overdue ? `${r.dueOn} !` : r.dueOn) : '—'),
+      style: (text, r) => (r.overdue ? color.red(text) : text),
+    },
+    {header: t('col.summary', {}, locale), get: (r) => r.summary, shrink: true},
+  ])
+}
+
+export function requestDetail(r: RequestWithHistory, locale: Locale, color: ChalkInstance): string {
+  const label = (key: Parameters<typeof t>[0]) => t(key, {}, locale)
+  const lines = [
+    `${color.bold(`#${r.id}`)}  ${kindLabel(r.kind, locale)}  ${stateLabel(r.kind, r.state, locale)}`,
+    `${label('col.unit')}: ${r.applicantUnit}`,
+    `${label('col.filedBy')}: ${r.filedBy}   ${label('col.filedAt')}: ${r.filedAt}`,
+    `${label('col.due')}: ${r.dueOn ?? '—'}${r.overdue ? ' ' + color.red(t('request.overdue', {}, locale)) : ''}`,
+    '',
+    color.bold(label('label.payload')),
+    ...Object.entries(r.payload as Record<string, unknown>).map(([k, v]) => `  ${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`),
+    '',
+    color.bold(label('label.history')),
+    renderTable(r.history, [
+      {header: label('col.at'), get: (h) => h.at.replace('T', ' ').slice(0, 19)},
+      {header: label('col.action'), get: (h) => h.action},
+      {header: label('col.from'), get: (h) => (h.from ? stateLabel(r.kind, h.from, locale) : '—')},
+      {header: label('col.to'), get: (h) => stateLabel(r.kind, h.to, locale)},
+      {header: label('col.actor'), get: (h) => h.actor, shrink: true},
+      {header: label('col.comment'), get: (h) => h.comment ?? '', shrink: true},
+    ]),
+  ]
+  return lines.join('\n')
+}

@@ -1,0 +1,59 @@
+/**
+ * Display width in a terminal: CJK ideographs, full-width forms and most emoji take two
+ * columns, combining marks none. Tables of Chinese unit names line up only with this.
+ */
+export function displayWidth(text: string): number {
+  let width = 0
+  for (const ch of stripAnsi(text)) width += charWidth(ch.codePointAt(0)!)
+  return width
+}
+
+function charWidth(cp: number): number {
+  if (cp === 0 || cp < 32 || (cp >= 0x7f && cp < 0xa0)) return 0
+  if ((cp >= 0x300 && cp <= 0x36f) || (cp >= 0x200b && cp <= 0x200f) || (cp >= 0xfe00 && cp <= 0xfe0f)) return 0
+  if (
+    (cp >= 0x1100 && cp <= 0x115f) ||
+    (cp >= 0x2e80 && cp <= 0x303e) ||
+    (cp >= 0x3041 && cp <= 0x33ff) ||
+    (cp >= 0x3400 && cp <= 0x4dbf) ||
+    (cp >= 0x4e00 && cp <= 0x9fff) ||
+    (cp >= 0xa000 && cp <= 0xa4cf) ||
+    (cp >= 0xac00 && cp <= 0xd7a3) ||
+    (cp >= 0xf900 && cp <= 0xfaff) ||
+    (cp >= 0xfe30 && cp <= 0xfe4f) ||
+    (cp >= 0xff00 && cp <= 0xff60) ||
+    (cp >= 0xffe0 && cp <= 0xffe6) ||
+    (cp >= 0x1f300 && cp <= 0x1f64f) ||
+    (cp >= 0x1f900 && cp <= 0x1f9ff) ||
+    (cp >= 0x20000 && cp <= 0x3fffd)
+  ) {
+    return 2
+  }
+  return 1
+}
+
+// eslint-disable-next-line no-control-regex
+const ANSI = /\u001B\[[0-9;]*m/g
+
+export function stripAnsi(text: string): string {
+  return text.replace(ANSI, '')
+}
+
+/** Cuts text to at most `width` columns, marking the cut with an ellipsis. */
+export function truncate(text: string, width: number): string {
+  if (displayWidth(text) <= width) return text
+  if (width <= 1) return width === 1 ? '…' : ''
+  let out = ''
+  let used = 0
+  for (const ch of stripAnsi(text)) {
+    const w = charWidth(ch.codePointAt(0)!)
+    if (used + w > width - 1) break
+    out += ch
+    used += w
+  }
+  return out + '…'
+}
+
+export function padEnd(text: string, width: number): string {
+  return text + ' '.repeat(Math.max(0, width - displayWidth(text)))
+}

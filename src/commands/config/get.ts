@@ -1,0 +1,29 @@
+import * as Args from '@oclif/core/args'
+
+import {EgovCommand} from '../../cli/base.js'
+import {type ConfigEntry, listLimits, parseConfigKey, resolveOperator} from '../../core/config/index.js'
+import {NotFound} from '../../core/errors.js'
+import '../../core/kinds.js'
+
+export default class ConfigGet extends EgovCommand<typeof ConfigGet> {
+  static override summary = 'Print one setting'
+  static override examples = ['<%= config.bin %> config get operator', '<%= config.bin %> config get limit.ticket.submitted --json']
+
+  static override args = {
+    key: Args.string({description: 'operator or limit.KIND.STATE', required: true}),
+  }
+
+  async run(): Promise<ConfigEntry> {
+    const parsed = parseConfigKey(this.args.key)
+    let entry: ConfigEntry | undefined
+    if (parsed.scope === 'user') {
+      const store = process.env.EGOV_DATABASE_URL ? await this.store() : undefined
+      entry = {key: 'operator', value: store ? await store.actor() : await resolveOperator(this.config.configDir), scope: 'user', isDefault: false}
+    } else {
+      entry = (await listLimits((await this.store()).db)).find((e) => e.key === parsed.key)
+    }
+    if (!entry) throw new NotFound('config.notSet', {key: parsed.key}, {field: 'KEY'})
+    this.log(entry.value)
+    return entry
+  }
+}

@@ -1,0 +1,20 @@
+import {EgovCommand} from '../../cli/base.js'
+import {type ConfigEntry, listLimits, resolveOperator} from '../../core/config/index.js'
+import '../../core/kinds.js'
+
+export default class ConfigList extends EgovCommand<typeof ConfigList> {
+  static override summary = 'List every setting, with where it is kept'
+  static override examples = ['<%= config.bin %> config list', '<%= config.bin %> config list --json']
+
+  async run(): Promise<{settings: ConfigEntry[]}> {
+    const store = await this.store()
+    const operator = store.dialect === 'postgres' ? await store.actor() : await resolveOperator(this.config.configDir)
+    const settings: ConfigEntry[] = [{key: 'operator', value: operator, scope: 'user', isDefault: false}, ...(await listLimits(store.db))]
+    this.table(settings, [
+      {header: this.t('col.key'), get: (e) => e.key},
+      {header: this.t('col.value'), get: (e) => e.value + (e.isDefault ? ` (${this.t('label.default')})` : '')},
+      {header: this.t('col.scope'), get: (e) => (e.scope === 'user' ? this.t('label.userFile') : this.t('label.database'))},
+    ])
+    return {settings}
+  }
+}

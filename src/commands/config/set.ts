@@ -1,0 +1,34 @@
+import * as Args from '@oclif/core/args'
+
+import {EgovCommand} from '../../cli/base.js'
+import {parseConfigKey, readUserConfig, setLimit, validateConfigValue, writeUserConfig} from '../../core/config/index.js'
+import '../../core/kinds.js'
+
+export default class ConfigSet extends EgovCommand<typeof ConfigSet> {
+  static override summary = 'Set your operator name, or a request step’s working-day limit'
+  static override description = `Keys:
+  operator            your name as recorded on what you do (your own config file). EGOV_OPERATOR overrides it; on PostgreSQL the database user is recorded instead.
+  limit.KIND.STATE    working days a request of KIND may stay in STATE before it is overdue (the database: shared by the team, audited). "egov config list" shows them all.`
+  static override examples = [
+    '<%= config.bin %> config set operator 张三',
+    '<%= config.bin %> config set limit.ticket.accepted 3',
+  ]
+
+  static override args = {
+    key: Args.string({description: 'operator or limit.KIND.STATE', required: true}),
+    value: Args.string({description: 'the value', required: true}),
+  }
+
+  async run(): Promise<{key: string; value: string; scope: string}> {
+    const parsed = parseConfigKey(this.args.key)
+    const value = validateConfigValue(parsed, this.args.value)
+    if (parsed.scope === 'user') {
+      writeUserConfig(this.config.configDir, {...readUserConfig(this.config.configDir), operator: value})
+    } else {
+      const store = await this.store()
+      await store.write((ctx) => setLimit(ctx, parsed.key, value))
+    }
+    this.log(this.t('config.set', {key: parsed.key, value}))
+    return {key: parsed.key, value, scope: parsed.scope}
+  }
+}

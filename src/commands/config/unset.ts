@@ -1,0 +1,30 @@
+import * as Args from '@oclif/core/args'
+
+import {EgovCommand} from '../../cli/base.js'
+import {parseConfigKey, readUserConfig, unsetLimit, writeUserConfig} from '../../core/config/index.js'
+import {NotFound} from '../../core/errors.js'
+import '../../core/kinds.js'
+
+export default class ConfigUnset extends EgovCommand<typeof ConfigUnset> {
+  static override summary = 'Remove a setting, going back to the default'
+  static override examples = ['<%= config.bin %> config unset limit.ticket.accepted']
+
+  static override args = {
+    key: Args.string({description: 'operator or limit.KIND.STATE', required: true}),
+  }
+
+  async run(): Promise<{key: string; removed: true}> {
+    const parsed = parseConfigKey(this.args.key)
+    if (parsed.scope === 'user') {
+      const current = readUserConfig(this.config.configDir)
+      if (!current.operator) throw new NotFound('config.notSet', {key: parsed.key}, {field: 'KEY'})
+      delete current.operator
+      writeUserConfig(this.config.configDir, current)
+    } else {
+      const store = await this.store()
+      await store.write((ctx) => unsetLimit(ctx, parsed.key))
+    }
+    this.log(this.t('config.unset', {key: parsed.key}))
+    return {key: parsed.key, removed: true}
+  }
+}

@@ -1,0 +1,33 @@
+import * as Args from '@oclif/core/args'
+import * as Flags from '@oclif/core/flags'
+
+import {EgovCommand} from '../../cli/base.js'
+import '../../core/kinds.js'
+import {actOnRequest, parseRequestId, stateLabel, type WorkflowResult} from '../../core/workflow/index.js'
+
+export default class RequestsApprove extends EgovCommand<typeof RequestsApprove> {
+  static override summary = 'Approve a request: move it to its next step'
+  static override description = `The request moves along its kind's approve transition, and the next step's due date is set in working days. The operator who filed a request can never approve it (X-2, exit 5).`
+  static override examples = [
+    '<%= config.bin %> requests approve 1',
+    'EGOV_OPERATOR=reviewer <%= config.bin %> requests approve 1 --comment "材料齐全，同意受理"',
+  ]
+
+  static override args = {
+    id: Args.string({description: 'request number', required: true}),
+  }
+
+  static override flags = {
+    comment: Flags.string({description: 'the reviewer’s opinion, kept in the history'}),
+  }
+
+  async run(): Promise<WorkflowResult> {
+    const store = await this.store()
+    const result = await actOnRequest(store, parseRequestId(this.args.id), 'approve', this.flags.comment)
+    const {request} = result
+    const last = request.history.at(-1)!
+    this.log(this.t('request.moved', {id: request.id, from: stateLabel(request.kind, last.from ?? '', this.locale), to: stateLabel(request.kind, request.state, this.locale)}) + (request.dueOn ? `  (${this.t('col.due')}: ${request.dueOn})` : ''))
+    this.showWarnings(result.warnings)
+    return result
+  }
+}

@@ -1,0 +1,29 @@
+import * as Flags from '@oclif/core/flags'
+
+import {EgovCommand} from '../../cli/base.js'
+import {requestTable} from '../../cli/render.js'
+import '../../core/kinds.js'
+import {listRequests, type Request} from '../../core/workflow/index.js'
+
+export default class RequestsList extends EgovCommand<typeof RequestsList> {
+  static override summary = 'List requests of every area, overdue ones first'
+  static override description = `Overdue requests (past their due date in working days, X-1) come first, the longest overdue at the top; then open requests by due date; then finished ones, newest first.`
+  static override examples = [
+    '<%= config.bin %> requests list',
+    '<%= config.bin %> requests list --kind ticket --state submitted',
+    '<%= config.bin %> requests list --overdue --json',
+  ]
+
+  static override flags = {
+    kind: Flags.string({description: 'only requests of this kind (e.g. ticket)'}),
+    state: Flags.string({description: 'only requests in this state (e.g. submitted)'}),
+    overdue: Flags.boolean({description: 'only requests past their due date'}),
+  }
+
+  async run(): Promise<{requests: Request[]}> {
+    const store = await this.store()
+    const requests = await listRequests(store.db, {kind: this.flags.kind, state: this.flags.state, overdue: this.flags.overdue})
+    this.log(requests.length ? requestTable(requests, this.locale, this.color) : this.t('request.none'))
+    return {requests}
+  }
+}

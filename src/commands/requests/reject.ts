@@ -1,0 +1,31 @@
+import * as Args from '@oclif/core/args'
+import * as Flags from '@oclif/core/flags'
+
+import {EgovCommand} from '../../cli/base.js'
+import '../../core/kinds.js'
+import {actOnRequest, parseRequestId, stateLabel, type WorkflowResult} from '../../core/workflow/index.js'
+
+export default class RequestsReject extends EgovCommand<typeof RequestsReject> {
+  static override summary = 'Reject a request, with the reason the applicant is told'
+  static override description = `A reason is required: it is kept in the history and told to the applicant. The operator who filed a request cannot reject it either (X-2, exit 5).`
+  static override examples = ['EGOV_OPERATOR=reviewer <%= config.bin %> requests reject 1 --reason "缺少申请依据"']
+
+  static override args = {
+    id: Args.string({description: 'request number', required: true}),
+  }
+
+  static override flags = {
+    reason: Flags.string({description: 'why (required; prompted for on a terminal)'}),
+  }
+
+  async run(): Promise<WorkflowResult> {
+    const store = await this.store()
+    const id = parseRequestId(this.args.id)
+    const reason = await this.need(this.flags.reason, 'reason', this.t('col.comment'))
+    const result = await actOnRequest(store, id, 'reject', reason)
+    const {request} = result
+    const last = request.history.at(-1)!
+    this.log(this.t('request.moved', {id: request.id, from: stateLabel(request.kind, last.from ?? '', this.locale), to: stateLabel(request.kind, request.state, this.locale)}))
+    return result
+  }
+}

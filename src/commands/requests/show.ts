@@ -1,0 +1,22 @@
+import * as Args from '@oclif/core/args'
+
+import {EgovCommand} from '../../cli/base.js'
+import {requestDetail} from '../../cli/render.js'
+import '../../core/kinds.js'
+import {loadRequest, parseRequestId, type RequestWithHistory} from '../../core/workflow/index.js'
+
+export default class RequestsShow extends EgovCommand<typeof RequestsShow> {
+  static override summary = 'Show one request with its history of transitions'
+  static override examples = ['<%= config.bin %> requests show 1', '<%= config.bin %> requests show 1 --json']
+
+  static override args = {
+    id: Args.string({description: 'request number', required: true}),
+  }
+
+  async run(): Promise<RequestWithHistory> {
+    const store = await this.store()
+    const request = await loadRequest(store.db, parseRequestId(this.args.id))
+    this.log(requestDetail(request, this.locale, this.color))
+    return request
+  }
+}

@@ -1,0 +1,200 @@
+import type {Kysely} from '#kysely'
+
+import {EgovError} from '../errors.js'
+import type {Database, WriteContext} from '../store/index.js'
+
+/** prev_hash of the first entry. */
+export const GENESIS_HASH = '0'.repeat(64)
+
+export interface AuditEntry {
+  seq: number
+  at: string
+  actor: string
+  action: string
+  entityType: string
+  entityId: string
+  before: unknown
+  after: unknown
+  prevHash: string
+  hash: string
+}
+
+export interface AuditChange {
+  action: string
+  entityType: string
+  entityId: string | number
+  before?: unknown
+  after?: unknown
+}
+
+/** JSON with keys sorted at every level, so the same value always hashes the same. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => {
+    if (v && typeof v === 'object' && !Array.isArray(v)) {
+      return Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+    }
+    return v
+  })
+}
+
+interface HashedFields {
+  seq: number
+  at: string
+  actor: string
+  action: string
+  entity_type: string
+  entity_id: string
+  before_json: string | null
+  after_json: string | null
+  prev_hash: string
+}
+
+// node:crypto costs a few milliseconds to load; commands that only read never need it.
+let sha256: ((text: string) => string) | undefined
+
+async function hasher(): Promise<(text: string) => string> {
+  if (!sha256) {
+    const {createHash} = await import('node:crypto')
+    sha256 = (text) => createHash('sha256').update(text).digest('hex')
+  }
+  return sha256
+}
+
+/** The hash covers every stored column but itself, in a fixed order. */
+export async function entryHash(row: HashedFields): Promise<string> {
+  const material = JSON.stringify([
+    row.seq,
+    row.at,
+    row.actor,
+    row.action,
+    row.entity_type,
+    row.entity_id,
+    row.before_json,
+    row.after_json,
+    row.prev_hash,
+  ])
+  return (await hasher())(material)
+}
+
+/**
+ * Appends one entry in the caller's transaction. Writers are serialised by the store
+ * (BEGIN IMMEDIATE / the advisory lock), so reading the head and writing the next entry
+ * cannot interleave with another writer.
+ */
+export async function appendAudit(ctx: WriteContext, change: AuditChange): Promise<AuditEntry> {
+  const head = await ctx.db.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1).executeTakeFirst()
+  const row: HashedFields = {
+    seq: (head ? Number(head.seq) : 0) + 1,
+    at: ctx.at,
+    actor: ctx.actor,
+    action: change.action,
+    entity_type: change.entityType,
+    entity_id: String(change.entityId),
+    before_json: change.before === undefined ? null : canonicalJson(change.before),
+    after_json: change.after === undefined ? null : canonicalJson(change.after),
+    prev_hash: head?.hash ?? GENESIS_HASH,
+  }
+  const hash = await entryHash(row)
+  await ctx.db.insertInto('audit_log').values({...row, hash}).execute()
+  if (head) {
+    await ctx.db.updateTable('audit_head').set({seq: row.seq, hash}).where('id', '=', 1).execute()
+  } else {
+    await ctx.db.insertInto('audit_head').values({id: 1, seq: row.seq, hash}).execute()
+  }
+  return toEntry({...row, hash})
+}
+
+function toEntry(row: HashedFields & {hash: string}): AuditEntry {
+  return {
+    seq: Number(row.seq),
+    at: row.at,
+    actor: row.actor,
+    action: row.action,
+    entityType: row.entity_type,
+    entityId: row.entity_id,
+    before: row.before_json === null ? null : JSON.parse(row.before_json),
+    after: row.after_json === null ? null : JSON.parse(row.after_json),
+    prevHash: row.prev_hash,
+    hash: row.hash,
+  }
+}
+
+export interface AuditQuery {
+  /** TYPE or TYPE:ID, e.g. request or request:12. */
+  entity?: string
+  /** Entries at or after this instant (ISO). */
+  since?: string
+  limit?: number
+}
+
+export function parseEntity(value: string): {type: string; id?: string} {
+  const m = /^([a-z][a-z0-9_.-]*)(?::(.+))?$/i.exec(value.trim())
+  if (!m) throw new EgovError('invalid_input', 'audit.badEntity', {value}, {field: 'entity'})
+  return {type: m[1], id: m[2]}
+}
+
+/** Newest first. */
+export async function auditLog(db: Kysely<Database>, query: AuditQuery = {}): Promise<AuditEntry[]> {
+  let q = db.selectFrom('audit_log').selectAll()
+  if (query.entity) {
+    const {type, id} = parseEntity(query.entity)
+    q = q.where('entity_type', '=', type)
+    if (id !== undefined) q = q.where('entity_id', '=', id)
+  }
+  if (query.since) q = q.where('at', '>=', query.since)
+  const rows = await q.orderBy('seq', 'desc').limit(query.limit ?? 1000).execute()
+  return rows.map(toEntry)
+}
+
+export type BreakReason = 'altered' | 'missing' | 'chain' | 'head'
+
+export interface VerifyResult {
+  ok: boolean
+  count: number
+  head: {seq: number; hash: string} | null
+  broken?: {seq: number; reason: BreakReason; expected?: number; found?: number}
+}
+
+/**
+ * Walks the chain in order and names the first entry that is not what was written:
+ * content changed (altered), a gap in the numbering (missing), a prev_hash that is not
+ * the previous entry's hash (reordered or replaced), or a chain that stops short of the
+ * recorded head (entries removed from the end).
+ */
+export async function verifyAudit(
+  db: Kysely<Database>,
+  onProgress?: (checked: number, total: number) => void,
+): Promise<VerifyResult> {
+  const head = await db.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1).executeTakeFirst()
+  const totalRow = await db.selectFrom('audit_log').select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow()
+  const total = Number(totalRow.n)
+  const page = 2000
+  let expectedSeq = 1
+  let prevHash = GENESIS_HASH
+  let count = 0
+  let lastSeq = 0
+  for (;;) {
+    const rows = await db.selectFrom('audit_log').selectAll().where('seq', '>=', expectedSeq).orderBy('seq').limit(page).execute()
+    for (const row of rows) {
+      const seq = Number(row.seq)
+      if (seq !== expectedSeq) return {ok: false, count, head: headOf(head), broken: {seq: expectedSeq, reason: 'missing', expected: expectedSeq, found: seq}}
+      if ((await entryHash({...row, seq})) !== row.hash) return {ok: false, count, head: headOf(head), broken: {seq, reason: 'altered'}}
+      if (row.prev_hash !== prevHash) return {ok: false, count, head: headOf(head), broken: {seq, reason: 'chain'}}
+      prevHash = row.hash
+      lastSeq = seq
+      expectedSeq = seq + 1
+      count++
+    }
+    onProgress?.(count, total)
+    if (rows.length < page) break
+  }
+  const recorded = headOf(head)
+  if ((recorded?.seq ?? 0) !== lastSeq || (recorded && recorded.hash !== prevHash)) {
+    return {ok: false, count, head: recorded, broken: {seq: Math.min(lastSeq, recorded?.seq ?? 0) + 1, reason: 'head', expected: recorded?.seq ?? 0, found: lastSeq}}
+  }
+  return {ok: true, count, head: recorded}
+}
+
+function headOf(head: {seq: number; hash: string} | undefined): {seq: number; hash: string} | null {
+  return head ? {seq: Number(head.seq), hash: head.hash} : null
+}

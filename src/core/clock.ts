@@ -1,0 +1,31 @@
+import {InvalidInput} from './errors.js'
+
+/**
+ * The one clock. Everything that asks "when is now" or "what day is today" asks here,
+ * so EGOV_NOW (an ISO date-time) can rehearse due dates, expiry and yearly reports.
+ */
+export function now(env: NodeJS.ProcessEnv = process.env): Date {
+  const fixed = env.EGOV_NOW
+  if (!fixed) return new Date()
+  const parsed = new Date(fixed)
+  if (!/^\d{4}-\d{2}-\d{2}/.test(fixed) || Number.isNaN(parsed.getTime())) {
+    throw new InvalidInput('input.badNow', {value: fixed}, {field: 'EGOV_NOW'})
+  }
+  return parsed
+}
+
+/** China Standard Time has no daylight saving: business dates are UTC+8 whatever the host's zone. */
+const CHINA_OFFSET_MS = 8 * 60 * 60 * 1000
+
+/** The business date (YYYY-MM-DD) in China of an instant. */
+export function chinaDate(instant: Date): string {
+  return new Date(instant.getTime() + CHINA_OFFSET_MS).toISOString().slice(0, 10)
+}
+
+export function today(env: NodeJS.ProcessEnv = process.env): string {
+  return chinaDate(now(env))
+}
+
+export function nowIso(env: NodeJS.ProcessEnv = process.env): string {
+  return now(env).toISOString()
+}

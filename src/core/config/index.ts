@@ -1,0 +1,123 @@
+import {mkdirSync, readFileSync, renameSync, writeFileSync} from 'node:fs'
+import {join} from 'node:path'
+
+import type {Kysely} from '#kysely'
+
+import {appendAudit} from '../audit/index.js'
+import {parseWholeNumber} from '../dates.js'
+import {InvalidInput, NotFound} from '../errors.js'
+import type {Database, WriteContext} from '../store/index.js'
+import {allKinds, findKind} from '../workflow/registry.js'
+import {limitKey} from '../workflow/index.js'
+
+/**
+ * Two places hold settings, and the key says which:
+ * - `operator` is personal: the user's config file (one per person and machine);
+ * - `limit.KIND.STATE` (working days a request may stay in a state) is the team's:
+ *   the database, audited, so every operator of a shared registry computes the same due dates.
+ */
+export interface UserConfig {
+  operator?: string
+}
+
+export type ConfigScope = 'user' | 'database'
+
+export interface ConfigEntry {
+  key: string
+  value: string
+  scope: ConfigScope
+  /** True when no one set it and the value is the built-in one. */
+  isDefault: boolean
+}
+
+export function userConfigPath(configDir: string): string {
+  return join(configDir, 'config.json')
+}
+
+export function readUserConfig(configDir: string): UserConfig {
+  try {
+    return JSON.parse(readFileSync(userConfigPath(configDir), 'utf8')) as UserConfig
+  } catch {
+    return {}
+  }
+}
+
+export function writeUserConfig(configDir: string, config: UserConfig): void {
+  mkdirSync(configDir, {recursive: true})
+  const path = userConfigPath(configDir)
+  const tmp = `${path}.${process.pid}.tmp`
+  writeFileSync(tmp, JSON.stringify(config, null, 2) + '\n', {mode: 0o600})
+  renameSync(tmp, path)
+}
+
+/** EGOV_OPERATOR, else the configured operator, else the OS user. (PostgreSQL overrides: see Store.actor.) */
+export async function resolveOperator(configDir: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  const fromEnv = env.EGOV_OPERATOR?.trim()
+  if (fromEnv) return fromEnv
+  const configured = readUserConfig(configDir).operator?.trim()
+  if (configured) return configured
+  try {
+    const {userInfo} = await import('node:os')
+    return userInfo().username
+  } catch {
+    return env.USER || env.USERNAME || 'unknown'
+  }
+}
+
+export type ParsedKey = {scope: 'user'; key: 'operator'} | {scope: 'database'; key: string; kind: string; state: string}
+
+export function parseConfigKey(key: string): ParsedKey {
+  if (key === 'operator') return {scope: 'user', key}
+  const m = /^limit\.([a-z][a-z0-9_-]*)\.([a-z][a-z0-9_-]*)$/.exec(key)
+  if (!m) throw new InvalidInput('config.unknownKey', {key}, {field: 'KEY'})
+  const def = findKind(m[1])
+  const state = def?.states[m[2]]
+  if (!def || !state || state.terminal) throw new InvalidInput('config.unknownLimit', {key, kind: m[1], state: m[2]}, {field: 'KEY'})
+  return {scope: 'database', key, kind: m[1], state: m[2]}
+}
+
+export function validateConfigValue(parsed: ParsedKey, value: string): string {
+  if (parsed.scope === 'user') {
+    const v = value.trim()
+    if (!v) throw new InvalidInput('input.empty', {field: 'VALUE'}, {field: 'VALUE'})
+    return v
+  }
+  try {
+    return String(parseWholeNumber(value, parsed.key, {min: 0, max: 365}))
+  } catch {
+    throw new InvalidInput('config.badLimit', {key: parsed.key, value}, {field: 'VALUE'})
+  }
+}
+
+export async function setLimit(ctx: WriteContext, key: string, value: string): Promise<void> {
+  const previous = await ctx.db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst()
+  if (previous) {
+    await ctx.db.updateTable('settings').set({value, updated_at: ctx.at, updated_by: ctx.actor}).where('key', '=', key).execute()
+  } else {
+    await ctx.db.insertInto('settings').values({key, value, updated_at: ctx.at, updated_by: ctx.actor}).execute()
+  }
+  await appendAudit(ctx, {action: 'settings.set', entityType: 'setting', entityId: key, before: previous ? {value: previous.value} : undefined, after: {value}})
+}
+
+export async function unsetLimit(ctx: WriteContext, key: string): Promise<void> {
+  const previous = await ctx.db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst()
+  if (!previous) throw new NotFound('config.notSet', {key}, {field: 'KEY'})
+  await ctx.db.deleteFrom('settings').where('key', '=', key).execute()
+  await appendAudit(ctx, {action: 'settings.unset', entityType: 'setting', entityId: key, before: {value: previous.value}})
+}
+
+/** Every working-day limit: the team's setting where there is one, else the kind's default. */
+export async function listLimits(db: Kysely<Database>): Promise<ConfigEntry[]> {
+  const rows = await db.selectFrom('settings').select(['key', 'value']).where('key', 'like', 'limit.%').execute()
+  const set = new Map(rows.map((r) => [r.key, r.value]))
+  const out: ConfigEntry[] = []
+  for (const def of allKinds()) {
+    for (const [state, st] of Object.entries(def.states)) {
+      if (st.terminal) continue
+      const key = limitKey(def.kind, state)
+      const value = set.get(key) ?? (st.limitDays === undefined ? undefined : String(st.limitDays))
+      if (value !== undefined) out.push({key, value, scope: 'database', isDefault: !set.has(key)})
+    }
+  }
+  return out
+}

@@ -1,0 +1,150 @@
+import {mkdirSync} from 'node:fs'
+import {dirname} from 'node:path'
+
+import {Kysely, Migrator, sql, type Transaction} from '#kysely'
+
+import {EgovError} from '../errors.js'
+import {chinaDate, now} from '../clock.js'
+import type {SqlDialect} from './migrations/helpers.js'
+import {migrationNames, migrationsFor} from './migrations/index.js'
+import type {Database} from './schema.js'
+
+export type {Database} from './schema.js'
+export type {SqlDialect} from './migrations/helpers.js'
+
+export interface StoreOptions {
+  /** postgres://… : the shared team registry. Wins over sqlitePath. */
+  databaseUrl?: string
+  /** The embedded default: one SQLite file. */
+  sqlitePath?: string
+  /** Who is acting, on SQLite (asked only when something is written). On PostgreSQL the authenticated database user acts. */
+  operator: string | (() => Promise<string>)
+}
+
+/** What a write sees: its transaction, who acts, and one "now" for the whole change. */
+export interface WriteContext {
+  db: Transaction<Database>
+  dialect: SqlDialect
+  actor: string
+  /** ISO instant of this change. */
+  at: string
+  /** The business date in China of this change. */
+  today: string
+}
+
+/** Any 64-bit constant will do; it is the one lock every egov writer takes on PostgreSQL. */
+const PG_WRITE_LOCK = 0x65_67_6f_76 // "egov"
+
+/**
+ * The database, on SQLite or PostgreSQL, with one way to write: `write(fn)` runs fn in
+ * one transaction that writers in other processes queue behind.
+ *
+ * - SQLite: WAL, a 30 s busy timeout and BEGIN IMMEDIATE (see sqlite.ts).
+ * - PostgreSQL: READ COMMITTED plus one transaction-scoped advisory lock taken first
+ *   by every write, so writes are serialised exactly as on SQLite (the audit chain needs
+ *   a single order anyway) and reads never wait. No serialisation failures, so no retries.
+ */
+export class Store {
+  private actorName?: string
+
+  /** Use Store.open(). */
+  constructor(
+    readonly db: Kysely<Database>,
+    readonly dialect: SqlDialect,
+    readonly location: string,
+    private readonly operator: string | (() => Promise<string>),
+  ) {}
+
+  static async open(options: StoreOptions): Promise<Store> {
+    const store = options.databaseUrl ? await openPostgres(options.databaseUrl, options.operator) : await openSqlite(options)
+    try {
+      await store.migrate()
+    } catch (error) {
+      await store.close()
+      throw error
+    }
+    return store
+  }
+
+  /** The operator recorded on every change: the database user on PostgreSQL. */
+  async actor(): Promise<string> {
+    if (this.actorName) return this.actorName
+    if (this.dialect === 'postgres') {
+      const {rows} = await sql<{user: string}>`select session_user as "user"`.execute(this.db)
+      this.actorName = rows[0].user
+    } else {
+      this.actorName = typeof this.operator === 'string' ? this.operator : await this.operator()
+    }
+    return this.actorName
+  }
+
+  async write<T>(fn: (ctx: WriteContext) => Promise<T>): Promise<T> {
+    const actor = await this.actor()
+    const instant = now()
+    return this.db.transaction().execute(async (trx) => {
+      if (this.dialect === 'postgres') await sql`select pg_advisory_xact_lock(${PG_WRITE_LOCK})`.execute(trx)
+      return fn({db: trx, dialect: this.dialect, actor, at: instant.toISOString(), today: chinaDate(instant)})
+    })
+  }
+
+  async close(): Promise<void> {
+    await this.db.destroy()
+  }
+
+  /** Applies pending migrations; the common case (nothing pending) costs one query. */
+  private async migrate(): Promise<void> {
+    try {
+      const done = await sql<{name: string}>`select name from kysely_migration`.execute(this.db)
+      const applied = new Set(done.rows.map((r) => r.name))
+      if (migrationNames.every((n) => applied.has(n))) return
+    } catch {
+      // no migration table yet: a new database
+    }
+    let schema: string | undefined
+    if (this.dialect === 'postgres') {
+      // Kysely looks for its tables in every schema unless told which: name the current one.
+      const {rows} = await sql<{schema: string}>`select current_schema() as schema`.execute(this.db)
+      schema = rows[0].schema
+    }
+    const migrator = new Migrator({
+      db: this.db,
+      provider: {getMigrations: async () => migrationsFor(this.dialect)},
+      migrationTableSchema: schema,
+    })
+    const {error, results} = await migrator.migrateToLatest()
+    if (error) {
+      const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? '?'
+      throw new EgovError('internal', 'store.migrationFailed', {name: failed, reason: (error as Error).message ?? String(error)})
+    }
+  }
+}
+
+async function openSqlite(options: StoreOptions): Promise<Store> {
+  const path = options.sqlitePath ?? 'egov.db'
+  const [{default: BetterSqlite3}, {EgovSqliteDialect}] = await Promise.all([import('better-sqlite3'), import('./sqlite.js')])
+  if (path !== ':memory:') mkdirSync(dirname(path), {recursive: true})
+  const database = new BetterSqlite3(path, {timeout: 30_000})
+  database.exec('pragma journal_mode = wal; pragma synchronous = normal; pragma foreign_keys = on')
+  const db = new Kysely<Database>({dialect: new EgovSqliteDialect({database})})
+  return new Store(db, 'sqlite', path, options.operator)
+}
+
+async function openPostgres(url: string, operator: StoreOptions['operator']): Promise<Store> {
+  if (!/^postgres(ql)?:\/\//.test(url)) throw new EgovError('invalid_input', 'store.badUrl', {}, {field: 'EGOV_DATABASE_URL'})
+  const [{default: pg}, {PostgresDialect}] = await Promise.all([import('pg'), import('#kysely')])
+  const pool = new pg.Pool({connectionString: url, max: 4, connectionTimeoutMillis: 10_000})
+  // An idle client that loses its server must not crash the process.
+  pool.on('error', () => {})
+  const db = new Kysely<Database>({dialect: new PostgresDialect({pool})})
+  try {
+    await sql`select 1`.execute(db)
+  } catch (error) {
+    await db.destroy()
+    throw new EgovError('internal', 'store.unreachable', {reason: (error as Error).message})
+  }
+  return new Store(db, 'postgres', redact(url), operator)
+}
+
+function redact(url: string): string {
+  return url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@')
+}

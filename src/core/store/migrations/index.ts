@@ -1,0 +1,22 @@
+import type {Kysely, Migration} from '#kysely'
+
+import * as m001 from './001_foundation.js'
+import type {SqlDialect} from './helpers.js'
+
+interface DialectMigration {
+  up(db: Kysely<unknown>, dialect: SqlDialect): Promise<void>
+  down?(db: Kysely<unknown>): Promise<void>
+}
+
+/** Every migration, in order. Names sort; never rename or edit one that has shipped. */
+const ordered: Record<string, DialectMigration> = {
+  '001_foundation': m001,
+}
+
+export const migrationNames = Object.keys(ordered).sort()
+
+export function migrationsFor(dialect: SqlDialect): Record<string, Migration> {
+  return Object.fromEntries(
+    Object.entries(ordered).map(([name, m]) => [name, {up: (db: Kysely<unknown>) => m.up(db, dialect), down: m.down}]),
+  )
+}

@@ -1,0 +1,82 @@
+import type {Generated} from '#kysely'
+
+/** Tables as the database holds them. Core modules convert rows to domain types at their edge. */
+export interface RequestsTable {
+  id: Generated<number>
+  kind: string
+  state: string
+  applicant_unit: string
+  filed_by: string
+  /** JSON text: the kind's own content. */
+  payload: string
+  filed_at: string
+  updated_at: string
+  /** When the request entered its current state. */
+  state_since: string
+  /** Last working day (YYYY-MM-DD, China) to leave the current state; null in final states. */
+  due_on: string | null
+}
+
+export interface RequestTransitionsTable {
+  id: Generated<number>
+  request_id: number
+  from_state: string | null
+  to_state: string
+  action: string
+  actor: string
+  at: string
+  comment: string | null
+}
+
+export interface AuditLogTable {
+  seq: number
+  at: string
+  actor: string
+  action: string
+  entity_type: string
+  entity_id: string
+  before_json: string | null
+  after_json: string | null
+  prev_hash: string
+  hash: string
+}
+
+/** One row (id 1): the last entry of the audit chain, so removing entries from its end shows. */
+export interface AuditHeadTable {
+  id: number
+  seq: number
+  hash: string
+}
+
+/** Team-wide settings (working-day limits); personal ones live in the user's config file. */
+export interface SettingsTable {
+  key: string
+  value: string
+  updated_at: string
+  updated_by: string
+}
+
+export interface CalendarYearsTable {
+  year: number
+  source: string
+  loaded_at: string
+  loaded_by: string
+}
+
+export interface CalendarDaysTable {
+  day: string
+  year: number
+  /** 1: a make-up working day (调休上班); 0: a holiday. */
+  is_workday: number
+  name: string
+}
+
+export interface Database {
+  requests: RequestsTable
+  request_transitions: RequestTransitionsTable
+  audit_log: AuditLogTable
+  audit_head: AuditHeadTable
+  settings: SettingsTable
+  calendar_years: CalendarYearsTable
+  calendar_days: CalendarDaysTable
+}

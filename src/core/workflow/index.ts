@@ -1,0 +1,240 @@
+import type {Kysely} from '#kysely'
+
+import {appendAudit} from '../audit/index.js'
+import {type CalendarWarning, WorkCalendar} from '../calendar/index.js'
+import {today as clockToday} from '../clock.js'
+import {Conflict, InvalidInput, NotFound, RuleRefused} from '../errors.js'
+import {hasMessage, type Locale, t} from '../i18n/index.js'
+import type {Database, Store, WriteContext} from '../store/index.js'
+import {allKinds, findKind, type KindDefinition, type WorkflowAction} from './registry.js'
+
+export {allKinds, findKind, registerKind} from './registry.js'
+export type {KindDefinition, StateDefinition, TransitionDefinition, WorkflowAction} from './registry.js'
+
+export interface Transition {
+  from: string | null
+  to: string
+  action: string
+  actor: string
+  at: string
+  comment: string | null
+}
+
+export interface Request<P = unknown> {
+  id: number
+  kind: string
+  state: string
+  terminal: boolean
+  applicantUnit: string
+  filedBy: string
+  payload: P
+  summary: string
+  filedAt: string
+  updatedAt: string
+  stateSince: string
+  /** Last working day to leave the current state (China date); null when final. */
+  dueOn: string | null
+  overdue: boolean
+}
+
+export interface RequestWithHistory<P = unknown> extends Request<P> {
+  history: Transition[]
+}
+
+export interface WorkflowResult<P = unknown> {
+  request: RequestWithHistory<P>
+  warnings: CalendarWarning[]
+}
+
+export function stateLabel(kind: string, state: string, locale: Locale): string {
+  const key = `kind.${kind}.${state}`
+  return hasMessage(key) ? t(key, {}, locale) : state
+}
+
+export function kindLabel(kind: string, locale: Locale): string {
+  const key = `kind.${kind}`
+  return hasMessage(key) ? t(key, {}, locale) : kind
+}
+
+function requireKind(kind: string): KindDefinition<unknown> {
+  const def = findKind(kind)
+  if (!def) {
+    throw new InvalidInput('request.unknownKind', {kind, known: allKinds().map((k) => k.kind).join(', ')}, {field: 'kind'})
+  }
+  return def
+}
+
+/** The settings key that overrides a state's working-day limit. */
+export function limitKey(kind: string, state: string): string {
+  return `limit.${kind}.${state}`
+}
+
+async function limitFor(db: Kysely<Database>, def: KindDefinition<unknown>, state: string): Promise<number | undefined> {
+  const st = def.states[state]
+  if (!st || st.terminal) return undefined
+  const row = await db.selectFrom('settings').select('value').where('key', '=', limitKey(def.kind, state)).executeTakeFirst()
+  return row ? Number(row.value) : st.limitDays
+}
+
+async function dueDate(ctx: WriteContext, def: KindDefinition<unknown>, state: string): Promise<{dueOn: string | null; warnings: CalendarWarning[]}> {
+  const limit = await limitFor(ctx.db, def, state)
+  if (limit === undefined) return {dueOn: null, warnings: []}
+  const calendar = await WorkCalendar.fromDatabase(ctx.db)
+  const {date, warnings} = calendar.addWorkdays(ctx.today, limit)
+  return {dueOn: date, warnings}
+}
+
+/** Files a new request of a kind; the filer is the store's operator. */
+export async function fileRequest(
+  store: Store,
+  input: {kind: string; applicantUnit: string; payload: unknown},
+): Promise<WorkflowResult> {
+  const def = requireKind(input.kind)
+  const applicantUnit = input.applicantUnit.trim()
+  if (!applicantUnit) throw new InvalidInput('input.empty', {field: 'unit'}, {field: 'unit'})
+  const payload = def.parsePayload(input.payload)
+  return store.write(async (ctx) => {
+    const {dueOn, warnings} = await dueDate(ctx, def, def.initial)
+    const inserted = await ctx.db
+      .insertInto('requests')
+      .values({
+        kind: def.kind,
+        state: def.initial,
+        applicant_unit: applicantUnit,
+        filed_by: ctx.actor,
+        payload: JSON.stringify(payload),
+        filed_at: ctx.at,
+        updated_at: ctx.at,
+        state_since: ctx.at,
+        due_on: dueOn,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    const id = Number(inserted.id)
+    await ctx.db
+      .insertInto('request_transitions')
+      .values({request_id: id, from_state: null, to_state: def.initial, action: 'file', actor: ctx.actor, at: ctx.at, comment: null})
+      .execute()
+    await def.onEnter?.(ctx, {id, payload, applicantUnit}, def.initial)
+    const request = await loadRequest(ctx.db, id, ctx.today)
+    await appendAudit(ctx, {action: 'request.file', entityType: 'request', entityId: id, after: snapshot(request)})
+    return {request, warnings}
+  })
+}
+
+/**
+ * Approves or rejects: moves the request along the kind's transition for that action.
+ * The filer may do neither (X-2); a reject needs a reason for the applicant.
+ */
+export async function actOnRequest(
+  store: Store,
+  id: number,
+  action: WorkflowAction,
+  comment?: string,
+): Promise<WorkflowResult> {
+  const reason = comment?.trim() || undefined
+  if (action === 'reject' && !reason) throw new InvalidInput('request.reasonRequired', {}, {field: 'reason'})
+  return store.write(async (ctx) => {
+    const before = await loadRequest(ctx.db, id, ctx.today)
+    const def = requireKind(before.kind)
+    const transition = def.transitions.find((tr) => tr.action === action && tr.from === before.state)
+    if (!transition) {
+      throw new Conflict('request.actionNotAllowed', {id, state: before.state, action}, {field: 'ID', details: {state: before.state}})
+    }
+    if (before.filedBy === ctx.actor) {
+      throw new RuleRefused('X-2', 'request.ownRequest', {id, actor: ctx.actor, action}, {field: 'operator'})
+    }
+    const {dueOn, warnings} = await dueDate(ctx, def, transition.to)
+    await ctx.db
+      .updateTable('requests')
+      .set({state: transition.to, updated_at: ctx.at, state_since: ctx.at, due_on: dueOn})
+      .where('id', '=', id)
+      .execute()
+    await ctx.db
+      .insertInto('request_transitions')
+      .values({request_id: id, from_state: before.state, to_state: transition.to, action, actor: ctx.actor, at: ctx.at, comment: reason ?? null})
+      .execute()
+    await def.onEnter?.(ctx, {id, payload: before.payload, applicantUnit: before.applicantUnit}, transition.to)
+    const request = await loadRequest(ctx.db, id, ctx.today)
+    await appendAudit(ctx, {action: `request.${action}`, entityType: 'request', entityId: id, before: snapshot(before), after: {...snapshot(request), comment: reason ?? null}})
+    return {request, warnings}
+  })
+}
+
+function snapshot(r: Request): Record<string, unknown> {
+  return {kind: r.kind, state: r.state, applicantUnit: r.applicantUnit, filedBy: r.filedBy, dueOn: r.dueOn, payload: r.payload}
+}
+
+type RequestRow = Database['requests'] extends infer T ? {[K in keyof T]: K extends 'id' ? number : T[K]} : never
+
+function toRequest(row: RequestRow, today: string): Request {
+  const def = findKind(row.kind)
+  const terminal = def?.states[row.state]?.terminal ?? false
+  const payload = JSON.parse(row.payload) as unknown
+  let summary = ''
+  try {
+    summary = def ? def.summary(payload) : ''
+  } catch {
+    summary = ''
+  }
+  return {
+    id: Number(row.id),
+    kind: row.kind,
+    state: row.state,
+    terminal,
+    applicantUnit: row.applicant_unit,
+    filedBy: row.filed_by,
+    payload,
+    summary,
+    filedAt: row.filed_at,
+    updatedAt: row.updated_at,
+    stateSince: row.state_since,
+    dueOn: row.due_on,
+    overdue: !terminal && row.due_on !== null && row.due_on < today,
+  }
+}
+
+export async function loadRequest(db: Kysely<Database>, id: number, today: string = clockToday()): Promise<RequestWithHistory> {
+  const row = await db.selectFrom('requests').selectAll().where('id', '=', id).executeTakeFirst()
+  if (!row) throw new NotFound('request.notFound', {id}, {field: 'ID'})
+  const history = await db.selectFrom('request_transitions').selectAll().where('request_id', '=', id).orderBy('id').execute()
+  return {
+    ...toRequest(row as RequestRow, today),
+    history: history.map((h) => ({from: h.from_state, to: h.to_state, action: h.action, actor: h.actor, at: h.at, comment: h.comment})),
+  }
+}
+
+export interface RequestFilter {
+  kind?: string
+  state?: string
+  overdue?: boolean
+  limit?: number
+}
+
+/** Overdue requests first (the longest overdue at the top), then open ones by due date, then the rest newest first. */
+export async function listRequests(db: Kysely<Database>, filter: RequestFilter = {}, today: string = clockToday()): Promise<Request[]> {
+  if (filter.kind) requireKind(filter.kind)
+  if (filter.state) {
+    const kinds = filter.kind ? [requireKind(filter.kind)] : allKinds()
+    if (!kinds.some((k) => k.states[filter.state!])) {
+      throw new InvalidInput('request.unknownState', {state: filter.state, kinds: kinds.map((k) => k.kind).join(', ')}, {field: 'state'})
+    }
+  }
+  let q = db.selectFrom('requests').selectAll()
+  if (filter.kind) q = q.where('kind', '=', filter.kind)
+  if (filter.state) q = q.where('state', '=', filter.state)
+  if (filter.overdue) q = q.where('due_on', '<', today)
+  const rows = await q.orderBy('id', 'desc').limit(filter.limit ?? 10_000).execute()
+  const requests = rows.map((r) => toRequest(r as RequestRow, today)).filter((r) => !filter.overdue || r.overdue)
+  const rank = (r: Request) => (r.overdue ? 0 : r.dueOn ? 1 : 2)
+  return requests.sort((a, b) => rank(a) - rank(b) || (rank(a) < 2 ? (a.dueOn! < b.dueOn! ? -1 : a.dueOn! > b.dueOn! ? 1 : a.id - b.id) : b.id - a.id))
+}
+
+/** Request numbers are positive whole numbers; anything else is bad input naming the argument. */
+export function parseRequestId(value: string): number {
+  const trimmed = value.trim().replace(/^#/, '')
+  if (!/^\d+$/.test(trimmed) || Number(trimmed) < 1 || !Number.isSafeInteger(Number(trimmed))) {
+    throw new InvalidInput('request.badId', {value}, {field: 'ID'})
+  }
+  return Number(trimmed)
+}

@@ -1,0 +1,55 @@
+import type {WriteContext} from '../store/index.js'
+
+export type WorkflowAction = 'approve' | 'reject'
+
+export interface StateDefinition {
+  /** A final state: no further action, no due date. */
+  terminal?: boolean
+  /** Working days allowed in this state before the request is overdue (X-1 calendar). */
+  limitDays?: number
+}
+
+export interface TransitionDefinition {
+  action: WorkflowAction
+  from: string
+  to: string
+}
+
+/**
+ * A request kind, declared as data: its states, which action moves it from where to
+ * where, and how its payload is checked. Areas (net, cloud, cert, items, kiosk) each
+ * declare theirs following DOMAIN.md; the engine carries them all the same way.
+ */
+export interface KindDefinition<P = unknown> {
+  kind: string
+  initial: string
+  states: Record<string, StateDefinition>
+  transitions: TransitionDefinition[]
+  /** Checks and normalises what an applicant sends; throws InvalidInput naming the field. */
+  parsePayload(input: unknown): P
+  /** One line for lists. */
+  summary(payload: P): string
+  /** The area's effect when a request enters a state, inside the same transaction. */
+  onEnter?(ctx: WriteContext, request: {id: number; payload: P; applicantUnit: string}, state: string): Promise<void>
+}
+
+const kinds = new Map<string, KindDefinition<any>>()
+
+export function registerKind<P>(definition: KindDefinition<P>): KindDefinition<P> {
+  for (const tr of definition.transitions) {
+    if (!definition.states[tr.from] || !definition.states[tr.to]) {
+      throw new Error(`kind ${definition.kind}: transition ${tr.action} ${tr.from} → ${tr.to} names an undeclared state`)
+    }
+  }
+  if (!definition.states[definition.initial]) throw new Error(`kind ${definition.kind}: initial state ${definition.initial} is undeclared`)
+  kinds.set(definition.kind, definition)
+  return definition
+}
+
+export function findKind(kind: string): KindDefinition<unknown> | undefined {
+  return kinds.get(kind)
+}
+
+export function allKinds(): KindDefinition<unknown>[] {
+  return [...kinds.values()]
+}
