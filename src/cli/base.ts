@@ -64,14 +64,18 @@ export abstract class EgovCommand<T extends typeof Command> extends Command {
     this.args = args as ArgsOf<T>
   }
 
+  /** PostgreSQL when EGOV_DATABASE_URL is set, unless --db on the command line asks for a SQLite file. */
+  protected postgresUrl(): string | undefined {
+    const explicitDb = this.argv.some((a) => a === '--db' || a.startsWith('--db='))
+    return explicitDb ? undefined : process.env.EGOV_DATABASE_URL || undefined
+  }
+
   /** The database, opened (and migrated) on first use. */
   protected async store(): Promise<Store> {
     if (!this.openedStore) {
       const {Store} = await import('../core/store/index.js')
-      const explicitDb = this.argv.some((a) => a === '--db' || a.startsWith('--db='))
-      const url = explicitDb ? undefined : process.env.EGOV_DATABASE_URL || undefined
       this.openedStore = await Store.open({
-        databaseUrl: url,
+        databaseUrl: this.postgresUrl(),
         sqlitePath: (this.flags as {db?: string}).db ?? `${this.config.dataDir}/egov.db`,
         operator: () => resolveOperator(this.config.configDir),
       })

@@ -15,7 +15,7 @@ export default class CalendarLoad extends EgovCommand<typeof CalendarLoad> {
    "holidays": [{"name": "元旦", "from": "2027-01-01", "to": "2027-01-03"}, …],
    "workdays": [{"name": "春节调休", "date": "2027-02-07"}, …]}
 Days may also be plain "YYYY-MM-DD" strings. Make-up working days must fall on a weekend. Loading a year replaces that year's arrangement (package or loaded); replacing a loaded year asks for confirmation (--yes).`
-  static override examples = ['<%= config.bin %> calendar load fixtures/calendar/2027.json --yes']
+  static override examples = ['<%= config.bin %> calendar load fixtures/calendar/example-2027.json --yes']
 
   static override args = {
     file: Args.string({description: 'JSON file with the year’s arrangement', required: true}),

@@ -17,8 +17,11 @@ export default class ConfigGet extends EgovCommand<typeof ConfigGet> {
     const parsed = parseConfigKey(this.args.key)
     let entry: ConfigEntry | undefined
     if (parsed.scope === 'user') {
-      const store = process.env.EGOV_DATABASE_URL ? await this.store() : undefined
-      entry = {key: 'operator', value: store ? await store.actor() : await resolveOperator(this.config.configDir), scope: 'user', isDefault: false}
+      // On PostgreSQL the login is the operator; ask the store only then (no database is opened otherwise).
+      const store = this.postgresUrl() ? await this.store() : undefined
+      entry = store
+        ? {key: 'operator', value: await store.actor(), scope: 'database-user', isDefault: false}
+        : {key: 'operator', value: await resolveOperator(this.config.configDir), scope: 'user', isDefault: false}
     } else {
       entry = (await listLimits((await this.store()).db)).find((e) => e.key === parsed.key)
     }

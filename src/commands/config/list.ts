@@ -9,11 +9,11 @@ export default class ConfigList extends EgovCommand<typeof ConfigList> {
   async run(): Promise<{settings: ConfigEntry[]}> {
     const store = await this.store()
     const operator = store.dialect === 'postgres' ? await store.actor() : await resolveOperator(this.config.configDir)
-    const settings: ConfigEntry[] = [{key: 'operator', value: operator, scope: 'user', isDefault: false}, ...(await listLimits(store.db))]
+    const settings: ConfigEntry[] = [{key: 'operator', value: operator, scope: store.dialect === 'postgres' ? 'database-user' : 'user', isDefault: false}, ...(await listLimits(store.db))]
     this.table(settings, [
       {header: this.t('col.key'), get: (e) => e.key},
       {header: this.t('col.value'), get: (e) => e.value + (e.isDefault ? ` (${this.t('label.default')})` : '')},
-      {header: this.t('col.scope'), get: (e) => (e.scope === 'user' ? this.t('label.userFile') : this.t('label.database'))},
+      {header: this.t('col.scope'), get: (e) => this.t(e.scope === 'user' ? 'label.userFile' : e.scope === 'database-user' ? 'label.dbUser' : 'label.database')},
     ])
     return {settings}
   }

@@ -9,8 +9,8 @@ export default class RequestsApprove extends EgovCommand<typeof RequestsApprove>
   static override summary = 'Approve a request: move it to its next step'
   static override description = `The request moves along its kind's approve transition, and the next step's due date is set in working days. The operator who filed a request can never approve it (X-2, exit 5).`
   static override examples = [
-    '<%= config.bin %> requests approve 1',
     'EGOV_OPERATOR=reviewer <%= config.bin %> requests approve 1 --comment "材料齐全，同意受理"',
+    'EGOV_OPERATOR=reviewer <%= config.bin %> requests approve 2 --json',
   ]
 
   static override args = {

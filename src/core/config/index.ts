@@ -20,7 +20,8 @@ export interface UserConfig {
   operator?: string
 }
 
-export type ConfigScope = 'user' | 'database'
+/** user: the person's config file; database: shared by the team; database-user: the PostgreSQL login, which is the operator there. */
+export type ConfigScope = 'user' | 'database' | 'database-user'
 
 export interface ConfigEntry {
   key: string

@@ -115,6 +115,7 @@ const entries = {
   'label.no': {en: 'no', zh: '否'},
   'label.userFile': {en: 'your config file', zh: '个人配置文件'},
   'label.database': {en: 'database (shared)', zh: '数据库（共享）'},
+  'label.dbUser': {en: 'PostgreSQL login', zh: 'PostgreSQL 登录用户'},
   'label.default': {en: 'default', zh: '默认'},
 } as const satisfies Record<string, {en: string; zh: string}>
 

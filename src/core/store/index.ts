@@ -1,5 +1,5 @@
 import {mkdirSync} from 'node:fs'
-import {dirname} from 'node:path'
+import {dirname, resolve} from 'node:path'
 
 import {Kysely, Migrator, sql, type Transaction} from '#kysely'
 
@@ -80,11 +80,14 @@ export class Store {
 
   async write<T>(fn: (ctx: WriteContext) => Promise<T>): Promise<T> {
     const actor = await this.actor()
-    const instant = now()
-    return this.db.transaction().execute(async (trx) => {
-      if (this.dialect === 'postgres') await sql`select pg_advisory_xact_lock(${PG_WRITE_LOCK})`.execute(trx)
-      return fn({db: trx, dialect: this.dialect, actor, at: instant.toISOString(), today: chinaDate(instant)})
-    })
+    const run = () => {
+      const instant = now()
+      return this.db.transaction().execute(async (trx) => {
+        if (this.dialect === 'postgres') await sql`select pg_advisory_xact_lock(${PG_WRITE_LOCK})`.execute(trx)
+        return fn({db: trx, dialect: this.dialect, actor, at: instant.toISOString(), today: chinaDate(instant)})
+      })
+    }
+    return this.dialect === 'sqlite' ? queueInProcess(this.location, run) : run()
   }
 
   async close(): Promise<void> {
@@ -119,10 +122,28 @@ export class Store {
   }
 }
 
+/**
+ * better-sqlite3 waits for a lock synchronously: two Store objects on one file in one
+ * process would block the thread that must finish the first write. Writes to one file
+ * from one process therefore queue here; other processes queue on the file lock.
+ */
+const sqliteQueues = new Map<string, Promise<unknown>>()
+
+function queueInProcess<T>(path: string, task: () => Promise<T>): Promise<T> {
+  const previous = sqliteQueues.get(path) ?? Promise.resolve()
+  const next = previous.then(task, task)
+  const settled = next.catch(() => {})
+  sqliteQueues.set(path, settled)
+  void settled.then(() => {
+    if (sqliteQueues.get(path) === settled) sqliteQueues.delete(path)
+  })
+  return next
+}
+
 async function openSqlite(options: StoreOptions): Promise<Store> {
-  const path = options.sqlitePath ?? 'egov.db'
+  const path = resolve(options.sqlitePath ?? 'egov.db')
   const [{default: BetterSqlite3}, {EgovSqliteDialect}] = await Promise.all([import('better-sqlite3'), import('./sqlite.js')])
-  if (path !== ':memory:') mkdirSync(dirname(path), {recursive: true})
+  mkdirSync(dirname(path), {recursive: true})
   const database = new BetterSqlite3(path, {timeout: 30_000})
   database.exec('pragma journal_mode = wal; pragma synchronous = normal; pragma foreign_keys = on')
   const db = new Kysely<Database>({dialect: new EgovSqliteDialect({database})})

@@ -1,0 +1,43 @@
+import {readdirSync, readFileSync} from 'node:fs'
+import {join, relative} from 'node:path'
+
+import {describe, expect, it} from 'vitest'
+
+const root = new URL('../../src', import.meta.url).pathname
+
+function sources(dir: string): string[] {
+  return readdirSync(dir, {recursive: true, withFileTypes: true})
+    .filter((e) => e.isFile() && e.name.endsWith('.ts'))
+    .map((e) => join(e.parentPath ?? e.path, e.name))
+}
+
+function imports(file: string): string[] {
+  const text = readFileSync(file, 'utf8')
+  return [...text.matchAll(/(?:from\s+|import\s*\(\s*|import\s+)['"]([^'"]+)['"]/g)].map((m) => m[1])
+}
+
+/** DESIGN.md layering: the core is a library; it never reaches up into the CLI or its UI packages. */
+describe('layers import only downward', () => {
+  const core = sources(join(root, 'core'))
+
+  it.each(core.map((f) => relative(root, f)))('%s imports no CLI code or CLI package', (file) => {
+    for (const spec of imports(join(root, file))) {
+      expect(spec, `${file} imports ${spec}`).not.toMatch(/^@oclif\/|^chalk$|^@inquirer\/|(\.\.\/)+(cli|commands)\//)
+    }
+  })
+
+  it('commands stay thin: no command reaches into the database directly', () => {
+    for (const file of sources(join(root, 'commands'))) {
+      const text = readFileSync(file, 'utf8')
+      expect(text, relative(root, file)).not.toMatch(/\.(selectFrom|insertInto|updateTable|deleteFrom)\(/)
+    }
+  })
+
+  it('heavy libraries are loaded where they are used, not at start-up', () => {
+    for (const file of [...sources(join(root, 'cli')), ...sources(join(root, 'commands'))]) {
+      for (const spec of imports(file)) {
+        expect(spec, `${relative(root, file)} imports ${spec}`).not.toMatch(/^(pg|exceljs|node-forge|undici|better-sqlite3)$/)
+      }
+    }
+  })
+})

@@ -1,0 +1,53 @@
+import {spawnSync} from 'node:child_process'
+import {mkdirSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
+import {describe, expect, it} from 'vitest'
+
+import {BIN} from '../helpers/cli.js'
+
+/**
+ * Every example in every command's --help, pasted into a shell as a user would, in an
+ * order a new user could follow (file before approve, approve before show…), against a
+ * fresh SQLite database. An example that fails here fails for users too.
+ */
+const manifest = JSON.parse(readFileSync(new URL('../../oclif.manifest.json', import.meta.url), 'utf8')) as {
+  commands: Record<string, {examples?: Array<string | {command: string}>}>
+}
+
+const order = ['ticket:open', 'requests:list', 'requests:show', 'requests:approve', 'requests:reject']
+
+describe('help examples work when pasted (SQLite, fresh database)', () => {
+  const ids = Object.keys(manifest.commands).sort((a, b) => rank(a) - rank(b) || a.localeCompare(b))
+  const home = mkdtempSync(join(tmpdir(), 'egov-examples-'))
+  const binDir = join(home, 'bin')
+  mkdirSync(binDir)
+  writeFileSync(join(binDir, 'egov'), `#!/bin/sh\nexec "${process.execPath}" "${BIN}" "$@"\n`, {mode: 0o755})
+  const env = {
+    ...process.env,
+    PATH: `${binDir}:${process.env.PATH}`,
+    XDG_CONFIG_HOME: join(home, 'config'),
+    XDG_DATA_HOME: join(home, 'data'),
+    EGOV_DB: join(home, 'egov.db'),
+    EGOV_DATABASE_URL: '',
+    EGOV_OPERATOR: 'clerk',
+    EGOV_NOW: '',
+  }
+  const cases = ids.flatMap((id) => (manifest.commands[id].examples ?? []).map((e) => [id, (typeof e === 'string' ? e : e.command).replaceAll('<%= config.bin %>', 'egov')] as const))
+
+  it('every command has at least one example', () => {
+    for (const id of ids) expect(manifest.commands[id].examples?.length, id).toBeGreaterThan(0)
+  })
+
+  it.each(cases)('%s: %s', (_id, command) => {
+    const r = spawnSync('bash', ['-c', command], {env, cwd: new URL('../..', import.meta.url).pathname, encoding: 'utf8'})
+    expect(r.stderr.replace(/^warning:.*$/gm, '').trim(), command).toBe('')
+    expect(r.status, `${command}\n${r.stdout}\n${r.stderr}`).toBe(0)
+  })
+})
+
+function rank(id: string): number {
+  const i = order.indexOf(id)
+  return i === -1 ? order.length : i
+}

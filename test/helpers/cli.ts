@@ -1,0 +1,50 @@
+import {spawn} from 'node:child_process'
+import {mkdtempSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {fileURLToPath} from 'node:url'
+
+export const BIN = fileURLToPath(new URL('../../bin/run.js', import.meta.url))
+
+export interface CliResult {
+  code: number
+  stdout: string
+  stderr: string
+  /** stdout parsed as JSON, when it is. */
+  json: any
+}
+
+/** A home of its own for a test: oclif's config and data directories under a temp dir. */
+export function isolatedHome(): Record<string, string> {
+  const home = mkdtempSync(join(tmpdir(), 'egov-home-'))
+  return {XDG_CONFIG_HOME: join(home, 'config'), XDG_DATA_HOME: join(home, 'data')}
+}
+
+/**
+ * Runs bin/run.js as a user would: a child process, stdin not a terminal (closed, or
+ * the given input), no colour variables inherited, English unless the test says otherwise.
+ */
+export function egov(args: string[], env: Record<string, string | undefined> = {}, input?: string): Promise<CliResult> {
+  const base: Record<string, string | undefined> = {...process.env}
+  for (const k of ['EGOV_DB', 'EGOV_DATABASE_URL', 'EGOV_OPERATOR', 'EGOV_NOW', 'FORCE_COLOR', 'LANG', 'LC_ALL', 'LC_MESSAGES', 'NODE_OPTIONS']) delete base[k]
+  const merged = {...base, LANG: 'C.UTF-8', ...env}
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], {env: merged as NodeJS.ProcessEnv, stdio: ['pipe', 'pipe', 'pipe']})
+    let stdout = ''
+    let stderr = ''
+    child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d))
+    child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d))
+    child.on('error', reject)
+    child.on('close', (code) => {
+      let json: unknown
+      try {
+        json = JSON.parse(stdout)
+      } catch {
+        json = undefined
+      }
+      resolve({code: code ?? -1, stdout, stderr, json})
+    })
+    if (input !== undefined) child.stdin.write(input)
+    child.stdin.end()
+  })
+}

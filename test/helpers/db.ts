@@ -1,0 +1,129 @@
+import {mkdtempSync, rmSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
+import pg from 'pg'
+import {describe, inject} from 'vitest'
+
+import {Store} from '../../src/core/store/index.js'
+import {pgAdminUrl, pgSchemaUrl} from './pg-url.js'
+
+export type DialectName = 'sqlite' | 'postgres'
+
+/**
+ * A fresh database of one dialect: a new SQLite file in a temporary directory, or a new
+ * schema on the PostgreSQL server (dropped afterwards). `url`/`path` let end-to-end tests
+ * point bin/run.js at the same database.
+ */
+export interface TestDatabase {
+  dialect: DialectName
+  /** Set for SQLite. */
+  path?: string
+  /** Set for PostgreSQL: the URL of the test schema. */
+  url?: string
+  schema?: string
+  /** Environment for bin/run.js to use this database. */
+  env: Record<string, string>
+  /**
+   * A store acting as `actor`: on SQLite the operator name, on PostgreSQL a login role
+   * of that name (egov_t_ACTOR) with rights on the test schema, since there the
+   * database user is who acts.
+   */
+  open(actor?: string): Promise<Store>
+  /** What the audit trail and history record for `actor`. */
+  actor(actor: string): string
+  /** Runs raw SQL as the administrator (to tamper, to inspect). */
+  sql(text: string, params?: unknown[]): Promise<Array<Record<string, unknown>>>
+  cleanup(): Promise<void>
+}
+
+export async function createTestDatabase(dialect: DialectName): Promise<TestDatabase> {
+  if (dialect === 'sqlite') {
+    const dir = mkdtempSync(join(tmpdir(), 'egov-test-'))
+    const path = join(dir, 'egov.db')
+    const {default: Sqlite} = await import('better-sqlite3')
+    return {
+      dialect,
+      path,
+      env: {EGOV_DB: path, EGOV_DATABASE_URL: ''},
+      open: (actor = 'tester') => Store.open({sqlitePath: path, operator: actor}),
+      actor: (actor) => actor,
+      async sql(text, params = []) {
+        const db = new Sqlite(path, {timeout: 10_000})
+        try {
+          const stmt = db.prepare(text)
+          return stmt.reader ? (stmt.all(...params) as Array<Record<string, unknown>>) : (stmt.run(...params), [])
+        } finally {
+          db.close()
+        }
+      },
+      async cleanup() {
+        rmSync(dir, {recursive: true, force: true})
+      },
+    }
+  }
+  const schema = `egov_t_${process.pid}_${Math.random().toString(36).slice(2, 8)}`
+  const admin = new pg.Client({connectionString: pgAdminUrl()})
+  await admin.connect()
+  await admin.query(`create schema ${schema}`)
+  const url = pgSchemaUrl(schema)
+  // Migrate as the administrator, then let the test roles use everything in the schema.
+  await (await Store.open({databaseUrl: url, operator: 'admin'})).close()
+  await ensureRole(admin, GROUP_ROLE, false)
+  await admin.query(`grant usage on schema ${schema} to ${GROUP_ROLE}`)
+  await admin.query(`grant all on all tables in schema ${schema} to ${GROUP_ROLE}`)
+  await admin.query(`grant all on all sequences in schema ${schema} to ${GROUP_ROLE}`)
+  const roles = new Set<string>()
+  return {
+    dialect,
+    url,
+    schema,
+    env: {EGOV_DATABASE_URL: url},
+    async open(actor = 'tester') {
+      const role = pgRole(actor)
+      if (!roles.has(role)) {
+        await ensureRole(admin, role, true)
+        await admin.query(`grant ${GROUP_ROLE} to ${role}`).catch(ignoreConcurrentDdl)
+        roles.add(role)
+      }
+      return Store.open({databaseUrl: pgSchemaUrl(schema, role), operator: actor})
+    },
+    actor: (actor) => pgRole(actor),
+    async sql(text, params = []) {
+      await admin.query(`set search_path to ${schema}`)
+      const r = await admin.query(text, params)
+      return r.rows
+    },
+    async cleanup() {
+      await admin.query(`drop schema if exists ${schema} cascade`)
+      await admin.end()
+    },
+  }
+}
+
+const GROUP_ROLE = 'egov_t_users'
+
+export function pgRole(actor: string): string {
+  return `egov_t_${actor.replace(/[^a-z0-9_]/gi, '_').toLowerCase()}`
+}
+
+/** Roles are shared by the whole server and test files run in parallel: creating one twice is fine. */
+async function ensureRole(admin: pg.Client, role: string, login: boolean): Promise<void> {
+  await admin.query(`create role ${role} ${login ? 'login' : 'nologin'}`).catch(ignoreConcurrentDdl)
+}
+
+function ignoreConcurrentDdl(error: {code?: string}): void {
+  // 42710 duplicate_object; 23505 unique_violation when two sessions race in pg_authid.
+  if (error.code !== '42710' && error.code !== '23505') throw error
+}
+
+/**
+ * describe() once per dialect. PostgreSQL is skipped, visibly, only when the server is
+ * unreachable and CI is not set (global-setup fails the run in CI).
+ */
+export function describeEachDialect(name: string, fn: (dialect: DialectName) => void): void {
+  for (const dialect of ['sqlite', 'postgres'] as const) {
+    const skip = dialect === 'postgres' && !inject('pgAvailable')
+    ;(skip ? describe.skip : describe)(`${name} [${dialect}]`, () => fn(dialect))
+  }
+}
