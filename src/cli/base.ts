@@ -49,9 +49,11 @@ export abstract class EgovCommand<T extends typeof Command> extends Command {
 
   override async init(): Promise<void> {
     await super.init()
-    if (process.stdout.isTTY && !('NO_COLOR' in process.env)) {
-      const {Chalk} = await import('chalk')
-      this.color = new Chalk()
+    if (process.stdout.isTTY && !('NO_COLOR' in process.env) && process.env.TERM !== 'dumb') {
+      // chalk's own detection turns colour off under CI=true even on a terminal; a
+      // terminal gets at least basic colour, more where the terminal says it has it.
+      const {Chalk, default: detected} = await import('chalk')
+      this.color = new Chalk({level: Math.max(1, detected.level) as 1 | 2 | 3})
     }
     const {args, flags} = await this.parse({
       flags: this.ctor.flags,

@@ -1,5 +1,6 @@
-import {mkdirSync} from 'node:fs'
-import {dirname, resolve} from 'node:path'
+import {existsSync, mkdirSync} from 'node:fs'
+import {createRequire} from 'node:module'
+import {dirname, join, resolve} from 'node:path'
 
 import {Kysely, Migrator, sql, type Transaction} from '#kysely'
 
@@ -142,12 +143,25 @@ function queueInProcess<T>(path: string, task: () => Promise<T>): Promise<T> {
 
 async function openSqlite(options: StoreOptions): Promise<Store> {
   const path = resolve(options.sqlitePath ?? 'egov.db')
-  const [{default: BetterSqlite3}, {EgovSqliteDialect}] = await Promise.all([import('better-sqlite3'), import('./sqlite.js')])
+  const {EgovSqliteDialect} = await import('./sqlite.js')
+  // require, not import(): loading a CommonJS package through the ESM loader costs a
+  // lexer pass, and naming the addon skips the `bindings` search (bench/startup).
+  const require = createRequire(import.meta.url)
+  const BetterSqlite3 = require('better-sqlite3') as typeof import('better-sqlite3')
   mkdirSync(dirname(path), {recursive: true})
-  const database = new BetterSqlite3(path, {timeout: 30_000})
+  const database = new BetterSqlite3(path, {timeout: 30_000, nativeBinding: nativeAddon(require)})
   database.exec('pragma journal_mode = wal; pragma synchronous = normal; pragma foreign_keys = on')
   const db = new Kysely<Database>({dialect: new EgovSqliteDialect({database})})
   return new Store(db, 'sqlite', path, options.operator)
+}
+
+function nativeAddon(require: NodeJS.Require): string | undefined {
+  try {
+    const addon = join(dirname(require.resolve('better-sqlite3/package.json')), 'build', 'Release', 'better_sqlite3.node')
+    return existsSync(addon) ? addon : undefined
+  } catch {
+    return undefined
+  }
 }
 
 async function openPostgres(url: string, operator: StoreOptions['operator']): Promise<Store> {
