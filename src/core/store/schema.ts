@@ -71,7 +71,51 @@ export interface CalendarDaysTable {
   name: string
 }
 
+export interface NetPoolsTable {
+  id: Generated<number>
+  name: string
+  cidr: string
+  family: number
+  plane: number
+  prefix: number
+  start_key: string
+  end_key: string
+  parent_id: number | null
+  note: string | null
+  created_at: string
+  created_by: string
+}
+
+export interface NetAllocationsTable {
+  id: Generated<number>
+  pool_id: number | null
+  pool_name: string
+  cidr: string
+  family: number
+  plane: number
+  prefix: number
+  start_key: string
+  end_key: string
+  unit: string
+  purpose: string | null
+  /** active | reserved | released (kept for history). */
+  status: string
+  created_at: string
+  created_by: string
+  released_at: string | null
+  released_by: string | null
+}
+
+export interface NetFreeTable {
+  pool_id: number
+  prefix: number
+  start_key: string
+}
+
 export interface Database {
+  net_pools: NetPoolsTable
+  net_allocations: NetAllocationsTable
+  net_free: NetFreeTable
   requests: RequestsTable
   request_transitions: RequestTransitionsTable
   audit_log: AuditLogTable

@@ -1,6 +1,7 @@
 import type {Kysely, Migration} from '#kysely'
 
 import * as m001 from './001_foundation.js'
+import * as m002 from './002_net.js'
 import type {SqlDialect} from './helpers.js'
 
 interface DialectMigration {
@@ -11,6 +12,7 @@ interface DialectMigration {
 /** Every migration, in order. Names sort; never rename or edit one that has shipped. */
 const ordered: Record<string, DialectMigration> = {
   '001_foundation': m001,
+  '002_net': m002,
 }
 
 export const migrationNames = Object.keys(ordered).sort()

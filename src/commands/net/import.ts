@@ -1,0 +1,50 @@
+import * as Args from '@oclif/core/args'
+import * as Flags from '@oclif/core/flags'
+
+import {EgovCommand} from '../../cli/base.js'
+import {renderTable} from '../../cli/table.js'
+import {EgovError} from '../../core/errors.js'
+import {importPlan, type ImportProblem, type ImportResult} from '../../core/net/plan.js'
+
+export default class NetImport extends EgovCommand<typeof NetImport> {
+  static override summary = 'Bring an address plan in from a workbook or CSV'
+  static override description = `A workbook may have a sheet 地址池 (地址段, 名称, 平面, 备注), whose pools are created outermost first, and a sheet 地址分配 (地址段, 平面, 地址池, 单位, 用途, 状态) of allocations; a CSV holds allocations alone. Headers may sit under a title row, in any order, with full-width characters. 地址池 may be left empty: the deepest pool holding the block is used. 状态 is 已分配 (default) or 预留.
+
+Every row is checked before anything is written — malformed blocks, host bits set (the network address is suggested), unknown planes, blocks outside every pool, overlaps with existing allocations or with other rows of the file — and every problem is reported with its sheet, row and column. Nothing is written unless the whole file is valid (exit 2 otherwise). CSV files may be UTF-8 or GBK/GB18030 (detected).`
+  static override examples = [
+    '<%= config.bin %> net import fixtures/net/plan.xlsx --dry-run',
+    '<%= config.bin %> net import fixtures/net/plan.xlsx',
+    '<%= config.bin %> net import fixtures/net/allocations-gbk.csv --json',
+  ]
+
+  static override args = {
+    file: Args.string({description: '.xlsx or .csv file', required: true}),
+  }
+
+  static override flags = {
+    'dry-run': Flags.boolean({description: 'check everything, write nothing'}),
+    encoding: Flags.string({description: 'CSV encoding', options: ['auto', 'utf8', 'gb18030'], default: 'auto'}),
+  }
+
+  async run(): Promise<ImportResult> {
+    const store = await this.store()
+    try {
+      const result = await importPlan(store, this.args.file, {dryRun: this.flags['dry-run'], encoding: this.flags.encoding as 'auto'})
+      this.log(this.t(result.dryRun ? 'net.import.dryRun' : 'net.import.done', {file: result.file, count: result.allocations}))
+      return result
+    } catch (error) {
+      const problems = error instanceof EgovError ? (error.context.details?.problems as ImportProblem[] | undefined) : undefined
+      if (problems && !this.jsonEnabled()) {
+        process.stderr.write(
+          renderTable(problems, [
+            {header: this.t('col.row'), get: (p) => `${p.sheet ? p.sheet + '!' : ''}${p.row}`},
+            {header: this.t('col.column'), get: (p) => p.column},
+            {header: this.t('col.value'), get: (p) => p.value, shrink: true},
+            {header: this.t('col.problem'), get: (p) => p.message, shrink: true},
+          ]) + '\n',
+        )
+      }
+      throw error
+    }
+  }
+}

@@ -1,0 +1,136 @@
+import {readFileSync} from 'node:fs'
+import {extname} from 'node:path'
+
+import {InvalidInput} from '../errors.js'
+
+/** A sheet as rows of text cells, each with the row number a person sees in Excel or an editor. */
+export interface SheetData {
+  name: string
+  rows: Array<{row: number; cells: string[]}>
+}
+
+export type Encoding = 'auto' | 'utf8' | 'gb18030'
+
+/**
+ * CSV text in the encoding it was saved in: a BOM says UTF-8; else the bytes are tried as
+ * strict UTF-8; else they are GB18030, which covers GBK and GB2312 (what Excel writes on a
+ * Chinese Windows).
+ */
+export async function decodeText(bytes: Buffer, encoding: Encoding, path: string): Promise<{text: string; encoding: 'utf8' | 'gb18030'}> {
+  if (encoding === 'gb18030') return {text: await gb18030(bytes), encoding}
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return {text: bytes.subarray(3).toString('utf8'), encoding: 'utf8'}
+  try {
+    return {text: new TextDecoder('utf-8', {fatal: true}).decode(bytes), encoding: 'utf8'}
+  } catch {
+    if (encoding === 'utf8') throw new InvalidInput('io.badEncoding', {field: 'FILE', path}, {field: 'FILE'})
+    return {text: await gb18030(bytes), encoding: 'gb18030'}
+  }
+}
+
+async function gb18030(bytes: Buffer): Promise<string> {
+  const {default: iconv} = await import('iconv-lite')
+  return iconv.decode(bytes, 'gb18030')
+}
+
+/** Cell values as text: numbers as written, dates as YYYY-MM-DD, rich text joined, formulas by result. */
+export function cellText(value: unknown): string {
+  if (value === null || value === undefined) return ''
+  if (typeof value === 'string') return value.trim()
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value)
+  if (value instanceof Date) return value.toISOString().slice(0, 10)
+  if (typeof value === 'object') {
+    const v = value as {richText?: Array<{text: string}>; result?: unknown; text?: unknown; error?: string}
+    if (v.richText) return v.richText.map((r) => r.text).join('').trim()
+    if ('result' in v) return cellText(v.result)
+    if (v.text !== undefined) return cellText(v.text)
+    if (v.error) return v.error
+  }
+  return String(value)
+}
+
+/**
+ * Reads a workbook (every sheet, streamed: large plans do not sit in memory twice) or a CSV
+ * file (one sheet). Cells come back as trimmed text.
+ */
+export async function readSheets(path: string, options: {encoding?: Encoding} = {}): Promise<{sheets: SheetData[]; encoding?: string}> {
+  const ext = extname(path).toLowerCase()
+  if (ext !== '.xlsx' && ext !== '.csv') throw new InvalidInput('io.badExtension', {field: 'FILE', path}, {field: 'FILE'})
+  let bytes: Buffer
+  try {
+    bytes = readFileSync(path)
+  } catch (error) {
+    throw new InvalidInput('io.unreadable', {field: 'FILE', path, reason: (error as Error).message}, {field: 'FILE'})
+  }
+  if (ext === '.csv') {
+    const {text, encoding} = await decodeText(bytes, options.encoding ?? 'auto', path)
+    const {parse} = await import('csv-parse/sync')
+    let records: Array<{record: string[]; info: {lines: number}}>
+    try {
+      records = parse(text, {info: true, relax_column_count: true, skip_empty_lines: false, bom: true}) as unknown as typeof records
+    } catch (error) {
+      throw new InvalidInput('io.unreadable', {field: 'FILE', path, reason: (error as Error).message}, {field: 'FILE'})
+    }
+    const rows = records.map((r) => ({row: r.info.lines, cells: r.record.map((c) => c.trim())}))
+    return {sheets: [{name: '', rows}], encoding}
+  }
+  const {default: ExcelJS} = await import('exceljs')
+  const sheets: SheetData[] = []
+  try {
+    const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, {sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'ignore', worksheets: 'emit', entries: 'emit'})
+    for await (const worksheet of reader) {
+      const ws = worksheet as unknown as AsyncIterable<{number: number; values: unknown[]}> & {name?: string}
+      const sheet: SheetData = {name: (ws as {name?: string}).name ?? '', rows: []}
+      for await (const row of ws) {
+        const values = Array.isArray(row.values) ? row.values.slice(1) : []
+        sheet.rows.push({row: row.number, cells: values.map(cellText)})
+      }
+      sheets.push(sheet)
+    }
+  } catch (error) {
+    throw new InvalidInput('io.unreadable', {field: 'FILE', path, reason: (error as Error).message}, {field: 'FILE'})
+  }
+  return {sheets}
+}
+
+export interface WriteSheet {
+  name: string
+  columns: Array<{header: string; width?: number; list?: string[]}>
+  rows: string[][]
+}
+
+/**
+ * Writes sheets as .xlsx (bold, frozen header row, column widths, drop-down lists) or the
+ * first sheet as .csv in UTF-8 with a BOM, which Excel opens with the Chinese intact.
+ */
+export async function writeSheets(path: string, sheets: WriteSheet[], options: {dropDowns?: boolean} = {}): Promise<void> {
+  const ext = extname(path).toLowerCase()
+  if (ext === '.csv') {
+    const sheet = sheets[0]
+    const quote = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v)
+    const lines = [sheet.columns.map((c) => quote(c.header)), ...sheet.rows.map((r) => r.map((v) => quote(v ?? '')))].map((l) => l.join(','))
+    const {writeFileSync} = await import('node:fs')
+    writeFileSync(path, '\uFEFF' + lines.join('\r\n') + '\r\n')
+    return
+  }
+  if (ext !== '.xlsx') throw new InvalidInput('io.badExtension', {field: 'out', path}, {field: 'out'})
+  const {default: ExcelJS} = await import('exceljs')
+  const workbook = new ExcelJS.Workbook()
+  workbook.creator = 'egov'
+  for (const sheet of sheets) {
+    const ws = workbook.addWorksheet(sheet.name, {views: [{state: 'frozen', ySplit: 1}]})
+    ws.columns = sheet.columns.map((c) => ({header: c.header, width: c.width ?? 16}))
+    const header = ws.getRow(1)
+    header.font = {bold: true}
+    header.fill = {type: 'pattern', pattern: 'solid', fgColor: {argb: 'FFDDEBF7'}}
+    for (const r of sheet.rows) ws.addRow(r)
+    // Drop-down lists belong to blank templates a clerk fills in, not to exports.
+    if (options.dropDowns) sheet.columns.forEach((c, i) => {
+      if (!c.list) return
+      const letter = ws.getColumn(i + 1).letter
+      for (let row = 2; row <= sheet.rows.length + 500; row++) {
+        ws.getCell(`${letter}${row}`).dataValidation = {type: 'list', allowBlank: true, formulae: [`"${c.list.join(',')}"`]}
+      }
+    })
+  }
+  await workbook.xlsx.writeFile(path)
+}

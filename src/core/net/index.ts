@@ -1,0 +1,897 @@
+import type {Kysely} from '#kysely'
+
+import {appendAudit} from '../audit/index.js'
+import {Conflict, InvalidInput, NotFound} from '../errors.js'
+import type {Database, WriteContext} from '../store/index.js'
+import {
+  type Block,
+  blockEnd,
+  blockSize,
+  type Family,
+  formatCidr,
+  fromKey,
+  normaliseInput,
+  parseAddress,
+  parseCidr,
+  prefixForHosts,
+  rangeToBlocks,
+  toKey,
+  WIDTH,
+} from './ip.js'
+import type {MapSegment, PoolMap} from './map-types.js'
+
+export * from './ip.js'
+export type {MapSegment, PoolMap} from './map-types.js'
+
+/** NET-2: plane 1 is run by China Telecom, plane 2 by China Mobile. */
+export type Plane = 1 | 2
+export type AllocationStatus = 'active' | 'reserved' | 'released'
+export const HOLDING_STATUSES = ['active', 'reserved'] as const
+
+export interface Pool {
+  id: number
+  name: string
+  cidr: string
+  family: Family
+  plane: Plane
+  prefix: number
+  parentId: number | null
+  note: string | null
+  createdAt: string
+  createdBy: string
+}
+
+export interface Allocation {
+  id: number
+  cidr: string
+  pool: string
+  poolId: number | null
+  plane: Plane
+  family: Family
+  prefix: number
+  unit: string
+  purpose: string | null
+  status: AllocationStatus
+  /** Addresses in the block, as a decimal string (IPv6 blocks exceed JSON numbers). */
+  addresses: string
+  createdAt: string
+  createdBy: string
+  releasedAt: string | null
+  releasedBy: string | null
+}
+
+type Db = Kysely<Database>
+type PoolRow = Database['net_pools'] extends infer T ? {[K in keyof T]: K extends 'id' ? number : T[K]} : never
+type AllocationRow = Database['net_allocations'] extends infer T ? {[K in keyof T]: K extends 'id' ? number : T[K]} : never
+
+function toPool(row: PoolRow): Pool {
+  return {
+    id: Number(row.id),
+    name: row.name,
+    cidr: row.cidr,
+    family: Number(row.family) as Family,
+    plane: Number(row.plane) as Plane,
+    prefix: Number(row.prefix),
+    parentId: row.parent_id === null ? null : Number(row.parent_id),
+    note: row.note,
+    createdAt: row.created_at,
+    createdBy: row.created_by,
+  }
+}
+
+function toAllocation(row: AllocationRow): Allocation {
+  const family = Number(row.family) as Family
+  return {
+    id: Number(row.id),
+    cidr: row.cidr,
+    pool: row.pool_name,
+    poolId: row.pool_id === null ? null : Number(row.pool_id),
+    plane: Number(row.plane) as Plane,
+    family,
+    prefix: Number(row.prefix),
+    unit: row.unit,
+    purpose: row.purpose,
+    status: row.status as AllocationStatus,
+    addresses: blockSize(family, Number(row.prefix)).toString(),
+    createdAt: row.created_at,
+    createdBy: row.created_by,
+    releasedAt: row.released_at,
+    releasedBy: row.released_by,
+  }
+}
+
+const poolBlock = (p: Pool): Block => parseCidr(p.cidr, 'pool')
+
+export function parsePlane(value: string | number): Plane {
+  const v = normaliseInput(String(value))
+  const byName: Record<string, Plane> = {'1': 1, '2': 2, 电信: 1, 移动: 2, 电信平面: 1, 移动平面: 2, 平面1: 1, 平面2: 2, telecom: 1, mobile: 2}
+  const plane = byName[v.toLowerCase()]
+  if (!plane) throw new InvalidInput('net.badPlane', {value}, {field: 'plane', rule: 'NET-2'})
+  return plane
+}
+
+export function parseStatus(value: string, field = 'status'): 'active' | 'reserved' {
+  const v = normaliseInput(value).toLowerCase()
+  const byName: Record<string, 'active' | 'reserved'> = {active: 'active', reserved: 'reserved', 已分配: 'active', 在用: 'active', 使用: 'active', 预留: 'reserved', 保留: 'reserved'}
+  const status = byName[v]
+  if (!status) throw new InvalidInput('net.badStatus', {value, allowed: 'active (已分配), reserved (预留)'}, {field})
+  return status
+}
+
+// ---------------------------------------------------------------- pools
+
+export async function findPool(db: Db, ref: string): Promise<Pool> {
+  const byName = await db.selectFrom('net_pools').selectAll().where('name', '=', ref.trim()).executeTakeFirst()
+  if (byName) return toPool(byName as PoolRow)
+  let block: Block | undefined
+  try {
+    block = parseCidr(ref, 'pool')
+  } catch {
+    block = undefined
+  }
+  if (block) {
+    const rows = await db.selectFrom('net_pools').selectAll().where('cidr', '=', formatCidr(block)).execute()
+    if (rows.length === 1) return toPool(rows[0] as PoolRow)
+    if (rows.length > 1) throw new InvalidInput('net.allocAmbiguous', {value: ref, ids: rows.map((r) => r.name).join(', ')}, {field: 'pool'})
+  }
+  throw new NotFound('net.poolNotFound', {pool: ref}, {field: 'pool'})
+}
+
+export async function allPools(db: Db): Promise<Pool[]> {
+  const rows = await db.selectFrom('net_pools').selectAll().orderBy('plane').orderBy('family').orderBy('start_key').orderBy('prefix').execute()
+  return rows.map((r) => toPool(r as PoolRow))
+}
+
+export interface AddPoolInput {
+  cidr: string
+  name: string
+  plane: string | number
+  note?: string
+}
+
+export interface AddPoolResult {
+  pool: Pool
+  parent: string | null
+  adoptedPools: string[]
+  adoptedAllocations: string[]
+}
+
+/**
+ * Adds a pool (NET-1). Pools nest: inside an existing pool it becomes that pool's child and
+ * its space leaves the parent's free space; around existing pools it becomes their parent.
+ * Allocations of the parent that fall inside it move with it; one it would cut is refused.
+ */
+export async function addPool(ctx: WriteContext, input: AddPoolInput): Promise<AddPoolResult> {
+  const block = parseCidr(input.cidr, 'CIDR')
+  const plane = parsePlane(input.plane)
+  const name = input.name.trim()
+  if (!name || looksLikeAddress(name)) throw new InvalidInput('net.badName', {}, {field: 'name'})
+  const db = ctx.db
+  const cidr = formatCidr(block)
+  const sameName = await db.selectFrom('net_pools').select(['name', 'cidr']).where('name', '=', name).executeTakeFirst()
+  if (sameName) throw new Conflict('net.poolNameTaken', {name, cidr: sameName.cidr}, {field: 'name'})
+  const start = toKey(block.start, block.family)
+  const end = toKey(blockEnd(block), block.family)
+
+  const overlapping = (
+    await db
+      .selectFrom('net_pools')
+      .selectAll()
+      .where('plane', '=', plane)
+      .where('family', '=', block.family)
+      .where('start_key', '<=', end)
+      .where('end_key', '>=', start)
+      .execute()
+  ).map((r) => toPool(r as PoolRow))
+  const same = overlapping.find((p) => p.prefix === block.prefix)
+  if (same) throw new Conflict('net.poolExists', {cidr, plane, name: same.name}, {field: 'CIDR'})
+  // Aligned blocks either nest or are apart: what overlaps contains the new pool or lies in it.
+  const ancestors = overlapping.filter((p) => p.prefix < block.prefix).sort((a, b) => b.prefix - a.prefix)
+  const parent = ancestors[0] ?? null
+  const inside = overlapping.filter((p) => p.prefix > block.prefix)
+  const adoptedPools = inside.filter((p) => p.parentId === (parent?.id ?? null))
+
+  const cutting = await db
+    .selectFrom('net_allocations')
+    .selectAll()
+    .where('plane', '=', plane)
+    .where('family', '=', block.family)
+    .where('status', '<>', 'released')
+    .where('start_key', '<=', start)
+    .where('end_key', '>=', end)
+    .executeTakeFirst()
+  if (cutting) throw new Conflict('net.poolCutsAllocation', {cidr, other: cutting.cidr, unit: cutting.unit}, {field: 'CIDR', rule: 'NET-1'})
+  const adoptedAllocations = parent
+    ? (
+        await db
+          .selectFrom('net_allocations')
+          .selectAll()
+          .where('pool_id', '=', parent.id)
+          .where('status', '<>', 'released')
+          .where('start_key', '>=', start)
+          .where('start_key', '<=', end)
+          .execute()
+      ).map((r) => toAllocation(r as AllocationRow))
+    : []
+
+  const inserted = await db
+    .insertInto('net_pools')
+    .values({name, cidr, family: block.family, plane, prefix: block.prefix, start_key: start, end_key: end, parent_id: parent?.id ?? null, note: input.note?.trim() || null, created_at: ctx.at, created_by: ctx.actor})
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  const id = Number(inserted.id)
+  if (adoptedPools.length) await db.updateTable('net_pools').set({parent_id: id}).where('id', 'in', adoptedPools.map((p) => p.id)).execute()
+  for (const chunk of chunks(adoptedAllocations.map((a) => a.id), 500)) {
+    await db.updateTable('net_allocations').set({pool_id: id, pool_name: name}).where('id', 'in', chunk).execute()
+  }
+  // The parent loses the new pool's space; the new pool's free space is what its adopted
+  // pools and allocations leave.
+  if (parent) await carveFree(db, parent, block)
+  const taken = [...adoptedPools.map((p) => parseCidr(p.cidr, 'pool')), ...adoptedAllocations.map((a) => parseCidr(a.cidr, 'cidr'))]
+  await insertFreeRows(db, id, freeAround(block, taken))
+
+  const pool = toPool((await db.selectFrom('net_pools').selectAll().where('id', '=', id).executeTakeFirstOrThrow()) as PoolRow)
+  await appendAudit(ctx, {
+    action: 'net.pool.add',
+    entityType: 'net-pool',
+    entityId: id,
+    after: {...pool, parent: parent?.name ?? null, adoptedPools: adoptedPools.map((p) => p.name), adoptedAllocations: adoptedAllocations.map((a) => a.cidr)},
+  })
+  return {pool, parent: parent?.name ?? null, adoptedPools: adoptedPools.map((p) => p.name), adoptedAllocations: adoptedAllocations.map((a) => a.cidr)}
+}
+
+function looksLikeAddress(name: string): boolean {
+  try {
+    parseCidr(name, 'name')
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** Removes an empty pool; its space goes back to its parent's free space. */
+export async function removePool(ctx: WriteContext, ref: string): Promise<{pool: Pool; parent: string | null}> {
+  const pool = await findPool(ctx.db, ref)
+  const allocations = Number(
+    (await ctx.db.selectFrom('net_allocations').select((eb) => eb.fn.countAll<number>().as('n')).where('pool_id', '=', pool.id).where('status', '<>', 'released').executeTakeFirstOrThrow()).n,
+  )
+  const children = Number((await ctx.db.selectFrom('net_pools').select((eb) => eb.fn.countAll<number>().as('n')).where('parent_id', '=', pool.id).executeTakeFirstOrThrow()).n)
+  if (allocations || children) throw new Conflict('net.poolNotEmpty', {name: pool.name, allocations, children}, {field: 'NAME'})
+  await ctx.db.updateTable('net_allocations').set({pool_id: null}).where('pool_id', '=', pool.id).execute()
+  await ctx.db.deleteFrom('net_free').where('pool_id', '=', pool.id).execute()
+  await ctx.db.deleteFrom('net_pools').where('id', '=', pool.id).execute()
+  let parent: Pool | null = null
+  if (pool.parentId !== null) {
+    parent = toPool((await ctx.db.selectFrom('net_pools').selectAll().where('id', '=', pool.parentId).executeTakeFirstOrThrow()) as PoolRow)
+    await releaseToFree(ctx.db, parent, poolBlock(pool))
+  }
+  await appendAudit(ctx, {action: 'net.pool.remove', entityType: 'net-pool', entityId: pool.id, before: pool})
+  return {pool, parent: parent?.name ?? null}
+}
+
+// ---------------------------------------------------------------- the free-space index
+
+/** Free space of `outer` minus the `taken` blocks inside it, as maximal aligned blocks. */
+export function freeAround(outer: Block, taken: Block[]): Block[] {
+  const sorted = [...taken].sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0))
+  const out: Block[] = []
+  let cursor = outer.start
+  const last = blockEnd(outer)
+  for (const t of sorted) {
+    if (t.start > cursor) out.push(...rangeToBlocks(outer.family, cursor, t.start - 1n))
+    const end = blockEnd(t)
+    if (end + 1n > cursor) cursor = end + 1n
+  }
+  if (cursor <= last) out.push(...rangeToBlocks(outer.family, cursor, last))
+  return out
+}
+
+async function insertFreeRows(db: Db, poolId: number, blocks: Block[]): Promise<void> {
+  for (const chunk of chunks(blocks, 500)) {
+    if (chunk.length) await db.insertInto('net_free').values(chunk.map((b) => ({pool_id: poolId, prefix: b.prefix, start_key: toKey(b.start, b.family)}))).execute()
+  }
+}
+
+/** Takes `target` out of the pool's free space: it must lie inside one free block. */
+async function carveFree(db: Db, pool: Pool, target: Block): Promise<void> {
+  const startKey = toKey(target.start, target.family)
+  const endKey = toKey(blockEnd(target), target.family)
+  // Free blocks inside the target simply go (a larger one starting at the same address contains it: split below).
+  await db
+    .deleteFrom('net_free')
+    .where('pool_id', '=', pool.id)
+    .where('prefix', '>=', target.prefix)
+    .where('start_key', '>=', startKey)
+    .where('start_key', '<=', endKey)
+    .execute()
+  // A free block that contains the target is split around it.
+  const row = await db
+    .selectFrom('net_free')
+    .select(['prefix', 'start_key'])
+    .where('pool_id', '=', pool.id)
+    .where('start_key', '<=', startKey)
+    .orderBy('start_key', 'desc')
+    .limit(1)
+    .executeTakeFirst()
+  if (!row) return
+  const free: Block = {family: pool.family, start: fromKey(row.start_key), prefix: Number(row.prefix)}
+  if (!(free.prefix <= target.prefix && blockEnd(free) >= blockEnd(target))) return
+  await db.deleteFrom('net_free').where('pool_id', '=', pool.id).where('prefix', '=', free.prefix).where('start_key', '=', row.start_key).execute()
+  await insertFreeRows(db, pool.id, splitAround(free, target))
+}
+
+/** The pieces of `free` left when `target` (inside it) is taken: one per level, the half not holding the target. */
+function splitAround(free: Block, target: Block): Block[] {
+  const pieces: Block[] = []
+  let cur = free
+  while (cur.prefix < target.prefix) {
+    const half = blockSize(cur.family, cur.prefix + 1)
+    const lower: Block = {family: cur.family, start: cur.start, prefix: cur.prefix + 1}
+    const upper: Block = {family: cur.family, start: cur.start + half, prefix: cur.prefix + 1}
+    if (target.start >= upper.start) {
+      pieces.push(lower)
+      cur = upper
+    } else {
+      pieces.push(upper)
+      cur = lower
+    }
+  }
+  return pieces
+}
+
+/** Gives a block back to the pool's free space, merging it with its free buddy as far as the pool allows. */
+async function releaseToFree(db: Db, pool: Pool, block: Block): Promise<void> {
+  let cur = block
+  while (cur.prefix > pool.prefix) {
+    const size = blockSize(cur.family, cur.prefix)
+    const buddyStart = cur.start ^ size
+    const buddyKey = toKey(buddyStart, cur.family)
+    const deleted = await db.deleteFrom('net_free').where('pool_id', '=', pool.id).where('prefix', '=', cur.prefix).where('start_key', '=', buddyKey).executeTakeFirst()
+    if (Number(deleted.numDeletedRows) === 0) break
+    cur = {family: cur.family, start: cur.start < buddyStart ? cur.start : buddyStart, prefix: cur.prefix - 1}
+  }
+  await db.insertInto('net_free').values({pool_id: pool.id, prefix: cur.prefix, start_key: toKey(cur.start, cur.family)}).execute()
+}
+
+/**
+ * Best fit: of the pool's free blocks that can hold a /prefix, the smallest, and of
+ * those the lowest-addressed; the request goes at its start. Two indexed look-ups and a
+ * few inserts, however many blocks the pool already holds.
+ */
+async function takeBestFit(db: Db, pool: Pool, prefix: number): Promise<Block> {
+  const best = await db
+    .selectFrom('net_free')
+    .select((eb) => eb.fn.max('prefix').as('p'))
+    .where('pool_id', '=', pool.id)
+    .where('prefix', '<=', prefix)
+    .executeTakeFirst()
+  if (best?.p === null || best?.p === undefined) {
+    const largest = await db.selectFrom('net_free').select((eb) => eb.fn.min('prefix').as('p')).where('pool_id', '=', pool.id).executeTakeFirst()
+    const largestText = largest?.p === null || largest?.p === undefined ? '—' : `/${largest.p}`
+    throw new Conflict('net.noSpace', {pool: pool.name, prefix, largest: largestText}, {field: 'prefix-length', details: {largest: largestText}})
+  }
+  const p = Number(best.p)
+  const row = await db
+    .selectFrom('net_free')
+    .select('start_key')
+    .where('pool_id', '=', pool.id)
+    .where('prefix', '=', p)
+    .orderBy('start_key')
+    .limit(1)
+    .executeTakeFirstOrThrow()
+  await db.deleteFrom('net_free').where('pool_id', '=', pool.id).where('prefix', '=', p).where('start_key', '=', row.start_key).execute()
+  const free: Block = {family: pool.family, start: fromKey(row.start_key), prefix: p}
+  const target: Block = {family: pool.family, start: free.start, prefix}
+  await insertFreeRows(db, pool.id, splitAround(free, target))
+  return target
+}
+
+/** Takes one exact block, which must be free in the pool; otherwise names what holds it. */
+async function takeExact(db: Db, pool: Pool, target: Block): Promise<void> {
+  const startKey = toKey(target.start, target.family)
+  const row = await db
+    .selectFrom('net_free')
+    .select(['prefix', 'start_key'])
+    .where('pool_id', '=', pool.id)
+    .where('start_key', '<=', startKey)
+    .orderBy('start_key', 'desc')
+    .limit(1)
+    .executeTakeFirst()
+  const free = row ? {family: pool.family, start: fromKey(row.start_key), prefix: Number(row.prefix)} : undefined
+  if (!free || free.prefix > target.prefix || blockEnd(free) < blockEnd(target)) {
+    const holder = await holderOf(db, pool, target)
+    throw new Conflict('net.taken', {cidr: formatCidr(target), pool: pool.name, holder: holder.name, other: holder.cidr}, {field: 'cidr', details: {holder}})
+  }
+  await db.deleteFrom('net_free').where('pool_id', '=', pool.id).where('prefix', '=', free.prefix).where('start_key', '=', row!.start_key).execute()
+  await insertFreeRows(db, pool.id, splitAround(free, target))
+}
+
+/** Undefined when the block is free in the pool; otherwise what holds (part of) it. */
+export async function freeContaining(db: Db, pool: Pool, target: Block): Promise<{kind: 'allocation' | 'pool'; name: string; cidr: string} | undefined> {
+  const row = await db
+    .selectFrom('net_free')
+    .select(['prefix', 'start_key'])
+    .where('pool_id', '=', pool.id)
+    .where('start_key', '<=', toKey(target.start, target.family))
+    .orderBy('start_key', 'desc')
+    .limit(1)
+    .executeTakeFirst()
+  if (row) {
+    const free = {family: pool.family, start: fromKey(row.start_key), prefix: Number(row.prefix)}
+    if (free.prefix <= target.prefix && blockEnd(free) >= blockEnd(target)) return undefined
+  }
+  return holderOf(db, pool, target)
+}
+
+/** Records an imported allocation of an exact block, already checked to be free. */
+export async function placeImported(ctx: WriteContext, pool: Pool, block: Block, fields: {unit: string; purpose: string | null; status: string}): Promise<Allocation> {
+  await takeExact(ctx.db, pool, block)
+  return insertAllocation(ctx, pool, block, fields)
+}
+
+/** What occupies (part of) a block in a pool: an allocation's unit or a child pool. */
+async function holderOf(db: Db, pool: Pool, target: Block): Promise<{kind: 'allocation' | 'pool'; name: string; cidr: string}> {
+  const s = toKey(target.start, target.family)
+  const e = toKey(blockEnd(target), target.family)
+  const a = await db
+    .selectFrom('net_allocations')
+    .select(['unit', 'cidr'])
+    .where('plane', '=', pool.plane)
+    .where('family', '=', pool.family)
+    .where('status', '<>', 'released')
+    .where('start_key', '<=', e)
+    .where('end_key', '>=', s)
+    .orderBy('start_key')
+    .limit(1)
+    .executeTakeFirst()
+  if (a) return {kind: 'allocation', name: a.unit, cidr: a.cidr}
+  const p = await db
+    .selectFrom('net_pools')
+    .select(['name', 'cidr'])
+    .where('parent_id', '=', pool.id)
+    .where('start_key', '<=', e)
+    .where('end_key', '>=', s)
+    .limit(1)
+    .executeTakeFirst()
+  return p ? {kind: 'pool', name: p.name, cidr: p.cidr} : {kind: 'pool', name: pool.name, cidr: pool.cidr}
+}
+
+// ---------------------------------------------------------------- allocations
+
+export interface AllocateInput {
+  pool: string
+  prefixLength?: number
+  hosts?: number
+  cidr?: string
+  unit: string
+  purpose?: string
+  status?: string
+  count?: number
+}
+
+/** PostgreSQL's exclusion constraint is the last word on overlap: its refusal is a conflict (exit 4). */
+function mapOverlap(error: unknown, plane: Plane): never {
+  const e = error as {code?: string; detail?: string; message?: string}
+  if (e?.code === '23P01') throw new Conflict('net.overlapRefused', {plane, detail: e.detail ?? e.message ?? ''}, {rule: 'NET-1'})
+  throw error
+}
+
+export function allocationSize(input: Pick<AllocateInput, 'prefixLength' | 'hosts' | 'cidr'>, pool: Pool): {prefix: number; exact?: Block} {
+  const given = [input.prefixLength, input.hosts, input.cidr].filter((v) => v !== undefined && v !== '').length
+  if (given !== 1) throw new InvalidInput('net.oneSize', {}, {field: 'prefix-length'})
+  const width = WIDTH[pool.family]
+  if (input.cidr !== undefined) {
+    const exact = parseCidr(input.cidr, 'cidr')
+    if (exact.family !== pool.family) {
+      throw new InvalidInput('net.familyMismatch', {field: 'cidr', cidr: exact.text, family: exact.family, pool: pool.name, poolFamily: pool.family}, {field: 'cidr'})
+    }
+    const pb = parseCidr(pool.cidr, 'pool')
+    if (exact.prefix < pb.prefix || exact.start < pb.start || blockEnd(exact) > blockEnd(pb)) {
+      throw new InvalidInput('net.outsidePool', {cidr: exact.text, pool: pool.name, poolCidr: pool.cidr}, {field: 'cidr', rule: 'NET-1'})
+    }
+    return {prefix: exact.prefix, exact}
+  }
+  let prefix: number
+  if (input.hosts !== undefined) {
+    if (pool.family === 6) throw new InvalidInput('net.hostsV6', {pool: pool.name}, {field: 'hosts'})
+    prefix = prefixForHosts(input.hosts)
+  } else {
+    prefix = input.prefixLength!
+    if (!Number.isInteger(prefix) || prefix < 0 || prefix > width) {
+      throw new InvalidInput('net.badPrefix', {value: input.prefixLength, min: pool.prefix, max: width, pool: pool.name}, {field: 'prefix-length'})
+    }
+  }
+  if (prefix < pool.prefix) throw new InvalidInput('net.prefixTooShort', {prefix, pool: pool.name, cidr: pool.cidr}, {field: input.hosts !== undefined ? 'hosts' : 'prefix-length'})
+  return {prefix}
+}
+
+/** Allocates one or `count` blocks from a pool to a unit, in the caller's transaction. */
+export async function allocate(ctx: WriteContext, input: AllocateInput): Promise<Allocation[]> {
+  const pool = await findPool(ctx.db, input.pool)
+  const {prefix, exact} = allocationSize(input, pool)
+  const unit = input.unit.trim()
+  if (!unit) throw new InvalidInput('net.badUnit', {}, {field: 'unit'})
+  const status = input.status === undefined ? 'active' : parseStatus(input.status)
+  const count = input.count ?? 1
+  if (!Number.isInteger(count) || count < 1 || count > 100_000) throw new InvalidInput('net.badCount', {value: input.count}, {field: 'count'})
+  if (exact && count !== 1) throw new InvalidInput('net.countWithCidr', {}, {field: 'count'})
+  const purpose = input.purpose?.trim() || null
+  const out: Allocation[] = []
+  for (let i = 0; i < count; i++) {
+    const block = exact ?? (await takeBestFit(ctx.db, pool, prefix))
+    if (exact) await takeExact(ctx.db, pool, exact)
+    out.push(await insertAllocation(ctx, pool, block, {unit, purpose, status}))
+  }
+  return out
+}
+
+async function insertAllocation(ctx: WriteContext, pool: Pool, block: Block, a: {unit: string; purpose: string | null; status: string}): Promise<Allocation> {
+  const row = {
+    pool_id: pool.id,
+    pool_name: pool.name,
+    cidr: formatCidr(block),
+    family: block.family,
+    plane: pool.plane,
+    prefix: block.prefix,
+    start_key: toKey(block.start, block.family),
+    end_key: toKey(blockEnd(block), block.family),
+    unit: a.unit,
+    purpose: a.purpose,
+    status: a.status,
+    created_at: ctx.at,
+    created_by: ctx.actor,
+    released_at: null,
+    released_by: null,
+  }
+  const inserted = await ctx.db
+    .insertInto('net_allocations')
+    .values(row)
+    .returning('id')
+    .executeTakeFirstOrThrow()
+    .catch((e: unknown) => mapOverlap(e, pool.plane))
+  const allocation = toAllocation({...row, id: Number(inserted.id)})
+  await appendAudit(ctx, {action: 'net.alloc', entityType: 'net-allocation', entityId: allocation.id, after: allocation})
+  return allocation
+}
+
+/** Finds the allocation a user names by ID or CIDR (holding ones only, unless released history is asked for). */
+export async function findAllocation(db: Db, ref: string): Promise<Allocation> {
+  const t = ref.trim().replace(/^#/, '')
+  if (/^\d+$/.test(t)) {
+    const row = await db.selectFrom('net_allocations').selectAll().where('id', '=', Number(t)).executeTakeFirst()
+    if (!row) throw new NotFound('net.allocNotFound', {value: ref}, {field: 'CIDR|ID'})
+    return toAllocation(row as AllocationRow)
+  }
+  const block = parseCidr(ref, 'CIDR|ID')
+  const rows = (await db.selectFrom('net_allocations').selectAll().where('cidr', '=', formatCidr(block)).orderBy('id', 'desc').execute()).map((r) => toAllocation(r as AllocationRow))
+  const holding = rows.filter((r) => r.status !== 'released')
+  if (holding.length > 1) throw new InvalidInput('net.allocAmbiguous', {value: ref, ids: holding.map((r) => `${r.id}: ${PLANE_LABEL[r.plane]}`).join(', ')}, {field: 'CIDR|ID'})
+  if (holding.length === 1) return holding[0]
+  if (rows.length) return rows[0]
+  throw new NotFound('net.allocNotFound', {value: ref}, {field: 'CIDR|ID'})
+}
+
+const PLANE_LABEL: Record<Plane, string> = {1: 'plane 1', 2: 'plane 2'}
+
+/** Gives a block back to its pool; the allocation stays in the history as released. */
+export async function release(ctx: WriteContext, ref: string): Promise<Allocation> {
+  const before = await findAllocation(ctx.db, ref)
+  if (before.status === 'released') throw new Conflict('net.alreadyReleased', {id: before.id, cidr: before.cidr, at: before.releasedAt}, {field: 'CIDR|ID'})
+  await ctx.db.updateTable('net_allocations').set({status: 'released', released_at: ctx.at, released_by: ctx.actor}).where('id', '=', before.id).execute()
+  const pool = toPool((await ctx.db.selectFrom('net_pools').selectAll().where('id', '=', before.poolId!).executeTakeFirstOrThrow()) as PoolRow)
+  await releaseToFree(ctx.db, pool, parseCidr(before.cidr, 'cidr'))
+  const after: Allocation = {...before, status: 'released', releasedAt: ctx.at, releasedBy: ctx.actor}
+  await appendAudit(ctx, {action: 'net.release', entityType: 'net-allocation', entityId: before.id, before, after})
+  return after
+}
+
+/** The ids of a pool and every pool below it. */
+async function subtreeIds(db: Db, pool: Pool): Promise<number[]> {
+  const pools = await allPools(db)
+  const ids = [pool.id]
+  for (let i = 0; i < ids.length; i++) for (const p of pools) if (p.parentId === ids[i]) ids.push(p.id)
+  return ids
+}
+
+export interface AllocationFilter {
+  /** A pool and the pools below it. */
+  pool?: string
+  unit?: string
+  status?: AllocationStatus
+  /** Include released allocations (the history). */
+  all?: boolean
+}
+
+export async function listAllocations(db: Db, filter: AllocationFilter = {}): Promise<Allocation[]> {
+  let q = db.selectFrom('net_allocations').selectAll()
+  if (filter.pool) q = q.where('pool_id', 'in', await subtreeIds(db, await findPool(db, filter.pool)))
+  if (filter.unit) q = q.where('unit', '=', filter.unit.trim())
+  if (filter.status) q = q.where('status', '=', filter.status)
+  else if (!filter.all) q = q.where('status', '<>', 'released')
+  const rows = await q.orderBy('plane').orderBy('family').orderBy('start_key').orderBy('id').execute()
+  return rows.map((r) => toAllocation(r as AllocationRow))
+}
+
+export interface FindResult {
+  query: string
+  matches: Array<{plane: Plane; pools: Array<{name: string; cidr: string}>; allocations: Allocation[]}>
+}
+
+/** Which pools (outermost first) and allocations hold an address or block, on each plane. */
+export async function find(db: Db, ref: string): Promise<FindResult> {
+  const t = normaliseInput(ref)
+  const block: Block = t.includes('/') ? parseCidr(t, 'IP|CIDR') : (() => {
+    const a = parseAddress(t, 'IP|CIDR')
+    return {family: a.family, start: a.value, prefix: WIDTH[a.family]}
+  })()
+  const s = toKey(block.start, block.family)
+  const e = toKey(blockEnd(block), block.family)
+  const matches: FindResult['matches'] = []
+  for (const plane of [1, 2] as const) {
+    const pools = await db
+      .selectFrom('net_pools')
+      .select(['name', 'cidr'])
+      .where('plane', '=', plane)
+      .where('family', '=', block.family)
+      .where('start_key', '<=', s)
+      .where('end_key', '>=', e)
+      .orderBy('prefix')
+      .execute()
+    // Holding allocations are disjoint: the one starting at or before the block's start,
+    // and those starting inside it.
+    const before = await db
+      .selectFrom('net_allocations')
+      .selectAll()
+      .where('plane', '=', plane)
+      .where('family', '=', block.family)
+      .where('status', '<>', 'released')
+      .where('start_key', '<=', s)
+      .orderBy('start_key', 'desc')
+      .limit(1)
+      .execute()
+    const within = await db
+      .selectFrom('net_allocations')
+      .selectAll()
+      .where('plane', '=', plane)
+      .where('family', '=', block.family)
+      .where('status', '<>', 'released')
+      .where('start_key', '>', s)
+      .where('start_key', '<=', e)
+      .orderBy('start_key')
+      .limit(1000)
+      .execute()
+    const allocations = [...before.filter((r) => r.end_key >= s), ...within].map((r) => toAllocation(r as AllocationRow))
+    if (pools.length || allocations.length) matches.push({plane, pools, allocations})
+  }
+  if (!matches.length) throw new NotFound('net.notFoundAnywhere', {value: ref}, {field: 'IP|CIDR'})
+  return {query: formatCidr(block), matches}
+}
+
+export interface FreeResult {
+  pool: string
+  cidr: string
+  /** Free blocks listed, lowest address first. */
+  blocks: Array<{cidr: string; prefix: number; addresses: string}>
+  /** All free blocks of the pool (of at least the asked size). */
+  totalBlocks: number
+  /** Free addresses in those blocks. */
+  addresses: string
+  /** With a prefix length: how many blocks of that size fit. */
+  fit?: {prefix: number; count: string}
+}
+
+/** The pool's free blocks from the index, paged: an IPv6 /32 is listed without enumerating addresses. */
+export async function freeBlocks(db: Db, ref: string, options: {prefixLength?: number; limit?: number; after?: string} = {}): Promise<FreeResult> {
+  const pool = await findPool(db, ref)
+  const width = WIDTH[pool.family]
+  const n = options.prefixLength
+  if (n !== undefined && (!Number.isInteger(n) || n < pool.prefix || n > width)) {
+    throw new InvalidInput('net.badPrefix', {value: n, min: pool.prefix, max: width, pool: pool.name}, {field: 'prefix-length'})
+  }
+  let q = db.selectFrom('net_free').select(['prefix', 'start_key']).where('pool_id', '=', pool.id)
+  if (n !== undefined) q = q.where('prefix', '<=', n)
+  if (options.after) {
+    const after = parseCidr(options.after, 'after')
+    q = q.where('start_key', '>', toKey(after.start, after.family))
+  }
+  const rows = await q.orderBy('start_key').limit(options.limit ?? 50).execute()
+  let countQuery = db.selectFrom('net_free').select(['prefix', (eb) => eb.fn.countAll<number>().as('n')]).where('pool_id', '=', pool.id)
+  if (n !== undefined) countQuery = countQuery.where('prefix', '<=', n)
+  const counts = await countQuery.groupBy('prefix').execute()
+  let totalBlocks = 0
+  let addresses = 0n
+  let fit = 0n
+  for (const c of counts) {
+    const k = BigInt(c.n)
+    totalBlocks += Number(c.n)
+    addresses += k * blockSize(pool.family, Number(c.prefix))
+    if (n !== undefined) fit += k << BigInt(n - Number(c.prefix))
+  }
+  return {
+    pool: pool.name,
+    cidr: pool.cidr,
+    blocks: rows.map((r) => {
+      const b = {family: pool.family, start: fromKey(r.start_key), prefix: Number(r.prefix)}
+      return {cidr: formatCidr(b), prefix: b.prefix, addresses: blockSize(b.family, b.prefix).toString()}
+    }),
+    totalBlocks,
+    addresses: addresses.toString(),
+    ...(n === undefined ? {} : {fit: {prefix: n, count: fit.toString()}}),
+  }
+}
+
+// ---------------------------------------------------------------- usage
+
+export interface PoolUsage {
+  name: string
+  cidr: string
+  plane: Plane
+  family: Family
+  parent: string | null
+  depth: number
+  /** Addresses, as decimal strings. */
+  size: string
+  /** Held by allocations in this pool and the pools below it. */
+  allocated: string
+  reserved: string
+  /** Free in this pool and the pools below it. */
+  free: string
+  /** Share of the pool held by allocations (active and reserved), 0–100. */
+  usedPercent: number
+}
+
+export interface UnitUsage {
+  unit: string
+  blocks: number
+  /** IPv4 addresses held. */
+  ipv4: string
+  /** IPv6 addresses held. */
+  ipv6: string
+}
+
+export interface UsageReport {
+  pools: PoolUsage[]
+  units: UnitUsage[]
+}
+
+/**
+ * Utilisation per pool (a tree, outermost first) and per unit, from grouped counts: a
+ * pool of 100,000 allocations is a few thousand groups, not 100,000 rows in memory.
+ */
+export async function usage(db: Db, ref?: string): Promise<UsageReport> {
+  const pools = await allPools(db)
+  const scope = ref ? new Set(await subtreeIds(db, await findPool(db, ref))) : undefined
+  const byId = new Map(pools.map((p) => [p.id, p]))
+  const own = new Map<number, {allocated: bigint; reserved: bigint; free: bigint}>()
+  const get = (id: number) => own.get(id) ?? (own.set(id, {allocated: 0n, reserved: 0n, free: 0n}), own.get(id)!)
+  const held = await db
+    .selectFrom('net_allocations')
+    .select(['pool_id', 'status', 'prefix', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('status', '<>', 'released')
+    .groupBy(['pool_id', 'status', 'prefix'])
+    .execute()
+  for (const h of held) {
+    const pool = byId.get(Number(h.pool_id))
+    if (!pool) continue
+    const addresses = BigInt(h.n) * blockSize(pool.family, Number(h.prefix))
+    if (h.status === 'reserved') get(pool.id).reserved += addresses
+    else get(pool.id).allocated += addresses
+  }
+  const free = await db.selectFrom('net_free').select(['pool_id', 'prefix', (eb) => eb.fn.countAll<number>().as('n')]).groupBy(['pool_id', 'prefix']).execute()
+  for (const f of free) {
+    const pool = byId.get(Number(f.pool_id))
+    if (pool) get(pool.id).free += BigInt(f.n) * blockSize(pool.family, Number(f.prefix))
+  }
+  // Roll figures up the tree, deepest pools first.
+  const depth = (p: Pool): number => (p.parentId === null ? 0 : 1 + depth(byId.get(p.parentId)!))
+  const total = new Map<number, {allocated: bigint; reserved: bigint; free: bigint}>()
+  for (const p of [...pools].sort((a, b) => depth(b) - depth(a))) {
+    const mine = {...get(p.id)}
+    for (const c of pools) {
+      if (c.parentId !== p.id) continue
+      const t = total.get(c.id)!
+      mine.allocated += t.allocated
+      mine.reserved += t.reserved
+      mine.free += t.free
+    }
+    total.set(p.id, mine)
+  }
+  const ordered = treeOrder(pools)
+  const poolUsage: PoolUsage[] = ordered
+    .filter((p) => !scope || scope.has(p.id))
+    .map((p) => {
+      const t = total.get(p.id)!
+      const size = blockSize(p.family, p.prefix)
+      return {
+        name: p.name,
+        cidr: p.cidr,
+        plane: p.plane,
+        family: p.family,
+        parent: p.parentId === null ? null : byId.get(p.parentId)!.name,
+        depth: depth(p),
+        size: size.toString(),
+        allocated: t.allocated.toString(),
+        reserved: t.reserved.toString(),
+        free: t.free.toString(),
+        usedPercent: percent(t.allocated + t.reserved, size),
+      }
+    })
+  let unitQuery = db
+    .selectFrom('net_allocations')
+    .select(['unit', 'family', 'prefix', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('status', '<>', 'released')
+  if (scope) unitQuery = unitQuery.where('pool_id', 'in', [...scope])
+  const unitRows = await unitQuery.groupBy(['unit', 'family', 'prefix']).execute()
+  const units = new Map<string, {blocks: number; v4: bigint; v6: bigint}>()
+  for (const r of unitRows) {
+    const u = units.get(r.unit) ?? {blocks: 0, v4: 0n, v6: 0n}
+    const family = Number(r.family) as Family
+    const addresses = BigInt(r.n) * blockSize(family, Number(r.prefix))
+    u.blocks += Number(r.n)
+    if (family === 4) u.v4 += addresses
+    else u.v6 += addresses
+    units.set(r.unit, u)
+  }
+  const unitUsage = [...units.entries()]
+    .map(([unit, u]) => ({unit, blocks: u.blocks, ipv4: u.v4.toString(), ipv6: u.v6.toString()}))
+    .sort((a, b) => (BigInt(b.ipv4) > BigInt(a.ipv4) ? 1 : BigInt(b.ipv4) < BigInt(a.ipv4) ? -1 : a.unit.localeCompare(b.unit)))
+  return {pools: poolUsage, units: unitUsage}
+}
+
+/** Pools in tree order: each pool followed by its children, by address. */
+export function treeOrder(pools: Pool[]): Pool[] {
+  const children = new Map<number | null, Pool[]>()
+  for (const p of pools) children.set(p.parentId, [...(children.get(p.parentId) ?? []), p])
+  const out: Pool[] = []
+  const walk = (parent: number | null) => {
+    for (const p of children.get(parent) ?? []) {
+      out.push(p)
+      walk(p.id)
+    }
+  }
+  walk(null)
+  return out
+}
+
+function percent(part: bigint, whole: bigint): number {
+  if (whole === 0n) return 0
+  return Number((part * 10_000n) / whole) / 100
+}
+
+// ---------------------------------------------------------------- map
+
+/** The pool as ordered segments: child pools, allocations, and the free ranges between. */
+export async function poolMap(db: Db, ref: string): Promise<PoolMap> {
+  const pool = await findPool(db, ref)
+  const segments: MapSegment[] = []
+  const children = await db.selectFrom('net_pools').select(['name', 'cidr', 'start_key', 'end_key']).where('parent_id', '=', pool.id).execute()
+  for (const c of children) segments.push({start: fromKey(c.start_key), end: fromKey(c.end_key), kind: 'pool', cidr: c.cidr, holder: c.name})
+  const allocations = await db
+    .selectFrom('net_allocations')
+    .select(['cidr', 'unit', 'status', 'purpose', 'start_key', 'end_key'])
+    .where('pool_id', '=', pool.id)
+    .where('status', '<>', 'released')
+    .execute()
+  for (const a of allocations) {
+    segments.push({start: fromKey(a.start_key), end: fromKey(a.end_key), kind: 'allocation', cidr: a.cidr, holder: a.unit, status: a.status, purpose: a.purpose ?? undefined})
+  }
+  const free = await db.selectFrom('net_free').select(['prefix', 'start_key']).where('pool_id', '=', pool.id).execute()
+  for (const f of free) {
+    const start = fromKey(f.start_key)
+    segments.push({start, end: start + blockSize(pool.family, Number(f.prefix)) - 1n, kind: 'free'})
+  }
+  segments.sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0))
+  // Adjacent free blocks read as one free range.
+  const merged: MapSegment[] = []
+  for (const s of segments) {
+    const last = merged.at(-1)
+    if (last && last.kind === 'free' && s.kind === 'free' && last.end + 1n === s.start) last.end = s.end
+    else merged.push({...s})
+  }
+  const block = parseCidr(pool.cidr, 'pool')
+  return {name: pool.name, cidr: pool.cidr, family: pool.family, plane: pool.plane, start: block.start, end: blockEnd(block), segments: merged}
+}
+
+function* chunks<T>(items: T[], size: number): Generator<T[]> {
+  for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size)
+}

@@ -1,0 +1,269 @@
+import {Conflict, EgovError, InvalidInput} from '../errors.js'
+import {type FormLayout, loadLayout, matchHeader, type SheetLayout} from '../io/layout.js'
+import {readSheets, type SheetData, writeSheets} from '../io/tables.js'
+import {t} from '../i18n/index.js'
+import type {Store, WriteContext} from '../store/index.js'
+import {
+  addPool,
+  allPools,
+  type Allocation,
+  blockEnd,
+  findPool,
+  freeContaining,
+  listAllocations,
+  parseCidr,
+  parsePlane,
+  parseStatus,
+  type ParsedCidr,
+  type Plane,
+  type Pool,
+  placeImported,
+  treeOrder,
+} from './index.js'
+
+/** One problem in an imported file, located as a clerk finds it: sheet, row, column. */
+export interface ImportProblem {
+  sheet: string
+  row: number
+  column: string
+  value: string
+  message: string
+  rule?: string
+  suggestion?: string
+}
+
+export interface ImportResult {
+  file: string
+  dryRun: boolean
+  pools: number
+  allocations: number
+}
+
+const LAYOUT = 'net-plan.json'
+
+export function netPlanLayout(): FormLayout {
+  return loadLayout(LAYOUT)
+}
+
+interface RowValues {
+  sheet: string
+  row: number
+  values: Record<string, string>
+  headers: Record<string, string>
+}
+
+function rowsOf(sheet: SheetData, layout: SheetLayout, problems: ImportProblem[]): RowValues[] | undefined {
+  const match = matchHeader(
+    sheet.rows.map((r) => r.cells),
+    layout,
+  )
+  if (!match || match.missing.length) {
+    for (const col of match?.missing ?? layout.columns.filter((c) => c.required)) {
+      problems.push({sheet: sheet.name || layout.name, row: sheet.rows[match?.headerRow ?? 0]?.row ?? 1, column: col.header, value: '', message: t('net.import.missingColumn', {column: col.header})})
+    }
+    return undefined
+  }
+  const headers = Object.fromEntries(layout.columns.map((c) => [c.key, c.header]))
+  return sheet.rows
+    .slice(match.headerRow + 1)
+    .map((r) => ({sheet: sheet.name || layout.name, row: r.row, values: Object.fromEntries([...match.columns].map(([key, i]) => [key, (r.cells[i] ?? '').trim()])), headers}))
+    .filter((r) => Object.values(r.values).some((v) => v !== ''))
+}
+
+/** The sheet for a layout: by name in a workbook; a CSV's only sheet is the allocations. */
+function pickSheet(sheets: SheetData[], layout: SheetLayout, csv: boolean): SheetData | undefined {
+  if (csv) return layout.key === 'allocations' ? sheets[0] : undefined
+  return sheets.find((s) => s.name.trim() === layout.name) ?? (layout.key === 'allocations' ? sheets.find((s) => !['地址池'].includes(s.name.trim())) : undefined)
+}
+
+class DryRunDone extends Error {}
+
+/**
+ * Imports an address plan: the 地址池 sheet (optional) creates pools, outer ones first;
+ * the 地址分配 sheet (or a CSV) records allocations. Every row is checked, against the
+ * database and against the other rows, before anything is kept: one transaction, and
+ * every problem reported with its sheet, row and column.
+ */
+export async function importPlan(store: Store, path: string, options: {dryRun?: boolean; encoding?: 'auto' | 'utf8' | 'gb18030'} = {}): Promise<ImportResult> {
+  const layout = netPlanLayout()
+  const {sheets} = await readSheets(path, {encoding: options.encoding})
+  const csv = path.toLowerCase().endsWith('.csv')
+  const problems: ImportProblem[] = []
+  const poolLayout = layout.sheets.find((s) => s.key === 'pools')!
+  const allocLayout = layout.sheets.find((s) => s.key === 'allocations')!
+  const poolSheet = pickSheet(sheets, poolLayout, csv)
+  const poolRows = poolSheet ? rowsOf(poolSheet, poolLayout, problems) ?? [] : []
+  const allocSheet = pickSheet(sheets, allocLayout, csv)
+  const allocRows = allocSheet ? rowsOf(allocSheet, allocLayout, problems) ?? [] : []
+  if (!allocSheet && !poolSheet) problems.push({sheet: allocLayout.name, row: 1, column: allocLayout.columns[0].header, value: '', message: t('net.import.missingColumn', {column: allocLayout.columns[0].header})})
+  if (problems.length) throw invalid(path, problems)
+  if (!poolRows.length && !allocRows.length) throw new InvalidInput('net.import.empty', {file: path}, {field: 'FILE'})
+
+  try {
+    await store.write(async (ctx) => {
+      await importPools(ctx, poolRows, problems)
+      const placed = await checkAllocations(ctx, allocRows, problems)
+      if (problems.length) throw invalid(path, problems)
+      if (options.dryRun) throw new DryRunDone()
+      for (const p of placed) await placeImported(ctx, p.pool, p.block, p.fields)
+    })
+  } catch (error) {
+    if (!(error instanceof DryRunDone)) throw error
+  }
+  return {file: path, dryRun: Boolean(options.dryRun), pools: poolRows.length, allocations: allocRows.length}
+}
+
+function invalid(path: string, problems: ImportProblem[]): InvalidInput {
+  problems.sort((a, b) => (a.sheet === b.sheet ? a.row - b.row : a.sheet < b.sheet ? -1 : 1))
+  return new InvalidInput('net.import.invalid', {file: path, count: problems.length}, {field: 'FILE', details: {problems}})
+}
+
+function problemFrom(r: RowValues, key: string, error: unknown): ImportProblem {
+  const e = error as EgovError
+  if (!(e instanceof EgovError)) throw error
+  return {
+    sheet: r.sheet,
+    row: r.row,
+    column: r.headers[key] ?? key,
+    value: r.values[key] ?? '',
+    message: e.message,
+    ...(e.context.rule ? {rule: e.context.rule} : {}),
+    ...(typeof e.context.details?.suggestion === 'string' ? {suggestion: e.context.details.suggestion} : {}),
+  }
+}
+
+/** Creates the file's pools that do not exist yet, outermost first; an identical existing pool is fine. */
+async function importPools(ctx: WriteContext, rows: RowValues[], problems: ImportProblem[]): Promise<void> {
+  const parsed: Array<{r: RowValues; block: ParsedCidr; plane: Plane}> = []
+  for (const r of rows) {
+    let block: ParsedCidr | undefined
+    let plane: Plane | undefined
+    try {
+      block = parseCidr(r.values.cidr ?? '', 'CIDR')
+    } catch (e) {
+      problems.push(problemFrom(r, 'cidr', e))
+    }
+    try {
+      plane = parsePlane(r.values.plane ?? '')
+    } catch (e) {
+      problems.push(problemFrom(r, 'plane', e))
+    }
+    if (!r.values.name) problems.push({sheet: r.sheet, row: r.row, column: r.headers.name, value: '', message: t('net.import.required', {column: r.headers.name})})
+    if (block && plane && r.values.name) parsed.push({r, block, plane})
+  }
+  const existing = await allPools(ctx.db)
+  for (const {r, block, plane} of parsed.sort((a, b) => a.block.prefix - b.block.prefix)) {
+    const same = existing.find((p) => p.name === r.values.name)
+    if (same && same.cidr === block.text && same.plane === plane) continue
+    try {
+      await addPool(ctx, {cidr: block.text, name: r.values.name, plane, note: r.values.note})
+    } catch (e) {
+      const err = e as EgovError
+      problems.push(problemFrom(r, err.context?.field === 'name' ? 'name' : 'cidr', e))
+    }
+  }
+}
+
+interface Placement {
+  row: RowValues
+  pool: Pool
+  block: ParsedCidr
+  fields: {unit: string; purpose: string | null; status: 'active' | 'reserved'}
+}
+
+async function checkAllocations(ctx: WriteContext, rows: RowValues[], problems: ImportProblem[]): Promise<Placement[]> {
+  const pools = await allPools(ctx.db)
+  const placements: Placement[] = []
+  for (const r of rows) {
+    let block: ParsedCidr | undefined
+    let plane: Plane | undefined
+    let status: 'active' | 'reserved' = 'active'
+    try {
+      block = parseCidr(r.values.cidr ?? '', 'cidr')
+    } catch (e) {
+      problems.push(problemFrom(r, 'cidr', e))
+    }
+    try {
+      plane = parsePlane(r.values.plane ?? '')
+    } catch (e) {
+      problems.push(problemFrom(r, 'plane', e))
+    }
+    try {
+      if (r.values.status) status = parseStatus(r.values.status)
+    } catch (e) {
+      problems.push(problemFrom(r, 'status', e))
+    }
+    const unit = r.values.unit ?? ''
+    if (!unit) problems.push({sheet: r.sheet, row: r.row, column: r.headers.unit, value: '', message: t('net.import.required', {column: r.headers.unit})})
+    if (!block || !plane) continue
+    let pool: Pool | undefined
+    if (r.values.pool) {
+      try {
+        pool = await findPool(ctx.db, r.values.pool)
+      } catch (e) {
+        problems.push(problemFrom(r, 'pool', e))
+        continue
+      }
+      const pb = parseCidr(pool.cidr, 'pool')
+      if (pool.plane !== plane || pool.family !== block.family || block.prefix < pb.prefix || block.start < pb.start || blockEnd(block) > blockEnd(pb)) {
+        problems.push(problemFrom(r, 'cidr', new InvalidInput('net.outsidePool', {cidr: block.text, pool: pool.name, poolCidr: pool.cidr}, {field: 'cidr', rule: 'NET-1'})))
+        continue
+      }
+    } else {
+      // The deepest pool on the plane that contains the block.
+      pool = pools
+        .filter((p) => p.plane === plane && p.family === block!.family && p.prefix <= block!.prefix)
+        .filter((p) => {
+          const pb = parseCidr(p.cidr, 'pool')
+          return block!.start >= pb.start && blockEnd(block!) <= blockEnd(pb)
+        })
+        .sort((a, b) => b.prefix - a.prefix)[0]
+      if (!pool) {
+        problems.push({sheet: r.sheet, row: r.row, column: r.headers.cidr, value: r.values.cidr, message: t('net.import.outsideEveryPool', {cidr: block.text, plane}), rule: 'NET-1'})
+        continue
+      }
+    }
+    placements.push({row: r, pool, block, fields: {unit, purpose: r.values.purpose || null, status}})
+  }
+  // Rows that overlap each other: sorted by address, each is compared with the furthest-reaching row before it.
+  const byPlane = [...placements].sort((a, b) => a.pool.plane - b.pool.plane || a.block.family - b.block.family || (a.block.start < b.block.start ? -1 : a.block.start > b.block.start ? 1 : 0))
+  let reach: Placement | undefined
+  const clashing = new Set<Placement>()
+  for (const p of byPlane) {
+    if (reach && reach.pool.plane === p.pool.plane && reach.block.family === p.block.family && p.block.start <= blockEnd(reach.block)) {
+      problems.push({sheet: p.row.sheet, row: p.row.row, column: p.row.headers.cidr, value: p.row.values.cidr, message: t('net.import.rowOverlap', {cidr: p.block.text, other: reach.row.row, otherCidr: reach.block.text}), rule: 'NET-1'})
+      clashing.add(p)
+    }
+    if (!reach || reach.pool.plane !== p.pool.plane || reach.block.family !== p.block.family || blockEnd(p.block) > blockEnd(reach.block)) reach = p
+  }
+  // Against the database: the block must be free in its pool (no allocation, no child pool there).
+  for (const p of placements) {
+    if (clashing.has(p)) continue
+    const holder = await freeContaining(ctx.db, p.pool, p.block)
+    if (holder) problems.push(problemFrom(p.row, 'cidr', new Conflict('net.taken', {cidr: p.block.text, pool: p.pool.name, holder: holder.name, other: holder.cidr}, {field: 'cidr', rule: 'NET-1'})))
+  }
+  return placements
+}
+
+/** The plan as a workbook (pools and allocations) or a CSV (allocations): the same layout as import. */
+export async function exportPlan(store: Store, path: string, options: {all?: boolean} = {}): Promise<{pools: number; allocations: number}> {
+  const layout = netPlanLayout()
+  const pools = treeOrder(await allPools(store.db))
+  const allocations: Allocation[] = await listAllocations(store.db, {all: options.all})
+  const statusText: Record<string, string> = {active: '已分配', reserved: '预留', released: '已收回'}
+  const sheet = (key: string) => layout.sheets.find((s) => s.key === key)!
+  const poolSheet = sheet('pools')
+  const allocSheet = sheet('allocations')
+  const values = {
+    pools: pools.map((p) => ({cidr: p.cidr, name: p.name, plane: String(p.plane), note: p.note ?? ''})),
+    allocations: allocations.map((a) => ({cidr: a.cidr, plane: String(a.plane), pool: a.pool, unit: a.unit, purpose: a.purpose ?? '', status: statusText[a.status]})),
+  }
+  const toSheet = (s: SheetLayout, rows: Array<Record<string, string>>) => ({
+    name: s.name,
+    columns: s.columns.map((c) => ({header: c.header, width: c.width, list: c.list})),
+    rows: rows.map((r) => s.columns.map((c) => r[c.key] ?? '')),
+  })
+  const csv = path.toLowerCase().endsWith('.csv')
+  await writeSheets(path, csv ? [toSheet(allocSheet, values.allocations)] : [toSheet(poolSheet, values.pools), toSheet(allocSheet, values.allocations)])
+  return {pools: csv ? 0 : pools.length, allocations: allocations.length}
+}
