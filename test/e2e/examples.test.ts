@@ -1,5 +1,5 @@
 import {spawnSync} from 'node:child_process'
-import {mkdirSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
+import {mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
@@ -16,13 +16,22 @@ const manifest = JSON.parse(readFileSync(new URL('../../oclif.manifest.json', im
   commands: Record<string, {examples?: Array<string | {command: string}>}>
 }
 
-const order = ['ticket:open', 'requests:list', 'requests:show', 'requests:approve', 'requests:reject']
+const order = [
+  'ticket:open', 'requests:list', 'requests:show', 'requests:approve', 'requests:reject',
+  'net:pool:add', 'net:alloc', 'net:list', 'net:find', 'net:free', 'net:usage', 'net:map', 'net:release',
+  'net:export', 'net:import', 'net:pool:list', 'net:pool:show', 'net:pool:remove',
+]
 
 describe('help examples work when pasted (SQLite, fresh database)', () => {
   const ids = Object.keys(manifest.commands).sort((a, b) => rank(a) - rank(b) || a.localeCompare(b))
   const home = mkdtempSync(join(tmpdir(), 'egov-examples-'))
   const binDir = join(home, 'bin')
   mkdirSync(binDir)
+  // Examples run where a user runs them: a folder of their own, with the fixtures beside it,
+  // so files they write (exports, maps) land there and not in the repository.
+  const cwd = join(home, 'work')
+  mkdirSync(cwd)
+  symlinkSync(new URL('../../fixtures', import.meta.url).pathname, join(cwd, 'fixtures'))
   writeFileSync(join(binDir, 'egov'), `#!/bin/sh\nexec "${process.execPath}" "${BIN}" "$@"\n`, {mode: 0o755})
   const env = {
     ...process.env,
@@ -41,8 +50,8 @@ describe('help examples work when pasted (SQLite, fresh database)', () => {
   })
 
   it.each(cases)('%s: %s', (_id, command) => {
-    const r = spawnSync('bash', ['-c', command], {env, cwd: new URL('../..', import.meta.url).pathname, encoding: 'utf8'})
-    expect(r.stderr.replace(/^warning:.*$/gm, '').trim(), command).toBe('')
+    const r = spawnSync('bash', ['-c', command], {env, cwd, encoding: 'utf8'})
+    expect(r.stderr.replace(/^(warning:|map written to).*$/gm, '').trim(), command).toBe('')
     expect(r.status, `${command}\n${r.stdout}\n${r.stderr}`).toBe(0)
   })
 })

@@ -2,7 +2,6 @@ import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 
 import {EgovCommand} from '../../cli/base.js'
-import {renderTable} from '../../cli/table.js'
 import {EgovError} from '../../core/errors.js'
 import {importPlan, type ImportProblem, type ImportResult} from '../../core/net/plan.js'
 
@@ -10,7 +9,7 @@ export default class NetImport extends EgovCommand<typeof NetImport> {
   static override summary = 'Bring an address plan in from a workbook or CSV'
   static override description = `A workbook may have a sheet 地址池 (地址段, 名称, 平面, 备注), whose pools are created outermost first, and a sheet 地址分配 (地址段, 平面, 地址池, 单位, 用途, 状态) of allocations; a CSV holds allocations alone. Headers may sit under a title row, in any order, with full-width characters. 地址池 may be left empty: the deepest pool holding the block is used. 状态 is 已分配 (default) or 预留.
 
-Every row is checked before anything is written — malformed blocks, host bits set (the network address is suggested), unknown planes, blocks outside every pool, overlaps with existing allocations or with other rows of the file — and every problem is reported with its sheet, row and column. Nothing is written unless the whole file is valid (exit 2 otherwise). CSV files may be UTF-8 or GBK/GB18030 (detected).`
+Every row is checked before anything is written — malformed blocks, host bits set (the network address is suggested), unknown planes, blocks outside every pool, overlaps with existing allocations or with other rows of the file — and every problem is reported with its sheet, row and column. Nothing is written unless the whole file is valid (exit 2 otherwise). A row already recorded exactly so (same block, plane and unit) is left as it is, so importing the same file twice is harmless. CSV files may be UTF-8 or GBK/GB18030 (detected).`
   static override examples = [
     '<%= config.bin %> net import fixtures/net/plan.xlsx --dry-run',
     '<%= config.bin %> net import fixtures/net/plan.xlsx',
@@ -29,20 +28,17 @@ Every row is checked before anything is written — malformed blocks, host bits 
   async run(): Promise<ImportResult> {
     const store = await this.store()
     try {
-      const result = await importPlan(store, this.args.file, {dryRun: this.flags['dry-run'], encoding: this.flags.encoding as 'auto'})
-      this.log(this.t(result.dryRun ? 'net.import.dryRun' : 'net.import.done', {file: result.file, count: result.allocations}))
+      const result = await importPlan(store, this.args.file, {dryRun: this.flags['dry-run'], encoding: this.flags.encoding as 'auto', locale: this.locale})
+      this.log(this.t(result.dryRun ? 'net.import.dryRun' : 'net.import.done', {file: result.file, count: result.allocations, unchanged: result.unchanged}))
       return result
     } catch (error) {
       const problems = error instanceof EgovError ? (error.context.details?.problems as ImportProblem[] | undefined) : undefined
       if (problems && !this.jsonEnabled()) {
-        process.stderr.write(
-          renderTable(problems, [
-            {header: this.t('col.row'), get: (p) => `${p.sheet ? p.sheet + '!' : ''}${p.row}`},
-            {header: this.t('col.column'), get: (p) => p.column},
-            {header: this.t('col.value'), get: (p) => p.value, shrink: true},
-            {header: this.t('col.problem'), get: (p) => p.message, shrink: true},
-          ]) + '\n',
-        )
+        // One line per problem, never cut: the message and its suggestion are what the clerk fixes by.
+        for (const p of problems) {
+          const where = `${p.sheet ? p.sheet + '!' : ''}${this.t('col.row')} ${p.row}, ${p.column}`
+          process.stderr.write(`${this.color.bold(where)}${p.value ? ` “${p.value}”` : ''}: ${p.message}\n`)
+        }
       }
       throw error
     }

@@ -9,6 +9,7 @@
  * Pure: no I/O, no CLI packages. Colour is the caller's (`color`), and so is every word a
  * person reads (`legendLabels`; the English defaults are only a fallback).
  */
+import {formatAddress} from './ip.js'
 import type {MapSegment, PoolMap} from './map-types.js'
 
 /** What a cell or legend line is, for the caller's colouring. */
@@ -70,26 +71,8 @@ function mergeLabels(given: MapLabels | undefined): Required<MapLabels> {
 // ---------------------------------------------------------------------------------------------
 // Addresses
 
-/** IPv4 dotted quad; IPv6 lowercase, RFC 5952 compressed (the longest run of 2+ zero groups, the first on a tie). */
-export function formatAddress(value: bigint, family: 4 | 6): string {
-  if (family === 4) return [24n, 16n, 8n, 0n].map((shift) => String((value >> shift) & 0xffn)).join('.')
-  const groups: string[] = []
-  for (let i = 7; i >= 0; i--) groups.push(((value >> BigInt(i * 16)) & 0xffffn).toString(16))
-  let bestAt = -1
-  let bestLength = 1 // a single zero group stays "0" (RFC 5952 §4.2.2)
-  for (let i = 0; i < 8; ) {
-    if (groups[i] !== '0') {
-      i++
-      continue
-    }
-    let j = i
-    while (j < 8 && groups[j] === '0') j++
-    if (j - i > bestLength) [bestAt, bestLength] = [i, j - i]
-    i = j
-  }
-  if (bestAt < 0) return groups.join(':')
-  return `${groups.slice(0, bestAt).join(':')}::${groups.slice(bestAt + bestLength).join(':')}`
-}
+// Address text comes from ip.ts, the one formatter the whole net area uses.
+export {formatAddress}
 
 function bitLength(value: bigint): number {
   return value <= 0n ? 0 : value.toString(2).length

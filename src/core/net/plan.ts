@@ -1,7 +1,7 @@
 import {Conflict, EgovError, InvalidInput} from '../errors.js'
 import {type FormLayout, loadLayout, matchHeader, type SheetLayout} from '../io/layout.js'
 import {readSheets, type SheetData, writeSheets} from '../io/tables.js'
-import {t} from '../i18n/index.js'
+import {type Locale, t as translate} from '../i18n/index.js'
 import type {Store, WriteContext} from '../store/index.js'
 import {
   addPool,
@@ -35,6 +35,8 @@ export interface ImportProblem {
 export interface ImportResult {
   file: string
   dryRun: boolean
+  /** Allocation rows already recorded exactly so (same block, plane and unit): left as they are, so a re-run is harmless. */
+  unchanged: number
   pools: number
   allocations: number
 }
@@ -52,14 +54,14 @@ interface RowValues {
   headers: Record<string, string>
 }
 
-function rowsOf(sheet: SheetData, layout: SheetLayout, problems: ImportProblem[]): RowValues[] | undefined {
+function rowsOf(sheet: SheetData, layout: SheetLayout, problems: ImportProblem[], say: Say): RowValues[] | undefined {
   const match = matchHeader(
     sheet.rows.map((r) => r.cells),
     layout,
   )
   if (!match || match.missing.length) {
     for (const col of match?.missing ?? layout.columns.filter((c) => c.required)) {
-      problems.push({sheet: sheet.name || layout.name, row: sheet.rows[match?.headerRow ?? 0]?.row ?? 1, column: col.header, value: '', message: t('net.import.missingColumn', {column: col.header})})
+      problems.push({sheet: sheet.name || layout.name, row: sheet.rows[match?.headerRow ?? 0]?.row ?? 1, column: col.header, value: '', message: say.t('net.import.missingColumn', {column: col.header})})
     }
     return undefined
   }
@@ -78,13 +80,28 @@ function pickSheet(sheets: SheetData[], layout: SheetLayout, csv: boolean): Shee
 
 class DryRunDone extends Error {}
 
+/** Messages in the clerk's language, passed down one import. */
+interface Say {
+  locale: Locale
+  t(key: Parameters<typeof translate>[0], params?: Record<string, unknown>): string
+}
+
+function sayer(locale: Locale): Say {
+  return {locale, t: (key, params = {}) => translate(key, params, locale)}
+}
+
 /**
  * Imports an address plan: the 地址池 sheet (optional) creates pools, outer ones first;
  * the 地址分配 sheet (or a CSV) records allocations. Every row is checked, against the
  * database and against the other rows, before anything is kept: one transaction, and
  * every problem reported with its sheet, row and column.
  */
-export async function importPlan(store: Store, path: string, options: {dryRun?: boolean; encoding?: 'auto' | 'utf8' | 'gb18030'} = {}): Promise<ImportResult> {
+export async function importPlan(
+  store: Store,
+  path: string,
+  options: {dryRun?: boolean; encoding?: 'auto' | 'utf8' | 'gb18030'; locale?: Locale} = {},
+): Promise<ImportResult> {
+  const say = sayer(options.locale ?? 'en')
   const layout = netPlanLayout()
   const {sheets} = await readSheets(path, {encoding: options.encoding})
   const csv = path.toLowerCase().endsWith('.csv')
@@ -92,25 +109,27 @@ export async function importPlan(store: Store, path: string, options: {dryRun?: 
   const poolLayout = layout.sheets.find((s) => s.key === 'pools')!
   const allocLayout = layout.sheets.find((s) => s.key === 'allocations')!
   const poolSheet = pickSheet(sheets, poolLayout, csv)
-  const poolRows = poolSheet ? rowsOf(poolSheet, poolLayout, problems) ?? [] : []
+  const poolRows = poolSheet ? rowsOf(poolSheet, poolLayout, problems, say) ?? [] : []
   const allocSheet = pickSheet(sheets, allocLayout, csv)
-  const allocRows = allocSheet ? rowsOf(allocSheet, allocLayout, problems) ?? [] : []
-  if (!allocSheet && !poolSheet) problems.push({sheet: allocLayout.name, row: 1, column: allocLayout.columns[0].header, value: '', message: t('net.import.missingColumn', {column: allocLayout.columns[0].header})})
+  const allocRows = allocSheet ? rowsOf(allocSheet, allocLayout, problems, say) ?? [] : []
+  if (!allocSheet && !poolSheet) problems.push({sheet: allocLayout.name, row: 1, column: allocLayout.columns[0].header, value: '', message: say.t('net.import.missingColumn', {column: allocLayout.columns[0].header})})
   if (problems.length) throw invalid(path, problems)
   if (!poolRows.length && !allocRows.length) throw new InvalidInput('net.import.empty', {file: path}, {field: 'FILE'})
 
+  let unchanged = 0
   try {
     await store.write(async (ctx) => {
-      await importPools(ctx, poolRows, problems)
-      const placed = await checkAllocations(ctx, allocRows, problems)
+      await importPools(ctx, poolRows, problems, say)
+      const placed = await checkAllocations(ctx, allocRows, problems, say)
       if (problems.length) throw invalid(path, problems)
+      unchanged = placed.filter((p) => p.unchanged).length
       if (options.dryRun) throw new DryRunDone()
-      for (const p of placed) await placeImported(ctx, p.pool, p.block, p.fields)
+      for (const p of placed) if (!p.unchanged) await placeImported(ctx, p.pool, p.block, p.fields)
     })
   } catch (error) {
     if (!(error instanceof DryRunDone)) throw error
   }
-  return {file: path, dryRun: Boolean(options.dryRun), pools: poolRows.length, allocations: allocRows.length}
+  return {file: path, dryRun: Boolean(options.dryRun), unchanged, pools: poolRows.length, allocations: allocRows.length - unchanged}
 }
 
 function invalid(path: string, problems: ImportProblem[]): InvalidInput {
@@ -118,7 +137,7 @@ function invalid(path: string, problems: ImportProblem[]): InvalidInput {
   return new InvalidInput('net.import.invalid', {file: path, count: problems.length}, {field: 'FILE', details: {problems}})
 }
 
-function problemFrom(r: RowValues, key: string, error: unknown): ImportProblem {
+function problemFrom(r: RowValues, key: string, error: unknown, say: Say): ImportProblem {
   const e = error as EgovError
   if (!(e instanceof EgovError)) throw error
   return {
@@ -126,14 +145,14 @@ function problemFrom(r: RowValues, key: string, error: unknown): ImportProblem {
     row: r.row,
     column: r.headers[key] ?? key,
     value: r.values[key] ?? '',
-    message: e.message,
+    message: e.localized(say.locale),
     ...(e.context.rule ? {rule: e.context.rule} : {}),
     ...(typeof e.context.details?.suggestion === 'string' ? {suggestion: e.context.details.suggestion} : {}),
   }
 }
 
 /** Creates the file's pools that do not exist yet, outermost first; an identical existing pool is fine. */
-async function importPools(ctx: WriteContext, rows: RowValues[], problems: ImportProblem[]): Promise<void> {
+async function importPools(ctx: WriteContext, rows: RowValues[], problems: ImportProblem[], say: Say): Promise<void> {
   const parsed: Array<{r: RowValues; block: ParsedCidr; plane: Plane}> = []
   for (const r of rows) {
     let block: ParsedCidr | undefined
@@ -141,14 +160,14 @@ async function importPools(ctx: WriteContext, rows: RowValues[], problems: Impor
     try {
       block = parseCidr(r.values.cidr ?? '', 'CIDR')
     } catch (e) {
-      problems.push(problemFrom(r, 'cidr', e))
+      problems.push(problemFrom(r, 'cidr', e, say))
     }
     try {
       plane = parsePlane(r.values.plane ?? '')
     } catch (e) {
-      problems.push(problemFrom(r, 'plane', e))
+      problems.push(problemFrom(r, 'plane', e, say))
     }
-    if (!r.values.name) problems.push({sheet: r.sheet, row: r.row, column: r.headers.name, value: '', message: t('net.import.required', {column: r.headers.name})})
+    if (!r.values.name) problems.push({sheet: r.sheet, row: r.row, column: r.headers.name, value: '', message: say.t('net.import.required', {column: r.headers.name})})
     if (block && plane && r.values.name) parsed.push({r, block, plane})
   }
   const existing = await allPools(ctx.db)
@@ -159,7 +178,7 @@ async function importPools(ctx: WriteContext, rows: RowValues[], problems: Impor
       await addPool(ctx, {cidr: block.text, name: r.values.name, plane, note: r.values.note})
     } catch (e) {
       const err = e as EgovError
-      problems.push(problemFrom(r, err.context?.field === 'name' ? 'name' : 'cidr', e))
+      problems.push(problemFrom(r, err.context?.field === 'name' ? 'name' : 'cidr', e, say))
     }
   }
 }
@@ -168,10 +187,11 @@ interface Placement {
   row: RowValues
   pool: Pool
   block: ParsedCidr
+  unchanged?: boolean
   fields: {unit: string; purpose: string | null; status: 'active' | 'reserved'}
 }
 
-async function checkAllocations(ctx: WriteContext, rows: RowValues[], problems: ImportProblem[]): Promise<Placement[]> {
+async function checkAllocations(ctx: WriteContext, rows: RowValues[], problems: ImportProblem[], say: Say): Promise<Placement[]> {
   const pools = await allPools(ctx.db)
   const placements: Placement[] = []
   for (const r of rows) {
@@ -181,32 +201,32 @@ async function checkAllocations(ctx: WriteContext, rows: RowValues[], problems: 
     try {
       block = parseCidr(r.values.cidr ?? '', 'cidr')
     } catch (e) {
-      problems.push(problemFrom(r, 'cidr', e))
+      problems.push(problemFrom(r, 'cidr', e, say))
     }
     try {
       plane = parsePlane(r.values.plane ?? '')
     } catch (e) {
-      problems.push(problemFrom(r, 'plane', e))
+      problems.push(problemFrom(r, 'plane', e, say))
     }
     try {
       if (r.values.status) status = parseStatus(r.values.status)
     } catch (e) {
-      problems.push(problemFrom(r, 'status', e))
+      problems.push(problemFrom(r, 'status', e, say))
     }
     const unit = r.values.unit ?? ''
-    if (!unit) problems.push({sheet: r.sheet, row: r.row, column: r.headers.unit, value: '', message: t('net.import.required', {column: r.headers.unit})})
+    if (!unit) problems.push({sheet: r.sheet, row: r.row, column: r.headers.unit, value: '', message: say.t('net.import.required', {column: r.headers.unit})})
     if (!block || !plane) continue
     let pool: Pool | undefined
     if (r.values.pool) {
       try {
         pool = await findPool(ctx.db, r.values.pool)
       } catch (e) {
-        problems.push(problemFrom(r, 'pool', e))
+        problems.push(problemFrom(r, 'pool', e, say))
         continue
       }
       const pb = parseCidr(pool.cidr, 'pool')
       if (pool.plane !== plane || pool.family !== block.family || block.prefix < pb.prefix || block.start < pb.start || blockEnd(block) > blockEnd(pb)) {
-        problems.push(problemFrom(r, 'cidr', new InvalidInput('net.outsidePool', {cidr: block.text, pool: pool.name, poolCidr: pool.cidr}, {field: 'cidr', rule: 'NET-1'})))
+        problems.push(problemFrom(r, 'cidr', new InvalidInput('net.outsidePool', {cidr: block.text, pool: pool.name, poolCidr: pool.cidr}, {field: 'cidr', rule: 'NET-1'}), say))
         continue
       }
     } else {
@@ -219,7 +239,7 @@ async function checkAllocations(ctx: WriteContext, rows: RowValues[], problems: 
         })
         .sort((a, b) => b.prefix - a.prefix)[0]
       if (!pool) {
-        problems.push({sheet: r.sheet, row: r.row, column: r.headers.cidr, value: r.values.cidr, message: t('net.import.outsideEveryPool', {cidr: block.text, plane}), rule: 'NET-1'})
+        problems.push({sheet: r.sheet, row: r.row, column: r.headers.cidr, value: r.values.cidr, message: say.t('net.import.outsideEveryPool', {cidr: block.text, plane}), rule: 'NET-1'})
         continue
       }
     }
@@ -231,7 +251,7 @@ async function checkAllocations(ctx: WriteContext, rows: RowValues[], problems: 
   const clashing = new Set<Placement>()
   for (const p of byPlane) {
     if (reach && reach.pool.plane === p.pool.plane && reach.block.family === p.block.family && p.block.start <= blockEnd(reach.block)) {
-      problems.push({sheet: p.row.sheet, row: p.row.row, column: p.row.headers.cidr, value: p.row.values.cidr, message: t('net.import.rowOverlap', {cidr: p.block.text, other: reach.row.row, otherCidr: reach.block.text}), rule: 'NET-1'})
+      problems.push({sheet: p.row.sheet, row: p.row.row, column: p.row.headers.cidr, value: p.row.values.cidr, message: say.t('net.import.rowOverlap', {cidr: p.block.text, other: reach.row.row, otherCidr: reach.block.text}), rule: 'NET-1'})
       clashing.add(p)
     }
     if (!reach || reach.pool.plane !== p.pool.plane || reach.block.family !== p.block.family || blockEnd(p.block) > blockEnd(reach.block)) reach = p
@@ -239,8 +259,20 @@ async function checkAllocations(ctx: WriteContext, rows: RowValues[], problems: 
   // Against the database: the block must be free in its pool (no allocation, no child pool there).
   for (const p of placements) {
     if (clashing.has(p)) continue
+    const same = await ctx.db
+      .selectFrom('net_allocations')
+      .select('id')
+      .where('cidr', '=', p.block.text)
+      .where('plane', '=', p.pool.plane)
+      .where('unit', '=', p.fields.unit)
+      .where('status', '<>', 'released')
+      .executeTakeFirst()
+    if (same) {
+      p.unchanged = true
+      continue
+    }
     const holder = await freeContaining(ctx.db, p.pool, p.block)
-    if (holder) problems.push(problemFrom(p.row, 'cidr', new Conflict('net.taken', {cidr: p.block.text, pool: p.pool.name, holder: holder.name, other: holder.cidr}, {field: 'cidr', rule: 'NET-1'})))
+    if (holder) problems.push(problemFrom(p.row, 'cidr', new Conflict('net.taken', {cidr: p.block.text, pool: p.pool.name, holder: holder.name, other: holder.cidr}, {field: 'cidr', rule: 'NET-1'}), say))
   }
   return placements
 }

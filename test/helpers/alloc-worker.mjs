@@ -1,0 +1,20 @@
+// One of several processes allocating from the same pool at once (test/e2e/net-concurrency).
+// Uses the built core as a library: node test/helpers/alloc-worker.mjs POOL COUNT PREFIX UNIT
+// with EGOV_DB or EGOV_DATABASE_URL saying which database. Prints one JSON line.
+import {allocate} from '../../dist/core/net/index.js'
+import {Store} from '../../dist/core/store/index.js'
+
+const [pool, count, prefix, unit] = process.argv.slice(2)
+const store = await Store.open({databaseUrl: process.env.EGOV_DATABASE_URL || undefined, sqlitePath: process.env.EGOV_DB, operator: unit})
+const cidrs = []
+const errors = []
+for (let i = 0; i < Number(count); i++) {
+  try {
+    const [a] = await store.write((ctx) => allocate(ctx, {pool, prefixLength: Number(prefix), unit}))
+    cidrs.push(a.cidr)
+  } catch (error) {
+    errors.push(`${error.code ?? ''} ${error.message}`)
+  }
+}
+await store.close()
+process.stdout.write(JSON.stringify({cidrs, errors}) + '\n')
