@@ -113,6 +113,7 @@ const entries = {
   'net.overlapRefused': {en: 'the database refused an overlapping block on plane {plane}: {detail}', zh: '数据库拒绝了平面 {plane} 上重叠的地址段：{detail}'},
   'net.allocNotFound': {en: 'no allocation {value}', zh: '没有已分配地址段 {value}'},
   'net.allocAmbiguous': {en: '{value} is allocated on both planes; give the allocation ID instead ({ids})', zh: '{value} 在两个平面上均有分配，请改用编号（{ids}）'},
+  'net.poolAmbiguous': {en: '{value} is a pool on both planes; name it instead ({names})', zh: '{value} 在两个平面上均为地址池，请改用名称（{names}）'},
   'net.alreadyReleased': {en: 'allocation {id} ({cidr}) was released on {at}', zh: '地址段 {id}（{cidr}）已于 {at} 收回'},
   'net.badUnit': {en: 'unit: the unit (单位) must not be empty', zh: 'unit：单位不能为空'},
   'net.releaseConfirm': {en: 'release {cidr} of {unit}', zh: '收回 {unit} 的 {cidr}'},
