@@ -2,7 +2,7 @@
 import module from 'node:module'
 import {fileURLToPath} from 'node:url'
 
-// Node 22.1+ can cache compiled code between runs: a faster start for free (bench/startup).
+// Node 22.8+ can cache compiled code between runs: a faster start for free (bench/startup).
 module.enableCompileCache?.()
 
 const {execute} = await import('@oclif/core/execute')

@@ -147,17 +147,34 @@ async function openSqlite(options: StoreOptions): Promise<Store> {
   // require, not import(): loading a CommonJS package through the ESM loader costs a
   // lexer pass, and naming the addon skips the `bindings` search (bench/startup).
   const require = createRequire(import.meta.url)
-  const BetterSqlite3 = require('better-sqlite3') as typeof import('better-sqlite3')
+  const {BetterSqlite3, pkg} = sqliteDriver(require)
   mkdirSync(dirname(path), {recursive: true})
-  const database = new BetterSqlite3(path, {timeout: 30_000, nativeBinding: nativeAddon(require)})
+  const database = new BetterSqlite3(path, {timeout: 30_000, nativeBinding: nativeAddon(require, pkg)})
   database.exec('pragma journal_mode = wal; pragma synchronous = normal; pragma foreign_keys = on')
   const db = new Kysely<Database>({dialect: new EgovSqliteDialect({database})})
   return new Store(db, 'sqlite', path, options.operator)
 }
 
-function nativeAddon(require: NodeJS.Require): string | undefined {
+/**
+ * better-sqlite3 12 is the last to run on Node 20 (N-API 9), but on Node 24 its statements
+ * abort the process when collected at exit (an ObjectWrap cleanup hook; fixed in 13, which
+ * needs Node 22). Node 22+ therefore gets 13, installed as the optional dependency
+ * better-sqlite3-napi10 (npm skips it on Node 20); everything else gets 12.
+ */
+function sqliteDriver(require: NodeJS.Require): {BetterSqlite3: typeof import('better-sqlite3'); pkg: string} {
+  if (Number(process.versions.node.split('.')[0]) >= 22) {
+    try {
+      return {BetterSqlite3: require('better-sqlite3-napi10') as typeof import('better-sqlite3'), pkg: 'better-sqlite3-napi10'}
+    } catch {
+      // not installed (installed on Node 20, or its build failed): fall back to 12
+    }
+  }
+  return {BetterSqlite3: require('better-sqlite3') as typeof import('better-sqlite3'), pkg: 'better-sqlite3'}
+}
+
+function nativeAddon(require: NodeJS.Require, pkg: string): string | undefined {
   try {
-    const addon = join(dirname(require.resolve('better-sqlite3/package.json')), 'build', 'Release', 'better_sqlite3.node')
+    const addon = join(dirname(require.resolve(`${pkg}/package.json`)), 'build', 'Release', 'better_sqlite3.node')
     return existsSync(addon) ? addon : undefined
   } catch {
     return undefined
