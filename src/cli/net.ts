@@ -18,8 +18,8 @@ function bar(percent: number, width: number): string {
   return '█'.repeat(filled) + '░'.repeat(width - filled)
 }
 
-/** Pools as an indented tree with size, use and free space; bars only on a colour terminal. */
-export function poolTree(pools: PoolUsage[], locale: Locale, color: ChalkInstance, withBars = color.level > 0): string {
+/** Pools as an indented tree with size, use and free space; percentage bars when asked (on a terminal). */
+export function poolTree(pools: PoolUsage[], locale: Locale, color: ChalkInstance, withBars = false): string {
   return renderTable(pools, [
     {header: t('col.name', {}, locale), get: (p) => `${'  '.repeat(p.depth)}${p.depth ? '└ ' : ''}${p.name}`, shrink: true},
     {header: t('col.cidr', {}, locale), get: (p) => p.cidr},

@@ -1,4 +1,4 @@
-import {displayWidth, padEnd, truncate} from './text.js'
+import {displayWidth, padEnd, truncate} from '../core/text.js'
 
 export interface Column<R> {
   header: string

@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {displayWidth} from '../../src/cli/text.js'
+import {displayWidth} from '../../src/core/text.js'
 import {formatAddress, renderSvgMap, renderTerminalMap} from '../../src/core/net/map.js'
 import type {MapSegment, PoolMap} from '../../src/core/net/map-types.js'
 

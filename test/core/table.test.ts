@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
 import {renderTable} from '../../src/cli/table.js'
-import {displayWidth, truncate} from '../../src/cli/text.js'
+import {displayWidth, truncate} from '../../src/core/text.js'
 
 describe('tables readable at 80 columns', () => {
   it('counts CJK characters as two columns', () => {

@@ -6,7 +6,7 @@ import {usage, type UsageReport} from '../../core/net/index.js'
 
 export default class NetUsage extends EgovCommand<typeof NetUsage> {
   static override summary = 'Utilisation per pool (a tree) and per unit'
-  static override description = `A pool's figures include the pools below it. On a colour terminal each pool gets a bar; 75% and more shows yellow, 90% and more red.`
+  static override description = `A pool's figures include the pools below it. On a terminal each pool gets a percentage bar; in colour, 75% and more shows yellow, 90% and more red.`
   static override examples = ['<%= config.bin %> net usage', '<%= config.bin %> net usage --pool 市级 --json']
 
   static override flags = {
@@ -20,7 +20,7 @@ export default class NetUsage extends EgovCommand<typeof NetUsage> {
       this.log(this.t('net.noPools'))
       return report
     }
-    this.log(poolTree(report.pools, this.locale, this.color))
+    this.log(poolTree(report.pools, this.locale, this.color, Boolean(process.stdout.isTTY)))
     if (report.units.length) {
       this.log('')
       this.log(unitTable(report.units, this.locale))

@@ -9,6 +9,7 @@
  * Pure: no I/O, no CLI packages. Colour is the caller's (`color`), and so is every word a
  * person reads (`legendLabels`; the English defaults are only a fallback).
  */
+import {displayWidth as textWidth, padEnd as pad, truncate as fit} from '../text.js'
 import {formatAddress} from './ip.js'
 import type {MapSegment, PoolMap} from './map-types.js'
 
@@ -114,54 +115,6 @@ function shareText(size: bigint, total: bigint): string {
   // Below 0.1 % a double is exact enough even for IPv6 (relative error ~1e-16).
   const percent = (Number(size) / Number(total)) * 100
   return percent < 0.0001 ? '<0.0001%' : `${Number(percent.toPrecision(2))}%`
-}
-
-// ---------------------------------------------------------------------------------------------
-// Terminal width (the core may not import src/cli/text.ts; this is its small twin)
-
-function charWidth(cp: number): number {
-  if (cp < 32 || (cp >= 0x7f && cp < 0xa0)) return 0
-  if ((cp >= 0x300 && cp <= 0x36f) || (cp >= 0x200b && cp <= 0x200f) || (cp >= 0xfe00 && cp <= 0xfe0f)) return 0
-  const wide =
-    (cp >= 0x1100 && cp <= 0x115f) ||
-    (cp >= 0x2e80 && cp <= 0x303e) ||
-    (cp >= 0x3041 && cp <= 0x33ff) ||
-    (cp >= 0x3400 && cp <= 0x4dbf) ||
-    (cp >= 0x4e00 && cp <= 0x9fff) ||
-    (cp >= 0xa000 && cp <= 0xa4cf) ||
-    (cp >= 0xac00 && cp <= 0xd7a3) ||
-    (cp >= 0xf900 && cp <= 0xfaff) ||
-    (cp >= 0xfe30 && cp <= 0xfe4f) ||
-    (cp >= 0xff00 && cp <= 0xff60) ||
-    (cp >= 0xffe0 && cp <= 0xffe6) ||
-    (cp >= 0x1f300 && cp <= 0x1f64f) ||
-    (cp >= 0x1f900 && cp <= 0x1f9ff) ||
-    (cp >= 0x20000 && cp <= 0x3fffd)
-  return wide ? 2 : 1
-}
-
-function textWidth(text: string): number {
-  let width = 0
-  for (const ch of text) width += charWidth(ch.codePointAt(0)!)
-  return width
-}
-
-function fit(text: string, width: number): string {
-  if (textWidth(text) <= width) return text
-  if (width <= 0) return ''
-  let out = ''
-  let used = 0
-  for (const ch of text) {
-    const w = charWidth(ch.codePointAt(0)!)
-    if (used + w > width - 1) break
-    out += ch
-    used += w
-  }
-  return `${out}…`
-}
-
-function pad(text: string, width: number): string {
-  return text + ' '.repeat(Math.max(0, width - textWidth(text)))
 }
 
 // ---------------------------------------------------------------------------------------------

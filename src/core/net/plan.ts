@@ -151,22 +151,22 @@ function problemFrom(r: RowValues, key: string, error: unknown, say: Say): Impor
   }
 }
 
+/** A cell's value through its parser; a refusal becomes a located problem and the value undefined. */
+function cell<T>(r: RowValues, key: string, parse: (text: string) => T, problems: ImportProblem[], say: Say): T | undefined {
+  try {
+    return parse(r.values[key] ?? '')
+  } catch (e) {
+    problems.push(problemFrom(r, key, e, say))
+    return undefined
+  }
+}
+
 /** Creates the file's pools that do not exist yet, outermost first; an identical existing pool is fine. */
 async function importPools(ctx: WriteContext, rows: RowValues[], problems: ImportProblem[], say: Say): Promise<void> {
   const parsed: Array<{r: RowValues; block: ParsedCidr; plane: Plane}> = []
   for (const r of rows) {
-    let block: ParsedCidr | undefined
-    let plane: Plane | undefined
-    try {
-      block = parseCidr(r.values.cidr ?? '', 'CIDR')
-    } catch (e) {
-      problems.push(problemFrom(r, 'cidr', e, say))
-    }
-    try {
-      plane = parsePlane(r.values.plane ?? '')
-    } catch (e) {
-      problems.push(problemFrom(r, 'plane', e, say))
-    }
+    const block = cell(r, 'cidr', (v) => parseCidr(v, 'CIDR'), problems, say)
+    const plane = cell(r, 'plane', parsePlane, problems, say)
     if (!r.values.name) problems.push({sheet: r.sheet, row: r.row, column: r.headers.name, value: '', message: say.t('net.import.required', {column: r.headers.name})})
     if (block && plane && r.values.name) parsed.push({r, block, plane})
   }
@@ -195,24 +195,9 @@ async function checkAllocations(ctx: WriteContext, rows: RowValues[], problems: 
   const pools = await allPools(ctx.db)
   const placements: Placement[] = []
   for (const r of rows) {
-    let block: ParsedCidr | undefined
-    let plane: Plane | undefined
-    let status: 'active' | 'reserved' = 'active'
-    try {
-      block = parseCidr(r.values.cidr ?? '', 'cidr')
-    } catch (e) {
-      problems.push(problemFrom(r, 'cidr', e, say))
-    }
-    try {
-      plane = parsePlane(r.values.plane ?? '')
-    } catch (e) {
-      problems.push(problemFrom(r, 'plane', e, say))
-    }
-    try {
-      if (r.values.status) status = parseStatus(r.values.status)
-    } catch (e) {
-      problems.push(problemFrom(r, 'status', e, say))
-    }
+    const block = cell(r, 'cidr', (v) => parseCidr(v, 'cidr'), problems, say)
+    const plane = cell(r, 'plane', parsePlane, problems, say)
+    const status = cell(r, 'status', (v) => (v ? parseStatus(v) : 'active'), problems, say) ?? 'active'
     const unit = r.values.unit ?? ''
     if (!unit) problems.push({sheet: r.sheet, row: r.row, column: r.headers.unit, value: '', message: say.t('net.import.required', {column: r.headers.unit})})
     if (!block || !plane) continue
