@@ -5,7 +5,7 @@ import {join} from 'node:path'
 import pg from 'pg'
 import {describe, inject} from 'vitest'
 
-import {Store} from '../../src/core/store/index.js'
+import {sqliteLibrary, Store} from '../../src/core/store/index.js'
 import {pgAdminUrl, pgSchemaUrl} from './pg-url.js'
 
 export type DialectName = 'sqlite' | 'postgres'
@@ -41,7 +41,8 @@ export async function createTestDatabase(dialect: DialectName): Promise<TestData
   if (dialect === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'egov-test-'))
     const path = join(dir, 'egov.db')
-    const {default: Sqlite} = await import('better-sqlite3')
+    // The same SQLite library as the store's: two copies in one process would break each other's file locks.
+    const {BetterSqlite3: Sqlite, nativeBinding} = sqliteLibrary()
     return {
       dialect,
       path,
@@ -49,7 +50,7 @@ export async function createTestDatabase(dialect: DialectName): Promise<TestData
       open: (actor = 'tester') => Store.open({sqlitePath: path, operator: actor}),
       actor: (actor) => actor,
       async sql(text, params = []) {
-        const db = new Sqlite(path, {timeout: 10_000})
+        const db = new Sqlite(path, {timeout: 10_000, nativeBinding})
         try {
           const stmt = db.prepare(text)
           return stmt.reader ? (stmt.all(...params) as Array<Record<string, unknown>>) : (stmt.run(...params), [])

@@ -146,10 +146,9 @@ async function openSqlite(options: StoreOptions): Promise<Store> {
   const {EgovSqliteDialect} = await import('./sqlite.js')
   // require, not import(): loading a CommonJS package through the ESM loader costs a
   // lexer pass, and naming the addon skips the `bindings` search (bench/startup).
-  const require = createRequire(import.meta.url)
-  const {BetterSqlite3, pkg} = sqliteDriver(require)
+  const {BetterSqlite3, nativeBinding} = sqliteLibrary()
   mkdirSync(dirname(path), {recursive: true})
-  const database = new BetterSqlite3(path, {timeout: 30_000, nativeBinding: nativeAddon(require, pkg)})
+  const database = new BetterSqlite3(path, {timeout: 30_000, nativeBinding})
   database.exec('pragma journal_mode = wal; pragma synchronous = normal; pragma foreign_keys = on')
   const db = new Kysely<Database>({dialect: new EgovSqliteDialect({database})})
   return new Store(db, 'sqlite', path, options.operator)
@@ -162,6 +161,8 @@ async function openSqlite(options: StoreOptions): Promise<Store> {
  * better-sqlite3-napi10 (npm skips it on Node 20); everything else gets 12.
  */
 function sqliteDriver(require: NodeJS.Require): {BetterSqlite3: typeof import('better-sqlite3'); pkg: string} {
+  // Anything else that opens the same file in this process must use the same library
+  // (two SQLite copies in one process break each other's locks): see sqliteLibrary().
   if (Number(process.versions.node.split('.')[0]) >= 22) {
     try {
       return {BetterSqlite3: require('better-sqlite3-napi10') as typeof import('better-sqlite3'), pkg: 'better-sqlite3-napi10'}
@@ -170,6 +171,13 @@ function sqliteDriver(require: NodeJS.Require): {BetterSqlite3: typeof import('b
     }
   }
   return {BetterSqlite3: require('better-sqlite3') as typeof import('better-sqlite3'), pkg: 'better-sqlite3'}
+}
+
+/** The better-sqlite3 this Node runs, and its addon: for the store, and for anything opening the file beside it. */
+export function sqliteLibrary(): {BetterSqlite3: typeof import('better-sqlite3'); nativeBinding: string | undefined} {
+  const require = createRequire(import.meta.url)
+  const {BetterSqlite3, pkg} = sqliteDriver(require)
+  return {BetterSqlite3, nativeBinding: nativeAddon(require, pkg)}
 }
 
 function nativeAddon(require: NodeJS.Require, pkg: string): string | undefined {
