@@ -191,12 +191,8 @@ export async function addPool(ctx: WriteContext, input: AddPoolInput): Promise<A
   const inside = overlapping.filter((p) => p.prefix > block.prefix)
   const adoptedPools = inside.filter((p) => p.parentId === (parent?.id ?? null))
 
-  const cutting = await db
-    .selectFrom('net_allocations')
+  const cutting = await holdingOn(db, plane, block.family)
     .selectAll()
-    .where('plane', '=', plane)
-    .where('family', '=', block.family)
-    .where('status', '<>', 'released')
     .where('start_key', '<=', start)
     .where('end_key', '>=', end)
     .executeTakeFirst()
@@ -429,16 +425,17 @@ export async function placeImported(ctx: WriteContext, pool: Pool, block: Block,
   return insertAllocation(ctx, pool, block, fields)
 }
 
+/** Allocations that hold space (not released) on one plane, in one address family. */
+function holdingOn(db: Db, plane: Plane, family: Family) {
+  return db.selectFrom('net_allocations').where('plane', '=', plane).where('family', '=', family).where('status', '<>', 'released')
+}
+
 /** What occupies (part of) a block in a pool: an allocation's unit or a child pool. */
 async function holderOf(db: Db, pool: Pool, target: Block): Promise<{kind: 'allocation' | 'pool'; name: string; cidr: string}> {
   const s = toKey(target.start, target.family)
   const e = toKey(blockEnd(target), target.family)
-  const a = await db
-    .selectFrom('net_allocations')
+  const a = await holdingOn(db, pool.plane, pool.family)
     .select(['unit', 'cidr'])
-    .where('plane', '=', pool.plane)
-    .where('family', '=', pool.family)
-    .where('status', '<>', 'released')
     .where('start_key', '<=', e)
     .where('end_key', '>=', s)
     .orderBy('start_key')
@@ -639,22 +636,14 @@ export async function find(db: Db, ref: string): Promise<FindResult> {
       .execute()
     // Holding allocations are disjoint: the one starting at or before the block's start,
     // and those starting inside it.
-    const before = await db
-      .selectFrom('net_allocations')
+    const before = await holdingOn(db, plane, block.family)
       .selectAll()
-      .where('plane', '=', plane)
-      .where('family', '=', block.family)
-      .where('status', '<>', 'released')
       .where('start_key', '<=', s)
       .orderBy('start_key', 'desc')
       .limit(1)
       .execute()
-    const within = await db
-      .selectFrom('net_allocations')
+    const within = await holdingOn(db, plane, block.family)
       .selectAll()
-      .where('plane', '=', plane)
-      .where('family', '=', block.family)
-      .where('status', '<>', 'released')
       .where('start_key', '>', s)
       .where('start_key', '<=', e)
       .orderBy('start_key')
