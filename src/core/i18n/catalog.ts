@@ -55,7 +55,8 @@ const entries = {
   'request.badId': {en: 'ID: "{value}" is not a request number', zh: 'ID：“{value}”不是申请编号'},
   'request.unknownKind': {en: 'request kind "{kind}" is unknown; known kinds: {known}', zh: '未知的申请种类“{kind}”；可用：{known}'},
   'request.unknownState': {en: 'state "{state}" is unknown for {kinds}', zh: '{kinds} 没有状态“{state}”'},
-  'request.actionNotAllowed': {en: 'request {id} is {state}: {action} is not possible in that state', zh: '申请 {id} 当前为“{state}”，不能{action}'},
+  'request.actionNotAllowed': {en: 'request {id} is {state}: {action} is not possible in that state (possible: {allowed})', zh: '申请 {id} 当前为“{state}”，不能执行 {action}（可执行：{allowed}）'},
+  'request.wrongKind': {en: 'ID: request {id} is a {kind} request, not {expected}', zh: 'ID：申请 {id} 属于 {kind}，不是 {expected}'},
   'request.ownRequest': {en: 'request {id} was filed by {actor}; the same operator may not {action} it (X-2)', zh: '申请 {id} 由 {actor} 提交，提交人不能自行{action}（X-2）'},
   'request.reasonRequired': {en: 'reject needs --reason: the applicant is told why', zh: '退回须填写 --reason：须告知申请人理由'},
   'request.filed': {en: 'filed request {id} ({kind}), now {state}, due {due}', zh: '已提交申请 {id}（{kind}），当前“{state}”，办理期限 {due}'},
@@ -173,6 +174,23 @@ const entries = {
   'col.row': {en: 'ROW', zh: '行'},
   'col.column': {en: 'COLUMN', zh: '列'},
   'col.problem': {en: 'PROBLEM', zh: '问题'},
+
+  // ---- the unit registry
+  'units.badKind': {en: 'kind: "{value}" is not a unit kind; one of {allowed}', zh: 'kind：“{value}”不是单位类别；可用：{allowed}'},
+  'units.badLevel': {en: 'level: "{value}" is not a level; one of {allowed}', zh: 'level：“{value}”不是层级；可用：{allowed}'},
+  'units.badBudget': {en: 'budget: "{value}" must be city (市级财政) or self (自筹) (NET-8)', zh: 'budget：“{value}”须为 city（市级财政）或 self（自筹）（NET-8）'},
+  'units.badPhone': {en: '{field}: "{value}" is not a mobile number or a landline with its area code (e.g. 0937-6221234)', zh: '{field}：“{value}”不是手机号码或带区号的固定电话（如 0937-6221234）'},
+  'units.exists': {en: 'a unit named {name} exists already', zh: '已有名为 {name} 的单位'},
+  'units.notFound': {en: 'unit {name} is not in the registry; add it with "egov units add"', zh: '单位 {name} 不在单位名录中；请先用“egov units add”添加'},
+  'units.parentCycle': {en: 'parent: {parent} is {name} itself or under it', zh: 'parent：{parent} 即 {name} 本身或其下级'},
+  'units.added': {en: 'added unit {name} ({kind}, {level})', zh: '已添加单位 {name}（{kind}，{level}）'},
+  'units.edited': {en: 'updated unit {name}', zh: '已更新单位 {name}'},
+  'units.none': {en: 'no units', zh: '没有单位'},
+  'col.level': {en: 'LEVEL', zh: '层级'},
+  'col.parent': {en: 'UNDER', zh: '上级'},
+  'col.contact': {en: 'CONTACT', zh: '联系人'},
+  'col.phone': {en: 'PHONE', zh: '电话'},
+  'col.budget': {en: 'BUDGET', zh: '经费'},
 
   // ---- table headers and labels shown to people
   'col.id': {en: 'ID', zh: '编号'},

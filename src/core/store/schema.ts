@@ -112,7 +112,40 @@ export interface NetFreeTable {
   start_key: string
 }
 
+export interface UnitsTable {
+  id: Generated<number>
+  name: string
+  kind: string
+  level: string
+  parent_id: number | null
+  contact: string | null
+  phone: string | null
+  /** city: paid from the city budget; self: pays its own way (NET-8). */
+  budget: string
+  created_at: string
+  created_by: string
+  updated_at: string
+}
+
+export interface NetConnectionsTable {
+  unit_id: number
+  /** in-service | cut-off | closed */
+  status: string
+  plane: number
+  access_mode: string
+  bandwidth_mbps: number
+  /** bureau | unit (NET-8) */
+  cost_bearer: string
+  sponsor: string | null
+  request_id: number
+  since: string
+  rectify_by: string | null
+  updated_at: string
+}
+
 export interface Database {
+  units: UnitsTable
+  net_connections: NetConnectionsTable
   net_pools: NetPoolsTable
   net_allocations: NetAllocationsTable
   net_free: NetFreeTable

@@ -6,9 +6,9 @@ import {today as clockToday} from '../clock.js'
 import {Conflict, InvalidInput, NotFound, RuleRefused} from '../errors.js'
 import {hasMessage, type Locale, t} from '../i18n/index.js'
 import type {Database, Store, WriteContext} from '../store/index.js'
-import {allKinds, findKind, type KindDefinition, type WorkflowAction} from './registry.js'
+import {allKinds, findKind, type KindDefinition, needsFourEyes, type WorkflowAction} from './registry.js'
 
-export {allKinds, findKind, registerKind} from './registry.js'
+export {allKinds, findKind, needsFourEyes, registerKind} from './registry.js'
 export type {KindDefinition, StateDefinition, TransitionDefinition, WorkflowAction} from './registry.js'
 
 export interface Transition {
@@ -89,76 +89,98 @@ export async function fileRequest(
   store: Store,
   input: {kind: string; applicantUnit: string; payload: unknown},
 ): Promise<WorkflowResult> {
+  requireKind(input.kind)
+  return store.write((ctx) => fileRequestIn(ctx, input))
+}
+
+/** fileRequest inside the caller's transaction, for areas that write more in the same change. */
+export async function fileRequestIn(ctx: WriteContext, input: {kind: string; applicantUnit: string; payload: unknown}): Promise<WorkflowResult> {
   const def = requireKind(input.kind)
   const applicantUnit = input.applicantUnit.trim()
   if (!applicantUnit) throw new InvalidInput('input.empty', {field: 'unit'}, {field: 'unit'})
   const payload = def.parsePayload(input.payload)
-  return store.write(async (ctx) => {
-    const {dueOn, warnings} = await dueDate(ctx, def, def.initial)
-    const inserted = await ctx.db
-      .insertInto('requests')
-      .values({
-        kind: def.kind,
-        state: def.initial,
-        applicant_unit: applicantUnit,
-        filed_by: ctx.actor,
-        payload: JSON.stringify(payload),
-        filed_at: ctx.at,
-        updated_at: ctx.at,
-        state_since: ctx.at,
-        due_on: dueOn,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow()
-    const id = Number(inserted.id)
-    await ctx.db
-      .insertInto('request_transitions')
-      .values({request_id: id, from_state: null, to_state: def.initial, action: 'file', actor: ctx.actor, at: ctx.at, comment: null})
-      .execute()
-    await def.onEnter?.(ctx, {id, payload, applicantUnit}, def.initial)
-    const request = await loadRequest(ctx.db, id, ctx.today)
-    await appendAudit(ctx, {action: 'request.file', entityType: 'request', entityId: id, after: snapshot(request)})
-    return {request, warnings}
-  })
+  const {dueOn, warnings} = await dueDate(ctx, def, def.initial)
+  const inserted = await ctx.db
+    .insertInto('requests')
+    .values({
+      kind: def.kind,
+      state: def.initial,
+      applicant_unit: applicantUnit,
+      filed_by: ctx.actor,
+      payload: JSON.stringify(payload),
+      filed_at: ctx.at,
+      updated_at: ctx.at,
+      state_since: ctx.at,
+      due_on: dueOn,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  const id = Number(inserted.id)
+  await ctx.db
+    .insertInto('request_transitions')
+    .values({request_id: id, from_state: null, to_state: def.initial, action: 'file', actor: ctx.actor, at: ctx.at, comment: null})
+    .execute()
+  await def.onEnter?.(ctx, {id, payload, applicantUnit}, def.initial)
+  const request = await loadRequest(ctx.db, id, ctx.today)
+  await appendAudit(ctx, {action: 'request.file', entityType: 'request', entityId: id, after: snapshot(request)})
+  return {request, warnings}
 }
 
 /**
- * Approves or rejects: moves the request along the kind's transition for that action.
- * The filer may do neither (X-2); a reject needs a reason for the applicant.
+ * Takes one step of a request: the kind's transition for `action` from the state the
+ * request is in. approve and reject are the review decisions every kind has (the filer may
+ * take neither, X-2; a reject needs a reason); areas add steps of their own.
  */
-export async function actOnRequest(
-  store: Store,
-  id: number,
-  action: WorkflowAction,
-  comment?: string,
-): Promise<WorkflowResult> {
-  const reason = comment?.trim() || undefined
+export async function actOnRequest(store: Store, id: number, action: WorkflowAction, comment?: string): Promise<WorkflowResult> {
+  if (action === 'reject' && !comment?.trim()) throw new InvalidInput('request.reasonRequired', {}, {field: 'reason'})
+  return store.write((ctx) => advanceRequest(ctx, id, action, {comment}))
+}
+
+export interface AdvanceOptions<P> {
+  comment?: string
+  /** Only requests of these kinds may take this step (an area's own command). */
+  kinds?: string[]
+  /** The area's work for this step, in the same transaction, before the state changes; may replace the payload. */
+  effect?: (request: RequestWithHistory<P>) => Promise<P | void>
+}
+
+/** actOnRequest inside the caller's transaction. */
+export async function advanceRequest<P = unknown>(ctx: WriteContext, id: number, action: WorkflowAction, options: AdvanceOptions<P> = {}): Promise<WorkflowResult<P>> {
+  const reason = options.comment?.trim() || undefined
   if (action === 'reject' && !reason) throw new InvalidInput('request.reasonRequired', {}, {field: 'reason'})
-  return store.write(async (ctx) => {
-    const before = await loadRequest(ctx.db, id, ctx.today)
-    const def = requireKind(before.kind)
-    const transition = def.transitions.find((tr) => tr.action === action && tr.from === before.state)
-    if (!transition) {
-      throw new Conflict('request.actionNotAllowed', {id, state: before.state, action}, {field: 'ID', details: {state: before.state}})
-    }
-    if (before.filedBy === ctx.actor) {
-      throw new RuleRefused('X-2', 'request.ownRequest', {id, actor: ctx.actor, action}, {field: 'operator'})
-    }
-    const {dueOn, warnings} = await dueDate(ctx, def, transition.to)
-    await ctx.db
-      .updateTable('requests')
-      .set({state: transition.to, updated_at: ctx.at, state_since: ctx.at, due_on: dueOn})
-      .where('id', '=', id)
-      .execute()
-    await ctx.db
-      .insertInto('request_transitions')
-      .values({request_id: id, from_state: before.state, to_state: transition.to, action, actor: ctx.actor, at: ctx.at, comment: reason ?? null})
-      .execute()
-    await def.onEnter?.(ctx, {id, payload: before.payload, applicantUnit: before.applicantUnit}, transition.to)
-    const request = await loadRequest(ctx.db, id, ctx.today)
-    await appendAudit(ctx, {action: `request.${action}`, entityType: 'request', entityId: id, before: snapshot(before), after: {...snapshot(request), comment: reason ?? null}})
-    return {request, warnings}
-  })
+  const before = (await loadRequest(ctx.db, id, ctx.today)) as RequestWithHistory<P>
+  if (options.kinds && !options.kinds.includes(before.kind)) {
+    throw new InvalidInput('request.wrongKind', {id, kind: before.kind, expected: options.kinds.join(', ')}, {field: 'ID'})
+  }
+  const def = requireKind(before.kind)
+  const transition = def.transitions.find((tr) => tr.action === action && tr.from === before.state)
+  if (!transition) {
+    const allowed = def.transitions.filter((tr) => tr.from === before.state).map((tr) => tr.action)
+    throw new Conflict(
+      'request.actionNotAllowed',
+      {id, state: before.state, action, allowed: allowed.length ? allowed.join(', ') : '—'},
+      {field: 'ID', details: {state: before.state, allowed}},
+    )
+  }
+  if (needsFourEyes(transition) && before.filedBy === ctx.actor) {
+    throw new RuleRefused('X-2', 'request.ownRequest', {id, actor: ctx.actor, action}, {field: 'operator'})
+  }
+  const replaced = await options.effect?.(before)
+  const payload = replaced === undefined ? before.payload : replaced
+  const {dueOn, warnings} = await dueDate(ctx, def, transition.to)
+  await ctx.db
+    .updateTable('requests')
+    .set({state: transition.to, updated_at: ctx.at, state_since: ctx.at, due_on: dueOn, ...(replaced === undefined ? {} : {payload: JSON.stringify(payload)})})
+    .where('id', '=', id)
+    .execute()
+  await ctx.db
+    .insertInto('request_transitions')
+    .values({request_id: id, from_state: before.state, to_state: transition.to, action, actor: ctx.actor, at: ctx.at, comment: reason ?? null})
+    .execute()
+  await def.onEnter?.(ctx, {id, payload, applicantUnit: before.applicantUnit}, transition.to)
+  const request = (await loadRequest(ctx.db, id, ctx.today)) as RequestWithHistory<P>
+  await appendAudit(ctx, {action: `request.${action}`, entityType: 'request', entityId: id, before: snapshot(before), after: {...snapshot(request), comment: reason ?? null}})
+  return {request, warnings}
 }
 
 function snapshot(r: Request): Record<string, unknown> {

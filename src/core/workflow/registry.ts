@@ -1,6 +1,7 @@
 import type {WriteContext} from '../store/index.js'
 
-export type WorkflowAction = 'approve' | 'reject'
+/** approve and reject are every kind's review decisions; areas add their own steps (plan, implement, test…). */
+export type WorkflowAction = string
 
 export interface StateDefinition {
   /** A final state: no further action, no due date. */
@@ -13,6 +14,12 @@ export interface TransitionDefinition {
   action: WorkflowAction
   from: string
   to: string
+  /** The filer may not take this step. Default: true for approve and reject, false otherwise. */
+  fourEyes?: boolean
+}
+
+export function needsFourEyes(t: TransitionDefinition): boolean {
+  return t.fourEyes ?? (t.action === 'approve' || t.action === 'reject')
 }
 
 /**

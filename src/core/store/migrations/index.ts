@@ -2,6 +2,7 @@ import type {Kysely, Migration} from '#kysely'
 
 import * as m001 from './001_foundation.js'
 import * as m002 from './002_net.js'
+import * as m003 from './003_units_netreq.js'
 import type {SqlDialect} from './helpers.js'
 
 interface DialectMigration {
@@ -13,6 +14,7 @@ interface DialectMigration {
 const ordered: Record<string, DialectMigration> = {
   '001_foundation': m001,
   '002_net': m002,
+  '003_units_netreq': m003,
 }
 
 export const migrationNames = Object.keys(ordered).sort()

@@ -1,0 +1,186 @@
+import type {Kysely} from '#kysely'
+
+import {appendAudit} from '../audit/index.js'
+import {Conflict, InvalidInput, NotFound} from '../errors.js'
+import type {Database, WriteContext} from '../store/index.js'
+import {readTemplate} from '../templates.js'
+
+/**
+ * The unit registry (单位) every area shares: what kind of body a unit is (NET-3 categories,
+ * KIOSK-1 access units, CLOUD-9 refusals), its level, the department above it, its contacts
+ * and whose budget it is paid from (NET-8). No area keeps its own copy of a unit.
+ */
+export interface UnitKind {
+  key: string
+  name: string
+  /** NET-3 category (第十一条 (一)–(四)); none: not eligible for the extranet. */
+  netCategory?: 1 | 2 | 3 | 4
+  kiosk?: boolean
+  cloudRefused?: boolean
+}
+
+export type UnitLevel = 'city' | 'county' | 'township' | 'village'
+export type Budget = 'city' | 'self'
+
+export interface Unit {
+  id: number
+  name: string
+  kind: string
+  kindName: string
+  level: UnitLevel
+  parent: string | null
+  contact: string | null
+  phone: string | null
+  budget: Budget
+  createdAt: string
+  updatedAt: string
+}
+
+interface KindsFile {
+  kinds: UnitKind[]
+  levels: Array<{key: UnitLevel; name: string}>
+}
+
+let kindsFile: KindsFile | undefined
+function kindsData(): KindsFile {
+  return (kindsFile ??= readTemplate<KindsFile>('unit-kinds.json'))
+}
+
+export function unitKinds(): UnitKind[] {
+  return kindsData().kinds
+}
+
+export function unitLevels(): Array<{key: UnitLevel; name: string}> {
+  return kindsData().levels
+}
+
+export function kindOf(key: string): UnitKind {
+  const kind = unitKinds().find((k) => k.key === key || k.name === key)
+  if (!kind) throw new InvalidInput('units.badKind', {value: key, allowed: unitKinds().map((k) => `${k.key} (${k.name})`).join(', ')}, {field: 'kind'})
+  return kind
+}
+
+function levelOf(value: string): UnitLevel {
+  const level = unitLevels().find((l) => l.key === value || l.name === value)
+  if (!level) throw new InvalidInput('units.badLevel', {value, allowed: unitLevels().map((l) => `${l.key} (${l.name})`).join(', ')}, {field: 'level'})
+  return level.key
+}
+
+function budgetOf(value: string): Budget {
+  const v = value.trim()
+  if (v === 'city' || v === '市级财政' || v === '财政') return 'city'
+  if (v === 'self' || v === '自筹') return 'self'
+  throw new InvalidInput('units.badBudget', {value}, {field: 'budget', rule: 'NET-8'})
+}
+
+/**
+ * A Chinese telephone number: a mobile (11 digits starting 1[3-9]) or a landline with its
+ * area code (0 + 2–3 digits, then 7–8 digits, an optional extension). Spaces and dashes and
+ * full-width digits are accepted and normalised to 0937-6221234 / 13912345678.
+ */
+export function normalisePhone(value: string, field = 'phone'): string {
+  const v = value
+    .replace(/[\uFF10-\uFF19]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
+    .replace(/[－—–]/g, '-')
+    .replace(/[\s()（）]/g, '')
+  const digits = v.replace(/-/g, '')
+  if (/^1[3-9]\d{9}$/.test(digits)) return digits
+  const m = /^(0\d{2,3})-?(\d{7,8})(?:-(\d{1,6}))?$/.exec(v)
+  if (m) return `${m[1]}-${m[2]}${m[3] ? `-${m[3]}` : ''}`
+  throw new InvalidInput('units.badPhone', {field, value}, {field})
+}
+
+type UnitRow = Database['units'] extends infer T ? {[K in keyof T]: K extends 'id' ? number : T[K]} : never
+
+async function toUnit(db: Kysely<Database>, row: UnitRow): Promise<Unit> {
+  const parent = row.parent_id === null ? null : await db.selectFrom('units').select('name').where('id', '=', Number(row.parent_id)).executeTakeFirst()
+  return {
+    id: Number(row.id),
+    name: row.name,
+    kind: row.kind,
+    kindName: unitKinds().find((k) => k.key === row.kind)?.name ?? row.kind,
+    level: row.level as UnitLevel,
+    parent: parent?.name ?? null,
+    contact: row.contact,
+    phone: row.phone,
+    budget: row.budget as Budget,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  }
+}
+
+export async function findUnit(db: Kysely<Database>, name: string, field = 'unit'): Promise<Unit> {
+  const row = await db.selectFrom('units').selectAll().where('name', '=', name.trim()).executeTakeFirst()
+  if (!row) throw new NotFound('units.notFound', {name}, {field})
+  return toUnit(db, row as UnitRow)
+}
+
+export async function listUnits(db: Kysely<Database>, filter: {kind?: string} = {}): Promise<Unit[]> {
+  let q = db.selectFrom('units').selectAll()
+  if (filter.kind) q = q.where('kind', '=', kindOf(filter.kind).key)
+  const rows = await q.orderBy('name').execute()
+  return Promise.all(rows.map((r) => toUnit(db, r as UnitRow)))
+}
+
+export interface UnitInput {
+  name?: string
+  kind?: string
+  level?: string
+  parent?: string | null
+  contact?: string | null
+  phone?: string | null
+  budget?: string
+}
+
+export async function addUnit(ctx: WriteContext, input: UnitInput & {name: string; kind: string; level: string}): Promise<Unit> {
+  const name = input.name.trim()
+  if (!name) throw new InvalidInput('input.empty', {field: 'NAME'}, {field: 'NAME'})
+  const kind = kindOf(input.kind)
+  const level = levelOf(input.level)
+  const budget = input.budget ? budgetOf(input.budget) : 'self'
+  const phone = input.phone ? normalisePhone(input.phone) : null
+  const parent = input.parent ? await findUnit(ctx.db, input.parent, 'parent') : null
+  if (await ctx.db.selectFrom('units').select('id').where('name', '=', name).executeTakeFirst()) {
+    throw new Conflict('units.exists', {name}, {field: 'NAME'})
+  }
+  const inserted = await ctx.db
+    .insertInto('units')
+    .values({name, kind: kind.key, level, parent_id: parent?.id ?? null, contact: input.contact?.trim() || null, phone, budget, created_at: ctx.at, created_by: ctx.actor, updated_at: ctx.at})
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  const unit = await findUnit(ctx.db, name)
+  await appendAudit(ctx, {action: 'unit.add', entityType: 'unit', entityId: Number(inserted.id), after: unit})
+  return unit
+}
+
+export async function editUnit(ctx: WriteContext, name: string, input: UnitInput): Promise<Unit> {
+  const before = await findUnit(ctx.db, name, 'NAME')
+  const changes: Partial<Omit<Database['units'], 'id'>> = {}
+  if (input.name !== undefined && input.name.trim() !== before.name) {
+    const newName = input.name.trim()
+    if (!newName) throw new InvalidInput('input.empty', {field: 'name'}, {field: 'name'})
+    if (await ctx.db.selectFrom('units').select('id').where('name', '=', newName).executeTakeFirst()) throw new Conflict('units.exists', {name: newName}, {field: 'name'})
+    changes.name = newName
+  }
+  if (input.kind !== undefined) changes.kind = kindOf(input.kind).key
+  if (input.level !== undefined) changes.level = levelOf(input.level)
+  if (input.budget !== undefined) changes.budget = budgetOf(input.budget)
+  if (input.phone !== undefined) changes.phone = input.phone ? normalisePhone(input.phone) : null
+  if (input.contact !== undefined) changes.contact = input.contact?.trim() || null
+  if (input.parent !== undefined) {
+    if (input.parent === null || input.parent === '') changes.parent_id = null
+    else {
+      const parent = await findUnit(ctx.db, input.parent, 'parent')
+      // A unit cannot sit under itself, directly or through its own subordinates.
+      for (let p: Unit | null = parent; p; p = p.parent ? await findUnit(ctx.db, p.parent) : null) {
+        if (p.id === before.id) throw new Conflict('units.parentCycle', {name: before.name, parent: parent.name}, {field: 'parent'})
+      }
+      changes.parent_id = parent.id
+    }
+  }
+  if (!Object.keys(changes).length) return before
+  await ctx.db.updateTable('units').set({...changes, updated_at: ctx.at}).where('id', '=', before.id).execute()
+  const unit = await toUnit(ctx.db, (await ctx.db.selectFrom('units').selectAll().where('id', '=', before.id).executeTakeFirstOrThrow()) as UnitRow)
+  await appendAudit(ctx, {action: 'unit.edit', entityType: 'unit', entityId: before.id, before, after: unit})
+  return unit
+}
