@@ -3,7 +3,7 @@ import * as Flags from '@oclif/core/flags'
 import type {Interfaces} from '@oclif/core'
 import type {ChalkInstance} from 'chalk'
 
-import {resolveOperator} from '../core/config/index.js'
+import {readUserConfig, resolveOperator} from '../core/config/index.js'
 import {EgovError, EXIT_CODES, InvalidInput} from '../core/errors.js'
 import {detectLocale, type Locale, type MessageKey, t} from '../core/i18n/index.js'
 import type {Store} from '../core/store/index.js'
@@ -66,6 +66,11 @@ export abstract class EgovCommand<T extends typeof Command> extends Command {
     this.args = args as ArgsOf<T>
   }
 
+  /** Written notices go to `egov config set notices DIR`, else notices/ in the data folder. */
+  protected defaultNoticesDir(): string {
+    return `${this.config.dataDir}/notices`
+  }
+
   /** PostgreSQL when EGOV_DATABASE_URL is set, unless --db on the command line asks for a SQLite file. */
   protected postgresUrl(): string | undefined {
     const explicitDb = this.argv.some((a) => a === '--db' || a.startsWith('--db='))
@@ -80,6 +85,7 @@ export abstract class EgovCommand<T extends typeof Command> extends Command {
         databaseUrl: this.postgresUrl(),
         sqlitePath: (this.flags as {db?: string}).db ?? `${this.config.dataDir}/egov.db`,
         operator: () => resolveOperator(this.config.configDir),
+        noticesDir: readUserConfig(this.config.configDir).notices ?? this.defaultNoticesDir(),
       })
     }
     return this.openedStore

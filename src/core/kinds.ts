@@ -1,5 +1,6 @@
 // The composition root of request kinds: every kind the engine carries is imported here,
 // so `egov requests approve` can act on any of them. Each area adds its kind module.
 import './workflow/kinds/ticket.js'
+import './net/request-kinds.js'
 
 export {allKinds, findKind} from './workflow/registry.js'

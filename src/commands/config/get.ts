@@ -1,7 +1,7 @@
 import * as Args from '@oclif/core/args'
 
 import {EgovCommand} from '../../cli/base.js'
-import {type ConfigEntry, listLimits, parseConfigKey, resolveOperator} from '../../core/config/index.js'
+import {type ConfigEntry, listLimits, parseConfigKey, readUserConfig, resolveOperator} from '../../core/config/index.js'
 import {NotFound} from '../../core/errors.js'
 import '../../core/kinds.js'
 
@@ -10,13 +10,16 @@ export default class ConfigGet extends EgovCommand<typeof ConfigGet> {
   static override examples = ['<%= config.bin %> config get operator', '<%= config.bin %> config get limit.ticket.submitted --json']
 
   static override args = {
-    key: Args.string({description: 'operator or limit.KIND.STATE', required: true}),
+    key: Args.string({description: 'operator, notices or limit.KIND.STATE', required: true}),
   }
 
   async run(): Promise<ConfigEntry> {
     const parsed = parseConfigKey(this.args.key)
     let entry: ConfigEntry | undefined
-    if (parsed.scope === 'user') {
+    if (parsed.key === 'notices') {
+      const configured = readUserConfig(this.config.configDir).notices
+      entry = {key: 'notices', value: configured ?? this.defaultNoticesDir(), scope: 'user', isDefault: !configured}
+    } else if (parsed.scope === 'user') {
       // On PostgreSQL the login is the operator; ask the store only then (no database is opened otherwise).
       const store = this.postgresUrl() ? await this.store() : undefined
       entry = store

@@ -1,5 +1,5 @@
 import {EgovCommand} from '../../cli/base.js'
-import {type ConfigEntry, listLimits, resolveOperator} from '../../core/config/index.js'
+import {type ConfigEntry, listLimits, readUserConfig, resolveOperator} from '../../core/config/index.js'
 import '../../core/kinds.js'
 
 export default class ConfigList extends EgovCommand<typeof ConfigList> {
@@ -9,7 +9,12 @@ export default class ConfigList extends EgovCommand<typeof ConfigList> {
   async run(): Promise<{settings: ConfigEntry[]}> {
     const store = await this.store()
     const operator = store.dialect === 'postgres' ? await store.actor() : await resolveOperator(this.config.configDir)
-    const settings: ConfigEntry[] = [{key: 'operator', value: operator, scope: store.dialect === 'postgres' ? 'database-user' : 'user', isDefault: false}, ...(await listLimits(store.db))]
+    const notices = readUserConfig(this.config.configDir).notices
+    const settings: ConfigEntry[] = [
+      {key: 'operator', value: operator, scope: store.dialect === 'postgres' ? 'database-user' : 'user', isDefault: false},
+      {key: 'notices', value: notices ?? this.defaultNoticesDir(), scope: 'user', isDefault: !notices},
+      ...(await listLimits(store.db)),
+    ]
     this.table(settings, [
       {header: this.t('col.key'), get: (e) => e.key},
       {header: this.t('col.value'), get: (e) => e.value + (e.isDefault ? ` (${this.t('label.default')})` : '')},

@@ -1,3 +1,5 @@
+import {resolve} from 'node:path'
+
 import * as Args from '@oclif/core/args'
 
 import {EgovCommand} from '../../cli/base.js'
@@ -8,14 +10,16 @@ export default class ConfigSet extends EgovCommand<typeof ConfigSet> {
   static override summary = 'Set your operator name, or a request step’s working-day limit'
   static override description = `Keys:
   operator            your name as recorded on what you do (your own config file). EGOV_OPERATOR overrides it; on PostgreSQL the database user is recorded instead.
+  notices             the folder written notices (.docx) go to (your own config file); default notices/ in the data folder.
   limit.KIND.STATE    working days a request of KIND may stay in STATE before it is overdue (the database: shared by the team, audited). "egov config list" shows them all.`
   static override examples = [
     '<%= config.bin %> config set operator 张三',
     '<%= config.bin %> config set limit.ticket.accepted 3',
+    '<%= config.bin %> config set notices ./notices',
   ]
 
   static override args = {
-    key: Args.string({description: 'operator or limit.KIND.STATE', required: true}),
+    key: Args.string({description: 'operator, notices or limit.KIND.STATE', required: true}),
     value: Args.string({description: 'the value', required: true}),
   }
 
@@ -23,7 +27,8 @@ export default class ConfigSet extends EgovCommand<typeof ConfigSet> {
     const parsed = parseConfigKey(this.args.key)
     const value = validateConfigValue(parsed, this.args.value)
     if (parsed.scope === 'user') {
-      writeUserConfig(this.config.configDir, {...readUserConfig(this.config.configDir), operator: value})
+      const stored = parsed.key === 'notices' ? resolve(value) : value
+      writeUserConfig(this.config.configDir, {...readUserConfig(this.config.configDir), [parsed.key]: stored})
     } else {
       const store = await this.store()
       await store.write((ctx) => setLimit(ctx, parsed.key, value))

@@ -10,15 +10,15 @@ export default class ConfigUnset extends EgovCommand<typeof ConfigUnset> {
   static override examples = ['<%= config.bin %> config unset limit.ticket.accepted']
 
   static override args = {
-    key: Args.string({description: 'operator or limit.KIND.STATE', required: true}),
+    key: Args.string({description: 'operator, notices or limit.KIND.STATE', required: true}),
   }
 
   async run(): Promise<{key: string; removed: true}> {
     const parsed = parseConfigKey(this.args.key)
     if (parsed.scope === 'user') {
       const current = readUserConfig(this.config.configDir)
-      if (!current.operator) throw new NotFound('config.notSet', {key: parsed.key}, {field: 'KEY'})
-      delete current.operator
+      if (!current[parsed.key]) throw new NotFound('config.notSet', {key: parsed.key}, {field: 'KEY'})
+      delete current[parsed.key]
       writeUserConfig(this.config.configDir, current)
     } else {
       const store = await this.store()

@@ -2,8 +2,9 @@ import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 
 import {EgovCommand} from '../../cli/base.js'
+import {movedLine} from '../../cli/netreq.js'
 import '../../core/kinds.js'
-import {actOnRequest, parseRequestId, stateLabel, type WorkflowResult} from '../../core/workflow/index.js'
+import {actOnRequest, parseRequestId, type WorkflowResult} from '../../core/workflow/index.js'
 
 export default class RequestsApprove extends EgovCommand<typeof RequestsApprove> {
   static override summary = 'Approve a request: move it to its next step'
@@ -24,9 +25,7 @@ export default class RequestsApprove extends EgovCommand<typeof RequestsApprove>
   async run(): Promise<WorkflowResult> {
     const store = await this.store()
     const result = await actOnRequest(store, parseRequestId(this.args.id), 'approve', this.flags.comment)
-    const {request} = result
-    const last = request.history.at(-1)!
-    this.log(this.t('request.moved', {id: request.id, from: stateLabel(request.kind, last.from ?? '', this.locale), to: stateLabel(request.kind, request.state, this.locale)}) + (request.dueOn ? `  (${this.t('col.due')}: ${request.dueOn})` : ''))
+    this.log(movedLine(result.request, this.locale, this.color))
     this.showWarnings(result.warnings)
     return result
   }

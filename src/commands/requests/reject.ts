@@ -2,8 +2,9 @@ import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 
 import {EgovCommand} from '../../cli/base.js'
+import {movedLine} from '../../cli/netreq.js'
 import '../../core/kinds.js'
-import {actOnRequest, parseRequestId, stateLabel, type WorkflowResult} from '../../core/workflow/index.js'
+import {actOnRequest, parseRequestId, type WorkflowResult} from '../../core/workflow/index.js'
 
 export default class RequestsReject extends EgovCommand<typeof RequestsReject> {
   static override summary = 'Reject a request, with the reason the applicant is told'
@@ -23,9 +24,7 @@ export default class RequestsReject extends EgovCommand<typeof RequestsReject> {
     const id = parseRequestId(this.args.id)
     const reason = await this.need(this.flags.reason, 'reason', this.t('col.comment'))
     const result = await actOnRequest(store, id, 'reject', reason)
-    const {request} = result
-    const last = request.history.at(-1)!
-    this.log(this.t('request.moved', {id: request.id, from: stateLabel(request.kind, last.from ?? '', this.locale), to: stateLabel(request.kind, request.state, this.locale)}))
+    this.log(movedLine(result.request, this.locale, this.color))
     return result
   }
 }

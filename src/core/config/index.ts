@@ -18,6 +18,8 @@ import {limitKey} from '../workflow/index.js'
  */
 export interface UserConfig {
   operator?: string
+  /** Folder for written notices (.docx); default notices/ in the data folder. */
+  notices?: string
 }
 
 /** user: the person's config file; database: shared by the team; database-user: the PostgreSQL login, which is the operator there. */
@@ -65,10 +67,10 @@ export async function resolveOperator(configDir: string, env: NodeJS.ProcessEnv 
   }
 }
 
-export type ParsedKey = {scope: 'user'; key: 'operator'} | {scope: 'database'; key: string; kind: string; state: string}
+export type ParsedKey = {scope: 'user'; key: 'operator' | 'notices'} | {scope: 'database'; key: string; kind: string; state: string}
 
 export function parseConfigKey(key: string): ParsedKey {
-  if (key === 'operator') return {scope: 'user', key}
+  if (key === 'operator' || key === 'notices') return {scope: 'user', key}
   const m = /^limit\.([a-z][a-z0-9_-]*)\.([a-z][a-z0-9_-]*)$/.exec(key)
   if (!m) throw new InvalidInput('config.unknownKey', {key}, {field: 'KEY'})
   const def = findKind(m[1])

@@ -20,6 +20,8 @@ export interface StoreOptions {
   sqlitePath?: string
   /** Who is acting, on SQLite (asked only when something is written). On PostgreSQL the authenticated database user acts. */
   operator: string | (() => Promise<string>)
+  /** Where written notices (.docx) go; default ./notices. */
+  noticesDir?: string
 }
 
 /** What a write sees: its transaction, who acts, and one "now" for the whole change. */
@@ -31,6 +33,8 @@ export interface WriteContext {
   at: string
   /** The business date in China of this change. */
   today: string
+  /** Where written notices of decisions go (NET-6, NET-7). */
+  noticesDir: string
 }
 
 /** Any 64-bit constant will do; it is the one lock every egov writer takes on PostgreSQL. */
@@ -54,10 +58,11 @@ export class Store {
     readonly dialect: SqlDialect,
     readonly location: string,
     private readonly operator: string | (() => Promise<string>),
+    readonly noticesDir: string = resolve('notices'),
   ) {}
 
   static async open(options: StoreOptions): Promise<Store> {
-    const store = options.databaseUrl ? await openPostgres(options.databaseUrl, options.operator) : await openSqlite(options)
+    const store = options.databaseUrl ? await openPostgres(options.databaseUrl, options.operator, options.noticesDir) : await openSqlite(options)
     try {
       await store.migrate()
     } catch (error) {
@@ -85,7 +90,7 @@ export class Store {
       const instant = now()
       return this.db.transaction().execute(async (trx) => {
         if (this.dialect === 'postgres') await sql`select pg_advisory_xact_lock(${PG_WRITE_LOCK})`.execute(trx)
-        return fn({db: trx, dialect: this.dialect, actor, at: instant.toISOString(), today: chinaDate(instant)})
+        return fn({db: trx, dialect: this.dialect, actor, at: instant.toISOString(), today: chinaDate(instant), noticesDir: this.noticesDir})
       })
     }
     return this.dialect === 'sqlite' ? queueInProcess(this.location, run) : run()
@@ -151,7 +156,7 @@ async function openSqlite(options: StoreOptions): Promise<Store> {
   const database = new BetterSqlite3(path, {timeout: 30_000, nativeBinding})
   database.exec('pragma journal_mode = wal; pragma synchronous = normal; pragma foreign_keys = on')
   const db = new Kysely<Database>({dialect: new EgovSqliteDialect({database})})
-  return new Store(db, 'sqlite', path, options.operator)
+  return new Store(db, 'sqlite', path, options.operator, options.noticesDir && resolve(options.noticesDir))
 }
 
 /**
@@ -189,7 +194,7 @@ function nativeAddon(require: NodeJS.Require, pkg: string): string | undefined {
   }
 }
 
-async function openPostgres(url: string, operator: StoreOptions['operator']): Promise<Store> {
+async function openPostgres(url: string, operator: StoreOptions['operator'], noticesDir?: string): Promise<Store> {
   if (!/^postgres(ql)?:\/\//.test(url)) throw new EgovError('invalid_input', 'store.badUrl', {}, {field: 'EGOV_DATABASE_URL'})
   const [{default: pg}, {PostgresDialect}] = await Promise.all([import('pg'), import('#kysely')])
   const pool = new pg.Pool({connectionString: url, max: 4, connectionTimeoutMillis: 10_000})
@@ -202,7 +207,7 @@ async function openPostgres(url: string, operator: StoreOptions['operator']): Pr
     await db.destroy()
     throw new EgovError('internal', 'store.unreachable', {reason: (error as Error).message})
   }
-  return new Store(db, 'postgres', redact(url), operator)
+  return new Store(db, 'postgres', redact(url), operator, noticesDir && resolve(noticesDir))
 }
 
 function redact(url: string): string {

@@ -120,7 +120,7 @@ export async function fileRequestIn(ctx: WriteContext, input: {kind: string; app
     .insertInto('request_transitions')
     .values({request_id: id, from_state: null, to_state: def.initial, action: 'file', actor: ctx.actor, at: ctx.at, comment: null})
     .execute()
-  await def.onEnter?.(ctx, {id, payload, applicantUnit}, def.initial)
+  await applyOnEnter(ctx, def, id, payload, applicantUnit, def.initial)
   const request = await loadRequest(ctx.db, id, ctx.today)
   await appendAudit(ctx, {action: 'request.file', entityType: 'request', entityId: id, after: snapshot(request)})
   return {request, warnings}
@@ -177,10 +177,33 @@ export async function advanceRequest<P = unknown>(ctx: WriteContext, id: number,
     .insertInto('request_transitions')
     .values({request_id: id, from_state: before.state, to_state: transition.to, action, actor: ctx.actor, at: ctx.at, comment: reason ?? null})
     .execute()
-  await def.onEnter?.(ctx, {id, payload, applicantUnit: before.applicantUnit}, transition.to)
+  await applyOnEnter(ctx, def, id, payload, before.applicantUnit, transition.to)
   const request = (await loadRequest(ctx.db, id, ctx.today)) as RequestWithHistory<P>
   await appendAudit(ctx, {action: `request.${action}`, entityType: 'request', entityId: id, before: snapshot(before), after: {...snapshot(request), comment: reason ?? null}})
   return {request, warnings}
+}
+
+async function applyOnEnter(ctx: WriteContext, def: KindDefinition<unknown>, id: number, payload: unknown, applicantUnit: string, state: string): Promise<void> {
+  const patch = await def.onEnter?.(ctx, {id, payload, applicantUnit}, state)
+  if (patch && Object.keys(patch).length) {
+    await ctx.db.updateTable('requests').set({payload: JSON.stringify({...(payload as object), ...patch})}).where('id', '=', id).execute()
+  }
+}
+
+/**
+ * Records something on a request without moving it (a failed business test): a history
+ * row from its state to the same state, the payload updated, an audit entry.
+ */
+export async function noteOnRequest<P>(ctx: WriteContext, id: number, action: string, payload: P, comment?: string): Promise<RequestWithHistory<P>> {
+  const before = await loadRequest(ctx.db, id, ctx.today)
+  await ctx.db.updateTable('requests').set({payload: JSON.stringify(payload), updated_at: ctx.at}).where('id', '=', id).execute()
+  await ctx.db
+    .insertInto('request_transitions')
+    .values({request_id: id, from_state: before.state, to_state: before.state, action, actor: ctx.actor, at: ctx.at, comment: comment?.trim() || null})
+    .execute()
+  const request = (await loadRequest(ctx.db, id, ctx.today)) as RequestWithHistory<P>
+  await appendAudit(ctx, {action: `request.${action}`, entityType: 'request', entityId: id, before: snapshot(before), after: {...snapshot(request), comment: comment ?? null}})
+  return request
 }
 
 function snapshot(r: Request): Record<string, unknown> {

@@ -36,8 +36,12 @@ export interface KindDefinition<P = unknown> {
   parsePayload(input: unknown): P
   /** One line for lists. */
   summary(payload: P): string
-  /** The area's effect when a request enters a state, inside the same transaction. */
-  onEnter?(ctx: WriteContext, request: {id: number; payload: P; applicantUnit: string}, state: string): Promise<void>
+  /**
+   * The area's effect when a request enters a state, inside the same transaction, whoever
+   * moves it there (an area command or `egov requests approve`). What it returns is merged
+   * into the payload (for example the path of a written notice).
+   */
+  onEnter?(ctx: WriteContext, request: {id: number; payload: P; applicantUnit: string}, state: string): Promise<Partial<P> | void>
 }
 
 const kinds = new Map<string, KindDefinition<any>>()

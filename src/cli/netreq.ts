@@ -1,0 +1,14 @@
+import type {ChalkInstance} from 'chalk'
+
+import type {Locale} from '../core/i18n/index.js'
+import {t} from '../core/i18n/index.js'
+import {kindLabel, type RequestWithHistory, stateLabel} from '../core/workflow/index.js'
+
+/** One line for a request that just moved, with its due date and any notice written. */
+export function movedLine(r: RequestWithHistory, locale: Locale, color: ChalkInstance): string {
+  const last = r.history.at(-1)!
+  const line = t('request.moved', {id: r.id, from: last.from ? stateLabel(r.kind, last.from, locale) : '—', to: stateLabel(r.kind, r.state, locale)}, locale)
+  const due = r.dueOn ? `  (${t('col.due', {}, locale)}: ${r.dueOn})` : ''
+  const notice = (r.payload as {notice?: string}).notice
+  return `${color.bold(kindLabel(r.kind, locale))} ${line}${due}${notice ? `\n${t('netreq.notice', {path: notice}, locale)}` : ''}`
+}

@@ -1,0 +1,40 @@
+import * as Flags from '@oclif/core/flags'
+
+import {EgovCommand} from '../../cli/base.js'
+import {formatCount} from '../../cli/net.js'
+import {parseWholeNumber} from '../../core/dates.js'
+import {writeYearReport} from '../../core/net/report-io.js'
+import {yearReport, type YearReport} from '../../core/net/requests.js'
+
+export default class NetReport extends EgovCommand<typeof NetReport> {
+  static override summary = 'The yearly report of the extranet’s operation (NET-9)'
+  static override description = `Units onboarded, changed, closed, cut off and restored in the year; addresses held per plane and pool at the year's end; requests still open then, and the overdue ones; who pays the lines (NET-8). Built from the recorded history, so a past year's report reads the same whenever it is run. --out writes it as a workbook.`
+  static override examples = ['<%= config.bin %> net report --year 2026', '<%= config.bin %> net report --year 2026 --out 2026年电子政务外网运行报告.xlsx --json']
+
+  static override flags = {
+    year: Flags.string({description: 'the year'}),
+    out: Flags.string({description: 'also write the report as .xlsx'}),
+  }
+
+  async run(): Promise<YearReport & {path?: string}> {
+    const year = parseWholeNumber(await this.need(this.flags.year, 'year', 'year'), 'year', {min: 2000, max: 2100})
+    const store = await this.store()
+    const report = await yearReport(store.db, year)
+    const c = report.counts
+    this.log(`${year}: onboarded ${c.onboarded}, changed ${c.changed}, closed ${c.closed}, cut off ${c.cutOff}, restored ${c.restored}`)
+    if (report.addresses.length) this.table(report.addresses, [
+      {header: this.t('col.plane'), get: (a) => String(a.plane)},
+      {header: this.t('col.pool'), get: (a) => a.pool, shrink: true},
+      {header: this.t('col.allocations'), get: (a) => String(a.blocks)},
+      {header: this.t('col.addresses'), get: (a) => formatCount(a.addresses)},
+    ])
+    if (report.openRequests.length) this.log(`open: ${report.openRequests.length}, overdue: ${report.openRequests.filter((r) => r.overdue).length}`)
+    for (const b of report.costBearers) this.log(`cost ${b.costBearer}: ${b.units}`)
+    if (this.flags.out) {
+      await writeYearReport(this.flags.out, report)
+      this.logToStderr(this.t('netreq.reportWritten', {path: this.flags.out}))
+      return {...report, path: this.flags.out}
+    }
+    return report
+  }
+}

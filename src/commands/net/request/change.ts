@@ -1,0 +1,35 @@
+import * as Args from '@oclif/core/args'
+import * as Flags from '@oclif/core/flags'
+
+import {EgovCommand} from '../../../cli/base.js'
+import {parseWholeNumber} from '../../../core/dates.js'
+import {applyForChange, type ConnectionRequest} from '../../../core/net/requests.js'
+import {kindLabel, stateLabel, type WorkflowResult} from '../../../core/workflow/index.js'
+
+export default class NetRequestChange extends EgovCommand<typeof NetRequestChange> {
+  static override summary = 'Apply to change a connection in service (NET-5)'
+  static override description = `Runs the same steps as onboarding: approve → plan → implement → test. A new address need is allocated at plan time and added to the unit's blocks when the change goes in service (release old ones with egov net release). A cut-off unit cannot change until it is restored (exit 4, NET-7).`
+  static override examples = ['<%= config.bin %> net request change 市人力资源和社会保障局 --basis "新增业务系统" --bandwidth 200 --hosts 20']
+
+  static override args = {unit: Args.string({description: 'the unit', required: true})}
+
+  static override flags = {
+    basis: Flags.string({description: 'the basis of the change (申请依据)'}),
+    hosts: Flags.string({description: 'additional address need: usable hosts'}),
+    'prefix-length': Flags.string({description: 'additional address need: prefix length'}),
+    bandwidth: Flags.string({description: 'new bandwidth in Mbps'}),
+    plane: Flags.string({description: 'new plane', options: ['1', '2']}),
+    'access-mode': Flags.string({description: 'new access mode: fiber | mstp | vpn | wireless'}),
+  }
+
+  async run(): Promise<WorkflowResult<ConnectionRequest>> {
+    const f = this.flags
+    const int = (v: string | undefined, field: string) => (v === undefined ? undefined : parseWholeNumber(v, field, {min: 1, max: 1_000_000}))
+    const basis = await this.need(f.basis, 'basis', '申请依据')
+    const store = await this.store()
+    const result = await applyForChange(store, {unit: this.args.unit, basis, hosts: int(f.hosts, 'hosts'), prefixLength: int(f['prefix-length'], 'prefix-length'), bandwidthMbps: int(f.bandwidth, 'bandwidth'), plane: f.plane, accessMode: f['access-mode']})
+    const r = result.request
+    this.log(this.t('netreq.filed', {id: r.id, kind: kindLabel(r.kind, this.locale), unit: r.applicantUnit, state: stateLabel(r.kind, r.state, this.locale), due: r.dueOn ?? '—'}))
+    return result
+  }
+}

@@ -1,0 +1,24 @@
+import * as Args from '@oclif/core/args'
+import * as Flags from '@oclif/core/flags'
+
+import {EgovCommand} from '../../../cli/base.js'
+import {applyToClose, type DecisionRequest} from '../../../core/net/requests.js'
+import {kindLabel, stateLabel, type WorkflowResult} from '../../../core/workflow/index.js'
+
+export default class NetRequestClose extends EgovCommand<typeof NetRequestClose> {
+  static override summary = 'Apply to close a unit’s connection (NET-6)'
+  static override description = `On approval (egov requests approve ID, by someone else) the link is closed, every address the unit holds goes back to its pool (the history stays), and a 关闭通知书 (.docx) is written to the notices folder; the approving command prints its path. A closed unit comes back only through a new application with its basis.`
+  static override examples = ['<%= config.bin %> net request close 市人力资源和社会保障局 --reason "机构撤并，不再使用"']
+
+  static override args = {unit: Args.string({description: 'the unit', required: true})}
+  static override flags = {reason: Flags.string({description: 'why it closes'})}
+
+  async run(): Promise<WorkflowResult<DecisionRequest>> {
+    const reason = await this.need(this.flags.reason, 'reason', this.t('col.comment'))
+    const store = await this.store()
+    const result = await applyToClose(store, this.args.unit, reason)
+    const r = result.request
+    this.log(this.t('netreq.filed', {id: r.id, kind: kindLabel(r.kind, this.locale), unit: r.applicantUnit, state: stateLabel(r.kind, r.state, this.locale), due: r.dueOn ?? '—'}))
+    return result
+  }
+}

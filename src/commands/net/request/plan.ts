@@ -1,0 +1,30 @@
+import * as Args from '@oclif/core/args'
+import * as Flags from '@oclif/core/flags'
+
+import {EgovCommand} from '../../../cli/base.js'
+import {parseWholeNumber} from '../../../core/dates.js'
+import {type ConnectionRequest, planRequest} from '../../../core/net/requests.js'
+import {parseRequestId, type WorkflowResult} from '../../../core/workflow/index.js'
+
+export default class NetRequestPlan extends EgovCommand<typeof NetRequestPlan> {
+  static override summary = 'The technical plan (制定方案): reserve the unit’s block from a pool (NET-5)'
+  static override description = `The block is allocated best-fit from the pool as reserved, in the same transaction as the step: a failure leaves neither. It becomes active when the business test passes. --prefix-length overrides the size the application asked for.`
+  static override examples = ['<%= config.bin %> net request plan 3 --pool 市级']
+
+  static override args = {id: Args.string({description: 'request number', required: true})}
+
+  static override flags = {
+    pool: Flags.string({description: 'pool to allocate from (name or CIDR)'}),
+    'prefix-length': Flags.string({description: 'allocate this size instead'}),
+    comment: Flags.string({description: 'a note on the plan'}),
+  }
+
+  async run(): Promise<WorkflowResult<ConnectionRequest>> {
+    const store = await this.store()
+    const prefixLength = this.flags['prefix-length'] === undefined ? undefined : parseWholeNumber(this.flags['prefix-length'], 'prefix-length', {min: 0, max: 128})
+    const result = await planRequest(store, parseRequestId(this.args.id), {pool: this.flags.pool, prefixLength, comment: this.flags.comment})
+    const plan = result.request.payload.plan
+    this.log(plan ? this.t('netreq.planned', {id: result.request.id, cidr: plan.cidr, pool: plan.pool}) : this.t('request.moved', {id: result.request.id, from: 'reviewed', to: 'planned'}))
+    return result
+  }
+}

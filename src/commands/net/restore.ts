@@ -1,0 +1,24 @@
+import * as Args from '@oclif/core/args'
+import * as Flags from '@oclif/core/flags'
+
+import {EgovCommand} from '../../cli/base.js'
+import {applyToRestore, type DecisionRequest} from '../../core/net/requests.js'
+import {kindLabel, stateLabel, type WorkflowResult} from '../../core/workflow/index.js'
+
+export default class NetRestore extends EgovCommand<typeof NetRestore> {
+  static override summary = 'Apply to restore a cut-off unit after rectification (NET-7)'
+  static override description = `On approval by a second person the connection is back in service with the addresses held for it, and a 恢复接入通知书 (.docx) is written.`
+  static override examples = ['<%= config.bin %> net restore 市人力资源和社会保障局 --note "漏洞已修复，复查通过"']
+
+  static override args = {unit: Args.string({description: 'the unit', required: true})}
+  static override flags = {note: Flags.string({description: 'the rectification (整改情况)'})}
+
+  async run(): Promise<WorkflowResult<DecisionRequest>> {
+    const note = await this.need(this.flags.note, 'note', this.t('col.comment'))
+    const store = await this.store()
+    const result = await applyToRestore(store, this.args.unit, note)
+    const r = result.request
+    this.log(this.t('netreq.filed', {id: r.id, kind: kindLabel(r.kind, this.locale), unit: r.applicantUnit, state: stateLabel(r.kind, r.state, this.locale), due: r.dueOn ?? '—'}))
+    return result
+  }
+}

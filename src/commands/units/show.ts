@@ -1,0 +1,33 @@
+import * as Args from '@oclif/core/args'
+
+import {EgovCommand} from '../../cli/base.js'
+import {requestTable} from '../../cli/render.js'
+import '../../core/kinds.js'
+import {type Connection, connectionOf} from '../../core/net/requests.js'
+import {type Allocation, listAllocations} from '../../core/net/index.js'
+import {findUnit, type Unit} from '../../core/units/index.js'
+import {listRequests, type Request} from '../../core/workflow/index.js'
+
+export default class UnitsShow extends EgovCommand<typeof UnitsShow> {
+  static override summary = 'Show a unit: its details, extranet connection, addresses and requests'
+  static override examples = ['<%= config.bin %> units show 市人力资源和社会保障局', '<%= config.bin %> units show 市邮政分公司 --json']
+
+  static override args = {name: Args.string({description: 'the unit', required: true})}
+
+  async run(): Promise<Unit & {connection: Connection | null; addresses: Allocation[]; requests: Request[]}> {
+    const store = await this.store()
+    const unit = await findUnit(store.db, this.args.name, 'NAME')
+    const connection = (await connectionOf(store.db, unit)) ?? null
+    const addresses = await listAllocations(store.db, {unit: unit.name})
+    const requests = (await listRequests(store.db)).filter((r) => r.applicantUnit === unit.name)
+    this.log(`${this.color.bold(unit.name)}  ${unit.kindName}  ${unit.level}${unit.parent ? `  ‹ ${unit.parent}` : ''}`)
+    if (unit.contact || unit.phone) this.log(`${this.t('col.contact')}: ${unit.contact ?? ''} ${unit.phone ?? ''}`)
+    this.log(`${this.t('col.budget')}: ${unit.budget}`)
+    if (connection) {
+      this.log(`${this.t('kind.net-onboarding')}: ${connection.status}, ${this.t(connection.plane === 1 ? 'net.plane.1' : 'net.plane.2')}, ${connection.accessMode}, ${connection.bandwidthMbps} Mbps, ${connection.costBearer}${connection.rectifyBy ? `, rectify by ${connection.rectifyBy}` : ''}`)
+    }
+    if (addresses.length) this.log(`${this.t('col.cidr')}: ${addresses.map((a) => `${a.cidr} (${a.status})`).join(', ')}`)
+    if (requests.length) this.log(requestTable(requests, this.locale, this.color))
+    return {...unit, connection, addresses, requests}
+  }
+}

@@ -1,0 +1,71 @@
+import type {WriteContext} from '../store/index.js'
+import {registerKind} from '../workflow/registry.js'
+import type {ConnectionRequest, DecisionRequest} from './requests.js'
+
+/**
+ * The extranet request kinds as data (NET-5, NET-6, NET-7): onboarding and change run
+ * 申请 → 审核 → 制定方案 → 实施 → 业务测试 → in service; closing, cut-off and restore are
+ * one decision each, approved by a second person. Effects load requests.ts when they run.
+ */
+
+const CONNECTION_STATES = {
+  applied: {limitDays: 5},
+  reviewed: {limitDays: 5},
+  planned: {limitDays: 10},
+  implemented: {limitDays: 5},
+  'in-service': {terminal: true},
+  rejected: {terminal: true},
+}
+const CONNECTION_STEPS = [
+  {action: 'approve', from: 'applied', to: 'reviewed'},
+  {action: 'reject', from: 'applied', to: 'rejected'},
+  {action: 'reject', from: 'reviewed', to: 'rejected'},
+  {action: 'plan', from: 'reviewed', to: 'planned'},
+  {action: 'implement', from: 'planned', to: 'implemented'},
+  {action: 'test', from: 'implemented', to: 'in-service'},
+]
+
+function connectionPayload(input: unknown): ConnectionRequest {
+  return input as ConnectionRequest
+}
+
+const ops = () => import('./requests.js')
+
+registerKind<ConnectionRequest>({
+  kind: 'net-onboarding',
+  initial: 'applied',
+  states: CONNECTION_STATES,
+  transitions: CONNECTION_STEPS,
+  parsePayload: connectionPayload,
+  summary: (p) => `${p.accessMode ?? ''} ${p.plan?.cidr ?? (p.hosts ? `${p.hosts} hosts` : p.prefixLength ? `/${p.prefixLength}` : '')} ${p.basis}`.trim(),
+  onEnter: async (ctx, r, state) => (state === 'in-service' ? (await ops()).putInService(ctx, r.id, r.payload, 'onboarding') : undefined),
+})
+
+registerKind<ConnectionRequest>({
+  kind: 'net-change',
+  initial: 'applied',
+  states: CONNECTION_STATES,
+  transitions: CONNECTION_STEPS,
+  parsePayload: connectionPayload,
+  summary: (p) => `change: ${p.basis}`,
+  onEnter: async (ctx, r, state) => (state === 'in-service' ? (await ops()).putInService(ctx, r.id, r.payload, 'change') : undefined),
+})
+
+const decision = (kind: string, done: string, summary: (p: DecisionRequest) => string, carry: (ctx: WriteContext, id: number, p: DecisionRequest) => Promise<Partial<DecisionRequest>>) =>
+  registerKind<DecisionRequest>({
+    kind,
+    initial: 'applied',
+    states: {applied: {limitDays: 3}, [done]: {terminal: true}, rejected: {terminal: true}},
+    transitions: [
+      {action: 'approve', from: 'applied', to: done},
+      {action: 'reject', from: 'applied', to: 'rejected'},
+    ],
+    parsePayload: (input) => input as DecisionRequest,
+    summary,
+    onEnter: async (ctx, r, state) => (state === done ? carry(ctx, r.id, r.payload) : undefined),
+  })
+
+decision('net-close', 'closed', (p) => `close: ${p.reason ?? ''}`, async (ctx, id, p) => (await ops()).closeConnection(ctx, id, p))
+decision('net-cutoff', 'cut-off', (p) => `cut off until ${p.rectifyBy}: ${p.reason ?? ''}`, async (ctx, id, p) => (await ops()).cutOff(ctx, id, p))
+decision('net-restore', 'restored', (p) => `restore: ${p.note ?? ''}`, async (ctx, id, p) => (await ops()).restore(ctx, id, p))
+

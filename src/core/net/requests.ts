@@ -1,0 +1,563 @@
+import type {Kysely} from '#kysely'
+
+import {WorkCalendar} from '../calendar/index.js'
+import {chinaDate} from '../clock.js'
+import {parseIsoDate} from '../dates.js'
+import {Conflict, InvalidInput, NotFound, RuleRefused} from '../errors.js'
+import type {Database, Store, WriteContext} from '../store/index.js'
+import {readTemplate} from '../templates.js'
+import {findUnit, kindOf, type Unit} from '../units/index.js'
+import './request-kinds.js'
+import {
+  advanceRequest,
+  fileRequestIn,
+  findKind,
+  limitKey,
+  loadRequest,
+  noteOnRequest,
+  type RequestWithHistory,
+  type WorkflowResult,
+} from '../workflow/index.js'
+import {type Allocation, allocate, type Plane, parsePlane, prefixForHosts, release} from './index.js'
+
+/**
+ * Units' extranet requests (NET-3..9), as the regulation's paper process:
+ * onboarding and change run 申请 → 审核 → 制定方案 → 实施 → 业务测试 → in service (NET-5);
+ * closing (NET-6), cut-off and restore (NET-7) are decisions approved by a second person,
+ * each carried out with a written notice.
+ */
+
+export interface AccessMode {
+  key: string
+  name: string
+}
+
+export function accessModes(): AccessMode[] {
+  return readTemplate<{modes: AccessMode[]}>('access-modes.json').modes
+}
+
+export function accessModeOf(value: string): AccessMode {
+  const mode = accessModes().find((m) => m.key === value.trim() || m.name === value.trim())
+  if (!mode) throw new InvalidInput('netreq.badAccessMode', {value, allowed: accessModes().map((m) => `${m.key} (${m.name})`).join(', ')}, {field: 'access-mode', rule: 'NET-5'})
+  return mode
+}
+
+export type CostBearer = 'bureau' | 'unit'
+
+export interface ProbeRecord {
+  target: string
+  ok: boolean
+  status?: number
+  latencyMs?: number
+  error?: string
+  errorCode?: string
+}
+
+export interface BusinessTest {
+  at: string
+  by: string
+  passed: boolean
+  /** probes run by egov, or a unit's own manual test */
+  method: 'probe' | 'manual'
+  probes?: ProbeRecord[]
+  note?: string
+}
+
+/** What an onboarding or change request carries. */
+export interface ConnectionRequest {
+  unit: string
+  /** NET-3 category of the unit (第十一条 (一)–(四)). */
+  category: 1 | 2 | 3 | 4
+  basis: string
+  accessMode?: string
+  scope?: string
+  hosts?: number
+  prefixLength?: number
+  plane: Plane
+  bandwidthMbps?: number
+  business?: string
+  /** 归口部门: category 4 applies through it, and it carries the unit's security responsibility. */
+  sponsor?: string
+  costBearer?: CostBearer
+  /** The technical plan: the block reserved for the unit. */
+  plan?: {allocationId: number; cidr: string; pool: string; at: string; by: string}
+  implementNote?: string
+  tests?: BusinessTest[]
+}
+
+export interface DecisionRequest {
+  unit: string
+  reason?: string
+  rectifyBy?: string
+  note?: string
+  /** Path of the written notice, once the decision is carried out. */
+  notice?: string
+  addresses?: string[]
+}
+
+// The kinds themselves (states, steps) are declared in request-kinds.ts, which loads this
+// module only when a step's effect runs: listing requests does not pay for it.
+
+// ---------------------------------------------------------------- connections
+
+export type ConnectionStatus = 'in-service' | 'cut-off' | 'closed'
+
+export interface Connection {
+  unit: string
+  status: ConnectionStatus
+  plane: Plane
+  accessMode: string
+  bandwidthMbps: number
+  costBearer: CostBearer
+  sponsor: string | null
+  requestId: number
+  since: string
+  rectifyBy: string | null
+  addresses: string[]
+}
+
+export async function connectionOf(db: Kysely<Database>, unit: Unit): Promise<Connection | undefined> {
+  const row = await db.selectFrom('net_connections').selectAll().where('unit_id', '=', unit.id).executeTakeFirst()
+  if (!row) return undefined
+  const held = await db.selectFrom('net_allocations').select('cidr').where('unit', '=', unit.name).where('status', '<>', 'released').orderBy('start_key').execute()
+  return {
+    unit: unit.name,
+    status: row.status as ConnectionStatus,
+    plane: Number(row.plane) as Plane,
+    accessMode: row.access_mode,
+    bandwidthMbps: Number(row.bandwidth_mbps),
+    costBearer: row.cost_bearer as CostBearer,
+    sponsor: row.sponsor,
+    requestId: Number(row.request_id),
+    since: row.since,
+    rectifyBy: row.rectify_by,
+    addresses: held.map((h) => h.cidr),
+  }
+}
+
+/** NET-5 last step: the reserved block goes active and the unit's connection is recorded (or changed). */
+export async function putInService(ctx: WriteContext, requestId: number, p: ConnectionRequest, how: 'onboarding' | 'change'): Promise<void> {
+  const unit = await findUnit(ctx.db, p.unit)
+  if (p.plan) await ctx.db.updateTable('net_allocations').set({status: 'active'}).where('id', '=', p.plan.allocationId).execute()
+  const current = await ctx.db.selectFrom('net_connections').selectAll().where('unit_id', '=', unit.id).executeTakeFirst()
+  const row = {
+    status: 'in-service',
+    plane: p.plane,
+    access_mode: p.accessMode ?? current?.access_mode ?? '',
+    bandwidth_mbps: p.bandwidthMbps ?? Number(current?.bandwidth_mbps ?? 0),
+    cost_bearer: p.costBearer ?? current?.cost_bearer ?? 'unit',
+    sponsor: p.sponsor ?? current?.sponsor ?? null,
+    request_id: requestId,
+    since: how === 'onboarding' || !current ? ctx.at : current.since,
+    rectify_by: null,
+    updated_at: ctx.at,
+  }
+  if (current) await ctx.db.updateTable('net_connections').set(row).where('unit_id', '=', unit.id).execute()
+  else await ctx.db.insertInto('net_connections').values({unit_id: unit.id, ...row}).execute()
+}
+
+// ---------------------------------------------------------------- apply and change
+
+export interface ApplyInput {
+  unit: string
+  basis: string
+  accessMode: string
+  scope: string
+  hosts?: number
+  prefixLength?: number
+  plane?: string | number
+  bandwidthMbps: number
+  business: string
+  sponsor?: string
+  costBearer?: string
+}
+
+/** NET-8: city-budget units' lines are paid by the bureau, the others' by themselves. */
+export function costBearerFor(unit: Unit): CostBearer {
+  return unit.budget === 'city' ? 'bureau' : 'unit'
+}
+
+async function checkEligibility(db: Kysely<Database>, unit: Unit, sponsorName?: string): Promise<{category: 1 | 2 | 3 | 4; sponsor?: string}> {
+  const kind = kindOf(unit.kind)
+  if (!kind.netCategory) throw new RuleRefused('NET-3', 'netreq.notEligible', {unit: unit.name, kind: kind.name}, {field: 'unit'})
+  if (kind.netCategory === 4) {
+    if (!sponsorName) throw new RuleRefused('NET-3', 'netreq.sponsorRequired', {unit: unit.name, kind: kind.name}, {field: 'sponsor'})
+    const sponsor = await findUnit(db, sponsorName, 'sponsor')
+    const sk = kindOf(sponsor.kind)
+    if (sk.netCategory !== 1) throw new RuleRefused('NET-3', 'netreq.sponsorNotDepartment', {sponsor: sponsor.name, kind: sk.name}, {field: 'sponsor'})
+    return {category: 4, sponsor: sponsor.name}
+  }
+  return {category: kind.netCategory}
+}
+
+function positive(value: number | undefined, field: string, max = 1_000_000): number | undefined {
+  if (value === undefined) return undefined
+  if (!Number.isInteger(value) || value < 1 || value > max) throw new InvalidInput('input.badInteger', {field, value}, {field})
+  return value
+}
+
+function required(value: string | undefined, field: string): string {
+  const v = value?.trim()
+  if (!v) throw new InvalidInput('input.empty', {field}, {field})
+  return v
+}
+
+async function openRequestFor(db: Kysely<Database>, unit: string, kinds: string[]): Promise<number | undefined> {
+  const rows = await db.selectFrom('requests').select(['id', 'kind', 'state']).where('applicant_unit', '=', unit).where('kind', 'in', kinds).execute()
+  return rows.find((r) => !findKind(r.kind)?.states[r.state]?.terminal)?.id
+}
+
+/** 申请 (NET-3, NET-5, NET-8): checks eligibility and the cost rule, then files the request. */
+export async function applyForConnection(store: Store, input: ApplyInput): Promise<WorkflowResult<ConnectionRequest>> {
+  const basis = required(input.basis, 'basis')
+  const scope = required(input.scope, 'scope')
+  const business = required(input.business, 'business')
+  const mode = accessModeOf(required(input.accessMode, 'access-mode'))
+  const bandwidthMbps = positive(input.bandwidthMbps, 'bandwidth', 100_000)
+  if (bandwidthMbps === undefined) throw new InvalidInput('input.empty', {field: 'bandwidth'}, {field: 'bandwidth'})
+  const size = addressNeed(input.hosts, input.prefixLength, true)
+  const plane = input.plane === undefined || input.plane === '' ? 1 : parsePlane(input.plane)
+  return store.write(async (ctx) => {
+    const unit = await findUnit(ctx.db, required(input.unit, 'unit'))
+    const {category, sponsor} = await checkEligibility(ctx.db, unit, input.sponsor?.trim() || undefined)
+    const expected = costBearerFor(unit)
+    let costBearer = expected
+    if (input.costBearer) {
+      const given = costBearerOf(input.costBearer)
+      if (given !== expected) throw new RuleRefused('NET-8', 'netreq.costBearerRule', {unit: unit.name, budget: unit.budget, expected, given}, {field: 'cost-bearer'})
+      costBearer = given
+    }
+    const connection = await connectionOf(ctx.db, unit)
+    if (connection && connection.status !== 'closed') throw new Conflict('netreq.alreadyConnected', {unit: unit.name, status: connection.status}, {field: 'unit'})
+    const open = await openRequestFor(ctx.db, unit.name, ['net-onboarding'])
+    if (open) throw new Conflict('netreq.openRequest', {unit: unit.name, id: open}, {field: 'unit'})
+    const payload: ConnectionRequest = {unit: unit.name, category, basis, accessMode: mode.key, scope, ...size, plane, bandwidthMbps, business, ...(sponsor ? {sponsor} : {}), costBearer}
+    return (await fileRequestIn(ctx, {kind: 'net-onboarding', applicantUnit: unit.name, payload})) as WorkflowResult<ConnectionRequest>
+  })
+}
+
+function costBearerOf(value: string): CostBearer {
+  const v = value.trim()
+  if (v === 'bureau' || v === '市数据局' || v === '数据局') return 'bureau'
+  if (v === 'unit' || v === '单位' || v === '单位自行承担' || v === '自行承担') return 'unit'
+  throw new InvalidInput('netreq.badCostBearer', {value}, {field: 'cost-bearer', rule: 'NET-8'})
+}
+
+function addressNeed(hosts: number | undefined, prefixLength: number | undefined, requiredNeed: boolean): {hosts?: number; prefixLength?: number} {
+  if (hosts !== undefined && prefixLength !== undefined) throw new InvalidInput('netreq.oneNeed', {}, {field: 'hosts'})
+  if (hosts !== undefined) {
+    prefixForHosts(hosts)
+    return {hosts}
+  }
+  if (prefixLength !== undefined) {
+    if (!Number.isInteger(prefixLength) || prefixLength < 8 || prefixLength > 128) throw new InvalidInput('input.badInteger', {field: 'prefix-length', value: prefixLength}, {field: 'prefix-length'})
+    return {prefixLength}
+  }
+  if (requiredNeed) throw new InvalidInput('netreq.oneNeed', {}, {field: 'hosts'})
+  return {}
+}
+
+export interface ChangeInput {
+  unit: string
+  basis: string
+  hosts?: number
+  prefixLength?: number
+  bandwidthMbps?: number
+  plane?: string | number
+  accessMode?: string
+}
+
+/** A change to a connection in service runs the same steps (NET-5); a cut-off unit cannot change (NET-7). */
+export async function applyForChange(store: Store, input: ChangeInput): Promise<WorkflowResult<ConnectionRequest>> {
+  const basis = required(input.basis, 'basis')
+  const size = addressNeed(input.hosts, input.prefixLength, false)
+  const bandwidthMbps = positive(input.bandwidthMbps, 'bandwidth', 100_000)
+  const mode = input.accessMode ? accessModeOf(input.accessMode).key : undefined
+  return store.write(async (ctx) => {
+    const unit = await findUnit(ctx.db, required(input.unit, 'unit'))
+    const connection = await connectionOf(ctx.db, unit)
+    if (!connection || connection.status === 'closed') throw new Conflict('netreq.notConnected', {unit: unit.name}, {field: 'unit'})
+    if (connection.status === 'cut-off') throw new Conflict('netreq.cutOffNoChange', {unit: unit.name, rectifyBy: connection.rectifyBy}, {field: 'unit', rule: 'NET-7'})
+    const open = await openRequestFor(ctx.db, unit.name, ['net-change'])
+    if (open) throw new Conflict('netreq.openRequest', {unit: unit.name, id: open}, {field: 'unit'})
+    const plane = input.plane === undefined || input.plane === '' ? connection.plane : parsePlane(input.plane)
+    if (!size.hosts && !size.prefixLength && bandwidthMbps === undefined && !mode && plane === connection.plane) {
+      throw new InvalidInput('netreq.nothingToChange', {}, {field: 'basis'})
+    }
+    const {category} = await checkEligibility(ctx.db, unit, connection.sponsor ?? undefined)
+    const payload: ConnectionRequest = {unit: unit.name, category, basis, ...size, plane, ...(bandwidthMbps ? {bandwidthMbps} : {}), ...(mode ? {accessMode: mode} : {})}
+    return (await fileRequestIn(ctx, {kind: 'net-change', applicantUnit: unit.name, payload})) as WorkflowResult<ConnectionRequest>
+  })
+}
+
+// ---------------------------------------------------------------- the technical plan, implementation, business test
+
+/** A crash between the allocation and the state change must leave neither: tests kill the process here. */
+function faultPoint(name: string): void {
+  if (process.env.EGOV_FAULT === name) process.kill(process.pid, 'SIGKILL')
+}
+
+/** 制定方案: the block for the unit is reserved from the pool in the same transaction as the state change. */
+export async function planRequest(store: Store, id: number, options: {pool?: string; prefixLength?: number; comment?: string}): Promise<WorkflowResult<ConnectionRequest>> {
+  return store.write((ctx) =>
+    advanceRequest<ConnectionRequest>(ctx, id, 'plan', {
+      kinds: ['net-onboarding', 'net-change'],
+      comment: options.comment,
+      effect: async (request) => {
+        const p = request.payload
+        const needsBlock = p.hosts !== undefined || p.prefixLength !== undefined || options.prefixLength !== undefined
+        if (!needsBlock) return p
+        if (!options.pool) throw new InvalidInput('input.missingFlag', {flag: 'pool', label: '地址池'}, {field: 'pool'})
+        const [allocation] = await allocate(ctx, {
+          pool: options.pool,
+          ...(options.prefixLength !== undefined ? {prefixLength: options.prefixLength} : p.hosts !== undefined ? {hosts: p.hosts} : {prefixLength: p.prefixLength}),
+          unit: p.unit,
+          purpose: `电子政务外网接入（申请 ${id}）`,
+          status: 'reserved',
+        }).catch((e: unknown) => {
+          throw e
+        })
+        if (allocation.plane !== p.plane) throw new InvalidInput('netreq.planeMismatch', {pool: options.pool, poolPlane: allocation.plane, plane: p.plane}, {field: 'pool', rule: 'NET-2'})
+        faultPoint('net-plan')
+        return {...p, plan: {allocationId: allocation.id, cidr: allocation.cidr, pool: allocation.pool, at: ctx.at, by: ctx.actor}}
+      },
+    }),
+  )
+}
+
+export async function implementRequest(store: Store, id: number, note?: string): Promise<WorkflowResult<ConnectionRequest>> {
+  return store.write((ctx) =>
+    advanceRequest<ConnectionRequest>(ctx, id, 'implement', {
+      kinds: ['net-onboarding', 'net-change'],
+      comment: note,
+      effect: async (request) => ({...request.payload, ...(note?.trim() ? {implementNote: note.trim()} : {})}),
+    }),
+  )
+}
+
+/**
+ * 业务测试: a passing test puts the request in service at once; a failing one is recorded
+ * and leaves it implemented, to be tested again.
+ */
+export async function recordBusinessTest(store: Store, id: number, test: Omit<BusinessTest, 'at' | 'by'>): Promise<WorkflowResult<ConnectionRequest> & {passed: boolean}> {
+  return store.write(async (ctx) => {
+    const request = (await loadRequest(ctx.db, id, ctx.today)) as RequestWithHistory<ConnectionRequest>
+    if (!['net-onboarding', 'net-change'].includes(request.kind)) throw new InvalidInput('request.wrongKind', {id, kind: request.kind, expected: 'net-onboarding, net-change'}, {field: 'ID'})
+    if (request.state !== 'implemented') {
+      const allowed = findKind(request.kind)!.transitions.filter((t) => t.from === request.state).map((t) => t.action)
+      throw new Conflict('request.actionNotAllowed', {id, state: request.state, action: 'test', allowed: allowed.join(', ') || '—'}, {field: 'ID', details: {state: request.state, allowed}})
+    }
+    const record: BusinessTest = {...test, at: ctx.at, by: ctx.actor}
+    const payload = {...request.payload, tests: [...(request.payload.tests ?? []), record]}
+    if (!test.passed) {
+      const noted = await noteOnRequest(ctx, id, 'test-failed', payload, test.note ?? failedProbes(test.probes))
+      return {request: noted, warnings: [], passed: false}
+    }
+    const moved = await advanceRequest<ConnectionRequest>(ctx, id, 'test', {comment: test.note, effect: async () => payload})
+    return {...moved, passed: true}
+  })
+}
+
+function failedProbes(probes: ProbeRecord[] | undefined): string | undefined {
+  return probes
+    ?.filter((p) => !p.ok)
+    .map((p) => `${p.target}: ${p.error ?? 'failed'}`)
+    .join('; ')
+}
+
+// ---------------------------------------------------------------- close, cut off, restore
+
+export async function applyToClose(store: Store, unitName: string, reason: string): Promise<WorkflowResult<DecisionRequest>> {
+  const why = required(reason, 'reason')
+  return store.write(async (ctx) => {
+    const unit = await findUnit(ctx.db, required(unitName, 'unit'))
+    const connection = await connectionOf(ctx.db, unit)
+    if (!connection || connection.status === 'closed') throw new Conflict('netreq.notConnected', {unit: unit.name}, {field: 'unit'})
+    const open = await openRequestFor(ctx.db, unit.name, ['net-close'])
+    if (open) throw new Conflict('netreq.openRequest', {unit: unit.name, id: open}, {field: 'unit'})
+    return (await fileRequestIn(ctx, {kind: 'net-close', applicantUnit: unit.name, payload: {unit: unit.name, reason: why}})) as WorkflowResult<DecisionRequest>
+  })
+}
+
+export async function applyToCutOff(store: Store, unitName: string, reason: string, rectifyBy: string): Promise<WorkflowResult<DecisionRequest>> {
+  const why = required(reason, 'reason')
+  const by = parseIsoDate(required(rectifyBy, 'rectify-by'), 'rectify-by')
+  return store.write(async (ctx) => {
+    if (by < ctx.today) throw new InvalidInput('netreq.rectifyInPast', {date: by, today: ctx.today}, {field: 'rectify-by', rule: 'NET-7'})
+    const unit = await findUnit(ctx.db, required(unitName, 'unit'))
+    const connection = await connectionOf(ctx.db, unit)
+    if (!connection || connection.status !== 'in-service') throw new Conflict('netreq.notInService', {unit: unit.name, status: connection?.status ?? '—'}, {field: 'unit', rule: 'NET-7'})
+    const open = await openRequestFor(ctx.db, unit.name, ['net-cutoff'])
+    if (open) throw new Conflict('netreq.openRequest', {unit: unit.name, id: open}, {field: 'unit'})
+    return (await fileRequestIn(ctx, {kind: 'net-cutoff', applicantUnit: unit.name, payload: {unit: unit.name, reason: why, rectifyBy: by}})) as WorkflowResult<DecisionRequest>
+  })
+}
+
+export async function applyToRestore(store: Store, unitName: string, note: string): Promise<WorkflowResult<DecisionRequest>> {
+  const what = required(note, 'note')
+  return store.write(async (ctx) => {
+    const unit = await findUnit(ctx.db, required(unitName, 'unit'))
+    const connection = await connectionOf(ctx.db, unit)
+    if (!connection || connection.status !== 'cut-off') throw new Conflict('netreq.notCutOff', {unit: unit.name}, {field: 'unit', rule: 'NET-7'})
+    const open = await openRequestFor(ctx.db, unit.name, ['net-restore'])
+    if (open) throw new Conflict('netreq.openRequest', {unit: unit.name, id: open}, {field: 'unit'})
+    return (await fileRequestIn(ctx, {kind: 'net-restore', applicantUnit: unit.name, payload: {unit: unit.name, note: what}})) as WorkflowResult<DecisionRequest>
+  })
+}
+
+async function notice(ctx: WriteContext, kind: 'close' | 'cutoff' | 'restore', id: number, p: DecisionRequest, addresses: string[]): Promise<string> {
+  const {writeNotice} = await import('../io/notices.js')
+  return writeNotice(ctx.noticesDir, {
+    kind,
+    unit: p.unit,
+    requestId: id,
+    date: ctx.today,
+    reason: kind === 'restore' ? p.note : p.reason,
+    rectifyBy: p.rectifyBy,
+    addresses,
+    issuer: process.env.EGOV_ISSUER || '市数据局',
+    approvedBy: ctx.actor,
+  })
+}
+
+/** NET-6: the link is closed, every address the unit holds goes back to its pool, and the unit is told in writing. */
+export async function closeConnection(ctx: WriteContext, id: number, p: DecisionRequest): Promise<Partial<DecisionRequest>> {
+  const unit = await findUnit(ctx.db, p.unit)
+  const held = await ctx.db.selectFrom('net_allocations').select(['id', 'cidr']).where('unit', '=', unit.name).where('status', '<>', 'released').execute()
+  for (const a of held) await release(ctx, String(a.id))
+  await ctx.db.updateTable('net_connections').set({status: 'closed', request_id: id, rectify_by: null, updated_at: ctx.at}).where('unit_id', '=', unit.id).execute()
+  const addresses = held.map((a) => a.cidr)
+  return {addresses, notice: await notice(ctx, 'close', id, p, addresses)}
+}
+
+/** NET-7: cut off with a deadline to rectify; the unit keeps its addresses, held for it. */
+export async function cutOff(ctx: WriteContext, id: number, p: DecisionRequest): Promise<Partial<DecisionRequest>> {
+  const unit = await findUnit(ctx.db, p.unit)
+  await ctx.db.updateTable('net_connections').set({status: 'cut-off', rectify_by: p.rectifyBy ?? null, request_id: id, updated_at: ctx.at}).where('unit_id', '=', unit.id).execute()
+  const addresses = (await connectionOf(ctx.db, unit))?.addresses ?? []
+  return {addresses, notice: await notice(ctx, 'cutoff', id, p, addresses)}
+}
+
+export async function restore(ctx: WriteContext, id: number, p: DecisionRequest): Promise<Partial<DecisionRequest>> {
+  const unit = await findUnit(ctx.db, p.unit)
+  await ctx.db.updateTable('net_connections').set({status: 'in-service', rectify_by: null, request_id: id, updated_at: ctx.at}).where('unit_id', '=', unit.id).execute()
+  const addresses = (await connectionOf(ctx.db, unit))?.addresses ?? []
+  return {addresses, notice: await notice(ctx, 'restore', id, p, addresses)}
+}
+
+export interface CutOffEntry extends Connection {
+  /** Past its rectification date. */
+  overdue: boolean
+}
+
+/** Cut-off units, those past their rectification date first. */
+export async function cutOffList(db: Kysely<Database>, today: string): Promise<CutOffEntry[]> {
+  const rows = await db.selectFrom('net_connections').innerJoin('units', 'units.id', 'net_connections.unit_id').select('units.name').where('net_connections.status', '=', 'cut-off').execute()
+  const out: CutOffEntry[] = []
+  for (const r of rows) {
+    const c = (await connectionOf(db, await findUnit(db, r.name)))!
+    out.push({...c, overdue: c.rectifyBy !== null && c.rectifyBy < today})
+  }
+  return out.sort((a, b) => Number(b.overdue) - Number(a.overdue) || (a.rectifyBy ?? '').localeCompare(b.rectifyBy ?? ''))
+}
+
+// ---------------------------------------------------------------- the yearly report (NET-9)
+
+export interface YearReport {
+  year: number
+  counts: {onboarded: number; changed: number; closed: number; cutOff: number; restored: number}
+  addresses: Array<{plane: Plane; pool: string; blocks: number; addresses: string}>
+  openRequests: Array<{id: number; kind: string; state: string; unit: string; dueOn: string | null; overdue: boolean}>
+  costBearers: Array<{costBearer: CostBearer; units: number}>
+}
+
+/**
+ * Built from the recorded history (transitions, allocation dates), so a past year's report
+ * reads the same whenever it is run.
+ */
+export async function yearReport(db: Kysely<Database>, year: number): Promise<YearReport> {
+  if (!Number.isInteger(year) || year < 2000 || year > 2100) throw new InvalidInput('input.badInteger', {field: 'year', value: year}, {field: 'year'})
+  // The year's end in China, as an instant: 1 January next year 00:00 +08:00.
+  const end = new Date(`${year + 1}-01-01T00:00:00+08:00`).toISOString()
+  const start = new Date(`${year}-01-01T00:00:00+08:00`).toISOString()
+  const moves = await db
+    .selectFrom('request_transitions')
+    .innerJoin('requests', 'requests.id', 'request_transitions.request_id')
+    .select(['requests.kind', 'request_transitions.to_state', 'request_transitions.from_state'])
+    .where('request_transitions.at', '>=', start)
+    .where('request_transitions.at', '<', end)
+    .where('requests.kind', 'like', 'net-%')
+    .execute()
+  const count = (kind: string, to: string) => moves.filter((m) => m.kind === kind && m.to_state === to && m.from_state !== to).length
+  const counts = {
+    onboarded: count('net-onboarding', 'in-service'),
+    changed: count('net-change', 'in-service'),
+    closed: count('net-close', 'closed'),
+    cutOff: count('net-cutoff', 'cut-off'),
+    restored: count('net-restore', 'restored'),
+  }
+
+  const held = await db
+    .selectFrom('net_allocations')
+    .select(['plane', 'pool_name', 'family', 'prefix', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('created_at', '<', end)
+    .where((eb) => eb.or([eb('released_at', 'is', null), eb('released_at', '>=', end)]))
+    .groupBy(['plane', 'pool_name', 'family', 'prefix'])
+    .execute()
+  const byPool = new Map<string, {plane: Plane; pool: string; blocks: number; addresses: bigint}>()
+  for (const h of held) {
+    const key = `${h.plane}\u0000${h.pool_name}`
+    const e = byPool.get(key) ?? {plane: Number(h.plane) as Plane, pool: h.pool_name, blocks: 0, addresses: 0n}
+    e.blocks += Number(h.n)
+    e.addresses += BigInt(h.n) << BigInt((Number(h.family) === 4 ? 32 : 128) - Number(h.prefix))
+    byPool.set(key, e)
+  }
+  const addresses = [...byPool.values()].sort((a, b) => a.plane - b.plane || a.pool.localeCompare(b.pool)).map((e) => ({...e, addresses: e.addresses.toString()}))
+
+  // Requests open at the year's end: filed before it, and their last move before it left them in a non-final state.
+  const requests = await db.selectFrom('requests').select(['id', 'kind', 'applicant_unit']).where('filed_at', '<', end).where('kind', 'like', 'net-%').execute()
+  const calendar = await WorkCalendar.fromDatabase(db)
+  const limits = new Map((await db.selectFrom('settings').select(['key', 'value']).where('key', 'like', 'limit.%').execute()).map((r) => [r.key, Number(r.value)]))
+  const openRequests: YearReport['openRequests'] = []
+  const lastMoves = await db
+    .selectFrom('request_transitions')
+    .select(['request_id', 'to_state', 'at', 'id'])
+    .where('at', '<', end)
+    .where('request_id', 'in', requests.length ? requests.map((r) => Number(r.id)) : [0])
+    .orderBy('id')
+    .execute()
+  const last = new Map<number, {state: string; at: string}>()
+  for (const m of lastMoves) last.set(Number(m.request_id), {state: m.to_state, at: m.at})
+  const yearEnd = `${year}-12-31`
+  for (const r of requests) {
+    const l = last.get(Number(r.id))
+    const def = findKind(r.kind)
+    if (!l || !def || def.states[l.state]?.terminal) continue
+    const limit = limits.get(limitKey(r.kind, l.state)) ?? def.states[l.state]?.limitDays
+    const dueOn = limit === undefined ? null : calendar.addWorkdays(chinaDate(new Date(l.at)), limit).date
+    openRequests.push({id: Number(r.id), kind: r.kind, state: l.state, unit: r.applicant_unit, dueOn, overdue: dueOn !== null && dueOn < yearEnd})
+  }
+  openRequests.sort((a, b) => Number(b.overdue) - Number(a.overdue) || a.id - b.id)
+
+  // Line costs: units whose connection was in service at the year's end, by who pays (NET-8).
+  const bearers = new Map<CostBearer, number>()
+  const connected = new Map<string, CostBearer | null>()
+  const lifecycle = await db
+    .selectFrom('request_transitions')
+    .innerJoin('requests', 'requests.id', 'request_transitions.request_id')
+    .select(['requests.kind', 'requests.applicant_unit', 'requests.payload', 'request_transitions.to_state'])
+    .where('request_transitions.at', '<', end)
+    .where('requests.kind', 'in', ['net-onboarding', 'net-close'])
+    .orderBy('request_transitions.id')
+    .execute()
+  for (const m of lifecycle) {
+    if (m.kind === 'net-onboarding' && m.to_state === 'in-service') connected.set(m.applicant_unit, (JSON.parse(m.payload) as ConnectionRequest).costBearer ?? 'unit')
+    if (m.kind === 'net-close' && m.to_state === 'closed') connected.set(m.applicant_unit, null)
+  }
+  for (const bearer of connected.values()) if (bearer) bearers.set(bearer, (bearers.get(bearer) ?? 0) + 1)
+  const costBearers = [...bearers.entries()].map(([costBearer, units]) => ({costBearer, units}))
+  return {year, counts, addresses, openRequests, costBearers}
+}
+
+export {NotFound}
+export type {Allocation}
