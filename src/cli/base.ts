@@ -128,8 +128,13 @@ export abstract class EgovCommand<T extends typeof Command> extends Command {
     return createProgress(label, progressAllowed(this.jsonEnabled()))
   }
 
+  /** Human output that costs something to build (a table of thousands of rows): built only when it is shown. */
+  protected show(render: () => string): void {
+    if (!this.jsonEnabled()) this.log(render())
+  }
+
   protected table<R>(rows: R[], columns: Column<R>[]): void {
-    this.log(renderTable(rows, columns))
+    this.show(() => renderTable(rows, columns))
   }
 
   /** Warnings go to stderr for people; with --json they belong in the result document. */
@@ -138,8 +143,9 @@ export abstract class EgovCommand<T extends typeof Command> extends Command {
     for (const w of warnings) process.stderr.write(`${this.color.yellow(this.t('label.warning'))}: ${w.message}\n`)
   }
 
+  /** Indented for a person at a terminal; compact for a pipe, where a script reads it (and large lists halve in size). */
   override logJson(json: unknown): void {
-    process.stdout.write(JSON.stringify(json, null, 2) + '\n')
+    process.stdout.write((process.stdout.isTTY ? JSON.stringify(json, null, 2) : JSON.stringify(json)) + '\n')
   }
 
   /** Every failure, mapped once: the exit code of its category, one message, the JSON envelope. */

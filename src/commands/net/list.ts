@@ -23,7 +23,7 @@ export default class NetList extends EgovCommand<typeof NetList> {
   async run(): Promise<{allocations: Allocation[]}> {
     const store = await this.store()
     const allocations = await listAllocations(store.db, {pool: this.flags.pool, unit: this.flags.unit, status: this.flags.status as AllocationStatus | undefined, all: this.flags.all})
-    this.log(allocations.length ? allocationTable(allocations, this.locale, this.color) : this.t('net.none'))
+    this.show(() => (allocations.length ? allocationTable(allocations, this.locale, this.color) : this.t('net.none')))
     return {allocations}
   }
 }

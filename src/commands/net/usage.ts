@@ -20,11 +20,7 @@ export default class NetUsage extends EgovCommand<typeof NetUsage> {
       this.log(this.t('net.noPools'))
       return report
     }
-    this.log(poolTree(report.pools, this.locale, this.color, Boolean(process.stdout.isTTY)))
-    if (report.units.length) {
-      this.log('')
-      this.log(unitTable(report.units, this.locale))
-    }
+    this.show(() => poolTree(report.pools, this.locale, this.color, Boolean(process.stdout.isTTY)) + (report.units.length ? '\n\n' + unitTable(report.units, this.locale) : ''))
     return report
   }
 }

@@ -20,10 +20,11 @@ export default class RequestsList extends EgovCommand<typeof RequestsList> {
     overdue: Flags.boolean({description: 'only requests past their due date'}),
   }
 
-  async run(): Promise<{requests: Request[]}> {
+  async run(): Promise<{requests: Array<Omit<Request, 'payload'>>}> {
     const store = await this.store()
     const requests = await listRequests(store.db, {kind: this.flags.kind, state: this.flags.state, overdue: this.flags.overdue})
-    this.log(requests.length ? requestTable(requests, this.locale, this.color) : this.t('request.none'))
-    return {requests}
+    this.show(() => (requests.length ? requestTable(requests, this.locale, this.color) : this.t('request.none')))
+    // A list carries each request's summary; its full content is one `requests show ID` away.
+    return {requests: requests.map(({payload: _payload, ...r}) => r)}
   }
 }

@@ -16,7 +16,7 @@ export default class NetPoolList extends EgovCommand<typeof NetPoolList> {
     const store = await this.store()
     const plane = this.flags.plane ? parsePlane(this.flags.plane) : undefined
     const pools = (await usage(store.db)).pools.filter((p) => !plane || p.plane === plane)
-    this.log(pools.length ? poolTree(pools, this.locale, this.color) : this.t('net.noPools'))
+    this.show(() => (pools.length ? poolTree(pools, this.locale, this.color) : this.t('net.noPools')))
     return {pools}
   }
 }
