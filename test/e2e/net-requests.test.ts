@@ -1,5 +1,5 @@
 import {execFileSync} from 'node:child_process'
-import {existsSync, mkdtempSync} from 'node:fs'
+import {existsSync, mkdtempSync, writeFileSync} from 'node:fs'
 import {createServer, type Server} from 'node:http'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -46,6 +46,7 @@ describeEachDialect('extranet requests through bin/run.js (NET-3..9)', (dialect)
       ['units', 'add', '市邮政分公司', '--kind', 'post-office', '--level', 'city', '--phone', '13912345678'],
       ['units', 'add', '张三', '--kind', 'individual', '--level', 'city'],
       ['units', 'add', '县医院', '--kind', 'authorised-body', '--level', 'county'],
+      ['units', 'add', '区档案馆', '--kind', 'authorised-body', '--level', 'county'],
     ]) {
       const r = await alice(args)
       expect(r.code, `${args.join(' ')}\n${r.stderr}`).toBe(0)
@@ -163,6 +164,14 @@ describeEachDialect('extranet requests through bin/run.js (NET-3..9)', (dialect)
 
     const changed = await alice(['net', 'request', 'change', '市人力资源和社会保障局', '--basis', '扩容', '--bandwidth', '200', '--json'])
     expect(changed.code).toBe(0)
+    const cid = String(changed.json.request.id)
+    await bob(['requests', 'approve', cid])
+    await alice(['net', 'request', 'plan', cid])
+    await alice(['net', 'request', 'implement', cid])
+    const done = await alice(['net', 'request', 'test', cid, '--result', 'pass', '--note', '带宽已调整', '--json'])
+    // Old and new are both kept: the connection before, on the request; the connection now, on the unit.
+    expect(done.json.request.payload.previous).toMatchObject({bandwidthMbps: 100})
+    expect((await alice(['units', 'show', '市人力资源和社会保障局', '--json'])).json.connection.bandwidthMbps).toBe(200)
 
     const close = await alice(['net', 'request', 'close', '市人力资源和社会保障局', '--reason', '机构撤并', '--json'])
     const closed = await bob(['requests', 'approve', String(close.json.request.id), '--json'])
@@ -201,6 +210,14 @@ describeEachDialect('extranet requests through bin/run.js (NET-3..9)', (dialect)
         expect.objectContaining({field: '地址需求'}),
       ]),
     )
+    // Scripts send the same fields as JSON or YAML.
+    const yamlFile = join(dir, 'apply.yaml')
+    writeFileSync(yamlFile, 'unit: 区档案馆\nbasis: 卫健委批复\naccessMode: mstp\nscope: 门诊楼\nprefixLength: 28\nbandwidthMbps: 30\nbusiness: 远程会诊\n')
+    const fromYaml = await alice(['net', 'request', 'apply', '--from-file', yamlFile, '--json'])
+    expect(fromYaml.json.request.payload, JSON.stringify(fromYaml.json)).toMatchObject({unit: '区档案馆', accessMode: 'mstp', prefixLength: 28, costBearer: 'unit'})
+    const jsonFile = join(dir, 'apply.json')
+    writeFileSync(jsonFile, JSON.stringify({unit: '县医院', basis: 'x', accessMode: 'fiber', scope: 'y', hosts: 'many', bandwidthMbps: 10, business: 'z'}))
+    expect((await alice(['net', 'request', 'apply', '--from-file', jsonFile, '--json'])).json.error.details.problems[0]).toMatchObject({field: '地址需求（主机数）'})
     const good = await alice(['net', 'request', 'apply', '--from-file', 'fixtures/net/接入申请表-市邮政分公司.xlsx', '--json'])
     expect(good.code, JSON.stringify(good.json)).toBe(0)
     expect(good.json.request.payload).toMatchObject({unit: '市邮政分公司', category: 4, sponsor: '市人力资源和社会保障局', accessMode: 'vpn', hosts: 24, costBearer: 'unit'})
@@ -209,7 +226,7 @@ describeEachDialect('extranet requests through bin/run.js (NET-3..9)', (dialect)
   it('reports the year from the recorded history (NET-9)', async () => {
     const r = await alice(['net', 'report', '--year', '2026', '--json', '--out', join(dir, 'report.xlsx')])
     expect(r.code).toBe(0)
-    expect(r.json.counts).toEqual({onboarded: 1, changed: 0, closed: 1, cutOff: 1, restored: 1})
+    expect(r.json.counts).toEqual({onboarded: 1, changed: 1, closed: 1, cutOff: 1, restored: 1})
     expect(r.json.openRequests.length).toBeGreaterThan(0)
     const sheets = JSON.parse(execFileSync('python3', [SECOND_READER, join(dir, 'report.xlsx')], {encoding: 'utf8'}))
     expect(Object.keys(sheets)).toEqual(['概况', '地址使用', '未办结申请', '线路费用'])

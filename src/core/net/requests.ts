@@ -83,6 +83,8 @@ export interface ConnectionRequest {
   plan?: {allocationId: number; cidr: string; pool: string; at: string; by: string}
   implementNote?: string
   tests?: BusinessTest[]
+  /** For a change: the connection before it. */
+  previous?: Connection
 }
 
 export interface DecisionRequest {
@@ -136,8 +138,10 @@ export async function connectionOf(db: Kysely<Database>, unit: Unit): Promise<Co
 }
 
 /** NET-5 last step: the reserved block goes active and the unit's connection is recorded (or changed). */
-export async function putInService(ctx: WriteContext, requestId: number, p: ConnectionRequest, how: 'onboarding' | 'change'): Promise<void> {
+export async function putInService(ctx: WriteContext, requestId: number, p: ConnectionRequest, how: 'onboarding' | 'change'): Promise<Partial<ConnectionRequest>> {
   const unit = await findUnit(ctx.db, p.unit)
+  // The connection as it stood, kept on the request: old and new are both in the history.
+  const previous = how === 'change' ? await connectionOf(ctx.db, unit) : undefined
   if (p.plan) await ctx.db.updateTable('net_allocations').set({status: 'active'}).where('id', '=', p.plan.allocationId).execute()
   const current = await ctx.db.selectFrom('net_connections').selectAll().where('unit_id', '=', unit.id).executeTakeFirst()
   const row = {
@@ -154,6 +158,7 @@ export async function putInService(ctx: WriteContext, requestId: number, p: Conn
   }
   if (current) await ctx.db.updateTable('net_connections').set(row).where('unit_id', '=', unit.id).execute()
   else await ctx.db.insertInto('net_connections').values({unit_id: unit.id, ...row}).execute()
+  return previous ? {previous} : {}
 }
 
 // ---------------------------------------------------------------- apply and change
