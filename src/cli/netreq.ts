@@ -12,3 +12,8 @@ export function movedLine(r: RequestWithHistory, locale: Locale, color: ChalkIns
   const notice = (r.payload as {notice?: string}).notice
   return `${color.bold(kindLabel(r.kind, locale))} ${line}${due}${notice ? `\n${t('netreq.notice', {path: notice}, locale)}` : ''}`
 }
+
+/** One line for a request just filed. */
+export function filedLine(r: RequestWithHistory, locale: Locale): string {
+  return t('netreq.filed', {id: r.id, kind: kindLabel(r.kind, locale), unit: r.applicantUnit, state: stateLabel(r.kind, r.state, locale), due: r.dueOn ?? '—'}, locale)
+}

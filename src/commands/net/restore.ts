@@ -2,8 +2,9 @@ import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 
 import {EgovCommand} from '../../cli/base.js'
+import {filedLine} from '../../cli/netreq.js'
 import {applyToRestore, type DecisionRequest} from '../../core/net/requests.js'
-import {kindLabel, stateLabel, type WorkflowResult} from '../../core/workflow/index.js'
+import {type WorkflowResult} from '../../core/workflow/index.js'
 
 export default class NetRestore extends EgovCommand<typeof NetRestore> {
   static override summary = 'Apply to restore a cut-off unit after rectification (NET-7)'
@@ -17,8 +18,7 @@ export default class NetRestore extends EgovCommand<typeof NetRestore> {
     const note = await this.need(this.flags.note, 'note', this.t('col.comment'))
     const store = await this.store()
     const result = await applyToRestore(store, this.args.unit, note)
-    const r = result.request
-    this.log(this.t('netreq.filed', {id: r.id, kind: kindLabel(r.kind, this.locale), unit: r.applicantUnit, state: stateLabel(r.kind, r.state, this.locale), due: r.dueOn ?? '—'}))
+    this.log(filedLine(result.request, this.locale))
     return result
   }
 }

@@ -2,8 +2,9 @@ import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 
 import {EgovCommand} from '../../../cli/base.js'
+import {filedLine} from '../../../cli/netreq.js'
 import {applyToCutOff, type DecisionRequest} from '../../../core/net/requests.js'
-import {kindLabel, stateLabel, type WorkflowResult} from '../../../core/workflow/index.js'
+import {type WorkflowResult} from '../../../core/workflow/index.js'
 
 export default class NetCutoffAdd extends EgovCommand<typeof NetCutoffAdd> {
   static override summary = 'Propose cutting off a unit that has not fixed a security problem (NET-7)'
@@ -21,8 +22,7 @@ export default class NetCutoffAdd extends EgovCommand<typeof NetCutoffAdd> {
     const by = await this.need(this.flags['rectify-by'], 'rectify-by', 'rectify-by')
     const store = await this.store()
     const result = await applyToCutOff(store, this.args.unit, reason, by)
-    const r = result.request
-    this.log(this.t('netreq.filed', {id: r.id, kind: kindLabel(r.kind, this.locale), unit: r.applicantUnit, state: stateLabel(r.kind, r.state, this.locale), due: r.dueOn ?? '—'}))
+    this.log(filedLine(result.request, this.locale))
     return result
   }
 }

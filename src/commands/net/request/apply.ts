@@ -1,11 +1,12 @@
 import * as Flags from '@oclif/core/flags'
 
 import {EgovCommand} from '../../../cli/base.js'
+import {filedLine} from '../../../cli/netreq.js'
 import {parseWholeNumber} from '../../../core/dates.js'
 import {EgovError} from '../../../core/errors.js'
 import {type FormProblem, readApplication} from '../../../core/net/application-form.js'
 import {accessModes, type ApplyInput, applyForConnection, type ConnectionRequest} from '../../../core/net/requests.js'
-import {kindLabel, stateLabel, type WorkflowResult} from '../../../core/workflow/index.js'
+import {type WorkflowResult} from '../../../core/workflow/index.js'
 
 export default class NetRequestApply extends EgovCommand<typeof NetRequestApply> {
   static override summary = 'Apply for a unit’s extranet connection (申请, NET-3, NET-5, NET-8)'
@@ -62,8 +63,7 @@ Then: egov requests approve ID (审核) → egov net request plan ID --pool P (�
     }
     const store = await this.store()
     const result = await applyForConnection(store, input)
-    const r = result.request
-    this.log(this.t('netreq.filed', {id: r.id, kind: kindLabel(r.kind, this.locale), unit: r.applicantUnit, state: stateLabel(r.kind, r.state, this.locale), due: r.dueOn ?? '—'}))
+    this.log(filedLine(result.request, this.locale))
     this.showWarnings(result.warnings)
     return result
   }

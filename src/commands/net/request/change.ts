@@ -2,9 +2,10 @@ import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 
 import {EgovCommand} from '../../../cli/base.js'
+import {filedLine} from '../../../cli/netreq.js'
 import {parseWholeNumber} from '../../../core/dates.js'
 import {applyForChange, type ConnectionRequest} from '../../../core/net/requests.js'
-import {kindLabel, stateLabel, type WorkflowResult} from '../../../core/workflow/index.js'
+import {type WorkflowResult} from '../../../core/workflow/index.js'
 
 export default class NetRequestChange extends EgovCommand<typeof NetRequestChange> {
   static override summary = 'Apply to change a connection in service (NET-5)'
@@ -28,8 +29,7 @@ export default class NetRequestChange extends EgovCommand<typeof NetRequestChang
     const basis = await this.need(f.basis, 'basis', '申请依据')
     const store = await this.store()
     const result = await applyForChange(store, {unit: this.args.unit, basis, hosts: int(f.hosts, 'hosts'), prefixLength: int(f['prefix-length'], 'prefix-length'), bandwidthMbps: int(f.bandwidth, 'bandwidth'), plane: f.plane, accessMode: f['access-mode']})
-    const r = result.request
-    this.log(this.t('netreq.filed', {id: r.id, kind: kindLabel(r.kind, this.locale), unit: r.applicantUnit, state: stateLabel(r.kind, r.state, this.locale), due: r.dueOn ?? '—'}))
+    this.log(filedLine(result.request, this.locale))
     return result
   }
 }

@@ -2,8 +2,9 @@ import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 
 import {EgovCommand} from '../../../cli/base.js'
+import {filedLine} from '../../../cli/netreq.js'
 import {applyToClose, type DecisionRequest} from '../../../core/net/requests.js'
-import {kindLabel, stateLabel, type WorkflowResult} from '../../../core/workflow/index.js'
+import {type WorkflowResult} from '../../../core/workflow/index.js'
 
 export default class NetRequestClose extends EgovCommand<typeof NetRequestClose> {
   static override summary = 'Apply to close a unit’s connection (NET-6)'
@@ -17,8 +18,7 @@ export default class NetRequestClose extends EgovCommand<typeof NetRequestClose>
     const reason = await this.need(this.flags.reason, 'reason', this.t('col.comment'))
     const store = await this.store()
     const result = await applyToClose(store, this.args.unit, reason)
-    const r = result.request
-    this.log(this.t('netreq.filed', {id: r.id, kind: kindLabel(r.kind, this.locale), unit: r.applicantUnit, state: stateLabel(r.kind, r.state, this.locale), due: r.dueOn ?? '—'}))
+    this.log(filedLine(result.request, this.locale))
     return result
   }
 }
