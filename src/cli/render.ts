@@ -2,11 +2,11 @@ import type {ChalkInstance} from 'chalk'
 
 import type {Locale} from '../core/i18n/index.js'
 import {t} from '../core/i18n/index.js'
-import {kindLabel, type Request, type RequestWithHistory, stateLabel} from '../core/workflow/index.js'
+import {kindLabel, type ListedRequest, type RequestWithHistory, stateLabel} from '../core/workflow/index.js'
 import {renderTable} from './table.js'
 
 /** Request lists and details as people read them, shared by every command that shows requests. */
-export function requestTable(requests: Request[], locale: Locale, color: ChalkInstance): string {
+export function requestTable(requests: ListedRequest[], locale: Locale, color: ChalkInstance): string {
   return renderTable(requests, [
     {header: t('col.id', {}, locale), get: (r) => String(r.id)},
     {header: t('col.kind', {}, locale), get: (r) => kindLabel(r.kind, locale)},

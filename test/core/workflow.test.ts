@@ -107,6 +107,15 @@ describeEachDialect('requests workflow', (dialect) => {
     await expect(listRequests(filer.db, {state: 'flying'})).rejects.toMatchObject({context: {field: 'state'}})
   })
 
+  it('lists summaries kept with each request, and works out those of rows written before summaries were kept', async () => {
+    const {request} = await fileRequest(filer, {kind: 'ticket', applicantUnit: 'A', payload: {subject: '旧数据'}})
+    await tdb.sql(`update requests set summary = null where id = ${request.id}`)
+    const listed = (await listRequests(filer.db)).find((r) => r.id === request.id)
+    expect(listed).toMatchObject({summary: '旧数据'})
+    expect(listed).not.toHaveProperty('payload')
+    expect((await loadRequest(filer.db, request.id)).summary).toBe('旧数据')
+  })
+
   it('takes a step’s limit from the team’s setting when one is set', async () => {
     await filer.write((ctx) => setLimit(ctx, 'limit.ticket.submitted', '10'))
     const {request} = await fileRequest(filer, {kind: 'ticket', applicantUnit: 'A', payload: {subject: 'slow'}})

@@ -3,7 +3,7 @@ import * as Flags from '@oclif/core/flags'
 import {EgovCommand} from '../../cli/base.js'
 import {requestTable} from '../../cli/render.js'
 import '../../core/kinds.js'
-import {listRequests, type Request} from '../../core/workflow/index.js'
+import {type ListedRequest, listRequests} from '../../core/workflow/index.js'
 
 export default class RequestsList extends EgovCommand<typeof RequestsList> {
   static override summary = 'List requests of every area, overdue ones first'
@@ -20,11 +20,11 @@ export default class RequestsList extends EgovCommand<typeof RequestsList> {
     overdue: Flags.boolean({description: 'only requests past their due date'}),
   }
 
-  async run(): Promise<{requests: Array<Omit<Request, 'payload'>>}> {
+  async run(): Promise<{requests: ListedRequest[]}> {
     const store = await this.store()
     const requests = await listRequests(store.db, {kind: this.flags.kind, state: this.flags.state, overdue: this.flags.overdue})
     this.show(() => (requests.length ? requestTable(requests, this.locale, this.color) : this.t('request.none')))
     // A list carries each request's summary; its full content is one `requests show ID` away.
-    return {requests: requests.map(({payload: _payload, ...r}) => r)}
+    return {requests}
   }
 }

@@ -6,7 +6,7 @@ import '../../core/kinds.js'
 import {type Connection, connectionOf} from '../../core/net/requests.js'
 import {type Allocation, listAllocations} from '../../core/net/index.js'
 import {findUnit, type Unit} from '../../core/units/index.js'
-import {listRequests, type Request} from '../../core/workflow/index.js'
+import {type ListedRequest, listRequests} from '../../core/workflow/index.js'
 
 export default class UnitsShow extends EgovCommand<typeof UnitsShow> {
   static override summary = 'Show a unit: its details, extranet connection, addresses and requests'
@@ -14,7 +14,7 @@ export default class UnitsShow extends EgovCommand<typeof UnitsShow> {
 
   static override args = {name: Args.string({description: 'the unit', required: true})}
 
-  async run(): Promise<Unit & {connection: Connection | null; addresses: Allocation[]; requests: Request[]}> {
+  async run(): Promise<Unit & {connection: Connection | null; addresses: Allocation[]; requests: ListedRequest[]}> {
     const store = await this.store()
     const unit = await findUnit(store.db, this.args.name, 'NAME')
     const connection = (await connectionOf(store.db, unit)) ?? null

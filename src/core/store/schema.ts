@@ -9,6 +9,8 @@ export interface RequestsTable {
   filed_by: string
   /** JSON text: the kind's own content. */
   payload: string
+  /** One line for lists, written with the payload (null on rows older than migration 004). */
+  summary: string | null
   filed_at: string
   updated_at: string
   /** When the request entered its current state. */

@@ -108,6 +108,7 @@ export async function fileRequestIn(ctx: WriteContext, input: {kind: string; app
       applicant_unit: applicantUnit,
       filed_by: ctx.actor,
       payload: JSON.stringify(payload),
+      summary: summarize(def, payload),
       filed_at: ctx.at,
       updated_at: ctx.at,
       state_since: ctx.at,
@@ -170,7 +171,7 @@ export async function advanceRequest<P = unknown>(ctx: WriteContext, id: number,
   const {dueOn, warnings} = await dueDate(ctx, def, transition.to)
   await ctx.db
     .updateTable('requests')
-    .set({state: transition.to, updated_at: ctx.at, state_since: ctx.at, due_on: dueOn, ...(replaced === undefined ? {} : {payload: JSON.stringify(payload)})})
+    .set({state: transition.to, updated_at: ctx.at, state_since: ctx.at, due_on: dueOn, ...(replaced === undefined ? {} : {payload: JSON.stringify(payload), summary: summarize(def, payload)})})
     .where('id', '=', id)
     .execute()
   await ctx.db
@@ -186,7 +187,8 @@ export async function advanceRequest<P = unknown>(ctx: WriteContext, id: number,
 async function applyOnEnter(ctx: WriteContext, def: KindDefinition<unknown>, id: number, payload: unknown, applicantUnit: string, state: string): Promise<void> {
   const patch = await def.onEnter?.(ctx, {id, payload, applicantUnit}, state)
   if (patch && Object.keys(patch).length) {
-    await ctx.db.updateTable('requests').set({payload: JSON.stringify({...(payload as object), ...patch})}).where('id', '=', id).execute()
+    const merged = {...(payload as object), ...patch}
+    await ctx.db.updateTable('requests').set({payload: JSON.stringify(merged), summary: summarize(def, merged)}).where('id', '=', id).execute()
   }
 }
 
@@ -196,7 +198,8 @@ async function applyOnEnter(ctx: WriteContext, def: KindDefinition<unknown>, id:
  */
 export async function noteOnRequest<P>(ctx: WriteContext, id: number, action: string, payload: P, comment?: string): Promise<RequestWithHistory<P>> {
   const before = await loadRequest(ctx.db, id, ctx.today)
-  await ctx.db.updateTable('requests').set({payload: JSON.stringify(payload), updated_at: ctx.at}).where('id', '=', id).execute()
+  const def = requireKind(before.kind)
+  await ctx.db.updateTable('requests').set({payload: JSON.stringify(payload), summary: summarize(def, payload), updated_at: ctx.at}).where('id', '=', id).execute()
   await ctx.db
     .insertInto('request_transitions')
     .values({request_id: id, from_state: before.state, to_state: before.state, action, actor: ctx.actor, at: ctx.at, comment: comment?.trim() || null})
@@ -212,16 +215,29 @@ function snapshot(r: Request): Record<string, unknown> {
 
 type RequestRow = Database['requests'] extends infer T ? {[K in keyof T]: K extends 'id' ? number : T[K]} : never
 
+/** A kind's one line for a payload; a kind that cannot summarise an odd payload gives ''. */
+function summarize(def: KindDefinition<unknown> | undefined, payload: unknown): string {
+  try {
+    return def ? def.summary(payload) : ''
+  } catch {
+    return ''
+  }
+}
+
 function toRequest(row: RequestRow, today: string): Request {
   const def = findKind(row.kind)
-  const terminal = def?.states[row.state]?.terminal ?? false
   const payload = JSON.parse(row.payload) as unknown
-  let summary = ''
-  try {
-    summary = def ? def.summary(payload) : ''
-  } catch {
-    summary = ''
-  }
+  return {...toListed({...row, summary: row.summary ?? summarize(def, payload)}, today), payload}
+}
+
+/** A request as lists show it: everything but the payload, which lists never read. */
+export type ListedRequest = Omit<Request, 'payload'>
+
+type ListedRow = Omit<RequestRow, 'payload'>
+
+function toListed(row: ListedRow, today: string): ListedRequest {
+  const def = findKind(row.kind)
+  const terminal = def?.states[row.state]?.terminal ?? false
   return {
     id: Number(row.id),
     kind: row.kind,
@@ -229,8 +245,7 @@ function toRequest(row: RequestRow, today: string): Request {
     terminal,
     applicantUnit: row.applicant_unit,
     filedBy: row.filed_by,
-    payload,
-    summary,
+    summary: row.summary ?? '',
     filedAt: row.filed_at,
     updatedAt: row.updated_at,
     stateSince: row.state_since,
@@ -257,7 +272,7 @@ export interface RequestFilter {
 }
 
 /** Overdue requests first (the longest overdue at the top), then open ones by due date, then the rest newest first. */
-export async function listRequests(db: Kysely<Database>, filter: RequestFilter = {}, today: string = clockToday()): Promise<Request[]> {
+export async function listRequests(db: Kysely<Database>, filter: RequestFilter = {}, today: string = clockToday()): Promise<ListedRequest[]> {
   if (filter.kind) requireKind(filter.kind)
   if (filter.state) {
     const kinds = filter.kind ? [requireKind(filter.kind)] : allKinds()
@@ -265,13 +280,26 @@ export async function listRequests(db: Kysely<Database>, filter: RequestFilter =
       throw new InvalidInput('request.unknownState', {state: filter.state, kinds: kinds.map((k) => k.kind).join(', ')}, {field: 'state'})
     }
   }
-  let q = db.selectFrom('requests').selectAll()
+  let q = db
+    .selectFrom('requests')
+    .select(['id', 'kind', 'state', 'applicant_unit', 'filed_by', 'summary', 'filed_at', 'updated_at', 'state_since', 'due_on'])
   if (filter.kind) q = q.where('kind', '=', filter.kind)
   if (filter.state) q = q.where('state', '=', filter.state)
   if (filter.overdue) q = q.where('due_on', '<', today)
-  const rows = await q.orderBy('id', 'desc').limit(filter.limit ?? 10_000).execute()
-  const requests = rows.map((r) => toRequest(r as RequestRow, today)).filter((r) => !filter.overdue || r.overdue)
-  const rank = (r: Request) => (r.overdue ? 0 : r.dueOn ? 1 : 2)
+  q = q.orderBy('id', 'desc')
+  if (filter.limit) q = q.limit(filter.limit)
+  const rows = (await q.execute()) as ListedRow[]
+  // Rows written before summaries were kept: summarise them from their payloads.
+  const missing = rows.filter((r) => r.summary === null).map((r) => Number(r.id))
+  if (missing.length) {
+    const payloads = new Map<number, string>()
+    for (let i = 0; i < missing.length; i += 500) {
+      for (const p of await db.selectFrom('requests').select(['id', 'payload']).where('id', 'in', missing.slice(i, i + 500)).execute()) payloads.set(Number(p.id), p.payload)
+    }
+    for (const r of rows) if (r.summary === null) r.summary = summarize(findKind(r.kind), JSON.parse(payloads.get(Number(r.id)) ?? 'null'))
+  }
+  const requests = rows.map((r) => toListed(r, today)).filter((r) => !filter.overdue || r.overdue)
+  const rank = (r: ListedRequest) => (r.overdue ? 0 : r.dueOn ? 1 : 2)
   return requests.sort((a, b) => rank(a) - rank(b) || (rank(a) < 2 ? (a.dueOn! < b.dueOn! ? -1 : a.dueOn! > b.dueOn! ? 1 : a.id - b.id) : b.id - a.id))
 }
 

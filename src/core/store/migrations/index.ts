@@ -3,6 +3,7 @@ import type {Kysely, Migration} from '#kysely'
 import * as m001 from './001_foundation.js'
 import * as m002 from './002_net.js'
 import * as m003 from './003_units_netreq.js'
+import * as m004 from './004_request_summary.js'
 import type {SqlDialect} from './helpers.js'
 
 interface DialectMigration {
@@ -15,6 +16,7 @@ const ordered: Record<string, DialectMigration> = {
   '001_foundation': m001,
   '002_net': m002,
   '003_units_netreq': m003,
+  '004_request_summary': m004,
 }
 
 export const migrationNames = Object.keys(ordered).sort()
