@@ -3,7 +3,7 @@ import type {Kysely} from '#kysely'
 import {WorkCalendar} from '../calendar/index.js'
 import {chinaDate} from '../clock.js'
 import {parseIsoDate} from '../dates.js'
-import {Conflict, InvalidInput, NotFound, RuleRefused} from '../errors.js'
+import {Conflict, InvalidInput, RuleRefused} from '../errors.js'
 import type {Database, Store, WriteContext} from '../store/index.js'
 import {readTemplate} from '../templates.js'
 import {findUnit, kindOf, type Unit} from '../units/index.js'
@@ -18,7 +18,7 @@ import {
   type RequestWithHistory,
   type WorkflowResult,
 } from '../workflow/index.js'
-import {type Allocation, allocate, type Plane, parsePlane, prefixForHosts, release} from './index.js'
+import {allocate, type Plane, parsePlane, prefixForHosts, release} from './index.js'
 
 /**
  * Units' extranet requests (NET-3..9), as the regulation's paper process:
@@ -319,8 +319,6 @@ export async function planRequest(store: Store, id: number, options: {pool?: str
           unit: p.unit,
           purpose: `电子政务外网接入（申请 ${id}）`,
           status: 'reserved',
-        }).catch((e: unknown) => {
-          throw e
         })
         if (allocation.plane !== p.plane) throw new InvalidInput('netreq.planeMismatch', {pool: options.pool, poolPlane: allocation.plane, plane: p.plane}, {field: 'pool', rule: 'NET-2'})
         faultPoint('net-plan')
@@ -564,5 +562,3 @@ export async function yearReport(db: Kysely<Database>, year: number): Promise<Ye
   return {year, counts, addresses, openRequests, costBearers}
 }
 
-export {NotFound}
-export type {Allocation}
