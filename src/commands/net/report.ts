@@ -21,15 +21,15 @@ export default class NetReport extends EgovCommand<typeof NetReport> {
     const store = await this.store()
     const report = await yearReport(store.db, year)
     const c = report.counts
-    this.log(`${year}: onboarded ${c.onboarded}, changed ${c.changed}, closed ${c.closed}, cut off ${c.cutOff}, restored ${c.restored}`)
+    this.log(this.t('netreq.report.counts', {year, ...c}))
     if (report.addresses.length) this.table(report.addresses, [
       {header: this.t('col.plane'), get: (a) => String(a.plane)},
       {header: this.t('col.pool'), get: (a) => a.pool, shrink: true},
       {header: this.t('col.allocations'), get: (a) => String(a.blocks)},
       {header: this.t('col.addresses'), get: (a) => formatCount(a.addresses)},
     ])
-    if (report.openRequests.length) this.log(`open: ${report.openRequests.length}, overdue: ${report.openRequests.filter((r) => r.overdue).length}`)
-    for (const b of report.costBearers) this.log(`cost ${b.costBearer}: ${b.units}`)
+    this.log(this.t('netreq.report.open', {open: report.openRequests.length, overdue: report.openRequests.filter((r) => r.overdue).length}))
+    for (const b of report.costBearers) this.log(this.t('netreq.report.cost', {bearer: this.t(`netreq.bearer.${b.costBearer}`), units: b.units}))
     if (this.flags.out) {
       await writeYearReport(this.flags.out, report)
       this.logToStderr(this.t('netreq.reportWritten', {path: this.flags.out}))

@@ -34,7 +34,7 @@ LEVEL: ${unitLevels()
     const level = await this.need(this.flags.level, 'level', this.t('col.level'))
     const store = await this.store()
     const unit = await store.write((ctx) => addUnit(ctx, {name: this.args.name, kind, level, parent: this.flags.parent, contact: this.flags.contact, phone: this.flags.phone, budget: this.flags.budget}))
-    this.log(this.t('units.added', {name: unit.name, kind: unit.kindName, level: unit.level}))
+    this.log(this.t('units.added', {name: unit.name, kind: unit.kindName, level: this.t(`units.level.${unit.level}`)}))
     return unit
   }
 }

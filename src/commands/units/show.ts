@@ -3,7 +3,7 @@ import * as Args from '@oclif/core/args'
 import {EgovCommand} from '../../cli/base.js'
 import {requestTable} from '../../cli/render.js'
 import '../../core/kinds.js'
-import {type Connection, connectionOf} from '../../core/net/requests.js'
+import {accessModes, type Connection, connectionOf} from '../../core/net/requests.js'
 import {type Allocation, listAllocations} from '../../core/net/index.js'
 import {findUnit, type Unit} from '../../core/units/index.js'
 import {type ListedRequest, listRequests} from '../../core/workflow/index.js'
@@ -20,11 +20,19 @@ export default class UnitsShow extends EgovCommand<typeof UnitsShow> {
     const connection = (await connectionOf(store.db, unit)) ?? null
     const addresses = await listAllocations(store.db, {unit: unit.name})
     const requests = (await listRequests(store.db)).filter((r) => r.applicantUnit === unit.name)
-    this.log(`${this.color.bold(unit.name)}  ${unit.kindName}  ${unit.level}${unit.parent ? `  ‹ ${unit.parent}` : ''}`)
+    this.log(`${this.color.bold(unit.name)}  ${unit.kindName}  ${this.t(`units.level.${unit.level}`)}${unit.parent ? `  ‹ ${unit.parent}` : ''}`)
     if (unit.contact || unit.phone) this.log(`${this.t('col.contact')}: ${unit.contact ?? ''} ${unit.phone ?? ''}`)
-    this.log(`${this.t('col.budget')}: ${unit.budget}`)
+    this.log(`${this.t('col.budget')}: ${this.t(`units.budget.${unit.budget}`)}`)
     if (connection) {
-      this.log(`${this.t('kind.net-onboarding')}: ${connection.status}, ${this.t(connection.plane === 1 ? 'net.plane.1' : 'net.plane.2')}, ${connection.accessMode}, ${connection.bandwidthMbps} Mbps, ${connection.costBearer}${connection.rectifyBy ? `, rectify by ${connection.rectifyBy}` : ''}`)
+      const mode = accessModes().find((m) => m.key === connection.accessMode)?.name ?? connection.accessMode
+      const line = this.t('netreq.connection', {
+        status: this.t(`netreq.status.${connection.status}`),
+        plane: this.t(connection.plane === 1 ? 'net.plane.1' : 'net.plane.2'),
+        mode,
+        bandwidth: connection.bandwidthMbps,
+        bearer: this.t(`netreq.bearer.${connection.costBearer}`),
+      })
+      this.log(line + (connection.rectifyBy ? `, ${this.t('netreq.rectifyBy', {date: connection.rectifyBy})}` : ''))
     }
     if (addresses.length) this.log(`${this.t('col.cidr')}: ${addresses.map((a) => `${a.cidr} (${a.status})`).join(', ')}`)
     if (requests.length) this.log(requestTable(requests, this.locale, this.color))

@@ -1,4 +1,5 @@
 import type {WriteContext} from '../store/index.js'
+import {readTemplate} from '../templates.js'
 import {registerKind} from '../workflow/registry.js'
 import type {ConnectionRequest, DecisionRequest} from './requests.js'
 
@@ -31,13 +32,19 @@ function connectionPayload(input: unknown): ConnectionRequest {
 
 const ops = () => import('./requests.js')
 
+/** Summaries use the official Chinese terms, as the forms do (access modes are data in templates/). */
+function modeName(key: string | undefined): string {
+  if (!key) return ''
+  return readTemplate<{modes: Array<{key: string; name: string}>}>('access-modes.json').modes.find((m) => m.key === key)?.name ?? key
+}
+
 registerKind<ConnectionRequest>({
   kind: 'net-onboarding',
   initial: 'applied',
   states: CONNECTION_STATES,
   transitions: CONNECTION_STEPS,
   parsePayload: connectionPayload,
-  summary: (p) => `${p.accessMode ?? ''} ${p.plan?.cidr ?? (p.hosts ? `${p.hosts} hosts` : p.prefixLength ? `/${p.prefixLength}` : '')} ${p.basis}`.trim(),
+  summary: (p) => `${modeName(p.accessMode)} ${p.plan?.cidr ?? (p.hosts ? `${p.hosts}台主机` : p.prefixLength ? `/${p.prefixLength}` : '')} ${p.basis}`.trim(),
   onEnter: async (ctx, r, state) => (state === 'in-service' ? (await ops()).putInService(ctx, r.id, r.payload, 'onboarding') : undefined),
 })
 
@@ -47,7 +54,7 @@ registerKind<ConnectionRequest>({
   states: CONNECTION_STATES,
   transitions: CONNECTION_STEPS,
   parsePayload: connectionPayload,
-  summary: (p) => `change: ${p.basis}`,
+  summary: (p) => `变更：${p.basis}`,
   onEnter: async (ctx, r, state) => (state === 'in-service' ? (await ops()).putInService(ctx, r.id, r.payload, 'change') : undefined),
 })
 
@@ -65,7 +72,7 @@ const decision = (kind: string, done: string, summary: (p: DecisionRequest) => s
     onEnter: async (ctx, r, state) => (state === done ? carry(ctx, r.id, r.payload) : undefined),
   })
 
-decision('net-close', 'closed', (p) => `close: ${p.reason ?? ''}`, async (ctx, id, p) => (await ops()).closeConnection(ctx, id, p))
-decision('net-cutoff', 'cut-off', (p) => `cut off until ${p.rectifyBy}: ${p.reason ?? ''}`, async (ctx, id, p) => (await ops()).cutOff(ctx, id, p))
-decision('net-restore', 'restored', (p) => `restore: ${p.note ?? ''}`, async (ctx, id, p) => (await ops()).restore(ctx, id, p))
+decision('net-close', 'closed', (p) => `关闭：${p.reason ?? ''}`, async (ctx, id, p) => (await ops()).closeConnection(ctx, id, p))
+decision('net-cutoff', 'cut-off', (p) => `整改期限 ${p.rectifyBy}：${p.reason ?? ''}`, async (ctx, id, p) => (await ops()).cutOff(ctx, id, p))
+decision('net-restore', 'restored', (p) => `恢复：${p.note ?? ''}`, async (ctx, id, p) => (await ops()).restore(ctx, id, p))
 
