@@ -55,7 +55,11 @@ registerKind<ConnectionRequest>({
   transitions: CONNECTION_STEPS,
   parsePayload: connectionPayload,
   summary: (p) => `变更：${p.basis}`,
-  onEnter: async (ctx, r, state) => (state === 'in-service' ? (await ops()).putInService(ctx, r.id, r.payload, 'change') : undefined),
+  onEnter: async (ctx, r, state) => {
+    // A change moves only while the connection is in service: not once it is cut off (NET-7) or closed (NET-6).
+    if (state !== 'rejected') await (await ops()).requireInService(ctx, r.payload.unit)
+    return state === 'in-service' ? (await ops()).putInService(ctx, r.id, r.payload, 'change') : undefined
+  },
 })
 
 const decision = (kind: string, done: string, summary: (p: DecisionRequest) => string, carry: (ctx: WriteContext, id: number, p: DecisionRequest) => Promise<Partial<DecisionRequest>>) =>

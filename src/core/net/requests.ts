@@ -137,6 +137,15 @@ export async function connectionOf(db: Kysely<Database>, unit: Unit): Promise<Co
   }
 }
 
+/** Refuses a step of a change when the unit's connection is not in service (NET-6, NET-7). */
+export async function requireInService(ctx: WriteContext, unitName: string): Promise<void> {
+  const unit = await findUnit(ctx.db, unitName)
+  const connection = await connectionOf(ctx.db, unit)
+  if (!connection || connection.status !== 'in-service') {
+    throw new Conflict('netreq.notInService', {unit: unit.name, status: connection?.status ?? '—'}, {field: 'ID', rule: connection?.status === 'closed' ? 'NET-6' : 'NET-7'})
+  }
+}
+
 /** NET-5 last step: the reserved block goes active and the unit's connection is recorded (or changed). */
 export async function putInService(ctx: WriteContext, requestId: number, p: ConnectionRequest, how: 'onboarding' | 'change'): Promise<Partial<ConnectionRequest>> {
   const unit = await findUnit(ctx.db, p.unit)
