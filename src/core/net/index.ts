@@ -301,19 +301,8 @@ async function carveFree(db: Db, pool: Pool, target: Block): Promise<void> {
     .where('start_key', '<=', endKey)
     .execute()
   // A free block that contains the target is split around it.
-  const row = await db
-    .selectFrom('net_free')
-    .select(['prefix', 'start_key'])
-    .where('pool_id', '=', pool.id)
-    .where('start_key', '<=', startKey)
-    .orderBy('start_key', 'desc')
-    .limit(1)
-    .executeTakeFirst()
-  if (!row) return
-  const free: Block = {family: pool.family, start: fromKey(row.start_key), prefix: Number(row.prefix)}
-  if (!(free.prefix <= target.prefix && blockEnd(free) >= blockEnd(target))) return
-  await db.deleteFrom('net_free').where('pool_id', '=', pool.id).where('prefix', '=', free.prefix).where('start_key', '=', row.start_key).execute()
-  await insertFreeRows(db, pool.id, splitAround(free, target))
+  const free = await freeBlockHolding(db, pool, target)
+  if (free) await splitFree(db, pool, free, target)
 }
 
 /** The pieces of `free` left when `target` (inside it) is taken: one per level, the half not holding the target. */
@@ -375,35 +364,27 @@ async function takeBestFit(db: Db, pool: Pool, prefix: number): Promise<Block> {
     .orderBy('start_key')
     .limit(1)
     .executeTakeFirstOrThrow()
-  await db.deleteFrom('net_free').where('pool_id', '=', pool.id).where('prefix', '=', p).where('start_key', '=', row.start_key).execute()
   const free: Block = {family: pool.family, start: fromKey(row.start_key), prefix: p}
   const target: Block = {family: pool.family, start: free.start, prefix}
-  await insertFreeRows(db, pool.id, splitAround(free, target))
+  await splitFree(db, pool, free, target)
   return target
 }
 
 /** Takes one exact block, which must be free in the pool; otherwise names what holds it. */
 async function takeExact(db: Db, pool: Pool, target: Block): Promise<void> {
-  const startKey = toKey(target.start, target.family)
-  const row = await db
-    .selectFrom('net_free')
-    .select(['prefix', 'start_key'])
-    .where('pool_id', '=', pool.id)
-    .where('start_key', '<=', startKey)
-    .orderBy('start_key', 'desc')
-    .limit(1)
-    .executeTakeFirst()
-  const free = row ? {family: pool.family, start: fromKey(row.start_key), prefix: Number(row.prefix)} : undefined
-  if (!free || free.prefix > target.prefix || blockEnd(free) < blockEnd(target)) {
+  const free = await freeBlockHolding(db, pool, target)
+  if (!free) {
     const holder = await holderOf(db, pool, target)
     throw new Conflict('net.taken', {cidr: formatCidr(target), pool: pool.name, holder: holder.name, other: holder.cidr}, {field: 'cidr', details: {holder}})
   }
-  await db.deleteFrom('net_free').where('pool_id', '=', pool.id).where('prefix', '=', free.prefix).where('start_key', '=', row!.start_key).execute()
-  await insertFreeRows(db, pool.id, splitAround(free, target))
+  await splitFree(db, pool, free, target)
 }
 
-/** Undefined when the block is free in the pool; otherwise what holds (part of) it. */
-export async function freeContaining(db: Db, pool: Pool, target: Block): Promise<{kind: 'allocation' | 'pool'; name: string; cidr: string} | undefined> {
+/**
+ * The pool's free block that holds all of `target`, if there is one. Free blocks are
+ * disjoint, so the only candidate is the one starting last at or before the target.
+ */
+async function freeBlockHolding(db: Db, pool: Pool, target: Block): Promise<Block | undefined> {
   const row = await db
     .selectFrom('net_free')
     .select(['prefix', 'start_key'])
@@ -412,11 +393,20 @@ export async function freeContaining(db: Db, pool: Pool, target: Block): Promise
     .orderBy('start_key', 'desc')
     .limit(1)
     .executeTakeFirst()
-  if (row) {
-    const free = {family: pool.family, start: fromKey(row.start_key), prefix: Number(row.prefix)}
-    if (free.prefix <= target.prefix && blockEnd(free) >= blockEnd(target)) return undefined
-  }
-  return holderOf(db, pool, target)
+  if (!row) return undefined
+  const free: Block = {family: pool.family, start: fromKey(row.start_key), prefix: Number(row.prefix)}
+  return free.prefix <= target.prefix && blockEnd(free) >= blockEnd(target) ? free : undefined
+}
+
+/** Replaces a free block by what is left of it once `target` (inside it) is taken. */
+async function splitFree(db: Db, pool: Pool, free: Block, target: Block): Promise<void> {
+  await db.deleteFrom('net_free').where('pool_id', '=', pool.id).where('prefix', '=', free.prefix).where('start_key', '=', toKey(free.start, free.family)).execute()
+  await insertFreeRows(db, pool.id, splitAround(free, target))
+}
+
+/** Undefined when the block is free in the pool; otherwise what holds (part of) it. */
+export async function freeContaining(db: Db, pool: Pool, target: Block): Promise<{kind: 'allocation' | 'pool'; name: string; cidr: string} | undefined> {
+  return (await freeBlockHolding(db, pool, target)) ? undefined : holderOf(db, pool, target)
 }
 
 /** Records an imported allocation of an exact block, already checked to be free. */
