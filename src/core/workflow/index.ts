@@ -266,6 +266,8 @@ export async function loadRequest(db: Kysely<Database>, id: number, today: strin
 
 export interface RequestFilter {
   kind?: string
+  /** Only this applicant unit's requests. */
+  unit?: string
   state?: string
   overdue?: boolean
   limit?: number
@@ -284,6 +286,7 @@ export async function listRequests(db: Kysely<Database>, filter: RequestFilter =
     .selectFrom('requests')
     .select(['id', 'kind', 'state', 'applicant_unit', 'filed_by', 'summary', 'filed_at', 'updated_at', 'state_since', 'due_on'])
   if (filter.kind) q = q.where('kind', '=', filter.kind)
+  if (filter.unit) q = q.where('applicant_unit', '=', filter.unit)
   if (filter.state) q = q.where('state', '=', filter.state)
   if (filter.overdue) q = q.where('due_on', '<', today)
   q = q.orderBy('id', 'desc')
