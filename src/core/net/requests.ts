@@ -216,9 +216,11 @@ function required(value: string | undefined, field: string): string {
   return v
 }
 
-async function openRequestFor(db: Kysely<Database>, unit: string, kinds: string[]): Promise<number | undefined> {
-  const rows = await db.selectFrom('requests').select(['id', 'kind', 'state']).where('applicant_unit', '=', unit).where('kind', 'in', kinds).execute()
-  return rows.find((r) => !findKind(r.kind)?.states[r.state]?.terminal)?.id
+/** One open request of a kind per unit: a second is a conflict naming the first. */
+async function refuseSecondOpen(db: Kysely<Database>, unit: string, kind: string): Promise<void> {
+  const rows = await db.selectFrom('requests').select(['id', 'state']).where('applicant_unit', '=', unit).where('kind', '=', kind).execute()
+  const open = rows.find((r) => !findKind(kind)?.states[r.state]?.terminal)
+  if (open) throw new Conflict('netreq.openRequest', {unit, id: open.id}, {field: 'unit'})
 }
 
 /** 申请 (NET-3, NET-5, NET-8): checks eligibility and the cost rule, then files the request. */
@@ -243,8 +245,7 @@ export async function applyForConnection(store: Store, input: ApplyInput): Promi
     }
     const connection = await connectionOf(ctx.db, unit)
     if (connection && connection.status !== 'closed') throw new Conflict('netreq.alreadyConnected', {unit: unit.name, status: connection.status}, {field: 'unit'})
-    const open = await openRequestFor(ctx.db, unit.name, ['net-onboarding'])
-    if (open) throw new Conflict('netreq.openRequest', {unit: unit.name, id: open}, {field: 'unit'})
+    await refuseSecondOpen(ctx.db, unit.name, 'net-onboarding')
     const payload: ConnectionRequest = {unit: unit.name, category, basis, accessMode: mode.key, scope, ...size, plane, bandwidthMbps, business, ...(sponsor ? {sponsor} : {}), costBearer}
     return (await fileRequestIn(ctx, {kind: 'net-onboarding', applicantUnit: unit.name, payload})) as WorkflowResult<ConnectionRequest>
   })
@@ -292,8 +293,7 @@ export async function applyForChange(store: Store, input: ChangeInput): Promise<
     const connection = await connectionOf(ctx.db, unit)
     if (!connection || connection.status === 'closed') throw new Conflict('netreq.notConnected', {unit: unit.name}, {field: 'unit'})
     if (connection.status === 'cut-off') throw new Conflict('netreq.cutOffNoChange', {unit: unit.name, rectifyBy: connection.rectifyBy}, {field: 'unit', rule: 'NET-7'})
-    const open = await openRequestFor(ctx.db, unit.name, ['net-change'])
-    if (open) throw new Conflict('netreq.openRequest', {unit: unit.name, id: open}, {field: 'unit'})
+    await refuseSecondOpen(ctx.db, unit.name, 'net-change')
     const plane = input.plane === undefined || input.plane === '' ? connection.plane : parsePlane(input.plane)
     if (!size.hosts && !size.prefixLength && bandwidthMbps === undefined && !mode && plane === connection.plane) {
       throw new InvalidInput('netreq.nothingToChange', {}, {field: 'basis'})
@@ -385,8 +385,7 @@ export async function applyToClose(store: Store, unitName: string, reason: strin
     const unit = await findUnit(ctx.db, required(unitName, 'unit'))
     const connection = await connectionOf(ctx.db, unit)
     if (!connection || connection.status === 'closed') throw new Conflict('netreq.notConnected', {unit: unit.name}, {field: 'unit'})
-    const open = await openRequestFor(ctx.db, unit.name, ['net-close'])
-    if (open) throw new Conflict('netreq.openRequest', {unit: unit.name, id: open}, {field: 'unit'})
+    await refuseSecondOpen(ctx.db, unit.name, 'net-close')
     return (await fileRequestIn(ctx, {kind: 'net-close', applicantUnit: unit.name, payload: {unit: unit.name, reason: why}})) as WorkflowResult<DecisionRequest>
   })
 }
@@ -399,8 +398,7 @@ export async function applyToCutOff(store: Store, unitName: string, reason: stri
     const unit = await findUnit(ctx.db, required(unitName, 'unit'))
     const connection = await connectionOf(ctx.db, unit)
     if (!connection || connection.status !== 'in-service') throw new Conflict('netreq.notInService', {unit: unit.name, status: connection?.status ?? '—'}, {field: 'unit', rule: 'NET-7'})
-    const open = await openRequestFor(ctx.db, unit.name, ['net-cutoff'])
-    if (open) throw new Conflict('netreq.openRequest', {unit: unit.name, id: open}, {field: 'unit'})
+    await refuseSecondOpen(ctx.db, unit.name, 'net-cutoff')
     return (await fileRequestIn(ctx, {kind: 'net-cutoff', applicantUnit: unit.name, payload: {unit: unit.name, reason: why, rectifyBy: by}})) as WorkflowResult<DecisionRequest>
   })
 }
@@ -411,8 +409,7 @@ export async function applyToRestore(store: Store, unitName: string, note: strin
     const unit = await findUnit(ctx.db, required(unitName, 'unit'))
     const connection = await connectionOf(ctx.db, unit)
     if (!connection || connection.status !== 'cut-off') throw new Conflict('netreq.notCutOff', {unit: unit.name}, {field: 'unit', rule: 'NET-7'})
-    const open = await openRequestFor(ctx.db, unit.name, ['net-restore'])
-    if (open) throw new Conflict('netreq.openRequest', {unit: unit.name, id: open}, {field: 'unit'})
+    await refuseSecondOpen(ctx.db, unit.name, 'net-restore')
     return (await fileRequestIn(ctx, {kind: 'net-restore', applicantUnit: unit.name, payload: {unit: unit.name, note: what}})) as WorkflowResult<DecisionRequest>
   })
 }
