@@ -3,7 +3,7 @@
  * no user-facing sentence is written anywhere else. Spreadsheet headers and official
  * form labels are not here: they are always Chinese and live with their layout in templates/.
  */
-const entries = {
+const base = {
   // ---- generic errors
   'error.internal': {en: 'unexpected failure: {message}', zh: '意外错误：{message}'},
   'error.usage': {en: '{message}', zh: '{message}'},
@@ -301,6 +301,11 @@ const entries = {
   'label.dbUser': {en: 'PostgreSQL login', zh: 'PostgreSQL 登录用户'},
   'label.default': {en: 'default', zh: '默认'},
 } as const satisfies Record<string, {en: string; zh: string}>
+
+/** Each area may keep its messages in its own module (catalog-AREA.ts), spread in here. */
+const entries = {
+  ...base,
+}
 
 export type MessageKey = keyof typeof entries
 export const catalog: Record<MessageKey, {en: string; zh: string}> = entries
