@@ -42,6 +42,8 @@ export abstract class EgovCommand<T extends typeof Command> extends Command {
 
   protected flags!: FlagsOf<T>
   protected args!: ArgsOf<T>
+  /** Every positional argument, for commands that take several (strict = false). */
+  protected positionals: string[] = []
   protected readonly locale: Locale = detectLocale()
   /** Colour on a terminal only, never with NO_COLOR; chalk is not even loaded otherwise. */
   protected color: ChalkInstance = plain
@@ -55,7 +57,7 @@ export abstract class EgovCommand<T extends typeof Command> extends Command {
       const {Chalk, default: detected} = await import('chalk')
       this.color = new Chalk({level: Math.max(1, detected.level) as 1 | 2 | 3})
     }
-    const {args, flags} = await this.parse({
+    const {args, flags, argv} = await this.parse({
       flags: this.ctor.flags,
       baseFlags: (super.ctor as typeof EgovCommand).baseFlags,
       enableJsonFlag: this.ctor.enableJsonFlag,
@@ -64,6 +66,7 @@ export abstract class EgovCommand<T extends typeof Command> extends Command {
     })
     this.flags = flags as FlagsOf<T>
     this.args = args as ArgsOf<T>
+    this.positionals = argv as string[]
   }
 
   /** Written notices go to `egov config set notices DIR`, else notices/ in the data folder. */

@@ -3,6 +3,8 @@
  * no user-facing sentence is written anywhere else. Spreadsheet headers and official
  * form labels are not here: they are always Chinese and live with their layout in templates/.
  */
+import {itemEntries} from './catalog-items.js'
+
 const base = {
   // ---- generic errors
   'error.internal': {en: 'unexpected failure: {message}', zh: '意外错误：{message}'},
@@ -305,6 +307,7 @@ const base = {
 /** Each area may keep its messages in its own module (catalog-AREA.ts), spread in here. */
 const entries = {
   ...base,
+  ...itemEntries,
 }
 
 export type MessageKey = keyof typeof entries

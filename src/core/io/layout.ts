@@ -1,7 +1,8 @@
 import {readTemplate} from '../templates.js'
+import type {ValueColumn} from './values.js'
 
 /** One spreadsheet layout (templates/*.json): sheets, their columns and Chinese headers. */
-export interface ColumnLayout {
+export interface ColumnLayout extends ValueColumn {
   key: string
   header: string
   aliases?: string[]
@@ -10,6 +11,13 @@ export interface ColumnLayout {
   /** Allowed values, offered as a drop-down in templates. */
   list?: string[]
 }
+
+/** A check across cells, rows or sheets, declared with the layout (see templates/items-list.json). */
+export type LayoutRule =
+  | {rule: 'unique'; sheet: string; column: string; id: string; message: string}
+  | {rule: 'notMore'; sheet: string; column: string; than: string; id: string; message: string}
+  | {rule: 'requiredWhen'; sheet: string; columns: string[]; when: {column: string; equals: string}; id: string; message: string}
+  | {rule: 'refers'; sheet: string; column: string; to: string; id: string; message: string}
 
 export interface SheetLayout {
   key: string
@@ -21,6 +29,9 @@ export interface SheetLayout {
 export interface FormLayout {
   form: string
   sheets: SheetLayout[]
+  rules?: LayoutRule[]
+  /** Lines of the 填写说明 sheet of a blank template. */
+  instructions?: string[]
 }
 
 export function loadLayout(name: string): FormLayout {

@@ -1,4 +1,4 @@
-import {readFileSync} from 'node:fs'
+import {closeSync, openSync, readFileSync, readSync} from 'node:fs'
 import {extname} from 'node:path'
 
 import {InvalidInput} from '../errors.js'
@@ -90,6 +90,102 @@ export async function readSheets(path: string, options: {encoding?: Encoding} = 
     throw new InvalidInput('io.unreadable', {field: 'FILE', path, reason: (error as Error).message}, {field: 'FILE'})
   }
   return {sheets}
+}
+
+/** Called at each sheet's start: handlers for its rows and its end, or undefined to skip the sheet. */
+export type SheetVisitor = (name: string) => {row(row: number, cells: string[]): void; end(): void} | undefined
+
+/**
+ * Rows one at a time, as they are read: a workbook through exceljs's streaming reader
+ * (rich text joined, formula results, dates as YYYY-MM-DD), a CSV (one sheet, named '')
+ * decoded as decodeText says. Nothing is kept: the visitor keeps what it needs.
+ */
+export async function visitRows(path: string, visit: SheetVisitor, options: {encoding?: Encoding; field?: string} = {}): Promise<{encoding?: 'utf8' | 'gb18030'}> {
+  const field = options.field ?? 'FILE'
+  const ext = extname(path).toLowerCase()
+  if (ext !== '.xlsx' && ext !== '.csv') throw new InvalidInput('io.badExtension', {field, path}, {field})
+  if (ext === '.csv') {
+    let bytes: Buffer
+    try {
+      bytes = readFileSync(path)
+    } catch (error) {
+      throw new InvalidInput('io.unreadable', {field, path, reason: (error as Error).message}, {field})
+    }
+    const {text, encoding} = await decodeText(bytes, options.encoding ?? 'auto', path)
+    const {parse} = await import('csv-parse/sync')
+    let records: Array<{record: string[]; info: {lines: number}}>
+    try {
+      records = parse(text, {info: true, relax_column_count: true, relax_quotes: true, skip_empty_lines: false, bom: true}) as unknown as typeof records
+    } catch (error) {
+      throw new InvalidInput('io.unreadable', {field, path, reason: (error as Error).message}, {field})
+    }
+    const sheet = visit('')
+    // info.lines is the line a record ends on; a person looks for the line it starts on.
+    if (sheet) {
+      for (const r of records) sheet.row(r.info.lines - countBreaks(r.record), r.record)
+      sheet.end()
+    }
+    return {encoding}
+  }
+  assertZip(path, field)
+  const {default: ExcelJS} = await import('exceljs')
+  try {
+    const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, {sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'ignore', worksheets: 'emit', entries: 'emit'})
+    for await (const worksheet of reader) {
+      const ws = worksheet as unknown as AsyncIterable<{number: number; values: unknown[]}> & {name?: string}
+      const sheet = visit((ws as {name?: string}).name ?? '')
+      if (!sheet) {
+        for await (const _row of ws) void _row
+        continue
+      }
+      for await (const row of ws) {
+        const values = Array.isArray(row.values) ? row.values : []
+        const cells: string[] = Array.from({length: Math.max(0, values.length - 1)})
+        for (let i = 1; i < values.length; i++) cells[i - 1] = cellText(values[i])
+        sheet.row(row.number, cells)
+      }
+      sheet.end()
+    }
+  } catch (error) {
+    if (error instanceof InvalidInput) throw error
+    throw new InvalidInput('io.notWorkbook', {field, path, reason: (error as Error).message}, {field})
+  }
+  return {}
+}
+
+/** An .xlsx is a zip: anything else (a renamed .xls, a text file, nothing) is refused before exceljs sees it. */
+function assertZip(path: string, field: string): void {
+  const head = Buffer.alloc(4)
+  let fd: number | undefined
+  try {
+    fd = openSync(path, 'r')
+    const n = readSync(fd, head, 0, 4, 0)
+    if (n === 0) throw new InvalidInput('io.emptyFile', {field, path}, {field})
+  } catch (error) {
+    if (error instanceof InvalidInput) throw error
+    throw new InvalidInput('io.unreadable', {field, path, reason: (error as Error).message}, {field})
+  } finally {
+    if (fd !== undefined) closeSync(fd)
+  }
+  if (head.readUInt32LE(0) !== 0x04034b50) throw new InvalidInput('io.notWorkbook', {field, path, reason: 'not a zip archive'}, {field})
+}
+
+function countBreaks(record: string[]): number {
+  let n = 0
+  for (const cell of record) for (let i = cell.indexOf('\n'); i !== -1; i = cell.indexOf('\n', i + 1)) n++
+  return n
+}
+
+/** A1-style column letters for a 0-based index: 0 → A, 26 → AA. */
+export function columnLetter(index: number): string {
+  let n = index + 1
+  let out = ''
+  while (n > 0) {
+    const r = (n - 1) % 26
+    out = String.fromCharCode(65 + r) + out
+    n = Math.floor((n - 1) / 26)
+  }
+  return out
 }
 
 export interface WriteSheet {

@@ -145,7 +145,62 @@ export interface NetConnectionsTable {
   updated_at: string
 }
 
+export interface ItemVersionsTable {
+  id: Generated<number>
+  created_at: string
+  created_by: string
+  /** The file(s) imported, or the request that changed an item. */
+  source: string
+  sha256: string
+  /** import | change */
+  origin: string
+  /** JSON array: the 实施主体 whose items this version replaced. */
+  bodies: string
+  items: number
+  added: number
+  changed: number
+  removed: number
+  /** The ITEM-5 clock: the library-update request this change started. */
+  request_id: number | null
+}
+
+export interface ItemRevisionsTable {
+  id: Generated<number>
+  code: string
+  body: string
+  type: string
+  name: string
+  version_from: number
+  /** The version that changed or dropped it; null while current. */
+  version_to: number | null
+  hash: string
+  /** JSON: {basic, steps, materials}, values in layout column order. */
+  content: string
+}
+
+export interface ItemStatusTable {
+  code: string
+  status: string
+  /** The status until `effective` (a lifecycle change announced ahead, ITEM-4). */
+  prior_status: string
+  effective: string
+  request_id: number
+  updated_at: string
+}
+
+export interface ItemCasesTable {
+  code: string
+  year: number
+  channel: string
+  cases: number
+  updated_at: string
+}
+
 export interface Database {
+  item_versions: ItemVersionsTable
+  item_revisions: ItemRevisionsTable
+  item_status: ItemStatusTable
+  item_cases: ItemCasesTable
   units: UnitsTable
   net_connections: NetConnectionsTable
   net_pools: NetPoolsTable

@@ -1,0 +1,21 @@
+import type {ChalkInstance} from 'chalk'
+
+import {EgovError} from '../core/errors.js'
+import type {LocatedProblem} from '../core/io/form-reader.js'
+import {type Locale, t} from '../core/i18n/index.js'
+
+/**
+ * Located problems of a filled-in form, one line each and never cut: file, sheet, cell (or
+ * row and column), the offending value, the reason with its rule. Printed to stderr before
+ * the error line; with --json they are in the error's details.
+ */
+export function printProblems(error: unknown, locale: Locale, color: ChalkInstance, multipleFiles: boolean): void {
+  const problems = error instanceof EgovError ? (error.context.details?.problems as LocatedProblem[] | undefined) : undefined
+  if (!problems) return
+  for (const p of problems) {
+    const where = [multipleFiles ? p.file : '', p.sheet, p.cell || (p.column ? `${t('col.row', {}, locale)} ${p.row}, ${p.column}` : `${t('col.row', {}, locale)} ${p.row}`)].filter(Boolean).join('!')
+    process.stderr.write(`${color.bold(where)}${p.value ? ` “${p.value}”` : ''}: ${p.message}\n`)
+  }
+  const report = (error as EgovError).context.details?.report as {file: string; marked: number} | undefined
+  if (report) process.stderr.write(t('items.report.written', {file: report.file, count: report.marked}, locale) + '\n')
+}

@@ -1,0 +1,32 @@
+import * as Flags from '@oclif/core/flags'
+
+import {EgovCommand} from '../../cli/base.js'
+import {today} from '../../core/clock.js'
+import {InvalidInput} from '../../core/errors.js'
+import {exportList, type ExportResult} from '../../core/items/export.js'
+import {ITEM_STATUSES, type ItemStatus} from '../../core/items/index.js'
+
+export default class ItemsExport extends EgovCommand<typeof ItemsExport> {
+  static override summary = 'Export the current list in the template’s layout, for every channel (ITEM-3)'
+  static override description = `.xlsx: the three sheets of the template, which import again unchanged. .csv: one file per sheet — FILE.csv (基本信息), FILE-办理流程.csv, FILE-申请材料.csv — in UTF-8 with a BOM (Excel shows the Chinese) or, with --encoding gb18030, for older tools. Text cells starting with = + - @ or a tab are written with a leading apostrophe so no spreadsheet runs them as formulas; import takes it off again. Numbers stay numbers.`
+  static override examples = [
+    '<%= config.bin %> items export --out 事项清单.xlsx',
+    '<%= config.bin %> items export --out 事项清单.csv --encoding gb18030 --unit 市市场监督管理局',
+  ]
+
+  static override flags = {
+    out: Flags.string({description: '.xlsx or .csv file to write', required: true}),
+    encoding: Flags.string({description: 'CSV encoding', options: ['utf8', 'gb18030'], default: 'utf8'}),
+    unit: Flags.string({description: 'only items of this 实施主体'}),
+    status: Flags.string({description: `only items with this status today: ${ITEM_STATUSES.join(', ')}`}),
+  }
+
+  async run(): Promise<ExportResult> {
+    const status = this.flags.status as ItemStatus | undefined
+    if (status && !ITEM_STATUSES.includes(status)) throw new InvalidInput('items.badStatus', {value: status, list: ITEM_STATUSES.join(', ')}, {field: 'status'})
+    const store = await this.store()
+    const result = await exportList(store.db, {out: this.flags.out, encoding: this.flags.encoding as 'utf8', body: this.flags.unit, status, today: today()})
+    this.log(this.t('items.export.written', {count: result.items, files: result.files.join(', ')}))
+    return result
+  }
+}

@@ -1,0 +1,40 @@
+import * as Args from '@oclif/core/args'
+
+import {EgovCommand} from '../../cli/base.js'
+import {requestTable} from '../../cli/render.js'
+import {today} from '../../core/clock.js'
+import '../../core/kinds.js'
+import {type Item, showItem} from '../../core/items/index.js'
+import {toHalfWidth} from '../../core/io/values.js'
+import {type ListedRequest, listRequests} from '../../core/workflow/index.js'
+
+export default class ItemsShow extends EgovCommand<typeof ItemsShow> {
+  static override summary = 'Show an item: every element, its process steps and materials, status and lifecycle requests'
+  static override examples = ['<%= config.bin %> items show 11620200MB0000001X-XK-0001', '<%= config.bin %> items show 11620200MB0000001X-XK-0001 --json']
+
+  static override args = {code: Args.string({description: '事项编码', required: true})}
+
+  async run(): Promise<Item & {requests: ListedRequest[]}> {
+    const store = await this.store()
+    const code = toHalfWidth(this.args.code).trim().toUpperCase()
+    const item = await showItem(store.db, code, today())
+    const requests = (await listRequests(store.db, {kind: 'item-lifecycle'})).filter((r) => r.summary.includes(` ${code} `))
+    this.show(() => {
+      const lines = [
+        `${this.color.bold(item.code)}  ${item.name}  ${this.t(`items.status.${item.status}`)}${item.next ? ` → ${this.t(`items.status.${item.next.status}`)} ${item.next.effective}` : ''}  (${this.t('col.version')} ${item.version})`,
+      ]
+      const width = Math.max(...Object.keys(item.elements).map((k) => k.length))
+      for (const [k, v] of Object.entries(item.elements)) if (v) lines.push(`  ${k.padEnd(width, '　')}  ${v}`)
+      const rows = (title: string, list: Array<Record<string, string>>) => {
+        if (!list.length) return
+        lines.push('', this.color.bold(title))
+        list.forEach((r, i) => lines.push(`  ${i + 1}. ${Object.entries(r).filter(([, v]) => v).map(([k, v]) => `${k}：${v}`).join('；')}`))
+      }
+      rows(this.t('label.steps'), item.steps)
+      rows(this.t('label.materials'), item.materials)
+      if (requests.length) lines.push('', this.color.bold(this.t('label.events')), requestTable(requests, this.locale, this.color))
+      return lines.join('\n')
+    })
+    return {...item, requests}
+  }
+}

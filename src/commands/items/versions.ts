@@ -1,0 +1,24 @@
+import {EgovCommand} from '../../cli/base.js'
+import {listVersions, type ListVersion} from '../../core/items/index.js'
+
+export default class ItemsVersions extends EgovCommand<typeof ItemsVersions> {
+  static override summary = 'The versions of the list: each import or approved change, with what it changed'
+  static override examples = ['<%= config.bin %> items versions']
+
+  async run(): Promise<{versions: ListVersion[]}> {
+    const store = await this.store()
+    const versions = await listVersions(store.db)
+    if (!versions.length) this.log(this.t('items.noVersions'))
+    else
+      this.table(versions, [
+        {header: this.t('col.version'), get: (v) => String(v.version)},
+        {header: this.t('col.at'), get: (v) => v.createdAt.slice(0, 16).replace('T', ' ')},
+        {header: this.t('col.actor'), get: (v) => v.createdBy},
+        {header: this.t('col.source'), get: (v) => v.source, shrink: true},
+        {header: this.t('col.items'), get: (v) => String(v.items)},
+        {header: this.t('col.change'), get: (v) => `+${v.added} ~${v.changed} -${v.removed}`},
+        {header: this.t('col.id'), get: (v) => (v.requestId ? String(v.requestId) : '')},
+      ])
+    return {versions}
+  }
+}

@@ -1,0 +1,280 @@
+import {basename, extname} from 'node:path'
+
+import {InvalidInput} from '../errors.js'
+import {type Locale, type MessageKey, t} from '../i18n/index.js'
+import {type ColumnLayout, type FormLayout, type LayoutRule, matchHeader, normaliseHeader, type SheetLayout} from './layout.js'
+import {columnLetter, type Encoding, visitRows} from './tables.js'
+import {normaliseCell} from './values.js'
+
+/** One problem, located as the clerk finds it: file, sheet, row, column and cell, with the field, the rule and the value. */
+export interface LocatedProblem {
+  file: string
+  sheet: string
+  row: number
+  column: string
+  cell: string
+  field: string
+  rule: string
+  value: string
+  message: string
+}
+
+/** Where a layout sheet was found: which file, which sheet of it, and which file column holds each layout column. */
+export interface FoundSheet {
+  key: string
+  file: string
+  /** The sheet's name in the file ('' for a CSV). */
+  name: string
+  headerRow: number
+  /** layout column index → 0-based cell index in the file */
+  columns: Array<number | undefined>
+  rows: number
+}
+
+export interface ReadFormOptions {
+  encoding?: Encoding
+  locale?: Locale
+  codePattern?: RegExp
+  /** The rule ID a bad value breaks when its column names none. */
+  defaultRule: string
+  /** Each valid row, its values in layout column order, normalised. */
+  onRecord(sheet: string, row: number, values: string[]): void
+}
+
+export interface ReadFormResult {
+  problems: LocatedProblem[]
+  sheets: FoundSheet[]
+  encodings: Record<string, string>
+}
+
+const LOOK_FOR_HEADER = 10
+
+interface SheetState {
+  layout: SheetLayout
+  found: FoundSheet
+  /** Per layout column: is it an 'unique' column → values seen (value → row) */
+  unique: Map<number, Map<string, number>>
+  refers: Array<{col: number; rule: Extract<LayoutRule, {rule: 'refers'}>; rows: Array<{row: number; value: string}>}>
+  where: {file: string; sheet: string}
+}
+
+/**
+ * Reads one filled form (a workbook, or one CSV per sheet) against its layout, row by row:
+ * the header is found under any title rows, columns in any order; every cell goes through
+ * its column's type; the layout's rules are checked across cells, rows and sheets. Every
+ * problem is collected (never the first only, never cut at a limit); valid rows go to
+ * onRecord as they are read, so a large list never sits in memory twice.
+ */
+export async function readForm(files: string[], layout: FormLayout, options: ReadFormOptions): Promise<ReadFormResult> {
+  const locale = options.locale ?? 'en'
+  const problems: LocatedProblem[] = []
+  const states = new Map<string, SheetState>()
+  const encodings: Record<string, string> = {}
+  const sheetOrder = new Map<string, number>()
+  const rules = layout.rules ?? []
+  const say = (key: MessageKey, params: Record<string, unknown>) => t(key, params, locale)
+
+  for (const file of files) {
+    const csv = extname(file).toLowerCase() === '.csv'
+    const fileName = basename(file)
+    let sheetsSeen = 0
+    const result = await visitRows(
+      file,
+      (sheetName) => {
+        const byName = csv ? undefined : layout.sheets.find((s) => normaliseHeader(s.name) === normaliseHeader(sheetName))
+        if (!byName && !csv && IGNORED_SHEETS.has(sheetName.trim())) return undefined
+        sheetsSeen++
+        // The header may sit under title rows: the first rows wait until it is found.
+        const head: Array<{row: number; cells: string[]}> = []
+        let handler: ((row: number, cells: string[]) => void) | undefined
+        let decided = false
+        const decide = () => {
+          decided = true
+          const candidates = byName ? [byName] : layout.sheets
+          let best: {sheet: SheetLayout; match: NonNullable<ReturnType<typeof matchHeader>>} | undefined
+          for (const sheet of candidates) {
+            const match = matchHeader(head.map((h) => h.cells), sheet, LOOK_FOR_HEADER)
+            if (match && (!best || match.columns.size > best.match.columns.size)) best = {sheet, match}
+          }
+          if (!best) {
+            // A sheet named as the layout's, or a CSV, with no header at all; other sheets are someone's notes.
+            if (byName || csv) {
+              const message = byName ? say('form.noHeader', {sheet: byName.name}) : say('form.notThisForm', {file: fileName, form: layout.form})
+              problems.push(locate({file: fileName, sheet: sheetName}, head[0]?.row ?? 1, undefined, '', '', '', 'FORM', message))
+            }
+            return
+          }
+          const {sheet, match} = best
+          const headerRow = head[match.headerRow].row
+          const label = sheetName || sheet.name
+          if (!sheetOrder.has(`${fileName}\u0000${label}`)) sheetOrder.set(`${fileName}\u0000${label}`, sheetOrder.size)
+          if (states.has(sheet.key)) {
+            problems.push(locate({file: fileName, sheet: label}, headerRow, undefined, '', '', '', 'FORM', say('form.duplicateSheet', {sheet: sheet.name})))
+            return
+          }
+          for (const col of match.missing) {
+            problems.push(locate({file: fileName, sheet: label}, headerRow, undefined, col.header, '', col.key, col.rule ?? options.defaultRule, say('form.missingColumn', {column: col.header})))
+          }
+          const state: SheetState = {
+            layout: sheet,
+            found: {key: sheet.key, file, name: sheetName, headerRow, columns: sheet.columns.map((c) => match.columns.get(c.key)), rows: 0},
+            unique: new Map(),
+            refers: [],
+            where: {file: fileName, sheet: label},
+          }
+          for (const r of rules) {
+            if (r.sheet !== sheet.key) continue
+            if (r.rule === 'unique') state.unique.set(colIndex(sheet, r.column), new Map())
+            if (r.rule === 'refers') state.refers.push({col: colIndex(sheet, r.column), rule: r, rows: []})
+          }
+          states.set(sheet.key, state)
+          if (match.missing.length) return
+          handler = rowHandler(state, rules.filter((r) => r.sheet === sheet.key), problems, options, say)
+          for (const h of head.slice(match.headerRow + 1)) handler(h.row, h.cells)
+          head.length = 0
+        }
+        return {
+          row(row, cells) {
+            if (decided) {
+              handler?.(row, cells)
+              return
+            }
+            head.push({row, cells})
+            if (head.length >= LOOK_FOR_HEADER) decide()
+          },
+          end() {
+            if (!decided) decide()
+          },
+        }
+      },
+      {encoding: options.encoding},
+    )
+    if (result.encoding) encodings[fileName] = result.encoding
+    if (!sheetsSeen) throw new InvalidInput('io.emptyFile', {field: 'FILE', path: file}, {field: 'FILE'})
+  }
+
+  const first = files.length ? basename(files[0]) : ''
+  for (const sheet of layout.sheets) {
+    if (!sheet.optional && !states.has(sheet.key)) problems.push(locate({file: first, sheet: sheet.name}, 1, undefined, '', '', '', 'FORM', say('form.missingSheet', {sheet: sheet.name})))
+  }
+  // Rows that name a key of another sheet (a 办理流程 row's 事项编码) must find it there.
+  for (const state of states.values()) {
+    for (const ref of state.refers) {
+      const target = states.get(ref.rule.to)
+      const keys = target?.unique.get(colIndex(target.layout, ref.rule.column))
+      if (!keys) continue
+      const i = ref.col
+      const col = state.layout.columns[i]
+      for (const {row, value} of ref.rows) {
+        if (keys.has(value)) continue
+        problems.push(
+          locate(state.where, row, state.found.columns[i], col.header, value, col.key, ref.rule.id, `${say(ref.rule.message as MessageKey, {column: col.header, value, sheet: target!.layout.name})} (${ref.rule.id})`),
+        )
+      }
+    }
+  }
+  // Sheet by sheet in the order they were read, row by row within each (Array.sort is stable).
+  const rank = (p: LocatedProblem) => sheetOrder.get(`${p.file}\u0000${p.sheet}`) ?? sheetOrder.size
+  problems.sort((a, b) => rank(a) - rank(b) || a.row - b.row)
+  return {problems, sheets: [...states.values()].map((s) => s.found), encodings}
+}
+
+/** Sheets a template or a report adds that carry no data. */
+const IGNORED_SHEETS = new Set(['填写说明', '错误汇总', '说明'])
+
+function colIndex(sheet: SheetLayout, key: string): number {
+  const i = sheet.columns.findIndex((c) => c.key === key)
+  if (i < 0) throw new Error(`layout sheet ${sheet.key} has no column ${key}`)
+  return i
+}
+
+function locate(where: {file: string; sheet: string}, row: number, fileCol: number | undefined, column: string, value: string, field: string, rule: string, message: string): LocatedProblem {
+  return {file: where.file, sheet: where.sheet, row, column, cell: fileCol === undefined ? '' : `${columnLetter(fileCol)}${row}`, field, rule, value, message}
+}
+
+/** A row's cross-field rules (notMore, requiredWhen) over its normalised values: which column breaks which rule. */
+export function rowRuleProblems(layout: SheetLayout, rules: LayoutRule[], values: string[]): Array<{column: number; rule: string; key: MessageKey; params: Record<string, unknown>}> {
+  const out: Array<{column: number; rule: string; key: MessageKey; params: Record<string, unknown>}> = []
+  const columns = layout.columns
+  for (const r of rules) {
+    if (r.sheet !== layout.key) continue
+    if (r.rule === 'notMore') {
+      const a = colIndex(layout, r.column)
+      const b = colIndex(layout, r.than)
+      if (values[a] !== '' && values[b] !== '' && Number(values[a]) > Number(values[b])) {
+        out.push({column: a, rule: r.id, key: r.message as MessageKey, params: {column: columns[a].header, value: values[a], than: columns[b].header, limit: values[b]}})
+      }
+    } else if (r.rule === 'requiredWhen') {
+      const w = colIndex(layout, r.when.column)
+      if (values[w] !== r.when.equals) continue
+      for (const key of r.columns) {
+        const c = colIndex(layout, key)
+        if (values[c] === '') out.push({column: c, rule: r.id, key: r.message as MessageKey, params: {column: columns[c].header, when: columns[w].header, equals: r.when.equals}})
+      }
+    }
+  }
+  return out
+}
+
+function rowHandler(
+  state: SheetState,
+  rules: LayoutRule[],
+  problems: LocatedProblem[],
+  options: ReadFormOptions,
+  say: (key: MessageKey, params: Record<string, unknown>) => string,
+): (row: number, cells: string[]) => void {
+  const {layout, found, where} = state
+  const columns = layout.columns
+  const n = columns.length
+  const rowRules = rules.filter((r) => r.rule === 'notMore' || r.rule === 'requiredWhen')
+  return (row, cells) => {
+    // A row with nothing in the layout's columns is a blank line, not a record.
+    let any = false
+    for (let i = 0; i < n; i++) {
+      const at = found.columns[i]
+      if (at !== undefined && cells[at] && cells[at].trim() !== '') {
+        any = true
+        break
+      }
+    }
+    if (!any) return
+    found.rows++
+    const values: string[] = Array.from({length: n})
+    let bad = false
+    for (let i = 0; i < n; i++) {
+      const col = columns[i]
+      const at = found.columns[i]
+      const raw = at === undefined ? '' : (cells[at] ?? '')
+      const outcome = normaliseCell(col, raw, {codePattern: options.codePattern})
+      if (outcome.ok) {
+        values[i] = outcome.value
+      } else {
+        bad = true
+        values[i] = ''
+        const rule = col.rule ?? options.defaultRule
+        problems.push(locate(where, row, at, col.header, raw, col.key, rule, `${say(outcome.key, {column: col.header, value: raw, ...outcome.params})} (${rule})`))
+      }
+    }
+    for (const [i, seen] of state.unique) {
+      const v = values[i]
+      if (!v) continue
+      const first = seen.get(v)
+      if (first === undefined) {
+        seen.set(v, row)
+      } else {
+        bad = true
+        const r = rules.find((x) => x.rule === 'unique' && x.column === columns[i].key)!
+        problems.push(locate(where, row, found.columns[i], columns[i].header, v, columns[i].key, r.id, `${say(r.message as MessageKey, {column: columns[i].header, value: v, other: first})} (${r.id})`))
+      }
+    }
+    for (const p of rowRuleProblems(layout, rowRules, values)) {
+      bad = true
+      const col = columns[p.column]
+      problems.push(locate(where, row, found.columns[p.column], col.header, values[p.column], col.key, p.rule, `${say(p.key, p.params)} (${p.rule})`))
+    }
+    for (const ref of state.refers) if (values[ref.col]) ref.rows.push({row, value: values[ref.col]})
+    if (!bad) options.onRecord(layout.key, row, values)
+  }
+}
+
+export type {ColumnLayout}

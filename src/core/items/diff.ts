@@ -1,0 +1,131 @@
+import type {Kysely} from '#kysely'
+
+import {NotFound} from '../errors.js'
+import type {Database} from '../store/index.js'
+import {column, type ItemContent, sheetOf} from './index.js'
+
+export interface ElementChange {
+  /** 基本信息, 办理流程 or 申请材料 */
+  sheet: string
+  /** A step's 环节名称 or a material's 材料名称; '' on 基本信息. */
+  entry: string
+  /** The element's Chinese name; '' when a whole step or material was added or removed. */
+  element: string
+  before: string | null
+  after: string | null
+}
+
+export interface ItemDiff {
+  code: string
+  name: string
+  body: string
+  change: 'added' | 'removed' | 'changed'
+  elements: ElementChange[]
+}
+
+export interface ListDiff {
+  from: number
+  to: number
+  added: number
+  removed: number
+  changed: number
+  items: ItemDiff[]
+}
+
+async function latestVersion(db: Kysely<Database>): Promise<number> {
+  const row = await db.selectFrom('item_versions').select((eb) => eb.fn.max('id').as('id')).executeTakeFirst()
+  if (!row?.id) throw new NotFound('items.noVersions', {}, {field: 'to'})
+  return Number(row.id)
+}
+
+async function requireVersion(db: Kysely<Database>, version: number, field: string): Promise<void> {
+  if (version === 0) return
+  const row = await db.selectFrom('item_versions').select('id').where('id', '=', version).executeTakeFirst()
+  if (!row) throw new NotFound('items.versionNotFound', {version}, {field})
+}
+
+/**
+ * What changed between two versions of the list, element by element. Default: the latest
+ * version against the one before it. Version 0 is the empty list before the first import.
+ */
+export async function diffVersions(db: Kysely<Database>, options: {from?: number; to?: number} = {}): Promise<ListDiff> {
+  const to = options.to ?? (await latestVersion(db))
+  await requireVersion(db, to, 'to')
+  const from = options.from ?? Math.max(0, to - 1)
+  await requireVersion(db, from, 'from')
+  const [lo, hi] = from <= to ? [from, to] : [to, from]
+  // Revisions valid at lo but not at hi (ended between), and valid at hi but not at lo (started between).
+  const ended = await db
+    .selectFrom('item_revisions')
+    .select(['code', 'name', 'body', 'hash', 'content'])
+    .where('version_from', '<=', lo)
+    .where('version_to', '>', lo)
+    .where('version_to', '<=', hi)
+    .execute()
+  const started = await db
+    .selectFrom('item_revisions')
+    .select(['code', 'name', 'body', 'hash', 'content'])
+    .where('version_from', '>', lo)
+    .where('version_from', '<=', hi)
+    .where((eb) => eb.or([eb('version_to', 'is', null), eb('version_to', '>', hi)]))
+    .execute()
+  const olds = new Map(ended.map((r) => [r.code, r]))
+  const news = new Map(started.map((r) => [r.code, r]))
+  const [before, after] = from <= to ? [olds, news] : [news, olds]
+  const items: ItemDiff[] = []
+  for (const code of [...new Set([...before.keys(), ...after.keys()])].sort()) {
+    const a = before.get(code)
+    const b = after.get(code)
+    if (a && b) {
+      if (a.hash === b.hash) continue
+      items.push({code, name: b.name, body: b.body, change: 'changed', elements: compare(JSON.parse(a.content) as ItemContent, JSON.parse(b.content) as ItemContent)})
+    } else if (b) {
+      items.push({code, name: b.name, body: b.body, change: 'added', elements: []})
+    } else if (a) {
+      items.push({code, name: a.name, body: a.body, change: 'removed', elements: []})
+    }
+  }
+  const count = (c: ItemDiff['change']) => items.filter((i) => i.change === c).length
+  return {from, to, added: count('added'), removed: count('removed'), changed: count('changed'), items}
+}
+
+function compare(a: ItemContent, b: ItemContent): ElementChange[] {
+  const out: ElementChange[] = []
+  const basic = sheetOf('basic')
+  basic.columns.forEach((c, i) => {
+    if ((a.basic[i] ?? '') !== (b.basic[i] ?? '')) out.push({sheet: basic.name, entry: '', element: c.header, before: a.basic[i] ?? '', after: b.basic[i] ?? ''})
+  })
+  out.push(...compareRows('steps', 'step', a.steps, b.steps), ...compareRows('materials', 'material', a.materials, b.materials))
+  return out
+}
+
+/** Steps and materials are matched by their name (环节名称, 材料名称), then compared element by element. */
+function compareRows(key: 'steps' | 'materials', nameKey: string, a: string[][], b: string[][]): ElementChange[] {
+  const sheet = sheetOf(key)
+  const at = column(key, nameKey)
+  const index = (rows: string[][]) => {
+    const m = new Map<string, string[]>()
+    rows.forEach((r, i) => {
+      let name = r[at]
+      if (m.has(name)) name = `${name} (${i + 1})`
+      m.set(name, r)
+    })
+    return m
+  }
+  const before = index(a)
+  const after = index(b)
+  const out: ElementChange[] = []
+  for (const [name, row] of before) if (!after.has(name)) out.push({sheet: sheet.name, entry: name, element: '', before: row.filter(Boolean).slice(1).join(' | '), after: null})
+  for (const [name, row] of after) {
+    const old = before.get(name)
+    if (!old) {
+      out.push({sheet: sheet.name, entry: name, element: '', before: null, after: row.filter(Boolean).slice(1).join(' | ')})
+      continue
+    }
+    sheet.columns.forEach((c, i) => {
+      if (c.key === 'code' || (old[i] ?? '') === (row[i] ?? '')) return
+      out.push({sheet: sheet.name, entry: name, element: c.header, before: old[i] ?? '', after: row[i] ?? ''})
+    })
+  }
+  return out
+}

@@ -1,0 +1,173 @@
+import {once} from 'node:events'
+import {createWriteStream, type WriteStream} from 'node:fs'
+import {basename, dirname, extname, join} from 'node:path'
+
+import type {Kysely} from '#kysely'
+
+import {InvalidInput} from '../errors.js'
+import type {SheetLayout} from '../io/layout.js'
+import {isNumericType, neutraliseFormula} from '../io/values.js'
+import type {Database} from '../store/index.js'
+import {type ItemContent, type ItemStatus, itemsLayout, statusOn} from './index.js'
+
+export interface ExportOptions {
+  out: string
+  encoding?: 'utf8' | 'gb18030'
+  body?: string
+  status?: ItemStatus
+  today: string
+}
+
+export interface ExportResult {
+  files: string[]
+  items: number
+  steps: number
+  materials: number
+}
+
+const PAGE = 2000
+
+/** The current list, page by page in code order, as its content (a large list is never in memory at once). */
+async function* pages(db: Kysely<Database>, options: ExportOptions): AsyncGenerator<ItemContent[]> {
+  let after = ''
+  for (;;) {
+    let q = db
+      .selectFrom('item_revisions as r')
+      .leftJoin('item_status as s', 's.code', 'r.code')
+      .select(['r.code', 'r.content', 's.status', 's.prior_status', 's.effective'])
+      .where('r.version_to', 'is', null)
+      .where('r.code', '>', after)
+    if (options.body) q = q.where('r.body', '=', options.body)
+    const rows = await q.orderBy('r.code').limit(PAGE).execute()
+    if (!rows.length) return
+    after = rows.at(-1)!.code
+    yield rows
+      .filter((r) => !options.status || statusOn(r.status ? {status: r.status, prior_status: r.prior_status!, effective: r.effective!} : undefined, options.today).status === options.status)
+      .map((r) => JSON.parse(r.content) as ItemContent)
+    if (rows.length < PAGE) return
+  }
+}
+
+/**
+ * Writes the current list in the template's layout, so an export imports again unchanged
+ * (ITEM-3): an .xlsx of the three sheets (streamed), or CSV files, one per sheet
+ * (FILE.csv, FILE-办理流程.csv, FILE-申请材料.csv): UTF-8 with a BOM, or GB18030 for old
+ * tools. Text cells that a spreadsheet would take for a formula are neutralised with a
+ * leading apostrophe, which import takes off again; numbers stay numbers.
+ */
+export async function exportList(db: Kysely<Database>, options: ExportOptions): Promise<ExportResult> {
+  const ext = extname(options.out).toLowerCase()
+  if (ext !== '.xlsx' && ext !== '.csv') throw new InvalidInput('io.badExtension', {field: 'out', path: options.out}, {field: 'out'})
+  if (ext === '.xlsx' && options.encoding === 'gb18030') throw new InvalidInput('items.export.badEncoding', {}, {field: 'encoding'})
+  return ext === '.csv' ? exportCsv(db, options) : exportXlsx(db, options)
+}
+
+async function exportXlsx(db: Kysely<Database>, options: ExportOptions): Promise<ExportResult> {
+  const {default: ExcelJS} = await import('exceljs')
+  const layout = itemsLayout()
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({filename: options.out, useStyles: true, useSharedStrings: false})
+  wb.creator = 'egov'
+  const sheetFor = (sheet: SheetLayout) => {
+    const ws = wb.addWorksheet(sheet.name, {views: [{state: 'frozen', ySplit: 1}]})
+    ws.columns = sheet.columns.map((c) => ({header: c.header, width: c.width ?? 16}))
+    const header = ws.getRow(1)
+    header.font = {bold: true}
+    header.commit()
+    return ws
+  }
+  const [basicLayout, stepLayout, materialLayout] = layout.sheets
+  const numeric = (sheet: SheetLayout) => sheet.columns.map((c) => isNumericType(c.type))
+  const cells = (values: string[], isNumber: boolean[]) => values.map((v, i) => (isNumber[i] && v !== '' ? Number(v) : neutraliseFormula(v ?? '')))
+  const basicNumeric = numeric(basicLayout)
+  const ws = sheetFor(basicLayout)
+  const steps: string[][] = []
+  const materials: string[][] = []
+  let items = 0
+  for await (const page of pages(db, options)) {
+    for (const c of page) {
+      ws.addRow(cells(c.basic, basicNumeric)).commit()
+      steps.push(...c.steps)
+      materials.push(...c.materials)
+      items++
+    }
+  }
+  ws.commit()
+  for (const [sheet, rows] of [[stepLayout, steps], [materialLayout, materials]] as const) {
+    const w = sheetFor(sheet)
+    const isNumber = numeric(sheet)
+    for (const r of rows) w.addRow(cells(r, isNumber)).commit()
+    w.commit()
+  }
+  await wb.commit()
+  return {files: [options.out], items, steps: steps.length, materials: materials.length}
+}
+
+function csvCell(value: string): string {
+  return /[",\r\n]|^\s|\s$/.test(value) ? `"${value.replaceAll('"', '""')}"` : value
+}
+
+class CsvOut {
+  private readonly stream: WriteStream
+  private encode?: (text: string) => Buffer
+  private buffer: string[] = []
+
+  constructor(
+    readonly path: string,
+    private readonly encoding: 'utf8' | 'gb18030',
+  ) {
+    this.stream = createWriteStream(path)
+  }
+
+  async open(): Promise<void> {
+    if (this.encoding === 'gb18030') {
+      const {default: iconv} = await import('iconv-lite')
+      this.encode = (text) => iconv.encode(text, 'gb18030')
+    } else {
+      // Excel takes a CSV without a BOM for the local code page: the BOM keeps the Chinese intact.
+      this.stream.write('\uFEFF')
+    }
+  }
+
+  async line(cells: string[]): Promise<void> {
+    this.buffer.push(cells.map(csvCell).join(','))
+    if (this.buffer.length >= 1000) await this.flush()
+  }
+
+  async flush(): Promise<void> {
+    if (!this.buffer.length) return
+    const text = this.buffer.join('\r\n') + '\r\n'
+    this.buffer = []
+    if (!this.stream.write(this.encode ? this.encode(text) : text)) await once(this.stream, 'drain')
+  }
+
+  async close(): Promise<void> {
+    await this.flush()
+    this.stream.end()
+    await once(this.stream, 'finish')
+  }
+}
+
+async function exportCsv(db: Kysely<Database>, options: ExportOptions): Promise<ExportResult> {
+  const layout = itemsLayout()
+  const stem = join(dirname(options.out), basename(options.out, extname(options.out)))
+  const outs = layout.sheets.map((s, i) => new CsvOut(i === 0 ? options.out : `${stem}-${s.name}.csv`, options.encoding ?? 'utf8'))
+  for (const [i, out] of outs.entries()) {
+    await out.open()
+    await out.line(layout.sheets[i].columns.map((c) => c.header))
+  }
+  let items = 0
+  let steps = 0
+  let materials = 0
+  for await (const page of pages(db, options)) {
+    for (const c of page) {
+      await outs[0].line(c.basic.map((v) => neutraliseFormula(v ?? '')))
+      for (const s of c.steps) await outs[1].line(s.map((v) => neutraliseFormula(v ?? '')))
+      for (const m of c.materials) await outs[2].line(m.map((v) => neutraliseFormula(v ?? '')))
+      items++
+      steps += c.steps.length
+      materials += c.materials.length
+    }
+  }
+  for (const out of outs) await out.close()
+  return {files: outs.map((o) => o.path), items, steps, materials}
+}

@@ -1,0 +1,157 @@
+import type {Kysely} from '#kysely'
+
+import {NotFound} from '../errors.js'
+import {type FormLayout, loadLayout, type SheetLayout} from '../io/layout.js'
+import type {Database} from '../store/index.js'
+
+/**
+ * Service-item lists (政务服务事项清单, ITEM-1..8): the layout in templates/items-list.json
+ * is the one source of the sheets, columns, types and rules; import, validation, the blank
+ * template and export all read it (ITEM-3).
+ */
+export const ITEMS_LAYOUT = 'items-list.json'
+
+let cached: FormLayout | undefined
+export function itemsLayout(): FormLayout {
+  return (cached ??= loadLayout(ITEMS_LAYOUT))
+}
+
+export function sheetOf(key: 'basic' | 'steps' | 'materials'): SheetLayout {
+  return itemsLayout().sheets.find((s) => s.key === key)!
+}
+
+/** An item's elements, values in layout column order (the 基本信息 row, and its 办理流程 and 申请材料 rows). */
+export interface ItemContent {
+  basic: string[]
+  steps: string[][]
+  materials: string[][]
+}
+
+export type ItemStatus = 'pending' | 'open' | 'paused' | 'terminated'
+export const ITEM_STATUSES: ItemStatus[] = ['pending', 'open', 'paused', 'terminated']
+
+export interface ItemSummary {
+  code: string
+  name: string
+  type: string
+  body: string
+  /** The status today. */
+  status: ItemStatus
+  /** A status announced for a later date (ITEM-4), with that date. */
+  next: {status: ItemStatus; effective: string} | null
+  version: number
+}
+
+export interface Item extends ItemSummary {
+  /** Element name (the Chinese header) → value. */
+  elements: Record<string, string>
+  steps: Array<Record<string, string>>
+  materials: Array<Record<string, string>>
+}
+
+/** Named elements of a row, by the layout's headers. */
+export function named(sheet: SheetLayout, values: string[], skipCode = false): Record<string, string> {
+  const out: Record<string, string> = {}
+  sheet.columns.forEach((c, i) => {
+    if (skipCode && c.key === 'code') return
+    out[c.header] = values[i] ?? ''
+  })
+  return out
+}
+
+export function column(sheet: 'basic' | 'steps' | 'materials', key: string): number {
+  return sheetOf(sheet).columns.findIndex((c) => c.key === key)
+}
+
+type StatusRow = {status: string; prior_status: string; effective: string} | undefined
+
+export function statusOn(row: StatusRow, today: string): {status: ItemStatus; next: ItemSummary['next']} {
+  if (!row) return {status: 'pending', next: null}
+  if (row.effective <= today) return {status: row.status as ItemStatus, next: null}
+  return {status: row.prior_status as ItemStatus, next: {status: row.status as ItemStatus, effective: row.effective}}
+}
+
+export interface ItemFilter {
+  body?: string
+  type?: string
+  status?: ItemStatus
+}
+
+/** The current list (every item's latest revision), with each item's status today. */
+export async function listItems(db: Kysely<Database>, filter: ItemFilter, today: string): Promise<ItemSummary[]> {
+  let q = db
+    .selectFrom('item_revisions as r')
+    .leftJoin('item_status as s', 's.code', 'r.code')
+    .select(['r.code', 'r.name', 'r.type', 'r.body', 'r.version_from', 's.status', 's.prior_status', 's.effective'])
+    .where('r.version_to', 'is', null)
+  if (filter.body) q = q.where('r.body', '=', filter.body)
+  if (filter.type) q = q.where('r.type', '=', filter.type)
+  const rows = await q.orderBy('r.body').orderBy('r.code').execute()
+  const out: ItemSummary[] = []
+  for (const r of rows) {
+    const st = statusOn(r.status ? {status: r.status, prior_status: r.prior_status!, effective: r.effective!} : undefined, today)
+    if (filter.status && st.status !== filter.status) continue
+    out.push({code: r.code, name: r.name, type: r.type, body: r.body, status: st.status, next: st.next, version: Number(r.version_from)})
+  }
+  return out
+}
+
+export async function currentContent(db: Kysely<Database>, code: string): Promise<{content: ItemContent; version: number; body: string; name: string; type: string}> {
+  const row = await db.selectFrom('item_revisions').select(['content', 'version_from', 'body', 'name', 'type']).where('code', '=', code).where('version_to', 'is', null).executeTakeFirst()
+  if (!row) throw new NotFound('items.notFound', {code}, {field: 'CODE'})
+  return {content: JSON.parse(row.content) as ItemContent, version: Number(row.version_from), body: row.body, name: row.name, type: row.type}
+}
+
+export async function showItem(db: Kysely<Database>, code: string, today: string): Promise<Item> {
+  const {content, version, body, name, type} = await currentContent(db, code)
+  const status = await db.selectFrom('item_status').select(['status', 'prior_status', 'effective']).where('code', '=', code).executeTakeFirst()
+  const st = statusOn(status, today)
+  return {
+    code,
+    name,
+    type,
+    body,
+    status: st.status,
+    next: st.next,
+    version,
+    elements: named(sheetOf('basic'), content.basic),
+    steps: content.steps.map((s) => named(sheetOf('steps'), s, true)),
+    materials: content.materials.map((m) => named(sheetOf('materials'), m, true)),
+  }
+}
+
+export interface ListVersion {
+  version: number
+  createdAt: string
+  createdBy: string
+  source: string
+  origin: string
+  items: number
+  added: number
+  changed: number
+  removed: number
+  requestId: number | null
+}
+
+export async function listVersions(db: Kysely<Database>): Promise<ListVersion[]> {
+  const rows = await db.selectFrom('item_versions').selectAll().orderBy('id').execute()
+  return rows.map((r) => ({
+    version: Number(r.id),
+    createdAt: r.created_at,
+    createdBy: r.created_by,
+    source: r.source,
+    origin: r.origin,
+    items: Number(r.items),
+    added: Number(r.added),
+    changed: Number(r.changed),
+    removed: Number(r.removed),
+    requestId: r.request_id === null ? null : Number(r.request_id),
+  }))
+}
+
+/** The display name of an item: 主项名称, and its 子项名称 when there is one. */
+export function displayName(basic: string[]): string {
+  const name = basic[column('basic', 'name')]
+  const sub = basic[column('basic', 'subName')]
+  return !sub ? name : sub.startsWith(name) ? sub : `${name}（${sub}）`
+}

@@ -1,0 +1,75 @@
+import {InvalidInput} from '../errors.js'
+import {extname} from 'node:path'
+
+import {itemsLayout} from './index.js'
+
+const HEADER_FILL = {type: 'pattern' as const, pattern: 'solid' as const, fgColor: {argb: 'FFDDEBF7'}}
+const REQUIRED_FONT = {bold: true, color: {argb: 'FFC00000'}}
+const ROWS_WITH_LISTS = 1000
+
+/**
+ * The blank list a clerk fills in: the three sheets of the layout with their headers
+ * (required ones in red, with a note), frozen header rows, column widths, drop-down lists
+ * for every enumeration, and a 填写说明 sheet.
+ */
+export async function writeTemplate(out: string): Promise<{file: string; sheets: string[]}> {
+  if (extname(out).toLowerCase() !== '.xlsx') throw new InvalidInput('io.badExtension', {field: 'out', path: out}, {field: 'out'})
+  const {default: ExcelJS} = await import('exceljs')
+  const layout = itemsLayout()
+  const wb = new ExcelJS.Workbook()
+  wb.creator = 'egov'
+  wb.title = layout.form
+  for (const sheet of layout.sheets) {
+    const ws = wb.addWorksheet(sheet.name, {views: [{state: 'frozen', ySplit: 1}], properties: {defaultRowHeight: 18}})
+    ws.columns = sheet.columns.map((c) => ({header: c.header, width: c.width ?? 16, style: {numFmt: c.type === 'days' || c.type === 'count' ? '0' : '@'}}))
+    const header = ws.getRow(1)
+    header.height = 30
+    sheet.columns.forEach((c, i) => {
+      const cell = header.getCell(i + 1)
+      cell.fill = HEADER_FILL
+      cell.font = c.required ? REQUIRED_FONT : {bold: true}
+      cell.alignment = {vertical: 'middle', horizontal: 'center', wrapText: true}
+      cell.border = {bottom: {style: 'thin'}}
+      if (c.required) cell.note = '必填'
+      if (!c.list) return
+      for (let row = 2; row <= ROWS_WITH_LISTS + 1; row++) {
+        ws.getCell(row, i + 1).dataValidation = c.multi
+          ? {type: 'list', allowBlank: !c.required, showErrorMessage: false, formulae: [`"${c.list.join(',')}"`], promptTitle: c.header, prompt: '可填多个，用“、”分隔', showInputMessage: true}
+          : {type: 'list', allowBlank: !c.required, showErrorMessage: true, errorTitle: c.header, error: `请从列表中选择：${c.list.join('、')}`, formulae: [`"${c.list.join(',')}"`]}
+      }
+    })
+  }
+  const help = wb.addWorksheet('填写说明')
+  help.columns = [{width: 24}, {width: 12}, {width: 12}, {width: 70}]
+  help.addRow([layout.form]).font = {bold: true, size: 14}
+  help.addRow([])
+  for (const line of layout.instructions ?? []) help.addRow([line]).alignment = {wrapText: false}
+  help.addRow([])
+  const head = help.addRow(['字段', '工作表', '是否必填', '填写要求'])
+  head.font = {bold: true}
+  head.fill = HEADER_FILL
+  for (const sheet of layout.sheets) {
+    for (const c of sheet.columns) help.addRow([c.header, sheet.name, c.required ? '是' : '否', describe(c)])
+  }
+  await wb.xlsx.writeFile(out)
+  return {file: out, sheets: [...layout.sheets.map((s) => s.name), '填写说明']}
+}
+
+function describe(c: ReturnType<typeof itemsLayout>['sheets'][number]['columns'][number]): string {
+  switch (c.type) {
+    case 'enum':
+      return `从下拉列表选择：${(c.list ?? []).join('、')}${c.multi ? '（可多选，用“、”分隔）' : ''}`
+    case 'yesno':
+      return '是 或 否'
+    case 'days':
+      return '工作日数（整数），当场办结填 0'
+    case 'count':
+      return '整数'
+    case 'phone':
+      return '手机号、带区号的固定电话或 12345 类热线；多个用“；”分隔'
+    case 'code':
+      return '字母、数字分组，以 - 连接；本文件内不重复'
+    default:
+      return ''
+  }
+}
