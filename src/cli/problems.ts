@@ -13,7 +13,8 @@ export function printProblems(error: unknown, locale: Locale, color: ChalkInstan
   const problems = error instanceof EgovError ? (error.context.details?.problems as LocatedProblem[] | undefined) : undefined
   if (!problems) return
   for (const p of problems) {
-    const where = [multipleFiles ? p.file : '', p.sheet, p.cell || (p.column ? `${t('col.row', {}, locale)} ${p.row}, ${p.column}` : `${t('col.row', {}, locale)} ${p.row}`)].filter(Boolean).join('!')
+    const at = p.cell || (p.column ? `${t('col.row', {}, locale)} ${p.row}, ${p.column}` : p.field || p.rule !== 'FORM' ? `${t('col.row', {}, locale)} ${p.row}` : '')
+    const where = [multipleFiles || !p.sheet ? p.file : '', p.sheet, at].filter(Boolean).join('!')
     process.stderr.write(`${color.bold(where)}${p.value ? ` “${p.value}”` : ''}: ${p.message}\n`)
   }
   const report = (error as EgovError).context.details?.report as {file: string; marked: number} | undefined

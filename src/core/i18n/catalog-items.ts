@@ -11,7 +11,7 @@ export const itemEntries = {
   'form.duplicateSheet': {en: 'the sheet {sheet} is given twice', zh: '工作表“{sheet}”重复提供'},
   'form.noHeader': {en: 'the sheet {sheet} has no header row with the form’s column names', zh: '工作表“{sheet}”没有带表头的行'},
   'form.notThisForm': {en: '{file} is not a {form}: no header row with its column names', zh: '{file} 不是{form}：找不到带表头的行'},
-  'form.invalid': {en: '{file}: {count} problems; nothing was written', zh: '{file}：共 {count} 处问题，未写入任何数据'},
+  'form.invalid': {en: '{file}: problems found: {count}; nothing was written', zh: '{file}：共 {count} 处问题，未写入任何数据'},
   'form.problemLine': {en: '{where}: {message}', zh: '{where}：{message}'},
 
   // ---- cell values (io/values.ts)

@@ -38,7 +38,7 @@ export interface ReadFormOptions {
   /** The rule ID a bad value breaks when its column names none. */
   defaultRule: string
   /** Each valid row, its values in layout column order, normalised. */
-  onRecord(sheet: string, row: number, values: string[]): void
+  onRecord(sheet: string, row: number, values: string[]): void | Promise<void>
 }
 
 export interface ReadFormResult {
@@ -86,9 +86,9 @@ export async function readForm(files: string[], layout: FormLayout, options: Rea
         sheetsSeen++
         // The header may sit under title rows: the first rows wait until it is found.
         const head: Array<{row: number; cells: string[]}> = []
-        let handler: ((row: number, cells: string[]) => void) | undefined
+        let handler: ((row: number, cells: string[]) => void | Promise<void>) | undefined
         let decided = false
-        const decide = () => {
+        const decide = async () => {
           decided = true
           const candidates = byName ? [byName] : layout.sheets
           let best: {sheet: SheetLayout; match: NonNullable<ReturnType<typeof matchHeader>>} | undefined
@@ -130,20 +130,17 @@ export async function readForm(files: string[], layout: FormLayout, options: Rea
           states.set(sheet.key, state)
           if (match.missing.length) return
           handler = rowHandler(state, rules.filter((r) => r.sheet === sheet.key), problems, options, say)
-          for (const h of head.slice(match.headerRow + 1)) handler(h.row, h.cells)
+          for (const h of head.slice(match.headerRow + 1)) await handler(h.row, h.cells)
           head.length = 0
         }
         return {
           row(row, cells) {
-            if (decided) {
-              handler?.(row, cells)
-              return
-            }
+            if (decided) return handler?.(row, cells)
             head.push({row, cells})
-            if (head.length >= LOOK_FOR_HEADER) decide()
+            if (head.length >= LOOK_FOR_HEADER) return decide()
           },
-          end() {
-            if (!decided) decide()
+          async end() {
+            if (!decided) await decide()
           },
         }
       },
@@ -154,8 +151,10 @@ export async function readForm(files: string[], layout: FormLayout, options: Rea
   }
 
   const first = files.length ? basename(files[0]) : ''
+  // A file that is not this form at all has said so already; a missing sheet would say it twice.
+  const notForm = problems.some((p) => p.rule === 'FORM' && !p.sheet)
   for (const sheet of layout.sheets) {
-    if (!sheet.optional && !states.has(sheet.key)) problems.push(locate({file: first, sheet: sheet.name}, 1, undefined, '', '', '', 'FORM', say('form.missingSheet', {sheet: sheet.name})))
+    if (!notForm && !sheet.optional && !states.has(sheet.key)) problems.push(locate({file: first, sheet: ''}, 1, undefined, '', '', '', 'FORM', say('form.missingSheet', {sheet: sheet.name})))
   }
   // Rows that name a key of another sheet (a 办理流程 row's 事项编码) must find it there.
   for (const state of states.values()) {
@@ -222,7 +221,7 @@ function rowHandler(
   problems: LocatedProblem[],
   options: ReadFormOptions,
   say: (key: MessageKey, params: Record<string, unknown>) => string,
-): (row: number, cells: string[]) => void {
+): (row: number, cells: string[]) => void | Promise<void> {
   const {layout, found, where} = state
   const columns = layout.columns
   const n = columns.length
@@ -273,7 +272,7 @@ function rowHandler(
       problems.push(locate(where, row, found.columns[p.column], col.header, values[p.column], col.key, p.rule, `${say(p.key, p.params)} (${p.rule})`))
     }
     for (const ref of state.refers) if (values[ref.col]) ref.rows.push({row, value: values[ref.col]})
-    if (!bad) options.onRecord(layout.key, row, values)
+    if (!bad) return options.onRecord(layout.key, row, values)
   }
 }
 

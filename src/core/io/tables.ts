@@ -93,7 +93,7 @@ export async function readSheets(path: string, options: {encoding?: Encoding} = 
 }
 
 /** Called at each sheet's start: handlers for its rows and its end, or undefined to skip the sheet. */
-export type SheetVisitor = (name: string) => {row(row: number, cells: string[]): void; end(): void} | undefined
+export type SheetVisitor = (name: string) => {row(row: number, cells: string[]): void | Promise<void>; end(): void | Promise<void>} | undefined
 
 /**
  * Rows one at a time, as they are read: a workbook through exceljs's streaming reader
@@ -111,6 +111,7 @@ export async function visitRows(path: string, visit: SheetVisitor, options: {enc
     } catch (error) {
       throw new InvalidInput('io.unreadable', {field, path, reason: (error as Error).message}, {field})
     }
+    if (!bytes.length) throw new InvalidInput('io.emptyFile', {field, path}, {field})
     const {text, encoding} = await decodeText(bytes, options.encoding ?? 'auto', path)
     const {parse} = await import('csv-parse/sync')
     let records: Array<{record: string[]; info: {lines: number}}>
@@ -122,8 +123,11 @@ export async function visitRows(path: string, visit: SheetVisitor, options: {enc
     const sheet = visit('')
     // info.lines is the line a record ends on; a person looks for the line it starts on.
     if (sheet) {
-      for (const r of records) sheet.row(r.info.lines - countBreaks(r.record), r.record)
-      sheet.end()
+      for (const r of records) {
+        const pending = sheet.row(r.info.lines - countBreaks(r.record), r.record)
+        if (pending) await pending
+      }
+      await sheet.end()
     }
     return {encoding}
   }
@@ -142,9 +146,10 @@ export async function visitRows(path: string, visit: SheetVisitor, options: {enc
         const values = Array.isArray(row.values) ? row.values : []
         const cells: string[] = Array.from({length: Math.max(0, values.length - 1)})
         for (let i = 1; i < values.length; i++) cells[i - 1] = cellText(values[i])
-        sheet.row(row.number, cells)
+        const pending = sheet.row(row.number, cells)
+        if (pending) await pending
       }
-      sheet.end()
+      await sheet.end()
     }
   } catch (error) {
     if (error instanceof InvalidInput) throw error

@@ -22,13 +22,26 @@ export interface ValueColumn {
 export type CellOutcome = {ok: true; value: string} | {ok: false; key: MessageKey; params?: Record<string, unknown>}
 
 /** Full-width ASCII (digits, letters, punctuation) and the ideographic space to half-width. */
+const FULL_WIDTH = /[\uFF01-\uFF5E\u3000]/
+
 export function toHalfWidth(text: string): string {
+  if (!FULL_WIDTH.test(text)) return text
   return text.replace(/[\uFF01-\uFF5E]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0)).replace(/\u3000/g, ' ')
 }
 
-/** Trims ASCII and ideographic spaces, and unifies line breaks. */
+const SPACE = /[\s\u3000]/
+// Control characters cannot be in a workbook's XML, and egov packs stored rows with two of them.
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g
+
+/** Trims ASCII and ideographic spaces, unifies line breaks, drops control characters. */
 export function trimText(text: string): string {
-  return text.replace(/\r\n?/g, '\n').replace(/^[\s\u3000]+|[\s\u3000]+$/g, '')
+  if (text === '') return text
+  let t = text
+  if (t.includes('\r')) t = t.replace(/\r\n?/g, '\n')
+  CONTROL.lastIndex = 0
+  if (CONTROL.test(t)) t = t.replace(CONTROL, '')
+  if (SPACE.test(t[0]) || SPACE.test(t[t.length - 1])) t = t.replace(/^[\s\u3000]+|[\s\u3000]+$/g, '')
+  return t
 }
 
 /** What a formula-injection guard puts in front of a text cell on export, and import takes off again. */
@@ -107,12 +120,22 @@ export function normaliseCode(raw: string): string {
   return toHalfWidth(raw).replace(/[－—–]/g, '-').replace(/\s+/g, '').toUpperCase()
 }
 
+const enumIndex = new WeakMap<ValueColumn, Map<string, string>>()
+
+/** A column's allowed values by their spaceless half-width form, built once per column. */
+function indexOf(col: ValueColumn): Map<string, string> {
+  let index = enumIndex.get(col)
+  if (!index) {
+    index = new Map((col.list ?? []).map((item) => [toHalfWidth(item).replace(/\s+/g, ''), item]))
+    enumIndex.set(col, index)
+  }
+  return index
+}
+
 function enumValue(col: ValueColumn, raw: string): CellOutcome {
   const list = col.list ?? []
-  const find = (text: string) => {
-    const v = toHalfWidth(text).replace(/\s+/g, '')
-    return list.find((item) => toHalfWidth(item).replace(/\s+/g, '') === v)
-  }
+  const index = indexOf(col)
+  const find = (text: string) => index.get(text) ?? index.get(toHalfWidth(text).replace(/\s+/g, ''))
   if (!col.multi) {
     const hit = find(raw)
     return hit ? {ok: true, value: hit} : {ok: false, key: 'value.notInList', params: {list: list.join('、')}}

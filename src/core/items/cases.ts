@@ -37,7 +37,9 @@ export async function importCases(store: Store, file: string, options: {encoding
     locale,
     codePattern: await codePattern(store.db),
     defaultRule: 'ITEM-7',
-    onRecord: (_sheet, row, v) => rows.push({row, code: v[0], year: Number(v[1]), channel: v[2], cases: Number(v[3])}),
+    onRecord: (_sheet, row, v) => {
+      rows.push({row, code: v[0], year: Number(v[1]), channel: v[2], cases: Number(v[3])})
+    },
   })
   const found = sheets[0]
   const where = (row: number, col: number, header: string, value: string, rule: string, message: string): LocatedProblem => ({

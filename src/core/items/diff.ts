@@ -2,7 +2,7 @@ import type {Kysely} from '#kysely'
 
 import {NotFound} from '../errors.js'
 import type {Database} from '../store/index.js'
-import {column, type ItemContent, sheetOf} from './index.js'
+import {column, contentsAt, type ItemContent, sheetOf} from './index.js'
 
 export interface ElementChange {
   /** 基本信息, 办理流程 or 申请材料 */
@@ -51,34 +51,31 @@ async function requireVersion(db: Kysely<Database>, version: number, field: stri
 export async function diffVersions(db: Kysely<Database>, options: {from?: number; to?: number} = {}): Promise<ListDiff> {
   const to = options.to ?? (await latestVersion(db))
   await requireVersion(db, to, 'to')
-  const from = options.from ?? Math.max(0, to - 1)
+  // Version numbers may have gaps (a PostgreSQL sequence does not roll back with a refused import).
+  const previous = await db.selectFrom('item_versions').select((eb) => eb.fn.max('id').as('id')).where('id', '<', to).executeTakeFirst()
+  const from = options.from ?? (previous?.id ? Number(previous.id) : 0)
   await requireVersion(db, from, 'from')
   const [lo, hi] = from <= to ? [from, to] : [to, from]
-  // Revisions valid at lo but not at hi (ended between), and valid at hi but not at lo (started between).
-  const ended = await db
-    .selectFrom('item_revisions')
-    .select(['code', 'name', 'body', 'hash', 'content'])
-    .where('version_from', '<=', lo)
-    .where('version_to', '>', lo)
-    .where('version_to', '<=', hi)
-    .execute()
-  const started = await db
-    .selectFrom('item_revisions')
-    .select(['code', 'name', 'body', 'hash', 'content'])
-    .where('version_from', '>', lo)
-    .where('version_from', '<=', hi)
-    .where((eb) => eb.or([eb('version_to', 'is', null), eb('version_to', '>', hi)]))
-    .execute()
-  const olds = new Map(ended.map((r) => [r.code, r]))
-  const news = new Map(started.map((r) => [r.code, r]))
-  const [before, after] = from <= to ? [olds, news] : [news, olds]
+  // Every item whose basic row, steps or materials began or ended a revision between the two versions.
+  const touched = new Set<string>()
+  for (const table of ['item_revisions', 'item_parts'] as const) {
+    const rows = await db
+      .selectFrom(table)
+      .select('code')
+      .where((eb) => eb.or([eb.and([eb('version_from', '>', lo), eb('version_from', '<=', hi)]), eb.and([eb('version_to', '>', lo), eb('version_to', '<=', hi)])]))
+      .execute()
+    for (const r of rows) touched.add(r.code)
+  }
+  const codes = [...touched].sort()
+  const [atLo, atHi] = [await contentsAt(db, codes, lo), await contentsAt(db, codes, hi)]
+  const [before, after] = from <= to ? [atLo, atHi] : [atHi, atLo]
   const items: ItemDiff[] = []
-  for (const code of [...new Set([...before.keys(), ...after.keys()])].sort()) {
+  for (const code of codes) {
     const a = before.get(code)
     const b = after.get(code)
     if (a && b) {
-      if (a.hash === b.hash) continue
-      items.push({code, name: b.name, body: b.body, change: 'changed', elements: compare(JSON.parse(a.content) as ItemContent, JSON.parse(b.content) as ItemContent)})
+      const elements = compare(a.content, b.content)
+      if (elements.length) items.push({code, name: b.name, body: b.body, change: 'changed', elements})
     } else if (b) {
       items.push({code, name: b.name, body: b.body, change: 'added', elements: []})
     } else if (a) {

@@ -8,7 +8,7 @@ import {InvalidInput} from '../errors.js'
 import type {SheetLayout} from '../io/layout.js'
 import {isNumericType, neutraliseFormula} from '../io/values.js'
 import type {Database} from '../store/index.js'
-import {type ItemContent, type ItemStatus, itemsLayout, statusOn} from './index.js'
+import {type ItemContent, type ItemStatus, itemsLayout, partsOf, statusOn, unpackRow} from './index.js'
 
 export interface ExportOptions {
   out: string
@@ -41,9 +41,9 @@ async function* pages(db: Kysely<Database>, options: ExportOptions): AsyncGenera
     const rows = await q.orderBy('r.code').limit(PAGE).execute()
     if (!rows.length) return
     after = rows.at(-1)!.code
-    yield rows
-      .filter((r) => !options.status || statusOn(r.status ? {status: r.status, prior_status: r.prior_status!, effective: r.effective!} : undefined, options.today).status === options.status)
-      .map((r) => JSON.parse(r.content) as ItemContent)
+    const kept = rows.filter((r) => !options.status || statusOn(r.status ? {status: r.status, prior_status: r.prior_status!, effective: r.effective!} : undefined, options.today).status === options.status)
+    const parts = await partsOf(db, kept.map((r) => r.code), null)
+    yield kept.map((r) => ({basic: unpackRow(r.content), steps: parts.get(r.code)?.steps ?? [], materials: parts.get(r.code)?.materials ?? []}))
     if (rows.length < PAGE) return
   }
 }

@@ -6,14 +6,14 @@ import type {Kysely} from '#kysely'
 
 import {appendAudit} from '../audit/index.js'
 import {InvalidInput} from '../errors.js'
-import {type FoundSheet, type LocatedProblem, readForm} from '../io/form-reader.js'
+import {type LocatedProblem, readForm, type FoundSheet} from '../io/form-reader.js'
 import {writeReport} from '../io/form-report.js'
 import type {Encoding} from '../io/tables.js'
 import {DEFAULT_CODE_PATTERN} from '../io/values.js'
 import type {Locale} from '../i18n/index.js'
 import type {Database, Store, WriteContext} from '../store/index.js'
 import {fileRequestIn} from '../workflow/index.js'
-import {column, displayName, type ItemContent, itemsLayout} from './index.js'
+import {column, contentHash, displayName, itemsLayout, packRow, packRows, type PartKey, PARTS} from './index.js'
 
 export interface ItemImportOptions {
   dryRun?: boolean
@@ -42,183 +42,200 @@ export interface ItemImportResult {
   report: {file: string; marked: number} | null
 }
 
+export const CODE_PATTERN_KEY = 'items.code-pattern'
+
 /** The item-code pattern: `egov config set items.code-pattern REGEX`, else the national forms. */
 export async function codePattern(db: Kysely<Database>): Promise<RegExp> {
   const row = await db.selectFrom('settings').select('value').where('key', '=', CODE_PATTERN_KEY).executeTakeFirst()
   return row ? new RegExp(row.value) : DEFAULT_CODE_PATTERN
 }
 
-export const CODE_PATTERN_KEY = 'items.code-pattern'
-
-const SEP = '\u001f'
-
-/** What a list file holds, once read and checked: rows packed one string each (a large list is held once, compactly). */
-interface ReadList {
-  basic: string[]
-  steps: Map<string, string[]>
-  materials: Map<string, string[]>
-  stepCount: number
-  materialCount: number
-  problems: LocatedProblem[]
-  sheets: FoundSheet[]
-  encodings: Record<string, string>
+/** Raised inside the transaction to undo it: the file had problems, or this was a dry run. */
+class Undo extends Error {
+  constructor(readonly problems: LocatedProblem[], readonly sheets: FoundSheet[]) {
+    super('undo')
+  }
 }
 
-async function readList(files: string[], options: ItemImportOptions, pattern: RegExp): Promise<ReadList> {
-  const basic: string[] = []
-  const steps = new Map<string, string[]>()
-  const materials = new Map<string, string[]>()
-  let stepCount = 0
-  let materialCount = 0
-  const {problems, sheets, encodings} = await readForm(files, itemsLayout(), {
-    encoding: options.encoding,
-    locale: options.locale,
-    codePattern: pattern,
-    defaultRule: 'ITEM-2',
-    onRecord(sheet, _row, values) {
-      // Joining makes one flat string per row: no per-cell objects, no slices pinning the reader's buffers.
-      const packed = values.join(SEP)
-      if (sheet === 'basic') {
-        basic.push(packed)
-      } else {
-        const into = sheet === 'steps' ? steps : materials
-        const list = into.get(values[0])
-        if (list) list.push(packed)
-        else into.set(values[0], [packed])
-        if (sheet === 'steps') stepCount++
-        else materialCount++
-      }
-    },
-  })
-  return {basic, steps, materials, stepCount, materialCount, problems, sheets, encodings}
-}
-
-function contentOf(packed: string, steps: Map<string, string[]>, materials: Map<string, string[]>, codeAt: number): ItemContent {
-  const basic = packed.split(SEP)
-  const code = basic[codeAt]
-  return {basic, steps: (steps.get(code) ?? []).map((s) => s.split(SEP)), materials: (materials.get(code) ?? []).map((m) => m.split(SEP))}
-}
-
-export function hashContent(json: string): string {
-  return createHash('sha256').update(json).digest('hex')
-}
-
-class DryRunDone extends Error {}
-
-const BATCH = 400
+const BATCH = 500
 
 /**
  * Imports a service-item list: a workbook of the three sheets, or CSV files one sheet each.
- * Every cell and rule is checked and every problem reported, located; nothing is written
- * unless the whole file is valid. A valid file becomes a new version of the list: its
- * 实施主体's items are replaced by the file's (added, changed, removed), other bodies' items
- * stay. A version that changes anything starts the ITEM-5 clock.
+ *
+ * The file is read row by row inside one write transaction. Each valid 基本信息 row is
+ * compared with the item's current revision (by hash) and, when new or changed, written
+ * as it is read, so a 100,000-item list never sits in memory; 办理流程 and 申请材料 rows are
+ * gathered per item and written at the end. Every cell and rule is checked and every
+ * problem reported, located; any problem (or --dry-run) rolls the whole transaction back,
+ * so nothing is written unless the whole file is valid.
+ *
+ * A valid file becomes a new version: the items of its 实施主体 are replaced by the file's
+ * (added, changed, removed), other bodies' items stay; a sheet the file does not have
+ * (a CSV of the basic sheet alone) leaves those parts as they are. A version that changes
+ * anything starts the ITEM-5 clock.
  */
 export async function importList(store: Store, files: string[], options: ItemImportOptions = {}): Promise<ItemImportResult> {
   const pattern = await codePattern(store.db)
-  const list = await readList(files, options, pattern)
   const label = files.map((f) => basename(f)).join(', ')
-  let report: ItemImportResult['report'] = null
-  if (options.report) report = {file: options.report, marked: await writeReport(itemsLayout(), files, list.sheets, list.problems, options.report, options.locale ?? 'en')}
-  if (list.problems.length) {
-    throw new InvalidInput('form.invalid', {file: label, count: list.problems.length}, {field: 'FILE', details: {problems: list.problems, ...(report ? {report} : {})}})
-  }
-  if (!list.basic.length) throw new InvalidInput('items.import.noData', {file: label}, {field: 'FILE'})
-
+  const sha256 = sha256Of(files)
+  const layout = itemsLayout()
   const codeAt = column('basic', 'code')
   const bodyAt = column('basic', 'body')
   const typeAt = column('basic', 'type')
-  const bodies = [...new Set(list.basic.map((p) => p.split(SEP, bodyAt + 1)[bodyAt]))].sort()
-  const sha256 = sha256Hex(files)
-
   const result: ItemImportResult = {
     files,
     dryRun: Boolean(options.dryRun),
     version: null,
-    items: list.basic.length,
-    steps: list.stepCount,
-    materials: list.materialCount,
+    items: 0,
+    steps: 0,
+    materials: 0,
     added: 0,
     changed: 0,
     removed: 0,
     unchanged: 0,
-    bodies,
-    encodings: list.encodings,
+    bodies: [],
+    encodings: {},
     clock: null,
-    report,
+    report: null,
   }
+  let outcome: {problems: LocatedProblem[]; sheets: FoundSheet[]} | undefined
   try {
     await store.write(async (ctx) => {
+      const dry = Boolean(options.dryRun)
       const current = new Map<string, {hash: string; body: string}>()
       for (const r of await ctx.db.selectFrom('item_revisions').select(['code', 'hash', 'body']).where('version_to', 'is', null).execute()) current.set(r.code, {hash: r.hash, body: r.body})
-      // A file without the 办理流程 or 申请材料 sheet (a CSV of the basic sheet) keeps each item's steps or materials as they are.
-      const present = new Set(list.sheets.map((f) => f.key))
-      if (!present.has('steps') || !present.has('materials')) {
-        const codes = list.basic.map((p) => p.split(SEP, codeAt + 1)[codeAt]).filter((c) => current.has(c))
-        for (let i = 0; i < codes.length; i += BATCH) {
-          for (const r of await ctx.db.selectFrom('item_revisions').select(['code', 'content']).where('version_to', 'is', null).where('code', 'in', codes.slice(i, i + BATCH)).execute()) {
-            const kept = JSON.parse(r.content) as ItemContent
-            if (!present.has('steps') && kept.steps.length) list.steps.set(r.code, kept.steps.map((v) => v.join(SEP)))
-            if (!present.has('materials') && kept.materials.length) list.materials.set(r.code, kept.materials.map((v) => v.join(SEP)))
+      const version = dry ? 0 : await newVersion(ctx, {source: label, sha256, origin: 'import', bodies: [], items: 0, added: 0, changed: 0, removed: 0})
+      const seen = new Set<string>()
+      const bodies = new Set<string>()
+      const changed = new Set<string>()
+      const closing: string[] = []
+      const pending: Array<Record<string, unknown>> = []
+      const parts: Record<PartKey, Map<string, string[]>> = {steps: new Map(), materials: new Map()}
+      const flush = async () => {
+        if (!pending.length || dry) {
+          pending.length = 0
+          closing.length = 0
+          return
+        }
+        // A changed item's revision ends before its new one begins: one current revision per code.
+        if (closing.length) await closeRevisions(ctx, closing.splice(0), version)
+        await ctx.db.insertInto('item_revisions').values(pending.splice(0) as never).execute()
+      }
+
+      const read = await readForm(files, layout, {
+        encoding: options.encoding,
+        locale: options.locale,
+        codePattern: pattern,
+        defaultRule: 'ITEM-2',
+        onRecord(sheet, _row, values) {
+          if (sheet !== 'basic') {
+            const into = parts[sheet as PartKey]
+            const packed = packRow(values)
+            const list = into.get(values[0])
+            if (list) list.push(packed)
+            else into.set(values[0], [packed])
+            return
+          }
+          const code = values[codeAt]
+          seen.add(code)
+          bodies.add(values[bodyAt])
+          const content = packRow(values)
+          const hash = contentHash(content)
+          const before = current.get(code)
+          if (before?.hash === hash) return
+          if (before) {
+            changed.add(code)
+            closing.push(code)
+          }
+          pending.push({code, body: values[bodyAt], type: values[typeAt], name: displayName(values), version_from: version, version_to: null, hash, content})
+          if (pending.length >= BATCH) return flush()
+        },
+      })
+      result.encodings = read.encodings
+      if (read.problems.length) throw new Undo(read.problems, read.sheets)
+      if (!seen.size) throw new InvalidInput('items.import.noData', {file: label}, {field: 'FILE'})
+      await flush()
+      result.items = seen.size
+      result.bodies = [...bodies].sort()
+      result.added = [...seen].filter((c) => !current.has(c)).length
+
+      // Items of the file's bodies that the file no longer lists are removed.
+      const removed: string[] = []
+      for (const [code, r] of current) if (!seen.has(code) && bodies.has(r.body)) removed.push(code)
+      result.removed = removed.length
+      if (!dry) await closeRevisions(ctx, removed, version)
+
+      // Steps and materials: a sheet the file has replaces those of its items; a sheet it lacks leaves them be.
+      const present = new Set(read.sheets.map((f) => f.key))
+      for (const part of PARTS) {
+        result[part] = [...parts[part].values()].reduce((n, rows) => n + rows.length, 0)
+        const now = new Map<string, string>()
+        const inFile = [...seen].filter((c) => current.has(c))
+        for (let i = 0; i < inFile.length; i += BATCH) {
+          const rows = await ctx.db.selectFrom('item_parts').select(['code', 'hash']).where('part', '=', part).where('version_to', 'is', null).where('code', 'in', inFile.slice(i, i + BATCH)).execute()
+          for (const r of rows) now.set(r.code, r.hash)
+        }
+        const close: string[] = [...removed]
+        const add: Array<Record<string, unknown>> = []
+        if (present.has(part)) {
+          for (const code of seen) {
+            const rows = parts[part].get(code)
+            const content = rows ? packRows(rows) : ''
+            const hash = rows ? contentHash(content) : ''
+            const before = now.get(code)
+            if (before === hash || (!rows && before === undefined)) continue
+            if (current.has(code)) changed.add(code)
+            if (before !== undefined) close.push(code)
+            if (rows) add.push({code, part, version_from: version, version_to: null, hash, content})
           }
         }
-      }
-      const inFile = new Set<string>()
-      const toWrite: Array<{index: number; hash: string}> = []
-      const closing: string[] = []
-      list.basic.forEach((packed, index) => {
-        const content = contentOf(packed, list.steps, list.materials, codeAt)
-        const code = content.basic[codeAt]
-        inFile.add(code)
-        const hash = hashContent(JSON.stringify(content))
-        const before = current.get(code)
-        if (!before) {
-          result.added++
-          toWrite.push({index, hash})
-        } else if (before.hash !== hash) {
-          result.changed++
-          toWrite.push({index, hash})
-          closing.push(code)
-        } else {
-          result.unchanged++
+        if (dry) continue
+        for (let i = 0; i < close.length; i += BATCH) {
+          await ctx.db.updateTable('item_parts').set({version_to: version}).where('part', '=', part).where('version_to', 'is', null).where('code', 'in', close.slice(i, i + BATCH)).execute()
         }
-      })
-      const bodySet = new Set(bodies)
-      for (const [code, r] of current) {
-        if (!inFile.has(code) && bodySet.has(r.body)) {
-          result.removed++
-          closing.push(code)
-        }
+        for (let i = 0; i < add.length; i += BATCH) await ctx.db.insertInto('item_parts').values(add.slice(i, i + BATCH) as never).execute()
       }
-      if (options.dryRun) throw new DryRunDone()
+      result.changed = changed.size
+      result.unchanged = result.items - result.added - result.changed
+      if (dry) throw new Undo([], read.sheets)
 
-      const version = await newVersion(ctx, {source: label, sha256, origin: 'import', bodies, items: result.items, added: result.added, changed: result.changed, removed: result.removed})
       result.version = version
-      await closeRevisions(ctx, closing, version)
-      for (let i = 0; i < toWrite.length; i += BATCH) {
-        const rows = toWrite.slice(i, i + BATCH).map(({index, hash}) => {
-          const content = contentOf(list.basic[index], list.steps, list.materials, codeAt)
-          return {code: content.basic[codeAt], body: content.basic[bodyAt], type: content.basic[typeAt], name: displayName(content.basic), version_from: version, version_to: null, hash, content: JSON.stringify(content)}
-        })
-        await ctx.db.insertInto('item_revisions').values(rows).execute()
+      await ctx.db
+        .updateTable('item_versions')
+        .set({bodies: JSON.stringify(result.bodies), items: result.items, added: result.added, changed: result.changed, removed: result.removed})
+        .where('id', '=', version)
+        .execute()
+      if (result.added + result.changed + result.removed > 0) {
+        result.clock = await startClock(ctx, version, {source: label, bodies: result.bodies, added: result.added, changed: result.changed, removed: result.removed})
       }
-      if (result.added + result.changed + result.removed > 0) result.clock = await startClock(ctx, version, {source: label, bodies, added: result.added, changed: result.changed, removed: result.removed})
       await appendAudit(ctx, {
         action: 'items.import',
         entityType: 'item-list',
         entityId: version,
-        after: {source: label, sha256, bodies, items: result.items, added: result.added, changed: result.changed, removed: result.removed},
+        after: {source: label, sha256, bodies: result.bodies, items: result.items, added: result.added, changed: result.changed, removed: result.removed},
       })
+      outcome = {problems: [], sheets: read.sheets}
     })
   } catch (error) {
-    if (!(error instanceof DryRunDone)) throw error
+    if (!(error instanceof Undo)) throw error
+    outcome = {problems: error.problems, sheets: error.sheets}
+  }
+  if (options.report) result.report = {file: options.report, marked: await writeReport(layout, files, outcome!.sheets, outcome!.problems, options.report, options.locale ?? 'en')}
+  if (outcome!.problems.length) {
+    throw new InvalidInput('form.invalid', {file: label, count: outcome!.problems.length}, {field: 'FILE', details: {problems: outcome!.problems, ...(result.report ? {report: result.report} : {})}})
   }
   return result
 }
 
-function sha256Hex(files: string[]): string {
+function sha256Of(files: string[]): string {
   const h = createHash('sha256')
-  for (const f of files) h.update(readFileSync(f))
+  for (const f of files) {
+    try {
+      h.update(readFileSync(f))
+    } catch {
+      // An unreadable file is reported, with its reason, by the reader.
+    }
+  }
   return h.digest('hex')
 }
 
@@ -234,6 +251,7 @@ export async function newVersion(
   return Number(row.id)
 }
 
+/** Ends the current revision of these items (basic rows, and their parts when removing). */
 export async function closeRevisions(ctx: WriteContext, codes: string[], version: number): Promise<void> {
   for (let i = 0; i < codes.length; i += BATCH) {
     await ctx.db.updateTable('item_revisions').set({version_to: version}).where('version_to', 'is', null).where('code', 'in', codes.slice(i, i + BATCH)).execute()

@@ -1,3 +1,6 @@
+import {createHash} from 'node:crypto'
+import * as nodeCrypto from 'node:crypto'
+
 import type {Kysely} from '#kysely'
 
 import {NotFound} from '../errors.js'
@@ -25,6 +28,27 @@ export interface ItemContent {
   basic: string[]
   steps: string[][]
   materials: string[][]
+}
+
+export type PartKey = 'steps' | 'materials'
+export const PARTS: PartKey[] = ['steps', 'materials']
+
+/**
+ * Stored rows are packed: values joined by the unit separator, rows by the record
+ * separator (cell values never hold control characters: import drops them). A packed
+ * row is what import builds anyway, so storing and hashing it costs nothing more.
+ */
+const FIELD = '\u001f'
+const ROW = '\u001e'
+export const packRow = (values: string[]): string => values.join(FIELD)
+export const unpackRow = (packed: string): string[] => packed.split(FIELD)
+export const packRows = (rows: string[]): string => rows.join(ROW)
+export const unpackRows = (packed: string): string[][] => (packed === '' ? [] : packed.split(ROW).map(unpackRow))
+
+const oneShot = (nodeCrypto as unknown as {hash?: (algorithm: string, data: string) => string}).hash
+/** Change detection only (not security): SHA-1 of the packed content, one-shot where Node has it. */
+export function contentHash(packed: string): string {
+  return oneShot ? oneShot('sha1', packed) : createHash('sha1').update(packed).digest('hex')
 }
 
 export type ItemStatus = 'pending' | 'open' | 'paused' | 'terminated'
@@ -99,7 +123,41 @@ export async function listItems(db: Kysely<Database>, filter: ItemFilter, today:
 export async function currentContent(db: Kysely<Database>, code: string): Promise<{content: ItemContent; version: number; body: string; name: string; type: string}> {
   const row = await db.selectFrom('item_revisions').select(['content', 'version_from', 'body', 'name', 'type']).where('code', '=', code).where('version_to', 'is', null).executeTakeFirst()
   if (!row) throw new NotFound('items.notFound', {code}, {field: 'CODE'})
-  return {content: JSON.parse(row.content) as ItemContent, version: Number(row.version_from), body: row.body, name: row.name, type: row.type}
+  const parts = await partsOf(db, [code], null)
+  const p = parts.get(code)
+  return {content: {basic: unpackRow(row.content), steps: p?.steps ?? [], materials: p?.materials ?? []}, version: Number(row.version_from), body: row.body, name: row.name, type: row.type}
+}
+
+/** Items' steps and materials as they were at a version (null: now). */
+export async function partsOf(db: Kysely<Database>, codes: string[], version: number | null): Promise<Map<string, {steps: string[][]; materials: string[][]}>> {
+  const out = new Map<string, {steps: string[][]; materials: string[][]}>()
+  for (let i = 0; i < codes.length; i += 500) {
+    let q = db.selectFrom('item_parts').select(['code', 'part', 'content']).where('code', 'in', codes.slice(i, i + 500))
+    q = version === null ? q.where('version_to', 'is', null) : q.where('version_from', '<=', version).where((eb) => eb.or([eb('version_to', 'is', null), eb('version_to', '>', version)]))
+    for (const r of await q.execute()) {
+      const entry = out.get(r.code) ?? {steps: [], materials: []}
+      entry[r.part as PartKey] = unpackRows(r.content)
+      out.set(r.code, entry)
+    }
+  }
+  return out
+}
+
+/** Items' whole content as it was at a version (null: now); items not in the list then are absent. */
+export async function contentsAt(db: Kysely<Database>, codes: string[], version: number | null): Promise<Map<string, {content: ItemContent; name: string; body: string}>> {
+  const out = new Map<string, {content: ItemContent; name: string; body: string}>()
+  if (version === 0) return out
+  for (let i = 0; i < codes.length; i += 500) {
+    let q = db.selectFrom('item_revisions').select(['code', 'name', 'body', 'content']).where('code', 'in', codes.slice(i, i + 500))
+    q = version === null ? q.where('version_to', 'is', null) : q.where('version_from', '<=', version).where((eb) => eb.or([eb('version_to', 'is', null), eb('version_to', '>', version)]))
+    for (const r of await q.execute()) out.set(r.code, {content: {basic: unpackRow(r.content), steps: [], materials: []}, name: r.name, body: r.body})
+  }
+  const parts = await partsOf(db, [...out.keys()], version)
+  for (const [code, p] of parts) {
+    const item = out.get(code)
+    if (item) Object.assign(item.content, p)
+  }
+  return out
 }
 
 export async function showItem(db: Kysely<Database>, code: string, today: string): Promise<Item> {

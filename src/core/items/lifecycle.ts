@@ -9,8 +9,8 @@ import {t} from '../i18n/index.js'
 import type {Store, WriteContext} from '../store/index.js'
 import {readTemplate} from '../templates.js'
 import {fileRequestIn, type RequestWithHistory} from '../workflow/index.js'
-import {closeRevisions, codePattern, hashContent, newVersion} from './import.js'
-import {column, currentContent, displayName, type ItemContent, type ItemStatus, itemsLayout, sheetOf, statusOn} from './index.js'
+import {closeRevisions, codePattern, newVersion} from './import.js'
+import {column, contentHash, currentContent, displayName, type ItemContent, type ItemStatus, itemsLayout, packRow, sheetOf, statusOn} from './index.js'
 
 export type LifecycleAction = 'open' | 'change' | 'pause' | 'resume' | 'terminate'
 export const LIFECYCLE_ACTIONS: LifecycleAction[] = ['open', 'change', 'pause', 'resume', 'terminate']
@@ -168,10 +168,10 @@ export async function carryOut(ctx: WriteContext, requestId: number, p: Lifecycl
     const content = applySet(item.content, p.set)
     const version = await newVersion(ctx, {source: `request ${requestId}`, sha256: '', origin: 'change', bodies: [item.body], items: 1, added: 0, changed: 1, removed: 0})
     await closeRevisions(ctx, [p.code], version)
-    const json = JSON.stringify(content)
+    const packed = packRow(content.basic)
     await ctx.db
       .insertInto('item_revisions')
-      .values({code: p.code, body: content.basic[column('basic', 'body')], type: content.basic[column('basic', 'type')], name: displayName(content.basic), version_from: version, version_to: null, hash: hashContent(json), content: json})
+      .values({code: p.code, body: content.basic[column('basic', 'body')], type: content.basic[column('basic', 'type')], name: displayName(content.basic), version_from: version, version_to: null, hash: contentHash(packed), content: packed})
       .execute()
     await appendAudit(ctx, {action: 'items.change', entityType: 'item', entityId: p.code, before: {version: item.version}, after: {version, set: p.set, request: requestId}})
     patch.version = version

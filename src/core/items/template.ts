@@ -32,11 +32,13 @@ export async function writeTemplate(out: string): Promise<{file: string; sheets:
       cell.border = {bottom: {style: 'thin'}}
       if (c.required) cell.note = '必填'
       if (!c.list) return
-      for (let row = 2; row <= ROWS_WITH_LISTS + 1; row++) {
-        ws.getCell(row, i + 1).dataValidation = c.multi
-          ? {type: 'list', allowBlank: !c.required, showErrorMessage: false, formulae: [`"${c.list.join(',')}"`], promptTitle: c.header, prompt: '可填多个，用“、”分隔', showInputMessage: true}
-          : {type: 'list', allowBlank: !c.required, showErrorMessage: true, errorTitle: c.header, error: `请从列表中选择：${c.list.join('、')}`, formulae: [`"${c.list.join(',')}"`]}
-      }
+      // One range per column: exceljs's per-cell merging sorts addresses as text (D10 before D2) and writes overlapping ranges.
+      const letter = ws.getColumn(i + 1).letter
+      const validation = c.multi
+        ? {type: 'list', allowBlank: !c.required, showErrorMessage: false, formulae: [`"${c.list.join(',')}"`], promptTitle: c.header, prompt: '可填多个，用“、”分隔', showInputMessage: true}
+        : {type: 'list', allowBlank: !c.required, showErrorMessage: true, errorTitle: c.header, error: `请从列表中选择：${c.list.join('、')}`, formulae: [`"${c.list.join(',')}"`]}
+      const ranges = (ws as unknown as {dataValidations: {add(range: string, v: unknown): void}}).dataValidations
+      ranges.add(`${letter}2:${letter}${ROWS_WITH_LISTS + 1}`, validation)
     })
   }
   const help = wb.addWorksheet('填写说明')

@@ -174,7 +174,19 @@ export interface ItemRevisionsTable {
   /** The version that changed or dropped it; null while current. */
   version_to: number | null
   hash: string
-  /** JSON: {basic, steps, materials}, values in layout column order. */
+  /** The 基本信息 row, values in layout column order, packed (items/index.ts packRow). */
+  content: string
+}
+
+export interface ItemPartsTable {
+  id: Generated<number>
+  code: string
+  /** steps | materials */
+  part: string
+  version_from: number
+  version_to: number | null
+  hash: string
+  /** The item's rows of that sheet, packed (items/index.ts packRows). */
   content: string
 }
 
@@ -199,6 +211,7 @@ export interface ItemCasesTable {
 export interface Database {
   item_versions: ItemVersionsTable
   item_revisions: ItemRevisionsTable
+  item_parts: ItemPartsTable
   item_status: ItemStatusTable
   item_cases: ItemCasesTable
   units: UnitsTable

@@ -35,8 +35,22 @@ export async function up(db: Kysely<unknown>, dialect: SqlDialect): Promise<void
     .execute()
   // One current revision per code; both dialects have partial indexes.
   await sql`CREATE UNIQUE INDEX item_revisions_current ON item_revisions (code) WHERE version_to IS NULL`.execute(db)
-  await db.schema.createIndex('item_revisions_code').on('item_revisions').columns(['code', 'version_from']).execute()
+  await db.schema.createIndex('item_revisions_from').on('item_revisions').column('version_from').execute()
   await db.schema.createIndex('item_revisions_to').on('item_revisions').column('version_to').execute()
+
+  // An item's 办理流程 and 申请材料 rows, each kept as revisions of their own: a list that
+  // changes one step writes one row, and a basic-sheet-only import leaves them as they are.
+  await idColumn(db.schema.createTable('item_parts'), dialect)
+    .addColumn('code', 'varchar(128)', (c) => c.notNull())
+    .addColumn('part', 'varchar(16)', (c) => c.notNull())
+    .addColumn('version_from', 'integer', (c) => c.notNull())
+    .addColumn('version_to', 'integer')
+    .addColumn('hash', 'varchar(64)', (c) => c.notNull())
+    .addColumn('content', 'text', (c) => c.notNull())
+    .execute()
+  await sql`CREATE UNIQUE INDEX item_parts_current ON item_parts (code, part) WHERE version_to IS NULL`.execute(db)
+  await db.schema.createIndex('item_parts_from').on('item_parts').column('version_from').execute()
+  await db.schema.createIndex('item_parts_to').on('item_parts').column('version_to').execute()
 
   await db.schema
     .createTable('item_status')
@@ -60,5 +74,5 @@ export async function up(db: Kysely<unknown>, dialect: SqlDialect): Promise<void
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  for (const table of ['item_cases', 'item_status', 'item_revisions', 'item_versions']) await db.schema.dropTable(table).execute()
+  for (const table of ['item_cases', 'item_status', 'item_parts', 'item_revisions', 'item_versions']) await db.schema.dropTable(table).execute()
 }
