@@ -57,6 +57,7 @@ export const itemEntries = {
   'items.lifecycle.tooSoon': {en: '--effective {effective}: {action} must be applied for at least 3 working days ahead; the earliest date is {earliest} (ITEM-4)', zh: '--effective {effective}：{action}须至少提前 3 个工作日申请，最早可定于 {earliest}（ITEM-4）'},
   'items.lifecycle.past': {en: '--effective {effective} is before today ({today})', zh: '--effective {effective} 早于今天（{today}）'},
   'items.lifecycle.wrongStatus': {en: 'item {code} is {status}: {action} is not possible from there (ITEM-4)', zh: '事项 {code} 当前为“{status}”，不能{action}（ITEM-4）'},
+  'items.lifecycle.afterScheduled': {en: 'item {code} already has a change scheduled from {date}: a new one takes effect on that date or later (ITEM-4)', zh: '事项 {code} 已安排自 {date} 起的变动，新的变动生效日期不得早于该日（ITEM-4）'},
   'items.lifecycle.pending': {en: 'item {code} already has an open request {id} ({action}); decide that first', zh: '事项 {code} 已有未办结的申请 {id}（{action}），请先处理'},
   'items.lifecycle.badSet': {en: '--set "{value}": write 字段=值 with a 基本信息 column name', zh: '--set “{value}”：应写作“字段=值”，字段为“基本信息”表的列名'},
   'items.lifecycle.setCode': {en: '--set: 事项编码 cannot be changed; terminate the item and open a new one', zh: '--set：事项编码不能变更；请终止该事项并开通新事项'},

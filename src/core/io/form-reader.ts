@@ -191,28 +191,43 @@ function locate(where: {file: string; sheet: string}, row: number, fileCol: numb
   return {file: where.file, sheet: where.sheet, row, column, cell: fileCol === undefined ? '' : `${columnLetter(fileCol)}${row}`, field, rule, value, message}
 }
 
+type RowProblem = {column: number; rule: string; key: MessageKey; params: Record<string, unknown>}
+
 /** A row's cross-field rules (notMore, requiredWhen) over its normalised values: which column breaks which rule. */
-export function rowRuleProblems(layout: SheetLayout, rules: LayoutRule[], values: string[]): Array<{column: number; rule: string; key: MessageKey; params: Record<string, unknown>}> {
-  const out: Array<{column: number; rule: string; key: MessageKey; params: Record<string, unknown>}> = []
+export function rowRuleProblems(layout: SheetLayout, rules: LayoutRule[], values: string[]): RowProblem[] {
+  return rowRuleChecker(layout, rules)(values)
+}
+
+/** The rules of one sheet, their columns looked up once: a checker run on every row. */
+function rowRuleChecker(layout: SheetLayout, rules: LayoutRule[]): (values: string[]) => RowProblem[] {
   const columns = layout.columns
+  const checks: Array<(values: string[], out: RowProblem[]) => void> = []
   for (const r of rules) {
     if (r.sheet !== layout.key) continue
     if (r.rule === 'notMore') {
       const a = colIndex(layout, r.column)
       const b = colIndex(layout, r.than)
-      if (values[a] !== '' && values[b] !== '' && Number(values[a]) > Number(values[b])) {
-        out.push({column: a, rule: r.id, key: r.message as MessageKey, params: {column: columns[a].header, value: values[a], than: columns[b].header, limit: values[b]}})
-      }
+      checks.push((values, out) => {
+        if (values[a] !== '' && values[b] !== '' && Number(values[a]) > Number(values[b])) {
+          out.push({column: a, rule: r.id, key: r.message as MessageKey, params: {column: columns[a].header, value: values[a], than: columns[b].header, limit: values[b]}})
+        }
+      })
     } else if (r.rule === 'requiredWhen') {
       const w = colIndex(layout, r.when.column)
-      if (values[w] !== r.when.equals) continue
-      for (const key of r.columns) {
-        const c = colIndex(layout, key)
-        if (values[c] === '') out.push({column: c, rule: r.id, key: r.message as MessageKey, params: {column: columns[c].header, when: columns[w].header, equals: r.when.equals}})
-      }
+      const targets = r.columns.map((key) => colIndex(layout, key))
+      checks.push((values, out) => {
+        if (values[w] !== r.when.equals) return
+        for (const c of targets) {
+          if (values[c] === '') out.push({column: c, rule: r.id, key: r.message as MessageKey, params: {column: columns[c].header, when: columns[w].header, equals: r.when.equals}})
+        }
+      })
     }
   }
-  return out
+  return (values) => {
+    const out: RowProblem[] = []
+    for (const check of checks) check(values, out)
+    return out
+  }
 }
 
 function rowHandler(
@@ -226,6 +241,7 @@ function rowHandler(
   const columns = layout.columns
   const n = columns.length
   const rowRules = rules.filter((r) => r.rule === 'notMore' || r.rule === 'requiredWhen')
+  const checkRow = rowRules.length ? rowRuleChecker(layout, rowRules) : undefined
   return (row, cells) => {
     // A row with nothing in the layout's columns is a blank line, not a record.
     let any = false
@@ -266,7 +282,7 @@ function rowHandler(
         problems.push(locate(where, row, found.columns[i], columns[i].header, v, columns[i].key, r.id, `${say(r.message as MessageKey, {column: columns[i].header, value: v, other: first})} (${r.id})`))
       }
     }
-    for (const p of rowRuleProblems(layout, rowRules, values)) {
+    if (checkRow) for (const p of checkRow(values)) {
       bad = true
       const col = columns[p.column]
       problems.push(locate(where, row, found.columns[p.column], col.header, values[p.column], col.key, p.rule, `${say(p.key, p.params)} (${p.rule})`))

@@ -144,8 +144,12 @@ export async function visitRows(path: string, visit: SheetVisitor, options: {enc
       }
       for await (const row of ws) {
         const values = Array.isArray(row.values) ? row.values : []
-        const cells: string[] = Array.from({length: Math.max(0, values.length - 1)})
-        for (let i = 1; i < values.length; i++) cells[i - 1] = cellText(values[i])
+        const cells: string[] = new Array(Math.max(0, values.length - 1))
+        for (let i = 1; i < values.length; i++) {
+          const v = values[i]
+          // Most cells are plain text: handed over as they are (the form reader trims).
+          cells[i - 1] = typeof v === 'string' ? v : v === undefined || v === null ? '' : cellText(v)
+        }
         const pending = sheet.row(row.number, cells)
         if (pending) await pending
       }

@@ -10,7 +10,7 @@ import {columnLetter, type Encoding} from '../io/tables.js'
 import {type Locale, t} from '../i18n/index.js'
 import type {Database, Store} from '../store/index.js'
 import {codePattern} from './import.js'
-import {statusOn} from './index.js'
+import {eventsOf, statusOn} from './index.js'
 
 export const CHANNELS = ['窗口', '网上', '自助'] as const
 /** Items with fewer cases a year go to the comprehensive window (ITEM-6). */
@@ -110,13 +110,11 @@ export interface ItemStats {
 export async function itemStats(db: Kysely<Database>, options: {year: number; body?: string; today: string}): Promise<ItemStats> {
   let q = db
     .selectFrom('item_revisions as r')
-    .leftJoin('item_status as s', 's.code', 'r.code')
-    .select(['r.code', 'r.name', 'r.body', 's.status', 's.prior_status', 's.effective'])
+    .select(['r.code', 'r.name', 'r.body'])
     .where('r.version_to', 'is', null)
   if (options.body) q = q.where('r.body', '=', options.body)
-  const current = (await q.orderBy('r.body').orderBy('r.code').execute()).filter(
-    (r) => statusOn(r.status ? {status: r.status, prior_status: r.prior_status!, effective: r.effective!} : undefined, options.today).status !== 'terminated',
-  )
+  const events = await eventsOf(db)
+  const current = (await q.orderBy('r.body').orderBy('r.code').execute()).filter((r) => statusOn(events.get(r.code), options.today).status !== 'terminated')
   const counts = await db.selectFrom('item_cases').select(['code', 'channel', 'cases']).where('year', '=', options.year).execute()
   const byCode = new Map<string, Record<string, number>>()
   for (const c of counts) {

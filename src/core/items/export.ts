@@ -8,7 +8,7 @@ import {InvalidInput} from '../errors.js'
 import type {SheetLayout} from '../io/layout.js'
 import {isNumericType, neutraliseFormula} from '../io/values.js'
 import type {Database} from '../store/index.js'
-import {type ItemContent, type ItemStatus, itemsLayout, partsOf, statusOn, unpackRow} from './index.js'
+import {eventsOf, type ItemContent, type ItemStatus, itemsLayout, partsOf, statusOn, unpackRow} from './index.js'
 
 export interface ExportOptions {
   out: string
@@ -30,18 +30,18 @@ const PAGE = 2000
 /** The current list, page by page in code order, as its content (a large list is never in memory at once). */
 async function* pages(db: Kysely<Database>, options: ExportOptions): AsyncGenerator<ItemContent[]> {
   let after = ''
+  const events = await eventsOf(db)
   for (;;) {
     let q = db
       .selectFrom('item_revisions as r')
-      .leftJoin('item_status as s', 's.code', 'r.code')
-      .select(['r.code', 'r.content', 's.status', 's.prior_status', 's.effective'])
+      .select(['r.code', 'r.content'])
       .where('r.version_to', 'is', null)
       .where('r.code', '>', after)
     if (options.body) q = q.where('r.body', '=', options.body)
     const rows = await q.orderBy('r.code').limit(PAGE).execute()
     if (!rows.length) return
     after = rows.at(-1)!.code
-    const kept = rows.filter((r) => !options.status || statusOn(r.status ? {status: r.status, prior_status: r.prior_status!, effective: r.effective!} : undefined, options.today).status === options.status)
+    const kept = rows.filter((r) => !options.status || statusOn(events.get(r.code), options.today).status === options.status)
     const parts = await partsOf(db, kept.map((r) => r.code), null)
     yield kept.map((r) => ({basic: unpackRow(r.content), steps: parts.get(r.code)?.steps ?? [], materials: parts.get(r.code)?.materials ?? []}))
     if (rows.length < PAGE) return

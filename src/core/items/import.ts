@@ -11,6 +11,7 @@ import {writeReport} from '../io/form-report.js'
 import type {Encoding} from '../io/tables.js'
 import {DEFAULT_CODE_PATTERN} from '../io/values.js'
 import type {Locale} from '../i18n/index.js'
+import {insertRows} from '../store/bulk.js'
 import type {Database, Store, WriteContext} from '../store/index.js'
 import {fileRequestIn} from '../workflow/index.js'
 import {column, contentHash, displayName, itemsLayout, packRow, packRows, type PartKey, PARTS} from './index.js'
@@ -58,6 +59,8 @@ class Undo extends Error {
 }
 
 const BATCH = 500
+const REVISION_COLUMNS = ['code', 'body', 'type', 'name', 'version_from', 'version_to', 'hash', 'content'] as const
+const PART_COLUMNS = ['code', 'part', 'version_from', 'version_to', 'hash', 'content'] as const
 
 /**
  * Imports a service-item list: a workbook of the three sheets, or CSV files one sheet each.
@@ -102,14 +105,20 @@ export async function importList(store: Store, files: string[], options: ItemImp
   try {
     await store.write(async (ctx) => {
       const dry = Boolean(options.dryRun)
-      const current = new Map<string, {hash: string; body: string}>()
-      for (const r of await ctx.db.selectFrom('item_revisions').select(['code', 'hash', 'body']).where('version_to', 'is', null).execute()) current.set(r.code, {hash: r.hash, body: r.body})
+      // code → hash of every current item, read in pages (a large list's rows are not all in memory at once).
+      const current = new Map<string, string>()
+      for (let after = ''; ; ) {
+        const page = await ctx.db.selectFrom('item_revisions').select(['code', 'hash']).where('version_to', 'is', null).where('code', '>', after).orderBy('code').limit(20_000).execute()
+        for (const r of page) current.set(r.code, r.hash)
+        if (page.length < 20_000) break
+        after = page.at(-1)!.code
+      }
       const version = dry ? 0 : await newVersion(ctx, {source: label, sha256, origin: 'import', bodies: [], items: 0, added: 0, changed: 0, removed: 0})
       const seen = new Set<string>()
       const bodies = new Set<string>()
       const changed = new Set<string>()
       const closing: string[] = []
-      const pending: Array<Record<string, unknown>> = []
+      const pending: unknown[][] = []
       const parts: Record<PartKey, Map<string, string[]>> = {steps: new Map(), materials: new Map()}
       const flush = async () => {
         if (!pending.length || dry) {
@@ -119,7 +128,7 @@ export async function importList(store: Store, files: string[], options: ItemImp
         }
         // A changed item's revision ends before its new one begins: one current revision per code.
         if (closing.length) await closeRevisions(ctx, closing.splice(0), version)
-        await ctx.db.insertInto('item_revisions').values(pending.splice(0) as never).execute()
+        await insertRows(ctx, 'item_revisions', REVISION_COLUMNS, pending.splice(0))
       }
 
       const read = await readForm(files, layout, {
@@ -142,12 +151,12 @@ export async function importList(store: Store, files: string[], options: ItemImp
           const content = packRow(values)
           const hash = contentHash(content)
           const before = current.get(code)
-          if (before?.hash === hash) return
+          if (before === hash) return
           if (before) {
             changed.add(code)
             closing.push(code)
           }
-          pending.push({code, body: values[bodyAt], type: values[typeAt], name: displayName(values), version_from: version, version_to: null, hash, content})
+          pending.push([code, values[bodyAt], values[typeAt], displayName(values), version, null, hash, content])
           if (pending.length >= BATCH) return flush()
         },
       })
@@ -161,7 +170,11 @@ export async function importList(store: Store, files: string[], options: ItemImp
 
       // Items of the file's bodies that the file no longer lists are removed.
       const removed: string[] = []
-      for (const [code, r] of current) if (!seen.has(code) && bodies.has(r.body)) removed.push(code)
+      const ofBodies = [...bodies]
+      for (let i = 0; i < ofBodies.length; i += BATCH) {
+        const rows = await ctx.db.selectFrom('item_revisions').select('code').where('version_to', 'is', null).where('body', 'in', ofBodies.slice(i, i + BATCH)).execute()
+        for (const r of rows) if (!seen.has(r.code)) removed.push(r.code)
+      }
       result.removed = removed.length
       if (!dry) await closeRevisions(ctx, removed, version)
 
@@ -176,7 +189,7 @@ export async function importList(store: Store, files: string[], options: ItemImp
           for (const r of rows) now.set(r.code, r.hash)
         }
         const close: string[] = [...removed]
-        const add: Array<Record<string, unknown>> = []
+        const add: unknown[][] = []
         if (present.has(part)) {
           for (const code of seen) {
             const rows = parts[part].get(code)
@@ -186,14 +199,14 @@ export async function importList(store: Store, files: string[], options: ItemImp
             if (before === hash || (!rows && before === undefined)) continue
             if (current.has(code)) changed.add(code)
             if (before !== undefined) close.push(code)
-            if (rows) add.push({code, part, version_from: version, version_to: null, hash, content})
+            if (rows) add.push([code, part, version, null, hash, content])
           }
         }
         if (dry) continue
         for (let i = 0; i < close.length; i += BATCH) {
           await ctx.db.updateTable('item_parts').set({version_to: version}).where('part', '=', part).where('version_to', 'is', null).where('code', 'in', close.slice(i, i + BATCH)).execute()
         }
-        for (let i = 0; i < add.length; i += BATCH) await ctx.db.insertInto('item_parts').values(add.slice(i, i + BATCH) as never).execute()
+        await insertRows(ctx, 'item_parts', PART_COLUMNS, add)
       }
       result.changed = changed.size
       result.unchanged = result.items - result.added - result.changed
@@ -243,9 +256,11 @@ export async function newVersion(
   ctx: WriteContext,
   v: {source: string; sha256: string; origin: 'import' | 'change'; bodies: string[]; items: number; added: number; changed: number; removed: number},
 ): Promise<number> {
+  // Numbered here, under the write lock, not by a sequence: a refused import (rolled back) leaves no gap on PostgreSQL.
+  const last = await ctx.db.selectFrom('item_versions').select((eb) => eb.fn.max('id').as('id')).executeTakeFirst()
   const row = await ctx.db
     .insertInto('item_versions')
-    .values({created_at: ctx.at, created_by: ctx.actor, source: v.source, sha256: v.sha256, origin: v.origin, bodies: JSON.stringify(v.bodies), items: v.items, added: v.added, changed: v.changed, removed: v.removed, request_id: null})
+    .values({id: Number(last?.id ?? 0) + 1, created_at: ctx.at, created_by: ctx.actor, source: v.source, sha256: v.sha256, origin: v.origin, bodies: JSON.stringify(v.bodies), items: v.items, added: v.added, changed: v.changed, removed: v.removed, request_id: null})
     .returning('id')
     .executeTakeFirstOrThrow()
   return Number(row.id)

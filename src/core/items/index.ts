@@ -45,10 +45,10 @@ export const unpackRow = (packed: string): string[] => packed.split(FIELD)
 export const packRows = (rows: string[]): string => rows.join(ROW)
 export const unpackRows = (packed: string): string[][] => (packed === '' ? [] : packed.split(ROW).map(unpackRow))
 
-const oneShot = (nodeCrypto as unknown as {hash?: (algorithm: string, data: string) => string}).hash
-/** Change detection only (not security): SHA-1 of the packed content, one-shot where Node has it. */
+const oneShot = (nodeCrypto as unknown as {hash?: (algorithm: string, data: string, encoding: string) => string}).hash
+/** Change detection only (not security): SHA-1 of the packed content, base64, one-shot where Node has it. */
 export function contentHash(packed: string): string {
-  return oneShot ? oneShot('sha1', packed) : createHash('sha1').update(packed).digest('hex')
+  return oneShot ? oneShot('sha1', packed, 'base64') : createHash('sha1').update(packed).digest('base64')
 }
 
 export type ItemStatus = 'pending' | 'open' | 'paused' | 'terminated'
@@ -87,12 +87,37 @@ export function column(sheet: 'basic' | 'steps' | 'materials', key: string): num
   return sheetOf(sheet).columns.findIndex((c) => c.key === key)
 }
 
-type StatusRow = {status: string; prior_status: string; effective: string} | undefined
+export interface StatusEvent {
+  status: ItemStatus
+  effective: string
+}
 
-export function statusOn(row: StatusRow, today: string): {status: ItemStatus; next: ItemSummary['next']} {
-  if (!row) return {status: 'pending', next: null}
-  if (row.effective <= today) return {status: row.status as ItemStatus, next: null}
-  return {status: row.prior_status as ItemStatus, next: {status: row.status as ItemStatus, effective: row.effective}}
+/** An item's schedule of approved changes, oldest first. */
+export async function eventsOf(db: Kysely<Database>, code?: string): Promise<Map<string, StatusEvent[]>> {
+  let q = db.selectFrom('item_events').select(['code', 'status', 'effective']).orderBy('code').orderBy('effective').orderBy('id')
+  if (code) q = q.where('code', '=', code)
+  const out = new Map<string, StatusEvent[]>()
+  for (const r of await q.execute()) {
+    const list = out.get(r.code) ?? []
+    list.push({status: r.status as ItemStatus, effective: r.effective})
+    out.set(r.code, list)
+  }
+  return out
+}
+
+/** The status on a day: the last change in effect by then (pending before any); the next one scheduled after it. */
+export function statusOn(events: StatusEvent[] | undefined, day: string): {status: ItemStatus; next: ItemSummary['next']} {
+  let status: ItemStatus = 'pending'
+  for (const e of events ?? []) {
+    if (e.effective > day) return {status, next: {status: e.status, effective: e.effective}}
+    status = e.status
+  }
+  return {status, next: null}
+}
+
+/** Where the schedule leads once every approved change is in effect: what the next change builds on. */
+export function decidedStatus(events: StatusEvent[] | undefined): StatusEvent | undefined {
+  return events?.at(-1)
 }
 
 export interface ItemFilter {
@@ -105,15 +130,15 @@ export interface ItemFilter {
 export async function listItems(db: Kysely<Database>, filter: ItemFilter, today: string): Promise<ItemSummary[]> {
   let q = db
     .selectFrom('item_revisions as r')
-    .leftJoin('item_status as s', 's.code', 'r.code')
-    .select(['r.code', 'r.name', 'r.type', 'r.body', 'r.version_from', 's.status', 's.prior_status', 's.effective'])
+    .select(['r.code', 'r.name', 'r.type', 'r.body', 'r.version_from'])
     .where('r.version_to', 'is', null)
   if (filter.body) q = q.where('r.body', '=', filter.body)
   if (filter.type) q = q.where('r.type', '=', filter.type)
   const rows = await q.orderBy('r.body').orderBy('r.code').execute()
+  const events = await eventsOf(db)
   const out: ItemSummary[] = []
   for (const r of rows) {
-    const st = statusOn(r.status ? {status: r.status, prior_status: r.prior_status!, effective: r.effective!} : undefined, today)
+    const st = statusOn(events.get(r.code), today)
     if (filter.status && st.status !== filter.status) continue
     out.push({code: r.code, name: r.name, type: r.type, body: r.body, status: st.status, next: st.next, version: Number(r.version_from)})
   }
@@ -162,8 +187,7 @@ export async function contentsAt(db: Kysely<Database>, codes: string[], version:
 
 export async function showItem(db: Kysely<Database>, code: string, today: string): Promise<Item> {
   const {content, version, body, name, type} = await currentContent(db, code)
-  const status = await db.selectFrom('item_status').select(['status', 'prior_status', 'effective']).where('code', '=', code).executeTakeFirst()
-  const st = statusOn(status, today)
+  const st = statusOn((await eventsOf(db, code)).get(code), today)
   return {
     code,
     name,

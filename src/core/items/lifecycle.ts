@@ -10,7 +10,7 @@ import type {Store, WriteContext} from '../store/index.js'
 import {readTemplate} from '../templates.js'
 import {fileRequestIn, type RequestWithHistory} from '../workflow/index.js'
 import {closeRevisions, codePattern, newVersion} from './import.js'
-import {column, contentHash, currentContent, displayName, type ItemContent, type ItemStatus, itemsLayout, packRow, sheetOf, statusOn} from './index.js'
+import {column, contentHash, currentContent, decidedStatus, displayName, eventsOf, type ItemContent, type ItemStatus, itemsLayout, packRow, sheetOf} from './index.js'
 
 export type LifecycleAction = 'open' | 'change' | 'pause' | 'resume' | 'terminate'
 export const LIFECYCLE_ACTIONS: LifecycleAction[] = ['open', 'change', 'pause', 'resume', 'terminate']
@@ -53,10 +53,14 @@ export interface LifecycleInput {
   set?: string[]
 }
 
-/** The status an item will have once everything approved so far takes effect: the one a new action builds on. */
-async function decidedStatus(ctx: WriteContext, code: string): Promise<ItemStatus> {
-  const row = await ctx.db.selectFrom('item_status').select(['status']).where('code', '=', code).executeTakeFirst()
-  return (row?.status as ItemStatus | undefined) ?? 'pending'
+/**
+ * What a new change builds on: the status once every approved change is in effect, and
+ * the date of the last of them. Changes line up one after another (a new one takes effect
+ * no earlier than the last scheduled), so each is checked against the status it follows.
+ */
+async function scheduled(ctx: WriteContext, code: string): Promise<{status: ItemStatus; from: string | null}> {
+  const last = decidedStatus((await eventsOf(ctx.db, code)).get(code))
+  return {status: last?.status ?? 'pending', from: last?.effective ?? null}
 }
 
 function actionName(action: LifecycleAction, locale: 'en' | 'zh' = 'en'): string {
@@ -73,7 +77,7 @@ export async function fileLifecycle(store: Store, input: LifecycleInput): Promis
   const set = input.action === 'change' ? parseSet(input.set ?? [], pattern) : undefined
   return store.write(async (ctx) => {
     const item = await currentContent(ctx.db, code)
-    const status = await decidedStatus(ctx, code)
+    const {status, from} = await scheduled(ctx, code)
     if (!MOVES[input.action].from.includes(status)) {
       throw new Conflict('items.lifecycle.wrongStatus', {code, status: t(`items.status.${status}`, {}, 'en'), action: actionName(input.action)}, {field: 'CODE', rule: 'ITEM-4'})
     }
@@ -87,6 +91,7 @@ export async function fileLifecycle(store: Store, input: LifecycleInput): Promis
         throw new RuleRefused('ITEM-4', 'items.lifecycle.tooSoon', {effective, action: actionName(input.action), earliest: earliest.date}, {field: 'effective'})
       }
     }
+    if (from && effective < from) throw new Conflict('items.lifecycle.afterScheduled', {code, date: from}, {field: 'effective', rule: 'ITEM-4'})
     const open = await ctx.db.selectFrom('requests').select(['id', 'payload']).where('kind', '=', 'item-lifecycle').where('state', '=', 'applied').execute()
     for (const r of open) {
       const p = JSON.parse(r.payload) as LifecycleRequest
@@ -149,18 +154,15 @@ function checkChangedRow(content: ItemContent, set: Record<string, string>, _pat
 /** The approval's effect: the status from the effective date, and a change's new elements as a new list version. */
 export async function carryOut(ctx: WriteContext, requestId: number, p: LifecycleRequest): Promise<Partial<LifecycleRequest>> {
   const item = await currentContent(ctx.db, p.code)
-  const row = await ctx.db.selectFrom('item_status').selectAll().where('code', '=', p.code).executeTakeFirst()
-  const decided = (row?.status as ItemStatus | undefined) ?? 'pending'
+  const {status: decided, from} = await scheduled(ctx, p.code)
+  if (from && p.effective < from) throw new Conflict('items.lifecycle.afterScheduled', {code: p.code, date: from}, {field: 'ID', rule: 'ITEM-4'})
   if (!MOVES[p.action].from.includes(decided)) {
     throw new Conflict('items.lifecycle.wrongStatus', {code: p.code, status: t(`items.status.${decided}`, {}, 'en'), action: actionName(p.action)}, {field: 'ID', rule: 'ITEM-4'})
   }
   const patch: Partial<LifecycleRequest> = {}
   const to = MOVES[p.action].to
   if (to) {
-    const now = statusOn(row, ctx.today).status
-    const values = {status: to, prior_status: now, effective: p.effective, request_id: requestId, updated_at: ctx.at}
-    if (row) await ctx.db.updateTable('item_status').set(values).where('code', '=', p.code).execute()
-    else await ctx.db.insertInto('item_status').values({code: p.code, ...values}).execute()
+    await ctx.db.insertInto('item_events').values({code: p.code, status: to, effective: p.effective, request_id: requestId, at: ctx.at}).execute()
     await appendAudit(ctx, {action: `items.${p.action}`, entityType: 'item', entityId: p.code, before: {status: decided}, after: {status: to, effective: p.effective, request: requestId}})
     patch.status = to
   }

@@ -190,14 +190,14 @@ export interface ItemPartsTable {
   content: string
 }
 
-export interface ItemStatusTable {
+export interface ItemEventsTable {
+  id: Generated<number>
   code: string
+  /** The status from `effective` on (ITEM-4). */
   status: string
-  /** The status until `effective` (a lifecycle change announced ahead, ITEM-4). */
-  prior_status: string
   effective: string
   request_id: number
-  updated_at: string
+  at: string
 }
 
 export interface ItemCasesTable {
@@ -212,7 +212,7 @@ export interface Database {
   item_versions: ItemVersionsTable
   item_revisions: ItemRevisionsTable
   item_parts: ItemPartsTable
-  item_status: ItemStatusTable
+  item_events: ItemEventsTable
   item_cases: ItemCasesTable
   units: UnitsTable
   net_connections: NetConnectionsTable

@@ -52,15 +52,15 @@ export async function up(db: Kysely<unknown>, dialect: SqlDialect): Promise<void
   await db.schema.createIndex('item_parts_from').on('item_parts').column('version_from').execute()
   await db.schema.createIndex('item_parts_to').on('item_parts').column('version_to').execute()
 
-  await db.schema
-    .createTable('item_status')
-    .addColumn('code', 'varchar(128)', (c) => c.primaryKey())
+  // An item's status over time (ITEM-4): each approved lifecycle change from its effective date.
+  await idColumn(db.schema.createTable('item_events'), dialect)
+    .addColumn('code', 'varchar(128)', (c) => c.notNull())
     .addColumn('status', 'varchar(16)', (c) => c.notNull())
-    .addColumn('prior_status', 'varchar(16)', (c) => c.notNull())
     .addColumn('effective', 'varchar(10)', (c) => c.notNull())
     .addColumn('request_id', 'integer', (c) => c.notNull())
-    .addColumn('updated_at', 'varchar(32)', (c) => c.notNull())
+    .addColumn('at', 'varchar(32)', (c) => c.notNull())
     .execute()
+  await db.schema.createIndex('item_events_code').on('item_events').columns(['code', 'effective']).execute()
 
   await db.schema
     .createTable('item_cases')
@@ -74,5 +74,5 @@ export async function up(db: Kysely<unknown>, dialect: SqlDialect): Promise<void
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  for (const table of ['item_cases', 'item_status', 'item_parts', 'item_revisions', 'item_versions']) await db.schema.dropTable(table).execute()
+  for (const table of ['item_cases', 'item_events', 'item_parts', 'item_revisions', 'item_versions']) await db.schema.dropTable(table).execute()
 }
