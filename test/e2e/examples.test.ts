@@ -23,6 +23,8 @@ const order = [
   'units:add', 'units:list', 'units:show', 'units:edit',
   'net:request:template', 'net:request:apply', 'net:request:plan', 'net:request:implement', 'net:request:test',
   'net:request:change', 'net:cutoff:add', 'net:cutoff:list', 'net:restore', 'net:request:close', 'net:report',
+  'items:template', 'items:import', 'items:list', 'items:show', 'items:versions', 'items:diff', 'items:export',
+  'items:cases:import', 'items:stats', 'items:open', 'items:change', 'items:pause', 'items:resume', 'items:terminate',
 ]
 
 /**
@@ -33,6 +35,9 @@ const before: Record<string, string> = {
   'net:request:plan': 'EGOV_OPERATOR=reviewer egov requests approve 3',
   'net:cutoff:list': 'EGOV_OPERATOR=reviewer egov requests approve 6',
   'net:request:close': 'EGOV_OPERATOR=reviewer egov requests approve 7',
+  'items:change': 'EGOV_OPERATOR=reviewer egov requests approve 11',
+  'items:pause': 'EGOV_OPERATOR=reviewer egov requests approve 12',
+  'items:resume': 'EGOV_OPERATOR=reviewer egov requests approve 13',
 }
 const prepared = new Set<string>()
 

@@ -11,7 +11,7 @@ export default class ItemsExport extends EgovCommand<typeof ItemsExport> {
   static override description = `.xlsx: the three sheets of the template, which import again unchanged. .csv: one file per sheet — FILE.csv (基本信息), FILE-办理流程.csv, FILE-申请材料.csv — in UTF-8 with a BOM (Excel shows the Chinese) or, with --encoding gb18030, for older tools. Text cells starting with = + - @ or a tab are written with a leading apostrophe so no spreadsheet runs them as formulas; import takes it off again. Numbers stay numbers.`
   static override examples = [
     '<%= config.bin %> items export --out 事项清单.xlsx',
-    '<%= config.bin %> items export --out 事项清单.csv --encoding gb18030 --unit 市市场监督管理局',
+    '<%= config.bin %> items export --out 事项清单.csv --encoding gb18030 --unit 嘉峪关市市场监督管理局',
   ]
 
   static override flags = {

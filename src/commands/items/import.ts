@@ -16,7 +16,7 @@ A valid file becomes a new version of the list: the items of its 实施主体 ar
   static override strict = false
   static override examples = [
     '<%= config.bin %> items import fixtures/items/list.xlsx --dry-run',
-    '<%= config.bin %> items import fixtures/items/list-errors.xlsx --report 批注.xlsx',
+    '<%= config.bin %> items import fixtures/items/list-messy.xlsx --dry-run --report 检查结果.xlsx',
     '<%= config.bin %> items import fixtures/items/list.xlsx',
     '<%= config.bin %> items import fixtures/items/list-v2-gbk.csv --json',
   ]

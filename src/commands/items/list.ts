@@ -8,7 +8,7 @@ import {ITEM_STATUSES, type ItemStatus, type ItemSummary, listItems, sheetOf} fr
 export default class ItemsList extends EgovCommand<typeof ItemsList> {
   static override summary = 'List the items of the current list, with their status today'
   static override description = `Statuses (ITEM-4): pending (待开通, imported but not yet opened), open (在用), paused (暂停), terminated (终止). A change approved for a later date shows as "→ status from DATE".`
-  static override examples = ['<%= config.bin %> items list', '<%= config.bin %> items list --unit 市市场监督管理局 --type 行政许可 --status pending', '<%= config.bin %> items list --json']
+  static override examples = ['<%= config.bin %> items list', '<%= config.bin %> items list --unit 嘉峪关市市场监督管理局 --type 行政许可 --status pending', '<%= config.bin %> items list --json']
 
   static override flags = {
     unit: Flags.string({description: 'only items of this 实施主体'}),

@@ -10,7 +10,7 @@ import {type ListedRequest, listRequests} from '../../core/workflow/index.js'
 
 export default class ItemsShow extends EgovCommand<typeof ItemsShow> {
   static override summary = 'Show an item: every element, its process steps and materials, status and lifecycle requests'
-  static override examples = ['<%= config.bin %> items show 11620200MB0000001X-XK-0001', '<%= config.bin %> items show 11620200MB0000001X-XK-0001 --json']
+  static override examples = ['<%= config.bin %> items show 620A0001234001-620200000000-000-11620200MB1528467X-1-00', '<%= config.bin %> items show 620A0001234001-620200000000-000-11620200MB1528467X-1-00 --json']
 
   static override args = {code: Args.string({description: '事项编码', required: true})}
 
