@@ -401,6 +401,20 @@ describeEachDialect('service-item lists through bin/run.js (ITEM-1..8)', (dialec
     expect(human.stdout).toContain('3 items with fewer than 150 cases in 2025')
   })
 
+  it('the 事项编码 pattern is the team’s setting: a stricter one refuses the file, a bad one is refused itself', async () => {
+    const bad = await clerk(['config', 'set', 'items.code-pattern', '([', '--json'])
+    expect(bad.code).toBe(2)
+    expect(bad.json.error.details.field).toBe('VALUE')
+    expect((await clerk(['config', 'set', 'items.code-pattern', '^G-[0-9A-Z-]+$'])).code).toBe(0)
+    const strict = await clerk(['items', 'import', fx('list.xlsx'), '--dry-run', '--json'])
+    expect(strict.code).toBe(2)
+    const codes = (strict.json.error.details.problems as Array<{field: string; sheet: string}>).filter((p) => p.field === 'code' && p.sheet === '基本信息')
+    expect(codes).toHaveLength(4)
+    expect((await clerk(['config', 'get', 'items.code-pattern', '--json'])).json).toMatchObject({value: '^G-[0-9A-Z-]+$', isDefault: false})
+    expect((await clerk(['config', 'unset', 'items.code-pattern'])).code).toBe(0)
+    expect((await clerk(['items', 'import', fx('list.xlsx'), '--dry-run'])).code).toBe(0)
+  })
+
   it('keeps no stray files: every written file is where the user asked', () => {
     expect(readdirSync(dir).sort()).toEqual(
       ['template.xlsx', '批注.xlsx', 'clean-report.xlsx', 'export.xlsx', 'export.csv', 'export-办理流程.csv', 'export-申请材料.csv', 'gbk.csv', 'gbk-办理流程.csv', 'gbk-申请材料.csv'].sort(),

@@ -11,15 +11,17 @@ export default class ConfigSet extends EgovCommand<typeof ConfigSet> {
   static override description = `Keys:
   operator            your name as recorded on what you do (your own config file). EGOV_OPERATOR overrides it; on PostgreSQL the database user is recorded instead.
   notices             the folder written notices (.docx) go to (your own config file); default notices/ in the data folder.
-  limit.KIND.STATE    working days a request of KIND may stay in STATE before it is overdue (the database: shared by the team, audited). "egov config list" shows them all.`
+  limit.KIND.STATE    working days a request of KIND may stay in STATE before it is overdue (the database: shared by the team, audited). "egov config list" shows them all.
+  items.code-pattern  the regular expression 事项编码 must match in service-item lists (the database, audited); default: the national forms, letter-and-digit groups joined by -.`
   static override examples = [
     '<%= config.bin %> config set operator 张三',
     '<%= config.bin %> config set limit.ticket.accepted 3',
     '<%= config.bin %> config set notices ./notices',
+    `<%= config.bin %> config set items.code-pattern '^[0-9A-Z]+(-[0-9A-Z]+)+$'`,
   ]
 
   static override args = {
-    key: Args.string({description: 'operator, notices or limit.KIND.STATE', required: true}),
+    key: Args.string({description: 'operator, notices, limit.KIND.STATE or items.code-pattern', required: true}),
     value: Args.string({description: 'the value', required: true}),
   }
 

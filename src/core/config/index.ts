@@ -6,6 +6,7 @@ import type {Kysely} from '#kysely'
 import {appendAudit} from '../audit/index.js'
 import {parseWholeNumber} from '../dates.js'
 import {InvalidInput, NotFound} from '../errors.js'
+import {DEFAULT_CODE_PATTERN} from '../io/values.js'
 import type {Database, WriteContext} from '../store/index.js'
 import {allKinds, findKind} from '../workflow/registry.js'
 import {limitKey} from '../workflow/index.js'
@@ -67,10 +68,28 @@ export async function resolveOperator(configDir: string, env: NodeJS.ProcessEnv 
   }
 }
 
-export type ParsedKey = {scope: 'user'; key: 'operator' | 'notices'} | {scope: 'database'; key: string; kind: string; state: string}
+export type ParsedKey = {scope: 'user'; key: 'operator' | 'notices'} | {scope: 'database'; key: string; kind?: string; state?: string}
+
+/** The item-code pattern service-item lists are checked against (ITEM-2): a regular expression, shared by the team. */
+export const CODE_PATTERN_SETTING = 'items.code-pattern'
+
+/** Team settings other than limits: kept in the database, audited, with their defaults and checks. */
+const SHARED_SETTINGS: Record<string, {default: () => string; check(value: string): void}> = {
+  [CODE_PATTERN_SETTING]: {
+    default: () => DEFAULT_CODE_PATTERN.source,
+    check(value) {
+      try {
+        new RegExp(value)
+      } catch (error) {
+        throw new InvalidInput('config.badPattern', {key: CODE_PATTERN_SETTING, value, reason: (error as Error).message}, {field: 'VALUE'})
+      }
+    },
+  },
+}
 
 export function parseConfigKey(key: string): ParsedKey {
   if (key === 'operator' || key === 'notices') return {scope: 'user', key}
+  if (SHARED_SETTINGS[key]) return {scope: 'database', key}
   const m = /^limit\.([a-z][a-z0-9_-]*)\.([a-z][a-z0-9_-]*)$/.exec(key)
   if (!m) throw new InvalidInput('config.unknownKey', {key}, {field: 'KEY'})
   const def = findKind(m[1])
@@ -84,6 +103,11 @@ export function validateConfigValue(parsed: ParsedKey, value: string): string {
     const v = value.trim()
     if (!v) throw new InvalidInput('input.empty', {field: 'VALUE'}, {field: 'VALUE'})
     return v
+  }
+  const shared = SHARED_SETTINGS[parsed.key]
+  if (shared) {
+    shared.check(value)
+    return value
   }
   try {
     return String(parseWholeNumber(value, parsed.key, {min: 0, max: 365}))
@@ -111,9 +135,10 @@ export async function unsetLimit(ctx: WriteContext, key: string): Promise<void> 
 
 /** Every working-day limit: the team's setting where there is one, else the kind's default. */
 export async function listLimits(db: Kysely<Database>): Promise<ConfigEntry[]> {
-  const rows = await db.selectFrom('settings').select(['key', 'value']).where('key', 'like', 'limit.%').execute()
+  const rows = await db.selectFrom('settings').select(['key', 'value']).execute()
   const set = new Map(rows.map((r) => [r.key, r.value]))
   const out: ConfigEntry[] = []
+  for (const [key, s] of Object.entries(SHARED_SETTINGS)) out.push({key, value: set.get(key) ?? s.default(), scope: 'database', isDefault: !set.has(key)})
   for (const def of allKinds()) {
     for (const [state, st] of Object.entries(def.states)) {
       if (st.terminal) continue

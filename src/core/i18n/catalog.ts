@@ -26,7 +26,8 @@ const base = {
   'store.migrationFailed': {en: 'database migration {name} failed: {reason}', zh: '数据库迁移 {name} 失败：{reason}'},
 
   // ---- config
-  'config.unknownKey': {en: 'config key "{key}" is unknown; known keys: operator, notices, limit.KIND.STATE', zh: '未知的配置项“{key}”；可用：operator、notices、limit.种类.状态'},
+  'config.unknownKey': {en: 'config key "{key}" is unknown; known keys: operator, notices, limit.KIND.STATE, items.code-pattern', zh: '未知的配置项“{key}”；可用：operator、notices、limit.种类.状态、items.code-pattern'},
+  'config.badPattern': {en: '{key}: "{value}" is not a regular expression: {reason}', zh: '{key}：“{value}”不是有效的正则表达式：{reason}'},
   'config.unknownLimit': {en: 'config key "{key}": request kind {kind} has no state {state} that can be overdue', zh: '配置项“{key}”：申请种类 {kind} 没有可设时限的状态 {state}'},
   'config.badLimit': {en: '{key}: "{value}" must be a whole number of working days from 0 to 365', zh: '{key}：“{value}”须为 0 至 365 的工作日数'},
   'config.notSet': {en: 'config key "{key}" is not set', zh: '配置项“{key}”未设置'},

@@ -5,6 +5,7 @@ import {basename} from 'node:path'
 import type {Kysely} from '#kysely'
 
 import {appendAudit} from '../audit/index.js'
+import {CODE_PATTERN_SETTING} from '../config/index.js'
 import {InvalidInput} from '../errors.js'
 import {type LocatedProblem, readForm, type FoundSheet} from '../io/form-reader.js'
 import {writeReport} from '../io/form-report.js'
@@ -43,11 +44,9 @@ export interface ItemImportResult {
   report: {file: string; marked: number} | null
 }
 
-export const CODE_PATTERN_KEY = 'items.code-pattern'
-
 /** The item-code pattern: `egov config set items.code-pattern REGEX`, else the national forms. */
 export async function codePattern(db: Kysely<Database>): Promise<RegExp> {
-  const row = await db.selectFrom('settings').select('value').where('key', '=', CODE_PATTERN_KEY).executeTakeFirst()
+  const row = await db.selectFrom('settings').select('value').where('key', '=', CODE_PATTERN_SETTING).executeTakeFirst()
   return row ? new RegExp(row.value) : DEFAULT_CODE_PATTERN
 }
 
