@@ -25,7 +25,7 @@ export interface ExportResult {
   materials: number
 }
 
-const PAGE = 2000
+const PAGE = 500
 
 /** The current list, page by page in code order, as its content (a large list is never in memory at once). */
 async function* pages(db: Kysely<Database>, options: ExportOptions): AsyncGenerator<ItemContent[]> {
@@ -77,7 +77,8 @@ async function exportXlsx(db: Kysely<Database>, options: ExportOptions): Promise
   }
   const [basicLayout, stepLayout, materialLayout] = layout.sheets
   const numeric = (sheet: SheetLayout) => sheet.columns.map((c) => isNumericType(c.type))
-  const cells = (values: string[], isNumber: boolean[]) => values.map((v, i) => (isNumber[i] && v !== '' ? Number(v) : neutraliseFormula(v ?? '')))
+  // An empty element is no cell at all (not an empty string cell): smaller, faster, and it reads back the same.
+  const cells = (values: string[], isNumber: boolean[]) => values.map((v, i) => (!v ? null : isNumber[i] ? Number(v) : neutraliseFormula(v)))
   const basicNumeric = numeric(basicLayout)
   const ws = sheetFor(basicLayout)
   const steps: string[][] = []
