@@ -30,7 +30,7 @@ describe('every command has help with an example', () => {
 describeEachDialect('bin/run.js as users run it', (dialect) => {
   let tdb: TestDatabase
   let env: Record<string, string>
-  const as = (operator: string) => (dialect === 'postgres' ? {...env, EGOV_DATABASE_URL: tdb.url!.replace(/^postgres:\/\/[^@]*@/, `postgres://${tdb.actor(operator)}@`)} : {...env, EGOV_OPERATOR: operator})
+  const as = (operator: string) => ({...env, ...tdb.envFor(operator)})
 
   beforeAll(async () => {
     tdb = await createTestDatabase(dialect)

@@ -20,8 +20,7 @@ describeEachDialect('processes writing one database at once', (dialect) => {
     env = {...isolatedHome(), ...tdb.env}
   })
   // On PostgreSQL the database user acts: connect as the role.
-  const as = (operator: string) =>
-    dialect === 'postgres' ? {...env, EGOV_DATABASE_URL: tdb.url!.replace(/^postgres:\/\/[^@]*@/, `postgres://${tdb.actor(operator)}@`)} : {...env, EGOV_OPERATOR: operator}
+  const as = (operator: string) => ({...env, ...tdb.envFor(operator)})
   afterAll(async () => {
     await tdb.cleanup()
   })

@@ -38,10 +38,7 @@ describeEachDialect('service-item lists through bin/run.js (ITEM-1..8)', (dialec
   let env: Record<string, string>
   const dir = mkdtempSync(join(tmpdir(), 'egov-items-'))
   const out = (name: string) => join(dir, name)
-  const as = (who: string, extra: Record<string, string> = {}) =>
-    dialect === 'postgres'
-      ? {...env, ...extra, EGOV_DATABASE_URL: tdb.url!.replace(/^postgres:\/\/[^@]*@/, `postgres://${tdb.actor(who)}@`)}
-      : {...env, ...extra, EGOV_OPERATOR: who}
+  const as = (who: string, extra: Record<string, string> = {}) => ({...env, ...extra, ...tdb.envFor(who)})
   const clerk = (args: string[], extra?: Record<string, string>) => egov(args, as('clerk', extra))
   const chief = (args: string[], extra?: Record<string, string>) => egov(args, as('chief', extra))
   const count = async (table: string) => Number((await tdb.sql(`select count(*) as n from ${table}`))[0].n)

@@ -25,10 +25,7 @@ describeEachDialect('extranet requests through bin/run.js (NET-3..9)', (dialect)
   let port: number
   const dir = mkdtempSync(join(tmpdir(), 'egov-netreq-'))
   // On PostgreSQL the login acts: alice files, bob reviews.
-  const as = (who: string, extra: Record<string, string> = {}) =>
-    dialect === 'postgres'
-      ? {...env, ...extra, EGOV_DATABASE_URL: tdb.url!.replace(/^postgres:\/\/[^@]*@/, `postgres://${tdb.actor(who)}@`)}
-      : {...env, ...extra, EGOV_OPERATOR: who}
+  const as = (who: string, extra: Record<string, string> = {}) => ({...env, ...extra, ...tdb.envFor(who)})
   const alice = (args: string[], extra?: Record<string, string>) => egov(args, as('alice', extra))
   const bob = (args: string[], extra?: Record<string, string>) => egov(args, as('bob', extra))
 

@@ -32,6 +32,8 @@ export interface TestDatabase {
   open(actor?: string): Promise<Store>
   /** What the audit trail and history record for `actor`. */
   actor(actor: string): string
+  /** Environment for bin/run.js to act as `actor`: the operator on SQLite, a login of that name on PostgreSQL. */
+  envFor(actor: string): Record<string, string>
   /** Runs raw SQL as the administrator (to tamper, to inspect). */
   sql(text: string, params?: unknown[]): Promise<Array<Record<string, unknown>>>
   cleanup(): Promise<void>
@@ -49,6 +51,7 @@ export async function createTestDatabase(dialect: DialectName): Promise<TestData
       env: {EGOV_DB: path, EGOV_DATABASE_URL: ''},
       open: (actor = 'tester') => Store.open({sqlitePath: path, operator: actor}),
       actor: (actor) => actor,
+      envFor: (actor) => ({EGOV_OPERATOR: actor}),
       async sql(text, params = []) {
         const db = new Sqlite(path, {timeout: 10_000, nativeBinding})
         try {
@@ -90,6 +93,8 @@ export async function createTestDatabase(dialect: DialectName): Promise<TestData
       return Store.open({databaseUrl: pgSchemaUrl(schema, role), operator: actor})
     },
     actor: (actor) => pgRole(actor),
+    // The role exists once open(actor) has run.
+    envFor: (actor) => ({EGOV_DATABASE_URL: pgSchemaUrl(schema, pgRole(actor))}),
     async sql(text, params = []) {
       await admin.query(`set search_path to ${schema}`)
       const r = await admin.query(text, params)
