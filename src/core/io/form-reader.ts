@@ -3,7 +3,7 @@ import {basename, extname} from 'node:path'
 import {InvalidInput} from '../errors.js'
 import {type Locale, type MessageKey, t} from '../i18n/index.js'
 import {type ColumnLayout, type FormLayout, type LayoutRule, matchHeader, normaliseHeader, type SheetLayout} from './layout.js'
-import {columnLetter, type Encoding, visitRows} from './tables.js'
+import {cellText, columnLetter, type Encoding, rowText, visitRows} from './tables.js'
 import {normaliseCell} from './values.js'
 
 /** One problem, located as the clerk finds it: file, sheet, row, column and cell, with the field, the rule and the value. */
@@ -86,7 +86,7 @@ export async function readForm(files: string[], layout: FormLayout, options: Rea
         sheetsSeen++
         // The header may sit under title rows: the first rows wait until it is found.
         const head: Array<{row: number; cells: string[]}> = []
-        let handler: ((row: number, cells: string[]) => void | Promise<void>) | undefined
+        let handler: ((row: number, cells: readonly unknown[], base: number) => void | Promise<void>) | undefined
         let decided = false
         const decide = async () => {
           decided = true
@@ -130,13 +130,13 @@ export async function readForm(files: string[], layout: FormLayout, options: Rea
           states.set(sheet.key, state)
           if (match.missing.length) return
           handler = rowHandler(state, rules.filter((r) => r.sheet === sheet.key), problems, options, say)
-          for (const h of head.slice(match.headerRow + 1)) await handler(h.row, h.cells)
+          for (const h of head.slice(match.headerRow + 1)) await handler(h.row, h.cells, 0)
           head.length = 0
         }
         return {
-          row(row, cells) {
-            if (decided) return handler?.(row, cells)
-            head.push({row, cells})
+          row(row, cells, base) {
+            if (decided) return handler?.(row, cells, base)
+            head.push({row, cells: rowText(cells, base)})
             if (head.length >= LOOK_FOR_HEADER) return decide()
           },
           async end() {
@@ -177,6 +177,8 @@ export async function readForm(files: string[], layout: FormLayout, options: Rea
   problems.sort((a, b) => rank(a) - rank(b) || a.row - b.row)
   return {problems, sheets: [...states.values()].map((s) => s.found), encodings}
 }
+
+const textOf = (v: unknown): string => (typeof v === 'string' ? v : cellText(v))
 
 /** Sheets a template or a report adds that carry no data. */
 const IGNORED_SHEETS = new Set(['填写说明', '错误汇总', '说明'])
@@ -236,18 +238,18 @@ function rowHandler(
   problems: LocatedProblem[],
   options: ReadFormOptions,
   say: (key: MessageKey, params: Record<string, unknown>) => string,
-): (row: number, cells: string[]) => void | Promise<void> {
+): (row: number, cells: readonly unknown[], base: number) => void | Promise<void> {
   const {layout, found, where} = state
   const columns = layout.columns
   const n = columns.length
   const rowRules = rules.filter((r) => r.rule === 'notMore' || r.rule === 'requiredWhen')
   const checkRow = rowRules.length ? rowRuleChecker(layout, rowRules) : undefined
-  return (row, cells) => {
+  return (row, cells, base) => {
     // A row with nothing in the layout's columns is a blank line, not a record.
     let any = false
     for (let i = 0; i < n; i++) {
       const at = found.columns[i]
-      if (at !== undefined && cells[at] && cells[at].trim() !== '') {
+      if (at !== undefined && textOf(cells[at + base]).trim() !== '') {
         any = true
         break
       }
@@ -259,7 +261,7 @@ function rowHandler(
     for (let i = 0; i < n; i++) {
       const col = columns[i]
       const at = found.columns[i]
-      const raw = at === undefined ? '' : (cells[at] ?? '')
+      const raw = at === undefined ? '' : textOf(cells[at + base])
       const outcome = normaliseCell(col, raw, {codePattern: options.codePattern})
       if (outcome.ok) {
         values[i] = outcome.value

@@ -3,7 +3,7 @@ import {basename, extname} from 'node:path'
 import {type Locale, t} from '../i18n/index.js'
 import type {FoundSheet, LocatedProblem} from './form-reader.js'
 import type {FormLayout} from './layout.js'
-import {visitRows} from './tables.js'
+import {rowText, visitRows} from './tables.js'
 
 const SUMMARY = '错误汇总'
 const HEADERS = ['文件', '工作表', '行', '列', '单元格', '字段', '规则', '值', '问题']
@@ -26,7 +26,7 @@ export async function writeReport(layout: FormLayout, files: string[], sheets: F
     for (const file of files) {
       const label = sheets.find((s) => s.file === file)
       const ws = wb.addWorksheet(sheetName(wb, (label && layout.sheets.find((s) => s.key === label.key)?.name) || basename(file)))
-      await visitRows(file, () => ({row: (_row, cells) => void ws.addRow(cells), end: () => undefined}))
+      await visitRows(file, () => ({row: (_row, cells, base) => void ws.addRow(rowText(cells, base)), end: () => undefined}))
     }
   }
   wb.removeWorksheet(wb.getWorksheet(SUMMARY)?.id ?? -1)

@@ -92,8 +92,19 @@ export async function readSheets(path: string, options: {encoding?: Encoding} = 
   return {sheets}
 }
 
-/** Called at each sheet's start: handlers for its rows and its end, or undefined to skip the sheet. */
-export type SheetVisitor = (name: string) => {row(row: number, cells: string[]): void | Promise<void>; end(): void | Promise<void>} | undefined
+/**
+ * Called at each sheet's start: handlers for its rows and its end, or undefined to skip the
+ * sheet. A row's cells are handed over as the reader has them, without a copy: cell i is
+ * `cells[base + i]` (exceljs counts from 1), a string or a value for cellText.
+ */
+export type SheetVisitor = (name: string) => {row(row: number, cells: readonly unknown[], base: number): void | Promise<void>; end(): void | Promise<void>} | undefined
+
+/** The cells of a row as text, from index 0 (a row's first cells, while its header is looked for). */
+export function rowText(cells: readonly unknown[], base: number): string[] {
+  const out: string[] = new Array(Math.max(0, cells.length - base))
+  for (let i = base; i < cells.length; i++) out[i - base] = cellText(cells[i])
+  return out
+}
 
 /**
  * Rows one at a time, as they are read: a workbook through exceljs's streaming reader
@@ -124,7 +135,7 @@ export async function visitRows(path: string, visit: SheetVisitor, options: {enc
     // info.lines is the line a record ends on; a person looks for the line it starts on.
     if (sheet) {
       for (const r of records) {
-        const pending = sheet.row(r.info.lines - countBreaks(r.record), r.record)
+        const pending = sheet.row(r.info.lines - countBreaks(r.record), r.record, 0)
         if (pending) await pending
       }
       await sheet.end()
@@ -143,14 +154,7 @@ export async function visitRows(path: string, visit: SheetVisitor, options: {enc
         continue
       }
       for await (const row of ws) {
-        const values = Array.isArray(row.values) ? row.values : []
-        const cells: string[] = new Array(Math.max(0, values.length - 1))
-        for (let i = 1; i < values.length; i++) {
-          const v = values[i]
-          // Most cells are plain text: handed over as they are (the form reader trims).
-          cells[i - 1] = typeof v === 'string' ? v : v === undefined || v === null ? '' : cellText(v)
-        }
-        const pending = sheet.row(row.number, cells)
+        const pending = sheet.row(row.number, Array.isArray(row.values) ? row.values : [], 1)
         if (pending) await pending
       }
       await sheet.end()

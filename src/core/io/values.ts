@@ -104,7 +104,11 @@ export function normalisePhoneNumber(raw: string): CellOutcome {
   return {ok: false, key: 'value.badPhone'}
 }
 
+/** Numbers already written as egov writes them: checked by one expression, no rewriting. */
+const CANONICAL_PHONE = /^(?:1[3-9]\d{9}|1\d{4}|95\d{3}|0\d{2,3}-(?:\d{7,8}(?:-\d{1,6})?|1\d{4}|95\d{3}))$/
+
 function phones(raw: string): CellOutcome {
+  if (CANONICAL_PHONE.test(raw)) return {ok: true, value: raw}
   const parts = raw.split(/[;；,，、/]|或/).map((p) => p.trim()).filter(Boolean)
   const out: string[] = []
   for (const part of parts) {
@@ -116,7 +120,10 @@ function phones(raw: string): CellOutcome {
 }
 
 /** Item codes: half-width, upper case, no spaces; the pattern decides what is well-formed. */
+const CANONICAL_CODE = /^[0-9A-Z-]*$/
+
 export function normaliseCode(raw: string): string {
+  if (CANONICAL_CODE.test(raw)) return raw
   return toHalfWidth(raw).replace(/[－—–]/g, '-').replace(/\s+/g, '').toUpperCase()
 }
 
@@ -141,6 +148,8 @@ function enumValue(col: ValueColumn, raw: string): CellOutcome {
     return hit ? {ok: true, value: hit} : {ok: false, key: 'value.notInList', params: {list: list.join('、')}}
   }
   const out: string[] = []
+  const whole = index.get(raw)
+  if (whole) return {ok: true, value: whole}
   for (const part of raw.split(/[、,，;；/\s]+/).filter(Boolean)) {
     const hit = find(part)
     if (!hit) return {ok: false, key: 'value.notInList', params: {list: list.join('、'), part}}
@@ -151,7 +160,7 @@ function enumValue(col: ValueColumn, raw: string): CellOutcome {
 
 /** Names mix full- and half-width brackets: they are unified to the full-width form Chinese text uses. */
 function name(raw: string): string {
-  return raw.replace(/\(/g, '（').replace(/\)/g, '）')
+  return raw.includes('(') || raw.includes(')') ? raw.replace(/\(/g, '（').replace(/\)/g, '）') : raw
 }
 
 /**
@@ -161,6 +170,23 @@ function name(raw: string): string {
 export function normaliseCell(col: ValueColumn, raw: string, options: {codePattern?: RegExp} = {}): CellOutcome {
   const text = trimText(unneutralise(raw))
   if (text === '') return col.required ? {ok: false, key: 'value.required'} : {ok: true, value: ''}
+  const type = col.type ?? 'text'
+  if (!REPEATING.has(type)) return normaliseText(col, text, options)
+  // Lists repeat the same few values in these columns down thousands of rows: each is worked out once.
+  let seen = outcomes.get(col)
+  if (!seen) outcomes.set(col, (seen = new Map()))
+  let outcome = seen.get(text)
+  if (!outcome) {
+    outcome = normaliseText(col, text, options)
+    if (seen.size < 4096) seen.set(text, outcome)
+  }
+  return outcome
+}
+
+const REPEATING = new Set<ValueType>(['enum', 'yesno', 'days', 'count', 'year'])
+const outcomes = new WeakMap<ValueColumn, Map<string, CellOutcome>>()
+
+function normaliseText(col: ValueColumn, text: string, options: {codePattern?: RegExp}): CellOutcome {
   switch (col.type ?? 'text') {
     case 'text':
       return {ok: true, value: text}
