@@ -2,5 +2,6 @@
 // so `egov requests approve` can act on any of them. Each area adds its kind module.
 import './workflow/kinds/ticket.js'
 import './net/request-kinds.js'
+import './cert/request-kind.js'
 
 export {allKinds, findKind} from './workflow/registry.js'

@@ -1,3 +1,5 @@
+import {certEntries} from './catalog-cert.js'
+
 /**
  * Every message a person reads, in English and Chinese. Code refers to entries by key;
  * no user-facing sentence is written anywhere else. Spreadsheet headers and official
@@ -305,6 +307,7 @@ const base = {
 /** Each area may keep its messages in its own module (catalog-AREA.ts), spread in here. */
 const entries = {
   ...base,
+  ...certEntries,
 }
 
 export type MessageKey = keyof typeof entries
