@@ -64,6 +64,7 @@ export const certEntries = {
   // ---- labels
   'cert.label.ca': {en: 'CA', zh: 'CA'},
   'cert.label.crl': {en: 'CRL', zh: '撤销列表'},
+  'cert.label.entries': {en: '{count} entries', zh: '{count} 条'},
   'cert.label.holder': {en: 'Holder', zh: '持有人'},
   'cert.label.idNumber': {en: 'ID number', zh: '身份证号'},
   'cert.label.subject': {en: 'Subject', zh: '主题'},
