@@ -231,9 +231,9 @@ async function checkEvent(ctx: WriteContext, event: CertEventKind, cert: Certifi
       break
     case 'replace-medium':
       state(['valid', 'hold'])
-      if (cert.keyOrigin === 'csr' && !p.csr) throw new InvalidInput('cert.csrNeeded', {serial: cert.serial}, {field: 'csr'})
       if (p.medium === cert.medium) throw new InvalidInput('cert.sameMedium', {medium: p.medium}, {field: 'medium'})
       await checkMedium(ctx, p.medium!, cert.holder.id)
+      if (cert.keyOrigin === 'csr' && !p.csr) throw new InvalidInput('cert.csrNeeded', {serial: cert.serial}, {field: 'csr'})
       break
     case 'reset-password':
       state(['valid'])
