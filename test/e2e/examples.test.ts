@@ -23,7 +23,13 @@ const order = [
   'units:add', 'units:list', 'units:show', 'units:edit',
   'net:request:template', 'net:request:apply', 'net:request:plan', 'net:request:implement', 'net:request:test',
   'net:request:change', 'net:cutoff:add', 'net:cutoff:list', 'net:restore', 'net:request:close', 'net:report',
+  'cert:ca:init', 'cert:ca:show', 'cert:apply', 'cert:show', 'cert:list', 'cert:export', 'cert:crl', 'cert:suspend', 'cert:resume',
+  'cert:renew', 'cert:extend', 'cert:replace-medium', 'cert:reset-password', 'cert:report-lost', 'cert:revoke', 'cert:import', 'cert:check',
 ]
+
+/** Approves every certificate request waiting, as a second operator with the CA passphrase (CERT-3, X-2). */
+const approveCert = (env = '') =>
+  `for id in $(egov requests list --kind cert --state applied --json | node -e 'for (const r of JSON.parse(require("fs").readFileSync(0, "utf8")).requests) console.log(r.id)'); do ${env} EGOV_OPERATOR=reviewer EGOV_CA_PASSPHRASE=ca-demo-passphrase egov requests approve $id > /dev/null || exit 1; done`
 
 /**
  * The state an example assumes that no earlier example makes: a second person's approval
@@ -33,6 +39,16 @@ const before: Record<string, string> = {
   'net:request:plan': 'EGOV_OPERATOR=reviewer egov requests approve 3',
   'net:cutoff:list': 'EGOV_OPERATOR=reviewer egov requests approve 6',
   'net:request:close': 'EGOV_OPERATOR=reviewer egov requests approve 7',
+  'cert:show': approveCert(),
+  'cert:resume': approveCert(),
+  'cert:renew': approveCert(),
+  'cert:extend': approveCert(),
+  // The extension is asked for, and so approved, in its last 30 days (CERT-3).
+  'cert:replace-medium': approveCert('EGOV_NOW=2028-11-15T10:00:00+08:00'),
+  'cert:reset-password': approveCert(),
+  'cert:report-lost': approveCert(),
+  'cert:revoke': approveCert(),
+  'cert:import': approveCert(),
 }
 const prepared = new Set<string>()
 

@@ -9,7 +9,8 @@ export default class CertApply extends CertCommand<typeof CertApply> {
   static override description = `Files a request of kind cert; the certificate is issued when another operator approves it (egov requests approve ID, with the CA passphrase in EGOV_CA_PASSPHRASE). The holder is a person in a registered unit (egov units add), identified by their resident ID number (18 characters, GB 11643 check character), of which only a salted hash and the last four characters are kept. A medium (USB key) belongs to one holder only, and a holder has one valid certificate per profile (CERT-1, exit 5). Without --csr egov makes the key and keeps it encrypted; it is delivered once as PKCS#12 (egov cert export SERIAL --p12 FILE).`
   static override examples = [
     '<%= config.bin %> cert apply --holder 张三 --unit 市人力资源和社会保障局 --id-number 11010519491231002X --medium UK-2026-0001 --profile staff',
-    '<%= config.bin %> cert apply --holder 李四 --unit 市人力资源和社会保障局 --id-number 620200198506120038 --profile server --dns hr.example.gov.cn --json',
+    '<%= config.bin %> cert apply --holder 王五 --unit 市人力资源和社会保障局 --id-number 620200199001011236 --medium UK-2026-0002 --days 365 --json',
+    '<%= config.bin %> cert apply --holder 李四 --unit 市人力资源和社会保障局 --id-number 620200198506120038 --profile server --dns hr.example.gov.cn --ip 10.20.0.8',
   ]
 
   static override flags = {

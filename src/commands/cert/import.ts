@@ -9,7 +9,7 @@ import {importCertificate} from '../../core/cert/outside.js'
 export default class CertImport extends CertCommand<typeof CertImport> {
   static override summary = 'Track a certificate issued elsewhere in the same inventory'
   static override description = 'PEM, DER or PKCS#12 (with --password-file; only the certificate is kept, never the key). The certificate shows in cert list with its expiry, and cert check tests it against its issuer’s CRL.'
-  static override examples = ['<%= config.bin %> cert import zhangsan.pem --holder 王五 --unit 市人力资源和社会保障局']
+  static override examples = ['<%= config.bin %> cert import fixtures/cert/outside-staff.pem --holder 赵六 --unit 市人力资源和社会保障局']
 
   static override args = {
     file: Args.string({description: 'certificate file: PEM, DER or PKCS#12', required: true}),

@@ -7,7 +7,7 @@ import type {WorkflowResult} from '../../core/workflow/index.js'
 export default class CertRevoke extends CertEventCommand<typeof CertRevoke> {
   static override summary = 'Revoke a certificate (撤销, CERT-3)'
   static override description = `Files a request; on approval the certificate is revoked with the reason given and a new CRL is made. A certificate reported lost whose medium is not found is revoked with --reason keyCompromise.`
-  static override examples = ['<%= config.bin %> cert revoke UK-2026-0002 --reason affiliationChanged']
+  static override examples = ['<%= config.bin %> cert revoke UK-2026-0002 --reason keyCompromise']
 
   static override args = serialArg
   static override flags = {
