@@ -57,7 +57,8 @@ export const serialArg = {serial: Args.string({description: 'certificate serial 
  * approves with `egov requests approve ID`; nothing happens to the certificate before.
  */
 export abstract class CertEventCommand<T extends typeof Command> extends CertCommand<T> {
-  static override args = serialArg
+  // No static properties here: oclif's manifest stops collecting inherited flags (--json,
+  // --db) at the first class in the chain that has none of its own after one that has.
   protected abstract readonly event: Exclude<CertEventKind, 'apply'>
 
   protected async fileWith(input: {csr?: string; days?: number; reason?: string; medium?: string; mediumReason?: string}): Promise<WorkflowResult<CertRequest>> {
