@@ -142,7 +142,7 @@ async function checkMedium(ctx: WriteContext, serial: string, holderId: number, 
   const medium = await ctx.db.selectFrom('cert_media').selectAll().where('serial', '=', serial).executeTakeFirst()
   if (!medium) return
   if (Number(medium.holder_id) !== holderId) throw new RuleRefused('CERT-1', 'cert.mediumOtherHolder', {medium: serial}, {field})
-  if (medium.status !== 'in-use') throw new Conflict('cert.mediumRetired', {medium: serial, status: medium.status}, {field})
+  if (medium.status !== 'in-use') throw new Conflict('cert.mediumRetired', {medium: serial, status: medium.status, statusZh: MEDIUM_ZH[medium.status] ?? medium.status}, {field})
 }
 
 async function registerMedium(ctx: WriteContext, serial: string, holderId: number): Promise<void> {
@@ -201,12 +201,25 @@ export interface EventInput {
   mediumReason?: string
 }
 
+const STATUS_ZH: Record<string, string> = {valid: '有效', hold: '暂停', revoked: '已撤销', expired: '已过期'}
+const EVENT_ZH: Record<string, string> = {renew: '更新', extend: '期满延期', revoke: '撤销', 'report-lost': '挂失', suspend: '停用', resume: '恢复', 'replace-medium': '更换介质', 'reset-password': '重置密码', export: '导出'}
+const MEDIUM_ZH: Record<string, string> = {lost: '丢失', damaged: '损坏', replaced: '更换'}
+
+/** The message names the state and the event in the reader's words (the Chinese text has its own). */
+function wrongState(cert: Certificate, event: string, allowed: Certificate['status'][]): Conflict {
+  return new Conflict(
+    'cert.wrongState',
+    {serial: cert.serial, status: cert.status, event, allowed: allowed.join(', '), statusZh: STATUS_ZH[cert.status], eventZh: EVENT_ZH[event] ?? event, allowedZh: allowed.map((a) => STATUS_ZH[a]).join('、')},
+    {field: 'SERIAL', details: {status: cert.status}},
+  )
+}
+
 /** Checks an event against the certificate as it stands now; throws what the operator must be told. */
 async function checkEvent(ctx: WriteContext, event: CertEventKind, cert: Certificate, p: Partial<CertRequest>, at: Date): Promise<void> {
   const state = (allowed: Certificate['status'][]) => {
-    if (!allowed.includes(cert.status)) throw new Conflict('cert.wrongState', {serial: cert.serial, status: cert.status, event, allowed: allowed.join(', ')}, {field: 'SERIAL', details: {status: cert.status}})
+    if (!allowed.includes(cert.status)) throw wrongState(cert, event, allowed)
   }
-  if (cert.source !== 'issued') throw new Conflict('cert.notIssuedHere', {serial: cert.serial, event}, {field: 'SERIAL'})
+  if (cert.source !== 'issued') throw new Conflict('cert.notIssuedHere', {serial: cert.serial, event, eventZh: EVENT_ZH[event] ?? event}, {field: 'SERIAL'})
   switch (event) {
     case 'renew':
       state(['valid'])
@@ -439,9 +452,10 @@ export async function carryOut(ctx: WriteContext, requestId: number, p: CertRequ
       break
     }
     case 'reset-password':
-      await ctx.db.updateTable('cert_certs').set({p12_allowance: cert.exportsLeft + 1}).where('serial', '=', cert.serial).execute()
+      // One delivery under the new password, however many were left before.
+      await ctx.db.updateTable('cert_certs').set({p12_allowance: 1}).where('serial', '=', cert.serial).execute()
       await recordEvent(ctx, cert.serial, 'password-reset', requestId)
-      await appendAudit(ctx, {action: 'cert.reset-password', entityType: 'certificate', entityId: cert.serial, after: {exportsLeft: cert.exportsLeft + 1, request: requestId}})
+      await appendAudit(ctx, {action: 'cert.reset-password', entityType: 'certificate', entityId: cert.serial, before: {exportsLeft: cert.exportsLeft}, after: {exportsLeft: 1, request: requestId}})
       return {}
     default:
       break
@@ -503,7 +517,7 @@ export async function exportPkcs12(store: Store, ref: string, options: {path: st
   return store.write(async (ctx) => {
     const cert = await findCertificate(ctx.db, ref, 'SERIAL', new Date(ctx.at))
     if (cert.keyOrigin !== 'generated') throw new Conflict('cert.keyNotHeld', {serial: cert.serial}, {field: 'SERIAL', rule: 'CERT-3'})
-    if (cert.status !== 'valid') throw new Conflict('cert.wrongState', {serial: cert.serial, status: cert.status, event: 'export', allowed: 'valid'}, {field: 'SERIAL'})
+    if (cert.status !== 'valid') throw wrongState(cert, 'export', ['valid'])
     if (cert.exportsLeft < 1) throw new RuleRefused('CERT-3', 'cert.exportUsed', {serial: cert.serial}, {field: 'SERIAL'})
     const row = await ctx.db.selectFrom('cert_certs').select(['cert_pem', 'key_pem']).where('serial', '=', cert.serial).executeTakeFirstOrThrow()
     const key = decryptKey(row.key_pem!, options.passphrase, 'passphrase')
