@@ -70,7 +70,7 @@ describeEachDialect('certificates through bin/run.js (CERT-1..4)', (dialect) => 
     const short = await alice(['cert', 'ca', 'init', '--name', '市数据局 CA', '--passphrase-file', join(dir, 'short.pass'), '--json'])
     expect(short.code).toBe(2)
     expect(short.json.error.details).toMatchObject({field: 'passphrase', rule: 'CERT-2'})
-    const init = await alice(['cert', 'ca', 'init', '--name', '市数据局 CA', '--key', 'ec-p256', '--passphrase-file', join(dir, 'ca.pass'), '--json'])
+    const init = await alice(['cert', 'ca', 'init', '--name', '市数据局 CA', '--key', 'ec-p256', '--crl-url', 'http://127.0.0.1:8/egov.crl', '--passphrase-file', join(dir, 'ca.pass'), '--json'])
     expect(init.code, init.stderr).toBe(0)
     expect(init.json.keySpec).toBe('ec-p256')
     expect(init.stdout).not.toContain('PRIVATE KEY')
@@ -147,6 +147,7 @@ describeEachDialect('certificates through bin/run.js (CERT-1..4)', (dialect) => 
     const text = openssl(['x509', '-in', pem, '-noout', '-text'], dir).stdout
     expect(text).toContain('Digital Signature, Non Repudiation')
     expect(text).toContain('TLS Web Client Authentication, E-mail Protection')
+    expect(text).toContain('URI:http://127.0.0.1:8/egov.crl')
   })
 
   it('one valid certificate per holder and profile, and a medium for one holder only (CERT-1)', async () => {

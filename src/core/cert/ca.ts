@@ -23,6 +23,7 @@ export interface CaInfo {
   fingerprint: string
   createdAt: string
   createdBy: string
+  crlUrl: string | null
   crl: CrlInfo | null
   pem?: string
 }
@@ -74,6 +75,8 @@ export interface CaInit {
   keySpec?: KeySpec
   days?: number
   crlDays?: number
+  /** http(s) URL where the CRL will be published; put in every certificate issued. */
+  crlUrl?: string
   passphrase: string
 }
 
@@ -82,6 +85,8 @@ export async function initCa(store: Store, input: CaInit): Promise<CaInfo> {
   const name = input.name.trim()
   if (!name) throw new InvalidInput('input.empty', {field: 'name'}, {field: 'name'})
   checkSecret(input.passphrase, 'passphrase')
+  const crlUrl = input.crlUrl?.trim() || null
+  if (crlUrl && !/^https?:\/\/[^\s/]+/i.test(crlUrl)) throw new InvalidInput('cert.badCrlUrl', {value: crlUrl}, {field: 'crl-url'})
   const spec = input.keySpec ?? 'rsa-3072'
   const days = input.days ?? 3650
   if (!Number.isInteger(days) || days < 1 || days > 36500) throw new InvalidInput('input.badInteger', {field: 'days', value: String(days)}, {field: 'days'})
@@ -96,7 +101,7 @@ export async function initCa(store: Store, input: CaInit): Promise<CaInfo> {
     if (await hasCa(ctx.db)) throw new Conflict('cert.caExists', {}, {field: 'name'})
     await ctx.db
       .insertInto('cert_ca')
-      .values({id: 1, name, key_spec: spec, cert_pem: toPem(der), key_pem: keyPem, not_after: new Date(at.getTime() + days * DAY).toISOString(), crl_number: 0, crl_days: input.crlDays ?? 7, created_at: ctx.at, created_by: ctx.actor})
+      .values({id: 1, name, key_spec: spec, cert_pem: toPem(der), key_pem: keyPem, not_after: new Date(at.getTime() + days * DAY).toISOString(), crl_number: 0, crl_days: input.crlDays ?? 7, crl_url: crlUrl, created_at: ctx.at, created_by: ctx.actor})
       .execute()
     // The first CRL, empty, so relying parties have one from the start.
     await makeCrl(ctx, await loadSigner(ctx.db, input.passphrase))
@@ -121,6 +126,7 @@ export async function caInfo(db: Kysely<Database>, options: {pem?: boolean} = {}
     fingerprint: fingerprint(der),
     createdAt: row.created_at,
     createdBy: row.created_by,
+    crlUrl: row.crl_url,
     crl: crlInfo(row),
     ...(options.pem ? {pem: row.cert_pem} : {}),
   }
@@ -160,7 +166,7 @@ export async function crlWarnings(db: Kysely<Database>): Promise<Array<{message:
 export async function loadSigner(db: Kysely<Database>, passphrase: string): Promise<Signer> {
   const row = await caRow(db)
   const key = decryptKey(row.key_pem, passphrase, 'passphrase')
-  return makeSigner(fromPem(row.cert_pem), key, row.key_spec as KeySpec)
+  return {...(await makeSigner(fromPem(row.cert_pem), key, row.key_spec as KeySpec)), crlUrl: row.crl_url ?? undefined}
 }
 
 export async function caCertificate(db: Kysely<Database>): Promise<Buffer> {

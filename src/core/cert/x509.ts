@@ -49,6 +49,8 @@ export interface Signer {
   spec: KeySpec
   /** The same key as a WebCrypto key, imported once. */
   webKey?: webcrypto.CryptoKey
+  /** Where relying parties fetch the CRL; written into each certificate issued. */
+  crlUrl?: string
 }
 
 export async function makeSigner(certDer: Buffer, key: KeyObject, spec: KeySpec): Promise<Signer> {
@@ -119,6 +121,7 @@ export async function signCertificate(spec: CertificateSpec, signer: Signer): Pr
     const names = [...(spec.dns ?? []).map((value) => ({type: 'dns' as const, value})), ...(spec.ips ?? []).map((value) => ({type: 'ip' as const, value}))]
     if (names.length) extensions.push(new lib.SubjectAlternativeNameExtension(names, false))
     extensions.push(new lib.AuthorityKeyIdentifierExtension(signer.keyId.toString('hex'), false))
+    if (signer.crlUrl) extensions.push(new lib.CRLDistributionPointsExtension([signer.crlUrl]))
   }
   extensions.push(new lib.SubjectKeyIdentifierExtension(keyIdentifier(spec.spki).toString('hex'), false))
   const webKey = signer.webKey ?? (signer.webKey = await signingKey(signer.key, signer.spec))

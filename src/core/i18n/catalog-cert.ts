@@ -3,6 +3,7 @@ export const certEntries = {
   // ---- refusals and bad input
   'cert.noCa': {en: 'ca: there is no CA yet; create it with "egov cert ca init --name NAME"', zh: 'ca：尚未建立 CA，请先运行“egov cert ca init --name 名称”'},
   'cert.caExists': {en: 'name: the CA already exists; a second root is not made over it', zh: 'name：CA 已存在，不会覆盖建立第二个根证书'},
+  'cert.badCrlUrl': {en: 'crl-url: "{value}" is not an http(s) URL', zh: 'crl-url：“{value}”不是 http(s) 地址'},
   'cert.noCrl': {en: 'crl: no CRL has been made yet', zh: 'crl：尚未生成证书撤销列表'},
   'cert.passphraseNeeded': {
     en: 'EGOV_CA_PASSPHRASE: the CA passphrase is needed to sign; set EGOV_CA_PASSPHRASE or EGOV_CA_PASSPHRASE_FILE, or give --passphrase-file; nothing was changed',

@@ -156,6 +156,8 @@ export interface CertCaTable {
   /** The number of the last CRL made. */
   crl_number: number
   crl_days: number
+  /** Where the CRL is published: written into every certificate as its CRL distribution point. */
+  crl_url: string | null
   crl_this_update: string | null
   crl_next_update: string | null
   /** The current CRL, DER in base64. */

@@ -26,6 +26,7 @@ export default class CertCaShow extends CertCommand<typeof CertCaShow> {
           `${l('cert.label.subject')}: ${info.subject}`,
           `${l('cert.label.key')}: ${info.keySpec}   ${l('cert.label.validity')}: ${info.notBefore.slice(0, 10)} – ${info.notAfter.slice(0, 10)}`,
           `${l('cert.label.fingerprint')}: SHA-256 ${info.fingerprint}`,
+          ...(info.crlUrl ? [`${l('cert.col.crl')}: ${info.crlUrl}`] : []),
           info.crl ? `${l('cert.label.crl')}: #${info.crl.number}, ${this.t('cert.label.entries', {count: info.crl.entries})}, ${info.crl.thisUpdate} → ${info.crl.nextUpdate}` : `${l('cert.label.crl')}: —`,
         ].join('\n'),
       )

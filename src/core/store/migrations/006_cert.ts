@@ -19,6 +19,7 @@ export async function up(db: Kysely<unknown>, dialect: SqlDialect): Promise<void
     .addColumn('not_after', 'varchar(32)', (c) => c.notNull())
     .addColumn('crl_number', 'integer', (c) => c.notNull())
     .addColumn('crl_days', 'integer', (c) => c.notNull())
+    .addColumn('crl_url', 'text')
     .addColumn('crl_this_update', 'varchar(32)')
     .addColumn('crl_next_update', 'varchar(32)')
     .addColumn('crl_der', 'text')
