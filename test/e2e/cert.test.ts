@@ -1,4 +1,4 @@
-import {execFileSync, spawnSync} from 'node:child_process'
+import {execFileSync, spawn, spawnSync} from 'node:child_process'
 import {mkdtempSync, readFileSync, statSync, writeFileSync} from 'node:fs'
 import {createServer, type Server} from 'node:http'
 import {tmpdir} from 'node:os'
@@ -6,7 +6,7 @@ import {join} from 'node:path'
 
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
-import {egov, isolatedHome} from '../helpers/cli.js'
+import {BIN, egov, isolatedHome} from '../helpers/cli.js'
 import {createTestDatabase, describeEachDialect, type TestDatabase} from '../helpers/db.js'
 
 const PASS = 'ca-test-passphrase'
@@ -358,5 +358,46 @@ describeEachDialect('certificates through bin/run.js (CERT-1..4)', (dialect) => 
     for (const a of ['cert.ca.init', 'cert.issue', 'cert.revoked', 'cert.crl', 'cert.export', 'cert.import']) expect(actions, a).toContain(a)
     expect(JSON.stringify(log.json)).not.toContain('PRIVATE KEY')
     expect((await alice(['audit', 'verify'])).code).toBe(0)
+  })
+})
+
+/** bin/run.js on a real pseudo-terminal (util-linux `script`), typing answers when prompts appear. */
+function onTerminal(args: string[], env: Record<string, string>, answers: Array<{when: RegExp; type: string}>): Promise<{code: number; screen: string}> {
+  const command = [process.execPath, BIN, ...args].map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(' ')
+  return new Promise((resolve, reject) => {
+    const child = spawn('script', ['-qfec', command, '/dev/null'], {env: {...process.env, LANG: 'C.UTF-8', TERM: 'xterm', ...env}})
+    let screen = ''
+    const pending = [...answers]
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      screen += d
+      if (pending.length && pending[0].when.test(screen)) child.stdin.write(pending.shift()!.type)
+    })
+    child.on('error', reject)
+    child.on('close', (code) => resolve({code: code ?? -1, screen}))
+    setTimeout(() => child.kill(), 20_000)
+  })
+}
+
+describe('the CA passphrase on a terminal', () => {
+  let tdb: TestDatabase
+  beforeAll(async () => {
+    tdb = await createTestDatabase('sqlite')
+  })
+  afterAll(async () => {
+    await tdb.cleanup()
+  })
+
+  it('is asked for twice, hidden, and never shown (CERT-2)', async () => {
+    const env = {...isolatedHome(), ...tdb.env, EGOV_OPERATOR: 'clerk'}
+    const secret = 'typed-on-the-terminal'
+    const r = await onTerminal(['cert', 'ca', 'init', '--name', 'TTY CA'], env, [
+      {when: /CA passphrase/, type: `${secret}\r`},
+      {when: /✓/, type: `${secret}\r`},
+    ])
+    expect(r.code, r.screen).toBe(0)
+    expect(r.screen).toContain('TTY CA')
+    expect(r.screen).not.toContain(secret)
+    const crl = await egov(['cert', 'crl', '--json'], {...env, EGOV_CA_PASSPHRASE: secret})
+    expect(crl.code, crl.stderr).toBe(0)
   })
 })
