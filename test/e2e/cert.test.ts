@@ -329,7 +329,10 @@ describeEachDialect('certificates through bin/run.js (CERT-1..4)', (dialect) => 
     })
 
     it('imports PEM and PKCS#12, and cert check finds the revoked one on its CRL over HTTP, cached till next update', async () => {
-      const good = await alice(['cert', 'import', join(out, 'good.pem'), '--holder', '赵六', '--unit', UNIT, '--json'])
+      const wrongIssuer = await alice(['cert', 'import', join(out, 'good.pem'), '--holder', '赵六', '--unit', UNIT, '--issuer', join(dir, 'ca.pem'), '--json'])
+      expect(wrongIssuer.code).toBe(2)
+      expect(wrongIssuer.json.error.details.field).toBe('issuer')
+      const good = await alice(['cert', 'import', join(out, 'good.pem'), '--holder', '赵六', '--unit', UNIT, '--issuer', join(out, 'oca.pem'), '--json'])
       expect(good.code, good.stderr).toBe(0)
       expect(good.json.crlUrl).toBe(`http://127.0.0.1:${port}/ca.crl`)
       const noPass = await alice(['cert', 'import', join(out, 'bad.p12'), '--holder', '钱七', '--unit', UNIT, '--json'])
@@ -342,8 +345,8 @@ describeEachDialect('certificates through bin/run.js (CERT-1..4)', (dialect) => 
       const checked = await alice(['cert', 'check', '--json'])
       expect(checked.code, checked.stderr).toBe(0)
       const bySerial = Object.fromEntries(checked.json.results.map((r: {serial: string}) => [r.serial, r]))
-      expect(bySerial[good.json.serial]).toMatchObject({result: 'good'})
-      expect(bySerial[bad.json.serial]).toMatchObject({result: 'revoked', reason: 'keyCompromise'})
+      expect(bySerial[good.json.serial]).toMatchObject({result: 'good', verified: true})
+      expect(bySerial[bad.json.serial]).toMatchObject({result: 'revoked', reason: 'keyCompromise', verified: false})
       expect(hits).toBe(1)
       expect(await show(bad.json.serial)).toMatchObject({status: 'revoked'})
       const cached = await alice(['cert', 'check', good.json.serial, '--json'])

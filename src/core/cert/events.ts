@@ -369,6 +369,7 @@ async function issue(ctx: WriteContext, signer: Signer, s: IssueSpec): Promise<s
       replaces: s.replaces ?? null,
       replaced_by: null,
       crl_url: null,
+      issuer_pem: null,
       checked_at: null,
       created_at: ctx.at,
     })

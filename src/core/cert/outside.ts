@@ -22,17 +22,22 @@ export interface ImportInput {
   medium?: string
   /** For a PKCS#12 file. */
   password?: string
+  /** The issuing CA's certificate (PEM or DER), to verify its CRLs; also taken from a chain in FILE. */
+  issuerFile?: string
 }
 
-function readCertificateFile(file: string, password?: string): Buffer {
+/** Every certificate in a file, the first being the one the file is about. */
+function readCertificateFile(file: string, password?: string, field = 'FILE'): Buffer[] {
   let bytes: Buffer
   try {
     bytes = readFileSync(file)
   } catch (error) {
-    throw new InvalidInput('input.badFile', {field: 'FILE', path: file, reason: (error as NodeJS.ErrnoException).code ?? (error as Error).message}, {field: 'FILE'})
+    throw new InvalidInput('input.badFile', {field, path: file, reason: (error as NodeJS.ErrnoException).code ?? (error as Error).message}, {field})
   }
   const text = bytes.toString('latin1')
-  if (text.includes('-----BEGIN CERTIFICATE-----')) return fromPem(text)
+  if (text.includes('-----BEGIN CERTIFICATE-----')) {
+    return [...text.matchAll(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g)].map((m) => fromPem(m[0]))
+  }
   if (bytes[0] === 0x30) {
     // DER: a certificate, or a PKCS#12 (whose first element is INTEGER 3).
     const lenBytes = bytes[1] & 0x80 ? bytes[1] & 0x7f : 0
@@ -45,23 +50,29 @@ function readCertificateFile(file: string, password?: string): Buffer {
       } catch {
         throw new InvalidInput('cert.wrongPassphrase', {field: 'password-file'}, {field: 'password-file'})
       }
-      if (!certs.length) throw new InvalidInput('cert.badCertFile', {path: file}, {field: 'FILE'})
-      return certs[0]
+      if (!certs.length) throw new InvalidInput('cert.badCertFile', {path: file}, {field})
+      return certs
     }
-    return bytes
+    return [bytes]
   }
-  throw new InvalidInput('cert.badCertFile', {path: file}, {field: 'FILE'})
+  throw new InvalidInput('cert.badCertFile', {path: file}, {field})
 }
 
 export async function importCertificate(store: Store, input: ImportInput): Promise<Certificate> {
-  const der = readCertificateFile(input.file, input.password)
+  const [der, ...chain] = readCertificateFile(input.file, input.password)
   const lib = await x509()
-  let cert
-  try {
-    cert = new lib.X509Certificate(der)
-  } catch {
-    throw new InvalidInput('cert.badCertFile', {path: input.file}, {field: 'FILE'})
+  const parse = (bytes: Buffer, path: string, field: string) => {
+    try {
+      return new lib.X509Certificate(bytes)
+    } catch {
+      throw new InvalidInput('cert.badCertFile', {path}, {field})
+    }
   }
+  const cert = parse(der, input.file, 'FILE')
+  const candidates = [...chain.map((c) => parse(c, input.file, 'FILE')), ...(input.issuerFile ? readCertificateFile(input.issuerFile, undefined, 'issuer').map((c) => parse(c, input.issuerFile!, 'issuer')) : [])]
+  const issuer = candidates.find((c) => c.subject === cert.issuer)
+  if (input.issuerFile && !issuer) throw new InvalidInput('cert.notTheIssuer', {issuer: cert.issuer}, {field: 'issuer'})
+  if (issuer && !(await cert.verify({publicKey: issuer, signatureOnly: true}))) throw new InvalidInput('cert.notTheIssuer', {issuer: cert.issuer}, {field: 'issuer'})
   const holder = input.holder?.trim()
   if (!holder) throw new InvalidInput('input.empty', {field: 'holder'}, {field: 'holder'})
   const dp = cert.getExtension(lib.CRLDistributionPointsExtension)
@@ -108,6 +119,7 @@ export async function importCertificate(store: Store, input: ImportInput): Promi
         replaces: null,
         replaced_by: null,
         crl_url: crlUrl,
+        issuer_pem: issuer ? toPem(Buffer.from(issuer.rawData)) : null,
         checked_at: null,
         created_at: ctx.at,
       })
@@ -139,6 +151,8 @@ export interface CheckResult {
   error?: string
   /** The CRL came from the cache (its next update not yet reached). */
   cached?: boolean
+  /** The CRL's signature was checked against the issuer's certificate (known when imported with it). */
+  verified?: boolean
 }
 
 export interface FetchOptions {
@@ -218,9 +232,25 @@ export async function checkCertificates(store: Store, refs: string[] = [], optio
       results.push({serial: cert.serial, holder: cert.holder.name, crlUrl: url, result: 'unknown', error: got.error})
       continue
     }
+    const issuerRow = await store.db.selectFrom('cert_certs').select('issuer_pem').where('serial', '=', cert.serial).executeTakeFirst()
+    let verified = false
+    if (issuerRow?.issuer_pem) {
+      let ok = false
+      try {
+        ok = await got.crl.verify({publicKey: new lib.X509Certificate(issuerRow.issuer_pem).publicKey})
+      } catch {
+        ok = false
+      }
+      // A CRL that its issuer did not sign says nothing about the certificate.
+      if (!ok) {
+        results.push({serial: cert.serial, holder: cert.holder.name, crlUrl: url, result: 'unknown', error: 'the CRL is not signed by the certificate\'s issuer', verified: false})
+        continue
+      }
+      verified = true
+    }
     const entry = got.crl.entries.find((e) => normaliseSerial(e.serialNumber).replace(/^0+/, '') === cert.serial.replace(/^0+/, ''))
     const reasonName = entry?.reason === undefined ? undefined : (REASON_NAMES[entry.reason] ?? String(entry.reason))
-    results.push({serial: cert.serial, holder: cert.holder.name, crlUrl: url, result: entry ? 'revoked' : 'good', ...(reasonName ? {reason: reasonName} : {}), cached: got.cached})
+    results.push({serial: cert.serial, holder: cert.holder.name, crlUrl: url, result: entry ? 'revoked' : 'good', ...(reasonName ? {reason: reasonName} : {}), cached: got.cached, verified})
     await store.write(async (ctx) => {
       await ctx.db.updateTable('cert_certs').set({checked_at: ctx.at}).where('serial', '=', cert.serial).execute()
       if (entry && cert.status !== 'revoked') {

@@ -45,6 +45,7 @@ export const certEntries = {
   'cert.cannotWrite': {en: 'out: cannot write "{path}": {reason}; nothing was changed', zh: 'out：无法写入“{path}”：{reason}；未做任何更改'},
   'cert.badCertFile': {en: 'FILE: "{path}" is not a certificate (PEM, DER or PKCS#12)', zh: 'FILE：“{path}”不是证书文件（PEM、DER 或 PKCS#12）'},
   'cert.p12PasswordNeeded': {en: 'password-file: the file is PKCS#12; give its password with --password-file', zh: 'password-file：该文件为 PKCS#12，请用 --password-file 提供密码'},
+  'cert.notTheIssuer': {en: 'issuer: the certificate was not signed by {issuer} given here', zh: 'issuer：所给签发者证书（{issuer}）并未签发该证书'},
   'cert.alreadyImported': {en: 'FILE: certificate {serial} is in the inventory already', zh: 'FILE：证书 {serial} 已在清单中'},
   'cert.outNeeded': {en: 'give --p12 FILE (key and certificate) or --out FILE.pem (certificate)', zh: '请给出 --p12 文件（密钥与证书）或 --out 文件.pem（证书）'},
   'cert.passwordMismatch': {en: 'password: the two entries differ; nothing was written', zh: 'password：两次输入不一致，未写入'},

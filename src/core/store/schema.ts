@@ -217,6 +217,8 @@ export interface CertCertsTable {
   replaces: string | null
   replaced_by: string | null
   crl_url: string | null
+  /** For an imported certificate: its issuer's certificate, when known, to verify the issuer's CRL. */
+  issuer_pem: string | null
   checked_at: string | null
   created_at: string
 }

@@ -71,6 +71,7 @@ export async function up(db: Kysely<unknown>, dialect: SqlDialect): Promise<void
     .addColumn('replaces', 'varchar(64)')
     .addColumn('replaced_by', 'varchar(64)')
     .addColumn('crl_url', 'text')
+    .addColumn('issuer_pem', 'text')
     .addColumn('checked_at', 'varchar(32)')
     .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
     .execute()
