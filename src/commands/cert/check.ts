@@ -28,7 +28,7 @@ export default class CertCheck extends CertCommand<typeof CertCheck> {
       {header: this.t('cert.col.serial'), get: (r) => r.serial},
       {header: this.t('cert.col.holder'), get: (r) => r.holder},
       {header: this.t('cert.col.result'), get: (r) => this.t(`cert.check.${r.result}` as MessageKey) + (r.reason ? ` (${r.reason})` : ''), style: (s, r) => (r.result === 'revoked' ? this.color.red(s) : r.result === 'good' ? this.color.green(s) : this.color.yellow(s))},
-      {header: this.t('cert.col.crl'), get: (r) => r.error ?? r.crlUrl ?? '—', shrink: true},
+      {header: this.t('cert.col.crl'), get: (r) => (r.errorKey ? this.t(r.errorKey) : (r.error ?? r.crlUrl ?? '—')), shrink: true},
     ])
     return {results}
   }

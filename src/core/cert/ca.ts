@@ -5,11 +5,12 @@ import type {Kysely} from '#kysely'
 import {appendAudit} from '../audit/index.js'
 import {now} from '../clock.js'
 import {Conflict, InvalidInput, NotFound} from '../errors.js'
+import {t} from '../i18n/index.js'
 import type {Database, Store, WriteContext} from '../store/index.js'
 import {buildCrl, type CrlReason, type RevokedEntry} from './crl.js'
 import {certParts, children, read} from './der.js'
 import {checkSecret, decryptKey, encryptKey, generateKey, type KeySpec, publicKeyOf} from './keys.js'
-import {fingerprint, fromPem, keyIdentifier, makeSigner, newSerial, signCertificate, type Signer, toPem} from './x509.js'
+import {fingerprint, fromPem, keyIdentifier, makeSigner, newSerial, signCertificate, type Signer, toPem, x509} from './x509.js'
 
 const DAY = 86_400_000
 
@@ -114,7 +115,6 @@ export async function initCa(store: Store, input: CaInit): Promise<CaInfo> {
 export async function caInfo(db: Kysely<Database>, options: {pem?: boolean} = {}): Promise<CaInfo> {
   const row = await caRow(db)
   const der = fromPem(row.cert_pem)
-  const {x509} = await import('./x509.js')
   const cert = new (await x509()).X509Certificate(der)
   return {
     name: row.name,
@@ -157,7 +157,6 @@ export async function crlWarnings(db: Kysely<Database>): Promise<Array<{message:
   if (!row) return []
   const info = crlInfo(row)
   if (!info || info.daysLeft >= 2) return []
-  const {t} = await import('../i18n/index.js')
   const key = info.daysLeft < 0 ? 'cert.crlExpired' : 'cert.crlExpiring'
   const params = {number: info.number, nextUpdate: info.nextUpdate}
   return [{key, params, message: t(key, params)}]

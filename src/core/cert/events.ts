@@ -15,7 +15,7 @@ import {hashIdNumber, idMatches, parseIdNumber} from './idnumber.js'
 import {type Certificate, findCertificate} from './inventory.js'
 import {checkSecret, decryptKey, encryptKey, generateKey, type KeySpec, publicKeyOf, specOf} from './keys.js'
 import {buildPkcs12} from './pkcs12.js'
-import {fromPem, newSerial, type Profile, profiles, signCertificate, type Signer, type SubjectAttrs, toPem} from './x509.js'
+import {fromPem, newSerial, type Profile, profiles, signCertificate, type Signer, type SubjectAttrs, toPem, x509} from './x509.js'
 
 /**
  * The life events of a certificate (CERT-3): each is filed as a request of kind `cert` and
@@ -87,7 +87,6 @@ function checkDays(days: number | undefined, profile: Profile): number | undefin
 
 /** A CSR the holder made: well-formed, its signature right, its key a kind egov signs (CERT-5). */
 export async function checkCsr(pem: string, field = 'csr'): Promise<{pem: string; spki: Buffer; spec: KeySpec}> {
-  const {x509} = await import('./x509.js')
   const lib = await x509()
   let csr
   try {
@@ -341,7 +340,6 @@ async function issue(ctx: WriteContext, signer: Signer, s: IssueSpec): Promise<s
   const notAfter = new Date(Math.min(notBefore.getTime() + (s.days ?? s.profile.days) * DAY, caEnd.getTime()))
   const subject = subjectFor(s.holder, s.unit, s.profile, s.dns, s.ips)
   const der = await signCertificate({serial, subject, spki, notBefore, notAfter, profile: s.profile, dns: s.dns, ips: s.ips}, signer)
-  const {x509} = await import('./x509.js')
   const lib = await x509()
   const cert = new lib.X509Certificate(der)
   await ctx.db

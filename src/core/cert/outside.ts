@@ -3,6 +3,7 @@ import {readFileSync} from 'node:fs'
 
 import {appendAudit} from '../audit/index.js'
 import {Conflict, InvalidInput, RuleRefused} from '../errors.js'
+import {t} from '../i18n/index.js'
 import type {Store, WriteContext} from '../store/index.js'
 import {findUnit} from '../units/index.js'
 import {findCertificate, listCertificates, normaliseSerial, type Certificate} from './inventory.js'
@@ -151,6 +152,8 @@ export interface CheckResult {
   error?: string
   /** The CRL came from the cache (its next update not yet reached). */
   cached?: boolean
+  /** A catalogue message explaining an unknown result, where egov (not the network) knows why. */
+  errorKey?: 'cert.check.issuedHere' | 'cert.check.noCrlUrl' | 'cert.check.forgedCrl'
   /** The CRL's signature was checked against the issuer's certificate (known when imported with it). */
   verified?: boolean
 }
@@ -205,7 +208,8 @@ export async function checkCertificates(store: Store, refs: string[] = [], optio
   const results: CheckResult[] = []
   for (const cert of targets) {
     if (cert.source !== 'imported' || !cert.crlUrl) {
-      results.push({serial: cert.serial, holder: cert.holder.name, crlUrl: cert.crlUrl, result: 'unknown', error: cert.source !== 'imported' ? 'issued here: see egov cert show' : 'no CRL distribution point'})
+      const errorKey = cert.source !== 'imported' ? 'cert.check.issuedHere' : 'cert.check.noCrlUrl'
+      results.push({serial: cert.serial, holder: cert.holder.name, crlUrl: cert.crlUrl, result: 'unknown', error: t(errorKey), errorKey})
       continue
     }
     const url = cert.crlUrl
@@ -243,7 +247,7 @@ export async function checkCertificates(store: Store, refs: string[] = [], optio
       }
       // A CRL that its issuer did not sign says nothing about the certificate.
       if (!ok) {
-        results.push({serial: cert.serial, holder: cert.holder.name, crlUrl: url, result: 'unknown', error: 'the CRL is not signed by the certificate\'s issuer', verified: false})
+        results.push({serial: cert.serial, holder: cert.holder.name, crlUrl: url, result: 'unknown', error: t('cert.check.forgedCrl'), errorKey: 'cert.check.forgedCrl', verified: false})
         continue
       }
       verified = true
