@@ -221,6 +221,8 @@ describeEachDialect('certificates through bin/run.js (CERT-1..4)', (dialect) => 
     const twice = await alice(['cert', 'suspend', 'UK-1', '--json'])
     expect(twice.code).toBe(4)
     expect(twice.json.error.details.field).toBe('SERIAL')
+    const zh = await alice(['cert', 'suspend', 'UK-1'], {LANG: 'zh_CN.UTF-8'})
+    expect(zh.stderr).toContain('当前状态为“暂停”，仅在“有效”时可停用')
     await approved(['cert', 'resume', 'UK-1'])
     await crl()
     expect(verifyWithCrl(pem).status).toBe(0)
