@@ -3,5 +3,6 @@
 import './workflow/kinds/ticket.js'
 import './net/request-kinds.js'
 import './items/request-kinds.js'
+import './cert/request-kind.js'
 
 export {allKinds, findKind} from './workflow/registry.js'

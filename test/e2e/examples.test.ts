@@ -25,7 +25,13 @@ const order = [
   'net:request:change', 'net:cutoff:add', 'net:cutoff:list', 'net:restore', 'net:request:close', 'net:report',
   'items:template', 'items:import', 'items:list', 'items:show', 'items:versions', 'items:diff', 'items:export',
   'items:cases:import', 'items:stats', 'items:open', 'items:change', 'items:pause', 'items:resume', 'items:terminate',
+  'cert:ca:init', 'cert:ca:show', 'cert:apply', 'cert:show', 'cert:list', 'cert:export', 'cert:crl', 'cert:suspend', 'cert:resume',
+  'cert:renew', 'cert:extend', 'cert:replace-medium', 'cert:reset-password', 'cert:report-lost', 'cert:revoke', 'cert:import', 'cert:check',
 ]
+
+/** Approves every certificate request waiting, as a second operator with the CA passphrase (CERT-3, X-2). */
+const approveCert = (env = '') =>
+  `for id in $(egov requests list --kind cert --state applied --json | node -e 'for (const r of JSON.parse(require("fs").readFileSync(0, "utf8")).requests) console.log(r.id)'); do ${env} EGOV_OPERATOR=reviewer EGOV_CA_PASSPHRASE=ca-demo-passphrase egov requests approve $id > /dev/null || exit 1; done`
 
 /**
  * The state an example assumes that no earlier example makes: a second person's approval
@@ -38,6 +44,16 @@ const before: Record<string, string> = {
   'items:change': 'EGOV_OPERATOR=reviewer egov requests approve 11',
   'items:pause': 'EGOV_OPERATOR=reviewer egov requests approve 12',
   'items:resume': 'EGOV_OPERATOR=reviewer egov requests approve 13',
+  'cert:show': approveCert(),
+  'cert:resume': approveCert(),
+  'cert:renew': approveCert(),
+  'cert:extend': approveCert(),
+  // The extension is asked for, and so approved, in its last 30 days (CERT-3).
+  'cert:replace-medium': approveCert('EGOV_NOW=2028-11-15T10:00:00+08:00'),
+  'cert:reset-password': approveCert(),
+  'cert:report-lost': approveCert(),
+  'cert:revoke': approveCert(),
+  'cert:import': approveCert(),
 }
 const prepared = new Set<string>()
 

@@ -1,3 +1,5 @@
+import {certEntries} from './catalog-cert.js'
+
 /**
  * Every message a person reads, in English and Chinese. Code refers to entries by key;
  * no user-facing sentence is written anywhere else. Spreadsheet headers and official
@@ -309,6 +311,7 @@ const base = {
 const entries = {
   ...base,
   ...itemEntries,
+  ...certEntries,
 }
 
 export type MessageKey = keyof typeof entries

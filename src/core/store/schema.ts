@@ -208,12 +208,113 @@ export interface ItemCasesTable {
   updated_at: string
 }
 
+export interface CertCaTable {
+  id: number
+  name: string
+  key_spec: string
+  cert_pem: string
+  /** PKCS#8 encrypted under the CA passphrase; never printed. */
+  key_pem: string
+  not_after: string
+  /** The number of the last CRL made. */
+  crl_number: number
+  crl_days: number
+  /** Where the CRL is published: written into every certificate as its CRL distribution point. */
+  crl_url: string | null
+  crl_this_update: string | null
+  crl_next_update: string | null
+  /** The current CRL, DER in base64. */
+  crl_der: string | null
+  created_at: string
+  created_by: string
+}
+
+export interface CertHoldersTable {
+  id: Generated<number>
+  name: string
+  unit_id: number
+  /** null for holders of imported certificates given without an ID number. */
+  id_salt: string | null
+  /** scrypt of the resident ID number with id_salt; the number itself is never stored. */
+  id_hash: string | null
+  id_last4: string | null
+  created_at: string
+  created_by: string
+}
+
+export interface CertMediaTable {
+  serial: string
+  holder_id: number
+  /** in-use | lost | damaged | replaced */
+  status: string
+  registered_at: string
+  updated_at: string
+}
+
+export interface CertCertsTable {
+  /** Hex, lower case, no leading zeros beyond the first byte. */
+  serial: string
+  /** issued | imported */
+  source: string
+  holder_id: number
+  medium: string | null
+  profile: string | null
+  subject: string
+  issuer: string
+  key_spec: string | null
+  /** generated (egov holds it, encrypted) | csr (the holder does) | external (imported) */
+  key_origin: string
+  not_before: string
+  not_after: string
+  /** valid | hold | revoked (expired is read from not_after) */
+  status: string
+  /** lost | suspended, while on hold */
+  hold_kind: string | null
+  revoked_at: string | null
+  reason: string | null
+  cert_pem: string
+  key_pem: string | null
+  /** PKCS#12 exports still allowed: one on issue, one per approved password reset (CERT-3). */
+  p12_allowance: number
+  request_id: number | null
+  replaces: string | null
+  replaced_by: string | null
+  crl_url: string | null
+  /** For an imported certificate: its issuer's certificate, when known, to verify the issuer's CRL. */
+  issuer_pem: string | null
+  checked_at: string | null
+  created_at: string
+}
+
+export interface CertEventsTable {
+  id: Generated<number>
+  serial: string
+  event: string
+  at: string
+  actor: string
+  request_id: number | null
+  detail: string | null
+}
+
+export interface CertCrlCacheTable {
+  url: string
+  fetched_at: string
+  next_update: string | null
+  der: string
+}
+
 export interface Database {
   item_versions: ItemVersionsTable
   item_revisions: ItemRevisionsTable
   item_parts: ItemPartsTable
   item_events: ItemEventsTable
   item_cases: ItemCasesTable
+  cert_ca: CertCaTable
+  cert_holders: CertHoldersTable
+  cert_media: CertMediaTable
+  cert_certs: CertCertsTable
+  cert_events: CertEventsTable
+  cert_crl_cache: CertCrlCacheTable
   units: UnitsTable
   net_connections: NetConnectionsTable
   net_pools: NetPoolsTable

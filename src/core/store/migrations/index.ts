@@ -5,6 +5,7 @@ import * as m002 from './002_net.js'
 import * as m003 from './003_units_netreq.js'
 import * as m004 from './004_request_summary.js'
 import * as m005 from './005_items.js'
+import * as m006 from './006_cert.js'
 import type {SqlDialect} from './helpers.js'
 
 interface DialectMigration {
@@ -19,6 +20,7 @@ const ordered: Record<string, DialectMigration> = {
   '003_units_netreq': m003,
   '004_request_summary': m004,
   '005_items': m005,
+  '006_cert': m006,
 }
 
 export const migrationNames = Object.keys(ordered).sort()

@@ -1,0 +1,136 @@
+#!/usr/bin/env node
+// Certificate speed (issue 5), each figure beside the openssl CLI doing the same work in
+// the same run:
+//  1. issue 200 RSA-2048 staff certificates, key generation included (egov also encrypts
+//     each key it keeps); both sides run as many at once as the machine has cores;
+//     target: egov no slower than openssl.
+//  2. write a CRL with 100,000 revoked entries (with reason codes), signed; beside
+//     `openssl ca -gencrl` over an index of the same entries; target: within 3× openssl.
+// Calls the core library (dist/), as the approval of a request does inside its transaction.
+//
+//   node bench/cert.mjs [certs=200] [crlEntries=100000]
+import {execFile, execFileSync} from 'node:child_process'
+import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {availableParallelism, tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {promisify} from 'node:util'
+
+import {buildCrl} from '../dist/core/cert/crl.js'
+import {encryptKey, generateKey, publicKeyOf} from '../dist/core/cert/keys.js'
+import {keyIdentifier, makeSigner, newSerial, profiles, signCertificate, toPem} from '../dist/core/cert/x509.js'
+
+const certs = Number(process.argv[2] ?? 200)
+const crlEntries = Number(process.argv[3] ?? 100_000)
+const parallel = Math.max(1, availableParallelism())
+const dir = mkdtempSync(join(tmpdir(), 'egov-bench-cert-'))
+const run = promisify(execFile)
+const ms = (t0) => Number(process.hrtime.bigint() - t0) / 1e6
+/** CPU time (ms) of this process, all its threads: what egov's own work costs, whatever else the machine runs. */
+const ownCpu = () => {
+  const u = process.cpuUsage()
+  return (u.user + u.system) / 1000
+}
+/** CPU time (ms) of the children this process has waited for (openssl), from /proc: fields cutime and cstime. */
+const childCpu = () => {
+  const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ')
+  return (Number(fields[13]) + Number(fields[14])) * 10
+}
+const DAY = 86_400_000
+
+async function pool(n, fn) {
+  let next = 0
+  await Promise.all(Array.from({length: parallel}, async () => {
+    while (next < n) await fn(next++)
+  }))
+}
+
+// One CA for both sides: RSA-2048, made by egov, its key written out for openssl.
+const {privateKey: caKey} = await generateKey('rsa-2048')
+const caSpki = publicKeyOf(caKey).export({type: 'spki', format: 'der'})
+const now = new Date()
+const caDer = await signCertificate(
+  {serial: newSerial(), subject: [['CN', 'Bench CA'], ['C', 'CN']], spki: caSpki, notBefore: now, notAfter: new Date(now.getTime() + 3650 * DAY), ca: true},
+  {certDer: Buffer.alloc(0), subjectDer: Buffer.alloc(0), keyId: keyIdentifier(caSpki), key: caKey, spec: 'rsa-2048'},
+)
+writeFileSync(join(dir, 'ca.pem'), toPem(caDer))
+writeFileSync(join(dir, 'ca.key'), caKey.export({type: 'pkcs8', format: 'pem'}), {mode: 0o600})
+const signer = await makeSigner(caDer, caKey, 'rsa-2048')
+const staff = profiles().find((p) => p.key === 'staff')
+
+// ---- 1. issuing, in alternating rounds of 20 so that load from elsewhere on the machine
+// falls on both sides alike
+async function egovIssueOne(i) {
+  const {privateKey} = await generateKey('rsa-2048')
+  const spki = publicKeyOf(privateKey).export({type: 'spki', format: 'der'})
+  await signCertificate({serial: newSerial(), subject: [['CN', `员工${i}`], ['OU', '市数据局'], ['C', 'CN']], spki, notBefore: now, notAfter: new Date(now.getTime() + 730 * DAY), profile: staff}, signer)
+  encryptKey(privateKey, 'bench-passphrase')
+}
+async function opensslIssueOne(i) {
+  await run('openssl', [
+    'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, `k${i}.pem`), '-out', join(dir, `c${i}.pem`),
+    '-subj', `/CN=staff${i}/OU=bureau/C=CN`, '-CA', join(dir, 'ca.pem'), '-CAkey', join(dir, 'ca.key'), '-days', '730',
+    '-addext', 'basicConstraints=critical,CA:FALSE', '-addext', 'keyUsage=critical,digitalSignature,nonRepudiation',
+    '-addext', 'extendedKeyUsage=clientAuth,emailProtection',
+  ])
+}
+let egovIssue = 0
+let opensslIssue = 0
+let egovIssueCpu = 0
+let opensslIssueCpu = 0
+let t0
+let c0
+for (let done = 0; done < certs; done += 20) {
+  const n = Math.min(20, certs - done)
+  t0 = process.hrtime.bigint()
+  c0 = ownCpu()
+  await pool(n, (i) => egovIssueOne(done + i))
+  egovIssue += ms(t0)
+  egovIssueCpu += ownCpu() - c0
+  t0 = process.hrtime.bigint()
+  c0 = childCpu()
+  await pool(n, (i) => opensslIssueOne(done + i))
+  opensslIssue += ms(t0)
+  opensslIssueCpu += childCpu() - c0
+}
+
+// ---- 2. a CRL of 100,000 entries
+const reasons = ['keyCompromise', 'affiliationChanged', 'superseded', 'cessationOfOperation', 'certificateHold']
+const entries = Array.from({length: crlEntries}, (_, i) => ({serial: (0x1000000 + i).toString(16), revokedAt: new Date(now.getTime() - (i % 1000) * 60_000), reason: reasons[i % reasons.length]}))
+t0 = process.hrtime.bigint()
+c0 = ownCpu()
+const crl = buildCrl(signer, {number: 1, thisUpdate: now, nextUpdate: new Date(now.getTime() + 7 * DAY), entries})
+writeFileSync(join(dir, 'egov.crl'), crl)
+const egovCrl = ms(t0)
+const egovCrlCpu = ownCpu() - c0
+
+const stamp = (d) => d.toISOString().replace(/[-:T]/g, '').slice(2, 14) + 'Z'
+const opensslReason = {keyCompromise: 'keyCompromise', affiliationChanged: 'affiliationChanged', superseded: 'superseded', cessationOfOperation: 'cessationOfOperation', certificateHold: 'certificateHold'}
+const expiry = stamp(new Date(now.getTime() + 365 * DAY))
+writeFileSync(join(dir, 'index.txt'), entries.map((e) => `R\t${expiry}\t${stamp(e.revokedAt)},${opensslReason[e.reason]}${e.reason === 'certificateHold' ? ',holdInstructionReject' : ''}\t${e.serial.toUpperCase().padStart(8, '0')}\tunknown\t/CN=x${e.serial}\n`).join(''))
+writeFileSync(join(dir, 'ca.cnf'), `[ca]\ndefault_ca=own\n[own]\ndir=${dir}\ndatabase=$dir/index.txt\ncertificate=$dir/ca.pem\nprivate_key=$dir/ca.key\ndefault_md=sha256\ndefault_crl_days=7\ncrlnumber=$dir/crlnumber\n`)
+writeFileSync(join(dir, 'crlnumber'), '01\n')
+t0 = process.hrtime.bigint()
+c0 = childCpu()
+execFileSync('openssl', ['ca', '-gencrl', '-config', join(dir, 'ca.cnf'), '-out', join(dir, 'openssl.crl')], {stdio: ['ignore', 'ignore', 'pipe']})
+const opensslCrl = ms(t0)
+const opensslCrlCpu = childCpu() - c0
+
+// Both CRLs must be what they claim: openssl reads ours and counts the same entries.
+const count = (file) => (execFileSync('openssl', ['crl', '-inform', file.startsWith('egov') ? 'DER' : 'PEM', '-in', join(dir, file), '-noout', '-text'], {encoding: 'utf8', maxBuffer: 1 << 30}).match(/Serial Number:/g) ?? []).length
+const ours = count('egov.crl')
+const theirs = count('openssl.crl')
+execFileSync('openssl', ['crl', '-inform', 'DER', '-in', join(dir, 'egov.crl'), '-CAfile', join(dir, 'ca.pem'), '-noout'], {stdio: 'ignore'})
+
+const sec = (v, d = 2) => `${(v / 1000).toFixed(d)} s`
+const row = (label, a, b, ratio) => console.log(`${label.padEnd(52)}${a.padEnd(11)}${b.padEnd(11)}${ratio}`)
+row(`cert bench (${parallel} at a time)`, 'egov', 'openssl', 'ratio')
+row(`issue ${certs} RSA-2048 staff certificates  wall`, sec(egovIssue), sec(opensslIssue), `${(egovIssue / opensslIssue).toFixed(2)}×  (target ≤ 1×)`)
+row('                                               cpu', sec(egovIssueCpu), sec(opensslIssueCpu), `${(egovIssueCpu / opensslIssueCpu).toFixed(2)}×`)
+row(`CRL of ${crlEntries} entries (read back: ${ours})  wall`, sec(egovCrl, 3), sec(opensslCrl, 3), `${(egovCrl / opensslCrl).toFixed(2)}×  (target ≤ 3×; openssl's read back: ${theirs})`)
+row('                                               cpu', sec(egovCrlCpu, 3), sec(opensslCrlCpu, 3), `${(egovCrlCpu / opensslCrlCpu).toFixed(2)}×`)
+console.log('wall: elapsed time; cpu: processor time of egov (all threads) and of the openssl processes, which load from elsewhere does not inflate')
+if (ours !== crlEntries) {
+  console.error(`egov CRL holds ${ours} entries, expected ${crlEntries}`)
+  process.exitCode = 1
+}
+rmSync(dir, {recursive: true, force: true})

@@ -1,0 +1,32 @@
+import * as Flags from '@oclif/core/flags'
+
+import {CertCommand} from '../../cli/cert.js'
+import {loadSigner, makeCrl} from '../../core/cert/ca.js'
+import {writeSecretFile} from '../../core/cert/events.js'
+import {toPem} from '../../core/cert/x509.js'
+
+export default class CertCrl extends CertCommand<typeof CertCrl> {
+  static override summary = 'Make a new CRL now, signed by the CA, and write it out'
+  static override description = `Each CRL has the next CRL number, every revoked or held certificate that has not expired with its reason code (certificateHold for holds), and a next update 7 days ahead (ca init --crl-days). egov makes one after every revocation, hold or resume by itself; run this at least weekly so the published CRL never lapses (cert ca show and cert list warn 2 days before). DER by default, --pem for PEM; without --out, PEM goes to stdout.`
+  static override examples = ['EGOV_CA_PASSPHRASE=ca-demo-passphrase <%= config.bin %> cert crl --out ca.crl', 'EGOV_CA_PASSPHRASE=ca-demo-passphrase <%= config.bin %> cert crl --pem --out ca-crl.pem --json']
+
+  static override flags = {
+    out: Flags.string({description: 'write the CRL here'}),
+    pem: Flags.boolean({description: 'PEM instead of DER'}),
+    'passphrase-file': Flags.string({description: 'file whose first line is the CA passphrase'}),
+  }
+
+  async run(): Promise<{number: number; thisUpdate: string; nextUpdate: string; entries: number; path: string | null}> {
+    const passphrase = await this.passphrase(this.flags['passphrase-file'])
+    const store = await this.store()
+    const crl = await store.write(async (ctx) => makeCrl(ctx, await loadSigner(ctx.db, passphrase)))
+    const pem = toPem(crl.der, 'X509 CRL')
+    if (this.flags.out) {
+      writeSecretFile(this.flags.out, this.flags.pem ? pem : crl.der, 0o644)
+      this.log(this.t('cert.crlWritten', {number: crl.number, entries: crl.entries, nextUpdate: crl.nextUpdate}))
+    } else {
+      this.show(() => pem.trimEnd())
+    }
+    return {number: crl.number, thisUpdate: crl.thisUpdate, nextUpdate: crl.nextUpdate, entries: crl.entries, path: this.flags.out ?? null}
+  }
+}

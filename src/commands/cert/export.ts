@@ -1,0 +1,39 @@
+import * as Flags from '@oclif/core/flags'
+
+import {CertCommand, serialArg} from '../../cli/cert.js'
+import {exportPem, exportPkcs12, type ExportResult} from '../../core/cert/events.js'
+import {InvalidInput} from '../../core/errors.js'
+
+export default class CertExport extends CertCommand<typeof CertExport> {
+  static override summary = 'Write a certificate as PEM, or deliver its key and certificate as PKCS#12'
+  static override description = `--out FILE.pem writes the certificate followed by the CA certificate; anyone may have it. --p12 FILE writes the key egov keeps and the certificate chain, protected by a password the operator sets (--password-file, or a hidden prompt), mode 0600: AES-256 (PBES2, SHA-256 MAC) by default, or --legacy 3DES with a SHA-1 MAC for older Windows and USB-key tools. The key is delivered once; another PKCS#12 needs an approved password reset (egov cert reset-password, CERT-3, exit 5). The holder changes the password on receipt (CERT-2). Decrypting the key needs the CA passphrase (--passphrase-file or EGOV_CA_PASSPHRASE).`
+  static override examples = [
+    '<%= config.bin %> cert export UK-2026-0001 --out zhangsan.pem',
+    'printf "Delivery-2026\\n" > p12.pass && EGOV_CA_PASSPHRASE=ca-demo-passphrase <%= config.bin %> cert export UK-2026-0001 --p12 zhangsan.p12 --legacy --password-file p12.pass',
+  ]
+
+  static override args = serialArg
+  static override flags = {
+    out: Flags.string({description: 'write the certificate (PEM) here', exclusive: ['p12']}),
+    p12: Flags.string({description: 'write key and certificate as PKCS#12 here'}),
+    legacy: Flags.boolean({description: 'PKCS#12 with 3DES and SHA-1 for older Windows and USB-key tools', dependsOn: ['p12']}),
+    'password-file': Flags.string({description: 'file whose first line is the PKCS#12 password'}),
+    'passphrase-file': Flags.string({description: 'file whose first line is the CA passphrase'}),
+  }
+
+  async run(): Promise<ExportResult> {
+    const f = this.flags
+    const store = await this.store()
+    if (f.out) {
+      const result = await exportPem(store, this.args.serial, f.out)
+      this.log(this.t('cert.exportedPem', {serial: result.serial, path: result.path}))
+      return result
+    }
+    if (!f.p12) throw new InvalidInput('cert.outNeeded', {}, {field: 'out'})
+    const password = await this.password(f['password-file'])
+    const passphrase = await this.passphrase(f['passphrase-file'])
+    const result = await exportPkcs12(store, this.args.serial, {path: f.p12, password, legacy: f.legacy, passphrase})
+    this.log(this.t('cert.exportedP12', {serial: result.serial, path: result.path, format: f.legacy ? '3DES/SHA-1' : 'AES-256/SHA-256'}))
+    return result
+  }
+}

@@ -1,0 +1,210 @@
+import {readFileSync} from 'node:fs'
+
+import type {Kysely} from '#kysely'
+
+import {appendAudit} from '../audit/index.js'
+import {now} from '../clock.js'
+import {Conflict, InvalidInput, NotFound} from '../errors.js'
+import {t} from '../i18n/index.js'
+import type {Database, Store, WriteContext} from '../store/index.js'
+import {buildCrl, type CrlReason, type RevokedEntry} from './crl.js'
+import {certParts, children, read} from './der.js'
+import {checkSecret, decryptKey, encryptKey, generateKey, type KeySpec, publicKeyOf} from './keys.js'
+import {fingerprint, fromPem, keyIdentifier, makeSigner, newSerial, signCertificate, type Signer, toPem, x509} from './x509.js'
+
+const DAY = 86_400_000
+
+export interface CaInfo {
+  name: string
+  keySpec: KeySpec
+  subject: string
+  serial: string
+  notBefore: string
+  notAfter: string
+  fingerprint: string
+  createdAt: string
+  createdBy: string
+  crlUrl: string | null
+  crl: CrlInfo | null
+  pem?: string
+}
+
+export interface CrlInfo {
+  number: number
+  thisUpdate: string
+  nextUpdate: string
+  entries: number
+  /** Days until the next update; negative once it has passed. */
+  daysLeft: number
+}
+
+/** Where a passphrase comes from when no one can be asked: EGOV_CA_PASSPHRASE, or the file EGOV_CA_PASSPHRASE_FILE names. */
+export function passphraseFromEnv(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (env.EGOV_CA_PASSPHRASE) return env.EGOV_CA_PASSPHRASE
+  if (env.EGOV_CA_PASSPHRASE_FILE) return readSecretFile(env.EGOV_CA_PASSPHRASE_FILE, 'EGOV_CA_PASSPHRASE_FILE')
+  return undefined
+}
+
+/** A passphrase or password file: its first line, without the line break. */
+export function readSecretFile(path: string, field: string): string {
+  let text: string
+  try {
+    text = readFileSync(path, 'utf8')
+  } catch (error) {
+    throw new InvalidInput('input.badFile', {field, path, reason: (error as NodeJS.ErrnoException).code ?? (error as Error).message}, {field})
+  }
+  return text.split(/\r?\n/)[0]
+}
+
+export function requirePassphrase(passphrase: string | undefined): string {
+  if (!passphrase) throw new InvalidInput('cert.passphraseNeeded', {}, {field: 'EGOV_CA_PASSPHRASE'})
+  return passphrase
+}
+
+async function caRow(db: Kysely<Database>) {
+  const row = await db.selectFrom('cert_ca').selectAll().where('id', '=', 1).executeTakeFirst()
+  if (!row) throw new NotFound('cert.noCa', {}, {field: 'ca'})
+  return row
+}
+
+export async function hasCa(db: Kysely<Database>): Promise<boolean> {
+  return Boolean(await db.selectFrom('cert_ca').select('id').where('id', '=', 1).executeTakeFirst())
+}
+
+export interface CaInit {
+  name: string
+  keySpec?: KeySpec
+  days?: number
+  crlDays?: number
+  /** http(s) URL where the CRL will be published; put in every certificate issued. */
+  crlUrl?: string
+  passphrase: string
+}
+
+/** A self-signed root (default 10 years); its key kept as encrypted PKCS#8 in the database. */
+export async function initCa(store: Store, input: CaInit): Promise<CaInfo> {
+  const name = input.name.trim()
+  if (!name) throw new InvalidInput('input.empty', {field: 'name'}, {field: 'name'})
+  checkSecret(input.passphrase, 'passphrase')
+  const crlUrl = input.crlUrl?.trim() || null
+  if (crlUrl && !/^https?:\/\/[^\s/]+/i.test(crlUrl)) throw new InvalidInput('cert.badCrlUrl', {value: crlUrl}, {field: 'crl-url'})
+  const spec = input.keySpec ?? 'rsa-3072'
+  const days = input.days ?? 3650
+  if (!Number.isInteger(days) || days < 1 || days > 36500) throw new InvalidInput('input.badInteger', {field: 'days', value: String(days)}, {field: 'days'})
+  // The key is made before the transaction: RSA-4096 takes seconds and writers should not wait.
+  const {privateKey} = await generateKey(spec)
+  const spki = publicKeyOf(privateKey).export({type: 'spki', format: 'der'})
+  const at = now()
+  const self: Signer = {certDer: Buffer.alloc(0), subjectDer: Buffer.alloc(0), keyId: keyIdentifier(spki), key: privateKey, spec}
+  const der = await signCertificate({serial: newSerial(), subject: [['CN', name], ['C', 'CN']], spki, notBefore: at, notAfter: new Date(at.getTime() + days * DAY), ca: true}, self)
+  const keyPem = encryptKey(privateKey, input.passphrase)
+  return store.write(async (ctx) => {
+    if (await hasCa(ctx.db)) throw new Conflict('cert.caExists', {}, {field: 'name'})
+    await ctx.db
+      .insertInto('cert_ca')
+      .values({id: 1, name, key_spec: spec, cert_pem: toPem(der), key_pem: keyPem, not_after: new Date(at.getTime() + days * DAY).toISOString(), crl_number: 0, crl_days: input.crlDays ?? 7, crl_url: crlUrl, created_at: ctx.at, created_by: ctx.actor})
+      .execute()
+    // The first CRL, empty, so relying parties have one from the start.
+    await makeCrl(ctx, await loadSigner(ctx.db, input.passphrase))
+    const info = await caInfo(ctx.db)
+    await appendAudit(ctx, {action: 'cert.ca.init', entityType: 'ca', entityId: 1, after: {name, keySpec: spec, serial: info.serial, notAfter: info.notAfter, fingerprint: info.fingerprint}})
+    return info
+  })
+}
+
+export async function caInfo(db: Kysely<Database>, options: {pem?: boolean} = {}): Promise<CaInfo> {
+  const row = await caRow(db)
+  const der = fromPem(row.cert_pem)
+  const cert = new (await x509()).X509Certificate(der)
+  return {
+    name: row.name,
+    keySpec: row.key_spec as KeySpec,
+    subject: cert.subject,
+    serial: cert.serialNumber,
+    notBefore: cert.notBefore.toISOString(),
+    notAfter: cert.notAfter.toISOString(),
+    fingerprint: fingerprint(der),
+    createdAt: row.created_at,
+    createdBy: row.created_by,
+    crlUrl: row.crl_url,
+    crl: crlInfo(row),
+    ...(options.pem ? {pem: row.cert_pem} : {}),
+  }
+}
+
+function crlInfo(row: {crl_number: number; crl_this_update: string | null; crl_next_update: string | null; crl_der: string | null}, at = now()): CrlInfo | null {
+  if (!row.crl_next_update || !row.crl_this_update || !row.crl_der) return null
+  return {
+    number: Number(row.crl_number),
+    thisUpdate: row.crl_this_update,
+    nextUpdate: row.crl_next_update,
+    entries: countEntries(Buffer.from(row.crl_der, 'base64')),
+    daysLeft: Math.floor(((new Date(row.crl_next_update).getTime() - at.getTime()) / DAY) * 10) / 10,
+  }
+}
+
+function countEntries(der: Buffer): number {
+  // Cheap: a CRL's revoked list is the one SEQUENCE after nextUpdate, if present.
+  const [tbs] = children(der, read(der))
+  const fields = children(der, tbs)
+  const list = fields[5]
+  return list && list.tag === 0x30 ? children(der, list).length : 0
+}
+
+/** The warning `cert ca show` and `cert list` give when the CRL runs out within 2 days, or has. */
+export async function crlWarnings(db: Kysely<Database>): Promise<Array<{message: string; key: string; params: Record<string, unknown>}>> {
+  const row = await db.selectFrom('cert_ca').select(['crl_number', 'crl_this_update', 'crl_next_update', 'crl_der']).where('id', '=', 1).executeTakeFirst()
+  if (!row) return []
+  const info = crlInfo(row)
+  if (!info || info.daysLeft >= 2) return []
+  const key = info.daysLeft < 0 ? 'cert.crlExpired' : 'cert.crlExpiring'
+  const params = {number: info.number, nextUpdate: info.nextUpdate}
+  return [{key, params, message: t(key, params)}]
+}
+
+export async function loadSigner(db: Kysely<Database>, passphrase: string): Promise<Signer> {
+  const row = await caRow(db)
+  const key = decryptKey(row.key_pem, passphrase, 'passphrase')
+  return {...(await makeSigner(fromPem(row.cert_pem), key, row.key_spec as KeySpec)), crlUrl: row.crl_url ?? undefined}
+}
+
+export async function caCertificate(db: Kysely<Database>): Promise<Buffer> {
+  return fromPem((await caRow(db)).cert_pem)
+}
+
+/**
+ * A new CRL: the next number, every revoked or held certificate this CA issued that has
+ * not expired, next update crl_days ahead. Made in the caller's transaction after every
+ * revocation, hold or resume, and by `egov cert crl`.
+ */
+export async function makeCrl(ctx: WriteContext, signer: Signer): Promise<{number: number; der: Buffer; thisUpdate: string; nextUpdate: string; entries: number}> {
+  const row = await caRow(ctx.db)
+  const number = Number(row.crl_number) + 1
+  const thisUpdate = new Date(ctx.at)
+  const nextUpdate = new Date(thisUpdate.getTime() + Number(row.crl_days) * DAY)
+  const rows = await ctx.db
+    .selectFrom('cert_certs')
+    .select(['serial', 'revoked_at', 'reason', 'status'])
+    .where('source', '=', 'issued')
+    .where('status', 'in', ['revoked', 'hold'])
+    .where('not_after', '>', ctx.at)
+    .execute()
+  const entries: RevokedEntry[] = rows.map((r) => ({serial: r.serial, revokedAt: new Date(r.revoked_at ?? ctx.at), reason: (r.status === 'hold' ? 'certificateHold' : (r.reason ?? 'unspecified')) as CrlReason}))
+  const der = buildCrl(signer, {number, thisUpdate, nextUpdate, entries})
+  await ctx.db
+    .updateTable('cert_ca')
+    .set({crl_number: number, crl_this_update: thisUpdate.toISOString(), crl_next_update: nextUpdate.toISOString(), crl_der: der.toString('base64')})
+    .where('id', '=', 1)
+    .execute()
+  await appendAudit(ctx, {action: 'cert.crl', entityType: 'crl', entityId: number, after: {number, thisUpdate: thisUpdate.toISOString(), nextUpdate: nextUpdate.toISOString(), entries: entries.length}})
+  return {number, der, thisUpdate: thisUpdate.toISOString(), nextUpdate: nextUpdate.toISOString(), entries: entries.length}
+}
+
+export async function currentCrl(db: Kysely<Database>): Promise<{der: Buffer; info: CrlInfo}> {
+  const row = await caRow(db)
+  const info = crlInfo(row)
+  if (!info) throw new NotFound('cert.noCrl', {}, {field: 'crl'})
+  return {der: Buffer.from(row.crl_der!, 'base64'), info}
+}
+
+export {certParts}

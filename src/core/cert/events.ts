@@ -1,0 +1,542 @@
+import {createPublicKey} from 'node:crypto'
+import {chmodSync, writeFileSync} from 'node:fs'
+import {isIP} from 'node:net'
+
+import {appendAudit} from '../audit/index.js'
+import {Conflict, InvalidInput, NotFound, RuleRefused} from '../errors.js'
+import type {Store, WriteContext} from '../store/index.js'
+import {findUnit} from '../units/index.js'
+import {fileRequestIn, type WorkflowResult} from '../workflow/index.js'
+import './request-kind.js'
+import {caCertificate, hasCa, loadSigner, makeCrl, passphraseFromEnv, requirePassphrase} from './ca.js'
+import type {CrlReason} from './crl.js'
+import {certParts} from './der.js'
+import {hashIdNumber, idMatches, parseIdNumber} from './idnumber.js'
+import {type Certificate, findCertificate} from './inventory.js'
+import {checkSecret, decryptKey, encryptKey, generateKey, type KeySpec, publicKeyOf, specOf} from './keys.js'
+import {buildPkcs12} from './pkcs12.js'
+import {fromPem, newSerial, type Profile, profiles, signCertificate, type Signer, type SubjectAttrs, toPem, x509} from './x509.js'
+
+/**
+ * The life events of a certificate (CERT-3): each is filed as a request of kind `cert` and
+ * carried out only when someone other than the applicant approves it (X-2). Filing checks
+ * everything it can, so a request that cannot be carried out is refused at once; carrying
+ * out checks again, since the certificate may have changed in between.
+ */
+
+export const EVENTS = ['apply', 'renew', 'extend', 'revoke', 'report-lost', 'suspend', 'resume', 'replace-medium', 'reset-password'] as const
+export type CertEventKind = (typeof EVENTS)[number]
+
+export const REVOKE_REASONS = ['keyCompromise', 'affiliationChanged', 'superseded', 'cessationOfOperation', 'unspecified'] as const
+export const MEDIUM_REASONS = ['lost', 'damaged', 'replaced'] as const
+export type MediumReason = (typeof MEDIUM_REASONS)[number]
+
+/** Days before expiry from which an extension (期满延期) may be asked for. */
+export const EXTEND_WINDOW_DAYS = 30
+
+const DAY = 86_400_000
+
+export interface CertRequest {
+  event: CertEventKind
+  /** The certificate the event is about (all but apply). */
+  serial?: string
+  holder: string
+  unit: string
+  holderId: number
+  profile?: string
+  medium?: string
+  /** PEM of the holder's CSR, when the holder keeps the key. */
+  csr?: string
+  dns?: string[]
+  ips?: string[]
+  days?: number
+  reason?: (typeof REVOKE_REASONS)[number]
+  mediumReason?: MediumReason
+  /** Set when carried out. */
+  issued?: string
+  crlNumber?: number
+}
+
+export function profileOf(key: string): Profile {
+  const p = profiles().find((x) => x.key === key.trim())
+  if (!p) throw new InvalidInput('cert.badProfile', {value: key, allowed: profiles().map((x) => x.key).join(', ')}, {field: 'profile'})
+  return p
+}
+
+// ---------------------------------------------------------------- filing
+
+export interface ApplyInput {
+  holder: string
+  unit: string
+  idNumber: string
+  medium?: string
+  profile: string
+  csr?: string
+  dns?: string[]
+  ips?: string[]
+  days?: number
+}
+
+const DNS_NAME = /^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/i
+
+function checkDays(days: number | undefined, profile: Profile): number | undefined {
+  if (days === undefined) return undefined
+  if (!Number.isInteger(days) || days < 1 || days > profile.maxDays) throw new InvalidInput('cert.badDays', {value: days, max: profile.maxDays, profile: profile.key}, {field: 'days'})
+  return days
+}
+
+/** A CSR the holder made: well-formed, its signature right, its key a kind egov signs (CERT-5). */
+export async function checkCsr(pem: string, field = 'csr'): Promise<{pem: string; spki: Buffer; spec: KeySpec}> {
+  const lib = await x509()
+  let csr
+  try {
+    csr = new lib.Pkcs10CertificateRequest(pem.includes('-----BEGIN') ? pem : Buffer.from(pem, 'binary'))
+  } catch {
+    throw new InvalidInput('cert.badCsr', {field}, {field})
+  }
+  let ok = false
+  try {
+    ok = await csr.verify()
+  } catch {
+    ok = false
+  }
+  if (!ok) throw new InvalidInput('cert.csrSignature', {field}, {field})
+  const spki = Buffer.from(csr.publicKey.rawData)
+  const spec = specOf(createPublicKey({key: spki, format: 'der', type: 'spki'}))
+  if (!spec) throw new InvalidInput('cert.csrKey', {field}, {field, rule: 'CERT-5'})
+  return {pem: csr.toString('pem'), spki, spec}
+}
+
+async function openRequestFor(ctx: WriteContext, match: (p: CertRequest) => boolean): Promise<number | undefined> {
+  const open = await ctx.db.selectFrom('requests').select(['id', 'payload']).where('kind', '=', 'cert').where('state', '=', 'applied').execute()
+  return open.map((r) => ({id: Number(r.id), p: JSON.parse(r.payload) as CertRequest})).find((r) => match(r.p))?.id
+}
+
+/** A holder by ID number: found by the last four characters, then the salted hash (CERT-1). */
+async function holderFor(ctx: WriteContext, input: {name: string; unit: string; idNumber: string}): Promise<number> {
+  const id = parseIdNumber(input.idNumber)
+  const unit = await findUnit(ctx.db, input.unit, 'unit')
+  const candidates = await ctx.db.selectFrom('cert_holders').selectAll().where('id_last4', '=', id.slice(-4)).execute()
+  const found = candidates.find((h) => h.id_salt && h.id_hash && idMatches(id, h.id_salt, h.id_hash))
+  if (found) {
+    if (found.name !== input.name) throw new RuleRefused('CERT-1', 'cert.idOtherHolder', {name: input.name}, {field: 'id-number'})
+    if (Number(found.unit_id) !== unit.id) {
+      await ctx.db.updateTable('cert_holders').set({unit_id: unit.id}).where('id', '=', found.id).execute()
+      await appendAudit(ctx, {action: 'cert.holder.move', entityType: 'holder', entityId: Number(found.id), after: {unit: unit.name}})
+    }
+    return Number(found.id)
+  }
+  const {salt, hash, last4} = hashIdNumber(id)
+  const inserted = await ctx.db
+    .insertInto('cert_holders')
+    .values({name: input.name, unit_id: unit.id, id_salt: salt, id_hash: hash, id_last4: last4, created_at: ctx.at, created_by: ctx.actor})
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  await appendAudit(ctx, {action: 'cert.holder.add', entityType: 'holder', entityId: Number(inserted.id), after: {name: input.name, unit: unit.name, idLast4: last4}})
+  return Number(inserted.id)
+}
+
+/** CERT-1: a medium belongs to one holder; a lost, damaged or replaced one is not used again. */
+async function checkMedium(ctx: WriteContext, serial: string, holderId: number, field = 'medium'): Promise<void> {
+  const medium = await ctx.db.selectFrom('cert_media').selectAll().where('serial', '=', serial).executeTakeFirst()
+  if (!medium) return
+  if (Number(medium.holder_id) !== holderId) throw new RuleRefused('CERT-1', 'cert.mediumOtherHolder', {medium: serial}, {field})
+  if (medium.status !== 'in-use') throw new Conflict('cert.mediumRetired', {medium: serial, status: medium.status, statusZh: MEDIUM_ZH[medium.status] ?? medium.status}, {field})
+}
+
+async function registerMedium(ctx: WriteContext, serial: string, holderId: number): Promise<void> {
+  const existing = await ctx.db.selectFrom('cert_media').select('serial').where('serial', '=', serial).executeTakeFirst()
+  if (!existing) await ctx.db.insertInto('cert_media').values({serial, holder_id: holderId, status: 'in-use', registered_at: ctx.at, updated_at: ctx.at}).execute()
+}
+
+async function liveCertificate(ctx: WriteContext, holderId: number, profile: string): Promise<string | undefined> {
+  const row = await ctx.db
+    .selectFrom('cert_certs')
+    .select('serial')
+    .where('holder_id', '=', holderId)
+    .where('profile', '=', profile)
+    .where('source', '=', 'issued')
+    .where('status', '<>', 'revoked')
+    .where('not_after', '>', ctx.at)
+    .executeTakeFirst()
+  return row?.serial
+}
+
+/** 申请: a holder's application for a certificate on a medium (CERT-1, CERT-3). */
+export async function applyForCertificate(store: Store, input: ApplyInput): Promise<WorkflowResult<CertRequest>> {
+  const profile = profileOf(input.profile)
+  const holder = input.holder?.trim()
+  if (!holder) throw new InvalidInput('input.empty', {field: 'holder'}, {field: 'holder'})
+  const medium = input.medium?.trim() || undefined
+  if (profile.medium && !medium) throw new InvalidInput('cert.mediumNeeded', {profile: profile.key}, {field: 'medium', rule: 'CERT-1'})
+  const days = checkDays(input.days, profile)
+  const dns = (input.dns ?? []).map((d) => d.trim().toLowerCase()).filter(Boolean)
+  const ips = (input.ips ?? []).map((d) => d.trim()).filter(Boolean)
+  if ((dns.length && !profile.san.includes('dns')) || (ips.length && !profile.san.includes('ip'))) throw new InvalidInput('cert.sanNotAllowed', {profile: profile.key}, {field: dns.length ? 'dns' : 'ip'})
+  for (const d of dns) if (!DNS_NAME.test(d)) throw new InvalidInput('cert.badDns', {value: d}, {field: 'dns'})
+  for (const ip of ips) if (!isIP(ip)) throw new InvalidInput('cert.badIp', {value: ip}, {field: 'ip'})
+  if (profile.san.length && !dns.length && !ips.length) throw new InvalidInput('cert.sanNeeded', {profile: profile.key}, {field: 'dns'})
+  const csr = input.csr ? await checkCsr(input.csr) : undefined
+  return store.write(async (ctx) => {
+    if (!(await hasCa(ctx.db))) throw new NotFound('cert.noCa', {}, {field: 'ca'})
+    const holderId = await holderFor(ctx, {name: holder, unit: input.unit, idNumber: input.idNumber})
+    if (medium) await checkMedium(ctx, medium, holderId)
+    const live = await liveCertificate(ctx, holderId, profile.key)
+    if (live) throw new RuleRefused('CERT-1', 'cert.alreadyHolds', {holder, profile: profile.key, serial: live}, {field: 'profile'})
+    const open = await openRequestFor(ctx, (p) => p.event === 'apply' && p.holderId === holderId && p.profile === profile.key)
+    if (open) throw new Conflict('cert.openRequest', {id: open}, {field: 'holder'})
+    const unit = await findUnit(ctx.db, input.unit, 'unit')
+    const payload: CertRequest = {event: 'apply', holder, unit: unit.name, holderId, profile: profile.key, ...(medium ? {medium} : {}), ...(csr ? {csr: csr.pem} : {}), ...(dns.length ? {dns} : {}), ...(ips.length ? {ips} : {}), ...(days ? {days} : {})}
+    return (await fileRequestIn(ctx, {kind: 'cert', applicantUnit: unit.name, payload})) as WorkflowResult<CertRequest>
+  })
+}
+
+export interface EventInput {
+  serial: string
+  csr?: string
+  days?: number
+  reason?: string
+  medium?: string
+  mediumReason?: string
+}
+
+const STATUS_ZH: Record<string, string> = {valid: '有效', hold: '暂停', revoked: '已撤销', expired: '已过期'}
+const EVENT_ZH: Record<string, string> = {renew: '更新', extend: '期满延期', revoke: '撤销', 'report-lost': '挂失', suspend: '停用', resume: '恢复', 'replace-medium': '更换介质', 'reset-password': '重置密码', export: '导出'}
+const MEDIUM_ZH: Record<string, string> = {lost: '丢失', damaged: '损坏', replaced: '更换'}
+
+/** The message names the state and the event in the reader's words (the Chinese text has its own). */
+function wrongState(cert: Certificate, event: string, allowed: Certificate['status'][]): Conflict {
+  return new Conflict(
+    'cert.wrongState',
+    {serial: cert.serial, status: cert.status, event, allowed: allowed.join(', '), statusZh: STATUS_ZH[cert.status], eventZh: EVENT_ZH[event] ?? event, allowedZh: allowed.map((a) => STATUS_ZH[a]).join('、')},
+    {field: 'SERIAL', details: {status: cert.status}},
+  )
+}
+
+/** Checks an event against the certificate as it stands now; throws what the operator must be told. */
+async function checkEvent(ctx: WriteContext, event: CertEventKind, cert: Certificate, p: Partial<CertRequest>, at: Date): Promise<void> {
+  const state = (allowed: Certificate['status'][]) => {
+    if (!allowed.includes(cert.status)) throw wrongState(cert, event, allowed)
+  }
+  if (cert.source !== 'issued') throw new Conflict('cert.notIssuedHere', {serial: cert.serial, event, eventZh: EVENT_ZH[event] ?? event}, {field: 'SERIAL'})
+  switch (event) {
+    case 'renew':
+      state(['valid'])
+      if (cert.keyOrigin === 'csr' && !p.csr) throw new InvalidInput('cert.csrNeeded', {serial: cert.serial}, {field: 'csr'})
+      break
+    case 'extend': {
+      state(['valid', 'expired'])
+      const left = (new Date(cert.notAfter).getTime() - at.getTime()) / DAY
+      if (left > EXTEND_WINDOW_DAYS) throw new RuleRefused('CERT-3', 'cert.extendTooEarly', {serial: cert.serial, days: Math.floor(left), window: EXTEND_WINDOW_DAYS, from: new Date(new Date(cert.notAfter).getTime() - EXTEND_WINDOW_DAYS * DAY).toISOString().slice(0, 10)}, {field: 'SERIAL'})
+      if (-left > EXTEND_WINDOW_DAYS) throw new RuleRefused('CERT-3', 'cert.extendTooLate', {serial: cert.serial, window: EXTEND_WINDOW_DAYS}, {field: 'SERIAL'})
+      break
+    }
+    case 'revoke':
+      state(['valid', 'hold'])
+      break
+    case 'report-lost':
+    case 'suspend':
+      state(['valid'])
+      break
+    case 'resume':
+      state(['hold'])
+      break
+    case 'replace-medium':
+      state(['valid', 'hold'])
+      if (p.medium === cert.medium) throw new InvalidInput('cert.sameMedium', {medium: p.medium}, {field: 'medium'})
+      await checkMedium(ctx, p.medium!, cert.holder.id)
+      if (cert.keyOrigin === 'csr' && !p.csr) throw new InvalidInput('cert.csrNeeded', {serial: cert.serial}, {field: 'csr'})
+      break
+    case 'reset-password':
+      state(['valid'])
+      if (cert.keyOrigin !== 'generated') throw new Conflict('cert.keyNotHeld', {serial: cert.serial}, {field: 'SERIAL', rule: 'CERT-3'})
+      break
+    default:
+      break
+  }
+}
+
+/** Files one life event of an existing certificate (更新, 期满延期, 撤销, 挂失, 停用, 恢复, 介质更换, 密码重置). */
+export async function fileEvent(store: Store, event: Exclude<CertEventKind, 'apply'>, input: EventInput): Promise<WorkflowResult<CertRequest>> {
+  const p: Partial<CertRequest> = {}
+  if (event === 'revoke') {
+    const reason = (input.reason ?? '').trim()
+    if (!(REVOKE_REASONS as readonly string[]).includes(reason)) throw new InvalidInput('cert.badReason', {value: reason, allowed: REVOKE_REASONS.join(', ')}, {field: 'reason'})
+    p.reason = reason as CertRequest['reason']
+  }
+  if (event === 'replace-medium') {
+    p.medium = input.medium?.trim()
+    if (!p.medium) throw new InvalidInput('input.missingFlag', {flag: 'medium', label: 'medium'}, {field: 'medium'})
+    const reason = (input.mediumReason ?? 'replaced').trim()
+    if (!(MEDIUM_REASONS as readonly string[]).includes(reason)) throw new InvalidInput('cert.badMediumReason', {value: reason, allowed: MEDIUM_REASONS.join(', ')}, {field: 'reason'})
+    p.mediumReason = reason as MediumReason
+  }
+  if (input.csr) p.csr = (await checkCsr(input.csr)).pem
+  if (input.days !== undefined) p.days = input.days
+  return store.write(async (ctx) => {
+    const cert = await findCertificate(ctx.db, input.serial, 'SERIAL', new Date(ctx.at))
+    if (p.days !== undefined) checkDays(p.days, profileOf(cert.profile ?? 'staff'))
+    await checkEvent(ctx, event, cert, p, new Date(ctx.at))
+    const open = await openRequestFor(ctx, (q) => q.serial === cert.serial)
+    if (open) throw new Conflict('cert.openRequest', {id: open}, {field: 'SERIAL'})
+    const payload: CertRequest = {event, serial: cert.serial, holder: cert.holder.name, unit: cert.holder.unit, holderId: cert.holder.id, ...(cert.profile ? {profile: cert.profile} : {}), ...p}
+    if (event !== 'replace-medium' && cert.medium) payload.medium = cert.medium
+    return (await fileRequestIn(ctx, {kind: 'cert', applicantUnit: cert.holder.unit, payload})) as WorkflowResult<CertRequest>
+  })
+}
+
+// ---------------------------------------------------------------- carrying out
+
+async function recordEvent(ctx: WriteContext, serial: string, event: string, requestId: number | null, detail?: Record<string, unknown>): Promise<void> {
+  await ctx.db.insertInto('cert_events').values({serial, event, at: ctx.at, actor: ctx.actor, request_id: requestId, detail: detail ? JSON.stringify(detail) : null}).execute()
+}
+
+function subjectFor(holder: string, unit: string, profile: Profile, dns: string[] | undefined, ips: string[] | undefined): SubjectAttrs {
+  if (profile.san.length) return [['CN', dns?.[0] ?? ips?.[0] ?? holder], ['OU', unit], ['C', 'CN']]
+  return [['CN', holder], ['OU', unit], ['C', 'CN']]
+}
+
+interface IssueSpec {
+  holderId: number
+  holder: string
+  unit: string
+  profile: Profile
+  medium: string | null
+  requestId: number | null
+  passphrase: string
+  csrPem?: string
+  /** Reuse this key (extension): encrypted PEM, or the SPKI of a CSR-held key. */
+  reuse?: {keyPem: string | null; spki: Buffer; spec: KeySpec; origin: 'generated' | 'csr'}
+  dns?: string[]
+  ips?: string[]
+  days?: number
+  replaces?: string
+}
+
+/** Signs and records one certificate; the key is generated here unless a CSR or a kept key is given. */
+async function issue(ctx: WriteContext, signer: Signer, s: IssueSpec): Promise<string> {
+  let spki: Buffer
+  let keyPem: string | null = null
+  let spec: KeySpec
+  let origin: 'generated' | 'csr'
+  if (s.reuse) {
+    ;({spki, spec, origin} = s.reuse)
+    keyPem = s.reuse.keyPem
+  } else if (s.csrPem) {
+    const csr = await checkCsr(s.csrPem)
+    ;({spki, spec} = csr)
+    origin = 'csr'
+  } else {
+    spec = s.profile.key_spec
+    const {privateKey} = await generateKey(spec)
+    spki = publicKeyOf(privateKey).export({type: 'spki', format: 'der'})
+    keyPem = encryptKey(privateKey, s.passphrase)
+    origin = 'generated'
+  }
+  const serial = newSerial()
+  const notBefore = new Date(ctx.at)
+  const caEnd = new Date((await ctx.db.selectFrom('cert_ca').select('not_after').executeTakeFirstOrThrow()).not_after)
+  // A certificate never outlives the CA that signed it.
+  const notAfter = new Date(Math.min(notBefore.getTime() + (s.days ?? s.profile.days) * DAY, caEnd.getTime()))
+  const subject = subjectFor(s.holder, s.unit, s.profile, s.dns, s.ips)
+  const der = await signCertificate({serial, subject, spki, notBefore, notAfter, profile: s.profile, dns: s.dns, ips: s.ips}, signer)
+  const lib = await x509()
+  const cert = new lib.X509Certificate(der)
+  await ctx.db
+    .insertInto('cert_certs')
+    .values({
+      serial,
+      source: 'issued',
+      holder_id: s.holderId,
+      medium: s.medium,
+      profile: s.profile.key,
+      subject: cert.subject,
+      issuer: cert.issuer,
+      key_spec: spec,
+      key_origin: origin,
+      not_before: notBefore.toISOString(),
+      not_after: notAfter.toISOString(),
+      status: 'valid',
+      hold_kind: null,
+      revoked_at: null,
+      reason: null,
+      cert_pem: toPem(der),
+      key_pem: keyPem,
+      p12_allowance: origin === 'generated' ? 1 : 0,
+      request_id: s.requestId,
+      replaces: s.replaces ?? null,
+      replaced_by: null,
+      crl_url: null,
+      issuer_pem: null,
+      checked_at: null,
+      created_at: ctx.at,
+    })
+    .execute()
+  if (s.medium) await registerMedium(ctx, s.medium, s.holderId)
+  await recordEvent(ctx, serial, 'issued', s.requestId, {profile: s.profile.key, medium: s.medium, keyOrigin: origin, notAfter: notAfter.toISOString(), ...(s.replaces ? {replaces: s.replaces} : {})})
+  await appendAudit(ctx, {action: 'cert.issue', entityType: 'certificate', entityId: serial, after: {holder: s.holder, unit: s.unit, profile: s.profile.key, medium: s.medium, subject: cert.subject, notAfter: notAfter.toISOString(), keyOrigin: origin, request: s.requestId}})
+  return serial
+}
+
+async function setStatus(ctx: WriteContext, cert: Certificate, change: {status: 'valid' | 'hold' | 'revoked'; holdKind?: 'lost' | 'suspended' | null; reason?: string | null}, requestId: number | null, event: string): Promise<void> {
+  const revokedAt = change.status === 'valid' ? null : ctx.at
+  await ctx.db
+    .updateTable('cert_certs')
+    .set({status: change.status, hold_kind: change.holdKind ?? null, reason: change.reason ?? null, revoked_at: revokedAt})
+    .where('serial', '=', cert.serial)
+    .execute()
+  await recordEvent(ctx, cert.serial, event, requestId, change.reason ? {reason: change.reason} : undefined)
+  await appendAudit(ctx, {action: `cert.${event}`, entityType: 'certificate', entityId: cert.serial, before: {status: cert.status, holdKind: cert.holdKind}, after: {status: change.status, holdKind: change.holdKind ?? null, reason: change.reason ?? null, request: requestId}})
+}
+
+/** Revokes one certificate as superseded by another (renewal, extension, new medium). */
+async function supersede(ctx: WriteContext, old: Certificate, by: string, requestId: number, reason: CrlReason = 'superseded'): Promise<void> {
+  await setStatus(ctx, old, {status: 'revoked', reason}, requestId, 'revoked')
+  await ctx.db.updateTable('cert_certs').set({replaced_by: by}).where('serial', '=', old.serial).execute()
+}
+
+/**
+ * Carries out an approved event, inside the approval's transaction (from `egov requests
+ * approve`): the CA key is needed, from EGOV_CA_PASSPHRASE or EGOV_CA_PASSPHRASE_FILE.
+ */
+export async function carryOut(ctx: WriteContext, requestId: number, p: CertRequest): Promise<Partial<CertRequest>> {
+  const passphrase = requirePassphrase(passphraseFromEnv())
+  const signer = await loadSigner(ctx.db, passphrase)
+  const at = new Date(ctx.at)
+  if (p.event === 'apply') {
+    const profile = profileOf(p.profile!)
+    const live = await liveCertificate(ctx, p.holderId, profile.key)
+    if (live) throw new RuleRefused('CERT-1', 'cert.alreadyHolds', {holder: p.holder, profile: profile.key, serial: live}, {field: 'profile'})
+    if (p.medium) await checkMedium(ctx, p.medium, p.holderId)
+    const issued = await issue(ctx, signer, {holderId: p.holderId, holder: p.holder, unit: p.unit, profile, medium: p.medium ?? null, requestId, passphrase, csrPem: p.csr, dns: p.dns, ips: p.ips, days: p.days})
+    return {issued}
+  }
+  const cert = await findCertificate(ctx.db, p.serial!, 'SERIAL', at)
+  await checkEvent(ctx, p.event, cert, p, at)
+  const profile = profileOf(cert.profile ?? 'staff')
+  const row = await ctx.db.selectFrom('cert_certs').select(['cert_pem', 'key_pem', 'key_spec']).where('serial', '=', cert.serial).executeTakeFirstOrThrow()
+  const san = sanOf(fromPem(row.cert_pem))
+  const base = {holderId: cert.holder.id, holder: cert.holder.name, unit: cert.holder.unit, profile, requestId, passphrase, dns: san.dns, ips: san.ips, days: p.days}
+  let issued: string | undefined
+  switch (p.event) {
+    case 'renew':
+      issued = await issue(ctx, signer, {...base, medium: cert.medium, csrPem: p.csr, replaces: cert.serial})
+      await supersede(ctx, cert, issued, requestId)
+      break
+    case 'extend': {
+      const spki = certParts(fromPem(row.cert_pem)).spki
+      issued = await issue(ctx, signer, {...base, medium: cert.medium, replaces: cert.serial, reuse: {keyPem: row.key_pem, spki, spec: row.key_spec as KeySpec, origin: cert.keyOrigin === 'csr' ? 'csr' : 'generated'}})
+      if (cert.status !== 'expired') await supersede(ctx, cert, issued, requestId)
+      else await ctx.db.updateTable('cert_certs').set({replaced_by: issued}).where('serial', '=', cert.serial).execute()
+      break
+    }
+    case 'revoke':
+      await setStatus(ctx, cert, {status: 'revoked', reason: p.reason!}, requestId, 'revoked')
+      if (cert.holdKind === 'lost' && cert.medium) await setMedium(ctx, cert.medium, 'lost')
+      break
+    case 'report-lost':
+      await setStatus(ctx, cert, {status: 'hold', holdKind: 'lost'}, requestId, 'reported-lost')
+      break
+    case 'suspend':
+      await setStatus(ctx, cert, {status: 'hold', holdKind: 'suspended'}, requestId, 'suspended')
+      break
+    case 'resume':
+      await setStatus(ctx, cert, {status: 'valid', holdKind: null}, requestId, 'resumed')
+      break
+    case 'replace-medium': {
+      issued = await issue(ctx, signer, {...base, medium: p.medium!, csrPem: p.csr, replaces: cert.serial})
+      // A lost key may be in someone's hands: keyCompromise; a damaged or exchanged one is superseded.
+      await supersede(ctx, cert, issued, requestId, p.mediumReason === 'lost' ? 'keyCompromise' : 'superseded')
+      if (cert.medium) await setMedium(ctx, cert.medium, p.mediumReason ?? 'replaced')
+      break
+    }
+    case 'reset-password':
+      // One delivery under the new password, however many were left before.
+      await ctx.db.updateTable('cert_certs').set({p12_allowance: 1}).where('serial', '=', cert.serial).execute()
+      await recordEvent(ctx, cert.serial, 'password-reset', requestId)
+      await appendAudit(ctx, {action: 'cert.reset-password', entityType: 'certificate', entityId: cert.serial, before: {exportsLeft: cert.exportsLeft}, after: {exportsLeft: 1, request: requestId}})
+      return {}
+    default:
+      break
+  }
+  // Every revocation, hold or resume makes a new CRL at once.
+  const crl = await makeCrl(ctx, signer)
+  return {...(issued ? {issued} : {}), crlNumber: crl.number}
+}
+
+async function setMedium(ctx: WriteContext, serial: string, status: string): Promise<void> {
+  await ctx.db.updateTable('cert_media').set({status, updated_at: ctx.at}).where('serial', '=', serial).execute()
+}
+
+/** DNS names and IP addresses of a certificate's subjectAltName, to carry over on renewal. */
+function sanOf(der: Buffer): {dns?: string[]; ips?: string[]} {
+  const ext = certParts(der).extensions.get('2.5.29.17')
+  if (!ext) return {}
+  const dns: string[] = []
+  const ips: string[] = []
+  // GeneralNames: [2] dNSName IA5String, [7] iPAddress OCTET STRING, both implicit.
+  let pos = 2 + (ext[1] & 0x80 ? ext[1] & 0x7f : 0)
+  while (pos < ext.length) {
+    const tag = ext[pos]
+    const len = ext[pos + 1]
+    const value = ext.subarray(pos + 2, pos + 2 + len)
+    if (tag === 0x82) dns.push(value.toString('latin1'))
+    if (tag === 0x87 && value.length === 4) ips.push([...value].join('.'))
+    if (tag === 0x87 && value.length === 16) ips.push((value.toString('hex').match(/.{4}/g) ?? []).join(':').replace(/(^|:)0{1,3}/g, '$1'))
+    pos += 2 + len
+  }
+  return {...(dns.length ? {dns} : {}), ...(ips.length ? {ips} : {})}
+}
+
+// ---------------------------------------------------------------- export
+
+export interface ExportResult {
+  serial: string
+  path: string
+  format: 'pem' | 'p12' | 'p12-legacy'
+  exportsLeft?: number
+}
+
+/** The certificate as PEM (with the CA's after it): anyone may have it. */
+export async function exportPem(store: Store, ref: string, path: string): Promise<ExportResult> {
+  const cert = await findCertificate(store.db, ref)
+  const row = await store.db.selectFrom('cert_certs').select('cert_pem').where('serial', '=', cert.serial).executeTakeFirstOrThrow()
+  const chain = cert.source === 'issued' ? row.cert_pem + toPem(await caCertificate(store.db)) : row.cert_pem
+  writeSecretFile(path, chain, 0o644)
+  return {serial: cert.serial, path, format: 'pem'}
+}
+
+/**
+ * The key and certificate as PKCS#12 under a password the operator sets: once when the
+ * certificate is delivered, and once more after each approved password reset (CERT-3).
+ * The holder changes the password on receipt (CERT-2). File mode 0600.
+ */
+export async function exportPkcs12(store: Store, ref: string, options: {path: string; password: string; legacy?: boolean; passphrase: string}): Promise<ExportResult> {
+  checkSecret(options.password, 'password-file')
+  return store.write(async (ctx) => {
+    const cert = await findCertificate(ctx.db, ref, 'SERIAL', new Date(ctx.at))
+    if (cert.keyOrigin !== 'generated') throw new Conflict('cert.keyNotHeld', {serial: cert.serial}, {field: 'SERIAL', rule: 'CERT-3'})
+    if (cert.status !== 'valid') throw wrongState(cert, 'export', ['valid'])
+    if (cert.exportsLeft < 1) throw new RuleRefused('CERT-3', 'cert.exportUsed', {serial: cert.serial}, {field: 'SERIAL'})
+    const row = await ctx.db.selectFrom('cert_certs').select(['cert_pem', 'key_pem']).where('serial', '=', cert.serial).executeTakeFirstOrThrow()
+    const key = decryptKey(row.key_pem!, options.passphrase, 'passphrase')
+    const p12 = buildPkcs12(key, [fromPem(row.cert_pem), await caCertificate(ctx.db)], options.password, {legacy: options.legacy, friendlyName: cert.holder.name})
+    await ctx.db.updateTable('cert_certs').set({p12_allowance: cert.exportsLeft - 1}).where('serial', '=', cert.serial).execute()
+    const format = options.legacy ? 'p12-legacy' : 'p12'
+    await recordEvent(ctx, cert.serial, 'exported', null, {format})
+    await appendAudit(ctx, {action: 'cert.export', entityType: 'certificate', entityId: cert.serial, after: {format, exportsLeft: cert.exportsLeft - 1}})
+    // Written last, inside the transaction: a file that cannot be written uses up nothing.
+    writeSecretFile(options.path, p12, 0o600)
+    return {serial: cert.serial, path: options.path, format, exportsLeft: cert.exportsLeft - 1}
+  })
+}
+
+export function writeSecretFile(path: string, content: string | Buffer, mode: number): void {
+  try {
+    writeFileSync(path, content, {mode})
+    chmodSync(path, mode)
+  } catch (error) {
+    throw new InvalidInput('cert.cannotWrite', {path, reason: (error as NodeJS.ErrnoException).code ?? (error as Error).message}, {field: 'out'})
+  }
+}
+

@@ -1,0 +1,189 @@
+import type {Kysely} from '#kysely'
+
+import {now} from '../clock.js'
+import {InvalidInput, NotFound} from '../errors.js'
+import type {Database} from '../store/index.js'
+import {maskId} from './idnumber.js'
+
+/**
+ * The certificate inventory: every certificate this CA issued and every one imported from
+ * elsewhere, with its holder, medium, status and history — the list step-ca and easy-rsa
+ * users miss ("what did we issue, and what is about to expire?").
+ */
+
+export type CertStatus = 'valid' | 'hold' | 'revoked' | 'expired'
+export const STATUSES: CertStatus[] = ['valid', 'hold', 'revoked', 'expired']
+
+export interface Holder {
+  id: number
+  name: string
+  unit: string
+  idNumber: string
+}
+
+export interface Certificate {
+  serial: string
+  source: 'issued' | 'imported'
+  holder: Holder
+  medium: string | null
+  profile: string | null
+  subject: string
+  issuer: string
+  keySpec: string | null
+  keyOrigin: 'generated' | 'csr' | 'external'
+  notBefore: string
+  notAfter: string
+  /** The status as of now: a valid or held certificate past its end is expired. */
+  status: CertStatus
+  holdKind: 'lost' | 'suspended' | null
+  revokedAt: string | null
+  reason: string | null
+  daysLeft: number
+  replaces: string | null
+  replacedBy: string | null
+  requestId: number | null
+  crlUrl: string | null
+  checkedAt: string | null
+  /** PKCS#12 exports still allowed (CERT-3). */
+  exportsLeft: number
+}
+
+export interface CertEvent {
+  event: string
+  at: string
+  actor: string
+  requestId: number | null
+  detail: Record<string, unknown> | null
+}
+
+type CertRow = Database['cert_certs']
+
+const DAY = 86_400_000
+
+function effectiveStatus(row: {status: string; not_after: string}, at: Date): CertStatus {
+  if (row.status === 'revoked') return 'revoked'
+  return new Date(row.not_after) <= at ? 'expired' : (row.status as CertStatus)
+}
+
+const certColumns = [
+  'c.serial',
+  'c.source',
+  'c.holder_id',
+  'c.medium',
+  'c.profile',
+  'c.subject',
+  'c.issuer',
+  'c.key_spec',
+  'c.key_origin',
+  'c.not_before',
+  'c.not_after',
+  'c.status',
+  'c.hold_kind',
+  'c.revoked_at',
+  'c.reason',
+  'c.replaces',
+  'c.replaced_by',
+  'c.request_id',
+  'c.crl_url',
+  'c.checked_at',
+  'c.p12_allowance',
+  'h.name as holder_name',
+  'h.id_last4',
+  'u.name as unit_name',
+] as const
+
+function baseQuery(db: Kysely<Database>) {
+  return db
+    .selectFrom('cert_certs as c')
+    .innerJoin('cert_holders as h', 'h.id', 'c.holder_id')
+    .innerJoin('units as u', 'u.id', 'h.unit_id')
+    .select(certColumns)
+}
+
+type Joined = Omit<CertRow, 'cert_pem' | 'key_pem' | 'created_at'> & {holder_name: string; id_last4: string | null; unit_name: string}
+
+function toCertificate(r: Joined, at: Date): Certificate {
+  return {
+    serial: r.serial,
+    source: r.source as Certificate['source'],
+    holder: {id: Number(r.holder_id), name: r.holder_name, unit: r.unit_name, idNumber: maskId(r.id_last4)},
+    medium: r.medium,
+    profile: r.profile,
+    subject: r.subject,
+    issuer: r.issuer,
+    keySpec: r.key_spec,
+    keyOrigin: r.key_origin as Certificate['keyOrigin'],
+    notBefore: r.not_before,
+    notAfter: r.not_after,
+    status: effectiveStatus(r, at),
+    holdKind: r.status === 'hold' ? (r.hold_kind as Certificate['holdKind']) : null,
+    revokedAt: r.revoked_at,
+    reason: r.reason,
+    daysLeft: Math.floor((new Date(r.not_after).getTime() - at.getTime()) / DAY),
+    replaces: r.replaces,
+    replacedBy: r.replaced_by,
+    requestId: r.request_id === null ? null : Number(r.request_id),
+    crlUrl: r.crl_url,
+    checkedAt: r.checked_at,
+    exportsLeft: Number(r.p12_allowance),
+  }
+}
+
+/** A serial as egov keeps it: hex, lower case, without colons, spaces or a 0x prefix. */
+export function normaliseSerial(value: string): string {
+  return value.trim().replace(/^0x/i, '').replace(/[:\s]/g, '').toLowerCase()
+}
+
+/**
+ * A certificate by its serial number, or by the serial of the medium (USB key) it is on:
+ * a medium holds its holder's current certificate (CERT-1), so staff can name what is
+ * printed on the key.
+ */
+export async function findCertificate(db: Kysely<Database>, ref: string, field = 'SERIAL', at = now()): Promise<Certificate> {
+  const serial = normaliseSerial(ref)
+  if (/^[0-9a-f]+$/.test(serial)) {
+    const row = await baseQuery(db)
+      .where('c.serial', 'in', [serial, serial.replace(/^0+/, ''), `00${serial}`])
+      .executeTakeFirst()
+    if (row) return toCertificate(row as Joined, at)
+  }
+  const onMedium = (await baseQuery(db).where('c.medium', '=', ref.trim()).orderBy('c.created_at', 'desc').execute()) as Joined[]
+  const current = onMedium.find((r) => r.status !== 'revoked') ?? onMedium[0]
+  if (current) return toCertificate(current, at)
+  if (!ref.trim()) throw new InvalidInput('input.empty', {field}, {field})
+  throw new NotFound('cert.notFound', {serial: ref}, {field})
+}
+
+export async function certificatePem(db: Kysely<Database>, serial: string): Promise<string> {
+  const row = await db.selectFrom('cert_certs').select('cert_pem').where('serial', '=', serial).executeTakeFirstOrThrow()
+  return row.cert_pem
+}
+
+export interface ListFilter {
+  status?: CertStatus
+  /** Valid certificates ending within this many days (the monthly notice list). */
+  expiring?: number
+  unit?: string
+  holder?: string
+}
+
+export async function listCertificates(db: Kysely<Database>, filter: ListFilter = {}, at = now()): Promise<Certificate[]> {
+  if (filter.status && !STATUSES.includes(filter.status)) throw new InvalidInput('cert.badStatus', {value: filter.status, allowed: STATUSES.join(', ')}, {field: 'status'})
+  let q = baseQuery(db)
+  const iso = at.toISOString()
+  if (filter.unit) q = q.where('u.name', '=', filter.unit.trim())
+  if (filter.holder) q = q.where('h.name', '=', filter.holder.trim())
+  if (filter.status === 'revoked') q = q.where('c.status', '=', 'revoked')
+  else if (filter.status === 'expired') q = q.where('c.status', '<>', 'revoked').where('c.not_after', '<=', iso)
+  else if (filter.status) q = q.where('c.status', '=', filter.status).where('c.not_after', '>', iso)
+  if (filter.expiring !== undefined) {
+    q = q.where('c.status', '<>', 'revoked').where('c.not_after', '>', iso).where('c.not_after', '<=', new Date(at.getTime() + filter.expiring * DAY).toISOString())
+  }
+  const rows = (await q.orderBy('c.not_after').orderBy('c.serial').execute()) as Joined[]
+  return rows.map((r) => toCertificate(r, at))
+}
+
+export async function certificateHistory(db: Kysely<Database>, serial: string): Promise<CertEvent[]> {
+  const rows = await db.selectFrom('cert_events').selectAll().where('serial', '=', serial).orderBy('id').execute()
+  return rows.map((r) => ({event: r.event, at: r.at, actor: r.actor, requestId: r.request_id === null ? null : Number(r.request_id), detail: r.detail ? (JSON.parse(r.detail) as Record<string, unknown>) : null}))
+}

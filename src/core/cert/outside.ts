@@ -1,0 +1,282 @@
+import {createPublicKey} from 'node:crypto'
+import {readFileSync} from 'node:fs'
+
+import {appendAudit} from '../audit/index.js'
+import {Conflict, InvalidInput, RuleRefused} from '../errors.js'
+import {t} from '../i18n/index.js'
+import type {Store, WriteContext} from '../store/index.js'
+import {findUnit} from '../units/index.js'
+import {findCertificate, listCertificates, normaliseSerial, type Certificate} from './inventory.js'
+import {specOf} from './keys.js'
+import {readPkcs12} from './pkcs12.js'
+import {fromPem, toPem, x509} from './x509.js'
+
+/**
+ * Certificates issued elsewhere (a provincial CA, a vendor's) kept in the same inventory,
+ * so their expiry shows in `cert list --expiring`, and checked against their issuers' CRLs.
+ */
+
+export interface ImportInput {
+  file: string
+  holder: string
+  unit: string
+  medium?: string
+  /** For a PKCS#12 file. */
+  password?: string
+  /** The issuing CA's certificate (PEM or DER), to verify its CRLs; also taken from a chain in FILE. */
+  issuerFile?: string
+}
+
+/** Every certificate in a file, the first being the one the file is about. */
+function readCertificateFile(file: string, password?: string, field = 'FILE'): Buffer[] {
+  let bytes: Buffer
+  try {
+    bytes = readFileSync(file)
+  } catch (error) {
+    throw new InvalidInput('input.badFile', {field, path: file, reason: (error as NodeJS.ErrnoException).code ?? (error as Error).message}, {field})
+  }
+  const text = bytes.toString('latin1')
+  if (text.includes('-----BEGIN CERTIFICATE-----')) {
+    return [...text.matchAll(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g)].map((m) => fromPem(m[0]))
+  }
+  if (bytes[0] === 0x30) {
+    // DER: a certificate, or a PKCS#12 (whose first element is INTEGER 3).
+    const lenBytes = bytes[1] & 0x80 ? bytes[1] & 0x7f : 0
+    const first = 2 + lenBytes
+    if (bytes[first] === 0x02 && bytes[first + 1] === 0x01 && bytes[first + 2] === 0x03) {
+      if (password === undefined) throw new InvalidInput('cert.p12PasswordNeeded', {}, {field: 'password-file'})
+      let certs: Buffer[]
+      try {
+        certs = readPkcs12(bytes, password).certs
+      } catch {
+        throw new InvalidInput('cert.wrongPassphrase', {field: 'password-file'}, {field: 'password-file'})
+      }
+      if (!certs.length) throw new InvalidInput('cert.badCertFile', {path: file}, {field})
+      return certs
+    }
+    return [bytes]
+  }
+  throw new InvalidInput('cert.badCertFile', {path: file}, {field})
+}
+
+export async function importCertificate(store: Store, input: ImportInput): Promise<Certificate> {
+  const [der, ...chain] = readCertificateFile(input.file, input.password)
+  const lib = await x509()
+  const parse = (bytes: Buffer, path: string, field: string) => {
+    try {
+      return new lib.X509Certificate(bytes)
+    } catch {
+      throw new InvalidInput('cert.badCertFile', {path}, {field})
+    }
+  }
+  const cert = parse(der, input.file, 'FILE')
+  const candidates = [...chain.map((c) => parse(c, input.file, 'FILE')), ...(input.issuerFile ? readCertificateFile(input.issuerFile, undefined, 'issuer').map((c) => parse(c, input.issuerFile!, 'issuer')) : [])]
+  const issuer = candidates.find((c) => c.subject === cert.issuer)
+  if (input.issuerFile && !issuer) throw new InvalidInput('cert.notTheIssuer', {issuer: cert.issuer}, {field: 'issuer'})
+  if (issuer && !(await cert.verify({publicKey: issuer, signatureOnly: true}))) throw new InvalidInput('cert.notTheIssuer', {issuer: cert.issuer}, {field: 'issuer'})
+  const holder = input.holder?.trim()
+  if (!holder) throw new InvalidInput('input.empty', {field: 'holder'}, {field: 'holder'})
+  const dp = cert.getExtension(lib.CRLDistributionPointsExtension)
+  const crlUrl = dp?.distributionPoints.flatMap((p) => p.distributionPoint?.fullName ?? []).find((n) => n.uniformResourceIdentifier)?.uniformResourceIdentifier ?? null
+  let keySpec: string | null = null
+  try {
+    keySpec = specOf(createPublicKey({key: Buffer.from(cert.publicKey.rawData), format: 'der', type: 'spki'})) ?? null
+  } catch {
+    keySpec = null
+  }
+  const serial = normaliseSerial(cert.serialNumber)
+  return store.write(async (ctx) => {
+    const unit = await findUnit(ctx.db, input.unit, 'unit')
+    if (await ctx.db.selectFrom('cert_certs').select('serial').where('serial', '=', serial).executeTakeFirst()) throw new Conflict('cert.alreadyImported', {serial}, {field: 'FILE'})
+    const holderId = await holderByName(ctx, holder, unit.id)
+    const medium = input.medium?.trim() || null
+    if (medium) {
+      const m = await ctx.db.selectFrom('cert_media').selectAll().where('serial', '=', medium).executeTakeFirst()
+      if (m && Number(m.holder_id) !== holderId) throw new RuleRefused('CERT-1', 'cert.mediumOtherHolder', {medium}, {field: 'medium'})
+      if (!m) await ctx.db.insertInto('cert_media').values({serial: medium, holder_id: holderId, status: 'in-use', registered_at: ctx.at, updated_at: ctx.at}).execute()
+    }
+    await ctx.db
+      .insertInto('cert_certs')
+      .values({
+        serial,
+        source: 'imported',
+        holder_id: holderId,
+        medium,
+        profile: null,
+        subject: cert.subject,
+        issuer: cert.issuer,
+        key_spec: keySpec,
+        key_origin: 'external',
+        not_before: cert.notBefore.toISOString(),
+        not_after: cert.notAfter.toISOString(),
+        status: 'valid',
+        hold_kind: null,
+        revoked_at: null,
+        reason: null,
+        cert_pem: toPem(der),
+        key_pem: null,
+        p12_allowance: 0,
+        request_id: null,
+        replaces: null,
+        replaced_by: null,
+        crl_url: crlUrl,
+        issuer_pem: issuer ? toPem(Buffer.from(issuer.rawData)) : null,
+        checked_at: null,
+        created_at: ctx.at,
+      })
+      .execute()
+    await ctx.db.insertInto('cert_events').values({serial, event: 'imported', at: ctx.at, actor: ctx.actor, request_id: null, detail: JSON.stringify({issuer: cert.issuer, crlUrl})}).execute()
+    await appendAudit(ctx, {action: 'cert.import', entityType: 'certificate', entityId: serial, after: {holder, unit: unit.name, subject: cert.subject, issuer: cert.issuer, notAfter: cert.notAfter.toISOString(), crlUrl}})
+    return findCertificate(ctx.db, serial, 'FILE', new Date(ctx.at))
+  })
+}
+
+async function holderByName(ctx: WriteContext, name: string, unitId: number): Promise<number> {
+  const found = await ctx.db.selectFrom('cert_holders').select('id').where('name', '=', name).where('unit_id', '=', unitId).executeTakeFirst()
+  if (found) return Number(found.id)
+  const inserted = await ctx.db
+    .insertInto('cert_holders')
+    .values({name, unit_id: unitId, id_salt: null, id_hash: null, id_last4: null, created_at: ctx.at, created_by: ctx.actor})
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  return Number(inserted.id)
+}
+
+export interface CheckResult {
+  serial: string
+  holder: string
+  crlUrl: string | null
+  /** good | revoked | unknown (no CRL, or it could not be fetched) */
+  result: 'good' | 'revoked' | 'unknown'
+  reason?: string
+  error?: string
+  /** The CRL came from the cache (its next update not yet reached). */
+  cached?: boolean
+  /** A catalogue message explaining an unknown result, where egov (not the network) knows why. */
+  errorKey?: 'cert.check.issuedHere' | 'cert.check.noCrlUrl' | 'cert.check.forgedCrl'
+  /** The CRL's signature was checked against the issuer's certificate (known when imported with it). */
+  verified?: boolean
+}
+
+export interface FetchOptions {
+  timeoutMs?: number
+  maxBytes?: number
+}
+
+/** Fetches a CRL with undici: http(s) only, a time limit, a size limit. */
+async function fetchCrl(url: string, options: FetchOptions): Promise<Buffer> {
+  if (!/^https?:\/\//i.test(url)) throw new Error(`not an http(s) URL: ${url}`)
+  const {request} = await import('undici')
+  const timeout = options.timeoutMs ?? 10_000
+  const max = options.maxBytes ?? 20 * 1024 * 1024
+  const res = await request(url, {method: 'GET', headersTimeout: timeout, bodyTimeout: timeout, signal: AbortSignal.timeout(timeout), maxRedirections: 0} as Parameters<typeof request>[1])
+  if (res.statusCode !== 200) {
+    await res.body.dump()
+    throw new Error(`HTTP ${res.statusCode}`)
+  }
+  const declared = Number(res.headers['content-length'] ?? 0)
+  if (declared > max) {
+    await res.body.dump()
+    throw new Error(`larger than ${max} bytes`)
+  }
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of res.body) {
+    size += (chunk as Buffer).length
+    if (size > max) {
+      res.body.destroy()
+      throw new Error(`larger than ${max} bytes`)
+    }
+    chunks.push(chunk as Buffer)
+  }
+  const body = Buffer.concat(chunks)
+  const text = body.toString('latin1')
+  return text.includes('-----BEGIN X509 CRL-----') ? fromPem(text, 'X509 CRL') : body
+}
+
+/**
+ * Checks imported certificates against their CRL distribution points. Each CRL is fetched
+ * once per run and cached in the database until its next update. A revoked certificate is
+ * marked revoked in the inventory with the CRL's reason.
+ */
+export async function checkCertificates(store: Store, refs: string[] = [], options: FetchOptions = {}): Promise<CheckResult[]> {
+  const {now} = await import('../clock.js')
+  const clock = now()
+  const targets = refs.length ? await Promise.all(refs.map((r) => findCertificate(store.db, r, 'SERIAL', clock))) : (await listCertificates(store.db, {}, clock)).filter((c) => c.source === 'imported')
+  const lib = await x509()
+  const crls = new Map<string, {crl: InstanceType<typeof lib.X509Crl>; cached: boolean} | {error: string}>()
+  const results: CheckResult[] = []
+  for (const cert of targets) {
+    if (cert.source !== 'imported' || !cert.crlUrl) {
+      const errorKey = cert.source !== 'imported' ? 'cert.check.issuedHere' : 'cert.check.noCrlUrl'
+      results.push({serial: cert.serial, holder: cert.holder.name, crlUrl: cert.crlUrl, result: 'unknown', error: t(errorKey), errorKey})
+      continue
+    }
+    const url = cert.crlUrl
+    if (!crls.has(url)) {
+      try {
+        const cached = await store.db.selectFrom('cert_crl_cache').selectAll().where('url', '=', url).executeTakeFirst()
+        if (cached && cached.next_update && new Date(cached.next_update) > clock) {
+          crls.set(url, {crl: new lib.X509Crl(Buffer.from(cached.der, 'base64')), cached: true})
+        } else {
+          const der = await fetchCrl(url, options)
+          const crl = new lib.X509Crl(der)
+          crls.set(url, {crl, cached: false})
+          await store.write(async (ctx) => {
+            await ctx.db.deleteFrom('cert_crl_cache').where('url', '=', url).execute()
+            await ctx.db.insertInto('cert_crl_cache').values({url, fetched_at: ctx.at, next_update: crl.nextUpdate?.toISOString() ?? null, der: der.toString('base64')}).execute()
+          })
+        }
+      } catch (error) {
+        crls.set(url, {error: (error as Error).message})
+      }
+    }
+    const got = crls.get(url)!
+    if ('error' in got) {
+      results.push({serial: cert.serial, holder: cert.holder.name, crlUrl: url, result: 'unknown', error: got.error})
+      continue
+    }
+    const issuerRow = await store.db.selectFrom('cert_certs').select('issuer_pem').where('serial', '=', cert.serial).executeTakeFirst()
+    let verified = false
+    if (issuerRow?.issuer_pem) {
+      let ok = false
+      try {
+        ok = await got.crl.verify({publicKey: new lib.X509Certificate(issuerRow.issuer_pem).publicKey})
+      } catch {
+        ok = false
+      }
+      // A CRL that its issuer did not sign says nothing about the certificate.
+      if (!ok) {
+        results.push({serial: cert.serial, holder: cert.holder.name, crlUrl: url, result: 'unknown', error: t('cert.check.forgedCrl'), errorKey: 'cert.check.forgedCrl', verified: false})
+        continue
+      }
+      verified = true
+    }
+    const entry = got.crl.entries.find((e) => normaliseSerial(e.serialNumber).replace(/^0+/, '') === cert.serial.replace(/^0+/, ''))
+    const reasonName = entry?.reason === undefined ? undefined : (REASON_NAMES[entry.reason] ?? String(entry.reason))
+    results.push({serial: cert.serial, holder: cert.holder.name, crlUrl: url, result: entry ? 'revoked' : 'good', ...(reasonName ? {reason: reasonName} : {}), cached: got.cached, verified})
+    await store.write(async (ctx) => {
+      await ctx.db.updateTable('cert_certs').set({checked_at: ctx.at}).where('serial', '=', cert.serial).execute()
+      if (entry && cert.status !== 'revoked') {
+        const reason = reasonName ?? 'unspecified'
+        await ctx.db.updateTable('cert_certs').set({status: 'revoked', reason, revoked_at: entry.revocationDate.toISOString()}).where('serial', '=', cert.serial).execute()
+        await ctx.db.insertInto('cert_events').values({serial: cert.serial, event: 'revoked-by-issuer', at: ctx.at, actor: ctx.actor, request_id: null, detail: JSON.stringify({crlUrl: url, reason})}).execute()
+        await appendAudit(ctx, {action: 'cert.check.revoked', entityType: 'certificate', entityId: cert.serial, before: {status: cert.status}, after: {status: 'revoked', reason, crlUrl: url}})
+      }
+    })
+  }
+  return results
+}
+
+const REASON_NAMES: Record<number, string> = {
+  0: 'unspecified',
+  1: 'keyCompromise',
+  2: 'cACompromise',
+  3: 'affiliationChanged',
+  4: 'superseded',
+  5: 'cessationOfOperation',
+  6: 'certificateHold',
+  8: 'removeFromCRL',
+  9: 'privilegeWithdrawn',
+  10: 'aACompromise',
+}

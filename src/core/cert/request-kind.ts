@@ -1,0 +1,33 @@
+import {registerKind} from '../workflow/registry.js'
+import type {CertRequest} from './events.js'
+
+/**
+ * The certificate request kind (CERT-3): every life event — application, renewal,
+ * extension, revocation, report of loss, suspension, resumption, new medium, password
+ * reset — waits for the approving office's consent, given by someone other than the
+ * applicant (X-2), and is carried out in the same transaction as the approval.
+ */
+const EVENT_NAMES: Record<string, string> = {
+  apply: '申请',
+  renew: '更新',
+  extend: '期满延期',
+  revoke: '撤销',
+  'report-lost': '挂失',
+  suspend: '停用',
+  resume: '恢复',
+  'replace-medium': '介质更换',
+  'reset-password': '密码重置',
+}
+
+registerKind<CertRequest>({
+  kind: 'cert',
+  initial: 'applied',
+  states: {applied: {limitDays: 3}, done: {terminal: true}, rejected: {terminal: true}},
+  transitions: [
+    {action: 'approve', from: 'applied', to: 'done'},
+    {action: 'reject', from: 'applied', to: 'rejected'},
+  ],
+  parsePayload: (input) => input as CertRequest,
+  summary: (p) => `${EVENT_NAMES[p.event] ?? p.event}：${p.holder}${p.profile ? ` ${p.profile}` : ''}${p.medium ? ` ${p.medium}` : ''}${p.serial ? ` ${p.serial.slice(0, 12)}` : ''}${p.issued ? ` → ${p.issued.slice(0, 12)}` : ''}`,
+  onEnter: async (ctx, r, state) => (state === 'done' ? (await import('./events.js')).carryOut(ctx, r.id, r.payload) : undefined),
+})

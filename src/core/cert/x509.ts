@@ -1,0 +1,153 @@
+import {createHash, type KeyObject, randomBytes, webcrypto} from 'node:crypto'
+
+import {readTemplate} from '../templates.js'
+import {certParts, children, content, read} from './der.js'
+import {hashOf, type KeySpec, signingKey} from './keys.js'
+
+/**
+ * Certificates, CSRs through @peculiar/x509 (loaded on first use: listing the inventory
+ * never pays for it), signed natively through Node's WebCrypto.
+ */
+type X509 = typeof import('@peculiar/x509')
+let loaded: X509 | undefined
+
+export async function x509(): Promise<X509> {
+  if (!loaded) {
+    // tsyringe, which @peculiar/x509 uses inside, needs the Reflect metadata API first.
+    await import('reflect-metadata')
+    loaded = await import('@peculiar/x509')
+    loaded.cryptoProvider.set(webcrypto as unknown as Parameters<X509['cryptoProvider']['set']>[0])
+  }
+  return loaded
+}
+
+export interface Profile {
+  key: string
+  name: string
+  keyUsage: string[]
+  extKeyUsage: string[]
+  key_spec: KeySpec
+  days: number
+  maxDays: number
+  medium: boolean
+  san: Array<'dns' | 'ip'>
+}
+
+let profileCache: Profile[] | undefined
+export function profiles(): Profile[] {
+  return (profileCache ??= readTemplate<{profiles: Profile[]}>('cert-profiles.json').profiles)
+}
+
+/** The signer of certificates and CRLs: the CA's certificate and its decrypted key. */
+export interface Signer {
+  certDer: Buffer
+  /** The CA's subject, DER, copied byte for byte into issuer fields. */
+  subjectDer: Buffer
+  /** Subject key identifier of the CA, for authority key identifiers. */
+  keyId: Buffer
+  key: KeyObject
+  spec: KeySpec
+  /** The same key as a WebCrypto key, imported once. */
+  webKey?: webcrypto.CryptoKey
+  /** Where relying parties fetch the CRL; written into each certificate issued. */
+  crlUrl?: string
+}
+
+export async function makeSigner(certDer: Buffer, key: KeyObject, spec: KeySpec): Promise<Signer> {
+  const parts = certParts(certDer)
+  const ski = parts.extensions.get('2.5.29.14')
+  return {certDer, subjectDer: parts.subject, keyId: ski ? content(ski, read(ski)) : keyIdentifier(parts.spki), key, spec, webKey: await signingKey(key, spec)}
+}
+
+/** RFC 5280 4.2.1.2 method 1: SHA-1 of the subjectPublicKey bits. */
+export function keyIdentifier(spki: Buffer): Buffer {
+  const [, bits] = children(spki, read(spki))
+  return createHash('sha1').update(content(spki, bits).subarray(1)).digest()
+}
+
+/** 16 random bytes, top bit clear: positive, unpredictable (CA/B Forum asks for 64 bits at least). */
+export function newSerial(): string {
+  const b = randomBytes(16)
+  b[0] &= 0x7f
+  if (b[0] === 0) b[0] = 0x01
+  return b.toString('hex')
+}
+
+export type SubjectAttrs = Array<[string, string]>
+
+export interface CertificateSpec {
+  serial: string
+  subject: SubjectAttrs
+  /** SubjectPublicKeyInfo, DER. */
+  spki: Buffer
+  notBefore: Date
+  notAfter: Date
+  /** For a CA certificate only. */
+  ca?: boolean
+  profile?: Profile
+  dns?: string[]
+  ips?: string[]
+}
+
+const KEY_USAGE_BITS: Record<string, number> = {
+  digitalSignature: 1,
+  nonRepudiation: 2,
+  keyEncipherment: 4,
+  dataEncipherment: 8,
+  keyAgreement: 16,
+  keyCertSign: 32,
+  cRLSign: 64,
+}
+const EKU: Record<string, string> = {
+  serverAuth: '1.3.6.1.5.5.7.3.1',
+  clientAuth: '1.3.6.1.5.5.7.3.2',
+  codeSigning: '1.3.6.1.5.5.7.3.3',
+  emailProtection: '1.3.6.1.5.5.7.3.4',
+}
+
+/** Signs a certificate. Without a signer it is self-signed with `selfKey` (the CA's root). */
+export async function signCertificate(spec: CertificateSpec, signer: Signer): Promise<Buffer> {
+  const lib = await x509()
+  const subject = new lib.Name(spec.subject.map(([k, v]) => ({[k]: [v]})))
+  const extensions = []
+  if (spec.ca) {
+    extensions.push(new lib.BasicConstraintsExtension(true, undefined, true))
+    extensions.push(new lib.KeyUsagesExtension(lib.KeyUsageFlags.keyCertSign | lib.KeyUsageFlags.cRLSign | lib.KeyUsageFlags.digitalSignature, true))
+  } else {
+    const p = spec.profile!
+    extensions.push(new lib.BasicConstraintsExtension(false, undefined, true))
+    extensions.push(new lib.KeyUsagesExtension(p.keyUsage.reduce((f, u) => f | (KEY_USAGE_BITS[u] ?? 0), 0), true))
+    if (p.extKeyUsage.length) extensions.push(new lib.ExtendedKeyUsageExtension(p.extKeyUsage.map((u) => EKU[u] ?? u), false))
+    const names = [...(spec.dns ?? []).map((value) => ({type: 'dns' as const, value})), ...(spec.ips ?? []).map((value) => ({type: 'ip' as const, value}))]
+    if (names.length) extensions.push(new lib.SubjectAlternativeNameExtension(names, false))
+    extensions.push(new lib.AuthorityKeyIdentifierExtension(signer.keyId.toString('hex'), false))
+    if (signer.crlUrl) extensions.push(new lib.CRLDistributionPointsExtension([signer.crlUrl]))
+  }
+  extensions.push(new lib.SubjectKeyIdentifierExtension(keyIdentifier(spec.spki).toString('hex'), false))
+  const webKey = signer.webKey ?? (signer.webKey = await signingKey(signer.key, signer.spec))
+  const cert = await lib.X509CertificateGenerator.create({
+    serialNumber: spec.serial,
+    subject,
+    issuer: spec.ca && !signer.certDer.length ? subject : new lib.Name(signer.subjectDer),
+    notBefore: spec.notBefore,
+    notAfter: spec.notAfter,
+    publicKey: spec.spki,
+    signingKey: webKey as never,
+    signingAlgorithm: {name: webKey.algorithm.name, hash: hashOf(signer.spec)} as never,
+    extensions,
+  })
+  return Buffer.from(cert.rawData)
+}
+
+export function toPem(der: Buffer, label = 'CERTIFICATE'): string {
+  const b64 = der.toString('base64').replace(/.{1,64}/g, '$&\n')
+  return `-----BEGIN ${label}-----\n${b64}-----END ${label}-----\n`
+}
+
+export function fromPem(pem: string, label = 'CERTIFICATE'): Buffer {
+  const m = new RegExp(`-----BEGIN ${label}-----([\\s\\S]*?)-----END ${label}-----`).exec(pem)
+  if (!m) throw new Error(`no ${label} PEM block`)
+  return Buffer.from(m[1].replace(/\s+/g, ''), 'base64')
+}
+
+export const fingerprint = (der: Buffer) => createHash('sha256').update(der).digest('hex')
