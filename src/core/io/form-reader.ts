@@ -263,8 +263,8 @@ function rowHandler(
       const at = found.columns[i]
       const raw = at === undefined ? '' : textOf(cells[at + base])
       const outcome = normaliseCell(col, raw, {codePattern: options.codePattern})
-      if (outcome.ok) {
-        values[i] = outcome.value
+      if (typeof outcome === 'string') {
+        values[i] = outcome
       } else {
         bad = true
         values[i] = ''

@@ -19,7 +19,14 @@ export interface ValueColumn {
   rule?: string
 }
 
-export type CellOutcome = {ok: true; value: string} | {ok: false; key: MessageKey; params?: Record<string, unknown>}
+/** Why a value is refused: a catalogue message and its parameters. */
+export interface CellRefusal {
+  key: MessageKey
+  params?: Record<string, unknown>
+}
+
+/** The normalised text, or why it is refused. A string, not a wrapper: millions of cells go through here. */
+export type CellOutcome = string | CellRefusal
 
 /** Full-width ASCII (digits, letters, punctuation) and the ideographic space to half-width. */
 const FULL_WIDTH = /[\uFF01-\uFF5E\u3000]/
@@ -61,23 +68,23 @@ const NO = new Set(['否', 'N', 'NO', '0', 'FALSE', '×', '✗', '不收费', '�
 /** Working days as lists write them: 20, 20个工作日, 5工作日, 当场办结 (0). Calendar days are not working days: refused. */
 function days(raw: string): CellOutcome {
   const v = toHalfWidth(raw).replace(/\s+/g, '')
-  if (/^(当场办结|当场|即办|即时办结|立即办结)$/.test(v)) return {ok: true, value: '0'}
+  if (/^(当场办结|当场|即办|即时办结|立即办结)$/.test(v)) return '0'
   const m = /^(\d+)(个?工作日)?$/.exec(v)
-  if (m) return {ok: true, value: String(Number(m[1]))}
-  if (/^\d+(个?自然日|天|日)$/.test(v)) return {ok: false, key: 'value.calendarDays'}
-  return {ok: false, key: 'value.badDays'}
+  if (m) return String(Number(m[1]))
+  if (/^\d+(个?自然日|天|日)$/.test(v)) return {key: 'value.calendarDays'}
+  return {key: 'value.badDays'}
 }
 
 function count(raw: string): CellOutcome {
   const v = toHalfWidth(raw).replace(/\s+/g, '')
   const m = /^(\d+)(次|份|个|件)?$/.exec(v)
-  return m ? {ok: true, value: String(Number(m[1]))} : {ok: false, key: 'value.badCount'}
+  return m ? String(Number(m[1])) : {key: 'value.badCount'}
 }
 
 function year(raw: string): CellOutcome {
   const v = toHalfWidth(raw).replace(/\s+/g, '')
   const m = /^(\d{4})(年|年度)?$/.exec(v)
-  return m && Number(m[1]) >= 2000 && Number(m[1]) <= 2100 ? {ok: true, value: m[1]} : {ok: false, key: 'value.badYear'}
+  return m && Number(m[1]) >= 2000 && Number(m[1]) <= 2100 ? m[1] : {key: 'value.badYear'}
 }
 
 /**
@@ -92,31 +99,31 @@ export function normalisePhoneNumber(raw: string): CellOutcome {
     .replace(/^\((0\d{2,3})\)/, '$1-')
     .replace(/[\s()]/g, '')
   const digits = v.replace(/-/g, '')
-  if (/^1[3-9]\d{9}$/.test(digits)) return {ok: true, value: digits}
-  if (/^(1\d{4}|95\d{3})$/.test(digits)) return {ok: true, value: digits}
+  if (/^1[3-9]\d{9}$/.test(digits)) return digits
+  if (/^(1\d{4}|95\d{3})$/.test(digits)) return digits
   const hotline = /^(0\d{2,3})-?(1\d{4}|95\d{3})$/.exec(v)
-  if (hotline) return {ok: true, value: `${hotline[1]}-${hotline[2]}`}
+  if (hotline) return `${hotline[1]}-${hotline[2]}`
   const m = /^(0\d{2,3})-?(\d{7,8})(?:-(\d{1,6}))?$/.exec(v)
-  if (m) return {ok: true, value: `${m[1]}-${m[2]}${m[3] ? `-${m[3]}` : ''}`}
-  if (/^\d{7,8}$/.test(digits)) return {ok: false, key: 'value.phoneNoAreaCode'}
+  if (m) return `${m[1]}-${m[2]}${m[3] ? `-${m[3]}` : ''}`
+  if (/^\d{7,8}$/.test(digits)) return {key: 'value.phoneNoAreaCode'}
   // A number typed into Excel as a number loses the 0 of its area code.
-  if (/^[2-9]\d{9,10}$/.test(digits)) return {ok: false, key: 'value.phoneLostZero'}
-  return {ok: false, key: 'value.badPhone'}
+  if (/^[2-9]\d{9,10}$/.test(digits)) return {key: 'value.phoneLostZero'}
+  return {key: 'value.badPhone'}
 }
 
 /** Numbers already written as egov writes them: checked by one expression, no rewriting. */
 const CANONICAL_PHONE = /^(?:1[3-9]\d{9}|1\d{4}|95\d{3}|0\d{2,3}-(?:\d{7,8}(?:-\d{1,6})?|1\d{4}|95\d{3}))$/
 
 function phones(raw: string): CellOutcome {
-  if (CANONICAL_PHONE.test(raw)) return {ok: true, value: raw}
+  if (CANONICAL_PHONE.test(raw)) return raw
   const parts = raw.split(/[;；,，、/]|或/).map((p) => p.trim()).filter(Boolean)
   const out: string[] = []
   for (const part of parts) {
     const r = normalisePhoneNumber(part)
-    if (!r.ok) return {ok: false, key: r.key, params: {number: part}}
-    if (!out.includes(r.value)) out.push(r.value)
+    if (typeof r !== 'string') return {key: r.key, params: {number: part}}
+    if (!out.includes(r)) out.push(r)
   }
-  return out.length ? {ok: true, value: out.join('；')} : {ok: false, key: 'value.badPhone', params: {number: raw}}
+  return out.length ? out.join('；') : {key: 'value.badPhone', params: {number: raw}}
 }
 
 /** Item codes: half-width, upper case, no spaces; the pattern decides what is well-formed. */
@@ -145,17 +152,17 @@ function enumValue(col: ValueColumn, raw: string): CellOutcome {
   const find = (text: string) => index.get(text) ?? index.get(toHalfWidth(text).replace(/\s+/g, ''))
   if (!col.multi) {
     const hit = find(raw)
-    return hit ? {ok: true, value: hit} : {ok: false, key: 'value.notInList', params: {list: list.join('、')}}
+    return hit ? hit : {key: 'value.notInList', params: {list: list.join('、')}}
   }
   const out: string[] = []
   const whole = index.get(raw)
-  if (whole) return {ok: true, value: whole}
+  if (whole) return whole
   for (const part of raw.split(/[、,，;；/\s]+/).filter(Boolean)) {
     const hit = find(part)
-    if (!hit) return {ok: false, key: 'value.notInList', params: {list: list.join('、'), part}}
+    if (!hit) return {key: 'value.notInList', params: {list: list.join('、'), part}}
     if (!out.includes(hit)) out.push(hit)
   }
-  return {ok: true, value: out.join('、')}
+  return out.join('、')
 }
 
 /** Names mix full- and half-width brackets: they are unified to the full-width form Chinese text uses. */
@@ -169,7 +176,7 @@ function name(raw: string): string {
  */
 export function normaliseCell(col: ValueColumn, raw: string, options: {codePattern?: RegExp} = {}): CellOutcome {
   const text = trimText(unneutralise(raw))
-  if (text === '') return col.required ? {ok: false, key: 'value.required'} : {ok: true, value: ''}
+  if (text === '') return col.required ? {key: 'value.required'} : ''
   const type = col.type ?? 'text'
   if (!REPEATING.has(type)) return normaliseText(col, text, options)
   // Lists repeat the same few values in these columns down thousands of rows: each is worked out once.
@@ -189,21 +196,21 @@ const outcomes = new WeakMap<ValueColumn, Map<string, CellOutcome>>()
 function normaliseText(col: ValueColumn, text: string, options: {codePattern?: RegExp}): CellOutcome {
   switch (col.type ?? 'text') {
     case 'text':
-      return {ok: true, value: text}
+      return text
     case 'name':
-      return {ok: true, value: name(text)}
+      return name(text)
     case 'code': {
       const code = normaliseCode(text)
       const pattern = options.codePattern ?? DEFAULT_CODE_PATTERN
-      return pattern.test(code) ? {ok: true, value: code} : {ok: false, key: 'value.badCode', params: {pattern: pattern.source}}
+      return pattern.test(code) ? code : {key: 'value.badCode', params: {pattern: pattern.source}}
     }
     case 'enum':
       return enumValue(col, text)
     case 'yesno': {
       const v = toHalfWidth(text).replace(/\s+/g, '').toUpperCase()
-      if (YES.has(v)) return {ok: true, value: '是'}
-      if (NO.has(v)) return {ok: true, value: '否'}
-      return {ok: false, key: 'value.badYesNo'}
+      if (YES.has(v)) return '是'
+      if (NO.has(v)) return '否'
+      return {key: 'value.badYesNo'}
     }
     case 'days':
       return days(text)

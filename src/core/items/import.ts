@@ -58,6 +58,8 @@ class Undo extends Error {
 }
 
 const BATCH = 500
+/** Rows of 基本信息 written per statement: few statements to prepare, within SQLite's 32,766 parameters. */
+const WRITE_BATCH = 3000
 const REVISION_COLUMNS = ['code', 'body', 'type', 'name', 'version_from', 'version_to', 'hash', 'content'] as const
 const PART_COLUMNS = ['code', 'part', 'version_from', 'version_to', 'hash', 'content'] as const
 
@@ -156,7 +158,7 @@ export async function importList(store: Store, files: string[], options: ItemImp
             closing.push(code)
           }
           pending.push([code, values[bodyAt], values[typeAt], displayName(values), version, null, hash, content])
-          if (pending.length >= BATCH) return flush()
+          if (pending.length >= WRITE_BATCH) return flush()
         },
       })
       result.encodings = read.encodings

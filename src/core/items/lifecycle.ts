@@ -126,10 +126,10 @@ function parseSet(pairs: string[], pattern: RegExp): Record<string, string> {
     if (!col) throw new InvalidInput('items.lifecycle.badSet', {value: pair}, {field: 'set'})
     if (col.key === 'code') throw new InvalidInput('items.lifecycle.setCode', {}, {field: 'set'})
     const outcome = normaliseCell(col, pair.slice(at + 1), {codePattern: pattern})
-    if (!outcome.ok) {
+    if (typeof outcome !== 'string') {
       throw new InvalidInput(outcome.key, {column: col.header, value: pair.slice(at + 1), number: pair.slice(at + 1), ...outcome.params}, {field: 'set', rule: col.rule ?? 'ITEM-2'})
     }
-    out[col.header] = outcome.value
+    out[col.header] = outcome
   }
   if (!Object.keys(out).length) throw new InvalidInput('input.missingFlag', {flag: 'set', label: '字段=值'}, {field: 'set'})
   return out
