@@ -37,7 +37,7 @@ export interface ReadFormOptions {
   codePattern?: RegExp
   /** The rule ID a bad value breaks when its column names none. */
   defaultRule: string
-  /** Each valid row, its values in layout column order, normalised. */
+  /** Each valid row, its values in layout column order, normalised. The array is reused for the next row: keep its strings, not it. */
   onRecord(sheet: string, row: number, values: string[]): void | Promise<void>
 }
 
@@ -244,6 +244,8 @@ function rowHandler(
   const n = columns.length
   const rowRules = rules.filter((r) => r.rule === 'notMore' || r.rule === 'requiredWhen')
   const checkRow = rowRules.length ? rowRuleChecker(layout, rowRules) : undefined
+  // One array for every row's values: onRecord reads it before the next row comes (and keeps strings, not the array).
+  const values: string[] = new Array(n)
   return (row, cells, base) => {
     // A row with nothing in the layout's columns is a blank line, not a record.
     let any = false
@@ -256,7 +258,6 @@ function rowHandler(
     }
     if (!any) return
     found.rows++
-    const values: string[] = Array.from({length: n})
     let bad = false
     for (let i = 0; i < n; i++) {
       const col = columns[i]
