@@ -1,4 +1,5 @@
 import {closeSync, openSync, readFileSync, readSync} from 'node:fs'
+import {createRequire} from 'node:module'
 import {extname} from 'node:path'
 
 import {InvalidInput} from '../errors.js'
@@ -32,12 +33,20 @@ async function gb18030(bytes: Buffer): Promise<string> {
   return iconv.decode(bytes, 'gb18030')
 }
 
-/** Cell values as text: numbers as written, dates as YYYY-MM-DD, rich text joined, formulas by result. */
+/**
+ * Cell values as text: numbers as written, rich text joined, formulas by their result;
+ * dates as YYYY-MM-DD, times (a date cell of Excel's day zero) as HH:MM, date-times as both.
+ */
 export function cellText(value: unknown): string {
   if (value === null || value === undefined) return ''
   if (typeof value === 'string') return value.trim()
   if (typeof value === 'number' || typeof value === 'boolean') return String(value)
-  if (value instanceof Date) return value.toISOString().slice(0, 10)
+  if (value instanceof Date) {
+    const iso = value.toISOString()
+    const time = iso.slice(11, 19).replace(/:00$/, '')
+    if (iso < '1900-01-01') return time
+    return time === '00:00' ? iso.slice(0, 10) : `${iso.slice(0, 10)} ${time}`
+  }
   if (typeof value === 'object') {
     const v = value as {richText?: Array<{text: string}>; result?: unknown; text?: unknown; error?: string}
     if (v.richText) return v.richText.map((r) => r.text).join('').trim()
@@ -144,8 +153,10 @@ export async function visitRows(path: string, visit: SheetVisitor, options: {enc
   }
   assertZip(path, field)
   const {default: ExcelJS} = await import('exceljs')
+  knowChineseDateFormats()
   try {
-    const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, {sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'ignore', worksheets: 'emit', entries: 'emit'})
+    // Styles are read so that a date cell comes back as a date, not as its serial number.
+    const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, {sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'cache', worksheets: 'emit', entries: 'emit'})
     for await (const worksheet of reader) {
       const ws = worksheet as unknown as AsyncIterable<{number: number; values: unknown[]}> & {name?: string}
       const sheet = visit((ws as {name?: string}).name ?? '')
@@ -164,6 +175,21 @@ export async function visitRows(path: string, visit: SheetVisitor, options: {enc
     throw new InvalidInput('io.notWorkbook', {field, path, reason: (error as Error).message}, {field})
   }
   return {}
+}
+
+let taught = false
+
+/**
+ * Excel on a Chinese Windows saves dates with the built-in formats 27–36 and 50–58 and no
+ * format code (yyyy"年"m"月"d"日" is id 31). exceljs knows those ids only per locale and
+ * reads such a cell as a serial number (46366 for 2026-12-10): it is given the zh-CN codes,
+ * so the cell reads as the date it shows.
+ */
+function knowChineseDateFormats(): void {
+  if (taught) return
+  taught = true
+  const formats = createRequire(import.meta.url)('exceljs/lib/xlsx/defaultnumformats.js') as Record<number, {f?: string; 'zh-cn'?: string}>
+  for (const entry of Object.values(formats)) if (!entry.f && entry['zh-cn']) entry.f = entry['zh-cn']
 }
 
 /** An .xlsx is a zip: anything else (a renamed .xls, a text file, nothing) is refused before exceljs sees it. */
