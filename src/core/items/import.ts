@@ -2,7 +2,7 @@ import {createHash} from 'node:crypto'
 import {readFileSync} from 'node:fs'
 import {basename} from 'node:path'
 
-import type {Kysely} from '#kysely'
+import {type Kysely, sql} from '#kysely'
 
 import {appendAudit} from '../audit/index.js'
 import {CODE_PATTERN_SETTING} from '../config/index.js'
@@ -234,11 +234,23 @@ export async function importList(store: Store, files: string[], options: ItemImp
     if (!(error instanceof Undo)) throw error
     outcome = {problems: error.problems, sheets: error.sheets}
   }
+  if (store.dialect === 'postgres' && result.added + result.changed >= 1000) await refreshStatistics(store)
   if (options.report) result.report = {file: options.report, marked: await writeReport(layout, files, outcome!.sheets, outcome!.problems, options.report, options.locale ?? 'en')}
   if (outcome!.problems.length) {
     throw new InvalidInput('form.invalid', {file: label, count: outcome!.problems.length}, {field: 'FILE', details: {problems: outcome!.problems, ...(result.report ? {report: result.report} : {})}})
   }
   return result
+}
+
+/**
+ * After a bulk load PostgreSQL still plans with the empty table's statistics and reads the
+ * current list by scanning and sorting it for every page (45 ms a page at 100,000 items,
+ * against 1 ms by the index). Autovacuum would catch up in a while; an export right after
+ * an import should not wait for it. A login that does not own the tables is told so by a
+ * notice, not an error: the import has already succeeded.
+ */
+async function refreshStatistics(store: Store): Promise<void> {
+  await sql`analyze item_revisions, item_parts`.execute(store.db).catch(() => undefined)
 }
 
 function sha256Of(files: string[]): string {
