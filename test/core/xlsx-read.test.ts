@@ -30,7 +30,13 @@ describe('reading workbooks as clerks save them', () => {
     const [dateId, timeId] = [idOf('DATE-FORMAT'), idOf('TIME-FORMAT')]
     styles = styles.replace(/<numFmts[^]*?<\/numFmts>/, '').replaceAll(`numFmtId="${dateId}"`, 'numFmtId="31"').replaceAll(`numFmtId="${timeId}"`, 'numFmtId="32"')
     zip.file('xl/styles.xml', styles)
-    writeFileSync(path, await zip.generateAsync({type: 'nodebuffer'}))
+    // Stored as some tools store them: shared strings and the workbook's relationships first, the workbook part last.
+    const order = ['[Content_Types].xml', '_rels/.rels', 'xl/sharedStrings.xml', 'xl/_rels/workbook.xml.rels', 'xl/styles.xml', 'xl/worksheets/sheet1.xml', 'xl/workbook.xml']
+    const reordered = new JSZip()
+    for (const name of [...order, ...Object.keys(zip.files).filter((n) => !order.includes(n) && !zip.files[n].dir)]) {
+      if (zip.files[name]) reordered.file(name, await zip.file(name)!.async('uint8array'))
+    }
+    writeFileSync(path, await reordered.generateAsync({type: 'nodebuffer'}))
 
     const rows: string[][] = []
     await visitRows(path, () => ({row: (_n, cells, base) => void rows.push(rowText(cells, base)), end: () => undefined}))

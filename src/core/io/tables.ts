@@ -157,6 +157,13 @@ export async function visitRows(path: string, visit: SheetVisitor, options: {enc
   try {
     // Styles are read so that a date cell comes back as a date, not as its serial number.
     const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, {sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'cache', worksheets: 'emit', entries: 'emit'})
+    // exceljs names a sheet from xl/workbook.xml, and fails outright on a workbook that stores a
+    // sheet (after its shared strings) before that part, as some tools do. Such a sheet reads
+    // under its default name (Sheet1) instead; the form reader knows a sheet by its header too.
+    // (Its date system is then taken as the usual 1900 one.)
+    const early = reader as unknown as {model?: {sheets?: unknown[]}; properties?: object}
+    early.model ??= {sheets: []}
+    early.properties ??= {}
     for await (const worksheet of reader) {
       const ws = worksheet as unknown as AsyncIterable<{number: number; values: unknown[]}> & {name?: string}
       const sheet = visit((ws as {name?: string}).name ?? '')
