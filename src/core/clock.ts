@@ -22,6 +22,11 @@ export function chinaDate(instant: Date): string {
   return new Date(instant.getTime() + CHINA_OFFSET_MS).toISOString().slice(0, 10)
 }
 
+/** An instant as people in China read it: YYYY-MM-DD HH:MM, China time. */
+export function chinaTime(iso: string): string {
+  return new Date(new Date(iso).getTime() + CHINA_OFFSET_MS).toISOString().slice(0, 16).replace('T', ' ')
+}
+
 export function today(env: NodeJS.ProcessEnv = process.env): string {
   return chinaDate(now(env))
 }

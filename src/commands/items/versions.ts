@@ -1,4 +1,5 @@
 import {EgovCommand} from '../../cli/base.js'
+import {chinaTime} from '../../core/clock.js'
 import {listVersions, type ListVersion} from '../../core/items/index.js'
 
 export default class ItemsVersions extends EgovCommand<typeof ItemsVersions> {
@@ -12,7 +13,7 @@ export default class ItemsVersions extends EgovCommand<typeof ItemsVersions> {
     else
       this.table(versions, [
         {header: this.t('col.version'), get: (v) => String(v.version)},
-        {header: this.t('col.at'), get: (v) => v.createdAt.slice(0, 16).replace('T', ' ')},
+        {header: this.t('col.at'), get: (v) => chinaTime(v.createdAt)},
         {header: this.t('col.actor'), get: (v) => v.createdBy},
         {header: this.t('col.source'), get: (v) => v.source, shrink: true},
         {header: this.t('col.items'), get: (v) => String(v.items)},
