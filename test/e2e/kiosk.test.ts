@@ -1,0 +1,253 @@
+import {execFileSync} from 'node:child_process'
+import {copyFileSync, mkdirSync, mkdtempSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
+import ExcelJS from 'exceljs'
+import {afterAll, beforeAll, expect, it} from 'vitest'
+
+import {egov, isolatedHome} from '../helpers/cli.js'
+import {createTestDatabase, describeEachDialect, type TestDatabase} from '../helpers/db.js'
+
+const FIX = new URL('../../fixtures/kiosk/', import.meta.url).pathname
+const fx = (name: string) => join(FIX, name)
+const INSPECT = new URL('../helpers/xlsx_inspect.py', import.meta.url).pathname
+type Inspected = Record<string, {cells: Record<string, {v: string | null; t: string; fill?: string; comment?: string}>}>
+/** What a second reader (Python's standard library, not exceljs) finds in a workbook. */
+const inspect = (path: string): Inspected => JSON.parse(execFileSync('python3', [INSPECT, path], {encoding: 'utf8'}))
+
+const HALL = '嘉峪关市政务服务中心'
+const POST = '市邮政分公司'
+const BOC = '中国银行嘉峪关分行'
+
+/**
+ * Kiosk onboarding through bin/run.js (KIOSK-1..3, KIOSK-2, X-2): the form as on paper,
+ * forms as people fill them (moved rows, full-width labels, ten placement rows), every bad
+ * form refused with its file, cell and rule and nothing written, folders all or nothing or
+ * --partial, then verification, approval by a second person, and the registry.
+ */
+describeEachDialect('kiosk onboarding through bin/run.js (KIOSK-1..3)', (dialect) => {
+  let tdb: TestDatabase
+  let env: Record<string, string>
+  const dir = mkdtempSync(join(tmpdir(), 'egov-kiosk-'))
+  const out = (name: string) => join(dir, name)
+  const as = (who: string) => ({...env, ...tdb.envFor(who)})
+  const clerk = (args: string[]) => egov(args, as('clerk'))
+  const chief = (args: string[]) => egov(args, as('chief'))
+  const count = async (table: string) => Number((await tdb.sql(`select count(*) as n from ${table}`))[0].n)
+
+  beforeAll(async () => {
+    tdb = await createTestDatabase(dialect)
+    for (const who of ['clerk', 'chief']) await (await tdb.open(who)).close()
+    env = {...isolatedHome(), ...tdb.env, EGOV_NOW: '2026-11-24T10:00:00+08:00'}
+    for (const [name, kind] of [
+      [HALL, 'service-department'],
+      [POST, 'post-office'],
+    ]) {
+      const r = await clerk(['units', 'add', name, '--kind', kind, '--level', 'city'])
+      expect(r.code, r.stderr).toBe(0)
+    }
+  })
+  afterAll(async () => {
+    await tdb.cleanup()
+  })
+
+  it('writes the form as on paper: title, labels, the placement table, opinion boxes, merged cells, A4 on one page (KIOSK-3)', async () => {
+    const r = await clerk(['kiosk', 'template', '--out', out('form.xlsx'), '--json'])
+    expect(r.code, r.stderr).toBe(0)
+    const cells = inspect(out('form.xlsx'))['接入申请表'].cells
+    expect(cells.A1.v).toContain('平台接入申请表')
+    expect([cells.A2.v, cells.A3.v, cells.C3.v, cells.A4.v, cells.C4.v, cells.A5.v, cells.C5.v, cells.A6.v]).toEqual(['申请单位', '联系人', '联系电话', '主管领导', '联系电话', '自助终端型号', '自助终端数量', '投放网点分布'])
+    expect([cells.A7.v, cells.B7.v, cells.C7.v, cells.D7.v]).toEqual(['编号', '网点名称', '网点位置', '投放数量'])
+    expect(cells.A13.v).toBe('6')
+    expect(cells.A14.v).toBe('“政银通办”工作领导小组办公室意见')
+    expect(cells.A15.v).toBe('主管领导意见')
+    const wb = new ExcelJS.Workbook()
+    await wb.xlsx.readFile(out('form.xlsx'))
+    const ws = wb.worksheets[0]
+    expect(ws.model.merges).toEqual(expect.arrayContaining(['A1:D1', 'B2:D2', 'A6:D6', 'B14:D14', 'B15:D15']))
+    expect(ws.pageSetup).toMatchObject({paperSize: 9, orientation: 'portrait', fitToPage: true, fitToWidth: 1, fitToHeight: 1})
+    expect(ws.getCell('B8').border.left).toMatchObject({style: 'thin'})
+    expect(ws.getColumn(3).width).toBeGreaterThan(20)
+  })
+
+  it('reads the blank template back once a clerk fills it in: one layout for both (KIOSK-3)', async () => {
+    const wb = new ExcelJS.Workbook()
+    await wb.xlsx.readFile(out('form.xlsx'))
+    const ws = wb.worksheets[0]
+    const fill: Record<string, string | number> = {B2: HALL, B3: '王芳', D3: '0937 6221234', B4: '李明', D4: '13909371234', B5: 'ZZJ-3000', D5: 3, B8: '大厅', C8: '新华中路 1 号', D8: 2, B9: '雄关街道', C9: '雄关东路 18 号', D9: 1}
+    for (const [cell, value] of Object.entries(fill)) ws.getCell(cell).value = value
+    await wb.xlsx.writeFile(out('filled.xlsx'))
+    const r = await clerk(['kiosk', 'import', out('filled.xlsx'), '--dry-run', '--json'])
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.json.files[0]).toMatchObject({ok: true, unit: HALL, kiosks: 3, sites: 2})
+  })
+
+  it('checks a clean form with --dry-run and writes nothing', async () => {
+    const before = await count('audit_log')
+    const r = await clerk(['kiosk', 'import', fx('clean.xlsx'), '--dry-run'])
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stdout).toContain(`clean.xlsx: valid — ${HALL}, 4 kiosks at 3 sites; nothing written (--dry-run)`)
+    expect(await count('requests')).toBe(0)
+    expect(await count('audit_log')).toBe(before)
+  })
+
+  it('refuses placements that do not add up to 自助终端数量, giving both figures, with file, cell and rule (KIOSK-3)', async () => {
+    const r = await clerk(['kiosk', 'import', fx('sum-mismatch.xlsx'), '--json'])
+    expect(r.code).toBe(2)
+    expect(r.json.error.details.rule).toBe('KIOSK-3')
+    const [p] = r.json.error.details.problems
+    expect(p).toMatchObject({file: 'sum-mismatch.xlsx', cell: 'D5', rule: 'KIOSK-3', value: '5'})
+    expect(p.message).toContain('is 5 but')
+    expect(p.message).toContain('add up to 4')
+    const human = await clerk(['kiosk', 'import', fx('sum-mismatch.xlsx')])
+    expect(human.stderr).toContain('sum-mismatch.xlsx!接入申请表!D5 “5”: 自助终端数量 is 5 but the placements\' 投放数量 (D8、D9) add up to 4 (KIOSK-3)')
+    expect(await count('requests')).toBe(0)
+  })
+
+  it('marks the bad cell in an annotated copy of the clerk’s form (--report, KIOSK-3)', async () => {
+    const r = await clerk(['kiosk', 'import', fx('sum-mismatch.xlsx'), '--report', out('批注.xlsx')])
+    expect(r.code).toBe(2)
+    const book = inspect(out('批注.xlsx'))
+    expect(Object.keys(book)).toEqual(['接入申请表', '错误汇总'])
+    expect(book['接入申请表'].cells.D5).toMatchObject({v: '5', fill: 'FFFFFF00'})
+    expect(book['接入申请表'].cells.D5.comment).toContain('(KIOSK-3)')
+    // Only the bad cell: the rest stays as the clerk wrote it.
+    expect(book['接入申请表'].cells.B2.fill).toBeUndefined()
+  })
+
+  it('refuses a contact number without its area code, naming the cell (KIOSK-3)', async () => {
+    const r = await clerk(['kiosk', 'import', fx('bad-phone.xlsx'), '--json'])
+    expect(r.code).toBe(2)
+    expect(r.json.error.details.problems).toHaveLength(1)
+    expect(r.json.error.details.problems[0]).toMatchObject({cell: 'D3', field: '联系电话', rule: 'KIOSK-3', value: '6221234'})
+    expect(r.json.error.details.problems[0].message).toContain('no area code')
+  })
+
+  it('says what is missing from a workbook that is not the form, and refuses a corrupt file (KIOSK-3)', async () => {
+    const r = await clerk(['kiosk', 'import', fx('not-a-form.xlsx'), '--json'])
+    expect(r.code).toBe(2)
+    expect(r.json.error.message).toContain('not-a-form.xlsx: not a')
+    expect(r.json.error.message).toContain('申请单位')
+    expect(r.json.error.details).toMatchObject({rule: 'KIOSK-3', file: 'not-a-form.xlsx'})
+    const c = await clerk(['kiosk', 'import', fx('corrupt.xlsx')])
+    expect(c.code).toBe(2)
+    expect(c.stderr).toContain('corrupt.xlsx: not a readable .xlsx workbook')
+    expect(await count('requests')).toBe(0)
+  })
+
+  it('refuses an applicant KIOSK-1 does not admit (exit 5), and one not in the registry without --kind (exit 3); nothing written', async () => {
+    const units = await count('units')
+    const unknown = await clerk(['kiosk', 'import', fx('ten-sites.xlsx'), '--json'])
+    expect(unknown.code).toBe(3)
+    expect(unknown.json.error.details).toMatchObject({field: '申请单位', rule: 'KIOSK-1', cell: 'B2'})
+    const refused = await clerk(['kiosk', 'import', fx('ten-sites.xlsx'), '--kind', 'enterprise', '--json'])
+    expect(refused.code).toBe(5)
+    expect(refused.json.error.details.rule).toBe('KIOSK-1')
+    expect(refused.json.error.message).toContain('企业')
+    const village = await clerk(['kiosk', 'import', fx('ten-sites.xlsx'), '--kind', 'service-department', '--level', 'village', '--json'])
+    expect(village.code).toBe(5)
+    expect(await count('units')).toBe(units)
+    expect(await count('requests')).toBe(0)
+  })
+
+  it('imports a folder all or nothing, with a result per file; --partial files the valid forms only', async () => {
+    const folder = out('forms')
+    mkdirSync(folder)
+    copyFileSync(fx('clean.xlsx'), join(folder, '政务服务中心.xlsx'))
+    copyFileSync(fx('sum-mismatch.xlsx'), join(folder, '数量不符.xlsx'))
+    const all = await clerk(['kiosk', 'import', folder, '--json'])
+    expect(all.code).toBe(2)
+    expect(all.json.error.details.files.map((f: {ok: boolean}) => f.ok)).toEqual([true, false])
+    expect(await count('requests')).toBe(0)
+    const human = await clerk(['kiosk', 'import', folder])
+    expect(human.stdout).toContain('数量不符.xlsx')
+    expect(human.stderr).toContain('1 of 2 forms have problems; nothing was written')
+    const partial = await clerk(['kiosk', 'import', folder, '--partial', '--json'])
+    expect(partial.code, partial.stderr).toBe(0)
+    expect(partial.json).toMatchObject({imported: 1, failed: 1})
+    expect(partial.json.files[0]).toMatchObject({ok: true, requestId: 1, unit: HALL})
+    // The same file again is not filed twice.
+    const again = await clerk(['kiosk', 'import', fx('clean.xlsx'), '--json'])
+    expect(again.code).toBe(4)
+    expect(again.json.error.details.requestId).toBe(1)
+  })
+
+  it('reads a form with moved rows, full-width labels and digits, and files a kiosk request holding its content and the file by SHA-256', async () => {
+    const r = await clerk(['kiosk', 'import', fx('moved-fullwidth.xlsx'), '--json'])
+    expect(r.code, r.stderr).toBe(0)
+    const id = r.json.files[0].requestId
+    const show = await clerk(['requests', 'show', String(id), '--json'])
+    expect(show.json.kind).toBe('kiosk')
+    expect(show.json.applicantUnit).toBe(POST)
+    expect(show.json.payload.form).toMatchObject({unit: POST, contact: '赵强', contactPhone: '0937-6225678', leader: '周伟', leaderPhone: '13912345678', model: 'YZ-200 邮政自助机', count: 3, officeOpinion: '同意'})
+    expect(show.json.payload.form.placements).toEqual([
+      {no: 1, name: '新华路邮政支局', location: '新华中路 22 号', quantity: 2},
+      {no: 3, name: '峪泉镇邮政所', location: '峪泉镇中心街 3 号', quantity: 1},
+    ])
+    expect(show.json.payload.source.sha256).toMatch(/^[0-9a-f]{64}$/)
+    expect(show.json.payload.source.path).toContain('moved-fullwidth.xlsx')
+  })
+
+  it('reads ten placement rows and adds an applicant not yet in the registry with its kind (KIOSK-1)', async () => {
+    const r = await clerk(['kiosk', 'import', fx('ten-sites.xlsx'), '--kind', 'bank', '--level', 'city', '--json'])
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.json.files[0]).toMatchObject({ok: true, kiosks: 12, sites: 10, unitAdded: true})
+    const unit = await clerk(['units', 'show', BOC, '--json'])
+    expect(unit.json.kind ?? unit.json.unit?.kind).toBe('bank')
+  })
+
+  it('admits verified kiosks on approval by a second person once every placed kiosk is verified (KIOSK-2, X-2)', async () => {
+    // Request 2 is the post office's: site 1 places 2 kiosks, site 3 one.
+    const v1 = await clerk(['kiosk', 'verify', '2', '--site', '1', '--serial', 'YZ-001', 'YZ-002', '--heartbeat-url', 'http://127.0.0.1:9/health', '--result', 'pass'])
+    expect(v1.code, v1.stderr).toBe(0)
+    expect(v1.stdout).toContain('verified 2/2 here, 1 still to verify')
+    const early = await chief(['requests', 'approve', '2', '--json'])
+    expect(early.code).toBe(5)
+    expect(early.json.error.details.rule).toBe('KIOSK-2')
+    const noReason = await clerk(['kiosk', 'verify', '2', '--site', '3', '--serial', 'YZ-003', '--result', 'fail'])
+    expect(noReason.code).toBe(2)
+    const taken = await clerk(['kiosk', 'verify', '2', '--site', '3', '--serial', 'YZ-001', '--result', 'pass', '--json'])
+    expect(taken.code).toBe(4)
+    expect(taken.json.error.details.field).toBe('serial')
+    const noSite = await clerk(['kiosk', 'verify', '2', '--site', '2', '--serial', 'YZ-009', '--result', 'pass'])
+    expect(noSite.code).toBe(3)
+    const tooMany = await clerk(['kiosk', 'verify', '2', '--site', '3', '--serial', 'YZ-003', 'YZ-004', '--result', 'pass'])
+    expect(tooMany.code).toBe(4)
+    const v2 = await clerk(['kiosk', 'verify', '2', '--site', '3', '--serial', 'YZ-003', '--result', 'fail', '--note', '身份证读卡器故障'])
+    expect(v2.code, v2.stderr).toBe(0)
+    const own = await clerk(['requests', 'approve', '2', '--json'])
+    expect(own.code).toBe(5)
+    expect(own.json.error.details.rule).toBe('X-2')
+    const ok = await chief(['requests', 'approve', '2', '--json'])
+    expect(ok.code, ok.stderr).toBe(0)
+    expect(ok.json.request.payload).toMatchObject({admitted: 2, failed: 1})
+    expect(ok.json.request.summary).toContain('准入 2 台，1 台未通过核验')
+    const active = await clerk(['kiosk', 'list', '--status', 'active', '--json'])
+    expect(active.json.kiosks.map((k: {serial: string}) => k.serial)).toEqual(['YZ-001', 'YZ-002'])
+    const failed = await clerk(['kiosk', 'list', '--unit', POST, '--status', 'failed', '--json'])
+    expect(failed.json.kiosks[0]).toMatchObject({serial: 'YZ-003', note: '身份证读卡器故障'})
+    const site = await clerk(['kiosk', 'list', '--site', '新华路', '--json'])
+    expect(site.json.kiosks).toHaveLength(2)
+    const show = await clerk(['kiosk', 'show', 'YZ-001', '--json'])
+    expect(show.json).toMatchObject({unit: POST, status: 'active', heartbeatUrl: 'http://127.0.0.1:9/health', site: {no: 1, name: '新华路邮政支局'}})
+    expect(show.json.history.map((e: {event: string}) => e.event)).toEqual(['verify', 'admit'])
+    expect(show.json.history[1].actor).toBe(tdb.actor('chief'))
+    const human = await clerk(['kiosk', 'list'])
+    expect(human.stdout).toContain('YZ-002')
+  })
+
+  it('retires a kiosk with its reason, after confirmation; unknown serials are not found', async () => {
+    const noYes = await clerk(['kiosk', 'retire', 'YZ-002', '--reason', '设备报废'])
+    expect(noYes.code).toBe(2)
+    const r = await clerk(['kiosk', 'retire', 'YZ-002', '--reason', '设备报废', '--yes', '--json'])
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.json).toMatchObject({status: 'retired', note: '设备报废'})
+    const twice = await clerk(['kiosk', 'retire', 'YZ-002', '--reason', '再次', '--yes'])
+    expect(twice.code).toBe(4)
+    const missing = await clerk(['kiosk', 'show', 'NOPE-1'])
+    expect(missing.code).toBe(3)
+    const audit = await clerk(['audit', 'verify', '--json'])
+    expect(audit.code, audit.stderr).toBe(0)
+  })
+})
