@@ -17,10 +17,9 @@ Checks: 申请单位 in the unit registry (or added with --kind and --level), of
 Several forms: a result per file; nothing is written unless every form is valid, or --partial files the valid ones. Each valid form files one kiosk request holding its content; the original file is kept by path and SHA-256.`
   static override strict = false
   static override examples = [
-    '<%= config.bin %> kiosk import fixtures/kiosk/clean.xlsx --dry-run',
-    '<%= config.bin %> kiosk import fixtures/kiosk/sum-mismatch.xlsx --report 批注.xlsx',
-    '<%= config.bin %> kiosk import fixtures/kiosk/clean.xlsx',
-    '<%= config.bin %> kiosk import fixtures/kiosk/ten-sites.xlsx --kind bank --level city',
+    '<%= config.bin %> kiosk import fixtures/kiosk/clean.xlsx --kind service-department --dry-run --report 检查结果.xlsx',
+    '<%= config.bin %> kiosk import fixtures/kiosk/moved-fullwidth.xlsx',
+    '<%= config.bin %> kiosk import fixtures/kiosk/ten-sites.xlsx --kind bank --level city --json',
   ]
 
   static override args = {form: Args.string({description: 'FORM.xlsx…, or a folder of forms', required: true})}

@@ -6,7 +6,7 @@ import {type Kiosk, KIOSK_STATUSES, listKiosks} from '../../core/kiosk/registry.
 export default class KioskList extends EgovCommand<typeof KioskList> {
   static override summary = 'List the kiosk registry'
   static override description = `Statuses: pending (verified, its request not yet approved), failed (did not pass verification), active, disconnected, retired.`
-  static override examples = ['<%= config.bin %> kiosk list', '<%= config.bin %> kiosk list --unit 市邮政分公司 --status active --json']
+  static override examples = ['<%= config.bin %> kiosk list', '<%= config.bin %> kiosk list --unit 市邮政分公司 --status active --json', '<%= config.bin %> kiosk list --site 新华路']
 
   static override flags = {
     unit: Flags.string({description: 'only this access unit’s kiosks'}),

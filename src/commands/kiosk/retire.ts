@@ -6,7 +6,7 @@ import {type Kiosk, retireKiosk} from '../../core/kiosk/registry.js'
 
 export default class KioskRetire extends EgovCommand<typeof KioskRetire> {
   static override summary = 'Retire a kiosk: take it out of service for good'
-  static override examples = ['<%= config.bin %> kiosk retire ZZJ-0002 --reason "设备报废" --yes']
+  static override examples = ['<%= config.bin %> kiosk retire YZ-0002 --reason "设备报废" --yes']
 
   static override args = {serial: Args.string({description: 'the kiosk’s serial number', required: true})}
 

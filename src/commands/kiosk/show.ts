@@ -5,7 +5,7 @@ import {type Kiosk, type KioskEvent, showKiosk} from '../../core/kiosk/registry.
 
 export default class KioskShow extends EgovCommand<typeof KioskShow> {
   static override summary = 'Show one kiosk, with its history'
-  static override examples = ['<%= config.bin %> kiosk show ZZJ-0001', '<%= config.bin %> kiosk show ZZJ-0001 --json']
+  static override examples = ['<%= config.bin %> kiosk show YZ-0001', '<%= config.bin %> kiosk show YZ-0001 --json']
 
   static override args = {serial: Args.string({description: 'the kiosk’s serial number', required: true})}
 

@@ -3,7 +3,7 @@ import type {Kysely} from '#kysely'
 import {appendAudit} from '../audit/index.js'
 import {Conflict, InvalidInput, NotFound, RuleRefused} from '../errors.js'
 import type {Database, Store, WriteContext} from '../store/index.js'
-import {loadRequest, noteOnRequest, type RequestWithHistory} from '../workflow/index.js'
+import {loadRequest, noteOnRequest, parseRequestId, type RequestWithHistory} from '../workflow/index.js'
 import type {KioskRequestPayload} from './onboarding.js'
 
 /**
@@ -85,13 +85,14 @@ export interface VerifyResult {
  * request. Verifying a serial again at the same site replaces the earlier result; a serial
  * registered elsewhere is a conflict. A site takes no more kiosks than the form placed there.
  */
-export async function verifyKiosks(store: Store, requestId: number, input: VerifyInput): Promise<VerifyResult> {
+export async function verifyKiosks(store: Store, ref: string, input: VerifyInput): Promise<VerifyResult> {
   const serials = [...new Set(input.serials.map((s) => s.trim()).filter(Boolean))]
   if (!serials.length) throw new InvalidInput('input.empty', {field: 'serial'}, {field: 'serial'})
   if (serials.length !== input.serials.filter((s) => s.trim()).length) throw new InvalidInput('kiosk.verify.repeatedSerial', {}, {field: 'serial'})
   if (input.result === 'fail' && !input.note?.trim()) throw new InvalidInput('kiosk.verify.reasonRequired', {}, {field: 'note', rule: 'KIOSK-2'})
   if (input.heartbeatUrl && !/^https?:\/\/[^\s/]+/i.test(input.heartbeatUrl)) throw new InvalidInput('kiosk.verify.badUrl', {value: input.heartbeatUrl}, {field: 'heartbeat-url'})
   return store.write(async (ctx) => {
+    const requestId = await resolveKioskRequest(ctx.db, ref)
     const request = await kioskRequest(ctx.db, requestId, ctx.today)
     if (request.state !== 'applied') throw new Conflict('kiosk.verify.notOpen', {id: requestId, state: request.state}, {field: 'REQUEST'})
     const site = request.payload.form.placements.find((p) => p.no === input.site)
@@ -142,6 +143,16 @@ export async function verifyKiosks(store: Store, requestId: number, input: Verif
       remaining: gaps.reduce((s, g) => s + g.quantity - g.verified, 0),
     }
   })
+}
+
+/** REQUEST is a request number, or the applicant unit's name when it has exactly one kiosk request open. */
+export async function resolveKioskRequest(db: Kysely<Database>, ref: string): Promise<number> {
+  const trimmed = ref.trim()
+  if (/^#?\d+$/.test(trimmed)) return parseRequestId(trimmed)
+  const open = await db.selectFrom('requests').select('id').where('kind', '=', 'kiosk').where('state', '=', 'applied').where('applicant_unit', '=', trimmed).orderBy('id').execute()
+  if (!open.length) throw new NotFound('kiosk.noOpenRequest', {unit: trimmed}, {field: 'REQUEST'})
+  if (open.length > 1) throw new Conflict('kiosk.manyOpenRequests', {unit: trimmed, ids: open.map((r) => Number(r.id)).join(', ')}, {field: 'REQUEST'})
+  return Number(open[0].id)
 }
 
 async function unverified(db: Kysely<Database>, requestId: number, payload: KioskRequestPayload): Promise<Array<{no: number; name: string; quantity: number; verified: number}>> {
