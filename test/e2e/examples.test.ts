@@ -27,7 +27,7 @@ const order = [
   'items:cases:import', 'items:stats', 'items:open', 'items:change', 'items:pause', 'items:resume', 'items:terminate',
   'cert:ca:init', 'cert:ca:show', 'cert:apply', 'cert:show', 'cert:list', 'cert:export', 'cert:crl', 'cert:suspend', 'cert:resume',
   'cert:renew', 'cert:extend', 'cert:replace-medium', 'cert:reset-password', 'cert:report-lost', 'cert:revoke', 'cert:import', 'cert:check',
-  'kiosk:template', 'kiosk:import', 'kiosk:verify', 'kiosk:list', 'kiosk:show', 'kiosk:disconnect', 'kiosk:reconnect', 'kiosk:retire',
+  'kiosk:template', 'kiosk:import', 'kiosk:verify', 'kiosk:list', 'kiosk:show', 'kiosk:probe', 'kiosk:disconnect', 'kiosk:reconnect', 'kiosk:retire', 'kiosk:stats', 'kiosk:export',
 ]
 
 /** Approves every certificate request waiting, as a second operator with the CA passphrase (CERT-3, X-2). */

@@ -1,5 +1,7 @@
 import {execFileSync} from 'node:child_process'
 import {copyFileSync, mkdirSync, mkdtempSync} from 'node:fs'
+import {createServer, type Server} from 'node:http'
+import type {AddressInfo} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
@@ -289,5 +291,115 @@ describeEachDialect('kiosk onboarding through bin/run.js (KIOSK-1..3)', (dialect
     expect(missing.code).toBe(3)
     const audit = await clerk(['audit', 'verify', '--json'])
     expect(audit.code, audit.stderr).toBe(0)
+  })
+
+  it('probes every active kiosk’s heartbeat on real 127.0.0.1 servers: up, slow past the timeout, refusing, answering 500; last seen recorded', async () => {
+    const servers: Server[] = []
+    const serve = async (handler: Parameters<typeof createServer>[1]): Promise<string> => {
+      const server = createServer(handler)
+      servers.push(server)
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+      return `http://127.0.0.1:${(server.address() as AddressInfo).port}/health`
+    }
+    try {
+      const healthy = await serve((_req, res) => res.end('ok'))
+      const slow = await serve((_req, res) => void setTimeout(() => res.end('late'), 4000))
+      const failing = await serve((_req, res) => {
+        res.statusCode = 500
+        res.end('boom')
+      })
+      // A port that was open a moment ago and is closed now: connections are refused.
+      const closed = await serve(() => {})
+      await new Promise((resolve) => servers.pop()!.close(resolve))
+      // Request 1 is the service centre's: site 1 places 2 kiosks, sites 2 and 3 one each.
+      for (const [site, serial, url] of [['1', 'H-1', healthy], ['1', 'H-2', slow], ['2', 'H-3', closed], ['3', 'H-4', failing]]) {
+        const v = await clerk(['kiosk', 'verify', '1', '--site', site, '--serial', serial, '--heartbeat-url', url, '--result', 'pass'])
+        expect(v.code, v.stderr).toBe(0)
+      }
+      expect((await chief(['requests', 'approve', '1'])).code).toBe(0)
+      const started = Date.now()
+      const r = await clerk(['kiosk', 'probe', '--unit', HALL, '--timeout', '1', '--concurrency', '2', '--json'])
+      expect(r.code, r.stderr).toBe(0)
+      // One deadline per request, no retries: two rounds of at most a second, not four seconds.
+      expect(Date.now() - started).toBeLessThan(4000)
+      expect(r.json.summary).toEqual({up: 1, slow: 1, status: 1, down: 1, probed: 4, withoutUrl: 0})
+      const by = Object.fromEntries(r.json.heartbeats.map((h: {serial: string}) => [h.serial, h]))
+      expect(by['H-1']).toMatchObject({outcome: 'up', status: 200})
+      expect(by['H-2']).toMatchObject({outcome: 'slow'})
+      expect(by['H-3']).toMatchObject({outcome: 'down'})
+      expect(by['H-4']).toMatchObject({outcome: 'status', status: 500})
+      expect((await clerk(['kiosk', 'show', 'H-1', '--json'])).json.lastSeen).toBeTruthy()
+      expect((await clerk(['kiosk', 'show', 'H-3', '--json'])).json.lastSeen).toBeNull()
+      expect(await count('kiosk_probes')).toBe(4)
+      const human = await clerk(['kiosk', 'probe', '--unit', HALL, '--timeout', '1'])
+      expect(human.stdout).toContain('probed 4: up 1, slow 1, wrong status 1, down 1')
+      const bad = await clerk(['kiosk', 'probe', '--timeout', '0'])
+      expect(bad.code).toBe(2)
+    } finally {
+      for (const server of servers) {
+        server.closeAllConnections()
+        server.close()
+      }
+    }
+  })
+
+  it('gives the yearly figures per access unit: kiosks, sites, availability, items on kiosks, cases, online share, high-frequency items not on kiosks (KIOSK-5, ITEM-7, ITEM-8)', async () => {
+    const ITEMS = new URL('../../fixtures/items/', import.meta.url).pathname
+    expect((await clerk(['items', 'import', join(ITEMS, 'list.xlsx')])).code).toBe(0)
+    expect((await clerk(['items', 'cases', 'import', join(ITEMS, 'cases-2025.csv')])).code).toBe(0)
+    const SCJG = '嘉峪关市市场监督管理局'
+    const RS = '嘉峪关市人力资源和社会保障局'
+    // A one-kiosk form for each, from the blank template, admitted through verification and approval.
+    for (const [i, unit] of [SCJG, RS].entries()) {
+      const wb = new ExcelJS.Workbook()
+      await wb.xlsx.readFile(out('form.xlsx'))
+      const ws = wb.worksheets[0]
+      const fill: Record<string, string | number> = {B2: unit, B3: '张三', D3: '0937-6221234', B4: '李四', D4: '13909370000', B5: 'ZZJ-1', D5: 1, B8: '办事大厅', C8: '新华中路 1 号', D8: 1}
+      for (const [cell, value] of Object.entries(fill)) ws.getCell(cell).value = value
+      await wb.xlsx.writeFile(out(`one-${i}.xlsx`))
+      const r = await clerk(['kiosk', 'import', out(`one-${i}.xlsx`), '--kind', 'service-department', '--json'])
+      expect(r.code, r.stderr).toBe(0)
+      expect((await clerk(['kiosk', 'verify', unit, '--site', '1', '--serial', `S-${i}`, '--result', 'pass'])).code).toBe(0)
+      expect((await chief(['requests', 'approve', String(r.json.files[0].requestId)])).code).toBe(0)
+    }
+    const r = await clerk(['kiosk', 'stats', '--year', '2025', '--out', out('考核.xlsx'), '--json'])
+    expect(r.code, r.stderr).toBe(0)
+    const by = Object.fromEntries(r.json.units.map((u: {unit: string}) => [u.unit, u]))
+    expect(by[SCJG]).toMatchObject({kiosks: 1, sites: 1, items: 4, kioskItems: 1, kioskCases: 40, cases: 1352, notOnKiosk: [], availability: null})
+    expect(by[SCJG].onlineShare).toBeCloseTo(930 / 1352)
+    expect(by[RS]).toMatchObject({kiosks: 1, kioskItems: 0, cases: 800, notOnKiosk: [{name: '失业保险金申领', cases: 800}]})
+    // The service centre's kiosks were probed in 2026 (EGOV_NOW aside, probes carry the real time): availability counts that year's probes.
+    const hall = (await clerk(['kiosk', 'stats', '--year', String(new Date().getUTCFullYear()), '--json'])).json.units.find((u: {unit: string}) => u.unit === HALL)
+    expect(hall).toMatchObject({kiosks: 4, sites: 3, probes: 8})
+    expect(hall.availability).toBeCloseTo(2 / 8)
+    const sheet = inspect(out('考核.xlsx'))
+    expect(Object.keys(sheet)).toEqual(['2025年度考核', '高频未上自助终端事项'])
+    expect(sheet['2025年度考核'].cells.A1.v).toBe('接入单位')
+    expect(Object.values(sheet['高频未上自助终端事项'].cells).some((c) => c.v === '失业保险金申领')).toBe(true)
+  })
+
+  it('exports the registry as xlsx and as a UTF-8 CSV with a BOM, formula injection neutralised', async () => {
+    // A site name a spreadsheet would run as a formula.
+    const wb = new ExcelJS.Workbook()
+    await wb.xlsx.readFile(out('form.xlsx'))
+    const ws = wb.worksheets[0]
+    const fill: Record<string, string | number> = {B2: POST, B3: '赵强', D3: '0937-6225678', B4: '周伟', D4: '13912345678', B5: 'YZ-200', D5: 1, B8: '=HYPERLINK("http://127.0.0.1/","点击")', C8: '新华中路 22 号', D8: 1}
+    for (const [cell, value] of Object.entries(fill)) ws.getCell(cell).value = value
+    await wb.xlsx.writeFile(out('formula.xlsx'))
+    const imp = await clerk(['kiosk', 'import', out('formula.xlsx'), '--json'])
+    expect(imp.code, imp.stderr).toBe(0)
+    expect((await clerk(['kiosk', 'verify', String(imp.json.files[0].requestId), '--site', '1', '--serial', 'F-1', '--result', 'pass'])).code).toBe(0)
+    const csv = await clerk(['kiosk', 'export', '--out', out('登记.csv'), '--json'])
+    expect(csv.code, csv.stderr).toBe(0)
+    const text = (await import('node:fs')).readFileSync(out('登记.csv'), 'utf8')
+    expect(text.startsWith('\uFEFF序列号,接入单位,')).toBe(true)
+    expect(text).toContain(`F-1,${POST},1,"'=HYPERLINK(""http://127.0.0.1/"",""点击"")"`)
+    expect(text).toContain('YZ-001')
+    const xlsx = await clerk(['kiosk', 'export', '--out', out('登记.xlsx')])
+    expect(xlsx.code, xlsx.stderr).toBe(0)
+    const cells = inspect(out('登记.xlsx'))['自助终端登记'].cells
+    expect(Object.values(cells).some((c) => c.v === `'=HYPERLINK("http://127.0.0.1/","点击")`)).toBe(true)
+    const bad = await clerk(['kiosk', 'export', '--out', out('登记.txt')])
+    expect(bad.code).toBe(2)
   })
 })
