@@ -225,6 +225,7 @@ describeEachDialect('kiosk onboarding through bin/run.js (KIOSK-1..3)', (dialect
     expect(ok.code, ok.stderr).toBe(0)
     expect(ok.json.request.payload).toMatchObject({admitted: 2, failed: 1})
     expect(ok.json.request.summary).toContain('准入 2 台，1 台未通过核验')
+    expect(ok.json.request.payload.outcome).toBe('准入 2 台自助终端，1 台未通过核验（KIOSK-2）')
     const active = await clerk(['kiosk', 'list', '--status', 'active', '--json'])
     expect(active.json.kiosks.map((k: {serial: string}) => k.serial)).toEqual(['YZ-001', 'YZ-002'])
     const failed = await clerk(['kiosk', 'list', '--unit', POST, '--status', 'failed', '--json'])

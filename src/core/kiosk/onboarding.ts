@@ -17,6 +17,8 @@ export interface KioskRequestPayload {
   /** Set on approval: kiosks admitted into the registry, and those that failed verification. */
   admitted?: number
   failed?: number
+  /** The approval's outcome in one line, as `requests approve` prints it. */
+  outcome?: string
 }
 
 export interface FormCheck {

@@ -185,7 +185,7 @@ export async function admitKiosks(ctx: WriteContext, requestId: number, payload:
   }
   const failed = rows.filter((r) => r.status === 'failed').length
   await appendAudit(ctx, {action: 'kiosk.admit', entityType: 'request', entityId: requestId, after: {admitted, failed, serials: rows.filter((r) => r.status !== 'failed').map((r) => r.serial)}})
-  return {admitted, failed}
+  return {admitted, failed, outcome: `准入 ${admitted} 台自助终端${failed ? `，${failed} 台未通过核验` : ''}（KIOSK-2）`}
 }
 
 /** A rejected request admits nothing: its verified kiosks leave the registry, so their serials can be applied for again. */
