@@ -9,8 +9,9 @@ export function movedLine(r: RequestWithHistory, locale: Locale, color: ChalkIns
   const last = r.history.at(-1)!
   const line = t('request.moved', {id: r.id, from: last.from ? stateLabel(r.kind, last.from, locale) : '—', to: stateLabel(r.kind, r.state, locale)}, locale)
   const due = r.dueOn ? `  (${t('col.due', {}, locale)}: ${r.dueOn})` : ''
-  const notice = (r.payload as {notice?: string}).notice
-  return `${color.bold(kindLabel(r.kind, locale))} ${line}${due}${notice ? `\n${t('netreq.notice', {path: notice}, locale)}` : ''}`
+  const {notice, outcome} = r.payload as {notice?: string; outcome?: string}
+  // outcome: what a kind's step did, in a line of its own (a kiosk approval: how many kiosks were admitted).
+  return `${color.bold(kindLabel(r.kind, locale))} ${line}${due}${notice ? `\n${t('netreq.notice', {path: notice}, locale)}` : ''}${outcome ? `\n${outcome}` : ''}`
 }
 
 /** One line for a request just filed. */

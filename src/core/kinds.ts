@@ -6,3 +6,4 @@ import './items/request-kinds.js'
 import './cert/request-kind.js'
 
 export {allKinds, findKind} from './workflow/registry.js'
+import './kiosk/request-kind.js'

@@ -6,6 +6,7 @@ import {certEntries} from './catalog-cert.js'
  * form labels are not here: they are always Chinese and live with their layout in templates/.
  */
 import {itemEntries} from './catalog-items.js'
+import {kioskEntries} from './catalog-kiosk.js'
 
 const base = {
   // ---- generic errors
@@ -312,6 +313,7 @@ const entries = {
   ...base,
   ...itemEntries,
   ...certEntries,
+  ...kioskEntries,
 }
 
 export type MessageKey = keyof typeof entries

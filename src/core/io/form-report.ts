@@ -43,7 +43,8 @@ export async function writeReport(layout: FormLayout, files: string[], sheets: F
   }
   for (const {ws, cell, messages, header} of notes.values()) {
     const c = ws.getCell(cell)
-    c.fill = header ? BAD_HEADER : BAD_CELL
+    // A workbook read back shares one style object between cells of the same style: give this cell its own.
+    c.style = {...c.style, fill: header ? BAD_HEADER : BAD_CELL}
     c.note = messages.join('\n')
   }
 

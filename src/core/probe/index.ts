@@ -58,6 +58,8 @@ export interface ProbeOptions {
   timeoutMs?: number
   /** At most this many probes in flight. Default 4. */
   concurrency?: number
+  /** Called as each probe finishes (for a progress bar): probes done so far, and the total. */
+  onResult?(done: number, total: number): void
 }
 
 const DEFAULT_TIMEOUT_MS = 5000
@@ -138,10 +140,12 @@ export async function runProbes(targets: string[], options: ProbeOptions = {}): 
   const results = new Array<ProbeResult>(parsed.length)
   try {
     let next = 0
+    let done = 0
     const worker = async (): Promise<void> => {
       while (next < parsed.length) {
         const index = next++
         results[index] = await probeOne(parsed[index], timeoutMs, http?.agent)
+        options.onResult?.(++done, parsed.length)
       }
     }
     await Promise.all(Array.from({length: Math.min(concurrency, parsed.length)}, worker))

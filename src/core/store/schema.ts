@@ -303,7 +303,52 @@ export interface CertCrlCacheTable {
   der: string
 }
 
+/** A kiosk verified at its site (KIOSK-2): pending until its request is approved, then active. */
+export interface KiosksTable {
+  id: Generated<number>
+  serial: string
+  request_id: number
+  unit: string
+  site_no: number
+  site_name: string
+  site_location: string
+  model: string
+  heartbeat_url: string | null
+  /** pending | failed | active | disconnected | retired */
+  status: string
+  note: string | null
+  verified_at: string
+  verified_by: string
+  last_seen: string | null
+  updated_at: string
+}
+
+export interface KioskEventsTable {
+  id: Generated<number>
+  kiosk_id: number
+  event: string
+  from_status: string | null
+  to_status: string
+  at: string
+  actor: string
+  request_id: number | null
+  note: string | null
+}
+
+export interface KioskProbesTable {
+  id: Generated<number>
+  kiosk_id: number
+  at: string
+  /** up | slow | down | status */
+  outcome: string
+  status_code: number | null
+  ms: number | null
+}
+
 export interface Database {
+  kiosks: KiosksTable
+  kiosk_events: KioskEventsTable
+  kiosk_probes: KioskProbesTable
   item_versions: ItemVersionsTable
   item_revisions: ItemRevisionsTable
   item_parts: ItemPartsTable

@@ -6,6 +6,7 @@ import * as m003 from './003_units_netreq.js'
 import * as m004 from './004_request_summary.js'
 import * as m005 from './005_items.js'
 import * as m006 from './006_cert.js'
+import * as m008 from './008_kiosk.js'
 import type {SqlDialect} from './helpers.js'
 
 interface DialectMigration {
@@ -21,6 +22,8 @@ const ordered: Record<string, DialectMigration> = {
   '004_request_summary': m004,
   '005_items': m005,
   '006_cert': m006,
+  // 007 is reserved for the cloud area.
+  '008_kiosk': m008,
 }
 
 export const migrationNames = Object.keys(ordered).sort()

@@ -1,0 +1,38 @@
+import * as Args from '@oclif/core/args'
+
+import {EgovCommand} from '../../cli/base.js'
+import {type Kiosk, type KioskEvent, showKiosk} from '../../core/kiosk/registry.js'
+
+export default class KioskShow extends EgovCommand<typeof KioskShow> {
+  static override summary = 'Show one kiosk, with its history'
+  static override examples = ['<%= config.bin %> kiosk show YZ-0001', '<%= config.bin %> kiosk show YZ-0001 --json']
+
+  static override args = {serial: Args.string({description: 'the kiosk’s serial number', required: true})}
+
+  async run(): Promise<Kiosk & {history: KioskEvent[]}> {
+    const store = await this.store()
+    const kiosk = await showKiosk(store.db, this.args.serial)
+    this.show(() =>
+      [
+        `${kiosk.serial}  ${this.t(`kiosk.status.${kiosk.status}`)}`,
+        `${this.t('col.unit')}: ${kiosk.unit}`,
+        `${this.t('kiosk.col.site')}: ${kiosk.site.no} ${kiosk.site.name}（${kiosk.site.location}）`,
+        `${this.t('kiosk.col.model')}: ${kiosk.model}`,
+        `${this.t('kiosk.col.request')}: ${kiosk.requestId}`,
+        `heartbeat: ${kiosk.heartbeatUrl ?? '—'}`,
+        `${this.t('kiosk.col.lastSeen')}: ${kiosk.lastSeen ?? '—'}`,
+        ...(kiosk.note ? [`${this.t('kiosk.col.note')}: ${kiosk.note}`] : []),
+        '',
+      ].join('\n'),
+    )
+    this.table(kiosk.history, [
+      {header: this.t('col.at'), get: (e) => e.at},
+      {header: this.t('col.action'), get: (e) => e.event},
+      {header: this.t('col.from'), get: (e) => e.from ?? ''},
+      {header: this.t('col.to'), get: (e) => e.to},
+      {header: this.t('col.actor'), get: (e) => e.actor},
+      {header: this.t('col.comment'), get: (e) => e.note ?? '', shrink: true},
+    ])
+    return kiosk
+  }
+}

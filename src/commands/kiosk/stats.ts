@@ -1,0 +1,39 @@
+import * as Flags from '@oclif/core/flags'
+
+import {EgovCommand} from '../../cli/base.js'
+import {today} from '../../core/clock.js'
+import {type KioskFigures, kioskStats, writeKioskStats} from '../../core/kiosk/figures.js'
+
+export default class KioskStats extends EgovCommand<typeof KioskStats> {
+  static override summary = 'The yearly assessment figures per access unit (KIOSK-5, ITEM-7, ITEM-8)'
+  static override description = `Per access unit (第二十条): kiosks in service and their sites, availability (up probes ÷ all heartbeat probes in the year), the unit's items offered on kiosks (items with 自助 cases in the year) and their kiosk cases, all its cases and the share handled online (ITEM-7, from "egov items cases import"), and its high-frequency items (150 cases or more in the year) with no kiosk case yet (ITEM-8). An item belongs to the access unit whose registry name is its 实施主体. The year defaults to the latest with case counts. --out writes the assessment workbook.`
+  static override examples = ['<%= config.bin %> kiosk stats', '<%= config.bin %> kiosk stats --year 2025 --out 自助终端年度考核.xlsx']
+
+  static override flags = {
+    year: Flags.integer({description: 'the year (default: the latest with case counts)'}),
+    out: Flags.string({description: 'write the assessment sheet (.xlsx)'}),
+  }
+
+  async run(): Promise<KioskFigures & {file?: string}> {
+    const store = await this.store()
+    const figures = await kioskStats(store.db, {year: this.flags.year, today: today()})
+    const pct = (v: number | null) => (v === null ? '—' : `${(v * 100).toFixed(1)}%`)
+    this.table(figures.units, [
+      {header: this.t('col.unit'), get: (u) => u.unit, shrink: true},
+      {header: this.t('kiosk.col.kiosks'), get: (u) => String(u.kiosks)},
+      {header: this.t('kiosk.col.sites'), get: (u) => String(u.sites)},
+      {header: this.t('kiosk.col.availability'), get: (u) => pct(u.availability)},
+      {header: this.t('kiosk.col.kioskItems'), get: (u) => `${u.kioskItems}/${u.items}`},
+      {header: this.t('kiosk.col.kioskCases'), get: (u) => String(u.kioskCases)},
+      {header: this.t('kiosk.col.cases'), get: (u) => String(u.cases)},
+      {header: this.t('kiosk.col.online'), get: (u) => pct(u.onlineShare)},
+      {header: this.t('kiosk.col.notOnKiosk'), get: (u) => u.notOnKiosk.map((i) => i.name).join('、'), shrink: true},
+    ])
+    if (this.flags.out) {
+      await writeKioskStats(this.flags.out, figures)
+      this.log(this.t('kiosk.stats.written', {file: this.flags.out, year: figures.year}))
+      return {...figures, file: this.flags.out}
+    }
+    return figures
+  }
+}

@@ -1,0 +1,353 @@
+import {createHash} from 'node:crypto'
+import {readFileSync} from 'node:fs'
+import {basename, extname} from 'node:path'
+
+import {InvalidInput} from '../errors.js'
+import {type Locale, type MessageKey, t} from '../i18n/index.js'
+import type {LocatedProblem} from '../io/form-reader.js'
+import {matchHeader, normaliseHeader, type SheetLayout} from '../io/layout.js'
+import {cellText} from '../io/tables.js'
+import {normalisePhoneNumber, toHalfWidth, trimText} from '../io/values.js'
+import {readTemplate} from '../templates.js'
+
+/**
+ * The 自助终端接入申请表 of file 000's annex (KIOSK-3), as data in templates/kiosk-form.json:
+ * the blank template, the reader and the export all follow it. The form is not a table:
+ * people move its cells about, so the reader finds each field by its label.
+ */
+export interface KioskFormLayout {
+  form: string
+  sheet: string
+  columns: number[]
+  fields: Array<{key: FieldKey; label: string; of?: FieldKey; row: number; col: number; valueMerge?: [number, number]; type?: 'phone' | 'count'; required?: boolean}>
+  placements: {label: string; row: number; printedRows: number; columns: Array<{key: 'no' | 'name' | 'location' | 'quantity'; header: string; aliases?: string[]; required?: boolean}>}
+  opinions: Array<{key: 'officeOpinion' | 'leaderOpinion'; label: string; height: number}>
+}
+
+type FieldKey = 'unit' | 'contact' | 'contactPhone' | 'leader' | 'leaderPhone' | 'model' | 'count'
+
+export interface Placement {
+  no: number
+  name: string
+  location: string
+  quantity: number
+}
+
+/** A filled form's content: what the onboarding request holds. */
+export interface KioskForm {
+  unit: string
+  contact: string
+  contactPhone: string
+  leader: string
+  leaderPhone: string
+  model: string
+  count: number
+  placements: Placement[]
+  officeOpinion: string
+  leaderOpinion: string
+}
+
+export function kioskLayout(): KioskFormLayout {
+  return readTemplate<KioskFormLayout>('kiosk-form.json')
+}
+
+/** Labels as people type them: spaces anywhere, full-width letters, a colon, quotes of either width. */
+export function labelKey(text: string): string {
+  return normaliseHeader(text).replace(/["“”'‘’「」]/g, '')
+}
+
+const THIN = {style: 'thin' as const}
+const BOX = {top: THIN, left: THIN, bottom: THIN, right: THIN}
+
+/** The blank form as on paper: merged cells, borders, widths, A4 portrait on one page. */
+export async function writeKioskTemplate(path: string): Promise<{file: string; sheet: string}> {
+  if (extname(path).toLowerCase() !== '.xlsx') throw new InvalidInput('io.badExtension', {field: 'out', path}, {field: 'out'})
+  const layout = kioskLayout()
+  const {default: ExcelJS} = await import('exceljs')
+  const wb = new ExcelJS.Workbook()
+  const ws = wb.addWorksheet(layout.sheet, {
+    pageSetup: {paperSize: 9, orientation: 'portrait', fitToPage: true, fitToWidth: 1, fitToHeight: 1, horizontalCentered: true, margins: {left: 0.7, right: 0.7, top: 0.75, bottom: 0.75, header: 0.3, footer: 0.3}},
+  })
+  ws.columns = layout.columns.map((width) => ({width}))
+  const font = {name: '宋体', size: 12}
+  const center = {vertical: 'middle' as const, horizontal: 'center' as const, wrapText: true}
+  const box = (row: number, col: number, value?: string | number) => {
+    const cell = ws.getCell(row, col)
+    if (value !== undefined) cell.value = value
+    cell.border = BOX
+    cell.font = font
+    cell.alignment = center
+    return cell
+  }
+  ws.mergeCells(1, 1, 1, 4)
+  const title = ws.getCell(1, 1)
+  title.value = layout.form
+  title.font = {name: '宋体', size: 18, bold: true}
+  title.alignment = center
+  ws.getRow(1).height = 40
+  let last = 1
+  for (const f of layout.fields) {
+    box(f.row, f.col, f.label)
+    if (f.valueMerge) {
+      for (let c = f.valueMerge[0]; c <= f.valueMerge[1]; c++) box(f.row, c)
+      ws.mergeCells(f.row, f.valueMerge[0], f.row, f.valueMerge[1])
+    } else box(f.row, f.col + 1)
+    ws.getRow(f.row).height = 30
+    last = Math.max(last, f.row)
+  }
+  const p = layout.placements
+  for (let c = 1; c <= 4; c++) box(p.row, c)
+  ws.mergeCells(p.row, 1, p.row, 4)
+  ws.getCell(p.row, 1).value = p.label
+  ws.getCell(p.row, 1).font = {...font, bold: true}
+  p.columns.forEach((col, i) => box(p.row + 1, i + 1, col.header))
+  ws.getRow(p.row + 1).height = 24
+  for (let i = 1; i <= p.printedRows; i++) {
+    const row = p.row + 1 + i
+    box(row, 1, i)
+    for (let c = 2; c <= 4; c++) box(row, c)
+    ws.getRow(row).height = 24
+  }
+  last = p.row + 1 + p.printedRows
+  for (const o of layout.opinions) {
+    last++
+    box(last, 1, o.label)
+    for (let c = 2; c <= 4; c++) box(last, c)
+    ws.mergeCells(last, 2, last, 4)
+    ws.getCell(last, 2).alignment = {vertical: 'bottom', horizontal: 'right'}
+    ws.getCell(last, 2).value = '（盖章）        年    月    日'
+    ws.getRow(last).height = o.height
+  }
+  ws.pageSetup.printArea = `A1:D${last}`
+  await wb.xlsx.writeFile(path)
+  return {file: path, sheet: layout.sheet}
+}
+
+/** A filled form, read: its content, or every problem found in it, located. */
+export interface ReadKioskForm {
+  file: string
+  sha256: string
+  sheet: string
+  form?: KioskForm
+  /** field key → cell address, for messages and the annotated report. */
+  cells: Record<string, string>
+  problems: LocatedProblem[]
+}
+
+interface Grid {
+  sheet: string
+  /** [row][col] → text (1-based), masters only; merged slaves are ''. */
+  text: string[][]
+  rows: number
+  cols: number
+}
+
+function address(row: number, col: number): string {
+  let s = ''
+  for (let c = col; c > 0; c = Math.floor((c - 1) / 26)) s = String.fromCharCode(65 + ((c - 1) % 26)) + s
+  return `${s}${row}`
+}
+
+/**
+ * Reads one filled form (non-streaming: merged cells matter). A file that is not a
+ * workbook, or a workbook without the form's labels, is one clear InvalidInput; a form
+ * with bad values comes back with every problem located (file, cell, field, rule).
+ */
+export async function readKioskForm(path: string, locale: Locale = 'en'): Promise<ReadKioskForm> {
+  const file = basename(path)
+  if (extname(path).toLowerCase() !== '.xlsx') throw new InvalidInput('kiosk.form.notXlsx', {file}, {field: 'FORM', rule: 'KIOSK-3'})
+  let bytes: Buffer
+  try {
+    bytes = readFileSync(path)
+  } catch (error) {
+    throw new InvalidInput('io.unreadable', {field: 'FORM', path, reason: (error as Error).message}, {field: 'FORM'})
+  }
+  const sha256 = createHash('sha256').update(bytes).digest('hex')
+  const layout = kioskLayout()
+  const {default: ExcelJS} = await import('exceljs')
+  const wb = new ExcelJS.Workbook()
+  try {
+    await wb.xlsx.load(bytes as unknown as ArrayBuffer)
+  } catch (error) {
+    throw new InvalidInput('kiosk.form.unreadable', {file, reason: (error as Error).message}, {field: 'FORM', rule: 'KIOSK-3'})
+  }
+  const wanted = new Set([...layout.fields.map((f) => labelKey(f.label)), labelKey(layout.placements.label)])
+  // The sheet that holds most of the form's labels is the form.
+  let grid: Grid | undefined
+  let best = -1
+  for (const ws of wb.worksheets) {
+    const g = gridOf(ws)
+    const found = new Set(g.text.flat().map(labelKey).filter((k) => wanted.has(k))).size
+    if (found > best) [grid, best] = [g, found]
+  }
+  const g = grid ?? {sheet: '', text: [], rows: 0, cols: 0}
+  const problems: LocatedProblem[] = []
+  const problem = (cell: string, field: string, value: string, key: MessageKey, params: Record<string, unknown> = {}, rule = 'KIOSK-3') => {
+    const m = /^([A-Z]+)(\d+)$/.exec(cell)
+    problems.push({file, sheet: g.sheet, row: m ? Number(m[2]) : 0, column: m ? m[1] : '', cell, field, rule, value, message: t(key, {field, value, ...params}, locale)})
+  }
+
+  // Labels, in reading order; 联系电话 belongs to the person label before it.
+  const labels: Array<{key: string; row: number; col: number}> = []
+  const byLabel = new Map(layout.fields.filter((f) => !f.of).map((f) => [labelKey(f.label), f.key]))
+  const phoneLabel = labelKey('联系电话')
+  let person: FieldKey | undefined
+  for (let r = 1; r <= g.rows; r++) {
+    for (let c = 1; c <= g.cols; c++) {
+      const k = labelKey(g.text[r]?.[c] ?? '')
+      if (!k) continue
+      const key = byLabel.get(k)
+      if (key) {
+        if (!labels.some((l) => l.key === key)) labels.push({key, row: r, col: c})
+        if (key === 'contact' || key === 'leader') person = key
+      } else if (k === phoneLabel && person) {
+        const key2 = person === 'contact' ? 'contactPhone' : 'leaderPhone'
+        if (!labels.some((l) => l.key === key2)) labels.push({key: key2, row: r, col: c})
+      }
+    }
+  }
+  const allLabelKeys = new Set([...wanted, phoneLabel, ...layout.opinions.map((o) => labelKey(o.label)), ...layout.placements.columns.map((c) => labelKey(c.header))])
+  const valueRight = (row: number, col: number): {value: string; cell: string} => {
+    for (let c = col + 1; c <= g.cols; c++) {
+      const v = g.text[row]?.[c] ?? ''
+      if (!v) continue
+      if (allLabelKeys.has(labelKey(v))) break
+      return {value: v, cell: address(row, c)}
+    }
+    return {value: '', cell: address(row, col + 1)}
+  }
+
+  // The placement table: its header row wherever it is, its rows until the next label or the end.
+  const sheetLayout: SheetLayout = {key: 'placements', name: layout.placements.label, columns: layout.placements.columns.map((c) => ({...c}))}
+  const rowsText = Array.from({length: g.rows}, (_, i) => (g.text[i + 1] ?? []).slice(1))
+  const header = matchHeader(rowsText, sheetLayout, g.rows)
+  const tableFound = header && header.columns.size >= 3
+
+  const missing = layout.fields.filter((f) => !labels.some((l) => l.key === f.key)).map((f) => (f.of ? `${f.label}（${layout.fields.find((x) => x.key === f.of)!.label}）` : f.label))
+  if (!tableFound) missing.push(`${layout.placements.label}（${layout.placements.columns.map((c) => c.header).join('/')}）`)
+  else for (const c of header.missing) missing.push(c.header)
+  if (missing.length > 0) {
+    // Nothing of the form at all, or some labels not found: one clear message naming what is missing.
+    throw new InvalidInput(
+      missing.length >= layout.fields.length ? 'kiosk.form.notAForm' : 'kiosk.form.missingLabels',
+      {file, missing: missing.join('、'), form: layout.form},
+      {field: 'FORM', rule: 'KIOSK-3', details: {file, missing}},
+    )
+  }
+
+  const cells: Record<string, string> = {}
+  const values: Record<string, string> = {}
+  for (const l of labels) {
+    const {value, cell} = valueRight(l.row, l.col)
+    values[l.key] = value
+    cells[l.key] = cell
+  }
+  const form: Partial<KioskForm> = {}
+  for (const f of layout.fields) {
+    const raw = trimText(values[f.key] ?? '')
+    const cell = cells[f.key]
+    if (!raw) {
+      if (f.required) problem(cell, f.label, '', 'kiosk.form.required')
+      continue
+    }
+    if (f.type === 'phone') {
+      const r = normalisePhoneNumber(raw)
+      // A contact is a person: a mobile or a landline with its area code, not a hotline.
+      if (typeof r !== 'string' || /^(1\d{4}|95\d{3})$|-(1\d{4}|95\d{3})$/.test(r)) {
+        const reason = typeof r === 'string' ? t('kiosk.form.hotline', {column: f.label, number: raw}, locale) : t(r.key, {column: f.label, number: raw, ...r.params}, locale)
+        problem(cell, f.label, raw, 'kiosk.form.badPhone', {reason})
+      } else (form as Record<string, unknown>)[f.key] = r
+      continue
+    }
+    if (f.type === 'count') {
+      const n = wholeNumber(raw)
+      if (n === undefined) problem(cell, f.label, raw, 'kiosk.form.badCount')
+      else form.count = n
+      continue
+    }
+    ;(form as Record<string, unknown>)[f.key] = raw
+  }
+
+  // Placement rows: below the header until a row that starts with a label (the opinions) or the end.
+  const placements: Placement[] = []
+  const first = header!.headerRow + 2
+  const col = (key: string) => header!.columns.get(key)
+  const opinionKeys = new Set(layout.opinions.map((o) => labelKey(o.label)))
+  let quantityCells: string[] = []
+  const noCells: string[] = []
+  for (let r = first; r <= g.rows; r++) {
+    const rowCells = g.text[r] ?? []
+    if (rowCells.some((v) => opinionKeys.has(labelKey(v ?? '')) || byLabel.has(labelKey(v ?? '')))) break
+    const get = (key: string) => {
+      const c = col(key)
+      return c === undefined ? {v: '', cell: ''} : {v: trimText(rowCells[c + 1] ?? ''), cell: address(r, c + 1)}
+    }
+    const no = get('no')
+    const name = get('name')
+    const location = get('location')
+    const quantity = get('quantity')
+    if (!name.v && !location.v && !quantity.v) continue // an unused printed row
+    const before = problems.length
+    for (const [part, header] of [[name, '网点名称'], [location, '网点位置'], [quantity, '投放数量']] as const) {
+      if (!part.v) problem(part.cell, header, '', 'kiosk.form.placementIncomplete', {row: no.v || String(placements.length + 1)})
+    }
+    const q = quantity.v ? wholeNumber(quantity.v) : undefined
+    if (quantity.v && q === undefined) problem(quantity.cell, '投放数量', quantity.v, 'kiosk.form.badCount')
+    if (problems.length === before) {
+      const n = wholeNumber(no.v)
+      placements.push({no: n ?? placements.length + 1, name: name.v, location: location.v, quantity: q!})
+      quantityCells.push(quantity.cell)
+      noCells.push(no.cell || quantity.cell)
+    }
+  }
+  if (!placements.length && !problems.some((p) => p.field === '网点名称' || p.field === '网点位置' || p.field === '投放数量')) {
+    problem(address(header!.headerRow + 2, 1), layout.placements.label, '', 'kiosk.form.noPlacements')
+  }
+  const seen = new Set<number>()
+  placements.forEach((p, i) => {
+    if (seen.has(p.no)) problem(noCells[i], '编号', String(p.no), 'kiosk.form.duplicateSite')
+    seen.add(p.no)
+  })
+  const sum = placements.reduce((s, p) => s + p.quantity, 0)
+  if (form.count !== undefined && placements.length && !problems.length && sum !== form.count) {
+    problem(cells.count, '自助终端数量', String(form.count), 'kiosk.form.sumMismatch', {count: form.count, sum, cells: quantityCells.join('、')})
+  }
+  for (const o of layout.opinions) {
+    let value = ''
+    for (let r = 1; r <= g.rows && !value; r++) {
+      for (let c = 1; c <= g.cols; c++) {
+        if (labelKey(g.text[r]?.[c] ?? '') === labelKey(o.label)) {
+          value = valueRight(r, c).value.replace(/（盖章）\s*年\s*月\s*日/, '').trim()
+          break
+        }
+      }
+    }
+    form[o.key] = value
+  }
+  quantityCells = []
+  return {file: path, sha256, sheet: g.sheet, cells, problems, form: problems.length ? undefined : {...(form as KioskForm), placements}}
+}
+
+/** A positive whole number, as people write it: full-width digits, 10台, 10 个. */
+function wholeNumber(raw: string): number | undefined {
+  const m = /^(\d+)\s*(台|个|部|套)?$/.exec(toHalfWidth(raw).trim())
+  if (!m) return undefined
+  const n = Number(m[1])
+  return n >= 1 && Number.isSafeInteger(n) ? n : undefined
+}
+
+function gridOf(ws: import('exceljs').Worksheet): Grid {
+  const text: string[][] = []
+  const rows = ws.rowCount
+  const cols = Math.max(ws.columnCount, 1)
+  for (let r = 1; r <= rows; r++) {
+    const line: string[] = []
+    for (let c = 1; c <= cols; c++) {
+      const cell = ws.getCell(r, c)
+      // A merged range's value lives in its master; the others read as empty so it counts once.
+      line[c] = cell.isMerged && cell.master.address !== cell.address ? '' : cellText(cell.value)
+    }
+    text[r] = line
+  }
+  return {sheet: ws.name, text, rows, cols}
+}
