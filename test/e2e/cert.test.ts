@@ -1,4 +1,4 @@
-import {execFileSync, spawn, spawnSync} from 'node:child_process'
+import {execFileSync, spawnSync} from 'node:child_process'
 import {mkdtempSync, readFileSync, statSync, writeFileSync} from 'node:fs'
 import {createServer, type Server} from 'node:http'
 import {tmpdir} from 'node:os'
@@ -6,7 +6,7 @@ import {join} from 'node:path'
 
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
-import {BIN, egov, isolatedHome} from '../helpers/cli.js'
+import {egov, isolatedHome, onTerminal} from '../helpers/cli.js'
 import {createTestDatabase, describeEachDialect, type TestDatabase} from '../helpers/db.js'
 
 const PASS = 'ca-test-passphrase'
@@ -365,23 +365,6 @@ describeEachDialect('certificates through bin/run.js (CERT-1..4)', (dialect) => 
     expect((await alice(['audit', 'verify'])).code).toBe(0)
   })
 })
-
-/** bin/run.js on a real pseudo-terminal (util-linux `script`), typing answers when prompts appear. */
-function onTerminal(args: string[], env: Record<string, string>, answers: Array<{when: RegExp; type: string}>): Promise<{code: number; screen: string}> {
-  const command = [process.execPath, BIN, ...args].map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(' ')
-  return new Promise((resolve, reject) => {
-    const child = spawn('script', ['-qfec', command, '/dev/null'], {env: {...process.env, LANG: 'C.UTF-8', TERM: 'xterm', ...env}})
-    let screen = ''
-    const pending = [...answers]
-    child.stdout.setEncoding('utf8').on('data', (d: string) => {
-      screen += d
-      if (pending.length && pending[0].when.test(screen)) child.stdin.write(pending.shift()!.type)
-    })
-    child.on('error', reject)
-    child.on('close', (code) => resolve({code: code ?? -1, screen}))
-    setTimeout(() => child.kill(), 20_000)
-  })
-}
 
 describe('the CA passphrase on a terminal', () => {
   let tdb: TestDatabase

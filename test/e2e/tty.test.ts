@@ -1,29 +1,7 @@
-import {spawn} from 'node:child_process'
-
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
-import {BIN, egov, isolatedHome} from '../helpers/cli.js'
+import {egov, isolatedHome, onTerminal} from '../helpers/cli.js'
 import {createTestDatabase, type TestDatabase} from '../helpers/db.js'
-
-/**
- * Runs bin/run.js on a real pseudo-terminal (util-linux `script`), types answers when the
- * prompt appears, and returns what the terminal showed and the exit code.
- */
-function onTerminal(args: string[], env: Record<string, string>, answers: Array<{when: RegExp; type: string}>): Promise<{code: number; screen: string}> {
-  const command = [process.execPath, BIN, ...args].map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(' ')
-  return new Promise((resolve, reject) => {
-    const child = spawn('script', ['-qfec', command, '/dev/null'], {env: {...process.env, LANG: 'C.UTF-8', TERM: 'xterm', ...env}})
-    let screen = ''
-    const pending = [...answers]
-    child.stdout.setEncoding('utf8').on('data', (d: string) => {
-      screen += d
-      if (pending.length && pending[0].when.test(screen)) child.stdin.write(pending.shift()!.type)
-    })
-    child.on('error', reject)
-    child.on('close', (code) => resolve({code: code ?? -1, screen}))
-    setTimeout(() => child.kill(), 20_000)
-  })
-}
 
 describe('on a terminal', () => {
   let tdb: TestDatabase

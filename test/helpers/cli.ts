@@ -48,3 +48,20 @@ export function egov(args: string[], env: Record<string, string | undefined> = {
     child.stdin.end()
   })
 }
+
+/** bin/run.js on a real pseudo-terminal (util-linux `script`), typing answers when prompts appear; what the terminal showed and the exit code. */
+export function onTerminal(args: string[], env: Record<string, string>, answers: Array<{when: RegExp; type: string}>): Promise<{code: number; screen: string}> {
+  const command = [process.execPath, BIN, ...args].map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(' ')
+  return new Promise((resolve, reject) => {
+    const child = spawn('script', ['-qfec', command, '/dev/null'], {env: {...process.env, LANG: 'C.UTF-8', TERM: 'xterm', ...env}})
+    let screen = ''
+    const pending = [...answers]
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      screen += d
+      if (pending.length && pending[0].when.test(screen)) child.stdin.write(pending.shift()!.type)
+    })
+    child.on('error', reject)
+    child.on('close', (code) => resolve({code: code ?? -1, screen}))
+    setTimeout(() => child.kill(), 20_000)
+  })
+}
