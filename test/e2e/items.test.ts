@@ -365,6 +365,9 @@ describeEachDialect('service-item lists through bin/run.js (ITEM-1..8)', (dialec
     expect(term.code, term.stderr).toBe(0)
     expect((await chief(['requests', 'reject', String(term.json.request.id), '--reason', '尚未公告', '--json'])).code).toBe(0)
     expect((await clerk(['items', 'show', C5, '--json'])).json.status).toBe('pending')
+    // A unit's requests, whatever their kind: the body files its items' lifecycle requests.
+    const ofRs = (await clerk(['requests', 'list', '--unit', '嘉峪关市人力资源和社会保障局', '--json'])).json.requests
+    expect(ofRs.map((r: {kind: string; state: string}) => [r.kind, r.state])).toEqual([['item-lifecycle', 'rejected']])
     const history = await clerk(['audit', 'log', '--json'])
     expect(history.json.entries.map((e: {action: string}) => e.action)).toEqual(expect.arrayContaining(['items.import', 'items.open', 'items.pause', 'items.resume', 'items.change']))
   })

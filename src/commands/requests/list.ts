@@ -12,17 +12,19 @@ export default class RequestsList extends EgovCommand<typeof RequestsList> {
     '<%= config.bin %> requests list',
     '<%= config.bin %> requests list --kind ticket --state submitted',
     '<%= config.bin %> requests list --overdue --json',
+    '<%= config.bin %> requests list --unit 市数据局',
   ]
 
   static override flags = {
     kind: Flags.string({description: 'only requests of this kind (e.g. ticket)'}),
     state: Flags.string({description: 'only requests in this state (e.g. submitted)'}),
     overdue: Flags.boolean({description: 'only requests past their due date'}),
+    unit: Flags.string({description: 'only requests of this applicant unit'}),
   }
 
   async run(): Promise<{requests: ListedRequest[]}> {
     const store = await this.store()
-    const requests = await listRequests(store.db, {kind: this.flags.kind, state: this.flags.state, overdue: this.flags.overdue})
+    const requests = await listRequests(store.db, {kind: this.flags.kind, state: this.flags.state, overdue: this.flags.overdue, unit: this.flags.unit})
     this.show(() => (requests.length ? requestTable(requests, this.locale, this.color) : this.t('request.none')))
     // A list carries each request's summary; its full content is one `requests show ID` away.
     return {requests}
