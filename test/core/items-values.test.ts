@@ -2,7 +2,7 @@ import {describe, expect, it} from 'vitest'
 
 import {matchHeader} from '../../src/core/io/layout.js'
 import {columnLetter} from '../../src/core/io/tables.js'
-import {DEFAULT_CODE_PATTERN, neutraliseFormula, normaliseCell, type ValueColumn, unneutralise} from '../../src/core/io/values.js'
+import {DEFAULT_CODE_PATTERN, neutraliseFormula, normaliseCell, normalisePhoneNumber, type ValueColumn, unneutralise} from '../../src/core/io/values.js'
 import {itemsLayout, sheetOf} from '../../src/core/items/index.js'
 import {announcement} from '../../src/core/items/lifecycle.js'
 
@@ -61,6 +61,16 @@ describe('cell values as clerks type them (ITEM-2)', () => {
     expect(refused(phone, '9376221234')).toBe('value.phoneLostZero')
     expect(refused(phone, '12')).toBe('value.badPhone')
     expect(refused(phone, '0937-6221234；电话')).toBe('value.badPhone')
+  })
+
+  it('a person’s number (a form’s 联系电话) is no hotline; a landline’s extension is not taken for one', () => {
+    const person = (raw: string) => normalisePhoneNumber(raw, {hotlines: false})
+    expect(person('12345')).toEqual({key: 'value.hotline'})
+    expect(person('0937-12345')).toEqual({key: 'value.hotline'})
+    expect(person('95588')).toEqual({key: 'value.hotline'})
+    expect(person('13912345678')).toBe('13912345678')
+    expect(person('0937-6221234转12345')).toBe('0937-6221234-12345')
+    expect(normalisePhoneNumber('0937-12345')).toBe('0937-12345')
   })
 
   it('item codes: the national forms of any length, upper-cased, half-width; anything else refused (ITEM-2)', () => {

@@ -23,6 +23,7 @@ export const itemEntries = {
   'value.badCount': {en: '{column}: "{value}" is not a whole number', zh: '“{column}”的值“{value}”不是整数'},
   'value.badYear': {en: '{column}: "{value}" is not a year (e.g. 2026)', zh: '“{column}”的值“{value}”不是年份（如 2026）'},
   'value.badPhone': {en: '{column}: "{number}" is not a mobile, a landline with its area code or a service hotline', zh: '“{column}”中的“{number}”不是手机号、带区号的固定电话或服务热线'},
+  'value.hotline': {en: '{column}: "{number}" is a service hotline, not a contact\'s number', zh: '“{column}”中的“{number}”是服务热线，不能作为联系人电话'},
   'value.phoneNoAreaCode': {en: '{column}: "{number}" has no area code (write it as 0931-8888888)', zh: '“{column}”中的“{number}”缺少区号（应写作 0931-8888888）'},
   'value.phoneLostZero': {en: '{column}: "{number}" lost the 0 of its area code (the cell holds a number: enter it as text, e.g. 0931-8888888)', zh: '“{column}”中的“{number}”缺少区号开头的 0（单元格被存成了数字，请按文本填写，如 0931-8888888）'},
   'value.badCode': {en: '{column}: "{value}" is not a well-formed item code (letters and digits in groups joined by -, as {pattern})', zh: '“{column}”的值“{value}”不是合规的事项编码（字母数字分组、以 - 连接，规则 {pattern}）'},

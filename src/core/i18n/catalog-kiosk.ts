@@ -7,7 +7,6 @@ export const kioskEntries = {
   'kiosk.form.missingLabels': {en: '{file}: the form lacks {missing}; fill in the form from "egov kiosk template" (KIOSK-3)', zh: '{file}：申请表缺少栏目 {missing}；请使用“egov kiosk template”生成的表格填写（KIOSK-3）'},
   'kiosk.form.required': {en: '{field} is empty (KIOSK-3)', zh: '{field} 未填写（KIOSK-3）'},
   'kiosk.form.badPhone': {en: '{reason} (a mobile or a landline with its area code, KIOSK-3)', zh: '{reason}（应为手机号或带区号的固定电话，KIOSK-3）'},
-  'kiosk.form.hotline': {en: '{column}: "{number}" is a service hotline, not a contact\'s number', zh: '“{column}”中的“{number}”是服务热线，不能作为联系人电话'},
   'kiosk.form.badCount': {en: '{field}: "{value}" is not a positive whole number (KIOSK-3)', zh: '{field}：“{value}”不是正整数（KIOSK-3）'},
   'kiosk.form.placementIncomplete': {en: '{field} of placement row {row} is empty: a placement row gives 网点名称, 网点位置 and 投放数量 (KIOSK-3)', zh: '投放网点第 {row} 行的 {field} 未填写：每行须填网点名称、网点位置和投放数量（KIOSK-3）'},
   'kiosk.form.noPlacements': {en: '投放网点分布 has no placement rows (KIOSK-3)', zh: '投放网点分布未填写任何网点（KIOSK-3）'},

@@ -91,8 +91,10 @@ function year(raw: string): CellOutcome {
  * One telephone number: a mobile (11 digits, 1[3-9]…), a landline with its area code
  * (0931-8888888, an extension after - or 转), or a service hotline (12345, 12315, 95xxx,
  * alone or after an area code). Spaces, brackets and full-width digits are accepted.
+ * `hotlines: false` where the number is a person's (a form's 联系电话): a hotline is refused.
  */
-export function normalisePhoneNumber(raw: string): CellOutcome {
+export function normalisePhoneNumber(raw: string, options: {hotlines?: boolean} = {}): CellOutcome {
+  const hotlines = options.hotlines ?? true
   const v = toHalfWidth(raw)
     .replace(/[－—–]/g, '-')
     .replace(/转/g, '-')
@@ -100,9 +102,9 @@ export function normalisePhoneNumber(raw: string): CellOutcome {
     .replace(/[\s()]/g, '')
   const digits = v.replace(/-/g, '')
   if (/^1[3-9]\d{9}$/.test(digits)) return digits
-  if (/^(1\d{4}|95\d{3})$/.test(digits)) return digits
+  if (/^(1\d{4}|95\d{3})$/.test(digits)) return hotlines ? digits : {key: 'value.hotline'}
   const hotline = /^(0\d{2,3})-?(1\d{4}|95\d{3})$/.exec(v)
-  if (hotline) return `${hotline[1]}-${hotline[2]}`
+  if (hotline) return hotlines ? `${hotline[1]}-${hotline[2]}` : {key: 'value.hotline'}
   const m = /^(0\d{2,3})-?(\d{7,8})(?:-(\d{1,6}))?$/.exec(v)
   if (m) return `${m[1]}-${m[2]}${m[3] ? `-${m[3]}` : ''}`
   if (/^\d{7,8}$/.test(digits)) return {key: 'value.phoneNoAreaCode'}

@@ -251,12 +251,10 @@ export async function readKioskForm(path: string, locale: Locale = 'en'): Promis
       continue
     }
     if (f.type === 'phone') {
-      const r = normalisePhoneNumber(raw)
       // A contact is a person: a mobile or a landline with its area code, not a hotline.
-      if (typeof r !== 'string' || /^(1\d{4}|95\d{3})$|-(1\d{4}|95\d{3})$/.test(r)) {
-        const reason = typeof r === 'string' ? t('kiosk.form.hotline', {column: f.label, number: raw}, locale) : t(r.key, {column: f.label, number: raw, ...r.params}, locale)
-        problem(cell, f.label, raw, 'kiosk.form.badPhone', {reason})
-      } else (form as Record<string, unknown>)[f.key] = r
+      const r = normalisePhoneNumber(raw, {hotlines: false})
+      if (typeof r !== 'string') problem(cell, f.label, raw, 'kiosk.form.badPhone', {reason: t(r.key, {column: f.label, number: raw, ...r.params}, locale)})
+      else (form as Record<string, unknown>)[f.key] = r
       continue
     }
     if (f.type === 'count') {
