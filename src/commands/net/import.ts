@@ -2,8 +2,8 @@ import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 
 import {EgovCommand} from '../../cli/base.js'
-import {EgovError} from '../../core/errors.js'
-import {importPlan, type ImportProblem, type ImportResult} from '../../core/net/plan.js'
+import {printProblems} from '../../cli/problems.js'
+import {importPlan, type ImportResult} from '../../core/net/plan.js'
 
 export default class NetImport extends EgovCommand<typeof NetImport> {
   static override summary = 'Bring an address plan in from a workbook or CSV'
@@ -32,14 +32,8 @@ Every row is checked before anything is written — malformed blocks, host bits 
       this.log(this.t(result.dryRun ? 'net.import.dryRun' : 'net.import.done', {file: result.file, count: result.allocations, unchanged: result.unchanged}))
       return result
     } catch (error) {
-      const problems = error instanceof EgovError ? (error.context.details?.problems as ImportProblem[] | undefined) : undefined
-      if (problems && !this.jsonEnabled()) {
-        // One line per problem, never cut: the message and its suggestion are what the clerk fixes by.
-        for (const p of problems) {
-          const where = `${p.sheet ? p.sheet + '!' : ''}${this.t('col.row')} ${p.row}, ${p.column}`
-          process.stderr.write(`${this.color.bold(where)}${p.value ? ` “${p.value}”` : ''}: ${p.message}\n`)
-        }
-      }
+      // One line per problem, never cut: the message and its suggestion are what the clerk fixes by.
+      if (!this.jsonEnabled()) printProblems(error, this.locale, this.color)
       throw error
     }
   }
