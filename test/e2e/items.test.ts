@@ -385,6 +385,9 @@ describeEachDialect('service-item lists through bin/run.js (ITEM-1..8)', (dialec
     const ok = await clerk(['items', 'cases', 'import', fx('cases-2025.csv'), '--json'])
     expect(ok.code, ok.stderr).toBe(0)
     expect(ok.json).toMatchObject({rows: 8, items: 4, years: [2025]})
+    // Given again, the counts replace the earlier ones: nothing is added twice.
+    expect((await clerk(['items', 'cases', 'import', fx('cases-2025.csv')])).code).toBe(0)
+    expect(await count('item_cases')).toBe(8)
 
     const stats = await clerk(['items', 'stats', '--low', '--json'])
     expect(stats.code, stats.stderr).toBe(0)

@@ -43,7 +43,7 @@ export default class ItemsStats extends EgovCommand<typeof ItemsStats> {
           {header: this.t('col.cases'), get: (i) => String(i.cases)},
         ])
     }
-    const {items: _items, ...rest} = stats
-    return this.flags.low ? rest : {...rest, lowVolume: rest.lowVolume}
+    const {items: _items, ...figures} = stats
+    return figures
   }
 }

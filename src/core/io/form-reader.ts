@@ -2,7 +2,7 @@ import {basename, extname} from 'node:path'
 
 import {InvalidInput} from '../errors.js'
 import {type Locale, type MessageKey, t} from '../i18n/index.js'
-import {type ColumnLayout, type FormLayout, type LayoutRule, matchHeader, normaliseHeader, type SheetLayout} from './layout.js'
+import {type FormLayout, type LayoutRule, matchHeader, normaliseHeader, type SheetLayout} from './layout.js'
 import {cellText, columnLetter, type Encoding, rowText, visitRows} from './tables.js'
 import {normaliseCell} from './values.js'
 
@@ -295,4 +295,3 @@ function rowHandler(
   }
 }
 
-export type {ColumnLayout}

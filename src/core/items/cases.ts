@@ -65,10 +65,13 @@ export async function importCases(store: Store, file: string, options: {encoding
   if (problems.length) throw new InvalidInput('form.invalid', {file: basename(file), count: problems.length}, {field: 'FILE', details: {problems}})
   if (!rows.length) throw new InvalidInput('items.import.noData', {file: basename(file)}, {field: 'FILE'})
   await store.write(async (ctx) => {
+    // A count given again for the same item, year and channel replaces the earlier one: one upsert per row.
     for (const r of rows) {
-      const existing = await ctx.db.selectFrom('item_cases').select('cases').where('code', '=', r.code).where('year', '=', r.year).where('channel', '=', r.channel).executeTakeFirst()
-      if (existing) await ctx.db.updateTable('item_cases').set({cases: r.cases, updated_at: ctx.at}).where('code', '=', r.code).where('year', '=', r.year).where('channel', '=', r.channel).execute()
-      else await ctx.db.insertInto('item_cases').values({code: r.code, year: r.year, channel: r.channel, cases: r.cases, updated_at: ctx.at}).execute()
+      await ctx.db
+        .insertInto('item_cases')
+        .values({code: r.code, year: r.year, channel: r.channel, cases: r.cases, updated_at: ctx.at})
+        .onConflict((oc) => oc.columns(['code', 'year', 'channel']).doUpdateSet({cases: r.cases, updated_at: ctx.at}))
+        .execute()
     }
     await appendAudit(ctx, {action: 'items.cases', entityType: 'item-cases', entityId: basename(file), after: {rows: rows.length, years: [...new Set(rows.map((r) => r.year))]}})
   })

@@ -153,7 +153,8 @@ export async function importList(store: Store, files: string[], options: ItemImp
           const hash = contentHash(content)
           const before = current.get(code)
           if (before === hash) return
-          if (before) {
+          if (!before) result.added++
+          else {
             changed.add(code)
             closing.push(code)
           }
@@ -167,7 +168,6 @@ export async function importList(store: Store, files: string[], options: ItemImp
       await flush()
       result.items = seen.size
       result.bodies = [...bodies].sort()
-      result.added = [...seen].filter((c) => !current.has(c)).length
 
       // Items of the file's bodies that the file no longer lists are removed.
       const removed: string[] = []
@@ -181,17 +181,17 @@ export async function importList(store: Store, files: string[], options: ItemImp
 
       // Steps and materials: a sheet the file has replaces those of its items; a sheet it lacks leaves them be.
       const present = new Set(read.sheets.map((f) => f.key))
+      const recorded = [...seen].filter((c) => current.has(c))
       for (const part of PARTS) {
         result[part] = [...parts[part].values()].reduce((n, rows) => n + rows.length, 0)
-        const now = new Map<string, string>()
-        const inFile = [...seen].filter((c) => current.has(c))
-        for (let i = 0; i < inFile.length; i += BATCH) {
-          const rows = await ctx.db.selectFrom('item_parts').select(['code', 'hash']).where('part', '=', part).where('version_to', 'is', null).where('code', 'in', inFile.slice(i, i + BATCH)).execute()
-          for (const r of rows) now.set(r.code, r.hash)
-        }
         const close: string[] = [...removed]
         const add: unknown[][] = []
         if (present.has(part)) {
+          const now = new Map<string, string>()
+          for (let i = 0; i < recorded.length; i += BATCH) {
+            const rows = await ctx.db.selectFrom('item_parts').select(['code', 'hash']).where('part', '=', part).where('version_to', 'is', null).where('code', 'in', recorded.slice(i, i + BATCH)).execute()
+            for (const r of rows) now.set(r.code, r.hash)
+          }
           for (const code of seen) {
             const rows = parts[part].get(code)
             const content = rows ? packRows(rows) : ''

@@ -97,7 +97,7 @@ export async function fileLifecycle(store: Store, input: LifecycleInput): Promis
       const p = JSON.parse(r.payload) as LifecycleRequest
       if (p.code === code) throw new Conflict('items.lifecycle.pending', {code, id: Number(r.id), action: actionName(p.action)}, {field: 'CODE', details: {request: Number(r.id)}})
     }
-    if (set) checkChangedRow(item.content, set, pattern)
+    if (set) checkChangedRow(item.content, set)
     const basic = item.content.basic
     const payload: LifecycleRequest = {
       action: input.action,
@@ -144,7 +144,7 @@ function applySet(content: ItemContent, set: Record<string, string>): ItemConten
 }
 
 /** The changed row still keeps the cross-field rules (承诺 ≤ 法定, fee details when charged). */
-function checkChangedRow(content: ItemContent, set: Record<string, string>, _pattern: RegExp): void {
+function checkChangedRow(content: ItemContent, set: Record<string, string>): void {
   const changed = applySet(content, set)
   const sheet = sheetOf('basic')
   const [first] = rowRuleProblems(sheet, itemsLayout().rules ?? [], changed.basic)
