@@ -345,7 +345,116 @@ export interface KioskProbesTable {
   ms: number | null
 }
 
+/** An admitted government-cloud provider and what it offers (CLOUD-2, CLOUD-6). */
+export interface CloudProvidersTable {
+  id: Generated<number>
+  name: string
+  /** admitted | exited */
+  status: string
+  vcpu: number
+  memory_gib: number
+  storage_gib: number | string
+  bandwidth_mbps: number
+  extranet_ips: number
+  internet_ips: number
+  /** JSON array of zone names */
+  zones: string
+  request_id: number
+  admitted_on: string
+  reported_on: string
+  exited_at: string | null
+  updated_at: string
+}
+
+/** A tenant system (CLOUD-1, 3, 4, 5): its configuration as run and its agreed envelope in totals. */
+export interface CloudSystemsTable {
+  id: Generated<number>
+  name: string
+  unit: string
+  level: number
+  os: string
+  exception_ref: string | null
+  request_id: number
+  /** applying | approved | agreed | in-service | releasing | wiped | released | rejected */
+  status: string
+  provider: string | null
+  pool: string | null
+  allocation_id: number | null
+  vms: number
+  vcpu: number
+  memory_gib: number
+  system_disk_gib: number
+  data_disk_gib: number
+  bandwidth_mbps: number
+  extranet_ips: number
+  internet_ips: number
+  env_vcpu: number | null
+  env_memory_gib: number | null
+  env_storage_gib: number | null
+  env_bandwidth_mbps: number | null
+  env_extranet_ips: number | null
+  env_internet_ips: number | null
+  provisioned_at: string | null
+  released_at: string | null
+  created_at: string
+  updated_at: string
+}
+
+export interface CloudAttachmentsTable {
+  id: Generated<number>
+  system_id: number | null
+  request_id: number
+  /** security-letter | plan | agreement | wipe-evidence | migration-plan */
+  role: string
+  path: string
+  size: number | string
+  sha256: string
+  at: string
+  actor: string
+}
+
+export interface CloudEventsTable {
+  id: Generated<number>
+  system_id: number
+  event: string
+  at: string
+  actor: string
+  request_id: number | null
+  status: string
+  provider: string | null
+  /** JSON: the system's configuration and envelope after the event */
+  snapshot: string
+  note: string | null
+}
+
+export interface CloudSecurityTable {
+  id: Generated<number>
+  system_id: number
+  /** commitment | grading | crypto */
+  kind: string
+  on_date: string
+  /** pass | fail; null for a commitment */
+  result: string | null
+  at: string
+  actor: string
+}
+
+/** One utilisation sample (CLOUD-8): epoch seconds, percentages in tenths. */
+export interface CloudUsageTable {
+  system_id: number
+  at: number | string
+  cpu: number
+  memory: number
+  disk: number
+}
+
 export interface Database {
+  cloud_providers: CloudProvidersTable
+  cloud_systems: CloudSystemsTable
+  cloud_attachments: CloudAttachmentsTable
+  cloud_events: CloudEventsTable
+  cloud_security: CloudSecurityTable
+  cloud_usage: CloudUsageTable
   kiosks: KiosksTable
   kiosk_events: KioskEventsTable
   kiosk_probes: KioskProbesTable

@@ -7,6 +7,7 @@ import * as m004 from './004_request_summary.js'
 import * as m005 from './005_items.js'
 import * as m006 from './006_cert.js'
 import * as m008 from './008_kiosk.js'
+import * as m009 from './009_cloud.js'
 import type {SqlDialect} from './helpers.js'
 
 interface DialectMigration {
@@ -22,8 +23,9 @@ const ordered: Record<string, DialectMigration> = {
   '004_request_summary': m004,
   '005_items': m005,
   '006_cert': m006,
-  // 007 is reserved for the cloud area.
+  // 007 was reserved for the cloud area, which came after 008 had shipped: it is 009.
   '008_kiosk': m008,
+  '009_cloud': m009,
 }
 
 export const migrationNames = Object.keys(ordered).sort()
