@@ -7,3 +7,4 @@ import './cert/request-kind.js'
 
 export {allKinds, findKind} from './workflow/registry.js'
 import './kiosk/request-kind.js'
+import './cloud/request-kinds.js'

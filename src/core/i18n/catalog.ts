@@ -1,4 +1,5 @@
 import {certEntries} from './catalog-cert.js'
+import {cloudEntries} from './catalog-cloud.js'
 
 /**
  * Every message a person reads, in English and Chinese. Code refers to entries by key;
@@ -314,6 +315,7 @@ const entries = {
   ...itemEntries,
   ...certEntries,
   ...kioskEntries,
+  ...cloudEntries,
 }
 
 export type MessageKey = keyof typeof entries

@@ -237,7 +237,8 @@ export function columnLetter(index: number): string {
 export interface WriteSheet {
   name: string
   columns: Array<{header: string; width?: number; list?: string[]}>
-  rows: string[][]
+  /** Numbers stay numbers in a workbook. */
+  rows: Array<Array<string | number>>
 }
 
 /**
@@ -249,7 +250,7 @@ export async function writeSheets(path: string, sheets: WriteSheet[], options: {
   if (ext === '.csv') {
     const sheet = sheets[0]
     const quote = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v)
-    const lines = [sheet.columns.map((c) => quote(c.header)), ...sheet.rows.map((r) => r.map((v) => quote(v ?? '')))].map((l) => l.join(','))
+    const lines = [sheet.columns.map((c) => quote(c.header)), ...sheet.rows.map((r) => r.map((v) => quote(String(v ?? ''))))].map((l) => l.join(','))
     const {writeFileSync} = await import('node:fs')
     writeFileSync(path, '\uFEFF' + lines.join('\r\n') + '\r\n')
     return

@@ -1,10 +1,6 @@
-import {readFileSync} from 'node:fs'
-import {extname} from 'node:path'
-
 import {InvalidInput} from '../errors.js'
 import {type Locale, t} from '../i18n/index.js'
-import {normaliseHeader} from '../io/layout.js'
-import {cellText} from '../io/tables.js'
+import {type LabelField, type LabelFormLayout, readLabelForm, writeLabelForm} from '../io/label-form.js'
 import {readTemplate} from '../templates.js'
 import type {ApplyInput} from './requests.js'
 
@@ -13,23 +9,10 @@ import type {ApplyInput} from './requests.js'
  * (templates/net-application.json) drives the blank template and the reader, so the two
  * cannot disagree. Request files may also be JSON or YAML with the same field keys.
  */
-interface FormField {
-  key: keyof ApplyInput
-  label: string
-  required?: boolean
-  type?: 'integer'
-  list?: string[]
-  hint?: string
-}
+type FormField = LabelField & {key: keyof ApplyInput}
 
-interface FormLayout {
-  form: string
-  sheet: string
-  fields: FormField[]
-}
-
-export function applicationLayout(): FormLayout {
-  return readTemplate<FormLayout>('net-application.json')
+export function applicationLayout(): LabelFormLayout & {fields: FormField[]} {
+  return readTemplate<LabelFormLayout & {fields: FormField[]}>('net-application.json')
 }
 
 export interface FormProblem {
@@ -40,83 +23,13 @@ export interface FormProblem {
 
 /** Writes the blank form: title, label/value rows with hints, drop-downs for listed values. */
 export async function writeApplicationTemplate(path: string): Promise<void> {
-  if (extname(path).toLowerCase() !== '.xlsx') throw new InvalidInput('io.badExtension', {field: 'out', path}, {field: 'out'})
-  const layout = applicationLayout()
-  const {default: ExcelJS} = await import('exceljs')
-  const wb = new ExcelJS.Workbook()
-  const ws = wb.addWorksheet(layout.sheet, {pageSetup: {paperSize: 9, orientation: 'portrait', fitToPage: true, fitToWidth: 1, fitToHeight: 1}})
-  ws.columns = [{width: 24}, {width: 40}, {width: 40}]
-  ws.mergeCells('A1:C1')
-  const title = ws.getCell('A1')
-  title.value = layout.form
-  title.font = {bold: true, size: 16}
-  title.alignment = {horizontal: 'center'}
-  layout.fields.forEach((f, i) => {
-    const row = i + 3
-    const label = ws.getCell(`A${row}`)
-    label.value = f.label + (f.required ? ' *' : '')
-    label.font = {bold: true}
-    const value = ws.getCell(`B${row}`)
-    value.border = {bottom: {style: 'thin'}}
-    if (f.list) value.dataValidation = {type: 'list', allowBlank: !f.required, formulae: [`"${f.list.join(',')}"`]}
-    if (f.hint) ws.getCell(`C${row}`).value = f.hint
-    ws.getCell(`C${row}`).font = {color: {argb: 'FF808080'}, size: 9}
-  })
-  await wb.xlsx.writeFile(path)
+  await writeLabelForm(path, applicationLayout())
 }
 
 /** Reads a filled form (xlsx), or a JSON/YAML request file, into apply input with every problem located. */
 export async function readApplication(path: string, locale: Locale = 'en'): Promise<{input: ApplyInput; cells: Partial<Record<keyof ApplyInput, string>>}> {
-  const ext = extname(path).toLowerCase()
-  let text: string
-  if (ext === '.json' || ext === '.yaml' || ext === '.yml') {
-    try {
-      text = readFileSync(path, 'utf8')
-    } catch (error) {
-      throw new InvalidInput('io.unreadable', {field: 'from-file', path, reason: (error as Error).message}, {field: 'from-file'})
-    }
-    let data: unknown
-    try {
-      data = ext === '.json' ? JSON.parse(text) : (await import('yaml')).parse(text)
-    } catch (error) {
-      throw new InvalidInput('io.unreadable', {field: 'from-file', path, reason: (error as Error).message}, {field: 'from-file'})
-    }
-    const values = Object.fromEntries(Object.entries((data ?? {}) as Record<string, unknown>).map(([k, v]) => [k, v === null || v === undefined ? '' : String(v)]))
-    return {input: checkFields(values, (key) => key, locale), cells: {}}
-  }
-  if (ext !== '.xlsx') throw new InvalidInput('io.badExtension', {field: 'from-file', path}, {field: 'from-file'})
   const layout = applicationLayout()
-  const {default: ExcelJS} = await import('exceljs')
-  const wb = new ExcelJS.Workbook()
-  try {
-    await wb.xlsx.readFile(path)
-  } catch (error) {
-    throw new InvalidInput('io.unreadable', {field: 'from-file', path, reason: (error as Error).message}, {field: 'from-file'})
-  }
-  const values: Record<string, string> = {}
-  const cells: Record<string, string> = {}
-  const wanted = new Map(layout.fields.map((f) => [normaliseHeader(f.label), f]))
-  for (const ws of wb.worksheets) {
-    ws.eachRow((row) => {
-      row.eachCell((cell, col) => {
-        const field = wanted.get(normaliseHeader(cellText(cell.value)))
-        if (!field || field.key in cells) return
-        // The value is the first filled cell to the right of the label (merged cells repeat the master).
-        let address = row.getCell(col + 1).address
-        let value = ''
-        for (let c = col + 1; c <= Math.max(row.cellCount, col + 3); c++) {
-          const v = cellText(row.getCell(c).value)
-          if (v && normaliseHeader(v) !== normaliseHeader(cellText(cell.value))) {
-            value = v
-            address = row.getCell(c).address
-            break
-          }
-        }
-        values[field.key] = value
-        cells[field.key] = address
-      })
-    })
-  }
+  const {values, cells} = await readLabelForm(path, layout)
   return {input: checkFields(values, (key) => cells[key] ?? layout.fields.find((f) => f.key === key)!.label, locale), cells}
 }
 

@@ -1,0 +1,37 @@
+import * as Args from '@oclif/core/args'
+import * as Flags from '@oclif/core/flags'
+
+import {EgovCommand} from '../../cli/base.js'
+import {RESOURCE_LABEL, stepLines} from '../../cli/cloud.js'
+import {type OnboardingRequest, planOnboarding, type Proposal, type StepResult} from '../../core/cloud/systems.js'
+import {parseRequestId} from '../../core/workflow/index.js'
+
+export default class CloudPlan extends EgovCommand<typeof CloudPlan> {
+  static override summary = 'Record the unit’s onboarding or migration plan (上云方案/迁移方案) and its provider (CLOUD-3, CLOUD-6)'
+  static override description = `After the initial review (egov requests approve ID). The plan is stored by reference (path, size, SHA-256). It names the provider; without --provider egov proposes one by CLOUD-6 (部门高度集中): the provider already hosting the unit's systems, else the admitted provider with the most free capacity that fits, and says why. A system needing extranet addresses names the net pool they come from (--pool); they are reserved when the bureau approves. Then egov requests approve ID: capacity is reserved on the provider at that moment, or refused (exit 4) naming the resource short.`
+  static override examples = [
+    '<%= config.bin %> cloud plan 1 --file fixtures/cloud/上云方案-社保业务系统.pdf --pool 政务外网-市级',
+    '<%= config.bin %> cloud plan 1 --file fixtures/cloud/上云方案-社保业务系统.pdf --provider 电信云 --pool 政务外网-市级 --json',
+  ]
+
+  static override args = {id: Args.string({description: 'the onboarding request’s number', required: true})}
+  static override flags = {
+    file: Flags.string({description: 'the plan document (上云方案 or 迁移方案)', required: true}),
+    provider: Flags.string({description: 'the provider the plan names; proposed by CLOUD-6 when left out'}),
+    pool: Flags.string({description: 'the net pool the system’s extranet addresses come from'}),
+    comment: Flags.string({description: 'a note for the history'}),
+  }
+
+  async run(): Promise<StepResult<OnboardingRequest> & {proposal?: Proposal}> {
+    const store = await this.store()
+    const result = await planOnboarding(store, parseRequestId(this.args.id), {file: this.flags.file, provider: this.flags.provider, pool: this.flags.pool, comment: this.flags.comment})
+    if (result.proposal) {
+      const p = result.proposal
+      const reason = p.reason === 'unit' ? this.t('cloud.proposal.unit', {count: p.figure}) : this.t('cloud.proposal.free', {share: p.figure, resource: RESOURCE_LABEL[p.resource as keyof typeof RESOURCE_LABEL] ?? p.resource})
+      this.log(this.t('cloud.proposed', {provider: p.provider, reason}))
+    }
+    this.log(stepLines(result, this.locale, this.color))
+    this.showWarnings(result.warnings)
+    return result
+  }
+}

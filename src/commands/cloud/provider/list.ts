@@ -1,0 +1,25 @@
+import {EgovCommand} from '../../../cli/base.js'
+import {size} from '../../../cli/cloud.js'
+import {providerViews, type ProviderView} from '../../../core/cloud/providers.js'
+
+export default class CloudProviderList extends EgovCommand<typeof CloudProviderList> {
+  static override summary = 'List providers with their capacity figures (CLOUD-2, CLOUD-6)'
+  static override examples = ['<%= config.bin %> cloud provider list', '<%= config.bin %> cloud provider list --json']
+
+  async run(): Promise<{providers: ProviderView[]}> {
+    const store = await this.store()
+    const providers = await providerViews(store)
+    if (!providers.length) this.log(this.t('cloud.noProviders'))
+    else
+      this.table(providers, [
+        {header: 'provider', get: (p) => p.name},
+        {header: 'status', get: (p) => p.status},
+        {header: 'admitted', get: (p) => p.admittedOn},
+        {header: 'systems', get: (p) => String(p.capacity.systems)},
+        {header: 'vCPU free/offered', get: (p) => `${p.capacity.free.vcpu}/${p.offered.vcpu}`},
+        {header: 'memory free/offered', get: (p) => `${size(p.capacity.free.memoryGib)}/${size(p.offered.memoryGib)}`},
+        {header: 'storage free/offered', get: (p) => `${size(p.capacity.free.storageGib)}/${size(p.offered.storageGib)}`},
+      ])
+    return {providers}
+  }
+}

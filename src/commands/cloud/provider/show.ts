@@ -1,0 +1,32 @@
+import * as Args from '@oclif/core/args'
+
+import {EgovCommand} from '../../../cli/base.js'
+import {amounts} from '../../../cli/cloud.js'
+import {listSystems} from '../../../core/cloud/model.js'
+import {providerViews, type ProviderView} from '../../../core/cloud/providers.js'
+
+export default class CloudProviderShow extends EgovCommand<typeof CloudProviderShow> {
+  static override summary = 'One provider: its admission, capacity and the systems it hosts'
+  static override examples = ['<%= config.bin %> cloud provider show 电信云']
+
+  static override args = {name: Args.string({description: 'the provider’s name', required: true})}
+
+  async run(): Promise<ProviderView & {systems: Array<{name: string; unit: string; status: string}>}> {
+    const store = await this.store()
+    const [p] = await providerViews(store, this.args.name)
+    const systems = (await listSystems(store.db, {provider: p.name})).filter((s) => s.status !== 'released' && s.status !== 'rejected').map((s) => ({name: s.name, unit: s.unit, status: s.status}))
+    this.show(() =>
+      [
+        `${p.name}  ${p.status}  (request ${p.requestId})`,
+        `admitted ${p.admittedOn}, reported to the provincial centre ${p.reportedOn}${p.exitedAt ? `, exited ${p.exitedAt}` : ''}`,
+        `zones:    ${p.zones.join(', ') || '—'}`,
+        `offered:  ${amounts(p.capacity.offered)}`,
+        `reserved: ${amounts(p.capacity.reserved)}`,
+        `in use:   ${amounts(p.capacity.inUse)}`,
+        `free:     ${amounts(p.capacity.free)}`,
+        `systems:  ${systems.map((s) => `${s.name} (${s.unit}, ${s.status})`).join('; ') || '—'}`,
+      ].join('\n'),
+    )
+    return {...p, systems}
+  }
+}

@@ -1,0 +1,24 @@
+import * as Args from '@oclif/core/args'
+import * as Flags from '@oclif/core/flags'
+
+import {EgovCommand} from '../../cli/base.js'
+import {stepLines} from '../../cli/cloud.js'
+import {type OnboardingRequest, provision, type StepResult} from '../../core/cloud/systems.js'
+import {parseRequestId} from '../../core/workflow/index.js'
+
+export default class CloudProvision extends EgovCommand<typeof CloudProvision> {
+  static override summary = 'Open the resources: the system goes into service (开通, CLOUD-3, CLOUD-7)'
+  static override description = `The last step of CLOUD-3. Refused (exit 5, CLOUD-7) until the system's security commitment (上云安全承诺书) is recorded with egov cloud security record SYS --commitment DATE. The reserved capacity becomes capacity in use, and reserved extranet addresses become active.`
+  static override examples = ['<%= config.bin %> cloud provision 1']
+
+  static override args = {id: Args.string({description: 'the onboarding request’s number', required: true})}
+  static override flags = {comment: Flags.string({description: 'a note for the history'})}
+
+  async run(): Promise<StepResult<OnboardingRequest>> {
+    const store = await this.store()
+    const result = await provision(store, parseRequestId(this.args.id), this.flags.comment)
+    this.log(stepLines(result, this.locale, this.color))
+    this.showWarnings(result.warnings)
+    return result
+  }
+}

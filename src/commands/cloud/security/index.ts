@@ -1,0 +1,32 @@
+import * as Flags from '@oclif/core/flags'
+
+import {EgovCommand} from '../../../cli/base.js'
+import {type DueAssessment, dueAssessments} from '../../../core/cloud/security.js'
+import {today} from '../../../core/clock.js'
+import {parseWholeNumber} from '../../../core/dates.js'
+
+export default class CloudSecurity extends EgovCommand<typeof CloudSecurity> {
+  static override summary = 'Systems whose yearly assessments (等保测评, 密评) fall due, overdue first (CLOUD-7)'
+  static override description = `An assessment falls due a year after the last one that passed; at once after a failed one (it must be redone); and, for a system in service never assessed, on the day it went into service. Record them with egov cloud security record.`
+  static override examples = ['<%= config.bin %> cloud security --due 60', '<%= config.bin %> cloud security --due 30 --json']
+
+  static override flags = {due: Flags.string({description: 'within this many days from today (0: overdue and due today)', default: '30'})}
+
+  async run(): Promise<{today: string; days: number; due: DueAssessment[]}> {
+    const days = parseWholeNumber(this.flags.due, 'due', {min: 0, max: 3660})
+    const store = await this.store()
+    const day = today()
+    const due = await dueAssessments(store.db, day, days)
+    if (!due.length) this.log(this.t('cloud.noneDue', {days}))
+    else
+      this.table(due, [
+        {header: 'system', get: (d) => d.system, shrink: true},
+        {header: 'unit', get: (d) => d.unit, shrink: true},
+        {header: 'assessment', get: (d) => this.t(`cloud.kind.${d.kind}`)},
+        {header: 'last', get: (d) => (d.last ? `${d.last.on} ${d.last.result}` : '—')},
+        {header: 'due', get: (d) => (d.overdue ? this.color.red(d.dueOn) : d.dueOn)},
+        {header: 'days', get: (d) => String(d.daysLeft)},
+      ])
+    return {today: day, days, due}
+  }
+}

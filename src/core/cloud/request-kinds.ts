@@ -1,0 +1,113 @@
+import {registerKind} from '../workflow/registry.js'
+import type {ProviderApplication, ProviderExit} from './providers.js'
+import type {OnboardingRequest, ReleaseRequest, ScaleRequest} from './systems.js'
+
+/**
+ * The cloud's request kinds as data (CLOUD-2..5). Effects load their modules only when a
+ * step runs, so listing requests does not pay for them. Limits are working days (X-1).
+ */
+
+const systems = () => import('./systems.js')
+const providers = () => import('./providers.js')
+const gib = (n: number) => (n >= 1024 && n % 1024 === 0 ? `${n / 1024}TiB` : `${n}GiB`)
+
+// 申请 → 初审 → 上云方案 → 审批 (capacity reserved) → 服务协议 → 开通 (CLOUD-3)
+registerKind<OnboardingRequest>({
+  kind: 'cloud-onboarding',
+  initial: 'applied',
+  states: {
+    applied: {limitDays: 5},
+    reviewed: {limitDays: 10},
+    planned: {limitDays: 5},
+    approved: {limitDays: 10},
+    agreed: {limitDays: 5},
+    provisioned: {terminal: true},
+    rejected: {terminal: true},
+  },
+  transitions: [
+    {action: 'approve', from: 'applied', to: 'reviewed'},
+    {action: 'reject', from: 'applied', to: 'rejected'},
+    {action: 'plan', from: 'reviewed', to: 'planned'},
+    {action: 'reject', from: 'reviewed', to: 'rejected'},
+    {action: 'approve', from: 'planned', to: 'approved'},
+    {action: 'reject', from: 'planned', to: 'rejected'},
+    {action: 'agreement', from: 'approved', to: 'agreed'},
+    {action: 'provision', from: 'agreed', to: 'provisioned'},
+  ],
+  parsePayload: (input) => input as OnboardingRequest,
+  summary: (p) =>
+    `上云：${p.system}（等保${p.level}级）${p.config.vms}台 ${p.totals.vcpu}vCPU ${p.totals.memoryGib}GiB ${gib(p.totals.storageGib)}${p.plan ? ` → ${p.plan.provider}` : ''}`,
+  onEnter: async (ctx, r, state) => {
+    if (state === 'approved') return (await systems()).reserveOnApproval(ctx, r.id, r.payload)
+    if (state === 'rejected') await (await systems()).onOnboardingRejected(ctx, r.id, r.payload)
+  },
+})
+
+// 扩容/缩容 beyond the envelope (CLOUD-4): one decision, approved by a second person.
+registerKind<ScaleRequest>({
+  kind: 'cloud-scale',
+  initial: 'applied',
+  states: {applied: {limitDays: 5}, scaled: {terminal: true}, rejected: {terminal: true}},
+  transitions: [
+    {action: 'approve', from: 'applied', to: 'scaled'},
+    {action: 'reject', from: 'applied', to: 'rejected'},
+  ],
+  parsePayload: (input) => input as ScaleRequest,
+  summary: (p) => `${p.direction === 'down' ? '缩容' : p.direction === 'up' ? '扩容' : '调整'}：${p.system} → ${p.envelope.vcpu}vCPU ${p.envelope.memoryGib}GiB ${gib(p.envelope.storageGib)} ${p.envelope.bandwidthMbps}Mbps`,
+  onEnter: async (ctx, r, state) => {
+    if (state === 'scaled') await (await systems()).applyScale(ctx, r.id, r.payload)
+  },
+})
+
+// 释放 (CLOUD-5): approval → 数据清除 recorded → confirmed by another operator → released.
+registerKind<ReleaseRequest>({
+  kind: 'cloud-release',
+  initial: 'applied',
+  states: {applied: {limitDays: 5}, approved: {limitDays: 10}, wiped: {limitDays: 5}, released: {terminal: true}, rejected: {terminal: true}},
+  transitions: [
+    {action: 'approve', from: 'applied', to: 'approved'},
+    {action: 'reject', from: 'applied', to: 'rejected'},
+    {action: 'wipe', from: 'approved', to: 'wiped'},
+    // The confirmer must differ from whoever recorded the wipe; egov cloud confirm-release checks that (CLOUD-5).
+    {action: 'confirm', from: 'wiped', to: 'released'},
+  ],
+  parsePayload: (input) => input as ReleaseRequest,
+  summary: (p) => `释放：${p.system}（${p.provider}）${p.reason}`,
+  onEnter: async (ctx, r, state) => {
+    if (state === 'approved') await (await systems()).onReleaseApproved(ctx, r.id, r.payload)
+  },
+})
+
+// 纳管 (CLOUD-2): application → expert review → admission test → admitted, reported to the province.
+registerKind<ProviderApplication>({
+  kind: 'cloud-provider',
+  initial: 'applied',
+  states: {applied: {limitDays: 10}, reviewed: {limitDays: 20}, admitted: {terminal: true}, rejected: {terminal: true}},
+  transitions: [
+    {action: 'approve', from: 'applied', to: 'reviewed'},
+    {action: 'reject', from: 'applied', to: 'rejected'},
+    {action: 'admit', from: 'reviewed', to: 'admitted'},
+    {action: 'reject', from: 'reviewed', to: 'rejected'},
+  ],
+  parsePayload: (input) => input as ProviderApplication,
+  summary: (p) => `纳管：${p.name} ${p.vcpu}vCPU ${p.memoryGib}GiB ${gib(p.storageGib)} ${p.bandwidthMbps}Mbps`,
+  onEnter: async (ctx, r, state) => {
+    if (state === 'admitted') await (await providers()).admitProvider(ctx, r.id, r.payload)
+  },
+})
+
+// 退出 (CLOUD-2): refused while the provider hosts systems; they migrate first.
+registerKind<ProviderExit>({
+  kind: 'cloud-provider-exit',
+  initial: 'applied',
+  states: {applied: {limitDays: 10}, exited: {terminal: true}, rejected: {terminal: true}},
+  transitions: [
+    {action: 'approve', from: 'applied', to: 'exited'},
+    {action: 'reject', from: 'applied', to: 'rejected'},
+  ],
+  parsePayload: (input) => input as ProviderExit,
+  summary: (p) => `退出：${p.name}${p.reason ? ` ${p.reason}` : ''}`,
+  onEnter: async (ctx, r, state) => {
+    if (state === 'exited') await (await providers()).exitProvider(ctx, r.id, r.payload)
+  },
+})

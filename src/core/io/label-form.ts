@@ -1,0 +1,113 @@
+import {readFileSync} from 'node:fs'
+import {extname} from 'node:path'
+
+import {InvalidInput} from '../errors.js'
+import {normaliseHeader} from './layout.js'
+import {cellText} from './tables.js'
+
+/**
+ * A paper form as a workbook (申请表): each field is a label cell with its value in the
+ * cell to its right, wherever the unit has moved it. One layout (templates/*.json) drives
+ * the blank template, the reader and the filled export, so the three cannot disagree.
+ * Request files may also be JSON or YAML with the fields' keys.
+ */
+export interface LabelField {
+  key: string
+  label: string
+  required?: boolean
+  type?: 'integer'
+  list?: string[]
+  hint?: string
+}
+
+export interface LabelFormLayout {
+  form: string
+  sheet: string
+  fields: LabelField[]
+}
+
+/** Writes the form: title, label/value rows with hints, drop-downs for listed values; filled with `values` when given. */
+export async function writeLabelForm(path: string, layout: LabelFormLayout, values: Record<string, string | number | undefined> = {}, field = 'out'): Promise<void> {
+  if (extname(path).toLowerCase() !== '.xlsx') throw new InvalidInput('io.badExtension', {field, path}, {field})
+  const {default: ExcelJS} = await import('exceljs')
+  const wb = new ExcelJS.Workbook()
+  const ws = wb.addWorksheet(layout.sheet, {pageSetup: {paperSize: 9, orientation: 'portrait', fitToPage: true, fitToWidth: 1, fitToHeight: 1}})
+  ws.columns = [{width: 24}, {width: 40}, {width: 40}]
+  ws.mergeCells('A1:C1')
+  const title = ws.getCell('A1')
+  title.value = layout.form
+  title.font = {bold: true, size: 16}
+  title.alignment = {horizontal: 'center'}
+  layout.fields.forEach((f, i) => {
+    const row = i + 3
+    const label = ws.getCell(`A${row}`)
+    label.value = f.label + (f.required ? ' *' : '')
+    label.font = {bold: true}
+    const value = ws.getCell(`B${row}`)
+    value.border = {bottom: {style: 'thin'}}
+    const given = values[f.key]
+    if (given !== undefined && given !== '') value.value = f.type === 'integer' && typeof given === 'number' ? given : String(given)
+    if (f.list) value.dataValidation = {type: 'list', allowBlank: !f.required, formulae: [`"${f.list.join(',')}"`]}
+    if (f.hint) ws.getCell(`C${row}`).value = f.hint
+    ws.getCell(`C${row}`).font = {color: {argb: 'FF808080'}, size: 9}
+  })
+  await wb.xlsx.writeFile(path)
+}
+
+export interface LabelFormValues {
+  /** field key → the text found (every field the file has; '' when left blank) */
+  values: Record<string, string>
+  /** field key → the cell its value is in (or should be), for located problems; empty for JSON/YAML */
+  cells: Record<string, string>
+}
+
+/** Reads a filled form (.xlsx), or a JSON/YAML request file, as text values by field key. */
+export async function readLabelForm(path: string, layout: LabelFormLayout, field = 'from-file'): Promise<LabelFormValues> {
+  const ext = extname(path).toLowerCase()
+  const unreadable = (error: unknown) => new InvalidInput('io.unreadable', {field, path, reason: (error as Error).message}, {field})
+  if (ext === '.json' || ext === '.yaml' || ext === '.yml') {
+    let data: unknown
+    try {
+      const text = readFileSync(path, 'utf8')
+      data = ext === '.json' ? JSON.parse(text) : (await import('yaml')).parse(text)
+    } catch (error) {
+      throw unreadable(error)
+    }
+    if (data === null || typeof data !== 'object' || Array.isArray(data)) throw unreadable(new Error('not an object of fields'))
+    const values = Object.fromEntries(Object.entries(data as Record<string, unknown>).map(([k, v]) => [k, v === null || v === undefined ? '' : Array.isArray(v) ? v.join(',') : String(v)]))
+    return {values, cells: {}}
+  }
+  if (ext !== '.xlsx') throw new InvalidInput('io.badExtension', {field, path}, {field})
+  const {default: ExcelJS} = await import('exceljs')
+  const wb = new ExcelJS.Workbook()
+  try {
+    await wb.xlsx.readFile(path)
+  } catch (error) {
+    throw unreadable(error)
+  }
+  const values: Record<string, string> = {}
+  const cells: Record<string, string> = {}
+  const wanted = new Map(layout.fields.map((f) => [normaliseHeader(f.label), f]))
+  for (const ws of wb.worksheets) {
+    ws.eachRow((row) => {
+      row.eachCell((cell, col) => {
+        const found = wanted.get(normaliseHeader(cellText(cell.value)))
+        if (!found || found.key in cells) return
+        // The value is the first filled cell to the right of the label (merged cells repeat the master).
+        let address = row.getCell(col + 1).address
+        let value = ''
+        for (let c = col + 1; c <= Math.max(row.cellCount, col + 3); c++) {
+          const v = cellText(row.getCell(c).value)
+          if (v && normaliseHeader(v) !== normaliseHeader(cellText(cell.value))) {
+            value = v
+            address = row.getCell(c).address
+            break
+          }
+        }
+        values[found.key] = value
+        cells[found.key] = address
+      })
+    })
+  }
+  return {values, cells}
+}
