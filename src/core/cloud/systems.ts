@@ -262,23 +262,25 @@ export async function planOnboarding(store: Store, id: number, options: {file: s
     }
     let proposal: Proposal | undefined
     let providerName = options.provider?.trim()
-    if (providerName) {
-      const provider = await findProvider(ctx.db, providerName)
-      if (provider.status !== 'admitted') throw new Conflict('cloud.providerExited', {provider: provider.name}, {field: 'provider', rule: 'CLOUD-2'})
-    } else {
-      proposal = await proposeProvider(ctx.db, p.unit, p.totals)
-      providerName = proposal.provider
-    }
     let pool: string | undefined
-    if (p.config.extranetIps > 0) {
-      if (!options.pool) throw new InvalidInput('cloud.poolNeeded', {count: p.config.extranetIps}, {field: 'pool'})
-      pool = (await findPool(ctx.db, options.pool)).name
-    }
-    const reason = proposal ? (proposal.reason === 'unit' ? `hosts ${proposal.figure} of the unit's systems` : `most free capacity (${proposal.figure}% of ${proposal.resource} left)`) : 'named by the plan'
     const moved = await advanceRequest<OnboardingRequest>(ctx, id, 'plan', {
       kinds: [ONBOARDING],
       comment: options.comment,
-      effect: async () => ({...p, plan: {provider: providerName!, ...(pool ? {pool} : {}), file, proposed: Boolean(proposal), reason, at: ctx.at, by: ctx.actor}}),
+      effect: async () => {
+        if (providerName) {
+          const provider = await findProvider(ctx.db, providerName)
+          if (provider.status !== 'admitted') throw new Conflict('cloud.providerExited', {provider: provider.name}, {field: 'provider', rule: 'CLOUD-2'})
+        } else {
+          proposal = await proposeProvider(ctx.db, p.unit, p.totals)
+          providerName = proposal.provider
+        }
+        if (p.config.extranetIps > 0) {
+          if (!options.pool) throw new InvalidInput('cloud.poolNeeded', {count: p.config.extranetIps}, {field: 'pool'})
+          pool = (await findPool(ctx.db, options.pool)).name
+        }
+        const reason = proposal ? (proposal.reason === 'unit' ? `hosts ${proposal.figure} of the unit's systems` : `most free capacity (${proposal.figure}% of ${proposal.resource} left)`) : 'named by the plan'
+        return {...p, plan: {provider: providerName!, ...(pool ? {pool} : {}), file, proposed: Boolean(proposal), reason, at: ctx.at, by: ctx.actor}}
+      },
     })
     await recordAttachment(ctx, file, id, p.systemId)
     await ctx.db.updateTable('cloud_systems').set({provider: providerName!, pool: pool ?? null, updated_at: ctx.at}).where('id', '=', p.systemId).execute()

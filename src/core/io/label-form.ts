@@ -98,6 +98,8 @@ export async function readLabelForm(path: string, layout: LabelFormLayout, field
         let value = ''
         for (let c = col + 1; c <= Math.max(row.cellCount, col + 3); c++) {
           const v = cellText(row.getCell(c).value)
+          // The template's grey hint beside an empty value is not the value.
+          if (found.hint && v.trim() === found.hint) break
           if (v && normaliseHeader(v) !== normaliseHeader(cellText(cell.value))) {
             value = v
             address = row.getCell(c).address

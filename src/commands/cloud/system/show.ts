@@ -35,10 +35,9 @@ export default class CloudSystemShow extends EgovCommand<typeof CloudSystemShow>
         ...events.map((e) => `  ${chinaTime(e.at)} ${e.event.padEnd(16)} ${e.actor}${e.note ? `  ${e.note}` : ''}`),
       ].join('\n'),
     )
-    for (const a of attachments) {
-      if (a.state === 'changed') this.warn(this.t('cloud.attachmentChanged', {role: a.role, path: a.path}))
-      if (a.state === 'missing') this.warn(this.t('cloud.attachmentMissing', {role: a.role, path: a.path}))
-    }
+    this.showWarnings(
+      attachments.filter((a) => a.state !== 'ok').map((a) => ({message: this.t(a.state === 'changed' ? 'cloud.attachmentChanged' : 'cloud.attachmentMissing', {role: a.role, path: a.path})})) as never,
+    )
     return {...s, attachments, security, events}
   }
 }
