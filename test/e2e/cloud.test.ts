@@ -2,6 +2,7 @@ import {execFileSync} from 'node:child_process'
 import {appendFileSync, copyFileSync, mkdtempSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
+import {fileURLToPath} from 'node:url'
 
 import ExcelJS from 'exceljs'
 import {afterAll, beforeAll, expect, it} from 'vitest'
@@ -9,7 +10,7 @@ import {afterAll, beforeAll, expect, it} from 'vitest'
 import {egov, isolatedHome} from '../helpers/cli.js'
 import {createTestDatabase, describeEachDialect, type TestDatabase} from '../helpers/db.js'
 
-const FIX = new URL('../../fixtures/cloud/', import.meta.url).pathname
+const FIX = fileURLToPath(new URL('../../fixtures/cloud/', import.meta.url))
 const fx = (name: string) => join(FIX, name)
 const CELLS = new URL('../helpers/xlsx_cells.py', import.meta.url).pathname
 /** What a second reader (Python's standard library, not exceljs) finds in a workbook: sheet → cell → text. */
