@@ -28,6 +28,10 @@ const order = [
   'cert:ca:init', 'cert:ca:show', 'cert:apply', 'cert:show', 'cert:list', 'cert:export', 'cert:crl', 'cert:suspend', 'cert:resume',
   'cert:renew', 'cert:extend', 'cert:replace-medium', 'cert:reset-password', 'cert:report-lost', 'cert:revoke', 'cert:import', 'cert:check',
   'kiosk:template', 'kiosk:import', 'kiosk:verify', 'kiosk:list', 'kiosk:show', 'kiosk:probe', 'kiosk:disconnect', 'kiosk:reconnect', 'kiosk:retire', 'kiosk:stats', 'kiosk:export',
+  'cloud:template', 'cloud:provider:apply', 'cloud:provider:admission-test', 'cloud:provider:list', 'cloud:provider:show', 'cloud:apply', 'cloud:export',
+  'cloud:plan', 'cloud:agreement', 'cloud:security:record', 'cloud:provision', 'cloud:capacity', 'cloud:system:list', 'cloud:system:show',
+  'cloud:change', 'cloud:system:migrate', 'cloud:security', 'cloud:usage:import', 'cloud:efficiency', 'cloud:release', 'cloud:wipe', 'cloud:confirm-release',
+  'cloud:provider:exit', 'cloud:report',
 ]
 
 /** Approves every certificate request waiting, as a second operator with the CA passphrase (CERT-3, X-2). */
@@ -56,6 +60,14 @@ const before: Record<string, string> = {
   'cert:revoke': approveCert(),
   'cert:import': approveCert(),
   // The post office's kiosks are verified by kiosk:verify's examples; a second person approves (KIOSK-2, X-2).
+  // The cloud's examples run on a database of their own (see envFor), so request numbers start at 1 as in the README.
+  'cloud:template': 'egov units add 市人力资源和社会保障局 --kind party-government --level city && egov units add 市医疗保障局 --kind party-government --level city && egov net pool add 10.30.0.0/16 --name 政务外网-市级 --plane 1',
+  'cloud:provider:admission-test': 'EGOV_OPERATOR=reviewer egov requests approve 1 && EGOV_OPERATOR=reviewer egov requests approve 2',
+  'cloud:provider:list': 'EGOV_OPERATOR=reviewer egov cloud provider admission-test 2 --result pass --note 测试通过',
+  'cloud:plan': 'EGOV_OPERATOR=reviewer egov requests approve 3',
+  'cloud:agreement': 'EGOV_OPERATOR=reviewer egov requests approve 3',
+  'cloud:system:migrate': 'EGOV_OPERATOR=reviewer egov requests approve 5',
+  'cloud:wipe': 'EGOV_OPERATOR=reviewer egov requests approve 6',
   'kiosk:list': `EGOV_OPERATOR=reviewer egov requests approve $(egov requests list --kind kiosk --state applied --json | node -e 'console.log(JSON.parse(require("fs").readFileSync(0, "utf8")).requests.find((r) => r.applicantUnit === "市邮政分公司").id)') > /dev/null`,
 }
 const prepared = new Set<string>()
@@ -88,13 +100,16 @@ describe('help examples work when pasted (SQLite, fresh database)', () => {
     for (const id of ids) expect(manifest.commands[id].examples?.length, id).toBeGreaterThan(0)
   })
 
+  const cloudEnv = {...env, EGOV_DB: join(home, 'cloud.db')}
+  const envFor = (id: string) => (id.startsWith('cloud:') ? cloudEnv : env)
+
   it.each(cases)('%s: %s', (id, command) => {
     if (before[id] && !prepared.has(id)) {
       prepared.add(id)
-      const setup = spawnSync('bash', ['-c', before[id]], {env, cwd, encoding: 'utf8'})
+      const setup = spawnSync('bash', ['-c', before[id]], {env: envFor(id), cwd, encoding: 'utf8'})
       expect(setup.status, `${before[id]}\n${setup.stderr}`).toBe(0)
     }
-    const r = spawnSync('bash', ['-c', command], {env, cwd, encoding: 'utf8'})
+    const r = spawnSync('bash', ['-c', command], {env: envFor(id), cwd, encoding: 'utf8'})
     expect(r.stderr.replace(/^(warning:|map written to|report written to).*$/gm, '').trim(), command).toBe('')
     expect(r.status, `${command}\n${r.stdout}\n${r.stderr}`).toBe(0)
   })

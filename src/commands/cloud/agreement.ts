@@ -9,7 +9,7 @@ import {parseRequestId} from '../../core/workflow/index.js'
 export default class CloudAgreement extends EgovCommand<typeof CloudAgreement> {
   static override summary = 'Record the signed service agreement (服务协议, CLOUD-3)'
   static override description = `After the bureau's approval: the provider and the unit sign the service agreement, stored by reference (path, size, SHA-256). The approved resources become the system's envelope: changes inside it need no approval (CLOUD-4). Then egov cloud provision ID.`
-  static override examples = ['<%= config.bin %> cloud agreement 1 --file fixtures/cloud/服务协议-社保业务系统.pdf']
+  static override examples = ['<%= config.bin %> cloud agreement 3 --file fixtures/cloud/服务协议-社保业务系统.pdf']
 
   static override args = {id: Args.string({description: 'the onboarding request’s number', required: true})}
   static override flags = {

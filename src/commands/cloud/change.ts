@@ -12,8 +12,7 @@ export default class CloudChange extends EgovCommand<typeof CloudChange> {
   static override description = `Per-VM figures as in apply. A change whose totals stay inside the agreed envelope is made directly with the provider: recorded now, no approval (CLOUD-4). A change beyond it becomes a scale request (扩容) for an envelope that holds it; when a second person approves it (egov requests approve ID) the envelope and the provider's capacity move together, or the approval is refused (exit 4) naming the resource short. --rescale asks for the envelope to become exactly the new totals, smaller ones included (缩容): capacity is freed when that is approved. Extranet addresses are fixed at onboarding.`
   static override examples = [
     '<%= config.bin %> cloud change 社保业务系统 --vcpu 6',
-    '<%= config.bin %> cloud change 社保业务系统 --vms 6 --reason "参保人数增长"',
-    '<%= config.bin %> cloud change 社保业务系统 --vms 2 --rescale --reason "业务迁出，缩容" --json',
+    '<%= config.bin %> cloud change 社保业务系统 --vms 6 --reason "参保人数增长" --json',
   ]
 
   static override args = {system: Args.string({description: 'the system (SYS)', required: true})}

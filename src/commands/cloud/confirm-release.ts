@@ -8,7 +8,7 @@ import {confirmRelease, type ReleaseRequest, type StepResult} from '../../core/c
 export default class CloudConfirmRelease extends EgovCommand<typeof CloudConfirmRelease> {
   static override summary = 'Confirm a recorded wipe: the release completes and capacity returns (CLOUD-5)'
   static override description = `By an operator other than the one who ran egov cloud wipe (else exit 5, CLOUD-5). The system's capacity goes back to its provider and its extranet addresses to their pool.`
-  static override examples = ['<%= config.bin %> cloud confirm-release 社保业务系统']
+  static override examples = ['EGOV_OPERATOR=reviewer <%= config.bin %> cloud confirm-release 社保业务系统']
 
   static override args = {system: Args.string({description: 'the system (SYS)', required: true})}
   static override flags = {comment: Flags.string({description: 'a note for the history'})}

@@ -12,7 +12,7 @@ const LEVEL_NAMES = ['', '第一级', '第二级', '第三级', '第四级', '�
 export default class CloudExport extends EgovCommand<typeof CloudExport> {
   static override summary = 'Write an onboarding request back out as its filled 政务云资源申请表'
   static override description = `The same layout as the template and the reader: the written workbook reads back with egov cloud apply --from-file to the same values. The security letter is written as the path recorded.`
-  static override examples = ['<%= config.bin %> cloud export 1 --out 资源申请表-社保业务系统.xlsx']
+  static override examples = ['<%= config.bin %> cloud export 3 --out 资源申请表-社保业务系统.xlsx']
 
   static override args = {id: Args.string({description: 'the onboarding request’s number', required: true})}
   static override flags = {out: Flags.string({description: 'the .xlsx file to write', required: true})}

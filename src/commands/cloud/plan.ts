@@ -10,8 +10,8 @@ export default class CloudPlan extends EgovCommand<typeof CloudPlan> {
   static override summary = 'Record the unit’s onboarding or migration plan (上云方案/迁移方案) and its provider (CLOUD-3, CLOUD-6)'
   static override description = `After the initial review (egov requests approve ID). The plan is stored by reference (path, size, SHA-256). It names the provider; without --provider egov proposes one by CLOUD-6 (部门高度集中): the provider already hosting the unit's systems, else the admitted provider with the most free capacity that fits, and says why. A system needing extranet addresses names the net pool they come from (--pool); they are reserved when the bureau approves. Then egov requests approve ID: capacity is reserved on the provider at that moment, or refused (exit 4) naming the resource short.`
   static override examples = [
-    '<%= config.bin %> cloud plan 1 --file fixtures/cloud/上云方案-社保业务系统.pdf --pool 政务外网-市级',
-    '<%= config.bin %> cloud plan 1 --file fixtures/cloud/上云方案-社保业务系统.pdf --provider 电信云 --pool 政务外网-市级 --json',
+    '<%= config.bin %> cloud plan 3 --file fixtures/cloud/上云方案-社保业务系统.pdf --pool 政务外网-市级',
+    '<%= config.bin %> cloud plan 3 --file fixtures/cloud/上云方案-社保业务系统.pdf --provider 电信云 --pool 政务外网-市级 --json',
   ]
 
   static override args = {id: Args.string({description: 'the onboarding request’s number', required: true})}

@@ -9,7 +9,7 @@ import {parseRequestId} from '../../core/workflow/index.js'
 export default class CloudProvision extends EgovCommand<typeof CloudProvision> {
   static override summary = 'Open the resources: the system goes into service (开通, CLOUD-3, CLOUD-7)'
   static override description = `The last step of CLOUD-3. Refused (exit 5, CLOUD-7) until the system's security commitment (上云安全承诺书) is recorded with egov cloud security record SYS --commitment DATE. The reserved capacity becomes capacity in use, and reserved extranet addresses become active.`
-  static override examples = ['<%= config.bin %> cloud provision 1']
+  static override examples = ['<%= config.bin %> cloud provision 3']
 
   static override args = {id: Args.string({description: 'the onboarding request’s number', required: true})}
   static override flags = {comment: Flags.string({description: 'a note for the history'})}

@@ -9,9 +9,9 @@ export default class CloudSecurityRecord extends EgovCommand<typeof CloudSecurit
   static override summary = 'Record a system’s security commitment, graded-protection or cryptography assessment (CLOUD-7)'
   static override description = `One at a time: --commitment DATE (上云安全承诺书; needed before egov cloud provision), --grading DATE --result pass|fail (等保测评), or --crypto DATE --result pass|fail (密码应用安全性评估). Dates are the day it happened (not after today). Recording the same again is a no-op.`
   static override examples = [
-    '<%= config.bin %> cloud security record 社保业务系统 --commitment 2026-11-25',
-    '<%= config.bin %> cloud security record 社保业务系统 --grading 2026-11-26 --result pass',
-    '<%= config.bin %> cloud security record 社保业务系统 --crypto 2026-11-26 --result fail --json',
+    '<%= config.bin %> cloud security record 社保业务系统 --commitment 2026-11-20',
+    '<%= config.bin %> cloud security record 社保业务系统 --grading 2026-11-21 --result pass',
+    '<%= config.bin %> cloud security record 社保业务系统 --crypto 2026-11-21 --result fail --json',
   ]
 
   static override args = {system: Args.string({description: 'the system (SYS)', required: true})}
