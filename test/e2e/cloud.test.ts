@@ -279,6 +279,15 @@ describeEachDialect('the government cloud through bin/run.js (CLOUD-1..9)', (dia
     expect(p2.json.proposal).toMatchObject({provider: '移动云', reason: 'unit', figure: 1})
     expect(p2.stdout).not.toBe('')
     expect((await chief(['requests', 'reject', String(next.json.request.id), '--reason', '并入社保业务系统'])).code).toBe(0)
+    // A unit under the same department, with no system of its own, goes where its department's units are (行业相对集中).
+    expect((await clerk(['units', 'add', '市社会保险事业管理中心', '--kind', 'authorised-body', '--level', 'city', '--parent', HR])).code).toBe(0)
+    const sibling = await apply('社保卡服务系统', [], '市社会保险事业管理中心')
+    expect((await chief(['requests', 'approve', String(sibling.json.request.id)])).code).toBe(0)
+    const p3 = await clerk(['cloud', 'plan', String(sibling.json.request.id), '--file', fx('上云方案-社保业务系统.pdf')])
+    expect(p3.stdout).toContain(`provider 移动云 proposed (CLOUD-6): it hosts 1 systems of the units of ${HR} (行业相对集中)`)
+    const sameAgain = await clerk(['cloud', 'plan', String(sibling.json.request.id), '--file', fx('上云方案-社保业务系统.pdf'), '--json'])
+    expect(sameAgain.json).toMatchObject({unchanged: true, request: {payload: {plan: {provider: '移动云', proposed: true}}}})
+    expect((await chief(['requests', 'reject', String(sibling.json.request.id), '--reason', '并入社保业务系统'])).code).toBe(0)
   })
 
   it('detects an attachment changed after it was filed', async () => {

@@ -8,7 +8,7 @@ import {parseRequestId} from '../../core/workflow/index.js'
 
 export default class CloudPlan extends EgovCommand<typeof CloudPlan> {
   static override summary = 'Record the unit’s onboarding or migration plan (上云方案/迁移方案) and its provider (CLOUD-3, CLOUD-6)'
-  static override description = `After the initial review (egov requests approve ID). The plan is stored by reference (path, size, SHA-256). It names the provider; without --provider egov proposes one by CLOUD-6 (部门高度集中): the provider already hosting the unit's systems, else the admitted provider with the most free capacity that fits, and says why. A system needing extranet addresses names the net pool they come from (--pool); they are reserved when the bureau approves. Then egov requests approve ID: capacity is reserved on the provider at that moment, or refused (exit 4) naming the resource short.`
+  static override description = `After the initial review (egov requests approve ID). The plan is stored by reference (path, size, SHA-256). It names the provider; without --provider egov proposes one by CLOUD-6 (部门高度集中、行业相对集中) among the admitted providers with room for it, and says why: the one already hosting most of the unit's own systems; else the one hosting most systems of its department's units (the department above it and the units under that department); else the one with the most free capacity. A system needing extranet addresses names the net pool they come from (--pool); they are reserved when the bureau approves. Then egov requests approve ID: capacity is reserved on the provider at that moment, or refused (exit 4) naming the resource short.`
   static override examples = [
     '<%= config.bin %> cloud plan 3 --file fixtures/cloud/上云方案-社保业务系统.pdf --pool 政务外网-市级',
     '<%= config.bin %> cloud plan 3 --file fixtures/cloud/上云方案-社保业务系统.pdf --provider 电信云 --pool 政务外网-市级 --json',
@@ -27,7 +27,12 @@ export default class CloudPlan extends EgovCommand<typeof CloudPlan> {
     const result = await planOnboarding(store, parseRequestId(this.args.id), {file: this.flags.file, provider: this.flags.provider, pool: this.flags.pool, comment: this.flags.comment})
     if (result.proposal) {
       const p = result.proposal
-      const reason = p.reason === 'unit' ? this.t('cloud.proposal.unit', {count: p.figure}) : this.t('cloud.proposal.free', {share: p.figure, resource: RESOURCE_LABEL[p.resource as keyof typeof RESOURCE_LABEL] ?? p.resource})
+      const reason =
+        p.reason === 'unit'
+          ? this.t('cloud.proposal.unit', {count: p.figure})
+          : p.reason === 'sector'
+            ? this.t('cloud.proposal.sector', {count: p.figure, department: p.department})
+            : this.t('cloud.proposal.free', {share: p.figure, resource: RESOURCE_LABEL[p.resource as keyof typeof RESOURCE_LABEL] ?? p.resource})
       this.log(this.t('cloud.proposed', {provider: p.provider, reason}))
     }
     this.log(stepLines(result, this.locale, this.color))

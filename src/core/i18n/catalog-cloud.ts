@@ -65,6 +65,7 @@ export const cloudEntries = {
   'cloud.next': {en: 'next: {command}', zh: '下一步：{command}'},
   'cloud.proposed': {en: 'provider {provider} proposed (CLOUD-6): {reason}', zh: '建议服务商 {provider}（CLOUD-6）：{reason}'},
   'cloud.proposal.unit': {en: 'it already hosts {count} of the unit’s systems (部门高度集中)', zh: '已承载该单位 {count} 个系统（部门高度集中）'},
+  'cloud.proposal.sector': {en: 'it hosts {count} systems of the units of {department} (行业相对集中)', zh: '已承载{department}系统内单位的 {count} 个系统（行业相对集中）'},
   'cloud.proposal.free': {en: 'the most free capacity that fits: {share}% of its {resource} stays free after this system', zh: '容量最充裕：承载后其{resource}仍余 {share}%'},
   'cloud.reserved': {en: 'reserved on {provider}: {amounts}', zh: '已在 {provider} 预留：{amounts}'},
   'cloud.addresses': {en: 'extranet addresses reserved: {cidr} (pool {pool})', zh: '已预留电子政务外网地址：{cidr}（地址池 {pool}）'},
