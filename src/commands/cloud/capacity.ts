@@ -18,16 +18,16 @@ export default class CloudCapacity extends EgovCommand<typeof CloudCapacity> {
     const providers = views.map((v) => v.capacity)
     const fmt = (r: Resource, n: number) => (r === 'memoryGib' || r === 'storageGib' ? size(n) : String(n))
     for (const c of providers) {
-      this.show(() => `${this.color.bold(c.provider)}${c.status === 'exited' ? ` (${c.status})` : ''}  ${c.systems} systems`)
+      this.show(() => `${this.color.bold(c.provider)}${c.status === 'exited' ? ` (${c.status})` : ''}  ${this.t('cloud.col.systems')} ${c.systems}`)
       this.table(
         RESOURCES.map((r) => ({r, c})),
         [
           {header: '', get: ({r}) => LABEL[r]},
-          {header: 'offered', get: ({r, c}) => fmt(r, c.offered[r])},
-          {header: 'reserved', get: ({r, c}) => fmt(r, c.reserved[r])},
-          {header: 'in use', get: ({r, c}) => fmt(r, c.inUse[r])},
-          {header: 'free', get: ({r, c}) => (c.free[r] < 0 ? this.color.red(fmt(r, c.free[r])) : fmt(r, c.free[r]))},
-          {header: 'used %', get: ({r, c}) => (c.offered[r] ? `${Math.round(((c.reserved[r] + c.inUse[r]) / c.offered[r]) * 1000) / 10}%` : '—')},
+          {header: this.t('cloud.col.offered'), get: ({r, c}) => fmt(r, c.offered[r])},
+          {header: this.t('cloud.col.reserved'), get: ({r, c}) => fmt(r, c.reserved[r])},
+          {header: this.t('cloud.col.inUse'), get: ({r, c}) => fmt(r, c.inUse[r])},
+          {header: this.t('col.free'), get: ({r, c}) => (c.free[r] < 0 ? this.color.red(fmt(r, c.free[r])) : fmt(r, c.free[r]))},
+          {header: this.t('cloud.col.usedShare'), get: ({r, c}) => (c.offered[r] ? `${Math.round(((c.reserved[r] + c.inUse[r]) / c.offered[r]) * 1000) / 10}%` : '—')},
         ],
       )
     }

@@ -12,13 +12,13 @@ export default class CloudProviderList extends EgovCommand<typeof CloudProviderL
     if (!providers.length) this.log(this.t('cloud.noProviders'))
     else
       this.table(providers, [
-        {header: 'provider', get: (p) => p.name},
-        {header: 'status', get: (p) => p.status},
-        {header: 'admitted', get: (p) => p.admittedOn},
-        {header: 'systems', get: (p) => String(p.capacity.systems)},
-        {header: 'vCPU free/offered', get: (p) => `${p.capacity.free.vcpu}/${p.offered.vcpu}`},
-        {header: 'memory free/offered', get: (p) => `${size(p.capacity.free.memoryGib)}/${size(p.offered.memoryGib)}`},
-        {header: 'storage free/offered', get: (p) => `${size(p.capacity.free.storageGib)}/${size(p.offered.storageGib)}`},
+        {header: this.t('cloud.col.provider'), get: (p) => p.name},
+        {header: this.t('col.status'), get: (p) => p.status},
+        {header: this.t('cloud.col.admitted'), get: (p) => p.admittedOn},
+        {header: this.t('cloud.col.systems'), get: (p) => String(p.capacity.systems)},
+        {header: this.t('cloud.col.vcpuFree'), get: (p) => `${p.capacity.free.vcpu}/${p.offered.vcpu}`},
+        {header: this.t('cloud.col.memoryFree'), get: (p) => `${size(p.capacity.free.memoryGib)}/${size(p.offered.memoryGib)}`},
+        {header: this.t('cloud.col.storageFree'), get: (p) => `${size(p.capacity.free.storageGib)}/${size(p.offered.storageGib)}`},
       ])
     return {providers}
   }

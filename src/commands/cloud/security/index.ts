@@ -20,12 +20,12 @@ export default class CloudSecurity extends EgovCommand<typeof CloudSecurity> {
     if (!due.length) this.log(this.t('cloud.noneDue', {days}))
     else
       this.table(due, [
-        {header: 'system', get: (d) => d.system, shrink: true},
-        {header: 'unit', get: (d) => d.unit, shrink: true},
-        {header: 'assessment', get: (d) => this.t(`cloud.kind.${d.kind}`)},
-        {header: 'last', get: (d) => (d.last ? `${d.last.on} ${d.last.result}` : '—')},
-        {header: 'due', get: (d) => (d.overdue ? this.color.red(d.dueOn) : d.dueOn)},
-        {header: 'days', get: (d) => String(d.daysLeft)},
+        {header: this.t('cloud.col.system'), get: (d) => d.system, shrink: true},
+        {header: this.t('col.unit'), get: (d) => d.unit, shrink: true},
+        {header: this.t('cloud.col.assessment'), get: (d) => this.t(`cloud.kind.${d.kind}`)},
+        {header: this.t('cloud.col.last'), get: (d) => (d.last ? `${d.last.on} ${d.last.result}` : '—')},
+        {header: this.t('col.due'), get: (d) => (d.overdue ? this.color.red(d.dueOn) : d.dueOn)},
+        {header: this.t('cloud.col.days'), get: (d) => String(d.daysLeft)},
       ])
     return {today: day, days, due}
   }

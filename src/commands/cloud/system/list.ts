@@ -19,14 +19,14 @@ export default class CloudSystemList extends EgovCommand<typeof CloudSystemList>
     const store = await this.store()
     const systems = await listSystems(store.db, this.flags)
     this.table(systems, [
-      {header: 'system', get: (s) => s.name, shrink: true},
-      {header: 'unit', get: (s) => s.unit, shrink: true},
-      {header: 'level', get: (s) => String(s.level)},
-      {header: 'provider', get: (s) => s.provider ?? '—'},
-      {header: 'status', get: (s) => s.status},
-      {header: 'VMs', get: (s) => String(s.config.vms)},
-      {header: 'vCPU', get: (s) => `${s.config.vms * s.config.vcpu}${s.envelope ? `/${s.envelope.vcpu}` : ''}`},
-      {header: 'memory', get: (s) => `${size(s.config.vms * s.config.memoryGib)}${s.envelope ? `/${size(s.envelope.memoryGib)}` : ''}`},
+      {header: this.t('cloud.col.system'), get: (s) => s.name, shrink: true},
+      {header: this.t('col.unit'), get: (s) => s.unit, shrink: true},
+      {header: this.t('col.level'), get: (s) => String(s.level)},
+      {header: this.t('cloud.col.provider'), get: (s) => s.provider ?? '—'},
+      {header: this.t('col.status'), get: (s) => s.status},
+      {header: this.t('cloud.col.vms'), get: (s) => String(s.config.vms)},
+      {header: this.t('cloud.col.vcpu'), get: (s) => `${s.config.vms * s.config.vcpu}${s.envelope ? `/${s.envelope.vcpu}` : ''}`},
+      {header: this.t('cloud.col.memory'), get: (s) => `${size(s.config.vms * s.config.memoryGib)}${s.envelope ? `/${size(s.envelope.memoryGib)}` : ''}`},
     ])
     return {systems}
   }
