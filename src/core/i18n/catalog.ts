@@ -1,4 +1,5 @@
 import {certEntries} from './catalog-cert.js'
+import {cloudUsageEntries} from './catalog-cloud-usage.js'
 
 /**
  * Every message a person reads, in English and Chinese. Code refers to entries by key;
@@ -314,6 +315,7 @@ const entries = {
   ...itemEntries,
   ...certEntries,
   ...kioskEntries,
+  ...cloudUsageEntries,
 }
 
 export type MessageKey = keyof typeof entries
