@@ -1,5 +1,6 @@
 import {certEntries} from './catalog-cert.js'
 import {cloudEntries} from './catalog-cloud.js'
+import {cloudUsageEntries} from './catalog-cloud-usage.js'
 
 /**
  * Every message a person reads, in English and Chinese. Code refers to entries by key;
@@ -316,6 +317,7 @@ const entries = {
   ...certEntries,
   ...kioskEntries,
   ...cloudEntries,
+  ...cloudUsageEntries,
 }
 
 export type MessageKey = keyof typeof entries

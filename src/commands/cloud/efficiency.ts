@@ -1,0 +1,73 @@
+import * as Flags from '@oclif/core/flags'
+
+import {EgovCommand} from '../../cli/base.js'
+import {DEFAULT_DAYS, DEFAULT_THRESHOLD, efficiency, type EfficiencyReport, formatChina, TARGET_UTILISATION, writeEfficiencyWorkbook} from '../../core/cloud/usage.js'
+
+export default class CloudEfficiency extends EgovCommand<typeof CloudEfficiency> {
+  static override summary = 'The efficiency review: under-used in-service systems and a smaller size for each, per unit and provider; systems not reported (CLOUD-8)'
+  static override description = `For every in-service system, the 95th percentile of its CPU and of its memory use over the last --days days up to now, from the samples providers report (egov cloud usage import). The percentile is the nearest rank: of n samples in ascending order, the ⌈0.95·n⌉-th — a value actually observed, with at least 95% of the samples at or below it.
+
+A system whose p95 CPU and p95 memory are both under --threshold percent is flagged, with a suggested size per VM: ⌈vCPU × p95 CPU ÷ 70%⌉ vCPU and ⌈GiB × p95 memory ÷ 70%⌉ GiB — the size at which the p95 would sit at 70% — in whole vCPU and GiB, at least 1; disks, bandwidth and addresses stay as they are. The envelope it frees is summed per unit and provider, for the bureau's order to fix (第二十条) and the provider's optimisation advice (第十条(二)).
+
+In-service systems without a sample in the window are listed apart: their provider has not reported. --out writes the review as a workbook (sheets 低效系统, 未报送 and 说明).`
+  static override examples = [
+    '<%= config.bin %> cloud efficiency',
+    '<%= config.bin %> cloud efficiency --days 7 --threshold 30 --json',
+    '<%= config.bin %> cloud efficiency --out 资源利用评估.xlsx',
+  ]
+
+  static override flags = {
+    days: Flags.integer({description: `the window: the last DAYS days up to now (1–366) [default: ${DEFAULT_DAYS}]`}),
+    threshold: Flags.integer({description: `flag systems whose p95 CPU and p95 memory are both under this percentage (1–100) [default: ${DEFAULT_THRESHOLD}]`}),
+    out: Flags.string({description: 'also write the review to this .xlsx workbook'}),
+  }
+
+  async run(): Promise<EfficiencyReport & {out?: string}> {
+    const store = await this.store()
+    const report = await efficiency(store, {days: this.flags.days, threshold: this.flags.threshold})
+    if (this.flags.out) await writeEfficiencyWorkbook(this.flags.out, report)
+    const china = (iso: string) => formatChina(Date.parse(iso) / 1000).slice(0, 16)
+    const pct = (v: number) => `${v.toFixed(1)}%`
+    const size = (now: number, then: number) => (now === then ? String(now) : `${now}→${then}`)
+    this.log(this.t('cloud.efficiency.window', {from: china(report.from), to: china(report.to), days: report.days, reviewed: report.reviewed, samples: report.samples, threshold: report.threshold}))
+    if (report.flagged.length) {
+      this.log('')
+      this.log(this.t('cloud.efficiency.flagged', {count: report.flagged.length, target: TARGET_UTILISATION}))
+      this.table(report.flagged, [
+        {header: this.t('cloud.efficiency.col.unit'), get: (f) => f.unit, shrink: true},
+        {header: this.t('cloud.efficiency.col.provider'), get: (f) => f.provider ?? '—', shrink: true},
+        {header: this.t('cloud.efficiency.col.system'), get: (f) => f.system, shrink: true},
+        {header: this.t('cloud.efficiency.col.samples'), get: (f) => String(f.samples)},
+        {header: this.t('cloud.efficiency.col.p95Cpu'), get: (f) => pct(f.p95Cpu)},
+        {header: this.t('cloud.efficiency.col.p95Memory'), get: (f) => pct(f.p95Memory)},
+        {header: this.t('cloud.efficiency.col.vcpuPerVm'), get: (f) => size(f.perVm.vcpu, f.suggestedPerVm.vcpu)},
+        {header: this.t('cloud.efficiency.col.memoryPerVm'), get: (f) => size(f.perVm.memoryGib, f.suggestedPerVm.memoryGib)},
+      ])
+      this.log('')
+      this.log(this.t('cloud.efficiency.byUnit'))
+      this.table(report.byUnitProvider, [
+        {header: this.t('cloud.efficiency.col.unit'), get: (s) => s.unit, shrink: true},
+        {header: this.t('cloud.efficiency.col.provider'), get: (s) => s.provider ?? '—', shrink: true},
+        {header: this.t('cloud.efficiency.col.systems'), get: (s) => String(s.systems)},
+        {header: this.t('cloud.efficiency.col.vcpuTotal'), get: (s) => size(s.envelope.vcpu, s.suggestedEnvelope.vcpu)},
+        {header: this.t('cloud.efficiency.col.memoryTotal'), get: (s) => size(s.envelope.memoryGib, s.suggestedEnvelope.memoryGib)},
+      ])
+    } else {
+      this.log(this.t('cloud.efficiency.noneFlagged', {threshold: report.threshold}))
+    }
+    this.log('')
+    if (report.unreported.length) {
+      this.log(this.t('cloud.efficiency.unreported', {count: report.unreported.length}))
+      this.table(report.unreported, [
+        {header: this.t('cloud.efficiency.col.unit'), get: (u) => u.unit, shrink: true},
+        {header: this.t('cloud.efficiency.col.provider'), get: (u) => u.provider ?? '—', shrink: true},
+        {header: this.t('cloud.efficiency.col.system'), get: (u) => u.system, shrink: true},
+        {header: this.t('cloud.efficiency.col.lastSample'), get: (u) => (u.lastSample ? china(u.lastSample) : '—')},
+      ])
+    } else {
+      this.log(this.t('cloud.efficiency.allReported'))
+    }
+    if (this.flags.out) this.log(this.t('cloud.efficiency.written', {file: this.flags.out}))
+    return this.flags.out ? {...report, out: this.flags.out} : report
+  }
+}

@@ -1,0 +1,47 @@
+import * as Args from '@oclif/core/args'
+import * as Flags from '@oclif/core/flags'
+
+import {EgovCommand} from '../../../cli/base.js'
+import {printProblems} from '../../../cli/problems.js'
+import {formatChina, importUsage, type UsageImportResult} from '../../../core/cloud/usage.js'
+
+export default class CloudUsageImport extends EgovCommand<typeof CloudUsageImport> {
+  static override summary = 'Import providers’ utilisation reports: CPU, memory and disk use per system and time (CLOUD-8)'
+  static override description = `FILE is a CSV (UTF-8 or GB18030/GBK, detected) or an .xlsx workbook, read as a stream: one row per system and sampling time, under the headers 系统名称, 采集时间, CPU使用率, 内存使用率, 磁盘使用率 (or system, time, cpu, memory, disk), in any order, under any title rows.
+
+采集时间: 2026-11-01 08:00[:00] or 2026/11/1 8:00 (China time), ISO 8601 with an offset (2026-11-01T08:00:00+08:00), or a date cell of the workbook; never later than now. Percentages: 0 to 100, with or without %, decimals allowed (kept to one decimal); a workbook cell formatted as a percentage reads as it shows. 系统名称: a system of the government cloud (not a rejected one; a live system of that name first, else the last one released).
+
+Every bad row is reported with its file, row, cell, field, rule and value — all of them — and nothing is written unless every row is good (exit 2). A sample already recorded for the same system and time is skipped and counted, never overwritten, so importing the same file again changes nothing; the same system and time twice in the files is recorded once when the values agree and reported when they differ.`
+  static override strict = false
+  static override examples = [
+    '<%= config.bin %> cloud usage import fixtures/cloud/usage-2026-11.csv --dry-run',
+    '<%= config.bin %> cloud usage import fixtures/cloud/usage-2026-11.csv',
+    '<%= config.bin %> cloud usage import fixtures/cloud/usage-2026-11.csv --json',
+  ]
+
+  static override args = {file: Args.string({description: '.csv or .xlsx files, one or more', required: true})}
+
+  static override flags = {
+    'dry-run': Flags.boolean({description: 'check everything and count what would be added, write nothing'}),
+    encoding: Flags.string({description: 'CSV encoding', options: ['auto', 'utf8', 'gb18030'], default: 'auto'}),
+  }
+
+  async run(): Promise<UsageImportResult> {
+    const files = this.positionals
+    const store = await this.store()
+    const progress = this.progress(this.t('cloud.usage.progress'))
+    try {
+      const result = await importUsage(store, files, {dryRun: this.flags['dry-run'], encoding: this.flags.encoding as 'auto', locale: this.locale, onProgress: (n) => progress.update(n)})
+      progress.stop()
+      for (const f of result.files) if (f.encoding) this.log(this.t('cloud.usage.encoding', {file: f.file, encoding: f.encoding === 'utf8' ? 'UTF-8' : 'GB18030'}))
+      const china = (iso: string | null) => (iso ? formatChina(Date.parse(iso) / 1000).slice(0, 16) : '—')
+      const counts = {file: files.join(', '), read: result.read, added: result.added, already: result.alreadyRecorded, repeated: result.repeated, systems: result.systems, from: china(result.from), to: china(result.to)}
+      this.log(this.t(result.dryRun ? 'cloud.usage.dryRun' : result.added ? 'cloud.usage.done' : 'cloud.usage.nothingNew', counts))
+      return result
+    } catch (error) {
+      progress.stop()
+      if (!this.jsonEnabled()) printProblems(error, this.locale, this.color, files.length > 1)
+      throw error
+    }
+  }
+}
