@@ -1,7 +1,7 @@
 import type {ChalkInstance} from 'chalk'
 
 import type {Amounts, Resource} from '../core/cloud/model.js'
-import {type FormProblem} from '../core/cloud/forms.js'
+import {type FormProblem, throwProblems} from '../core/cloud/forms.js'
 import type {StepResult} from '../core/cloud/systems.js'
 import {EgovError} from '../core/errors.js'
 import {type Locale, t} from '../core/i18n/index.js'
@@ -27,9 +27,16 @@ export function stepLines(result: StepResult<unknown>, locale: Locale, color: Ch
   return movedLine(r, locale, color)
 }
 
-/** A form's located problems, one per line, on stderr (the JSON envelope carries them too). */
-export function printFormProblems(error: unknown, color: ChalkInstance): void {
-  const problems = error instanceof EgovError ? (error.context.details?.problems as FormProblem[] | undefined) : undefined
-  if (!problems) return
-  for (const p of problems) process.stderr.write(`${color.bold(p.cell)}: ${p.message}\n`)
+/**
+ * Fails with a form's problems: from flags, the first, named by its flag; from a file, all
+ * of them, each on its own line on stderr by its cell (the JSON envelope carries them too).
+ */
+export function failForm(problems: FormProblem[], fromFile: string | undefined, json: boolean, color: ChalkInstance): never {
+  try {
+    throwProblems(problems, fromFile)
+  } catch (error) {
+    const located = fromFile && !json && error instanceof EgovError ? (error.context.details?.problems as FormProblem[] | undefined) : undefined
+    for (const p of located ?? []) process.stderr.write(`${color.bold(p.cell)}: ${p.message}\n`)
+    throw error
+  }
 }

@@ -1,8 +1,8 @@
 import * as Flags from '@oclif/core/flags'
 
 import {EgovCommand} from '../../cli/base.js'
-import {printFormProblems, stepLines} from '../../cli/cloud.js'
-import {checkApplication, flagOf, readCloudForm, throwProblems} from '../../core/cloud/forms.js'
+import {failForm, stepLines} from '../../cli/cloud.js'
+import {checkApplication, flagOf, readCloudForm} from '../../core/cloud/forms.js'
 import {applyForCloud, type OnboardingRequest, type StepResult} from '../../core/cloud/systems.js'
 
 export default class CloudApply extends EgovCommand<typeof CloudApply> {
@@ -59,20 +59,13 @@ Then: egov requests approve ID (初审) → egov cloud plan ID --file 上云方�
       const given = defined(fromFlags)
       const values = {classified: '否', ...form.values, ...given}
       checked = checkApplication(values, (key) => (key in given ? `--${flagOf(key)}` : form.where(key)), this.locale, key(given, 'securityLetter') ? undefined : form.base)
-      if (checked.problems.length) {
-        try {
-          throwProblems(checked.problems, f['from-file'])
-        } catch (error) {
-          if (!this.jsonEnabled()) printFormProblems(error, this.color)
-          throw error
-        }
-      }
+      if (checked.problems.length) failForm(checked.problems, f['from-file'], this.jsonEnabled(), this.color)
     } else {
       for (const [k, label] of [['unit', '申请单位'], ['system', '系统名称'], ['level', '等保级别'], ['vms', '虚拟机数量'], ['vcpu', '每台vCPU'], ['memoryGib', '每台内存（GiB）'], ['systemDiskGib', '每台系统盘（GiB）'], ['bandwidthMbps', '带宽（Mbps）'], ['os', '操作系统'], ['securityLetter', '安全责任书']] as const) {
         fromFlags[k] = await this.need(fromFlags[k], flagOf(k), label)
       }
       checked = checkApplication({classified: '否', ...defined(fromFlags)}, (key) => flagOf(key), this.locale)
-      if (checked.problems.length) throwProblems(checked.problems, undefined)
+      if (checked.problems.length) failForm(checked.problems, undefined, this.jsonEnabled(), this.color)
     }
     const store = await this.store()
     const result = await applyForCloud(store, checked.values!)

@@ -3,6 +3,7 @@ import {dirname, isAbsolute, join} from 'node:path'
 import {InvalidInput} from '../errors.js'
 import {type Locale, type MessageKey, t} from '../i18n/index.js'
 import {type LabelField, type LabelFormLayout, readLabelForm, writeLabelForm} from '../io/label-form.js'
+import {toHalfWidth} from '../io/values.js'
 import {readTemplate} from '../templates.js'
 import type {Configuration} from './model.js'
 
@@ -45,7 +46,7 @@ const LIMITS: Record<string, {min: number; max: number}> = {
 }
 
 function wholeNumber(text: string, min: number, max: number): number | undefined {
-  const v = text.replace(/[\uFF10-\uFF19]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0)).replace(/[,，\s]/g, '')
+  const v = toHalfWidth(text).replace(/[,，\s]/g, '')
   if (!/^\d+$/.test(v)) return undefined
   const n = Number(v)
   return n >= min && n <= max ? n : undefined
@@ -82,46 +83,60 @@ function problem(cell: string, field: LabelField, key: MessageKey, params: Recor
   return {cell, field: field.label, message: t(key, params, locale), key, params}
 }
 
+/** A field's own reading: its value, or the message of what is wrong with it. */
+type Reader = (text: string, field: LabelField) => {value: unknown} | {key: MessageKey; params: Record<string, unknown>}
+
+/**
+ * Reads every field of a form's layout from text values: required fields present, whole
+ * numbers within their limits, fields with a reader of their own read by it, the rest kept
+ * as text. Every problem is kept, located by `where`.
+ */
+function readFields(name: FormName, values: Record<string, string | undefined>, where: (key: string) => string, locale: Locale, limits: Record<string, {min: number; max: number}>, readers: Record<string, Reader>): {out: Record<string, unknown>; problems: FormProblem[]} {
+  const problems: FormProblem[] = []
+  const out: Record<string, unknown> = {}
+  for (const f of formLayout(name).fields) {
+    const v = (values[f.key] ?? '').trim()
+    if (!v) {
+      if (f.required) problems.push(problem(where(f.key), f, 'value.required', {column: f.label}, locale))
+      continue
+    }
+    const read: Reader | undefined =
+      readers[f.key] ??
+      (f.type === 'integer'
+        ? (text) => {
+            const {min, max} = limits[f.key]
+            const n = wholeNumber(text, min, max)
+            return n === undefined ? {key: 'cloud.form.badNumber', params: {column: f.label, value: text, min, max}} : {value: n}
+          }
+        : undefined)
+    if (!read) {
+      out[f.key] = v
+      continue
+    }
+    const r = read(v, f)
+    if ('key' in r) problems.push(problem(where(f.key), f, r.key, r.params, locale))
+    else out[f.key] = r.value
+  }
+  return {out, problems}
+}
+
 /**
  * Checks an application's values (text by field key) and returns them typed, or every
  * problem located. `where` names the cell, flag or key of a field; `base` is the folder a
  * relative security-letter path is read from (the workbook's).
  */
 export function checkApplication(values: Record<string, string | undefined>, where: (key: string) => string, locale: Locale, base?: string): {values?: ApplicationValues; problems: FormProblem[]} {
-  const layout = formLayout('application')
-  const problems: FormProblem[] = []
-  const out: Record<string, unknown> = {}
-  for (const f of layout.fields) {
-    const v = (values[f.key] ?? '').trim()
-    if (!v) {
-      if (f.required) problems.push(problem(where(f.key), f, 'value.required', {column: f.label}, locale))
-      continue
-    }
-    if (f.type === 'integer') {
-      const limit = LIMITS[f.key]
-      const n = wholeNumber(v, limit.min, limit.max)
-      if (n === undefined) problems.push(problem(where(f.key), f, 'cloud.form.badNumber', {column: f.label, value: v, min: limit.min, max: limit.max}, locale))
-      else out[f.key] = n
-      continue
-    }
-    if (f.key === 'level') {
-      const n = parseLevel(v)
-      if (n === undefined) problems.push(problem(where(f.key), f, 'value.notInList', {column: f.label, value: v, list: '1–5（第一级…第五级）'}, locale))
-      else out.level = n
-      continue
-    }
-    if (f.key === 'classified') {
-      const b = parseYesNo(v)
-      if (b === undefined) problems.push(problem(where(f.key), f, 'value.badYesNo', {column: f.label, value: v}, locale))
-      else out.classified = b
-      continue
-    }
-    if (f.key === 'securityLetter') {
-      out.securityLetter = base && !isAbsolute(v) ? join(base, v) : v
-      continue
-    }
-    out[f.key] = v
-  }
+  const {out, problems} = readFields('application', values, where, locale, LIMITS, {
+    level: (text, f) => {
+      const n = parseLevel(text)
+      return n === undefined ? {key: 'value.notInList', params: {column: f.label, value: text, list: '1–5（第一级…第五级）'}} : {value: n}
+    },
+    classified: (text, f) => {
+      const b = parseYesNo(text)
+      return b === undefined ? {key: 'value.badYesNo', params: {column: f.label, value: text}} : {value: b}
+    },
+    securityLetter: (text) => ({value: base && !isAbsolute(text) ? join(base, text) : text}),
+  })
   if (problems.length) return {problems}
   const num = (k: string) => (out[k] as number | undefined) ?? 0
   return {
@@ -168,36 +183,15 @@ const PROVIDER_LIMITS: Record<string, {min: number; max: number}> = {
 }
 
 export function checkProvider(values: Record<string, string | undefined>, where: (key: string) => string, locale: Locale): {values?: ProviderValues; problems: FormProblem[]} {
-  const layout = formLayout('provider')
-  const problems: FormProblem[] = []
-  const out: Record<string, unknown> = {}
-  for (const f of layout.fields) {
-    const v = (values[f.key] ?? '').trim()
-    if (!v) {
-      if (f.required) problems.push(problem(where(f.key), f, 'value.required', {column: f.label}, locale))
-      continue
-    }
-    if (f.type === 'integer') {
-      const limit = PROVIDER_LIMITS[f.key]
-      const n = wholeNumber(v, limit.min, limit.max)
-      if (n === undefined) problems.push(problem(where(f.key), f, 'cloud.form.badNumber', {column: f.label, value: v, min: limit.min, max: limit.max}, locale))
-      else out[f.key] = n
-      continue
-    }
-    if (f.key === 'storageTib') {
-      const n = Number(v.replace(/[\uFF10-\uFF19]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0)))
+  const {out, problems} = readFields('provider', values, where, locale, PROVIDER_LIMITS, {
+    storageTib: (text, f) => {
+      const n = Number(toHalfWidth(text))
       const gib = Math.round(n * 1024)
-      if (!Number.isFinite(n) || n <= 0 || Math.abs(n * 1024 - gib) > 1e-6 || gib > 1_073_741_824) {
-        problems.push(problem(where(f.key), f, 'cloud.form.badTib', {column: f.label, value: v}, locale))
-      } else out.storageGib = gib
-      continue
-    }
-    if (f.key === 'zones') {
-      out.zones = v.split(/[,，、;；\s]+/).map((z) => z.trim()).filter(Boolean)
-      continue
-    }
-    out[f.key] = v
-  }
+      const whole = Number.isFinite(n) && n > 0 && Math.abs(n * 1024 - gib) <= 1e-6 && gib <= 1_073_741_824
+      return whole ? {value: gib} : {key: 'cloud.form.badTib', params: {column: f.label, value: text}}
+    },
+    zones: (text) => ({value: text.split(/[,，、;；\s]+/).map((z) => z.trim()).filter(Boolean)}),
+  })
   if (problems.length) return {problems}
   return {
     problems,
@@ -205,7 +199,7 @@ export function checkProvider(values: Record<string, string | undefined>, where:
       name: out.name as string,
       vcpu: out.vcpu as number,
       memoryGib: out.memoryGib as number,
-      storageGib: out.storageGib as number,
+      storageGib: out.storageTib as number,
       bandwidthMbps: out.bandwidthMbps as number,
       extranetIps: (out.extranetIps as number | undefined) ?? 0,
       internetIps: (out.internetIps as number | undefined) ?? 0,

@@ -1,7 +1,6 @@
 import {isUtf8} from 'node:buffer'
 import {createHash, type Hash} from 'node:crypto'
-import {closeSync, createReadStream, openSync, readSync} from 'node:fs'
-import {createRequire} from 'node:module'
+import {createReadStream} from 'node:fs'
 import {basename, extname} from 'node:path'
 
 import {CompiledQuery, type Kysely, sql} from '#kysely'
@@ -12,7 +11,7 @@ import {InvalidInput} from '../errors.js'
 import {type Locale, type MessageKey, t} from '../i18n/index.js'
 import type {LocatedProblem} from '../io/form-reader.js'
 import {type FormLayout, loadLayout, matchHeader} from '../io/layout.js'
-import {cellText, columnLetter, type Encoding} from '../io/tables.js'
+import {assertZip, cellText, columnLetter, type Encoding, knowChineseDateFormats} from '../io/tables.js'
 import {toHalfWidth} from '../io/values.js'
 import type {Database, SqlDialect, Store, WriteContext} from '../store/index.js'
 
@@ -281,7 +280,7 @@ function countBreaks(record: string[]): number {
  * (0.375 shown as 37.5%) is known as one. The file is hashed in a pass of its own.
  */
 async function visitXlsx(path: string, file: string, hash: Hash, visit: (sheet: string) => RowVisitor | undefined): Promise<void> {
-  assertZip(path, file)
+  assertZip(path, 'FILE', file)
   try {
     for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) hash.update(chunk)
   } catch (error) {
@@ -316,32 +315,6 @@ async function visitXlsx(path: string, file: string, hash: Hash, visit: (sheet: 
     if (handling || error instanceof InvalidInput) throw error
     throw new InvalidInput('io.notWorkbook', {field: 'FILE', path: file, reason: (error as Error).message}, {field: 'FILE'})
   }
-}
-
-let taught = false
-
-/** As io/tables.ts: exceljs is given the zh-CN codes of Excel's built-in date formats, so such a cell reads as a date, not a serial number. */
-function knowChineseDateFormats(): void {
-  if (taught) return
-  taught = true
-  const formats = createRequire(import.meta.url)('exceljs/lib/xlsx/defaultnumformats.js') as Record<number, {f?: string; 'zh-cn'?: string}>
-  for (const entry of Object.values(formats)) if (!entry.f && entry['zh-cn']) entry.f = entry['zh-cn']
-}
-
-function assertZip(path: string, file: string): void {
-  const head = Buffer.alloc(4)
-  let fd: number | undefined
-  let n = 0
-  try {
-    fd = openSync(path, 'r')
-    n = readSync(fd, head, 0, 4, 0)
-  } catch (error) {
-    throw new InvalidInput('io.unreadable', {field: 'FILE', path: file, reason: (error as Error).message}, {field: 'FILE'})
-  } finally {
-    if (fd !== undefined) closeSync(fd)
-  }
-  if (n === 0) throw new InvalidInput('io.emptyFile', {field: 'FILE', path: file}, {field: 'FILE'})
-  if (head.readUInt32LE(0) !== 0x04034b50) throw new InvalidInput('io.notWorkbook', {field: 'FILE', path: file, reason: 'not a zip archive'}, {field: 'FILE'})
 }
 
 // ---------------------------------------------------------------------------------------

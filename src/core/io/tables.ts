@@ -192,28 +192,28 @@ let taught = false
  * reads such a cell as a serial number (46366 for 2026-12-10): it is given the zh-CN codes,
  * so the cell reads as the date it shows.
  */
-function knowChineseDateFormats(): void {
+export function knowChineseDateFormats(): void {
   if (taught) return
   taught = true
   const formats = createRequire(import.meta.url)('exceljs/lib/xlsx/defaultnumformats.js') as Record<number, {f?: string; 'zh-cn'?: string}>
   for (const entry of Object.values(formats)) if (!entry.f && entry['zh-cn']) entry.f = entry['zh-cn']
 }
 
-/** An .xlsx is a zip: anything else (a renamed .xls, a text file, nothing) is refused before exceljs sees it. */
-function assertZip(path: string, field: string): void {
+/** An .xlsx is a zip: anything else (a renamed .xls, a text file, nothing) is refused before exceljs sees it. `shown` is how messages name the file. */
+export function assertZip(path: string, field: string, shown: string = path): void {
   const head = Buffer.alloc(4)
   let fd: number | undefined
   try {
     fd = openSync(path, 'r')
     const n = readSync(fd, head, 0, 4, 0)
-    if (n === 0) throw new InvalidInput('io.emptyFile', {field, path}, {field})
+    if (n === 0) throw new InvalidInput('io.emptyFile', {field, path: shown}, {field})
   } catch (error) {
     if (error instanceof InvalidInput) throw error
-    throw new InvalidInput('io.unreadable', {field, path, reason: (error as Error).message}, {field})
+    throw new InvalidInput('io.unreadable', {field, path: shown, reason: (error as Error).message}, {field})
   } finally {
     if (fd !== undefined) closeSync(fd)
   }
-  if (head.readUInt32LE(0) !== 0x04034b50) throw new InvalidInput('io.notWorkbook', {field, path, reason: 'not a zip archive'}, {field})
+  if (head.readUInt32LE(0) !== 0x04034b50) throw new InvalidInput('io.notWorkbook', {field, path: shown, reason: 'not a zip archive'}, {field})
 }
 
 function countBreaks(record: string[]): number {
