@@ -202,6 +202,22 @@ describeEachDialect('the government cloud through bin/run.js (CLOUD-1..9)', (dia
     expect(again.json).toMatchObject({unchanged: true, request: {id: r.json.request.id}})
   })
 
+  it('reads a JSON request file, which may leave 是否涉密 out; a workbook may not', async () => {
+    writeFileSync(out('request.json'), JSON.stringify({unit: HS, system: '医保稽核系统', level: '二级', vms: 1, vcpu: 2, memoryGib: 8, systemDiskGib: 50, bandwidthMbps: 10, os: 'Linux', securityLetter: fx('安全责任书-医保局.pdf')}))
+    const r = await clerk(['cloud', 'apply', '--from-file', out('request.json'), '--json'])
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.json.request.payload).toMatchObject({system: '医保稽核系统', level: 2, classified: false, totals: {vcpu: 2, storageGib: 50}})
+    expect((await chief(['requests', 'reject', String(r.json.request.id), '--reason', '测试'])).code).toBe(0)
+    const wb = new ExcelJS.Workbook()
+    await wb.xlsx.readFile(out('exported.xlsx'))
+    wb.getWorksheet('资源申请')!.getCell('B4').value = '另一系统'
+    wb.getWorksheet('资源申请')!.getCell('B6').value = null
+    await wb.xlsx.writeFile(out('no-classified.xlsx'))
+    const blank = await clerk(['cloud', 'apply', '--from-file', out('no-classified.xlsx'), '--json'])
+    expect(blank.code).toBe(2)
+    expect(blank.json.error.details.problems).toEqual([expect.objectContaining({cell: 'B6', field: '是否涉密'})])
+  })
+
   it('locates every error of a bad application workbook by its cell, and files nothing (exit 2)', async () => {
     const wb = new ExcelJS.Workbook()
     await wb.xlsx.readFile(out('exported.xlsx'))

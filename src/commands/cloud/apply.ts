@@ -57,7 +57,8 @@ Then: egov requests approve ID (初审) → egov cloud plan ID --file 上云方�
     if (f['from-file']) {
       const form = await readCloudForm('application', f['from-file'])
       const given = defined(fromFlags)
-      const values = {classified: '否', ...form.values, ...given}
+      // A request file may leave 是否涉密 out (not classified); the workbook has the row, and a blank there is an error.
+      const values = {...(f['from-file'].toLowerCase().endsWith('.xlsx') ? {} : {classified: '否'}), ...form.values, ...given}
       checked = checkApplication(values, (key) => (key in given ? `--${flagOf(key)}` : form.where(key)), this.locale, key(given, 'securityLetter') ? undefined : form.base)
       if (checked.problems.length) failForm(checked.problems, f['from-file'], this.jsonEnabled(), this.color)
     } else {

@@ -2,6 +2,7 @@ import * as Args from '@oclif/core/args'
 
 import {EgovCommand} from '../../../cli/base.js'
 import {amounts} from '../../../cli/cloud.js'
+import {chinaTime} from '../../../core/clock.js'
 import {listSystems} from '../../../core/cloud/model.js'
 import {providerViews, type ProviderView} from '../../../core/cloud/providers.js'
 
@@ -18,7 +19,7 @@ export default class CloudProviderShow extends EgovCommand<typeof CloudProviderS
     this.show(() =>
       [
         `${p.name}  ${p.status}  (request ${p.requestId})`,
-        `admitted ${p.admittedOn}, reported to the provincial centre ${p.reportedOn}${p.exitedAt ? `, exited ${p.exitedAt}` : ''}`,
+        `admitted ${p.admittedOn}, reported to the provincial centre ${p.reportedOn}${p.exitedAt ? `, exited ${chinaTime(p.exitedAt)}` : ''}`,
         `zones:    ${p.zones.join(', ') || '—'}`,
         `offered:  ${amounts(p.capacity.offered)}`,
         `reserved: ${amounts(p.capacity.reserved)}`,
