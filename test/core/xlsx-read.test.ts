@@ -42,4 +42,24 @@ describe('reading workbooks as clerks save them', () => {
     await visitRows(path, () => ({row: (_n, cells, base) => void rows.push(rowText(cells, base)), end: () => undefined}))
     expect(rows[1]).toEqual(['2026-12-10', '09:00', '食品经营许可', '45000'])
   })
+
+  it('locates CSV rows on the line they start on, whatever line breaks their quoted cells hold (CRLF, LF)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'egov-csv-lines-'))
+    const path = join(dir, 'lines.csv')
+    // line 1 header; line 2 a record whose cell breaks with CRLF (lines 2–3); line 4 one with LF (4–5); line 6; line 7 empty; line 8.
+    writeFileSync(path, '名称,说明\r\n甲,"第一行\r\n第二行"\r\n乙,"一\n二"\r\n丙,无\r\n\r\n丁,完\r\n')
+    const seen: Array<[number, string]> = []
+    await visitRows(path, () => ({row: (n, cells) => void seen.push([n, String(cells[0] ?? '')]), end: () => undefined}))
+    expect(seen).toEqual([
+      [1, '名称'],
+      [2, '甲'],
+      [4, '乙'],
+      [6, '丙'],
+      [7, ''],
+      [8, '丁'],
+    ])
+    const {readSheets} = await import('../../src/core/io/tables.js')
+    const {sheets} = await readSheets(path)
+    expect(sheets[0].rows.map((r) => r.row)).toEqual([1, 2, 4, 6, 7, 8])
+  })
 })

@@ -73,13 +73,14 @@ export async function readSheets(path: string, options: {encoding?: Encoding} = 
   if (ext === '.csv') {
     const {text, encoding} = await decodeText(bytes, options.encoding ?? 'auto', path)
     const {parse} = await import('csv-parse/sync')
-    let records: Array<{record: string[]; info: {lines: number}}>
+    let records: string[][]
     try {
-      records = parse(text, {info: true, relax_column_count: true, skip_empty_lines: false, bom: true}) as unknown as typeof records
+      records = parse(text, {relax_column_count: true, skip_empty_lines: false, bom: true}) as string[][]
     } catch (error) {
       throw new InvalidInput('io.unreadable', {field: 'FILE', path, reason: (error as Error).message}, {field: 'FILE'})
     }
-    const rows = records.map((r) => ({row: r.info.lines, cells: r.record.map((c) => c.trim())}))
+    const starts = startLines(records)
+    const rows = records.map((r, i) => ({row: starts[i], cells: r.map((c) => c.trim())}))
     return {sheets: [{name: '', rows}], encoding}
   }
   const {default: ExcelJS} = await import('exceljs')
@@ -134,17 +135,17 @@ export async function visitRows(path: string, visit: SheetVisitor, options: {enc
     if (!bytes.length) throw new InvalidInput('io.emptyFile', {field, path}, {field})
     const {text, encoding} = await decodeText(bytes, options.encoding ?? 'auto', path)
     const {parse} = await import('csv-parse/sync')
-    let records: Array<{record: string[]; info: {lines: number}}>
+    let records: string[][]
     try {
-      records = parse(text, {info: true, relax_column_count: true, relax_quotes: true, skip_empty_lines: false, bom: true}) as unknown as typeof records
+      records = parse(text, {relax_column_count: true, relax_quotes: true, skip_empty_lines: false, bom: true}) as string[][]
     } catch (error) {
       throw new InvalidInput('io.unreadable', {field, path, reason: (error as Error).message}, {field})
     }
     const sheet = visit('')
-    // info.lines is the line a record ends on; a person looks for the line it starts on.
     if (sheet) {
-      for (const r of records) {
-        const pending = sheet.row(r.info.lines - countBreaks(r.record), r.record, 0)
+      const starts = startLines(records)
+      for (let i = 0; i < records.length; i++) {
+        const pending = sheet.row(starts[i], records[i], 0)
         if (pending) await pending
       }
       await sheet.end()
@@ -216,10 +217,20 @@ export function assertZip(path: string, field: string, shown: string = path): vo
   if (head.readUInt32LE(0) !== 0x04034b50) throw new InvalidInput('io.notWorkbook', {field, path: shown, reason: 'not a zip archive'}, {field})
 }
 
-function countBreaks(record: string[]): number {
-  let n = 0
-  for (const cell of record) for (let i = cell.indexOf('\n'); i !== -1; i = cell.indexOf('\n', i + 1)) n++
-  return n
+/**
+ * The line each CSV record starts on, as a person finds it in an editor: a record takes one
+ * line plus one for every line break inside its quoted cells. csv-parse's own count (info.lines)
+ * takes a CRLF inside a quoted cell for two breaks, which put every later row one line off.
+ */
+export function startLines(records: string[][]): number[] {
+  const out: number[] = []
+  let line = 1
+  for (const record of records) {
+    out.push(line)
+    line += 1
+    for (const cell of record) line += cell.match(/\r\n|\r|\n/g)?.length ?? 0
+  }
+  return out
 }
 
 /** A1-style column letters for a 0-based index: 0 → A, 26 → AA. */
