@@ -59,7 +59,7 @@ Then: egov requests approve ID (初审) → egov cloud plan ID --file 上云方�
       const given = defined(fromFlags)
       // A request file may leave 是否涉密 out (not classified); the workbook has the row, and a blank there is an error.
       const values = {...(f['from-file'].toLowerCase().endsWith('.xlsx') ? {} : {classified: '否'}), ...form.values, ...given}
-      checked = checkApplication(values, (key) => (key in given ? `--${flagOf(key)}` : form.where(key)), this.locale, key(given, 'securityLetter') ? undefined : form.base)
+      checked = checkApplication(values, (key) => (key in given ? `--${flagOf(key)}` : form.where(key)), this.locale, 'securityLetter' in given ? undefined : form.base)
       if (checked.problems.length) failForm(checked.problems, f['from-file'], this.jsonEnabled(), this.color)
     } else {
       for (const [k, label] of [['unit', '申请单位'], ['system', '系统名称'], ['level', '等保级别'], ['vms', '虚拟机数量'], ['vcpu', '每台vCPU'], ['memoryGib', '每台内存（GiB）'], ['systemDiskGib', '每台系统盘（GiB）'], ['bandwidthMbps', '带宽（Mbps）'], ['os', '操作系统'], ['securityLetter', '安全责任书']] as const) {
@@ -74,10 +74,6 @@ Then: egov requests approve ID (初审) → egov cloud plan ID --file 上云方�
     this.showWarnings(result.warnings)
     return result
   }
-}
-
-function key(given: Record<string, unknown>, k: string): boolean {
-  return k in given
 }
 
 function defined(values: Record<string, string | undefined>): Record<string, string> {

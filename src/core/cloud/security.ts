@@ -1,5 +1,6 @@
 import type {Kysely} from '#kysely'
 
+import {appendAudit} from '../audit/index.js'
 import {addDays, parseIsoDate} from '../dates.js'
 import {Conflict, InvalidInput} from '../errors.js'
 import type {Database, Store} from '../store/index.js'
@@ -42,7 +43,6 @@ export async function recordSecurity(store: Store, name: string, input: {kind: S
     const same = await ctx.db.selectFrom('cloud_security').selectAll().where('system_id', '=', system.id).where('kind', '=', input.kind).where('on_date', '=', on).executeTakeFirst()
     if (same && same.result === result) return {record: {kind: input.kind, on, result, at: same.at, by: same.actor}, system: system.name, unchanged: true}
     await ctx.db.insertInto('cloud_security').values({system_id: system.id, kind: input.kind, on_date: on, result, at: ctx.at, actor: ctx.actor}).execute()
-    const {appendAudit} = await import('../audit/index.js')
     await appendAudit(ctx, {action: `cloud.security.${input.kind}`, entityType: 'cloud-system', entityId: system.id, after: {on, result}})
     return {record: {kind: input.kind, on, result, at: ctx.at, by: ctx.actor}, system: system.name}
   })

@@ -1,5 +1,6 @@
 import type {Kysely} from '#kysely'
 
+import {appendAudit} from '../audit/index.js'
 import {Conflict, InvalidInput, RuleRefused} from '../errors.js'
 import {allocate, findAllocation, findPool, release} from '../net/index.js'
 import type {Database, Store, WriteContext} from '../store/index.js'
@@ -402,8 +403,8 @@ export async function changeSystem(store: Store, name: string, change: ConfigCha
   return store.write(async (ctx) => {
     const system = await findSystem(ctx.db, name)
     if (system.status !== 'in-service') throw new Conflict('cloud.notInService', {system: system.name, status: system.status}, {field: 'SYS', rule: 'CLOUD-4'})
-    const open = await openRequestOf(ctx.db, system, 'cloud-scale')
-    if (open) throw new Conflict('cloud.scalePending', {system: system.name, id: open}, {field: 'SYS'})
+    const open = await requestOfSystem(ctx, 'cloud-scale', system)
+    if (open) throw new Conflict('cloud.scalePending', {system: system.name, id: open.id}, {field: 'SYS'})
     const config: Configuration = {...system.config, ...Object.fromEntries(Object.entries(change).filter(([, v]) => v !== undefined))}
     const wanted = totals(config)
     const envelope = system.envelope!
@@ -413,7 +414,6 @@ export async function changeSystem(store: Store, name: string, change: ConfigCha
       await ctx.db.updateTable('cloud_systems').set({...configColumns(config), updated_at: ctx.at}).where('id', '=', system.id).execute()
       const after = await systemById(ctx.db, system.id)
       await recordEvent(ctx, after, 'changed', null, options.reason)
-      const {appendAudit} = await import('../audit/index.js')
       await appendAudit(ctx, {action: 'cloud.change', entityType: 'cloud-system', entityId: system.id, before: {config: system.config}, after: {config}})
       return {system: after, outcome: 'recorded'}
     }
@@ -440,11 +440,23 @@ export async function changeSystem(store: Store, name: string, change: ConfigCha
   })
 }
 
-async function openRequestOf(db: Db, system: CloudSystem, kind: string): Promise<number | undefined> {
-  const rows = await db.selectFrom('requests').select(['id', 'state', 'payload']).where('kind', '=', kind).where('applicant_unit', '=', system.unit).execute()
+/**
+ * The newest request of a kind about this system, in one of `states` (by default, any that is
+ * not final). Requests are filed with the system's unit as applicant and its id in the payload.
+ */
+async function requestOfSystem<P>(ctx: WriteContext, kind: string, system: CloudSystem, states?: string[]): Promise<RequestWithHistory<P> | undefined> {
   const def = findKind(kind)!
-  const open = rows.find((r) => !def.states[r.state]?.terminal && (JSON.parse(r.payload) as {systemId: number}).systemId === system.id)
-  return open ? Number(open.id) : undefined
+  const wanted = states ?? Object.keys(def.states).filter((st) => !def.states[st].terminal)
+  const rows = await ctx.db
+    .selectFrom('requests')
+    .select(['id', 'payload'])
+    .where('kind', '=', kind)
+    .where('applicant_unit', '=', system.unit)
+    .where('state', 'in', wanted)
+    .orderBy('id', 'desc')
+    .execute()
+  const row = rows.find((r) => (JSON.parse(r.payload) as {systemId: number}).systemId === system.id)
+  return row ? ((await loadRequest(ctx.db, Number(row.id), ctx.today)) as RequestWithHistory<P>) : undefined
 }
 
 /** Entering `scaled`: the envelope and the provider's capacity move together; a scale-down frees capacity now. */
@@ -473,7 +485,6 @@ export async function migrateSystem(store: Store, name: string, to: string, opti
     const after = await systemById(ctx.db, system.id)
     if (plan) await recordAttachment(ctx, plan, system.requestId, system.id)
     await recordEvent(ctx, after, 'migrated', null, `${system.provider} → ${target.name}${options.note ? `: ${options.note}` : ''}`)
-    const {appendAudit} = await import('../audit/index.js')
     await appendAudit(ctx, {action: 'cloud.migrate', entityType: 'cloud-system', entityId: system.id, before: {provider: system.provider}, after: {provider: target.name}})
     return {system: after, from: system.provider}
   })
@@ -486,8 +497,8 @@ export async function applyToRelease(store: Store, name: string, reason: string)
   if (!why) throw new InvalidInput('input.empty', {field: 'reason'}, {field: 'reason'})
   return store.write(async (ctx) => {
     const system = await findSystem(ctx.db, name)
-    const open = await openRequestOf(ctx.db, system, 'cloud-release')
-    if (open) return {request: (await loadRequest(ctx.db, open, ctx.today)) as RequestWithHistory<ReleaseRequest>, warnings: [], unchanged: true}
+    const open = await requestOfSystem<ReleaseRequest>(ctx, 'cloud-release', system)
+    if (open) return {request: open, warnings: [], unchanged: true}
     if (system.status === 'released') {
       const done = await releaseRequestOf(ctx, system, ['released'])
       if (done) return {request: done, warnings: [], unchanged: true}
@@ -503,10 +514,8 @@ export async function onReleaseApproved(ctx: WriteContext, id: number, p: Releas
   await recordEvent(ctx, await systemById(ctx.db, p.systemId), 'release-approved', id)
 }
 
-async function releaseRequestOf(ctx: WriteContext, system: CloudSystem, states: string[]): Promise<RequestWithHistory<ReleaseRequest> | undefined> {
-  const rows = await ctx.db.selectFrom('requests').select(['id', 'state', 'payload']).where('kind', '=', 'cloud-release').where('state', 'in', states).orderBy('id', 'desc').execute()
-  const row = rows.find((r) => (JSON.parse(r.payload) as ReleaseRequest).systemId === system.id)
-  return row ? ((await loadRequest(ctx.db, Number(row.id), ctx.today)) as RequestWithHistory<ReleaseRequest>) : undefined
+function releaseRequestOf(ctx: WriteContext, system: CloudSystem, states: string[]): Promise<RequestWithHistory<ReleaseRequest> | undefined> {
+  return requestOfSystem<ReleaseRequest>(ctx, 'cloud-release', system, states)
 }
 
 /** 数据清除: recorded once the release is approved; the system never goes back to service after it. */
