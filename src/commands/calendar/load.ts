@@ -5,7 +5,9 @@ import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 
 import {EgovCommand} from '../../cli/base.js'
-import {loadArrangement, loadedYearExists, validateArrangement} from '../../core/calendar/index.js'
+import {loadedYearExists, validateArrangement} from '../../core/calendar/index.js'
+import '../../core/kinds.js'
+import {type DueDateChange, loadCalendarYear} from '../../core/workflow/due-dates.js'
 import {InvalidInput} from '../../core/errors.js'
 
 export default class CalendarLoad extends EgovCommand<typeof CalendarLoad> {
@@ -14,7 +16,8 @@ export default class CalendarLoad extends EgovCommand<typeof CalendarLoad> {
   {"year": 2027, "source": "国办发明电〔2026〕X号",
    "holidays": [{"name": "元旦", "from": "2027-01-01", "to": "2027-01-03"}, …],
    "workdays": [{"name": "春节调休", "date": "2027-02-07"}, …]}
-Days may also be plain "YYYY-MM-DD" strings. Make-up working days must fall on a weekend. Loading a year replaces that year's arrangement (package or loaded); replacing a loaded year asks for confirmation (--yes).`
+Days may also be plain "YYYY-MM-DD" strings. Make-up working days must fall on a weekend. Loading a year replaces that year's arrangement (package or loaded); replacing a loaded year asks for confirmation (--yes).
+In the same transaction, every open request whose due date fell in or past that year gets its due date counted again on the new arrangement (the same number of working days from the day its step began); each change is in the request's history (action recompute-due) and the audit trail.`
   static override examples = ['<%= config.bin %> calendar load fixtures/calendar/example-2027.json --yes']
 
   static override args = {
@@ -25,7 +28,7 @@ Days may also be plain "YYYY-MM-DD" strings. Make-up working days must fall on a
     yes: Flags.boolean({description: 'replace an already loaded year without asking'}),
   }
 
-  async run(): Promise<{year: number; source: string; holidays: number; workdays: number; replaced: boolean}> {
+  async run(): Promise<{year: number; source: string; holidays: number; workdays: number; replaced: boolean; recomputed: DueDateChange[]}> {
     let text: string
     try {
       text = readFileSync(this.args.file, 'utf8')
@@ -41,9 +44,13 @@ Days may also be plain "YYYY-MM-DD" strings. Make-up working days must fall on a
     const arrangement = validateArrangement(data, basename(this.args.file))
     const store = await this.store()
     if (await loadedYearExists(store.db, arrangement.year)) await this.confirm(this.t('calendar.replaceYear', {year: arrangement.year}), this.flags.yes)
-    const {replaced} = await store.write((ctx) => loadArrangement(ctx, arrangement))
+    const {replaced, recomputed} = await loadCalendarYear(store, arrangement)
     const summary = {year: arrangement.year, source: arrangement.source, holidays: arrangement.holidays.length, workdays: arrangement.workdays.length, replaced}
     this.log(this.t('calendar.loaded', summary))
-    return summary
+    if (recomputed.length) {
+      this.log(this.t('calendar.recomputed', {count: recomputed.length}))
+      for (const c of recomputed) this.log(`  #${c.id}  ${c.from} → ${c.to}`)
+    }
+    return {...summary, recomputed}
   }
 }

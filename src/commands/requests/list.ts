@@ -3,6 +3,8 @@ import * as Flags from '@oclif/core/flags'
 import {EgovCommand} from '../../cli/base.js'
 import {requestTable} from '../../cli/render.js'
 import '../../core/kinds.js'
+import type {CalendarWarning} from '../../core/calendar/index.js'
+import {dueDateWarnings} from '../../core/workflow/due-dates.js'
 import {type ListedRequest, listRequests} from '../../core/workflow/index.js'
 
 export default class RequestsList extends EgovCommand<typeof RequestsList> {
@@ -22,11 +24,14 @@ export default class RequestsList extends EgovCommand<typeof RequestsList> {
     unit: Flags.string({description: 'only requests of this applicant unit'}),
   }
 
-  async run(): Promise<{requests: ListedRequest[]}> {
+  async run(): Promise<{requests: ListedRequest[]; warnings: CalendarWarning[]}> {
     const store = await this.store()
     const requests = await listRequests(store.db, {kind: this.flags.kind, state: this.flags.state, overdue: this.flags.overdue, unit: this.flags.unit})
     this.show(() => (requests.length ? requestTable(requests, this.locale, this.color) : this.t('request.none')))
+    // Due dates in a year nobody has published may still move (X-1): said here, and in --json.
+    const warnings = await dueDateWarnings(store.db, requests.filter((r) => !r.terminal), this.locale)
+    this.showWarnings(warnings)
     // A list carries each request's summary; its full content is one `requests show ID` away.
-    return {requests}
+    return {requests, warnings}
   }
 }

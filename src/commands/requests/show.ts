@@ -3,6 +3,8 @@ import * as Args from '@oclif/core/args'
 import {EgovCommand} from '../../cli/base.js'
 import {requestDetail} from '../../cli/render.js'
 import '../../core/kinds.js'
+import type {CalendarWarning} from '../../core/calendar/index.js'
+import {dueDateWarnings} from '../../core/workflow/due-dates.js'
 import {loadRequest, parseRequestId, type RequestWithHistory} from '../../core/workflow/index.js'
 
 export default class RequestsShow extends EgovCommand<typeof RequestsShow> {
@@ -13,10 +15,12 @@ export default class RequestsShow extends EgovCommand<typeof RequestsShow> {
     id: Args.string({description: 'request number', required: true}),
   }
 
-  async run(): Promise<RequestWithHistory> {
+  async run(): Promise<RequestWithHistory & {warnings: CalendarWarning[]}> {
     const store = await this.store()
     const request = await loadRequest(store.db, parseRequestId(this.args.id))
     this.log(requestDetail(request, this.locale, this.color))
-    return request
+    const warnings = await dueDateWarnings(store.db, [request], this.locale)
+    this.showWarnings(warnings)
+    return {...request, warnings}
   }
 }

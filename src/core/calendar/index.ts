@@ -71,6 +71,8 @@ export interface CalendarWarning {
   code: 'calendar.uncovered'
   years: number[]
   message: string
+  /** For a list: the requests whose due dates lie in those years. */
+  requests?: number[]
 }
 
 export interface LoadedYear {
@@ -160,6 +162,16 @@ export class WorkCalendar {
       }
     }
     return {date: current, warnings: this.warningsFor([...uncovered], locale)}
+  }
+
+  /**
+   * How many working days after `from` `to` lies: the n for which addWorkdays(from, n) gives
+   * `to` (working days in (from, to]; 0 when `to` is not after `from`).
+   */
+  workdaysBetween(from: string, to: string): number {
+    let n = 0
+    for (let d = addDays(from, 1); d <= to; d = addDays(d, 1)) if (this.day(d).workday) n++
+    return n
   }
 
   warningsFor(years: number[], locale: Locale = 'en'): CalendarWarning[] {

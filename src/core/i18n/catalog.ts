@@ -49,6 +49,12 @@ const base = {
   'calendar.bothKinds': {en: '{date} is listed both as a holiday and as a make-up working day (X-1)', zh: '{date} 同时被列为节假日和调休上班日（X-1）'},
   'calendar.makeupNotWeekend': {en: '{field}: make-up working day {date} is not a Saturday or Sunday (X-1)', zh: '{field}：调休上班日 {date} 不是周六或周日（X-1）'},
   'calendar.loaded': {en: 'loaded the {year} arrangement: {holidays} holidays, {workdays} make-up working days', zh: '已载入 {year} 年安排：节假日 {holidays} 天，调休上班 {workdays} 天'},
+  'calendar.dueMoved': {en: 'due date {from} → {to}: the {year} arrangement was loaded (X-1)', zh: '办理时限 {from} → {to}：已载入 {year} 年节假日安排（X-1）'},
+  'calendar.recomputed': {en: '{count} open requests have a new due date:', zh: '{count} 件未办结申请的办理时限已重算：'},
+  'calendar.dueUncovered': {
+    en: 'due dates of {ids} fall in {years}: {reason}',
+    zh: '{ids} 的办理时限落在 {years} 年：{reason}',
+  },
   'calendar.replaceYear': {en: 'replace the loaded arrangement for {year}', zh: '替换已载入的 {year} 年安排'},
   'calendar.workday': {en: 'working day', zh: '工作日'},
   'calendar.holiday': {en: 'holiday', zh: '节假日'},

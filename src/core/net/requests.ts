@@ -530,13 +530,14 @@ export async function yearReport(db: Kysely<Database>, year: number): Promise<Ye
   const openRequests: YearReport['openRequests'] = []
   const lastMoves = await db
     .selectFrom('request_transitions')
-    .select(['request_id', 'to_state', 'at', 'id'])
+    .select(['request_id', 'from_state', 'to_state', 'at', 'id'])
     .where('at', '<', end)
     .where('request_id', 'in', requests.length ? requests.map((r) => Number(r.id)) : [0])
     .orderBy('id')
     .execute()
   const last = new Map<number, {state: string; at: string}>()
-  for (const m of lastMoves) last.set(Number(m.request_id), {state: m.to_state, at: m.at})
+  // A row that leaves the state as it was (a note, a due date recomputed) does not restart the state's clock.
+  for (const m of lastMoves) if (m.from_state !== m.to_state) last.set(Number(m.request_id), {state: m.to_state, at: m.at})
   const yearEnd = `${year}-12-31`
   for (const r of requests) {
     const l = last.get(Number(r.id))
