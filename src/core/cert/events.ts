@@ -8,6 +8,7 @@ import type {Store, WriteContext} from '../store/index.js'
 import {findUnit} from '../units/index.js'
 import {fileRequestIn, type WorkflowResult} from '../workflow/index.js'
 import './request-kind.js'
+import {blockKey, refuseCompromised, refuseSameKey} from './compromise.js'
 import {caCertificate, hasCa, loadSigner, makeCrl, passphraseFromEnv, requirePassphrase} from './ca.js'
 import type {CrlReason} from './crl.js'
 import {certParts} from './der.js'
@@ -27,7 +28,7 @@ import {fromPem, newSerial, type Profile, profiles, signCertificate, type Signer
 export const EVENTS = ['apply', 'renew', 'extend', 'revoke', 'report-lost', 'suspend', 'resume', 'replace-medium', 'reset-password'] as const
 export type CertEventKind = (typeof EVENTS)[number]
 
-export const REVOKE_REASONS = ['keyCompromise', 'affiliationChanged', 'superseded', 'cessationOfOperation', 'unspecified'] as const
+export const REVOKE_REASONS = ['keyCompromise', 'affiliationChanged', 'superseded', 'cessationOfOperation', 'privilegeWithdrawn', 'unspecified'] as const
 export const MEDIUM_REASONS = ['lost', 'damaged', 'replaced'] as const
 export type MediumReason = (typeof MEDIUM_REASONS)[number]
 
@@ -179,6 +180,7 @@ export async function applyForCertificate(store: Store, input: ApplyInput): Prom
   const csr = input.csr ? await checkCsr(input.csr) : undefined
   return store.write(async (ctx) => {
     if (!(await hasCa(ctx.db))) throw new NotFound('cert.noCa', {}, {field: 'ca'})
+    if (csr) await refuseCompromised(ctx.db, csr.spki, 'csr')
     const holderId = await holderFor(ctx, {name: holder, unit: input.unit, idNumber: input.idNumber})
     if (medium) await checkMedium(ctx, medium, holderId)
     const live = await liveCertificate(ctx, holderId, profile.key)
@@ -256,6 +258,13 @@ async function checkEvent(ctx: WriteContext, event: CertEventKind, cert: Certifi
   }
 }
 
+/** A key a renewal or a new medium brings: never one revoked for compromise, never the certificate's own (CERT-3). */
+async function checkNewKey(ctx: WriteContext, serial: string, spki: Buffer): Promise<void> {
+  await refuseCompromised(ctx.db, spki, 'csr')
+  const row = await ctx.db.selectFrom('cert_certs').select('cert_pem').where('serial', '=', serial).executeTakeFirstOrThrow()
+  refuseSameKey(certParts(fromPem(row.cert_pem)).spki, spki, serial, 'csr')
+}
+
 /** Files one life event of an existing certificate (更新, 期满延期, 撤销, 挂失, 停用, 恢复, 介质更换, 密码重置). */
 export async function fileEvent(store: Store, event: Exclude<CertEventKind, 'apply'>, input: EventInput): Promise<WorkflowResult<CertRequest>> {
   const p: Partial<CertRequest> = {}
@@ -271,12 +280,14 @@ export async function fileEvent(store: Store, event: Exclude<CertEventKind, 'app
     if (!(MEDIUM_REASONS as readonly string[]).includes(reason)) throw new InvalidInput('cert.badMediumReason', {value: reason, allowed: MEDIUM_REASONS.join(', ')}, {field: 'reason'})
     p.mediumReason = reason as MediumReason
   }
-  if (input.csr) p.csr = (await checkCsr(input.csr)).pem
+  const csr = input.csr ? await checkCsr(input.csr) : undefined
+  if (csr) p.csr = csr.pem
   if (input.days !== undefined) p.days = input.days
   return store.write(async (ctx) => {
     const cert = await findCertificate(ctx.db, input.serial, 'SERIAL', new Date(ctx.at))
     if (p.days !== undefined) checkDays(p.days, profileOf(cert.profile ?? 'staff'))
     await checkEvent(ctx, event, cert, p, new Date(ctx.at))
+    if (csr) await checkNewKey(ctx, cert.serial, csr.spki)
     const open = await openRequestFor(ctx, (q) => q.serial === cert.serial)
     if (open) throw new Conflict('cert.openRequest', {id: open}, {field: 'SERIAL'})
     const payload: CertRequest = {event, serial: cert.serial, holder: cert.holder.name, unit: cert.holder.unit, holderId: cert.holder.id, ...(cert.profile ? {profile: cert.profile} : {}), ...p}
@@ -333,6 +344,8 @@ async function issue(ctx: WriteContext, signer: Signer, s: IssueSpec): Promise<s
     keyPem = encryptKey(privateKey, s.passphrase)
     origin = 'generated'
   }
+  // Whatever the path (a CSR, an extension's kept key), a compromised key is not certified again.
+  await refuseCompromised(ctx.db, spki, s.csrPem ? 'csr' : 'SERIAL')
   const serial = newSerial()
   const notBefore = new Date(ctx.at)
   const caEnd = new Date((await ctx.db.selectFrom('cert_ca').select('not_after').executeTakeFirstOrThrow()).not_after)
@@ -380,13 +393,23 @@ async function issue(ctx: WriteContext, signer: Signer, s: IssueSpec): Promise<s
 
 async function setStatus(ctx: WriteContext, cert: Certificate, change: {status: 'valid' | 'hold' | 'revoked'; holdKind?: 'lost' | 'suspended' | null; reason?: string | null}, requestId: number | null, event: string): Promise<void> {
   const revokedAt = change.status === 'valid' ? null : ctx.at
+  const revoked = change.status === 'revoked'
+  const row = await ctx.db.selectFrom('cert_certs').select(['cert_pem', 'key_pem']).where('serial', '=', cert.serial).executeTakeFirstOrThrow()
   await ctx.db
     .updateTable('cert_certs')
-    .set({status: change.status, hold_kind: change.holdKind ?? null, reason: change.reason ?? null, revoked_at: revokedAt})
+    // A revoked certificate's key is never needed again: a key egov generated is destroyed with the revocation.
+    .set({status: change.status, hold_kind: change.holdKind ?? null, reason: change.reason ?? null, revoked_at: revokedAt, ...(revoked ? {key_pem: null, p12_allowance: 0} : {})})
     .where('serial', '=', cert.serial)
     .execute()
+  if (revoked && change.reason === 'keyCompromise') await blockKey(ctx, certParts(fromPem(row.cert_pem)).spki, cert.serial)
   await recordEvent(ctx, cert.serial, event, requestId, change.reason ? {reason: change.reason} : undefined)
-  await appendAudit(ctx, {action: `cert.${event}`, entityType: 'certificate', entityId: cert.serial, before: {status: cert.status, holdKind: cert.holdKind}, after: {status: change.status, holdKind: change.holdKind ?? null, reason: change.reason ?? null, request: requestId}})
+  await appendAudit(ctx, {
+    action: `cert.${event}`,
+    entityType: 'certificate',
+    entityId: cert.serial,
+    before: {status: cert.status, holdKind: cert.holdKind},
+    after: {status: change.status, holdKind: change.holdKind ?? null, reason: change.reason ?? null, request: requestId, ...(revoked && row.key_pem ? {keyDestroyed: true} : {})},
+  })
 }
 
 /** Revokes one certificate as superseded by another (renewal, extension, new medium). */
@@ -418,6 +441,7 @@ export async function carryOut(ctx: WriteContext, requestId: number, p: CertRequ
   const san = sanOf(fromPem(row.cert_pem))
   const base = {holderId: cert.holder.id, holder: cert.holder.name, unit: cert.holder.unit, profile, requestId, passphrase, dns: san.dns, ips: san.ips, days: p.days}
   let issued: string | undefined
+  if (p.csr && (p.event === 'renew' || p.event === 'replace-medium')) refuseSameKey(certParts(fromPem(row.cert_pem)).spki, (await checkCsr(p.csr)).spki, cert.serial, 'csr')
   switch (p.event) {
     case 'renew':
       issued = await issue(ctx, signer, {...base, medium: cert.medium, csrPem: p.csr, replaces: cert.serial})

@@ -30,6 +30,14 @@ export const certEntries = {
   'cert.csrSignature': {en: '{field}: the request\'s signature does not verify: it was altered or not signed by its key; nothing was filed', zh: '{field}：证书请求签名验证失败（被篡改或非其密钥签名），未提交'},
   'cert.csrKey': {en: '{field}: the request\'s key is not RSA 2048-4096 or ECDSA P-256/P-384 (CERT-5)', zh: '{field}：请求中的密钥不是 RSA 2048-4096 或 ECDSA P-256/P-384（CERT-5）'},
   'cert.csrNeeded': {en: 'csr: egov does not hold the key of {serial} (it came from a CSR): give the new request with --csr', zh: 'csr：{serial} 的密钥由持有人保管（来自 CSR），请用 --csr 提交新的证书请求'},
+  'cert.keyCompromised': {
+    en: '{field}: this key was revoked for key compromise with certificate {serial} on {at} (SPKI SHA-256 {hash}…); a compromised key is never certified again: make a new key pair (CERT-3)',
+    zh: '{field}：该密钥已随证书 {serial} 于 {at} 因密钥泄露撤销（公钥 SHA-256 {hash}…）；泄露的密钥不再签发证书，请生成新的密钥对（CERT-3）',
+  },
+  'cert.sameKey': {
+    en: '{field}: the request is for the key certificate {serial} already has; renewal and a new medium take a new key pair — to keep the key at expiry, use "egov cert extend" (CERT-3)',
+    zh: '{field}：申请中的密钥与证书 {serial} 现用密钥相同；更新和更换介质须使用新的密钥对，期满保留原密钥请用“egov cert extend”（CERT-3）',
+  },
   'cert.alreadyHolds': {en: 'profile: {holder} already holds a {profile} certificate ({serial}); one valid certificate per holder and profile: renew, extend or revoke it (CERT-1)', zh: 'profile：{holder} 已持有 {profile} 证书（{serial}）；每人每类仅一张有效证书，请更新、延期或撤销（CERT-1）'},
   'cert.openRequest': {en: 'request {id} for the same is still waiting for approval: approve or reject it first', zh: '同一事项的申请 {id} 尚待审批，请先批准或驳回'},
   'cert.notFound': {en: 'SERIAL: no certificate or medium "{serial}"', zh: 'SERIAL：未找到证书或介质“{serial}”'},

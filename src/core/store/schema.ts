@@ -242,6 +242,16 @@ export interface CertHoldersTable {
   created_by: string
 }
 
+/** Keys revoked for key compromise, never certified again. */
+export interface CertBlockedKeysTable {
+  /** SHA-256 of the key's SubjectPublicKeyInfo (DER), hex. */
+  spki_sha256: string
+  /** The certificate whose revocation put it here. */
+  serial: string
+  blocked_at: string
+  actor: string
+}
+
 export interface CertMediaTable {
   serial: string
   holder_id: number
@@ -469,6 +479,7 @@ export interface Database {
   cert_certs: CertCertsTable
   cert_events: CertEventsTable
   cert_crl_cache: CertCrlCacheTable
+  cert_blocked_keys: CertBlockedKeysTable
   units: UnitsTable
   net_connections: NetConnectionsTable
   net_pools: NetPoolsTable
