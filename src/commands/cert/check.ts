@@ -7,8 +7,8 @@ import {type CheckResult, checkCertificates} from '../../core/cert/outside.js'
 
 export default class CertCheck extends CertCommand<typeof CertCheck> {
   static override summary = 'Check imported certificates against their issuers’ CRLs'
-  static override description = `Fetches each CRL from the certificate's CRL distribution point (http or https; time limit, 20 MB size limit), keeps it until its next update, and reports the revoked ones; they are marked revoked in the inventory. Without SERIAL: every imported certificate. A CRL that cannot be fetched gives result unknown and exit 0; a revoked certificate exits 0 too: scripts read --json.`
-  static override examples = ['<%= config.bin %> cert check', '<%= config.bin %> cert check --json']
+  static override description = `Tries the certificate's CRL distribution points in order (http or https; other schemes are skipped with a note; time limit, 20 MB size limit) until one gives a CRL its issuer signed (when the issuer's certificate is known) that has not passed its next update, and keeps that CRL until its next update (--refresh fetches again). Revoked certificates are marked revoked in the inventory, ones on hold (certificateHold) held, and released again when the issuer releases them. Without SERIAL: every imported certificate. No usable CRL gives result unknown (an expired one: "CRL expired") and exit 0; a revoked certificate exits 0 too: scripts read --json, where tried lists every distribution point and what became of it.`
+  static override examples = ['<%= config.bin %> cert check', '<%= config.bin %> cert check --refresh --json']
   static override strict = false
 
   static override args = {
@@ -17,13 +17,14 @@ export default class CertCheck extends CertCommand<typeof CertCheck> {
 
   static override flags = {
     timeout: Flags.integer({description: 'seconds to wait for each CRL', default: 10, min: 1, max: 120}),
+    refresh: Flags.boolean({description: 'fetch every CRL again, even one cached until its next update'}),
   }
 
   async run(): Promise<{results: CheckResult[]}> {
     const {argv} = await this.parse(CertCheck)
     const refs = argv.map(String)
     const store = await this.store()
-    const results = await checkCertificates(store, refs, {timeoutMs: this.flags.timeout * 1000})
+    const results = await checkCertificates(store, refs, {timeoutMs: this.flags.timeout * 1000, refresh: this.flags.refresh})
     this.table(results, [
       {header: this.t('cert.col.serial'), get: (r) => r.serial},
       {header: this.t('cert.col.holder'), get: (r) => r.holder},

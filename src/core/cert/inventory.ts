@@ -35,7 +35,8 @@ export interface Certificate {
   notAfter: string
   /** The status as of now: a valid or held certificate past its end is expired. */
   status: CertStatus
-  holdKind: 'lost' | 'suspended' | null
+  /** lost and suspended are this CA's holds (CERT-3); issuer is an outside CA's certificateHold. */
+  holdKind: 'lost' | 'suspended' | 'issuer' | null
   revokedAt: string | null
   reason: string | null
   daysLeft: number

@@ -76,8 +76,9 @@ export async function importCertificate(store: Store, input: ImportInput): Promi
   if (issuer && !(await cert.verify({publicKey: issuer, signatureOnly: true}))) throw new InvalidInput('cert.notTheIssuer', {issuer: cert.issuer}, {field: 'issuer'})
   const holder = input.holder?.trim()
   if (!holder) throw new InvalidInput('input.empty', {field: 'holder'}, {field: 'holder'})
-  const dp = cert.getExtension(lib.CRLDistributionPointsExtension)
-  const crlUrl = dp?.distributionPoints.flatMap((p) => p.distributionPoint?.fullName ?? []).find((n) => n.uniformResourceIdentifier)?.uniformResourceIdentifier ?? null
+  // Shown in the inventory: the first point cert check can read; check tries them all.
+  const points = distributionPoints(lib, toPem(der))
+  const crlUrl = points.find((u) => HTTP.test(u)) ?? points[0] ?? null
   let keySpec: string | null = null
   try {
     keySpec = specOf(createPublicKey({key: Buffer.from(cert.publicKey.rawData), format: 'der', type: 'spki'})) ?? null
@@ -145,27 +146,33 @@ async function holderByName(ctx: WriteContext, name: string, unitId: number): Pr
 export interface CheckResult {
   serial: string
   holder: string
+  /** The distribution point whose CRL answered; else the first one the certificate names. */
   crlUrl: string | null
-  /** good | revoked | unknown (no CRL, or it could not be fetched) */
-  result: 'good' | 'revoked' | 'unknown'
+  /** good | revoked | hold (on the issuer's CRL as certificateHold) | unknown (no usable CRL) */
+  result: 'good' | 'revoked' | 'hold' | 'unknown'
   reason?: string
   error?: string
   /** The CRL came from the cache (its next update not yet reached). */
   cached?: boolean
   /** A catalogue message explaining an unknown result, where egov (not the network) knows why. */
-  errorKey?: 'cert.check.issuedHere' | 'cert.check.noCrlUrl' | 'cert.check.forgedCrl'
+  errorKey?: 'cert.check.issuedHere' | 'cert.check.noCrlUrl' | 'cert.check.noHttpCrl' | 'cert.check.forgedCrl' | 'cert.check.crlExpired'
   /** The CRL's signature was checked against the issuer's certificate (known when imported with it). */
   verified?: boolean
+  /** Every distribution point in the certificate's order, and what became of it. */
+  tried?: Array<{url: string; outcome: 'used' | 'skipped' | 'failed' | 'expired' | 'forged'; note?: string}>
+  /** The inventory's status moved: revoked or held by the issuer, or a hold released. */
+  changed?: 'revoked' | 'held' | 'released'
 }
 
 export interface FetchOptions {
   timeoutMs?: number
   maxBytes?: number
+  /** Fetch every CRL again, whatever the cache holds. */
+  refresh?: boolean
 }
 
 /** Fetches a CRL with undici: http(s) only, a time limit, a size limit. */
 async function fetchCrl(url: string, options: FetchOptions): Promise<Buffer> {
-  if (!/^https?:\/\//i.test(url)) throw new Error(`not an http(s) URL: ${url}`)
   const {request} = await import('undici')
   const timeout = options.timeoutMs ?? 10_000
   const max = options.maxBytes ?? 20 * 1024 * 1024
@@ -194,79 +201,143 @@ async function fetchCrl(url: string, options: FetchOptions): Promise<Buffer> {
   return text.includes('-----BEGIN X509 CRL-----') ? fromPem(text, 'X509 CRL') : body
 }
 
+const HTTP = /^https?:\/\//i
+
+type Lib = Awaited<ReturnType<typeof x509>>
+type Crl = InstanceType<Lib['X509Crl']>
+
+/** The URIs of a certificate's CRL distribution points, in its order. */
+function distributionPoints(lib: Lib, pem: string): string[] {
+  const dp = new lib.X509Certificate(pem).getExtension(lib.CRLDistributionPointsExtension)
+  return (dp?.distributionPoints ?? []).flatMap((p) => p.distributionPoint?.fullName ?? []).flatMap((n) => (n.uniformResourceIdentifier ? [n.uniformResourceIdentifier] : []))
+}
+
 /**
- * Checks imported certificates against their CRL distribution points. Each CRL is fetched
- * once per run and cached in the database until its next update. A revoked certificate is
- * marked revoked in the inventory with the CRL's reason.
+ * Checks imported certificates against their CRL distribution points. Every http(s) point
+ * is tried in the certificate's order until one gives a CRL that its issuer signed (when the
+ * issuer is known) and that has not passed its next update; other schemes are skipped with a
+ * note. A CRL is fetched once per run, and a good one is cached until its next update
+ * (--refresh fetches again). A revoked certificate is marked revoked with the CRL's reason;
+ * one on hold (certificateHold) is held, and released again when the issuer releases it.
  */
 export async function checkCertificates(store: Store, refs: string[] = [], options: FetchOptions = {}): Promise<CheckResult[]> {
   const {now} = await import('../clock.js')
   const clock = now()
   const targets = refs.length ? await Promise.all(refs.map((r) => findCertificate(store.db, r, 'SERIAL', clock))) : (await listCertificates(store.db, {}, clock)).filter((c) => c.source === 'imported')
   const lib = await x509()
-  const crls = new Map<string, {crl: InstanceType<typeof lib.X509Crl>; cached: boolean} | {error: string}>()
-  const results: CheckResult[] = []
-  for (const cert of targets) {
-    if (cert.source !== 'imported' || !cert.crlUrl) {
-      const errorKey = cert.source !== 'imported' ? 'cert.check.issuedHere' : 'cert.check.noCrlUrl'
-      results.push({serial: cert.serial, holder: cert.holder.name, crlUrl: cert.crlUrl, result: 'unknown', error: t(errorKey), errorKey})
-      continue
-    }
-    const url = cert.crlUrl
-    if (!crls.has(url)) {
+  const fetched = new Map<string, {crl: Crl; der: Buffer; cached: boolean} | {error: string}>()
+  const obtain = async (url: string) => {
+    if (!fetched.has(url)) {
       try {
-        const cached = await store.db.selectFrom('cert_crl_cache').selectAll().where('url', '=', url).executeTakeFirst()
+        const cached = options.refresh ? undefined : await store.db.selectFrom('cert_crl_cache').selectAll().where('url', '=', url).executeTakeFirst()
         if (cached && cached.next_update && new Date(cached.next_update) > clock) {
-          crls.set(url, {crl: new lib.X509Crl(Buffer.from(cached.der, 'base64')), cached: true})
+          const der = Buffer.from(cached.der, 'base64')
+          fetched.set(url, {crl: new lib.X509Crl(der), der, cached: true})
         } else {
           const der = await fetchCrl(url, options)
-          const crl = new lib.X509Crl(der)
-          crls.set(url, {crl, cached: false})
-          await store.write(async (ctx) => {
-            await ctx.db.deleteFrom('cert_crl_cache').where('url', '=', url).execute()
-            await ctx.db.insertInto('cert_crl_cache').values({url, fetched_at: ctx.at, next_update: crl.nextUpdate?.toISOString() ?? null, der: der.toString('base64')}).execute()
-          })
+          fetched.set(url, {crl: new lib.X509Crl(der), der, cached: false})
         }
       } catch (error) {
-        crls.set(url, {error: (error as Error).message})
+        fetched.set(url, {error: (error as Error).message})
       }
     }
-    const got = crls.get(url)!
-    if ('error' in got) {
-      results.push({serial: cert.serial, holder: cert.holder.name, crlUrl: url, result: 'unknown', error: got.error})
+    return fetched.get(url)!
+  }
+  const results: CheckResult[] = []
+  for (const cert of targets) {
+    const base = {serial: cert.serial, holder: cert.holder.name}
+    if (cert.source !== 'imported') {
+      results.push({...base, crlUrl: cert.crlUrl, result: 'unknown', error: t('cert.check.issuedHere'), errorKey: 'cert.check.issuedHere'})
       continue
     }
-    const issuerRow = await store.db.selectFrom('cert_certs').select('issuer_pem').where('serial', '=', cert.serial).executeTakeFirst()
-    let verified = false
-    if (issuerRow?.issuer_pem) {
-      let ok = false
-      try {
-        ok = await got.crl.verify({publicKey: new lib.X509Certificate(issuerRow.issuer_pem).publicKey})
-      } catch {
-        ok = false
-      }
-      // A CRL that its issuer did not sign says nothing about the certificate.
-      if (!ok) {
-        results.push({serial: cert.serial, holder: cert.holder.name, crlUrl: url, result: 'unknown', error: t('cert.check.forgedCrl'), errorKey: 'cert.check.forgedCrl', verified: false})
+    const row = await store.db.selectFrom('cert_certs').select(['cert_pem', 'issuer_pem', 'status', 'reason', 'hold_kind']).where('serial', '=', cert.serial).executeTakeFirstOrThrow()
+    const urls = distributionPoints(lib, row.cert_pem)
+    if (!urls.length) {
+      results.push({...base, crlUrl: null, result: 'unknown', error: t('cert.check.noCrlUrl'), errorKey: 'cert.check.noCrlUrl'})
+      continue
+    }
+    const issuerKey = row.issuer_pem ? new lib.X509Certificate(row.issuer_pem).publicKey : undefined
+    const tried: NonNullable<CheckResult['tried']> = []
+    let used: {url: string; crl: Crl; der: Buffer; cached: boolean} | undefined
+    for (const url of urls) {
+      if (used) break
+      if (!HTTP.test(url)) {
+        tried.push({url, outcome: 'skipped', note: 'not an http(s) URL'})
         continue
       }
-      verified = true
-    }
-    const entry = got.crl.entries.find((e) => normaliseSerial(e.serialNumber).replace(/^0+/, '') === cert.serial.replace(/^0+/, ''))
-    const reasonName = entry?.reason === undefined ? undefined : (REASON_NAMES[entry.reason] ?? String(entry.reason))
-    results.push({serial: cert.serial, holder: cert.holder.name, crlUrl: url, result: entry ? 'revoked' : 'good', ...(reasonName ? {reason: reasonName} : {}), cached: got.cached, verified})
-    await store.write(async (ctx) => {
-      await ctx.db.updateTable('cert_certs').set({checked_at: ctx.at}).where('serial', '=', cert.serial).execute()
-      if (entry && cert.status !== 'revoked') {
-        const reason = reasonName ?? 'unspecified'
-        await ctx.db.updateTable('cert_certs').set({status: 'revoked', reason, revoked_at: entry.revocationDate.toISOString()}).where('serial', '=', cert.serial).execute()
-        await ctx.db.insertInto('cert_events').values({serial: cert.serial, event: 'revoked-by-issuer', at: ctx.at, actor: ctx.actor, request_id: null, detail: JSON.stringify({crlUrl: url, reason})}).execute()
-        await appendAudit(ctx, {action: 'cert.check.revoked', entityType: 'certificate', entityId: cert.serial, before: {status: cert.status}, after: {status: 'revoked', reason, crlUrl: url}})
+      const got = await obtain(url)
+      if ('error' in got) {
+        tried.push({url, outcome: 'failed', note: got.error})
+        continue
       }
+      if (issuerKey) {
+        let ok = false
+        try {
+          ok = await got.crl.verify({publicKey: issuerKey})
+        } catch {
+          ok = false
+        }
+        // A CRL its issuer did not sign says nothing about the certificate, and is never kept.
+        if (!ok) {
+          tried.push({url, outcome: 'forged'})
+          if (got.cached) await store.write((ctx) => ctx.db.deleteFrom('cert_crl_cache').where('url', '=', url).execute())
+          continue
+        }
+      }
+      if (got.crl.nextUpdate && got.crl.nextUpdate <= clock) {
+        tried.push({url, outcome: 'expired', note: `next update ${got.crl.nextUpdate.toISOString()}`})
+        continue
+      }
+      tried.push({url, outcome: 'used'})
+      used = {url, ...got}
+    }
+    if (!used) {
+      const outcomes = new Set(tried.map((x) => x.outcome))
+      const errorKey = tried.every((x) => x.outcome === 'skipped')
+        ? 'cert.check.noHttpCrl'
+        : outcomes.has('expired') && !outcomes.has('forged')
+          ? 'cert.check.crlExpired'
+          : outcomes.has('forged') && !outcomes.has('expired')
+            ? 'cert.check.forgedCrl'
+            : undefined
+      const error = errorKey ? t(errorKey) : tried.map((x) => `${x.url}: ${x.outcome}${x.note ? ` (${x.note})` : ''}`).join('; ')
+      results.push({...base, crlUrl: urls.find((u) => HTTP.test(u)) ?? urls[0], result: 'unknown', error, ...(errorKey ? {errorKey} : {}), verified: false, tried})
+      continue
+    }
+    const {url, crl, der, cached} = used
+    const entry = crl.entries.find((e) => normaliseSerial(e.serialNumber).replace(/^0+/, '') === cert.serial.replace(/^0+/, '') && e.reason !== REMOVE_FROM_CRL)
+    const reasonName = entry?.reason === undefined ? undefined : (REASON_NAMES[entry.reason] ?? String(entry.reason))
+    const held = reasonName === 'certificateHold'
+    const result: CheckResult['result'] = entry ? (held ? 'hold' : 'revoked') : 'good'
+    // A hold the issuer placed (recorded as hold by issuer, or by earlier versions as revoked with certificateHold).
+    const issuerHold = (row.status === 'hold' && row.hold_kind === 'issuer') || (row.status === 'revoked' && row.reason === 'certificateHold')
+    const changed: CheckResult['changed'] =
+      result === 'revoked' && row.status !== 'revoked' ? 'revoked' : result === 'hold' && !issuerHold && row.status === 'valid' ? 'held' : result === 'good' && issuerHold ? 'released' : undefined
+    results.push({...base, crlUrl: url, result, ...(reasonName ? {reason: reasonName} : {}), cached, verified: Boolean(issuerKey), tried, ...(changed ? {changed} : {})})
+    await store.write(async (ctx) => {
+      if (!cached) {
+        await ctx.db.deleteFrom('cert_crl_cache').where('url', '=', url).execute()
+        await ctx.db.insertInto('cert_crl_cache').values({url, fetched_at: ctx.at, next_update: crl.nextUpdate?.toISOString() ?? null, der: der.toString('base64')}).execute()
+      }
+      await ctx.db.updateTable('cert_certs').set({checked_at: ctx.at}).where('serial', '=', cert.serial).execute()
+      if (!changed) return
+      const set =
+        changed === 'revoked'
+          ? {status: 'revoked', hold_kind: null, reason: reasonName ?? 'unspecified', revoked_at: entry!.revocationDate.toISOString()}
+          : changed === 'held'
+            ? {status: 'hold', hold_kind: 'issuer', reason: 'certificateHold', revoked_at: entry!.revocationDate.toISOString()}
+            : {status: 'valid', hold_kind: null, reason: null, revoked_at: null}
+      await ctx.db.updateTable('cert_certs').set(set).where('serial', '=', cert.serial).execute()
+      const event = changed === 'revoked' ? 'revoked-by-issuer' : changed === 'held' ? 'held-by-issuer' : 'released-by-issuer'
+      await ctx.db.insertInto('cert_events').values({serial: cert.serial, event, at: ctx.at, actor: ctx.actor, request_id: null, detail: JSON.stringify({crlUrl: url, reason: set.reason})}).execute()
+      await appendAudit(ctx, {action: `cert.check.${changed}`, entityType: 'certificate', entityId: cert.serial, before: {status: row.status, holdKind: row.hold_kind, reason: row.reason}, after: {...set, crlUrl: url}})
     })
   }
   return results
 }
+
+/** An entry of a delta CRL that takes a certificate off hold: not a revocation. */
+const REMOVE_FROM_CRL = 8
 
 const REASON_NAMES: Record<number, string> = {
   0: 'unspecified',
