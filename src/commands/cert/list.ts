@@ -1,7 +1,7 @@
 import * as Flags from '@oclif/core/flags'
 
 import {CertCommand, statusColor, statusText} from '../../cli/cert.js'
-import {crlWarnings} from '../../core/cert/ca.js'
+import {caWarnings} from '../../core/cert/ca.js'
 import {type Certificate, listCertificates, STATUSES} from '../../core/cert/inventory.js'
 
 export default class CertList extends CertCommand<typeof CertList> {
@@ -16,11 +16,11 @@ export default class CertList extends CertCommand<typeof CertList> {
     holder: Flags.string({description: 'only this holder'}),
   }
 
-  async run(): Promise<{certificates: Certificate[]; warnings: Array<{message: string}>}> {
+  async run(): Promise<{certificates: Certificate[]; warnings: Array<{key: string; message: string}>}> {
     const f = this.flags
     const store = await this.store()
     const certificates = await listCertificates(store.db, {status: f.status as Certificate['status'] | undefined, expiring: f.expiring, unit: f.unit, holder: f.holder})
-    const warnings = await crlWarnings(store.db)
+    const warnings = await caWarnings(store.db, this.locale)
     if (!certificates.length) this.show(() => this.t('cert.none'))
     else
       this.table(certificates, [
@@ -34,6 +34,6 @@ export default class CertList extends CertCommand<typeof CertList> {
         {header: this.t('cert.col.daysLeft'), get: (c) => String(c.daysLeft)},
       ])
     this.showWarnings(warnings)
-    return {certificates, warnings: warnings.map((w) => ({message: w.message}))}
+    return {certificates, warnings: warnings.map((w) => ({key: w.key, message: w.message}))}
   }
 }

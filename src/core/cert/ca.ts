@@ -5,12 +5,12 @@ import type {Kysely} from '#kysely'
 import {appendAudit} from '../audit/index.js'
 import {now} from '../clock.js'
 import {Conflict, InvalidInput, NotFound} from '../errors.js'
-import {t} from '../i18n/index.js'
+import {type Locale, t} from '../i18n/index.js'
 import type {Database, Store, WriteContext} from '../store/index.js'
 import {buildCrl, type CrlReason, type RevokedEntry} from './crl.js'
 import {certParts, children, read} from './der.js'
 import {checkSecret, decryptKey, encryptKey, generateKey, type KeySpec, publicKeyOf} from './keys.js'
-import {fingerprint, fromPem, keyIdentifier, makeSigner, newSerial, signCertificate, type Signer, toPem, x509} from './x509.js'
+import {fingerprint, fromPem, keyIdentifier, makeSigner, newSerial, profiles, signCertificate, type Signer, toPem, x509} from './x509.js'
 
 const DAY = 86_400_000
 
@@ -152,14 +152,30 @@ function countEntries(der: Buffer): number {
 }
 
 /** The warning `cert ca show` and `cert list` give when the CRL runs out within 2 days, or has. */
-export async function crlWarnings(db: Kysely<Database>): Promise<Array<{message: string; key: string; params: Record<string, unknown>}>> {
-  const row = await db.selectFrom('cert_ca').select(['crl_number', 'crl_this_update', 'crl_next_update', 'crl_der']).where('id', '=', 1).executeTakeFirst()
+/**
+ * What an operator must hear about the CA: its CRL about to pass its next update, and the CA
+ * itself ending before a certificate of the longest default validity would (new ones are then
+ * cut short to end with it: time to plan the next CA), or already ended.
+ */
+export async function caWarnings(db: Kysely<Database>, locale: Locale = 'en'): Promise<Array<{message: string; key: string; params: Record<string, unknown>}>> {
+  const row = await db.selectFrom('cert_ca').select(['crl_number', 'crl_this_update', 'crl_next_update', 'crl_der', 'not_after']).where('id', '=', 1).executeTakeFirst()
   if (!row) return []
-  const info = crlInfo(row)
-  if (!info || info.daysLeft >= 2) return []
-  const key = info.daysLeft < 0 ? 'cert.crlExpired' : 'cert.crlExpiring'
-  const params = {number: info.number, nextUpdate: info.nextUpdate}
-  return [{key, params, message: t(key, params)}]
+  const at = now()
+  const out: Array<{message: string; key: string; params: Record<string, unknown>}> = []
+  const info = crlInfo(row, at)
+  if (info && info.daysLeft < 2) {
+    const key = info.daysLeft < 0 ? 'cert.crlExpired' : 'cert.crlExpiring'
+    const params = {number: info.number, nextUpdate: info.nextUpdate}
+    out.push({key, params, message: t(key, params, locale)})
+  }
+  const caDays = Math.floor((new Date(row.not_after).getTime() - at.getTime()) / DAY)
+  const longest = Math.max(...profiles().map((p) => p.days))
+  if (caDays < longest) {
+    const key = caDays < 0 ? 'cert.caExpired' : 'cert.caExpiring'
+    const params = {notAfter: row.not_after.slice(0, 10), days: caDays, longest}
+    out.push({key, params, message: t(key, params, locale)})
+  }
+  return out
 }
 
 export async function loadSigner(db: Kysely<Database>, passphrase: string): Promise<Signer> {

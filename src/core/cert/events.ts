@@ -4,6 +4,7 @@ import {isIP} from 'node:net'
 
 import {appendAudit} from '../audit/index.js'
 import {Conflict, InvalidInput, NotFound, RuleRefused} from '../errors.js'
+import {t} from '../i18n/index.js'
 import type {Store, WriteContext} from '../store/index.js'
 import {findUnit} from '../units/index.js'
 import {fileRequestIn, type WorkflowResult} from '../workflow/index.js'
@@ -55,6 +56,8 @@ export interface CertRequest {
   mediumReason?: MediumReason
   /** Set when carried out. */
   issued?: string
+  /** What carrying out did that the operator must hear (a certificate cut short to end with the CA). */
+  outcome?: string
   crlNumber?: number
 }
 
@@ -324,8 +327,17 @@ interface IssueSpec {
   replaces?: string
 }
 
+interface Issued {
+  serial: string
+  /** Set when the CA ends before the validity asked for: the certificate ends with it. */
+  shortened?: {notAfter: string; days: number}
+}
+
+/** Clock skew allowance: a certificate is valid from a few minutes before it was signed. */
+const BACKDATE_MS = 5 * 60_000
+
 /** Signs and records one certificate; the key is generated here unless a CSR or a kept key is given. */
-async function issue(ctx: WriteContext, signer: Signer, s: IssueSpec): Promise<string> {
+async function issue(ctx: WriteContext, signer: Signer, s: IssueSpec): Promise<Issued> {
   let spki: Buffer
   let keyPem: string | null = null
   let spec: KeySpec
@@ -347,13 +359,17 @@ async function issue(ctx: WriteContext, signer: Signer, s: IssueSpec): Promise<s
   // Whatever the path (a CSR, an extension's kept key), a compromised key is not certified again.
   await refuseCompromised(ctx.db, spki, s.csrPem ? 'csr' : 'SERIAL')
   const serial = newSerial()
-  const notBefore = new Date(ctx.at)
-  const caEnd = new Date((await ctx.db.selectFrom('cert_ca').select('not_after').executeTakeFirstOrThrow()).not_after)
+  const lib = await x509()
+  const ca = await ctx.db.selectFrom('cert_ca').select(['not_after', 'cert_pem']).executeTakeFirstOrThrow()
+  const caStart = new lib.X509Certificate(ca.cert_pem).notBefore
+  // Valid from a few minutes back, for relying parties whose clocks run behind; never before the CA.
+  const notBefore = new Date(Math.max(new Date(ctx.at).getTime() - BACKDATE_MS, caStart.getTime()))
+  const caEnd = new Date(ca.not_after)
+  const days = s.days ?? s.profile.days
   // A certificate never outlives the CA that signed it.
-  const notAfter = new Date(Math.min(notBefore.getTime() + (s.days ?? s.profile.days) * DAY, caEnd.getTime()))
+  const notAfter = new Date(Math.min(new Date(ctx.at).getTime() + days * DAY, caEnd.getTime()))
   const subject = subjectFor(s.holder, s.unit, s.profile, s.dns, s.ips)
   const der = await signCertificate({serial, subject, spki, notBefore, notAfter, profile: s.profile, dns: s.dns, ips: s.ips}, signer)
-  const lib = await x509()
   const cert = new lib.X509Certificate(der)
   await ctx.db
     .insertInto('cert_certs')
@@ -388,7 +404,12 @@ async function issue(ctx: WriteContext, signer: Signer, s: IssueSpec): Promise<s
   if (s.medium) await registerMedium(ctx, s.medium, s.holderId)
   await recordEvent(ctx, serial, 'issued', s.requestId, {profile: s.profile.key, medium: s.medium, keyOrigin: origin, notAfter: notAfter.toISOString(), ...(s.replaces ? {replaces: s.replaces} : {})})
   await appendAudit(ctx, {action: 'cert.issue', entityType: 'certificate', entityId: serial, after: {holder: s.holder, unit: s.unit, profile: s.profile.key, medium: s.medium, subject: cert.subject, notAfter: notAfter.toISOString(), keyOrigin: origin, request: s.requestId}})
-  return serial
+  return notAfter.getTime() === caEnd.getTime() ? {serial, shortened: {notAfter: notAfter.toISOString().slice(0, 10), days}} : {serial}
+}
+
+/** The payload patch of a carried-out issue: the new serial, and a line if it was cut short. */
+function issuedPatch(made: Issued): Partial<CertRequest> {
+  return {issued: made.serial, ...(made.shortened ? {outcome: t('cert.shortened', {serial: made.serial, ...made.shortened})} : {})}
 }
 
 async function setStatus(ctx: WriteContext, cert: Certificate, change: {status: 'valid' | 'hold' | 'revoked'; holdKind?: 'lost' | 'suspended' | null; reason?: string | null}, requestId: number | null, event: string): Promise<void> {
@@ -420,19 +441,28 @@ async function supersede(ctx: WriteContext, old: Certificate, by: string, reques
 
 /**
  * Carries out an approved event, inside the approval's transaction (from `egov requests
- * approve`): the CA key is needed, from EGOV_CA_PASSPHRASE or EGOV_CA_PASSPHRASE_FILE.
+ * approve`): an event that signs (a certificate or a CRL) needs the CA key, from
+ * EGOV_CA_PASSPHRASE or EGOV_CA_PASSPHRASE_FILE; a password reset signs nothing and does not.
  */
 export async function carryOut(ctx: WriteContext, requestId: number, p: CertRequest): Promise<Partial<CertRequest>> {
+  const at = new Date(ctx.at)
+  if (p.event === 'reset-password') {
+    const cert = await findCertificate(ctx.db, p.serial!, 'SERIAL', at)
+    await checkEvent(ctx, p.event, cert, p, at)
+    // One delivery under the new password, however many were left before.
+    await ctx.db.updateTable('cert_certs').set({p12_allowance: 1}).where('serial', '=', cert.serial).execute()
+    await recordEvent(ctx, cert.serial, 'password-reset', requestId)
+    await appendAudit(ctx, {action: 'cert.reset-password', entityType: 'certificate', entityId: cert.serial, before: {exportsLeft: cert.exportsLeft}, after: {exportsLeft: 1, request: requestId}})
+    return {}
+  }
   const passphrase = requirePassphrase(passphraseFromEnv())
   const signer = await loadSigner(ctx.db, passphrase)
-  const at = new Date(ctx.at)
   if (p.event === 'apply') {
     const profile = profileOf(p.profile!)
     const live = await liveCertificate(ctx, p.holderId, profile.key)
     if (live) throw new RuleRefused('CERT-1', 'cert.alreadyHolds', {holder: p.holder, profile: profile.key, serial: live}, {field: 'profile'})
     if (p.medium) await checkMedium(ctx, p.medium, p.holderId)
-    const issued = await issue(ctx, signer, {holderId: p.holderId, holder: p.holder, unit: p.unit, profile, medium: p.medium ?? null, requestId, passphrase, csrPem: p.csr, dns: p.dns, ips: p.ips, days: p.days})
-    return {issued}
+    return issuedPatch(await issue(ctx, signer, {holderId: p.holderId, holder: p.holder, unit: p.unit, profile, medium: p.medium ?? null, requestId, passphrase, csrPem: p.csr, dns: p.dns, ips: p.ips, days: p.days}))
   }
   const cert = await findCertificate(ctx.db, p.serial!, 'SERIAL', at)
   await checkEvent(ctx, p.event, cert, p, at)
@@ -440,18 +470,18 @@ export async function carryOut(ctx: WriteContext, requestId: number, p: CertRequ
   const row = await ctx.db.selectFrom('cert_certs').select(['cert_pem', 'key_pem', 'key_spec']).where('serial', '=', cert.serial).executeTakeFirstOrThrow()
   const san = sanOf(fromPem(row.cert_pem))
   const base = {holderId: cert.holder.id, holder: cert.holder.name, unit: cert.holder.unit, profile, requestId, passphrase, dns: san.dns, ips: san.ips, days: p.days}
-  let issued: string | undefined
+  let made: Issued | undefined
   if (p.csr && (p.event === 'renew' || p.event === 'replace-medium')) refuseSameKey(certParts(fromPem(row.cert_pem)).spki, (await checkCsr(p.csr)).spki, cert.serial, 'csr')
   switch (p.event) {
     case 'renew':
-      issued = await issue(ctx, signer, {...base, medium: cert.medium, csrPem: p.csr, replaces: cert.serial})
-      await supersede(ctx, cert, issued, requestId)
+      made = await issue(ctx, signer, {...base, medium: cert.medium, csrPem: p.csr, replaces: cert.serial})
+      await supersede(ctx, cert, made.serial, requestId)
       break
     case 'extend': {
       const spki = certParts(fromPem(row.cert_pem)).spki
-      issued = await issue(ctx, signer, {...base, medium: cert.medium, replaces: cert.serial, reuse: {keyPem: row.key_pem, spki, spec: row.key_spec as KeySpec, origin: cert.keyOrigin === 'csr' ? 'csr' : 'generated'}})
-      if (cert.status !== 'expired') await supersede(ctx, cert, issued, requestId)
-      else await ctx.db.updateTable('cert_certs').set({replaced_by: issued}).where('serial', '=', cert.serial).execute()
+      made = await issue(ctx, signer, {...base, medium: cert.medium, replaces: cert.serial, reuse: {keyPem: row.key_pem, spki, spec: row.key_spec as KeySpec, origin: cert.keyOrigin === 'csr' ? 'csr' : 'generated'}})
+      if (cert.status !== 'expired') await supersede(ctx, cert, made.serial, requestId)
+      else await ctx.db.updateTable('cert_certs').set({replaced_by: made.serial}).where('serial', '=', cert.serial).execute()
       break
     }
     case 'revoke':
@@ -468,24 +498,18 @@ export async function carryOut(ctx: WriteContext, requestId: number, p: CertRequ
       await setStatus(ctx, cert, {status: 'valid', holdKind: null}, requestId, 'resumed')
       break
     case 'replace-medium': {
-      issued = await issue(ctx, signer, {...base, medium: p.medium!, csrPem: p.csr, replaces: cert.serial})
+      made = await issue(ctx, signer, {...base, medium: p.medium!, csrPem: p.csr, replaces: cert.serial})
       // A lost key may be in someone's hands: keyCompromise; a damaged or exchanged one is superseded.
-      await supersede(ctx, cert, issued, requestId, p.mediumReason === 'lost' ? 'keyCompromise' : 'superseded')
+      await supersede(ctx, cert, made.serial, requestId, p.mediumReason === 'lost' ? 'keyCompromise' : 'superseded')
       if (cert.medium) await setMedium(ctx, cert.medium, p.mediumReason ?? 'replaced')
       break
     }
-    case 'reset-password':
-      // One delivery under the new password, however many were left before.
-      await ctx.db.updateTable('cert_certs').set({p12_allowance: 1}).where('serial', '=', cert.serial).execute()
-      await recordEvent(ctx, cert.serial, 'password-reset', requestId)
-      await appendAudit(ctx, {action: 'cert.reset-password', entityType: 'certificate', entityId: cert.serial, before: {exportsLeft: cert.exportsLeft}, after: {exportsLeft: 1, request: requestId}})
-      return {}
     default:
       break
   }
   // Every revocation, hold or resume makes a new CRL at once.
   const crl = await makeCrl(ctx, signer)
-  return {...(issued ? {issued} : {}), crlNumber: crl.number}
+  return {...(made ? issuedPatch(made) : {}), crlNumber: crl.number}
 }
 
 async function setMedium(ctx: WriteContext, serial: string, status: string): Promise<void> {

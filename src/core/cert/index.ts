@@ -2,7 +2,7 @@
  * egov cert as a library: a local CA and the life of staff certificates (CERT-1..4).
  * Commands are thin adapters over these functions; tests and benchmarks call them too.
  */
-export {caCertificate, caInfo, crlWarnings, currentCrl, hasCa, initCa, loadSigner, makeCrl, passphraseFromEnv, readSecretFile, requirePassphrase} from './ca.js'
+export {caCertificate, caInfo, caWarnings, currentCrl, hasCa, initCa, loadSigner, makeCrl, passphraseFromEnv, readSecretFile, requirePassphrase} from './ca.js'
 export type {CaInfo, CaInit, CrlInfo} from './ca.js'
 export {buildCrl, REASON_CODES} from './crl.js'
 export type {CrlReason, CrlSpec, RevokedEntry} from './crl.js'

@@ -70,6 +70,8 @@ export async function importCertificate(store: Store, input: ImportInput): Promi
     }
   }
   const cert = parse(der, input.file, 'FILE')
+  // The inventory holds people's (and servers') certificates; a CA's belongs to --issuer.
+  if (cert.getExtension(lib.BasicConstraintsExtension)?.ca) throw new InvalidInput('cert.caNotPerson', {path: input.file}, {field: 'FILE'})
   const candidates = [...chain.map((c) => parse(c, input.file, 'FILE')), ...(input.issuerFile ? readCertificateFile(input.issuerFile, undefined, 'issuer').map((c) => parse(c, input.issuerFile!, 'issuer')) : [])]
   const issuer = candidates.find((c) => c.subject === cert.issuer)
   if (input.issuerFile && !issuer) throw new InvalidInput('cert.notTheIssuer', {issuer: cert.issuer}, {field: 'issuer'})

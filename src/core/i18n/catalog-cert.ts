@@ -6,8 +6,8 @@ export const certEntries = {
   'cert.badCrlUrl': {en: 'crl-url: "{value}" is not an http(s) URL', zh: 'crl-url：“{value}”不是 http(s) 地址'},
   'cert.noCrl': {en: 'crl: no CRL has been made yet', zh: 'crl：尚未生成证书撤销列表'},
   'cert.passphraseNeeded': {
-    en: 'EGOV_CA_PASSPHRASE: the CA passphrase is needed to sign; set EGOV_CA_PASSPHRASE or EGOV_CA_PASSPHRASE_FILE, or give --passphrase-file; nothing was changed',
-    zh: 'EGOV_CA_PASSPHRASE：签发需要 CA 口令；请设置 EGOV_CA_PASSPHRASE 或 EGOV_CA_PASSPHRASE_FILE，或使用 --passphrase-file；未做任何更改',
+    en: 'EGOV_CA_PASSPHRASE: carrying out this approval signs with the CA key; run it with EGOV_CA_PASSPHRASE_FILE=FILE (a file holding the passphrase) or EGOV_CA_PASSPHRASE set; nothing was changed',
+    zh: 'EGOV_CA_PASSPHRASE：执行此审批需用 CA 私钥签名；请设置 EGOV_CA_PASSPHRASE_FILE=文件（内含 CA 口令）或 EGOV_CA_PASSPHRASE 后再审批；未做任何更改',
   },
   'cert.wrongPassphrase': {en: '{field}: wrong passphrase or password; nothing was changed', zh: '{field}：口令或密码错误，未做任何更改'},
   'cert.weakSecret': {en: '{field}: a passphrase or password needs at least {min} characters (CERT-2)', zh: '{field}：口令或密码至少 {min} 个字符（CERT-2）'},
@@ -59,6 +59,16 @@ export const certEntries = {
   'cert.passwordMismatch': {en: 'password: the two entries differ; nothing was written', zh: 'password：两次输入不一致，未写入'},
 
   // ---- warnings
+  'cert.caExpiring': {
+    en: 'the CA ends on {notAfter}, in {days} days: certificates issued from now on are cut short to end with it (a {longest}-day one would outlive it); plan the next CA',
+    zh: 'CA 将于 {notAfter} 到期（剩 {days} 天）：此后签发的证书有效期将被截短至 CA 到期日（{longest} 天的证书会超出 CA 有效期）；请规划新的 CA',
+  },
+  'cert.caExpired': {en: 'the CA ended on {notAfter}: it can sign nothing more; create the next CA', zh: 'CA 已于 {notAfter} 到期，不能再签发；请建立新的 CA'},
+  'cert.shortened': {
+    en: 'certificate {serial} ends on {notAfter}, with the CA, not after the {days} days asked for',
+    zh: '证书 {serial} 随 CA 于 {notAfter} 到期，短于申请的 {days} 天',
+  },
+  'cert.caNotPerson': {en: 'FILE: {path} is a CA certificate (basicConstraints CA:TRUE), not a person’s; give the holder’s own certificate (an issuer’s goes to --issuer)', zh: 'FILE：{path} 是 CA 证书（basicConstraints CA:TRUE），不是个人证书；请提供持有人本人的证书（签发者证书请用 --issuer）'},
   'cert.crlExpiring': {en: 'CRL {number} expires at {nextUpdate}, in less than 2 days: make a new one with "egov cert crl"', zh: '证书撤销列表 {number} 将于 {nextUpdate} 到期（不足 2 天），请运行“egov cert crl”重新生成'},
   'cert.crlExpired': {en: 'CRL {number} expired at {nextUpdate}: relying parties reject certificates now; make a new one with "egov cert crl"', zh: '证书撤销列表 {number} 已于 {nextUpdate} 过期，依赖方将拒绝证书；请立即运行“egov cert crl”'},
 

@@ -1,7 +1,7 @@
 import * as Flags from '@oclif/core/flags'
 
 import {CertCommand} from '../../../cli/cert.js'
-import {type CaInfo, caInfo, crlWarnings} from '../../../core/cert/ca.js'
+import {type CaInfo, caInfo, caWarnings} from '../../../core/cert/ca.js'
 
 export default class CertCaShow extends CertCommand<typeof CertCaShow> {
   static override summary = 'Show the CA: subject, validity, fingerprint and the current CRL'
@@ -12,10 +12,10 @@ export default class CertCaShow extends CertCommand<typeof CertCaShow> {
     pem: Flags.boolean({description: 'print the CA certificate as PEM (to give to relying parties)'}),
   }
 
-  async run(): Promise<CaInfo & {warnings: Array<{message: string}>}> {
+  async run(): Promise<CaInfo & {warnings: Array<{key: string; message: string}>}> {
     const store = await this.store()
     const info = await caInfo(store.db, {pem: this.flags.pem})
-    const warnings = await crlWarnings(store.db)
+    const warnings = await caWarnings(store.db, this.locale)
     if (this.flags.pem) {
       this.show(() => info.pem!.trimEnd())
     } else {
@@ -32,6 +32,6 @@ export default class CertCaShow extends CertCommand<typeof CertCaShow> {
       )
     }
     this.showWarnings(warnings)
-    return {...info, warnings: warnings.map((w) => ({message: w.message}))}
+    return {...info, warnings: warnings.map((w) => ({key: w.key, message: w.message}))}
   }
 }
