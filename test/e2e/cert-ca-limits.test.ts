@@ -36,6 +36,7 @@ describeEachDialect('the CA’s limits (CERT-3)', (dialect) => {
     env = {...isolatedHome(), ...tdb.env, EGOV_NOW: '2026-12-01T10:00:00+08:00'}
     writeFileSync(join(dir, 'ca.pass'), `${PASS}\n`)
     expect((await alice(['units', 'add', UNIT, '--kind', 'party-government', '--level', 'city'])).code).toBe(0)
+    expect((await alice(['config', 'set', 'cert.organization', '嘉峪关市数据局'])).code).toBe(0)
     // A CA of one year: a 730-day staff certificate would outlive it.
     const init = await alice(['cert', 'ca', 'init', '--name', '市数据局 CA', '--key', 'ec-p256', '--days', '365', '--passphrase-file', join(dir, 'ca.pass'), '--json'])
     expect(init.code, init.stderr).toBe(0)
@@ -97,6 +98,31 @@ describeEachDialect('the CA’s limits (CERT-3)', (dialect) => {
     const approved = await egov(['requests', 'approve', String(filed.json.request.id), '--json'], as('bob'))
     expect(approved.code, approved.stderr).toBe(0)
     expect((await alice(['cert', 'show', 'UK-1', '--json'])).json.exportsLeft).toBe(1)
+  })
+
+  it('subjects name the person uniquely, in the order openssl prints: C, O, OU, CN, serialNumber', async () => {
+    const subject = (file: string) => openssl(['x509', '-in', file, '-noout', '-subject', '-nameopt', 'utf8,sep_comma_plus_space,space_eq'], dir).stdout.trim()
+    expect(subject(join(dir, 'ca.pem'))).toBe('subject=C = CN, O = 嘉峪关市数据局, CN = 市数据局 CA')
+    const first = subject(join(dir, 'zs.pem'))
+    expect(first).toMatch(new RegExp(`^subject=C = CN, O = 嘉峪关市数据局, OU = ${UNIT}, CN = 张三, serialNumber = H\\d{6}$`))
+    // A second 张三 in the same unit is another subject.
+    const filed = await alice(['cert', 'apply', '--holder', '张三', '--unit', UNIT, '--id-number', '620200198203030035', '--medium', 'UK-3', '--json'])
+    const approved = await bob(['requests', 'approve', String(filed.json.request.id), '--json'])
+    expect(approved.code, approved.stderr).toBe(0)
+    const out = join(dir, 'zs2.pem')
+    expect((await alice(['cert', 'export', approved.json.request.payload.issued, '--out', out])).code).toBe(0)
+    const second = subject(out)
+    expect(second).toMatch(/CN = 张三, serialNumber = H\d{6}$/)
+    expect(second).not.toBe(first)
+  })
+
+  it('cert.organization takes 1 to 64 characters and no control characters (exit 2, VALUE)', async () => {
+    for (const bad of ['', 'x'.repeat(65), '市\u001b[2J局']) {
+      const r = await alice(['config', 'set', 'cert.organization', bad, '--json'])
+      expect(r.code, bad).toBe(2)
+      expect(r.json.error.details.field).toBe('VALUE')
+    }
+    expect((await alice(['config', 'get', 'cert.organization', '--json'])).json.value).toBe('嘉峪关市数据局')
   })
 
   it('a CA certificate is refused as a person’s (exit 2, FILE), with nothing written', async () => {

@@ -4,6 +4,7 @@ import type {Kysely} from '#kysely'
 
 import {appendAudit} from '../audit/index.js'
 import {now} from '../clock.js'
+import {CERT_ORG_SETTING, DEFAULT_CERT_ORG} from '../config/index.js'
 import {Conflict, InvalidInput, NotFound} from '../errors.js'
 import {type Locale, t} from '../i18n/index.js'
 import type {Database, Store, WriteContext} from '../store/index.js'
@@ -67,6 +68,12 @@ async function caRow(db: Kysely<Database>) {
   return row
 }
 
+/** The organisation in the subjects this CA makes (`config set cert.organization`). */
+export async function organizationName(db: Kysely<Database>): Promise<string> {
+  const row = await db.selectFrom('settings').select('value').where('key', '=', CERT_ORG_SETTING).executeTakeFirst()
+  return row?.value ?? DEFAULT_CERT_ORG
+}
+
 export async function hasCa(db: Kysely<Database>): Promise<boolean> {
   return Boolean(await db.selectFrom('cert_ca').select('id').where('id', '=', 1).executeTakeFirst())
 }
@@ -96,7 +103,7 @@ export async function initCa(store: Store, input: CaInit): Promise<CaInfo> {
   const spki = publicKeyOf(privateKey).export({type: 'spki', format: 'der'})
   const at = now()
   const self: Signer = {certDer: Buffer.alloc(0), subjectDer: Buffer.alloc(0), keyId: keyIdentifier(spki), key: privateKey, spec}
-  const der = await signCertificate({serial: newSerial(), subject: [['CN', name], ['C', 'CN']], spki, notBefore: at, notAfter: new Date(at.getTime() + days * DAY), ca: true}, self)
+  const der = await signCertificate({serial: newSerial(), subject: [['C', 'CN'], ['O', await organizationName(store.db)], ['CN', name]], spki, notBefore: at, notAfter: new Date(at.getTime() + days * DAY), ca: true}, self)
   const keyPem = encryptKey(privateKey, input.passphrase)
   return store.write(async (ctx) => {
     if (await hasCa(ctx.db)) throw new Conflict('cert.caExists', {}, {field: 'name'})

@@ -10,7 +10,7 @@ import {findUnit} from '../units/index.js'
 import {fileRequestIn, type WorkflowResult} from '../workflow/index.js'
 import './request-kind.js'
 import {blockKey, refuseCompromised, refuseSameKey} from './compromise.js'
-import {caCertificate, hasCa, loadSigner, makeCrl, passphraseFromEnv, requirePassphrase} from './ca.js'
+import {caCertificate, hasCa, organizationName, loadSigner, makeCrl, passphraseFromEnv, requirePassphrase} from './ca.js'
 import type {CrlReason} from './crl.js'
 import {certParts} from './der.js'
 import {hashIdNumber, idMatches, parseIdNumber} from './idnumber.js'
@@ -305,9 +305,24 @@ async function recordEvent(ctx: WriteContext, serial: string, event: string, req
   await ctx.db.insertInto('cert_events').values({serial, event, at: ctx.at, actor: ctx.actor, request_id: requestId, detail: detail ? JSON.stringify(detail) : null}).execute()
 }
 
-function subjectFor(holder: string, unit: string, profile: Profile, dns: string[] | undefined, ips: string[] | undefined): SubjectAttrs {
-  if (profile.san.length) return [['CN', dns?.[0] ?? ips?.[0] ?? holder], ['OU', unit], ['C', 'CN']]
-  return [['CN', holder], ['OU', unit], ['C', 'CN']]
+/**
+ * A holder's subject, in the order X.500 encodes and openssl and Java print it: C, O (the
+ * bureau, `config set cert.organization`), OU (the unit), CN (the name), and serialNumber
+ * H + the holder's number in egov's register, so that two 张三 of one unit are two subjects
+ * and a holder's renewals keep one. A server certificate is named by its first DNS name or
+ * address.
+ */
+function subjectFor(holder: {id: number; name: string}, unit: string, organization: string, profile: Profile, dns: string[] | undefined, ips: string[] | undefined): SubjectAttrs {
+  const base: SubjectAttrs = [['C', 'CN'], ['O', organization], ['OU', unit]]
+  if (profile.san.length) return [...base, ['CN', dns?.[0] ?? ips?.[0] ?? holder.name]]
+  return [...base, ['CN', holder.name], [SERIAL_NUMBER, holderNumber(holder.id)]]
+}
+
+/** X.520 serialNumber (2.5.4.5). */
+const SERIAL_NUMBER = '2.5.4.5'
+
+export function holderNumber(id: number): string {
+  return `H${String(id).padStart(6, '0')}`
 }
 
 interface IssueSpec {
@@ -368,7 +383,7 @@ async function issue(ctx: WriteContext, signer: Signer, s: IssueSpec): Promise<I
   const days = s.days ?? s.profile.days
   // A certificate never outlives the CA that signed it.
   const notAfter = new Date(Math.min(new Date(ctx.at).getTime() + days * DAY, caEnd.getTime()))
-  const subject = subjectFor(s.holder, s.unit, s.profile, s.dns, s.ips)
+  const subject = subjectFor({id: s.holderId, name: s.holder}, s.unit, await organizationName(ctx.db), s.profile, s.dns, s.ips)
   const der = await signCertificate({serial, subject, spki, notBefore, notAfter, profile: s.profile, dns: s.dns, ips: s.ips}, signer)
   const cert = new lib.X509Certificate(der)
   await ctx.db

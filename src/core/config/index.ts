@@ -74,7 +74,18 @@ export type ParsedKey = {scope: 'user'; key: 'operator' | 'notices'} | {scope: '
 export const CODE_PATTERN_SETTING = 'items.code-pattern'
 
 /** Team settings other than limits: kept in the database, audited, with their defaults and checks. */
+/** The organisation (O) in the subject of every certificate and CA this bureau issues. */
+export const CERT_ORG_SETTING = 'cert.organization'
+export const DEFAULT_CERT_ORG = '市数据局'
+
 const SHARED_SETTINGS: Record<string, {default: () => string; check(value: string): void}> = {
+  [CERT_ORG_SETTING]: {
+    default: () => DEFAULT_CERT_ORG,
+    check(value) {
+      // X.520 ub-organization-name: 64 characters; no control characters in a name people read.
+      if (!value.trim() || [...value].length > 64 || /[\u0000-\u001f\u007f-\u009f]/.test(value)) throw new InvalidInput('config.badOrganization', {key: CERT_ORG_SETTING, value}, {field: 'VALUE'})
+    },
+  },
   [CODE_PATTERN_SETTING]: {
     default: () => DEFAULT_CODE_PATTERN.source,
     check(value) {
