@@ -69,6 +69,9 @@ const before: Record<string, string> = {
   'cloud:system:migrate': 'EGOV_OPERATOR=reviewer egov requests approve 5',
   'cloud:wipe': 'EGOV_OPERATOR=reviewer egov requests approve 6',
   'kiosk:list': `EGOV_OPERATOR=reviewer egov requests approve $(egov requests list --kind kiosk --state applied --json | node -e 'console.log(JSON.parse(require("fs").readFileSync(0, "utf8")).requests.find((r) => r.applicantUnit === "市邮政分公司").id)') > /dev/null`,
+  // CLOUD-9 exceptions run after the cloud's other examples (request 8 there, as in the README); the bank is a unit first, and a second person approves (X-2).
+  'cloud:exception:apply': 'egov units add 某银行嘉峪关分行 --kind bank --level city',
+  'cloud:exception:list': 'EGOV_OPERATOR=reviewer egov requests approve 8',
 }
 const prepared = new Set<string>()
 

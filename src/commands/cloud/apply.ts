@@ -7,7 +7,7 @@ import {applyForCloud, type OnboardingRequest, type StepResult} from '../../core
 
 export default class CloudApply extends EgovCommand<typeof CloudApply> {
   static override summary = 'Apply to put a unit’s system on the city cloud (申请, CLOUD-1, CLOUD-3, CLOUD-9)'
-  static override description = `The first step of CLOUD-3, with the resource request (资源申请表) and the signed security responsibility letter (安全责任书, stored by reference: path, size and SHA-256). --vcpu, --memory-gib and the disks are per VM; the request's totals are --vms times them. A system of level 4 or 5, or classified, is refused by CLOUD-1 (exit 5); a unit of kind individual or enterprise is refused by CLOUD-9 unless --approved-exception names the approval. System names are unique. Or give --from-file: a filled 政务云资源申请表 (egov cloud template), or a JSON/YAML file with the same keys (unit, system, level, classified, vms, vcpu, memoryGib, systemDiskGib, dataDiskGib, bandwidthMbps, extranetIps, internetIps, os, securityLetter, approvedException); flags given beside it override the file. Applying again with the same values is a no-op that prints the request.
+  static override description = `The first step of CLOUD-3, with the resource request (资源申请表) and the signed security responsibility letter (安全责任书, stored by reference: path, size and SHA-256). --vcpu, --memory-gib and the disks are per VM; the request's totals are --vms times them. A system of level 4 or 5, or classified, is refused by CLOUD-1 (exit 5); a unit whose kind is an enterprise (企业, 银行 bank, 邮政企业 post-office, 国有企业 state-enterprise) or a person (个人) is refused by CLOUD-9 (第十三条, exit 5) unless --approved-exception ID names an approved exception granted to the unit (and to this system, when it names systems): egov cloud exception apply, approved by a second person; a number that is no request is exit 3, one that is not a number exit 2. System names are unique. Or give --from-file: a filled 政务云资源申请表 (egov cloud template), or a JSON/YAML file with the same keys (unit, system, level, classified, vms, vcpu, memoryGib, systemDiskGib, dataDiskGib, bandwidthMbps, extranetIps, internetIps, os, securityLetter, approvedException); flags given beside it override the file. Applying again with the same values is a no-op that prints the request.
 
 Then: egov requests approve ID (初审) → egov cloud plan ID --file 上云方案 → egov requests approve ID (审批: capacity reserved) → egov cloud agreement ID --file 服务协议 → egov cloud provision ID.`
   static override examples = [
@@ -30,7 +30,7 @@ Then: egov requests approve ID (初审) → egov cloud plan ID --file 上云方�
     'internet-ips': Flags.string({description: 'internet addresses (default 0)'}),
     os: Flags.string({description: 'operating system (操作系统)'}),
     'security-letter': Flags.string({description: 'the signed security responsibility letter (安全责任书), a file'}),
-    'approved-exception': Flags.string({description: 'the approval that lets an individual or enterprise apply (CLOUD-9)'}),
+    'approved-exception': Flags.string({description: 'the number of the approved exception that lets an enterprise or a person apply (egov cloud exception list, CLOUD-9)'}),
     'from-file': Flags.string({description: 'a filled application workbook, or a JSON/YAML request file'}),
   }
 

@@ -31,7 +31,7 @@ export default class CloudExport extends EgovCommand<typeof CloudExport> {
       ...p.config,
       os: p.os,
       securityLetter: p.securityLetter.path,
-      approvedException: p.exceptionRef,
+      approvedException: p.exceptionId ?? p.exceptionRef,
     })
     this.log(this.t('cloud.exported', {file: this.flags.out, form: formLayout('application').form, id}))
     return {file: this.flags.out, id}

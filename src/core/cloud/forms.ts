@@ -76,7 +76,8 @@ export interface ApplicationValues {
   config: Configuration
   os: string
   securityLetter: string
-  approvedException?: string
+  /** CLOUD-9: the number of the approved exception (egov cloud exception) the unit applies under. */
+  approvedException?: number
 }
 
 function problem(cell: string, field: LabelField, key: MessageKey, params: Record<string, unknown>, locale: Locale): FormProblem {
@@ -136,6 +137,12 @@ export function checkApplication(values: Record<string, string | undefined>, whe
       return b === undefined ? {key: 'value.badYesNo', params: {column: f.label, value: text}} : {value: b}
     },
     securityLetter: (text) => ({value: base && !isAbsolute(text) ? join(base, text) : text}),
+    // CLOUD-9: the exception is named by its request number (12, #12, 例外12); the approval itself is checked when filing.
+    approvedException: (text, f) => {
+      const v = toHalfWidth(text).trim().replace(/^(#|No\.?|例外|第)\s*/i, '').replace(/号$/, '')
+      const n = /^\d{1,12}$/.test(v) ? Number(v) : 0
+      return n >= 1 ? {value: n} : {key: 'cloud.form.badException', params: {column: f.label, value: text}}
+    },
   })
   if (problems.length) return {problems}
   const num = (k: string) => (out[k] as number | undefined) ?? 0
@@ -158,7 +165,7 @@ export function checkApplication(values: Record<string, string | undefined>, whe
       },
       os: out.os as string,
       securityLetter: out.securityLetter as string,
-      ...(out.approvedException ? {approvedException: out.approvedException as string} : {}),
+      ...(out.approvedException ? {approvedException: out.approvedException as number} : {}),
     },
   }
 }

@@ -80,7 +80,10 @@ export interface CloudSystem {
   unit: string
   level: number
   os: string
+  /** Free text of applications filed before exceptions were recorded (CLOUD-9); null on newer rows. */
   exceptionRef: string | null
+  /** CLOUD-9: the recorded exception (cloud-exception request) the system was admitted under. */
+  exceptionId: number | null
   requestId: number
   status: SystemStatus
   provider: string | null
@@ -138,6 +141,7 @@ export function toSystem(row: SystemRow): CloudSystem {
     level: Number(row.level),
     os: row.os,
     exceptionRef: row.exception_ref,
+    exceptionId: row.exception_id === null || row.exception_id === undefined ? null : Number(row.exception_id),
     requestId: Number(row.request_id),
     status: row.status as SystemStatus,
     provider: row.provider,

@@ -1,3 +1,4 @@
+import {chinaDate} from '../clock.js'
 import {parseIsoDate} from '../dates.js'
 import {Conflict, InvalidInput} from '../errors.js'
 import type {Store, WriteContext} from '../store/index.js'
@@ -77,6 +78,9 @@ export async function recordAdmissionTest(store: Store, id: number, input: {resu
       throw new Conflict('request.actionNotAllowed', {id, state: request.state, action: 'admission-test', allowed: allowed.join(', ') || '—'}, {field: 'ID', details: {state: request.state, allowed}})
     }
     if (reportedOn && reportedOn > ctx.today) throw new InvalidInput('cloud.dateInFuture', {field: 'reported-on', value: reportedOn, today: ctx.today}, {field: 'reported-on', rule: 'CLOUD-2'})
+    // 纳管完成后报备 (第十一条(三)): the report comes after the application, never before it was filed.
+    const filed = chinaDate(new Date(request.filedAt))
+    if (reportedOn && reportedOn < filed) throw new InvalidInput('cloud.reportBeforeApplication', {value: reportedOn, filed, id}, {field: 'reported-on', rule: 'CLOUD-2'})
     const test: AdmissionTest = {at: ctx.at, by: ctx.actor, result, note}
     const payload = {...request.payload, tests: [...(request.payload.tests ?? []), test]}
     if (result === 'fail') return {request: await noteOnRequest(ctx, id, 'admission-failed', payload, note), warnings: [], admitted: false}

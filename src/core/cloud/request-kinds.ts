@@ -111,3 +111,19 @@ registerKind<ProviderExit>({
     if (state === 'exited') await (await providers()).exitProvider(ctx, r.id, r.payload)
   },
 })
+
+// CLOUD-9 例外审批 (第十三条): the bureau files an exception letting the cloud serve an enterprise or a person; a second person approves it (X-2).
+registerKind<import('./exceptions.js').CloudException>({
+  kind: 'cloud-exception',
+  initial: 'applied',
+  states: {applied: {limitDays: 5}, approved: {terminal: true}, rejected: {terminal: true}},
+  transitions: [
+    {action: 'approve', from: 'applied', to: 'approved'},
+    {action: 'reject', from: 'applied', to: 'rejected'},
+  ],
+  parsePayload: (input) => input as import('./exceptions.js').CloudException,
+  summary: (p) => `例外：${p.unit} ${p.documentNo}${p.systems?.length ? `（${p.systems.join('、')}）` : '（全部系统）'}`,
+  onEnter: async (ctx, _r, state) => {
+    if (state === 'approved') return (await import('./exceptions.js')).onExceptionApproved(ctx)
+  },
+})

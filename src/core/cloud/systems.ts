@@ -13,6 +13,7 @@ import {
   type RequestWithHistory,
   type WorkflowResult,
 } from '../workflow/index.js'
+import {exceptionFacts} from './exceptions.js'
 import type {ApplicationValues} from './forms.js'
 import {
   allProviders,
@@ -38,6 +39,7 @@ import {
   totals,
 } from './model.js'
 import './request-kinds.js'
+import {cloud9Admissible} from './rules.js'
 
 /**
  * Tenant systems through CLOUD-3 (申请 → 初审 → 上云方案 → 审批 → 服务协议 → 开通),
@@ -58,6 +60,9 @@ export interface OnboardingRequest {
   os: string
   config: Configuration
   totals: Amounts
+  /** CLOUD-9: the recorded exception (a cloud-exception request, approved) the application was admitted under. */
+  exceptionId?: number
+  /** Free text that applications carried before exceptions were recorded; kept readable on old rows. */
   exceptionRef?: string
   securityLetter: Attachment
   plan?: {provider: string; pool?: string; file: Attachment; proposed: boolean; reason: string; at: string; by: string}
@@ -108,13 +113,15 @@ export async function applyForCloud(store: Store, input: ApplicationValues): Pro
   return store.write(async (ctx) => {
     const unit = await findUnit(ctx.db, input.unit)
     const kind = kindOf(unit.kind)
-    const exceptionRef = input.approvedException?.trim() || undefined
-    if (kind.cloudRefused && !exceptionRef) throw new RuleRefused('CLOUD-9', 'cloud.refusedKind', {unit: unit.name, kind: kind.name}, {field: 'approved-exception'})
+    const exception = input.approvedException === undefined ? undefined : await exceptionFacts(ctx.db, input.approvedException)
+    const verdict = cloud9Admissible({unit: unit.name, system: input.system, kind}, exception)
+    if (!verdict.admissible) throw new RuleRefused('CLOUD-9', verdict.key, verdict.params, {field: 'approved-exception'})
+    const exceptionId = verdict.exceptionId
     const existing = await ctx.db.selectFrom('cloud_systems').selectAll().where('name', '=', input.system).where('status', 'not in', ['rejected', 'released']).executeTakeFirst()
     if (existing) {
       const same = await loadRequest(ctx.db, Number(existing.request_id), ctx.today)
       const p = same.payload as OnboardingRequest
-      if (same.kind === ONBOARDING && p.unit === unit.name && sameConfig(p.config, input.config) && p.level === input.level && p.os === input.os && p.securityLetter.sha256 === letter.sha256) {
+      if (same.kind === ONBOARDING && p.unit === unit.name && sameConfig(p.config, input.config) && p.level === input.level && p.os === input.os && p.securityLetter.sha256 === letter.sha256 && p.exceptionId === exceptionId) {
         return {request: same as RequestWithHistory<OnboardingRequest>, warnings: [], unchanged: true}
       }
       throw new Conflict('cloud.systemTaken', {system: input.system, unit: existing.unit, status: existing.status, id: existing.request_id}, {field: 'system'})
@@ -126,7 +133,8 @@ export async function applyForCloud(store: Store, input: ApplicationValues): Pro
         unit: unit.name,
         level: input.level,
         os: input.os,
-        exception_ref: exceptionRef ?? null,
+        exception_ref: null,
+        exception_id: exceptionId ?? null,
         request_id: 0,
         status: 'applying',
         provider: null,
@@ -156,7 +164,7 @@ export async function applyForCloud(store: Store, input: ApplicationValues): Pro
       os: input.os,
       config: input.config,
       totals: totals(input.config),
-      ...(exceptionRef ? {exceptionRef} : {}),
+      ...(exceptionId ? {exceptionId} : {}),
       securityLetter: letter,
     }
     const filed = (await fileRequestIn(ctx, {kind: ONBOARDING, applicantUnit: unit.name, payload})) as WorkflowResult<OnboardingRequest>

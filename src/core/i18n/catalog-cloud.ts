@@ -6,10 +6,6 @@ export const cloudEntries = {
     zh: 'level：{system} 为等保第{level}级；仅第三级及以下且不涉密的系统可上政务云（CLOUD-1）',
   },
   'cloud.classified': {en: 'classified: {system} is a classified system, which is not admitted to the city cloud (CLOUD-1)', zh: 'classified：{system} 为涉密系统，不得上政务云（CLOUD-1）'},
-  'cloud.refusedKind': {
-    en: 'approved-exception: {unit} is a unit of kind {kind}; the city cloud serves individuals and enterprises only with an approval (--approved-exception REF) (CLOUD-9)',
-    zh: 'approved-exception：{unit} 为{kind}；政务云不为个人和企业提供服务，经批准的除外（--approved-exception 批准文号）（CLOUD-9）',
-  },
   'cloud.noCommitment': {
     en: 'ID: {system} (request {id}) has no security commitment recorded; record it first: egov cloud security record "{system}" --commitment DATE (CLOUD-7)',
     zh: 'ID：{system}（申请 {id}）尚未登记上云安全承诺书；请先登记：egov cloud security record "{system}" --commitment 日期（CLOUD-7）',
@@ -134,4 +130,66 @@ export const cloudEntries = {
   'kind.cloud-provider-exit.applied': {en: 'applied', zh: '已申请'},
   'kind.cloud-provider-exit.exited': {en: 'exited', zh: '已退出'},
   'kind.cloud-provider-exit.rejected': {en: 'rejected', zh: '已驳回'},
+  // ---- CLOUD-9 exceptions (第十三条)
+  'cloud.exception.needed': {
+    en: 'approved-exception: {unit} is a unit of kind {kind}, an enterprise; the city cloud serves enterprises only with the bureau’s approval (第十三条). The bureau files it: egov cloud exception apply --unit "{unit}" --basis … --document-no …; a second person approves it (egov requests approve ID); then apply with --approved-exception ID (CLOUD-9)',
+    zh: 'approved-exception：{unit} 为{kind}，属企业；未经政务云管理单位批准，不得向企业提供政务云服务（第十三条）。请由市数据局登记例外审批：egov cloud exception apply --unit "{unit}" --basis 依据 --document-no 文号，经另一人批准（egov requests approve 编号）后，以 --approved-exception 编号 申请（CLOUD-9）',
+  },
+  'cloud.exception.neededPerson': {
+    en: 'approved-exception: {unit} is a unit of kind {kind}, a person; the city cloud serves individuals only with the bureau’s approval (第十三条). The bureau files it: egov cloud exception apply --unit "{unit}" --basis … --document-no …; a second person approves it (egov requests approve ID); then apply with --approved-exception ID (CLOUD-9)',
+    zh: 'approved-exception：{unit} 为{kind}；未经政务云管理单位批准，不得向个人提供政务云服务（第十三条）。请由市数据局登记例外审批：egov cloud exception apply --unit "{unit}" --basis 依据 --document-no 文号，经另一人批准（egov requests approve 编号）后，以 --approved-exception 编号 申请（CLOUD-9）',
+  },
+  'cloud.exception.notException': {
+    en: 'approved-exception: request {id} is a {kindOfRequest} request, not a CLOUD-9 exception (egov cloud exception list) (CLOUD-9)',
+    zh: 'approved-exception：申请 {id} 是 {kindOfRequest} 申请，不是例外审批（egov cloud exception list）（CLOUD-9）',
+  },
+  'cloud.exception.notApproved': {
+    en: 'approved-exception: exception {id} is not approved yet ({state}); a second person approves it first (egov requests approve {id}) (CLOUD-9)',
+    zh: 'approved-exception：例外审批 {id} 尚未批准（{state}）；须先由另一人批准（egov requests approve {id}）（CLOUD-9）',
+  },
+  'cloud.exception.rejected': {
+    en: 'approved-exception: exception {id} was rejected; it approves nothing (CLOUD-9)',
+    zh: 'approved-exception：例外审批 {id} 已被驳回，不能作为批准依据（CLOUD-9）',
+  },
+  'cloud.exception.otherUnit': {
+    en: 'approved-exception: exception {id} was granted to {granted}, not to {unit} (CLOUD-9)',
+    zh: 'approved-exception：例外审批 {id} 批准的是 {granted}，不是 {unit}（CLOUD-9）',
+  },
+  'cloud.exception.otherSystem': {
+    en: 'approved-exception: exception {id} covers {systems} of {unit}, not {system} (CLOUD-9)',
+    zh: 'approved-exception：例外审批 {id} 仅适用于 {unit} 的 {systems}，不含 {system}（CLOUD-9）',
+  },
+  'cloud.exception.notFound': {en: 'approved-exception: there is no request {id} (egov cloud exception list) (CLOUD-9)', zh: 'approved-exception：没有编号为 {id} 的申请（egov cloud exception list）（CLOUD-9）'},
+  'cloud.exception.notNeeded': {
+    en: 'unit: {unit} is a unit of kind {kind}, a public body, which the city cloud serves without an exception; exceptions are for enterprises and persons (CLOUD-9)',
+    zh: 'unit：{unit} 为{kind}，不是企业或个人，上政务云无需例外审批（CLOUD-9）',
+  },
+  'cloud.exception.documentTaken': {
+    en: 'document-no: {documentNo} is already the document of exception {id} for {unit}, with another basis or other systems (CLOUD-9)',
+    zh: 'document-no：{documentNo} 已是 {unit} 的例外审批 {id} 的文号，且依据或系统不同（CLOUD-9）',
+  },
+  'cloud.exception.basisEmpty': {en: 'basis: an exception states its basis (批准依据) (CLOUD-9)', zh: 'basis：例外审批须写明批准依据（CLOUD-9）'},
+  'cloud.exception.basisLong': {en: 'basis: {length} characters; at most 2000 (CLOUD-9)', zh: 'basis：{length} 个字，最多 2000 字（CLOUD-9）'},
+  'cloud.exception.badDocumentNo': {
+    en: 'document-no: "{value}" is not a document number such as 嘉数发〔2026〕12号 (issuer, year in 〔〕 no later than {year}, number, 号) (CLOUD-9)',
+    zh: 'document-no：“{value}”不是发文字号，应如 嘉数发〔2026〕12号（机关代字、〔年份〕不晚于 {year}、序号、号）（CLOUD-9）',
+  },
+  'cloud.form.badException': {
+    en: '{column}: "{value}" is not the number of an exception (egov cloud exception list), e.g. 12 (CLOUD-9)',
+    zh: '“{column}”的值“{value}”不是例外审批的编号（egov cloud exception list），如 12（CLOUD-9）',
+  },
+  'cloud.exception.filed': {en: 'exception {id} filed: {summary}; a second person approves it: egov requests approve {id}; due {due} (CLOUD-9)', zh: '已登记例外审批 {id}：{summary}；须由另一人批准：egov requests approve {id}；办理期限 {due}（CLOUD-9）'},
+  'cloud.exception.none': {en: 'no exceptions recorded', zh: '尚无例外审批'},
+  'cloud.exception.all': {en: 'every system of the unit', zh: '该单位全部系统'},
+  'cloud.col.document': {en: 'DOCUMENT', zh: '文号'},
+  'cloud.col.covers': {en: 'COVERS', zh: '适用系统'},
+  'kind.cloud-exception': {en: 'cloud exception for an enterprise or person (CLOUD-9)', zh: '政务云例外审批（CLOUD-9）'},
+  'kind.cloud-exception.applied': {en: 'filed, to approve', zh: '已登记，待批准'},
+  'kind.cloud-exception.approved': {en: 'approved', zh: '已批准'},
+  'kind.cloud-exception.rejected': {en: 'rejected', zh: '已驳回'},
+  // ---- CLOUD-2: the report to the province
+  'cloud.reportBeforeApplication': {
+    en: 'reported-on: {value} is before the application was filed ({filed}); the admission is reported to the province after it (CLOUD-2)',
+    zh: 'reported-on：{value} 早于纳管申请日期（{filed}）；须在纳管后报省大数据中心（CLOUD-2）',
+  },
 } as const

@@ -408,6 +408,8 @@ export interface CloudSystemsTable {
   released_at: string | null
   created_at: string
   updated_at: string
+  /** CLOUD-9: the approved cloud-exception request the system was admitted under (010_cloud_exceptions). */
+  exception_id: number | null
 }
 
 export interface CloudAttachmentsTable {

@@ -16,7 +16,11 @@ export interface UnitKind {
   /** NET-3 category (第十一条 (一)–(四)); none: not eligible for the extranet. */
   netCategory?: 1 | 2 | 3 | 4
   kiosk?: boolean
-  cloudRefused?: boolean
+  /**
+   * CLOUD-9 (第十三条): an enterprise (banks, post offices, state enterprises included) or a
+   * person, whom the city cloud serves only under a recorded exception; none: a public body.
+   */
+  nature?: 'enterprise' | 'person'
 }
 
 export type UnitLevel = 'city' | 'county' | 'township' | 'village'

@@ -9,8 +9,8 @@ import {parseRequestId} from '../../../core/workflow/index.js'
 
 export default class CloudProviderAdmissionTest extends EgovCommand<typeof CloudProviderAdmissionTest> {
   static override summary = 'Record the admission test (纳管测试) of a provider’s request (CLOUD-2)'
-  static override description = `After the expert review (egov requests approve ID). A pass admits the provider and records the date it was reported to the provincial big-data centre (--reported-on, today by default); a fail is recorded and the test may be run again.`
-  static override examples = ['<%= config.bin %> cloud provider admission-test 1 --result pass --note "性能与安全测试通过" --reported-on 2026-11-20']
+  static override description = `After the expert review (egov requests approve ID). A pass admits the provider and records the date it was reported to the provincial big-data centre (--reported-on, today by default; on or after the day the application was filed and not after today, else exit 2 naming CLOUD-2); a fail is recorded and the test may be run again.`
+  static override examples = ['<%= config.bin %> cloud provider admission-test 1 --result pass --note "性能与安全测试通过" --reported-on 2026-11-24']
 
   static override args = {id: Args.string({description: 'the provider’s admission request number', required: true})}
   static override flags = {

@@ -2,23 +2,25 @@ import * as Args from '@oclif/core/args'
 
 import {EgovCommand} from '../../../cli/base.js'
 import {amounts, size} from '../../../cli/cloud.js'
+import {showException} from '../../../core/cloud/exceptions.js'
 import {type AttachmentCheck, checkAttachments, type CloudSystem, eventsOf, findSystem, type SystemEvent, totals} from '../../../core/cloud/model.js'
 import {type SecurityRecord, securityOf} from '../../../core/cloud/security.js'
 import {chinaTime} from '../../../core/clock.js'
 
 export default class CloudSystemShow extends EgovCommand<typeof CloudSystemShow> {
-  static override summary = 'One system: configuration, envelope, provider, attachments (checked against their SHA-256), security dates, history'
+  static override summary = 'One system: configuration, envelope, provider, attachments (checked against their SHA-256), security dates, CLOUD-9 exception, history'
   static override description = `Each attachment is read again and compared with the size and SHA-256 recorded when it was filed: a file changed or missing since is flagged.`
   static override examples = ['<%= config.bin %> cloud system show 社保业务系统', '<%= config.bin %> cloud system show 社保业务系统 --json']
 
   static override args = {system: Args.string({description: 'the system (SYS)', required: true})}
 
-  async run(): Promise<CloudSystem & {attachments: AttachmentCheck[]; security: SecurityRecord[]; events: SystemEvent[]}> {
+  async run(): Promise<CloudSystem & {attachments: AttachmentCheck[]; security: SecurityRecord[]; events: SystemEvent[]; exception?: {id: number; documentNo: string; state: string; basis: string; systems: string[]}}> {
     const store = await this.store()
     const s = await findSystem(store.db, this.args.system)
     const attachments = await checkAttachments(store.db, s.id)
     const security = await securityOf(store.db, s.id)
     const events = await eventsOf(store.db, s.id)
+    const exception = s.exceptionId === null ? undefined : await showException(store.db, s.exceptionId).then(({id, documentNo, state, basis, systems}) => ({id, documentNo, state, basis, systems}))
     const c = s.config
     this.show(() =>
       [
@@ -26,7 +28,8 @@ export default class CloudSystemShow extends EgovCommand<typeof CloudSystemShow>
         `provider: ${s.provider ?? '—'}${s.pool ? `   extranet pool: ${s.pool}` : ''}`,
         `running:  ${c.vms} VM × (${c.vcpu} vCPU, ${size(c.memoryGib)}, ${size(c.systemDiskGib)} + ${size(c.dataDiskGib)})  = ${amounts(totals(c))}`,
         `envelope: ${s.envelope ? amounts(s.envelope) : '— (not yet approved)'}`,
-        `os:       ${s.os}${s.exceptionRef ? `   exception: ${s.exceptionRef}` : ''}`,
+        `os:       ${s.os}`,
+        ...(exception ? [`exception: ${exception.id} ${exception.documentNo} (CLOUD-9, ${exception.state})`] : s.exceptionRef ? [`exception: ${s.exceptionRef} (recorded as text, before exceptions were records)`] : []),
         'attachments:',
         ...attachments.map((a) => `  ${a.state === 'ok' ? 'ok     ' : this.color.red(a.state.padEnd(7))} ${a.role.padEnd(16)} ${a.path}  ${a.sha256.slice(0, 12)}…`),
         'security:',
@@ -38,6 +41,6 @@ export default class CloudSystemShow extends EgovCommand<typeof CloudSystemShow>
     this.showWarnings(
       attachments.filter((a) => a.state !== 'ok').map((a) => ({message: this.t(a.state === 'changed' ? 'cloud.attachmentChanged' : 'cloud.attachmentMissing', {role: a.role, path: a.path})})) as never,
     )
-    return {...s, attachments, security, events}
+    return {...s, attachments, security, events, ...(exception ? {exception} : {})}
   }
 }

@@ -8,6 +8,7 @@ import * as m005 from './005_items.js'
 import * as m006 from './006_cert.js'
 import * as m008 from './008_kiosk.js'
 import * as m009 from './009_cloud.js'
+import * as m010 from './010_cloud_exceptions.js'
 import * as m014 from './014_cert_blocklist.js'
 import type {SqlDialect} from './helpers.js'
 
@@ -27,7 +28,7 @@ const ordered: Record<string, DialectMigration> = {
   // 007 was reserved for the cloud area, which came after 008 had shipped: it is 009.
   '008_kiosk': m008,
   '009_cloud': m009,
-  // 010–013 are the cloud area's (exceptions, security steps, migration, orders and reports).
+  '010_cloud_exceptions': m010,
   '014_cert_blocklist': m014,
 }
 
