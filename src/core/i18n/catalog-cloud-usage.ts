@@ -14,6 +14,12 @@ export const cloudUsageEntries = {
   'cloud.usage.percentRange': {en: '{column}: "{value}" is outside 0–100%', zh: '“{column}”的值“{value}”超出 0–100% 的范围'},
   'cloud.usage.unknownSystem': {en: '{column}: "{value}" is not a system on the government cloud (no system of that name)', zh: '“{column}”的值“{value}”不是政务云上的系统（无此名称的系统）'},
   'cloud.usage.rejectedSystem': {en: '{column}: "{value}" names a system whose application was rejected: the cloud does not run it', zh: '“{column}”的值“{value}”对应的系统申请已被驳回，政务云上并未运行'},
+  'cloud.usage.notInService': {
+    en: '{column}: at {value} no system named "{system}" was in service (in service: {lifetimes}); a sample belongs to the system that had the name at its time',
+    zh: '“{column}”为 {value} 时没有名为“{system}”的系统在运行（运行期间：{lifetimes}）；样本归属于采集时使用该名称的系统',
+  },
+  'cloud.usage.neverInService': {en: 'never, none was provisioned', zh: '无，从未开通'},
+  'cloud.usage.stillInService': {en: 'now', zh: '至今'},
   'cloud.usage.conflict': {
     en: '{column}: the sample at {value} is given twice with different values (CPU/memory/disk {values}% here, {otherValues}% in row {other})',
     zh: '“{column}”为 {value} 的样本重复出现且数值不同（此处 CPU/内存/磁盘为 {values}%，第 {other} 行为 {otherValues}%）',
