@@ -53,7 +53,8 @@ describeEachDialect('utilisation samples by the time they were taken, through bi
     expect(ids.map((r) => r.status)).toEqual(['released', 'in-service'])
     oldId = Number(ids[0].id)
     newId = Number(ids[1].id)
-  })
+    // Many steps through bin/run.js on a shared machine: more than the default minute.
+  }, 300_000)
   afterAll(async () => {
     await tdb.cleanup()
   })
