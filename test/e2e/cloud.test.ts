@@ -425,13 +425,15 @@ describeEachDialect('the government cloud through bin/run.js (CLOUD-1..9)', (dia
   })
 
   it('reviews the efficiency of systems carried through the real steps, from a provider’s samples (CLOUD-8)', async () => {
-    // 20 hourly samples of 公积金系统: CPU 1%…20%, memory 5%: nearest-rank p95 = the 19th = 19% and 5%.
-    const rows = Array.from({length: 20}, (_, i) => `公积金系统,2026-11-23 ${String(i).padStart(2, '0')}:00,${i + 1},5,40`)
+    // 20 hourly samples of 公积金系统 the day after it went into service (a sample belongs to the
+    // system in service at its time), read two days later: CPU 1%…20%, memory 5%: nearest-rank p95 = the 19th = 19% and 5%.
+    const later = {...as('clerk'), EGOV_NOW: '2026-11-26T10:00:00+08:00'}
+    const rows = Array.from({length: 20}, (_, i) => `公积金系统,2026-11-25 ${String(i).padStart(2, '0')}:00,${i + 1},5,40`)
     writeFileSync(out('usage.csv'), ['系统名称,采集时间,CPU使用率,内存使用率,磁盘使用率', ...rows].join('\n') + '\n')
-    const imported = await clerk(['cloud', 'usage', 'import', out('usage.csv'), '--json'])
+    const imported = await egov(['cloud', 'usage', 'import', out('usage.csv'), '--json'], later)
     expect(imported.code, imported.stderr).toBe(0)
     expect(imported.json).toMatchObject({added: 20, alreadyRecorded: 0})
-    const review = await clerk(['cloud', 'efficiency', '--days', '7', '--json'])
+    const review = await egov(['cloud', 'efficiency', '--days', '7', '--json'], later)
     expect(review.code, review.stderr).toBe(0)
     // 4 vCPU and 16 GiB per VM: ⌈4 × 19 / 70⌉ = 2 vCPU, ⌈16 × 5 / 70⌉ = 2 GiB.
     expect(review.json.flagged).toEqual([expect.objectContaining({system: '公积金系统', unit: HR, provider: '电信云', p95Cpu: 19, p95Memory: 5, suggestedPerVm: expect.objectContaining({vcpu: 2, memoryGib: 2})})])

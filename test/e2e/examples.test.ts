@@ -32,6 +32,7 @@ const order = [
   'cloud:plan', 'cloud:agreement', 'cloud:security:record', 'cloud:provision', 'cloud:capacity', 'cloud:system:list', 'cloud:system:show',
   'cloud:change', 'cloud:system:migrate', 'cloud:security', 'cloud:usage:import', 'cloud:efficiency', 'cloud:release', 'cloud:wipe', 'cloud:confirm-release',
   'cloud:provider:exit', 'cloud:report',
+  'cloud:fix-order:issue', 'cloud:fix-order:rectify', 'cloud:fix-order:return', 'cloud:fix-order:confirm', 'cloud:provider:report', 'cloud:provider:reports',
 ]
 
 /** Approves every certificate request waiting, as a second operator with the CA passphrase (CERT-3, X-2). */
@@ -68,6 +69,11 @@ const before: Record<string, string> = {
   'cloud:agreement': 'EGOV_OPERATOR=reviewer egov requests approve 3',
   'cloud:system:migrate': 'EGOV_OPERATOR=reviewer egov requests approve 5',
   'cloud:wipe': 'EGOV_OPERATOR=reviewer egov requests approve 6',
+  // A sample belongs to the system in service at its time (CLOUD-8): both systems of the file go into service first.
+  'cloud:usage:import':
+    'EGOV_OPERATOR=reviewer egov requests approve 4 && egov cloud plan 4 --file fixtures/cloud/上云方案-社保业务系统.pdf --provider 电信云 && EGOV_OPERATOR=reviewer egov requests approve 4 && egov cloud agreement 4 --file fixtures/cloud/服务协议-社保业务系统.pdf && egov cloud security record 医保结算系统 --commitment 2026-11-21 && egov cloud provision 4',
+  // The rectification is returned by fix-order:return; the unit reports again before the confirmation (X-2: by another person).
+  'cloud:fix-order:confirm': 'egov cloud fix-order rectify 8 --measures "已缩容至每台 1 vCPU、4 GiB"',
   'kiosk:list': `EGOV_OPERATOR=reviewer egov requests approve $(egov requests list --kind kiosk --state applied --json | node -e 'console.log(JSON.parse(require("fs").readFileSync(0, "utf8")).requests.find((r) => r.applicantUnit === "市邮政分公司").id)') > /dev/null`,
   // CLOUD-9 exceptions run after the cloud's other examples (request 8 there, as in the README); the bank is a unit first, and a second person approves (X-2).
   'cloud:exception:apply': 'egov units add 某银行嘉峪关分行 --kind bank --level city',

@@ -1,7 +1,9 @@
 import * as Flags from '@oclif/core/flags'
 
 import {EgovCommand} from '../../cli/base.js'
+import {type IssuedOrder, reviewAndIssue} from '../../core/cloud/orders.js'
 import {DEFAULT_DAYS, DEFAULT_THRESHOLD, efficiency, type EfficiencyReport, formatChina, TARGET_UTILISATION, writeEfficiencyWorkbook} from '../../core/cloud/usage.js'
+import {stateLabel} from '../../core/workflow/index.js'
 
 export default class CloudEfficiency extends EgovCommand<typeof CloudEfficiency> {
   static override summary = 'The efficiency review: under-used in-service systems and a smaller size for each, per unit and provider; systems not reported (CLOUD-8)'
@@ -9,22 +11,31 @@ export default class CloudEfficiency extends EgovCommand<typeof CloudEfficiency>
 
 A system whose p95 CPU and p95 memory are both under --threshold percent is flagged, with a suggested size per VM: ⌈vCPU × p95 CPU ÷ 70%⌉ vCPU and ⌈GiB × p95 memory ÷ 70%⌉ GiB — the size at which the p95 would sit at 70% — in whole vCPU and GiB, at least 1; disks, bandwidth and addresses stay as they are. The envelope it frees is summed per unit and provider, for the bureau's order to fix (第二十条) and the provider's optimisation advice (第十条(二)).
 
-In-service systems without a sample in the window are listed apart: their provider has not reported. --out writes the review as a workbook (sheets 低效系统, 未报送 and 说明).`
+In-service systems without a sample in the window are listed apart: their provider has not reported. --out writes the review as a workbook (sheets 低效系统, 未报送 and 说明).
+
+--issue-orders --deadline DATE also orders each flagged system's unit to fix it by DATE (整改通知, 第二十条: 责令限期整改), in the same transaction as the review: one request of kind cloud-fix-order per system, with the figures and the suggestion as its finding, due on DATE (egov requests list --overdue once past it). A system that already has an open order keeps it: nothing new is issued for it. See egov cloud fix-order.`
   static override examples = [
     '<%= config.bin %> cloud efficiency',
     '<%= config.bin %> cloud efficiency --days 7 --threshold 30 --json',
     '<%= config.bin %> cloud efficiency --out 资源利用评估.xlsx',
+    '<%= config.bin %> cloud efficiency --issue-orders --deadline 2027-01-29 --json',
   ]
 
   static override flags = {
     days: Flags.integer({description: `the window: the last DAYS days up to now (1–366) [default: ${DEFAULT_DAYS}]`}),
     threshold: Flags.integer({description: `flag systems whose p95 CPU and p95 memory are both under this percentage (1–100) [default: ${DEFAULT_THRESHOLD}]`}),
     out: Flags.string({description: 'also write the review to this .xlsx workbook'}),
+    'issue-orders': Flags.boolean({description: 'issue a fix order (整改通知) to every flagged system, due on --deadline', dependsOn: ['deadline']}),
+    deadline: Flags.string({description: 'with --issue-orders: the last day to rectify (YYYY-MM-DD, after today)', dependsOn: ['issue-orders']}),
   }
 
-  async run(): Promise<EfficiencyReport & {out?: string}> {
+  async run(): Promise<EfficiencyReport & {out?: string; orders?: IssuedOrder[]}> {
     const store = await this.store()
-    const report = await efficiency(store, {days: this.flags.days, threshold: this.flags.threshold})
+    const options = {days: this.flags.days, threshold: this.flags.threshold}
+    let orders: IssuedOrder[] | undefined
+    let report: EfficiencyReport
+    if (this.flags['issue-orders']) ({report, orders} = await reviewAndIssue(store, {...options, deadline: this.flags.deadline}))
+    else report = await efficiency(store, options)
     if (this.flags.out) await writeEfficiencyWorkbook(this.flags.out, report)
     const china = (iso: string) => formatChina(Date.parse(iso) / 1000).slice(0, 16)
     const pct = (v: number) => `${v.toFixed(1)}%`
@@ -68,6 +79,14 @@ In-service systems without a sample in the window are listed apart: their provid
       this.log(this.t('cloud.efficiency.allReported'))
     }
     if (this.flags.out) this.log(this.t('cloud.efficiency.written', {file: this.flags.out}))
-    return this.flags.out ? {...report, out: this.flags.out} : report
+    if (orders) {
+      this.log('')
+      if (!orders.length) this.log(this.t('cloud.order.noneFlagged'))
+      for (const o of orders) {
+        const r = o.request
+        this.log(o.unchanged ? this.t('cloud.order.alreadyOpen', {system: o.system, id: r.id, state: stateLabel(r.kind, r.state, this.locale), due: r.dueOn ?? '—'}) : this.t('cloud.order.issued', {id: r.id, unit: r.applicantUnit, system: o.system, deadline: r.payload.deadline}))
+      }
+    }
+    return {...report, ...(this.flags.out ? {out: this.flags.out} : {}), ...(orders ? {orders} : {})}
   }
 }

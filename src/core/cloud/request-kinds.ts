@@ -127,3 +127,24 @@ registerKind<import('./exceptions.js').CloudException>({
     if (state === 'approved') return (await import('./exceptions.js')).onExceptionApproved(ctx)
   },
 })
+
+// 整改通知 (CLOUD-8, 第二十条: 责令限期整改): issued with a deadline (its due date) → the unit
+// reports what it did → the bureau confirms, by an operator other than the one who recorded the
+// rectification (X-2), or returns it. Only `egov cloud fix-order …` moves it.
+const orders = () => import('./orders.js')
+registerKind<import('./orders.js').FixOrder>({
+  kind: 'cloud-fix-order',
+  initial: 'issued',
+  // issued: no working-day limit, the deadline is the due date (set on entering it).
+  states: {issued: {}, rectified: {limitDays: 5}, confirmed: {terminal: true}},
+  transitions: [
+    {action: 'rectify', from: 'issued', to: 'rectified'},
+    {action: 'confirm', from: 'rectified', to: 'confirmed'},
+    {action: 'return', from: 'rectified', to: 'issued'},
+  ],
+  parsePayload: (input) => input as import('./orders.js').FixOrder,
+  summary: (p) => `整改通知：${p.system}（${p.provider ?? '—'}）限 ${p.deadline} 前整改`,
+  onEnter: async (ctx, r, state) => {
+    if (state === 'issued') await (await orders()).dueOnDeadline(ctx, r.id, r.payload)
+  },
+})

@@ -370,10 +370,23 @@ interface Part {
   columns: number[]
 }
 
-interface SystemRef {
+/** One system's time in service: from its provisioning to its wipe (or, failing that, its confirmed release); `to` is Infinity while it runs. */
+interface Lifetime {
   id: number
+  from: number
+  to: number
+}
+
+/**
+ * The systems a name has stood for, as the import attributes samples to them: the
+ * lifetimes of those that were ever provisioned, in time order (the store keeps a live name
+ * unique, so they do not overlap). `rejected` when the name is known only from rejected
+ * applications; `lifetimes` is empty when it is known only from systems never provisioned.
+ */
+interface SystemRef {
   name: string
-  status: string
+  rejected: boolean
+  lifetimes: Lifetime[]
 }
 
 /**
@@ -382,10 +395,13 @@ interface SystemRef {
  *
  * Each file is streamed, never held whole: its header row is looked for among the first
  * rows (under any title rows, columns in any order, Chinese headers or English aliases).
- * Every row is checked — the system must be one the cloud runs or ran (any status but
- * rejected: a live system of that name first, else the last one released), the time must
- * read as a time no later than now, each percentage must be 0–100 — and every problem is
- * located (file, sheet, row, cell, field, rule, value), all of them.
+ * Every row is checked — the system must be one the cloud runs or ran (not a rejected
+ * application), the time must read as a time no later than now, each percentage must be
+ * 0–100, and the sample goes to the system that had that name at the sample's time (in
+ * service from its provisioning to its wipe or confirmed release: a name reused after a
+ * release stands for the new system only from its own provisioning; a time when no system of
+ * the name was in service is a problem) — and every problem is located (file, sheet, row,
+ * cell, field, rule, value), all of them.
  *
  * Valid rows go into a staging table inside the one write transaction; once every row is
  * read, they go into cloud_usage by one INSERT … SELECT … ORDER BY key ON CONFLICT DO
@@ -477,7 +493,7 @@ export async function importUsage(store: Store, files: string[], options: UsageI
             if (name === '') return 'value.required'
             const system = systems.get(canonicalName(name))
             if (!system) return 'cloud.usage.unknownSystem'
-            return system.status === 'rejected' ? 'cloud.usage.rejectedSystem' : system
+            return system.rejected ? 'cloud.usage.rejectedSystem' : system
           }
           const bad = (row: number, i: number, raw: unknown, key: MessageKey, params: Record<string, unknown> = {}) => {
             const value = rawText(raw)
@@ -533,7 +549,13 @@ export async function importUsage(store: Store, files: string[], options: UsageI
               bad(row, 4, rawDisk, disk)
             }
             if (!ok) return
-            const id = (system as SystemRef).id
+            // The system that had this name at the sample's time (CLOUD-8): a name reused after a
+            // release stands for another system, and at a time none was in service, for none.
+            const id = systemAt(system as SystemRef, at as number)
+            if (id === undefined) {
+              bad(row, 1, rawTime, 'cloud.usage.notInService', {system: (system as SystemRef).name, lifetimes: describeLifetimes(system as SystemRef, locale)})
+              return
+            }
             seenSystems.add(id)
             if ((at as number) < first) first = at as number
             if ((at as number) > last) last = at as number
@@ -660,21 +682,46 @@ function locate(where: {file: string; sheet: string}, row: number, fileCol: numb
 }
 
 /**
- * Every system a provider may report on, by name: a live system (not rejected or released;
- * the store keeps those names unique) wins over released ones of the same name, and of
- * those the last one released. A name known only as rejected stays, to be refused by name.
+ * Every system a provider may report on, by name, with the time each was in service: from
+ * its provisioning (provisioned_at) to the wipe of its data (the `wiped` event: nothing runs
+ * after it) or, for a system released without one on record, to its confirmed release
+ * (released_at). A system never provisioned has no lifetime; a name known only from rejected
+ * applications stays, to be refused by name. Two queries, whatever the size of the import.
  */
 async function systemsByName(db: Kysely<Database>): Promise<Map<string, SystemRef>> {
-  const rows = await db.selectFrom('cloud_systems').select(['id', 'name', 'status']).orderBy('id').execute()
-  const rank = (status: string) => (status === 'rejected' ? 0 : status === 'released' ? 1 : 2)
+  const rows = await db.selectFrom('cloud_systems').select(['id', 'name', 'status', 'provisioned_at', 'released_at']).orderBy('id').execute()
+  const wipes = await db.selectFrom('cloud_events').select(['system_id', (eb) => eb.fn.min('at').as('at')]).where('event', '=', 'wiped').groupBy('system_id').execute()
+  const wipedAt = new Map(wipes.map((w) => [Number(w.system_id), String(w.at)]))
+  const seconds = (iso: string) => Math.floor(Date.parse(iso) / 1000)
   const byName = new Map<string, SystemRef>()
   for (const r of rows) {
     const key = canonicalName(r.name)
-    const before = byName.get(key)
-    // Later ids win within the same rank: the last one released.
-    if (!before || rank(r.status) >= rank(before.status)) byName.set(key, {id: Number(r.id), name: r.name, status: r.status})
+    let ref = byName.get(key)
+    if (!ref) byName.set(key, (ref = {name: r.name, rejected: true, lifetimes: []}))
+    if (r.status === 'rejected') continue
+    // The name as the live (or latest) system writes it.
+    ref.name = r.name
+    ref.rejected = false
+    if (r.provisioned_at === null) continue
+    const end = wipedAt.get(Number(r.id)) ?? r.released_at
+    ref.lifetimes.push({id: Number(r.id), from: seconds(r.provisioned_at), to: end === null || end === undefined ? Infinity : seconds(end)})
   }
+  for (const ref of byName.values()) if (ref.lifetimes.length > 1) ref.lifetimes.sort((a, b) => a.from - b.from)
   return byName
+}
+
+/** The id of the system of this name in service at `at` (epoch seconds), if any. */
+function systemAt(ref: SystemRef, at: number): number | undefined {
+  const l = ref.lifetimes
+  // Nearly always one lifetime: two comparisons.
+  for (let i = l.length - 1; i >= 0; i--) if (at >= l[i].from) return at <= l[i].to ? l[i].id : undefined
+  return undefined
+}
+
+/** A name's times in service, for a message: "2026-01-05 10:00:00 – 2026-06-30 09:00:00; 2026-07-10 08:00:00 – now". */
+function describeLifetimes(ref: SystemRef, locale: Locale): string {
+  if (!ref.lifetimes.length) return t('cloud.usage.neverInService', {}, locale)
+  return ref.lifetimes.map((l) => `${formatChina(l.from)} – ${l.to === Infinity ? t('cloud.usage.stillInService', {}, locale) : formatChina(l.to)}`).join('; ')
 }
 
 /**

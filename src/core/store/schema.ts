@@ -494,4 +494,36 @@ export interface Database {
   settings: SettingsTable
   calendar_years: CalendarYearsTable
   calendar_days: CalendarDaysTable
+  cloud_fix_orders: CloudFixOrdersTable
+  cloud_provider_reports: CloudProviderReportsTable
+}
+
+/** A fix order (整改通知, CLOUD-8, 第二十条): the request that tracks it and the system it concerns. */
+export interface CloudFixOrdersTable {
+  id: Generated<number>
+  request_id: number
+  system_id: number
+  deadline: string
+  finding: string
+  issued_at: string
+  issued_by: string
+  /** Set when the rectification is confirmed: the system may receive a new order. */
+  closed_at: string | null
+}
+
+/** A provider's periodic operation report (第十条(二)), one per provider and period. */
+export interface CloudProviderReportsTable {
+  id: Generated<number>
+  provider: string
+  /** 2026-11 (a month) or 2026-Q4 (a quarter) */
+  period: string
+  first_month: string
+  last_month: string
+  due_on: string
+  path: string
+  size: number | string
+  sha256: string
+  received_on: string
+  at: string
+  actor: string
 }
