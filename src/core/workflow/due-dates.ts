@@ -6,6 +6,7 @@ import {chinaDate} from '../clock.js'
 import {yearOf} from '../dates.js'
 import {type Locale, t} from '../i18n/index.js'
 import type {Database, Store} from '../store/index.js'
+import {findKind} from './registry.js'
 
 /**
  * Due dates and the calendar they were counted on (X-1). A due date is a number of working
@@ -27,8 +28,9 @@ export const RECOMPUTE_ACTION = 'recompute-due'
 
 /**
  * Loads a year's arrangement and, in the same transaction, recomputes the due date of every
- * open request that fell in or past that year: the same number of working days from the day
- * its state began, counted on the calendar as it now is. Each change is a history row on
+ * open request that fell in or past that year and is counted in working days (a fixed
+ * deadline is left as set): the same number of working days from the day its state began,
+ * counted on the calendar as it now is. Each change is a history row on
  * the request and one audit entry lists them all.
  */
 export async function loadCalendarYear(store: Store, arrangement: ValidatedArrangement): Promise<{replaced: boolean; recomputed: DueDateChange[]}> {
@@ -44,8 +46,12 @@ export async function loadCalendarYear(store: Store, arrangement: ValidatedArran
       .where('due_on', '>=', `${arrangement.year}-01-01`)
       .orderBy('id')
       .execute()
+    // Only a due date counted in working days moves; a fixed deadline (a fix order's) is a date the bureau set.
+    const limited = new Set((await ctx.db.selectFrom('settings').select('key').where('key', 'like', 'limit.%').execute()).map((row) => row.key))
+    const counted = (kind: string, state: string) => findKind(kind)?.states[state]?.limitDays !== undefined || limited.has(`limit.${kind}.${state}`)
     const recomputed: DueDateChange[] = []
     for (const r of open) {
+      if (!counted(r.kind, r.state)) continue
       const start = chinaDate(new Date(r.state_since))
       const due = r.due_on!
       const next = after.addWorkdays(start, before.workdaysBetween(start, due)).date
