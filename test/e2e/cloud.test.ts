@@ -276,12 +276,10 @@ describeEachDialect('the government cloud through bin/run.js (CLOUD-1..9)', (dia
     expect(held).toEqual([expect.objectContaining({unit: HR, status: 'reserved', prefix: 29})])
     expect((await clerk(['cloud', 'agreement', id, '--file', fx('服务协议-社保业务系统.pdf')])).code).toBe(0)
     expect((await clerk(['cloud', 'agreement', id, '--file', fx('服务协议-社保业务系统.pdf'), '--json'])).json.unchanged).toBe(true)
-    // No security steps, no provisioning (CLOUD-7, 第二十三条); the commitment alone is not enough.
+    // No security steps, no provisioning (CLOUD-7, 第二十三条; each step is in cloud-security.test.ts).
     const refused = await clerk(['cloud', 'provision', id, '--json'])
     expect(refused.code).toBe(5)
     expect(refused.json.error.details.rule).toBe('CLOUD-7')
-    expect((await clerk(['cloud', 'security', 'record', '社保业务系统', '--commitment', '2026-11-20'])).code).toBe(0)
-    expect((await clerk(['cloud', 'provision', id, '--json'])).code).toBe(5)
     expect((await clerk(['cloud', 'security', 'record', '社保业务系统', ...GO_LIVE])).code).toBe(0)
     const done = await clerk(['cloud', 'provision', id, '--json'])
     expect(done.code, done.stderr).toBe(0)

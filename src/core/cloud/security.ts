@@ -118,12 +118,6 @@ export async function recordSecuritySteps(
   })
 }
 
-/** One step at a time, as before the steps of 第二十三条 were recorded: commitment, grading or crypto. */
-export async function recordSecurity(store: Store, name: string, input: {kind: SecurityKind; on: string; result?: string; document?: string}): Promise<{record: SecurityRecord; system: string; unchanged?: boolean}> {
-  const r = await recordSecuritySteps(store, name, {steps: [{kind: input.kind, on: input.on}], result: input.result, document: input.document})
-  return {record: r.records[0], system: r.system, ...(r.unchanged ? {unchanged: true} : {})}
-}
-
 function documentOf(r: {document_path: string | null; document_size: number | string | null; document_sha256: string | null}): DocumentRef | null {
   return r.document_path === null ? null : {path: r.document_path, size: Number(r.document_size), sha256: r.document_sha256!}
 }
