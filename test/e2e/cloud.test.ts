@@ -28,6 +28,8 @@ function cellsOf(path: string): Record<string, Record<string, string>> {
 const HR = '市人力资源和社会保障局'
 const HS = '市医疗保障局'
 const FIRM = '某科技有限公司'
+/** Every step a level-3 system needs before go-live (CLOUD-7, 第二十三条), recorded in one call. */
+const GO_LIVE = ['--security-resources', '2026-11-10', '--self-check', '2026-11-12', '--assessment', '2026-11-16', '--hardening', '2026-11-18', '--filing', '2026-11-19', '--grading', '2026-11-19', '--crypto', '2026-11-19', '--result', 'pass', '--commitment', '2026-11-20']
 
 /**
  * The government cloud through bin/run.js (CLOUD-1..7, CLOUD-9, X-2): providers admitted and
@@ -68,7 +70,7 @@ describeEachDialect('the government cloud through bin/run.js (CLOUD-1..9)', (dia
     const approved = await chief(['requests', 'approve', String(id)])
     expect(approved.code, approved.stderr).toBe(0)
     expect((await clerk(['cloud', 'agreement', String(id), '--file', fx('服务协议-社保业务系统.pdf')])).code).toBe(0)
-    expect((await clerk(['cloud', 'security', 'record', system, '--commitment', '2026-11-20'])).code).toBe(0)
+    expect((await clerk(['cloud', 'security', 'record', system, ...GO_LIVE])).code).toBe(0)
     const provisioned = await clerk(['cloud', 'provision', String(id)])
     expect(provisioned.code, provisioned.stderr).toBe(0)
     return id
@@ -278,11 +280,11 @@ describeEachDialect('the government cloud through bin/run.js (CLOUD-1..9)', (dia
     expect(held).toEqual([expect.objectContaining({unit: HR, status: 'reserved', prefix: 29})])
     expect((await clerk(['cloud', 'agreement', id, '--file', fx('服务协议-社保业务系统.pdf')])).code).toBe(0)
     expect((await clerk(['cloud', 'agreement', id, '--file', fx('服务协议-社保业务系统.pdf'), '--json'])).json.unchanged).toBe(true)
-    // No security commitment, no provisioning (CLOUD-7).
+    // No security steps, no provisioning (CLOUD-7, 第二十三条; each step is in cloud-security.test.ts).
     const refused = await clerk(['cloud', 'provision', id, '--json'])
     expect(refused.code).toBe(5)
     expect(refused.json.error.details.rule).toBe('CLOUD-7')
-    expect((await clerk(['cloud', 'security', 'record', '社保业务系统', '--commitment', '2026-11-20'])).code).toBe(0)
+    expect((await clerk(['cloud', 'security', 'record', '社保业务系统', ...GO_LIVE])).code).toBe(0)
     const done = await clerk(['cloud', 'provision', id, '--json'])
     expect(done.code, done.stderr).toBe(0)
     expect(done.json.request.state).toBe('provisioned')
@@ -407,21 +409,22 @@ describeEachDialect('the government cloud through bin/run.js (CLOUD-1..9)', (dia
     expect((await clerk(['cloud', 'system', 'show', '社保业务系统', '--json'])).json.status).toBe('released')
   })
 
-  it('tracks security dates: assessments due yearly, at once after a failure, overdue first; dates after today refused (CLOUD-7)', async () => {
+  it('tracks security dates: a level-3 system’s assessments due yearly after a pass, at once after a failure, overdue first; dates after today refused (CLOUD-7, 第二十三条)', async () => {
     await onboard('公积金系统', {provider: '电信云'})
     const future = await clerk(['cloud', 'security', 'record', '公积金系统', '--grading', '2026-12-01', '--result', 'pass', '--json'])
     expect(future.code).toBe(2)
     expect(future.json.error.details.field).toBe('grading')
+    // An older pass does not move the due date: the latest record decides.
     expect((await clerk(['cloud', 'security', 'record', '公积金系统', '--grading', '2025-12-10', '--result', 'pass'])).code).toBe(0)
-    expect((await clerk(['cloud', 'security', 'record', '公积金系统', '--crypto', '2026-11-01', '--result', 'fail'])).code).toBe(0)
-    expect((await clerk(['cloud', 'security', 'record', '公积金系统', '--crypto', '2026-11-01', '--result', 'fail', '--json'])).json.unchanged).toBe(true)
+    expect((await clerk(['cloud', 'security', 'record', '公积金系统', '--crypto', '2026-11-22', '--result', 'fail'])).code).toBe(0)
+    expect((await clerk(['cloud', 'security', 'record', '公积金系统', '--crypto', '2026-11-22', '--result', 'fail', '--json'])).json.unchanged).toBe(true)
     expect((await clerk(['cloud', 'security', 'record', '公积金系统', '--grading', '2026-11-01', '--json'])).code).toBe(2)
-    const due = await clerk(['cloud', 'security', '--due', '30', '--json'])
+    const due = await clerk(['cloud', 'security', '--due', '365', '--json'])
     expect(due.json.due.map((d: {system: string; kind: string; dueOn: string; overdue: boolean}) => [d.system, d.kind, d.dueOn, d.overdue])).toEqual([
-      ['公积金系统', 'crypto', '2026-11-01', true],
-      ['公积金系统', 'grading', '2026-12-10', false],
+      ['公积金系统', 'crypto', '2026-11-22', true],
+      ['公积金系统', 'grading', '2027-11-19', false],
     ])
-    expect((await clerk(['cloud', 'security', '--due', '10', '--json'])).json.due).toHaveLength(1)
+    expect((await clerk(['cloud', 'security', '--due', '30', '--json'])).json.due).toHaveLength(1)
   })
 
   it('reviews the efficiency of systems carried through the real steps, from a provider’s samples (CLOUD-8)', async () => {
@@ -444,8 +447,10 @@ describeEachDialect('the government cloud through bin/run.js (CLOUD-1..9)', (dia
     expect(r.code, r.stderr).toBe(0)
     expect(r.json.counts).toEqual({onboarded: 2, scaled: 4, changedInside: 1, migrated: 1, released: 1})
     expect(r.json.providers.map((p: {provider: string}) => p.provider)).toEqual(['电信云'])
+    // Two systems went live with a passed 等保测评 and 密评 each (CLOUD-7); 公积金系统's 密评 then failed.
     expect(r.json.assessments.done).toEqual([
-      {kind: 'crypto', pass: 0, fail: 1},
+      {kind: 'crypto', pass: 2, fail: 1},
+      {kind: 'grading', pass: 2, fail: 0},
     ])
     const book = cellsOf(out('report.xlsx'))
     expect(book['概况'].B2).toBe('2')

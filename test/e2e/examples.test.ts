@@ -71,7 +71,7 @@ const before: Record<string, string> = {
   'cloud:wipe': 'EGOV_OPERATOR=reviewer egov requests approve 6',
   // A sample belongs to the system in service at its time (CLOUD-8): both systems of the file go into service first.
   'cloud:usage:import':
-    'EGOV_OPERATOR=reviewer egov requests approve 4 && egov cloud plan 4 --file fixtures/cloud/上云方案-社保业务系统.pdf --provider 电信云 && EGOV_OPERATOR=reviewer egov requests approve 4 && egov cloud agreement 4 --file fixtures/cloud/服务协议-社保业务系统.pdf && egov cloud security record 医保结算系统 --commitment 2026-11-21 && egov cloud provision 4',
+    'EGOV_OPERATOR=reviewer egov requests approve 4 && egov cloud plan 4 --file fixtures/cloud/上云方案-社保业务系统.pdf --provider 电信云 && EGOV_OPERATOR=reviewer egov requests approve 4 && egov cloud agreement 4 --file fixtures/cloud/服务协议-社保业务系统.pdf && egov cloud security record 医保结算系统 --security-resources 2026-11-10 --self-check 2026-11-12 --assessment 2026-11-16 --hardening 2026-11-18 --filing 2026-11-19 --grading 2026-11-19 --crypto 2026-11-19 --result pass --commitment 2026-11-21 && egov cloud provision 4',
   // The rectification is returned by fix-order:return; the unit reports again before the confirmation (X-2: by another person).
   'cloud:fix-order:confirm': 'egov cloud fix-order rectify 8 --measures "已缩容至每台 1 vCPU、4 GiB"',
   'kiosk:list': `EGOV_OPERATOR=reviewer egov requests approve $(egov requests list --kind kiosk --state applied --json | node -e 'console.log(JSON.parse(require("fs").readFileSync(0, "utf8")).requests.find((r) => r.applicantUnit === "市邮政分公司").id)') > /dev/null`,

@@ -40,6 +40,7 @@ import {
 } from './model.js'
 import './request-kinds.js'
 import {cloud9Admissible} from './rules.js'
+import {requireGoLiveSteps} from './security.js'
 
 /**
  * Tenant systems through CLOUD-3 (申请 → 初审 → 上云方案 → 审批 → 服务协议 → 开通),
@@ -370,15 +371,14 @@ export async function recordAgreement(store: Store, id: number, path: string, co
   })
 }
 
-/** 开通: refused without a security commitment (CLOUD-7); the system goes into service with its envelope. */
+/** 开通: refused until the steps its level requires before go-live are on record (CLOUD-7, 第二十三条); the system goes into service with its envelope. */
 export async function provision(store: Store, id: number, comment?: string): Promise<StepResult<OnboardingRequest>> {
   return store.write(async (ctx) => {
     const request = await requestOf<OnboardingRequest>(ctx, id, [ONBOARDING])
     if (request.state === 'provisioned') return {request, warnings: [], unchanged: true}
     const p = request.payload
     if (request.state === 'agreed') {
-      const commitment = await ctx.db.selectFrom('cloud_security').select('on_date').where('system_id', '=', p.systemId).where('kind', '=', 'commitment').executeTakeFirst()
-      if (!commitment) throw new RuleRefused('CLOUD-7', 'cloud.noCommitment', {system: p.system, id}, {field: 'ID'})
+      await requireGoLiveSteps(ctx.db, await systemById(ctx.db, p.systemId), id)
     }
     const moved = await advanceRequest<OnboardingRequest>(ctx, id, 'provision', {kinds: [ONBOARDING], comment, effect: async (r) => ({...r.payload, provisionedAt: ctx.at})})
     const system = await systemById(ctx.db, p.systemId)

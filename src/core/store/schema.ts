@@ -449,6 +449,26 @@ export interface CloudSecurityTable {
   result: string | null
   at: string
   actor: string
+  /** the step's document by reference (011): absolute path, size and SHA-256 */
+  document_path: string | null
+  document_size: number | string | null
+  document_sha256: string | null
+}
+
+/** The platform's own assessments per provider (CLOUD-7, 第十五条, 第二十四条). */
+export interface CloudPlatformAssessmentsTable {
+  id: Generated<number>
+  provider: string
+  /** grading | cloud-service | crypto */
+  kind: string
+  on_date: string
+  /** pass | fail */
+  result: string
+  document_path: string | null
+  document_size: number | string | null
+  document_sha256: string | null
+  at: string
+  actor: string
 }
 
 /** One utilisation sample (CLOUD-8): epoch seconds, percentages in tenths. */
@@ -467,6 +487,7 @@ export interface Database {
   cloud_events: CloudEventsTable
   cloud_security: CloudSecurityTable
   cloud_usage: CloudUsageTable
+  cloud_platform_assessments: CloudPlatformAssessmentsTable
   kiosks: KiosksTable
   kiosk_events: KioskEventsTable
   kiosk_probes: KioskProbesTable

@@ -6,8 +6,8 @@ import {today} from '../../../core/clock.js'
 import {parseWholeNumber} from '../../../core/dates.js'
 
 export default class CloudSecurity extends EgovCommand<typeof CloudSecurity> {
-  static override summary = 'Systems whose yearly assessments (等保测评, 密评) fall due, overdue first (CLOUD-7)'
-  static override description = `An assessment falls due a year after the last one that passed; at once after a failed one (it must be redone); and, for a system in service never assessed, on the day it went into service. Record them with egov cloud security record.`
+  static override summary = 'Systems whose assessments (等保测评, 密评) fall due on their level’s cycle, overdue first (CLOUD-7, 第二十三条)'
+  static override description = `The cycle follows the system's graded-protection level (templates/cloud-security-levels.json): level 3: 等保测评 and 密评 every 12 months; level 2: 等保测评 every 24 months, no 密评 cycle; level 1: none. An assessment falls due a cycle after the last one that passed; at once after a failed one (it must be redone); for a system never assessed, on the day it went into service if its level required it before go-live, else a cycle after. Record them with egov cloud security record; the platform's own assessments are in egov cloud platform list.`
   static override examples = ['<%= config.bin %> cloud security --due 60', '<%= config.bin %> cloud security --due 30 --json']
 
   static override flags = {due: Flags.string({description: 'within this many days from today (0: overdue and due today)', default: '30'})}
@@ -22,6 +22,7 @@ export default class CloudSecurity extends EgovCommand<typeof CloudSecurity> {
       this.table(due, [
         {header: this.t('cloud.col.system'), get: (d) => d.system, shrink: true},
         {header: this.t('col.unit'), get: (d) => d.unit, shrink: true},
+        {header: this.t('cloud.col.level'), get: (d) => String(d.level)},
         {header: this.t('cloud.col.assessment'), get: (d) => this.t(`cloud.kind.${d.kind}`)},
         {header: this.t('cloud.col.last'), get: (d) => (d.last ? `${d.last.on} ${d.last.result}` : '—')},
         {header: this.t('col.due'), get: (d) => (d.overdue ? this.color.red(d.dueOn) : d.dueOn)},

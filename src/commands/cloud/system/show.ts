@@ -4,21 +4,23 @@ import {EgovCommand} from '../../../cli/base.js'
 import {amounts, size} from '../../../cli/cloud.js'
 import {showException} from '../../../core/cloud/exceptions.js'
 import {type AttachmentCheck, checkAttachments, type CloudSystem, eventsOf, findSystem, type SystemEvent, totals} from '../../../core/cloud/model.js'
+import {cloud7MissingSteps} from '../../../core/cloud/rules.js'
 import {type SecurityRecord, securityOf} from '../../../core/cloud/security.js'
 import {chinaTime} from '../../../core/clock.js'
 
 export default class CloudSystemShow extends EgovCommand<typeof CloudSystemShow> {
-  static override summary = 'One system: configuration, envelope, provider, attachments (checked against their SHA-256), security dates, CLOUD-9 exception, history'
+  static override summary = 'One system: configuration, envelope, provider, attachments (checked against their SHA-256), security steps (and those missing before go-live), CLOUD-9 exception, history'
   static override description = `Each attachment is read again and compared with the size and SHA-256 recorded when it was filed: a file changed or missing since is flagged.`
   static override examples = ['<%= config.bin %> cloud system show 社保业务系统', '<%= config.bin %> cloud system show 社保业务系统 --json']
 
   static override args = {system: Args.string({description: 'the system (SYS)', required: true})}
 
-  async run(): Promise<CloudSystem & {attachments: AttachmentCheck[]; security: SecurityRecord[]; events: SystemEvent[]; exception?: {id: number; documentNo: string; state: string; basis: string; systems: string[]}}> {
+  async run(): Promise<CloudSystem & {attachments: AttachmentCheck[]; security: SecurityRecord[]; missingBeforeGoLive: string[]; events: SystemEvent[]; exception?: {id: number; documentNo: string; state: string; basis: string; systems: string[]}}> {
     const store = await this.store()
     const s = await findSystem(store.db, this.args.system)
     const attachments = await checkAttachments(store.db, s.id)
     const security = await securityOf(store.db, s.id)
+    const missing = cloud7MissingSteps(s.level, security)
     const events = await eventsOf(store.db, s.id)
     const exception = s.exceptionId === null ? undefined : await showException(store.db, s.exceptionId).then(({id, documentNo, state, basis, systems}) => ({id, documentNo, state, basis, systems}))
     const c = s.config
@@ -33,7 +35,8 @@ export default class CloudSystemShow extends EgovCommand<typeof CloudSystemShow>
         'attachments:',
         ...attachments.map((a) => `  ${a.state === 'ok' ? 'ok     ' : this.color.red(a.state.padEnd(7))} ${a.role.padEnd(16)} ${a.path}  ${a.sha256.slice(0, 12)}…`),
         'security:',
-        ...(security.length ? security.map((r) => `  ${r.on} ${this.t(`cloud.kind.${r.kind}`)}${r.result ? ` ${r.result}` : ''}`) : ['  —']),
+        ...(security.length ? security.map((r) => `  ${r.on} ${this.t(`cloud.kind.${r.kind}`)}${r.result ? ` ${r.result}` : ''}${r.document ? `  ${r.document.path}  ${r.document.sha256.slice(0, 12)}…` : ''}`) : ['  —']),
+        ...(missing.length ? [`  missing before go-live (CLOUD-7): ${missing.map((m) => m.name).join('、')}`] : []),
         'history:',
         ...events.map((e) => `  ${chinaTime(e.at)} ${e.event.padEnd(16)} ${e.actor}${e.note ? `  ${e.note}` : ''}`),
       ].join('\n'),
@@ -41,6 +44,6 @@ export default class CloudSystemShow extends EgovCommand<typeof CloudSystemShow>
     this.showWarnings(
       attachments.filter((a) => a.state !== 'ok').map((a) => ({message: this.t(a.state === 'changed' ? 'cloud.attachmentChanged' : 'cloud.attachmentMissing', {role: a.role, path: a.path})})) as never,
     )
-    return {...s, attachments, security, events, ...(exception ? {exception} : {})}
+    return {...s, attachments, security, missingBeforeGoLive: missing.map((m) => m.key), events, ...(exception ? {exception} : {})}
   }
 }
