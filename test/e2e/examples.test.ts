@@ -30,7 +30,7 @@ const order = [
   'kiosk:template', 'kiosk:import', 'kiosk:verify', 'kiosk:list', 'kiosk:show', 'kiosk:probe', 'kiosk:disconnect', 'kiosk:reconnect', 'kiosk:retire', 'kiosk:stats', 'kiosk:export',
   'cloud:template', 'cloud:provider:apply', 'cloud:provider:admission-test', 'cloud:provider:list', 'cloud:provider:show', 'cloud:apply', 'cloud:export',
   'cloud:plan', 'cloud:agreement', 'cloud:security:record', 'cloud:provision', 'cloud:capacity', 'cloud:system:list', 'cloud:system:show',
-  'cloud:change', 'cloud:system:migrate', 'cloud:security', 'cloud:usage:import', 'cloud:efficiency', 'cloud:release', 'cloud:wipe', 'cloud:confirm-release',
+  'cloud:change', 'requests:withdraw', 'cloud:system:migrate', 'cloud:security', 'cloud:usage:import', 'cloud:efficiency', 'cloud:release', 'cloud:wipe', 'cloud:confirm-release',
   'cloud:provider:exit', 'cloud:report',
 ]
 
@@ -66,8 +66,9 @@ const before: Record<string, string> = {
   'cloud:provider:list': 'EGOV_OPERATOR=reviewer egov cloud provider admission-test 2 --result pass --note 测试通过',
   'cloud:plan': 'EGOV_OPERATOR=reviewer egov requests approve 3',
   'cloud:agreement': 'EGOV_OPERATOR=reviewer egov requests approve 3',
-  'cloud:system:migrate': 'EGOV_OPERATOR=reviewer egov requests approve 5',
-  'cloud:wipe': 'EGOV_OPERATOR=reviewer egov requests approve 6',
+  // requests:withdraw withdraws the scale request 5 that cloud:change filed; the migration is request 6, the release 7.
+  'cloud:security': 'EGOV_OPERATOR=reviewer egov requests approve 6',
+  'cloud:wipe': 'EGOV_OPERATOR=reviewer egov requests approve 7',
   'kiosk:list': `EGOV_OPERATOR=reviewer egov requests approve $(egov requests list --kind kiosk --state applied --json | node -e 'console.log(JSON.parse(require("fs").readFileSync(0, "utf8")).requests.find((r) => r.applicantUnit === "市邮政分公司").id)') > /dev/null`,
 }
 const prepared = new Set<string>()
@@ -101,7 +102,8 @@ describe('help examples work when pasted (SQLite, fresh database)', () => {
   })
 
   const cloudEnv = {...env, EGOV_DB: join(home, 'cloud.db')}
-  const envFor = (id: string) => (id.startsWith('cloud:') ? cloudEnv : env)
+  // requests:withdraw's example withdraws a cloud request, so it runs with the cloud's.
+  const envFor = (id: string) => (id.startsWith('cloud:') || id === 'requests:withdraw' ? cloudEnv : env)
 
   it.each(cases)('%s: %s', (id, command) => {
     if (before[id] && !prepared.has(id)) {

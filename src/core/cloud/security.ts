@@ -39,7 +39,7 @@ export async function recordSecurity(store: Store, name: string, input: {kind: S
   return store.write(async (ctx) => {
     if (on > ctx.today) throw new InvalidInput('cloud.dateInFuture', {field: input.kind, value: on, today: ctx.today}, {field: input.kind, rule: 'CLOUD-7'})
     const system = await findSystem(ctx.db, name)
-    if (system.status === 'released' || system.status === 'rejected') throw new Conflict('cloud.systemGone', {system: system.name, status: system.status}, {field: 'SYS'})
+    if (system.status === 'released' || system.status === 'rejected' || system.status === 'withdrawn') throw new Conflict('cloud.systemGone', {system: system.name, status: system.status}, {field: 'SYS'})
     const same = await ctx.db.selectFrom('cloud_security').selectAll().where('system_id', '=', system.id).where('kind', '=', input.kind).where('on_date', '=', on).executeTakeFirst()
     if (same && same.result === result) return {record: {kind: input.kind, on, result, at: same.at, by: same.actor}, system: system.name, unchanged: true}
     await ctx.db.insertInto('cloud_security').values({system_id: system.id, kind: input.kind, on_date: on, result, at: ctx.at, actor: ctx.actor}).execute()

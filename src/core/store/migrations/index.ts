@@ -8,6 +8,7 @@ import * as m005 from './005_items.js'
 import * as m006 from './006_cert.js'
 import * as m008 from './008_kiosk.js'
 import * as m009 from './009_cloud.js'
+import * as m012 from './012_cloud_migration.js'
 import type {SqlDialect} from './helpers.js'
 
 interface DialectMigration {
@@ -26,6 +27,7 @@ const ordered: Record<string, DialectMigration> = {
   // 007 was reserved for the cloud area, which came after 008 had shipped: it is 009.
   '008_kiosk': m008,
   '009_cloud': m009,
+  '012_cloud_migration': m012,
 }
 
 export const migrationNames = Object.keys(ordered).sort()
