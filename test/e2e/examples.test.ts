@@ -30,7 +30,7 @@ const order = [
   'kiosk:template', 'kiosk:import', 'kiosk:verify', 'kiosk:list', 'kiosk:show', 'kiosk:probe', 'kiosk:disconnect', 'kiosk:reconnect', 'kiosk:retire', 'kiosk:stats', 'kiosk:export',
   'cloud:template', 'cloud:provider:apply', 'cloud:provider:admission-test', 'cloud:provider:list', 'cloud:provider:show', 'cloud:apply', 'cloud:export',
   'cloud:plan', 'cloud:agreement', 'cloud:security:record', 'cloud:provision', 'cloud:capacity', 'cloud:system:list', 'cloud:system:show',
-  'cloud:change', 'cloud:system:migrate', 'cloud:security', 'cloud:usage:import', 'cloud:efficiency', 'cloud:release', 'cloud:wipe', 'cloud:confirm-release',
+  'cloud:change', 'requests:withdraw', 'cloud:system:migrate', 'cloud:security', 'cloud:usage:import', 'cloud:efficiency', 'cloud:release', 'cloud:wipe', 'cloud:confirm-release',
   'cloud:provider:exit', 'cloud:report',
   'cloud:fix-order:issue', 'cloud:fix-order:rectify', 'cloud:fix-order:return', 'cloud:fix-order:confirm', 'cloud:provider:report', 'cloud:provider:reports',
 ]
@@ -67,8 +67,9 @@ const before: Record<string, string> = {
   'cloud:provider:list': 'EGOV_OPERATOR=reviewer egov cloud provider admission-test 2 --result pass --note 测试通过',
   'cloud:plan': 'EGOV_OPERATOR=reviewer egov requests approve 3',
   'cloud:agreement': 'EGOV_OPERATOR=reviewer egov requests approve 3',
-  'cloud:system:migrate': 'EGOV_OPERATOR=reviewer egov requests approve 5',
-  'cloud:wipe': 'EGOV_OPERATOR=reviewer egov requests approve 6',
+  // requests:withdraw withdraws the scale request 5 that cloud:change filed; the migration is request 6, the release 7.
+  'cloud:security': 'EGOV_OPERATOR=reviewer egov requests approve 6',
+  'cloud:wipe': 'EGOV_OPERATOR=reviewer egov requests approve 7',
   // A sample belongs to the system in service at its time (CLOUD-8): both systems of the file go into service first.
   'cloud:usage:import':
     'EGOV_OPERATOR=reviewer egov requests approve 4 && egov cloud plan 4 --file fixtures/cloud/上云方案-社保业务系统.pdf --provider 电信云 && EGOV_OPERATOR=reviewer egov requests approve 4 && egov cloud agreement 4 --file fixtures/cloud/服务协议-社保业务系统.pdf && egov cloud security record 医保结算系统 --security-resources 2026-11-10 --self-check 2026-11-12 --assessment 2026-11-16 --hardening 2026-11-18 --filing 2026-11-19 --grading 2026-11-19 --crypto 2026-11-19 --result pass --commitment 2026-11-21 && egov cloud provision 4',
@@ -110,7 +111,8 @@ describe('help examples work when pasted (SQLite, fresh database)', () => {
   })
 
   const cloudEnv = {...env, EGOV_DB: join(home, 'cloud.db')}
-  const envFor = (id: string) => (id.startsWith('cloud:') ? cloudEnv : env)
+  // requests:withdraw's example withdraws a cloud request, so it runs with the cloud's.
+  const envFor = (id: string) => (id.startsWith('cloud:') || id === 'requests:withdraw' ? cloudEnv : env)
 
   it.each(cases)('%s: %s', (id, command) => {
     if (before[id] && !prepared.has(id)) {

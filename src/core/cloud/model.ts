@@ -60,7 +60,10 @@ export const IN_USE_STATUSES = ['in-service', 'releasing', 'wiped'] as const
 /** A system in one of these holds capacity on its provider. */
 export const HOLDING_STATUSES = [...RESERVED_STATUSES, ...IN_USE_STATUSES] as string[]
 
-export type SystemStatus = 'applying' | 'approved' | 'agreed' | 'in-service' | 'releasing' | 'wiped' | 'released' | 'rejected'
+export type SystemStatus = 'applying' | 'approved' | 'agreed' | 'in-service' | 'releasing' | 'wiped' | 'released' | 'rejected' | 'withdrawn'
+
+/** A system in one of these no longer holds its name: it was rejected, released, or its onboarding withdrawn. */
+export const GONE_STATUSES = ['rejected', 'released', 'withdrawn']
 
 export interface Provider {
   id: number
@@ -203,7 +206,7 @@ export async function allProviders(db: Db): Promise<Provider[]> {
 /** A system by name: the live one of that name, else the latest released or rejected one. */
 export async function findSystem(db: Db, name: string, field = 'SYS'): Promise<CloudSystem> {
   const rows = (await db.selectFrom('cloud_systems').selectAll().where('name', '=', name.trim()).orderBy('id', 'desc').execute()) as SystemRow[]
-  const row = rows.find((r) => r.status !== 'released' && r.status !== 'rejected') ?? rows[0]
+  const row = rows.find((r) => !GONE_STATUSES.includes(r.status)) ?? rows[0]
   if (!row) throw new NotFound('cloud.systemNotFound', {name}, {field})
   return toSystem(row)
 }

@@ -1,6 +1,6 @@
 import {registerKind} from '../workflow/registry.js'
 import type {ProviderApplication, ProviderExit} from './providers.js'
-import type {OnboardingRequest, ReleaseRequest, ScaleRequest} from './systems.js'
+import type {MigrationRequest, OnboardingRequest, ReleaseRequest, ScaleRequest} from './systems.js'
 
 /**
  * The cloud's request kinds as data (CLOUD-2..5). Effects load their modules only when a
@@ -23,6 +23,7 @@ registerKind<OnboardingRequest>({
     agreed: {limitDays: 5},
     provisioned: {terminal: true},
     rejected: {terminal: true},
+    withdrawn: {terminal: true},
   },
   transitions: [
     {action: 'approve', from: 'applied', to: 'reviewed'},
@@ -33,6 +34,12 @@ registerKind<OnboardingRequest>({
     {action: 'reject', from: 'planned', to: 'rejected'},
     {action: 'agreement', from: 'approved', to: 'agreed'},
     {action: 'provision', from: 'agreed', to: 'provisioned'},
+    // 撤回 by the applicant, with a reason, until the system is provisioned (issue 16).
+    {action: 'withdraw', from: 'applied', to: 'withdrawn'},
+    {action: 'withdraw', from: 'reviewed', to: 'withdrawn'},
+    {action: 'withdraw', from: 'planned', to: 'withdrawn'},
+    {action: 'withdraw', from: 'approved', to: 'withdrawn'},
+    {action: 'withdraw', from: 'agreed', to: 'withdrawn'},
   ],
   parsePayload: (input) => input as OnboardingRequest,
   summary: (p) =>
@@ -40,6 +47,7 @@ registerKind<OnboardingRequest>({
   onEnter: async (ctx, r, state) => {
     if (state === 'approved') return (await systems()).reserveOnApproval(ctx, r.id, r.payload)
     if (state === 'rejected') await (await systems()).onOnboardingRejected(ctx, r.id, r.payload)
+    if (state === 'withdrawn') await (await systems()).onOnboardingWithdrawn(ctx, r.id, r.payload)
   },
 })
 
@@ -47,15 +55,17 @@ registerKind<OnboardingRequest>({
 registerKind<ScaleRequest>({
   kind: 'cloud-scale',
   initial: 'applied',
-  states: {applied: {limitDays: 5}, scaled: {terminal: true}, rejected: {terminal: true}},
+  states: {applied: {limitDays: 5}, scaled: {terminal: true}, rejected: {terminal: true}, withdrawn: {terminal: true}},
   transitions: [
     {action: 'approve', from: 'applied', to: 'scaled'},
     {action: 'reject', from: 'applied', to: 'rejected'},
+    {action: 'withdraw', from: 'applied', to: 'withdrawn'},
   ],
   parsePayload: (input) => input as ScaleRequest,
   summary: (p) => `${p.direction === 'down' ? '缩容' : p.direction === 'up' ? '扩容' : '调整'}：${p.system} → ${p.envelope.vcpu}vCPU ${p.envelope.memoryGib}GiB ${gib(p.envelope.storageGib)} ${p.envelope.bandwidthMbps}Mbps`,
   onEnter: async (ctx, r, state) => {
     if (state === 'scaled') await (await systems()).applyScale(ctx, r.id, r.payload)
+    if (state === 'withdrawn') await (await systems()).recordRequestEvent(ctx, r.id, r.payload, 'scale-withdrawn')
   },
 })
 
@@ -63,10 +73,12 @@ registerKind<ScaleRequest>({
 registerKind<ReleaseRequest>({
   kind: 'cloud-release',
   initial: 'applied',
-  states: {applied: {limitDays: 5}, approved: {limitDays: 10}, wiped: {limitDays: 5}, released: {terminal: true}, rejected: {terminal: true}},
+  states: {applied: {limitDays: 5}, approved: {limitDays: 10}, wiped: {limitDays: 5}, released: {terminal: true}, rejected: {terminal: true}, withdrawn: {terminal: true}},
   transitions: [
     {action: 'approve', from: 'applied', to: 'approved'},
     {action: 'reject', from: 'applied', to: 'rejected'},
+    // Before approval only: once approved the provider may be wiping.
+    {action: 'withdraw', from: 'applied', to: 'withdrawn'},
     {action: 'wipe', from: 'approved', to: 'wiped'},
     // The confirmer must differ from whoever recorded the wipe; egov cloud confirm-release checks that (CLOUD-5).
     {action: 'confirm', from: 'wiped', to: 'released'},
@@ -75,6 +87,7 @@ registerKind<ReleaseRequest>({
   summary: (p) => `释放：${p.system}（${p.provider}）${p.reason}`,
   onEnter: async (ctx, r, state) => {
     if (state === 'approved') await (await systems()).onReleaseApproved(ctx, r.id, r.payload)
+    if (state === 'withdrawn') await (await systems()).recordRequestEvent(ctx, r.id, r.payload, 'release-withdrawn')
   },
 })
 
@@ -146,5 +159,25 @@ registerKind<import('./orders.js').FixOrder>({
   summary: (p) => `整改通知：${p.system}（${p.provider ?? '—'}）限 ${p.deadline} 前整改`,
   onEnter: async (ctx, r, state) => {
     if (state === 'issued') await (await orders()).dueOnDeadline(ctx, r.id, r.payload)
+  },
+})
+
+// 迁移 (CLOUD-2, CLOUD-3 迁移方案, CLOUD-6): filed with egov cloud system migrate; a second person
+// approves (X-2), which moves the system and its reservation to the target in one transaction
+// and re-points the system's open requests. Withdrawn by the applicant before approval.
+registerKind<MigrationRequest>({
+  kind: 'cloud-migration',
+  initial: 'applied',
+  states: {applied: {limitDays: 5}, migrated: {terminal: true}, rejected: {terminal: true}, withdrawn: {terminal: true}},
+  transitions: [
+    {action: 'approve', from: 'applied', to: 'migrated'},
+    {action: 'reject', from: 'applied', to: 'rejected'},
+    {action: 'withdraw', from: 'applied', to: 'withdrawn'},
+  ],
+  parsePayload: (input) => input as MigrationRequest,
+  summary: (p) => `迁移：${p.system} ${p.from} → ${p.to}（${p.envelope.vcpu}vCPU ${p.envelope.memoryGib}GiB ${gib(p.envelope.storageGib)}）${p.reason}`,
+  onEnter: async (ctx, r, state) => {
+    if (state === 'migrated') return (await systems()).applyMigration(ctx, r.id, r.payload)
+    if (state === 'rejected' || state === 'withdrawn') await (await systems()).recordRequestEvent(ctx, r.id, r.payload, `migration-${state}`)
   },
 })

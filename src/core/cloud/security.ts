@@ -95,7 +95,7 @@ export async function recordSecuritySteps(
       if (s.on > ctx.today) throw new InvalidInput('cloud.dateInFuture', {field: s.def.flag, value: s.on, today: ctx.today}, {field: s.def.flag, rule: 'CLOUD-7'})
     }
     const system = await findSystem(ctx.db, name)
-    if (system.status === 'released' || system.status === 'rejected') throw new Conflict('cloud.systemGone', {system: system.name, status: system.status}, {field: 'SYS'})
+    if (system.status === 'released' || system.status === 'rejected' || system.status === 'withdrawn') throw new Conflict('cloud.systemGone', {system: system.name, status: system.status}, {field: 'SYS'})
     const records: SecurityRecord[] = []
     for (const s of steps) {
       const kind = s.def.key

@@ -10,6 +10,7 @@ import {
   fileRequestIn,
   findKind,
   loadRequest,
+  noteOnRequest,
   type RequestWithHistory,
   type WorkflowResult,
 } from '../workflow/index.js'
@@ -28,6 +29,7 @@ import {
   findProvider,
   findSystem,
   fingerprint,
+  GONE_STATUSES,
   HOLDING_STATUSES,
   type Provider,
   RESOURCES,
@@ -118,7 +120,7 @@ export async function applyForCloud(store: Store, input: ApplicationValues): Pro
     const verdict = cloud9Admissible({unit: unit.name, system: input.system, kind}, exception)
     if (!verdict.admissible) throw new RuleRefused('CLOUD-9', verdict.key, verdict.params, {field: 'approved-exception'})
     const exceptionId = verdict.exceptionId
-    const existing = await ctx.db.selectFrom('cloud_systems').selectAll().where('name', '=', input.system).where('status', 'not in', ['rejected', 'released']).executeTakeFirst()
+    const existing = await ctx.db.selectFrom('cloud_systems').selectAll().where('name', '=', input.system).where('status', 'not in', GONE_STATUSES).executeTakeFirst()
     if (existing) {
       const same = await loadRequest(ctx.db, Number(existing.request_id), ctx.today)
       const p = same.payload as OnboardingRequest
@@ -478,24 +480,126 @@ export async function applyScale(ctx: WriteContext, id: number, p: ScaleRequest)
   await recordEvent(ctx, await systemById(ctx.db, system.id), 'scaled', id)
 }
 
-// ---------------------------------------------------------------- migrate (CLOUD-2 exit)
+// ---------------------------------------------------------------- migrate (CLOUD-2 exit, 迁移方案)
 
-/** Moves a system to another provider: capacity checked on the target and freed on the source, in one transaction. */
-export async function migrateSystem(store: Store, name: string, to: string, options: {plan?: string; note?: string} = {}): Promise<{system: CloudSystem; from: string | null; unchanged?: boolean}> {
+/** A migration (迁移) request: the system, the provider it leaves and the one it moves to, with its envelope. */
+export interface MigrationRequest {
+  unit: string
+  system: string
+  systemId: number
+  from: string
+  to: string
+  reason: string
+  /** The envelope that moves: reserved (approved, agreed) or in use (in service), as at filing. */
+  envelope: Amounts
+  /** The migration plan (迁移方案), by reference. */
+  plan?: Attachment
+  migratedAt?: string
+  /** The system's open requests re-pointed from `from` to `to` on approval. */
+  repointed?: number[]
+}
+
+const MIGRATION = 'cloud-migration'
+/** A system in one of these may move: its capacity is reserved (approved, agreed) or in use (in service). */
+const MIGRATABLE = ['approved', 'agreed', 'in-service']
+
+/**
+ * 迁移: files a migration request (`egov cloud system migrate`). Checked now and again on
+ * approval: the target exists (exit 3) and is admitted (exit 5, CLOUD-2), the system can move
+ * (exit 4) and the target has room for its envelope (exit 4 naming the resource, CLOUD-6).
+ * One open migration per system; filing the same one again changes nothing.
+ */
+export async function migrateSystem(store: Store, name: string, to: string, options: {reason?: string; plan?: string}): Promise<StepResult<MigrationRequest>> {
+  const reason = options.reason?.trim()
+  if (!reason) throw new InvalidInput('input.empty', {field: 'reason'}, {field: 'reason'})
   const plan = options.plan ? await fingerprint(options.plan, 'plan', 'migration-plan') : undefined
   return store.write(async (ctx) => {
     const system = await findSystem(ctx.db, name)
     const target = await findProvider(ctx.db, to, 'to')
-    if (system.provider === target.name) return {system, from: system.provider, unchanged: true}
-    if (!['approved', 'agreed', 'in-service'].includes(system.status)) throw new Conflict('cloud.cannotMigrate', {system: system.name, status: system.status}, {field: 'SYS'})
+    const open = await requestOfSystem<MigrationRequest>(ctx, MIGRATION, system)
+    if (open) {
+      if (open.payload.to === target.name) return {request: open, warnings: [], unchanged: true}
+      throw new Conflict('cloud.migrationPending', {system: system.name, id: open.id, to: open.payload.to}, {field: 'SYS'})
+    }
+    if (system.provider === target.name) {
+      const done = await requestOfSystem<MigrationRequest>(ctx, MIGRATION, system, ['migrated'])
+      if (done && done.payload.to === target.name) return {request: done, warnings: [], unchanged: true}
+      throw new Conflict('cloud.alreadyOnProvider', {system: system.name, provider: target.name}, {field: 'to'})
+    }
+    if (!MIGRATABLE.includes(system.status)) throw new Conflict('cloud.cannotMigrate', {system: system.name, status: system.status}, {field: 'SYS'})
+    if (target.status !== 'admitted') throw new RuleRefused('CLOUD-2', 'cloud.migrationTargetExited', {provider: target.name, system: system.name}, {field: 'to'})
     await requireRoom(ctx.db, target, system.envelope!, 'to')
-    await ctx.db.updateTable('cloud_systems').set({provider: target.name, updated_at: ctx.at}).where('id', '=', system.id).execute()
-    const after = await systemById(ctx.db, system.id)
-    if (plan) await recordAttachment(ctx, plan, system.requestId, system.id)
-    await recordEvent(ctx, after, 'migrated', null, `${system.provider} → ${target.name}${options.note ? `: ${options.note}` : ''}`)
-    await appendAudit(ctx, {action: 'cloud.migrate', entityType: 'cloud-system', entityId: system.id, before: {provider: system.provider}, after: {provider: target.name}})
-    return {system: after, from: system.provider}
+    const payload: MigrationRequest = {unit: system.unit, system: system.name, systemId: system.id, from: system.provider!, to: target.name, reason, envelope: system.envelope!, ...(plan ? {plan} : {})}
+    const filed = (await fileRequestIn(ctx, {kind: MIGRATION, applicantUnit: system.unit, payload})) as WorkflowResult<MigrationRequest>
+    if (plan) await recordAttachment(ctx, plan, filed.request.id, system.id)
+    await recordEvent(ctx, system, 'migration-applied', filed.request.id, `${system.provider} → ${target.name}: ${reason}`)
+    return filed
   })
+}
+
+/**
+ * Entering `migrated` (a second person approved, X-2): the target is checked again — admitted
+ * (exit 5, CLOUD-2), room for the envelope (exit 4 naming the resource, CLOUD-6) — and the
+ * system moves with its reservation: capacity is counted on the provider a system names, so
+ * the envelope leaves the source and lands on the target in this one transaction. Every open
+ * request of the system that names the source is re-pointed, each with a line in its history.
+ */
+export async function applyMigration(ctx: WriteContext, id: number, p: MigrationRequest): Promise<Partial<MigrationRequest>> {
+  const system = await systemById(ctx.db, p.systemId)
+  if (!MIGRATABLE.includes(system.status)) throw new Conflict('cloud.cannotMigrate', {system: system.name, status: system.status}, {field: 'ID'})
+  if (system.provider !== p.from) throw new Conflict('cloud.migrationStale', {id, system: system.name, from: p.from, provider: system.provider ?? '—'}, {field: 'ID'})
+  const target = await findProvider(ctx.db, p.to, 'ID')
+  if (target.status !== 'admitted') throw new RuleRefused('CLOUD-2', 'cloud.migrationTargetExited', {provider: target.name, system: system.name}, {field: 'ID'})
+  await requireRoom(ctx.db, target, system.envelope!)
+  await ctx.db.updateTable('cloud_systems').set({provider: target.name, updated_at: ctx.at}).where('id', '=', system.id).execute()
+  const after = await systemById(ctx.db, system.id)
+  const repointed = await repointOpenRequests(ctx, after, p.from, p.to, id)
+  await recordEvent(ctx, after, 'migrated', id, `${p.from} → ${p.to}: ${p.reason}`)
+  await appendAudit(ctx, {action: 'cloud.migrate', entityType: 'cloud-system', entityId: system.id, before: {provider: p.from, envelope: system.envelope}, after: {provider: p.to, envelope: after.envelope, request: id, repointed}})
+  return {migratedAt: ctx.at, repointed}
+}
+
+/** The open requests of a system that name `from` as its provider (plan, reservation, scale, release…) now name `to`. */
+async function repointOpenRequests(ctx: WriteContext, system: CloudSystem, from: string, to: string, migrationId: number): Promise<number[]> {
+  const rows = await ctx.db.selectFrom('requests').select(['id', 'kind', 'state', 'payload']).where('applicant_unit', '=', system.unit).where('id', '<>', migrationId).orderBy('id').execute()
+  const ids: number[] = []
+  for (const row of rows) {
+    const def = findKind(row.kind)
+    if (!def || def.states[row.state]?.terminal) continue
+    const payload = JSON.parse(row.payload) as Record<string, unknown> & {systemId?: number}
+    if (payload.systemId !== system.id) continue
+    const next: Record<string, unknown> = {...payload}
+    let changed = false
+    if (next.provider === from) (next.provider = to), (changed = true)
+    for (const key of ['plan', 'reserved']) {
+      const inner = next[key] as {provider?: string} | undefined
+      if (inner && inner.provider === from) (next[key] = {...inner, provider: to}), (changed = true)
+    }
+    if (!changed) continue
+    await noteOnRequest(ctx, Number(row.id), 'migrated', next, `${from} → ${to}（迁移申请 ${migrationId}）`)
+    ids.push(Number(row.id))
+  }
+  return ids
+}
+
+/** A request about a system ended without effect (withdrawn, or a migration rejected): the system's history shows it. */
+export async function recordRequestEvent(ctx: WriteContext, id: number, p: {systemId: number}, event: string): Promise<void> {
+  await recordEvent(ctx, await systemById(ctx.db, p.systemId), event, id)
+}
+
+/**
+ * Entering `withdrawn` (撤回 by the applicant): the system gives up its name and, if the bureau
+ * had approved it, its reservation — the envelope leaves the provider's reserved capacity (a
+ * withdrawn system holds none) and the extranet block reserved at approval goes back to its pool.
+ */
+export async function onOnboardingWithdrawn(ctx: WriteContext, id: number, p: OnboardingRequest): Promise<void> {
+  const system = await systemById(ctx.db, p.systemId)
+  if (system.allocationId !== null) {
+    const allocation = await findAllocation(ctx.db, String(system.allocationId)).catch(() => undefined)
+    if (allocation && allocation.status !== 'released') await release(ctx, String(system.allocationId))
+  }
+  await ctx.db.updateTable('cloud_systems').set({status: 'withdrawn', updated_at: ctx.at}).where('id', '=', p.systemId).execute()
+  await recordEvent(ctx, await systemById(ctx.db, p.systemId), 'withdrawn', id)
 }
 
 // ---------------------------------------------------------------- release (CLOUD-5)

@@ -216,4 +216,18 @@ export const cloudEntries = {
   'cloud.kind.cloud-service': {en: 'cloud computing service security assessment', zh: '云计算服务安全评估'},
   'cloud.col.level': {en: 'LEVEL', zh: '等级'},
   'cloud.col.cycle': {en: 'CYCLE', zh: '周期'},
+  // ---- migration as a request, withdrawal (issue 16)
+  'cloud.migrationPending': {en: 'SYS: {system} already has a migration to {to} awaiting approval (request {id}); withdraw or reject it first', zh: 'SYS：{system} 已有迁移至 {to} 的申请待审批（申请 {id}），请先撤回或驳回'},
+  'cloud.alreadyOnProvider': {en: 'to: {system} is already on {provider}', zh: 'to：{system} 已在 {provider}'},
+  'cloud.migrationTargetExited': {en: '{provider} is not an admitted provider (exited): {system} cannot move there (CLOUD-2)', zh: '{provider} 不是在管服务商（已退出），{system} 不能迁往该处（CLOUD-2）'},
+  'cloud.migrationStale': {en: 'request {id}: {system} was to move from {from} but is now on {provider}; reject this migration and file a new one', zh: '申请 {id}：{system} 原定从 {from} 迁出，现已在 {provider}；请驳回本申请后重新申请'},
+  'cloud.migrationFiled': {en: 'migration of {system} from {from} to {to} filed as request {id}: a second person approves it (egov requests approve {id})', zh: '{system} 从 {from} 迁移至 {to} 已提交为申请 {id}，由另一人审批（egov requests approve {id}）'},
+  'kind.cloud-onboarding.withdrawn': {en: 'withdrawn', zh: '已撤回'},
+  'kind.cloud-scale.withdrawn': {en: 'withdrawn', zh: '已撤回'},
+  'kind.cloud-release.withdrawn': {en: 'withdrawn', zh: '已撤回'},
+  'kind.cloud-migration': {en: 'cloud migration (CLOUD-2)', zh: '政务云迁移（CLOUD-2）'},
+  'kind.cloud-migration.applied': {en: 'applied, to approve', zh: '已申请，待审批'},
+  'kind.cloud-migration.migrated': {en: 'migrated', zh: '已迁移'},
+  'kind.cloud-migration.rejected': {en: 'rejected', zh: '已驳回'},
+  'kind.cloud-migration.withdrawn': {en: 'withdrawn', zh: '已撤回'},
 } as const

@@ -81,6 +81,10 @@ const base = {
   'action.approve': {en: 'approve', zh: '批准'},
   'action.reject': {en: 'reject', zh: '退回'},
   'action.file': {en: 'file', zh: '提交'},
+  'action.withdraw': {en: 'withdraw', zh: '撤回'},
+  'request.withdrawReasonRequired': {en: 'withdraw needs --reason: the withdrawal is recorded with why', zh: '撤回须填写 --reason：撤回理由记入办理记录'},
+  'request.cannotWithdraw': {en: 'request {id} is {state}: it can no longer be withdrawn (a {kind} request is withdrawn from: {from}; possible now: {allowed})', zh: '申请 {id} 当前为“{state}”，已不能撤回（{kind} 可撤回的状态：{from}；当前可执行：{allowed}）'},
+  'request.kindNotWithdrawable': {en: 'request {id} is {state}: {kind} requests cannot be withdrawn (possible now: {allowed})', zh: '申请 {id} 当前为“{state}”：{kind} 类申请不能撤回（当前可执行：{allowed}）'},
 
   // ---- ticket kind (工单)
   'kind.ticket': {en: 'ticket', zh: '工单'},

@@ -385,7 +385,7 @@ export interface CloudSystemsTable {
   os: string
   exception_ref: string | null
   request_id: number
-  /** applying | approved | agreed | in-service | releasing | wiped | released | rejected */
+  /** applying | approved | agreed | in-service | releasing | wiped | released | rejected | withdrawn (012: names unique among the others) */
   status: string
   provider: string | null
   pool: string | null
@@ -416,7 +416,7 @@ export interface CloudAttachmentsTable {
   id: Generated<number>
   system_id: number | null
   request_id: number
-  /** security-letter | plan | agreement | wipe-evidence | migration-plan */
+  /** security-letter | plan | agreement | wipe-evidence | migration-plan (since 012 with the migration request's id) */
   role: string
   path: string
   size: number | string

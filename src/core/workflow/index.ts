@@ -134,7 +134,18 @@ export async function fileRequestIn(ctx: WriteContext, input: {kind: string; app
  */
 export async function actOnRequest(store: Store, id: number, action: WorkflowAction, comment?: string): Promise<WorkflowResult> {
   if (action === 'reject' && !comment?.trim()) throw new InvalidInput('request.reasonRequired', {}, {field: 'reason'})
+  if (action === 'withdraw' && !comment?.trim()) throw new InvalidInput('request.withdrawReasonRequired', {}, {field: 'reason'})
   return store.write((ctx) => advanceRequest(ctx, id, action, {comment}))
+}
+
+/**
+ * Withdraws a request (撤回): the applicant takes it back, with a reason, from a state its kind
+ * declares a `withdraw` transition from. The kind's onEnter for the state it moves to releases
+ * what the request held, in the same transaction. A request that cannot be withdrawn is a
+ * conflict (exit 4) naming its state and what is possible; no reason is bad input (exit 2).
+ */
+export async function withdrawRequest(store: Store, id: number, reason: string | undefined): Promise<WorkflowResult> {
+  return actOnRequest(store, id, 'withdraw', reason)
 }
 
 export interface AdvanceOptions<P> {
@@ -149,6 +160,7 @@ export interface AdvanceOptions<P> {
 export async function advanceRequest<P = unknown>(ctx: WriteContext, id: number, action: WorkflowAction, options: AdvanceOptions<P> = {}): Promise<WorkflowResult<P>> {
   const reason = options.comment?.trim() || undefined
   if (action === 'reject' && !reason) throw new InvalidInput('request.reasonRequired', {}, {field: 'reason'})
+  if (action === 'withdraw' && !reason) throw new InvalidInput('request.withdrawReasonRequired', {}, {field: 'reason'})
   const before = (await loadRequest(ctx.db, id, ctx.today)) as RequestWithHistory<P>
   if (options.kinds && !options.kinds.includes(before.kind)) {
     throw new InvalidInput('request.wrongKind', {id, kind: before.kind, expected: options.kinds.join(', ')}, {field: 'ID'})
@@ -157,6 +169,14 @@ export async function advanceRequest<P = unknown>(ctx: WriteContext, id: number,
   const transition = def.transitions.find((tr) => tr.action === action && tr.from === before.state)
   if (!transition) {
     const allowed = def.transitions.filter((tr) => tr.from === before.state).map((tr) => tr.action)
+    if (action === 'withdraw') {
+      const from = [...new Set(def.transitions.filter((tr) => tr.action === 'withdraw').map((tr) => tr.from))]
+      throw new Conflict(
+        from.length ? 'request.cannotWithdraw' : 'request.kindNotWithdrawable',
+        {id, kind: before.kind, state: before.state, allowed: allowed.length ? allowed.join(', ') : '—', from: from.join(', ')},
+        {field: 'ID', details: {state: before.state, allowed, withdrawableFrom: from}},
+      )
+    }
     throw new Conflict(
       'request.actionNotAllowed',
       {id, state: before.state, action, allowed: allowed.length ? allowed.join(', ') : '—'},

@@ -1,6 +1,11 @@
 import type {WriteContext} from '../store/index.js'
 
-/** approve and reject are every kind's review decisions; areas add their own steps (plan, implement, test…). */
+/**
+ * approve and reject are every kind's review decisions; areas add their own steps (plan,
+ * implement, test…). withdraw (撤回) is the applicant taking a request back: a kind declares
+ * it from the states where that is possible; the engine requires a reason, and the kind's
+ * onEnter for the state it leads to releases what the request held.
+ */
 export type WorkflowAction = string
 
 export interface StateDefinition {

@@ -10,6 +10,7 @@ import * as m008 from './008_kiosk.js'
 import * as m009 from './009_cloud.js'
 import * as m010 from './010_cloud_exceptions.js'
 import * as m011 from './011_cloud_security_steps.js'
+import * as m012 from './012_cloud_migration.js'
 import * as m013 from './013_cloud_orders_reports.js'
 import * as m014 from './014_cert_blocklist.js'
 import type {SqlDialect} from './helpers.js'
@@ -32,6 +33,7 @@ const ordered: Record<string, DialectMigration> = {
   '009_cloud': m009,
   '010_cloud_exceptions': m010,
   '011_cloud_security_steps': m011,
+  '012_cloud_migration': m012,
   '013_cloud_orders_reports': m013,
   '014_cert_blocklist': m014,
 }
