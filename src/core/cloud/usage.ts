@@ -698,7 +698,7 @@ async function systemsByName(db: Kysely<Database>): Promise<Map<string, SystemRe
     const key = canonicalName(r.name)
     let ref = byName.get(key)
     if (!ref) byName.set(key, (ref = {name: r.name, rejected: true, lifetimes: []}))
-    if (r.status === 'rejected') continue
+    if (r.status === 'rejected' || r.status === 'withdrawn') continue
     // The name as the live (or latest) system writes it.
     ref.name = r.name
     ref.rejected = false

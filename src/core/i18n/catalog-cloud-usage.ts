@@ -13,7 +13,7 @@ export const cloudUsageEntries = {
   'cloud.usage.badPercent': {en: '{column}: "{value}" is not a percentage (a number from 0 to 100, with or without %, e.g. 37.5 or 37.5%)', zh: '“{column}”的值“{value}”不是百分数（0 至 100 的数，可带 %，如 37.5 或 37.5%）'},
   'cloud.usage.percentRange': {en: '{column}: "{value}" is outside 0–100%', zh: '“{column}”的值“{value}”超出 0–100% 的范围'},
   'cloud.usage.unknownSystem': {en: '{column}: "{value}" is not a system on the government cloud (no system of that name)', zh: '“{column}”的值“{value}”不是政务云上的系统（无此名称的系统）'},
-  'cloud.usage.rejectedSystem': {en: '{column}: "{value}" names a system whose application was rejected: the cloud does not run it', zh: '“{column}”的值“{value}”对应的系统申请已被驳回，政务云上并未运行'},
+  'cloud.usage.rejectedSystem': {en: '{column}: "{value}" names a system whose application was rejected or withdrawn: the cloud does not run it', zh: '“{column}”的值“{value}”对应的系统申请已被驳回或撤回，政务云上并未运行'},
   'cloud.usage.notInService': {
     en: '{column}: at {value} no system named "{system}" was in service (in service: {lifetimes}); a sample belongs to the system that had the name at its time',
     zh: '“{column}”为 {value} 时没有名为“{system}”的系统在运行（运行期间：{lifetimes}）；样本归属于采集时使用该名称的系统',
