@@ -2,7 +2,7 @@ import type {Kysely} from '#kysely'
 
 import {appendAudit} from '../audit/index.js'
 import {addDays} from '../dates.js'
-import {InvalidInput} from '../errors.js'
+import {Conflict, InvalidInput} from '../errors.js'
 import type {Database, Store} from '../store/index.js'
 import {findProvider} from './model.js'
 import {cloud7PlatformNextDue, type PlatformKind, securityLevels} from './rules.js'
@@ -60,6 +60,8 @@ export async function recordPlatformAssessment(
   return store.write(async (ctx) => {
     if (on > ctx.today) throw new InvalidInput('cloud.dateInFuture', {field: 'on', value: on, today: ctx.today}, {field: 'on', rule: 'CLOUD-7'})
     const provider = await findProvider(ctx.db, input.provider!)
+    // A provider that has left runs no platform of the city cloud to assess.
+    if (provider.status !== 'admitted') throw new Conflict('cloud.platformProviderExited', {provider: provider.name}, {field: 'provider', rule: 'CLOUD-2'})
     const same = (await ctx.db.selectFrom('cloud_platform_assessments').selectAll().where('provider', '=', provider.name).where('kind', '=', kind).where('on_date', '=', on).orderBy('id').execute()).find(
       (r) => r.result === result && (!document || r.document_sha256 === document.sha256),
     )

@@ -18,6 +18,7 @@ export const cloudEntries = {
   'cloud.noRoom': {en: 'provider {provider} has not enough free capacity: {shortfalls} (CLOUD-6)', zh: '服务商 {provider} 可用容量不足：{shortfalls}（CLOUD-6）'},
   'cloud.noProviders': {en: 'provider: no provider is admitted yet (egov cloud provider apply) (CLOUD-2)', zh: 'provider：尚无纳管的服务商（egov cloud provider apply）（CLOUD-2）'},
   'cloud.noProviderFits': {en: 'provider: no admitted provider has room for this system: {misses} (CLOUD-6)', zh: 'provider：没有容量足够的纳管服务商：{misses}（CLOUD-6）'},
+  'cloud.platformProviderExited': {en: 'provider: {provider} has exited the city cloud: it runs no platform to assess here (CLOUD-2, CLOUD-7)', zh: 'provider：{provider} 已退出政务云，没有可测评的平台（CLOUD-2，CLOUD-7）'},
   'cloud.providerExited': {en: '{provider} has exited the city cloud and takes no systems (CLOUD-2)', zh: '{provider} 已退出政务云，不再承接系统（CLOUD-2）'},
   'cloud.providerExists': {en: 'NAME: {name} is already an admitted provider', zh: 'NAME：{name} 已是纳管服务商'},
   'cloud.providerPending': {en: 'NAME: {name} already has admission request {id} open, with a different offer', zh: 'NAME：{name} 已有纳管申请 {id} 在办，且所报资源不同'},

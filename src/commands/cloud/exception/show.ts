@@ -7,7 +7,7 @@ import {parseRequestId, stateLabel} from '../../../core/workflow/index.js'
 
 export default class CloudExceptionShow extends EgovCommand<typeof CloudExceptionShow> {
   static override summary = 'One CLOUD-9 exception: its unit, basis, document number, the systems it covers, who filed and approved it, and the systems applied for under it'
-  static override examples = ['<%= config.bin %> cloud exception show 8', '<%= config.bin %> cloud exception show 8 --json']
+  static override examples = ['<%= config.bin %> cloud exception show 10', '<%= config.bin %> cloud exception show 10 --json']
 
   static override args = {id: Args.string({description: 'the exception’s number (its request number)', required: true})}
 

@@ -8,7 +8,7 @@ import {parseRequestId, type RequestWithHistory, stateLabel} from '../../../core
 export default class CloudFixOrderConfirm extends EgovCommand<typeof CloudFixOrderConfirm> {
   static override summary = 'Confirm a recorded rectification: the fix order is closed (CLOUD-8, X-2)'
   static override description = `By an operator other than the one who recorded the rectification (else exit 5, X-2). The system may receive a new order afterwards. Confirming a confirmed order is a no-op.`
-  static override examples = ['EGOV_OPERATOR=reviewer <%= config.bin %> cloud fix-order confirm 8']
+  static override examples = ['EGOV_OPERATOR=reviewer <%= config.bin %> cloud fix-order confirm 9']
 
   static override args = {id: Args.string({description: 'the fix order’s request number', required: true})}
   static override flags = {comment: Flags.string({description: 'a note for the history'})}

@@ -8,7 +8,7 @@ import {parseRequestId, type RequestWithHistory, stateLabel} from '../../../core
 export default class CloudFixOrderRectify extends EgovCommand<typeof CloudFixOrderRectify> {
   static override summary = 'Record what the unit did to rectify (整改情况, CLOUD-8)'
   static override description = `The order moves from issued to rectified; another operator confirms it within 5 working days (egov cloud fix-order confirm). Recording the same measures again is a no-op.`
-  static override examples = ['<%= config.bin %> cloud fix-order rectify 8 --measures "已缩容至每台 1 vCPU、8 GiB"']
+  static override examples = ['<%= config.bin %> cloud fix-order rectify 9 --measures "已缩容至每台 1 vCPU、8 GiB"']
 
   static override args = {id: Args.string({description: 'the fix order’s request number', required: true})}
   static override flags = {measures: Flags.string({description: 'what was done'})}

@@ -7,7 +7,7 @@ import {parseRequestId, type RequestWithHistory} from '../../../core/workflow/in
 
 export default class CloudFixOrderReturn extends EgovCommand<typeof CloudFixOrderReturn> {
   static override summary = 'Return a rectification found wanting: the order is issued again, due on its deadline (CLOUD-8)'
-  static override examples = ['<%= config.bin %> cloud fix-order return 8 --reason "内存未缩容"']
+  static override examples = ['<%= config.bin %> cloud fix-order return 9 --reason "内存未缩容"']
 
   static override args = {id: Args.string({description: 'the fix order’s request number', required: true})}
   static override flags = {reason: Flags.string({description: 'what is still to fix'})}
