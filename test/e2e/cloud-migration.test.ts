@@ -80,7 +80,8 @@ function cloudWorld() {
      */
     async goLive(id: number, system: string): Promise<void> {
       await w.ok('clerk', ['cloud', 'agreement', String(id), '--file', AGREEMENT])
-      await w.ok('clerk', ['cloud', 'security', 'record', system, '--commitment', '2026-11-20'])
+      // What 第二十三条 asks before go-live (CLOUD-7): every step a level-3 system needs, then the commitment.
+      await w.ok('clerk', ['cloud', 'security', 'record', system, '--security-resources', '2026-11-10', '--self-check', '2026-11-12', '--assessment', '2026-11-16', '--hardening', '2026-11-18', '--filing', '2026-11-19', '--grading', '2026-11-19', '--crypto', '2026-11-19', '--result', 'pass', '--commitment', '2026-11-20'])
       await w.ok('clerk', ['cloud', 'provision', String(id)])
     },
     async inService(system: string, provider: string, options: {vms?: number; vcpu?: number; extranetIps?: number} = {}): Promise<number> {
