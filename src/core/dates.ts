@@ -14,6 +14,11 @@ export function parseIsoDate(value: string, field: string): string {
   throw new InvalidInput('input.badDate', {field, value}, {field})
 }
 
+/** Calendar days from one date (YYYY-MM-DD) to another; negative when `to` is earlier. */
+export function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000)
+}
+
 export function addDays(date: string, days: number): string {
   const d = new Date(`${date}T00:00:00Z`)
   d.setUTCDate(d.getUTCDate() + days)

@@ -1,7 +1,7 @@
 import type {Kysely} from '#kysely'
 
 import {appendAudit} from '../audit/index.js'
-import {addDays} from '../dates.js'
+import {addDays, daysBetween} from '../dates.js'
 import {Conflict, InvalidInput} from '../errors.js'
 import type {Database, Store} from '../store/index.js'
 import {findProvider} from './model.js'
@@ -93,10 +93,6 @@ function toAssessment(r: {provider: string; kind: string; on_date: string; resul
     at: r.at,
     by: r.actor,
   }
-}
-
-function daysBetween(from: string, to: string): number {
-  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000)
 }
 
 /**

@@ -1,7 +1,7 @@
 import type {Kysely} from '#kysely'
 
 import {appendAudit} from '../audit/index.js'
-import {addDays, parseIsoDate} from '../dates.js'
+import {addDays, daysBetween, parseIsoDate} from '../dates.js'
 import {Conflict, InvalidInput, RuleRefused} from '../errors.js'
 import type {Database, Store} from '../store/index.js'
 import {chinaDate} from '../clock.js'
@@ -160,10 +160,6 @@ export interface DueAssessment {
   dueOn: string
   overdue: boolean
   daysLeft: number
-}
-
-function daysBetween(from: string, to: string): number {
-  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000)
 }
 
 /** Assessments of systems in service that fall due within `days` days of `today`, on their level's cycle (cloud7NextDue), overdue first. */
