@@ -2,7 +2,8 @@ import type {ChalkInstance} from 'chalk'
 
 import type {Locale} from '../core/i18n/index.js'
 import {t} from '../core/i18n/index.js'
-import {kindLabel, type ListedRequest, type RequestWithHistory, stateLabel} from '../core/workflow/index.js'
+import {chinaTime} from '../core/clock.js'
+import {actionLabel, kindLabel, type ListedRequest, type RequestWithHistory, stateLabel} from '../core/workflow/index.js'
 import {renderTable} from './table.js'
 
 /** Request lists and details as people read them, shared by every command that shows requests. */
@@ -26,7 +27,7 @@ export function requestDetail(r: RequestWithHistory, locale: Locale, color: Chal
   const lines = [
     `${color.bold(`#${r.id}`)}  ${kindLabel(r.kind, locale)}  ${stateLabel(r.kind, r.state, locale)}`,
     `${label('col.unit')}: ${r.applicantUnit}`,
-    `${label('col.filedBy')}: ${r.filedBy}   ${label('col.filedAt')}: ${r.filedAt}`,
+    `${label('col.filedBy')}: ${r.filedBy}   ${label('col.filedAt')}: ${chinaTime(r.filedAt)}`,
     `${label('col.due')}: ${r.dueOn ?? '—'}${r.overdue ? ' ' + color.red(t('request.overdue', {}, locale)) : ''}`,
     '',
     color.bold(label('label.payload')),
@@ -34,8 +35,8 @@ export function requestDetail(r: RequestWithHistory, locale: Locale, color: Chal
     '',
     color.bold(label('label.history')),
     renderTable(r.history, [
-      {header: label('col.at'), get: (h) => h.at.replace('T', ' ').slice(0, 19)},
-      {header: label('col.action'), get: (h) => h.action},
+      {header: label('col.at'), get: (h) => chinaTime(h.at)},
+      {header: label('col.action'), get: (h) => actionLabel(h.action, locale)},
       {header: label('col.from'), get: (h) => (h.from ? stateLabel(r.kind, h.from, locale) : '—')},
       {header: label('col.to'), get: (h) => stateLabel(r.kind, h.to, locale)},
       {header: label('col.actor'), get: (h) => h.actor, shrink: true},

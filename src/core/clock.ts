@@ -22,9 +22,12 @@ export function chinaDate(instant: Date): string {
   return new Date(instant.getTime() + CHINA_OFFSET_MS).toISOString().slice(0, 10)
 }
 
-/** An instant as people in China read it: YYYY-MM-DD HH:MM, China time. */
+/**
+ * An instant as people in China read it, labelled so nobody takes it for UTC:
+ * `2026-12-03 21:51 (UTC+8)`. JSON keeps the UTC ISO string; this is for people.
+ */
 export function chinaTime(iso: string): string {
-  return new Date(new Date(iso).getTime() + CHINA_OFFSET_MS).toISOString().slice(0, 16).replace('T', ' ')
+  return `${new Date(new Date(iso).getTime() + CHINA_OFFSET_MS).toISOString().slice(0, 16).replace('T', ' ')} (UTC+8)`
 }
 
 export function today(env: NodeJS.ProcessEnv = process.env): string {
@@ -33,4 +36,13 @@ export function today(env: NodeJS.ProcessEnv = process.env): string {
 
 export function nowIso(env: NodeJS.ProcessEnv = process.env): string {
   return now(env).toISOString()
+}
+
+/**
+ * When this command was issued: the process's start, by the real clock. A step whose
+ * request moved after it was issued acts on a state its operator never saw. Undefined
+ * under EGOV_NOW, where recorded times are rehearsed and cannot be compared with it.
+ */
+export function issuedAt(env: NodeJS.ProcessEnv = process.env): number | undefined {
+  return env.EGOV_NOW ? undefined : Math.floor(performance.timeOrigin)
 }

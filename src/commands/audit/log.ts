@@ -2,6 +2,7 @@ import * as Flags from '@oclif/core/flags'
 
 import {EgovCommand} from '../../cli/base.js'
 import {type AuditEntry, auditLog} from '../../core/audit/index.js'
+import {chinaTime} from '../../core/clock.js'
 import {parseIsoDate, parseWholeNumber} from '../../core/dates.js'
 
 export default class AuditLog extends EgovCommand<typeof AuditLog> {
@@ -30,7 +31,7 @@ export default class AuditLog extends EgovCommand<typeof AuditLog> {
     } else {
       this.table(entries, [
         {header: this.t('col.seq'), get: (e) => String(e.seq)},
-        {header: this.t('col.at'), get: (e) => e.at.replace('T', ' ').slice(0, 19)},
+        {header: this.t('col.at'), get: (e) => chinaTime(e.at)},
         {header: this.t('col.actor'), get: (e) => e.actor, shrink: true},
         {header: this.t('col.action'), get: (e) => e.action},
         {header: this.t('col.entity'), get: (e) => `${e.entityType}:${e.entityId}`, shrink: true},

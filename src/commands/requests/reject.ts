@@ -16,6 +16,7 @@ export default class RequestsReject extends EgovCommand<typeof RequestsReject> {
   }
 
   static override flags = {
+    expect: Flags.string({description: 'act only if the request is in this state now (e.g. submitted); exit 4 if it has moved. Without it, the state as this command reads it'}),
     reason: Flags.string({description: 'why (required; prompted for on a terminal)'}),
   }
 
@@ -23,7 +24,7 @@ export default class RequestsReject extends EgovCommand<typeof RequestsReject> {
     const store = await this.store()
     const id = parseRequestId(this.args.id)
     const reason = await this.need(this.flags.reason, 'reason', this.t('col.comment'))
-    const result = await actOnRequest(store, id, 'reject', reason)
+    const result = await actOnRequest(store, id, 'reject', reason, {expect: this.flags.expect})
     this.log(movedLine(result.request, this.locale, this.color))
     return result
   }

@@ -13,7 +13,28 @@ export function detectLocale(env: NodeJS.ProcessEnv = process.env): Locale {
 export function t(key: MessageKey, params: Record<string, unknown> = {}, locale: Locale = 'en'): string {
   const entry = catalog[key]
   const text = entry ? entry[locale] : key
-  return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole))
+  return text.replace(/\{(\w+)\}/g, (whole, name: string) => {
+    if (!(name in params)) return whole
+    const value = params[name]
+    return value instanceof Localized ? value.render(locale) : String(value)
+  })
+}
+
+/**
+ * A message parameter that depends on the reader's language (a state's or an action's
+ * label): core code raises errors before it knows the locale; the CLI renders them in
+ * the user's. As a string (a library caller's `message`), it is the English text.
+ */
+export class Localized {
+  constructor(readonly render: (locale: Locale) => string) {}
+
+  toString(): string {
+    return this.render('en')
+  }
+
+  toJSON(): string {
+    return this.render('en')
+  }
 }
 
 export function hasMessage(key: string): key is MessageKey {

@@ -2,9 +2,9 @@ import type {Kysely} from '#kysely'
 
 import {appendAudit} from '../audit/index.js'
 import {type CalendarWarning, WorkCalendar} from '../calendar/index.js'
-import {today as clockToday} from '../clock.js'
+import {issuedAt, today as clockToday} from '../clock.js'
 import {Conflict, InvalidInput, NotFound, RuleRefused} from '../errors.js'
-import {hasMessage, type Locale, t} from '../i18n/index.js'
+import {hasMessage, type Locale, Localized, t} from '../i18n/index.js'
 import type {Database, Store, WriteContext} from '../store/index.js'
 import {allKinds, findKind, type KindDefinition, needsFourEyes, type WorkflowAction} from './registry.js'
 
@@ -50,6 +50,18 @@ export function stateLabel(kind: string, state: string, locale: Locale): string 
   const key = `kind.${kind}.${state}`
   return hasMessage(key) ? t(key, {}, locale) : state
 }
+
+/** A step's name as people read it (批准, 退回, 编制方案 …); the key (approve, plan) where none is catalogued. */
+export function actionLabel(action: string, locale: Locale): string {
+  const key = `action.${action}`
+  return hasMessage(key) ? t(key, {}, locale) : action
+}
+
+/** States and actions as message parameters, rendered in the reader's language. */
+const stateParam = (kind: string, state: string) => new Localized((locale) => stateLabel(kind, state, locale))
+const kindParam = (kind: string) => new Localized((locale) => kindLabel(kind, locale))
+const actionParam = (action: string) => new Localized((locale) => actionLabel(action, locale))
+const actionsParam = (actions: string[]) => new Localized((locale) => (actions.length ? actions.map((a) => actionLabel(a, locale)).join(locale === 'zh' ? '、' : ', ') : '—'))
 
 export function kindLabel(kind: string, locale: Locale): string {
   const key = `kind.${kind}`
@@ -132,10 +144,16 @@ export async function fileRequestIn(ctx: WriteContext, input: {kind: string; app
  * request is in. approve and reject are the review decisions every kind has (the filer may
  * take neither, X-2; a reject needs a reason); areas add steps of their own.
  */
-export async function actOnRequest(store: Store, id: number, action: WorkflowAction, comment?: string): Promise<WorkflowResult> {
+export async function actOnRequest(store: Store, id: number, action: WorkflowAction, comment?: string, options: {expect?: string} = {}): Promise<WorkflowResult> {
   if (action === 'reject' && !comment?.trim()) throw new InvalidInput('request.reasonRequired', {}, {field: 'reason'})
   if (action === 'withdraw' && !comment?.trim()) throw new InvalidInput('request.withdrawReasonRequired', {}, {field: 'reason'})
-  return store.write((ctx) => advanceRequest(ctx, id, action, {comment}))
+  // The state the operator acts on: the one given (--expect), else the one the request was in
+  // when the command was issued. Two reviewers approving at once both meant the state they
+  // saw: the first moves the request one step, the second finds it moved after it was issued
+  // (exit 4) instead of taking the next step nobody looked at. A script that may retry gives --expect.
+  const expected = options.expect ?? (await loadRequest(store.db, id)).state
+  const issued = options.expect === undefined ? issuedAt() : undefined
+  return store.write((ctx) => advanceRequest(ctx, id, action, {comment, expect: expected, issuedAt: issued}))
 }
 
 /**
@@ -154,6 +172,10 @@ export interface AdvanceOptions<P> {
   kinds?: string[]
   /** The area's work for this step, in the same transaction, before the state changes; may replace the payload. */
   effect?: (request: RequestWithHistory<P>) => Promise<P | void>
+  /** The state the operator saw: when the request has moved since, nothing happens (exit 4). */
+  expect?: string
+  /** When the operator issued the command (epoch ms): a request moved after it is a state they never saw (exit 4). */
+  issuedAt?: number
 }
 
 /** actOnRequest inside the caller's transaction. */
@@ -166,6 +188,21 @@ export async function advanceRequest<P = unknown>(ctx: WriteContext, id: number,
     throw new InvalidInput('request.wrongKind', {id, kind: before.kind, expected: options.kinds.join(', ')}, {field: 'ID'})
   }
   const def = requireKind(before.kind)
+  if (options.expect !== undefined && !def.states[options.expect]) {
+    const states = Object.keys(def.states)
+    throw new InvalidInput('request.unknownExpectState', {value: options.expect, kind: kindParam(before.kind), states: states.join(', ')}, {field: 'expect', details: {states}})
+  }
+  // The first step that moved the request after this command was issued (not a note on it).
+  const moved = options.issuedAt === undefined ? undefined : before.history.find((h) => h.from != null && h.from !== h.to && Date.parse(h.at) > options.issuedAt!)
+  if (moved || (options.expect !== undefined && options.expect !== before.state)) {
+    const expected = moved && options.expect === before.state ? moved.from! : options.expect!
+    const last = moved ?? before.history.at(-1)
+    throw new Conflict(
+      'request.stateMoved',
+      {id, expected: stateParam(before.kind, expected), state: stateParam(before.kind, before.state), action: actionParam(action)},
+      {field: 'expect', details: {state: before.state, expected, movedBy: last?.actor, movedAt: last?.at}},
+    )
+  }
   const transition = def.transitions.find((tr) => tr.action === action && tr.from === before.state)
   if (!transition) {
     const allowed = def.transitions.filter((tr) => tr.from === before.state).map((tr) => tr.action)
@@ -173,18 +210,18 @@ export async function advanceRequest<P = unknown>(ctx: WriteContext, id: number,
       const from = [...new Set(def.transitions.filter((tr) => tr.action === 'withdraw').map((tr) => tr.from))]
       throw new Conflict(
         from.length ? 'request.cannotWithdraw' : 'request.kindNotWithdrawable',
-        {id, kind: before.kind, state: before.state, allowed: allowed.length ? allowed.join(', ') : '—', from: from.join(', ')},
+        {id, kind: kindParam(before.kind), state: stateParam(before.kind, before.state), allowed: actionsParam(allowed), from: new Localized((locale) => from.map((f) => stateLabel(before.kind, f, locale)).join(locale === 'zh' ? '、' : ', '))},
         {field: 'ID', details: {state: before.state, allowed, withdrawableFrom: from}},
       )
     }
     throw new Conflict(
       'request.actionNotAllowed',
-      {id, state: before.state, action, allowed: allowed.length ? allowed.join(', ') : '—'},
+      {id, state: stateParam(before.kind, before.state), action: actionParam(action), allowed: actionsParam(allowed)},
       {field: 'ID', details: {state: before.state, allowed}},
     )
   }
   if (needsFourEyes(transition) && before.filedBy === ctx.actor) {
-    throw new RuleRefused('X-2', 'request.ownRequest', {id, actor: ctx.actor, action}, {field: 'operator'})
+    throw new RuleRefused('X-2', 'request.ownRequest', {id, actor: ctx.actor, action: actionParam(action)}, {field: 'operator'})
   }
   const replaced = await options.effect?.(before)
   const payload = replaced === undefined ? before.payload : replaced
