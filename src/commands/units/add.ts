@@ -12,7 +12,8 @@ export default class UnitsAdd extends EgovCommand<typeof UnitsAdd> {
 LEVEL: ${unitLevels()
     .map((l) => `${l.key} ${l.name}`)
     .join('; ')}.
---budget city marks a unit paid from the city budget: its extranet line is then paid by the bureau (NET-8); the default is self.`
+--budget city marks a unit paid from the city budget: its extranet line is then paid by the bureau (NET-8); the default is self.
+Adding a unit that exists with the same values is a no-op (exit 0, \`unchanged: true\`); with other values it is exit 4 naming each field (use units edit).`
   static override examples = [
     '<%= config.bin %> units add 市人力资源和社会保障局 --kind party-government --level city --budget city --contact 张三 --phone 0937-6221234',
     '<%= config.bin %> units add 市邮政分公司 --kind post-office --level city --phone 13912345678 --json',
@@ -29,12 +30,12 @@ LEVEL: ${unitLevels()
     budget: Flags.string({description: 'city (市级财政) or self (自筹)', options: ['city', 'self']}),
   }
 
-  async run(): Promise<Unit> {
+  async run(): Promise<Unit & {unchanged?: true}> {
     const kind = await this.need(this.flags.kind, 'kind', this.t('col.kind'))
     const level = await this.need(this.flags.level, 'level', this.t('col.level'))
     const store = await this.store()
     const unit = await store.write((ctx) => addUnit(ctx, {name: this.args.name, kind, level, parent: this.flags.parent, contact: this.flags.contact, phone: this.flags.phone, budget: this.flags.budget}))
-    this.log(this.t('units.added', {name: unit.name, kind: unit.kindName, level: this.t(`units.level.${unit.level}`)}))
+    this.log(unit.unchanged ? this.t('units.unchanged', {name: unit.name}) : this.t('units.added', {name: unit.name, kind: unit.kindName, level: this.t(`units.level.${unit.level}`)}))
     return unit
   }
 }

@@ -297,6 +297,8 @@ const base = {
   'units.badBudget': {en: 'budget: "{value}" must be city (市级财政) or self (自筹) (NET-8)', zh: 'budget：“{value}”须为 city（市级财政）或 self（自筹）（NET-8）'},
   'units.badPhone': {en: '{field}: "{value}" is not a mobile number or a landline with its area code (e.g. 0937-6221234)', zh: '{field}：“{value}”不是手机号码或带区号的固定电话（如 0937-6221234）'},
   'units.exists': {en: 'a unit named {name} exists already', zh: '已有名为 {name} 的单位'},
+  'units.existsDiffers': {en: 'a unit named {name} exists already, with other values: {fields} (recorded ≠ given); change it with egov units edit', zh: '已有名为 {name} 的单位，但取值不同：{fields}（已登记 ≠ 本次）；如需修改请用 egov units edit'},
+  'units.unchanged': {en: '{name} is in the registry already, as given: nothing changed', zh: '{name} 已在登记簿中，取值相同，未作改动'},
   'units.notFound': {en: 'unit {name} is not in the registry; add it with "egov units add"', zh: '单位 {name} 不在单位名录中；请先用“egov units add”添加'},
   'units.parentCycle': {en: 'parent: {parent} is {name} itself or under it', zh: 'parent：{parent} 即 {name} 本身或其下级'},
   'units.added': {en: 'added unit {name} ({kind}, {level})', zh: '已添加单位 {name}（{kind}，{level}）'},

@@ -136,7 +136,7 @@ export interface UnitInput {
   budget?: string
 }
 
-export async function addUnit(ctx: WriteContext, input: UnitInput & {name: string; kind: string; level: string}): Promise<Unit> {
+export async function addUnit(ctx: WriteContext, input: UnitInput & {name: string; kind: string; level: string}): Promise<Unit & {unchanged?: true}> {
   const name = input.name.trim()
   if (!name) throw new InvalidInput('input.empty', {field: 'NAME'}, {field: 'NAME'})
   const kind = kindOf(input.kind)
@@ -145,7 +145,26 @@ export async function addUnit(ctx: WriteContext, input: UnitInput & {name: strin
   const phone = input.phone ? normalisePhone(input.phone) : null
   const parent = input.parent ? await findUnit(ctx.db, input.parent, 'parent') : null
   if (await ctx.db.selectFrom('units').select('id').where('name', '=', name).executeTakeFirst()) {
-    throw new Conflict('units.exists', {name}, {field: 'NAME'})
+    // Adding what is there already is a no-op a script can rely on ("make sure it exists");
+    // a value said differently is a conflict naming each field (units edit changes it).
+    const existing = await findUnit(ctx.db, name)
+    const said: Array<[string, unknown, unknown]> = [
+      ['kind', kind.key, existing.kind],
+      ['level', level, existing.level],
+      ['parent', parent?.name, existing.parent],
+      ['contact', input.contact?.trim() || undefined, existing.contact],
+      ['phone', phone ?? undefined, existing.phone],
+      ['budget', input.budget ? budget : undefined, existing.budget],
+    ]
+    const differing = said.filter(([, given, recorded]) => given !== undefined && given !== recorded)
+    if (differing.length) {
+      throw new Conflict(
+        'units.existsDiffers',
+        {name, fields: differing.map(([field, given, recorded]) => `${field} ${String(recorded ?? '—')} ≠ ${String(given)}`).join('; ')},
+        {field: differing[0][0], details: {fields: differing.map(([field, given, recorded]) => ({field, given, recorded}))}},
+      )
+    }
+    return {...existing, unchanged: true}
   }
   const inserted = await ctx.db
     .insertInto('units')
