@@ -7,6 +7,7 @@ import {readUserConfig, resolveOperator} from '../core/config/index.js'
 import {EgovError, EXIT_CODES, InvalidInput} from '../core/errors.js'
 import {detectLocale, type Locale, type MessageKey, t} from '../core/i18n/index.js'
 import type {Store} from '../core/store/index.js'
+import {printableOutput} from '../core/text.js'
 import {createProgress, type Progress, progressAllowed} from './progress.js'
 import {type Column, renderTable} from './table.js'
 
@@ -129,6 +130,11 @@ export abstract class EgovCommand<T extends typeof Command> extends Command {
 
   protected progress(label: string): Progress {
     return createProgress(label, progressAllowed(this.jsonEnabled()))
+  }
+
+  /** Every line for people goes out printable: stored text is shown, never obeyed (see printableOutput). */
+  override log(message = '', ...args: unknown[]): void {
+    super.log(args.length ? message : printableOutput(message), ...args)
   }
 
   /** Human output that costs something to build (a table of thousands of rows): built only when it is shown. */

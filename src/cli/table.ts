@@ -1,4 +1,4 @@
-import {displayWidth, padEnd, truncate} from '../core/text.js'
+import {displayWidth, padEnd, printable, truncate} from '../core/text.js'
 
 export interface Column<R> {
   header: string
@@ -45,11 +45,17 @@ export function renderTable<R>(rows: R[], columns: Column<R>[], maxWidth = termi
 }
 
 function oneLine(text: string): string {
-  return text.replace(/\s*\n\s*/g, ' ')
+  return printable(text.replace(/\s*\n\s*/g, ' ').replaceAll('\t', ' '))
 }
 
+/**
+ * The width a table must fit: the terminal's (COLUMNS wins), 80 on a terminal that does
+ * not say; off a terminal (a pipe, a file, cron mail) no limit, so grep and cut see every
+ * character of every cell.
+ */
 export function terminalWidth(): number {
   const fromEnv = Number(process.env.COLUMNS)
   if (Number.isInteger(fromEnv) && fromEnv > 20) return fromEnv
-  return process.stdout.isTTY && process.stdout.columns ? process.stdout.columns : 80
+  if (!process.stdout.isTTY) return Number.POSITIVE_INFINITY
+  return process.stdout.columns || 80
 }

@@ -57,3 +57,44 @@ export function truncate(text: string, width: number): string {
 export function padEnd(text: string, width: number): string {
   return text + ' '.repeat(Math.max(0, width - displayWidth(text)))
 }
+
+/**
+ * Characters that change what a terminal shows rather than being shown: C0 and C1
+ * controls (ESC starts a screen-clearing or title-setting sequence), DEL, bidirectional
+ * overrides and isolates (a right-to-left override reverses what follows), and invisible
+ * characters (zero-width space and joiners, soft hyphen, word joiner, BOM) that make two
+ * different names look identical. Tab and newline are not in it; callers decide on those.
+ */
+// eslint-disable-next-line no-control-regex
+const UNSAFE = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u00AD\u061C\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/g
+
+/** The first character of `text` a terminal would not show as itself, and where. */
+export function unsafeCharacter(text: string, allowNewlines = false): {index: number; codePoint: string} | undefined {
+  UNSAFE.lastIndex = 0
+  const bad = allowNewlines ? text.search(UNSAFE) : text.search(/[\u0000-\u001F]|[\u007F-\u009F\u00AD\u061C\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/)
+  if (bad < 0) return undefined
+  return {index: bad, codePoint: `U+${text.codePointAt(bad)!.toString(16).toUpperCase().padStart(4, '0')}`}
+}
+
+/**
+ * Stored text made safe to print: every unsafe character shown as its code point,
+ * `<U+001B>`, so a unit named `市\e[2J局` prints as `市<U+001B>[2J局` instead of clearing
+ * the screen, and a right-to-left override is seen instead of obeyed. Newlines and tabs
+ * stay; the colour sequences egov adds itself are applied after this.
+ */
+export function printable(text: string): string {
+  UNSAFE.lastIndex = 0
+  if (!UNSAFE.test(text)) return text
+  UNSAFE.lastIndex = 0
+  return text.replace(UNSAFE, (ch) => `<U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}>`)
+}
+
+/**
+ * Output about to be written, made safe except for egov's own colour (SGR) sequences: an
+ * ESC that does not start one is shown as `<U+001B>`. A backstop for lines that did not
+ * go through a table or a catalogue message.
+ */
+export function printableOutput(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.split(/(\u001B\[[0-9;]*m)/).map((part, i) => (i % 2 ? part : printable(part))).join('')
+}

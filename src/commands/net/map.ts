@@ -35,7 +35,7 @@ export default class NetMap extends EgovCommand<typeof NetMap> {
     }
     const c = this.color
     const paint = {allocation: c.cyan, reserved: c.yellow, pool: c.magenta, free: c.dim}
-    this.show(() => renderTerminalMap(map, {width: terminalWidth(), legendLabels: labels, color: c.level > 0 ? (kind, s) => paint[kind](s) : undefined}))
+    this.show(() => renderTerminalMap(map, {width: Number.isFinite(terminalWidth()) ? terminalWidth() : 80, legendLabels: labels, color: c.level > 0 ? (kind, s) => paint[kind](s) : undefined}))
     if (this.flags.svg) {
       if (!this.flags.svg.toLowerCase().endsWith('.svg')) throw new InvalidInput('io.badExtension', {field: 'svg', path: this.flags.svg}, {field: 'svg'})
       writeFileSync(this.flags.svg, renderSvgMap(map, {legendLabels: labels}))

@@ -17,6 +17,8 @@ const base = {
   'error.hintHelp': {en: 'See: egov {command} --help', zh: '参见：egov {command} --help'},
   'input.missingFlag': {en: 'missing required flag --{flag} ({label})', zh: '缺少必填参数 --{flag}（{label}）'},
   'input.empty': {en: '{field} must not be empty', zh: '{field} 不能为空'},
+  'input.unsafeCharacter': {en: '{field}: character {position} is {codePoint}, a control, direction or invisible character; type the text without it', zh: '{field}：第 {position} 个字符是 {codePoint}（控制、方向或不可见字符），请去掉后重新输入'},
+  'input.tooLong': {en: '{field}: {length} characters, more than the {max} it holds', zh: '{field}：共 {length} 个字符，超过上限 {max}'},
   'input.badDate': {en: '{field}: "{value}" is not a date (YYYY-MM-DD)', zh: '{field}：“{value}”不是有效日期（YYYY-MM-DD）'},
   'input.badInteger': {en: '{field}: "{value}" is not a whole number', zh: '{field}：“{value}”不是整数'},
   'input.badNow': {en: 'EGOV_NOW: "{value}" is not an ISO date-time', zh: 'EGOV_NOW：“{value}”不是 ISO 日期时间'},

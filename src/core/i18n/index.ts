@@ -1,3 +1,4 @@
+import {printable} from '../text.js'
 import {catalog, type MessageKey} from './catalog.js'
 
 export type Locale = 'en' | 'zh'
@@ -16,7 +17,8 @@ export function t(key: MessageKey, params: Record<string, unknown> = {}, locale:
   return text.replace(/\{(\w+)\}/g, (whole, name: string) => {
     if (!(name in params)) return whole
     const value = params[name]
-    return value instanceof Localized ? value.render(locale) : String(value)
+    // Stored text (a unit's name, a ticket's subject) is shown, never obeyed: see printable().
+    return value instanceof Localized ? value.render(locale) : printable(String(value))
   })
 }
 

@@ -19,6 +19,7 @@ import {
   WIDTH,
 } from './ip.js'
 import type {MapSegment, PoolMap} from './map-types.js'
+import {checkedText} from '../names.js'
 
 export * from './ip.js'
 export type {MapSegment, PoolMap} from './map-types.js'
@@ -164,7 +165,7 @@ export interface AddPoolResult {
 export async function addPool(ctx: WriteContext, input: AddPoolInput): Promise<AddPoolResult> {
   const block = parseCidr(input.cidr, 'CIDR')
   const plane = parsePlane(input.plane)
-  const name = input.name.trim()
+  const name = checkedText(input.name, 'name')
   if (!name || looksLikeAddress(name)) throw new InvalidInput('net.badName', {}, {field: 'name'})
   const db = ctx.db
   const cidr = formatCidr(block)

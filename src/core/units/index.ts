@@ -4,6 +4,7 @@ import {appendAudit} from '../audit/index.js'
 import {Conflict, InvalidInput, NotFound} from '../errors.js'
 import type {Database, WriteContext} from '../store/index.js'
 import {readTemplate} from '../templates.js'
+import {checkedText} from '../names.js'
 
 /**
  * The unit registry (单位) every area shares: what kind of body a unit is (NET-3 categories,
@@ -137,8 +138,9 @@ export interface UnitInput {
 }
 
 export async function addUnit(ctx: WriteContext, input: UnitInput & {name: string; kind: string; level: string}): Promise<Unit & {unchanged?: true}> {
-  const name = input.name.trim()
+  const name = checkedText(input.name, 'NAME')
   if (!name) throw new InvalidInput('input.empty', {field: 'NAME'}, {field: 'NAME'})
+  if (input.contact) checkedText(input.contact, 'contact', 'short')
   const kind = kindOf(input.kind)
   const level = levelOf(input.level)
   const budget = input.budget ? budgetOf(input.budget) : 'self'
@@ -180,7 +182,7 @@ export async function editUnit(ctx: WriteContext, name: string, input: UnitInput
   const before = await findUnit(ctx.db, name, 'NAME')
   const changes: Partial<Omit<Database['units'], 'id'>> = {}
   if (input.name !== undefined && input.name.trim() !== before.name) {
-    const newName = input.name.trim()
+    const newName = checkedText(input.name, 'name')
     if (!newName) throw new InvalidInput('input.empty', {field: 'name'}, {field: 'name'})
     if (await ctx.db.selectFrom('units').select('id').where('name', '=', newName).executeTakeFirst()) throw new Conflict('units.exists', {name: newName}, {field: 'name'})
     changes.name = newName
@@ -189,7 +191,7 @@ export async function editUnit(ctx: WriteContext, name: string, input: UnitInput
   if (input.level !== undefined) changes.level = levelOf(input.level)
   if (input.budget !== undefined) changes.budget = budgetOf(input.budget)
   if (input.phone !== undefined) changes.phone = input.phone ? normalisePhone(input.phone) : null
-  if (input.contact !== undefined) changes.contact = input.contact?.trim() || null
+  if (input.contact !== undefined) changes.contact = input.contact ? checkedText(input.contact, 'contact', 'short') || null : null
   if (input.parent !== undefined) {
     if (input.parent === null || input.parent === '') changes.parent_id = null
     else {

@@ -1,5 +1,6 @@
 import {InvalidInput} from '../../errors.js'
 import {registerKind} from '../registry.js'
+import {checkedText} from '../../names.js'
 
 export interface TicketPayload {
   subject: string
@@ -28,10 +29,10 @@ export const ticketKind = registerKind<TicketPayload>({
   ],
   parsePayload(input) {
     const p = (input ?? {}) as Record<string, unknown>
-    const subject = typeof p.subject === 'string' ? p.subject.trim() : ''
+    const subject = typeof p.subject === 'string' ? checkedText(p.subject, 'subject', 'line') : ''
     if (!subject) throw new InvalidInput('input.empty', {field: 'subject'}, {field: 'subject'})
     if ([...subject].length > 200) throw new InvalidInput('ticket.subjectTooLong', {}, {field: 'subject'})
-    const detail = typeof p.detail === 'string' && p.detail.trim() ? p.detail.trim() : undefined
+    const detail = typeof p.detail === 'string' && p.detail.trim() ? checkedText(p.detail, 'detail', 'line', {multiline: true}) : undefined
     return detail ? {subject, detail} : {subject}
   },
   summary: (p) => p.subject,
