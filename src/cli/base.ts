@@ -7,6 +7,7 @@ import {readUserConfig, resolveOperator} from '../core/config/index.js'
 import {EgovError, EXIT_CODES, InvalidInput} from '../core/errors.js'
 import {detectLocale, type Locale, type MessageKey, t} from '../core/i18n/index.js'
 import type {Store} from '../core/store/index.js'
+import {nearest} from '../core/nearest.js'
 import {printableOutput} from '../core/text.js'
 import {createProgress, type Progress, progressAllowed} from './progress.js'
 import {type Column, renderTable} from './table.js'
@@ -173,10 +174,46 @@ export abstract class EgovCommand<T extends typeof Command> extends Command {
     if (envelope.code === 'internal' && process.env.DEBUG && err.stack) process.stderr.write(err.stack + '\n')
   }
 
+  /** An oclif parse error as a catalogue message with details.field; oclif's own English text only where nothing better is known. */
+  private parseError(err: Error & {args?: Array<{name?: string}> | string[]; flags?: string[]}): {message: string; details: Record<string, unknown>} {
+    const kind = err.constructor.name
+    const raw = err.message.replace(/\n?See more help with --help\s*$/, '')
+    const known = () => Object.keys({...(this.ctor.flags ?? {}), ...(this.ctor.baseFlags ?? {}), json: true}).map((f) => `--${f}`)
+    if (kind === 'NonExistentFlagsError' && err.flags?.length) {
+      const flag = err.flags[0].split('=')[0]
+      const suggestion = nearest(flag, known())
+      return {
+        message: this.t(suggestion ? 'input.unknownFlagNear' : 'input.unknownFlag', {flag, suggestion}),
+        details: {key: 'input.unknownFlag', field: flag.replace(/^-+/, ''), flags: err.flags, ...(suggestion ? {suggestion} : {})},
+      }
+    }
+    if (kind === 'RequiredArgsError' && Array.isArray(err.args)) {
+      const names = (err.args as Array<{name?: string}>).map((a) => a.name?.toUpperCase()).filter(Boolean) as string[]
+      return {message: this.t('input.missingArg', {names: names.join(', ')}), details: {key: 'input.missingArg', field: names[0]}}
+    }
+    if (kind === 'UnexpectedArgsError' && Array.isArray(err.args)) {
+      return {message: this.t('input.unexpectedArgs', {args: (err.args as string[]).join(', ')}), details: {key: 'input.unexpectedArgs', field: 'ARGS', args: err.args}}
+    }
+    const option = /^Expected --([\w-]+)=(.*) to be one of: (.*)$/s.exec(raw)
+    if (option) {
+      const [, flag, value, options] = option
+      return {message: this.t('input.flagOption', {flag, value, options}), details: {key: 'input.flagOption', field: flag, value, options: options.split(', ')}}
+    }
+    const needsValue = /^Flag --([\w-]+) expects a value/.exec(raw)
+    if (needsValue) return {message: this.t('input.flagNeedsValue', {flag: needsValue[1]}), details: {key: 'input.flagNeedsValue', field: needsValue[1]}}
+    const missingFlag = /Missing required flag:?\s*(?:-\w, )?--([\w-]+)/.exec(raw)
+    if (missingFlag) return {message: this.t('input.missingFlagParse', {flag: missingFlag[1]}), details: {key: 'input.missingFlagParse', field: missingFlag[1]}}
+    const anyFlag = /--([\w-]+)/.exec(raw)
+    return {message: raw, details: anyFlag ? {field: anyFlag[1]} : {}}
+  }
+
   private envelope(err: Error & {oclif?: {exit?: number}}): {code: keyof typeof EXIT_CODES; message: string; details: Record<string, unknown>} {
     if (err instanceof EgovError) return err.toJSON(this.locale)
-    // oclif's own parse errors (unknown flag, missing argument, bad option value) exit 2.
-    if (err.oclif?.exit === 2) return {code: 'invalid_input', message: err.message, details: {}}
+    // oclif's own parse errors (unknown flag, missing argument, bad option value) exit 2,
+    // in the user's language and with the field, like every other error.
+    if (err.oclif?.exit === 2 || err.constructor.name.endsWith('ParseError') || err.constructor.name.endsWith('OptionError')) {
+      return {code: 'invalid_input', ...this.parseError(err)}
+    }
     return {code: 'internal', message: this.t('error.internal', {message: err.message}), details: {}}
   }
 }
