@@ -74,6 +74,8 @@ export async function readLabelForm(path: string, layout: LabelFormLayout, field
       throw unreadable(error)
     }
     if (data === null || typeof data !== 'object' || Array.isArray(data)) throw unreadable(new Error('not an object of fields'))
+    const {checkRequestFile} = await import('./request-schema.js')
+    await checkRequestFile(data as Record<string, unknown>, layout, path)
     const values = Object.fromEntries(Object.entries(data as Record<string, unknown>).map(([k, v]) => [k, v === null || v === undefined ? '' : Array.isArray(v) ? v.join(',') : String(v)]))
     return {values, cells: {}}
   }
