@@ -32,3 +32,14 @@ export function checkedText(value: string, field: string, limit: TextLimit = 'na
   if (length > max) throw new InvalidInput('input.tooLong', {field, length, max}, {field, details: {length, max}})
   return text
 }
+
+/**
+ * An object named by the id a command printed: `#12` always; a bare `12` when nothing
+ * has that as its name (the caller looks up the name first). Undefined when the text is
+ * no id.
+ */
+export function idReference(text: string): {id: number; explicit: boolean} | undefined {
+  const match = /^\s*(#?)(\d{1,15})\s*$/.exec(text)
+  if (!match) return undefined
+  return {id: Number(match[2]), explicit: match[1] === '#'}
+}

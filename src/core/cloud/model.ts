@@ -6,6 +6,7 @@ import type {Kysely} from '#kysely'
 
 import {Conflict, InvalidInput, NotFound} from '../errors.js'
 import type {Database, WriteContext} from '../store/index.js'
+import {idReference} from '../names.js'
 
 /**
  * The government cloud's shapes (CLOUD-1..9): what a provider offers, what a system runs
@@ -193,8 +194,11 @@ export function envelopeColumns(e: Amounts) {
   }
 }
 
+/** A provider by name, or by the id egov printed (`#1`, or `1` when no provider has that name). */
 export async function findProvider(db: Db, name: string, field = 'provider'): Promise<Provider> {
-  const row = await db.selectFrom('cloud_providers').selectAll().where('name', '=', name.trim()).executeTakeFirst()
+  const ref = idReference(name)
+  let row = ref?.explicit ? undefined : await db.selectFrom('cloud_providers').selectAll().where('name', '=', name.trim()).executeTakeFirst()
+  if (!row && ref) row = await db.selectFrom('cloud_providers').selectAll().where('id', '=', ref.id).executeTakeFirst()
   if (!row) throw new NotFound('cloud.providerNotFound', {name}, {field})
   return toProvider(row as ProviderRow)
 }
@@ -203,9 +207,15 @@ export async function allProviders(db: Db): Promise<Provider[]> {
   return ((await db.selectFrom('cloud_providers').selectAll().orderBy('name').execute()) as ProviderRow[]).map(toProvider)
 }
 
-/** A system by name: the live one of that name, else the latest released or rejected one. */
+/**
+ * A system by name: the live one of that name, else the latest released or rejected one;
+ * or by the id egov printed (`#3`, or `3` when no system has that name), which reaches a
+ * released system whose name was given to another.
+ */
 export async function findSystem(db: Db, name: string, field = 'SYS'): Promise<CloudSystem> {
-  const rows = (await db.selectFrom('cloud_systems').selectAll().where('name', '=', name.trim()).orderBy('id', 'desc').execute()) as SystemRow[]
+  const ref = idReference(name)
+  const rows = ref?.explicit ? [] : ((await db.selectFrom('cloud_systems').selectAll().where('name', '=', name.trim()).orderBy('id', 'desc').execute()) as SystemRow[])
+  if (!rows.length && ref) rows.push(...((await db.selectFrom('cloud_systems').selectAll().where('id', '=', ref.id).execute()) as SystemRow[]))
   const row = rows.find((r) => !GONE_STATUSES.includes(r.status)) ?? rows[0]
   if (!row) throw new NotFound('cloud.systemNotFound', {name}, {field})
   return toSystem(row)

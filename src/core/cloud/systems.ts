@@ -303,6 +303,7 @@ export async function planOnboarding(store: Store, id: number, options: {file: s
         if (providerName) {
           const provider = await findProvider(ctx.db, providerName)
           if (provider.status !== 'admitted') throw new Conflict('cloud.providerExited', {provider: provider.name}, {field: 'provider', rule: 'CLOUD-2'})
+          providerName = provider.name
         } else {
           proposal = await proposeProvider(ctx.db, p.unit, p.totals)
           providerName = proposal.provider

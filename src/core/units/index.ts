@@ -4,7 +4,7 @@ import {appendAudit} from '../audit/index.js'
 import {Conflict, InvalidInput, NotFound} from '../errors.js'
 import type {Database, WriteContext} from '../store/index.js'
 import {readTemplate} from '../templates.js'
-import {checkedText} from '../names.js'
+import {checkedText, idReference} from '../names.js'
 
 /**
  * The unit registry (单位) every area shares: what kind of body a unit is (NET-3 categories,
@@ -114,8 +114,11 @@ async function toUnit(db: Kysely<Database>, row: UnitRow): Promise<Unit> {
   }
 }
 
+/** A unit by name, or by the id egov printed (`#2`, or `2` when no unit has that name). */
 export async function findUnit(db: Kysely<Database>, name: string, field = 'unit'): Promise<Unit> {
-  const row = await db.selectFrom('units').selectAll().where('name', '=', name.trim()).executeTakeFirst()
+  const ref = idReference(name)
+  let row = ref?.explicit ? undefined : await db.selectFrom('units').selectAll().where('name', '=', name.trim()).executeTakeFirst()
+  if (!row && ref) row = await db.selectFrom('units').selectAll().where('id', '=', ref.id).executeTakeFirst()
   if (!row) throw new NotFound('units.notFound', {name}, {field})
   return toUnit(db, row as UnitRow)
 }
