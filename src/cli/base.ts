@@ -153,6 +153,15 @@ export abstract class EgovCommand<T extends typeof Command> extends Command {
     for (const w of warnings) process.stderr.write(`${this.color.yellow(this.t('label.warning'))}: ${w.message}\n`)
   }
 
+  /**
+   * One JSON shape for every success: the result object, with \`warnings\` always present
+   * (an array, empty when there are none), so a script tests one field everywhere.
+   */
+  protected override toSuccessJson(result: unknown): unknown {
+    if (result && typeof result === 'object' && !Array.isArray(result) && !('warnings' in result)) return {...result, warnings: []}
+    return result
+  }
+
   /** Indented for a person at a terminal; compact for a pipe, where a script reads it (and large lists halve in size). */
   override logJson(json: unknown): void {
     process.stdout.write((process.stdout.isTTY ? JSON.stringify(json, null, 2) : JSON.stringify(json)) + '\n')

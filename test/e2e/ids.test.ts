@@ -43,6 +43,16 @@ describeEachDialect('ids work as arguments', (dialect) => {
     expect(JSON.stringify(shownSystem.json)).toContain('社保业务系统')
   })
 
+  it('one JSON shape: every success carries warnings (an array), cloud system show too; a re-run that changes nothing says unchanged: true', async () => {
+    for (const args of [['units', 'list', '--json'], ['cloud', 'system', 'show', '社保业务系统', '--json'], ['requests', 'show', '1', '--json'], ['cloud', 'provider', 'list', '--json']]) {
+      const r = await as('clerk', args)
+      expect(r.code, args.join(' ')).toBe(0)
+      expect(Array.isArray(r.json.warnings), args.join(' ')).toBe(true)
+    }
+    const again = await as('clerk', ['units', 'add', '市数据局', '--kind', 'party-government', '--level', 'city', '--json'])
+    expect(again.json).toMatchObject({unchanged: true, warnings: []})
+  })
+
   it('an id that names nothing is exit 3 naming the field; #N never falls back to a name', async () => {
     const r = await as('clerk', ['units', 'show', '#999', '--json'])
     expect(r.code).toBe(3)

@@ -400,6 +400,8 @@ export interface ChangeResult {
   system: CloudSystem
   /** recorded: inside the envelope, done; filed: a scale request; unchanged: nothing to change */
   outcome: 'recorded' | 'filed' | 'unchanged'
+  /** Set when nothing changed, as on every re-run that changes nothing. */
+  unchanged?: true
   request?: RequestWithHistory<ScaleRequest>
   /** the resources beyond the envelope, for a scale request */
   beyond?: Array<{resource: string; envelope: number; wanted: number}>
@@ -421,7 +423,7 @@ export async function changeSystem(store: Store, name: string, change: ConfigCha
     const envelope = system.envelope!
     const beyond = RESOURCES.filter((r) => wanted[r] > envelope[r]).map((r) => ({resource: r, envelope: envelope[r], wanted: wanted[r]}))
     if (!beyond.length && !options.rescale) {
-      if (sameConfig(config, system.config)) return {system, outcome: 'unchanged'}
+      if (sameConfig(config, system.config)) return {system, outcome: 'unchanged', unchanged: true}
       await ctx.db.updateTable('cloud_systems').set({...configColumns(config), updated_at: ctx.at}).where('id', '=', system.id).execute()
       const after = await systemById(ctx.db, system.id)
       await recordEvent(ctx, after, 'changed', null, options.reason)
@@ -431,7 +433,7 @@ export async function changeSystem(store: Store, name: string, change: ConfigCha
     // The new envelope: what the new configuration needs, and no less than agreed unless asked (--rescale).
     const next = options.rescale ? wanted : (Object.fromEntries(RESOURCES.map((r) => [r, Math.max(envelope[r], wanted[r])])) as Amounts)
     if (RESOURCES.every((r) => next[r] === envelope[r])) {
-      if (sameConfig(config, system.config)) return {system, outcome: 'unchanged'}
+      if (sameConfig(config, system.config)) return {system, outcome: 'unchanged', unchanged: true}
     }
     const up = RESOURCES.some((r) => next[r] > envelope[r])
     const down = RESOURCES.some((r) => next[r] < envelope[r])

@@ -15,7 +15,7 @@ export default class CloudSystemShow extends EgovCommand<typeof CloudSystemShow>
 
   static override args = {system: Args.string({description: 'the system (SYS)', required: true})}
 
-  async run(): Promise<CloudSystem & {attachments: AttachmentCheck[]; security: SecurityRecord[]; missingBeforeGoLive: string[]; events: SystemEvent[]; exception?: {id: number; documentNo: string; state: string; basis: string; systems: string[]}}> {
+  async run(): Promise<CloudSystem & {warnings: Array<{key: string; message: string}>; attachments: AttachmentCheck[]; security: SecurityRecord[]; missingBeforeGoLive: string[]; events: SystemEvent[]; exception?: {id: number; documentNo: string; state: string; basis: string; systems: string[]}}> {
     const store = await this.store()
     const s = await findSystem(store.db, this.args.system)
     const attachments = await checkAttachments(store.db, s.id)
@@ -41,9 +41,11 @@ export default class CloudSystemShow extends EgovCommand<typeof CloudSystemShow>
         ...events.map((e) => `  ${chinaTime(e.at)} ${e.event.padEnd(16)} ${e.actor}${e.note ? `  ${e.note}` : ''}`),
       ].join('\n'),
     )
-    this.showWarnings(
-      attachments.filter((a) => a.state !== 'ok').map((a) => ({message: this.t(a.state === 'changed' ? 'cloud.attachmentChanged' : 'cloud.attachmentMissing', {role: a.role, path: a.path})})) as never,
-    )
-    return {...s, attachments, security, missingBeforeGoLive: missing.map((m) => m.key), events, ...(exception ? {exception} : {})}
+    const warnings = attachments
+      .filter((a) => a.state !== 'ok')
+      .map((a) => ({key: a.state === 'changed' ? 'cloud.attachmentChanged' : 'cloud.attachmentMissing', message: this.t(a.state === 'changed' ? 'cloud.attachmentChanged' : 'cloud.attachmentMissing', {role: a.role, path: a.path})}))
+    this.showWarnings(warnings)
+    // The warnings the table shows are in the JSON too.
+    return {...s, attachments, security, missingBeforeGoLive: missing.map((m) => m.key), events, ...(exception ? {exception} : {}), warnings}
   }
 }
