@@ -53,6 +53,13 @@ describeEachDialect('ids work as arguments', (dialect) => {
     expect(again.json).toMatchObject({unchanged: true, warnings: []})
   })
 
+  it('cloud system show lists the requests still open on the system by id, kind and state (the onboarding, not yet in service)', async () => {
+    const shown = await as('clerk', ['cloud', 'system', 'show', '社保业务系统', '--json'])
+    expect(shown.json.openRequests).toEqual([{id: shown.json.requestId, kind: 'cloud-onboarding', state: 'agreed'}])
+    const text = await as('clerk', ['cloud', 'system', 'show', '社保业务系统'])
+    expect(text.stdout).toMatch(new RegExp(`open requests:\\n  #${shown.json.requestId}  `))
+  })
+
   it('an id that names nothing is exit 3 naming the field; #N never falls back to a name', async () => {
     const r = await as('clerk', ['units', 'show', '#999', '--json'])
     expect(r.code).toBe(3)

@@ -59,7 +59,7 @@ export async function applyForException(store: Store, input: ExceptionInput): Pr
     for (const open of await exceptionsOf(ctx, unit.name, ['applied', 'approved'])) {
       if (open.payload.documentNo !== documentNo) continue
       if (open.payload.basis === basis && (open.payload.systems ?? []).join('\n') === (payload.systems ?? []).join('\n')) return {request: open, warnings: [], unchanged: true}
-      throw new Conflict('cloud.exception.documentTaken', {unit: unit.name, documentNo, id: open.id}, {field: 'document-no', rule: 'CLOUD-9'})
+      throw new Conflict('cloud.exception.documentTaken', {unit: unit.name, documentNo, id: open.id}, {field: 'document-no', rule: 'CLOUD-9', details: {requestId: open.id}})
     }
     return (await fileRequestIn(ctx, {kind: EXCEPTION_KIND, applicantUnit: unit.name, payload})) as WorkflowResult<CloudException>
   })

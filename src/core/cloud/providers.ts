@@ -53,7 +53,7 @@ export async function applyAsProvider(store: Store, input: ProviderValues): Prom
     const [open] = await openRequestsFor(ctx, KIND, input.name)
     if (open) {
       if (sameOffer(open.payload as ProviderApplication, input)) return {request: open as RequestWithHistory<ProviderApplication>, warnings: [], unchanged: true}
-      throw new Conflict('cloud.providerPending', {name: input.name, id: open.id}, {field: 'NAME'})
+      throw new Conflict('cloud.providerPending', {name: input.name, id: open.id}, {field: 'NAME', details: {requestId: open.id}})
     }
     return (await fileRequestIn(ctx, {kind: KIND, applicantUnit: input.name, payload: input})) as WorkflowResult<ProviderApplication>
   })

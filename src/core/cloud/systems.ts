@@ -417,7 +417,7 @@ export async function changeSystem(store: Store, name: string, change: ConfigCha
     const system = await findSystem(ctx.db, name)
     if (system.status !== 'in-service') throw new Conflict('cloud.notInService', {system: system.name, status: system.status}, {field: 'SYS', rule: 'CLOUD-4'})
     const open = await requestOfSystem(ctx, 'cloud-scale', system)
-    if (open) throw new Conflict('cloud.scalePending', {system: system.name, id: open.id}, {field: 'SYS'})
+    if (open) throw new Conflict('cloud.scalePending', {system: system.name, id: open.id}, {field: 'SYS', details: {requestId: open.id}})
     const config: Configuration = {...system.config, ...Object.fromEntries(Object.entries(change).filter(([, v]) => v !== undefined))}
     const wanted = totals(config)
     const envelope = system.envelope!
@@ -457,6 +457,20 @@ export async function changeSystem(store: Store, name: string, change: ConfigCha
  * The newest request of a kind about this system, in one of `states` (by default, any that is
  * not final). Requests are filed with the system's unit as applicant and its id in the payload.
  */
+/**
+ * The requests still open on a system (a scale, a migration, a release …), by id, kind and
+ * state: shown by `cloud system show`, so the id a script needs is never only in a message.
+ */
+export async function openRequestsOfSystem(db: Kysely<Database>, system: CloudSystem): Promise<Array<{id: number; kind: string; state: string}>> {
+  const rows = await db.selectFrom('requests').select(['id', 'kind', 'state', 'payload']).where('kind', 'like', 'cloud-%').where('applicant_unit', '=', system.unit).orderBy('id').execute()
+  return rows
+    .filter((r) => {
+      const def = findKind(r.kind)
+      return def && !def.states[r.state]?.terminal && (JSON.parse(r.payload) as {systemId?: number}).systemId === system.id
+    })
+    .map((r) => ({id: Number(r.id), kind: r.kind, state: r.state}))
+}
+
 async function requestOfSystem<P>(ctx: WriteContext, kind: string, system: CloudSystem, states?: string[]): Promise<RequestWithHistory<P> | undefined> {
   const def = findKind(kind)!
   const wanted = states ?? Object.keys(def.states).filter((st) => !def.states[st].terminal)
@@ -522,7 +536,7 @@ export async function migrateSystem(store: Store, name: string, to: string, opti
     const open = await requestOfSystem<MigrationRequest>(ctx, MIGRATION, system)
     if (open) {
       if (open.payload.to === target.name) return {request: open, warnings: [], unchanged: true}
-      throw new Conflict('cloud.migrationPending', {system: system.name, id: open.id, to: open.payload.to}, {field: 'SYS'})
+      throw new Conflict('cloud.migrationPending', {system: system.name, id: open.id, to: open.payload.to}, {field: 'SYS', details: {requestId: open.id}})
     }
     if (system.provider === target.name) {
       const done = await requestOfSystem<MigrationRequest>(ctx, MIGRATION, system, ['migrated'])
@@ -645,7 +659,7 @@ export async function recordWipe(store: Store, name: string, input: {method: str
     const done = await releaseRequestOf(ctx, system, ['wiped', 'released'])
     if (done && (system.status === 'wiped' || system.status === 'released')) {
       if (done.payload.wipe?.method === method && done.payload.wipe.by === by) return {request: done, warnings: [], unchanged: true}
-      throw new Conflict('cloud.alreadyWiped', {system: system.name, id: done.id}, {field: 'SYS', rule: 'CLOUD-5'})
+      throw new Conflict('cloud.alreadyWiped', {system: system.name, id: done.id}, {field: 'SYS', rule: 'CLOUD-5', details: {requestId: done.id}})
     }
     const request = await releaseRequestOf(ctx, system, ['approved'])
     if (!request) {

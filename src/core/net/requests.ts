@@ -220,7 +220,7 @@ function required(value: string | undefined, field: string): string {
 async function refuseSecondOpen(db: Kysely<Database>, unit: string, kind: string): Promise<void> {
   const rows = await db.selectFrom('requests').select(['id', 'state']).where('applicant_unit', '=', unit).where('kind', '=', kind).execute()
   const open = rows.find((r) => !findKind(kind)?.states[r.state]?.terminal)
-  if (open) throw new Conflict('netreq.openRequest', {unit, id: open.id}, {field: 'unit'})
+  if (open) throw new Conflict('netreq.openRequest', {unit, id: open.id}, {field: 'unit', details: {requestId: open.id}})
 }
 
 /** 申请 (NET-3, NET-5, NET-8): checks eligibility and the cost rule, then files the request. */

@@ -5,6 +5,8 @@ import {amounts, size} from '../../../cli/cloud.js'
 import {showException} from '../../../core/cloud/exceptions.js'
 import {type AttachmentCheck, checkAttachments, type CloudSystem, eventsOf, findSystem, type SystemEvent, totals} from '../../../core/cloud/model.js'
 import {cloud7MissingSteps} from '../../../core/cloud/rules.js'
+import {openRequestsOfSystem} from '../../../core/cloud/systems.js'
+import {kindLabel, stateLabel} from '../../../core/workflow/index.js'
 import {type SecurityRecord, securityOf} from '../../../core/cloud/security.js'
 import {chinaTime} from '../../../core/clock.js'
 
@@ -15,13 +17,14 @@ export default class CloudSystemShow extends EgovCommand<typeof CloudSystemShow>
 
   static override args = {system: Args.string({description: 'the system (SYS)', required: true})}
 
-  async run(): Promise<CloudSystem & {warnings: Array<{key: string; message: string}>; attachments: AttachmentCheck[]; security: SecurityRecord[]; missingBeforeGoLive: string[]; events: SystemEvent[]; exception?: {id: number; documentNo: string; state: string; basis: string; systems: string[]}}> {
+  async run(): Promise<CloudSystem & {warnings: Array<{key: string; message: string}>; openRequests: Array<{id: number; kind: string; state: string}>; attachments: AttachmentCheck[]; security: SecurityRecord[]; missingBeforeGoLive: string[]; events: SystemEvent[]; exception?: {id: number; documentNo: string; state: string; basis: string; systems: string[]}}> {
     const store = await this.store()
     const s = await findSystem(store.db, this.args.system)
     const attachments = await checkAttachments(store.db, s.id)
     const security = await securityOf(store.db, s.id)
     const missing = cloud7MissingSteps(s.level, security)
     const events = await eventsOf(store.db, s.id)
+    const openRequests = await openRequestsOfSystem(store.db, s)
     const exception = s.exceptionId === null ? undefined : await showException(store.db, s.exceptionId).then(({id, documentNo, state, basis, systems}) => ({id, documentNo, state, basis, systems}))
     const c = s.config
     this.show(() =>
@@ -37,6 +40,7 @@ export default class CloudSystemShow extends EgovCommand<typeof CloudSystemShow>
         'security:',
         ...(security.length ? security.map((r) => `  ${r.on} ${this.t(`cloud.kind.${r.kind}`)}${r.result ? ` ${r.result}` : ''}${r.document ? `  ${r.document.path}  ${r.document.sha256.slice(0, 12)}…` : ''}`) : ['  —']),
         ...(missing.length ? [`  missing before go-live (CLOUD-7): ${missing.map((m) => m.name).join('、')}`] : []),
+        ...(openRequests.length ? ['open requests:', ...openRequests.map((r) => `  #${r.id}  ${kindLabel(r.kind, this.locale)}  ${stateLabel(r.kind, r.state, this.locale)}`)] : []),
         'history:',
         ...events.map((e) => `  ${chinaTime(e.at)} ${e.event.padEnd(16)} ${e.actor}${e.note ? `  ${e.note}` : ''}`),
       ].join('\n'),
@@ -46,6 +50,6 @@ export default class CloudSystemShow extends EgovCommand<typeof CloudSystemShow>
       .map((a) => ({key: a.state === 'changed' ? 'cloud.attachmentChanged' : 'cloud.attachmentMissing', message: this.t(a.state === 'changed' ? 'cloud.attachmentChanged' : 'cloud.attachmentMissing', {role: a.role, path: a.path})}))
     this.showWarnings(warnings)
     // The warnings the table shows are in the JSON too.
-    return {...s, attachments, security, missingBeforeGoLive: missing.map((m) => m.key), events, ...(exception ? {exception} : {}), warnings}
+    return {...s, attachments, security, missingBeforeGoLive: missing.map((m) => m.key), events, openRequests, ...(exception ? {exception} : {}), warnings}
   }
 }
