@@ -82,13 +82,26 @@ export abstract class EgovCommand<T extends typeof Command> extends Command {
     return explicitDb ? undefined : process.env.EGOV_DATABASE_URL || undefined
   }
 
+  /** The SQLite file: --db, else EGOV_DB, else egov.db in the data directory. */
+  protected sqlitePath(): string {
+    return (this.flags as {db?: string}).db ?? `${this.config.dataDir}/egov.db`
+  }
+
   /** The database, opened (and migrated) on first use. */
   protected async store(): Promise<Store> {
     if (!this.openedStore) {
+      const databaseUrl = this.postgresUrl()
+      const named = (this.flags as {db?: string}).db
+      // A file named by --db or EGOV_DB must exist: a typo would otherwise start an empty
+      // database and every request would seem gone. egov db init creates one.
+      if (!databaseUrl && named !== undefined && this.id !== 'db:init') {
+        const {existsSync} = await import('node:fs')
+        if (!existsSync(named)) throw new InvalidInput('store.noDatabase', {path: named}, {field: 'db', details: {path: named}})
+      }
       const {Store} = await import('../core/store/index.js')
       this.openedStore = await Store.open({
-        databaseUrl: this.postgresUrl(),
-        sqlitePath: (this.flags as {db?: string}).db ?? `${this.config.dataDir}/egov.db`,
+        databaseUrl,
+        sqlitePath: this.sqlitePath(),
         operator: () => resolveOperator(this.config.configDir),
         noticesDir: readUserConfig(this.config.configDir).notices ?? this.defaultNoticesDir(),
       })

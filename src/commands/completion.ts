@@ -10,14 +10,16 @@ export default class Completion extends EgovCommand<typeof Completion> {
   zsh:  egov completion zsh > ~/.zfunc/_egov   (with fpath=(~/.zfunc $fpath) before compinit in ~/.zshrc)
 Or load it for this shell only: source <(egov completion bash).`
   static override examples = ['<%= config.bin %> completion bash > /tmp/egov-completion.bash', '<%= config.bin %> completion zsh > /tmp/_egov']
-  static override enableJsonFlag = false
 
   static override args = {shell: Args.string({description: 'bash or zsh', required: true, options: ['bash', 'zsh']})}
 
-  async run(): Promise<void> {
+  async run(): Promise<{shell: string; script: string}> {
     const commands: CompletionCommand[] = this.config.commands
       .filter((c) => !c.hidden)
       .map((c) => ({id: c.id, flags: Object.entries(c.flags ?? {}).map(([name, f]) => ({name, char: f.char, hidden: f.hidden, options: f.type === 'option' ? f.options : undefined}))}))
-    process.stdout.write(this.args.shell === 'zsh' ? zshCompletion(this.config.bin, commands) : bashCompletion(this.config.bin, commands))
+    const script = this.args.shell === 'zsh' ? zshCompletion(this.config.bin, commands) : bashCompletion(this.config.bin, commands)
+    // With --json the script is a field of the result, for a tool that installs it.
+    if (!this.jsonEnabled()) process.stdout.write(script)
+    return {shell: this.args.shell, script}
   }
 }

@@ -45,6 +45,8 @@ export async function createTestDatabase(dialect: DialectName): Promise<TestData
     const path = join(dir, 'egov.db')
     // The same SQLite library as the store's: two copies in one process would break each other's file locks.
     const {BetterSqlite3: Sqlite, nativeBinding} = sqliteLibrary()
+    // The file exists from the start, as after \`egov db init\`: bin/run.js refuses a --db/EGOV_DB that does not.
+    await (await Store.open({sqlitePath: path, operator: 'tester'})).close()
     return {
       dialect,
       path,
