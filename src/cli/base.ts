@@ -5,12 +5,12 @@ import type {ChalkInstance} from 'chalk'
 
 import {readUserConfig, resolveOperator} from '../core/config/index.js'
 import {EgovError, EXIT_CODES, InvalidInput} from '../core/errors.js'
-import {detectLocale, type Locale, type MessageKey, t} from '../core/i18n/index.js'
+import {columnKey, detectLocale, type Locale, type MessageKey, t} from '../core/i18n/index.js'
 import type {Store} from '../core/store/index.js'
 import {nearest} from '../core/nearest.js'
 import {printableOutput} from '../core/text.js'
 import {createProgress, type Progress, progressAllowed} from './progress.js'
-import {type Column, renderTable} from './table.js'
+import {type Column, type OutputFormat, renderRows, renderTable} from './table.js'
 
 export type FlagsOf<T extends typeof Command> = Interfaces.InferredFlags<(typeof EgovCommand)['baseFlags'] & T['flags']>
 export type ArgsOf<T extends typeof Command> = Interfaces.InferredArgs<T['args']>
@@ -156,8 +156,39 @@ export abstract class EgovCommand<T extends typeof Command> extends Command {
     if (!this.jsonEnabled()) this.log(render())
   }
 
-  protected table<R>(rows: R[], columns: Column<R>[]): void {
-    this.show(() => renderTable(rows, columns))
+  /** The flags every list takes: --columns and --output (see table()). Spread into a list command's flags. */
+  static listFlags = {
+    columns: Flags.string({description: 'only these columns, by key, in this order: e.g. id,unit,state (keys: the headers of --output csv)', helpGroup: 'OUTPUT'}),
+    output: Flags.string({description: 'table (default), csv, tsv, json (an array of rows) or value (cells only: one value per line with one column)', options: ['table', 'csv', 'tsv', 'json', 'value'], helpGroup: 'OUTPUT'}),
+  }
+
+  /**
+   * A list: a table for people, or with --output csv|tsv|json|value the rows for a script,
+   * whole and uncoloured, only the --columns named. \`empty\` is said when there are no rows
+   * (as a table only: a script gets a header or nothing).
+   */
+  protected table<R>(rows: R[], columns: Column<R>[], empty?: string): void {
+    const {columns: wanted, output = 'table'} = this.flags as {columns?: string; output?: OutputFormat}
+    const keyed = columns.map((c) => ({...c, key: c.key ?? columnKey(c.header)}))
+    let chosen = keyed
+    if (wanted) {
+      chosen = wanted.split(',').map((name) => {
+        const key = name.trim()
+        const found = keyed.find((c) => c.key === key || c.key.toLowerCase() === key.toLowerCase())
+        if (!found) {
+          const suggestion = nearest(key, keyed.map((c) => c.key))
+          throw new InvalidInput('input.unknownColumn', {value: key, known: keyed.map((c) => c.key).join(', '), suggestion: suggestion ?? '—'}, {field: 'columns', details: {known: keyed.map((c) => c.key), ...(suggestion ? {suggestion} : {})}})
+        }
+        return found
+      })
+    }
+    // --json prints the result document instead (all fields); --columns is still checked.
+    if (this.jsonEnabled()) return
+    if (output !== 'table') {
+      if (rows.length || output === 'csv' || output === 'tsv') process.stdout.write(renderRows(rows, chosen, output) + '\n')
+      return
+    }
+    this.log(rows.length || empty === undefined ? renderTable(rows, chosen) : empty)
   }
 
   /** Warnings go to stderr for people; with --json they belong in the result document. */

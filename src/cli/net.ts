@@ -3,7 +3,7 @@ import type {ChalkInstance} from 'chalk'
 import type {Locale} from '../core/i18n/index.js'
 import {t} from '../core/i18n/index.js'
 import type {Allocation, PoolUsage, UnitUsage} from '../core/net/index.js'
-import {renderTable} from './table.js'
+import {type Column, renderTable} from './table.js'
 
 /** Address counts read best grouped: 65,536; IPv6 counts as powers of two past a trillion. */
 export function formatCount(value: string | bigint): string {
@@ -43,8 +43,9 @@ export function unitTable(units: UnitUsage[], locale: Locale): string {
   ])
 }
 
-export function allocationTable(allocations: Allocation[], locale: Locale, color: ChalkInstance): string {
-  return renderTable(allocations, [
+/** The columns of an allocation list. */
+export function allocationColumns(locale: Locale, color: ChalkInstance): Column<Allocation>[] {
+  return [
     {header: t('col.id', {}, locale), get: (a) => String(a.id)},
     {header: t('col.cidr', {}, locale), get: (a) => a.cidr},
     {header: t('col.plane', {}, locale), get: (a) => String(a.plane)},
@@ -56,5 +57,9 @@ export function allocationTable(allocations: Allocation[], locale: Locale, color
       style: (text, a) => (a.status === 'released' ? color.dim(text) : a.status === 'reserved' ? color.yellow(text) : text),
     },
     {header: t('col.purpose', {}, locale), get: (a) => a.purpose ?? '', shrink: true},
-  ])
+  ]
+}
+
+export function allocationTable(allocations: Allocation[], locale: Locale, color: ChalkInstance): string {
+  return renderTable(allocations, allocationColumns(locale, color))
 }

@@ -4,11 +4,12 @@ import type {Locale} from '../core/i18n/index.js'
 import {t} from '../core/i18n/index.js'
 import {chinaTime} from '../core/clock.js'
 import {actionLabel, kindLabel, type ListedRequest, type RequestWithHistory, stateLabel} from '../core/workflow/index.js'
-import {renderTable} from './table.js'
+import {type Column, renderTable} from './table.js'
 
 /** Request lists and details as people read them, shared by every command that shows requests. */
-export function requestTable(requests: ListedRequest[], locale: Locale, color: ChalkInstance): string {
-  return renderTable(requests, [
+/** The columns of a request list (requests list, and the requests of a unit or an item). */
+export function requestColumns(locale: Locale, color: ChalkInstance): Column<ListedRequest>[] {
+  return [
     {header: t('col.id', {}, locale), get: (r) => String(r.id)},
     {header: t('col.kind', {}, locale), get: (r) => kindLabel(r.kind, locale)},
     {header: t('col.state', {}, locale), get: (r) => stateLabel(r.kind, r.state, locale)},
@@ -19,7 +20,11 @@ export function requestTable(requests: ListedRequest[], locale: Locale, color: C
       style: (text, r) => (r.overdue ? color.red(text) : text),
     },
     {header: t('col.summary', {}, locale), get: (r) => r.summary, shrink: true},
-  ])
+  ]
+}
+
+export function requestTable(requests: ListedRequest[], locale: Locale, color: ChalkInstance): string {
+  return renderTable(requests, requestColumns(locale, color))
 }
 
 export function requestDetail(r: RequestWithHistory, locale: Locale, color: ChalkInstance): string {

@@ -2,6 +2,8 @@ import {displayWidth, padEnd, printable, truncate} from '../core/text.js'
 
 export interface Column<R> {
   header: string
+  /** The name scripts use (--columns, csv/tsv/json headers); by default the catalogue key of the header (col.unit → unit). */
+  key?: string
   get(row: R): string
   /** Columns that may be cut when the table is wider than the terminal (long text). */
   shrink?: boolean
@@ -58,4 +60,26 @@ export function terminalWidth(): number {
   if (Number.isInteger(fromEnv) && fromEnv > 20) return fromEnv
   if (!process.stdout.isTTY) return Number.POSITIVE_INFINITY
   return process.stdout.columns || 80
+}
+
+export type OutputFormat = 'table' | 'csv' | 'tsv' | 'json' | 'value'
+
+/**
+ * A list for a script: the columns named (by key, in that order; all when none), every
+ * cell whole, no colour. csv is RFC 4180 with a header of keys (and the formula guard a
+ * spreadsheet needs); tsv has tabs and newlines in cells turned into spaces; json is an
+ * array of objects keyed by column; value is the cells alone, space-separated, one row a
+ * line (OpenStack's -f value), so `--columns id --output value` gives ids one per line.
+ */
+export function renderRows<R>(rows: R[], columns: Array<Column<R> & {key: string}>, format: Exclude<OutputFormat, 'table'>): string {
+  const cells = rows.map((row) => columns.map((c) => c.get(row)))
+  const keys = columns.map((c) => c.key)
+  if (format === 'json') return JSON.stringify(cells.map((r) => Object.fromEntries(r.map((v, i) => [keys[i], v]))))
+  if (format === 'value') return cells.map((r) => r.map((v) => v.replace(/\s+/g, ' ')).join(' ')).join('\n')
+  if (format === 'tsv') return [keys, ...cells].map((r) => r.map((v) => v.replace(/[\t\r\n]+/g, ' ')).join('\t')).join('\n')
+  const quote = (v: string) => {
+    const guarded = /^[=+\-@\t\r]/.test(v) && !/^-?\d+(\.\d+)?$/.test(v) ? `'${v}` : v
+    return /[",\r\n]/.test(guarded) || guarded !== v ? `"${guarded.replaceAll('"', '""')}"` : guarded
+  }
+  return [keys, ...cells].map((r) => r.map(quote).join(',')).join('\n')
 }

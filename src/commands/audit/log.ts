@@ -18,6 +18,7 @@ export default class AuditLog extends EgovCommand<typeof AuditLog> {
     entity: Flags.string({description: 'TYPE or TYPE:ID, e.g. request or request:12'}),
     since: Flags.string({description: 'entries on or after this date (YYYY-MM-DD, China time)'}),
     limit: Flags.string({description: 'at most this many entries', default: '200'}),
+    ...EgovCommand.listFlags,
   }
 
   async run(): Promise<{entries: AuditEntry[]}> {
@@ -26,17 +27,13 @@ export default class AuditLog extends EgovCommand<typeof AuditLog> {
     const limit = parseWholeNumber(this.flags.limit, 'limit', {min: 1, max: 1_000_000})
     const store = await this.store()
     const entries = await auditLog(store.db, {entity: this.flags.entity, since, limit})
-    if (entries.length === 0) {
-      this.log(this.t('audit.none'))
-    } else {
-      this.table(entries, [
-        {header: this.t('col.seq'), get: (e) => String(e.seq)},
-        {header: this.t('col.at'), get: (e) => chinaTime(e.at)},
-        {header: this.t('col.actor'), get: (e) => e.actor, shrink: true},
-        {header: this.t('col.action'), get: (e) => e.action},
-        {header: this.t('col.entity'), get: (e) => `${e.entityType}:${e.entityId}`, shrink: true},
-      ])
-    }
+    this.table(entries, [
+      {header: this.t('col.seq'), get: (e) => String(e.seq)},
+      {header: this.t('col.at'), get: (e) => chinaTime(e.at)},
+      {header: this.t('col.actor'), get: (e) => e.actor, shrink: true},
+      {header: this.t('col.action'), get: (e) => e.action},
+      {header: this.t('col.entity'), get: (e) => `${e.entityType}:${e.entityId}`, shrink: true},
+    ], this.t('audit.none'))
     return {entries}
   }
 }

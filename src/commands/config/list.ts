@@ -6,6 +6,8 @@ export default class ConfigList extends EgovCommand<typeof ConfigList> {
   static override summary = 'List every setting, with where it is kept'
   static override examples = ['<%= config.bin %> config list', '<%= config.bin %> config list --json']
 
+  static override flags = {...EgovCommand.listFlags}
+
   async run(): Promise<{settings: ConfigEntry[]}> {
     const store = await this.store()
     const operator = store.dialect === 'postgres' ? await store.actor() : await resolveOperator(this.config.configDir)

@@ -1,7 +1,7 @@
 import * as Flags from '@oclif/core/flags'
 
 import {EgovCommand} from '../../cli/base.js'
-import {requestTable} from '../../cli/render.js'
+import {requestColumns} from '../../cli/render.js'
 import '../../core/kinds.js'
 import type {CalendarWarning} from '../../core/calendar/index.js'
 import {dueDateWarnings} from '../../core/workflow/due-dates.js'
@@ -15,6 +15,7 @@ export default class RequestsList extends EgovCommand<typeof RequestsList> {
     '<%= config.bin %> requests list --kind ticket --state submitted',
     '<%= config.bin %> requests list --overdue --json',
     '<%= config.bin %> requests list --unit 市数据局',
+    '<%= config.bin %> requests list --state submitted --columns id --output value',
   ]
 
   static override flags = {
@@ -22,12 +23,13 @@ export default class RequestsList extends EgovCommand<typeof RequestsList> {
     state: Flags.string({description: 'only requests in this state (e.g. submitted)'}),
     overdue: Flags.boolean({description: 'only requests past their due date'}),
     unit: Flags.string({description: 'only requests of this applicant unit'}),
+    ...EgovCommand.listFlags,
   }
 
   async run(): Promise<{requests: ListedRequest[]; warnings: CalendarWarning[]}> {
     const store = await this.store()
     const requests = await listRequests(store.db, {kind: this.flags.kind, state: this.flags.state, overdue: this.flags.overdue, unit: this.flags.unit})
-    this.show(() => (requests.length ? requestTable(requests, this.locale, this.color) : this.t('request.none')))
+    this.table(requests, requestColumns(this.locale, this.color), this.t('request.none'))
     // Due dates in a year nobody has published may still move: said here, and in --json.
     const warnings = await dueDateWarnings(store.db, requests.filter((r) => !r.terminal), this.locale)
     this.showWarnings(warnings)

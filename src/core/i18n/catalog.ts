@@ -17,6 +17,7 @@ const base = {
   'error.hintHelp': {en: 'See: egov {command} --help', zh: '参见：egov {command} --help'},
   'input.missingFlag': {en: 'missing required flag --{flag} ({label})', zh: '缺少必填参数 --{flag}（{label}）'},
   'input.empty': {en: '{field} must not be empty', zh: '{field} 不能为空'},
+  'input.unknownColumn': {en: '--columns: there is no column "{value}" (did you mean {suggestion}? columns: {known})', zh: '--columns：没有列“{value}”（是否为 {suggestion}？可用的列：{known}）'},
   'store.noDatabase': {en: '--db: there is no database at {path} (a typo?); create one there with: egov db init --db {path}', zh: '--db：{path} 处没有数据库（路径有误？）；如需在此新建：egov db init --db {path}'},
   'db.created': {en: 'created the database at {location}', zh: '已新建数据库：{location}'},
   'db.ready': {en: 'the database at {location} is ready (up to date); nothing changed', zh: '数据库 {location} 已就绪（已是最新），未作改动'},

@@ -42,3 +42,21 @@ export class Localized {
 export function hasMessage(key: string): key is MessageKey {
   return Object.prototype.hasOwnProperty.call(catalog, key)
 }
+
+let columnKeys: Map<string, string> | undefined
+
+/**
+ * The stable key of a table column from its header in either language: `col.filedBy` →
+ * `filedBy`, whether the header reads FILED BY or 提交人; a header from no catalogue
+ * entry (IPv4) is its own key, lower-cased. Scripts name columns by these keys.
+ */
+export function columnKey(header: string): string {
+  if (!columnKeys) {
+    columnKeys = new Map()
+    for (const [key, entry] of Object.entries(catalog)) {
+      if (!key.startsWith('col.')) continue
+      for (const text of [entry.en, entry.zh]) if (!columnKeys.has(text)) columnKeys.set(text, key.slice(4))
+    }
+  }
+  return columnKeys.get(header) ?? header.trim().toLowerCase().replace(/\s+/g, '-')
+}

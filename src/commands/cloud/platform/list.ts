@@ -14,6 +14,7 @@ export default class CloudPlatformList extends EgovCommand<typeof CloudPlatformL
     provider: Flags.string({description: 'only this provider'}),
     overdue: Flags.boolean({description: 'only the overdue ones'}),
     due: Flags.string({description: 'only those due within this many days from today'}),
+    ...EgovCommand.listFlags,
   }
 
   async run(): Promise<{today: string; overdue: number; assessments: PlatformDue[]}> {

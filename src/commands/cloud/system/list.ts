@@ -13,6 +13,7 @@ export default class CloudSystemList extends EgovCommand<typeof CloudSystemList>
     unit: Flags.string({description: 'only this unit’s systems'}),
     provider: Flags.string({description: 'only this provider’s'}),
     status: Flags.string({description: 'only this status', options: ['applying', 'approved', 'agreed', 'in-service', 'releasing', 'wiped', 'released', 'rejected']}),
+    ...EgovCommand.listFlags,
   }
 
   async run(): Promise<{systems: CloudSystem[]}> {
