@@ -113,7 +113,7 @@ export const itemEntries = {
   'value.tooLong': {en: '{column}: "{value}" is {length} characters long; at most {max}', zh: '“{column}”的值“{value}”长 {length} 个字符，最多 {max} 个'},
   'value.badCodeCustom': {en: '{column}: "{value}" is not an item code of the form this bureau set (see egov config get {setting})', zh: '“{column}”的值“{value}”不符合本单位设定的事项编码格式（见 egov config get {setting}）'},
   'form.footerSkipped': {en: 'row {row} is a footer or total line ("{text}"): skipped', zh: '第 {row} 行是表尾或合计行（“{text}”），已跳过'},
-  'form.columnIgnored': {en: 'column {column} ({cell}) is not a column of the {sheet} sheet: ignored', zh: '“{column}”列（{cell}）不是“{sheet}”表的列，已忽略'},
+  'form.columnIgnored': {en: 'column {column} is not a column of the {sheet} sheet: ignored', zh: '“{column}”列不是“{sheet}”表的列，已忽略'},
   'form.missingColumnRows': {en: 'column {column} is missing (the header row needs it); the {rows} rows of this sheet were not checked', zh: '缺少必填列“{column}”；本表 {rows} 行未检查'},
   'form.alsoRows': {en: 'also in rows {rows}', zh: '另见第 {rows} 行'},
   'form.refersRejected': {en: 'rows of {sheet} that name this code: {rows}', zh: '引用此编码的“{sheet}”行：{rows}'},

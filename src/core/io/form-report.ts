@@ -35,7 +35,7 @@ export async function writeReport(layout: FormLayout, files: string[], sheets: F
 
   const notes = new Map<string, {ws: import('exceljs').Worksheet; cell: string; messages: string[]; header: boolean}>()
   const mark = (sheet: string, at: string, row: number, message: string) => {
-    const ws = wb.getWorksheet(sheet) ?? (files.length > 1 || !xlsx ? wb.worksheets.find((w) => w.name === sheet) : undefined)
+    const ws = wb.getWorksheet(sheet) ?? (files.length > 1 || !xlsx ? wb.worksheets.find((w) => w.name === sheet) : defaultNamed(wb, sheet))
     if (!ws) return
     const cell = at || `A${row}`
     const key = `${ws.name}!${cell}`
@@ -76,4 +76,13 @@ function sheetName(wb: import('exceljs').Workbook, wanted: string): string {
   let name = wanted.replace(/[\\/?*[\]:]/g, '_').slice(0, 31)
   for (let i = 2; wb.getWorksheet(name); i++) name = `${wanted.slice(0, 28)}(${i})`
   return name
+}
+
+/**
+ * A workbook that stores its sheets before xl/workbook.xml (openpyxl, some exporters) streams
+ * with default names, Sheet1, Sheet2 …: numbered by the sheet's id, which the whole workbook knows.
+ */
+function defaultNamed(wb: import('exceljs').Workbook, name: string): import('exceljs').Worksheet | undefined {
+  const m = /^Sheet(\d+)$/.exec(name)
+  return m ? wb.getWorksheet(Number(m[1])) : undefined
 }
