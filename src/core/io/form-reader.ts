@@ -410,7 +410,7 @@ function rowHandler(
       const col = columns[i]
       const at = found.columns[i]
       const raw = at === undefined ? '' : textOf(cells[at + base])
-      const outcome = normaliseCell(col, raw, {codePattern: options.codePattern})
+      const outcome = normaliseCell(col, raw, {codePattern: options.codePattern, areaCode: options.areaCode})
       if (typeof outcome === 'string') {
         values[i] = outcome
       } else {

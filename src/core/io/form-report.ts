@@ -6,9 +6,13 @@ import type {FormLayout} from './layout.js'
 import {rowText, visitRows} from './tables.js'
 
 const SUMMARY = '错误汇总'
-/** 类型 is the problem's type (missing-column, required, not-in-list, duplicate, …: see ProblemType), 类型说明 its name; 字段 the layout's key beside 列, the header; 相关行 the rows listed under it. */
-const HEADERS = ['文件', '工作表', '行', '列', '字段', '单元格', '类型', '类型说明', '规则', '值', '问题', '建议', '相关行']
-const WIDTHS = [18, 12, 6, 16, 14, 8, 14, 14, 8, 24, 60, 14, 24]
+/**
+ * 列 is the header the clerk sees, 字段 the layout's key; 类型 the problem's type (missing-column,
+ * required, not-in-list, duplicate, …: see ProblemType) and 类型说明 its name, to filter on;
+ * 建议 the value a near miss most likely means; 相关行 the rows listed under this problem.
+ */
+const HEADERS = ['文件', '工作表', '行', '列', '单元格', '字段', '规则', '值', '问题', '类型', '类型说明', '建议', '相关行']
+const WIDTHS = [18, 12, 6, 16, 8, 14, 8, 24, 60, 14, 14, 14, 24]
 const BAD_CELL = {type: 'pattern' as const, pattern: 'solid' as const, fgColor: {argb: 'FFFFFF00'}}
 const BAD_HEADER = {type: 'pattern' as const, pattern: 'solid' as const, fgColor: {argb: 'FFFFC7CE'}}
 
@@ -61,9 +65,9 @@ export async function writeReport(layout: FormLayout, files: string[], sheets: F
   if (!problems.length) summary.addRow([t('items.report.clean', {}, locale)])
   const typeName = (type: string | undefined) => (type && hasMessage(`problem.type.${type}`) ? t(`problem.type.${type}` as MessageKey, {}, locale) : '')
   const related = (p: LocatedProblem) => (p.related ?? []).map((r) => `${r.sheet}!${r.cell || r.row}`).join('、')
-  for (const p of problems) summary.addRow([p.file, p.sheet, p.row, p.column, p.field, p.cell, p.type ?? '', typeName(p.type), p.rule, p.value, p.message, p.suggestion ?? '', related(p)])
+  for (const p of problems) summary.addRow([p.file, p.sheet, p.row, p.column, p.cell, p.field, p.rule, p.value, p.message, p.type ?? '', typeName(p.type), p.suggestion ?? '', related(p)])
   // Footer rows skipped and columns ignored: not problems, listed after them so the clerk sees what was passed over.
-  for (const n of passed) summary.addRow([n.file, n.sheet, n.row, n.column, '', n.cell, n.type, typeName(n.type), '', n.value, n.message, '', ''])
+  for (const n of passed) summary.addRow([n.file, n.sheet, n.row, n.column, n.cell, '', '', n.value, n.message, n.type, typeName(n.type), '', ''])
   // A filter on the header row: "all duplicate codes" is one click on 类型.
   summary.autoFilter = {from: {row: 1, column: 1}, to: {row: Math.max(1, summary.rowCount), column: HEADERS.length}}
   // The summary is what a clerk opens first.

@@ -163,7 +163,10 @@ export function normalisePhoneNumber(raw: string, options: {hotlines?: boolean; 
   const area = options.areaCode || '0XXX'
   if (/^\d{7,8}$/.test(digits)) return {key: 'value.phoneNoAreaCode', params: {example: `${area}-${digits}`}}
   // A number typed into Excel as a number loses the 0 of its area code.
-  if (/^[2-9]\d{9,10}$/.test(digits)) return {key: 'value.phoneLostZero', params: {example: `0${digits.slice(0, digits.length - 8)}-${digits.slice(-8)}`}}
+  if (/^[2-9]\d{9,10}$/.test(digits)) {
+    const lost = options.areaCode?.slice(1)
+    return {key: 'value.phoneLostZero', params: {example: lost && digits.startsWith(lost) ? `${options.areaCode}-${digits.slice(lost.length)}` : `0${digits}`}}
+  }
   return {key: 'value.badPhone'}
 }
 
@@ -251,7 +254,7 @@ function inOrder(short: string, long: string): boolean {
 /**
  * The allowed values a typed value most likely means: those that hold it, or that it holds,
  * in order (许可 → 行政许可, 承诺办结件 → 承诺件), else those one or two edits away
- * (行政确任 → 行政确认). Several equally close: all of them; none close: [].
+ * (行政确任 → 行政确认). Two equally close: both; more, or none close: [].
  */
 export function suggest(value: string, list: string[]): string[] {
   const v = toHalfWidth(value).replace(/\s+/g, '')
@@ -267,7 +270,9 @@ export function suggest(value: string, list: string[]): string[] {
   }
   if (!scored.length) return []
   const best = Math.min(...scored.map((s) => s.score))
-  return scored.filter((s) => s.score === best).map((s) => s.item).slice(0, 3)
+  const closest = scored.filter((s) => s.score === best).map((s) => s.item)
+  // Two equally close values can both be offered; more is a guess (区级 is as close to 市级 as to 县级, 乡级, 村级).
+  return closest.length <= 2 ? closest : []
 }
 
 /** Names mix full- and half-width brackets: they are unified to the full-width form Chinese text uses. */
