@@ -117,7 +117,6 @@ export const itemEntries = {
   'form.missingColumnRows': {en: 'column {column} is missing (the header row needs it); the {rows} rows of this sheet were not checked', zh: '缺少必填列“{column}”；本表 {rows} 行未检查'},
   'form.alsoRows': {en: 'also in rows {rows}', zh: '另见第 {rows} 行'},
   'form.refersRejected': {en: 'rows of {sheet} that name this code: {rows}', zh: '引用此编码的“{sheet}”行：{rows}'},
-  'form.notes': {en: 'notes: {count}', zh: '提示 {count} 条'},
   'form.noteLine': {en: 'note: {where}: {message}', zh: '提示：{where}：{message}'},
   'problem.type.missing-column': {en: 'missing column', zh: '缺少列'},
   'problem.type.missing-sheet': {en: 'missing sheet', zh: '缺少工作表'},
