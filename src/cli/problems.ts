@@ -1,7 +1,7 @@
 import type {ChalkInstance} from 'chalk'
 
 import {EgovError} from '../core/errors.js'
-import type {LocatedProblem} from '../core/io/form-reader.js'
+import type {FormNote, LocatedProblem} from '../core/io/form-reader.js'
 import {type Locale, t} from '../core/i18n/index.js'
 
 /** What every located problem has; the form reader's (LocatedProblem) add the file, the cell, the field and the rule. */
@@ -20,6 +20,15 @@ export function printProblems(error: unknown, locale: Locale, color: ChalkInstan
     const where = [multipleFiles || !p.sheet ? p.file : '', p.sheet, at].filter(Boolean).join('!')
     process.stderr.write(`${color.bold(where)}${p.value ? ` “${p.value}”` : ''}: ${p.message}\n`)
   }
+  printNotes((error as EgovError).context.details?.notes as FormNote[] | undefined, locale, color, multipleFiles)
   const report = (error as EgovError).context.details?.report as {file: string; marked: number} | undefined
   if (report) process.stderr.write(t('items.report.written', {file: report.file, count: report.marked}, locale) + '\n')
+}
+
+/** What a reader passed over without refusing (footer rows skipped, columns ignored), one line each on stderr. */
+export function printNotes(notes: FormNote[] | undefined, locale: Locale, color: ChalkInstance, multipleFiles = false): void {
+  for (const n of notes ?? []) {
+    const where = [multipleFiles || !n.sheet ? n.file : '', n.sheet, n.cell || `${t('col.row', {}, locale)} ${n.row}`].filter(Boolean).join('!')
+    process.stderr.write(color.dim(t('form.noteLine', {where, message: n.message}, locale)) + '\n')
+  }
 }

@@ -12,12 +12,14 @@ export default class ConfigSet extends EgovCommand<typeof ConfigSet> {
   operator            your name as recorded on what you do (your own config file). EGOV_OPERATOR overrides it; on PostgreSQL the database user is recorded instead.
   notices             the folder written notices (.docx) go to (your own config file); default notices/ in the data folder.
   limit.KIND.STATE    working days a request of KIND may stay in STATE before it is overdue (the database: shared by the team, audited). "egov config list" shows them all.
-  items.code-pattern  the regular expression 事项编码 must match in service-item lists (the database, audited); default: the national forms, letter-and-digit groups joined by -.`
+  items.code-pattern  the regular expression 事项编码 must match in service-item lists (the database, audited); default: the national forms, letter-and-digit groups joined by -.
+  area-code           the bureau's telephone area code (0826; the database, audited): the example a message gives for a landline typed without one. Unset, the example says 0XXX.`
   static override examples = [
     '<%= config.bin %> config set operator 张三',
     '<%= config.bin %> config set limit.ticket.accepted 3',
     '<%= config.bin %> config set notices ./notices',
     `<%= config.bin %> config set items.code-pattern '^[0-9A-Z]+(-[0-9A-Z]+)+$'`,
+    '<%= config.bin %> config set area-code 0826',
   ]
 
   static override args = {

@@ -2,7 +2,7 @@ import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 
 import {EgovCommand} from '../../cli/base.js'
-import {printProblems} from '../../cli/problems.js'
+import {printNotes, printProblems} from '../../cli/problems.js'
 import '../../core/kinds.js'
 import {importList, type ItemImportResult} from '../../core/items/import.js'
 
@@ -34,6 +34,7 @@ A valid file becomes a new version of the list: the items of its 实施主体 ar
     const store = await this.store()
     try {
       const result = await importList(store, files, {dryRun: this.flags['dry-run'], report: this.flags.report, encoding: this.flags.encoding as 'auto', locale: this.locale})
+      if (!this.jsonEnabled()) printNotes(result.notes, this.locale, this.color, files.length > 1)
       for (const [file, encoding] of Object.entries(result.encodings)) this.log(this.t('items.import.encoding', {file, encoding: encoding === 'utf8' ? 'UTF-8' : 'GB18030'}))
       const counts = {file: files.join(', '), version: result.version, items: result.items, added: result.added, changed: result.changed, removed: result.removed, unchanged: result.unchanged}
       this.log(this.t(result.dryRun ? 'items.import.dryRun' : 'items.import.done', counts))

@@ -78,7 +78,25 @@ export const CODE_PATTERN_SETTING = 'items.code-pattern'
 export const CERT_ORG_SETTING = 'cert.organization'
 export const DEFAULT_CERT_ORG = '市数据局'
 
+/**
+ * The bureau's telephone area code (0826): the example in a message about a number without
+ * one ("write it as 0826-6221234"). Unset, the example says 0XXX: never another city's code.
+ */
+export const AREA_CODE_SETTING = 'area-code'
+
+/** The area code set for the bureau, or undefined. */
+export async function areaCode(db: Kysely<Database>): Promise<string | undefined> {
+  const row = await db.selectFrom('settings').select('value').where('key', '=', AREA_CODE_SETTING).executeTakeFirst()
+  return row?.value || undefined
+}
+
 const SHARED_SETTINGS: Record<string, {default: () => string; check(value: string): void}> = {
+  [AREA_CODE_SETTING]: {
+    default: () => '',
+    check(value) {
+      if (!/^0\d{2,3}$/.test(value)) throw new InvalidInput('config.badAreaCode', {key: AREA_CODE_SETTING, value}, {field: 'VALUE'})
+    },
+  },
   [CERT_ORG_SETTING]: {
     default: () => DEFAULT_CERT_ORG,
     check(value) {

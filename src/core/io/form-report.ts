@@ -1,12 +1,18 @@
 import {basename, extname} from 'node:path'
 
-import {type Locale, t} from '../i18n/index.js'
-import type {FoundSheet, LocatedProblem} from './form-reader.js'
+import {hasMessage, type Locale, type MessageKey, t} from '../i18n/index.js'
+import type {FormNote, FoundSheet, LocatedProblem} from './form-reader.js'
 import type {FormLayout} from './layout.js'
 import {rowText, visitRows} from './tables.js'
 
 const SUMMARY = '错误汇总'
-const HEADERS = ['文件', '工作表', '行', '列', '单元格', '字段', '规则', '值', '问题']
+/**
+ * 列 is the header the clerk sees, 字段 the layout's key; 类型 the problem's type (missing-column,
+ * required, not-in-list, duplicate, …: see ProblemType) and 类型说明 its name, to filter on;
+ * 建议 the value a near miss most likely means; 相关行 the rows listed under this problem.
+ */
+const HEADERS = ['文件', '工作表', '行', '列', '单元格', '字段', '规则', '值', '问题', '类型', '类型说明', '建议', '相关行']
+const WIDTHS = [18, 12, 6, 16, 8, 14, 8, 24, 60, 14, 14, 14, 24]
 const BAD_CELL = {type: 'pattern' as const, pattern: 'solid' as const, fgColor: {argb: 'FFFFFF00'}}
 const BAD_HEADER = {type: 'pattern' as const, pattern: 'solid' as const, fgColor: {argb: 'FFFFC7CE'}}
 
@@ -16,7 +22,7 @@ const BAD_HEADER = {type: 'pattern' as const, pattern: 'solid' as const, fgColor
  * and a 错误汇总 sheet listing every problem. A CSV comes back as a workbook of its rows.
  * Returns how many cells were marked.
  */
-export async function writeReport(layout: FormLayout, files: string[], sheets: FoundSheet[], problems: LocatedProblem[], out: string, locale: Locale): Promise<number> {
+export async function writeReport(layout: FormLayout, files: string[], sheets: FoundSheet[], problems: LocatedProblem[], out: string, locale: Locale, passed: FormNote[] = []): Promise<number> {
   const {default: ExcelJS} = await import('exceljs')
   const xlsx = files.find((f) => extname(f).toLowerCase() === '.xlsx')
   const wb = new ExcelJS.Workbook()
@@ -32,14 +38,19 @@ export async function writeReport(layout: FormLayout, files: string[], sheets: F
   wb.removeWorksheet(wb.getWorksheet(SUMMARY)?.id ?? -1)
 
   const notes = new Map<string, {ws: import('exceljs').Worksheet; cell: string; messages: string[]; header: boolean}>()
-  for (const p of problems) {
-    const ws = wb.getWorksheet(p.sheet) ?? (files.length > 1 || !xlsx ? wb.worksheets.find((w) => w.name === p.sheet) : undefined)
-    if (!ws) continue
-    const cell = p.cell || `A${p.row}`
+  const mark = (sheet: string, at: string, row: number, message: string) => {
+    const ws = wb.getWorksheet(sheet) ?? (files.length > 1 || !xlsx ? wb.worksheets.find((w) => w.name === sheet) : defaultNamed(wb, sheet))
+    if (!ws) return
+    const cell = at || `A${row}`
     const key = `${ws.name}!${cell}`
-    const entry = notes.get(key) ?? {ws, cell, messages: [], header: !p.cell}
-    entry.messages.push(p.message)
+    const entry = notes.get(key) ?? {ws, cell, messages: [], header: !at}
+    entry.messages.push(message)
     notes.set(key, entry)
+  }
+  for (const p of problems) {
+    mark(p.sheet, p.cell, p.row, p.message)
+    // Rows listed under a cause are marked too, pointing to it.
+    for (const r of p.related ?? []) mark(r.sheet, r.cell, r.row, `${p.message} → ${p.sheet}!${p.cell || p.row}`)
   }
   for (const {ws, cell, messages, header} of notes.values()) {
     const c = ws.getCell(cell)
@@ -49,10 +60,16 @@ export async function writeReport(layout: FormLayout, files: string[], sheets: F
   }
 
   const summary = wb.addWorksheet(SUMMARY, {views: [{state: 'frozen', ySplit: 1}]})
-  summary.columns = HEADERS.map((h, i) => ({header: h, width: [18, 12, 6, 16, 8, 14, 8, 24, 60][i]}))
+  summary.columns = HEADERS.map((h, i) => ({header: h, width: WIDTHS[i]}))
   summary.getRow(1).font = {bold: true}
   if (!problems.length) summary.addRow([t('items.report.clean', {}, locale)])
-  for (const p of problems) summary.addRow([p.file, p.sheet, p.row, p.column, p.cell, p.field, p.rule, p.value, p.message])
+  const typeName = (type: string | undefined) => (type && hasMessage(`problem.type.${type}`) ? t(`problem.type.${type}` as MessageKey, {}, locale) : '')
+  const related = (p: LocatedProblem) => (p.related ?? []).map((r) => `${r.sheet}!${r.cell || r.row}`).join('、')
+  for (const p of problems) summary.addRow([p.file, p.sheet, p.row, p.column, p.cell, p.field, p.rule, p.value, p.message, p.type ?? '', typeName(p.type), p.suggestion ?? '', related(p)])
+  // Footer rows skipped and columns ignored: not problems, listed after them so the clerk sees what was passed over.
+  for (const n of passed) summary.addRow([n.file, n.sheet, n.row, n.column, n.cell, '', '', n.value, n.message, n.type, typeName(n.type), '', ''])
+  // A filter on the header row: "all duplicate codes" is one click on 类型.
+  summary.autoFilter = {from: {row: 1, column: 1}, to: {row: Math.max(1, summary.rowCount), column: HEADERS.length}}
   // The summary is what a clerk opens first.
   wb.views = [{x: 0, y: 0, width: 10000, height: 20000, firstSheet: 0, activeTab: wb.worksheets.length - 1, visibility: 'visible'}]
   await wb.xlsx.writeFile(out)
@@ -63,4 +80,13 @@ function sheetName(wb: import('exceljs').Workbook, wanted: string): string {
   let name = wanted.replace(/[\\/?*[\]:]/g, '_').slice(0, 31)
   for (let i = 2; wb.getWorksheet(name); i++) name = `${wanted.slice(0, 28)}(${i})`
   return name
+}
+
+/**
+ * A workbook that stores its sheets before xl/workbook.xml (openpyxl, some exporters) streams
+ * with default names, Sheet1, Sheet2 …: numbered by the sheet's id, which the whole workbook knows.
+ */
+function defaultNamed(wb: import('exceljs').Workbook, name: string): import('exceljs').Worksheet | undefined {
+  const m = /^Sheet(\d+)$/.exec(name)
+  return m ? wb.getWorksheet(Number(m[1])) : undefined
 }

@@ -10,6 +10,8 @@ export interface ColumnLayout extends ValueColumn {
   width?: number
   /** Allowed values, offered as a drop-down in templates. */
   list?: string[]
+  /** What the column holds and why its `accept` values mean what they do (documentation, not read by the code). */
+  description?: string
 }
 
 /** A check across cells, rows or sheets, declared with the layout (see templates/items-list.json). */

@@ -165,6 +165,14 @@ export async function visitRows(path: string, visit: SheetVisitor, options: {enc
     const early = reader as unknown as {model?: {sheets?: unknown[]}; properties?: object}
     early.model ??= {sheets: []}
     early.properties ??= {}
+    // openpyxl (and other writers) name a sheet's part by its absolute path (/xl/worksheets/sheet1.xml),
+    // which exceljs's streaming reader does not match to its name: the sheet would read as Sheet1.
+    const rels = reader as unknown as {_parseRels(entry: unknown): Promise<void>; workbookRels?: Array<{Target?: string}>}
+    const parseRels = rels._parseRels
+    rels._parseRels = async function (this: typeof rels, entry: unknown) {
+      await parseRels.call(this, entry)
+      for (const rel of this.workbookRels ?? []) if (rel.Target?.startsWith('/xl/')) rel.Target = rel.Target.slice(4)
+    }
     for await (const worksheet of reader) {
       const ws = worksheet as unknown as AsyncIterable<{number: number; values: unknown[]}> & {name?: string}
       const sheet = visit((ws as {name?: string}).name ?? '')

@@ -5,9 +5,9 @@ import {basename} from 'node:path'
 import {type Kysely, sql} from '#kysely'
 
 import {appendAudit} from '../audit/index.js'
-import {CODE_PATTERN_SETTING} from '../config/index.js'
+import {areaCode, CODE_PATTERN_SETTING} from '../config/index.js'
 import {InvalidInput} from '../errors.js'
-import {type LocatedProblem, readForm, type FoundSheet} from '../io/form-reader.js'
+import {type FormNote, type LocatedProblem, readForm, type FoundSheet} from '../io/form-reader.js'
 import {writeReport} from '../io/form-report.js'
 import type {Encoding} from '../io/tables.js'
 import {DEFAULT_CODE_PATTERN} from '../io/values.js'
@@ -42,6 +42,8 @@ export interface ItemImportResult {
   /** The ITEM-5 clock a change starts: the library-update request and its due date. */
   clock: {requestId: number; dueOn: string | null} | null
   report: {file: string; marked: number} | null
+  /** What the reader passed over without refusing: footer rows skipped, columns ignored (序号, 备注). */
+  notes: FormNote[]
 }
 
 /** The item-code pattern: `egov config set items.code-pattern REGEX`, else the national forms. */
@@ -80,6 +82,7 @@ const PART_COLUMNS = ['code', 'part', 'version_from', 'version_to', 'hash', 'con
  */
 export async function importList(store: Store, files: string[], options: ItemImportOptions = {}): Promise<ItemImportResult> {
   const pattern = await codePattern(store.db)
+  const area = await areaCode(store.db)
   const label = files.map((f) => basename(f)).join(', ')
   const sha256 = sha256Of(files)
   const layout = itemsLayout()
@@ -101,6 +104,7 @@ export async function importList(store: Store, files: string[], options: ItemImp
     encodings: {},
     clock: null,
     report: null,
+    notes: [],
   }
   let outcome: {problems: LocatedProblem[]; sheets: FoundSheet[]} | undefined
   try {
@@ -136,6 +140,7 @@ export async function importList(store: Store, files: string[], options: ItemImp
         encoding: options.encoding,
         locale: options.locale,
         codePattern: pattern,
+        areaCode: area,
         defaultRule: 'ITEM-2',
         onRecord(sheet, _row, values) {
           if (sheet !== 'basic') {
@@ -163,6 +168,7 @@ export async function importList(store: Store, files: string[], options: ItemImp
         },
       })
       result.encodings = read.encodings
+      result.notes = read.notes
       if (read.problems.length) throw new Undo(read.problems, read.sheets)
       if (!seen.size) throw new InvalidInput('items.import.noData', {file: label}, {field: 'FILE'})
       await flush()
@@ -235,9 +241,10 @@ export async function importList(store: Store, files: string[], options: ItemImp
     outcome = {problems: error.problems, sheets: error.sheets}
   }
   if (store.dialect === 'postgres' && result.added + result.changed >= 1000) await refreshStatistics(store)
-  if (options.report) result.report = {file: options.report, marked: await writeReport(layout, files, outcome!.sheets, outcome!.problems, options.report, options.locale ?? 'en')}
+  if (options.report) result.report = {file: options.report, marked: await writeReport(layout, files, outcome!.sheets, outcome!.problems, options.report, options.locale ?? 'en', result.notes)}
   if (outcome!.problems.length) {
-    throw new InvalidInput('form.invalid', {file: label, count: outcome!.problems.length}, {field: 'FILE', details: {problems: outcome!.problems, ...(result.report ? {report: result.report} : {})}})
+    const details = {problems: outcome!.problems, ...(result.notes.length ? {notes: result.notes} : {}), ...(result.report ? {report: result.report} : {})}
+    throw new InvalidInput('form.invalid', {file: label, count: outcome!.problems.length}, {field: 'FILE', details})
   }
   return result
 }

@@ -4,10 +4,10 @@ import {basename, extname} from 'node:path'
 
 import {InvalidInput} from '../errors.js'
 import {type Locale, type MessageKey, t} from '../i18n/index.js'
-import type {LocatedProblem} from '../io/form-reader.js'
+import type {FormNote, LocatedProblem} from '../io/form-reader.js'
 import {matchHeader, normaliseHeader, type SheetLayout} from '../io/layout.js'
 import {cellText} from '../io/tables.js'
-import {normalisePhoneNumber, toHalfWidth, trimText} from '../io/values.js'
+import {footerText, normalisePhoneNumber, problemTypeOf, toHalfWidth, trimText} from '../io/values.js'
 import {readTemplate} from '../templates.js'
 
 /**
@@ -132,6 +132,8 @@ export interface ReadKioskForm {
   /** field key → cell address, for messages and the annotated report. */
   cells: Record<string, string>
   problems: LocatedProblem[]
+  /** Rows passed over: a 合计 or 填表人：… line under the placement table, skipped. */
+  notes: FormNote[]
 }
 
 interface Grid {
@@ -184,7 +186,7 @@ export async function readKioskForm(path: string, locale: Locale = 'en'): Promis
   const problems: LocatedProblem[] = []
   const problem = (cell: string, field: string, value: string, key: MessageKey, params: Record<string, unknown> = {}, rule = 'KIOSK-3') => {
     const m = /^([A-Z]+)(\d+)$/.exec(cell)
-    problems.push({file, sheet: g.sheet, row: m ? Number(m[2]) : 0, column: m ? m[1] : '', cell, field, rule, value, message: t(key, {field, value, ...params}, locale)})
+    problems.push({file, sheet: g.sheet, row: m ? Number(m[2]) : 0, column: m ? m[1] : '', cell, field, rule, value, message: t(key, {field, value, ...params}, locale), type: problemTypeOf(key)})
   }
 
   // Labels, in reading order; 联系电话 belongs to the person label before it.
@@ -268,6 +270,7 @@ export async function readKioskForm(path: string, locale: Locale = 'en'): Promis
 
   // Placement rows: below the header until a row that starts with a label (the opinions) or the end.
   const placements: Placement[] = []
+  const notes: FormNote[] = []
   const first = header!.headerRow + 2
   const col = (key: string) => header!.columns.get(key)
   const opinionKeys = new Set(layout.opinions.map((o) => labelKey(o.label)))
@@ -284,6 +287,12 @@ export async function readKioskForm(path: string, locale: Locale = 'en'): Promis
     const name = get('name')
     const location = get('location')
     const quantity = get('quantity')
+    // A total (合计) or signature line (填表人：…) under the table is no placement: skipped, with a note.
+    const footer = footerText(rowCells)
+    if (footer !== undefined) {
+      notes.push({type: 'footer', file, sheet: g.sheet, row: r, column: '', cell: '', value: footer, message: t('form.footerSkipped', {row: r, text: footer}, locale)})
+      continue
+    }
     if (!name.v && !location.v && !quantity.v) continue // an unused printed row
     const before = problems.length
     for (const [part, header] of [[name, '网点名称'], [location, '网点位置'], [quantity, '投放数量']] as const) {
@@ -323,7 +332,7 @@ export async function readKioskForm(path: string, locale: Locale = 'en'): Promis
     form[o.key] = value
   }
   quantityCells = []
-  return {file: path, sha256, sheet: g.sheet, cells, problems, form: problems.length ? undefined : {...(form as KioskForm), placements}}
+  return {file: path, sha256, sheet: g.sheet, cells, problems, notes, form: problems.length ? undefined : {...(form as KioskForm), placements}}
 }
 
 /** A positive whole number, as people write it: full-width digits, 10台, 10 个. */
