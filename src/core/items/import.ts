@@ -74,6 +74,8 @@ export interface ItemImportResult {
   requests: ImportRequest[]
   /** Requests for the same proposal filed by an earlier import and still waiting: not filed again. */
   awaiting: ImportRequest[]
+  /** Open items already scheduled to terminate (an approved request): the file neither changes nor removes them. */
+  terminating: string[]
   encodings: Record<string, string>
   /** The ITEM-5 clock a change starts: the library-update request and its due date. */
   clock: {requestId: number; dueOn: string | null} | null
@@ -111,8 +113,7 @@ function isPublic(events: StatusEvent[] | undefined, today: string): boolean {
   if (!events?.length) return false
   const now = statusOn(events, today).status
   if (now === 'terminated') return false
-  const decided = decidedStatus(events)!.status
-  return now === 'open' || now === 'paused' || decided === 'open' || decided === 'paused'
+  return now === 'open' || now === 'paused' || events.some((e) => e.effective > today && (e.status === 'open' || e.status === 'paused'))
 }
 
 /**
@@ -163,6 +164,7 @@ export async function importList(store: Store, files: string[], options: ItemImp
     kept: 0,
     requests: [],
     awaiting: [],
+    terminating: [],
     encodings: {},
     clock: null,
     report: null,
@@ -230,7 +232,7 @@ export async function importList(store: Store, files: string[], options: ItemImp
           if (!before) result.added++
           else if (open.has(code)) {
             // ITEM-4: an open item's elements change by an approved request, not by the file.
-            propose(code).basic = values
+            propose(code).basic = [...values]
             return
           } else {
             changed.add(code)
@@ -257,6 +259,7 @@ export async function importList(store: Store, files: string[], options: ItemImp
       missing.sort()
       const removed = options.replace ? missing.filter((c) => !open.has(c)) : []
       const terminating = options.replace ? missing.filter((c) => open.has(c) && decidedStatus(events.get(c))?.status !== 'terminated') : []
+      if (options.replace) result.terminating.push(...missing.filter((c) => open.has(c) && decidedStatus(events.get(c))?.status === 'terminated'))
       result.kept = options.replace ? 0 : missing.length
       result.removed = removed.length
       if (!dry && removed.length + terminating.length > REMOVAL_LIMIT && !options.confirmed) {
@@ -303,8 +306,9 @@ export async function importList(store: Store, files: string[], options: ItemImp
 
       // ITEM-4: open items change or leave the list by a request, announced ahead and approved by a second person.
       const asked = [...proposed.keys()].sort()
-      if (options.refuseOpen && asked.length + terminating.length > 0) {
-        const codes = [...asked, ...terminating]
+      const refused = [...asked.filter((c) => decidedStatus(events.get(c))?.status !== 'terminated'), ...terminating]
+      if (options.refuseOpen && refused.length > 0) {
+        const codes = refused
         throw new RuleRefused('ITEM-4', 'items.import.refuseOpen', {count: codes.length, codes: codes.join(', ')}, {field: 'FILE', details: {items: codes}})
       }
       const file = async (code: string, action: 'change' | 'terminate', proposal: string, change?: {set: Record<string, string>; parts: Partial<Record<PartKey, string[][]>>}) => {
@@ -326,6 +330,11 @@ export async function importList(store: Store, files: string[], options: ItemImp
       }
       for (const code of asked) {
         const p = proposed.get(code)!
+        // An item already scheduled to terminate keeps its elements until then: nothing to change.
+        if (decidedStatus(events.get(code))?.status === 'terminated') {
+          result.terminating.push(code)
+          continue
+        }
         const item = await currentContent(ctx.db, code)
         const set: Record<string, string> = {}
         if (p.basic) sheetOf('basic').columns.forEach((c, i) => {
