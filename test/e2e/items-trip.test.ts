@@ -5,7 +5,7 @@ import {join} from 'node:path'
 
 import {afterAll, beforeAll, expect, it} from 'vitest'
 
-import {egov, isolatedHome} from '../helpers/cli.js'
+import {egov, isolatedHome, onTerminal} from '../helpers/cli.js'
 import {createTestDatabase, describeEachDialect, type TestDatabase} from '../helpers/db.js'
 
 const FIX = new URL('../../fixtures/items/', import.meta.url).pathname
@@ -239,6 +239,11 @@ describeEachDialect('the clerk’s round trip: the list changes only through its
     const human = await clerk(['items', 'import', out('two.csv'), '--replace'])
     expect(human.code).toBe(2)
     expect(human.stderr).toContain('would remove 4 items (more than 3)')
+    // On a terminal it asks; "no" writes nothing.
+    const asked = await onTerminal(['items', 'import', out('two.csv'), '--replace'], as('clerk'), [{when: /remove 4 items of 嘉峪关市测试局/, type: 'n\r'}])
+    expect(asked.code, asked.screen).toBe(2)
+    expect(asked.screen).toContain('cancelled; nothing was changed')
+    expect(await written()).toEqual(before)
     // A dry run says what would go without asking.
     expect((await clerk(['items', 'import', out('two.csv'), '--replace', '--dry-run', '--json'])).json).toMatchObject({removed: 4})
 

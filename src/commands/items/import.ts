@@ -61,7 +61,7 @@ A valid file is a proposal against the current list (ITEM-4, ITEM-5):
         // More than 3 removals: asked on a terminal (nothing was written yet), then imported again as confirmed.
         if (!(error instanceof EgovError && error.key === 'items.import.confirmRemovals') || !this.interactive()) throw error
         const removing = (error.context.details?.removing ?? []) as string[]
-        await this.confirm(this.t('items.import.confirmPrompt', {count: removing.length, bodies: files.join(', '), codes: removing.slice(0, 5).join(', ') + (removing.length > 5 ? ' …' : '')}), false)
+        await this.confirm(this.t('items.import.confirmPrompt', {count: removing.length, bodies: String(error.params.bodies), codes: removing.slice(0, 5).join(', ') + (removing.length > 5 ? ' …' : '')}), false)
         result = await importList(store, files, {...options, confirmed: true})
       }
       for (const [file, encoding] of Object.entries(result.encodings)) this.log(this.t('items.import.encoding', {file, encoding: encoding === 'utf8' ? 'UTF-8' : 'GB18030'}))

@@ -263,7 +263,7 @@ export async function importList(store: Store, files: string[], options: ItemImp
       result.kept = options.replace ? 0 : missing.length
       result.removed = removed.length
       if (!dry && removed.length + terminating.length > REMOVAL_LIMIT && !options.confirmed) {
-        throw new InvalidInput('items.import.confirmRemovals', {count: removed.length + terminating.length, limit: REMOVAL_LIMIT, file: label}, {field: 'yes', details: {removing: [...removed, ...terminating]}})
+        throw new InvalidInput('items.import.confirmRemovals', {count: removed.length + terminating.length, limit: REMOVAL_LIMIT, file: label, bodies: result.bodies.join('、')}, {field: 'yes', details: {removing: [...removed, ...terminating]}})
       }
       if (!dry) await closeRevisions(ctx, removed, version)
 
