@@ -59,8 +59,8 @@ describeEachDialect('service-item lists through bin/run.js (ITEM-1..8)', (dialec
     expect(Object.keys(book)).toEqual(['基本信息', '办理流程', '申请材料', '填写说明'])
     const basic = book['基本信息']
     expect(basic.frozen).toBe('A2')
-    expect(basic.cells.A1).toMatchObject({v: '事项编码', comment: '必填'})
-    expect(basic.cells.D1.v).toBe('事项类型')
+    expect(basic.cells.A1).toMatchObject({v: '事项编码*', comment: '必填'})
+    expect(basic.cells.D1.v).toBe('事项类型*')
     const types = basic.validations.find((v) => v.sqref === 'D2:D1001')!
     expect(types.formula1).toBe('"行政许可,行政确认,行政裁决,行政给付,行政奖励,行政备案,其他行政权力,公共服务"')
     // One range per list, none overlapping (Excel repairs a workbook whose ranges overlap).
@@ -159,7 +159,7 @@ describeEachDialect('service-item lists through bin/run.js (ITEM-1..8)', (dialec
 
     const messy = await clerk(['items', 'import', fx('list-messy.xlsx'), '--json'])
     expect(messy.code, messy.stderr).toBe(0)
-    expect(messy.json).toMatchObject({version: 2, items: 5, added: 0, changed: 0, removed: 0, unchanged: 5, clock: null})
+    expect(messy.json).toMatchObject({version: null, unchanged: true, items: 5, added: 0, changed: 0, removed: 0, same: 5, clock: null})
 
     const show = await clerk(['items', 'show', C2.toLowerCase(), '--json'])
     expect(show.code, show.stderr).toBe(0)
@@ -180,14 +180,14 @@ describeEachDialect('service-item lists through bin/run.js (ITEM-1..8)', (dialec
   })
 
   it('reads a GBK CSV of the next version, and shows what changed element by element; UTF-8 with and without a BOM read the same', async () => {
-    const r = await clerk(['items', 'import', fx('list-v2-gbk.csv'), '--json'])
+    const r = await clerk(['items', 'import', fx('list-v2-gbk.csv'), '--replace', '--json'])
     expect(r.code, r.stderr).toBe(0)
-    expect(r.json).toMatchObject({version: 3, encodings: {'list-v2-gbk.csv': 'gb18030'}, added: 1, changed: 1, removed: 1, unchanged: 3})
+    expect(r.json).toMatchObject({version: 2, encodings: {'list-v2-gbk.csv': 'gb18030'}, added: 1, changed: 1, removed: 1, same: 3})
     // The basic sheet alone leaves steps and materials as they were.
     expect((await clerk(['items', 'show', C1, '--json'])).json.steps).toHaveLength(3)
 
     const diff = await clerk(['items', 'diff', '--json'])
-    expect(diff.json).toMatchObject({from: 2, to: 3, added: 1, removed: 1, changed: 1})
+    expect(diff.json).toMatchObject({from: 1, to: 2, added: 1, removed: 1, changed: 1})
     const byCode = Object.fromEntries(diff.json.items.map((i: {code: string}) => [i.code, i]))
     expect(byCode[C9].change).toBe('added')
     expect(byCode[C4].change).toBe('removed')
@@ -197,16 +197,16 @@ describeEachDialect('service-item lists through bin/run.js (ITEM-1..8)', (dialec
     ])
     const first = await clerk(['items', 'diff', '--from', '0', '--to', '1', '--json'])
     expect(first.json).toMatchObject({added: 5, removed: 0, changed: 0})
-    expect((await clerk(['items', 'diff', '--from', '1', '--to', '2', '--json'])).json.items).toEqual([])
+    expect((await clerk(['items', 'diff', '--from', '2', '--to', '2', '--json'])).json.items).toEqual([])
     expect((await clerk(['items', 'diff', '--to', '99', '--json'])).code).toBe(3)
 
     for (const name of ['list-v2-utf8.csv', 'list-v2-bom.csv']) {
-      const again = await clerk(['items', 'import', fx(name), '--dry-run', '--json'])
+      const again = await clerk(['items', 'import', fx(name), '--replace', '--dry-run', '--json'])
       expect(again.code, again.stderr).toBe(0)
-      expect(again.json).toMatchObject({encodings: {[name]: 'utf8'}, added: 0, changed: 0, removed: 0, unchanged: 5})
+      expect(again.json).toMatchObject({encodings: {[name]: 'utf8'}, added: 0, changed: 0, removed: 0, same: 5})
     }
     const versions = await clerk(['items', 'versions', '--json'])
-    expect(versions.json.versions.map((v: {version: number; added: number}) => [v.version, v.added])).toEqual([[1, 5], [2, 0], [3, 1]])
+    expect(versions.json.versions.map((v: {version: number; added: number}) => [v.version, v.added])).toEqual([[1, 5], [2, 1]])
   })
 
   it('ITEM-5: a list change must reach the item library within 10 working days; missed, it is overdue; a second person closes it', async () => {
@@ -376,7 +376,7 @@ describeEachDialect('service-item lists through bin/run.js (ITEM-1..8)', (dialec
   })
 
   it('ITEM-6, ITEM-7: case counts per item, year and channel; figures per unit; items under 150 cases flagged', async () => {
-    // C4 is no longer in the list (removed in version 3), and one count is given twice: each refused, located, nothing kept.
+    // C4 is no longer in the list (removed in version 2), and one count is given twice: each refused, located, nothing kept.
     const refused = await clerk(['items', 'cases', 'import', fx('cases-bad.csv'), '--json'])
     expect(refused.code).toBe(2)
     const problems = refused.json.error.details.problems as Array<{cell: string; message: string; rule: string}>

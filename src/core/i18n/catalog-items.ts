@@ -132,4 +132,18 @@ export const itemEntries = {
   'problem.type.footer': {en: 'footer row (skipped)', zh: '表尾行（已跳过）'},
   'problem.type.extra-column': {en: 'extra column (ignored)', zh: '多余列（已忽略）'},
   'config.badAreaCode': {en: '{key}: "{value}" is not a telephone area code: 0 and 2 or 3 more digits, e.g. 0826', zh: '{key}：“{value}”不是电话区号：应为 0 开头的 3 或 4 位数字，如 0826'},
+  // The list changes only through its rules (issue 14): import as a proposal, export for revision, diff workbook.
+  'items.import.confirmRemovals': {en: '{file} would remove {count} items (more than {limit}): confirm on a terminal, or add --yes; nothing was written', zh: '{file} 将删除 {count} 项事项（超过 {limit} 项）：请在终端中确认，或加 --yes；未写入'},
+  'items.import.confirmPrompt': {en: 'remove {count} items of {bodies} ({codes})', zh: '删除 {bodies} 的 {count} 项事项（{codes}）'},
+  'items.import.refuseOpen': {en: 'the file changes or removes {count} open items ({codes}): they change only by a lifecycle request announced 3 working days ahead and approved by a second person; import without --refuse-open to file those requests; nothing was written (ITEM-4)', zh: '文件变更或删除了 {count} 项已开通事项（{codes}）：已开通事项须经提前 3 个工作日公告、另一人审批的变更/终止申请方可变动；去掉 --refuse-open 导入即提交这些申请；未写入（ITEM-4）'},
+  'items.import.unchanged': {en: '{file}: the list already is as the file has it ({items} items); no version was recorded', zh: '{file}：清单与文件一致（{items} 项）；未生成新版本'},
+  'items.import.proposed': {en: '{file}: {items} items ({added} added, {changed} changed, {removed} removed, {unchanged} unchanged); no version was recorded: only requests for open items', zh: '{file}：事项 {items} 项（新增 {added}、变更 {changed}、删除 {removed}、未变 {unchanged}）；未生成新版本：仅对已开通事项提交申请'},
+  'items.import.request': {en: 'request {id} filed: {action} {code} {name} from {effective}; the item stays as it is until a second person approves it (ITEM-4, X-2)', zh: '已提交申请 {id}：{action} {code} {name}，自 {effective} 起；另一人审批前事项保持不变（ITEM-4、X-2）'},
+  'items.import.wouldRequest': {en: 'would file: {action} {code} {name} from {effective} (ITEM-4)', zh: '将提交申请：{action} {code} {name}，自 {effective} 起（ITEM-4）'},
+  'items.import.awaiting': {en: 'request {id} ({action} {code}) for the same proposal is still waiting for review; not filed again', zh: '相同内容的申请 {id}（{action} {code}）仍在审核中，不再重复提交'},
+  'items.import.kept': {en: '{count} items of these bodies are not in the file and stay (--replace makes the file their whole list)', zh: '文件未列出这些实施主体的 {count} 项事项，予以保留（加 --replace 则以文件为其完整清单）'},
+  'items.export.noItemsOf': {en: 'no items of {unit} in the current list', zh: '当前清单中没有 {unit} 的事项'},
+  'items.export.revisionXlsx': {en: '--for-revision writes an .xlsx workbook (the template’s form): {path}', zh: '--for-revision 只生成 .xlsx 工作簿（模板格式）：{path}'},
+  'items.export.revisionWritten': {en: 'wrote {count} items of {unit} to {file} in the template’s form, for the department to revise and send back', zh: '已按模板格式将 {unit} 的 {count} 项事项写入 {file}，供部门修订后交回'},
+  'items.diff.written': {en: 'wrote the differences of version {from} → {to} to {file} ({count} items; changed cells marked, the old value in their comment)', zh: '已将版本 {from} → {to} 的差异写入 {file}（{count} 项；变更的单元格已标记，批注为原值）'},
 } as const satisfies Record<string, {en: string; zh: string}>

@@ -1,6 +1,9 @@
+import {extname} from 'node:path'
+
 import type {Kysely} from '#kysely'
 
-import {NotFound} from '../errors.js'
+import {InvalidInput, NotFound} from '../errors.js'
+import {neutraliseFormula} from '../io/values.js'
 import type {Database} from '../store/index.js'
 import {column, contentsAt, type ItemContent, sheetOf} from './index.js'
 
@@ -125,4 +128,70 @@ function compareRows(key: 'steps' | 'materials', nameKey: string, a: string[][],
     })
   }
   return out
+}
+
+const CHANGED_FILL = {type: 'pattern' as const, pattern: 'solid' as const, fgColor: {argb: 'FFFFFF00'}}
+const ADDED_FILL = {type: 'pattern' as const, pattern: 'solid' as const, fgColor: {argb: 'FFC6EFCE'}}
+const REMOVED_FILL = {type: 'pattern' as const, pattern: 'solid' as const, fgColor: {argb: 'FFFFC7CE'}}
+const MARK = {added: '新增', removed: '删除', changed: '变更'} as const
+
+/**
+ * The differences as a workbook, one sheet per part (基本信息, 办理流程, 申请材料) in the
+ * template's columns after a first column 变更 (新增, 删除, 变更): each added, removed or
+ * changed item, step and material in a row — the new values, or the old ones of what was
+ * removed — and each changed element marked yellow with its old value in the cell's
+ * comment, so an accidental import can be reviewed before it is undone.
+ */
+export async function writeDiffWorkbook(db: Kysely<Database>, diff: ListDiff, out: string): Promise<{file: string; items: number}> {
+  if (extname(out).toLowerCase() !== '.xlsx') throw new InvalidInput('io.badExtension', {field: 'out', path: out}, {field: 'out'})
+  const {default: ExcelJS} = await import('exceljs')
+  const wb = new ExcelJS.Workbook()
+  wb.creator = 'egov'
+  const codes = diff.items.map((i) => i.code)
+  const [before, after] = [await contentsAt(db, codes, diff.from), await contentsAt(db, codes, diff.to)]
+  type Row = {mark: keyof typeof MARK; values: string[]; old?: string[]}
+  const sheets: Record<'basic' | 'steps' | 'materials', Row[]> = {basic: [], steps: [], materials: []}
+  for (const item of diff.items) {
+    const a = before.get(item.code)?.content
+    const b = after.get(item.code)?.content
+    if (item.change === 'added' && b) sheets.basic.push({mark: 'added', values: b.basic})
+    else if (item.change === 'removed' && a) sheets.basic.push({mark: 'removed', values: a.basic})
+    else if (a && b && a.basic.some((v, i) => (v ?? '') !== (b.basic[i] ?? ''))) sheets.basic.push({mark: 'changed', values: b.basic, old: a.basic})
+    for (const [key, nameKey] of [['steps', 'step'], ['materials', 'material']] as const) {
+      const at = column(key, nameKey)
+      const index = (rows: string[][] | undefined) => {
+        const m = new Map<string, string[]>()
+        ;(rows ?? []).forEach((r, i) => m.set(m.has(r[at]) ? `${r[at]} (${i + 1})` : r[at], r))
+        return m
+      }
+      const was = index(a?.[key])
+      const now = index(b?.[key])
+      for (const [name, row] of now) {
+        const old = was.get(name)
+        if (!old) sheets[key].push({mark: 'added', values: row})
+        else if (old.some((v, i) => (v ?? '') !== (row[i] ?? ''))) sheets[key].push({mark: 'changed', values: row, old})
+      }
+      for (const [name, row] of was) if (!now.has(name)) sheets[key].push({mark: 'removed', values: row})
+    }
+  }
+  for (const key of ['basic', 'steps', 'materials'] as const) {
+    const layout = sheetOf(key)
+    const ws = wb.addWorksheet(layout.name, {views: [{state: 'frozen', ySplit: 1, xSplit: 1}]})
+    ws.columns = [{header: '变更', width: 8}, ...layout.columns.map((c) => ({header: c.header, width: c.width ?? 16}))]
+    ws.getRow(1).font = {bold: true}
+    for (const r of sheets[key]) {
+      const row = ws.addRow([MARK[r.mark], ...r.values.map((v) => (v ? neutraliseFormula(v) : null))])
+      row.getCell(1).fill = r.mark === 'added' ? ADDED_FILL : r.mark === 'removed' ? REMOVED_FILL : CHANGED_FILL
+      if (!r.old) continue
+      r.values.forEach((v, i) => {
+        const was = r.old![i] ?? ''
+        if ((v ?? '') === was) return
+        const cell = row.getCell(i + 2)
+        cell.fill = CHANGED_FILL
+        cell.note = `原值：${was || '（空）'}`
+      })
+    }
+  }
+  await wb.xlsx.writeFile(out)
+  return {file: out, items: diff.items.length}
 }

@@ -4,11 +4,12 @@ import {basename, dirname, extname, join} from 'node:path'
 
 import type {Kysely} from '#kysely'
 
-import {InvalidInput} from '../errors.js'
+import {InvalidInput, NotFound} from '../errors.js'
 import type {SheetLayout} from '../io/layout.js'
 import {isNumericType, neutraliseFormula} from '../io/values.js'
 import type {Database} from '../store/index.js'
 import {eventsOf, type ItemContent, type ItemStatus, itemsLayout, partsOf, statusOn, unpackRow} from './index.js'
+import {writeTemplate} from './template.js'
 
 export interface ExportOptions {
   out: string
@@ -16,6 +17,8 @@ export interface ExportOptions {
   body?: string
   status?: ItemStatus
   today: string
+  /** The list as it was at this version (default: now). */
+  version?: number
 }
 
 export interface ExportResult {
@@ -32,17 +35,18 @@ async function* pages(db: Kysely<Database>, options: ExportOptions): AsyncGenera
   let after = ''
   const events = await eventsOf(db)
   for (;;) {
-    let q = db
-      .selectFrom('item_revisions as r')
-      .select(['r.code', 'r.content'])
-      .where('r.version_to', 'is', null)
-      .where('r.code', '>', after)
+    const version = options.version
+    let q = db.selectFrom('item_revisions as r').select(['r.code', 'r.content']).where('r.code', '>', after)
+    q =
+      version === undefined
+        ? q.where('r.version_to', 'is', null)
+        : q.where('r.version_from', '<=', version).where((eb) => eb.or([eb('r.version_to', 'is', null), eb('r.version_to', '>', version)]))
     if (options.body) q = q.where('r.body', '=', options.body)
     const rows = await q.orderBy('r.code').limit(PAGE).execute()
     if (!rows.length) return
     after = rows.at(-1)!.code
     const kept = rows.filter((r) => !options.status || statusOn(events.get(r.code), options.today).status === options.status)
-    const parts = await partsOf(db, kept.map((r) => r.code), null)
+    const parts = await partsOf(db, kept.map((r) => r.code), version ?? null)
     yield kept.map((r) => ({basic: unpackRow(r.content), steps: parts.get(r.code)?.steps ?? [], materials: parts.get(r.code)?.materials ?? []}))
     if (rows.length < PAGE) return
   }
@@ -59,6 +63,10 @@ export async function exportList(db: Kysely<Database>, options: ExportOptions): 
   const ext = extname(options.out).toLowerCase()
   if (ext !== '.xlsx' && ext !== '.csv') throw new InvalidInput('io.badExtension', {field: 'out', path: options.out}, {field: 'out'})
   if (ext === '.xlsx' && options.encoding === 'gb18030') throw new InvalidInput('items.export.badEncoding', {}, {field: 'encoding'})
+  if (options.version !== undefined) {
+    const row = await db.selectFrom('item_versions').select('id').where('id', '=', options.version).executeTakeFirst()
+    if (!row) throw new NotFound('items.versionNotFound', {version: options.version}, {field: 'version'})
+  }
   return ext === '.csv' ? exportCsv(db, options) : exportXlsx(db, options)
 }
 
@@ -171,4 +179,24 @@ async function exportCsv(db: Kysely<Database>, options: ExportOptions): Promise<
   }
   for (const out of outs) await out.close()
   return {files: outs.map((o) => o.path), items, steps, materials}
+}
+
+/**
+ * A body's (实施主体's) current list in the template's form — required headers marked *,
+ * drop-down lists, the 填写说明 sheet — for the bureau to send out and the department to
+ * revise and send back for import (`egov items import FILE`, a proposal like any other).
+ */
+export async function exportForRevision(db: Kysely<Database>, options: {unit: string; out: string; today: string}): Promise<ExportResult & {unit: string}> {
+  if (extname(options.out).toLowerCase() !== '.xlsx') throw new InvalidInput('items.export.revisionXlsx', {path: options.out}, {field: 'out'})
+  const rows: Required<Parameters<typeof writeTemplate>[1]> = {basic: [], steps: [], materials: []}
+  for await (const page of pages(db, {out: options.out, body: options.unit, today: options.today})) {
+    for (const c of page) {
+      rows.basic.push(c.basic)
+      rows.steps.push(...c.steps)
+      rows.materials.push(...c.materials)
+    }
+  }
+  if (!rows.basic.length) throw new NotFound('items.export.noItemsOf', {unit: options.unit}, {field: 'for-revision'})
+  await writeTemplate(options.out, rows)
+  return {files: [options.out], unit: options.unit, items: rows.basic.length, steps: rows.steps.length, materials: rows.materials.length}
 }

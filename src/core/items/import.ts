@@ -6,7 +6,8 @@ import {type Kysely, sql} from '#kysely'
 
 import {appendAudit} from '../audit/index.js'
 import {areaCode, CODE_PATTERN_SETTING} from '../config/index.js'
-import {InvalidInput} from '../errors.js'
+import {parseIsoDate} from '../dates.js'
+import {InvalidInput, RuleRefused} from '../errors.js'
 import {type FormNote, type LocatedProblem, readForm, type FoundSheet} from '../io/form-reader.js'
 import {writeReport} from '../io/form-report.js'
 import type {Encoding} from '../io/tables.js'
@@ -15,7 +16,8 @@ import type {Locale} from '../i18n/index.js'
 import {insertRows} from '../store/bulk.js'
 import type {Database, Store, WriteContext} from '../store/index.js'
 import {fileRequestIn} from '../workflow/index.js'
-import {column, contentHash, displayName, itemsLayout, packRow, packRows, type PartKey, PARTS} from './index.js'
+import {column, contentHash, currentContent, decidedStatus, displayName, eventsOf, itemsLayout, packRow, packRows, type PartKey, PARTS, sheetOf, type StatusEvent, statusOn, unpackRow} from './index.js'
+import {earliestFor, fileLifecycleIn, waitingRequest} from './lifecycle.js'
 
 export interface ItemImportOptions {
   dryRun?: boolean
@@ -23,21 +25,57 @@ export interface ItemImportOptions {
   locale?: Locale
   /** Write the clerk's workbook back, each problem marked on its cell, plus a summary sheet. */
   report?: string
+  /** The file is the whole list of its 实施主体: their items not in it are removed (open ones by a terminate request). */
+  replace?: boolean
+  /** More than REMOVAL_LIMIT removals were confirmed (--yes, or yes at the prompt). */
+  confirmed?: boolean
+  /** Refuse the import (ITEM-4, exit 5) instead of filing requests when it would change or remove an open item. */
+  refuseOpen?: boolean
+  /** The date the filed requests take effect (default: the earliest the ITEM-4 notice allows). */
+  effective?: string
+  /** The reason given in the filed requests and their announcements. */
+  reason?: string
+}
+
+/** A lifecycle request an import filed (or, in a dry run, would file; or found already filed) for an open item. */
+export interface ImportRequest {
+  id: number | null
+  action: 'change' | 'terminate'
+  code: string
+  name: string
+  effective: string | null
+  /** change: the 基本信息 elements proposed, by header; the parts (办理流程, 申请材料) replaced. */
+  set?: Record<string, string>
+  parts?: string[]
 }
 
 export interface ItemImportResult {
   files: string[]
   dryRun: boolean
+  /** The version recorded; null when nothing in the list changed directly (or a dry run). */
   version: number | null
+  /** Nothing changed and no request filed: the file is the list as it stands. */
+  unchanged: boolean
   items: number
   steps: number
   materials: number
   added: number
   changed: number
   removed: number
-  unchanged: number
-  /** The 实施主体 whose lists this import replaced: their items not in the file are removed. */
+  /** Items of the file that are as the list has them. */
+  same: number
+  /** The 实施主体 of the file. */
   bodies: string[]
+  /** Whether the file replaced its bodies' whole lists (--replace). */
+  replace: boolean
+  /** Items of the file's bodies that the file does not list, kept because it is not a --replace. */
+  kept: number
+  /** ITEM-4: the change and terminate requests filed for open items (which stay as they are until approved). */
+  requests: ImportRequest[]
+  /** Requests for the same proposal filed by an earlier import and still waiting: not filed again. */
+  awaiting: ImportRequest[]
+  /** Open items already scheduled to terminate (an approved request): the file neither changes nor removes them. */
+  terminating: string[]
   encodings: Record<string, string>
   /** The ITEM-5 clock a change starts: the library-update request and its due date. */
   clock: {requestId: number; dueOn: string | null} | null
@@ -45,6 +83,9 @@ export interface ItemImportResult {
   /** What the reader passed over without refusing: footer rows skipped, columns ignored (序号, 备注). */
   notes: FormNote[]
 }
+
+/** Removing more items than this at once needs a confirmation: a yes on a terminal, or --yes. */
+export const REMOVAL_LIMIT = 3
 
 /** The item-code pattern: `egov config set items.code-pattern REGEX`, else the national forms. */
 export async function codePattern(db: Kysely<Database>): Promise<RegExp> {
@@ -66,6 +107,18 @@ const REVISION_COLUMNS = ['code', 'body', 'type', 'name', 'version_from', 'versi
 const PART_COLUMNS = ['code', 'part', 'version_from', 'version_to', 'hash', 'content'] as const
 
 /**
+ * An item the public can see, now or by an approved change: open or paused today, or
+ * scheduled to be (ITEM-4). Its elements change, and it leaves the list, only by a
+ * lifecycle request a second person approves; pending and terminated items change directly.
+ */
+function isPublic(events: StatusEvent[] | undefined, today: string): boolean {
+  if (!events?.length) return false
+  const now = statusOn(events, today).status
+  if (now === 'terminated') return false
+  return now === 'open' || now === 'paused' || events.some((e) => e.effective > today && (e.status === 'open' || e.status === 'paused'))
+}
+
+/**
  * Imports a service-item list: a workbook of the three sheets, or CSV files one sheet each.
  *
  * The file is read row by row inside one write transaction. Each valid 基本信息 row is
@@ -75,10 +128,16 @@ const PART_COLUMNS = ['code', 'part', 'version_from', 'version_to', 'hash', 'con
  * problem reported, located; any problem (or --dry-run) rolls the whole transaction back,
  * so nothing is written unless the whole file is valid.
  *
- * A valid file becomes a new version: the items of its 实施主体 are replaced by the file's
- * (added, changed, removed), other bodies' items stay; a sheet the file does not have
- * (a CSV of the basic sheet alone) leaves those parts as they are. A version that changes
- * anything starts the ITEM-5 clock.
+ * A valid file is a proposal against the current list. Items not yet open are added and
+ * changed directly; an open (or scheduled) item's change files an ITEM-4 change request,
+ * announced 3 working days ahead and approved by a second person (X-2), and the item
+ * stays as it is until then (or, with refuseOpen, the import is refused). Items of the
+ * file's 实施主体 that it does not list stay, unless it replaces their whole list
+ * (replace): then pending ones are removed and open ones get a terminate request; more
+ * than REMOVAL_LIMIT removals need confirming. A sheet the file does not have (a CSV of
+ * the basic sheet alone) leaves those parts as they are. What changes the list directly
+ * becomes a new version and starts the ITEM-5 clock; a file that changes nothing records
+ * no version.
  */
 export async function importList(store: Store, files: string[], options: ItemImportOptions = {}): Promise<ItemImportResult> {
   const pattern = await codePattern(store.db)
@@ -89,18 +148,26 @@ export async function importList(store: Store, files: string[], options: ItemImp
   const codeAt = column('basic', 'code')
   const bodyAt = column('basic', 'body')
   const typeAt = column('basic', 'type')
+  const effectiveGiven = options.effective === undefined ? undefined : parseIsoDate(options.effective, 'effective')
+  const reason = options.reason?.trim() || `依据更新后的事项清单（${label}）`
   const result: ItemImportResult = {
     files,
     dryRun: Boolean(options.dryRun),
     version: null,
+    unchanged: false,
     items: 0,
     steps: 0,
     materials: 0,
     added: 0,
     changed: 0,
     removed: 0,
-    unchanged: 0,
+    same: 0,
     bodies: [],
+    replace: Boolean(options.replace),
+    kept: 0,
+    requests: [],
+    awaiting: [],
+    terminating: [],
     encodings: {},
     clock: null,
     report: null,
@@ -118,10 +185,19 @@ export async function importList(store: Store, files: string[], options: ItemImp
         if (page.length < 20_000) break
         after = page.at(-1)!.code
       }
+      const events = await eventsOf(ctx.db)
+      const open = new Set([...events.keys()].filter((code) => current.has(code) && isPublic(events.get(code), ctx.today)))
       const version = dry ? 0 : await newVersion(ctx, {source: label, sha256, origin: 'import', bodies: [], items: 0, added: 0, changed: 0, removed: 0})
       const seen = new Set<string>()
       const bodies = new Set<string>()
       const changed = new Set<string>()
+      /** Open items whose proposed 基本信息 row differs, and their proposed parts: filed as change requests. */
+      const proposed = new Map<string, {basic?: string[]; parts: Partial<Record<PartKey, string[][]>>}>()
+      const propose = (code: string) => {
+        let p = proposed.get(code)
+        if (!p) proposed.set(code, (p = {parts: {}}))
+        return p
+      }
       const closing: string[] = []
       const pending: unknown[][] = []
       const parts: Record<PartKey, Map<string, string[]>> = {steps: new Map(), materials: new Map()}
@@ -159,7 +235,11 @@ export async function importList(store: Store, files: string[], options: ItemImp
           const before = current.get(code)
           if (before === hash) return
           if (!before) result.added++
-          else {
+          else if (open.has(code)) {
+            // ITEM-4: an open item's elements change by an approved request, not by the file.
+            propose(code).basic = [...values]
+            return
+          } else {
             changed.add(code)
             closing.push(code)
           }
@@ -175,14 +255,22 @@ export async function importList(store: Store, files: string[], options: ItemImp
       result.items = seen.size
       result.bodies = [...bodies].sort()
 
-      // Items of the file's bodies that the file no longer lists are removed.
-      const removed: string[] = []
+      // Items of the file's bodies that the file does not list: removed only when it replaces their whole list.
+      const missing: string[] = []
       const ofBodies = [...bodies]
       for (let i = 0; i < ofBodies.length; i += BATCH) {
         const rows = await ctx.db.selectFrom('item_revisions').select('code').where('version_to', 'is', null).where('body', 'in', ofBodies.slice(i, i + BATCH)).execute()
-        for (const r of rows) if (!seen.has(r.code)) removed.push(r.code)
+        for (const r of rows) if (!seen.has(r.code)) missing.push(r.code)
       }
+      missing.sort()
+      const removed = options.replace ? missing.filter((c) => !open.has(c)) : []
+      const terminating = options.replace ? missing.filter((c) => open.has(c) && decidedStatus(events.get(c))?.status !== 'terminated') : []
+      if (options.replace) result.terminating.push(...missing.filter((c) => open.has(c) && decidedStatus(events.get(c))?.status === 'terminated'))
+      result.kept = options.replace ? 0 : missing.length
       result.removed = removed.length
+      if (!dry && removed.length + terminating.length > REMOVAL_LIMIT && !options.confirmed) {
+        throw new InvalidInput('items.import.confirmRemovals', {count: removed.length + terminating.length, limit: REMOVAL_LIMIT, file: label, bodies: result.bodies.join('、')}, {field: 'yes', details: {removing: [...removed, ...terminating]}})
+      }
       if (!dry) await closeRevisions(ctx, removed, version)
 
       // Steps and materials: a sheet the file has replaces those of its items; a sheet it lacks leaves them be.
@@ -204,6 +292,10 @@ export async function importList(store: Store, files: string[], options: ItemImp
             const hash = rows ? contentHash(content) : ''
             const before = now.get(code)
             if (before === hash || (!rows && before === undefined)) continue
+            if (open.has(code)) {
+              propose(code).parts[part] = (rows ?? []).map(unpackRow)
+              continue
+            }
             if (current.has(code)) changed.add(code)
             if (before !== undefined) close.push(code)
             if (rows) add.push([code, part, version, null, hash, content])
@@ -216,23 +308,72 @@ export async function importList(store: Store, files: string[], options: ItemImp
         await insertRows(ctx, 'item_parts', PART_COLUMNS, add)
       }
       result.changed = changed.size
-      result.unchanged = result.items - result.added - result.changed
+      result.same = result.items - result.added - result.changed - proposed.size
+
+      // ITEM-4: open items change or leave the list by a request, announced ahead and approved by a second person.
+      const asked = [...proposed.keys()].sort()
+      const refused = [...asked.filter((c) => decidedStatus(events.get(c))?.status !== 'terminated'), ...terminating]
+      if (options.refuseOpen && refused.length > 0) {
+        const codes = refused
+        throw new RuleRefused('ITEM-4', 'items.import.refuseOpen', {count: codes.length, codes: codes.join(', ')}, {field: 'FILE', details: {items: codes}})
+      }
+      const file = async (code: string, action: 'change' | 'terminate', proposal: string, change?: {set: Record<string, string>; parts: Partial<Record<PartKey, string[][]>>}) => {
+        const item = await currentContent(ctx.db, code)
+        const entry: ImportRequest = {id: null, action, code, name: item.name, effective: null, ...(change ? {set: change.set, parts: Object.keys(change.parts).map((k) => sheetOf(k as PartKey).name)} : {})}
+        const waiting = await waitingRequest(ctx, code)
+        if (waiting && waiting.payload.action === action && waiting.payload.proposal === proposal) {
+          result.awaiting.push({...entry, id: waiting.id, effective: waiting.payload.effective})
+          return
+        }
+        const {earliest, from} = await earliestFor(ctx, code)
+        const effective = effectiveGiven ?? (from && from > earliest ? from : earliest)
+        if (dry) {
+          result.requests.push({...entry, effective})
+          return
+        }
+        const {request} = await fileLifecycleIn(ctx, {action, code, effective, reason, source: label, proposal, ahead: true, ...(change ? {set: change.set, parts: change.parts} : {})})
+        result.requests.push({...entry, id: request.id, effective})
+      }
+      for (const code of asked) {
+        const p = proposed.get(code)!
+        // An item already scheduled to terminate keeps its elements until then: nothing to change.
+        if (decidedStatus(events.get(code))?.status === 'terminated') {
+          result.terminating.push(code)
+          continue
+        }
+        const item = await currentContent(ctx.db, code)
+        const set: Record<string, string> = {}
+        if (p.basic) sheetOf('basic').columns.forEach((c, i) => {
+          if ((item.content.basic[i] ?? '') !== (p.basic![i] ?? '')) set[c.header] = p.basic![i] ?? ''
+        })
+        const whole = [packRow(p.basic ?? item.content.basic), ...PARTS.map((k) => (p.parts[k] ? packRows(p.parts[k]!.map(packRow)) : '-'))]
+        await file(code, 'change', contentHash(packRows(whole)), {set, parts: p.parts})
+      }
+      for (const code of terminating) await file(code, 'terminate', 'terminate')
+      result.unchanged = result.added + result.changed + result.removed + result.requests.length === 0
       if (dry) throw new Undo([], read.sheets)
 
+      if (result.added + result.changed + result.removed === 0) {
+        // Nothing in the list changed directly: no version (requests, if any, carry the change).
+        await ctx.db.deleteFrom('item_versions').where('id', '=', version).execute()
+        if (result.requests.length) {
+          await appendAudit(ctx, {action: 'items.import', entityType: 'item-list', entityId: label, after: {source: label, sha256, bodies: result.bodies, items: result.items, requests: result.requests.map((r) => r.id)}})
+        }
+        outcome = {problems: [], sheets: read.sheets}
+        return
+      }
       result.version = version
       await ctx.db
         .updateTable('item_versions')
         .set({bodies: JSON.stringify(result.bodies), items: result.items, added: result.added, changed: result.changed, removed: result.removed})
         .where('id', '=', version)
         .execute()
-      if (result.added + result.changed + result.removed > 0) {
-        result.clock = await startClock(ctx, version, {source: label, bodies: result.bodies, added: result.added, changed: result.changed, removed: result.removed})
-      }
+      result.clock = await startClock(ctx, version, {source: label, bodies: result.bodies, added: result.added, changed: result.changed, removed: result.removed})
       await appendAudit(ctx, {
         action: 'items.import',
         entityType: 'item-list',
         entityId: version,
-        after: {source: label, sha256, bodies: result.bodies, items: result.items, added: result.added, changed: result.changed, removed: result.removed},
+        after: {source: label, sha256, bodies: result.bodies, items: result.items, added: result.added, changed: result.changed, removed: result.removed, ...(result.requests.length ? {requests: result.requests.map((r) => r.id)} : {})},
       })
       outcome = {problems: [], sheets: read.sheets}
     })

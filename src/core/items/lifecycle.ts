@@ -10,7 +10,7 @@ import type {Store, WriteContext} from '../store/index.js'
 import {readTemplate} from '../templates.js'
 import {fileRequestIn, type RequestWithHistory} from '../workflow/index.js'
 import {closeRevisions, codePattern, newVersion} from './import.js'
-import {column, contentHash, currentContent, decidedStatus, displayName, eventsOf, type ItemContent, type ItemStatus, itemsLayout, packRow, sheetOf} from './index.js'
+import {column, contentHash, currentContent, decidedStatus, displayName, eventsOf, type ItemContent, type ItemStatus, itemsLayout, packRow, packRows, PARTS, sheetOf} from './index.js'
 
 export type LifecycleAction = 'open' | 'change' | 'pause' | 'resume' | 'terminate'
 export const LIFECYCLE_ACTIONS: LifecycleAction[] = ['open', 'change', 'pause', 'resume', 'terminate']
@@ -24,6 +24,12 @@ export interface LifecycleRequest {
   reason: string
   /** change: 基本信息 elements to replace, by header. */
   set?: Record<string, string>
+  /** change (from an import): the item's new 办理流程 / 申请材料 rows, each part given replacing the current one. */
+  parts?: {steps?: string[][]; materials?: string[][]}
+  /** The import file that proposed the change (ITEM-4 requests filed by `egov items import`). */
+  source?: string
+  /** The hash of the proposed content: the same file imported again does not file the request twice. */
+  proposal?: string
   /** The public announcement (公告) of the change. */
   announcement: string
   /** Set when carried out. */
@@ -75,43 +81,79 @@ export async function fileLifecycle(store: Store, input: LifecycleInput): Promis
   const pattern = await codePattern(store.db)
   const code = toHalfWidth(input.code).trim().toUpperCase()
   const set = input.action === 'change' ? parseSet(input.set ?? [], pattern) : undefined
-  return store.write(async (ctx) => {
-    const item = await currentContent(ctx.db, code)
-    const {status, from} = await scheduled(ctx, code)
-    if (!MOVES[input.action].from.includes(status)) {
-      throw new Conflict('items.lifecycle.wrongStatus', {code, status: t(`items.status.${status}`, {}, 'en'), action: actionName(input.action)}, {field: 'CODE', rule: 'ITEM-4'})
+  return store.write((ctx) => fileLifecycleIn(ctx, {action: input.action, code, effective, reason, set}))
+}
+
+/** What an import proposes for an open item: the request's action, its new elements, where it came from. */
+export interface LifecycleFiling {
+  action: LifecycleAction
+  code: string
+  effective: string
+  reason: string
+  set?: Record<string, string>
+  parts?: LifecycleRequest['parts']
+  source?: string
+  proposal?: string
+  /** Announced at least 3 working days ahead whatever the action (an import's requests, ITEM-4). */
+  ahead?: boolean
+}
+
+/** The earliest date a request announced ahead may take effect, and the date the item's schedule builds on. */
+export async function earliestFor(ctx: WriteContext, code: string): Promise<{earliest: string; from: string | null; warnings: CalendarWarning[]}> {
+  const calendar = await WorkCalendar.fromDatabase(ctx.db)
+  const earliest = calendar.addWorkdays(ctx.today, LEAD_DAYS)
+  const {from} = await scheduled(ctx, code)
+  return {earliest: earliest.date, from, warnings: earliest.warnings}
+}
+
+/** The request filed inside a write: the status, the notice, the schedule and a request already waiting are checked. */
+export async function fileLifecycleIn(ctx: WriteContext, input: LifecycleFiling): Promise<{request: RequestWithHistory<LifecycleRequest>; warnings: CalendarWarning[]}> {
+  const {code, effective, reason, set} = input
+  const item = await currentContent(ctx.db, code)
+  const {status, from} = await scheduled(ctx, code)
+  if (!MOVES[input.action].from.includes(status)) {
+    throw new Conflict('items.lifecycle.wrongStatus', {code, status: t(`items.status.${status}`, {}, 'en'), action: actionName(input.action)}, {field: 'CODE', rule: 'ITEM-4'})
+  }
+  const calendar = await WorkCalendar.fromDatabase(ctx.db)
+  const warnings: CalendarWarning[] = []
+  if (effective < ctx.today) throw new InvalidInput('items.lifecycle.past', {effective, today: ctx.today}, {field: 'effective'})
+  if (input.ahead || ANNOUNCED_AHEAD.includes(input.action)) {
+    const earliest = calendar.addWorkdays(ctx.today, LEAD_DAYS)
+    warnings.push(...earliest.warnings)
+    if (effective < earliest.date) {
+      throw new RuleRefused('ITEM-4', 'items.lifecycle.tooSoon', {effective, action: actionName(input.action), earliest: earliest.date}, {field: 'effective'})
     }
-    const calendar = await WorkCalendar.fromDatabase(ctx.db)
-    const warnings: CalendarWarning[] = []
-    if (effective < ctx.today) throw new InvalidInput('items.lifecycle.past', {effective, today: ctx.today}, {field: 'effective'})
-    if (ANNOUNCED_AHEAD.includes(input.action)) {
-      const earliest = calendar.addWorkdays(ctx.today, LEAD_DAYS)
-      warnings.push(...earliest.warnings)
-      if (effective < earliest.date) {
-        throw new RuleRefused('ITEM-4', 'items.lifecycle.tooSoon', {effective, action: actionName(input.action), earliest: earliest.date}, {field: 'effective'})
-      }
-    }
-    if (from && effective < from) throw new Conflict('items.lifecycle.afterScheduled', {code, date: from}, {field: 'effective', rule: 'ITEM-4'})
-    const open = await ctx.db.selectFrom('requests').select(['id', 'payload']).where('kind', '=', 'item-lifecycle').where('state', '=', 'applied').execute()
-    for (const r of open) {
-      const p = JSON.parse(r.payload) as LifecycleRequest
-      if (p.code === code) throw new Conflict('items.lifecycle.pending', {code, id: Number(r.id), action: actionName(p.action)}, {field: 'CODE', details: {request: Number(r.id)}})
-    }
-    if (set) checkChangedRow(item.content, set)
-    const basic = item.content.basic
-    const payload: LifecycleRequest = {
-      action: input.action,
-      code,
-      name: item.name,
-      body: item.body,
-      effective,
-      reason,
-      ...(set ? {set} : {}),
-      announcement: announcement(input.action, {code, name: item.name, body: item.body, effective, reason, inquiry: basic[column('basic', 'inquiryPhone')].replaceAll('；', '、'), complaint: basic[column('basic', 'complaintPhone')].replaceAll('；', '、'), date: ctx.today}),
-    }
-    const filed = await fileRequestIn(ctx, {kind: 'item-lifecycle', applicantUnit: item.body, payload})
-    return {request: filed.request as RequestWithHistory<LifecycleRequest>, warnings: [...warnings, ...filed.warnings]}
-  })
+  }
+  if (from && effective < from) throw new Conflict('items.lifecycle.afterScheduled', {code, date: from}, {field: 'effective', rule: 'ITEM-4'})
+  const waiting = await waitingRequest(ctx, code)
+  if (waiting) throw new Conflict('items.lifecycle.pending', {code, id: waiting.id, action: actionName(waiting.payload.action)}, {field: 'CODE', details: {request: waiting.id}})
+  if (set) checkChangedRow(item.content, set)
+  const basic = item.content.basic
+  const payload: LifecycleRequest = {
+    action: input.action,
+    code,
+    name: item.name,
+    body: item.body,
+    effective,
+    reason,
+    ...(set && Object.keys(set).length ? {set} : {}),
+    ...(input.parts ? {parts: input.parts} : {}),
+    ...(input.source ? {source: input.source} : {}),
+    ...(input.proposal ? {proposal: input.proposal} : {}),
+    announcement: announcement(input.action, {code, name: item.name, body: item.body, effective, reason, inquiry: basic[column('basic', 'inquiryPhone')].replaceAll('；', '、'), complaint: basic[column('basic', 'complaintPhone')].replaceAll('；', '、'), date: ctx.today}),
+  }
+  const filed = await fileRequestIn(ctx, {kind: 'item-lifecycle', applicantUnit: item.body, payload})
+  return {request: filed.request as RequestWithHistory<LifecycleRequest>, warnings: [...warnings, ...filed.warnings]}
+}
+
+/** The lifecycle request of an item still waiting for its review, if any. */
+export async function waitingRequest(ctx: WriteContext, code: string): Promise<{id: number; payload: LifecycleRequest} | undefined> {
+  const open = await ctx.db.selectFrom('requests').select(['id', 'payload']).where('kind', '=', 'item-lifecycle').where('state', '=', 'applied').execute()
+  for (const r of open) {
+    const p = JSON.parse(r.payload) as LifecycleRequest
+    if (p.code === code) return {id: Number(r.id), payload: p}
+  }
+  return undefined
 }
 
 /** --set 字段=值: the header (or an alias) of a 基本信息 column, the value through its type. */
@@ -166,8 +208,8 @@ export async function carryOut(ctx: WriteContext, requestId: number, p: Lifecycl
     await appendAudit(ctx, {action: `items.${p.action}`, entityType: 'item', entityId: p.code, before: {status: decided}, after: {status: to, effective: p.effective, request: requestId}})
     patch.status = to
   }
-  if (p.set) {
-    const content = applySet(item.content, p.set)
+  if (p.set || p.parts) {
+    const content = applySet(item.content, p.set ?? {})
     const version = await newVersion(ctx, {source: `request ${requestId}`, sha256: '', origin: 'change', bodies: [item.body], items: 1, added: 0, changed: 1, removed: 0})
     await closeRevisions(ctx, [p.code], version)
     const packed = packRow(content.basic)
@@ -175,7 +217,15 @@ export async function carryOut(ctx: WriteContext, requestId: number, p: Lifecycl
       .insertInto('item_revisions')
       .values({code: p.code, body: content.basic[column('basic', 'body')], type: content.basic[column('basic', 'type')], name: displayName(content.basic), version_from: version, version_to: null, hash: contentHash(packed), content: packed})
       .execute()
-    await appendAudit(ctx, {action: 'items.change', entityType: 'item', entityId: p.code, before: {version: item.version}, after: {version, set: p.set, request: requestId}})
+    for (const part of PARTS) {
+      const rows = p.parts?.[part]
+      if (!rows) continue
+      await ctx.db.updateTable('item_parts').set({version_to: version}).where('part', '=', part).where('version_to', 'is', null).where('code', '=', p.code).execute()
+      if (!rows.length) continue
+      const packedRows = packRows(rows.map(packRow))
+      await ctx.db.insertInto('item_parts').values({code: p.code, part, version_from: version, version_to: null, hash: contentHash(packedRows), content: packedRows}).execute()
+    }
+    await appendAudit(ctx, {action: 'items.change', entityType: 'item', entityId: p.code, before: {version: item.version}, after: {version, set: p.set, ...(p.parts ? {parts: Object.keys(p.parts)} : {}), request: requestId}})
     patch.version = version
   }
   return patch

@@ -1,18 +1,28 @@
 import {InvalidInput} from '../errors.js'
 import {extname} from 'node:path'
 
+import {isNumericType, neutraliseFormula} from '../io/values.js'
 import {itemsLayout} from './index.js'
 
 const HEADER_FILL = {type: 'pattern' as const, pattern: 'solid' as const, fgColor: {argb: 'FFDDEBF7'}}
 const REQUIRED_FONT = {bold: true, color: {argb: 'FFC00000'}}
 const ROWS_WITH_LISTS = 1000
 
+/** A header as the template writes it: required ones end with *, as the 填写说明 says (带 * 的列为必填). */
+export function templateHeader(c: {header: string; required?: boolean}): string {
+  return c.required ? `${c.header}*` : c.header
+}
+
+/** Rows to put in the template (a body's current list sent out for revision), values in layout column order. */
+export type TemplateRows = Partial<Record<'basic' | 'steps' | 'materials', string[][]>>
+
 /**
  * The blank list a clerk fills in: the three sheets of the layout with their headers
- * (required ones in red, with a note), frozen header rows, column widths, drop-down lists
- * for every enumeration, and a 填写说明 sheet.
+ * (required ones marked * and in red, with a note), frozen header rows, column widths,
+ * drop-down lists for every enumeration, and a 填写说明 sheet. With rows, the same
+ * workbook holds a list to revise (`egov items export --for-revision`).
  */
-export async function writeTemplate(out: string): Promise<{file: string; sheets: string[]}> {
+export async function writeTemplate(out: string, rows: TemplateRows = {}): Promise<{file: string; sheets: string[]}> {
   if (extname(out).toLowerCase() !== '.xlsx') throw new InvalidInput('io.badExtension', {field: 'out', path: out}, {field: 'out'})
   const {default: ExcelJS} = await import('exceljs')
   const layout = itemsLayout()
@@ -21,7 +31,11 @@ export async function writeTemplate(out: string): Promise<{file: string; sheets:
   wb.title = layout.form
   for (const sheet of layout.sheets) {
     const ws = wb.addWorksheet(sheet.name, {views: [{state: 'frozen', ySplit: 1}], properties: {defaultRowHeight: 18}})
-    ws.columns = sheet.columns.map((c) => ({header: c.header, width: c.width ?? 16, style: {numFmt: c.type === 'days' || c.type === 'count' ? '0' : '@'}}))
+    ws.columns = sheet.columns.map((c) => ({header: templateHeader(c), width: c.width ?? 16, style: {numFmt: isNumericType(c.type) ? '0' : '@'}}))
+    const numeric = sheet.columns.map((c) => isNumericType(c.type))
+    const data = rows[sheet.key as keyof TemplateRows] ?? []
+    for (const values of data) ws.addRow(values.map((v, i) => (!v ? null : numeric[i] ? Number(v) : neutraliseFormula(v))))
+    const listed = Math.max(ROWS_WITH_LISTS, data.length + ROWS_WITH_LISTS)
     const header = ws.getRow(1)
     header.height = 30
     sheet.columns.forEach((c, i) => {
@@ -38,7 +52,7 @@ export async function writeTemplate(out: string): Promise<{file: string; sheets:
         ? {type: 'list', allowBlank: !c.required, showErrorMessage: false, formulae: [`"${c.list.join(',')}"`], promptTitle: c.header, prompt: '可填多个，用“、”分隔', showInputMessage: true}
         : {type: 'list', allowBlank: !c.required, showErrorMessage: true, errorTitle: c.header, error: `请从列表中选择：${c.list.join('、')}`, formulae: [`"${c.list.join(',')}"`]}
       const ranges = (ws as unknown as {dataValidations: {add(range: string, v: unknown): void}}).dataValidations
-      ranges.add(`${letter}2:${letter}${ROWS_WITH_LISTS + 1}`, validation)
+      ranges.add(`${letter}2:${letter}${listed + 1}`, validation)
     })
   }
   const help = wb.addWorksheet('填写说明')
@@ -51,7 +65,7 @@ export async function writeTemplate(out: string): Promise<{file: string; sheets:
   head.font = {bold: true}
   head.fill = HEADER_FILL
   for (const sheet of layout.sheets) {
-    for (const c of sheet.columns) help.addRow([c.header, sheet.name, c.required ? '是' : '否', describe(c)])
+    for (const c of sheet.columns) help.addRow([templateHeader(c), sheet.name, c.required ? '是' : '否', describe(c)])
   }
   await wb.xlsx.writeFile(out)
   return {file: out, sheets: [...layout.sheets.map((s) => s.name), '填写说明']}
