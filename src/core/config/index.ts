@@ -1,5 +1,5 @@
-import {mkdirSync, readFileSync, renameSync, writeFileSync} from 'node:fs'
-import {join} from 'node:path'
+import {mkdirSync, readFileSync, renameSync, statSync, writeFileSync} from 'node:fs'
+import {isAbsolute, join} from 'node:path'
 
 import type {Kysely} from '#kysely'
 
@@ -78,7 +78,22 @@ export const CODE_PATTERN_SETTING = 'items.code-pattern'
 export const CERT_ORG_SETTING = 'cert.organization'
 export const DEFAULT_CERT_ORG = '市数据局'
 
+/** The folder every new CRL is published to (DER and PEM), an absolute path; unset: none. */
+export const CERT_PUBLISH_SETTING = 'cert.publish'
+
 const SHARED_SETTINGS: Record<string, {default: () => string; check(value: string): void}> = {
+  [CERT_PUBLISH_SETTING]: {
+    default: () => '',
+    check(value) {
+      let dir = false
+      try {
+        dir = statSync(value).isDirectory()
+      } catch {
+        dir = false
+      }
+      if (!isAbsolute(value) || !dir) throw new InvalidInput('config.badPublishDir', {key: CERT_PUBLISH_SETTING, value}, {field: 'VALUE'})
+    },
+  },
   [CERT_ORG_SETTING]: {
     default: () => DEFAULT_CERT_ORG,
     check(value) {
