@@ -14,7 +14,7 @@ import {caCertificate, hasCa, organizationName, loadSigner, makeCrl, passphraseF
 import type {CrlReason} from './crl.js'
 import {certParts} from './der.js'
 import {hashIdNumber, idMatches, parseIdNumber} from './idnumber.js'
-import {type Certificate, findCertificate} from './inventory.js'
+import {type Certificate, findCertificate, inventoryKey} from './inventory.js'
 import {checkSecret, decryptKey, generateKey, type KeySpec, publicKeyOf, specOf, unwrapHolderKey, wrapHolderKey} from './keys.js'
 import {buildPkcs12} from './pkcs12.js'
 import {fromPem, newSerial, type Profile, profiles, signCertificate, type Signer, type SubjectAttrs, toPem, x509} from './x509.js'
@@ -424,6 +424,7 @@ async function issue(ctx: WriteContext, signer: Signer, s: IssueSpec): Promise<I
       issuer_pem: null,
       checked_at: null,
       created_at: ctx.at,
+      ...inventoryKey(der, signer.subjectDer),
     })
     .execute()
   if (s.medium) await registerMedium(ctx, s.medium, s.holderId)
