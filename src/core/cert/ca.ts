@@ -28,6 +28,8 @@ export interface CaInfo {
   createdBy: string
   crlUrl: string | null
   crl: CrlInfo | null
+  /** How the CA key is wrapped at rest: PBKDF2 and its iterations (600,000 since issue 21). */
+  keyWrap: {kdf: string; iterations?: number; prf?: string}
   pem?: string
 }
 
@@ -136,6 +138,7 @@ export async function caInfo(db: Kysely<Database>, options: {pem?: boolean} = {}
     createdBy: row.created_by,
     crlUrl: row.crl_url,
     crl: crlInfo(row),
+    keyWrap: kdfOf(row.key_pem),
     ...(options.pem ? {pem: row.cert_pem} : {}),
   }
 }

@@ -146,11 +146,9 @@ export function normaliseSerial(value: string): string {
 }
 
 /** What the inventory is keyed by (migration 017): the serial as hex without leading zeros, and the SHA-256 of the issuer's Name (DER). */
-export function inventoryKey(der: Buffer, issuerDer?: Buffer): {serial_number: string; issuer_key: string; serialNumber: string; issuerKey: string} {
+export function inventoryKey(der: Buffer, issuerDer?: Buffer): {serial_number: string; issuer_key: string} {
   const parts = certParts(der)
-  const serialNumber = parts.serial.toString('hex').replace(/^0+(?=.)/, '')
-  const issuerKey = createHash('sha256').update(issuerDer ?? parts.issuer).digest('hex')
-  return {serial_number: serialNumber, issuer_key: issuerKey, serialNumber, issuerKey}
+  return {serial_number: parts.serial.toString('hex').replace(/^0+(?=.)/, ''), issuer_key: createHash('sha256').update(issuerDer ?? parts.issuer).digest('hex')}
 }
 
 /** The tag that qualifies a serial with its issuer: the issuer key's first 8 hex characters. */

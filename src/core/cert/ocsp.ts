@@ -187,7 +187,12 @@ function body(req: IncomingMessage): Promise<Buffer> {
 async function requestDer(req: IncomingMessage): Promise<Buffer> {
   if (req.method === 'POST') return body(req)
   const path = (req.url ?? '/').split('?')[0]
-  const last = decodeURIComponent(path.slice(path.lastIndexOf('/') + 1))
+  let last: string
+  try {
+    last = decodeURIComponent(path.slice(path.lastIndexOf('/') + 1))
+  } catch {
+    throw new MalformedOcspRequest('bad URL encoding')
+  }
   if (!last || !/^[A-Za-z0-9+/=_-]+$/.test(last)) throw new MalformedOcspRequest('no request in the path')
   return Buffer.from(last.replace(/-/g, '+').replace(/_/g, '/'), 'base64')
 }

@@ -87,7 +87,7 @@ export async function importCertificate(store: Store, input: ImportInput): Promi
   } catch {
     keySpec = null
   }
-  const {serialNumber, issuerKey} = inventoryKey(der)
+  const {serial_number: serialNumber, issuer_key: issuerKey} = inventoryKey(der)
   return store.write(async (ctx) => {
     const unit = await findUnit(ctx.db, input.unit, 'unit')
     // Keyed by issuer and serial: another CA's serial 1000 is another certificate; this issuer's is not.
