@@ -34,6 +34,7 @@ export default class CertExport extends CertCommand<typeof CertExport> {
     const passphrase = await this.passphrase(f['passphrase-file'])
     const result = await exportPkcs12(store, this.args.serial, {path: f.p12, password, legacy: f.legacy, passphrase})
     this.log(this.t('cert.exportedP12', {serial: result.serial, path: result.path, format: f.legacy ? '3DES/SHA-1' : 'AES-256/SHA-256'}))
+    if (result.keyDestroyed) this.log(this.t('cert.keyDelivered'))
     return result
   }
 }
