@@ -164,7 +164,7 @@ describeEachDialect('certificates through bin/run.js (CERT-1..4)', (dialect) => 
     expect(otherName.json.error.details).toMatchObject({rule: 'CERT-1', field: 'id-number'})
   })
 
-  it('delivers PKCS#12 once, AES by default and 3DES with --legacy after a password reset; openssl opens both (CERT-2, CERT-3)', async () => {
+  it('delivers PKCS#12 once and destroys the key; AES by default and 3DES with --legacy; openssl opens both (CERT-2, CERT-3)', async () => {
     const p12 = await alice(['cert', 'export', 'UK-1', '--p12', join(dir, 'zs.p12'), '--password-file', join(dir, 'p12.pass'), '--json'], {EGOV_CA_PASSPHRASE: PASS})
     expect(p12.code, p12.stderr).toBe(0)
     expect(statSync(join(dir, 'zs.p12')).mode & 0o777).toBe(0o600)
@@ -173,14 +173,18 @@ describeEachDialect('certificates through bin/run.js (CERT-1..4)', (dialect) => 
     expect(info.stderr).toContain('AES-256-CBC')
     const wrongPass = openssl(['pkcs12', '-info', '-in', 'zs.p12', '-passin', 'pass:wrong-one', '-noout'], dir)
     expect(wrongPass.status).not.toBe(0)
+    // The key was destroyed with the delivery: no second PKCS#12, and no password reset either.
     const again = await alice(['cert', 'export', 'UK-1', '--p12', join(dir, 'again.p12'), '--password-file', join(dir, 'p12.pass'), '--json'], {EGOV_CA_PASSPHRASE: PASS})
-    expect(again.code).toBe(5)
+    expect(again.code).toBe(4)
     expect(again.json.error.details.rule).toBe('CERT-3')
-    await approved(['cert', 'reset-password', 'UK-1'])
-    const wrongCa = await alice(['cert', 'export', 'UK-1', '--p12', join(dir, 'legacy.p12'), '--legacy', '--password-file', join(dir, 'p12.pass'), '--passphrase-file', join(dir, 'wrong.pass'), '--json'])
+    const reset = await alice(['cert', 'reset-password', 'UK-1', '--json'])
+    expect(reset.code).toBe(4)
+    expect(reset.json.error.details.rule).toBe('CERT-3')
+    const other = await approved(['cert', 'apply', '--holder', '孙八', '--unit', UNIT, '--id-number', '110105194912310046', '--medium', 'UK-8'])
+    const wrongCa = await alice(['cert', 'export', 'UK-8', '--p12', join(dir, 'legacy.p12'), '--legacy', '--password-file', join(dir, 'p12.pass'), '--passphrase-file', join(dir, 'wrong.pass'), '--json'])
     expect(wrongCa.code).toBe(2)
     expect(wrongCa.json.error.details.field).toBe('passphrase')
-    const legacy = await alice(['cert', 'export', 'UK-1', '--p12', join(dir, 'legacy.p12'), '--legacy', '--password-file', join(dir, 'p12.pass'), '--passphrase-file', join(dir, 'ca.pass'), '--json'])
+    const legacy = await alice(['cert', 'export', 'UK-8', '--p12', join(dir, 'legacy.p12'), '--legacy', '--password-file', join(dir, 'p12.pass'), '--passphrase-file', join(dir, 'ca.pass'), '--json'])
     expect(legacy.code, legacy.stderr).toBe(0)
     let opened = openssl(['pkcs12', '-info', '-in', 'legacy.p12', '-passin', 'pass:Delivery-2026', '-noout'], dir)
     if (opened.status !== 0) opened = openssl(['pkcs12', '-legacy', '-info', '-in', 'legacy.p12', '-passin', 'pass:Delivery-2026', '-noout'], dir)
@@ -189,9 +193,9 @@ describeEachDialect('certificates through bin/run.js (CERT-1..4)', (dialect) => 
     expect(opened.stderr).toContain('MAC: sha1')
     // The key inside is the certificate's.
     const key = execFileSync('openssl', ['pkcs12', '-in', 'legacy.p12', '-passin', 'pass:Delivery-2026', '-nocerts', '-nodes'], {cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore']})
-    writeFileSync(join(dir, 'zs.key'), key)
-    const pubFromKey = execFileSync('openssl', ['pkey', '-in', 'zs.key', '-pubout'], {cwd: dir, encoding: 'utf8'})
-    const pubFromCert = execFileSync('openssl', ['x509', '-in', 'zhangsan.pem', '-noout', '-pubkey'], {cwd: dir, encoding: 'utf8'})
+    writeFileSync(join(dir, 'sb.key'), key)
+    const pubFromKey = execFileSync('openssl', ['pkey', '-in', 'sb.key', '-pubout'], {cwd: dir, encoding: 'utf8'})
+    const pubFromCert = execFileSync('openssl', ['x509', '-in', await pemOf(other.payload.issued, 'sunba.pem'), '-noout', '-pubkey'], {cwd: dir, encoding: 'utf8'})
     expect(pubFromKey).toBe(pubFromCert)
   })
 

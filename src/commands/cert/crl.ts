@@ -7,7 +7,7 @@ import {toPem} from '../../core/cert/x509.js'
 
 export default class CertCrl extends CertCommand<typeof CertCrl> {
   static override summary = 'Make a new CRL now, signed by the CA, and write it out'
-  static override description = `Each CRL has the next CRL number, every revoked or held certificate that has not expired with its reason code (certificateHold for holds), and a next update 7 days ahead (ca init --crl-days). egov makes one after every revocation, hold or resume by itself; run this at least weekly so the published CRL never lapses (cert ca show and cert list warn 2 days before). DER by default, --pem for PEM; without --out, PEM goes to stdout.`
+  static override description = `Each CRL has the next CRL number, every revoked or held certificate that has not expired with its reason code (certificateHold for holds), and a next update 7 days ahead (ca init --crl-days). egov makes one after every revocation, hold or resume by itself; run this at least weekly so the published CRL never lapses (cert ca show and cert list warn 2 days before). DER by default, --pem for PEM; without --out, PEM goes to stdout. With a publication folder set (egov config set cert.publish DIR), every CRL egov makes, here or on an approval, is also written there as DER and PEM (see the README).`
   static override examples = ['EGOV_CA_PASSPHRASE=ca-demo-passphrase <%= config.bin %> cert crl --out ca.crl', 'EGOV_CA_PASSPHRASE=ca-demo-passphrase <%= config.bin %> cert crl --pem --out ca-crl.pem --json']
 
   static override flags = {
@@ -16,10 +16,12 @@ export default class CertCrl extends CertCommand<typeof CertCrl> {
     'passphrase-file': Flags.string({description: 'file whose first line is the CA passphrase'}),
   }
 
-  async run(): Promise<{number: number; thisUpdate: string; nextUpdate: string; entries: number; path: string | null}> {
+  async run(): Promise<{number: number; thisUpdate: string; nextUpdate: string; entries: number; path: string | null; published: {der: string; pem: string} | null}> {
     const passphrase = await this.passphrase(this.flags['passphrase-file'])
     const store = await this.store()
-    const crl = await store.write(async (ctx) => makeCrl(ctx, await loadSigner(ctx.db, passphrase)))
+    const crl = await store.write(async (ctx) => makeCrl(ctx, await loadSigner(ctx.db, passphrase, ctx)))
+    if (crl.published) this.log(this.t('cert.crlPublished', {...crl.published}))
+    if (crl.warning) this.showWarnings([{message: crl.warning}])
     const pem = toPem(crl.der, 'X509 CRL')
     if (this.flags.out) {
       writeSecretFile(this.flags.out, this.flags.pem ? pem : crl.der, 0o644)
@@ -27,6 +29,6 @@ export default class CertCrl extends CertCommand<typeof CertCrl> {
     } else {
       this.show(() => pem.trimEnd())
     }
-    return {number: crl.number, thisUpdate: crl.thisUpdate, nextUpdate: crl.nextUpdate, entries: crl.entries, path: this.flags.out ?? null}
+    return {number: crl.number, thisUpdate: crl.thisUpdate, nextUpdate: crl.nextUpdate, entries: crl.entries, path: this.flags.out ?? null, published: crl.published ?? null}
   }
 }

@@ -19,7 +19,7 @@ export default class CertShow extends CertCommand<typeof CertShow> {
         `${l('cert.label.holder')}: ${cert.holder.name}, ${cert.holder.unit}   ${l('cert.label.idNumber')}: ${cert.holder.idNumber}`,
         `${l('cert.col.medium')}: ${cert.medium ?? '—'}   ${l('cert.col.profile')}: ${cert.profile ?? '—'}`,
         `${l('cert.label.subject')}: ${cert.subject}`,
-        `${l('cert.label.issuer')}: ${cert.issuer}`,
+        `${l('cert.label.issuer')}: ${cert.issuer}${cert.serialNumber ? `   (${cert.serialNumber}@${cert.issuerTag})` : ''}`,
         `${l('cert.label.validity')}: ${cert.notBefore.slice(0, 10)} – ${cert.notAfter.slice(0, 10)} (${cert.daysLeft})`,
         `${l('cert.label.key')}: ${cert.keySpec ?? '—'}, ${l(`cert.label.keyOrigin.${cert.keyOrigin}`)}${cert.keyOrigin === 'generated' ? `   ${l('cert.label.exportsLeft')}: ${cert.exportsLeft}` : ''}`,
         ...(cert.replaces ? [`${l('cert.label.replaces')}: ${cert.replaces}`] : []),

@@ -9,8 +9,9 @@ import {Conflict, InvalidInput, NotFound} from '../errors.js'
 import {type Locale, t} from '../i18n/index.js'
 import type {Database, Store, WriteContext} from '../store/index.js'
 import {buildCrl, type CrlReason, type RevokedEntry} from './crl.js'
+import {crlFileName, publishCrl, publishDir, publishedCrlNumber, type Published} from './publish.js'
 import {certParts, children, read} from './der.js'
-import {checkSecret, decryptKey, encryptKey, generateKey, type KeySpec, publicKeyOf} from './keys.js'
+import {CA_KDF_ITERATIONS, checkSecret, decryptKey, encryptKeyStrong, generateKey, kdfOf, type KeySpec, publicKeyOf, weakWrap} from './keys.js'
 import {fingerprint, fromPem, keyIdentifier, makeSigner, newSerial, profiles, signCertificate, type Signer, toPem, x509} from './x509.js'
 
 const DAY = 86_400_000
@@ -27,6 +28,8 @@ export interface CaInfo {
   createdBy: string
   crlUrl: string | null
   crl: CrlInfo | null
+  /** How the CA key is wrapped at rest: PBKDF2 and its iterations (600,000 since issue 21). */
+  keyWrap: {kdf: string; iterations?: number; prf?: string}
   pem?: string
 }
 
@@ -104,7 +107,7 @@ export async function initCa(store: Store, input: CaInit): Promise<CaInfo> {
   const at = now()
   const self: Signer = {certDer: Buffer.alloc(0), subjectDer: Buffer.alloc(0), keyId: keyIdentifier(spki), key: privateKey, spec}
   const der = await signCertificate({serial: newSerial(), subject: [['C', 'CN'], ['O', await organizationName(store.db)], ['CN', name]], spki, notBefore: at, notAfter: new Date(at.getTime() + days * DAY), ca: true}, self)
-  const keyPem = encryptKey(privateKey, input.passphrase)
+  const keyPem = encryptKeyStrong(privateKey, input.passphrase)
   return store.write(async (ctx) => {
     if (await hasCa(ctx.db)) throw new Conflict('cert.caExists', {}, {field: 'name'})
     await ctx.db
@@ -112,7 +115,7 @@ export async function initCa(store: Store, input: CaInit): Promise<CaInfo> {
       .values({id: 1, name, key_spec: spec, cert_pem: toPem(der), key_pem: keyPem, not_after: new Date(at.getTime() + days * DAY).toISOString(), crl_number: 0, crl_days: input.crlDays ?? 7, crl_url: crlUrl, created_at: ctx.at, created_by: ctx.actor})
       .execute()
     // The first CRL, empty, so relying parties have one from the start.
-    await makeCrl(ctx, await loadSigner(ctx.db, input.passphrase))
+    await makeCrl(ctx, await loadSigner(ctx.db, input.passphrase, ctx))
     const info = await caInfo(ctx.db)
     await appendAudit(ctx, {action: 'cert.ca.init', entityType: 'ca', entityId: 1, after: {name, keySpec: spec, serial: info.serial, notAfter: info.notAfter, fingerprint: info.fingerprint}})
     return info
@@ -135,6 +138,7 @@ export async function caInfo(db: Kysely<Database>, options: {pem?: boolean} = {}
     createdBy: row.created_by,
     crlUrl: row.crl_url,
     crl: crlInfo(row),
+    keyWrap: kdfOf(row.key_pem),
     ...(options.pem ? {pem: row.cert_pem} : {}),
   }
 }
@@ -185,9 +189,20 @@ export async function caWarnings(db: Kysely<Database>, locale: Locale = 'en'): P
   return out
 }
 
-export async function loadSigner(db: Kysely<Database>, passphrase: string): Promise<Signer> {
+/**
+ * The CA key, unlocked, as a signer. A key still wrapped below today's strength (an older
+ * egov wrapped it in PBES2 with 2,048 PBKDF2 iterations) is read as it is and, when the
+ * caller writes (ctx given), re-wrapped at once with PBKDF2-SHA256 at 600,000 iterations,
+ * audited as cert.ca.rewrap: no migration, the next unlock that signs does it.
+ */
+export async function loadSigner(db: Kysely<Database>, passphrase: string, ctx?: WriteContext): Promise<Signer> {
   const row = await caRow(db)
   const key = decryptKey(row.key_pem, passphrase, 'passphrase')
+  if (ctx && weakWrap(row.key_pem)) {
+    const before = kdfOf(row.key_pem)
+    await ctx.db.updateTable('cert_ca').set({key_pem: encryptKeyStrong(key, passphrase)}).where('id', '=', 1).execute()
+    await appendAudit(ctx, {action: 'cert.ca.rewrap', entityType: 'ca', entityId: 1, before: {kdf: before.kdf, iterations: before.iterations ?? null, prf: before.prf ?? null}, after: {kdf: 'pbkdf2', iterations: CA_KDF_ITERATIONS, prf: 'hmacWithSHA256'}})
+  }
   return {...(await makeSigner(fromPem(row.cert_pem), key, row.key_spec as KeySpec)), crlUrl: row.crl_url ?? undefined}
 }
 
@@ -200,9 +215,12 @@ export async function caCertificate(db: Kysely<Database>): Promise<Buffer> {
  * not expired, next update crl_days ahead. Made in the caller's transaction after every
  * revocation, hold or resume, and by `egov cert crl`.
  */
-export async function makeCrl(ctx: WriteContext, signer: Signer): Promise<{number: number; der: Buffer; thisUpdate: string; nextUpdate: string; entries: number}> {
+export async function makeCrl(ctx: WriteContext, signer: Signer): Promise<{number: number; der: Buffer; thisUpdate: string; nextUpdate: string; entries: number; published?: Published; warning?: string}> {
   const row = await caRow(ctx.db)
-  const number = Number(row.crl_number) + 1
+  const dir = await publishDir(ctx.db)
+  const name = crlFileName(row.crl_url, signer.keyId)
+  // Never a number a published CRL already has (one made in a transaction that then failed).
+  const number = Math.max(Number(row.crl_number), dir ? publishedCrlNumber(dir, name) : 0) + 1
   const thisUpdate = new Date(ctx.at)
   const nextUpdate = new Date(thisUpdate.getTime() + Number(row.crl_days) * DAY)
   const rows = await ctx.db
@@ -219,8 +237,10 @@ export async function makeCrl(ctx: WriteContext, signer: Signer): Promise<{numbe
     .set({crl_number: number, crl_this_update: thisUpdate.toISOString(), crl_next_update: nextUpdate.toISOString(), crl_der: der.toString('base64')})
     .where('id', '=', 1)
     .execute()
-  await appendAudit(ctx, {action: 'cert.crl', entityType: 'crl', entityId: number, after: {number, thisUpdate: thisUpdate.toISOString(), nextUpdate: nextUpdate.toISOString(), entries: entries.length}})
-  return {number, der, thisUpdate: thisUpdate.toISOString(), nextUpdate: nextUpdate.toISOString(), entries: entries.length}
+  // Published last, once everything else in the transaction has been written.
+  const pub = dir ? publishCrl(dir, name, der) : {}
+  await appendAudit(ctx, {action: 'cert.crl', entityType: 'crl', entityId: number, after: {number, thisUpdate: thisUpdate.toISOString(), nextUpdate: nextUpdate.toISOString(), entries: entries.length, ...(dir ? {published: pub.published ?? null} : {})}})
+  return {number, der, thisUpdate: thisUpdate.toISOString(), nextUpdate: nextUpdate.toISOString(), entries: entries.length, ...pub}
 }
 
 export async function currentCrl(db: Kysely<Database>): Promise<{der: Buffer; info: CrlInfo}> {

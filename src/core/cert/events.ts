@@ -14,8 +14,8 @@ import {caCertificate, hasCa, organizationName, loadSigner, makeCrl, passphraseF
 import type {CrlReason} from './crl.js'
 import {certParts} from './der.js'
 import {hashIdNumber, idMatches, parseIdNumber} from './idnumber.js'
-import {type Certificate, findCertificate} from './inventory.js'
-import {checkSecret, decryptKey, encryptKey, generateKey, type KeySpec, publicKeyOf, specOf} from './keys.js'
+import {type Certificate, findCertificate, inventoryKey} from './inventory.js'
+import {checkSecret, decryptKey, generateKey, type KeySpec, publicKeyOf, specOf, unwrapHolderKey, wrapHolderKey} from './keys.js'
 import {buildPkcs12} from './pkcs12.js'
 import {fromPem, newSerial, type Profile, profiles, signCertificate, type Signer, type SubjectAttrs, toPem, x509} from './x509.js'
 
@@ -255,10 +255,19 @@ async function checkEvent(ctx: WriteContext, event: CertEventKind, cert: Certifi
     case 'reset-password':
       state(['valid'])
       if (cert.keyOrigin !== 'generated') throw new Conflict('cert.keyNotHeld', {serial: cert.serial}, {field: 'SERIAL', rule: 'CERT-3'})
+      await refuseDestroyed(ctx, cert)
       break
     default:
       break
   }
+}
+
+/** CERT-3: a key egov made is delivered once and destroyed; what needed it again is refused (exit 4), naming renewal. */
+async function refuseDestroyed(ctx: WriteContext, cert: Certificate): Promise<void> {
+  const row = await ctx.db.selectFrom('cert_certs').select('key_pem').where('serial', '=', cert.serial).executeTakeFirstOrThrow()
+  if (row.key_pem || cert.keyOrigin !== 'generated') return
+  const delivered = await ctx.db.selectFrom('cert_events').select('at').where('serial', '=', cert.serial).where('event', '=', 'exported').orderBy('id', 'desc').executeTakeFirst()
+  throw new Conflict('cert.keyDestroyed', {serial: cert.serial, at: delivered?.at ?? '?'}, {field: 'SERIAL', rule: 'CERT-3'})
 }
 
 /** A key a renewal or a new medium brings: never one revoked for compromise, never the certificate's own (CERT-3). */
@@ -368,7 +377,8 @@ async function issue(ctx: WriteContext, signer: Signer, s: IssueSpec): Promise<I
     spec = s.profile.key_spec
     const {privateKey} = await generateKey(spec)
     spki = publicKeyOf(privateKey).export({type: 'spki', format: 'der'})
-    keyPem = encryptKey(privateKey, s.passphrase)
+    // Kept only until its one delivery, wrapped under a secret of the CA key (keys.ts).
+    keyPem = wrapHolderKey(privateKey, signer.key)
     origin = 'generated'
   }
   // Whatever the path (a CSR, an extension's kept key), a compromised key is not certified again.
@@ -406,7 +416,7 @@ async function issue(ctx: WriteContext, signer: Signer, s: IssueSpec): Promise<I
       reason: null,
       cert_pem: toPem(der),
       key_pem: keyPem,
-      p12_allowance: origin === 'generated' ? 1 : 0,
+      p12_allowance: origin === 'generated' && keyPem ? 1 : 0,
       request_id: s.requestId,
       replaces: s.replaces ?? null,
       replaced_by: null,
@@ -414,6 +424,7 @@ async function issue(ctx: WriteContext, signer: Signer, s: IssueSpec): Promise<I
       issuer_pem: null,
       checked_at: null,
       created_at: ctx.at,
+      ...inventoryKey(der, signer.subjectDer),
     })
     .execute()
   if (s.medium) await registerMedium(ctx, s.medium, s.holderId)
@@ -471,7 +482,7 @@ export async function carryOut(ctx: WriteContext, requestId: number, p: CertRequ
     return {}
   }
   const passphrase = requirePassphrase(passphraseFromEnv())
-  const signer = await loadSigner(ctx.db, passphrase)
+  const signer = await loadSigner(ctx.db, passphrase, ctx)
   if (p.event === 'apply') {
     const profile = profileOf(p.profile!)
     const live = await liveCertificate(ctx, p.holderId, profile.key)
@@ -524,7 +535,9 @@ export async function carryOut(ctx: WriteContext, requestId: number, p: CertRequ
   }
   // Every revocation, hold or resume makes a new CRL at once.
   const crl = await makeCrl(ctx, signer)
-  return {...(made ? issuedPatch(made) : {}), crlNumber: crl.number}
+  const patch: Partial<CertRequest> = {...(made ? issuedPatch(made) : {}), crlNumber: crl.number}
+  if (crl.warning) patch.outcome = patch.outcome ? `${patch.outcome}\n${crl.warning}` : crl.warning
+  return patch
 }
 
 async function setMedium(ctx: WriteContext, serial: string, status: string): Promise<void> {
@@ -558,6 +571,8 @@ export interface ExportResult {
   path: string
   format: 'pem' | 'p12' | 'p12-legacy'
   exportsLeft?: number
+  /** The holder key was destroyed after this delivery (CERT-3). */
+  keyDestroyed?: boolean
 }
 
 /** The certificate as PEM (with the CA's after it): anyone may have it. */
@@ -579,18 +594,22 @@ export async function exportPkcs12(store: Store, ref: string, options: {path: st
   return store.write(async (ctx) => {
     const cert = await findCertificate(ctx.db, ref, 'SERIAL', new Date(ctx.at))
     if (cert.keyOrigin !== 'generated') throw new Conflict('cert.keyNotHeld', {serial: cert.serial}, {field: 'SERIAL', rule: 'CERT-3'})
+    await refuseDestroyed(ctx, cert)
     if (cert.status !== 'valid') throw wrongState(cert, 'export', ['valid'])
     if (cert.exportsLeft < 1) throw new RuleRefused('CERT-3', 'cert.exportUsed', {serial: cert.serial}, {field: 'SERIAL'})
     const row = await ctx.db.selectFrom('cert_certs').select(['cert_pem', 'key_pem']).where('serial', '=', cert.serial).executeTakeFirstOrThrow()
-    const key = decryptKey(row.key_pem!, options.passphrase, 'passphrase')
+    const ca = await ctx.db.selectFrom('cert_ca').select('key_pem').where('id', '=', 1).executeTakeFirstOrThrow()
+    const caKey = decryptKey(ca.key_pem, options.passphrase, 'passphrase')
+    const key = unwrapHolderKey(row.key_pem!, caKey, options.passphrase)
     const p12 = buildPkcs12(key, [fromPem(row.cert_pem), await caCertificate(ctx.db)], options.password, {legacy: options.legacy, friendlyName: cert.holder.name})
-    await ctx.db.updateTable('cert_certs').set({p12_allowance: cert.exportsLeft - 1}).where('serial', '=', cert.serial).execute()
+    // Delivered once, then destroyed (CERT-3): egov keeps no copy of a holder's key.
+    await ctx.db.updateTable('cert_certs').set({p12_allowance: 0, key_pem: null}).where('serial', '=', cert.serial).execute()
     const format = options.legacy ? 'p12-legacy' : 'p12'
-    await recordEvent(ctx, cert.serial, 'exported', null, {format})
-    await appendAudit(ctx, {action: 'cert.export', entityType: 'certificate', entityId: cert.serial, after: {format, exportsLeft: cert.exportsLeft - 1}})
-    // Written last, inside the transaction: a file that cannot be written uses up nothing.
+    await recordEvent(ctx, cert.serial, 'exported', null, {format, keyDestroyed: true})
+    await appendAudit(ctx, {action: 'cert.export', entityType: 'certificate', entityId: cert.serial, after: {format, exportsLeft: 0, keyDestroyed: true}})
+    // Written last, inside the transaction: a file that cannot be written uses up nothing and destroys nothing.
     writeSecretFile(options.path, p12, 0o600)
-    return {serial: cert.serial, path: options.path, format, exportsLeft: cert.exportsLeft - 1}
+    return {serial: cert.serial, path: options.path, format, exportsLeft: 0, keyDestroyed: true}
   })
 }
 

@@ -1,8 +1,11 @@
+import {createHash} from 'node:crypto'
+
 import type {Kysely} from '#kysely'
 
 import {now} from '../clock.js'
 import {InvalidInput, NotFound} from '../errors.js'
 import type {Database} from '../store/index.js'
+import {certParts} from './der.js'
 import {maskId} from './idnumber.js'
 
 /**
@@ -47,6 +50,9 @@ export interface Certificate {
   checkedAt: string | null
   /** PKCS#12 exports still allowed (CERT-3). */
   exportsLeft: number
+  /** The serial as the certificate has it, and its issuer's tag: SERIAL@TAG names it among certificates of other issuers. */
+  serialNumber: string | null
+  issuerTag: string
 }
 
 export interface CertEvent {
@@ -88,6 +94,8 @@ const certColumns = [
   'c.crl_url',
   'c.checked_at',
   'c.p12_allowance',
+  'c.serial_number',
+  'c.issuer_key',
   'h.name as holder_name',
   'h.id_last4',
   'u.name as unit_name',
@@ -127,6 +135,8 @@ function toCertificate(r: Joined, at: Date): Certificate {
     crlUrl: r.crl_url,
     checkedAt: r.checked_at,
     exportsLeft: Number(r.p12_allowance),
+    serialNumber: r.serial_number,
+    issuerTag: issuerTag(r.issuer_key),
   }
 }
 
@@ -135,18 +145,42 @@ export function normaliseSerial(value: string): string {
   return value.trim().replace(/^0x/i, '').replace(/[:\s]/g, '').toLowerCase()
 }
 
+/** What the inventory is keyed by (migration 017): the serial as hex without leading zeros, and the SHA-256 of the issuer's Name (DER). */
+export function inventoryKey(der: Buffer, issuerDer?: Buffer): {serial_number: string; issuer_key: string} {
+  const parts = certParts(der)
+  return {serial_number: parts.serial.toString('hex').replace(/^0+(?=.)/, ''), issuer_key: createHash('sha256').update(issuerDer ?? parts.issuer).digest('hex')}
+}
+
+/** The tag that qualifies a serial with its issuer: the issuer key's first 8 hex characters. */
+export const issuerTag = (issuerKey: string | null) => (issuerKey ?? '').slice(0, 8)
+
 /**
  * A certificate by its serial number, or by the serial of the medium (USB key) it is on:
  * a medium holds its holder's current certificate (CERT-1), so staff can name what is
- * printed on the key.
+ * printed on the key. The inventory is keyed by issuer and serial: where two issuers'
+ * certificates share a serial, SERIAL@ISSUER names one — ISSUER the tag `cert show` and
+ * `cert list` print (the first characters of the SHA-256 of the issuer's name), or a part
+ * of the issuer's name (CN=…); a bare serial that fits several is refused, listing them.
  */
 export async function findCertificate(db: Kysely<Database>, ref: string, field = 'SERIAL', at = now()): Promise<Certificate> {
-  const serial = normaliseSerial(ref)
+  const at_ = ref.lastIndexOf('@')
+  const qualifier = at_ > 0 ? ref.slice(at_ + 1).trim() : ''
+  const serial = normaliseSerial(at_ > 0 ? ref.slice(0, at_) : ref)
   if (/^[0-9a-f]+$/.test(serial)) {
-    const row = await baseQuery(db)
-      .where('c.serial', 'in', [serial, serial.replace(/^0+/, ''), `00${serial}`])
-      .executeTakeFirst()
-    if (row) return toCertificate(row as Joined, at)
+    const bare = serial.replace(/^0+(?=.)/, '')
+    let rows = (await baseQuery(db)
+      .where((eb) => eb.or([eb('c.serial_number', '=', bare), eb('c.serial', 'in', [serial, bare, `00${serial}`])]))
+      .execute()) as Joined[]
+    if (qualifier) {
+      const q = qualifier.toLowerCase()
+      rows = rows.filter((r) => (/^[0-9a-f]{4,64}$/.test(q) && (r.issuer_key ?? '').startsWith(q)) || r.issuer.toLowerCase().includes(q))
+    }
+    if (rows.length > 1) {
+      const choices = rows.map((r) => `${r.serial_number ?? r.serial}@${issuerTag(r.issuer_key)} (${r.issuer})`).join('; ')
+      throw new InvalidInput('cert.ambiguousSerial', {serial: ref.trim(), count: rows.length, choices}, {field})
+    }
+    if (rows.length === 1) return toCertificate(rows[0], at)
+    if (qualifier) throw new NotFound('cert.notFound', {serial: ref}, {field})
   }
   const onMedium = (await baseQuery(db).where('c.medium', '=', ref.trim()).orderBy('c.created_at', 'desc').execute()) as Joined[]
   const current = onMedium.find((r) => r.status !== 'revoked') ?? onMedium[0]

@@ -6,7 +6,7 @@ import {Conflict, InvalidInput, RuleRefused} from '../errors.js'
 import {t} from '../i18n/index.js'
 import type {Store, WriteContext} from '../store/index.js'
 import {findUnit} from '../units/index.js'
-import {findCertificate, listCertificates, normaliseSerial, type Certificate} from './inventory.js'
+import {findCertificate, inventoryKey, issuerTag, listCertificates, normaliseSerial, type Certificate} from './inventory.js'
 import {specOf} from './keys.js'
 import {readPkcs12} from './pkcs12.js'
 import {fromPem, toPem, x509} from './x509.js'
@@ -87,10 +87,14 @@ export async function importCertificate(store: Store, input: ImportInput): Promi
   } catch {
     keySpec = null
   }
-  const serial = normaliseSerial(cert.serialNumber)
+  const {serial_number: serialNumber, issuer_key: issuerKey} = inventoryKey(der)
   return store.write(async (ctx) => {
     const unit = await findUnit(ctx.db, input.unit, 'unit')
-    if (await ctx.db.selectFrom('cert_certs').select('serial').where('serial', '=', serial).executeTakeFirst()) throw new Conflict('cert.alreadyImported', {serial}, {field: 'FILE'})
+    // Keyed by issuer and serial: another CA's serial 1000 is another certificate; this issuer's is not.
+    const same = await ctx.db.selectFrom('cert_certs').select('serial').where('issuer_key', '=', issuerKey).where('serial_number', '=', serialNumber).executeTakeFirst()
+    if (same) throw new Conflict('cert.alreadyImported', {serial: same.serial}, {field: 'FILE'})
+    const taken = await ctx.db.selectFrom('cert_certs').select('serial').where('serial', '=', serialNumber).executeTakeFirst()
+    const serial = taken ? `${serialNumber}@${issuerTag(issuerKey)}` : serialNumber
     const holderId = await holderByName(ctx, holder, unit.id)
     const medium = input.medium?.trim() || null
     if (medium) {
@@ -126,6 +130,8 @@ export async function importCertificate(store: Store, input: ImportInput): Promi
         issuer_pem: issuer ? toPem(Buffer.from(issuer.rawData)) : null,
         checked_at: null,
         created_at: ctx.at,
+        serial_number: serialNumber,
+        issuer_key: issuerKey,
       })
       .execute()
     await ctx.db.insertInto('cert_events').values({serial, event: 'imported', at: ctx.at, actor: ctx.actor, request_id: null, detail: JSON.stringify({issuer: cert.issuer, crlUrl})}).execute()
@@ -307,7 +313,7 @@ export async function checkCertificates(store: Store, refs: string[] = [], optio
       continue
     }
     const {url, crl, der, cached} = used
-    const entry = crl.entries.find((e) => normaliseSerial(e.serialNumber).replace(/^0+/, '') === cert.serial.replace(/^0+/, '') && e.reason !== REMOVE_FROM_CRL)
+    const entry = crl.entries.find((e) => normaliseSerial(e.serialNumber).replace(/^0+/, '') === (cert.serialNumber ?? cert.serial).replace(/^0+/, '') && e.reason !== REMOVE_FROM_CRL)
     const reasonName = entry?.reason === undefined ? undefined : (REASON_NAMES[entry.reason] ?? String(entry.reason))
     const held = reasonName === 'certificateHold'
     const result: CheckResult['result'] = entry ? (held ? 'hold' : 'revoked') : 'good'

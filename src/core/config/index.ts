@@ -1,5 +1,5 @@
-import {mkdirSync, readFileSync, renameSync, writeFileSync} from 'node:fs'
-import {join} from 'node:path'
+import {mkdirSync, readFileSync, renameSync, statSync, writeFileSync} from 'node:fs'
+import {isAbsolute, join} from 'node:path'
 
 import type {Kysely} from '#kysely'
 
@@ -73,7 +73,6 @@ export type ParsedKey = {scope: 'user'; key: 'operator' | 'notices'} | {scope: '
 /** The item-code pattern service-item lists are checked against (ITEM-2): a regular expression, shared by the team. */
 export const CODE_PATTERN_SETTING = 'items.code-pattern'
 
-/** Team settings other than limits: kept in the database, audited, with their defaults and checks. */
 /** The organisation (O) in the subject of every certificate and CA this bureau issues. */
 export const CERT_ORG_SETTING = 'cert.organization'
 export const DEFAULT_CERT_ORG = '市数据局'
@@ -90,11 +89,27 @@ export async function areaCode(db: Kysely<Database>): Promise<string | undefined
   return row?.value || undefined
 }
 
+/** The folder every new CRL is published to (DER and PEM), an absolute path; unset: none. */
+export const CERT_PUBLISH_SETTING = 'cert.publish'
+
+/** Team settings other than limits: kept in the database, audited, with their defaults and checks. */
 const SHARED_SETTINGS: Record<string, {default: () => string; check(value: string): void}> = {
   [AREA_CODE_SETTING]: {
     default: () => '',
     check(value) {
       if (!/^0\d{2,3}$/.test(value)) throw new InvalidInput('config.badAreaCode', {key: AREA_CODE_SETTING, value}, {field: 'VALUE'})
+    },
+  },
+  [CERT_PUBLISH_SETTING]: {
+    default: () => '',
+    check(value) {
+      let dir = false
+      try {
+        dir = statSync(value).isDirectory()
+      } catch {
+        dir = false
+      }
+      if (!isAbsolute(value) || !dir) throw new InvalidInput('config.badPublishDir', {key: CERT_PUBLISH_SETTING, value}, {field: 'VALUE'})
     },
   },
   [CERT_ORG_SETTING]: {

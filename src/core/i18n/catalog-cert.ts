@@ -138,4 +138,21 @@ export const certEntries = {
   'kind.cert.applied': {en: 'applied', zh: '待审批'},
   'kind.cert.done': {en: 'carried out', zh: '已办结'},
   'kind.cert.rejected': {en: 'rejected', zh: '已驳回'},
+  // issue 21: publication, key destruction after delivery, OCSP, outside inventory by issuer and serial
+  'config.badPublishDir': {en: '{key}: "{value}" is not an existing folder given by its absolute path; create it first (CRLs are published there)', zh: '{key}：“{value}”不是已存在文件夹的绝对路径；请先建立该文件夹（撤销列表发布于此）'},
+  'cert.publishGone': {en: 'the publication folder {dir} (cert.publish) is gone: the new CRL was not published there; create it again or change cert.publish', zh: '发布文件夹 {dir}（cert.publish）已不存在：新撤销列表未能发布；请重建该文件夹或修改 cert.publish'},
+  'cert.publishFailed': {en: 'the new CRL could not be written to {dir} (cert.publish): {reason}', zh: '新撤销列表无法写入 {dir}（cert.publish）：{reason}'},
+  'cert.crlPublished': {en: 'published: {der} and {pem}', zh: '已发布：{der} 和 {pem}'},
+  'cert.keyDestroyed': {
+    en: 'SERIAL: the key of {serial} was delivered as PKCS#12 on {at} and destroyed then (CERT-3: a key egov made is delivered once and never kept); a new key needs a renewal: egov cert renew {serial}',
+    zh: 'SERIAL：{serial} 的私钥已于 {at} 以 PKCS#12 交付并随即销毁（CERT-3：egov 生成的私钥只交付一次，不予留存）；如需新私钥，请申请更新：egov cert renew {serial}',
+  },
+  'cert.keyDelivered': {en: 'the key was destroyed after this delivery; egov keeps no copy (CERT-3)', zh: '本次交付后私钥已销毁，egov 不留存副本（CERT-3）'},
+  'cert.ambiguousSerial': {
+    en: 'SERIAL: {serial} names {count} certificates of different issuers in the inventory: {choices}; name one as SERIAL@ISSUER (the issuer tag cert list shows, or a part of the issuer name)',
+    zh: 'SERIAL：序列号 {serial} 对应清单中 {count} 张不同签发者的证书：{choices}；请写作 序列号@签发者（cert list 显示的签发者标记，或签发者名称的一部分）',
+  },
+  'cert.ocspListening': {en: 'OCSP responder for {ca} at {url} (POST and GET, RFC 6960); Ctrl-C stops it', zh: 'OCSP 响应服务已启动：{ca}，地址 {url}（支持 POST 与 GET，RFC 6960）；按 Ctrl-C 停止'},
+  'cert.badPort': {en: 'port: "{value}" is not a TCP port (0 to 65535; 0 picks a free one)', zh: 'port：“{value}”不是有效的 TCP 端口（0–65535；0 表示自动选择）'},
+  'cert.ocspBind': {en: 'host: cannot listen on {host}:{port}: {reason}', zh: 'host：无法在 {host}:{port} 监听：{reason}'},
 } as const satisfies Record<string, {en: string; zh: string}>

@@ -294,6 +294,10 @@ export interface CertCertsTable {
   issuer_pem: string | null
   checked_at: string | null
   created_at: string
+  /** The certificate's serial, hex without leading zeros; unique with issuer_key (017). */
+  serial_number: string | null
+  /** SHA-256 (hex) of the issuer's Name, DER (017). */
+  issuer_key: string | null
 }
 
 export interface CertEventsTable {
