@@ -99,4 +99,18 @@ export const kioskEntries = {
   'kiosk.col.kiosks': {en: 'kiosks', zh: '终端数'},
   'kiosk.col.note': {en: 'note', zh: '说明'},
   'kiosk.ok': {en: 'valid', zh: '无误'},
+  // ---- folder import: files not read as forms, and --partial (issue 14)
+  'kiosk.skip.lock': {en: '{file}: skipped — an Excel/WPS lock file (~$…), left while the form is open somewhere; not a form', zh: '{file}：已跳过——Excel/WPS 打开文件时留下的临时锁定文件（~$…），不是申请表'},
+  'kiosk.skip.hidden': {en: '{file}: skipped — a hidden file, not a form', zh: '{file}：已跳过——隐藏文件，不是申请表'},
+  'kiosk.skip.xls': {en: '{file}: skipped — the old Excel format (.xls), which egov does not read: open it in Excel or WPS, save it as .xlsx (Excel 工作簿) and import that (KIOSK-3)', zh: '{file}：已跳过——旧版 Excel 格式（.xls），egov 不读取：请用 Excel 或 WPS 打开，另存为 .xlsx（Excel 工作簿）后再导入（KIOSK-3）'},
+  'kiosk.skip.scan': {en: '{file}: skipped — a scan or picture ({ext}), not a form egov can read: ask the unit for the filled form as .xlsx (KIOSK-3)', zh: '{file}：已跳过——扫描件或图片（{ext}），不是可读取的申请表：请向申请单位索取填写好的 .xlsx 申请表（KIOSK-3）'},
+  'kiosk.skip.other': {en: '{file}: skipped — not a workbook ({ext}); a kiosk onboarding form is an .xlsx workbook (KIOSK-3)', zh: '{file}：已跳过——不是工作簿（{ext}）；自助终端接入申请表应为 .xlsx 工作簿（KIOSK-3）'},
+  'kiosk.skip.folder': {en: '{file}: skipped — a sub-folder; forms are read from the folder itself only', zh: '{file}：已跳过——子文件夹；只读取所给文件夹本身中的申请表'},
+  'kiosk.skip.notAForm': {en: '{file}: skipped — not a kiosk onboarding form: {detail} (KIOSK-3)', zh: '{file}：已跳过——不是自助终端接入申请表：{detail}（KIOSK-3）'},
+  'kiosk.skip.notAFormDetail': {en: 'sheets {sheets} read, none has the form\'s labels (missing: {missing})', zh: '已读取工作表 {sheets}，均无申请表栏目（缺少：{missing}）'},
+  'kiosk.import.noForms': {en: 'FORM: {path} holds no kiosk onboarding form to read ({skipped} files skipped, each named above or in details.skipped)', zh: 'FORM：{path} 中没有可读取的自助终端接入申请表（跳过 {skipped} 个文件，原因见上或 details.skipped）'},
+  'kiosk.import.skippedCount': {en: 'skipped, not forms: {count}', zh: '已跳过（非申请表）：{count} 个'},
+  'kiosk.import.partialFailed': {en: '{failed} of {total} forms have problems and were not filed (exit 2); {imported} filed', zh: '{total} 份申请表中 {failed} 份有问题，未提交（退出码 2）；已提交 {imported} 份'},
+  'kiosk.import.refused': {en: '{file}: refused — {message}', zh: '{file}：未通过——{message}'},
+  'kiosk.import.reportFor': {en: '{file}: annotated copy {report}', zh: '{file}：批注副本 {report}'},
 } as const satisfies Record<string, {en: string; zh: string}>

@@ -231,7 +231,7 @@ export async function readKioskForm(path: string, locale: Locale = 'en'): Promis
     throw new InvalidInput(
       missing.length >= layout.fields.length ? 'kiosk.form.notAForm' : 'kiosk.form.missingLabels',
       {file, missing: missing.join('、'), form: layout.form},
-      {field: 'FORM', rule: 'KIOSK-3', details: {file, missing}},
+      {field: 'FORM', rule: 'KIOSK-3', details: {file, missing, sheet: g.sheet, sheets: wb.worksheets.map((w) => w.name)}},
     )
   }
 
