@@ -113,4 +113,11 @@ export const kioskEntries = {
   'kiosk.import.partialFailed': {en: '{failed} of {total} forms have problems and were not filed (exit 2); {imported} filed', zh: '{total} 份申请表中 {failed} 份有问题，未提交（退出码 2）；已提交 {imported} 份'},
   'kiosk.import.refused': {en: '{file}: refused — {message}', zh: '{file}：未通过——{message}'},
   'kiosk.import.reportFor': {en: '{file}: annotated copy {report}', zh: '{file}：批注副本 {report}'},
+  'kiosk.col.disconnected': {en: 'disconnected', zh: '中断'},
+  'kiosk.col.movesInYear': {en: 'in the year: +admitted −retired ⏸disconnections', zh: '年内：+准入 −退役 ⏸中断'},
+  'kiosk.stats.asOf': {en: 'KIOSK-5 figures for {year} as of {date}, by the dates in the kiosks\' history', zh: '{year} 年度数据（KIOSK-5），截至 {date}，按终端历史记录的日期统计'},
+  'kind.kiosk.reviewed': {en: 'reviewed by the office, awaiting the leader', zh: '办公室已审核，待主管领导审批'},
+  'kiosk.opinion.sameReviewer': {en: 'request {id}: {actor} gave the office\'s opinion; the leader in charge\'s approval is another person\'s (X-2)', zh: '申请 {id}：{actor} 已填写办公室意见，主管领导审批须由另一人进行（X-2）'},
+  'kiosk.col.opinions': {en: 'opinions', zh: '审核意见'},
+  'kiosk.opinion.none': {en: '(not given yet)', zh: '（尚未填写）'},
 } as const satisfies Record<string, {en: string; zh: string}>

@@ -10,6 +10,7 @@ import type {Store} from '../store/index.js'
 import {addUnit, findUnit, kindOf, type Unit, unitLevels} from '../units/index.js'
 import {fileRequestIn} from '../workflow/index.js'
 import {type KioskForm, kioskLayout, readKioskForm} from './form.js'
+import type {Opinions} from './opinions.js'
 
 /** What a kiosk onboarding request (kind kiosk, KIOSK-2) holds: the form's content and the original file, by reference. */
 export interface KioskRequestPayload {
@@ -20,6 +21,8 @@ export interface KioskRequestPayload {
   failed?: number
   /** The approval's outcome in one line, as `requests approve` prints it. */
   outcome?: string
+  /** The form's opinion boxes, as the approvals gave them (KIOSK-3): the office's review, then the leader's approval. */
+  opinions?: Opinions
 }
 
 export interface FormCheck {
