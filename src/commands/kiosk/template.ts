@@ -16,7 +16,7 @@ export default class KioskTemplate extends EgovCommand<typeof KioskTemplate> {
   }
 
   async run(): Promise<{file: string; sheet: string; requestId?: number}> {
-    if (this.flags.request) {
+    if (this.flags.request !== undefined) {
       const store = await this.store()
       const filled = await filledFormOf(store.db, this.flags.request, today())
       const result = {...(await writeKioskTemplate(this.flags.out, filled)), requestId: filled.requestId}
