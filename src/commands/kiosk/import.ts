@@ -49,7 +49,9 @@ Exit codes: 0 every form read was filed (or valid, with --dry-run; skipped files
       this.printRefused(result.files)
       if (result.files.length > 1 || result.skipped.length) this.log(this.t('kiosk.import.summary', {total: result.files.length, imported: result.imported, failed: result.failed}))
       if (result.skipped.length) this.log(this.t('kiosk.import.skippedCount', {count: result.skipped.length}))
-      for (const file of result.reports) this.log(this.t('kiosk.report.written', {file}))
+      // Copies of refused forms are named with their reasons above; the others (valid forms' copies) here.
+      const named = new Set(result.files.filter((f) => !f.ok).map((f) => f.report))
+      for (const file of result.reports.filter((r) => !named.has(r))) this.log(this.t('kiosk.report.written', {file}))
       // --partial: the valid forms are filed, but a form that failed is exit 2, so a script notices.
       if (result.failed) {
         if (!this.jsonEnabled()) process.stderr.write(this.t('kiosk.import.partialFailed', {failed: result.failed, total: result.files.length, imported: result.imported}) + '\n')
@@ -64,7 +66,8 @@ Exit codes: 0 every form read was filed (or valid, with --dry-run; skipped files
         if (files?.length) {
           this.resultTable(files)
           this.printRefused(files)
-          for (const file of (details?.reports as string[] | undefined) ?? []) this.log(this.t('kiosk.report.written', {file}))
+          const named = new Set(files.filter((f) => !f.ok).map((f) => f.report))
+          for (const file of ((details?.reports as string[] | undefined) ?? []).filter((r) => !named.has(r))) this.log(this.t('kiosk.report.written', {file}))
         } else if (!files) printProblems(error, this.locale, this.color, true)
       }
       throw error
