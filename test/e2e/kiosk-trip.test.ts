@@ -61,7 +61,7 @@ describeEachDialect('kiosk forms round trip through bin/run.js (issue 14; KIOSK-
   })
   afterAll(async () => {
     await tdb.cleanup()
-  })
+  }, 300_000)
 
   it('names every file of a folder it skips and why — old .xls, scanned PDF, not a form, lock file — in --json and in text; nothing written while a form fails (KIOSK-3)', async () => {
     const r = await clerk(['kiosk', 'import', folder, '--kind', 'bank', '--json'])
@@ -99,7 +99,7 @@ describeEachDialect('kiosk forms round trip through bin/run.js (issue 14; KIOSK-
     expect(text.stdout).toContain('有误.xlsx: refused — 有误.xlsx: problems found: 2')
     expect(text.stderr).toContain('2 of 3 forms have problems; nothing was written')
     expect(await count('requests')).toBe(0)
-  })
+  }, 300_000)
 
   it('refuses a single named file that is not a form, saying what it is: .xls (save as .xlsx), an .xls renamed .xlsx, a PDF (exit 2, KIOSK-3)', async () => {
     const xls = await clerk(['kiosk', 'import', join(folder, 'G-旧版.xls'), '--json'])
@@ -114,7 +114,7 @@ describeEachDialect('kiosk forms round trip through bin/run.js (issue 14; KIOSK-
     expect(pdf.code).toBe(2)
     expect(pdf.json.error.details.reason).toBe('scan')
     expect(await count('requests')).toBe(0)
-  })
+  }, 300_000)
 
   it('--partial files the valid form, writes an annotated copy of every form with problems, and exits 2 (text, --json, --report DIR)', async () => {
     // A dry run first: the annotated copies go to the documented place, FOLDER-批注/ beside the folder.
@@ -148,7 +148,7 @@ describeEachDialect('kiosk forms round trip through bin/run.js (issue 14; KIOSK-
     const show = await clerk(['requests', 'show', '1', '--json'])
     expect(show.json.payload.form).toMatchObject({unit: BANK, contactPhone: '0937-6228899', leaderPhone: '13909375566', count: 4})
     expect(show.json.payload.form.placements.map((p: {name: string}) => p.name)).toEqual(['农商银行营业部', '峪泉支行', '文殊支行'])
-  })
+  }, 300_000)
 
   it('fills the form’s opinion boxes from the approvals that give them — the office’s review, then the leader’s — and shows them in kiosk show, the export and the form written back (KIOSK-3, KIOSK-2, X-2)', async () => {
     for (const [site, serials] of [['1', ['NS-1', 'NS-2']], ['2', ['NS-3']], ['3', ['NS-4']]] as const) {
@@ -210,7 +210,7 @@ describeEachDialect('kiosk forms round trip through bin/run.js (issue 14; KIOSK-
     expect(rejected.json.request.payload.opinions.office).toMatchObject({decision: 'reject', text: '网点位置与实际不符', by: tdb.actor('chief')})
     const bad = await clerk(['kiosk', 'template', '--request', '99', '--out', out('x.xlsx')])
     expect(bad.code).toBe(3)
-  })
+  }, 300_000)
 
   it('gives KIOSK-5 figures as of the year’s end: kiosks admitted, retired and disconnected by their dates in the history, not today’s registry', async () => {
     // 2026: one of the bank's kiosks retired, one disconnected; the service centre's kiosks admitted.
@@ -248,5 +248,5 @@ describeEachDialect('kiosk forms round trip through bin/run.js (issue 14; KIOSK-
     expect(y2024.json.units).toEqual([])
     const text = await clerk(['kiosk', 'stats', '--year', '2025'], now)
     expect(text.stdout).toContain('KIOSK-5 figures for 2025 as of 2025-12-31')
-  })
+  }, 300_000)
 })

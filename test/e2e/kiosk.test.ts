@@ -244,7 +244,7 @@ describeEachDialect('kiosk onboarding through bin/run.js (KIOSK-1..3)', (dialect
     expect(show.json.history[1].actor).toBe(tdb.actor('leader'))
     const human = await clerk(['kiosk', 'list'])
     expect(human.stdout).toContain('YZ-002')
-  })
+  }, 180_000)
 
   it('disconnects on approval by a second person, or at once in an emergency reviewed after; reconnects through approval (KIOSK-4, X-2)', async () => {
     const filed = await clerk(['kiosk', 'disconnect', 'YZ-001', '--reason', '终端存在安全漏洞', '--json'])
@@ -284,7 +284,7 @@ describeEachDialect('kiosk onboarding through bin/run.js (KIOSK-1..3)', (dialect
     const approved = await chief(['requests', 'approve', String(back.json.id), '--json'])
     expect(approved.code, approved.stderr).toBe(0)
     expect((await clerk(['kiosk', 'show', 'YZ-001', '--json'])).json.status).toBe('active')
-  })
+  }, 180_000)
 
   it('retires a kiosk with its reason, after confirmation; unknown serials are not found', async () => {
     const noYes = await clerk(['kiosk', 'retire', 'YZ-002', '--reason', '设备报废'])
@@ -349,7 +349,7 @@ describeEachDialect('kiosk onboarding through bin/run.js (KIOSK-1..3)', (dialect
         server.close()
       }
     }
-  })
+  }, 180_000)
 
   it('gives the yearly figures per access unit: kiosks, sites, availability, items on kiosks, cases, online share, high-frequency items not on kiosks (KIOSK-5, ITEM-7, ITEM-8)', async () => {
     const ITEMS = new URL('../../fixtures/items/', import.meta.url).pathname
@@ -392,7 +392,7 @@ describeEachDialect('kiosk onboarding through bin/run.js (KIOSK-1..3)', (dialect
     expect(Object.keys(sheet)).toEqual(['2026年度考核', '高频未上自助终端事项'])
     expect(sheet['2026年度考核'].cells.A1.v).toBe('接入单位')
     expect(Object.values(sheet['高频未上自助终端事项'].cells).some((c) => c.v === '失业保险金申领')).toBe(true)
-  })
+  }, 180_000)
 
   it('exports the registry as xlsx and as a UTF-8 CSV with a BOM, formula injection neutralised', async () => {
     // A site name a spreadsheet would run as a formula.
