@@ -75,7 +75,8 @@ const before: Record<string, string> = {
     'EGOV_OPERATOR=reviewer egov requests approve 4 && egov cloud plan 4 --file fixtures/cloud/上云方案-社保业务系统.pdf --provider 电信云 && EGOV_OPERATOR=reviewer egov requests approve 4 && egov cloud agreement 4 --file fixtures/cloud/服务协议-社保业务系统.pdf && egov cloud security record 医保结算系统 --security-resources 2026-11-10 --self-check 2026-11-12 --assessment 2026-11-16 --hardening 2026-11-18 --filing 2026-11-19 --grading 2026-11-19 --crypto 2026-11-19 --result pass --commitment 2026-11-21 && egov cloud provision 4',
   // The rectification is returned by fix-order:return; the unit reports again before the confirmation (X-2: by another person).
   'cloud:fix-order:confirm': 'egov cloud fix-order rectify 9 --measures "已缩容至每台 1 vCPU、4 GiB"',
-  'kiosk:list': `EGOV_OPERATOR=reviewer egov requests approve $(egov requests list --kind kiosk --state applied --json | node -e 'console.log(JSON.parse(require("fs").readFileSync(0, "utf8")).requests.find((r) => r.applicantUnit === "市邮政分公司").id)') > /dev/null`,
+  // Two approvals since issue 14: the office's review, then the leader in charge's (the form's two opinion boxes, KIOSK-3).
+  'kiosk:list': `ID=$(egov requests list --kind kiosk --state applied --json | node -e 'console.log(JSON.parse(require("fs").readFileSync(0, "utf8")).requests.find((r) => r.applicantUnit === "市邮政分公司").id)') && EGOV_OPERATOR=reviewer egov requests approve $ID > /dev/null && EGOV_OPERATOR=leader egov requests approve $ID > /dev/null`,
   // CLOUD-9 exceptions run after the cloud's other examples (request 10 there: after the provider's exit, 8, and the fix order, 9); the bank is a unit first, and a second person approves (X-2).
   'cloud:exception:apply': 'egov units add 某银行嘉峪关分行 --kind bank --level city',
   'cloud:exception:list': 'EGOV_OPERATOR=reviewer egov requests approve 10',

@@ -1,15 +1,16 @@
 import * as Args from '@oclif/core/args'
 
 import {EgovCommand} from '../../cli/base.js'
+import {OPINION_LABELS, type Opinion, opinionLine} from '../../core/kiosk/opinions.js'
 import {type Kiosk, type KioskEvent, showKiosk} from '../../core/kiosk/registry.js'
 
 export default class KioskShow extends EgovCommand<typeof KioskShow> {
-  static override summary = 'Show one kiosk, with its history'
+  static override summary = 'Show one kiosk, with its history and the opinions its onboarding approvals gave (KIOSK-3)'
   static override examples = ['<%= config.bin %> kiosk show YZ-0001', '<%= config.bin %> kiosk show YZ-0001 --json']
 
   static override args = {serial: Args.string({description: 'the kiosk’s serial number', required: true})}
 
-  async run(): Promise<Kiosk & {history: KioskEvent[]}> {
+  async run(): Promise<Kiosk & {opinions: {office: Opinion | null; leader: Opinion | null}; history: KioskEvent[]}> {
     const store = await this.store()
     const kiosk = await showKiosk(store.db, this.args.serial)
     this.show(() =>
@@ -22,6 +23,9 @@ export default class KioskShow extends EgovCommand<typeof KioskShow> {
         `heartbeat: ${kiosk.heartbeatUrl ?? '—'}`,
         `${this.t('kiosk.col.lastSeen')}: ${kiosk.lastSeen ?? '—'}`,
         ...(kiosk.note ? [`${this.t('kiosk.col.note')}: ${kiosk.note}`] : []),
+        // The form's opinion boxes, as the approvals of its request gave them (KIOSK-3).
+        `${OPINION_LABELS.office}: ${opinionLine(kiosk.opinions.office ?? undefined) || this.t('kiosk.opinion.none')}`,
+        `${OPINION_LABELS.leader}: ${opinionLine(kiosk.opinions.leader ?? undefined) || this.t('kiosk.opinion.none')}`,
         '',
       ].join('\n'),
     )

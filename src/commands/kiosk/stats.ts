@@ -6,7 +6,7 @@ import {type KioskFigures, kioskStats, writeKioskStats} from '../../core/kiosk/f
 
 export default class KioskStats extends EgovCommand<typeof KioskStats> {
   static override summary = 'The yearly assessment figures per access unit (KIOSK-5, ITEM-7, ITEM-8)'
-  static override description = `Per access unit (第二十条): kiosks in service and their sites, availability (up probes ÷ all heartbeat probes in the year), the unit's items offered on kiosks (items with 自助 cases in the year) and their kiosk cases, all its cases and the share handled online (ITEM-7, from "egov items cases import"), and its high-frequency items (150 cases or more in the year) with no kiosk case yet (ITEM-8). An item belongs to the access unit whose registry name is its 实施主体. The year defaults to the latest with case counts. --out writes the assessment workbook.`
+  static override description = `Per access unit (第二十条), as of the year's end (31 December, or today for the year under way) by the dates in each kiosk's history — not today's registry: kiosks active and disconnected then and their sites, the kiosks admitted, retired and disconnected during the year, availability (up probes ÷ all heartbeat probes in the year), the unit's items offered on kiosks (items with 自助 cases in the year) and their kiosk cases, all its cases and the share handled online (ITEM-7, from "egov items cases import"), and its high-frequency items (150 cases or more in the year) with no kiosk case yet (ITEM-8). An item belongs to the access unit whose registry name is its 实施主体. The year defaults to the latest with case counts. --out writes the assessment workbook.`
   static override examples = ['<%= config.bin %> kiosk stats', '<%= config.bin %> kiosk stats --year 2025 --out 自助终端年度考核.xlsx']
 
   static override flags = {
@@ -21,7 +21,9 @@ export default class KioskStats extends EgovCommand<typeof KioskStats> {
     this.table(figures.units, [
       {header: this.t('col.unit'), get: (u) => u.unit, shrink: true},
       {header: this.t('kiosk.col.kiosks'), get: (u) => String(u.kiosks)},
+      {header: this.t('kiosk.col.disconnected'), get: (u) => String(u.disconnected)},
       {header: this.t('kiosk.col.sites'), get: (u) => String(u.sites)},
+      {header: this.t('kiosk.col.movesInYear'), get: (u) => `+${u.admittedInYear} −${u.retiredInYear} ⏸${u.disconnectionsInYear}`},
       {header: this.t('kiosk.col.availability'), get: (u) => pct(u.availability)},
       {header: this.t('kiosk.col.kioskItems'), get: (u) => `${u.kioskItems}/${u.items}`},
       {header: this.t('kiosk.col.kioskCases'), get: (u) => String(u.kioskCases)},
@@ -29,6 +31,7 @@ export default class KioskStats extends EgovCommand<typeof KioskStats> {
       {header: this.t('kiosk.col.online'), get: (u) => pct(u.onlineShare)},
       {header: this.t('kiosk.col.notOnKiosk'), get: (u) => u.notOnKiosk.map((i) => i.name).join('、'), shrink: true},
     ])
+    this.log(this.t('kiosk.stats.asOf', {year: figures.year, date: figures.asOf}))
     if (this.flags.out) {
       await writeKioskStats(this.flags.out, figures)
       this.log(this.t('kiosk.stats.written', {file: this.flags.out, year: figures.year}))

@@ -7,7 +7,7 @@ import {verifyKiosks, type VerifyResult} from '../../core/kiosk/registry.js'
 
 export default class KioskVerify extends EgovCommand<typeof KioskVerify> {
   static override summary = 'Record the bureau’s check (核验) of kiosks delivered at one site of an onboarding request'
-  static override description = `KIOSK-2: each kiosk placed by the form is checked at its site, by serial (unique across the registry). Verifying a serial again at the same site replaces the earlier result. A failed kiosk needs its reason (--note) and stays out of the registry. Once every placed kiosk is verified, a second person approves the request (egov requests approve ID), which admits the kiosks that passed.`
+  static override description = `KIOSK-2: each kiosk placed by the form is checked at its site, by serial (unique across the registry). Verifying a serial again at the same site replaces the earlier result. A failed kiosk needs its reason (--note) and stays out of the registry. Once every placed kiosk is verified, the “政银通办” office reviews the request (egov requests approve ID --comment OPINION, by someone other than the filer) and the leader in charge approves it (the same command, by a third person), which admits the kiosks that passed; each approval fills its opinion box of the form (KIOSK-3).`
   static override examples = [
     '<%= config.bin %> kiosk verify 市邮政分公司 --site 1 --serial YZ-0001 YZ-0002 --heartbeat-url http://127.0.0.1:8080/health --result pass',
     '<%= config.bin %> kiosk verify 市邮政分公司 --site 3 --serial YZ-0003 --result fail --note "身份证读卡器故障"',

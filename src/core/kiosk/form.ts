@@ -59,8 +59,14 @@ export function labelKey(text: string): string {
 const THIN = {style: 'thin' as const}
 const BOX = {top: THIN, left: THIN, bottom: THIN, right: THIN}
 
-/** The blank form as on paper: merged cells, borders, widths, A4 portrait on one page. */
-export async function writeKioskTemplate(path: string): Promise<{file: string; sheet: string}> {
+/** A request's form written back: its content, and the opinion boxes as the approvals gave them. */
+export interface FilledForm {
+  form: KioskForm
+  opinions: Partial<Record<'officeOpinion' | 'leaderOpinion', {text: string; by: string; date: string} | undefined>>
+}
+
+/** The blank form as on paper: merged cells, borders, widths, A4 portrait on one page; with `filled`, a request's form written back. */
+export async function writeKioskTemplate(path: string, filled?: FilledForm): Promise<{file: string; sheet: string}> {
   if (extname(path).toLowerCase() !== '.xlsx') throw new InvalidInput('io.badExtension', {field: 'out', path}, {field: 'out'})
   const layout = kioskLayout()
   const {default: ExcelJS} = await import('exceljs')
@@ -92,6 +98,7 @@ export async function writeKioskTemplate(path: string): Promise<{file: string; s
       for (let c = f.valueMerge[0]; c <= f.valueMerge[1]; c++) box(f.row, c)
       ws.mergeCells(f.row, f.valueMerge[0], f.row, f.valueMerge[1])
     } else box(f.row, f.col + 1)
+    if (filled) ws.getCell(f.row, f.valueMerge ? f.valueMerge[0] : f.col + 1).value = filled.form[f.key]
     ws.getRow(f.row).height = 30
     last = Math.max(last, f.row)
   }
@@ -102,20 +109,24 @@ export async function writeKioskTemplate(path: string): Promise<{file: string; s
   ws.getCell(p.row, 1).font = {...font, bold: true}
   p.columns.forEach((col, i) => box(p.row + 1, i + 1, col.header))
   ws.getRow(p.row + 1).height = 24
-  for (let i = 1; i <= p.printedRows; i++) {
+  const printed = Math.max(p.printedRows, filled?.form.placements.length ?? 0)
+  for (let i = 1; i <= printed; i++) {
     const row = p.row + 1 + i
-    box(row, 1, i)
-    for (let c = 2; c <= 4; c++) box(row, c)
+    const site = filled?.form.placements[i - 1]
+    box(row, 1, site ? site.no : filled ? '' : i)
+    for (let c = 2; c <= 4; c++) box(row, c, site ? [site.name, site.location, site.quantity][c - 2] : undefined)
     ws.getRow(row).height = 24
   }
-  last = p.row + 1 + p.printedRows
+  last = p.row + 1 + printed
   for (const o of layout.opinions) {
     last++
     box(last, 1, o.label)
     for (let c = 2; c <= 4; c++) box(last, c)
     ws.mergeCells(last, 2, last, 4)
     ws.getCell(last, 2).alignment = {vertical: 'bottom', horizontal: 'right'}
-    ws.getCell(last, 2).value = '（盖章）        年    月    日'
+    const given = filled?.opinions[o.key]
+    ws.getCell(last, 2).value = given ? `${given.text}\n\n${given.by}    ${given.date}` : '（盖章）        年    月    日'
+    if (given) ws.getCell(last, 2).alignment = {vertical: 'top', horizontal: 'left', wrapText: true}
     ws.getRow(last).height = o.height
   }
   ws.pageSetup.printArea = `A1:D${last}`
@@ -233,7 +244,7 @@ export async function readKioskForm(path: string, locale: Locale = 'en'): Promis
     throw new InvalidInput(
       missing.length >= layout.fields.length ? 'kiosk.form.notAForm' : 'kiosk.form.missingLabels',
       {file, missing: missing.join('、'), form: layout.form},
-      {field: 'FORM', rule: 'KIOSK-3', details: {file, missing}},
+      {field: 'FORM', rule: 'KIOSK-3', details: {file, missing, sheet: g.sheet, sheets: wb.worksheets.map((w) => w.name)}},
     )
   }
 

@@ -1,5 +1,6 @@
-import {readdirSync, statSync} from 'node:fs'
-import {basename, extname, join, resolve} from 'node:path'
+import {createHash} from 'node:crypto'
+import {closeSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, statSync} from 'node:fs'
+import {basename, dirname, extname, join, resolve} from 'node:path'
 
 import {EgovError, InvalidInput, NotFound, RuleRefused} from '../errors.js'
 import {type Locale, t} from '../i18n/index.js'
@@ -9,6 +10,7 @@ import type {Store} from '../store/index.js'
 import {addUnit, findUnit, kindOf, type Unit, unitLevels} from '../units/index.js'
 import {fileRequestIn} from '../workflow/index.js'
 import {type KioskForm, kioskLayout, readKioskForm} from './form.js'
+import type {Opinions} from './opinions.js'
 
 /** What a kiosk onboarding request (kind kiosk, KIOSK-2) holds: the form's content and the original file, by reference. */
 export interface KioskRequestPayload {
@@ -19,6 +21,8 @@ export interface KioskRequestPayload {
   failed?: number
   /** The approval's outcome in one line, as `requests approve` prints it. */
   outcome?: string
+  /** The form's opinion boxes, as the approvals gave them (KIOSK-3): the office's review, then the leader's approval. */
+  opinions?: Opinions
 }
 
 export interface FormCheck {
@@ -50,6 +54,23 @@ export interface ImportedForm {
   requestId?: number
   unitAdded?: boolean
   error?: {code: string; message: string; rule?: string; problems?: number}
+  /** Every located problem of a form that failed, in full (text mode prints them all). */
+  problemList?: LocatedProblem[]
+  /** The annotated copy written for this form (--report, or --partial's default place). */
+  report?: string
+}
+
+/**
+ * A file of a folder (or named on the command line) that is not read as a form, and why:
+ * an Excel/WPS lock file (~$…), a hidden file, the old .xls format (save it as .xlsx), a
+ * scan (.pdf, a picture), another kind of file, a sub-folder, or a workbook none of whose
+ * sheets is the form.
+ */
+export type SkipReason = 'lock' | 'hidden' | 'xls' | 'scan' | 'other' | 'folder' | 'not-a-form'
+export interface SkippedFile {
+  file: string
+  reason: SkipReason
+  message: string
 }
 
 export interface ImportResult {
@@ -58,12 +79,56 @@ export interface ImportResult {
   imported: number
   failed: number
   reports: string[]
+  /** Files not read as forms, each with its reason. */
+  skipped: SkippedFile[]
 }
 
-/** FORM.xlsx…, or a folder of them (its .xlsx files, Excel's ~$ lock files left out). */
-export function expandForms(paths: string[]): {files: string[]; folder: boolean} {
+const OLE = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1])
+
+function firstBytes(path: string, n = 8): Buffer {
+  let fd: number | undefined
+  try {
+    fd = openSync(path, 'r')
+    const buf = Buffer.alloc(n)
+    const read = readSync(fd, buf, 0, n, 0)
+    return buf.subarray(0, read)
+  } catch {
+    return Buffer.alloc(0)
+  } finally {
+    if (fd !== undefined) closeSync(fd)
+  }
+}
+
+/** Why a file is not read as a form, from its name and first bytes; undefined for an .xlsx workbook to read. */
+export function skipReason(path: string): SkipReason | undefined {
+  const name = basename(path)
+  if (name.startsWith('~$')) return 'lock'
+  if (name.startsWith('.')) return 'hidden'
+  const ext = extname(name).toLowerCase()
+  const head = firstBytes(path)
+  // By content first: an old workbook or a PDF renamed to .xlsx is still what it is.
+  if (head.length >= 8 && head.subarray(0, 8).equals(OLE)) return ext === '.xlsx' || ext === '.xls' || ext === '.et' ? 'xls' : 'other'
+  if (head.subarray(0, 4).toString('latin1') === '%PDF') return 'scan'
+  if (ext === '.xlsx') return undefined
+  if (ext === '.xls' || ext === '.et') return 'xls'
+  if (['.pdf', '.jpg', '.jpeg', '.png', '.tif', '.tiff', '.bmp', '.ofd'].includes(ext)) return 'scan'
+  return 'other'
+}
+
+export function skipMessage(file: string, reason: SkipReason, locale: Locale, detail = ''): string {
+  return t(`kiosk.skip.${reason === 'not-a-form' ? 'notAForm' : reason}`, {file, detail, ext: extname(file) || '—'}, locale)
+}
+
+/** FORM.xlsx…, or a folder of them; every other file of a folder is named in `skipped` with its reason. */
+export function expandForms(paths: string[], locale: Locale = 'en'): {files: string[]; folder: boolean; skipped: SkippedFile[]} {
   const files: string[] = []
+  const skipped: SkippedFile[] = []
   let folder = false
+  const consider = (path: string) => {
+    const reason = skipReason(path)
+    if (reason) skipped.push({file: path, reason, message: skipMessage(basename(path), reason, locale)})
+    else files.push(path)
+  }
   for (const p of paths) {
     let dir = false
     try {
@@ -73,12 +138,39 @@ export function expandForms(paths: string[]): {files: string[]; folder: boolean}
     }
     if (dir) {
       folder = true
-      const found = readdirSync(p).filter((f) => extname(f).toLowerCase() === '.xlsx' && !f.startsWith('~$')).sort()
-      if (!found.length) throw new InvalidInput('kiosk.import.emptyFolder', {path: p}, {field: 'FORM'})
-      files.push(...found.map((f) => join(p, f)))
-    } else files.push(p)
+      const entries = readdirSync(p).sort()
+      if (!entries.length) throw new InvalidInput('kiosk.import.emptyFolder', {path: p}, {field: 'FORM'})
+      for (const name of entries) {
+        const path = join(p, name)
+        let sub = false
+        try {
+          sub = statSync(path).isDirectory()
+        } catch {
+          sub = false
+        }
+        if (sub) skipped.push({file: path, reason: 'folder', message: skipMessage(name, 'folder', locale)})
+        else consider(path)
+      }
+    } else if (paths.length === 1) {
+      // One file named: a file that is not a form is refused, saying why (exit 2).
+      const reason = statExists(p) ? skipReason(p) : undefined
+      if (reason && reason !== 'lock' && reason !== 'hidden') {
+        throw new InvalidInput(`kiosk.skip.${reason === 'not-a-form' ? 'notAForm' : reason}`, {file: basename(p), detail: '', ext: extname(p) || '—'}, {field: 'FORM', rule: 'KIOSK-3', details: {file: p, reason}})
+      }
+      files.push(p)
+    } else if (statExists(p)) consider(p)
+    else files.push(p)
   }
-  return {files, folder: folder || files.length > 1}
+  return {files, folder: folder || paths.length > 1, skipped}
+}
+
+function statExists(p: string): boolean {
+  try {
+    statSync(p)
+    return true
+  } catch {
+    return false
+  }
 }
 
 /**
@@ -92,8 +184,14 @@ export async function checkForm(store: Store, file: string, options: ImportOptio
   try {
     read = await readKioskForm(file, locale)
   } catch (error) {
-    if (error instanceof EgovError) return {file, problems: [], error}
-    throw error
+    if (!(error instanceof EgovError)) throw error
+    // Labels missing: the workbook can still be annotated, the reason on A1 of the sheet read.
+    const sheet = error.context.details?.sheet as string | undefined
+    if (error.key === 'kiosk.form.missingLabels' && sheet) {
+      const problem: LocatedProblem = {file: basename(file), sheet, row: 1, column: 'A', cell: 'A1', field: 'FORM', rule: 'KIOSK-3', value: '', message: error.localized(locale)}
+      return {file, sha256: createHash('sha256').update(readFileSync(file)).digest('hex'), problems: [problem], error}
+    }
+    return {file, problems: [], error}
   }
   const check: FormCheck = {file, sha256: read.sha256, problems: read.problems}
   if (read.problems.length) {
@@ -151,10 +249,18 @@ export async function checkForm(store: Store, file: string, options: ImportOptio
  */
 export async function importForms(store: Store, paths: string[], options: ImportOptions = {}): Promise<ImportResult> {
   const locale = options.locale ?? 'en'
-  const {files, folder} = expandForms(paths)
+  const expanded = expandForms(paths, locale)
+  const {folder, skipped} = expanded
   const checks: FormCheck[] = []
-  for (const file of files) {
+  for (const file of expanded.files) {
     const check = await checkForm(store, file, options)
+    // In a folder, a workbook none of whose sheets is the form is skipped, saying which labels it lacks.
+    if (folder && check.error?.key === 'kiosk.form.notAForm') {
+      const d = check.error.context.details ?? {}
+      const detail = t('kiosk.skip.notAFormDetail', {sheets: ((d.sheets as string[] | undefined) ?? []).join('、') || '—', missing: ((d.missing as string[] | undefined) ?? []).join('、')}, locale)
+      skipped.push({file, reason: 'not-a-form', message: skipMessage(basename(file), 'not-a-form', locale, detail)})
+      continue
+    }
     if (!check.error && check.sha256) {
       const existing = await store.db
         .selectFrom('requests')
@@ -167,11 +273,18 @@ export async function importForms(store: Store, paths: string[], options: Import
     }
     checks.push(check)
   }
-  const reports = options.report ? await writeReports(files, checks, options.report, locale) : []
+  skipped.sort((a, b) => a.file.localeCompare(b.file))
+  const files = checks.map((c) => c.file)
+  if (!checks.length) {
+    throw new InvalidInput('kiosk.import.noForms', {path: paths.join(' '), skipped: skipped.length}, {field: 'FORM', rule: 'KIOSK-3', details: {skipped, files: []}})
+  }
   const failed = checks.filter((c) => c.error)
+  // Annotated copies: --report FILE.xlsx or DIR; with --partial and no --report, the forms with problems go to the documented place.
+  const reportTarget = options.report ?? (options.partial && failed.length ? defaultReportDir(paths) : undefined)
+  const reports = reportTarget ? await writeReports(checks, reportTarget, locale, {onlyProblems: !options.report, folder}) : []
   if (!folder && failed.length) {
     const error = failed[0].error!
-    if (reports.length) error.context.details = {...error.context.details, report: {file: reports[0], marked: failed[0].problems.length}}
+    if (reports.length) error.context.details = {...error.context.details, report: {file: reports[0].file, marked: failed[0].problems.length}}
     throw error
   }
   const results: ImportedForm[] = checks.map((c) => ({
@@ -182,11 +295,13 @@ export async function importForms(store: Store, paths: string[], options: Import
     ok: !c.error,
     unitAdded: c.addUnit || undefined,
     error: c.error ? {code: c.error.code, message: c.error.localized(locale), rule: c.error.context.rule, problems: c.problems.length || undefined} : undefined,
+    problemList: c.error && c.problems.length ? c.problems : undefined,
+    report: reports.find((r) => r.form === c.file)?.file,
   }))
   if (failed.length && !options.partial) {
     throw new EgovError(failed.some((c) => c.error!.code === 'invalid_input') ? 'invalid_input' : failed[0].error!.code, 'kiosk.import.someFailed', {failed: failed.length, total: files.length}, {
       field: 'FORM',
-      details: {files: results, problems: failed.flatMap((c) => c.problems)},
+      details: {files: results, skipped, reports: reports.map((r) => r.file), problems: failed.flatMap((c) => c.problems)},
     })
   }
   const valid = checks.filter((c) => !c.error)
@@ -203,20 +318,40 @@ export async function importForms(store: Store, paths: string[], options: Import
       }
     })
   }
-  return {dryRun: Boolean(options.dryRun), files: results, imported: options.dryRun ? 0 : valid.length, failed: failed.length, reports}
+  return {dryRun: Boolean(options.dryRun), files: results, imported: options.dryRun ? 0 : valid.length, failed: failed.length, reports: reports.map((r) => r.file), skipped}
 }
 
-/** One annotated copy per form that could be opened: FILE for one form, FILE-<form>.xlsx for several. */
-async function writeReports(files: string[], checks: FormCheck[], out: string, locale: Locale): Promise<string[]> {
-  if (extname(out).toLowerCase() !== '.xlsx') throw new InvalidInput('io.badExtension', {field: 'report', path: out}, {field: 'report'})
-  const written: string[] = []
+/** Where --partial puts the annotated copies when --report is not given: FOLDER-批注/ beside the folder (never inside it, so a second import does not read them as forms). */
+export function defaultReportDir(paths: string[]): string {
+  const first = resolve(paths[0])
+  let dir = false
+  try {
+    dir = statSync(first).isDirectory()
+  } catch {
+    dir = false
+  }
+  return dir ? `${first.replace(/[\\/]+$/, '')}-批注` : join(dirname(first), '自助终端申请表-批注')
+}
+
+/**
+ * Annotated copies of the forms that could be opened. OUT ending in .xlsx: OUT for one form,
+ * OUT-<form>.xlsx for several; any other OUT is a folder (made if need be) holding
+ * <form>-批注.xlsx for each. `onlyProblems`: only the forms with problems.
+ */
+async function writeReports(checks: FormCheck[], out: string, locale: Locale, opts: {onlyProblems: boolean; folder: boolean}): Promise<Array<{form: string; file: string}>> {
+  const toFile = extname(out).toLowerCase() === '.xlsx'
+  if (!toFile && extname(out) && !statExists(out)) throw new InvalidInput('io.badExtension', {field: 'report', path: out}, {field: 'report'})
+  if (!toFile) mkdirSync(out, {recursive: true})
+  const written: Array<{form: string; file: string}> = []
   const layout = {form: kioskLayout().form, sheets: []}
   for (const c of checks) {
     if (!c.sha256) continue // not a workbook: nothing to annotate
     if (c.error && !c.problems.length && c.error.key !== 'kiosk.import.duplicate') continue
-    const target = files.length === 1 ? out : out.replace(/\.xlsx$/i, `-${basename(c.file, extname(c.file))}.xlsx`)
+    if (opts.onlyProblems && !c.error) continue
+    const stem = basename(c.file, extname(c.file))
+    const target = toFile ? (opts.folder ? out.replace(/\.xlsx$/i, `-${stem}.xlsx`) : out) : join(out, `${stem}-批注.xlsx`)
     await writeReport(layout, [c.file], [], c.problems, target, locale)
-    written.push(target)
+    written.push({form: c.file, file: target})
   }
   return written
 }

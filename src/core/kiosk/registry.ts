@@ -4,7 +4,10 @@ import {appendAudit} from '../audit/index.js'
 import {Conflict, InvalidInput, NotFound, RuleRefused} from '../errors.js'
 import type {Database, Store, WriteContext} from '../store/index.js'
 import {loadRequest, noteOnRequest, parseRequestId, type RequestWithHistory} from '../workflow/index.js'
+import {chinaDate} from '../clock.js'
+import type {FilledForm} from './form.js'
 import type {KioskRequestPayload} from './onboarding.js'
+import type {Opinion, Opinions} from './opinions.js'
 
 /**
  * The kiosk registry (KIOSK-2, KIOSK-4): each kiosk the bureau verified (核验) at its site,
@@ -170,11 +173,7 @@ async function event(ctx: WriteContext, kioskId: number, name: string, from: str
  * enter the registry as active, those that failed stay out with their reasons.
  */
 export async function admitKiosks(ctx: WriteContext, requestId: number, payload: KioskRequestPayload): Promise<Partial<KioskRequestPayload>> {
-  const gaps = await unverified(ctx.db, requestId, payload)
-  if (gaps.length) {
-    const missing = gaps.map((g) => `${g.no} ${g.name} ${g.verified}/${g.quantity}`).join('; ')
-    throw new RuleRefused('KIOSK-2', 'kiosk.notAllVerified', {id: requestId, missing}, {field: 'ID', details: {sites: gaps}})
-  }
+  await requireVerified(ctx, requestId, payload)
   const rows = await ctx.db.selectFrom('kiosks').selectAll().where('request_id', '=', requestId).execute()
   let admitted = 0
   for (const r of rows) {
@@ -186,6 +185,15 @@ export async function admitKiosks(ctx: WriteContext, requestId: number, payload:
   const failed = rows.filter((r) => r.status === 'failed').length
   await appendAudit(ctx, {action: 'kiosk.admit', entityType: 'request', entityId: requestId, after: {admitted, failed, serials: rows.filter((r) => r.status !== 'failed').map((r) => r.serial)}})
   return {admitted, failed, outcome: `准入 ${admitted} 台自助终端${failed ? `，${failed} 台未通过核验` : ''}（KIOSK-2）`}
+}
+
+/** KIOSK-2: no review or approval before every placed kiosk is verified. */
+export async function requireVerified(ctx: WriteContext, requestId: number, payload: KioskRequestPayload): Promise<void> {
+  const gaps = await unverified(ctx.db, requestId, payload)
+  if (gaps.length) {
+    const missing = gaps.map((g) => `${g.no} ${g.name} ${g.verified}/${g.quantity}`).join('; ')
+    throw new RuleRefused('KIOSK-2', 'kiosk.notAllVerified', {id: requestId, missing}, {field: 'ID', details: {sites: gaps}})
+  }
 }
 
 /** A rejected request admits nothing: its verified kiosks leave the registry, so their serials can be applied for again. */
@@ -222,11 +230,36 @@ export async function findKiosk(db: Kysely<Database>, serial: string): Promise<K
   return {...toKiosk(row as KioskRow), id: Number(row.id)}
 }
 
-export async function showKiosk(db: Kysely<Database>, serial: string): Promise<Kiosk & {history: KioskEvent[]}> {
+/** A kiosk request's form to write back (`kiosk template --request`): its content and the opinions its approvals gave. */
+export async function filledFormOf(db: Kysely<Database>, ref: string, today: string): Promise<FilledForm & {requestId: number}> {
+  const id = parseRequestId(ref)
+  const request = await kioskRequest(db, id, today)
+  const o = request.payload.opinions ?? {}
+  const box = (x: Opinion | undefined) => {
+    if (!x) return undefined
+    const [y, m, d] = chinaDate(new Date(x.at)).split('-').map(Number)
+    return {text: `${x.decision === 'reject' ? '不同意：' : ''}${x.text}`, by: x.by, date: `${y}年${m}月${d}日`}
+  }
+  return {requestId: id, form: request.payload.form, opinions: {officeOpinion: box(o.office), leaderOpinion: box(o.leader)}}
+}
+
+/** The opinion boxes of each request's form as its approvals gave them (KIOSK-3), by request id. */
+export async function opinionsOf(db: Kysely<Database>, requestIds: number[]): Promise<Map<number, Opinions>> {
+  const ids = [...new Set(requestIds)]
+  const out = new Map<number, Opinions>()
+  if (!ids.length) return out
+  const rows = await db.selectFrom('requests').select(['id', 'payload']).where('id', 'in', ids).execute()
+  for (const r of rows) out.set(Number(r.id), ((JSON.parse(r.payload) as KioskRequestPayload).opinions ?? {}) as Opinions)
+  return out
+}
+
+export async function showKiosk(db: Kysely<Database>, serial: string): Promise<Kiosk & {opinions: {office: Opinion | null; leader: Opinion | null}; history: KioskEvent[]}> {
   const {id, ...kiosk} = await findKiosk(db, serial)
   const events = await db.selectFrom('kiosk_events').selectAll().where('kiosk_id', '=', id).orderBy('id').execute()
+  const opinions = (await opinionsOf(db, [kiosk.requestId])).get(kiosk.requestId) ?? {}
   return {
     ...kiosk,
+    opinions: {office: opinions.office ?? null, leader: opinions.leader ?? null},
     history: events.map((e) => ({event: e.event, from: e.from_status, to: e.to_status, at: e.at, actor: e.actor, requestId: e.request_id === null ? null : Number(e.request_id), note: e.note})),
   }
 }

@@ -5,24 +5,40 @@ import type {KioskRequestPayload} from './onboarding.js'
 /**
  * KIOSK-2 (第十一条): the unit applies with the form → the bureau verifies (核验) each
  * delivered kiosk at its site (`egov kiosk verify`, recorded on the request without moving
- * it) → a second person approves (X-2) once every placed kiosk is verified, which admits
- * those that passed. Reviewed within 10 working days (limit.kiosk.applied to change).
+ * it) → the “政银通办” working-group office reviews it once every placed kiosk is verified
+ * (`requests approve`, the form's office opinion box) → the leader in charge approves
+ * (`requests approve` again, the leader's box), which admits the kiosks that passed. Each
+ * step is a second person's (X-2): not the filer, and the leader not the office reviewer.
+ * Reviewed within 10 working days, approved within 5 (limit.kiosk.applied, limit.kiosk.reviewed).
  */
 registerKind<KioskRequestPayload>({
   kind: 'kiosk',
   initial: 'applied',
-  states: {applied: {limitDays: 10}, approved: {terminal: true}, rejected: {terminal: true}},
+  states: {applied: {limitDays: 10}, reviewed: {limitDays: 5}, approved: {terminal: true}, rejected: {terminal: true}},
   transitions: [
-    {action: 'approve', from: 'applied', to: 'approved'},
+    {action: 'approve', from: 'applied', to: 'reviewed'},
     {action: 'reject', from: 'applied', to: 'rejected'},
+    {action: 'approve', from: 'reviewed', to: 'approved'},
+    {action: 'reject', from: 'reviewed', to: 'rejected'},
   ],
   parsePayload: (input) => input as KioskRequestPayload,
   summary: (p) =>
     `${p.form.unit}：${p.form.model} ${p.form.count} 台，${p.form.placements.length} 个网点` + (p.admitted === undefined ? '' : `；准入 ${p.admitted} 台${p.failed ? `，${p.failed} 台未通过核验` : ''}`),
   onEnter: async (ctx, r, state) => {
+    if (state === 'applied') return undefined
     const registry = await import('./registry.js')
-    if (state === 'approved') return registry.admitKiosks(ctx, r.id, r.payload)
-    if (state === 'rejected') await registry.dropKiosks(ctx, r.id)
+    const {opinionOfStep, OPINION_LABELS} = await import('./opinions.js')
+    const {box, opinions} = await opinionOfStep(ctx, r.id, r.payload)
+    if (state === 'reviewed') {
+      // The office reviews what was verified: every placed kiosk first (KIOSK-2).
+      await registry.requireVerified(ctx, r.id, r.payload)
+      return {opinions, outcome: `${OPINION_LABELS.office}：${opinions.office!.text}；待主管领导审批（KIOSK-2）`}
+    }
+    if (state === 'approved') return {opinions, ...(await registry.admitKiosks(ctx, r.id, r.payload))}
+    if (state === 'rejected') {
+      await registry.dropKiosks(ctx, r.id)
+      return {opinions, outcome: `${OPINION_LABELS[box]}：不同意：${opinions[box]!.text}`}
+    }
     return undefined
   },
 })
