@@ -3,6 +3,7 @@ import * as Flags from '@oclif/core/flags'
 import {basename} from 'node:path'
 
 import {EgovCommand} from '../../cli/base.js'
+import {printNotes} from '../../cli/problems.js'
 import {printProblems} from '../../cli/problems.js'
 import {EgovError} from '../../core/errors.js'
 import '../../core/kinds.js'
@@ -40,6 +41,8 @@ Exit codes: 0 every form read was filed (or valid, with --dry-run; skipped files
     try {
       const result = await importForms(store, this.positionals, opts)
       this.printSkipped(result.skipped)
+      // Footer and total rows read past (合计, 填表人 …): said, never silent.
+      if (!this.jsonEnabled()) for (const f of result.files) printNotes(f.notes, this.locale, this.color, true)
       if (result.files.length > 1 || result.skipped.length) this.resultTable(result.files)
       for (const f of result.files.filter((x) => x.ok)) {
         const params = {file: basename(f.file), unit: f.unit, kiosks: f.kiosks, sites: f.sites, id: f.requestId}

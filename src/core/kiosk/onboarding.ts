@@ -4,7 +4,7 @@ import {basename, dirname, extname, join, resolve} from 'node:path'
 
 import {EgovError, InvalidInput, NotFound, RuleRefused} from '../errors.js'
 import {type Locale, t} from '../i18n/index.js'
-import type {LocatedProblem} from '../io/form-reader.js'
+import type {FormNote, LocatedProblem} from '../io/form-reader.js'
 import {writeReport} from '../io/form-report.js'
 import type {Store} from '../store/index.js'
 import {addUnit, findUnit, kindOf, type Unit, unitLevels} from '../units/index.js'
@@ -32,6 +32,8 @@ export interface FormCheck {
   /** The applicant is not in the registry yet and will be added with --kind/--level. */
   addUnit?: boolean
   problems: LocatedProblem[]
+  /** Rows read past without refusing: footer and total lines (合计, 填表人 …). */
+  notes?: FormNote[]
   error?: EgovError
 }
 
@@ -58,6 +60,8 @@ export interface ImportedForm {
   problemList?: LocatedProblem[]
   /** The annotated copy written for this form (--report, or --partial's default place). */
   report?: string
+  /** Rows read past without refusing: footer and total lines (合计, 填表人 …), each with where and why. */
+  notes?: FormNote[]
 }
 
 /**
@@ -193,7 +197,7 @@ export async function checkForm(store: Store, file: string, options: ImportOptio
     }
     return {file, problems: [], error}
   }
-  const check: FormCheck = {file, sha256: read.sha256, problems: read.problems}
+  const check: FormCheck = {file, sha256: read.sha256, problems: read.problems, ...(read.notes.length ? {notes: read.notes} : {})}
   if (read.problems.length) {
     check.error = new InvalidInput('kiosk.form.invalid', {file: basename(file), count: read.problems.length}, {field: 'FORM', rule: 'KIOSK-3', details: {file, problems: read.problems}})
     return check
@@ -297,6 +301,7 @@ export async function importForms(store: Store, paths: string[], options: Import
     error: c.error ? {code: c.error.code, message: c.error.localized(locale), rule: c.error.context.rule, problems: c.problems.length || undefined} : undefined,
     problemList: c.error && c.problems.length ? c.problems : undefined,
     report: reports.find((r) => r.form === c.file)?.file,
+    notes: c.notes,
   }))
   if (failed.length && !options.partial) {
     throw new EgovError(failed.some((c) => c.error!.code === 'invalid_input') ? 'invalid_input' : failed[0].error!.code, 'kiosk.import.someFailed', {failed: failed.length, total: files.length}, {
