@@ -395,7 +395,9 @@ describeEachDialect('withdrawal of a request by its applicant (撤回), releasin
     const refused = await w.clerk(['requests', 'withdraw', String(live), '--reason', '不要了', '--json'])
     expectRefused(refused, 4, {state: 'provisioned', field: 'ID'})
     expect(refused.json.error.message).toContain('provisioned')
-    expect(refused.json.error.message).toContain('applied, reviewed, planned, approved, agreed')
+    // The message names the states as people read them; details keep their keys.
+    expect(refused.json.error.message).toContain('applied; reviewed, plan awaited; planned, to approve; approved, capacity reserved; agreement signed, to provision')
+    expect(refused.json.error.details.withdrawableFrom).toEqual(['applied', 'reviewed', 'planned', 'approved', 'agreed'])
     expect(await w.written()).toEqual(before)
     expect(await w.capacity('甲云')).toMatchObject({inUse: {vcpu: 8}})
 

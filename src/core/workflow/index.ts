@@ -61,7 +61,7 @@ export function actionLabel(action: string, locale: Locale): string {
 const stateParam = (kind: string, state: string) => new Localized((locale) => stateLabel(kind, state, locale))
 const kindParam = (kind: string) => new Localized((locale) => kindLabel(kind, locale))
 const actionParam = (action: string) => new Localized((locale) => actionLabel(action, locale))
-const actionsParam = (actions: string[]) => new Localized((locale) => (actions.length ? actions.map((a) => actionLabel(a, locale)).join(locale === 'zh' ? '、' : ', ') : '—'))
+const actionsParam = (actions: string[]) => new Localized((locale) => (actions.length ? actions.map((a) => actionLabel(a, locale)).join(locale === 'zh' ? '、' : '; ') : '—'))
 
 export function kindLabel(kind: string, locale: Locale): string {
   const key = `kind.${kind}`
@@ -210,7 +210,7 @@ export async function advanceRequest<P = unknown>(ctx: WriteContext, id: number,
       const from = [...new Set(def.transitions.filter((tr) => tr.action === 'withdraw').map((tr) => tr.from))]
       throw new Conflict(
         from.length ? 'request.cannotWithdraw' : 'request.kindNotWithdrawable',
-        {id, kind: kindParam(before.kind), state: stateParam(before.kind, before.state), allowed: actionsParam(allowed), from: new Localized((locale) => from.map((f) => stateLabel(before.kind, f, locale)).join(locale === 'zh' ? '、' : ', '))},
+        {id, kind: kindParam(before.kind), state: stateParam(before.kind, before.state), allowed: actionsParam(allowed), from: new Localized((locale) => from.map((f) => stateLabel(before.kind, f, locale)).join(locale === 'zh' ? '、' : '; '))},
         {field: 'ID', details: {state: before.state, allowed, withdrawableFrom: from}},
       )
     }
