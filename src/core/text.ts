@@ -65,15 +65,18 @@ export function padEnd(text: string, width: number): string {
  * characters (zero-width space and joiners, soft hyphen, word joiner, BOM) that make two
  * different names look identical. Tab and newline are not in it; callers decide on those.
  */
-// eslint-disable-next-line no-control-regex
-const UNSAFE = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u00AD\u061C\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/g
+const UNSAFE_CLASS = '\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F\\u00AD\\u061C\\u180E\\u200B-\\u200F\\u202A-\\u202E\\u2060-\\u2064\\u2066-\\u2069\\uFEFF'
+const UNSAFE = new RegExp(`[${UNSAFE_CLASS}]`)
+const UNSAFE_ALL = new RegExp(`[${UNSAFE_CLASS}]`, 'g')
+/** The same, and tab and newline too: for one-line text (names, codes). */
+const UNSAFE_ONE_LINE = new RegExp(`[${UNSAFE_CLASS}\\u0009\\u000A]`)
+
+const codePointOf = (ch: string) => `U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`
 
 /** The first character of `text` a terminal would not show as itself, and where. */
 export function unsafeCharacter(text: string, allowNewlines = false): {index: number; codePoint: string} | undefined {
-  UNSAFE.lastIndex = 0
-  const bad = allowNewlines ? text.search(UNSAFE) : text.search(/[\u0000-\u001F]|[\u007F-\u009F\u00AD\u061C\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/)
-  if (bad < 0) return undefined
-  return {index: bad, codePoint: `U+${text.codePointAt(bad)!.toString(16).toUpperCase().padStart(4, '0')}`}
+  const bad = text.search(allowNewlines ? UNSAFE : UNSAFE_ONE_LINE)
+  return bad < 0 ? undefined : {index: bad, codePoint: codePointOf(text[bad])}
 }
 
 /**
@@ -83,10 +86,7 @@ export function unsafeCharacter(text: string, allowNewlines = false): {index: nu
  * stay; the colour sequences egov adds itself are applied after this.
  */
 export function printable(text: string): string {
-  UNSAFE.lastIndex = 0
-  if (!UNSAFE.test(text)) return text
-  UNSAFE.lastIndex = 0
-  return text.replace(UNSAFE, (ch) => `<U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}>`)
+  return UNSAFE.test(text) ? text.replace(UNSAFE_ALL, (ch) => `<${codePointOf(ch)}>`) : text
 }
 
 /**
