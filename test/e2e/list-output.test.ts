@@ -1,46 +1,38 @@
-import {afterAll, beforeAll, expect, it} from 'vitest'
+import {beforeAll, expect, it} from 'vitest'
 
-import {egov, isolatedHome} from '../helpers/cli.js'
-import {createTestDatabase, describeEachDialect, type TestDatabase} from '../helpers/db.js'
+import {egov} from '../helpers/cli.js'
+import {describeEachDialect, operatorDatabase} from '../helpers/db.js'
 
 /** Lists for scripts (issue 19): --columns by key, --output csv|tsv|json|value, whole cells, no jq needed for one value. */
 describeEachDialect('lists: --columns and --output', (dialect) => {
-  let tdb: TestDatabase
-  let env: Record<string, string>
-
+  const ctx = operatorDatabase(dialect, 'clerk')
   beforeAll(async () => {
-    tdb = await createTestDatabase(dialect)
-    await (await tdb.open('clerk')).close()
-    env = {...isolatedHome(), ...tdb.env, ...tdb.envFor('clerk')}
     for (const [name, phone] of [['市人力资源和社会保障局', '0937-6221234'], ['市数据局', '']]) {
-      expect((await egov(['units', 'add', name, '--kind', 'party-government', '--level', 'city', ...(phone ? ['--phone', phone] : [])], env)).code).toBe(0)
+      expect((await egov(['units', 'add', name, '--kind', 'party-government', '--level', 'city', ...(phone ? ['--phone', phone] : [])], ctx.env)).code).toBe(0)
     }
-    expect((await egov(['ticket', 'open', '--unit', '市数据局', '--subject', '光纤中断, "紧急"'], env)).code).toBe(0)
-  })
-  afterAll(async () => {
-    await tdb.cleanup()
+    expect((await egov(['ticket', 'open', '--unit', '市数据局', '--subject', '光纤中断, "紧急"'], ctx.env)).code).toBe(0)
   })
 
   it('--columns id --output value gives the ids alone, one per line; csv quotes a comma and quotes; tsv and json carry the keys', async () => {
-    const ids = await egov(['requests', 'list', '--state', 'submitted', '--columns', 'id', '--output', 'value'], env)
+    const ids = await egov(['requests', 'list', '--state', 'submitted', '--columns', 'id', '--output', 'value'], ctx.env)
     expect(ids.code, ids.stderr).toBe(0)
     expect(ids.stdout).toBe('1\n')
-    const csv = await egov(['requests', 'list', '--columns', 'id,unit,summary', '--output', 'csv'], env)
+    const csv = await egov(['requests', 'list', '--columns', 'id,unit,summary', '--output', 'csv'], ctx.env)
     expect(csv.stdout).toBe('id,unit,summary\n1,市数据局,"光纤中断, ""紧急"""\n')
-    const tsv = await egov(['units', 'list', '--columns', 'name,phone', '--output', 'tsv'], {...env, LANG: 'zh_CN.UTF-8'})
+    const tsv = await egov(['units', 'list', '--columns', 'name,phone', '--output', 'tsv'], {...ctx.env, LANG: 'zh_CN.UTF-8'})
     expect(tsv.stdout).toBe('name\tphone\n市人力资源和社会保障局\t0937-6221234\n市数据局\t\n')
-    const json = await egov(['units', 'list', '--columns', 'name', '--output', 'json'], env)
+    const json = await egov(['units', 'list', '--columns', 'name', '--output', 'json'], ctx.env)
     expect(JSON.parse(json.stdout)).toEqual([{name: '市人力资源和社会保障局'}, {name: '市数据局'}])
   })
 
   it('an empty list is empty for a script (a header for csv), the sentence only in a table', async () => {
-    expect((await egov(['requests', 'list', '--state', 'resolved', '--columns', 'id', '--output', 'value'], env)).stdout).toBe('')
-    expect((await egov(['requests', 'list', '--state', 'resolved', '--output', 'csv', '--columns', 'id,state'], env)).stdout).toBe('id,state\n')
-    expect((await egov(['requests', 'list', '--state', 'resolved'], env)).stdout).toContain('no requests')
+    expect((await egov(['requests', 'list', '--state', 'resolved', '--columns', 'id', '--output', 'value'], ctx.env)).stdout).toBe('')
+    expect((await egov(['requests', 'list', '--state', 'resolved', '--output', 'csv', '--columns', 'id,state'], ctx.env)).stdout).toBe('id,state\n')
+    expect((await egov(['requests', 'list', '--state', 'resolved'], ctx.env)).stdout).toContain('no requests')
   })
 
   it('an unknown column is exit 2 naming it, the nearest column and the known ones', async () => {
-    const r = await egov(['units', 'list', '--columns', 'nmae', '--output', 'csv', '--json'], env)
+    const r = await egov(['units', 'list', '--columns', 'nmae', '--output', 'csv', '--json'], ctx.env)
     expect(r.code).toBe(2)
     expect(r.json.error.details).toMatchObject({key: 'input.unknownColumn', field: 'columns', suggestion: 'name'})
   })

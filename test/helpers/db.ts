@@ -3,9 +3,10 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 import pg from 'pg'
-import {describe, inject} from 'vitest'
+import {afterAll, beforeAll, describe, inject} from 'vitest'
 
 import {sqliteLibrary, Store} from '../../src/core/store/index.js'
+import {isolatedHome} from './cli.js'
 import {pgAdminUrl, pgSchemaUrl} from './pg-url.js'
 
 export type DialectName = 'sqlite' | 'postgres'
@@ -134,4 +135,22 @@ export function describeEachDialect(name: string, fn: (dialect: DialectName) => 
     const skip = dialect === 'postgres' && !inject('pgAvailable')
     ;(skip ? describe.skip : describe)(`${name} [${dialect}]`, () => fn(dialect))
   }
+}
+
+/**
+ * For a describe block: a fresh database of this dialect (dropped afterwards), `actor`'s
+ * login made, and the environment in which bin/run.js acts as `actor` with a home of its
+ * own. Filled in beforeAll: read `ctx.tdb` and `ctx.env` inside tests and later hooks.
+ */
+export function operatorDatabase(dialect: DialectName, actor: string): {tdb: TestDatabase; env: Record<string, string>} {
+  const ctx = {} as {tdb: TestDatabase; env: Record<string, string>}
+  beforeAll(async () => {
+    ctx.tdb = await createTestDatabase(dialect)
+    await (await ctx.tdb.open(actor)).close()
+    ctx.env = {...isolatedHome(), ...ctx.tdb.env, ...ctx.tdb.envFor(actor)}
+  })
+  afterAll(async () => {
+    await ctx.tdb.cleanup()
+  })
+  return ctx
 }
