@@ -27,7 +27,15 @@ export function chinaDate(instant: Date): string {
  * `2026-12-03 21:51 (UTC+8)`. JSON keeps the UTC ISO string; this is for people.
  */
 export function chinaTime(iso: string): string {
-  return `${new Date(new Date(iso).getTime() + CHINA_OFFSET_MS).toISOString().slice(0, 16).replace('T', ' ')} (UTC+8)`
+  return `${chinaMinute(iso)} (UTC+8)`
+}
+
+/**
+ * The same instant without the label, for the official forms' own boxes (an opinion's
+ * `（签名，2026-12-03 21:51）`), which are Beijing time by definition.
+ */
+export function chinaMinute(iso: string): string {
+  return new Date(new Date(iso).getTime() + CHINA_OFFSET_MS).toISOString().slice(0, 16).replace('T', ' ')
 }
 
 export function today(env: NodeJS.ProcessEnv = process.env): string {

@@ -353,8 +353,10 @@ describeEachDialect('kiosk onboarding through bin/run.js (KIOSK-1..3)', (dialect
 
   it('gives the yearly figures per access unit: kiosks, sites, availability, items on kiosks, cases, online share, high-frequency items not on kiosks (KIOSK-5, ITEM-7, ITEM-8)', async () => {
     const ITEMS = new URL('../../fixtures/items/', import.meta.url).pathname
-    expect((await clerk(['items', 'import', join(ITEMS, 'list.xlsx')])).code).toBe(0)
-    expect((await clerk(['items', 'cases', 'import', join(ITEMS, 'cases-2025.csv')])).code).toBe(0)
+    const list = await clerk(['items', 'import', join(ITEMS, 'list.xlsx')])
+    expect(list.code, list.stderr + list.stdout).toBe(0)
+    const cases = await clerk(['items', 'cases', 'import', join(ITEMS, 'cases-2025.csv')])
+    expect(cases.code, cases.stderr + cases.stdout).toBe(0)
     const SCJG = '嘉峪关市市场监督管理局'
     const RS = '嘉峪关市人力资源和社会保障局'
     // A one-kiosk form for each, from the blank template, admitted through verification and approval.

@@ -38,7 +38,9 @@ describeEachDialect('the unit registry through bin/run.js', (dialect) => {
       [['units', 'add', 'x', '--kind', 'bank', '--level', 'galaxy', '--json'], 2, 'level'],
       [['units', 'add', 'x', '--kind', 'bank', '--level', 'city', '--phone', '12345', '--json'], 2, 'phone'],
       [['units', 'add', 'x', '--kind', 'bank', '--level', 'city', '--parent', 'nobody', '--json'], 3, 'parent'],
-      [['units', 'add', '市数据局', '--kind', 'bank', '--level', 'city', '--json'], 4, 'NAME'],
+      // Adding an existing unit again is a no-op only with the same values; otherwise exit 4
+      // names the first field that differs (issue 19: `units add` is safe to re-run).
+      [['units', 'add', '市数据局', '--kind', 'bank', '--level', 'city', '--json'], 4, 'kind'],
       [['units', 'add', 'x', '--level', 'city', '--json'], 2, 'kind'],
       [['units', 'edit', '市数据局', '--parent', '城区营业部', '--json'], 4, 'parent'],
       [['units', 'show', 'nobody', '--json'], 3, 'NAME'],

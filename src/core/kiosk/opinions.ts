@@ -1,6 +1,6 @@
 import type {Kysely} from '#kysely'
 
-import {chinaTime} from '../clock.js'
+import {chinaMinute} from '../clock.js'
 import {RuleRefused} from '../errors.js'
 import type {Database, WriteContext} from '../store/index.js'
 import type {KioskRequestPayload} from './onboarding.js'
@@ -54,5 +54,5 @@ export async function opinionOfStep(ctx: WriteContext, requestId: number, payloa
 /** One line per box, for `kiosk show` and the export: the text, who and when; empty boxes say so. */
 export function opinionLine(o: Opinion | undefined): string {
   if (!o) return ''
-  return `${o.decision === 'reject' ? '不同意：' : ''}${o.text}（${o.by}，${chinaTime(o.at)}）`
+  return `${o.decision === 'reject' ? '不同意：' : ''}${o.text}（${o.by}，${chinaMinute(o.at)}）`
 }
