@@ -38,7 +38,7 @@ const name = (s) => `${UNITS[s % UNITS.length].replace('市', '')}业务系统${
 
 /** A fresh egov database (migrated by egov itself) with 2,000 in-service systems inserted directly. */
 async function seed() {
-  execFileSync(process.execPath, [bin, 'db', 'init'], {env: {...process.env, ...base, EGOV_DB: seeded}, stdio: 'ignore'})
+  execFileSync(process.execPath, [bin, 'db', 'init', '--rehearsal'], {env: {...process.env, ...base, EGOV_DB: seeded}, stdio: 'ignore'})
   const {sqliteLibrary} = await import(join(root, 'dist/core/store/index.js'))
   const {BetterSqlite3, nativeBinding} = sqliteLibrary()
   const db = new BetterSqlite3(seeded, {nativeBinding})

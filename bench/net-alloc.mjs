@@ -22,7 +22,7 @@ const batch = Number(process.argv[3] ?? 1_000)
 const dir = mkdtempSync(join(tmpdir(), 'egov-bench-net-'))
 const dbPath = join(dir, 'bench.db')
 const url = process.env.EGOV_DATABASE_URL || undefined
-const store = await Store.open({sqlitePath: dbPath, databaseUrl: url, operator: 'bench'})
+const store = await Store.open({sqlitePath: dbPath, databaseUrl: url, operator: 'bench', rehearsal: !url})
 const ms = (t0) => Number(process.hrtime.bigint() - t0) / 1e6
 
 await store.write((ctx) => addPool(ctx, {cidr: '10.0.0.0/8', name: 'bench', plane: 1}))

@@ -19,8 +19,8 @@ const total = Number(process.argv[2] ?? 10_000)
 const runs = Number(process.argv[3] ?? 9)
 const dir = mkdtempSync(join(tmpdir(), 'egov-bench-req-'))
 const dbPath = join(dir, 'bench.db')
-const filer = await Store.open({sqlitePath: dbPath, operator: 'filer'})
-const reviewer = await Store.open({sqlitePath: dbPath, operator: 'reviewer'})
+const filer = await Store.open({sqlitePath: dbPath, operator: 'filer', rehearsal: true})
+const reviewer = await Store.open({sqlitePath: dbPath, operator: 'reviewer', rehearsal: true})
 
 // Kinds a unit can file with no connection in service (a change, a close or a cut-off asks for one).
 const kinds = ['ticket', 'net-onboarding']

@@ -28,7 +28,7 @@ const cases = [
 ]
 
 // Create and migrate the database first: the figure is for an empty, existing database.
-execFileSync(process.execPath, [bin, 'db', 'init'], {env, stdio: 'ignore'})
+execFileSync(process.execPath, [bin, 'db', 'init', '--rehearsal'], {env, stdio: 'ignore'})
 
 const samples = new Map(cases.map((c) => [c.name, []]))
 for (let i = 0; i < runs + 2; i++) {

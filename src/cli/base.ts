@@ -104,7 +104,10 @@ export abstract class EgovCommand<T extends typeof Command> extends Command {
         sqlitePath: this.sqlitePath(),
         operator: () => resolveOperator(this.config.configDir),
         noticesDir: readUserConfig(this.config.configDir).notices ?? this.defaultNoticesDir(),
+        rehearsal: this.id === 'db:init' && Boolean((this.flags as {rehearsal?: boolean}).rehearsal),
       })
+      // A rehearsal database says so on every output (issue 18): on stderr for people, in the JSON for scripts.
+      if (this.openedStore.rehearsal && !this.jsonEnabled()) process.stderr.write(`${this.color.yellow(this.t('store.rehearsalBanner'))}\n`)
     }
     return this.openedStore
   }
@@ -202,7 +205,10 @@ export abstract class EgovCommand<T extends typeof Command> extends Command {
    * (an array, empty when there are none), so a script tests one field everywhere.
    */
   protected override toSuccessJson(result: unknown): unknown {
-    if (result && typeof result === 'object' && !Array.isArray(result) && !('warnings' in result)) return {...result, warnings: []}
+    if (result && typeof result === 'object' && !Array.isArray(result)) {
+      const shaped = 'warnings' in result ? result : {...result, warnings: []}
+      return this.openedStore?.rehearsal ? {...shaped, rehearsal: true} : shaped
+    }
     return result
   }
 

@@ -9,7 +9,8 @@ import {egov, isolatedHome} from '../helpers/cli.js'
 /** A mistyped --db never starts an empty database (issue 19); egov db init creates one; the default is created on first use. */
 describe('--db / EGOV_DB to a file that does not exist', () => {
   const dir = mkdtempSync(join(tmpdir(), 'egov-dbinit-'))
-  const env = {...isolatedHome(), EGOV_OPERATOR: 'clerk', EGOV_DATABASE_URL: ''}
+  // Real databases (no --rehearsal): the operator is the OS login, so no EGOV_OPERATOR here (issue 18).
+  const env = {...isolatedHome(), EGOV_DATABASE_URL: ''}
 
   it('is exit 2 naming the path and how to create it, for --db and for EGOV_DB; nothing is created', async () => {
     const typo = join(dir, 'egvo.db')
@@ -27,7 +28,7 @@ describe('--db / EGOV_DB to a file that does not exist', () => {
     const path = join(dir, 'egov.db')
     const first = await egov(['db', 'init', '--db', path, '--json'], env)
     expect(first.code, first.stdout).toBe(0)
-    expect(first.json).toMatchObject({location: path, dialect: 'sqlite', created: true, warnings: []})
+    expect(first.json).toMatchObject({location: path, dialect: 'sqlite', created: true, rehearsal: false, warnings: []})
     const again = await egov(['db', 'init', '--json'], {...env, EGOV_DB: path})
     expect(again.json).toMatchObject({created: false, unchanged: true})
     expect((await egov(['units', 'add', '市数据局', '--kind', 'other', '--level', 'city'], {...env, EGOV_DB: path})).code).toBe(0)
@@ -36,7 +37,7 @@ describe('--db / EGOV_DB to a file that does not exist', () => {
 
   it('the default database (none named) is still created on first use', async () => {
     const home = isolatedHome()
-    const r = await egov(['units', 'list', '--json'], {...home, EGOV_OPERATOR: 'clerk', EGOV_DATABASE_URL: ''})
+    const r = await egov(['units', 'list', '--json'], {...home, EGOV_DATABASE_URL: ''})
     expect(r.code, r.stdout).toBe(0)
     expect(existsSync(join(home.XDG_DATA_HOME, 'egov', 'egov.db'))).toBe(true)
   })

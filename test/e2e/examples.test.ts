@@ -113,7 +113,7 @@ describe('help examples work when pasted (SQLite, fresh database)', () => {
 
   const cloudEnv = {...env, EGOV_DB: join(home, 'cloud.db')}
   // A user names a database with EGOV_DB after creating it (egov db init).
-  for (const e of [env, cloudEnv]) expect(spawnSync(process.execPath, [BIN, 'db', 'init'], {env: e, encoding: 'utf8'}).status).toBe(0)
+  for (const e of [env, cloudEnv]) expect(spawnSync(process.execPath, [BIN, 'db', 'init', '--rehearsal'], {env: e, encoding: 'utf8'}).status).toBe(0)
   // requests:withdraw's example withdraws a cloud request, so it runs with the cloud's.
   const envFor = (id: string) => (id.startsWith('cloud:') || id === 'requests:withdraw' ? cloudEnv : env)
 

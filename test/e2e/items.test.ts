@@ -247,7 +247,7 @@ describeEachDialect('service-item lists through bin/run.js (ITEM-1..8)', (dialec
     for (const files of [[out('export.xlsx')], [out('export.csv'), out('export-办理流程.csv'), out('export-申请材料.csv')]]) {
       const fresh = mkdtempSync(join(tmpdir(), 'egov-items-rt-'))
       const rt = {...isolatedHome(), EGOV_DB: join(fresh, 'rt.db'), EGOV_DATABASE_URL: '', EGOV_OPERATOR: 'clerk', EGOV_NOW: '2026-11-24T10:00:00+08:00'}
-      expect((await egov(['db', 'init'], rt)).code).toBe(0)
+      expect((await egov(['db', 'init', '--rehearsal'], rt)).code).toBe(0)
       const imported = await egov(['items', 'import', ...files, '--json'], rt)
       expect(imported.code, imported.stderr).toBe(0)
       expect(imported.json).toMatchObject({items: 5, steps: 6, materials: 7})
@@ -265,7 +265,7 @@ describeEachDialect('service-item lists through bin/run.js (ITEM-1..8)', (dialec
   it('neutralises cells a spreadsheet would run as formulas on export, and takes the guard off on import', async () => {
     const fresh = mkdtempSync(join(tmpdir(), 'egov-items-f-'))
     const f = {...isolatedHome(), EGOV_DB: join(fresh, 'f.db'), EGOV_DATABASE_URL: '', EGOV_OPERATOR: 'clerk'}
-    expect((await egov(['db', 'init'], f)).code).toBe(0)
+    expect((await egov(['db', 'init', '--rehearsal'], f)).code).toBe(0)
     expect((await egov(['items', 'import', fx('list-formula.csv')], f)).code).toBe(0)
     const stored = (await egov(['items', 'show', C1, '--json'], f)).json.elements
     expect(stored['受理标准']).toBe('=HYPERLINK("http://127.0.0.1/x","点击")')
@@ -284,7 +284,7 @@ describeEachDialect('service-item lists through bin/run.js (ITEM-1..8)', (dialec
     expect(cell.K2).toMatchObject({v: '20', t: 'n'})
     // Import takes the guard off again: the list round-trips.
     const back = {...f, EGOV_DB: join(fresh, 'back.db')}
-    expect((await egov(['db', 'init'], back)).code).toBe(0)
+    expect((await egov(['db', 'init', '--rehearsal'], back)).code).toBe(0)
     expect((await egov(['items', 'import', join(fresh, 'f.xlsx')], back)).code).toBe(0)
     expect((await egov(['items', 'show', C1, '--json'], back)).json.elements['受理标准']).toBe(stored['受理标准'])
   })

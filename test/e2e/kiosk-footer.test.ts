@@ -14,7 +14,7 @@ import {egov, isolatedHome} from '../helpers/cli.js'
 describe('kiosk import: footer and total rows', () => {
   it('skips 合计 and 填表人 rows with a note, the form valid (dry run)', async () => {
     const env = {...isolatedHome(), EGOV_OPERATOR: 'clerk', EGOV_DATABASE_URL: '', EGOV_DB: join(mkdtempSync(join(tmpdir(), 'egov-kf-')), 'egov.db')}
-    expect((await egov(['db', 'init'], env)).code).toBe(0)
+    expect((await egov(['db', 'init', '--rehearsal'], env)).code).toBe(0)
     const json = await egov(['kiosk', 'import', 'fixtures/kiosk/openpyxl-total.xlsx', '--dry-run', '--kind', 'bank', '--level', 'city', '--json'], env)
     expect(json.code, json.stdout).toBe(0)
     const notes = json.json.files[0].notes as Array<{type: string; row: number; value: string}>

@@ -47,7 +47,7 @@ export async function createTestDatabase(dialect: DialectName): Promise<TestData
     // The same SQLite library as the store's: two copies in one process would break each other's file locks.
     const {BetterSqlite3: Sqlite, nativeBinding} = sqliteLibrary()
     // The file exists from the start, as after \`egov db init\`: bin/run.js refuses a --db/EGOV_DB that does not.
-    await (await Store.open({sqlitePath: path, operator: 'tester'})).close()
+    await (await Store.open({sqlitePath: path, operator: 'tester', rehearsal: true})).close()
     return {
       dialect,
       path,
@@ -75,7 +75,7 @@ export async function createTestDatabase(dialect: DialectName): Promise<TestData
   await admin.query(`create schema ${schema}`)
   const url = pgSchemaUrl(schema)
   // Migrate as the administrator, then let the test roles use everything in the schema.
-  await (await Store.open({databaseUrl: url, operator: 'admin'})).close()
+  await (await Store.open({databaseUrl: url, operator: 'admin', rehearsal: true})).close()
   await ensureRole(admin, GROUP_ROLE, false)
   await admin.query(`grant usage on schema ${schema} to ${GROUP_ROLE}`)
   await admin.query(`grant all on all tables in schema ${schema} to ${GROUP_ROLE}`)

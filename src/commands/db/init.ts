@@ -1,18 +1,32 @@
 import {existsSync} from 'node:fs'
 
+import * as Flags from '@oclif/core/flags'
+
 import {EgovCommand} from '../../cli/base.js'
 
 export default class DbInit extends EgovCommand<typeof DbInit> {
   static override summary = 'Create the database (or bring it to this version): the one command that may create a SQLite file named by --db or EGOV_DB'
-  static override description = `Every other command refuses a --db or EGOV_DB file that does not exist (exit 2), so a mistyped path never starts an empty database; the default database (egov.db in the data directory) is created on first use. On PostgreSQL (EGOV_DATABASE_URL) it runs the migrations. Running it again changes nothing.`
-  static override examples = ['<%= config.bin %> db init --db /tmp/egov-demo.db', '<%= config.bin %> db init --json']
+  static override description = `Every other command refuses a --db or EGOV_DB file that does not exist (exit 2), so a mistyped path never starts an empty database; the default database (egov.db in the data directory) is created on first use. On PostgreSQL (EGOV_DATABASE_URL) it runs the migrations. Running it again changes nothing.
 
-  async run(): Promise<{location: string; dialect: string; created: boolean; unchanged?: true}> {
+A new SQLite file is created 0600 (its folder 0700 when egov creates it): it holds the CA key, the audit chain and hashed ID numbers.
+
+--rehearsal makes a rehearsal database, for tests and training: only there are EGOV_NOW (a set clock) and EGOV_OPERATOR (a name typed in) honoured, and every output says REHEARSAL. A real database (the default) dates everything by the system clock and records the login (the OS login on SQLite, the database login on PostgreSQL); EGOV_NOW or another name there is refused (exit 5). A database is one or the other from its creation.`
+  static override examples = [
+    '<%= config.bin %> db init --db /tmp/egov-demo.db',
+    '<%= config.bin %> db init --db /tmp/egov-training.db --rehearsal',
+    '<%= config.bin %> db init --json',
+  ]
+
+  static override flags = {
+    rehearsal: Flags.boolean({description: 'create a rehearsal database (tests, training): EGOV_NOW and EGOV_OPERATOR honoured, every output marked REHEARSAL'}),
+  }
+
+  async run(): Promise<{location: string; dialect: string; created: boolean; rehearsal: boolean; unchanged?: true}> {
     const path = this.sqlitePath()
     const existed = this.postgresUrl() ? true : existsSync(path)
     const store = await this.store()
     const created = !existed
     this.log(this.t(created ? 'db.created' : 'db.ready', {location: store.location}))
-    return {location: store.location, dialect: store.dialect, created, ...(created ? {} : {unchanged: true as const})}
+    return {location: store.location, dialect: store.dialect, created, rehearsal: store.rehearsal, ...(created ? {} : {unchanged: true as const})}
   }
 }

@@ -46,6 +46,26 @@ const base = {
   // ---- store
   'store.badUrl': {en: 'EGOV_DATABASE_URL must start with postgres:// or postgresql://', zh: 'EGOV_DATABASE_URL 必须以 postgres:// 或 postgresql:// 开头'},
   'store.unreachable': {en: 'cannot reach the database: {reason}', zh: '无法连接数据库：{reason}'},
+  'store.migrationDenied': {
+    en: 'database migration {name} failed: {reason}. This login may not change the schema: the owner role runs the migrations (egov db init, logged in as the owner) and then grants each operator its rights (README, "A team on PostgreSQL")',
+    zh: '数据库迁移 {name} 失败：{reason}。当前登录无权修改表结构：应由属主角色执行迁移（以属主身份登录后运行 egov db init），再为每位操作员授权（见 README“A team on PostgreSQL”）',
+  },
+  'store.clockOnReal': {
+    en: 'EGOV_NOW is honoured only on a rehearsal database (egov db init --rehearsal); {location} is a real one, where the system clock dates everything: unset EGOV_NOW',
+    zh: 'EGOV_NOW 只在演练数据库（egov db init --rehearsal）上生效；{location} 是正式数据库，一切记录以系统时钟为准：请取消 EGOV_NOW',
+  },
+  'store.operatorOnReal': {
+    en: '{field} says "{claimed}", but on a real SQLite database ({location}) the operator recorded is the login, "{login}": unset {field}, or log in as that person (names are set freely only on a rehearsal database, egov db init --rehearsal)',
+    zh: '{field} 为“{claimed}”，但正式 SQLite 数据库（{location}）记录的操作员是当前登录用户“{login}”：请取消 {field}，或以该人员身份登录（只有演练数据库 egov db init --rehearsal 可自由指定姓名）',
+  },
+  'store.notRehearsal': {
+    en: '--rehearsal: {location} already exists as a real database; a rehearsal database is made new (another --db path or schema)',
+    zh: '--rehearsal：{location} 已是正式数据库；演练数据库须新建（换一个 --db 路径或 schema）',
+  },
+  'store.rehearsalBanner': {
+    en: 'REHEARSAL DATABASE: times and names here are rehearsed, not real records',
+    zh: '演练数据库：此处的时间和人员均为演练，不是正式记录',
+  },
   'store.migrationFailed': {en: 'database migration {name} failed: {reason}', zh: '数据库迁移 {name} 失败：{reason}'},
 
   // ---- config

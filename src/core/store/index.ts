@@ -1,5 +1,6 @@
-import {existsSync, mkdirSync} from 'node:fs'
+import {chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync} from 'node:fs'
 import {createRequire} from 'node:module'
+import {userInfo} from 'node:os'
 import {dirname, join, resolve} from 'node:path'
 
 import {Kysely, Migrator, sql, type Transaction} from '#kysely'
@@ -22,7 +23,15 @@ export interface StoreOptions {
   operator: string | (() => Promise<string>)
   /** Where written notices (.docx) go; default ./notices. */
   noticesDir?: string
+  /**
+   * Create a rehearsal database (tests, training: `egov db init --rehearsal`). Read only
+   * when the database is new; an existing database keeps what it was created as.
+   */
+  rehearsal?: boolean
 }
+
+/** The settings row that marks a rehearsal database; `config set` cannot write it. */
+export const DATABASE_KIND_SETTING = 'database.kind'
 
 /** What a write sees: its transaction, who acts, and one "now" for the whole change. */
 export interface WriteContext {
@@ -51,6 +60,12 @@ const PG_WRITE_LOCK = 0x65_67_6f_76 // "egov"
  */
 export class Store {
   private actorName?: string
+  /**
+   * A rehearsal database (created with `egov db init --rehearsal`): EGOV_NOW and
+   * EGOV_OPERATOR are honoured, and everything it writes says it is a rehearsal. On a
+   * real database the system clock and the login decide, whatever the environment says.
+   */
+  rehearsal = false
 
   /** Use Store.open(). */
   constructor(
@@ -64,7 +79,15 @@ export class Store {
   static async open(options: StoreOptions): Promise<Store> {
     const store = options.databaseUrl ? await openPostgres(options.databaseUrl, options.operator, options.noticesDir) : await openSqlite(options)
     try {
-      await store.migrate()
+      const fresh = await store.migrate()
+      if (fresh && options.rehearsal) {
+        await store.db.insertInto('settings').values({key: DATABASE_KIND_SETTING, value: 'rehearsal', updated_at: new Date().toISOString(), updated_by: 'egov db init --rehearsal'}).execute()
+      }
+      const kind = await store.db.selectFrom('settings').select('value').where('key', '=', DATABASE_KIND_SETTING).executeTakeFirst()
+      store.rehearsal = kind?.value === 'rehearsal'
+      if (options.rehearsal && !store.rehearsal) throw new EgovError('conflict', 'store.notRehearsal', {location: store.location}, {field: 'rehearsal'})
+      // The clock nobody can set on real records (issue 18): EGOV_NOW only on a rehearsal database.
+      if (!store.rehearsal && process.env.EGOV_NOW) throw new EgovError('refused', 'store.clockOnReal', {location: store.location}, {field: 'EGOV_NOW'})
     } catch (error) {
       await store.close()
       throw error
@@ -79,7 +102,19 @@ export class Store {
       const {rows} = await sql<{user: string}>`select session_user as "user"`.execute(this.db)
       this.actorName = rows[0].user
     } else {
-      this.actorName = typeof this.operator === 'string' ? this.operator : await this.operator()
+      const claimed = typeof this.operator === 'string' ? this.operator : await this.operator()
+      if (this.rehearsal) {
+        this.actorName = claimed
+      } else {
+        // On a real SQLite database the person is the OS login: a name in the environment
+        // or a config file cannot be taken for someone else's (issue 18).
+        const login = osLogin()
+        if (claimed !== login) {
+          const field = process.env.EGOV_OPERATOR?.trim() ? 'EGOV_OPERATOR' : 'operator'
+          throw new EgovError('refused', 'store.operatorOnReal', {claimed, login, field, location: this.location}, {field})
+        }
+        this.actorName = login
+      }
     }
     return this.actorName
   }
@@ -100,12 +135,16 @@ export class Store {
     await this.db.destroy()
   }
 
-  /** Applies pending migrations; the common case (nothing pending) costs one query. */
-  private async migrate(): Promise<void> {
+  /** Applies pending migrations; the common case (nothing pending) costs one query. True when the database was new. */
+  private async migrate(): Promise<boolean> {
+    let fresh = true
+    let pending = migrationNames
     try {
       const done = await sql<{name: string}>`select name from kysely_migration`.execute(this.db)
       const applied = new Set(done.rows.map((r) => r.name))
-      if (migrationNames.every((n) => applied.has(n))) return
+      fresh = applied.size === 0
+      pending = migrationNames.filter((n) => !applied.has(n))
+      if (pending.length === 0) return false
     } catch {
       // no migration table yet: a new database
     }
@@ -122,9 +161,14 @@ export class Store {
     })
     const {error, results} = await migrator.migrateToLatest()
     if (error) {
-      const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? '?'
-      throw new EgovError('internal', 'store.migrationFailed', {name: failed, reason: (error as Error).message ?? String(error)})
+      // A failure before any migration ran (taking Kysely's lock, creating its tables) is
+      // named by the first one pending: the one that could not start.
+      const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? pending[0] ?? migrationNames.at(-1)!
+      const reason = (error as Error).message ?? String(error)
+      const key = /permission denied|must be owner/i.test(reason) ? 'store.migrationDenied' : 'store.migrationFailed'
+      throw new EgovError('internal', key, {name: failed, reason}, {details: {migration: failed}})
     }
+    return fresh
   }
 }
 
@@ -152,11 +196,26 @@ async function openSqlite(options: StoreOptions): Promise<Store> {
   // require, not import(): loading a CommonJS package through the ESM loader costs a
   // lexer pass, and naming the addon skips the `bindings` search (bench/startup).
   const {BetterSqlite3, nativeBinding} = sqliteLibrary()
-  mkdirSync(dirname(path), {recursive: true})
+  // The file holds the CA key, the audit chain and hashed ID numbers: a new data folder is
+  // 0700, the database 0600 (SQLite gives its -wal and -shm files the database's mode),
+  // and an older file readable by others is tightened (issue 18).
+  mkdirSync(dirname(path), {recursive: true, mode: 0o700})
+  if (!existsSync(path)) closeSync(openSync(path, 'a', 0o600))
+  for (const file of [path, `${path}-wal`, `${path}-shm`]) tighten(file)
   const database = new BetterSqlite3(path, {timeout: 30_000, nativeBinding})
   database.exec('pragma journal_mode = wal; pragma synchronous = normal; pragma foreign_keys = on')
   const db = new Kysely<Database>({dialect: new EgovSqliteDialect({database})})
   return new Store(db, 'sqlite', path, options.operator, options.noticesDir && resolve(options.noticesDir))
+}
+
+/** Takes group and other permissions off a file of ours; someone else's file, or none, is left alone. */
+function tighten(file: string): void {
+  try {
+    const {mode, uid} = statSync(file)
+    if (mode & 0o077 && (process.getuid === undefined || uid === process.getuid())) chmodSync(file, mode & 0o700)
+  } catch {
+    // no such file (no WAL yet), or not ours
+  }
 }
 
 /**
@@ -208,6 +267,15 @@ async function openPostgres(url: string, operator: StoreOptions['operator'], not
     throw new EgovError('internal', 'store.unreachable', {reason: (error as Error).message})
   }
   return new Store(db, 'postgres', redact(url), operator, noticesDir && resolve(noticesDir))
+}
+
+/** Who is logged in to this machine: the person a real SQLite database records. */
+export function osLogin(): string {
+  try {
+    return userInfo().username
+  } catch {
+    return process.env.USER || process.env.USERNAME || 'unknown'
+  }
 }
 
 function redact(url: string): string {
