@@ -147,6 +147,8 @@ describeEachDialect('certificates through bin/run.js (CERT-1..4)', (dialect) => 
     const text = openssl(['x509', '-in', pem, '-noout', '-text'], dir).stdout
     expect(text).toContain('Digital Signature, Non Repudiation')
     expect(text).toContain('TLS Web Client Authentication')
+    // Issued on a rehearsal database (the tests' kind): the certificate says so (issue 18).
+    expect(text).toContain('egov REHEARSAL database: not a real certificate')
     // No e-mail address in the certificate: nothing for emailProtection to protect.
     expect(text).not.toContain('E-mail Protection')
     expect(text).toContain('URI:http://127.0.0.1:8/egov.crl')

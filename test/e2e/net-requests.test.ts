@@ -147,6 +147,9 @@ describeEachDialect('extranet requests through bin/run.js (NET-3..9)', (dialect)
     expect(existsSync(notice)).toBe(true)
     const text = docxText(notice)
     for (const s of ['断网整改通知书', '市人力资源和社会保障局', '终端存在高危漏洞', '2026年3月20日', '第二十条', '10.20.0.0/26']) expect(text).toContain(s)
+    // Written on a rehearsal database (the tests' kind): marked so nobody takes it for a real notice (issue 18).
+    expect(text).toContain('【演练】断网整改通知书')
+    expect(text).toContain('不是正式通知')
 
     const change = await alice(['net', 'request', 'change', '市人力资源和社会保障局', '--basis', '扩容', '--bandwidth', '200', '--json'])
     expect(change.code).toBe(4)

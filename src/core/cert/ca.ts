@@ -106,7 +106,7 @@ export async function initCa(store: Store, input: CaInit): Promise<CaInfo> {
   const spki = publicKeyOf(privateKey).export({type: 'spki', format: 'der'})
   const at = now()
   const self: Signer = {certDer: Buffer.alloc(0), subjectDer: Buffer.alloc(0), keyId: keyIdentifier(spki), key: privateKey, spec}
-  const der = await signCertificate({serial: newSerial(), subject: [['C', 'CN'], ['O', await organizationName(store.db)], ['CN', name]], spki, notBefore: at, notAfter: new Date(at.getTime() + days * DAY), ca: true}, self)
+  const der = await signCertificate({serial: newSerial(), subject: [['C', 'CN'], ['O', await organizationName(store.db)], ['CN', name]], spki, notBefore: at, notAfter: new Date(at.getTime() + days * DAY), ca: true, rehearsal: store.rehearsal}, self)
   const keyPem = encryptKeyStrong(privateKey, input.passphrase)
   return store.write(async (ctx) => {
     if (await hasCa(ctx.db)) throw new Conflict('cert.caExists', {}, {field: 'name'})

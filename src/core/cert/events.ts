@@ -394,7 +394,7 @@ async function issue(ctx: WriteContext, signer: Signer, s: IssueSpec): Promise<I
   // A certificate never outlives the CA that signed it.
   const notAfter = new Date(Math.min(new Date(ctx.at).getTime() + days * DAY, caEnd.getTime()))
   const subject = subjectFor({id: s.holderId, name: s.holder}, s.unit, await organizationName(ctx.db), s.profile, s.dns, s.ips)
-  const der = await signCertificate({serial, subject, spki, notBefore, notAfter, profile: s.profile, dns: s.dns, ips: s.ips}, signer)
+  const der = await signCertificate({serial, subject, spki, notBefore, notAfter, profile: s.profile, dns: s.dns, ips: s.ips, rehearsal: ctx.rehearsal}, signer)
   const cert = new lib.X509Certificate(der)
   await ctx.db
     .insertInto('cert_certs')

@@ -87,7 +87,13 @@ export interface CertificateSpec {
   profile?: Profile
   dns?: string[]
   ips?: string[]
+  /** Made on a rehearsal database: the certificate says so (a Netscape Comment openssl prints). */
+  rehearsal?: boolean
 }
+
+/** netscape-comment (2.16.840.1.113730.1.13), an IA5String shown by `openssl x509 -text`. */
+const COMMENT_OID = '2.16.840.1.113730.1.13'
+export const REHEARSAL_COMMENT = 'egov REHEARSAL database: not a real certificate'
 
 const KEY_USAGE_BITS: Record<string, number> = {
   digitalSignature: 1,
@@ -124,6 +130,10 @@ export async function signCertificate(spec: CertificateSpec, signer: Signer): Pr
     if (signer.crlUrl) extensions.push(new lib.CRLDistributionPointsExtension([signer.crlUrl]))
   }
   extensions.push(new lib.SubjectKeyIdentifierExtension(keyIdentifier(spec.spki).toString('hex'), false))
+  if (spec.rehearsal) {
+    const text = Buffer.from(REHEARSAL_COMMENT, 'ascii')
+    extensions.push(new lib.Extension(COMMENT_OID, false, Buffer.concat([Buffer.from([0x16, text.length]), text])))
+  }
   const webKey = signer.webKey ?? (signer.webKey = await signingKey(signer.key, signer.spec))
   const cert = await lib.X509CertificateGenerator.create({
     serialNumber: spec.serial,

@@ -34,7 +34,12 @@ export interface Notice {
   issuer: string
   /** The operator who approved. */
   approvedBy: string
+  /** Written on a rehearsal database: the title says 【演练】 and a line says it is not a real notice. */
+  rehearsal?: boolean
 }
+
+/** What heads a notice written on a rehearsal database (issue 18). */
+export const REHEARSAL_MARK = '【演练】'
 
 export const NOTICE_TITLES: Record<NoticeKind, string> = {
   close: '关闭通知书',
@@ -231,7 +236,7 @@ async function render(notice: Notice): Promise<Buffer> {
       spacing: options.size ? undefined : line,
     })
 
-  const title = NOTICE_TITLES[notice.kind]
+  const title = `${notice.rehearsal ? REHEARSAL_MARK : ''}${NOTICE_TITLES[notice.kind]}`
   const article = ARTICLES[notice.kind]
   const issuer = clean(notice.issuer)
   const children: Paragraph[] = [
@@ -241,6 +246,7 @@ async function render(notice: Notice): Promise<Buffer> {
       spacing: {before: 240, after: 240, line: 800, lineRule: LineRuleType.EXACT},
     }),
     paragraph(`〔${notice.date.slice(0, 4)}〕第${notice.requestId}号`, {alignment: AlignmentType.CENTER}),
+    ...(notice.rehearsal ? [paragraph('演练数据库生成，不是正式通知，不具效力。', {alignment: AlignmentType.CENTER})] : []),
     paragraph(''),
     paragraph(`${clean(notice.unit)}：`, {alignment: AlignmentType.LEFT}),
     ...noticeBody(notice).map((text) => paragraph(text, {indent: true})),

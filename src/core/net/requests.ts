@@ -426,6 +426,7 @@ async function notice(ctx: WriteContext, kind: 'close' | 'cutoff' | 'restore', i
     addresses,
     issuer: process.env.EGOV_ISSUER || '市数据局',
     approvedBy: ctx.actor,
+    rehearsal: ctx.rehearsal,
   })
 }
 

@@ -44,6 +44,8 @@ export interface WriteContext {
   today: string
   /** Where written notices of decisions go (NET-6, NET-7). */
   noticesDir: string
+  /** A rehearsal database: what this change signs or writes out says so. */
+  rehearsal: boolean
 }
 
 /** Any 64-bit constant will do; it is the one lock every egov writer takes on PostgreSQL. */
@@ -125,7 +127,7 @@ export class Store {
       const instant = now()
       return this.db.transaction().execute(async (trx) => {
         if (this.dialect === 'postgres') await sql`select pg_advisory_xact_lock(${PG_WRITE_LOCK})`.execute(trx)
-        return fn({db: trx, dialect: this.dialect, actor, at: instant.toISOString(), today: chinaDate(instant), noticesDir: this.noticesDir})
+        return fn({db: trx, dialect: this.dialect, actor, at: instant.toISOString(), today: chinaDate(instant), noticesDir: this.noticesDir, rehearsal: this.rehearsal})
       })
     }
     return this.dialect === 'sqlite' ? queueInProcess(this.location, run) : run()
