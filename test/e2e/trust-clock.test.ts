@@ -6,6 +6,7 @@ import {join} from 'node:path'
 import pg from 'pg'
 import {afterAll, describe, expect, inject, it} from 'vitest'
 
+import {sqliteLibrary} from '../../src/core/store/index.js'
 import {egov, isolatedHome} from '../helpers/cli.js'
 import {pgAdminUrl, pgSchemaUrl} from '../helpers/pg-url.js'
 
@@ -56,6 +57,18 @@ describe('a real database: the system clock and the login, whatever the environm
     expect(log.json.entries.map((e: {actor: string}) => e.actor)).toEqual([LOGIN])
     // Recorded by the system clock: today, not a rehearsed date.
     expect(Math.abs(Date.parse(log.json.entries[0].at) - Date.now())).toBeLessThan(10 * 60_000)
+  })
+
+  it('recorded times never go backwards on a real database: a machine clock behind the last entry dates the change at that entry', async () => {
+    // As if the last change had been made by a machine whose clock ran a day ahead.
+    const ahead = new Date(Date.now() + 86_400_000).toISOString()
+    const {BetterSqlite3: Sqlite, nativeBinding} = sqliteLibrary()
+    const db = new Sqlite(real, {nativeBinding})
+    db.prepare('update audit_log set at = ? where seq = (select max(seq) from audit_log)').run(ahead)
+    db.close()
+    expect((await egov(['units', 'add', '市人社局', '--kind', 'other', '--level', 'city'], env)).code).toBe(0)
+    const entries = (await egov(['audit', 'log', '--json'], env)).json.entries as Array<{action: string; at: string}>
+    expect(entries.map((e) => e.at)).toEqual([ahead, ahead])
   })
 
   it('the database, its WAL and SHM are 0600; a data folder egov creates is 0700; an older 0644 file is tightened', async () => {

@@ -123,13 +123,19 @@ export class Store {
 
   async write<T>(fn: (ctx: WriteContext) => Promise<T>): Promise<T> {
     const actor = await this.actor()
-    const run = () => {
-      const instant = now()
-      return this.db.transaction().execute(async (trx) => {
+    const run = () =>
+      this.db.transaction().execute(async (trx) => {
         if (this.dialect === 'postgres') await sql`select pg_advisory_xact_lock(${PG_WRITE_LOCK})`.execute(trx)
+        let instant = now()
+        if (!this.rehearsal) {
+          // On a real database recorded times never go backwards, whatever the machine's
+          // clock did (a reset, another writer's clock running ahead): a change is dated
+          // no earlier than the last audit entry (issue 18).
+          const last = await trx.selectFrom('audit_log').select('at').orderBy('seq', 'desc').limit(1).executeTakeFirst()
+          if (last && Date.parse(last.at) > instant.getTime()) instant = new Date(last.at)
+        }
         return fn({db: trx, dialect: this.dialect, actor, at: instant.toISOString(), today: chinaDate(instant), noticesDir: this.noticesDir, rehearsal: this.rehearsal})
       })
-    }
     return this.dialect === 'sqlite' ? queueInProcess(this.location, run) : run()
   }
 
