@@ -87,8 +87,8 @@ export abstract class EgovCommand<T extends typeof Command> extends Command {
     return (this.flags as {db?: string}).db ?? `${this.config.dataDir}/egov.db`
   }
 
-  /** The database, opened (and migrated) on first use. */
-  protected async store(): Promise<Store> {
+  /** The database, opened (and migrated) on first use. connectOnly: see StoreOptions (egov db restore). */
+  protected async store(options: {connectOnly?: boolean} = {}): Promise<Store> {
     if (!this.openedStore) {
       const databaseUrl = this.postgresUrl()
       const named = (this.flags as {db?: string}).db
@@ -105,11 +105,19 @@ export abstract class EgovCommand<T extends typeof Command> extends Command {
         operator: () => resolveOperator(this.config.configDir),
         noticesDir: readUserConfig(this.config.configDir).notices ?? this.defaultNoticesDir(),
         rehearsal: this.id === 'db:init' && Boolean((this.flags as {rehearsal?: boolean}).rehearsal),
+        connectOnly: options.connectOnly,
       })
+      if (options.connectOnly) return this.openedStore
       // A rehearsal database says so on every output (issue 18): on stderr for people, in the JSON for scripts.
       if (this.openedStore.rehearsal && !this.jsonEnabled()) process.stderr.write(`${this.color.yellow(this.t('store.rehearsalBanner'))}\n`)
     }
     return this.openedStore
+  }
+
+  /** Closes the database so the next store() opens it afresh (migrated and checked). */
+  protected async closeStore(): Promise<void> {
+    await this.openedStore?.close()
+    this.openedStore = undefined
   }
 
   override async finally(err: Error | undefined): Promise<void> {

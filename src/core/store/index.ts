@@ -28,6 +28,11 @@ export interface StoreOptions {
    * when the database is new; an existing database keeps what it was created as.
    */
   rehearsal?: boolean
+  /**
+   * Connect only: no migrations, no clock or kind checks. For `egov db restore` into an
+   * empty PostgreSQL schema, which must stay empty until pg_restore fills it.
+   */
+  connectOnly?: boolean
 }
 
 /** The settings row that marks a rehearsal database; `config set` cannot write it. */
@@ -80,6 +85,7 @@ export class Store {
 
   static async open(options: StoreOptions): Promise<Store> {
     const store = options.databaseUrl ? await openPostgres(options.databaseUrl, options.operator, options.noticesDir) : await openSqlite(options)
+    if (options.connectOnly) return store
     try {
       const fresh = await store.migrate()
       if (fresh && options.rehearsal) {
