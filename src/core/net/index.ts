@@ -20,8 +20,10 @@ import {
 } from './ip.js'
 import type {MapSegment, PoolMap} from './map-types.js'
 import {checkedText} from '../names.js'
+import {refuseIfProtected} from './protect.js'
 
 export * from './ip.js'
+export {protectionOf, refuseIfProtected, type Protection} from './protect.js'
 export type {MapSegment, PoolMap} from './map-types.js'
 
 /** NET-2: plane 1 is run by China Telecom, plane 2 by China Mobile. */
@@ -505,6 +507,17 @@ export async function allocate(ctx: WriteContext, input: AllocateInput): Promise
   if (exact && count !== 1) throw new InvalidInput('net.countWithCidr', {}, {field: 'count'})
   const purpose = input.purpose?.trim() || null
   const out: Allocation[] = []
+  // NET-6, NET-7: a block of a unit's connection (or inside one, or around one) is not re-allocated by hand.
+  if (exact) {
+    const held = await holdingOn(ctx.db, pool.plane, pool.family)
+      .select(['id', 'unit', 'cidr'])
+      .where('start_key', '<=', toKey(blockEnd(exact), exact.family))
+      .where('end_key', '>=', toKey(exact.start, exact.family))
+      .orderBy('start_key')
+      .limit(1000)
+      .execute()
+    for (const a of held) await refuseIfProtected(ctx.db, {id: Number(a.id), unit: a.unit, cidr: a.cidr}, 'cidr', formatCidr(exact))
+  }
   for (let i = 0; i < count; i++) {
     const block = exact ?? (await takeBestFit(ctx.db, pool, prefix))
     if (exact) await takeExact(ctx.db, pool, exact)
@@ -560,6 +573,13 @@ export async function findAllocation(db: Db, ref: string): Promise<Allocation> {
 }
 
 const PLANE_LABEL: Record<Plane, string> = {1: 'plane 1', 2: 'plane 2'}
+
+/** `net release` by hand: refused for a block of a unit's connection (NET-6, NET-7), which goes back only through its request. */
+export async function releaseByHand(ctx: WriteContext, ref: string): Promise<Allocation> {
+  const target = await findAllocation(ctx.db, ref)
+  if (target.status !== 'released') await refuseIfProtected(ctx.db, target, 'CIDR|ID')
+  return release(ctx, String(target.id))
+}
 
 /** Gives a block back to its pool; the allocation stays in the history as released. */
 export async function release(ctx: WriteContext, ref: string): Promise<Allocation> {
