@@ -198,6 +198,8 @@ const base = {
   'net.poolAmbiguous': {en: '{value} is a pool on both planes; name it instead ({names})', zh: '{value} 在两个平面上均为地址池，请改用名称（{names}）'},
   'net.alreadyReleased': {en: 'allocation {id} ({cidr}) was released on {at}', zh: '地址段 {id}（{cidr}）已于 {at} 收回'},
   'net.badUnit': {en: 'unit: the unit (单位) must not be empty', zh: 'unit：单位不能为空'},
+  'net.unitNotRegistered': {en: '{field}: unit {name} is not in the registry; add it first with "egov units add {name} --kind … --level …"', zh: '{field}：单位 {name} 不在单位名录中；请先用“egov units add {name} --kind … --level …”添加'},
+  'net.unitNotRegisteredSuggest': {en: '{field}: unit {name} is not in the registry; did you mean {suggestion}? (a new unit is added with "egov units add")', zh: '{field}：单位 {name} 不在单位名录中；是否指“{suggestion}”？（新单位请先用“egov units add”添加）'},
   'net.releaseConfirm': {en: 'release {cidr} of {unit}', zh: '收回 {unit} 的 {cidr}'},
   'net.removeConfirm': {en: 'remove pool {name} ({cidr})', zh: '删除地址池 {name}（{cidr}）'},
   'net.poolAdded': {en: 'pool {name} {cidr} on plane {plane}{parent}', zh: '已添加地址池 {name} {cidr}（平面 {plane}）{parent}'},

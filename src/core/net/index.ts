@@ -21,8 +21,10 @@ import {
 import type {MapSegment, PoolMap} from './map-types.js'
 import {checkedText} from '../names.js'
 import {refuseIfProtected} from './protect.js'
+import {registeredUnit} from './registry.js'
 
 export * from './ip.js'
+export {registeredUnit, suggestUnit} from './registry.js'
 export {protectionOf, refuseIfProtected, type Protection} from './protect.js'
 export type {MapSegment, PoolMap} from './map-types.js'
 
@@ -457,6 +459,8 @@ export interface AllocateInput {
   purpose?: string
   status?: string
   count?: number
+  /** Only a unit in the registry (egov units): what `net alloc` asks; the core's other callers pass registry units already. */
+  registered?: boolean
 }
 
 /** PostgreSQL's exclusion constraint is the last word on overlap: its refusal is a conflict (exit 4). */
@@ -499,8 +503,9 @@ export function allocationSize(input: Pick<AllocateInput, 'prefixLength' | 'host
 export async function allocate(ctx: WriteContext, input: AllocateInput): Promise<Allocation[]> {
   const pool = await findPool(ctx.db, input.pool)
   const {prefix, exact} = allocationSize(input, pool)
-  const unit = input.unit.trim()
+  let unit = input.unit.trim()
   if (!unit) throw new InvalidInput('net.badUnit', {}, {field: 'unit'})
+  if (input.registered) unit = await registeredUnit(ctx.db, unit)
   const status = input.status === undefined ? 'active' : parseStatus(input.status)
   const count = input.count ?? 1
   if (!Number.isInteger(count) || count < 1 || count > 100_000) throw new InvalidInput('net.badCount', {value: input.count}, {field: 'count'})
