@@ -135,7 +135,7 @@ export async function importPlan(
 
 function invalid(path: string, problems: ImportProblem[]): InvalidInput {
   problems.sort((a, b) => (a.sheet === b.sheet ? a.row - b.row : a.sheet < b.sheet ? -1 : 1))
-  return new InvalidInput('net.import.invalid', {file: path, count: problems.length}, {field: 'FILE', details: {problems}})
+  return new InvalidInput('net.import.invalid', {file: path, count: problems.length, s: problems.length === 1 ? '' : 's'}, {field: 'FILE', details: {problems}})
 }
 
 function problemFrom(r: RowValues, key: string, error: unknown, say: Say): ImportProblem {
@@ -215,7 +215,11 @@ async function checkAllocations(ctx: WriteContext, rows: RowValues[], problems: 
         continue
       }
       const pb = parseCidr(pool.cidr, 'pool')
-      if (pool.plane !== plane || pool.family !== block.family || block.prefix < pb.prefix || block.start < pb.start || blockEnd(block) > blockEnd(pb)) {
+      if (pool.plane !== plane) {
+        problems.push(problemFrom(r, 'plane', new InvalidInput('net.planeMismatch', {cidr: block.text, plane, pool: pool.name, poolCidr: pool.cidr, poolPlane: pool.plane}, {field: 'plane', rule: 'NET-2'}), say))
+        continue
+      }
+      if (pool.family !== block.family || block.prefix < pb.prefix || block.start < pb.start || blockEnd(block) > blockEnd(pb)) {
         problems.push(problemFrom(r, 'cidr', new InvalidInput('net.outsidePool', {cidr: block.text, pool: pool.name, poolCidr: pool.cidr}, {field: 'cidr', rule: 'NET-1'}), say))
         continue
       }
