@@ -83,7 +83,9 @@ describeEachDialect('extranet address plan (NET-1, NET-2)', (dialect) => {
     await w((ctx) => addPool(ctx, {cidr: '172.17.0.0/28', name: 'tiny', plane: 1}))
     const error = await w((ctx) => allocate(ctx, {pool: 'tiny', prefixLength: 30, unit: 'E', count: 5})).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(Conflict)
-    expect((error as Conflict).key).toBe('net.noSpace')
+    // Said up front: four fit, not five (issue 15), rather than "no /30 left" on the fifth.
+    expect((error as Conflict).key).toBe('net.notEnoughSpace')
+    expect((error as Conflict).context.details).toMatchObject({fit: 4, asked: 5})
     expect(await listAllocations(store.db, {pool: 'tiny'})).toEqual([])
     const four = await w((ctx) => allocate(ctx, {pool: 'tiny', prefixLength: 30, unit: 'E', count: 4}))
     expect(four.map((a) => a.cidr)).toEqual(['172.17.0.0/30', '172.17.0.4/30', '172.17.0.8/30', '172.17.0.12/30'])

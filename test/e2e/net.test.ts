@@ -23,6 +23,13 @@ async function workbook(path: string, sheets: Record<string, unknown[][]>): Prom
   return path
 }
 
+async function register(names: string[], env: Record<string, string>): Promise<void> {
+  for (const name of names) {
+    const r = await egov(['units', 'add', name, '--kind', 'party-government', '--level', 'city'], env)
+    expect(r.code, r.stderr).toBe(0)
+  }
+}
+
 describeEachDialect('egov net through bin/run.js', (dialect) => {
   let tdb: TestDatabase
   let env: Record<string, string>
@@ -34,6 +41,8 @@ describeEachDialect('egov net through bin/run.js', (dialect) => {
     env = {...isolatedHome(), ...tdb.env, EGOV_OPERATOR: 'netadmin'}
     expect((await run(['net', 'pool', 'add', '10.20.0.0/16', '--name', '市级', '--plane', '1'])).code).toBe(0)
     expect((await run(['net', 'pool', 'add', '10.20.16.0/20', '--name', '城区', '--plane', '1'])).code).toBe(0)
+    // Blocks go to registry units only (issue 15).
+    await register(['市人社局', '城区政府', 'u', 'intruder', '市税务局', '甲', '乙', '丙', '丁', '戊', '己', '庚', '辛', '壬'], env)
   })
   afterAll(async () => {
     await tdb.cleanup()
@@ -60,6 +69,9 @@ describeEachDialect('egov net through bin/run.js', (dialect) => {
       [['net', 'alloc', '--pool', '市级', '--unit', 'u', '--json'], 2, {field: 'prefix-length'}],
       [['net', 'alloc', '--pool', '没有', '--prefix-length', '29', '--unit', 'u', '--json'], 3, {field: 'pool'}],
       [['net', 'alloc', '--pool', '市级', '--prefix-length', '29', '--json'], 2, {field: 'unit'}],
+      // Registry units only: a typo is exit 3 with the nearest registered name (issue 15).
+      [['net', 'alloc', '--pool', '市级', '--prefix-length', '29', '--unit', '市人社', '--json'], 3, {field: 'unit', suggestion: '市人社局'}],
+      [['net', 'alloc', '--pool', '市级', '--prefix-length', '29', '--unit', '完全不同的名字', '--json'], 3, {field: 'unit'}],
       [['net', 'pool', 'add', '10.40.0.0/16', '--name', 'x', '--plane', '1', '--json'], 0, {}],
       // 10.20.0.0/26 is allocated: a /27 inside it would cut it.
       [['net', 'pool', 'add', '10.20.0.0/27', '--name', 'cuts', '--plane', '1', '--json'], 4, {rule: 'NET-1'}],
@@ -133,6 +145,7 @@ describeEachDialect('egov net through bin/run.js', (dialect) => {
         ['10.20.44.0/24', '1', '', '', '', ''], // row 10: no unit
         ['10.20.45.0/24', '1', '', '辛', '', '也许'], // row 11: bad status
         ['10.20.46.0/24', '1', '', '壬', '', '已分配'], // row 12: fine
+        ['10.20.47.0/24', '1', '', '市人社', '', ''], // row 13: not in the registry
       ],
     })
     const r = await run(['net', 'import', bad, '--json'])
@@ -147,7 +160,9 @@ describeEachDialect('egov net through bin/run.js', (dialect) => {
       [9, '地址段'],
       [10, '单位'],
       [11, '状态'],
+      [13, '单位'],
     ])
+    expect(problems[8]).toMatchObject({value: '市人社', suggestion: '市人社局'})
     expect(problems[1].suggestion).toBe('10.20.33.0/24')
     expect(problems[2].rule).toBe('NET-2')
     const human = await run(['net', 'import', bad])
@@ -190,6 +205,7 @@ describeEachDialect('egov net through bin/run.js', (dialect) => {
 
     const fresh = {...isolatedHome(), EGOV_DB: join(dir, 'fresh.db'), EGOV_DATABASE_URL: '', EGOV_OPERATOR: 'other'}
     expect((await egov(['db', 'init', '--rehearsal'], fresh)).code).toBe(0)
+    await register([...new Set(list.map((a) => a.unit))], fresh)
     const imported = await egov(['net', 'import', out, '--json'], fresh)
     expect(imported.code, imported.stdout).toBe(0)
     const again = (await egov(['net', 'list', '--json'], fresh)).json.allocations as Array<{cidr: string; unit: string; pool: string}>

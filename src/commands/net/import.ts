@@ -11,6 +11,8 @@ export default class NetImport extends EgovCommand<typeof NetImport> {
 
 Every row is checked before anything is written — malformed blocks, host bits set (the network address is suggested), unknown planes, blocks outside every pool, overlaps with existing allocations or with other rows of the file — and every problem is reported with its sheet, row and column. Nothing is written unless the whole file is valid (exit 2 otherwise). A row already recorded exactly so (same block, plane and unit) is left as it is, so importing the same file twice is harmless. CSV files may be UTF-8 or GBK/GB18030 (detected).`
   static override examples = [
+    'for u in 市公安局 市教育局 市卫健委 市税务局; do <%= config.bin %> units add $u --kind party-government --level city; done',
+    '<%= config.bin %> units add 市邮政分公司 --kind post-office --level city --phone 13912345678',
     '<%= config.bin %> net import fixtures/net/plan.xlsx --dry-run',
     '<%= config.bin %> net import fixtures/net/plan.xlsx',
     '<%= config.bin %> net import fixtures/net/allocations-gbk.csv --json',
@@ -29,7 +31,7 @@ Every row is checked before anything is written — malformed blocks, host bits 
     const store = await this.store()
     try {
       const result = await importPlan(store, this.args.file, {dryRun: this.flags['dry-run'], encoding: this.flags.encoding as 'auto', locale: this.locale})
-      this.log(this.t(result.dryRun ? 'net.import.dryRun' : 'net.import.done', {file: result.file, count: result.allocations, unchanged: result.unchanged}))
+      this.log(this.t(result.dryRun ? 'net.import.dryRun' : 'net.import.done', {file: result.file, count: result.allocations, unchanged: result.unchanged, s: result.allocations === 1 ? '' : 's'}))
       return result
     } catch (error) {
       // One line per problem, never cut: the message and its suggestion are what the clerk fixes by.

@@ -20,8 +20,12 @@ import {
 } from './ip.js'
 import type {MapSegment, PoolMap} from './map-types.js'
 import {checkedText} from '../names.js'
+import {refuseIfProtected} from './protect.js'
+import {registeredUnit} from './registry.js'
 
 export * from './ip.js'
+export {registeredUnit, suggestUnit} from './registry.js'
+export {protectionOf, refuseIfProtected, type Protection} from './protect.js'
 export type {MapSegment, PoolMap} from './map-types.js'
 
 /** NET-2: plane 1 is run by China Telecom, plane 2 by China Mobile. */
@@ -163,6 +167,8 @@ export interface AddPoolResult {
  * Allocations of the parent that fall inside it move with it; one it would cut is refused.
  */
 export async function addPool(ctx: WriteContext, input: AddPoolInput): Promise<AddPoolResult> {
+  // A pool is a block: an address alone would silently make a /32 (or /128) pool.
+  if (!normaliseInput(input.cidr).includes('/')) throw new InvalidInput('net.poolNeedsPrefix', {value: normaliseInput(input.cidr)}, {field: 'CIDR', rule: 'NET-1'})
   const block = parseCidr(input.cidr, 'CIDR')
   const plane = parsePlane(input.plane)
   const name = checkedText(input.name, 'name')
@@ -455,6 +461,8 @@ export interface AllocateInput {
   purpose?: string
   status?: string
   count?: number
+  /** Only a unit in the registry (egov units): what `net alloc` asks; the core's other callers pass registry units already. */
+  registered?: boolean
 }
 
 /** PostgreSQL's exclusion constraint is the last word on overlap: its refusal is a conflict (exit 4). */
@@ -493,18 +501,64 @@ export function allocationSize(input: Pick<AllocateInput, 'prefixLength' | 'host
   return {prefix}
 }
 
+/** The size asked for; a --cidr outside the pool that lies in a pool of the other plane says the planes differ (NET-2). */
+async function sizeOrOtherPlane(db: Db, input: AllocateInput, pool: Pool): Promise<{prefix: number; exact?: Block}> {
+  try {
+    return allocationSize(input, pool)
+  } catch (error) {
+    if (!(error instanceof InvalidInput) || error.key !== 'net.outsidePool' || input.cidr === undefined) throw error
+    const block = parseCidr(input.cidr, 'cidr')
+    const other = await db
+      .selectFrom('net_pools')
+      .select(['name', 'cidr', 'plane'])
+      .where('plane', '<>', pool.plane)
+      .where('family', '=', block.family)
+      .where('start_key', '<=', toKey(block.start, block.family))
+      .where('end_key', '>=', toKey(blockEnd(block), block.family))
+      .orderBy('prefix', 'desc')
+      .executeTakeFirst()
+    if (!other) throw error
+    throw new InvalidInput('net.planeMismatch', {cidr: formatCidr(block), plane: Number(other.plane), pool: pool.name, poolCidr: pool.cidr, poolPlane: pool.plane}, {field: 'cidr', rule: 'NET-2', details: {otherPool: other.name}})
+  }
+}
+
 /** Allocates one or `count` blocks from a pool to a unit, in the caller's transaction. */
 export async function allocate(ctx: WriteContext, input: AllocateInput): Promise<Allocation[]> {
   const pool = await findPool(ctx.db, input.pool)
-  const {prefix, exact} = allocationSize(input, pool)
-  const unit = input.unit.trim()
+  const {prefix, exact} = await sizeOrOtherPlane(ctx.db, input, pool)
+  let unit = input.unit.trim()
   if (!unit) throw new InvalidInput('net.badUnit', {}, {field: 'unit'})
+  if (input.registered) unit = await registeredUnit(ctx.db, unit)
   const status = input.status === undefined ? 'active' : parseStatus(input.status)
   const count = input.count ?? 1
   if (!Number.isInteger(count) || count < 1 || count > 100_000) throw new InvalidInput('net.badCount', {value: input.count}, {field: 'count'})
   if (exact && count !== 1) throw new InvalidInput('net.countWithCidr', {}, {field: 'count'})
   const purpose = input.purpose?.trim() || null
   const out: Allocation[] = []
+  // All or none: say up front how many fit, rather than failing on the last one with "no /N left".
+  if (!exact && count > 1) {
+    const rows = await ctx.db.selectFrom('net_free').select(['prefix', (eb) => eb.fn.countAll<number>().as('n')]).where('pool_id', '=', pool.id).where('prefix', '<=', prefix).groupBy('prefix').execute()
+    let fit = 0n
+    let free = 0n
+    for (const r of rows) {
+      fit += BigInt(r.n) << BigInt(prefix - Number(r.prefix))
+      free += BigInt(r.n) * blockSize(pool.family, Number(r.prefix))
+    }
+    if (fit > 0n && fit < BigInt(count)) {
+      throw new Conflict('net.notEnoughSpace', {pool: pool.name, fit: fit.toString(), prefix, count, free: free.toString(), s: fit === 1n ? '' : 's'}, {field: 'count', details: {fit: Number(fit), asked: count}})
+    }
+  }
+  // NET-6, NET-7: a block of a unit's connection (or inside one, or around one) is not re-allocated by hand.
+  if (exact) {
+    const held = await holdingOn(ctx.db, pool.plane, pool.family)
+      .select(['id', 'unit', 'cidr'])
+      .where('start_key', '<=', toKey(blockEnd(exact), exact.family))
+      .where('end_key', '>=', toKey(exact.start, exact.family))
+      .orderBy('start_key')
+      .limit(1000)
+      .execute()
+    for (const a of held) await refuseIfProtected(ctx.db, {id: Number(a.id), unit: a.unit, cidr: a.cidr}, 'cidr', formatCidr(exact))
+  }
   for (let i = 0; i < count; i++) {
     const block = exact ?? (await takeBestFit(ctx.db, pool, prefix))
     if (exact) await takeExact(ctx.db, pool, exact)
@@ -560,6 +614,13 @@ export async function findAllocation(db: Db, ref: string): Promise<Allocation> {
 }
 
 const PLANE_LABEL: Record<Plane, string> = {1: 'plane 1', 2: 'plane 2'}
+
+/** `net release` by hand: refused for a block of a unit's connection (NET-6, NET-7), which goes back only through its request. */
+export async function releaseByHand(ctx: WriteContext, ref: string): Promise<Allocation> {
+  const target = await findAllocation(ctx.db, ref)
+  if (target.status !== 'released') await refuseIfProtected(ctx.db, target, 'CIDR|ID')
+  return release(ctx, String(target.id))
+}
 
 /** Gives a block back to its pool; the allocation stays in the history as released. */
 export async function release(ctx: WriteContext, ref: string): Promise<Allocation> {

@@ -20,6 +20,7 @@ import {
   placeImported,
   treeOrder,
 } from './index.js'
+import {registeredNames, unitNotRegistered} from './registry.js'
 
 /** One problem in an imported file, located as a clerk finds it: sheet, row, column. */
 export interface ImportProblem {
@@ -134,7 +135,7 @@ export async function importPlan(
 
 function invalid(path: string, problems: ImportProblem[]): InvalidInput {
   problems.sort((a, b) => (a.sheet === b.sheet ? a.row - b.row : a.sheet < b.sheet ? -1 : 1))
-  return new InvalidInput('net.import.invalid', {file: path, count: problems.length}, {field: 'FILE', details: {problems}})
+  return new InvalidInput('net.import.invalid', {file: path, count: problems.length, s: problems.length === 1 ? '' : 's'}, {field: 'FILE', details: {problems}})
 }
 
 function problemFrom(r: RowValues, key: string, error: unknown, say: Say): ImportProblem {
@@ -193,6 +194,8 @@ interface Placement {
 
 async function checkAllocations(ctx: WriteContext, rows: RowValues[], problems: ImportProblem[], say: Say): Promise<Placement[]> {
   const pools = await allPools(ctx.db)
+  const units = await registeredNames(ctx.db)
+  const known = new Set(units)
   const placements: Placement[] = []
   for (const r of rows) {
     const block = cell(r, 'cidr', (v) => parseCidr(v, 'cidr'), problems, say)
@@ -200,6 +203,8 @@ async function checkAllocations(ctx: WriteContext, rows: RowValues[], problems: 
     const status = cell(r, 'status', (v) => (v ? parseStatus(v) : 'active'), problems, say) ?? 'active'
     const unit = r.values.unit ?? ''
     if (!unit) problems.push({sheet: r.sheet, row: r.row, column: r.headers.unit, value: '', message: say.t('net.import.required', {column: r.headers.unit})})
+    // Only registry units hold blocks: a typo would make a holder nobody owns.
+    else if (!known.has(unit)) problems.push(problemFrom(r, 'unit', unitNotRegistered(unit, units, r.headers.unit ?? 'unit'), say))
     if (!block || !plane) continue
     let pool: Pool | undefined
     if (r.values.pool) {
@@ -210,7 +215,11 @@ async function checkAllocations(ctx: WriteContext, rows: RowValues[], problems: 
         continue
       }
       const pb = parseCidr(pool.cidr, 'pool')
-      if (pool.plane !== plane || pool.family !== block.family || block.prefix < pb.prefix || block.start < pb.start || blockEnd(block) > blockEnd(pb)) {
+      if (pool.plane !== plane) {
+        problems.push(problemFrom(r, 'plane', new InvalidInput('net.planeMismatch', {cidr: block.text, plane, pool: pool.name, poolCidr: pool.cidr, poolPlane: pool.plane}, {field: 'plane', rule: 'NET-2'}), say))
+        continue
+      }
+      if (pool.family !== block.family || block.prefix < pb.prefix || block.start < pb.start || blockEnd(block) > blockEnd(pb)) {
         problems.push(problemFrom(r, 'cidr', new InvalidInput('net.outsidePool', {cidr: block.text, pool: pool.name, poolCidr: pool.cidr}, {field: 'cidr', rule: 'NET-1'}), say))
         continue
       }

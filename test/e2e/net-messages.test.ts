@@ -1,0 +1,80 @@
+import {mkdtempSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
+import {afterAll, beforeAll, expect, it} from 'vitest'
+
+import {egov, isolatedHome} from '../helpers/cli.js'
+import {createTestDatabase, describeEachDialect, type TestDatabase} from '../helpers/db.js'
+
+/** Issue 15's messages: each says what is true and what to do, with the field and rule (NET-1, NET-2). */
+describeEachDialect('net messages say what is true (issue 15)', (dialect) => {
+  let tdb: TestDatabase
+  let env: Record<string, string>
+  const dir = mkdtempSync(join(tmpdir(), 'egov-netmsg-'))
+  const run = (args: string[]) => egov(args, env)
+  const count = async () => (await run(['net', 'list', '--all', '--json'])).json.allocations.length as number
+
+  beforeAll(async () => {
+    tdb = await createTestDatabase(dialect)
+    env = {...isolatedHome(), ...tdb.env, EGOV_OPERATOR: 'netadmin'}
+    for (const args of [
+      ['net', 'pool', 'add', '10.83.0.0/16', '--name', '丙县', '--plane', '1'],
+      ['net', 'pool', 'add', '10.84.0.0/16', '--name', '丙县移动', '--plane', '2'],
+      ['net', 'pool', 'add', '10.90.0.0/20', '--name', '小池', '--plane', '1'],
+      ['units', 'add', '市公安局', '--kind', 'party-government', '--level', 'city'],
+    ]) {
+      const r = await run(args)
+      expect(r.code, r.stderr).toBe(0)
+    }
+  })
+  afterAll(async () => {
+    await tdb.cleanup()
+  })
+
+  it('asks for the prefix length of a pool given as an address, and adds no /32 pool (NET-1)', async () => {
+    const r = await run(['net', 'pool', 'add', '10.85.0.0', '--name', '丁县', '--plane', '1', '--json'])
+    expect(r.code).toBe(2)
+    expect(r.json.error.details).toMatchObject({field: 'CIDR', rule: 'NET-1'})
+    expect(r.json.error.message).toContain('no prefix length')
+    expect((await run(['net', 'pool', 'list', '--json'])).stdout).not.toContain('丁县')
+  })
+
+  it('says how many blocks fit when --count asks for more, and allocates none', async () => {
+    expect((await run(['net', 'alloc', '--pool', '小池', '--prefix-length', '26', '--unit', '市公安局'])).code).toBe(0)
+    const before = await count()
+    const r = await run(['net', 'alloc', '--pool', '小池', '--prefix-length', '24', '--unit', '市公安局', '--count', '16', '--json'])
+    expect(r.code).toBe(4)
+    expect(r.json.error.details).toMatchObject({field: 'count', fit: 15, asked: 16})
+    expect(r.json.error.message).toContain('room for 15 more /24 blocks, not 16')
+    expect(await count()).toBe(before)
+    const fits = await run(['net', 'alloc', '--pool', '小池', '--prefix-length', '24', '--unit', '市公安局', '--count', '15', '--json'])
+    expect(fits.json.allocations).toHaveLength(15)
+  })
+
+  it('says the planes differ rather than "not inside pool" (NET-2)', async () => {
+    const r = await run(['net', 'alloc', '--pool', '丙县', '--cidr', '10.84.1.0/24', '--unit', '市公安局', '--json'])
+    expect(r.code).toBe(2)
+    expect(r.json.error.details).toMatchObject({field: 'cidr', rule: 'NET-2', otherPool: '丙县移动'})
+    expect(r.json.error.message).toContain('plane 2')
+    expect(r.json.error.message).toContain('plane 1')
+    const csv = join(dir, 'plane.csv')
+    writeFileSync(csv, '地址段,平面,地址池,单位\n10.83.9.0/24,2,丙县,市公安局\n')
+    const imported = await run(['net', 'import', csv, '--json'])
+    expect(imported.code).toBe(2)
+    expect(imported.json.error.details.problems).toEqual([expect.objectContaining({row: 2, column: '平面', rule: 'NET-2'})])
+    // One problem is "1 error", not "1 errors".
+    expect(imported.json.error.message).toContain('1 error;')
+  })
+
+  it('says --hosts 0 must be at least 1, and a reservation is "reserved"', async () => {
+    const zero = await run(['net', 'alloc', '--pool', '丙县', '--hosts', '0', '--unit', '市公安局', '--json'])
+    expect(zero.code).toBe(2)
+    expect(zero.json.error.details.field).toBe('hosts')
+    expect(zero.json.error.message).toContain('at least 1')
+    const reserved = await run(['net', 'alloc', '--pool', '丙县', '--prefix-length', '28', '--unit', '市公安局', '--status', 'reserved'])
+    expect(reserved.code).toBe(0)
+    expect(reserved.stdout).toMatch(/^reserved 10\.83\.0\.0\/28 in 丙县 for 市公安局/)
+    expect(reserved.stdout).not.toContain('allocated')
+  })
+})
