@@ -262,7 +262,7 @@ describeEachDialect('service-item lists through bin/run.js (ITEM-1..8)', (dialec
     }
   })
 
-  it('neutralises cells a spreadsheet would run as formulas on export, and takes the guard off on import', async () => {
+  it('guards CSV cells a spreadsheet would run as formulas on export (xlsx keeps the text as it is, a text cell), and takes the guard off on import', async () => {
     const fresh = mkdtempSync(join(tmpdir(), 'egov-items-f-'))
     const f = {...isolatedHome(), EGOV_DB: join(fresh, 'f.db'), EGOV_DATABASE_URL: '', EGOV_OPERATOR: 'clerk'}
     expect((await egov(['db', 'init'], f)).code).toBe(0)
@@ -277,8 +277,9 @@ describeEachDialect('service-item lists through bin/run.js (ITEM-1..8)', (dialec
     expect((await egov(['items', 'export', '--out', join(fresh, 'f.xlsx')], f)).code).toBe(0)
     const cell = inspect(join(fresh, 'f.xlsx'))['基本信息'].cells
     const acceptance = Object.values(cell).find((c) => String(c.v).includes('HYPERLINK'))!
-    expect(acceptance.v).toBe(`'=HYPERLINK("http://127.0.0.1/x","点击")`)
-    expect(['s', 'str']).toContain(acceptance.t)
+    // An xlsx text cell never evaluates: the text as it is, no apostrophe, an inline string.
+    expect(acceptance.v).toBe(`=HYPERLINK("http://127.0.0.1/x","点击")`)
+    expect(['s', 'inlineStr']).toContain(acceptance.t)
     expect(Object.values(cell).some((c) => c.t === 'formula')).toBe(false)
     // Numbers are not touched: 法定办结时限 is a number cell.
     expect(cell.K2).toMatchObject({v: '20', t: 'n'})

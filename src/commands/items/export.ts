@@ -8,7 +8,7 @@ import {ITEM_STATUSES, type ItemStatus} from '../../core/items/index.js'
 
 export default class ItemsExport extends EgovCommand<typeof ItemsExport> {
   static override summary = 'Export the current list in the template’s layout, for every channel (ITEM-3)'
-  static override description = `.xlsx: the three sheets of the template, which import again unchanged. .csv: one file per sheet — FILE.csv (基本信息), FILE-办理流程.csv, FILE-申请材料.csv — in UTF-8 with a BOM (Excel shows the Chinese) or, with --encoding gb18030, for older tools. Text cells starting with = + - @ or a tab are written with a leading apostrophe so no spreadsheet runs them as formulas; import takes it off again. Numbers stay numbers.
+  static override description = `.xlsx: the three sheets of the template, which import again unchanged. .csv: one file per sheet — FILE.csv (基本信息), FILE-办理流程.csv, FILE-申请材料.csv — in UTF-8 with a BOM (Excel shows the Chinese) or, with --encoding gb18030, for older tools. In a CSV, text cells starting with = + - @ or a tab are written with a leading apostrophe so no spreadsheet runs them as formulas; import takes it off again. An .xlsx has such text as it is, in text cells (a text cell never evaluates). Numbers stay numbers.
 
 --version N writes the list as it was at version N (see "egov items versions"), so an accidental import can be reviewed and undone: import that file again with --replace, and open items go back through change and terminate requests (ITEM-4).
 

@@ -5,7 +5,7 @@ import {exportKiosks} from '../../core/kiosk/figures.js'
 
 export default class KioskExport extends EgovCommand<typeof KioskExport> {
   static override summary = 'Export the kiosk registry as a workbook or CSV'
-  static override description = `The same rules as "egov items export": .xlsx, or .csv in UTF-8 with a BOM so that Excel shows the Chinese; a text cell starting with =, +, -, @, a tab or a carriage return is written with a leading apostrophe, so no spreadsheet runs it as a formula.`
+  static override description = `The same rules as "egov items export": .xlsx, or .csv in UTF-8 with a BOM so that Excel shows the Chinese; in a CSV, a text cell starting with =, +, -, @, a tab or a carriage return is written with a leading apostrophe, so no spreadsheet runs it as a formula; an .xlsx has the text as it is, a text cell.`
   static override examples = ['<%= config.bin %> kiosk export --out 自助终端登记.xlsx', '<%= config.bin %> kiosk export --out 自助终端登记.csv --json']
 
   static override flags = {out: Flags.string({description: 'the .xlsx or .csv file to write', required: true})}

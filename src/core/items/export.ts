@@ -6,7 +6,7 @@ import type {Kysely} from '#kysely'
 
 import {InvalidInput, NotFound} from '../errors.js'
 import type {SheetLayout} from '../io/layout.js'
-import {isNumericType, neutraliseFormula} from '../io/values.js'
+import {guardCsvCell, isNumericType, xlsxText} from '../io/values.js'
 import type {Database} from '../store/index.js'
 import {eventsOf, type ItemContent, type ItemStatus, itemsLayout, partsOf, statusOn, unpackRow} from './index.js'
 import {writeTemplate} from './template.js'
@@ -56,8 +56,9 @@ async function* pages(db: Kysely<Database>, options: ExportOptions): AsyncGenera
  * Writes the current list in the template's layout, so an export imports again unchanged
  * (ITEM-3): an .xlsx of the three sheets (streamed), or CSV files, one per sheet
  * (FILE.csv, FILE-办理流程.csv, FILE-申请材料.csv): UTF-8 with a BOM, or GB18030 for old
- * tools. Text cells that a spreadsheet would take for a formula are neutralised with a
- * leading apostrophe, which import takes off again; numbers stay numbers.
+ * tools. In CSV, text cells that a spreadsheet would take for a formula get a leading
+ * apostrophe (guardCsvCell), which import takes off again; in .xlsx they are text cells
+ * as they are (xlsxText). Numbers stay numbers.
  */
 export async function exportList(db: Kysely<Database>, options: ExportOptions): Promise<ExportResult> {
   const ext = extname(options.out).toLowerCase()
@@ -86,7 +87,7 @@ async function exportXlsx(db: Kysely<Database>, options: ExportOptions): Promise
   const [basicLayout, stepLayout, materialLayout] = layout.sheets
   const numeric = (sheet: SheetLayout) => sheet.columns.map((c) => isNumericType(c.type))
   // An empty element is no cell at all (not an empty string cell): smaller, faster, and it reads back the same.
-  const cells = (values: string[], isNumber: boolean[]) => values.map((v, i) => (!v ? null : isNumber[i] ? Number(v) : neutraliseFormula(v)))
+  const cells = (values: string[], isNumber: boolean[]) => values.map((v, i) => (!v ? null : isNumber[i] ? Number(v) : xlsxText(v)))
   const basicNumeric = numeric(basicLayout)
   const ws = sheetFor(basicLayout)
   const steps: string[][] = []
@@ -169,9 +170,9 @@ async function exportCsv(db: Kysely<Database>, options: ExportOptions): Promise<
   let materials = 0
   for await (const page of pages(db, options)) {
     for (const c of page) {
-      await outs[0].line(c.basic.map((v) => neutraliseFormula(v ?? '')))
-      for (const s of c.steps) await outs[1].line(s.map((v) => neutraliseFormula(v ?? '')))
-      for (const m of c.materials) await outs[2].line(m.map((v) => neutraliseFormula(v ?? '')))
+      await outs[0].line(c.basic.map((v) => guardCsvCell(v ?? '')))
+      for (const s of c.steps) await outs[1].line(s.map((v) => guardCsvCell(v ?? '')))
+      for (const m of c.materials) await outs[2].line(m.map((v) => guardCsvCell(v ?? '')))
       items++
       steps += c.steps.length
       materials += c.materials.length

@@ -1,7 +1,7 @@
 import {InvalidInput} from '../errors.js'
 import {extname} from 'node:path'
 
-import {isNumericType, neutraliseFormula} from '../io/values.js'
+import {isNumericType} from '../io/values.js'
 import {itemsLayout} from './index.js'
 
 const HEADER_FILL = {type: 'pattern' as const, pattern: 'solid' as const, fgColor: {argb: 'FFDDEBF7'}}
@@ -34,7 +34,7 @@ export async function writeTemplate(out: string, rows: TemplateRows = {}): Promi
     ws.columns = sheet.columns.map((c) => ({header: templateHeader(c), width: c.width ?? 16, style: {numFmt: isNumericType(c.type) ? '0' : '@'}}))
     const numeric = sheet.columns.map((c) => isNumericType(c.type))
     const data = rows[sheet.key as keyof TemplateRows] ?? []
-    for (const values of data) ws.addRow(values.map((v, i) => (!v ? null : numeric[i] ? Number(v) : neutraliseFormula(v))))
+    for (const values of data) ws.addRow(values.map((v, i) => (!v ? null : numeric[i] ? Number(v) : v)))
     const listed = Math.max(ROWS_WITH_LISTS, data.length + ROWS_WITH_LISTS)
     const header = ws.getRow(1)
     header.height = 30
