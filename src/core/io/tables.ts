@@ -3,7 +3,7 @@ import {createRequire} from 'node:module'
 import {extname} from 'node:path'
 
 import {InvalidInput} from '../errors.js'
-import {guardCsvCell} from './values.js'
+import {csvField} from './values.js'
 
 /** A sheet as rows of text cells, each with the row number a person sees in Excel or an editor. */
 export interface SheetData {
@@ -269,8 +269,7 @@ export async function writeSheets(path: string, sheets: WriteSheet[], options: {
   const ext = extname(path).toLowerCase()
   if (ext === '.csv') {
     const sheet = sheets[0]
-    const quote = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v)
-    const lines = [sheet.columns.map((c) => quote(c.header)), ...sheet.rows.map((r) => r.map((v) => quote(typeof v === 'number' ? String(v) : guardCsvCell(v ?? ''))))].map((l) => l.join(','))
+    const lines = [sheet.columns.map((c) => csvField(c.header)), ...sheet.rows.map((r) => r.map((v) => (typeof v === 'number' ? String(v) : csvField(v ?? ''))))].map((l) => l.join(','))
     const {writeFileSync} = await import('node:fs')
     writeFileSync(path, '\uFEFF' + lines.join('\r\n') + '\r\n')
     return

@@ -124,6 +124,16 @@ export function guardCsvCell(text: string): string {
 }
 
 /**
+ * One CSV field as every CSV egov writes it (exports, reports, --output csv): the guard,
+ * then RFC 4180 quotes when the field holds a comma, a quote or a line break, starts or ends
+ * with a space, or was guarded (so the apostrophe is plainly part of the text).
+ */
+export function csvField(text: string): string {
+  const guarded = guardCsvCell(text)
+  return guarded !== text || /[",\r\n]|^\s|\s$/.test(guarded) ? `"${guarded.replaceAll('"', '""')}"` : guarded
+}
+
+/**
  * A text value for a workbook written without shared strings (the streaming export), where
  * exceljs would write a plain string as t="str", the type of a formula's result: text that
  * looks like a formula goes as an inline string (t="inlineStr"), unmistakably text, with no

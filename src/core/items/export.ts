@@ -6,7 +6,7 @@ import type {Kysely} from '#kysely'
 
 import {InvalidInput, NotFound} from '../errors.js'
 import type {SheetLayout} from '../io/layout.js'
-import {guardCsvCell, isNumericType, xlsxText} from '../io/values.js'
+import {csvField, isNumericType, xlsxText} from '../io/values.js'
 import type {Database} from '../store/index.js'
 import {eventsOf, type ItemContent, type ItemStatus, itemsLayout, partsOf, statusOn, unpackRow} from './index.js'
 import {writeTemplate} from './template.js'
@@ -112,10 +112,6 @@ async function exportXlsx(db: Kysely<Database>, options: ExportOptions): Promise
   return {files: [options.out], items, steps: steps.length, materials: materials.length}
 }
 
-function csvCell(value: string): string {
-  return /[",\r\n]|^\s|\s$/.test(value) ? `"${value.replaceAll('"', '""')}"` : value
-}
-
 class CsvOut {
   private readonly stream: WriteStream
   private encode?: (text: string) => Buffer
@@ -139,7 +135,7 @@ class CsvOut {
   }
 
   async line(cells: string[]): Promise<void> {
-    this.buffer.push(cells.map(csvCell).join(','))
+    this.buffer.push(cells.map(csvField).join(','))
     if (this.buffer.length >= 1000) await this.flush()
   }
 
@@ -170,9 +166,9 @@ async function exportCsv(db: Kysely<Database>, options: ExportOptions): Promise<
   let materials = 0
   for await (const page of pages(db, options)) {
     for (const c of page) {
-      await outs[0].line(c.basic.map((v) => guardCsvCell(v ?? '')))
-      for (const s of c.steps) await outs[1].line(s.map((v) => guardCsvCell(v ?? '')))
-      for (const m of c.materials) await outs[2].line(m.map((v) => guardCsvCell(v ?? '')))
+      await outs[0].line(c.basic.map((v) => v ?? ''))
+      for (const s of c.steps) await outs[1].line(s.map((v) => v ?? ''))
+      for (const m of c.materials) await outs[2].line(m.map((v) => v ?? ''))
       items++
       steps += c.steps.length
       materials += c.materials.length

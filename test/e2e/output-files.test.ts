@@ -1,0 +1,96 @@
+import {execFileSync} from 'node:child_process'
+import {mkdtempSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
+import {beforeAll, describe, expect, it} from 'vitest'
+
+import {egov, isolatedHome} from '../helpers/cli.js'
+
+const FIX = new URL('../../fixtures/items/', import.meta.url).pathname
+const CELLS = new URL('../helpers/xlsx_cells.py', import.meta.url).pathname
+const INSPECT = new URL('../helpers/xlsx_inspect.py', import.meta.url).pathname
+/** What a second reader (Python's standard library, not exceljs) finds in a workbook. */
+const cellsOf = (path: string): Record<string, string[][]> => JSON.parse(execFileSync('python3', [CELLS, path], {encoding: 'utf8'}))
+const inspect = (path: string): Record<string, {cells: Record<string, {v: string | null; t: string}>}> => JSON.parse(execFileSync('python3', [INSPECT, path], {encoding: 'utf8'}))
+
+const HYPERLINK = '=HYPERLINK("http://127.0.0.1/")'
+const DDE = "+cmd|' /C calc'!A0"
+const SUM = '@SUM(1)'
+const BUS = '-乘坐1路公交车'
+
+/**
+ * The files egov writes with --out, through bin/run.js: formula-looking text (a text cell as
+ * it is in .xlsx, guarded in CSV), written to a temporary file and renamed into place, an
+ * existing file replaced only with --force (or a yes on a terminal), a missing folder or a
+ * full disk said plainly. Exports read the database and write only files: SQLite is enough.
+ */
+describe('files egov writes with --out', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'egov-out-'))
+  const env = {...isolatedHome(), EGOV_DB: join(dir, 'o.db'), EGOV_DATABASE_URL: '', EGOV_OPERATOR: 'clerk'}
+  const run = (args: string[]) => egov(args, env)
+  const at = (name: string) => join(dir, name)
+  /** Files in a folder whose names are not the given ones: temporary files left behind. */
+  const strays = (folder: string, keep: string[]) => readdirSync(folder).filter((f) => !keep.includes(f))
+
+  beforeAll(async () => {
+    expect((await run(['db', 'init'])).code).toBe(0)
+    // The formula fixture with the values of issue 20: 办理地点 @SUM(1), 交通指引 -乘坐1路公交车, 受理标准 =HYPERLINK(…).
+    const list = readFileSync(join(FIX, 'list-formula.csv'), 'utf8')
+      .replace('@政务中心', SUM)
+      .replace('+1 路公交', BUS)
+      .replace('"=HYPERLINK(""http://127.0.0.1/x"",""点击"")"', `"${HYPERLINK.replaceAll('"', '""')}"`)
+    writeFileSync(at('list.csv'), list)
+    const imported = await run(['items', 'import', at('list.csv')])
+    expect(imported.code, imported.stderr).toBe(0)
+    for (const [unit, purpose] of [[HYPERLINK, DDE], [SUM, BUS]]) {
+      const alloc = await run(['net', 'pool', 'add', '10.30.0.0/16', '--name', '市级', '--plane', '1'])
+      expect([0, 4]).toContain(alloc.code)
+      const r = await run(['net', 'alloc', '--pool', '市级', '--prefix-length', '29', '--unit', unit, '--purpose', purpose])
+      expect(r.code, r.stderr).toBe(0)
+    }
+  })
+
+  it('writes formula-looking text in an .xlsx export exactly as it is, a text cell with no apostrophe', async () => {
+    const r = await run(['items', 'export', '--out', at('list.xlsx')])
+    expect(r.code, r.stderr).toBe(0)
+    const row = cellsOf(at('list.xlsx'))['基本信息'][1]
+    expect(row).toContain(HYPERLINK)
+    expect(row).toContain(SUM)
+    expect(row).toContain(BUS)
+    expect(row.some((v) => v.startsWith("'"))).toBe(false)
+    // Text cells (shared or inline strings), never a formula nor a formula's string result (t="str").
+    const cells = Object.values(inspect(at('list.xlsx'))['基本信息'].cells).filter((c) => [HYPERLINK, SUM, BUS].includes(String(c.v)))
+    expect(cells).toHaveLength(3)
+    for (const c of cells) expect(['s', 'inlineStr']).toContain(c.t)
+    // And it imports again unchanged.
+    const back = {...env, EGOV_DB: at('back.db')}
+    expect((await egov(['db', 'init'], back)).code).toBe(0)
+    expect((await egov(['items', 'import', at('list.xlsx')], back)).code).toBe(0)
+    const code = row[0]
+    const elements = (await egov(['items', 'show', code, '--json'], back)).json.elements
+    expect([elements['受理标准'], elements['办理地点'], elements['交通指引']]).toEqual([HYPERLINK, SUM, BUS])
+  })
+
+  it('guards the same text in every CSV export (items, net), and net's workbook keeps it as it is', async () => {
+    const items = await run(['items', 'export', '--out', at('list-out.csv')])
+    expect(items.code, items.stderr).toBe(0)
+    const text = readFileSync(at('list-out.csv'), 'utf8')
+    expect(text).toContain(`"'${HYPERLINK.replaceAll('"', '""')}"`)
+    expect(text).toContain(`"'${SUM}"`)
+    expect(text).toContain(`"'${BUS}"`)
+    const net = await run(['net', 'export', '--out', at('alloc.csv')])
+    expect(net.code, net.stderr).toBe(0)
+    const alloc = readFileSync(at('alloc.csv'), 'utf8')
+    expect(alloc).toContain(`"'${HYPERLINK.replaceAll('"', '""')}"`)
+    expect(alloc).toContain(`"'${DDE}"`)
+    expect(alloc).toContain(`"'${SUM}"`)
+    expect(alloc).toContain(`"'${BUS}"`)
+    // No cell of either file starts with a bare =, +, - or @.
+    for (const csv of [text, alloc]) expect(csv.split(/\r\n/).some((line) => line.split(',').some((cell) => /^[=+@]/.test(cell)))).toBe(false)
+    // net export's workbook: the text as it is.
+    expect((await run(['net', 'export', '--out', at('plan.xlsx')])).code).toBe(0)
+    const rows = cellsOf(at('plan.xlsx'))['地址分配'].flat()
+    expect(rows).toEqual(expect.arrayContaining([HYPERLINK, DDE, SUM, BUS]))
+  })
+})
