@@ -11,6 +11,7 @@ import {InvalidInput} from '../errors.js'
 import {type Locale, type MessageKey, t} from '../i18n/index.js'
 import type {LocatedProblem} from '../io/form-reader.js'
 import {type FormLayout, loadLayout, matchHeader} from '../io/layout.js'
+import {writeOutput} from '../io/output-file.js'
 import {assertZip, cellText, columnLetter, type Encoding, knowChineseDateFormats} from '../io/tables.js'
 import {toHalfWidth} from '../io/values.js'
 import type {Database, SqlDialect, Store, WriteContext} from '../store/index.js'
@@ -1125,5 +1126,5 @@ export async function writeEfficiencyWorkbook(path: string, report: EfficiencyRe
       ['样本数', report.samples],
     ],
   )
-  await workbook.xlsx.writeFile(path)
+  await writeOutput(path, (tmp) => workbook.xlsx.writeFile(tmp))
 }

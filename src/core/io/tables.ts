@@ -3,6 +3,7 @@ import {createRequire} from 'node:module'
 import {extname} from 'node:path'
 
 import {InvalidInput} from '../errors.js'
+import {writeOutput, writeOutputFileSync} from './output-file.js'
 import {csvField} from './values.js'
 
 /** A sheet as rows of text cells, each with the row number a person sees in Excel or an editor. */
@@ -270,8 +271,7 @@ export async function writeSheets(path: string, sheets: WriteSheet[], options: {
   if (ext === '.csv') {
     const sheet = sheets[0]
     const lines = [sheet.columns.map((c) => csvField(c.header)), ...sheet.rows.map((r) => r.map((v) => (typeof v === 'number' ? String(v) : csvField(v ?? ''))))].map((l) => l.join(','))
-    const {writeFileSync} = await import('node:fs')
-    writeFileSync(path, '\uFEFF' + lines.join('\r\n') + '\r\n')
+    writeOutputFileSync(path, '\uFEFF' + lines.join('\r\n') + '\r\n')
     return
   }
   if (ext !== '.xlsx') throw new InvalidInput('io.badExtension', {field: 'out', path}, {field: 'out'})
@@ -294,5 +294,5 @@ export async function writeSheets(path: string, sheets: WriteSheet[], options: {
       }
     })
   }
-  await workbook.xlsx.writeFile(path)
+  await writeOutput(path, (tmp) => workbook.xlsx.writeFile(tmp))
 }

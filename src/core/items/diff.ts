@@ -3,6 +3,7 @@ import {extname} from 'node:path'
 import type {Kysely} from '#kysely'
 
 import {InvalidInput, NotFound} from '../errors.js'
+import {writeOutput} from '../io/output-file.js'
 import type {Database} from '../store/index.js'
 import {column, contentsAt, type ItemContent, sheetOf} from './index.js'
 
@@ -191,6 +192,6 @@ export async function writeDiffWorkbook(db: Kysely<Database>, diff: ListDiff, ou
       })
     }
   }
-  await wb.xlsx.writeFile(out)
+  await writeOutput(out, (tmp) => wb.xlsx.writeFile(tmp))
   return {file: out, items: diff.items.length}
 }

@@ -2,6 +2,7 @@ import {InvalidInput} from '../errors.js'
 import {extname} from 'node:path'
 
 import {isNumericType} from '../io/values.js'
+import {writeOutput} from '../io/output-file.js'
 import {itemsLayout} from './index.js'
 
 const HEADER_FILL = {type: 'pattern' as const, pattern: 'solid' as const, fgColor: {argb: 'FFDDEBF7'}}
@@ -67,7 +68,7 @@ export async function writeTemplate(out: string, rows: TemplateRows = {}): Promi
   for (const sheet of layout.sheets) {
     for (const c of sheet.columns) help.addRow([templateHeader(c), sheet.name, c.required ? '是' : '否', describe(c)])
   }
-  await wb.xlsx.writeFile(out)
+  await writeOutput(out, (tmp) => wb.xlsx.writeFile(tmp))
   return {file: out, sheets: [...layout.sheets.map((s) => s.name), '填写说明']}
 }
 
