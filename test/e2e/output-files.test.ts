@@ -1,11 +1,11 @@
 import {execFileSync} from 'node:child_process'
-import {mkdtempSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
+import {mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 import {beforeAll, describe, expect, it} from 'vitest'
 
-import {egov, isolatedHome} from '../helpers/cli.js'
+import {egov, isolatedHome, onTerminal} from '../helpers/cli.js'
 
 const FIX = new URL('../../fixtures/items/', import.meta.url).pathname
 const CELLS = new URL('../helpers/xlsx_cells.py', import.meta.url).pathname
@@ -72,7 +72,7 @@ describe('files egov writes with --out', () => {
     expect([elements['受理标准'], elements['办理地点'], elements['交通指引']]).toEqual([HYPERLINK, SUM, BUS])
   })
 
-  it('guards the same text in every CSV export (items, net), and net's workbook keeps it as it is', async () => {
+  it('guards the same text in every CSV export (items, net), and net’s workbook keeps it as it is', async () => {
     const items = await run(['items', 'export', '--out', at('list-out.csv')])
     expect(items.code, items.stderr).toBe(0)
     const text = readFileSync(at('list-out.csv'), 'utf8')
@@ -92,5 +92,110 @@ describe('files egov writes with --out', () => {
     expect((await run(['net', 'export', '--out', at('plan.xlsx')])).code).toBe(0)
     const rows = cellsOf(at('plan.xlsx'))['地址分配'].flat()
     expect(rows).toEqual(expect.arrayContaining([HYPERLINK, DDE, SUM, BUS]))
+  })
+
+  it('refuses an existing --out off a terminal (exit 2, naming the file and --force, nothing written) and replaces it with --force', async () => {
+    const folder = mkdtempSync(join(dir, 'keep-'))
+    const keep = join(folder, 'keep.xlsx')
+    writeFileSync(keep, 'the previous export')
+    for (const args of [['items', 'export', '--out', keep], ['items', 'template', '--out', keep], ['net', 'export', '--out', keep], ['kiosk', 'export', '--out', keep]]) {
+      const r = await run([...args, '--json'])
+      expect(r.code, args.join(' ')).toBe(2)
+      expect(r.json.error.details).toMatchObject({key: 'io.out.exists', field: 'out', path: keep})
+      expect(r.json.error.message).toContain(keep)
+      expect(r.json.error.message).toContain('--force')
+      expect(readFileSync(keep, 'utf8')).toBe('the previous export')
+    }
+    // A CSV export writes three files: any of them already there is refused the same way.
+    writeFileSync(join(folder, 'list-申请材料.csv'), 'kept')
+    const csv = await run(['items', 'export', '--out', join(folder, 'list.csv'), '--json'])
+    expect(csv.code).toBe(2)
+    expect(csv.json.error.details).toMatchObject({key: 'io.out.exists', field: 'out', path: join(folder, 'list-申请材料.csv')})
+    expect(readdirSync(folder).sort()).toEqual(['keep.xlsx', 'list-申请材料.csv'])
+    // The same for --svg (net map) and in Chinese.
+    writeFileSync(join(folder, 'map.svg'), 'kept')
+    const map = await egov(['net', 'map', '--pool', '市级', '--svg', join(folder, 'map.svg')], {...env, LANG: 'zh_CN.UTF-8'})
+    expect(map.code).toBe(2)
+    expect(map.stderr).toContain('已存在')
+    expect(map.stderr).toContain('--force')
+    // --force replaces it, through a temporary file that is gone afterwards.
+    const forced = await run(['items', 'export', '--out', keep, '--force'])
+    expect(forced.code, forced.stderr).toBe(0)
+    expect(cellsOf(keep)['基本信息'][1]).toContain(HYPERLINK)
+    expect((await run(['net', 'map', '--pool', '市级', '--svg', join(folder, 'map.svg'), '--force'])).code).toBe(0)
+    expect(readFileSync(join(folder, 'map.svg'), 'utf8')).toContain('<svg')
+    expect(strays(folder, ['keep.xlsx', 'list-申请材料.csv', 'map.svg'])).toEqual([])
+  })
+
+  it('asks on a terminal before replacing a file: no keeps it, yes replaces it', async () => {
+    const folder = mkdtempSync(join(dir, 'ask-'))
+    const file = join(folder, 'template.xlsx')
+    writeFileSync(file, 'kept')
+    const no = await onTerminal(['items', 'template', '--out', file], env, [{when: /Replace the existing file/, type: 'n\r'}])
+    expect(no.code, no.screen).toBe(2)
+    expect(readFileSync(file, 'utf8')).toBe('kept')
+    const yes = await onTerminal(['items', 'template', '--out', file], env, [{when: /Replace the existing file/, type: 'y\r'}])
+    expect(yes.code, yes.screen).toBe(0)
+    expect(Object.keys(cellsOf(file))).toContain('基本信息')
+    expect(readdirSync(folder)).toEqual(['template.xlsx'])
+  })
+
+  it('names a missing folder with exit 2, and writes nothing', async () => {
+    const missing = join(dir, 'no-such-folder')
+    for (const args of [['items', 'export', '--out', join(missing, 'x.xlsx')], ['items', 'export', '--out', join(missing, 'x.csv')], ['net', 'export', '--out', join(missing, 'x.csv')], ['items', 'diff', '--out', join(missing, 'd.xlsx')], ['net', 'map', '--pool', '市级', '--svg', join(missing, 'm.svg')]]) {
+      const r = await run([...args, '--json'])
+      expect(r.code, args.join(' ')).toBe(2)
+      const field = args.includes('--svg') ? 'svg' : 'out'
+      expect(r.json.error.details).toMatchObject({key: 'io.out.noFolder', field, folder: missing})
+      expect(r.json.error.message).toContain(missing)
+    }
+    expect(() => statSync(missing)).toThrow()
+    // A folder given as the file is exit 2 too.
+    const folder = await run(['items', 'template', '--out', dir, '--json'])
+    expect(folder.code).toBe(2)
+    expect(folder.json.error.details).toMatchObject({key: 'io.out.isFolder', field: 'out'})
+  })
+
+  it('leaves no temporary file behind after a write', async () => {
+    const folder = mkdtempSync(join(dir, 'clean-'))
+    const written = ['a.xlsx', 'a.csv', 'a-办理流程.csv', 'a-申请材料.csv', 'n.xlsx', 'n.csv', 't.xlsx', 'k.csv']
+    expect((await run(['items', 'export', '--out', join(folder, 'a.xlsx')])).code).toBe(0)
+    expect((await run(['items', 'export', '--out', join(folder, 'a.csv')])).code).toBe(0)
+    expect((await run(['net', 'export', '--out', join(folder, 'n.xlsx')])).code).toBe(0)
+    expect((await run(['net', 'export', '--out', join(folder, 'n.csv')])).code).toBe(0)
+    expect((await run(['items', 'template', '--out', join(folder, 't.xlsx')])).code).toBe(0)
+    expect((await run(['kiosk', 'export', '--out', join(folder, 'k.csv')])).code).toBe(0)
+    expect(readdirSync(folder).sort()).toEqual([...written].sort())
+  })
+
+  // A full disk needs a small file system of its own: a tmpfs, which only root may mount (skipped otherwise).
+  it('says a full disk is full, keeps the previous file and removes the temporary file', async (ctx) => {
+    const full = join(dir, 'full')
+    mkdirSync(full)
+    try {
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=16k', 'tmpfs', full], {stdio: 'ignore'})
+    } catch {
+      ctx.skip()
+    }
+    try {
+      writeFileSync(join(full, 'keep.xlsx'), 'the previous export')
+      writeFileSync(join(full, 'pad'), Buffer.alloc(8 * 1024))
+      for (const [args, file] of [
+        [['items', 'export', '--out', join(full, 'keep.xlsx'), '--force'], 'keep.xlsx'],
+        [['items', 'export', '--out', join(full, 'e.csv')], 'e'],
+        [['net', 'export', '--out', join(full, 'n.xlsx')], 'n.xlsx'],
+      ] as const) {
+        const r = await run([...args, '--json'])
+        expect(r.code, r.stdout).toBe(1)
+        expect(r.json.error.details).toMatchObject({key: 'io.out.diskFull', field: 'out'})
+        expect(r.json.error.message).toContain('disk is full')
+        expect(r.json.error.message).toContain(file)
+        expect(readdirSync(full).sort()).toEqual(['keep.xlsx', 'pad'])
+        expect(readFileSync(join(full, 'keep.xlsx'), 'utf8')).toBe('the previous export')
+      }
+    } finally {
+      execFileSync('umount', [full])
+      rmSync(full, {recursive: true, force: true})
+    }
   })
 })

@@ -1,9 +1,12 @@
+import {extname} from 'node:path'
+
 import * as Flags from '@oclif/core/flags'
 
 import {EgovCommand} from '../../cli/base.js'
+import {forceFlag, readyToWrite} from '../../cli/output-flags.js'
 import {today} from '../../core/clock.js'
 import {InvalidInput} from '../../core/errors.js'
-import {exportForRevision, exportList, type ExportResult} from '../../core/items/export.js'
+import {csvExportFiles, exportForRevision, exportList, type ExportResult} from '../../core/items/export.js'
 import {ITEM_STATUSES, type ItemStatus} from '../../core/items/index.js'
 
 export default class ItemsExport extends EgovCommand<typeof ItemsExport> {
@@ -27,9 +30,11 @@ export default class ItemsExport extends EgovCommand<typeof ItemsExport> {
     status: Flags.string({description: `only items with this status today: ${ITEM_STATUSES.join(', ')}`}),
     version: Flags.integer({description: 'the list as it was at this version (default: now)', min: 1, exclusive: ['for-revision']}),
     'for-revision': Flags.string({description: 'this 实施主体’s list in the template’s form (.xlsx), to send to the department for revision', exclusive: ['unit', 'status', 'version']}),
+    force: forceFlag,
   }
 
   async run(): Promise<ExportResult> {
+    await readyToWrite({out: extname(this.flags.out).toLowerCase() === '.csv' ? csvExportFiles(this.flags.out) : this.flags.out}, {force: this.flags.force, interactive: this.interactive(), locale: this.locale})
     if (this.flags['for-revision'] !== undefined) {
       const store = await this.store()
       const result = await exportForRevision(store.db, {unit: this.flags['for-revision'], out: this.flags.out, today: today()})
