@@ -3,9 +3,11 @@ import {mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, wri
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
+import {parse} from 'csv-parse/sync'
 import {beforeAll, describe, expect, it} from 'vitest'
 
 import {egov, isolatedHome, onTerminal} from '../helpers/cli.js'
+import {describeEachDialect, operatorDatabase} from '../helpers/db.js'
 
 const FIX = new URL('../../fixtures/items/', import.meta.url).pathname
 const CELLS = new URL('../helpers/xlsx_cells.py', import.meta.url).pathname
@@ -196,6 +198,65 @@ describe('files egov writes with --out', () => {
     } finally {
       execFileSync('umount', [full])
       rmSync(full, {recursive: true, force: true})
+    }
+  })
+})
+
+/**
+ * Files clerks send that are not what egov writes (issue 20): an old .xls workbook, Excel's
+ * "Unicode 文本" (UTF-16LE, tab-separated), a UTF-16BE CSV, plain tab-separated text, and
+ * a GBK file given with --encoding utf8. Imports write: on SQLite and PostgreSQL.
+ */
+describeEachDialect('files clerks send: .xls, UTF-16, tab-separated, --encoding', (dialect) => {
+  const ctx = operatorDatabase(dialect, 'clerk')
+  const dir = mkdtempSync(join(tmpdir(), 'egov-in-'))
+  const at = (name: string) => join(dir, name)
+  const rows = parse(readFileSync(join(FIX, 'list-v2-utf8.csv'), 'utf8').replace(/^\uFEFF/, ''), {relax_column_count: true}) as string[][]
+  const versions = async () => (await egov(['items', 'versions', '--json'], ctx.env)).json.versions.length
+
+  it('refuses an old .xls workbook, under either name, saying what it is and to save it as .xlsx (exit 2, nothing written)', async () => {
+    const ole2 = Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(1024)])
+    writeFileSync(at('清单.xls'), ole2)
+    writeFileSync(at('清单.xlsx'), ole2)
+    const before = await versions()
+    for (const args of [['items', 'import', at('清单.xls')], ['items', 'import', at('清单.xlsx')], ['net', 'import', at('清单.xls')], ['cloud', 'usage', 'import', at('清单.xlsx')], ['cloud', 'usage', 'import', at('清单.xls')]]) {
+      const r = await egov([...args, '--json'], ctx.env)
+      expect(r.code, args.join(' ')).toBe(2)
+      expect(r.json.error.details).toMatchObject({key: 'io.oldXls', field: 'FILE'})
+      expect(r.json.error.message).toContain('.xls')
+      expect(r.json.error.message).toContain('save it as .xlsx')
+    }
+    const zh = await egov(['items', 'import', at('清单.xls')], {...ctx.env, LANG: 'zh_CN.UTF-8'})
+    expect(zh.stderr).toContain('另存为 .xlsx')
+    expect(await versions()).toBe(before)
+  })
+
+  it('says a file is not UTF-8 when --encoding utf8 says it is (exit 2, naming --encoding)', async () => {
+    const r = await egov(['items', 'import', join(FIX, 'list-v2-gbk.csv'), '--encoding', 'utf8', '--json'], ctx.env)
+    expect(r.code).toBe(2)
+    expect(r.json.error.details).toMatchObject({key: 'io.notUtf8', field: 'encoding'})
+    expect(r.json.error.message).toContain('not UTF-8')
+    expect(r.json.error.message).toContain('--encoding')
+    expect(r.json.error.message).not.toContain('neither')
+  })
+
+  it('reads Excel’s "Unicode 文本" (UTF-16LE, tab-separated), a UTF-16BE CSV and plain tab-separated text', async () => {
+    const tsv = rows.map((r) => r.join('\t')).join('\r\n') + '\r\n'
+    writeFileSync(at('unicode.txt'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(tsv, 'utf16le')]))
+    const le = await egov(['items', 'import', at('unicode.txt'), '--json'], ctx.env)
+    expect(le.code, le.stdout + le.stderr).toBe(0)
+    expect(le.json).toMatchObject({encodings: {'unicode.txt': 'utf16le'}, added: rows.length - 1})
+    expect((await egov(['items', 'show', rows[1][0], '--json'], ctx.env)).json.elements['主项名称']).toBe(rows[1][1])
+    // The same list as a UTF-16BE CSV and as UTF-8 tab-separated .tsv: nothing new to import.
+    const csv = rows.map((r) => r.map((c) => (/[",\r\n]/.test(c) ? `"${c.replaceAll('"', '""')}"` : c)).join(',')).join('\r\n') + '\r\n'
+    const be = Buffer.from(csv, 'utf16le')
+    for (let i = 0; i < be.length; i += 2) [be[i], be[i + 1]] = [be[i + 1], be[i]]
+    writeFileSync(at('list-be.csv'), Buffer.concat([Buffer.from([0xfe, 0xff]), be]))
+    writeFileSync(at('list.tsv'), tsv)
+    for (const [name, encoding] of [['list-be.csv', 'utf16be'], ['list.tsv', 'utf8']]) {
+      const r = await egov(['items', 'import', at(name), '--json'], ctx.env)
+      expect(r.code, r.stdout + r.stderr).toBe(0)
+      expect(r.json).toMatchObject({encodings: {[name]: encoding}, added: 0, changed: 0, same: rows.length - 1})
     }
   })
 })

@@ -217,6 +217,8 @@ const base = {
   'io.badExtension': {en: '{field}: "{path}" has the wrong file type (.xlsx, .csv or .svg as the command says)', zh: '{field}：“{path}”文件类型不对（按命令要求使用 .xlsx、.csv 或 .svg）'},
   'io.unreadable': {en: '{field}: cannot read "{path}": {reason}', zh: '{field}：无法读取“{path}”：{reason}'},
   'io.badEncoding': {en: '{field}: "{path}" is neither UTF-8 nor GB18030 text', zh: '{field}：“{path}”既不是 UTF-8 也不是 GB18030 编码'},
+  'io.notUtf8': {en: '{field}: "{path}" is not UTF-8 text, as --encoding utf8 says; leave --encoding out to have it detected, or give --encoding gb18030', zh: '{field}：“{path}”不是 --encoding utf8 所说的 UTF-8 编码；去掉 --encoding 自动识别，或改用 --encoding gb18030'},
+  'io.oldXls': {en: '{field}: "{path}" is an old Excel workbook (.xls, Excel 97–2003); open it in Excel or WPS and save it as .xlsx (Excel 工作簿), then give that file', zh: '{field}：“{path}”是旧版 Excel 工作簿（.xls，Excel 97–2003 格式）；请用 Excel 或 WPS 打开并另存为 .xlsx（Excel 工作簿）后再导入'},
   'io.out.noFolder': {en: '{field}: the folder "{folder}" does not exist (make it first); nothing was written', zh: '{field}：文件夹“{folder}”不存在（请先创建）；未写入任何文件'},
   'io.out.isFolder': {en: '{field}: "{path}" is a folder; give a file name', zh: '{field}：“{path}”是文件夹，请给出文件名'},
   'io.out.exists': {en: '{field}: "{path}" already exists; add --force to replace it (or run on a terminal to be asked); nothing was written', zh: '{field}：“{path}”已存在；加 --force 覆盖（或在终端中运行以确认）；未写入任何文件'},
