@@ -52,7 +52,7 @@ export async function writeLabelForm(path: string, layout: LabelFormLayout, valu
     if (f.hint) ws.getCell(`C${row}`).value = f.hint
     ws.getCell(`C${row}`).font = {color: {argb: 'FF808080'}, size: 9}
   })
-  await writeOutput(path, (tmp) => wb.xlsx.writeFile(tmp), {field: field})
+  await writeOutput(path, (tmp) => wb.xlsx.writeFile(tmp), {field})
 }
 
 export interface LabelFormValues {
