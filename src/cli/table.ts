@@ -1,3 +1,4 @@
+import {csvField} from '../core/io/values.js'
 import {displayWidth, padEnd, printable, truncate} from '../core/text.js'
 
 export interface Column<R> {
@@ -77,9 +78,5 @@ export function renderRows<R>(rows: R[], columns: Array<Column<R> & {key: string
   if (format === 'json') return JSON.stringify(cells.map((r) => Object.fromEntries(r.map((v, i) => [keys[i], v]))))
   if (format === 'value') return cells.map((r) => r.map((v) => v.replace(/\s+/g, ' ')).join(' ')).join('\n')
   if (format === 'tsv') return [keys, ...cells].map((r) => r.map((v) => v.replace(/[\t\r\n]+/g, ' ')).join('\t')).join('\n')
-  const quote = (v: string) => {
-    const guarded = /^[=+\-@\t\r]/.test(v) && !/^-?\d+(\.\d+)?$/.test(v) ? `'${v}` : v
-    return /[",\r\n]/.test(guarded) || guarded !== v ? `"${guarded.replaceAll('"', '""')}"` : guarded
-  }
-  return [keys, ...cells].map((r) => r.map(quote).join(',')).join('\n')
+  return [keys, ...cells].map((r) => r.map(csvField).join(',')).join('\n')
 }

@@ -73,7 +73,7 @@ describeEachDialect('the CA’s limits (CERT-3)', (dialect) => {
     expect(list.stderr).toContain('CA 将于 2027-12-01 到期')
     // openssl: the leaf ends with the CA, and begins when the CA began (signed the same minute).
     const out = join(dir, 'zs.pem')
-    expect((await alice(['cert', 'export', serial, '--out', out])).code).toBe(0)
+    expect((await alice(['cert', 'export', serial, '--out', out, '--force'])).code).toBe(0)
     const dates = openssl(['x509', '-in', out, '-noout', '-startdate', '-enddate'], dir).stdout
     const ca = await alice(['cert', 'ca', 'show', '--json'])
     expect(dates).toContain('notBefore=Dec  1 02:00:00 2026 GMT')
@@ -87,7 +87,7 @@ describeEachDialect('the CA’s limits (CERT-3)', (dialect) => {
     const approved = await bob(['requests', 'approve', String(filed.json.request.id), '--json'], later)
     expect(approved.code, approved.stderr).toBe(0)
     const out = join(dir, 'ls.pem')
-    expect((await alice(['cert', 'export', approved.json.request.payload.issued, '--out', out])).code).toBe(0)
+    expect((await alice(['cert', 'export', approved.json.request.payload.issued, '--out', out, '--force'])).code).toBe(0)
     expect(openssl(['x509', '-in', out, '-noout', '-startdate'], dir).stdout).toContain('notBefore=Dec  1 02:55:00 2026 GMT')
     expect(openssl(['verify', '-attime', String(Date.parse('2026-12-01T02:56:00Z') / 1000), '-CAfile', join(dir, 'ca.pem'), out], dir).stdout).toContain('OK')
   })
@@ -110,7 +110,7 @@ describeEachDialect('the CA’s limits (CERT-3)', (dialect) => {
     const approved = await bob(['requests', 'approve', String(filed.json.request.id), '--json'])
     expect(approved.code, approved.stderr).toBe(0)
     const out = join(dir, 'zs2.pem')
-    expect((await alice(['cert', 'export', approved.json.request.payload.issued, '--out', out])).code).toBe(0)
+    expect((await alice(['cert', 'export', approved.json.request.payload.issued, '--out', out, '--force'])).code).toBe(0)
     const second = subject(out)
     expect(second).toMatch(/CN = 张三, serialNumber = H\d{6}$/)
     expect(second).not.toBe(first)

@@ -128,7 +128,7 @@ describeEachDialect('keys revoked for compromise are never certified again (CERT
     expect(Number((await tdb.sql(`select count(*) as n from cert_certs where status = 'revoked' and key_pem is not null`))[0].n)).toBe(0)
     const log = await alice(['audit', 'log', '--entity', 'certificate', '--json'])
     expect(log.json.entries.find((e: {action: string; entityId: string}) => e.action === 'cert.revoked' && e.entityId === issued).after.keyDestroyed).toBe(true)
-    const crl = await bob(['cert', 'crl', '--pem', '--out', join(dir, 'crl.pem'), '--json'])
+    const crl = await bob(['cert', 'crl', '--pem', '--out', join(dir, 'crl.pem'), '--force', '--json'])
     expect(crl.code, crl.stderr).toBe(0)
     expect(openssl(['crl', '-in', 'crl.pem', '-noout', '-text'], dir).stdout).toContain('Privilege Withdrawn')
   })

@@ -35,7 +35,7 @@ describeEachDialect('keys, publication, OCSP and the inventory by issuer and ser
     return r.json.request
   }
   const pemOf = async (ref: string, name: string) => {
-    const r = await alice(['cert', 'export', ref, '--out', join(dir, name)])
+    const r = await alice(['cert', 'export', ref, '--out', join(dir, name), '--force'])
     expect(r.code, r.stderr).toBe(0)
     return name
   }
@@ -77,7 +77,7 @@ describeEachDialect('keys, publication, OCSP and the inventory by issuer and ser
     expect(old.status, old.stderr).toBe(0)
     await tdb.sql(dialect === 'postgres' ? 'update cert_ca set key_pem = $1' : 'update cert_ca set key_pem = ?', [old.stdout])
     expect((await alice(['cert', 'ca', 'show', '--json'])).json.keyWrap.iterations).toBe(2048)
-    const crl = await alice(['cert', 'crl', '--out', join(dir, 'any.crl'), '--json'], {EGOV_CA_PASSPHRASE: PASS})
+    const crl = await alice(['cert', 'crl', '--out', join(dir, 'any.crl'), '--force', '--json'], {EGOV_CA_PASSPHRASE: PASS})
     expect(crl.code, crl.stderr).toBe(0)
     const now = await caKeyPem()
     expect(now).not.toBe(old.stdout)
@@ -191,7 +191,7 @@ describeEachDialect('keys, publication, OCSP and the inventory by issuer and ser
     const r = await bob(['requests', 'approve', String(filed.json.request.id)])
     expect(r.code, r.stderr).toBe(0)
     expect(r.stdout).toContain(`the publication folder ${pub} (cert.publish) is gone`)
-    const crl = await alice(['cert', 'crl', '--out', join(dir, 'x.crl')], {EGOV_CA_PASSPHRASE: PASS})
+    const crl = await alice(['cert', 'crl', '--out', join(dir, 'x.crl'), '--force'], {EGOV_CA_PASSPHRASE: PASS})
     expect(crl.code).toBe(0)
     expect(crl.stderr).toContain(pub)
     mkdirSync(pub)

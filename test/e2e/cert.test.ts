@@ -37,12 +37,12 @@ describeEachDialect('certificates through bin/run.js (CERT-1..4)', (dialect) => 
   }
   const show = async (ref: string) => (await alice(['cert', 'show', ref, '--json'])).json
   const pemOf = async (ref: string, name: string) => {
-    const r = await alice(['cert', 'export', ref, '--out', join(dir, name)])
+    const r = await alice(['cert', 'export', ref, '--out', join(dir, name), '--force'])
     expect(r.code, r.stderr).toBe(0)
     return join(dir, name)
   }
   const crl = async () => {
-    const r = await alice(['cert', 'crl', '--pem', '--out', join(dir, 'crl.pem'), '--json'], {EGOV_CA_PASSPHRASE: PASS})
+    const r = await alice(['cert', 'crl', '--pem', '--out', join(dir, 'crl.pem'), '--force', '--json'], {EGOV_CA_PASSPHRASE: PASS})
     expect(r.code, r.stderr).toBe(0)
     return r.json
   }

@@ -349,7 +349,9 @@ describeEachDialect('cloud utilisation and the efficiency review through bin/run
     }
     const forced = await run(['cloud', 'usage', 'import', out('mobile-gbk.csv'), '--encoding', 'utf8', '--json'])
     expect(forced.code).toBe(2)
-    expect(forced.json.error.message).toContain('neither UTF-8')
+    // The file is not what --encoding says: the flag is named, not "neither UTF-8 nor GB18030".
+    expect(forced.json.error.message).toContain('is not UTF-8 text, as --encoding utf8 says')
+    expect(forced.json.error.details.field).toBe('encoding')
   })
 
   it('flags exactly the systems whose p95 CPU and memory are both under the threshold, with the suggested size per unit and provider', async () => {

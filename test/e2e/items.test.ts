@@ -133,7 +133,7 @@ describeEachDialect('service-item lists through bin/run.js (ITEM-1..8)', (dialec
       [['items', 'import', fx('corrupt.xlsx')], 'is not an Excel workbook'],
       [['items', 'import', fx('missing-sheet.xlsx')], 'the sheet 基本信息 is missing'],
       [['items', 'import', fx('empty.csv')], 'is empty'],
-      [['items', 'import', fx('list-v2-gbk.csv'), '--encoding', 'utf8'], 'neither UTF-8'],
+      [['items', 'import', fx('list-v2-gbk.csv'), '--encoding', 'utf8'], 'is not UTF-8 text, as --encoding utf8 says'],
       [['items', 'import', join(dir, 'nowhere.xlsx')], 'nowhere.xlsx'],
       [['items', 'import', fx('make.mjs')], 'wrong file type'],
     ]
@@ -251,18 +251,18 @@ describeEachDialect('service-item lists through bin/run.js (ITEM-1..8)', (dialec
       const imported = await egov(['items', 'import', ...files, '--json'], rt)
       expect(imported.code, imported.stderr).toBe(0)
       expect(imported.json).toMatchObject({items: 5, steps: 6, materials: 7})
-      const again = await egov(['items', 'export', '--out', join(fresh, 'again.csv')], rt)
+      const again = await egov(['items', 'export', '--out', join(fresh, 'again.csv'), '--force'], rt)
       expect(again.code, again.stderr).toBe(0)
       for (const suffix of ['', '-办理流程', '-申请材料']) {
         expect(readFileSync(join(fresh, `again${suffix}.csv`), 'utf8'), files[0] + suffix).toBe(readFileSync(out(`export${suffix}.csv`), 'utf8'))
       }
-      const x2 = await egov(['items', 'export', '--out', join(fresh, 'again.xlsx')], rt)
+      const x2 = await egov(['items', 'export', '--out', join(fresh, 'again.xlsx'), '--force'], rt)
       expect(x2.code).toBe(0)
       expect(cellsOf(join(fresh, 'again.xlsx'))).toEqual(book)
     }
   })
 
-  it('neutralises cells a spreadsheet would run as formulas on export, and takes the guard off on import', async () => {
+  it('guards CSV cells a spreadsheet would run as formulas on export (xlsx keeps the text as it is, a text cell), and takes the guard off on import', async () => {
     const fresh = mkdtempSync(join(tmpdir(), 'egov-items-f-'))
     const f = {...isolatedHome(), EGOV_DB: join(fresh, 'f.db'), EGOV_DATABASE_URL: '', EGOV_OPERATOR: 'clerk'}
     expect((await egov(['db', 'init', '--rehearsal'], f)).code).toBe(0)
@@ -277,8 +277,9 @@ describeEachDialect('service-item lists through bin/run.js (ITEM-1..8)', (dialec
     expect((await egov(['items', 'export', '--out', join(fresh, 'f.xlsx')], f)).code).toBe(0)
     const cell = inspect(join(fresh, 'f.xlsx'))['基本信息'].cells
     const acceptance = Object.values(cell).find((c) => String(c.v).includes('HYPERLINK'))!
-    expect(acceptance.v).toBe(`'=HYPERLINK("http://127.0.0.1/x","点击")`)
-    expect(['s', 'str']).toContain(acceptance.t)
+    // An xlsx text cell never evaluates: the text as it is, no apostrophe, an inline string.
+    expect(acceptance.v).toBe(`=HYPERLINK("http://127.0.0.1/x","点击")`)
+    expect(['s', 'inlineStr']).toContain(acceptance.t)
     expect(Object.values(cell).some((c) => c.t === 'formula')).toBe(false)
     // Numbers are not touched: 法定办结时限 is a number cell.
     expect(cell.K2).toMatchObject({v: '20', t: 'n'})

@@ -195,7 +195,7 @@ describeEachDialect('egov net through bin/run.js', (dialect) => {
 
   it('exports a workbook that a second reader reads, and that imports into an empty database as the same plan', async () => {
     const out = join(dir, 'plan.xlsx')
-    const r = await run(['net', 'export', '--out', out, '--json'])
+    const r = await run(['net', 'export', '--out', out, '--force', '--json'])
     expect(r.code).toBe(0)
     const sheets = readBack(out)
     expect(sheets['地址分配'][0]).toEqual(['地址段', '平面', '地址池', '单位', '用途', '状态'])
@@ -212,7 +212,7 @@ describeEachDialect('egov net through bin/run.js', (dialect) => {
     expect(again.map((a) => [a.cidr, a.unit]).sort()).toEqual(list.map((a) => [a.cidr, a.unit]).sort())
 
     const csvOut = join(dir, 'plan.csv')
-    await run(['net', 'export', '--out', csvOut])
+    await run(['net', 'export', '--out', csvOut, '--force'])
     const text = readFileSync(csvOut, 'utf8')
     expect(text.startsWith('\uFEFF地址段,平面,地址池,单位,用途,状态')).toBe(true)
     copyFileSync(csvOut, join(dir, 'copy.csv'))

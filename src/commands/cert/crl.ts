@@ -1,6 +1,7 @@
 import * as Flags from '@oclif/core/flags'
 
 import {CertCommand} from '../../cli/cert.js'
+import {forceFlag, readyToWrite} from '../../cli/output-flags.js'
 import {loadSigner, makeCrl} from '../../core/cert/ca.js'
 import {writeSecretFile} from '../../core/cert/events.js'
 import {toPem} from '../../core/cert/x509.js'
@@ -14,9 +15,11 @@ export default class CertCrl extends CertCommand<typeof CertCrl> {
     out: Flags.string({description: 'write the CRL here'}),
     pem: Flags.boolean({description: 'PEM instead of DER'}),
     'passphrase-file': Flags.string({description: 'file whose first line is the CA passphrase'}),
+    force: forceFlag,
   }
 
   async run(): Promise<{number: number; thisUpdate: string; nextUpdate: string; entries: number; path: string | null; published: {der: string; pem: string} | null}> {
+    await readyToWrite({out: this.flags.out}, {force: this.flags.force, interactive: this.interactive(), locale: this.locale})
     const passphrase = await this.passphrase(this.flags['passphrase-file'])
     const store = await this.store()
     const crl = await store.write(async (ctx) => makeCrl(ctx, await loadSigner(ctx.db, passphrase, ctx)))

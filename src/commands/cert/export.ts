@@ -1,6 +1,7 @@
 import * as Flags from '@oclif/core/flags'
 
 import {CertCommand, serialArg} from '../../cli/cert.js'
+import {forceFlag, readyToWrite} from '../../cli/output-flags.js'
 import {exportPem, exportPkcs12, type ExportResult} from '../../core/cert/events.js'
 import {InvalidInput} from '../../core/errors.js'
 
@@ -19,9 +20,11 @@ export default class CertExport extends CertCommand<typeof CertExport> {
     legacy: Flags.boolean({description: 'PKCS#12 with 3DES and SHA-1 for older Windows and USB-key tools', dependsOn: ['p12']}),
     'password-file': Flags.string({description: 'file whose first line is the PKCS#12 password'}),
     'passphrase-file': Flags.string({description: 'file whose first line is the CA passphrase'}),
+    force: forceFlag,
   }
 
   async run(): Promise<ExportResult> {
+    await readyToWrite({out: this.flags.out, p12: this.flags.p12}, {force: this.flags.force, interactive: this.interactive(), locale: this.locale})
     const f = this.flags
     const store = await this.store()
     if (f.out) {

@@ -1,6 +1,7 @@
 import * as Flags from '@oclif/core/flags'
 
 import {EgovCommand} from '../../cli/base.js'
+import {forceFlag, readyToWrite} from '../../cli/output-flags.js'
 import {type IssuedOrder, reviewAndIssue} from '../../core/cloud/orders.js'
 import {DEFAULT_DAYS, DEFAULT_THRESHOLD, efficiency, type EfficiencyReport, formatChina, TARGET_UTILISATION, writeEfficiencyWorkbook} from '../../core/cloud/usage.js'
 import {stateLabel} from '../../core/workflow/index.js'
@@ -27,9 +28,11 @@ In-service systems without a sample in the window are listed apart: their provid
     out: Flags.string({description: 'also write the review to this .xlsx workbook'}),
     'issue-orders': Flags.boolean({description: 'issue a fix order (整改通知) to every flagged system, due on --deadline', dependsOn: ['deadline']}),
     deadline: Flags.string({description: 'with --issue-orders: the last day to rectify (YYYY-MM-DD, after today)', dependsOn: ['issue-orders']}),
+    force: forceFlag,
   }
 
   async run(): Promise<EfficiencyReport & {out?: string; orders?: IssuedOrder[]}> {
+    await readyToWrite({out: this.flags.out}, {force: this.flags.force, interactive: this.interactive(), locale: this.locale})
     const store = await this.store()
     const options = {days: this.flags.days, threshold: this.flags.threshold}
     let orders: IssuedOrder[] | undefined

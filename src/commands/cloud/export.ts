@@ -2,6 +2,7 @@ import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 
 import {EgovCommand} from '../../cli/base.js'
+import {forceFlag, readyToWrite} from '../../cli/output-flags.js'
 import {formLayout, writeCloudForm} from '../../core/cloud/forms.js'
 import type {OnboardingRequest} from '../../core/cloud/systems.js'
 import {InvalidInput} from '../../core/errors.js'
@@ -15,9 +16,10 @@ export default class CloudExport extends EgovCommand<typeof CloudExport> {
   static override examples = ['<%= config.bin %> cloud export 3 --out 资源申请表-社保业务系统.xlsx']
 
   static override args = {id: Args.string({description: 'the onboarding request’s number', required: true})}
-  static override flags = {out: Flags.string({description: 'the .xlsx file to write', required: true})}
+  static override flags = {out: Flags.string({description: 'the .xlsx file to write', required: true}), force: forceFlag}
 
   async run(): Promise<{file: string; id: number}> {
+    await readyToWrite({out: this.flags.out}, {force: this.flags.force, interactive: this.interactive(), locale: this.locale})
     const id = parseRequestId(this.args.id)
     const store = await this.store()
     const request = await loadRequest(store.db, id)

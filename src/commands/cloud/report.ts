@@ -1,6 +1,7 @@
 import * as Flags from '@oclif/core/flags'
 
 import {EgovCommand} from '../../cli/base.js'
+import {forceFlag, readyToWrite} from '../../cli/output-flags.js'
 import {amounts} from '../../cli/cloud.js'
 import {type CloudYearReport, cloudYearReport} from '../../core/cloud/report.js'
 import {RESOURCES} from '../../core/cloud/model.js'
@@ -17,9 +18,11 @@ export default class CloudReport extends EgovCommand<typeof CloudReport> {
   static override flags = {
     year: Flags.string({description: 'the year (default: this year)'}),
     out: Flags.string({description: 'also write the report as an .xlsx workbook'}),
+    force: forceFlag,
   }
 
   async run(): Promise<CloudYearReport> {
+    await readyToWrite({out: this.flags.out}, {force: this.flags.force, interactive: this.interactive(), locale: this.locale})
     const year = this.flags.year ? parseWholeNumber(this.flags.year, 'year', {min: 2000, max: 2100}) : Number(today().slice(0, 4))
     if (this.flags.out && !this.flags.out.toLowerCase().endsWith('.xlsx')) throw new InvalidInput('io.badExtension', {field: 'out', path: this.flags.out}, {field: 'out'})
     const store = await this.store()

@@ -1,6 +1,7 @@
 import * as Flags from '@oclif/core/flags'
 
 import {EgovCommand} from '../../cli/base.js'
+import {forceFlag, readyToWrite} from '../../cli/output-flags.js'
 import {formLayout, type FormName, writeCloudForm} from '../../core/cloud/forms.js'
 
 export default class CloudTemplate extends EgovCommand<typeof CloudTemplate> {
@@ -11,9 +12,11 @@ export default class CloudTemplate extends EgovCommand<typeof CloudTemplate> {
   static override flags = {
     out: Flags.string({description: 'the .xlsx file to write', required: true}),
     form: Flags.string({description: 'which form', options: ['application', 'provider'], default: 'application'}),
+    force: forceFlag,
   }
 
   async run(): Promise<{file: string; form: string}> {
+    await readyToWrite({out: this.flags.out}, {force: this.flags.force, interactive: this.interactive(), locale: this.locale})
     const name = this.flags.form as FormName
     await writeCloudForm(name, this.flags.out)
     const form = formLayout(name).form

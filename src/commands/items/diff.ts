@@ -1,6 +1,7 @@
 import * as Flags from '@oclif/core/flags'
 
 import {EgovCommand} from '../../cli/base.js'
+import {forceFlag, readyToWrite} from '../../cli/output-flags.js'
 import {diffVersions, type ListDiff, writeDiffWorkbook} from '../../core/items/diff.js'
 
 export default class ItemsDiff extends EgovCommand<typeof ItemsDiff> {
@@ -14,9 +15,11 @@ export default class ItemsDiff extends EgovCommand<typeof ItemsDiff> {
     from: Flags.integer({description: 'the older version (default: the one before --to)', min: 0}),
     to: Flags.integer({description: 'the newer version (default: the latest)', min: 0}),
     out: Flags.string({description: 'also write the differences to this .xlsx workbook, changed elements marked'}),
+    force: forceFlag,
   }
 
   async run(): Promise<ListDiff & {out?: string}> {
+    await readyToWrite({out: this.flags.out}, {force: this.flags.force, interactive: this.interactive(), locale: this.locale})
     const store = await this.store()
     const diff = await diffVersions(store.db, {from: this.flags.from, to: this.flags.to})
     if (this.flags.out) {

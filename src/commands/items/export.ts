@@ -1,14 +1,17 @@
+import {extname} from 'node:path'
+
 import * as Flags from '@oclif/core/flags'
 
 import {EgovCommand} from '../../cli/base.js'
+import {forceFlag, readyToWrite} from '../../cli/output-flags.js'
 import {today} from '../../core/clock.js'
 import {InvalidInput} from '../../core/errors.js'
-import {exportForRevision, exportList, type ExportResult} from '../../core/items/export.js'
+import {csvExportFiles, exportForRevision, exportList, type ExportResult} from '../../core/items/export.js'
 import {ITEM_STATUSES, type ItemStatus} from '../../core/items/index.js'
 
 export default class ItemsExport extends EgovCommand<typeof ItemsExport> {
   static override summary = 'Export the current list in the template’s layout, for every channel (ITEM-3)'
-  static override description = `.xlsx: the three sheets of the template, which import again unchanged. .csv: one file per sheet — FILE.csv (基本信息), FILE-办理流程.csv, FILE-申请材料.csv — in UTF-8 with a BOM (Excel shows the Chinese) or, with --encoding gb18030, for older tools. Text cells starting with = + - @ or a tab are written with a leading apostrophe so no spreadsheet runs them as formulas; import takes it off again. Numbers stay numbers.
+  static override description = `.xlsx: the three sheets of the template, which import again unchanged. .csv: one file per sheet — FILE.csv (基本信息), FILE-办理流程.csv, FILE-申请材料.csv — in UTF-8 with a BOM (Excel shows the Chinese) or, with --encoding gb18030, for older tools. In a CSV, text cells starting with = + - @ or a tab are written with a leading apostrophe so no spreadsheet runs them as formulas; import takes it off again. An .xlsx has such text as it is, in text cells (a text cell never evaluates). Numbers stay numbers.
 
 --version N writes the list as it was at version N (see "egov items versions"), so an accidental import can be reviewed and undone: import that file again with --replace, and open items go back through change and terminate requests (ITEM-4).
 
@@ -27,9 +30,11 @@ export default class ItemsExport extends EgovCommand<typeof ItemsExport> {
     status: Flags.string({description: `only items with this status today: ${ITEM_STATUSES.join(', ')}`}),
     version: Flags.integer({description: 'the list as it was at this version (default: now)', min: 1, exclusive: ['for-revision']}),
     'for-revision': Flags.string({description: 'this 实施主体’s list in the template’s form (.xlsx), to send to the department for revision', exclusive: ['unit', 'status', 'version']}),
+    force: forceFlag,
   }
 
   async run(): Promise<ExportResult> {
+    await readyToWrite({out: extname(this.flags.out).toLowerCase() === '.csv' ? csvExportFiles(this.flags.out) : this.flags.out}, {force: this.flags.force, interactive: this.interactive(), locale: this.locale})
     if (this.flags['for-revision'] !== undefined) {
       const store = await this.store()
       const result = await exportForRevision(store.db, {unit: this.flags['for-revision'], out: this.flags.out, today: today()})

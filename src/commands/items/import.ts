@@ -7,9 +7,12 @@ import '../../core/kinds.js'
 import {EgovError} from '../../core/errors.js'
 import {importList, type ItemImportOptions, type ItemImportResult} from '../../core/items/import.js'
 
+/** How the import names the encoding a CSV was read in. */
+const ENCODING_NAMES: Record<string, string> = {utf8: 'UTF-8', gb18030: 'GB18030', utf16le: 'UTF-16LE', utf16be: 'UTF-16BE'}
+
 export default class ItemsImport extends EgovCommand<typeof ItemsImport> {
   static override summary = 'Check and import a service-item list from a workbook or CSV files'
-  static override description = `FILE is a workbook of the template's sheets, or CSV files, one sheet each (the basic sheet alone will do); each CSV's sheet is told by its headers, and its encoding is detected (a BOM, else strict UTF-8, else GB18030, which covers GBK). Headers may sit under a title row, in any order, with stray spaces or full-width characters.
+  static override description = `FILE is a workbook of the template's sheets, or CSV files, one sheet each (the basic sheet alone will do); each CSV's sheet is told by its headers, and its encoding is detected (a BOM: UTF-8 or UTF-16, as Excel's "Unicode 文本" saves; else strict UTF-8, else GB18030, which covers GBK), and so is its delimiter (comma or tab): .csv, .tsv and .txt files are read so. An old .xls workbook is refused with what to do (save it as .xlsx). Headers may sit under a title row, in any order, with stray spaces or full-width characters.
 
 Every cell is checked against the layout (ITEM-2): required elements, the lists of 事项类型, 办件类型, 行使层级 and the other enumerations, 是/否, working days (20, 20个工作日, 当场办结; 承诺 ≤ 法定), telephone numbers, well-formed and unique 事项编码, steps and materials that belong to an item of the file, fee details when 是否收费 is 是. Every problem is reported with its sheet, cell, element, rule and value — all of them, never the first only — and nothing is written unless the whole file is valid (exit 2). --report writes your workbook back with each bad cell marked yellow and the reason in its comment, plus a 错误汇总 sheet.
 
@@ -65,7 +68,7 @@ A valid file is a proposal against the current list (ITEM-4, ITEM-5):
         result = await importList(store, files, {...options, confirmed: true})
       }
       if (!this.jsonEnabled()) printNotes(result.notes, this.locale, this.color, files.length > 1)
-      for (const [file, encoding] of Object.entries(result.encodings)) this.log(this.t('items.import.encoding', {file, encoding: encoding === 'utf8' ? 'UTF-8' : 'GB18030'}))
+      for (const [file, encoding] of Object.entries(result.encodings)) this.log(this.t('items.import.encoding', {file, encoding: ENCODING_NAMES[encoding] ?? encoding}))
       const counts = {file: files.join(', '), version: result.version, items: result.items, added: result.added, changed: result.changed, removed: result.removed, unchanged: result.same}
       const summary = result.dryRun ? 'items.import.dryRun' : result.unchanged ? 'items.import.unchanged' : result.version === null ? 'items.import.proposed' : 'items.import.done'
       this.log(this.t(summary, counts))

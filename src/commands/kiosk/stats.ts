@@ -1,6 +1,7 @@
 import * as Flags from '@oclif/core/flags'
 
 import {EgovCommand} from '../../cli/base.js'
+import {forceFlag, readyToWrite} from '../../cli/output-flags.js'
 import {today} from '../../core/clock.js'
 import {type KioskFigures, kioskStats, writeKioskStats} from '../../core/kiosk/figures.js'
 
@@ -12,9 +13,11 @@ export default class KioskStats extends EgovCommand<typeof KioskStats> {
   static override flags = {
     year: Flags.integer({description: 'the year (default: the latest with case counts)'}),
     out: Flags.string({description: 'write the assessment sheet (.xlsx)'}),
+    force: forceFlag,
   }
 
   async run(): Promise<KioskFigures & {file?: string}> {
+    await readyToWrite({out: this.flags.out}, {force: this.flags.force, interactive: this.interactive(), locale: this.locale})
     const store = await this.store()
     const figures = await kioskStats(store.db, {year: this.flags.year, today: today()})
     const pct = (v: number | null) => (v === null ? '—' : `${(v * 100).toFixed(1)}%`)

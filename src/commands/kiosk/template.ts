@@ -1,6 +1,7 @@
 import * as Flags from '@oclif/core/flags'
 
 import {EgovCommand} from '../../cli/base.js'
+import {forceFlag, readyToWrite} from '../../cli/output-flags.js'
 import {today} from '../../core/clock.js'
 import {writeKioskTemplate} from '../../core/kiosk/form.js'
 import {filledFormOf} from '../../core/kiosk/registry.js'
@@ -13,9 +14,11 @@ export default class KioskTemplate extends EgovCommand<typeof KioskTemplate> {
   static override flags = {
     out: Flags.string({description: 'the .xlsx file to write', required: true}),
     request: Flags.string({description: 'write this kiosk request’s form back, filled: its content and the opinion boxes as its approvals gave them (who, when, the opinion)'}),
+    force: forceFlag,
   }
 
   async run(): Promise<{file: string; sheet: string; requestId?: number}> {
+    await readyToWrite({out: this.flags.out}, {force: this.flags.force, interactive: this.interactive(), locale: this.locale})
     if (this.flags.request !== undefined) {
       const store = await this.store()
       const filled = await filledFormOf(store.db, this.flags.request, today())

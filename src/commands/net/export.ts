@@ -1,6 +1,7 @@
 import * as Flags from '@oclif/core/flags'
 
 import {EgovCommand} from '../../cli/base.js'
+import {forceFlag, readyToWrite} from '../../cli/output-flags.js'
 import {exportPlan} from '../../core/net/plan.js'
 
 export default class NetExport extends EgovCommand<typeof NetExport> {
@@ -11,10 +12,12 @@ export default class NetExport extends EgovCommand<typeof NetExport> {
   static override flags = {
     out: Flags.string({description: 'the file to write (.xlsx or .csv)'}),
     all: Flags.boolean({description: 'include released allocations'}),
+    force: forceFlag,
   }
 
   async run(): Promise<{path: string; pools: number; allocations: number}> {
     const out = await this.need(this.flags.out, 'out', 'out')
+    await readyToWrite({out}, {force: this.flags.force, interactive: this.interactive(), locale: this.locale})
     const store = await this.store()
     const result = await exportPlan(store, out, {all: this.flags.all})
     this.log(this.t('net.exported', {count: result.allocations, path: out}))

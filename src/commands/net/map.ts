@@ -1,10 +1,10 @@
-import {writeFileSync} from 'node:fs'
-
 import * as Flags from '@oclif/core/flags'
 
 import {EgovCommand} from '../../cli/base.js'
+import {forceFlag, readyToWrite} from '../../cli/output-flags.js'
 import {terminalWidth} from '../../cli/table.js'
 import {InvalidInput} from '../../core/errors.js'
+import {writeOutputFileSync} from '../../core/io/output-file.js'
 import {poolMap} from '../../core/net/index.js'
 import {type MapLabels, renderSvgMap, renderTerminalMap} from '../../core/net/map.js'
 
@@ -16,9 +16,11 @@ export default class NetMap extends EgovCommand<typeof NetMap> {
   static override flags = {
     pool: Flags.string({description: 'pool name or CIDR'}),
     svg: Flags.string({description: 'also write the map as an SVG file'}),
+    force: forceFlag,
   }
 
   async run(): Promise<{pool: string; cidr: string; segments: number; svg?: string; map: string}> {
+    await readyToWrite({svg: this.flags.svg}, {force: this.flags.force, interactive: this.interactive(), locale: this.locale})
     const pool = await this.need(this.flags.pool, 'pool', this.t('col.pool'))
     const store = await this.store()
     const map = await poolMap(store.db, pool)
@@ -38,7 +40,7 @@ export default class NetMap extends EgovCommand<typeof NetMap> {
     this.show(() => renderTerminalMap(map, {width: Number.isFinite(terminalWidth()) ? terminalWidth() : 80, legendLabels: labels, color: c.level > 0 ? (kind, s) => paint[kind](s) : undefined}))
     if (this.flags.svg) {
       if (!this.flags.svg.toLowerCase().endsWith('.svg')) throw new InvalidInput('io.badExtension', {field: 'svg', path: this.flags.svg}, {field: 'svg'})
-      writeFileSync(this.flags.svg, renderSvgMap(map, {legendLabels: labels}))
+      writeOutputFileSync(this.flags.svg, renderSvgMap(map, {legendLabels: labels}), {field: 'svg'})
       this.logToStderr(this.t('net.svgWritten', {path: this.flags.svg}))
     }
     return {pool: map.name, cidr: map.cidr, segments: map.segments.length, ...(this.flags.svg ? {svg: this.flags.svg} : {}), map: renderTerminalMap(map, {width: 80, legendLabels: labels})}

@@ -1,6 +1,7 @@
 import * as Flags from '@oclif/core/flags'
 
 import {EgovCommand} from '../../cli/base.js'
+import {forceFlag, readyToWrite} from '../../cli/output-flags.js'
 import {formatCount} from '../../cli/net.js'
 import {parseWholeNumber} from '../../core/dates.js'
 import {writeYearReport} from '../../core/net/report-io.js'
@@ -14,9 +15,11 @@ export default class NetReport extends EgovCommand<typeof NetReport> {
   static override flags = {
     year: Flags.string({description: 'the year'}),
     out: Flags.string({description: 'also write the report as .xlsx'}),
+    force: forceFlag,
   }
 
   async run(): Promise<YearReport & {path?: string}> {
+    await readyToWrite({out: this.flags.out}, {force: this.flags.force, interactive: this.interactive(), locale: this.locale})
     const year = parseWholeNumber(await this.need(this.flags.year, 'year', 'year'), 'year', {min: 2000, max: 2100})
     const store = await this.store()
     const report = await yearReport(store.db, year)

@@ -1,10 +1,10 @@
 import {createPublicKey} from 'node:crypto'
-import {chmodSync, writeFileSync} from 'node:fs'
 import {isIP} from 'node:net'
 
 import {appendAudit} from '../audit/index.js'
 import {Conflict, InvalidInput, NotFound, RuleRefused} from '../errors.js'
 import {t} from '../i18n/index.js'
+import {writeOutputFileSync} from '../io/output-file.js'
 import type {Store, WriteContext} from '../store/index.js'
 import {findUnit} from '../units/index.js'
 import {fileRequestIn, type WorkflowResult} from '../workflow/index.js'
@@ -608,17 +608,13 @@ export async function exportPkcs12(store: Store, ref: string, options: {path: st
     await recordEvent(ctx, cert.serial, 'exported', null, {format, keyDestroyed: true})
     await appendAudit(ctx, {action: 'cert.export', entityType: 'certificate', entityId: cert.serial, after: {format, exportsLeft: 0, keyDestroyed: true}})
     // Written last, inside the transaction: a file that cannot be written uses up nothing and destroys nothing.
-    writeSecretFile(options.path, p12, 0o600)
+    writeSecretFile(options.path, p12, 0o600, 'p12')
     return {serial: cert.serial, path: options.path, format, exportsLeft: 0, keyDestroyed: true}
   })
 }
 
-export function writeSecretFile(path: string, content: string | Buffer, mode: number): void {
-  try {
-    writeFileSync(path, content, {mode})
-    chmodSync(path, mode)
-  } catch (error) {
-    throw new InvalidInput('cert.cannotWrite', {path, reason: (error as NodeJS.ErrnoException).code ?? (error as Error).message}, {field: 'out'})
-  }
+/** A certificate, key or CRL file: written whole through a temporary file (src/core/io/output-file.ts), with its mode. */
+export function writeSecretFile(path: string, content: string | Buffer, mode: number, field = 'out'): void {
+  writeOutputFileSync(path, content, {mode, field})
 }
 

@@ -11,7 +11,8 @@ import {InvalidInput} from '../errors.js'
 import {type Locale, type MessageKey, t} from '../i18n/index.js'
 import type {LocatedProblem} from '../io/form-reader.js'
 import {type FormLayout, loadLayout, matchHeader} from '../io/layout.js'
-import {assertZip, cellText, columnLetter, type Encoding, knowChineseDateFormats} from '../io/tables.js'
+import {writeOutput} from '../io/output-file.js'
+import {assertZip, cellText, columnLetter, type Encoding, knowChineseDateFormats, refuseOldWorkbook} from '../io/tables.js'
 import {toHalfWidth} from '../io/values.js'
 import type {Database, SqlDialect, Store, WriteContext} from '../store/index.js'
 
@@ -245,7 +246,7 @@ async function scanCsv(path: string, file: string, encoding: Encoding, hash: Has
   if (!size) throw new InvalidInput('io.emptyFile', {field: 'FILE', path: file}, {field: 'FILE'})
   if (carry && !bom) utf8 = false
   if (bom || utf8) return 'utf8'
-  if (encoding === 'utf8') throw new InvalidInput('io.badEncoding', {field: 'FILE', path: file}, {field: 'FILE'})
+  if (encoding === 'utf8') throw new InvalidInput('io.notUtf8', {field: 'encoding', path: file}, {field: 'encoding', details: {path: file}})
   return 'gb18030'
 }
 
@@ -415,6 +416,7 @@ interface SystemRef {
 export async function importUsage(store: Store, files: string[], options: UsageImportOptions = {}): Promise<UsageImportResult> {
   if (!files.length) throw new InvalidInput('cloud.usage.noFiles', {}, {field: 'FILE'})
   for (const file of files) {
+    refuseOldWorkbook(file, 'FILE')
     const ext = extname(file).toLowerCase()
     if (ext !== '.csv' && ext !== '.xlsx') throw new InvalidInput('io.badExtension', {field: 'FILE', path: file}, {field: 'FILE'})
   }
@@ -1125,5 +1127,5 @@ export async function writeEfficiencyWorkbook(path: string, report: EfficiencyRe
       ['样本数', report.samples],
     ],
   )
-  await workbook.xlsx.writeFile(path)
+  await writeOutput(path, (tmp) => workbook.xlsx.writeFile(tmp))
 }

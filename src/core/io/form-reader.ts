@@ -1,9 +1,9 @@
-import {basename, extname} from 'node:path'
+import {basename} from 'node:path'
 
 import {InvalidInput} from '../errors.js'
 import {type Locale, type MessageKey, t} from '../i18n/index.js'
 import {type FormLayout, type LayoutRule, matchHeader, normaliseHeader, type SheetLayout} from './layout.js'
-import {cellText, columnLetter, type Encoding, rowText, visitRows} from './tables.js'
+import {cellText, columnLetter, type Encoding, isDelimitedText, rowText, visitRows} from './tables.js'
 import {footerText, normaliseCell, normaliseCode, type ProblemType, problemTypeOf, trimText} from './values.js'
 
 /** Another place a problem shows: a row that repeats it or follows from it (a step of a rejected code). */
@@ -114,7 +114,7 @@ export async function readForm(files: string[], layout: FormLayout, options: Rea
   const say = (key: MessageKey, params: Record<string, unknown>) => t(key, params, locale)
 
   for (const file of files) {
-    const csv = extname(file).toLowerCase() === '.csv'
+    const csv = isDelimitedText(file)
     const fileName = basename(file)
     let sheetsSeen = 0
     const result = await visitRows(

@@ -3,6 +3,7 @@ import {basename, extname} from 'node:path'
 import {hasMessage, type Locale, type MessageKey, t} from '../i18n/index.js'
 import type {FormNote, FoundSheet, LocatedProblem} from './form-reader.js'
 import type {FormLayout} from './layout.js'
+import {writeOutput} from './output-file.js'
 import {rowText, visitRows} from './tables.js'
 
 const SUMMARY = '错误汇总'
@@ -72,7 +73,7 @@ export async function writeReport(layout: FormLayout, files: string[], sheets: F
   summary.autoFilter = {from: {row: 1, column: 1}, to: {row: Math.max(1, summary.rowCount), column: HEADERS.length}}
   // The summary is what a clerk opens first.
   wb.views = [{x: 0, y: 0, width: 10000, height: 20000, firstSheet: 0, activeTab: wb.worksheets.length - 1, visibility: 'visible'}]
-  await wb.xlsx.writeFile(out)
+  await writeOutput(out, (tmp) => wb.xlsx.writeFile(tmp), {field: 'report'})
   return notes.size
 }
 

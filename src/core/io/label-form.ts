@@ -3,6 +3,7 @@ import {extname} from 'node:path'
 
 import {InvalidInput} from '../errors.js'
 import {normaliseHeader} from './layout.js'
+import {writeOutput} from './output-file.js'
 import {cellText} from './tables.js'
 
 /**
@@ -51,7 +52,7 @@ export async function writeLabelForm(path: string, layout: LabelFormLayout, valu
     if (f.hint) ws.getCell(`C${row}`).value = f.hint
     ws.getCell(`C${row}`).font = {color: {argb: 'FF808080'}, size: 9}
   })
-  await wb.xlsx.writeFile(path)
+  await writeOutput(path, (tmp) => wb.xlsx.writeFile(tmp), {field})
 }
 
 export interface LabelFormValues {

@@ -3,6 +3,8 @@ import {createRequire} from 'node:module'
 import {extname} from 'node:path'
 
 import {InvalidInput} from '../errors.js'
+import {writeOutput, writeOutputFileSync} from './output-file.js'
+import {csvField} from './values.js'
 
 /** A sheet as rows of text cells, each with the row number a person sees in Excel or an editor. */
 export interface SheetData {
@@ -12,20 +14,74 @@ export interface SheetData {
 
 export type Encoding = 'auto' | 'utf8' | 'gb18030'
 
+/** The encodings a text file is read in: the two --encoding names, and UTF-16 (known by its BOM only). */
+export type TextEncoding = 'utf8' | 'gb18030' | 'utf16le' | 'utf16be'
+
 /**
- * CSV text in the encoding it was saved in: a BOM says UTF-8; else the bytes are tried as
- * strict UTF-8; else they are GB18030, which covers GBK and GB2312 (what Excel writes on a
- * Chinese Windows).
+ * CSV text in the encoding it was saved in: a UTF-16 BOM (FF FE, FE FF: Excel's "Unicode
+ * 文本") says UTF-16 whatever --encoding says, a UTF-8 BOM says UTF-8; else the bytes are
+ * tried as strict UTF-8; else they are GB18030, which covers GBK and GB2312 (what Excel
+ * writes on a Chinese Windows). With --encoding utf8, bytes that are not UTF-8 are refused
+ * as such, naming the flag.
  */
-export async function decodeText(bytes: Buffer, encoding: Encoding, path: string): Promise<{text: string; encoding: 'utf8' | 'gb18030'}> {
+export async function decodeText(bytes: Buffer, encoding: Encoding, path: string): Promise<{text: string; encoding: TextEncoding}> {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return {text: new TextDecoder('utf-16le').decode(bytes.subarray(2)), encoding: 'utf16le'}
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return {text: new TextDecoder('utf-16be').decode(bytes.subarray(2)), encoding: 'utf16be'}
   if (encoding === 'gb18030') return {text: await gb18030(bytes), encoding}
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return {text: bytes.subarray(3).toString('utf8'), encoding: 'utf8'}
   try {
     return {text: new TextDecoder('utf-8', {fatal: true}).decode(bytes), encoding: 'utf8'}
   } catch {
-    if (encoding === 'utf8') throw new InvalidInput('io.badEncoding', {field: 'FILE', path}, {field: 'FILE'})
+    if (encoding === 'utf8') throw new InvalidInput('io.notUtf8', {field: 'encoding', path}, {field: 'encoding', details: {path}})
     return {text: await gb18030(bytes), encoding: 'gb18030'}
   }
+}
+
+/**
+ * The delimiter of delimited text, from its header: a tab when the first lines (title rows
+ * and the header) hold more tabs on a line than commas (Excel's "Unicode 文本" and "文本
+ * (制表符分隔)" save tab-separated text), a comma otherwise.
+ */
+export function delimiterOf(text: string): ',' | '\t' {
+  let tabs = 0
+  let commas = 0
+  let start = 0
+  for (let line = 0; line < 20 && start < text.length; line++) {
+    let end = text.indexOf('\n', start)
+    if (end < 0) end = text.length
+    const l = text.slice(start, end)
+    tabs = Math.max(tabs, l.split('\t').length - 1)
+    commas = Math.max(commas, l.split(',').length - 1)
+    start = end + 1
+  }
+  return tabs > commas ? '\t' : ','
+}
+
+const OLE2 = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1])
+
+/**
+ * An old Excel workbook (.xls, or WPS's .et: an OLE2 compound file, D0 CF 11 E0 …), under
+ * whatever name, is refused with what it is and what to do: save it as .xlsx in Excel or WPS.
+ */
+export function refuseOldWorkbook(path: string, field: string, shown: string = path): void {
+  const head = Buffer.alloc(8)
+  let fd: number | undefined
+  let n = 0
+  try {
+    fd = openSync(path, 'r')
+    n = readSync(fd, head, 0, 8, 0)
+  } catch {
+    return
+  } finally {
+    if (fd !== undefined) closeSync(fd)
+  }
+  if (n === 8 && head.equals(OLE2)) throw new InvalidInput('io.oldXls', {field, path: shown}, {field, details: {path: shown}})
+}
+
+/** File names read as delimited text: .csv, and .tsv and .txt (tab- or comma-separated, as the header shows). */
+export function isDelimitedText(path: string): boolean {
+  const ext = extname(path).toLowerCase()
+  return ext === '.csv' || ext === '.tsv' || ext === '.txt'
 }
 
 async function gb18030(bytes: Buffer): Promise<string> {
@@ -62,7 +118,8 @@ export function cellText(value: unknown): string {
  * file (one sheet). Cells come back as trimmed text.
  */
 export async function readSheets(path: string, options: {encoding?: Encoding} = {}): Promise<{sheets: SheetData[]; encoding?: string}> {
-  const ext = extname(path).toLowerCase()
+  refuseOldWorkbook(path, 'FILE')
+  const ext = isDelimitedText(path) ? '.csv' : extname(path).toLowerCase()
   if (ext !== '.xlsx' && ext !== '.csv') throw new InvalidInput('io.badExtension', {field: 'FILE', path}, {field: 'FILE'})
   let bytes: Buffer
   try {
@@ -75,7 +132,7 @@ export async function readSheets(path: string, options: {encoding?: Encoding} = 
     const {parse} = await import('csv-parse/sync')
     let records: string[][]
     try {
-      records = parse(text, {relax_column_count: true, skip_empty_lines: false, bom: true}) as string[][]
+      records = parse(text, {relax_column_count: true, skip_empty_lines: false, bom: true, delimiter: delimiterOf(text)}) as string[][]
     } catch (error) {
       throw new InvalidInput('io.unreadable', {field: 'FILE', path, reason: (error as Error).message}, {field: 'FILE'})
     }
@@ -121,9 +178,10 @@ export function rowText(cells: readonly unknown[], base: number): string[] {
  * (rich text joined, formula results, dates as YYYY-MM-DD), a CSV (one sheet, named '')
  * decoded as decodeText says. Nothing is kept: the visitor keeps what it needs.
  */
-export async function visitRows(path: string, visit: SheetVisitor, options: {encoding?: Encoding; field?: string} = {}): Promise<{encoding?: 'utf8' | 'gb18030'}> {
+export async function visitRows(path: string, visit: SheetVisitor, options: {encoding?: Encoding; field?: string} = {}): Promise<{encoding?: TextEncoding}> {
   const field = options.field ?? 'FILE'
-  const ext = extname(path).toLowerCase()
+  refuseOldWorkbook(path, field)
+  const ext = isDelimitedText(path) ? '.csv' : extname(path).toLowerCase()
   if (ext !== '.xlsx' && ext !== '.csv') throw new InvalidInput('io.badExtension', {field, path}, {field})
   if (ext === '.csv') {
     let bytes: Buffer
@@ -137,7 +195,7 @@ export async function visitRows(path: string, visit: SheetVisitor, options: {enc
     const {parse} = await import('csv-parse/sync')
     let records: string[][]
     try {
-      records = parse(text, {relax_column_count: true, relax_quotes: true, skip_empty_lines: false, bom: true}) as string[][]
+      records = parse(text, {relax_column_count: true, relax_quotes: true, skip_empty_lines: false, bom: true, delimiter: delimiterOf(text)}) as string[][]
     } catch (error) {
       throw new InvalidInput('io.unreadable', {field, path, reason: (error as Error).message}, {field})
     }
@@ -222,6 +280,7 @@ export function assertZip(path: string, field: string, shown: string = path): vo
   } finally {
     if (fd !== undefined) closeSync(fd)
   }
+  refuseOldWorkbook(path, field, shown)
   if (head.readUInt32LE(0) !== 0x04034b50) throw new InvalidInput('io.notWorkbook', {field, path: shown, reason: 'not a zip archive'}, {field})
 }
 
@@ -268,10 +327,8 @@ export async function writeSheets(path: string, sheets: WriteSheet[], options: {
   const ext = extname(path).toLowerCase()
   if (ext === '.csv') {
     const sheet = sheets[0]
-    const quote = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v)
-    const lines = [sheet.columns.map((c) => quote(c.header)), ...sheet.rows.map((r) => r.map((v) => quote(String(v ?? ''))))].map((l) => l.join(','))
-    const {writeFileSync} = await import('node:fs')
-    writeFileSync(path, '\uFEFF' + lines.join('\r\n') + '\r\n')
+    const lines = [sheet.columns.map((c) => csvField(c.header)), ...sheet.rows.map((r) => r.map((v) => (typeof v === 'number' ? String(v) : csvField(v ?? ''))))].map((l) => l.join(','))
+    writeOutputFileSync(path, '\uFEFF' + lines.join('\r\n') + '\r\n')
     return
   }
   if (ext !== '.xlsx') throw new InvalidInput('io.badExtension', {field: 'out', path}, {field: 'out'})
@@ -294,5 +351,5 @@ export async function writeSheets(path: string, sheets: WriteSheet[], options: {
       }
     })
   }
-  await workbook.xlsx.writeFile(path)
+  await writeOutput(path, (tmp) => workbook.xlsx.writeFile(tmp))
 }

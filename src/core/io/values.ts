@@ -103,13 +103,47 @@ export function trimText(text: string): string {
   return t
 }
 
-/** What a formula-injection guard puts in front of a text cell on export, and import takes off again. */
+/**
+ * Text a spreadsheet program takes for a formula (or a DDE command) when it opens a CSV:
+ * =…, +…, -…, @…, or a tab or carriage return first. A plain number (-5, +3.5) is a number, not a formula.
+ */
 const DANGEROUS_START = /^[=+\-@\t\r]/
+const PLAIN_NUMBER = /^[+-]?\d+(\.\d+)?$/
 
-export function neutraliseFormula(text: string): string {
-  return DANGEROUS_START.test(text) ? `'${text}` : text
+export function looksLikeFormula(text: string): boolean {
+  return DANGEROUS_START.test(text) && !PLAIN_NUMBER.test(text)
 }
 
+/**
+ * The formula-injection guard, for CSV only (every CSV egov writes goes through here): a
+ * leading apostrophe, which Excel and WPS show as text and import takes off again. An xlsx
+ * text cell never evaluates, so workbooks get the text as it is (see xlsxText).
+ */
+export function guardCsvCell(text: string): string {
+  return looksLikeFormula(text) ? `'${text}` : text
+}
+
+/**
+ * One CSV field as every CSV egov writes it (exports, reports, --output csv): the guard,
+ * then RFC 4180 quotes when the field holds a comma, a quote or a line break, starts or ends
+ * with a space, or was guarded (so the apostrophe is plainly part of the text).
+ */
+export function csvField(text: string): string {
+  const guarded = guardCsvCell(text)
+  return guarded !== text || /[",\r\n]|^\s|\s$/.test(guarded) ? `"${guarded.replaceAll('"', '""')}"` : guarded
+}
+
+/**
+ * A text value for a workbook written without shared strings (the streaming export), where
+ * exceljs would write a plain string as t="str", the type of a formula's result: text that
+ * looks like a formula goes as an inline string (t="inlineStr"), unmistakably text, with no
+ * apostrophe. Other text stays a plain string (smaller, and just as safe).
+ */
+export function xlsxText(text: string): string | {richText: Array<{text: string}>} {
+  return DANGEROUS_START.test(text) ? {richText: [{text}]} : text
+}
+
+/** Takes off the apostrophe a CSV guard (or an older egov's xlsx export) put in front of formula-looking text. */
 export function unneutralise(text: string): string {
   return text.startsWith("'") && DANGEROUS_START.test(text.slice(1)) ? text.slice(1) : text
 }

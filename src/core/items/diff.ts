@@ -3,7 +3,7 @@ import {extname} from 'node:path'
 import type {Kysely} from '#kysely'
 
 import {InvalidInput, NotFound} from '../errors.js'
-import {neutraliseFormula} from '../io/values.js'
+import {writeOutput} from '../io/output-file.js'
 import type {Database} from '../store/index.js'
 import {column, contentsAt, type ItemContent, sheetOf} from './index.js'
 
@@ -180,7 +180,7 @@ export async function writeDiffWorkbook(db: Kysely<Database>, diff: ListDiff, ou
     ws.columns = [{header: '变更', width: 8}, ...layout.columns.map((c) => ({header: c.header, width: c.width ?? 16}))]
     ws.getRow(1).font = {bold: true}
     for (const r of sheets[key]) {
-      const row = ws.addRow([MARK[r.mark], ...r.values.map((v) => (v ? neutraliseFormula(v) : null))])
+      const row = ws.addRow([MARK[r.mark], ...r.values.map((v) => v || null)])
       row.getCell(1).fill = r.mark === 'added' ? ADDED_FILL : r.mark === 'removed' ? REMOVED_FILL : CHANGED_FILL
       if (!r.old) continue
       r.values.forEach((v, i) => {
@@ -192,6 +192,6 @@ export async function writeDiffWorkbook(db: Kysely<Database>, diff: ListDiff, ou
       })
     }
   }
-  await wb.xlsx.writeFile(out)
+  await writeOutput(out, (tmp) => wb.xlsx.writeFile(tmp))
   return {file: out, items: diff.items.length}
 }

@@ -6,7 +6,8 @@ import type {Kysely} from '#kysely'
 
 import {InvalidInput, NotFound} from '../errors.js'
 import type {SheetLayout} from '../io/layout.js'
-import {isNumericType, neutraliseFormula} from '../io/values.js'
+import {OutputFile, outputError} from '../io/output-file.js'
+import {csvField, isNumericType, xlsxText} from '../io/values.js'
 import type {Database} from '../store/index.js'
 import {eventsOf, type ItemContent, type ItemStatus, itemsLayout, partsOf, statusOn, unpackRow} from './index.js'
 import {writeTemplate} from './template.js'
@@ -56,8 +57,9 @@ async function* pages(db: Kysely<Database>, options: ExportOptions): AsyncGenera
  * Writes the current list in the template's layout, so an export imports again unchanged
  * (ITEM-3): an .xlsx of the three sheets (streamed), or CSV files, one per sheet
  * (FILE.csv, FILE-办理流程.csv, FILE-申请材料.csv): UTF-8 with a BOM, or GB18030 for old
- * tools. Text cells that a spreadsheet would take for a formula are neutralised with a
- * leading apostrophe, which import takes off again; numbers stay numbers.
+ * tools. In CSV, text cells that a spreadsheet would take for a formula get a leading
+ * apostrophe (guardCsvCell), which import takes off again; in .xlsx they are text cells
+ * as they are (xlsxText). Numbers stay numbers.
  */
 export async function exportList(db: Kysely<Database>, options: ExportOptions): Promise<ExportResult> {
   const ext = extname(options.out).toLowerCase()
@@ -72,8 +74,26 @@ export async function exportList(db: Kysely<Database>, options: ExportOptions): 
 
 async function exportXlsx(db: Kysely<Database>, options: ExportOptions): Promise<ExportResult> {
   const {default: ExcelJS} = await import('exceljs')
+  // Written to a temporary file renamed into place once whole; the stream's own error (a full
+  // disk) ends the export at once, instead of waiting for a finish that never comes.
+  const file = new OutputFile(options.out)
+  const stream = createWriteStream(file.tmp)
+  const failed = new Promise<never>((_, reject) => stream.on('error', reject))
+  failed.catch(() => {})
+  try {
+    const result = await Promise.race([writeXlsx(db, options, ExcelJS, stream), failed])
+    await file.commit()
+    return result
+  } catch (error) {
+    stream.destroy()
+    await file.abort()
+    throw outputError(error, options.out)
+  }
+}
+
+async function writeXlsx(db: Kysely<Database>, options: ExportOptions, ExcelJS: typeof import('exceljs'), stream: WriteStream): Promise<ExportResult> {
   const layout = itemsLayout()
-  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({filename: options.out, useStyles: true, useSharedStrings: false})
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({stream, useStyles: true, useSharedStrings: false})
   wb.creator = 'egov'
   const sheetFor = (sheet: SheetLayout) => {
     const ws = wb.addWorksheet(sheet.name, {views: [{state: 'frozen', ySplit: 1}]})
@@ -86,7 +106,7 @@ async function exportXlsx(db: Kysely<Database>, options: ExportOptions): Promise
   const [basicLayout, stepLayout, materialLayout] = layout.sheets
   const numeric = (sheet: SheetLayout) => sheet.columns.map((c) => isNumericType(c.type))
   // An empty element is no cell at all (not an empty string cell): smaller, faster, and it reads back the same.
-  const cells = (values: string[], isNumber: boolean[]) => values.map((v, i) => (!v ? null : isNumber[i] ? Number(v) : neutraliseFormula(v)))
+  const cells = (values: string[], isNumber: boolean[]) => values.map((v, i) => (!v ? null : isNumber[i] ? Number(v) : xlsxText(v)))
   const basicNumeric = numeric(basicLayout)
   const ws = sheetFor(basicLayout)
   const steps: string[][] = []
@@ -111,20 +131,26 @@ async function exportXlsx(db: Kysely<Database>, options: ExportOptions): Promise
   return {files: [options.out], items, steps: steps.length, materials: materials.length}
 }
 
-function csvCell(value: string): string {
-  return /[",\r\n]|^\s|\s$/.test(value) ? `"${value.replaceAll('"', '""')}"` : value
-}
-
+/** One CSV file of an export, written to its temporary file (renamed into place by commit, when all are whole). */
 class CsvOut {
+  private readonly file: OutputFile
   private readonly stream: WriteStream
   private encode?: (text: string) => Buffer
   private buffer: string[] = []
+  /** The stream's error (a full disk), thrown by the next write instead of surfacing as an unhandled event. */
+  private error?: Error
+
+  get failed(): boolean {
+    return this.error !== undefined
+  }
 
   constructor(
     readonly path: string,
     private readonly encoding: 'utf8' | 'gb18030',
   ) {
-    this.stream = createWriteStream(path)
+    this.file = new OutputFile(path)
+    this.stream = createWriteStream(this.file.tmp)
+    this.stream.on('error', (error) => (this.error = error))
   }
 
   async open(): Promise<void> {
@@ -138,7 +164,7 @@ class CsvOut {
   }
 
   async line(cells: string[]): Promise<void> {
-    this.buffer.push(cells.map(csvCell).join(','))
+    this.buffer.push(cells.map(csvField).join(','))
     if (this.buffer.length >= 1000) await this.flush()
   }
 
@@ -146,20 +172,49 @@ class CsvOut {
     if (!this.buffer.length) return
     const text = this.buffer.join('\r\n') + '\r\n'
     this.buffer = []
-    if (!this.stream.write(this.encode ? this.encode(text) : text)) await once(this.stream, 'drain')
+    if (this.error) throw this.error
+    if (!this.stream.write(this.encode ? this.encode(text) : text)) await Promise.race([once(this.stream, 'drain'), once(this.stream, 'close')])
+    if (this.error) throw this.error
   }
 
   async close(): Promise<void> {
     await this.flush()
     this.stream.end()
-    await once(this.stream, 'finish')
+    await once(this.stream, 'close')
+    if (this.error) throw this.error
+  }
+
+  async commit(): Promise<void> {
+    await this.file.commit()
+  }
+
+  async abort(): Promise<void> {
+    this.stream.destroy()
+    await this.file.abort()
   }
 }
 
 async function exportCsv(db: Kysely<Database>, options: ExportOptions): Promise<ExportResult> {
+  const outs = csvExportFiles(options.out).map((path) => new CsvOut(path, options.encoding ?? 'utf8'))
+  try {
+    const result = await writeCsv(db, options, outs)
+    // All three whole before any is renamed into place.
+    for (const out of outs) await out.commit()
+    return result
+  } catch (error) {
+    for (const out of outs) await out.abort()
+    throw outputError(error, outs.find((o) => o.failed)?.path ?? options.out)
+  }
+}
+
+/** The files a CSV export writes: FILE.csv (基本信息), FILE-办理流程.csv, FILE-申请材料.csv. */
+export function csvExportFiles(out: string): string[] {
+  const stem = join(dirname(out), basename(out, extname(out)))
+  return itemsLayout().sheets.map((s, i) => (i === 0 ? out : `${stem}-${s.name}.csv`))
+}
+
+async function writeCsv(db: Kysely<Database>, options: ExportOptions, outs: CsvOut[]): Promise<ExportResult> {
   const layout = itemsLayout()
-  const stem = join(dirname(options.out), basename(options.out, extname(options.out)))
-  const outs = layout.sheets.map((s, i) => new CsvOut(i === 0 ? options.out : `${stem}-${s.name}.csv`, options.encoding ?? 'utf8'))
   for (const [i, out] of outs.entries()) {
     await out.open()
     await out.line(layout.sheets[i].columns.map((c) => c.header))
@@ -169,9 +224,9 @@ async function exportCsv(db: Kysely<Database>, options: ExportOptions): Promise<
   let materials = 0
   for await (const page of pages(db, options)) {
     for (const c of page) {
-      await outs[0].line(c.basic.map((v) => neutraliseFormula(v ?? '')))
-      for (const s of c.steps) await outs[1].line(s.map((v) => neutraliseFormula(v ?? '')))
-      for (const m of c.materials) await outs[2].line(m.map((v) => neutraliseFormula(v ?? '')))
+      await outs[0].line(c.basic.map((v) => v ?? ''))
+      for (const s of c.steps) await outs[1].line(s.map((v) => v ?? ''))
+      for (const m of c.materials) await outs[2].line(m.map((v) => v ?? ''))
       items++
       steps += c.steps.length
       materials += c.materials.length

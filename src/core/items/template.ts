@@ -1,7 +1,8 @@
 import {InvalidInput} from '../errors.js'
 import {extname} from 'node:path'
 
-import {isNumericType, neutraliseFormula} from '../io/values.js'
+import {isNumericType} from '../io/values.js'
+import {writeOutput} from '../io/output-file.js'
 import {itemsLayout} from './index.js'
 
 const HEADER_FILL = {type: 'pattern' as const, pattern: 'solid' as const, fgColor: {argb: 'FFDDEBF7'}}
@@ -34,7 +35,7 @@ export async function writeTemplate(out: string, rows: TemplateRows = {}): Promi
     ws.columns = sheet.columns.map((c) => ({header: templateHeader(c), width: c.width ?? 16, style: {numFmt: isNumericType(c.type) ? '0' : '@'}}))
     const numeric = sheet.columns.map((c) => isNumericType(c.type))
     const data = rows[sheet.key as keyof TemplateRows] ?? []
-    for (const values of data) ws.addRow(values.map((v, i) => (!v ? null : numeric[i] ? Number(v) : neutraliseFormula(v))))
+    for (const values of data) ws.addRow(values.map((v, i) => (!v ? null : numeric[i] ? Number(v) : v)))
     const listed = Math.max(ROWS_WITH_LISTS, data.length + ROWS_WITH_LISTS)
     const header = ws.getRow(1)
     header.height = 30
@@ -67,7 +68,7 @@ export async function writeTemplate(out: string, rows: TemplateRows = {}): Promi
   for (const sheet of layout.sheets) {
     for (const c of sheet.columns) help.addRow([templateHeader(c), sheet.name, c.required ? '是' : '否', describe(c)])
   }
-  await wb.xlsx.writeFile(out)
+  await writeOutput(out, (tmp) => wb.xlsx.writeFile(tmp))
   return {file: out, sheets: [...layout.sheets.map((s) => s.name), '填写说明']}
 }
 

@@ -5,7 +5,6 @@ import type {Kysely} from '#kysely'
 import {InvalidInput} from '../errors.js'
 import {itemStats, LOW_VOLUME, latestCaseYear} from '../items/cases.js'
 import {writeSheets} from '../io/tables.js'
-import {neutraliseFormula} from '../io/values.js'
 import type {Database} from '../store/index.js'
 import {OPINION_LABELS, opinionLine} from './opinions.js'
 import {listKiosks, opinionsOf} from './registry.js'
@@ -127,17 +126,17 @@ export async function writeKioskStats(path: string, figures: KioskFigures): Prom
     {
       name: `${figures.year}年度考核`,
       columns: ['接入单位', '在用终端数', '网点数', '可用率', '探测次数', '事项数', '自助办理事项数', '自助办件量', '办件量', '网办比例', '未上自助终端的高频事项数', '年末中断终端数', '年内准入', '年内退役', '年内中断次数', '统计截至'].map((header, i) => ({header, width: i ? 14 : 28})),
-      rows: figures.units.map((u) => [neutraliseFormula(u.unit), u.kiosks, u.sites, pct(u.availability), u.probes, u.items, u.kioskItems, u.kioskCases, u.cases, pct(u.onlineShare), u.notOnKiosk.length, u.disconnected, u.admittedInYear, u.retiredInYear, u.disconnectionsInYear, figures.asOf]) as unknown as string[][],
+      rows: figures.units.map((u) => [u.unit, u.kiosks, u.sites, pct(u.availability), u.probes, u.items, u.kioskItems, u.kioskCases, u.cases, pct(u.onlineShare), u.notOnKiosk.length, u.disconnected, u.admittedInYear, u.retiredInYear, u.disconnectionsInYear, figures.asOf]) as unknown as string[][],
     },
     {
       name: '高频未上自助终端事项',
       columns: [{header: '接入单位', width: 28}, {header: '事项编码', width: 56}, {header: '事项名称', width: 30}, {header: '办件量', width: 12}],
-      rows: figures.units.flatMap((u) => u.notOnKiosk.map((i) => [neutraliseFormula(u.unit), neutraliseFormula(i.code), neutraliseFormula(i.name), i.cases])) as unknown as string[][],
+      rows: figures.units.flatMap((u) => u.notOnKiosk.map((i) => [u.unit, i.code, i.name, i.cases])) as unknown as string[][],
     },
   ])
 }
 
-/** The registry as a workbook or a UTF-8 CSV with a BOM; text that a spreadsheet would run as a formula is neutralised. */
+/** The registry as a workbook or a UTF-8 CSV with a BOM; in a CSV, text that a spreadsheet would run as a formula is guarded (writeSheets). */
 export async function exportKiosks(db: Kysely<Database>, path: string): Promise<{file: string; kiosks: number}> {
   const ext = extname(path).toLowerCase()
   if (ext !== '.xlsx' && ext !== '.csv') throw new InvalidInput('io.badExtension', {field: 'out', path}, {field: 'out'})
@@ -146,7 +145,7 @@ export async function exportKiosks(db: Kysely<Database>, path: string): Promise<
   const headers = ['序列号', '接入单位', '网点编号', '网点名称', '网点位置', '自助终端型号', '状态', '心跳地址', '最近在线', '核验时间', '核验人', '申请编号', '说明', OPINION_LABELS.office, OPINION_LABELS.leader]
   const status: Record<string, string> = {pending: '待准入', failed: '核验未通过', active: '在用', disconnected: '已中断', retired: '已退役'}
   const rows = kiosks.map((k) =>
-    [k.serial, k.unit, String(k.site.no), k.site.name, k.site.location, k.model, status[k.status] ?? k.status, k.heartbeatUrl ?? '', k.lastSeen ?? '', k.verifiedAt, k.verifiedBy, String(k.requestId), k.note ?? '', opinionLine(opinions.get(k.requestId)?.office), opinionLine(opinions.get(k.requestId)?.leader)].map(neutraliseFormula),
+    [k.serial, k.unit, String(k.site.no), k.site.name, k.site.location, k.model, status[k.status] ?? k.status, k.heartbeatUrl ?? '', k.lastSeen ?? '', k.verifiedAt, k.verifiedBy, String(k.requestId), k.note ?? '', opinionLine(opinions.get(k.requestId)?.office), opinionLine(opinions.get(k.requestId)?.leader)],
   )
   await writeSheets(path, [{name: '自助终端登记', columns: headers.map((header) => ({header, width: 18})), rows}])
   return {file: path, kiosks: kiosks.length}

@@ -6,6 +6,7 @@ import {InvalidInput} from '../errors.js'
 import {type Locale, type MessageKey, t} from '../i18n/index.js'
 import type {FormNote, LocatedProblem} from '../io/form-reader.js'
 import {matchHeader, normaliseHeader, type SheetLayout} from '../io/layout.js'
+import {writeOutput} from '../io/output-file.js'
 import {cellText} from '../io/tables.js'
 import {footerText, normalisePhoneNumber, problemTypeOf, toHalfWidth, trimText} from '../io/values.js'
 import {readTemplate} from '../templates.js'
@@ -130,7 +131,7 @@ export async function writeKioskTemplate(path: string, filled?: FilledForm): Pro
     ws.getRow(last).height = o.height
   }
   ws.pageSetup.printArea = `A1:D${last}`
-  await wb.xlsx.writeFile(path)
+  await writeOutput(path, (tmp) => wb.xlsx.writeFile(tmp))
   return {file: path, sheet: layout.sheet}
 }
 

@@ -1,6 +1,6 @@
 import {Conflict, EgovError, InvalidInput} from '../errors.js'
 import {type FormLayout, loadLayout, matchHeader, type SheetLayout} from '../io/layout.js'
-import {readSheets, type SheetData, writeSheets} from '../io/tables.js'
+import {isDelimitedText, readSheets, type SheetData, writeSheets} from '../io/tables.js'
 import {type Locale, t as translate} from '../i18n/index.js'
 import type {Store, WriteContext} from '../store/index.js'
 import {
@@ -105,7 +105,7 @@ export async function importPlan(
   const say = sayer(options.locale ?? 'en')
   const layout = netPlanLayout()
   const {sheets} = await readSheets(path, {encoding: options.encoding})
-  const csv = path.toLowerCase().endsWith('.csv')
+  const csv = isDelimitedText(path)
   const problems: ImportProblem[] = []
   const poolLayout = layout.sheets.find((s) => s.key === 'pools')!
   const allocLayout = layout.sheets.find((s) => s.key === 'allocations')!
