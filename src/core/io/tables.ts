@@ -5,6 +5,7 @@ import {extname} from 'node:path'
 import {InvalidInput} from '../errors.js'
 import {writeOutput, writeOutputFileSync} from './output-file.js'
 import {csvField} from './values.js'
+import {sheetNamesByPart} from './sheet-names.js'
 
 /** A sheet as rows of text cells, each with the row number a person sees in Excel or an editor. */
 export interface SheetData {
@@ -144,6 +145,7 @@ export async function readSheets(path: string, options: {encoding?: Encoding} = 
   const sheets: SheetData[] = []
   try {
     const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, {sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'ignore', worksheets: 'emit', entries: 'emit'})
+    nameSheetsFromDirectory(reader, path)
     for await (const worksheet of reader) {
       const ws = worksheet as unknown as AsyncIterable<{number: number; values: unknown[]}> & {name?: string}
       const sheet: SheetData = {name: (ws as {name?: string}).name ?? '', rows: []}
@@ -216,6 +218,7 @@ export async function visitRows(path: string, visit: SheetVisitor, options: {enc
   try {
     // Styles are read so that a date cell comes back as a date, not as its serial number.
     const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, {sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'cache', worksheets: 'emit', entries: 'emit'})
+    nameSheetsFromDirectory(reader, path)
     // exceljs names a sheet from xl/workbook.xml, and fails outright on a workbook that stores a
     // sheet (after its shared strings) before that part, as some tools do. Such a sheet reads
     // under its default name (Sheet1) instead; the form reader knows a sheet by its header too.
@@ -249,6 +252,24 @@ export async function visitRows(path: string, visit: SheetVisitor, options: {enc
     throw new InvalidInput('io.notWorkbook', {field, path, reason: (error as Error).message}, {field})
   }
   return {}
+}
+
+/**
+ * Gives every worksheet the streaming reader emits its real name, from the zip's central
+ * directory (sheet-names.ts), whatever order the parts come in.
+ */
+function nameSheetsFromDirectory(reader: unknown, path: string): void {
+  const names = sheetNamesByPart(path)
+  if (names.size === 0) return
+  const r = reader as {_parseWorksheet: (iterator: unknown, sheetNo: string) => Generator<{eventType: string; value: {name?: string}}>}
+  const parse = r._parseWorksheet
+  r._parseWorksheet = function* (this: unknown, iterator: unknown, sheetNo: string) {
+    for (const event of parse.call(this, iterator, sheetNo)) {
+      const name = names.get(`xl/worksheets/sheet${sheetNo}.xml`)
+      if (event.eventType === 'worksheet' && name !== undefined) event.value.name = name
+      yield event
+    }
+  }
 }
 
 let taught = false
