@@ -2,7 +2,7 @@ import {describe, expect, it} from 'vitest'
 
 import {matchHeader} from '../../src/core/io/layout.js'
 import {columnLetter} from '../../src/core/io/tables.js'
-import {DEFAULT_CODE_PATTERN, neutraliseFormula, normaliseCell, normalisePhoneNumber, type ValueColumn, unneutralise} from '../../src/core/io/values.js'
+import {csvField, DEFAULT_CODE_PATTERN, guardCsvCell, normaliseCell, normalisePhoneNumber, type ValueColumn, unneutralise, xlsxText} from '../../src/core/io/values.js'
 import {itemsLayout, sheetOf} from '../../src/core/items/index.js'
 import {announcement} from '../../src/core/items/lifecycle.js'
 
@@ -89,12 +89,19 @@ describe('cell values as clerks type them (ITEM-2)', () => {
     expect(ok(col('place'), 'A\u0007B\u001f')).toBe('AB')
   })
 
-  it('formula injection: text that a spreadsheet would run gets an apostrophe, and import takes it off', () => {
-    for (const v of ['=1+1', '+86', '-2', '@SUM(A1)', '\tx', '\rx']) {
-      expect(neutraliseFormula(v)).toBe(`'${v}`)
-      expect(unneutralise(neutraliseFormula(v))).toBe(v)
+  it('formula injection: CSV guards text a spreadsheet would run with an apostrophe, xlsx keeps it as a text cell, import takes an old apostrophe off', () => {
+    for (const v of ['=1+1', '+86 0826 1234567', '-2+3', '@SUM(A1)', '\tx', '\rx']) {
+      expect(guardCsvCell(v)).toBe(`'${v}`)
+      expect(csvField(v)).toBe(`"'${v}"`)
+      expect(unneutralise(guardCsvCell(v))).toBe(v)
+      // In a workbook the text is written as typed, as an inline string: never a formula.
+      expect(xlsxText(v)).toEqual({richText: [{text: v}]})
     }
-    expect(neutraliseFormula('普通文字')).toBe('普通文字')
+    // A plain signed number is a number to a spreadsheet, not a formula: left as it is.
+    for (const v of ['+86', '-2', '-3.5']) expect(guardCsvCell(v)).toBe(v)
+    expect(guardCsvCell('普通文字')).toBe('普通文字')
+    expect(xlsxText('普通文字')).toBe('普通文字')
+    expect(csvField('a,b')).toBe('"a,b"')
     expect(unneutralise("'普通")).toBe("'普通")
     expect(ok(col('acceptance'), "'=HYPERLINK(\"x\")")).toBe('=HYPERLINK("x")')
   })
