@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
 import {displayWidth} from '../../src/core/text.js'
-import {formatAddress, renderSvgMap, renderTerminalMap} from '../../src/core/net/map.js'
+import {formatAddress, FREE_FILL, OTHER_FILL, PALETTE, renderSvgMap, renderTerminalMap} from '../../src/core/net/map.js'
 import type {MapSegment, PoolMap} from '../../src/core/net/map-types.js'
 
 // ---- fixtures, built by hand
@@ -316,5 +316,40 @@ describe('SVG pool map', () => {
     const rects = text.match(/<rect\b/g) ?? []
     expect(rects.length).toBeLessThanOrEqual(4096 + 100)
     expect(text.match(/<rect class="cell"/g)!.length).toBeLessThanOrEqual(4096)
+  })
+})
+
+/** CIELAB (D65) of a #rrggbb colour, from sRGB by the standard formulas. */
+function lab(hex: string): [number, number, number] {
+  const [r, g, b] = [1, 3, 5].map((i) => {
+    const c = Number.parseInt(hex.slice(i, i + 2), 16) / 255
+    return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4
+  })
+  const f = (t: number) => (t > 0.008856 ? Math.cbrt(t) : 7.787 * t + 16 / 116)
+  const x = f((0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047)
+  const y = f(0.2126 * r + 0.7152 * g + 0.0722 * b)
+  const z = f((0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883)
+  return [116 * y - 16, 500 * (x - y), 200 * (y - z)]
+}
+
+describe('map palette (issue 15: holders told apart)', () => {
+  const deltaE = (a: string, b: string) => Math.hypot(...lab(a).map((v, i) => v - lab(b)[i]))
+
+  it('any two holder colours, and each against the free and other greys, differ by ΔE*76 ≥ 25', () => {
+    const all = [...PALETTE, FREE_FILL, OTHER_FILL]
+    expect(new Set(PALETTE).size).toBe(20)
+    for (let i = 0; i < all.length; i++) for (let j = i + 1; j < all.length; j++) {
+      expect(deltaE(all[i], all[j]), `${all[i]} ${all[j]}`).toBeGreaterThanOrEqual(25)
+    }
+    // The pairs the issue found hard to tell apart are gone.
+    expect(PALETTE).not.toContain('#2ca02c')
+    expect(PALETTE).not.toContain('#8c564b')
+  })
+
+  it('consecutive holders differ in lightness too (ΔL* ≥ 15, cycling)', () => {
+    PALETTE.forEach((c, i) => {
+      const next = PALETTE[(i + 1) % PALETTE.length]
+      expect(Math.abs(lab(c)[0] - lab(next)[0]), `${c} ${next}`).toBeGreaterThanOrEqual(15)
+    })
   })
 })

@@ -77,4 +77,19 @@ describeEachDialect('net messages say what is true (issue 15)', (dialect) => {
     expect(reserved.stdout).toMatch(/^reserved 10\.83\.0\.0\/28 in 丙县 for 市公安局/)
     expect(reserved.stdout).not.toContain('allocated')
   })
+
+  it('says "1 allocation" for one block and "N allocations" for more', async () => {
+    const many = await run(['net', 'export', '--out', join(dir, `many-${dialect}.csv`)])
+    expect(many.code, many.stderr).toBe(0)
+    expect(many.stdout).toMatch(/^wrote \d+ allocations to /)
+    // A database with a single block, to see the singular.
+    const one = {...isolatedHome(), EGOV_DB: join(dir, `one-${dialect}.db`), EGOV_DATABASE_URL: '', EGOV_OPERATOR: 'netadmin'}
+    for (const args of [['db', 'init', '--rehearsal'], ['net', 'pool', 'add', '10.83.0.0/16', '--name', '丙县', '--plane', '1'], ['units', 'add', '市公安局', '--kind', 'party-government', '--level', 'city'], ['net', 'alloc', '--pool', '丙县', '--prefix-length', '28', '--unit', '市公安局']]) {
+      const r = await egov(args, one)
+      expect(r.code, r.stderr).toBe(0)
+    }
+    const r = await egov(['net', 'export', '--out', join(dir, `one-${dialect}.csv`)], one)
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stdout).toMatch(/^wrote 1 allocation to /)
+  })
 })

@@ -10,6 +10,8 @@ import {afterAll, beforeAll, expect, it} from 'vitest'
 import {egov, isolatedHome} from '../helpers/cli.js'
 import {createTestDatabase, describeEachDialect, type TestDatabase} from '../helpers/db.js'
 
+const INSPECT = new URL('../helpers/xlsx_inspect.py', import.meta.url).pathname
+
 const SECOND_READER = new URL('../helpers/xlsx_cells.py', import.meta.url).pathname
 const docxText = (path: string) => execFileSync('unzip', ['-p', path, 'word/document.xml'], {encoding: 'utf8'}).replace(/<[^>]+>/g, '')
 
@@ -232,6 +234,13 @@ describeEachDialect('extranet requests through bin/run.js (NET-3..9)', (dialect)
     const sheets = JSON.parse(execFileSync('python3', [SECOND_READER, join(dir, 'report.xlsx')], {encoding: 'utf8'}))
     expect(Object.keys(sheets)).toEqual(['概况', '地址使用', '未办结申请', '线路费用'])
     expect(sheets['概况'][1]).toEqual(['新接入单位', '1'])
+    // NET-9: the figures are number cells a spreadsheet can sum, read back by a second reader (Python's zipfile + XML).
+    const cells = JSON.parse(execFileSync('python3', [INSPECT, join(dir, 'report.xlsx')], {encoding: 'utf8'}))
+    for (const ref of ['B2', 'B3', 'B4', 'B5', 'B6', 'B7', 'B8']) expect(cells['概况'].cells[ref].t, ref).toBe('n')
+    expect(cells['概况'].cells.B2.v).toBe('1')
+    const usage = Object.entries(cells['地址使用'].cells as Record<string, {t: string}>).filter(([ref]) => /^[ACD]([2-9]|\d\d+)$/.test(ref))
+    expect(usage.length).toBeGreaterThan(0)
+    for (const [ref, cell] of usage) expect(cell.t, ref).toBe('n')
     // The same year read later gives the same figures.
     const again = await alice(['net', 'report', '--year', '2026', '--json'], {EGOV_NOW: '2027-06-01T10:00:00+08:00'})
     expect(again.json.counts).toEqual(r.json.counts)

@@ -20,7 +20,7 @@ export default class NetExport extends EgovCommand<typeof NetExport> {
     await readyToWrite({out}, {force: this.flags.force, interactive: this.interactive(), locale: this.locale})
     const store = await this.store()
     const result = await exportPlan(store, out, {all: this.flags.all})
-    this.log(this.t('net.exported', {count: result.allocations, path: out}))
+    this.log(this.t('net.exported', {count: result.allocations, s: result.allocations === 1 ? '' : 's', path: out}))
     return {path: out, ...result}
   }
 }

@@ -260,7 +260,7 @@ const base = {
   'net.import.rowOverlap': {en: '{cidr} overlaps row {other} of this file ({otherCidr})', zh: '{cidr} 与本文件第 {other} 行（{otherCidr}）重叠'},
   'net.import.outsideEveryPool': {en: '{cidr} is in no pool on plane {plane} (NET-1)', zh: '{cidr} 不在平面 {plane} 的任何地址池内（NET-1）'},
   'net.import.empty': {en: '{file}: no data rows', zh: '{file}：没有数据行'},
-  'net.exported': {en: 'wrote {count} allocations to {path}', zh: '已导出 {count} 个地址段到 {path}'},
+  'net.exported': {en: 'wrote {count} allocation{s} to {path}', zh: '已导出 {count} 个地址段到 {path}'},
   'io.badExtension': {en: '{field}: "{path}" has the wrong file type (.xlsx, .csv or .svg as the command says)', zh: '{field}：“{path}”文件类型不对（按命令要求使用 .xlsx、.csv 或 .svg）'},
   'io.unreadable': {en: '{field}: cannot read "{path}": {reason}', zh: '{field}：无法读取“{path}”：{reason}'},
   'io.badEncoding': {en: '{field}: "{path}" is neither UTF-8 nor GB18030 text', zh: '{field}：“{path}”既不是 UTF-8 也不是 GB18030 编码'},

@@ -508,13 +508,19 @@ const LEGEND_LINE = 18
 const COLUMN_PX = 7
 const FONTS = "'Noto Sans CJK SC', 'Source Han Sans SC', 'Microsoft YaHei', 'PingFang SC', 'Hiragino Sans GB', sans-serif"
 const MONO = "ui-monospace, 'SFMono-Regular', Menlo, Consolas, 'Noto Sans Mono', monospace"
-/** Distinct hues, cycled past 20 holders (the legend and tooltips tell them apart then). */
-const PALETTE = [
-  '#4e79a7', '#f28e2b', '#59a14f', '#e15759', '#76b7b2', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#1f77b4',
-  '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#17becf', '#bcbd22', '#7f7f7f', '#aec7e8', '#ffbb78',
+/**
+ * Twenty holder colours, cycled past 20 holders (the legend and tooltips tell them apart then).
+ * Chosen so that any two differ by at least 25 in CIELAB (ΔE*76; the old Tableau/d3 mix had
+ * pairs at 10.5, such as #59a14f/#2ca02c) and from the free and "other" greys, and ordered dark,
+ * light, dark, … so that consecutive holders also differ in lightness (ΔL* ≥ 15), which keeps
+ * them apart on a grey-scale print and for colour-blind readers.
+ */
+export const PALETTE = [
+  '#4e79a7', '#d1b647', '#212183', '#81ab2b', '#6c47d1', '#47d147', '#c847d1', '#aee9a5', '#832162', '#47c8d1',
+  '#762d37', '#7c7cde', '#ab2b2b', '#e4a5e9', '#76542d', '#de7c89', '#2d7637', '#d17e47', '#2d7671', '#e9d2a5',
 ]
-const FREE_FILL = '#e5e7eb'
-const OTHER_FILL = '#a8a29e'
+export const FREE_FILL = '#e5e7eb'
+export const OTHER_FILL = '#a8a29e'
 const RESERVED_OPACITY = 0.45
 
 function colourOf(holder: Holder): string {
