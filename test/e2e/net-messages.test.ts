@@ -92,4 +92,23 @@ describeEachDialect('net messages say what is true (issue 15)', (dialect) => {
     expect(r.code, r.stderr).toBe(0)
     expect(r.stdout).toMatch(/^wrote 1 allocation to /)
   })
+
+  it('net usage --above lists only the pools at or above the threshold, exit 6 when any is (cron), 0 when none', async () => {
+    // 小池 (/20) holds a /26 and fifteen /24s: 95.3 % used.
+    const over = await run(['net', 'usage', '--above', '90', '--json'])
+    expect(over.code).toBe(6)
+    expect(over.json.above).toBe(90)
+    expect(over.json.pools.map((p: {name: string}) => p.name)).toEqual(['小池'])
+    expect(over.json.warnings).toEqual([])
+    const text = await run(['net', 'usage', '--above', '90'])
+    expect(text.code).toBe(6)
+    expect(text.stdout).toContain('小池')
+    expect(text.stdout).not.toContain('丙县')
+    const none = await run(['net', 'usage', '--above', '100'])
+    expect(none.code).toBe(0)
+    expect(none.stdout).toContain('no pool is used 100% or more')
+    const bad = await run(['net', 'usage', '--above', '101', '--json'])
+    expect(bad.code).toBe(2)
+    expect(bad.json.error.details.field).toBe('above')
+  })
 })

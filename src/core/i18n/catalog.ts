@@ -232,6 +232,7 @@ const base = {
   'net.allocated': {en: 'allocated {cidr} from {pool} to {unit}', zh: '已从 {pool} 分配 {cidr} 给 {unit}'},
   'net.released': {en: 'released {cidr} of {unit} back to {pool}', zh: '已收回 {unit} 的 {cidr}，归还 {pool}'},
   'net.none': {en: 'no allocations', zh: '没有已分配地址段'},
+  'net.noneAbove': {en: 'no pool is used {percent}% or more', zh: '没有使用率达到 {percent}% 的地址池'},
   'net.noPools': {en: 'no pools; add one with "egov net pool add"', zh: '没有地址池；请用“egov net pool add”添加'},
   'net.notFoundAnywhere': {en: '{value} is in no pool', zh: '{value} 不在任何地址池内'},
   'net.freeSummary': {en: '{blocks} free blocks, {addresses} addresses{fit}', zh: '空闲块 {blocks} 个，共 {addresses} 个地址{fit}'},
