@@ -8,6 +8,7 @@ import {EgovError, EXIT_CODES, InvalidInput} from '../core/errors.js'
 import {columnKey, detectLocale, type Locale, type MessageKey, t} from '../core/i18n/index.js'
 import type {Store} from '../core/store/index.js'
 import {nearest} from '../core/nearest.js'
+import {permitFor} from '../core/operators/roles.js'
 import {printableOutput} from '../core/text.js'
 import {createProgress, type Progress, progressAllowed} from './progress.js'
 import {type Column, type OutputFormat, renderRows, renderTable} from './table.js'
@@ -108,6 +109,8 @@ export abstract class EgovCommand<T extends typeof Command> extends Command {
         connectOnly: options.connectOnly,
       })
       if (options.connectOnly) return this.openedStore
+      // Who may run this command when it changes something (issue 18; roles in core/operators).
+      this.openedStore.permit = permitFor(this.id ?? '')
       // A rehearsal database says so on every output (issue 18): on stderr for people, in the JSON for scripts.
       if (this.openedStore.rehearsal && !this.jsonEnabled()) process.stderr.write(`${this.color.yellow(this.t('store.rehearsalBanner'))}\n`)
     }

@@ -9,6 +9,7 @@ import {cloudUsageEntries} from './catalog-cloud-usage.js'
  */
 import {itemEntries} from './catalog-items.js'
 import {kioskEntries} from './catalog-kiosk.js'
+import {operatorEntries} from './catalog-operators.js'
 
 const base = {
   // ---- generic errors
@@ -428,6 +429,7 @@ const entries = {
   ...kioskEntries,
   ...cloudEntries,
   ...cloudUsageEntries,
+  ...operatorEntries,
 }
 
 export type MessageKey = keyof typeof entries

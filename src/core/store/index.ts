@@ -9,6 +9,8 @@ import {EgovError} from '../errors.js'
 import {chinaDate, now} from '../clock.js'
 import type {SqlDialect} from './migrations/helpers.js'
 import {migrationNames, migrationsFor} from './migrations/index.js'
+import {checkPermit} from '../operators/permit.js'
+import type {Role} from '../operators/roles.js'
 import type {Database} from './schema.js'
 
 export type {Database} from './schema.js'
@@ -127,6 +129,12 @@ export class Store {
     return this.actorName
   }
 
+  /**
+   * The roles the running command needs to change anything (core/operators permitFor):
+   * null for any active operator. Checked on every write once a roster exists (issue 18).
+   */
+  permit: readonly Role[] | null = null
+
   async write<T>(fn: (ctx: WriteContext) => Promise<T>): Promise<T> {
     const actor = await this.actor()
     const run = () =>
@@ -140,6 +148,9 @@ export class Store {
           const last = await trx.selectFrom('audit_log').select('at').orderBy('seq', 'desc').limit(1).executeTakeFirst()
           if (last && Date.parse(last.at) > instant.getTime()) instant = new Date(last.at)
         }
+        // Who may change anything (issue 18): checked inside the transaction, so a roster
+        // change by another writer is seen.
+        await checkPermit(trx, actor, chinaDate(instant), this.permit)
         return fn({db: trx, dialect: this.dialect, actor, at: instant.toISOString(), today: chinaDate(instant), noticesDir: this.noticesDir, rehearsal: this.rehearsal})
       })
     return this.dialect === 'sqlite' ? queueInProcess(this.location, run) : run()

@@ -50,6 +50,22 @@ export interface AuditHeadTable {
   hash: string
 }
 
+/** The operator roster (issue 18): who may act, with which roles, between which dates. */
+export interface OperatorsTable {
+  login: string
+  name: string
+  unit: string | null
+  /** Role ids, comma-separated (core/operators ROLES). */
+  roles: string
+  /** China dates, YYYY-MM-DD. */
+  active_from: string
+  active_to: string | null
+  added_at: string
+  added_by: string
+  retired_at: string | null
+  retired_by: string | null
+}
+
 /** Team-wide settings (working-day limits); personal ones live in the user's config file. */
 export interface SettingsTable {
   key: string
@@ -517,6 +533,7 @@ export interface Database {
   audit_log: AuditLogTable
   audit_head: AuditHeadTable
   settings: SettingsTable
+  operators: OperatorsTable
   calendar_years: CalendarYearsTable
   calendar_days: CalendarDaysTable
   cloud_fix_orders: CloudFixOrdersTable

@@ -5,6 +5,8 @@ import {type CalendarWarning, WorkCalendar} from '../calendar/index.js'
 import {issuedAt, today as clockToday} from '../clock.js'
 import {Conflict, InvalidInput, NotFound, RuleRefused} from '../errors.js'
 import {hasMessage, type Locale, Localized, t} from '../i18n/index.js'
+import {checkPermit} from '../operators/permit.js'
+import {reviewRole} from '../operators/roles.js'
 import type {Database, Store, WriteContext} from '../store/index.js'
 import {allKinds, findKind, type KindDefinition, needsFourEyes, type WorkflowAction} from './registry.js'
 
@@ -223,6 +225,8 @@ export async function advanceRequest<P = unknown>(ctx: WriteContext, id: number,
   if (needsFourEyes(transition) && before.filedBy === ctx.actor) {
     throw new RuleRefused('X-2', 'request.ownRequest', {id, actor: ctx.actor, action: actionParam(action)}, {field: 'operator'})
   }
+  // A review step needs the reviewer role of the request's area, once a roster exists (issue 18).
+  if (needsFourEyes(transition)) await checkPermit(ctx.db, ctx.actor, ctx.today, [reviewRole(before.kind)])
   const replaced = await options.effect?.(before)
   const payload = replaced === undefined ? before.payload : replaced
   const {dueOn, warnings} = await dueDate(ctx, def, transition.to)

@@ -1,0 +1,31 @@
+import * as Args from '@oclif/core/args'
+import * as Flags from '@oclif/core/flags'
+
+import {EgovCommand} from '../../cli/base.js'
+import {rolesText} from '../../cli/operators.js'
+import {editOperator, type Operator} from '../../core/operators/index.js'
+
+export default class OperatorsEdit extends EgovCommand<typeof OperatorsEdit> {
+  static override summary = 'Change a person’s name, unit, roles or dates on the roster'
+  static override description = `Only the flags given change; --roles replaces the roles. --to "" makes the dates open-ended. The roster always keeps an active system-admin. Every change is in the audit trail with before and after. Needs: system-admin.`
+  static override examples = ['<%= config.bin %> operators edit lisi --roles net,review-net', '<%= config.bin %> operators edit lisi --to 2027-06-30 --json']
+
+  static override args = {login: Args.string({description: 'the login', required: true})}
+
+  static override flags = {
+    name: Flags.string({description: 'real name'}),
+    unit: Flags.string({description: 'the unit they work in'}),
+    roles: Flags.string({description: 'the roles, comma-separated (replaces the roles held)'}),
+    from: Flags.string({description: 'first day they may act (YYYY-MM-DD)'}),
+    to: Flags.string({description: 'last day they may act (YYYY-MM-DD; "" for open-ended)'}),
+  }
+
+  async run(): Promise<Operator & {unchanged?: true}> {
+    const store = await this.store()
+    const f = this.flags
+    const operator = await store.write((ctx) => editOperator(ctx, this.args.login, {name: f.name, unit: f.unit, roles: f.roles, from: f.from, to: f.to}))
+    if (operator.unchanged) this.log(this.t('operators.unchanged', {login: operator.login}))
+    else this.log(this.t('operators.edited', {login: operator.login, fields: `${operator.name}; ${rolesText(operator, this.locale)}; ${operator.activeFrom} – ${operator.activeTo ?? ''}`.trimEnd()}))
+    return operator
+  }
+}
