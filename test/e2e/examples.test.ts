@@ -18,8 +18,8 @@ const manifest = JSON.parse(readFileSync(new URL('../../oclif.manifest.json', im
 
 const order = [
   'ticket:open', 'requests:list', 'requests:show', 'requests:approve', 'requests:reject',
-  'net:pool:add', 'net:alloc', 'net:list', 'net:find', 'net:free', 'net:usage', 'net:map', 'net:release',
-  'net:export', 'net:import', 'net:pool:list', 'net:pool:show', 'net:pool:remove',
+  'net:pool:add', 'net:alloc', 'net:alloc:edit', 'net:list', 'net:find', 'net:free', 'net:usage', 'net:map', 'net:release',
+  'net:export', 'net:import', 'net:pool:list', 'net:pool:show', 'net:pool:edit', 'net:pool:remove',
   'units:add', 'units:list', 'units:show', 'units:edit',
   'net:request:template', 'net:request:apply', 'net:request:plan', 'net:request:implement', 'net:request:test',
   'net:request:change', 'net:cutoff:add', 'net:cutoff:list', 'net:restore', 'net:request:close', 'net:report',

@@ -66,10 +66,11 @@ export interface Allocation {
 }
 
 type Db = Kysely<Database>
-type PoolRow = Database['net_pools'] extends infer T ? {[K in keyof T]: K extends 'id' ? number : T[K]} : never
-type AllocationRow = Database['net_allocations'] extends infer T ? {[K in keyof T]: K extends 'id' ? number : T[K]} : never
+export type PoolRow = Database['net_pools'] extends infer T ? {[K in keyof T]: K extends 'id' ? number : T[K]} : never
+export type AllocationRow = Database['net_allocations'] extends infer T ? {[K in keyof T]: K extends 'id' ? number : T[K]} : never
 
-function toPool(row: PoolRow): Pool {
+/** @internal for ./edit.ts */
+export function toPool(row: PoolRow): Pool {
   return {
     id: Number(row.id),
     name: row.name,
@@ -84,7 +85,8 @@ function toPool(row: PoolRow): Pool {
   }
 }
 
-function toAllocation(row: AllocationRow): Allocation {
+/** @internal for ./edit.ts */
+export function toAllocation(row: AllocationRow): Allocation {
   const family = Number(row.family) as Family
   return {
     id: Number(row.id),
@@ -243,7 +245,7 @@ export async function addPool(ctx: WriteContext, input: AddPoolInput): Promise<A
   return {pool, parent: parent?.name ?? null, adoptedPools: adoptedPools.map((p) => p.name), adoptedAllocations: adoptedAllocations.map((a) => a.cidr)}
 }
 
-function looksLikeAddress(name: string): boolean {
+export function looksLikeAddress(name: string): boolean {
   try {
     parseCidr(name, 'name')
     return true
@@ -332,7 +334,8 @@ function splitAround(free: Block, target: Block): Block[] {
 }
 
 /** Gives a block back to the pool's free space, merging it with its free buddy as far as the pool allows. */
-async function releaseToFree(db: Db, pool: Pool, block: Block): Promise<void> {
+/** @internal for ./edit.ts */
+export async function releaseToFree(db: Db, pool: Pool, block: Block): Promise<void> {
   let cur = block
   while (cur.prefix > pool.prefix) {
     const size = blockSize(cur.family, cur.prefix)

@@ -1,0 +1,32 @@
+import * as Args from '@oclif/core/args'
+import * as Flags from '@oclif/core/flags'
+
+import {EgovCommand} from '../../../cli/base.js'
+import {editPool, type EditedPool} from '../../../core/net/edit.js'
+
+export default class NetPoolEdit extends EgovCommand<typeof NetPoolEdit> {
+  static override summary = 'Rename a pool or change its note'
+  static override description = `Only the flags given change; values already so are a no-op (unchanged: true). The new name is unique (a name in use is exit 4) and must not look like an address; the pool's allocations carry the new name. --note "" clears the note. Every change is in the audit trail with before and after.`
+  static override examples = [
+    '<%= config.bin %> net pool edit 市级IPv6 --name 市级-IPv6 --note "IPv6 试点"',
+    '<%= config.bin %> net pool edit 市级-IPv6 --note "" --json',
+  ]
+
+  static override args = {
+    name: Args.string({description: 'pool name or CIDR', required: true}),
+  }
+
+  static override flags = {
+    name: Flags.string({description: 'a new name (unique)'}),
+    note: Flags.string({description: 'a new note; "" clears it'}),
+  }
+
+  async run(): Promise<EditedPool> {
+    const store = await this.store()
+    const result = await store.write((ctx) => editPool(ctx, this.args.name, {name: this.flags.name, note: this.flags.note}))
+    const {pool} = result
+    if (result.unchanged) this.log(this.t('net.poolUnchanged', {name: pool.name, cidr: pool.cidr}))
+    else this.log(this.t('net.poolEdited', {name: pool.name, cidr: pool.cidr, changes: result.changes.map((c) => `${c.field} ${c.before ?? '—'} → ${c.after ?? '—'}`).join('; ')}))
+    return result
+  }
+}
