@@ -117,8 +117,9 @@ describe('help examples work when pasted (SQLite, fresh database)', () => {
   // requests:withdraw's example withdraws a cloud request, so it runs with the cloud's.
   // db init's examples make databases of their own, real ones among them: no set clock or typed name there (issue 18).
   const {EGOV_NOW: _now, EGOV_OPERATOR: _operator, ...plainEnv} = env
-  // The roster's examples start a roster as the person at the keyboard ("$(whoami)"), on a database of their own.
-  const operatorsEnv = {...plainEnv, EGOV_DB: join(home, 'operators.db')}
+  // The roster's examples start a roster as the person at the keyboard ("$(whoami)"), on a database and with a
+  // config of their own (config:set's example names an operator).
+  const operatorsEnv = {...plainEnv, EGOV_DB: join(home, 'operators.db'), XDG_CONFIG_HOME: join(home, 'operators-config')}
   expect(spawnSync(process.execPath, [BIN, 'db', 'init', '--rehearsal'], {env: operatorsEnv, encoding: 'utf8'}).status).toBe(0)
   const envFor = (id: string) =>
     id === 'db:init' ? plainEnv : id.startsWith('operators:') ? operatorsEnv : id.startsWith('cloud:') || id === 'requests:withdraw' ? cloudEnv : env
