@@ -9,9 +9,10 @@ export function movedLine(r: RequestWithHistory, locale: Locale, color: ChalkIns
   const last = r.history.at(-1)!
   const line = t('request.moved', {id: r.id, from: last.from ? stateLabel(r.kind, last.from, locale) : '—', to: stateLabel(r.kind, r.state, locale)}, locale)
   const due = r.dueOn ? `  (${t('col.due', {}, locale)}: ${r.dueOn})` : ''
-  const {notice, outcome} = r.payload as {notice?: string; outcome?: string}
+  const {notice, noticeNumber, outcome} = r.payload as {notice?: string; noticeNumber?: string; outcome?: string}
+  const written = noticeNumber ? t('netreq.noticeNumbered', {number: noticeNumber, path: notice}, locale) : t('netreq.notice', {path: notice}, locale)
   // outcome: what a kind's step did, in a line of its own (a kiosk approval: how many kiosks were admitted).
-  return `${color.bold(kindLabel(r.kind, locale))} ${line}${due}${notice ? `\n${t('netreq.notice', {path: notice}, locale)}` : ''}${outcome ? `\n${outcome}` : ''}`
+  return `${color.bold(kindLabel(r.kind, locale))} ${line}${due}${notice ? `\n${written}` : ''}${outcome ? `\n${outcome}` : ''}`
 }
 
 /** One line for a request just filed. */

@@ -48,6 +48,7 @@ const base = {
 const close: Notice = {
   ...base,
   kind: 'close',
+  number: '甘数〔2026〕5号',
   date: '2026-11-23',
   reason: '机构职能调整，业务系统已迁移至政务云。',
   addresses: ['10.20.1.0/24', '10.20.9.8/29'],
@@ -56,6 +57,7 @@ const cutoff: Notice = {
   ...base,
   kind: 'cutoff',
   requestId: 13,
+  number: '〔2026〕第3号',
   date: '2026-11-03',
   reason: '办公终端感染勒索病毒并向外网段发起扫描',
   rectifyBy: '2026-12-04',
@@ -65,15 +67,29 @@ const restore: Notice = {
   ...base,
   kind: 'restore',
   requestId: 14,
+  number: '〔2026〕第1号',
   date: '2026-12-07',
   reason: '已清除病毒、修补漏洞并完成复测',
   addresses: ['10.20.2.0/24'],
 }
+const reject: Notice = {
+  ...base,
+  kind: 'reject',
+  requestId: 15,
+  number: '甘数〔2026〕2号',
+  date: '2026-12-08',
+  reason: '申请依据不足，未附业务主管部门批复。',
+  application: 'onboarding',
+  basis: '《关于建设社保业务专网的通知》',
+}
 
-describe('notices (NET-6, NET-7)', () => {
+/** No internal rule id (NET-7, CERT-2 …) on an official document. */
+const RULE_ID = /\b[A-Z]+-\d+\b/
+
+describe('notices (NET-5, NET-6, NET-7)', () => {
   it('has a title and a rule per kind', () => {
-    expect(NOTICE_TITLES).toEqual({close: '关闭通知书', cutoff: '断网整改通知书', restore: '恢复接入通知书'})
-    expect(NOTICE_RULES).toEqual({close: 'NET-6', cutoff: 'NET-7', restore: 'NET-7'})
+    expect(NOTICE_TITLES).toEqual({close: '关闭通知书', cutoff: '断网整改通知书', restore: '恢复接入通知书', reject: '不予批准通知书'})
+    expect(NOTICE_RULES).toEqual({close: 'NET-6', cutoff: 'NET-7', restore: 'NET-7', reject: 'NET-5'})
   })
 
   it('writes a closing notice (第十三条): link closed, addresses returned, reapply with a basis', async () => {
@@ -83,7 +99,7 @@ describe('notices (NET-6, NET-7)', () => {
     const text = documentText(file)
     for (const s of [
       '关闭通知书',
-      '〔2026〕第12号',
+      '甘数〔2026〕5号',
       '市人力资源和社会保障局：',
       '《嘉峪关市电子政务外网管理办法》第十三条',
       '关闭其接入链路并书面通知外网接入单位',
@@ -94,10 +110,13 @@ describe('notices (NET-6, NET-7)', () => {
       '应重新提出申请并说明申请依据',
       '嘉峪关市数据局',
       '经办：李审核',
-      '依据：NET-6',
+      '依据：《嘉峪关市电子政务外网管理办法》第十三条；申请编号：12',
     ]) {
       expect(text).toContain(s)
     }
+    // The document number is the notice's own, not the request's.
+    expect(text).not.toContain('第12号')
+    expect(text).not.toMatch(RULE_ID)
     expect(text).not.toContain('云。。')
     expect(text).not.toContain('undefined')
     expect(text).not.toContain('null')
@@ -109,7 +128,7 @@ describe('notices (NET-6, NET-7)', () => {
     const text = documentText(file)
     for (const s of [
       '断网整改通知书',
-      '〔2026〕第13号',
+      '〔2026〕第3号',
       '市人力资源和社会保障局：',
       '办公终端感染勒索病毒并向外网段发起扫描',
       '《嘉峪关市电子政务外网管理办法》第二十条',
@@ -121,10 +140,11 @@ describe('notices (NET-6, NET-7)', () => {
       '申请恢复接入',
       '嘉峪关市数据局',
       '经办：李审核',
-      '依据：NET-7',
+      '依据：《嘉峪关市电子政务外网管理办法》第二十条；申请编号：13',
     ]) {
       expect(text).toContain(s)
     }
+    expect(text).not.toMatch(RULE_ID)
     expect(text).not.toContain('undefined')
   })
 
@@ -133,7 +153,7 @@ describe('notices (NET-6, NET-7)', () => {
     const text = documentText(file)
     for (const s of [
       '恢复接入通知书',
-      '〔2026〕第14号',
+      '〔2026〕第1号',
       '市人力资源和社会保障局：',
       '已清除病毒、修补漏洞并完成复测',
       '第二十条',
@@ -142,11 +162,41 @@ describe('notices (NET-6, NET-7)', () => {
       '10.20.2.0/24',
       '嘉峪关市数据局',
       '2026年12月7日',
-      '依据：NET-7',
+      '依据：《嘉峪关市电子政务外网管理办法》第二十条；申请编号：14',
     ]) {
       expect(text).toContain(s)
     }
+    expect(text).not.toMatch(RULE_ID)
     expect(text).not.toContain('undefined')
+  })
+
+  it('writes the reply to a rejected application (NET-5, 第十二条（二）): the reason told, its own number', async () => {
+    const file = await writeNotice(freshDir(), reject)
+    expect(basename(file)).toBe('2026-12-08_不予批准通知书_市人力资源和社会保障局_15.docx')
+    const text = documentText(file)
+    for (const s of [
+      '不予批准通知书',
+      '甘数〔2026〕2号',
+      '市人力资源和社会保障局：',
+      '贵单位关于接入电子政务外网的申请（申请依据：《关于建设社保业务专网的通知》）收悉。',
+      '《嘉峪关市电子政务外网管理办法》第十二条第（二）项',
+      '审核未通过的，应当及时告知申请单位',
+      '不予批准。理由如下：申请依据不足，未附业务主管部门批复。',
+      '经办：李审核',
+      '依据：《嘉峪关市电子政务外网管理办法》第十二条第（二）项；申请编号：15',
+    ]) {
+      expect(text).toContain(s)
+    }
+    expect(text).not.toContain('批复。。')
+    expect(text).not.toMatch(RULE_ID)
+    expect(documentText(await writeNotice(freshDir(), {...reject, application: 'change'}))).toContain('贵单位关于变更电子政务外网接入的申请')
+  })
+
+  it('refuses a rejection reply without its reason (NET-5) and any notice without its number', async () => {
+    const dir = freshDir()
+    await expect(writeNotice(dir, {...reject, reason: ' 。'})).rejects.toMatchObject({code: 'invalid_input', context: {field: 'reason', rule: 'NET-5'}})
+    await expect(writeNotice(dir, {...close, number: ''})).rejects.toMatchObject({code: 'invalid_input', context: {field: 'number'}})
+    expect(existsSync(dir) ? readdirSync(dir) : []).toEqual([])
   })
 
   it('prints no "undefined" when the optional fields are missing or empty', async () => {

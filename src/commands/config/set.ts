@@ -13,6 +13,7 @@ export default class ConfigSet extends EgovCommand<typeof ConfigSet> {
   notices             the folder written notices (.docx) go to (your own config file); default notices/ in the data folder.
   limit.KIND.STATE    working days a request of KIND may stay in STATE before it is overdue (the database: shared by the team, audited). "egov config list" shows them all.
   items.code-pattern  the regular expression 事项编码 must match in service-item lists (the database, audited); default: the national forms, letter-and-digit groups joined by -.
+  notices.prefix      the issuing office's code (机关代字) heading written notices' document numbers (the database, audited): 甘数 gives 甘数〔2026〕3号; 1–16 characters, no control characters. Unset: 〔2026〕第3号.
   area-code           the bureau's telephone area code (0826; the database, audited): the example a message gives for a landline typed without one. Unset, the example says 0XXX.`
   static override examples = [
     '<%= config.bin %> config set operator 张三',
@@ -20,10 +21,11 @@ export default class ConfigSet extends EgovCommand<typeof ConfigSet> {
     '<%= config.bin %> config set notices ./notices',
     `<%= config.bin %> config set items.code-pattern '^[0-9A-Z]+(-[0-9A-Z]+)+$'`,
     '<%= config.bin %> config set area-code 0826',
+    '<%= config.bin %> config set notices.prefix 甘数',
   ]
 
   static override args = {
-    key: Args.string({description: 'operator, notices, limit.KIND.STATE or items.code-pattern', required: true}),
+    key: Args.string({description: 'operator, notices, notices.prefix, limit.KIND.STATE, items.code-pattern, area-code, cert.organization or cert.publish', required: true}),
     value: Args.string({description: 'the value', required: true}),
   }
 

@@ -8,7 +8,7 @@ import {actOnRequest, parseRequestId, type WorkflowResult} from '../../core/work
 
 export default class RequestsReject extends EgovCommand<typeof RequestsReject> {
   static override summary = 'Reject a request, with the reason the applicant is told'
-  static override description = `A reason is required: it is kept in the history and told to the applicant. The operator who filed a request cannot reject it either (X-2, exit 5).`
+  static override description = `A reason is required: it is kept in the history and told to the applicant. The operator who filed a request cannot reject it either (X-2, exit 5). A rejected extranet application (onboarding or change) is answered in writing (NET-5): a 不予批准通知书 with the reason and its own document number goes to the notices folder, and its number and path are printed (notice, noticeNumber with --json).`
   static override examples = ['EGOV_OPERATOR=reviewer <%= config.bin %> requests reject 1 --reason "缺少申请依据"']
 
   static override args = {

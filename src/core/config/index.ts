@@ -92,6 +92,19 @@ export async function areaCode(db: Kysely<Database>): Promise<string | undefined
 /** The folder every new CRL is published to (DER and PEM), an absolute path; unset: none. */
 export const CERT_PUBLISH_SETTING = 'cert.publish'
 
+/**
+ * The issuing office's code (机关代字) heading every notice's document number: 甘数 gives
+ * 甘数〔2026〕3号. Unset, numbers read 〔2026〕第3号.
+ */
+export const NOTICE_PREFIX_SETTING = 'notices.prefix'
+export const MAX_NOTICE_PREFIX = 16
+
+/** The notice prefix set for the bureau, or '' when none is. */
+export async function noticePrefix(db: Kysely<Database>): Promise<string> {
+  const row = await db.selectFrom('settings').select('value').where('key', '=', NOTICE_PREFIX_SETTING).executeTakeFirst()
+  return row?.value ?? ''
+}
+
 /** Team settings other than limits: kept in the database, audited, with their defaults and checks. */
 const SHARED_SETTINGS: Record<string, {default: () => string; check(value: string): void}> = {
   [AREA_CODE_SETTING]: {
@@ -117,6 +130,16 @@ const SHARED_SETTINGS: Record<string, {default: () => string; check(value: strin
     check(value) {
       // X.520 ub-organization-name: 64 characters; no control characters in a name people read.
       if (!value.trim() || [...value].length > 64 || /[\u0000-\u001f\u007f-\u009f]/.test(value)) throw new InvalidInput('config.badOrganization', {key: CERT_ORG_SETTING, value}, {field: 'VALUE'})
+    },
+  },
+  [NOTICE_PREFIX_SETTING]: {
+    default: () => '',
+    check(value) {
+      // Printed on an official document: 1 to 16 characters, no control characters, no white
+      // space at either end, none of the brackets the number itself uses.
+      // eslint-disable-next-line no-control-regex
+      const bad = value.trim() !== value || value === '' || [...value].length > MAX_NOTICE_PREFIX || /[\u0000-\u001f\u007f-\u009f〔〕]/.test(value)
+      if (bad) throw new InvalidInput('config.badNoticePrefix', {key: NOTICE_PREFIX_SETTING, value, max: MAX_NOTICE_PREFIX}, {field: 'VALUE', details: {setting: NOTICE_PREFIX_SETTING}})
     },
   },
   [CODE_PATTERN_SETTING]: {

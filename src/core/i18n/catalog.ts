@@ -87,6 +87,7 @@ const base = {
 
   // ---- config
   'config.unknownKey': {en: 'config key "{key}" is unknown; known keys: operator, notices, limit.KIND.STATE, items.code-pattern, cert.organization, area-code', zh: '未知的配置项“{key}”；可用：operator、notices、limit.种类.状态、items.code-pattern、cert.organization、area-code'},
+  'config.badNoticePrefix': {en: '{key}: "{value}" cannot head a document number: 1 to {max} characters, no control characters, no spaces at either end, no 〔〕', zh: '{key}：“{value}”不能作为发文字号的机关代字：须为 1–{max} 个字符，不含控制字符、首尾空白和〔〕'},
   'config.badOrganization': {en: '{key}: "{value}" is not an organisation name for certificates: 1 to 64 characters, no control characters', zh: '{key}：“{value}”不能作为证书中的单位名称：须为 1–64 个字符，且不含控制字符'},
   'config.badPattern': {en: '{key}: "{value}" is not a regular expression: {reason}', zh: '{key}：“{value}”不是有效的正则表达式：{reason}'},
   'config.unknownLimit': {en: 'config key "{key}": request kind {kind} has no state {state} that can be overdue', zh: '配置项“{key}”：申请种类 {kind} 没有可设时限的状态 {state}'},
@@ -332,6 +333,7 @@ const base = {
   'netreq.testPassed': {en: 'request {id}: business test passed; in service', zh: '申请 {id}：业务测试通过，已正式接入'},
   'netreq.testFailed': {en: 'request {id}: business test failed; still implemented, test again', zh: '申请 {id}：业务测试未通过，仍为“已实施”，请整改后重测'},
   'netreq.notice': {en: 'notice: {path}', zh: '通知书：{path}'},
+  'netreq.noticeNumbered': {en: 'notice {number}: {path}', zh: '通知书 {number}：{path}'},
   'netreq.noCutOffs': {en: 'no unit is cut off', zh: '没有断网整改中的单位'},
   'netreq.report.counts': {en: '{year}: {onboarded} onboarded, {changed} changed, {closed} closed, {cutOff} cut off, {restored} restored', zh: '{year} 年：新接入 {onboarded}，变更 {changed}，关闭 {closed}，断网整改 {cutOff}，恢复接入 {restored}'},
   'netreq.report.open': {en: 'requests open at the year’s end: {open}, of which overdue: {overdue}', zh: '年末未办结申请 {open} 件，其中超期 {overdue} 件'},

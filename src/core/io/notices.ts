@@ -9,22 +9,30 @@ import {InvalidInput} from '../errors.js'
 /**
  * Written notices (书面通知) of the extranet, as Word documents: closing a unit's access
  * (NET-6, 第十三条 — "关闭其接入链路并书面通知外网接入单位"), cutting a unit off for an
- * unrectified security problem (NET-7, 第二十条) and restoring it after rectification.
+ * unrectified security problem (NET-7, 第二十条), restoring it after rectification, and the
+ * written reply to an application not approved (NET-5, 第十二条（二） — "审核未通过的，应当及时告知申请单位").
+ *
+ * An official document: it carries its own document number (发文字号, a sequence per kind and
+ * year, see net/notice-numbers.ts) and quotes the regulation's article, never an internal rule
+ * id; the request number is only a reference line at the foot.
  *
  * The `docx` package is loaded only when a notice is written: it is heavy, and nothing at
  * CLI start-up needs it.
  */
 
-export type NoticeKind = 'close' | 'cutoff' | 'restore'
+export type NoticeKind = 'close' | 'cutoff' | 'restore' | 'reject'
 
 export interface Notice {
   kind: NoticeKind
   /** 单位名称, e.g. 市人力资源和社会保障局. */
   unit: string
+  /** The request decided: a reference line at the foot and the file name, not the document number. */
   requestId: number
+  /** 发文字号, as printed: 甘数〔2026〕3号 or 〔2026〕第3号. */
+  number: string
   /** YYYY-MM-DD, the date of the decision (China). */
   date: string
-  /** 关闭原因 / 断网原因（安全问题）/ 整改情况. */
+  /** 关闭原因 / 断网原因（安全问题）/ 整改情况 / 不予批准的理由 (reject: required, NET-5). */
   reason?: string
   /** YYYY-MM-DD, cutoff only: 整改期限. */
   rectifyBy?: string
@@ -32,7 +40,11 @@ export interface Notice {
   addresses?: string[]
   /** e.g. 嘉峪关市数据局. */
   issuer: string
-  /** The operator who approved. */
+  /** reject: what was applied for — joining the extranet or changing a connection. */
+  application?: 'onboarding' | 'change'
+  /** reject: the application's 申请依据, to identify it. */
+  basis?: string
+  /** The operator who decided (经办): the login name until a roster gives real names. */
   approvedBy: string
   /** Written on a rehearsal database: the title says 【演练】 and a line says it is not a real notice. */
   rehearsal?: boolean
@@ -45,12 +57,15 @@ export const NOTICE_TITLES: Record<NoticeKind, string> = {
   close: '关闭通知书',
   cutoff: '断网整改通知书',
   restore: '恢复接入通知书',
+  reject: '不予批准通知书',
 }
 
+/** The DOMAIN.md rule behind each kind: for code and tests only, never printed on a notice. */
 export const NOTICE_RULES: Record<NoticeKind, string> = {
   close: 'NET-6',
   cutoff: 'NET-7',
   restore: 'NET-7',
+  reject: 'NET-5',
 }
 
 const REGULATION = '《嘉峪关市电子政务外网管理办法》'
@@ -74,6 +89,12 @@ const ARTICLES: Record<NoticeKind, {number: string; text: string}> = {
     text:
       '市数据局对政务外网进行安全检查，存在问题的单位应及时处置。对于出现问题后不响应、不处置等' +
       '拒不履行安全责任的，市数据局将切断电子政务外网接入线路，责令相关单位限期整改',
+  },
+  reject: {
+    number: '第十二条第（二）项',
+    text:
+      '审核。市数据局对申请、变更依据等进行合规性、合理性审核。审核通过的及时通知申请单位，' +
+      '并负责做好网络接入开通或变更准备工作；审核未通过的，应当及时告知申请单位',
   },
 }
 
@@ -131,6 +152,9 @@ function validate(notice: Notice): Notice {
   for (const field of ['unit', 'issuer', 'approvedBy'] as const) {
     if (clean(notice[field] ?? '') === '') throw new InvalidInput('input.empty', {field}, {field})
   }
+  if (clean(notice.number ?? '') === '') throw new InvalidInput('input.empty', {field: 'number'}, {field: 'number'})
+  // NET-5: the applicant is told the reason.
+  if (notice.kind === 'reject' && reasonOf(notice) === '') throw new InvalidInput('input.empty', {field: 'reason'}, {field: 'reason', rule: 'NET-5'})
   if (!Number.isSafeInteger(notice.requestId) || notice.requestId < 1) {
     throw new InvalidInput('input.badInteger', {field: 'requestId', value: String(notice.requestId)}, {field: 'requestId'})
   }
@@ -201,6 +225,17 @@ function noticeBody(notice: Notice): string[] {
         '请贵单位切实履行本单位网络安全主体责任，加强日常安全管理，发现问题及时处置，确保电子政务外网安全稳定运行。',
         '特此通知。',
       ]
+    case 'reject': {
+      const change = notice.application === 'change'
+      const what = change ? '变更电子政务外网接入' : '接入电子政务外网'
+      const applied = clean(notice.basis ?? '')
+      return [
+        `贵单位关于${what}的申请${applied ? `（申请依据：${applied}）` : ''}收悉。`,
+        `${basis}，经审核，贵单位的申请未获通过，不予批准。理由如下：${reason}。`,
+        `如仍需${what}，请针对上述理由补充完善申请依据等材料后，重新向${issuer}提出申请。`,
+        '特此通知。',
+      ]
+    }
   }
 }
 
@@ -245,7 +280,7 @@ async function render(notice: Notice): Promise<Buffer> {
       alignment: AlignmentType.CENTER,
       spacing: {before: 240, after: 240, line: 800, lineRule: LineRuleType.EXACT},
     }),
-    paragraph(`〔${notice.date.slice(0, 4)}〕第${notice.requestId}号`, {alignment: AlignmentType.CENTER}),
+    paragraph(clean(notice.number), {alignment: AlignmentType.CENTER}),
     ...(notice.rehearsal ? [paragraph('演练数据库生成，不是正式通知，不具效力。', {alignment: AlignmentType.CENTER})] : []),
     paragraph(''),
     paragraph(`${clean(notice.unit)}：`, {alignment: AlignmentType.LEFT}),
@@ -256,7 +291,7 @@ async function render(notice: Notice): Promise<Buffer> {
     new docx.Paragraph({children: [run(chineseDate(notice.date))], alignment: AlignmentType.RIGHT, indent: {right: INDENT_2}, spacing: line}),
     paragraph(''),
     paragraph(`经办：${clean(notice.approvedBy)}`, {alignment: AlignmentType.LEFT}),
-    paragraph(`依据：${NOTICE_RULES[notice.kind]}（${REGULATION}${article.number}）`, {alignment: AlignmentType.LEFT, size: SMALL_SIZE}),
+    paragraph(`依据：${REGULATION}${article.number}；申请编号：${notice.requestId}`, {alignment: AlignmentType.LEFT, size: SMALL_SIZE}),
   ]
 
   const document = new Document({
@@ -264,7 +299,7 @@ async function render(notice: Notice): Promise<Buffer> {
     subject: `${clean(notice.unit)} ${title}`,
     creator: issuer,
     lastModifiedBy: clean(notice.approvedBy),
-    description: `〔${notice.date.slice(0, 4)}〕第${notice.requestId}号 ${NOTICE_RULES[notice.kind]}`,
+    description: clean(notice.number),
     styles: {
       default: {
         document: {

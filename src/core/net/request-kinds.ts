@@ -45,7 +45,10 @@ registerKind<ConnectionRequest>({
   transitions: CONNECTION_STEPS,
   parsePayload: connectionPayload,
   summary: (p) => `${modeName(p.accessMode)} ${p.plan?.cidr ?? (p.hosts ? `${p.hosts}台主机` : p.prefixLength ? `/${p.prefixLength}` : '')} ${p.basis}`.trim(),
-  onEnter: async (ctx, r, state) => (state === 'in-service' ? (await ops()).putInService(ctx, r.id, r.payload, 'onboarding') : undefined),
+  onEnter: async (ctx, r, state) => {
+    if (state === 'rejected') return (await ops()).rejectionReply(ctx, r.id, r.payload, 'onboarding', r.comment ?? '')
+    return state === 'in-service' ? (await ops()).putInService(ctx, r.id, r.payload, 'onboarding') : undefined
+  },
 })
 
 registerKind<ConnectionRequest>({
@@ -57,7 +60,9 @@ registerKind<ConnectionRequest>({
   summary: (p) => `变更：${p.basis}`,
   onEnter: async (ctx, r, state) => {
     // A change moves only while the connection is in service: not once it is cut off (NET-7) or closed (NET-6).
-    if (state !== 'rejected') await (await ops()).requireInService(ctx, r.payload.unit)
+    // NET-5: a rejected change is answered in writing, with the reason.
+    if (state === 'rejected') return (await ops()).rejectionReply(ctx, r.id, r.payload, 'change', r.comment ?? '')
+    await (await ops()).requireInService(ctx, r.payload.unit)
     return state === 'in-service' ? (await ops()).putInService(ctx, r.id, r.payload, 'change') : undefined
   },
 })

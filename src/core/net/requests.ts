@@ -85,6 +85,9 @@ export interface ConnectionRequest {
   tests?: BusinessTest[]
   /** For a change: the connection before it. */
   previous?: Connection
+  /** Rejected (NET-5): the path of the written reply (不予批准通知书) and its document number. */
+  notice?: string
+  noticeNumber?: string
 }
 
 export interface DecisionRequest {
@@ -94,6 +97,8 @@ export interface DecisionRequest {
   note?: string
   /** Path of the written notice, once the decision is carried out. */
   notice?: string
+  /** Its document number (发文字号), e.g. 甘数〔2026〕3号. */
+  noticeNumber?: string
   addresses?: string[]
 }
 
@@ -414,20 +419,50 @@ export async function applyToRestore(store: Store, unitName: string, note: strin
   })
 }
 
-async function notice(ctx: WriteContext, kind: 'close' | 'cutoff' | 'restore', id: number, p: DecisionRequest, addresses: string[]): Promise<string> {
+/** Writes a decision's notice under the next document number of its kind (same transaction). */
+async function notice(ctx: WriteContext, kind: 'close' | 'cutoff' | 'restore', id: number, p: DecisionRequest, addresses: string[]): Promise<{notice: string; noticeNumber: string}> {
   const {writeNotice} = await import('../io/notices.js')
-  return writeNotice(ctx.noticesDir, {
+  const {nextNoticeNumber} = await import('./notice-numbers.js')
+  const number = (await nextNoticeNumber(ctx, kind)).text
+  const path = await writeNotice(ctx.noticesDir, {
     kind,
     unit: p.unit,
     requestId: id,
+    number,
     date: ctx.today,
     reason: kind === 'restore' ? p.note : p.reason,
     rectifyBy: p.rectifyBy,
     addresses,
     issuer: process.env.EGOV_ISSUER || '市数据局',
+    // 经办: the operator's login; there is no roster of real names yet.
     approvedBy: ctx.actor,
     rehearsal: ctx.rehearsal,
   })
+  return {notice: path, noticeNumber: number}
+}
+
+/**
+ * NET-5 (第十二条（二）, 审核未通过的，应当及时告知申请单位): an application (onboarding or change)
+ * rejected gets a written reply with the reason, under its own document number.
+ */
+export async function rejectionReply(ctx: WriteContext, id: number, p: ConnectionRequest, application: 'onboarding' | 'change', reason: string): Promise<Partial<ConnectionRequest>> {
+  const {writeNotice} = await import('../io/notices.js')
+  const {nextNoticeNumber} = await import('./notice-numbers.js')
+  const number = (await nextNoticeNumber(ctx, 'reject')).text
+  const path = await writeNotice(ctx.noticesDir, {
+    kind: 'reject',
+    unit: p.unit,
+    requestId: id,
+    number,
+    date: ctx.today,
+    reason,
+    application,
+    basis: p.basis,
+    issuer: process.env.EGOV_ISSUER || '市数据局',
+    approvedBy: ctx.actor,
+    rehearsal: ctx.rehearsal,
+  })
+  return {notice: path, noticeNumber: number}
 }
 
 /** NET-6: the link is closed, every address the unit holds goes back to its pool, and the unit is told in writing. */
@@ -437,7 +472,7 @@ export async function closeConnection(ctx: WriteContext, id: number, p: Decision
   for (const a of held) await release(ctx, String(a.id))
   await ctx.db.updateTable('net_connections').set({status: 'closed', request_id: id, rectify_by: null, updated_at: ctx.at}).where('unit_id', '=', unit.id).execute()
   const addresses = held.map((a) => a.cidr)
-  return {addresses, notice: await notice(ctx, 'close', id, p, addresses)}
+  return {addresses, ...(await notice(ctx, 'close', id, p, addresses))}
 }
 
 /** NET-7: cut off with a deadline to rectify; the unit keeps its addresses, held for it. */
@@ -445,14 +480,14 @@ export async function cutOff(ctx: WriteContext, id: number, p: DecisionRequest):
   const unit = await findUnit(ctx.db, p.unit)
   await ctx.db.updateTable('net_connections').set({status: 'cut-off', rectify_by: p.rectifyBy ?? null, request_id: id, updated_at: ctx.at}).where('unit_id', '=', unit.id).execute()
   const addresses = (await connectionOf(ctx.db, unit))?.addresses ?? []
-  return {addresses, notice: await notice(ctx, 'cutoff', id, p, addresses)}
+  return {addresses, ...(await notice(ctx, 'cutoff', id, p, addresses))}
 }
 
 export async function restore(ctx: WriteContext, id: number, p: DecisionRequest): Promise<Partial<DecisionRequest>> {
   const unit = await findUnit(ctx.db, p.unit)
   await ctx.db.updateTable('net_connections').set({status: 'in-service', rectify_by: null, request_id: id, updated_at: ctx.at}).where('unit_id', '=', unit.id).execute()
   const addresses = (await connectionOf(ctx.db, unit))?.addresses ?? []
-  return {addresses, notice: await notice(ctx, 'restore', id, p, addresses)}
+  return {addresses, ...(await notice(ctx, 'restore', id, p, addresses))}
 }
 
 export interface CutOffEntry extends Connection {

@@ -66,6 +66,13 @@ export interface OperatorsTable {
   retired_by: string | null
 }
 
+/** The last document number given to a notice kind in a year (migration 015). */
+export interface NoticeNumbersTable {
+  kind: string
+  year: number
+  last_number: number
+}
+
 /** Team-wide settings (working-day limits); personal ones live in the user's config file. */
 export interface SettingsTable {
   key: string
@@ -534,6 +541,7 @@ export interface Database {
   audit_head: AuditHeadTable
   settings: SettingsTable
   operators: OperatorsTable
+  notice_numbers: NoticeNumbersTable
   calendar_years: CalendarYearsTable
   calendar_days: CalendarDaysTable
   cloud_fix_orders: CloudFixOrdersTable

@@ -239,14 +239,14 @@ export async function advanceRequest<P = unknown>(ctx: WriteContext, id: number,
     .insertInto('request_transitions')
     .values({request_id: id, from_state: before.state, to_state: transition.to, action, actor: ctx.actor, at: ctx.at, comment: reason ?? null})
     .execute()
-  await applyOnEnter(ctx, def, id, payload, before.applicantUnit, transition.to)
+  await applyOnEnter(ctx, def, id, payload, before.applicantUnit, transition.to, reason)
   const request = (await loadRequest(ctx.db, id, ctx.today)) as RequestWithHistory<P>
   await appendAudit(ctx, {action: `request.${action}`, entityType: 'request', entityId: id, before: snapshot(before), after: {...snapshot(request), comment: reason ?? null}})
   return {request, warnings}
 }
 
-async function applyOnEnter(ctx: WriteContext, def: KindDefinition<unknown>, id: number, payload: unknown, applicantUnit: string, state: string): Promise<void> {
-  const patch = await def.onEnter?.(ctx, {id, payload, applicantUnit}, state)
+async function applyOnEnter(ctx: WriteContext, def: KindDefinition<unknown>, id: number, payload: unknown, applicantUnit: string, state: string, comment?: string): Promise<void> {
+  const patch = await def.onEnter?.(ctx, {id, payload, applicantUnit, comment}, state)
   if (patch && Object.keys(patch).length) {
     const merged = {...(payload as object), ...patch}
     await ctx.db.updateTable('requests').set({payload: JSON.stringify(merged), summary: summarize(def, merged)}).where('id', '=', id).execute()

@@ -44,9 +44,10 @@ export interface KindDefinition<P = unknown> {
   /**
    * The area's effect when a request enters a state, inside the same transaction, whoever
    * moves it there (an area command or `egov requests approve`). What it returns is merged
-   * into the payload (for example the path of a written notice).
+   * into the payload (for example the path of a written notice). `comment` is what the step
+   * was taken with: a rejection's reason, which a kind may have to tell the applicant (NET-5).
    */
-  onEnter?(ctx: WriteContext, request: {id: number; payload: P; applicantUnit: string}, state: string): Promise<Partial<P> | void>
+  onEnter?(ctx: WriteContext, request: {id: number; payload: P; applicantUnit: string; comment?: string}, state: string): Promise<Partial<P> | void>
 }
 
 const kinds = new Map<string, KindDefinition<any>>()

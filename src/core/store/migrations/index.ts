@@ -13,6 +13,7 @@ import * as m011 from './011_cloud_security_steps.js'
 import * as m012 from './012_cloud_migration.js'
 import * as m013 from './013_cloud_orders_reports.js'
 import * as m014 from './014_cert_blocklist.js'
+import * as m015 from './015_notice_numbers.js'
 import * as m017 from './017_cert_inventory_issuer.js'
 import * as m018 from './018_operators.js'
 import type {SqlDialect} from './helpers.js'
@@ -38,6 +39,7 @@ const ordered: Record<string, DialectMigration> = {
   '012_cloud_migration': m012,
   '013_cloud_orders_reports': m013,
   '014_cert_blocklist': m014,
+  '015_notice_numbers': m015,
   '017_cert_inventory_issuer': m017,
   '018_operators': m018,
 }
