@@ -14,6 +14,7 @@ import * as m012 from './012_cloud_migration.js'
 import * as m013 from './013_cloud_orders_reports.js'
 import * as m014 from './014_cert_blocklist.js'
 import * as m017 from './017_cert_inventory_issuer.js'
+import * as m019 from './019_audit_mac.js'
 import type {SqlDialect} from './helpers.js'
 
 interface DialectMigration {
@@ -38,6 +39,7 @@ const ordered: Record<string, DialectMigration> = {
   '013_cloud_orders_reports': m013,
   '014_cert_blocklist': m014,
   '017_cert_inventory_issuer': m017,
+  '019_audit_mac': m019,
 }
 
 export const migrationNames = Object.keys(ordered).sort()
