@@ -3,6 +3,7 @@ import * as Flags from '@oclif/core/flags'
 import type {Interfaces} from '@oclif/core'
 import type {ChalkInstance} from 'chalk'
 
+import {auditKeyPath} from '../core/audit/key-path.js'
 import {readUserConfig, resolveOperator} from '../core/config/index.js'
 import {EgovError, EXIT_CODES, InvalidInput} from '../core/errors.js'
 import {columnKey, detectLocale, type Locale, type MessageKey, t} from '../core/i18n/index.js'
@@ -107,6 +108,7 @@ export abstract class EgovCommand<T extends typeof Command> extends Command {
         noticesDir: readUserConfig(this.config.configDir).notices ?? this.defaultNoticesDir(),
         rehearsal: this.id === 'db:init' && Boolean((this.flags as {rehearsal?: boolean}).rehearsal),
         connectOnly: options.connectOnly,
+        auditKeyPath: auditKeyPath(this.config.configDir),
       })
       if (options.connectOnly) return this.openedStore
       // Who may run this command when it changes something (issue 18; roles in core/operators).

@@ -3,6 +3,8 @@ import {existsSync} from 'node:fs'
 import * as Flags from '@oclif/core/flags'
 
 import {EgovCommand} from '../../cli/base.js'
+import {ensureAuditKey} from '../../core/audit/index.js'
+import {AUDIT_KEY_ENV} from '../../core/audit/key-path.js'
 
 export default class DbInit extends EgovCommand<typeof DbInit> {
   static override summary = 'Create the database (or bring it to this version): the one command that may create a SQLite file named by --db or EGOV_DB'
@@ -10,7 +12,9 @@ export default class DbInit extends EgovCommand<typeof DbInit> {
 
 A new SQLite file is created 0600 (its folder 0700 when egov creates it): it holds the CA key, the audit chain and hashed ID numbers.
 
---rehearsal makes a rehearsal database, for tests and training: only there are EGOV_NOW (a set clock) and EGOV_OPERATOR (a name typed in) honoured, and every output says REHEARSAL. A real database (the default) dates everything by the system clock and records the login (the OS login on SQLite, the database login on PostgreSQL); EGOV_NOW or another name there is refused (exit 5). A database is one or the other from its creation.`
+--rehearsal makes a rehearsal database, for tests and training: only there are EGOV_NOW (a set clock) and EGOV_OPERATOR (a name typed in) honoured, and every output says REHEARSAL. A real database (the default) dates everything by the system clock and records the login (the OS login on SQLite, the database login on PostgreSQL); EGOV_NOW or another name there is refused (exit 5). A database is one or the other from its creation.
+
+It also makes the audit key, outside the database, when there is none: audit.key in egov's config folder (0600, the folder 0700), or the file EGOV_AUDIT_KEY names. Every audit entry carries an HMAC under it, so a copy of the database alone cannot be given a recomputed chain (see egov audit verify). Back it up apart from the database; on a PostgreSQL team, copy it to each operator's machine.`
   static override examples = [
     '<%= config.bin %> db init --db /tmp/egov-demo.db',
     '<%= config.bin %> db init --db /tmp/egov-training.db --rehearsal',
@@ -21,12 +25,16 @@ A new SQLite file is created 0600 (its folder 0700 when egov creates it): it hol
     rehearsal: Flags.boolean({description: 'create a rehearsal database (tests, training): EGOV_NOW and EGOV_OPERATOR honoured, every output marked REHEARSAL'}),
   }
 
-  async run(): Promise<{location: string; dialect: string; created: boolean; rehearsal: boolean; unchanged?: true}> {
+  async run(): Promise<{location: string; dialect: string; created: boolean; rehearsal: boolean; auditKey: {path: string; created: boolean; missing: boolean} | null; warnings: Array<{message: string}>; unchanged?: true}> {
     const path = this.sqlitePath()
     const existed = this.postgresUrl() ? true : existsSync(path)
     const store = await this.store()
     const created = !existed
+    const auditKey = store.auditKeyPath ? await ensureAuditKey(store.db, store.auditKeyPath) : null
     this.log(this.t(created ? 'db.created' : 'db.ready', {location: store.location}))
-    return {location: store.location, dialect: store.dialect, created, rehearsal: store.rehearsal, ...(created ? {} : {unchanged: true as const})}
+    if (auditKey?.created) this.log(this.t('audit.keyCreated', {path: auditKey.path}))
+    const warnings = auditKey?.missing ? [{message: this.t('audit.keyMissingAtInit', {path: auditKey.path, env: AUDIT_KEY_ENV})}] : []
+    this.showWarnings(warnings)
+    return {location: store.location, dialect: store.dialect, created, rehearsal: store.rehearsal, auditKey, warnings, ...(created ? {} : {unchanged: true as const})}
   }
 }

@@ -95,13 +95,43 @@ export async function appendAudit(ctx: WriteContext, change: AuditChange): Promi
     prev_hash: head?.hash ?? GENESIS_HASH,
   }
   const hash = await entryHash(row)
-  await ctx.db.insertInto('audit_log').values({...row, hash}).execute()
+  const key = await writeKey(ctx, head ? Number(head.seq) : 0)
+  const mac = key ? (await import('./key.js')).mac(key, hash) : null
+  await ctx.db.insertInto('audit_log').values({...row, hash, mac}).execute()
   if (head) {
     await ctx.db.updateTable('audit_head').set({seq: row.seq, hash}).where('id', '=', 1).execute()
   } else {
     await ctx.db.insertInto('audit_head').values({id: 1, seq: row.seq, hash}).execute()
   }
   return toEntry({...row, hash})
+}
+
+/** The key of each write transaction, checked once per transaction. */
+const keysOfWrites = new WeakMap<object, Buffer>()
+
+/**
+ * The audit key this write MACs its entries with (issue 18): read from the key file, or
+ * made there when there is none and the chain carries no MAC yet (a new database, or one
+ * from before the key). A chain whose last entry is MACed takes only the key that MACed it:
+ * with the file missing or another key there, the write is refused (exit 4), nothing
+ * written; a second key would make every later entry fail `audit verify`.
+ */
+async function writeKey(ctx: WriteContext, headSeq: number): Promise<Buffer | undefined> {
+  const path = ctx.auditKeyPath
+  if (!path) return undefined
+  const known = keysOfWrites.get(ctx.db)
+  if (known) return known
+  const {AUDIT_KEY_ENV, createAuditKey, macMatches, readAuditKey} = await import('./key.js')
+  const last = headSeq ? await ctx.db.selectFrom('audit_log').select(['hash', 'mac']).where('seq', '=', headSeq).executeTakeFirst() : undefined
+  let key = readAuditKey(path)
+  if (!key) {
+    if (last?.mac) throw new EgovError('conflict', 'audit.keyMissing', {path, env: AUDIT_KEY_ENV}, {field: AUDIT_KEY_ENV, details: {path}})
+    key = createAuditKey(path)
+  } else if (last?.mac && !macMatches(key, last.hash, last.mac)) {
+    throw new EgovError('conflict', 'audit.keyWrong', {path, seq: headSeq, env: AUDIT_KEY_ENV}, {field: AUDIT_KEY_ENV, details: {path, seq: headSeq}})
+  }
+  keysOfWrites.set(ctx.db, key)
+  return key
 }
 
 function toEntry(row: HashedFields & {hash: string}): AuditEntry {
@@ -146,25 +176,46 @@ export async function auditLog(db: Kysely<Database>, query: AuditQuery = {}): Pr
   return rows.map(toEntry)
 }
 
-export type BreakReason = 'altered' | 'missing' | 'chain' | 'head'
+export type BreakReason = 'altered' | 'missing' | 'chain' | 'head' | 'mac' | 'unsigned'
+
+export interface MacReport {
+  /** The key file used, or the one looked for. */
+  key: string | null
+  /** Whether the key file was there: without it no MAC is checked. */
+  keyFound: boolean
+  /** Entries whose MAC was checked and matched. */
+  checked: number
+  /** Entries with no MAC, all before the first MACed one (written before the key existed). */
+  unsigned: number
+  /** Entries with a MAC that could not be checked (no key). */
+  unchecked: number
+}
 
 export interface VerifyResult {
   ok: boolean
   count: number
   head: {seq: number; hash: string} | null
   broken?: {seq: number; reason: BreakReason; expected?: number; found?: number}
+  macs: MacReport
 }
 
 /**
  * Walks the chain in order and names the first entry that is not what was written:
  * content changed (altered), a gap in the numbering (missing), a prev_hash that is not
  * the previous entry's hash (reordered or replaced), or a chain that stops short of the
- * recorded head (entries removed from the end).
+ * recorded head (entries removed from the end). With the audit key (issue 18) every MAC
+ * is checked: a MAC that does not match is a chain recomputed without the key (mac); an
+ * entry without a MAC after one with a MAC had its MAC removed (unsigned). Entries before
+ * the first MAC were written before the key existed: counted, not failed.
  */
 export async function verifyAudit(
   db: Kysely<Database>,
   onProgress?: (checked: number, total: number) => void,
+  options: {keyPath?: string} = {},
 ): Promise<VerifyResult> {
+  const keyModule = options.keyPath ? await import('./key.js') : undefined
+  const key = keyModule?.readAuditKey(options.keyPath!)
+  const macs: MacReport = {key: options.keyPath ?? null, keyFound: Boolean(key), checked: 0, unsigned: 0, unchecked: 0}
   const head = await db.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1).executeTakeFirst()
   const totalRow = await db.selectFrom('audit_log').select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow()
   const total = Number(totalRow.n)
@@ -173,13 +224,24 @@ export async function verifyAudit(
   let prevHash = GENESIS_HASH
   let count = 0
   let lastSeq = 0
+  let macSeen = false
+  const broken = (seq: number, reason: BreakReason, more: {expected?: number; found?: number} = {}): VerifyResult => ({ok: false, count, head: headOf(head), broken: {seq, reason, ...more}, macs})
   for (;;) {
     const rows = await db.selectFrom('audit_log').selectAll().where('seq', '>=', expectedSeq).orderBy('seq').limit(page).execute()
     for (const row of rows) {
       const seq = Number(row.seq)
-      if (seq !== expectedSeq) return {ok: false, count, head: headOf(head), broken: {seq: expectedSeq, reason: 'missing', expected: expectedSeq, found: seq}}
-      if ((await entryHash({...row, seq})) !== row.hash) return {ok: false, count, head: headOf(head), broken: {seq, reason: 'altered'}}
-      if (row.prev_hash !== prevHash) return {ok: false, count, head: headOf(head), broken: {seq, reason: 'chain'}}
+      if (seq !== expectedSeq) return broken(expectedSeq, 'missing', {expected: expectedSeq, found: seq})
+      if ((await entryHash({...row, seq})) !== row.hash) return broken(seq, 'altered')
+      if (row.prev_hash !== prevHash) return broken(seq, 'chain')
+      if (row.mac === null || row.mac === undefined) {
+        if (macSeen) return broken(seq, 'unsigned')
+        macs.unsigned++
+      } else {
+        macSeen = true
+        if (!key) macs.unchecked++
+        else if (keyModule!.macMatches(key, row.hash, row.mac)) macs.checked++
+        else return broken(seq, 'mac')
+      }
       prevHash = row.hash
       lastSeq = seq
       expectedSeq = seq + 1
@@ -190,11 +252,25 @@ export async function verifyAudit(
   }
   const recorded = headOf(head)
   if ((recorded?.seq ?? 0) !== lastSeq || (recorded && recorded.hash !== prevHash)) {
-    return {ok: false, count, head: recorded, broken: {seq: Math.min(lastSeq, recorded?.seq ?? 0) + 1, reason: 'head', expected: recorded?.seq ?? 0, found: lastSeq}}
+    return broken(Math.min(lastSeq, recorded?.seq ?? 0) + 1, 'head', {expected: recorded?.seq ?? 0, found: lastSeq})
   }
-  return {ok: true, count, head: recorded}
+  return {ok: true, count, head: recorded, macs}
 }
 
 function headOf(head: {seq: number; hash: string} | undefined): {seq: number; hash: string} | null {
   return head ? {seq: Number(head.seq), hash: head.hash} : null
+}
+
+/**
+ * At `egov db init` (issue 18): the audit key made (0600, folder 0700) when there is none and
+ * no entry carries a MAC yet. When entries carry MACs and the file is missing, none is made
+ * (it would not match them): the caller warns that the key must be copied there.
+ */
+export async function ensureAuditKey(db: Kysely<Database>, path: string): Promise<{path: string; created: boolean; missing: boolean}> {
+  const {createAuditKey, readAuditKey} = await import('./key.js')
+  if (readAuditKey(path)) return {path, created: false, missing: false}
+  const signed = await db.selectFrom('audit_log').select('seq').where('mac', 'is not', null).limit(1).executeTakeFirst()
+  if (signed) return {path, created: false, missing: true}
+  createAuditKey(path)
+  return {path, created: true, missing: false}
 }

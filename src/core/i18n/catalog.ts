@@ -1,3 +1,4 @@
+import {auditEntries} from './catalog-audit.js'
 import {certEntries} from './catalog-cert.js'
 import {cloudEntries} from './catalog-cloud.js'
 import {cloudUsageEntries} from './catalog-cloud-usage.js'
@@ -441,6 +442,7 @@ const entries = {
   ...cloudEntries,
   ...cloudUsageEntries,
   ...operatorEntries,
+  ...auditEntries,
 }
 
 export type MessageKey = keyof typeof entries

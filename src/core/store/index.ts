@@ -35,6 +35,11 @@ export interface StoreOptions {
    * empty PostgreSQL schema, which must stay empty until pg_restore fills it.
    */
   connectOnly?: boolean
+  /**
+   * The audit key file (issue 18; see core/audit/key.ts): egov's config folder or
+   * EGOV_AUDIT_KEY. Default: EGOV_AUDIT_KEY when set, else none (entries carry no MAC).
+   */
+  auditKeyPath?: string
 }
 
 /** The settings row that marks a rehearsal database; `config set` cannot write it. */
@@ -53,6 +58,8 @@ export interface WriteContext {
   noticesDir: string
   /** A rehearsal database: what this change signs or writes out says so. */
   rehearsal: boolean
+  /** The audit key file every new audit entry is MACed with (undefined: no MAC). */
+  auditKeyPath?: string
 }
 
 /** Any 64-bit constant will do; it is the one lock every egov writer takes on PostgreSQL. */
@@ -75,6 +82,8 @@ export class Store {
    * real database the system clock and the login decide, whatever the environment says.
    */
   rehearsal = false
+  /** The audit key file (see StoreOptions.auditKeyPath). */
+  auditKeyPath?: string
 
   /** Use Store.open(). */
   constructor(
@@ -87,6 +96,8 @@ export class Store {
 
   static async open(options: StoreOptions): Promise<Store> {
     const store = options.databaseUrl ? await openPostgres(options.databaseUrl, options.operator, options.noticesDir) : await openSqlite(options)
+    const keyFromEnv = process.env.EGOV_AUDIT_KEY?.trim()
+    store.auditKeyPath = options.auditKeyPath ?? (keyFromEnv ? resolve(keyFromEnv) : undefined)
     if (options.connectOnly) return store
     try {
       const fresh = await store.migrate()
@@ -151,7 +162,7 @@ export class Store {
         // Who may change anything (issue 18): checked inside the transaction, so a roster
         // change by another writer is seen.
         await checkPermit(trx, actor, chinaDate(instant), this.permit)
-        return fn({db: trx, dialect: this.dialect, actor, at: instant.toISOString(), today: chinaDate(instant), noticesDir: this.noticesDir, rehearsal: this.rehearsal})
+        return fn({db: trx, dialect: this.dialect, actor, at: instant.toISOString(), today: chinaDate(instant), noticesDir: this.noticesDir, rehearsal: this.rehearsal, auditKeyPath: this.auditKeyPath})
       })
     return this.dialect === 'sqlite' ? queueInProcess(this.location, run) : run()
   }

@@ -41,6 +41,8 @@ export interface AuditLogTable {
   after_json: string | null
   prev_hash: string
   hash: string
+  /** HMAC-SHA256 of hash under the audit key (migration 019); NULL for entries written before the key existed. */
+  mac: string | null
 }
 
 /** One row (id 1): the last entry of the audit chain, so removing entries from its end shows. */

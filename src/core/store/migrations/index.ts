@@ -16,6 +16,7 @@ import * as m014 from './014_cert_blocklist.js'
 import * as m015 from './015_notice_numbers.js'
 import * as m017 from './017_cert_inventory_issuer.js'
 import * as m018 from './018_operators.js'
+import * as m019 from './019_audit_mac.js'
 import type {SqlDialect} from './helpers.js'
 
 interface DialectMigration {
@@ -42,6 +43,7 @@ const ordered: Record<string, DialectMigration> = {
   '015_notice_numbers': m015,
   '017_cert_inventory_issuer': m017,
   '018_operators': m018,
+  '019_audit_mac': m019,
 }
 
 export const migrationNames = Object.keys(ordered).sort()
