@@ -168,4 +168,16 @@ describeEachDialect('written notices: numbers, articles, the rejection reply (NE
     expect(text).toContain('《嘉峪关市电子政务外网管理办法》第十三条')
     expect(text).not.toMatch(RULE_ID)
   })
+
+  it('signs 经办 with the real name from the operator roster once there is one (issue 18)', async () => {
+    // bob starts the roster (system-admin, and the extranet reviewer); alice files and plans.
+    await ok(bob(['operators', 'add', tdb.actor('bob'), '--name', '王五', '--roles', 'system-admin,review-net']))
+    await ok(bob(['operators', 'add', tdb.actor('alice'), '--name', '李四', '--roles', 'filer,net']))
+    await ok(alice(['units', 'add', '市地震局', '--kind', 'party-government', '--level', 'city']))
+    const id = String((await ok(apply('市地震局'))).json.request.id)
+    const rejected = await ok(bob(['requests', 'reject', id, '--reason', '接入范围不合理', '--json']))
+    const text = docxText(rejected.json.request.payload.notice)
+    expect(text).toContain('经办：王五')
+    expect(text).not.toContain(`经办：${tdb.actor('bob')}`)
+  })
 })

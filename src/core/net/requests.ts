@@ -4,6 +4,7 @@ import {WorkCalendar} from '../calendar/index.js'
 import {chinaDate} from '../clock.js'
 import {parseIsoDate} from '../dates.js'
 import {Conflict, InvalidInput, RuleRefused} from '../errors.js'
+import {signerName} from '../operators/permit.js'
 import type {Database, Store, WriteContext} from '../store/index.js'
 import {readTemplate} from '../templates.js'
 import {findUnit, kindOf, type Unit} from '../units/index.js'
@@ -434,8 +435,8 @@ async function notice(ctx: WriteContext, kind: 'close' | 'cutoff' | 'restore', i
     rectifyBy: p.rectifyBy,
     addresses,
     issuer: process.env.EGOV_ISSUER || '市数据局',
-    // 经办: the operator's login; there is no roster of real names yet.
-    approvedBy: ctx.actor,
+    // 经办: the real name on the operator roster (issue 18), else the login.
+    approvedBy: await signerName(ctx.db, ctx.actor),
     rehearsal: ctx.rehearsal,
   })
   return {notice: path, noticeNumber: number}
@@ -459,7 +460,7 @@ export async function rejectionReply(ctx: WriteContext, id: number, p: Connectio
     application,
     basis: p.basis,
     issuer: process.env.EGOV_ISSUER || '市数据局',
-    approvedBy: ctx.actor,
+    approvedBy: await signerName(ctx.db, ctx.actor),
     rehearsal: ctx.rehearsal,
   })
   return {notice: path, noticeNumber: number}

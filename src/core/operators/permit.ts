@@ -32,3 +32,12 @@ export async function checkPermit(db: Kysely<Database> | Transaction<Database>, 
     throw new RuleRefused('X-2', 'operators.roleMissing', {login: actor, roles: rolesParam(roles)}, {field: 'operator', details: {login: actor, roles, held}})
   }
 }
+
+/**
+ * The name to sign with (经办 on a notice): the person's real name from the roster, else
+ * their login (no roster, or not on it).
+ */
+export async function signerName(db: Kysely<Database> | Transaction<Database>, login: string): Promise<string> {
+  const row = await db.selectFrom('operators').select('name').where('login', '=', login).executeTakeFirst()
+  return row?.name ?? login
+}
