@@ -129,6 +129,7 @@ const base = {
   'request.unknownState': {en: 'state "{state}" is unknown for {kinds}', zh: '{kinds} 没有状态“{state}”'},
   'request.actionNotAllowed': {en: 'request {id} is {state}: {action} is not possible in that state (possible: {allowed})', zh: '申请 {id} 当前为“{state}”，不能执行“{action}”（可执行：{allowed}）'},
   'request.wrongKind': {en: 'ID: request {id} is a {kind} request, not {expected}', zh: 'ID：申请 {id} 属于 {kind}，不是 {expected}'},
+  'request.ownStep': {en: 'request {id} is {state} by the work of {actor}; the same operator may not {action} that step (X-2: whoever did a step does not review it)', zh: '申请 {id} 当前“{state}”一步由 {actor} 办理，办理人不能自行{action}（X-2：办理与审核分离）'},
   'request.ownRequest': {en: 'request {id} was filed by {actor}; the same operator may not {action} it (X-2)', zh: '申请 {id} 由 {actor} 提交，提交人不能自行{action}（X-2）'},
   'request.reasonRequired': {en: 'reject needs --reason: the applicant is told why', zh: '退回须填写 --reason：须告知申请人理由'},
   'request.filed': {en: 'filed request {id} ({kind}), now {state}, due {due}', zh: '已提交申请 {id}（{kind}），当前“{state}”，办理期限 {due}'},
