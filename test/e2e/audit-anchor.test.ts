@@ -19,6 +19,10 @@ type Row = Record<string, unknown> & {seq: number; hash: string; mac: string | n
  * and a rollback to an older copy, which the chain alone cannot.
  */
 describeEachDialect('the anchored audit trail: the key, MACs and checkpoints', (dialect) => {
+  /** A test that only one dialect has (the rollback is done differently on each): defined there, not shown as skipped on the other. */
+  const onlyOn = (wanted: typeof dialect) => (name: string, fn: () => Promise<void>) => {
+    if (dialect === wanted) it(name, fn)
+  }
   let tdb: TestDatabase
   let env: Record<string, string>
   const dir = mkdtempSync(join(tmpdir(), 'egov-anchor-'))
@@ -222,7 +226,7 @@ describeEachDialect('the anchored audit trail: the key, MACs and checkpoints', (
     expect((await rows()).at(-1)!.mac).toMatch(/^[0-9a-f]{64}$/)
   })
 
-  it.runIf(dialect === 'sqlite')('a rollback to an older copy of the database file is caught by a later checkpoint (exit 4)', async () => {
+  onlyOn('sqlite')('a rollback to an older copy of the database file is caught by a later checkpoint (exit 4)', async () => {
     const old = join(dir, 'older-copy.db')
     await tdb.sql('pragma wal_checkpoint(truncate)')
     copyFileSync(tdb.path!, old)
@@ -240,7 +244,7 @@ describeEachDialect('the anchored audit trail: the key, MACs and checkpoints', (
     expect(v.json.error.message).toContain('older copy')
   })
 
-  it.runIf(dialect === 'postgres')('a rollback of the audit tables to an older state is caught by a later checkpoint (exit 4)', async () => {
+  onlyOn('postgres')('a rollback of the audit tables to an older state is caught by a later checkpoint (exit 4)', async () => {
     const old = await rows()
     const oldHead = await head()
     expect((await clerk(['ticket', 'open', '--unit', '市人社局', '--subject', '回滚之后消失的工单'])).code).toBe(0)
