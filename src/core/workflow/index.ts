@@ -225,9 +225,9 @@ export async function advanceRequest<P = unknown>(ctx: WriteContext, id: number,
   if (needsFourEyes(transition) && before.filedBy === ctx.actor) {
     throw new RuleRefused('X-2', 'request.ownRequest', {id, actor: ctx.actor, action: actionParam(action)}, {field: 'operator'})
   }
-  // X-2 per step (issue 18): whoever did the work now under review (planned, wrote the proposal,
-  // wiped: the step that brought the request to this state, and anything recorded on it since)
-  // cannot approve, reject or confirm it. Earlier reviews are not such work.
+  // X-2 per step (issue 18): whoever did the work now under review (planned, agreed, wiped: the
+  // step that brought the request to this state) cannot approve, reject or confirm it. Earlier
+  // reviews are not such work.
   if (needsFourEyes(transition)) {
     const author = stepAuthors(def, before).find((actor) => actor === ctx.actor)
     if (author) throw new RuleRefused('X-2', 'request.ownStep', {id, actor: ctx.actor, action: actionParam(action), state: stateParam(before.kind, before.state)}, {field: 'operator', details: {state: before.state}})
@@ -262,17 +262,14 @@ async function applyOnEnter(ctx: WriteContext, def: KindDefinition<unknown>, id:
 
 /**
  * Who did the work the request's current state stands for: the actor of the step that brought
- * it here (unless that step was itself a review) and of anything recorded on it since.
+ * it here, unless that step was itself a review. Records made on the state since (a note, a
+ * migration re-pointing it) are not that work.
  */
 function stepAuthors(def: KindDefinition, request: RequestWithHistory<unknown>): string[] {
-  const authors: string[] = []
-  for (let i = request.history.length - 1; i >= 0; i--) {
-    const h = request.history[i]
-    const review = def.transitions.some((tr) => tr.action === h.action && needsFourEyes(tr))
-    if (!review) authors.push(h.actor)
-    if (h.from !== h.to) break
-  }
-  return authors
+  const step = request.history.findLast((h) => h.from !== h.to)
+  if (!step) return []
+  const review = def.transitions.some((tr) => tr.action === step.action && needsFourEyes(tr))
+  return review ? [] : [step.actor]
 }
 
 /**
