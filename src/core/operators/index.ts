@@ -32,7 +32,7 @@ type Row = Database['operators']
 
 export function toOperator(row: Row, today: string): Operator {
   const roles = row.roles.split(',').filter(isRole)
-  const active = row.retired_at === null && row.active_from <= today && (row.active_to === null || today <= row.active_to)
+  const active = isActive(row, today)
   return {
     login: row.login,
     name: row.name,
@@ -48,7 +48,7 @@ export function toOperator(row: Row, today: string): Operator {
   }
 }
 
-import {rolesParam} from './permit.js'
+import {isActive, rolesParam} from './permit.js'
 
 /** Role ids from "a,b c" (commas or spaces): exit 2 naming roles and the nearest role for a typo; the three administrators kept apart (exit 5, X-2). */
 export function parseRoles(text: string): Role[] {

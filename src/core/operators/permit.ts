@@ -8,6 +8,11 @@ import {isRole, type Role, roleLabel} from './roles.js'
 /** Roles named in the reader's language, for messages. */
 export const rolesParam = (roles: readonly Role[]) => new Localized((locale) => roles.map((r) => roleLabel(r, locale)).join(locale === 'zh' ? '、' : ', '))
 
+/** Active on `today`: not retired, and within the roster entry's dates. */
+export function isActive(row: Pick<Database['operators'], 'retired_at' | 'active_from' | 'active_to'>, today: string): boolean {
+  return row.retired_at === null && row.active_from <= today && (row.active_to === null || today <= row.active_to)
+}
+
 /**
  * The check every change passes once a roster exists (Store.write calls it, under the write
  * lock): the actor is an active person on the roster, holding one of `roles` when the
@@ -21,8 +26,7 @@ export async function checkPermit(db: Kysely<Database> | Transaction<Database>, 
     if (!any) return
     throw new RuleRefused('X-2', 'operators.notOnRoster', {login: actor}, {field: 'operator', details: {login: actor}})
   }
-  const active = row.retired_at === null && row.active_from <= today && (row.active_to === null || today <= row.active_to)
-  if (!active) throw new RuleRefused('X-2', 'operators.notOnRoster', {login: actor}, {field: 'operator', details: {login: actor}})
+  if (!isActive(row, today)) throw new RuleRefused('X-2', 'operators.notOnRoster', {login: actor}, {field: 'operator', details: {login: actor}})
   const held = row.roles.split(',').filter(isRole)
   // 审计员 reads: an auditor changes nothing outside the audit commands, whatever else a command allows.
   if (held.every((r) => r === 'auditor') && !roles?.includes('auditor')) {
