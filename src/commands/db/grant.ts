@@ -17,8 +17,8 @@ The database also holds the trail itself, whatever SQL a login runs (migration 0
 
 --sql prints the statements instead of running them (for a DBA to review or run with psql). The login must exist (CREATE ROLE alice LOGIN, as a role with CREATEROLE): a login that does not is exit 3; a session that does not own the tables is exit 5.`
   static override examples = [
-    '<%= config.bin %> db grant alice',
-    '<%= config.bin %> db grant carol --roles auditor --sql',
+    '<%= config.bin %> db grant alice --roles filer,net --sql',
+    '<%= config.bin %> db grant carol --roles auditor --sql --json',
   ]
 
   static override args = {login: Args.string({description: 'the PostgreSQL login, as on the roster', required: true})}
