@@ -4,7 +4,11 @@ import type {MessageKey} from '../core/i18n/index.js'
 
 /** A broken chain as the error `audit verify` and `audit checkpoint` end with: exit 4 naming the entry and why. */
 export function auditBroken(result: VerifyResult, t: (key: MessageKey, params?: Record<string, unknown>) => string): EgovError {
-  const {seq, reason, expected, found} = result.broken!
+  const {seq, reason, expected, found, history} = result.broken!
+  if (reason === 'history' && history) {
+    const why = t(`audit.history.${history.reason}`, {...history})
+    return new EgovError('conflict', 'audit.historyBroken', {request: history.request, reason: why}, {details: {broken: result.broken, checked: result.count, macs: result.macs}})
+  }
   const why = t(`audit.reason.${reason}`, {expected, found})
   return new EgovError('conflict', 'audit.broken', {seq, reason: why}, {details: {broken: result.broken, checked: result.count, macs: result.macs}})
 }

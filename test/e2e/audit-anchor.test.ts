@@ -251,6 +251,14 @@ describeEachDialect('the anchored audit trail: the key, MACs and checkpoints', (
     const cp = join(dir, 'daily.json')
     expect((await clerk(['audit', 'checkpoint', '--out', cp])).code).toBe(0)
     await restore(old, oldHead)
+    // The audit tables alone put back: the ticket's history has no entry now (issue 18's cross-check).
+    const alone = await clerk(['audit', 'verify', '--json'])
+    expect(alone.code).toBe(4)
+    expect(alone.json.error.details.broken).toMatchObject({reason: 'history', history: {reason: 'unaudited', action: 'file'}})
+    // The whole state put back (the ticket gone too): only the checkpoint kept elsewhere knows.
+    const [{id}] = await tdb.sql(`select max(id) as id from requests`)
+    await tdb.sql(`delete from request_transitions where request_id = ${Number(id)}`)
+    await tdb.sql(`delete from requests where id = ${Number(id)}`)
     expect((await clerk(['audit', 'verify'])).code).toBe(0)
     const v = await clerk(['audit', 'verify', '--checkpoint', cp, '--json'])
     expect(v.code).toBe(4)

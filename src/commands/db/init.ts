@@ -29,7 +29,8 @@ It also makes the audit key, outside the database, when there is none: audit.key
     const path = this.sqlitePath()
     const existed = this.postgresUrl() ? true : existsSync(path)
     const store = await this.store()
-    const created = !existed
+    // On PostgreSQL the schema exists before egov: new is when its tables were made now.
+    const created = this.postgresUrl() ? store.created : !existed
     const auditKey = store.auditKeyPath ? await ensureAuditKey(store.db, store.auditKeyPath) : null
     this.log(this.t(created ? 'db.created' : 'db.ready', {location: store.location}))
     if (auditKey?.created) this.log(this.t('audit.keyCreated', {path: auditKey.path}))

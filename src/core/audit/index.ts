@@ -1,4 +1,5 @@
 import type {Kysely} from '#kysely'
+import type {HistoryMismatch} from './history.js'
 
 import {EgovError} from '../errors.js'
 import type {Database, WriteContext} from '../store/index.js'
@@ -176,7 +177,7 @@ export async function auditLog(db: Kysely<Database>, query: AuditQuery = {}): Pr
   return rows.map(toEntry)
 }
 
-export type BreakReason = 'altered' | 'missing' | 'chain' | 'head' | 'mac' | 'unsigned'
+export type BreakReason = 'altered' | 'missing' | 'chain' | 'head' | 'mac' | 'unsigned' | 'history'
 
 export interface MacReport {
   /** The key file used, or the one looked for. */
@@ -195,8 +196,10 @@ export interface VerifyResult {
   ok: boolean
   count: number
   head: {seq: number; hash: string} | null
-  broken?: {seq: number; reason: BreakReason; expected?: number; found?: number}
+  broken?: {seq: number; reason: BreakReason; expected?: number; found?: number; history?: HistoryMismatch}
   macs: MacReport
+  /** The requests and history rows cross-checked against the trail, once the chain holds. */
+  history?: {requests: number; transitions: number}
 }
 
 /**
@@ -254,7 +257,13 @@ export async function verifyAudit(
   if ((recorded?.seq ?? 0) !== lastSeq || (recorded && recorded.hash !== prevHash)) {
     return broken(Math.min(lastSeq, recorded?.seq ?? 0) + 1, 'head', {expected: recorded?.seq ?? 0, found: lastSeq})
   }
-  return {ok: true, count, head: recorded, macs}
+  // The chain holds: now every request's history against it (issue 18), which catches what was
+  // written around egov by a login that may insert rows but has no key to forge entries with.
+  const {crossCheckHistory} = await import('./history.js')
+  const checked = await crossCheckHistory(db)
+  const history = {requests: checked.requests, transitions: checked.transitions}
+  if (checked.mismatch) return {ok: false, count, head: recorded, broken: {seq: checked.mismatch.seq ?? 0, reason: 'history', history: checked.mismatch}, macs, history}
+  return {ok: true, count, head: recorded, macs, history}
 }
 
 function headOf(head: {seq: number; hash: string} | undefined): {seq: number; hash: string} | null {

@@ -49,8 +49,38 @@ const base = {
   'store.badUrl': {en: 'EGOV_DATABASE_URL must start with postgres:// or postgresql://', zh: 'EGOV_DATABASE_URL 必须以 postgres:// 或 postgresql:// 开头'},
   'store.unreachable': {en: 'cannot reach the database: {reason}', zh: '无法连接数据库：{reason}'},
   'store.migrationDenied': {
-    en: 'database migration {name} failed: {reason}. This login may not change the schema: the owner role runs the migrations (egov db init, logged in as the owner) and then grants each operator its rights (README, "A team on PostgreSQL")',
-    zh: '数据库迁移 {name} 失败：{reason}。当前登录无权修改表结构：应由属主角色执行迁移（以属主身份登录后运行 egov db init），再为每位操作员授权（见 README“A team on PostgreSQL”）',
+    en: 'database migration {name} failed: {reason}. This login may not change the schema: the owner role runs the migrations (egov db init, logged in as the owner) and then grants each operator its rights with egov db grant LOGIN (README, "A team on PostgreSQL")',
+    zh: '数据库迁移 {name} 失败：{reason}。当前登录无权修改表结构：应由属主角色执行迁移（以属主身份登录后运行 egov db init），再用 egov db grant LOGIN 为每位操作员授权（见 README“A team on PostgreSQL”）',
+  },
+  'grant.sqliteOnly': {
+    en: 'egov db grant is for a PostgreSQL database (EGOV_DATABASE_URL): a SQLite database is one file, kept 0600 for the login that runs egov',
+    zh: 'egov db grant 仅用于 PostgreSQL 数据库（EGOV_DATABASE_URL）：SQLite 数据库是单个文件，权限为运行 egov 的登录用户独有（0600）',
+  },
+  'grant.noRoles': {
+    en: '{login} is not on the roster: give --roles, or put them on it first (egov operators add {login} …)',
+    zh: '{login} 不在名册中：请给出 --roles，或先用 egov operators add {login} … 列入名册',
+  },
+  'grant.noLogin': {
+    en: 'there is no PostgreSQL login {login}: create it first (CREATE ROLE {login} LOGIN, as a role that may create roles), or print the statements with --sql',
+    zh: 'PostgreSQL 中没有登录 {login}：请先创建（由有权创建角色者执行 CREATE ROLE {login} LOGIN），或用 --sql 打印语句',
+  },
+  'grant.notOwner': {
+    en: 'only the owner of egov\'s tables (the login that ran egov db init) may grant: {reason}',
+    zh: '只有 egov 数据表的属主（运行 egov db init 的登录）可以授权：{reason}',
+  },
+  'grant.done.write': {
+    en: 'granted {login} on schema {schema}: read everything, write the business tables, only append to the history and audit tables',
+    zh: '已为 {login} 在 {schema} 上授权：可读全部，可写业务表，历史与审计表只可追加',
+  },
+  'grant.done.read': {en: 'granted {login} on schema {schema}: read only (审计员)', zh: '已为 {login} 在 {schema} 上授权：只读（审计员）'},
+  'grant.done.none': {en: 'took every right on schema {schema} from {login} (retired)', zh: '已收回 {login} 在 {schema} 上的全部权限（已离任）'},
+  'store.noGrants': {
+    en: 'the database login {login} has no rights on egov\'s tables yet ({reason}): the owner role grants them with egov db grant {login} (README, "A team on PostgreSQL")',
+    zh: '数据库登录 {login} 尚无 egov 数据表的权限（{reason}）：应由属主角色运行 egov db grant {login} 授权（见 README“A team on PostgreSQL”）',
+  },
+  'store.dbRefused': {
+    en: 'the database refused this change for {login}: {reason} (issue 18: on PostgreSQL the grants and triggers hold the trail; egov db grant gives a login what its roles need)',
+    zh: '数据库拒绝了 {login} 的此项更改：{reason}（问题 18：PostgreSQL 上由授权与触发器守护记录；egov db grant 按角色授予所需权限）',
   },
   'store.clockOnReal': {
     en: 'EGOV_NOW is honoured only on a rehearsal database (egov db init --rehearsal); {location} is a real one, where the system clock dates everything: unset EGOV_NOW',
@@ -175,8 +205,22 @@ const base = {
 
   // ---- audit
   'audit.ok': {en: 'audit chain intact: {count} entries, head {head}', zh: '审计链完整：共 {count} 条，末条 {head}'},
+  'audit.historyBroken': {en: 'request {request}: its history does not match the audit trail: {reason}', zh: '申请 {request} 的流转记录与审计链不符：{reason}'},
+  'audit.history.unaudited': {
+    en: 'history row {transition} ({action} by {actor} at {at}) has no audit entry: it was written around egov',
+    zh: '流转记录 {transition}（{actor} 于 {at} {action}）没有对应的审计条目：系绕过 egov 写入',
+  },
+  'audit.history.missing': {
+    en: 'audit entry {seq} ({action} by {actor} at {at}) has no history row: the row was removed',
+    zh: '审计条目 {seq}（{actor} 于 {at} {action}）没有对应的流转记录：该记录已被删除',
+  },
+  'audit.history.state': {
+    en: 'its state is {state}, but its history leads to {expected}: the state was changed around egov',
+    zh: '其状态为 {state}，而流转记录指向 {expected}：状态系绕过 egov 更改',
+  },
   'audit.empty': {en: 'audit chain is empty', zh: '审计链为空'},
   'audit.broken': {en: 'audit chain broken at entry {seq}: {reason}', zh: '审计链在第 {seq} 条处断裂：{reason}'},
+  'audit.reason.history': {en: 'a request\'s history does not match the audit trail', zh: '申请的流转记录与审计链不符'},
   'audit.reason.altered': {en: 'its content does not match its hash (altered)', zh: '内容与哈希不符（被篡改）'},
   'audit.reason.missing': {en: 'expected entry {expected}, found {found} (entries removed)', zh: '应为第 {expected} 条，实为第 {found} 条（有条目被删除）'},
   'audit.reason.chain': {en: 'it does not carry the hash of the entry before it (reordered or replaced)', zh: '未携带前一条的哈希（顺序被调换或被替换）'},

@@ -82,6 +82,8 @@ export class Store {
    * real database the system clock and the login decide, whatever the environment says.
    */
   rehearsal = false
+  /** Whether this open created the database's tables (its first migration ran now). */
+  created = false
   /** The audit key file (see StoreOptions.auditKeyPath). */
   auditKeyPath?: string
 
@@ -101,6 +103,7 @@ export class Store {
     if (options.connectOnly) return store
     try {
       const fresh = await store.migrate()
+      store.created = fresh
       if (fresh && options.rehearsal) {
         await store.db.insertInto('settings').values({key: DATABASE_KIND_SETTING, value: 'rehearsal', updated_at: new Date().toISOString(), updated_by: 'egov db init --rehearsal'}).execute()
       }
@@ -152,6 +155,12 @@ export class Store {
       this.db.transaction().execute(async (trx) => {
         if (this.dialect === 'postgres') await sql`select pg_advisory_xact_lock(${PG_WRITE_LOCK})`.execute(trx)
         let instant = now()
+        if (!this.rehearsal && this.dialect === 'postgres') {
+          // On PostgreSQL the server's clock dates a real database's records, as its triggers
+          // check (migration 020): every operator's machine agrees with it by construction.
+          const {rows} = await sql<{at: Date | string}>`select clock_timestamp() as at`.execute(trx)
+          instant = new Date(rows[0].at)
+        }
         if (!this.rehearsal) {
           // On a real database recorded times never go backwards, whatever the machine's
           // clock did (a reset, another writer's clock running ahead): a change is dated
@@ -164,7 +173,17 @@ export class Store {
         await checkPermit(trx, actor, chinaDate(instant), this.permit)
         return fn({db: trx, dialect: this.dialect, actor, at: instant.toISOString(), today: chinaDate(instant), noticesDir: this.noticesDir, rehearsal: this.rehearsal, auditKeyPath: this.auditKeyPath})
       })
-    return this.dialect === 'sqlite' ? queueInProcess(this.location, run) : run()
+    if (this.dialect === 'sqlite') return queueInProcess(this.location, run)
+    try {
+      return await run()
+    } catch (error) {
+      // 42501: a grant the login lacks, or one of migration 020's triggers: the database's own
+      // refusal, said as one (exit 5), not as an internal error.
+      if ((error as {code?: string}).code === '42501') {
+        throw new EgovError('refused', 'store.dbRefused', {login: actor, reason: (error as Error).message}, {details: {login: actor}})
+      }
+      throw error
+    }
   }
 
   async close(): Promise<void> {
@@ -181,8 +200,19 @@ export class Store {
       fresh = applied.size === 0
       pending = migrationNames.filter((n) => !applied.has(n))
       if (pending.length === 0) return false
-    } catch {
-      // no migration table yet: a new database
+    } catch (error) {
+      // No migration table yet: a new database. A login that may not even read it is one the
+      // owner has not granted anything yet: say so, not "migration failed" (issue 18).
+      if (this.dialect === 'postgres') {
+        // Without USAGE on the schema PostgreSQL does not even see it: current_schema() is null.
+        const {rows} = await sql<{user: string; schema: string | null; path: string}>`select session_user as "user", current_schema() as schema, current_setting('search_path') as path`.execute(this.db)
+        const {user, schema, path} = rows[0]
+        const denied = (error as {code?: string}).code === '42501'
+        if (denied || schema === null) {
+          const reason = denied ? (error as Error).message : `no schema of the search path (${path}) may be used by this login`
+          throw new EgovError('refused', 'store.noGrants', {login: user, reason}, {details: {login: user}})
+        }
+      }
     }
     let schema: string | undefined
     if (this.dialect === 'postgres') {

@@ -17,6 +17,7 @@ import * as m015 from './015_notice_numbers.js'
 import * as m017 from './017_cert_inventory_issuer.js'
 import * as m018 from './018_operators.js'
 import * as m019 from './019_audit_mac.js'
+import * as m020 from './020_pg_guards.js'
 import type {SqlDialect} from './helpers.js'
 
 interface DialectMigration {
@@ -44,6 +45,7 @@ const ordered: Record<string, DialectMigration> = {
   '017_cert_inventory_issuer': m017,
   '018_operators': m018,
   '019_audit_mac': m019,
+  '020_pg_guards': m020,
 }
 
 export const migrationNames = Object.keys(ordered).sort()
