@@ -17,6 +17,7 @@ import * as m015 from './015_notice_numbers.js'
 import * as m017 from './017_cert_inventory_issuer.js'
 import * as m018 from './018_operators.js'
 import * as m019 from './019_audit_mac.js'
+import * as m021 from './021_id_hash_scheme.js'
 import type {SqlDialect} from './helpers.js'
 
 interface DialectMigration {
@@ -44,6 +45,8 @@ const ordered: Record<string, DialectMigration> = {
   '017_cert_inventory_issuer': m017,
   '018_operators': m018,
   '019_audit_mac': m019,
+  // 020 and 022 are reserved for other areas of issue 18.
+  '021_id_hash_scheme': m021,
 }
 
 export const migrationNames = Object.keys(ordered).sort()
