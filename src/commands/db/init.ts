@@ -54,6 +54,6 @@ ID numbers of certificate holders are kept as an HMAC under a sub-key of the aud
       }
     }
     this.showWarnings(warnings)
-    return {location: store.location, dialect: store.dialect, created, rehearsal: store.rehearsal, auditKey, idHashesKeyed, warnings, ...(created ? {} : {unchanged: true as const})}
+    return {location: store.location, dialect: store.dialect, created, rehearsal: store.rehearsal, auditKey, idHashesKeyed, warnings, ...(created || idHashesKeyed ? {} : {unchanged: true as const})}
   }
 }
