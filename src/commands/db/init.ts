@@ -5,6 +5,8 @@ import * as Flags from '@oclif/core/flags'
 import {EgovCommand} from '../../cli/base.js'
 import {ensureAuditKey} from '../../core/audit/index.js'
 import {AUDIT_KEY_ENV} from '../../core/audit/key-path.js'
+import {countLegacyIdHashes, wrapLegacyIdHashes} from '../../core/cert/id-key.js'
+import {EgovError} from '../../core/errors.js'
 
 export default class DbInit extends EgovCommand<typeof DbInit> {
   static override summary = 'Create the database (or bring it to this version): the one command that may create a SQLite file named by --db or EGOV_DB'
@@ -14,7 +16,9 @@ A new SQLite file is created 0600 (its folder 0700 when egov creates it): it hol
 
 --rehearsal makes a rehearsal database, for tests and training: only there are EGOV_NOW (a set clock) and EGOV_OPERATOR (a name typed in) honoured, and every output says REHEARSAL. A real database (the default) dates everything by the system clock and records the login (the OS login on SQLite, the database login on PostgreSQL); EGOV_NOW or another name there is refused (exit 5). A database is one or the other from its creation.
 
-It also makes the audit key, outside the database, when there is none: audit.key in egov's config folder (0600, the folder 0700), or the file EGOV_AUDIT_KEY names. Every audit entry carries an HMAC under it, so a copy of the database alone cannot be given a recomputed chain (see egov audit verify). Back it up apart from the database; on a PostgreSQL team, copy it to each operator's machine.`
+It also makes the audit key, outside the database, when there is none: audit.key in egov's config folder (0600, the folder 0700), or the file EGOV_AUDIT_KEY names. Every audit entry carries an HMAC under it, so a copy of the database alone cannot be given a recomputed chain (see egov audit verify). Back it up apart from the database; on a PostgreSQL team, copy it to each operator's machine.
+
+ID numbers of certificate holders are kept as an HMAC under a sub-key of the audit key (issue 18), so a copy of the database alone cannot test guesses against them. On a database from before that, db init wraps the old hashes (scrypt alone) under the key, in one transaction; until then the next certificate application does.`
   static override examples = [
     '<%= config.bin %> db init --db /tmp/egov-demo.db',
     '<%= config.bin %> db init --db /tmp/egov-training.db --rehearsal',
@@ -25,7 +29,7 @@ It also makes the audit key, outside the database, when there is none: audit.key
     rehearsal: Flags.boolean({description: 'create a rehearsal database (tests, training): EGOV_NOW and EGOV_OPERATOR honoured, every output marked REHEARSAL'}),
   }
 
-  async run(): Promise<{location: string; dialect: string; created: boolean; rehearsal: boolean; auditKey: {path: string; created: boolean; missing: boolean} | null; warnings: Array<{message: string}>; unchanged?: true}> {
+  async run(): Promise<{location: string; dialect: string; created: boolean; rehearsal: boolean; auditKey: {path: string; created: boolean; missing: boolean} | null; idHashesKeyed: number; warnings: Array<{message: string}>; unchanged?: true}> {
     const path = this.sqlitePath()
     const existed = this.postgresUrl() ? true : existsSync(path)
     const store = await this.store()
@@ -35,7 +39,22 @@ It also makes the audit key, outside the database, when there is none: audit.key
     this.log(this.t(created ? 'db.created' : 'db.ready', {location: store.location}))
     if (auditKey?.created) this.log(this.t('audit.keyCreated', {path: auditKey.path}))
     const warnings = auditKey?.missing ? [{message: this.t('audit.keyMissingAtInit', {path: auditKey.path, env: AUDIT_KEY_ENV})}] : []
+    // Old ID hashes wrapped under the audit key (issue 18): only with the key at hand; a write
+    // refused (no key, an operator not on the roster) leaves them for the next one, and says so.
+    let idHashesKeyed = 0
+    const legacy = await countLegacyIdHashes(store.db)
+    if (legacy > 0) {
+      try {
+        if (!auditKey) throw new EgovError('conflict', 'cert.idKeyNotSet', {env: AUDIT_KEY_ENV}, {field: AUDIT_KEY_ENV})
+        if (auditKey.missing) throw new EgovError('conflict', 'audit.keyMissing', {path: auditKey.path, env: AUDIT_KEY_ENV}, {field: AUDIT_KEY_ENV})
+        idHashesKeyed = await store.write((ctx) => wrapLegacyIdHashes(ctx))
+        this.log(this.t('cert.idHashesKeyed', {count: idHashesKeyed}))
+      } catch (error) {
+        if (!(error instanceof EgovError)) throw error
+        warnings.push({message: this.t('cert.idHashesNotKeyed', {count: legacy, reason: error.localized(this.locale)})})
+      }
+    }
     this.showWarnings(warnings)
-    return {location: store.location, dialect: store.dialect, created, rehearsal: store.rehearsal, auditKey, warnings, ...(created ? {} : {unchanged: true as const})}
+    return {location: store.location, dialect: store.dialect, created, rehearsal: store.rehearsal, auditKey, idHashesKeyed, warnings, ...(created || idHashesKeyed ? {} : {unchanged: true as const})}
   }
 }

@@ -107,6 +107,17 @@ export async function appendAudit(ctx: WriteContext, change: AuditChange): Promi
   return toEntry({...row, hash})
 }
 
+/**
+ * The audit key in a write, for other secrets kept under it (issue 18: ID numbers, see
+ * core/cert/id-key.ts): the key this write's audit entries are MACed with, under the same
+ * checks (made when there is none and no entry is MACed yet; refused, exit 4, when it is
+ * missing or not the chain's). Undefined when the store names no key file.
+ */
+export async function auditKeyOfWrite(ctx: WriteContext): Promise<Buffer | undefined> {
+  const head = await ctx.db.selectFrom('audit_head').select('seq').where('id', '=', 1).executeTakeFirst()
+  return writeKey(ctx, head ? Number(head.seq) : 0)
+}
+
 /** The key of each write transaction, checked once per transaction. */
 const keysOfWrites = new WeakMap<object, Buffer>()
 

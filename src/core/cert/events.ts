@@ -13,6 +13,7 @@ import {blockKey, refuseCompromised, refuseSameKey} from './compromise.js'
 import {caCertificate, hasCa, organizationName, loadSigner, makeCrl, passphraseFromEnv, requirePassphrase} from './ca.js'
 import type {CrlReason} from './crl.js'
 import {certParts} from './der.js'
+import {idKeyOf, wrapLegacyIdHashes} from './id-key.js'
 import {hashIdNumber, idMatches, parseIdNumber} from './idnumber.js'
 import {type Certificate, findCertificate, inventoryKey} from './inventory.js'
 import {checkSecret, decryptKey, generateKey, type KeySpec, publicKeyOf, specOf, unwrapHolderKey, wrapHolderKey} from './keys.js'
@@ -116,12 +117,18 @@ async function openRequestFor(ctx: WriteContext, match: (p: CertRequest) => bool
   return open.map((r) => ({id: Number(r.id), p: JSON.parse(r.payload) as CertRequest})).find((r) => match(r.p))?.id
 }
 
-/** A holder by ID number: found by the last four characters, then the salted hash (CERT-1). */
+/**
+ * A holder by ID number: found by the last four characters, then the keyed hash (CERT-1;
+ * issue 18: under the ID key, see id-key.ts). Old unkeyed hashes are wrapped first, in this
+ * transaction, so every row compared is keyed.
+ */
 async function holderFor(ctx: WriteContext, input: {name: string; unit: string; idNumber: string}): Promise<number> {
   const id = parseIdNumber(input.idNumber)
   const unit = await findUnit(ctx.db, input.unit, 'unit')
+  const key = await idKeyOf(ctx)
+  await wrapLegacyIdHashes(ctx)
   const candidates = await ctx.db.selectFrom('cert_holders').selectAll().where('id_last4', '=', id.slice(-4)).execute()
-  const found = candidates.find((h) => h.id_salt && h.id_hash && idMatches(id, h.id_salt, h.id_hash))
+  const found = candidates.find((h) => h.id_salt && h.id_hash && idMatches(id, {id_salt: h.id_salt, id_hash: h.id_hash, id_scheme: h.id_scheme}, key))
   if (found) {
     if (found.name !== input.name) throw new RuleRefused('CERT-1', 'cert.idOtherHolder', {name: input.name}, {field: 'id-number'})
     if (Number(found.unit_id) !== unit.id) {
@@ -130,10 +137,10 @@ async function holderFor(ctx: WriteContext, input: {name: string; unit: string; 
     }
     return Number(found.id)
   }
-  const {salt, hash, last4} = hashIdNumber(id)
+  const {salt, hash, scheme, last4} = hashIdNumber(id, key)
   const inserted = await ctx.db
     .insertInto('cert_holders')
-    .values({name: input.name, unit_id: unit.id, id_salt: salt, id_hash: hash, id_last4: last4, created_at: ctx.at, created_by: ctx.actor})
+    .values({name: input.name, unit_id: unit.id, id_salt: salt, id_hash: hash, id_scheme: scheme, id_last4: last4, created_at: ctx.at, created_by: ctx.actor})
     .returning('id')
     .executeTakeFirstOrThrow()
   await appendAudit(ctx, {action: 'cert.holder.add', entityType: 'holder', entityId: Number(inserted.id), after: {name: input.name, unit: unit.name, idLast4: last4}})

@@ -17,6 +17,19 @@ export const certEntries = {
   'cert.badIdNumber': {en: '{field}: a resident ID number is 17 digits and a check character (0-9 or X) (CERT-1)', zh: '{field}：居民身份证号码应为 17 位数字加 1 位校验码（0-9 或 X）（CERT-1）'},
   'cert.badIdBirth': {en: '{field}: characters 7-14 are not a birth date (GB 11643, CERT-1)', zh: '{field}：第 7-14 位不是有效的出生日期（GB 11643，CERT-1）'},
   'cert.badIdCheck': {en: '{field}: the check character is wrong: the number is mistyped (GB 11643, CERT-1)', zh: '{field}：校验码不符，号码有误（GB 11643，CERT-1）'},
+  'cert.idKeyMissing': {
+    en: '{env}: the audit key is not at {path}, and this database\'s ID numbers are kept under it; copy that key there (or name its file with {env}); nothing was changed',
+    zh: '{env}：审计密钥不在 {path}，而本数据库的身份证号码以该密钥保存；请将该密钥复制到此处（或用 {env} 指明其文件）；未做任何更改',
+  },
+  'cert.idKeyNotSet': {
+    en: '{env}: ID numbers are kept under the audit key, and no audit key file is named; set {env}; nothing was changed',
+    zh: '{env}：身份证号码以审计密钥保存，但未指明审计密钥文件；请设置 {env}；未做任何更改',
+  },
+  'cert.idHashesKeyed': {en: 'wrapped {count} ID number hashes under the audit key (they were scrypt alone)', zh: '已用审计密钥封装 {count} 个身份证号码哈希（此前仅为 scrypt）'},
+  'cert.idHashesNotKeyed': {
+    en: '{count} ID number hashes are still scrypt alone (not under the audit key): {reason}; they are wrapped by the next "egov db init" or certificate application that can write',
+    zh: '仍有 {count} 个身份证号码哈希仅为 scrypt（未以审计密钥保存）：{reason}；将在下次可写入的“egov db init”或证书申请时封装',
+  },
   'cert.idOtherHolder': {en: 'id-number: this ID number belongs to a holder registered under another name than "{name}"; a certificate is one person\'s identity (CERT-1)', zh: 'id-number：该身份证号码已登记在其他姓名下，与“{name}”不符；证书只代表持有人本人（CERT-1）'},
   'cert.mediumNeeded': {en: 'medium: profile {profile} lives on a medium (USB key): give its serial with --medium (CERT-1)', zh: 'medium：{profile} 证书须存放于介质（USB Key），请用 --medium 给出介质序列号（CERT-1）'},
   'cert.mediumOtherHolder': {en: 'medium: {medium} belongs to another holder; a medium is for one holder only and may not be lent (CERT-1)', zh: 'medium：介质 {medium} 属于其他持有人；介质专人专用，不得出借（CERT-1）'},

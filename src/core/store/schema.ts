@@ -260,8 +260,15 @@ export interface CertHoldersTable {
   unit_id: number
   /** null for holders of imported certificates given without an ID number. */
   id_salt: string | null
-  /** scrypt of the resident ID number with id_salt; the number itself is never stored. */
+  /**
+   * The resident ID number hashed (the number itself is never stored), as id_scheme says:
+   * 'hmac-scrypt-v1' = HMAC-SHA256(ID sub-key of the audit key, scrypt(id, id_salt)), hex, so a
+   * copy of the database alone cannot test guesses; 'scrypt' (or null, from before migration
+   * 021) = scrypt(id, id_salt) alone, wrapped into the keyed form where the key is at hand.
+   */
   id_hash: string | null
+  /** How id_hash was made (migration 021): 'hmac-scrypt-v1' (keyed) or 'scrypt' (old, not yet wrapped); null without an ID number. */
+  id_scheme: string | null
   id_last4: string | null
   created_at: string
   created_by: string

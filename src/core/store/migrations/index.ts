@@ -18,6 +18,7 @@ import * as m017 from './017_cert_inventory_issuer.js'
 import * as m018 from './018_operators.js'
 import * as m019 from './019_audit_mac.js'
 import * as m020 from './020_pg_guards.js'
+import * as m021 from './021_id_hash_scheme.js'
 import type {SqlDialect} from './helpers.js'
 
 interface DialectMigration {
@@ -46,6 +47,7 @@ const ordered: Record<string, DialectMigration> = {
   '018_operators': m018,
   '019_audit_mac': m019,
   '020_pg_guards': m020,
+  '021_id_hash_scheme': m021,
 }
 
 export const migrationNames = Object.keys(ordered).sort()
