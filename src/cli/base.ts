@@ -4,6 +4,7 @@ import type {Interfaces} from '@oclif/core'
 import type {ChalkInstance} from 'chalk'
 
 import {auditKeyPath} from '../core/audit/key-path.js'
+import {chinaDate, currentAsOf, parseAsOf, setAsOf} from '../core/clock.js'
 import {readUserConfig, resolveOperator} from '../core/config/index.js'
 import {EgovError, EXIT_CODES, InvalidInput} from '../core/errors.js'
 import {columnKey, detectLocale, type Locale, type MessageKey, t} from '../core/i18n/index.js'
@@ -35,6 +36,11 @@ interface Warning {
  */
 export abstract class EgovCommand<T extends typeof Command> extends Command {
   static override enableJsonFlag = true
+
+  /** --as-of, for the reading commands that show what is due or expiring (issue 18): spread into their flags. */
+  static asOfFlags = {
+    'as-of': Flags.string({description: 'rehearse a day: what will be overdue or expiring then (YYYY-MM-DD, or an ISO date-time); on any database, writing nothing', helpValue: 'DATE'}),
+  }
 
   static override baseFlags = {
     db: Flags.string({
@@ -71,6 +77,13 @@ export abstract class EgovCommand<T extends typeof Command> extends Command {
     this.flags = flags as FlagsOf<T>
     this.args = args as ArgsOf<T>
     this.positionals = argv as string[]
+    // --as-of (reading commands only, issue 18): the day is set before anything asks the clock.
+    const asOf = (this.flags as {'as-of'?: string})['as-of']
+    if (asOf !== undefined) {
+      const instant = parseAsOf(asOf)
+      setAsOf(instant)
+      if (!this.jsonEnabled()) process.stderr.write(`${this.color.yellow(this.t('store.asOfBanner', {date: chinaDate(instant)}))}\n`)
+    }
   }
 
   /** Written notices go to `egov config set notices DIR`, else notices/ in the data folder. */
@@ -92,6 +105,7 @@ export abstract class EgovCommand<T extends typeof Command> extends Command {
   /** The database, opened (and migrated) on first use. connectOnly: see StoreOptions (egov db restore). */
   protected async store(options: {connectOnly?: boolean} = {}): Promise<Store> {
     if (!this.openedStore) {
+
       const databaseUrl = this.postgresUrl()
       const named = (this.flags as {db?: string}).db
       // A file named by --db or EGOV_DB must exist: a typo would otherwise start an empty
@@ -220,7 +234,9 @@ export abstract class EgovCommand<T extends typeof Command> extends Command {
   protected override toSuccessJson(result: unknown): unknown {
     if (result && typeof result === 'object' && !Array.isArray(result)) {
       const shaped = 'warnings' in result ? result : {...result, warnings: []}
-      return this.openedStore?.rehearsal ? {...shaped, rehearsal: true} : shaped
+      const asOf = currentAsOf()
+      const dated = asOf === undefined ? shaped : {...shaped, asOf: chinaDate(asOf)}
+      return this.openedStore?.rehearsal ? {...dated, rehearsal: true} : dated
     }
     return result
   }

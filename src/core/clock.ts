@@ -4,7 +4,33 @@ import {InvalidInput} from './errors.js'
  * The one clock. Everything that asks "when is now" or "what day is today" asks here,
  * so EGOV_NOW (an ISO date-time) can rehearse due dates, expiry and yearly reports.
  */
+/**
+ * A day a reading command rehearses (--as-of, issue 18): what will be overdue or expiring
+ * then, on any database, real ones included. Set only for commands that write nothing;
+ * Store.write refuses to run while it is set.
+ */
+let asOf: Date | undefined
+
+export function setAsOf(instant: Date | undefined): void {
+  asOf = instant
+}
+
+export function currentAsOf(): Date | undefined {
+  return asOf
+}
+
+/** --as-of's value: a China business date (noon that day) or an ISO date-time; exit 2 naming the flag otherwise. */
+export function parseAsOf(value: string): Date {
+  const text = value.trim()
+  const instant = /^\d{4}-\d{2}-\d{2}$/.test(text) ? new Date(`${text}T12:00:00+08:00`) : new Date(text)
+  if (!/^\d{4}-\d{2}-\d{2}/.test(text) || Number.isNaN(instant.getTime()) || (text.length === 10 && chinaDate(instant) !== text)) {
+    throw new InvalidInput('input.badAsOf', {value}, {field: 'as-of'})
+  }
+  return instant
+}
+
 export function now(env: NodeJS.ProcessEnv = process.env): Date {
+  if (asOf) return asOf
   const fixed = env.EGOV_NOW
   if (!fixed) return new Date()
   const parsed = new Date(fixed)

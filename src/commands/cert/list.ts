@@ -10,6 +10,7 @@ export default class CertList extends CertCommand<typeof CertList> {
   static override examples = ['<%= config.bin %> cert list', '<%= config.bin %> cert list --expiring 30 --json', '<%= config.bin %> cert list --status revoked --unit 市人力资源和社会保障局']
 
   static override flags = {
+    ...CertCommand.asOfFlags,
     status: Flags.string({description: 'valid | hold | revoked | expired', options: STATUSES}),
     expiring: Flags.integer({description: 'only certificates ending within this many days', min: 0, max: 3650}),
     unit: Flags.string({description: 'only this unit’s holders'}),

@@ -6,6 +6,8 @@ export default class CertShow extends CertCommand<typeof CertShow> {
   static override summary = 'Show one certificate: holder, medium, status and its history'
   static override examples = ['<%= config.bin %> cert show UK-2026-0001', '<%= config.bin %> cert show UK-2026-0001 --json']
 
+  static override flags = {...CertCommand.asOfFlags}
+
   static override args = serialArg
 
   async run(): Promise<Certificate & {history: CertEvent[]}> {

@@ -11,6 +11,7 @@ export default class ItemsList extends EgovCommand<typeof ItemsList> {
   static override examples = ['<%= config.bin %> items list', '<%= config.bin %> items list --unit 嘉峪关市市场监督管理局 --type 行政许可 --status pending', '<%= config.bin %> items list --json']
 
   static override flags = {
+    ...EgovCommand.asOfFlags,
     unit: Flags.string({description: 'only items of this 实施主体'}),
     type: Flags.string({description: 'only items of this 事项类型 (行政许可, 公共服务, …)'}),
     status: Flags.string({description: `only items with this status today: ${ITEM_STATUSES.join(', ')}`}),

@@ -14,6 +14,8 @@ export default class ItemsShow extends EgovCommand<typeof ItemsShow> {
 
   static override args = {code: Args.string({description: '事项编码', required: true})}
 
+  static override flags = {...EgovCommand.asOfFlags}
+
   async run(): Promise<Item & {requests: ListedRequest[]}> {
     const store = await this.store()
     const code = toHalfWidth(this.args.code).trim().toUpperCase()

@@ -14,11 +14,13 @@ export default class RequestsList extends EgovCommand<typeof RequestsList> {
     '<%= config.bin %> requests list',
     '<%= config.bin %> requests list --kind ticket --state submitted',
     '<%= config.bin %> requests list --overdue --json',
+    '<%= config.bin %> requests list --overdue --as-of 2027-01-15',
     '<%= config.bin %> requests list --unit 市数据局',
     '<%= config.bin %> requests list --state submitted --columns id --output value',
   ]
 
   static override flags = {
+    ...EgovCommand.asOfFlags,
     kind: Flags.string({description: 'only requests of this kind (e.g. ticket)'}),
     state: Flags.string({description: 'only requests in this state (e.g. submitted)'}),
     overdue: Flags.boolean({description: 'only requests past their due date'}),

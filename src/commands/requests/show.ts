@@ -11,6 +11,8 @@ export default class RequestsShow extends EgovCommand<typeof RequestsShow> {
   static override summary = 'Show one request with its history of transitions'
   static override examples = ['<%= config.bin %> requests show 1', '<%= config.bin %> requests show 1 --json']
 
+  static override flags = {...EgovCommand.asOfFlags}
+
   static override args = {
     id: Args.string({description: 'request number', required: true}),
   }

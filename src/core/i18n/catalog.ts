@@ -74,6 +74,9 @@ const base = {
   },
   'grant.done.read': {en: 'granted {login} on schema {schema}: read only (审计员)', zh: '已为 {login} 在 {schema} 上授权：只读（审计员）'},
   'grant.done.none': {en: 'took every right on schema {schema} from {login} (retired)', zh: '已收回 {login} 在 {schema} 上的全部权限（已离任）'},
+  'input.badAsOf': {en: 'as-of: {value} is not a date (YYYY-MM-DD, or an ISO date-time such as 2027-03-01T09:00:00+08:00)', zh: 'as-of：{value} 不是日期（YYYY-MM-DD，或 ISO 日期时间，如 2027-03-01T09:00:00+08:00）'},
+  'store.asOfWrite': {en: '--as-of rehearses a day for reading; nothing is written under it (issue 18)', zh: '--as-of 仅用于按指定日期查看；不会据此写入任何内容（问题 18）'},
+  'store.asOfBanner': {en: 'AS OF {date}: rehearsed with --as-of (what is due or expiring then); nothing is written', zh: '截至 {date}：以 --as-of 预演（届时到期或逾期的情况）；不写入任何内容'},
   'store.noGrants': {
     en: 'the database login {login} has no rights on egov\'s tables yet ({reason}): the owner role grants them with egov db grant {login} (README, "A team on PostgreSQL")',
     zh: '数据库登录 {login} 尚无 egov 数据表的权限（{reason}）：应由属主角色运行 egov db grant {login} 授权（见 README“A team on PostgreSQL”）',

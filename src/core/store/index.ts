@@ -6,7 +6,7 @@ import {dirname, join, resolve} from 'node:path'
 import {Kysely, Migrator, sql, type Transaction} from '#kysely'
 
 import {EgovError} from '../errors.js'
-import {chinaDate, now} from '../clock.js'
+import {chinaDate, currentAsOf, now} from '../clock.js'
 import type {SqlDialect} from './migrations/helpers.js'
 import {migrationNames, migrationsFor} from './migrations/index.js'
 import {checkPermit} from '../operators/permit.js'
@@ -150,6 +150,8 @@ export class Store {
   permit: readonly Role[] | null = null
 
   async write<T>(fn: (ctx: WriteContext) => Promise<T>): Promise<T> {
+    // A rehearsed day (--as-of) is for reading: nothing is recorded under it.
+    if (currentAsOf()) throw new EgovError('refused', 'store.asOfWrite', {}, {field: 'as-of'})
     const actor = await this.actor()
     const run = () =>
       this.db.transaction().execute(async (trx) => {

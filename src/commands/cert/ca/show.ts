@@ -9,6 +9,7 @@ export default class CertCaShow extends CertCommand<typeof CertCaShow> {
   static override examples = ['<%= config.bin %> cert ca show', '<%= config.bin %> cert ca show --pem > ca.pem']
 
   static override flags = {
+    ...CertCommand.asOfFlags,
     pem: Flags.boolean({description: 'print the CA certificate as PEM (to give to relying parties)'}),
   }
 

@@ -11,6 +11,7 @@ export default class CloudPlatformList extends EgovCommand<typeof CloudPlatformL
   static override examples = ['<%= config.bin %> cloud platform list', '<%= config.bin %> cloud platform list --overdue --json']
 
   static override flags = {
+    ...EgovCommand.asOfFlags,
     provider: Flags.string({description: 'only this provider'}),
     overdue: Flags.boolean({description: 'only the overdue ones'}),
     due: Flags.string({description: 'only those due within this many days from today'}),

@@ -11,6 +11,7 @@ export default class CloudProviderReports extends EgovCommand<typeof CloudProvid
   static override examples = ['<%= config.bin %> cloud provider reports', '<%= config.bin %> cloud provider reports --overdue --json', '<%= config.bin %> cloud provider reports --all']
 
   static override flags = {
+    ...EgovCommand.asOfFlags,
     overdue: Flags.boolean({description: 'only the months past their due date with no report', exclusive: ['all']}),
     all: Flags.boolean({description: 'the received months too', exclusive: ['overdue']}),
   }

@@ -6,7 +6,7 @@ export default class NetCutoffList extends EgovCommand<typeof NetCutoffList> {
   static override summary = 'Units cut off for rectification, those past their deadline first (NET-7)'
   static override examples = ['<%= config.bin %> net cutoff list', '<%= config.bin %> net cutoff list --json']
 
-  static override flags = {...EgovCommand.listFlags}
+  static override flags = {...EgovCommand.asOfFlags, ...EgovCommand.listFlags}
 
   async run(): Promise<{units: CutOffEntry[]}> {
     const store = await this.store()
