@@ -157,7 +157,7 @@ describe('help examples work when pasted (SQLite, fresh database)', () => {
     }
     const r = spawnSync('bash', ['-c', command], {env: envFor(id), cwd, encoding: 'utf8'})
     // The examples run on a rehearsal database, which says so on stderr (issue 18).
-    expect(r.stderr.replace(/^(warning:|map written to|report written to|REHEARSAL DATABASE).*$/gm, '').trim(), command).toBe('')
+    expect(r.stderr.replace(/^(warning:|map written to|report written to|REHEARSAL DATABASE|AS OF ).*$/gm, '').trim(), command).toBe('')
     expect(r.status, `${command}\n${r.stdout}\n${r.stderr}`).toBe(0)
   })
 })
