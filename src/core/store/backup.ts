@@ -238,7 +238,8 @@ export async function checkRestored(store: Store, manifest: BackupManifest): Pro
     if (table === 'kysely_migration_lock' || table === 'kysely_migration') continue
     if (now.tables[table] !== n) throw new EgovError('conflict', 'backup.countMismatch', {table, expected: n, found: now.tables[table] ?? 0})
   }
-  const verify = await verifyAudit(store.db)
+  // With the audit key (issue 18): a copy whose chain was recomputed without it is not put back as good.
+  const verify = await verifyAudit(store.db, undefined, {keyPath: store.auditKeyPath})
   if (!verify.ok || verify.head?.hash !== manifest.audit?.hash) {
     throw new EgovError('conflict', 'backup.auditMismatch', {expected: manifest.audit ? `#${manifest.audit.seq}` : '-', found: verify.head ? `#${verify.head.seq}` : '-'}, {details: {verify}})
   }
