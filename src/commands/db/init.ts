@@ -5,6 +5,8 @@ import * as Flags from '@oclif/core/flags'
 import {EgovCommand} from '../../cli/base.js'
 import {ensureAuditKey} from '../../core/audit/index.js'
 import {AUDIT_KEY_ENV} from '../../core/audit/key-path.js'
+import {InvalidInput} from '../../core/errors.js'
+import {type Operator, startRoster} from '../../core/operators/index.js'
 
 export default class DbInit extends EgovCommand<typeof DbInit> {
   static override summary = 'Create the database (or bring it to this version): the one command that may create a SQLite file named by --db or EGOV_DB'
@@ -14,18 +16,27 @@ A new SQLite file is created 0600 (its folder 0700 when egov creates it): it hol
 
 --rehearsal makes a rehearsal database, for tests and training: only there are EGOV_NOW (a set clock) and EGOV_OPERATOR (a name typed in) honoured, and every output says REHEARSAL. A real database (the default) dates everything by the system clock and records the login (the OS login on SQLite, the database login on PostgreSQL); EGOV_NOW or another name there is refused (exit 5). A database is one or the other from its creation.
 
-It also makes the audit key, outside the database, when there is none: audit.key in egov's config folder (0600, the folder 0700), or the file EGOV_AUDIT_KEY names. Every audit entry carries an HMAC under it, so a copy of the database alone cannot be given a recomputed chain (see egov audit verify). Back it up apart from the database; on a PostgreSQL team, copy it to each operator's machine.`
+It also makes the audit key, outside the database, when there is none: audit.key in egov's config folder (0600, the folder 0700), or the file EGOV_AUDIT_KEY names. Every audit entry carries an HMAC under it, so a copy of the database alone cannot be given a recomputed chain (see egov audit verify). Back it up apart from the database; on a PostgreSQL team, copy it to each operator's machine.
+
+--admin LOGIN --name 真实姓名 starts the operator roster with its first 系统管理员 (system-admin), directly: nobody could approve it yet. From then on a change to the roster is a request another system-admin approves (egov operators add; X-2, CERT-4). Given again for someone who is already an active system-admin it changes nothing; on a roster started otherwise it is exit 4.`
   static override examples = [
     '<%= config.bin %> db init --db /tmp/egov-demo.db',
     '<%= config.bin %> db init --db /tmp/egov-training.db --rehearsal',
     '<%= config.bin %> db init --json',
+    '<%= config.bin %> db init --db /tmp/egov-roster.db --rehearsal --admin "$(whoami)" --name 王敏 --unit 市数据局',
   ]
 
   static override flags = {
+    admin: Flags.string({description: 'start the operator roster with this login as its first system-admin (needs --name)'}),
+    name: Flags.string({description: 'the first system-admin’s real name (with --admin)'}),
+    unit: Flags.string({description: 'the first system-admin’s unit (with --admin)'}),
     rehearsal: Flags.boolean({description: 'create a rehearsal database (tests, training): EGOV_NOW and EGOV_OPERATOR honoured, every output marked REHEARSAL'}),
   }
 
-  async run(): Promise<{location: string; dialect: string; created: boolean; rehearsal: boolean; auditKey: {path: string; created: boolean; missing: boolean} | null; warnings: Array<{message: string}>; unchanged?: true}> {
+  async run(): Promise<{location: string; dialect: string; created: boolean; rehearsal: boolean; auditKey: {path: string; created: boolean; missing: boolean} | null; admin?: Operator & {unchanged?: true}; warnings: Array<{message: string}>; unchanged?: true}> {
+    const f = this.flags
+    if (f.admin === undefined && (f.name !== undefined || f.unit !== undefined)) throw new InvalidInput('input.missingFlagParse', {flag: 'admin'}, {field: 'admin'})
+    if (f.admin !== undefined && !f.name?.trim()) throw new InvalidInput('input.missingFlagParse', {flag: 'name'}, {field: 'name'})
     const path = this.sqlitePath()
     const existed = this.postgresUrl() ? true : existsSync(path)
     const store = await this.store()
@@ -34,7 +45,10 @@ It also makes the audit key, outside the database, when there is none: audit.key
     this.log(this.t(created ? 'db.created' : 'db.ready', {location: store.location}))
     if (auditKey?.created) this.log(this.t('audit.keyCreated', {path: auditKey.path}))
     const warnings = auditKey?.missing ? [{message: this.t('audit.keyMissingAtInit', {path: auditKey.path, env: AUDIT_KEY_ENV})}] : []
+    const admin = f.admin === undefined ? undefined : await store.write((ctx) => startRoster(ctx, f.admin!, {name: f.name!, unit: f.unit}))
+    if (admin) this.log(this.t(admin.unchanged ? 'operators.unchanged' : 'db.adminAdded', {login: admin.login, name: admin.name}))
     this.showWarnings(warnings)
-    return {location: store.location, dialect: store.dialect, created, rehearsal: store.rehearsal, auditKey, warnings, ...(created ? {} : {unchanged: true as const})}
+    const same = !created && (admin === undefined || admin.unchanged)
+    return {location: store.location, dialect: store.dialect, created, rehearsal: store.rehearsal, auditKey, ...(admin ? {admin} : {}), warnings, ...(same ? {unchanged: true as const} : {})}
   }
 }
