@@ -1,3 +1,5 @@
+import {fileURLToPath} from 'node:url'
+
 import {afterAll, beforeAll, expect, it} from 'vitest'
 
 import {egov, isolatedHome} from '../helpers/cli.js'
@@ -135,6 +137,44 @@ describeEachDialect('roster changes approved by a second 系统管理员 (issue 
     const byNet = await as('li', ['operators', 'retire', login('wang'), '--yes', '--json'])
     expect(byNet.code).toBe(5)
     expect(byNet.json.error.details).toMatchObject({rule: 'X-2', roles: ['system-admin']})
+  })
+
+  it('a deadline or the calendar takes a second person too: limits and calendar load are settings-change requests', async () => {
+    const count = (await as('sun', ['requests', 'list', '--kind', 'settings-change', '--json'])).json.requests.length
+    // Bad input is refused at once, naming the value, filing nothing.
+    const bad = await as('wang', ['config', 'set', 'limit.ticket.accepted', 'abc', '--json'])
+    expect(bad.code).toBe(2)
+    expect(bad.json.error.details.field).toBe('VALUE')
+    expect((await as('wang', ['config', 'unset', 'limit.ticket.submitted', '--json'])).code).toBe(3)
+    expect((await as('sun', ['requests', 'list', '--kind', 'settings-change', '--json'])).json.requests.length).toBe(count)
+    // Only a 系统管理员 may ask.
+    expect((await as('li', ['config', 'set', 'limit.ticket.accepted', '3', '--json'])).json.error.details).toMatchObject({rule: 'X-2', roles: ['system-admin']})
+    const limit = await as('wang', ['config', 'set', 'limit.ticket.accepted', '3', '--json'])
+    expect(limit.code, limit.stdout + limit.stderr).toBe(0)
+    expect(limit.json).toMatchObject({pending: true, request: {kind: 'settings-change', state: 'submitted', summary: 'limit.ticket.accepted = 3'}})
+    const value = async () => (await as('sun', ['config', 'get', 'limit.ticket.accepted', '--json'])).json.value
+    expect(await value()).toBe('5')
+    expect((await as('wang', ['requests', 'approve', String(limit.json.request.id), '--json'])).json.error.details.rule).toBe('X-2')
+    expect((await as('li', ['requests', 'approve', String(limit.json.request.id), '--json'])).json.error.details).toMatchObject({rule: 'X-2', roles: ['system-admin']})
+    expect((await as('zhang', ['requests', 'approve', String(limit.json.request.id)])).code).toBe(0)
+    expect(await value()).toBe('3')
+    // A setting that moves no deadline takes effect at once.
+    const prefix = await as('wang', ['config', 'set', 'notices.prefix', '甘数', '--json'])
+    expect(prefix.json.pending).toBeUndefined()
+    // The calendar: not loaded until approved.
+    const file = fileURLToPath(new URL('../../fixtures/calendar/example-2027.json', import.meta.url))
+    const load = await as('wang', ['calendar', 'load', file, '--yes', '--json'])
+    expect(load.code, load.stdout + load.stderr).toBe(0)
+    expect(load.json).toMatchObject({year: 2027, pending: true, request: {kind: 'settings-change'}})
+    const covered = async () => (await as('sun', ['calendar', 'is-workday', '2027-01-01', '--json'])).json
+    expect((await covered()).covered).toBe(false)
+    // A non-administrator cannot take it back; the other 系统管理员 rejects it … and it is filed again and approved.
+    expect((await as('li', ['requests', 'withdraw', String(load.json.request.id), '--reason', '撤回', '--json'])).json.error.details).toMatchObject({rule: 'X-2', roles: ['system-admin']})
+    expect((await as('zhang', ['requests', 'reject', String(load.json.request.id), '--reason', '请附正式通知'])).code).toBe(0)
+    expect((await covered()).covered).toBe(false)
+    const again = await as('wang', ['calendar', 'load', file, '--yes', '--json'])
+    expect((await as('zhang', ['requests', 'approve', String(again.json.request.id)])).code).toBe(0)
+    expect(await covered()).toMatchObject({covered: true, workday: false})
   })
 
   it('checks the change again at approval: the last active 系统管理员 is never demoted or retired', async () => {

@@ -23,6 +23,8 @@ export const operatorEntries = {
   'operators.filed': {en: 'filed roster change {id}: {summary}; it takes effect when another 系统管理员 approves it: egov requests approve {id} (X-2)', zh: '已提交名册变更申请 {id}：{summary}；经另一名系统管理员批准后生效：egov requests approve {id}（X-2）'},
   'operators.pending': {en: 'pending roster changes (in effect once another 系统管理员 approves them):', zh: '待批准的名册变更（经另一名系统管理员批准后生效）：'},
   'db.adminAdded': {en: 'put {login} ({name}) on the roster as its first 系统管理员 (system-admin)', zh: '已将 {login}（{name}）登记为名册的首位系统管理员（system-admin）'},
+  'config.badChange': {en: 'KEY: a settings change sets or unsets a working-day limit (limit.KIND.STATE), or loads a year of the calendar', zh: 'KEY：设置变更仅限设定或取消工作日时限（limit.类型.状态），或载入某年日历'},
+  'settings.filed': {en: 'filed settings change {id}: {summary}; it takes effect when another 系统管理员 approves it: egov requests approve {id} (X-2)', zh: '已提交设置变更申请 {id}：{summary}；经另一名系统管理员批准后生效：egov requests approve {id}（X-2）'},
   'col.login': {en: 'LOGIN', zh: '登录名'},
   'col.roles': {en: 'ROLES', zh: '角色'},
   'col.active': {en: 'ACTIVE', zh: '在任期间'},

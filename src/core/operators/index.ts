@@ -10,7 +10,8 @@ import {fileRequestIn, type Request} from '../workflow/index.js'
 import {registerKind} from '../workflow/registry.js'
 import {ADMIN_ROLES, isRole, type Role, ROLE_IDS} from './roles.js'
 
-export {checkPermit} from './permit.js'
+import {checkPermit} from './permit.js'
+export {checkPermit}
 export {ADMIN_ROLES, permitFor, type Role, ROLE_IDS, ROLES, reviewRole, roleLabel} from './roles.js'
 
 /** A person on the roster (issue 18). */
@@ -339,6 +340,8 @@ registerKind<RosterChange>({
   parsePayload: parseChange,
   summary: changeSummary,
   async onEnter(ctx, request, state) {
+    // Only a 系统管理员 takes back a change the 系统管理员 keep.
+    if (state === 'withdrawn') await checkPermit(ctx.db, ctx.actor, ctx.today, ['system-admin'])
     if (state === 'applied') await applyChange(ctx, request.payload, {requestId: request.id})
   },
 })
