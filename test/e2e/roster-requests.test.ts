@@ -1,6 +1,6 @@
 import {fileURLToPath} from 'node:url'
 
-import {afterAll, beforeAll, expect, it} from 'vitest'
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {egov, isolatedHome} from '../helpers/cli.js'
 import {createTestDatabase, describeEachDialect, type TestDatabase} from '../helpers/db.js'
@@ -198,5 +198,22 @@ describeEachDialect('roster changes approved by a second 系统管理员 (issue 
     const byZhang = await as('zhang', ['requests', 'approve', String(filed.json.request.id), '--json'])
     expect(byZhang.code).toBe(5)
     expect(byZhang.json.error.details).toMatchObject({rule: 'X-2', roles: ['system-admin']})
+  })
+})
+
+describe('--help names the role a command needs (issue 18, X-2)', () => {
+  it.each([
+    [['net', 'alloc'], 'net (网络管理)'],
+    [['operators', 'add'], 'system-admin (系统管理员)'],
+    [['cert', 'ca', 'init'], 'security-admin (安全管理员)'],
+    [['net', 'request', 'apply'], 'filer (受理) or net (网络管理)'],
+    [['units', 'add'], 'any active operator on the roster'],
+    [['requests', 'approve'], 'the reviewer role of the request’s area'],
+  ])('%s', async (command, roles) => {
+    const r = await egov([...command, '--help'])
+    expect(r.code).toBe(0)
+    const section = r.stdout.slice(r.stdout.indexOf('ROLES')).replace(/\s+/g, ' ')
+    expect(r.stdout).toContain('ROLES')
+    expect(section).toContain(roles)
   })
 })
