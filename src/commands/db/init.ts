@@ -6,7 +6,8 @@ import {EgovCommand} from '../../cli/base.js'
 import {ensureAuditKey} from '../../core/audit/index.js'
 import {AUDIT_KEY_ENV} from '../../core/audit/key-path.js'
 import {InvalidInput} from '../../core/errors.js'
-import {type Operator, startRoster} from '../../core/operators/index.js'
+import {today} from '../../core/clock.js'
+import {activeAdmin, type Operator, startRoster} from '../../core/operators/index.js'
 
 export default class DbInit extends EgovCommand<typeof DbInit> {
   static override summary = 'Create the database (or bring it to this version): the one command that may create a SQLite file named by --db or EGOV_DB'
@@ -45,7 +46,8 @@ It also makes the audit key, outside the database, when there is none: audit.key
     this.log(this.t(created ? 'db.created' : 'db.ready', {location: store.location}))
     if (auditKey?.created) this.log(this.t('audit.keyCreated', {path: auditKey.path}))
     const warnings = auditKey?.missing ? [{message: this.t('audit.keyMissingAtInit', {path: auditKey.path, env: AUDIT_KEY_ENV})}] : []
-    const admin = f.admin === undefined ? undefined : await store.write((ctx) => startRoster(ctx, f.admin!, {name: f.name!, unit: f.unit}))
+    const present = f.admin === undefined ? undefined : await activeAdmin(store.db, f.admin, today())
+    const admin = f.admin === undefined ? undefined : present ? {...present, unchanged: true as const} : await store.write((ctx) => startRoster(ctx, f.admin!, {name: f.name!, unit: f.unit}))
     if (admin) this.log(this.t(admin.unchanged ? 'operators.unchanged' : 'db.adminAdded', {login: admin.login, name: admin.name}))
     this.showWarnings(warnings)
     const same = !created && (admin === undefined || admin.unchanged)

@@ -282,6 +282,13 @@ export async function startRoster(ctx: WriteContext, login: string, input: {name
   return applyChange(ctx, change, {bootstrap: true})
 }
 
+/** The person, when they are an active 系统管理员 on the roster today (db init --admin run again changes nothing, whoever runs it). */
+export async function activeAdmin(db: Kysely<Database>, login: string, today: string): Promise<Operator | undefined> {
+  const row = await db.selectFrom('operators').selectAll().where('login', '=', login.trim()).executeTakeFirst()
+  const operator = row ? toOperator(row, today) : undefined
+  return operator?.active && operator.roles.includes('system-admin') ? operator : undefined
+}
+
 /** Roster changes filed and not yet approved, rejected or withdrawn; only those naming `login` when given. */
 export async function pendingRosterChanges(db: Kysely<Database>, login?: string): Promise<Array<{id: number; filedBy: string; filedAt: string; summary: string; change: RosterChange}>> {
   const rows = await db.selectFrom('requests').select(['id', 'filed_by', 'filed_at', 'summary', 'payload']).where('kind', '=', ROSTER_KIND).where('state', '=', 'submitted').orderBy('id').execute()
