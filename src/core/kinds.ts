@@ -4,6 +4,8 @@ import './workflow/kinds/ticket.js'
 import './net/request-kinds.js'
 import './items/request-kinds.js'
 import './cert/request-kind.js'
+import './operators/index.js'
+import './config/settings-kind.js'
 
 export {allKinds, findKind} from './workflow/registry.js'
 import './kiosk/request-kind.js'

@@ -172,7 +172,11 @@ describeEachDialect('written notices: numbers, articles, the rejection reply (NE
   it('signs 经办 with the real name from the operator roster once there is one (issue 18)', async () => {
     // bob starts the roster (system-admin, and the extranet reviewer); alice files and plans.
     await ok(bob(['operators', 'add', tdb.actor('bob'), '--name', '王五', '--roles', 'system-admin,review-net']))
-    await ok(bob(['operators', 'add', tdb.actor('alice'), '--name', '李四', '--roles', 'filer,net']))
+    // A second 系统管理员 (added at once, four eyes need two) approves alice's entry (issue 18, X-2).
+    await (await tdb.open('carol')).close()
+    await ok(bob(['operators', 'add', tdb.actor('carol'), '--name', '赵六', '--roles', 'system-admin']))
+    const filed = await ok(bob(['operators', 'add', tdb.actor('alice'), '--name', '李四', '--roles', 'filer,net', '--json']))
+    await ok(egov(['requests', 'approve', String(filed.json.request.id)], as('carol')))
     await ok(alice(['units', 'add', '市地震局', '--kind', 'party-government', '--level', 'city']))
     const id = String((await ok(apply('市地震局'))).json.request.id)
     const rejected = await ok(bob(['requests', 'reject', id, '--reason', '接入范围不合理', '--json']))

@@ -11,11 +11,19 @@ import {createTestDatabase, describeEachDialect, type TestDatabase} from '../hel
 describeEachDialect('operators and roles (issue 18, X-2)', (dialect) => {
   let tdb: TestDatabase
   const home = isolatedHome()
-  const people = ['admin', 'alice', 'bob', 'carol', 'dave', 'erin'] as const
+  const people = ['admin', 'admin2', 'alice', 'bob', 'carol', 'dave', 'erin'] as const
   type Person = (typeof people)[number]
   const as = (who: Person, args: string[]) => egov(args, {...home, ...tdb.env, ...tdb.envFor(who)})
   /** The login the roster knows a person by: the database login on PostgreSQL. */
   const login = (who: Person) => tdb.actor(who)
+  /** A roster change filed by admin, approved by the second 系统管理员 (issue 18: changes to the roster are requests, X-2). */
+  const change = async (args: string[]) => {
+    const filed = await as('admin', [...args, '--json'])
+    expect(filed.code, filed.stdout + filed.stderr).toBe(0)
+    expect(filed.json.pending, filed.stdout).toBe(true)
+    const approved = await as('admin2', ['requests', 'approve', String(filed.json.request.id)])
+    expect(approved.code, approved.stdout + approved.stderr).toBe(0)
+  }
 
   beforeAll(async () => {
     tdb = await createTestDatabase(dialect)
@@ -54,17 +62,18 @@ describeEachDialect('operators and roles (issue 18, X-2)', (dialect) => {
   it('starts the roster and puts people on it with their roles', async () => {
     const first = await as('admin', ['operators', 'add', login('admin'), '--name', '王敏', '--unit', '市数据局', '--roles', 'system-admin', '--json'])
     expect(first.code, first.stdout).toBe(0)
-    expect(first.json).toMatchObject({login: login('admin'), roles: ['system-admin'], active: true, warnings: []})
+    expect(first.json).toMatchObject({login: login('admin'), roles: ['system-admin'], active: true, pending: false, warnings: []})
+    // The second 系统管理员 is added at once (four eyes need two); every other change is a request the other approves.
+    expect((await as('admin', ['operators', 'add', login('admin2'), '--name', '周九', '--roles', 'system-admin', '--json'])).json).toMatchObject({pending: false, active: true})
     for (const [who, name, roles] of [['alice', '李四', 'filer,net'], ['bob', '张三', 'review-net'], ['dave', '赵六', 'auditor']] as const) {
-      const r = await as('admin', ['operators', 'add', login(who), '--name', name, '--roles', roles])
-      expect(r.code, r.stderr).toBe(0)
+      await change(['operators', 'add', login(who), '--name', name, '--roles', roles])
     }
     // Someone who starts next year is on the roster, not yet active.
-    expect((await as('admin', ['operators', 'add', login('erin'), '--name', '钱七', '--roles', 'net', '--from', '2099-01-01'])).code).toBe(0)
+    await change(['operators', 'add', login('erin'), '--name', '钱七', '--roles', 'net', '--from', '2099-01-01'])
     const again = await as('admin', ['operators', 'add', login('alice'), '--name', '李四', '--roles', 'net', '--json'])
     expect(again.code).toBe(4)
     const list = await as('carol', ['operators', 'list', '--json'])
-    expect(list.json.operators.map((o: {login: string}) => o.login)).toEqual([login('admin'), login('alice'), login('bob'), login('dave'), login('erin')].sort())
+    expect(list.json.operators.map((o: {login: string}) => o.login)).toEqual([login('admin'), login('admin2'), login('alice'), login('bob'), login('dave'), login('erin')].sort())
     // Only a system administrator changes the roster.
     const byAlice = await as('alice', ['operators', 'add', login('carol'), '--name', '孙八', '--roles', 'net', '--json'])
     expect(byAlice.code).toBe(5)
@@ -97,12 +106,13 @@ describeEachDialect('operators and roles (issue 18, X-2)', (dialect) => {
     const wrongArea = await as('bob', ['requests', 'approve', id, '--json'])
     expect(wrongArea.code).toBe(5)
     expect(wrongArea.json.error.details).toMatchObject({rule: 'X-2', roles: ['review-ticket']})
-    expect((await as('admin', ['operators', 'edit', login('bob'), '--roles', 'review-net,review-ticket'])).code).toBe(0)
+    await change(['operators', 'edit', login('bob'), '--roles', 'review-net,review-ticket'])
     const approved = await as('bob', ['requests', 'approve', id, '--json'])
     expect(approved.code, approved.stdout).toBe(0)
   })
 
   it('keeps an active system administrator, retires people, and audits every roster change', async () => {
+    await change(['operators', 'retire', login('admin2'), '--yes'])
     const last = await as('admin', ['operators', 'retire', login('admin'), '--yes', '--json'])
     expect(last.code).toBe(5)
     expect(last.json.error.details.key).toBe('operators.lastAdmin')
@@ -115,7 +125,13 @@ describeEachDialect('operators and roles (issue 18, X-2)', (dialect) => {
     expect(same.json.unchanged).toBe(true)
     const offTerminal = await as('admin', ['operators', 'retire', login('alice'), '--json'])
     expect(offTerminal.code).toBe(2)
-    expect((await as('admin', ['operators', 'retire', login('alice'), '--yes'])).code).toBe(0)
+    // With admin2 retired, admin is the only 系统管理员: a retirement filed now waits for a second one.
+    const filed = await as('admin', ['operators', 'retire', login('alice'), '--yes', '--json'])
+    expect(filed.json.pending).toBe(true)
+    expect((await as('admin', ['requests', 'approve', String(filed.json.request.id), '--json'])).json.error.details.rule).toBe('X-2')
+    expect((await as('admin2', ['requests', 'approve', String(filed.json.request.id), '--json'])).json.error.details.key).toBe('operators.notOnRoster')
+    expect((await as('admin', ['operators', 'add', login('carol'), '--name', '孙八', '--roles', 'system-admin'])).code).toBe(0)
+    expect((await as('carol', ['requests', 'approve', String(filed.json.request.id)])).code).toBe(0)
     expect((await as('alice', ['net', 'pool', 'add', '10.98.0.0/16', '--name', '测试2', '--plane', '1', '--json'])).json.error.details.key).toBe('operators.notOnRoster')
     const shown = await as('carol', ['operators', 'show', login('alice'), '--json'])
     expect(shown.json).toMatchObject({login: login('alice'), active: false})

@@ -6,7 +6,9 @@ import {EgovCommand} from '../../cli/base.js'
 import {ensureAuditKey} from '../../core/audit/index.js'
 import {AUDIT_KEY_ENV} from '../../core/audit/key-path.js'
 import {countLegacyIdHashes, wrapLegacyIdHashes} from '../../core/cert/id-key.js'
-import {EgovError} from '../../core/errors.js'
+import {EgovError, InvalidInput} from '../../core/errors.js'
+import {today} from '../../core/clock.js'
+import {activeAdmin, type Operator, startRoster} from '../../core/operators/index.js'
 
 export default class DbInit extends EgovCommand<typeof DbInit> {
   static override summary = 'Create the database (or bring it to this version): the one command that may create a SQLite file named by --db or EGOV_DB'
@@ -18,18 +20,27 @@ A new SQLite file is created 0600 (its folder 0700 when egov creates it): it hol
 
 It also makes the audit key, outside the database, when there is none: audit.key in egov's config folder (0600, the folder 0700), or the file EGOV_AUDIT_KEY names. Every audit entry carries an HMAC under it, so a copy of the database alone cannot be given a recomputed chain (see egov audit verify). Back it up apart from the database; on a PostgreSQL team, copy it to each operator's machine.
 
-ID numbers of certificate holders are kept as an HMAC under a sub-key of the audit key (issue 18), so a copy of the database alone cannot test guesses against them. On a database from before that, db init wraps the old hashes (scrypt alone) under the key, in one transaction; until then the next certificate application does.`
+ID numbers of certificate holders are kept as an HMAC under a sub-key of the audit key (issue 18), so a copy of the database alone cannot test guesses against them. On a database from before that, db init wraps the old hashes (scrypt alone) under the key, in one transaction; until then the next certificate application does.
+
+--admin LOGIN --name 真实姓名 starts the operator roster with its first 系统管理员 (system-admin), directly: nobody could approve it yet. From then on a change to the roster is a request another system-admin approves (egov operators add; X-2, CERT-4). Given again for someone who is already an active system-admin it changes nothing; on a roster started otherwise it is exit 4.`
   static override examples = [
     '<%= config.bin %> db init --db /tmp/egov-demo.db',
     '<%= config.bin %> db init --db /tmp/egov-training.db --rehearsal',
     '<%= config.bin %> db init --json',
+    '<%= config.bin %> db init --db /tmp/egov-roster.db --rehearsal --admin "$(whoami)" --name 王敏 --unit 市数据局',
   ]
 
   static override flags = {
+    admin: Flags.string({description: 'start the operator roster with this login as its first system-admin (needs --name)'}),
+    name: Flags.string({description: 'the first system-admin’s real name (with --admin)'}),
+    unit: Flags.string({description: 'the first system-admin’s unit (with --admin)'}),
     rehearsal: Flags.boolean({description: 'create a rehearsal database (tests, training): EGOV_NOW and EGOV_OPERATOR honoured, every output marked REHEARSAL'}),
   }
 
-  async run(): Promise<{location: string; dialect: string; created: boolean; rehearsal: boolean; auditKey: {path: string; created: boolean; missing: boolean} | null; idHashesKeyed: number; warnings: Array<{message: string}>; unchanged?: true}> {
+  async run(): Promise<{location: string; dialect: string; created: boolean; rehearsal: boolean; auditKey: {path: string; created: boolean; missing: boolean} | null; idHashesKeyed: number; admin?: Operator & {unchanged?: true}; warnings: Array<{message: string}>; unchanged?: true}> {
+    const f = this.flags
+    if (f.admin === undefined && (f.name !== undefined || f.unit !== undefined)) throw new InvalidInput('input.missingFlagParse', {flag: 'admin'}, {field: 'admin'})
+    if (f.admin !== undefined && !f.name?.trim()) throw new InvalidInput('input.missingFlagParse', {flag: 'name'}, {field: 'name'})
     const path = this.sqlitePath()
     const existed = this.postgresUrl() ? true : existsSync(path)
     const store = await this.store()
@@ -54,7 +65,12 @@ ID numbers of certificate holders are kept as an HMAC under a sub-key of the aud
         warnings.push({message: this.t('cert.idHashesNotKeyed', {count: legacy, reason: error.localized(this.locale)})})
       }
     }
+    // The roster's first 系统管理员 (issue 18), directly: nobody could approve it yet.
+    const present = f.admin === undefined ? undefined : await activeAdmin(store.db, f.admin, today())
+    const admin = f.admin === undefined ? undefined : present ? {...present, unchanged: true as const} : await store.write((ctx) => startRoster(ctx, f.admin!, {name: f.name!, unit: f.unit}))
+    if (admin) this.log(this.t(admin.unchanged ? 'operators.unchanged' : 'db.adminAdded', {login: admin.login, name: admin.name}))
     this.showWarnings(warnings)
-    return {location: store.location, dialect: store.dialect, created, rehearsal: store.rehearsal, auditKey, idHashesKeyed, warnings, ...(created || idHashesKeyed ? {} : {unchanged: true as const})}
+    const same = !created && !idHashesKeyed && (admin === undefined || admin.unchanged)
+    return {location: store.location, dialect: store.dialect, created, rehearsal: store.rehearsal, auditKey, idHashesKeyed, ...(admin ? {admin} : {}), warnings, ...(same ? {unchanged: true as const} : {})}
   }
 }

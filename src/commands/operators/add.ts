@@ -2,14 +2,17 @@ import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 
 import {EgovCommand} from '../../cli/base.js'
-import {rolesText} from '../../cli/operators.js'
-import {addOperator, type Operator} from '../../core/operators/index.js'
+import {rolesText, rosterLine} from '../../cli/operators.js'
+import {addOperator, type RosterResult} from '../../core/operators/index.js'
 
 export default class OperatorsAdd extends EgovCommand<typeof OperatorsAdd> {
   static override summary = 'Put a person on the operator roster, with their roles'
-  static override description = `LOGIN is how egov knows them: the OS login on SQLite, the database login on PostgreSQL. --roles takes role ids separated by commas (egov operators roles lists them). The three administrators (system-admin, security-admin, auditor) are never one person (X-2). The roster's first entry is the one who starts it, as system-admin; from then on only active people on the roster change anything, each within their roles. Needs: system-admin.`
+  static override description = `LOGIN is how egov knows them: the OS login on SQLite, the database login on PostgreSQL. --roles takes role ids separated by commas (egov operators roles lists them). The three administrators (system-admin, security-admin, auditor) are never one person (X-2). The roster's first entry is the one who starts it, as system-admin (or egov db init --admin); from then on only active people on the roster change anything, each within their roles.
+
+Once there is a roster, a change to it is a request (roster-change) that takes effect when another active system-admin approves it: egov requests approve ID (X-2; CERT-4; 002 第二十二条). The filer cannot approve their own. One exception, so that there can be two: while fewer than two system-admins are active, adding a new person whose only role is system-admin takes effect at once. Needs: system-admin.`
   static override examples = [
     '<%= config.bin %> operators add "$(whoami)" --name 王敏 --unit 市数据局 --roles system-admin',
+    '<%= config.bin %> operators add wangwu --name 王五 --unit 市数据局 --roles system-admin',
     '<%= config.bin %> operators add lisi --name 李四 --unit 市数据局 --roles net,review-cloud --from 2026-12-01',
   ]
 
@@ -23,11 +26,11 @@ export default class OperatorsAdd extends EgovCommand<typeof OperatorsAdd> {
     to: Flags.string({description: 'last day they may act (YYYY-MM-DD; default open-ended)'}),
   }
 
-  async run(): Promise<Operator> {
+  async run(): Promise<RosterResult> {
     const store = await this.store()
     const f = this.flags
     const operator = await store.write((ctx) => addOperator(ctx, this.args.login, {name: f.name, unit: f.unit, roles: f.roles, from: f.from, to: f.to}))
-    this.log(this.t('operators.added', {login: operator.login, name: operator.name, roles: rolesText(operator, this.locale)}))
+    this.log(rosterLine(operator, this.locale, (o) => this.t('operators.added', {login: o.login, name: o.name, roles: rolesText(o, this.locale)})))
     return operator
   }
 }

@@ -199,6 +199,16 @@ const base = {
   'request.kindNotWithdrawable': {en: 'request {id} is {state}: {kind} requests cannot be withdrawn (possible now: {allowed})', zh: '申请 {id} 当前为“{state}”：{kind} 类申请不能撤回（当前可执行：{allowed}）'},
 
   // ---- ticket kind (工单)
+  'kind.roster-change': {en: 'roster change', zh: '名册变更'},
+  'kind.roster-change.submitted': {en: 'awaiting approval', zh: '待批准'},
+  'kind.roster-change.applied': {en: 'in effect', zh: '已生效'},
+  'kind.roster-change.rejected': {en: 'rejected', zh: '已退回'},
+  'kind.roster-change.withdrawn': {en: 'withdrawn', zh: '已撤回'},
+  'kind.settings-change': {en: 'settings change', zh: '设置变更'},
+  'kind.settings-change.submitted': {en: 'awaiting approval', zh: '待批准'},
+  'kind.settings-change.applied': {en: 'in effect', zh: '已生效'},
+  'kind.settings-change.rejected': {en: 'rejected', zh: '已退回'},
+  'kind.settings-change.withdrawn': {en: 'withdrawn', zh: '已撤回'},
   'kind.ticket': {en: 'ticket', zh: '工单'},
   'kind.ticket.submitted': {en: 'submitted', zh: '已提交'},
   'kind.ticket.accepted': {en: 'in progress', zh: '办理中'},

@@ -38,9 +38,14 @@ export function roleLabel(role: Role, locale: 'en' | 'zh'): string {
   return locale === 'zh' ? `${ROLES[role].zh}（${role}）` : role
 }
 
-/** The reviewer role for a request kind: its area is the kind's first word (net-onboarding → review-net). */
+/**
+ * The reviewer role for a request kind: its area is the kind's first word (net-onboarding →
+ * review-net). The roster's and the settings' changes are reviewed by a second 系统管理员
+ * (issue 18; CERT-4; 002 第二十二条).
+ */
 export function reviewRole(kind: string): Role {
   const area = kind.split('-')[0]
+  if (area === 'roster' || area === 'settings') return 'system-admin'
   const role = `review-${area === 'item' ? 'items' : area}`
   return isRole(role) ? role : 'review-ticket'
 }

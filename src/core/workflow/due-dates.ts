@@ -5,7 +5,7 @@ import {type CalendarWarning, loadArrangement, type ValidatedArrangement, WorkCa
 import {chinaDate} from '../clock.js'
 import {yearOf} from '../dates.js'
 import {type Locale, t} from '../i18n/index.js'
-import type {Database, Store} from '../store/index.js'
+import type {Database, Store, WriteContext} from '../store/index.js'
 import {findKind} from './registry.js'
 
 /**
@@ -34,49 +34,52 @@ export const RECOMPUTE_ACTION = 'recompute-due'
  * the request and one audit entry lists them all.
  */
 export async function loadCalendarYear(store: Store, arrangement: ValidatedArrangement): Promise<{replaced: boolean; recomputed: DueDateChange[]}> {
-  return store.write(async (ctx) => {
-    const before = await WorkCalendar.fromDatabase(ctx.db)
-    const {replaced} = await loadArrangement(ctx, arrangement)
-    const after = await WorkCalendar.fromDatabase(ctx.db)
-    // A walk from a state's first day to its due date only crosses years up to the due date's own.
-    const open = await ctx.db
-      .selectFrom('requests')
-      .select(['id', 'kind', 'state', 'state_since', 'due_on'])
-      .where('due_on', 'is not', null)
-      .where('due_on', '>=', `${arrangement.year}-01-01`)
-      .orderBy('id')
+  return store.write((ctx) => loadCalendarYearIn(ctx, arrangement))
+}
+
+/** loadCalendarYear inside the caller's transaction (an approved settings-change request, issue 18). */
+export async function loadCalendarYearIn(ctx: WriteContext, arrangement: ValidatedArrangement): Promise<{replaced: boolean; recomputed: DueDateChange[]}> {
+  const before = await WorkCalendar.fromDatabase(ctx.db)
+  const {replaced} = await loadArrangement(ctx, arrangement)
+  const after = await WorkCalendar.fromDatabase(ctx.db)
+  // A walk from a state's first day to its due date only crosses years up to the due date's own.
+  const open = await ctx.db
+    .selectFrom('requests')
+    .select(['id', 'kind', 'state', 'state_since', 'due_on'])
+    .where('due_on', 'is not', null)
+    .where('due_on', '>=', `${arrangement.year}-01-01`)
+    .orderBy('id')
+    .execute()
+  // Only a due date counted in working days moves; a fixed deadline (a fix order's) is a date the bureau set.
+  const limited = new Set((await ctx.db.selectFrom('settings').select('key').where('key', 'like', 'limit.%').execute()).map((row) => row.key))
+  const counted = (kind: string, state: string) => findKind(kind)?.states[state]?.limitDays !== undefined || limited.has(`limit.${kind}.${state}`)
+  const recomputed: DueDateChange[] = []
+  for (const r of open) {
+    if (!counted(r.kind, r.state)) continue
+    const start = chinaDate(new Date(r.state_since))
+    const due = r.due_on!
+    const next = after.addWorkdays(start, before.workdaysBetween(start, due)).date
+    if (next === due) continue
+    const id = Number(r.id)
+    recomputed.push({id, kind: r.kind, state: r.state, from: due, to: next})
+    await ctx.db.updateTable('requests').set({due_on: next, updated_at: ctx.at}).where('id', '=', id).execute()
+    await ctx.db
+      .insertInto('request_transitions')
+      .values({
+        request_id: id,
+        from_state: r.state,
+        to_state: r.state,
+        action: RECOMPUTE_ACTION,
+        actor: ctx.actor,
+        at: ctx.at,
+        comment: t('calendar.dueMoved', {from: due, to: next, year: arrangement.year}, 'zh'),
+      })
       .execute()
-    // Only a due date counted in working days moves; a fixed deadline (a fix order's) is a date the bureau set.
-    const limited = new Set((await ctx.db.selectFrom('settings').select('key').where('key', 'like', 'limit.%').execute()).map((row) => row.key))
-    const counted = (kind: string, state: string) => findKind(kind)?.states[state]?.limitDays !== undefined || limited.has(`limit.${kind}.${state}`)
-    const recomputed: DueDateChange[] = []
-    for (const r of open) {
-      if (!counted(r.kind, r.state)) continue
-      const start = chinaDate(new Date(r.state_since))
-      const due = r.due_on!
-      const next = after.addWorkdays(start, before.workdaysBetween(start, due)).date
-      if (next === due) continue
-      const id = Number(r.id)
-      recomputed.push({id, kind: r.kind, state: r.state, from: due, to: next})
-      await ctx.db.updateTable('requests').set({due_on: next, updated_at: ctx.at}).where('id', '=', id).execute()
-      await ctx.db
-        .insertInto('request_transitions')
-        .values({
-          request_id: id,
-          from_state: r.state,
-          to_state: r.state,
-          action: RECOMPUTE_ACTION,
-          actor: ctx.actor,
-          at: ctx.at,
-          comment: t('calendar.dueMoved', {from: due, to: next, year: arrangement.year}, 'zh'),
-        })
-        .execute()
-    }
-    if (recomputed.length) {
-      await appendAudit(ctx, {action: 'request.recompute-due', entityType: 'calendar', entityId: arrangement.year, after: {year: arrangement.year, requests: recomputed}})
-    }
-    return {replaced, recomputed}
-  })
+  }
+  if (recomputed.length) {
+    await appendAudit(ctx, {action: 'request.recompute-due', entityType: 'calendar', entityId: arrangement.year, after: {year: arrangement.year, requests: recomputed}})
+  }
+  return {replaced, recomputed}
 }
 
 /**

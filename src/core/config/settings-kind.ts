@@ -1,0 +1,82 @@
+import {type ValidatedArrangement, validateArrangement} from '../calendar/index.js'
+import {InvalidInput, NotFound} from '../errors.js'
+import type {WriteContext} from '../store/index.js'
+import {type DueDateChange, loadCalendarYearIn} from '../workflow/due-dates.js'
+import {fileRequestIn, type Request} from '../workflow/index.js'
+import {registerKind} from '../workflow/registry.js'
+import {checkPermit} from '../operators/permit.js'
+import {parseConfigKey, setLimit, unsetLimit, validateConfigValue} from './index.js'
+
+/**
+ * Settings that change deadlines or the calendar take a second person (issue 18; X-1, X-2):
+ * once a roster exists, setting or unsetting a working-day limit (limit.KIND.STATE) and
+ * loading a year's holiday arrangement are requests of kind settings-change, in effect when
+ * another active 系统管理员 approves them (the reviewer of the settings area is system-admin).
+ * Other settings (notices.prefix, area-code, …) change no deadline and take effect at once.
+ */
+export type SettingsChange = {op: 'set'; key: string; value: string} | {op: 'unset'; key: string} | {op: 'calendar'; arrangement: ValidatedArrangement}
+
+export const SETTINGS_KIND = 'settings-change'
+
+/** A key whose value moves due dates: a request step's working-day limit. */
+export function changesDeadlines(key: string): boolean {
+  return key.startsWith('limit.')
+}
+
+export type SettingsResult = {pending: false; replaced?: boolean; recomputed?: DueDateChange[]} | {pending: true; request: Request}
+
+/** Makes the change at once with no roster (nobody to approve it), else files it for a second 系统管理员. */
+export async function changeSettings(ctx: WriteContext, change: SettingsChange): Promise<SettingsResult> {
+  if (change.op === 'unset' && !(await ctx.db.selectFrom('settings').select('key').where('key', '=', change.key).executeTakeFirst())) {
+    throw new NotFound('config.notSet', {key: change.key}, {field: 'KEY'})
+  }
+  const roster = await ctx.db.selectFrom('operators').select('login').limit(1).executeTakeFirst()
+  if (!roster) return {pending: false, ...(await applySettings(ctx, change))}
+  const filer = await ctx.db.selectFrom('operators').select('unit').where('login', '=', ctx.actor).executeTakeFirst()
+  const {request} = await fileRequestIn(ctx, {kind: SETTINGS_KIND, applicantUnit: filer?.unit || ctx.actor, payload: change})
+  return {pending: true, request}
+}
+
+async function applySettings(ctx: WriteContext, change: SettingsChange): Promise<{replaced?: boolean; recomputed?: DueDateChange[]}> {
+  if (change.op === 'set') await setLimit(ctx, change.key, change.value)
+  else if (change.op === 'unset') await unsetLimit(ctx, change.key)
+  else return loadCalendarYearIn(ctx, change.arrangement)
+  return {}
+}
+
+function settingsSummary(c: SettingsChange): string {
+  if (c.op === 'set') return `${c.key} = ${c.value}`
+  if (c.op === 'unset') return `unset ${c.key}`
+  return `calendar ${c.arrangement.year} (${c.arrangement.source})`
+}
+
+registerKind<SettingsChange>({
+  kind: SETTINGS_KIND,
+  initial: 'submitted',
+  states: {
+    submitted: {limitDays: 2},
+    applied: {terminal: true},
+    rejected: {terminal: true},
+    withdrawn: {terminal: true},
+  },
+  transitions: [
+    {action: 'approve', from: 'submitted', to: 'applied'},
+    {action: 'reject', from: 'submitted', to: 'rejected'},
+    {action: 'withdraw', from: 'submitted', to: 'withdrawn'},
+  ],
+  parsePayload(input) {
+    const p = (input ?? {}) as Record<string, unknown>
+    if (p.op === 'calendar') return {op: 'calendar', arrangement: validateArrangement(p.arrangement, 'arrangement')}
+    if ((p.op !== 'set' && p.op !== 'unset') || typeof p.key !== 'string') throw new InvalidInput('config.badChange', {}, {field: 'KEY'})
+    const parsed = parseConfigKey(p.key)
+    if (!changesDeadlines(parsed.key)) throw new InvalidInput('config.badChange', {}, {field: 'KEY'})
+    if (p.op === 'unset') return {op: 'unset', key: parsed.key}
+    return {op: 'set', key: parsed.key, value: validateConfigValue(parsed, String(p.value ?? ''))}
+  },
+  summary: settingsSummary,
+  async onEnter(ctx, request, state) {
+    // Only a 系统管理员 takes back a change the 系统管理员 keep (X-2).
+    if (state === 'withdrawn') await checkPermit(ctx.db, ctx.actor, ctx.today, ['system-admin'])
+    if (state === 'applied') await applySettings(ctx, request.payload)
+  },
+})
