@@ -7,7 +7,7 @@ import {auditKeyPath} from '../core/audit/key-path.js'
 import {chinaDate, currentAsOf, parseAsOf, setAsOf} from '../core/clock.js'
 import {readUserConfig, resolveOperator} from '../core/config/index.js'
 import {EgovError, EXIT_CODES, InvalidInput} from '../core/errors.js'
-import {columnKey, detectLocale, type Locale, type MessageKey, t} from '../core/i18n/index.js'
+import {columnKey, detectLocale, type Locale, Localized, type MessageKey, t} from '../core/i18n/index.js'
 import type {Store} from '../core/store/index.js'
 import {nearest} from '../core/nearest.js'
 import {permitFor} from '../core/operators/roles.js'
@@ -207,7 +207,8 @@ export abstract class EgovCommand<T extends typeof Command> extends Command {
         const found = keyed.find((c) => c.key === key || c.key.toLowerCase() === key.toLowerCase())
         if (!found) {
           const suggestion = nearest(key, keyed.map((c) => c.key))
-          throw new InvalidInput('input.unknownColumn', {value: key, known: keyed.map((c) => c.key).join(', '), suggestion: suggestion ?? '—'}, {field: 'columns', details: {known: keyed.map((c) => c.key), ...(suggestion ? {suggestion} : {})}})
+          const hint = suggestion ? new Localized((locale) => t('input.unknownColumn.hint', {suggestion}, locale)) : ''
+          throw new InvalidInput('input.unknownColumn', {value: key, known: keyed.map((c) => c.key).join(', '), hint}, {field: 'columns', details: {known: keyed.map((c) => c.key), ...(suggestion ? {suggestion} : {})}})
         }
         return found
       })

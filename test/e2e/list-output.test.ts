@@ -35,5 +35,29 @@ describeEachDialect('lists: --columns and --output', (dialect) => {
     const r = await egov(['units', 'list', '--columns', 'nmae', '--output', 'csv', '--json'], ctx.env)
     expect(r.code).toBe(2)
     expect(r.json.error.details).toMatchObject({key: 'input.unknownColumn', field: 'columns', suggestion: 'name'})
+    // Nothing near: no "did you mean", the columns there are.
+    const far = await egov(['units', 'list', '--columns', 'zzzzzz', '--output', 'csv'], ctx.env)
+    expect(far.code).toBe(2)
+    expect(far.stderr).not.toContain('did you mean')
+    expect(far.stderr).toMatch(/columns: .*\bname\b/)
+  })
+
+  it('the items, kiosk and certificate lists take --columns and --output too', async () => {
+    const list = new URL('../../fixtures/items/list-v2-utf8.csv', import.meta.url).pathname
+    expect((await egov(['items', 'import', list], ctx.env)).code).toBe(0)
+    const codes = await egov(['items', 'list', '--columns', 'code', '--output', 'value'], ctx.env)
+    expect(codes.code, codes.stderr).toBe(0)
+    expect(codes.stdout.trim().split('\n')).toHaveLength(5)
+    expect(codes.stdout).toContain('620A0001234001-620200000000-000-11620200MB1528467X-1-00\n')
+    const csv = await egov(['items', 'list', '--columns', 'code,status', '--output', 'csv'], ctx.env)
+    expect(csv.stdout.split('\n')[0]).toBe('code,status')
+    // Empty lists: a header for csv and tsv, nothing for value, the sentence only in a table.
+    expect((await egov(['kiosk', 'list', '--columns', 'serial,status', '--output', 'csv'], ctx.env)).stdout).toBe('serial,status\n')
+    expect((await egov(['kiosk', 'list', '--output', 'value', '--columns', 'serial'], ctx.env)).stdout).toBe('')
+    expect((await egov(['cert', 'list', '--columns', 'serial,days', '--output', 'tsv'], ctx.env)).stdout).toBe('serial\tdays\n')
+    expect((await egov(['cert', 'list'], ctx.env)).stdout).toMatch(/no certificates/i)
+    const typo = await egov(['cert', 'list', '--columns', 'serail', '--json'], ctx.env)
+    expect(typo.code).toBe(2)
+    expect(typo.json.error.details).toMatchObject({key: 'input.unknownColumn', field: 'columns', suggestion: 'serial'})
   })
 })

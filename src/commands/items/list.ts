@@ -15,6 +15,7 @@ export default class ItemsList extends EgovCommand<typeof ItemsList> {
     unit: Flags.string({description: 'only items of this 实施主体'}),
     type: Flags.string({description: 'only items of this 事项类型 (行政许可, 公共服务, …)'}),
     status: Flags.string({description: `only items with this status today: ${ITEM_STATUSES.join(', ')}`}),
+    ...EgovCommand.listFlags,
   }
 
   async run(): Promise<{items: ItemSummary[]}> {
@@ -24,15 +25,13 @@ export default class ItemsList extends EgovCommand<typeof ItemsList> {
     if (this.flags.type && !types.includes(this.flags.type)) throw new InvalidInput('items.badType', {value: this.flags.type, list: types.join('、')}, {field: 'type'})
     const store = await this.store()
     const items = await listItems(store.db, {body: this.flags.unit, type: this.flags.type, status}, today())
-    if (!items.length) this.log(this.t('items.stats.none'))
-    else
-      this.table(items, [
-        {header: this.t('col.code'), get: (i) => i.code},
-        {header: this.t('col.itemName'), get: (i) => i.name, shrink: true},
-        {header: this.t('col.itemType'), get: (i) => i.type},
-        {header: this.t('col.body'), get: (i) => i.body, shrink: true},
-        {header: this.t('col.itemStatus'), get: (i) => this.t(`items.status.${i.status}`) + (i.next ? ` → ${this.t(`items.status.${i.next.status}`)} ${i.next.effective}` : '')},
-      ])
+    this.table(items, [
+      {header: this.t('col.code'), get: (i) => i.code},
+      {header: this.t('col.itemName'), get: (i) => i.name, shrink: true},
+      {header: this.t('col.itemType'), get: (i) => i.type},
+      {header: this.t('col.body'), get: (i) => i.body, shrink: true},
+      {header: this.t('col.itemStatus'), get: (i) => this.t(`items.status.${i.status}`) + (i.next ? ` → ${this.t(`items.status.${i.next.status}`)} ${i.next.effective}` : '')},
+    ], this.t('items.stats.none'))
     return {items}
   }
 }

@@ -12,22 +12,21 @@ export default class KioskList extends EgovCommand<typeof KioskList> {
     unit: Flags.string({description: 'only this access unit’s kiosks'}),
     site: Flags.string({description: 'only this site: its 编号, or part of its 网点名称'}),
     status: Flags.string({description: 'only this status', options: KIOSK_STATUSES}),
+    ...EgovCommand.listFlags,
   }
 
   async run(): Promise<{kiosks: Kiosk[]}> {
     const store = await this.store()
     const kiosks = await listKiosks(store.db, this.flags)
-    if (!kiosks.length) this.log(this.t('kiosk.none'))
-    else
-      this.table(kiosks, [
-        {header: this.t('kiosk.col.serial'), get: (k) => k.serial},
-        {header: this.t('col.unit'), get: (k) => k.unit, shrink: true},
-        {header: this.t('kiosk.col.site'), get: (k) => `${k.site.no} ${k.site.name}`, shrink: true},
-        {header: this.t('kiosk.col.model'), get: (k) => k.model, shrink: true},
-        {header: this.t('col.status'), get: (k) => this.t(`kiosk.status.${k.status}`)},
-        {header: this.t('kiosk.col.lastSeen'), get: (k) => k.lastSeen ?? ''},
-        {header: this.t('kiosk.col.note'), get: (k) => k.note ?? '', shrink: true},
-      ])
+    this.table(kiosks, [
+      {header: this.t('kiosk.col.serial'), get: (k) => k.serial},
+      {header: this.t('col.unit'), get: (k) => k.unit, shrink: true},
+      {header: this.t('kiosk.col.site'), get: (k) => `${k.site.no} ${k.site.name}`, shrink: true},
+      {header: this.t('kiosk.col.model'), get: (k) => k.model, shrink: true},
+      {header: this.t('col.status'), get: (k) => this.t(`kiosk.status.${k.status}`)},
+      {header: this.t('kiosk.col.lastSeen'), get: (k) => k.lastSeen ?? ''},
+      {header: this.t('kiosk.col.note'), get: (k) => k.note ?? '', shrink: true},
+    ], this.t('kiosk.none'))
     return {kiosks}
   }
 }
