@@ -3,8 +3,7 @@ import {InvalidInput, NotFound} from '../errors.js'
 import type {WriteContext} from '../store/index.js'
 import {type DueDateChange, loadCalendarYearIn} from '../workflow/due-dates.js'
 import {fileRequestIn, type Request} from '../workflow/index.js'
-import {registerKind} from '../workflow/registry.js'
-import {checkPermit} from '../operators/permit.js'
+import {registerAdminChangeKind} from '../operators/admin-kind.js'
 import {parseConfigKey, setLimit, unsetLimit, validateConfigValue} from './index.js'
 
 /**
@@ -50,20 +49,8 @@ function settingsSummary(c: SettingsChange): string {
   return `calendar ${c.arrangement.year} (${c.arrangement.source})`
 }
 
-registerKind<SettingsChange>({
+registerAdminChangeKind<SettingsChange>({
   kind: SETTINGS_KIND,
-  initial: 'submitted',
-  states: {
-    submitted: {limitDays: 2},
-    applied: {terminal: true},
-    rejected: {terminal: true},
-    withdrawn: {terminal: true},
-  },
-  transitions: [
-    {action: 'approve', from: 'submitted', to: 'applied'},
-    {action: 'reject', from: 'submitted', to: 'rejected'},
-    {action: 'withdraw', from: 'submitted', to: 'withdrawn'},
-  ],
   parsePayload(input) {
     const p = (input ?? {}) as Record<string, unknown>
     if (p.op === 'calendar') return {op: 'calendar', arrangement: validateArrangement(p.arrangement, 'arrangement')}
@@ -74,9 +61,5 @@ registerKind<SettingsChange>({
     return {op: 'set', key: parsed.key, value: validateConfigValue(parsed, String(p.value ?? ''))}
   },
   summary: settingsSummary,
-  async onEnter(ctx, request, state) {
-    // Only a 系统管理员 takes back a change the 系统管理员 keep (X-2).
-    if (state === 'withdrawn') await checkPermit(ctx.db, ctx.actor, ctx.today, ['system-admin'])
-    if (state === 'applied') await applySettings(ctx, request.payload)
-  },
+  apply: (ctx, payload) => applySettings(ctx, payload),
 })

@@ -7,7 +7,7 @@ import {checkedText} from '../names.js'
 import {nearest} from '../nearest.js'
 import type {Database, WriteContext} from '../store/index.js'
 import {fileRequestIn, type Request} from '../workflow/index.js'
-import {registerKind} from '../workflow/registry.js'
+import {registerAdminChangeKind} from './admin-kind.js'
 import {ADMIN_ROLES, isRole, type Role, ROLE_IDS} from './roles.js'
 
 import {checkPermit} from './permit.js'
@@ -330,25 +330,9 @@ function parseChange(input: unknown): RosterChange {
  * system-admin, see reviewRole); rejected with a reason, or withdrawn, it changes nothing.
  * Approval checks the change again against the roster as it is then.
  */
-registerKind<RosterChange>({
+registerAdminChangeKind<RosterChange>({
   kind: ROSTER_KIND,
-  initial: 'submitted',
-  states: {
-    submitted: {limitDays: 2},
-    applied: {terminal: true},
-    rejected: {terminal: true},
-    withdrawn: {terminal: true},
-  },
-  transitions: [
-    {action: 'approve', from: 'submitted', to: 'applied'},
-    {action: 'reject', from: 'submitted', to: 'rejected'},
-    {action: 'withdraw', from: 'submitted', to: 'withdrawn'},
-  ],
   parsePayload: parseChange,
   summary: changeSummary,
-  async onEnter(ctx, request, state) {
-    // Only a 系统管理员 takes back a change the 系统管理员 keep.
-    if (state === 'withdrawn') await checkPermit(ctx.db, ctx.actor, ctx.today, ['system-admin'])
-    if (state === 'applied') await applyChange(ctx, request.payload, {requestId: request.id})
-  },
+  apply: (ctx, payload, requestId) => applyChange(ctx, payload, {requestId}),
 })
