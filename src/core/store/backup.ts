@@ -10,6 +10,7 @@ import {type VerifyResult, verifyAudit} from '../audit/index.js'
 import {EgovError, InvalidInput} from '../errors.js'
 import type {Database} from './schema.js'
 import {sqliteLibrary, type Store} from './index.js'
+import {tablesOf} from './tables.js'
 
 const run = promisify(execFile)
 
@@ -53,14 +54,6 @@ async function fileSha256(path: string): Promise<string> {
   const hash = createHash('sha256')
   for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer)
   return hash.digest('hex')
-}
-
-async function tablesOf(db: Kysely<Database>, dialect: 'sqlite' | 'postgres'): Promise<string[]> {
-  const rows =
-    dialect === 'sqlite'
-      ? (await sql<{name: string}>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name`.execute(db)).rows
-      : (await sql<{name: string}>`select table_name as name from information_schema.tables where table_schema = current_schema() and table_type = 'BASE TABLE' order by table_name`.execute(db)).rows
-  return rows.map((r) => r.name)
 }
 
 async function census(db: Kysely<Database>, dialect: 'sqlite' | 'postgres'): Promise<Pick<BackupManifest, 'tables' | 'audit' | 'migrations'>> {

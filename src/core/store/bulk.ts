@@ -1,6 +1,7 @@
 import {CompiledQuery} from '#kysely'
 
 import type {WriteContext} from './index.js'
+import {quoteIdent} from './tables.js'
 
 const texts = new Map<string, string>()
 
@@ -25,11 +26,10 @@ function statement(dialect: 'sqlite' | 'postgres', table: string, columns: reado
   const key = `${dialect}\u0000${table}\u0000${columns.join(',')}\u0000${count}`
   let text = texts.get(key)
   if (text) return text
-  const quote = (name: string) => `"${name.replaceAll('"', '""')}"`
   const tuples: string[] = []
   let n = 0
   for (let r = 0; r < count; r++) tuples.push(`(${columns.map(() => (dialect === 'postgres' ? `$${++n}` : '?')).join(', ')})`)
-  text = `insert into ${quote(table)} (${columns.map(quote).join(', ')}) values ${tuples.join(', ')}`
+  text = `insert into ${quoteIdent(table)} (${columns.map(quoteIdent).join(', ')}) values ${tuples.join(', ')}`
   texts.set(key, text)
   return text
 }

@@ -4,6 +4,7 @@ import {EgovError} from '../errors.js'
 import type {Role} from '../operators/roles.js'
 import {APPEND_ONLY_TABLES} from './migrations/020_pg_guards.js'
 import type {Database} from './schema.js'
+import {quoteIdent, tablesOf} from './tables.js'
 
 /**
  * What a PostgreSQL login may do with egov's tables (issue 18), from the roster roles it holds:
@@ -23,10 +24,6 @@ export function tierOf(roles: readonly Role[], active = true): GrantTier {
 
 /** Kysely's own tables: the owner's, for migrations. */
 const MIGRATION_TABLES = new Set(['kysely_migration', 'kysely_migration_lock'])
-
-export function quoteIdent(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`
-}
 
 /**
  * The statements that give `login` exactly its tier's rights on the schema's tables, after
@@ -74,15 +71,13 @@ export interface GrantPlan {
 export async function planGrant(db: Kysely<Database>, login: string, roles: Role[], active = true): Promise<GrantPlan> {
   const {rows: here} = await sql<{schema: string}>`select current_schema() as schema`.execute(db)
   const schema = here[0].schema
-  const {rows: tables} = await sql<{name: string}>`
-    select table_name as name from information_schema.tables
-    where table_schema = current_schema() and table_type = 'BASE TABLE' order by table_name`.execute(db)
+  const tables = await tablesOf(db, 'postgres')
   const {rows: found} = await sql<{n: number}>`select count(*)::int as n from pg_roles where rolname = ${login}`.execute(db)
   const {rows: owns} = await sql<{owner: boolean}>`
     select pg_has_role(session_user, c.relowner, 'MEMBER') as owner from pg_class c
     where c.relname = 'audit_log' and c.relnamespace = current_schema()::regnamespace`.execute(db)
   const tier = tierOf(roles, active)
-  return {login, schema, tier, roles, statements: grantStatements(schema, login, tier, tables.map((t) => t.name)), loginExists: Number(found[0].n) > 0, owner: Boolean(owns[0]?.owner)}
+  return {login, schema, tier, roles, statements: grantStatements(schema, login, tier, tables), loginExists: Number(found[0].n) > 0, owner: Boolean(owns[0]?.owner)}
 }
 
 /** Runs the plan's statements in one transaction, as the owner; a login that may not grant is told so. */
