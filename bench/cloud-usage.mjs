@@ -170,5 +170,6 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   console.log(line(m.eff, `   ${effRatio.toFixed(2)}× time (target ≤ 2×) ${effRatio <= 2 ? 'ok' : 'MISSED'}`))
   if (!process.env.KEEP) rmSync(dir, {recursive: true, force: true})
   else console.log(`kept ${dir}`)
-  process.exitCode = impRatio <= 3 && effRatio <= 2 ? 0 : 1
+  // A smoke run (BENCH_SMOKE=1) checks that the bench works (its counts above), not its targets.
+  if (!process.env.BENCH_SMOKE) process.exitCode = impRatio <= 3 && effRatio <= 2 ? 0 : 1
 }

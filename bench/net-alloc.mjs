@@ -81,6 +81,10 @@ for (let done = 0; done < total; done += batch) {
 const totalS = ms(started) / 1000
 if (process.stderr.isTTY) process.stderr.write('\r\u001B[2K')
 
+// The bench checks its own count: every block it timed is in the pool (a smoke run, BENCH_SMOKE=1, relies on it).
+const held = await store.db.selectFrom('net_allocations').select((eb) => eb.fn.countAll().as('n')).where('pool_name', '=', 'bench').where('status', '=', 'active').executeTakeFirstOrThrow()
+if (Number(held.n) !== total) throw new Error(`the pool holds ${held.n} blocks, expected ${total}`)
+
 await fillPeer(total - sample * 2)
 const peerLast = process.hrtime.bigint()
 for (let i = 0; i < sample; i++) await netboxWayAllocate(29)
@@ -113,4 +117,5 @@ console.log('                              first 1,000    last 1,000    last/fir
 console.log(`egov (free-space index)       ${first.toFixed(3).padStart(8)} ms   ${last.toFixed(3).padStart(8)} ms   ${(last / first).toFixed(2).padStart(6)}×  (target ≤ 1.5×) ${last / first <= 1.5 ? 'ok' : 'MISSED'}`)
 console.log(`NetBox way (recompute free)   ${peerFirstMs.toFixed(3).padStart(8)} ms   ${peerLastMs.toFixed(3).padStart(8)} ms   ${(peerLastMs / peerFirstMs).toFixed(2).padStart(6)}×  (${sample} allocations sampled at each fill level)`)
 console.log(`on the full pool: egov net free ${freeMs.toFixed(0)} ms, egov net usage ${usageMs.toFixed(0)} ms, egov net map ${mapMs.toFixed(0)} ms, egov net map --svg ${svgMs.toFixed(0)} ms (target < 1000 ms for free and usage; the maps printed for the record; node -e 0: ${nodeMs.toFixed(0)} ms)`)
-process.exitCode = last / first <= 1.5 && freeMs < 1000 && usageMs < 1000 ? 0 : 1
+// A smoke run (BENCH_SMOKE=1, tiny sizes under a loaded test machine) checks that the bench works, not its targets.
+if (!process.env.BENCH_SMOKE) process.exitCode = last / first <= 1.5 && freeMs < 1000 && usageMs < 1000 ? 0 : 1

@@ -79,6 +79,11 @@ for (let i = 0; i < runs + 1; i++) {
     if (i > 0) samples.get(c.name).push(ms)
   }
 }
+// The bench checks its own counts: every request filed is listed, and the overdue list is neither empty nor all of them.
+const all = spawnSync(process.execPath, [bin, 'requests', 'list', '--json'], {env, encoding: 'utf8', maxBuffer: 1 << 28})
+const listed = all.status === 0 ? JSON.parse(all.stdout).requests.length : -1
+if (listed !== total) throw new Error(`requests list shows ${listed} requests, expected ${total}: ${all.stderr}`)
+if (overdue === 0 || overdue >= total) throw new Error(`${overdue} of ${total} requests overdue: the mix of states is wrong`)
 if (!process.env.KEEP) rmSync(dir, {recursive: true, force: true}); else console.log(dbPath)
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 const base = median(samples.get('egov --version'))
@@ -90,4 +95,5 @@ for (const c of cases) {
   if (c.target && ratio > c.target) failed = true
   console.log(`${c.name.padEnd(40)} ${m.toFixed(1).padStart(7)} ms  ${ratio.toFixed(2).padStart(5)}× --version${c.target ? `  (target ≤ ${c.target}×) ${ratio <= c.target ? 'ok' : 'MISSED'}` : ''}`)
 }
-process.exitCode = failed ? 1 : 0
+// A smoke run (BENCH_SMOKE=1) checks that the bench works, not its targets.
+process.exitCode = failed && !process.env.BENCH_SMOKE ? 1 : 0
