@@ -43,7 +43,7 @@ describe('working days on the official calendar (X-1)', () => {
         source: arrangement.source,
         loadedAt: '2026-12-01T00:00:00Z',
         loadedBy: 'admin',
-        days: new Map([...arrangement.holidays.map((d) => [d.date, {workday: false, name: d.name}] as const), ...arrangement.workdays.map((d) => [d.date, {workday: true, name: d.name}] as const)]),
+        days: new Map<string, {workday: boolean; name: string}>([...arrangement.holidays.map((d) => [d.date, {workday: false, name: d.name}] as const), ...arrangement.workdays.map((d) => [d.date, {workday: true, name: d.name}] as const)]),
       },
     ])
     expect(loaded.addWorkdays('2026-12-31', 1)).toEqual({date: '2027-01-04', warnings: []})

@@ -6,13 +6,13 @@ import {blockEnd, formatAddress, formatCidr, parseAddress, parseCidr, prefixForH
 
 describe('addresses and blocks (NET-1)', () => {
   it('parses and formats IPv4 and IPv6, RFC 5952 style', () => {
-    expect(parseCidr('10.20.0.0/16')).toMatchObject({family: 4, prefix: 16, text: '10.20.0.0/16'})
-    expect(parseCidr('2001:DB8:0:0::/32').text).toBe('2001:db8::/32')
+    expect(parseCidr('10.20.0.0/16', 'cidr')).toMatchObject({family: 4, prefix: 16, text: '10.20.0.0/16'})
+    expect(parseCidr('2001:DB8:0:0::/32', 'cidr').text).toBe('2001:db8::/32')
     expect(formatAddress(parseAddress('2001:db8:0:0:1:0:0:1', 'x').value, 6)).toBe('2001:db8::1:0:0:1')
     expect(formatAddress(parseAddress('::ffff:10.0.0.1', 'x').value, 6)).toBe('::ffff:a00:1')
-    expect(parseCidr('10.1.2.3').prefix).toBe(32)
+    expect(parseCidr('10.1.2.3', 'cidr').prefix).toBe(32)
     // Full-width digits and punctuation from a spreadsheet are read as what they mean.
-    expect(parseCidr('１０．２０．０．０／１６').text).toBe('10.20.0.0/16')
+    expect(parseCidr('１０．２０．０．０／１６', 'cidr').text).toBe('10.20.0.0/16')
   })
 
   it('agrees with ip-cidr on block boundaries', () => {

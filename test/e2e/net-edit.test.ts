@@ -15,7 +15,7 @@ describeEachDialect('net alloc edit, net pool edit, net pool remove --lift', (di
   const as = (who: string) => ({...env, ...tdb.envFor(who)})
   const alice = (args: string[]) => egov(args, as('alice'))
   const bob = (args: string[]) => egov(args, as('bob'))
-  const ok = async (r: Promise<{code: number; stderr: string; json?: any}>) => {
+  const ok = async (r: Promise<{code: number; stdout: string; stderr: string; json?: any}>) => {
     const done = await r
     expect(done.code, done.stderr).toBe(0)
     return done
