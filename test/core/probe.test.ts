@@ -250,6 +250,43 @@ describe('runProbes against local servers (NET-5)', () => {
     expect(results.every((r) => r.ok && r.status === 200)).toBe(true)
   })
 
+  it('never holds more sockets open than `concurrency`, with answers that close and probes given up on (issue 20, bench/kiosk)', async () => {
+    // Open from the connection until the first sign the prober let it go: its FIN, a reset or the close.
+    let open = 0
+    let maxOpen = 0
+    const held = new Set<net.Socket>()
+    const server = http.createServer((req, res) => {
+      const index = Number(req.url?.split('/').pop() ?? 0)
+      if (index % 4 === 0) setTimeout(() => res.end('late'), 1500).unref()
+      else res.end('ok')
+    })
+    server.on('connection', (socket: net.Socket) => {
+      held.add(socket)
+      open++
+      maxOpen = Math.max(maxOpen, open)
+      let counted = true
+      const gone = () => {
+        if (counted) open--
+        counted = false
+      }
+      socket.once('end', gone)
+      socket.once('error', gone)
+      socket.once('close', () => {
+        gone()
+        held.delete(socket)
+      })
+    })
+    const port = await listen(server)
+    try {
+      const targets = Array.from({length: 80}, (_, i) => url(port, `/k/${i}`))
+      const results = await runProbes(targets, {concurrency: 5, timeoutMs: 1000})
+      expect(maxOpen).toBeLessThanOrEqual(5)
+      expect(results.filter((r, i) => i % 4 === 0).every((r) => r.errorCode === 'TIMEOUT')).toBe(true)
+    } finally {
+      await shut(server, held)
+    }
+  })
+
   it('refuses bad targets before probing anything', async () => {
     for (const bad of ['ftp://x', 'tcp://127.0.0.1', 'tcp://127.0.0.1:70000', '', 'http//nope']) {
       const before = answeringRequests

@@ -136,7 +136,7 @@ export async function runProbes(targets: string[], options: ProbeOptions = {}): 
   if (parsed.length === 0) return []
 
   // One fresh agent per run, torn down at the end: no socket outlives the call.
-  const http = parsed.some((target) => target.kind === 'http') ? await createAgent(timeoutMs) : undefined
+  const http = parsed.some((target) => target.kind === 'http') ? await createAgent(timeoutMs, Math.min(concurrency, parsed.length)) : undefined
   const results = new Array<ProbeResult>(parsed.length)
   try {
     let next = 0
@@ -167,7 +167,7 @@ interface ProbeAgent {
   sockets: Set<Socket>
 }
 
-async function createAgent(timeoutMs: number): Promise<ProbeAgent> {
+async function createAgent(timeoutMs: number, limit: number): Promise<ProbeAgent> {
   const {Agent, buildConnector} = await import('undici')
   const sockets = new Set<Socket>()
   // undici's own connector (DNS, TCP, TLS with certificate checks on), watched so that
@@ -176,10 +176,21 @@ async function createAgent(timeoutMs: number): Promise<ProbeAgent> {
     options: buildConnector.Options,
     callback: buildConnector.Callback,
   ) => Socket // the typings say void; the connector returns the socket it opened
+  // Open sockets never exceed the concurrency: a probe finishes when its answer is read, a
+  // moment before its socket has closed (or, given up on, before the abort has taken it
+  // down), so the next probe's connect waits here for that close rather than overlapping it.
+  const waiting: Array<() => void> = []
   const connect = (options: buildConnector.Options, callback: buildConnector.Callback): void => {
-    const socket = connectOnce(options, callback)
-    sockets.add(socket)
-    socket.once('close', () => sockets.delete(socket))
+    const open = () => {
+      const socket = connectOnce(options, callback)
+      sockets.add(socket)
+      socket.once('close', () => {
+        sockets.delete(socket)
+        waiting.shift()?.()
+      })
+    }
+    if (sockets.size < limit) open()
+    else waiting.push(open)
   }
   const agent = new Agent({
     connect,
