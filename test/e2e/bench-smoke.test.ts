@@ -54,4 +54,12 @@ describe('every bench runs at a tiny size (BENCH_SMOKE=1)', () => {
     expect(out).toContain('2000 samples × 2000 systems')
     for (const c of ['egov cloud usage import', '(the same file again: no-op)', 'egov cloud efficiency']) expect(out).toContain(c)
   })
+
+  it('bench/kiosk.mjs: 10 forms filed from a folder; 100 kiosks probed, every tenth past the timeout, sockets never above the concurrency', () => {
+    const out = bench('kiosk.mjs', '10', '100', '1')
+    expect(out).toMatch(/plain exceljs read of 10 forms .*\(peer; \d+ cells\)/)
+    expect(out).toContain('egov kiosk import of the folder (10 filed)')
+    expect(out).toContain('egov kiosk probe, 100 kiosks, 10 past the 1 s timeout, --concurrency 50')
+    expect(out).toMatch(/sockets open at once on the server: at most \d+ \(--concurrency 50\); requests served 100/)
+  })
 })
