@@ -281,7 +281,7 @@ describe('runProbes against local servers (NET-5)', () => {
       const targets = Array.from({length: 80}, (_, i) => url(port, `/k/${i}`))
       const results = await runProbes(targets, {concurrency: 5, timeoutMs: 1000})
       expect(maxOpen).toBeLessThanOrEqual(5)
-      expect(results.filter((r, i) => i % 4 === 0).every((r) => r.errorCode === 'TIMEOUT')).toBe(true)
+      expect(results.filter((_r, i) => i % 4 === 0).every((r) => r.errorCode === 'TIMEOUT')).toBe(true)
     } finally {
       await shut(server, held)
     }
