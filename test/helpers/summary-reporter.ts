@@ -2,9 +2,16 @@ import type {Reporter, TestModule} from 'vitest/node'
 
 /**
  * Ends the run with one plain line, "tests: N passed, N failed, N skipped", that CI and
- * people read without knowing vitest's own summary format.
+ * people read without knowing vitest's own summary format, then the suite's wall time and
+ * its slowest files (issue 17: the pyramid is measured where it runs).
  */
 export default class SummaryLine implements Reporter {
+  private started = Date.now()
+
+  onTestRunStart(): void {
+    this.started = Date.now()
+  }
+
   onTestRunEnd(testModules: ReadonlyArray<TestModule>): void {
     let passed = 0
     let failed = 0
@@ -19,5 +26,7 @@ export default class SummaryLine implements Reporter {
       if (module.state() === 'failed' && [...module.children.allTests()].length === 0) failed++
     }
     process.stdout.write(`\ntests: ${passed} passed, ${failed} failed, ${skipped} skipped\n`)
+    const slowest = [...testModules].map((m) => ({file: m.moduleId.replace(`${process.cwd()}/`, ''), s: m.diagnostic().duration / 1000})).sort((a, b) => b.s - a.s).slice(0, 5)
+    process.stdout.write(`wall time: ${((Date.now() - this.started) / 1000).toFixed(0)} s; slowest files (their tests' own time): ${slowest.map((m) => `${m.file} ${m.s.toFixed(0)} s`).join(', ')}\n`)
   }
 }
