@@ -10,13 +10,22 @@ export function detectLocale(env: NodeJS.ProcessEnv = process.env): Locale {
   return /^zh([_.-]|$)/i.test(tag) ? 'zh' : 'en'
 }
 
-/** Render a catalogue entry; {name} placeholders take the params. */
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?Z$/
+
+/** `2026-12-03 21:51 (UTC+8)`, as clock.ts's chinaTime (not imported: the clock's errors import this module). */
+function shownTime(iso: string): string {
+  return `${new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ')} (UTC+8)`
+}
+
+/** Render a catalogue entry; {name} placeholders take the params; an instant (UTC ISO) is shown in China time. */
 export function t(key: MessageKey, params: Record<string, unknown> = {}, locale: Locale = 'en'): string {
   const entry = catalog[key]
   const text = entry ? entry[locale] : key
   return text.replace(/\{(\w+)\}/g, (whole, name: string) => {
     if (!(name in params)) return whole
     const value = params[name]
+    // An instant is shown as people in China read it, labelled (issue 19); JSON details keep the UTC string.
+    if (typeof value === 'string' && ISO_INSTANT.test(value)) return shownTime(value)
     // Stored text (a unit's name, a ticket's subject) is shown, never obeyed: see printable().
     return value instanceof Localized ? value.render(locale) : printable(String(value))
   })

@@ -1,0 +1,109 @@
+import type {Kysely} from '#kysely'
+
+import {InvalidInput, NotFound} from '../errors.js'
+import type {Database} from '../store/index.js'
+import {type Allocation, type AllocationRow, toAllocation} from './index.js'
+import {type Block, blockEnd, normaliseInput, parseAddress, parseCidr, toKey, WIDTH} from './ip.js'
+
+/**
+ * Search and history (issue 15): `net find` by part of a unit's name or of a purpose, and
+ * `net find ADDRESS --at DATE`, who held an address then, answered from the allocations'
+ * own dates and the audit trail of their edits.
+ */
+type Db = Kysely<Database>
+
+/** Whether what was typed is an address or block (digits, dots, colons, a slash) rather than text to search for. */
+export function looksLikeAddress(text: string): boolean {
+  const t = normaliseInput(text)
+  return /^[0-9a-f:.]+(\/\d{1,3})?$/i.test(t) && /[.:]/.test(t)
+}
+
+export interface TextSearchResult {
+  query: string
+  /** Released blocks too (--all). */
+  all: boolean
+  allocations: Allocation[]
+}
+
+/** Allocations whose unit or purpose contains the text (case-insensitive); released ones only with `all`. */
+export async function findByText(db: Db, text: string, options: {all?: boolean} = {}): Promise<TextSearchResult> {
+  const query = normaliseInput(text).trim()
+  if (!query) throw new InvalidInput('input.empty', {field: 'QUERY'}, {field: 'QUERY'})
+  const needle = query.toLowerCase()
+  // LIKE narrows the rows on either database (a % or _ typed in the text only widens it); the
+  // exact containment is decided here, the same on both.
+  let q = db
+    .selectFrom('net_allocations')
+    .selectAll()
+    .where((eb) => eb.or([eb(eb.fn('lower', ['unit']), 'like', `%${needle}%`), eb(eb.fn('lower', ['purpose']), 'like', `%${needle}%`)]))
+  if (!options.all) q = q.where('status', '<>', 'released')
+  const rows = await q.orderBy('plane').orderBy('family').orderBy('start_key').orderBy('id').execute()
+  const allocations = rows.map((r) => toAllocation(r as AllocationRow)).filter((a) => a.unit.toLowerCase().includes(needle) || (a.purpose ?? '').toLowerCase().includes(needle))
+  if (!allocations.length) throw new NotFound(options.all ? 'net.find.noTextAll' : 'net.find.noText', {value: query}, {field: 'QUERY'})
+  return {query, all: Boolean(options.all), allocations}
+}
+
+export interface HistoryResult {
+  query: string
+  /** The instant asked about (UTC ISO). */
+  at: string
+  /** The blocks that held the address then, each as it was at that instant. */
+  allocations: Allocation[]
+}
+
+/** --at's value: a China business date (the end of that day) or an ISO date-time; exit 2 naming the flag otherwise. */
+export function parseAt(value: string): string {
+  const text = value.trim()
+  const instant = /^\d{4}-\d{2}-\d{2}$/.test(text) ? new Date(`${text}T23:59:59.999+08:00`) : new Date(text)
+  if (!/^\d{4}-\d{2}-\d{2}/.test(text) || Number.isNaN(instant.getTime())) throw new InvalidInput('net.find.badAt', {value}, {field: 'at'})
+  return instant.toISOString()
+}
+
+/**
+ * Who held an address (or any of a block) at an instant: the allocations made by then and not
+ * yet released, each with its unit, purpose and status as they were, undoing the edits
+ * (`net alloc edit`) the audit trail records after that instant.
+ */
+export async function findAt(db: Db, ref: string, at: string): Promise<HistoryResult> {
+  const t = normaliseInput(ref)
+  const block: Block = t.includes('/')
+    ? parseCidr(t, 'IP|CIDR')
+    : (() => {
+        const a = parseAddress(t, 'IP|CIDR')
+        return {family: a.family, start: a.value, prefix: WIDTH[a.family]}
+      })()
+  const s = toKey(block.start, block.family)
+  const e = toKey(blockEnd(block), block.family)
+  const rows = await db
+    .selectFrom('net_allocations')
+    .selectAll()
+    .where('family', '=', block.family)
+    .where('start_key', '<=', e)
+    .where('end_key', '>=', s)
+    .where('created_at', '<=', at)
+    .where((eb) => eb.or([eb('released_at', 'is', null), eb('released_at', '>', at)]))
+    .orderBy('plane')
+    .orderBy('start_key')
+    .orderBy('id')
+    .execute()
+  const allocations: Allocation[] = []
+  for (const row of rows) {
+    const now = toAllocation(row as AllocationRow)
+    // The first change after the instant (an edit, the release) holds, in its "before", the allocation as it was then.
+    const change = await db
+      .selectFrom('audit_log')
+      .select(['before_json'])
+      .where('entity_type', '=', 'net-allocation')
+      .where('entity_id', '=', String(now.id))
+      .where('at', '>', at)
+      .where('before_json', 'is not', null)
+      .orderBy('seq')
+      .limit(1)
+      .executeTakeFirst()
+    const then = change?.before_json ? (JSON.parse(change.before_json) as Partial<Allocation>) : undefined
+    const status = then?.status ?? (now.status === 'released' ? 'active' : now.status)
+    allocations.push({...now, unit: then?.unit ?? now.unit, purpose: then ? (then.purpose ?? null) : now.purpose, status, releasedAt: null, releasedBy: null})
+  }
+  if (!allocations.length) throw new NotFound('net.find.noneAt', {value: ref, at}, {field: 'IP|CIDR'})
+  return {query: t, at, allocations}
+}
