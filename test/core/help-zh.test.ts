@@ -95,7 +95,10 @@ describe('wrapping Chinese help text', () => {
     expect(wrapped.replace(/\s+/g, '')).toBe(text.replace(/\s+/g, ''))
   })
 
-  it('leaves a line that fits as it is, indentation included', () => {
-    expect(wrapCjk('  键：值', 40)).toBe('  键：值')
+  it('leaves a line that fits as it is; an indented line keeps its indent when it wraps', () => {
+    expect(wrapCjk('键：\n  operator  名称', 40)).toBe('键：\n  operator  名称')
+    const wrapped = wrapCjk('键：\n  limit.KIND.STATE  KIND 类申请在 STATE 状态可停留的工作日数，超过即为超期', 30).split('\n')
+    expect(wrapped.length).toBeGreaterThan(2)
+    for (const line of wrapped.slice(1)) expect(line.startsWith('  ')).toBe(true)
   })
 })

@@ -26,28 +26,32 @@ function tokens(line: string): string[] {
 
 export function wrapCjk(text: string, width: number): string {
   return text
+    .replace(/^\s+/, '')
     .split('\n')
     .map((line) => {
       if (widthOf(line) <= width) return line
+      // An indented line (a list under "键：") keeps its indent on the lines it wraps to.
+      const indent = /^ */.exec(line)![0]
       const lines: string[] = []
       let current = ''
-      for (const token of tokens(line)) {
+      for (const token of tokens(line.slice(indent.length))) {
+        const room = width - indent.length
         if (/^\s+$/.test(token)) {
-          if (current && widthOf(current + token) <= width) current += token
+          if (current && widthOf(current + token) <= room) current += token
           else if (current) {
             lines.push(current.trimEnd())
             current = ''
-          } else current = lines.length === 0 ? token : ''
+          }
           continue
         }
-        if (current.trim() && widthOf(current + token) > width) {
+        if (current.trim() && widthOf(current + token) > room) {
           lines.push(current.trimEnd())
           current = ''
         }
         current += token
       }
       if (current.trim()) lines.push(current.trimEnd())
-      return lines.join('\n')
+      return lines.map((l) => indent + l).join('\n')
     })
     .join('\n')
 }
