@@ -3,7 +3,7 @@ import {type Command, CommandHelp, Help, type Interfaces} from '@oclif/core'
 import {detectLocale, type Locale} from '../core/i18n/index.js'
 import {permitFor, ROLES, type Role} from '../core/operators/roles.js'
 import {wrapCjk} from './help-zh/wrap.js'
-import {HELP_HEADINGS_ZH, HELP_ROOT_ZH, helpCommandZh, helpTextZh, helpTopicZh} from './help-zh/index.js'
+import {HELP_HEADINGS_ZH, HELP_ROOT_ZH, helpCommandZh, helpExampleZh, helpTextZh, helpTopicZh} from './help-zh/index.js'
 
 const named = (role: Role) => `${role} (${ROLES[role].zh})`
 const namedZh = (role: Role) => `${ROLES[role].zh}（${role}）`
@@ -61,6 +61,7 @@ function localizedCommand<C extends Command.Loadable | Command.Cached>(command: 
     description: zh?.description ?? command.description,
     flags,
     args,
+    examples: command.examples?.map((example) => helpExampleZh(example)),
   }
 }
 

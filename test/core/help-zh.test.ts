@@ -2,7 +2,7 @@ import {readFileSync} from 'node:fs'
 
 import {describe, expect, it} from 'vitest'
 
-import {COMMANDS_ZH, FLAGS_ZH, HELP_HEADINGS_ZH, TOPICS_ZH} from '../../src/cli/help-zh/index.js'
+import {COMMANDS_ZH, EXAMPLES_ZH, FLAGS_ZH, HELP_HEADINGS_ZH, TOPICS_ZH} from '../../src/cli/help-zh/index.js'
 import {wrapCjk} from '../../src/cli/help-zh/wrap.js'
 import {displayWidth} from '../../src/core/text.js'
 
@@ -11,6 +11,7 @@ interface ManifestCommand {
   description?: string
   flags: Record<string, {description?: string; summary?: string; hidden?: boolean}>
   args?: Record<string, {description?: string}>
+  examples?: Array<string | {description?: string; command: string}>
 }
 
 const manifest = JSON.parse(readFileSync(new URL('../../oclif.manifest.json', import.meta.url), 'utf8')) as {commands: Record<string, ManifestCommand>}
@@ -71,6 +72,12 @@ describe('the Chinese help catalogue', () => {
     }
     expect(missing).toEqual([])
     expect(Object.keys(FLAGS_ZH).filter((text) => !used.has(text))).toEqual([])
+  })
+
+  it('translates every example description, and keeps no stale ones', () => {
+    const texts = commandIds.flatMap((id) => (manifest.commands[id].examples ?? []).flatMap((e) => (typeof e === 'object' && e.description ? [e.description] : [])))
+    expect(texts.filter((text) => !Object.hasOwn(EXAMPLES_ZH, text))).toEqual([])
+    expect(Object.keys(EXAMPLES_ZH).filter((text) => !texts.includes(text))).toEqual([])
   })
 
   it('names every section heading oclif prints', () => {

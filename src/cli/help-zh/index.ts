@@ -45,8 +45,21 @@ export function helpTopicZh(id: string): string | undefined {
   return Object.hasOwn(TOPICS_ZH, id) ? TOPICS_ZH[id] : undefined
 }
 
+/** The descriptions some examples carry, by their English text. */
+export const EXAMPLES_ZH: Record<string, string> = {
+  '1–7 October are the National Day holiday and Saturday 10 October is a make-up day:': '10 月 1 日至 7 日为国庆节假期，10 月 10 日（星期六）为调休上班日：',
+}
+
 /** A flag's or an argument's description in Chinese, or the English where the catalogue has none. */
 export function helpTextZh<T extends string | undefined>(english: T): T {
   if (english === undefined) return english
   return (Object.hasOwn(FLAGS_ZH, english) ? FLAGS_ZH[english] : english) as T
+}
+
+/** An example's description in Chinese; the command itself is never changed. */
+export function helpExampleZh<T>(example: T): T {
+  if (example && typeof example === 'object' && 'description' in example && typeof example.description === 'string' && Object.hasOwn(EXAMPLES_ZH, example.description)) {
+    return {...example, description: EXAMPLES_ZH[example.description]}
+  }
+  return example
 }
