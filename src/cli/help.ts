@@ -99,6 +99,21 @@ export default class EgovHelp extends Help {
     return wrapCjk(text, this.opts.maxWidth - spacing)
   }
 
+  /**
+   * `egov cloud nosuch --help` fails as `egov cloud nosuch` does (issue 19): through the
+   * command_not_found hook — exit 2, the user's language, the nearest command, the hint
+   * once, the envelope with --json — not oclif's English "Command … not found.".
+   */
+  override async showHelp(argv: string[]): Promise<void> {
+    try {
+      await super.showHelp(argv)
+    } catch (error) {
+      const unknown = /^Command (\S+) not found\.?$/.exec(error instanceof Error ? error.message : '')
+      if (!unknown) throw error
+      await this.config.runHook('command_not_found', {id: unknown[1], argv: argv.filter((arg) => arg !== '--help' && arg !== '-h')})
+    }
+  }
+
   override async showCommandHelp(command: Command.Loadable): Promise<void> {
     return super.showCommandHelp(this.locale === 'zh' ? localizedCommand(command) : command)
   }

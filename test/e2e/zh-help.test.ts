@@ -1,5 +1,4 @@
-import {mkdtempSync} from 'node:fs'
-import {existsSync} from 'node:fs'
+import {existsSync, mkdtempSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
@@ -147,5 +146,18 @@ describe('oclif parse errors in Chinese, with the help hint once', () => {
     expect(r.code).toBe(2)
     expect(r.stderr).toContain('错误: 没有命令“egov cloud foo”')
     expect(once(r.stderr, '参见：egov cloud --help')).toBe(1)
+  })
+
+  it('--help of an unknown command fails as the command does: Chinese, the hint once, the envelope with --json', async () => {
+    const r = await egov(['cloud', 'nosuch', '--help'], zh)
+    expect(r.code).toBe(2)
+    expect(r.stdout).toBe('')
+    expect(r.stderr).toContain('错误: 没有命令“egov cloud nosuch”')
+    expect(once(r.stderr, '参见：egov cloud --help')).toBe(1)
+    expect(r.stderr).not.toContain('not found')
+    const json = await egov(['cloud', 'provder', '--help', '--json'], zh)
+    expect(json.code).toBe(2)
+    expect(json.stderr).toBe('')
+    expect(json.json.error).toMatchObject({code: 'invalid_input', details: {key: 'input.unknownCommand', field: 'COMMAND', command: 'cloud provder', suggestion: 'egov cloud provider'}})
   })
 })
