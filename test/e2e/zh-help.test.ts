@@ -22,7 +22,7 @@ describe('Chinese --help', () => {
     expect(r.code).toBe(0)
     expect(r.stderr).toBe('')
     const out = r.stdout
-    expect(out.split('\n')[0]).toBe('申请单位的电子政务外网接入（申请，NET-3、NET-5、NET-8）')
+    expect(out.split('\n')[0]).toBe('为单位申请电子政务外网接入（申请，NET-3、NET-5、NET-8）')
     expect(out.replace(/\s+/g, '')).toContain('NET-5的第一步：提交申请，写明申请依据、接入方式')
     for (const heading of ['用法', '参数选项', '全局参数选项', '说明', '示例', '所需角色']) expect(out).toMatch(new RegExp(`^${heading}$`, 'm'))
     for (const english of ['USAGE', 'FLAGS', 'DESCRIPTION', 'EXAMPLES', 'ROLES', 'Apply for a unit']) expect(out).not.toContain(english)
@@ -39,7 +39,7 @@ describe('Chinese --help', () => {
     const english = await egov(['net', 'request', 'apply', '--help'], {...home, LANG: 'zh_CN.UTF-8', LC_ALL: 'C'})
     expect(english.stdout.split('\n')[0]).toBe('Apply for a unit’s extranet connection (申请, NET-3, NET-5, NET-8)')
     const chinese = await egov(['net', 'request', 'apply', '--help'], {...home, LANG: 'C', LC_MESSAGES: 'zh_CN.UTF-8'})
-    expect(chinese.stdout.split('\n')[0]).toBe('申请单位的电子政务外网接入（申请，NET-3、NET-5、NET-8）')
+    expect(chinese.stdout.split('\n')[0]).toBe('为单位申请电子政务外网接入（申请，NET-3、NET-5、NET-8）')
   })
 
   it('LANG=C: the English help, unchanged', async () => {
@@ -83,7 +83,7 @@ describe('Chinese --help', () => {
   it('a topic inside a topic: egov net request --help', async () => {
     const r = await egov(['net', 'request', '--help'], zh)
     expect(r.code).toBe(0)
-    expect(r.stdout).toMatch(/^ {2}net request apply +申请单位的电子政务外网接入/m)
+    expect(r.stdout).toMatch(/^ {2}net request apply +为单位申请电子政务外网接入/m)
   })
 
   it('a line is never wider than the terminal, and never breaks inside a rule id', async () => {
