@@ -283,6 +283,21 @@ export abstract class EgovCommand<T extends typeof Command> extends Command {
     if (kind === 'UnexpectedArgsError' && Array.isArray(err.args)) {
       return {message: this.t('input.unexpectedArgs', {args: (err.args as string[]).join(', ')}), details: {key: 'input.unexpectedArgs', field: 'ARGS', args: err.args}}
     }
+    const noOption = /^Flag --([\w-]+) expects one of these values: (.*)$/s.exec(raw)
+    if (noOption) return {message: this.t('input.flagNeedsOption', {flag: noOption[1], options: noOption[2]}), details: {key: 'input.flagNeedsOption', field: noOption[1], options: noOption[2].split(', ')}}
+    const parsing = /^Parsing --([\w-]+)\s*\n\s*Expected an integer (?:(greater|less) than or equal to (-?\d+) )?but received: (.*)$/s.exec(raw)
+    if (parsing) {
+      const [, flag, side, limit, value] = parsing
+      const key = side === 'greater' ? 'input.flagIntegerMin' : side === 'less' ? 'input.flagIntegerMax' : 'input.flagInteger'
+      return {message: this.t(key, {flag, value, limit}), details: {key, field: flag, value, ...(limit === undefined ? {} : {limit: Number(limit)})}}
+    }
+    // oclif's flag-relationship checks (exclusive, exactlyOne, dependsOn, required): every reason, each in the user's language.
+    const failed = /^The following errors? occurred:\n([\s\S]*)$/.exec(raw.replace(/\u001B\[[0-9;]*m/g, ''))
+    if (failed) {
+      const parts = [...new Set(failed[1].split('\n').map((line) => line.trim()).filter(Boolean))].map((line) => this.flagReason(line))
+      const message = parts.map((part) => part.message).join(this.locale === 'zh' ? '；' : '; ')
+      return {message, details: parts.length === 1 ? parts[0].details : {...parts[0].details, problems: parts.map((part) => part.details)}}
+    }
     const option = /^Expected --([\w-]+)=(.*) to be one of: (.*)$/s.exec(raw)
     if (option) {
       const [, flag, value, options] = option
@@ -294,6 +309,24 @@ export abstract class EgovCommand<T extends typeof Command> extends Command {
     if (missingFlag) return {message: this.t('input.missingFlagParse', {flag: missingFlag[1]}), details: {key: 'input.missingFlagParse', field: missingFlag[1]}}
     const anyFlag = /--([\w-]+)/.exec(raw)
     return {message: raw, details: anyFlag ? {field: anyFlag[1]} : {}}
+  }
+
+  /** One reason of oclif's flag validation, as a catalogue message naming the field. */
+  private flagReason(line: string): {message: string; details: Record<string, unknown>} {
+    const list = (text: string) => text.split(/,\s*/).map((f) => f.trim()).filter(Boolean)
+    const flagsOf = (text: string) => list(text).map((f) => (f.startsWith('-') ? f : `--${f}`)).join(', ')
+    let m = /^Missing required flag:?\s*(?:-\w, )?-{0,2}([\w-]+)$/.exec(line)
+    if (m) return {message: this.t('input.missingFlagParse', {flag: m[1]}), details: {key: 'input.missingFlagParse', field: m[1]}}
+    m = /^--([\w-]+)(?:=.*)? cannot also be provided when using --([\w-]+)$/s.exec(line)
+    if (m) return {message: this.t('input.flagExclusive', {flag: m[1], other: m[2]}), details: {key: 'input.flagExclusive', field: m[1], other: m[2]}}
+    m = /^Exactly one of the following must be provided: (.*)$/.exec(line)
+    if (m) return {message: this.t('input.flagOneOf', {flags: flagsOf(m[1])}), details: {key: 'input.flagOneOf', field: list(m[1])[0]?.replace(/^-+/, ''), flags: list(m[1])}}
+    m = /^At least one of the following must be provided: (.*)$/.exec(line)
+    if (m) return {message: this.t('input.flagAtLeastOne', {flags: flagsOf(m[1])}), details: {key: 'input.flagAtLeastOne', field: list(m[1])[0]?.replace(/^-+/, ''), flags: list(m[1])}}
+    m = /^(?:All|One) of the following must be provided when using --([\w-]+): (.*)$/.exec(line)
+    if (m) return {message: this.t('input.flagDependsOn', {flag: m[1], flags: flagsOf(m[2])}), details: {key: 'input.flagDependsOn', field: m[1], flags: list(m[2])}}
+    const anyFlag = /--([\w-]+)/.exec(line)
+    return {message: line, details: anyFlag ? {field: anyFlag[1]} : {}}
   }
 
   private envelope(err: Error & {oclif?: {exit?: number}}): {code: keyof typeof EXIT_CODES; message: string; details: Record<string, unknown>} {
