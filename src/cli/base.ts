@@ -224,6 +224,14 @@ export abstract class EgovCommand<T extends typeof Command> extends Command {
     if (!this.rowsOnly()) this.log(message)
   }
 
+  /**
+   * --columns checked before a command that writes does its work (probes recorded, orders
+   * issued, a workbook written), so a typo in a column is refused with nothing done.
+   */
+  protected checkColumns<R>(columns: Column<R>[]): void {
+    this.chosenColumns(columns, (this.flags as {columns?: string}).columns)
+  }
+
   /** The --columns named (by key, in that order; all when none): exit 2 naming an unknown one and the nearest. */
   private chosenColumns<R>(columns: Column<R>[], wanted: string | undefined): Array<Column<R> & {key: string}> {
     const keyed = columns.map((c) => ({...c, key: c.key ?? columnKey(c.header)}))

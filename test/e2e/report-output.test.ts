@@ -29,6 +29,7 @@ describeEachDialect('reports: --columns and --output', (dialect) => {
   let env: Record<string, string>
   const as = runnerFor(() => env, (who) => tdb.envFor(who))
   const run = (args: string[], extra: Record<string, string> = {}) => egov(args, {...env, ...tdb.envFor('clerk'), ...extra})
+  const count = async (table: string) => Number((await tdb.sql(`select count(*) as n from ${table}`))[0].n)
   const ok = (r: CliResult): CliResult => {
     expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0)
     return r
@@ -132,6 +133,13 @@ describeEachDialect('reports: --columns and --output', (dialect) => {
     await typo(['cloud', 'capacity'], 'provder', 'provider')
     await typo(['cloud', 'provider', 'reports'], 'mnth', 'month')
     await typo(['cloud', 'efficiency'], 'p95cpuu', 'p95Cpu')
+    // A command that writes checks --columns first: no fix order issued, nothing in the trail.
+    const written = async () => [await count('requests'), await count('audit_log')]
+    const before = await written()
+    const refused = await run(['cloud', 'efficiency', '--issue-orders', '--deadline', '2027-01-29', '--columns', 'sytem', '--output', 'csv'])
+    expect(refused.code, refused.stderr).toBe(2)
+    expect(refused.stderr).toContain('"sytem"')
+    expect(await written()).toEqual(before)
   })
 
   it('items stats (per unit, or the low-volume items with --low) and kiosk stats', async () => {
@@ -152,6 +160,10 @@ describeEachDialect('reports: --columns and --output', (dialect) => {
     await typo(['items', 'stats', '--year', '2025'], 'bdy', 'body')
     await typo(['items', 'stats', '--year', '2025', '--low'], 'cde', 'code')
     await typo(['kiosk', 'stats', '--year', '2026'], 'kiosk', 'kiosks')
+    // kiosk probe records what it finds: a typo in a column is refused before any probe.
+    const probes = await count('kiosk_probes')
+    await typo(['kiosk', 'probe', '--timeout', '1'], 'serail', 'serial')
+    expect(await count('kiosk_probes')).toBe(probes)
   })
 
   it('operators roles takes them too', async () => {

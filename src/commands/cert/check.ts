@@ -2,6 +2,7 @@ import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 
 import {EgovCommand} from '../../cli/base.js'
+import type {Column} from '../../cli/table.js'
 import {CertCommand} from '../../cli/cert.js'
 import type {MessageKey} from '../../core/i18n/index.js'
 import {type CheckResult, checkCertificates} from '../../core/cert/outside.js'
@@ -25,14 +26,17 @@ export default class CertCheck extends CertCommand<typeof CertCheck> {
   async run(): Promise<{results: CheckResult[]}> {
     const {argv} = await this.parse(CertCheck)
     const refs = argv.map(String)
-    const store = await this.store()
-    const results = await checkCertificates(store, refs, {timeoutMs: this.flags.timeout * 1000, refresh: this.flags.refresh})
-    this.table(results, [
+    const columns: Array<Column<CheckResult>> = [
       {header: this.t('cert.col.serial'), key: 'serial', get: (r) => r.serial},
       {header: this.t('cert.col.holder'), key: 'holder', get: (r) => r.holder},
       {header: this.t('cert.col.result'), key: 'result', get: (r) => this.t(`cert.check.${r.result}` as MessageKey) + (r.reason ? ` (${r.reason})` : ''), style: (s, r) => (r.result === 'revoked' ? this.color.red(s) : r.result === 'good' ? this.color.green(s) : this.color.yellow(s))},
       {header: this.t('cert.col.crl'), key: 'crl', get: (r) => (r.errorKey ? this.t(r.errorKey) : (r.error ?? r.crlUrl ?? '—')), shrink: true},
-    ])
+    ]
+    // Checked before any probe is made or any status recorded: a typo in a column does nothing.
+    this.checkColumns(columns)
+    const store = await this.store()
+    const results = await checkCertificates(store, refs, {timeoutMs: this.flags.timeout * 1000, refresh: this.flags.refresh})
+    this.table(results, columns)
     return {results}
   }
 }

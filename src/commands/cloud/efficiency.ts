@@ -2,7 +2,7 @@ import * as Flags from '@oclif/core/flags'
 
 import {EgovCommand} from '../../cli/base.js'
 import {forceFlag, readyToWrite} from '../../cli/output-flags.js'
-import {renderTable} from '../../cli/table.js'
+import {type Column, renderTable} from '../../cli/table.js'
 import {type IssuedOrder, reviewAndIssue} from '../../core/cloud/orders.js'
 import {DEFAULT_DAYS, DEFAULT_THRESHOLD, efficiency, type EfficiencyReport, formatChina, TARGET_UTILISATION, writeEfficiencyWorkbook} from '../../core/cloud/usage.js'
 import {stateLabel} from '../../core/workflow/index.js'
@@ -38,6 +38,19 @@ In-service systems without a sample in the window are listed apart: their provid
 
   async run(): Promise<EfficiencyReport & {out?: string; orders?: IssuedOrder[]}> {
     await readyToWrite({out: this.flags.out}, {force: this.flags.force, interactive: this.interactive(), locale: this.locale})
+    const pct = (v: number) => `${v.toFixed(1)}%`
+    const size = (now: number, then: number) => (now === then ? String(now) : `${now}→${then}`)
+    const flaggedColumns: Array<Column<EfficiencyReport['flagged'][number]>> = [
+      {header: this.t('cloud.efficiency.col.unit'), key: 'unit', get: (f) => f.unit, shrink: true},
+      {header: this.t('cloud.efficiency.col.provider'), key: 'provider', get: (f) => f.provider ?? '—', shrink: true},
+      {header: this.t('cloud.efficiency.col.system'), key: 'system', get: (f) => f.system, shrink: true},
+      {header: this.t('cloud.efficiency.col.samples'), key: 'samples', get: (f) => String(f.samples)},
+      {header: this.t('cloud.efficiency.col.p95Cpu'), key: 'p95Cpu', get: (f) => pct(f.p95Cpu)},
+      {header: this.t('cloud.efficiency.col.p95Memory'), key: 'p95Memory', get: (f) => pct(f.p95Memory)},
+      {header: this.t('cloud.efficiency.col.vcpuPerVm'), key: 'vcpuPerVm', get: (f) => size(f.perVm.vcpu, f.suggestedPerVm.vcpu)},
+      {header: this.t('cloud.efficiency.col.memoryPerVm'), key: 'memoryPerVm', get: (f) => size(f.perVm.memoryGib, f.suggestedPerVm.memoryGib)},
+    ]
+    this.checkColumns(flaggedColumns)
     const store = await this.store()
     const options = {days: this.flags.days, threshold: this.flags.threshold}
     let orders: IssuedOrder[] | undefined
@@ -46,8 +59,6 @@ In-service systems without a sample in the window are listed apart: their provid
     else report = await efficiency(store, options)
     if (this.flags.out) await writeEfficiencyWorkbook(this.flags.out, report)
     const china = (iso: string) => formatChina(Date.parse(iso) / 1000).slice(0, 16)
-    const pct = (v: number) => `${v.toFixed(1)}%`
-    const size = (now: number, then: number) => (now === then ? String(now) : `${now}→${then}`)
     // With --output csv|tsv|json|value only the flagged systems' rows are on stdout; what was written or issued goes to stderr.
     const done = (message: string) => (this.rowsOnly() ? this.logToStderr(message) : this.log(message))
     this.aside(this.t('cloud.efficiency.window', {from: china(report.from), to: china(report.to), days: report.days, reviewed: report.reviewed, samples: report.samples, threshold: report.threshold}))
@@ -57,16 +68,7 @@ In-service systems without a sample in the window are listed apart: their provid
     }
     this.table(
       report.flagged,
-      [
-        {header: this.t('cloud.efficiency.col.unit'), key: 'unit', get: (f) => f.unit, shrink: true},
-        {header: this.t('cloud.efficiency.col.provider'), key: 'provider', get: (f) => f.provider ?? '—', shrink: true},
-        {header: this.t('cloud.efficiency.col.system'), key: 'system', get: (f) => f.system, shrink: true},
-        {header: this.t('cloud.efficiency.col.samples'), key: 'samples', get: (f) => String(f.samples)},
-        {header: this.t('cloud.efficiency.col.p95Cpu'), key: 'p95Cpu', get: (f) => pct(f.p95Cpu)},
-        {header: this.t('cloud.efficiency.col.p95Memory'), key: 'p95Memory', get: (f) => pct(f.p95Memory)},
-        {header: this.t('cloud.efficiency.col.vcpuPerVm'), key: 'vcpuPerVm', get: (f) => size(f.perVm.vcpu, f.suggestedPerVm.vcpu)},
-        {header: this.t('cloud.efficiency.col.memoryPerVm'), key: 'memoryPerVm', get: (f) => size(f.perVm.memoryGib, f.suggestedPerVm.memoryGib)},
-      ],
+      flaggedColumns,
       this.t('cloud.efficiency.noneFlagged', {threshold: report.threshold}),
     )
     if (report.flagged.length) {

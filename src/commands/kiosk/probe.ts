@@ -1,6 +1,7 @@
 import * as Flags from '@oclif/core/flags'
 
 import {EgovCommand} from '../../cli/base.js'
+import type {Column} from '../../cli/table.js'
 import {probeKiosks, type ProbeRun} from '../../core/kiosk/probe.js'
 
 export default class KioskProbe extends EgovCommand<typeof KioskProbe> {
@@ -16,6 +17,16 @@ export default class KioskProbe extends EgovCommand<typeof KioskProbe> {
   }
 
   async run(): Promise<ProbeRun> {
+    const columns: Array<Column<ProbeRun['heartbeats'][number]>> = [
+      {header: this.t('kiosk.col.serial'), key: 'serial', get: (h) => h.serial},
+      {header: this.t('col.unit'), get: (h) => h.unit, shrink: true},
+      {header: this.t('col.status'), get: (h) => this.t(`kiosk.outcome.${h.outcome}`)},
+      {header: 'HTTP', get: (h) => (h.status === undefined ? '' : String(h.status))},
+      {header: 'ms', get: (h) => String(Math.round(h.latencyMs))},
+      {header: this.t('col.problem'), get: (h) => h.error ?? '', shrink: true},
+    ]
+    // Checked before any probe is made or any status recorded: a typo in a column does nothing.
+    this.checkColumns(columns)
     const store = await this.store()
     const progress = this.progress(this.t('kiosk.probe.label'))
     let run: ProbeRun
@@ -24,14 +35,7 @@ export default class KioskProbe extends EgovCommand<typeof KioskProbe> {
     } finally {
       progress.stop()
     }
-    this.table(run.heartbeats, [
-      {header: this.t('kiosk.col.serial'), key: 'serial', get: (h) => h.serial},
-      {header: this.t('col.unit'), get: (h) => h.unit, shrink: true},
-      {header: this.t('col.status'), get: (h) => this.t(`kiosk.outcome.${h.outcome}`)},
-      {header: 'HTTP', get: (h) => (h.status === undefined ? '' : String(h.status))},
-      {header: 'ms', get: (h) => String(Math.round(h.latencyMs))},
-      {header: this.t('col.problem'), get: (h) => h.error ?? '', shrink: true},
-    ])
+    this.table(run.heartbeats, columns)
     this.aside(this.t('kiosk.probe.summary', run.summary))
     return run
   }
