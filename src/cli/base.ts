@@ -195,10 +195,45 @@ export abstract class EgovCommand<T extends typeof Command> extends Command {
   /**
    * A list: a table for people, or with --output csv|tsv|json|value the rows for a script,
    * whole and uncoloured, only the --columns named. \`empty\` is said when there are no rows
-   * (as a table only: a script gets a header or nothing).
+   * (as a table only: a script gets a header or nothing; '' says nothing at all).
    */
   protected table<R>(rows: R[], columns: Column<R>[], empty?: string): void {
     const {columns: wanted, output = 'table'} = this.flags as {columns?: string; output?: OutputFormat}
+    const chosen = this.chosenColumns(columns, wanted)
+    // --json prints the result document instead (all fields); --columns is still checked.
+    if (this.jsonEnabled()) return
+    if (output !== 'table') {
+      if (rows.length || output === 'csv' || output === 'tsv') process.stdout.write(renderRows(rows, chosen, output) + '\n')
+      return
+    }
+    if (!rows.length && empty === '') return
+    this.log(rows.length || empty === undefined ? renderTable(rows, chosen) : empty)
+  }
+
+  /**
+   * True with --output csv|tsv|json|value: a report then prints its main table's rows alone,
+   * and its headings, summary lines and other tables (which are for people) are left out.
+   */
+  protected rowsOnly(): boolean {
+    const {output} = this.flags as {output?: string}
+    return output !== undefined && output !== 'table'
+  }
+
+  /** A line of a report for people, beside its rows: left out with --output csv|tsv|json|value (see rowsOnly()). */
+  protected aside(message = ''): void {
+    if (!this.rowsOnly()) this.log(message)
+  }
+
+  /**
+   * --columns checked before a command that writes does its work (probes recorded, orders
+   * issued, a workbook written), so a typo in a column is refused with nothing done.
+   */
+  protected checkColumns<R>(columns: Column<R>[]): void {
+    this.chosenColumns(columns, (this.flags as {columns?: string}).columns)
+  }
+
+  /** The --columns named (by key, in that order; all when none): exit 2 naming an unknown one and the nearest. */
+  private chosenColumns<R>(columns: Column<R>[], wanted: string | undefined): Array<Column<R> & {key: string}> {
     const keyed = columns.map((c) => ({...c, key: c.key ?? columnKey(c.header)}))
     let chosen = keyed
     if (wanted) {
@@ -213,13 +248,7 @@ export abstract class EgovCommand<T extends typeof Command> extends Command {
         return found
       })
     }
-    // --json prints the result document instead (all fields); --columns is still checked.
-    if (this.jsonEnabled()) return
-    if (output !== 'table') {
-      if (rows.length || output === 'csv' || output === 'tsv') process.stdout.write(renderRows(rows, chosen, output) + '\n')
-      return
-    }
-    this.log(rows.length || empty === undefined ? renderTable(rows, chosen) : empty)
+    return chosen
   }
 
   /** Warnings go to stderr for people; with --json they belong in the result document. */

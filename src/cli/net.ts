@@ -18,20 +18,30 @@ function bar(percent: number, width: number): string {
   return '█'.repeat(filled) + '░'.repeat(width - filled)
 }
 
-/** Pools as an indented tree with size, use and free space; percentage bars when asked (on a terminal). */
-export function poolTree(pools: PoolUsage[], locale: Locale, color: ChalkInstance, withBars = false): string {
-  return renderTable(pools, [
-    {header: t('col.name', {}, locale), get: (p) => `${'  '.repeat(p.depth)}${p.depth ? '└ ' : ''}${p.name}`, shrink: true},
+/**
+ * The columns of a pool list: an indented tree with size, use and free space, percentage bars
+ * when asked (on a terminal); for a script (\`forScript\`) the names unindented and the counts
+ * as plain numbers, so a cell reads as it is.
+ */
+export function poolColumns(locale: Locale, color: ChalkInstance, options: {bars?: boolean; forScript?: boolean} = {}): Column<PoolUsage>[] {
+  const count = (value: string) => (options.forScript ? value : formatCount(value))
+  return [
+    {header: t('col.name', {}, locale), get: (p) => (options.forScript ? p.name : `${'  '.repeat(p.depth)}${p.depth ? '└ ' : ''}${p.name}`), shrink: true},
     {header: t('col.cidr', {}, locale), get: (p) => p.cidr},
     {header: t('col.plane', {}, locale), get: (p) => String(p.plane)},
-    {header: t('col.size', {}, locale), get: (p) => formatCount(p.size)},
+    {header: t('col.size', {}, locale), get: (p) => count(p.size)},
     {
       header: t('col.used', {}, locale),
-      get: (p) => (withBars ? `${bar(p.usedPercent, 10)} ` : '') + `${p.usedPercent.toFixed(1)}%`,
+      get: (p) => (options.bars ? `${bar(p.usedPercent, 10)} ` : '') + `${p.usedPercent.toFixed(1)}%`,
       style: (text, p) => (p.usedPercent >= 90 ? color.red(text) : p.usedPercent >= 75 ? color.yellow(text) : text),
     },
-    {header: t('col.free', {}, locale), get: (p) => formatCount(p.free)},
-  ])
+    {header: t('col.free', {}, locale), get: (p) => count(p.free)},
+  ]
+}
+
+/** Pools as an indented tree with size, use and free space; percentage bars when asked (on a terminal). */
+export function poolTree(pools: PoolUsage[], locale: Locale, color: ChalkInstance, withBars = false): string {
+  return renderTable(pools, poolColumns(locale, color, {bars: withBars}))
 }
 
 export function unitTable(units: UnitUsage[], locale: Locale): string {

@@ -9,13 +9,16 @@ import {yearReport, type YearReport} from '../../core/net/requests.js'
 
 export default class NetReport extends EgovCommand<typeof NetReport> {
   static override summary = 'The yearly report of the extranet’s operation (NET-9)'
-  static override description = `Units onboarded, changed, closed, cut off and restored in the year; addresses held per plane and pool at the year's end; requests still open then, and the overdue ones; who pays the lines (NET-8). Built from the recorded history, so a past year's report reads the same whenever it is run. --out writes it as a workbook.`
-  static override examples = ['<%= config.bin %> net report --year 2026', '<%= config.bin %> net report --year 2026 --out 2026年电子政务外网运行报告.xlsx --json']
+  static override description = `Units onboarded, changed, closed, cut off and restored in the year; addresses held per plane and pool at the year's end; requests still open then, and the overdue ones; who pays the lines (NET-8). Built from the recorded history, so a past year's report reads the same whenever it is run. --out writes it as a workbook.
+
+--columns and --output (csv, tsv, json, value) give the addresses held per plane and pool alone for a script (the counts, open requests and cost lines are left out), by key: plane, pool, allocations, addresses (a plain number).`
+  static override examples = ['<%= config.bin %> net report --year 2026', '<%= config.bin %> net report --year 2026 --out 2026年电子政务外网运行报告.xlsx --json', '<%= config.bin %> net report --year 2026 --columns plane,pool,addresses --output csv']
 
   static override flags = {
     year: Flags.string({description: 'the year'}),
     out: Flags.string({description: 'also write the report as .xlsx'}),
     force: forceFlag,
+    ...EgovCommand.listFlags,
   }
 
   async run(): Promise<YearReport & {path?: string}> {
@@ -24,15 +27,19 @@ export default class NetReport extends EgovCommand<typeof NetReport> {
     const store = await this.store()
     const report = await yearReport(store.db, year)
     const c = report.counts
-    this.log(this.t('netreq.report.counts', {year, ...c}))
-    if (report.addresses.length) this.table(report.addresses, [
-      {header: this.t('col.plane'), get: (a) => String(a.plane)},
-      {header: this.t('col.pool'), get: (a) => a.pool, shrink: true},
-      {header: this.t('col.allocations'), get: (a) => String(a.blocks)},
-      {header: this.t('col.addresses'), get: (a) => formatCount(a.addresses)},
-    ])
-    this.log(this.t('netreq.report.open', {open: report.openRequests.length, overdue: report.openRequests.filter((r) => r.overdue).length}))
-    for (const b of report.costBearers) this.log(this.t('netreq.report.cost', {bearer: this.t(`netreq.bearer.${b.costBearer}`), units: b.units}))
+    this.aside(this.t('netreq.report.counts', {year, ...c}))
+    this.table(
+      report.addresses,
+      [
+        {header: this.t('col.plane'), get: (a) => String(a.plane)},
+        {header: this.t('col.pool'), get: (a) => a.pool, shrink: true},
+        {header: this.t('col.allocations'), get: (a) => String(a.blocks)},
+        {header: this.t('col.addresses'), get: (a) => (this.rowsOnly() ? String(a.addresses) : formatCount(a.addresses))},
+      ],
+      '',
+    )
+    this.aside(this.t('netreq.report.open', {open: report.openRequests.length, overdue: report.openRequests.filter((r) => r.overdue).length}))
+    for (const b of report.costBearers) this.aside(this.t('netreq.report.cost', {bearer: this.t(`netreq.bearer.${b.costBearer}`), units: b.units}))
     if (this.flags.out) {
       await writeYearReport(this.flags.out, report)
       this.logToStderr(this.t('netreq.reportWritten', {path: this.flags.out}))

@@ -87,6 +87,7 @@ export const cloudEntries = {
   'cloud.kind.crypto': {en: 'cryptography assessment', zh: '密码应用安全性评估'},
   // ---- table headers
   'cloud.col.provider': {en: 'PROVIDER', zh: '服务商'},
+  'cloud.col.resource': {en: 'RESOURCE', zh: '资源'},
   'cloud.col.system': {en: 'SYSTEM', zh: '系统'},
   'cloud.col.offered': {en: 'OFFERED', zh: '提供'},
   'cloud.col.reserved': {en: 'RESERVED', zh: '预留'},
