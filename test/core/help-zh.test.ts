@@ -37,6 +37,9 @@ describe('the Chinese help catalogue', () => {
     const english = `${en.summary ?? ''} ${en.description ?? ''}`
     const chinese = `${zh.summary} ${zh.description ?? ''}`
     for (const rule of new Set(english.match(RULE) ?? [])) expect(chinese, `${id}: ${rule}`).toContain(rule)
+    // So is every flag the English names: a description that gains a flag (--columns …) and a
+    // Chinese one that was not brought up to date fail here.
+    for (const flag of new Set(english.match(/--[a-z][a-z0-9-]*/g) ?? [])) expect(chinese, `${id}: ${flag} (the Chinese description is stale)`).toContain(flag)
   })
 
   it('has no entry for a command that does not exist', () => {

@@ -31,7 +31,9 @@ export const COMMANDS_ZH_A: Record<string, CommandZh> = {
   },
   'net:free': {
     summary: '地址池的空闲地址段，按地址从低到高，分页列出',
-    description: '从空闲空间索引读取：查询 IPv6 /32 与查询 /24 一样快，无需逐个枚举地址。给出 --prefix-length N 时只列出能容纳 /N 的地址段，并给出可容纳的 /N 个数。用 --limit 和 --after（上一页最后一个地址段）翻页。',
+    description: `从空闲空间索引读取：查询 IPv6 /32 与查询 /24 一样快，无需逐个枚举地址。给出 --prefix-length N 时只列出能容纳 /N 的地址段，并给出可容纳的 /N 个数。用 --limit 和 --after（上一页最后一个地址段）翻页。
+
+--columns 和 --output（csv、tsv、json、value）只输出地址段供脚本使用（翻页和汇总行不输出），键名：cidr、addresses（纯数字）——例如 --columns cidr --output value 每行一个地址段。`,
   },
   'net:import': {
     summary: '从工作簿或 CSV 导入地址规划',
@@ -55,7 +57,10 @@ export const COMMANDS_ZH_A: Record<string, CommandZh> = {
     summary: '重命名地址池或修改其备注',
     description: '只修改给出的参数选项；值已相同的不作改动（unchanged: true）。新名称须唯一（已被使用时退出码为 4），且不能像地址；地址池下的分配随之使用新名称。--note "" 清空备注。每次修改连同修改前后的值记入审计日志。',
   },
-  'net:pool:list': {summary: '以树形列出地址池及已用、空闲数量'},
+  'net:pool:list': {
+    summary: '以树形列出地址池及已用、空闲数量',
+    description: '--columns 和 --output（csv、tsv、json、value）按键名输出地址池供脚本使用，键名：name、cidr、plane、size、used、free——名称不缩进，数量为纯数字。',
+  },
   'net:pool:remove': {
     summary: '删除地址池，其空间归还上级地址池',
     description: '不带 --lift 时，地址池中仍有分配或下级地址池的，拒绝删除（退出码 4）。带 --lift 时（误加的地址池，例如包住各区地址池的汇总地址池），其下级地址池和分配上移到其上级，或下级地址池移到顶层；本身持有分配的顶层地址池拒绝删除（NET-1）。已回收的分配保留在历史记录中（egov net list --all）。',
@@ -67,7 +72,9 @@ export const COMMANDS_ZH_A: Record<string, CommandZh> = {
   },
   'net:report': {
     summary: '电子政务外网年度运行情况报告（NET-9）',
-    description: '本年度接入、变更、关闭、断网和恢复接入的单位；年末各平面、各地址池的地址占用；当时仍未办结的申请及其中超期的申请；线路费用由谁承担（NET-8）。报告依据已记录的历史生成，因此往年的报告无论何时生成内容都相同。--out 将其写成工作簿。',
+    description: `本年度接入、变更、关闭、断网和恢复接入的单位；年末各平面、各地址池的地址占用；当时仍未办结的申请及其中超期的申请；线路费用由谁承担（NET-8）。报告依据已记录的历史生成，因此往年的报告无论何时生成内容都相同。--out 将其写成工作簿。
+
+--columns 和 --output（csv、tsv、json、value）只输出各平面、各地址池持有的地址供脚本使用（数量统计、未办结申请和费用行不输出），键名：plane、pool、allocations、addresses（纯数字）。`,
   },
   'net:request:apply': {
     summary: '为单位申请电子政务外网接入（申请，NET-3、NET-5、NET-8）',
@@ -104,7 +111,9 @@ export const COMMANDS_ZH_A: Record<string, CommandZh> = {
     summary: '各地址池（树形）和各单位的地址使用率',
     description: `地址池的数字包含其下级地址池。在终端中每个地址池显示百分比条；彩色显示时，75% 及以上为黄色，90% 及以上为红色。
 
---above PCT 用于定时任务（cron）检查：只列出使用率达到 PCT% 的地址池，有则退出码为 6（没有则为 0），因此 "egov net usage --above 90 || mail …" 可在地址池耗尽之前发出警告。`,
+--above PCT 用于定时任务（cron）检查：只列出使用率达到 PCT% 的地址池，有则退出码为 6（没有则为 0），因此 "egov net usage --above 90 || mail …" 可在地址池耗尽之前发出警告。
+
+--columns 和 --output（csv、tsv、json、value）只输出地址池供脚本使用（各单位表不输出），键名：name、cidr、plane、size、used、free——名称不缩进，数量为纯数字，不画进度条；--above 仍按规定以退出码 6 结束。`,
   },
   'requests:approve': {
     summary: '审批通过申请：使其进入下一步',

@@ -14,7 +14,9 @@ export const COMMANDS_ZH_B: Record<string, CommandZh> = {
   },
   'cloud:capacity': {
     summary: '各云服务商的容量：提供、预留、在用、空闲（CLOUD-6）',
-    description: '按资源列出（vCPU、内存、存储、带宽、电子政务外网地址和互联网地址）。预留：已审批但尚未开通的申请的资源额度——办理中的申请也计入，因此两次审批不会超额分配。在用：在用的系统，以及已释放但数据清除尚未确认的系统（CLOUD-5）。空闲：提供量减去以上两项。',
+    description: `按资源列出（vCPU、内存、存储、带宽、电子政务外网地址和互联网地址）。预留：已审批但尚未开通的申请的资源额度——办理中的申请也计入，因此两次审批不会超额分配。在用：在用的系统，以及已释放但数据清除尚未确认的系统（CLOUD-5）。空闲：提供量减去以上两项。
+
+加 --columns 或 --output（csv、tsv、json、value）时，各项数字合为一张表，每个云服务商的每种资源一行，供脚本使用，键名：provider、status、resource、offered、reserved、inUse、free、usedShare。`,
   },
   'cloud:change': {
     summary: '变更系统配置：资源额度内立即生效，超出额度的提出扩容申请（CLOUD-4）',
@@ -32,7 +34,9 @@ p95 CPU 和 p95 内存均低于 --threshold 百分比的系统予以标记，并
 
 在统计时段内没有采样的在用系统单独列出：其云服务商未报送。--out 将评估结果写成工作簿（工作表“低效系统”“未报送”和“说明”）。
 
---issue-orders --deadline DATE 同时责令每个被标记系统的单位在 DATE 之前整改（整改通知，第二十条：责令限期整改），与评估在同一事务中完成：每个系统一件 cloud-fix-order 类申请，以数字和建议作为发现的问题，期限为 DATE（过期后见 egov requests list --overdue）。已有未关闭整改通知的系统保留原通知，不再新发。见 egov cloud fix-order。`,
+--issue-orders --deadline DATE 同时责令每个被标记系统的单位在 DATE 之前整改（整改通知，第二十条：责令限期整改），与评估在同一事务中完成：每个系统一件 cloud-fix-order 类申请，以数字和建议作为发现的问题，期限为 DATE（过期后见 egov requests list --overdue）。已有未关闭整改通知的系统保留原通知，不再新发。见 egov cloud fix-order。
+
+--columns 和 --output（csv、tsv、json、value）只输出被标记系统的行供脚本使用（时间窗口行、各单位合计和未报送系统不输出；--out 与 --issue-orders 的结果写到 stderr），键名：unit、provider、system、samples、p95Cpu、p95Memory、vcpuPerVm、memoryPerVm。`,
   },
   'cloud:exception:apply': {
     summary: '登记市数据局准许市政务云为企业或个人提供服务的例外审批（CLOUD-9）',
@@ -91,7 +95,9 @@ p95 CPU 和 p95 内存均低于 --threshold 百分比的系统予以标记，并
   },
   'cloud:provider:reports': {
     summary: '各已纳管云服务商逐月缺报或逾期的运行报告（CLOUD-8，第十条（二））',
-    description: '每个已纳管云服务商须为从纳管当月至最近一个已结束月份的每个月报送报告，期限为次月第 10 个工作日（按 X-1 日历）；季度报告涵盖其三个月。列出没有报告的月份——待报（尚未逾期）或 OVERDUE（逾期）；--overdue 只列逾期的；--all 也列出已收到的（附涵盖该月的报告及是否逾期报送）。到期日所在年度不在日历范围内时给出警告。',
+    description: `每个已纳管云服务商须为从纳管当月至最近一个已结束月份的每个月报送报告，期限为次月第 10 个工作日（按 X-1 日历）；季度报告涵盖其三个月。列出没有报告的月份——待报（尚未逾期）或 OVERDUE（逾期）；--overdue 只列逾期的；--all 也列出已收到的（附涵盖该月的报告及是否逾期报送）。到期日所在年度不在日历范围内时给出警告。
+
+--columns 和 --output（csv、tsv、json、value）按键名输出各行供脚本使用，键名：provider、month、due、status、report。`,
   },
   'cloud:provider:show': {summary: '一个云服务商：纳管情况、容量及其承载的系统'},
   'cloud:provision': {
@@ -108,7 +114,9 @@ p95 CPU 和 p95 内存均低于 --threshold 百分比的系统予以标记，并
   },
   'cloud:security': {
     summary: '按其等级周期应进行测评（等保测评、密评）的系统，已超期的在前（CLOUD-7，第二十三条）',
-    description: '周期按系统的网络安全等级保护级别确定（templates/cloud-security-levels.json）：第三级：等保测评和密评每 12 个月一次；第二级：等保测评每 24 个月一次，密评无周期；第一级：无。测评在最近一次通过后一个周期到期；未通过则立即到期（须重新测评）；从未测评的系统，若其等级要求上线前测评，则在投入使用当日到期，否则在一个周期后到期。用 egov cloud security record 登记；平台自身的测评评估见 egov cloud platform list。',
+    description: `周期按系统的网络安全等级保护级别确定（templates/cloud-security-levels.json）：第三级：等保测评和密评每 12 个月一次；第二级：等保测评每 24 个月一次，密评无周期；第一级：无。测评在最近一次通过后一个周期到期；未通过则立即到期（须重新测评）；从未测评的系统，若其等级要求上线前测评，则在投入使用当日到期，否则在一个周期后到期。用 egov cloud security record 登记；平台自身的测评评估见 egov cloud platform list。
+
+--columns 和 --output（csv、tsv、json、value）按键名输出各行供脚本使用，键名：system、unit、level、assessment、last、due、days。`,
   },
   'cloud:security:record': {
     summary: '登记系统上线前的安全步骤、安全承诺及测评评估（CLOUD-7，第二十三条）',

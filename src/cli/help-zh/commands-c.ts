@@ -18,7 +18,7 @@ export const COMMANDS_ZH_C: Record<string, CommandZh> = {
   },
   'cert:check': {
     summary: '按签发者的 CRL 检查导入的证书',
-    description: '按顺序尝试证书的 CRL 分发点（http 或 https；其他协议跳过并注明；有超时限制和 20 MB 大小限制），直到取得一份由其签发者签名（签发者证书已知时）且未过下次更新时间的 CRL，并将该 CRL 保留到其下次更新时间（--refresh 重新获取）。已撤销的证书在证书台账中标为已撤销，冻结（certificateHold）的标为已冻结，签发者解除冻结时再恢复。不给出 SERIAL 时：检查所有导入的证书。没有可用的 CRL 时结果为 unknown（CRL 已过期时为 "CRL expired"），退出码为 0；证书已撤销时退出码也为 0：脚本请读取 --json，其中 tried 列出每个分发点及其结果。',
+    description: `按顺序尝试证书的 CRL 分发点（http 或 https；其他协议跳过并注明；有超时限制和 20 MB 大小限制），直到取得一份由其签发者签名（签发者证书已知时）且未过下次更新时间的 CRL，并将该 CRL 保留到其下次更新时间（--refresh 重新获取）。已撤销的证书在证书台账中标为已撤销，冻结（certificateHold）的标为已冻结，签发者解除冻结时再恢复。不给出 SERIAL 时：检查所有导入的证书。没有可用的 CRL 时结果为 unknown（CRL 已过期时为 "CRL expired"），退出码为 0；证书已撤销时退出码也为 0：脚本请读取 --json，其中 tried 列出每个分发点及其结果。 --columns 和 --output（csv、tsv、json、value）按键名输出检查结果供脚本使用，键名：serial、holder、result、crl。`,
   },
   'cert:crl': {
     summary: '立即生成由 CA 签名的新 CRL 并写出',
@@ -116,7 +116,9 @@ export const COMMANDS_ZH_C: Record<string, CommandZh> = {
   'items:show': {summary: '显示一个事项：全部要素、办理流程和申请材料、状态及生命周期申请'},
   'items:stats': {
     summary: '各单位公布的统计数字：事项数、办件量、网上办理占比；年办件量不足 150 件的事项（ITEM-6、ITEM-7）',
-    description: '按实施主体：当前清单中未终止的事项，其本年度按渠道（窗口、网上、自助）的办件量，网上办理占比（网上 ÷ 全部办件，ITEM-7），以及办件量不足 150 件的事项数——这些事项进入综合窗口（ITEM-6）；--low 列出这些事项。年度默认为有办件量数据的最近一年。',
+    description: `按实施主体：当前清单中未终止的事项，其本年度按渠道（窗口、网上、自助）的办件量，网上办理占比（网上 ÷ 全部办件，ITEM-7），以及办件量不足 150 件的事项数——这些事项进入综合窗口（ITEM-6）；--low 列出这些事项。年度默认为有办件量数据的最近一年。
+
+--columns 和 --output（csv、tsv、json、value）只输出一张表的行供脚本使用（年度和汇总行不输出）：各实施主体的数字，键名：body、items、cases、window、online-channel、self-service、online、lowVolume；加 --low 时改为办件量不足 150 件的事项（在终端上排在各主体表之后），键名：code、itemName、body、cases。`,
   },
   'items:template': {
     summary: '生成空白的政务服务事项清单，供经办人员填写',
@@ -148,7 +150,7 @@ export const COMMANDS_ZH_C: Record<string, CommandZh> = {
   },
   'kiosk:probe': {
     summary: '检查每台在用自助终端的心跳地址，并记录应答情况',
-    description: '每台自助终端发一次 GET 请求（undici，共用一个 agent，同时最多 --concurrency 个，每个请求 --timeout 秒，不重试）。结果：up（超时前应答，状态码小于 400）、slow（超时未应答）、wrong status（应答状态码 400 及以上）、down（被拒绝、被重置、无法解析）。每次探测都记录下来，用于计算可用率（KIOSK-5）；up 的自助终端更新其最近在线时间。在终端上显示进度条。',
+    description: `每台自助终端发一次 GET 请求（undici，共用一个 agent，同时最多 --concurrency 个，每个请求 --timeout 秒，不重试）。结果：up（超时前应答，状态码小于 400）、slow（超时未应答）、wrong status（应答状态码 400 及以上）、down（被拒绝、被重置、无法解析）。每次探测都记录下来，用于计算可用率（KIOSK-5）；up 的自助终端更新其最近在线时间。在终端上显示进度条。 --columns 和 --output（csv、tsv、json、value）只输出各次探测供脚本使用（汇总行不输出），键名：serial、unit、status、http、ms、problem。`,
   },
   'kiosk:reconnect': {
     summary: '经审批重新接入已断开的自助终端（KIOSK-4）',
@@ -158,7 +160,9 @@ export const COMMANDS_ZH_C: Record<string, CommandZh> = {
   'kiosk:show': {summary: '显示一台自助终端及其历史，以及接入审批时给出的意见（KIOSK-3）'},
   'kiosk:stats': {
     summary: '各接入单位的年度考核数字（KIOSK-5、ITEM-7、ITEM-8）',
-    description: '按接入单位（第二十条），以年末为准（12 月 31 日；当年则为今天），依据每台自助终端历史中的日期——而不是今天的台账：当时在用和已断开的自助终端及其网点；年内准入、退役和断开的自助终端；可用率（年内 up 的探测次数 ÷ 全部心跳探测次数）；该单位在自助终端上提供的事项（年内有自助办件的事项）及其自助办件量；全部办件量及网上办理占比（ITEM-7，来自 "egov items cases import"）；以及尚无自助办件的高频事项（年办件量 150 件及以上）（ITEM-8）。事项属于台账名称与其实施主体相同的接入单位。年度默认为有办件量数据的最近一年。--out 写出考核工作簿。',
+    description: `按接入单位（第二十条），以年末为准（12 月 31 日；当年则为今天），依据每台自助终端历史中的日期——而不是今天的台账：当时在用和已断开的自助终端及其网点；年内准入、退役和断开的自助终端；可用率（年内 up 的探测次数 ÷ 全部心跳探测次数）；该单位在自助终端上提供的事项（年内有自助办件的事项）及其自助办件量；全部办件量及网上办理占比（ITEM-7，来自 "egov items cases import"）；以及尚无自助办件的高频事项（年办件量 150 件及以上）（ITEM-8）。事项属于台账名称与其实施主体相同的接入单位。年度默认为有办件量数据的最近一年。--out 写出考核工作簿。
+
+--columns 和 --output（csv、tsv、json、value）只输出各接入单位的行供脚本使用（截至日期行不输出），键名：unit、kiosks、disconnected、sites、moves、availability、kioskItems、kioskCases、cases、online、notOnKiosk。`,
   },
   'kiosk:template': {
     summary: '按纸质样式生成空白的自助终端接入申请表',
