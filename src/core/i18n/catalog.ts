@@ -34,6 +34,7 @@ const base = {
   'input.flagOption': {en: '--{flag}: "{value}" is not one of {options}', zh: '--{flag}：“{value}”不在可选值 {options} 之中'},
   'input.flagNeedsValue': {en: '--{flag} needs a value', zh: '--{flag} 需要一个值'},
   'input.missingFlagParse': {en: '--{flag} is required', zh: '必须给出 --{flag}'},
+  'input.argOption': {en: '{arg}: "{value}" is not one of {options}', zh: '{arg}：“{value}”不在可选值 {options} 之中'},
   'input.unknownCommand': {en: 'there is no command "{command}"', zh: '没有命令“{command}”'},
   'input.unknownCommandNear': {en: 'there is no command "{command}"; did you mean "{suggestion}"?', zh: '没有命令“{command}”，是否要用“{suggestion}”？'},
   'input.unsafeCharacter': {en: '{field}: character {position} is {codePoint}, a control, direction or invisible character; type the text without it', zh: '{field}：第 {position} 个字符是 {codePoint}（控制、方向或不可见字符），请去掉后重新输入'},
