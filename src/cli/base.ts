@@ -295,7 +295,8 @@ export abstract class EgovCommand<T extends typeof Command> extends Command {
   /** An oclif parse error as a catalogue message with details.field; oclif's own English text only where nothing better is known. */
   private parseError(err: Error & {args?: Array<{name?: string}> | string[]; flags?: string[]}): {message: string; details: Record<string, unknown>} {
     const kind = err.constructor.name
-    const raw = err.message.replace(/\n?See more help with --help\s*$/, '')
+    // oclif dims its list of failed flags on a terminal: the text is read without the colour codes
+    const raw = err.message.replace(/\n?See more help with --help\s*$/, '').replaceAll(/\u001B\[[0-9;]*m/g, '')
     const known = () => Object.keys({...(this.ctor.flags ?? {}), ...(this.ctor.baseFlags ?? {}), json: true}).map((f) => `--${f}`)
     if (kind === 'NonExistentFlagsError' && err.flags?.length) {
       const flag = err.flags[0].split('=')[0]
@@ -332,10 +333,19 @@ export abstract class EgovCommand<T extends typeof Command> extends Command {
       const [, flag, value, options] = option
       return {message: this.t('input.flagOption', {flag, value, options}), details: {key: 'input.flagOption', field: flag, value, options: options.split(', ')}}
     }
+    // An argument's value outside its options (oclif's message does not name the argument: the one with these options does).
+    const argOption = /^Expected (.*) to be one of: (.*)$/s.exec(raw)
+    if (argOption) {
+      const [, value, options] = argOption
+      const arg = Object.values(this.ctor.args ?? {}).find((a) => (a.options ?? []).join(', ') === options)
+      const name = arg?.name.toUpperCase()
+      if (name) return {message: this.t('input.argOption', {arg: name, value, options}), details: {key: 'input.argOption', field: name, value, options: options.split(', ')}}
+    }
     const needsValue = /^Flag --([\w-]+) expects a value/.exec(raw)
     if (needsValue) return {message: this.t('input.flagNeedsValue', {flag: needsValue[1]}), details: {key: 'input.flagNeedsValue', field: needsValue[1]}}
-    const missingFlag = /Missing required flag:?\s*(?:-\w, )?--([\w-]+)/.exec(raw)
-    if (missingFlag) return {message: this.t('input.missingFlagParse', {flag: missingFlag[1]}), details: {key: 'input.missingFlagParse', field: missingFlag[1]}}
+    // "Missing required flag --x", or in oclif's list of failed flags "Missing required flag x" (the first one named; all in details.flags).
+    const missing = [...raw.matchAll(/Missing required flag:?\s*(?:-\w, )?(?:--)?([\w-]+)/g)].map((m) => m[1])
+    if (missing.length) return {message: this.t('input.missingFlagParse', {flag: missing[0]}), details: {key: 'input.missingFlagParse', field: missing[0], ...(missing.length > 1 ? {flags: missing} : {})}}
     const anyFlag = /--([\w-]+)/.exec(raw)
     return {message: raw, details: anyFlag ? {field: anyFlag[1]} : {}}
   }

@@ -42,6 +42,7 @@ const base = {
   'input.flagAtLeastOne': {en: 'at least one of {flags} is needed', zh: '{flags} 至少要给出一个'},
   'input.flagDependsOn': {en: '--{flag} needs {flags} as well', zh: '使用 --{flag} 时还须给出 {flags}'},
   'input.missingFlagParse': {en: '--{flag} is required', zh: '必须给出 --{flag}'},
+  'input.argOption': {en: '{arg}: "{value}" is not one of {options}', zh: '{arg}：“{value}”不在可选值 {options} 之中'},
   'input.unknownCommand': {en: 'there is no command "{command}"', zh: '没有命令“{command}”'},
   'input.unknownCommandNear': {en: 'there is no command "{command}"; did you mean "{suggestion}"?', zh: '没有命令“{command}”，是否要用“{suggestion}”？'},
   'input.unsafeCharacter': {en: '{field}: character {position} is {codePoint}, a control, direction or invisible character; type the text without it', zh: '{field}：第 {position} 个字符是 {codePoint}（控制、方向或不可见字符），请去掉后重新输入'},
