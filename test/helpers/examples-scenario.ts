@@ -1,4 +1,4 @@
-import {spawnSync} from 'node:child_process'
+import {spawnSync, type SpawnSyncReturns} from 'node:child_process'
 import {mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -114,7 +114,7 @@ export interface Scenario {
   /** Runs what a command's examples assume (see before), once per command; the shell's result, or undefined when there is nothing to do. */
   prepare: (id: string) => ReturnType<typeof spawnSync> | undefined
   /** Runs one shell command line as a user would, for this command's environment. */
-  sh: (id: string, command: string) => ReturnType<typeof spawnSync<string>>
+  sh: (id: string, command: string) => SpawnSyncReturns<string>
 }
 
 /** Fresh databases and a home of their own for one run of the scenario (called at collection time). */
