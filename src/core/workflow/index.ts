@@ -431,6 +431,12 @@ export async function storedPayloadProblems(id: number, kind: string, text: stri
   }))
 }
 
+/** One request's stored payload checked against its kind's schema (egov requests show warns of each problem). */
+export async function requestPayloadProblems(db: Kysely<Database>, id: number): Promise<StoredPayloadProblem[]> {
+  const row = await db.selectFrom('requests').select(['id', 'kind', 'payload']).where('id', '=', id).executeTakeFirst()
+  return row ? storedPayloadProblems(Number(row.id), row.kind, row.payload) : []
+}
+
 /**
  * Every stored payload checked against its kind's schema, in request order (egov db init
  * reports them): payloads written by an older egov, or around egov, that egov would not write.
