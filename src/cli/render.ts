@@ -36,7 +36,10 @@ export function requestDetail(r: RequestWithHistory, locale: Locale, color: Chal
     `${label('col.due')}: ${r.dueOn ?? '—'}${r.overdue ? ' ' + color.red(t('request.overdue', {}, locale)) : ''}`,
     '',
     color.bold(label('label.payload')),
-    ...Object.entries(r.payload as Record<string, unknown>).map(([k, v]) => `  ${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`),
+    // A stored payload that is not an object (not JSON, written around egov) is shown as it reads; egov warns of it (issue 19).
+    ...(r.payload && typeof r.payload === 'object' && !Array.isArray(r.payload)
+      ? Object.entries(r.payload as Record<string, unknown>).map(([k, v]) => `  ${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`)
+      : [`  ${JSON.stringify(r.payload)}`]),
     '',
     color.bold(label('label.history')),
     renderTable(r.history, [

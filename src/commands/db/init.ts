@@ -9,6 +9,18 @@ import {countLegacyIdHashes, wrapLegacyIdHashes} from '../../core/cert/id-key.js
 import {EgovError, InvalidInput} from '../../core/errors.js'
 import {today} from '../../core/clock.js'
 import {activeAdmin, type Operator, startRoster} from '../../core/operators/index.js'
+import '../../core/kinds.js'
+import {checkStoredPayloads} from '../../core/workflow/index.js'
+
+/** A request whose stored payload its kind's schema does not accept: the request, the field and the rule. */
+interface StoredPayloadReport {
+  id: number
+  kind: string
+  field: string
+  rule: string
+  expected?: string
+  suggestion?: string
+}
 
 export default class DbInit extends EgovCommand<typeof DbInit> {
   static override summary = 'Create the database (or bring it to this version): the one command that may create a SQLite file named by --db or EGOV_DB'
@@ -21,6 +33,8 @@ A new SQLite file is created 0600 (its folder 0700 when egov creates it): it hol
 It also makes the audit key, outside the database, when there is none: audit.key in egov's config folder (0600, the folder 0700), or the file EGOV_AUDIT_KEY names. Every audit entry carries an HMAC under it, so a copy of the database alone cannot be given a recomputed chain (see egov audit verify). Back it up apart from the database; on a PostgreSQL team, copy it to each operator's machine.
 
 ID numbers of certificate holders are kept as an HMAC under a sub-key of the audit key (issue 18), so a copy of the database alone cannot test guesses against them. On a database from before that, db init wraps the old hashes (scrypt alone) under the key, in one transaction; until then the next certificate application does.
+
+It checks every stored request payload against its kind's schema (schemas/requests/KIND.schema.json, issue 19) and reports each one that does not match (written by an older egov, or around egov), as a warning naming the request, its kind and the field, and in storedPayloads with --json. It changes none of them: correct them, or file the request again.
 
 --admin LOGIN --name 真实姓名 starts the operator roster with its first 系统管理员 (system-admin), directly: nobody could approve it yet. From then on a change to the roster is a request another system-admin approves (egov operators add; X-2, CERT-4). Given again for someone who is already an active system-admin it changes nothing; on a roster started otherwise it is exit 4.`
   static override examples = [
@@ -37,7 +51,7 @@ ID numbers of certificate holders are kept as an HMAC under a sub-key of the aud
     rehearsal: Flags.boolean({description: 'create a rehearsal database (tests, training): EGOV_NOW and EGOV_OPERATOR honoured, every output marked REHEARSAL'}),
   }
 
-  async run(): Promise<{location: string; dialect: string; created: boolean; rehearsal: boolean; auditKey: {path: string; created: boolean; missing: boolean} | null; idHashesKeyed: number; admin?: Operator & {unchanged?: true}; warnings: Array<{message: string}>; unchanged?: true}> {
+  async run(): Promise<{location: string; dialect: string; created: boolean; rehearsal: boolean; auditKey: {path: string; created: boolean; missing: boolean} | null; idHashesKeyed: number; admin?: Operator & {unchanged?: true}; storedPayloads: StoredPayloadReport[]; warnings: Array<{message: string}>; unchanged?: true}> {
     const f = this.flags
     if (f.admin === undefined && (f.name !== undefined || f.unit !== undefined)) throw new InvalidInput('input.missingFlagParse', {flag: 'admin'}, {field: 'admin'})
     if (f.admin !== undefined && !f.name?.trim()) throw new InvalidInput('input.missingFlagParse', {flag: 'name'}, {field: 'name'})
@@ -65,12 +79,16 @@ ID numbers of certificate holders are kept as an HMAC under a sub-key of the aud
         warnings.push({message: this.t('cert.idHashesNotKeyed', {count: legacy, reason: error.localized(this.locale)})})
       }
     }
+    // Stored payloads its kind's schema does not accept (issue 19): reported, each request and field, never changed.
+    const problems = await checkStoredPayloads(store.db)
+    const storedPayloads = problems.map((p) => ({id: p.id, kind: p.kind, field: p.field, rule: p.rule, ...(p.expected ? {expected: p.expected} : {}), ...(p.suggestion ? {suggestion: p.suggestion} : {})}))
+    for (const p of problems) warnings.push({message: p.message.render(this.locale)})
     // The roster's first 系统管理员 (issue 18), directly: nobody could approve it yet.
     const present = f.admin === undefined ? undefined : await activeAdmin(store.db, f.admin, today())
     const admin = f.admin === undefined ? undefined : present ? {...present, unchanged: true as const} : await store.write((ctx) => startRoster(ctx, f.admin!, {name: f.name!, unit: f.unit}))
     if (admin) this.log(this.t(admin.unchanged ? 'operators.unchanged' : 'db.adminAdded', {login: admin.login, name: admin.name}))
     this.showWarnings(warnings)
     const same = !created && !idHashesKeyed && (admin === undefined || admin.unchanged)
-    return {location: store.location, dialect: store.dialect, created, rehearsal: store.rehearsal, auditKey, idHashesKeyed, ...(admin ? {admin} : {}), warnings, ...(same ? {unchanged: true as const} : {})}
+    return {location: store.location, dialect: store.dialect, created, rehearsal: store.rehearsal, auditKey, idHashesKeyed, ...(admin ? {admin} : {}), storedPayloads, warnings, ...(same ? {unchanged: true as const} : {})}
   }
 }

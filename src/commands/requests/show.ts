@@ -5,7 +5,7 @@ import {requestDetail} from '../../cli/render.js'
 import '../../core/kinds.js'
 import type {CalendarWarning} from '../../core/calendar/index.js'
 import {dueDateWarnings} from '../../core/workflow/due-dates.js'
-import {loadRequest, parseRequestId, type RequestWithHistory} from '../../core/workflow/index.js'
+import {loadRequest, parseRequestId, requestPayloadProblems, type RequestWithHistory} from '../../core/workflow/index.js'
 
 export default class RequestsShow extends EgovCommand<typeof RequestsShow> {
   static override summary = 'Show one request with its history of transitions'
@@ -17,11 +17,13 @@ export default class RequestsShow extends EgovCommand<typeof RequestsShow> {
     id: Args.string({description: 'request number', required: true}),
   }
 
-  async run(): Promise<RequestWithHistory & {warnings: CalendarWarning[]}> {
+  async run(): Promise<RequestWithHistory & {warnings: Array<CalendarWarning | {message: string; field: string; rule: string}>}> {
     const store = await this.store()
     const request = await loadRequest(store.db, parseRequestId(this.args.id))
     this.log(requestDetail(request, this.locale, this.color))
-    const warnings = await dueDateWarnings(store.db, [request], this.locale)
+    // A stored payload its kind's schema does not accept (written around egov, or by an older one) is shown, and named (issue 19).
+    const payload = (await requestPayloadProblems(store.db, request.id)).map((p) => ({message: p.message.render(this.locale), field: p.field, rule: p.rule}))
+    const warnings = [...(await dueDateWarnings(store.db, [request], this.locale)), ...payload]
     this.showWarnings(warnings)
     return {...request, warnings}
   }

@@ -8,6 +8,7 @@ import {writeOutputFileSync} from '../io/output-file.js'
 import type {Store, WriteContext} from '../store/index.js'
 import {findUnit} from '../units/index.js'
 import {fileRequestIn, type WorkflowResult} from '../workflow/index.js'
+import {type CertEventKind, MEDIUM_REASONS, type MediumReason, REVOKE_REASONS} from './event-names.js'
 import './request-kind.js'
 import {blockKey, refuseCompromised, refuseSameKey} from './compromise.js'
 import {caCertificate, hasCa, organizationName, loadSigner, makeCrl, passphraseFromEnv, requirePassphrase} from './ca.js'
@@ -27,12 +28,8 @@ import {fromPem, newSerial, type Profile, profiles, signCertificate, type Signer
  * out checks again, since the certificate may have changed in between.
  */
 
-export const EVENTS = ['apply', 'renew', 'extend', 'revoke', 'report-lost', 'suspend', 'resume', 'replace-medium', 'reset-password'] as const
-export type CertEventKind = (typeof EVENTS)[number]
-
-export const REVOKE_REASONS = ['keyCompromise', 'affiliationChanged', 'superseded', 'cessationOfOperation', 'privilegeWithdrawn', 'unspecified'] as const
-export const MEDIUM_REASONS = ['lost', 'damaged', 'replaced'] as const
-export type MediumReason = (typeof MEDIUM_REASONS)[number]
+// The event names and reasons live in event-names.ts, which the request kind's schema reads without loading this module.
+export {type CertEventKind, EVENTS, MEDIUM_REASONS, type MediumReason, REVOKE_REASONS} from './event-names.js'
 
 /** Days before expiry from which an extension (期满延期) may be asked for. */
 export const EXTEND_WINDOW_DAYS = 30

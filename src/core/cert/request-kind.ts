@@ -1,4 +1,6 @@
+import {js} from '../workflow/payload-schema.js'
 import {registerKind} from '../workflow/registry.js'
+import {EVENTS, MEDIUM_REASONS, REVOKE_REASONS} from './event-names.js'
 import type {CertRequest} from './events.js'
 
 /**
@@ -28,6 +30,27 @@ registerKind<CertRequest>({
     {action: 'reject', from: 'applied', to: 'rejected'},
   ],
   parsePayload: (input) => input as CertRequest,
+  payloadSchema: js.object(
+    {
+      event: js.oneOf(EVENTS),
+      serial: js.line('the certificate the event is about'),
+      holder: js.line(),
+      unit: js.line(),
+      holderId: js.int(1),
+      profile: js.line(),
+      medium: js.line(),
+      csr: js.line('PEM of the holder\'s CSR'),
+      dns: js.array(js.line()),
+      ips: js.array(js.line()),
+      days: js.int(1),
+      reason: js.oneOf(REVOKE_REASONS),
+      mediumReason: js.oneOf(MEDIUM_REASONS),
+      issued: js.line('the serial issued, once carried out'),
+      outcome: js.text(),
+      crlNumber: js.int(0),
+    },
+    ['event', 'holder', 'unit', 'holderId'],
+  ),
   summary: (p) => `${EVENT_NAMES[p.event] ?? p.event}：${p.holder}${p.profile ? ` ${p.profile}` : ''}${p.medium ? ` ${p.medium}` : ''}${p.serial ? ` ${p.serial.slice(0, 12)}` : ''}${p.issued ? ` → ${p.issued.slice(0, 12)}` : ''}`,
   onEnter: async (ctx, r, state) => (state === 'done' ? (await import('./events.js')).carryOut(ctx, r.id, r.payload) : undefined),
 })

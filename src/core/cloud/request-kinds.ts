@@ -1,3 +1,4 @@
+import {js} from '../workflow/payload-schema.js'
 import {registerKind} from '../workflow/registry.js'
 import type {ProviderApplication, ProviderExit} from './providers.js'
 import type {MigrationRequest, OnboardingRequest, ReleaseRequest, ScaleRequest} from './systems.js'
@@ -9,6 +10,37 @@ import type {MigrationRequest, OnboardingRequest, ReleaseRequest, ScaleRequest} 
 
 const systems = () => import('./systems.js')
 const providers = () => import('./providers.js')
+// The payloads' schemas (issue 19), from the types in systems.ts, providers.ts, exceptions.ts and orders.ts.
+const ATTACHMENT = js.object({role: js.line(), path: js.line(), size: js.int(0), sha256: {type: 'string', pattern: '^[0-9a-f]{64}$'}}, ['role', 'path', 'size', 'sha256'], 'a file by reference: its path, size and SHA-256')
+const RESOURCES = ['vcpu', 'memoryGib', 'storageGib', 'bandwidthMbps', 'extranetIps', 'internetIps']
+const AMOUNTS = js.object(Object.fromEntries(RESOURCES.map((r) => [r, js.int(0)])), RESOURCES, 'capacity totals (CLOUD-6)')
+const CONFIG_FIELDS = ['vms', 'vcpu', 'memoryGib', 'systemDiskGib', 'dataDiskGib', 'bandwidthMbps', 'extranetIps', 'internetIps']
+const CONFIGURATION = js.object(Object.fromEntries(CONFIG_FIELDS.map((f) => [f, js.int(f === 'vms' ? 1 : 0)])), CONFIG_FIELDS, 'the configuration: VM count, per-VM compute and disks, network needs')
+const SYSTEM = {unit: js.line(), system: js.line(), systemId: js.int(1)}
+
+const ONBOARDING_SCHEMA = js.object(
+  {
+    ...SYSTEM,
+    level: js.int(1, 3, 'graded protection level (CLOUD-1: below 4)'),
+    classified: js.bool(),
+    os: js.text(),
+    config: CONFIGURATION,
+    totals: AMOUNTS,
+    exceptionId: js.int(1),
+    exceptionRef: js.text(),
+    securityLetter: ATTACHMENT,
+    plan: js.object(
+      {provider: js.line(), pool: js.line(), file: ATTACHMENT, proposed: js.bool(), reason: js.text(), at: js.instant(), by: js.line()},
+      ['provider', 'file', 'proposed', 'reason', 'at', 'by'],
+      '上云方案',
+    ),
+    reserved: js.object({provider: js.line(), envelope: AMOUNTS, allocation: js.object({id: js.int(1), cidr: js.line(), pool: js.line()}, ['id', 'cidr', 'pool'])}, ['provider', 'envelope']),
+    agreement: ATTACHMENT,
+    provisionedAt: js.instant(),
+  },
+  ['unit', 'system', 'systemId', 'level', 'classified', 'os', 'config', 'totals', 'securityLetter'],
+)
+
 const gib = (n: number) => (n >= 1024 && n % 1024 === 0 ? `${n / 1024}TiB` : `${n}GiB`)
 
 // 申请 → 初审 → 上云方案 → 审批 (capacity reserved) → 服务协议 → 开通 (CLOUD-3)
@@ -42,6 +74,7 @@ registerKind<OnboardingRequest>({
     {action: 'withdraw', from: 'agreed', to: 'withdrawn'},
   ],
   parsePayload: (input) => input as OnboardingRequest,
+  payloadSchema: ONBOARDING_SCHEMA,
   summary: (p) =>
     `上云：${p.system}（等保${p.level}级）${p.config.vms}台 ${p.totals.vcpu}vCPU ${p.totals.memoryGib}GiB ${gib(p.totals.storageGib)}${p.plan ? ` → ${p.plan.provider}` : ''}`,
   onEnter: async (ctx, r, state) => {
@@ -62,6 +95,10 @@ registerKind<ScaleRequest>({
     {action: 'withdraw', from: 'applied', to: 'withdrawn'},
   ],
   parsePayload: (input) => input as ScaleRequest,
+  payloadSchema: js.object(
+    {...SYSTEM, provider: js.line(), config: CONFIGURATION, envelope: AMOUNTS, previousEnvelope: AMOUNTS, direction: js.oneOf(['up', 'down', 'mixed']), reason: js.text()},
+    ['unit', 'system', 'systemId', 'provider', 'config', 'envelope', 'previousEnvelope', 'direction'],
+  ),
   summary: (p) => `${p.direction === 'down' ? '缩容' : p.direction === 'up' ? '扩容' : '调整'}：${p.system} → ${p.envelope.vcpu}vCPU ${p.envelope.memoryGib}GiB ${gib(p.envelope.storageGib)} ${p.envelope.bandwidthMbps}Mbps`,
   onEnter: async (ctx, r, state) => {
     if (state === 'scaled') await (await systems()).applyScale(ctx, r.id, r.payload)
@@ -84,6 +121,20 @@ registerKind<ReleaseRequest>({
     {action: 'confirm', from: 'wiped', to: 'released'},
   ],
   parsePayload: (input) => input as ReleaseRequest,
+  payloadSchema: js.object(
+    {
+      ...SYSTEM,
+      provider: js.line(),
+      reason: js.text(),
+      wipe: js.object(
+        {method: js.oneOf(['overwrite', 'crypto-erase', 'destroy-media']), by: js.line(), recordedBy: js.line(), at: js.instant(), evidence: ATTACHMENT},
+        ['method', 'by', 'recordedBy', 'at'],
+        '数据清除 (CLOUD-5)',
+      ),
+      confirmedBy: js.line(),
+    },
+    ['unit', 'system', 'systemId', 'provider', 'reason'],
+  ),
   summary: (p) => `释放：${p.system}（${p.provider}）${p.reason}`,
   onEnter: async (ctx, r, state) => {
     if (state === 'approved') await (await systems()).onReleaseApproved(ctx, r.id, r.payload)
@@ -103,6 +154,21 @@ registerKind<ProviderApplication>({
     {action: 'reject', from: 'reviewed', to: 'rejected'},
   ],
   parsePayload: (input) => input as ProviderApplication,
+  payloadSchema: js.object(
+    {
+      name: js.line(),
+      vcpu: js.int(1),
+      memoryGib: js.int(1),
+      storageGib: js.number(0),
+      bandwidthMbps: js.int(1),
+      extranetIps: js.int(0),
+      internetIps: js.int(0),
+      zones: js.array(js.line()),
+      tests: js.array(js.object({at: js.instant(), by: js.line(), result: js.oneOf(['pass', 'fail']), note: js.text()}, ['at', 'by', 'result', 'note'])),
+      reportedOn: js.date('reported to the provincial big-data centre on'),
+    },
+    ['name', 'vcpu', 'memoryGib', 'storageGib', 'bandwidthMbps', 'extranetIps', 'internetIps', 'zones'],
+  ),
   summary: (p) => `纳管：${p.name} ${p.vcpu}vCPU ${p.memoryGib}GiB ${gib(p.storageGib)} ${p.bandwidthMbps}Mbps`,
   onEnter: async (ctx, r, state) => {
     if (state === 'admitted') await (await providers()).admitProvider(ctx, r.id, r.payload)
@@ -119,6 +185,7 @@ registerKind<ProviderExit>({
     {action: 'reject', from: 'applied', to: 'rejected'},
   ],
   parsePayload: (input) => input as ProviderExit,
+  payloadSchema: js.object({name: js.line(), reason: js.text()}, ['name']),
   summary: (p) => `退出：${p.name}${p.reason ? ` ${p.reason}` : ''}`,
   onEnter: async (ctx, r, state) => {
     if (state === 'exited') await (await providers()).exitProvider(ctx, r.id, r.payload)
@@ -135,6 +202,10 @@ registerKind<import('./exceptions.js').CloudException>({
     {action: 'reject', from: 'applied', to: 'rejected'},
   ],
   parsePayload: (input) => input as import('./exceptions.js').CloudException,
+  payloadSchema: js.object(
+    {unit: js.line(), unitKind: js.line(), basis: {...js.line('the decision\'s grounds'), maxLength: 2000}, documentNo: js.line('文号'), systems: js.array(js.line()), approvedBy: js.line(), approvedAt: js.instant()},
+    ['unit', 'unitKind', 'basis', 'documentNo'],
+  ),
   summary: (p) => `例外：${p.unit} ${p.documentNo}${p.systems?.length ? `（${p.systems.join('、')}）` : '（全部系统）'}`,
   onEnter: async (ctx, _r, state) => {
     if (state === 'approved') return (await import('./exceptions.js')).onExceptionApproved(ctx)
@@ -156,6 +227,21 @@ registerKind<import('./orders.js').FixOrder>({
     {action: 'return', from: 'rectified', to: 'issued'},
   ],
   parsePayload: (input) => input as import('./orders.js').FixOrder,
+  payloadSchema: js.object(
+    {
+      systemId: js.int(1),
+      system: js.line(),
+      unit: js.line(),
+      provider: js.nullable(js.line()),
+      finding: js.line(),
+      deadline: js.date('the last day to rectify'),
+      measures: js.text(),
+      rectifiedBy: js.line(),
+      rectifiedAt: js.instant(),
+      confirmedBy: js.line(),
+    },
+    ['systemId', 'system', 'unit', 'provider', 'finding', 'deadline'],
+  ),
   summary: (p) => `整改通知：${p.system}（${p.provider ?? '—'}）限 ${p.deadline} 前整改`,
   onEnter: async (ctx, r, state) => {
     if (state === 'issued') await (await orders()).dueOnDeadline(ctx, r.id, r.payload)
@@ -175,6 +261,10 @@ registerKind<MigrationRequest>({
     {action: 'withdraw', from: 'applied', to: 'withdrawn'},
   ],
   parsePayload: (input) => input as MigrationRequest,
+  payloadSchema: js.object(
+    {...SYSTEM, from: js.line(), to: js.line(), reason: js.text(), envelope: AMOUNTS, plan: ATTACHMENT, migratedAt: js.instant(), repointed: js.array(js.int(1))},
+    ['unit', 'system', 'systemId', 'from', 'to', 'reason', 'envelope'],
+  ),
   summary: (p) => `迁移：${p.system} ${p.from} → ${p.to}（${p.envelope.vcpu}vCPU ${p.envelope.memoryGib}GiB ${gib(p.envelope.storageGib)}）${p.reason}`,
   onEnter: async (ctx, r, state) => {
     if (state === 'migrated') return (await systems()).applyMigration(ctx, r.id, r.payload)

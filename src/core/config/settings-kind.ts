@@ -4,6 +4,7 @@ import type {WriteContext} from '../store/index.js'
 import {type DueDateChange, loadCalendarYearIn} from '../workflow/due-dates.js'
 import {fileRequestIn, type Request} from '../workflow/index.js'
 import {registerAdminChangeKind} from '../operators/admin-kind.js'
+import {js} from '../workflow/payload-schema.js'
 import {parseConfigKey, setLimit, unsetLimit, validateConfigValue} from './index.js'
 
 /**
@@ -59,6 +60,26 @@ registerAdminChangeKind<SettingsChange>({
     if (!changesDeadlines(parsed.key)) throw new InvalidInput('config.badChange', {}, {field: 'KEY'})
     if (p.op === 'unset') return {op: 'unset', key: parsed.key}
     return {op: 'set', key: parsed.key, value: validateConfigValue(parsed, String(p.value ?? ''))}
+  },
+  payloadSchema: {
+    ...js.object(
+      {
+        op: js.oneOf(['set', 'unset', 'calendar']),
+        key: {...js.line('a working-day limit: limit.KIND.STATE'), pattern: '^limit\\.'},
+        value: js.line(),
+        arrangement: js.object(
+          {year: js.int(1900, 2999), source: js.text(), holidays: js.array(js.object({date: js.date(), name: js.text()}, ['date', 'name'])), workdays: js.array(js.object({date: js.date(), name: js.text()}, ['date', 'name']))},
+          ['year', 'source', 'holidays', 'workdays'],
+          'a year\'s holiday arrangement (X-1)',
+        ),
+      },
+      ['op'],
+    ),
+    allOf: [
+      {if: {properties: {op: {const: 'calendar'}}}, then: {required: ['arrangement']}},
+      {if: {properties: {op: {const: 'set'}}}, then: {required: ['key', 'value']}},
+      {if: {properties: {op: {const: 'unset'}}}, then: {required: ['key']}},
+    ],
   },
   summary: settingsSummary,
   apply: (ctx, payload) => applySettings(ctx, payload),

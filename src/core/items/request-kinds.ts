@@ -1,3 +1,4 @@
+import {js} from '../workflow/payload-schema.js'
 import {registerKind} from '../workflow/registry.js'
 import type {LifecycleRequest} from './lifecycle.js'
 
@@ -21,6 +22,10 @@ registerKind<UpdateRequest>({
   states: {pending: {limitDays: 10}, updated: {terminal: true}},
   transitions: [{action: 'approve', from: 'pending', to: 'updated'}],
   parsePayload: (input) => input as UpdateRequest,
+  payloadSchema: js.object(
+    {version: js.int(1, undefined, 'the list version'), source: js.line('the imported file'), bodies: js.array(js.line()), added: js.int(0), changed: js.int(0), removed: js.int(0)},
+    ['version', 'source', 'bodies', 'added', 'changed', 'removed'],
+  ),
   summary: (p) => `清单版本 ${p.version}：新增 ${p.added}、变更 ${p.changed}、删除 ${p.removed}`,
 })
 
@@ -40,6 +45,24 @@ registerKind<LifecycleRequest>({
     {action: 'reject', from: 'applied', to: 'rejected'},
   ],
   parsePayload: (input) => input as LifecycleRequest,
+  payloadSchema: js.object(
+    {
+      action: js.oneOf(['open', 'change', 'pause', 'resume', 'terminate']),
+      code: js.line('the item code'),
+      name: js.text(),
+      body: js.line('the body that runs the item'),
+      effective: js.date('the effective date'),
+      reason: js.text(),
+      set: js.map(js.text()),
+      parts: js.object({steps: js.array(js.array(js.text())), materials: js.array(js.array(js.text()))}, [], 'an import\'s new 办理流程 / 申请材料 rows'),
+      source: js.text(),
+      proposal: js.text(),
+      announcement: js.text(),
+      status: js.oneOf(['pending', 'open', 'paused', 'terminated']),
+      version: js.int(1),
+    },
+    ['action', 'code', 'name', 'body', 'effective', 'reason', 'announcement'],
+  ),
   summary: (p) => `${VERBS[p.action] ?? p.action} ${p.code} ${p.name}，自 ${p.effective}`,
   onEnter: async (ctx, r, state) => (state === 'approved' ? (await import('./lifecycle.js')).carryOut(ctx, r.id, r.payload) : undefined),
 })

@@ -1,6 +1,40 @@
+import {js} from '../workflow/payload-schema.js'
 import {registerKind} from '../workflow/registry.js'
 import type {SwitchRequest} from './disconnect.js'
 import type {KioskRequestPayload} from './onboarding.js'
+
+const OPINION = js.object({by: js.line(), at: js.instant(), text: js.text(), decision: js.oneOf(['approve', 'reject'])}, ['by', 'at', 'text', 'decision'])
+
+/** The schema of KioskRequestPayload (onboarding.ts): the form as read, its file, and what approvals add. */
+const KIOSK_SCHEMA = js.object(
+  {
+    form: js.object(
+      {
+        unit: js.line(),
+        contact: js.text(),
+        contactPhone: js.text(),
+        leader: js.text(),
+        leaderPhone: js.text(),
+        model: js.text(),
+        count: js.int(0),
+        placements: js.array(js.object({no: js.int(0), name: js.text(), location: js.text(), quantity: js.int(0)}, ['no', 'name', 'location', 'quantity'])),
+        officeOpinion: js.text(),
+        leaderOpinion: js.text(),
+      },
+      ['unit', 'model', 'count', 'placements'],
+      'the filled form (自助终端接入申请表)',
+    ),
+    source: js.object({path: js.line(), sha256: {type: 'string', pattern: '^[0-9a-f]{64}$'}}, ['path', 'sha256'], 'the form file filed'),
+    admitted: js.int(0),
+    failed: js.int(0),
+    outcome: js.text(),
+    opinions: js.object({office: OPINION, leader: OPINION}, [], 'the form\'s opinion boxes (KIOSK-3)'),
+  },
+  ['form', 'source'],
+)
+
+/** The schema of SwitchRequest (disconnect.ts): KIOSK-4 disconnection and reconnection. */
+const SWITCH_SCHEMA = js.object({target: js.line('a unit, or one kiosk\'s serial'), unit: js.line(), serials: js.array(js.line()), reason: js.text(), emergency: js.bool()}, ['target', 'unit', 'serials', 'reason'])
 
 /**
  * KIOSK-2 (第十一条): the unit applies with the form → the bureau verifies (核验) each
@@ -22,6 +56,7 @@ registerKind<KioskRequestPayload>({
     {action: 'reject', from: 'reviewed', to: 'rejected'},
   ],
   parsePayload: (input) => input as KioskRequestPayload,
+  payloadSchema: KIOSK_SCHEMA,
   summary: (p) =>
     `${p.form.unit}：${p.form.model} ${p.form.count} 台，${p.form.placements.length} 个网点` + (p.admitted === undefined ? '' : `；准入 ${p.admitted} 台${p.failed ? `，${p.failed} 台未通过核验` : ''}`),
   onEnter: async (ctx, r, state) => {
@@ -60,6 +95,7 @@ registerKind<SwitchRequest>({
     {action: 'reject', from: 'review', to: 'overruled'},
   ],
   parsePayload: (input) => input as SwitchRequest,
+  payloadSchema: SWITCH_SCHEMA,
   summary: (p) => `${p.emergency ? '紧急' : ''}中断 ${p.target}（${p.serials.length} 台）：${p.reason}`,
   onEnter: async (ctx, r, state) => {
     const {switchKiosks} = await import('./disconnect.js')
@@ -78,6 +114,7 @@ registerKind<SwitchRequest>({
     {action: 'reject', from: 'applied', to: 'rejected'},
   ],
   parsePayload: (input) => input as SwitchRequest,
+  payloadSchema: SWITCH_SCHEMA,
   summary: (p) => `恢复连接 ${p.target}（${p.serials.length} 台）：${p.reason}`,
   onEnter: async (ctx, r, state) => {
     if (state !== 'reconnected') return undefined

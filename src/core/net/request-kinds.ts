@@ -1,5 +1,6 @@
 import type {WriteContext} from '../store/index.js'
 import {readTemplate} from '../templates.js'
+import {js} from '../workflow/payload-schema.js'
 import {registerKind} from '../workflow/registry.js'
 import type {ConnectionRequest, DecisionRequest} from './requests.js'
 
@@ -32,6 +33,71 @@ function connectionPayload(input: unknown): ConnectionRequest {
 
 const ops = () => import('./requests.js')
 
+/** Written replies and notices: the file's path and its document number (发文字号). */
+const NOTICE = {notice: js.line('path of the written notice or reply'), noticeNumber: js.line('its document number (发文字号)')}
+const PLANE = js.oneOf([1, 2], 'network plane: 1 or 2')
+const COST_BEARER = js.oneOf(['bureau', 'unit'], 'who bears the cost (NET-8)')
+
+/** The schema of ConnectionRequest (requests.ts): what onboarding and change carry, and what their steps add. */
+const CONNECTION_SCHEMA = js.object(
+  {
+    unit: js.line(),
+    category: js.oneOf([1, 2, 3, 4], 'NET-3 category of the unit'),
+    basis: js.line('the basis of the application'),
+    accessMode: js.line(),
+    scope: js.text(),
+    hosts: js.int(1),
+    prefixLength: js.int(8, 128),
+    plane: PLANE,
+    bandwidthMbps: js.int(1),
+    business: js.text(),
+    sponsor: js.line('归口部门 (category 4)'),
+    costBearer: COST_BEARER,
+    plan: js.object({allocationId: js.int(1), cidr: js.line(), pool: js.line(), at: js.instant(), by: js.line()}, ['allocationId', 'cidr', 'pool', 'at', 'by'], 'the technical plan: the block reserved'),
+    implementNote: js.text(),
+    tests: js.array(
+      js.object(
+        {
+          at: js.instant(),
+          by: js.line(),
+          passed: js.bool(),
+          method: js.oneOf(['probe', 'manual']),
+          probes: js.array(
+            js.object({target: js.text(), ok: js.bool(), status: js.int(0), latencyMs: js.number(0), error: js.text(), errorCode: js.text()}, ['target', 'ok']),
+          ),
+          note: js.text(),
+        },
+        ['at', 'by', 'passed', 'method'],
+      ),
+    ),
+    previous: js.object(
+      {
+        unit: js.line(),
+        status: js.oneOf(['in-service', 'cut-off', 'closed']),
+        plane: PLANE,
+        accessMode: js.text(),
+        bandwidthMbps: js.int(0),
+        costBearer: COST_BEARER,
+        sponsor: js.nullable(js.text()),
+        requestId: js.int(1),
+        since: js.text(),
+        rectifyBy: js.nullable(js.text()),
+        addresses: js.array(js.text()),
+      },
+      ['unit', 'status'],
+      'for a change: the connection before it',
+    ),
+    ...NOTICE,
+  },
+  ['unit', 'category', 'basis', 'plane'],
+)
+
+/** The schema of DecisionRequest (requests.ts): closing, cut-off, restore. */
+const DECISION_SCHEMA = js.object(
+  {unit: js.line(), reason: js.text(), rectifyBy: js.date('the last day to rectify (NET-7)'), note: js.text(), ...NOTICE, addresses: js.array(js.text())},
+  ['unit'],
+)
+
 /** Summaries use the official Chinese terms, as the forms do (access modes are data in templates/). */
 function modeName(key: string | undefined): string {
   if (!key) return ''
@@ -44,6 +110,7 @@ registerKind<ConnectionRequest>({
   states: CONNECTION_STATES,
   transitions: CONNECTION_STEPS,
   parsePayload: connectionPayload,
+  payloadSchema: CONNECTION_SCHEMA,
   summary: (p) => `${modeName(p.accessMode)} ${p.plan?.cidr ?? (p.hosts ? `${p.hosts}台主机` : p.prefixLength ? `/${p.prefixLength}` : '')} ${p.basis}`.trim(),
   onEnter: async (ctx, r, state) => {
     if (state === 'rejected') return (await ops()).rejectionReply(ctx, r.id, r.payload, 'onboarding', r.comment ?? '')
@@ -57,6 +124,7 @@ registerKind<ConnectionRequest>({
   states: CONNECTION_STATES,
   transitions: CONNECTION_STEPS,
   parsePayload: connectionPayload,
+  payloadSchema: CONNECTION_SCHEMA,
   summary: (p) => `变更：${p.basis}`,
   onEnter: async (ctx, r, state) => {
     // A change moves only while the connection is in service: not once it is cut off (NET-7) or closed (NET-6).
@@ -77,6 +145,7 @@ const decision = (kind: string, done: string, summary: (p: DecisionRequest) => s
       {action: 'reject', from: 'applied', to: 'rejected'},
     ],
     parsePayload: (input) => input as DecisionRequest,
+    payloadSchema: DECISION_SCHEMA,
     summary,
     onEnter: async (ctx, r, state) => (state === done ? carry(ctx, r.id, r.payload) : undefined),
   })

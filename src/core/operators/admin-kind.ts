@@ -1,4 +1,5 @@
 import type {WriteContext} from '../store/index.js'
+import type {JsonSchema} from '../workflow/payload-schema.js'
 import {registerKind} from '../workflow/registry.js'
 import {checkPermit} from './permit.js'
 
@@ -11,6 +12,7 @@ import {checkPermit} from './permit.js'
 export function registerAdminChangeKind<P>(definition: {
   kind: string
   parsePayload(input: unknown): P
+  payloadSchema: JsonSchema
   summary(payload: P): string
   apply(ctx: WriteContext, payload: P, requestId: number): Promise<unknown>
 }): void {
@@ -29,6 +31,7 @@ export function registerAdminChangeKind<P>(definition: {
       {action: 'withdraw', from: 'submitted', to: 'withdrawn'},
     ],
     parsePayload: definition.parsePayload,
+    payloadSchema: definition.payloadSchema,
     summary: definition.summary,
     async onEnter(ctx, request, state) {
       // Only a 系统管理员 takes back a change the 系统管理员 keep.

@@ -8,6 +8,7 @@ import {nearest} from '../nearest.js'
 import type {Database, WriteContext} from '../store/index.js'
 import {fileRequestIn, type Request} from '../workflow/index.js'
 import {registerAdminChangeKind} from './admin-kind.js'
+import {js} from '../workflow/payload-schema.js'
 import {ADMIN_ROLES, isRole, type Role, ROLE_IDS} from './roles.js'
 
 import {checkPermit} from './permit.js'
@@ -333,6 +334,18 @@ function parseChange(input: unknown): RosterChange {
 registerAdminChangeKind<RosterChange>({
   kind: ROSTER_KIND,
   parsePayload: parseChange,
+  payloadSchema: js.object(
+    {
+      op: js.oneOf(['add', 'edit', 'retire']),
+      login: js.line(),
+      name: js.line('real name'),
+      unit: js.nullable(js.line()),
+      roles: {...js.array(js.oneOf(ROLE_IDS)), minItems: 1},
+      from: js.date(),
+      to: js.nullable(js.date()),
+    },
+    ['op', 'login'],
+  ),
   summary: changeSummary,
   apply: (ctx, payload, requestId) => applyChange(ctx, payload, {requestId}),
 })

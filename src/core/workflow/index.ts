@@ -8,6 +8,7 @@ import {hasMessage, type Locale, Localized, t} from '../i18n/index.js'
 import {checkPermit} from '../operators/permit.js'
 import {reviewRole} from '../operators/roles.js'
 import type {Database, Store, WriteContext} from '../store/index.js'
+import {payloadProblems, type PayloadProblem, requireValidPayload, ruleText} from './payload-schema.js'
 import {allKinds, findKind, type KindDefinition, needsFourEyes, type WorkflowAction} from './registry.js'
 
 export {allKinds, findKind, needsFourEyes, registerKind} from './registry.js'
@@ -113,6 +114,8 @@ export async function fileRequestIn(ctx: WriteContext, input: {kind: string; app
   const applicantUnit = input.applicantUnit.trim()
   if (!applicantUnit) throw new InvalidInput('input.empty', {field: 'unit'}, {field: 'unit'})
   const payload = def.parsePayload(input.payload)
+  // The kind's schema (issue 19): an unknown key, a wrong type or a value out of range is exit 2 naming the field.
+  await requireValidPayload(def.kind, def.payloadSchema, payload)
   const {dueOn, warnings} = await dueDate(ctx, def, def.initial)
   const inserted = await ctx.db
     .insertInto('requests')
@@ -236,6 +239,7 @@ export async function advanceRequest<P = unknown>(ctx: WriteContext, id: number,
   if (needsFourEyes(transition)) await checkPermit(ctx.db, ctx.actor, ctx.today, [reviewRole(before.kind)])
   const replaced = await options.effect?.(before)
   const payload = replaced === undefined ? before.payload : replaced
+  if (replaced !== undefined) await requireValidPayload(def.kind, def.payloadSchema, payload)
   const {dueOn, warnings} = await dueDate(ctx, def, transition.to)
   await ctx.db
     .updateTable('requests')
@@ -256,6 +260,7 @@ async function applyOnEnter(ctx: WriteContext, def: KindDefinition<unknown>, id:
   const patch = await def.onEnter?.(ctx, {id, payload, applicantUnit, comment}, state)
   if (patch && Object.keys(patch).length) {
     const merged = {...(payload as object), ...patch}
+    await requireValidPayload(def.kind, def.payloadSchema, merged)
     await ctx.db.updateTable('requests').set({payload: JSON.stringify(merged), summary: summarize(def, merged)}).where('id', '=', id).execute()
   }
 }
@@ -279,6 +284,7 @@ function stepAuthors(def: KindDefinition, request: RequestWithHistory<unknown>):
 export async function noteOnRequest<P>(ctx: WriteContext, id: number, action: string, payload: P, comment?: string): Promise<RequestWithHistory<P>> {
   const before = await loadRequest(ctx.db, id, ctx.today)
   const def = requireKind(before.kind)
+  await requireValidPayload(def.kind, def.payloadSchema, payload)
   await ctx.db.updateTable('requests').set({payload: JSON.stringify(payload), summary: summarize(def, payload), updated_at: ctx.at}).where('id', '=', id).execute()
   await ctx.db
     .insertInto('request_transitions')
@@ -304,9 +310,18 @@ function summarize(def: KindDefinition<unknown> | undefined, payload: unknown): 
   }
 }
 
+/** A stored payload; one that is not JSON reads as null (egov requests show and egov db init report it, issue 19) so lists never fail on it. */
+function parseStored(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown
+  } catch {
+    return null
+  }
+}
+
 function toRequest(row: RequestRow, today: string): Request {
   const def = findKind(row.kind)
-  const payload = JSON.parse(row.payload) as unknown
+  const payload = parseStored(row.payload)
   return {...toListed({...row, summary: row.summary ?? summarize(def, payload)}, today), payload}
 }
 
@@ -379,11 +394,62 @@ export async function listRequests(db: Kysely<Database>, filter: RequestFilter =
     for (let i = 0; i < missing.length; i += 500) {
       for (const p of await db.selectFrom('requests').select(['id', 'payload']).where('id', 'in', missing.slice(i, i + 500)).execute()) payloads.set(Number(p.id), p.payload)
     }
-    for (const r of rows) if (r.summary === null) r.summary = summarize(findKind(r.kind), JSON.parse(payloads.get(Number(r.id)) ?? 'null'))
+    for (const r of rows) if (r.summary === null) r.summary = summarize(findKind(r.kind), parseStored(payloads.get(Number(r.id)) ?? 'null'))
   }
   const requests = rows.map((r) => toListed(r, today)).filter((r) => !filter.overdue || r.overdue)
   const rank = (r: ListedRequest) => (r.overdue ? 0 : r.dueOn ? 1 : 2)
   return requests.sort((a, b) => rank(a) - rank(b) || (rank(a) < 2 ? (a.dueOn! < b.dueOn! ? -1 : a.dueOn! > b.dueOn! ? 1 : a.id - b.id) : b.id - a.id))
+}
+
+/** A stored payload that does not match its kind's schema (issue 19): the request, and each field with the rule it breaks. */
+export interface StoredPayloadProblem {
+  id: number
+  kind: string
+  field: string
+  rule: string
+  expected?: string
+  suggestion?: string
+  /** One line for people, in the reader's language. */
+  message: Localized
+}
+
+/** What is wrong with one stored payload (its text as the requests table holds it); none when it matches or its kind is unknown. */
+export async function storedPayloadProblems(id: number, kind: string, text: string): Promise<StoredPayloadProblem[]> {
+  const def = findKind(kind)
+  if (!def) return []
+  let payload: unknown
+  try {
+    payload = JSON.parse(text)
+  } catch {
+    return [{id, kind, field: '', rule: 'json', message: new Localized((locale) => t('request.storedPayloadUnreadable', {id, kind}, locale))}]
+  }
+  return (await payloadProblems(def.kind, def.payloadSchema, payload)).map((p: PayloadProblem) => ({
+    id,
+    kind,
+    ...p,
+    message: new Localized((locale) => t('request.storedPayloadInvalid', {id, kind, field: p.field, rule: ruleText(p).render(locale)}, locale)),
+  }))
+}
+
+/** One request's stored payload checked against its kind's schema (egov requests show warns of each problem). */
+export async function requestPayloadProblems(db: Kysely<Database>, id: number): Promise<StoredPayloadProblem[]> {
+  const row = await db.selectFrom('requests').select(['id', 'kind', 'payload']).where('id', '=', id).executeTakeFirst()
+  return row ? storedPayloadProblems(Number(row.id), row.kind, row.payload) : []
+}
+
+/**
+ * Every stored payload checked against its kind's schema, in request order (egov db init
+ * reports them): payloads written by an older egov, or around egov, that egov would not write.
+ */
+export async function checkStoredPayloads(db: Kysely<Database>): Promise<StoredPayloadProblem[]> {
+  const out: StoredPayloadProblem[] = []
+  let after = 0
+  for (;;) {
+    const rows = await db.selectFrom('requests').select(['id', 'kind', 'payload']).where('id', '>', after).orderBy('id').limit(500).execute()
+    if (!rows.length) return out
+    for (const r of rows) out.push(...(await storedPayloadProblems(Number(r.id), r.kind, r.payload)))
+    after = Number(rows.at(-1)!.id)
+  }
 }
 
 /** Request numbers are positive whole numbers; anything else is bad input naming the argument. */

@@ -1,4 +1,5 @@
 import type {WriteContext} from '../store/index.js'
+import type {JsonSchema} from './payload-schema.js'
 
 /**
  * approve and reject are every kind's review decisions; areas add their own steps (plan,
@@ -39,6 +40,12 @@ export interface KindDefinition<P = unknown> {
   transitions: TransitionDefinition[]
   /** Checks and normalises what an applicant sends; throws InvalidInput naming the field. */
   parsePayload(input: unknown): P
+  /**
+   * The JSON Schema of the payload as stored, every key it may come to carry (what steps and
+   * onEnter add included): published as schemas/requests/KIND.schema.json, checked by the
+   * engine whenever the payload is written and reported when a stored one does not match.
+   */
+  payloadSchema: JsonSchema
   /** One line for lists. */
   summary(payload: P): string
   /**

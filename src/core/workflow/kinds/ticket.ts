@@ -1,4 +1,5 @@
 import {InvalidInput} from '../../errors.js'
+import {js} from '../payload-schema.js'
 import {registerKind} from '../registry.js'
 import {checkedText} from '../../names.js'
 
@@ -35,5 +36,6 @@ export const ticketKind = registerKind<TicketPayload>({
     const detail = typeof p.detail === 'string' && p.detail.trim() ? checkedText(p.detail, 'detail', 'line', {multiline: true}) : undefined
     return detail ? {subject, detail} : {subject}
   },
+  payloadSchema: js.object({subject: {...js.line('one line'), maxLength: 200}, detail: js.line()}, ['subject']),
   summary: (p) => p.subject,
 })
