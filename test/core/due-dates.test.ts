@@ -14,6 +14,7 @@ registerKind<{subject: string; deadline: string}>({
   states: {open: {}, done: {terminal: true}},
   transitions: [{action: 'approve', from: 'open', to: 'done'}],
   parsePayload: (input) => input as {subject: string; deadline: string},
+  payloadSchema: {type: 'object', properties: {subject: {type: 'string'}, deadline: {type: 'string'}}, required: ['subject', 'deadline'], additionalProperties: false},
   summary: (p) => p.subject,
   onEnter: async (ctx, r, state) => {
     if (state === 'open') await ctx.db.updateTable('requests').set({due_on: r.payload.deadline}).where('id', '=', r.id).execute()

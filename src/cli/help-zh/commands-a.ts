@@ -232,6 +232,8 @@ FILE 旁边生成 FILE.manifest.json：副本的 SHA-256、每张表的行数、
 
 证书持有人的身份证件号码以审计密钥派生子密钥计算的 HMAC 保存（issue 18），因此仅凭数据库副本无法对其进行猜测比对。对此前创建的数据库，db init 在一个事务中用该密钥重新封装旧的哈希（仅 scrypt）；在此之前，下一次证书申请也会完成这一步。
 
+它还按各类申请的 schema（schemas/requests/KIND.schema.json，issue 19）检查每份已保存的申请内容，对不符合的（由旧版 egov 写入，或绕过 egov 写入）逐一报告：以警告列出申请编号、类型和字段，加 --json 时列在 storedPayloads 中。它不修改其中任何一份：请更正，或重新提交申请。
+
 --admin LOGIN --name 真实姓名 直接以第一位系统管理员（system-admin）建立操作员名册：此时尚无人能审批。此后对名册的每项改动都是一件申请，须由另一名系统管理员审批（egov operators add；X-2、CERT-4）。对已是在岗系统管理员的人再次给出时不作改动；名册已以其他方式建立的，退出码为 4。`,
   },
   'db:restore': {
