@@ -187,9 +187,9 @@ describeEachDialect('egov net through bin/run.js', (dialect) => {
     writeFileSync(csv, iconv.encode('地址段,平面,单位,用途\r\n10.20.60.0/24,1,市税务局,办税服务厅\r\n', 'gbk'))
     const r = await run(['net', 'import', csv, '--json'])
     expect(r.code).toBe(0)
-    expect(r.json).toMatchObject({allocations: 1, unchanged: 0})
+    expect(r.json).toMatchObject({allocations: 1, alreadyRecorded: 0, unchanged: false})
     // Importing the same file again changes nothing and is not an error.
-    expect((await run(['net', 'import', csv, '--json'])).json).toMatchObject({allocations: 0, unchanged: 1})
+    expect((await run(['net', 'import', csv, '--json'])).json).toMatchObject({allocations: 0, alreadyRecorded: 1, unchanged: true})
     expect((await run(['net', 'find', '10.20.60.1', '--json'])).json.matches[0].allocations[0]).toMatchObject({unit: '市税务局', purpose: '办税服务厅', pool: '市级'})
   })
 

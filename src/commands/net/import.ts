@@ -31,7 +31,7 @@ Every row is checked before anything is written — malformed blocks, host bits 
     const store = await this.store()
     try {
       const result = await importPlan(store, this.args.file, {dryRun: this.flags['dry-run'], encoding: this.flags.encoding as 'auto', locale: this.locale})
-      this.log(this.t(result.dryRun ? 'net.import.dryRun' : 'net.import.done', {file: result.file, count: result.allocations, unchanged: result.unchanged, s: result.allocations === 1 ? '' : 's'}))
+      this.log(this.t(result.dryRun ? 'net.import.dryRun' : 'net.import.done', {file: result.file, count: result.allocations, unchanged: result.alreadyRecorded, s: result.allocations === 1 ? '' : 's'}))
       return result
     } catch (error) {
       // One line per problem, never cut: the message and its suggestion are what the clerk fixes by.

@@ -37,9 +37,11 @@ export interface ImportResult {
   file: string
   dryRun: boolean
   /** Allocation rows already recorded exactly so (same block, plane and unit): left as they are, so a re-run is harmless. */
-  unchanged: number
+  alreadyRecorded: number
   pools: number
   allocations: number
+  /** Nothing to write: every pool and allocation of the file is already recorded so (a re-run), said as every command says it. */
+  unchanged: boolean
 }
 
 const LAYOUT = 'net-plan.json'
@@ -117,20 +119,22 @@ export async function importPlan(
   if (problems.length) throw invalid(path, problems)
   if (!poolRows.length && !allocRows.length) throw new InvalidInput('net.import.empty', {file: path}, {field: 'FILE'})
 
-  let unchanged = 0
+  let alreadyRecorded = 0
+  let poolsAdded = 0
   try {
     await store.write(async (ctx) => {
-      await importPools(ctx, poolRows, problems, say)
+      poolsAdded = await importPools(ctx, poolRows, problems, say)
       const placed = await checkAllocations(ctx, allocRows, problems, say)
       if (problems.length) throw invalid(path, problems)
-      unchanged = placed.filter((p) => p.unchanged).length
+      alreadyRecorded = placed.filter((p) => p.unchanged).length
       if (options.dryRun) throw new DryRunDone()
       for (const p of placed) if (!p.unchanged) await placeImported(ctx, p.pool, p.block, p.fields)
     })
   } catch (error) {
     if (!(error instanceof DryRunDone)) throw error
   }
-  return {file: path, dryRun: Boolean(options.dryRun), unchanged, pools: poolRows.length, allocations: allocRows.length - unchanged}
+  const allocations = allocRows.length - alreadyRecorded
+  return {file: path, dryRun: Boolean(options.dryRun), alreadyRecorded, pools: poolRows.length, allocations, unchanged: allocations === 0 && poolsAdded === 0}
 }
 
 function invalid(path: string, problems: ImportProblem[]): InvalidInput {
@@ -163,7 +167,9 @@ function cell<T>(r: RowValues, key: string, parse: (text: string) => T, problems
 }
 
 /** Creates the file's pools that do not exist yet, outermost first; an identical existing pool is fine. */
-async function importPools(ctx: WriteContext, rows: RowValues[], problems: ImportProblem[], say: Say): Promise<void> {
+/** Adds the file's pools not yet recorded; returns how many it added. */
+async function importPools(ctx: WriteContext, rows: RowValues[], problems: ImportProblem[], say: Say): Promise<number> {
+  let added = 0
   const parsed: Array<{r: RowValues; block: ParsedCidr; plane: Plane}> = []
   for (const r of rows) {
     const block = cell(r, 'cidr', (v) => parseCidr(v, 'CIDR'), problems, say)
@@ -177,11 +183,13 @@ async function importPools(ctx: WriteContext, rows: RowValues[], problems: Impor
     if (same && same.cidr === block.text && same.plane === plane) continue
     try {
       await addPool(ctx, {cidr: block.text, name: r.values.name, plane, note: r.values.note})
+      added++
     } catch (e) {
       const err = e as EgovError
       problems.push(problemFrom(r, err.context?.field === 'name' ? 'name' : 'cidr', e, say))
     }
   }
+  return added
 }
 
 interface Placement {
