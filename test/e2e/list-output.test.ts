@@ -55,6 +55,10 @@ describeEachDialect('lists: --columns and --output', (dialect) => {
     expect((await egov(['kiosk', 'list', '--columns', 'serial,status', '--output', 'csv'], ctx.env)).stdout).toBe('serial,status\n')
     expect((await egov(['kiosk', 'list', '--output', 'value', '--columns', 'serial'], ctx.env)).stdout).toBe('')
     expect((await egov(['cert', 'list', '--columns', 'serial,days', '--output', 'tsv'], ctx.env)).stdout).toBe('serial\tdays\n')
+    // The keys are the same under a Chinese locale: a script does not depend on the reader's language.
+    const zh = {...ctx.env, LANG: 'zh_CN.UTF-8'}
+    expect((await egov(['kiosk', 'list', '--columns', 'serial,last-seen,status', '--output', 'csv'], zh)).stdout).toBe('serial,last-seen,status\n')
+    expect((await egov(['cert', 'list', '--columns', 'serial,expires,days', '--output', 'tsv'], zh)).stdout).toBe('serial\texpires\tdays\n')
     expect((await egov(['cert', 'list'], ctx.env)).stdout).toMatch(/no certificates/i)
     const typo = await egov(['cert', 'list', '--columns', 'serail', '--json'], ctx.env)
     expect(typo.code).toBe(2)

@@ -24,14 +24,14 @@ export default class CertList extends CertCommand<typeof CertList> {
     const certificates = await listCertificates(store.db, {status: f.status as Certificate['status'] | undefined, expiring: f.expiring, unit: f.unit, holder: f.holder})
     const warnings = await caWarnings(store.db, this.locale)
     this.table(certificates, [
-      {header: this.t('cert.col.serial'), get: (c) => c.serial},
-      {header: this.t('cert.col.holder'), get: (c) => c.holder.name},
-      {header: this.t('cert.col.unit'), get: (c) => c.holder.unit, shrink: true},
-      {header: this.t('cert.col.medium'), get: (c) => c.medium ?? '—'},
-      {header: this.t('cert.col.profile'), get: (c) => c.profile ?? c.source},
-      {header: this.t('cert.col.status'), get: (c) => statusText(c, this.locale), style: (s, c) => statusColor(c, this.color)(s)},
-      {header: this.t('cert.col.notAfter'), get: (c) => c.notAfter.slice(0, 10)},
-      {header: this.t('cert.col.daysLeft'), get: (c) => String(c.daysLeft)},
+      {header: this.t('cert.col.serial'), key: 'serial', get: (c) => c.serial},
+      {header: this.t('cert.col.holder'), key: 'holder', get: (c) => c.holder.name},
+      {header: this.t('cert.col.unit'), key: 'unit', get: (c) => c.holder.unit, shrink: true},
+      {header: this.t('cert.col.medium'), key: 'medium', get: (c) => c.medium ?? '—'},
+      {header: this.t('cert.col.profile'), key: 'profile', get: (c) => c.profile ?? c.source},
+      {header: this.t('cert.col.status'), key: 'status', get: (c) => statusText(c, this.locale), style: (s, c) => statusColor(c, this.color)(s)},
+      {header: this.t('cert.col.notAfter'), key: 'expires', get: (c) => c.notAfter.slice(0, 10)},
+      {header: this.t('cert.col.daysLeft'), key: 'days', get: (c) => String(c.daysLeft)},
     ], this.t('cert.none'))
     this.showWarnings(warnings)
     return {certificates, warnings: warnings.map((w) => ({key: w.key, message: w.message}))}

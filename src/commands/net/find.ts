@@ -16,7 +16,7 @@ Given any other text: the blocks in use whose unit or purpose contains it (part 
   static override examples = [
     '<%= config.bin %> net find 10.20.0.5',
     '<%= config.bin %> net find 10.20.0.0/24 --json',
-    '<%= config.bin %> net find 人社',
+    '<%= config.bin %> net find 社保',
     '<%= config.bin %> net find 社保业务 --all',
     '<%= config.bin %> net find 10.20.0.5 --at 2026-12-31',
   ]
