@@ -124,7 +124,7 @@ describeEachDialect('kiosk onboarding through bin/run.js (KIOSK-1..3)', (dialect
     const r = await clerk(['kiosk', 'import', fx('bad-phone.xlsx'), '--json'])
     expect(r.code).toBe(2)
     expect(r.json.error.details.problems).toHaveLength(1)
-    expect(r.json.error.details.problems[0]).toMatchObject({cell: 'D3', field: '联系电话', rule: 'KIOSK-3', value: '6221234'})
+    expect(r.json.error.details.problems[0]).toMatchObject({cell: 'D3', field: 'contactPhone', label: '联系电话', rule: 'KIOSK-3', value: '6221234'})
     expect(r.json.error.details.problems[0].message).toContain('no area code')
   })
 
@@ -144,7 +144,7 @@ describeEachDialect('kiosk onboarding through bin/run.js (KIOSK-1..3)', (dialect
     const units = await count('units')
     const unknown = await clerk(['kiosk', 'import', fx('ten-sites.xlsx'), '--json'])
     expect(unknown.code).toBe(3)
-    expect(unknown.json.error.details).toMatchObject({field: '申请单位', rule: 'KIOSK-1', cell: 'B2'})
+    expect(unknown.json.error.details).toMatchObject({field: 'unit', label: '申请单位', rule: 'KIOSK-1', cell: 'B2'})
     const refused = await clerk(['kiosk', 'import', fx('ten-sites.xlsx'), '--kind', 'enterprise', '--json'])
     expect(refused.code).toBe(5)
     expect(refused.json.error.details.rule).toBe('KIOSK-1')

@@ -162,6 +162,8 @@ describeEachDialect('egov net through bin/run.js', (dialect) => {
       [11, '状态'],
       [13, '单位'],
     ])
+    // Each problem names its field by the layout's key, with the column's header beside it (issue 19).
+    expect(problems.map((p) => (p as {field?: string}).field)).toEqual(['cidr', 'cidr', 'plane', 'cidr', 'cidr', 'cidr', 'unit', 'status', 'unit'])
     expect(problems[8]).toMatchObject({value: '市人社', suggestion: '市人社局'})
     expect(problems[1].suggestion).toBe('10.20.33.0/24')
     expect(problems[2].rule).toBe('NET-2')

@@ -25,7 +25,10 @@ export interface LocatedProblem {
   row: number
   column: string
   cell: string
+  /** The field's key in the layout, the same in every language (promisedDays, contactPhone). */
   field: string
+  /** The field's label as the form prints it, where the column does not already say it (a label form's column is a cell letter). */
+  label?: string
   rule: string
   value: string
   message: string

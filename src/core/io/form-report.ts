@@ -66,7 +66,7 @@ export async function writeReport(layout: FormLayout, files: string[], sheets: F
   if (!problems.length) summary.addRow([t('items.report.clean', {}, locale)])
   const typeName = (type: string | undefined) => (type && hasMessage(`problem.type.${type}`) ? t(`problem.type.${type}` as MessageKey, {}, locale) : '')
   const related = (p: LocatedProblem) => (p.related ?? []).map((r) => `${r.sheet}!${r.cell || r.row}`).join('、')
-  for (const p of problems) summary.addRow([p.file, p.sheet, p.row, p.column, p.cell, p.field, p.rule, p.value, p.message, p.type ?? '', typeName(p.type), p.suggestion ?? '', related(p)])
+  for (const p of problems) summary.addRow([p.file, p.sheet, p.row, p.column, p.cell, p.label ?? p.field, p.rule, p.value, p.message, p.type ?? '', typeName(p.type), p.suggestion ?? '', related(p)])
   // Footer rows skipped and columns ignored: not problems, listed after them so the clerk sees what was passed over.
   for (const n of passed) summary.addRow([n.file, n.sheet, n.row, n.column, n.cell, '', '', n.value, n.message, n.type, typeName(n.type), '', ''])
   // A filter on the header row: "all duplicate codes" is one click on 类型.

@@ -196,9 +196,10 @@ export async function readKioskForm(path: string, locale: Locale = 'en'): Promis
   }
   const g = grid ?? {sheet: '', text: [], rows: 0, cols: 0}
   const problems: LocatedProblem[] = []
-  const problem = (cell: string, field: string, value: string, key: MessageKey, params: Record<string, unknown> = {}, rule = 'KIOSK-3') => {
+  // A problem names its field by the layout's key (the same in every language) with the form's label beside it (issue 19).
+  const problem = (cell: string, field: string, label: string, value: string, key: MessageKey, params: Record<string, unknown> = {}, rule = 'KIOSK-3') => {
     const m = /^([A-Z]+)(\d+)$/.exec(cell)
-    problems.push({file, sheet: g.sheet, row: m ? Number(m[2]) : 0, column: m ? m[1] : '', cell, field, rule, value, message: t(key, {field, value, ...params}, locale), type: problemTypeOf(key)})
+    problems.push({file, sheet: g.sheet, row: m ? Number(m[2]) : 0, column: m ? m[1] : '', cell, field, label, rule, value, message: t(key, {field: label, value, ...params}, locale), type: problemTypeOf(key)})
   }
 
   // Labels, in reading order; 联系电话 belongs to the person label before it.
@@ -261,19 +262,19 @@ export async function readKioskForm(path: string, locale: Locale = 'en'): Promis
     const raw = trimText(values[f.key] ?? '')
     const cell = cells[f.key]
     if (!raw) {
-      if (f.required) problem(cell, f.label, '', 'kiosk.form.required')
+      if (f.required) problem(cell, f.key, f.label, '', 'kiosk.form.required')
       continue
     }
     if (f.type === 'phone') {
       // A contact is a person: a mobile or a landline with its area code, not a hotline.
       const r = normalisePhoneNumber(raw, {hotlines: false})
-      if (typeof r !== 'string') problem(cell, f.label, raw, 'kiosk.form.badPhone', {reason: t(r.key, {column: f.label, number: raw, ...r.params}, locale)})
+      if (typeof r !== 'string') problem(cell, f.key, f.label, raw, 'kiosk.form.badPhone', {reason: t(r.key, {column: f.label, number: raw, ...r.params}, locale)})
       else (form as Record<string, unknown>)[f.key] = r
       continue
     }
     if (f.type === 'count') {
       const n = wholeNumber(raw)
-      if (n === undefined) problem(cell, f.label, raw, 'kiosk.form.badCount')
+      if (n === undefined) problem(cell, f.key, f.label, raw, 'kiosk.form.badCount')
       else form.count = n
       continue
     }
@@ -307,11 +308,11 @@ export async function readKioskForm(path: string, locale: Locale = 'en'): Promis
     }
     if (!name.v && !location.v && !quantity.v) continue // an unused printed row
     const before = problems.length
-    for (const [part, header] of [[name, '网点名称'], [location, '网点位置'], [quantity, '投放数量']] as const) {
-      if (!part.v) problem(part.cell, header, '', 'kiosk.form.placementIncomplete', {row: no.v || String(placements.length + 1)})
+    for (const [part, field, header] of [[name, 'name', '网点名称'], [location, 'location', '网点位置'], [quantity, 'quantity', '投放数量']] as const) {
+      if (!part.v) problem(part.cell, field, header, '', 'kiosk.form.placementIncomplete', {row: no.v || String(placements.length + 1)})
     }
     const q = quantity.v ? wholeNumber(quantity.v) : undefined
-    if (quantity.v && q === undefined) problem(quantity.cell, '投放数量', quantity.v, 'kiosk.form.badCount')
+    if (quantity.v && q === undefined) problem(quantity.cell, 'quantity', '投放数量', quantity.v, 'kiosk.form.badCount')
     if (problems.length === before) {
       const n = wholeNumber(no.v)
       placements.push({no: n ?? placements.length + 1, name: name.v, location: location.v, quantity: q!})
@@ -319,17 +320,17 @@ export async function readKioskForm(path: string, locale: Locale = 'en'): Promis
       noCells.push(no.cell || quantity.cell)
     }
   }
-  if (!placements.length && !problems.some((p) => p.field === '网点名称' || p.field === '网点位置' || p.field === '投放数量')) {
-    problem(address(header!.headerRow + 2, 1), layout.placements.label, '', 'kiosk.form.noPlacements')
+  if (!placements.length && !problems.some((p) => p.field === 'name' || p.field === 'location' || p.field === 'quantity')) {
+    problem(address(header!.headerRow + 2, 1), 'placements', layout.placements.label, '', 'kiosk.form.noPlacements')
   }
   const seen = new Set<number>()
   placements.forEach((p, i) => {
-    if (seen.has(p.no)) problem(noCells[i], '编号', String(p.no), 'kiosk.form.duplicateSite')
+    if (seen.has(p.no)) problem(noCells[i], 'no', '编号', String(p.no), 'kiosk.form.duplicateSite')
     seen.add(p.no)
   })
   const sum = placements.reduce((s, p) => s + p.quantity, 0)
   if (form.count !== undefined && placements.length && !problems.length && sum !== form.count) {
-    problem(cells.count, '自助终端数量', String(form.count), 'kiosk.form.sumMismatch', {count: form.count, sum, cells: quantityCells.join('、')})
+    problem(cells.count, 'count', '自助终端数量', String(form.count), 'kiosk.form.sumMismatch', {count: form.count, sum, cells: quantityCells.join('、')})
   }
   for (const o of layout.opinions) {
     let value = ''

@@ -206,7 +206,7 @@ export async function checkForm(store: Store, file: string, options: ImportOptio
   const cell = read.cells.unit
   const locate = (rule: string, message: string): LocatedProblem => {
     const m = /^([A-Z]+)(\d+)$/.exec(cell)
-    return {file: basename(file), sheet: read.sheet, row: m ? Number(m[2]) : 0, column: m ? m[1] : '', cell, field: '申请单位', rule, value: form.unit, message}
+    return {file: basename(file), sheet: read.sheet, row: m ? Number(m[2]) : 0, column: m ? m[1] : '', cell, field: 'unit', label: '申请单位', rule, value: form.unit, message}
   }
   let unit: Pick<Unit, 'kind' | 'level'> | undefined
   try {
@@ -218,7 +218,7 @@ export async function checkForm(store: Store, file: string, options: ImportOptio
     if (!options.kind) {
       const params = {file: basename(file), cell, name: form.unit}
       check.problems.push(locate('KIOSK-1', t('kiosk.unitUnknown', params, locale)))
-      check.error = new NotFound('kiosk.unitUnknown', params, {field: '申请单位', rule: 'KIOSK-1', details: {file, cell, problems: check.problems}})
+      check.error = new NotFound('kiosk.unitUnknown', params, {field: 'unit', rule: 'KIOSK-1', details: {file, cell, label: '申请单位', problems: check.problems}})
       return check
     }
     const level = options.level ?? 'city'
@@ -239,7 +239,7 @@ export async function checkForm(store: Store, file: string, options: ImportOptio
     const level = unitLevels().find((l) => l.key === unit!.level)?.name ?? unit.level
     const params = {file: basename(file), cell, name: form.unit, kind: kind.name, level}
     check.problems.push(locate('KIOSK-1', t('kiosk.notAccessUnit', params, locale)))
-    check.error = new RuleRefused('KIOSK-1', 'kiosk.notAccessUnit', params, {field: '申请单位', details: {file, cell, problems: check.problems}})
+    check.error = new RuleRefused('KIOSK-1', 'kiosk.notAccessUnit', params, {field: 'unit', details: {file, cell, label: '申请单位', problems: check.problems}})
     return check
   }
   check.form = form

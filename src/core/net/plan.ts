@@ -26,6 +26,8 @@ import {registeredNames, unitNotRegistered} from './registry.js'
 export interface ImportProblem {
   sheet: string
   row: number
+  /** The column's key in the layout (templates/net-plan.json), the same in every language; its header is `column`. */
+  field: string
   column: string
   value: string
   message: string
@@ -64,7 +66,7 @@ function rowsOf(sheet: SheetData, layout: SheetLayout, problems: ImportProblem[]
   )
   if (!match || match.missing.length) {
     for (const col of match?.missing ?? layout.columns.filter((c) => c.required)) {
-      problems.push({sheet: sheet.name || layout.name, row: sheet.rows[match?.headerRow ?? 0]?.row ?? 1, column: col.header, value: '', message: say.t('net.import.missingColumn', {column: col.header})})
+      problems.push({sheet: sheet.name || layout.name, row: sheet.rows[match?.headerRow ?? 0]?.row ?? 1, field: col.key, column: col.header, value: '', message: say.t('net.import.missingColumn', {column: col.header})})
     }
     return undefined
   }
@@ -115,7 +117,7 @@ export async function importPlan(
   const poolRows = poolSheet ? rowsOf(poolSheet, poolLayout, problems, say) ?? [] : []
   const allocSheet = pickSheet(sheets, allocLayout, csv)
   const allocRows = allocSheet ? rowsOf(allocSheet, allocLayout, problems, say) ?? [] : []
-  if (!allocSheet && !poolSheet) problems.push({sheet: allocLayout.name, row: 1, column: allocLayout.columns[0].header, value: '', message: say.t('net.import.missingColumn', {column: allocLayout.columns[0].header})})
+  if (!allocSheet && !poolSheet) problems.push({sheet: allocLayout.name, row: 1, field: allocLayout.columns[0].key, column: allocLayout.columns[0].header, value: '', message: say.t('net.import.missingColumn', {column: allocLayout.columns[0].header})})
   if (problems.length) throw invalid(path, problems)
   if (!poolRows.length && !allocRows.length) throw new InvalidInput('net.import.empty', {file: path}, {field: 'FILE'})
 
@@ -148,6 +150,7 @@ function problemFrom(r: RowValues, key: string, error: unknown, say: Say): Impor
   return {
     sheet: r.sheet,
     row: r.row,
+    field: key,
     column: r.headers[key] ?? key,
     value: r.values[key] ?? '',
     message: e.localized(say.locale),
@@ -174,7 +177,7 @@ async function importPools(ctx: WriteContext, rows: RowValues[], problems: Impor
   for (const r of rows) {
     const block = cell(r, 'cidr', (v) => parseCidr(v, 'CIDR'), problems, say)
     const plane = cell(r, 'plane', parsePlane, problems, say)
-    if (!r.values.name) problems.push({sheet: r.sheet, row: r.row, column: r.headers.name, value: '', message: say.t('net.import.required', {column: r.headers.name})})
+    if (!r.values.name) problems.push({sheet: r.sheet, row: r.row, field: 'name', column: r.headers.name, value: '', message: say.t('net.import.required', {column: r.headers.name})})
     if (block && plane && r.values.name) parsed.push({r, block, plane})
   }
   const existing = await allPools(ctx.db)
@@ -210,7 +213,7 @@ async function checkAllocations(ctx: WriteContext, rows: RowValues[], problems: 
     const plane = cell(r, 'plane', parsePlane, problems, say)
     const status = cell(r, 'status', (v) => (v ? parseStatus(v) : 'active'), problems, say) ?? 'active'
     const unit = r.values.unit ?? ''
-    if (!unit) problems.push({sheet: r.sheet, row: r.row, column: r.headers.unit, value: '', message: say.t('net.import.required', {column: r.headers.unit})})
+    if (!unit) problems.push({sheet: r.sheet, row: r.row, field: 'unit', column: r.headers.unit, value: '', message: say.t('net.import.required', {column: r.headers.unit})})
     // Only registry units hold blocks: a typo would make a holder nobody owns.
     else if (!known.has(unit)) problems.push(problemFrom(r, 'unit', unitNotRegistered(unit, units, r.headers.unit ?? 'unit'), say))
     if (!block || !plane) continue
@@ -241,7 +244,7 @@ async function checkAllocations(ctx: WriteContext, rows: RowValues[], problems: 
         })
         .sort((a, b) => b.prefix - a.prefix)[0]
       if (!pool) {
-        problems.push({sheet: r.sheet, row: r.row, column: r.headers.cidr, value: r.values.cidr, message: say.t('net.import.outsideEveryPool', {cidr: block.text, plane}), rule: 'NET-1'})
+        problems.push({sheet: r.sheet, row: r.row, field: 'cidr', column: r.headers.cidr, value: r.values.cidr, message: say.t('net.import.outsideEveryPool', {cidr: block.text, plane}), rule: 'NET-1'})
         continue
       }
     }
@@ -253,7 +256,7 @@ async function checkAllocations(ctx: WriteContext, rows: RowValues[], problems: 
   const clashing = new Set<Placement>()
   for (const p of byPlane) {
     if (reach && reach.pool.plane === p.pool.plane && reach.block.family === p.block.family && p.block.start <= blockEnd(reach.block)) {
-      problems.push({sheet: p.row.sheet, row: p.row.row, column: p.row.headers.cidr, value: p.row.values.cidr, message: say.t('net.import.rowOverlap', {cidr: p.block.text, other: reach.row.row, otherCidr: reach.block.text}), rule: 'NET-1'})
+      problems.push({sheet: p.row.sheet, row: p.row.row, field: 'cidr', column: p.row.headers.cidr, value: p.row.values.cidr, message: say.t('net.import.rowOverlap', {cidr: p.block.text, other: reach.row.row, otherCidr: reach.block.text}), rule: 'NET-1'})
       clashing.add(p)
     }
     if (!reach || reach.pool.plane !== p.pool.plane || reach.block.family !== p.block.family || blockEnd(p.block) > blockEnd(reach.block)) reach = p
