@@ -65,6 +65,11 @@ function localizedCommand<C extends Command.Loadable | Command.Cached>(command: 
   }
 }
 
+/** Both help classes wrap Chinese text themselves (oclif breaks only at spaces); undefined: leave it to oclif. */
+function zhWrap(locale: Locale, text: string, width: number): string | undefined {
+  return locale !== 'zh' || text.includes('\u001B') ? undefined : wrapCjk(text, width)
+}
+
 class EgovCommandHelp extends CommandHelp {
   private readonly locale = detectLocale()
 
@@ -73,9 +78,7 @@ class EgovCommandHelp extends CommandHelp {
   }
 
   override wrap(body: string, spacing = this.indentSpacing): string {
-    const text = this.render(body)
-    if (this.locale !== 'zh' || text.includes('\u001B')) return super.wrap(body, spacing)
-    return wrapCjk(text, this.opts.maxWidth - spacing)
+    return zhWrap(this.locale, this.render(body), this.opts.maxWidth - spacing) ?? super.wrap(body, spacing)
   }
 
   protected override flags(flags: Array<Command.Flag.Any>): [string, string | undefined][] | undefined {
@@ -94,9 +97,7 @@ export default class EgovHelp extends Help {
   }
 
   override wrap(body: string, spacing = this.indentSpacing): string {
-    const text = this.render(body)
-    if (this.locale !== 'zh' || text.includes('\u001B')) return super.wrap(body, spacing)
-    return wrapCjk(text, this.opts.maxWidth - spacing)
+    return zhWrap(this.locale, this.render(body), this.opts.maxWidth - spacing) ?? super.wrap(body, spacing)
   }
 
   /**

@@ -19,13 +19,21 @@ export function currentAsOf(): Date | undefined {
   return asOf
 }
 
+/**
+ * A China business date, taken at `time` (China time) that day, or an ISO date-time; undefined
+ * when the text is neither, or names a day the calendar does not have (2026-02-31).
+ */
+export function chinaInstant(value: string, time: string): Date | undefined {
+  const text = value.trim()
+  const instant = /^\d{4}-\d{2}-\d{2}$/.test(text) ? new Date(`${text}T${time}+08:00`) : new Date(text)
+  if (!/^\d{4}-\d{2}-\d{2}/.test(text) || Number.isNaN(instant.getTime()) || (text.length === 10 && chinaDate(instant) !== text)) return undefined
+  return instant
+}
+
 /** --as-of's value: a China business date (noon that day) or an ISO date-time; exit 2 naming the flag otherwise. */
 export function parseAsOf(value: string): Date {
-  const text = value.trim()
-  const instant = /^\d{4}-\d{2}-\d{2}$/.test(text) ? new Date(`${text}T12:00:00+08:00`) : new Date(text)
-  if (!/^\d{4}-\d{2}-\d{2}/.test(text) || Number.isNaN(instant.getTime()) || (text.length === 10 && chinaDate(instant) !== text)) {
-    throw new InvalidInput('input.badAsOf', {value}, {field: 'as-of'})
-  }
+  const instant = chinaInstant(value, '12:00:00')
+  if (!instant) throw new InvalidInput('input.badAsOf', {value}, {field: 'as-of'})
   return instant
 }
 

@@ -86,6 +86,10 @@ describeEachDialect('net find: text search and --at history', (dialect) => {
     expect(bad.code).toBe(2)
     expect(bad.json.error.details.field).toBe('at')
     expect(bad.json.error.message).toContain('YYYY-MM-DD')
+    // A day the calendar does not have is refused, not rolled over into March.
+    const noDay = await run(['net', 'find', '10.80.0.5', '--at', '2026-02-31', '--json'])
+    expect(noDay.code).toBe(2)
+    expect(noDay.json.error.details.field).toBe('at')
     const text = await run(['net', 'find', '人社', '--at', '2026-03-15', '--json'])
     expect(text.code).toBe(2)
     expect(text.json.error.details.field).toBe('at')

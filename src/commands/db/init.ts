@@ -10,17 +10,10 @@ import {EgovError, InvalidInput} from '../../core/errors.js'
 import {today} from '../../core/clock.js'
 import {activeAdmin, type Operator, startRoster} from '../../core/operators/index.js'
 import '../../core/kinds.js'
-import {checkStoredPayloads} from '../../core/workflow/index.js'
+import {checkStoredPayloads, type StoredPayloadProblem} from '../../core/workflow/index.js'
 
-/** A request whose stored payload its kind's schema does not accept: the request, the field and the rule. */
-interface StoredPayloadReport {
-  id: number
-  kind: string
-  field: string
-  rule: string
-  expected?: string
-  suggestion?: string
-}
+/** A request whose stored payload its kind's schema does not accept, as --json gives it: the problem without its message object. */
+type StoredPayloadReport = Omit<StoredPayloadProblem, 'message'>
 
 export default class DbInit extends EgovCommand<typeof DbInit> {
   static override summary = 'Create the database (or bring it to this version): the one command that may create a SQLite file named by --db or EGOV_DB'

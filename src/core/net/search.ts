@@ -1,5 +1,6 @@
 import type {Kysely} from '#kysely'
 
+import {chinaInstant} from '../clock.js'
 import {InvalidInput, NotFound} from '../errors.js'
 import type {Database} from '../store/index.js'
 import {type Allocation, type AllocationRow, toAllocation} from './index.js'
@@ -53,9 +54,8 @@ export interface HistoryResult {
 
 /** --at's value: a China business date (the end of that day) or an ISO date-time; exit 2 naming the flag otherwise. */
 export function parseAt(value: string): string {
-  const text = value.trim()
-  const instant = /^\d{4}-\d{2}-\d{2}$/.test(text) ? new Date(`${text}T23:59:59.999+08:00`) : new Date(text)
-  if (!/^\d{4}-\d{2}-\d{2}/.test(text) || Number.isNaN(instant.getTime())) throw new InvalidInput('net.find.badAt', {value}, {field: 'at'})
+  const instant = chinaInstant(value, '23:59:59.999')
+  if (!instant) throw new InvalidInput('net.find.badAt', {value}, {field: 'at'})
   return instant.toISOString()
 }
 
