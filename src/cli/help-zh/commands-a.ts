@@ -93,7 +93,7 @@ export const COMMANDS_ZH_A: Record<string, CommandZh> = {
   'net:request:implement': {summary: '登记线路和配置已完成（实施，NET-5）'},
   'net:request:plan': {
     summary: '制定方案：从地址池为单位预留地址段（NET-5）',
-    description: '地址段按最佳适配从地址池中分配并标为预留，与该步骤在同一事务中完成：失败时两者都不生效。业务测试通过后转为已分配。--prefix-length 可覆盖申请中要求的大小。',
+    description: '地址段按最佳适配从地址池中分配并标为预留，与该步骤在同一事务中完成：失败时两者都不生效。业务测试通过后转为已分配。--prefix-length 可覆盖申请中要求的大小。--cidr 采用网络组选定的地址段：须在申请平面的地址池中空闲（默认取包含它的最内层地址池，或由 --pool 指定），或已由申请单位在接入之外完整持有（来自 net alloc 或导入），此时该分配即成为方案的地址段。',
   },
   'net:request:template': {
     summary: '生成空白的电子政务外网接入申请表，供单位填写',

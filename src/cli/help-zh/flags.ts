@@ -324,6 +324,7 @@ export const FLAGS_ZH: Record<string, string> = {
   'why it closes': '关闭理由',
   'pool to allocate from (name or CIDR)': '从中分配的地址池（名称或 CIDR）',
   'allocate this size instead': '改按此大小分配',
+  'take this block (free, or already the unit’s)': '采用此地址段（空闲的，或已属该单位的）',
   'a note on the plan': '方案说明',
   'a target to probe (repeatable)': '要探测的目标（可重复）',
   'seconds per probe': '每次探测的秒数',

@@ -19,6 +19,7 @@ import {
   type RequestWithHistory,
   type WorkflowResult,
 } from '../workflow/index.js'
+import {planGivenBlock} from './given-block.js'
 import {allocate, type Plane, parsePlane, prefixForHosts, release} from './index.js'
 
 /**
@@ -318,23 +319,30 @@ function faultPoint(name: string): void {
 }
 
 /** 制定方案: the block for the unit is reserved from the pool in the same transaction as the state change. */
-export async function planRequest(store: Store, id: number, options: {pool?: string; prefixLength?: number; comment?: string}): Promise<WorkflowResult<ConnectionRequest>> {
+export async function planRequest(store: Store, id: number, options: {pool?: string; prefixLength?: number; cidr?: string; comment?: string}): Promise<WorkflowResult<ConnectionRequest>> {
   return store.write((ctx) =>
     advanceRequest<ConnectionRequest>(ctx, id, 'plan', {
       kinds: ['net-onboarding', 'net-change'],
       comment: options.comment,
       effect: async (request) => {
         const p = request.payload
-        const needsBlock = p.hosts !== undefined || p.prefixLength !== undefined || options.prefixLength !== undefined
+        if (options.cidr !== undefined && options.prefixLength !== undefined) throw new InvalidInput('net.oneSize', {}, {field: 'cidr'})
+        const needsBlock = p.hosts !== undefined || p.prefixLength !== undefined || options.prefixLength !== undefined || options.cidr !== undefined
         if (!needsBlock) return p
-        if (!options.pool) throw new InvalidInput('input.missingFlag', {flag: 'pool', label: '地址池'}, {field: 'pool'})
-        const [allocation] = await allocate(ctx, {
-          pool: options.pool,
-          ...(options.prefixLength !== undefined ? {prefixLength: options.prefixLength} : p.hosts !== undefined ? {hosts: p.hosts} : {prefixLength: p.prefixLength}),
-          unit: p.unit,
-          purpose: `电子政务外网接入（申请 ${id}）`,
-          status: 'reserved',
-        })
+        const purpose = `电子政务外网接入（申请 ${id}）`
+        let allocation
+        if (options.cidr !== undefined) {
+          allocation = await planGivenBlock(ctx, {requestId: id, unit: p.unit, plane: p.plane, cidr: options.cidr, pool: options.pool, purpose})
+        } else {
+          if (!options.pool) throw new InvalidInput('input.missingFlag', {flag: 'pool', label: '地址池'}, {field: 'pool'})
+          ;[allocation] = await allocate(ctx, {
+            pool: options.pool,
+            ...(options.prefixLength !== undefined ? {prefixLength: options.prefixLength} : p.hosts !== undefined ? {hosts: p.hosts} : {prefixLength: p.prefixLength}),
+            unit: p.unit,
+            purpose,
+            status: 'reserved',
+          })
+        }
         if (allocation.plane !== p.plane) throw new InvalidInput('netreq.planeMismatch', {pool: options.pool, poolPlane: allocation.plane, plane: p.plane}, {field: 'pool', rule: 'NET-2'})
         faultPoint('net-plan')
         return {...p, plan: {allocationId: allocation.id, cidr: allocation.cidr, pool: allocation.pool, at: ctx.at, by: ctx.actor}}
