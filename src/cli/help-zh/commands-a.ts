@@ -86,6 +86,10 @@ export const COMMANDS_ZH_A: Record<string, CommandZh> = {
     summary: '申请变更在用的接入（NET-5）',
     description: '步骤与接入相同：审核 → 制定方案 → 实施 → 业务测试。新的地址需求在制定方案时分配，变更投入使用时加入单位的地址段（旧地址段用 egov net release 回收）。已断网的单位在恢复接入前不能变更（退出码 4，NET-7）。',
   },
+  'net:request:adopt': {
+    summary: '登记 egov 之前已在用的接入及其地址段（存量接入登记，NET-5）',
+    description: '适用于已接入电子政务外网的城市：按现状登记单位的接入，包括其已有地址段（--cidr，可重复）、接入方式、带宽及投入使用日期（--since）。每个地址段须位于该平面的地址池内，且在池中空闲，或已由该单位完整持有（来自 net import 或 net alloc）。单位须在登记册中且符合接入条件（NET-3）；线路费用承担按 NET-8。由另一人审批（egov requests approve ID，X-2）；审批时再次核对地址段，并在同一事务中取得，接入自 --since 起在用：变更、断网整改、关闭和年度报告与其他接入一样处理。',
+  },
   'net:request:close': {
     summary: '申请关闭单位的接入（NET-6）',
     description: '经审批（egov requests approve ID，须由另一人）后关闭链路，单位持有的所有地址归还其地址池（历史记录保留），并在通知书目录中生成关闭通知书（.docx），审批命令会输出其路径。已关闭的单位只能凭申请依据重新申请接入。',

@@ -2,6 +2,7 @@ import type {WriteContext} from '../store/index.js'
 import {readTemplate} from '../templates.js'
 import {js} from '../workflow/payload-schema.js'
 import {registerKind} from '../workflow/registry.js'
+import type {AdoptRequest} from './adopt.js'
 import type {ConnectionRequest, DecisionRequest} from './requests.js'
 
 /**
@@ -154,3 +155,35 @@ decision('net-close', 'closed', (p) => `关闭：${p.reason ?? ''}`, async (ctx,
 decision('net-cutoff', 'cut-off', (p) => `整改期限 ${p.rectifyBy}：${p.reason ?? ''}`, async (ctx, id, p) => (await ops()).cutOff(ctx, id, p))
 decision('net-restore', 'restored', (p) => `恢复：${p.note ?? ''}`, async (ctx, id, p) => (await ops()).restore(ctx, id, p))
 
+
+/** 存量接入 (issue 15): a connection in service before egov, recorded with its blocks once a second person approves. */
+const ADOPT_SCHEMA = js.object(
+  {
+    unit: js.line(),
+    category: js.oneOf([1, 2, 3, 4], 'NET-3 category of the unit'),
+    basis: js.line('the basis: the original approval or contract'),
+    accessMode: js.line(),
+    plane: PLANE,
+    bandwidthMbps: js.int(1),
+    since: js.date('the day the connection went into service'),
+    cidrs: {...js.array(js.line()), description: 'the blocks the connection has'},
+    sponsor: js.line('归口部门 (category 4)'),
+    costBearer: COST_BEARER,
+    allocations: {...js.array(js.int(1)), description: 'after approval: the allocations that are its blocks'},
+  },
+  ['unit', 'category', 'basis', 'accessMode', 'plane', 'bandwidthMbps', 'since', 'cidrs', 'costBearer'],
+)
+
+registerKind<AdoptRequest>({
+  kind: 'net-adopt',
+  initial: 'applied',
+  states: {applied: {limitDays: 5}, adopted: {terminal: true}, rejected: {terminal: true}},
+  transitions: [
+    {action: 'approve', from: 'applied', to: 'adopted'},
+    {action: 'reject', from: 'applied', to: 'rejected'},
+  ],
+  parsePayload: (input) => input as AdoptRequest,
+  payloadSchema: ADOPT_SCHEMA,
+  summary: (p) => `存量接入：${modeName(p.accessMode)} ${p.cidrs.join('、')}（${p.since} 起）`,
+  onEnter: async (ctx, r, state) => (state === 'adopted' ? (await import('./adopt.js')).adoptConnection(ctx, r.id, r.payload) : undefined),
+})

@@ -198,7 +198,7 @@ export function costBearerFor(unit: Unit): CostBearer {
   return unit.budget === 'city' ? 'bureau' : 'unit'
 }
 
-async function checkEligibility(db: Kysely<Database>, unit: Unit, sponsorName?: string): Promise<{category: 1 | 2 | 3 | 4; sponsor?: string}> {
+export async function checkEligibility(db: Kysely<Database>, unit: Unit, sponsorName?: string): Promise<{category: 1 | 2 | 3 | 4; sponsor?: string}> {
   const kind = kindOf(unit.kind)
   if (!kind.netCategory) throw new RuleRefused('NET-3', 'netreq.notEligible', {unit: unit.name, kind: kind.name}, {field: 'unit'})
   if (kind.netCategory === 4) {
@@ -224,7 +224,7 @@ function required(value: string | undefined, field: string): string {
 }
 
 /** One open request of a kind per unit: a second is a conflict naming the first. */
-async function refuseSecondOpen(db: Kysely<Database>, unit: string, kind: string): Promise<void> {
+export async function refuseSecondOpen(db: Kysely<Database>, unit: string, kind: string): Promise<void> {
   const rows = await db.selectFrom('requests').select(['id', 'state']).where('applicant_unit', '=', unit).where('kind', '=', kind).execute()
   const open = rows.find((r) => !findKind(kind)?.states[r.state]?.terminal)
   if (open) throw new Conflict('netreq.openRequest', {unit, id: open.id}, {field: 'unit', details: {requestId: open.id}})
@@ -258,7 +258,7 @@ export async function applyForConnection(store: Store, input: ApplyInput): Promi
   })
 }
 
-function costBearerOf(value: string): CostBearer {
+export function costBearerOf(value: string): CostBearer {
   const v = value.trim()
   if (v === 'bureau' || v === '市数据局' || v === '数据局') return 'bureau'
   if (v === 'unit' || v === '单位' || v === '单位自行承担' || v === '自行承担') return 'unit'
@@ -602,11 +602,11 @@ export async function yearReport(db: Kysely<Database>, year: number): Promise<Ye
     .innerJoin('requests', 'requests.id', 'request_transitions.request_id')
     .select(['requests.kind', 'requests.applicant_unit', 'requests.payload', 'request_transitions.to_state'])
     .where('request_transitions.at', '<', end)
-    .where('requests.kind', 'in', ['net-onboarding', 'net-close'])
+    .where('requests.kind', 'in', ['net-onboarding', 'net-adopt', 'net-close'])
     .orderBy('request_transitions.id')
     .execute()
   for (const m of lifecycle) {
-    if (m.kind === 'net-onboarding' && m.to_state === 'in-service') connected.set(m.applicant_unit, (JSON.parse(m.payload) as ConnectionRequest).costBearer ?? 'unit')
+    if ((m.kind === 'net-onboarding' && m.to_state === 'in-service') || (m.kind === 'net-adopt' && m.to_state === 'adopted')) connected.set(m.applicant_unit, (JSON.parse(m.payload) as ConnectionRequest).costBearer ?? 'unit')
     if (m.kind === 'net-close' && m.to_state === 'closed') connected.set(m.applicant_unit, null)
   }
   for (const bearer of connected.values()) if (bearer) bearers.set(bearer, (bearers.get(bearer) ?? 0) + 1)
