@@ -139,7 +139,7 @@ describeEachDialect('egov net through bin/run.js', (dialect) => {
         ['10.20.33.1/24', '1', '', '乙', '', ''], // row 4: host bits set
         ['10.20.34.0/24', '3', '', '丙', '', ''], // row 5: unknown plane
         ['192.0.2.0/24', '1', '', '丁', '', ''], // row 6: outside every pool
-        ['10.20.16.0/29', '1', '城区', '戊', '', ''], // row 7: overlaps an existing allocation
+        ['10.20.16.0/30', '1', '城区', '戊', '', ''], // row 7: overlaps an existing allocation (inside it: the very same block would be an edit)
         ['10.20.40.0/22', '1', '', '己', '', ''], // row 8 and
         ['10.20.41.0/24', '1', '', '庚', '', ''], // row 9: overlap each other
         ['10.20.44.0/24', '1', '', '', '', ''], // row 10: no unit

@@ -39,7 +39,7 @@ export const COMMANDS_ZH_A: Record<string, CommandZh> = {
     summary: '从工作簿或 CSV 导入地址规划',
     description: `工作簿可包含工作表“地址池”（地址段、名称、平面、备注），其中的地址池按由外到内的顺序创建；以及工作表“地址分配”（地址段、平面、地址池、单位、用途、状态）。CSV 只含地址分配。表头可以位于标题行之下，列的顺序不限，可用全角字符。“地址池”可以留空：使用包含该地址段的最内层地址池。“状态”为“已分配”（默认）或“预留”。
 
-写入之前逐行检查——地址段格式错误、主机位不为零（会提示网络地址）、平面不存在、地址段不在任何地址池内、与已有分配或文件中其他行重叠——每个问题都指明工作表、行和列。整个文件无误才写入（否则退出码为 2）。已按相同内容记录的行（地址段、平面和单位均相同）保持不变，因此同一文件导入两次不会出问题。CSV 文件可为 UTF-8 或 GBK/GB18030（自动识别）。`,
+写入之前逐行检查——地址段格式错误、主机位不为零（会提示网络地址）、平面不存在、地址段不在任何地址池内、与已有分配或文件中其他行重叠——每个问题都指明工作表、行和列。整个文件无误才写入（否则退出码为 2）。已按相同内容记录的行保持不变，因此同一文件导入两次不会出问题。与已记录分配的地址段和平面完全相同的行，会在用途、状态、单位不同时修改该分配（空单元格保留原值），并在审计中记录修改前后；--dry-run 会列出这些差异。属于单位接入的地址段只能通过其申请变更持有单位或状态（NET-5、NET-6、NET-7）。已收回地址段的行（状态为“已收回”，即 net export --all 导出的）作为历史保留，不再分配。CSV 文件可为 UTF-8 或 GBK/GB18030（自动识别）。`,
   },
   'net:list': {
     summary: '按地址池、单位或状态列出地址分配',
@@ -78,7 +78,7 @@ export const COMMANDS_ZH_A: Record<string, CommandZh> = {
   },
   'net:request:apply': {
     summary: '为单位申请电子政务外网接入（申请，NET-3、NET-5、NET-8）',
-    description: `NET-5 的第一步：提交申请，写明申请依据、接入方式（fiber 光纤专线、mstp MSTP专线、vpn 互联网VPN、wireless 无线专网）、接入范围、地址需求（--hosts 或 --prefix-length）和业务需求。单位须已在单位名录中（egov units add）且符合接入条件（NET-3）；第（四）类单位须通过其主管部门申请（--sponsor），由主管部门承担安全责任，否则拒绝（退出码 5）。市级财政预算单位的线路费用由市数据局承担，其他单位自行承担（NET-8）；--cost-bearer 只能对此加以确认。也可以用 --from-file：填好的电子政务外网接入申请表（egov net request template），或键相同的 JSON/YAML 文件（unit、basis、accessMode、scope、hosts、prefixLength、plane、bandwidthMbps、business、sponsor、costBearer）。
+    description: `NET-5 的第一步：提交申请，写明申请依据、接入方式（fiber 光纤专线、mstp MSTP专线、vpn 互联网VPN、wireless 无线专网）、接入范围、地址需求（--hosts 或 --prefix-length；加 --prefix-length-v6 则同时申请 IPv6 地址段，即双栈）和业务需求。单位须已在单位名录中（egov units add）且符合接入条件（NET-3）；第（四）类单位须通过其主管部门申请（--sponsor），由主管部门承担安全责任，否则拒绝（退出码 5）。市级财政预算单位的线路费用由市数据局承担，其他单位自行承担（NET-8）；--cost-bearer 只能对此加以确认。也可以用 --from-file：填好的电子政务外网接入申请表（egov net request template），或键相同的 JSON/YAML 文件（unit、basis、accessMode、scope、hosts、prefixLength、plane、bandwidthMbps、business、sponsor、costBearer、prefixLengthV6）。
 
 之后：egov requests approve ID（审核）→ egov net request plan ID --pool P（制定方案）→ implement ID（实施）→ test ID（业务测试）→ 在用。`,
   },
@@ -97,7 +97,7 @@ export const COMMANDS_ZH_A: Record<string, CommandZh> = {
   'net:request:implement': {summary: '登记线路和配置已完成（实施，NET-5）'},
   'net:request:plan': {
     summary: '制定方案：从地址池为单位预留地址段（NET-5）',
-    description: '地址段按最佳适配从地址池中分配并标为预留，与该步骤在同一事务中完成：失败时两者都不生效。业务测试通过后转为已分配。--prefix-length 可覆盖申请中要求的大小。--cidr 采用网络组选定的地址段：须在申请平面的地址池中空闲（默认取包含它的最内层地址池，或由 --pool 指定），或已由申请单位在接入之外完整持有（来自 net alloc 或导入），此时该分配即成为方案的地址段。',
+    description: '地址段按最佳适配从地址池中分配并标为预留，与该步骤在同一事务中完成：失败时两者都不生效。业务测试通过后转为已分配。--prefix-length 可覆盖申请中要求的大小。--cidr 采用网络组选定的地址段：须在申请平面的地址池中空闲（默认取包含它的最内层地址池，或由 --pool 指定），或已由申请单位在接入之外完整持有（来自 net alloc 或导入），此时该分配即成为方案的地址段。双栈申请（申请时给出 --prefix-length-v6）在同一事务中从 --pool-v6 分配其 IPv6 地址段。',
   },
   'net:request:template': {
     summary: '生成空白的电子政务外网接入申请表，供单位填写',

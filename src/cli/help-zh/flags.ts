@@ -325,6 +325,8 @@ export const FLAGS_ZH: Record<string, string> = {
   'pool to allocate from (name or CIDR)': '从中分配的地址池（名称或 CIDR）',
   'allocate this size instead': '改按此大小分配',
   'take this block (free, or already the unit’s)': '采用此地址段（空闲的，或已属该单位的）',
+  'dual stack: an IPv6 block of this prefix length too, e.g. 64': '双栈：同时申请此前缀长度的 IPv6 地址段，如 64',
+  'dual stack: the IPv6 pool for the IPv6 block asked for': '双栈：为所申请 IPv6 地址段指定的 IPv6 地址池',
   'a note on the plan': '方案说明',
   'a block the connection has (repeatable)': '该接入已有的地址段（可重复）',
   'the day it went into service (YYYY-MM-DD)': '投入使用的日期（YYYY-MM-DD）',

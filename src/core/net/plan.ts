@@ -20,6 +20,7 @@ import {
   placeImported,
   treeOrder,
 } from './index.js'
+import {editAllocation, type EditedAllocation} from './edit.js'
 import {registeredNames, unitNotRegistered} from './registry.js'
 
 /** One problem in an imported file, located as a clerk finds it: sheet, row, column. */
@@ -42,8 +43,23 @@ export interface ImportResult {
   alreadyRecorded: number
   pools: number
   allocations: number
+  /** Rows over a recorded allocation of the same block and plane whose purpose, status or holder differ: edited (audited before and after). */
+  updated: number
+  /** What each of those rows changes, field by field: in --dry-run the diff of what would be written. */
+  updates: ImportUpdate[]
+  /** Rows of released blocks (状态 已收回, as `net export --all` writes them): history, carried over and never placed. */
+  history: number
   /** Nothing to write: every pool and allocation of the file is already recorded so (a re-run), said as every command says it. */
   unchanged: boolean
+}
+
+export interface ImportUpdate {
+  sheet: string
+  row: number
+  cidr: string
+  plane: Plane
+  allocationId: number
+  changes: EditedAllocation['changes']
 }
 
 const LAYOUT = 'net-plan.json'
@@ -123,20 +139,35 @@ export async function importPlan(
 
   let alreadyRecorded = 0
   let poolsAdded = 0
+  let history = 0
+  const updates: ImportUpdate[] = []
   try {
     await store.write(async (ctx) => {
       poolsAdded = await importPools(ctx, poolRows, problems, say)
-      const placed = await checkAllocations(ctx, allocRows, problems, say)
+      const checked = await checkAllocations(ctx, allocRows, problems, say)
       if (problems.length) throw invalid(path, problems)
-      alreadyRecorded = placed.filter((p) => p.unchanged).length
+      alreadyRecorded = checked.placements.filter((p) => p.unchanged).length
+      history = checked.history
+      updates.push(...checked.updates)
+      // Edits were made in this transaction as they were checked: a dry run, or a problem, rolls them back with the rest.
       if (options.dryRun) throw new DryRunDone()
-      for (const p of placed) if (!p.unchanged) await placeImported(ctx, p.pool, p.block, p.fields)
+      for (const p of checked.placements) if (!p.unchanged) await placeImported(ctx, p.pool, p.block, p.fields)
     })
   } catch (error) {
     if (!(error instanceof DryRunDone)) throw error
   }
-  const allocations = allocRows.length - alreadyRecorded
-  return {file: path, dryRun: Boolean(options.dryRun), alreadyRecorded, pools: poolRows.length, allocations, unchanged: allocations === 0 && poolsAdded === 0}
+  const allocations = allocRows.length - alreadyRecorded - updates.length - history
+  return {
+    file: path,
+    dryRun: Boolean(options.dryRun),
+    alreadyRecorded,
+    pools: poolRows.length,
+    allocations,
+    updated: updates.length,
+    updates,
+    history,
+    unchanged: allocations === 0 && poolsAdded === 0 && updates.length === 0,
+  }
 }
 
 function invalid(path: string, problems: ImportProblem[]): InvalidInput {
@@ -203,14 +234,24 @@ interface Placement {
   fields: {unit: string; purpose: string | null; status: 'active' | 'reserved'}
 }
 
-async function checkAllocations(ctx: WriteContext, rows: RowValues[], problems: ImportProblem[], say: Say): Promise<Placement[]> {
+/** 已收回 (released), as `net export --all` writes a released block's row. */
+const RELEASED = new Set(['已收回', '收回', 'released'])
+
+async function checkAllocations(ctx: WriteContext, rows: RowValues[], problems: ImportProblem[], say: Say): Promise<{placements: Placement[]; updates: ImportUpdate[]; history: number}> {
   const pools = await allPools(ctx.db)
   const units = await registeredNames(ctx.db)
   const known = new Set(units)
   const placements: Placement[] = []
+  const updates: ImportUpdate[] = []
+  let history = 0
   for (const r of rows) {
     const block = cell(r, 'cidr', (v) => parseCidr(v, 'cidr'), problems, say)
     const plane = cell(r, 'plane', parsePlane, problems, say)
+    if (RELEASED.has((r.values.status ?? '').trim().toLowerCase())) {
+      // History: a block given back. It is neither placed nor checked against the plan as it stands.
+      history++
+      continue
+    }
     const status = cell(r, 'status', (v) => (v ? parseStatus(v) : 'active'), problems, say) ?? 'active'
     const unit = r.values.unit ?? ''
     if (!unit) problems.push({sheet: r.sheet, row: r.row, field: 'unit', column: r.headers.unit, value: '', message: say.t('net.import.required', {column: r.headers.unit})})
@@ -248,6 +289,28 @@ async function checkAllocations(ctx: WriteContext, rows: RowValues[], problems: 
         continue
       }
     }
+    // A row over a recorded allocation of the very same block: an edit of its purpose, status or holder.
+    if (unit && known.has(unit)) {
+      const recorded = await ctx.db
+        .selectFrom('net_allocations')
+        .select('id')
+        .where('cidr', '=', block.text)
+        .where('plane', '=', plane)
+        .where('status', '<>', 'released')
+        .executeTakeFirst()
+      if (recorded) {
+        try {
+          // An empty 用途 or 状态 cell leaves the recorded value as it is.
+          const edited = await editAllocation(ctx, String(recorded.id), {unit, ...(r.values.purpose ? {purpose: r.values.purpose} : {}), ...(r.values.status ? {status} : {})})
+          if (edited.unchanged) placements.push({row: r, pool, block, unchanged: true, fields: {unit, purpose: r.values.purpose || null, status}})
+          else updates.push({sheet: r.sheet, row: r.row, cidr: block.text, plane, allocationId: Number(recorded.id), changes: edited.changes})
+        } catch (e) {
+          const err = e as EgovError
+          problems.push(problemFrom(r, ['unit', 'purpose', 'status'].includes(String(err.context?.field)) ? String(err.context.field) : 'cidr', e, say))
+        }
+        continue
+      }
+    }
     placements.push({row: r, pool, block, fields: {unit, purpose: r.values.purpose || null, status}})
   }
   // Rows that overlap each other: sorted by address, each is compared with the furthest-reaching row before it.
@@ -263,7 +326,7 @@ async function checkAllocations(ctx: WriteContext, rows: RowValues[], problems: 
   }
   // Against the database: the block must be free in its pool (no allocation, no child pool there).
   for (const p of placements) {
-    if (clashing.has(p)) continue
+    if (clashing.has(p) || p.unchanged) continue
     const same = await ctx.db
       .selectFrom('net_allocations')
       .select('id')
@@ -279,7 +342,7 @@ async function checkAllocations(ctx: WriteContext, rows: RowValues[], problems: 
     const holder = await freeContaining(ctx.db, p.pool, p.block)
     if (holder) problems.push(problemFrom(p.row, 'cidr', new Conflict('net.taken', {cidr: p.block.text, pool: p.pool.name, holder: holder.name, other: holder.cidr}, {field: 'cidr', rule: 'NET-1'}), say))
   }
-  return placements
+  return {placements, updates, history}
 }
 
 /** The plan as a workbook (pools and allocations) or a CSV (allocations): the same layout as import. */

@@ -40,13 +40,14 @@ export async function protectionOf(db: Kysely<Database>, allocation: {id: number
     .where('applicant_unit', '=', allocation.unit)
     .execute()
   for (const r of open) {
-    let planned: number | undefined
+    let planned: Array<number | undefined>
     try {
-      planned = (JSON.parse(r.payload) as {plan?: {allocationId?: number}}).plan?.allocationId
+      const payload = JSON.parse(r.payload) as {plan?: {allocationId?: number}; planV6?: {allocationId?: number}}
+      planned = [payload.plan?.allocationId, payload.planV6?.allocationId]
     } catch {
-      planned = undefined
+      planned = []
     }
-    if (planned === allocation.id) {
+    if (planned.includes(allocation.id)) {
       return {rule: 'NET-5', unit: allocation.unit, status: 'planned', use: `egov requests show ${r.id}`, requestId: Number(r.id)}
     }
   }

@@ -49,12 +49,14 @@ const CONNECTION_SCHEMA = js.object(
     scope: js.text(),
     hosts: js.int(1),
     prefixLength: js.int(8, 128),
+    prefixLengthV6: js.int(16, 128),
     plane: PLANE,
     bandwidthMbps: js.int(1),
     business: js.text(),
     sponsor: js.line('归口部门 (category 4)'),
     costBearer: COST_BEARER,
     plan: js.object({allocationId: js.int(1), cidr: js.line(), pool: js.line(), at: js.instant(), by: js.line()}, ['allocationId', 'cidr', 'pool', 'at', 'by'], 'the technical plan: the block reserved'),
+    planV6: js.object({allocationId: js.int(1), cidr: js.line(), pool: js.line(), at: js.instant(), by: js.line()}, ['allocationId', 'cidr', 'pool', 'at', 'by'], 'dual stack: the IPv6 block reserved in the same plan'),
     implementNote: js.text(),
     tests: js.array(
       js.object(
@@ -112,7 +114,7 @@ registerKind<ConnectionRequest>({
   transitions: CONNECTION_STEPS,
   parsePayload: connectionPayload,
   payloadSchema: CONNECTION_SCHEMA,
-  summary: (p) => `${modeName(p.accessMode)} ${p.plan?.cidr ?? (p.hosts ? `${p.hosts}台主机` : p.prefixLength ? `/${p.prefixLength}` : '')} ${p.basis}`.trim(),
+  summary: (p) => `${modeName(p.accessMode)} ${p.plan?.cidr ?? (p.hosts ? `${p.hosts}台主机` : p.prefixLength ? `/${p.prefixLength}` : '')}${p.planV6 ? ` ${p.planV6.cidr}` : p.prefixLengthV6 ? ` IPv6 /${p.prefixLengthV6}` : ''} ${p.basis}`.trim(),
   onEnter: async (ctx, r, state) => {
     if (state === 'rejected') return (await ops()).rejectionReply(ctx, r.id, r.payload, 'onboarding', r.comment ?? '')
     return state === 'in-service' ? (await ops()).putInService(ctx, r.id, r.payload, 'onboarding') : undefined

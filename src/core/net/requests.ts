@@ -3,7 +3,7 @@ import type {Kysely} from '#kysely'
 import {WorkCalendar} from '../calendar/index.js'
 import {chinaDate} from '../clock.js'
 import {parseIsoDate} from '../dates.js'
-import {Conflict, InvalidInput, RuleRefused} from '../errors.js'
+import {Conflict, InvalidInput, NotFound, RuleRefused} from '../errors.js'
 import {signerName} from '../operators/permit.js'
 import type {Database, Store, WriteContext} from '../store/index.js'
 import {readTemplate} from '../templates.js'
@@ -20,7 +20,7 @@ import {
   type WorkflowResult,
 } from '../workflow/index.js'
 import {planGivenBlock} from './given-block.js'
-import {allocate, type Plane, parsePlane, prefixForHosts, release} from './index.js'
+import {allocate, findPool, type Plane, parsePlane, prefixForHosts, release} from './index.js'
 
 /**
  * Units' extranet requests (NET-3..9), as the regulation's paper process:
@@ -75,6 +75,8 @@ export interface ConnectionRequest {
   scope?: string
   hosts?: number
   prefixLength?: number
+  /** Dual stack: an IPv6 block of this prefix length beside the IPv4 one, planned in the same step. */
+  prefixLengthV6?: number
   plane: Plane
   bandwidthMbps?: number
   business?: string
@@ -83,6 +85,8 @@ export interface ConnectionRequest {
   costBearer?: CostBearer
   /** The technical plan: the block reserved for the unit. */
   plan?: {allocationId: number; cidr: string; pool: string; at: string; by: string}
+  /** Dual stack: the IPv6 block reserved in the same plan. */
+  planV6?: {allocationId: number; cidr: string; pool: string; at: string; by: string}
   implementNote?: string
   tests?: BusinessTest[]
   /** For a change: the connection before it. */
@@ -158,7 +162,7 @@ export async function putInService(ctx: WriteContext, requestId: number, p: Conn
   const unit = await findUnit(ctx.db, p.unit)
   // The connection as it stood, kept on the request: old and new are both in the history.
   const previous = how === 'change' ? await connectionOf(ctx.db, unit) : undefined
-  if (p.plan) await ctx.db.updateTable('net_allocations').set({status: 'active'}).where('id', '=', p.plan.allocationId).execute()
+  for (const planned of [p.plan, p.planV6]) if (planned) await ctx.db.updateTable('net_allocations').set({status: 'active'}).where('id', '=', planned.allocationId).execute()
   const current = await ctx.db.selectFrom('net_connections').selectAll().where('unit_id', '=', unit.id).executeTakeFirst()
   const row = {
     status: 'in-service',
@@ -186,6 +190,7 @@ export interface ApplyInput {
   scope: string
   hosts?: number
   prefixLength?: number
+  prefixLengthV6?: number
   plane?: string | number
   bandwidthMbps: number
   business: string
@@ -238,7 +243,7 @@ export async function applyForConnection(store: Store, input: ApplyInput): Promi
   const mode = accessModeOf(required(input.accessMode, 'access-mode'))
   const bandwidthMbps = positive(input.bandwidthMbps, 'bandwidth', 100_000)
   if (bandwidthMbps === undefined) throw new InvalidInput('input.empty', {field: 'bandwidth'}, {field: 'bandwidth'})
-  const size = addressNeed(input.hosts, input.prefixLength, true)
+  const size = {...addressNeed(input.hosts, input.prefixLength, true), ...v6Need(input.prefixLengthV6)}
   const plane = input.plane === undefined || input.plane === '' ? 1 : parsePlane(input.plane)
   return store.write(async (ctx) => {
     const unit = await findUnit(ctx.db, required(input.unit, 'unit'))
@@ -265,6 +270,13 @@ export function costBearerOf(value: string): CostBearer {
   throw new InvalidInput('netreq.badCostBearer', {value}, {field: 'cost-bearer', rule: 'NET-8'})
 }
 
+/** Dual stack: an IPv6 prefix length, /16 to /128 (a unit typically gets a /64 or a /56). */
+function v6Need(prefixLengthV6: number | undefined): {prefixLengthV6?: number} {
+  if (prefixLengthV6 === undefined) return {}
+  if (!Number.isInteger(prefixLengthV6) || prefixLengthV6 < 16 || prefixLengthV6 > 128) throw new InvalidInput('input.badInteger', {field: 'prefix-length-v6', value: prefixLengthV6}, {field: 'prefix-length-v6'})
+  return {prefixLengthV6}
+}
+
 function addressNeed(hosts: number | undefined, prefixLength: number | undefined, requiredNeed: boolean): {hosts?: number; prefixLength?: number} {
   if (hosts !== undefined && prefixLength !== undefined) throw new InvalidInput('netreq.oneNeed', {}, {field: 'hosts'})
   if (hosts !== undefined) {
@@ -284,6 +296,7 @@ export interface ChangeInput {
   basis: string
   hosts?: number
   prefixLength?: number
+  prefixLengthV6?: number
   bandwidthMbps?: number
   plane?: string | number
   accessMode?: string
@@ -292,7 +305,7 @@ export interface ChangeInput {
 /** A change to a connection in service runs the same steps (NET-5); a cut-off unit cannot change (NET-7). */
 export async function applyForChange(store: Store, input: ChangeInput): Promise<WorkflowResult<ConnectionRequest>> {
   const basis = required(input.basis, 'basis')
-  const size = addressNeed(input.hosts, input.prefixLength, false)
+  const size = {...addressNeed(input.hosts, input.prefixLength, false), ...v6Need(input.prefixLengthV6)}
   const bandwidthMbps = positive(input.bandwidthMbps, 'bandwidth', 100_000)
   const mode = input.accessMode ? accessModeOf(input.accessMode).key : undefined
   return store.write(async (ctx) => {
@@ -302,7 +315,7 @@ export async function applyForChange(store: Store, input: ChangeInput): Promise<
     if (connection.status === 'cut-off') throw new Conflict('netreq.cutOffNoChange', {unit: unit.name, rectifyBy: connection.rectifyBy}, {field: 'unit', rule: 'NET-7'})
     await refuseSecondOpen(ctx.db, unit.name, 'net-change')
     const plane = input.plane === undefined || input.plane === '' ? connection.plane : parsePlane(input.plane)
-    if (!size.hosts && !size.prefixLength && bandwidthMbps === undefined && !mode && plane === connection.plane) {
+    if (!size.hosts && !size.prefixLength && !size.prefixLengthV6 && bandwidthMbps === undefined && !mode && plane === connection.plane) {
       throw new InvalidInput('netreq.nothingToChange', {}, {field: 'basis'})
     }
     const {category} = await checkEligibility(ctx.db, unit, connection.sponsor ?? undefined)
@@ -319,7 +332,7 @@ function faultPoint(name: string): void {
 }
 
 /** 制定方案: the block for the unit is reserved from the pool in the same transaction as the state change. */
-export async function planRequest(store: Store, id: number, options: {pool?: string; prefixLength?: number; cidr?: string; comment?: string}): Promise<WorkflowResult<ConnectionRequest>> {
+export async function planRequest(store: Store, id: number, options: {pool?: string; poolV6?: string; prefixLength?: number; cidr?: string; comment?: string}): Promise<WorkflowResult<ConnectionRequest>> {
   return store.write((ctx) =>
     advanceRequest<ConnectionRequest>(ctx, id, 'plan', {
       kinds: ['net-onboarding', 'net-change'],
@@ -328,8 +341,10 @@ export async function planRequest(store: Store, id: number, options: {pool?: str
         const p = request.payload
         if (options.cidr !== undefined && options.prefixLength !== undefined) throw new InvalidInput('net.oneSize', {}, {field: 'cidr'})
         const needsBlock = p.hosts !== undefined || p.prefixLength !== undefined || options.prefixLength !== undefined || options.cidr !== undefined
-        if (!needsBlock) return p
         const purpose = `电子政务外网接入（申请 ${id}）`
+        // Dual stack: the IPv6 block in the same transaction as the IPv4 one; either failing leaves neither.
+        const v6 = p.prefixLengthV6 === undefined ? undefined : await planV6(ctx, p, options.poolV6, purpose)
+        if (!needsBlock) return v6 ? {...p, planV6: v6} : p
         let allocation
         if (options.cidr !== undefined) {
           allocation = await planGivenBlock(ctx, {requestId: id, unit: p.unit, plane: p.plane, cidr: options.cidr, pool: options.pool, purpose})
@@ -345,10 +360,21 @@ export async function planRequest(store: Store, id: number, options: {pool?: str
         }
         if (allocation.plane !== p.plane) throw new InvalidInput('netreq.planeMismatch', {pool: options.pool, poolPlane: allocation.plane, plane: p.plane}, {field: 'pool', rule: 'NET-2'})
         faultPoint('net-plan')
-        return {...p, plan: {allocationId: allocation.id, cidr: allocation.cidr, pool: allocation.pool, at: ctx.at, by: ctx.actor}}
+        return {...p, plan: {allocationId: allocation.id, cidr: allocation.cidr, pool: allocation.pool, at: ctx.at, by: ctx.actor}, ...(v6 ? {planV6: v6} : {})}
       },
     }),
   )
+}
+
+async function planV6(ctx: WriteContext, p: ConnectionRequest, pool: string | undefined, purpose: string): Promise<NonNullable<ConnectionRequest['planV6']>> {
+  if (!pool) throw new InvalidInput('netreq.poolV6Needed', {prefix: p.prefixLengthV6}, {field: 'pool-v6'})
+  const named = await findPool(ctx.db, pool).catch((e: unknown) => {
+    throw e instanceof NotFound ? new NotFound('net.poolNotFound', {pool}, {field: 'pool-v6'}) : e
+  })
+  if (named.family !== 6) throw new InvalidInput('netreq.poolNotV6', {pool}, {field: 'pool-v6'})
+  const [allocation] = await allocate(ctx, {pool, prefixLength: p.prefixLengthV6, unit: p.unit, purpose, status: 'reserved'})
+  if (allocation.plane !== p.plane) throw new InvalidInput('netreq.planeMismatch', {pool, poolPlane: allocation.plane, plane: p.plane}, {field: 'pool-v6', rule: 'NET-2'})
+  return {allocationId: allocation.id, cidr: allocation.cidr, pool: allocation.pool, at: ctx.at, by: ctx.actor}
 }
 
 export async function implementRequest(store: Store, id: number, note?: string): Promise<WorkflowResult<ConnectionRequest>> {

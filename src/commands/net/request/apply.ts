@@ -12,7 +12,7 @@ export default class NetRequestApply extends EgovCommand<typeof NetRequestApply>
   static override summary = 'Apply for a unit’s extranet connection (申请, NET-3, NET-5, NET-8)'
   static override description = `The first step of NET-5: the application with its basis (申请依据), access mode (接入方式: ${accessModes()
     .map((m) => `${m.key} ${m.name}`)
-    .join(', ')}), scope (接入范围), address need (--hosts or --prefix-length) and business need. The unit must be in the registry (egov units add) and eligible (NET-3); a category (四) unit applies through its competent department (--sponsor), which carries its security responsibility, or is refused (exit 5). The line is paid by the bureau for city-budget units and by the unit otherwise (NET-8); --cost-bearer may only confirm that. Or give --from-file: a filled 电子政务外网接入申请表 (egov net request template), or a JSON/YAML file with the same keys (unit, basis, accessMode, scope, hosts, prefixLength, plane, bandwidthMbps, business, sponsor, costBearer).
+    .join(', ')}), scope (接入范围), address need (--hosts or --prefix-length; with --prefix-length-v6 an IPv6 block too, dual stack) and business need. The unit must be in the registry (egov units add) and eligible (NET-3); a category (四) unit applies through its competent department (--sponsor), which carries its security responsibility, or is refused (exit 5). The line is paid by the bureau for city-budget units and by the unit otherwise (NET-8); --cost-bearer may only confirm that. Or give --from-file: a filled 电子政务外网接入申请表 (egov net request template), or a JSON/YAML file with the same keys (unit, basis, accessMode, scope, hosts, prefixLength, plane, bandwidthMbps, business, sponsor, costBearer, prefixLengthV6).
 
 Then: egov requests approve ID (审核) → egov net request plan ID --pool P (制定方案) → implement ID (实施) → test ID (业务测试) → in service.`
   static override examples = [
@@ -27,6 +27,7 @@ Then: egov requests approve ID (审核) → egov net request plan ID --pool P (�
     scope: Flags.string({description: 'what is connected (接入范围)'}),
     hosts: Flags.string({description: 'address need: usable hosts'}),
     'prefix-length': Flags.string({description: 'address need: a block of this prefix length'}),
+    'prefix-length-v6': Flags.string({description: 'dual stack: an IPv6 block of this prefix length too, e.g. 64'}),
     plane: Flags.string({description: '1 China Telecom (default), 2 China Mobile', options: ['1', '2']}),
     bandwidth: Flags.string({description: 'bandwidth in Mbps'}),
     business: Flags.string({description: 'the business need (业务需求)'}),
@@ -54,6 +55,7 @@ Then: egov requests approve ID (审核) → egov net request plan ID --pool P (�
         scope: await this.need(f.scope, 'scope', '接入范围'),
         hosts: int(f.hosts, 'hosts'),
         prefixLength: int(f['prefix-length'], 'prefix-length'),
+        prefixLengthV6: int(f['prefix-length-v6'], 'prefix-length-v6'),
         plane: f.plane,
         bandwidthMbps: int(await this.need(f.bandwidth, 'bandwidth', '带宽（Mbps）'), 'bandwidth')!,
         business: await this.need(f.business, 'business', '业务需求'),

@@ -18,6 +18,7 @@ export default class NetRequestChange extends EgovCommand<typeof NetRequestChang
     basis: Flags.string({description: 'the basis of the change (申请依据)'}),
     hosts: Flags.string({description: 'additional address need: usable hosts'}),
     'prefix-length': Flags.string({description: 'additional address need: prefix length'}),
+    'prefix-length-v6': Flags.string({description: 'dual stack: an IPv6 block of this prefix length too, e.g. 64'}),
     bandwidth: Flags.string({description: 'new bandwidth in Mbps'}),
     plane: Flags.string({description: 'new plane', options: ['1', '2']}),
     'access-mode': Flags.string({description: 'new access mode: fiber | mstp | vpn | wireless'}),
@@ -28,7 +29,7 @@ export default class NetRequestChange extends EgovCommand<typeof NetRequestChang
     const int = (v: string | undefined, field: string) => (v === undefined ? undefined : parseWholeNumber(v, field, {min: 1, max: 1_000_000}))
     const basis = await this.need(f.basis, 'basis', '申请依据')
     const store = await this.store()
-    const result = await applyForChange(store, {unit: this.args.unit, basis, hosts: int(f.hosts, 'hosts'), prefixLength: int(f['prefix-length'], 'prefix-length'), bandwidthMbps: int(f.bandwidth, 'bandwidth'), plane: f.plane, accessMode: f['access-mode']})
+    const result = await applyForChange(store, {unit: this.args.unit, basis, hosts: int(f.hosts, 'hosts'), prefixLength: int(f['prefix-length'], 'prefix-length'), prefixLengthV6: int(f['prefix-length-v6'], 'prefix-length-v6'), bandwidthMbps: int(f.bandwidth, 'bandwidth'), plane: f.plane, accessMode: f['access-mode']})
     this.log(filedLine(result.request, this.locale))
     return result
   }
