@@ -44,6 +44,26 @@ export const COMMANDS_ZH_C: Record<string, CommandZh> = {
     summary: '为本 CA 签发的证书应答 OCSP 请求（RFC 6960）',
     description: '基于 HTTP 的 OCSP 响应服务，支持 POST 和 GET：每次请求时按证书台账应答 good、revoked（附撤销时间和原因；冻结以 certificateHold 应答为 revoked，恢复后重新为 good）或 unknown。响应以 CA 私钥签名，因此依赖方只需 CA 证书（openssl ocsp -issuer ca.pem -CAfile ca.pem）；CA 口令只在启动时询问一次（--passphrase-file、EGOV_CA_PASSPHRASE）。请求中的 nonce 原样返回。无法解析的请求返回 HTTP 400 和 malformedRequest。默认监听 127.0.0.1，除非 --host 另行指定；--port 0 自动选用空闲端口（并输出）。按 Ctrl-C 或收到 SIGTERM、应答 --max-requests 次后，或 --for 秒后停止。',
   },
+  'cert:profile:add': {
+    summary: '新增证书模板，本数据库的所有人共用',
+    description: `须给出 --name、--key-usage 和 --days；--key-spec 默认为 rsa-2048，--max-days 默认等于 --days，--ext-key-usage 和 --san 默认为无，默认 --no-medium。写入之前检查每一项（退出码为 2，指明参数选项和规则）：持有人证书可用的密钥用途（RFC 5280；不能含 keyCertSign 或 cRLSign），EC 密钥不能含 keyEncipherment 或 dataEncipherment（RFC 5480），支持的扩展密钥用途，支持的密钥类型（CERT-5），1 ≤ --days ≤ --max-days ≤ 3650。代码已被使用（包括已停用的模板）时退出码为 4。记入审计日志 cert.profile.add。须具备：security-admin（安全管理员）。`,
+  },
+  'cert:profile:edit': {
+    summary: '修改证书模板：只修改给出的项',
+    description: `参数选项和检查与 cert profile add 相同（退出码为 2，不写入任何内容）；值已相同的不作改动（unchanged: true，不记审计）。已签发的证书保持签发时的内容；其下次更新、延期或更换介质按当时的模板签发。已停用的模板不能修改（退出码为 4）。连同修改前后的值记入审计日志 cert.profile.edit。须具备：security-admin（安全管理员）。`,
+  },
+  'cert:profile:list': {
+    summary: '列出本数据库中签发所用的证书模板',
+    description: `证书模板保存在数据库中，使用同一数据库的所有操作员和机器共用；新数据库以软件包自带的模板（staff、server）开始。已停用的模板不列出，除非给出 --all。`,
+  },
+  'cert:profile:retire': {
+    summary: '停用证书模板：不再按其签发新证书',
+    description: `新申请不能再使用该模板；已按其提交、尚未审批的申请在审批时被拒绝（退出码为 4）。已按其签发的证书仍可按其更新、延期和更换介质。停用不可撤回：模板代码不再使用（请新增模板）。停用已停用的模板时退出码为 4。记入审计日志 cert.profile.retire。须具备：security-admin（安全管理员）。`,
+  },
+  'cert:profile:show': {
+    summary: '显示证书模板：用途、密钥类型、有效期，由谁新增和修改',
+    description: '并给出按其签发的有效证书数（无论模板此后如何，这些证书都按其更新）。代码不存在时退出码为 3。',
+  },
   'cert:renew': {
     summary: '更新证书：新密钥、新证书；旧证书以 superseded 为由撤销（更新，CERT-3）',
     description: '提交一件申请；另一名操作员审批通过时生成新密钥和新证书（持有人、介质和证书模板不变），旧证书立即以 superseded（已被取代）为由撤销并列入新的 CRL，因此更新后不会同时有两张有效证书。密钥由持有人自行保管的证书（由 CSR 签发），请用 --csr 给出新的证书请求。',

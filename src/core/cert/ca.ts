@@ -12,7 +12,8 @@ import {buildCrl, type CrlReason, type RevokedEntry} from './crl.js'
 import {crlFileName, publishCrl, publishDir, publishedCrlNumber, type Published} from './publish.js'
 import {certParts, children, read} from './der.js'
 import {CA_KDF_ITERATIONS, checkSecret, decryptKey, encryptKeyStrong, generateKey, kdfOf, type KeySpec, publicKeyOf, weakWrap} from './keys.js'
-import {fingerprint, fromPem, keyIdentifier, makeSigner, newSerial, profiles, signCertificate, type Signer, toPem, x509} from './x509.js'
+import {longestProfileDays} from './profiles.js'
+import {fingerprint, fromPem, keyIdentifier, makeSigner, newSerial, signCertificate, type Signer, toPem, x509} from './x509.js'
 
 const DAY = 86_400_000
 
@@ -180,7 +181,7 @@ export async function caWarnings(db: Kysely<Database>, locale: Locale = 'en'): P
     out.push({key, params, message: t(key, params, locale)})
   }
   const caDays = Math.floor((new Date(row.not_after).getTime() - at.getTime()) / DAY)
-  const longest = Math.max(...profiles().map((p) => p.days))
+  const longest = await longestProfileDays(db)
   if (caDays < longest) {
     const key = caDays < 0 ? 'cert.caExpired' : 'cert.caExpiring'
     const params = {notAfter: row.not_after.slice(0, 10), days: caDays, longest}

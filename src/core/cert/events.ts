@@ -19,7 +19,8 @@ import {hashIdNumber, idMatches, parseIdNumber} from './idnumber.js'
 import {type Certificate, findCertificate, inventoryKey} from './inventory.js'
 import {checkSecret, decryptKey, generateKey, type KeySpec, publicKeyOf, specOf, unwrapHolderKey, wrapHolderKey} from './keys.js'
 import {buildPkcs12} from './pkcs12.js'
-import {fromPem, newSerial, type Profile, profiles, signCertificate, type Signer, type SubjectAttrs, toPem, x509} from './x509.js'
+import {type Profile, profileFor} from './profiles.js'
+import {fromPem, newSerial, signCertificate, type Signer, type SubjectAttrs, toPem, x509} from './x509.js'
 
 /**
  * The life events of a certificate (CERT-3): each is filed as a request of kind `cert` and
@@ -57,12 +58,6 @@ export interface CertRequest {
   /** What carrying out did that the operator must hear (a certificate cut short to end with the CA). */
   outcome?: string
   crlNumber?: number
-}
-
-export function profileOf(key: string): Profile {
-  const p = profiles().find((x) => x.key === key.trim())
-  if (!p) throw new InvalidInput('cert.badProfile', {value: key, allowed: profiles().map((x) => x.key).join(', ')}, {field: 'profile'})
-  return p
 }
 
 // ---------------------------------------------------------------- filing
@@ -172,7 +167,8 @@ async function liveCertificate(ctx: WriteContext, holderId: number, profile: str
 
 /** 申请: a holder's application for a certificate on a medium (CERT-1, CERT-3). */
 export async function applyForCertificate(store: Store, input: ApplyInput): Promise<WorkflowResult<CertRequest>> {
-  const profile = profileOf(input.profile)
+  // From the database (issue 21): the profiles everyone on it shares; a retired one issues nothing new.
+  const profile = await profileFor(store.db, input.profile, {issuing: true})
   const holder = input.holder?.trim()
   if (!holder) throw new InvalidInput('input.empty', {field: 'holder'}, {field: 'holder'})
   const medium = input.medium?.trim() || undefined
@@ -301,7 +297,7 @@ export async function fileEvent(store: Store, event: Exclude<CertEventKind, 'app
   if (input.days !== undefined) p.days = input.days
   return store.write(async (ctx) => {
     const cert = await findCertificate(ctx.db, input.serial, 'SERIAL', new Date(ctx.at))
-    if (p.days !== undefined) checkDays(p.days, profileOf(cert.profile ?? 'staff'))
+    if (p.days !== undefined) checkDays(p.days, await profileFor(ctx.db, cert.profile ?? 'staff'))
     await checkEvent(ctx, event, cert, p, new Date(ctx.at))
     if (csr) await checkNewKey(ctx, cert.serial, csr.spki)
     const open = await openRequestFor(ctx, (q) => q.serial === cert.serial)
@@ -488,7 +484,7 @@ export async function carryOut(ctx: WriteContext, requestId: number, p: CertRequ
   const passphrase = requirePassphrase(passphraseFromEnv())
   const signer = await loadSigner(ctx.db, passphrase, ctx)
   if (p.event === 'apply') {
-    const profile = profileOf(p.profile!)
+    const profile = await profileFor(ctx.db, p.profile!, {issuing: true})
     const live = await liveCertificate(ctx, p.holderId, profile.key)
     if (live) throw new RuleRefused('CERT-1', 'cert.alreadyHolds', {holder: p.holder, profile: profile.key, serial: live}, {field: 'profile'})
     if (p.medium) await checkMedium(ctx, p.medium, p.holderId)
@@ -496,7 +492,8 @@ export async function carryOut(ctx: WriteContext, requestId: number, p: CertRequ
   }
   const cert = await findCertificate(ctx.db, p.serial!, 'SERIAL', at)
   await checkEvent(ctx, p.event, cert, p, at)
-  const profile = profileOf(cert.profile ?? 'staff')
+  // The profile it was issued under, as the database has it now (issue 21): never a file of this machine's, retired or not.
+  const profile = await profileFor(ctx.db, cert.profile ?? 'staff')
   const row = await ctx.db.selectFrom('cert_certs').select(['cert_pem', 'key_pem', 'key_spec']).where('serial', '=', cert.serial).executeTakeFirstOrThrow()
   const san = sanOf(fromPem(row.cert_pem))
   const base = {holderId: cert.holder.id, holder: cert.holder.name, unit: cert.holder.unit, profile, requestId, passphrase, dns: san.dns, ips: san.ips, days: p.days}

@@ -1,8 +1,8 @@
 import {createHash, type KeyObject, randomBytes, webcrypto} from 'node:crypto'
 
-import {readTemplate} from '../templates.js'
 import {certParts, children, content, read} from './der.js'
 import {hashOf, type KeySpec, signingKey} from './keys.js'
+import type {Profile} from './profiles.js'
 
 /**
  * Certificates, CSRs through @peculiar/x509 (loaded on first use: listing the inventory
@@ -19,23 +19,6 @@ export async function x509(): Promise<X509> {
     loaded.cryptoProvider.set(webcrypto as unknown as Parameters<X509['cryptoProvider']['set']>[0])
   }
   return loaded
-}
-
-export interface Profile {
-  key: string
-  name: string
-  keyUsage: string[]
-  extKeyUsage: string[]
-  key_spec: KeySpec
-  days: number
-  maxDays: number
-  medium: boolean
-  san: Array<'dns' | 'ip'>
-}
-
-let profileCache: Profile[] | undefined
-export function profiles(): Profile[] {
-  return (profileCache ??= readTemplate<{profiles: Profile[]}>('cert-profiles.json').profiles)
 }
 
 /** The signer of certificates and CRLs: the CA's certificate and its decrypted key. */
@@ -95,7 +78,7 @@ export interface CertificateSpec {
 const COMMENT_OID = '2.16.840.1.113730.1.13'
 export const REHEARSAL_COMMENT = 'egov REHEARSAL database: not a real certificate'
 
-const KEY_USAGE_BITS: Record<string, number> = {
+export const KEY_USAGE_BITS: Record<string, number> = {
   digitalSignature: 1,
   nonRepudiation: 2,
   keyEncipherment: 4,
@@ -104,7 +87,7 @@ const KEY_USAGE_BITS: Record<string, number> = {
   keyCertSign: 32,
   cRLSign: 64,
 }
-const EKU: Record<string, string> = {
+export const EKU: Record<string, string> = {
   serverAuth: '1.3.6.1.5.5.7.3.1',
   clientAuth: '1.3.6.1.5.5.7.3.2',
   codeSigning: '1.3.6.1.5.5.7.3.3',

@@ -67,6 +67,7 @@ const PERMITS: Record<string, readonly Role[] | null> = {
   cert: ['cert'],
   'cert:apply': ['filer', 'cert'],
   'cert:ca': ['security-admin'],
+  'cert:profile': ['security-admin'],
   items: ['items'],
   kiosk: ['kiosk'],
   units: null,

@@ -284,6 +284,31 @@ export interface CertBlockedKeysTable {
   actor: string
 }
 
+/** Certificate profiles (migration 023): what each kind of certificate may do; see src/core/cert/profiles.ts. */
+export interface CertProfilesTable {
+  key: string
+  name: string
+  /** RFC 5280 names, comma-separated. */
+  key_usage: string
+  ext_key_usage: string
+  /** The kind of key egov generates for a holder under this profile. */
+  key_spec: string
+  days: number
+  max_days: number
+  /** 1: the certificate lives on a medium (USB key, CERT-1). */
+  medium: number
+  /** dns, ip: comma-separated, or empty. */
+  san: string
+  /** active | retired */
+  status: string
+  created_at: string
+  created_by: string
+  updated_at: string | null
+  updated_by: string | null
+  retired_at: string | null
+  retired_by: string | null
+}
+
 export interface CertMediaTable {
   serial: string
   holder_id: number
@@ -539,6 +564,7 @@ export interface Database {
   cert_events: CertEventsTable
   cert_crl_cache: CertCrlCacheTable
   cert_blocked_keys: CertBlockedKeysTable
+  cert_profiles: CertProfilesTable
   units: UnitsTable
   net_connections: NetConnectionsTable
   net_pools: NetPoolsTable

@@ -19,6 +19,7 @@ import * as m018 from './018_operators.js'
 import * as m019 from './019_audit_mac.js'
 import * as m020 from './020_pg_guards.js'
 import * as m021 from './021_id_hash_scheme.js'
+import * as m023 from './023_cert_profiles.js'
 import type {SqlDialect} from './helpers.js'
 
 interface DialectMigration {
@@ -48,6 +49,8 @@ const ordered: Record<string, DialectMigration> = {
   '019_audit_mac': m019,
   '020_pg_guards': m020,
   '021_id_hash_scheme': m021,
+  // 022 is another branch's (issue 21).
+  '023_cert_profiles': m023,
 }
 
 export const migrationNames = Object.keys(ordered).sort()
