@@ -19,6 +19,7 @@ import * as m018 from './018_operators.js'
 import * as m019 from './019_audit_mac.js'
 import * as m020 from './020_pg_guards.js'
 import * as m021 from './021_id_hash_scheme.js'
+import * as m022 from './022_cert_hierarchy.js'
 import type {SqlDialect} from './helpers.js'
 
 interface DialectMigration {
@@ -48,6 +49,7 @@ const ordered: Record<string, DialectMigration> = {
   '019_audit_mac': m019,
   '020_pg_guards': m020,
   '021_id_hash_scheme': m021,
+  '022_cert_hierarchy': m022,
 }
 
 export const migrationNames = Object.keys(ordered).sort()
