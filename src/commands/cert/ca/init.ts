@@ -11,11 +11,8 @@ export default class CertCaInit extends CertCommand<typeof CertCaInit> {
   static override description = `The root certificate (default 10 years, RSA-3072) and its private key, stored in the database as PKCS#8 encrypted with the CA passphrase (AES-256-CBC, PBKDF2); the key is never printed. The passphrase comes from --passphrase-file, EGOV_CA_PASSPHRASE, or a hidden prompt on a terminal; at least 8 characters. The first, empty CRL is made at once. There is one CA per database (exit 4 if it exists).
 
 A hierarchy instead: --root --out-key FILE makes an offline root (default 20 years, RSA-4096, pathLen 1; its CRL valid --crl-days, default 180) and writes its key to FILE only, encrypted under a root passphrase of its own (--root-passphrase-file, EGOV_ROOT_PASSPHRASE, or a prompt): the database keeps the root certificate, never its key. Then --root-key FILE makes the issuing CA (pathLen 0) signed by that root; it does the daily work as a self-signed CA would, and every PKCS#12 and PEM carries the chain up to the root. --ca-url is where you publish this CA's certificate (AIA caIssuers in what it signs).`
-  static override examples = [
-    'EGOV_CA_PASSPHRASE=ca-demo-passphrase <%= config.bin %> cert ca init --name "市数据局 CA" --key rsa-3072 --crl-url http://pki.example.gov.cn/ca.crl',
-    'printf "root-demo-passphrase\\n" > root.pass && <%= config.bin %> cert ca init --root --name "市数据局根 CA" --out-key root-key.pem --root-passphrase-file root.pass --crl-url http://pki.example.gov.cn/root.crl --ca-url http://pki.example.gov.cn/root.crt',
-    'EGOV_CA_PASSPHRASE=ca-demo-passphrase <%= config.bin %> cert ca init --name "市数据局签发 CA" --root-key root-key.pem --root-passphrase-file root.pass --crl-url http://pki.example.gov.cn/issuing.crl --ca-url http://pki.example.gov.cn/issuing.crt',
-  ]
+  // The hierarchy's walk-through (--root, then --root-key) is in the README: these examples share one database, which has its CA.
+  static override examples = ['EGOV_CA_PASSPHRASE=ca-demo-passphrase <%= config.bin %> cert ca init --name "市数据局 CA" --key rsa-3072 --crl-url http://pki.example.gov.cn/ca.crl']
 
   static override flags = {
     name: Flags.string({description: 'the CA’s name (its certificate’s CN)'}),

@@ -8,7 +8,7 @@ import {KEY_SPECS, parseKeySpec} from '../../../core/cert/keys.js'
 export default class CertCaRollover extends CertCommand<typeof CertCaRollover> {
   static override summary = 'Re-key the CA: a new CA key and certificate sign from now on; the old CA is retired, not revoked'
   static override description = `Certificates the old CA issued stay valid until they expire: they can still be revoked, the old CA keeps signing their CRL at its own URL (every revocation, and egov cert crl) and OCSP answers for them (egov cert ocsp serve). New certificates, and renewals, are signed by the new CA. The new CA is named NAME G2, G3 … (or --name), and its CRL and certificate URLs get -g2, -g3 … before the extension (ca.crl → ca-g2.crl), unless --crl-url and --ca-url say otherwise. Under an offline root the root key file signs the new certificate (--root-key, --root-passphrase-file or EGOV_ROOT_PASSPHRASE) and the root's CRL is refreshed; a CA standing alone makes a new self-signed certificate, which relying parties add beside the old one. The new key is kept under the same CA passphrase (--passphrase-file, EGOV_CA_PASSPHRASE).`
-  static override examples = ['EGOV_CA_PASSPHRASE=ca-demo-passphrase <%= config.bin %> cert ca rollover --root-key root-key.pem --root-passphrase-file root.pass']
+  static override examples = ['EGOV_CA_PASSPHRASE=ca-demo-passphrase <%= config.bin %> cert ca rollover']
 
   static override flags = {
     name: Flags.string({description: 'the new CA’s name [default: the old name with G2, G3 …]'}),
