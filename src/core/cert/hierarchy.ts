@@ -169,7 +169,7 @@ export async function initRoot(store: Store, input: RootInit): Promise<RootInfo 
   if (!Number.isInteger(days) || days < 1 || days > 36500) throw new InvalidInput('input.badInteger', {field: 'days', value: String(days)}, {field: 'days'})
   const crlDays = input.crlDays ?? 180
   if (await hasRoot(store.db)) throw new Conflict('cert.rootExists', {}, {field: 'root'})
-  if (await hasCa(store.db)) throw new Conflict('cert.caExists', {}, {field: 'root'})
+  if (await hasCa(store.db)) throw new Conflict('cert.caStandsAlone', {}, {field: 'root'})
   const {privateKey} = await generateKey(spec)
   const spki = publicKeyOf(privateKey).export({type: 'spki', format: 'der'})
   const at = now()
@@ -179,7 +179,7 @@ export async function initRoot(store: Store, input: RootInit): Promise<RootInfo 
   const keyPem = encryptKeyStrong(privateKey, input.keyPassphrase)
   return store.write(async (ctx) => {
     if (await hasRoot(ctx.db)) throw new Conflict('cert.rootExists', {}, {field: 'root'})
-    if (await hasCa(ctx.db)) throw new Conflict('cert.caExists', {}, {field: 'root'})
+    if (await hasCa(ctx.db)) throw new Conflict('cert.caStandsAlone', {}, {field: 'root'})
     await ctx.db
       .insertInto('cert_ca_roots')
       .values({id: 1, name, key_spec: spec, cert_pem: toPem(der), not_after: notAfter.toISOString(), crl_number: 0, crl_days: crlDays, crl_url: crlUrl, ca_url: caUrl, created_at: ctx.at, created_by: ctx.actor})

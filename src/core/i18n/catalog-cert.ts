@@ -5,6 +5,7 @@ export const certEntries = {
   'cert.caExists': {en: 'name: the CA already exists; a second root is not made over it', zh: 'name：CA 已存在，不会覆盖建立第二个根证书'},
   'cert.badUrl': {en: '{field}: "{value}" is not an http(s) URL', zh: '{field}：“{value}”不是 http(s) 地址'},
   'cert.noRoot': {en: 'root-key: there is no root yet; make it with "egov cert ca init --root --name NAME --out-key FILE"', zh: 'root-key：尚未建立根 CA，请先运行“egov cert ca init --root --name 名称 --out-key 文件”'},
+  'cert.caStandsAlone': {en: 'root: this database has its CA already, self-signed; a root is not put above it (its certificates would not chain): start a hierarchy on a new database', zh: 'root：本数据库已有自签名 CA，不能在其上加设根 CA（其已签发的证书无法链接到新根）：请在新数据库中建立层级'},
   'cert.rootExists': {en: 'root: the root already exists; a second root is not made over it', zh: 'root：根 CA 已存在，不会再建立第二个根'},
   'cert.rootKeyNeeded': {en: 'root-key: this database has an offline root: the CA is signed by it, so give its key file with --root-key (and its passphrase with --root-passphrase-file or EGOV_ROOT_PASSPHRASE)', zh: 'root-key：本数据库已有离线根 CA，CA 须由其签发：请以 --root-key 给出根密钥文件（口令用 --root-passphrase-file 或 EGOV_ROOT_PASSPHRASE）'},
   'cert.notUnderRoot': {en: 'root-key: this CA stands alone (self-signed), with no root above it; leave out --root-key', zh: 'root-key：本 CA 为自签名 CA，没有上级根 CA；请去掉 --root-key'},
