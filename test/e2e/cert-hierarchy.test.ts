@@ -184,6 +184,20 @@ describeEachDialect('cert CA hierarchy: offline root, issuing CA, rollover', (di
     expect(verify('ls.pem', 'issuing-g2.pem', crls).stdout).toContain('ls.pem: OK')
   })
 
+  sqliteOnly('a CA standing alone rolls over to a new self-signed CA (G2, ca-g2.crl); a root is not put above it (exit 4, root)', async () => {
+    const db = f('alone.db')
+    expect((await alice(['db', 'init', '--rehearsal', '--db', db])).code).toBe(0)
+    const init = await alice(['cert', 'ca', 'init', '--db', db, '--name', '单独 CA', '--key', 'ec-p256', '--crl-url', `${PKI}/ca.crl`, '--passphrase-file', f('ca.pass'), '--json'])
+    expect(init.code, init.stderr).toBe(0)
+    const root = await alice(['cert', 'ca', 'init', '--db', db, '--root', '--name', '根', '--key', 'ec-p256', '--out-key', f('alone-root.pem'), '--root-passphrase-file', f('root.pass'), '--json'])
+    expect(root.code).toBe(4)
+    expect(root.json.error.details.field).toBe('root')
+    expect(existsSync(f('alone-root.pem'))).toBe(false)
+    const rolled = await alice(['cert', 'ca', 'rollover', '--db', db, '--passphrase-file', f('ca.pass'), '--json'])
+    expect(rolled.code, rolled.stderr).toBe(0)
+    expect([rolled.json.name, rolled.json.crlUrl, rolled.json.root]).toEqual(['单独 CA G2', `${PKI}/ca-g2.crl`, undefined])
+  })
+
   sqliteOnly('cert crl re-signs every CA’s CRL, the root’s with --root-key; OCSP answers for the retired CA’s certificates, signed by it', async () => {
     const crl = await alice(['cert', 'crl', '--out', f('now.crl'), ...rootFlags, '--passphrase-file', f('ca.pass'), '--json'])
     expect(crl.code, crl.stderr).toBe(0)
