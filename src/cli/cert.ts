@@ -21,6 +21,14 @@ export abstract class CertCommand<T extends typeof Command> extends EgovCommand<
     return this.secret('passphrase-file', 'CA passphrase (CA 口令)', options.confirm)
   }
 
+  /** The offline root key's own passphrase: --root-passphrase-file, else EGOV_ROOT_PASSPHRASE(_FILE), else a hidden prompt on a terminal. */
+  protected async rootPassphrase(file: string | undefined, options: {confirm?: boolean} = {}): Promise<string> {
+    if (file) return readSecretFile(file, 'root-passphrase-file')
+    if (process.env.EGOV_ROOT_PASSPHRASE) return process.env.EGOV_ROOT_PASSPHRASE
+    if (process.env.EGOV_ROOT_PASSPHRASE_FILE) return readSecretFile(process.env.EGOV_ROOT_PASSPHRASE_FILE, 'EGOV_ROOT_PASSPHRASE_FILE')
+    return this.secret('root-passphrase-file', 'root key passphrase (根密钥口令)', options.confirm)
+  }
+
   /** A PKCS#12 password: --password-file, else a hidden prompt (twice) on a terminal. */
   protected async password(file: string | undefined, confirm = true): Promise<string> {
     if (file) return readSecretFile(file, 'password-file')

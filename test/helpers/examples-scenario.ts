@@ -29,7 +29,7 @@ export const order = [
   'items:template', 'items:import', 'items:list', 'items:show', 'items:versions', 'items:diff', 'items:export',
   'items:cases:import', 'items:stats', 'items:open', 'items:change', 'items:pause', 'items:resume', 'items:terminate',
   'cert:ca:init', 'cert:ca:show', 'cert:apply', 'cert:show', 'cert:list', 'cert:export', 'cert:crl', 'cert:suspend', 'cert:resume',
-  'cert:renew', 'cert:extend', 'cert:replace-medium', 'cert:reset-password', 'cert:report-lost', 'cert:revoke', 'cert:import', 'cert:check',
+  'cert:renew', 'cert:extend', 'cert:replace-medium', 'cert:reset-password', 'cert:report-lost', 'cert:revoke', 'cert:import', 'cert:check', 'cert:ca:rollover',
   'kiosk:template', 'kiosk:import', 'kiosk:verify', 'kiosk:list', 'kiosk:show', 'kiosk:probe', 'kiosk:disconnect', 'kiosk:reconnect', 'kiosk:retire', 'kiosk:stats', 'kiosk:export',
   'cloud:template', 'cloud:provider:apply', 'cloud:provider:admission-test', 'cloud:provider:list', 'cloud:provider:show', 'cloud:apply', 'cloud:export',
   'cloud:plan', 'cloud:agreement', 'cloud:security:record', 'cloud:provision', 'cloud:capacity', 'cloud:system:list', 'cloud:system:show',

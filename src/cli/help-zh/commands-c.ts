@@ -9,12 +9,18 @@ export const COMMANDS_ZH_C: Record<string, CommandZh> = {
     description: '提交一件 cert 类申请；另一名操作员审批通过时签发证书（egov requests approve ID，CA 口令置于 EGOV_CA_PASSPHRASE）。持有人是已登记单位（egov units add）中的个人，以居民身份证号码（18 位，按 GB 11643 校验码校验）识别，只保存其加盐哈希和后四位。一个介质（USB Key）只属于一名持有人，一名持有人每种证书模板只能有一张有效证书（CERT-1，退出码 5）。不给出 --csr 时由 egov 生成密钥并加密保存；密钥以 PKCS#12 交付一次（egov cert export SERIAL --p12 FILE）。',
   },
   'cert:ca:init': {
-    summary: '新建本地 CA：自签名根证书，私钥加密保存',
-    description: '根证书（默认 10 年，RSA-3072）及其私钥以 CA 口令加密的 PKCS#8（AES-256-CBC、PBKDF2）保存在数据库中；私钥从不输出。口令来自 --passphrase-file、EGOV_CA_PASSPHRASE，或终端上的隐藏输入；至少 8 个字符。同时生成第一份空的 CRL。每个数据库只有一个 CA（已存在时退出码为 4）。',
+    summary: '新建本地 CA：自签名根证书，私钥加密保存；或离线根 CA 及其签发的签发 CA',
+    description: `根证书（默认 10 年，RSA-3072）及其私钥以 CA 口令加密的 PKCS#8（AES-256-CBC、PBKDF2）保存在数据库中；私钥从不输出。口令来自 --passphrase-file、EGOV_CA_PASSPHRASE，或终端上的隐藏输入；至少 8 个字符。同时生成第一份空的 CRL。每个数据库只有一个 CA（已存在时退出码为 4）。
+
+或建立层级：--root --out-key FILE 生成离线根 CA（默认 20 年，RSA-4096，pathLen 1；其 CRL 有效 --crl-days 天，默认 180），私钥只写入 FILE，以根 CA 自己的口令加密（--root-passphrase-file、EGOV_ROOT_PASSPHRASE 或隐藏输入）：数据库只保存根证书，从不保存其私钥。然后以 --root-key FILE 生成由该根签发的签发 CA（pathLen 0）；日常工作由它完成，与自签名 CA 相同，每个 PKCS#12 和 PEM 都带有到根的证书链。--ca-url 为发布本 CA 证书的地址（写入其签发证书的 AIA caIssuers）。`,
+  },
+  'cert:ca:rollover': {
+    summary: 'CA 密钥更新（轮换）：此后由新的 CA 密钥和证书签发；旧 CA 退役而不撤销',
+    description: `旧 CA 签发的证书在到期前继续有效：仍可撤销，旧 CA 继续在其原地址签发这些证书的 CRL（每次撤销时及 egov cert crl），并为其应答 OCSP（egov cert ocsp serve）。新证书及更新的证书由新 CA 签发。新 CA 名为 原名称 G2、G3 …（或 --name），其 CRL 和证书地址在扩展名前加 -g2、-g3 …（ca.crl → ca-g2.crl），除非以 --crl-url 和 --ca-url 另行指定。在离线根 CA 之下时，由根密钥文件签发新证书（--root-key，口令用 --root-passphrase-file 或 EGOV_ROOT_PASSPHRASE），并同时更新根 CA 的 CRL；独立的自签名 CA 则生成新的自签名证书，依赖方须在旧证书之外另行安装。新密钥以同一 CA 口令保存（--passphrase-file、EGOV_CA_PASSPHRASE）。`,
   },
   'cert:ca:show': {
     summary: '显示 CA：主题、有效期、指纹和当前 CRL',
-    description: '当前 CRL 的下次更新时间不足 2 天或已过时给出警告：CRL 过期后，依赖方会拒绝所有证书。',
+    description: '当前 CRL 的下次更新时间不足 2 天或已过时给出警告：CRL 过期后，依赖方会拒绝所有证书；离线根 CA 的 CRL 在 30 天内到期时也给出警告。在根 CA 之下时显示证书链（根 CA 及其 CRL）以及轮换后退役的 CA。',
   },
   'cert:check': {
     summary: '按签发者的 CRL 检查导入的证书',
@@ -22,7 +28,7 @@ export const COMMANDS_ZH_C: Record<string, CommandZh> = {
   },
   'cert:crl': {
     summary: '立即生成由 CA 签名的新 CRL 并写出',
-    description: '每份 CRL 使用下一个 CRL 序号，列出所有未过期的已撤销或已冻结证书及其原因代码（冻结为 certificateHold），下次更新时间为 7 天后（ca init --crl-days）。每次撤销、冻结或恢复后 egov 都会自动生成一份；请至少每周运行一次，使已发布的 CRL 永不过期（cert ca show 和 cert list 会提前 2 天警告）。默认为 DER，--pem 为 PEM；不给出 --out 时 PEM 输出到标准输出。设置了发布目录（egov config set cert.publish DIR）时，egov 生成的每份 CRL（无论在此还是在审批时生成）也以 DER 和 PEM 写入该目录（见 README）。',
+    description: '每份 CRL 使用下一个 CRL 序号，列出所有未过期的已撤销或已冻结证书及其原因代码（冻结为 certificateHold），下次更新时间为 7 天后（ca init --crl-days）。每次撤销、冻结或恢复后 egov 都会自动生成一份；请至少每周运行一次，使已发布的 CRL 永不过期（cert ca show 和 cert list 会提前 2 天警告）。默认为 DER，--pem 为 PEM；不给出 --out 时 PEM 输出到标准输出。设置了发布目录（egov config set cert.publish DIR）时，egov 生成的每份 CRL（无论在此还是在审批时生成）也以 DER 和 PEM 写入该目录（见 README）。轮换后退役的每个 CA 也各生成一份新的 CRL（列出其签发的证书，发布在其原地址）；给出 --root-key 时还重新签发离线根 CA 的 CRL。',
   },
   'cert:export': {
     summary: '将证书写为 PEM，或以 PKCS#12 交付其密钥和证书',

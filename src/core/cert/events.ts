@@ -11,7 +11,8 @@ import {fileRequestIn, type WorkflowResult} from '../workflow/index.js'
 import {type CertEventKind, MEDIUM_REASONS, type MediumReason, REVOKE_REASONS} from './event-names.js'
 import './request-kind.js'
 import {blockKey, refuseCompromised, refuseSameKey} from './compromise.js'
-import {caCertificate, hasCa, organizationName, loadSigner, makeCrl, passphraseFromEnv, requirePassphrase} from './ca.js'
+import {hasCa, organizationName, loadSigner, makeCrl, passphraseFromEnv, requirePassphrase} from './ca.js'
+import {caChainFor, caIdFor} from './hierarchy.js'
 import type {CrlReason} from './crl.js'
 import {certParts} from './der.js'
 import {idKeyOf, wrapLegacyIdHashes} from './id-key.js'
@@ -385,7 +386,7 @@ async function issue(ctx: WriteContext, signer: Signer, s: IssueSpec): Promise<I
   await refuseCompromised(ctx.db, spki, s.csrPem ? 'csr' : 'SERIAL')
   const serial = newSerial()
   const lib = await x509()
-  const ca = await ctx.db.selectFrom('cert_ca').select(['not_after', 'cert_pem']).executeTakeFirstOrThrow()
+  const ca = await ctx.db.selectFrom('cert_ca').select(['not_after', 'cert_pem']).where('id', '=', 1).executeTakeFirstOrThrow()
   const caStart = new lib.X509Certificate(ca.cert_pem).notBefore
   // Valid from a few minutes back, for relying parties whose clocks run behind; never before the CA.
   const notBefore = new Date(Math.max(new Date(ctx.at).getTime() - BACKDATE_MS, caStart.getTime()))
@@ -534,8 +535,9 @@ export async function carryOut(ctx: WriteContext, requestId: number, p: CertRequ
     default:
       break
   }
-  // Every revocation, hold or resume makes a new CRL at once.
-  const crl = await makeCrl(ctx, signer)
+  // Every revocation, hold or resume makes a new CRL at once, by the CA that issued the certificate (a retired one after a rollover).
+  const caId = await caIdFor(ctx.db, (await ctx.db.selectFrom('cert_certs').select('issuer_key').where('serial', '=', cert.serial).executeTakeFirst())?.issuer_key ?? null)
+  const crl = await makeCrl(ctx, caId === 1 ? signer : await loadSigner(ctx.db, passphrase, ctx, caId), caId)
   const patch: Partial<CertRequest> = {...(made ? issuedPatch(made) : {}), crlNumber: crl.number}
   if (crl.warning) patch.outcome = patch.outcome ? `${patch.outcome}\n${crl.warning}` : crl.warning
   return patch
@@ -579,8 +581,9 @@ export interface ExportResult {
 /** The certificate as PEM (with the CA's after it): anyone may have it. */
 export async function exportPem(store: Store, ref: string, path: string): Promise<ExportResult> {
   const cert = await findCertificate(store.db, ref)
-  const row = await store.db.selectFrom('cert_certs').select('cert_pem').where('serial', '=', cert.serial).executeTakeFirstOrThrow()
-  const chain = cert.source === 'issued' ? row.cert_pem + toPem(await caCertificate(store.db)) : row.cert_pem
+  const row = await store.db.selectFrom('cert_certs').select(['cert_pem', 'issuer_key']).where('serial', '=', cert.serial).executeTakeFirstOrThrow()
+  // The chain up to the root: the certificate, its CA's, and the root's when there is one.
+  const chain = cert.source === 'issued' ? row.cert_pem + (await caChainFor(store.db, row.issuer_key)).map((der) => toPem(der)).join('') : row.cert_pem
   writeSecretFile(path, chain, 0o644)
   return {serial: cert.serial, path, format: 'pem'}
 }
@@ -598,11 +601,12 @@ export async function exportPkcs12(store: Store, ref: string, options: {path: st
     await refuseDestroyed(ctx, cert)
     if (cert.status !== 'valid') throw wrongState(cert, 'export', ['valid'])
     if (cert.exportsLeft < 1) throw new RuleRefused('CERT-3', 'cert.exportUsed', {serial: cert.serial}, {field: 'SERIAL'})
-    const row = await ctx.db.selectFrom('cert_certs').select(['cert_pem', 'key_pem']).where('serial', '=', cert.serial).executeTakeFirstOrThrow()
-    const ca = await ctx.db.selectFrom('cert_ca').select('key_pem').where('id', '=', 1).executeTakeFirstOrThrow()
+    const row = await ctx.db.selectFrom('cert_certs').select(['cert_pem', 'key_pem', 'issuer_key']).where('serial', '=', cert.serial).executeTakeFirstOrThrow()
+    // The key is wrapped under the key of the CA that issued it (a retired one after a rollover).
+    const ca = await ctx.db.selectFrom('cert_ca').select('key_pem').where('id', '=', await caIdFor(ctx.db, row.issuer_key)).executeTakeFirstOrThrow()
     const caKey = decryptKey(ca.key_pem, options.passphrase, 'passphrase')
     const key = unwrapHolderKey(row.key_pem!, caKey, options.passphrase)
-    const p12 = buildPkcs12(key, [fromPem(row.cert_pem), await caCertificate(ctx.db)], options.password, {legacy: options.legacy, friendlyName: cert.holder.name})
+    const p12 = buildPkcs12(key, [fromPem(row.cert_pem), ...(await caChainFor(ctx.db, row.issuer_key))], options.password, {legacy: options.legacy, friendlyName: cert.holder.name})
     // Delivered once, then destroyed (CERT-3): egov keeps no copy of a holder's key.
     await ctx.db.updateTable('cert_certs').set({p12_allowance: 0, key_pem: null}).where('serial', '=', cert.serial).execute()
     const format = options.legacy ? 'p12-legacy' : 'p12'

@@ -211,7 +211,7 @@ export function checkPort(value: number | string): number {
 }
 
 /** Starts the responder; resolves once it listens. */
-export function serveOcsp(r: Responder, options: {host: string; port: number; onError?: (error: Error) => void}): Promise<OcspServer> {
+export function serveOcsp(responders: Responder | Responder[], options: {host: string; port: number; onError?: (error: Error) => void}): Promise<OcspServer> {
   let count = 0
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const send = (http: number, der: Buffer) => {
@@ -224,7 +224,10 @@ export function serveOcsp(r: Responder, options: {host: string; port: number; on
       return
     }
     requestDer(req)
-      .then((der) => respond(r, parseOcspRequest(der)))
+      .then((der) => {
+        const request = parseOcspRequest(der)
+        return respond(pickResponder(responders, request), request)
+      })
       .then((der) => {
         count++
         send(200, der)
@@ -249,6 +252,38 @@ export function serveOcsp(r: Responder, options: {host: string; port: number; on
         })})
     })
   })
+}
+
+/**
+ * The responder whose CA the request asks about (its first certificate's issuer name and key
+ * hashes): after a rollover the retired CA answers for what it issued, signing with its key.
+ */
+export function pickResponder(responders: Responder | Responder[], request: OcspRequest): Responder {
+  const list = Array.isArray(responders) ? responders : [responders]
+  const id = request.ids[0]
+  const mine = (r: Responder) => Boolean(id.hash) && createHash(id.hash!).update(r.signer.subjectDer).digest().equals(id.issuerNameHash) && createHash(id.hash!).update(r.publicKey).digest().equals(id.issuerKeyHash)
+  return list.find(mine) ?? list[0]
+}
+
+/** One responder per CA: the one signing today, then those a rollover retired that have not expired. */
+export async function caResponders(db: Kysely<Database>, passphrase: string): Promise<Responder[]> {
+  const {loadSigner} = await import('./ca.js')
+  const rows = await db.selectFrom('cert_ca').select(['id', 'not_after']).orderBy('id').execute()
+  const out: Responder[] = []
+  for (const row of rows) {
+    if (Number(row.id) !== 1 && new Date(row.not_after) <= new Date()) continue
+    const signer = await loadSigner(db, passphrase, undefined, Number(row.id))
+    out.push({
+      signer,
+      publicKey: caPublicKeyBits(signer.certDer),
+      lookup: (serial) => lookup(db, serial),
+      async nextUpdate() {
+        const r = await db.selectFrom('cert_ca').select('crl_next_update').where('id', '=', Number(row.id)).executeTakeFirst()
+        return r?.crl_next_update ? new Date(r.crl_next_update) : undefined
+      },
+    })
+  }
+  return out
 }
 
 /** The responder for this database's CA: its key unlocked once (the passphrase), the inventory read per request. */

@@ -78,3 +78,20 @@ export function publishedCrlNumber(dir: string, name: string): number {
   }
   return 0
 }
+
+/**
+ * A CA certificate, DER, written to the folder under the last part of its --ca-url (the AIA
+ * caIssuers address in the certificates it signs: RFC 5280 4.2.2.1 asks for one DER
+ * certificate there). Nothing when the URL names no file; a folder that is gone is a warning.
+ */
+export function publishCaCert(dir: string, caUrl: string, der: Buffer): {published?: string; warning?: string} {
+  const last = decodeURIComponent(new URL(caUrl).pathname.split('/').pop() ?? '')
+  if (!/^[\w.-]+$/.test(last) || last.startsWith('.')) return {}
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) return {warning: t('cert.publishGone', {dir})}
+  try {
+    atomicWrite(join(dir, last), der)
+  } catch (error) {
+    return {warning: t('cert.publishFailed', {dir, reason: (error as NodeJS.ErrnoException).code ?? (error as Error).message})}
+  }
+  return {published: join(dir, last)}
+}

@@ -34,6 +34,8 @@ export interface Signer {
   webKey?: webcrypto.CryptoKey
   /** Where relying parties fetch the CRL; written into each certificate issued. */
   crlUrl?: string
+  /** Where the signer's own certificate is published: AIA caIssuers (1.3.6.1.5.5.7.48.2) in each certificate issued. */
+  caUrl?: string
 }
 
 export async function makeSigner(certDer: Buffer, key: KeyObject, spec: KeySpec): Promise<Signer> {
@@ -67,6 +69,8 @@ export interface CertificateSpec {
   notAfter: Date
   /** For a CA certificate only. */
   ca?: boolean
+  /** A CA certificate's path length constraint: 1 for a root over an issuing CA, 0 for the issuing CA. */
+  pathLen?: number
   profile?: Profile
   dns?: string[]
   ips?: string[]
@@ -100,8 +104,13 @@ export async function signCertificate(spec: CertificateSpec, signer: Signer): Pr
   const subject = new lib.Name(spec.subject.map(([k, v]) => ({[k]: [v]})))
   const extensions = []
   if (spec.ca) {
-    extensions.push(new lib.BasicConstraintsExtension(true, undefined, true))
+    extensions.push(new lib.BasicConstraintsExtension(true, spec.pathLen, true))
     extensions.push(new lib.KeyUsagesExtension(lib.KeyUsageFlags.keyCertSign | lib.KeyUsageFlags.cRLSign | lib.KeyUsageFlags.digitalSignature, true))
+    // An issuing CA signed by a root (hierarchy.ts) names its issuer's key and CRL like a leaf does.
+    if (signer.certDer.length) {
+      extensions.push(new lib.AuthorityKeyIdentifierExtension(signer.keyId.toString('hex'), false))
+      if (signer.crlUrl) extensions.push(new lib.CRLDistributionPointsExtension([signer.crlUrl]))
+    }
   } else {
     const p = spec.profile!
     extensions.push(new lib.BasicConstraintsExtension(false, undefined, true))
@@ -113,6 +122,7 @@ export async function signCertificate(spec: CertificateSpec, signer: Signer): Pr
     if (signer.crlUrl) extensions.push(new lib.CRLDistributionPointsExtension([signer.crlUrl]))
   }
   extensions.push(new lib.SubjectKeyIdentifierExtension(keyIdentifier(spec.spki).toString('hex'), false))
+  if (signer.caUrl && signer.certDer.length) extensions.push(new lib.AuthorityInfoAccessExtension({caIssuers: signer.caUrl}, false))
   if (spec.rehearsal) {
     const text = Buffer.from(REHEARSAL_COMMENT, 'ascii')
     extensions.push(new lib.Extension(COMMENT_OID, false, Buffer.concat([Buffer.from([0x16, text.length]), text])))

@@ -3,6 +3,20 @@ export const certEntries = {
   // ---- refusals and bad input
   'cert.noCa': {en: 'ca: there is no CA yet; create it with "egov cert ca init --name NAME"', zh: 'ca：尚未建立 CA，请先运行“egov cert ca init --name 名称”'},
   'cert.caExists': {en: 'name: the CA already exists; a second root is not made over it', zh: 'name：CA 已存在，不会覆盖建立第二个根证书'},
+  'cert.badUrl': {en: '{field}: "{value}" is not an http(s) URL', zh: '{field}：“{value}”不是 http(s) 地址'},
+  'cert.noRoot': {en: 'root-key: there is no root yet; make it with "egov cert ca init --root --name NAME --out-key FILE"', zh: 'root-key：尚未建立根 CA，请先运行“egov cert ca init --root --name 名称 --out-key 文件”'},
+  'cert.caStandsAlone': {en: 'root: this database has its CA already, self-signed; a root is not put above it (its certificates would not chain): start a hierarchy on a new database', zh: 'root：本数据库已有自签名 CA，不能在其上加设根 CA（其已签发的证书无法链接到新根）：请在新数据库中建立层级'},
+  'cert.rootExists': {en: 'root: the root already exists; a second root is not made over it', zh: 'root：根 CA 已存在，不会再建立第二个根'},
+  'cert.rootKeyNeeded': {en: 'root-key: this database has an offline root: the CA is signed by it, so give its key file with --root-key (and its passphrase with --root-passphrase-file or EGOV_ROOT_PASSPHRASE)', zh: 'root-key：本数据库已有离线根 CA，CA 须由其签发：请以 --root-key 给出根密钥文件（口令用 --root-passphrase-file 或 EGOV_ROOT_PASSPHRASE）'},
+  'cert.notUnderRoot': {en: 'root-key: this CA stands alone (self-signed), with no root above it; leave out --root-key', zh: 'root-key：本 CA 为自签名 CA，没有上级根 CA；请去掉 --root-key'},
+  'cert.rootKeyBad': {en: 'root-key: {path} holds no private key (PEM "PRIVATE KEY" or "ENCRYPTED PRIVATE KEY")', zh: 'root-key：{path} 中没有私钥（PEM 格式的 PRIVATE KEY 或 ENCRYPTED PRIVATE KEY）'},
+  'cert.rootKeyMismatch': {en: 'root-key: the key in {path} is not the key of the root "{root}"; nothing was changed', zh: 'root-key：{path} 中的密钥不是根 CA“{root}”的密钥，未做任何更改'},
+  'cert.caNameUsed': {en: 'name: a CA named "{name}" exists already (retired or current); the new CA needs a name of its own', zh: 'name：已有名为“{name}”的 CA（当前或已退役），新 CA 须另取名称'},
+  'cert.urlUsed': {en: '{field}: {value} is already another CA’s; the new CA needs its own address, so the old CA’s certificates keep theirs', zh: '{field}：{value} 已被其他 CA 使用；新 CA 须使用自己的地址，旧 CA 签发的证书才能继续使用原地址'},
+  'cert.rolloverUrl': {en: '{field}: {value} ends in no file name to number (like ca.crl → ca-g2.crl); give the new CA’s address with --{field}', zh: '{field}：{value} 末尾没有可编号的文件名（如 ca.crl → ca-g2.crl）；请用 --{field} 给出新 CA 的地址'},
+  'cert.caChanged': {en: 'ca: the CA changed while the new one was being made (another rollover?); nothing was changed, run it again', zh: 'ca：生成新 CA 期间 CA 已被更改（另一次轮换？），未做任何更改，请重新运行'},
+  'cert.rootCrlExpiring': {en: 'the root’s CRL {number} expires at {nextUpdate}, in {days} days: refresh it with the offline root key, "egov cert crl --root-key FILE"', zh: '根 CA 的证书撤销列表 {number} 将于 {nextUpdate} 到期（{days} 天后）：请用离线根密钥运行“egov cert crl --root-key 文件”更新'},
+  'cert.rootCrlExpired': {en: 'the root’s CRL {number} expired at {nextUpdate}: relying parties checking the whole chain reject every certificate; refresh it with "egov cert crl --root-key FILE"', zh: '根 CA 的证书撤销列表 {number} 已于 {nextUpdate} 过期：检查整条证书链的依赖方将拒绝所有证书；请运行“egov cert crl --root-key 文件”更新'},
   'cert.badCrlUrl': {en: 'crl-url: "{value}" is not an http(s) URL', zh: 'crl-url：“{value}”不是 http(s) 地址'},
   'cert.noCrl': {en: 'crl: no CRL has been made yet', zh: 'crl：尚未生成证书撤销列表'},
   'cert.passphraseNeeded': {
@@ -120,6 +134,8 @@ export const certEntries = {
   'cert.crlExpired': {en: 'CRL {number} expired at {nextUpdate}: relying parties reject certificates now; make a new one with "egov cert crl"', zh: '证书撤销列表 {number} 已于 {nextUpdate} 过期，依赖方将拒绝证书；请立即运行“egov cert crl”'},
 
   // ---- results
+  'cert.root.created': {en: 'root "{name}" created: {keySpec}, valid until {notAfter}\nSHA-256 fingerprint {fingerprint}\nits key is in {keyFile} (mode 0600), the only copy and not in the database: keep it offline', zh: '已建立根 CA“{name}”：{keySpec}，有效期至 {notAfter}\nSHA-256 指纹 {fingerprint}\n其私钥在 {keyFile}（权限 0600），为唯一副本，不在数据库中：请离线保存'},
+  'cert.ca.rolledOver': {en: 'CA "{name}" now signs: {keySpec}, valid until {notAfter}, SHA-256 {fingerprint}\n"{previous}" is retired: its certificates stay valid, and it keeps signing their CRL', zh: 'CA“{name}”开始签发：{keySpec}，有效期至 {notAfter}，SHA-256 {fingerprint}\n“{previous}”已退役：其签发的证书继续有效，仍由其签发这些证书的 CRL'},
   'cert.ca.created': {en: 'CA "{name}" created: {keySpec}, valid until {notAfter}\nSHA-256 fingerprint {fingerprint}', zh: '已建立 CA“{name}”：{keySpec}，有效期至 {notAfter}\nSHA-256 指纹 {fingerprint}'},
   'cert.filed': {en: 'request {id} filed: {event} for {holder} ({unit}); it is carried out once another operator approves it: egov requests approve {id} (CERT-3, X-2)', zh: '已提交申请 {id}：{holder}（{unit}）{event}；经他人批准后执行：egov requests approve {id}（CERT-3，X-2）'},
   'cert.exportedPem': {en: 'certificate {serial} written to {path}', zh: '证书 {serial} 已写入 {path}'},
@@ -130,6 +146,8 @@ export const certEntries = {
 
   // ---- labels
   'cert.label.ca': {en: 'CA', zh: 'CA'},
+  'cert.label.root': {en: 'Root', zh: '根 CA'},
+  'cert.label.retired': {en: 'Retired CA', zh: '已退役 CA'},
   'cert.label.crl': {en: 'CRL', zh: '撤销列表'},
   'cert.label.entries': {en: '{count} entries', zh: '{count} 条'},
   'cert.label.holder': {en: 'Holder', zh: '持有人'},

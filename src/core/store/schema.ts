@@ -252,6 +252,31 @@ export interface CertCaTable {
   crl_der: string | null
   created_at: string
   created_by: string
+  /** The root above this CA (cert_ca_roots.id); null for a self-signed CA standing alone. */
+  root_id: number | null
+  /** Where this CA's certificate is published: AIA caIssuers in every certificate it signs. */
+  ca_url: string | null
+  /** Set on a CA a rollover replaced (row 1 is always the CA that signs today). */
+  retired_at: string | null
+}
+
+/** An offline root (issue 21): its certificate and CRL; its private key is never stored. */
+export interface CertCaRootsTable {
+  id: number
+  name: string
+  key_spec: string
+  cert_pem: string
+  not_after: string
+  crl_number: number
+  crl_days: number
+  crl_url: string | null
+  /** Where the root certificate is published: AIA caIssuers in the issuing CA's certificate. */
+  ca_url: string | null
+  crl_this_update: string | null
+  crl_next_update: string | null
+  crl_der: string | null
+  created_at: string
+  created_by: string
 }
 
 export interface CertHoldersTable {
@@ -558,6 +583,7 @@ export interface Database {
   item_events: ItemEventsTable
   item_cases: ItemCasesTable
   cert_ca: CertCaTable
+  cert_ca_roots: CertCaRootsTable
   cert_holders: CertHoldersTable
   cert_media: CertMediaTable
   cert_certs: CertCertsTable

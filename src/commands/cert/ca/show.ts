@@ -2,23 +2,35 @@ import * as Flags from '@oclif/core/flags'
 
 import {CertCommand} from '../../../cli/cert.js'
 import {type CaInfo, caInfo, caWarnings} from '../../../core/cert/ca.js'
+import {rootInfo, type RootInfo} from '../../../core/cert/hierarchy.js'
 
 export default class CertCaShow extends CertCommand<typeof CertCaShow> {
   static override summary = 'Show the CA: subject, validity, fingerprint and the current CRL'
-  static override description = 'Warns when the current CRL’s next update is less than 2 days away, or past: relying parties reject every certificate once it has lapsed.'
-  static override examples = ['<%= config.bin %> cert ca show', '<%= config.bin %> cert ca show --pem > ca.pem']
+  static override description = 'Warns when the current CRL’s next update is less than 2 days away, or past: relying parties reject every certificate once it has lapsed; and when an offline root’s CRL runs out within 30 days. Under a root it shows the chain (the root, its CRL) and any CAs a rollover retired.'
+  static override examples = ['<%= config.bin %> cert ca show', '<%= config.bin %> cert ca show --pem > ca.pem', '<%= config.bin %> cert ca show --root > root.pem']
 
   static override flags = {
     ...CertCommand.asOfFlags,
     pem: Flags.boolean({description: 'print the CA certificate as PEM (to give to relying parties)'}),
+    chain: Flags.boolean({description: 'print the CA certificate and the root’s above it as PEM (the chain a server or client sends)', exclusive: ['pem', 'root']}),
+    root: Flags.boolean({description: 'print the offline root’s certificate as PEM (the trust anchor relying parties install)', exclusive: ['pem']}),
   }
 
-  async run(): Promise<CaInfo & {warnings: Array<{key: string; message: string}>}> {
+  async run(): Promise<(CaInfo & {warnings: Array<{key: string; message: string}>}) | RootInfo> {
     const store = await this.store()
-    const info = await caInfo(store.db, {pem: this.flags.pem})
+    if (this.flags.root) {
+      // The root alone: there may be no issuing CA yet.
+      const root = await rootInfo(store.db, {pem: true})
+      this.show(() => root.pem!.trimEnd())
+      return root as never
+    }
+    const info = await caInfo(store.db, {pem: this.flags.pem || this.flags.chain})
     const warnings = await caWarnings(store.db, this.locale)
+    const rootPem = info.root ? (await rootInfo(store.db, {pem: true})).pem! : ''
     if (this.flags.pem) {
       this.show(() => info.pem!.trimEnd())
+    } else if (this.flags.chain) {
+      this.show(() => (info.pem! + rootPem).trimEnd())
     } else {
       const l = (k: Parameters<typeof this.t>[0]) => this.t(k)
       this.show(() =>
@@ -29,6 +41,14 @@ export default class CertCaShow extends CertCommand<typeof CertCaShow> {
           `${l('cert.label.fingerprint')}: SHA-256 ${info.fingerprint}`,
           ...(info.crlUrl ? [`${l('cert.col.crl')}: ${info.crlUrl}`] : []),
           info.crl ? `${l('cert.label.crl')}: #${info.crl.number}, ${this.t('cert.label.entries', {count: info.crl.entries})}, ${info.crl.thisUpdate} → ${info.crl.nextUpdate}` : `${l('cert.label.crl')}: —`,
+          ...(info.caUrl ? [`AIA caIssuers: ${info.caUrl}`] : []),
+          ...(info.root
+            ? [
+                `${this.color.bold(l('cert.label.root'))}  ${info.root.name}   ${info.root.notBefore.slice(0, 10)} – ${info.root.notAfter.slice(0, 10)}   SHA-256 ${info.root.fingerprint}`,
+                info.root.crl ? `  ${l('cert.label.crl')}: #${info.root.crl.number}, ${info.root.crl.thisUpdate} → ${info.root.crl.nextUpdate}` : `  ${l('cert.label.crl')}: —`,
+              ]
+            : []),
+          ...(info.retired ?? []).map((r) => `${l('cert.label.retired')}  ${r.name}   ${r.notBefore.slice(0, 10)} – ${r.notAfter.slice(0, 10)}   ${r.retiredAt?.slice(0, 10) ?? ''}   SHA-256 ${r.fingerprint}`),
         ].join('\n'),
       )
     }

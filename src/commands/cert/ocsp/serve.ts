@@ -1,7 +1,7 @@
 import * as Flags from '@oclif/core/flags'
 
 import {CertCommand} from '../../../cli/cert.js'
-import {caResponder, checkPort, serveOcsp} from '../../../core/cert/ocsp.js'
+import {caResponders, checkPort, serveOcsp} from '../../../core/cert/ocsp.js'
 
 export default class CertOcspServe extends CertCommand<typeof CertOcspServe> {
   static override summary = 'Answer OCSP requests (RFC 6960) for the certificates this CA issued'
@@ -25,13 +25,14 @@ export default class CertOcspServe extends CertCommand<typeof CertOcspServe> {
     const store = await this.store()
     const {caInfo} = await import('../../../core/cert/ca.js')
     const ca = await caInfo(store.db)
-    const responder = await caResponder(store.db, passphrase)
+    // One per CA: after a rollover the retired CA answers, signing with its own key, for what it issued.
+    const responders = await caResponders(store.db, passphrase)
     let stop: () => void = () => {}
     const stopped = new Promise<void>((resolve) => (stop = resolve))
     const max = f['max-requests']
     const answered = () => running.answered()
     const running = await serveOcsp(
-      {...responder, lookup: async (serial) => responder.lookup(serial)},
+      responders,
       {host: f.host, port, onError: (error) => process.stderr.write(`${error.message}\n`)},
     )
     if (max) running.server.on('request', (_req, res) => res.on('finish', () => answered() >= max && stop()))

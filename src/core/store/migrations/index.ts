@@ -19,6 +19,7 @@ import * as m018 from './018_operators.js'
 import * as m019 from './019_audit_mac.js'
 import * as m020 from './020_pg_guards.js'
 import * as m021 from './021_id_hash_scheme.js'
+import * as m022 from './022_cert_hierarchy.js'
 import * as m023 from './023_cert_profiles.js'
 import type {SqlDialect} from './helpers.js'
 
@@ -49,7 +50,7 @@ const ordered: Record<string, DialectMigration> = {
   '019_audit_mac': m019,
   '020_pg_guards': m020,
   '021_id_hash_scheme': m021,
-  // 022 is another branch's (issue 21).
+  '022_cert_hierarchy': m022,
   '023_cert_profiles': m023,
 }
 
