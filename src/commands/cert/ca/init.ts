@@ -6,7 +6,7 @@ import {KEY_SPECS, parseKeySpec} from '../../../core/cert/keys.js'
 
 export default class CertCaInit extends CertCommand<typeof CertCaInit> {
   static override summary = 'Create the local CA: a self-signed root whose key is kept encrypted'
-  static override description = `The root certificate (default 10 years, RSA-3072) and its private key, stored in the database as PKCS#8 encrypted with the CA passphrase (AES-256-CBC, PBKDF2); the key is never printed. The passphrase comes from --passphrase-file, EGOV_CA_PASSPHRASE, or a hidden prompt on a terminal; at least 8 characters. The first, empty CRL is made at once. There is one CA per database (exit 4 if it exists).`
+  static override description = `The root certificate (default 10 years, RSA-3072) and its private key, stored in the database as PKCS#8 encrypted with the CA passphrase (AES-256-CBC, PBKDF2); the key is never printed. The passphrase comes from --passphrase-file, EGOV_CA_PASSPHRASE, or a hidden prompt on a terminal; at least 8 characters. The first, empty CRL is made at once. There is one CA per database (exit 4 if it exists). --key sm2 makes an SM2 CA (CERT-5): its certificate, the certificates it issues, its CRLs and OCSP responses are signed SM2-with-SM3 (1.2.156.10197.1.501) under the GM/T 0009 default identifier 1234567812345678 (openssl: -vfyopt distid:1234567812345678).`
   static override examples = ['EGOV_CA_PASSPHRASE=ca-demo-passphrase <%= config.bin %> cert ca init --name "市数据局 CA" --key rsa-3072 --crl-url http://pki.example.gov.cn/ca.crl']
 
   static override flags = {
