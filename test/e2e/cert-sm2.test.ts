@@ -225,6 +225,38 @@ describe('an SM2 CA: certificates, CRLs, OCSP and PKCS#12 signed SM2-with-SM3 (C
     expect(openssl(['pkeyutl', '-verify', '-rawin', '-digest', 'sm3', '-certin', '-inkey', 'ww.pem', '-in', 'm.txt', '-sigfile', 'm.sig', '-pkeyopt', `distid:${DISTID}`], dir).stdout).toContain('Verified Successfully')
   })
 
+  it('the signature/encryption pair: the encryption certificate’s generated key is kept after delivery only with cert.escrow on; a signature key never is (CERT-5)', async () => {
+    const bad = await alice(['config', 'set', 'cert.escrow', 'yes', '--json'])
+    expect(bad.code).toBe(2)
+    expect(bad.json.error.details).toMatchObject({key: 'config.badEscrow', field: 'VALUE', rule: 'CERT-5'})
+    writeFileSync(join(dir, 'p12.pass'), 'Delivery-2026\n')
+    const deliver = (serial: string, file: string) => alice(['cert', 'export', serial, '--p12', join(dir, file), '--password-file', join(dir, 'p12.pass'), '--json'], {EGOV_CA_PASSPHRASE: PASS})
+    const keyKept = async (serial: string) => (await tdb.sql(`select key_pem from cert_certs where serial = '${serial}'`))[0].key_pem !== null
+    // 张三's signature key came from his medium as a CSR; his encryption key egov makes. Escrow off: destroyed at delivery.
+    const enc1 = await approved(['cert', 'apply', '--holder', '张三', '--unit', UNIT, '--id-number', '11010519491231002X', '--medium', 'UK-SM2-1', '--profile', 'staff-sm2-enc'])
+    expect((await deliver(enc1, 'enc1.p12')).json.keyDestroyed).toBe(true)
+    expect(await keyKept(enc1)).toBe(false)
+    expect((await alice(['config', 'set', 'cert.escrow', 'on'])).code).toBe(0)
+    const enc2 = await approved(['cert', 'apply', '--holder', '李四', '--unit', UNIT, '--id-number', '620200198102020022', '--medium', 'UK-SM2-2', '--profile', 'staff-sm2-enc'])
+    const sig = await approved(['cert', 'apply', '--holder', '赵六', '--unit', UNIT, '--id-number', '620200198203030035', '--medium', 'UK-SM2-4', '--profile', 'staff-sm2'])
+    const escrowed = await deliver(enc2, 'enc2.p12')
+    expect(escrowed.code, escrowed.stderr).toBe(0)
+    expect(escrowed.json.keyDestroyed).toBe(false)
+    expect(await keyKept(enc2)).toBe(true)
+    expect((await deliver(sig, 'sig.p12')).json.keyDestroyed).toBe(true)
+    expect(await keyKept(sig)).toBe(false)
+    const text = openssl(['pkcs12', '-in', 'enc2.p12', '-passin', 'pass:Delivery-2026', '-nokeys', '-clcerts'], dir).stdout
+    writeFileSync(join(dir, 'enc2.pem'), text)
+    const shown = openssl(['x509', '-in', 'enc2.pem', '-text', '-noout'], dir).stdout
+    expect(shown).toContain('Key Encipherment, Data Encipherment, Key Agreement')
+    expect(shown).not.toContain('Digital Signature')
+    expect(openssl(['verify', '-vfyopt', `distid:${DISTID}`, '-CAfile', 'ca.pem', 'enc2.pem'], dir).stdout).toContain('enc2.pem: OK')
+    const audit = await alice(['audit', 'log', '--json'])
+    const exports = audit.json.entries.filter((e: {action: string}) => e.action === 'cert.export')
+    expect(exports).toHaveLength(4)
+    expect(exports.filter((e: {after: {escrowed?: boolean}}) => e.after.escrowed)).toEqual([expect.objectContaining({entityId: enc2, after: expect.objectContaining({keyDestroyed: false})})])
+  })
+
   it('the CRL after a revocation: SM2-with-SM3, the serial listed, its signature verified by openssl pkeyutl and sm-crypto', async () => {
     await approved(['cert', 'revoke', leaf, '--reason', 'keyCompromise'])
     const crl = await alice(['cert', 'crl', '--out', join(dir, 'crl.der')], {EGOV_CA_PASSPHRASE: PASS})

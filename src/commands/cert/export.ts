@@ -37,7 +37,7 @@ export default class CertExport extends CertCommand<typeof CertExport> {
     const passphrase = await this.passphrase(f['passphrase-file'])
     const {cipher, ...result} = await exportPkcs12(store, this.args.serial, {path: f.p12, password, legacy: f.legacy, passphrase})
     this.log(this.t('cert.exportedP12', {serial: result.serial, path: result.path, format: cipher === '3des' ? '3DES/SHA-1' : cipher === 'sm4-cbc' ? 'SM4/SHA-256' : 'AES-256/SHA-256'}))
-    if (result.keyDestroyed) this.log(this.t('cert.keyDelivered'))
+    this.log(this.t(result.keyDestroyed ? 'cert.keyDelivered' : 'cert.keyEscrowed'))
     return result
   }
 }

@@ -2,6 +2,7 @@ import {createPublicKey, type KeyObject, verify} from 'node:crypto'
 import {isIP} from 'node:net'
 
 import {appendAudit} from '../audit/index.js'
+import {escrowOn} from '../config/index.js'
 import {Conflict, InvalidInput, NotFound, RuleRefused} from '../errors.js'
 import {t} from '../i18n/index.js'
 import {writeOutputFileSync} from '../io/output-file.js'
@@ -660,14 +661,16 @@ export async function exportPkcs12(store: Store, ref: string, options: {path: st
     // An SM2 key travels under SM4 (CERT-5), which openssl pkcs12 3.0 reads; others under AES-256-CBC.
     const cipher = !options.legacy && specOf(key) === 'sm2' ? 'sm4-cbc' : 'aes-256-cbc'
     const p12 = buildPkcs12(key, [fromPem(row.cert_pem), await caCertificate(ctx.db)], options.password, {legacy: options.legacy, friendlyName: cert.holder.name, cipher})
-    // Delivered once, then destroyed (CERT-3): egov keeps no copy of a holder's key.
-    await ctx.db.updateTable('cert_certs').set({p12_allowance: 0, key_pem: null}).where('serial', '=', cert.serial).execute()
+    // Delivered once, then destroyed (CERT-3): egov keeps no copy of a holder's key, except an
+    // encryption certificate's when cert.escrow is on (CERT-5: the one key egov may keep).
+    const escrowed = Boolean(profileOf(cert.profile ?? 'staff').encryption) && (await escrowOn(ctx.db))
+    await ctx.db.updateTable('cert_certs').set({p12_allowance: 0, key_pem: escrowed ? row.key_pem : null}).where('serial', '=', cert.serial).execute()
     const format = options.legacy ? 'p12-legacy' : 'p12'
-    await recordEvent(ctx, cert.serial, 'exported', null, {format, keyDestroyed: true})
-    await appendAudit(ctx, {action: 'cert.export', entityType: 'certificate', entityId: cert.serial, after: {format, exportsLeft: 0, keyDestroyed: true}})
+    await recordEvent(ctx, cert.serial, 'exported', null, {format, keyDestroyed: !escrowed, ...(escrowed ? {escrowed} : {})})
+    await appendAudit(ctx, {action: 'cert.export', entityType: 'certificate', entityId: cert.serial, after: {format, exportsLeft: 0, keyDestroyed: !escrowed, ...(escrowed ? {escrowed} : {})}})
     // Written last, inside the transaction: a file that cannot be written uses up nothing and destroys nothing.
     writeSecretFile(options.path, p12, 0o600, 'p12')
-    return {serial: cert.serial, path: options.path, format, exportsLeft: 0, keyDestroyed: true, cipher: options.legacy ? '3des' : cipher}
+    return {serial: cert.serial, path: options.path, format, exportsLeft: 0, keyDestroyed: !escrowed, cipher: options.legacy ? '3des' : cipher}
   })
 }
 

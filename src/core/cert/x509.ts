@@ -33,6 +33,8 @@ export interface Profile {
   maxDays: number
   medium: boolean
   san: Array<'dns' | 'ip'>
+  /** The encryption certificate of a signature/encryption pair: its generated key may be escrowed (cert.escrow). */
+  encryption?: boolean
 }
 
 let profileCache: Profile[] | undefined

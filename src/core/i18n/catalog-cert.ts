@@ -161,6 +161,7 @@ export const certEntries = {
     en: 'SERIAL: the key of {serial} was delivered as PKCS#12 on {at} and destroyed then (CERT-3: a key egov made is delivered once and never kept); a new key needs a renewal: egov cert renew {serial}',
     zh: 'SERIAL：{serial} 的私钥已于 {at} 以 PKCS#12 交付并随即销毁（CERT-3：egov 生成的私钥只交付一次，不予留存）；如需新私钥，请申请更新：egov cert renew {serial}',
   },
+  'cert.keyEscrowed': {en: 'the encryption key is kept in escrow after this delivery (cert.escrow on, CERT-5): it is delivered again only after an approved password reset, and destroyed with the certificate\'s revocation', zh: '本次交付后加密私钥仍托管保存（cert.escrow 为 on，CERT-5）：须经批准的密码重置方可再次交付，证书撤销时销毁'},
   'cert.keyDelivered': {en: 'the key was destroyed after this delivery; egov keeps no copy (CERT-3)', zh: '本次交付后私钥已销毁，egov 不留存副本（CERT-3）'},
   'cert.ambiguousSerial': {
     en: 'SERIAL: {serial} names {count} certificates of different issuers in the inventory: {choices}; name one as SERIAL@ISSUER (the issuer tag cert list shows, or a part of the issuer name)',
