@@ -148,6 +148,23 @@ describe('an SM2 CA: certificates, CRLs, OCSP and PKCS#12 signed SM2-with-SM3 (C
     expect(smVerify(parts, caPoint)).toBe(false)
   })
 
+  it('cert import of an SM2 certificate from an outside SM2 CA: its signature is checked against --issuer (a look-alike issuer is refused, exit 2)', async () => {
+    sm2Csr('ext')
+    const sign = openssl(['x509', '-req', '-in', 'ext.csr', '-CA', 'own.pem', '-CAkey', 'own.key', '-sm3', '-sigopt', `distid:${DISTID}`, '-vfyopt', `distid:${DISTID}`, '-days', '30', '-out', 'ext.pem'], dir)
+    expect(sign.status, sign.stderr).toBe(0)
+    // Same subject as own.pem, another key.
+    sm2Csr('fake')
+    expect(openssl(['req', '-x509', '-key', 'fake.key', '-sm3', '-sigopt', `distid:${DISTID}`, '-subj', '/CN=openssl', '-days', '1', '-out', 'fake.pem'], dir).status).toBe(0)
+    const before = await written()
+    const fake = await alice(['cert', 'import', join(dir, 'ext.pem'), '--holder', '周九', '--unit', UNIT, '--issuer', join(dir, 'fake.pem'), '--json'])
+    expect(fake.code).toBe(2)
+    expect(fake.json.error.details).toMatchObject({key: 'cert.notTheIssuer', field: 'issuer'})
+    expect(await written()).toEqual(before)
+    const ok = await alice(['cert', 'import', join(dir, 'ext.pem'), '--holder', '周九', '--unit', UNIT, '--issuer', join(dir, 'own.pem'), '--json'])
+    expect(ok.code, ok.stdout + ok.stderr).toBe(0)
+    expect(ok.json.keySpec).toBe('sm2')
+  })
+
   let leaf = ''
   it('an SM2 CSR (openssl req -sm3 -sigopt distid) is filed and issued; openssl verify -vfyopt distid and sm-crypto accept the leaf', async () => {
     const csr = sm2Csr('zs')

@@ -2,9 +2,9 @@ import {createHash, type KeyObject, randomBytes, webcrypto} from 'node:crypto'
 
 import {readTemplate} from '../templates.js'
 import {signatureAlgorithm} from './crl.js'
-import {bitString, certParts, children, content, read, seq, tlv, whole} from './der.js'
+import {bitString, certParts, children, content, oidString, read, seq, tlv, whole} from './der.js'
 import {hashOf, type KeySpec, signingKey} from './keys.js'
-import {sm2Sign} from './sm2.js'
+import {SM2_WITH_SM3, sm2Sign, sm2Verify} from './sm2.js'
 
 /**
  * Certificates, CSRs through @peculiar/x509 (loaded on first use: listing the inventory
@@ -173,6 +173,21 @@ export function resignSm2(der: Buffer, key: KeyObject): Buffer {
   const alg = signatureAlgorithm('sm2')
   const tbs = tlv(0x30, fields.map((f, i) => (i === at ? alg : whole(der, f))))
   return seq(tbs, alg, bitString(sm2Sign(tbs, key)))
+}
+
+/**
+ * Whether a signed structure (a certificate or CRL someone else made, DER) is signed by the key
+ * of `issuerSpki`: SM2-with-SM3 by sm2.ts under GM/T 0009's identifier (the library cannot),
+ * anything else by the library's own check, `otherwise`.
+ */
+export async function signedBy(der: Buffer, issuerSpki: Buffer, otherwise: () => Promise<boolean>): Promise<boolean> {
+  try {
+    const [tbs, alg, sig] = children(der, read(der))
+    if (oidString(content(der, children(der, alg)[0])) !== SM2_WITH_SM3) return await otherwise()
+    return sm2Verify(whole(der, tbs), content(der, sig).subarray(1), issuerSpki)
+  } catch {
+    return false
+  }
 }
 
 export function toPem(der: Buffer, label = 'CERTIFICATE'): string {
