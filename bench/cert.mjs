@@ -6,6 +6,10 @@
 //     target: egov no slower than openssl.
 //  2. write a CRL with 100,000 revoked entries (with reason codes), signed; beside
 //     `openssl ca -gencrl` over an index of the same entries; target: within 3× openssl.
+//  2b. issue 200 SM2 staff certificates under an SM2 CA, signed SM2-with-SM3 under the GM/T 0009
+//     identifier (CERT-5), key generation included, beside `openssl req -x509 -newkey ec
+//     -pkeyopt ec_paramgen_curve:SM2 -CA … -sm3 -sigopt distid:1234567812345678`; target ≤ 1×.
+//     The last certificate of each side is verified with `openssl verify -vfyopt distid:…`.
 //  3. the KDF cost of one CA unlock: the CA key as egov keeps it (PBES2, PBKDF2-HMAC-SHA256 at
 //     600,000 iterations, AES-256-CBC) decrypted as an approval does, beside `openssl pkey`
 //     decrypting the same file (minus openssl reading the key unencrypted: its start-up);
@@ -100,6 +104,53 @@ for (let done = 0; done < certs; done += 20) {
   opensslIssueCpu += childCpu() - c0
 }
 
+// ---- 1b. the same with SM2: an SM2 CA made by egov, its key written out for openssl
+const DISTID = 'distid:1234567812345678'
+const {privateKey: smCaKey} = await generateKey('sm2')
+const smCaSpki = publicKeyOf(smCaKey).export({type: 'spki', format: 'der'})
+const smCaDer = await signCertificate(
+  {serial: newSerial(), subject: [['CN', 'Bench SM2 CA'], ['C', 'CN']], spki: smCaSpki, notBefore: now, notAfter: new Date(now.getTime() + 3650 * DAY), ca: true},
+  {certDer: Buffer.alloc(0), subjectDer: Buffer.alloc(0), keyId: keyIdentifier(smCaSpki), key: smCaKey, spec: 'sm2'},
+)
+writeFileSync(join(dir, 'sm2ca.pem'), toPem(smCaDer))
+writeFileSync(join(dir, 'sm2ca.key'), smCaKey.export({type: 'pkcs8', format: 'pem'}), {mode: 0o600})
+const smSigner = await makeSigner(smCaDer, smCaKey, 'sm2')
+const smStaff = profiles().find((p) => p.key === 'staff-sm2')
+let lastSm2 = Buffer.alloc(0)
+async function egovSm2One(i) {
+  const {privateKey} = await generateKey('sm2')
+  const spki = publicKeyOf(privateKey).export({type: 'spki', format: 'der'})
+  lastSm2 = await signCertificate({serial: newSerial(), subject: [['CN', `员工${i}`], ['OU', '市数据局'], ['C', 'CN']], spki, notBefore: now, notAfter: new Date(now.getTime() + 730 * DAY), profile: smStaff}, smSigner)
+  wrapHolderKey(privateKey, smCaKey)
+}
+async function opensslSm2One(i) {
+  await run('openssl', [
+    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:SM2', '-nodes', '-keyout', join(dir, `s${i}.key`), '-out', join(dir, `s${i}.pem`),
+    '-subj', `/CN=staff${i}/OU=bureau/C=CN`, '-CA', join(dir, 'sm2ca.pem'), '-CAkey', join(dir, 'sm2ca.key'), '-days', '730', '-sm3', '-sigopt', DISTID,
+    '-addext', 'basicConstraints=critical,CA:FALSE', '-addext', 'keyUsage=critical,digitalSignature,nonRepudiation', '-addext', 'extendedKeyUsage=clientAuth',
+  ])
+}
+let egovSm2 = 0
+let opensslSm2 = 0
+let egovSm2Cpu = 0
+let opensslSm2Cpu = 0
+for (let done = 0; done < certs; done += 20) {
+  const n = Math.min(20, certs - done)
+  t0 = process.hrtime.bigint()
+  c0 = ownCpu()
+  await pool(n, (i) => egovSm2One(done + i))
+  egovSm2 += ms(t0)
+  egovSm2Cpu += ownCpu() - c0
+  t0 = process.hrtime.bigint()
+  c0 = childCpu()
+  await pool(n, (i) => opensslSm2One(done + i))
+  opensslSm2 += ms(t0)
+  opensslSm2Cpu += childCpu() - c0
+}
+// Both sides made what they claim: SM2-with-SM3 leaves that openssl verifies under the identifier.
+writeFileSync(join(dir, 'sm2-egov.pem'), toPem(lastSm2))
+for (const leaf of ['sm2-egov.pem', `s${certs - 1}.pem`]) execFileSync('openssl', ['verify', '-vfyopt', DISTID, '-CAfile', join(dir, 'sm2ca.pem'), join(dir, leaf)], {stdio: ['ignore', 'ignore', 'pipe']})
+
 // ---- 2. a CRL of 100,000 entries
 const reasons = ['keyCompromise', 'affiliationChanged', 'superseded', 'cessationOfOperation', 'certificateHold']
 const entries = Array.from({length: crlEntries}, (_, i) => ({serial: (0x1000000 + i).toString(16), revokedAt: new Date(now.getTime() - (i % 1000) * 60_000), reason: reasons[i % reasons.length]}))
@@ -151,6 +202,8 @@ const row = (label, a, b, ratio) => console.log(`${label.padEnd(52)}${a.padEnd(1
 row(`cert bench (${parallel} at a time)`, 'egov', 'openssl', 'ratio')
 row(`issue ${certs} RSA-2048 staff certificates  wall`, sec(egovIssue), sec(opensslIssue), `${(egovIssue / opensslIssue).toFixed(2)}×  (target ≤ 1×)`)
 row('                                               cpu', sec(egovIssueCpu), sec(opensslIssueCpu), `${(egovIssueCpu / opensslIssueCpu).toFixed(2)}×`)
+row(`issue ${certs} SM2 staff certificates (SM2-SM3)  wall`, sec(egovSm2), sec(opensslSm2), `${(egovSm2 / opensslSm2).toFixed(2)}×  (target ≤ 1×)`)
+row('                                               cpu', sec(egovSm2Cpu), sec(opensslSm2Cpu), `${(egovSm2Cpu / opensslSm2Cpu).toFixed(2)}×`)
 row(`CRL of ${crlEntries} entries (read back: ${ours})  wall`, sec(egovCrl, 3), sec(opensslCrl, 3), `${(egovCrl / opensslCrl).toFixed(2)}×  (target ≤ 3×; openssl's read back: ${theirs})`)
 row('                                               cpu', sec(egovCrlCpu, 3), sec(opensslCrlCpu, 3), `${(egovCrlCpu / opensslCrlCpu).toFixed(2)}×`)
 row(`CA unlock, PBKDF2-SHA256 ×${CA_KDF_ITERATIONS.toLocaleString('en')} (mean of ${unlocks})`, `${egovUnlock.toFixed(0)} ms`, `${opensslUnlock.toFixed(0)} ms`, `${(egovUnlock / opensslUnlock).toFixed(2)}×  (openssl pkey, less its ${opensslStart.toFixed(0)} ms start-up)`)

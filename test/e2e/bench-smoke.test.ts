@@ -37,9 +37,10 @@ describe('every bench runs at a tiny size (BENCH_SMOKE=1)', () => {
     expect(out).toMatch(/on the full pool: egov net free \d+ ms, egov net usage \d+ ms/)
   })
 
-  it('bench/cert.mjs: 2 certificates beside openssl, a CRL of 50 entries read back by both', () => {
+  it('bench/cert.mjs: 2 RSA and 2 SM2 certificates beside openssl, a CRL of 50 entries read back by both', () => {
     const out = bench('cert.mjs', '2', '50', '1')
     expect(out).toContain('issue 2 RSA-2048 staff certificates')
+    expect(out).toContain('issue 2 SM2 staff certificates (SM2-SM3)')
     expect(out).toMatch(/CRL of 50 entries \(read back: 50\).*openssl's read back: 50\)/)
   })
 

@@ -10,7 +10,7 @@ export const COMMANDS_ZH_C: Record<string, CommandZh> = {
   },
   'cert:ca:init': {
     summary: '新建本地 CA：自签名根证书，私钥加密保存；或离线根 CA 及其签发的签发 CA',
-    description: `根证书（默认 10 年，RSA-3072）及其私钥以 CA 口令加密的 PKCS#8（AES-256-CBC、PBKDF2）保存在数据库中；私钥从不输出。口令来自 --passphrase-file、EGOV_CA_PASSPHRASE，或终端上的隐藏输入；至少 8 个字符。同时生成第一份空的 CRL。每个数据库只有一个 CA（已存在时退出码为 4）。
+    description: `根证书（默认 10 年，RSA-3072）及其私钥以 CA 口令加密的 PKCS#8（AES-256-CBC、PBKDF2）保存在数据库中；私钥从不输出。口令来自 --passphrase-file、EGOV_CA_PASSPHRASE，或终端上的隐藏输入；至少 8 个字符。同时生成第一份空的 CRL。每个数据库只有一个 CA（已存在时退出码为 4）。--key sm2 建立 SM2 CA（CERT-5）：CA 证书、其签发的证书、CRL 和 OCSP 响应均以 SM2-with-SM3（1.2.156.10197.1.501）签名，使用 GM/T 0009 默认标识 1234567812345678（openssl：-vfyopt distid:1234567812345678）。
 
 或建立层级：--root --out-key FILE 生成离线根 CA（默认 20 年，RSA-4096，pathLen 1；其 CRL 有效 --crl-days 天，默认 180），私钥只写入 FILE，以根 CA 自己的口令加密（--root-passphrase-file、EGOV_ROOT_PASSPHRASE 或隐藏输入）：数据库只保存根证书，从不保存其私钥。然后以 --root-key FILE 生成由该根签发的签发 CA（pathLen 0）；日常工作由它完成，与自签名 CA 相同，每个 PKCS#12 和 PEM 都带有到根的证书链。--ca-url 为发布本 CA 证书的地址（写入其签发证书的 AIA caIssuers）。`,
   },
@@ -32,7 +32,7 @@ export const COMMANDS_ZH_C: Record<string, CommandZh> = {
   },
   'cert:export': {
     summary: '将证书写为 PEM，或以 PKCS#12 交付其密钥和证书',
-    description: '--out FILE.pem 写出证书及其后的 CA 证书；任何人都可以持有。--p12 FILE 写出 egov 生成的密钥和证书链，以操作员设定的密码保护（--password-file，或隐藏输入），文件权限 0600：默认 AES-256（PBES2，SHA-256 MAC），或 --legacy 使用 3DES 和 SHA-1 MAC，供较老的 Windows 和 USB Key 工具使用。密钥只交付一次，交付即销毁：egov 不保留副本，再次导出 PKCS#12 一律拒绝（退出码 4，CERT-3；新密钥须办理更新，egov cert renew SERIAL）。持有人收到后须修改密码（CERT-2）。解开密钥需要 CA 口令（--passphrase-file 或 EGOV_CA_PASSPHRASE）。',
+    description: '--out FILE.pem 写出证书及其后的 CA 证书；任何人都可以持有。--p12 FILE 写出 egov 生成的密钥和证书链，以操作员设定的密码保护（--password-file，或隐藏输入），文件权限 0600：默认 AES-256（PBES2，SHA-256 MAC），或 --legacy 使用 3DES 和 SHA-1 MAC，供较老的 Windows 和 USB Key 工具使用；SM2 密钥默认以 SM4-CBC 加密（CERT-5）。密钥只交付一次，交付即销毁：egov 不保留副本，再次导出 PKCS#12 一律拒绝（退出码 4，CERT-3；新密钥须办理更新，egov cert renew SERIAL）。持有人收到后须修改密码（CERT-2）。解开密钥需要 CA 口令（--passphrase-file 或 EGOV_CA_PASSPHRASE）。',
   },
   'cert:extend': {
     summary: '证书期满延期：密钥不变，重新设定有效期（期满延期，CERT-3）',

@@ -18,7 +18,7 @@ export default class CertApply extends CertCommand<typeof CertApply> {
     unit: Flags.string({description: 'the holder’s unit, as registered (所在单位)'}),
     'id-number': Flags.string({description: 'resident ID number (居民身份证号码); only a hash and the last 4 are kept'}),
     medium: Flags.string({description: 'serial of the medium (USB key, 介质序列号); required for staff'}),
-    profile: Flags.string({description: 'certificate profile (egov cert profile list): staff, server, or one added', default: 'staff'}),
+    profile: Flags.string({description: 'certificate profile (egov cert profile list): staff, staff-sm2, staff-sm2-enc, server, or one added', default: 'staff'}),
     csr: csrFlag,
     dns: Flags.string({description: 'DNS name for a server certificate (repeatable)', multiple: true}),
     ip: Flags.string({description: 'IP address for a server certificate (repeatable)', multiple: true}),

@@ -27,7 +27,7 @@ export default class ConfigSet extends EgovCommand<typeof ConfigSet> {
   ]
 
   static override args = {
-    key: Args.string({description: 'operator, notices, notices.prefix, limit.KIND.STATE, items.code-pattern, area-code, cert.organization or cert.publish', required: true}),
+    key: Args.string({description: 'operator, notices, notices.prefix, limit.KIND.STATE, items.code-pattern, area-code, cert.organization, cert.publish or cert.escrow', required: true}),
     value: Args.string({description: 'the value', required: true}),
   }
 

@@ -1,7 +1,6 @@
-import {sign} from 'node:crypto'
-
 import {bitString, explicit, int, nul, octets, oid, seq, time, tlv, uintBytes} from './der.js'
-import type {KeySpec} from './keys.js'
+import {type KeySpec, signBytes} from './keys.js'
+import {SM2_WITH_SM3} from './sm2.js'
 import type {Signer} from './x509.js'
 
 /** RFC 5280 5.3.1 reason codes, by the names the command line takes. */
@@ -33,6 +32,8 @@ export interface CrlSpec {
 
 export function signatureAlgorithm(spec: KeySpec): Buffer {
   if (spec.startsWith('rsa-')) return seq(oid('1.2.840.113549.1.1.11'), nul())
+  // GM/T 0015: SM2-with-SM3, no parameters.
+  if (spec === 'sm2') return seq(oid(SM2_WITH_SM3))
   return seq(oid(spec === 'ec-p384' ? '1.2.840.10045.4.3.3' : '1.2.840.10045.4.3.2'))
 }
 
@@ -60,6 +61,6 @@ export function buildCrl(signer: Signer, spec: CrlSpec): Buffer {
   )
   parts.push(explicit(0, extensions))
   const tbs = seq(...parts)
-  const signature = sign(signer.spec === 'ec-p384' ? 'sha384' : 'sha256', tbs, signer.key)
+  const signature = signBytes(signer.spec, tbs, signer.key)
   return seq(tbs, alg, bitString(signature))
 }

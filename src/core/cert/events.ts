@@ -1,7 +1,8 @@
-import {createPublicKey} from 'node:crypto'
+import {createPublicKey, type KeyObject, verify} from 'node:crypto'
 import {isIP} from 'node:net'
 
 import {appendAudit} from '../audit/index.js'
+import {escrowOn} from '../config/index.js'
 import {Conflict, InvalidInput, NotFound, RuleRefused} from '../errors.js'
 import {t} from '../i18n/index.js'
 import {writeOutputFileSync} from '../io/output-file.js'
@@ -14,13 +15,14 @@ import {blockKey, refuseCompromised, refuseSameKey} from './compromise.js'
 import {hasCa, organizationName, loadSigner, makeCrl, passphraseFromEnv, requirePassphrase} from './ca.js'
 import {caChainFor, caIdFor} from './hierarchy.js'
 import type {CrlReason} from './crl.js'
-import {certParts} from './der.js'
+import {certParts, children, content, oidString, read, whole} from './der.js'
 import {idKeyOf, wrapLegacyIdHashes} from './id-key.js'
 import {hashIdNumber, idMatches, parseIdNumber} from './idnumber.js'
 import {type Certificate, findCertificate, inventoryKey} from './inventory.js'
-import {checkSecret, decryptKey, generateKey, type KeySpec, publicKeyOf, specOf, unwrapHolderKey, wrapHolderKey} from './keys.js'
+import {checkSecret, decryptKey, generateKey, KEY_SPECS, type KeySpec, publicKeyOf, specOf, unwrapHolderKey, wrapHolderKey} from './keys.js'
 import {buildPkcs12} from './pkcs12.js'
 import {type Profile, profileFor} from './profiles.js'
+import {isSm2Spki, SM2_WITH_SM3, sm2Verify} from './sm2.js'
 import {fromPem, newSerial, signCertificate, type Signer, type SubjectAttrs, toPem, x509} from './x509.js'
 
 /**
@@ -92,17 +94,63 @@ export async function checkCsr(pem: string, field = 'csr'): Promise<{pem: string
   } catch {
     throw new InvalidInput('cert.badCsr', {field}, {field})
   }
-  let ok = false
-  try {
-    ok = await csr.verify()
-  } catch {
-    ok = false
-  }
-  if (!ok) throw new InvalidInput('cert.csrSignature', {field}, {field})
   const spki = Buffer.from(csr.publicKey.rawData)
-  const spec = specOf(createPublicKey({key: spki, format: 'der', type: 'spki'}))
-  if (!spec) throw new InvalidInput('cert.csrKey', {field}, {field, rule: 'CERT-5'})
+  if (!(await csrSignatureOk(csr, Buffer.from(csr.rawData), spki))) throw new InvalidInput('cert.csrSignature', {field}, {field})
+  const key = createPublicKey({key: spki, format: 'der', type: 'spki'})
+  const spec = specOf(key)
+  if (!spec) throw new InvalidInput('cert.csrKey', {field, kind: keyKindName(key), allowed: KEY_SPECS.join(', ')}, {field, rule: 'CERT-5'})
   return {pem: csr.toString('pem'), spki, spec}
+}
+
+/** ECDSA signature OIDs and their digests, for curves WebCrypto does not know (secp256k1). */
+const ECDSA_HASH: Record<string, string> = {'1.2.840.10045.4.1': 'sha1', '1.2.840.10045.4.3.2': 'sha256', '1.2.840.10045.4.3.3': 'sha384', '1.2.840.10045.4.3.4': 'sha512'}
+
+/**
+ * Whether a CSR is signed by its own key. SM2-with-SM3 (CERT-5) is checked by sm2.ts under
+ * GM/T 0009's identifier 1234567812345678 (`openssl req -sm3 -sigopt distid:1234567812345678`)
+ * or, failing that, the empty one OpenSSL 3 uses when none is given; RSA and ECDSA on P-256/
+ * P-384/P-521 by the library (WebCrypto); ECDSA on other curves (secp256k1) by Node's OpenSSL.
+ * A key whose signature verifies may still be of a kind egov does not certify: that is a
+ * separate refusal (cert.csrKey), not "altered".
+ */
+async function csrSignatureOk(csr: {verify(): Promise<boolean>}, der: Buffer, spki: Buffer): Promise<boolean> {
+  let info: Buffer
+  let algOid: string
+  let signature: Buffer
+  try {
+    const [infoNode, algNode, sigNode] = children(der, read(der))
+    info = whole(der, infoNode)
+    algOid = oidString(content(der, children(der, algNode)[0]))
+    signature = content(der, sigNode).subarray(1)
+  } catch {
+    return false
+  }
+  if (algOid === SM2_WITH_SM3) return isSm2Spki(spki) && (sm2Verify(info, signature, spki) || sm2Verify(info, signature, spki, ''))
+  try {
+    if (await csr.verify()) return true
+  } catch {
+    // WebCrypto does not know the curve: tried below.
+  }
+  const hash = ECDSA_HASH[algOid]
+  if (!hash) return false
+  try {
+    return verify(hash, info, createPublicKey({key: spki, format: 'der', type: 'spki'}), signature)
+  } catch {
+    return false
+  }
+}
+
+/** A key's kind as people name it: "RSA-1024", "EC secp256k1", "Ed25519". */
+function keyKindName(key: KeyObject): string {
+  const d = key.asymmetricKeyDetails ?? {}
+  if (key.asymmetricKeyType === 'rsa') return `RSA-${d.modulusLength}`
+  if (key.asymmetricKeyType === 'ec') return `EC ${d.namedCurve}`
+  return key.asymmetricKeyType ?? 'unknown'
+}
+
+/** An SM2 profile (GM/T 0015) certifies SM2 keys only (CERT-5); other profiles take any kind egov certifies. */
+function checkProfileKey(profile: Profile, spec: KeySpec, field = 'csr'): void {
+  if (profile.key_spec === 'sm2' && spec !== 'sm2') throw new InvalidInput('cert.profileKey', {field, profile: profile.key, kind: spec, expected: profile.key_spec}, {field, rule: 'CERT-5'})
 }
 
 async function openRequestFor(ctx: WriteContext, match: (p: CertRequest) => boolean): Promise<number | undefined> {
@@ -182,6 +230,7 @@ export async function applyForCertificate(store: Store, input: ApplyInput): Prom
   for (const ip of ips) if (!isIP(ip)) throw new InvalidInput('cert.badIp', {value: ip}, {field: 'ip'})
   if (profile.san.length && !dns.length && !ips.length) throw new InvalidInput('cert.sanNeeded', {profile: profile.key}, {field: 'dns'})
   const csr = input.csr ? await checkCsr(input.csr) : undefined
+  if (csr) checkProfileKey(profile, csr.spec)
   return store.write(async (ctx) => {
     if (!(await hasCa(ctx.db))) throw new NotFound('cert.noCa', {}, {field: 'ca'})
     if (csr) await refuseCompromised(ctx.db, csr.spki, 'csr')
@@ -298,7 +347,9 @@ export async function fileEvent(store: Store, event: Exclude<CertEventKind, 'app
   if (input.days !== undefined) p.days = input.days
   return store.write(async (ctx) => {
     const cert = await findCertificate(ctx.db, input.serial, 'SERIAL', new Date(ctx.at))
-    if (p.days !== undefined) checkDays(p.days, await profileFor(ctx.db, cert.profile ?? 'staff'))
+    const certProfile = await profileFor(ctx.db, cert.profile ?? 'staff')
+    if (p.days !== undefined) checkDays(p.days, certProfile)
+    if (csr) checkProfileKey(certProfile, csr.spec)
     await checkEvent(ctx, event, cert, p, new Date(ctx.at))
     if (csr) await checkNewKey(ctx, cert.serial, csr.spki)
     const open = await openRequestFor(ctx, (q) => q.serial === cert.serial)
@@ -373,6 +424,7 @@ async function issue(ctx: WriteContext, signer: Signer, s: IssueSpec): Promise<I
   } else if (s.csrPem) {
     const csr = await checkCsr(s.csrPem)
     ;({spki, spec} = csr)
+    checkProfileKey(s.profile, spec)
     origin = 'csr'
   } else {
     spec = s.profile.key_spec
@@ -576,6 +628,8 @@ export interface ExportResult {
   exportsLeft?: number
   /** The holder key was destroyed after this delivery (CERT-3). */
   keyDestroyed?: boolean
+  /** For the command's line only: the key bag's cipher (SM4-CBC for an SM2 key). */
+  cipher?: 'aes-256-cbc' | 'sm4-cbc' | '3des'
 }
 
 /** The certificate as PEM (with the CA's after it): anyone may have it. */
@@ -606,15 +660,19 @@ export async function exportPkcs12(store: Store, ref: string, options: {path: st
     const ca = await ctx.db.selectFrom('cert_ca').select('key_pem').where('id', '=', await caIdFor(ctx.db, row.issuer_key)).executeTakeFirstOrThrow()
     const caKey = decryptKey(ca.key_pem, options.passphrase, 'passphrase')
     const key = unwrapHolderKey(row.key_pem!, caKey, options.passphrase)
-    const p12 = buildPkcs12(key, [fromPem(row.cert_pem), ...(await caChainFor(ctx.db, row.issuer_key))], options.password, {legacy: options.legacy, friendlyName: cert.holder.name})
-    // Delivered once, then destroyed (CERT-3): egov keeps no copy of a holder's key.
-    await ctx.db.updateTable('cert_certs').set({p12_allowance: 0, key_pem: null}).where('serial', '=', cert.serial).execute()
+    // An SM2 key travels under SM4 (CERT-5), which openssl pkcs12 3.0 reads; others under AES-256-CBC.
+    const cipher = !options.legacy && specOf(key) === 'sm2' ? 'sm4-cbc' : 'aes-256-cbc'
+    const p12 = buildPkcs12(key, [fromPem(row.cert_pem), ...(await caChainFor(ctx.db, row.issuer_key))], options.password, {legacy: options.legacy, friendlyName: cert.holder.name, cipher})
+    // Delivered once, then destroyed (CERT-3): egov keeps no copy of a holder's key, except an
+    // encryption certificate's when cert.escrow is on (CERT-5: the one key egov may keep).
+    const escrowed = Boolean((await profileFor(ctx.db, cert.profile ?? 'staff')).encryption) && (await escrowOn(ctx.db))
+    await ctx.db.updateTable('cert_certs').set({p12_allowance: 0, key_pem: escrowed ? row.key_pem : null}).where('serial', '=', cert.serial).execute()
     const format = options.legacy ? 'p12-legacy' : 'p12'
-    await recordEvent(ctx, cert.serial, 'exported', null, {format, keyDestroyed: true})
-    await appendAudit(ctx, {action: 'cert.export', entityType: 'certificate', entityId: cert.serial, after: {format, exportsLeft: 0, keyDestroyed: true}})
+    await recordEvent(ctx, cert.serial, 'exported', null, {format, keyDestroyed: !escrowed, ...(escrowed ? {escrowed} : {})})
+    await appendAudit(ctx, {action: 'cert.export', entityType: 'certificate', entityId: cert.serial, after: {format, exportsLeft: 0, keyDestroyed: !escrowed, ...(escrowed ? {escrowed} : {})}})
     // Written last, inside the transaction: a file that cannot be written uses up nothing and destroys nothing.
     writeSecretFile(options.path, p12, 0o600, 'p12')
-    return {serial: cert.serial, path: options.path, format, exportsLeft: 0, keyDestroyed: true}
+    return {serial: cert.serial, path: options.path, format, exportsLeft: 0, keyDestroyed: !escrowed, cipher: options.legacy ? '3des' : cipher}
   })
 }
 

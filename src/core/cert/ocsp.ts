@@ -1,4 +1,4 @@
-import {createHash, sign} from 'node:crypto'
+import {createHash} from 'node:crypto'
 import {createServer, type IncomingMessage, type Server, type ServerResponse} from 'node:http'
 
 import type {Kysely} from '#kysely'
@@ -7,6 +7,7 @@ import {InvalidInput} from '../errors.js'
 import type {Database} from '../store/index.js'
 import {REASON_CODES, signatureAlgorithm} from './crl.js'
 import {bitString, certParts, children, content, explicit, type Node, octets, oid, oidString, read, seq, tlv, whole} from './der.js'
+import {signBytes} from './keys.js'
 import type {Signer} from './x509.js'
 
 /**
@@ -160,7 +161,7 @@ export async function respond(r: Responder, request: OcspRequest, at = new Date(
   const data = [responderId, generalizedTime(at), seq(...singles)]
   if (request.nonce) data.push(explicit(1, seq(request.nonce)))
   const tbs = seq(...data)
-  const signature = sign(r.signer.spec === 'ec-p384' ? 'sha384' : 'sha256', tbs, r.signer.key)
+  const signature = signBytes(r.signer.spec, tbs, r.signer.key)
   const basic = seq(tbs, signatureAlgorithm(r.signer.spec), bitString(signature))
   return seq(tlv(0x0a, Buffer.from([OCSP_STATUS.successful])), explicit(0, seq(oid(OID.basic), octets(basic))))
 }

@@ -9,7 +9,7 @@ import {findUnit} from '../units/index.js'
 import {findCertificate, inventoryKey, issuerTag, listCertificates, normaliseSerial, type Certificate} from './inventory.js'
 import {specOf} from './keys.js'
 import {readPkcs12} from './pkcs12.js'
-import {fromPem, toPem, x509} from './x509.js'
+import {fromPem, signedBy, toPem, x509} from './x509.js'
 
 /**
  * Certificates issued elsewhere (a provincial CA, a vendor's) kept in the same inventory,
@@ -75,7 +75,7 @@ export async function importCertificate(store: Store, input: ImportInput): Promi
   const candidates = [...chain.map((c) => parse(c, input.file, 'FILE')), ...(input.issuerFile ? readCertificateFile(input.issuerFile, undefined, 'issuer').map((c) => parse(c, input.issuerFile!, 'issuer')) : [])]
   const issuer = candidates.find((c) => c.subject === cert.issuer)
   if (input.issuerFile && !issuer) throw new InvalidInput('cert.notTheIssuer', {issuer: cert.issuer}, {field: 'issuer'})
-  if (issuer && !(await cert.verify({publicKey: issuer, signatureOnly: true}))) throw new InvalidInput('cert.notTheIssuer', {issuer: cert.issuer}, {field: 'issuer'})
+  if (issuer && !(await signedBy(der, Buffer.from(issuer.publicKey.rawData), () => cert.verify({publicKey: issuer, signatureOnly: true})))) throw new InvalidInput('cert.notTheIssuer', {issuer: cert.issuer}, {field: 'issuer'})
   const holder = input.holder?.trim()
   if (!holder) throw new InvalidInput('input.empty', {field: 'holder'}, {field: 'holder'})
   // Shown in the inventory: the first point cert check can read; check tries them all.
@@ -281,7 +281,7 @@ export async function checkCertificates(store: Store, refs: string[] = [], optio
       if (issuerKey) {
         let ok = false
         try {
-          ok = await got.crl.verify({publicKey: issuerKey})
+          ok = await signedBy(Buffer.from(got.crl.rawData), Buffer.from(issuerKey.rawData), () => got.crl.verify({publicKey: issuerKey}))
         } catch {
           ok = false
         }

@@ -22,6 +22,9 @@ const OID = {
 
 const MAC_ITERATIONS = 2048
 
+/** The cipher of the key bag's PBES2: AES-256-CBC, or SM4-CBC for SM2 keys (GB/T 32907). */
+export type Pkcs12Cipher = 'aes-256-cbc' | 'sm4-cbc'
+
 const data = (content: Buffer) => seq(oid(OID.data), explicit(0, octets(content)))
 
 /**
@@ -32,9 +35,11 @@ const data = (content: Buffer) => seq(oid(OID.data), explicit(0, octets(content)
  *   Node's crypto, MAC HMAC-SHA256: what OpenSSL 3 writes and Windows 10 1709+ reads.
  * - legacy: the key encrypted with pbeWithSHAAnd3-KeyTripleDES-CBC (by node-forge's PKCS#12
  *   key derivation) and MAC HMAC-SHA1, which older Windows and USB-key tools need.
+ * - sm4-cbc (an SM2 key, CERT-5): the same PBES2 with SM4-CBC (1.2.156.10197.1.104.2) in place
+ *   of AES-256-CBC, which `openssl pkcs12` 3.0 reads; the MAC stays HMAC-SHA256.
  * Certificates are public and travel unencrypted in a data bag, as most tools expect.
  */
-export function buildPkcs12(key: KeyObject, chain: Buffer[], password: string, options: {legacy?: boolean; friendlyName?: string} = {}): Buffer {
+export function buildPkcs12(key: KeyObject, chain: Buffer[], password: string, options: {legacy?: boolean; friendlyName?: string; cipher?: Pkcs12Cipher} = {}): Buffer {
   const f = forge()
   const pkcs8 = key.export({type: 'pkcs8', format: 'der'})
   let encrypted: Buffer
@@ -43,7 +48,7 @@ export function buildPkcs12(key: KeyObject, chain: Buffer[], password: string, o
     const enc = f.pki.encryptPrivateKeyInfo(info, password, {algorithm: '3des', count: MAC_ITERATIONS, saltSize: 8})
     encrypted = Buffer.from(f.asn1.toDer(enc).getBytes(), 'binary')
   } else {
-    encrypted = createPrivateKey({key: pkcs8, format: 'der', type: 'pkcs8'}).export({type: 'pkcs8', format: 'der', cipher: 'aes-256-cbc', passphrase: password})
+    encrypted = createPrivateKey({key: pkcs8, format: 'der', type: 'pkcs8'}).export({type: 'pkcs8', format: 'der', cipher: options.cipher ?? 'aes-256-cbc', passphrase: password})
   }
   const localKeyId = createHash('sha1').update(chain[0]).digest()
   const attrs = (withName: boolean) =>

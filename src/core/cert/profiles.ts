@@ -29,6 +29,8 @@ export interface Profile {
   maxDays: number
   medium: boolean
   san: Array<'dns' | 'ip'>
+  /** The encryption certificate of a signature/encryption pair (CERT-5): its generated key may be kept after delivery when cert.escrow is on. */
+  encryption: boolean
 }
 
 /** A profile as the database keeps it: with its status and who made and changed it. */
@@ -71,6 +73,7 @@ function fromRow(r: CertProfilesTable): ProfileInfo {
     maxDays: Number(r.max_days),
     medium: Number(r.medium) === 1,
     san: list(r.san) as Array<'dns' | 'ip'>,
+    encryption: Number(r.encryption) === 1,
     status: r.status === 'retired' ? 'retired' : 'active',
     createdAt: r.created_at,
     createdBy: r.created_by,
@@ -83,7 +86,7 @@ function fromRow(r: CertProfilesTable): ProfileInfo {
 
 /** The profile's own fields, as audited and compared. */
 function fieldsOf(p: Profile): Profile {
-  return {key: p.key, name: p.name, keyUsage: p.keyUsage, extKeyUsage: p.extKeyUsage, key_spec: p.key_spec, days: p.days, maxDays: p.maxDays, medium: p.medium, san: p.san}
+  return {key: p.key, name: p.name, keyUsage: p.keyUsage, extKeyUsage: p.extKeyUsage, key_spec: p.key_spec, days: p.days, maxDays: p.maxDays, medium: p.medium, san: p.san, encryption: p.encryption}
 }
 
 export async function listProfiles(db: Db, options: {all?: boolean} = {}): Promise<ProfileInfo[]> {
@@ -182,6 +185,8 @@ function merged(key: string, input: ProfileInput, base?: Profile): Profile {
     maxDays: input.maxDays ?? base?.maxDays ?? need(days, 'days'),
     medium: input.medium ?? base?.medium ?? false,
     san: (input.san !== undefined ? names(input.san.toLowerCase()) : (base?.san ?? [])) as Array<'dns' | 'ip'>,
+    // Only the shipped pair's encryption profile is one (staff-sm2-enc); an edit keeps what it was.
+    encryption: base?.encryption ?? false,
   }
 }
 
@@ -194,6 +199,7 @@ const columns = (p: Profile) => ({
   max_days: p.maxDays,
   medium: p.medium ? 1 : 0,
   san: p.san.join(','),
+  encryption: p.encryption ? 1 : 0,
 })
 
 /** `cert profile add`: a new profile, active at once; a key already used (even retired) is exit 4. */

@@ -1,8 +1,10 @@
 import {createHash, type KeyObject, randomBytes, webcrypto} from 'node:crypto'
 
-import {certParts, children, content, read} from './der.js'
+import {signatureAlgorithm} from './crl.js'
+import {bitString, certParts, children, content, oidString, read, seq, tlv, whole} from './der.js'
 import {hashOf, type KeySpec, signingKey} from './keys.js'
 import type {Profile} from './profiles.js'
+import {SM2_WITH_SM3, sm2Sign, sm2Verify} from './sm2.js'
 
 /**
  * Certificates, CSRs through @peculiar/x509 (loaded on first use: listing the inventory
@@ -41,7 +43,7 @@ export interface Signer {
 export async function makeSigner(certDer: Buffer, key: KeyObject, spec: KeySpec): Promise<Signer> {
   const parts = certParts(certDer)
   const ski = parts.extensions.get('2.5.29.14')
-  return {certDer, subjectDer: parts.subject, keyId: ski ? content(ski, read(ski)) : keyIdentifier(parts.spki), key, spec, webKey: await signingKey(key, spec)}
+  return {certDer, subjectDer: parts.subject, keyId: ski ? content(ski, read(ski)) : keyIdentifier(parts.spki), key, spec, webKey: spec === 'sm2' ? undefined : await signingKey(key, spec)}
 }
 
 /** RFC 5280 4.2.1.2 method 1: SHA-1 of the subjectPublicKey bits. */
@@ -127,7 +129,8 @@ export async function signCertificate(spec: CertificateSpec, signer: Signer): Pr
     const text = Buffer.from(REHEARSAL_COMMENT, 'ascii')
     extensions.push(new lib.Extension(COMMENT_OID, false, Buffer.concat([Buffer.from([0x16, text.length]), text])))
   }
-  const webKey = signer.webKey ?? (signer.webKey = await signingKey(signer.key, signer.spec))
+  // An SM2 CA: the library lays out the certificate, signed by a throwaway key (it cannot sign SM2), then it is re-signed below.
+  const webKey = signer.spec === 'sm2' ? await layoutKey() : (signer.webKey ?? (signer.webKey = await signingKey(signer.key, signer.spec)))
   const cert = await lib.X509CertificateGenerator.create({
     serialNumber: spec.serial,
     subject,
@@ -136,10 +139,46 @@ export async function signCertificate(spec: CertificateSpec, signer: Signer): Pr
     notAfter: spec.notAfter,
     publicKey: spec.spki,
     signingKey: webKey as never,
-    signingAlgorithm: {name: webKey.algorithm.name, hash: hashOf(signer.spec)} as never,
+    signingAlgorithm: {name: webKey.algorithm.name, hash: signer.spec === 'sm2' ? 'SHA-256' : hashOf(signer.spec)} as never,
     extensions,
   })
-  return Buffer.from(cert.rawData)
+  const der = Buffer.from(cert.rawData)
+  return signer.spec === 'sm2' ? resignSm2(der, signer.key) : der
+}
+
+let layout: Promise<webcrypto.CryptoKey> | undefined
+/** A P-256 key that never leaves this process: it signs the layout of an SM2 certificate, whose signature is then replaced. */
+function layoutKey(): Promise<webcrypto.CryptoKey> {
+  return (layout ??= webcrypto.subtle.generateKey({name: 'ECDSA', namedCurve: 'P-256'}, false, ['sign']).then((pair) => (pair as webcrypto.CryptoKeyPair).privateKey))
+}
+
+/**
+ * GM/T 0015: the TBSCertificate's signature field and the certificate's signatureAlgorithm
+ * become SM2-with-SM3 (1.2.156.10197.1.501, no parameters), and the TBSCertificate, so
+ * changed, is signed SM2 under GM/T 0009's default identifier (sm2.ts).
+ */
+export function resignSm2(der: Buffer, key: KeyObject): Buffer {
+  const [tbsNode] = children(der, read(der))
+  const fields = children(der, tbsNode)
+  const at = fields[0].tag === 0xa0 ? 2 : 1
+  const alg = signatureAlgorithm('sm2')
+  const tbs = tlv(0x30, fields.map((f, i) => (i === at ? alg : whole(der, f))))
+  return seq(tbs, alg, bitString(sm2Sign(tbs, key)))
+}
+
+/**
+ * Whether a signed structure (a certificate or CRL someone else made, DER) is signed by the key
+ * of `issuerSpki`: SM2-with-SM3 by sm2.ts under GM/T 0009's identifier (the library cannot),
+ * anything else by the library's own check, `otherwise`.
+ */
+export async function signedBy(der: Buffer, issuerSpki: Buffer, otherwise: () => Promise<boolean>): Promise<boolean> {
+  try {
+    const [tbs, alg, sig] = children(der, read(der))
+    if (oidString(content(der, children(der, alg)[0])) !== SM2_WITH_SM3) return await otherwise()
+    return sm2Verify(whole(der, tbs), content(der, sig).subarray(1), issuerSpki)
+  } catch {
+    return false
+  }
 }
 
 export function toPem(der: Buffer, label = 'CERTIFICATE'): string {

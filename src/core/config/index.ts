@@ -89,6 +89,18 @@ export async function areaCode(db: Kysely<Database>): Promise<string | undefined
   return row?.value || undefined
 }
 
+/**
+ * Key escrow (CERT-5's signature/encryption pair): `on` keeps the key of an encryption
+ * certificate egov generated (profile with encryption: true) after its delivery, so that it
+ * can be delivered again after an approved password reset. Signature keys are never kept.
+ */
+export const CERT_ESCROW_SETTING = 'cert.escrow'
+
+export async function escrowOn(db: Kysely<Database>): Promise<boolean> {
+  const row = await db.selectFrom('settings').select('value').where('key', '=', CERT_ESCROW_SETTING).executeTakeFirst()
+  return row?.value === 'on'
+}
+
 /** The folder every new CRL is published to (DER and PEM), an absolute path; unset: none. */
 export const CERT_PUBLISH_SETTING = 'cert.publish'
 
@@ -123,6 +135,12 @@ const SHARED_SETTINGS: Record<string, {default: () => string; check(value: strin
         dir = false
       }
       if (!isAbsolute(value) || !dir) throw new InvalidInput('config.badPublishDir', {key: CERT_PUBLISH_SETTING, value}, {field: 'VALUE'})
+    },
+  },
+  [CERT_ESCROW_SETTING]: {
+    default: () => 'off',
+    check(value) {
+      if (value !== 'on' && value !== 'off') throw new InvalidInput('config.badEscrow', {key: CERT_ESCROW_SETTING, value}, {field: 'VALUE', rule: 'CERT-5'})
     },
   },
   [CERT_ORG_SETTING]: {

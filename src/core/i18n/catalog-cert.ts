@@ -89,7 +89,8 @@ export const certEntries = {
   'cert.badIp': {en: 'ip: "{value}" is not an IP address', zh: 'ip：“{value}”不是有效 IP 地址'},
   'cert.badCsr': {en: '{field}: not a PKCS#10 certificate request (PEM or DER); nothing was filed', zh: '{field}：不是 PKCS#10 证书请求（PEM 或 DER），未提交'},
   'cert.csrSignature': {en: '{field}: the request\'s signature does not verify: it was altered or not signed by its key; nothing was filed', zh: '{field}：证书请求签名验证失败（被篡改或非其密钥签名），未提交'},
-  'cert.csrKey': {en: '{field}: the request\'s key is not RSA 2048-4096 or ECDSA P-256/P-384 (CERT-5)', zh: '{field}：请求中的密钥不是 RSA 2048-4096 或 ECDSA P-256/P-384（CERT-5）'},
+  'cert.profileKey': {en: '{field}: profile {profile} certifies {expected} keys only, and this request\'s key is {kind} (CERT-5); nothing was filed', zh: '{field}：证书模板 {profile} 只签发 {expected} 密钥，此请求的密钥为 {kind}（CERT-5），未提交'},
+  'cert.csrKey': {en: '{field}: the request\'s key ({kind}) is not a kind egov certifies; use one of {allowed} (CERT-5)', zh: '{field}：请求中的密钥（{kind}）不是可签发的密钥类型；可用：{allowed}（CERT-5）'},
   'cert.csrNeeded': {en: 'csr: egov does not hold the key of {serial} (it came from a CSR): give the new request with --csr', zh: 'csr：{serial} 的密钥由持有人保管（来自 CSR），请用 --csr 提交新的证书请求'},
   'cert.keyCompromised': {
     en: '{field}: this key was revoked for key compromise with certificate {serial} on {at} (SPKI SHA-256 {hash}…); a compromised key is never certified again: make a new key pair (CERT-3)',
@@ -212,6 +213,7 @@ export const certEntries = {
     en: 'SERIAL: the key of {serial} was delivered as PKCS#12 on {at} and destroyed then (CERT-3: a key egov made is delivered once and never kept); a new key needs a renewal: egov cert renew {serial}',
     zh: 'SERIAL：{serial} 的私钥已于 {at} 以 PKCS#12 交付并随即销毁（CERT-3：egov 生成的私钥只交付一次，不予留存）；如需新私钥，请申请更新：egov cert renew {serial}',
   },
+  'cert.keyEscrowed': {en: 'the encryption key is kept in escrow after this delivery (cert.escrow on, CERT-5): it is delivered again only after an approved password reset, and destroyed with the certificate\'s revocation', zh: '本次交付后加密私钥仍托管保存（cert.escrow 为 on，CERT-5）：须经批准的密码重置方可再次交付，证书撤销时销毁'},
   'cert.keyDelivered': {en: 'the key was destroyed after this delivery; egov keeps no copy (CERT-3)', zh: '本次交付后私钥已销毁，egov 不留存副本（CERT-3）'},
   'cert.ambiguousSerial': {
     en: 'SERIAL: {serial} names {count} certificates of different issuers in the inventory: {choices}; name one as SERIAL@ISSUER (the issuer tag cert list shows, or a part of the issuer name)',

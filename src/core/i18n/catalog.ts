@@ -130,8 +130,9 @@ const base = {
   'store.migrationFailed': {en: 'database migration {name} failed: {reason}', zh: '数据库迁移 {name} 失败：{reason}'},
 
   // ---- config
-  'config.unknownKey': {en: 'config key "{key}" is unknown; known keys: operator, notices, limit.KIND.STATE, items.code-pattern, cert.organization, area-code', zh: '未知的配置项“{key}”；可用：operator、notices、limit.种类.状态、items.code-pattern、cert.organization、area-code'},
+  'config.unknownKey': {en: 'config key "{key}" is unknown; known keys: operator, notices, limit.KIND.STATE, items.code-pattern, cert.organization, cert.escrow, area-code', zh: '未知的配置项“{key}”；可用：operator、notices、limit.种类.状态、items.code-pattern、cert.organization、cert.escrow、area-code'},
   'config.badNoticePrefix': {en: '{key}: "{value}" cannot head a document number: 1 to {max} characters, no control characters, no spaces at either end, no 〔〕', zh: '{key}：“{value}”不能作为发文字号的机关代字：须为 1–{max} 个字符，不含控制字符、首尾空白和〔〕'},
+  'config.badEscrow': {en: '{key}: "{value}" is neither on nor off (CERT-5: on keeps the keys of encryption certificates egov generated after their delivery; signature keys are never kept)', zh: '{key}：“{value}”只能为 on 或 off（CERT-5：on 表示交付后仍托管 egov 生成的加密证书密钥；签名密钥从不保留）'},
   'config.badOrganization': {en: '{key}: "{value}" is not an organisation name for certificates: 1 to 64 characters, no control characters', zh: '{key}：“{value}”不能作为证书中的单位名称：须为 1–64 个字符，且不含控制字符'},
   'config.badPattern': {en: '{key}: "{value}" is not a regular expression: {reason}', zh: '{key}：“{value}”不是有效的正则表达式：{reason}'},
   'config.unknownLimit': {en: 'config key "{key}": request kind {kind} has no state {state} that can be overdue', zh: '配置项“{key}”：申请种类 {kind} 没有可设时限的状态 {state}'},

@@ -324,6 +324,8 @@ export interface CertProfilesTable {
   medium: number
   /** dns, ip: comma-separated, or empty. */
   san: string
+  /** 1: the encryption certificate of a signature/encryption pair (its key may be escrowed, cert.escrow). */
+  encryption: number
   /** active | retired */
   status: string
   created_at: string

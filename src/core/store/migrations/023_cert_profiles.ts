@@ -13,6 +13,7 @@ interface ShippedProfile {
   maxDays: number
   medium: boolean
   san: string[]
+  encryption?: boolean
 }
 
 /**
@@ -40,6 +41,7 @@ export async function up(db: Kysely<unknown>, _dialect: SqlDialect): Promise<voi
     .addColumn('max_days', 'integer', (c) => c.notNull())
     .addColumn('medium', 'integer', (c) => c.notNull())
     .addColumn('san', 'varchar(32)', (c) => c.notNull())
+    .addColumn('encryption', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('status', 'varchar(16)', (c) => c.notNull())
     .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
     .addColumn('created_by', 'varchar(255)', (c) => c.notNull())
@@ -50,8 +52,8 @@ export async function up(db: Kysely<unknown>, _dialect: SqlDialect): Promise<voi
     .execute()
   const at = new Date().toISOString()
   for (const p of readTemplate<{profiles: ShippedProfile[]}>('cert-profiles.json').profiles) {
-    await sql`insert into cert_profiles (key, name, key_usage, ext_key_usage, key_spec, days, max_days, medium, san, status, created_at, created_by)
-      values (${p.key}, ${p.name}, ${p.keyUsage.join(',')}, ${p.extKeyUsage.join(',')}, ${p.key_spec}, ${p.days}, ${p.maxDays}, ${p.medium ? 1 : 0}, ${p.san.join(',')}, ${'active'}, ${at}, ${'migration 023'})`.execute(db)
+    await sql`insert into cert_profiles (key, name, key_usage, ext_key_usage, key_spec, days, max_days, medium, san, encryption, status, created_at, created_by)
+      values (${p.key}, ${p.name}, ${p.keyUsage.join(',')}, ${p.extKeyUsage.join(',')}, ${p.key_spec}, ${p.days}, ${p.maxDays}, ${p.medium ? 1 : 0}, ${p.san.join(',')}, ${p.encryption ? 1 : 0}, ${'active'}, ${at}, ${'migration 023'})`.execute(db)
   }
 }
 
