@@ -1,3 +1,8 @@
+import {mkdtempSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
+import ExcelJS from 'exceljs'
 import {afterAll, beforeAll, expect, it} from 'vitest'
 
 import {egov, isolatedHome} from '../helpers/cli.js'
@@ -109,5 +114,51 @@ describeEachDialect('net request adopt: existing connections brought in (NET-5, 
     expect(refused.json.error.details).toMatchObject({field: 'cidr', unit: '市公安局'})
     expect((await ok(alice(['requests', 'show', id, '--json']))).json.state).toBe('applied')
     expect((await ok(alice(['units', 'show', '市统计局', '--json']))).json.connection ?? null).toBeNull()
+  })
+
+  it('brings connections in from the plan workbook’s 存量接入 sheet, all or nothing, every problem located', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'egov-adopt-'))
+    const book = async (name: string, rows: unknown[][]) => {
+      const wb = new ExcelJS.Workbook()
+      wb.addWorksheet('地址分配').addRows([['地址段', '平面', '地址池', '单位', '用途', '状态'], ['10.20.90.0/24', '1', '', '市教育局', '教育专网', '已分配']])
+      wb.addWorksheet('存量接入').addRows([['单位', '地址段', '平面', '接入方式', '带宽（Mbps）', '接入日期', '依据'], ...rows])
+      const path = join(dir, name)
+      await wb.xlsx.writeFile(path)
+      return path
+    }
+    for (const unit of ['市教育局', '市卫健委']) await ok(alice(['units', 'add', unit, '--kind', 'party-government', '--level', 'city', '--budget', 'city']))
+    const before = await requestCount()
+    const bad = await book('bad.xlsx', [
+      ['市教委', '10.20.93.0/24', '1', '光纤专线', '100', '2019-05-01', '批复'],
+      ['市卫健委', '10.20.200.0/24', '', 'MSTP专线', '50', '2020/6/1', '批复'],
+      ['市教育局', '10.20.90.0/24', '', '光纤专线', '100', '2019-13-01', '批复'],
+    ])
+    const refused = await alice(['net', 'import', bad, '--json'])
+    expect(refused.code).toBe(2)
+    const problems = refused.json.error.details.problems as Array<{sheet: string; row: number; field: string; rule?: string; suggestion?: string}>
+    expect(problems.map((p) => [p.sheet, p.row, p.field])).toEqual([
+      ['存量接入', 2, 'unit'],
+      ['存量接入', 3, 'cidrs'],
+      ['存量接入', 4, 'since'],
+    ])
+    expect(problems[1].rule).toBe('NET-1')
+    expect(await requestCount()).toBe(before)
+    // The allocation sheet's row went with the refusal: all or nothing.
+    expect((await ok(alice(['net', 'list', '--json']))).json.allocations.map((a: {cidr: string}) => a.cidr)).not.toContain('10.20.90.0/24')
+
+    const good = await book('good.xlsx', [
+      ['市教育局', '10.20.90.0/24、10.20.91.0/26', '1', '光纤专线', '100', new Date(Date.UTC(2018, 2, 1)), '教育局〔2018〕3号'],
+      ['市卫健委', '10.20.92.0/24', '', 'MSTP专线', '50', '2020/6/1', '卫健委批复'],
+    ])
+    const dry = await ok(alice(['net', 'import', good, '--dry-run', '--json']))
+    expect(dry.json.connections).toHaveLength(2)
+    expect(await requestCount()).toBe(before)
+    const done = await ok(alice(['net', 'import', good, '--json']))
+    expect(done.json).toMatchObject({allocations: 1, connections: [{row: 2, unit: '市教育局'}, {row: 3, unit: '市卫健委'}]})
+    for (const c of done.json.connections as Array<{requestId: number}>) await ok(bob(['requests', 'approve', String(c.requestId)]))
+    const edu = (await ok(alice(['units', 'show', '市教育局', '--json']))).json.connection
+    expect(edu).toMatchObject({status: 'in-service', accessMode: 'fiber', bandwidthMbps: 100})
+    expect(edu.addresses).toEqual(['10.20.90.0/24', '10.20.91.0/26'])
+    expect((await ok(alice(['units', 'show', '市卫健委', '--json']))).json.connection).toMatchObject({status: 'in-service', accessMode: 'mstp', addresses: ['10.20.92.0/24']})
   })
 })

@@ -30,7 +30,7 @@ export interface Profile {
   medium: boolean
   san: Array<'dns' | 'ip'>
   /** The encryption certificate of a signature/encryption pair (CERT-5): its generated key may be kept after delivery when cert.escrow is on. */
-  encryption: boolean
+  encryption?: boolean
 }
 
 /** A profile as the database keeps it: with its status and who made and changed it. */

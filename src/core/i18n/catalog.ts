@@ -359,6 +359,8 @@ const base = {
   'net.import.invalid': {en: '{file}: {count} error{s}; nothing was imported', zh: '{file}：共 {count} 处错误，未导入任何数据'},
   'net.import.done': {en: '{file}: imported {count} allocation{s}, updated {updated} ({unchanged} already recorded, {history} released rows kept as history)', zh: '{file}：已导入 {count} 个地址段，更新 {updated} 个（{unchanged} 个已有记录，{history} 行已收回记录作为历史保留）'},
   'net.import.dryRun': {en: '{file}: all rows are valid, {count} to import, {updated} to update ({unchanged} already recorded, {history} released rows kept as history); nothing was written (--dry-run)', zh: '{file}：各行均有效，待导入 {count} 个，待更新 {updated} 个（{unchanged} 个已有记录，{history} 行已收回记录作为历史保留）；未写入（--dry-run）'},
+  'net.import.connections': {en: 'filed {count} adoption request(s) of existing connections ({ids}); a second person approves each with egov requests approve ID', zh: '已提交 {count} 个存量接入登记申请（{ids}），每个由另一人以 egov requests approve ID 审批'},
+  'net.import.connectionsDry': {en: '{count} adoption request(s) of existing connections would be filed; nothing was written (--dry-run)', zh: '将提交 {count} 个存量接入登记申请；未写入（--dry-run）'},
   'net.import.diff': {en: '  {sheet} row {row} {cidr}: {changes}', zh: '  {sheet} 第 {row} 行 {cidr}：{changes}'},
   'net.import.missingColumn': {en: 'column {column} is missing (the header row needs it)', zh: '缺少必填列“{column}”'},
   'net.import.required': {en: '{column} is required', zh: '“{column}”为必填'},

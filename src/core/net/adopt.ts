@@ -57,6 +57,11 @@ interface BlockCheck {
 
 /** 申请: every block is checked now and again in the approving transaction. */
 export async function applyForAdoption(store: Store, input: AdoptInput): Promise<WorkflowResult<AdoptRequest>> {
+  return store.write((ctx) => fileAdoptionIn(ctx, input))
+}
+
+/** Checks an adoption and files it in the caller's transaction (`net import`'s 存量接入 sheet files one per row). */
+export async function fileAdoptionIn(ctx: WriteContext, input: AdoptInput): Promise<WorkflowResult<AdoptRequest>> {
   const basis = input.basis?.trim()
   if (!basis) throw new InvalidInput('input.empty', {field: 'basis'}, {field: 'basis'})
   if (!input.accessMode?.trim()) throw new InvalidInput('input.empty', {field: 'access-mode'}, {field: 'access-mode'})
@@ -68,21 +73,19 @@ export async function applyForAdoption(store: Store, input: AdoptInput): Promise
   const plane = input.plane === undefined || input.plane === '' ? 1 : parsePlane(input.plane)
   const since = parseIsoDate(input.since, 'since')
   if (!input.cidrs.length) throw new InvalidInput('input.missingFlag', {flag: 'cidr', label: '地址段'}, {field: 'cidr'})
-  return store.write(async (ctx) => {
-    if (since > chinaDate(new Date(ctx.at))) throw new InvalidInput('netreq.adoptFuture', {since}, {field: 'since'})
-    const unit = await findUnit(ctx.db, input.unit?.trim() ?? '')
-    const {category, sponsor} = await checkEligibility(ctx.db, unit, input.sponsor?.trim() || undefined)
-    const expected = costBearerFor(unit)
-    if (input.costBearer && costBearerOf(input.costBearer) !== expected) {
-      throw new RuleRefused('NET-8', 'netreq.costBearerRule', {unit: unit.name, budget: unit.budget, expected, given: input.costBearer}, {field: 'cost-bearer'})
-    }
-    await refuseConnected(ctx.db, unit)
-    await refuseSecondOpen(ctx.db, unit.name, 'net-adopt')
-    await refuseSecondOpen(ctx.db, unit.name, 'net-onboarding')
-    const checks = await checkBlocks(ctx.db, unit.name, plane, input.cidrs)
-    const payload: AdoptRequest = {unit: unit.name, category, basis, accessMode: mode.key, plane, bandwidthMbps, since, cidrs: checks.map((c) => c.text), ...(sponsor ? {sponsor} : {}), costBearer: expected}
-    return (await fileRequestIn(ctx, {kind: 'net-adopt', applicantUnit: unit.name, payload})) as WorkflowResult<AdoptRequest>
-  })
+  if (since > chinaDate(new Date(ctx.at))) throw new InvalidInput('netreq.adoptFuture', {since}, {field: 'since'})
+  const unit = await findUnit(ctx.db, input.unit?.trim() ?? '')
+  const {category, sponsor} = await checkEligibility(ctx.db, unit, input.sponsor?.trim() || undefined)
+  const expected = costBearerFor(unit)
+  if (input.costBearer && costBearerOf(input.costBearer) !== expected) {
+    throw new RuleRefused('NET-8', 'netreq.costBearerRule', {unit: unit.name, budget: unit.budget, expected, given: input.costBearer}, {field: 'cost-bearer'})
+  }
+  await refuseConnected(ctx.db, unit)
+  await refuseSecondOpen(ctx.db, unit.name, 'net-adopt')
+  await refuseSecondOpen(ctx.db, unit.name, 'net-onboarding')
+  const checks = await checkBlocks(ctx.db, unit.name, plane, input.cidrs)
+  const payload: AdoptRequest = {unit: unit.name, category, basis, accessMode: mode.key, plane, bandwidthMbps, since, cidrs: checks.map((c) => c.text), ...(sponsor ? {sponsor} : {}), costBearer: expected}
+  return (await fileRequestIn(ctx, {kind: 'net-adopt', applicantUnit: unit.name, payload})) as WorkflowResult<AdoptRequest>
 }
 
 async function refuseConnected(db: Kysely<Database>, unit: Unit): Promise<void> {

@@ -20,6 +20,9 @@ import {
   placeImported,
   treeOrder,
 } from './index.js'
+import {parseIsoDate, parseWholeNumber} from '../dates.js'
+import {toHalfWidth} from '../io/values.js'
+import {fileAdoptionIn} from './adopt.js'
 import {editAllocation, type EditedAllocation} from './edit.js'
 import {registeredNames, unitNotRegistered} from './registry.js'
 
@@ -49,6 +52,8 @@ export interface ImportResult {
   updates: ImportUpdate[]
   /** Rows of released blocks (状态 已收回, as `net export --all` writes them): history, carried over and never placed. */
   history: number
+  /** Rows of the 存量接入 sheet: each filed as an adoption request (net request adopt), for a second person to approve. */
+  connections: Array<{row: number; unit: string; requestId: number}>
   /** Nothing to write: every pool and allocation of the file is already recorded so (a re-run), said as every command says it. */
   unchanged: boolean
 }
@@ -96,7 +101,7 @@ function rowsOf(sheet: SheetData, layout: SheetLayout, problems: ImportProblem[]
 /** The sheet for a layout: by name in a workbook; a CSV's only sheet is the allocations. */
 function pickSheet(sheets: SheetData[], layout: SheetLayout, csv: boolean): SheetData | undefined {
   if (csv) return layout.key === 'allocations' ? sheets[0] : undefined
-  return sheets.find((s) => s.name.trim() === layout.name) ?? (layout.key === 'allocations' ? sheets.find((s) => !['地址池'].includes(s.name.trim())) : undefined)
+  return sheets.find((s) => s.name.trim() === layout.name) ?? (layout.key === 'allocations' ? sheets.find((s) => !['地址池', '存量接入'].includes(s.name.trim())) : undefined)
 }
 
 class DryRunDone extends Error {}
@@ -133,14 +138,18 @@ export async function importPlan(
   const poolRows = poolSheet ? rowsOf(poolSheet, poolLayout, problems, say) ?? [] : []
   const allocSheet = pickSheet(sheets, allocLayout, csv)
   const allocRows = allocSheet ? rowsOf(allocSheet, allocLayout, problems, say) ?? [] : []
-  if (!allocSheet && !poolSheet) problems.push({sheet: allocLayout.name, row: 1, field: allocLayout.columns[0].key, column: allocLayout.columns[0].header, value: '', message: say.t('net.import.missingColumn', {column: allocLayout.columns[0].header})})
+  const connLayout = layout.sheets.find((s) => s.key === 'connections')!
+  const connSheet = csv ? undefined : sheets.find((sh) => sh.name.trim() === connLayout.name)
+  const connRows = connSheet ? rowsOf(connSheet, connLayout, problems, say) ?? [] : []
+  if (!allocSheet && !poolSheet && !connSheet) problems.push({sheet: allocLayout.name, row: 1, field: allocLayout.columns[0].key, column: allocLayout.columns[0].header, value: '', message: say.t('net.import.missingColumn', {column: allocLayout.columns[0].header})})
   if (problems.length) throw invalid(path, problems)
-  if (!poolRows.length && !allocRows.length) throw new InvalidInput('net.import.empty', {file: path}, {field: 'FILE'})
+  if (!poolRows.length && !allocRows.length && !connRows.length) throw new InvalidInput('net.import.empty', {file: path}, {field: 'FILE'})
 
   let alreadyRecorded = 0
   let poolsAdded = 0
   let history = 0
   const updates: ImportUpdate[] = []
+  const connections: ImportResult['connections'] = []
   try {
     await store.write(async (ctx) => {
       poolsAdded = await importPools(ctx, poolRows, problems, say)
@@ -149,9 +158,13 @@ export async function importPlan(
       alreadyRecorded = checked.placements.filter((p) => p.unchanged).length
       history = checked.history
       updates.push(...checked.updates)
-      // Edits were made in this transaction as they were checked: a dry run, or a problem, rolls them back with the rest.
-      if (options.dryRun) throw new DryRunDone()
+      // Edits were made in this transaction as they were checked, and the blocks are placed before the
+      // connections are checked (a connection may hold blocks this file brings): a dry run, or a
+      // problem, rolls all of it back.
       for (const p of checked.placements) if (!p.unchanged) await placeImported(ctx, p.pool, p.block, p.fields)
+      connections.push(...(await fileConnections(ctx, connRows, problems, say)))
+      if (problems.length) throw invalid(path, problems)
+      if (options.dryRun) throw new DryRunDone()
     })
   } catch (error) {
     if (!(error instanceof DryRunDone)) throw error
@@ -166,7 +179,8 @@ export async function importPlan(
     updated: updates.length,
     updates,
     history,
-    unchanged: allocations === 0 && poolsAdded === 0 && updates.length === 0,
+    connections,
+    unchanged: allocations === 0 && poolsAdded === 0 && updates.length === 0 && connections.length === 0,
   }
 }
 
@@ -232,6 +246,43 @@ interface Placement {
   block: ParsedCidr
   unchanged?: boolean
   fields: {unit: string; purpose: string | null; status: 'active' | 'reserved'}
+}
+
+/** The flag names core errors give, as the 存量接入 sheet's column keys. */
+const CONNECTION_FIELD: Record<string, string> = {cidr: 'cidrs', 'access-mode': 'accessMode', 'cost-bearer': 'costBearer', bandwidth: 'bandwidth', since: 'since', basis: 'basis', unit: 'unit', sponsor: 'sponsor', plane: 'plane'}
+
+/**
+ * The 存量接入 sheet: each row a connection in service before egov, filed as an adoption request
+ * in this transaction (net request adopt's checks, row by row), every problem located.
+ */
+async function fileConnections(ctx: WriteContext, rows: RowValues[], problems: ImportProblem[], say: Say): Promise<ImportResult['connections']> {
+  const filed: ImportResult['connections'] = []
+  for (const r of rows) {
+    const v = r.values
+    const bandwidth = cell(r, 'bandwidth', (text) => parseWholeNumber(toHalfWidth(text), 'bandwidth', {min: 1, max: 100_000}), problems, say)
+    const since = cell(r, 'since', sinceDate, problems, say)
+    const cidrs = (v.cidrs ?? '').split(/[\s,，、;；]+/).filter(Boolean)
+    if (bandwidth === undefined || since === undefined) continue
+    try {
+      const result = await fileAdoptionIn(ctx, {unit: v.unit ?? '', cidrs, accessMode: v.accessMode ?? '', bandwidthMbps: bandwidth, since, basis: v.basis ?? '', plane: v.plane || undefined, sponsor: v.sponsor || undefined, costBearer: v.costBearer || undefined})
+      filed.push({row: r.row, unit: result.request.applicantUnit, requestId: result.request.id})
+    } catch (e) {
+      const field = CONNECTION_FIELD[String((e as EgovError).context?.field)] ?? 'unit'
+      problems.push(problemFrom(r, field, e, say))
+    }
+  }
+  return filed
+}
+
+/**
+ * 接入日期 as clerks' workbooks give it: 2019-05-01, 2019/5/1, 2019.5.1, or a date cell whose
+ * format the streaming reader did not see, which arrives as Excel's serial day number (days
+ * since 1899-12-30, the 1900 system) — a plain 5-digit number is read so.
+ */
+function sinceDate(text: string): string {
+  const t = toHalfWidth(text).trim()
+  if (/^\d{5}$/.test(t)) return new Date(Date.UTC(1899, 11, 30) + Number(t) * 86_400_000).toISOString().slice(0, 10)
+  return parseIsoDate(t.replace(/[/.]/g, '-').replace(/^(\d{4})-(\d)-/, '$1-0$2-').replace(/-(\d)$/, '-0$1'), 'since')
 }
 
 /** 已收回 (released), as `net export --all` writes a released block's row. */
