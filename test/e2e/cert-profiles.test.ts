@@ -91,8 +91,10 @@ describeEachDialect('certificate profiles in the database (issue 21)', (dialect)
 
   it('a database starts with the shipped profiles (migration 023)', async () => {
     const list = ok(await clerk(['cert', 'profile', 'list', '--json']))
-    expect(list.json.profiles.map((p: {key: string}) => p.key)).toEqual(['server', 'staff'])
-    expect(list.json.profiles[1]).toMatchObject({key: 'staff', key_spec: 'rsa-2048', days: 730, maxDays: 1095, medium: true, status: 'active', createdBy: 'migration 023'})
+    expect(list.json.profiles.map((p: {key: string}) => p.key)).toEqual(['server', 'staff', 'staff-sm2', 'staff-sm2-enc'])
+    expect(list.json.profiles[1]).toMatchObject({key: 'staff', key_spec: 'rsa-2048', days: 730, maxDays: 1095, medium: true, encryption: false, status: 'active', createdBy: 'migration 023'})
+    // The SM2 pair (CERT-5): the encryption certificate's profile carries the flag escrow reads.
+    expect(list.json.profiles[3]).toMatchObject({key: 'staff-sm2-enc', key_spec: 'sm2', encryption: true})
   })
 
   it('a profile one operator adds is what another files under and a third approves; the key egov makes is EC (openssl)', async () => {

@@ -220,7 +220,12 @@ describe('an SM2 CA: certificates, CRLs, OCSP and PKCS#12 signed SM2-with-SM3 (C
   })
 
   it('an SM2 key egov generates is delivered once in PKCS#12 under SM4-CBC, which openssl pkcs12 reads', async () => {
-    const serial = await approved(['cert', 'apply', '--holder', '王五', '--unit', UNIT, '--id-number', '62020019800101001X', '--medium', 'UK-SM2-3', '--profile', 'staff-sm2'])
+    // A signature key comes from the holder's medium as a CSR: egov never makes one (CERT-5).
+    const made = await alice(['cert', 'apply', '--holder', '王五', '--unit', UNIT, '--id-number', '62020019800101001X', '--medium', 'UK-SM2-3', '--profile', 'staff-sm2', '--json'])
+    expect(made.code).toBe(2)
+    expect(made.json.error.details).toMatchObject({field: 'csr', rule: 'CERT-5'})
+    // The encryption key of the pair is the one egov makes.
+    const serial = await approved(['cert', 'apply', '--holder', '王五', '--unit', UNIT, '--id-number', '62020019800101001X', '--medium', 'UK-SM2-3', '--profile', 'staff-sm2-enc'])
     writeFileSync(join(dir, 'p12.pass'), 'Delivery-2026\n')
     const out = await alice(['cert', 'export', serial, '--p12', join(dir, 'ww.p12'), '--password-file', join(dir, 'p12.pass')], {EGOV_CA_PASSPHRASE: PASS})
     expect(out.code, out.stderr).toBe(0)
@@ -255,12 +260,13 @@ describe('an SM2 CA: certificates, CRLs, OCSP and PKCS#12 signed SM2-with-SM3 (C
     expect(await keyKept(enc1)).toBe(false)
     expect((await alice(['config', 'set', 'cert.escrow', 'on'])).code).toBe(0)
     const enc2 = await approved(['cert', 'apply', '--holder', '李四', '--unit', UNIT, '--id-number', '620200198102020022', '--medium', 'UK-SM2-2', '--profile', 'staff-sm2-enc'])
-    const sig = await approved(['cert', 'apply', '--holder', '赵六', '--unit', UNIT, '--id-number', '620200198203030035', '--medium', 'UK-SM2-4', '--profile', 'staff-sm2'])
+    const sig = await approved(['cert', 'apply', '--holder', '赵六', '--unit', UNIT, '--id-number', '620200198203030035', '--medium', 'UK-SM2-4', '--profile', 'staff-sm2', '--csr', sm2Csr('zl')])
     const escrowed = await deliver(enc2, 'enc2.p12')
     expect(escrowed.code, escrowed.stderr).toBe(0)
     expect(escrowed.json.keyDestroyed).toBe(false)
     expect(await keyKept(enc2)).toBe(true)
-    expect((await deliver(sig, 'sig.p12')).json.keyDestroyed).toBe(true)
+    // The signature key never reached egov: there is nothing to deliver or keep.
+    expect((await deliver(sig, 'sig.p12')).code).not.toBe(0)
     expect(await keyKept(sig)).toBe(false)
     const text = openssl(['pkcs12', '-in', 'enc2.p12', '-passin', 'pass:Delivery-2026', '-nokeys', '-clcerts'], dir).stdout
     writeFileSync(join(dir, 'enc2.pem'), text)
@@ -270,7 +276,7 @@ describe('an SM2 CA: certificates, CRLs, OCSP and PKCS#12 signed SM2-with-SM3 (C
     expect(openssl(['verify', '-vfyopt', `distid:${DISTID}`, '-CAfile', 'ca.pem', 'enc2.pem'], dir).stdout).toContain('enc2.pem: OK')
     const audit = await alice(['audit', 'log', '--json'])
     const exports = audit.json.entries.filter((e: {action: string}) => e.action === 'cert.export')
-    expect(exports).toHaveLength(4)
+    expect(exports).toHaveLength(3)
     expect(exports.filter((e: {after: {escrowed?: boolean}}) => e.after.escrowed)).toEqual([expect.objectContaining({entityId: enc2, after: expect.objectContaining({keyDestroyed: false})})])
   })
 

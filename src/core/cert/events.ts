@@ -231,6 +231,9 @@ export async function applyForCertificate(store: Store, input: ApplyInput): Prom
   if (profile.san.length && !dns.length && !ips.length) throw new InvalidInput('cert.sanNeeded', {profile: profile.key}, {field: 'dns'})
   const csr = input.csr ? await checkCsr(input.csr) : undefined
   if (csr) checkProfileKey(profile, csr.spec)
+  // The SM2 pair (CERT-5): the signature key is made on the holder's medium and comes as a CSR; egov
+  // never sees it. Only the encryption key (profile.encryption) may be made here.
+  if (!csr && profile.key_spec === 'sm2' && !profile.encryption) throw new InvalidInput('cert.sm2CsrNeeded', {profile: profile.key}, {field: 'csr', rule: 'CERT-5'})
   return store.write(async (ctx) => {
     if (!(await hasCa(ctx.db))) throw new NotFound('cert.noCa', {}, {field: 'ca'})
     if (csr) await refuseCompromised(ctx.db, csr.spki, 'csr')
@@ -350,6 +353,10 @@ export async function fileEvent(store: Store, event: Exclude<CertEventKind, 'app
     const certProfile = await profileFor(ctx.db, cert.profile ?? 'staff')
     if (p.days !== undefined) checkDays(p.days, certProfile)
     if (csr) checkProfileKey(certProfile, csr.spec)
+    // A new key for an SM2 signature certificate comes from the medium too (CERT-5).
+    if (!csr && (event === 'renew' || event === 'replace-medium') && certProfile.key_spec === 'sm2' && !certProfile.encryption) {
+      throw new InvalidInput('cert.sm2CsrNeeded', {profile: certProfile.key}, {field: 'csr', rule: 'CERT-5'})
+    }
     await checkEvent(ctx, event, cert, p, new Date(ctx.at))
     if (csr) await checkNewKey(ctx, cert.serial, csr.spki)
     const open = await openRequestFor(ctx, (q) => q.serial === cert.serial)

@@ -89,6 +89,7 @@ export const certEntries = {
   'cert.badIp': {en: 'ip: "{value}" is not an IP address', zh: 'ip：“{value}”不是有效 IP 地址'},
   'cert.badCsr': {en: '{field}: not a PKCS#10 certificate request (PEM or DER); nothing was filed', zh: '{field}：不是 PKCS#10 证书请求（PEM 或 DER），未提交'},
   'cert.csrSignature': {en: '{field}: the request\'s signature does not verify: it was altered or not signed by its key; nothing was filed', zh: '{field}：证书请求签名验证失败（被篡改或非其密钥签名），未提交'},
+  'cert.sm2CsrNeeded': {en: 'csr: profile {profile} is the signature certificate of the SM2 pair: its key is made on the holder’s medium and comes as a CSR (--csr); egov never makes or sees a signature key (CERT-5)', zh: 'csr：{profile} 是 SM2 双证书中的签名证书，其密钥在持有人介质中生成并以证书请求（--csr）提交；egov 从不生成或接触签名密钥（CERT-5）'},
   'cert.profileKey': {en: '{field}: profile {profile} certifies {expected} keys only, and this request\'s key is {kind} (CERT-5); nothing was filed', zh: '{field}：证书模板 {profile} 只签发 {expected} 密钥，此请求的密钥为 {kind}（CERT-5），未提交'},
   'cert.csrKey': {en: '{field}: the request\'s key ({kind}) is not a kind egov certifies; use one of {allowed} (CERT-5)', zh: '{field}：请求中的密钥（{kind}）不是可签发的密钥类型；可用：{allowed}（CERT-5）'},
   'cert.csrNeeded': {en: 'csr: egov does not hold the key of {serial} (it came from a CSR): give the new request with --csr', zh: 'csr：{serial} 的密钥由持有人保管（来自 CSR），请用 --csr 提交新的证书请求'},
