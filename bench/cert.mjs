@@ -115,7 +115,7 @@ const smCaDer = await signCertificate(
 writeFileSync(join(dir, 'sm2ca.pem'), toPem(smCaDer))
 writeFileSync(join(dir, 'sm2ca.key'), smCaKey.export({type: 'pkcs8', format: 'pem'}), {mode: 0o600})
 const smSigner = await makeSigner(smCaDer, smCaKey, 'sm2')
-const smStaff = profiles().find((p) => p.key === 'staff-sm2')
+const smStaff = shippedProfiles().find((p) => p.key === 'staff-sm2')
 let lastSm2 = Buffer.alloc(0)
 async function egovSm2One(i) {
   const {privateKey} = await generateKey('sm2')
