@@ -3,12 +3,13 @@ import type {Kysely} from '#kysely'
 import {appendAudit} from '../audit/index.js'
 import {chinaDate} from '../clock.js'
 import {parseIsoDate} from '../dates.js'
-import {Conflict, InvalidInput, NotFound, RuleRefused} from '../errors.js'
+import {Conflict, InvalidInput, RuleRefused} from '../errors.js'
 import type {Database, Store, WriteContext} from '../store/index.js'
 import {findUnit, type Unit} from '../units/index.js'
 import {fileRequestIn, type WorkflowResult} from '../workflow/index.js'
-import {allocate, type Allocation, type AllocationRow, type Plane, parsePlane, toAllocation} from './index.js'
-import {blockEnd, formatCidr, overlaps, type ParsedCidr, parseCidr, toKey} from './ip.js'
+import {allocate, type Allocation, type Plane, parsePlane} from './index.js'
+import {formatCidr, overlaps, type ParsedCidr, parseCidr} from './ip.js'
+import {holdersOf, innermostPool} from './given-block.js'
 import {protectionOf} from './protect.js'
 import {accessModeOf, checkEligibility, connectionOf, type CostBearer, costBearerFor, costBearerOf, refuseSecondOpen} from './requests.js'
 
@@ -101,30 +102,11 @@ async function checkBlocks(db: Kysely<Database>, unit: string, plane: Plane, cid
     const text = formatCidr(block)
     const twin = out.find((o) => overlaps(o.block, block))
     if (twin) throw new InvalidInput('netreq.adoptOverlap', {cidr: text, other: twin.text}, {field: 'cidr', rule: 'NET-1'})
-    const pool = await db
-      .selectFrom('net_pools')
-      .select('name')
-      .where('plane', '=', plane)
-      .where('family', '=', block.family)
-      .where('start_key', '<=', toKey(block.start, block.family))
-      .where('end_key', '>=', toKey(blockEnd(block), block.family))
-      .orderBy('prefix', 'desc')
-      .executeTakeFirst()
-    if (!pool) throw new NotFound('netreq.planNoPool', {cidr: text, plane}, {field: 'cidr', rule: 'NET-1'})
-    const held = await db
-      .selectFrom('net_allocations')
-      .selectAll()
-      .where('plane', '=', plane)
-      .where('family', '=', block.family)
-      .where('status', '<>', 'released')
-      .where('start_key', '<=', toKey(blockEnd(block), block.family))
-      .where('end_key', '>=', toKey(block.start, block.family))
-      .orderBy('start_key')
-      .limit(2)
-      .execute()
+    const pool = await innermostPool(db, plane, block)
+    const held = await holdersOf(db, plane, block)
     let own: Allocation | undefined
     if (held.length) {
-      const first = toAllocation(held[0] as AllocationRow)
+      const first = held[0]
       if (held.length > 1 || first.unit !== unit || first.cidr !== text) {
         throw new Conflict('netreq.adoptHeld', {cidr: text, held: first.cidr, unit: first.unit}, {field: 'cidr', rule: 'NET-1', details: {held: first.cidr, unit: first.unit}})
       }
@@ -132,7 +114,7 @@ async function checkBlocks(db: Kysely<Database>, unit: string, plane: Plane, cid
       if (protection) throw new Conflict('netreq.planBlockInUse', {cidr: text, unit, status: protection.status, use: protection.use}, {field: 'cidr', rule: protection.rule})
       own = first
     }
-    out.push({block, text, pool: pool.name, own})
+    out.push({block, text, pool, own})
   }
   return out
 }

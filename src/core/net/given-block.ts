@@ -1,8 +1,10 @@
+import type {Kysely} from '#kysely'
+
 import {appendAudit} from '../audit/index.js'
 import {Conflict, InvalidInput, NotFound} from '../errors.js'
-import type {WriteContext} from '../store/index.js'
+import type {Database, WriteContext} from '../store/index.js'
 import {allocate, type Allocation, findPool, type AllocationRow, type Plane, toAllocation} from './index.js'
-import {blockEnd, formatCidr, parseCidr, toKey} from './ip.js'
+import {type Block, blockEnd, formatCidr, parseCidr, toKey} from './ip.js'
 import {protectionOf} from './protect.js'
 
 /**
@@ -16,18 +18,8 @@ import {protectionOf} from './protect.js'
 export async function planGivenBlock(ctx: WriteContext, input: {requestId: number; unit: string; plane: Plane; cidr: string; pool?: string; purpose: string}): Promise<Allocation> {
   const block = parseCidr(input.cidr, 'cidr')
   const text = formatCidr(block)
-  const held = await ctx.db
-    .selectFrom('net_allocations')
-    .selectAll()
-    .where('plane', '=', input.plane)
-    .where('family', '=', block.family)
-    .where('status', '<>', 'released')
-    .where('start_key', '<=', toKey(blockEnd(block), block.family))
-    .where('end_key', '>=', toKey(block.start, block.family))
-    .orderBy('start_key')
-    .limit(2)
-    .execute()
-  const mine = held.length === 1 && held[0].cidr === text && held[0].unit === input.unit ? toAllocation(held[0] as AllocationRow) : undefined
+  const held = await holdersOf(ctx.db, input.plane, block)
+  const mine = held.length === 1 && held[0].cidr === text && held[0].unit === input.unit ? held[0] : undefined
   if (mine) {
     if (input.pool !== undefined && (await findPool(ctx.db, input.pool)).id !== mine.poolId) {
       throw new InvalidInput('netreq.planHeldElsewhere', {cidr: text, unit: input.unit, pool: mine.pool}, {field: 'pool', rule: 'NET-5'})
@@ -41,13 +33,30 @@ export async function planGivenBlock(ctx: WriteContext, input: {requestId: numbe
     await appendAudit(ctx, {action: 'net.alloc.edit', entityType: 'net-allocation', entityId: mine.id, before: mine, after})
     return after
   }
-  const pool = input.pool?.trim() || (await innermostPool(ctx, input.plane, block, text))
+  const pool = input.pool?.trim() || (await innermostPool(ctx.db, input.plane, block))
   const [allocation] = await allocate(ctx, {pool, cidr: text, unit: input.unit, purpose: input.purpose, status: 'reserved'})
   return allocation
 }
 
-async function innermostPool(ctx: WriteContext, plane: Plane, block: ReturnType<typeof parseCidr>, text: string): Promise<string> {
-  const row = await ctx.db
+/** Up to two holding allocations overlapping a block on a plane: enough to tell "free", "exactly one" and "more". */
+export async function holdersOf(db: Kysely<Database>, plane: Plane, block: Block): Promise<Allocation[]> {
+  const rows = await db
+    .selectFrom('net_allocations')
+    .selectAll()
+    .where('plane', '=', plane)
+    .where('family', '=', block.family)
+    .where('status', '<>', 'released')
+    .where('start_key', '<=', toKey(blockEnd(block), block.family))
+    .where('end_key', '>=', toKey(block.start, block.family))
+    .orderBy('start_key')
+    .limit(2)
+    .execute()
+  return rows.map((r) => toAllocation(r as AllocationRow))
+}
+
+/** The innermost pool of a plane holding a block, or exit 3 (NET-1). */
+export async function innermostPool(db: Kysely<Database>, plane: Plane, block: Block): Promise<string> {
+  const row = await db
     .selectFrom('net_pools')
     .select('name')
     .where('plane', '=', plane)
@@ -56,6 +65,6 @@ async function innermostPool(ctx: WriteContext, plane: Plane, block: ReturnType<
     .where('end_key', '>=', toKey(blockEnd(block), block.family))
     .orderBy('prefix', 'desc')
     .executeTakeFirst()
-  if (!row) throw new NotFound('netreq.planNoPool', {cidr: text, plane}, {field: 'cidr', rule: 'NET-1'})
+  if (!row) throw new NotFound('netreq.planNoPool', {cidr: formatCidr(block), plane}, {field: 'cidr', rule: 'NET-1'})
   return row.name
 }
