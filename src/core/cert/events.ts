@@ -153,6 +153,15 @@ function checkProfileKey(profile: Profile, spec: KeySpec, field = 'csr'): void {
   if (profile.key_spec === 'sm2' && spec !== 'sm2') throw new InvalidInput('cert.profileKey', {field, profile: profile.key, kind: spec, expected: profile.key_spec}, {field, rule: 'CERT-5'})
 }
 
+/**
+ * The SM2 pair (CERT-5): a signature certificate's key is made on the holder's medium and comes as
+ * a CSR; egov never makes or sees it. Only the encryption certificate's key (profile.encryption)
+ * may be made here. Called where egov would otherwise make the key: no CSR given.
+ */
+function refuseMadeSignatureKey(profile: Profile): void {
+  if (profile.key_spec === 'sm2' && !profile.encryption) throw new InvalidInput('cert.sm2CsrNeeded', {profile: profile.key}, {field: 'csr', rule: 'CERT-5'})
+}
+
 async function openRequestFor(ctx: WriteContext, match: (p: CertRequest) => boolean): Promise<number | undefined> {
   const open = await ctx.db.selectFrom('requests').select(['id', 'payload']).where('kind', '=', 'cert').where('state', '=', 'applied').execute()
   return open.map((r) => ({id: Number(r.id), p: JSON.parse(r.payload) as CertRequest})).find((r) => match(r.p))?.id
@@ -231,9 +240,7 @@ export async function applyForCertificate(store: Store, input: ApplyInput): Prom
   if (profile.san.length && !dns.length && !ips.length) throw new InvalidInput('cert.sanNeeded', {profile: profile.key}, {field: 'dns'})
   const csr = input.csr ? await checkCsr(input.csr) : undefined
   if (csr) checkProfileKey(profile, csr.spec)
-  // The SM2 pair (CERT-5): the signature key is made on the holder's medium and comes as a CSR; egov
-  // never sees it. Only the encryption key (profile.encryption) may be made here.
-  if (!csr && profile.key_spec === 'sm2' && !profile.encryption) throw new InvalidInput('cert.sm2CsrNeeded', {profile: profile.key}, {field: 'csr', rule: 'CERT-5'})
+  if (!csr) refuseMadeSignatureKey(profile)
   return store.write(async (ctx) => {
     if (!(await hasCa(ctx.db))) throw new NotFound('cert.noCa', {}, {field: 'ca'})
     if (csr) await refuseCompromised(ctx.db, csr.spki, 'csr')
@@ -353,10 +360,8 @@ export async function fileEvent(store: Store, event: Exclude<CertEventKind, 'app
     const certProfile = await profileFor(ctx.db, cert.profile ?? 'staff')
     if (p.days !== undefined) checkDays(p.days, certProfile)
     if (csr) checkProfileKey(certProfile, csr.spec)
-    // A new key for an SM2 signature certificate comes from the medium too (CERT-5).
-    if (!csr && (event === 'renew' || event === 'replace-medium') && certProfile.key_spec === 'sm2' && !certProfile.encryption) {
-      throw new InvalidInput('cert.sm2CsrNeeded', {profile: certProfile.key}, {field: 'csr', rule: 'CERT-5'})
-    }
+    // A new key (renewal, new medium) for an SM2 signature certificate comes from the medium too.
+    if (!csr && (event === 'renew' || event === 'replace-medium')) refuseMadeSignatureKey(certProfile)
     await checkEvent(ctx, event, cert, p, new Date(ctx.at))
     if (csr) await checkNewKey(ctx, cert.serial, csr.spki)
     const open = await openRequestFor(ctx, (q) => q.serial === cert.serial)
