@@ -2,7 +2,7 @@ import type {ChalkInstance} from 'chalk'
 
 import type {Locale} from '../core/i18n/index.js'
 import {t} from '../core/i18n/index.js'
-import type {Allocation, PoolUsage, UnitUsage} from '../core/net/index.js'
+import type {Allocation, DistrictUsage, PoolUsage, UnitUsage} from '../core/net/index.js'
 import {type Column, renderTable} from './table.js'
 
 /** Address counts read best grouped: 65,536; IPv6 counts as powers of two past a trillion. */
@@ -23,12 +23,15 @@ function bar(percent: number, width: number): string {
  * when asked (on a terminal); for a script (\`forScript\`) the names unindented and the counts
  * as plain numbers, so a cell reads as it is.
  */
-export function poolColumns(locale: Locale, color: ChalkInstance, options: {bars?: boolean; forScript?: boolean} = {}): Column<PoolUsage>[] {
+export function poolColumns(locale: Locale, color: ChalkInstance, options: {bars?: boolean; forScript?: boolean; districts?: boolean} = {}): Column<PoolUsage>[] {
   const count = (value: string) => (options.forScript ? value : formatCount(value))
+  // The district column (NET-4): always for a script (a stable key), for people only when a pool records one.
+  const district: Column<PoolUsage>[] = options.forScript || options.districts ? [{key: 'district', header: t('col.district', {}, locale), get: (p) => p.district ?? '', shrink: true}] : []
   return [
     {header: t('col.name', {}, locale), get: (p) => (options.forScript ? p.name : `${'  '.repeat(p.depth)}${p.depth ? '└ ' : ''}${p.name}`), shrink: true},
     {header: t('col.cidr', {}, locale), get: (p) => p.cidr},
     {header: t('col.plane', {}, locale), get: (p) => String(p.plane)},
+    ...district,
     {header: t('col.size', {}, locale), get: (p) => count(p.size)},
     {
       header: t('col.used', {}, locale),
@@ -42,6 +45,23 @@ export function poolColumns(locale: Locale, color: ChalkInstance, options: {bars
 /** Pools as an indented tree with size, use and free space; percentage bars when asked (on a terminal). */
 export function poolTree(pools: PoolUsage[], locale: Locale, color: ChalkInstance, withBars = false): string {
   return renderTable(pools, poolColumns(locale, color, {bars: withBars}))
+}
+
+/** Address space per district, plane and family (NET-4). */
+export function districtTable(districts: DistrictUsage[], locale: Locale, color: ChalkInstance): string {
+  return renderTable(districts, [
+    {header: t('col.district', {}, locale), get: (d) => d.district ?? t('net.noDistrict', {}, locale), shrink: true},
+    {header: t('col.plane', {}, locale), get: (d) => String(d.plane)},
+    {header: t('col.family', {}, locale), get: (d) => `IPv${d.family}`},
+    {header: t('col.pools', {}, locale), get: (d) => String(d.pools)},
+    {header: t('col.size', {}, locale), get: (d) => formatCount(d.size)},
+    {
+      header: t('col.used', {}, locale),
+      get: (d) => `${d.usedPercent.toFixed(1)}%`,
+      style: (text, d) => (d.usedPercent >= 90 ? color.red(text) : d.usedPercent >= 75 ? color.yellow(text) : text),
+    },
+    {header: t('col.free', {}, locale), get: (d) => formatCount(d.free)},
+  ])
 }
 
 export function unitTable(units: UnitUsage[], locale: Locale): string {

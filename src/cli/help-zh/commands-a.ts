@@ -51,11 +51,11 @@ export const COMMANDS_ZH_A: Record<string, CommandZh> = {
   },
   'net:pool:add': {
     summary: '在运营商平面上新增地址池（NET-1、NET-2）',
-    description: '地址池可以嵌套：位于已有地址池内的地址池成为其下级，其空间在上级中不再空闲（市级 /16 → 区级 /20 → 街镇 /24）；包住已有地址池的地址池成为它们的上级，上级地址池中落在其内的分配随之移入。会切割已有分配的地址池将被拒绝（退出码 4）。平面 1 由中国电信运营，平面 2 由中国移动运营。支持 IPv4 和 IPv6。',
+    description: '地址池可以嵌套：位于已有地址池内的地址池成为其下级，其空间在上级中不再空闲（市级 /16 → 区级 /20 → 街镇 /24）；包住已有地址池的地址池成为它们的上级，上级地址池中落在其内的分配随之移入。会切割已有分配的地址池将被拒绝（退出码 4）。平面 1 由中国电信运营，平面 2 由中国移动运营。支持 IPv4 和 IPv6。\n\n--district 和 --level（NET-4，属地接入、分级接入）说明地址池服务的对象：net request plan 只从与单位属地和层级相符的地址池为其分配地址段，除非以 --override-reason 写明理由并记录在案。未给出的，沿用上级地址池的属地和层级。',
   },
   'net:pool:edit': {
-    summary: '重命名地址池或修改其备注',
-    description: '只修改给出的参数选项；值已相同的不作改动（unchanged: true）。新名称须唯一（已被使用时退出码为 4），且不能像地址；地址池下的分配随之使用新名称。--note "" 清空备注。每次修改连同修改前后的值记入审计日志。',
+    summary: '重命名地址池、修改其备注，或设定其属地和服务层级（NET-4）',
+    description: '只修改给出的参数选项；值已相同的不作改动（unchanged: true）。新名称须唯一（已被使用时退出码为 4），且不能像地址；地址池下的分配随之使用新名称。--note "" 清空备注；--district 和 --level 设定 net request plan 检查的属地和服务层级（NET-4），"" 清空。每次修改连同修改前后的值记入审计日志。',
   },
   'net:pool:list': {
     summary: '以树形列出地址池及已用、空闲数量',
@@ -97,7 +97,7 @@ export const COMMANDS_ZH_A: Record<string, CommandZh> = {
   'net:request:implement': {summary: '登记线路和配置已完成（实施，NET-5）'},
   'net:request:plan': {
     summary: '制定方案：从地址池为单位预留地址段（NET-5）',
-    description: '地址段按最佳适配从地址池中分配并标为预留，与该步骤在同一事务中完成：失败时两者都不生效。业务测试通过后转为已分配。--prefix-length 可覆盖申请中要求的大小。--cidr 采用网络组选定的地址段：须在申请平面的地址池中空闲（默认取包含它的最内层地址池，或由 --pool 指定），或已由申请单位在接入之外完整持有（来自 net alloc 或导入），此时该分配即成为方案的地址段。双栈申请（申请时给出 --prefix-length-v6）在同一事务中从 --pool-v6 分配其 IPv6 地址段。',
+    description: '地址段按最佳适配从地址池中分配并标为预留，与该步骤在同一事务中完成：失败时两者都不生效。业务测试通过后转为已分配。--prefix-length 可覆盖申请中要求的大小。--cidr 采用网络组选定的地址段：须在申请平面的地址池中空闲（默认取包含它的最内层地址池，或由 --pool 指定），或已由申请单位在接入之外完整持有（来自 net alloc 或导入），此时该分配即成为方案的地址段。双栈申请（申请时给出 --prefix-length-v6）在同一事务中从 --pool-v6 分配其 IPv6 地址段；申请未要求 IPv6 地址段而给出 --pool-v6 的，退出码为 2。\n\nNET-4（属地接入、分级接入）：登记了属地（或服务层级，见 net pool add）的地址池只服务该属地（和层级）的单位；从其他属地或层级的地址池制定方案将被拒绝（退出码 5），并指明双方，除非以 --override-reason 写明理由：理由记入方案（申请的历史记录和 JSON 中），并作为警告显示。',
   },
   'net:request:template': {
     summary: '生成空白的电子政务外网接入申请表，供单位填写',
@@ -117,7 +117,9 @@ export const COMMANDS_ZH_A: Record<string, CommandZh> = {
 
 --above PCT 用于定时任务（cron）检查：只列出使用率达到 PCT% 的地址池，有则退出码为 6（没有则为 0），因此 "egov net usage --above 90 || mail …" 可在地址池耗尽之前发出警告。
 
---columns 和 --output（csv、tsv、json、value）只输出地址池供脚本使用（各单位表不输出），键名：name、cidr、plane、size、used、free——名称不缩进，数量为纯数字，不画进度条；--above 仍按规定以退出码 6 结束。`,
+地址池登记了属地时（net pool add/edit --district，NET-4），显示属地列，并在地址池之后按属地、平面和协议列出汇总：每个地址池计入其自身属地，其下级地址池计入各自的属地（JSON：districts）。--district NAME 只显示该属地的地址池。
+
+--columns 和 --output（csv、tsv、json、value）只输出地址池供脚本使用（各单位表不输出），键名：name、cidr、plane、district、size、used、free——名称不缩进，数量为纯数字，不画进度条；--above 仍按规定以退出码 6 结束。`,
   },
   'requests:approve': {
     summary: '审批通过申请：使其进入下一步',
@@ -144,12 +146,13 @@ export const COMMANDS_ZH_A: Record<string, CommandZh> = {
     summary: '在各领域共用的单位名录中新增单位',
     description: `KIND（NET-3 所列类别，以及自助终端和政务云所需的类别）：party-government 党政机关；stationed-unit 驻地中央及省属单位；authorised-body 法律法规授权的公共管理和服务单位；other 其他确有需要的单位；service-department 政务服务部门；post-office 邮政企业；bank 银行；state-enterprise 国有企业；enterprise 企业；individual 个人。
 LEVEL：city 市级；county 县级；township 乡级；village 村级。
+--district 登记单位的属地：其接入方案须从该属地的地址池分配（NET-4，见 net request plan）。
 --budget city 表示市级财政预算单位：其电子政务外网线路费用由市数据局承担（NET-8）；默认为 self（自行承担）。
 新增一个已存在且各项值相同的单位不作改动（退出码 0，\`unchanged: true\`）；值不同时退出码为 4，并指明每个不同的字段（请用 units edit）。`,
   },
   'units:edit': {
-    summary: '修改单位的名称、类别、层级、上级单位、联系人或预算性质',
-    description: '只修改给出的参数选项。--parent "" 去掉上级单位。每次修改连同修改前后的值记入审计日志。',
+    summary: '修改单位的名称、类别、层级、属地、上级单位、联系人或预算性质',
+    description: '只修改给出的参数选项。--parent "" 去掉上级单位，--district "" 去掉属地。每次修改连同修改前后的值记入审计日志。',
   },
   'units:list': {summary: '列出单位名录中的单位'},
   'units:show': {summary: '显示一个单位：基本信息、电子政务外网接入、地址和申请'},

@@ -5,6 +5,14 @@
  */
 export const FLAGS_ZH: Record<string, string> = {
   'Format output as json.': '以 JSON 格式输出。',
+  'the district it is in (属地, NET-4), e.g. 甘州区 or 市本级': '单位所在的属地（NET-4），如 甘州区 或 市本级',
+  'the district it is in (属地, NET-4); "" clears it': '单位所在的属地（NET-4）；"" 清空',
+  'the district the pool serves (属地, NET-4), e.g. 甘州区 or 市本级': '地址池服务的属地（NET-4），如 甘州区 或 市本级',
+  'the level of unit it serves (分级, NET-4): city, county, township or village': '地址池服务的单位层级（分级接入，NET-4）：city 市级、county 县级、township 乡级或 village 村级',
+  'the district the pool serves (属地, NET-4); "" clears it': '地址池服务的属地（NET-4）；"" 清空',
+  'the level of unit it serves (分级, NET-4): city, county, township or village; "" clears it': '地址池服务的单位层级（分级接入，NET-4）：city、county、township 或 village；"" 清空',
+  'plan from a pool of another district or level all the same (NET-4), recording why': '仍从其他属地或层级的地址池制定方案（NET-4），并记录理由',
+  'only the pools of this district (属地, NET-4)': '只显示该属地的地址池（NET-4）',
   'SQLite database file [default: egov.db in the data directory]. EGOV_DATABASE_URL=postgres://… uses PostgreSQL instead.': 'SQLite 数据库文件 [默认值：数据目录中的 egov.db]。设置 EGOV_DATABASE_URL=postgres://… 则改用 PostgreSQL。',
   'bash or zsh': 'bash 或 zsh',
   'write the checkpoint here (JSON)': '检查点写入此文件（JSON）',

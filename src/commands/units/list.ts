@@ -17,6 +17,7 @@ export default class UnitsList extends EgovCommand<typeof UnitsList> {
       {header: this.t('col.name'), get: (u) => u.name, shrink: true},
       {header: this.t('col.kind'), get: (u) => u.kindName, shrink: true},
       {header: this.t('col.level'), get: (u) => this.t(`units.level.${u.level}`)},
+      {header: this.t('col.district'), get: (u) => u.district ?? '', shrink: true},
       {header: this.t('col.parent'), get: (u) => u.parent ?? '', shrink: true},
       {header: this.t('col.phone'), get: (u) => u.phone ?? ''},
       {header: this.t('col.budget'), get: (u) => this.t(`units.budget.${u.budget}`)},

@@ -4,6 +4,7 @@ import {appendAudit} from '../audit/index.js'
 import {Conflict, InvalidInput} from '../errors.js'
 import {checkedText} from '../names.js'
 import type {Database, WriteContext} from '../store/index.js'
+import {levelOf} from '../units/index.js'
 import {
   type Allocation,
   type AllocationRow,
@@ -83,23 +84,31 @@ export async function editAllocation(ctx: WriteContext, ref: string, input: Allo
 export interface PoolEdit {
   name?: string
   note?: string
+  /** 属地 (NET-4); "" clears it. */
+  district?: string
+  /** The level of unit it serves (NET-4); "" clears it. */
+  level?: string
 }
 
 export interface EditedPool {
   pool: Pool
-  changes: Array<{field: 'name' | 'note'; before: string | null; after: string | null}>
+  changes: Array<{field: 'name' | 'note' | 'district' | 'level'; before: string | null; after: string | null}>
   unchanged: boolean
 }
 
-/** Renames or re-notes a pool. The new name is unique and checked as `net pool add` checks it; its allocations carry the new name. */
+/** Renames or re-notes a pool, or sets its district and level (NET-4). The new name is unique and checked as `net pool add` checks it; its allocations carry the new name. */
 export async function editPool(ctx: WriteContext, ref: string, input: PoolEdit): Promise<EditedPool> {
-  if (input.name === undefined && input.note === undefined) throw new InvalidInput('net.editNothing', {flags: '--name, --note'}, {field: 'name|note'})
+  if (input.name === undefined && input.note === undefined && input.district === undefined && input.level === undefined) {
+    throw new InvalidInput('net.editNothing', {flags: '--name, --note, --district, --level'}, {field: 'name|note|district|level'})
+  }
   let name: string | undefined
   if (input.name !== undefined) {
     name = checkedText(input.name, 'name')
     if (!name || looksLikeAddress(name)) throw new InvalidInput('net.badName', {}, {field: 'name'})
   }
   const note = input.note === undefined ? undefined : checkedText(input.note, 'note', 'line') || null
+  const district = input.district === undefined ? undefined : checkedText(input.district, 'district', 'short') || null
+  const level = input.level === undefined ? undefined : input.level.trim() ? levelOf(input.level) : null
   const before = await findPool(ctx.db, ref)
   const changes: EditedPool['changes'] = []
   if (name !== undefined && name !== before.name) {
@@ -108,6 +117,8 @@ export async function editPool(ctx: WriteContext, ref: string, input: PoolEdit):
     changes.push({field: 'name', before: before.name, after: name})
   }
   if (note !== undefined && note !== before.note) changes.push({field: 'note', before: before.note, after: note})
+  if (district !== undefined && district !== before.district) changes.push({field: 'district', before: before.district, after: district})
+  if (level !== undefined && level !== before.level) changes.push({field: 'level', before: before.level, after: level})
   if (!changes.length) return {pool: before, changes, unchanged: true}
 
   if (name !== undefined && name !== before.name) {
@@ -116,6 +127,8 @@ export async function editPool(ctx: WriteContext, ref: string, input: PoolEdit):
     await ctx.db.updateTable('net_allocations').set({pool_name: name}).where('pool_id', '=', before.id).execute()
   }
   if (note !== undefined) await ctx.db.updateTable('net_pools').set({note}).where('id', '=', before.id).execute()
+  if (district !== undefined) await ctx.db.updateTable('net_pools').set({district}).where('id', '=', before.id).execute()
+  if (level !== undefined) await ctx.db.updateTable('net_pools').set({level}).where('id', '=', before.id).execute()
   const pool = await poolById(ctx.db, before.id)
   await appendAudit(ctx, {action: 'net.pool.edit', entityType: 'net-pool', entityId: before.id, before, after: pool})
   return {pool, changes, unchanged: false}

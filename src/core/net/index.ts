@@ -20,6 +20,8 @@ import {
 } from './ip.js'
 import type {MapSegment, PoolMap} from './map-types.js'
 import {checkedText} from '../names.js'
+import {levelOf, type UnitLevel} from '../units/index.js'
+import {poolScope} from './districts.js'
 import {refuseIfProtected} from './protect.js'
 import {registeredUnit} from './registry.js'
 
@@ -42,6 +44,10 @@ export interface Pool {
   prefix: number
   parentId: number | null
   note: string | null
+  /** 属地 (NET-4): the district the pool serves; null: not recorded (then its parent's counts). */
+  district: string | null
+  /** 分级接入 (NET-4): the level of unit it serves (city, county, township, village); null: any. */
+  level: UnitLevel | null
   createdAt: string
   createdBy: string
 }
@@ -80,6 +86,8 @@ export function toPool(row: PoolRow): Pool {
     prefix: Number(row.prefix),
     parentId: row.parent_id === null ? null : Number(row.parent_id),
     note: row.note,
+    district: row.district ?? null,
+    level: (row.level ?? null) as UnitLevel | null,
     createdAt: row.created_at,
     createdBy: row.created_by,
   }
@@ -154,6 +162,10 @@ export interface AddPoolInput {
   name: string
   plane: string | number
   note?: string
+  /** 属地 (NET-4), e.g. 甘州区 or 市本级. */
+  district?: string
+  /** The level of unit the pool serves (NET-4): city, county, township, village (or 市级 …). */
+  level?: string
 }
 
 export interface AddPoolResult {
@@ -175,6 +187,8 @@ export async function addPool(ctx: WriteContext, input: AddPoolInput): Promise<A
   const plane = parsePlane(input.plane)
   const name = checkedText(input.name, 'name')
   if (!name || looksLikeAddress(name)) throw new InvalidInput('net.badName', {}, {field: 'name'})
+  const district = input.district ? checkedText(input.district, 'district', 'short') || null : null
+  const level = input.level ? levelOf(input.level) : null
   const db = ctx.db
   const cidr = formatCidr(block)
   const sameName = await db.selectFrom('net_pools').select(['name', 'cidr']).where('name', '=', name).executeTakeFirst()
@@ -221,7 +235,7 @@ export async function addPool(ctx: WriteContext, input: AddPoolInput): Promise<A
 
   const inserted = await db
     .insertInto('net_pools')
-    .values({name, cidr, family: block.family, plane, prefix: block.prefix, start_key: start, end_key: end, parent_id: parent?.id ?? null, note: input.note?.trim() || null, created_at: ctx.at, created_by: ctx.actor})
+    .values({name, cidr, family: block.family, plane, prefix: block.prefix, start_key: start, end_key: end, parent_id: parent?.id ?? null, note: input.note?.trim() || null, district, level, created_at: ctx.at, created_by: ctx.actor})
     .returning('id')
     .executeTakeFirstOrThrow()
   const id = Number(inserted.id)
@@ -773,6 +787,8 @@ export interface PoolUsage {
   family: Family
   parent: string | null
   depth: number
+  /** 属地 (NET-4): its own district or its nearest ancestor's; null when none is recorded. */
+  district: string | null
   /** Addresses, as decimal strings. */
   size: string
   /** Held by allocations in this pool and the pools below it. */
@@ -793,19 +809,46 @@ export interface UnitUsage {
   ipv6: string
 }
 
+/**
+ * One district's address space (NET-4), per plane and family: every pool of the district, each
+ * with its own space only (a county pool inside the city pool counts for the county, not twice).
+ */
+export interface DistrictUsage {
+  district: string | null
+  plane: Plane
+  family: Family
+  pools: number
+  size: string
+  allocated: string
+  reserved: string
+  free: string
+  usedPercent: number
+}
+
 export interface UsageReport {
   pools: PoolUsage[]
   units: UnitUsage[]
+  /** Per district, plane and family (NET-4); empty when no pool records a district. */
+  districts: DistrictUsage[]
 }
 
 /**
  * Utilisation per pool (a tree, outermost first) and per unit, from grouped counts: a
  * pool of 100,000 allocations is a few thousand groups, not 100,000 rows in memory.
  */
-export async function usage(db: Db, ref?: string): Promise<UsageReport> {
+export async function usage(db: Db, ref?: string, options: {district?: string} = {}): Promise<UsageReport> {
   const pools = await allPools(db)
-  const scope = ref ? new Set(await subtreeIds(db, await findPool(db, ref))) : undefined
   const byId = new Map(pools.map((p) => [p.id, p]))
+  // Each pool's district: its own, else its nearest ancestor's (pools come outermost first in treeOrder).
+  const districtOf = new Map<number, string | null>()
+  for (const p of treeOrder(pools)) districtOf.set(p.id, p.district ?? (p.parentId === null ? null : (districtOf.get(p.parentId) ?? null)))
+  let scope = ref ? new Set(await subtreeIds(db, await findPool(db, ref))) : undefined
+  if (options.district !== undefined) {
+    const wanted = options.district.trim()
+    const known = [...new Set([...districtOf.values()].filter((d): d is string => d !== null))]
+    if (!known.includes(wanted)) throw new NotFound('net.districtNotFound', {district: wanted, known: known.join(', ') || '—'}, {field: 'district', rule: 'NET-4'})
+    scope = new Set(pools.filter((p) => districtOf.get(p.id) === wanted && (!scope || scope.has(p.id))).map((p) => p.id))
+  }
   const own = new Map<number, {allocated: bigint; reserved: bigint; free: bigint}>()
   const get = (id: number) => own.get(id) ?? (own.set(id, {allocated: 0n, reserved: 0n, free: 0n}), own.get(id)!)
   const held = await db
@@ -853,6 +896,7 @@ export async function usage(db: Db, ref?: string): Promise<UsageReport> {
         family: p.family,
         parent: p.parentId === null ? null : byId.get(p.parentId)!.name,
         depth: depth(p),
+        district: districtOf.get(p.id) ?? null,
         size: size.toString(),
         allocated: t.allocated.toString(),
         reserved: t.reserved.toString(),
@@ -879,7 +923,27 @@ export async function usage(db: Db, ref?: string): Promise<UsageReport> {
   const unitUsage = [...units.entries()]
     .map(([unit, u]) => ({unit, blocks: u.blocks, ipv4: u.v4.toString(), ipv6: u.v6.toString()}))
     .sort((a, b) => (BigInt(b.ipv4) > BigInt(a.ipv4) ? 1 : BigInt(b.ipv4) < BigInt(a.ipv4) ? -1 : a.unit.localeCompare(b.unit)))
-  return {pools: poolUsage, units: unitUsage}
+  // Per district: each pool's own space (its allocations and free blocks, not its child pools'),
+  // under its district, so space a city pool hands to a county's pool counts for the county only.
+  const districtTotals = new Map<string, DistrictUsage>()
+  if ([...districtOf.values()].some((d) => d !== null)) {
+    for (const p of ordered) {
+      if (scope && !scope.has(p.id)) continue
+      const d = districtOf.get(p.id) ?? null
+      const key = `${d ?? ''}\u0000${p.plane}\u0000${p.family}`
+      const mine = get(p.id)
+      const entry = districtTotals.get(key) ?? {district: d, plane: p.plane, family: p.family, pools: 0, size: '0', allocated: '0', reserved: '0', free: '0', usedPercent: 0}
+      const allocated = BigInt(entry.allocated) + mine.allocated
+      const reserved = BigInt(entry.reserved) + mine.reserved
+      const free = BigInt(entry.free) + mine.free
+      const size = allocated + reserved + free
+      districtTotals.set(key, {...entry, pools: entry.pools + 1, size: size.toString(), allocated: allocated.toString(), reserved: reserved.toString(), free: free.toString(), usedPercent: percent(allocated + reserved, size)})
+    }
+  }
+  const districts = [...districtTotals.values()].sort(
+    (a, b) => (a.district === b.district ? 0 : a.district === null ? 1 : b.district === null ? -1 : a.district.localeCompare(b.district, 'zh-CN')) || a.plane - b.plane || a.family - b.family,
+  )
+  return {pools: poolUsage, units: unitUsage, districts}
 }
 
 /** Pools in tree order: each pool followed by its children, by address. */
@@ -908,16 +972,30 @@ function percent(part: bigint, whole: bigint): number {
 export async function poolMap(db: Db, ref: string): Promise<PoolMap> {
   const pool = await findPool(db, ref)
   const segments: MapSegment[] = []
-  const children = await db.selectFrom('net_pools').select(['name', 'cidr', 'start_key', 'end_key']).where('parent_id', '=', pool.id).execute()
-  for (const c of children) segments.push({start: fromKey(c.start_key), end: fromKey(c.end_key), kind: 'pool', cidr: c.cidr, holder: c.name})
+  const district = (await poolScope(db, pool.id)).district ?? undefined
+  const children = await db.selectFrom('net_pools').select(['name', 'cidr', 'start_key', 'end_key', 'district']).where('parent_id', '=', pool.id).execute()
+  for (const c of children) {
+    const own = c.district ?? district
+    segments.push({start: fromKey(c.start_key), end: fromKey(c.end_key), kind: 'pool', cidr: c.cidr, holder: c.name, ...(own ? {district: own} : {})})
+  }
   const allocations = await db
     .selectFrom('net_allocations')
-    .select(['cidr', 'unit', 'status', 'purpose', 'start_key', 'end_key'])
-    .where('pool_id', '=', pool.id)
-    .where('status', '<>', 'released')
+    .leftJoin('units', 'units.name', 'net_allocations.unit')
+    .select(['net_allocations.cidr', 'net_allocations.unit', 'net_allocations.status', 'net_allocations.purpose', 'net_allocations.start_key', 'net_allocations.end_key', 'units.district'])
+    .where('net_allocations.pool_id', '=', pool.id)
+    .where('net_allocations.status', '<>', 'released')
     .execute()
   for (const a of allocations) {
-    segments.push({start: fromKey(a.start_key), end: fromKey(a.end_key), kind: 'allocation', cidr: a.cidr, holder: a.unit, status: a.status, purpose: a.purpose ?? undefined})
+    segments.push({
+      start: fromKey(a.start_key),
+      end: fromKey(a.end_key),
+      kind: 'allocation',
+      cidr: a.cidr,
+      holder: a.unit,
+      status: a.status,
+      purpose: a.purpose ?? undefined,
+      ...(a.district ? {district: a.district} : {}),
+    })
   }
   const free = await db.selectFrom('net_free').select(['prefix', 'start_key']).where('pool_id', '=', pool.id).execute()
   for (const f of free) {
@@ -933,7 +1011,7 @@ export async function poolMap(db: Db, ref: string): Promise<PoolMap> {
     else merged.push({...s})
   }
   const block = parseCidr(pool.cidr, 'pool')
-  return {name: pool.name, cidr: pool.cidr, family: pool.family, plane: pool.plane, start: block.start, end: blockEnd(block), segments: merged}
+  return {name: pool.name, cidr: pool.cidr, family: pool.family, plane: pool.plane, ...(district ? {district} : {}), start: block.start, end: blockEnd(block), segments: merged}
 }
 
 function* chunks<T>(items: T[], size: number): Generator<T[]> {

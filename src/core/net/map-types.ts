@@ -16,6 +16,8 @@ export interface MapSegment {
   /** active | reserved, for allocations. */
   status?: string
   purpose?: string
+  /** 属地 (NET-4): the child pool's district, or the holding unit's; the legend groups by it. */
+  district?: string
 }
 
 export interface PoolMap {
@@ -23,6 +25,8 @@ export interface PoolMap {
   cidr: string
   family: 4 | 6
   plane: 1 | 2
+  /** The pool's district (its own or its nearest ancestor's), when recorded. */
+  district?: string
   start: bigint
   end: bigint
   segments: MapSegment[]

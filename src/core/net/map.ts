@@ -131,6 +131,8 @@ interface Part {
 interface Holder {
   kind: 'allocation' | 'pool'
   name: string
+  /** 属地 (NET-4): named holders are grouped by it. */
+  district?: string
   first: bigint
   active: Part
   reserved: Part
@@ -185,7 +187,7 @@ function survey(map: PoolMap): Survey {
     const key = `${segment.kind}\u0000${name}`
     let holder = byKey.get(key)
     if (!holder) {
-      holder = {kind: segment.kind, name, first: start, active: newPart(), reserved: newPart(), rank: -1}
+      holder = {kind: segment.kind, name, ...(segment.district ? {district: segment.district} : {}), first: start, active: newPart(), reserved: newPart(), rank: -1}
       byKey.set(key, holder)
     }
     holderOf.push(holder)
@@ -197,13 +199,15 @@ function survey(map: PoolMap): Survey {
   // The contract is gapless; anything uncovered is counted as free all the same.
   if (covered < total) free += total - covered
 
-  // The largest holders get the symbols (ties: the lower address), lettered in address order.
+  // The largest holders get the symbols (ties: the lower address), lettered in address order,
+  // grouped by district first when any holder has one (NET-4: a county's units side by side).
   const holders = [...byKey.values()]
   const bySize = holders.toSorted((a, b) => {
     const diff = sizeOf(b) - sizeOf(a)
     return diff > 0n ? 1 : diff < 0n ? -1 : a.first < b.first ? -1 : a.first > b.first ? 1 : 0
   })
-  const named = bySize.slice(0, SYMBOLS.length).sort((a, b) => (a.first < b.first ? -1 : a.first > b.first ? 1 : 0))
+  const byDistrict = (a: Holder, b: Holder) => (a.district === b.district ? 0 : a.district === undefined ? 1 : b.district === undefined ? -1 : a.district.localeCompare(b.district, 'zh-CN'))
+  const named = bySize.slice(0, SYMBOLS.length).sort((a, b) => byDistrict(a, b) || (a.first < b.first ? -1 : a.first > b.first ? 1 : 0))
   for (const [i, holder] of named.entries()) holder.rank = i
   const others = {count: 0, size: 0n}
   for (const holder of bySize.slice(SYMBOLS.length)) {
@@ -328,7 +332,8 @@ function legend(map: PoolMap, s: Survey, labels: Required<MapLabels>, hasMixed: 
   const entries: LegendEntry[] = []
   const where = (part: Part) => (part.blocks <= part.cidrs.length ? part.cidrs.join(', ') : `${part.cidrs[0]} +${part.blocks - 1}`)
   for (const holder of s.named) {
-    const name = holder.kind === 'pool' ? `${holder.name} (${labels.pool})` : holder.name
+    const named = holder.kind === 'pool' ? `${holder.name} (${labels.pool})` : holder.name
+    const name = holder.district && holder.district !== map.district ? `${named} [${holder.district}]` : named
     if (holder.active.size > 0n) {
       entries.push({
         symbol: symbolOf(holder, false),
@@ -343,7 +348,7 @@ function legend(map: PoolMap, s: Survey, labels: Required<MapLabels>, hasMixed: 
       entries.push({
         symbol: symbolOf(holder, true),
         kind: 'reserved',
-        label: `${holder.name} (${labels.reserved})`,
+        label: `${holder.name} (${labels.reserved})${holder.district && holder.district !== map.district ? ` [${holder.district}]` : ''}`,
         where: where(holder.reserved),
         share: shareText(holder.reserved.size, s.total),
         fill: colourOf(holder),

@@ -25,6 +25,7 @@ import {toHalfWidth} from '../io/values.js'
 import {fileAdoptionIn} from './adopt.js'
 import {editAllocation, type EditedAllocation} from './edit.js'
 import {registeredNames, unitNotRegistered} from './registry.js'
+import {unitLevels} from '../units/index.js'
 
 /** One problem in an imported file, located as a clerk finds it: sheet, row, column. */
 export interface ImportProblem {
@@ -230,11 +231,12 @@ async function importPools(ctx: WriteContext, rows: RowValues[], problems: Impor
     const same = existing.find((p) => p.name === r.values.name)
     if (same && same.cidr === block.text && same.plane === plane) continue
     try {
-      await addPool(ctx, {cidr: block.text, name: r.values.name, plane, note: r.values.note})
+      await addPool(ctx, {cidr: block.text, name: r.values.name, plane, note: r.values.note, district: r.values.district, level: r.values.level})
       added++
     } catch (e) {
       const err = e as EgovError
-      problems.push(problemFrom(r, err.context?.field === 'name' ? 'name' : 'cidr', e, say))
+      const field = err.context?.field
+      problems.push(problemFrom(r, field === 'name' || field === 'district' || field === 'level' ? field : 'cidr', e, say))
     }
   }
   return added
@@ -406,7 +408,7 @@ export async function exportPlan(store: Store, path: string, options: {all?: boo
   const poolSheet = sheet('pools')
   const allocSheet = sheet('allocations')
   const values = {
-    pools: pools.map((p) => ({cidr: p.cidr, name: p.name, plane: String(p.plane), note: p.note ?? ''})),
+    pools: pools.map((p) => ({cidr: p.cidr, name: p.name, plane: String(p.plane), note: p.note ?? '', district: p.district ?? '', level: p.level ? (unitLevels().find((l) => l.key === p.level)?.name ?? p.level) : ''})),
     allocations: allocations.map((a) => ({cidr: a.cidr, plane: String(a.plane), pool: a.pool, unit: a.unit, purpose: a.purpose ?? '', status: statusText[a.status]})),
   }
   const toSheet = (s: SheetLayout, rows: Array<Record<string, string>>) => ({

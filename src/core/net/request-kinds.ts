@@ -39,6 +39,23 @@ const NOTICE = {notice: js.line('path of the written notice or reply'), noticeNu
 const PLANE = js.oneOf([1, 2], 'network plane: 1 or 2')
 const COST_BEARER = js.oneOf(['bureau', 'unit'], 'who bears the cost (NET-8)')
 
+/** A block a plan reserved (PlannedBlock in requests.ts). */
+const PLANNED_BLOCK = {allocationId: js.int(1), cidr: js.line(), pool: js.line(), at: js.instant(), by: js.line()}
+
+/** NET-4 waived for a plan (Net4Override in districts.ts): the reason given and what differed. */
+const NET4_OVERRIDE = js.object(
+  {
+    rule: js.oneOf(['NET-4']),
+    reason: js.line('why the pool of another district or level'),
+    pool: js.line(),
+    mismatches: js.array(
+      js.object({kind: js.oneOf(['district', 'unit-district', 'level']), poolDistrict: js.line(), unitDistrict: js.line(), poolLevel: js.line(), unitLevel: js.line()}, ['kind']),
+    ),
+  },
+  ['rule', 'reason', 'pool', 'mismatches'],
+  'NET-4 (属地接入、分级接入) waived for this block, with the reason recorded',
+)
+
 /** The schema of ConnectionRequest (requests.ts): what onboarding and change carry, and what their steps add. */
 const CONNECTION_SCHEMA = js.object(
   {
@@ -55,8 +72,8 @@ const CONNECTION_SCHEMA = js.object(
     business: js.text(),
     sponsor: js.line('归口部门 (category 4)'),
     costBearer: COST_BEARER,
-    plan: js.object({allocationId: js.int(1), cidr: js.line(), pool: js.line(), at: js.instant(), by: js.line()}, ['allocationId', 'cidr', 'pool', 'at', 'by'], 'the technical plan: the block reserved'),
-    planV6: js.object({allocationId: js.int(1), cidr: js.line(), pool: js.line(), at: js.instant(), by: js.line()}, ['allocationId', 'cidr', 'pool', 'at', 'by'], 'dual stack: the IPv6 block reserved in the same plan'),
+    plan: js.object({...PLANNED_BLOCK, override: NET4_OVERRIDE}, ['allocationId', 'cidr', 'pool', 'at', 'by'], 'the technical plan: the block reserved'),
+    planV6: js.object({...PLANNED_BLOCK, override: NET4_OVERRIDE}, ['allocationId', 'cidr', 'pool', 'at', 'by'], 'dual stack: the IPv6 block reserved in the same plan'),
     implementNote: js.text(),
     tests: js.array(
       js.object(

@@ -19,6 +19,7 @@ import {
   type RequestWithHistory,
   type WorkflowResult,
 } from '../workflow/index.js'
+import {checkNet4, type Net4Override} from './districts.js'
 import {planGivenBlock} from './given-block.js'
 import {allocate, findPool, type Plane, parsePlane, prefixForHosts, release} from './index.js'
 
@@ -65,6 +66,16 @@ export interface BusinessTest {
   note?: string
 }
 
+/** A block a plan reserved; override: the pool is not the unit's under NET-4, recorded with the reason given. */
+export interface PlannedBlock {
+  allocationId: number
+  cidr: string
+  pool: string
+  at: string
+  by: string
+  override?: Net4Override
+}
+
 /** What an onboarding or change request carries. */
 export interface ConnectionRequest {
   unit: string
@@ -83,10 +94,10 @@ export interface ConnectionRequest {
   /** 归口部门: category 4 applies through it, and it carries the unit's security responsibility. */
   sponsor?: string
   costBearer?: CostBearer
-  /** The technical plan: the block reserved for the unit. */
-  plan?: {allocationId: number; cidr: string; pool: string; at: string; by: string}
+  /** The technical plan: the block reserved for the unit; override: NET-4 waived, and why. */
+  plan?: PlannedBlock
   /** Dual stack: the IPv6 block reserved in the same plan. */
-  planV6?: {allocationId: number; cidr: string; pool: string; at: string; by: string}
+  planV6?: PlannedBlock
   implementNote?: string
   tests?: BusinessTest[]
   /** For a change: the connection before it. */
@@ -332,7 +343,11 @@ function faultPoint(name: string): void {
 }
 
 /** 制定方案: the block for the unit is reserved from the pool in the same transaction as the state change. */
-export async function planRequest(store: Store, id: number, options: {pool?: string; poolV6?: string; prefixLength?: number; cidr?: string; comment?: string}): Promise<WorkflowResult<ConnectionRequest>> {
+export async function planRequest(
+  store: Store,
+  id: number,
+  options: {pool?: string; poolV6?: string; prefixLength?: number; cidr?: string; comment?: string; overrideReason?: string},
+): Promise<WorkflowResult<ConnectionRequest>> {
   return store.write((ctx) =>
     advanceRequest<ConnectionRequest>(ctx, id, 'plan', {
       kinds: ['net-onboarding', 'net-change'],
@@ -342,8 +357,10 @@ export async function planRequest(store: Store, id: number, options: {pool?: str
         if (options.cidr !== undefined && options.prefixLength !== undefined) throw new InvalidInput('net.oneSize', {}, {field: 'cidr'})
         const needsBlock = p.hosts !== undefined || p.prefixLength !== undefined || options.prefixLength !== undefined || options.cidr !== undefined
         const purpose = `电子政务外网接入（申请 ${id}）`
+        // --pool-v6 on a request that asks for no IPv6 block is a mistake to say, not to ignore.
+        if (options.poolV6 !== undefined && p.prefixLengthV6 === undefined) throw new InvalidInput('netreq.poolV6Unasked', {id}, {field: 'pool-v6'})
         // Dual stack: the IPv6 block in the same transaction as the IPv4 one; either failing leaves neither.
-        const v6 = p.prefixLengthV6 === undefined ? undefined : await planV6(ctx, p, options.poolV6, purpose)
+        const v6 = p.prefixLengthV6 === undefined ? undefined : await planV6(ctx, p, options.poolV6, purpose, options.overrideReason)
         if (!needsBlock) return v6 ? {...p, planV6: v6} : p
         let allocation
         if (options.cidr !== undefined) {
@@ -359,14 +376,15 @@ export async function planRequest(store: Store, id: number, options: {pool?: str
           })
         }
         if (allocation.plane !== p.plane) throw new InvalidInput('netreq.planeMismatch', {pool: options.pool, poolPlane: allocation.plane, plane: p.plane}, {field: 'pool', rule: 'NET-2'})
+        const override = await checkNet4(ctx.db, {unit: p.unit, poolId: allocation.poolId, overrideReason: options.overrideReason, field: options.cidr === undefined ? 'pool' : 'cidr'})
         faultPoint('net-plan')
-        return {...p, plan: {allocationId: allocation.id, cidr: allocation.cidr, pool: allocation.pool, at: ctx.at, by: ctx.actor}, ...(v6 ? {planV6: v6} : {})}
+        return {...p, plan: {allocationId: allocation.id, cidr: allocation.cidr, pool: allocation.pool, at: ctx.at, by: ctx.actor, ...(override ? {override} : {})}, ...(v6 ? {planV6: v6} : {})}
       },
     }),
   )
 }
 
-async function planV6(ctx: WriteContext, p: ConnectionRequest, pool: string | undefined, purpose: string): Promise<NonNullable<ConnectionRequest['planV6']>> {
+async function planV6(ctx: WriteContext, p: ConnectionRequest, pool: string | undefined, purpose: string, overrideReason: string | undefined): Promise<PlannedBlock> {
   if (!pool) throw new InvalidInput('netreq.poolV6Needed', {prefix: p.prefixLengthV6}, {field: 'pool-v6'})
   const named = await findPool(ctx.db, pool).catch((e: unknown) => {
     throw e instanceof NotFound ? new NotFound('net.poolNotFound', {pool}, {field: 'pool-v6'}) : e
@@ -374,7 +392,8 @@ async function planV6(ctx: WriteContext, p: ConnectionRequest, pool: string | un
   if (named.family !== 6) throw new InvalidInput('netreq.poolNotV6', {pool}, {field: 'pool-v6'})
   const [allocation] = await allocate(ctx, {pool, prefixLength: p.prefixLengthV6, unit: p.unit, purpose, status: 'reserved'})
   if (allocation.plane !== p.plane) throw new InvalidInput('netreq.planeMismatch', {pool, poolPlane: allocation.plane, plane: p.plane}, {field: 'pool-v6', rule: 'NET-2'})
-  return {allocationId: allocation.id, cidr: allocation.cidr, pool: allocation.pool, at: ctx.at, by: ctx.actor}
+  const override = await checkNet4(ctx.db, {unit: p.unit, poolId: allocation.poolId, overrideReason, field: 'pool-v6'})
+  return {allocationId: allocation.id, cidr: allocation.cidr, pool: allocation.pool, at: ctx.at, by: ctx.actor, ...(override ? {override} : {})}
 }
 
 export async function implementRequest(store: Store, id: number, note?: string): Promise<WorkflowResult<ConnectionRequest>> {

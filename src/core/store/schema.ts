@@ -111,6 +111,10 @@ export interface NetPoolsTable {
   note: string | null
   created_at: string
   created_by: string
+  /** 属地 (NET-4), since 024. */
+  district: string | null
+  /** The level of unit it serves (分级接入, NET-4), since 024. */
+  level: string | null
 }
 
 export interface NetAllocationsTable {
@@ -152,6 +156,8 @@ export interface UnitsTable {
   created_at: string
   created_by: string
   updated_at: string
+  /** 属地 (NET-4), since 024. */
+  district: string | null
 }
 
 export interface NetConnectionsTable {

@@ -33,6 +33,8 @@ export interface Unit {
   kind: string
   kindName: string
   level: UnitLevel
+  /** 属地 (NET-4): the district it is in, e.g. 甘州区 or 市本级; null when not recorded. */
+  district: string | null
   parent: string | null
   contact: string | null
   phone: string | null
@@ -65,9 +67,10 @@ export function kindOf(key: string): UnitKind {
   return kind
 }
 
-function levelOf(value: string): UnitLevel {
+/** A level by key or Chinese name (市级, 县级, 乡级, 村级). */
+export function levelOf(value: string, field = 'level'): UnitLevel {
   const level = unitLevels().find((l) => l.key === value || l.name === value)
-  if (!level) throw new InvalidInput('units.badLevel', {value, allowed: unitLevels().map((l) => `${l.key} (${l.name})`).join(', ')}, {field: 'level'})
+  if (!level) throw new InvalidInput('units.badLevel', {value, allowed: unitLevels().map((l) => `${l.key} (${l.name})`).join(', ')}, {field})
   return level.key
 }
 
@@ -105,6 +108,7 @@ async function toUnit(db: Kysely<Database>, row: UnitRow): Promise<Unit> {
     kind: row.kind,
     kindName: unitKinds().find((k) => k.key === row.kind)?.name ?? row.kind,
     level: row.level as UnitLevel,
+    district: row.district ?? null,
     parent: parent?.name ?? null,
     contact: row.contact,
     phone: row.phone,
@@ -134,6 +138,7 @@ export interface UnitInput {
   name?: string
   kind?: string
   level?: string
+  district?: string | null
   parent?: string | null
   contact?: string | null
   phone?: string | null
@@ -148,6 +153,7 @@ export async function addUnit(ctx: WriteContext, input: UnitInput & {name: strin
   const level = levelOf(input.level)
   const budget = input.budget ? budgetOf(input.budget) : 'self'
   const phone = input.phone ? normalisePhone(input.phone) : null
+  const district = input.district ? checkedText(input.district, 'district', 'short') || null : null
   const parent = input.parent ? await findUnit(ctx.db, input.parent, 'parent') : null
   if (await ctx.db.selectFrom('units').select('id').where('name', '=', name).executeTakeFirst()) {
     // Adding what is there already is a no-op a script can rely on ("make sure it exists");
@@ -156,6 +162,7 @@ export async function addUnit(ctx: WriteContext, input: UnitInput & {name: strin
     const said: Array<[string, unknown, unknown]> = [
       ['kind', kind.key, existing.kind],
       ['level', level, existing.level],
+      ['district', district ?? undefined, existing.district],
       ['parent', parent?.name, existing.parent],
       ['contact', input.contact?.trim() || undefined, existing.contact],
       ['phone', phone ?? undefined, existing.phone],
@@ -173,7 +180,7 @@ export async function addUnit(ctx: WriteContext, input: UnitInput & {name: strin
   }
   const inserted = await ctx.db
     .insertInto('units')
-    .values({name, kind: kind.key, level, parent_id: parent?.id ?? null, contact: input.contact?.trim() || null, phone, budget, created_at: ctx.at, created_by: ctx.actor, updated_at: ctx.at})
+    .values({name, kind: kind.key, level, district, parent_id: parent?.id ?? null, contact: input.contact?.trim() || null, phone, budget, created_at: ctx.at, created_by: ctx.actor, updated_at: ctx.at})
     .returning('id')
     .executeTakeFirstOrThrow()
   const unit = await findUnit(ctx.db, name)
@@ -192,6 +199,7 @@ export async function editUnit(ctx: WriteContext, name: string, input: UnitInput
   }
   if (input.kind !== undefined) changes.kind = kindOf(input.kind).key
   if (input.level !== undefined) changes.level = levelOf(input.level)
+  if (input.district !== undefined) changes.district = input.district ? checkedText(input.district, 'district', 'short') || null : null
   if (input.budget !== undefined) changes.budget = budgetOf(input.budget)
   if (input.phone !== undefined) changes.phone = input.phone ? normalisePhone(input.phone) : null
   if (input.contact !== undefined) changes.contact = input.contact ? checkedText(input.contact, 'contact', 'short') || null : null

@@ -21,6 +21,7 @@ import * as m020 from './020_pg_guards.js'
 import * as m021 from './021_id_hash_scheme.js'
 import * as m022 from './022_cert_hierarchy.js'
 import * as m023 from './023_cert_profiles.js'
+import * as m024 from './024_net_districts.js'
 import type {SqlDialect} from './helpers.js'
 
 interface DialectMigration {
@@ -52,6 +53,7 @@ const ordered: Record<string, DialectMigration> = {
   '021_id_hash_scheme': m021,
   '022_cert_hierarchy': m022,
   '023_cert_profiles': m023,
+  '024_net_districts': m024,
 }
 
 export const migrationNames = Object.keys(ordered).sort()
