@@ -16,7 +16,7 @@ export const COMMANDS_ZH_A: Record<string, CommandZh> = {
   },
   'net:cutoff:add': {
     summary: '对未整改安全问题的单位提出断网（NET-7）',
-    description: '经另一人审批（egov requests approve ID）后断开链路；单位的地址仍为其保留（不在用），在恢复接入前其变更申请一律拒绝；同时生成载明整改期限的断网整改通知书（.docx），审批命令会输出其路径。',
+    description: '经另一人审批（egov requests approve ID）后断开链路；单位的地址仍为其保留（不在用），在恢复接入前其变更申请一律拒绝；同时生成载明整改期限的断网整改通知书（.docx），审批命令会输出其路径。单位在两个平面上都有接入时，以 --plane 指明断开哪一条。',
   },
   'net:cutoff:list': {summary: '已断网整改的单位，已超整改期限的排在前面（NET-7）'},
   'net:export': {
@@ -84,7 +84,7 @@ export const COMMANDS_ZH_A: Record<string, CommandZh> = {
   },
   'net:request:change': {
     summary: '申请变更在用的接入（NET-5）',
-    description: '步骤与接入相同：审核 → 制定方案 → 实施 → 业务测试。新的地址需求在制定方案时分配，变更投入使用时加入单位的地址段（旧地址段用 egov net release 回收）。已断网的单位在恢复接入前不能变更（退出码 4，NET-7）。',
+    description: '步骤与接入相同：审核 → 制定方案 → 实施 → 业务测试。新的地址需求在制定方案时分配，变更投入使用时加入单位的地址段（旧地址段用 egov net release 回收）。已断网的单位在恢复接入前不能变更（退出码 4，NET-7）。单位每个平面可有一条接入：两个平面上都有接入时，以 --plane 指明变更哪一条（不指明则退出码为 2）；改用另一运营商平面，须在该平面申请接入（net request apply --plane），再关闭原平面的接入。',
   },
   'net:request:adopt': {
     summary: '登记 egov 之前已在用的接入及其地址段（存量接入登记，NET-5）',
@@ -92,7 +92,7 @@ export const COMMANDS_ZH_A: Record<string, CommandZh> = {
   },
   'net:request:close': {
     summary: '申请关闭单位的接入（NET-6）',
-    description: '经审批（egov requests approve ID，须由另一人）后关闭链路，单位持有的所有地址归还其地址池（历史记录保留），并在通知书目录中生成关闭通知书（.docx），审批命令会输出其路径。已关闭的单位只能凭申请依据重新申请接入。',
+    description: '经审批（egov requests approve ID，须由另一人）后关闭链路，单位持有的所有地址归还其地址池（历史记录保留），并在通知书目录中生成关闭通知书（.docx），审批命令会输出其路径。已关闭的单位只能凭申请依据重新申请接入。单位每个平面可有一条接入：两个平面上都有接入时，以 --plane 指明关闭哪一条（只有该平面上的地址归还地址池）。',
   },
   'net:request:implement': {summary: '登记线路和配置已完成（实施，NET-5）'},
   'net:request:plan': {
@@ -109,7 +109,7 @@ export const COMMANDS_ZH_A: Record<string, CommandZh> = {
   },
   'net:restore': {
     summary: '整改完成后申请恢复已断网单位的接入（NET-7）',
-    description: '经另一人审批后，接入恢复在用，使用为其保留的地址，并生成恢复接入通知书（.docx）。',
+    description: '经另一人审批后，接入恢复在用，使用为其保留的地址，并生成恢复接入通知书（.docx）。不给出 --plane 时，恢复单位已断网的那条接入。',
   },
   'net:usage': {
     summary: '各地址池（树形）和各单位的地址使用率',

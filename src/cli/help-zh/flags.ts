@@ -5,6 +5,7 @@
  */
 export const FLAGS_ZH: Record<string, string> = {
   'Format output as json.': '以 JSON 格式输出。',
+  'which connection, when the unit has one on each plane: 1 or 2': '单位在两个平面上都有接入时，指明哪一条：1 或 2',
   'the district it is in (属地, NET-4), e.g. 甘州区 or 市本级': '单位所在的属地（NET-4），如 甘州区 或 市本级',
   'the district it is in (属地, NET-4); "" clears it': '单位所在的属地（NET-4）；"" 清空',
   'the district the pool serves (属地, NET-4), e.g. 甘州区 or 市本级': '地址池服务的属地（NET-4），如 甘州区 或 市本级',
@@ -351,7 +352,6 @@ export const FLAGS_ZH: Record<string, string> = {
   'additional address need: usable hosts': '新增地址需求：可用主机数',
   'additional address need: prefix length': '新增地址需求：前缀长度',
   'new bandwidth in Mbps': '新带宽，Mbps',
-  'new plane': '新平面',
   'new access mode: fiber | mstp | vpn | wireless': '新接入方式：fiber（光纤专线）| mstp（MSTP专线）| vpn（互联网VPN）| wireless（无线专网）',
   'why it closes': '关闭理由',
   'pool to allocate from (name or CIDR)': '从中分配的地址池（名称或 CIDR）',

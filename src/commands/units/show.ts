@@ -3,7 +3,7 @@ import * as Args from '@oclif/core/args'
 import {EgovCommand} from '../../cli/base.js'
 import {requestTable} from '../../cli/render.js'
 import '../../core/kinds.js'
-import {accessModes, type Connection, connectionOf} from '../../core/net/requests.js'
+import {accessModes, type Connection, connectionsOf} from '../../core/net/requests.js'
 import {type Allocation, listAllocations} from '../../core/net/index.js'
 import {findUnit, type Unit} from '../../core/units/index.js'
 import {type ListedRequest, listRequests} from '../../core/workflow/index.js'
@@ -14,16 +14,18 @@ export default class UnitsShow extends EgovCommand<typeof UnitsShow> {
 
   static override args = {name: Args.string({description: 'the unit', required: true})}
 
-  async run(): Promise<Unit & {connection: Connection | null; addresses: Allocation[]; requests: ListedRequest[]}> {
+  async run(): Promise<Unit & {connection: Connection | null; connections: Connection[]; addresses: Allocation[]; requests: ListedRequest[]}> {
     const store = await this.store()
     const unit = await findUnit(store.db, this.args.name, 'NAME')
-    const connection = (await connectionOf(store.db, unit)) ?? null
+    // One connection per plane: connection is the first open one (plane 1 first), connections all of them.
+    const connections = await connectionsOf(store.db, unit)
+    const connection = connections.find((c) => c.status !== 'closed') ?? connections[0] ?? null
     const addresses = await listAllocations(store.db, {unit: unit.name})
     const requests = await listRequests(store.db, {unit: unit.name})
     this.log(`${this.color.bold(unit.name)}  ${unit.kindName}  ${this.t(`units.level.${unit.level}`)}${unit.district ? `  ${unit.district}` : ''}${unit.parent ? `  ‹ ${unit.parent}` : ''}`)
     if (unit.contact || unit.phone) this.log(`${this.t('col.contact')}: ${unit.contact ?? ''} ${unit.phone ?? ''}`)
     this.log(`${this.t('col.budget')}: ${this.t(`units.budget.${unit.budget}`)}`)
-    if (connection) {
+    for (const connection of connections) {
       const mode = accessModes().find((m) => m.key === connection.accessMode)?.name ?? connection.accessMode
       const line = this.t('netreq.connection', {
         status: this.t(`netreq.status.${connection.status}`),
@@ -36,6 +38,6 @@ export default class UnitsShow extends EgovCommand<typeof UnitsShow> {
     }
     if (addresses.length) this.log(`${this.t('col.cidr')}: ${addresses.map((a) => `${a.cidr} (${a.status})`).join(', ')}`)
     if (requests.length) this.log(requestTable(requests, this.locale, this.color))
-    return {...unit, connection, addresses, requests}
+    return {...unit, connection, connections, addresses, requests}
   }
 }

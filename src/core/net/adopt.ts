@@ -81,7 +81,7 @@ export async function fileAdoptionIn(ctx: WriteContext, input: AdoptInput): Prom
   if (input.costBearer && costBearerOf(input.costBearer) !== expected) {
     throw new RuleRefused('NET-8', 'netreq.costBearerRule', {unit: unit.name, budget: unit.budget, expected, given: input.costBearer}, {field: 'cost-bearer'})
   }
-  await refuseConnected(ctx.db, unit)
+  await refuseConnected(ctx.db, unit, plane)
   await refuseSecondOpen(ctx.db, unit.name, 'net-adopt')
   await refuseSecondOpen(ctx.db, unit.name, 'net-onboarding')
   const checks = await checkBlocks(ctx.db, unit.name, plane, input.cidrs)
@@ -89,9 +89,10 @@ export async function fileAdoptionIn(ctx: WriteContext, input: AdoptInput): Prom
   return (await fileRequestIn(ctx, {kind: 'net-adopt', applicantUnit: unit.name, payload})) as WorkflowResult<AdoptRequest>
 }
 
-async function refuseConnected(db: Kysely<Database>, unit: Unit): Promise<void> {
-  const connection = await connectionOf(db, unit)
-  if (connection && connection.status !== 'closed') throw new Conflict('netreq.alreadyConnected', {unit: unit.name, status: connection.status}, {field: 'unit'})
+/** One connection per plane: a unit with an open connection on the plane has nothing to adopt there. */
+async function refuseConnected(db: Kysely<Database>, unit: Unit, plane: Plane): Promise<void> {
+  const connection = await connectionOf(db, unit, plane)
+  if (connection && connection.status !== 'closed') throw new Conflict('netreq.alreadyConnected', {unit: unit.name, status: connection.status, plane}, {field: 'unit'})
 }
 
 /** Each block: in a pool of the plane, not overlapping another given, and free or held whole by the unit outside any request. */
@@ -122,7 +123,7 @@ async function checkBlocks(db: Kysely<Database>, unit: string, plane: Plane, cid
 /** On approval, in the approving transaction: the blocks checked again, taken, and the connection recorded in service. */
 export async function adoptConnection(ctx: WriteContext, requestId: number, p: AdoptRequest): Promise<Partial<AdoptRequest>> {
   const unit = await findUnit(ctx.db, p.unit)
-  await refuseConnected(ctx.db, unit)
+  await refuseConnected(ctx.db, unit, p.plane)
   const checks = await checkBlocks(ctx.db, unit.name, p.plane, p.cidrs)
   const purpose = `电子政务外网接入（存量，申请 ${requestId}）`
   const allocations: number[] = []
@@ -150,8 +151,8 @@ export async function adoptConnection(ctx: WriteContext, requestId: number, p: A
     rectify_by: null,
     updated_at: ctx.at,
   }
-  const current = await ctx.db.selectFrom('net_connections').select('unit_id').where('unit_id', '=', unit.id).executeTakeFirst()
-  if (current) await ctx.db.updateTable('net_connections').set(row).where('unit_id', '=', unit.id).execute()
+  const current = await ctx.db.selectFrom('net_connections').select('unit_id').where('unit_id', '=', unit.id).where('plane', '=', p.plane).executeTakeFirst()
+  if (current) await ctx.db.updateTable('net_connections').set(row).where('unit_id', '=', unit.id).where('plane', '=', p.plane).execute()
   else await ctx.db.insertInto('net_connections').values({unit_id: unit.id, ...row}).execute()
   return {allocations}
 }

@@ -23,7 +23,12 @@ export interface Protection {
 export async function protectionOf(db: Kysely<Database>, allocation: {id: number; unit: string}): Promise<Protection | undefined> {
   const unit = await db.selectFrom('units').select(['id', 'name']).where('name', '=', allocation.unit).executeTakeFirst()
   if (unit) {
-    const connection = await db.selectFrom('net_connections').select('status').where('unit_id', '=', unit.id).executeTakeFirst()
+    // The connection the block belongs to: the unit's on the block's plane (one connection per plane).
+    const plane = (await db.selectFrom('net_allocations').select('plane').where('id', '=', allocation.id).executeTakeFirst())?.plane
+    let query = db.selectFrom('net_connections').select('status').where('unit_id', '=', unit.id)
+    if (plane !== undefined) query = query.where('plane', '=', Number(plane))
+    const rows = await query.execute()
+    const connection = rows.find((r) => r.status === 'in-service') ?? rows.find((r) => r.status === 'cut-off')
     if (connection?.status === 'in-service') {
       return {rule: 'NET-6', unit: unit.name, status: 'in-service', use: `egov net request close ${unit.name} --reason …  |  egov net request change ${unit.name} --basis …`}
     }

@@ -114,7 +114,7 @@ const CONNECTION_SCHEMA = js.object(
 
 /** The schema of DecisionRequest (requests.ts): closing, cut-off, restore. */
 const DECISION_SCHEMA = js.object(
-  {unit: js.line(), reason: js.text(), rectifyBy: js.date('the last day to rectify (NET-7)'), note: js.text(), ...NOTICE, addresses: js.array(js.text())},
+  {unit: js.line(), plane: PLANE, reason: js.text(), rectifyBy: js.date('the last day to rectify (NET-7)'), note: js.text(), ...NOTICE, addresses: js.array(js.text())},
   ['unit'],
 )
 
@@ -150,7 +150,7 @@ registerKind<ConnectionRequest>({
     // A change moves only while the connection is in service: not once it is cut off (NET-7) or closed (NET-6).
     // NET-5: a rejected change is answered in writing, with the reason.
     if (state === 'rejected') return (await ops()).rejectionReply(ctx, r.id, r.payload, 'change', r.comment ?? '')
-    await (await ops()).requireInService(ctx, r.payload.unit)
+    await (await ops()).requireInService(ctx, r.payload.unit, r.payload.plane)
     return state === 'in-service' ? (await ops()).putInService(ctx, r.id, r.payload, 'change') : undefined
   },
 })

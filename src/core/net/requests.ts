@@ -109,6 +109,8 @@ export interface ConnectionRequest {
 
 export interface DecisionRequest {
   unit: string
+  /** The connection's plane (a unit holds one connection per plane); absent in requests filed before 025: the unit's only one. */
+  plane?: Plane
   reason?: string
   rectifyBy?: string
   note?: string
@@ -140,14 +142,16 @@ export interface Connection {
   addresses: string[]
 }
 
-export async function connectionOf(db: Kysely<Database>, unit: Unit): Promise<Connection | undefined> {
-  const row = await db.selectFrom('net_connections').selectAll().where('unit_id', '=', unit.id).executeTakeFirst()
-  if (!row) return undefined
-  const held = await db.selectFrom('net_allocations').select('cidr').where('unit', '=', unit.name).where('status', '<>', 'released').orderBy('start_key').execute()
+type ConnectionRow = Database['net_connections']
+
+async function toConnection(db: Kysely<Database>, unit: Unit, row: ConnectionRow): Promise<Connection> {
+  const plane = Number(row.plane) as Plane
+  // The connection's addresses: what the unit holds on its plane.
+  const held = await db.selectFrom('net_allocations').select('cidr').where('unit', '=', unit.name).where('plane', '=', plane).where('status', '<>', 'released').orderBy('family').orderBy('start_key').execute()
   return {
     unit: unit.name,
     status: row.status as ConnectionStatus,
-    plane: Number(row.plane) as Plane,
+    plane,
     accessMode: row.access_mode,
     bandwidthMbps: Number(row.bandwidth_mbps),
     costBearer: row.cost_bearer as CostBearer,
@@ -159,10 +163,34 @@ export async function connectionOf(db: Kysely<Database>, unit: Unit): Promise<Co
   }
 }
 
+/** A unit's connections, one per plane at most, plane 1 first (closed ones included). */
+export async function connectionsOf(db: Kysely<Database>, unit: Unit): Promise<Connection[]> {
+  const rows = await db.selectFrom('net_connections').selectAll().where('unit_id', '=', unit.id).orderBy('plane').execute()
+  return Promise.all(rows.map((r) => toConnection(db, unit, r)))
+}
+
+/**
+ * The unit's connection on a plane; without a plane, its only open one (not closed) or, with
+ * none open, its only one. A unit with open connections on both planes must be told which:
+ * exit 2 naming --plane.
+ */
+export async function connectionOf(db: Kysely<Database>, unit: Unit, plane?: Plane): Promise<Connection | undefined> {
+  const all = await connectionsOf(db, unit)
+  if (plane !== undefined) return all.find((c) => c.plane === plane)
+  const open = all.filter((c) => c.status !== 'closed')
+  if (open.length > 1) throw new InvalidInput('netreq.whichPlane', {unit: unit.name, planes: open.map((c) => c.plane).join(', ')}, {field: 'plane', rule: 'NET-2'})
+  return open[0] ?? all[0]
+}
+
+/** A --plane flag's value, or undefined when not given. */
+function planeOption(value: string | number | undefined): Plane | undefined {
+  return value === undefined || value === '' ? undefined : parsePlane(value)
+}
+
 /** Refuses a step of a change when the unit's connection is not in service (NET-6, NET-7). */
-export async function requireInService(ctx: WriteContext, unitName: string): Promise<void> {
+export async function requireInService(ctx: WriteContext, unitName: string, plane?: Plane): Promise<void> {
   const unit = await findUnit(ctx.db, unitName)
-  const connection = await connectionOf(ctx.db, unit)
+  const connection = await connectionOf(ctx.db, unit, plane)
   if (!connection || connection.status !== 'in-service') {
     throw new Conflict('netreq.notInService', {unit: unit.name, status: connection?.status ?? '—'}, {field: 'ID', rule: connection?.status === 'closed' ? 'NET-6' : 'NET-7'})
   }
@@ -172,9 +200,9 @@ export async function requireInService(ctx: WriteContext, unitName: string): Pro
 export async function putInService(ctx: WriteContext, requestId: number, p: ConnectionRequest, how: 'onboarding' | 'change'): Promise<Partial<ConnectionRequest>> {
   const unit = await findUnit(ctx.db, p.unit)
   // The connection as it stood, kept on the request: old and new are both in the history.
-  const previous = how === 'change' ? await connectionOf(ctx.db, unit) : undefined
+  const previous = how === 'change' ? await connectionOf(ctx.db, unit, p.plane) : undefined
   for (const planned of [p.plan, p.planV6]) if (planned) await ctx.db.updateTable('net_allocations').set({status: 'active'}).where('id', '=', planned.allocationId).execute()
-  const current = await ctx.db.selectFrom('net_connections').selectAll().where('unit_id', '=', unit.id).executeTakeFirst()
+  const current = await ctx.db.selectFrom('net_connections').selectAll().where('unit_id', '=', unit.id).where('plane', '=', p.plane).executeTakeFirst()
   const row = {
     status: 'in-service',
     plane: p.plane,
@@ -187,7 +215,7 @@ export async function putInService(ctx: WriteContext, requestId: number, p: Conn
     rectify_by: null,
     updated_at: ctx.at,
   }
-  if (current) await ctx.db.updateTable('net_connections').set(row).where('unit_id', '=', unit.id).execute()
+  if (current) await ctx.db.updateTable('net_connections').set(row).where('unit_id', '=', unit.id).where('plane', '=', p.plane).execute()
   else await ctx.db.insertInto('net_connections').values({unit_id: unit.id, ...row}).execute()
   return previous ? {previous} : {}
 }
@@ -240,9 +268,11 @@ function required(value: string | undefined, field: string): string {
 }
 
 /** One open request of a kind per unit: a second is a conflict naming the first. */
-export async function refuseSecondOpen(db: Kysely<Database>, unit: string, kind: string): Promise<void> {
-  const rows = await db.selectFrom('requests').select(['id', 'state']).where('applicant_unit', '=', unit).where('kind', '=', kind).execute()
-  const open = rows.find((r) => !findKind(kind)?.states[r.state]?.terminal)
+export async function refuseSecondOpen(db: Kysely<Database>, unit: string, kind: string, plane?: Plane): Promise<void> {
+  const rows = await db.selectFrom('requests').select(['id', 'state', 'payload']).where('applicant_unit', '=', unit).where('kind', '=', kind).execute()
+  // A decision is about one connection: an open one about the other plane's is no conflict.
+  const samePlane = (payload: string) => plane === undefined || (JSON.parse(payload) as {plane?: number}).plane === undefined || (JSON.parse(payload) as {plane?: number}).plane === plane
+  const open = rows.find((r) => !findKind(kind)?.states[r.state]?.terminal && samePlane(r.payload))
   if (open) throw new Conflict('netreq.openRequest', {unit, id: open.id}, {field: 'unit', details: {requestId: open.id}})
 }
 
@@ -266,8 +296,9 @@ export async function applyForConnection(store: Store, input: ApplyInput): Promi
       if (given !== expected) throw new RuleRefused('NET-8', 'netreq.costBearerRule', {unit: unit.name, budget: unit.budget, expected, given}, {field: 'cost-bearer'})
       costBearer = given
     }
-    const connection = await connectionOf(ctx.db, unit)
-    if (connection && connection.status !== 'closed') throw new Conflict('netreq.alreadyConnected', {unit: unit.name, status: connection.status}, {field: 'unit'})
+    // One connection per plane (NET-2): a second line on the other carrier's plane is an onboarding of its own.
+    const connection = await connectionOf(ctx.db, unit, plane)
+    if (connection && connection.status !== 'closed') throw new Conflict('netreq.alreadyConnected', {unit: unit.name, status: connection.status, plane}, {field: 'unit'})
     await refuseSecondOpen(ctx.db, unit.name, 'net-onboarding')
     const payload: ConnectionRequest = {unit: unit.name, category, basis, accessMode: mode.key, scope, ...size, plane, bandwidthMbps, business, ...(sponsor ? {sponsor} : {}), costBearer}
     return (await fileRequestIn(ctx, {kind: 'net-onboarding', applicantUnit: unit.name, payload})) as WorkflowResult<ConnectionRequest>
@@ -321,12 +352,14 @@ export async function applyForChange(store: Store, input: ChangeInput): Promise<
   const mode = input.accessMode ? accessModeOf(input.accessMode).key : undefined
   return store.write(async (ctx) => {
     const unit = await findUnit(ctx.db, required(input.unit, 'unit'))
-    const connection = await connectionOf(ctx.db, unit)
+    // --plane names which of the unit's connections changes (one per plane); moving to the other
+    // carrier is an onboarding there and a close here.
+    const connection = await connectionOf(ctx.db, unit, planeOption(input.plane))
     if (!connection || connection.status === 'closed') throw new Conflict('netreq.notConnected', {unit: unit.name}, {field: 'unit'})
     if (connection.status === 'cut-off') throw new Conflict('netreq.cutOffNoChange', {unit: unit.name, rectifyBy: connection.rectifyBy}, {field: 'unit', rule: 'NET-7'})
     await refuseSecondOpen(ctx.db, unit.name, 'net-change')
-    const plane = input.plane === undefined || input.plane === '' ? connection.plane : parsePlane(input.plane)
-    if (!size.hosts && !size.prefixLength && !size.prefixLengthV6 && bandwidthMbps === undefined && !mode && plane === connection.plane) {
+    const plane = connection.plane
+    if (!size.hosts && !size.prefixLength && !size.prefixLengthV6 && bandwidthMbps === undefined && !mode) {
       throw new InvalidInput('netreq.nothingToChange', {}, {field: 'basis'})
     }
     const {category} = await checkEligibility(ctx.db, unit, connection.sponsor ?? undefined)
@@ -438,38 +471,42 @@ function failedProbes(probes: ProbeRecord[] | undefined): string | undefined {
 
 // ---------------------------------------------------------------- close, cut off, restore
 
-export async function applyToClose(store: Store, unitName: string, reason: string): Promise<WorkflowResult<DecisionRequest>> {
+export async function applyToClose(store: Store, unitName: string, reason: string, options: {plane?: string | number} = {}): Promise<WorkflowResult<DecisionRequest>> {
   const why = required(reason, 'reason')
+  const asked = planeOption(options.plane)
   return store.write(async (ctx) => {
     const unit = await findUnit(ctx.db, required(unitName, 'unit'))
-    const connection = await connectionOf(ctx.db, unit)
+    const connection = await connectionOf(ctx.db, unit, asked)
     if (!connection || connection.status === 'closed') throw new Conflict('netreq.notConnected', {unit: unit.name}, {field: 'unit'})
-    await refuseSecondOpen(ctx.db, unit.name, 'net-close')
-    return (await fileRequestIn(ctx, {kind: 'net-close', applicantUnit: unit.name, payload: {unit: unit.name, reason: why}})) as WorkflowResult<DecisionRequest>
+    await refuseSecondOpen(ctx.db, unit.name, 'net-close', connection.plane)
+    return (await fileRequestIn(ctx, {kind: 'net-close', applicantUnit: unit.name, payload: {unit: unit.name, plane: connection.plane, reason: why}})) as WorkflowResult<DecisionRequest>
   })
 }
 
-export async function applyToCutOff(store: Store, unitName: string, reason: string, rectifyBy: string): Promise<WorkflowResult<DecisionRequest>> {
+export async function applyToCutOff(store: Store, unitName: string, reason: string, rectifyBy: string, options: {plane?: string | number} = {}): Promise<WorkflowResult<DecisionRequest>> {
   const why = required(reason, 'reason')
   const by = parseIsoDate(required(rectifyBy, 'rectify-by'), 'rectify-by')
+  const asked = planeOption(options.plane)
   return store.write(async (ctx) => {
     if (by < ctx.today) throw new InvalidInput('netreq.rectifyInPast', {date: by, today: ctx.today}, {field: 'rectify-by', rule: 'NET-7'})
     const unit = await findUnit(ctx.db, required(unitName, 'unit'))
-    const connection = await connectionOf(ctx.db, unit)
+    const connection = await connectionOf(ctx.db, unit, asked)
     if (!connection || connection.status !== 'in-service') throw new Conflict('netreq.notInService', {unit: unit.name, status: connection?.status ?? '—'}, {field: 'unit', rule: 'NET-7'})
-    await refuseSecondOpen(ctx.db, unit.name, 'net-cutoff')
-    return (await fileRequestIn(ctx, {kind: 'net-cutoff', applicantUnit: unit.name, payload: {unit: unit.name, reason: why, rectifyBy: by}})) as WorkflowResult<DecisionRequest>
+    await refuseSecondOpen(ctx.db, unit.name, 'net-cutoff', connection.plane)
+    return (await fileRequestIn(ctx, {kind: 'net-cutoff', applicantUnit: unit.name, payload: {unit: unit.name, plane: connection.plane, reason: why, rectifyBy: by}})) as WorkflowResult<DecisionRequest>
   })
 }
 
-export async function applyToRestore(store: Store, unitName: string, note: string): Promise<WorkflowResult<DecisionRequest>> {
+export async function applyToRestore(store: Store, unitName: string, note: string, options: {plane?: string | number} = {}): Promise<WorkflowResult<DecisionRequest>> {
   const what = required(note, 'note')
+  const asked = planeOption(options.plane)
   return store.write(async (ctx) => {
     const unit = await findUnit(ctx.db, required(unitName, 'unit'))
-    const connection = await connectionOf(ctx.db, unit)
+    // Without --plane: the unit's cut-off connection, when it has one.
+    const connection = asked !== undefined ? await connectionOf(ctx.db, unit, asked) : (await connectionsOf(ctx.db, unit)).find((c) => c.status === 'cut-off')
     if (!connection || connection.status !== 'cut-off') throw new Conflict('netreq.notCutOff', {unit: unit.name}, {field: 'unit', rule: 'NET-7'})
-    await refuseSecondOpen(ctx.db, unit.name, 'net-restore')
-    return (await fileRequestIn(ctx, {kind: 'net-restore', applicantUnit: unit.name, payload: {unit: unit.name, note: what}})) as WorkflowResult<DecisionRequest>
+    await refuseSecondOpen(ctx.db, unit.name, 'net-restore', connection.plane)
+    return (await fileRequestIn(ctx, {kind: 'net-restore', applicantUnit: unit.name, payload: {unit: unit.name, plane: connection.plane, note: what}})) as WorkflowResult<DecisionRequest>
   })
 }
 
@@ -519,12 +556,27 @@ export async function rejectionReply(ctx: WriteContext, id: number, p: Connectio
   return {notice: path, noticeNumber: number}
 }
 
+/** The connection a decision is about: the one on its plane (before 025, the unit's only one). */
+function connectionRows(ctx: WriteContext, unit: Unit, p: DecisionRequest) {
+  const rows = ctx.db.updateTable('net_connections').where('unit_id', '=', unit.id)
+  return p.plane === undefined ? rows : rows.where('plane', '=', p.plane)
+}
+
+/** Every block held for the connection the decision is about (its notice lists them all). */
+async function decisionAddresses(ctx: WriteContext, unit: Unit, p: DecisionRequest): Promise<string[]> {
+  const all = await connectionsOf(ctx.db, unit)
+  return all.filter((c) => p.plane === undefined || c.plane === p.plane).flatMap((c) => c.addresses)
+}
+
 /** NET-6: the link is closed, every address the unit holds goes back to its pool, and the unit is told in writing. */
 export async function closeConnection(ctx: WriteContext, id: number, p: DecisionRequest): Promise<Partial<DecisionRequest>> {
   const unit = await findUnit(ctx.db, p.unit)
-  const held = await ctx.db.selectFrom('net_allocations').select(['id', 'cidr']).where('unit', '=', unit.name).where('status', '<>', 'released').execute()
+  // The connection's addresses: those on its plane (a request from before 025 names none: all the unit holds).
+  let heldQuery = ctx.db.selectFrom('net_allocations').select(['id', 'cidr']).where('unit', '=', unit.name).where('status', '<>', 'released')
+  if (p.plane !== undefined) heldQuery = heldQuery.where('plane', '=', p.plane)
+  const held = await heldQuery.execute()
   for (const a of held) await release(ctx, String(a.id))
-  await ctx.db.updateTable('net_connections').set({status: 'closed', request_id: id, rectify_by: null, updated_at: ctx.at}).where('unit_id', '=', unit.id).execute()
+  await connectionRows(ctx, unit, p).set({status: 'closed', request_id: id, rectify_by: null, updated_at: ctx.at}).execute()
   const addresses = held.map((a) => a.cidr)
   return {addresses, ...(await notice(ctx, 'close', id, p, addresses))}
 }
@@ -532,15 +584,15 @@ export async function closeConnection(ctx: WriteContext, id: number, p: Decision
 /** NET-7: cut off with a deadline to rectify; the unit keeps its addresses, held for it. */
 export async function cutOff(ctx: WriteContext, id: number, p: DecisionRequest): Promise<Partial<DecisionRequest>> {
   const unit = await findUnit(ctx.db, p.unit)
-  await ctx.db.updateTable('net_connections').set({status: 'cut-off', rectify_by: p.rectifyBy ?? null, request_id: id, updated_at: ctx.at}).where('unit_id', '=', unit.id).execute()
-  const addresses = (await connectionOf(ctx.db, unit))?.addresses ?? []
+  await connectionRows(ctx, unit, p).set({status: 'cut-off', rectify_by: p.rectifyBy ?? null, request_id: id, updated_at: ctx.at}).execute()
+  const addresses = await decisionAddresses(ctx, unit, p)
   return {addresses, ...(await notice(ctx, 'cutoff', id, p, addresses))}
 }
 
 export async function restore(ctx: WriteContext, id: number, p: DecisionRequest): Promise<Partial<DecisionRequest>> {
   const unit = await findUnit(ctx.db, p.unit)
-  await ctx.db.updateTable('net_connections').set({status: 'in-service', rectify_by: null, request_id: id, updated_at: ctx.at}).where('unit_id', '=', unit.id).execute()
-  const addresses = (await connectionOf(ctx.db, unit))?.addresses ?? []
+  await connectionRows(ctx, unit, p).set({status: 'in-service', rectify_by: null, request_id: id, updated_at: ctx.at}).execute()
+  const addresses = await decisionAddresses(ctx, unit, p)
   return {addresses, ...(await notice(ctx, 'restore', id, p, addresses))}
 }
 
@@ -551,10 +603,10 @@ export interface CutOffEntry extends Connection {
 
 /** Cut-off units, those past their rectification date first. */
 export async function cutOffList(db: Kysely<Database>, today: string): Promise<CutOffEntry[]> {
-  const rows = await db.selectFrom('net_connections').innerJoin('units', 'units.id', 'net_connections.unit_id').select('units.name').where('net_connections.status', '=', 'cut-off').execute()
+  const rows = await db.selectFrom('net_connections').innerJoin('units', 'units.id', 'net_connections.unit_id').select(['units.name', 'net_connections.plane']).where('net_connections.status', '=', 'cut-off').execute()
   const out: CutOffEntry[] = []
   for (const r of rows) {
-    const c = (await connectionOf(db, await findUnit(db, r.name)))!
+    const c = (await connectionOf(db, await findUnit(db, r.name), Number(r.plane) as Plane))!
     out.push({...c, overdue: c.rectifyBy !== null && c.rectifyBy < today})
   }
   return out.sort((a, b) => Number(b.overdue) - Number(a.overdue) || (a.rectifyBy ?? '').localeCompare(b.rectifyBy ?? ''))

@@ -22,6 +22,7 @@ import * as m021 from './021_id_hash_scheme.js'
 import * as m022 from './022_cert_hierarchy.js'
 import * as m023 from './023_cert_profiles.js'
 import * as m024 from './024_net_districts.js'
+import * as m025 from './025_net_connection_planes.js'
 import type {SqlDialect} from './helpers.js'
 
 interface DialectMigration {
@@ -54,6 +55,7 @@ const ordered: Record<string, DialectMigration> = {
   '022_cert_hierarchy': m022,
   '023_cert_profiles': m023,
   '024_net_districts': m024,
+  '025_net_connection_planes': m025,
 }
 
 export const migrationNames = Object.keys(ordered).sort()
