@@ -2,6 +2,7 @@ import {isUtf8} from 'node:buffer'
 import {createHash, type Hash} from 'node:crypto'
 import {createReadStream} from 'node:fs'
 import {basename, extname} from 'node:path'
+import {Transform} from 'node:stream'
 
 import {CompiledQuery, type Kysely, sql} from '#kysely'
 
@@ -11,8 +12,9 @@ import {InvalidInput} from '../errors.js'
 import {type Locale, type MessageKey, t} from '../i18n/index.js'
 import type {LocatedProblem} from '../io/form-reader.js'
 import {type FormLayout, loadLayout, matchHeader} from '../io/layout.js'
+import {type ForeignLine, foreignCount, foreignLineMessage, type LineEncoding, LineVoter, majority, MixedDecoder} from '../io/mixed-encoding.js'
 import {writeOutput} from '../io/output-file.js'
-import {assertZip, cellText, columnLetter, type Encoding, knowChineseDateFormats, refuseOldWorkbook} from '../io/tables.js'
+import {assertZip, cellText, columnLetter, type Encoding, gb18030Decoder, knowChineseDateFormats, refuseOldWorkbook} from '../io/tables.js'
 import {toHalfWidth} from '../io/values.js'
 import type {Database, SqlDialect, Store, WriteContext} from '../store/index.js'
 
@@ -178,19 +180,37 @@ interface RowVisitor {
 const NO_FORMAT = () => false
 
 /**
- * Reads a CSV file as a stream: its encoding told first, in a pass that also hashes it (a
- * BOM, else strict UTF-8 over the whole file, else GB18030, which covers GBK), then parsed
- * by csv-parse as the bytes arrive. Only the current record is in memory.
+ * Reads a CSV file as a stream: its encoding told first (scanCsv), then parsed by csv-parse
+ * as the bytes arrive. Only the current record is in memory. A file whose lines are not all
+ * in its encoding is decoded line by line (MixedDecoder): its foreign lines come back, to be
+ * located problems.
  */
-async function visitCsv(path: string, file: string, encoding: Encoding, hash: Hash, visit: (sheet: string) => RowVisitor | undefined): Promise<'utf8' | 'gb18030'> {
-  const detected = await scanCsv(path, file, encoding, hash)
+async function visitCsv(path: string, file: string, encoding: Encoding, hash: Hash, visit: (sheet: string) => RowVisitor | undefined): Promise<{encoding: LineEncoding; foreign: ForeignLine[]}> {
+  const {encoding: detected, mixed} = await scanCsv(path, file, encoding, hash)
   const {parse} = await import('csv-parse')
   // No `info`: csv-parse's per-record info objects cost more than the parsing. Every record
   // (an empty line too: skip_empty_lines is off) takes one line plus the line breaks in its cells.
   const parser = parse({bom: true, relax_column_count: true, relax_quotes: true, skip_empty_lines: false})
   const input = createReadStream(path)
   input.on('error', (error) => parser.destroy(error))
-  if (detected === 'gb18030') {
+  let lines: MixedDecoder | undefined
+  if (mixed) {
+    const decoder = (lines = new MixedDecoder(detected, await gb18030Decoder()))
+    const transform = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        const text = decoder.write(chunk)
+        if (text) this.push(text)
+        done()
+      },
+      flush(done) {
+        const text = decoder.end()
+        if (text) this.push(text)
+        done()
+      },
+    })
+    transform.on('error', (error: Error) => parser.destroy(error))
+    input.pipe(transform).pipe(parser)
+  } else if (detected === 'gb18030') {
     const {default: iconv} = await import('iconv-lite')
     const decoder = iconv.decodeStream('gb18030')
     decoder.on('error', (error: Error) => parser.destroy(error))
@@ -220,13 +240,19 @@ async function visitCsv(path: string, file: string, encoding: Encoding, hash: Ha
   } finally {
     input.destroy()
   }
-  return detected
+  return {encoding: detected, foreign: lines?.foreign ?? []}
 }
 
-/** One pass over the bytes: their hash, and whether they are UTF-8 (checked chunk by chunk, a character cut at a chunk's end carried over). */
-async function scanCsv(path: string, file: string, encoding: Encoding, hash: Hash): Promise<'utf8' | 'gb18030'> {
+/**
+ * The file's encoding. One pass over the bytes: their hash, and whether they are UTF-8
+ * (checked chunk by chunk, a character cut at a chunk's end carried over). A BOM says UTF-8;
+ * so do bytes that are all UTF-8 (unless --encoding gb18030 says otherwise). Else a second
+ * pass counts the lines' votes (mixed-encoding.ts): the majority decides, --encoding utf8
+ * refuses a file mostly not UTF-8, and `mixed` says some line is foreign to the encoding.
+ */
+async function scanCsv(path: string, file: string, encoding: Encoding, hash: Hash): Promise<{encoding: LineEncoding; mixed: boolean}> {
   let size = 0
-  let utf8 = encoding !== 'gb18030'
+  let utf8 = true
   let bom = false
   let carry: Buffer | undefined
   try {
@@ -234,7 +260,7 @@ async function scanCsv(path: string, file: string, encoding: Encoding, hash: Has
       hash.update(chunk)
       if (size === 0 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) bom = true
       size += chunk.length
-      if (!utf8 || bom) continue
+      if (!utf8) continue
       const bytes = carry ? Buffer.concat([carry, chunk]) : chunk
       const cut = incompleteTail(bytes)
       carry = cut < bytes.length ? Buffer.from(bytes.subarray(cut)) : undefined
@@ -244,10 +270,18 @@ async function scanCsv(path: string, file: string, encoding: Encoding, hash: Has
     throw new InvalidInput('io.unreadable', {field: 'FILE', path: file, reason: (error as Error).message}, {field: 'FILE'})
   }
   if (!size) throw new InvalidInput('io.emptyFile', {field: 'FILE', path: file}, {field: 'FILE'})
-  if (carry && !bom) utf8 = false
-  if (bom || utf8) return 'utf8'
-  if (encoding === 'utf8') throw new InvalidInput('io.notUtf8', {field: 'encoding', path: file}, {field: 'encoding', details: {path: file}})
-  return 'gb18030'
+  if (carry) utf8 = false
+  if (utf8 && (bom || encoding !== 'gb18030')) return {encoding: 'utf8', mixed: false}
+  const voter = new LineVoter()
+  try {
+    for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) voter.push(chunk)
+  } catch (error) {
+    throw new InvalidInput('io.unreadable', {field: 'FILE', path: file, reason: (error as Error).message}, {field: 'FILE'})
+  }
+  const votes = voter.end()
+  if (encoding === 'utf8' && !bom && votes.other > votes.utf8) throw new InvalidInput('io.notUtf8', {field: 'encoding', path: file}, {field: 'encoding', details: {path: file}})
+  const detected: LineEncoding = bom || encoding === 'utf8' ? 'utf8' : encoding === 'gb18030' ? 'gb18030' : majority(votes)
+  return {encoding: detected, mixed: foreignCount(votes, detected) > 0}
 }
 
 /** Where a UTF-8 character cut off at the end of a buffer starts (the buffer's length when none is). */
@@ -567,8 +601,12 @@ export async function importUsage(store: Store, files: string[], options: UsageI
 
         const csv = extname(path).toLowerCase() === '.csv'
         let encoding: 'utf8' | 'gb18030' | undefined
-        if (csv) encoding = await visitCsv(path, file, options.encoding ?? 'auto', hash, visit)
-        else await visitXlsx(path, file, hash, visit)
+        if (csv) {
+          const read = await visitCsv(path, file, options.encoding ?? 'auto', hash, visit)
+          encoding = read.encoding
+          // A line in another encoding than the file's (a row pasted from elsewhere) is a problem of its row.
+          for (const f of read.foreign) problems.push(locate({file, sheet: ''}, f.line, undefined, '', '', 'encoding', `${foreignLineMessage(file, f, read.encoding, locale)} (${RULE})`))
+        } else await visitXlsx(path, file, hash, visit)
         result.files.push({file: path, sha256: hash.digest('hex'), ...(encoding ? {encoding} : {})})
         if (!headed) problems.push(locate({file, sheet: ''}, 1, undefined, '', '', '', say('form.notThisForm', {file, form: layout.form})))
       }

@@ -129,6 +129,7 @@ export const itemEntries = {
   'problem.type.duplicate': {en: 'duplicate', zh: '重复'},
   'problem.type.over-limit': {en: 'over limit', zh: '超限'},
   'problem.type.unknown-item': {en: 'unknown item', zh: '无此事项'},
+  'problem.type.mixed-encoding': {en: 'mixed encoding', zh: '编码混用'},
   'problem.type.footer': {en: 'footer row (skipped)', zh: '表尾行（已跳过）'},
   'problem.type.extra-column': {en: 'extra column (ignored)', zh: '多余列（已忽略）'},
   'config.badAreaCode': {en: '{key}: "{value}" is not a telephone area code: 0 and 2 or 3 more digits, e.g. 0826', zh: '{key}：“{value}”不是电话区号：应为 0 开头的 3 或 4 位数字，如 0826'},

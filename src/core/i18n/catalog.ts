@@ -375,6 +375,14 @@ const base = {
   'io.unreadable': {en: '{field}: cannot read "{path}": {reason}', zh: '{field}：无法读取“{path}”：{reason}'},
   'io.badEncoding': {en: '{field}: "{path}" is neither UTF-8 nor GB18030 text', zh: '{field}：“{path}”既不是 UTF-8 也不是 GB18030 编码'},
   'io.notUtf8': {en: '{field}: "{path}" is not UTF-8 text, as --encoding utf8 says; leave --encoding out to have it detected, or give --encoding gb18030', zh: '{field}：“{path}”不是 --encoding utf8 所说的 UTF-8 编码；去掉 --encoding 自动识别，或改用 --encoding gb18030'},
+  'io.mixedEncoding': {
+    en: '{file}, line {line}: {seems} text in a {encoding} file (a row saved or pasted in another encoding); make the whole file {encoding} and import again',
+    zh: '{file} 第 {line} 行是 {seems} 编码，而文件是 {encoding} 编码（该行是以另一种编码保存或粘贴的）；请将整个文件统一为 {encoding} 后再导入',
+  },
+  'io.damagedLine': {
+    en: '{file}, line {line}: bytes that are neither {encoding} text, as the rest of the file, nor GB18030 (the line is damaged); type the line again, save the file and import again',
+    zh: '{file} 第 {line} 行含有既不是 {encoding}（文件其余部分的编码）也不是 GB18030 的字节（该行已损坏）；请重新输入该行，保存后再导入',
+  },
   'io.oldXls': {en: '{field}: "{path}" is an old Excel workbook (.xls, Excel 97–2003); open it in Excel or WPS and save it as .xlsx (Excel 工作簿), then give that file', zh: '{field}：“{path}”是旧版 Excel 工作簿（.xls，Excel 97–2003 格式）；请用 Excel 或 WPS 打开并另存为 .xlsx（Excel 工作簿）后再导入'},
   'io.out.noFolder': {en: '{field}: the folder "{folder}" does not exist (make it first); nothing was written', zh: '{field}：文件夹“{folder}”不存在（请先创建）；未写入任何文件'},
   'io.out.isFolder': {en: '{field}: "{path}" is a folder; give a file name', zh: '{field}：“{path}”是文件夹，请给出文件名'},

@@ -3,6 +3,7 @@ import {basename} from 'node:path'
 import {InvalidInput} from '../errors.js'
 import {type Locale, type MessageKey, t} from '../i18n/index.js'
 import {type FormLayout, type LayoutRule, matchHeader, normaliseHeader, type SheetLayout} from './layout.js'
+import {foreignLineMessage, type LineEncoding} from './mixed-encoding.js'
 import {cellText, columnLetter, type Encoding, isDelimitedText, rowText, visitRows} from './tables.js'
 import {footerText, normaliseCell, normaliseCode, type ProblemType, problemTypeOf, trimText} from './values.js'
 
@@ -209,6 +210,13 @@ export async function readForm(files: string[], layout: FormLayout, options: Rea
       {encoding: options.encoding},
     )
     if (result.encoding) encodings[fileName] = result.encoding
+    // Lines in another encoding than their file's (a row pasted from elsewhere): one problem each, where the file's rows are located.
+    if (result.foreign?.length) {
+      const where = [...states.values()].find((s) => s.found.file === file)?.where ?? {file: fileName, sheet: ''}
+      for (const f of result.foreign) {
+        problems.push(locate(where, f.line, undefined, '', '', 'encoding', 'FORM', foreignLineMessage(fileName, f, result.encoding as LineEncoding, locale), 'mixed-encoding'))
+      }
+    }
     if (!sheetsSeen) throw new InvalidInput('io.emptyFile', {field: 'FILE', path: file}, {field: 'FILE'})
   }
 

@@ -1,8 +1,10 @@
+import {isUtf8} from 'node:buffer'
 import {closeSync, openSync, readFileSync, readSync} from 'node:fs'
 import {createRequire} from 'node:module'
 import {extname} from 'node:path'
 
 import {InvalidInput} from '../errors.js'
+import {type ForeignLine, foreignCount, type LineEncoding, LineVoter, majority, MixedDecoder} from './mixed-encoding.js'
 import {writeOutput, writeOutputFileSync} from './output-file.js'
 import {csvField} from './values.js'
 import {sheetNamesByPart} from './sheet-names.js'
@@ -20,22 +22,32 @@ export type TextEncoding = 'utf8' | 'gb18030' | 'utf16le' | 'utf16be'
 
 /**
  * CSV text in the encoding it was saved in: a UTF-16 BOM (FF FE, FE FF: Excel's "Unicode
- * 文本") says UTF-16 whatever --encoding says, a UTF-8 BOM says UTF-8; else the bytes are
- * tried as strict UTF-8; else they are GB18030, which covers GBK and GB2312 (what Excel
- * writes on a Chinese Windows). With --encoding utf8, bytes that are not UTF-8 are refused
- * as such, naming the flag.
+ * 文本") says UTF-16 whatever --encoding says, a UTF-8 BOM says UTF-8; bytes that are all
+ * valid UTF-8 are UTF-8; else the file's lines decide (mixed-encoding.ts): the majority of
+ * those that are not pure ASCII, UTF-8 or not (GB18030, which covers GBK and GB2312: what
+ * Excel writes on a Chinese Windows), a tie going to the first (the header, as a rule).
+ * Every line is then checked against the file's encoding, and a line of the other one comes
+ * back in `foreign` (decoded as what it seems, so messages quote what the clerk typed): the
+ * caller makes each a located problem. With --encoding utf8, a file whose lines are mostly
+ * not UTF-8 is refused as such, naming the flag; with --encoding gb18030 the file is
+ * GB18030 and its UTF-8 lines are foreign. A file of one encoding is decoded in one go.
  */
-export async function decodeText(bytes: Buffer, encoding: Encoding, path: string): Promise<{text: string; encoding: TextEncoding}> {
-  if (bytes[0] === 0xff && bytes[1] === 0xfe) return {text: new TextDecoder('utf-16le').decode(bytes.subarray(2)), encoding: 'utf16le'}
-  if (bytes[0] === 0xfe && bytes[1] === 0xff) return {text: new TextDecoder('utf-16be').decode(bytes.subarray(2)), encoding: 'utf16be'}
-  if (encoding === 'gb18030') return {text: await gb18030(bytes), encoding}
-  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return {text: bytes.subarray(3).toString('utf8'), encoding: 'utf8'}
-  try {
-    return {text: new TextDecoder('utf-8', {fatal: true}).decode(bytes), encoding: 'utf8'}
-  } catch {
-    if (encoding === 'utf8') throw new InvalidInput('io.notUtf8', {field: 'encoding', path}, {field: 'encoding', details: {path}})
-    return {text: await gb18030(bytes), encoding: 'gb18030'}
-  }
+export async function decodeText(bytes: Buffer, encoding: Encoding, path: string): Promise<{text: string; encoding: TextEncoding; foreign: ForeignLine[]}> {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return {text: new TextDecoder('utf-16le').decode(bytes.subarray(2)), encoding: 'utf16le', foreign: []}
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return {text: new TextDecoder('utf-16be').decode(bytes.subarray(2)), encoding: 'utf16be', foreign: []}
+  const bom = encoding !== 'gb18030' && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf
+  const body = bom ? bytes.subarray(3) : bytes
+  if (encoding !== 'gb18030' && isUtf8(body)) return {text: body.toString('utf8'), encoding: 'utf8', foreign: []}
+  const voter = new LineVoter()
+  voter.push(body)
+  const votes = voter.end()
+  const file: LineEncoding = bom || encoding === 'utf8' ? 'utf8' : encoding === 'gb18030' ? 'gb18030' : majority(votes)
+  if (encoding === 'utf8' && !bom && votes.other > votes.utf8) throw new InvalidInput('io.notUtf8', {field: 'encoding', path}, {field: 'encoding', details: {path}})
+  const gb18030 = await gb18030Decoder()
+  if (!foreignCount(votes, file)) return {text: file === 'utf8' ? body.toString('utf8') : gb18030(body), encoding: file, foreign: []}
+  const decoder = new MixedDecoder(file, gb18030)
+  const text = decoder.write(body) + decoder.end()
+  return {text, encoding: file, foreign: decoder.foreign}
 }
 
 /**
@@ -85,9 +97,10 @@ export function isDelimitedText(path: string): boolean {
   return ext === '.csv' || ext === '.tsv' || ext === '.txt'
 }
 
-async function gb18030(bytes: Buffer): Promise<string> {
+/** GB18030 decoding (iconv-lite, loaded when first needed). */
+export async function gb18030Decoder(): Promise<(bytes: Buffer) => string> {
   const {default: iconv} = await import('iconv-lite')
-  return iconv.decode(bytes, 'gb18030')
+  return (bytes) => iconv.decode(bytes, 'gb18030')
 }
 
 /**
@@ -118,7 +131,7 @@ export function cellText(value: unknown): string {
  * Reads a workbook (every sheet, streamed: large plans do not sit in memory twice) or a CSV
  * file (one sheet). Cells come back as trimmed text.
  */
-export async function readSheets(path: string, options: {encoding?: Encoding} = {}): Promise<{sheets: SheetData[]; encoding?: string}> {
+export async function readSheets(path: string, options: {encoding?: Encoding} = {}): Promise<{sheets: SheetData[]; encoding?: string; foreign?: ForeignLine[]}> {
   refuseOldWorkbook(path, 'FILE')
   const ext = isDelimitedText(path) ? '.csv' : extname(path).toLowerCase()
   if (ext !== '.xlsx' && ext !== '.csv') throw new InvalidInput('io.badExtension', {field: 'FILE', path}, {field: 'FILE'})
@@ -129,7 +142,7 @@ export async function readSheets(path: string, options: {encoding?: Encoding} = 
     throw new InvalidInput('io.unreadable', {field: 'FILE', path, reason: (error as Error).message}, {field: 'FILE'})
   }
   if (ext === '.csv') {
-    const {text, encoding} = await decodeText(bytes, options.encoding ?? 'auto', path)
+    const {text, encoding, foreign} = await decodeText(bytes, options.encoding ?? 'auto', path)
     const {parse} = await import('csv-parse/sync')
     let records: string[][]
     try {
@@ -139,7 +152,7 @@ export async function readSheets(path: string, options: {encoding?: Encoding} = 
     }
     const starts = startLines(records)
     const rows = records.map((r, i) => ({row: starts[i], cells: r.map((c) => c.trim())}))
-    return {sheets: [{name: '', rows}], encoding}
+    return {sheets: [{name: '', rows}], encoding, foreign}
   }
   const {default: ExcelJS} = await import('exceljs')
   const sheets: SheetData[] = []
@@ -180,7 +193,7 @@ export function rowText(cells: readonly unknown[], base: number): string[] {
  * (rich text joined, formula results, dates as YYYY-MM-DD), a CSV (one sheet, named '')
  * decoded as decodeText says. Nothing is kept: the visitor keeps what it needs.
  */
-export async function visitRows(path: string, visit: SheetVisitor, options: {encoding?: Encoding; field?: string} = {}): Promise<{encoding?: TextEncoding}> {
+export async function visitRows(path: string, visit: SheetVisitor, options: {encoding?: Encoding; field?: string} = {}): Promise<{encoding?: TextEncoding; foreign?: ForeignLine[]}> {
   const field = options.field ?? 'FILE'
   refuseOldWorkbook(path, field)
   const ext = isDelimitedText(path) ? '.csv' : extname(path).toLowerCase()
@@ -193,7 +206,7 @@ export async function visitRows(path: string, visit: SheetVisitor, options: {enc
       throw new InvalidInput('io.unreadable', {field, path, reason: (error as Error).message}, {field})
     }
     if (!bytes.length) throw new InvalidInput('io.emptyFile', {field, path}, {field})
-    const {text, encoding} = await decodeText(bytes, options.encoding ?? 'auto', path)
+    const {text, encoding, foreign} = await decodeText(bytes, options.encoding ?? 'auto', path)
     const {parse} = await import('csv-parse/sync')
     let records: string[][]
     try {
@@ -210,7 +223,7 @@ export async function visitRows(path: string, visit: SheetVisitor, options: {enc
       }
       await sheet.end()
     }
-    return {encoding}
+    return {encoding, foreign}
   }
   assertZip(path, field)
   const {default: ExcelJS} = await import('exceljs')

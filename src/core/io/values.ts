@@ -39,6 +39,7 @@ export interface ValueColumn {
  * - duplicate       a value that must be unique in the file is used again (事项编码)
  * - over-limit      a value exceeds another of its row (承诺办结时限 over 法定办结时限)
  * - unknown-item    a row names an item the file does not have (its rows listed together)
+ * - mixed-encoding  a line of a CSV is in another encoding than the file (a row pasted as UTF-8 into a GBK file), or damaged
  * Notes, which refuse nothing, have a type too:
  * - footer          a footer or total row (合计, 小计, 填报单位, 填表人, 盖章, 审核人, 日期) skipped
  * - extra-column    a column the layout does not know (序号, 备注) ignored
@@ -55,10 +56,11 @@ export type ProblemType =
   | 'duplicate'
   | 'over-limit'
   | 'unknown-item'
+  | 'mixed-encoding'
   | 'footer'
   | 'extra-column'
 
-export const PROBLEM_TYPES: ProblemType[] = ['missing-column', 'missing-sheet', 'duplicate-sheet', 'not-a-form', 'required', 'not-in-list', 'format', 'too-long', 'duplicate', 'over-limit', 'unknown-item', 'footer', 'extra-column']
+export const PROBLEM_TYPES: ProblemType[] = ['missing-column', 'missing-sheet', 'duplicate-sheet', 'not-a-form', 'required', 'not-in-list', 'format', 'too-long', 'duplicate', 'over-limit', 'unknown-item', 'mixed-encoding', 'footer', 'extra-column']
 
 /** The type of a refusal by its message (the value checks of this module and the layouts' rules). */
 export function problemTypeOf(key: string): ProblemType {

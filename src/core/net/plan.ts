@@ -1,5 +1,6 @@
 import {Conflict, EgovError, InvalidInput} from '../errors.js'
 import {type FormLayout, loadLayout, matchHeader, type SheetLayout} from '../io/layout.js'
+import {foreignLineMessage, type LineEncoding} from '../io/mixed-encoding.js'
 import {isDelimitedText, readSheets, type SheetData, writeSheets} from '../io/tables.js'
 import {type Locale, t as translate} from '../i18n/index.js'
 import type {Store, WriteContext} from '../store/index.js'
@@ -130,9 +131,13 @@ export async function importPlan(
 ): Promise<ImportResult> {
   const say = sayer(options.locale ?? 'en')
   const layout = netPlanLayout()
-  const {sheets} = await readSheets(path, {encoding: options.encoding})
+  const {sheets, encoding, foreign} = await readSheets(path, {encoding: options.encoding})
   const csv = isDelimitedText(path)
   const problems: ImportProblem[] = []
+  // A CSV line in another encoding than the file's (a row pasted from elsewhere) is a problem of its row.
+  for (const f of foreign ?? []) {
+    problems.push({sheet: layout.sheets.find((s) => s.key === 'allocations')!.name, row: f.line, field: 'encoding', column: '', value: '', message: foreignLineMessage(path, f, encoding as LineEncoding, say.locale)})
+  }
   const poolLayout = layout.sheets.find((s) => s.key === 'pools')!
   const allocLayout = layout.sheets.find((s) => s.key === 'allocations')!
   const poolSheet = pickSheet(sheets, poolLayout, csv)
