@@ -78,7 +78,7 @@ export const COMMANDS_ZH_A: Record<string, CommandZh> = {
   },
   'net:request:apply': {
     summary: '为单位申请电子政务外网接入（申请，NET-3、NET-5、NET-8）',
-    description: `NET-5 的第一步：提交申请，写明申请依据、接入方式（fiber 光纤专线、mstp MSTP专线、vpn 互联网VPN、wireless 无线专网）、接入范围、地址需求（--hosts 或 --prefix-length；加 --prefix-length-v6 则同时申请 IPv6 地址段，即双栈）和业务需求。单位须已在单位名录中（egov units add）且符合接入条件（NET-3）；第（四）类单位须通过其主管部门申请（--sponsor），由主管部门承担安全责任，否则拒绝（退出码 5）。市级财政预算单位的线路费用由市数据局承担，其他单位自行承担（NET-8）；--cost-bearer 只能对此加以确认。也可以用 --from-file：填好的电子政务外网接入申请表（egov net request template），或键相同的 JSON/YAML 文件（unit、basis、accessMode、scope、hosts、prefixLength、plane、bandwidthMbps、business、sponsor、costBearer、prefixLengthV6）。
+    description: `NET-5 的第一步：提交申请，写明申请依据、接入方式（fiber 光纤专线、mstp MSTP专线、vpn 互联网VPN、wireless 无线专网）、接入范围、地址需求（--hosts 或 --prefix-length；加 --prefix-length-v6 则同时申请 IPv6 地址段，即双栈）和业务需求。单位须已在单位名录中（egov units add）且符合接入条件（NET-3）；第（四）类单位须通过其主管部门申请（--sponsor），由主管部门承担安全责任，否则拒绝（退出码 5）。市级财政预算单位的线路费用由市数据局承担，其他单位自行承担（NET-8）；--cost-bearer 只能对此加以确认。单位每个平面可有一条接入（NET-2）：同一平面上再申请退出码为 4，另一平面（--plane 2）则是一次单独的接入申请。也可以用 --from-file：填好的电子政务外网接入申请表（egov net request template），或键相同的 JSON/YAML 文件（unit、basis、accessMode、scope、hosts、prefixLength、plane、bandwidthMbps、business、sponsor、costBearer、prefixLengthV6）。
 
 之后：egov requests approve ID（审核）→ egov net request plan ID --pool P（制定方案）→ implement ID（实施）→ test ID（业务测试）→ 在用。`,
   },
