@@ -73,8 +73,24 @@ export async function writeReport(layout: FormLayout, files: string[], sheets: F
   summary.autoFilter = {from: {row: 1, column: 1}, to: {row: Math.max(1, summary.rowCount), column: HEADERS.length}}
   // The summary is what a clerk opens first.
   wb.views = [{x: 0, y: 0, width: 10000, height: 20000, firstSheet: 0, activeTab: wb.worksheets.length - 1, visibility: 'visible'}]
-  await writeOutput(out, (tmp) => wb.xlsx.writeFile(tmp), {field: 'report'})
+  await writeOutput(
+    out,
+    async (tmp) => {
+      await wb.xlsx.writeFile(tmp)
+      diskFullFault()
+    },
+    {field: 'report'},
+  )
   return notes.size
+}
+
+/**
+ * A testing aid (EGOV_FAULT=report-disk-full): the copy's write fails as on a full disk, once
+ * the temporary file is written, so tests prove that an import whose copy cannot be written
+ * commits nothing and leaves no file behind.
+ */
+function diskFullFault(): void {
+  if (process.env.EGOV_FAULT === 'report-disk-full') throw Object.assign(new Error('ENOSPC: no space left on device, write (EGOV_FAULT=report-disk-full)'), {code: 'ENOSPC'})
 }
 
 function sheetName(wb: import('exceljs').Workbook, wanted: string): string {
