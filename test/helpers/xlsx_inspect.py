@@ -1,7 +1,7 @@
 """A second reader for what egov writes into .xlsx files beyond cell text, independent of
 exceljs: Python's standard library (zipfile + ElementTree) reads the workbook's XML and
-prints, per sheet, every cell's value, type (s: text, n: number, formula), fill colour and
-comment, the data-validation lists and the frozen pane, as JSON."""
+prints, per sheet, every cell's value, type (s: text, n: number, formula), fill colour, bold
+font and comment, the data-validation lists, the merged ranges and the frozen pane, as JSON."""
 import json
 import re
 import sys
@@ -36,14 +36,17 @@ def main(path):
     shared = []
     if 'xl/sharedStrings.xml' in z.namelist():
         shared = [text_of(si) for si in ET.fromstring(z.read('xl/sharedStrings.xml')).findall('m:si', NS)]
-    fills, xfs = [], []
+    fills, xfs, bold, xf_fonts = [], [], [], []
     if 'xl/styles.xml' in z.namelist():
         styles = ET.fromstring(z.read('xl/styles.xml'))
         for fill in styles.iter('{%s}fill' % M):
             fg = fill.find('m:patternFill/m:fgColor', NS)
             fills.append(fg.get('rgb') if fg is not None else None)
+        fonts = styles.find('m:fonts', NS)
+        bold = [f.find('m:b', NS) is not None and f.find('m:b', NS).get('val', '1') not in ('0', 'false') for f in fonts] if fonts is not None else []
         cell_xfs = styles.find('m:cellXfs', NS)
         xfs = [int(x.get('fillId', '0')) for x in cell_xfs] if cell_xfs is not None else []
+        xf_fonts = [int(x.get('fontId', '0')) for x in cell_xfs] if cell_xfs is not None else []
     book_rels = rels_of(z, 'xl/workbook.xml')
     out = {}
     for sheet in ET.fromstring(z.read('xl/workbook.xml')).find('m:sheets', NS):
@@ -68,6 +71,8 @@ def main(path):
             s = int(c.get('s', '0'))
             if s < len(xfs) and xfs[s] < len(fills) and fills[xfs[s]]:
                 entry['fill'] = fills[xfs[s]]
+            if s < len(xf_fonts) and xf_fonts[s] < len(bold) and bold[xf_fonts[s]]:
+                entry['bold'] = True
             if value is not None or 'fill' in entry:
                 cells[ref] = entry
         for rtype, target in rels_of(z, part).values():
@@ -82,6 +87,7 @@ def main(path):
         out[sheet.get('name')] = {
             'cells': cells,
             'validations': validations,
+            'merges': [m.get('ref') for m in root.iter('{%s}mergeCell' % M)],
             'frozen': pane.get('topLeftCell') if pane is not None and pane.get('state') == 'frozen' else None,
         }
     print(json.dumps(out, ensure_ascii=False))

@@ -1,3 +1,4 @@
+import {createRequire} from 'node:module'
 import {basename, extname} from 'node:path'
 
 import {hasMessage, type Locale, type MessageKey, t} from '../i18n/index.js'
@@ -25,6 +26,7 @@ const BAD_HEADER = {type: 'pattern' as const, pattern: 'solid' as const, fgColor
  */
 export async function writeReport(layout: FormLayout, files: string[], sheets: FoundSheet[], problems: LocatedProblem[], out: string, locale: Locale, passed: FormNote[] = []): Promise<number> {
   const {default: ExcelJS} = await import('exceljs')
+  keepClerksParts()
   const xlsx = files.find((f) => extname(f).toLowerCase() === '.xlsx')
   const wb = new ExcelJS.Workbook()
   if (xlsx) {
@@ -57,7 +59,10 @@ export async function writeReport(layout: FormLayout, files: string[], sheets: F
     const c = ws.getCell(cell)
     // A workbook read back shares one style object between cells of the same style: give this cell its own.
     c.style = {...c.style, fill: header ? BAD_HEADER : BAD_CELL}
-    c.note = messages.join('\n')
+    // A comment the clerk left on the cell stays, under the reasons (the same reasons from an earlier copy are not repeated).
+    const mine = messages.join('\n')
+    const theirs = (typeof c.note === 'string' ? [{text: c.note}] : (c.note?.texts ?? [])).filter((r) => r.text !== mine && r.text !== `${mine}\n\n`)
+    c.note = theirs.some((r) => r.text.trim()) ? {texts: [{text: `${mine}\n\n`}, ...theirs]} : mine
   }
 
   const summary = wb.addWorksheet(SUMMARY, {views: [{state: 'frozen', ySplit: 1}]})
@@ -73,8 +78,73 @@ export async function writeReport(layout: FormLayout, files: string[], sheets: F
   summary.autoFilter = {from: {row: 1, column: 1}, to: {row: Math.max(1, summary.rowCount), column: HEADERS.length}}
   // The summary is what a clerk opens first.
   wb.views = [{x: 0, y: 0, width: 10000, height: 20000, firstSheet: 0, activeTab: wb.worksheets.length - 1, visibility: 'visible'}]
-  await writeOutput(out, (tmp) => wb.xlsx.writeFile(tmp), {field: 'report'})
+  await writeOutput(
+    out,
+    async (tmp) => {
+      await wb.xlsx.writeFile(tmp)
+      diskFullFault()
+    },
+    {field: 'report'},
+  )
   return notes.size
+}
+
+/**
+ * A testing aid (EGOV_FAULT=report-disk-full): the copy's write fails as on a full disk, once
+ * the temporary file is written, so tests prove that an import whose copy cannot be written
+ * commits nothing and leaves no file behind.
+ */
+function diskFullFault(): void {
+  if (process.env.EGOV_FAULT === 'report-disk-full') throw Object.assign(new Error('ENOSPC: no space left on device, write (EGOV_FAULT=report-disk-full)'), {code: 'ENOSPC'})
+}
+
+let taught = false
+
+/**
+ * What exceljs (4.4) would lose of the clerk's workbook, read back whole: a comment written as
+ * plain text (<text><t>…</t></text>, as openpyxl and others write it) it reads as empty; a data
+ * validation over a range it expands to one entry per cell (a whole column: a million) and
+ * writes back as overlapping ranges that other readers take only the first of. Comments keep
+ * their text; validations keep the ranges they were written with. Taught once per process:
+ * nothing in egov looks a validation up cell by cell in a workbook it has read.
+ */
+function keepClerksParts(): void {
+  if (taught) return
+  taught = true
+  const load = createRequire(import.meta.url)
+  type Parser = {parser?: unknown; plain?: string[]; model: {note: {texts: Array<{text: string}>}}}
+  type Validations = {model: Record<string, unknown>; _address: string; _dataValidation: Record<string, unknown>}
+  type Xform = {prototype: {parseOpen(node: {name: string}): boolean; parseText(text: string): void; parseClose(name: string): boolean}}
+  const comment = (load('exceljs/lib/xlsx/xform/comment/comment-xform.js') as Xform).prototype
+  const {parseOpen, parseText, parseClose} = comment
+  comment.parseOpen = function (this: Parser, node) {
+    if (this.parser || node.name !== 't') return parseOpen.call(this, node)
+    this.plain = []
+    return true
+  }
+  comment.parseText = function (this: Parser, text) {
+    if (this.plain) this.plain.push(text)
+    else parseText.call(this, text)
+  }
+  comment.parseClose = function (this: Parser, name) {
+    if (name !== 't' || !this.plain) return parseClose.call(this, name)
+    this.model.note.texts.push({text: this.plain.join('')})
+    this.plain = undefined
+    return true
+  }
+  const validations = (load('exceljs/lib/xlsx/xform/sheet/data-validations-xform.js') as Xform).prototype
+  const closeValidation = validations.parseClose
+  validations.parseClose = function (this: Validations, name) {
+    if (name !== 'dataValidation') return closeValidation.call(this, name)
+    const dv = this._dataValidation
+    if (!(dv.formulae as unknown[] | undefined)?.length) {
+      delete dv.formulae
+      delete dv.operator
+    }
+    // Keyed by range, the writer puts each back as it was (sqref="D3:D200"), not cell by cell.
+    for (const range of this._address.split(/\s+/).filter(Boolean)) this.model[range] = dv
+    return true
+  }
 }
 
 function sheetName(wb: import('exceljs').Workbook, wanted: string): string {

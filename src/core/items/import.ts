@@ -10,6 +10,7 @@ import {parseIsoDate} from '../dates.js'
 import {InvalidInput, RuleRefused} from '../errors.js'
 import {type FormNote, type LocatedProblem, readForm, type FoundSheet} from '../io/form-reader.js'
 import {writeReport} from '../io/form-report.js'
+import {checkOutput} from '../io/output-file.js'
 import type {Encoding} from '../io/tables.js'
 import {DEFAULT_CODE_PATTERN} from '../io/values.js'
 import type {Locale} from '../i18n/index.js'
@@ -140,6 +141,8 @@ function isPublic(events: StatusEvent[] | undefined, today: string): boolean {
  * no version.
  */
 export async function importList(store: Store, files: string[], options: ItemImportOptions = {}): Promise<ItemImportResult> {
+  // The copy's folder is there before the file is read (exit 2 naming it); a file already at --report is replaced.
+  if (options.report) checkOutput(options.report, {field: 'report', force: true})
   const pattern = await codePattern(store.db)
   const area = await areaCode(store.db)
   const label = files.map((f) => basename(f)).join(', ')
@@ -174,6 +177,16 @@ export async function importList(store: Store, files: string[], options: ItemImp
     notes: [],
   }
   let outcome: {problems: LocatedProblem[]; sheets: FoundSheet[]} | undefined
+  /**
+   * --report: the clerk's workbook back, annotated. For an import that commits, this is the
+   * transaction's last step on purpose (issue 20): the copy is on disk before anything is
+   * committed, and a copy that cannot be written (a missing folder, a full disk) rolls the
+   * import back, so the command's exit code never disagrees with what was recorded. It holds
+   * the write lock for as long as the copy takes, which is short beside reading the file.
+   */
+  const report = async (o: {problems: LocatedProblem[]; sheets: FoundSheet[]}) => {
+    if (options.report) result.report = {file: options.report, marked: await writeReport(layout, files, o.sheets, o.problems, options.report, options.locale ?? 'en', result.notes)}
+  }
   try {
     await store.write(async (ctx) => {
       const dry = Boolean(options.dryRun)
@@ -352,6 +365,7 @@ export async function importList(store: Store, files: string[], options: ItemImp
       for (const code of terminating) await file(code, 'terminate', 'terminate')
       result.unchanged = result.added + result.changed + result.removed + result.requests.length === 0
       if (dry) throw new Undo([], read.sheets)
+      outcome = {problems: [], sheets: read.sheets}
 
       if (result.added + result.changed + result.removed === 0) {
         // Nothing in the list changed directly: no version (requests, if any, carry the change).
@@ -359,7 +373,7 @@ export async function importList(store: Store, files: string[], options: ItemImp
         if (result.requests.length) {
           await appendAudit(ctx, {action: 'items.import', entityType: 'item-list', entityId: label, after: {source: label, sha256, bodies: result.bodies, items: result.items, requests: result.requests.map((r) => r.id)}})
         }
-        outcome = {problems: [], sheets: read.sheets}
+        await report(outcome)
         return
       }
       result.version = version
@@ -375,14 +389,15 @@ export async function importList(store: Store, files: string[], options: ItemImp
         entityId: version,
         after: {source: label, sha256, bodies: result.bodies, items: result.items, added: result.added, changed: result.changed, removed: result.removed, ...(result.requests.length ? {requests: result.requests.map((r) => r.id)} : {})},
       })
-      outcome = {problems: [], sheets: read.sheets}
+      await report(outcome)
     })
   } catch (error) {
     if (!(error instanceof Undo)) throw error
     outcome = {problems: error.problems, sheets: error.sheets}
   }
   if (store.dialect === 'postgres' && result.added + result.changed >= 1000) await refreshStatistics(store)
-  if (options.report) result.report = {file: options.report, marked: await writeReport(layout, files, outcome!.sheets, outcome!.problems, options.report, options.locale ?? 'en', result.notes)}
+  // Problems or a dry run: nothing was committed, and the copy is written after the rollback.
+  if (!result.report) await report(outcome!)
   if (outcome!.problems.length) {
     const details = {problems: outcome!.problems, ...(result.notes.length ? {notes: result.notes} : {}), ...(result.report ? {report: result.report} : {})}
     throw new InvalidInput('form.invalid', {file: label, count: outcome!.problems.length}, {field: 'FILE', details})
