@@ -7,11 +7,11 @@ import {Conflict, InvalidInput, RuleRefused} from '../errors.js'
 import type {Database, Store, WriteContext} from '../store/index.js'
 import {findUnit, type Unit} from '../units/index.js'
 import {fileRequestIn, type WorkflowResult} from '../workflow/index.js'
-import {allocate, type Allocation, type Plane, parsePlane} from './index.js'
+import {allocate, type Allocation, type Plane} from './index.js'
 import {formatCidr, overlaps, type ParsedCidr, parseCidr} from './ip.js'
 import {holdersOf, innermostPool} from './given-block.js'
 import {protectionOf} from './protect.js'
-import {accessModeOf, checkEligibility, connectionOf, type CostBearer, costBearerFor, costBearerOf, refuseSecondOpen} from './requests.js'
+import {accessModeOf, checkEligibility, connectionOf, type CostBearer, costBearerFor, costBearerOf, planeOption, recordConnection, refuseSecondOpen} from './requests.js'
 
 /**
  * 存量接入: a connection already in service before egov, recorded with the blocks it has
@@ -71,7 +71,7 @@ export async function fileAdoptionIn(ctx: WriteContext, input: AdoptInput): Prom
   if (bandwidthMbps === undefined || !Number.isInteger(bandwidthMbps) || bandwidthMbps < 1 || bandwidthMbps > 100_000) {
     throw new InvalidInput('input.badInteger', {field: 'bandwidth', value: bandwidthMbps ?? ''}, {field: 'bandwidth'})
   }
-  const plane = input.plane === undefined || input.plane === '' ? 1 : parsePlane(input.plane)
+  const plane = planeOption(input.plane) ?? 1
   const since = parseIsoDate(input.since, 'since')
   if (!input.cidrs.length) throw new InvalidInput('input.missingFlag', {flag: 'cidr', label: '地址段'}, {field: 'cidr'})
   if (since > chinaDate(new Date(ctx.at))) throw new InvalidInput('netreq.adoptFuture', {since}, {field: 'since'})
@@ -139,7 +139,7 @@ export async function adoptConnection(ctx: WriteContext, requestId: number, p: A
       allocations.push(a.id)
     }
   }
-  const row = {
+  await recordConnection(ctx, unit, {
     status: 'in-service',
     plane: p.plane,
     access_mode: p.accessMode,
@@ -150,9 +150,6 @@ export async function adoptConnection(ctx: WriteContext, requestId: number, p: A
     since: new Date(`${p.since}T00:00:00+08:00`).toISOString(),
     rectify_by: null,
     updated_at: ctx.at,
-  }
-  const current = await ctx.db.selectFrom('net_connections').select('unit_id').where('unit_id', '=', unit.id).where('plane', '=', p.plane).executeTakeFirst()
-  if (current) await ctx.db.updateTable('net_connections').set(row).where('unit_id', '=', unit.id).where('plane', '=', p.plane).execute()
-  else await ctx.db.insertInto('net_connections').values({unit_id: unit.id, ...row}).execute()
+  })
   return {allocations}
 }

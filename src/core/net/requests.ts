@@ -183,7 +183,7 @@ export async function connectionOf(db: Kysely<Database>, unit: Unit, plane?: Pla
 }
 
 /** A --plane flag's value, or undefined when not given. */
-function planeOption(value: string | number | undefined): Plane | undefined {
+export function planeOption(value: string | number | undefined): Plane | undefined {
   return value === undefined || value === '' ? undefined : parsePlane(value)
 }
 
@@ -203,7 +203,7 @@ export async function putInService(ctx: WriteContext, requestId: number, p: Conn
   const previous = how === 'change' ? await connectionOf(ctx.db, unit, p.plane) : undefined
   for (const planned of [p.plan, p.planV6]) if (planned) await ctx.db.updateTable('net_allocations').set({status: 'active'}).where('id', '=', planned.allocationId).execute()
   const current = await ctx.db.selectFrom('net_connections').selectAll().where('unit_id', '=', unit.id).where('plane', '=', p.plane).executeTakeFirst()
-  const row = {
+  await recordConnection(ctx, unit, {
     status: 'in-service',
     plane: p.plane,
     access_mode: p.accessMode ?? current?.access_mode ?? '',
@@ -214,10 +214,14 @@ export async function putInService(ctx: WriteContext, requestId: number, p: Conn
     since: how === 'onboarding' || !current ? ctx.at : current.since,
     rectify_by: null,
     updated_at: ctx.at,
-  }
-  if (current) await ctx.db.updateTable('net_connections').set(row).where('unit_id', '=', unit.id).where('plane', '=', p.plane).execute()
-  else await ctx.db.insertInto('net_connections').values({unit_id: unit.id, ...row}).execute()
+  })
   return previous ? {previous} : {}
+}
+
+/** Writes the unit's connection on the row's plane: the one there is replaced, or a new one recorded (one per plane). */
+export async function recordConnection(ctx: WriteContext, unit: Unit, row: Omit<Database['net_connections'], 'unit_id'>): Promise<void> {
+  const updated = await ctx.db.updateTable('net_connections').set(row).where('unit_id', '=', unit.id).where('plane', '=', row.plane).executeTakeFirst()
+  if (!Number(updated.numUpdatedRows)) await ctx.db.insertInto('net_connections').values({unit_id: unit.id, ...row}).execute()
 }
 
 // ---------------------------------------------------------------- apply and change
@@ -271,7 +275,10 @@ function required(value: string | undefined, field: string): string {
 export async function refuseSecondOpen(db: Kysely<Database>, unit: string, kind: string, plane?: Plane): Promise<void> {
   const rows = await db.selectFrom('requests').select(['id', 'state', 'payload']).where('applicant_unit', '=', unit).where('kind', '=', kind).execute()
   // A decision is about one connection: an open one about the other plane's is no conflict.
-  const samePlane = (payload: string) => plane === undefined || (JSON.parse(payload) as {plane?: number}).plane === undefined || (JSON.parse(payload) as {plane?: number}).plane === plane
+  const samePlane = (payload: string) => {
+    const about = (JSON.parse(payload) as {plane?: number}).plane
+    return plane === undefined || about === undefined || about === plane
+  }
   const open = rows.find((r) => !findKind(kind)?.states[r.state]?.terminal && samePlane(r.payload))
   if (open) throw new Conflict('netreq.openRequest', {unit, id: open.id}, {field: 'unit', details: {requestId: open.id}})
 }
@@ -285,7 +292,7 @@ export async function applyForConnection(store: Store, input: ApplyInput): Promi
   const bandwidthMbps = positive(input.bandwidthMbps, 'bandwidth', 100_000)
   if (bandwidthMbps === undefined) throw new InvalidInput('input.empty', {field: 'bandwidth'}, {field: 'bandwidth'})
   const size = {...addressNeed(input.hosts, input.prefixLength, true), ...v6Need(input.prefixLengthV6)}
-  const plane = input.plane === undefined || input.plane === '' ? 1 : parsePlane(input.plane)
+  const plane = planeOption(input.plane) ?? 1
   return store.write(async (ctx) => {
     const unit = await findUnit(ctx.db, required(input.unit, 'unit'))
     const {category, sponsor} = await checkEligibility(ctx.db, unit, input.sponsor?.trim() || undefined)
