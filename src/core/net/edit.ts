@@ -4,7 +4,7 @@ import {appendAudit} from '../audit/index.js'
 import {Conflict, InvalidInput} from '../errors.js'
 import {checkedText} from '../names.js'
 import type {Database, WriteContext} from '../store/index.js'
-import {levelOf} from '../units/index.js'
+import {districtText, levelOf} from '../units/index.js'
 import {
   type Allocation,
   type AllocationRow,
@@ -107,7 +107,7 @@ export async function editPool(ctx: WriteContext, ref: string, input: PoolEdit):
     if (!name || looksLikeAddress(name)) throw new InvalidInput('net.badName', {}, {field: 'name'})
   }
   const note = input.note === undefined ? undefined : checkedText(input.note, 'note', 'line') || null
-  const district = input.district === undefined ? undefined : checkedText(input.district, 'district', 'short') || null
+  const district = input.district === undefined ? undefined : districtText(input.district)
   const level = input.level === undefined ? undefined : input.level.trim() ? levelOf(input.level) : null
   const before = await findPool(ctx.db, ref)
   const changes: EditedPool['changes'] = []

@@ -20,7 +20,7 @@ import {
 } from './ip.js'
 import type {MapSegment, PoolMap} from './map-types.js'
 import {checkedText} from '../names.js'
-import {levelOf, type UnitLevel} from '../units/index.js'
+import {districtText, levelOf, type UnitLevel} from '../units/index.js'
 import {poolScope} from './districts.js'
 import {refuseIfProtected} from './protect.js'
 import {registeredUnit} from './registry.js'
@@ -187,7 +187,7 @@ export async function addPool(ctx: WriteContext, input: AddPoolInput): Promise<A
   const plane = parsePlane(input.plane)
   const name = checkedText(input.name, 'name')
   if (!name || looksLikeAddress(name)) throw new InvalidInput('net.badName', {}, {field: 'name'})
-  const district = input.district ? checkedText(input.district, 'district', 'short') || null : null
+  const district = input.district ? districtText(input.district) : null
   const level = input.level ? levelOf(input.level) : null
   const db = ctx.db
   const cidr = formatCidr(block)
@@ -925,24 +925,28 @@ export async function usage(db: Db, ref?: string, options: {district?: string} =
     .sort((a, b) => (BigInt(b.ipv4) > BigInt(a.ipv4) ? 1 : BigInt(b.ipv4) < BigInt(a.ipv4) ? -1 : a.unit.localeCompare(b.unit)))
   // Per district: each pool's own space (its allocations and free blocks, not its child pools'),
   // under its district, so space a city pool hands to a county's pool counts for the county only.
-  const districtTotals = new Map<string, DistrictUsage>()
+  const districtTotals = new Map<string, {district: string | null; plane: Plane; family: Family; pools: number; allocated: bigint; reserved: bigint; free: bigint}>()
   if ([...districtOf.values()].some((d) => d !== null)) {
     for (const p of ordered) {
       if (scope && !scope.has(p.id)) continue
       const d = districtOf.get(p.id) ?? null
       const key = `${d ?? ''}\u0000${p.plane}\u0000${p.family}`
       const mine = get(p.id)
-      const entry = districtTotals.get(key) ?? {district: d, plane: p.plane, family: p.family, pools: 0, size: '0', allocated: '0', reserved: '0', free: '0', usedPercent: 0}
-      const allocated = BigInt(entry.allocated) + mine.allocated
-      const reserved = BigInt(entry.reserved) + mine.reserved
-      const free = BigInt(entry.free) + mine.free
-      const size = allocated + reserved + free
-      districtTotals.set(key, {...entry, pools: entry.pools + 1, size: size.toString(), allocated: allocated.toString(), reserved: reserved.toString(), free: free.toString(), usedPercent: percent(allocated + reserved, size)})
+      const entry = districtTotals.get(key) ?? {district: d, plane: p.plane, family: p.family, pools: 0, allocated: 0n, reserved: 0n, free: 0n}
+      entry.pools++
+      entry.allocated += mine.allocated
+      entry.reserved += mine.reserved
+      entry.free += mine.free
+      districtTotals.set(key, entry)
     }
   }
-  const districts = [...districtTotals.values()].sort(
-    (a, b) => (a.district === b.district ? 0 : a.district === null ? 1 : b.district === null ? -1 : a.district.localeCompare(b.district, 'zh-CN')) || a.plane - b.plane || a.family - b.family,
-  )
+  const districts: DistrictUsage[] = [...districtTotals.values()]
+    .map((t) => {
+      const size = t.allocated + t.reserved + t.free
+      const {district, plane, family, pools} = t
+      return {district, plane, family, pools, size: size.toString(), allocated: t.allocated.toString(), reserved: t.reserved.toString(), free: t.free.toString(), usedPercent: percent(t.allocated + t.reserved, size)}
+    })
+    .sort((a, b) => (a.district === b.district ? 0 : a.district === null ? 1 : b.district === null ? -1 : a.district.localeCompare(b.district, 'zh-CN')) || a.plane - b.plane || a.family - b.family)
   return {pools: poolUsage, units: unitUsage, districts}
 }
 

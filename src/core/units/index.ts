@@ -67,6 +67,11 @@ export function kindOf(key: string): UnitKind {
   return kind
 }
 
+/** 属地 (NET-4) as typed: checked as short text; empty is none (null). Units and pools record it alike. */
+export function districtText(value: string): string | null {
+  return checkedText(value, 'district', 'short') || null
+}
+
 /** A level by key or Chinese name (市级, 县级, 乡级, 村级). */
 export function levelOf(value: string, field = 'level'): UnitLevel {
   const level = unitLevels().find((l) => l.key === value || l.name === value)
@@ -153,7 +158,7 @@ export async function addUnit(ctx: WriteContext, input: UnitInput & {name: strin
   const level = levelOf(input.level)
   const budget = input.budget ? budgetOf(input.budget) : 'self'
   const phone = input.phone ? normalisePhone(input.phone) : null
-  const district = input.district ? checkedText(input.district, 'district', 'short') || null : null
+  const district = input.district ? districtText(input.district) : null
   const parent = input.parent ? await findUnit(ctx.db, input.parent, 'parent') : null
   if (await ctx.db.selectFrom('units').select('id').where('name', '=', name).executeTakeFirst()) {
     // Adding what is there already is a no-op a script can rely on ("make sure it exists");
@@ -199,7 +204,7 @@ export async function editUnit(ctx: WriteContext, name: string, input: UnitInput
   }
   if (input.kind !== undefined) changes.kind = kindOf(input.kind).key
   if (input.level !== undefined) changes.level = levelOf(input.level)
-  if (input.district !== undefined) changes.district = input.district ? checkedText(input.district, 'district', 'short') || null : null
+  if (input.district !== undefined) changes.district = input.district ? districtText(input.district) : null
   if (input.budget !== undefined) changes.budget = budgetOf(input.budget)
   if (input.phone !== undefined) changes.phone = input.phone ? normalisePhone(input.phone) : null
   if (input.contact !== undefined) changes.contact = input.contact ? checkedText(input.contact, 'contact', 'short') || null : null
