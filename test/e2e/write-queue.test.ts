@@ -1,5 +1,9 @@
+import {mkdtempSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
 import pg from 'pg'
-import {expect, it} from 'vitest'
+import {beforeAll, expect, it} from 'vitest'
 
 import {egov, onTerminal} from '../helpers/cli.js'
 import {describeEachDialect, operatorDatabase, type TestDatabase} from '../helpers/db.js'
@@ -89,5 +93,59 @@ describeEachDialect('writes queue behind another writer', (dialect) => {
     const r = await egov(['ticket', 'open', '--unit', '市民政局', '--subject', '坏', '--json'], {...ctx.env, EGOV_LOCK_WAIT: 'ten'})
     expect(r.code).toBe(2)
     expect(r.json.error.details).toMatchObject({key: 'store.badLockWait', field: 'EGOV_LOCK_WAIT'})
+  })
+})
+
+/**
+ * Issue 20: `cloud usage import` reads, checks and stages its files before it takes the write
+ * lock, so another writer goes on meanwhile; under the lock it re-reads the systems the rows
+ * were checked against and attributes the rows afresh when one changed.
+ */
+describeEachDialect('an import reading its files holds no one up', (dialect) => {
+  const ctx = operatorDatabase(dialect, 'alice')
+  let csv: string
+
+  beforeAll(async () => {
+    await ctx.tdb.sql(
+      `insert into cloud_systems (name, unit, level, os, request_id, status, provider, vms, vcpu, memory_gib, system_disk_gib, data_disk_gib, bandwidth_mbps, extranet_ips, internet_ips, provisioned_at, created_at, updated_at)
+       values ('医保结算系统', '市医疗保障局', 3, '统信UOS 20', 1, 'in-service', '电信云', 2, 8, 32, 100, 200, 50, 1, 0, '2026-01-05T02:00:00.000Z', '2026-01-01T02:00:00.000Z', '2026-01-05T02:00:00.000Z')`,
+    )
+    const dir = mkdtempSync(join(tmpdir(), 'egov-queue-'))
+    csv = join(dir, 'usage.csv')
+    const lines = ['系统名称,采样时间,CPU使用率,内存使用率,磁盘使用率']
+    for (let h = 0; h < 48; h++) lines.push(`医保结算系统,2026-11-${String(20 + Math.floor(h / 24)).padStart(2, '0')} ${String(h % 24).padStart(2, '0')}:00,${10 + (h % 7)}%,30%,40%`)
+    writeFileSync(csv, lines.join('\n') + '\n')
+  })
+
+  it('another writer completes at once while the import reads; the import then commits', async () => {
+    const env = {...ctx.env, EGOV_NOW: '2026-11-24T10:00:00+08:00'}
+    const started = Date.now()
+    const importing = egov(['cloud', 'usage', 'import', csv, '--json'], {...env, EGOV_FAULT: 'usage-slow-read'})
+    await new Promise((resolve) => setTimeout(resolve, 2000))
+    const ticket = await egov(['ticket', 'open', '--unit', '市医疗保障局', '--subject', '不必等待', '--json'], env)
+    const ticketDone = Date.now()
+    const imported = await importing
+    const importDone = Date.now()
+    expect(ticket.code, ticket.stderr).toBe(0)
+    expect(imported.code, imported.stdout + imported.stderr).toBe(0)
+    expect(imported.json).toMatchObject({read: 48, added: 48})
+    // The ticket did not wait for the import's reading (4 s more than usual): it was done, and
+    // recorded, first, although the import had started 2 s before it.
+    expect(ticketDone).toBeLessThan(importDone)
+    const order = await ctx.tdb.sql(`select action from audit_log where action in ('cloud.usage.import') or entity_id = '${ticket.json.request.id}' order by seq`)
+    expect(order.map((r) => r.action).at(-1)).toBe('cloud.usage.import')
+    expect(order.length).toBeGreaterThan(1)
+  })
+
+  it('a system renamed while the files were read: the rows are checked again under the lock, nothing written', async () => {
+    const env = {...ctx.env, EGOV_NOW: '2026-11-24T10:00:00+08:00'}
+    const before = await ctx.tdb.sql('select count(*) as n from cloud_usage')
+    const importing = egov(['cloud', 'usage', 'import', csv, '--json'], {...env, EGOV_FAULT: 'usage-slow-read'})
+    await new Promise((resolve) => setTimeout(resolve, 2000))
+    await ctx.tdb.sql(`update cloud_systems set name = '医保结算系统（新）' where name = '医保结算系统'`)
+    const imported = await importing
+    expect(imported.code, imported.stdout + imported.stderr).toBe(2)
+    expect(imported.json.error.details.problems[0]).toMatchObject({field: 'system', value: '医保结算系统'})
+    expect(await ctx.tdb.sql('select count(*) as n from cloud_usage')).toEqual(before)
   })
 })

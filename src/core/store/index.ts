@@ -205,6 +205,24 @@ export class Store {
     }
   }
 
+  /**
+   * fn with a store on one database connection throughout: what it keeps in that session
+   * (a temporary table staged before the write lock is taken, issue 20) is there in its
+   * write too. SQLite has one connection anyway; on PostgreSQL one is taken from the pool.
+   */
+  async pinned<T>(fn: (store: Store) => Promise<T>): Promise<T> {
+    if (this.dialect === 'sqlite') return fn(this)
+    return this.db.connection().execute(async (connection) => {
+      const store = new Store(connection, this.dialect, this.location, this.operator, this.noticesDir, this.lock)
+      store.actorName = this.actorName
+      store.rehearsal = this.rehearsal
+      store.created = this.created
+      store.auditKeyPath = this.auditKeyPath
+      store.permit = this.permit
+      return fn(store)
+    })
+  }
+
   async close(): Promise<void> {
     await this.db.destroy()
   }
