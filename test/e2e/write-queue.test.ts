@@ -119,7 +119,6 @@ describeEachDialect('an import reading its files holds no one up', (dialect) => 
 
   it('another writer completes at once while the import reads; the import then commits', async () => {
     const env = {...ctx.env, EGOV_NOW: '2026-11-24T10:00:00+08:00'}
-    const started = Date.now()
     const importing = egov(['cloud', 'usage', 'import', csv, '--json'], {...env, EGOV_FAULT: 'usage-slow-read'})
     await new Promise((resolve) => setTimeout(resolve, 2000))
     const ticket = await egov(['ticket', 'open', '--unit', '市医疗保障局', '--subject', '不必等待', '--json'], env)
