@@ -9,6 +9,7 @@ import {readUserConfig, resolveOperator} from '../core/config/index.js'
 import {EgovError, EXIT_CODES, InvalidInput} from '../core/errors.js'
 import {columnKey, detectLocale, type Locale, Localized, type MessageKey, t} from '../core/i18n/index.js'
 import type {Store} from '../core/store/index.js'
+import {DEFAULT_LOCK_WAIT_SECONDS, isPgLockTimeout, isSqliteBusy, lockTimeout} from '../core/store/lock.js'
 import {nearest} from '../core/nearest.js'
 import {permitFor} from '../core/operators/roles.js'
 import {printableOutput} from '../core/text.js'
@@ -123,6 +124,8 @@ export abstract class EgovCommand<T extends typeof Command> extends Command {
         rehearsal: this.id === 'db:init' && Boolean((this.flags as {rehearsal?: boolean}).rehearsal),
         connectOnly: options.connectOnly,
         auditKeyPath: auditKeyPath(this.config.configDir),
+        // A write queued behind another egov writer says so on a terminal (issue 20); a pipe gets nothing.
+        lockWait: {onWait: (seconds) => process.stderr.isTTY && process.stderr.write(`${this.color.yellow(this.t('store.lockWaiting', {seconds}))}\n`)},
       })
       if (options.connectOnly) return this.openedStore
       // Who may run this command when it changes something (issue 18; roles in core/operators).
@@ -370,6 +373,8 @@ export abstract class EgovCommand<T extends typeof Command> extends Command {
 
   private envelope(err: Error & {oclif?: {exit?: number}}): {code: keyof typeof EXIT_CODES; message: string; details: Record<string, unknown>} {
     if (err instanceof EgovError) return err.toJSON(this.locale)
+    // "database is locked" from anywhere the store's queue did not see it first: the same wait run out, exit 4 (issue 20).
+    if (isSqliteBusy(err) || isPgLockTimeout(err)) return lockTimeout(this.openedStore?.lock.seconds ?? DEFAULT_LOCK_WAIT_SECONDS).toJSON(this.locale)
     // oclif's own parse errors (unknown flag, missing argument, bad option value) exit 2,
     // in the user's language and with the field, like every other error.
     if (err.oclif?.exit === 2 || err.constructor.name.endsWith('ParseError') || err.constructor.name.endsWith('OptionError')) {

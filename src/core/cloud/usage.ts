@@ -8,7 +8,7 @@ import {CompiledQuery, type Kysely, sql} from '#kysely'
 
 import {appendAudit} from '../audit/index.js'
 import {now as clockNow} from '../clock.js'
-import {InvalidInput} from '../errors.js'
+import {Conflict, InvalidInput} from '../errors.js'
 import {type Locale, type MessageKey, t} from '../i18n/index.js'
 import type {LocatedProblem} from '../io/form-reader.js'
 import {type FormLayout, loadLayout, matchHeader} from '../io/layout.js'
@@ -16,7 +16,7 @@ import {type ForeignLine, foreignCount, foreignLineMessage, type LineEncoding, L
 import {writeOutput} from '../io/output-file.js'
 import {assertZip, cellText, columnLetter, type Encoding, gb18030Decoder, knowChineseDateFormats, refuseOldWorkbook} from '../io/tables.js'
 import {toHalfWidth} from '../io/values.js'
-import type {Database, SqlDialect, Store, WriteContext} from '../store/index.js'
+import type {Database, SqlDialect, Store} from '../store/index.js'
 
 /**
  * CLOUD-8 (第二十条, 第十条(二)): providers report how their tenants' systems use what they
@@ -461,11 +461,28 @@ export async function importUsage(store: Store, files: string[], options: UsageI
   const result: UsageImportResult = {files: [], dryRun: Boolean(options.dryRun), read: 0, added: 0, alreadyRecorded: 0, repeated: 0, systems: 0, from: null, to: null}
   let problems: LocatedProblem[] = []
   try {
-    await store.write(async (ctx) => {
-      const systems = await systemsByName(ctx.db)
-      const nowS = Math.floor(Date.parse(ctx.at) / 1000)
-      const stage = new Stage(ctx)
-      await stage.create()
+    // The files are read, checked and staged before the write lock is taken (issue 20): other
+    // writers go on meanwhile. The write re-reads the systems; if one changed while the files
+    // were read (a release, a new system of a name), the rows are attributed afresh.
+    for (let attempt = 1; ; attempt++) {
+      Object.assign(result, {files: [], read: 0, added: 0, alreadyRecorded: 0, repeated: 0, systems: 0, from: null, to: null})
+      problems = []
+      const moved = await store.pinned((pinned) => stageAndWrite(pinned))
+      if (!moved) break
+      if (attempt >= 3) throw new Conflict('cloud.usage.systemsMoving', {attempts: attempt}, {field: 'FILE', rule: RULE})
+    }
+  } catch (error) {
+    if (!(error instanceof Undo)) throw error
+    problems = error.problems
+  }
+
+  /** One attempt: stage every file's rows outside the lock, then write them under it. True when the systems moved meanwhile. */
+  async function stageAndWrite(pinned: Store): Promise<boolean> {
+    const systems = await systemsByName(pinned.db)
+    const nowS = Math.floor(clockNow().getTime() / 1000)
+    const stage = new Stage(pinned.db, pinned.dialect)
+    await stage.create()
+    try {
       const parts: Part[] = []
       const seenSystems = new Set<number>()
       let first = Infinity
@@ -651,27 +668,36 @@ export async function importUsage(store: Store, files: string[], options: UsageI
       result.systems = seenSystems.size
       result.from = new Date(first * 1000).toISOString()
       result.to = new Date(last * 1000).toISOString()
-      result.added = await stage.commit()
-      // Every staged row went in: no sample was given twice and none was recorded before (a new
-      // file, the usual case) — no need to look. Otherwise look, and undo if two rows disagree.
-      if (result.added < stage.rows) {
-        await findDuplicates()
-        if (problems.length) throw new Undo(problems)
-      }
-      result.alreadyRecorded = stage.rows - result.repeated - result.added
-      // Nothing new (the same files again) or a dry run: nothing is written, not even an audit entry.
-      if (result.dryRun || result.added === 0) throw new Undo([])
-      await stage.drop()
-      await appendAudit(ctx, {
-        action: 'cloud.usage.import',
-        entityType: 'cloud-usage',
-        entityId: files.map((f) => basename(f)).join(', '),
-        after: {files: result.files.map((f) => ({file: basename(f.file), sha256: f.sha256})), read: result.read, added: result.added, alreadyRecorded: result.alreadyRecorded, repeated: result.repeated, systems: result.systems, from: result.from, to: result.to},
+      const checkedAgainst = systemsKey(systems)
+      // A testing aid (EGOV_FAULT=usage-slow-read): the files take 4 s longer to read, to show other writers go on meanwhile.
+      if (process.env.EGOV_FAULT === 'usage-slow-read') await new Promise((resolve) => setTimeout(resolve, 4000))
+      return await pinned.write(async (ctx) => {
+        // What the rows were checked against must still hold: the systems and their lifetimes
+        // (cheap: two small queries), and no sample later than the write's own now.
+        if (systemsKey(await systemsByName(ctx.db)) !== checkedAgainst || last > Math.floor(Date.parse(ctx.at) / 1000)) return true
+        stage.db = ctx.db
+        result.added = await stage.commit()
+        // Every staged row went in: no sample was given twice and none was recorded before (a new
+        // file, the usual case) — no need to look. Otherwise look, and undo if two rows disagree.
+        if (result.added < stage.rows) {
+          await findDuplicates()
+          if (problems.length) throw new Undo(problems)
+        }
+        result.alreadyRecorded = stage.rows - result.repeated - result.added
+        // Nothing new (the same files again) or a dry run: nothing is written, not even an audit entry.
+        if (result.dryRun || result.added === 0) throw new Undo([])
+        await appendAudit(ctx, {
+          action: 'cloud.usage.import',
+          entityType: 'cloud-usage',
+          entityId: files.map((f) => basename(f)).join(', '),
+          after: {files: result.files.map((f) => ({file: basename(f.file), sha256: f.sha256})), read: result.read, added: result.added, alreadyRecorded: result.alreadyRecorded, repeated: result.repeated, systems: result.systems, from: result.from, to: result.to},
+        })
+        return false
       })
-    })
-  } catch (error) {
-    if (!(error instanceof Undo)) throw error
-    problems = error.problems
+    } finally {
+      stage.db = pinned.db
+      await stage.drop()
+    }
   }
   // As after an items import: PostgreSQL plans with the empty table's statistics until autovacuum catches up.
   if (store.dialect === 'postgres' && !result.dryRun && !problems.length && result.added >= 10_000) await sql`analyze cloud_usage`.execute(store.db).catch(() => undefined)
@@ -728,6 +754,11 @@ function locate(where: {file: string; sheet: string}, row: number, fileCol: numb
  * (released_at). A system never provisioned has no lifetime; a name known only from rejected
  * applications stays, to be refused by name. Two queries, whatever the size of the import.
  */
+/** The systems as the rows were checked against them, as one comparable text (Infinity reads as null). */
+function systemsKey(systems: Map<string, SystemRef>): string {
+  return JSON.stringify([...systems])
+}
+
 async function systemsByName(db: Kysely<Database>): Promise<Map<string, SystemRef>> {
   const rows = await db.selectFrom('cloud_systems').select(['id', 'name', 'status', 'provisioned_at', 'released_at']).orderBy('id').execute()
   const wipes = await db.selectFrom('cloud_events').select(['system_id', (eb) => eb.fn.min('at').as('at')]).where('event', '=', 'wiped').groupBy('system_id').execute()
@@ -774,9 +805,13 @@ class Stage {
   private readonly batch: number
   private readonly cols: number[][] = [[], [], [], []]
 
-  constructor(private readonly ctx: WriteContext) {
-    this.dialect = ctx.dialect
-    this.batch = ctx.dialect === 'postgres' ? PG_BATCH : SQLITE_BATCH
+  /** The connection the staging table lives in: the pinned one, then its write transaction. */
+  constructor(
+    public db: Kysely<Database>,
+    dialect: SqlDialect,
+  ) {
+    this.dialect = dialect
+    this.batch = dialect === 'postgres' ? PG_BATCH : SQLITE_BATCH
   }
 
   async create(): Promise<void> {
@@ -784,8 +819,10 @@ class Stage {
     // source = part·2³² + line, where the row came from. No key and no index: rows are appended
     // as they come, and the queries below sort once each.
     const columns = sql`system_id integer not null, at bigint not null, usage integer not null, source bigint not null`
-    if (this.dialect === 'postgres') await sql`create temporary table cloud_usage_in (${columns}) on commit drop`.execute(this.ctx.db)
-    else await sql`create temporary table cloud_usage_in (${columns})`.execute(this.ctx.db)
+    // Staged outside the write transaction (issue 20): a session's temporary table, written
+    // without the database's write lock, and dropped when the import is done.
+    await sql`drop table if exists ${sql.raw(this.dialect === 'postgres' ? 'pg_temp' : 'temp')}.cloud_usage_in`.execute(this.db)
+    await sql`create temporary table cloud_usage_in (${columns})`.execute(this.db)
   }
 
   add(system: number, at: number, cpu: number, memory: number, disk: number, part: number, line: number): Promise<void> | void {
@@ -803,7 +840,7 @@ class Stage {
     const n = c[0].length
     if (!n) return
     if (this.dialect === 'postgres') {
-      await this.ctx.db.executeQuery(CompiledQuery.raw('insert into cloud_usage_in (system_id, at, usage, source) select * from unnest($1::integer[], $2::bigint[], $3::integer[], $4::bigint[])', c))
+      await this.db.executeQuery(CompiledQuery.raw('insert into cloud_usage_in (system_id, at, usage, source) select * from unnest($1::integer[], $2::bigint[], $3::integer[], $4::bigint[])', c))
     } else {
       const params: number[] = new Array(n * 4)
       for (let r = 0, p = 0; r < n; r++) {
@@ -812,7 +849,7 @@ class Stage {
         params[p++] = c[2][r]
         params[p++] = c[3][r]
       }
-      await this.ctx.db.executeQuery(CompiledQuery.raw(sqliteInsert(n), params))
+      await this.db.executeQuery(CompiledQuery.raw(sqliteInsert(n), params))
     }
     for (const col of c) col.length = 0
   }
@@ -822,7 +859,7 @@ class Stage {
     const {rows} = await sql<Record<string, number | string>>`
       select system_id, at, usage, source from cloud_usage_in
       where (system_id, at) in (select system_id, at from cloud_usage_in group by system_id, at having count(*) > 1)
-      order by system_id, at, source`.execute(this.ctx.db)
+      order by system_id, at, source`.execute(this.db)
     return rows.map((r) => {
       const usage = Number(r.usage)
       const source = Number(r.source)
@@ -836,13 +873,13 @@ class Stage {
     const r = await sql`
       insert into cloud_usage (system_id, at, cpu, memory, disk)
       select system_id, at, usage >> 20, (usage >> 10) & 1023, usage & 1023 from cloud_usage_in where true order by system_id, at
-      on conflict do nothing`.execute(this.ctx.db)
+      on conflict do nothing`.execute(this.db)
     return Number(r.numAffectedRows ?? 0)
   }
 
-  /** Gone with the transaction on PostgreSQL (ON COMMIT DROP) and when SQLite rolls back; dropped here before SQLite commits. */
+  /** Dropped once the import is done, committed or not (outside the write transaction). */
   async drop(): Promise<void> {
-    if (this.dialect === 'sqlite') await sql`drop table temp.cloud_usage_in`.execute(this.ctx.db)
+    await sql`drop table if exists ${sql.raw(this.dialect === 'postgres' ? 'pg_temp' : 'temp')}.cloud_usage_in`.execute(this.db)
   }
 }
 

@@ -5,6 +5,10 @@
  */
 export const cloudUsageEntries = {
   // ---- utilisation files: each problem is located; the code appends " (CLOUD-8)"
+  'cloud.usage.systemsMoving': {
+    en: 'the cloud systems changed while the files were read, {attempts} times in a row (a release, a new system of a name): nothing was imported; run the import again when the systems are settled',
+    zh: '读取文件期间云上系统连续 {attempts} 次发生变化（释放、同名新系统等）：未导入任何内容；请待系统状态稳定后重新导入',
+  },
   'cloud.usage.badTime': {
     en: '{column}: "{value}" is not a time: write 2026-11-01 08:00 or 2026/11/1 8:00:00 (China time), or ISO 8601 with an offset such as 2026-11-01T08:00:00+08:00',
     zh: '“{column}”的值“{value}”不是时间：应写作 2026-11-01 08:00 或 2026/11/1 8:00:00（北京时间），或带时区的 ISO 8601 时间，如 2026-11-01T08:00:00+08:00',

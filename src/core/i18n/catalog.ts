@@ -87,6 +87,18 @@ const base = {
   'input.badAsOf': {en: 'as-of: {value} is not a date (YYYY-MM-DD, or an ISO date-time such as 2027-03-01T09:00:00+08:00)', zh: 'as-of：{value} 不是日期（YYYY-MM-DD，或 ISO 日期时间，如 2027-03-01T09:00:00+08:00）'},
   'store.asOfWrite': {en: '--as-of rehearses a day for reading; nothing is written under it (issue 18)', zh: '--as-of 仅用于按指定日期查看；不会据此写入任何内容（问题 18）'},
   'store.asOfBanner': {en: 'AS OF {date}: rehearsed with --as-of (what is due or expiring then); nothing is written', zh: '截至 {date}：以 --as-of 预演（届时到期或逾期的情况）；不写入任何内容'},
+  'store.lockWaiting': {
+    en: 'waiting for another egov writer to finish… (up to {seconds} s; EGOV_LOCK_WAIT)',
+    zh: '正在等待另一个 egov 写入完成……（最多 {seconds} 秒；EGOV_LOCK_WAIT）',
+  },
+  'store.lockTimeout': {
+    en: 'another egov writer held the database for the whole wait ({seconds} s, EGOV_LOCK_WAIT): nothing was written; run the command again when it has finished, or set EGOV_LOCK_WAIT to a longer wait in seconds',
+    zh: '另一个 egov 写入在整个等待时间内（{seconds} 秒，EGOV_LOCK_WAIT）一直占用数据库：未写入任何内容；请待其完成后重新运行命令，或把 EGOV_LOCK_WAIT 设为更长的秒数',
+  },
+  'store.badLockWait': {
+    en: 'EGOV_LOCK_WAIT: {value} is not a number of seconds from 0 to 86400 (how long a write waits for another writer; default 600)',
+    zh: 'EGOV_LOCK_WAIT：{value} 不是 0 到 86400 之间的秒数（写入等待另一个写入的时长；默认 600）',
+  },
   'store.noGrants': {
     en: 'the database login {login} has no rights on egov\'s tables yet ({reason}): the owner role grants them with egov db grant {login} (README, "A team on PostgreSQL")',
     zh: '数据库登录 {login} 尚无 egov 数据表的权限（{reason}）：应由属主角色运行 egov db grant {login} 授权（见 README“A team on PostgreSQL”）',

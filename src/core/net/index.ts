@@ -1,6 +1,7 @@
 import type {Kysely} from '#kysely'
 
-import {appendAudit} from '../audit/index.js'
+import {appendAudit, appendAuditMany} from '../audit/index.js'
+import {insertRowsReturning} from '../store/bulk.js'
 import {Conflict, InvalidInput, NotFound} from '../errors.js'
 import type {Database, Store, WriteContext} from '../store/index.js'
 import {
@@ -447,6 +448,127 @@ export async function freeContaining(db: Db, pool: Pool, target: Block): Promise
 export async function placeImported(ctx: WriteContext, pool: Pool, block: Block, fields: {unit: string; purpose: string | null; status: string}): Promise<Allocation> {
   await takeExact(ctx.db, pool, block)
   return insertAllocation(ctx, pool, block, fields)
+}
+
+/**
+ * A pool's free blocks in memory, for placing many blocks at once (issue 20): read once, split
+ * in memory exactly as takeExact splits them in the table, and the difference written back in
+ * a few statements instead of three round trips per block.
+ */
+export class PoolFreeSpace {
+  private readonly original = new Map<string, number>()
+
+  private constructor(
+    private readonly pool: Pool,
+    /** Start keys, ascending (fixed-width hex: string order is address order within one family). */
+    private readonly keys: string[],
+    private readonly blocks: Map<string, Block>,
+  ) {
+    for (const [key, block] of blocks) this.original.set(key, block.prefix)
+  }
+
+  static async load(db: Db, pool: Pool): Promise<PoolFreeSpace> {
+    const rows = await db.selectFrom('net_free').select(['prefix', 'start_key']).where('pool_id', '=', pool.id).orderBy('start_key').execute()
+    const blocks = new Map<string, Block>()
+    for (const r of rows) blocks.set(r.start_key, {family: pool.family, start: fromKey(r.start_key), prefix: Number(r.prefix)})
+    return new PoolFreeSpace(pool, rows.map((r) => r.start_key), blocks)
+  }
+
+  /** freeBlockHolding, in memory: the free block starting last at or before the target, if it holds all of it. */
+  holding(target: Block): {free: Block; index: number} | undefined {
+    const key = toKey(target.start, target.family)
+    let lo = 0
+    let hi = this.keys.length - 1
+    let found = -1
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1
+      if (this.keys[mid] <= key) {
+        found = mid
+        lo = mid + 1
+      } else {
+        hi = mid - 1
+      }
+    }
+    if (found < 0) return undefined
+    const free = this.blocks.get(this.keys[found])!
+    return free.prefix <= target.prefix && blockEnd(free) >= blockEnd(target) ? {free, index: found} : undefined
+  }
+
+  /** splitFree, in memory: `free` (at `index`) is replaced by what is left of it around `target`. */
+  take(at: {free: Block; index: number}, target: Block): void {
+    const pieces = splitAround(at.free, target).sort((a, b) => (a.start < b.start ? -1 : 1))
+    this.blocks.delete(this.keys[at.index])
+    const keys = pieces.map((b) => toKey(b.start, b.family))
+    for (let i = 0; i < pieces.length; i++) this.blocks.set(keys[i], pieces[i])
+    this.keys.splice(at.index, 1, ...keys)
+  }
+
+  /** Writes what changed: the blocks gone (or resized) deleted, then the new ones inserted. */
+  async save(db: Db): Promise<void> {
+    const gone: string[] = []
+    for (const [key, prefix] of this.original) if (this.blocks.get(key)?.prefix !== prefix) gone.push(key)
+    const added: Block[] = []
+    for (const [key, block] of this.blocks) if (this.original.get(key) !== block.prefix) added.push(block)
+    for (const chunk of chunks(gone, 500)) if (chunk.length) await db.deleteFrom('net_free').where('pool_id', '=', this.pool.id).where('start_key', 'in', chunk).execute()
+    await insertFreeRows(db, this.pool.id, added)
+  }
+}
+
+const ALLOCATION_COLUMNS = ['pool_id', 'pool_name', 'cidr', 'family', 'plane', 'prefix', 'start_key', 'end_key', 'unit', 'purpose', 'status', 'created_at', 'created_by', 'released_at', 'released_by'] as const
+
+/**
+ * placeImported for many blocks, in order, with the same result (rows, ids, free space,
+ * audit entries in the same order): the free space of each pool split in memory and written
+ * once, the allocations inserted in multi-row statements, the audit entries appended in a
+ * batch. The bulk path of `net import` (issue 20: 50,000 rows took 309 s on PostgreSQL).
+ * Every block must have been checked free (checkAllocations) and none may overlap another.
+ */
+export async function placeImportedMany(ctx: WriteContext, items: ReadonlyArray<{pool: Pool; block: Block; fields: {unit: string; purpose: string | null; status: string}}>): Promise<Allocation[]> {
+  if (!items.length) return []
+  const spaces = new Map<number, PoolFreeSpace>()
+  for (const {pool, block} of items) {
+    let space = spaces.get(pool.id)
+    if (!space) spaces.set(pool.id, (space = await PoolFreeSpace.load(ctx.db, pool)))
+    const at = space.holding(block)
+    if (!at) {
+      const holder = await holderOf(ctx.db, pool, block)
+      throw new Conflict('net.taken', {cidr: formatCidr(block), pool: pool.name, holder: holder.name, other: holder.cidr}, {field: 'cidr', details: {holder}})
+    }
+    space.take(at, block)
+  }
+  for (const space of spaces.values()) await space.save(ctx.db)
+  const rows = items.map(({pool, block, fields}) => ({
+    pool_id: pool.id,
+    pool_name: pool.name,
+    cidr: formatCidr(block),
+    family: block.family,
+    plane: pool.plane,
+    prefix: block.prefix,
+    start_key: toKey(block.start, block.family),
+    end_key: toKey(blockEnd(block), block.family),
+    unit: fields.unit,
+    purpose: fields.purpose,
+    status: fields.status,
+    created_at: ctx.at,
+    created_by: ctx.actor,
+    released_at: null,
+    released_by: null,
+  }))
+  const inserted = await insertRowsReturning<{id: number | string; cidr: string; plane: number | string}>(
+    ctx,
+    'net_allocations',
+    ALLOCATION_COLUMNS,
+    rows.map((r) => ALLOCATION_COLUMNS.map((c) => r[c])),
+    ['id', 'cidr', 'plane'],
+  ).catch((e: unknown) => mapOverlap(e, items[0].pool.plane))
+  // Matched by block and plane (holding allocations never overlap on a plane), not by position.
+  const ids = new Map(inserted.map((r) => [`${r.cidr}|${Number(r.plane)}`, Number(r.id)]))
+  const allocations = rows.map((r) => toAllocation({...r, id: ids.get(`${r.cidr}|${r.plane}`)!}))
+  await appendAuditMany(
+    ctx,
+    allocations.map((allocation) => ({action: 'net.alloc', entityType: 'net-allocation', entityId: allocation.id, after: allocation})),
+  )
+  return allocations
 }
 
 /** Allocations that hold space (not released) on one plane, in one address family. */

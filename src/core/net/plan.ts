@@ -18,7 +18,8 @@ import {
   type ParsedCidr,
   type Plane,
   type Pool,
-  placeImported,
+  PoolFreeSpace,
+  placeImportedMany,
   treeOrder,
 } from './index.js'
 import {parseIsoDate, parseWholeNumber} from '../dates.js'
@@ -167,7 +168,7 @@ export async function importPlan(
       // Edits were made in this transaction as they were checked, and the blocks are placed before the
       // connections are checked (a connection may hold blocks this file brings): a dry run, or a
       // problem, rolls all of it back.
-      for (const p of checked.placements) if (!p.unchanged) await placeImported(ctx, p.pool, p.block, p.fields)
+      await placeImportedMany(ctx, checked.placements.filter((p) => !p.unchanged))
       connections.push(...(await fileConnections(ctx, connRows, problems, say)))
       if (problems.length) throw invalid(path, problems)
       if (options.dryRun) throw new DryRunDone()
@@ -302,6 +303,10 @@ async function checkAllocations(ctx: WriteContext, rows: RowValues[], problems: 
   const placements: Placement[] = []
   const updates: ImportUpdate[] = []
   let history = 0
+  // The file's blocks already recorded (holding), read in a few statements instead of one or two per row.
+  const holding = await holdingByBlock(ctx, rows)
+  // A pool named in many rows is looked up once (its refusal too, so each row gets the same problem).
+  const named = new Map<string, Promise<Pool>>()
   for (const r of rows) {
     const block = cell(r, 'cidr', (v) => parseCidr(v, 'cidr'), problems, say)
     const plane = cell(r, 'plane', parsePlane, problems, say)
@@ -319,7 +324,13 @@ async function checkAllocations(ctx: WriteContext, rows: RowValues[], problems: 
     let pool: Pool | undefined
     if (r.values.pool) {
       try {
-        pool = await findPool(ctx.db, r.values.pool)
+        let found = named.get(r.values.pool)
+        if (!found) {
+          found = findPool(ctx.db, r.values.pool)
+          found.catch(() => {})
+          named.set(r.values.pool, found)
+        }
+        pool = await found
       } catch (e) {
         problems.push(problemFrom(r, 'pool', e, say))
         continue
@@ -349,17 +360,12 @@ async function checkAllocations(ctx: WriteContext, rows: RowValues[], problems: 
     }
     // A row over a recorded allocation of the very same block: an edit of its purpose, status or holder.
     if (unit && known.has(unit)) {
-      const recorded = await ctx.db
-        .selectFrom('net_allocations')
-        .select('id')
-        .where('cidr', '=', block.text)
-        .where('plane', '=', plane)
-        .where('status', '<>', 'released')
-        .executeTakeFirst()
+      const recorded = holding.get(`${block.text}|${plane}`)
       if (recorded) {
         try {
           // An empty 用途 or 状态 cell leaves the recorded value as it is.
           const edited = await editAllocationIn(ctx, String(recorded.id), {unit, ...(r.values.purpose ? {purpose: r.values.purpose} : {}), ...(r.values.status ? {status} : {})})
+          recorded.unit = unit
           if (edited.unchanged) placements.push({row: r, pool, block, unchanged: true, fields: {unit, purpose: r.values.purpose || null, status}})
           else updates.push({sheet: r.sheet, row: r.row, cidr: block.text, plane, allocationId: Number(recorded.id), changes: edited.changes})
         } catch (e) {
@@ -383,24 +389,45 @@ async function checkAllocations(ctx: WriteContext, rows: RowValues[], problems: 
     if (!reach || reach.pool.plane !== p.pool.plane || reach.block.family !== p.block.family || blockEnd(p.block) > blockEnd(reach.block)) reach = p
   }
   // Against the database: the block must be free in its pool (no allocation, no child pool there).
+  // The pools' free space is read once per pool and asked in memory; only a block that is not free asks the database what holds it.
+  const spaces = new Map<number, PoolFreeSpace>()
   for (const p of placements) {
     if (clashing.has(p) || p.unchanged) continue
-    const same = await ctx.db
-      .selectFrom('net_allocations')
-      .select('id')
-      .where('cidr', '=', p.block.text)
-      .where('plane', '=', p.pool.plane)
-      .where('unit', '=', p.fields.unit)
-      .where('status', '<>', 'released')
-      .executeTakeFirst()
-    if (same) {
+    const same = holding.get(`${p.block.text}|${p.pool.plane}`)
+    if (same && same.unit === p.fields.unit) {
       p.unchanged = true
       continue
     }
-    const holder = await freeContaining(ctx.db, p.pool, p.block)
+    let space = spaces.get(p.pool.id)
+    if (!space) spaces.set(p.pool.id, (space = await PoolFreeSpace.load(ctx.db, p.pool)))
+    const holder = space.holding(p.block) ? undefined : await freeContaining(ctx.db, p.pool, p.block)
     if (holder) problems.push(problemFrom(p.row, 'cidr', new Conflict('net.taken', {cidr: p.block.text, pool: p.pool.name, holder: holder.name, other: holder.cidr}, {field: 'cidr', rule: 'NET-1'}), say))
   }
   return {placements, updates, history}
+}
+
+/**
+ * The holding allocations at the blocks the rows name, by `cidr|plane`: a few `in` queries
+ * instead of a query per row (a cell that is not a block is skipped here and reported by the
+ * row's own check).
+ */
+async function holdingByBlock(ctx: WriteContext, rows: RowValues[]): Promise<Map<string, {id: number; unit: string}>> {
+  const texts = new Set<string>()
+  for (const r of rows) {
+    try {
+      texts.add(parseCidr(r.values.cidr ?? '', 'cidr').text)
+    } catch {
+      // reported by the row's check
+    }
+  }
+  const found = new Map<string, {id: number; unit: string}>()
+  const all = [...texts]
+  for (let i = 0; i < all.length; i += 500) {
+    const chunk = all.slice(i, i + 500)
+    const recorded = await ctx.db.selectFrom('net_allocations').select(['id', 'cidr', 'plane', 'unit']).where('cidr', 'in', chunk).where('status', '<>', 'released').execute()
+    for (const a of recorded) found.set(`${a.cidr}|${Number(a.plane)}`, {id: Number(a.id), unit: a.unit})
+  }
+  return found
 }
 
 /** The plan as a workbook (pools and allocations) or a CSV (allocations): the same layout as import. */

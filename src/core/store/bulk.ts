@@ -33,3 +33,22 @@ function statement(dialect: 'sqlite' | 'postgres', table: string, columns: reado
   texts.set(key, text)
   return text
 }
+
+/**
+ * insertRows, handing back the `returning` columns of every row inserted (both dialects
+ * have RETURNING): for rows whose generated ids the caller needs. Match the rows by a
+ * natural key the caller returns too, not by position.
+ */
+export async function insertRowsReturning<R>(ctx: Pick<WriteContext, 'db' | 'dialect'>, table: string, columns: readonly string[], rows: unknown[][], returning: readonly string[]): Promise<R[]> {
+  const out: R[] = []
+  const perStatement = Math.max(1, Math.floor(30_000 / columns.length))
+  for (let i = 0; i < rows.length; i += perStatement) {
+    const chunk = rows.slice(i, i + perStatement)
+    const params: unknown[] = []
+    for (const r of chunk) for (const v of r) params.push(v)
+    const text = `${statement(ctx.dialect, table, columns, chunk.length)} returning ${returning.map(quoteIdent).join(', ')}`
+    const result = await ctx.db.executeQuery<R>(CompiledQuery.raw(text, params))
+    out.push(...result.rows)
+  }
+  return out
+}

@@ -12,6 +12,7 @@ import {migrationNames, migrationsFor} from './migrations/index.js'
 import {checkPermit} from '../operators/permit.js'
 import type {Role} from '../operators/roles.js'
 import type {Database} from './schema.js'
+import {isPgLockTimeout, isSqliteBusy, type LockWaitOptions, lockTimeout, WriteLock} from './lock.js'
 
 export type {Database} from './schema.js'
 export type {SqlDialect} from './migrations/helpers.js'
@@ -40,6 +41,11 @@ export interface StoreOptions {
    * EGOV_AUDIT_KEY. Default: EGOV_AUDIT_KEY when set, else none (entries carry no MAC).
    */
   auditKeyPath?: string
+  /**
+   * How writes queue behind another egov writer (issue 20): the bound (default
+   * EGOV_LOCK_WAIT, else 600 s) and what to call when a write starts to wait.
+   */
+  lockWait?: LockWaitOptions
 }
 
 /** The settings row that marks a rehearsal database; `config set` cannot write it. */
@@ -69,10 +75,15 @@ const PG_WRITE_LOCK = 0x65_67_6f_76 // "egov"
  * The database, on SQLite or PostgreSQL, with one way to write: `write(fn)` runs fn in
  * one transaction that writers in other processes queue behind.
  *
- * - SQLite: WAL, a 30 s busy timeout and BEGIN IMMEDIATE (see sqlite.ts).
+ * - SQLite: WAL and BEGIN IMMEDIATE, retried in short steps while another process
+ *   writes (see sqlite.ts).
  * - PostgreSQL: READ COMMITTED plus one transaction-scoped advisory lock taken first
  *   by every write, so writes are serialised exactly as on SQLite (the audit chain needs
  *   a single order anyway) and reads never wait. No serialisation failures, so no retries.
+ *
+ * Either way a write that finds another writer says so once (lockWait.onWait) and waits
+ * in the queue at most lockWait.seconds (EGOV_LOCK_WAIT, default 600 s); past that it ends
+ * as a conflict, exit 4 (store.lockTimeout), never as "database is locked" (issue 20).
  */
 export class Store {
   private actorName?: string
@@ -94,10 +105,12 @@ export class Store {
     readonly location: string,
     private readonly operator: string | (() => Promise<string>),
     readonly noticesDir: string = resolve('notices'),
+    readonly lock: WriteLock = new WriteLock(),
   ) {}
 
   static async open(options: StoreOptions): Promise<Store> {
-    const store = options.databaseUrl ? await openPostgres(options.databaseUrl, options.operator, options.noticesDir) : await openSqlite(options)
+    const lock = new WriteLock(options.lockWait)
+    const store = options.databaseUrl ? await openPostgres(options.databaseUrl, options.operator, lock, options.noticesDir) : await openSqlite(options, lock)
     const keyFromEnv = process.env.EGOV_AUDIT_KEY?.trim()
     store.auditKeyPath = options.auditKeyPath ?? (keyFromEnv ? resolve(keyFromEnv) : undefined)
     if (options.connectOnly) return store
@@ -114,7 +127,8 @@ export class Store {
       if (!store.rehearsal && process.env.EGOV_NOW) throw new EgovError('refused', 'store.clockOnReal', {location: store.location}, {field: 'EGOV_NOW'})
     } catch (error) {
       await store.close()
-      throw error
+      // Migrations queue behind writers like any write; a lock still busy is the queue's timeout.
+      throw isSqliteBusy(error) || isPgLockTimeout(error) ? lockTimeout(store.lock.seconds) : error
     }
     return store
   }
@@ -155,7 +169,7 @@ export class Store {
     const actor = await this.actor()
     const run = () =>
       this.db.transaction().execute(async (trx) => {
-        if (this.dialect === 'postgres') await sql`select pg_advisory_xact_lock(${PG_WRITE_LOCK})`.execute(trx)
+        if (this.dialect === 'postgres') await takePgWriteLock(trx, this.lock)
         let instant = now()
         if (!this.rehearsal && this.dialect === 'postgres') {
           // On PostgreSQL the server's clock dates a real database's records, as its triggers
@@ -175,10 +189,13 @@ export class Store {
         await checkPermit(trx, actor, chinaDate(instant), this.permit)
         return fn({db: trx, dialect: this.dialect, actor, at: instant.toISOString(), today: chinaDate(instant), noticesDir: this.noticesDir, rehearsal: this.rehearsal, auditKeyPath: this.auditKeyPath})
       })
-    if (this.dialect === 'sqlite') return queueInProcess(this.location, run)
     try {
-      return await run()
+      return this.dialect === 'sqlite' ? await queueInProcess(this.location, run) : await run()
     } catch (error) {
+      // The queue's bound, however the database said it (issue 20): BEGIN IMMEDIATE is retried
+      // in sqlite.ts, but a BUSY later in the transaction (a checkpoint, a statement outside
+      // it) or PostgreSQL's lock_timeout is the same wait run out, exit 4, never exit 1.
+      if (isSqliteBusy(error) || isPgLockTimeout(error)) throw lockTimeout(this.lock.seconds)
       // 42501: a grant the login lacks, or one of migration 020's triggers: the database's own
       // refusal, said as one (exit 5), not as an internal error.
       if ((error as {code?: string}).code === '42501') {
@@ -186,6 +203,24 @@ export class Store {
       }
       throw error
     }
+  }
+
+  /**
+   * fn with a store on one database connection throughout: what it keeps in that session
+   * (a temporary table staged before the write lock is taken, issue 20) is there in its
+   * write too. SQLite has one connection anyway; on PostgreSQL one is taken from the pool.
+   */
+  async pinned<T>(fn: (store: Store) => Promise<T>): Promise<T> {
+    if (this.dialect === 'sqlite') return fn(this)
+    return this.db.connection().execute(async (connection) => {
+      const store = new Store(connection, this.dialect, this.location, this.operator, this.noticesDir, this.lock)
+      store.actorName = this.actorName
+      store.rehearsal = this.rehearsal
+      store.created = this.created
+      store.auditKeyPath = this.auditKeyPath
+      store.permit = this.permit
+      return fn(store)
+    })
   }
 
   async close(): Promise<void> {
@@ -244,6 +279,26 @@ export class Store {
 }
 
 /**
+ * The one write lock on PostgreSQL (issue 20): taken at once when free; otherwise the wait is
+ * announced and the write queues in PostgreSQL's own lock queue (first come, first served)
+ * for at most the bound, through a transaction-local lock_timeout put back once it is held.
+ */
+async function takePgWriteLock(trx: Transaction<Database>, lock: WriteLock): Promise<void> {
+  const {rows} = await sql<{got: boolean; timeout: string}>`select pg_try_advisory_xact_lock(${PG_WRITE_LOCK}) as got, current_setting('lock_timeout') as timeout`.execute(trx)
+  if (rows[0].got) return
+  lock.waiting()
+  const ms = Math.round(lock.seconds * 1000)
+  if (ms <= 0) throw lock.timedOut()
+  await sql`select set_config('lock_timeout', ${`${ms}ms`}, true)`.execute(trx)
+  try {
+    await sql`select pg_advisory_xact_lock(${PG_WRITE_LOCK})`.execute(trx)
+  } catch (error) {
+    throw isPgLockTimeout(error) ? lock.timedOut() : error
+  }
+  await sql`select set_config('lock_timeout', ${rows[0].timeout}, true)`.execute(trx)
+}
+
+/**
  * better-sqlite3 waits for a lock synchronously: two Store objects on one file in one
  * process would block the thread that must finish the first write. Writes to one file
  * from one process therefore queue here; other processes queue on the file lock.
@@ -261,9 +316,8 @@ function queueInProcess<T>(path: string, task: () => Promise<T>): Promise<T> {
   return next
 }
 
-async function openSqlite(options: StoreOptions): Promise<Store> {
+async function openSqlite(options: StoreOptions, lock: WriteLock): Promise<Store> {
   const path = resolve(options.sqlitePath ?? 'egov.db')
-  const {EgovSqliteDialect} = await import('./sqlite.js')
   // require, not import(): loading a CommonJS package through the ESM loader costs a
   // lexer pass, and naming the addon skips the `bindings` search (bench/startup).
   const {BetterSqlite3, nativeBinding} = sqliteLibrary()
@@ -273,10 +327,17 @@ async function openSqlite(options: StoreOptions): Promise<Store> {
   mkdirSync(dirname(path), {recursive: true, mode: 0o700})
   if (!existsSync(path)) closeSync(openSync(path, 'a', 0o600))
   for (const file of [path, `${path}-wal`, `${path}-shm`]) tighten(file)
-  const database = new BetterSqlite3(path, {timeout: 30_000, nativeBinding})
-  database.exec('pragma journal_mode = wal; pragma synchronous = normal; pragma foreign_keys = on')
-  const db = new Kysely<Database>({dialect: new EgovSqliteDialect({database})})
-  return new Store(db, 'sqlite', path, options.operator, options.noticesDir && resolve(options.noticesDir))
+  const {EgovSqliteDialect, busyTimeoutMs} = await import('./sqlite.js')
+  const database = new BetterSqlite3(path, {timeout: busyTimeoutMs(lock), nativeBinding})
+  try {
+    database.exec('pragma journal_mode = wal; pragma synchronous = normal; pragma foreign_keys = on')
+  } catch (error) {
+    database.close()
+    // Switching to WAL needs the file to itself for a moment: another writer for the whole bound is the queue's timeout.
+    throw isSqliteBusy(error) ? lockTimeout(lock.seconds) : error
+  }
+  const db = new Kysely<Database>({dialect: new EgovSqliteDialect({database}, lock)})
+  return new Store(db, 'sqlite', path, options.operator, options.noticesDir && resolve(options.noticesDir), lock)
 }
 
 /** Takes group and other permissions off a file of ours; someone else's file, or none, is left alone. */
@@ -324,7 +385,7 @@ function nativeAddon(require: NodeJS.Require, pkg: string): string | undefined {
   }
 }
 
-async function openPostgres(url: string, operator: StoreOptions['operator'], noticesDir?: string): Promise<Store> {
+async function openPostgres(url: string, operator: StoreOptions['operator'], lock: WriteLock, noticesDir?: string): Promise<Store> {
   if (!/^postgres(ql)?:\/\//.test(url)) throw new EgovError('invalid_input', 'store.badUrl', {}, {field: 'EGOV_DATABASE_URL'})
   const [{default: pg}, {PostgresDialect}] = await Promise.all([import('pg'), import('#kysely')])
   const pool = new pg.Pool({connectionString: url, max: 4, connectionTimeoutMillis: 10_000})
@@ -337,7 +398,7 @@ async function openPostgres(url: string, operator: StoreOptions['operator'], not
     await db.destroy()
     throw new EgovError('internal', 'store.unreachable', {reason: (error as Error).message})
   }
-  return new Store(db, 'postgres', redact(url), operator, noticesDir && resolve(noticesDir))
+  return new Store(db, 'postgres', redact(url), operator, noticesDir && resolve(noticesDir), lock)
 }
 
 /** Who is logged in to this machine: the person a real SQLite database records. */
