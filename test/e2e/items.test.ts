@@ -130,7 +130,7 @@ describeEachDialect('service-item lists through bin/run.js (ITEM-1..8)', (dialec
   it('refuses what is not a list — a non-workbook, a corrupt zip, a missing sheet, an empty file, a wrong encoding — clearly, writing nothing', async () => {
     const cases: Array<[string[], string]> = [
       [['items', 'import', fx('not-a-workbook.xlsx')], 'is not an Excel workbook'],
-      [['items', 'import', fx('corrupt.xlsx')], 'is not an Excel workbook'],
+      [['items', 'import', fx('corrupt.xlsx')], 'is incomplete: the file ends before the end of its zip directory'],
       [['items', 'import', fx('missing-sheet.xlsx')], 'the sheet 基本信息 is missing'],
       [['items', 'import', fx('empty.csv')], 'is empty'],
       [['items', 'import', fx('list-v2-gbk.csv'), '--encoding', 'utf8'], 'is not UTF-8 text, as --encoding utf8 says'],

@@ -6,6 +6,7 @@ import type {FormNote, FoundSheet, LocatedProblem} from './form-reader.js'
 import type {FormLayout} from './layout.js'
 import {writeOutput} from './output-file.js'
 import {rowText, visitRows} from './tables.js'
+import {checkWorkbookLimits} from './xlsx-limits.js'
 
 const SUMMARY = '错误汇总'
 /**
@@ -30,6 +31,8 @@ export async function writeReport(layout: FormLayout, files: string[], sheets: F
   const xlsx = files.find((f) => extname(f).toLowerCase() === '.xlsx')
   const wb = new ExcelJS.Workbook()
   if (xlsx) {
+    // The copy holds the whole workbook: bounded first (issue 20); already checked by the import that read it.
+    await checkWorkbookLimits(xlsx, {field: 'FILE', kind: 'list'})
     await wb.xlsx.readFile(xlsx)
   } else {
     for (const file of files) {
@@ -108,7 +111,7 @@ let taught = false
  * their text; validations keep the ranges they were written with. Taught once per process:
  * nothing in egov looks a validation up cell by cell in a workbook it has read.
  */
-function keepClerksParts(): void {
+export function keepClerksParts(): void {
   if (taught) return
   taught = true
   const load = createRequire(import.meta.url)

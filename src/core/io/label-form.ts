@@ -5,6 +5,7 @@ import {InvalidInput} from '../errors.js'
 import {normaliseHeader} from './layout.js'
 import {writeOutput} from './output-file.js'
 import {cellText} from './tables.js'
+import {checkWorkbookLimits} from './xlsx-limits.js'
 
 /**
  * A paper form as a workbook (申请表): each field is a label cell with its value in the
@@ -81,6 +82,10 @@ export async function readLabelForm(path: string, layout: LabelFormLayout, field
     return {values, cells: {}}
   }
   if (ext !== '.xlsx') throw new InvalidInput('io.badExtension', {field, path}, {field})
+  // Bounded before exceljs holds the whole workbook: truncated zips, zip bombs, merges and cells past a form's size (issue 20).
+  await checkWorkbookLimits(path, {field, kind: 'form'})
+  const {keepClerksParts} = await import('./form-report.js')
+  keepClerksParts()
   const {default: ExcelJS} = await import('exceljs')
   const wb = new ExcelJS.Workbook()
   try {

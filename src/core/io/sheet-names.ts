@@ -98,3 +98,52 @@ function attribute(attrs: string, name: string): string | undefined {
     return String.fromCodePoint(e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10))
   })
 }
+
+/** One entry of a zip's central directory, as xlsx-limits.ts checks it. */
+export interface ZipEntry {
+  name: string
+  flags: number
+  method: number
+  compressed: number
+  uncompressed: number
+  /** Offset of the entry's local header. */
+  local: number
+}
+
+/**
+ * The central directory of the zip at `fd` (`size` bytes), the same walk as sheetNamesByPart;
+ * a string saying what is wrong when there is none to read (truncated, damaged, zip64).
+ */
+export function readZipDirectory(fd: number, size: number): {entries: ZipEntry[]; cdOffset: number} | string {
+  const read = (offset: number, length: number): Buffer => {
+    const buf = Buffer.alloc(length)
+    return buf.subarray(0, readSync(fd, buf, 0, length, offset))
+  }
+  const tailLength = Math.min(size, 22 + 0xffff)
+  const tail = read(size - tailLength, tailLength)
+  let eocd = -1
+  for (let i = tail.length - 22; i >= 0; i--) {
+    if (tail.readUInt32LE(i) === 0x06054b50) {
+      eocd = i
+      break
+    }
+  }
+  if (eocd < 0) return 'no end of central directory'
+  const count = tail.readUInt16LE(eocd + 10)
+  const cdSize = tail.readUInt32LE(eocd + 12)
+  const cdOffset = tail.readUInt32LE(eocd + 16)
+  if (cdOffset === 0xffffffff || count === 0xffff) return 'zip64 directory'
+  if (cdSize > 64 * 1024 * 1024 || cdOffset + cdSize > size - tailLength + eocd) return 'central directory past the end of the file'
+  const cd = read(cdOffset, cdSize)
+  const entries: ZipEntry[] = []
+  let p = 0
+  for (; p + 46 <= cd.length && cd.readUInt32LE(p) === 0x02014b50; ) {
+    const nameLength = cd.readUInt16LE(p + 28)
+    if (p + 46 + nameLength > cd.length) break
+    const name = cd.subarray(p + 46, p + 46 + nameLength).toString('utf8')
+    entries.push({name, flags: cd.readUInt16LE(p + 8), method: cd.readUInt16LE(p + 10), compressed: cd.readUInt32LE(p + 20), uncompressed: cd.readUInt32LE(p + 24), local: cd.readUInt32LE(p + 42)})
+    p += 46 + nameLength + cd.readUInt16LE(p + 30) + cd.readUInt16LE(p + 32)
+  }
+  if (entries.length !== count) return `central directory lists ${entries.length} of ${count} entries`
+  return {entries, cdOffset}
+}

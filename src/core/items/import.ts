@@ -1,6 +1,6 @@
 import {createHash} from 'node:crypto'
 import {readFileSync} from 'node:fs'
-import {basename} from 'node:path'
+import {basename, extname} from 'node:path'
 
 import {type Kysely, sql} from '#kysely'
 
@@ -13,6 +13,7 @@ import {writeReport} from '../io/form-report.js'
 import {checkOutput} from '../io/output-file.js'
 import type {Encoding} from '../io/tables.js'
 import {DEFAULT_CODE_PATTERN} from '../io/values.js'
+import {checkWorkbookLimits} from '../io/xlsx-limits.js'
 import type {Locale} from '../i18n/index.js'
 import {insertRows} from '../store/bulk.js'
 import type {Database, Store, WriteContext} from '../store/index.js'
@@ -143,6 +144,9 @@ function isPublic(events: StatusEvent[] | undefined, today: string): boolean {
 export async function importList(store: Store, files: string[], options: ItemImportOptions = {}): Promise<ItemImportResult> {
   // The copy's folder is there before the file is read (exit 2 naming it); a file already at --report is replaced.
   if (options.report) checkOutput(options.report, {field: 'report', force: true})
+  // Before the write lock, and before exceljs: a truncated or damaged zip, a zip bomb, a shared-strings
+  // bomb (and for --report, which copies the workbook whole, merges past the limits) is exit 2 (issue 20).
+  for (const f of files) if (extname(f).toLowerCase() === '.xlsx') await checkWorkbookLimits(f, {field: 'FILE', kind: options.report ? 'list' : 'stream'})
   const pattern = await codePattern(store.db)
   const area = await areaCode(store.db)
   const label = files.map((f) => basename(f)).join(', ')

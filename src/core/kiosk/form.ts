@@ -5,9 +5,11 @@ import {basename, extname} from 'node:path'
 import {InvalidInput} from '../errors.js'
 import {type Locale, type MessageKey, t} from '../i18n/index.js'
 import type {FormNote, LocatedProblem} from '../io/form-reader.js'
+import {keepClerksParts} from '../io/form-report.js'
 import {matchHeader, normaliseHeader, type SheetLayout} from '../io/layout.js'
 import {writeOutput} from '../io/output-file.js'
 import {cellText} from '../io/tables.js'
+import {checkWorkbookLimits} from '../io/xlsx-limits.js'
 import {footerText, normalisePhoneNumber, problemTypeOf, toHalfWidth, trimText} from '../io/values.js'
 import {readTemplate} from '../templates.js'
 
@@ -177,6 +179,9 @@ export async function readKioskForm(path: string, locale: Locale = 'en'): Promis
     throw new InvalidInput('io.unreadable', {field: 'FORM', path, reason: (error as Error).message}, {field: 'FORM'})
   }
   const sha256 = createHash('sha256').update(bytes).digest('hex')
+  // Bounded before exceljs holds the whole workbook (issue 20: one cell at XFD1048576 ran out of heap after 2:35).
+  await checkWorkbookLimits(path, {field: 'FORM', shown: file, kind: 'form'})
+  keepClerksParts()
   const layout = kioskLayout()
   const {default: ExcelJS} = await import('exceljs')
   const wb = new ExcelJS.Workbook()
