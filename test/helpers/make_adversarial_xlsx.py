@@ -62,7 +62,10 @@ def workbook(out, sheet_xml, shared=None, big=None, big_strings=None):
         if big is None:
             z.writestr('xl/worksheets/sheet1.xml', sheet_xml)
         else:
+            # The padding packed as tightly as deflate can (about 1,000:1), the way a bomb is made.
+            z.compresslevel = 9
             streamed(z, 'xl/worksheets/sheet1.xml', big)
+            z.compresslevel = 1
         if big_strings is not None:
             streamed(z, 'xl/sharedStrings.xml', big_strings)
         else:

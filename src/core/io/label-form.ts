@@ -102,7 +102,16 @@ export async function readLabelForm(path: string, layout: LabelFormLayout, field
         const found = wanted.get(normaliseHeader(cellText(cell.value)))
         if (!found || found.key in cells) return
         // The value is the first filled cell to the right of the label (merged cells repeat the master).
-        let address = row.getCell(col + 1).address
+        // A merged area's value belongs to its top-left cell: that visible cell is where a problem is reported.
+        const visible = (c: number) => {
+          const at = row.getCell(c)
+          return at.isMerged ? at.master.address : at.address
+        }
+        const own = visible(col)
+        let first = col + 1
+        // The label's own merged area (a label over two columns) is not where its value goes.
+        while (first < col + 16_384 && row.getCell(first).isMerged && visible(first) === own) first++
+        let address = visible(first)
         let value = ''
         for (let c = col + 1; c <= Math.max(row.cellCount, col + 3); c++) {
           const v = cellText(row.getCell(c).value)
@@ -110,7 +119,7 @@ export async function readLabelForm(path: string, layout: LabelFormLayout, field
           if (found.hint && v.trim() === found.hint) break
           if (v && normaliseHeader(v) !== normaliseHeader(cellText(cell.value))) {
             value = v
-            address = row.getCell(c).address
+            address = visible(c)
             break
           }
         }

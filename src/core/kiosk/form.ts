@@ -154,6 +154,8 @@ interface Grid {
   sheet: string
   /** [row][col] → text (1-based), masters only; merged slaves are ''. */
   text: string[][]
+  /** [row][col] → the top-left cell of the merged area a hidden cell is in, and that cell's text. */
+  merged: Array<Array<{at: string; col: number; text: string} | undefined>>
   rows: number
   cols: number
 }
@@ -199,11 +201,15 @@ export async function readKioskForm(path: string, locale: Locale = 'en'): Promis
     const found = new Set(g.text.flat().map(labelKey).filter((k) => wanted.has(k))).size
     if (found > best) [grid, best] = [g, found]
   }
-  const g = grid ?? {sheet: '', text: [], rows: 0, cols: 0}
+  const g = grid ?? {sheet: '', text: [], merged: [], rows: 0, cols: 0}
+  /** The cell the clerk sees at (row, col): a hidden cell of a merged area is its top-left cell. */
+  const visible = (row: number, col: number) => g.merged[row]?.[col]?.at ?? address(row, col)
   const problems: LocatedProblem[] = []
   // A problem names its field by the layout's key (the same in every language) with the form's label beside it (issue 19).
   const problem = (cell: string, field: string, label: string, value: string, key: MessageKey, params: Record<string, unknown> = {}, rule = 'KIOSK-3') => {
     const m = /^([A-Z]+)(\d+)$/.exec(cell)
+    // Rows that share a merged cell share its problem: reported once, at the visible cell.
+    if (problems.some((p) => p.cell === cell && p.field === field && p.value === value)) return
     problems.push({file, sheet: g.sheet, row: m ? Number(m[2]) : 0, column: m ? m[1] : '', cell, field, label, rule, value, message: t(key, {field: label, value, ...params}, locale), type: problemTypeOf(key)})
   }
 
@@ -234,7 +240,10 @@ export async function readKioskForm(path: string, locale: Locale = 'en'): Promis
       if (allLabelKeys.has(labelKey(v))) break
       return {value: v, cell: address(row, c)}
     }
-    return {value: '', cell: address(row, col + 1)}
+    // Empty: the cell right of the label (past the label's own merged area), as the clerk sees it.
+    let first = col + 1
+    while (first <= g.cols && g.merged[row]?.[first]?.at === address(row, col)) first++
+    return {value: '', cell: visible(row, first)}
   }
 
   // The placement table: its header row wherever it is, its rows until the next label or the end.
@@ -299,7 +308,11 @@ export async function readKioskForm(path: string, locale: Locale = 'en'): Promis
     if (rowCells.some((v) => opinionKeys.has(labelKey(v ?? '')) || byLabel.has(labelKey(v ?? '')))) break
     const get = (key: string) => {
       const c = col(key)
-      return c === undefined ? {v: '', cell: ''} : {v: trimText(rowCells[c + 1] ?? ''), cell: address(r, c + 1)}
+      if (c === undefined) return {v: '', cell: '', own: false}
+      // A value merged down over several placement rows belongs to each of them (a 网点位置 shared by two sites), located at its top-left cell.
+      const merged = g.merged[r]?.[c + 1]
+      const shared = merged && merged.col === c + 1 ? merged.text : ''
+      return {v: trimText(rowCells[c + 1] || shared), cell: visible(r, c + 1), own: Boolean(trimText(rowCells[c + 1] ?? ''))}
     }
     const no = get('no')
     const name = get('name')
@@ -311,7 +324,7 @@ export async function readKioskForm(path: string, locale: Locale = 'en'): Promis
       notes.push({type: 'footer', file, sheet: g.sheet, row: r, column: '', cell: '', value: footer, message: t('form.footerSkipped', {row: r, text: footer}, locale)})
       continue
     }
-    if (!name.v && !location.v && !quantity.v) continue // an unused printed row
+    if (!name.own && !location.own && !quantity.own) continue // an unused printed row (beside a merged cell, perhaps)
     const before = problems.length
     for (const [part, field, header] of [[name, 'name', '网点名称'], [location, 'location', '网点位置'], [quantity, 'quantity', '投放数量']] as const) {
       if (!part.v) problem(part.cell, field, header, '', 'kiosk.form.placementIncomplete', {row: no.v || String(placements.length + 1)})
@@ -363,6 +376,7 @@ function wholeNumber(raw: string): number | undefined {
 
 function gridOf(ws: import('exceljs').Worksheet): Grid {
   const text: string[][] = []
+  const merged: Grid['merged'] = []
   const rows = ws.rowCount
   const cols = Math.max(ws.columnCount, 1)
   for (let r = 1; r <= rows; r++) {
@@ -370,9 +384,11 @@ function gridOf(ws: import('exceljs').Worksheet): Grid {
     for (let c = 1; c <= cols; c++) {
       const cell = ws.getCell(r, c)
       // A merged range's value lives in its master; the others read as empty so it counts once.
-      line[c] = cell.isMerged && cell.master.address !== cell.address ? '' : cellText(cell.value)
+      const hidden = cell.isMerged && cell.master.address !== cell.address
+      line[c] = hidden ? '' : cellText(cell.value)
+      if (hidden) (merged[r] ??= [])[c] = {at: cell.master.address, col: Number(cell.master.col), text: cellText(cell.master.value)}
     }
     text[r] = line
   }
-  return {sheet: ws.name, text, rows, cols}
+  return {sheet: ws.name, text, merged, rows, cols}
 }
