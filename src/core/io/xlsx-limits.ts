@@ -18,7 +18,7 @@ import {assertZip} from './tables.js'
  *
  * - form: a paper form read whole (net and cloud application forms, kiosk onboarding forms).
  *   A form is some tens of rows by a few columns; exceljs holds a whole workbook in memory at
- *   roughly 1 KB a cell (measured: see docs/benchmarks.md), so 1,000 rows × 64 columns and
+ *   about 0.8 KB a cell (measured: README, Workbook limits), so 1,000 rows × 64 columns and
  *   50,000 cells stay well under 200 MB, and kiosk's grid of rows × columns under 64,000 cells.
  * - list: a list workbook copied whole for --report (items import): Excel's own grid, and
  *   merges and shared strings bounded.
