@@ -113,6 +113,8 @@ wb.save(sys.argv[2])`, join(ROOT, 'fixtures/kiosk/ten-sites.xlsx'), at('merged.x
   it('items import: a half-copied export is exit 2 with the envelope (was exit 13, no output); --report of the merge bomb; shared strings and zip bombs', async () => {
     await refused(['items', 'import', at('half.xlsx')], 'io.limit.truncated', ['half.xlsx" is incomplete'])
     await refused(['items', 'import', at('half.xlsx'), '--report', at('copy.xlsx')], 'io.limit.truncated', ['half.xlsx'])
+    // net import read the same half-copied file with exceljs too, and exited 13 with no output.
+    await refused(['net', 'import', at('half.xlsx')], 'io.limit.truncated', ['half.xlsx" is incomplete'])
     await refused(['items', 'import', at('merge-bomb.xlsx'), '--report', at('copy.xlsx')], 'io.limit.merged', ['merge-bomb.xlsx', 'more than 100,000 cells'])
     expect(existsSync(at('copy.xlsx'))).toBe(false)
     await refused(['items', 'import', at('strings-count.xlsx')], 'io.limit.sharedStrings', ['strings-count.xlsx', '2,000,000'])

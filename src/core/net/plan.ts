@@ -1,7 +1,10 @@
+import {extname} from 'node:path'
+
 import {Conflict, EgovError, InvalidInput} from '../errors.js'
 import {type FormLayout, loadLayout, matchHeader, type SheetLayout} from '../io/layout.js'
 import {foreignLineMessage, type LineEncoding} from '../io/mixed-encoding.js'
 import {isDelimitedText, readSheets, type SheetData, writeSheets} from '../io/tables.js'
+import {checkWorkbookLimits} from '../io/xlsx-limits.js'
 import {type Locale, t as translate} from '../i18n/index.js'
 import type {Store, WriteContext} from '../store/index.js'
 import {
@@ -132,6 +135,8 @@ export async function importPlan(
 ): Promise<ImportResult> {
   const say = sayer(options.locale ?? 'en')
   const layout = netPlanLayout()
+  // A truncated or damaged zip, a zip bomb, a shared-strings bomb: exit 2 before exceljs reads it (issue 20: a half-copied plan exited 13 with no output).
+  if (extname(path).toLowerCase() === '.xlsx') await checkWorkbookLimits(path, {field: 'FILE', kind: 'stream'})
   const {sheets, encoding, foreign} = await readSheets(path, {encoding: options.encoding})
   const csv = isDelimitedText(path)
   const problems: ImportProblem[] = []
