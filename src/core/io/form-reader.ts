@@ -6,6 +6,7 @@ import {type FormLayout, type LayoutRule, matchHeader, normaliseHeader, type She
 import {foreignLineMessage, type LineEncoding} from './mixed-encoding.js'
 import {cellText, columnLetter, type Encoding, isDelimitedText, rowText, visitRows} from './tables.js'
 import {footerText, normaliseCell, normaliseCode, type ProblemType, problemTypeOf, trimText} from './values.js'
+import {isNoCachedValue} from './xlsx-reader.js'
 
 /** Another place a problem shows: a row that repeats it or follows from it (a step of a rejected code). */
 export interface RelatedRow {
@@ -409,7 +410,7 @@ function rowHandler(
     let any = false
     for (let i = 0; i < n; i++) {
       const at = found.columns[i]
-      if (at !== undefined && textOf(cells[at + base]).trim() !== '') {
+      if (at !== undefined && (textOf(cells[at + base]).trim() !== '' || isNoCachedValue(cells[at + base]))) {
         any = true
         break
       }
@@ -420,7 +421,15 @@ function rowHandler(
     for (let i = 0; i < n; i++) {
       const col = columns[i]
       const at = found.columns[i]
-      const raw = at === undefined ? '' : textOf(cells[at + base])
+      const cell = at === undefined ? undefined : cells[at + base]
+      if (isNoCachedValue(cell)) {
+        // A formula saved without its result (openpyxl, scripts): nothing to check; Excel or WPS computes it on saving.
+        bad = true
+        values[i] = ''
+        problems.push(locate(where, row, at, col.header, `=${cell.formula}`, col.key, 'FORM', say('io.formulaNoCache', {formula: cell.formula}), 'no-cached-value'))
+        continue
+      }
+      const raw = at === undefined ? '' : textOf(cell)
       const outcome = normaliseCell(col, raw, {codePattern: options.codePattern, areaCode: options.areaCode})
       if (typeof outcome === 'string') {
         values[i] = outcome
