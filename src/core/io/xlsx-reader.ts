@@ -198,7 +198,7 @@ function limitError(limit: LimitName, value: number, where: string, field: strin
 // ---------------------------------------------------------------------------------------
 // The small parts
 
-interface Book {
+export interface Book {
   sheets: SheetInfo[]
   date1904: boolean
   styles: Styles
@@ -219,7 +219,7 @@ function relsOf(zip: ZipFile, part: string, limits: XlsxLimits): Array<{id: stri
   return out
 }
 
-function readBook(zip: ZipFile, limits: XlsxLimits): Book {
+export function readBook(zip: ZipFile, limits: XlsxLimits = XLSX_LIMITS): Book {
   const root = relsOf(zip, '', limits).find((r) => r.type.endsWith('/officeDocument'))?.target
   const main = root && zip.entries.has(root) ? root : 'xl/workbook.xml'
   if (!zip.entries.has(main)) throw new ZipProblem('no workbook part (xl/workbook.xml): not an .xlsx workbook')
