@@ -8,6 +8,8 @@ import JSZip from 'jszip'
 import {describe, expect, it} from 'vitest'
 
 import {InvalidInput} from '../../src/core/errors.js'
+import {readForm} from '../../src/core/io/form-reader.js'
+import {loadLayout} from '../../src/core/io/layout.js'
 import {cellText, readSheets, rowText, visitRows} from '../../src/core/io/tables.js'
 import {isDateFormat, isNoCachedValue, readXlsx, XLSX_LIMITS, type XlsxLimits} from '../../src/core/io/xlsx-reader.js'
 
@@ -147,6 +149,12 @@ describe('xlsx-reader: every producer’s workbook reads the same (issue 20)', (
     expect(cells[2][1]).toEqual({formula: 'CONCAT("药品","经营")', noCache: true})
     expect(cells[2][2]).toBe(4)
     expect(cellText(cells[1][2])).toBe('')
+  })
+
+  it('makes a formula without its result a located problem of a filled form, telling the clerk to save it in Excel or WPS', async () => {
+    const records: string[] = []
+    const {problems} = await readForm([join(FIXTURES, 'items-formula.xlsx')], loadLayout('items-list.json'), {defaultRule: 'ITEM-1', locale: 'zh', onRecord: (sheet) => void records.push(sheet)})
+    expect(problems).toEqual([expect.objectContaining({sheet: '基本信息', cell: 'L3', value: '=10+10', type: 'no-cached-value', message: '公式 =10+10 保存时没有计算结果：请用 Excel 或 WPS 打开该文件并保存，再重新导入'})])
   })
 
   it('knows date formats by their codes: y m d h s outside quotes, escapes and brackets', () => {

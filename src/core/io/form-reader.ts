@@ -129,7 +129,7 @@ export async function readForm(files: string[], layout: FormLayout, options: Rea
         if (!byName && !csv && IGNORED_SHEETS.has(sheetName.trim())) return undefined
         sheetsSeen++
         // The header may sit under title rows: the first rows wait until it is found.
-        const head: Array<{row: number; cells: string[]}> = []
+        const head: Array<{row: number; cells: string[]; raw: readonly unknown[]}> = []
         let handler: ((row: number, cells: readonly unknown[], base: number) => void | Promise<void>) | undefined
         let decided = false
         const decide = async () => {
@@ -194,13 +194,14 @@ export async function readForm(files: string[], layout: FormLayout, options: Rea
               unchecked.rows++
             }
           } else handler = rowHandler(state, rules.filter((r) => r.sheet === sheet.key), problems, notes, options, say)
-          for (const h of head.slice(match.headerRow + 1)) await handler(h.row, h.cells, 0)
+          // The rows under the header as the reader gave them (a formula without its result stays one).
+          for (const h of head.slice(match.headerRow + 1)) await handler(h.row, h.raw, 0)
           head.length = 0
         }
         return {
           row(row, cells, base) {
             if (decided) return handler?.(row, cells, base)
-            head.push({row, cells: rowText(cells, base)})
+            head.push({row, cells: rowText(cells, base), raw: cells.slice(base)})
             if (head.length >= LOOK_FOR_HEADER) return decide()
           },
           async end() {
