@@ -14,7 +14,8 @@ import type {LocatedProblem} from '../io/form-reader.js'
 import {type FormLayout, loadLayout, matchHeader} from '../io/layout.js'
 import {type ForeignLine, foreignCount, foreignLineMessage, type LineEncoding, LineVoter, majority, MixedDecoder} from '../io/mixed-encoding.js'
 import {writeOutput} from '../io/output-file.js'
-import {assertZip, cellText, columnLetter, type Encoding, gb18030Decoder, knowChineseDateFormats, refuseOldWorkbook} from '../io/tables.js'
+import {assertZip, cellText, columnLetter, type Encoding, gb18030Decoder, refuseOldWorkbook} from '../io/tables.js'
+import {isNoCachedValue, readXlsx} from '../io/xlsx-reader.js'
 import {toHalfWidth} from '../io/values.js'
 import type {Database, SqlDialect, Store} from '../store/index.js'
 
@@ -310,9 +311,11 @@ function countBreaks(record: string[]): number {
 }
 
 /**
- * Reads a workbook through exceljs's streaming reader, sheet by sheet, row by row. Styles
- * are read, so that a date cell comes as a date and a number formatted as a percentage
- * (0.375 shown as 37.5%) is known as one. The file is hashed in a pass of its own.
+ * Reads a workbook through egov's own reader (io/xlsx-reader.ts), sheet by sheet, row by
+ * row, with which cells are formatted as percentages (0.375 shown as 37.5%). Dates come
+ * as dates whatever the order of the file's parts. A formula saved without its result
+ * refuses the file, naming the cell: the clerk opens and saves it in Excel or WPS. The file
+ * is hashed in a pass of its own.
  */
 async function visitXlsx(path: string, file: string, hash: Hash, visit: (sheet: string) => RowVisitor | undefined): Promise<void> {
   assertZip(path, 'FILE', file)
@@ -321,35 +324,27 @@ async function visitXlsx(path: string, file: string, hash: Hash, visit: (sheet: 
   } catch (error) {
     throw new InvalidInput('io.unreadable', {field: 'FILE', path: file, reason: (error as Error).message}, {field: 'FILE'})
   }
-  const {default: ExcelJS} = await import('exceljs')
-  knowChineseDateFormats()
-  let handling = false
-  try {
-    const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, {sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'cache', worksheets: 'emit', entries: 'emit'})
-    // As io/tables.ts: a workbook that stores a sheet before its workbook part reads under the sheet's default name.
-    const early = reader as unknown as {model?: {sheets?: unknown[]}; properties?: object}
-    early.model ??= {sheets: []}
-    early.properties ??= {}
-    type Row = {number: number; values: unknown[]; getCell(i: number): {numFmt?: string}}
-    for await (const worksheet of reader) {
-      const ws = worksheet as unknown as AsyncIterable<Row> & {name?: string}
-      const sheet = visit(ws.name ?? '')
-      for await (const row of ws) {
-        if (!sheet) continue
-        handling = true
-        const pending = sheet.row(row.number, Array.isArray(row.values) ? row.values : [], 1, (i) => (row.getCell(i + 1).numFmt ?? '').includes('%'))
-        if (pending) await pending
-        handling = false
+  await readXlsx(
+    path,
+    (info) => {
+      const sheet = visit(info.name)
+      if (!sheet) return undefined
+      return {
+        row(row, cells, percent) {
+          for (let i = 0; i < cells.length; i++) {
+            const v = cells[i]
+            if (isNoCachedValue(v)) {
+              const cell = `${info.name}!${columnLetter(i)}${row}`
+              throw new InvalidInput('io.formulaNoCacheFile', {field: 'FILE', path: file, cell, formula: v.formula}, {field: 'FILE', details: {path: file, cell}})
+            }
+          }
+          return sheet.row(row, cells, 0, (i) => percent?.[i] === true)
+        },
+        end: () => sheet.end(),
       }
-      handling = true
-      await sheet?.end()
-      handling = false
-    }
-  } catch (error) {
-    // A failure of the reader is the file's; one of the rows' handler (the database) is not.
-    if (handling || error instanceof InvalidInput) throw error
-    throw new InvalidInput('io.notWorkbook', {field: 'FILE', path: file, reason: (error as Error).message}, {field: 'FILE'})
-  }
+    },
+    {field: 'FILE', shown: file, percent: true},
+  )
 }
 
 // ---------------------------------------------------------------------------------------

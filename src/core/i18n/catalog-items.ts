@@ -5,6 +5,16 @@
 export const itemEntries = {
   // ---- reading any filled-in form
   'io.notWorkbook': {en: '{field}: "{path}" is not an Excel workbook (.xlsx) or is damaged: {reason}', zh: '{field}：“{path}”不是 Excel 工作簿（.xlsx）或已损坏：{reason}'},
+  'io.limit.sheetBytes': {en: '{field}: "{path}" is past a limit of the workbook reader: the sheet part {where} inflates to more than {limit} bytes (a zip bomb, or no workbook a form needs)', zh: '{field}：“{path}”超出读取限制：工作表 {where} 解压后超过 {limit} 字节（疑似压缩炸弹，或远超表单所需）'},
+  'io.limit.sharedStringsBytes': {en: '{field}: "{path}" is past a limit of the workbook reader: its shared strings ({where}) inflate to more than {limit} bytes', zh: '{field}：“{path}”超出读取限制：共享字符串（{where}）解压后超过 {limit} 字节'},
+  'io.limit.smallPartBytes': {en: '{field}: "{path}" is past a limit of the workbook reader: the part {where} inflates to more than {limit} bytes', zh: '{field}：“{path}”超出读取限制：部件 {where} 解压后超过 {limit} 字节'},
+  'io.limit.sharedStrings': {en: '{field}: "{path}" is past a limit of the workbook reader: more than {limit} shared strings', zh: '{field}：“{path}”超出读取限制：共享字符串超过 {limit} 个'},
+  'io.limit.sharedStringChars': {en: '{field}: "{path}" is past a limit of the workbook reader: its shared strings hold more than {limit} characters', zh: '{field}：“{path}”超出读取限制：共享字符串合计超过 {limit} 个字符'},
+  'io.limit.columns': {en: '{field}: "{path}" is past a limit of the workbook reader: a value at {where} lies past column {limit} (no form has that many columns)', zh: '{field}：“{path}”超出读取限制：{where} 处的值超出第 {limit} 列（表单没有这么多列）'},
+  'io.limit.cellChars': {en: '{field}: "{path}" is past a limit of the workbook reader: a cell at {where} holds more than {limit} characters (Excel’s own limit)', zh: '{field}：“{path}”超出读取限制：{where} 处的单元格超过 {limit} 个字符（Excel 本身的上限）'},
+  'io.limit.rows': {en: '{field}: "{path}" is past a limit of the workbook reader: row {where} lies past row {limit} (Excel’s own limit)', zh: '{field}：“{path}”超出读取限制：{where} 行超出第 {limit} 行（Excel 本身的上限）'},
+  'io.formulaNoCache': {en: 'the formula ={formula} was saved without its result: open the file in Excel or WPS and save it, then import it again', zh: '公式 ={formula} 保存时没有计算结果：请用 Excel 或 WPS 打开该文件并保存，再重新导入'},
+  'io.formulaNoCacheFile': {en: '{field}: "{path}": the formula ={formula} at {cell} was saved without its result: open the file in Excel or WPS and save it, then import it again', zh: '{field}：“{path}”：{cell} 处的公式 ={formula} 保存时没有计算结果：请用 Excel 或 WPS 打开该文件并保存，再重新导入'},
   'io.emptyFile': {en: '{field}: "{path}" is empty', zh: '{field}：“{path}”是空文件'},
   'form.missingColumn': {en: 'column {column} is missing (the header row needs it)', zh: '缺少必填列“{column}”'},
   'form.missingSheet': {en: 'the sheet {sheet} is missing', zh: '缺少工作表“{sheet}”'},
@@ -131,6 +141,7 @@ export const itemEntries = {
   'problem.type.unknown-item': {en: 'unknown item', zh: '无此事项'},
   'problem.type.mixed-encoding': {en: 'mixed encoding', zh: '编码混用'},
   'problem.type.footer': {en: 'footer row (skipped)', zh: '表尾行（已跳过）'},
+  'problem.type.no-cached-value': {en: 'formula without its result', zh: '公式无计算结果'},
   'problem.type.extra-column': {en: 'extra column (ignored)', zh: '多余列（已忽略）'},
   'config.badAreaCode': {en: '{key}: "{value}" is not a telephone area code: 0 and 2 or 3 more digits, e.g. 0826', zh: '{key}：“{value}”不是电话区号：应为 0 开头的 3 或 4 位数字，如 0826'},
   // The list changes only through its rules (issue 14): import as a proposal, export for revision, diff workbook.

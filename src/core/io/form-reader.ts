@@ -6,6 +6,7 @@ import {type FormLayout, type LayoutRule, matchHeader, normaliseHeader, type She
 import {foreignLineMessage, type LineEncoding} from './mixed-encoding.js'
 import {cellText, columnLetter, type Encoding, isDelimitedText, rowText, visitRows} from './tables.js'
 import {footerText, normaliseCell, normaliseCode, type ProblemType, problemTypeOf, trimText} from './values.js'
+import {isNoCachedValue} from './xlsx-reader.js'
 
 /** Another place a problem shows: a row that repeats it or follows from it (a step of a rejected code). */
 export interface RelatedRow {
@@ -128,7 +129,7 @@ export async function readForm(files: string[], layout: FormLayout, options: Rea
         if (!byName && !csv && IGNORED_SHEETS.has(sheetName.trim())) return undefined
         sheetsSeen++
         // The header may sit under title rows: the first rows wait until it is found.
-        const head: Array<{row: number; cells: string[]}> = []
+        const head: Array<{row: number; cells: string[]; raw: readonly unknown[]}> = []
         let handler: ((row: number, cells: readonly unknown[], base: number) => void | Promise<void>) | undefined
         let decided = false
         const decide = async () => {
@@ -193,13 +194,14 @@ export async function readForm(files: string[], layout: FormLayout, options: Rea
               unchecked.rows++
             }
           } else handler = rowHandler(state, rules.filter((r) => r.sheet === sheet.key), problems, notes, options, say)
-          for (const h of head.slice(match.headerRow + 1)) await handler(h.row, h.cells, 0)
+          // The rows under the header as the reader gave them (a formula without its result stays one).
+          for (const h of head.slice(match.headerRow + 1)) await handler(h.row, h.raw, 0)
           head.length = 0
         }
         return {
           row(row, cells, base) {
             if (decided) return handler?.(row, cells, base)
-            head.push({row, cells: rowText(cells, base)})
+            head.push({row, cells: rowText(cells, base), raw: cells.slice(base)})
             if (head.length >= LOOK_FOR_HEADER) return decide()
           },
           async end() {
@@ -409,7 +411,7 @@ function rowHandler(
     let any = false
     for (let i = 0; i < n; i++) {
       const at = found.columns[i]
-      if (at !== undefined && textOf(cells[at + base]).trim() !== '') {
+      if (at !== undefined && (textOf(cells[at + base]).trim() !== '' || isNoCachedValue(cells[at + base]))) {
         any = true
         break
       }
@@ -420,7 +422,15 @@ function rowHandler(
     for (let i = 0; i < n; i++) {
       const col = columns[i]
       const at = found.columns[i]
-      const raw = at === undefined ? '' : textOf(cells[at + base])
+      const cell = at === undefined ? undefined : cells[at + base]
+      if (isNoCachedValue(cell)) {
+        // A formula saved without its result (openpyxl, scripts): nothing to check; Excel or WPS computes it on saving.
+        bad = true
+        values[i] = ''
+        problems.push(locate(where, row, at, col.header, `=${cell.formula}`, col.key, 'FORM', say('io.formulaNoCache', {formula: cell.formula}), 'no-cached-value'))
+        continue
+      }
+      const raw = at === undefined ? '' : textOf(cell)
       const outcome = normaliseCell(col, raw, {codePattern: options.codePattern, areaCode: options.areaCode})
       if (typeof outcome === 'string') {
         values[i] = outcome

@@ -1,13 +1,12 @@
 import {isUtf8} from 'node:buffer'
 import {closeSync, openSync, readFileSync, readSync} from 'node:fs'
-import {createRequire} from 'node:module'
 import {extname} from 'node:path'
 
 import {InvalidInput} from '../errors.js'
 import {type ForeignLine, foreignCount, type LineEncoding, LineVoter, majority, MixedDecoder} from './mixed-encoding.js'
 import {writeOutput, writeOutputFileSync} from './output-file.js'
 import {csvField} from './values.js'
-import {sheetNamesByPart} from './sheet-names.js'
+import {readXlsx, type XlsxLimits} from './xlsx-reader.js'
 
 /** A sheet as rows of text cells, each with the row number a person sees in Excel or an editor. */
 export interface SheetData {
@@ -123,25 +122,27 @@ export function cellText(value: unknown): string {
     if ('result' in v) return cellText(v.result)
     if (v.text !== undefined) return cellText(v.text)
     if (v.error) return v.error
+    // A formula saved without its result (xlsx-reader.ts): no value; readers that check cells say so.
+    if ((v as {noCache?: boolean}).noCache) return ''
   }
   return String(value)
 }
 
 /**
- * Reads a workbook (every sheet, streamed: large plans do not sit in memory twice) or a CSV
+ * Reads a workbook (every sheet, through xlsx-reader.ts: large plans do not sit in memory twice) or a CSV
  * file (one sheet). Cells come back as trimmed text.
  */
-export async function readSheets(path: string, options: {encoding?: Encoding} = {}): Promise<{sheets: SheetData[]; encoding?: string; foreign?: ForeignLine[]}> {
+export async function readSheets(path: string, options: {encoding?: Encoding; limits?: Partial<XlsxLimits>} = {}): Promise<{sheets: SheetData[]; encoding?: string; foreign?: ForeignLine[]}> {
   refuseOldWorkbook(path, 'FILE')
   const ext = isDelimitedText(path) ? '.csv' : extname(path).toLowerCase()
   if (ext !== '.xlsx' && ext !== '.csv') throw new InvalidInput('io.badExtension', {field: 'FILE', path}, {field: 'FILE'})
-  let bytes: Buffer
-  try {
-    bytes = readFileSync(path)
-  } catch (error) {
-    throw new InvalidInput('io.unreadable', {field: 'FILE', path, reason: (error as Error).message}, {field: 'FILE'})
-  }
   if (ext === '.csv') {
+    let bytes: Buffer
+    try {
+      bytes = readFileSync(path)
+    } catch (error) {
+      throw new InvalidInput('io.unreadable', {field: 'FILE', path, reason: (error as Error).message}, {field: 'FILE'})
+    }
     const {text, encoding, foreign} = await decodeText(bytes, options.encoding ?? 'auto', path)
     const {parse} = await import('csv-parse/sync')
     let records: string[][]
@@ -154,30 +155,24 @@ export async function readSheets(path: string, options: {encoding?: Encoding} = 
     const rows = records.map((r, i) => ({row: starts[i], cells: r.map((c) => c.trim())}))
     return {sheets: [{name: '', rows}], encoding, foreign}
   }
-  const {default: ExcelJS} = await import('exceljs')
+  assertZip(path, 'FILE')
   const sheets: SheetData[] = []
-  try {
-    const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, {sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'ignore', worksheets: 'emit', entries: 'emit'})
-    nameSheetsFromDirectory(reader, path)
-    for await (const worksheet of reader) {
-      const ws = worksheet as unknown as AsyncIterable<{number: number; values: unknown[]}> & {name?: string}
-      const sheet: SheetData = {name: (ws as {name?: string}).name ?? '', rows: []}
-      for await (const row of ws) {
-        const values = Array.isArray(row.values) ? row.values.slice(1) : []
-        sheet.rows.push({row: row.number, cells: values.map(cellText)})
-      }
+  await readXlsx(
+    path,
+    (info) => {
+      const sheet: SheetData = {name: info.name, rows: []}
       sheets.push(sheet)
-    }
-  } catch (error) {
-    throw new InvalidInput('io.unreadable', {field: 'FILE', path, reason: (error as Error).message}, {field: 'FILE'})
-  }
+      return {row: (row, cells) => void sheet.rows.push({row, cells: rowText(cells, 0)}), end: () => undefined}
+    },
+    {field: 'FILE', limits: options.limits},
+  )
   return {sheets}
 }
 
 /**
  * Called at each sheet's start: handlers for its rows and its end, or undefined to skip the
  * sheet. A row's cells are handed over as the reader has them, without a copy: cell i is
- * `cells[base + i]` (exceljs counts from 1), a string or a value for cellText.
+ * `cells[base + i]` (a workbook's rows count from 0, as a CSV's), a string or a value for cellText.
  */
 export type SheetVisitor = (name: string) => {row(row: number, cells: readonly unknown[], base: number): void | Promise<void>; end(): void | Promise<void>} | undefined
 
@@ -189,11 +184,12 @@ export function rowText(cells: readonly unknown[], base: number): string[] {
 }
 
 /**
- * Rows one at a time, as they are read: a workbook through exceljs's streaming reader
- * (rich text joined, formula results, dates as YYYY-MM-DD), a CSV (one sheet, named '')
+ * Rows one at a time, as they are read: a workbook through egov's own reader, xlsx-reader.ts
+ * (any producer, any part order, real sheet names; rich text joined, formula results, dates
+ * as Dates; a formula without its result as a NoCachedValue; limits), a CSV (one sheet, named '')
  * decoded as decodeText says. Nothing is kept: the visitor keeps what it needs.
  */
-export async function visitRows(path: string, visit: SheetVisitor, options: {encoding?: Encoding; field?: string} = {}): Promise<{encoding?: TextEncoding; foreign?: ForeignLine[]}> {
+export async function visitRows(path: string, visit: SheetVisitor, options: {encoding?: Encoding; field?: string; limits?: Partial<XlsxLimits>} = {}): Promise<{encoding?: TextEncoding; foreign?: ForeignLine[]}> {
   const field = options.field ?? 'FILE'
   refuseOldWorkbook(path, field)
   const ext = isDelimitedText(path) ? '.csv' : extname(path).toLowerCase()
@@ -226,78 +222,15 @@ export async function visitRows(path: string, visit: SheetVisitor, options: {enc
     return {encoding, foreign}
   }
   assertZip(path, field)
-  const {default: ExcelJS} = await import('exceljs')
-  knowChineseDateFormats()
-  try {
-    // Styles are read so that a date cell comes back as a date, not as its serial number.
-    const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, {sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'cache', worksheets: 'emit', entries: 'emit'})
-    nameSheetsFromDirectory(reader, path)
-    // exceljs names a sheet from xl/workbook.xml, and fails outright on a workbook that stores a
-    // sheet (after its shared strings) before that part, as some tools do. Such a sheet reads
-    // under its default name (Sheet1) instead; the form reader knows a sheet by its header too.
-    // (Its date system is then taken as the usual 1900 one.)
-    const early = reader as unknown as {model?: {sheets?: unknown[]}; properties?: object}
-    early.model ??= {sheets: []}
-    early.properties ??= {}
-    // openpyxl (and other writers) name a sheet's part by its absolute path (/xl/worksheets/sheet1.xml),
-    // which exceljs's streaming reader does not match to its name: the sheet would read as Sheet1.
-    const rels = reader as unknown as {_parseRels(entry: unknown): Promise<void>; workbookRels?: Array<{Target?: string}>}
-    const parseRels = rels._parseRels
-    rels._parseRels = async function (this: typeof rels, entry: unknown) {
-      await parseRels.call(this, entry)
-      for (const rel of this.workbookRels ?? []) if (rel.Target?.startsWith('/xl/')) rel.Target = rel.Target.slice(4)
-    }
-    for await (const worksheet of reader) {
-      const ws = worksheet as unknown as AsyncIterable<{number: number; values: unknown[]}> & {name?: string}
-      const sheet = visit((ws as {name?: string}).name ?? '')
-      if (!sheet) {
-        for await (const _row of ws) void _row
-        continue
-      }
-      for await (const row of ws) {
-        const pending = sheet.row(row.number, Array.isArray(row.values) ? row.values : [], 1)
-        if (pending) await pending
-      }
-      await sheet.end()
-    }
-  } catch (error) {
-    if (error instanceof InvalidInput) throw error
-    throw new InvalidInput('io.notWorkbook', {field, path, reason: (error as Error).message}, {field})
-  }
+  await readXlsx(
+    path,
+    (info) => {
+      const sheet = visit(info.name)
+      return sheet && {row: (row, cells) => sheet.row(row, cells, 0), end: () => sheet.end()}
+    },
+    {field, limits: options.limits},
+  )
   return {}
-}
-
-/**
- * Gives every worksheet the streaming reader emits its real name, from the zip's central
- * directory (sheet-names.ts), whatever order the parts come in.
- */
-function nameSheetsFromDirectory(reader: unknown, path: string): void {
-  const names = sheetNamesByPart(path)
-  if (names.size === 0) return
-  const r = reader as {_parseWorksheet: (iterator: unknown, sheetNo: string) => Generator<{eventType: string; value: {name?: string}}>}
-  const parse = r._parseWorksheet
-  r._parseWorksheet = function* (this: unknown, iterator: unknown, sheetNo: string) {
-    for (const event of parse.call(this, iterator, sheetNo)) {
-      const name = names.get(`xl/worksheets/sheet${sheetNo}.xml`)
-      if (event.eventType === 'worksheet' && name !== undefined) event.value.name = name
-      yield event
-    }
-  }
-}
-
-let taught = false
-
-/**
- * Excel on a Chinese Windows saves dates with the built-in formats 27–36 and 50–58 and no
- * format code (yyyy"年"m"月"d"日" is id 31). exceljs knows those ids only per locale and
- * reads such a cell as a serial number (46366 for 2026-12-10): it is given the zh-CN codes,
- * so the cell reads as the date it shows.
- */
-export function knowChineseDateFormats(): void {
-  if (taught) return
-  taught = true
-  const formats = createRequire(import.meta.url)('exceljs/lib/xlsx/defaultnumformats.js') as Record<number, {f?: string; 'zh-cn'?: string}>
-  for (const entry of Object.values(formats)) if (!entry.f && entry['zh-cn']) entry.f = entry['zh-cn']
 }
 
 /** An .xlsx is a zip: anything else (a renamed .xls, a text file, nothing) is refused before exceljs sees it. `shown` is how messages name the file. */

@@ -59,8 +59,9 @@ export type ProblemType =
   | 'mixed-encoding'
   | 'footer'
   | 'extra-column'
+  | 'no-cached-value'
 
-export const PROBLEM_TYPES: ProblemType[] = ['missing-column', 'missing-sheet', 'duplicate-sheet', 'not-a-form', 'required', 'not-in-list', 'format', 'too-long', 'duplicate', 'over-limit', 'unknown-item', 'mixed-encoding', 'footer', 'extra-column']
+export const PROBLEM_TYPES: ProblemType[] = ['missing-column', 'missing-sheet', 'duplicate-sheet', 'not-a-form', 'required', 'not-in-list', 'format', 'too-long', 'duplicate', 'over-limit', 'unknown-item', 'mixed-encoding', 'footer', 'extra-column', 'no-cached-value']
 
 /** The type of a refusal by its message (the value checks of this module and the layouts' rules). */
 export function problemTypeOf(key: string): ProblemType {
