@@ -1,4 +1,4 @@
-import {copyFileSync, mkdtempSync, writeFileSync} from 'node:fs'
+import {copyFileSync, existsSync, mkdtempSync, readdirSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
@@ -56,6 +56,28 @@ describeEachDialect('fix orders and providers’ operation reports through bin/r
   }, 300_000)
   afterAll(async () => {
     await tdb.cleanup()
+  })
+
+  it('CLOUD-8 --issue-orders --out: the review’s workbook is written before the orders commit; when it cannot be written nothing is issued (issue 20)', async () => {
+    const before = await written()
+    const file = out('资源利用评估.xlsx')
+    env.EGOV_FAULT = 'out-disk-full'
+    let full
+    try {
+      full = await chief(['cloud', 'efficiency', '--days', '7', '--issue-orders', '--deadline', '2026-12-04', '--out', file, '--json'])
+    } finally {
+      delete env.EGOV_FAULT
+    }
+    expect(full.code, full.stdout).toBe(1)
+    expect(full.json.error.details).toMatchObject({field: 'out', path: file, errno: 'ENOSPC'})
+    expect(existsSync(file)).toBe(false)
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([])
+    expect(await written()).toEqual(before)
+    // A folder that is not there: exit 2 naming --out, before any work.
+    const gone = await chief(['cloud', 'efficiency', '--days', '7', '--issue-orders', '--deadline', '2026-12-04', '--out', join(dir, '无此文件夹', 'x.xlsx'), '--json'])
+    expect(gone.code).toBe(2)
+    expect(gone.json.error.details.field).toBe('out')
+    expect(await written()).toEqual(before)
   })
 
   it('CLOUD-8 (第二十条 责令限期整改): the review issues a fix order with a deadline to each flagged system, tracked as a request due on the deadline; again, a no-op that says so', async () => {

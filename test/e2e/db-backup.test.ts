@@ -14,7 +14,7 @@ import {createTestDatabase, describeEachDialect, type TestDatabase} from '../hel
  * before anything is restored; a restore only into an empty database, checked row for row
  * against the manifest and followed by audit verify.
  */
-describeEachDialect('egov db backup and restore', (dialect) => {
+describeEachDialect('egov db backup and restore (X-5)', (dialect) => {
   let tdb: TestDatabase
   let env: Record<string, string>
   const dir = mkdtempSync(join(tmpdir(), 'egov-backup-'))

@@ -8,7 +8,7 @@ import {createTestDatabase, describeEachDialect, type TestDatabase} from '../hel
  * data, the three administrators never one person, every change checked against the roster
  * once there is one, a review step needing the reviewer role of its area, through bin/run.js.
  */
-describeEachDialect('operators and roles (issue 18, X-2)', (dialect) => {
+describeEachDialect('operators and roles (issue 18, X-2, X-4)', (dialect) => {
   let tdb: TestDatabase
   const home = isolatedHome()
   const people = ['admin', 'admin2', 'alice', 'bob', 'carol', 'dave', 'erin'] as const
@@ -52,7 +52,7 @@ describeEachDialect('operators and roles (issue 18, X-2)', (dialect) => {
     // 三员: system, security and audit administrators are never one person.
     const both = await as('admin', ['operators', 'add', login('admin'), '--name', '王敏', '--roles', 'system-admin,auditor', '--json'])
     expect(both.code).toBe(5)
-    expect(both.json.error.details).toMatchObject({rule: 'X-2', field: 'roles', roles: ['system-admin', 'auditor']})
+    expect(both.json.error.details).toMatchObject({rule: 'X-4', field: 'roles', roles: ['system-admin', 'auditor']})
     const badDate = await as('admin', ['operators', 'add', login('admin'), '--name', '王敏', '--roles', 'system-admin', '--from', '2026-13-01', '--json'])
     expect(badDate.code).toBe(2)
     expect(badDate.json.error.details.field).toBe('from')
@@ -93,7 +93,7 @@ describeEachDialect('operators and roles (issue 18, X-2)', (dialect) => {
     // 审计员 reads and changes nothing, not even the unit registry that any other operator may change.
     const auditor = await as('dave', ['units', 'add', '市公安局', '--kind', 'party-government', '--level', 'city', '--json'])
     expect(auditor.code).toBe(5)
-    expect(auditor.json.error.details.key).toBe('operators.auditorReadOnly')
+    expect(auditor.json.error.details).toMatchObject({rule: 'X-4', key: 'operators.auditorReadOnly'})
     expect((await as('dave', ['audit', 'verify'])).code).toBe(0)
     // Nothing was written by the refused commands.
     expect((await as('carol', ['units', 'list', '--json'])).json.units.map((u: {name: string}) => u.name)).toEqual(['市数据局'])
@@ -120,7 +120,7 @@ describeEachDialect('operators and roles (issue 18, X-2)', (dialect) => {
     expect(demote.code).toBe(5)
     const mixed = await as('admin', ['operators', 'edit', login('admin'), '--roles', 'system-admin,security-admin', '--json'])
     expect(mixed.code).toBe(5)
-    expect(mixed.json.error.details.rule).toBe('X-2')
+    expect(mixed.json.error.details.rule).toBe('X-4')
     const same = await as('admin', ['operators', 'edit', login('bob'), '--roles', 'review-net,review-ticket', '--json'])
     expect(same.json.unchanged).toBe(true)
     const offTerminal = await as('admin', ['operators', 'retire', login('alice'), '--json'])

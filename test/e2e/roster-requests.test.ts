@@ -122,7 +122,7 @@ describeEachDialect('roster changes approved by a second 系统管理员 (issue 
     const count = await requestCount()
     const both = await as('wang', ['operators', 'edit', login('zhang'), '--roles', 'system-admin,auditor', '--json'])
     expect(both.code).toBe(5)
-    expect(both.json.error.details).toMatchObject({rule: 'X-2', field: 'roles', roles: ['system-admin', 'auditor']})
+    expect(both.json.error.details).toMatchObject({rule: 'X-4', field: 'roles', roles: ['system-admin', 'auditor']})
     const nobody = await as('wang', ['operators', 'edit', 'nobody', '--roles', 'net', '--json'])
     expect(nobody.code).toBe(3)
     const typo = await as('wang', ['operators', 'add', login('qian'), '--name', '钱七', '--roles', 'reviwe-net', '--json'])

@@ -251,7 +251,7 @@ FILE 旁边生成 FILE.manifest.json：副本的 SHA-256、每张表的行数、
   },
   'operators:add': {
     summary: '将一个人列入操作员名册，并赋予角色',
-    description: `LOGIN 是 egov 识别其身份的依据：SQLite 上为操作系统登录名，PostgreSQL 上为数据库登录名。--roles 为以逗号分隔的角色 ID（egov operators roles 列出全部角色）。三员（系统管理员 system-admin、安全管理员 security-admin、审计员 auditor）不能由同一人兼任（X-2）。名册的第一人是建立名册的人，角色为系统管理员（或用 egov db init --admin）；此后只有名册上在岗的人员可以作改动，且各限于其角色。
+    description: `LOGIN 是 egov 识别其身份的依据：SQLite 上为操作系统登录名，PostgreSQL 上为数据库登录名。--roles 为以逗号分隔的角色 ID（egov operators roles 列出全部角色）。三员（系统管理员 system-admin、安全管理员 security-admin、审计员 auditor）不能由同一人兼任（X-4）。名册的第一人是建立名册的人，角色为系统管理员（或用 egov db init --admin）；此后只有名册上在岗的人员可以作改动，且各限于其角色。
 
 建立名册后，对名册的改动是一件申请（roster-change），由另一名在岗系统管理员审批通过后生效：egov requests approve ID（X-2；CERT-4；002 第二十二条）。提交人不能审批自己的申请。唯一的例外是为了能有两人：在岗系统管理员不足两人时，新增一名只有系统管理员角色的人员立即生效。所需角色：system-admin。`,
   },

@@ -34,7 +34,7 @@ p95 CPU 和 p95 内存均低于 --threshold 百分比的系统予以标记，并
 
 在统计时段内没有采样的在用系统单独列出：其云服务商未报送。--out 将评估结果写成工作簿（工作表“低效系统”“未报送”和“说明”）。
 
---issue-orders --deadline DATE 同时责令每个被标记系统的单位在 DATE 之前整改（整改通知，第二十条：责令限期整改），与评估在同一事务中完成：每个系统一件 cloud-fix-order 类申请，以数字和建议作为发现的问题，期限为 DATE（过期后见 egov requests list --overdue）。已有未关闭整改通知的系统保留原通知，不再新发。见 egov cloud fix-order。
+--issue-orders --deadline DATE 同时责令每个被标记系统的单位在 DATE 之前整改（整改通知，第二十条：责令限期整改），与评估在同一事务中完成：每个系统一件 cloud-fix-order 类申请，以数字和建议作为发现的问题，期限为 DATE（过期后见 egov requests list --overdue）。已有未关闭整改通知的系统保留原通知，不再新发。同时给出 --out 时，工作簿在整改通知提交之前写出：写不出（如磁盘已满）则一件也不下发。见 egov cloud fix-order。
 
 --columns 和 --output（csv、tsv、json、value）只输出被标记系统的行供脚本使用（时间窗口行、各单位合计和未报送系统不输出；--out 与 --issue-orders 的结果写到 stderr），键名：unit、provider、system、samples、p95Cpu、p95Memory、vcpuPerVm、memoryPerVm。`,
   },

@@ -15,7 +15,7 @@ export const TOPICS_ZH: Record<string, string> = {
   config: '设置：本人的操作员名称、申请各步骤的工作日时限，以及全组共用的设置（items.code-pattern、cert.organization、area-code）',
   net: '电子政务外网地址规划：地址池、分配、查询、使用率、图示、导入和导出（NET-1、NET-2）',
   'net:pool': '两个运营商平面上的地址池；地址池可以嵌套（NET-1、NET-2）',
-  operators: '操作员名册：谁可以操作、具有哪些角色；三员分设（X-2，issue 18）',
+  operators: '操作员名册：谁可以操作、具有哪些角色；三员分设（X-2、X-4，issue 18）',
   units: '各领域共用的单位名录：类别（NET-3、KIOSK-1、CLOUD-9）、层级、联系人、预算性质（NET-8）',
   'net:request': '单位的电子政务外网接入和变更（NET-3..5、NET-8）、关闭（NET-6）：申请、制定方案、实施、测试',
   'net:cutoff': '对未整改安全问题的单位断网，及已断网单位清单（NET-7）',

@@ -15,7 +15,7 @@ A system whose p95 CPU and p95 memory are both under --threshold percent is flag
 
 In-service systems without a sample in the window are listed apart: their provider has not reported. --out writes the review as a workbook (sheets 低效系统, 未报送 and 说明).
 
---issue-orders --deadline DATE also orders each flagged system's unit to fix it by DATE (整改通知, 第二十条: 责令限期整改), in the same transaction as the review: one request of kind cloud-fix-order per system, with the figures and the suggestion as its finding, due on DATE (egov requests list --overdue once past it). A system that already has an open order keeps it: nothing new is issued for it. See egov cloud fix-order.
+--issue-orders --deadline DATE also orders each flagged system's unit to fix it by DATE (整改通知, 第二十条: 责令限期整改), in the same transaction as the review: one request of kind cloud-fix-order per system, with the figures and the suggestion as its finding, due on DATE (egov requests list --overdue once past it). A system that already has an open order keeps it: nothing new is issued for it. With --out the workbook is written before the orders are committed: if it cannot be written (a full disk), no order is issued. See egov cloud fix-order.
 
 --columns and --output (csv, tsv, json, value) give the flagged systems' rows alone for a script (the window line, the per-unit sums and the unreported systems are left out; what --out and --issue-orders did goes to stderr), by key: unit, provider, system, samples, p95Cpu, p95Memory, vcpuPerVm, memoryPerVm.`
   static override examples = [
@@ -55,9 +55,12 @@ In-service systems without a sample in the window are listed apart: their provid
     const options = {days: this.flags.days, threshold: this.flags.threshold}
     let orders: IssuedOrder[] | undefined
     let report: EfficiencyReport
-    if (this.flags['issue-orders']) ({report, orders} = await reviewAndIssue(store, {...options, deadline: this.flags.deadline}))
-    else report = await efficiency(store, options)
-    if (this.flags.out) await writeEfficiencyWorkbook(this.flags.out, report)
+    // With --issue-orders the workbook is written inside the orders' transaction, before it commits.
+    if (this.flags['issue-orders']) ({report, orders} = await reviewAndIssue(store, {...options, deadline: this.flags.deadline, out: this.flags.out}))
+    else {
+      report = await efficiency(store, options)
+      if (this.flags.out) await writeEfficiencyWorkbook(this.flags.out, report)
+    }
     const china = (iso: string) => formatChina(Date.parse(iso) / 1000).slice(0, 16)
     // With --output csv|tsv|json|value only the flagged systems' rows are on stdout; what was written or issued goes to stderr.
     const done = (message: string) => (this.rowsOnly() ? this.logToStderr(message) : this.log(message))

@@ -7,7 +7,7 @@ import {addOperator, type RosterResult} from '../../core/operators/index.js'
 
 export default class OperatorsAdd extends EgovCommand<typeof OperatorsAdd> {
   static override summary = 'Put a person on the operator roster, with their roles'
-  static override description = `LOGIN is how egov knows them: the OS login on SQLite, the database login on PostgreSQL. --roles takes role ids separated by commas (egov operators roles lists them). The three administrators (system-admin, security-admin, auditor) are never one person (X-2). The roster's first entry is the one who starts it, as system-admin (or egov db init --admin); from then on only active people on the roster change anything, each within their roles.
+  static override description = `LOGIN is how egov knows them: the OS login on SQLite, the database login on PostgreSQL. --roles takes role ids separated by commas (egov operators roles lists them). The three administrators (system-admin, security-admin, auditor) are never one person (X-4). The roster's first entry is the one who starts it, as system-admin (or egov db init --admin); from then on only active people on the roster change anything, each within their roles.
 
 Once there is a roster, a change to it is a request (roster-change) that takes effect when another active system-admin approves it: egov requests approve ID (X-2; CERT-4; 002 第二十二条). The filer cannot approve their own. One exception, so that there can be two: while fewer than two system-admins are active, adding a new person whose only role is system-admin takes effect at once. Needs: system-admin.`
   static override examples = [

@@ -6,7 +6,7 @@ import type {Database, Store, WriteContext} from '../store/index.js'
 import {advanceRequest, fileRequestIn, loadRequest, type RequestWithHistory} from '../workflow/index.js'
 import {type CloudSystem, findSystem} from './model.js'
 import './request-kinds.js'
-import {checkEfficiencyOptions, efficiency, type EfficiencyOptions, type EfficiencyReport, type FlaggedSystem} from './usage.js'
+import {checkEfficiencyOptions, checkWorkbookPath, efficiency, type EfficiencyOptions, type EfficiencyReport, type FlaggedSystem, writeEfficiencyWorkbook} from './usage.js'
 
 /**
  * CLOUD-8's fix orders (第二十条: 市数据局…对各部门政务云资源使用效率进行评估，对资源利用率低的
@@ -106,8 +106,9 @@ export function findingOf(f: FlaggedSystem, report: Pick<EfficiencyReport, 'days
  * review is computed inside it, so the orders are those of the figures it returns. Systems
  * with an open order are listed as unchanged.
  */
-export async function reviewAndIssue(store: Store, options: EfficiencyOptions & {deadline?: string}): Promise<{report: EfficiencyReport; orders: IssuedOrder[]}> {
+export async function reviewAndIssue(store: Store, options: EfficiencyOptions & {deadline?: string; out?: string}): Promise<{report: EfficiencyReport; orders: IssuedOrder[]}> {
   checkEfficiencyOptions(options)
+  if (options.out) checkWorkbookPath(options.out)
   return store.write(async (ctx) => {
     const deadline = checkDeadline(options.deadline, ctx.today)
     const report = await efficiency(ctx, {...options, now: options.now ?? new Date(ctx.at)})
@@ -116,6 +117,9 @@ export async function reviewAndIssue(store: Store, options: EfficiencyOptions & 
       const system = await findSystem(ctx.db, f.system)
       orders.push(await issueIn(ctx, system, findingOf(f, report), deadline))
     }
+    // The review's workbook is written last, inside the transaction (issue 20): if it cannot be
+    // written (a full disk, a folder gone) no order is issued, so the file and the orders agree.
+    if (options.out) await writeEfficiencyWorkbook(options.out, report)
     return {report, orders}
   })
 }

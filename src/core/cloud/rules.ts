@@ -25,7 +25,11 @@ export type Cloud9Verdict =
   | {admissible: true; exceptionId?: number}
   | {admissible: false; key: MessageKey; params: Record<string, unknown>}
 
-/** Whether CLOUD-9 (第十三条) reaches a kind of unit: an enterprise (banks, post offices, state enterprises included) or a person. */
+/**
+ * Whether CLOUD-9 (第十三条) reaches a kind of unit: an enterprise (banks, post offices, state enterprises included) or a person.
+ *
+ * @rule CLOUD-9
+ */
 export function needsCloudException(kind: UnitKind): boolean {
   return kind.nature === 'enterprise' || kind.nature === 'person'
 }
@@ -36,6 +40,8 @@ export function needsCloudException(kind: UnitKind): boolean {
  * exception the bureau filed and a second person approved, granted to this unit and, when it
  * names systems, to this system. An exception named by any applicant is checked the same way:
  * an approval that is not there is never waved through.
+ *
+ * @rule CLOUD-9
  */
 export function cloud9Admissible(applicant: {unit: string; system: string; kind: UnitKind}, exception?: ExceptionFacts): Cloud9Verdict {
   const base = {unit: applicant.unit, system: applicant.system, kind: applicant.kind.name}
@@ -122,6 +128,8 @@ function latest(records: StepRecord[], kind: string): StepRecord | undefined {
 /**
  * CLOUD-7 (第二十三条): the steps the level requires before go-live that are not on record,
  * in the order of the table. A step with a result counts only if its latest record passed.
+ *
+ * @rule CLOUD-7
  */
 export function cloud7MissingSteps(level: number, records: StepRecord[], table: SecurityLevels = securityLevels()): StepDef[] {
   const required = levelOf(table, level).beforeGoLive
@@ -149,6 +157,8 @@ export function addMonths(date: string, months: number): string {
  * later; after a failure: at once (it is redone). Never assessed: on the day it went live
  * when the level required it before go-live (a system provisioned before the rule), else a
  * cycle after going live.
+ *
+ * @rule CLOUD-7
  */
 export function cloud7NextDue(level: number, kind: Recurring, last: {on: string; result: 'pass' | 'fail'} | null, since: string, table: SecurityLevels = securityLevels()): string | null {
   const entry = levelOf(table, level)
@@ -162,6 +172,8 @@ export function cloud7NextDue(level: number, kind: Recurring, last: {on: string;
 /**
  * The platform's own assessments (第十五条, 第二十四条), per provider: a cycle after the last
  * pass, at once after a failure, and on the day of admission when none is on record.
+ *
+ * @rule CLOUD-7
  */
 export function cloud7PlatformNextDue(kind: PlatformKind, last: {on: string; result: 'pass' | 'fail'} | null, admittedOn: string, table: SecurityLevels = securityLevels()): string {
   const entry = table.platform.find((p) => p.key === kind)

@@ -1129,8 +1129,13 @@ export async function efficiency(store: Pick<Store, 'db' | 'dialect'>, options: 
  * suggestion), 未报送 (in-service systems without samples) and 说明 (the window, threshold
  * and rules). Figures are numbers, not text.
  */
-export async function writeEfficiencyWorkbook(path: string, report: EfficiencyReport): Promise<void> {
+/** The review's workbook must be an .xlsx (exit 2 naming --out), checked before any work. */
+export function checkWorkbookPath(path: string): void {
   if (extname(path).toLowerCase() !== '.xlsx') throw new InvalidInput('io.badExtension', {field: 'out', path}, {field: 'out'})
+}
+
+export async function writeEfficiencyWorkbook(path: string, report: EfficiencyReport): Promise<void> {
+  checkWorkbookPath(path)
   const {default: ExcelJS} = await import('exceljs')
   const workbook = new ExcelJS.Workbook()
   workbook.creator = 'egov'

@@ -115,12 +115,22 @@ export async function writeOutput<T>(path: string, write: (tmp: string) => Promi
   let result: T
   try {
     result = await write(file.tmp)
+    diskFullFault()
   } catch (error) {
     await file.abort()
     throw outputError(error, path, options.field)
   }
   await file.commit()
   return result
+}
+
+/**
+ * A testing aid (EGOV_FAULT=out-disk-full): a file written through writeOutput fails as on a
+ * full disk once its temporary file is written, so tests prove that a command which writes its
+ * file inside a transaction (cloud efficiency --issue-orders --out) commits nothing without it.
+ */
+function diskFullFault(): void {
+  if (process.env.EGOV_FAULT === 'out-disk-full') throw Object.assign(new Error('ENOSPC: no space left on device, write (EGOV_FAULT=out-disk-full)'), {code: 'ENOSPC'})
 }
 
 /** writeOutput for content in hand, synchronously (inside a transaction that must not yield). */

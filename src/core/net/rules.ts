@@ -30,6 +30,8 @@ const RANK: Record<UnitLevel, number> = {city: 0, county: 1, township: 2, villag
  * 分级接入: a pool serves the units of its own level; a county's (or a township's) network
  * also carries the levels below it, which connect through it; the city's network carries
  * city units only (a county unit connects through its county).
+ *
+ * @rule NET-4
  */
 export function levelServes(poolLevel: UnitLevel, unitLevel: UnitLevel): boolean {
   if (poolLevel === unitLevel) return true
@@ -41,6 +43,8 @@ export function levelServes(poolLevel: UnitLevel, unitLevel: UnitLevel): boolean
  * (属地) and level (分级). What a pool does not record is not checked; a pool that records a
  * district cannot serve a unit whose district is not recorded (nobody can say it is local).
  * An empty list: the pool serves the unit.
+ *
+ * @rule NET-4
  */
 export function net4Mismatches(pool: Net4Pool, unit: Net4Unit): Net4Mismatch[] {
   const out: Net4Mismatch[] = []

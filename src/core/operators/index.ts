@@ -54,7 +54,7 @@ export function toOperator(row: Row, today: string): Operator {
 
 import {isActive, rolesParam} from './permit.js'
 
-/** Role ids from "a,b c" (commas or spaces): exit 2 naming roles and the nearest role for a typo; the three administrators kept apart (exit 5, X-2). */
+/** Role ids from "a,b c" (commas or spaces): exit 2 naming roles and the nearest role for a typo; the three administrators kept apart (exit 5, X-4). */
 export function parseRoles(text: string): Role[] {
   const given = text.split(/[,，\s]+/).map((r) => r.trim()).filter(Boolean)
   if (!given.length) throw new InvalidInput('operators.noRoles', {}, {field: 'roles'})
@@ -70,9 +70,10 @@ export function parseRoles(text: string): Role[] {
   return roles
 }
 
+/** The three administrators (三员) are three people. @rule X-4 */
 function checkSeparated(roles: readonly Role[]): void {
   const admins = roles.filter((r) => ADMIN_ROLES.includes(r))
-  if (admins.length > 1) throw new RuleRefused('X-2', 'operators.adminsSeparate', {roles: rolesParam(admins)}, {field: 'roles', details: {roles: admins}})
+  if (admins.length > 1) throw new RuleRefused('X-4', 'operators.adminsSeparate', {roles: rolesParam(admins)}, {field: 'roles', details: {roles: admins}})
 }
 
 export async function listOperators(db: Kysely<Database>, today: string, options: {all?: boolean} = {}): Promise<Operator[]> {
@@ -104,7 +105,7 @@ async function otherAdmins(ctx: WriteContext, except: string): Promise<number> {
 }
 
 /**
- * A change to the roster (issue 18; CERT-4; 002 第二十二条): once a roster exists it is a
+ * A change to the roster (issue 18; CERT-4, X-4; 002 第二十二条): once a roster exists it is a
  * request of kind roster-change, in effect when a second 系统管理员 approves it (X-2). Only the
  * fields that change are carried, checked and normalised.
  */
@@ -203,6 +204,8 @@ export type RosterResult = (Operator & {pending: false; unchanged?: true}) | {pe
  *   duty beyond keeping the roster;
  * - every other change is a request (roster-change) that takes effect when another active
  *   系统管理员 approves it (`egov requests approve ID`); the filer cannot approve it (X-2).
+ *
+ * @rule X-4 a change of operations staff is approved, accounts follow staff changes
  */
 export async function changeRoster(ctx: WriteContext, change: RosterChange): Promise<RosterResult> {
   const empty = !(await ctx.db.selectFrom('operators').select('login').limit(1).executeTakeFirst())

@@ -30,7 +30,7 @@ export async function checkPermit(db: Kysely<Database> | Transaction<Database>, 
   const held = row.roles.split(',').filter(isRole)
   // 审计员 reads: an auditor changes nothing outside the audit commands, whatever else a command allows.
   if (held.every((r) => r === 'auditor') && !roles?.includes('auditor')) {
-    throw new RuleRefused('X-2', 'operators.auditorReadOnly', {login: actor}, {field: 'operator', details: {login: actor, held}})
+    throw new RuleRefused('X-4', 'operators.auditorReadOnly', {login: actor}, {field: 'operator', details: {login: actor, held}})
   }
   if (roles && !roles.some((r) => held.includes(r))) {
     throw new RuleRefused('X-2', 'operators.roleMissing', {login: actor, roles: rolesParam(roles)}, {field: 'operator', details: {login: actor, roles, held}})

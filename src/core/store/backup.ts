@@ -90,6 +90,8 @@ function refuseExisting(file: string): void {
  * while other processes keep writing. PostgreSQL: `pg_dump -Fc` of the current schema,
  * run on a snapshot exported from the transaction that counts the rows, so the manifest
  * describes exactly what the archive holds.
+ *
+ * @rule X-5 business data is backed up (the schedule is the operator's: cron or a timer)
  */
 export async function backupDatabase(store: Store, file: string, options: {databaseUrl?: string} = {}): Promise<BackupManifest> {
   const target = resolve(file)
