@@ -12,7 +12,7 @@ import {keyIdentifier, newSerial, signCertificate, toPem, x509} from '../../src/
 import {EgovError} from '../../src/core/errors.js'
 import '../../src/core/kinds.js'
 import type {Store} from '../../src/core/store/index.js'
-import {addUnit} from '../../src/core/units/index.js'
+import {addUnitIn} from '../../src/core/units/index.js'
 import {actOnRequest, loadRequest} from '../../src/core/workflow/index.js'
 import {createTestDatabase, describeEachDialect, type TestDatabase} from '../helpers/db.js'
 
@@ -118,7 +118,7 @@ describeEachDialect('certificate life events in the core (CERT-1, CERT-3, X-2)',
     tdb = await createTestDatabase(dialect)
     alice = await tdb.open('alice')
     bob = await tdb.open('bob')
-    await alice.write((ctx) => addUnit(ctx, {name: UNIT, kind: 'party-government', level: 'city'}))
+    await alice.write((ctx) => addUnitIn(ctx, {name: UNIT, kind: 'party-government', level: 'city'}))
     await initCa(alice, {name: 'Core CA', keySpec: 'ec-p256', passphrase: PASS})
   })
   afterEach(() => {

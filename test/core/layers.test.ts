@@ -33,6 +33,13 @@ describe('layers import only downward', () => {
     }
   })
 
+  it('one use-case shape (issue 17): a command calls (store, input) → result; transactions are opened in core, never in commands or the CLI', () => {
+    for (const file of [...sources(join(root, 'commands')), ...sources(join(root, 'cli'))]) {
+      const text = readFileSync(file, 'utf8')
+      expect(text, relative(root, file)).not.toMatch(/\bstore\.write\(|\.write\(\s*(async\s*)?\(ctx\)/)
+    }
+  })
+
   it('heavy libraries are loaded where they are used, not at start-up', () => {
     for (const file of [...sources(join(root, 'cli')), ...sources(join(root, 'commands'))]) {
       for (const spec of imports(file)) {

@@ -1,7 +1,7 @@
 import {afterAll, afterEach, beforeAll, beforeEach, expect, it} from 'vitest'
 
 import {verifyAudit} from '../../src/core/audit/index.js'
-import {setLimit} from '../../src/core/config/index.js'
+import {setLimitIn} from '../../src/core/config/index.js'
 import {Conflict, InvalidInput, NotFound, RuleRefused} from '../../src/core/errors.js'
 import '../../src/core/kinds.js'
 import type {Store} from '../../src/core/store/index.js'
@@ -117,7 +117,7 @@ describeEachDialect('requests workflow', (dialect) => {
   })
 
   it('takes a step’s limit from the team’s setting when one is set', async () => {
-    await filer.write((ctx) => setLimit(ctx, 'limit.ticket.submitted', '10'))
+    await filer.write((ctx) => setLimitIn(ctx, 'limit.ticket.submitted', '10'))
     const {request} = await fileRequest(filer, {kind: 'ticket', applicantUnit: 'A', payload: {subject: 'slow'}})
     // 10 working days from 2026-09-30: 8, 9, 10(Sat make-up), 12–16, 19, 20 October.
     expect(request.dueOn).toBe('2026-10-20')

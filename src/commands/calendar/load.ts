@@ -47,7 +47,7 @@ Once there is an operator roster, loading a year changes deadlines, so it takes 
     const arrangement = validateArrangement(data, basename(this.args.file))
     const store = await this.store()
     if (await loadedYearExists(store.db, arrangement.year)) await this.confirm(this.t('calendar.replaceYear', {year: arrangement.year}), this.flags.yes)
-    const result = await store.write((ctx) => changeSettings(ctx, {op: 'calendar', arrangement}))
+    const result = await changeSettings(store, {op: 'calendar', arrangement})
     if (result.pending) {
       this.log(this.t('settings.filed', {id: result.request.id, summary: result.request.summary}))
       return {year: arrangement.year, source: arrangement.source, holidays: arrangement.holidays.length, workdays: arrangement.workdays.length, replaced: false, recomputed: [], pending: true, request: result.request}

@@ -2,9 +2,8 @@ import * as Flags from '@oclif/core/flags'
 
 import {CertCommand} from '../../cli/cert.js'
 import {forceFlag, readyToWrite} from '../../cli/output-flags.js'
-import {loadSigner, makeCrl} from '../../core/cert/ca.js'
 import {writeSecretFile} from '../../core/cert/events.js'
-import {makeRootCrl, retiredCrls, unlockRoot} from '../../core/cert/hierarchy.js'
+import {issueCrls} from '../../core/cert/hierarchy.js'
 import {toPem} from '../../core/cert/x509.js'
 
 export default class CertCrl extends CertCommand<typeof CertCrl> {
@@ -26,13 +25,7 @@ export default class CertCrl extends CertCommand<typeof CertCrl> {
     const rootKey = this.flags['root-key'] ? {path: this.flags['root-key'], passphrase: await this.rootPassphrase(this.flags['root-passphrase-file'])} : undefined
     const passphrase = await this.passphrase(this.flags['passphrase-file'])
     const store = await this.store()
-    const root = rootKey ? await unlockRoot(store.db, rootKey) : undefined
-    // The CA signing today, then each CA a rollover retired (for what it issued), then the root's when its key is here.
-    const {crl, retired, rootCrl} = await store.write(async (ctx) => ({
-      crl: await makeCrl(ctx, await loadSigner(ctx.db, passphrase, ctx)),
-      retired: await retiredCrls(ctx, passphrase),
-      rootCrl: root ? await makeRootCrl(ctx, root) : undefined,
-    }))
+    const {crl, retired, rootCrl} = await issueCrls(store, {passphrase, rootKey})
     if (crl.published) this.log(this.t('cert.crlPublished', {...crl.published}))
     if (crl.warning) this.showWarnings([{message: crl.warning}])
     const pem = toPem(crl.der, 'X509 CRL')

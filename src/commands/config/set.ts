@@ -39,14 +39,14 @@ export default class ConfigSet extends EgovCommand<typeof ConfigSet> {
       writeUserConfig(this.config.configDir, {...readUserConfig(this.config.configDir), [parsed.key]: stored})
     } else if (changesDeadlines(parsed.key)) {
       const store = await this.store()
-      const result = await store.write((ctx) => changeSettings(ctx, {op: 'set', key: parsed.key, value}))
+      const result = await changeSettings(store, {op: 'set', key: parsed.key, value})
       if (result.pending) {
         this.log(this.t('settings.filed', {id: result.request.id, summary: result.request.summary}))
         return {key: parsed.key, value, scope: parsed.scope, pending: true, request: result.request}
       }
     } else {
       const store = await this.store()
-      await store.write((ctx) => setLimit(ctx, parsed.key, value))
+      await setLimit(store, parsed.key, value)
     }
     this.log(this.t('config.set', {key: parsed.key, value}))
     return {key: parsed.key, value, scope: parsed.scope}

@@ -25,14 +25,14 @@ export default class ConfigUnset extends EgovCommand<typeof ConfigUnset> {
       writeUserConfig(this.config.configDir, current)
     } else if (changesDeadlines(parsed.key)) {
       const store = await this.store()
-      const result = await store.write((ctx) => changeSettings(ctx, {op: 'unset', key: parsed.key}))
+      const result = await changeSettings(store, {op: 'unset', key: parsed.key})
       if (result.pending) {
         this.log(this.t('settings.filed', {id: result.request.id, summary: result.request.summary}))
         return {key: parsed.key, removed: false, pending: true, request: result.request}
       }
     } else {
       const store = await this.store()
-      await store.write((ctx) => unsetLimit(ctx, parsed.key))
+      await unsetLimit(store, parsed.key)
     }
     this.log(this.t('config.unset', {key: parsed.key}))
     return {key: parsed.key, removed: true}

@@ -5,7 +5,7 @@ import * as Flags from '@oclif/core/flags'
 import {EgovCommand} from '../../cli/base.js'
 import {ensureAuditKey} from '../../core/audit/index.js'
 import {AUDIT_KEY_ENV} from '../../core/audit/key-path.js'
-import {countLegacyIdHashes, wrapLegacyIdHashes} from '../../core/cert/id-key.js'
+import {countLegacyIdHashes, keyLegacyIdHashes} from '../../core/cert/id-key.js'
 import {EgovError, InvalidInput} from '../../core/errors.js'
 import {today} from '../../core/clock.js'
 import {activeAdmin, type Operator, startRoster} from '../../core/operators/index.js'
@@ -65,7 +65,7 @@ It checks every stored request payload against its kind's schema (schemas/reques
       try {
         if (!auditKey) throw new EgovError('conflict', 'cert.idKeyNotSet', {env: AUDIT_KEY_ENV}, {field: AUDIT_KEY_ENV})
         if (auditKey.missing) throw new EgovError('conflict', 'audit.keyMissing', {path: auditKey.path, env: AUDIT_KEY_ENV}, {field: AUDIT_KEY_ENV})
-        idHashesKeyed = await store.write((ctx) => wrapLegacyIdHashes(ctx))
+        idHashesKeyed = await keyLegacyIdHashes(store)
         this.log(this.t('cert.idHashesKeyed', {count: idHashesKeyed}))
       } catch (error) {
         if (!(error instanceof EgovError)) throw error
@@ -78,7 +78,7 @@ It checks every stored request payload against its kind's schema (schemas/reques
     for (const p of problems) warnings.push({message: p.message.render(this.locale)})
     // The roster's first 系统管理员 (issue 18), directly: nobody could approve it yet.
     const present = f.admin === undefined ? undefined : await activeAdmin(store.db, f.admin, today())
-    const admin = f.admin === undefined ? undefined : present ? {...present, unchanged: true as const} : await store.write((ctx) => startRoster(ctx, f.admin!, {name: f.name!, unit: f.unit}))
+    const admin = f.admin === undefined ? undefined : present ? {...present, unchanged: true as const} : await startRoster(store, f.admin!, {name: f.name!, unit: f.unit})
     if (admin) this.log(this.t(admin.unchanged ? 'operators.unchanged' : 'db.adminAdded', {login: admin.login, name: admin.name}))
     this.showWarnings(warnings)
     const same = !created && !idHashesKeyed && (admin === undefined || admin.unchanged)

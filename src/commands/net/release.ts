@@ -23,7 +23,7 @@ export default class NetRelease extends EgovCommand<typeof NetRelease> {
     // Refused before the question: a block of a unit's connection goes back only through its request (NET-6, NET-7).
     if (target.status !== 'released') await refuseIfProtected(store.db, target, 'CIDR|ID')
     if (target.status !== 'released') await this.confirm(this.t('net.releaseConfirm', {cidr: target.cidr, unit: target.unit}), this.flags.yes)
-    const released = await store.write((ctx) => releaseByHand(ctx, String(target.id)))
+    const released = await releaseByHand(store, String(target.id))
     this.log(this.t('net.released', {cidr: released.cidr, unit: released.unit, pool: released.pool}))
     return released
   }

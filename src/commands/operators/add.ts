@@ -29,7 +29,7 @@ Once there is a roster, a change to it is a request (roster-change) that takes e
   async run(): Promise<RosterResult> {
     const store = await this.store()
     const f = this.flags
-    const operator = await store.write((ctx) => addOperator(ctx, this.args.login, {name: f.name, unit: f.unit, roles: f.roles, from: f.from, to: f.to}))
+    const operator = await addOperator(store, this.args.login, {name: f.name, unit: f.unit, roles: f.roles, from: f.from, to: f.to})
     this.log(rosterLine(operator, this.locale, (o) => this.t('operators.added', {login: o.login, name: o.name, roles: rolesText(o, this.locale)})))
     return operator
   }

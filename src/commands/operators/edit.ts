@@ -23,7 +23,7 @@ export default class OperatorsEdit extends EgovCommand<typeof OperatorsEdit> {
   async run(): Promise<RosterResult> {
     const store = await this.store()
     const f = this.flags
-    const operator = await store.write((ctx) => editOperator(ctx, this.args.login, {name: f.name, unit: f.unit, roles: f.roles, from: f.from, to: f.to}))
+    const operator = await editOperator(store, this.args.login, {name: f.name, unit: f.unit, roles: f.roles, from: f.from, to: f.to})
     this.log(rosterLine(operator, this.locale, (o) => this.t('operators.edited', {login: o.login, fields: `${o.name}; ${rolesText(o, this.locale)}; ${o.activeFrom} – ${o.activeTo ?? ''}`.trimEnd()})))
     return operator
   }

@@ -17,7 +17,7 @@ export default class OperatorsRetire extends EgovCommand<typeof OperatorsRetire>
   async run(): Promise<RosterResult> {
     await this.confirm(`retire ${this.args.login}`, this.flags.yes)
     const store = await this.store()
-    const operator = await store.write((ctx) => retireOperator(ctx, this.args.login))
+    const operator = await retireOperator(store, this.args.login)
     this.log(rosterLine(operator, this.locale, (o) => this.t('operators.retired', {login: o.login, name: o.name})))
     return operator
   }

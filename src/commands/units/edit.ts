@@ -25,7 +25,7 @@ export default class UnitsEdit extends EgovCommand<typeof UnitsEdit> {
   async run(): Promise<Unit> {
     const store = await this.store()
     const f = this.flags
-    const unit = await store.write((ctx) => editUnit(ctx, this.args.name, {name: f.name, kind: f.kind, level: f.level, district: f.district, parent: f.parent, contact: f.contact, phone: f.phone, budget: f.budget}))
+    const unit = await editUnit(store, this.args.name, {name: f.name, kind: f.kind, level: f.level, district: f.district, parent: f.parent, contact: f.contact, phone: f.phone, budget: f.budget})
     this.log(this.t('units.edited', {name: unit.name}))
     return unit
   }

@@ -348,3 +348,19 @@ export async function retiredCrls(ctx: WriteContext, passphrase: string): Promis
   for (const r of rows) out.push({ca: r.name, number: (await makeCrl(ctx, await loadSigner(ctx.db, passphrase, ctx, Number(r.id)), Number(r.id))).number})
   return out
 }
+
+/**
+ * `egov cert crl`: in one transaction, the CRL of the CA signing today, then one for each CA a
+ * rollover retired (for what it issued), then the root's when its key is given.
+ */
+export async function issueCrls(
+  store: Store,
+  input: {passphrase: string; rootKey?: RootKeyInput},
+): Promise<{crl: Awaited<ReturnType<typeof makeCrl>>; retired: Array<{ca: string; number: number}>; rootCrl?: Awaited<ReturnType<typeof makeRootCrl>>}> {
+  const root = input.rootKey ? await unlockRoot(store.db, input.rootKey) : undefined
+  return store.write(async (ctx) => ({
+    crl: await makeCrl(ctx, await loadSigner(ctx.db, input.passphrase, ctx)),
+    retired: await retiredCrls(ctx, input.passphrase),
+    rootCrl: root ? await makeRootCrl(ctx, root) : undefined,
+  }))
+}

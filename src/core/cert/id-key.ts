@@ -3,7 +3,7 @@ import type {Kysely} from '#kysely'
 import {appendAudit, auditKeyOfWrite} from '../audit/index.js'
 import {AUDIT_KEY_ENV} from '../audit/key-path.js'
 import {Conflict} from '../errors.js'
-import type {Database, WriteContext} from '../store/index.js'
+import type {Database, Store, WriteContext} from '../store/index.js'
 import {ID_SCHEME, idKeyFrom, wrapIdHash} from './idnumber.js'
 
 /**
@@ -76,4 +76,9 @@ export async function wrapLegacyIdHashes(ctx: WriteContext): Promise<number> {
   }
   await appendAudit(ctx, {action: 'cert.holder.idKeyed', entityType: 'holder', entityId: 'id-numbers', after: {count: rows.length, holders: rows.map((r) => Number(r.id)), scheme: ID_SCHEME}})
   return rows.length
+}
+
+/** wrapLegacyIdHashes in its own transaction: what `egov db init` calls. */
+export function keyLegacyIdHashes(store: Store): Promise<number> {
+  return store.write((ctx) => wrapLegacyIdHashes(ctx))
 }

@@ -2,7 +2,7 @@ import type {Kysely} from '#kysely'
 
 import {appendAudit} from '../audit/index.js'
 import {Conflict, InvalidInput, RuleRefused} from '../errors.js'
-import {allocate, findAllocation, findPool, release} from '../net/index.js'
+import {allocateIn, findAllocation, findPool, release} from '../net/index.js'
 import type {Database, Store, WriteContext} from '../store/index.js'
 import {findUnit, kindOf} from '../units/index.js'
 import {
@@ -339,7 +339,7 @@ export async function reserveOnApproval(ctx: WriteContext, id: number, p: Onboar
   let allocation: {id: number; cidr: string; pool: string} | undefined
   let allocationId: number | null = null
   if (p.config.extranetIps > 0 && p.plan?.pool) {
-    const [a] = await allocate(ctx, {pool: p.plan.pool, hosts: p.config.extranetIps, unit: p.unit, purpose: `政务云 ${p.system}（申请 ${id}）`, status: 'reserved'})
+    const [a] = await allocateIn(ctx, {pool: p.plan.pool, hosts: p.config.extranetIps, unit: p.unit, purpose: `政务云 ${p.system}（申请 ${id}）`, status: 'reserved'})
     allocation = {id: a.id, cidr: a.cidr, pool: a.pool}
     allocationId = a.id
   }

@@ -7,7 +7,7 @@ import {appendAudit} from '../audit/index.js'
 import {parseWholeNumber} from '../dates.js'
 import {InvalidInput, NotFound} from '../errors.js'
 import {DEFAULT_CODE_PATTERN} from '../io/values.js'
-import type {Database, WriteContext} from '../store/index.js'
+import type {Database, Store, WriteContext} from '../store/index.js'
 import {allKinds, findKind} from '../workflow/registry.js'
 import {limitKey} from '../workflow/index.js'
 
@@ -202,7 +202,7 @@ export function validateConfigValue(parsed: ParsedKey, value: string): string {
   }
 }
 
-export async function setLimit(ctx: WriteContext, key: string, value: string): Promise<void> {
+export async function setLimitIn(ctx: WriteContext, key: string, value: string): Promise<void> {
   const previous = await ctx.db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst()
   if (previous) {
     await ctx.db.updateTable('settings').set({value, updated_at: ctx.at, updated_by: ctx.actor}).where('key', '=', key).execute()
@@ -212,11 +212,21 @@ export async function setLimit(ctx: WriteContext, key: string, value: string): P
   await appendAudit(ctx, {action: 'settings.set', entityType: 'setting', entityId: key, before: previous ? {value: previous.value} : undefined, after: {value}})
 }
 
-export async function unsetLimit(ctx: WriteContext, key: string): Promise<void> {
+/** setLimit in its own transaction: what a command calls (the setLimitIn form joins a caller's transaction). */
+export function setLimit(store: Store, key: string, value: string): Promise<void> {
+  return store.write((ctx) => setLimitIn(ctx, key, value))
+}
+
+export async function unsetLimitIn(ctx: WriteContext, key: string): Promise<void> {
   const previous = await ctx.db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst()
   if (!previous) throw new NotFound('config.notSet', {key}, {field: 'KEY'})
   await ctx.db.deleteFrom('settings').where('key', '=', key).execute()
   await appendAudit(ctx, {action: 'settings.unset', entityType: 'setting', entityId: key, before: {value: previous.value}})
+}
+
+/** unsetLimit in its own transaction: what a command calls (the unsetLimitIn form joins a caller's transaction). */
+export function unsetLimit(store: Store, key: string): Promise<void> {
+  return store.write((ctx) => unsetLimitIn(ctx, key))
 }
 
 /** Every working-day limit: the team's setting where there is one, else the kind's default. */

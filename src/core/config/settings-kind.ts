@@ -1,11 +1,11 @@
 import {type ValidatedArrangement, validateArrangement} from '../calendar/index.js'
 import {InvalidInput, NotFound} from '../errors.js'
-import type {WriteContext} from '../store/index.js'
+import type {Store, WriteContext} from '../store/index.js'
 import {type DueDateChange, loadCalendarYearIn} from '../workflow/due-dates.js'
 import {fileRequestIn, type Request} from '../workflow/index.js'
 import {registerAdminChangeKind} from '../operators/admin-kind.js'
 import {js} from '../workflow/payload-schema.js'
-import {parseConfigKey, setLimit, unsetLimit, validateConfigValue} from './index.js'
+import {parseConfigKey, setLimitIn, unsetLimitIn, validateConfigValue} from './index.js'
 
 /**
  * Settings that change deadlines or the calendar take a second person (issue 18; X-1, X-2):
@@ -26,7 +26,7 @@ export function changesDeadlines(key: string): boolean {
 export type SettingsResult = {pending: false; replaced?: boolean; recomputed?: DueDateChange[]} | {pending: true; request: Request}
 
 /** Makes the change at once with no roster (nobody to approve it), else files it for a second 系统管理员. */
-export async function changeSettings(ctx: WriteContext, change: SettingsChange): Promise<SettingsResult> {
+export async function changeSettingsIn(ctx: WriteContext, change: SettingsChange): Promise<SettingsResult> {
   if (change.op === 'unset' && !(await ctx.db.selectFrom('settings').select('key').where('key', '=', change.key).executeTakeFirst())) {
     throw new NotFound('config.notSet', {key: change.key}, {field: 'KEY'})
   }
@@ -37,9 +37,14 @@ export async function changeSettings(ctx: WriteContext, change: SettingsChange):
   return {pending: true, request}
 }
 
+/** changeSettings in its own transaction: what a command calls (the changeSettingsIn form joins a caller's transaction). */
+export function changeSettings(store: Store, change: SettingsChange): Promise<SettingsResult> {
+  return store.write((ctx) => changeSettingsIn(ctx, change))
+}
+
 async function applySettings(ctx: WriteContext, change: SettingsChange): Promise<{replaced?: boolean; recomputed?: DueDateChange[]}> {
-  if (change.op === 'set') await setLimit(ctx, change.key, change.value)
-  else if (change.op === 'unset') await unsetLimit(ctx, change.key)
+  if (change.op === 'set') await setLimitIn(ctx, change.key, change.value)
+  else if (change.op === 'unset') await unsetLimitIn(ctx, change.key)
   else return loadCalendarYearIn(ctx, change.arrangement)
   return {}
 }

@@ -7,7 +7,7 @@ import {type Locale, t} from '../i18n/index.js'
 import type {FormNote, LocatedProblem} from '../io/form-reader.js'
 import {writeReport} from '../io/form-report.js'
 import type {Store} from '../store/index.js'
-import {addUnit, findUnit, kindOf, type Unit, unitLevels} from '../units/index.js'
+import {addUnitIn, findUnit, kindOf, type Unit, unitLevels} from '../units/index.js'
 import {fileRequestIn} from '../workflow/index.js'
 import {type KioskForm, kioskLayout, readKioskForm} from './form.js'
 import type {Opinions} from './opinions.js'
@@ -315,7 +315,7 @@ export async function importForms(store: Store, paths: string[], options: Import
       for (const c of valid) {
         const form = c.form!
         if (c.addUnit) {
-          await addUnit(ctx, {name: form.unit, kind: options.kind!, level: options.level ?? 'city', contact: form.contact, phone: /^1\d{10}$|^0\d{2,3}-\d{7,8}(-\d+)?$/.test(form.contactPhone) ? form.contactPhone : null})
+          await addUnitIn(ctx, {name: form.unit, kind: options.kind!, level: options.level ?? 'city', contact: form.contact, phone: /^1\d{10}$|^0\d{2,3}-\d{7,8}(-\d+)?$/.test(form.contactPhone) ? form.contactPhone : null})
         }
         const payload: KioskRequestPayload = {form, source: {path: resolve(c.file), sha256: c.sha256!}}
         const filed = await fileRequestIn(ctx, {kind: 'kiosk', applicantUnit: form.unit, payload})

@@ -7,7 +7,7 @@ import {Conflict, InvalidInput, RuleRefused} from '../errors.js'
 import type {Database, Store, WriteContext} from '../store/index.js'
 import {findUnit, type Unit} from '../units/index.js'
 import {fileRequestIn, type WorkflowResult} from '../workflow/index.js'
-import {allocate, type Allocation, type Plane} from './index.js'
+import {allocateIn, type Allocation, type Plane} from './index.js'
 import {formatCidr, overlaps, type ParsedCidr, parseCidr} from './ip.js'
 import {holdersOf, innermostPool} from './given-block.js'
 import {protectionOf} from './protect.js'
@@ -135,7 +135,7 @@ export async function adoptConnection(ctx: WriteContext, requestId: number, p: A
       }
       allocations.push(c.own.id)
     } else {
-      const [a] = await allocate(ctx, {pool: c.pool, cidr: c.text, unit: unit.name, purpose, status: 'active'})
+      const [a] = await allocateIn(ctx, {pool: c.pool, cidr: c.text, unit: unit.name, purpose, status: 'active'})
       allocations.push(a.id)
     }
   }

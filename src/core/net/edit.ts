@@ -3,7 +3,7 @@ import type {Kysely} from '#kysely'
 import {appendAudit} from '../audit/index.js'
 import {Conflict, InvalidInput} from '../errors.js'
 import {checkedText} from '../names.js'
-import type {Database, WriteContext} from '../store/index.js'
+import type {Database, Store, WriteContext} from '../store/index.js'
 import {districtText, levelOf} from '../units/index.js'
 import {
   type Allocation,
@@ -43,7 +43,7 @@ export interface EditedAllocation {
  * a registry unit. A block of a unit's connection (planned, in service, cut off) changes
  * holder or status only through its request (NET-5, NET-6, NET-7); its purpose may be edited.
  */
-export async function editAllocation(ctx: WriteContext, ref: string, input: AllocationEdit): Promise<EditedAllocation> {
+export async function editAllocationIn(ctx: WriteContext, ref: string, input: AllocationEdit): Promise<EditedAllocation> {
   if (input.purpose === undefined && input.unit === undefined && input.status === undefined) {
     throw new InvalidInput('net.editNothing', {flags: '--purpose, --unit, --status'}, {field: 'purpose|unit|status'})
   }
@@ -77,6 +77,11 @@ export async function editAllocation(ctx: WriteContext, ref: string, input: Allo
   return {allocation, changes, unchanged: false}
 }
 
+/** editAllocation in its own transaction: what a command calls (the editAllocationIn form joins a caller's transaction). */
+export function editAllocation(store: Store, ref: string, input: AllocationEdit): Promise<EditedAllocation> {
+  return store.write((ctx) => editAllocationIn(ctx, ref, input))
+}
+
 // ---------------------------------------------------------------- net pool edit
 
 export interface PoolEdit {
@@ -95,7 +100,7 @@ export interface EditedPool {
 }
 
 /** Renames or re-notes a pool, or sets its district and level (NET-4). The new name is unique and checked as `net pool add` checks it; its allocations carry the new name. */
-export async function editPool(ctx: WriteContext, ref: string, input: PoolEdit): Promise<EditedPool> {
+export async function editPoolIn(ctx: WriteContext, ref: string, input: PoolEdit): Promise<EditedPool> {
   if (input.name === undefined && input.note === undefined && input.district === undefined && input.level === undefined) {
     throw new InvalidInput('net.editNothing', {flags: '--name, --note, --district, --level'}, {field: 'name|note|district|level'})
   }
@@ -130,6 +135,11 @@ export async function editPool(ctx: WriteContext, ref: string, input: PoolEdit):
   const pool = await poolById(ctx.db, before.id)
   await appendAudit(ctx, {action: 'net.pool.edit', entityType: 'net-pool', entityId: before.id, before, after: pool})
   return {pool, changes, unchanged: false}
+}
+
+/** editPool in its own transaction: what a command calls (the editPoolIn form joins a caller's transaction). */
+export function editPool(store: Store, ref: string, input: PoolEdit): Promise<EditedPool> {
+  return store.write((ctx) => editPoolIn(ctx, ref, input))
 }
 
 async function poolById(db: Db, id: number): Promise<Pool> {
@@ -173,7 +183,7 @@ export interface LiftResult {
  * becomes the parent's. A top-level pool that holds allocations itself is refused: an
  * allocation lies in a pool (NET-1).
  */
-export async function liftPool(ctx: WriteContext, ref: string): Promise<LiftResult> {
+export async function liftPoolIn(ctx: WriteContext, ref: string): Promise<LiftResult> {
   const {pool, parent, pools, allocations} = await poolContents(ctx.db, ref)
   if (!parent && allocations.length) {
     throw new Conflict('net.liftNoParent', {name: pool.name, count: allocations.length, cidrs: allocations.slice(0, 5).join(', ') + (allocations.length > 5 ? ' …' : '')}, {field: 'NAME', rule: 'NET-1', details: {allocations: allocations.length}})
@@ -201,4 +211,9 @@ export async function liftPool(ctx: WriteContext, ref: string): Promise<LiftResu
     after: {lifted: true, parent: parent?.name ?? null, movedPools: pools, movedAllocations: allocations},
   })
   return result
+}
+
+/** liftPool in its own transaction: what a command calls (the liftPoolIn form joins a caller's transaction). */
+export function liftPool(store: Store, ref: string): Promise<LiftResult> {
+  return store.write((ctx) => liftPoolIn(ctx, ref))
 }

@@ -3,7 +3,7 @@ import type {Kysely} from '#kysely'
 import {appendAudit} from '../audit/index.js'
 import {Conflict, InvalidInput, NotFound} from '../errors.js'
 import type {Database, WriteContext} from '../store/index.js'
-import {allocate, type Allocation, findPool, type Plane, toAllocation} from './index.js'
+import {allocateIn, type Allocation, findPool, type Plane, toAllocation} from './index.js'
 import {type Block, blockEnd, formatCidr, parseCidr, toKey} from './ip.js'
 import {protectionOf} from './protect.js'
 
@@ -34,7 +34,7 @@ export async function planGivenBlock(ctx: WriteContext, input: {requestId: numbe
     return after
   }
   const pool = input.pool?.trim() || (await innermostPool(ctx.db, input.plane, block))
-  const [allocation] = await allocate(ctx, {pool, cidr: text, unit: input.unit, purpose: input.purpose, status: 'reserved'})
+  const [allocation] = await allocateIn(ctx, {pool, cidr: text, unit: input.unit, purpose: input.purpose, status: 'reserved'})
   return allocation
 }
 

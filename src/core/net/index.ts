@@ -2,7 +2,7 @@ import type {Kysely} from '#kysely'
 
 import {appendAudit} from '../audit/index.js'
 import {Conflict, InvalidInput, NotFound} from '../errors.js'
-import type {Database, WriteContext} from '../store/index.js'
+import type {Database, Store, WriteContext} from '../store/index.js'
 import {
   type Block,
   blockEnd,
@@ -180,7 +180,7 @@ export interface AddPoolResult {
  * its space leaves the parent's free space; around existing pools it becomes their parent.
  * Allocations of the parent that fall inside it move with it; one it would cut is refused.
  */
-export async function addPool(ctx: WriteContext, input: AddPoolInput): Promise<AddPoolResult> {
+export async function addPoolIn(ctx: WriteContext, input: AddPoolInput): Promise<AddPoolResult> {
   // A pool is a block: an address alone would silently make a /32 (or /128) pool.
   if (!normaliseInput(input.cidr).includes('/')) throw new InvalidInput('net.poolNeedsPrefix', {value: normaliseInput(input.cidr)}, {field: 'CIDR', rule: 'NET-1'})
   const block = parseCidr(input.cidr, 'CIDR')
@@ -259,6 +259,11 @@ export async function addPool(ctx: WriteContext, input: AddPoolInput): Promise<A
   return {pool, parent: parent?.name ?? null, adoptedPools: adoptedPools.map((p) => p.name), adoptedAllocations: adoptedAllocations.map((a) => a.cidr)}
 }
 
+/** addPool in its own transaction: what a command calls (the addPoolIn form joins a caller's transaction). */
+export function addPool(store: Store, input: AddPoolInput): Promise<AddPoolResult> {
+  return store.write((ctx) => addPoolIn(ctx, input))
+}
+
 export function looksLikeAddress(name: string): boolean {
   try {
     parseCidr(name, 'name')
@@ -269,7 +274,7 @@ export function looksLikeAddress(name: string): boolean {
 }
 
 /** Removes an empty pool; its space goes back to its parent's free space. */
-export async function removePool(ctx: WriteContext, ref: string): Promise<{pool: Pool; parent: string | null}> {
+export async function removePoolIn(ctx: WriteContext, ref: string): Promise<{pool: Pool; parent: string | null}> {
   const pool = await findPool(ctx.db, ref)
   const allocations = Number(
     (await ctx.db.selectFrom('net_allocations').select((eb) => eb.fn.countAll<number>().as('n')).where('pool_id', '=', pool.id).where('status', '<>', 'released').executeTakeFirstOrThrow()).n,
@@ -286,6 +291,11 @@ export async function removePool(ctx: WriteContext, ref: string): Promise<{pool:
   }
   await appendAudit(ctx, {action: 'net.pool.remove', entityType: 'net-pool', entityId: pool.id, before: pool})
   return {pool, parent: parent?.name ?? null}
+}
+
+/** removePool in its own transaction: what a command calls (the removePoolIn form joins a caller's transaction). */
+export function removePool(store: Store, ref: string): Promise<{pool: Pool; parent: string | null}> {
+  return store.write((ctx) => removePoolIn(ctx, ref))
 }
 
 // ---------------------------------------------------------------- the free-space index
@@ -540,7 +550,7 @@ async function sizeOrOtherPlane(db: Db, input: AllocateInput, pool: Pool): Promi
 }
 
 /** Allocates one or `count` blocks from a pool to a unit, in the caller's transaction. */
-export async function allocate(ctx: WriteContext, input: AllocateInput): Promise<Allocation[]> {
+export async function allocateIn(ctx: WriteContext, input: AllocateInput): Promise<Allocation[]> {
   const pool = await findPool(ctx.db, input.pool)
   const {prefix, exact} = await sizeOrOtherPlane(ctx.db, input, pool)
   let unit = input.unit.trim()
@@ -582,6 +592,11 @@ export async function allocate(ctx: WriteContext, input: AllocateInput): Promise
     out.push(await insertAllocation(ctx, pool, block, {unit, purpose, status}))
   }
   return out
+}
+
+/** allocate in its own transaction: what a command calls (the allocateIn form joins a caller's transaction). */
+export function allocate(store: Store, input: AllocateInput): Promise<Allocation[]> {
+  return store.write((ctx) => allocateIn(ctx, input))
 }
 
 async function insertAllocation(ctx: WriteContext, pool: Pool, block: Block, a: {unit: string; purpose: string | null; status: string}): Promise<Allocation> {
@@ -633,10 +648,15 @@ export async function findAllocation(db: Db, ref: string): Promise<Allocation> {
 const PLANE_LABEL: Record<Plane, string> = {1: 'plane 1', 2: 'plane 2'}
 
 /** `net release` by hand: refused for a block of a unit's connection (NET-6, NET-7), which goes back only through its request. */
-export async function releaseByHand(ctx: WriteContext, ref: string): Promise<Allocation> {
+export async function releaseByHandIn(ctx: WriteContext, ref: string): Promise<Allocation> {
   const target = await findAllocation(ctx.db, ref)
   if (target.status !== 'released') await refuseIfProtected(ctx.db, target, 'CIDR|ID')
   return release(ctx, String(target.id))
+}
+
+/** releaseByHand in its own transaction: what a command calls (the releaseByHandIn form joins a caller's transaction). */
+export function releaseByHand(store: Store, ref: string): Promise<Allocation> {
+  return store.write((ctx) => releaseByHandIn(ctx, ref))
 }
 
 /** Gives a block back to its pool; the allocation stays in the history as released. */

@@ -5,7 +5,7 @@ import {isDelimitedText, readSheets, type SheetData, writeSheets} from '../io/ta
 import {type Locale, t as translate} from '../i18n/index.js'
 import type {Store, WriteContext} from '../store/index.js'
 import {
-  addPool,
+  addPoolIn,
   allPools,
   type Allocation,
   blockEnd,
@@ -24,7 +24,7 @@ import {
 import {parseIsoDate, parseWholeNumber} from '../dates.js'
 import {toHalfWidth} from '../io/values.js'
 import {fileAdoptionIn} from './adopt.js'
-import {editAllocation, type EditedAllocation} from './edit.js'
+import {editAllocationIn, type EditedAllocation} from './edit.js'
 import {registeredNames, unitNotRegistered} from './registry.js'
 import {unitLevels} from '../units/index.js'
 
@@ -236,7 +236,7 @@ async function importPools(ctx: WriteContext, rows: RowValues[], problems: Impor
     const same = existing.find((p) => p.name === r.values.name)
     if (same && same.cidr === block.text && same.plane === plane) continue
     try {
-      await addPool(ctx, {cidr: block.text, name: r.values.name, plane, note: r.values.note, district: r.values.district, level: r.values.level})
+      await addPoolIn(ctx, {cidr: block.text, name: r.values.name, plane, note: r.values.note, district: r.values.district, level: r.values.level})
       added++
     } catch (e) {
       const err = e as EgovError
@@ -359,7 +359,7 @@ async function checkAllocations(ctx: WriteContext, rows: RowValues[], problems: 
       if (recorded) {
         try {
           // An empty 用途 or 状态 cell leaves the recorded value as it is.
-          const edited = await editAllocation(ctx, String(recorded.id), {unit, ...(r.values.purpose ? {purpose: r.values.purpose} : {}), ...(r.values.status ? {status} : {})})
+          const edited = await editAllocationIn(ctx, String(recorded.id), {unit, ...(r.values.purpose ? {purpose: r.values.purpose} : {}), ...(r.values.status ? {status} : {})})
           if (edited.unchanged) placements.push({row: r, pool, block, unchanged: true, fields: {unit, purpose: r.values.purpose || null, status}})
           else updates.push({sheet: r.sheet, row: r.row, cidr: block.text, plane, allocationId: Number(recorded.id), changes: edited.changes})
         } catch (e) {

@@ -5,7 +5,7 @@ import {parseIsoDate} from '../dates.js'
 import {Conflict, InvalidInput, NotFound, RuleRefused} from '../errors.js'
 import {checkedText} from '../names.js'
 import {nearest} from '../nearest.js'
-import type {Database, WriteContext} from '../store/index.js'
+import type {Database, Store, WriteContext} from '../store/index.js'
 import {fileRequestIn, type Request} from '../workflow/index.js'
 import {registerAdminChangeKind} from './admin-kind.js'
 import {js} from '../workflow/payload-schema.js'
@@ -250,23 +250,38 @@ function inputChange(ctx: WriteContext, op: 'add' | 'edit', login: string, input
 }
 
 /** `egov operators add`: puts a person on the roster (at once while starting it, else as a request). */
-export async function addOperator(ctx: WriteContext, login: string, input: OperatorInput & {name: string; roles: string}): Promise<RosterResult> {
+export async function addOperatorIn(ctx: WriteContext, login: string, input: OperatorInput & {name: string; roles: string}): Promise<RosterResult> {
   const change = inputChange(ctx, 'add', login, input)
   if (!change.name) throw new InvalidInput('input.empty', {field: 'name'}, {field: 'name'})
   return changeRoster(ctx, change)
 }
 
+/** addOperator in its own transaction: what a command calls (the addOperatorIn form joins a caller's transaction). */
+export function addOperator(store: Store, login: string, input: OperatorInput & {name: string; roles: string}): Promise<RosterResult> {
+  return store.write((ctx) => addOperatorIn(ctx, login, input))
+}
+
 /** `egov operators edit`: changes a person's name, unit, roles or dates; the roster keeps an active 系统管理员. */
-export async function editOperator(ctx: WriteContext, login: string, input: OperatorInput): Promise<RosterResult> {
+export async function editOperatorIn(ctx: WriteContext, login: string, input: OperatorInput): Promise<RosterResult> {
   if ([input.name, input.unit, input.roles, input.from, input.to].every((v) => v === undefined)) throw new InvalidInput('operators.nothingToChange', {}, {field: 'name'})
   return changeRoster(ctx, inputChange(ctx, 'edit', login, input))
 }
 
+/** editOperator in its own transaction: what a command calls (the editOperatorIn form joins a caller's transaction). */
+export function editOperator(store: Store, login: string, input: OperatorInput): Promise<RosterResult> {
+  return store.write((ctx) => editOperatorIn(ctx, login, input))
+}
+
 /** `egov operators retire`: they stay on the roster (the history names them) and may only read. */
-export async function retireOperator(ctx: WriteContext, login: string): Promise<RosterResult> {
+export async function retireOperatorIn(ctx: WriteContext, login: string): Promise<RosterResult> {
   const id = checkedText(login, 'LOGIN')
   if (!id) throw new InvalidInput('input.empty', {field: 'LOGIN'}, {field: 'LOGIN'})
   return changeRoster(ctx, {op: 'retire', login: id})
+}
+
+/** retireOperator in its own transaction: what a command calls (the retireOperatorIn form joins a caller's transaction). */
+export function retireOperator(store: Store, login: string): Promise<RosterResult> {
+  return store.write((ctx) => retireOperatorIn(ctx, login))
 }
 
 /**
@@ -274,7 +289,7 @@ export async function retireOperator(ctx: WriteContext, login: string): Promise<
  * approve it). On a roster that has them already as an active 系统管理员 nothing changes;
  * on any other roster it is a conflict (exit 4): changes there are requests.
  */
-export async function startRoster(ctx: WriteContext, login: string, input: {name: string; unit?: string}): Promise<Operator & {unchanged?: true}> {
+export async function startRosterIn(ctx: WriteContext, login: string, input: {name: string; unit?: string}): Promise<Operator & {unchanged?: true}> {
   const change = inputChange(ctx, 'add', login, {name: input.name, unit: input.unit, roles: 'system-admin'})
   if (!change.name) throw new InvalidInput('input.empty', {field: 'name'}, {field: 'name'})
   const empty = !(await ctx.db.selectFrom('operators').select('login').limit(1).executeTakeFirst())
@@ -284,6 +299,11 @@ export async function startRoster(ctx: WriteContext, login: string, input: {name
     throw new Conflict('operators.rosterStarted', {login: change.login}, {field: 'admin'})
   }
   return applyChange(ctx, change, {bootstrap: true})
+}
+
+/** startRoster in its own transaction: what a command calls (the startRosterIn form joins a caller's transaction). */
+export function startRoster(store: Store, login: string, input: {name: string; unit?: string}): Promise<Operator & {unchanged?: true}> {
+  return store.write((ctx) => startRosterIn(ctx, login, input))
 }
 
 /** The person, when they are an active 系统管理员 on the roster today (db init --admin run again changes nothing, whoever runs it). */

@@ -2,7 +2,7 @@ import type {Kysely} from '#kysely'
 
 import {appendAudit} from '../audit/index.js'
 import {Conflict, InvalidInput, NotFound} from '../errors.js'
-import type {Database, WriteContext} from '../store/index.js'
+import type {Database, Store, WriteContext} from '../store/index.js'
 import {readTemplate} from '../templates.js'
 import {checkedText, idReference} from '../names.js'
 
@@ -150,7 +150,7 @@ export interface UnitInput {
   budget?: string
 }
 
-export async function addUnit(ctx: WriteContext, input: UnitInput & {name: string; kind: string; level: string}): Promise<Unit & {unchanged?: true}> {
+export async function addUnitIn(ctx: WriteContext, input: UnitInput & {name: string; kind: string; level: string}): Promise<Unit & {unchanged?: true}> {
   const name = checkedText(input.name, 'NAME')
   if (!name) throw new InvalidInput('input.empty', {field: 'NAME'}, {field: 'NAME'})
   if (input.contact) checkedText(input.contact, 'contact', 'short')
@@ -193,7 +193,12 @@ export async function addUnit(ctx: WriteContext, input: UnitInput & {name: strin
   return unit
 }
 
-export async function editUnit(ctx: WriteContext, name: string, input: UnitInput): Promise<Unit> {
+/** addUnit in its own transaction: what a command calls (the addUnitIn form joins a caller's transaction). */
+export function addUnit(store: Store, input: UnitInput & {name: string; kind: string; level: string}): Promise<Unit & {unchanged?: true}> {
+  return store.write((ctx) => addUnitIn(ctx, input))
+}
+
+export async function editUnitIn(ctx: WriteContext, name: string, input: UnitInput): Promise<Unit> {
   const before = await findUnit(ctx.db, name, 'NAME')
   const changes: Partial<Omit<Database['units'], 'id'>> = {}
   if (input.name !== undefined && input.name.trim() !== before.name) {
@@ -224,4 +229,9 @@ export async function editUnit(ctx: WriteContext, name: string, input: UnitInput
   const unit = await toUnit(ctx.db, (await ctx.db.selectFrom('units').selectAll().where('id', '=', before.id).executeTakeFirstOrThrow()))
   await appendAudit(ctx, {action: 'unit.edit', entityType: 'unit', entityId: before.id, before, after: unit})
   return unit
+}
+
+/** editUnit in its own transaction: what a command calls (the editUnitIn form joins a caller's transaction). */
+export function editUnit(store: Store, name: string, input: UnitInput): Promise<Unit> {
+  return store.write((ctx) => editUnitIn(ctx, name, input))
 }

@@ -25,7 +25,7 @@ export default class NetAllocEdit extends EgovCommand<typeof NetAllocEdit> {
   async run(): Promise<EditedAllocation> {
     const store = await this.store()
     const f = this.flags
-    const result = await store.write((ctx) => editAllocation(ctx, this.args.ref, {purpose: f.purpose, unit: f.unit, status: f.status}))
+    const result = await editAllocation(store, this.args.ref, {purpose: f.purpose, unit: f.unit, status: f.status})
     const {allocation: a} = result
     if (result.unchanged) this.log(this.t('net.allocUnchanged', {cidr: a.cidr, id: a.id}))
     else this.log(this.t('net.allocEdited', {cidr: a.cidr, id: a.id, changes: result.changes.map((c) => `${c.field} ${c.before ?? '—'} → ${c.after ?? '—'}`).join('; ')}))

@@ -32,7 +32,7 @@ export default class NetPoolAdd extends EgovCommand<typeof NetPoolAdd> {
     const name = await this.need(this.flags.name, 'name', this.t('col.name'))
     const plane = await this.need(this.flags.plane, 'plane', this.t('col.plane'))
     const store = await this.store()
-    const result = await store.write((ctx) => addPool(ctx, {cidr: this.args.cidr, name, plane, note: this.flags.note, district: this.flags.district, level: this.flags.level}))
+    const result = await addPool(store, {cidr: this.args.cidr, name, plane, note: this.flags.note, district: this.flags.district, level: this.flags.level})
     const {pool} = result
     this.log(this.t('net.poolAdded', {name: pool.name, cidr: pool.cidr, plane: pool.plane, parent: result.parent ? this.t('net.poolAddedParent', {parent: result.parent}) : ''}))
     const adopted = [...result.adoptedPools, ...result.adoptedAllocations]

@@ -26,7 +26,7 @@ export default class NetPoolEdit extends EgovCommand<typeof NetPoolEdit> {
 
   async run(): Promise<EditedPool> {
     const store = await this.store()
-    const result = await store.write((ctx) => editPool(ctx, this.args.name, {name: this.flags.name, note: this.flags.note, district: this.flags.district, level: this.flags.level}))
+    const result = await editPool(store, this.args.name, {name: this.flags.name, note: this.flags.note, district: this.flags.district, level: this.flags.level})
     const {pool} = result
     if (result.unchanged) this.log(this.t('net.poolUnchanged', {name: pool.name, cidr: pool.cidr}))
     else this.log(this.t('net.poolEdited', {name: pool.name, cidr: pool.cidr, changes: result.changes.map((c) => `${c.field} ${c.before ?? '—'} → ${c.after ?? '—'}`).join('; ')}))

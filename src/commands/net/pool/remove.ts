@@ -25,13 +25,13 @@ export default class NetPoolRemove extends EgovCommand<typeof NetPoolRemove> {
       const c = await poolContents(store.db, this.args.name)
       const parent = c.parent?.name ?? this.t('net.top')
       await this.confirm(this.t('net.liftConfirm', {name: c.pool.name, cidr: c.pool.cidr, pools: c.pools.length, allocations: c.allocations.length, parent}), this.flags.yes)
-      const result = await store.write((ctx) => liftPool(ctx, c.pool.name))
+      const result = await liftPool(store, c.pool.name)
       this.log(this.t('net.poolLifted', {name: result.pool.name, cidr: result.pool.cidr, pools: result.movedPools.length, allocations: result.movedAllocations.length, parent: result.parent ?? this.t('net.top')}))
       return {removed: result.pool, parent: result.parent, movedPools: result.movedPools, movedAllocations: result.movedAllocations}
     }
     const pool = await findPool(store.db, this.args.name)
     await this.confirm(this.t('net.removeConfirm', {name: pool.name, cidr: pool.cidr}), this.flags.yes)
-    const result = await store.write((ctx) => removePool(ctx, pool.name))
+    const result = await removePool(store, pool.name)
     this.log(this.t('net.poolRemoved', {name: pool.name, cidr: pool.cidr, parent: result.parent ?? this.t('net.top')}))
     return {removed: result.pool, parent: result.parent}
   }
