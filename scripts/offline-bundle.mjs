@@ -115,7 +115,7 @@ try {
   const sizes = copied.map((p) => ({name: p.name, bytes: size(join(app, p.rel), true)}))
   sizes.sort((a, b) => b.bytes - a.bytes)
   const lines = [
-    `${tarball}`,
+    tarball,
     `  ${mib(statSync(tarball).size)} compressed, ${mib(size(app))} extracted; ${copied.length} packages; Node ${facts.node} (ABI ${facts.abi}), ${target}`,
     `  egov's own files ${mib(pkg.files.reduce((n, f) => n + size(join(app, f)), 0))}, node_modules ${mib(size(join(app, 'node_modules')))}; the largest packages:`,
     ...sizes.slice(0, 8).map((s) => `    ${mib(s.bytes).padStart(9)}  ${s.name}`),
@@ -133,7 +133,7 @@ function keep(from, src, native) {
   // nested packages are copied on their own, when npm lists them as production ones
   if (parts[0] === 'node_modules') return false
   const file = basename(src)
-  if (/\.d\.[cm]?ts$/.test(file) || /\.map$/.test(file)) return false
+  if (/\.d\.[cm]?ts$/.test(file) || file.endsWith(".map")) return false
   if (native) {
     // a native module: its JavaScript and the compiled addon, not the C sources or the build tree
     if (parts[0] === 'deps' || parts[0] === 'src') return false

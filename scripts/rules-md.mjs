@@ -211,7 +211,9 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     let current = ''
     try {
       current = readFileSync(path, 'utf8')
-    } catch {}
+    } catch {
+      // no RULES.md yet: it is not current
+    }
     if (current !== text) {
       console.error('RULES.md is not current: run `npm run docs:rules` and commit it')
       process.exit(1)

@@ -299,6 +299,7 @@ export abstract class EgovCommand<T extends typeof Command> extends Command {
   private parseError(err: Error & {args?: Array<{name?: string}> | string[]; flags?: string[]}): {message: string; details: Record<string, unknown>} {
     const kind = err.constructor.name
     // oclif dims its list of failed flags on a terminal: the text is read without the colour codes
+    // eslint-disable-next-line no-control-regex
     const raw = err.message.replace(/\n?See more help with --help\s*$/, '').replaceAll(/\u001B\[[0-9;]*m/g, '')
     const known = () => Object.keys({...(this.ctor.flags ?? {}), ...(this.ctor.baseFlags ?? {}), json: true}).map((f) => `--${f}`)
     if (kind === 'NonExistentFlagsError' && err.flags?.length) {
@@ -325,6 +326,7 @@ export abstract class EgovCommand<T extends typeof Command> extends Command {
       return {message: this.t(key, {flag, value, limit}), details: {key, field: flag, value, ...(limit === undefined ? {} : {limit: Number(limit)})}}
     }
     // oclif's flag-relationship checks (exclusive, exactlyOne, dependsOn, required): every reason, each in the user's language.
+    // eslint-disable-next-line no-control-regex
     const failed = /^The following errors? occurred:\n([\s\S]*)$/.exec(raw.replace(/\u001B\[[0-9;]*m/g, ''))
     if (failed) {
       const parts = [...new Set(failed[1].split('\n').map((line) => line.trim()).filter(Boolean))].map((line) => this.flagReason(line))

@@ -51,7 +51,7 @@ function localizedCommand<C extends Command.Loadable | Command.Cached>(command: 
   const zh = helpCommandZh(id)
   const flags: Record<string, Command.Flag.Cached> = {}
   for (const [name, flag] of Object.entries(command.flags ?? {})) {
-    flags[name] = {...flag, description: helpTextZh(flag.description), summary: helpTextZh(flag.summary)} as Command.Flag.Cached
+    flags[name] = {...flag, description: helpTextZh(flag.description), summary: helpTextZh(flag.summary)}
   }
   const args: Record<string, Command.Arg.Cached> = {}
   for (const [name, arg] of Object.entries(command.args ?? {})) args[name] = {...arg, description: helpTextZh(arg.description)}

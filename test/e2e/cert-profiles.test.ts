@@ -31,7 +31,7 @@ function egovAt(bin: string, args: string[], env: Record<string, string>): Promi
   const base: Record<string, string | undefined> = {...process.env}
   for (const k of ['EGOV_DB', 'EGOV_DATABASE_URL', 'EGOV_OPERATOR', 'EGOV_NOW', 'FORCE_COLOR', 'NODE_OPTIONS']) delete base[k]
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], {env: {...base, LANG: 'C.UTF-8', ...env} as NodeJS.ProcessEnv})
+    const child = spawn(process.execPath, [bin, ...args], {env: {...base, LANG: 'C.UTF-8', ...env}})
     let stdout = ''
     let stderr = ''
     child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d))

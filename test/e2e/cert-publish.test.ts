@@ -206,12 +206,12 @@ describeEachDialect('keys, publication, OCSP and the inventory by issuer and ser
       new Promise<{child: ChildProcess; url: string}>((resolve, reject) => {
         const child = spawn(process.execPath, [BIN, 'cert', 'ocsp', 'serve', ...args], {env: {...process.env, LANG: 'C.UTF-8', ...as('alice', extra)}, stdio: ['ignore', 'pipe', 'pipe']})
         let out = ''
-        child.stdout!.setEncoding('utf8').on('data', (d: string) => {
+        child.stdout.setEncoding('utf8').on('data', (d: string) => {
           out += d
           const m = /http:\/\/127\.0\.0\.1:\d+/.exec(out)
           if (m) resolve({child, url: m[0]})
         })
-        child.stderr!.setEncoding('utf8').on('data', (d: string) => (out += d))
+        child.stderr.setEncoding('utf8').on('data', (d: string) => (out += d))
         child.on('exit', (code) => reject(new Error(`exited ${code}: ${out}`)))
       })
     const ask = (args: string[]) => openssl(['ocsp', '-issuer', 'ca.pem', '-url', url, '-CAfile', 'ca.pem', ...args])

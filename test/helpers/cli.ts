@@ -29,7 +29,7 @@ export function egov(args: string[], env: Record<string, string | undefined> = {
   for (const k of ['EGOV_DB', 'EGOV_DATABASE_URL', 'EGOV_OPERATOR', 'EGOV_NOW', 'FORCE_COLOR', 'LANG', 'LC_ALL', 'LC_MESSAGES', 'NODE_OPTIONS']) delete base[k]
   const merged = {...base, LANG: 'C.UTF-8', ...env}
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {env: merged as NodeJS.ProcessEnv, stdio: ['pipe', 'pipe', 'pipe']})
+    const child = spawn(process.execPath, [BIN, ...args], {env: merged, stdio: ['pipe', 'pipe', 'pipe']})
     let stdout = ''
     let stderr = ''
     child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d))

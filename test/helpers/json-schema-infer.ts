@@ -43,7 +43,7 @@ function shapeOf(value: unknown): Shape {
   } else if (typeof value === 'object') {
     s.types.add('object')
     s.objects = 1
-    for (const [k, v] of Object.entries(value as object)) {
+    for (const [k, v] of Object.entries(value)) {
       s.props.set(k, {shape: shapeOf(v), count: 1})
       if (!isName(k)) s.map = true
     }

@@ -71,7 +71,7 @@ export function readCheckpoint(path: string): Checkpoint {
     parsed &&
     parsed.format === CHECKPOINT_FORMAT &&
     Number.isSafeInteger(parsed.seq) &&
-    (parsed.seq as number) > 0 &&
+    (parsed.seq!) > 0 &&
     typeof parsed.hash === 'string' &&
     /^[0-9a-f]{64}$/.test(parsed.hash) &&
     typeof parsed.mac === 'string' &&

@@ -8,6 +8,7 @@ import {now} from '../clock.js'
 import {Conflict, InvalidInput, NotFound} from '../errors.js'
 import {writeOutputFileSync} from '../io/output-file.js'
 import type {Database, Store, WriteContext} from '../store/index.js'
+// eslint-disable-next-line import-x/no-cycle -- see ca.ts
 import {type CaInfo, caInfo, type CrlInfo, hasCa, loadSigner, makeCrl, organizationName} from './ca.js'
 import {buildCrl} from './crl.js'
 import {certParts} from './der.js'

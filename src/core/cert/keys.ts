@@ -23,8 +23,8 @@ export function parseKeySpec(value: string, field = 'key'): KeySpec {
 const generate = promisify(generateKeyPair)
 
 export async function generateKey(spec: KeySpec): Promise<{privateKey: KeyObject; publicKey: KeyObject}> {
-  if (spec.startsWith('rsa-')) return generate('rsa', {modulusLength: Number(spec.slice(4))}) as Promise<{privateKey: KeyObject; publicKey: KeyObject}>
-  return generate('ec', {namedCurve: spec === 'sm2' ? 'SM2' : spec === 'ec-p256' ? 'P-256' : 'P-384'}) as Promise<{privateKey: KeyObject; publicKey: KeyObject}>
+  if (spec.startsWith('rsa-')) return generate('rsa', {modulusLength: Number(spec.slice(4))})
+  return generate('ec', {namedCurve: spec === 'sm2' ? 'SM2' : spec === 'ec-p256' ? 'P-256' : 'P-384'})
 }
 
 /**

@@ -238,7 +238,7 @@ export async function checkCertificates(store: Store, refs: string[] = [], optio
     if (!fetched.has(url)) {
       try {
         const cached = options.refresh ? undefined : await store.db.selectFrom('cert_crl_cache').selectAll().where('url', '=', url).executeTakeFirst()
-        if (cached && cached.next_update && new Date(cached.next_update) > clock) {
+        if (cached?.next_update && new Date(cached.next_update) > clock) {
           const der = Buffer.from(cached.der, 'base64')
           fetched.set(url, {crl: new lib.X509Crl(der), der, cached: true})
         } else {

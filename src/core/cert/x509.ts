@@ -149,7 +149,7 @@ export async function signCertificate(spec: CertificateSpec, signer: Signer): Pr
 let layout: Promise<webcrypto.CryptoKey> | undefined
 /** A P-256 key that never leaves this process: it signs the layout of an SM2 certificate, whose signature is then replaced. */
 function layoutKey(): Promise<webcrypto.CryptoKey> {
-  return (layout ??= webcrypto.subtle.generateKey({name: 'ECDSA', namedCurve: 'P-256'}, false, ['sign']).then((pair) => (pair as webcrypto.CryptoKeyPair).privateKey))
+  return (layout ??= webcrypto.subtle.generateKey({name: 'ECDSA', namedCurve: 'P-256'}, false, ['sign']).then((pair) => (pair).privateKey))
 }
 
 /**

@@ -200,7 +200,7 @@ export async function findProvider(db: Db, name: string, field = 'provider'): Pr
   let row = ref?.explicit ? undefined : await db.selectFrom('cloud_providers').selectAll().where('name', '=', name.trim()).executeTakeFirst()
   if (!row && ref) row = await db.selectFrom('cloud_providers').selectAll().where('id', '=', ref.id).executeTakeFirst()
   if (!row) throw new NotFound('cloud.providerNotFound', {name}, {field})
-  return toProvider(row as ProviderRow)
+  return toProvider(row)
 }
 
 export async function allProviders(db: Db): Promise<Provider[]> {
@@ -223,7 +223,7 @@ export async function findSystem(db: Db, name: string, field = 'SYS'): Promise<C
 
 export async function systemById(db: Db, id: number): Promise<CloudSystem> {
   const row = await db.selectFrom('cloud_systems').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
-  return toSystem(row as SystemRow)
+  return toSystem(row)
 }
 
 export interface SystemFilter {

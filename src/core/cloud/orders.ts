@@ -53,7 +53,7 @@ type Db = Kysely<Database>
 
 /** The deadline: a date after today (the unit needs time to rectify). */
 export function checkDeadline(value: string | undefined, today: string): string {
-  if (value === undefined || !value.trim()) throw new InvalidInput('cloud.order.deadlineRequired', {}, {field: 'deadline', rule: RULE})
+  if (!value?.trim()) throw new InvalidInput('cloud.order.deadlineRequired', {}, {field: 'deadline', rule: RULE})
   let date: string
   try {
     date = parseIsoDate(value, 'deadline')

@@ -240,7 +240,7 @@ export async function proposeProvider(db: Db, unitName: string, need: Amounts): 
       .groupBy('provider')
       .execute()
     return rows
-      .map((r) => ({name: r.provider as string, n: Number(r.n)}))
+      .map((r) => ({name: r.provider!, n: Number(r.n)}))
       .filter((r) => fitting.has(r.name))
       .sort((a, b) => b.n - a.n || a.name.localeCompare(b.name))[0]
   }
@@ -319,7 +319,7 @@ export async function planOnboarding(store: Store, id: number, options: {file: s
             : proposal.reason === 'sector'
               ? `hosts ${proposal.figure} systems of ${proposal.department}'s units`
               : `most free capacity (${proposal.figure}% of ${proposal.resource} left)`
-        return {...p, plan: {provider: providerName!, ...(pool ? {pool} : {}), file, proposed: Boolean(proposal), reason, at: ctx.at, by: ctx.actor}}
+        return {...p, plan: {provider: providerName, ...(pool ? {pool} : {}), file, proposed: Boolean(proposal), reason, at: ctx.at, by: ctx.actor}}
       },
     })
     await recordAttachment(ctx, file, id, p.systemId)

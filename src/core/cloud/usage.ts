@@ -69,7 +69,7 @@ export function parseSampleTime(text: string): number | MessageKey {
       const oh = Number(zone.slice(1, 3))
       const om = zone.length > 3 ? Number(zone.slice(-2)) : 0
       if (oh > 14 || om > 59) return 'cloud.usage.badTime'
-      offset = (zone[0] === '-' ? -1 : 1) * (oh * 3600 + om * 60)
+      offset = (zone.startsWith('-') ? -1 : 1) * (oh * 3600 + om * 60)
     }
   }
   return Date.UTC(y, mo - 1, d, h, mi, s) / 1000 - offset
@@ -301,7 +301,7 @@ function incompleteTail(bytes: Buffer): number {
 function countBreaks(record: string[]): number {
   let n = 0
   for (const cell of record) {
-    if (cell.indexOf('\n') === -1 && cell.indexOf('\r') === -1) continue
+    if (!cell.includes('\n') && !cell.includes('\r')) continue
     for (let i = 0; i < cell.length; i++) {
       const c = cell.charCodeAt(i)
       if (c === 10 || (c === 13 && cell.charCodeAt(i + 1) !== 10)) n++
@@ -718,7 +718,7 @@ function remember<V>(memo: Map<string, V>, text: string, value: V): void {
 
 /** A workbook's formula cell by its result (a date, or a number formatted as a percentage, stays one). */
 function resultOf(value: unknown): unknown {
-  return typeof value === 'object' && value !== null && !(value instanceof Date) && 'result' in value ? (value as {result: unknown}).result : value
+  return typeof value === 'object' && value !== null && !(value instanceof Date) && 'result' in value ? (value).result : value
 }
 
 function blank(value: unknown): boolean {

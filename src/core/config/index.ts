@@ -147,6 +147,7 @@ const SHARED_SETTINGS: Record<string, {default: () => string; check(value: strin
     default: () => DEFAULT_CERT_ORG,
     check(value) {
       // X.520 ub-organization-name: 64 characters; no control characters in a name people read.
+      // eslint-disable-next-line no-control-regex
       if (!value.trim() || [...value].length > 64 || /[\u0000-\u001f\u007f-\u009f]/.test(value)) throw new InvalidInput('config.badOrganization', {key: CERT_ORG_SETTING, value}, {field: 'VALUE'})
     },
   },

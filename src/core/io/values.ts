@@ -93,6 +93,7 @@ export function toHalfWidth(text: string): string {
 
 const SPACE = /[\s\u3000]/
 // Control characters cannot be in a workbook's XML, and egov packs stored rows with two of them.
+// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g
 
 /** Trims ASCII and ideographic spaces, unifies line breaks, drops control characters. */

@@ -47,7 +47,7 @@ export async function importCases(store: Store, file: string, options: {encoding
     sheet: found?.name || layout.sheets[0].name,
     row,
     column: header,
-    cell: found?.columns[col] === undefined ? '' : `${columnLetter(found.columns[col]!)}${row}`,
+    cell: found?.columns[col] === undefined ? '' : `${columnLetter(found.columns[col])}${row}`,
     field: layout.sheets[0].columns[col].key,
     rule,
     value,

@@ -19,6 +19,7 @@ import {insertRows} from '../store/bulk.js'
 import type {Database, Store, WriteContext} from '../store/index.js'
 import {fileRequestIn} from '../workflow/index.js'
 import {column, contentHash, currentContent, decidedStatus, displayName, eventsOf, itemsLayout, packRow, packRows, type PartKey, PARTS, sheetOf, type StatusEvent, statusOn, unpackRow} from './index.js'
+// eslint-disable-next-line import-x/no-cycle -- import and lifecycle call each other only at run time, never while loading; to untangle later
 import {earliestFor, fileLifecycleIn, waitingRequest} from './lifecycle.js'
 
 export interface ItemImportOptions {
@@ -363,7 +364,7 @@ export async function importList(store: Store, files: string[], options: ItemImp
         if (p.basic) sheetOf('basic').columns.forEach((c, i) => {
           if ((item.content.basic[i] ?? '') !== (p.basic![i] ?? '')) set[c.header] = p.basic![i] ?? ''
         })
-        const whole = [packRow(p.basic ?? item.content.basic), ...PARTS.map((k) => (p.parts[k] ? packRows(p.parts[k]!.map(packRow)) : '-'))]
+        const whole = [packRow(p.basic ?? item.content.basic), ...PARTS.map((k) => (p.parts[k] ? packRows(p.parts[k].map(packRow)) : '-'))]
         await file(code, 'change', contentHash(packRows(whole)), {set, parts: p.parts})
       }
       for (const code of terminating) await file(code, 'terminate', 'terminate')

@@ -126,12 +126,12 @@ export async function writeKioskStats(path: string, figures: KioskFigures): Prom
     {
       name: `${figures.year}年度考核`,
       columns: ['接入单位', '在用终端数', '网点数', '可用率', '探测次数', '事项数', '自助办理事项数', '自助办件量', '办件量', '网办比例', '未上自助终端的高频事项数', '年末中断终端数', '年内准入', '年内退役', '年内中断次数', '统计截至'].map((header, i) => ({header, width: i ? 14 : 28})),
-      rows: figures.units.map((u) => [u.unit, u.kiosks, u.sites, pct(u.availability), u.probes, u.items, u.kioskItems, u.kioskCases, u.cases, pct(u.onlineShare), u.notOnKiosk.length, u.disconnected, u.admittedInYear, u.retiredInYear, u.disconnectionsInYear, figures.asOf]) as unknown as string[][],
+      rows: figures.units.map((u) => [u.unit, u.kiosks, u.sites, pct(u.availability), u.probes, u.items, u.kioskItems, u.kioskCases, u.cases, pct(u.onlineShare), u.notOnKiosk.length, u.disconnected, u.admittedInYear, u.retiredInYear, u.disconnectionsInYear, figures.asOf]),
     },
     {
       name: '高频未上自助终端事项',
       columns: [{header: '接入单位', width: 28}, {header: '事项编码', width: 56}, {header: '事项名称', width: 30}, {header: '办件量', width: 12}],
-      rows: figures.units.flatMap((u) => u.notOnKiosk.map((i) => [u.unit, i.code, i.name, i.cases])) as unknown as string[][],
+      rows: figures.units.flatMap((u) => u.notOnKiosk.map((i) => [u.unit, i.code, i.name, i.cases])),
     },
   ])
 }

@@ -236,7 +236,7 @@ export async function checkForm(store: Store, file: string, options: ImportOptio
   // templates/unit-kinds.json. The level bound applies to the service departments.
   const levelOk = kind.key !== 'service-department' || ['city', 'county', 'township'].includes(unit.level)
   if (!kind.kiosk || !levelOk) {
-    const level = unitLevels().find((l) => l.key === unit!.level)?.name ?? unit.level
+    const level = unitLevels().find((l) => l.key === unit.level)?.name ?? unit.level
     const params = {file: basename(file), cell, name: form.unit, kind: kind.name, level}
     check.problems.push(locate('KIOSK-1', t('kiosk.notAccessUnit', params, locale)))
     check.error = new RuleRefused('KIOSK-1', 'kiosk.notAccessUnit', params, {field: 'unit', details: {file, cell, label: '申请单位', problems: check.problems}})

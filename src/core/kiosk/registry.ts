@@ -136,7 +136,7 @@ export async function verifyKiosks(store: Store, ref: string, input: VerifyInput
     }
     const verb = input.result === 'pass' ? '通过' : '未通过'
     await noteOnRequest(ctx, requestId, 'verify', request.payload, `网点 ${site.no}（${site.name}）核验${verb}：${serials.join('、')}${input.note?.trim() ? `；${input.note.trim()}` : ''}`)
-    const kiosks = (await ctx.db.selectFrom('kiosks').selectAll().where('serial', 'in', serials).orderBy('serial').execute()).map((r) => toKiosk(r as KioskRow))
+    const kiosks = (await ctx.db.selectFrom('kiosks').selectAll().where('serial', 'in', serials).orderBy('serial').execute()).map((r) => toKiosk(r))
     const gaps = await unverified(ctx.db, requestId, request.payload)
     return {
       requestId,
@@ -221,13 +221,13 @@ export async function listKiosks(db: Kysely<Database>, filter: KioskFilter = {})
     const s = filter.site.trim()
     q = /^\d+$/.test(s) ? q.where('site_no', '=', Number(s)) : q.where('site_name', 'like', `%${s.replace(/[%_]/g, '')}%`)
   }
-  return (await q.orderBy('unit').orderBy('site_no').orderBy('serial').execute()).map((r) => toKiosk(r as KioskRow))
+  return (await q.orderBy('unit').orderBy('site_no').orderBy('serial').execute()).map((r) => toKiosk(r))
 }
 
 export async function findKiosk(db: Kysely<Database>, serial: string): Promise<Kiosk & {id: number}> {
   const row = await db.selectFrom('kiosks').selectAll().where('serial', '=', serial.trim()).executeTakeFirst()
   if (!row) throw new NotFound('kiosk.notFound', {serial}, {field: 'SERIAL'})
-  return {...toKiosk(row as KioskRow), id: Number(row.id)}
+  return {...toKiosk(row), id: Number(row.id)}
 }
 
 /** A kiosk request's form to write back (`kiosk template --request`): its content and the opinions its approvals gave. */
@@ -249,7 +249,7 @@ export async function opinionsOf(db: Kysely<Database>, requestIds: number[]): Pr
   const out = new Map<number, Opinions>()
   if (!ids.length) return out
   const rows = await db.selectFrom('requests').select(['id', 'payload']).where('id', 'in', ids).execute()
-  for (const r of rows) out.set(Number(r.id), ((JSON.parse(r.payload) as KioskRequestPayload).opinions ?? {}) as Opinions)
+  for (const r of rows) out.set(Number(r.id), ((JSON.parse(r.payload) as KioskRequestPayload).opinions ?? {}))
   return out
 }
 

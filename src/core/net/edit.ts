@@ -7,14 +7,12 @@ import type {Database, Store, WriteContext} from '../store/index.js'
 import {districtText, levelOf} from '../units/index.js'
 import {
   type Allocation,
-  type AllocationRow,
   findAllocation,
   findPool,
   fromKey,
   looksLikeAddress,
   parseStatus,
   type Pool,
-  type PoolRow,
   releaseToFree,
   toAllocation,
   toPool,
@@ -74,7 +72,7 @@ export async function editAllocationIn(ctx: WriteContext, ref: string, input: Al
     if (c.field === 'status') set.status = c.after!
   }
   await ctx.db.updateTable('net_allocations').set(set).where('id', '=', before.id).execute()
-  const allocation = toAllocation((await ctx.db.selectFrom('net_allocations').selectAll().where('id', '=', before.id).executeTakeFirstOrThrow()) as AllocationRow)
+  const allocation = toAllocation((await ctx.db.selectFrom('net_allocations').selectAll().where('id', '=', before.id).executeTakeFirstOrThrow()))
   await appendAudit(ctx, {action: 'net.alloc.edit', entityType: 'net-allocation', entityId: before.id, before, after: allocation})
   return {allocation, changes, unchanged: false}
 }
@@ -145,7 +143,7 @@ export function editPool(store: Store, ref: string, input: PoolEdit): Promise<Ed
 }
 
 async function poolById(db: Db, id: number): Promise<Pool> {
-  return toPool((await db.selectFrom('net_pools').selectAll().where('id', '=', id).executeTakeFirstOrThrow()) as PoolRow)
+  return toPool((await db.selectFrom('net_pools').selectAll().where('id', '=', id).executeTakeFirstOrThrow()))
 }
 
 // ---------------------------------------------------------------- net pool remove --lift

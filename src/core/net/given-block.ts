@@ -3,7 +3,7 @@ import type {Kysely} from '#kysely'
 import {appendAudit} from '../audit/index.js'
 import {Conflict, InvalidInput, NotFound} from '../errors.js'
 import type {Database, WriteContext} from '../store/index.js'
-import {allocateIn, type Allocation, findPool, type AllocationRow, type Plane, toAllocation} from './index.js'
+import {allocateIn, type Allocation, findPool, type Plane, toAllocation} from './index.js'
 import {type Block, blockEnd, formatCidr, parseCidr, toKey} from './ip.js'
 import {protectionOf} from './protect.js'
 
@@ -51,7 +51,7 @@ export async function holdersOf(db: Kysely<Database>, plane: Plane, block: Block
     .orderBy('start_key')
     .limit(2)
     .execute()
-  return rows.map((r) => toAllocation(r as AllocationRow))
+  return rows.map((r) => toAllocation(r))
 }
 
 /** The innermost pool of a plane holding a block, or exit 3 (NET-1). */

@@ -138,7 +138,7 @@ export function parseStatus(value: string, field = 'status'): 'active' | 'reserv
 
 export async function findPool(db: Db, ref: string): Promise<Pool> {
   const byName = await db.selectFrom('net_pools').selectAll().where('name', '=', ref.trim()).executeTakeFirst()
-  if (byName) return toPool(byName as PoolRow)
+  if (byName) return toPool(byName)
   let block: Block | undefined
   try {
     block = parseCidr(ref, 'pool')
@@ -147,7 +147,7 @@ export async function findPool(db: Db, ref: string): Promise<Pool> {
   }
   if (block) {
     const rows = await db.selectFrom('net_pools').selectAll().where('cidr', '=', formatCidr(block)).execute()
-    if (rows.length === 1) return toPool(rows[0] as PoolRow)
+    if (rows.length === 1) return toPool(rows[0])
     if (rows.length > 1) throw new InvalidInput('net.poolAmbiguous', {value: ref, names: rows.map((r) => r.name).join(', ')}, {field: 'pool'})
   }
   throw new NotFound('net.poolNotFound', {pool: ref}, {field: 'pool'})
@@ -155,7 +155,7 @@ export async function findPool(db: Db, ref: string): Promise<Pool> {
 
 export async function allPools(db: Db): Promise<Pool[]> {
   const rows = await db.selectFrom('net_pools').selectAll().orderBy('plane').orderBy('family').orderBy('start_key').orderBy('prefix').execute()
-  return rows.map((r) => toPool(r as PoolRow))
+  return rows.map((r) => toPool(r))
 }
 
 export interface AddPoolInput {
@@ -206,7 +206,7 @@ export async function addPoolIn(ctx: WriteContext, input: AddPoolInput): Promise
       .where('start_key', '<=', end)
       .where('end_key', '>=', start)
       .execute()
-  ).map((r) => toPool(r as PoolRow))
+  ).map((r) => toPool(r))
   const same = overlapping.find((p) => p.prefix === block.prefix)
   if (same) throw new Conflict('net.poolExists', {cidr, plane, name: same.name}, {field: 'CIDR'})
   // Aligned blocks either nest or are apart: what overlaps contains the new pool or lies in it.
@@ -231,7 +231,7 @@ export async function addPoolIn(ctx: WriteContext, input: AddPoolInput): Promise
           .where('start_key', '>=', start)
           .where('start_key', '<=', end)
           .execute()
-      ).map((r) => toAllocation(r as AllocationRow))
+      ).map((r) => toAllocation(r))
     : []
 
   const inserted = await db
@@ -250,7 +250,7 @@ export async function addPoolIn(ctx: WriteContext, input: AddPoolInput): Promise
   const taken = [...adoptedPools.map((p) => parseCidr(p.cidr, 'pool')), ...adoptedAllocations.map((a) => parseCidr(a.cidr, 'cidr'))]
   await insertFreeRows(db, id, freeAround(block, taken))
 
-  const pool = toPool((await db.selectFrom('net_pools').selectAll().where('id', '=', id).executeTakeFirstOrThrow()) as PoolRow)
+  const pool = toPool((await db.selectFrom('net_pools').selectAll().where('id', '=', id).executeTakeFirstOrThrow()))
   await appendAudit(ctx, {
     action: 'net.pool.add',
     entityType: 'net-pool',
@@ -287,7 +287,7 @@ export async function removePoolIn(ctx: WriteContext, ref: string): Promise<{poo
   await ctx.db.deleteFrom('net_pools').where('id', '=', pool.id).execute()
   let parent: Pool | null = null
   if (pool.parentId !== null) {
-    parent = toPool((await ctx.db.selectFrom('net_pools').selectAll().where('id', '=', pool.parentId).executeTakeFirstOrThrow()) as PoolRow)
+    parent = toPool((await ctx.db.selectFrom('net_pools').selectAll().where('id', '=', pool.parentId).executeTakeFirstOrThrow()))
     await releaseToFree(ctx.db, parent, poolBlock(pool))
   }
   await appendAudit(ctx, {action: 'net.pool.remove', entityType: 'net-pool', entityId: pool.id, before: pool})
@@ -756,10 +756,10 @@ export async function findAllocation(db: Db, ref: string): Promise<Allocation> {
   if (/^\d+$/.test(t)) {
     const row = await db.selectFrom('net_allocations').selectAll().where('id', '=', Number(t)).executeTakeFirst()
     if (!row) throw new NotFound('net.allocNotFound', {value: ref}, {field: 'CIDR|ID'})
-    return toAllocation(row as AllocationRow)
+    return toAllocation(row)
   }
   const block = parseCidr(ref, 'CIDR|ID')
-  const rows = (await db.selectFrom('net_allocations').selectAll().where('cidr', '=', formatCidr(block)).orderBy('id', 'desc').execute()).map((r) => toAllocation(r as AllocationRow))
+  const rows = (await db.selectFrom('net_allocations').selectAll().where('cidr', '=', formatCidr(block)).orderBy('id', 'desc').execute()).map((r) => toAllocation(r))
   const holding = rows.filter((r) => r.status !== 'released')
   if (holding.length > 1) throw new InvalidInput('net.allocAmbiguous', {value: ref, ids: holding.map((r) => `${r.id}: ${PLANE_LABEL[r.plane]}`).join(', ')}, {field: 'CIDR|ID'})
   if (holding.length === 1) return holding[0]
@@ -786,7 +786,7 @@ export async function release(ctx: WriteContext, ref: string): Promise<Allocatio
   const before = await findAllocation(ctx.db, ref)
   if (before.status === 'released') throw new Conflict('net.alreadyReleased', {id: before.id, cidr: before.cidr, at: before.releasedAt}, {field: 'CIDR|ID'})
   await ctx.db.updateTable('net_allocations').set({status: 'released', released_at: ctx.at, released_by: ctx.actor}).where('id', '=', before.id).execute()
-  const pool = toPool((await ctx.db.selectFrom('net_pools').selectAll().where('id', '=', before.poolId!).executeTakeFirstOrThrow()) as PoolRow)
+  const pool = toPool((await ctx.db.selectFrom('net_pools').selectAll().where('id', '=', before.poolId!).executeTakeFirstOrThrow()))
   await releaseToFree(ctx.db, pool, parseCidr(before.cidr, 'cidr'))
   const after: Allocation = {...before, status: 'released', releasedAt: ctx.at, releasedBy: ctx.actor}
   await appendAudit(ctx, {action: 'net.release', entityType: 'net-allocation', entityId: before.id, before, after})
@@ -817,7 +817,7 @@ export async function listAllocations(db: Db, filter: AllocationFilter = {}): Pr
   if (filter.status) q = q.where('status', '=', filter.status)
   else if (!filter.all) q = q.where('status', '<>', 'released')
   const rows = await q.orderBy('plane').orderBy('family').orderBy('start_key').orderBy('id').execute()
-  return rows.map((r) => toAllocation(r as AllocationRow))
+  return rows.map((r) => toAllocation(r))
 }
 
 export interface FindResult {
@@ -860,7 +860,7 @@ export async function find(db: Db, ref: string): Promise<FindResult> {
       .orderBy('start_key')
       .limit(1000)
       .execute()
-    const allocations = [...before.filter((r) => r.end_key >= s), ...within].map((r) => toAllocation(r as AllocationRow))
+    const allocations = [...before.filter((r) => r.end_key >= s), ...within].map((r) => toAllocation(r))
     if (pools.length || allocations.length) matches.push({plane, pools, allocations})
   }
   if (!matches.length) throw new NotFound('net.notFoundAnywhere', {value: ref}, {field: 'IP|CIDR'})

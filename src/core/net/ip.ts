@@ -46,7 +46,7 @@ function parseIpv6(text: string): bigint | undefined {
   // An embedded IPv4 tail (::ffff:10.0.0.1) counts as two groups.
   const expandV4 = (list: string[]): string[] | undefined => {
     const last = list.at(-1)
-    if (!last || !last.includes('.')) return list
+    if (!last?.includes('.')) return list
     const v4 = parseIpv4(last)
     if (v4 === undefined) return undefined
     return [...list.slice(0, -1), ((v4 >> 16n) & 0xffffn).toString(16), (v4 & 0xffffn).toString(16)]

@@ -352,10 +352,10 @@ async function checkAllocations(ctx: WriteContext, rows: RowValues[], problems: 
     } else {
       // The deepest pool on the plane that contains the block.
       pool = pools
-        .filter((p) => p.plane === plane && p.family === block!.family && p.prefix <= block!.prefix)
+        .filter((p) => p.plane === plane && p.family === block.family && p.prefix <= block.prefix)
         .filter((p) => {
           const pb = parseCidr(p.cidr, 'pool')
-          return block!.start >= pb.start && blockEnd(block!) <= blockEnd(pb)
+          return block.start >= pb.start && blockEnd(block) <= blockEnd(pb)
         })
         .sort((a, b) => b.prefix - a.prefix)[0]
       if (!pool) {

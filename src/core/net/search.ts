@@ -3,7 +3,7 @@ import type {Kysely} from '#kysely'
 import {chinaInstant} from '../clock.js'
 import {InvalidInput, NotFound} from '../errors.js'
 import type {Database} from '../store/index.js'
-import {type Allocation, type AllocationRow, toAllocation} from './index.js'
+import {type Allocation, toAllocation} from './index.js'
 import {type Block, blockEnd, normaliseInput, parseAddress, parseCidr, toKey, WIDTH} from './ip.js'
 
 /**
@@ -39,7 +39,7 @@ export async function findByText(db: Db, text: string, options: {all?: boolean} 
     .where((eb) => eb.or([eb(eb.fn('lower', ['unit']), 'like', `%${needle}%`), eb(eb.fn('lower', ['purpose']), 'like', `%${needle}%`)]))
   if (!options.all) q = q.where('status', '<>', 'released')
   const rows = await q.orderBy('plane').orderBy('family').orderBy('start_key').orderBy('id').execute()
-  const allocations = rows.map((r) => toAllocation(r as AllocationRow)).filter((a) => a.unit.toLowerCase().includes(needle) || (a.purpose ?? '').toLowerCase().includes(needle))
+  const allocations = rows.map((r) => toAllocation(r)).filter((a) => a.unit.toLowerCase().includes(needle) || (a.purpose ?? '').toLowerCase().includes(needle))
   if (!allocations.length) throw new NotFound(options.all ? 'net.find.noTextAll' : 'net.find.noText', {value: query}, {field: 'QUERY'})
   return {query, all: Boolean(options.all), allocations}
 }
@@ -88,7 +88,7 @@ export async function findAt(db: Db, ref: string, at: string): Promise<HistoryRe
     .execute()
   const allocations: Allocation[] = []
   for (const row of rows) {
-    const now = toAllocation(row as AllocationRow)
+    const now = toAllocation(row)
     // The first change after the instant (an edit, the release) holds, in its "before", the allocation as it was then.
     const change = await db
       .selectFrom('audit_log')

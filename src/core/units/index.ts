@@ -129,14 +129,14 @@ export async function findUnit(db: Kysely<Database>, name: string, field = 'unit
   let row = ref?.explicit ? undefined : await db.selectFrom('units').selectAll().where('name', '=', name.trim()).executeTakeFirst()
   if (!row && ref) row = await db.selectFrom('units').selectAll().where('id', '=', ref.id).executeTakeFirst()
   if (!row) throw new NotFound('units.notFound', {name}, {field})
-  return toUnit(db, row as UnitRow)
+  return toUnit(db, row)
 }
 
 export async function listUnits(db: Kysely<Database>, filter: {kind?: string} = {}): Promise<Unit[]> {
   let q = db.selectFrom('units').selectAll()
   if (filter.kind) q = q.where('kind', '=', kindOf(filter.kind).key)
   const rows = await q.orderBy('name').execute()
-  return Promise.all(rows.map((r) => toUnit(db, r as UnitRow)))
+  return Promise.all(rows.map((r) => toUnit(db, r)))
 }
 
 export interface UnitInput {
@@ -226,7 +226,7 @@ export async function editUnitIn(ctx: WriteContext, name: string, input: UnitInp
   }
   if (!Object.keys(changes).length) return before
   await ctx.db.updateTable('units').set({...changes, updated_at: ctx.at}).where('id', '=', before.id).execute()
-  const unit = await toUnit(ctx.db, (await ctx.db.selectFrom('units').selectAll().where('id', '=', before.id).executeTakeFirstOrThrow()) as UnitRow)
+  const unit = await toUnit(ctx.db, (await ctx.db.selectFrom('units').selectAll().where('id', '=', before.id).executeTakeFirstOrThrow()))
   await appendAudit(ctx, {action: 'unit.edit', entityType: 'unit', entityId: before.id, before, after: unit})
   return unit
 }

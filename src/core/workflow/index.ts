@@ -71,7 +71,7 @@ export function kindLabel(kind: string, locale: Locale): string {
   return hasMessage(key) ? t(key, {}, locale) : kind
 }
 
-function requireKind(kind: string): KindDefinition<unknown> {
+function requireKind(kind: string): KindDefinition {
   const def = findKind(kind)
   if (!def) {
     throw new InvalidInput('request.unknownKind', {kind, known: allKinds().map((k) => k.kind).join(', ')}, {field: 'kind'})
@@ -84,14 +84,14 @@ export function limitKey(kind: string, state: string): string {
   return `limit.${kind}.${state}`
 }
 
-async function limitFor(db: Kysely<Database>, def: KindDefinition<unknown>, state: string): Promise<number | undefined> {
+async function limitFor(db: Kysely<Database>, def: KindDefinition, state: string): Promise<number | undefined> {
   const st = def.states[state]
   if (!st || st.terminal) return undefined
   const row = await db.selectFrom('settings').select('value').where('key', '=', limitKey(def.kind, state)).executeTakeFirst()
   return row ? Number(row.value) : st.limitDays
 }
 
-async function dueDate(ctx: WriteContext, def: KindDefinition<unknown>, state: string): Promise<{dueOn: string | null; warnings: CalendarWarning[]}> {
+async function dueDate(ctx: WriteContext, def: KindDefinition, state: string): Promise<{dueOn: string | null; warnings: CalendarWarning[]}> {
   const limit = await limitFor(ctx.db, def, state)
   if (limit === undefined) return {dueOn: null, warnings: []}
   const calendar = await WorkCalendar.fromDatabase(ctx.db)
@@ -256,7 +256,7 @@ export async function advanceRequest<P = unknown>(ctx: WriteContext, id: number,
   return {request, warnings}
 }
 
-async function applyOnEnter(ctx: WriteContext, def: KindDefinition<unknown>, id: number, payload: unknown, applicantUnit: string, state: string, comment?: string): Promise<void> {
+async function applyOnEnter(ctx: WriteContext, def: KindDefinition, id: number, payload: unknown, applicantUnit: string, state: string, comment?: string): Promise<void> {
   const patch = await def.onEnter?.(ctx, {id, payload, applicantUnit, comment}, state)
   if (patch && Object.keys(patch).length) {
     const merged = {...(payload as object), ...patch}
@@ -270,7 +270,7 @@ async function applyOnEnter(ctx: WriteContext, def: KindDefinition<unknown>, id:
  * it here, unless that step was itself a review. Records made on the state since (a note, a
  * migration re-pointing it) are not that work.
  */
-function stepAuthors(def: KindDefinition, request: RequestWithHistory<unknown>): string[] {
+function stepAuthors(def: KindDefinition, request: RequestWithHistory): string[] {
   const step = request.history.findLast((h) => h.from !== h.to)
   if (!step) return []
   const review = def.transitions.some((tr) => tr.action === step.action && needsFourEyes(tr))
@@ -302,7 +302,7 @@ function snapshot(r: Request): Record<string, unknown> {
 type RequestRow = Database['requests'] extends infer T ? {[K in keyof T]: K extends 'id' ? number : T[K]} : never
 
 /** A kind's one line for a payload; a kind that cannot summarise an odd payload gives ''. */
-function summarize(def: KindDefinition<unknown> | undefined, payload: unknown): string {
+function summarize(def: KindDefinition | undefined, payload: unknown): string {
   try {
     return def ? def.summary(payload) : ''
   } catch {
@@ -354,7 +354,7 @@ export async function loadRequest(db: Kysely<Database>, id: number, today: strin
   if (!row) throw new NotFound('request.notFound', {id}, {field: 'ID'})
   const history = await db.selectFrom('request_transitions').selectAll().where('request_id', '=', id).orderBy('id').execute()
   return {
-    ...toRequest(row as RequestRow, today),
+    ...toRequest(row, today),
     history: history.map((h) => ({from: h.from_state, to: h.to_state, action: h.action, actor: h.actor, at: h.at, comment: h.comment})),
   }
 }

@@ -1,5 +1,5 @@
 import {InvalidInput} from '../errors.js'
-import {hasMessage, Localized, type MessageKey, t} from '../i18n/index.js'
+import {hasMessage, Localized, t} from '../i18n/index.js'
 import {nearest} from '../nearest.js'
 
 /**
@@ -145,7 +145,7 @@ export async function payloadProblems(kind: string, schema: JsonSchema, payload:
 /** The rule broken, in the reader's language. */
 export function ruleText(p: PayloadProblem): Localized {
   const key = `request.payloadRule.${p.rule}`
-  return new Localized((locale) => (hasMessage(key) ? t(key as MessageKey, {expected: p.expected ?? ''}, locale) : `${p.rule}: ${p.expected ?? ''}`))
+  return new Localized((locale) => (hasMessage(key) ? t(key, {expected: p.expected ?? ''}, locale) : `${p.rule}: ${p.expected ?? ''}`))
 }
 
 /** A payload as it would be stored: JSON, so keys left undefined are not there. */

@@ -70,10 +70,10 @@ export function registerKind<P>(definition: KindDefinition<P>): KindDefinition<P
   return definition
 }
 
-export function findKind(kind: string): KindDefinition<unknown> | undefined {
+export function findKind(kind: string): KindDefinition | undefined {
   return kinds.get(kind)
 }
 
-export function allKinds(): KindDefinition<unknown>[] {
+export function allKinds(): KindDefinition[] {
   return [...kinds.values()]
 }

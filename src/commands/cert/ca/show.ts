@@ -23,7 +23,7 @@ export default class CertCaShow extends CertCommand<typeof CertCaShow> {
       // The root alone: there may be no issuing CA yet.
       const root = await rootInfo(store.db, {pem: true})
       this.show(() => root.pem!.trimEnd())
-      return root as never
+      return root
     }
     const info = await caInfo(store.db, {pem: this.flags.pem || this.flags.chain})
     const warnings = await caWarnings(store.db, this.locale)

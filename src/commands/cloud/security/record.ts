@@ -3,7 +3,7 @@ import * as Flags from '@oclif/core/flags'
 
 import {EgovCommand} from '../../../cli/base.js'
 import {securityLevels} from '../../../core/cloud/rules.js'
-import {recordSecuritySteps, type SecurityKind, type SecurityRecord} from '../../../core/cloud/security.js'
+import {recordSecuritySteps, type SecurityRecord} from '../../../core/cloud/security.js'
 
 const date = (description: string) => Flags.string({description: `${description} (YYYY-MM-DD, not after today)`})
 
@@ -34,7 +34,7 @@ export default class CloudSecurityRecord extends EgovCommand<typeof CloudSecurit
     const f = this.flags as Record<string, string | undefined>
     const steps = securityLevels()
       .steps.filter((s) => f[s.flag] !== undefined)
-      .map((s) => ({kind: s.key as SecurityKind, on: f[s.flag]!}))
+      .map((s) => ({kind: s.key, on: f[s.flag]!}))
     const store = await this.store()
     const result = await recordSecuritySteps(store, this.args.system, {steps, result: this.flags.result, document: this.flags.document})
     for (const r of result.records) {
