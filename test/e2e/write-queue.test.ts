@@ -28,7 +28,15 @@ async function holdWriteLock(tdb: TestDatabase, ms: number): Promise<{released: 
   await client.connect()
   await client.query('begin')
   await client.query('select pg_advisory_xact_lock($1)', [PG_WRITE_LOCK])
-  return {released: new Promise((resolve) => setTimeout(async () => (await client.query('commit'), await client.end(), resolve()), ms))}
+  const released = new Promise<void>((resolve) => {
+    setTimeout(() => {
+      void client
+        .query('commit')
+        .then(() => client.end())
+        .then(() => resolve())
+    }, ms)
+  })
+  return {released}
 }
 
 async function tickets(tdb: TestDatabase): Promise<number> {

@@ -281,7 +281,7 @@ function inflate(path: string, start: number, entry: ZipEntry, onChunk: (chunk: 
       done = true
       input.destroy()
       stream.destroy()
-      reject(error)
+      reject(error instanceof Error ? error : new Error(String(error)))
     }
     input.on('error', fail)
     stream.on('error', fail)
@@ -335,7 +335,7 @@ function xmlScanner(element: (name: string, attrs: string, text: string) => void
       }
       if (carry.length > CARRY_LIMIT) {
         // A tag this long is no workbook's; a text this long is passed on (a cell's is refused by its length), the rest of it skipped.
-        if (carry.indexOf('>') < 0) throw new RangeError('an XML tag of more than 1 MiB')
+        if (!carry.includes('>')) throw new RangeError('an XML tag of more than 1 MiB')
         run(carry)
         carry = ''
         skipping = true

@@ -27,7 +27,7 @@ export interface NoCachedValue {
 }
 
 export function isNoCachedValue(value: unknown): value is NoCachedValue {
-  return typeof value === 'object' && value !== null && (value as NoCachedValue).noCache === true
+  return typeof value === 'object' && value !== null && (value as {noCache?: unknown}).noCache === true
 }
 
 export interface XlsxLimits {
@@ -146,7 +146,7 @@ export async function readXlsx(path: string, visit: (sheet: SheetInfo) => XlsxSh
       const handlers = visit(sheet)
       if (!handlers) continue
       if (!zip.entries.has(sheet.part)) fail(new ZipProblem(`the sheet ${sheet.name} (${sheet.part}) is missing`))
-      const scanner = new SheetScanner(shared, book.styles, book.date1904, limits, `${sheet.name}`, options.percent ?? false)
+      const scanner = new SheetScanner(shared, book.styles, book.date1904, limits, sheet.name, options.percent ?? false)
       try {
         for await (const chunk of zip.stream(sheet.part, limits.sheetBytes)) {
           scanner.feed(chunk)
@@ -622,9 +622,9 @@ class SheetScanner extends Scanner {
   }
 
   protected text(buf: Buffer, start: number, end: number): void {
-    if (this.inV) this.value += buf.toString('utf8', start, end)
+    if (this.inV) this.value = (this.value ?? '') + buf.toString('utf8', start, end)
     else if (this.inT) this.inline.push(buf.toString('utf8', start, end))
-    else if (this.inF && this.formula!.length < 1000) this.formula += buf.toString('utf8', start, end)
+    else if (this.inF && (this.formula ?? '').length < 1000) this.formula = (this.formula ?? '') + buf.toString('utf8', start, end)
   }
 
   protected override cdata(text: string): void {
