@@ -628,7 +628,7 @@ class SheetScanner extends Scanner {
   }
 
   protected override cdata(text: string): void {
-    if (this.inV) this.value += text
+    if (this.inV) this.value = (this.value ?? '') + text
     else if (this.inT) this.inline.push(text)
   }
 
