@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // Development entry: runs the compiled commands after `npm run build`, with oclif debug output.
-import {execute} from '@oclif/core/execute'
+// @oclif/core as bundled by scripts/bundle.mjs: the copy the built commands extend.
+import {execute} from '#oclif/execute'
 
 await execute({development: true, dir: import.meta.url})

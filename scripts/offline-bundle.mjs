@@ -21,7 +21,7 @@ const {values} = parseArgs({options: {out: {type: 'string'}}})
 const outDir = resolve(values.out ?? root)
 
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
-for (const built of ['dist/commands', 'dist/vendor/kysely.js', 'oclif.manifest.json']) {
+for (const built of ['dist/commands', 'dist/vendor/kysely.js', 'dist/vendor/oclif/execute.js', 'oclif.manifest.json']) {
   if (!existsSync(join(root, built))) fail(`${built} is missing: run \`npm run build\` first (or \`npm run bundle\`, which builds)`)
 }
 
