@@ -173,7 +173,7 @@ describe('xlsx-reader: adversarial files are refused quickly, naming the file an
   it('stops a sheet that inflates past the limit as it streams', async () => {
     const path = await workbook('bomb.xlsx', '<row r="1"><c r="A1"><v>1</v></c></row>' + '<x/>'.repeat(2_000_000))
     const error = await refusal(read(path, {sheetBytes: 1024 * 1024}))
-    expect(error.key).toBe('io.limit.sheetBytes')
+    expect(error.key).toBe('io.readLimit.sheetBytes')
     expect(error.message).toContain(path)
     expect(error.exitCode ?? 2).toBe(2)
   })
@@ -199,7 +199,7 @@ describe('xlsx-reader: adversarial files are refused quickly, naming the file an
     const before = process.memoryUsage().rss
     const started = Date.now()
     const error = await refusal(read(path))
-    expect(error.key).toBe('io.limit.sharedStringsBytes')
+    expect(error.key).toBe('io.readLimit.sharedStringsBytes')
     expect(error.params.limit).toBe(XLSX_LIMITS.sharedStringsBytes.toLocaleString('en-US'))
     // Seconds on a quiet machine (67 million tags scanned); the bound leaves room for a shared, loaded one.
     expect(Date.now() - started).toBeLessThan(40_000)
@@ -211,7 +211,7 @@ describe('xlsx-reader: adversarial files are refused quickly, naming the file an
     for (let i = 0; i < 16_384; i++) cells += `<c><v>${i}</v></c>`
     const path = await workbook('wide.xlsx', `<row r="1">${cells}</row>`)
     const error = await refusal(read(path))
-    expect(error.key).toBe('io.limit.columns')
+    expect(error.key).toBe('io.readLimit.columns')
     expect(error.params.where).toBe('表!AMK1')
     const sheets = await read(path, {columns: 16_384})
     expect(sheets[0].rows[0].cells.length).toBe(16_384)
@@ -223,25 +223,25 @@ describe('xlsx-reader: adversarial files are refused quickly, naming the file an
     writeFileSync(path, readFileSync(path))
     const started = Date.now()
     const error = await refusal(read(path))
-    expect(error.key).toBe('io.limit.columns')
+    expect(error.key).toBe('io.readLimit.columns')
     expect(error.params.where).toBe('表!XFD1048576')
     expect(Date.now() - started).toBeLessThan(2000)
     // A declared dimension of the whole grid costs nothing: the one cell is read as a row of its own.
     const inRange = await workbook('corner-a.xlsx', '<row r="1048576"><c r="A1048576"><v>1</v></c></row>')
     expect((await read(inRange))[0].rows).toEqual([{row: 1_048_576, cells: ['1']}])
-    expect((await refusal(read(await workbook('past.xlsx', '<row r="1048577"><c r="A1048577"><v>1</v></c></row>')))).key).toBe('io.limit.rows')
+    expect((await refusal(read(await workbook('past.xlsx', '<row r="1048577"><c r="A1048577"><v>1</v></c></row>')))).key).toBe('io.readLimit.rows')
   })
 
   it('refuses a cell longer than Excel’s 32,767 characters', async () => {
     const path = await workbook('long.xlsx', `<row r="1"><c r="A1" t="inlineStr"><is><t>${'长'.repeat(40_000)}</t></is></c></row>`)
-    expect((await refusal(read(path))).key).toBe('io.limit.cellChars')
+    expect((await refusal(read(path))).key).toBe('io.readLimit.cellChars')
   })
 
   it('counts shared strings against their limit', async () => {
     const sst = `<sst xmlns="${MAIN}">${'<si><t>a</t></si>'.repeat(1000)}</sst>`
     const path = await workbook('many.xlsx', '<row r="1"><c r="A1" t="s"><v>0</v></c></row>', {'xl/sharedStrings.xml': sst})
     expect((await read(path))[0].rows[0].cells).toEqual(['a'])
-    expect((await refusal(read(path, {sharedStrings: 999}))).key).toBe('io.limit.sharedStrings')
+    expect((await refusal(read(path, {sharedStrings: 999}))).key).toBe('io.readLimit.sharedStrings')
   })
 
   it('refuses a truncated workbook (head -c of a real one) and a CSV named .xlsx as not a workbook', async () => {

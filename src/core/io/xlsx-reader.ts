@@ -191,7 +191,7 @@ async function deliver(scanner: SheetScanner, handlers: XlsxSheetVisitor, _fail:
 }
 
 function limitError(limit: LimitName, value: number, where: string, field: string, path: string): InvalidInput {
-  const key = `io.limit.${limit}` as MessageKey
+  const key = `io.readLimit.${limit}` as MessageKey
   return new InvalidInput(key, {field, path, limit: value.toLocaleString('en-US'), where}, {field, details: {path, limit, max: value, where}})
 }
 
