@@ -49,9 +49,11 @@ const DAY = 86_400_000
 
 async function pool(n, fn) {
   let next = 0
-  await Promise.all(Array.from({length: parallel}, async () => {
-    while (next < n) await fn(next++)
-  }))
+  await Promise.all(
+    Array.from({length: parallel}, async () => {
+      while (next < n) await fn(next++)
+    }),
+  )
 }
 
 // One CA for both sides: RSA-2048, made by egov, its key written out for openssl.
@@ -59,7 +61,17 @@ const {privateKey: caKey} = await generateKey('rsa-2048')
 const caSpki = publicKeyOf(caKey).export({type: 'spki', format: 'der'})
 const now = new Date()
 const caDer = await signCertificate(
-  {serial: newSerial(), subject: [['CN', 'Bench CA'], ['C', 'CN']], spki: caSpki, notBefore: now, notAfter: new Date(now.getTime() + 3650 * DAY), ca: true},
+  {
+    serial: newSerial(),
+    subject: [
+      ['CN', 'Bench CA'],
+      ['C', 'CN'],
+    ],
+    spki: caSpki,
+    notBefore: now,
+    notAfter: new Date(now.getTime() + 3650 * DAY),
+    ca: true,
+  },
   {certDer: Buffer.alloc(0), subjectDer: Buffer.alloc(0), keyId: keyIdentifier(caSpki), key: caKey, spec: 'rsa-2048'},
 )
 writeFileSync(join(dir, 'ca.pem'), toPem(caDer))
@@ -72,16 +84,49 @@ const staff = shippedProfiles().find((p) => p.key === 'staff')
 async function egovIssueOne(i) {
   const {privateKey} = await generateKey('rsa-2048')
   const spki = publicKeyOf(privateKey).export({type: 'spki', format: 'der'})
-  await signCertificate({serial: newSerial(), subject: [['CN', `员工${i}`], ['OU', '市数据局'], ['C', 'CN']], spki, notBefore: now, notAfter: new Date(now.getTime() + 730 * DAY), profile: staff}, signer)
+  await signCertificate(
+    {
+      serial: newSerial(),
+      subject: [
+        ['CN', `员工${i}`],
+        ['OU', '市数据局'],
+        ['C', 'CN'],
+      ],
+      spki,
+      notBefore: now,
+      notAfter: new Date(now.getTime() + 730 * DAY),
+      profile: staff,
+    },
+    signer,
+  )
   // Kept until its one delivery, wrapped under a secret of the CA key (as issue() does).
   wrapHolderKey(privateKey, caKey)
 }
 async function opensslIssueOne(i) {
   await run('openssl', [
-    'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, `k${i}.pem`), '-out', join(dir, `c${i}.pem`),
-    '-subj', `/CN=staff${i}/OU=bureau/C=CN`, '-CA', join(dir, 'ca.pem'), '-CAkey', join(dir, 'ca.key'), '-days', '730',
-    '-addext', 'basicConstraints=critical,CA:FALSE', '-addext', 'keyUsage=critical,digitalSignature,nonRepudiation',
-    '-addext', 'extendedKeyUsage=clientAuth,emailProtection',
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    join(dir, `k${i}.pem`),
+    '-out',
+    join(dir, `c${i}.pem`),
+    '-subj',
+    `/CN=staff${i}/OU=bureau/C=CN`,
+    '-CA',
+    join(dir, 'ca.pem'),
+    '-CAkey',
+    join(dir, 'ca.key'),
+    '-days',
+    '730',
+    '-addext',
+    'basicConstraints=critical,CA:FALSE',
+    '-addext',
+    'keyUsage=critical,digitalSignature,nonRepudiation',
+    '-addext',
+    'extendedKeyUsage=clientAuth,emailProtection',
   ])
 }
 let egovIssue = 0
@@ -109,7 +154,17 @@ const DISTID = 'distid:1234567812345678'
 const {privateKey: smCaKey} = await generateKey('sm2')
 const smCaSpki = publicKeyOf(smCaKey).export({type: 'spki', format: 'der'})
 const smCaDer = await signCertificate(
-  {serial: newSerial(), subject: [['CN', 'Bench SM2 CA'], ['C', 'CN']], spki: smCaSpki, notBefore: now, notAfter: new Date(now.getTime() + 3650 * DAY), ca: true},
+  {
+    serial: newSerial(),
+    subject: [
+      ['CN', 'Bench SM2 CA'],
+      ['C', 'CN'],
+    ],
+    spki: smCaSpki,
+    notBefore: now,
+    notAfter: new Date(now.getTime() + 3650 * DAY),
+    ca: true,
+  },
   {certDer: Buffer.alloc(0), subjectDer: Buffer.alloc(0), keyId: keyIdentifier(smCaSpki), key: smCaKey, spec: 'sm2'},
 )
 writeFileSync(join(dir, 'sm2ca.pem'), toPem(smCaDer))
@@ -120,14 +175,53 @@ let lastSm2 = Buffer.alloc(0)
 async function egovSm2One(i) {
   const {privateKey} = await generateKey('sm2')
   const spki = publicKeyOf(privateKey).export({type: 'spki', format: 'der'})
-  lastSm2 = await signCertificate({serial: newSerial(), subject: [['CN', `员工${i}`], ['OU', '市数据局'], ['C', 'CN']], spki, notBefore: now, notAfter: new Date(now.getTime() + 730 * DAY), profile: smStaff}, smSigner)
+  lastSm2 = await signCertificate(
+    {
+      serial: newSerial(),
+      subject: [
+        ['CN', `员工${i}`],
+        ['OU', '市数据局'],
+        ['C', 'CN'],
+      ],
+      spki,
+      notBefore: now,
+      notAfter: new Date(now.getTime() + 730 * DAY),
+      profile: smStaff,
+    },
+    smSigner,
+  )
   wrapHolderKey(privateKey, smCaKey)
 }
 async function opensslSm2One(i) {
   await run('openssl', [
-    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:SM2', '-nodes', '-keyout', join(dir, `s${i}.key`), '-out', join(dir, `s${i}.pem`),
-    '-subj', `/CN=staff${i}/OU=bureau/C=CN`, '-CA', join(dir, 'sm2ca.pem'), '-CAkey', join(dir, 'sm2ca.key'), '-days', '730', '-sm3', '-sigopt', DISTID,
-    '-addext', 'basicConstraints=critical,CA:FALSE', '-addext', 'keyUsage=critical,digitalSignature,nonRepudiation', '-addext', 'extendedKeyUsage=clientAuth',
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:SM2',
+    '-nodes',
+    '-keyout',
+    join(dir, `s${i}.key`),
+    '-out',
+    join(dir, `s${i}.pem`),
+    '-subj',
+    `/CN=staff${i}/OU=bureau/C=CN`,
+    '-CA',
+    join(dir, 'sm2ca.pem'),
+    '-CAkey',
+    join(dir, 'sm2ca.key'),
+    '-days',
+    '730',
+    '-sm3',
+    '-sigopt',
+    DISTID,
+    '-addext',
+    'basicConstraints=critical,CA:FALSE',
+    '-addext',
+    'keyUsage=critical,digitalSignature,nonRepudiation',
+    '-addext',
+    'extendedKeyUsage=clientAuth',
   ])
 }
 let egovSm2 = 0
@@ -149,7 +243,8 @@ for (let done = 0; done < certs; done += 20) {
 }
 // Both sides made what they claim: SM2-with-SM3 leaves that openssl verifies under the identifier.
 writeFileSync(join(dir, 'sm2-egov.pem'), toPem(lastSm2))
-for (const leaf of ['sm2-egov.pem', `s${certs - 1}.pem`]) execFileSync('openssl', ['verify', '-vfyopt', DISTID, '-CAfile', join(dir, 'sm2ca.pem'), join(dir, leaf)], {stdio: ['ignore', 'ignore', 'pipe']})
+for (const leaf of ['sm2-egov.pem', `s${certs - 1}.pem`])
+  execFileSync('openssl', ['verify', '-vfyopt', DISTID, '-CAfile', join(dir, 'sm2ca.pem'), join(dir, leaf)], {stdio: ['ignore', 'ignore', 'pipe']})
 
 // ---- 2. a CRL of 100,000 entries
 const reasons = ['keyCompromise', 'affiliationChanged', 'superseded', 'cessationOfOperation', 'certificateHold']
@@ -162,10 +257,27 @@ const egovCrl = ms(t0)
 const egovCrlCpu = ownCpu() - c0
 
 const stamp = (d) => d.toISOString().replace(/[-:T]/g, '').slice(2, 14) + 'Z'
-const opensslReason = {keyCompromise: 'keyCompromise', affiliationChanged: 'affiliationChanged', superseded: 'superseded', cessationOfOperation: 'cessationOfOperation', certificateHold: 'certificateHold'}
+const opensslReason = {
+  keyCompromise: 'keyCompromise',
+  affiliationChanged: 'affiliationChanged',
+  superseded: 'superseded',
+  cessationOfOperation: 'cessationOfOperation',
+  certificateHold: 'certificateHold',
+}
 const expiry = stamp(new Date(now.getTime() + 365 * DAY))
-writeFileSync(join(dir, 'index.txt'), entries.map((e) => `R\t${expiry}\t${stamp(e.revokedAt)},${opensslReason[e.reason]}${e.reason === 'certificateHold' ? ',holdInstructionReject' : ''}\t${e.serial.toUpperCase().padStart(8, '0')}\tunknown\t/CN=x${e.serial}\n`).join(''))
-writeFileSync(join(dir, 'ca.cnf'), `[ca]\ndefault_ca=own\n[own]\ndir=${dir}\ndatabase=$dir/index.txt\ncertificate=$dir/ca.pem\nprivate_key=$dir/ca.key\ndefault_md=sha256\ndefault_crl_days=7\ncrlnumber=$dir/crlnumber\n`)
+writeFileSync(
+  join(dir, 'index.txt'),
+  entries
+    .map(
+      (e) =>
+        `R\t${expiry}\t${stamp(e.revokedAt)},${opensslReason[e.reason]}${e.reason === 'certificateHold' ? ',holdInstructionReject' : ''}\t${e.serial.toUpperCase().padStart(8, '0')}\tunknown\t/CN=x${e.serial}\n`,
+    )
+    .join(''),
+)
+writeFileSync(
+  join(dir, 'ca.cnf'),
+  `[ca]\ndefault_ca=own\n[own]\ndir=${dir}\ndatabase=$dir/index.txt\ncertificate=$dir/ca.pem\nprivate_key=$dir/ca.key\ndefault_md=sha256\ndefault_crl_days=7\ncrlnumber=$dir/crlnumber\n`,
+)
 writeFileSync(join(dir, 'crlnumber'), '01\n')
 t0 = process.hrtime.bigint()
 c0 = childCpu()
@@ -174,7 +286,11 @@ const opensslCrl = ms(t0)
 const opensslCrlCpu = childCpu() - c0
 
 // Both CRLs must be what they claim: openssl reads ours and counts the same entries.
-const count = (file) => (execFileSync('openssl', ['crl', '-inform', file.startsWith('egov') ? 'DER' : 'PEM', '-in', join(dir, file), '-noout', '-text'], {encoding: 'utf8', maxBuffer: 1 << 30}).match(/Serial Number:/g) ?? []).length
+const count = (file) =>
+  (
+    execFileSync('openssl', ['crl', '-inform', file.startsWith('egov') ? 'DER' : 'PEM', '-in', join(dir, file), '-noout', '-text'], {encoding: 'utf8', maxBuffer: 1 << 30}).match(/Serial Number:/g) ??
+    []
+  ).length
 const ours = count('egov.crl')
 const theirs = count('openssl.crl')
 execFileSync('openssl', ['crl', '-inform', 'DER', '-in', join(dir, 'egov.crl'), '-CAfile', join(dir, 'ca.pem'), '-noout'], {stdio: 'ignore'})
@@ -206,7 +322,12 @@ row(`issue ${certs} SM2 staff certificates (SM2-SM3)  wall`, sec(egovSm2), sec(o
 row('                                               cpu', sec(egovSm2Cpu), sec(opensslSm2Cpu), `${(egovSm2Cpu / opensslSm2Cpu).toFixed(2)}×`)
 row(`CRL of ${crlEntries} entries (read back: ${ours})  wall`, sec(egovCrl, 3), sec(opensslCrl, 3), `${(egovCrl / opensslCrl).toFixed(2)}×  (target ≤ 3×; openssl's read back: ${theirs})`)
 row('                                               cpu', sec(egovCrlCpu, 3), sec(opensslCrlCpu, 3), `${(egovCrlCpu / opensslCrlCpu).toFixed(2)}×`)
-row(`CA unlock, PBKDF2-SHA256 ×${CA_KDF_ITERATIONS.toLocaleString('en')} (mean of ${unlocks})`, `${egovUnlock.toFixed(0)} ms`, `${opensslUnlock.toFixed(0)} ms`, `${(egovUnlock / opensslUnlock).toFixed(2)}×  (openssl pkey, less its ${opensslStart.toFixed(0)} ms start-up)`)
+row(
+  `CA unlock, PBKDF2-SHA256 ×${CA_KDF_ITERATIONS.toLocaleString('en')} (mean of ${unlocks})`,
+  `${egovUnlock.toFixed(0)} ms`,
+  `${opensslUnlock.toFixed(0)} ms`,
+  `${(egovUnlock / opensslUnlock).toFixed(2)}×  (openssl pkey, less its ${opensslStart.toFixed(0)} ms start-up)`,
+)
 row('CA unlock, the old wrap: ×2,048', `${egovUnlockOld.toFixed(1)} ms`, `${Math.max(0, opensslUnlockOld).toFixed(1)} ms`, '')
 console.log('wall: elapsed time; cpu: processor time of egov (all threads) and of the openssl processes, which load from elsewhere does not inflate')
 if (ours !== crlEntries) {

@@ -42,7 +42,8 @@ async function seed() {
   const {sqliteLibrary} = await import(join(root, 'dist/core/store/index.js'))
   const {BetterSqlite3, nativeBinding} = sqliteLibrary()
   const db = new BetterSqlite3(seeded, {nativeBinding})
-  const insert = db.prepare(`insert into cloud_systems (name, unit, level, os, request_id, status, provider, vms, vcpu, memory_gib, system_disk_gib, data_disk_gib, bandwidth_mbps, extranet_ips, internet_ips,
+  const insert =
+    db.prepare(`insert into cloud_systems (name, unit, level, os, request_id, status, provider, vms, vcpu, memory_gib, system_disk_gib, data_disk_gib, bandwidth_mbps, extranet_ips, internet_ips,
     env_vcpu, env_memory_gib, env_storage_gib, env_bandwidth_mbps, env_extranet_ips, env_internet_ips, provisioned_at, created_at, updated_at)
     values (?, ?, 3, '统信UOS 20', ?, 'in-service', ?, ?, ?, ?, 100, 200, 50, 1, 0, ?, ?, ?, 50, 1, 0, ?, ?, ?)`)
   db.transaction(() => {
@@ -50,7 +51,21 @@ async function seed() {
       const vms = 1 + (s % 4)
       const vcpu = [4, 8, 16][s % 3]
       const mem = vcpu * 4
-      insert.run(name(s), UNITS[s % UNITS.length], s + 1, PROVIDERS[s % PROVIDERS.length], vms, vcpu, mem, vms * vcpu, vms * mem, vms * 300, '2026-01-05T02:00:00.000Z', '2026-01-01T02:00:00.000Z', '2026-01-05T02:00:00.000Z')
+      insert.run(
+        name(s),
+        UNITS[s % UNITS.length],
+        s + 1,
+        PROVIDERS[s % PROVIDERS.length],
+        vms,
+        vcpu,
+        mem,
+        vms * vcpu,
+        vms * mem,
+        vms * 300,
+        '2026-01-05T02:00:00.000Z',
+        '2026-01-01T02:00:00.000Z',
+        '2026-01-05T02:00:00.000Z',
+      )
     }
   })()
   db.close()
@@ -147,7 +162,8 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     const review = JSON.parse(runs.eff.at(-1).stdout)
     if (imported.added !== samples) throw new Error(`imported ${imported.added} samples, expected ${samples}`)
     if (again.added !== 0 || again.alreadyRecorded !== samples) throw new Error(`the second import was not a no-op: ${JSON.stringify(again)}`)
-    if (review.samples !== samples || review.reviewed !== SYSTEMS || review.flagged.length !== SYSTEMS / 4) throw new Error(`unexpected review: ${review.reviewed} systems, ${review.samples} samples, ${review.flagged.length} flagged`)
+    if (review.samples !== samples || review.reviewed !== SYSTEMS || review.flagged.length !== SYSTEMS / 4)
+      throw new Error(`unexpected review: ${review.reviewed} systems, ${review.samples} samples, ${review.flagged.length} flagged`)
     process.stdout.write(`round ${round + 1}/${rounds} done\n`)
   }
   const median = (list) => {

@@ -29,7 +29,16 @@ const bin = join(root, 'bin/run.js')
 if (!existsSync(join(root, 'dist/commands/kiosk/import.js'))) throw new Error('run `npm run build` first')
 
 const dir = mkdtempSync(join(tmpdir(), 'egov-bench-kiosk-'))
-const env = {...process.env, EGOV_DB: join(dir, 'bench.db'), EGOV_DATABASE_URL: '', XDG_CONFIG_HOME: join(dir, 'c'), XDG_DATA_HOME: join(dir, 'd'), EGOV_OPERATOR: 'clerk', NO_COLOR: '1', LANG: 'C.UTF-8'}
+const env = {
+  ...process.env,
+  EGOV_DB: join(dir, 'bench.db'),
+  EGOV_DATABASE_URL: '',
+  XDG_CONFIG_HOME: join(dir, 'c'),
+  XDG_DATA_HOME: join(dir, 'd'),
+  EGOV_OPERATOR: 'clerk',
+  NO_COLOR: '1',
+  LANG: 'C.UTF-8',
+}
 const hasTime = existsSync('/usr/bin/time')
 
 /** Wall time and peak RSS of one process (GNU time's %M where there is one). */
@@ -120,7 +129,22 @@ await store.write(async (ctx) => {
   for (let done = 0; done < kiosks; done += 500) {
     const rows = []
     for (let i = done; i < Math.min(kiosks, done + 500); i++) {
-      rows.push({serial: `BK-${String(i).padStart(5, '0')}`, request_id: request.id, unit: `某银行第${i % forms}支行`, site_no: 1, site_name: '营业部', site_location: '城区', model: 'ZZ-1', heartbeat_url: `http://127.0.0.1:${port}/k/${i}`, status: 'active', note: null, verified_at: ctx.at, verified_by: 'clerk', last_seen: null, updated_at: ctx.at})
+      rows.push({
+        serial: `BK-${String(i).padStart(5, '0')}`,
+        request_id: request.id,
+        unit: `某银行第${i % forms}支行`,
+        site_no: 1,
+        site_name: '营业部',
+        site_location: '城区',
+        model: 'ZZ-1',
+        heartbeat_url: `http://127.0.0.1:${port}/k/${i}`,
+        status: 'active',
+        note: null,
+        verified_at: ctx.at,
+        verified_by: 'clerk',
+        last_seen: null,
+        updated_at: ctx.at,
+      })
     }
     await ctx.db.insertInto('kiosks').values(rows).execute()
   }
@@ -146,7 +170,8 @@ const slow = Math.floor((kiosks - 1) / 10) + 1
 // Every late kiosk is slow and nothing is down or a wrong status; a quick answer that still came past the
 // timeout means the machine was too loaded to measure, and is counted in the output.
 const late = result.heartbeats.filter((h) => Number(h.url.split('/').at(-1)) % 10 === 0)
-if (result.summary.probed !== kiosks || result.summary.status || result.summary.down || late.length !== slow || !late.every((h) => h.outcome === 'slow')) throw new Error(`unexpected outcomes: ${JSON.stringify(result.summary)}`)
+if (result.summary.probed !== kiosks || result.summary.status || result.summary.down || late.length !== slow || !late.every((h) => h.outcome === 'slow'))
+  throw new Error(`unexpected outcomes: ${JSON.stringify(result.summary)}`)
 const fastButSlow = result.summary.slow - slow
 if (maxOpen > CONCURRENCY) throw new Error(`${maxOpen} sockets open at once, above --concurrency ${CONCURRENCY}`)
 const fastMs = result.heartbeats.filter((h) => h.outcome === 'up').reduce((sum, h) => sum + h.latencyMs, 0)
@@ -160,9 +185,15 @@ const mb = (x) => (Number.isNaN(x) ? '' : `${x.toFixed(0).padStart(5)} MB`)
 const importRatio = imported.s / peer.s
 console.log(`kiosk bench (node ${process.version}, SQLite)`)
 console.log(`plain exceljs read of ${forms} forms            ${peer.s.toFixed(2).padStart(7)} s  ${mb(peer.mb)}   (peer; ${peer.stdout.trim()} cells)`)
-console.log(`egov kiosk import of the folder (${forms} filed)  ${imported.s.toFixed(2).padStart(7)} s  ${mb(imported.mb)}   ${importRatio.toFixed(2)}× time (target ≤ 1.5×) ${importRatio <= 1.5 ? 'ok' : 'MISSED'}`)
+console.log(
+  `egov kiosk import of the folder (${forms} filed)  ${imported.s.toFixed(2).padStart(7)} s  ${mb(imported.mb)}   ${importRatio.toFixed(2)}× time (target ≤ 1.5×) ${importRatio <= 1.5 ? 'ok' : 'MISSED'}`,
+)
 console.log(`egov --version                              ${version.s.toFixed(2).padStart(7)} s`)
-console.log(`egov kiosk probe, ${kiosks} kiosks, ${slow} past the ${timeoutS} s timeout, --concurrency ${CONCURRENCY}: ${probeS.toFixed(2)} s; less start-up ${(probeS - version.s).toFixed(2)} s beside the ideal schedule ${ideal.toFixed(2)} s: ${probeRatio.toFixed(2)}× (target ≤ 1.5×) ${probeRatio <= 1.5 ? 'ok' : 'MISSED'}`)
-console.log(`sockets open at once on the server: at most ${maxOpen} (--concurrency ${CONCURRENCY}); requests served ${requests}${fastButSlow ? `; ${fastButSlow} quick answers came past the timeout: the machine was loaded` : ''}`)
+console.log(
+  `egov kiosk probe, ${kiosks} kiosks, ${slow} past the ${timeoutS} s timeout, --concurrency ${CONCURRENCY}: ${probeS.toFixed(2)} s; less start-up ${(probeS - version.s).toFixed(2)} s beside the ideal schedule ${ideal.toFixed(2)} s: ${probeRatio.toFixed(2)}× (target ≤ 1.5×) ${probeRatio <= 1.5 ? 'ok' : 'MISSED'}`,
+)
+console.log(
+  `sockets open at once on the server: at most ${maxOpen} (--concurrency ${CONCURRENCY}); requests served ${requests}${fastButSlow ? `; ${fastButSlow} quick answers came past the timeout: the machine was loaded` : ''}`,
+)
 // A smoke run (BENCH_SMOKE=1) checks that the bench works and its counts, not its targets.
 if (!process.env.BENCH_SMOKE) process.exitCode = importRatio <= 1.5 && probeRatio <= 1.5 ? 0 : 1

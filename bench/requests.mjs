@@ -84,10 +84,13 @@ const all = spawnSync(process.execPath, [bin, 'requests', 'list', '--json'], {en
 const listed = all.status === 0 ? JSON.parse(all.stdout).requests.length : -1
 if (listed !== total) throw new Error(`requests list shows ${listed} requests, expected ${total}: ${all.stderr}`)
 if (overdue === 0 || overdue >= total) throw new Error(`${overdue} of ${total} requests overdue: the mix of states is wrong`)
-if (!process.env.KEEP) rmSync(dir, {recursive: true, force: true}); else console.log(dbPath)
+if (!process.env.KEEP) rmSync(dir, {recursive: true, force: true})
+else console.log(dbPath)
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 const base = median(samples.get('egov --version'))
-console.log(`requests: ${total.toLocaleString()} of ${kinds.length} kinds in mixed states (filled in ${fillS.toFixed(1)} s; ${overdue} overdue on 2026-12-15), SQLite, node ${process.version}, median of ${runs}`)
+console.log(
+  `requests: ${total.toLocaleString()} of ${kinds.length} kinds in mixed states (filled in ${fillS.toFixed(1)} s; ${overdue} overdue on 2026-12-15), SQLite, node ${process.version}, median of ${runs}`,
+)
 let failed = false
 for (const c of cases) {
   const m = median(samples.get(c.name))

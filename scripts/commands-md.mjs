@@ -71,7 +71,10 @@ function argLine(arg) {
 }
 
 /** A description on one list line: its own line breaks become spaces. */
-const oneLine = (text) => String(text).replace(/\s*\n\s*/g, ' ').trim()
+const oneLine = (text) =>
+  String(text)
+    .replace(/\s*\n\s*/g, ' ')
+    .trim()
 
 /** Examples as oclif shows them: a description line (as a shell comment) above its command. */
 function examples(command, pjson) {

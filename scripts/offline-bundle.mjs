@@ -133,7 +133,7 @@ function keep(from, src, native) {
   // nested packages are copied on their own, when npm lists them as production ones
   if (parts[0] === 'node_modules') return false
   const file = basename(src)
-  if (/\.d\.[cm]?ts$/.test(file) || file.endsWith(".map")) return false
+  if (/\.d\.[cm]?ts$/.test(file) || file.endsWith('.map')) return false
   if (native) {
     // a native module: its JavaScript and the compiled addon, not the C sources or the build tree
     if (parts[0] === 'deps' || parts[0] === 'src') return false

@@ -118,7 +118,7 @@ export function sourceFunctions() {
       if (named) {
         for (const tag of ts.getJSDocTags(ts.isVariableStatement(node) ? node.declarationList.declarations[0] : node)) {
           if (tag.tagName.text !== 'rule') continue
-          const comment = typeof tag.comment === 'string' ? tag.comment : ts.getTextOfJSDocComment(tag.comment) ?? ''
+          const comment = typeof tag.comment === 'string' ? tag.comment : (ts.getTextOfJSDocComment(tag.comment) ?? '')
           const name = ts.isVariableStatement(node) ? node.declarationList.declarations[0].name.getText(source) : node.name?.getText(source)
           for (const id of comment.match(ID) ?? []) if (name) add(id, name, file)
         }
@@ -161,7 +161,7 @@ export function render() {
     'comes from, the functions that decide it, the tests that name it — or why egov does not',
     'enforce it. The rule texts and notes are kept in [docs/rules.md](docs/rules.md), which also',
     'says where the source regulations are; the functions are those whose code names the rule',
-    '(a refusal, a problem\'s `rule`, a warning) or whose doc comment carries `@rule`.',
+    "(a refusal, a problem's `rule`, a warning) or whose doc comment carries `@rule`.",
     '',
     '| Rule | Articles | Functions | Tests |',
     '|---|---|---|---|',

@@ -106,7 +106,6 @@ export abstract class EgovCommand<T extends typeof Command> extends Command {
   /** The database, opened (and migrated) on first use. connectOnly: see StoreOptions (egov db restore). */
   protected async store(options: {connectOnly?: boolean} = {}): Promise<Store> {
     if (!this.openedStore) {
-
       const databaseUrl = this.postgresUrl()
       const named = (this.flags as {db?: string}).db
       // A file named by --db or EGOV_DB must exist: a typo would otherwise start an empty
@@ -192,7 +191,11 @@ export abstract class EgovCommand<T extends typeof Command> extends Command {
   /** The flags every list takes: --columns and --output (see table()). Spread into a list command's flags. */
   static listFlags = {
     columns: Flags.string({description: 'only these columns, by key, in this order: e.g. id,unit,state (keys: the headers of --output csv)', helpGroup: 'OUTPUT'}),
-    output: Flags.string({description: 'table (default), csv, tsv, json (an array of rows) or value (cells only: one value per line with one column)', options: ['table', 'csv', 'tsv', 'json', 'value'], helpGroup: 'OUTPUT'}),
+    output: Flags.string({
+      description: 'table (default), csv, tsv, json (an array of rows) or value (cells only: one value per line with one column)',
+      options: ['table', 'csv', 'tsv', 'json', 'value'],
+      helpGroup: 'OUTPUT',
+    }),
   }
 
   /**
@@ -244,9 +247,16 @@ export abstract class EgovCommand<T extends typeof Command> extends Command {
         const key = name.trim()
         const found = keyed.find((c) => c.key === key || c.key.toLowerCase() === key.toLowerCase())
         if (!found) {
-          const suggestion = nearest(key, keyed.map((c) => c.key))
+          const suggestion = nearest(
+            key,
+            keyed.map((c) => c.key),
+          )
           const hint = suggestion ? new Localized((locale) => t('input.unknownColumn.hint', {suggestion}, locale)) : ''
-          throw new InvalidInput('input.unknownColumn', {value: key, known: keyed.map((c) => c.key).join(', '), hint}, {field: 'columns', details: {known: keyed.map((c) => c.key), ...(suggestion ? {suggestion} : {})}})
+          throw new InvalidInput(
+            'input.unknownColumn',
+            {value: key, known: keyed.map((c) => c.key).join(', '), hint},
+            {field: 'columns', details: {known: keyed.map((c) => c.key), ...(suggestion ? {suggestion} : {})}},
+          )
         }
         return found
       })
@@ -318,7 +328,8 @@ export abstract class EgovCommand<T extends typeof Command> extends Command {
       return {message: this.t('input.unexpectedArgs', {args: (err.args as string[]).join(', ')}), details: {key: 'input.unexpectedArgs', field: 'ARGS', args: err.args}}
     }
     const noOption = /^Flag --([\w-]+) expects one of these values: (.*)$/s.exec(raw)
-    if (noOption) return {message: this.t('input.flagNeedsOption', {flag: noOption[1], options: noOption[2]}), details: {key: 'input.flagNeedsOption', field: noOption[1], options: noOption[2].split(', ')}}
+    if (noOption)
+      return {message: this.t('input.flagNeedsOption', {flag: noOption[1], options: noOption[2]}), details: {key: 'input.flagNeedsOption', field: noOption[1], options: noOption[2].split(', ')}}
     const parsing = /^Parsing --([\w-]+)\s*\n\s*Expected an integer (?:(greater|less) than or equal to (-?\d+) )?but received: (.*)$/s.exec(raw)
     if (parsing) {
       const [, flag, side, limit, value] = parsing
@@ -329,7 +340,14 @@ export abstract class EgovCommand<T extends typeof Command> extends Command {
     // eslint-disable-next-line no-control-regex
     const failed = /^The following errors? occurred:\n([\s\S]*)$/.exec(raw.replace(/\u001B\[[0-9;]*m/g, ''))
     if (failed) {
-      const parts = [...new Set(failed[1].split('\n').map((line) => line.trim()).filter(Boolean))].map((line) => this.flagReason(line))
+      const parts = [
+        ...new Set(
+          failed[1]
+            .split('\n')
+            .map((line) => line.trim())
+            .filter(Boolean),
+        ),
+      ].map((line) => this.flagReason(line))
       const message = parts.map((part) => part.message).join(this.locale === 'zh' ? '；' : '; ')
       return {message, details: parts.length === 1 ? parts[0].details : {...parts[0].details, problems: parts.map((part) => part.details)}}
     }
@@ -350,15 +368,23 @@ export abstract class EgovCommand<T extends typeof Command> extends Command {
     if (needsValue) return {message: this.t('input.flagNeedsValue', {flag: needsValue[1]}), details: {key: 'input.flagNeedsValue', field: needsValue[1]}}
     // "Missing required flag --x", or in oclif's list of failed flags "Missing required flag x" (the first one named; all in details.flags).
     const missing = [...raw.matchAll(/Missing required flag:?\s*(?:-\w, )?(?:--)?([\w-]+)/g)].map((m) => m[1])
-    if (missing.length) return {message: this.t('input.missingFlagParse', {flag: missing[0]}), details: {key: 'input.missingFlagParse', field: missing[0], ...(missing.length > 1 ? {flags: missing} : {})}}
+    if (missing.length)
+      return {message: this.t('input.missingFlagParse', {flag: missing[0]}), details: {key: 'input.missingFlagParse', field: missing[0], ...(missing.length > 1 ? {flags: missing} : {})}}
     const anyFlag = /--([\w-]+)/.exec(raw)
     return {message: raw, details: anyFlag ? {field: anyFlag[1]} : {}}
   }
 
   /** One reason of oclif's flag validation, as a catalogue message naming the field. */
   private flagReason(line: string): {message: string; details: Record<string, unknown>} {
-    const list = (text: string) => text.split(/,\s*/).map((f) => f.trim()).filter(Boolean)
-    const flagsOf = (text: string) => list(text).map((f) => (f.startsWith('-') ? f : `--${f}`)).join(', ')
+    const list = (text: string) =>
+      text
+        .split(/,\s*/)
+        .map((f) => f.trim())
+        .filter(Boolean)
+    const flagsOf = (text: string) =>
+      list(text)
+        .map((f) => (f.startsWith('-') ? f : `--${f}`))
+        .join(', ')
     let m = /^Missing required flag:?\s*(?:-\w, )?-{0,2}([\w-]+)$/.exec(line)
     if (m) return {message: this.t('input.missingFlagParse', {flag: m[1]}), details: {key: 'input.missingFlagParse', field: m[1]}}
     m = /^--([\w-]+)(?:=.*)? cannot also be provided when using --([\w-]+)$/s.exec(line)

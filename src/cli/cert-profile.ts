@@ -18,7 +18,16 @@ export const profileFlags = {
   san: Flags.string({description: 'subject alternative names applications may add: dns, ip (comma-separated); "" for none'}),
 }
 
-export function profileInput(f: {name?: string; 'key-usage'?: string; 'ext-key-usage'?: string; 'key-spec'?: string; days?: number; 'max-days'?: number; medium?: boolean; san?: string}): ProfileInput {
+export function profileInput(f: {
+  name?: string
+  'key-usage'?: string
+  'ext-key-usage'?: string
+  'key-spec'?: string
+  days?: number
+  'max-days'?: number
+  medium?: boolean
+  san?: string
+}): ProfileInput {
   return {name: f.name, keyUsage: f['key-usage'], extKeyUsage: f['ext-key-usage'], keySpec: f['key-spec'], days: f.days, maxDays: f['max-days'], medium: f.medium, san: f.san}
 }
 

@@ -58,7 +58,13 @@ export function filedText(result: WorkflowResult<CertRequest>, locale: Locale): 
   return t('cert.filed', {id: r.id, event: t(`cert.event.${r.payload.event}` as MessageKey, {}, locale), holder: r.payload.holder, unit: r.applicantUnit}, locale)
 }
 
-export const serialArg = {serial: Args.string({description: 'certificate serial number (hex), SERIAL@ISSUER where two issuers share a serial (ISSUER: the tag cert show prints, or part of the issuer name), or the serial of the medium (USB key) it is on', required: true})}
+export const serialArg = {
+  serial: Args.string({
+    description:
+      'certificate serial number (hex), SERIAL@ISSUER where two issuers share a serial (ISSUER: the tag cert show prints, or part of the issuer name), or the serial of the medium (USB key) it is on',
+    required: true,
+  }),
+}
 
 /**
  * A life event of a certificate (CERT-3): filed as a request that another operator

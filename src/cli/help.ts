@@ -139,10 +139,6 @@ export default class EgovHelp extends Help {
 
   override formatRoot(): string {
     if (this.locale !== 'zh') return super.formatRoot()
-    return [
-      HELP_ROOT_ZH,
-      this.section('VERSION', this.wrap(this.config.userAgent)),
-      this.section('USAGE', this.wrap(`$ ${this.config.bin} [COMMAND]`)),
-    ].join('\n\n')
+    return [HELP_ROOT_ZH, this.section('VERSION', this.wrap(this.config.userAgent)), this.section('USAGE', this.wrap(`$ ${this.config.bin} [COMMAND]`))].join('\n\n')
   }
 }

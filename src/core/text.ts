@@ -96,5 +96,8 @@ export function printable(text: string): string {
  */
 export function printableOutput(text: string): string {
   // eslint-disable-next-line no-control-regex
-  return text.split(/(\u001B\[[0-9;]*m)/).map((part, i) => (i % 2 ? part : printable(part))).join('')
+  return text
+    .split(/(\u001B\[[0-9;]*m)/)
+    .map((part, i) => (i % 2 ? part : printable(part)))
+    .join('')
 }

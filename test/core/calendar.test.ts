@@ -33,17 +33,17 @@ describe('working days on the official calendar (X-1)', () => {
   })
 
   it('uses a loaded year in place of weekends-only, and it replaces the package for that year', () => {
-    const arrangement = validateArrangement(
-      {year: 2027, holidays: [{name: '元旦', from: '2027-01-01', to: '2027-01-03'}], workdays: [{name: '元旦调休', date: '2027-01-09'}]},
-      '2027.json',
-    )
+    const arrangement = validateArrangement({year: 2027, holidays: [{name: '元旦', from: '2027-01-01', to: '2027-01-03'}], workdays: [{name: '元旦调休', date: '2027-01-09'}]}, '2027.json')
     const loaded = new WorkCalendar([
       {
         year: 2027,
         source: arrangement.source,
         loadedAt: '2026-12-01T00:00:00Z',
         loadedBy: 'admin',
-        days: new Map<string, {workday: boolean; name: string}>([...arrangement.holidays.map((d) => [d.date, {workday: false, name: d.name}] as const), ...arrangement.workdays.map((d) => [d.date, {workday: true, name: d.name}] as const)]),
+        days: new Map<string, {workday: boolean; name: string}>([
+          ...arrangement.holidays.map((d) => [d.date, {workday: false, name: d.name}] as const),
+          ...arrangement.workdays.map((d) => [d.date, {workday: true, name: d.name}] as const),
+        ]),
       },
     ])
     expect(loaded.addWorkdays('2026-12-31', 1)).toEqual({date: '2027-01-04', warnings: []})

@@ -166,7 +166,12 @@ describeEachDialect('certificate life events in the core (CERT-1, CERT-3, X-2)',
   })
 
   it('keeps neither the ID number nor a key in the clear, and the audit chain holds', async () => {
-    const dump = JSON.stringify([await tdb.sql('select * from cert_holders'), await tdb.sql('select * from cert_certs'), await tdb.sql('select * from audit_log'), await tdb.sql('select * from requests')])
+    const dump = JSON.stringify([
+      await tdb.sql('select * from cert_holders'),
+      await tdb.sql('select * from cert_certs'),
+      await tdb.sql('select * from audit_log'),
+      await tdb.sql('select * from requests'),
+    ])
     expect(dump).not.toContain('11010519491231002')
     expect(dump).not.toContain('BEGIN PRIVATE KEY')
     expect(dump).not.toContain(PASS)

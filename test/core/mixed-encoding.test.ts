@@ -102,7 +102,10 @@ describe('the encoding of a CSV, line by line (issue 20)', () => {
       for (let at = 0; at < bytes.length; at += size) text += decoder.write(bytes.subarray(at, at + size))
       text += decoder.end()
       expect(text, `chunks of ${size}`).toBe(expected)
-      expect(decoder.foreign, `chunks of ${size}`).toEqual([{line: 4, seems: 'utf8'}, {line: 6, seems: 'utf8'}])
+      expect(decoder.foreign, `chunks of ${size}`).toEqual([
+        {line: 4, seems: 'utf8'},
+        {line: 6, seems: 'utf8'},
+      ])
     }
     // A UTF-8 file with a GBK row and a damaged one.
     const mixed = Buffer.concat([utf8('编码,名称\r\n'), gbk('A2,名称\r\n'), utf8('A3,"食品\r\n经营"\r'), Buffer.from([0x41, 0xc3, 0x0d, 0x0a]), utf8('A5,末行')])
@@ -112,11 +115,14 @@ describe('the encoding of a CSV, line by line (issue 20)', () => {
       for (let at = 0; at < mixed.length; at += size) text += decoder.write(mixed.subarray(at, at + size))
       text += decoder.end()
       expect(text, `chunks of ${size}`).toBe('编码,名称\r\nA2,名称\r\nA3,"食品\r\n经营"\rA\ufffd\r\nA5,末行')
-      expect(decoder.foreign, `chunks of ${size}`).toEqual([{line: 2, seems: 'gb18030'}, {line: 5, seems: 'damaged'}])
+      expect(decoder.foreign, `chunks of ${size}`).toEqual([
+        {line: 2, seems: 'gb18030'},
+        {line: 5, seems: 'damaged'},
+      ])
     }
   })
 
-  it('the message names the file, the line, the file\'s encoding and what the line seems, in both languages', () => {
+  it("the message names the file, the line, the file's encoding and what the line seems, in both languages", () => {
     expect(foreignLineMessage('清单.csv', {line: 3, seems: 'utf8'}, 'gb18030', 'en')).toMatch(/^清单\.csv, line 3: UTF-8 text in a GB18030 \(GBK\) file/)
     expect(foreignLineMessage('清单.csv', {line: 3, seems: 'utf8'}, 'gb18030', 'zh')).toMatch(/^清单\.csv 第 3 行是 UTF-8 编码，而文件是 GB18030 \(GBK\) 编码/)
     expect(foreignLineMessage('清单.csv', {line: 7, seems: 'damaged'}, 'utf8', 'en')).toMatch(/^清单\.csv, line 7: bytes that are neither UTF-8 text, as the rest of the file, nor GB18030/)
@@ -126,7 +132,15 @@ describe('the encoding of a CSV, line by line (issue 20)', () => {
 
 describe('a GBK line is not taken for UTF-8 (looksUtf8)', () => {
   it('UTF-8 Chinese text looks UTF-8, punctuation and full-width forms included', () => {
-    for (const text of ['食品经营许可', '《中华人民共和国行政许可法》第12条', '周一至周五 9:00-12:00，14:30-17:30（法定节假日除外）', '“一网通办”—12345', '①办理 ②审核 ✔', '温度 25℃ × 2 · 第Ⅱ类', '𠮷野家']) {
+    for (const text of [
+      '食品经营许可',
+      '《中华人民共和国行政许可法》第12条',
+      '周一至周五 9:00-12:00，14:30-17:30（法定节假日除外）',
+      '“一网通办”—12345',
+      '①办理 ②审核 ✔',
+      '温度 25℃ × 2 · 第Ⅱ类',
+      '𠮷野家',
+    ]) {
       expect(looksUtf8(utf8(`A1,${text},3\r\n`)), text).toBe(true)
     }
     expect(looksUtf8(utf8('plain ascii\r\n'))).toBe(false)

@@ -338,9 +338,10 @@ describe('map palette (issue 15: holders told apart)', () => {
   it('any two holder colours, and each against the free and other greys, differ by ΔE*76 ≥ 25', () => {
     const all = [...PALETTE, FREE_FILL, OTHER_FILL]
     expect(new Set(PALETTE).size).toBe(20)
-    for (let i = 0; i < all.length; i++) for (let j = i + 1; j < all.length; j++) {
-      expect(deltaE(all[i], all[j]), `${all[i]} ${all[j]}`).toBeGreaterThanOrEqual(25)
-    }
+    for (let i = 0; i < all.length; i++)
+      for (let j = i + 1; j < all.length; j++) {
+        expect(deltaE(all[i], all[j]), `${all[i]} ${all[j]}`).toBeGreaterThanOrEqual(25)
+      }
     // The pairs the issue found hard to tell apart are gone.
     expect(PALETTE).not.toContain('#2ca02c')
     expect(PALETTE).not.toContain('#8c564b')

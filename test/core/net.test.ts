@@ -2,22 +2,7 @@ import {afterAll, beforeAll, expect, it} from 'vitest'
 
 import {verifyAudit} from '../../src/core/audit/index.js'
 import {Conflict, InvalidInput, NotFound} from '../../src/core/errors.js'
-import {
-  addPoolIn,
-  allocateIn,
-  type Block,
-  blockEnd,
-  find,
-  findPool,
-  formatCidr,
-  freeBlocks,
-  listAllocations,
-  parseCidr,
-  poolMap,
-  release,
-  removePoolIn,
-  usage,
-} from '../../src/core/net/index.js'
+import {addPoolIn, allocateIn, type Block, blockEnd, find, findPool, formatCidr, freeBlocks, listAllocations, parseCidr, poolMap, release, removePoolIn, usage} from '../../src/core/net/index.js'
 import type {Store} from '../../src/core/store/index.js'
 import {createTestDatabase, describeEachDialect, type TestDatabase} from '../helpers/db.js'
 
@@ -200,7 +185,7 @@ describeEachDialect('extranet address plan (NET-1, NET-2)', (dialect) => {
     const pool = parseCidr('100.64.0.0/16', 'x')
     const held = new Map<string, Block>()
     let seed = 20261123
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31)
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31
     const steps = dialect === 'sqlite' ? 3000 : 1500
     for (let step = 0; step < steps; step++) {
       if (held.size && random() < 0.4) {

@@ -13,7 +13,9 @@ const dir = new URL('../../schemas/requests/', import.meta.url)
 /** The request kinds' payload schemas (issue 19): declared with each kind, published under schemas/requests/, never drifting. */
 describe('request payload schemas', () => {
   it('every registered kind has a schema, published as schemas/requests/KIND.schema.json (run node scripts/schemas.mjs after a change)', () => {
-    const kinds = allKinds().map((k) => k.kind).sort()
+    const kinds = allKinds()
+      .map((k) => k.kind)
+      .sort()
     expect(kinds.length).toBeGreaterThanOrEqual(22)
     expect(readdirSync(dir).sort()).toEqual(kinds.map((k) => `${k}.schema.json`).sort())
     for (const def of allKinds()) {
@@ -34,9 +36,9 @@ describe('request payload schemas', () => {
     const base = {unit: 'u', category: 1, basis: 'b', plane: 1}
     expect(await payloadProblems('net-onboarding', onboarding.payloadSchema, {...base, hosts: 'ten'})).toEqual([{field: 'hosts', rule: 'type', expected: 'integer'}])
     expect(await payloadProblems('net-onboarding', onboarding.payloadSchema, {...base, prefixLength: 200})).toEqual([{field: 'prefixLength', rule: 'maximum', expected: '128'}])
-    expect(await payloadProblems('net-onboarding', onboarding.payloadSchema, {...base, plan: {allocationId: 1, cidr: '10.0.0.0/24', pool: 'p', at: '2026-01-01T00:00:00Z', by: 'x', cdir: 'y'}})).toMatchObject([
-      {field: 'plan.cdir', rule: 'additionalProperties', suggestion: 'plan.cidr'},
-    ])
+    expect(
+      await payloadProblems('net-onboarding', onboarding.payloadSchema, {...base, plan: {allocationId: 1, cidr: '10.0.0.0/24', pool: 'p', at: '2026-01-01T00:00:00Z', by: 'x', cdir: 'y'}}),
+    ).toMatchObject([{field: 'plan.cdir', rule: 'additionalProperties', suggestion: 'plan.cidr'}])
     const refused = await requireValidPayload('net-cutoff', cutoff.payloadSchema, {unit: 'u', rectifyby: '2026-05-01'}).catch((error: unknown) => error)
     expect(refused).toBeInstanceOf(InvalidInput)
     expect((refused as InvalidInput).exitCode).toBe(2)

@@ -110,7 +110,26 @@ beforeAll(async () => {
   // -batch and stdin ignored: openssl never prompts.
   execFileSync(
     'openssl',
-    ['req', '-batch', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'],
+    [
+      'req',
+      '-batch',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+    ],
     {stdio: 'ignore'},
   )
   selfSigned = https.createServer({key: readFileSync(key), cert: readFileSync(cert)}, (_req, res) => res.end('secret'))
@@ -123,23 +142,20 @@ beforeAll(async () => {
     maxInFlight = Math.max(maxInFlight, inFlight)
     // Later paths answer sooner, so completion order differs from target order.
     const index = Number(req.url?.split('/').pop() ?? 0)
-    setTimeout(() => {
-      inFlight--
-      res.end(String(index))
-    }, 60 + (7 - index) * 10)
+    setTimeout(
+      () => {
+        inFlight--
+        res.end(String(index))
+      },
+      60 + (7 - index) * 10,
+    )
   })
   countingSockets = track(counting)
   countingPort = await listen(counting)
 })
 
 afterAll(async () => {
-  await Promise.all([
-    shut(answering, answeringSockets),
-    shut(silentHttp, silentHttpSockets),
-    shut(listener, listenerSockets),
-    shut(selfSigned, selfSignedSockets),
-    shut(counting, countingSockets),
-  ])
+  await Promise.all([shut(answering, answeringSockets), shut(silentHttp, silentHttpSockets), shut(listener, listenerSockets), shut(selfSigned, selfSignedSockets), shut(counting, countingSockets)])
   if (certDir) rmSync(certDir, {recursive: true, force: true})
 })
 
@@ -161,20 +177,31 @@ describe('probe targets (NET-5)', () => {
     expect(parseProbeTarget('http://[2001:db8::1]:8080/')).toMatchObject({host: '2001:db8::1', port: 8080})
   })
 
-  it.each(['ftp://x', 'tcp://127.0.0.1', 'tcp://127.0.0.1:70000', 'tcp://127.0.0.1:0', 'http://127.0.0.1:0/', '', '   ', 'http//nope', 'http:nope', '127.0.0.1:80', 'tcp://h:80/path', 'http://user:pw@host/', 'http://127.0.0.1:65536/'])(
-    'refuses %j with InvalidInput (NET-5)',
-    (text) => {
-      let caught: unknown
-      try {
-        parseProbeTarget(text)
-      } catch (error) {
-        caught = error
-      }
-      expect(caught).toBeInstanceOf(InvalidInput)
-      expect((caught as InvalidInput).context).toMatchObject({field: 'probe', rule: 'NET-5'})
-      expect((caught as InvalidInput).params).toMatchObject({value: text})
-    },
-  )
+  it.each([
+    'ftp://x',
+    'tcp://127.0.0.1',
+    'tcp://127.0.0.1:70000',
+    'tcp://127.0.0.1:0',
+    'http://127.0.0.1:0/',
+    '',
+    '   ',
+    'http//nope',
+    'http:nope',
+    '127.0.0.1:80',
+    'tcp://h:80/path',
+    'http://user:pw@host/',
+    'http://127.0.0.1:65536/',
+  ])('refuses %j with InvalidInput (NET-5)', (text) => {
+    let caught: unknown
+    try {
+      parseProbeTarget(text)
+    } catch (error) {
+      caught = error
+    }
+    expect(caught).toBeInstanceOf(InvalidInput)
+    expect((caught as InvalidInput).context).toMatchObject({field: 'probe', rule: 'NET-5'})
+    expect((caught as InvalidInput).params).toMatchObject({value: text})
+  })
 
   it('loads undici only when probing, not when the module is imported', () => {
     const source = readFileSync(new URL('../../src/core/probe/index.ts', import.meta.url), 'utf8')

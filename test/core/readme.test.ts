@@ -11,7 +11,12 @@ import {describe, expect, it} from 'vitest'
  * manual names, such as the rules in docs/rules.md).
  */
 const root = fileURLToPath(new URL('../..', import.meta.url))
-const manuals = ['README.md', ...readdirSync(join(root, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)]
+const manuals = [
+  'README.md',
+  ...readdirSync(join(root, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => `docs/${f}`),
+]
 
 /** The text outside fenced code blocks, line by line. */
 function prose(text: string): string[] {
@@ -24,11 +29,19 @@ function prose(text: string): string[] {
 
 /** GitHub's anchor for a heading: lower case, punctuation dropped (letters of any script kept), spaces to hyphens. */
 function anchorOf(heading: string): string {
-  return heading.trim().toLowerCase().replace(/[^\p{L}\p{N}\- _]/gu, '').replaceAll(' ', '-')
+  return heading
+    .trim()
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}\- _]/gu, '')
+    .replaceAll(' ', '-')
 }
 
 function anchors(file: string): Set<string> {
-  return new Set(prose(readFileSync(join(root, file), 'utf8')).filter((l) => /^#{1,6} /.test(l)).map((l) => anchorOf(l.replace(/^#+ /, ''))))
+  return new Set(
+    prose(readFileSync(join(root, file), 'utf8'))
+      .filter((l) => /^#{1,6} /.test(l))
+      .map((l) => anchorOf(l.replace(/^#+ /, ''))),
+  )
 }
 
 describe('the manual (README.md and docs/)', () => {
@@ -37,7 +50,10 @@ describe('the manual (README.md and docs/)', () => {
     const sections = lines.filter((l) => l.startsWith('## ') && l !== '## Contents').map((l) => l.slice(3))
     const start = lines.indexOf('## Contents')
     expect(start, 'a ## Contents section').toBeGreaterThan(-1)
-    const listed = lines.slice(start + 1).filter((l) => l.startsWith('- [')).slice(0, sections.length)
+    const listed = lines
+      .slice(start + 1)
+      .filter((l) => l.startsWith('- ['))
+      .slice(0, sections.length)
     expect(listed).toEqual(sections.map((h) => `- [${h}](#${anchorOf(h)})`))
   })
 

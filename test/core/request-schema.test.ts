@@ -22,7 +22,12 @@ describe('request-file schemas', () => {
     const validate = new Ajv2020({allErrors: true, strict: false}).compile(JSON.parse(read('schemas/cloud-provider.schema.json')))
     expect(validate(parse(read('fixtures/cloud/纳管申请-移动云.yaml'))), JSON.stringify(validate.errors)).toBe(true)
     expect(validate({name: '移动云', vcpu: 1000, memoryGib: 4096, storageTib: 200, bandwidthMbps: 5000, extranetIPs: 100, zone: ['A']})).toBe(false)
-    expect(validate.errors!.filter((e) => e.keyword === 'additionalProperties').map((e) => e.params.additionalProperty).sort()).toEqual(['extranetIPs', 'zone'])
+    expect(
+      validate
+        .errors!.filter((e) => e.keyword === 'additionalProperties')
+        .map((e) => e.params.additionalProperty)
+        .sort(),
+    ).toEqual(['extranetIPs', 'zone'])
     const cloud = new Ajv2020({allErrors: true, strict: false}).compile(JSON.parse(read('schemas/cloud-application.schema.json')))
     expect(cloud({unit: 'u', system: 's', level: 3, classified: false, vms: 'four'})).toBe(false)
     expect(cloud.errors!.some((e) => e.instancePath === '/vms')).toBe(true)

@@ -84,7 +84,8 @@ describeEachDialect('schema.ts matches the migrations', (dialect) => {
         // SQLite lets a PRIMARY KEY that is not an INTEGER hold NULL (a quirk it keeps for compatibility); egov
         // always writes these keys, and PostgreSQL, which runs the same migrations, makes them NOT NULL.
         if (dialect === 'sqlite' && (await primaryKey(table.name)).includes(column.name)) continue
-        if (column.isNullable !== typed.nullable) mismatches.push(`${table.name}.${column.name}: ${column.isNullable ? 'nullable' : 'NOT NULL'} in the database, ${typed.nullable ? '"| null"' : 'not null'} in schema.ts`)
+        if (column.isNullable !== typed.nullable)
+          mismatches.push(`${table.name}.${column.name}: ${column.isNullable ? 'nullable' : 'NOT NULL'} in the database, ${typed.nullable ? '"| null"' : 'not null'} in schema.ts`)
       }
     }
     expect(mismatches).toEqual([])

@@ -16,11 +16,15 @@ describe('tables readable at 80 columns', () => {
       {id: '1', unit: '嘉峪关市人力资源和社会保障局', summary: '申请开通电子政务外网接入，用于社保业务系统与省级平台对接'},
       {id: '12', unit: 'Post office', summary: 'short'},
     ]
-    const out = renderTable(rows, [
-      {header: 'ID', get: (r) => r.id},
-      {header: 'UNIT', get: (r) => r.unit, shrink: true},
-      {header: 'SUMMARY', get: (r) => r.summary, shrink: true},
-    ], 80)
+    const out = renderTable(
+      rows,
+      [
+        {header: 'ID', get: (r) => r.id},
+        {header: 'UNIT', get: (r) => r.unit, shrink: true},
+        {header: 'SUMMARY', get: (r) => r.summary, shrink: true},
+      ],
+      80,
+    )
     const lines = out.split('\n')
     for (const line of lines) expect(displayWidth(line)).toBeLessThanOrEqual(80)
     // Columns start at the same display position on every line.

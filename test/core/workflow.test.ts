@@ -129,7 +129,10 @@ describeEachDialect('requests workflow', (dialect) => {
     const before = {requests: await countOf('requests'), transitions: await countOf('request_transitions'), audit: await countOf('audit_log')}
     await expect(
       filer.write(async (ctx) => {
-        await ctx.db.insertInto('requests').values({kind: 'ticket', state: 'submitted', applicant_unit: 'X', filed_by: ctx.actor, payload: '{}', filed_at: ctx.at, updated_at: ctx.at, state_since: ctx.at, due_on: null}).execute()
+        await ctx.db
+          .insertInto('requests')
+          .values({kind: 'ticket', state: 'submitted', applicant_unit: 'X', filed_by: ctx.actor, payload: '{}', filed_at: ctx.at, updated_at: ctx.at, state_since: ctx.at, due_on: null})
+          .execute()
         throw new Error('boom')
       }),
     ).rejects.toThrow('boom')

@@ -50,7 +50,7 @@ describe('checkWorkbookLimits (issue 20)', () => {
     expect((await check(at('merge-bomb.xlsx'), 'stream')).key).toBe('ok')
   })
 
-  it('a lone cell at XFD1048576 is past a form\'s rows; a list may use all of Excel\'s grid', async () => {
+  it("a lone cell at XFD1048576 is past a form's rows; a list may use all of Excel's grid", async () => {
     const r = await check(at('lone-cell.xlsx'), 'form')
     expect(r.key).toBe('io.limit.rows')
     expect(r.en).toContain('past row 1,000')
@@ -83,7 +83,7 @@ describe('checkWorkbookLimits (issue 20)', () => {
     expect(liar.en).toContain('inflates past the 1 KiB its directory entry declares')
   })
 
-  it('a cell of more than 32,767 characters (Excel\'s own limit)', async () => {
+  it("a cell of more than 32,767 characters (Excel's own limit)", async () => {
     const r = await check(at('long-text.xlsx'), 'form')
     expect(r.key).toBe('io.limit.cellText')
     expect(r.en).toContain('40,000 characters, more than the 32,767')
@@ -98,20 +98,25 @@ describe('checkWorkbookLimits (issue 20)', () => {
     expect(csv.key).toBe('io.limit.text')
     expect(csv.zh).toContain('改名为 .csv')
     copyFileSync(join(FIX, 'items/list.xlsx'), at('damaged.xlsx'))
-    execFileSync('python3', ['-c', `
+    execFileSync('python3', [
+      '-c',
+      `
 import sys
 b = bytearray(open(sys.argv[1], 'rb').read())
 # Break the second entry's local header: the directory points at nothing.
 i = b.find(b'PK\\x03\\x04', 4)
 b[i:i + 4] = b'PK\\x05\\x05'
-open(sys.argv[1], 'wb').write(b)`, at('damaged.xlsx')])
+open(sys.argv[1], 'wb').write(b)`,
+      at('damaged.xlsx'),
+    ])
     const damaged = await check(at('damaged.xlsx'), 'stream')
     expect(damaged.key).toBe('io.limit.damaged')
     expect(damaged.en).toContain('no local header where the directory says')
   })
 
   it('real workbooks pass, under every kind they are read as', async () => {
-    for (const f of ['items/list.xlsx', 'items/openpyxl-problems.xlsx', 'items/revision-filled.xlsx']) for (const kind of ['stream', 'list'] as const) expect((await check(join(FIX, f), kind)).key, f).toBe('ok')
+    for (const f of ['items/list.xlsx', 'items/openpyxl-problems.xlsx', 'items/revision-filled.xlsx'])
+      for (const kind of ['stream', 'list'] as const) expect((await check(join(FIX, f), kind)).key, f).toBe('ok')
     for (const f of ['kiosk/ten-sites.xlsx', 'kiosk/openpyxl-农商银行.xlsx', 'cloud/资源申请表-市医保局.xlsx']) expect((await check(join(FIX, f), 'form')).key, f).toBe('ok')
   })
 })

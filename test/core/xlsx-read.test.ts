@@ -28,7 +28,10 @@ describe('reading workbooks as clerks save them', () => {
     let styles = await zip.file('xl/styles.xml')!.async('string')
     const idOf = (code: string) => new RegExp(`<numFmt numFmtId="(\\d+)" formatCode="${code}"/>`).exec(styles)![1]
     const [dateId, timeId] = [idOf('DATE-FORMAT'), idOf('TIME-FORMAT')]
-    styles = styles.replace(/<numFmts[^]*?<\/numFmts>/, '').replaceAll(`numFmtId="${dateId}"`, 'numFmtId="31"').replaceAll(`numFmtId="${timeId}"`, 'numFmtId="32"')
+    styles = styles
+      .replace(/<numFmts[^]*?<\/numFmts>/, '')
+      .replaceAll(`numFmtId="${dateId}"`, 'numFmtId="31"')
+      .replaceAll(`numFmtId="${timeId}"`, 'numFmtId="32"')
     zip.file('xl/styles.xml', styles)
     // Stored as some tools store them: shared strings and the workbook's relationships first, the workbook part last.
     const order = ['[Content_Types].xml', '_rels/.rels', 'xl/sharedStrings.xml', 'xl/_rels/workbook.xml.rels', 'xl/styles.xml', 'xl/worksheets/sheet1.xml', 'xl/workbook.xml']

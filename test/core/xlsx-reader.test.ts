@@ -86,8 +86,14 @@ const MAIN = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main'
 async function workbook(name: string, sheetData: string, extra: Record<string, string> = {}): Promise<string> {
   const zip = new JSZip()
   zip.file('[Content_Types].xml', '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>')
-  zip.file('xl/workbook.xml', `<workbook xmlns="${MAIN}" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="表" sheetId="1" r:id="rId1"/></sheets></workbook>`)
-  zip.file('xl/_rels/workbook.xml.rels', '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>')
+  zip.file(
+    'xl/workbook.xml',
+    `<workbook xmlns="${MAIN}" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="表" sheetId="1" r:id="rId1"/></sheets></workbook>`,
+  )
+  zip.file(
+    'xl/_rels/workbook.xml.rels',
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>',
+  )
   zip.file('xl/worksheets/sheet1.xml', `<worksheet xmlns="${MAIN}"><sheetData>${sheetData}</sheetData></worksheet>`)
   for (const [part, text] of Object.entries(extra)) zip.file(part, text)
   const path = join(dir, name)
@@ -108,7 +114,14 @@ describe('xlsx-reader: every producer’s workbook reads the same (issue 20)', (
         {row: 5, cells: ['A003', '末行', 'true', '-3.25', '#N/A']},
       ],
     },
-    {name: '办理流程', state: 'visible', rows: [{row: 1, cells: ['事项编码', '步骤']}, {row: 2, cells: ['A001', '受理']}]},
+    {
+      name: '办理流程',
+      state: 'visible',
+      rows: [
+        {row: 1, cells: ['事项编码', '步骤']},
+        {row: 2, cells: ['A001', '受理']},
+      ],
+    },
     {name: '隐藏', state: 'hidden', rows: [{row: 1, cells: ['内部']}]},
   ]
 
@@ -154,7 +167,9 @@ describe('xlsx-reader: every producer’s workbook reads the same (issue 20)', (
   it('makes a formula without its result a located problem of a filled form, telling the clerk to save it in Excel or WPS', async () => {
     const records: string[] = []
     const {problems} = await readForm([join(FIXTURES, 'items-formula.xlsx')], loadLayout('items-list.json'), {defaultRule: 'ITEM-1', locale: 'zh', onRecord: (sheet) => void records.push(sheet)})
-    expect(problems).toEqual([expect.objectContaining({sheet: '基本信息', cell: 'L3', value: '=10+10', type: 'no-cached-value', message: '公式 =10+10 保存时没有计算结果：请用 Excel 或 WPS 打开该文件并保存，再重新导入'})])
+    expect(problems).toEqual([
+      expect.objectContaining({sheet: '基本信息', cell: 'L3', value: '=10+10', type: 'no-cached-value', message: '公式 =10+10 保存时没有计算结果：请用 Excel 或 WPS 打开该文件并保存，再重新导入'}),
+    ])
   })
 
   it('knows date formats by their codes: y m d h s outside quotes, escapes and brackets', () => {
@@ -191,7 +206,8 @@ describe('xlsx-reader: adversarial files are refused quickly, naming the file an
       path,
       zipOf({
         'xl/workbook.xml': `<workbook xmlns="${MAIN}" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="表" sheetId="1" r:id="rId1"/></sheets></workbook>`,
-        'xl/_rels/workbook.xml.rels': '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>',
+        'xl/_rels/workbook.xml.rels':
+          '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>',
         'xl/worksheets/sheet1.xml': sheet,
         'xl/sharedStrings.xml': {deflated, size: bomb.length},
       }),

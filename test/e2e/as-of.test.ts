@@ -56,7 +56,14 @@ describe('--as-of: rehearsing a day on a real database, reading only', () => {
   })
 
   it('the other reading commands that show what is due take it too', async () => {
-    for (const args of [['cert', 'list', '--expiring', '30'], ['net', 'cutoff', 'list'], ['items', 'list'], ['cloud', 'security', '--due', '0'], ['cloud', 'provider', 'reports'], ['cloud', 'platform', 'list']]) {
+    for (const args of [
+      ['cert', 'list', '--expiring', '30'],
+      ['net', 'cutoff', 'list'],
+      ['items', 'list'],
+      ['cloud', 'security', '--due', '0'],
+      ['cloud', 'provider', 'reports'],
+      ['cloud', 'platform', 'list'],
+    ]) {
       const r = await run([...args, '--as-of', '2099-03-02', '--json'])
       expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(0)
       expect(r.json.asOf, args.join(' ')).toBe('2099-03-02')

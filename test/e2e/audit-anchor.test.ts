@@ -51,7 +51,10 @@ describeEachDialect('the anchored audit trail: the key, MACs and checkpoints', (
     for (const r of saved) {
       const cols = Object.keys(r)
       const ph = cols.map((_, i) => (dialect === 'postgres' ? `$${i + 1}` : '?')).join(', ')
-      await tdb.sql(`insert into audit_log (${cols.join(', ')}) values (${ph})`, cols.map((c) => r[c]))
+      await tdb.sql(
+        `insert into audit_log (${cols.join(', ')}) values (${ph})`,
+        cols.map((c) => r[c]),
+      )
     }
     await tdb.sql(`update audit_head set seq = ${savedHead.seq}, hash = '${savedHead.hash}' where id = 1`)
   }

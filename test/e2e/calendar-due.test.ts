@@ -48,9 +48,7 @@ describeEachDialect('due dates follow the calendar when a year is loaded (X-1)',
   it('lists say which open requests are due in a year the calendar does not cover, in --json and on stderr (X-1)', async () => {
     const list = await egov(['requests', 'list', '--json'], as('clerk'))
     expect(list.code).toBe(0)
-    expect(list.json.warnings).toEqual([
-      expect.objectContaining({code: 'calendar.uncovered', years: [2027], requests: [ids['五日'], ids['八日']].sort((a, b) => a - b)}),
-    ])
+    expect(list.json.warnings).toEqual([expect.objectContaining({code: 'calendar.uncovered', years: [2027], requests: [ids['五日'], ids['八日']].sort((a, b) => a - b)})])
     const human = await egov(['requests', 'list'], as('clerk'))
     expect(human.stderr).toContain(`#${ids['五日']}`)
     expect(human.stderr).toContain('X-1')

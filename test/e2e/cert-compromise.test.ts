@@ -45,7 +45,10 @@ describeEachDialect('keys revoked for compromise are never certified again (CERT
     expect(r.status, r.stderr).toBe(0)
     return join(dir, `${name}.csr`)
   }
-  const spkiSha256 = (name: string) => createHash('sha256').update(execFileSync('openssl', ['pkey', '-in', `${name}.key`, '-pubout', '-outform', 'DER'], {cwd: dir})).digest('hex')
+  const spkiSha256 = (name: string) =>
+    createHash('sha256')
+      .update(execFileSync('openssl', ['pkey', '-in', `${name}.key`, '-pubout', '-outform', 'DER'], {cwd: dir}))
+      .digest('hex')
   const count = async (table: string) => Number((await tdb.sql(`select count(*) as n from ${table}`))[0].n)
   const written = async () => [await count('requests'), await count('cert_certs'), await count('audit_log')]
 
@@ -79,7 +82,10 @@ describeEachDialect('keys revoked for compromise are never certified again (CERT
     expect(again.code).toBe(5)
     expect(again.json.error.details).toMatchObject({rule: 'CERT-3', field: 'csr', revokedSerial: wangwu, spkiSha256: spkiSha256('k1')})
     expect(again.json.error.message).toContain('key compromise')
-    const other = await egov(['cert', 'apply', '--holder', '赵六', '--unit', UNIT, '--id-number', '620200198102020022', '--medium', 'UK-13', '--csr', join(dir, 'k1.csr')], as('alice', {LANG: 'zh_CN.UTF-8'}))
+    const other = await egov(
+      ['cert', 'apply', '--holder', '赵六', '--unit', UNIT, '--id-number', '620200198102020022', '--medium', 'UK-13', '--csr', join(dir, 'k1.csr')],
+      as('alice', {LANG: 'zh_CN.UTF-8'}),
+    )
     expect(other.code).toBe(5)
     expect(other.stderr).toContain('因密钥泄露撤销')
     expect(await written()).toEqual(before)

@@ -39,8 +39,7 @@ describeEachDialect('cert CA hierarchy: offline root, issuing CA, rollover', (di
     expect(r.code, r.stderr).toBe(0)
     return r.json
   }
-  const verify = (leaf: string, issuing: string, crls: string[]) =>
-    openssl(['verify', '-crl_check_all', '-CAfile', 'root.pem', '-untrusted', issuing, ...crls.flatMap((c) => ['-CRLfile', c]), leaf])
+  const verify = (leaf: string, issuing: string, crls: string[]) => openssl(['verify', '-crl_check_all', '-CAfile', 'root.pem', '-untrusted', issuing, ...crls.flatMap((c) => ['-CRLfile', c]), leaf])
   const certsIn = (text: string) => text.match(/-----BEGIN CERTIFICATE-----/g)?.length ?? 0
   let oldLeaf = ''
 
@@ -55,7 +54,25 @@ describeEachDialect('cert CA hierarchy: offline root, issuing CA, rollover', (di
     writeFileSync(f('p12.pass'), 'Delivery-2026\n')
     expect((await alice(['units', 'add', UNIT, '--kind', 'party-government', '--level', 'city'])).code).toBe(0)
     expect((await alice(['config', 'set', 'cert.publish', pub])).code).toBe(0)
-    const root = await alice(['cert', 'ca', 'init', '--root', '--name', '市数据局根 CA', '--key', 'ec-p384', '--out-key', f('root-key.pem'), '--root-passphrase-file', f('root.pass'), '--crl-url', `${PKI}/root.crl`, '--ca-url', `${PKI}/root.crt`, '--json'])
+    const root = await alice([
+      'cert',
+      'ca',
+      'init',
+      '--root',
+      '--name',
+      '市数据局根 CA',
+      '--key',
+      'ec-p384',
+      '--out-key',
+      f('root-key.pem'),
+      '--root-passphrase-file',
+      f('root.pass'),
+      '--crl-url',
+      `${PKI}/root.crl`,
+      '--ca-url',
+      `${PKI}/root.crt`,
+      '--json',
+    ])
     expect(root.code, root.stderr).toBe(0)
     writeFileSync(f('root.pem'), (await alice(['cert', 'ca', 'show', '--root'])).stdout)
   })
@@ -89,11 +106,41 @@ describeEachDialect('cert CA hierarchy: offline root, issuing CA, rollover', (di
     expect(again.code).toBe(4)
     expect(again.json.error.details.field).toBe('root')
     expect(existsSync(f('root2.pem'))).toBe(false)
-    const wrong = await alice(['cert', 'ca', 'init', '--name', '签发 CA', '--key', 'ec-p256', '--root-key', f('root-key.pem'), '--root-passphrase-file', f('wrong.pass'), '--passphrase-file', f('ca.pass'), '--json'])
+    const wrong = await alice([
+      'cert',
+      'ca',
+      'init',
+      '--name',
+      '签发 CA',
+      '--key',
+      'ec-p256',
+      '--root-key',
+      f('root-key.pem'),
+      '--root-passphrase-file',
+      f('wrong.pass'),
+      '--passphrase-file',
+      f('ca.pass'),
+      '--json',
+    ])
     expect(wrong.code).toBe(2)
     expect(wrong.json.error.details.field).toBe('root-passphrase-file')
     expect(openssl(['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-384', '-out', 'other.pem']).status).toBe(0)
-    const other = await alice(['cert', 'ca', 'init', '--name', '签发 CA', '--key', 'ec-p256', '--root-key', f('other.pem'), '--root-passphrase-file', f('root.pass'), '--passphrase-file', f('ca.pass'), '--json'])
+    const other = await alice([
+      'cert',
+      'ca',
+      'init',
+      '--name',
+      '签发 CA',
+      '--key',
+      'ec-p256',
+      '--root-key',
+      f('other.pem'),
+      '--root-passphrase-file',
+      f('root.pass'),
+      '--passphrase-file',
+      f('ca.pass'),
+      '--json',
+    ])
     expect(other.code).toBe(2)
     expect(other.json.error.details.field).toBe('root-key')
     expect(other.json.error.message).toContain('not the key of the root')
@@ -104,7 +151,23 @@ describeEachDialect('cert CA hierarchy: offline root, issuing CA, rollover', (di
   })
 
   it('the issuing CA (pathlen 0, AIA to the root) signs leaves whose PEM and PKCS#12 carry the chain; openssl verifies it with both CRLs', async () => {
-    const init = await alice(['cert', 'ca', 'init', '--name', '市数据局签发 CA', '--key', 'ec-p256', ...rootFlags, '--passphrase-file', f('ca.pass'), '--crl-url', `${PKI}/issuing.crl`, '--ca-url', `${PKI}/issuing.crt`, '--json'])
+    const init = await alice([
+      'cert',
+      'ca',
+      'init',
+      '--name',
+      '市数据局签发 CA',
+      '--key',
+      'ec-p256',
+      ...rootFlags,
+      '--passphrase-file',
+      f('ca.pass'),
+      '--crl-url',
+      `${PKI}/issuing.crl`,
+      '--ca-url',
+      `${PKI}/issuing.crt`,
+      '--json',
+    ])
     expect(init.code, init.stderr).toBe(0)
     expect(init.json.root.name).toBe('市数据局根 CA')
     writeFileSync(f('issuing.pem'), (await alice(['cert', 'ca', 'show', '--pem'])).stdout)
@@ -113,7 +176,11 @@ describeEachDialect('cert CA hierarchy: offline root, issuing CA, rollover', (di
     expect(ca).toContain(`CA Issuers - URI:${PKI}/root.crt`)
     expect(ca).toContain(`URI:${PKI}/root.crl`)
     // The chain, published where the AIA points: the issuing CA's certificate as DER.
-    expect(openssl(['x509', '-inform', 'DER', '-in', join(pub, 'issuing.crt'), '-noout', '-fingerprint', '-sha256']).stdout.replace(/:/g, '').toLowerCase()).toContain(init.json.fingerprint)
+    expect(
+      openssl(['x509', '-inform', 'DER', '-in', join(pub, 'issuing.crt'), '-noout', '-fingerprint', '-sha256'])
+        .stdout.replace(/:/g, '')
+        .toLowerCase(),
+    ).toContain(init.json.fingerprint)
     const chain = await alice(['cert', 'ca', 'show', '--chain'])
     expect(certsIn(chain.stdout)).toBe(2)
 
@@ -204,7 +271,10 @@ describeEachDialect('cert CA hierarchy: offline root, issuing CA, rollover', (di
     expect(crl.json.retired).toEqual([{ca: '市数据局签发 CA', number: 3}])
     expect(crl.json.root.number).toBeGreaterThan(1)
     expect(openssl(['crl', '-in', join(pub, 'root.crl.pem'), '-CAfile', 'root.pem', '-noout']).stderr).toContain('verify OK')
-    const server: ChildProcess = spawn(process.execPath, [BIN, 'cert', 'ocsp', 'serve', '--port', '0', '--max-requests', '2', '--for', '30'], {env: {...process.env, LANG: 'C.UTF-8', ...as('alice', {EGOV_CA_PASSPHRASE: PASS})}, stdio: ['ignore', 'pipe', 'pipe']})
+    const server: ChildProcess = spawn(process.execPath, [BIN, 'cert', 'ocsp', 'serve', '--port', '0', '--max-requests', '2', '--for', '30'], {
+      env: {...process.env, LANG: 'C.UTF-8', ...as('alice', {EGOV_CA_PASSPHRASE: PASS})},
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     const url = await new Promise<string>((resolve, reject) => {
       let out = ''
       server.stdout!.setEncoding('utf8').on('data', (d: string) => {

@@ -74,7 +74,10 @@ describeEachDialect('certificates issued elsewhere, checked against their CRLs',
     await (await tdb.open('alice')).close()
     env = {...isolatedHome(), ...tdb.env}
     expect((await alice(['units', 'add', UNIT, '--kind', 'party-government', '--level', 'city'])).code).toBe(0)
-    for (const [n, holder] of [['plain', '赵六'], ['held', '钱七']]) {
+    for (const [n, holder] of [
+      ['plain', '赵六'],
+      ['held', '钱七'],
+    ]) {
       const r = await alice(['cert', 'import', join(out, `${n}.pem`), '--holder', holder, '--unit', UNIT, '--issuer', join(out, 'oca.pem'), '--json'])
       expect(r.code, r.stderr).toBe(0)
       if (n === 'plain') plain = r.json.serial
@@ -130,7 +133,10 @@ describeEachDialect('certificates issued elsewhere, checked against their CRLs',
     publish(['-crlhours', '1'])
     const later = {EGOV_NOW: new Date(Date.now() + 2 * DAY).toISOString()}
     // openssl agrees the CRL has expired by then.
-    const verify = spawnSync('openssl', ['verify', '-crl_check', '-attime', String(Math.floor((Date.now() + 2 * DAY) / 1000)), '-CAfile', 'oca.pem', '-CRLfile', 'crl.pem', 'plain.pem'], {cwd: out, encoding: 'utf8'})
+    const verify = spawnSync('openssl', ['verify', '-crl_check', '-attime', String(Math.floor((Date.now() + 2 * DAY) / 1000)), '-CAfile', 'oca.pem', '-CRLfile', 'crl.pem', 'plain.pem'], {
+      cwd: out,
+      encoding: 'utf8',
+    })
     expect(verify.stdout + verify.stderr).toContain('CRL has expired')
     const r = await check(plain, ['--refresh'], later)
     expect(r).toMatchObject({result: 'unknown', errorKey: 'cert.check.crlExpired', verified: false})
@@ -144,7 +150,13 @@ describeEachDialect('certificates issued elsewhere, checked against their CRLs',
     await check(plain, ['--refresh'])
     const [{der: good}] = await tdb.sql(`select der from cert_crl_cache where url = 'http://127.0.0.1:${port}/ca.crl'`)
     // Same issuer name, another key: revoking 'plain' in it proves nothing.
-    writeFileSync(join(out, 'fake.cnf'), readFileSync(join(out, 'ca.cnf'), 'utf8').replace('certificate=$dir/oca.pem', 'certificate=$dir/fake.pem').replace('private_key=$dir/oca.key', 'private_key=$dir/fake.key').replace('database=$dir/index.txt', 'database=$dir/fake-index.txt'))
+    writeFileSync(
+      join(out, 'fake.cnf'),
+      readFileSync(join(out, 'ca.cnf'), 'utf8')
+        .replace('certificate=$dir/oca.pem', 'certificate=$dir/fake.pem')
+        .replace('private_key=$dir/oca.key', 'private_key=$dir/fake.key')
+        .replace('database=$dir/index.txt', 'database=$dir/fake-index.txt'),
+    )
     writeFileSync(join(out, 'fake-index.txt'), '')
     run(['ca', '-config', 'fake.cnf', '-gencrl', '-out', 'fake-crl.pem'])
     served.set('/ca.crl', readFileSync(join(out, 'fake-crl.pem')))

@@ -98,7 +98,28 @@ describeEachDialect('certificate profiles in the database (issue 21)', (dialect)
   })
 
   it('a profile one operator adds is what another files under and a third approves; the key egov makes is EC (openssl)', async () => {
-    const added = ok(await sec(['cert', 'profile', 'add', 'staff-ec', '--name', '工作人员个人证书（EC）', '--key-usage', 'digitalSignature,nonRepudiation', '--ext-key-usage', 'clientAuth', '--key-spec', 'ec-p256', '--days', '730', '--max-days', '1095', '--medium', '--json']))
+    const added = ok(
+      await sec([
+        'cert',
+        'profile',
+        'add',
+        'staff-ec',
+        '--name',
+        '工作人员个人证书（EC）',
+        '--key-usage',
+        'digitalSignature,nonRepudiation',
+        '--ext-key-usage',
+        'clientAuth',
+        '--key-spec',
+        'ec-p256',
+        '--days',
+        '730',
+        '--max-days',
+        '1095',
+        '--medium',
+        '--json',
+      ]),
+    )
     expect(added.json.profile).toMatchObject({key: 'staff-ec', key_spec: 'ec-p256', createdBy: tdb.actor('sec')})
     // Another login (on PostgreSQL another database user, another process) sees it at once.
     const seen = ok(await clerk(['cert', 'profile', 'show', 'staff-ec', '--json']))
@@ -164,7 +185,10 @@ describeEachDialect('certificate profiles in the database (issue 21)', (dialect)
   // Each rule of checkProfile is in test/core/cert-profiles.test.ts; here, through the CLI, one of each exit code.
   it('bad input names the flag and the rule, with the documented exit code, and writes nothing', async () => {
     const before = [await count('cert_profiles'), await count('audit_log')]
-    const add = (key: string, ...flags: string[]) => () => sec(['cert', 'profile', 'add', key, '--name', '测试模板', ...flags, '--json'])
+    const add =
+      (key: string, ...flags: string[]) =>
+      () =>
+        sec(['cert', 'profile', 'add', key, '--name', '测试模板', ...flags, '--json'])
     const cases: Array<[() => Promise<CliResult>, number, string, string | undefined]> = [
       [add('t1', '--key-usage', 'digitalSignature,fooUsage', '--days', '30'), 2, 'key-usage', 'RFC 5280 4.2.1.3'],
       [add('t4', '--key-usage', 'digitalSignature', '--days', '400', '--max-days', '397'), 2, 'days', undefined],

@@ -103,7 +103,11 @@ describeEachDialect('keys, publication, OCSP and the inventory by issuer and ser
     expect(reset.code, reset.stderr).toBe(0)
     const ok = await egov(['requests', 'approve', String(reset.json.request.id), '--json'], as('bob'))
     expect(ok.code, ok.stderr).toBe(0)
-    for (const args of [['cert', 'suspend', 'UK-1'], ['cert', 'revoke', 'UK-1', '--reason', 'superseded'], ['cert', 'renew', 'UK-1']]) {
+    for (const args of [
+      ['cert', 'suspend', 'UK-1'],
+      ['cert', 'revoke', 'UK-1', '--reason', 'superseded'],
+      ['cert', 'renew', 'UK-1'],
+    ]) {
       const r = await alice([...args, '--json'])
       expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(0)
       expect((await bob(['requests', 'reject', String(r.json.request.id), '--reason', '测试', '--json'])).code).toBe(0)

@@ -78,7 +78,8 @@ describe('an SM2 CA: certificates, CRLs, OCSP and PKCS#12 signed SM2-with-SM3 (C
     writeFileSync(join(dir, 'signature.bin'), parts.signature)
     return openssl(['pkeyutl', '-verify', '-rawin', '-digest', 'sm3', '-pubin', '-inkey', 'ca.pub', '-in', 'signed.bin', '-sigfile', 'signature.bin', '-pkeyopt', `distid:${id}`], dir)
   }
-  const smVerify = (parts: {tbs: Buffer; signature: Buffer}, point = caPoint) => smCrypto.sm2.doVerifySignature([...parts.tbs], parts.signature.toString('hex'), point, {der: true, hash: true, userId: DISTID})
+  const smVerify = (parts: {tbs: Buffer; signature: Buffer}, point = caPoint) =>
+    smCrypto.sm2.doVerifySignature([...parts.tbs], parts.signature.toString('hex'), point, {der: true, hash: true, userId: DISTID})
   /** Both verifiers accept the signature, and both refuse it over one byte changed. */
   const bothVerify = (parts: {tbs: Buffer; signature: Buffer}) => {
     expect(pkeyutl(parts).stdout).toContain('Signature Verified Successfully')
@@ -131,7 +132,10 @@ describe('an SM2 CA: certificates, CRLs, OCSP and PKCS#12 signed SM2-with-SM3 (C
     expect(der.indexOf(alg)).toBeGreaterThan(0)
     expect(der.lastIndexOf(alg)).toBeGreaterThan(der.indexOf(alg))
     writeFileSync(join(dir, 'ca.pub'), openssl(['x509', '-in', 'ca.pem', '-pubkey', '-noout'], dir).stdout)
-    caPoint = createPublicKey(readFileSync(join(dir, 'ca.pub'))).export({type: 'spki', format: 'der'}).subarray(-65).toString('hex')
+    caPoint = createPublicKey(readFileSync(join(dir, 'ca.pub')))
+      .export({type: 'spki', format: 'der'})
+      .subarray(-65)
+      .toString('hex')
     const parts = signedParts(der)
     bothVerify(parts)
     // The identifier is part of what is signed: OpenSSL's default (empty) one does not verify it.
@@ -142,7 +146,10 @@ describe('an SM2 CA: certificates, CRLs, OCSP and PKCS#12 signed SM2-with-SM3 (C
     sm2Csr('own')
     const r = openssl(['req', '-x509', '-key', 'own.key', '-sm3', '-sigopt', `distid:${DISTID}`, '-subj', '/CN=openssl', '-days', '1', '-out', 'own.pem'], dir)
     expect(r.status, r.stderr).toBe(0)
-    const point = createPublicKey(readFileSync(join(dir, 'own.key'))).export({type: 'spki', format: 'der'}).subarray(-65).toString('hex')
+    const point = createPublicKey(readFileSync(join(dir, 'own.key')))
+      .export({type: 'spki', format: 'der'})
+      .subarray(-65)
+      .toString('hex')
     const parts = signedParts(pemBody(readFileSync(join(dir, 'own.pem'), 'utf8')))
     expect(smVerify(parts, point)).toBe(true)
     expect(smVerify(parts, caPoint)).toBe(false)
@@ -150,7 +157,10 @@ describe('an SM2 CA: certificates, CRLs, OCSP and PKCS#12 signed SM2-with-SM3 (C
 
   it('cert import of an SM2 certificate from an outside SM2 CA: its signature is checked against --issuer (a look-alike issuer is refused, exit 2)', async () => {
     sm2Csr('ext')
-    const sign = openssl(['x509', '-req', '-in', 'ext.csr', '-CA', 'own.pem', '-CAkey', 'own.key', '-sm3', '-sigopt', `distid:${DISTID}`, '-vfyopt', `distid:${DISTID}`, '-days', '30', '-out', 'ext.pem'], dir)
+    const sign = openssl(
+      ['x509', '-req', '-in', 'ext.csr', '-CA', 'own.pem', '-CAkey', 'own.key', '-sm3', '-sigopt', `distid:${DISTID}`, '-vfyopt', `distid:${DISTID}`, '-days', '30', '-out', 'ext.pem'],
+      dir,
+    )
     expect(sign.status, sign.stderr).toBe(0)
     // Same subject as own.pem, another key.
     sm2Csr('fake')
@@ -184,7 +194,23 @@ describe('an SM2 CA: certificates, CRLs, OCSP and PKCS#12 signed SM2-with-SM3 (C
   })
 
   it('an SM2 CSR signed under OpenSSL’s default (empty) ID is accepted too; a secp256k1 CSR is verified, then refused by key policy, exit 2 (CERT-5)', async () => {
-    const plain = await alice(['cert', 'apply', '--holder', '李四', '--unit', UNIT, '--id-number', '620200198102020022', '--medium', 'UK-SM2-2', '--profile', 'staff-sm2', '--csr', sm2Csr('ls', []), '--json'])
+    const plain = await alice([
+      'cert',
+      'apply',
+      '--holder',
+      '李四',
+      '--unit',
+      UNIT,
+      '--id-number',
+      '620200198102020022',
+      '--medium',
+      'UK-SM2-2',
+      '--profile',
+      'staff-sm2',
+      '--csr',
+      sm2Csr('ls', []),
+      '--json',
+    ])
     expect(plain.code, plain.stdout).toBe(0)
     const before = await written()
     expect(openssl(['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:secp256k1', '-nodes', '-keyout', 'k1.key', '-subj', '/CN=k1', '-out', 'k1.csr'], dir).status).toBe(0)
@@ -205,15 +231,50 @@ describe('an SM2 CA: certificates, CRLs, OCSP and PKCS#12 signed SM2-with-SM3 (C
     const at = der.indexOf(Buffer.from('zs'))
     der[at] = 'x'.charCodeAt(0)
     writeFileSync(join(dir, 'altered.csr'), der)
-    const altered = await alice(['cert', 'apply', '--holder', '王五', '--unit', UNIT, '--id-number', '62020019800101001X', '--medium', 'UK-X', '--profile', 'staff-sm2', '--csr', join(dir, 'altered.csr'), '--json'])
+    const altered = await alice([
+      'cert',
+      'apply',
+      '--holder',
+      '王五',
+      '--unit',
+      UNIT,
+      '--id-number',
+      '62020019800101001X',
+      '--medium',
+      'UK-X',
+      '--profile',
+      'staff-sm2',
+      '--csr',
+      join(dir, 'altered.csr'),
+      '--json',
+    ])
     expect(altered.code).toBe(2)
     expect(altered.json.error.details).toMatchObject({key: 'cert.csrSignature', field: 'csr'})
     expect(openssl(['req', '-new', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'r.key', '-subj', '/CN=r', '-out', 'r.csr'], dir).status).toBe(0)
-    const rsa = await alice(['cert', 'apply', '--holder', '王五', '--unit', UNIT, '--id-number', '62020019800101001X', '--medium', 'UK-X', '--profile', 'staff-sm2', '--csr', join(dir, 'r.csr'), '--json'])
+    const rsa = await alice([
+      'cert',
+      'apply',
+      '--holder',
+      '王五',
+      '--unit',
+      UNIT,
+      '--id-number',
+      '62020019800101001X',
+      '--medium',
+      'UK-X',
+      '--profile',
+      'staff-sm2',
+      '--csr',
+      join(dir, 'r.csr'),
+      '--json',
+    ])
     expect(rsa.code).toBe(2)
     expect(rsa.json.error.details).toMatchObject({key: 'cert.profileKey', field: 'csr', rule: 'CERT-5'})
     expect(rsa.json.error.message).toContain('staff-sm2')
-    const zh = await egov(['cert', 'apply', '--holder', '王五', '--unit', UNIT, '--id-number', '62020019800101001X', '--medium', 'UK-X', '--profile', 'staff-sm2', '--csr', join(dir, 'r.csr')], as('alice', {LANG: 'zh_CN.UTF-8'}))
+    const zh = await egov(
+      ['cert', 'apply', '--holder', '王五', '--unit', UNIT, '--id-number', '62020019800101001X', '--medium', 'UK-X', '--profile', 'staff-sm2', '--csr', join(dir, 'r.csr')],
+      as('alice', {LANG: 'zh_CN.UTF-8'}),
+    )
     expect(zh.code).toBe(2)
     expect(zh.stderr).toContain('只签发 sm2 密钥')
     expect(await written()).toEqual(before)
@@ -244,7 +305,9 @@ describe('an SM2 CA: certificates, CRLs, OCSP and PKCS#12 signed SM2-with-SM3 (C
     // The key signs what openssl then verifies as SM2 under the same identifier.
     writeFileSync(join(dir, 'm.txt'), 'CERT-5')
     expect(openssl(['pkeyutl', '-sign', '-rawin', '-digest', 'sm3', '-inkey', 'ww.key', '-in', 'm.txt', '-out', 'm.sig', '-pkeyopt', `distid:${DISTID}`], dir).status).toBe(0)
-    expect(openssl(['pkeyutl', '-verify', '-rawin', '-digest', 'sm3', '-certin', '-inkey', 'ww.pem', '-in', 'm.txt', '-sigfile', 'm.sig', '-pkeyopt', `distid:${DISTID}`], dir).stdout).toContain('Verified Successfully')
+    expect(openssl(['pkeyutl', '-verify', '-rawin', '-digest', 'sm3', '-certin', '-inkey', 'ww.pem', '-in', 'm.txt', '-sigfile', 'm.sig', '-pkeyopt', `distid:${DISTID}`], dir).stdout).toContain(
+      'Verified Successfully',
+    )
   })
 
   it('the signature/encryption pair: the encryption certificate’s generated key is kept after delivery only with cert.escrow on; a signature key never is (CERT-5)', async () => {
@@ -292,7 +355,10 @@ describe('an SM2 CA: certificates, CRLs, OCSP and PKCS#12 signed SM2-with-SM3 (C
   })
 
   it('OCSP: an SM2 CA’s responses are signed SM2-with-SM3; openssl reads the status, pkeyutl and sm-crypto verify the signature', async () => {
-    const child: ChildProcess = spawn(process.execPath, [BIN, 'cert', 'ocsp', 'serve', '--port', '0', '--max-requests', '1', '--for', '30'], {env: {...process.env, LANG: 'C.UTF-8', ...as('alice', {EGOV_CA_PASSPHRASE: PASS})}, stdio: ['ignore', 'pipe', 'pipe']})
+    const child: ChildProcess = spawn(process.execPath, [BIN, 'cert', 'ocsp', 'serve', '--port', '0', '--max-requests', '1', '--for', '30'], {
+      env: {...process.env, LANG: 'C.UTF-8', ...as('alice', {EGOV_CA_PASSPHRASE: PASS})},
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     const url = await new Promise<string>((resolve, reject) => {
       let out = ''
       child.stdout!.setEncoding('utf8').on('data', (d: string) => {

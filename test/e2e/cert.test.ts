@@ -22,9 +22,7 @@ describeEachDialect('certificates through bin/run.js (CERT-1..4)', (dialect) => 
   let env: Record<string, string>
   const dir = mkdtempSync(join(tmpdir(), 'egov-cert-'))
   const as = (who: string, extra: Record<string, string> = {}) =>
-    dialect === 'postgres'
-      ? {...env, ...extra, EGOV_DATABASE_URL: tdb.url!.replace(/^postgres:\/\/[^@]*@/, `postgres://${tdb.actor(who)}@`)}
-      : {...env, ...extra, EGOV_OPERATOR: who}
+    dialect === 'postgres' ? {...env, ...extra, EGOV_DATABASE_URL: tdb.url!.replace(/^postgres:\/\/[^@]*@/, `postgres://${tdb.actor(who)}@`)} : {...env, ...extra, EGOV_OPERATOR: who}
   const alice = (args: string[], extra?: Record<string, string>) => egov(args, as('alice', extra))
   const bob = (args: string[], extra?: Record<string, string>) => egov(args, as('bob', {EGOV_CA_PASSPHRASE: PASS, ...extra}))
   /** Files with alice, approves with bob; returns the request as approved. */
@@ -183,7 +181,19 @@ describeEachDialect('certificates through bin/run.js (CERT-1..4)', (dialect) => 
     expect(reset.code).toBe(4)
     expect(reset.json.error.details.rule).toBe('CERT-3')
     const other = await approved(['cert', 'apply', '--holder', '孙八', '--unit', UNIT, '--id-number', '110105194912310046', '--medium', 'UK-8'])
-    const wrongCa = await alice(['cert', 'export', 'UK-8', '--p12', join(dir, 'legacy.p12'), '--legacy', '--password-file', join(dir, 'p12.pass'), '--passphrase-file', join(dir, 'wrong.pass'), '--json'])
+    const wrongCa = await alice([
+      'cert',
+      'export',
+      'UK-8',
+      '--p12',
+      join(dir, 'legacy.p12'),
+      '--legacy',
+      '--password-file',
+      join(dir, 'p12.pass'),
+      '--passphrase-file',
+      join(dir, 'wrong.pass'),
+      '--json',
+    ])
     expect(wrongCa.code).toBe(2)
     expect(wrongCa.json.error.details.field).toBe('passphrase')
     const legacy = await alice(['cert', 'export', 'UK-8', '--p12', join(dir, 'legacy.p12'), '--legacy', '--password-file', join(dir, 'p12.pass'), '--passphrase-file', join(dir, 'ca.pass'), '--json'])

@@ -34,7 +34,30 @@ describeEachDialect('four processes approving more than a provider has, at once 
     await run('chief', ['requests', 'approve', String(p.request.id)])
     await run('chief', ['cloud', 'provider', 'admission-test', String(p.request.id), '--result', 'pass', '--note', 'ok'])
     for (const n of [1, 2, 3, 4]) {
-      const a = await run('clerk', ['cloud', 'apply', '--unit', '市大数据中心', '--system', `系统${n}`, '--level', '2', '--vms', '5', '--vcpu', '8', '--memory-gib', '16', '--system-disk-gib', '50', '--bandwidth-mbps', '10', '--os', 'Linux', '--security-letter', LETTER])
+      const a = await run('clerk', [
+        'cloud',
+        'apply',
+        '--unit',
+        '市大数据中心',
+        '--system',
+        `系统${n}`,
+        '--level',
+        '2',
+        '--vms',
+        '5',
+        '--vcpu',
+        '8',
+        '--memory-gib',
+        '16',
+        '--system-disk-gib',
+        '50',
+        '--bandwidth-mbps',
+        '10',
+        '--os',
+        'Linux',
+        '--security-letter',
+        LETTER,
+      ])
       await run('chief', ['requests', 'approve', String(a.request.id)])
       await run('clerk', ['cloud', 'plan', String(a.request.id), '--file', PLAN, '--provider', '小云'])
       ids.push(String(a.request.id))

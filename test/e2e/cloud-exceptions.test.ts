@@ -85,7 +85,32 @@ describeEachDialect('CLOUD-9 exceptions and the CLOUD-2 report date through bin/
   const written = async () => [await count('requests'), await count('request_transitions'), await count('cloud_systems'), await count('cloud_attachments'), await count('audit_log')]
   /** An application with sensible values for `unit`; `extra` are more flags. */
   const apply = (unit: string, system: string, extra: string[] = []) =>
-    clerk(['cloud', 'apply', '--unit', unit, '--system', system, '--level', '3', '--vms', '1', '--vcpu', '4', '--memory-gib', '8', '--system-disk-gib', '100', '--bandwidth-mbps', '20', '--os', '麒麟V10', '--security-letter', LETTER, '--json', ...extra])
+    clerk([
+      'cloud',
+      'apply',
+      '--unit',
+      unit,
+      '--system',
+      system,
+      '--level',
+      '3',
+      '--vms',
+      '1',
+      '--vcpu',
+      '4',
+      '--memory-gib',
+      '8',
+      '--system-disk-gib',
+      '100',
+      '--bandwidth-mbps',
+      '20',
+      '--os',
+      '麒麟V10',
+      '--security-letter',
+      LETTER,
+      '--json',
+      ...extra,
+    ])
   /** Files an exception as the clerk; returns its number. */
   const fileException = async (unit: string, documentNo: string, systems: string[] = [], basis = '市政府专题会议纪要同意接入政务云') => {
     const r = await clerk(['cloud', 'exception', 'apply', '--unit', unit, '--basis', basis, '--document-no', documentNo, ...systems.flatMap((s) => ['--system', s]), '--json'])
@@ -149,7 +174,33 @@ describeEachDialect('CLOUD-9 exceptions and the CLOUD-2 report date through bin/
       expect(r.json.error.message).toContain('--approved-exception ID')
     }
     // In Chinese too, for the person at the terminal.
-    const zh = await egov(['cloud', 'apply', '--unit', BANK, '--system', '金融服务系统', '--level', '3', '--vms', '1', '--vcpu', '4', '--memory-gib', '8', '--system-disk-gib', '100', '--bandwidth-mbps', '20', '--os', '麒麟V10', '--security-letter', LETTER], {...as('clerk'), LANG: 'zh_CN.UTF-8'})
+    const zh = await egov(
+      [
+        'cloud',
+        'apply',
+        '--unit',
+        BANK,
+        '--system',
+        '金融服务系统',
+        '--level',
+        '3',
+        '--vms',
+        '1',
+        '--vcpu',
+        '4',
+        '--memory-gib',
+        '8',
+        '--system-disk-gib',
+        '100',
+        '--bandwidth-mbps',
+        '20',
+        '--os',
+        '麒麟V10',
+        '--security-letter',
+        LETTER,
+      ],
+      {...as('clerk'), LANG: 'zh_CN.UTF-8'},
+    )
     expect(zh.code).toBe(5)
     expect(zh.stderr).toContain('未经政务云管理单位批准，不得向企业提供政务云服务')
     expect(await written()).toEqual(before)
@@ -200,7 +251,20 @@ describeEachDialect('CLOUD-9 exceptions and the CLOUD-2 report date through bin/
     expect(await written()).toEqual(before)
     expect((await clerk(['cloud', 'exception', 'show', String(id), '--json'])).json.state).toBe('applied')
     // The same filing again prints it; the same document with another basis is a conflict.
-    const again = await clerk(['cloud', 'exception', 'apply', '--unit', BANK, '--basis', '市政府专题会议纪要同意接入政务云', '--document-no', '嘉数发〔2026〕12号', '--system', '金融服务系统', '--json'])
+    const again = await clerk([
+      'cloud',
+      'exception',
+      'apply',
+      '--unit',
+      BANK,
+      '--basis',
+      '市政府专题会议纪要同意接入政务云',
+      '--document-no',
+      '嘉数发〔2026〕12号',
+      '--system',
+      '金融服务系统',
+      '--json',
+    ])
     expect(again.json).toMatchObject({unchanged: true, request: {id}})
     const other = await clerk(['cloud', 'exception', 'apply', '--unit', BANK, '--basis', '另一依据', '--document-no', '嘉数发〔2026〕12号', '--json'])
     expect(other.code).toBe(4)
@@ -279,7 +343,10 @@ describeEachDialect('CLOUD-9 exceptions and the CLOUD-2 report date through bin/
     const json = await clerk(['cloud', 'apply', '--from-file', out('post.json'), '--json'])
     expect(json.code, json.stderr).toBe(0)
     expect(json.json.request.payload.exceptionId).toBe(post)
-    writeFileSync(out('post.yaml'), `unit: ${POST}\nsystem: 邮政物流系统\nlevel: 3\nvms: 1\nvcpu: 2\nmemoryGib: 4\nsystemDiskGib: 50\nbandwidthMbps: 10\nos: 统信UOS 20\nsecurityLetter: ${LETTER}\napprovedException: "${post}"\n`)
+    writeFileSync(
+      out('post.yaml'),
+      `unit: ${POST}\nsystem: 邮政物流系统\nlevel: 3\nvms: 1\nvcpu: 2\nmemoryGib: 4\nsystemDiskGib: 50\nbandwidthMbps: 10\nos: 统信UOS 20\nsecurityLetter: ${LETTER}\napprovedException: "${post}"\n`,
+    )
     const yaml = await clerk(['cloud', 'apply', '--from-file', out('post.yaml'), '--json'])
     expect(yaml.code, yaml.stderr).toBe(0)
     expect(yaml.json.request.payload).toMatchObject({system: '邮政物流系统', exceptionId: post})
@@ -323,7 +390,9 @@ describeEachDialect('CLOUD-9 exceptions and the CLOUD-2 report date through bin/
 
   it('CLOUD-2 (第十一条(三)): the admission is reported to the province on or after the day the application was filed, and not in the future — else exit 2 naming reported-on and CLOUD-2, nothing written', async () => {
     // Filed on 20 November; tested and admitted on 24 November.
-    const filed = await clerk(['cloud', 'provider', 'apply', '电信云', '--vcpu', '100', '--memory-gib', '400', '--storage-tib', '2', '--bandwidth-mbps', '1000', '--json'], {EGOV_NOW: '2026-11-20T09:00:00+08:00'})
+    const filed = await clerk(['cloud', 'provider', 'apply', '电信云', '--vcpu', '100', '--memory-gib', '400', '--storage-tib', '2', '--bandwidth-mbps', '1000', '--json'], {
+      EGOV_NOW: '2026-11-20T09:00:00+08:00',
+    })
     expect(filed.code, filed.stderr).toBe(0)
     const id = String(filed.json.request.id)
     expect((await chief(['requests', 'approve', id, '--comment', '专家评审通过'], {EGOV_NOW: '2026-11-23T09:00:00+08:00'})).code).toBe(0)

@@ -56,16 +56,55 @@ function cloudWorld() {
     request: async (id: number) => w.ok('clerk', ['requests', 'show', String(id)]),
     /** A provider through 纳管 (CLOUD-2): application, expert review, admission test. */
     async admit(name: string, vcpu: number, extra: string[] = []): Promise<void> {
-      const filed = await w.ok('clerk', ['cloud', 'provider', 'apply', name, '--vcpu', String(vcpu), '--memory-gib', '2000', '--storage-tib', '20', '--bandwidth-mbps', '1000', '--extranet-ips', '64', ...extra])
+      const filed = await w.ok('clerk', [
+        'cloud',
+        'provider',
+        'apply',
+        name,
+        '--vcpu',
+        String(vcpu),
+        '--memory-gib',
+        '2000',
+        '--storage-tib',
+        '20',
+        '--bandwidth-mbps',
+        '1000',
+        '--extranet-ips',
+        '64',
+        ...extra,
+      ])
       await w.ok('chief', ['requests', 'approve', String(filed.request.id)])
       await w.ok('chief', ['cloud', 'provider', 'admission-test', String(filed.request.id), '--result', 'pass', '--note', '测试通过'])
     },
     /** A system applied for, reviewed, planned on `provider` and approved (capacity reserved); its onboarding request's number. */
     async approved(system: string, provider: string, options: {vms?: number; vcpu?: number; extranetIps?: number; unit?: string} = {}): Promise<number> {
       const filed = await w.ok('clerk', [
-        'cloud', 'apply', '--unit', options.unit ?? HR, '--system', system, '--level', '3', '--vms', String(options.vms ?? 2), '--vcpu', String(options.vcpu ?? 4),
-        '--memory-gib', '16', '--system-disk-gib', '100', '--data-disk-gib', '200', '--bandwidth-mbps', '50', '--extranet-ips', String(options.extranetIps ?? 0),
-        '--os', '麒麟V10', '--security-letter', LETTER,
+        'cloud',
+        'apply',
+        '--unit',
+        options.unit ?? HR,
+        '--system',
+        system,
+        '--level',
+        '3',
+        '--vms',
+        String(options.vms ?? 2),
+        '--vcpu',
+        String(options.vcpu ?? 4),
+        '--memory-gib',
+        '16',
+        '--system-disk-gib',
+        '100',
+        '--data-disk-gib',
+        '200',
+        '--bandwidth-mbps',
+        '50',
+        '--extranet-ips',
+        String(options.extranetIps ?? 0),
+        '--os',
+        '麒麟V10',
+        '--security-letter',
+        LETTER,
       ])
       const id = filed.request.id as number
       await w.ok('chief', ['requests', 'approve', String(id), '--comment', '初审通过'])
@@ -81,7 +120,30 @@ function cloudWorld() {
     async goLive(id: number, system: string): Promise<void> {
       await w.ok('clerk', ['cloud', 'agreement', String(id), '--file', AGREEMENT])
       // What 第二十三条 asks before go-live (CLOUD-7): every step a level-3 system needs, then the commitment.
-      await w.ok('clerk', ['cloud', 'security', 'record', system, '--security-resources', '2026-11-10', '--self-check', '2026-11-12', '--assessment', '2026-11-16', '--hardening', '2026-11-18', '--filing', '2026-11-19', '--grading', '2026-11-19', '--crypto', '2026-11-19', '--result', 'pass', '--commitment', '2026-11-20'])
+      await w.ok('clerk', [
+        'cloud',
+        'security',
+        'record',
+        system,
+        '--security-resources',
+        '2026-11-10',
+        '--self-check',
+        '2026-11-12',
+        '--assessment',
+        '2026-11-16',
+        '--hardening',
+        '2026-11-18',
+        '--filing',
+        '2026-11-19',
+        '--grading',
+        '2026-11-19',
+        '--crypto',
+        '2026-11-19',
+        '--result',
+        'pass',
+        '--commitment',
+        '2026-11-20',
+      ])
       await w.ok('clerk', ['cloud', 'provision', String(id)])
     },
     async inService(system: string, provider: string, options: {vms?: number; vcpu?: number; extranetIps?: number} = {}): Promise<number> {
@@ -174,7 +236,10 @@ describeEachDialect('migration as a request, approved by a second person (CLOUD-
     expect(shown.attachments.find((a: {role: string}) => a.role === 'migration-plan')).toMatchObject({requestId: id, state: 'ok'})
     // Its history and the audit trail: filed by the clerk, approved by the chief.
     const history = (await w.request(id)).history.map((h: {action: string; actor: string; to: string}) => [h.action, h.to])
-    expect(history).toEqual([['file', 'applied'], ['approve', 'migrated']])
+    expect(history).toEqual([
+      ['file', 'applied'],
+      ['approve', 'migrated'],
+    ])
     const audit = (await w.ok('clerk', ['audit', 'log', '--entity', `request:${id}`])).entries.map((e: {action: string}) => e.action)
     expect(audit).toEqual(expect.arrayContaining(['request.file', 'request.approve']))
     const moved = (await w.ok('clerk', ['audit', 'log', '--entity', 'cloud-system'])).entries.filter((e: {action: string}) => e.action === 'cloud.migrate')
@@ -298,7 +363,30 @@ describeEachDialect('migration as a request, approved by a second person (CLOUD-
     expect(noTo.code).toBe(2)
     expect(noTo.stdout + noTo.stderr).toContain('to')
     // A system not yet approved holds nothing to move (exit 4).
-    const applied = await w.ok('clerk', ['cloud', 'apply', '--unit', HR, '--system', '待审系统', '--level', '2', '--vms', '1', '--vcpu', '2', '--memory-gib', '4', '--system-disk-gib', '50', '--bandwidth-mbps', '10', '--os', 'Linux', '--security-letter', LETTER])
+    const applied = await w.ok('clerk', [
+      'cloud',
+      'apply',
+      '--unit',
+      HR,
+      '--system',
+      '待审系统',
+      '--level',
+      '2',
+      '--vms',
+      '1',
+      '--vcpu',
+      '2',
+      '--memory-gib',
+      '4',
+      '--system-disk-gib',
+      '50',
+      '--bandwidth-mbps',
+      '10',
+      '--os',
+      'Linux',
+      '--security-letter',
+      LETTER,
+    ])
     const mid = await w.written()
     expectRefused(await w.clerk(['cloud', 'system', 'migrate', '待审系统', '--to', '乙云', '--reason', '整合', '--json']), 4, {field: 'SYS'})
     expect(await w.written()).toEqual(mid)
@@ -323,7 +411,7 @@ describeEachDialect('migration as a request, approved by a second person (CLOUD-
     const placeholder = await w.system('乙云占位系统')
     expect((await w.request(placeholder.requestId)).payload).toMatchObject({plan: {provider: '甲云'}, reserved: {provider: '甲云'}})
     await w.goLive(placeholder.requestId, '乙云占位系统')
-    expect((await w.system('乙云占位系统'))).toMatchObject({status: 'in-service', provider: '甲云'})
+    expect(await w.system('乙云占位系统')).toMatchObject({status: 'in-service', provider: '甲云'})
     await expectNoOvercommit(w)
     expect((await w.ok('clerk', ['audit', 'verify'])).ok).toBe(true)
   })
@@ -362,7 +450,7 @@ describeEachDialect('withdrawal of a request by its applicant (撤回), releasin
     expect(await w.capacity('甲云')).toMatchObject({reserved: {vcpu: 0, memoryGib: 0, storageGib: 0, extranetIps: 0}, free: {vcpu: 100, memoryGib: 2000, storageGib: 20480, extranetIps: 64}})
     expect((await w.ok('clerk', ['net', 'list'])).allocations).toEqual([])
     expect((await w.ok('clerk', ['net', 'list', '--all'])).allocations).toEqual([expect.objectContaining({id: block.id, status: 'released'})])
-    expect((await w.system('社保业务系统'))).toMatchObject({status: 'withdrawn'})
+    expect(await w.system('社保业务系统')).toMatchObject({status: 'withdrawn'})
     expect((await w.system('社保业务系统')).events.at(-1)).toMatchObject({event: 'withdrawn', requestId: id})
     const audit = (await w.ok('clerk', ['audit', 'log', '--entity', `request:${id}`])).entries
     // Newest first.
@@ -402,7 +490,30 @@ describeEachDialect('withdrawal of a request by its applicant (撤回), releasin
     expect(await w.capacity('甲云')).toMatchObject({inUse: {vcpu: 8}})
 
     // Before approval: just applied, withdrawn; it never held capacity.
-    const applied = await w.ok('clerk', ['cloud', 'apply', '--unit', HS, '--system', '医保结算系统', '--level', '2', '--vms', '1', '--vcpu', '2', '--memory-gib', '4', '--system-disk-gib', '50', '--bandwidth-mbps', '10', '--os', 'Linux', '--security-letter', LETTER])
+    const applied = await w.ok('clerk', [
+      'cloud',
+      'apply',
+      '--unit',
+      HS,
+      '--system',
+      '医保结算系统',
+      '--level',
+      '2',
+      '--vms',
+      '1',
+      '--vcpu',
+      '2',
+      '--memory-gib',
+      '4',
+      '--system-disk-gib',
+      '50',
+      '--bandwidth-mbps',
+      '10',
+      '--os',
+      'Linux',
+      '--security-letter',
+      LETTER,
+    ])
     expect((await w.ok('clerk', ['requests', 'withdraw', String(applied.request.id), '--reason', '材料有误，重新申请'])).request.state).toBe('withdrawn')
 
     // Kinds that declare no withdrawal: exit 4 saying so.

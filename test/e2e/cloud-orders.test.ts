@@ -87,7 +87,14 @@ describeEachDialect('fix orders and providers’ operation reports through bin/r
     expect(r.json.orders).toHaveLength(1)
     const order = r.json.orders[0]
     expect(order.unchanged).toBeUndefined()
-    expect(order.request).toMatchObject({kind: 'cloud-fix-order', state: 'issued', applicantUnit: HR, filedBy: expect.stringContaining('chief'), dueOn: '2026-12-04', payload: {system: '社保业务系统', provider: '电信云', deadline: '2026-12-04'}})
+    expect(order.request).toMatchObject({
+      kind: 'cloud-fix-order',
+      state: 'issued',
+      applicantUnit: HR,
+      filedBy: expect.stringContaining('chief'),
+      dueOn: '2026-12-04',
+      payload: {system: '社保业务系统', provider: '电信云', deadline: '2026-12-04'},
+    })
     // The finding carries the review's figures: p95 19.0% and 5.0%, 8 → 3 vCPU and 32 → 3 GiB per VM.
     expect(order.request.payload.finding).toContain('CPU 使用率 P95 19.0%、内存使用率 P95 5.0%')
     expect(order.request.payload.finding).toContain('8→3 vCPU、32→3 GiB')
@@ -191,7 +198,17 @@ describeEachDialect('fix orders and providers’ operation reports through bin/r
   it('CLOUD-8 (第十条(二)): records a report per period (a month or a quarter) by reference, marks a late one; the same file again is a no-op, another file for the period a conflict', async () => {
     const r = await clerk(['cloud', 'provider', 'report', '电信云', '--period', '2026-10', '--file', fx('运行报告-电信云-2026-10.pdf'), '--json'])
     expect(r.code, r.stderr).toBe(0)
-    expect(r.json.report).toMatchObject({provider: '电信云', period: '2026-10', firstMonth: '2026-10', lastMonth: '2026-10', dueOn: '2026-11-13', receivedOn: '2026-11-24', late: true, path: fx('运行报告-电信云-2026-10.pdf'), by: expect.stringContaining('clerk')})
+    expect(r.json.report).toMatchObject({
+      provider: '电信云',
+      period: '2026-10',
+      firstMonth: '2026-10',
+      lastMonth: '2026-10',
+      dueOn: '2026-11-13',
+      receivedOn: '2026-11-24',
+      late: true,
+      path: fx('运行报告-电信云-2026-10.pdf'),
+      by: expect.stringContaining('clerk'),
+    })
     expect(r.json.report.sha256).toMatch(/^[0-9a-f]{64}$/)
     const before = await written()
     const again = await clerk(['cloud', 'provider', 'report', '电信云', '--period', '2026-10', '--file', fx('运行报告-电信云-2026-10.pdf'), '--json'])

@@ -29,7 +29,11 @@ describeEachDialect('utilisation samples by the time they were taken, through bi
   const count = async (table: string) => Number((await tdb.sql(`select count(*) as n from ${table}`))[0].n)
   /** The samples stored, as [status of the system, China time] sorted by time. */
   const stored = async () =>
-    (await tdb.sql(`select s.id, s.status, u.at from cloud_usage u join cloud_systems s on s.id = u.system_id where s.name = '${NAME}' order by u.at`)).map((r) => [Number(r.id), r.status, Number(r.at)])
+    (await tdb.sql(`select s.id, s.status, u.at from cloud_usage u join cloud_systems s on s.id = u.system_id where s.name = '${NAME}' order by u.at`)).map((r) => [
+      Number(r.id),
+      r.status,
+      Number(r.at),
+    ])
   let oldId = 0
   let newId = 0
 

@@ -118,7 +118,11 @@ describeEachDialect('cloud utilisation and the efficiency review through bin/run
   const run = (args: string[], extra: Record<string, string> = {}) => egov(args, {...env, ...extra, ...tdb.envFor('clerk')})
   const count = async (table: string) => Number((await tdb.sql(`select count(*) as n from ${table}`))[0].n)
   const sample = async (system: string, at: number) =>
-    (await tdb.sql(`select u.cpu, u.memory, u.disk from cloud_usage u join cloud_systems s on s.id = u.system_id where s.name = '${system}' and s.status = 'in-service' and u.at = ${at}`)).map((r) => [Number(r.cpu), Number(r.memory), Number(r.disk)])
+    (await tdb.sql(`select u.cpu, u.memory, u.disk from cloud_usage u join cloud_systems s on s.id = u.system_id where s.name = '${system}' and s.status = 'in-service' and u.at = ${at}`)).map((r) => [
+      Number(r.cpu),
+      Number(r.memory),
+      Number(r.disk),
+    ])
 
   beforeAll(async () => {
     tdb = await createTestDatabase(dialect)
@@ -144,10 +148,7 @@ describeEachDialect('cloud utilisation and the efficiency review through bin/run
 
     // ISO 8601 times with offsets, English headers in another order: 公积金系统's last sample is
     // before the window; 档案系统 has been released since (its samples still count as reported).
-    writeFileSync(
-      out('iso.csv'),
-      ['time,system,memory,cpu,disk', '2026-09-01T08:00:00+08:00,公积金系统,30,40,50', '2026-10-01T00:00:00Z,档案系统,12.5,7.25,80'].join('\n') + '\n',
-    )
+    writeFileSync(out('iso.csv'), ['time,system,memory,cpu,disk', '2026-09-01T08:00:00+08:00,公积金系统,30,40,50', '2026-10-01T00:00:00Z,档案系统,12.5,7.25,80'].join('\n') + '\n')
 
     // A workbook: a merged title row, English headers, date cells and a memory column formatted
     // as a percentage (0.055 shows as 5.5%), and a notes sheet that is not data.
@@ -235,7 +236,13 @@ describeEachDialect('cloud utilisation and the efficiency review through bin/run
     // A provider re-sends 医保结算系统 at 18:00 with other figures, twice the same new 20:00 sample, and a new hour.
     writeFileSync(
       out('resend.csv'),
-      ['系统名称,采集时间,CPU使用率,内存使用率,磁盘使用率', '医保结算系统,2026-11-20 18:00,55,55,55', '医保结算系统,2026-11-20 20:00,1,1,1', '医保结算系统,2026-11-20T20:00:00+08:00,1.0,1.00%,1', '医保结算系统,2026-11-20 21:00,2,2,2'].join('\n'),
+      [
+        '系统名称,采集时间,CPU使用率,内存使用率,磁盘使用率',
+        '医保结算系统,2026-11-20 18:00,55,55,55',
+        '医保结算系统,2026-11-20 20:00,1,1,1',
+        '医保结算系统,2026-11-20T20:00:00+08:00,1.0,1.00%,1',
+        '医保结算系统,2026-11-20 21:00,2,2,2',
+      ].join('\n'),
     )
     const r = await run(['cloud', 'usage', 'import', out('resend.csv'), '--json'])
     expect(r.code, r.stderr).toBe(0)
@@ -291,9 +298,7 @@ describeEachDialect('cloud utilisation and the efficiency review through bin/run
     expect(at('E9')).toMatchObject({field: 'disk', value: '-3'})
     expect(at('D10')).toMatchObject({field: 'memory', value: ''})
     expect(at('B12')).toMatchObject({row: 12, field: 'time', value: '2026-11-23 08:00:00'})
-    expect(at('B12')!.message).toBe(
-      '采集时间: the sample at 2026-11-23 08:00:00 is given twice with different values (CPU/memory/disk 6.0/10.0/20.0% here, 5.0/10.0/20.0% in row 2) (CLOUD-8)',
-    )
+    expect(at('B12')!.message).toBe('采集时间: the sample at 2026-11-23 08:00:00 is given twice with different values (CPU/memory/disk 6.0/10.0/20.0% here, 5.0/10.0/20.0% in row 2) (CLOUD-8)')
     expect(problems.every((p) => p.rule === 'CLOUD-8' && p.file === 'bad.csv' && p.row && p.field && String(p.message).endsWith('(CLOUD-8)'))).toBe(true)
 
     // The same, for people: one line each on stderr, located, in Chinese when the locale is.
@@ -337,11 +342,17 @@ describeEachDialect('cloud utilisation and the efficiency review through bin/run
     writeFileSync(out('notes.txt'), 'x')
     const missing = await run(['cloud', 'usage', 'import', out('no-disk.csv'), '--json'])
     expect(missing.code).toBe(2)
-    expect(missing.json.error.details.problems).toEqual([expect.objectContaining({row: 1, column: '磁盘使用率', field: 'disk', rule: 'CLOUD-8', message: 'column 磁盘使用率 is missing (the header row needs it) (CLOUD-8)'})])
+    expect(missing.json.error.details.problems).toEqual([
+      expect.objectContaining({row: 1, column: '磁盘使用率', field: 'disk', rule: 'CLOUD-8', message: 'column 磁盘使用率 is missing (the header row needs it) (CLOUD-8)'}),
+    ])
     const other = await run(['cloud', 'usage', 'import', out('other.csv'), '--json'])
     expect(other.code).toBe(2)
     expect(other.json.error.details.problems[0].message).toContain('is not a 政务云资源利用率报送表')
-    for (const [file, text] of [['empty.csv', 'is empty'], ['notes.txt', 'wrong file type'], ['nowhere.csv', 'nowhere.csv']] as const) {
+    for (const [file, text] of [
+      ['empty.csv', 'is empty'],
+      ['notes.txt', 'wrong file type'],
+      ['nowhere.csv', 'nowhere.csv'],
+    ] as const) {
       const r = await run(['cloud', 'usage', 'import', out(file), '--json'])
       expect(r.code, file).toBe(2)
       expect(r.json.error.details.field, file).toBe('FILE')
@@ -364,16 +375,46 @@ describeEachDialect('cloud utilisation and the efficiency review through bin/run
     expect(review.samples).toBe(20 + 20 + 20 + 20 + 20 + 10)
     expect(review.flagged).toEqual([
       {
-        system: '医保稽核系统', unit: '市医疗保障局', provider: '电信云', samples: 20, p95Cpu: 2, p95Memory: 10, vms: 1,
-        perVm: {vcpu: 4, memoryGib: 8}, suggestedPerVm: {vcpu: 1, memoryGib: 2}, envelope: {vcpu: 4, memoryGib: 8}, suggestedEnvelope: {vcpu: 1, memoryGib: 2}, freed: {vcpu: 3, memoryGib: 6},
+        system: '医保稽核系统',
+        unit: '市医疗保障局',
+        provider: '电信云',
+        samples: 20,
+        p95Cpu: 2,
+        p95Memory: 10,
+        vms: 1,
+        perVm: {vcpu: 4, memoryGib: 8},
+        suggestedPerVm: {vcpu: 1, memoryGib: 2},
+        envelope: {vcpu: 4, memoryGib: 8},
+        suggestedEnvelope: {vcpu: 1, memoryGib: 2},
+        freed: {vcpu: 3, memoryGib: 6},
       },
       {
-        system: '医保结算系统', unit: '市医疗保障局', provider: '电信云', samples: 20, p95Cpu: 19, p95Memory: 19, vms: 2,
-        perVm: {vcpu: 8, memoryGib: 32}, suggestedPerVm: {vcpu: 3, memoryGib: 9}, envelope: {vcpu: 16, memoryGib: 64}, suggestedEnvelope: {vcpu: 6, memoryGib: 18}, freed: {vcpu: 10, memoryGib: 46},
+        system: '医保结算系统',
+        unit: '市医疗保障局',
+        provider: '电信云',
+        samples: 20,
+        p95Cpu: 19,
+        p95Memory: 19,
+        vms: 2,
+        perVm: {vcpu: 8, memoryGib: 32},
+        suggestedPerVm: {vcpu: 3, memoryGib: 9},
+        envelope: {vcpu: 16, memoryGib: 64},
+        suggestedEnvelope: {vcpu: 6, memoryGib: 18},
+        freed: {vcpu: 10, memoryGib: 46},
       },
       {
-        system: '门户网站', unit: '市政务服务中心', provider: '联通云', samples: 10, p95Cpu: 1, p95Memory: 5.5, vms: 1,
-        perVm: {vcpu: 2, memoryGib: 4}, suggestedPerVm: {vcpu: 1, memoryGib: 1}, envelope: {vcpu: 2, memoryGib: 4}, suggestedEnvelope: {vcpu: 1, memoryGib: 1}, freed: {vcpu: 1, memoryGib: 3},
+        system: '门户网站',
+        unit: '市政务服务中心',
+        provider: '联通云',
+        samples: 10,
+        p95Cpu: 1,
+        p95Memory: 5.5,
+        vms: 1,
+        perVm: {vcpu: 2, memoryGib: 4},
+        suggestedPerVm: {vcpu: 1, memoryGib: 1},
+        envelope: {vcpu: 2, memoryGib: 4},
+        suggestedEnvelope: {vcpu: 1, memoryGib: 1},
+        freed: {vcpu: 1, memoryGib: 3},
       },
     ])
     expect(review.byUnitProvider).toEqual([
@@ -415,7 +456,25 @@ describeEachDialect('cloud utilisation and the efficiency review through bin/run
     expect(r.json.out).toBe(out('评估.xlsx'))
     const book = cellsOf(out('评估.xlsx'))
     expect(Object.keys(book)).toEqual(['低效系统', '未报送', '说明'])
-    expect(book['低效系统'][0]).toEqual(['单位', '云服务商', '系统名称', '样本数', 'CPU使用率P95(%)', '内存使用率P95(%)', '虚拟机数', '每台vCPU', '建议每台vCPU', '每台内存(GiB)', '建议每台内存(GiB)', '约定vCPU', '建议vCPU', '约定内存(GiB)', '建议内存(GiB)', '可释放vCPU', '可释放内存(GiB)'])
+    expect(book['低效系统'][0]).toEqual([
+      '单位',
+      '云服务商',
+      '系统名称',
+      '样本数',
+      'CPU使用率P95(%)',
+      '内存使用率P95(%)',
+      '虚拟机数',
+      '每台vCPU',
+      '建议每台vCPU',
+      '每台内存(GiB)',
+      '建议每台内存(GiB)',
+      '约定vCPU',
+      '建议vCPU',
+      '约定内存(GiB)',
+      '建议内存(GiB)',
+      '可释放vCPU',
+      '可释放内存(GiB)',
+    ])
     expect(book['低效系统'][2]).toEqual(['市医疗保障局', '电信云', '医保结算系统', '20', '19', '19', '2', '8', '3', '32', '9', '16', '6', '64', '18', '10', '46'])
     expect(book['低效系统']).toHaveLength(4)
     expect(book['未报送'].slice(1)).toContainEqual(['市住房公积金中心', '移动云', '公积金系统', '2026-09-01 08:00:00'])

@@ -29,7 +29,26 @@ const HR = '市人力资源和社会保障局'
 const HS = '市医疗保障局'
 const FIRM = '某科技有限公司'
 /** Every step a level-3 system needs before go-live (CLOUD-7, 第二十三条), recorded in one call. */
-const GO_LIVE = ['--security-resources', '2026-11-10', '--self-check', '2026-11-12', '--assessment', '2026-11-16', '--hardening', '2026-11-18', '--filing', '2026-11-19', '--grading', '2026-11-19', '--crypto', '2026-11-19', '--result', 'pass', '--commitment', '2026-11-20']
+const GO_LIVE = [
+  '--security-resources',
+  '2026-11-10',
+  '--self-check',
+  '2026-11-12',
+  '--assessment',
+  '2026-11-16',
+  '--hardening',
+  '2026-11-18',
+  '--filing',
+  '2026-11-19',
+  '--grading',
+  '2026-11-19',
+  '--crypto',
+  '2026-11-19',
+  '--result',
+  'pass',
+  '--commitment',
+  '2026-11-20',
+]
 
 /**
  * The government cloud through bin/run.js (CLOUD-1..7, CLOUD-9, X-2): providers admitted and
@@ -50,7 +69,19 @@ describeEachDialect('the government cloud through bin/run.js (CLOUD-1..9)', (dia
   const capacity = async (provider: string) => (await clerk(['cloud', 'capacity', '--provider', provider, '--json'])).json.providers[0]
   /** An application with sensible values; `extra` flags replace them. */
   const apply = (system: string, extra: string[] = [], unit = HR) => {
-    const flags: Record<string, string> = {'--unit': unit, '--system': system, '--level': '3', '--vms': '2', '--vcpu': '4', '--memory-gib': '16', '--system-disk-gib': '100', '--data-disk-gib': '200', '--bandwidth-mbps': '50', '--os': '麒麟V10', '--security-letter': fx('安全责任书-人社局.pdf')}
+    const flags: Record<string, string> = {
+      '--unit': unit,
+      '--system': system,
+      '--level': '3',
+      '--vms': '2',
+      '--vcpu': '4',
+      '--memory-gib': '16',
+      '--system-disk-gib': '100',
+      '--data-disk-gib': '200',
+      '--bandwidth-mbps': '50',
+      '--os': '麒麟V10',
+      '--security-letter': fx('安全责任书-人社局.pdf'),
+    }
     const rest: string[] = []
     for (let i = 0; i < extra.length; i++) {
       if (extra[i] in flags && extra[i + 1] !== undefined) flags[extra[i]] = extra[++i]
@@ -65,7 +96,17 @@ describeEachDialect('the government cloud through bin/run.js (CLOUD-1..9)', (dia
     expect(filed.code, filed.stderr).toBe(0)
     const id = filed.json.request.id
     expect((await chief(['requests', 'approve', String(id)])).code).toBe(0)
-    const planned = await clerk(['cloud', 'plan', String(id), '--file', fx('上云方案-社保业务系统.pdf'), ...(options.provider ? ['--provider', options.provider] : []), '--pool', '政务外网-市级', '--json'])
+    const planned = await clerk([
+      'cloud',
+      'plan',
+      String(id),
+      '--file',
+      fx('上云方案-社保业务系统.pdf'),
+      ...(options.provider ? ['--provider', options.provider] : []),
+      '--pool',
+      '政务外网-市级',
+      '--json',
+    ])
     expect(planned.code, planned.stderr).toBe(0)
     const approved = await chief(['requests', 'approve', String(id)])
     expect(approved.code, approved.stderr).toBe(0)
@@ -95,12 +136,52 @@ describeEachDialect('the government cloud through bin/run.js (CLOUD-1..9)', (dia
   })
 
   it('admits a provider: application, expert review by another person (X-2), a failed then a passed admission test, reported to the province (CLOUD-2)', async () => {
-    const r = await clerk(['cloud', 'provider', 'apply', '电信云', '--vcpu', '100', '--memory-gib', '400', '--storage-tib', '2', '--bandwidth-mbps', '1000', '--extranet-ips', '64', '--internet-ips', '8', '--zones', '兰州一区', '--json'])
+    const r = await clerk([
+      'cloud',
+      'provider',
+      'apply',
+      '电信云',
+      '--vcpu',
+      '100',
+      '--memory-gib',
+      '400',
+      '--storage-tib',
+      '2',
+      '--bandwidth-mbps',
+      '1000',
+      '--extranet-ips',
+      '64',
+      '--internet-ips',
+      '8',
+      '--zones',
+      '兰州一区',
+      '--json',
+    ])
     expect(r.code, r.stderr).toBe(0)
     const id = String(r.json.request.id)
     expect(r.json.request.payload).toMatchObject({name: '电信云', vcpu: 100, storageGib: 2048, zones: ['兰州一区']})
     // The same application again is a no-op; another offer under the same name is a conflict.
-    const again = await clerk(['cloud', 'provider', 'apply', '电信云', '--vcpu', '100', '--memory-gib', '400', '--storage-tib', '2', '--bandwidth-mbps', '1000', '--extranet-ips', '64', '--internet-ips', '8', '--zones', '兰州一区', '--json'])
+    const again = await clerk([
+      'cloud',
+      'provider',
+      'apply',
+      '电信云',
+      '--vcpu',
+      '100',
+      '--memory-gib',
+      '400',
+      '--storage-tib',
+      '2',
+      '--bandwidth-mbps',
+      '1000',
+      '--extranet-ips',
+      '64',
+      '--internet-ips',
+      '8',
+      '--zones',
+      '兰州一区',
+      '--json',
+    ])
     expect(again.json).toMatchObject({unchanged: true, request: {id: Number(id)}})
     expect((await clerk(['cloud', 'provider', 'apply', '电信云', '--vcpu', '200', '--memory-gib', '400', '--storage-tib', '2', '--bandwidth-mbps', '1000'])).code).toBe(4)
     expect((await clerk(['requests', 'approve', id])).code).toBe(5)
@@ -209,7 +290,10 @@ describeEachDialect('the government cloud through bin/run.js (CLOUD-1..9)', (dia
   })
 
   it('reads a JSON request file, which may leave 是否涉密 out; a workbook may not', async () => {
-    writeFileSync(out('request.json'), JSON.stringify({unit: HS, system: '医保稽核系统', level: '二级', vms: 1, vcpu: 2, memoryGib: 8, systemDiskGib: 50, bandwidthMbps: 10, os: 'Linux', securityLetter: fx('安全责任书-医保局.pdf')}))
+    writeFileSync(
+      out('request.json'),
+      JSON.stringify({unit: HS, system: '医保稽核系统', level: '二级', vms: 1, vcpu: 2, memoryGib: 8, systemDiskGib: 50, bandwidthMbps: 10, os: 'Linux', securityLetter: fx('安全责任书-医保局.pdf')}),
+    )
     const r = await clerk(['cloud', 'apply', '--from-file', out('request.json'), '--json'])
     expect(r.code, r.stderr).toBe(0)
     expect(r.json.request.payload).toMatchObject({system: '医保稽核系统', level: 2, classified: false, totals: {vcpu: 2, storageGib: 50}})
@@ -315,7 +399,31 @@ describeEachDialect('the government cloud through bin/run.js (CLOUD-1..9)', (dia
   it('detects an attachment changed after it was filed', async () => {
     const letter = out('letter.pdf')
     copyFileSync(fx('安全责任书-人社局.pdf'), letter)
-    const r = await clerk(['cloud', 'apply', '--unit', HS, '--system', '医保审核系统', '--level', '2', '--vms', '1', '--vcpu', '2', '--memory-gib', '4', '--system-disk-gib', '50', '--bandwidth-mbps', '10', '--os', 'Linux', '--security-letter', letter, '--json'])
+    const r = await clerk([
+      'cloud',
+      'apply',
+      '--unit',
+      HS,
+      '--system',
+      '医保审核系统',
+      '--level',
+      '2',
+      '--vms',
+      '1',
+      '--vcpu',
+      '2',
+      '--memory-gib',
+      '4',
+      '--system-disk-gib',
+      '50',
+      '--bandwidth-mbps',
+      '10',
+      '--os',
+      'Linux',
+      '--security-letter',
+      letter,
+      '--json',
+    ])
     expect(r.code, r.stderr).toBe(0)
     appendFileSync(letter, '% changed\n')
     const shown = await clerk(['cloud', 'system', 'show', '医保审核系统', '--json'])
@@ -442,7 +550,9 @@ describeEachDialect('the government cloud through bin/run.js (CLOUD-1..9)', (dia
     const review = await egov(['cloud', 'efficiency', '--days', '7', '--json'], later)
     expect(review.code, review.stderr).toBe(0)
     // 4 vCPU and 16 GiB per VM: ⌈4 × 19 / 70⌉ = 2 vCPU, ⌈16 × 5 / 70⌉ = 2 GiB.
-    expect(review.json.flagged).toEqual([expect.objectContaining({system: '公积金系统', unit: HR, provider: '电信云', p95Cpu: 19, p95Memory: 5, suggestedPerVm: expect.objectContaining({vcpu: 2, memoryGib: 2})})])
+    expect(review.json.flagged).toEqual([
+      expect.objectContaining({system: '公积金系统', unit: HR, provider: '电信云', p95Cpu: 19, p95Memory: 5, suggestedPerVm: expect.objectContaining({vcpu: 2, memoryGib: 2})}),
+    ])
   })
 
   it('reports the year from the recorded history, and the audit chain holds', async () => {

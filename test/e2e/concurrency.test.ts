@@ -26,9 +26,7 @@ describeEachDialect('processes writing one database at once', (dialect) => {
   })
 
   it('migrates once, files and approves everything, and keeps one unbroken audit chain', async () => {
-    const filed = await Promise.all(
-      Array.from({length: workers}, (_, i) => egov(['ticket', 'open', '--unit', `单位${i}`, '--subject', `工单${i}`, '--json'], as(i % 2 ? 'alice' : 'bob'))),
-    )
+    const filed = await Promise.all(Array.from({length: workers}, (_, i) => egov(['ticket', 'open', '--unit', `单位${i}`, '--subject', `工单${i}`, '--json'], as(i % 2 ? 'alice' : 'bob'))))
     for (const r of filed) {
       expect(r.stderr).not.toMatch(/locked|busy/i)
       expect(r.code, r.stderr).toBe(0)
@@ -36,9 +34,7 @@ describeEachDialect('processes writing one database at once', (dialect) => {
     const ids = filed.map((r) => r.json.request.id as number)
     expect(new Set(ids).size).toBe(workers)
 
-    const approved = await Promise.all(
-      filed.map((r, i) => egov(['requests', 'approve', String(r.json.request.id), '--json'], as(i % 2 ? 'bob' : 'alice'))),
-    )
+    const approved = await Promise.all(filed.map((r, i) => egov(['requests', 'approve', String(r.json.request.id), '--json'], as(i % 2 ? 'bob' : 'alice'))))
     for (const r of approved) {
       expect(r.stderr).not.toMatch(/locked|busy/i)
       expect(r.code, r.stderr).toBe(0)

@@ -80,14 +80,15 @@ describeEachDialect('egov db backup and restore (X-5)', (dialect) => {
   })
 
   // Defined on SQLite only: the restore of a file into a file of its own.
-  if (dialect === 'sqlite') it('checks the restored chain\'s MACs with the audit key: under another key the restore is exit 4 (issue 18)', async () => {
-    const otherKey = join(dir, 'other', 'audit.key')
-    expect((await egov(['db', 'init', '--db', join(dir, 'other.db'), '--rehearsal'], {...env, EGOV_DB: '', EGOV_AUDIT_KEY: otherKey})).code).toBe(0)
-    const r = await egov(['db', 'restore', backup, '--json'], {...env, EGOV_DB: join(dir, 'other-key.db'), EGOV_DATABASE_URL: '', EGOV_AUDIT_KEY: otherKey})
-    expect(r.code).toBe(4)
-    expect(r.json.error.details).toMatchObject({key: 'backup.auditMismatch'})
-    expect(r.json.error.details.verify.broken.reason).toBe('mac')
-  })
+  if (dialect === 'sqlite')
+    it("checks the restored chain's MACs with the audit key: under another key the restore is exit 4 (issue 18)", async () => {
+      const otherKey = join(dir, 'other', 'audit.key')
+      expect((await egov(['db', 'init', '--db', join(dir, 'other.db'), '--rehearsal'], {...env, EGOV_DB: '', EGOV_AUDIT_KEY: otherKey})).code).toBe(0)
+      const r = await egov(['db', 'restore', backup, '--json'], {...env, EGOV_DB: join(dir, 'other-key.db'), EGOV_DATABASE_URL: '', EGOV_AUDIT_KEY: otherKey})
+      expect(r.code).toBe(4)
+      expect(r.json.error.details).toMatchObject({key: 'backup.auditMismatch'})
+      expect(r.json.error.details.verify.broken.reason).toBe('mac')
+    })
 
   it('refuses a copy that is not what its manifest describes (truncated), or has no manifest, before restoring anything', async () => {
     const cut = join(dir, 'cut.db')

@@ -32,8 +32,7 @@ function guesses(last4: string, areas: string[]): string[] {
 }
 
 /** Which guess, if any, scrypt(guess, salt) alone matches: what the old form gave away. */
-const crack = (row: {id_salt: string; id_hash: string; id_last4: string}, areas: string[]) =>
-  guesses(row.id_last4, areas).find((g) => scryptHex(g, row.id_salt) === row.id_hash)
+const crack = (row: {id_salt: string; id_hash: string; id_last4: string}, areas: string[]) => guesses(row.id_last4, areas).find((g) => scryptHex(g, row.id_salt) === row.id_hash)
 
 /**
  * Issue 18, "files and secrets at rest": a certificate holder's ID number is kept as
@@ -47,17 +46,25 @@ describeEachDialect('ID numbers kept under the audit key (issue 18, CERT-1)', (d
   const dir = mkdtempSync(join(tmpdir(), 'egov-idhash-'))
   const keyFile = join(dir, 'audit.key')
   const as = (who: string, extra: Record<string, string> = {}) =>
-    dialect === 'postgres'
-      ? {...env, ...extra, EGOV_DATABASE_URL: tdb.url!.replace(/^postgres:\/\/[^@]*@/, `postgres://${tdb.actor(who)}@`)}
-      : {...env, ...extra, EGOV_OPERATOR: who}
+    dialect === 'postgres' ? {...env, ...extra, EGOV_DATABASE_URL: tdb.url!.replace(/^postgres:\/\/[^@]*@/, `postgres://${tdb.actor(who)}@`)} : {...env, ...extra, EGOV_OPERATOR: who}
   const alice = (args: string[], extra?: Record<string, string>) => egov(args, as('alice', extra))
   /** `egov db init` as the database's administrator (it may have migrations to run). */
   const dbInit = () => egov(['db', 'init', '--json'], {...env, ...tdb.env, EGOV_OPERATOR: 'alice'})
   const apply = (holder: string, id: string, medium: string, extra?: Record<string, string>) =>
     alice(['cert', 'apply', '--holder', holder, '--unit', UNIT, '--id-number', id, '--medium', medium, '--json'], extra)
   const holders = async () =>
-    (await tdb.sql('select id, name, id_salt, id_hash, id_scheme, id_last4 from cert_holders order by id')) as Array<{id: number; name: string; id_salt: string; id_hash: string; id_scheme: string | null; id_last4: string}>
-  const idKey = () => createHmac('sha256', Buffer.from(readFileSync(keyFile, 'utf8').trim(), 'hex')).update('egov id-number v1').digest()
+    (await tdb.sql('select id, name, id_salt, id_hash, id_scheme, id_last4 from cert_holders order by id')) as Array<{
+      id: number
+      name: string
+      id_salt: string
+      id_hash: string
+      id_scheme: string | null
+      id_last4: string
+    }>
+  const idKey = () =>
+    createHmac('sha256', Buffer.from(readFileSync(keyFile, 'utf8').trim(), 'hex'))
+      .update('egov id-number v1')
+      .digest()
   const counts = async () => ({
     holders: (await holders()).length,
     requests: Number((await tdb.sql('select count(*) as n from requests'))[0].n),
@@ -142,7 +149,7 @@ describeEachDialect('ID numbers kept under the audit key (issue 18, CERT-1)', (d
     expect(filed.json.request.payload.holderId).not.toBe((await holders())[0].id)
   })
 
-  it('keeps a new holder\'s number as HMAC(ID key, scrypt): the database alone finds nothing in the 731-guess space', async () => {
+  it("keeps a new holder's number as HMAC(ID key, scrypt): the database alone finds nothing in the 731-guess space", async () => {
     const filed = await apply('张三', ZHANG, 'UK-Z1')
     expect(filed.code, filed.stdout + filed.stderr).toBe(0)
     const row = (await holders()).find((h) => h.name === '张三')!

@@ -15,7 +15,10 @@ describeEachDialect('ids work as arguments', (dialect) => {
     tdb = await createTestDatabase(dialect)
     for (const who of ['clerk', 'chief']) await (await tdb.open(who)).close()
     env = {...isolatedHome(), ...tdb.env}
-    as = runnerFor(() => env, (who) => tdb.envFor(who))
+    as = runnerFor(
+      () => env,
+      (who) => tdb.envFor(who),
+    )
     for (const unit of ['市数据局', '市人力资源和社会保障局']) expect((await as('clerk', ['units', 'add', unit, '--kind', 'party-government', '--level', 'city'], AT)).code).toBe(0)
     await admitProvider(as, '移动云', AT, '2026-03-02')
     await agreeOnboarding(as, '社保业务系统', '市人力资源和社会保障局', '移动云', AT)
@@ -44,7 +47,12 @@ describeEachDialect('ids work as arguments', (dialect) => {
   })
 
   it('one JSON shape: every success carries warnings (an array), cloud system show too; a re-run that changes nothing says unchanged: true', async () => {
-    for (const args of [['units', 'list', '--json'], ['cloud', 'system', 'show', '社保业务系统', '--json'], ['requests', 'show', '1', '--json'], ['cloud', 'provider', 'list', '--json']]) {
+    for (const args of [
+      ['units', 'list', '--json'],
+      ['cloud', 'system', 'show', '社保业务系统', '--json'],
+      ['requests', 'show', '1', '--json'],
+      ['cloud', 'provider', 'list', '--json'],
+    ]) {
       const r = await as('clerk', args)
       expect(r.code, args.join(' ')).toBe(0)
       expect(Array.isArray(r.json.warnings), args.join(' ')).toBe(true)

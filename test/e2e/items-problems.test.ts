@@ -18,7 +18,19 @@ const K1 = '510A0007700001-510800000000-000-11510800MB0000001X-1-00'
 const K2 = '510A0007700002-510800000000-000-11510800MB0000001X-1-00'
 const UNKNOWN = '510A0007700099-510800000000-000-11510800MB0000001X-1-00'
 
-type Problem = {type: string; sheet: string; row: number; cell: string; field: string; column: string; rule: string; value: string; message: string; suggestion?: string; related?: Array<{sheet: string; row: number; cell: string}>}
+type Problem = {
+  type: string
+  sheet: string
+  row: number
+  cell: string
+  field: string
+  column: string
+  rule: string
+  value: string
+  message: string
+  suggestion?: string
+  related?: Array<{sheet: string; row: number; cell: string}>
+}
 type Note = {type: string; sheet: string; row: number; cell: string; column: string; value: string; message: string}
 
 /**

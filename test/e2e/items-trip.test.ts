@@ -213,7 +213,10 @@ describeEachDialect('the clerk’s round trip: the list changes only through its
   it('a partial file keeps the body’s other items; --replace removes them; more than 3 removals need --yes off a terminal (exit 2, nothing written)', async () => {
     // Six pending items of a body of their own, from the exported CSV's C2 row.
     expect((await clerk(['items', 'export', '--out', out('all.csv'), '--unit', SCJG])).code).toBe(0)
-    const [header, ...lines] = readFileSync(out('all.csv'), 'utf8').replace(/^\uFEFF/, '').trim().split('\r\n')
+    const [header, ...lines] = readFileSync(out('all.csv'), 'utf8')
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n')
     const c2 = lines.find((l) => l.startsWith(C2))!
     const codes = [10, 11, 12, 13, 14, 15].map((n) => C2.replace('620A0001234002', `620A00012340${n}`))
     const row = (code: string, hours?: string) => {

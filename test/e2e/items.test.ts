@@ -206,7 +206,10 @@ describeEachDialect('service-item lists through bin/run.js (ITEM-1..8)', (dialec
       expect(again.json).toMatchObject({encodings: {[name]: 'utf8'}, added: 0, changed: 0, removed: 0, same: 5})
     }
     const versions = await clerk(['items', 'versions', '--json'])
-    expect(versions.json.versions.map((v: {version: number; added: number}) => [v.version, v.added])).toEqual([[1, 5], [2, 1]])
+    expect(versions.json.versions.map((v: {version: number; added: number}) => [v.version, v.added])).toEqual([
+      [1, 5],
+      [2, 1],
+    ])
   })
 
   it('ITEM-5: a list change must reach the item library within 10 working days; missed, it is overdue; a second person closes it', async () => {

@@ -151,7 +151,11 @@ describeEachDialect('kiosk forms round trip through bin/run.js (issue 14; KIOSK-
   }, 300_000)
 
   it('fills the form’s opinion boxes from the approvals that give them — the office’s review, then the leader’s — and shows them in kiosk show, the export and the form written back (KIOSK-3, KIOSK-2, X-2)', async () => {
-    for (const [site, serials] of [['1', ['NS-1', 'NS-2']], ['2', ['NS-3']], ['3', ['NS-4']]] as const) {
+    for (const [site, serials] of [
+      ['1', ['NS-1', 'NS-2']],
+      ['2', ['NS-3']],
+      ['3', ['NS-4']],
+    ] as const) {
       const v = await clerk(['kiosk', 'verify', '1', '--site', site, '--serial', ...serials, '--result', 'pass'])
       expect(v.code, v.stderr).toBe(0)
     }
@@ -221,7 +225,11 @@ describeEachDialect('kiosk forms round trip through bin/run.js (issue 14; KIOSK-
     const hall = await clerk(['kiosk', 'import', fx('clean.xlsx'), '--json'], '2026-03-02T10:00:00+08:00')
     expect(hall.code, hall.stderr).toBe(0)
     const hid = String(hall.json.files[0].requestId)
-    for (const [site, serials] of [['1', ['H-1', 'H-2']], ['2', ['H-3']], ['3', ['H-4']]] as const) {
+    for (const [site, serials] of [
+      ['1', ['H-1', 'H-2']],
+      ['2', ['H-3']],
+      ['3', ['H-4']],
+    ] as const) {
       expect((await clerk(['kiosk', 'verify', hid, '--site', site, '--serial', ...serials, '--result', 'pass'], '2026-03-03T10:00:00+08:00')).code).toBe(0)
     }
     expect((await run('chief', ['requests', 'approve', hid], '2026-03-04T10:00:00+08:00')).code).toBe(0)

@@ -61,7 +61,16 @@ describeEachDialect('kiosk onboarding through bin/run.js (KIOSK-1..3)', (dialect
     expect(r.code, r.stderr).toBe(0)
     const cells = inspect(out('form.xlsx'))['接入申请表'].cells
     expect(cells.A1.v).toContain('平台接入申请表')
-    expect([cells.A2.v, cells.A3.v, cells.C3.v, cells.A4.v, cells.C4.v, cells.A5.v, cells.C5.v, cells.A6.v]).toEqual(['申请单位', '联系人', '联系电话', '主管领导', '联系电话', '自助终端型号', '自助终端数量', '投放网点分布'])
+    expect([cells.A2.v, cells.A3.v, cells.C3.v, cells.A4.v, cells.C4.v, cells.A5.v, cells.C5.v, cells.A6.v]).toEqual([
+      '申请单位',
+      '联系人',
+      '联系电话',
+      '主管领导',
+      '联系电话',
+      '自助终端型号',
+      '自助终端数量',
+      '投放网点分布',
+    ])
     expect([cells.A7.v, cells.B7.v, cells.C7.v, cells.D7.v]).toEqual(['编号', '网点名称', '网点位置', '投放数量'])
     expect(cells.A13.v).toBe('6')
     expect(cells.A14.v).toBe('“政银通办”工作领导小组办公室意见')
@@ -79,7 +88,21 @@ describeEachDialect('kiosk onboarding through bin/run.js (KIOSK-1..3)', (dialect
     const wb = new ExcelJS.Workbook()
     await wb.xlsx.readFile(out('form.xlsx'))
     const ws = wb.worksheets[0]
-    const fill: Record<string, string | number> = {B2: HALL, B3: '王芳', D3: '0937 6221234', B4: '李明', D4: '13909371234', B5: 'ZZJ-3000', D5: 3, B8: '大厅', C8: '新华中路 1 号', D8: 2, B9: '雄关街道', C9: '雄关东路 18 号', D9: 1}
+    const fill: Record<string, string | number> = {
+      B2: HALL,
+      B3: '王芳',
+      D3: '0937 6221234',
+      B4: '李明',
+      D4: '13909371234',
+      B5: 'ZZJ-3000',
+      D5: 3,
+      B8: '大厅',
+      C8: '新华中路 1 号',
+      D8: 2,
+      B9: '雄关街道',
+      C9: '雄关东路 18 号',
+      D9: 1,
+    }
     for (const [cell, value] of Object.entries(fill)) ws.getCell(cell).value = value
     await wb.xlsx.writeFile(out('filled.xlsx'))
     const r = await clerk(['kiosk', 'import', out('filled.xlsx'), '--dry-run', '--json'])
@@ -105,7 +128,7 @@ describeEachDialect('kiosk onboarding through bin/run.js (KIOSK-1..3)', (dialect
     expect(p.message).toContain('is 5 but')
     expect(p.message).toContain('add up to 4')
     const human = await clerk(['kiosk', 'import', fx('sum-mismatch.xlsx')])
-    expect(human.stderr).toContain('sum-mismatch.xlsx!接入申请表!D5 “5”: 自助终端数量 is 5 but the placements\' 投放数量 (D8、D9) add up to 4 (KIOSK-3)')
+    expect(human.stderr).toContain("sum-mismatch.xlsx!接入申请表!D5 “5”: 自助终端数量 is 5 but the placements' 投放数量 (D8、D9) add up to 4 (KIOSK-3)")
     expect(await count('requests')).toBe(0)
   })
 
@@ -186,7 +209,16 @@ describeEachDialect('kiosk onboarding through bin/run.js (KIOSK-1..3)', (dialect
     const show = await clerk(['requests', 'show', String(id), '--json'])
     expect(show.json.kind).toBe('kiosk')
     expect(show.json.applicantUnit).toBe(POST)
-    expect(show.json.payload.form).toMatchObject({unit: POST, contact: '赵强', contactPhone: '0937-6225678', leader: '周伟', leaderPhone: '13912345678', model: 'YZ-200 邮政自助机', count: 3, officeOpinion: '同意'})
+    expect(show.json.payload.form).toMatchObject({
+      unit: POST,
+      contact: '赵强',
+      contactPhone: '0937-6225678',
+      leader: '周伟',
+      leaderPhone: '13912345678',
+      model: 'YZ-200 邮政自助机',
+      count: 3,
+      officeOpinion: '同意',
+    })
     expect(show.json.payload.form.placements).toEqual([
       {no: 1, name: '新华路邮政支局', location: '新华中路 22 号', quantity: 2},
       {no: 3, name: '峪泉镇邮政所', location: '峪泉镇中心街 3 号', quantity: 1},
@@ -321,7 +353,12 @@ describeEachDialect('kiosk onboarding through bin/run.js (KIOSK-1..3)', (dialect
       const closed = await serve(() => {})
       await new Promise((resolve) => servers.pop()!.close(resolve))
       // Request 1 is the service centre's: site 1 places 2 kiosks, sites 2 and 3 one each.
-      for (const [site, serial, url] of [['1', 'H-1', healthy], ['1', 'H-2', slow], ['2', 'H-3', closed], ['3', 'H-4', failing]]) {
+      for (const [site, serial, url] of [
+        ['1', 'H-1', healthy],
+        ['1', 'H-2', slow],
+        ['2', 'H-3', closed],
+        ['3', 'H-4', failing],
+      ]) {
         const v = await clerk(['kiosk', 'verify', '1', '--site', site, '--serial', serial, '--heartbeat-url', url, '--result', 'pass'])
         expect(v.code, v.stderr).toBe(0)
       }
@@ -404,7 +441,18 @@ describeEachDialect('kiosk onboarding through bin/run.js (KIOSK-1..3)', (dialect
     const wb = new ExcelJS.Workbook()
     await wb.xlsx.readFile(out('form.xlsx'))
     const ws = wb.worksheets[0]
-    const fill: Record<string, string | number> = {B2: POST, B3: '赵强', D3: '0937-6225678', B4: '周伟', D4: '13912345678', B5: 'YZ-200', D5: 1, B8: '=HYPERLINK("http://127.0.0.1/","点击")', C8: '新华中路 22 号', D8: 1}
+    const fill: Record<string, string | number> = {
+      B2: POST,
+      B3: '赵强',
+      D3: '0937-6225678',
+      B4: '周伟',
+      D4: '13912345678',
+      B5: 'YZ-200',
+      D5: 1,
+      B8: '=HYPERLINK("http://127.0.0.1/","点击")',
+      C8: '新华中路 22 号',
+      D8: 1,
+    }
     for (const [cell, value] of Object.entries(fill)) ws.getCell(cell).value = value
     await wb.xlsx.writeFile(out('formula.xlsx'))
     const imp = await clerk(['kiosk', 'import', out('formula.xlsx'), '--json'])

@@ -21,13 +21,17 @@ for text, encoding in json.load(sys.stdin):
     out += text.encode('utf-8', 'surrogateescape') if encoding == 'bytes' else text.encode(encoding)
 open(sys.argv[1], 'wb').write(out)
 `
-  const input = JSON.stringify(lines.map(([text, encoding]) => [encoding === 'bytes' ? text.replace(/\\x([0-9a-f]{2})/g, (_, h: string) => String.fromCharCode(0xdc00 + Number.parseInt(h, 16))) : text, encoding]))
+  const input = JSON.stringify(
+    lines.map(([text, encoding]) => [encoding === 'bytes' ? text.replace(/\\x([0-9a-f]{2})/g, (_, h: string) => String.fromCharCode(0xdc00 + Number.parseInt(h, 16))) : text, encoding]),
+  )
   execFileSync('python3', ['-c', script, path], {input})
   return path
 }
 
 /** The rows of a service-item list (基本信息), as a GBK CSV holds them. */
-const LIST = execFileSync('python3', ['-c', 'import sys; sys.stdout.write(open(sys.argv[1], "rb").read().decode("gbk"))', new URL('../../fixtures/items/list-v2-gbk.csv', import.meta.url).pathname], {encoding: 'utf8'})
+const LIST = execFileSync('python3', ['-c', 'import sys; sys.stdout.write(open(sys.argv[1], "rb").read().decode("gbk"))', new URL('../../fixtures/items/list-v2-gbk.csv', import.meta.url).pathname], {
+  encoding: 'utf8',
+})
   .split('\r\n')
   .filter(Boolean)
   .map((l) => `${l}\r\n`)
@@ -44,18 +48,31 @@ describeEachDialect('a CSV of mixed encodings is a located problem (issue 20)', 
   const run = (args: string[], extra: Record<string, string> = {}) => egov(args, {...ctx.env, EGOV_NOW: '2026-11-24T10:00:00+08:00', ...extra})
 
   it('items import: a GBK list with one row in UTF-8 names that row and imports nothing; the list all in GBK imports', async () => {
-    const mixed = writeLines(join(dir, '事项清单.csv'), LIST.map((line, i) => [line, i === 2 ? 'utf-8' : 'gbk']))
+    const mixed = writeLines(
+      join(dir, '事项清单.csv'),
+      LIST.map((line, i) => [line, i === 2 ? 'utf-8' : 'gbk']),
+    )
     const r = await run(['items', 'import', mixed, '--json'])
     expect(r.code, r.stdout).toBe(2)
     expect(r.json.error.details.problems).toEqual([
-      expect.objectContaining({file: '事项清单.csv', sheet: '基本信息', row: 3, field: 'encoding', type: 'mixed-encoding', message: expect.stringMatching(/^事项清单\.csv, line 3: UTF-8 text in a GB18030 \(GBK\) file/)}),
+      expect.objectContaining({
+        file: '事项清单.csv',
+        sheet: '基本信息',
+        row: 3,
+        field: 'encoding',
+        type: 'mixed-encoding',
+        message: expect.stringMatching(/^事项清单\.csv, line 3: UTF-8 text in a GB18030 \(GBK\) file/),
+      }),
     ])
     const zh = await run(['items', 'import', mixed], {LANG: 'zh_CN.UTF-8'})
     expect(zh.code).toBe(2)
     expect(zh.stderr).toContain('事项清单.csv 第 3 行是 UTF-8 编码，而文件是 GB18030 (GBK) 编码')
     expect((await run(['items', 'list', '--json'])).json.items).toEqual([])
 
-    const gbk = writeLines(join(dir, 'gbk.csv'), LIST.map((line) => [line, 'gbk']))
+    const gbk = writeLines(
+      join(dir, 'gbk.csv'),
+      LIST.map((line) => [line, 'gbk']),
+    )
     const ok = await run(['items', 'import', gbk, '--json'])
     expect(ok.code, ok.stderr).toBe(0)
     expect(ok.json).toMatchObject({encodings: {'gbk.csv': 'gb18030'}, added: LIST.length - 1})
@@ -72,7 +89,9 @@ describeEachDialect('a CSV of mixed encodings is a located problem (issue 20)', 
     expect(readFileSync(file).includes(0xff)).toBe(true)
     const r = await run(['net', 'import', file, '--json'])
     expect(r.code, r.stdout).toBe(2)
-    expect(r.json.error.details.problems).toEqual([expect.objectContaining({sheet: '地址分配', row: 3, field: 'encoding', message: expect.stringMatching(/line 3: bytes that are neither UTF-8 text.*nor GB18030/)})])
+    expect(r.json.error.details.problems).toEqual([
+      expect.objectContaining({sheet: '地址分配', row: 3, field: 'encoding', message: expect.stringMatching(/line 3: bytes that are neither UTF-8 text.*nor GB18030/)}),
+    ])
     expect(r.stdout).not.toContain('missing')
     expect((await run(['net', 'list', '--all', '--json'])).json.allocations).toEqual([])
   })
@@ -90,7 +109,9 @@ describeEachDialect('a CSV of mixed encodings is a located problem (issue 20)', 
     const r = await run(['cloud', 'usage', 'import', file, '--json'])
     expect(r.code, r.stdout).toBe(2)
     // The UTF-8 row reads as what was typed: its system is known, only its encoding is a problem.
-    expect(r.json.error.details.problems).toEqual([expect.objectContaining({file: 'usage.csv', row: 5, field: 'encoding', message: expect.stringContaining('line 5: UTF-8 text in a GB18030 (GBK) file')})])
+    expect(r.json.error.details.problems).toEqual([
+      expect.objectContaining({file: 'usage.csv', row: 5, field: 'encoding', message: expect.stringContaining('line 5: UTF-8 text in a GB18030 (GBK) file')}),
+    ])
     expect(Number((await ctx.tdb.sql('select count(*) as n from cloud_usage'))[0].n)).toBe(0)
   })
 })

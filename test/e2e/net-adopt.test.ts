@@ -25,7 +25,8 @@ describeEachDialect('net request adopt: existing connections brought in (NET-5, 
     expect(done.code, done.stderr).toBe(0)
     return done
   }
-  const adopt = (unit: string, ...flags: string[]) => alice(['net', 'request', 'adopt', unit, '--access-mode', 'fiber', '--bandwidth', '100', '--since', '2019-05-01', '--basis', '市信息中心〔2019〕8号', ...flags, '--json'])
+  const adopt = (unit: string, ...flags: string[]) =>
+    alice(['net', 'request', 'adopt', unit, '--access-mode', 'fiber', '--bandwidth', '100', '--since', '2019-05-01', '--basis', '市信息中心〔2019〕8号', ...flags, '--json'])
   const requestCount = async () => (await ok(alice(['requests', 'list', '--json']))).json.requests.length
 
   beforeAll(async () => {
@@ -38,7 +39,8 @@ describeEachDialect('net request adopt: existing connections brought in (NET-5, 
       ['units', 'add', '市税务局', '--kind', 'party-government', '--level', 'city', '--budget', 'city'],
       ['units', 'add', '市公安局', '--kind', 'party-government', '--level', 'city', '--budget', 'city'],
       ['units', 'add', '市统计局', '--kind', 'party-government', '--level', 'city', '--budget', 'city'],
-    ]) await ok(alice(args))
+    ])
+      await ok(alice(args))
   })
   afterAll(async () => {
     await tdb.cleanup()
@@ -49,7 +51,11 @@ describeEachDialect('net request adopt: existing connections brought in (NET-5, 
     const heldId = held.json.allocations[0].id
     const filed = await ok(adopt('市税务局', '--cidr', '10.20.144.0/24', '--cidr', '10.20.150.0/26'))
     const id = String(filed.json.request.id)
-    expect(filed.json.request).toMatchObject({kind: 'net-adopt', state: 'applied', payload: {unit: '市税务局', cidrs: ['10.20.144.0/24', '10.20.150.0/26'], since: '2019-05-01', costBearer: 'bureau', plane: 1}})
+    expect(filed.json.request).toMatchObject({
+      kind: 'net-adopt',
+      state: 'applied',
+      payload: {unit: '市税务局', cidrs: ['10.20.144.0/24', '10.20.150.0/26'], since: '2019-05-01', costBearer: 'bureau', plane: 1},
+    })
     // Nothing is taken before approval.
     expect((await ok(alice(['units', 'show', '市税务局', '--json']))).json.connection ?? null).toBeNull()
 
@@ -120,7 +126,10 @@ describeEachDialect('net request adopt: existing connections brought in (NET-5, 
     const dir = mkdtempSync(join(tmpdir(), 'egov-adopt-'))
     const book = async (name: string, rows: unknown[][]) => {
       const wb = new ExcelJS.Workbook()
-      wb.addWorksheet('地址分配').addRows([['地址段', '平面', '地址池', '单位', '用途', '状态'], ['10.20.90.0/24', '1', '', '市教育局', '教育专网', '已分配']])
+      wb.addWorksheet('地址分配').addRows([
+        ['地址段', '平面', '地址池', '单位', '用途', '状态'],
+        ['10.20.90.0/24', '1', '', '市教育局', '教育专网', '已分配'],
+      ])
       wb.addWorksheet('存量接入').addRows([['单位', '地址段', '平面', '接入方式', '带宽（Mbps）', '接入日期', '依据'], ...rows])
       const path = join(dir, name)
       await wb.xlsx.writeFile(path)
@@ -154,7 +163,13 @@ describeEachDialect('net request adopt: existing connections brought in (NET-5, 
     expect(dry.json.connections).toHaveLength(2)
     expect(await requestCount()).toBe(before)
     const done = await ok(alice(['net', 'import', good, '--json']))
-    expect(done.json).toMatchObject({allocations: 1, connections: [{row: 2, unit: '市教育局'}, {row: 3, unit: '市卫健委'}]})
+    expect(done.json).toMatchObject({
+      allocations: 1,
+      connections: [
+        {row: 2, unit: '市教育局'},
+        {row: 3, unit: '市卫健委'},
+      ],
+    })
     for (const c of done.json.connections as Array<{requestId: number}>) await ok(bob(['requests', 'approve', String(c.requestId)]))
     const edu = (await ok(alice(['units', 'show', '市教育局', '--json']))).json.connection
     expect(edu).toMatchObject({status: 'in-service', accessMode: 'fiber', bandwidthMbps: 100})

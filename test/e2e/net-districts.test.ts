@@ -18,9 +18,34 @@ import {team} from '../helpers/team.js'
 describeEachDialect('districts and levels (NET-4)', (dialect) => {
   let tdb: TestDatabase
   let env: Record<string, string>
-  const {alice, bob, ok} = team(() => tdb, () => env)
+  const {alice, bob, ok} = team(
+    () => tdb,
+    () => env,
+  )
   const reviewed = async (unit: string, extra: string[] = []) => {
-    const filed = await ok(alice(['net', 'request', 'apply', '--unit', unit, '--basis', '依据', '--access-mode', 'fiber', '--scope', '办公楼', '--hosts', '10', '--bandwidth', '100', '--business', '业务', ...extra, '--json']))
+    const filed = await ok(
+      alice([
+        'net',
+        'request',
+        'apply',
+        '--unit',
+        unit,
+        '--basis',
+        '依据',
+        '--access-mode',
+        'fiber',
+        '--scope',
+        '办公楼',
+        '--hosts',
+        '10',
+        '--bandwidth',
+        '100',
+        '--business',
+        '业务',
+        ...extra,
+        '--json',
+      ]),
+    )
     const id = String(filed.json.request.id)
     await ok(bob(['requests', 'approve', id]))
     return id
@@ -47,7 +72,8 @@ describeEachDialect('districts and levels (NET-4)', (dialect) => {
       ['units', 'add', '市统计局', '--kind', 'party-government', '--level', 'city', '--budget', 'city'],
       // A district-level (区级) unit of the city proper: the city's own district, another level.
       ['units', 'add', '城区市场监管所', '--kind', 'party-government', '--level', 'county', '--district', '市本级'],
-    ]) await ok(alice(args))
+    ])
+      await ok(alice(args))
   })
   afterAll(async () => {
     await tdb.cleanup()

@@ -36,14 +36,38 @@ describeEachDialect('net request: dual stack (NET-5)', (dialect) => {
       ['net', 'pool', 'add', '2001:db9::/32', '--name', '移动IPv6', '--plane', '2'],
       ['units', 'add', '市税务局', '--kind', 'party-government', '--level', 'city', '--budget', 'city'],
       ['units', 'add', '市公安局', '--kind', 'party-government', '--level', 'city', '--budget', 'city'],
-    ]) await ok(alice(args))
+    ])
+      await ok(alice(args))
   })
   afterAll(async () => {
     await tdb.cleanup()
   })
 
   it('plans an IPv4 and an IPv6 block in one step; both go active with the connection and are protected', async () => {
-    const filed = await ok(alice(['net', 'request', 'apply', '--unit', '市税务局', '--basis', '依据', '--access-mode', 'fiber', '--scope', '办公楼', '--hosts', '10', '--prefix-length-v6', '64', '--bandwidth', '100', '--business', '业务', '--json']))
+    const filed = await ok(
+      alice([
+        'net',
+        'request',
+        'apply',
+        '--unit',
+        '市税务局',
+        '--basis',
+        '依据',
+        '--access-mode',
+        'fiber',
+        '--scope',
+        '办公楼',
+        '--hosts',
+        '10',
+        '--prefix-length-v6',
+        '64',
+        '--bandwidth',
+        '100',
+        '--business',
+        '业务',
+        '--json',
+      ]),
+    )
     const id = String(filed.json.request.id)
     expect(filed.json.request.payload).toMatchObject({hosts: 10, prefixLengthV6: 64})
     await ok(bob(['requests', 'approve', id]))
@@ -90,7 +114,28 @@ describeEachDialect('net request: dual stack (NET-5)', (dialect) => {
     }
     expect(await allocationCount()).toBe(before)
     expect((await ok(alice(['requests', 'show', id, '--json']))).json.state).toBe('reviewed')
-    const bad = await alice(['net', 'request', 'apply', '--unit', '市公安局', '--basis', '依据', '--access-mode', 'fiber', '--scope', '办公楼', '--hosts', '10', '--prefix-length-v6', '8', '--bandwidth', '100', '--business', '业务', '--json'])
+    const bad = await alice([
+      'net',
+      'request',
+      'apply',
+      '--unit',
+      '市公安局',
+      '--basis',
+      '依据',
+      '--access-mode',
+      'fiber',
+      '--scope',
+      '办公楼',
+      '--hosts',
+      '10',
+      '--prefix-length-v6',
+      '8',
+      '--bandwidth',
+      '100',
+      '--business',
+      '业务',
+      '--json',
+    ])
     expect(bad.code).toBe(2)
     expect(bad.json.error.details.field).toBe('prefix-length-v6')
   })

@@ -23,7 +23,9 @@ describeEachDialect('net alloc edit, net pool edit, net pool remove --lift', (di
   const count = async (table: string) => Number((await tdb.sql(`select count(*) as n from ${table}`))[0].n)
   const written = async () => [await count('net_allocations'), await count('net_pools'), await count('net_free'), await count('audit_log')]
   const allocations = async () =>
-    (await alice(['net', 'list', '--json'])).json.allocations.map((a: {cidr: string; pool: string; unit: string; status: string; purpose: string | null}) => `${a.cidr} ${a.pool} ${a.unit} ${a.status} ${a.purpose ?? '-'}`)
+    (await alice(['net', 'list', '--json'])).json.allocations.map(
+      (a: {cidr: string; pool: string; unit: string; status: string; purpose: string | null}) => `${a.cidr} ${a.pool} ${a.unit} ${a.status} ${a.purpose ?? '-'}`,
+    )
   const auditOf = async (entity: string) => (await ok(alice(['audit', 'log', '--entity', entity, '--json']))).json.entries as Array<{action: string; before: any; after: any}>
 
   beforeAll(async () => {
@@ -38,7 +40,8 @@ describeEachDialect('net alloc edit, net pool edit, net pool remove --lift', (di
       ['units', 'add', '市医保局', '--kind', 'party-government', '--level', 'city', '--budget', 'city'],
       ['units', 'add', '市司法局', '--kind', 'party-government', '--level', 'city', '--budget', 'city'],
       ['units', 'add', '市统计局', '--kind', 'party-government', '--level', 'city', '--budget', 'city'],
-    ]) await ok(alice(args))
+    ])
+      await ok(alice(args))
   })
   afterAll(async () => {
     await tdb.cleanup()
@@ -110,7 +113,9 @@ describeEachDialect('net alloc edit, net pool edit, net pool remove --lift', (di
   })
 
   it("a connection's block keeps its holder and status (NET-6 in service, NET-5 planned); its purpose may be edited", async () => {
-    const filed = await ok(alice(['net', 'request', 'apply', '--unit', '市司法局', '--basis', '依据', '--access-mode', 'fiber', '--scope', '办公楼', '--hosts', '10', '--bandwidth', '100', '--business', '业务', '--json']))
+    const filed = await ok(
+      alice(['net', 'request', 'apply', '--unit', '市司法局', '--basis', '依据', '--access-mode', 'fiber', '--scope', '办公楼', '--hosts', '10', '--bandwidth', '100', '--business', '业务', '--json']),
+    )
     const id = String(filed.json.request.id)
     await ok(bob(['requests', 'approve', id]))
     const planned = await ok(alice(['net', 'request', 'plan', id, '--pool', '市级', '--json']))
@@ -193,7 +198,12 @@ describeEachDialect('net alloc edit, net pool edit, net pool remove --lift', (di
     expect(lifted.json).toMatchObject({removed: {name: '误加', cidr: '10.80.0.0/18'}, parent: '市级', movedAllocations: ['10.80.0.0/28', '10.80.48.0/24'], warnings: []})
     expect([...lifted.json.movedPools].sort()).toEqual(['乙县（城关）', '甲县'].sort())
     const pools = (await ok(alice(['net', 'pool', 'list', '--json']))).json.pools as Array<{name: string; parent: string | null}>
-    expect(pools.filter((p) => p.name !== '市级').map((p) => `${p.name} ${p.parent}`).sort()).toEqual(['乙县（城关） 市级', '甲县 市级'])
+    expect(
+      pools
+        .filter((p) => p.name !== '市级')
+        .map((p) => `${p.name} ${p.parent}`)
+        .sort(),
+    ).toEqual(['乙县（城关） 市级', '甲县 市级'])
     expect(await allocations()).toContain('10.80.48.0/24 市级 市统计局 active -')
     // A connection's block moves with its pool: its holder and status stay (NET-6).
     expect(await allocations()).toContain('10.80.0.0/28 市级 市司法局 active 司法业务专网')

@@ -28,7 +28,8 @@ describeEachDialect('net find: text search and --at history', (dialect) => {
       ['units', 'add', '市人力资源和社会保障局', '--kind', 'party-government', '--level', 'city'],
       ['units', 'add', '市医疗保障局', '--kind', 'party-government', '--level', 'city'],
       ['units', 'add', '市统计局', '--kind', 'party-government', '--level', 'city'],
-    ]) await ok(run(args, '2026-01-05'))
+    ])
+      await ok(run(args, '2026-01-05'))
     // 10.80.0.0/28: 人社 from 1 March, handed to 医保 on 1 April, released on 1 May.
     await ok(run(['net', 'alloc', '--pool', '市级', '--cidr', '10.80.0.0/28', '--unit', '市人力资源和社会保障局', '--purpose', 'Social Security 专网'], '2026-03-02'))
     await ok(run(['net', 'alloc', 'edit', '10.80.0.0/28', '--unit', '市医疗保障局', '--purpose', '医保结算'], '2026-04-01'))
@@ -59,7 +60,7 @@ describeEachDialect('net find: text search and --at history', (dialect) => {
   })
 
   it('--at: who held an address then — before, during and after each change; nobody before or after', async () => {
-    const at = async (day: string) => (await run(['net', 'find', '10.80.0.5', '--at', day, '--json']))
+    const at = async (day: string) => await run(['net', 'find', '10.80.0.5', '--at', day, '--json'])
     expect((await at('2026-03-01')).code).toBe(3)
     const march = await at('2026-03-15')
     expect(march.code, march.stderr).toBe(0)

@@ -39,10 +39,13 @@ describeEachDialect('net import updates recorded rows, and re-imports export --a
       ['units', 'add', '市司法局', '--kind', 'party-government', '--level', 'city', '--budget', 'city'],
       ['net', 'alloc', '--pool', '市级', '--cidr', '10.20.2.0/24', '--unit', '市税务局', '--purpose', '旧业务'],
       ['net', 'release', '10.20.2.0/24', '--yes'],
-    ]) await ok(alice(args))
+    ])
+      await ok(alice(args))
     reservedId = (await ok(alice(['net', 'alloc', '--pool', '市级', '--cidr', '10.20.1.0/24', '--unit', '市税务局', '--purpose', '办税', '--status', 'reserved', '--json']))).json.allocations[0].id
     // 市司法局's connection, brought in as it is: its block is protected (NET-6).
-    const filed = await ok(alice(['net', 'request', 'adopt', '市司法局', '--cidr', '10.20.3.0/24', '--access-mode', 'fiber', '--bandwidth', '100', '--since', '2020-01-01', '--basis', '原批复', '--json']))
+    const filed = await ok(
+      alice(['net', 'request', 'adopt', '市司法局', '--cidr', '10.20.3.0/24', '--access-mode', 'fiber', '--bandwidth', '100', '--since', '2020-01-01', '--basis', '原批复', '--json']),
+    )
     await ok(bob(['requests', 'approve', String(filed.json.request.id)]))
   })
   afterAll(async () => {

@@ -84,7 +84,12 @@ describeEachDialect('net messages say what is true (issue 15)', (dialect) => {
     expect(many.stdout).toMatch(/^wrote \d+ allocations to /)
     // A database with a single block, to see the singular.
     const one = {...isolatedHome(), EGOV_DB: join(dir, `one-${dialect}.db`), EGOV_DATABASE_URL: '', EGOV_OPERATOR: 'netadmin'}
-    for (const args of [['db', 'init', '--rehearsal'], ['net', 'pool', 'add', '10.83.0.0/16', '--name', '丙县', '--plane', '1'], ['units', 'add', '市公安局', '--kind', 'party-government', '--level', 'city'], ['net', 'alloc', '--pool', '丙县', '--prefix-length', '28', '--unit', '市公安局']]) {
+    for (const args of [
+      ['db', 'init', '--rehearsal'],
+      ['net', 'pool', 'add', '10.83.0.0/16', '--name', '丙县', '--plane', '1'],
+      ['units', 'add', '市公安局', '--kind', 'party-government', '--level', 'city'],
+      ['net', 'alloc', '--pool', '丙县', '--prefix-length', '28', '--unit', '市公安局'],
+    ]) {
       const r = await egov(args, one)
       expect(r.code, r.stderr).toBe(0)
     }

@@ -20,13 +20,18 @@ describeEachDialect('net request plan --cidr (NET-5)', (dialect) => {
     return done
   }
   const reviewed = async (unit: string) => {
-    const filed = await ok(alice(['net', 'request', 'apply', '--unit', unit, '--basis', '依据', '--access-mode', 'fiber', '--scope', '办公楼', '--hosts', '10', '--bandwidth', '100', '--business', '业务', '--json']))
+    const filed = await ok(
+      alice(['net', 'request', 'apply', '--unit', unit, '--basis', '依据', '--access-mode', 'fiber', '--scope', '办公楼', '--hosts', '10', '--bandwidth', '100', '--business', '业务', '--json']),
+    )
     const id = String(filed.json.request.id)
     await ok(bob(['requests', 'approve', id]))
     return id
   }
   const state = async (id: string) => (await ok(alice(['requests', 'show', id, '--json']))).json
-  const holdings = async () => (await ok(alice(['net', 'list', '--json']))).json.allocations.map((a: {id: number; cidr: string; unit: string; status: string; pool: string}) => `${a.id} ${a.cidr} ${a.unit} ${a.status} ${a.pool}`)
+  const holdings = async () =>
+    (await ok(alice(['net', 'list', '--json']))).json.allocations.map(
+      (a: {id: number; cidr: string; unit: string; status: string; pool: string}) => `${a.id} ${a.cidr} ${a.unit} ${a.status} ${a.pool}`,
+    )
 
   beforeAll(async () => {
     tdb = await createTestDatabase(dialect)
@@ -39,7 +44,8 @@ describeEachDialect('net request plan --cidr (NET-5)', (dialect) => {
       ['units', 'add', '市司法局', '--kind', 'party-government', '--level', 'city', '--budget', 'city'],
       ['units', 'add', '市公安局', '--kind', 'party-government', '--level', 'city', '--budget', 'city'],
       ['units', 'add', '市统计局', '--kind', 'party-government', '--level', 'city', '--budget', 'city'],
-    ]) await ok(alice(args))
+    ])
+      await ok(alice(args))
   })
   afterAll(async () => {
     await tdb.cleanup()

@@ -17,10 +17,36 @@ const docxText = (path: string) => execFileSync('unzip', ['-p', path, 'word/docu
 describeEachDialect('one connection per plane (NET-2)', (dialect) => {
   let tdb: TestDatabase
   let env: Record<string, string>
-  const {alice, bob, ok} = team(() => tdb, () => env)
+  const {alice, bob, ok} = team(
+    () => tdb,
+    () => env,
+  )
   const unitShow = async () => (await ok(alice(['units', 'show', '市司法局', '--json']))).json
   const onboard = async (plane: string, pool: string) => {
-    const filed = await ok(alice(['net', 'request', 'apply', '--unit', '市司法局', '--basis', `平面${plane}`, '--access-mode', 'fiber', '--scope', '办公楼', '--hosts', '10', '--bandwidth', '100', '--business', '业务', '--plane', plane, '--json']))
+    const filed = await ok(
+      alice([
+        'net',
+        'request',
+        'apply',
+        '--unit',
+        '市司法局',
+        '--basis',
+        `平面${plane}`,
+        '--access-mode',
+        'fiber',
+        '--scope',
+        '办公楼',
+        '--hosts',
+        '10',
+        '--bandwidth',
+        '100',
+        '--business',
+        '业务',
+        '--plane',
+        plane,
+        '--json',
+      ]),
+    )
     const id = String(filed.json.request.id)
     await ok(bob(['requests', 'approve', id]))
     await ok(alice(['net', 'request', 'plan', id, '--pool', pool]))
@@ -36,7 +62,8 @@ describeEachDialect('one connection per plane (NET-2)', (dialect) => {
       ['net', 'pool', 'add', '10.80.0.0/16', '--name', '电信', '--plane', '1'],
       ['net', 'pool', 'add', '10.90.0.0/16', '--name', '移动', '--plane', '2'],
       ['units', 'add', '市司法局', '--kind', 'party-government', '--level', 'city', '--budget', 'city'],
-    ]) await ok(alice(args))
+    ])
+      await ok(alice(args))
     await onboard('1', '电信')
   })
   afterAll(async () => {
@@ -44,12 +71,34 @@ describeEachDialect('one connection per plane (NET-2)', (dialect) => {
   })
 
   it('a second connection on the same plane is refused (exit 4); one on the other plane is its own onboarding', async () => {
-    const again = await alice(['net', 'request', 'apply', '--unit', '市司法局', '--basis', '重复', '--access-mode', 'fiber', '--scope', '楼', '--hosts', '10', '--bandwidth', '100', '--business', '业务', '--json'])
+    const again = await alice([
+      'net',
+      'request',
+      'apply',
+      '--unit',
+      '市司法局',
+      '--basis',
+      '重复',
+      '--access-mode',
+      'fiber',
+      '--scope',
+      '楼',
+      '--hosts',
+      '10',
+      '--bandwidth',
+      '100',
+      '--business',
+      '业务',
+      '--json',
+    ])
     expect(again.code).toBe(4)
     expect(again.json.error.message).toContain('plane 1')
     await onboard('2', '移动')
     const unit = await unitShow()
-    expect(unit.connections.map((c: {plane: number; status: string; addresses: string[]}) => `${c.plane} ${c.status} ${c.addresses.join(',')}`)).toEqual(['1 in-service 10.80.0.0/28', '2 in-service 10.90.0.0/28'])
+    expect(unit.connections.map((c: {plane: number; status: string; addresses: string[]}) => `${c.plane} ${c.status} ${c.addresses.join(',')}`)).toEqual([
+      '1 in-service 10.80.0.0/28',
+      '2 in-service 10.90.0.0/28',
+    ])
     expect(unit.connection).toMatchObject({plane: 1})
   })
 

@@ -24,7 +24,9 @@ describeEachDialect('blocks of a connection are protected (NET-6, NET-7)', (dial
     return done
   }
   const onboard = async (unit: string, upTo: 'planned' | 'in-service') => {
-    const filed = await ok(alice(['net', 'request', 'apply', '--unit', unit, '--basis', '依据', '--access-mode', 'fiber', '--scope', '办公楼', '--hosts', '10', '--bandwidth', '100', '--business', '业务', '--json']))
+    const filed = await ok(
+      alice(['net', 'request', 'apply', '--unit', unit, '--basis', '依据', '--access-mode', 'fiber', '--scope', '办公楼', '--hosts', '10', '--bandwidth', '100', '--business', '业务', '--json']),
+    )
     const id = String(filed.json.request.id)
     await ok(bob(['requests', 'approve', id]))
     await ok(alice(['net', 'request', 'plan', id, '--pool', '市级']))
@@ -45,7 +47,8 @@ describeEachDialect('blocks of a connection are protected (NET-6, NET-7)', (dial
       ['units', 'add', '市司法局', '--kind', 'party-government', '--level', 'city', '--budget', 'city'],
       ['units', 'add', '市公安局', '--kind', 'party-government', '--level', 'city', '--budget', 'city'],
       ['units', 'add', '市统计局', '--kind', 'party-government', '--level', 'city', '--budget', 'city'],
-    ]) await ok(alice(args))
+    ])
+      await ok(alice(args))
   })
   afterAll(async () => {
     await tdb.cleanup()

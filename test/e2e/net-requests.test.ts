@@ -57,7 +57,27 @@ describeEachDialect('extranet requests through bin/run.js (NET-3..9)', (dialect)
   })
 
   const apply = (unit: string, extra: string[] = []) =>
-    alice(['net', 'request', 'apply', '--unit', unit, '--basis', '依据', '--access-mode', 'fiber', '--scope', '办公楼', '--hosts', '50', '--bandwidth', '100', '--business', '业务', '--json', ...extra])
+    alice([
+      'net',
+      'request',
+      'apply',
+      '--unit',
+      unit,
+      '--basis',
+      '依据',
+      '--access-mode',
+      'fiber',
+      '--scope',
+      '办公楼',
+      '--hosts',
+      '50',
+      '--bandwidth',
+      '100',
+      '--business',
+      '业务',
+      '--json',
+      ...extra,
+    ])
 
   it('refuses what the rules refuse, naming the rule, and writes nothing', async () => {
     const before = (await alice(['requests', 'list', '--json'])).json.requests.length
@@ -68,7 +88,11 @@ describeEachDialect('extranet requests through bin/run.js (NET-3..9)', (dialect)
       [apply('市人力资源和社会保障局', ['--cost-bearer', 'unit']), 5, {rule: 'NET-8', field: 'cost-bearer'}],
       [apply('县医院', ['--cost-bearer', 'bureau']), 5, {rule: 'NET-8'}],
       [apply('不存在的单位'), 3, {field: 'unit'}],
-      [alice(['net', 'request', 'apply', '--unit', '县医院', '--basis', 'b', '--access-mode', 'carrier-pigeon', '--scope', 's', '--hosts', '5', '--bandwidth', '10', '--business', 'x', '--json']), 2, {field: 'access-mode'}],
+      [
+        alice(['net', 'request', 'apply', '--unit', '县医院', '--basis', 'b', '--access-mode', 'carrier-pigeon', '--scope', 's', '--hosts', '5', '--bandwidth', '10', '--business', 'x', '--json']),
+        2,
+        {field: 'access-mode'},
+      ],
       [apply('市人力资源和社会保障局', ['--prefix-length', '28']), 2, {field: 'hosts'}],
       [alice(['net', 'request', 'apply', '--unit', '市人力资源和社会保障局', '--json']), 2, {field: 'basis'}],
     ]
@@ -105,7 +129,10 @@ describeEachDialect('extranet requests through bin/run.js (NET-3..9)', (dialect)
     const dead = await alice(['net', 'request', 'test', id, '--probe', `http://127.0.0.1:${port}/`, '--probe', 'tcp://127.0.0.1:1', '--timeout', '2', '--json'])
     expect(dead.code).toBe(0)
     expect(dead.json).toMatchObject({passed: false, request: {state: 'implemented'}})
-    expect(dead.json.probes.map((p: {ok: boolean; errorCode?: string}) => [p.ok, p.errorCode ?? null])).toEqual([[true, null], [false, 'ECONNREFUSED']])
+    expect(dead.json.probes.map((p: {ok: boolean; errorCode?: string}) => [p.ok, p.errorCode ?? null])).toEqual([
+      [true, null],
+      [false, 'ECONNREFUSED'],
+    ])
 
     const live = await alice(['net', 'request', 'test', id, '--probe', `http://127.0.0.1:${port}/health`, '--probe', `tcp://127.0.0.1:${port}`, '--json'])
     expect(live.json).toMatchObject({passed: true, request: {state: 'in-service', terminal: true}})

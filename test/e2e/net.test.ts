@@ -52,9 +52,7 @@ describeEachDialect('egov net through bin/run.js', (dialect) => {
     const r = await run(['net', 'alloc', '--pool', '市级', '--hosts', '50', '--unit', '市人社局', '--purpose', '社保专网', '--json'])
     expect(r.code).toBe(0)
     expect(r.stderr).toBe('')
-    expect(r.json.allocations).toEqual([
-      expect.objectContaining({id: expect.any(Number), cidr: '10.20.0.0/26', pool: '市级', plane: 1, unit: '市人社局', purpose: '社保专网', status: 'active'}),
-    ])
+    expect(r.json.allocations).toEqual([expect.objectContaining({id: expect.any(Number), cidr: '10.20.0.0/26', pool: '市级', plane: 1, unit: '市人社局', purpose: '社保专网', status: 'active'})])
     const many = await run(['net', 'alloc', '--pool', '城区', '--prefix-length', '29', '--unit', '城区政府', '--count', '3', '--json'])
     expect(many.json.allocations.map((a: {cidr: string}) => a.cidr)).toEqual(['10.20.16.0/29', '10.20.16.8/29', '10.20.16.16/29'])
   })
@@ -176,7 +174,12 @@ describeEachDialect('egov net through bin/run.js', (dialect) => {
   })
 
   it('says clearly when a required column is missing', async () => {
-    const file = await workbook(join(dir, 'nocol.xlsx'), {地址分配: [['地址段', '平面', '用途'], ['10.20.50.0/24', '1', 'x']]})
+    const file = await workbook(join(dir, 'nocol.xlsx'), {
+      地址分配: [
+        ['地址段', '平面', '用途'],
+        ['10.20.50.0/24', '1', 'x'],
+      ],
+    })
     const r = await run(['net', 'import', file, '--json'])
     expect(r.code).toBe(2)
     expect(r.json.error.details.problems).toEqual([expect.objectContaining({column: '单位', message: expect.stringContaining('单位')})])
@@ -203,7 +206,12 @@ describeEachDialect('egov net through bin/run.js', (dialect) => {
     expect(sheets['地址分配'][0]).toEqual(['地址段', '平面', '地址池', '单位', '用途', '状态'])
     expect(sheets['地址池'].slice(1).map((row) => row[1])).toEqual(expect.arrayContaining(['市级', '城区']))
     const list = (await run(['net', 'list', '--json'])).json.allocations as Array<{cidr: string; unit: string}>
-    expect(sheets['地址分配'].slice(1).map((row) => row[0]).sort()).toEqual(list.map((a) => a.cidr).sort())
+    expect(
+      sheets['地址分配']
+        .slice(1)
+        .map((row) => row[0])
+        .sort(),
+    ).toEqual(list.map((a) => a.cidr).sort())
 
     const fresh = {...isolatedHome(), EGOV_DB: join(dir, 'fresh.db'), EGOV_DATABASE_URL: '', EGOV_OPERATOR: 'other'}
     expect((await egov(['db', 'init', '--rehearsal'], fresh)).code).toBe(0)

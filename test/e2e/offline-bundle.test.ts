@@ -81,7 +81,10 @@ describe('the offline bundle', () => {
     }
     const everywhere = readdirSync(modules, {recursive: true}).map(String)
     for (const dev of Object.keys(pkg.devDependencies)) {
-      expect(everywhere.filter((p) => p === dev || p.endsWith(`/node_modules/${dev}`)), dev).toEqual([])
+      expect(
+        everywhere.filter((p) => p === dev || p.endsWith(`/node_modules/${dev}`)),
+        dev,
+      ).toEqual([])
     }
     expect(everywhere.filter((p) => p.endsWith('.d.ts') || p.endsWith('.map'))).toEqual([])
     const sqlite = join(modules, 'better-sqlite3')

@@ -65,7 +65,11 @@ describeEachDialect('operators and roles (issue 18, X-2, X-4)', (dialect) => {
     expect(first.json).toMatchObject({login: login('admin'), roles: ['system-admin'], active: true, pending: false, warnings: []})
     // The second 系统管理员 is added at once (four eyes need two); every other change is a request the other approves.
     expect((await as('admin', ['operators', 'add', login('admin2'), '--name', '周九', '--roles', 'system-admin', '--json'])).json).toMatchObject({pending: false, active: true})
-    for (const [who, name, roles] of [['alice', '李四', 'filer,net'], ['bob', '张三', 'review-net'], ['dave', '赵六', 'auditor']] as const) {
+    for (const [who, name, roles] of [
+      ['alice', '李四', 'filer,net'],
+      ['bob', '张三', 'review-net'],
+      ['dave', '赵六', 'auditor'],
+    ] as const) {
       await change(['operators', 'add', login(who), '--name', name, '--roles', roles])
     }
     // Someone who starts next year is on the roster, not yet active.

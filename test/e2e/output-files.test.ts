@@ -45,7 +45,10 @@ describe('files egov writes with --out', () => {
     writeFileSync(at('list.csv'), list)
     const imported = await run(['items', 'import', at('list.csv')])
     expect(imported.code, imported.stderr).toBe(0)
-    for (const [unit, purpose] of [[HYPERLINK, DDE], [SUM, BUS]]) {
+    for (const [unit, purpose] of [
+      [HYPERLINK, DDE],
+      [SUM, BUS],
+    ]) {
       // Allocations go to units in the registry (issue 15): the formula-looking names are registered first.
       const added = await run(['units', 'add', unit, '--kind', 'other', '--level', 'city'])
       expect(added.code, added.stderr).toBe(0)
@@ -103,7 +106,12 @@ describe('files egov writes with --out', () => {
     const folder = mkdtempSync(join(dir, 'keep-'))
     const keep = join(folder, 'keep.xlsx')
     writeFileSync(keep, 'the previous export')
-    for (const args of [['items', 'export', '--out', keep], ['items', 'template', '--out', keep], ['net', 'export', '--out', keep], ['kiosk', 'export', '--out', keep]]) {
+    for (const args of [
+      ['items', 'export', '--out', keep],
+      ['items', 'template', '--out', keep],
+      ['net', 'export', '--out', keep],
+      ['kiosk', 'export', '--out', keep],
+    ]) {
       const r = await run([...args, '--json'])
       expect(r.code, args.join(' ')).toBe(2)
       expect(r.json.error.details).toMatchObject({key: 'io.out.exists', field: 'out', path: keep})
@@ -147,7 +155,13 @@ describe('files egov writes with --out', () => {
 
   it('names a missing folder with exit 2, and writes nothing', async () => {
     const missing = join(dir, 'no-such-folder')
-    for (const args of [['items', 'export', '--out', join(missing, 'x.xlsx')], ['items', 'export', '--out', join(missing, 'x.csv')], ['net', 'export', '--out', join(missing, 'x.csv')], ['items', 'diff', '--out', join(missing, 'd.xlsx')], ['net', 'map', '--pool', '市级', '--svg', join(missing, 'm.svg')]]) {
+    for (const args of [
+      ['items', 'export', '--out', join(missing, 'x.xlsx')],
+      ['items', 'export', '--out', join(missing, 'x.csv')],
+      ['net', 'export', '--out', join(missing, 'x.csv')],
+      ['items', 'diff', '--out', join(missing, 'd.xlsx')],
+      ['net', 'map', '--pool', '市级', '--svg', join(missing, 'm.svg')],
+    ]) {
       const r = await run([...args, '--json'])
       expect(r.code, args.join(' ')).toBe(2)
       const field = args.includes('--svg') ? 'svg' : 'out'
@@ -222,7 +236,13 @@ describeEachDialect('files clerks send: .xls, UTF-16, tab-separated, --encoding'
     writeFileSync(at('清单.xls'), ole2)
     writeFileSync(at('清单.xlsx'), ole2)
     const before = await versions()
-    for (const args of [['items', 'import', at('清单.xls')], ['items', 'import', at('清单.xlsx')], ['net', 'import', at('清单.xls')], ['cloud', 'usage', 'import', at('清单.xlsx')], ['cloud', 'usage', 'import', at('清单.xls')]]) {
+    for (const args of [
+      ['items', 'import', at('清单.xls')],
+      ['items', 'import', at('清单.xlsx')],
+      ['net', 'import', at('清单.xls')],
+      ['cloud', 'usage', 'import', at('清单.xlsx')],
+      ['cloud', 'usage', 'import', at('清单.xls')],
+    ]) {
       const r = await egov([...args, '--json'], ctx.env)
       expect(r.code, args.join(' ')).toBe(2)
       expect(r.json.error.details).toMatchObject({key: 'io.oldXls', field: 'FILE'})
@@ -256,7 +276,10 @@ describeEachDialect('files clerks send: .xls, UTF-16, tab-separated, --encoding'
     for (let i = 0; i < be.length; i += 2) [be[i], be[i + 1]] = [be[i + 1], be[i]]
     writeFileSync(at('list-be.csv'), Buffer.concat([Buffer.from([0xfe, 0xff]), be]))
     writeFileSync(at('list.tsv'), tsv)
-    for (const [name, encoding] of [['list-be.csv', 'utf16be'], ['list.tsv', 'utf8']]) {
+    for (const [name, encoding] of [
+      ['list-be.csv', 'utf16be'],
+      ['list.tsv', 'utf8'],
+    ]) {
       const r = await egov(['items', 'import', at(name), '--json'], ctx.env)
       expect(r.code, r.stdout + r.stderr).toBe(0)
       expect(r.json).toMatchObject({encodings: {[name]: encoding}, added: 0, changed: 0, same: rows.length - 1})

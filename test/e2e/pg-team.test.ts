@@ -92,7 +92,11 @@ describe.skipIf(!inject('pgAvailable'))('a team on PostgreSQL: owner, grants, an
     expect(printed.code).toBe(0)
     expect(printed.stdout).toContain(`GRANT SELECT ON ALL TABLES IN SCHEMA "${schema}" TO "${carol}";`)
     expect(printed.stdout).not.toMatch(/INSERT|UPDATE|DELETE/)
-    for (const [login, roles] of [[alice, 'filer,net'], [bob, 'review-ticket'], [carol, 'auditor']]) {
+    for (const [login, roles] of [
+      [alice, 'filer,net'],
+      [bob, 'review-ticket'],
+      [carol, 'auditor'],
+    ]) {
       const r = await run(owner, ['db', 'grant', login, '--roles', roles, '--json'])
       expect(r.code, r.stderr).toBe(0)
       expect(r.json.applied).toBe(true)
@@ -110,7 +114,7 @@ describe.skipIf(!inject('pgAvailable'))('a team on PostgreSQL: owner, grants, an
     expect(byAlice.json.error.details.key).toBe('grant.notOwner')
   })
 
-  it('with the grants each person works as themselves; the auditor\'s write is refused by the database (exit 5)', async () => {
+  it("with the grants each person works as themselves; the auditor's write is refused by the database (exit 5)", async () => {
     const filed = await run(alice, ['ticket', 'open', '--unit', '市数据局', '--subject', '光纤中断', '--json'])
     expect(filed.code, filed.stderr).toBe(0)
     const id = filed.json.request.id
@@ -126,21 +130,28 @@ describe.skipIf(!inject('pgAvailable'))('a team on PostgreSQL: owner, grants, an
   it('times come from the server clock: a row dated otherwise is refused, and EGOV_NOW on this real database is exit 5', async () => {
     const at = await admin.query(`select at, now() - at::timestamptz as drift from ${schema}.audit_log order by seq desc limit 1`)
     expect(Math.abs(Date.parse(at.rows[0].at) - Date.now())).toBeLessThan(120_000)
-    const future = await sqlAs(alice, `insert into request_transitions (request_id, from_state, to_state, action, actor, at) values (1, 'submitted', 'submitted', 'note', '${alice}', '2028-01-02T00:00:00.000Z')`)
+    const future = await sqlAs(
+      alice,
+      `insert into request_transitions (request_id, from_state, to_state, action, actor, at) values (1, 'submitted', 'submitted', 'note', '${alice}', '2028-01-02T00:00:00.000Z')`,
+    )
     expect(future).toMatch(/server clock/)
     const r = await egov(['ticket', 'open', '--unit', '市数据局', '--subject', 'x', '--json'], {...as(alice), EGOV_NOW: '2028-01-02T09:00:00+08:00'})
     expect(r.code).toBe(5)
   })
 
-  it('an operator\'s own login cannot rewrite history with plain SQL, even with every table granted', async () => {
+  it("an operator's own login cannot rewrite history with plain SQL, even with every table granted", async () => {
     const before = {audit: await count('audit_log'), transitions: await count('request_transitions')}
     const filed = await run(alice, ['ticket', 'open', '--unit', '市数据局', '--subject', '待审', '--json'])
     const id = filed.json.request.id
     // A state moved without its history row (checked at commit).
     expect(await sqlAs(alice, `update requests set state = 'resolved' where id = ${id}`)).toMatch(/without its history row/)
     // An approval recorded as bob, an audit entry as bob.
-    expect(await sqlAs(alice, `insert into request_transitions (request_id, from_state, to_state, action, actor, at) values (${id}, 'submitted', 'resolved', 'approve', '${bob}', ${nowIso})`)).toMatch(/the login is who acts/)
-    expect(await sqlAs(alice, `insert into audit_log (seq, at, actor, action, entity_type, entity_id, prev_hash, hash) values (999, ${nowIso}, '${bob}', 'request.approve', 'request', '${id}', 'x', 'y')`)).toMatch(/the login is who acts/)
+    expect(await sqlAs(alice, `insert into request_transitions (request_id, from_state, to_state, action, actor, at) values (${id}, 'submitted', 'resolved', 'approve', '${bob}', ${nowIso})`)).toMatch(
+      /the login is who acts/,
+    )
+    expect(
+      await sqlAs(alice, `insert into audit_log (seq, at, actor, action, entity_type, entity_id, prev_hash, hash) values (999, ${nowIso}, '${bob}', 'request.approve', 'request', '${id}', 'x', 'y')`),
+    ).toMatch(/the login is who acts/)
     // SET ROLE does not change who acts, and alice may not take bob's role anyway.
     expect(await sqlAs(alice, `set role ${bob}`)).toMatch(/permission denied/)
     // History and audit rows: no update, delete or truncate by grant...
@@ -164,12 +175,18 @@ describe.skipIf(!inject('pgAvailable'))('a team on PostgreSQL: owner, grants, an
     expect((await run(carol, ['audit', 'verify'])).code).toBe(0)
   })
 
-  it('audit verify cross-checks every request\'s history with the trail: an approval alice wrote around egov as herself is exit 4', async () => {
+  it("audit verify cross-checks every request's history with the trail: an approval alice wrote around egov as herself is exit 4", async () => {
     const filed = await run(alice, ['ticket', 'open', '--unit', '市数据局', '--subject', '绕过', '--json'])
     const id = filed.json.request.id
     // Consistent as far as the triggers can see: her own name, the server's time, the row with the state.
     expect(
-      await sqlAs(alice, 'begin', `insert into request_transitions (request_id, from_state, to_state, action, actor, at) values (${id}, 'submitted', 'resolved', 'approve', '${alice}', ${nowIso})`, `update requests set state = 'resolved' where id = ${id}`, 'commit'),
+      await sqlAs(
+        alice,
+        'begin',
+        `insert into request_transitions (request_id, from_state, to_state, action, actor, at) values (${id}, 'submitted', 'resolved', 'approve', '${alice}', ${nowIso})`,
+        `update requests set state = 'resolved' where id = ${id}`,
+        'commit',
+      ),
     ).toBeNull()
     const v = await run(carol, ['audit', 'verify', '--json'])
     expect(v.code).toBe(4)
@@ -194,7 +211,7 @@ describe.skipIf(!inject('pgAvailable'))('a team on PostgreSQL: owner, grants, an
  * The same cross-check on SQLite, where anyone with the file can run SQL: a state changed, or a
  * history row removed, around egov is exit 4 naming the request.
  */
-describe('audit verify cross-checks requests\' history with the trail [sqlite]', () => {
+describe("audit verify cross-checks requests' history with the trail [sqlite]", () => {
   const dir = mkdtempSync(join(tmpdir(), 'egov-history-'))
   const path = join(dir, 'egov.db')
   const env = {...isolatedHome(), EGOV_DB: path, EGOV_OPERATOR: 'alice'}

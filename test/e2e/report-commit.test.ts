@@ -37,7 +37,13 @@ describeEachDialect('--report is written before the import commits (issue 20)', 
   const out = (name: string) => join(dir, name)
   const clerk = (args: string[], extra: Record<string, string> = {}) => egov(args, {...env, ...tdb.envFor('clerk'), ...extra})
   const count = async (table: string) => Number((await tdb.sql(`select count(*) as n from ${table}`))[0].n)
-  const state = async () => ({versions: await count('item_versions'), revisions: await count('item_revisions'), requests: await count('requests'), units: await count('units'), audit: await count('audit_log')})
+  const state = async () => ({
+    versions: await count('item_versions'),
+    revisions: await count('item_revisions'),
+    requests: await count('requests'),
+    units: await count('units'),
+    audit: await count('audit_log'),
+  })
 
   beforeAll(async () => {
     tdb = await createTestDatabase(dialect)

@@ -27,7 +27,10 @@ const LONG_TIMEOUT = 240_000
 describeEachDialect('reports: --columns and --output', (dialect) => {
   let tdb: TestDatabase
   let env: Record<string, string>
-  const as = runnerFor(() => env, (who) => tdb.envFor(who))
+  const as = runnerFor(
+    () => env,
+    (who) => tdb.envFor(who),
+  )
   const run = (args: string[], extra: Record<string, string> = {}) => egov(args, {...env, ...tdb.envFor('clerk'), ...extra})
   const count = async (table: string) => Number((await tdb.sql(`select count(*) as n from ${table}`))[0].n)
   const ok = (r: CliResult): CliResult => {
@@ -62,14 +65,24 @@ describeEachDialect('reports: --columns and --output', (dialect) => {
     await goLive(as, id, '医保结算系统', AT)
     // The provider's file for the system in service (the fixture's other system is not onboarded here).
     const samples = join(mkdtempSync(join(tmpdir(), 'egov-report-output-')), 'usage.csv')
-    writeFileSync(samples, readFileSync(fixture('cloud/usage-2026-11.csv'), 'utf8').split('\n').filter((line) => !line.startsWith('社保业务系统,')).join('\n'))
+    writeFileSync(
+      samples,
+      readFileSync(fixture('cloud/usage-2026-11.csv'), 'utf8')
+        .split('\n')
+        .filter((line) => !line.startsWith('社保业务系统,'))
+        .join('\n'),
+    )
     ok(await as('clerk', ['cloud', 'usage', 'import', samples]))
     // Items and their cases; a kiosk onboarding approved by two people.
     ok(await as('clerk', ['items', 'import', fixture('items/list-v2-utf8.csv')], AT))
     ok(await as('clerk', ['items', 'cases', 'import', fixture('items/cases-2025.csv')], AT))
     const filed = ok(await as('clerk', ['kiosk', 'import', fixture('kiosk/clean.xlsx'), '--kind', 'service-department', '--level', 'city', '--json'], AT))
     const kioskRequest = String(filed.json.files[0].requestId)
-    for (const [site, serials] of [['1', ['ZW-0001', 'ZW-0002']], ['2', ['ZW-0003']], ['3', ['ZW-0004']]] as const) {
+    for (const [site, serials] of [
+      ['1', ['ZW-0001', 'ZW-0002']],
+      ['2', ['ZW-0003']],
+      ['3', ['ZW-0004']],
+    ] as const) {
       ok(await as('clerk', ['kiosk', 'verify', '嘉峪关市政务服务中心', '--site', site, '--serial', ...serials, '--result', 'pass'], AT))
     }
     ok(await as('chief', ['requests', 'approve', kioskRequest], AT))

@@ -36,7 +36,8 @@ describeEachDialect('request files: strict keys and types', (dialect) => {
   const filed = async () => (await egov(['requests', 'list', '--json'], env)).json.requests.length as number
 
   it('cloud apply: isClassified, dataDisk and extranetIP are refused naming the key and the nearest known key (CLOUD-1 not bypassed)', async () => {
-    const base = 'unit: 市人力资源和社会保障局\nsystem: 涉密系统\nlevel: 3\nvms: 1\nvcpu: 2\nmemoryGib: 4\nsystemDiskGib: 50\nbandwidthMbps: 10\nos: 麒麟V10\nsecurityLetter: fixtures/cloud/安全责任书-人社局.pdf\n'
+    const base =
+      'unit: 市人力资源和社会保障局\nsystem: 涉密系统\nlevel: 3\nvms: 1\nvcpu: 2\nmemoryGib: 4\nsystemDiskGib: 50\nbandwidthMbps: 10\nos: 麒麟V10\nsecurityLetter: fixtures/cloud/安全责任书-人社局.pdf\n'
     for (const [name, text, key, suggestion] of [
       ['cls3.yaml', base + 'isClassified: true\n', 'isClassified', 'classified'],
       ['disk.yaml', base + 'classified: false\ndataDisk: 500\n', 'dataDisk', 'dataDiskGib'],
@@ -51,7 +52,17 @@ describeEachDialect('request files: strict keys and types', (dialect) => {
   })
 
   it('cloud provider apply: extranetIPs and zone are refused; a count given as words names its key and label', async () => {
-    const typo = await egov(['cloud', 'provider', 'apply', '--from-file', file('p.json', JSON.stringify({name: '移动云', vcpu: 1000, memoryGib: 4096, storageTib: 200, bandwidthMbps: 5000, extranetIPs: 100, zone: ['A']})), '--json'], env)
+    const typo = await egov(
+      [
+        'cloud',
+        'provider',
+        'apply',
+        '--from-file',
+        file('p.json', JSON.stringify({name: '移动云', vcpu: 1000, memoryGib: 4096, storageTib: 200, bandwidthMbps: 5000, extranetIPs: 100, zone: ['A']})),
+        '--json',
+      ],
+      env,
+    )
     expect(typo.code).toBe(2)
     expect(typo.json.error.details).toMatchObject({field: 'extranetIPs', suggestion: 'extranetIps'})
     const words = await egov(['cloud', 'provider', 'apply', '--from-file', file('p2.yaml', 'name: 移动云\nvcpu: 一千\nmemoryGib: 4096\nstorageTib: 200\nbandwidthMbps: 5000\n'), '--json'], env)
@@ -64,7 +75,10 @@ describeEachDialect('request files: strict keys and types', (dialect) => {
   })
 
   it('net request apply: a misspelt key is refused in Chinese too, naming the nearest key', async () => {
-    const r = await egov(['net', 'request', 'apply', '--from-file', file('n.yaml', 'unit: 市人力资源和社会保障局\nbasis: 批复\naccesMode: fiber\nscope: 机房\nprefixLength: 28\nbandwidthMbps: 30\nbusiness: 业务\n')], {...env, LANG: 'zh_CN.UTF-8'})
+    const r = await egov(
+      ['net', 'request', 'apply', '--from-file', file('n.yaml', 'unit: 市人力资源和社会保障局\nbasis: 批复\naccesMode: fiber\nscope: 机房\nprefixLength: 28\nbandwidthMbps: 30\nbusiness: 业务\n')],
+      {...env, LANG: 'zh_CN.UTF-8'},
+    )
     expect(r.code).toBe(2)
     expect(r.stderr).toContain('申请文件中没有键“accesMode”，是否应为“accessMode”？')
   })

@@ -18,7 +18,11 @@ describeEachDialect('roster changes approved by a second 系统管理员 (issue 
   type Person = (typeof people)[number]
   const as = (who: Person, args: string[]) => egov(args, {...home, ...tdb.env, ...tdb.envFor(who)})
   const login = (who: Person) => tdb.actor(who)
-  const roster = async () => ((await as('sun', ['operators', 'list', '--all', '--json'])).json as {operators: Array<{login: string; roles: string[]; retiredAt: string | null}>; pending: Array<{id: number; change: {op: string; login: string}}>})
+  const roster = async () =>
+    (await as('sun', ['operators', 'list', '--all', '--json'])).json as {
+      operators: Array<{login: string; roles: string[]; retiredAt: string | null}>
+      pending: Array<{id: number; change: {op: string; login: string}}>
+    }
   const requestCount = async () => (await as('sun', ['requests', 'list', '--kind', 'roster-change', '--json'])).json.requests.length as number
 
   beforeAll(async () => {

@@ -32,7 +32,33 @@ describeEachDialect('X-2 per step: the author of a step does not review it (issu
   })
 
   it('refuses the approval of a plan by the person who wrote it (exit 5, X-2), writes nothing, and lets another approve', async () => {
-    const filed = await as('clerk', ['cloud', 'apply', '--unit', HR, '--system', '社保业务系统', '--level', '2', '--vms', '2', '--vcpu', '8', '--memory-gib', '32', '--system-disk-gib', '100', '--data-disk-gib', '200', '--bandwidth-mbps', '50', '--os', '麒麟V10', '--security-letter', fx('安全责任书-人社局.pdf'), '--json'])
+    const filed = await as('clerk', [
+      'cloud',
+      'apply',
+      '--unit',
+      HR,
+      '--system',
+      '社保业务系统',
+      '--level',
+      '2',
+      '--vms',
+      '2',
+      '--vcpu',
+      '8',
+      '--memory-gib',
+      '32',
+      '--system-disk-gib',
+      '100',
+      '--data-disk-gib',
+      '200',
+      '--bandwidth-mbps',
+      '50',
+      '--os',
+      '麒麟V10',
+      '--security-letter',
+      fx('安全责任书-人社局.pdf'),
+      '--json',
+    ])
     expect(filed.code, filed.stdout).toBe(0)
     const id = String(filed.json.request.id)
     expect((await as('bob', ['requests', 'approve', id])).code).toBe(0)

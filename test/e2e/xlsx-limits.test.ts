@@ -82,7 +82,9 @@ await wb.commit()`,
 
   it('a kiosk form: a value merged down over two placement rows belongs to both, and its problem is located once, at the visible cell', async () => {
     // openpyxl (another producer) merges 投放数量 over D8:D9 with a value that is no number, and 网点位置 over C10:C11.
-    execFileSync('python3', ['-c', `
+    execFileSync('python3', [
+      '-c',
+      `
 import openpyxl, sys
 wb = openpyxl.load_workbook(sys.argv[1])
 ws = wb.active
@@ -91,7 +93,10 @@ ws['D9'] = None
 ws.merge_cells('D8:D9')
 ws['C11'] = None
 ws.merge_cells('C10:C11')
-wb.save(sys.argv[2])`, join(ROOT, 'fixtures/kiosk/ten-sites.xlsx'), at('merged.xlsx')])
+wb.save(sys.argv[2])`,
+      join(ROOT, 'fixtures/kiosk/ten-sites.xlsx'),
+      at('merged.xlsx'),
+    ])
     const before = await state()
     const r = await clerk(['kiosk', 'import', at('merged.xlsx'), '--dry-run', '--report', at('merged-批注.xlsx'), '--json'])
     expect(r.code, r.stderr).toBe(2)
@@ -100,7 +105,11 @@ wb.save(sys.argv[2])`, join(ROOT, 'fixtures/kiosk/ten-sites.xlsx'), at('merged.x
     expect(problems.map((p) => `${p.cell} ${p.field}`)).toEqual(['D8 quantity'])
     const marked = JSON.parse(execFileSync('python3', [join(ROOT, 'test/helpers/xlsx_inspect.py'), at('merged-批注.xlsx')], {encoding: 'utf8'}))
     const sheet = Object.values(marked as Record<string, {cells: Record<string, {fill?: string}>}>)[0]
-    expect(Object.entries(sheet.cells).filter(([, c]) => c.fill === 'FFFFFF00').map(([cell]) => cell)).toEqual(['D8'])
+    expect(
+      Object.entries(sheet.cells)
+        .filter(([, c]) => c.fill === 'FFFFFF00')
+        .map(([cell]) => cell),
+    ).toEqual(['D8'])
     expect(await state()).toEqual(before)
   })
 

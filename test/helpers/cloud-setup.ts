@@ -23,7 +23,33 @@ function ok(r: CliResult): CliResult {
 
 /** A provider applied for, reviewed by another person and admitted (CLOUD-2), at `at`. */
 export async function admitProvider(as: As, name: string, at: string, reportedOn: string): Promise<void> {
-  const r = ok(await as('clerk', ['cloud', 'provider', 'apply', name, '--vcpu', '200', '--memory-gib', '800', '--storage-tib', '4', '--bandwidth-mbps', '1000', '--extranet-ips', '64', '--internet-ips', '8', '--zones', '兰州一区', '--json'], at))
+  const r = ok(
+    await as(
+      'clerk',
+      [
+        'cloud',
+        'provider',
+        'apply',
+        name,
+        '--vcpu',
+        '200',
+        '--memory-gib',
+        '800',
+        '--storage-tib',
+        '4',
+        '--bandwidth-mbps',
+        '1000',
+        '--extranet-ips',
+        '64',
+        '--internet-ips',
+        '8',
+        '--zones',
+        '兰州一区',
+        '--json',
+      ],
+      at,
+    ),
+  )
   const id = String(r.json.request.id)
   ok(await as('chief', ['requests', 'approve', id], at))
   ok(await as('chief', ['cloud', 'provider', 'admission-test', id, '--result', 'pass', '--note', '测试通过', '--reported-on', reportedOn], at))
@@ -31,7 +57,39 @@ export async function admitProvider(as: As, name: string, at: string, reportedOn
 
 /** A system applied for, reviewed, planned on `provider`, approved and agreed (CLOUD-3), at `at`: the request's number. Not yet in service: see goLive. */
 export async function agreeOnboarding(as: As, system: string, unit: string, provider: string, at: string): Promise<number> {
-  const filed = ok(await as('clerk', ['cloud', 'apply', '--unit', unit, '--system', system, '--level', '2', '--vms', '2', '--vcpu', '8', '--memory-gib', '32', '--system-disk-gib', '100', '--data-disk-gib', '200', '--bandwidth-mbps', '50', '--os', '麒麟V10', '--security-letter', fx('安全责任书-人社局.pdf'), '--json'], at))
+  const filed = ok(
+    await as(
+      'clerk',
+      [
+        'cloud',
+        'apply',
+        '--unit',
+        unit,
+        '--system',
+        system,
+        '--level',
+        '2',
+        '--vms',
+        '2',
+        '--vcpu',
+        '8',
+        '--memory-gib',
+        '32',
+        '--system-disk-gib',
+        '100',
+        '--data-disk-gib',
+        '200',
+        '--bandwidth-mbps',
+        '50',
+        '--os',
+        '麒麟V10',
+        '--security-letter',
+        fx('安全责任书-人社局.pdf'),
+        '--json',
+      ],
+      at,
+    ),
+  )
   const id = filed.json.request.id as number
   ok(await as('chief', ['requests', 'approve', String(id)], at))
   ok(await as('clerk', ['cloud', 'plan', String(id), '--file', fx('上云方案-社保业务系统.pdf'), '--provider', provider, '--json'], at))

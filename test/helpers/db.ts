@@ -81,7 +81,13 @@ export async function createTestDatabase(dialect: DialectName): Promise<TestData
   // The rights `egov db grant` gives an operator's login (issue 18): the suite runs on them, so
   // a write egov needs and the grant forgot fails here, not at a bureau.
   const tables = await admin.query<{name: string}>(`select table_name as name from information_schema.tables where table_schema = $1 and table_type = 'BASE TABLE'`, [schema])
-  for (const statement of grantStatements(schema, GROUP_ROLE, 'write', tables.rows.map((t) => t.name))) await admin.query(statement)
+  for (const statement of grantStatements(
+    schema,
+    GROUP_ROLE,
+    'write',
+    tables.rows.map((t) => t.name),
+  ))
+    await admin.query(statement)
   const roles = new Set<string>()
   return {
     dialect,

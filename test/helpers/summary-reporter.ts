@@ -26,7 +26,10 @@ export default class SummaryLine implements Reporter {
       if (module.state() === 'failed' && [...module.children.allTests()].length === 0) failed++
     }
     process.stdout.write(`\ntests: ${passed} passed, ${failed} failed, ${skipped} skipped\n`)
-    const slowest = [...testModules].map((m) => ({file: m.moduleId.replace(`${process.cwd()}/`, ''), s: m.diagnostic().duration / 1000})).sort((a, b) => b.s - a.s).slice(0, 5)
+    const slowest = [...testModules]
+      .map((m) => ({file: m.moduleId.replace(`${process.cwd()}/`, ''), s: m.diagnostic().duration / 1000}))
+      .sort((a, b) => b.s - a.s)
+      .slice(0, 5)
     process.stdout.write(`wall time: ${((Date.now() - this.started) / 1000).toFixed(0)} s; slowest files (their tests' own time): ${slowest.map((m) => `${m.file} ${m.s.toFixed(0)} s`).join(', ')}\n`)
   }
 }

@@ -1,12 +1,14 @@
 import type {CommandZh} from './index.js'
 
 /** 数字证书 (cert), 政务服务事项清单 (items), 自助终端 (kiosk). */
-const LIFECYCLE = '提交一件事项生命周期申请；由另一人用 "egov requests approve ID" 审批（X-2），自 --effective 起执行。公告予以输出，并随申请保存。暂停、恢复和终止须 --effective 在官方日历上至少为今天之后 3 个工作日，否则拒绝（退出码 5）；事项当前状态不允许该步骤的，拒绝，退出码为 4。'
+const LIFECYCLE =
+  '提交一件事项生命周期申请；由另一人用 "egov requests approve ID" 审批（X-2），自 --effective 起执行。公告予以输出，并随申请保存。暂停、恢复和终止须 --effective 在官方日历上至少为今天之后 3 个工作日，否则拒绝（退出码 5）；事项当前状态不允许该步骤的，拒绝，退出码为 4。'
 
 export const COMMANDS_ZH_C: Record<string, CommandZh> = {
   'cert:apply': {
     summary: '为工作人员申请存放于介质上的数字证书（申请，CERT-1、CERT-3）',
-    description: '提交一件 cert 类申请；另一名操作员审批通过时签发证书（egov requests approve ID，CA 口令置于 EGOV_CA_PASSPHRASE）。持有人是已登记单位（egov units add）中的个人，以居民身份证号码（18 位，按 GB 11643 校验码校验）识别，只保存其加盐哈希和后四位。一个介质（USB Key）只属于一名持有人，一名持有人每种证书模板只能有一张有效证书（CERT-1，退出码 5）。不给出 --csr 时由 egov 生成密钥并加密保存；密钥以 PKCS#12 交付一次（egov cert export SERIAL --p12 FILE）。',
+    description:
+      '提交一件 cert 类申请；另一名操作员审批通过时签发证书（egov requests approve ID，CA 口令置于 EGOV_CA_PASSPHRASE）。持有人是已登记单位（egov units add）中的个人，以居民身份证号码（18 位，按 GB 11643 校验码校验）识别，只保存其加盐哈希和后四位。一个介质（USB Key）只属于一名持有人，一名持有人每种证书模板只能有一张有效证书（CERT-1，退出码 5）。不给出 --csr 时由 egov 生成密钥并加密保存；密钥以 PKCS#12 交付一次（egov cert export SERIAL --p12 FILE）。',
   },
   'cert:ca:init': {
     summary: '新建本地 CA：自签名根证书，私钥加密保存；或离线根 CA 及其签发的签发 CA',
@@ -20,7 +22,8 @@ export const COMMANDS_ZH_C: Record<string, CommandZh> = {
   },
   'cert:ca:show': {
     summary: '显示 CA：主题、有效期、指纹和当前 CRL',
-    description: '当前 CRL 的下次更新时间不足 2 天或已过时给出警告：CRL 过期后，依赖方会拒绝所有证书；离线根 CA 的 CRL 在 30 天内到期时也给出警告。在根 CA 之下时显示证书链（根 CA 及其 CRL）以及轮换后退役的 CA。',
+    description:
+      '当前 CRL 的下次更新时间不足 2 天或已过时给出警告：CRL 过期后，依赖方会拒绝所有证书；离线根 CA 的 CRL 在 30 天内到期时也给出警告。在根 CA 之下时显示证书链（根 CA 及其 CRL）以及轮换后退役的 CA。',
   },
   'cert:check': {
     summary: '按签发者的 CRL 检查导入的证书',
@@ -28,11 +31,13 @@ export const COMMANDS_ZH_C: Record<string, CommandZh> = {
   },
   'cert:crl': {
     summary: '立即生成由 CA 签名的新 CRL 并写出',
-    description: '每份 CRL 使用下一个 CRL 序号，列出所有未过期的已撤销或已冻结证书及其原因代码（冻结为 certificateHold），下次更新时间为 7 天后（ca init --crl-days）。每次撤销、冻结或恢复后 egov 都会自动生成一份；请至少每周运行一次，使已发布的 CRL 永不过期（cert ca show 和 cert list 会提前 2 天警告）。默认为 DER，--pem 为 PEM；不给出 --out 时 PEM 输出到标准输出。设置了发布目录（egov config set cert.publish DIR）时，egov 生成的每份 CRL（无论在此还是在审批时生成）也以 DER 和 PEM 写入该目录（见 README）。轮换后退役的每个 CA 也各生成一份新的 CRL（列出其签发的证书，发布在其原地址）；给出 --root-key 时还重新签发离线根 CA 的 CRL。',
+    description:
+      '每份 CRL 使用下一个 CRL 序号，列出所有未过期的已撤销或已冻结证书及其原因代码（冻结为 certificateHold），下次更新时间为 7 天后（ca init --crl-days）。每次撤销、冻结或恢复后 egov 都会自动生成一份；请至少每周运行一次，使已发布的 CRL 永不过期（cert ca show 和 cert list 会提前 2 天警告）。默认为 DER，--pem 为 PEM；不给出 --out 时 PEM 输出到标准输出。设置了发布目录（egov config set cert.publish DIR）时，egov 生成的每份 CRL（无论在此还是在审批时生成）也以 DER 和 PEM 写入该目录（见 README）。轮换后退役的每个 CA 也各生成一份新的 CRL（列出其签发的证书，发布在其原地址）；给出 --root-key 时还重新签发离线根 CA 的 CRL。',
   },
   'cert:export': {
     summary: '将证书写为 PEM，或以 PKCS#12 交付其密钥和证书',
-    description: '--out FILE.pem 写出证书及其后的 CA 证书；任何人都可以持有。--p12 FILE 写出 egov 生成的密钥和证书链，以操作员设定的密码保护（--password-file，或隐藏输入），文件权限 0600：默认 AES-256（PBES2，SHA-256 MAC），或 --legacy 使用 3DES 和 SHA-1 MAC，供较老的 Windows 和 USB Key 工具使用；SM2 密钥默认以 SM4-CBC 加密（CERT-5）。密钥只交付一次，交付即销毁：egov 不保留副本，再次导出 PKCS#12 一律拒绝（退出码 4，CERT-3；新密钥须办理更新，egov cert renew SERIAL）。持有人收到后须修改密码（CERT-2）。解开密钥需要 CA 口令（--passphrase-file 或 EGOV_CA_PASSPHRASE）。',
+    description:
+      '--out FILE.pem 写出证书及其后的 CA 证书；任何人都可以持有。--p12 FILE 写出 egov 生成的密钥和证书链，以操作员设定的密码保护（--password-file，或隐藏输入），文件权限 0600：默认 AES-256（PBES2，SHA-256 MAC），或 --legacy 使用 3DES 和 SHA-1 MAC，供较老的 Windows 和 USB Key 工具使用；SM2 密钥默认以 SM4-CBC 加密（CERT-5）。密钥只交付一次，交付即销毁：egov 不保留副本，再次导出 PKCS#12 一律拒绝（退出码 4，CERT-3；新密钥须办理更新，egov cert renew SERIAL）。持有人收到后须修改密码（CERT-2）。解开密钥需要 CA 口令（--passphrase-file 或 EGOV_CA_PASSPHRASE）。',
   },
   'cert:extend': {
     summary: '证书期满延期：密钥不变，重新设定有效期（期满延期，CERT-3）',
@@ -40,7 +45,8 @@ export const COMMANDS_ZH_C: Record<string, CommandZh> = {
   },
   'cert:import': {
     summary: '将其他机构签发的证书纳入同一证书台账管理',
-    description: 'PEM、DER 或 PKCS#12（需 --password-file；只保留证书，从不保留密钥）。给出签发者证书时（--issuer，或 FILE 中的证书链），先核对确为其签发，cert check 会校验每份 CRL 的签名，不信任非其签名的 CRL。证书出现在 cert list 中并显示到期日，cert check 按其签发者的 CRL 检查它。证书台账以签发者和序列号为键：其他 CA 的证书若与已有证书序列号相同，作为另一张证书，列为 SERIAL@TAG（TAG：签发者名称 SHA-256 的前 8 个十六进制字符）；同一签发者和序列号重复导入的，拒绝（退出码 4）。',
+    description:
+      'PEM、DER 或 PKCS#12（需 --password-file；只保留证书，从不保留密钥）。给出签发者证书时（--issuer，或 FILE 中的证书链），先核对确为其签发，cert check 会校验每份 CRL 的签名，不信任非其签名的 CRL。证书出现在 cert list 中并显示到期日，cert check 按其签发者的 CRL 检查它。证书台账以签发者和序列号为键：其他 CA 的证书若与已有证书序列号相同，作为另一张证书，列为 SERIAL@TAG（TAG：签发者名称 SHA-256 的前 8 个十六进制字符）；同一签发者和序列号重复导入的，拒绝（退出码 4）。',
   },
   'cert:list': {
     summary: '列出证书：本地签发的和导入的，可按状态、单位或到期日筛选',
@@ -48,7 +54,8 @@ export const COMMANDS_ZH_C: Record<string, CommandZh> = {
   },
   'cert:ocsp:serve': {
     summary: '为本 CA 签发的证书应答 OCSP 请求（RFC 6960）',
-    description: '基于 HTTP 的 OCSP 响应服务，支持 POST 和 GET：每次请求时按证书台账应答 good、revoked（附撤销时间和原因；冻结以 certificateHold 应答为 revoked，恢复后重新为 good）或 unknown。响应以 CA 私钥签名，因此依赖方只需 CA 证书（openssl ocsp -issuer ca.pem -CAfile ca.pem）；CA 口令只在启动时询问一次（--passphrase-file、EGOV_CA_PASSPHRASE）。请求中的 nonce 原样返回。无法解析的请求返回 HTTP 400 和 malformedRequest。默认监听 127.0.0.1，除非 --host 另行指定；--port 0 自动选用空闲端口（并输出）。按 Ctrl-C 或收到 SIGTERM、应答 --max-requests 次后，或 --for 秒后停止。',
+    description:
+      '基于 HTTP 的 OCSP 响应服务，支持 POST 和 GET：每次请求时按证书台账应答 good、revoked（附撤销时间和原因；冻结以 certificateHold 应答为 revoked，恢复后重新为 good）或 unknown。响应以 CA 私钥签名，因此依赖方只需 CA 证书（openssl ocsp -issuer ca.pem -CAfile ca.pem）；CA 口令只在启动时询问一次（--passphrase-file、EGOV_CA_PASSPHRASE）。请求中的 nonce 原样返回。无法解析的请求返回 HTTP 400 和 malformedRequest。默认监听 127.0.0.1，除非 --host 另行指定；--port 0 自动选用空闲端口（并输出）。按 Ctrl-C 或收到 SIGTERM、应答 --max-requests 次后，或 --for 秒后停止。',
   },
   'cert:profile:add': {
     summary: '新增证书模板，本数据库的所有人共用',
@@ -72,7 +79,8 @@ export const COMMANDS_ZH_C: Record<string, CommandZh> = {
   },
   'cert:renew': {
     summary: '更新证书：新密钥、新证书；旧证书以 superseded 为由撤销（更新，CERT-3）',
-    description: '提交一件申请；另一名操作员审批通过时生成新密钥和新证书（持有人、介质和证书模板不变），旧证书立即以 superseded（已被取代）为由撤销并列入新的 CRL，因此更新后不会同时有两张有效证书。密钥由持有人自行保管的证书（由 CSR 签发），请用 --csr 给出新的证书请求。',
+    description:
+      '提交一件申请；另一名操作员审批通过时生成新密钥和新证书（持有人、介质和证书模板不变），旧证书立即以 superseded（已被取代）为由撤销并列入新的 CRL，因此更新后不会同时有两张有效证书。密钥由持有人自行保管的证书（由 CSR 签发），请用 --csr 给出新的证书请求。',
   },
   'cert:replace-medium': {
     summary: '为持有人更换新介质：撤销并重新签发（介质丢失、损坏、更换，CERT-3）',
@@ -80,11 +88,13 @@ export const COMMANDS_ZH_C: Record<string, CommandZh> = {
   },
   'cert:report-lost': {
     summary: '介质挂失：证书冻结（挂失，CERT-3）',
-    description: '提交一件申请；审批通过后证书被冻结（CRL 原因 certificateHold），并生成新的 CRL。介质找回的：egov cert resume；未找回的：egov cert revoke --reason keyCompromise，或 egov cert replace-medium --reason lost。',
+    description:
+      '提交一件申请；审批通过后证书被冻结（CRL 原因 certificateHold），并生成新的 CRL。介质找回的：egov cert resume；未找回的：egov cert revoke --reason keyCompromise，或 egov cert replace-medium --reason lost。',
   },
   'cert:reset-password': {
     summary: '密钥交付之前：以新密码生成其唯一一份 PKCS#12（CERT-3）',
-    description: '提交一件申请；审批通过后（无需 CA 口令：不签名任何内容），egov 为该证书保存的密钥可以新密码交付一次（egov cert export SERIAL --p12 FILE）。egov 生成的密钥在交付时即销毁，因此交付之后无可再导出：忘记密码或介质锁死需要新密钥，即 egov cert renew SERIAL（退出码 4，CERT-3）。密钥由持有人生成（CSR）的，egov 从未持有：egov cert renew SERIAL --csr NEW.csr（退出码 4）。',
+    description:
+      '提交一件申请；审批通过后（无需 CA 口令：不签名任何内容），egov 为该证书保存的密钥可以新密码交付一次（egov cert export SERIAL --p12 FILE）。egov 生成的密钥在交付时即销毁，因此交付之后无可再导出：忘记密码或介质锁死需要新密钥，即 egov cert renew SERIAL（退出码 4，CERT-3）。密钥由持有人生成（CSR）的，egov 从未持有：egov cert renew SERIAL --csr NEW.csr（退出码 4）。',
   },
   'cert:resume': {
     summary: '恢复已冻结的证书：重新有效，不再列入下一份 CRL（恢复，CERT-3）',
@@ -92,7 +102,8 @@ export const COMMANDS_ZH_C: Record<string, CommandZh> = {
   },
   'cert:revoke': {
     summary: '撤销证书（撤销，CERT-3）',
-    description: '提交一件申请；审批通过后证书以给出的原因撤销，并生成新的 CRL。已挂失且介质未找回的证书以 --reason keyCompromise 撤销：其密钥列入黑名单，永远不再为该密钥签发证书（以该密钥新申请、更新或更换介质一律拒绝，退出码 5，CERT-3）。已撤销证书的密钥如由 egov 生成，予以销毁。',
+    description:
+      '提交一件申请；审批通过后证书以给出的原因撤销，并生成新的 CRL。已挂失且介质未找回的证书以 --reason keyCompromise 撤销：其密钥列入黑名单，永远不再为该密钥签发证书（以该密钥新申请、更新或更换介质一律拒绝，退出码 5，CERT-3）。已撤销证书的密钥如由 egov 生成，予以销毁。',
   },
   'cert:show': {summary: '显示一张证书：持有人、介质、状态及其历史'},
   'cert:suspend': {
@@ -101,11 +112,13 @@ export const COMMANDS_ZH_C: Record<string, CommandZh> = {
   },
   'items:cases:import': {
     summary: '导入各事项按年度、渠道（窗口/网上/自助）的办件量，用于统计数字（ITEM-6、ITEM-7）',
-    description: '工作簿或 CSV，列为 事项编码、年度、渠道（窗口、网上 或 自助）和 办件量，每个事项、年度、渠道一行。每个编码都须是当前清单中的事项。同一事项、年度、渠道再次给出的办件量替换此前的值。每个问题都指明其单元格；整个文件无误才写入。',
+    description:
+      '工作簿或 CSV，列为 事项编码、年度、渠道（窗口、网上 或 自助）和 办件量，每个事项、年度、渠道一行。每个编码都须是当前清单中的事项。同一事项、年度、渠道再次给出的办件量替换此前的值。每个问题都指明其单元格；整个文件无误才写入。',
   },
   'items:change': {
     summary: '申请变更事项要素（变更），并附公告（ITEM-4、ITEM-5）',
-    description: '每个 --set 以表头指定一项基本信息要素并给出新值，按导入时的规则检查（类型、列举值、承诺时限 ≤ 法定时限、收费明细）。经另一人审批通过（egov requests approve ID）后，变更成为清单的新版本，可用 "egov items diff" 查看。审核应在提交后 3 个工作日内完成（ITEM-5）。',
+    description:
+      '每个 --set 以表头指定一项基本信息要素并给出新值，按导入时的规则检查（类型、列举值、承诺时限 ≤ 法定时限、收费明细）。经另一人审批通过（egov requests approve ID）后，变更成为清单的新版本，可用 "egov items diff" 查看。审核应在提交后 3 个工作日内完成（ITEM-5）。',
   },
   'items:diff': {
     summary: '清单两个版本之间逐项要素的差异',
@@ -148,7 +161,8 @@ export const COMMANDS_ZH_C: Record<string, CommandZh> = {
   },
   'items:template': {
     summary: '生成空白的政务服务事项清单，供经办人员填写',
-    description: '三张工作表——基本信息（每个事项一行）、办理流程（每个环节一行）、申请材料（每份材料一行）——以 ITEM-2 的要素名称为表头（必填的为红色），冻结表头行，每个列举值都有下拉列表，另有一张填写说明工作表。同一份版式（templates/items-list.json）用于导入、校验和导出（ITEM-3）。',
+    description:
+      '三张工作表——基本信息（每个事项一行）、办理流程（每个环节一行）、申请材料（每份材料一行）——以 ITEM-2 的要素名称为表头（必填的为红色），冻结表头行，每个列举值都有下拉列表，另有一张填写说明工作表。同一份版式（templates/items-list.json）用于导入、校验和导出（ITEM-3）。',
   },
   'items:terminate': {summary: '申请终止事项（终止），至少提前 3 个工作日，并附公告（ITEM-4）', description: LIFECYCLE},
   'items:versions': {summary: '清单的各个版本：每次导入或经批准的变更，及其改动内容'},
@@ -158,7 +172,8 @@ export const COMMANDS_ZH_C: Record<string, CommandZh> = {
   },
   'kiosk:export': {
     summary: '将自助终端台账导出为工作簿或 CSV',
-    description: '规则与 "egov items export" 相同：.xlsx，或带 BOM 的 UTF-8 编码 .csv，使 Excel 正确显示中文；CSV 中以 =、+、-、@、制表符或回车符开头的文本单元格，写出时在前面加一个单引号，使电子表格不会将其当作公式执行；.xlsx 中这类文本原样写在文本单元格中。',
+    description:
+      '规则与 "egov items export" 相同：.xlsx，或带 BOM 的 UTF-8 编码 .csv，使 Excel 正确显示中文；CSV 中以 =、+、-、@、制表符或回车符开头的文本单元格，写出时在前面加一个单引号，使电子表格不会将其当作公式执行；.xlsx 中这类文本原样写在文本单元格中。',
   },
   'kiosk:import': {
     summary: '检查填好的自助终端接入申请表，每张表提交一件申请（kiosk 类）',
@@ -192,10 +207,12 @@ export const COMMANDS_ZH_C: Record<string, CommandZh> = {
   },
   'kiosk:template': {
     summary: '按纸质样式生成空白的自助终端接入申请表',
-    description: '000 号文件附件中的申请表（KIOSK-3）：标题，申请单位，联系人和联系电话，主管领导和联系电话，自助终端型号，自助终端数量，投放网点分布表（编号、网点名称、网点位置、投放数量；按印制样式六行，可增加），以及两个意见栏，带合并单元格、边框和 A4 页面设置，打印为一页。版式是数据（templates/kiosk-form.json），与读取程序共用。给出 --request ID 时，写回该件自助终端申请的申请表：其内容，以及由审批填写的意见栏（科室审核、分管领导审批：意见、签署人、日期）。',
+    description:
+      '000 号文件附件中的申请表（KIOSK-3）：标题，申请单位，联系人和联系电话，主管领导和联系电话，自助终端型号，自助终端数量，投放网点分布表（编号、网点名称、网点位置、投放数量；按印制样式六行，可增加），以及两个意见栏，带合并单元格、边框和 A4 页面设置，打印为一页。版式是数据（templates/kiosk-form.json），与读取程序共用。给出 --request ID 时，写回该件自助终端申请的申请表：其内容，以及由审批填写的意见栏（科室审核、分管领导审批：意见、签署人、日期）。',
   },
   'kiosk:verify': {
     summary: '登记市数据局对接入申请某一网点交付的自助终端的核验',
-    description: 'KIOSK-2：申请表所列的每台自助终端都在其网点按序列号（在整个台账中唯一）核验。在同一网点再次核验同一序列号，替换此前的结果。核验未通过的自助终端须写明原因（--note），不列入台账。所有投放的自助终端核验完毕后，由“政银通办”科室审核申请（egov requests approve ID --comment 意见，须由提交人以外的人办理），再由分管领导审批（同一命令，由第三人办理），准入核验通过的自助终端；每次审批都填写申请表中相应的意见栏（KIOSK-3）。',
+    description:
+      'KIOSK-2：申请表所列的每台自助终端都在其网点按序列号（在整个台账中唯一）核验。在同一网点再次核验同一序列号，替换此前的结果。核验未通过的自助终端须写明原因（--note），不列入台账。所有投放的自助终端核验完毕后，由“政银通办”科室审核申请（egov requests approve ID --comment 意见，须由提交人以外的人办理），再由分管领导审批（同一命令，由第三人办理），准入核验通过的自助终端；每次审批都填写申请表中相应的意见栏（KIOSK-3）。',
   },
 }

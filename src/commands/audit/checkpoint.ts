@@ -9,14 +9,11 @@ import {nowIso} from '../../core/clock.js'
 import {EgovError} from '../../core/errors.js'
 
 export default class AuditCheckpoint extends EgovCommand<typeof AuditCheckpoint> {
-  static override summary = 'Write the audit chain\'s head (entry number, hash, time), MACed with the audit key, to a file kept elsewhere'
+  static override summary = "Write the audit chain's head (entry number, hash, time), MACed with the audit key, to a file kept elsewhere"
   static override description = `The file (small JSON: the last entry's number and hash, when it was written, now, the database and the hash of its first entry, and an HMAC over all of them under the audit key) is for keeping off this machine: another machine, a USB stick, a printout. Later, "egov audit verify --checkpoint FILE" shows a chain cut short, rolled back to an older copy, or rewritten since. Make one daily.
 
 The chain is verified first (a broken chain: exit 4, no file). An empty chain has nothing to checkpoint (exit 4). The key is created (0600) when there is none yet and no entry carries a MAC.`
-  static override examples = [
-    '<%= config.bin %> audit checkpoint --out audit-checkpoint.json',
-    '<%= config.bin %> audit checkpoint --out audit-checkpoint.json --force --json',
-  ]
+  static override examples = ['<%= config.bin %> audit checkpoint --out audit-checkpoint.json', '<%= config.bin %> audit checkpoint --out audit-checkpoint.json --force --json']
 
   static override flags = {
     out: Flags.string({description: 'write the checkpoint here (JSON)', required: true}),

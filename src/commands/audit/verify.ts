@@ -11,11 +11,7 @@ export default class AuditVerify extends EgovCommand<typeof AuditVerify> {
 Each entry written since the audit key existed also carries an HMAC of its hash under that key, kept outside the database (audit.key in egov's config folder, or the file EGOV_AUDIT_KEY names): a MAC that does not match means the chain was recomputed by someone without the key (exit 4, naming the entry). Entries from before the key are counted in a warning; without the key file, a warning says the MACs could not be checked.
 
 --checkpoint FILE (made by "egov audit checkpoint") checks that file's MAC (a changed file: exit 2 naming it), then that the chain still holds its entry with its hash: a chain that now ends before it (tail removed, or an older copy put back) or has another hash there (rewritten) is exit 4, saying which.`
-  static override examples = [
-    '<%= config.bin %> audit verify',
-    '<%= config.bin %> audit verify --json',
-    '<%= config.bin %> audit verify --checkpoint audit-checkpoint.json',
-  ]
+  static override examples = ['<%= config.bin %> audit verify', '<%= config.bin %> audit verify --json', '<%= config.bin %> audit verify --checkpoint audit-checkpoint.json']
 
   static override flags = {
     checkpoint: Flags.string({description: 'a checkpoint file made by "egov audit checkpoint": the chain must still hold its entry with its hash'}),

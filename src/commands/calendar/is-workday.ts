@@ -7,10 +7,7 @@ import {parseIsoDate} from '../../core/dates.js'
 
 export default class CalendarIsWorkday extends EgovCommand<typeof CalendarIsWorkday> {
   static override summary = 'Whether DATE is a working day on the official calendar'
-  static override examples = [
-    '<%= config.bin %> calendar is-workday 2026-10-10',
-    '<%= config.bin %> calendar is-workday 2026-10-01 --json',
-  ]
+  static override examples = ['<%= config.bin %> calendar is-workday 2026-10-10', '<%= config.bin %> calendar is-workday 2026-10-01 --json']
 
   static override args = {
     date: Args.string({description: 'YYYY-MM-DD', required: true}),

@@ -50,7 +50,16 @@ Once there is an operator roster, loading a year changes deadlines, so it takes 
     const result = await changeSettings(store, {op: 'calendar', arrangement})
     if (result.pending) {
       this.log(this.t('settings.filed', {id: result.request.id, summary: result.request.summary}))
-      return {year: arrangement.year, source: arrangement.source, holidays: arrangement.holidays.length, workdays: arrangement.workdays.length, replaced: false, recomputed: [], pending: true, request: result.request}
+      return {
+        year: arrangement.year,
+        source: arrangement.source,
+        holidays: arrangement.holidays.length,
+        workdays: arrangement.workdays.length,
+        replaced: false,
+        recomputed: [],
+        pending: true,
+        request: result.request,
+      }
     }
     const replaced = result.replaced ?? false
     const recomputed = result.recomputed ?? []

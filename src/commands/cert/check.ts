@@ -29,7 +29,12 @@ export default class CertCheck extends CertCommand<typeof CertCheck> {
     const columns: Array<Column<CheckResult>> = [
       {header: this.t('cert.col.serial'), key: 'serial', get: (r) => r.serial},
       {header: this.t('cert.col.holder'), key: 'holder', get: (r) => r.holder},
-      {header: this.t('cert.col.result'), key: 'result', get: (r) => this.t(`cert.check.${r.result}` as MessageKey) + (r.reason ? ` (${r.reason})` : ''), style: (s, r) => (r.result === 'revoked' ? this.color.red(s) : r.result === 'good' ? this.color.green(s) : this.color.yellow(s))},
+      {
+        header: this.t('cert.col.result'),
+        key: 'result',
+        get: (r) => this.t(`cert.check.${r.result}` as MessageKey) + (r.reason ? ` (${r.reason})` : ''),
+        style: (s, r) => (r.result === 'revoked' ? this.color.red(s) : r.result === 'good' ? this.color.green(s) : this.color.yellow(s)),
+      },
       {header: this.t('cert.col.crl'), key: 'crl', get: (r) => (r.errorKey ? this.t(r.errorKey) : (r.error ?? r.crlUrl ?? '—')), shrink: true},
     ]
     // Checked before any probe is made or any status recorded: a typo in a column does nothing.

@@ -8,7 +8,8 @@ import {importCertificate} from '../../core/cert/outside.js'
 
 export default class CertImport extends CertCommand<typeof CertImport> {
   static override summary = 'Track a certificate issued elsewhere in the same inventory'
-  static override description = 'PEM, DER or PKCS#12 (with --password-file; only the certificate is kept, never the key). With the issuer’s certificate (--issuer, or a chain in FILE), checked to have signed it, cert check verifies each CRL’s signature and distrusts one it did not sign. The certificate shows in cert list with its expiry, and cert check tests it against its issuer’s CRL. The inventory is keyed by issuer and serial: another CA’s certificate with a serial already there is a certificate of its own, listed as SERIAL@TAG (TAG: the first 8 hex characters of the SHA-256 of its issuer’s name); the same issuer and serial twice is refused (exit 4).'
+  static override description =
+    'PEM, DER or PKCS#12 (with --password-file; only the certificate is kept, never the key). With the issuer’s certificate (--issuer, or a chain in FILE), checked to have signed it, cert check verifies each CRL’s signature and distrusts one it did not sign. The certificate shows in cert list with its expiry, and cert check tests it against its issuer’s CRL. The inventory is keyed by issuer and serial: another CA’s certificate with a serial already there is a certificate of its own, listed as SERIAL@TAG (TAG: the first 8 hex characters of the SHA-256 of its issuer’s name); the same issuer and serial twice is refused (exit 4).'
   static override examples = ['<%= config.bin %> cert import fixtures/cert/outside-staff.pem --holder 赵六 --unit 市人力资源和社会保障局']
 
   static override args = {

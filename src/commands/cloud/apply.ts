@@ -62,7 +62,18 @@ Then: egov requests approve ID (初审) → egov cloud plan ID --file 上云方�
       checked = checkApplication(values, (key) => (key in given ? `--${flagOf(key)}` : form.where(key)), this.locale, 'securityLetter' in given ? undefined : form.base)
       if (checked.problems.length) failForm(checked.problems, f['from-file'], this.jsonEnabled(), this.color)
     } else {
-      for (const [k, label] of [['unit', '申请单位'], ['system', '系统名称'], ['level', '等保级别'], ['vms', '虚拟机数量'], ['vcpu', '每台vCPU'], ['memoryGib', '每台内存（GiB）'], ['systemDiskGib', '每台系统盘（GiB）'], ['bandwidthMbps', '带宽（Mbps）'], ['os', '操作系统'], ['securityLetter', '安全责任书']] as const) {
+      for (const [k, label] of [
+        ['unit', '申请单位'],
+        ['system', '系统名称'],
+        ['level', '等保级别'],
+        ['vms', '虚拟机数量'],
+        ['vcpu', '每台vCPU'],
+        ['memoryGib', '每台内存（GiB）'],
+        ['systemDiskGib', '每台系统盘（GiB）'],
+        ['bandwidthMbps', '带宽（Mbps）'],
+        ['os', '操作系统'],
+        ['securityLetter', '安全责任书'],
+      ] as const) {
         fromFlags[k] = await this.need(fromFlags[k], flagOf(k), label)
       }
       checked = checkApplication({classified: '否', ...defined(fromFlags)}, (key) => flagOf(key), this.locale)

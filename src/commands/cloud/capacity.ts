@@ -11,7 +11,11 @@ export default class CloudCapacity extends EgovCommand<typeof CloudCapacity> {
   static override description = `Per resource (vCPU, memory, storage, bandwidth, extranet and internet addresses). Reserved: the envelopes of approved requests not yet provisioned — requests in flight count, so two approvals cannot over-commit. In use: systems in service, and released ones until their wipe is confirmed (CLOUD-5). Free: offered minus both.
 
 With --columns or --output (csv, tsv, json, value) the figures are one table, a row per provider and resource, for a script: keys provider, status, resource, offered, reserved, inUse, free, usedShare.`
-  static override examples = ['<%= config.bin %> cloud capacity', '<%= config.bin %> cloud capacity --provider 电信云 --json', '<%= config.bin %> cloud capacity --columns provider,resource,free --output csv']
+  static override examples = [
+    '<%= config.bin %> cloud capacity',
+    '<%= config.bin %> cloud capacity --provider 电信云 --json',
+    '<%= config.bin %> cloud capacity --columns provider,resource,free --output csv',
+  ]
 
   static override flags = {provider: Flags.string({description: 'only this provider'}), ...EgovCommand.listFlags}
 

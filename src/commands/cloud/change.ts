@@ -10,10 +10,7 @@ import {InvalidInput} from '../../core/errors.js'
 export default class CloudChange extends EgovCommand<typeof CloudChange> {
   static override summary = 'Change a system’s configuration: inside its envelope at once, beyond it by a scale request (CLOUD-4)'
   static override description = `Per-VM figures as in apply. A change whose totals stay inside the agreed envelope is made directly with the provider: recorded now, no approval (CLOUD-4). A change beyond it becomes a scale request (扩容) for an envelope that holds it; when a second person approves it (egov requests approve ID) the envelope and the provider's capacity move together, or the approval is refused (exit 4) naming the resource short. --rescale asks for the envelope to become exactly the new totals, smaller ones included (缩容): capacity is freed when that is approved. Extranet addresses are fixed at onboarding.`
-  static override examples = [
-    '<%= config.bin %> cloud change 社保业务系统 --vcpu 6',
-    '<%= config.bin %> cloud change 社保业务系统 --vms 6 --reason "参保人数增长" --json',
-  ]
+  static override examples = ['<%= config.bin %> cloud change 社保业务系统 --vcpu 6', '<%= config.bin %> cloud change 社保业务系统 --vms 6 --reason "参保人数增长" --json']
 
   static override args = {system: Args.string({description: 'the system (SYS)', required: true})}
   static override flags = {

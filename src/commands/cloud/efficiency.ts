@@ -69,11 +69,7 @@ In-service systems without a sample in the window are listed apart: their provid
       this.aside('')
       this.aside(this.t('cloud.efficiency.flagged', {count: report.flagged.length, target: TARGET_UTILISATION}))
     }
-    this.table(
-      report.flagged,
-      flaggedColumns,
-      this.t('cloud.efficiency.noneFlagged', {threshold: report.threshold}),
-    )
+    this.table(report.flagged, flaggedColumns, this.t('cloud.efficiency.noneFlagged', {threshold: report.threshold}))
     if (report.flagged.length) {
       this.aside('')
       this.aside(this.t('cloud.efficiency.byUnit'))
@@ -107,7 +103,11 @@ In-service systems without a sample in the window are listed apart: their provid
       if (!orders.length) done(this.t('cloud.order.noneFlagged'))
       for (const o of orders) {
         const r = o.request
-        done(o.unchanged ? this.t('cloud.order.alreadyOpen', {system: o.system, id: r.id, state: stateLabel(r.kind, r.state, this.locale), due: r.dueOn ?? '—'}) : this.t('cloud.order.issued', {id: r.id, unit: r.applicantUnit, system: o.system, deadline: r.payload.deadline}))
+        done(
+          o.unchanged
+            ? this.t('cloud.order.alreadyOpen', {system: o.system, id: r.id, state: stateLabel(r.kind, r.state, this.locale), due: r.dueOn ?? '—'})
+            : this.t('cloud.order.issued', {id: r.id, unit: r.applicantUnit, system: o.system, deadline: r.payload.deadline}),
+        )
       }
     }
     return {...report, ...(this.flags.out ? {out: this.flags.out} : {}), ...(orders ? {orders} : {})}

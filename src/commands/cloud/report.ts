@@ -32,7 +32,9 @@ export default class CloudReport extends EgovCommand<typeof CloudReport> {
       [
         `${year}: onboarded ${c.onboarded}, scaled ${c.scaled} (changes inside envelopes ${c.changedInside}), migrated ${c.migrated}, released ${c.released}`,
         'capacity at year end:',
-        ...report.providers.map((p) => `  ${p.provider} (${p.systems} systems)\n    offered  ${amounts(p.offered)}\n    reserved ${amounts(p.reserved)}\n    in use   ${amounts(p.inUse)}\n    free     ${amounts(p.free)}`),
+        ...report.providers.map(
+          (p) => `  ${p.provider} (${p.systems} systems)\n    offered  ${amounts(p.offered)}\n    reserved ${amounts(p.reserved)}\n    in use   ${amounts(p.inUse)}\n    free     ${amounts(p.free)}`,
+        ),
         `assessments done: ${report.assessments.done.map((d) => `${this.t(`cloud.kind.${d.kind}` as 'cloud.kind.grading')} pass ${d.pass}, fail ${d.fail}`).join('; ') || '—'}`,
         `overdue at year end: ${report.assessments.overdue.map((d) => `${d.system} ${this.t(`cloud.kind.${d.kind}`)} (due ${d.dueOn})`).join('; ') || '—'}`,
       ].join('\n'),

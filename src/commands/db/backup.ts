@@ -17,7 +17,9 @@ Keep backups elsewhere than the database: a daily backup kept 30 days and a mont
     const store = await this.store()
     const manifest = await backupDatabase(store, this.args.FILE, {databaseUrl: this.postgresUrl()})
     const rows = Object.entries(manifest.tables).reduce((n, [table, count]) => (table.startsWith('kysely_') ? n : n + count), 0)
-    this.log(this.t('backup.done', {file: this.args.FILE, rows, tables: Object.keys(manifest.tables).length, head: manifest.audit ? `#${manifest.audit.seq}` : '-', manifest: manifestPath(this.args.FILE)}))
+    this.log(
+      this.t('backup.done', {file: this.args.FILE, rows, tables: Object.keys(manifest.tables).length, head: manifest.audit ? `#${manifest.audit.seq}` : '-', manifest: manifestPath(this.args.FILE)}),
+    )
     return {...manifest, manifest: manifestPath(this.args.FILE)}
   }
 }

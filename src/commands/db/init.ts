@@ -44,7 +44,18 @@ It checks every stored request payload against its kind's schema (schemas/reques
     rehearsal: Flags.boolean({description: 'create a rehearsal database (tests, training): EGOV_NOW and EGOV_OPERATOR honoured, every output marked REHEARSAL'}),
   }
 
-  async run(): Promise<{location: string; dialect: string; created: boolean; rehearsal: boolean; auditKey: {path: string; created: boolean; missing: boolean} | null; idHashesKeyed: number; admin?: Operator & {unchanged?: true}; storedPayloads: StoredPayloadReport[]; warnings: Array<{message: string}>; unchanged?: true}> {
+  async run(): Promise<{
+    location: string
+    dialect: string
+    created: boolean
+    rehearsal: boolean
+    auditKey: {path: string; created: boolean; missing: boolean} | null
+    idHashesKeyed: number
+    admin?: Operator & {unchanged?: true}
+    storedPayloads: StoredPayloadReport[]
+    warnings: Array<{message: string}>
+    unchanged?: true
+  }> {
     const f = this.flags
     if (f.admin === undefined && (f.name !== undefined || f.unit !== undefined)) throw new InvalidInput('input.missingFlagParse', {flag: 'admin'}, {field: 'admin'})
     if (f.admin !== undefined && !f.name?.trim()) throw new InvalidInput('input.missingFlagParse', {flag: 'name'}, {field: 'name'})
@@ -74,7 +85,14 @@ It checks every stored request payload against its kind's schema (schemas/reques
     }
     // Stored payloads its kind's schema does not accept (issue 19): reported, each request and field, never changed.
     const problems = await checkStoredPayloads(store.db)
-    const storedPayloads = problems.map((p) => ({id: p.id, kind: p.kind, field: p.field, rule: p.rule, ...(p.expected ? {expected: p.expected} : {}), ...(p.suggestion ? {suggestion: p.suggestion} : {})}))
+    const storedPayloads = problems.map((p) => ({
+      id: p.id,
+      kind: p.kind,
+      field: p.field,
+      rule: p.rule,
+      ...(p.expected ? {expected: p.expected} : {}),
+      ...(p.suggestion ? {suggestion: p.suggestion} : {}),
+    }))
     for (const p of problems) warnings.push({message: p.message.render(this.locale)})
     // The roster's first 系统管理员 (issue 18), directly: nobody could approve it yet.
     const present = f.admin === undefined ? undefined : await activeAdmin(store.db, f.admin, today())
@@ -82,6 +100,17 @@ It checks every stored request payload against its kind's schema (schemas/reques
     if (admin) this.log(this.t(admin.unchanged ? 'operators.unchanged' : 'db.adminAdded', {login: admin.login, name: admin.name}))
     this.showWarnings(warnings)
     const same = !created && !idHashesKeyed && (admin === undefined || admin.unchanged)
-    return {location: store.location, dialect: store.dialect, created, rehearsal: store.rehearsal, auditKey, idHashesKeyed, ...(admin ? {admin} : {}), storedPayloads, warnings, ...(same ? {unchanged: true as const} : {})}
+    return {
+      location: store.location,
+      dialect: store.dialect,
+      created,
+      rehearsal: store.rehearsal,
+      auditKey,
+      idHashesKeyed,
+      ...(admin ? {admin} : {}),
+      storedPayloads,
+      warnings,
+      ...(same ? {unchanged: true as const} : {}),
+    }
   }
 }

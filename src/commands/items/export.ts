@@ -34,7 +34,10 @@ export default class ItemsExport extends EgovCommand<typeof ItemsExport> {
   }
 
   async run(): Promise<ExportResult> {
-    await readyToWrite({out: extname(this.flags.out).toLowerCase() === '.csv' ? csvExportFiles(this.flags.out) : this.flags.out}, {force: this.flags.force, interactive: this.interactive(), locale: this.locale})
+    await readyToWrite(
+      {out: extname(this.flags.out).toLowerCase() === '.csv' ? csvExportFiles(this.flags.out) : this.flags.out},
+      {force: this.flags.force, interactive: this.interactive(), locale: this.locale},
+    )
     if (this.flags['for-revision'] !== undefined) {
       const store = await this.store()
       const result = await exportForRevision(store.db, {unit: this.flags['for-revision'], out: this.flags.out, today: today()})

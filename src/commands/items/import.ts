@@ -64,7 +64,10 @@ A valid file is a proposal against the current list (ITEM-4, ITEM-5):
         // More than 3 removals: asked on a terminal (nothing was written yet), then imported again as confirmed.
         if (!(error instanceof EgovError && error.key === 'items.import.confirmRemovals') || !this.interactive()) throw error
         const removing = (error.context.details?.removing ?? []) as string[]
-        await this.confirm(this.t('items.import.confirmPrompt', {count: removing.length, bodies: String(error.params.bodies), codes: removing.slice(0, 5).join(', ') + (removing.length > 5 ? ' …' : '')}), false)
+        await this.confirm(
+          this.t('items.import.confirmPrompt', {count: removing.length, bodies: String(error.params.bodies), codes: removing.slice(0, 5).join(', ') + (removing.length > 5 ? ' …' : '')}),
+          false,
+        )
         result = await importList(store, files, {...options, confirmed: true})
       }
       if (!this.jsonEnabled()) printNotes(result.notes, this.locale, this.color, files.length > 1)

@@ -25,13 +25,17 @@ export default class ItemsList extends EgovCommand<typeof ItemsList> {
     if (this.flags.type && !types.includes(this.flags.type)) throw new InvalidInput('items.badType', {value: this.flags.type, list: types.join('、')}, {field: 'type'})
     const store = await this.store()
     const items = await listItems(store.db, {body: this.flags.unit, type: this.flags.type, status}, today())
-    this.table(items, [
-      {header: this.t('col.code'), get: (i) => i.code},
-      {header: this.t('col.itemName'), get: (i) => i.name, shrink: true},
-      {header: this.t('col.itemType'), get: (i) => i.type},
-      {header: this.t('col.body'), get: (i) => i.body, shrink: true},
-      {header: this.t('col.itemStatus'), get: (i) => this.t(`items.status.${i.status}`) + (i.next ? ` → ${this.t(`items.status.${i.next.status}`)} ${i.next.effective}` : '')},
-    ], this.t('items.stats.none'))
+    this.table(
+      items,
+      [
+        {header: this.t('col.code'), get: (i) => i.code},
+        {header: this.t('col.itemName'), get: (i) => i.name, shrink: true},
+        {header: this.t('col.itemType'), get: (i) => i.type},
+        {header: this.t('col.body'), get: (i) => i.body, shrink: true},
+        {header: this.t('col.itemStatus'), get: (i) => this.t(`items.status.${i.status}`) + (i.next ? ` → ${this.t(`items.status.${i.next.status}`)} ${i.next.effective}` : '')},
+      ],
+      this.t('items.stats.none'),
+    )
     return {items}
   }
 }

@@ -10,7 +10,10 @@ import {type ListedRequest, listRequests} from '../../core/workflow/index.js'
 
 export default class ItemsShow extends EgovCommand<typeof ItemsShow> {
   static override summary = 'Show an item: every element, its process steps and materials, status and lifecycle requests'
-  static override examples = ['<%= config.bin %> items show 620A0001234001-620200000000-000-11620200MB1528467X-1-00', '<%= config.bin %> items show 620A0001234001-620200000000-000-11620200MB1528467X-1-00 --json']
+  static override examples = [
+    '<%= config.bin %> items show 620A0001234001-620200000000-000-11620200MB1528467X-1-00',
+    '<%= config.bin %> items show 620A0001234001-620200000000-000-11620200MB1528467X-1-00 --json',
+  ]
 
   static override args = {code: Args.string({description: '事项编码', required: true})}
 
@@ -30,7 +33,14 @@ export default class ItemsShow extends EgovCommand<typeof ItemsShow> {
       const rows = (title: string, list: Array<Record<string, string>>) => {
         if (!list.length) return
         lines.push('', this.color.bold(title))
-        list.forEach((r, i) => lines.push(`  ${i + 1}. ${Object.entries(r).filter(([, v]) => v).map(([k, v]) => `${k}：${v}`).join('；')}`))
+        list.forEach((r, i) =>
+          lines.push(
+            `  ${i + 1}. ${Object.entries(r)
+              .filter(([, v]) => v)
+              .map(([k, v]) => `${k}：${v}`)
+              .join('；')}`,
+          ),
+        )
       }
       rows(this.t('label.steps'), item.steps)
       rows(this.t('label.materials'), item.materials)

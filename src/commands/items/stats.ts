@@ -11,7 +11,11 @@ export default class ItemsStats extends EgovCommand<typeof ItemsStats> {
   static override description = `Per 实施主体: the items of the current list that are not terminated, their cases in the year by channel (窗口, 网上, 自助), the share handled online (网上 ÷ all cases, ITEM-7), and how many items had fewer than 150 cases — those go to the comprehensive window (ITEM-6); --low lists them. The year defaults to the latest with case counts.
 
 --columns and --output (csv, tsv, json, value) give one table's rows alone for a script (the year and the summary line are left out): the per-unit figures, by key: body, items, cases, window, online-channel, self-service, online, lowVolume; with --low, the items under 150 cases instead (at a terminal, after the per-unit table), by key: code, itemName, body, cases.`
-  static override examples = ['<%= config.bin %> items stats --year 2025', '<%= config.bin %> items stats --year 2025 --low --json', '<%= config.bin %> items stats --year 2025 --columns body,cases,online --output csv']
+  static override examples = [
+    '<%= config.bin %> items stats --year 2025',
+    '<%= config.bin %> items stats --year 2025 --low --json',
+    '<%= config.bin %> items stats --year 2025 --columns body,cases,online --output csv',
+  ]
 
   static override flags = {
     year: Flags.integer({description: 'the year (default: the latest with case counts)', min: 2000, max: 2100}),

@@ -11,15 +11,19 @@ export default class ItemsVersions extends EgovCommand<typeof ItemsVersions> {
   async run(): Promise<{versions: ListVersion[]}> {
     const store = await this.store()
     const versions = await listVersions(store.db)
-    this.table(versions, [
-      {header: this.t('col.version'), get: (v) => String(v.version)},
-      {header: this.t('col.at'), get: (v) => chinaTime(v.createdAt)},
-      {header: this.t('col.actor'), get: (v) => v.createdBy},
-      {header: this.t('col.source'), get: (v) => v.source, shrink: true},
-      {header: this.t('col.items'), get: (v) => String(v.items)},
-      {header: this.t('col.change'), get: (v) => `+${v.added} ~${v.changed} -${v.removed}`},
-      {header: this.t('col.id'), get: (v) => (v.requestId ? String(v.requestId) : '')},
-    ], this.t('items.noVersions'))
+    this.table(
+      versions,
+      [
+        {header: this.t('col.version'), get: (v) => String(v.version)},
+        {header: this.t('col.at'), get: (v) => chinaTime(v.createdAt)},
+        {header: this.t('col.actor'), get: (v) => v.createdBy},
+        {header: this.t('col.source'), get: (v) => v.source, shrink: true},
+        {header: this.t('col.items'), get: (v) => String(v.items)},
+        {header: this.t('col.change'), get: (v) => `+${v.added} ~${v.changed} -${v.removed}`},
+        {header: this.t('col.id'), get: (v) => (v.requestId ? String(v.requestId) : '')},
+      ],
+      this.t('items.noVersions'),
+    )
     return {versions}
   }
 }

@@ -29,7 +29,10 @@ Exit codes: 0 every form read was filed (or valid, with --dry-run; skipped files
 
   static override flags = {
     'dry-run': Flags.boolean({description: 'check everything, write nothing'}),
-    report: Flags.string({description: 'write an annotated copy of the form (.xlsx), problems marked on their cells; for several forms, one per form (FILE-<form>.xlsx); a folder (no .xlsx ending) gets <form>-批注.xlsx for each'}),
+    report: Flags.string({
+      description:
+        'write an annotated copy of the form (.xlsx), problems marked on their cells; for several forms, one per form (FILE-<form>.xlsx); a folder (no .xlsx ending) gets <form>-批注.xlsx for each',
+    }),
     partial: Flags.boolean({description: 'several forms: file the valid ones; the forms with problems get annotated copies (in --report, else FOLDER-批注/ beside the folder) and the exit code is 2'}),
     kind: Flags.string({description: 'the unit kind, for an applicant not yet in the unit registry (added on import)'}),
     level: Flags.string({description: 'its level (city, county, township, village)', default: 'city'}),
@@ -99,7 +102,10 @@ Exit codes: 0 every form read was filed (or valid, with --dry-run; skipped files
       {header: this.t('kiosk.col.file'), get: (f) => basename(f.file), shrink: true},
       {header: this.t('col.unit'), get: (f) => f.unit ?? '', shrink: true},
       {header: this.t('kiosk.col.kiosks'), get: (f) => (f.kiosks === undefined ? '' : String(f.kiosks))},
-      {header: this.t('kiosk.col.result'), get: (f) => (f.ok ? (f.requestId ? `#${f.requestId}` : this.t('kiosk.ok')) : `${f.error!.code}${f.error!.rule ? ` ${f.error!.rule}` : ''}${f.error!.problems ? ` ×${f.error!.problems}` : ''}`)},
+      {
+        header: this.t('kiosk.col.result'),
+        get: (f) => (f.ok ? (f.requestId ? `#${f.requestId}` : this.t('kiosk.ok')) : `${f.error!.code}${f.error!.rule ? ` ${f.error!.rule}` : ''}${f.error!.problems ? ` ×${f.error!.problems}` : ''}`),
+      },
     ])
   }
 }

@@ -19,15 +19,19 @@ export default class KioskList extends EgovCommand<typeof KioskList> {
   async run(): Promise<{kiosks: Kiosk[]}> {
     const store = await this.store()
     const kiosks = await listKiosks(store.db, this.flags)
-    this.table(kiosks, [
-      {header: this.t('kiosk.col.serial'), key: 'serial', get: (k) => k.serial},
-      {header: this.t('col.unit'), key: 'unit', get: (k) => k.unit, shrink: true},
-      {header: this.t('kiosk.col.site'), key: 'site', get: (k) => `${k.site.no} ${k.site.name}`, shrink: true},
-      {header: this.t('kiosk.col.model'), key: 'model', get: (k) => k.model, shrink: true},
-      {header: this.t('col.status'), key: 'status', get: (k) => this.t(`kiosk.status.${k.status}`)},
-      {header: this.t('kiosk.col.lastSeen'), key: 'last-seen', get: (k) => (k.lastSeen ? chinaTime(k.lastSeen) : '')},
-      {header: this.t('kiosk.col.note'), key: 'note', get: (k) => k.note ?? '', shrink: true},
-    ], this.t('kiosk.none'))
+    this.table(
+      kiosks,
+      [
+        {header: this.t('kiosk.col.serial'), key: 'serial', get: (k) => k.serial},
+        {header: this.t('col.unit'), key: 'unit', get: (k) => k.unit, shrink: true},
+        {header: this.t('kiosk.col.site'), key: 'site', get: (k) => `${k.site.no} ${k.site.name}`, shrink: true},
+        {header: this.t('kiosk.col.model'), key: 'model', get: (k) => k.model, shrink: true},
+        {header: this.t('col.status'), key: 'status', get: (k) => this.t(`kiosk.status.${k.status}`)},
+        {header: this.t('kiosk.col.lastSeen'), key: 'last-seen', get: (k) => (k.lastSeen ? chinaTime(k.lastSeen) : '')},
+        {header: this.t('kiosk.col.note'), key: 'note', get: (k) => k.note ?? '', shrink: true},
+      ],
+      this.t('kiosk.none'),
+    )
     return {kiosks}
   }
 }

@@ -7,7 +7,11 @@ import {probeKiosks, type ProbeRun} from '../../core/kiosk/probe.js'
 export default class KioskProbe extends EgovCommand<typeof KioskProbe> {
   static override summary = 'Check every active kiosk’s heartbeat URL and record what answered'
   static override description = `One GET per kiosk (undici, one shared agent, at most --concurrency at a time, --timeout seconds per request, no retries). Outcomes: up (answered below 400 within the timeout), slow (no answer within the timeout), wrong status (answered 400 or more), down (refused, reset, unresolvable). Each probe is recorded for the availability figures (KIOSK-5); an up kiosk's last-seen time is set. A progress bar shows on a terminal. --columns and --output (csv, tsv, json, value) give the probes alone for a script (the summary line is left out), by key: serial, unit, status, http, ms, problem.`
-  static override examples = ['<%= config.bin %> kiosk probe --timeout 1', '<%= config.bin %> kiosk probe --unit 市邮政分公司 --concurrency 4 --timeout 2 --json', '<%= config.bin %> kiosk probe --timeout 1 --columns serial,unit,status --output csv']
+  static override examples = [
+    '<%= config.bin %> kiosk probe --timeout 1',
+    '<%= config.bin %> kiosk probe --unit 市邮政分公司 --concurrency 4 --timeout 2 --json',
+    '<%= config.bin %> kiosk probe --timeout 1 --columns serial,unit,status --output csv',
+  ]
 
   static override flags = {
     unit: Flags.string({description: 'only this access unit’s kiosks'}),

@@ -10,7 +10,11 @@ export default class KioskStats extends EgovCommand<typeof KioskStats> {
   static override description = `Per access unit (第二十条), as of the year's end (31 December, or today for the year under way) by the dates in each kiosk's history — not today's registry: kiosks active and disconnected then and their sites, the kiosks admitted, retired and disconnected during the year, availability (up probes ÷ all heartbeat probes in the year), the unit's items offered on kiosks (items with 自助 cases in the year) and their kiosk cases, all its cases and the share handled online (ITEM-7, from "egov items cases import"), and its high-frequency items (150 cases or more in the year) with no kiosk case yet (ITEM-8). An item belongs to the access unit whose registry name is its 实施主体. The year defaults to the latest with case counts. --out writes the assessment workbook.
 
 --columns and --output (csv, tsv, json, value) give the per-unit rows alone for a script (the as-of line is left out), by key: unit, kiosks, disconnected, sites, moves, availability, kioskItems, kioskCases, cases, online, notOnKiosk.`
-  static override examples = ['<%= config.bin %> kiosk stats', '<%= config.bin %> kiosk stats --year 2025 --out 自助终端年度考核.xlsx', '<%= config.bin %> kiosk stats --year 2025 --columns unit,kiosks,availability --output csv']
+  static override examples = [
+    '<%= config.bin %> kiosk stats',
+    '<%= config.bin %> kiosk stats --year 2025 --out 自助终端年度考核.xlsx',
+    '<%= config.bin %> kiosk stats --year 2025 --columns unit,kiosks,availability --output csv',
+  ]
 
   static override flags = {
     year: Flags.integer({description: 'the year (default: the latest with case counts)'}),

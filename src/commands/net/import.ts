@@ -31,7 +31,16 @@ Every row is checked before anything is written — malformed blocks, host bits 
     const store = await this.store()
     try {
       const result = await importPlan(store, this.args.file, {dryRun: this.flags['dry-run'], encoding: this.flags.encoding as 'auto', locale: this.locale})
-      this.log(this.t(result.dryRun ? 'net.import.dryRun' : 'net.import.done', {file: result.file, count: result.allocations, updated: result.updated, unchanged: result.alreadyRecorded, history: result.history, s: result.allocations === 1 ? '' : 's'}))
+      this.log(
+        this.t(result.dryRun ? 'net.import.dryRun' : 'net.import.done', {
+          file: result.file,
+          count: result.allocations,
+          updated: result.updated,
+          unchanged: result.alreadyRecorded,
+          history: result.history,
+          s: result.allocations === 1 ? '' : 's',
+        }),
+      )
       // The diff: each edited row, field by field, before → after.
       // Named as the file's columns are (the layout's headers: 用途, 单位, 状态).
       const columns = netPlanLayout().sheets.find((sheet) => sheet.key === 'allocations')!.columns

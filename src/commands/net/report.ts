@@ -12,7 +12,11 @@ export default class NetReport extends EgovCommand<typeof NetReport> {
   static override description = `Units onboarded, changed, closed, cut off and restored in the year; addresses held per plane and pool at the year's end; requests still open then, and the overdue ones; who pays the lines (NET-8). Built from the recorded history, so a past year's report reads the same whenever it is run. --out writes it as a workbook.
 
 --columns and --output (csv, tsv, json, value) give the addresses held per plane and pool alone for a script (the counts, open requests and cost lines are left out), by key: plane, pool, allocations, addresses (a plain number).`
-  static override examples = ['<%= config.bin %> net report --year 2026', '<%= config.bin %> net report --year 2026 --out 2026年电子政务外网运行报告.xlsx --json', '<%= config.bin %> net report --year 2026 --columns plane,pool,addresses --output csv']
+  static override examples = [
+    '<%= config.bin %> net report --year 2026',
+    '<%= config.bin %> net report --year 2026 --out 2026年电子政务外网运行报告.xlsx --json',
+    '<%= config.bin %> net report --year 2026 --columns plane,pool,addresses --output csv',
+  ]
 
   static override flags = {
     year: Flags.string({description: 'the year'}),

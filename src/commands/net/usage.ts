@@ -16,7 +16,13 @@ export default class NetUsage extends EgovCommand<typeof NetUsage> {
 When pools record their district (net pool add/edit --district, NET-4), a district column is shown and, after the pools, a table per district, plane and family: every pool counted under its own district, its child pools under theirs (JSON: districts). --district NAME keeps only that district's pools.
 
 --columns and --output (csv, tsv, json, value) give the pools alone for a script (the per-unit table is left out), by key: name, cidr, plane, district, size, used, free — names unindented, counts as plain numbers, no bars; --above still sets exit 6.`
-  static override examples = ['<%= config.bin %> net usage', '<%= config.bin %> net usage --pool 市级 --json', '<%= config.bin %> net usage --above 90', '<%= config.bin %> net usage --district 甘州区', '<%= config.bin %> net usage --columns name,used --output csv']
+  static override examples = [
+    '<%= config.bin %> net usage',
+    '<%= config.bin %> net usage --pool 市级 --json',
+    '<%= config.bin %> net usage --above 90',
+    '<%= config.bin %> net usage --district 甘州区',
+    '<%= config.bin %> net usage --columns name,used --output csv',
+  ]
 
   static override flags = {
     pool: Flags.string({description: 'only this pool and the pools below it'}),
@@ -37,7 +43,11 @@ When pools record their district (net pool add/edit --district, NET-4), a distri
       const above = this.flags.above
       // Pools at or above the threshold, each shown on its own (depth 0): a flat list for mail and grep.
       const over = report.pools.filter((p) => p.usedPercent >= above)
-      this.table(over.map((p) => ({...p, depth: 0})), columns, this.t('net.noneAbove', {percent: above}))
+      this.table(
+        over.map((p) => ({...p, depth: 0})),
+        columns,
+        this.t('net.noneAbove', {percent: above}),
+      )
       if (over.length) process.exitCode = OVER_THRESHOLD_EXIT
       return {pools: over, units: [], districts: [], above}
     }

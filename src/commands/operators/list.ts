@@ -15,14 +15,18 @@ export default class OperatorsList extends EgovCommand<typeof OperatorsList> {
   async run(): Promise<{operators: Operator[]; pending: Awaited<ReturnType<typeof pendingRosterChanges>>}> {
     const store = await this.store()
     const operators = await listOperators(store.db, today(), {all: this.flags.all})
-    this.table(operators, [
-      {header: this.t('col.login'), get: (o) => o.login},
-      {header: this.t('col.name'), get: (o) => o.name, shrink: true},
-      {header: this.t('col.operatorUnit'), get: (o) => o.unit ?? '', shrink: true},
-      {header: this.t('col.roles'), get: (o) => rolesText(o, this.locale), shrink: true},
-      {header: this.t('col.active'), get: (o) => datesText(o)},
-      {header: this.t('col.status'), get: (o) => statusText(o, this.locale)},
-    ], this.t('operators.none'))
+    this.table(
+      operators,
+      [
+        {header: this.t('col.login'), get: (o) => o.login},
+        {header: this.t('col.name'), get: (o) => o.name, shrink: true},
+        {header: this.t('col.operatorUnit'), get: (o) => o.unit ?? '', shrink: true},
+        {header: this.t('col.roles'), get: (o) => rolesText(o, this.locale), shrink: true},
+        {header: this.t('col.active'), get: (o) => datesText(o)},
+        {header: this.t('col.status'), get: (o) => statusText(o, this.locale)},
+      ],
+      this.t('operators.none'),
+    )
     const pending = await pendingRosterChanges(store.db)
     if (pending.length && (this.flags.output ?? 'table') === 'table') {
       this.log('')

@@ -33,7 +33,11 @@ export default class RequestsList extends EgovCommand<typeof RequestsList> {
     const requests = await listRequests(store.db, {kind: this.flags.kind, state: this.flags.state, overdue: this.flags.overdue, unit: this.flags.unit})
     this.table(requests, requestColumns(this.locale, this.color), this.t('request.none'))
     // Due dates in a year nobody has published may still move (X-1): said here, and in --json.
-    const warnings = await dueDateWarnings(store.db, requests.filter((r) => !r.terminal), this.locale)
+    const warnings = await dueDateWarnings(
+      store.db,
+      requests.filter((r) => !r.terminal),
+      this.locale,
+    )
     this.showWarnings(warnings)
     // A list carries each request's summary; its full content is one `requests show ID` away.
     return {requests, warnings}

@@ -37,7 +37,16 @@ Adding a unit that exists with the same values is a no-op (exit 0, \`unchanged: 
     const kind = await this.need(this.flags.kind, 'kind', this.t('col.kind'))
     const level = await this.need(this.flags.level, 'level', this.t('col.level'))
     const store = await this.store()
-    const unit = await addUnit(store, {name: this.args.name, kind, level, district: this.flags.district, parent: this.flags.parent, contact: this.flags.contact, phone: this.flags.phone, budget: this.flags.budget})
+    const unit = await addUnit(store, {
+      name: this.args.name,
+      kind,
+      level,
+      district: this.flags.district,
+      parent: this.flags.parent,
+      contact: this.flags.contact,
+      phone: this.flags.phone,
+      budget: this.flags.budget,
+    })
     this.log(unit.unchanged ? this.t('units.unchanged', {name: unit.name}) : this.t('units.added', {name: unit.name, kind: unit.kindName, level: this.t(`units.level.${unit.level}`)}))
     return unit
   }

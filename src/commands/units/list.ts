@@ -12,16 +12,20 @@ export default class UnitsList extends EgovCommand<typeof UnitsList> {
   async run(): Promise<{units: Unit[]}> {
     const store = await this.store()
     const units = await listUnits(store.db, {kind: this.flags.kind})
-    this.table(units, [
-      {header: this.t('col.id'), get: (u) => String(u.id)},
-      {header: this.t('col.name'), get: (u) => u.name, shrink: true},
-      {header: this.t('col.kind'), get: (u) => u.kindName, shrink: true},
-      {header: this.t('col.level'), get: (u) => this.t(`units.level.${u.level}`)},
-      {header: this.t('col.district'), get: (u) => u.district ?? '', shrink: true},
-      {header: this.t('col.parent'), get: (u) => u.parent ?? '', shrink: true},
-      {header: this.t('col.phone'), get: (u) => u.phone ?? ''},
-      {header: this.t('col.budget'), get: (u) => this.t(`units.budget.${u.budget}`)},
-    ], this.t('units.none'))
+    this.table(
+      units,
+      [
+        {header: this.t('col.id'), get: (u) => String(u.id)},
+        {header: this.t('col.name'), get: (u) => u.name, shrink: true},
+        {header: this.t('col.kind'), get: (u) => u.kindName, shrink: true},
+        {header: this.t('col.level'), get: (u) => this.t(`units.level.${u.level}`)},
+        {header: this.t('col.district'), get: (u) => u.district ?? '', shrink: true},
+        {header: this.t('col.parent'), get: (u) => u.parent ?? '', shrink: true},
+        {header: this.t('col.phone'), get: (u) => u.phone ?? ''},
+        {header: this.t('col.budget'), get: (u) => this.t(`units.budget.${u.budget}`)},
+      ],
+      this.t('units.none'),
+    )
     return {units}
   }
 }

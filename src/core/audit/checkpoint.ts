@@ -71,7 +71,7 @@ export function readCheckpoint(path: string): Checkpoint {
     parsed &&
     parsed.format === CHECKPOINT_FORMAT &&
     Number.isSafeInteger(parsed.seq) &&
-    (parsed.seq!) > 0 &&
+    parsed.seq! > 0 &&
     typeof parsed.hash === 'string' &&
     /^[0-9a-f]{64}$/.test(parsed.hash) &&
     typeof parsed.mac === 'string' &&
@@ -99,7 +99,10 @@ export type CheckpointBreak = {reason: 'behind'; seq: number; last: number} | {r
 export async function compareCheckpoint(db: Kysely<Database>, checkpoint: Checkpoint): Promise<CheckpointBreak | undefined> {
   const row = await db.selectFrom('audit_log').select(['hash']).where('seq', '=', checkpoint.seq).executeTakeFirst()
   if (!row) {
-    const last = await db.selectFrom('audit_log').select((eb) => eb.fn.max('seq').as('seq')).executeTakeFirst()
+    const last = await db
+      .selectFrom('audit_log')
+      .select((eb) => eb.fn.max('seq').as('seq'))
+      .executeTakeFirst()
     return {reason: 'behind', seq: checkpoint.seq, last: Number(last?.seq ?? 0)}
   }
   if (row.hash !== checkpoint.hash) return {reason: 'rewritten', seq: checkpoint.seq}

@@ -64,17 +64,7 @@ async function hasher(): Promise<(text: string) => string> {
 
 /** The hash covers every stored column but itself, in a fixed order. */
 export async function entryHash(row: HashedFields): Promise<string> {
-  const material = JSON.stringify([
-    row.seq,
-    row.at,
-    row.actor,
-    row.action,
-    row.entity_type,
-    row.entity_id,
-    row.before_json,
-    row.after_json,
-    row.prev_hash,
-  ])
+  const material = JSON.stringify([row.seq, row.at, row.actor, row.action, row.entity_type, row.entity_id, row.before_json, row.after_json, row.prev_hash])
   return (await hasher())(material)
 }
 
@@ -99,7 +89,10 @@ export async function appendAudit(ctx: WriteContext, change: AuditChange): Promi
   const hash = await entryHash(row)
   const key = await writeKey(ctx, head ? Number(head.seq) : 0)
   const mac = key ? (await import('./key.js')).mac(key, hash) : null
-  await ctx.db.insertInto('audit_log').values({...row, hash, mac}).execute()
+  await ctx.db
+    .insertInto('audit_log')
+    .values({...row, hash, mac})
+    .execute()
   if (head) {
     await ctx.db.updateTable('audit_head').set({seq: row.seq, hash}).where('id', '=', 1).execute()
   } else {
@@ -226,7 +219,10 @@ export async function auditLog(db: Kysely<Database>, query: AuditQuery = {}): Pr
     if (id !== undefined) q = q.where('entity_id', '=', id)
   }
   if (query.since) q = q.where('at', '>=', query.since)
-  const rows = await q.orderBy('seq', 'desc').limit(query.limit ?? 1000).execute()
+  const rows = await q
+    .orderBy('seq', 'desc')
+    .limit(query.limit ?? 1000)
+    .execute()
   return rows.map(toEntry)
 }
 
@@ -264,16 +260,15 @@ export interface VerifyResult {
  * entry without a MAC after one with a MAC had its MAC removed (unsigned). Entries before
  * the first MAC were written before the key existed: counted, not failed.
  */
-export async function verifyAudit(
-  db: Kysely<Database>,
-  onProgress?: (checked: number, total: number) => void,
-  options: {keyPath?: string} = {},
-): Promise<VerifyResult> {
+export async function verifyAudit(db: Kysely<Database>, onProgress?: (checked: number, total: number) => void, options: {keyPath?: string} = {}): Promise<VerifyResult> {
   const keyModule = options.keyPath ? await import('./key.js') : undefined
   const key = keyModule?.readAuditKey(options.keyPath!)
   const macs: MacReport = {key: options.keyPath ?? null, keyFound: Boolean(key), checked: 0, unsigned: 0, unchecked: 0}
   const head = await db.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1).executeTakeFirst()
-  const totalRow = await db.selectFrom('audit_log').select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow()
+  const totalRow = await db
+    .selectFrom('audit_log')
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .executeTakeFirstOrThrow()
   const total = Number(totalRow.n)
   const page = 2000
   let expectedSeq = 1

@@ -124,14 +124,44 @@ export async function initCa(store: Store, input: CaInit): Promise<CaInfo> {
   const spki = publicKeyOf(privateKey).export({type: 'spki', format: 'der'})
   const at = now()
   const self: Signer = {certDer: Buffer.alloc(0), subjectDer: Buffer.alloc(0), keyId: keyIdentifier(spki), key: privateKey, spec}
-  const der = await signCertificate({serial: newSerial(), subject: [['C', 'CN'], ['O', await organizationName(store.db)], ['CN', name]], spki, notBefore: at, notAfter: new Date(at.getTime() + days * DAY), ca: true, rehearsal: store.rehearsal}, self)
+  const der = await signCertificate(
+    {
+      serial: newSerial(),
+      subject: [
+        ['C', 'CN'],
+        ['O', await organizationName(store.db)],
+        ['CN', name],
+      ],
+      spki,
+      notBefore: at,
+      notAfter: new Date(at.getTime() + days * DAY),
+      ca: true,
+      rehearsal: store.rehearsal,
+    },
+    self,
+  )
   const keyPem = encryptKeyStrong(privateKey, input.passphrase)
   return store.write(async (ctx) => {
     if (await hasCa(ctx.db)) throw new Conflict('cert.caExists', {}, {field: 'name'})
     if (await hasRoot(ctx.db)) throw new InvalidInput('cert.rootKeyNeeded', {}, {field: 'root-key'})
     await ctx.db
       .insertInto('cert_ca')
-      .values({id: 1, name, key_spec: spec, cert_pem: toPem(der), key_pem: keyPem, not_after: new Date(at.getTime() + days * DAY).toISOString(), crl_number: 0, crl_days: input.crlDays ?? 7, crl_url: crlUrl, ca_url: caUrl, root_id: null, retired_at: null, created_at: ctx.at, created_by: ctx.actor})
+      .values({
+        id: 1,
+        name,
+        key_spec: spec,
+        cert_pem: toPem(der),
+        key_pem: keyPem,
+        not_after: new Date(at.getTime() + days * DAY).toISOString(),
+        crl_number: 0,
+        crl_days: input.crlDays ?? 7,
+        crl_url: crlUrl,
+        ca_url: caUrl,
+        root_id: null,
+        retired_at: null,
+        created_at: ctx.at,
+        created_by: ctx.actor,
+      })
       .execute()
     // The first CRL, empty, so relying parties have one from the start.
     await makeCrl(ctx, await loadSigner(ctx.db, input.passphrase, ctx))
@@ -247,8 +277,18 @@ export async function loadSigner(db: Kysely<Database>, passphrase: string, ctx?:
   const key = decryptKey(row.key_pem, passphrase, 'passphrase')
   if (ctx && weakWrap(row.key_pem)) {
     const before = kdfOf(row.key_pem)
-    await ctx.db.updateTable('cert_ca').set({key_pem: encryptKeyStrong(key, passphrase)}).where('id', '=', caId).execute()
-    await appendAudit(ctx, {action: 'cert.ca.rewrap', entityType: 'ca', entityId: caId, before: {kdf: before.kdf, iterations: before.iterations ?? null, prf: before.prf ?? null}, after: {kdf: 'pbkdf2', iterations: CA_KDF_ITERATIONS, prf: 'hmacWithSHA256'}})
+    await ctx.db
+      .updateTable('cert_ca')
+      .set({key_pem: encryptKeyStrong(key, passphrase)})
+      .where('id', '=', caId)
+      .execute()
+    await appendAudit(ctx, {
+      action: 'cert.ca.rewrap',
+      entityType: 'ca',
+      entityId: caId,
+      before: {kdf: before.kdf, iterations: before.iterations ?? null, prf: before.prf ?? null},
+      after: {kdf: 'pbkdf2', iterations: CA_KDF_ITERATIONS, prf: 'hmacWithSHA256'},
+    })
   }
   return {...(await makeSigner(fromPem(row.cert_pem), key, row.key_spec as KeySpec)), crlUrl: row.crl_url ?? undefined, caUrl: row.ca_url ?? undefined}
 }
@@ -262,7 +302,11 @@ export async function caCertificate(db: Kysely<Database>): Promise<Buffer> {
  * not expired, next update crl_days ahead. Made in the caller's transaction after every
  * revocation, hold or resume, and by `egov cert crl`.
  */
-export async function makeCrl(ctx: WriteContext, signer: Signer, caId = 1): Promise<{number: number; der: Buffer; thisUpdate: string; nextUpdate: string; entries: number; published?: Published; warning?: string}> {
+export async function makeCrl(
+  ctx: WriteContext,
+  signer: Signer,
+  caId = 1,
+): Promise<{number: number; der: Buffer; thisUpdate: string; nextUpdate: string; entries: number; published?: Published; warning?: string}> {
   const row = await caRow(ctx.db, caId)
   const dir = await publishDir(ctx.db)
   const name = crlFileName(row.crl_url, signer.keyId)
@@ -280,7 +324,11 @@ export async function makeCrl(ctx: WriteContext, signer: Signer, caId = 1): Prom
     .where('not_after', '>', ctx.at)
   if (rolled || caId !== 1) query = query.where('issuer_key', '=', createHash('sha256').update(signer.subjectDer).digest('hex'))
   const rows = await query.execute()
-  const entries: RevokedEntry[] = rows.map((r) => ({serial: r.serial, revokedAt: new Date(r.revoked_at ?? ctx.at), reason: (r.status === 'hold' ? 'certificateHold' : (r.reason ?? 'unspecified')) as CrlReason}))
+  const entries: RevokedEntry[] = rows.map((r) => ({
+    serial: r.serial,
+    revokedAt: new Date(r.revoked_at ?? ctx.at),
+    reason: (r.status === 'hold' ? 'certificateHold' : (r.reason ?? 'unspecified')) as CrlReason,
+  }))
   const der = buildCrl(signer, {number, thisUpdate, nextUpdate, entries})
   await ctx.db
     .updateTable('cert_ca')
@@ -289,7 +337,19 @@ export async function makeCrl(ctx: WriteContext, signer: Signer, caId = 1): Prom
     .execute()
   // Published last, once everything else in the transaction has been written.
   const pub = dir ? publishCrl(dir, name, der) : {}
-  await appendAudit(ctx, {action: 'cert.crl', entityType: 'crl', entityId: number, after: {...(caId !== 1 ? {ca: row.name} : {}), number, thisUpdate: thisUpdate.toISOString(), nextUpdate: nextUpdate.toISOString(), entries: entries.length, ...(dir ? {published: pub.published ?? null} : {})}})
+  await appendAudit(ctx, {
+    action: 'cert.crl',
+    entityType: 'crl',
+    entityId: number,
+    after: {
+      ...(caId !== 1 ? {ca: row.name} : {}),
+      number,
+      thisUpdate: thisUpdate.toISOString(),
+      nextUpdate: nextUpdate.toISOString(),
+      entries: entries.length,
+      ...(dir ? {published: pub.published ?? null} : {}),
+    },
+  })
   return {number, der, thisUpdate: thisUpdate.toISOString(), nextUpdate: nextUpdate.toISOString(), entries: entries.length, ...pub}
 }
 

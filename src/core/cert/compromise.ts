@@ -31,7 +31,13 @@ export async function blockKey(ctx: WriteContext, spki: Buffer, serial: string):
 export async function refuseCompromised(db: Kysely<Database>, spki: Buffer, field: string): Promise<void> {
   const hash = spkiHash(spki)
   const row = await db.selectFrom('cert_blocked_keys').selectAll().where('spki_sha256', '=', hash).executeTakeFirst()
-  if (row) throw new RuleRefused('CERT-3', 'cert.keyCompromised', {field, serial: row.serial, at: row.blocked_at.slice(0, 10), hash: hash.slice(0, 16)}, {field, details: {spkiSha256: hash, revokedSerial: row.serial}})
+  if (row)
+    throw new RuleRefused(
+      'CERT-3',
+      'cert.keyCompromised',
+      {field, serial: row.serial, at: row.blocked_at.slice(0, 10), hash: hash.slice(0, 16)},
+      {field, details: {spkiSha256: hash, revokedSerial: row.serial}},
+    )
 }
 
 /** A renewal or a new medium is a new key pair: the certificate's own key is refused (CERT-3). */

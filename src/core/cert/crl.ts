@@ -55,10 +55,7 @@ export function buildCrl(signer: Signer, spec: CrlSpec): Buffer {
   const alg = signatureAlgorithm(signer.spec)
   const parts = [int(1), alg, signer.subjectDer, time(spec.thisUpdate), time(spec.nextUpdate)]
   if (spec.entries.length) parts.push(tlv(0x30, spec.entries.map(entry)))
-  const extensions = seq(
-    seq(oid('2.5.29.35'), octets(seq(tlv(0x80, signer.keyId)))),
-    seq(oid('2.5.29.20'), octets(int(spec.number))),
-  )
+  const extensions = seq(seq(oid('2.5.29.35'), octets(seq(tlv(0x80, signer.keyId)))), seq(oid('2.5.29.20'), octets(int(spec.number))))
   parts.push(explicit(0, extensions))
   const tbs = seq(...parts)
   const signature = signBytes(signer.spec, tbs, signer.key)

@@ -86,7 +86,7 @@ export function read(buf: Buffer, offset = 0): Node {
 
 export function children(buf: Buffer, node: Node): Node[] {
   const out: Node[] = []
-  for (let p = node.contentStart; p < node.end; ) {
+  for (let p = node.contentStart; p < node.end;) {
     const child = read(buf, p)
     out.push(child)
     p = child.end

@@ -234,7 +234,8 @@ export async function applyForCertificate(store: Store, input: ApplyInput): Prom
   const days = checkDays(input.days, profile)
   const dns = (input.dns ?? []).map((d) => d.trim().toLowerCase()).filter(Boolean)
   const ips = (input.ips ?? []).map((d) => d.trim()).filter(Boolean)
-  if ((dns.length && !profile.san.includes('dns')) || (ips.length && !profile.san.includes('ip'))) throw new InvalidInput('cert.sanNotAllowed', {profile: profile.key}, {field: dns.length ? 'dns' : 'ip'})
+  if ((dns.length && !profile.san.includes('dns')) || (ips.length && !profile.san.includes('ip')))
+    throw new InvalidInput('cert.sanNotAllowed', {profile: profile.key}, {field: dns.length ? 'dns' : 'ip'})
   for (const d of dns) if (!DNS_NAME.test(d)) throw new InvalidInput('cert.badDns', {value: d}, {field: 'dns'})
   for (const ip of ips) if (!isIP(ip)) throw new InvalidInput('cert.badIp', {value: ip}, {field: 'ip'})
   if (profile.san.length && !dns.length && !ips.length) throw new InvalidInput('cert.sanNeeded', {profile: profile.key}, {field: 'dns'})
@@ -251,7 +252,18 @@ export async function applyForCertificate(store: Store, input: ApplyInput): Prom
     const open = await openRequestFor(ctx, (p) => p.event === 'apply' && p.holderId === holderId && p.profile === profile.key)
     if (open) throw new Conflict('cert.openRequest', {id: open}, {field: 'holder'})
     const unit = await findUnit(ctx.db, input.unit, 'unit')
-    const payload: CertRequest = {event: 'apply', holder, unit: unit.name, holderId, profile: profile.key, ...(medium ? {medium} : {}), ...(csr ? {csr: csr.pem} : {}), ...(dns.length ? {dns} : {}), ...(ips.length ? {ips} : {}), ...(days ? {days} : {})}
+    const payload: CertRequest = {
+      event: 'apply',
+      holder,
+      unit: unit.name,
+      holderId,
+      profile: profile.key,
+      ...(medium ? {medium} : {}),
+      ...(csr ? {csr: csr.pem} : {}),
+      ...(dns.length ? {dns} : {}),
+      ...(ips.length ? {ips} : {}),
+      ...(days ? {days} : {}),
+    }
     return (await fileRequestIn(ctx, {kind: 'cert', applicantUnit: unit.name, payload})) as WorkflowResult<CertRequest>
   })
 }
@@ -266,14 +278,32 @@ export interface EventInput {
 }
 
 const STATUS_ZH: Record<string, string> = {valid: '有效', hold: '暂停', revoked: '已撤销', expired: '已过期'}
-const EVENT_ZH: Record<string, string> = {renew: '更新', extend: '期满延期', revoke: '撤销', 'report-lost': '挂失', suspend: '停用', resume: '恢复', 'replace-medium': '更换介质', 'reset-password': '重置密码', export: '导出'}
+const EVENT_ZH: Record<string, string> = {
+  renew: '更新',
+  extend: '期满延期',
+  revoke: '撤销',
+  'report-lost': '挂失',
+  suspend: '停用',
+  resume: '恢复',
+  'replace-medium': '更换介质',
+  'reset-password': '重置密码',
+  export: '导出',
+}
 const MEDIUM_ZH: Record<string, string> = {lost: '丢失', damaged: '损坏', replaced: '更换'}
 
 /** The message names the state and the event in the reader's words (the Chinese text has its own). */
 function wrongState(cert: Certificate, event: string, allowed: Certificate['status'][]): Conflict {
   return new Conflict(
     'cert.wrongState',
-    {serial: cert.serial, status: cert.status, event, allowed: allowed.join(', '), statusZh: STATUS_ZH[cert.status], eventZh: EVENT_ZH[event] ?? event, allowedZh: allowed.map((a) => STATUS_ZH[a]).join('、')},
+    {
+      serial: cert.serial,
+      status: cert.status,
+      event,
+      allowed: allowed.join(', '),
+      statusZh: STATUS_ZH[cert.status],
+      eventZh: EVENT_ZH[event] ?? event,
+      allowedZh: allowed.map((a) => STATUS_ZH[a]).join('、'),
+    },
     {field: 'SERIAL', details: {status: cert.status}},
   )
 }
@@ -292,7 +322,13 @@ async function checkEvent(ctx: WriteContext, event: CertEventKind, cert: Certifi
     case 'extend': {
       state(['valid', 'expired'])
       const left = (new Date(cert.notAfter).getTime() - at.getTime()) / DAY
-      if (left > EXTEND_WINDOW_DAYS) throw new RuleRefused('CERT-3', 'cert.extendTooEarly', {serial: cert.serial, days: Math.floor(left), window: EXTEND_WINDOW_DAYS, from: new Date(new Date(cert.notAfter).getTime() - EXTEND_WINDOW_DAYS * DAY).toISOString().slice(0, 10)}, {field: 'SERIAL'})
+      if (left > EXTEND_WINDOW_DAYS)
+        throw new RuleRefused(
+          'CERT-3',
+          'cert.extendTooEarly',
+          {serial: cert.serial, days: Math.floor(left), window: EXTEND_WINDOW_DAYS, from: new Date(new Date(cert.notAfter).getTime() - EXTEND_WINDOW_DAYS * DAY).toISOString().slice(0, 10)},
+          {field: 'SERIAL'},
+        )
       if (-left > EXTEND_WINDOW_DAYS) throw new RuleRefused('CERT-3', 'cert.extendTooLate', {serial: cert.serial, window: EXTEND_WINDOW_DAYS}, {field: 'SERIAL'})
       break
     }
@@ -375,7 +411,10 @@ export async function fileEvent(store: Store, event: Exclude<CertEventKind, 'app
 // ---------------------------------------------------------------- carrying out
 
 async function recordEvent(ctx: WriteContext, serial: string, event: string, requestId: number | null, detail?: Record<string, unknown>): Promise<void> {
-  await ctx.db.insertInto('cert_events').values({serial, event, at: ctx.at, actor: ctx.actor, request_id: requestId, detail: detail ? JSON.stringify(detail) : null}).execute()
+  await ctx.db
+    .insertInto('cert_events')
+    .values({serial, event, at: ctx.at, actor: ctx.actor, request_id: requestId, detail: detail ? JSON.stringify(detail) : null})
+    .execute()
 }
 
 /**
@@ -386,7 +425,11 @@ async function recordEvent(ctx: WriteContext, serial: string, event: string, req
  * address.
  */
 function subjectFor(holder: {id: number; name: string}, unit: string, organization: string, profile: Profile, dns: string[] | undefined, ips: string[] | undefined): SubjectAttrs {
-  const base: SubjectAttrs = [['C', 'CN'], ['O', organization], ['OU', unit]]
+  const base: SubjectAttrs = [
+    ['C', 'CN'],
+    ['O', organization],
+    ['OU', unit],
+  ]
   if (profile.san.length) return [...base, ['CN', dns?.[0] ?? ips?.[0] ?? holder.name]]
   return [...base, ['CN', holder.name], [SERIAL_NUMBER, holderNumber(holder.id)]]
 }
@@ -494,7 +537,12 @@ async function issue(ctx: WriteContext, signer: Signer, s: IssueSpec): Promise<I
     .execute()
   if (s.medium) await registerMedium(ctx, s.medium, s.holderId)
   await recordEvent(ctx, serial, 'issued', s.requestId, {profile: s.profile.key, medium: s.medium, keyOrigin: origin, notAfter: notAfter.toISOString(), ...(s.replaces ? {replaces: s.replaces} : {})})
-  await appendAudit(ctx, {action: 'cert.issue', entityType: 'certificate', entityId: serial, after: {holder: s.holder, unit: s.unit, profile: s.profile.key, medium: s.medium, subject: cert.subject, notAfter: notAfter.toISOString(), keyOrigin: origin, request: s.requestId}})
+  await appendAudit(ctx, {
+    action: 'cert.issue',
+    entityType: 'certificate',
+    entityId: serial,
+    after: {holder: s.holder, unit: s.unit, profile: s.profile.key, medium: s.medium, subject: cert.subject, notAfter: notAfter.toISOString(), keyOrigin: origin, request: s.requestId},
+  })
   return notAfter.getTime() === caEnd.getTime() ? {serial, shortened: {notAfter: notAfter.toISOString().slice(0, 10), days}} : {serial}
 }
 
@@ -503,7 +551,13 @@ function issuedPatch(made: Issued): Partial<CertRequest> {
   return {issued: made.serial, ...(made.shortened ? {outcome: t('cert.shortened', {serial: made.serial, ...made.shortened})} : {})}
 }
 
-async function setStatus(ctx: WriteContext, cert: Certificate, change: {status: 'valid' | 'hold' | 'revoked'; holdKind?: 'lost' | 'suspended' | null; reason?: string | null}, requestId: number | null, event: string): Promise<void> {
+async function setStatus(
+  ctx: WriteContext,
+  cert: Certificate,
+  change: {status: 'valid' | 'hold' | 'revoked'; holdKind?: 'lost' | 'suspended' | null; reason?: string | null},
+  requestId: number | null,
+  event: string,
+): Promise<void> {
   const revokedAt = change.status === 'valid' ? null : ctx.at
   const revoked = change.status === 'revoked'
   const row = await ctx.db.selectFrom('cert_certs').select(['cert_pem', 'key_pem']).where('serial', '=', cert.serial).executeTakeFirstOrThrow()
@@ -553,7 +607,9 @@ export async function carryOut(ctx: WriteContext, requestId: number, p: CertRequ
     const live = await liveCertificate(ctx, p.holderId, profile.key)
     if (live) throw new RuleRefused('CERT-1', 'cert.alreadyHolds', {holder: p.holder, profile: profile.key, serial: live}, {field: 'profile'})
     if (p.medium) await checkMedium(ctx, p.medium, p.holderId)
-    return issuedPatch(await issue(ctx, signer, {holderId: p.holderId, holder: p.holder, unit: p.unit, profile, medium: p.medium ?? null, requestId, passphrase, csrPem: p.csr, dns: p.dns, ips: p.ips, days: p.days}))
+    return issuedPatch(
+      await issue(ctx, signer, {holderId: p.holderId, holder: p.holder, unit: p.unit, profile, medium: p.medium ?? null, requestId, passphrase, csrPem: p.csr, dns: p.dns, ips: p.ips, days: p.days}),
+    )
   }
   const cert = await findCertificate(ctx.db, p.serial!, 'SERIAL', at)
   await checkEvent(ctx, p.event, cert, p, at)
@@ -571,7 +627,12 @@ export async function carryOut(ctx: WriteContext, requestId: number, p: CertRequ
       break
     case 'extend': {
       const spki = certParts(fromPem(row.cert_pem)).spki
-      made = await issue(ctx, signer, {...base, medium: cert.medium, replaces: cert.serial, reuse: {keyPem: row.key_pem, spki, spec: row.key_spec as KeySpec, origin: cert.keyOrigin === 'csr' ? 'csr' : 'generated'}})
+      made = await issue(ctx, signer, {
+        ...base,
+        medium: cert.medium,
+        replaces: cert.serial,
+        reuse: {keyPem: row.key_pem, spki, spec: row.key_spec as KeySpec, origin: cert.keyOrigin === 'csr' ? 'csr' : 'generated'},
+      })
       if (cert.status !== 'expired') await supersede(ctx, cert, made.serial, requestId)
       else await ctx.db.updateTable('cert_certs').set({replaced_by: made.serial}).where('serial', '=', cert.serial).execute()
       break
@@ -669,7 +730,11 @@ export async function exportPkcs12(store: Store, ref: string, options: {path: st
     if (cert.exportsLeft < 1) throw new RuleRefused('CERT-3', 'cert.exportUsed', {serial: cert.serial}, {field: 'SERIAL'})
     const row = await ctx.db.selectFrom('cert_certs').select(['cert_pem', 'key_pem', 'issuer_key']).where('serial', '=', cert.serial).executeTakeFirstOrThrow()
     // The key is wrapped under the key of the CA that issued it (a retired one after a rollover).
-    const ca = await ctx.db.selectFrom('cert_ca').select('key_pem').where('id', '=', await caIdFor(ctx.db, row.issuer_key)).executeTakeFirstOrThrow()
+    const ca = await ctx.db
+      .selectFrom('cert_ca')
+      .select('key_pem')
+      .where('id', '=', await caIdFor(ctx.db, row.issuer_key))
+      .executeTakeFirstOrThrow()
     const caKey = decryptKey(ca.key_pem, options.passphrase, 'passphrase')
     const key = unwrapHolderKey(row.key_pem!, caKey, options.passphrase)
     // An SM2 key travels under SM4 (CERT-5), which openssl pkcs12 3.0 reads; others under AES-256-CBC.
@@ -678,7 +743,11 @@ export async function exportPkcs12(store: Store, ref: string, options: {path: st
     // Delivered once, then destroyed (CERT-3): egov keeps no copy of a holder's key, except an
     // encryption certificate's when cert.escrow is on (CERT-5: the one key egov may keep).
     const escrowed = Boolean((await profileFor(ctx.db, cert.profile ?? 'staff')).encryption) && (await escrowOn(ctx.db))
-    await ctx.db.updateTable('cert_certs').set({p12_allowance: 0, key_pem: escrowed ? row.key_pem : null}).where('serial', '=', cert.serial).execute()
+    await ctx.db
+      .updateTable('cert_certs')
+      .set({p12_allowance: 0, key_pem: escrowed ? row.key_pem : null})
+      .where('serial', '=', cert.serial)
+      .execute()
     const format = options.legacy ? 'p12-legacy' : 'p12'
     await recordEvent(ctx, cert.serial, 'exported', null, {format, keyDestroyed: !escrowed, ...(escrowed ? {escrowed} : {})})
     await appendAudit(ctx, {action: 'cert.export', entityType: 'certificate', entityId: cert.serial, after: {format, exportsLeft: 0, keyDestroyed: !escrowed, ...(escrowed ? {escrowed} : {})}})
@@ -692,4 +761,3 @@ export async function exportPkcs12(store: Store, ref: string, options: {path: st
 export function writeSecretFile(path: string, content: string | Buffer, mode: number, field = 'out'): void {
   writeOutputFileSync(path, content, {mode, field})
 }
-

@@ -75,7 +75,13 @@ async function rootRow(db: Kysely<Database>) {
 
 function crlInfoOf(row: {crl_number: number; crl_this_update: string | null; crl_next_update: string | null}, at = now()): CrlInfo | null {
   if (!row.crl_this_update || !row.crl_next_update) return null
-  return {number: Number(row.crl_number), thisUpdate: row.crl_this_update, nextUpdate: row.crl_next_update, entries: 0, daysLeft: Math.floor(((new Date(row.crl_next_update).getTime() - at.getTime()) / DAY) * 10) / 10}
+  return {
+    number: Number(row.crl_number),
+    thisUpdate: row.crl_this_update,
+    nextUpdate: row.crl_next_update,
+    entries: 0,
+    daysLeft: Math.floor(((new Date(row.crl_next_update).getTime() - at.getTime()) / DAY) * 10) / 10,
+  }
 }
 
 export async function rootInfo(db: Kysely<Database>, options: {pem?: boolean; id?: number} = {}): Promise<RootInfo> {
@@ -117,7 +123,10 @@ export async function unlockRoot(db: Kysely<Database>, input: RootKeyInput): Pro
 }
 
 /** The root's CRL: empty (egov revokes no issuing CA; a rollover retires, it does not revoke), signed by the root, next update crl_days ahead. */
-export async function makeRootCrl(ctx: WriteContext, root: Signer & {rootId: number}): Promise<{number: number; der: Buffer; nextUpdate: string; published?: {der: string; pem: string}; warning?: string}> {
+export async function makeRootCrl(
+  ctx: WriteContext,
+  root: Signer & {rootId: number},
+): Promise<{number: number; der: Buffer; nextUpdate: string; published?: {der: string; pem: string}; warning?: string}> {
   const row = await ctx.db.selectFrom('cert_ca_roots').selectAll().where('id', '=', root.rootId).executeTakeFirstOrThrow()
   const dir = await publishDir(ctx.db)
   const name = crlFileName(row.crl_url, root.keyId)
@@ -131,7 +140,12 @@ export async function makeRootCrl(ctx: WriteContext, root: Signer & {rootId: num
     .where('id', '=', root.rootId)
     .execute()
   const pub = dir ? publishCrl(dir, name, der) : {}
-  await appendAudit(ctx, {action: 'cert.root.crl', entityType: 'crl', entityId: number, after: {root: row.name, number, thisUpdate: thisUpdate.toISOString(), nextUpdate: nextUpdate.toISOString(), entries: 0}})
+  await appendAudit(ctx, {
+    action: 'cert.root.crl',
+    entityType: 'crl',
+    entityId: number,
+    after: {root: row.name, number, thisUpdate: thisUpdate.toISOString(), nextUpdate: nextUpdate.toISOString(), entries: 0},
+  })
   return {number, der, nextUpdate: nextUpdate.toISOString(), ...pub}
 }
 
@@ -176,20 +190,53 @@ export async function initRoot(store: Store, input: RootInit): Promise<RootInfo 
   const at = now()
   const notAfter = new Date(at.getTime() + days * DAY)
   const self: Signer = {certDer: Buffer.alloc(0), subjectDer: Buffer.alloc(0), keyId: keyIdentifier(spki), key: privateKey, spec}
-  const der = await signCertificate({serial: newSerial(), subject: [['C', 'CN'], ['O', await organizationName(store.db)], ['CN', name]], spki, notBefore: at, notAfter, ca: true, pathLen: 1, rehearsal: store.rehearsal}, self)
+  const der = await signCertificate(
+    {
+      serial: newSerial(),
+      subject: [
+        ['C', 'CN'],
+        ['O', await organizationName(store.db)],
+        ['CN', name],
+      ],
+      spki,
+      notBefore: at,
+      notAfter,
+      ca: true,
+      pathLen: 1,
+      rehearsal: store.rehearsal,
+    },
+    self,
+  )
   const keyPem = encryptKeyStrong(privateKey, input.keyPassphrase)
   return store.write(async (ctx) => {
     if (await hasRoot(ctx.db)) throw new Conflict('cert.rootExists', {}, {field: 'root'})
     if (await hasCa(ctx.db)) throw new Conflict('cert.caStandsAlone', {}, {field: 'root'})
     await ctx.db
       .insertInto('cert_ca_roots')
-      .values({id: 1, name, key_spec: spec, cert_pem: toPem(der), not_after: notAfter.toISOString(), crl_number: 0, crl_days: crlDays, crl_url: crlUrl, ca_url: caUrl, created_at: ctx.at, created_by: ctx.actor})
+      .values({
+        id: 1,
+        name,
+        key_spec: spec,
+        cert_pem: toPem(der),
+        not_after: notAfter.toISOString(),
+        crl_number: 0,
+        crl_days: crlDays,
+        crl_url: crlUrl,
+        ca_url: caUrl,
+        created_at: ctx.at,
+        created_by: ctx.actor,
+      })
       .execute()
     const signer = {...(await makeSigner(der, privateKey, spec)), crlUrl: crlUrl ?? undefined, rootId: 1}
     await makeRootCrl(ctx, signer)
     await publishCa(ctx, caUrl, der)
     const info = await rootInfo(ctx.db)
-    await appendAudit(ctx, {action: 'cert.root.init', entityType: 'ca', entityId: 'root', after: {name, keySpec: spec, serial: info.serial, notAfter: info.notAfter, fingerprint: info.fingerprint, keyStored: false}})
+    await appendAudit(ctx, {
+      action: 'cert.root.init',
+      entityType: 'ca',
+      entityId: 'root',
+      after: {name, keySpec: spec, serial: info.serial, notAfter: info.notAfter, fingerprint: info.fingerprint, keyStored: false},
+    })
     // Written last, inside the transaction: a key file that cannot be written leaves no root behind.
     writeOutputFileSync(input.outKey, keyPem, {mode: 0o600, field: 'out-key'})
     return {...info, keyFile: input.outKey}
@@ -211,7 +258,23 @@ interface IssuingInit {
 async function signIssuing(store: Store, root: Signer & {notAfter: Date}, name: string, spki: Buffer, days: number): Promise<Buffer> {
   const at = now()
   const notAfter = new Date(Math.min(at.getTime() + days * DAY, root.notAfter.getTime()))
-  return signCertificate({serial: newSerial(), subject: [['C', 'CN'], ['O', await organizationName(store.db)], ['CN', name]], spki, notBefore: at, notAfter, ca: true, pathLen: 0, rehearsal: store.rehearsal}, root)
+  return signCertificate(
+    {
+      serial: newSerial(),
+      subject: [
+        ['C', 'CN'],
+        ['O', await organizationName(store.db)],
+        ['CN', name],
+      ],
+      spki,
+      notBefore: at,
+      notAfter,
+      ca: true,
+      pathLen: 0,
+      rehearsal: store.rehearsal,
+    },
+    root,
+  )
 }
 
 /** `cert ca init --root-key FILE`: the issuing CA, signed by the root; its key kept under the CA passphrase. */
@@ -226,13 +289,33 @@ export async function initIssuingCa(store: Store, input: IssuingInit): Promise<C
     if (await hasCa(ctx.db)) throw new Conflict('cert.caExists', {}, {field: 'name'})
     await ctx.db
       .insertInto('cert_ca')
-      .values({id: 1, name: input.name, key_spec: input.spec, cert_pem: toPem(der), key_pem: keyPem, not_after: certNotAfter(der), crl_number: 0, crl_days: input.crlDays, crl_url: input.crlUrl, ca_url: input.caUrl, root_id: root.rootId, retired_at: null, created_at: ctx.at, created_by: ctx.actor})
+      .values({
+        id: 1,
+        name: input.name,
+        key_spec: input.spec,
+        cert_pem: toPem(der),
+        key_pem: keyPem,
+        not_after: certNotAfter(der),
+        crl_number: 0,
+        crl_days: input.crlDays,
+        crl_url: input.crlUrl,
+        ca_url: input.caUrl,
+        root_id: root.rootId,
+        retired_at: null,
+        created_at: ctx.at,
+        created_by: ctx.actor,
+      })
       .execute()
     await makeCrl(ctx, await loadSigner(ctx.db, input.passphrase, ctx))
     await makeRootCrl(ctx, root)
     await publishCa(ctx, input.caUrl, der)
     const info = await caInfo(ctx.db)
-    await appendAudit(ctx, {action: 'cert.ca.init', entityType: 'ca', entityId: 1, after: {name: input.name, keySpec: input.spec, serial: info.serial, notAfter: info.notAfter, fingerprint: info.fingerprint, root: root.rootId}})
+    await appendAudit(ctx, {
+      action: 'cert.ca.init',
+      entityType: 'ca',
+      entityId: 1,
+      after: {name: input.name, keySpec: input.spec, serial: info.serial, notAfter: info.notAfter, fingerprint: info.fingerprint, root: root.rootId},
+    })
     return info
   })
 }
@@ -279,7 +362,10 @@ export async function rolloverCa(store: Store, input: Rollover): Promise<CaInfo 
   if (rows.some((r) => r.name === name)) throw new Conflict('cert.caNameUsed', {name}, {field: 'name'})
   const crlUrl = input.crlUrl ? checkUrl(input.crlUrl, 'crl-url') : nextUrl(current.crl_url, n, 'crl-url')
   const caUrl = input.caUrl ? checkUrl(input.caUrl, 'ca-url') : nextUrl(current.ca_url, n, 'ca-url')
-  for (const [field, value, column] of [['crl-url', crlUrl, 'crl_url'], ['ca-url', caUrl, 'ca_url']] as const) {
+  for (const [field, value, column] of [
+    ['crl-url', crlUrl, 'crl_url'],
+    ['ca-url', caUrl, 'ca_url'],
+  ] as const) {
     if (value && rows.some((r) => r[column] === value)) throw new InvalidInput('cert.urlUsed', {field, value}, {field})
   }
   const spec = input.keySpec ?? (current.key_spec as KeySpec)
@@ -294,7 +380,22 @@ export async function rolloverCa(store: Store, input: Rollover): Promise<CaInfo 
   else {
     const at = now()
     const self: Signer = {certDer: Buffer.alloc(0), subjectDer: Buffer.alloc(0), keyId: keyIdentifier(spki), key: privateKey, spec}
-    der = await signCertificate({serial: newSerial(), subject: [['C', 'CN'], ['O', await organizationName(store.db)], ['CN', name]], spki, notBefore: at, notAfter: new Date(at.getTime() + days * DAY), ca: true, rehearsal: store.rehearsal}, self)
+    der = await signCertificate(
+      {
+        serial: newSerial(),
+        subject: [
+          ['C', 'CN'],
+          ['O', await organizationName(store.db)],
+          ['CN', name],
+        ],
+        spki,
+        notBefore: at,
+        notAfter: new Date(at.getTime() + days * DAY),
+        ca: true,
+        rehearsal: store.rehearsal,
+      },
+      self,
+    )
   }
   const keyPem = encryptKeyStrong(privateKey, input.passphrase)
   const before = await caInfo(store.db)
@@ -303,10 +404,28 @@ export async function rolloverCa(store: Store, input: Rollover): Promise<CaInfo 
     if (again.cert_pem !== current.cert_pem) throw new Conflict('cert.caChanged', {}, {field: 'ca'})
     const ids = await ctx.db.selectFrom('cert_ca').select('id').execute()
     const retiredId = Math.max(...ids.map((r) => Number(r.id))) + 1
-    await ctx.db.insertInto('cert_ca').values({...again, id: retiredId, retired_at: ctx.at}).execute()
+    await ctx.db
+      .insertInto('cert_ca')
+      .values({...again, id: retiredId, retired_at: ctx.at})
+      .execute()
     await ctx.db
       .updateTable('cert_ca')
-      .set({name, key_spec: spec, cert_pem: toPem(der), key_pem: keyPem, not_after: certNotAfter(der), crl_number: 0, crl_url: crlUrl, ca_url: caUrl, crl_this_update: null, crl_next_update: null, crl_der: null, retired_at: null, created_at: ctx.at, created_by: ctx.actor})
+      .set({
+        name,
+        key_spec: spec,
+        cert_pem: toPem(der),
+        key_pem: keyPem,
+        not_after: certNotAfter(der),
+        crl_number: 0,
+        crl_url: crlUrl,
+        ca_url: caUrl,
+        crl_this_update: null,
+        crl_next_update: null,
+        crl_der: null,
+        retired_at: null,
+        created_at: ctx.at,
+        created_by: ctx.actor,
+      })
       .where('id', '=', 1)
       .execute()
     await makeCrl(ctx, await loadSigner(ctx.db, input.passphrase, ctx))
@@ -314,13 +433,22 @@ export async function rolloverCa(store: Store, input: Rollover): Promise<CaInfo 
     await publishCa(ctx, caUrl, der)
     const info = await caInfo(ctx.db)
     const previous = {name: before.name, serial: before.serial, fingerprint: before.fingerprint}
-    await appendAudit(ctx, {action: 'cert.ca.rollover', entityType: 'ca', entityId: 1, before: previous, after: {name, keySpec: spec, serial: info.serial, notAfter: info.notAfter, fingerprint: info.fingerprint, retiredAs: retiredId}})
+    await appendAudit(ctx, {
+      action: 'cert.ca.rollover',
+      entityType: 'ca',
+      entityId: 1,
+      before: previous,
+      after: {name, keySpec: spec, serial: info.serial, notAfter: info.notAfter, fingerprint: info.fingerprint, retiredAs: retiredId},
+    })
     return {...info, previous}
   })
 }
 
 /** SHA-256 of a CA certificate's subject, as cert_certs.issuer_key holds it for what that CA issued. */
-export const subjectKey = (certPem: string) => createHash('sha256').update(certParts(fromPem(certPem)).subject).digest('hex')
+export const subjectKey = (certPem: string) =>
+  createHash('sha256')
+    .update(certParts(fromPem(certPem)).subject)
+    .digest('hex')
 
 /** The CA row (1: the one signing today; others retired) that issued a certificate with this issuer key. */
 export async function caIdFor(db: Kysely<Database>, issuerKey: string | null): Promise<number> {

@@ -102,11 +102,7 @@ const certColumns = [
 ] as const
 
 function baseQuery(db: Kysely<Database>) {
-  return db
-    .selectFrom('cert_certs as c')
-    .innerJoin('cert_holders as h', 'h.id', 'c.holder_id')
-    .innerJoin('units as u', 'u.id', 'h.unit_id')
-    .select(certColumns)
+  return db.selectFrom('cert_certs as c').innerJoin('cert_holders as h', 'h.id', 'c.holder_id').innerJoin('units as u', 'u.id', 'h.unit_id').select(certColumns)
 }
 
 type Joined = Omit<CertRow, 'cert_pem' | 'key_pem' | 'created_at'> & {holder_name: string; id_last4: string | null; unit_name: string}
@@ -148,7 +144,12 @@ export function normaliseSerial(value: string): string {
 /** What the inventory is keyed by (migration 017): the serial as hex without leading zeros, and the SHA-256 of the issuer's Name (DER). */
 export function inventoryKey(der: Buffer, issuerDer?: Buffer): {serial_number: string; issuer_key: string} {
   const parts = certParts(der)
-  return {serial_number: parts.serial.toString('hex').replace(/^0+(?=.)/, ''), issuer_key: createHash('sha256').update(issuerDer ?? parts.issuer).digest('hex')}
+  return {
+    serial_number: parts.serial.toString('hex').replace(/^0+(?=.)/, ''),
+    issuer_key: createHash('sha256')
+      .update(issuerDer ?? parts.issuer)
+      .digest('hex'),
+  }
 }
 
 /** The tag that qualifies a serial with its issuer: the issuer key's first 8 hex characters. */
@@ -212,7 +213,10 @@ export async function listCertificates(db: Kysely<Database>, filter: ListFilter 
   else if (filter.status === 'expired') q = q.where('c.status', '<>', 'revoked').where('c.not_after', '<=', iso)
   else if (filter.status) q = q.where('c.status', '=', filter.status).where('c.not_after', '>', iso)
   if (filter.expiring !== undefined) {
-    q = q.where('c.status', '<>', 'revoked').where('c.not_after', '>', iso).where('c.not_after', '<=', new Date(at.getTime() + filter.expiring * DAY).toISOString())
+    q = q
+      .where('c.status', '<>', 'revoked')
+      .where('c.not_after', '>', iso)
+      .where('c.not_after', '<=', new Date(at.getTime() + filter.expiring * DAY).toISOString())
   }
   const rows = (await q.orderBy('c.not_after').orderBy('c.serial').execute()) as Joined[]
   return rows.map((r) => toCertificate(r, at))
@@ -220,5 +224,11 @@ export async function listCertificates(db: Kysely<Database>, filter: ListFilter 
 
 export async function certificateHistory(db: Kysely<Database>, serial: string): Promise<CertEvent[]> {
   const rows = await db.selectFrom('cert_events').selectAll().where('serial', '=', serial).orderBy('id').execute()
-  return rows.map((r) => ({event: r.event, at: r.at, actor: r.actor, requestId: r.request_id === null ? null : Number(r.request_id), detail: r.detail ? (JSON.parse(r.detail) as Record<string, unknown>) : null}))
+  return rows.map((r) => ({
+    event: r.event,
+    at: r.at,
+    actor: r.actor,
+    requestId: r.request_id === null ? null : Number(r.request_id),
+    detail: r.detail ? (JSON.parse(r.detail) as Record<string, unknown>) : null,
+  }))
 }

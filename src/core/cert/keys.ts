@@ -159,7 +159,9 @@ export function weakWrap(pem: string): boolean {
  * (under the passphrase) are still read.
  */
 export function holderWrapSecret(caKey: KeyObject): string {
-  return createHmac('sha256', caKey.export({type: 'pkcs8', format: 'der'})).update('egov holder key wrap v1').digest('base64')
+  return createHmac('sha256', caKey.export({type: 'pkcs8', format: 'der'}))
+    .update('egov holder key wrap v1')
+    .digest('base64')
 }
 
 export function wrapHolderKey(key: KeyObject, caKey: KeyObject): string {

@@ -78,7 +78,9 @@ export function parseOcspRequest(der: Buffer): OcspRequest {
         hash: HASHES[oidString(content(der, algOid))],
         issuerNameHash: Buffer.from(content(der, expect(nameHash, 0x04))),
         issuerKeyHash: Buffer.from(content(der, expect(keyHash, 0x04))),
-        serial: content(der, expect(serial, 0x02)).toString('hex').replace(/^0+(?=.)/, ''),
+        serial: content(der, expect(serial, 0x02))
+          .toString('hex')
+          .replace(/^0+(?=.)/, ''),
       }
     })
     if (!ids.length) throw new MalformedOcspRequest('no request')
@@ -102,7 +104,16 @@ export function statusOnly(status: number): Buffer {
 }
 
 function generalizedTime(d: Date): Buffer {
-  return tlv(0x18, Buffer.from(d.toISOString().replace(/[-:T]/g, '').replace(/\.\d+Z$/, 'Z'), 'latin1'))
+  return tlv(
+    0x18,
+    Buffer.from(
+      d
+        .toISOString()
+        .replace(/[-:T]/g, '')
+        .replace(/\.\d+Z$/, 'Z'),
+      'latin1',
+    ),
+  )
 }
 
 export type OcspAnswer = {status: 'good'} | {status: 'revoked'; revokedAt: Date; reason: keyof typeof REASON_CODES} | {status: 'unknown'}
@@ -247,10 +258,16 @@ export function serveOcsp(responders: Responder | Responder[], options: {host: s
       const address = server.address()
       const port = typeof address === 'object' && address ? address.port : options.port
       const host = options.host.includes(':') ? `[${options.host}]` : options.host
-      resolve({server, url: `http://${host}:${port}`, answered: () => count, close: () => new Promise((done) => {
-          server.close(() => done())
-          server.closeAllConnections()
-        })})
+      resolve({
+        server,
+        url: `http://${host}:${port}`,
+        answered: () => count,
+        close: () =>
+          new Promise((done) => {
+            server.close(() => done())
+            server.closeAllConnections()
+          }),
+      })
     })
   })
 }
@@ -262,7 +279,8 @@ export function serveOcsp(responders: Responder | Responder[], options: {host: s
 export function pickResponder(responders: Responder | Responder[], request: OcspRequest): Responder {
   const list = Array.isArray(responders) ? responders : [responders]
   const id = request.ids[0]
-  const mine = (r: Responder) => Boolean(id.hash) && createHash(id.hash!).update(r.signer.subjectDer).digest().equals(id.issuerNameHash) && createHash(id.hash!).update(r.publicKey).digest().equals(id.issuerKeyHash)
+  const mine = (r: Responder) =>
+    Boolean(id.hash) && createHash(id.hash!).update(r.signer.subjectDer).digest().equals(id.issuerNameHash) && createHash(id.hash!).update(r.publicKey).digest().equals(id.issuerKeyHash)
   return list.find(mine) ?? list[0]
 }
 

@@ -72,10 +72,14 @@ export async function importCertificate(store: Store, input: ImportInput): Promi
   const cert = parse(der, input.file, 'FILE')
   // The inventory holds people's (and servers') certificates; a CA's belongs to --issuer.
   if (cert.getExtension(lib.BasicConstraintsExtension)?.ca) throw new InvalidInput('cert.caNotPerson', {path: input.file}, {field: 'FILE'})
-  const candidates = [...chain.map((c) => parse(c, input.file, 'FILE')), ...(input.issuerFile ? readCertificateFile(input.issuerFile, undefined, 'issuer').map((c) => parse(c, input.issuerFile!, 'issuer')) : [])]
+  const candidates = [
+    ...chain.map((c) => parse(c, input.file, 'FILE')),
+    ...(input.issuerFile ? readCertificateFile(input.issuerFile, undefined, 'issuer').map((c) => parse(c, input.issuerFile!, 'issuer')) : []),
+  ]
   const issuer = candidates.find((c) => c.subject === cert.issuer)
   if (input.issuerFile && !issuer) throw new InvalidInput('cert.notTheIssuer', {issuer: cert.issuer}, {field: 'issuer'})
-  if (issuer && !(await signedBy(der, Buffer.from(issuer.publicKey.rawData), () => cert.verify({publicKey: issuer, signatureOnly: true})))) throw new InvalidInput('cert.notTheIssuer', {issuer: cert.issuer}, {field: 'issuer'})
+  if (issuer && !(await signedBy(der, Buffer.from(issuer.publicKey.rawData), () => cert.verify({publicKey: issuer, signatureOnly: true}))))
+    throw new InvalidInput('cert.notTheIssuer', {issuer: cert.issuer}, {field: 'issuer'})
   const holder = input.holder?.trim()
   if (!holder) throw new InvalidInput('input.empty', {field: 'holder'}, {field: 'holder'})
   // Shown in the inventory: the first point cert check can read; check tries them all.
@@ -134,8 +138,16 @@ export async function importCertificate(store: Store, input: ImportInput): Promi
         issuer_key: issuerKey,
       })
       .execute()
-    await ctx.db.insertInto('cert_events').values({serial, event: 'imported', at: ctx.at, actor: ctx.actor, request_id: null, detail: JSON.stringify({issuer: cert.issuer, crlUrl})}).execute()
-    await appendAudit(ctx, {action: 'cert.import', entityType: 'certificate', entityId: serial, after: {holder, unit: unit.name, subject: cert.subject, issuer: cert.issuer, notAfter: cert.notAfter.toISOString(), crlUrl}})
+    await ctx.db
+      .insertInto('cert_events')
+      .values({serial, event: 'imported', at: ctx.at, actor: ctx.actor, request_id: null, detail: JSON.stringify({issuer: cert.issuer, crlUrl})})
+      .execute()
+    await appendAudit(ctx, {
+      action: 'cert.import',
+      entityType: 'certificate',
+      entityId: serial,
+      after: {holder, unit: unit.name, subject: cert.subject, issuer: cert.issuer, notAfter: cert.notAfter.toISOString(), crlUrl},
+    })
     return findCertificate(ctx.db, serial, 'FILE', new Date(ctx.at))
   })
 }
@@ -325,7 +337,10 @@ export async function checkCertificates(store: Store, refs: string[] = [], optio
     await store.write(async (ctx) => {
       if (!cached) {
         await ctx.db.deleteFrom('cert_crl_cache').where('url', '=', url).execute()
-        await ctx.db.insertInto('cert_crl_cache').values({url, fetched_at: ctx.at, next_update: crl.nextUpdate?.toISOString() ?? null, der: der.toString('base64')}).execute()
+        await ctx.db
+          .insertInto('cert_crl_cache')
+          .values({url, fetched_at: ctx.at, next_update: crl.nextUpdate?.toISOString() ?? null, der: der.toString('base64')})
+          .execute()
       }
       await ctx.db.updateTable('cert_certs').set({checked_at: ctx.at}).where('serial', '=', cert.serial).execute()
       if (!changed) return
@@ -337,8 +352,17 @@ export async function checkCertificates(store: Store, refs: string[] = [], optio
             : {status: 'valid', hold_kind: null, reason: null, revoked_at: null}
       await ctx.db.updateTable('cert_certs').set(set).where('serial', '=', cert.serial).execute()
       const event = changed === 'revoked' ? 'revoked-by-issuer' : changed === 'held' ? 'held-by-issuer' : 'released-by-issuer'
-      await ctx.db.insertInto('cert_events').values({serial: cert.serial, event, at: ctx.at, actor: ctx.actor, request_id: null, detail: JSON.stringify({crlUrl: url, reason: set.reason})}).execute()
-      await appendAudit(ctx, {action: `cert.check.${changed}`, entityType: 'certificate', entityId: cert.serial, before: {status: row.status, holdKind: row.hold_kind, reason: row.reason}, after: {...set, crlUrl: url}})
+      await ctx.db
+        .insertInto('cert_events')
+        .values({serial: cert.serial, event, at: ctx.at, actor: ctx.actor, request_id: null, detail: JSON.stringify({crlUrl: url, reason: set.reason})})
+        .execute()
+      await appendAudit(ctx, {
+        action: `cert.check.${changed}`,
+        entityType: 'certificate',
+        entityId: cert.serial,
+        before: {status: row.status, holdKind: row.hold_kind, reason: row.reason},
+        after: {...set, crlUrl: url},
+      })
     })
   }
   return results

@@ -52,10 +52,7 @@ export function buildPkcs12(key: KeyObject, chain: Buffer[], password: string, o
   }
   const localKeyId = createHash('sha1').update(chain[0]).digest()
   const attrs = (withName: boolean) =>
-    set(
-      ...(withName && options.friendlyName ? [seq(oid(OID.friendlyName), set(bmpString(options.friendlyName)))] : []),
-      seq(oid(OID.localKeyId), set(octets(localKeyId))),
-    )
+    set(...(withName && options.friendlyName ? [seq(oid(OID.friendlyName), set(bmpString(options.friendlyName)))] : []), seq(oid(OID.localKeyId), set(octets(localKeyId))))
   const keyBag = seq(oid(OID.shroudedKeyBag), explicit(0, encrypted), attrs(true))
   const certBags = chain.map((der, i) => {
     const bag = seq(oid(OID.x509Certificate), explicit(0, octets(der)))

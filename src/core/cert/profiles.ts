@@ -123,7 +123,11 @@ export async function profileFor(db: Db, key: string, options: {issuing?: boolea
 
 /** The longest default validity of the active profiles (the CA's own expiry warning compares with it). */
 export async function longestProfileDays(db: Db): Promise<number> {
-  const row = await db.selectFrom('cert_profiles').select((eb) => eb.fn.max('days').as('days')).where('status', '=', 'active').executeTakeFirst()
+  const row = await db
+    .selectFrom('cert_profiles')
+    .select((eb) => eb.fn.max('days').as('days'))
+    .where('status', '=', 'active')
+    .executeTakeFirst()
   return Number(row?.days ?? 0)
 }
 
@@ -140,7 +144,14 @@ export interface ProfileInput {
 }
 
 function names(value: string): string[] {
-  return [...new Set(value.split(/[,，\s]+/).map((s) => s.trim()).filter(Boolean))]
+  return [
+    ...new Set(
+      value
+        .split(/[,，\s]+/)
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
+  ]
 }
 
 /**
@@ -155,8 +166,10 @@ export function checkProfile(p: Profile): Profile {
   // eslint-disable-next-line no-control-regex
   if (!name || [...name].length > 64 || /[\u0000-\u001f\u007f]/.test(name)) throw new InvalidInput('cert.profile.badName', {}, {field: 'name'})
   if (!p.keyUsage.length) throw new InvalidInput('cert.profile.noKeyUsage', {allowed: LEAF_KEY_USAGES.join(', ')}, {field: 'key-usage', rule: 'RFC 5280 4.2.1.3'})
-  for (const u of p.keyUsage) if (!LEAF_KEY_USAGES.includes(u)) throw new InvalidInput('cert.profile.badKeyUsage', {value: u, allowed: LEAF_KEY_USAGES.join(', ')}, {field: 'key-usage', rule: 'RFC 5280 4.2.1.3'})
-  for (const u of p.extKeyUsage) if (!EXT_KEY_USAGES.includes(u)) throw new InvalidInput('cert.profile.badExtKeyUsage', {value: u, allowed: EXT_KEY_USAGES.join(', ')}, {field: 'ext-key-usage', rule: 'RFC 5280 4.2.1.12'})
+  for (const u of p.keyUsage)
+    if (!LEAF_KEY_USAGES.includes(u)) throw new InvalidInput('cert.profile.badKeyUsage', {value: u, allowed: LEAF_KEY_USAGES.join(', ')}, {field: 'key-usage', rule: 'RFC 5280 4.2.1.3'})
+  for (const u of p.extKeyUsage)
+    if (!EXT_KEY_USAGES.includes(u)) throw new InvalidInput('cert.profile.badExtKeyUsage', {value: u, allowed: EXT_KEY_USAGES.join(', ')}, {field: 'ext-key-usage', rule: 'RFC 5280 4.2.1.12'})
   const spec = parseKeySpec(p.key_spec, 'key-spec')
   const enciphers = p.keyUsage.filter((u) => u === 'keyEncipherment' || u === 'dataEncipherment')
   if (spec.startsWith('ec-') && enciphers.length) throw new InvalidInput('cert.profile.ecEncipherment', {value: enciphers[0], keySpec: spec}, {field: 'key-usage', rule: 'RFC 5480 3'})
@@ -208,7 +221,10 @@ export async function addProfile(store: Store, key: string, input: ProfileInput)
   return store.write(async (ctx) => {
     const existing = await ctx.db.selectFrom('cert_profiles').select(['key', 'status']).where('key', '=', p.key).executeTakeFirst()
     if (existing) throw new Conflict('cert.profile.exists', {key: p.key, status: existing.status}, {field: 'KEY'})
-    await ctx.db.insertInto('cert_profiles').values({key: p.key, ...columns(p), status: 'active', created_at: ctx.at, created_by: ctx.actor, updated_at: null, updated_by: null, retired_at: null, retired_by: null}).execute()
+    await ctx.db
+      .insertInto('cert_profiles')
+      .values({key: p.key, ...columns(p), status: 'active', created_at: ctx.at, created_by: ctx.actor, updated_at: null, updated_by: null, retired_at: null, retired_by: null})
+      .execute()
     await appendAudit(ctx, {action: 'cert.profile.add', entityType: 'cert-profile', entityId: p.key, after: fieldsOf(p)})
     return {profile: await findProfile(ctx.db, p.key)}
   })
@@ -226,7 +242,11 @@ export async function editProfile(store: Store, key: string, input: ProfileInput
     const next = checkProfile(merged(current.key, input, current))
     const before = fieldsOf(current)
     if (JSON.stringify(fieldsOf(next)) === JSON.stringify(before)) return {profile: current, before, unchanged: true}
-    await ctx.db.updateTable('cert_profiles').set({...columns(next), updated_at: ctx.at, updated_by: ctx.actor}).where('key', '=', current.key).execute()
+    await ctx.db
+      .updateTable('cert_profiles')
+      .set({...columns(next), updated_at: ctx.at, updated_by: ctx.actor})
+      .where('key', '=', current.key)
+      .execute()
     await appendAudit(ctx, {action: 'cert.profile.edit', entityType: 'cert-profile', entityId: current.key, before, after: fieldsOf(next)})
     return {profile: await findProfile(ctx.db, current.key), before, unchanged: false}
   })

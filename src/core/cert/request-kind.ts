@@ -39,7 +39,7 @@ registerKind<CertRequest>({
       holderId: js.int(1),
       profile: js.line(),
       medium: js.line(),
-      csr: js.line('PEM of the holder\'s CSR'),
+      csr: js.line("PEM of the holder's CSR"),
       dns: js.array(js.line()),
       ips: js.array(js.line()),
       days: js.int(1),
@@ -51,6 +51,7 @@ registerKind<CertRequest>({
     },
     ['event', 'holder', 'unit', 'holderId'],
   ),
-  summary: (p) => `${EVENT_NAMES[p.event] ?? p.event}：${p.holder}${p.profile ? ` ${p.profile}` : ''}${p.medium ? ` ${p.medium}` : ''}${p.serial ? ` ${p.serial.slice(0, 12)}` : ''}${p.issued ? ` → ${p.issued.slice(0, 12)}` : ''}`,
+  summary: (p) =>
+    `${EVENT_NAMES[p.event] ?? p.event}：${p.holder}${p.profile ? ` ${p.profile}` : ''}${p.medium ? ` ${p.medium}` : ''}${p.serial ? ` ${p.serial.slice(0, 12)}` : ''}${p.issued ? ` → ${p.issued.slice(0, 12)}` : ''}`,
   onEnter: async (ctx, r, state) => (state === 'done' ? (await import('./events.js')).carryOut(ctx, r.id, r.payload) : undefined),
 })

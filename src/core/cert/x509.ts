@@ -116,8 +116,19 @@ export async function signCertificate(spec: CertificateSpec, signer: Signer): Pr
   } else {
     const p = spec.profile!
     extensions.push(new lib.BasicConstraintsExtension(false, undefined, true))
-    extensions.push(new lib.KeyUsagesExtension(p.keyUsage.reduce((f, u) => f | (KEY_USAGE_BITS[u] ?? 0), 0), true))
-    if (p.extKeyUsage.length) extensions.push(new lib.ExtendedKeyUsageExtension(p.extKeyUsage.map((u) => EKU[u] ?? u), false))
+    extensions.push(
+      new lib.KeyUsagesExtension(
+        p.keyUsage.reduce((f, u) => f | (KEY_USAGE_BITS[u] ?? 0), 0),
+        true,
+      ),
+    )
+    if (p.extKeyUsage.length)
+      extensions.push(
+        new lib.ExtendedKeyUsageExtension(
+          p.extKeyUsage.map((u) => EKU[u] ?? u),
+          false,
+        ),
+      )
     const names = [...(spec.dns ?? []).map((value) => ({type: 'dns' as const, value})), ...(spec.ips ?? []).map((value) => ({type: 'ip' as const, value}))]
     if (names.length) extensions.push(new lib.SubjectAlternativeNameExtension(names, false))
     extensions.push(new lib.AuthorityKeyIdentifierExtension(signer.keyId.toString('hex'), false))
@@ -149,7 +160,7 @@ export async function signCertificate(spec: CertificateSpec, signer: Signer): Pr
 let layout: Promise<webcrypto.CryptoKey> | undefined
 /** A P-256 key that never leaves this process: it signs the layout of an SM2 certificate, whose signature is then replaced. */
 function layoutKey(): Promise<webcrypto.CryptoKey> {
-  return (layout ??= webcrypto.subtle.generateKey({name: 'ECDSA', namedCurve: 'P-256'}, false, ['sign']).then((pair) => (pair).privateKey))
+  return (layout ??= webcrypto.subtle.generateKey({name: 'ECDSA', namedCurve: 'P-256'}, false, ['sign']).then((pair) => pair.privateKey))
 }
 
 /**
@@ -162,7 +173,10 @@ export function resignSm2(der: Buffer, key: KeyObject): Buffer {
   const fields = children(der, tbsNode)
   const at = fields[0].tag === 0xa0 ? 2 : 1
   const alg = signatureAlgorithm('sm2')
-  const tbs = tlv(0x30, fields.map((f, i) => (i === at ? alg : whole(der, f))))
+  const tbs = tlv(
+    0x30,
+    fields.map((f, i) => (i === at ? alg : whole(der, f))),
+  )
   return seq(tbs, alg, bitString(sm2Sign(tbs, key)))
 }
 

@@ -136,11 +136,16 @@ export async function listExceptions(db: Kysely<Database>, filter: {unit?: strin
   if (filter.unit) q = q.where('applicant_unit', '=', filter.unit.trim())
   if (filter.state) q = q.where('state', '=', filter.state)
   const rows = await q.orderBy('id', 'desc').execute()
-  return rows.map((r) => toView({id: Number(r.id), state: r.state, filedBy: r.filed_by, filedAt: r.filed_at, dueOn: r.state === 'applied' ? r.due_on : null, payload: JSON.parse(r.payload) as CloudException}))
+  return rows.map((r) =>
+    toView({id: Number(r.id), state: r.state, filedBy: r.filed_by, filedAt: r.filed_at, dueOn: r.state === 'applied' ? r.due_on : null, payload: JSON.parse(r.payload) as CloudException}),
+  )
 }
 
 /** One exception, its history, and the systems that were applied for under it. */
-export async function showException(db: Kysely<Database>, id: number): Promise<ExceptionView & {history: RequestWithHistory['history']; usedBy: Array<{system: string; status: string; requestId: number}>}> {
+export async function showException(
+  db: Kysely<Database>,
+  id: number,
+): Promise<ExceptionView & {history: RequestWithHistory['history']; usedBy: Array<{system: string; status: string; requestId: number}>}> {
   const request = (await loadRequest(db, id)) as RequestWithHistory<CloudException>
   if (request.kind !== EXCEPTION_KIND) throw new InvalidInput('request.wrongKind', {id, kind: request.kind, expected: EXCEPTION_KIND}, {field: 'ID'})
   const used = await db.selectFrom('cloud_systems').select(['name', 'status', 'request_id']).where('exception_id', '=', id).orderBy('id').execute()

@@ -92,7 +92,14 @@ type Reader = (text: string, field: LabelField) => {value: unknown} | {key: Mess
  * numbers within their limits, fields with a reader of their own read by it, the rest kept
  * as text. Every problem is kept, located by `where`.
  */
-function readFields(name: FormName, values: Record<string, string | undefined>, where: (key: string) => string, locale: Locale, limits: Record<string, {min: number; max: number}>, readers: Record<string, Reader>): {out: Record<string, unknown>; problems: FormProblem[]} {
+function readFields(
+  name: FormName,
+  values: Record<string, string | undefined>,
+  where: (key: string) => string,
+  locale: Locale,
+  limits: Record<string, {min: number; max: number}>,
+  readers: Record<string, Reader>,
+): {out: Record<string, unknown>; problems: FormProblem[]} {
   const problems: FormProblem[] = []
   const out: Record<string, unknown> = {}
   for (const f of formLayout(name).fields) {
@@ -139,7 +146,10 @@ export function checkApplication(values: Record<string, string | undefined>, whe
     securityLetter: (text) => ({value: base && !isAbsolute(text) ? join(base, text) : text}),
     // CLOUD-9: the exception is named by its request number (12, #12, 例外12); the approval itself is checked when filing.
     approvedException: (text, f) => {
-      const v = toHalfWidth(text).trim().replace(/^(#|No\.?|例外|第)\s*/i, '').replace(/号$/, '')
+      const v = toHalfWidth(text)
+        .trim()
+        .replace(/^(#|No\.?|例外|第)\s*/i, '')
+        .replace(/号$/, '')
       const n = /^\d{1,12}$/.test(v) ? Number(v) : 0
       return n >= 1 ? {value: n} : {key: 'cloud.form.badException', params: {column: f.label, value: text}}
     },
@@ -197,7 +207,12 @@ export function checkProvider(values: Record<string, string | undefined>, where:
       const whole = Number.isFinite(n) && n > 0 && Math.abs(n * 1024 - gib) <= 1e-6 && gib <= 1_073_741_824
       return whole ? {value: gib} : {key: 'cloud.form.badTib', params: {column: f.label, value: text}}
     },
-    zones: (text) => ({value: text.split(/[,，、;；\s]+/).map((z) => z.trim()).filter(Boolean)}),
+    zones: (text) => ({
+      value: text
+        .split(/[,，、;；\s]+/)
+        .map((z) => z.trim())
+        .filter(Boolean),
+    }),
   })
   if (problems.length) return {problems}
   return {

@@ -128,16 +128,17 @@ export function toProvider(row: ProviderRow): Provider {
 }
 
 export function toSystem(row: SystemRow): CloudSystem {
-  const env = row.env_vcpu === null
-    ? null
-    : {
-        vcpu: Number(row.env_vcpu),
-        memoryGib: Number(row.env_memory_gib),
-        storageGib: Number(row.env_storage_gib),
-        bandwidthMbps: Number(row.env_bandwidth_mbps),
-        extranetIps: Number(row.env_extranet_ips),
-        internetIps: Number(row.env_internet_ips),
-      }
+  const env =
+    row.env_vcpu === null
+      ? null
+      : {
+          vcpu: Number(row.env_vcpu),
+          memoryGib: Number(row.env_memory_gib),
+          storageGib: Number(row.env_storage_gib),
+          bandwidthMbps: Number(row.env_bandwidth_mbps),
+          extranetIps: Number(row.env_extranet_ips),
+          internetIps: Number(row.env_internet_ips),
+        }
   return {
     id: Number(row.id),
     name: row.name,
@@ -255,12 +256,7 @@ export interface Capacity {
 }
 
 export async function capacityOf(db: Db, provider: Provider): Promise<Capacity> {
-  const held = (await db
-    .selectFrom('cloud_systems')
-    .selectAll()
-    .where('provider', '=', provider.name)
-    .where('status', 'in', HOLDING_STATUSES)
-    .execute()) as SystemRow[]
+  const held = (await db.selectFrom('cloud_systems').selectAll().where('provider', '=', provider.name).where('status', 'in', HOLDING_STATUSES).execute()) as SystemRow[]
   let reserved = zero()
   let inUse = zero()
   for (const row of held) {
@@ -399,6 +395,16 @@ export async function eventsOf(db: Db, systemId: number): Promise<SystemEvent[]>
   const rows = await db.selectFrom('cloud_events').selectAll().where('system_id', '=', systemId).orderBy('id').execute()
   return rows.map((r) => {
     const snap = JSON.parse(r.snapshot) as {config: Configuration; envelope: Amounts | null}
-    return {event: r.event, at: r.at, actor: r.actor, requestId: r.request_id === null ? null : Number(r.request_id), status: r.status, provider: r.provider, config: snap.config, envelope: snap.envelope, note: r.note}
+    return {
+      event: r.event,
+      at: r.at,
+      actor: r.actor,
+      requestId: r.request_id === null ? null : Number(r.request_id),
+      status: r.status,
+      provider: r.provider,
+      config: snap.config,
+      envelope: snap.envelope,
+      note: r.note,
+    }
   })
 }

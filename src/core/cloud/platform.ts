@@ -62,9 +62,9 @@ export async function recordPlatformAssessment(
     const provider = await findProvider(ctx.db, input.provider!)
     // A provider that has left runs no platform of the city cloud to assess.
     if (provider.status !== 'admitted') throw new Conflict('cloud.platformProviderExited', {provider: provider.name}, {field: 'provider', rule: 'CLOUD-2'})
-    const same = (await ctx.db.selectFrom('cloud_platform_assessments').selectAll().where('provider', '=', provider.name).where('kind', '=', kind).where('on_date', '=', on).orderBy('id').execute()).find(
-      (r) => r.result === result && (!document || r.document_sha256 === document.sha256),
-    )
+    const same = (
+      await ctx.db.selectFrom('cloud_platform_assessments').selectAll().where('provider', '=', provider.name).where('kind', '=', kind).where('on_date', '=', on).orderBy('id').execute()
+    ).find((r) => r.result === result && (!document || r.document_sha256 === document.sha256))
     if (same) return {assessment: toAssessment(same), unchanged: true}
     const row = {
       provider: provider.name,
@@ -83,7 +83,17 @@ export async function recordPlatformAssessment(
   })
 }
 
-function toAssessment(r: {provider: string; kind: string; on_date: string; result: string; document_path: string | null; document_size: number | string | null; document_sha256: string | null; at: string; actor: string}): PlatformAssessment {
+function toAssessment(r: {
+  provider: string
+  kind: string
+  on_date: string
+  result: string
+  document_path: string | null
+  document_size: number | string | null
+  document_sha256: string | null
+  at: string
+  actor: string
+}): PlatformAssessment {
   return {
     provider: r.provider,
     kind: r.kind as PlatformKind,
@@ -104,7 +114,17 @@ export async function platformDue(db: Db, today: string, options: {provider?: st
   if (options.provider) q = q.where('name', '=', (await findProvider(db, options.provider)).name)
   const providers = await q.orderBy('name').execute()
   if (!providers.length) return []
-  const records = await db.selectFrom('cloud_platform_assessments').selectAll().where('provider', 'in', providers.map((p) => p.name)).orderBy('on_date').orderBy('id').execute()
+  const records = await db
+    .selectFrom('cloud_platform_assessments')
+    .selectAll()
+    .where(
+      'provider',
+      'in',
+      providers.map((p) => p.name),
+    )
+    .orderBy('on_date')
+    .orderBy('id')
+    .execute()
   const last = new Map<string, {on: string; result: 'pass' | 'fail'}>()
   for (const r of records) last.set(`${r.provider}\u0000${r.kind}`, {on: r.on_date, result: r.result as 'pass' | 'fail'})
   const horizon = options.days === undefined ? null : addDays(today, options.days)

@@ -136,7 +136,12 @@ export async function recordProviderReport(store: Store, name: string, input: {p
       actor: ctx.actor,
     }
     await ctx.db.insertInto('cloud_provider_reports').values(row).execute()
-    await appendAudit(ctx, {action: 'cloud.provider.report', entityType: 'cloud-provider', entityId: provider.name, after: {period: period.period, dueOn: due.date, path: file.path, sha256: file.sha256, size: file.size}})
+    await appendAudit(ctx, {
+      action: 'cloud.provider.report',
+      entityType: 'cloud-provider',
+      entityId: provider.name,
+      after: {period: period.period, dueOn: due.date, path: file.path, sha256: file.sha256, size: file.size},
+    })
     return {report: toReport(row), warnings: due.warnings}
   })
 }
@@ -163,7 +168,10 @@ function toReport(r: Omit<Database['cloud_provider_reports'], 'id'>): ProviderRe
  * due date and whether a report covers it; by default only the months still missing (due
  * or overdue), with `all` the received ones too, with `overdue` only those past due.
  */
-export async function providerReportStatus(db: Db, options: {overdue?: boolean; all?: boolean; today?: string} = {}): Promise<{providers: ProviderReportStatus[]; reports: ProviderReport[]; warnings: CalendarWarning[]}> {
+export async function providerReportStatus(
+  db: Db,
+  options: {overdue?: boolean; all?: boolean; today?: string} = {},
+): Promise<{providers: ProviderReportStatus[]; reports: ProviderReport[]; warnings: CalendarWarning[]}> {
   const today = options.today ?? chinaDate(new Date())
   const providers = (await allProviders(db)).filter((p) => p.status === 'admitted')
   const rows = await db.selectFrom('cloud_provider_reports').selectAll().orderBy('provider').orderBy('first_month').execute()

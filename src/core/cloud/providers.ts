@@ -35,7 +35,15 @@ export interface ProviderExit {
 const KIND = 'cloud-provider'
 
 function sameOffer(a: ProviderValues, b: ProviderValues): boolean {
-  return a.vcpu === b.vcpu && a.memoryGib === b.memoryGib && a.storageGib === b.storageGib && a.bandwidthMbps === b.bandwidthMbps && a.extranetIps === b.extranetIps && a.internetIps === b.internetIps && a.zones.join(',') === b.zones.join(',')
+  return (
+    a.vcpu === b.vcpu &&
+    a.memoryGib === b.memoryGib &&
+    a.storageGib === b.storageGib &&
+    a.bandwidthMbps === b.bandwidthMbps &&
+    a.extranetIps === b.extranetIps &&
+    a.internetIps === b.internetIps &&
+    a.zones.join(',') === b.zones.join(',')
+  )
 }
 
 async function openRequestsFor(ctx: WriteContext, kind: string, name: string): Promise<RequestWithHistory[]> {
@@ -74,7 +82,9 @@ export async function recordAdmissionTest(store: Store, id: number, input: {resu
     if (request.kind !== KIND) throw new InvalidInput('request.wrongKind', {id, kind: request.kind, expected: KIND}, {field: 'ID'})
     if (request.state === 'admitted' && result === 'pass') return {request, warnings: [], unchanged: true, admitted: true}
     if (request.state !== 'reviewed') {
-      const allowed = findKind(KIND)!.transitions.filter((t) => t.from === request.state).map((t) => t.action)
+      const allowed = findKind(KIND)!
+        .transitions.filter((t) => t.from === request.state)
+        .map((t) => t.action)
       throw new Conflict('request.actionNotAllowed', {id, state: request.state, action: 'admission-test', allowed: allowed.join(', ') || '—'}, {field: 'ID', details: {state: request.state, allowed}})
     }
     if (reportedOn && reportedOn > ctx.today) throw new InvalidInput('cloud.dateInFuture', {field: 'reported-on', value: reportedOn, today: ctx.today}, {field: 'reported-on', rule: 'CLOUD-2'})
@@ -109,7 +119,11 @@ export async function admitProvider(ctx: WriteContext, id: number, p: ProviderAp
   const existing = await ctx.db.selectFrom('cloud_providers').select(['id', 'status']).where('name', '=', p.name).executeTakeFirst()
   if (existing?.status === 'admitted') throw new Conflict('cloud.providerExists', {name: p.name}, {field: 'ID'})
   if (existing) await ctx.db.updateTable('cloud_providers').set(row).where('id', '=', existing.id).execute()
-  else await ctx.db.insertInto('cloud_providers').values({name: p.name, ...row}).execute()
+  else
+    await ctx.db
+      .insertInto('cloud_providers')
+      .values({name: p.name, ...row})
+      .execute()
 }
 
 async function hostedBy(ctx: WriteContext, name: string): Promise<string[]> {
@@ -122,7 +136,14 @@ export async function applyToExit(store: Store, name: string, reason?: string): 
   return store.write(async (ctx) => {
     const provider = await findProvider(ctx.db, name, 'NAME')
     if (provider.status === 'exited') {
-      const done = await ctx.db.selectFrom('requests').select('id').where('kind', '=', 'cloud-provider-exit').where('applicant_unit', '=', provider.name).where('state', '=', 'exited').orderBy('id', 'desc').executeTakeFirst()
+      const done = await ctx.db
+        .selectFrom('requests')
+        .select('id')
+        .where('kind', '=', 'cloud-provider-exit')
+        .where('applicant_unit', '=', provider.name)
+        .where('state', '=', 'exited')
+        .orderBy('id', 'desc')
+        .executeTakeFirst()
       if (done) return {request: (await loadRequest(ctx.db, Number(done.id), ctx.today)) as RequestWithHistory<ProviderExit>, warnings: [], unchanged: true}
     }
     const [open] = await openRequestsFor(ctx, 'cloud-provider-exit', provider.name)
@@ -151,4 +172,3 @@ export async function providerViews(store: Store, name?: string): Promise<Provid
   for (const p of list) out.push({...p, capacity: await capacityOf(store.db, p)})
   return out
 }
-

@@ -79,7 +79,11 @@ export async function cloudYearReport(db: Kysely<Database>, year: number): Promi
   // Systems in service at the year's end, and what was overdue on 31 December.
   const inService: Array<{id: number; name: string; unit: string; level: number; provider: string | null; since: string}> = []
   if (last.size) {
-    const names = await db.selectFrom('cloud_systems').select(['id', 'name', 'unit', 'level']).where('id', 'in', [...last.keys()]).execute()
+    const names = await db
+      .selectFrom('cloud_systems')
+      .select(['id', 'name', 'unit', 'level'])
+      .where('id', 'in', [...last.keys()])
+      .execute()
     for (const s of names) {
       const e = last.get(Number(s.id))!
       if (e.status === 'in-service') inService.push({id: Number(s.id), name: s.name, unit: s.unit, level: Number(s.level), provider: e.provider, since: since.get(Number(s.id)) ?? `${year}-12-31`})

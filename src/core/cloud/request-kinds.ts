@@ -11,7 +11,11 @@ import type {MigrationRequest, OnboardingRequest, ReleaseRequest, ScaleRequest} 
 const systems = () => import('./systems.js')
 const providers = () => import('./providers.js')
 // The payloads' schemas (issue 19), from the types in systems.ts, providers.ts, exceptions.ts and orders.ts.
-const ATTACHMENT = js.object({role: js.line(), path: js.line(), size: js.int(0), sha256: {type: 'string', pattern: '^[0-9a-f]{64}$'}}, ['role', 'path', 'size', 'sha256'], 'a file by reference: its path, size and SHA-256')
+const ATTACHMENT = js.object(
+  {role: js.line(), path: js.line(), size: js.int(0), sha256: {type: 'string', pattern: '^[0-9a-f]{64}$'}},
+  ['role', 'path', 'size', 'sha256'],
+  'a file by reference: its path, size and SHA-256',
+)
 const RESOURCES = ['vcpu', 'memoryGib', 'storageGib', 'bandwidthMbps', 'extranetIps', 'internetIps']
 const AMOUNTS = js.object(Object.fromEntries(RESOURCES.map((r) => [r, js.int(0)])), RESOURCES, 'capacity totals (CLOUD-6)')
 const CONFIG_FIELDS = ['vms', 'vcpu', 'memoryGib', 'systemDiskGib', 'dataDiskGib', 'bandwidthMbps', 'extranetIps', 'internetIps']
@@ -75,8 +79,7 @@ registerKind<OnboardingRequest>({
   ],
   parsePayload: (input) => input as OnboardingRequest,
   payloadSchema: ONBOARDING_SCHEMA,
-  summary: (p) =>
-    `上云：${p.system}（等保${p.level}级）${p.config.vms}台 ${p.totals.vcpu}vCPU ${p.totals.memoryGib}GiB ${gib(p.totals.storageGib)}${p.plan ? ` → ${p.plan.provider}` : ''}`,
+  summary: (p) => `上云：${p.system}（等保${p.level}级）${p.config.vms}台 ${p.totals.vcpu}vCPU ${p.totals.memoryGib}GiB ${gib(p.totals.storageGib)}${p.plan ? ` → ${p.plan.provider}` : ''}`,
   onEnter: async (ctx, r, state) => {
     if (state === 'approved') return (await systems()).reserveOnApproval(ctx, r.id, r.payload)
     if (state === 'rejected') await (await systems()).onOnboardingRejected(ctx, r.id, r.payload)
@@ -95,11 +98,18 @@ registerKind<ScaleRequest>({
     {action: 'withdraw', from: 'applied', to: 'withdrawn'},
   ],
   parsePayload: (input) => input as ScaleRequest,
-  payloadSchema: js.object(
-    {...SYSTEM, provider: js.line(), config: CONFIGURATION, envelope: AMOUNTS, previousEnvelope: AMOUNTS, direction: js.oneOf(['up', 'down', 'mixed']), reason: js.text()},
-    ['unit', 'system', 'systemId', 'provider', 'config', 'envelope', 'previousEnvelope', 'direction'],
-  ),
-  summary: (p) => `${p.direction === 'down' ? '缩容' : p.direction === 'up' ? '扩容' : '调整'}：${p.system} → ${p.envelope.vcpu}vCPU ${p.envelope.memoryGib}GiB ${gib(p.envelope.storageGib)} ${p.envelope.bandwidthMbps}Mbps`,
+  payloadSchema: js.object({...SYSTEM, provider: js.line(), config: CONFIGURATION, envelope: AMOUNTS, previousEnvelope: AMOUNTS, direction: js.oneOf(['up', 'down', 'mixed']), reason: js.text()}, [
+    'unit',
+    'system',
+    'systemId',
+    'provider',
+    'config',
+    'envelope',
+    'previousEnvelope',
+    'direction',
+  ]),
+  summary: (p) =>
+    `${p.direction === 'down' ? '缩容' : p.direction === 'up' ? '扩容' : '调整'}：${p.system} → ${p.envelope.vcpu}vCPU ${p.envelope.memoryGib}GiB ${gib(p.envelope.storageGib)} ${p.envelope.bandwidthMbps}Mbps`,
   onEnter: async (ctx, r, state) => {
     if (state === 'scaled') await (await systems()).applyScale(ctx, r.id, r.payload)
     if (state === 'withdrawn') await (await systems()).recordRequestEvent(ctx, r.id, r.payload, 'scale-withdrawn')
@@ -203,7 +213,15 @@ registerKind<import('./exceptions.js').CloudException>({
   ],
   parsePayload: (input) => input as import('./exceptions.js').CloudException,
   payloadSchema: js.object(
-    {unit: js.line(), unitKind: js.line(), basis: {...js.line('the decision\'s grounds'), maxLength: 2000}, documentNo: js.line('文号'), systems: js.array(js.line()), approvedBy: js.line(), approvedAt: js.instant()},
+    {
+      unit: js.line(),
+      unitKind: js.line(),
+      basis: {...js.line("the decision's grounds"), maxLength: 2000},
+      documentNo: js.line('文号'),
+      systems: js.array(js.line()),
+      approvedBy: js.line(),
+      approvedAt: js.instant(),
+    },
     ['unit', 'unitKind', 'basis', 'documentNo'],
   ),
   summary: (p) => `例外：${p.unit} ${p.documentNo}${p.systems?.length ? `（${p.systems.join('、')}）` : '（全部系统）'}`,
@@ -261,10 +279,15 @@ registerKind<MigrationRequest>({
     {action: 'withdraw', from: 'applied', to: 'withdrawn'},
   ],
   parsePayload: (input) => input as MigrationRequest,
-  payloadSchema: js.object(
-    {...SYSTEM, from: js.line(), to: js.line(), reason: js.text(), envelope: AMOUNTS, plan: ATTACHMENT, migratedAt: js.instant(), repointed: js.array(js.int(1))},
-    ['unit', 'system', 'systemId', 'from', 'to', 'reason', 'envelope'],
-  ),
+  payloadSchema: js.object({...SYSTEM, from: js.line(), to: js.line(), reason: js.text(), envelope: AMOUNTS, plan: ATTACHMENT, migratedAt: js.instant(), repointed: js.array(js.int(1))}, [
+    'unit',
+    'system',
+    'systemId',
+    'from',
+    'to',
+    'reason',
+    'envelope',
+  ]),
   summary: (p) => `迁移：${p.system} ${p.from} → ${p.to}（${p.envelope.vcpu}vCPU ${p.envelope.memoryGib}GiB ${gib(p.envelope.storageGib)}）${p.reason}`,
   onEnter: async (ctx, r, state) => {
     if (state === 'migrated') return (await systems()).applyMigration(ctx, r.id, r.payload)

@@ -21,9 +21,7 @@ export interface ExceptionFacts {
   systems?: string[]
 }
 
-export type Cloud9Verdict =
-  | {admissible: true; exceptionId?: number}
-  | {admissible: false; key: MessageKey; params: Record<string, unknown>}
+export type Cloud9Verdict = {admissible: true; exceptionId?: number} | {admissible: false; key: MessageKey; params: Record<string, unknown>}
 
 /**
  * Whether CLOUD-9 (第十三条) reaches a kind of unit: an enterprise (banks, post offices, state enterprises included) or a person.
@@ -66,7 +64,10 @@ const YEAR_BRACKETS = /[[［【(（〔]\s*(\d{4})\s*[\]］】)）〕]/
  * 〔〕; the year may not be after `thisYear`. Returns the normalised number, or undefined.
  */
 export function parseDocumentNo(text: string, thisYear: number): string | undefined {
-  let v = text.trim().replace(/[\uFF10-\uFF19]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0)).replace(/\s+/g, '')
+  let v = text
+    .trim()
+    .replace(/[\uFF10-\uFF19]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
+    .replace(/\s+/g, '')
   v = v.replace(YEAR_BRACKETS, '〔$1〕')
   const m = /^(\S+?)〔(\d{4})〕(\d{1,6})号$/.exec(v)
   if (!m || v.length > 100) return undefined

@@ -95,7 +95,8 @@ export async function recordSecuritySteps(
       if (s.on > ctx.today) throw new InvalidInput('cloud.dateInFuture', {field: s.def.flag, value: s.on, today: ctx.today}, {field: s.def.flag, rule: 'CLOUD-7'})
     }
     const system = await findSystem(ctx.db, name)
-    if (system.status === 'released' || system.status === 'rejected' || system.status === 'withdrawn') throw new Conflict('cloud.systemGone', {system: system.name, status: system.status}, {field: 'SYS'})
+    if (system.status === 'released' || system.status === 'rejected' || system.status === 'withdrawn')
+      throw new Conflict('cloud.systemGone', {system: system.name, status: system.status}, {field: 'SYS'})
     const records: SecurityRecord[] = []
     for (const s of steps) {
       const kind = s.def.key
@@ -109,7 +110,17 @@ export async function recordSecuritySteps(
       }
       await ctx.db
         .insertInto('cloud_security')
-        .values({system_id: system.id, kind, on_date: s.on, result: stepResult, at: ctx.at, actor: ctx.actor, document_path: document?.path ?? null, document_size: document?.size ?? null, document_sha256: document?.sha256 ?? null})
+        .values({
+          system_id: system.id,
+          kind,
+          on_date: s.on,
+          result: stepResult,
+          at: ctx.at,
+          actor: ctx.actor,
+          document_path: document?.path ?? null,
+          document_size: document?.size ?? null,
+          document_sha256: document?.sha256 ?? null,
+        })
         .execute()
       await appendAudit(ctx, {action: `cloud.security.${kind}`, entityType: 'cloud-system', entityId: system.id, after: {on: s.on, result: stepResult, document}})
       records.push({kind, on: s.on, result: stepResult, at: ctx.at, by: ctx.actor, document})
@@ -163,7 +174,12 @@ export interface DueAssessment {
 }
 
 /** Assessments of systems in service that fall due within `days` days of `today`, on their level's cycle (cloud7NextDue), overdue first. */
-export async function dueAssessments(db: Db, today: string, days: number, asOf?: {systems: Array<{id: number; name: string; unit: string; level: number; provider: string | null; since: string}>; before: string}): Promise<DueAssessment[]> {
+export async function dueAssessments(
+  db: Db,
+  today: string,
+  days: number,
+  asOf?: {systems: Array<{id: number; name: string; unit: string; level: number; provider: string | null; since: string}>; before: string},
+): Promise<DueAssessment[]> {
   const systems =
     asOf?.systems ??
     (await db.selectFrom('cloud_systems').select(['id', 'name', 'unit', 'level', 'provider', 'provisioned_at']).where('status', '=', 'in-service').execute()).map((s) => ({
@@ -175,7 +191,10 @@ export async function dueAssessments(db: Db, today: string, days: number, asOf?:
       since: chinaDate(new Date(s.provisioned_at!)),
     }))
   if (!systems.length) return []
-  let q = db.selectFrom('cloud_security').selectAll().where('kind', 'in', [...ASSESSMENTS])
+  let q = db
+    .selectFrom('cloud_security')
+    .selectAll()
+    .where('kind', 'in', [...ASSESSMENTS])
   if (asOf) q = q.where('on_date', '<', asOf.before)
   const records = await q.orderBy('on_date').orderBy('id').execute()
   const last = new Map<string, {on: string; result: 'pass' | 'fail'}>()

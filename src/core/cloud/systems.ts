@@ -5,15 +5,7 @@ import {Conflict, InvalidInput, RuleRefused} from '../errors.js'
 import {allocateIn, findAllocation, findPool, release} from '../net/index.js'
 import type {Database, Store, WriteContext} from '../store/index.js'
 import {findUnit, kindOf} from '../units/index.js'
-import {
-  advanceRequest,
-  fileRequestIn,
-  findKind,
-  loadRequest,
-  noteOnRequest,
-  type RequestWithHistory,
-  type WorkflowResult,
-} from '../workflow/index.js'
+import {advanceRequest, fileRequestIn, findKind, loadRequest, noteOnRequest, type RequestWithHistory, type WorkflowResult} from '../workflow/index.js'
 import {exceptionFacts} from './exceptions.js'
 import type {ApplicationValues} from './forms.js'
 import {
@@ -124,7 +116,15 @@ export async function applyForCloud(store: Store, input: ApplicationValues): Pro
     if (existing) {
       const same = await loadRequest(ctx.db, Number(existing.request_id), ctx.today)
       const p = same.payload as OnboardingRequest
-      if (same.kind === ONBOARDING && p.unit === unit.name && sameConfig(p.config, input.config) && p.level === input.level && p.os === input.os && p.securityLetter.sha256 === letter.sha256 && p.exceptionId === exceptionId) {
+      if (
+        same.kind === ONBOARDING &&
+        p.unit === unit.name &&
+        sameConfig(p.config, input.config) &&
+        p.level === input.level &&
+        p.os === input.os &&
+        p.securityLetter.sha256 === letter.sha256 &&
+        p.exceptionId === exceptionId
+      ) {
         return {request: same as RequestWithHistory<OnboardingRequest>, warnings: [], unchanged: true}
       }
       throw new Conflict('cloud.systemTaken', {system: input.system, unit: existing.unit, status: existing.status, id: existing.request_id}, {field: 'system'})
@@ -282,7 +282,11 @@ function statesAfter(kind: string, action: string): string[] {
 }
 
 /** 上云方案/迁移方案: the plan names the provider (proposed by CLOUD-6 when not given) and, for extranet addresses, the net pool. */
-export async function planOnboarding(store: Store, id: number, options: {file: string; provider?: string; pool?: string; comment?: string}): Promise<StepResult<OnboardingRequest> & {proposal?: Proposal}> {
+export async function planOnboarding(
+  store: Store,
+  id: number,
+  options: {file: string; provider?: string; pool?: string; comment?: string},
+): Promise<StepResult<OnboardingRequest> & {proposal?: Proposal}> {
   const file = await fingerprint(options.file, 'file', 'plan')
   return store.write(async (ctx) => {
     const request = await requestOf<OnboardingRequest>(ctx, id, [ONBOARDING])
@@ -323,7 +327,11 @@ export async function planOnboarding(store: Store, id: number, options: {file: s
       },
     })
     await recordAttachment(ctx, file, id, p.systemId)
-    await ctx.db.updateTable('cloud_systems').set({provider: providerName!, pool: pool ?? null, updated_at: ctx.at}).where('id', '=', p.systemId).execute()
+    await ctx.db
+      .updateTable('cloud_systems')
+      .set({provider: providerName!, pool: pool ?? null, updated_at: ctx.at})
+      .where('id', '=', p.systemId)
+      .execute()
     return {...moved, ...(proposal ? {proposal} : {})}
   })
 }
@@ -424,7 +432,11 @@ export async function changeSystem(store: Store, name: string, change: ConfigCha
     const beyond = RESOURCES.filter((r) => wanted[r] > envelope[r]).map((r) => ({resource: r, envelope: envelope[r], wanted: wanted[r]}))
     if (!beyond.length && !options.rescale) {
       if (sameConfig(config, system.config)) return {system, outcome: 'unchanged', unchanged: true}
-      await ctx.db.updateTable('cloud_systems').set({...configColumns(config), updated_at: ctx.at}).where('id', '=', system.id).execute()
+      await ctx.db
+        .updateTable('cloud_systems')
+        .set({...configColumns(config), updated_at: ctx.at})
+        .where('id', '=', system.id)
+        .execute()
       const after = await systemById(ctx.db, system.id)
       await recordEvent(ctx, after, 'changed', null, options.reason)
       await appendAudit(ctx, {action: 'cloud.change', entityType: 'cloud-system', entityId: system.id, before: {config: system.config}, after: {config}})
@@ -493,7 +505,11 @@ export async function applyScale(ctx: WriteContext, id: number, p: ScaleRequest)
   const provider = await findProvider(ctx.db, system.provider!)
   const growth = Object.fromEntries(RESOURCES.map((r) => [r, Math.max(0, p.envelope[r] - system.envelope![r])])) as Amounts
   if (RESOURCES.some((r) => growth[r] > 0)) await requireRoom(ctx.db, provider, growth)
-  await ctx.db.updateTable('cloud_systems').set({...configColumns(p.config), ...envelopeColumns(p.envelope), updated_at: ctx.at}).where('id', '=', system.id).execute()
+  await ctx.db
+    .updateTable('cloud_systems')
+    .set({...configColumns(p.config), ...envelopeColumns(p.envelope), updated_at: ctx.at})
+    .where('id', '=', system.id)
+    .execute()
   await recordEvent(ctx, await systemById(ctx.db, system.id), 'scaled', id)
 }
 
@@ -546,7 +562,16 @@ export async function migrateSystem(store: Store, name: string, to: string, opti
     if (!MIGRATABLE.includes(system.status)) throw new Conflict('cloud.cannotMigrate', {system: system.name, status: system.status}, {field: 'SYS'})
     if (target.status !== 'admitted') throw new RuleRefused('CLOUD-2', 'cloud.migrationTargetExited', {provider: target.name, system: system.name}, {field: 'to'})
     await requireRoom(ctx.db, target, system.envelope!, 'to')
-    const payload: MigrationRequest = {unit: system.unit, system: system.name, systemId: system.id, from: system.provider!, to: target.name, reason, envelope: system.envelope!, ...(plan ? {plan} : {})}
+    const payload: MigrationRequest = {
+      unit: system.unit,
+      system: system.name,
+      systemId: system.id,
+      from: system.provider!,
+      to: target.name,
+      reason,
+      envelope: system.envelope!,
+      ...(plan ? {plan} : {}),
+    }
     const filed = (await fileRequestIn(ctx, {kind: MIGRATION, applicantUnit: system.unit, payload})) as WorkflowResult<MigrationRequest>
     if (plan) await recordAttachment(ctx, plan, filed.request.id, system.id)
     await recordEvent(ctx, system, 'migration-applied', filed.request.id, `${system.provider} → ${target.name}: ${reason}`)
@@ -572,7 +597,13 @@ export async function applyMigration(ctx: WriteContext, id: number, p: Migration
   const after = await systemById(ctx.db, system.id)
   const repointed = await repointOpenRequests(ctx, after, p.from, p.to, id)
   await recordEvent(ctx, after, 'migrated', id, `${p.from} → ${p.to}: ${p.reason}`)
-  await appendAudit(ctx, {action: 'cloud.migrate', entityType: 'cloud-system', entityId: system.id, before: {provider: p.from, envelope: system.envelope}, after: {provider: p.to, envelope: after.envelope, request: id, repointed}})
+  await appendAudit(ctx, {
+    action: 'cloud.migrate',
+    entityType: 'cloud-system',
+    entityId: system.id,
+    before: {provider: p.from, envelope: system.envelope},
+    after: {provider: p.to, envelope: after.envelope, request: id, repointed},
+  })
   return {migratedAt: ctx.at, repointed}
 }
 
@@ -587,10 +618,10 @@ async function repointOpenRequests(ctx: WriteContext, system: CloudSystem, from:
     if (payload.systemId !== system.id) continue
     const next: Record<string, unknown> = {...payload}
     let changed = false
-    if (next.provider === from) (next.provider = to), (changed = true)
+    if (next.provider === from) ((next.provider = to), (changed = true))
     for (const key of ['plan', 'reserved']) {
       const inner = next[key] as {provider?: string} | undefined
-      if (inner && inner.provider === from) (next[key] = {...inner, provider: to}), (changed = true)
+      if (inner && inner.provider === from) ((next[key] = {...inner, provider: to}), (changed = true))
     }
     if (!changed) continue
     await noteOnRequest(ctx, Number(row.id), 'migrated', next, `${from} → ${to}（迁移申请 ${migrationId}）`)
@@ -702,4 +733,3 @@ export async function confirmRelease(store: Store, name: string, comment?: strin
     return moved
   })
 }
-

@@ -496,7 +496,11 @@ export async function importUsage(store: Store, files: string[], options: UsageI
           let handle: RowVisitor['row'] | undefined
           const decide = async () => {
             decided = true
-            const match = matchHeader(head.map((h) => h.text), sheetLayout, LOOK_FOR_HEADER)
+            const match = matchHeader(
+              head.map((h) => h.text),
+              sheetLayout,
+              LOOK_FOR_HEADER,
+            )
             // A sheet without the form's header (two of its column names at least) is someone's
             // notes; a file without one at all is reported below.
             if (!match || match.columns.size < 2) return
@@ -628,7 +632,7 @@ export async function importUsage(store: Store, files: string[], options: UsageI
       // Samples given twice in the files: recorded once when the values agree, reported when they differ.
       const findDuplicates = async () => {
         const dups = await stage.duplicates()
-        for (let i = 0; i < dups.length; ) {
+        for (let i = 0; i < dups.length;) {
           let j = i + 1
           while (j < dups.length && dups[j].system_id === dups[i].system_id && dups[j].at === dups[i].at) j++
           const firstRow = dups[i]
@@ -642,13 +646,21 @@ export async function importUsage(store: Store, files: string[], options: UsageI
             const other = parts[firstRow.part]
             const time = formatChina(d.at)
             problems.push(
-              locate({file: part.file, sheet: part.sheet}, d.row, part.columns[1], sheetLayout.columns[1].header, time, 'time', say('cloud.usage.conflict', {
-                column: sheetLayout.columns[1].header,
-                value: time,
-                other: other === part ? firstRow.row : `${firstRow.row} (${other.file}${other.sheet ? `!${other.sheet}` : ''})`,
-                values: `${tenths(d.cpu)}/${tenths(d.memory)}/${tenths(d.disk)}`,
-                otherValues: `${tenths(firstRow.cpu)}/${tenths(firstRow.memory)}/${tenths(firstRow.disk)}`,
-              })),
+              locate(
+                {file: part.file, sheet: part.sheet},
+                d.row,
+                part.columns[1],
+                sheetLayout.columns[1].header,
+                time,
+                'time',
+                say('cloud.usage.conflict', {
+                  column: sheetLayout.columns[1].header,
+                  value: time,
+                  other: other === part ? firstRow.row : `${firstRow.row} (${other.file}${other.sheet ? `!${other.sheet}` : ''})`,
+                  values: `${tenths(d.cpu)}/${tenths(d.memory)}/${tenths(d.disk)}`,
+                  otherValues: `${tenths(firstRow.cpu)}/${tenths(firstRow.memory)}/${tenths(firstRow.disk)}`,
+                }),
+              ),
             )
           }
           i = j
@@ -685,7 +697,16 @@ export async function importUsage(store: Store, files: string[], options: UsageI
           action: 'cloud.usage.import',
           entityType: 'cloud-usage',
           entityId: files.map((f) => basename(f)).join(', '),
-          after: {files: result.files.map((f) => ({file: basename(f.file), sha256: f.sha256})), read: result.read, added: result.added, alreadyRecorded: result.alreadyRecorded, repeated: result.repeated, systems: result.systems, from: result.from, to: result.to},
+          after: {
+            files: result.files.map((f) => ({file: basename(f.file), sha256: f.sha256})),
+            read: result.read,
+            added: result.added,
+            alreadyRecorded: result.alreadyRecorded,
+            repeated: result.repeated,
+            systems: result.systems,
+            from: result.from,
+            to: result.to,
+          },
         })
         return false
       })
@@ -718,7 +739,7 @@ function remember<V>(memo: Map<string, V>, text: string, value: V): void {
 
 /** A workbook's formula cell by its result (a date, or a number formatted as a percentage, stays one). */
 function resultOf(value: unknown): unknown {
-  return typeof value === 'object' && value !== null && !(value instanceof Date) && 'result' in value ? (value).result : value
+  return typeof value === 'object' && value !== null && !(value instanceof Date) && 'result' in value ? value.result : value
 }
 
 function blank(value: unknown): boolean {
@@ -756,7 +777,12 @@ function systemsKey(systems: Map<string, SystemRef>): string {
 
 async function systemsByName(db: Kysely<Database>): Promise<Map<string, SystemRef>> {
   const rows = await db.selectFrom('cloud_systems').select(['id', 'name', 'status', 'provisioned_at', 'released_at']).orderBy('id').execute()
-  const wipes = await db.selectFrom('cloud_events').select(['system_id', (eb) => eb.fn.min('at').as('at')]).where('event', '=', 'wiped').groupBy('system_id').execute()
+  const wipes = await db
+    .selectFrom('cloud_events')
+    .select(['system_id', (eb) => eb.fn.min('at').as('at')])
+    .where('event', '=', 'wiped')
+    .groupBy('system_id')
+    .execute()
   const wipedAt = new Map(wipes.map((w) => [Number(w.system_id), String(w.at)]))
   const seconds = (iso: string) => Math.floor(Date.parse(iso) / 1000)
   const byName = new Map<string, SystemRef>()
@@ -858,7 +884,15 @@ class Stage {
     return rows.map((r) => {
       const usage = Number(r.usage)
       const source = Number(r.source)
-      return {system_id: Number(r.system_id), at: Number(r.at), cpu: usage >>> 20, memory: (usage >>> 10) & 1023, disk: usage & 1023, part: Math.floor(source / 4_294_967_296), row: source % 4_294_967_296}
+      return {
+        system_id: Number(r.system_id),
+        at: Number(r.at),
+        cpu: usage >>> 20,
+        memory: (usage >>> 10) & 1023,
+        disk: usage & 1023,
+        part: Math.floor(source / 4_294_967_296),
+        row: source % 4_294_967_296,
+      }
     })
   }
 
@@ -1109,7 +1143,8 @@ export async function efficiency(store: Pick<Store, 'db' | 'dialect'>, options: 
       freed: {vcpu: envelope.vcpu - suggestedEnvelope.vcpu, memoryGib: envelope.memoryGib - suggestedEnvelope.memoryGib},
     })
   }
-  const order = (a: {unit: string; provider: string | null}, b: {unit: string; provider: string | null}) => a.unit.localeCompare(b.unit, 'zh') || (a.provider ?? '').localeCompare(b.provider ?? '', 'zh')
+  const order = (a: {unit: string; provider: string | null}, b: {unit: string; provider: string | null}) =>
+    a.unit.localeCompare(b.unit, 'zh') || (a.provider ?? '').localeCompare(b.provider ?? '', 'zh')
   flagged.sort((a, b) => order(a, b) || a.system.localeCompare(b.system, 'zh'))
 
   const summaries = new Map<string, UnitProviderSummary>()
@@ -1128,7 +1163,12 @@ export async function efficiency(store: Pick<Store, 'db' | 'dialect'>, options: 
   const lastSample = new Map<number, number>()
   for (let i = 0; i < unreportedIds.length; i += 500) {
     const chunk = unreportedIds.slice(i, i + 500)
-    const last = await db.selectFrom('cloud_usage').select(['system_id', (eb) => eb.fn.max('at').as('at')]).where('system_id', 'in', chunk).groupBy('system_id').execute()
+    const last = await db
+      .selectFrom('cloud_usage')
+      .select(['system_id', (eb) => eb.fn.max('at').as('at')])
+      .where('system_id', 'in', chunk)
+      .groupBy('system_id')
+      .execute()
     for (const r of last) lastSample.set(Number(r.system_id), Number(r.at))
   }
   const byId = new Map(systems.map((s) => [Number(s.id), s]))
@@ -1182,17 +1222,61 @@ export async function writeEfficiencyWorkbook(path: string, report: EfficiencyRe
   }
   sheet(
     '低效系统',
-    [['单位', 28], ['云服务商', 20], ['系统名称', 30], ['样本数', 8], ['CPU使用率P95(%)', 16], ['内存使用率P95(%)', 16], ['虚拟机数', 9], ['每台vCPU', 10], ['建议每台vCPU', 13], ['每台内存(GiB)', 13], ['建议每台内存(GiB)', 17], ['约定vCPU', 10], ['建议vCPU', 10], ['约定内存(GiB)', 13], ['建议内存(GiB)', 13], ['可释放vCPU', 11], ['可释放内存(GiB)', 15]],
-    report.flagged.map((f) => [f.unit, f.provider ?? '', f.system, f.samples, f.p95Cpu, f.p95Memory, f.vms, f.perVm.vcpu, f.suggestedPerVm.vcpu, f.perVm.memoryGib, f.suggestedPerVm.memoryGib, f.envelope.vcpu, f.suggestedEnvelope.vcpu, f.envelope.memoryGib, f.suggestedEnvelope.memoryGib, f.freed.vcpu, f.freed.memoryGib]),
+    [
+      ['单位', 28],
+      ['云服务商', 20],
+      ['系统名称', 30],
+      ['样本数', 8],
+      ['CPU使用率P95(%)', 16],
+      ['内存使用率P95(%)', 16],
+      ['虚拟机数', 9],
+      ['每台vCPU', 10],
+      ['建议每台vCPU', 13],
+      ['每台内存(GiB)', 13],
+      ['建议每台内存(GiB)', 17],
+      ['约定vCPU', 10],
+      ['建议vCPU', 10],
+      ['约定内存(GiB)', 13],
+      ['建议内存(GiB)', 13],
+      ['可释放vCPU', 11],
+      ['可释放内存(GiB)', 15],
+    ],
+    report.flagged.map((f) => [
+      f.unit,
+      f.provider ?? '',
+      f.system,
+      f.samples,
+      f.p95Cpu,
+      f.p95Memory,
+      f.vms,
+      f.perVm.vcpu,
+      f.suggestedPerVm.vcpu,
+      f.perVm.memoryGib,
+      f.suggestedPerVm.memoryGib,
+      f.envelope.vcpu,
+      f.suggestedEnvelope.vcpu,
+      f.envelope.memoryGib,
+      f.suggestedEnvelope.memoryGib,
+      f.freed.vcpu,
+      f.freed.memoryGib,
+    ]),
   )
   sheet(
     '未报送',
-    [['单位', 28], ['云服务商', 20], ['系统名称', 30], ['最近一次采集时间', 20]],
+    [
+      ['单位', 28],
+      ['云服务商', 20],
+      ['系统名称', 30],
+      ['最近一次采集时间', 20],
+    ],
     report.unreported.map((u) => [u.unit, u.provider ?? '', u.system, u.lastSample === null ? '' : formatChina(Date.parse(u.lastSample) / 1000)]),
   )
   sheet(
     '说明',
-    [['项目', 16], ['内容', 90]],
+    [
+      ['项目', 16],
+      ['内容', 90],
+    ],
     [
       ['统计区间', `${formatChina(Date.parse(report.from) / 1000)} 至 ${formatChina(Date.parse(report.to) / 1000)}（最近 ${report.days} 天，北京时间）`],
       ['判定', `CPU 使用率与内存使用率的第 ${report.percentile} 百分位数均低于 ${report.threshold}% 的在运行系统（CLOUD-8）`],

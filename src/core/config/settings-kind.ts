@@ -73,9 +73,14 @@ registerAdminChangeKind<SettingsChange>({
         key: {...js.line('a working-day limit: limit.KIND.STATE'), pattern: '^limit\\.'},
         value: js.line(),
         arrangement: js.object(
-          {year: js.int(1900, 2999), source: js.text(), holidays: js.array(js.object({date: js.date(), name: js.text()}, ['date', 'name'])), workdays: js.array(js.object({date: js.date(), name: js.text()}, ['date', 'name']))},
+          {
+            year: js.int(1900, 2999),
+            source: js.text(),
+            holidays: js.array(js.object({date: js.date(), name: js.text()}, ['date', 'name'])),
+            workdays: js.array(js.object({date: js.date(), name: js.text()}, ['date', 'name'])),
+          },
           ['year', 'source', 'holidays', 'workdays'],
-          'a year\'s holiday arrangement (X-1)',
+          "a year's holiday arrangement (X-1)",
         ),
       },
       ['op'],

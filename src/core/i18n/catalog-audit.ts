@@ -9,7 +9,7 @@ export const auditEntries = {
     zh: '其前的条目带有 MAC，而该条没有（MAC 被删除）',
   },
   'audit.keyMissing': {
-    en: '{env}: the audit key is not at {path}, and this database\'s entries are MACed with one; copy that key there (or name its file with {env}); nothing was changed',
+    en: "{env}: the audit key is not at {path}, and this database's entries are MACed with one; copy that key there (or name its file with {env}); nothing was changed",
     zh: '{env}：审计密钥不在 {path}，而本数据库的审计条目已用密钥签署；请将该密钥复制到此处（或用 {env} 指明其文件）；未做任何更改',
   },
   'audit.keyWrong': {
@@ -17,11 +17,11 @@ export const auditEntries = {
     zh: '{env}：{path} 处的审计密钥不是第 {seq} 条签署时所用的密钥；请使用该密钥（可运行“egov audit verify”检查审计链）；未做任何更改',
   },
   'audit.keyCreated': {
-    en: 'made the audit key {path} (0600): back it up apart from the database; on a PostgreSQL team copy it to each operator\'s machine',
+    en: "made the audit key {path} (0600): back it up apart from the database; on a PostgreSQL team copy it to each operator's machine",
     zh: '已生成审计密钥 {path}（0600）：请与数据库分开备份；PostgreSQL 团队须将其复制到每位操作员的机器上',
   },
   'audit.keyMissingAtInit': {
-    en: '{env}: the audit key is not at {path}, and this database\'s entries are MACed with one: copy it there (or name its file with {env}) before writing',
+    en: "{env}: the audit key is not at {path}, and this database's entries are MACed with one: copy it there (or name its file with {env}) before writing",
     zh: '{env}：审计密钥不在 {path}，而本数据库的审计条目已用密钥签署：写入前请将其复制到此处（或用 {env} 指明其文件）',
   },
   'audit.keyUnreadable': {en: 'EGOV_AUDIT_KEY: the audit key {path} cannot be read ({reason})', zh: 'EGOV_AUDIT_KEY：无法读取审计密钥 {path}（{reason}）'},
@@ -37,13 +37,16 @@ export const auditEntries = {
   },
   'audit.macsChecked': {en: '{count} MACs checked with the audit key {path}', zh: '已用审计密钥 {path} 校验 {count} 个 MAC'},
   'audit.checkpointUnreadable': {en: 'checkpoint: {path} cannot be read ({reason})', zh: 'checkpoint：无法读取 {path}（{reason}）'},
-  'audit.checkpointMalformed': {en: 'checkpoint: {path} is not an audit checkpoint ({format}, made by "egov audit checkpoint")', zh: 'checkpoint：{path} 不是审计检查点（{format}，由“egov audit checkpoint”生成）'},
+  'audit.checkpointMalformed': {
+    en: 'checkpoint: {path} is not an audit checkpoint ({format}, made by "egov audit checkpoint")',
+    zh: 'checkpoint：{path} 不是审计检查点（{format}，由“egov audit checkpoint”生成）',
+  },
   'audit.checkpointTampered': {
     en: 'checkpoint: {path} has been changed (its MAC does not match the audit key), or was made with another key; it proves nothing',
     zh: 'checkpoint：{path} 已被改动（其 MAC 与审计密钥不符），或由其他密钥生成；不能作为凭证',
   },
   'audit.checkpointNoKey': {
-    en: 'the audit key is not at {path} (EGOV_AUDIT_KEY): the checkpoint\'s MAC could not be checked',
+    en: "the audit key is not at {path} (EGOV_AUDIT_KEY): the checkpoint's MAC could not be checked",
     zh: '审计密钥不在 {path}（EGOV_AUDIT_KEY）：检查点的 MAC 未能校验',
   },
   'audit.checkpointBehind': {

@@ -4,19 +4,43 @@ export const certEntries = {
   'cert.noCa': {en: 'ca: there is no CA yet; create it with "egov cert ca init --name NAME"', zh: 'ca：尚未建立 CA，请先运行“egov cert ca init --name 名称”'},
   'cert.caExists': {en: 'name: the CA already exists; a second root is not made over it', zh: 'name：CA 已存在，不会覆盖建立第二个根证书'},
   'cert.badUrl': {en: '{field}: "{value}" is not an http(s) URL', zh: '{field}：“{value}”不是 http(s) 地址'},
-  'cert.noRoot': {en: 'root-key: there is no root yet; make it with "egov cert ca init --root --name NAME --out-key FILE"', zh: 'root-key：尚未建立根 CA，请先运行“egov cert ca init --root --name 名称 --out-key 文件”'},
-  'cert.caStandsAlone': {en: 'root: this database has its CA already, self-signed; a root is not put above it (its certificates would not chain): start a hierarchy on a new database', zh: 'root：本数据库已有自签名 CA，不能在其上加设根 CA（其已签发的证书无法链接到新根）：请在新数据库中建立层级'},
+  'cert.noRoot': {
+    en: 'root-key: there is no root yet; make it with "egov cert ca init --root --name NAME --out-key FILE"',
+    zh: 'root-key：尚未建立根 CA，请先运行“egov cert ca init --root --name 名称 --out-key 文件”',
+  },
+  'cert.caStandsAlone': {
+    en: 'root: this database has its CA already, self-signed; a root is not put above it (its certificates would not chain): start a hierarchy on a new database',
+    zh: 'root：本数据库已有自签名 CA，不能在其上加设根 CA（其已签发的证书无法链接到新根）：请在新数据库中建立层级',
+  },
   'cert.rootExists': {en: 'root: the root already exists; a second root is not made over it', zh: 'root：根 CA 已存在，不会再建立第二个根'},
-  'cert.rootKeyNeeded': {en: 'root-key: this database has an offline root: the CA is signed by it, so give its key file with --root-key (and its passphrase with --root-passphrase-file or EGOV_ROOT_PASSPHRASE)', zh: 'root-key：本数据库已有离线根 CA，CA 须由其签发：请以 --root-key 给出根密钥文件（口令用 --root-passphrase-file 或 EGOV_ROOT_PASSPHRASE）'},
+  'cert.rootKeyNeeded': {
+    en: 'root-key: this database has an offline root: the CA is signed by it, so give its key file with --root-key (and its passphrase with --root-passphrase-file or EGOV_ROOT_PASSPHRASE)',
+    zh: 'root-key：本数据库已有离线根 CA，CA 须由其签发：请以 --root-key 给出根密钥文件（口令用 --root-passphrase-file 或 EGOV_ROOT_PASSPHRASE）',
+  },
   'cert.notUnderRoot': {en: 'root-key: this CA stands alone (self-signed), with no root above it; leave out --root-key', zh: 'root-key：本 CA 为自签名 CA，没有上级根 CA；请去掉 --root-key'},
   'cert.rootKeyBad': {en: 'root-key: {path} holds no private key (PEM "PRIVATE KEY" or "ENCRYPTED PRIVATE KEY")', zh: 'root-key：{path} 中没有私钥（PEM 格式的 PRIVATE KEY 或 ENCRYPTED PRIVATE KEY）'},
   'cert.rootKeyMismatch': {en: 'root-key: the key in {path} is not the key of the root "{root}"; nothing was changed', zh: 'root-key：{path} 中的密钥不是根 CA“{root}”的密钥，未做任何更改'},
   'cert.caNameUsed': {en: 'name: a CA named "{name}" exists already (retired or current); the new CA needs a name of its own', zh: 'name：已有名为“{name}”的 CA（当前或已退役），新 CA 须另取名称'},
-  'cert.urlUsed': {en: '{field}: {value} is already another CA’s; the new CA needs its own address, so the old CA’s certificates keep theirs', zh: '{field}：{value} 已被其他 CA 使用；新 CA 须使用自己的地址，旧 CA 签发的证书才能继续使用原地址'},
-  'cert.rolloverUrl': {en: '{field}: {value} ends in no file name to number (like ca.crl → ca-g2.crl); give the new CA’s address with --{field}', zh: '{field}：{value} 末尾没有可编号的文件名（如 ca.crl → ca-g2.crl）；请用 --{field} 给出新 CA 的地址'},
-  'cert.caChanged': {en: 'ca: the CA changed while the new one was being made (another rollover?); nothing was changed, run it again', zh: 'ca：生成新 CA 期间 CA 已被更改（另一次轮换？），未做任何更改，请重新运行'},
-  'cert.rootCrlExpiring': {en: 'the root’s CRL {number} expires at {nextUpdate}, in {days} days: refresh it with the offline root key, "egov cert crl --root-key FILE"', zh: '根 CA 的证书撤销列表 {number} 将于 {nextUpdate} 到期（{days} 天后）：请用离线根密钥运行“egov cert crl --root-key 文件”更新'},
-  'cert.rootCrlExpired': {en: 'the root’s CRL {number} expired at {nextUpdate}: relying parties checking the whole chain reject every certificate; refresh it with "egov cert crl --root-key FILE"', zh: '根 CA 的证书撤销列表 {number} 已于 {nextUpdate} 过期：检查整条证书链的依赖方将拒绝所有证书；请运行“egov cert crl --root-key 文件”更新'},
+  'cert.urlUsed': {
+    en: '{field}: {value} is already another CA’s; the new CA needs its own address, so the old CA’s certificates keep theirs',
+    zh: '{field}：{value} 已被其他 CA 使用；新 CA 须使用自己的地址，旧 CA 签发的证书才能继续使用原地址',
+  },
+  'cert.rolloverUrl': {
+    en: '{field}: {value} ends in no file name to number (like ca.crl → ca-g2.crl); give the new CA’s address with --{field}',
+    zh: '{field}：{value} 末尾没有可编号的文件名（如 ca.crl → ca-g2.crl）；请用 --{field} 给出新 CA 的地址',
+  },
+  'cert.caChanged': {
+    en: 'ca: the CA changed while the new one was being made (another rollover?); nothing was changed, run it again',
+    zh: 'ca：生成新 CA 期间 CA 已被更改（另一次轮换？），未做任何更改，请重新运行',
+  },
+  'cert.rootCrlExpiring': {
+    en: 'the root’s CRL {number} expires at {nextUpdate}, in {days} days: refresh it with the offline root key, "egov cert crl --root-key FILE"',
+    zh: '根 CA 的证书撤销列表 {number} 将于 {nextUpdate} 到期（{days} 天后）：请用离线根密钥运行“egov cert crl --root-key 文件”更新',
+  },
+  'cert.rootCrlExpired': {
+    en: 'the root’s CRL {number} expired at {nextUpdate}: relying parties checking the whole chain reject every certificate; refresh it with "egov cert crl --root-key FILE"',
+    zh: '根 CA 的证书撤销列表 {number} 已于 {nextUpdate} 过期：检查整条证书链的依赖方将拒绝所有证书；请运行“egov cert crl --root-key 文件”更新',
+  },
   'cert.badCrlUrl': {en: 'crl-url: "{value}" is not an http(s) URL', zh: 'crl-url：“{value}”不是 http(s) 地址'},
   'cert.noCrl': {en: 'crl: no CRL has been made yet', zh: 'crl：尚未生成证书撤销列表'},
   'cert.passphraseNeeded': {
@@ -26,23 +50,56 @@ export const certEntries = {
   'cert.wrongPassphrase': {en: '{field}: wrong passphrase or password; nothing was changed', zh: '{field}：口令或密码错误，未做任何更改'},
   'cert.weakSecret': {en: '{field}: a passphrase or password needs at least {min} characters (CERT-2)', zh: '{field}：口令或密码至少 {min} 个字符（CERT-2）'},
   'cert.badKeySpec': {en: '{field}: "{value}" is not a key kind egov makes; use one of {allowed} (CERT-5)', zh: '{field}：“{value}”不是支持的密钥类型；可用：{allowed}（CERT-5）'},
-  'cert.badProfile': {en: '{field}: "{value}" is not a certificate profile; active ones: {allowed} (egov cert profile list)', zh: '{field}：“{value}”不是证书模板；可用：{allowed}（egov cert profile list）'},
-  'cert.profileNotFound': {en: '{field}: there is no certificate profile "{value}"; active ones: {allowed} (egov cert profile list --all)', zh: '{field}：没有证书模板“{value}”；可用：{allowed}（egov cert profile list --all）'},
-  'cert.profileRetired': {en: '{field}: profile {profile} was retired on {at}: it issues no new certificate and is not changed any more; certificates issued under it still renew, extend and change medium under it', zh: '{field}：证书模板 {profile} 已于 {at} 停用：不再签发新证书，也不再修改；已按其签发的证书仍可按其更新、延期和更换介质'},
-  'cert.profile.badKey': {en: 'KEY: "{value}" is not a profile key: 2 to 32 characters, lower-case letters, digits and hyphens, starting with a letter', zh: 'KEY：“{value}”不能作为模板代码：2 至 32 个字符，小写字母、数字和连字符，以字母开头'},
+  'cert.badProfile': {
+    en: '{field}: "{value}" is not a certificate profile; active ones: {allowed} (egov cert profile list)',
+    zh: '{field}：“{value}”不是证书模板；可用：{allowed}（egov cert profile list）',
+  },
+  'cert.profileNotFound': {
+    en: '{field}: there is no certificate profile "{value}"; active ones: {allowed} (egov cert profile list --all)',
+    zh: '{field}：没有证书模板“{value}”；可用：{allowed}（egov cert profile list --all）',
+  },
+  'cert.profileRetired': {
+    en: '{field}: profile {profile} was retired on {at}: it issues no new certificate and is not changed any more; certificates issued under it still renew, extend and change medium under it',
+    zh: '{field}：证书模板 {profile} 已于 {at} 停用：不再签发新证书，也不再修改；已按其签发的证书仍可按其更新、延期和更换介质',
+  },
+  'cert.profile.badKey': {
+    en: 'KEY: "{value}" is not a profile key: 2 to 32 characters, lower-case letters, digits and hyphens, starting with a letter',
+    zh: 'KEY：“{value}”不能作为模板代码：2 至 32 个字符，小写字母、数字和连字符，以字母开头',
+  },
   'cert.profile.badName': {en: 'name: the profile’s name has 1 to 64 characters and no control characters', zh: 'name：模板名称为 1 至 64 个字符，不含控制字符'},
   'cert.profile.noKeyUsage': {en: 'key-usage: a profile names at least one key usage (RFC 5280 4.2.1.3): {allowed}', zh: 'key-usage：模板至少须有一项密钥用途（RFC 5280 4.2.1.3）：{allowed}'},
-  'cert.profile.badKeyUsage': {en: 'key-usage: "{value}" is not a key usage a holder’s certificate may carry (RFC 5280 4.2.1.3; keyCertSign and cRLSign are the CA’s); use {allowed}', zh: 'key-usage：“{value}”不是持有人证书可用的密钥用途（RFC 5280 4.2.1.3；keyCertSign、cRLSign 仅用于 CA）；可用：{allowed}'},
-  'cert.profile.badExtKeyUsage': {en: 'ext-key-usage: "{value}" is not an extended key usage egov writes (RFC 5280 4.2.1.12; no emailProtection: egov puts no e-mail address in a certificate); use {allowed}', zh: 'ext-key-usage：“{value}”不是支持的扩展密钥用途（RFC 5280 4.2.1.12；不提供 emailProtection：证书中没有电子邮件地址）；可用：{allowed}'},
-  'cert.profile.ecEncipherment': {en: 'key-usage: an EC key ({keySpec}) does not encipher: {value} is not allowed with it (RFC 5480 section 3); use digitalSignature, nonRepudiation or keyAgreement', zh: 'key-usage：EC 密钥（{keySpec}）不能用于加密：不能含 {value}（RFC 5480 第 3 节）；可用 digitalSignature、nonRepudiation 或 keyAgreement'},
-  'cert.profile.badSan': {en: 'san: "{value}" is not a subject alternative name kind; use {allowed} (comma-separated), or "" for none', zh: 'san：“{value}”不是主体备用名称类型；可用：{allowed}（逗号分隔），或 "" 表示无'},
+  'cert.profile.badKeyUsage': {
+    en: 'key-usage: "{value}" is not a key usage a holder’s certificate may carry (RFC 5280 4.2.1.3; keyCertSign and cRLSign are the CA’s); use {allowed}',
+    zh: 'key-usage：“{value}”不是持有人证书可用的密钥用途（RFC 5280 4.2.1.3；keyCertSign、cRLSign 仅用于 CA）；可用：{allowed}',
+  },
+  'cert.profile.badExtKeyUsage': {
+    en: 'ext-key-usage: "{value}" is not an extended key usage egov writes (RFC 5280 4.2.1.12; no emailProtection: egov puts no e-mail address in a certificate); use {allowed}',
+    zh: 'ext-key-usage：“{value}”不是支持的扩展密钥用途（RFC 5280 4.2.1.12；不提供 emailProtection：证书中没有电子邮件地址）；可用：{allowed}',
+  },
+  'cert.profile.ecEncipherment': {
+    en: 'key-usage: an EC key ({keySpec}) does not encipher: {value} is not allowed with it (RFC 5480 section 3); use digitalSignature, nonRepudiation or keyAgreement',
+    zh: 'key-usage：EC 密钥（{keySpec}）不能用于加密：不能含 {value}（RFC 5480 第 3 节）；可用 digitalSignature、nonRepudiation 或 keyAgreement',
+  },
+  'cert.profile.badSan': {
+    en: 'san: "{value}" is not a subject alternative name kind; use {allowed} (comma-separated), or "" for none',
+    zh: 'san：“{value}”不是主体备用名称类型；可用：{allowed}（逗号分隔），或 "" 表示无',
+  },
   'cert.profile.badMaxDays': {en: 'max-days: {value} is out of range: a profile allows 1 to {max} days at most', zh: 'max-days：{value} 超出范围：模板的最长有效期为 1 至 {max} 天'},
   'cert.profile.badDays': {en: 'days: {value} is out of range: the default validity is 1 day to max-days ({max})', zh: 'days：{value} 超出范围：默认有效期须在 1 天至 max-days（{max}）之间'},
-  'cert.profile.exists': {en: 'KEY: there is a profile "{key}" already ({status}); a key is never reused: choose another, or edit it (egov cert profile edit)', zh: 'KEY：已有模板“{key}”（{status}）；模板代码不重复使用：请另选代码，或修改该模板（egov cert profile edit）'},
+  'cert.profile.exists': {
+    en: 'KEY: there is a profile "{key}" already ({status}); a key is never reused: choose another, or edit it (egov cert profile edit)',
+    zh: 'KEY：已有模板“{key}”（{status}）；模板代码不重复使用：请另选代码，或修改该模板（egov cert profile edit）',
+  },
   'cert.profile.added': {en: 'Profile {key} ({name}) added: {keySpec} keys, {days} days (at most {maxDays})', zh: '已新增证书模板 {key}（{name}）：{keySpec} 密钥，{days} 天（最长 {maxDays} 天）'},
-  'cert.profile.edited': {en: 'Profile {key} changed: {fields}. Certificates issued under it keep what they were signed with; their next renewal uses the profile as it is now', zh: '证书模板 {key} 已修改：{fields}。已签发的证书不变；其下次更新按修改后的模板签发'},
+  'cert.profile.edited': {
+    en: 'Profile {key} changed: {fields}. Certificates issued under it keep what they were signed with; their next renewal uses the profile as it is now',
+    zh: '证书模板 {key} 已修改：{fields}。已签发的证书不变；其下次更新按修改后的模板签发',
+  },
   'cert.profile.unchanged': {en: 'Profile {key}: nothing to change', zh: '证书模板 {key}：无需修改'},
-  'cert.profile.retiredNow': {en: 'Profile {key} retired: no new certificate is issued under it; {count} valid certificate(s) under it still renew under it', zh: '证书模板 {key} 已停用：不再按其签发新证书；按其签发的 {count} 张有效证书仍按其更新'},
+  'cert.profile.retiredNow': {
+    en: 'Profile {key} retired: no new certificate is issued under it; {count} valid certificate(s) under it still renew under it',
+    zh: '证书模板 {key} 已停用：不再按其签发新证书；按其签发的 {count} 张有效证书仍按其更新',
+  },
   'cert.profile.label.keyUsage': {en: 'Key usage', zh: '密钥用途'},
   'cert.profile.label.extKeyUsage': {en: 'Extended key usage', zh: '扩展密钥用途'},
   'cert.profile.label.keySpec': {en: 'Key egov makes', zh: '生成的密钥类型'},
@@ -66,7 +123,7 @@ export const certEntries = {
   'cert.badIdBirth': {en: '{field}: characters 7-14 are not a birth date (GB 11643, CERT-1)', zh: '{field}：第 7-14 位不是有效的出生日期（GB 11643，CERT-1）'},
   'cert.badIdCheck': {en: '{field}: the check character is wrong: the number is mistyped (GB 11643, CERT-1)', zh: '{field}：校验码不符，号码有误（GB 11643，CERT-1）'},
   'cert.idKeyMissing': {
-    en: '{env}: the audit key is not at {path}, and this database\'s ID numbers are kept under it; copy that key there (or name its file with {env}); nothing was changed',
+    en: "{env}: the audit key is not at {path}, and this database's ID numbers are kept under it; copy that key there (or name its file with {env}); nothing was changed",
     zh: '{env}：审计密钥不在 {path}，而本数据库的身份证号码以该密钥保存；请将该密钥复制到此处（或用 {env} 指明其文件）；未做任何更改',
   },
   'cert.idKeyNotSet': {
@@ -78,9 +135,18 @@ export const certEntries = {
     en: '{count} ID number hashes are still scrypt alone (not under the audit key): {reason}; they are wrapped by the next "egov db init" or certificate application that can write',
     zh: '仍有 {count} 个身份证号码哈希仅为 scrypt（未以审计密钥保存）：{reason}；将在下次可写入的“egov db init”或证书申请时封装',
   },
-  'cert.idOtherHolder': {en: 'id-number: this ID number belongs to a holder registered under another name than "{name}"; a certificate is one person\'s identity (CERT-1)', zh: 'id-number：该身份证号码已登记在其他姓名下，与“{name}”不符；证书只代表持有人本人（CERT-1）'},
-  'cert.mediumNeeded': {en: 'medium: profile {profile} lives on a medium (USB key): give its serial with --medium (CERT-1)', zh: 'medium：{profile} 证书须存放于介质（USB Key），请用 --medium 给出介质序列号（CERT-1）'},
-  'cert.mediumOtherHolder': {en: 'medium: {medium} belongs to another holder; a medium is for one holder only and may not be lent (CERT-1)', zh: 'medium：介质 {medium} 属于其他持有人；介质专人专用，不得出借（CERT-1）'},
+  'cert.idOtherHolder': {
+    en: 'id-number: this ID number belongs to a holder registered under another name than "{name}"; a certificate is one person\'s identity (CERT-1)',
+    zh: 'id-number：该身份证号码已登记在其他姓名下，与“{name}”不符；证书只代表持有人本人（CERT-1）',
+  },
+  'cert.mediumNeeded': {
+    en: 'medium: profile {profile} lives on a medium (USB key): give its serial with --medium (CERT-1)',
+    zh: 'medium：{profile} 证书须存放于介质（USB Key），请用 --medium 给出介质序列号（CERT-1）',
+  },
+  'cert.mediumOtherHolder': {
+    en: 'medium: {medium} belongs to another holder; a medium is for one holder only and may not be lent (CERT-1)',
+    zh: 'medium：介质 {medium} 属于其他持有人；介质专人专用，不得出借（CERT-1）',
+  },
   'cert.mediumRetired': {en: 'medium: {medium} is {status} and is not used again', zh: 'medium：介质 {medium} 已{statusZh}，不再使用'},
   'cert.sameMedium': {en: 'medium: {medium} is the medium the certificate is on already', zh: 'medium：证书已在介质 {medium} 上'},
   'cert.sanNotAllowed': {en: 'profile {profile} does not take --dns or --ip', zh: '{profile} 模板不接受 --dns 或 --ip'},
@@ -88,11 +154,26 @@ export const certEntries = {
   'cert.badDns': {en: 'dns: "{value}" is not a DNS name', zh: 'dns：“{value}”不是有效域名'},
   'cert.badIp': {en: 'ip: "{value}" is not an IP address', zh: 'ip：“{value}”不是有效 IP 地址'},
   'cert.badCsr': {en: '{field}: not a PKCS#10 certificate request (PEM or DER); nothing was filed', zh: '{field}：不是 PKCS#10 证书请求（PEM 或 DER），未提交'},
-  'cert.csrSignature': {en: '{field}: the request\'s signature does not verify: it was altered or not signed by its key; nothing was filed', zh: '{field}：证书请求签名验证失败（被篡改或非其密钥签名），未提交'},
-  'cert.sm2CsrNeeded': {en: 'csr: profile {profile} is the signature certificate of the SM2 pair: its key is made on the holder’s medium and comes as a CSR (--csr); egov never makes or sees a signature key (CERT-5)', zh: 'csr：{profile} 是 SM2 双证书中的签名证书，其密钥在持有人介质中生成并以证书请求（--csr）提交；egov 从不生成或接触签名密钥（CERT-5）'},
-  'cert.profileKey': {en: '{field}: profile {profile} certifies {expected} keys only, and this request\'s key is {kind} (CERT-5); nothing was filed', zh: '{field}：证书模板 {profile} 只签发 {expected} 密钥，此请求的密钥为 {kind}（CERT-5），未提交'},
-  'cert.csrKey': {en: '{field}: the request\'s key ({kind}) is not a kind egov certifies; use one of {allowed} (CERT-5)', zh: '{field}：请求中的密钥（{kind}）不是可签发的密钥类型；可用：{allowed}（CERT-5）'},
-  'cert.csrNeeded': {en: 'csr: egov does not hold the key of {serial} (it came from a CSR): give the new request with --csr', zh: 'csr：{serial} 的密钥由持有人保管（来自 CSR），请用 --csr 提交新的证书请求'},
+  'cert.csrSignature': {
+    en: "{field}: the request's signature does not verify: it was altered or not signed by its key; nothing was filed",
+    zh: '{field}：证书请求签名验证失败（被篡改或非其密钥签名），未提交',
+  },
+  'cert.sm2CsrNeeded': {
+    en: 'csr: profile {profile} is the signature certificate of the SM2 pair: its key is made on the holder’s medium and comes as a CSR (--csr); egov never makes or sees a signature key (CERT-5)',
+    zh: 'csr：{profile} 是 SM2 双证书中的签名证书，其密钥在持有人介质中生成并以证书请求（--csr）提交；egov 从不生成或接触签名密钥（CERT-5）',
+  },
+  'cert.profileKey': {
+    en: "{field}: profile {profile} certifies {expected} keys only, and this request's key is {kind} (CERT-5); nothing was filed",
+    zh: '{field}：证书模板 {profile} 只签发 {expected} 密钥，此请求的密钥为 {kind}（CERT-5），未提交',
+  },
+  'cert.csrKey': {
+    en: "{field}: the request's key ({kind}) is not a kind egov certifies; use one of {allowed} (CERT-5)",
+    zh: '{field}：请求中的密钥（{kind}）不是可签发的密钥类型；可用：{allowed}（CERT-5）',
+  },
+  'cert.csrNeeded': {
+    en: 'csr: egov does not hold the key of {serial} (it came from a CSR): give the new request with --csr',
+    zh: 'csr：{serial} 的密钥由持有人保管（来自 CSR），请用 --csr 提交新的证书请求',
+  },
   'cert.keyCompromised': {
     en: '{field}: this key was revoked for key compromise with certificate {serial} on {at} (SPKI SHA-256 {hash}…); a compromised key is never certified again: make a new key pair (CERT-3)',
     zh: '{field}：该密钥已随证书 {serial} 于 {at} 因密钥泄露撤销（公钥 SHA-256 {hash}…）；泄露的密钥不再签发证书，请生成新的密钥对（CERT-3）',
@@ -101,15 +182,30 @@ export const certEntries = {
     en: '{field}: the request is for the key certificate {serial} already has; renewal and a new medium take a new key pair — to keep the key at expiry, use "egov cert extend" (CERT-3)',
     zh: '{field}：申请中的密钥与证书 {serial} 现用密钥相同；更新和更换介质须使用新的密钥对，期满保留原密钥请用“egov cert extend”（CERT-3）',
   },
-  'cert.alreadyHolds': {en: 'profile: {holder} already holds a {profile} certificate ({serial}); one valid certificate per holder and profile: renew, extend or revoke it (CERT-1)', zh: 'profile：{holder} 已持有 {profile} 证书（{serial}）；每人每类仅一张有效证书，请更新、延期或撤销（CERT-1）'},
+  'cert.alreadyHolds': {
+    en: 'profile: {holder} already holds a {profile} certificate ({serial}); one valid certificate per holder and profile: renew, extend or revoke it (CERT-1)',
+    zh: 'profile：{holder} 已持有 {profile} 证书（{serial}）；每人每类仅一张有效证书，请更新、延期或撤销（CERT-1）',
+  },
   'cert.openRequest': {en: 'request {id} for the same is still waiting for approval: approve or reject it first', zh: '同一事项的申请 {id} 尚待审批，请先批准或驳回'},
   'cert.notFound': {en: 'SERIAL: no certificate or medium "{serial}"', zh: 'SERIAL：未找到证书或介质“{serial}”'},
-  'cert.wrongState': {en: 'SERIAL: {serial} is {status}: {event} is possible only when it is {allowed}; nothing was changed', zh: 'SERIAL：{serial} 当前状态为“{statusZh}”，仅在“{allowedZh}”时可{eventZh}；未做任何更改'},
+  'cert.wrongState': {
+    en: 'SERIAL: {serial} is {status}: {event} is possible only when it is {allowed}; nothing was changed',
+    zh: 'SERIAL：{serial} 当前状态为“{statusZh}”，仅在“{allowedZh}”时可{eventZh}；未做任何更改',
+  },
   'cert.notIssuedHere': {en: 'SERIAL: {serial} was issued elsewhere (imported): {event} is for certificates this CA issued', zh: 'SERIAL：{serial} 为外部导入的证书，不能{eventZh}'},
-  'cert.extendTooEarly': {en: 'SERIAL: {serial} has {days} days left; an extension at expiry (期满延期) may be asked for only in the last {window} days, from {from} (CERT-3)', zh: 'SERIAL：{serial} 尚余 {days} 天；期满延期只能在到期前 {window} 天内申请，自 {from} 起（CERT-3）'},
+  'cert.extendTooEarly': {
+    en: 'SERIAL: {serial} has {days} days left; an extension at expiry (期满延期) may be asked for only in the last {window} days, from {from} (CERT-3)',
+    zh: 'SERIAL：{serial} 尚余 {days} 天；期满延期只能在到期前 {window} 天内申请，自 {from} 起（CERT-3）',
+  },
   'cert.extendTooLate': {en: 'SERIAL: {serial} expired more than {window} days ago: apply for a new certificate (CERT-3)', zh: 'SERIAL：{serial} 已过期超过 {window} 天，请重新申请（CERT-3）'},
-  'cert.keyNotHeld': {en: 'SERIAL: egov does not hold the key of {serial} (the holder made it, from a CSR): there is no password to reset; a re-key is the answer: egov cert renew {serial} --csr NEW.csr (CERT-3)', zh: 'SERIAL：{serial} 的密钥由持有人自行生成（CSR），无密码可重置；请重新生成密钥并更新：egov cert renew {serial} --csr 新请求.csr（CERT-3）'},
-  'cert.exportUsed': {en: 'SERIAL: the key of {serial} was delivered already; another PKCS#12 needs an approved password reset: egov cert reset-password {serial} (CERT-3)', zh: 'SERIAL：{serial} 的密钥已交付；再次导出须经批准的密码重置：egov cert reset-password {serial}（CERT-3）'},
+  'cert.keyNotHeld': {
+    en: 'SERIAL: egov does not hold the key of {serial} (the holder made it, from a CSR): there is no password to reset; a re-key is the answer: egov cert renew {serial} --csr NEW.csr (CERT-3)',
+    zh: 'SERIAL：{serial} 的密钥由持有人自行生成（CSR），无密码可重置；请重新生成密钥并更新：egov cert renew {serial} --csr 新请求.csr（CERT-3）',
+  },
+  'cert.exportUsed': {
+    en: 'SERIAL: the key of {serial} was delivered already; another PKCS#12 needs an approved password reset: egov cert reset-password {serial} (CERT-3)',
+    zh: 'SERIAL：{serial} 的密钥已交付；再次导出须经批准的密码重置：egov cert reset-password {serial}（CERT-3）',
+  },
   'cert.badReason': {en: 'reason: "{value}" is not a revocation reason; use one of {allowed}', zh: 'reason：“{value}”不是撤销原因；可用：{allowed}'},
   'cert.badMediumReason': {en: 'reason: "{value}" is not a reason to replace a medium; use one of {allowed}', zh: 'reason：“{value}”不是更换介质的原因；可用：{allowed}'},
   'cert.badStatus': {en: 'status: "{value}" is not a status; use one of {allowed}', zh: 'status：“{value}”不是有效状态；可用：{allowed}'},
@@ -131,17 +227,41 @@ export const certEntries = {
     en: 'certificate {serial} ends on {notAfter}, with the CA, not after the {days} days asked for',
     zh: '证书 {serial} 随 CA 于 {notAfter} 到期，短于申请的 {days} 天',
   },
-  'cert.caNotPerson': {en: 'FILE: {path} is a CA certificate (basicConstraints CA:TRUE), not a person’s; give the holder’s own certificate (an issuer’s goes to --issuer)', zh: 'FILE：{path} 是 CA 证书（basicConstraints CA:TRUE），不是个人证书；请提供持有人本人的证书（签发者证书请用 --issuer）'},
-  'cert.crlExpiring': {en: 'CRL {number} expires at {nextUpdate}, in less than 2 days: make a new one with "egov cert crl"', zh: '证书撤销列表 {number} 将于 {nextUpdate} 到期（不足 2 天），请运行“egov cert crl”重新生成'},
-  'cert.crlExpired': {en: 'CRL {number} expired at {nextUpdate}: relying parties reject certificates now; make a new one with "egov cert crl"', zh: '证书撤销列表 {number} 已于 {nextUpdate} 过期，依赖方将拒绝证书；请立即运行“egov cert crl”'},
+  'cert.caNotPerson': {
+    en: 'FILE: {path} is a CA certificate (basicConstraints CA:TRUE), not a person’s; give the holder’s own certificate (an issuer’s goes to --issuer)',
+    zh: 'FILE：{path} 是 CA 证书（basicConstraints CA:TRUE），不是个人证书；请提供持有人本人的证书（签发者证书请用 --issuer）',
+  },
+  'cert.crlExpiring': {
+    en: 'CRL {number} expires at {nextUpdate}, in less than 2 days: make a new one with "egov cert crl"',
+    zh: '证书撤销列表 {number} 将于 {nextUpdate} 到期（不足 2 天），请运行“egov cert crl”重新生成',
+  },
+  'cert.crlExpired': {
+    en: 'CRL {number} expired at {nextUpdate}: relying parties reject certificates now; make a new one with "egov cert crl"',
+    zh: '证书撤销列表 {number} 已于 {nextUpdate} 过期，依赖方将拒绝证书；请立即运行“egov cert crl”',
+  },
 
   // ---- results
-  'cert.root.created': {en: 'root "{name}" created: {keySpec}, valid until {notAfter}\nSHA-256 fingerprint {fingerprint}\nits key is in {keyFile} (mode 0600), the only copy and not in the database: keep it offline', zh: '已建立根 CA“{name}”：{keySpec}，有效期至 {notAfter}\nSHA-256 指纹 {fingerprint}\n其私钥在 {keyFile}（权限 0600），为唯一副本，不在数据库中：请离线保存'},
-  'cert.ca.rolledOver': {en: 'CA "{name}" now signs: {keySpec}, valid until {notAfter}, SHA-256 {fingerprint}\n"{previous}" is retired: its certificates stay valid, and it keeps signing their CRL', zh: 'CA“{name}”开始签发：{keySpec}，有效期至 {notAfter}，SHA-256 {fingerprint}\n“{previous}”已退役：其签发的证书继续有效，仍由其签发这些证书的 CRL'},
-  'cert.ca.created': {en: 'CA "{name}" created: {keySpec}, valid until {notAfter}\nSHA-256 fingerprint {fingerprint}', zh: '已建立 CA“{name}”：{keySpec}，有效期至 {notAfter}\nSHA-256 指纹 {fingerprint}'},
-  'cert.filed': {en: 'request {id} filed: {event} for {holder} ({unit}); it is carried out once another operator approves it: egov requests approve {id} (CERT-3, X-2)', zh: '已提交申请 {id}：{holder}（{unit}）{event}；经他人批准后执行：egov requests approve {id}（CERT-3，X-2）'},
+  'cert.root.created': {
+    en: 'root "{name}" created: {keySpec}, valid until {notAfter}\nSHA-256 fingerprint {fingerprint}\nits key is in {keyFile} (mode 0600), the only copy and not in the database: keep it offline',
+    zh: '已建立根 CA“{name}”：{keySpec}，有效期至 {notAfter}\nSHA-256 指纹 {fingerprint}\n其私钥在 {keyFile}（权限 0600），为唯一副本，不在数据库中：请离线保存',
+  },
+  'cert.ca.rolledOver': {
+    en: 'CA "{name}" now signs: {keySpec}, valid until {notAfter}, SHA-256 {fingerprint}\n"{previous}" is retired: its certificates stay valid, and it keeps signing their CRL',
+    zh: 'CA“{name}”开始签发：{keySpec}，有效期至 {notAfter}，SHA-256 {fingerprint}\n“{previous}”已退役：其签发的证书继续有效，仍由其签发这些证书的 CRL',
+  },
+  'cert.ca.created': {
+    en: 'CA "{name}" created: {keySpec}, valid until {notAfter}\nSHA-256 fingerprint {fingerprint}',
+    zh: '已建立 CA“{name}”：{keySpec}，有效期至 {notAfter}\nSHA-256 指纹 {fingerprint}',
+  },
+  'cert.filed': {
+    en: 'request {id} filed: {event} for {holder} ({unit}); it is carried out once another operator approves it: egov requests approve {id} (CERT-3, X-2)',
+    zh: '已提交申请 {id}：{holder}（{unit}）{event}；经他人批准后执行：egov requests approve {id}（CERT-3，X-2）',
+  },
   'cert.exportedPem': {en: 'certificate {serial} written to {path}', zh: '证书 {serial} 已写入 {path}'},
-  'cert.exportedP12': {en: 'key and certificate {serial} written to {path} (PKCS#12, {format}, mode 0600); the holder changes the password on receipt (CERT-2)', zh: '证书 {serial} 及密钥已写入 {path}（PKCS#12，{format}，权限 0600）；持有人领取后须立即修改密码（CERT-2）'},
+  'cert.exportedP12': {
+    en: 'key and certificate {serial} written to {path} (PKCS#12, {format}, mode 0600); the holder changes the password on receipt (CERT-2)',
+    zh: '证书 {serial} 及密钥已写入 {path}（PKCS#12，{format}，权限 0600）；持有人领取后须立即修改密码（CERT-2）',
+  },
   'cert.crlWritten': {en: 'CRL {number} made: {entries} entries, next update {nextUpdate}', zh: '已生成证书撤销列表 {number}：{entries} 条，下次更新 {nextUpdate}'},
   'cert.imported': {en: 'certificate {serial} of {holder} imported: issued by {issuer}, valid until {notAfter}', zh: '已导入 {holder} 的证书 {serial}：签发者 {issuer}，有效期至 {notAfter}'},
   'cert.none': {en: 'no certificates', zh: '没有证书'},
@@ -206,15 +326,24 @@ export const certEntries = {
   'kind.cert.done': {en: 'carried out', zh: '已办结'},
   'kind.cert.rejected': {en: 'rejected', zh: '已驳回'},
   // issue 21: publication, key destruction after delivery, OCSP, outside inventory by issuer and serial
-  'config.badPublishDir': {en: '{key}: "{value}" is not an existing folder given by its absolute path; create it first (CRLs are published there)', zh: '{key}：“{value}”不是已存在文件夹的绝对路径；请先建立该文件夹（撤销列表发布于此）'},
-  'cert.publishGone': {en: 'the publication folder {dir} (cert.publish) is gone: the new CRL was not published there; create it again or change cert.publish', zh: '发布文件夹 {dir}（cert.publish）已不存在：新撤销列表未能发布；请重建该文件夹或修改 cert.publish'},
+  'config.badPublishDir': {
+    en: '{key}: "{value}" is not an existing folder given by its absolute path; create it first (CRLs are published there)',
+    zh: '{key}：“{value}”不是已存在文件夹的绝对路径；请先建立该文件夹（撤销列表发布于此）',
+  },
+  'cert.publishGone': {
+    en: 'the publication folder {dir} (cert.publish) is gone: the new CRL was not published there; create it again or change cert.publish',
+    zh: '发布文件夹 {dir}（cert.publish）已不存在：新撤销列表未能发布；请重建该文件夹或修改 cert.publish',
+  },
   'cert.publishFailed': {en: 'the new CRL could not be written to {dir} (cert.publish): {reason}', zh: '新撤销列表无法写入 {dir}（cert.publish）：{reason}'},
   'cert.crlPublished': {en: 'published: {der} and {pem}', zh: '已发布：{der} 和 {pem}'},
   'cert.keyDestroyed': {
     en: 'SERIAL: the key of {serial} was delivered as PKCS#12 on {at} and destroyed then (CERT-3: a key egov made is delivered once and never kept); a new key needs a renewal: egov cert renew {serial}',
     zh: 'SERIAL：{serial} 的私钥已于 {at} 以 PKCS#12 交付并随即销毁（CERT-3：egov 生成的私钥只交付一次，不予留存）；如需新私钥，请申请更新：egov cert renew {serial}',
   },
-  'cert.keyEscrowed': {en: 'the encryption key is kept in escrow after this delivery (cert.escrow on, CERT-5): it is delivered again only after an approved password reset, and destroyed with the certificate\'s revocation', zh: '本次交付后加密私钥仍托管保存（cert.escrow 为 on，CERT-5）：须经批准的密码重置方可再次交付，证书撤销时销毁'},
+  'cert.keyEscrowed': {
+    en: "the encryption key is kept in escrow after this delivery (cert.escrow on, CERT-5): it is delivered again only after an approved password reset, and destroyed with the certificate's revocation",
+    zh: '本次交付后加密私钥仍托管保存（cert.escrow 为 on，CERT-5）：须经批准的密码重置方可再次交付，证书撤销时销毁',
+  },
   'cert.keyDelivered': {en: 'the key was destroyed after this delivery; egov keeps no copy (CERT-3)', zh: '本次交付后私钥已销毁，egov 不留存副本（CERT-3）'},
   'cert.ambiguousSerial': {
     en: 'SERIAL: {serial} names {count} certificates of different issuers in the inventory: {choices}; name one as SERIAL@ISSUER (the issuer tag cert list shows, or a part of the issuer name)',

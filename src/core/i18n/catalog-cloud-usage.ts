@@ -13,11 +13,20 @@ export const cloudUsageEntries = {
     en: '{column}: "{value}" is not a time: write 2026-11-01 08:00 or 2026/11/1 8:00:00 (China time), or ISO 8601 with an offset such as 2026-11-01T08:00:00+08:00',
     zh: '“{column}”的值“{value}”不是时间：应写作 2026-11-01 08:00 或 2026/11/1 8:00:00（北京时间），或带时区的 ISO 8601 时间，如 2026-11-01T08:00:00+08:00',
   },
-  'cloud.usage.futureTime': {en: '{column}: "{value}" is later than now ({now}, China time): a sample cannot come from the future', zh: '“{column}”的值“{value}”晚于当前时间（{now}，北京时间），采集时间不能在未来'},
-  'cloud.usage.badPercent': {en: '{column}: "{value}" is not a percentage (a number from 0 to 100, with or without %, e.g. 37.5 or 37.5%)', zh: '“{column}”的值“{value}”不是百分数（0 至 100 的数，可带 %，如 37.5 或 37.5%）'},
+  'cloud.usage.futureTime': {
+    en: '{column}: "{value}" is later than now ({now}, China time): a sample cannot come from the future',
+    zh: '“{column}”的值“{value}”晚于当前时间（{now}，北京时间），采集时间不能在未来',
+  },
+  'cloud.usage.badPercent': {
+    en: '{column}: "{value}" is not a percentage (a number from 0 to 100, with or without %, e.g. 37.5 or 37.5%)',
+    zh: '“{column}”的值“{value}”不是百分数（0 至 100 的数，可带 %，如 37.5 或 37.5%）',
+  },
   'cloud.usage.percentRange': {en: '{column}: "{value}" is outside 0–100%', zh: '“{column}”的值“{value}”超出 0–100% 的范围'},
   'cloud.usage.unknownSystem': {en: '{column}: "{value}" is not a system on the government cloud (no system of that name)', zh: '“{column}”的值“{value}”不是政务云上的系统（无此名称的系统）'},
-  'cloud.usage.rejectedSystem': {en: '{column}: "{value}" names a system whose application was rejected or withdrawn: the cloud does not run it', zh: '“{column}”的值“{value}”对应的系统申请已被驳回或撤回，政务云上并未运行'},
+  'cloud.usage.rejectedSystem': {
+    en: '{column}: "{value}" names a system whose application was rejected or withdrawn: the cloud does not run it',
+    zh: '“{column}”的值“{value}”对应的系统申请已被驳回或撤回，政务云上并未运行',
+  },
   'cloud.usage.notInService': {
     en: '{column}: at {value} no system named "{system}" was in service (in service: {lifetimes}); a sample belongs to the system that had the name at its time',
     zh: '“{column}”为 {value} 时没有名为“{system}”的系统在运行（运行期间：{lifetimes}）；样本归属于采集时使用该名称的系统',
@@ -54,7 +63,10 @@ export const cloudUsageEntries = {
     en: 'In-service systems, {from} to {to} (China time, the last {days} days): {reviewed} reviewed over {samples} samples; flagged when the p95 of CPU and of memory are both under {threshold}% (CLOUD-8)',
     zh: '在运行系统，{from} 至 {to}（北京时间，最近 {days} 天）：参评 {reviewed} 个，样本 {samples} 条；CPU 与内存使用率的 P95 均低于 {threshold}% 的列为低效（CLOUD-8）',
   },
-  'cloud.efficiency.flagged': {en: 'Under-used systems: {count} (suggested size: the p95 at {target}% of it, whole vCPU and GiB per VM, at least 1)', zh: '低效系统 {count} 个（建议配置：使 P95 约为 {target}%，每台虚拟机 vCPU 与内存取整，至少 1）'},
+  'cloud.efficiency.flagged': {
+    en: 'Under-used systems: {count} (suggested size: the p95 at {target}% of it, whole vCPU and GiB per VM, at least 1)',
+    zh: '低效系统 {count} 个（建议配置：使 P95 约为 {target}%，每台虚拟机 vCPU 与内存取整，至少 1）',
+  },
   'cloud.efficiency.noneFlagged': {en: 'No system is under {threshold}% on both CPU and memory (CLOUD-8)', zh: '没有 CPU 与内存使用率均低于 {threshold}% 的系统（CLOUD-8）'},
   'cloud.efficiency.byUnit': {en: 'Per unit and provider:', zh: '按单位和云服务商汇总：'},
   'cloud.efficiency.unreported': {en: 'In-service systems with no samples in the window (the provider has not reported): {count}', zh: '统计区间内无样本的在运行系统（云服务商未报送）{count} 个'},
@@ -82,10 +94,16 @@ export const cloudUsageEntries = {
   'kind.cloud-fix-order.confirmed': {en: 'confirmed', zh: '已确认'},
   'cloud.order.deadlineRequired': {en: '--deadline: give the last day to rectify (YYYY-MM-DD) (CLOUD-8)', zh: '--deadline：请给出整改期限（YYYY-MM-DD）（CLOUD-8）'},
   'cloud.order.badDeadline': {en: '--deadline: "{value}" is not a date (YYYY-MM-DD) (CLOUD-8)', zh: '--deadline：“{value}”不是日期（YYYY-MM-DD）（CLOUD-8）'},
-  'cloud.order.deadlinePast': {en: '--deadline: {value} is not after today ({today}): a fix order gives time to rectify (CLOUD-8)', zh: '--deadline：{value} 不晚于今天（{today}），整改期限须在今天之后（CLOUD-8）'},
+  'cloud.order.deadlinePast': {
+    en: '--deadline: {value} is not after today ({today}): a fix order gives time to rectify (CLOUD-8)',
+    zh: '--deadline：{value} 不晚于今天（{today}），整改期限须在今天之后（CLOUD-8）',
+  },
   'cloud.order.findingRequired': {en: '--finding: say what the bureau found (CLOUD-8)', zh: '--finding：请写明评估发现的问题（CLOUD-8）'},
   'cloud.order.measuresRequired': {en: '--measures: say what the unit did to rectify (CLOUD-8)', zh: '--measures：请写明整改措施（CLOUD-8）'},
-  'cloud.order.ownRectification': {en: 'fix order {id}: {actor} recorded the rectification and may not confirm it; another operator confirms (X-2)', zh: '整改通知 {id}：整改情况由 {actor} 录入，不能由其本人确认，须由另一人确认（X-2）'},
+  'cloud.order.ownRectification': {
+    en: 'fix order {id}: {actor} recorded the rectification and may not confirm it; another operator confirms (X-2)',
+    zh: '整改通知 {id}：整改情况由 {actor} 录入，不能由其本人确认，须由另一人确认（X-2）',
+  },
   'cloud.order.notFound': {en: 'ID: {id} is not a fix order', zh: 'ID：{id} 不是整改通知'},
   'cloud.order.issued': {en: 'fix order {id} issued to {unit} for {system}: rectify by {deadline}', zh: '已向{unit}下达整改通知 {id}（{system}），限 {deadline} 前整改'},
   'cloud.order.alreadyOpen': {en: '{system} already has an open fix order {id} ({state}, due {due}): nothing issued', zh: '{system} 已有未办结的整改通知 {id}（{state}，期限 {due}），未重复下达'},
@@ -96,11 +114,23 @@ export const cloudUsageEntries = {
   'cloud.order.noneFlagged': {en: 'no system flagged: no fix order issued', zh: '没有低效系统，未下达整改通知'},
 
   // ---- providers' operation reports (第十条(二))
-  'cloud.report.badPeriod': {en: '--period: "{value}" is not a period: write a month (2026-11) or a quarter (2026-Q4) (CLOUD-8)', zh: '--period：“{value}”不是报告期：应写作月份（2026-11）或季度（2026-Q4）（CLOUD-8）'},
+  'cloud.report.badPeriod': {
+    en: '--period: "{value}" is not a period: write a month (2026-11) or a quarter (2026-Q4) (CLOUD-8)',
+    zh: '--period：“{value}”不是报告期：应写作月份（2026-11）或季度（2026-Q4）（CLOUD-8）',
+  },
   'cloud.report.fileRequired': {en: '--file: name the report file (CLOUD-8)', zh: '--file：请指定报告文件（CLOUD-8）'},
-  'cloud.report.notAdmitted': {en: 'PROVIDER: {provider} is {status}, not an admitted provider: it reports no more (CLOUD-8)', zh: 'PROVIDER：{provider} 状态为{status}，不是纳管服务商，无需报告（CLOUD-8）'},
-  'cloud.report.periodNotOver': {en: '--period: {value} has not ended (today is {today}): a report covers a period that is over (CLOUD-8)', zh: '--period：{value} 尚未结束（今天是 {today}），报告只能针对已结束的报告期（CLOUD-8）'},
-  'cloud.report.otherFile': {en: '{provider} already reported {period} with another file ({path}, received {on}) (CLOUD-8)', zh: '{provider} 已报送 {period} 的报告（{path}，{on} 收到），文件不同（CLOUD-8）'},
+  'cloud.report.notAdmitted': {
+    en: 'PROVIDER: {provider} is {status}, not an admitted provider: it reports no more (CLOUD-8)',
+    zh: 'PROVIDER：{provider} 状态为{status}，不是纳管服务商，无需报告（CLOUD-8）',
+  },
+  'cloud.report.periodNotOver': {
+    en: '--period: {value} has not ended (today is {today}): a report covers a period that is over (CLOUD-8)',
+    zh: '--period：{value} 尚未结束（今天是 {today}），报告只能针对已结束的报告期（CLOUD-8）',
+  },
+  'cloud.report.otherFile': {
+    en: '{provider} already reported {period} with another file ({path}, received {on}) (CLOUD-8)',
+    zh: '{provider} 已报送 {period} 的报告（{path}，{on} 收到），文件不同（CLOUD-8）',
+  },
   'cloud.report.recorded': {en: '{provider}: report for {period} recorded (due {due}{late}); file {path}', zh: '{provider}：{period} 运行报告已登记（应于 {due} 前报送{late}）；文件 {path}'},
   'cloud.report.late': {en: ', received late', zh: '，逾期报送'},
   'cloud.report.unchanged': {en: '{provider}: report for {period} already recorded with this file ({on}): nothing to do', zh: '{provider}：{period} 运行报告已登记同一文件（{on}），无需再办'},

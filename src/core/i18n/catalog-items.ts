@@ -5,16 +5,43 @@
 export const itemEntries = {
   // ---- reading any filled-in form
   'io.notWorkbook': {en: '{field}: "{path}" is not an Excel workbook (.xlsx) or is damaged: {reason}', zh: '{field}：“{path}”不是 Excel 工作簿（.xlsx）或已损坏：{reason}'},
-  'io.readLimit.sheetBytes': {en: '{field}: "{path}" is past a limit of the workbook reader: the sheet part {where} inflates to more than {limit} bytes (a zip bomb, or no workbook a form needs)', zh: '{field}：“{path}”超出读取限制：工作表 {where} 解压后超过 {limit} 字节（疑似压缩炸弹，或远超表单所需）'},
-  'io.readLimit.sharedStringsBytes': {en: '{field}: "{path}" is past a limit of the workbook reader: its shared strings ({where}) inflate to more than {limit} bytes', zh: '{field}：“{path}”超出读取限制：共享字符串（{where}）解压后超过 {limit} 字节'},
-  'io.readLimit.smallPartBytes': {en: '{field}: "{path}" is past a limit of the workbook reader: the part {where} inflates to more than {limit} bytes', zh: '{field}：“{path}”超出读取限制：部件 {where} 解压后超过 {limit} 字节'},
+  'io.readLimit.sheetBytes': {
+    en: '{field}: "{path}" is past a limit of the workbook reader: the sheet part {where} inflates to more than {limit} bytes (a zip bomb, or no workbook a form needs)',
+    zh: '{field}：“{path}”超出读取限制：工作表 {where} 解压后超过 {limit} 字节（疑似压缩炸弹，或远超表单所需）',
+  },
+  'io.readLimit.sharedStringsBytes': {
+    en: '{field}: "{path}" is past a limit of the workbook reader: its shared strings ({where}) inflate to more than {limit} bytes',
+    zh: '{field}：“{path}”超出读取限制：共享字符串（{where}）解压后超过 {limit} 字节',
+  },
+  'io.readLimit.smallPartBytes': {
+    en: '{field}: "{path}" is past a limit of the workbook reader: the part {where} inflates to more than {limit} bytes',
+    zh: '{field}：“{path}”超出读取限制：部件 {where} 解压后超过 {limit} 字节',
+  },
   'io.readLimit.sharedStrings': {en: '{field}: "{path}" is past a limit of the workbook reader: more than {limit} shared strings', zh: '{field}：“{path}”超出读取限制：共享字符串超过 {limit} 个'},
-  'io.readLimit.sharedStringChars': {en: '{field}: "{path}" is past a limit of the workbook reader: its shared strings hold more than {limit} characters', zh: '{field}：“{path}”超出读取限制：共享字符串合计超过 {limit} 个字符'},
-  'io.readLimit.columns': {en: '{field}: "{path}" is past a limit of the workbook reader: a value at {where} lies past column {limit} (no form has that many columns)', zh: '{field}：“{path}”超出读取限制：{where} 处的值超出第 {limit} 列（表单没有这么多列）'},
-  'io.readLimit.cellChars': {en: '{field}: "{path}" is past a limit of the workbook reader: a cell at {where} holds more than {limit} characters (Excel’s own limit)', zh: '{field}：“{path}”超出读取限制：{where} 处的单元格超过 {limit} 个字符（Excel 本身的上限）'},
-  'io.readLimit.rows': {en: '{field}: "{path}" is past a limit of the workbook reader: row {where} lies past row {limit} (Excel’s own limit)', zh: '{field}：“{path}”超出读取限制：{where} 行超出第 {limit} 行（Excel 本身的上限）'},
-  'io.formulaNoCache': {en: 'the formula ={formula} was saved without its result: open the file in Excel or WPS and save it, then import it again', zh: '公式 ={formula} 保存时没有计算结果：请用 Excel 或 WPS 打开该文件并保存，再重新导入'},
-  'io.formulaNoCacheFile': {en: '{field}: "{path}": the formula ={formula} at {cell} was saved without its result: open the file in Excel or WPS and save it, then import it again', zh: '{field}：“{path}”：{cell} 处的公式 ={formula} 保存时没有计算结果：请用 Excel 或 WPS 打开该文件并保存，再重新导入'},
+  'io.readLimit.sharedStringChars': {
+    en: '{field}: "{path}" is past a limit of the workbook reader: its shared strings hold more than {limit} characters',
+    zh: '{field}：“{path}”超出读取限制：共享字符串合计超过 {limit} 个字符',
+  },
+  'io.readLimit.columns': {
+    en: '{field}: "{path}" is past a limit of the workbook reader: a value at {where} lies past column {limit} (no form has that many columns)',
+    zh: '{field}：“{path}”超出读取限制：{where} 处的值超出第 {limit} 列（表单没有这么多列）',
+  },
+  'io.readLimit.cellChars': {
+    en: '{field}: "{path}" is past a limit of the workbook reader: a cell at {where} holds more than {limit} characters (Excel’s own limit)',
+    zh: '{field}：“{path}”超出读取限制：{where} 处的单元格超过 {limit} 个字符（Excel 本身的上限）',
+  },
+  'io.readLimit.rows': {
+    en: '{field}: "{path}" is past a limit of the workbook reader: row {where} lies past row {limit} (Excel’s own limit)',
+    zh: '{field}：“{path}”超出读取限制：{where} 行超出第 {limit} 行（Excel 本身的上限）',
+  },
+  'io.formulaNoCache': {
+    en: 'the formula ={formula} was saved without its result: open the file in Excel or WPS and save it, then import it again',
+    zh: '公式 ={formula} 保存时没有计算结果：请用 Excel 或 WPS 打开该文件并保存，再重新导入',
+  },
+  'io.formulaNoCacheFile': {
+    en: '{field}: "{path}": the formula ={formula} at {cell} was saved without its result: open the file in Excel or WPS and save it, then import it again',
+    zh: '{field}：“{path}”：{cell} 处的公式 ={formula} 保存时没有计算结果：请用 Excel 或 WPS 打开该文件并保存，再重新导入',
+  },
   'io.emptyFile': {en: '{field}: "{path}" is empty', zh: '{field}：“{path}”是空文件'},
   'form.missingColumn': {en: 'column {column} is missing (the header row needs it)', zh: '缺少必填列“{column}”'},
   'form.missingSheet': {en: 'the sheet {sheet} is missing', zh: '缺少工作表“{sheet}”'},
@@ -35,8 +62,14 @@ export const itemEntries = {
   'value.badPhone': {en: '{column}: "{number}" is not a mobile, a landline with its area code or a service hotline', zh: '“{column}”中的“{number}”不是手机号、带区号的固定电话或服务热线'},
   'value.hotline': {en: '{column}: "{number}" is a service hotline, not a contact\'s number', zh: '“{column}”中的“{number}”是服务热线，不能作为联系人电话'},
   'value.phoneNoAreaCode': {en: '{column}: "{number}" has no area code (write it with the area code in front, e.g. {example})', zh: '“{column}”中的“{number}”缺少区号（应在前面加区号，如 {example}）'},
-  'value.phoneLostZero': {en: '{column}: "{number}" lost the 0 of its area code (the cell holds a number: enter it as text, e.g. {example})', zh: '“{column}”中的“{number}”缺少区号开头的 0（单元格被存成了数字，请按文本填写，如 {example}）'},
-  'value.badCode': {en: '{column}: "{value}" is not a well-formed item code: upper-case letters and digits in groups joined by -, 6 to 128 characters, no spaces or other signs, e.g. {example}', zh: '“{column}”的值“{value}”不是合规的事项编码：应为大写字母和数字分组、以 - 连接，6 至 128 个字符，不含空格和其他符号，如 {example}'},
+  'value.phoneLostZero': {
+    en: '{column}: "{number}" lost the 0 of its area code (the cell holds a number: enter it as text, e.g. {example})',
+    zh: '“{column}”中的“{number}”缺少区号开头的 0（单元格被存成了数字，请按文本填写，如 {example}）',
+  },
+  'value.badCode': {
+    en: '{column}: "{value}" is not a well-formed item code: upper-case letters and digits in groups joined by -, 6 to 128 characters, no spaces or other signs, e.g. {example}',
+    zh: '“{column}”的值“{value}”不是合规的事项编码：应为大写字母和数字分组、以 - 连接，6 至 128 个字符，不含空格和其他符号，如 {example}',
+  },
 
   // ---- service-item lists: cross-field rules (templates/items-list.json)
   'items.rule.duplicateCode': {en: '{column} {value} is already used in row {other} of this file', zh: '{column} {value} 与本文件第 {other} 行重复'},
@@ -46,8 +79,14 @@ export const itemEntries = {
 
   // ---- items commands
   'items.template.written': {en: 'wrote the blank list template {file} (sheets: {sheets})', zh: '已生成空白清单模板 {file}（工作表：{sheets}）'},
-  'items.import.done': {en: 'imported {file} as version {version}: {items} items ({added} added, {changed} changed, {removed} removed, {unchanged} unchanged)', zh: '已导入 {file}，版本 {version}：事项 {items} 项（新增 {added}、变更 {changed}、删除 {removed}、未变 {unchanged}）'},
-  'items.import.dryRun': {en: '{file}: all {items} items are valid ({added} to add, {changed} to change, {removed} to remove); nothing was written (--dry-run)', zh: '{file}：{items} 项事项全部有效（将新增 {added}、变更 {changed}、删除 {removed}）；未写入（--dry-run）'},
+  'items.import.done': {
+    en: 'imported {file} as version {version}: {items} items ({added} added, {changed} changed, {removed} removed, {unchanged} unchanged)',
+    zh: '已导入 {file}，版本 {version}：事项 {items} 项（新增 {added}、变更 {changed}、删除 {removed}、未变 {unchanged}）',
+  },
+  'items.import.dryRun': {
+    en: '{file}: all {items} items are valid ({added} to add, {changed} to change, {removed} to remove); nothing was written (--dry-run)',
+    zh: '{file}：{items} 项事项全部有效（将新增 {added}、变更 {changed}、删除 {removed}）；未写入（--dry-run）',
+  },
   'items.import.clock': {en: 'the list changed: the item library must be updated by {due} (request {id}, ITEM-5)', zh: '清单有变化：须在 {due} 前更新事项库（申请 {id}，ITEM-5）'},
   'items.import.noData': {en: '{file}: the 基本信息 sheet has no items', zh: '{file}：“基本信息”表没有事项'},
   'items.import.encoding': {en: '{file} read as {encoding}', zh: '{file} 按 {encoding} 编码读取'},
@@ -63,12 +102,21 @@ export const itemEntries = {
   'items.diff.oneVersion': {en: 'only one version exists; the first import added {count} items', zh: '只有一个版本；首次导入新增 {count} 项'},
   'items.export.written': {en: 'wrote {count} items to {files}', zh: '已导出 {count} 项事项到 {files}'},
   'items.export.badEncoding': {en: '--encoding gb18030 applies to .csv only', zh: '--encoding gb18030 仅适用于 .csv'},
-  'items.lifecycle.filed': {en: 'request {id} filed: {action} {code} from {effective}; a second person approves it with "egov requests approve {id}"', zh: '已提交申请 {id}：{action} {code}，自 {effective} 起；须由另一人用“egov requests approve {id}”审批'},
+  'items.lifecycle.filed': {
+    en: 'request {id} filed: {action} {code} from {effective}; a second person approves it with "egov requests approve {id}"',
+    zh: '已提交申请 {id}：{action} {code}，自 {effective} 起；须由另一人用“egov requests approve {id}”审批',
+  },
   'items.lifecycle.notice': {en: 'announcement (公告) to publish:', zh: '需公开发布的公告：'},
-  'items.lifecycle.tooSoon': {en: '--effective {effective}: {action} must be applied for at least 3 working days ahead; the earliest date is {earliest} (ITEM-4)', zh: '--effective {effective}：{action}须至少提前 3 个工作日申请，最早可定于 {earliest}（ITEM-4）'},
+  'items.lifecycle.tooSoon': {
+    en: '--effective {effective}: {action} must be applied for at least 3 working days ahead; the earliest date is {earliest} (ITEM-4)',
+    zh: '--effective {effective}：{action}须至少提前 3 个工作日申请，最早可定于 {earliest}（ITEM-4）',
+  },
   'items.lifecycle.past': {en: '--effective {effective} is before today ({today})', zh: '--effective {effective} 早于今天（{today}）'},
   'items.lifecycle.wrongStatus': {en: 'item {code} is {status}: {action} is not possible from there (ITEM-4)', zh: '事项 {code} 当前为“{status}”，不能{action}（ITEM-4）'},
-  'items.lifecycle.afterScheduled': {en: 'item {code} already has a change scheduled from {date}: a new one takes effect on that date or later (ITEM-4)', zh: '事项 {code} 已安排自 {date} 起的变动，新的变动生效日期不得早于该日（ITEM-4）'},
+  'items.lifecycle.afterScheduled': {
+    en: 'item {code} already has a change scheduled from {date}: a new one takes effect on that date or later (ITEM-4)',
+    zh: '事项 {code} 已安排自 {date} 起的变动，新的变动生效日期不得早于该日（ITEM-4）',
+  },
   'items.lifecycle.pending': {en: 'item {code} already has an open request {id} ({action}); decide that first', zh: '事项 {code} 已有未办结的申请 {id}（{action}），请先处理'},
   'items.lifecycle.badSet': {en: '--set "{value}": write 字段=值 with a 基本信息 column name', zh: '--set “{value}”：应写作“字段=值”，字段为“基本信息”表的列名'},
   'items.lifecycle.setCode': {en: '--set: 事项编码 cannot be changed; terminate the item and open a new one', zh: '--set：事项编码不能变更；请终止该事项并开通新事项'},
@@ -121,7 +169,10 @@ export const itemEntries = {
   // ---- problems a clerk can act on (issue 14): suggestions, footers, ignored columns, grouped rows
   'value.notInListSuggest': {en: '{column}: "{value}" is not one of {list}; did you mean {suggestion}?', zh: '“{column}”的值“{value}”不在可选项内：{list}；是否应为“{suggestion}”？'},
   'value.tooLong': {en: '{column}: "{value}" is {length} characters long; at most {max}', zh: '“{column}”的值“{value}”长 {length} 个字符，最多 {max} 个'},
-  'value.badCodeCustom': {en: '{column}: "{value}" is not an item code of the form this bureau set (see egov config get {setting})', zh: '“{column}”的值“{value}”不符合本单位设定的事项编码格式（见 egov config get {setting}）'},
+  'value.badCodeCustom': {
+    en: '{column}: "{value}" is not an item code of the form this bureau set (see egov config get {setting})',
+    zh: '“{column}”的值“{value}”不符合本单位设定的事项编码格式（见 egov config get {setting}）',
+  },
   'form.footerSkipped': {en: 'row {row} is a footer or total line ("{text}"): skipped', zh: '第 {row} 行是表尾或合计行（“{text}”），已跳过'},
   'form.columnIgnored': {en: 'column {column} is not a column of the {sheet} sheet: ignored', zh: '“{column}”列不是“{sheet}”表的列，已忽略'},
   'form.missingColumnRows': {en: 'column {column} is missing (the header row needs it); the {rows} rows of this sheet were not checked', zh: '缺少必填列“{column}”；本表 {rows} 行未检查'},
@@ -145,17 +196,41 @@ export const itemEntries = {
   'problem.type.extra-column': {en: 'extra column (ignored)', zh: '多余列（已忽略）'},
   'config.badAreaCode': {en: '{key}: "{value}" is not a telephone area code: 0 and 2 or 3 more digits, e.g. 0826', zh: '{key}：“{value}”不是电话区号：应为 0 开头的 3 或 4 位数字，如 0826'},
   // The list changes only through its rules (issue 14): import as a proposal, export for revision, diff workbook.
-  'items.import.confirmRemovals': {en: '{file} would remove {count} items (more than {limit}): confirm on a terminal, or add --yes; nothing was written', zh: '{file} 将删除 {count} 项事项（超过 {limit} 项）：请在终端中确认，或加 --yes；未写入'},
+  'items.import.confirmRemovals': {
+    en: '{file} would remove {count} items (more than {limit}): confirm on a terminal, or add --yes; nothing was written',
+    zh: '{file} 将删除 {count} 项事项（超过 {limit} 项）：请在终端中确认，或加 --yes；未写入',
+  },
   'items.import.confirmPrompt': {en: 'remove {count} items of {bodies} ({codes})', zh: '删除 {bodies} 的 {count} 项事项（{codes}）'},
-  'items.import.refuseOpen': {en: 'the file changes or removes {count} open items ({codes}): they change only by a lifecycle request announced 3 working days ahead and approved by a second person; import without --refuse-open to file those requests; nothing was written (ITEM-4)', zh: '文件变更或删除了 {count} 项已开通事项（{codes}）：已开通事项须经提前 3 个工作日公告、另一人审批的变更/终止申请方可变动；去掉 --refuse-open 导入即提交这些申请；未写入（ITEM-4）'},
+  'items.import.refuseOpen': {
+    en: 'the file changes or removes {count} open items ({codes}): they change only by a lifecycle request announced 3 working days ahead and approved by a second person; import without --refuse-open to file those requests; nothing was written (ITEM-4)',
+    zh: '文件变更或删除了 {count} 项已开通事项（{codes}）：已开通事项须经提前 3 个工作日公告、另一人审批的变更/终止申请方可变动；去掉 --refuse-open 导入即提交这些申请；未写入（ITEM-4）',
+  },
   'items.import.unchanged': {en: '{file}: the list already is as the file has it ({items} items); no version was recorded', zh: '{file}：清单与文件一致（{items} 项）；未生成新版本'},
-  'items.import.proposed': {en: '{file}: {items} items ({added} added, {changed} changed, {removed} removed, {unchanged} unchanged); no version was recorded: only requests for open items', zh: '{file}：事项 {items} 项（新增 {added}、变更 {changed}、删除 {removed}、未变 {unchanged}）；未生成新版本：仅对已开通事项提交申请'},
-  'items.import.request': {en: 'request {id} filed: {action} {code} {name} from {effective}; the item stays as it is until a second person approves it (ITEM-4, X-2)', zh: '已提交申请 {id}：{action} {code} {name}，自 {effective} 起；另一人审批前事项保持不变（ITEM-4、X-2）'},
+  'items.import.proposed': {
+    en: '{file}: {items} items ({added} added, {changed} changed, {removed} removed, {unchanged} unchanged); no version was recorded: only requests for open items',
+    zh: '{file}：事项 {items} 项（新增 {added}、变更 {changed}、删除 {removed}、未变 {unchanged}）；未生成新版本：仅对已开通事项提交申请',
+  },
+  'items.import.request': {
+    en: 'request {id} filed: {action} {code} {name} from {effective}; the item stays as it is until a second person approves it (ITEM-4, X-2)',
+    zh: '已提交申请 {id}：{action} {code} {name}，自 {effective} 起；另一人审批前事项保持不变（ITEM-4、X-2）',
+  },
   'items.import.wouldRequest': {en: 'would file: {action} {code} {name} from {effective} (ITEM-4)', zh: '将提交申请：{action} {code} {name}，自 {effective} 起（ITEM-4）'},
-  'items.import.awaiting': {en: 'request {id} ({action} {code}) for the same proposal is still waiting for review; not filed again', zh: '相同内容的申请 {id}（{action} {code}）仍在审核中，不再重复提交'},
-  'items.import.kept': {en: '{count} items of these bodies are not in the file and stay (--replace makes the file their whole list)', zh: '文件未列出这些实施主体的 {count} 项事项，予以保留（加 --replace 则以文件为其完整清单）'},
+  'items.import.awaiting': {
+    en: 'request {id} ({action} {code}) for the same proposal is still waiting for review; not filed again',
+    zh: '相同内容的申请 {id}（{action} {code}）仍在审核中，不再重复提交',
+  },
+  'items.import.kept': {
+    en: '{count} items of these bodies are not in the file and stay (--replace makes the file their whole list)',
+    zh: '文件未列出这些实施主体的 {count} 项事项，予以保留（加 --replace 则以文件为其完整清单）',
+  },
   'items.export.noItemsOf': {en: 'no items of {unit} in the current list', zh: '当前清单中没有 {unit} 的事项'},
   'items.export.revisionXlsx': {en: '--for-revision writes an .xlsx workbook (the template’s form): {path}', zh: '--for-revision 只生成 .xlsx 工作簿（模板格式）：{path}'},
-  'items.export.revisionWritten': {en: 'wrote {count} items of {unit} to {file} in the template’s form, for the department to revise and send back', zh: '已按模板格式将 {unit} 的 {count} 项事项写入 {file}，供部门修订后交回'},
-  'items.diff.written': {en: 'wrote the differences of version {from} → {to} to {file} ({count} items; changed cells marked, the old value in their comment)', zh: '已将版本 {from} → {to} 的差异写入 {file}（{count} 项；变更的单元格已标记，批注为原值）'},
+  'items.export.revisionWritten': {
+    en: 'wrote {count} items of {unit} to {file} in the template’s form, for the department to revise and send back',
+    zh: '已按模板格式将 {unit} 的 {count} 项事项写入 {file}，供部门修订后交回',
+  },
+  'items.diff.written': {
+    en: 'wrote the differences of version {from} → {to} to {file} ({count} items; changed cells marked, the old value in their comment)',
+    zh: '已将版本 {from} → {to} 的差异写入 {file}（{count} 项；变更的单元格已标记，批注为原值）',
+  },
 } as const satisfies Record<string, {en: string; zh: string}>

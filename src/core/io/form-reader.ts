@@ -137,7 +137,11 @@ export async function readForm(files: string[], layout: FormLayout, options: Rea
           const candidates = byName ? [byName] : layout.sheets
           let best: {sheet: SheetLayout; match: NonNullable<ReturnType<typeof matchHeader>>} | undefined
           for (const sheet of candidates) {
-            const match = matchHeader(head.map((h) => h.cells), sheet, LOOK_FOR_HEADER)
+            const match = matchHeader(
+              head.map((h) => h.cells),
+              sheet,
+              LOOK_FOR_HEADER,
+            )
             if (match && (!best || match.columns.size > best.match.columns.size)) best = {sheet, match}
           }
           if (!best) {
@@ -158,7 +162,9 @@ export async function readForm(files: string[], layout: FormLayout, options: Rea
           }
           const missing: LocatedProblem[] = []
           for (const col of match.missing) {
-            missing.push(locate({file: fileName, sheet: label}, headerRow, undefined, col.header, '', col.key, col.rule ?? options.defaultRule, say('form.missingColumn', {column: col.header}), 'missing-column'))
+            missing.push(
+              locate({file: fileName, sheet: label}, headerRow, undefined, col.header, '', col.key, col.rule ?? options.defaultRule, say('form.missingColumn', {column: col.header}), 'missing-column'),
+            )
           }
           problems.push(...missing)
           // Columns the layout does not know (序号, 备注): ignored, and said so.
@@ -167,7 +173,16 @@ export async function readForm(files: string[], layout: FormLayout, options: Rea
             const name = trimText(text ?? '')
             if (!name || used.has(i)) return
             const cell = `${columnLetter(i)}${headerRow}`
-            notes.push({type: 'extra-column', file: fileName, sheet: label, row: headerRow, column: name, cell, value: name, message: say('form.columnIgnored', {column: name, cell, sheet: sheet.name})})
+            notes.push({
+              type: 'extra-column',
+              file: fileName,
+              sheet: label,
+              row: headerRow,
+              column: name,
+              cell,
+              value: name,
+              message: say('form.columnIgnored', {column: name, cell, sheet: sheet.name}),
+            })
           })
           const state: SheetState = {
             layout: sheet,
@@ -193,7 +208,15 @@ export async function readForm(files: string[], layout: FormLayout, options: Rea
               if (footerText(text) !== undefined) return
               unchecked.rows++
             }
-          } else handler = rowHandler(state, rules.filter((r) => r.sheet === sheet.key), problems, notes, options, say)
+          } else
+            handler = rowHandler(
+              state,
+              rules.filter((r) => r.sheet === sheet.key),
+              problems,
+              notes,
+              options,
+              say,
+            )
           // The rows under the header as the reader gave them (a formula without its result stays one).
           for (const h of head.slice(match.headerRow + 1)) await handler(h.row, h.raw, 0)
           head.length = 0
@@ -231,7 +254,8 @@ export async function readForm(files: string[], layout: FormLayout, options: Rea
   // A file that is not this form at all has said so already; a missing sheet would say it twice.
   const notForm = problems.some((p) => p.rule === 'FORM' && !p.sheet)
   for (const sheet of layout.sheets) {
-    if (!notForm && !sheet.optional && !states.has(sheet.key)) problems.push(locate({file: first, sheet: ''}, 1, undefined, '', '', '', 'FORM', say('form.missingSheet', {sheet: sheet.name}), 'missing-sheet'))
+    if (!notForm && !sheet.optional && !states.has(sheet.key))
+      problems.push(locate({file: first, sheet: ''}, 1, undefined, '', '', '', 'FORM', say('form.missingSheet', {sheet: sheet.name}), 'missing-sheet'))
   }
   // Rows that name a key of another sheet (a 办理流程 row's 事项编码) must find it there. A key
   // the file rejects is the cause: the rows naming it are listed under it. A key the file
@@ -269,7 +293,17 @@ export async function readForm(files: string[], layout: FormLayout, options: Rea
           under(cause, state.layout.name, {file: state.where.file, sheet: state.where.sheet, row, cell})
           continue
         }
-        const problem = locate(state.where, row, at, col.header, value, col.key, ref.rule.id, `${say(ref.rule.message as MessageKey, {column: col.header, value, sheet: target!.layout.name})} (${ref.rule.id})`, 'unknown-item')
+        const problem = locate(
+          state.where,
+          row,
+          at,
+          col.header,
+          value,
+          col.key,
+          ref.rule.id,
+          `${say(ref.rule.message as MessageKey, {column: col.header, value, sheet: target!.layout.name})} (${ref.rule.id})`,
+          'unknown-item',
+        )
         unknown.set(value, problem)
         problems.push(problem)
       }
@@ -292,7 +326,7 @@ export async function readForm(files: string[], layout: FormLayout, options: Rea
 export function rowRanges(rows: number[]): string {
   const sorted = [...new Set(rows)].sort((a, b) => a - b)
   const out: string[] = []
-  for (let i = 0; i < sorted.length; ) {
+  for (let i = 0; i < sorted.length;) {
     let j = i
     while (j + 1 < sorted.length && sorted[j + 1] === sorted[j] + 1) j++
     out.push(j > i ? `${sorted[i]}–${sorted[j]}` : String(sorted[i]))
@@ -459,16 +493,28 @@ function rowHandler(
       } else {
         bad = true
         const r = rules.find((x) => x.rule === 'unique' && x.column === columns[i].key)!
-        problems.push(locate(where, row, found.columns[i], columns[i].header, v, columns[i].key, r.id, `${say(r.message as MessageKey, {column: columns[i].header, value: v, other: first})} (${r.id})`, 'duplicate'))
+        problems.push(
+          locate(
+            where,
+            row,
+            found.columns[i],
+            columns[i].header,
+            v,
+            columns[i].key,
+            r.id,
+            `${say(r.message as MessageKey, {column: columns[i].header, value: v, other: first})} (${r.id})`,
+            'duplicate',
+          ),
+        )
       }
     }
-    if (checkRow) for (const p of checkRow(values)) {
-      bad = true
-      const col = columns[p.column]
-      problems.push(locate(where, row, found.columns[p.column], col.header, values[p.column], col.key, p.rule, `${say(p.key, p.params)} (${p.rule})`, problemTypeOf(p.key)))
-    }
+    if (checkRow)
+      for (const p of checkRow(values)) {
+        bad = true
+        const col = columns[p.column]
+        problems.push(locate(where, row, found.columns[p.column], col.header, values[p.column], col.key, p.rule, `${say(p.key, p.params)} (${p.rule})`, problemTypeOf(p.key)))
+      }
     for (const ref of state.refers) if (values[ref.col]) ref.rows.push({row, value: values[ref.col]})
     if (!bad) return options.onRecord(layout.key, row, values)
   }
 }
-

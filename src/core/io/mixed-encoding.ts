@@ -105,7 +105,7 @@ export class LineSplitter {
 export function looksUtf8(bytes: Buffer): boolean {
   let cjk = false
   const n = bytes.length
-  for (let i = 0; i < n; ) {
+  for (let i = 0; i < n;) {
     const b = bytes[i]
     if (b < 0x80) {
       i++

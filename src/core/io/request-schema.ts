@@ -25,7 +25,13 @@ const YES_NO = ['否', '是']
 function fieldSchema(field: LabelField): JsonSchema {
   const description = [field.label, field.hint].filter(Boolean).join('：')
   if (field.type === 'integer') {
-    return {description, anyOf: [{type: 'integer', minimum: 0}, {type: 'string', pattern: '^\\s*[0-9]+\\s*$'}]}
+    return {
+      description,
+      anyOf: [
+        {type: 'integer', minimum: 0},
+        {type: 'string', pattern: '^\\s*[0-9]+\\s*$'},
+      ],
+    }
   }
   if (field.list) {
     const yesNo = field.list.length === 2 && field.list.every((v) => YES_NO.includes(v))
@@ -63,9 +69,18 @@ export async function checkRequestFile(data: Record<string, unknown>, layout: La
   const keys = layout.fields.map((f) => f.key)
   for (const key of Object.keys(data)) {
     if (keys.includes(key)) continue
-    const suggestion = nearest(key, keys) ?? nearest(key, layout.fields.map((f) => f.label))
+    const suggestion =
+      nearest(key, keys) ??
+      nearest(
+        key,
+        layout.fields.map((f) => f.label),
+      )
     const known = suggestion && !keys.includes(suggestion) ? layout.fields.find((f) => f.label === suggestion)!.key : suggestion
-    throw new InvalidInput(known ? 'io.unknownKeyNear' : 'io.unknownKey', {file, key, suggestion: known, known: keys.join(', ')}, {field: key, details: {file, property: key, ...(known ? {suggestion: known} : {}), known: keys}})
+    throw new InvalidInput(
+      known ? 'io.unknownKeyNear' : 'io.unknownKey',
+      {file, key, suggestion: known, known: keys.join(', ')},
+      {field: key, details: {file, property: key, ...(known ? {suggestion: known} : {}), known: keys}},
+    )
   }
   const Ajv2020 = await loadAjv()
   const ajv = new Ajv2020({allErrors: true, strict: false})

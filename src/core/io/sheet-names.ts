@@ -63,7 +63,7 @@ export function readZipDirectory(fd: number, size: number): {entries: ZipEntry[]
   const cd = read(cdOffset, cdSize)
   const entries: ZipEntry[] = []
   let p = 0
-  for (; p + 46 <= cd.length && cd.readUInt32LE(p) === 0x02014b50; ) {
+  for (; p + 46 <= cd.length && cd.readUInt32LE(p) === 0x02014b50;) {
     const nameLength = cd.readUInt16LE(p + 28)
     if (p + 46 + nameLength > cd.length) break
     const name = cd.subarray(p + 46, p + 46 + nameLength).toString('utf8')

@@ -118,7 +118,11 @@ export function cellText(value: unknown): string {
   }
   if (typeof value === 'object') {
     const v = value as {richText?: Array<{text: string}>; result?: unknown; text?: unknown; error?: string}
-    if (v.richText) return v.richText.map((r) => r.text).join('').trim()
+    if (v.richText)
+      return v.richText
+        .map((r) => r.text)
+        .join('')
+        .trim()
     if ('result' in v) return cellText(v.result)
     if (v.text !== undefined) return cellText(v.text)
     if (v.error) return v.error
@@ -189,7 +193,11 @@ export function rowText(cells: readonly unknown[], base: number): string[] {
  * as Dates; a formula without its result as a NoCachedValue; limits), a CSV (one sheet, named '')
  * decoded as decodeText says. Nothing is kept: the visitor keeps what it needs.
  */
-export async function visitRows(path: string, visit: SheetVisitor, options: {encoding?: Encoding; field?: string; limits?: Partial<XlsxLimits>} = {}): Promise<{encoding?: TextEncoding; foreign?: ForeignLine[]}> {
+export async function visitRows(
+  path: string,
+  visit: SheetVisitor,
+  options: {encoding?: Encoding; field?: string; limits?: Partial<XlsxLimits>} = {},
+): Promise<{encoding?: TextEncoding; foreign?: ForeignLine[]}> {
   const field = options.field ?? 'FILE'
   refuseOldWorkbook(path, field)
   const ext = isDelimitedText(path) ? '.csv' : extname(path).toLowerCase()
@@ -310,13 +318,14 @@ export async function writeSheets(path: string, sheets: WriteSheet[], options: {
     header.fill = {type: 'pattern', pattern: 'solid', fgColor: {argb: 'FFDDEBF7'}}
     for (const r of sheet.rows) ws.addRow(r)
     // Drop-down lists belong to blank templates a clerk fills in, not to exports.
-    if (options.dropDowns) sheet.columns.forEach((c, i) => {
-      if (!c.list) return
-      const letter = ws.getColumn(i + 1).letter
-      for (let row = 2; row <= sheet.rows.length + 500; row++) {
-        ws.getCell(`${letter}${row}`).dataValidation = {type: 'list', allowBlank: true, formulae: [`"${c.list.join(',')}"`]}
-      }
-    })
+    if (options.dropDowns)
+      sheet.columns.forEach((c, i) => {
+        if (!c.list) return
+        const letter = ws.getColumn(i + 1).letter
+        for (let row = 2; row <= sheet.rows.length + 500; row++) {
+          ws.getCell(`${letter}${row}`).dataValidation = {type: 'list', allowBlank: true, formulae: [`"${c.list.join(',')}"`]}
+        }
+      })
   }
   await writeOutput(path, (tmp) => workbook.xlsx.writeFile(tmp))
 }

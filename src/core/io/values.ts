@@ -61,7 +61,23 @@ export type ProblemType =
   | 'extra-column'
   | 'no-cached-value'
 
-export const PROBLEM_TYPES: ProblemType[] = ['missing-column', 'missing-sheet', 'duplicate-sheet', 'not-a-form', 'required', 'not-in-list', 'format', 'too-long', 'duplicate', 'over-limit', 'unknown-item', 'mixed-encoding', 'footer', 'extra-column', 'no-cached-value']
+export const PROBLEM_TYPES: ProblemType[] = [
+  'missing-column',
+  'missing-sheet',
+  'duplicate-sheet',
+  'not-a-form',
+  'required',
+  'not-in-list',
+  'format',
+  'too-long',
+  'duplicate',
+  'over-limit',
+  'unknown-item',
+  'mixed-encoding',
+  'footer',
+  'extra-column',
+  'no-cached-value',
+]
 
 /** The type of a refusal by its message (the value checks of this module and the layouts' rules). */
 export function problemTypeOf(key: string): ProblemType {
@@ -213,7 +229,10 @@ const CANONICAL_PHONE = /^(?:1[3-9]\d{9}|1\d{4}|95\d{3}|0\d{2,3}-(?:\d{7,8}(?:-\
 
 function phones(raw: string, areaCode?: string): CellOutcome {
   if (CANONICAL_PHONE.test(raw)) return raw
-  const parts = raw.split(/[;；,，、/]|或/).map((p) => p.trim()).filter(Boolean)
+  const parts = raw
+    .split(/[;；,，、/]|或/)
+    .map((p) => p.trim())
+    .filter(Boolean)
   const out: string[] = []
   for (const part of parts) {
     const r = normalisePhoneNumber(part, {areaCode})
@@ -228,7 +247,10 @@ const CANONICAL_CODE = /^[0-9A-Z-]*$/
 
 export function normaliseCode(raw: string): string {
   if (CANONICAL_CODE.test(raw)) return raw
-  return toHalfWidth(raw).replace(/[－—–]/g, '-').replace(/\s+/g, '').toUpperCase()
+  return toHalfWidth(raw)
+    .replace(/[－—–]/g, '-')
+    .replace(/\s+/g, '')
+    .toUpperCase()
 }
 
 const enumIndex = new WeakMap<ValueColumn, Map<string, string>>()
@@ -423,7 +445,8 @@ export function footerText(cells: readonly string[]): string | undefined {
   return FOOTER.test(first) || (filled.length === 1 && DATE_LINE.test(first)) ? filled.join(' ') : undefined
 }
 
-const FOOTER = /^(?:(?:合计|小计|总计|共计)(?:$|[:\d(])|(?:填报单位|填表单位|报送单位|填报人|填表人|制表人|审核人|负责人|单位负责人|联系人|填报日期|填表日期|报送日期|日期|注|说明)(?:\(盖章\))?:|(?:填报单位|填表单位|报送单位)?\(?(?:单位)?盖章\)?:?$)/
+const FOOTER =
+  /^(?:(?:合计|小计|总计|共计)(?:$|[:\d(])|(?:填报单位|填表单位|报送单位|填报人|填表人|制表人|审核人|负责人|单位负责人|联系人|填报日期|填表日期|报送日期|日期|注|说明)(?:\(盖章\))?:|(?:填报单位|填表单位|报送单位)?\(?(?:单位)?盖章\)?:?$)/
 /** A date alone on its line under a table (2026年3月1日, 2026-03-01). */
 const DATE_LINE = /^\d{4}(?:年\d{1,2}月\d{1,2}日?|[-./]\d{1,2}[-./]\d{1,2})$/
 

@@ -27,8 +27,28 @@ import {assertZip} from './tables.js'
  */
 export const XLSX_LIMITS = {
   form: {entries: 1_000, partBytes: 16 * MiB(), totalBytes: 64 * MiB(), rows: 1_000, columns: 64, cells: 50_000, mergedCells: 10_000, sharedStrings: 50_000, sharedStringBytes: 8 * MiB()},
-  list: {entries: 10_000, partBytes: 1024 * MiB(), totalBytes: 2048 * MiB(), rows: 1_048_576, columns: 16_384, cells: Infinity, mergedCells: 100_000, sharedStrings: 2_000_000, sharedStringBytes: 256 * MiB()},
-  stream: {entries: 10_000, partBytes: 1024 * MiB(), totalBytes: 2048 * MiB(), rows: 1_048_576, columns: 16_384, cells: Infinity, mergedCells: 100_000, sharedStrings: 2_000_000, sharedStringBytes: 256 * MiB()},
+  list: {
+    entries: 10_000,
+    partBytes: 1024 * MiB(),
+    totalBytes: 2048 * MiB(),
+    rows: 1_048_576,
+    columns: 16_384,
+    cells: Infinity,
+    mergedCells: 100_000,
+    sharedStrings: 2_000_000,
+    sharedStringBytes: 256 * MiB(),
+  },
+  stream: {
+    entries: 10_000,
+    partBytes: 1024 * MiB(),
+    totalBytes: 2048 * MiB(),
+    rows: 1_048_576,
+    columns: 16_384,
+    cells: Infinity,
+    mergedCells: 100_000,
+    sharedStrings: 2_000_000,
+    sharedStringBytes: 256 * MiB(),
+  },
 } as const
 
 /** Excel's own limit on the text of one cell. */
@@ -131,13 +151,16 @@ export async function checkWorkbookLimits(path: string, options: WorkbookLimitOp
   let cells = 0
   for (const e of entries) {
     const p = part(e.name)
-    const scanner = kind === 'stream' && p !== 'xl/sharedStrings.xml' ? undefined : /^xl\/worksheets\/[^/]+\.xml$/.test(p)
-      ? sheetScanner(names.get(p) ?? p)
-      : p === 'xl/sharedStrings.xml'
-        ? stringsScanner()
-        : /comments[^/]*\.xml$/.test(p)
-          ? commentsScanner()
-          : undefined
+    const scanner =
+      kind === 'stream' && p !== 'xl/sharedStrings.xml'
+        ? undefined
+        : /^xl\/worksheets\/[^/]+\.xml$/.test(p)
+          ? sheetScanner(names.get(p) ?? p)
+          : p === 'xl/sharedStrings.xml'
+            ? stringsScanner()
+            : /comments[^/]*\.xml$/.test(p)
+              ? commentsScanner()
+              : undefined
     let produced = 0
     await inflate(path, starts.get(e)!, e, (chunk) => {
       produced += chunk.length
@@ -147,7 +170,8 @@ export async function checkWorkbookLimits(path: string, options: WorkbookLimitOp
         if (produced > limits.partBytes) refuse('io.limit.partSize', {part: e.name, size: `> ${bytes(limits.partBytes)}`, limit: bytes(limits.partBytes)})
         damaged(`${e.name}: inflates past the ${bytes(e.uncompressed)} its directory entry declares`)
       }
-      if (produced > RATIO_FROM && produced > RATIO_LIMIT * Math.max(1, e.compressed)) refuse('io.limit.ratio', {part: e.name, size: bytes(produced), compressed: bytes(e.compressed), limit: RATIO_LIMIT})
+      if (produced > RATIO_FROM && produced > RATIO_LIMIT * Math.max(1, e.compressed))
+        refuse('io.limit.ratio', {part: e.name, size: bytes(produced), compressed: bytes(e.compressed), limit: RATIO_LIMIT})
       if (total > limits.totalBytes) refuse('io.limit.totalSize', {size: `> ${bytes(limits.totalBytes)}`, limit: bytes(limits.totalBytes)})
       scanner?.feed(chunk)
     }).catch((error: unknown) => {

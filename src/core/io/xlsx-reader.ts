@@ -255,13 +255,21 @@ function builtinDate(id: number): boolean {
 
 /** A format code that shows a date or a time: y, m, d, h or s outside quoted text, escapes and [brackets] (colours, locales, conditions). */
 export function isDateFormat(code: string): boolean {
-  const bare = code.split(';')[0].replace(/"[^"]*"/g, '').replace(/\\./g, '').replace(/\[(?:h+|m+|s+)\]/gi, 'h').replace(/\[[^\]]*\]/g, '')
+  const bare = code
+    .split(';')[0]
+    .replace(/"[^"]*"/g, '')
+    .replace(/\\./g, '')
+    .replace(/\[(?:h+|m+|s+)\]/gi, 'h')
+    .replace(/\[[^\]]*\]/g, '')
   if (/^general$/i.test(bare.trim())) return false
   return /[ymdhs]/i.test(bare.replace(/e\+|e-/gi, ''))
 }
 
 function isPercentFormat(code: string): boolean {
-  return code.replace(/"[^"]*"/g, '').replace(/\\./g, '').includes('%')
+  return code
+    .replace(/"[^"]*"/g, '')
+    .replace(/\\./g, '')
+    .includes('%')
 }
 
 export function parseStyles(xml: string): Styles {

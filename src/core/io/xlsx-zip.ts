@@ -94,11 +94,21 @@ export class ZipFile {
     while (p + 46 <= cd.length && cd.readUInt32LE(p) === 0x02014b50) {
       const nameLength = cd.readUInt16LE(p + 28)
       const extraLength = cd.readUInt16LE(p + 30)
-      const name = cd.subarray(p + 46, p + 46 + nameLength).toString('utf8').replace(/^\//, '')
-      const entry: ZipEntry = {name, flags: cd.readUInt16LE(p + 8), method: cd.readUInt16LE(p + 10), compressed: cd.readUInt32LE(p + 20), uncompressed: cd.readUInt32LE(p + 24), local: cd.readUInt32LE(p + 42)}
+      const name = cd
+        .subarray(p + 46, p + 46 + nameLength)
+        .toString('utf8')
+        .replace(/^\//, '')
+      const entry: ZipEntry = {
+        name,
+        flags: cd.readUInt16LE(p + 8),
+        method: cd.readUInt16LE(p + 10),
+        compressed: cd.readUInt32LE(p + 20),
+        uncompressed: cd.readUInt32LE(p + 24),
+        local: cd.readUInt32LE(p + 42),
+      }
       // Zip64 extra field: the 8-byte values of those fields that are 0xFFFFFFFF, in this order.
       const extra = cd.subarray(p + 46 + nameLength, p + 46 + nameLength + extraLength)
-      for (let e = 0; e + 4 <= extra.length; ) {
+      for (let e = 0; e + 4 <= extra.length;) {
         const id = extra.readUInt16LE(e)
         const len = extra.readUInt16LE(e + 2)
         if (id === 0x0001) {

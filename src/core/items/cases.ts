@@ -111,10 +111,7 @@ export interface ItemStats {
  * items with fewer than 150 cases that year (ITEM-6). Kiosk figures (ITEM-8) read the same.
  */
 export async function itemStats(db: Kysely<Database>, options: {year: number; body?: string; today: string}): Promise<ItemStats> {
-  let q = db
-    .selectFrom('item_revisions as r')
-    .select(['r.code', 'r.name', 'r.body'])
-    .where('r.version_to', 'is', null)
+  let q = db.selectFrom('item_revisions as r').select(['r.code', 'r.name', 'r.body']).where('r.version_to', 'is', null)
   if (options.body) q = q.where('r.body', '=', options.body)
   const events = await eventsOf(db)
   const current = (await q.orderBy('r.body').orderBy('r.code').execute()).filter((r) => statusOn(events.get(r.code), options.today).status !== 'terminated')
@@ -145,6 +142,9 @@ export async function itemStats(db: Kysely<Database>, options: {year: number; bo
 
 /** The latest year with case counts, for a default. */
 export async function latestCaseYear(db: Kysely<Database>): Promise<number | undefined> {
-  const row = await db.selectFrom('item_cases').select((eb) => eb.fn.max('year').as('year')).executeTakeFirst()
+  const row = await db
+    .selectFrom('item_cases')
+    .select((eb) => eb.fn.max('year').as('year'))
+    .executeTakeFirst()
   return row?.year ? Number(row.year) : undefined
 }

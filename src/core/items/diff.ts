@@ -36,7 +36,10 @@ export interface ListDiff {
 }
 
 async function latestVersion(db: Kysely<Database>): Promise<number> {
-  const row = await db.selectFrom('item_versions').select((eb) => eb.fn.max('id').as('id')).executeTakeFirst()
+  const row = await db
+    .selectFrom('item_versions')
+    .select((eb) => eb.fn.max('id').as('id'))
+    .executeTakeFirst()
   if (!row?.id) throw new NotFound('items.noVersions', {}, {field: 'to'})
   return Number(row.id)
 }
@@ -55,7 +58,11 @@ export async function diffVersions(db: Kysely<Database>, options: {from?: number
   const to = options.to ?? (await latestVersion(db))
   await requireVersion(db, to, 'to')
   // Version numbers may have gaps (a PostgreSQL sequence does not roll back with a refused import).
-  const previous = await db.selectFrom('item_versions').select((eb) => eb.fn.max('id').as('id')).where('id', '<', to).executeTakeFirst()
+  const previous = await db
+    .selectFrom('item_versions')
+    .select((eb) => eb.fn.max('id').as('id'))
+    .where('id', '<', to)
+    .executeTakeFirst()
   const from = options.from ?? (previous?.id ? Number(previous.id) : 0)
   await requireVersion(db, from, 'from')
   const [lo, hi] = from <= to ? [from, to] : [to, from]
@@ -157,7 +164,10 @@ export async function writeDiffWorkbook(db: Kysely<Database>, diff: ListDiff, ou
     if (item.change === 'added' && b) sheets.basic.push({mark: 'added', values: b.basic})
     else if (item.change === 'removed' && a) sheets.basic.push({mark: 'removed', values: a.basic})
     else if (a && b && a.basic.some((v, i) => (v ?? '') !== (b.basic[i] ?? ''))) sheets.basic.push({mark: 'changed', values: b.basic, old: a.basic})
-    for (const [key, nameKey] of [['steps', 'step'], ['materials', 'material']] as const) {
+    for (const [key, nameKey] of [
+      ['steps', 'step'],
+      ['materials', 'material'],
+    ] as const) {
       const at = column(key, nameKey)
       const index = (rows: string[][] | undefined) => {
         const m = new Map<string, string[]>()

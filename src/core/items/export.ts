@@ -38,16 +38,17 @@ async function* pages(db: Kysely<Database>, options: ExportOptions): AsyncGenera
   for (;;) {
     const version = options.version
     let q = db.selectFrom('item_revisions as r').select(['r.code', 'r.content']).where('r.code', '>', after)
-    q =
-      version === undefined
-        ? q.where('r.version_to', 'is', null)
-        : q.where('r.version_from', '<=', version).where((eb) => eb.or([eb('r.version_to', 'is', null), eb('r.version_to', '>', version)]))
+    q = version === undefined ? q.where('r.version_to', 'is', null) : q.where('r.version_from', '<=', version).where((eb) => eb.or([eb('r.version_to', 'is', null), eb('r.version_to', '>', version)]))
     if (options.body) q = q.where('r.body', '=', options.body)
     const rows = await q.orderBy('r.code').limit(PAGE).execute()
     if (!rows.length) return
     after = rows.at(-1)!.code
     const kept = rows.filter((r) => !options.status || statusOn(events.get(r.code), options.today).status === options.status)
-    const parts = await partsOf(db, kept.map((r) => r.code), version ?? null)
+    const parts = await partsOf(
+      db,
+      kept.map((r) => r.code),
+      version ?? null,
+    )
     yield kept.map((r) => ({basic: unpackRow(r.content), steps: parts.get(r.code)?.steps ?? [], materials: parts.get(r.code)?.materials ?? []}))
     if (rows.length < PAGE) return
   }
@@ -121,7 +122,10 @@ async function writeXlsx(db: Kysely<Database>, options: ExportOptions, ExcelJS: 
     }
   }
   ws.commit()
-  for (const [sheet, rows] of [[stepLayout, steps], [materialLayout, materials]] as const) {
+  for (const [sheet, rows] of [
+    [stepLayout, steps],
+    [materialLayout, materials],
+  ] as const) {
     const w = sheetFor(sheet)
     const isNumber = numeric(sheet)
     for (const r of rows) w.addRow(cells(r, isNumber)).commit()

@@ -18,7 +18,23 @@ import type {Locale} from '../i18n/index.js'
 import {insertRows} from '../store/bulk.js'
 import type {Database, Store, WriteContext} from '../store/index.js'
 import {fileRequestIn} from '../workflow/index.js'
-import {column, contentHash, currentContent, decidedStatus, displayName, eventsOf, itemsLayout, packRow, packRows, type PartKey, PARTS, sheetOf, type StatusEvent, statusOn, unpackRow} from './index.js'
+import {
+  column,
+  contentHash,
+  currentContent,
+  decidedStatus,
+  displayName,
+  eventsOf,
+  itemsLayout,
+  packRow,
+  packRows,
+  type PartKey,
+  PARTS,
+  sheetOf,
+  type StatusEvent,
+  statusOn,
+  unpackRow,
+} from './index.js'
 // eslint-disable-next-line import-x/no-cycle -- import and lifecycle call each other only at run time, never while loading; to untangle later
 import {earliestFor, fileLifecycleIn, waitingRequest} from './lifecycle.js'
 
@@ -98,7 +114,10 @@ export async function codePattern(db: Kysely<Database>): Promise<RegExp> {
 
 /** Raised inside the transaction to undo it: the file had problems, or this was a dry run. */
 class Undo extends Error {
-  constructor(readonly problems: LocatedProblem[], readonly sheets: FoundSheet[]) {
+  constructor(
+    readonly problems: LocatedProblem[],
+    readonly sheets: FoundSheet[],
+  ) {
     super('undo')
   }
 }
@@ -197,7 +216,7 @@ export async function importList(store: Store, files: string[], options: ItemImp
       const dry = Boolean(options.dryRun)
       // code → hash of every current item, read in pages (a large list's rows are not all in memory at once).
       const current = new Map<string, string>()
-      for (let after = ''; ; ) {
+      for (let after = ''; ;) {
         const page = await ctx.db.selectFrom('item_revisions').select(['code', 'hash']).where('version_to', 'is', null).where('code', '>', after).orderBy('code').limit(20_000).execute()
         for (const r of page) current.set(r.code, r.hash)
         if (page.length < 20_000) break
@@ -277,7 +296,12 @@ export async function importList(store: Store, files: string[], options: ItemImp
       const missing: string[] = []
       const ofBodies = [...bodies]
       for (let i = 0; i < ofBodies.length; i += BATCH) {
-        const rows = await ctx.db.selectFrom('item_revisions').select('code').where('version_to', 'is', null).where('body', 'in', ofBodies.slice(i, i + BATCH)).execute()
+        const rows = await ctx.db
+          .selectFrom('item_revisions')
+          .select('code')
+          .where('version_to', 'is', null)
+          .where('body', 'in', ofBodies.slice(i, i + BATCH))
+          .execute()
         for (const r of rows) if (!seen.has(r.code)) missing.push(r.code)
       }
       missing.sort()
@@ -287,7 +311,11 @@ export async function importList(store: Store, files: string[], options: ItemImp
       result.kept = options.replace ? 0 : missing.length
       result.removed = removed.length
       if (!dry && removed.length + terminating.length > REMOVAL_LIMIT && !options.confirmed) {
-        throw new InvalidInput('items.import.confirmRemovals', {count: removed.length + terminating.length, limit: REMOVAL_LIMIT, file: label, bodies: result.bodies.join('、')}, {field: 'yes', details: {removing: [...removed, ...terminating]}})
+        throw new InvalidInput(
+          'items.import.confirmRemovals',
+          {count: removed.length + terminating.length, limit: REMOVAL_LIMIT, file: label, bodies: result.bodies.join('、')},
+          {field: 'yes', details: {removing: [...removed, ...terminating]}},
+        )
       }
       if (!dry) await closeRevisions(ctx, removed, version)
 
@@ -301,7 +329,13 @@ export async function importList(store: Store, files: string[], options: ItemImp
         if (present.has(part)) {
           const now = new Map<string, string>()
           for (let i = 0; i < recorded.length; i += BATCH) {
-            const rows = await ctx.db.selectFrom('item_parts').select(['code', 'hash']).where('part', '=', part).where('version_to', 'is', null).where('code', 'in', recorded.slice(i, i + BATCH)).execute()
+            const rows = await ctx.db
+              .selectFrom('item_parts')
+              .select(['code', 'hash'])
+              .where('part', '=', part)
+              .where('version_to', 'is', null)
+              .where('code', 'in', recorded.slice(i, i + BATCH))
+              .execute()
             for (const r of rows) now.set(r.code, r.hash)
           }
           for (const code of seen) {
@@ -321,7 +355,13 @@ export async function importList(store: Store, files: string[], options: ItemImp
         }
         if (dry) continue
         for (let i = 0; i < close.length; i += BATCH) {
-          await ctx.db.updateTable('item_parts').set({version_to: version}).where('part', '=', part).where('version_to', 'is', null).where('code', 'in', close.slice(i, i + BATCH)).execute()
+          await ctx.db
+            .updateTable('item_parts')
+            .set({version_to: version})
+            .where('part', '=', part)
+            .where('version_to', 'is', null)
+            .where('code', 'in', close.slice(i, i + BATCH))
+            .execute()
         }
         await insertRows(ctx, 'item_parts', PART_COLUMNS, add)
       }
@@ -337,7 +377,14 @@ export async function importList(store: Store, files: string[], options: ItemImp
       }
       const file = async (code: string, action: 'change' | 'terminate', proposal: string, change?: {set: Record<string, string>; parts: Partial<Record<PartKey, string[][]>>}) => {
         const item = await currentContent(ctx.db, code)
-        const entry: ImportRequest = {id: null, action, code, name: item.name, effective: null, ...(change ? {set: change.set, parts: Object.keys(change.parts).map((k) => sheetOf(k as PartKey).name)} : {})}
+        const entry: ImportRequest = {
+          id: null,
+          action,
+          code,
+          name: item.name,
+          effective: null,
+          ...(change ? {set: change.set, parts: Object.keys(change.parts).map((k) => sheetOf(k as PartKey).name)} : {}),
+        }
         const waiting = await waitingRequest(ctx, code)
         if (waiting && waiting.payload.action === action && waiting.payload.proposal === proposal) {
           result.awaiting.push({...entry, id: waiting.id, effective: waiting.payload.effective})
@@ -361,9 +408,10 @@ export async function importList(store: Store, files: string[], options: ItemImp
         }
         const item = await currentContent(ctx.db, code)
         const set: Record<string, string> = {}
-        if (p.basic) sheetOf('basic').columns.forEach((c, i) => {
-          if ((item.content.basic[i] ?? '') !== (p.basic![i] ?? '')) set[c.header] = p.basic![i] ?? ''
-        })
+        if (p.basic)
+          sheetOf('basic').columns.forEach((c, i) => {
+            if ((item.content.basic[i] ?? '') !== (p.basic![i] ?? '')) set[c.header] = p.basic![i] ?? ''
+          })
         const whole = [packRow(p.basic ?? item.content.basic), ...PARTS.map((k) => (p.parts[k] ? packRows(p.parts[k].map(packRow)) : '-'))]
         await file(code, 'change', contentHash(packRows(whole)), {set, parts: p.parts})
       }
@@ -376,7 +424,12 @@ export async function importList(store: Store, files: string[], options: ItemImp
         // Nothing in the list changed directly: no version (requests, if any, carry the change).
         await ctx.db.deleteFrom('item_versions').where('id', '=', version).execute()
         if (result.requests.length) {
-          await appendAudit(ctx, {action: 'items.import', entityType: 'item-list', entityId: label, after: {source: label, sha256, bodies: result.bodies, items: result.items, requests: result.requests.map((r) => r.id)}})
+          await appendAudit(ctx, {
+            action: 'items.import',
+            entityType: 'item-list',
+            entityId: label,
+            after: {source: label, sha256, bodies: result.bodies, items: result.items, requests: result.requests.map((r) => r.id)},
+          })
         }
         await report(outcome)
         return
@@ -392,7 +445,16 @@ export async function importList(store: Store, files: string[], options: ItemImp
         action: 'items.import',
         entityType: 'item-list',
         entityId: version,
-        after: {source: label, sha256, bodies: result.bodies, items: result.items, added: result.added, changed: result.changed, removed: result.removed, ...(result.requests.length ? {requests: result.requests.map((r) => r.id)} : {})},
+        after: {
+          source: label,
+          sha256,
+          bodies: result.bodies,
+          items: result.items,
+          added: result.added,
+          changed: result.changed,
+          removed: result.removed,
+          ...(result.requests.length ? {requests: result.requests.map((r) => r.id)} : {}),
+        },
       })
       await report(outcome)
     })
@@ -438,10 +500,26 @@ export async function newVersion(
   v: {source: string; sha256: string; origin: 'import' | 'change'; bodies: string[]; items: number; added: number; changed: number; removed: number},
 ): Promise<number> {
   // Numbered here, under the write lock, not by a sequence: a refused import (rolled back) leaves no gap on PostgreSQL.
-  const last = await ctx.db.selectFrom('item_versions').select((eb) => eb.fn.max('id').as('id')).executeTakeFirst()
+  const last = await ctx.db
+    .selectFrom('item_versions')
+    .select((eb) => eb.fn.max('id').as('id'))
+    .executeTakeFirst()
   const row = await ctx.db
     .insertInto('item_versions')
-    .values({id: Number(last?.id ?? 0) + 1, created_at: ctx.at, created_by: ctx.actor, source: v.source, sha256: v.sha256, origin: v.origin, bodies: JSON.stringify(v.bodies), items: v.items, added: v.added, changed: v.changed, removed: v.removed, request_id: null})
+    .values({
+      id: Number(last?.id ?? 0) + 1,
+      created_at: ctx.at,
+      created_by: ctx.actor,
+      source: v.source,
+      sha256: v.sha256,
+      origin: v.origin,
+      bodies: JSON.stringify(v.bodies),
+      items: v.items,
+      added: v.added,
+      changed: v.changed,
+      removed: v.removed,
+      request_id: null,
+    })
     .returning('id')
     .executeTakeFirstOrThrow()
   return Number(row.id)
@@ -450,7 +528,12 @@ export async function newVersion(
 /** Ends the current revision of these items (basic rows, and their parts when removing). */
 export async function closeRevisions(ctx: WriteContext, codes: string[], version: number): Promise<void> {
   for (let i = 0; i < codes.length; i += BATCH) {
-    await ctx.db.updateTable('item_revisions').set({version_to: version}).where('version_to', 'is', null).where('code', 'in', codes.slice(i, i + BATCH)).execute()
+    await ctx.db
+      .updateTable('item_revisions')
+      .set({version_to: version})
+      .where('version_to', 'is', null)
+      .where('code', 'in', codes.slice(i, i + BATCH))
+      .execute()
   }
 }
 
@@ -459,7 +542,11 @@ export async function closeRevisions(ctx: WriteContext, codes: string[], version
  * days. The change files an item-update request whose due date is that deadline; it shows
  * in `egov requests list --overdue` when missed, and a second person approves it when done.
  */
-export async function startClock(ctx: WriteContext, version: number, change: {source: string; bodies: string[]; added: number; changed: number; removed: number}): Promise<{requestId: number; dueOn: string | null}> {
+export async function startClock(
+  ctx: WriteContext,
+  version: number,
+  change: {source: string; bodies: string[]; added: number; changed: number; removed: number},
+): Promise<{requestId: number; dueOn: string | null}> {
   const unit = change.bodies.length > 3 ? `${change.bodies.slice(0, 3).join('、')}等` : change.bodies.join('、')
   const {request} = await fileRequestIn(ctx, {kind: 'item-update', applicantUnit: unit, payload: {version, ...change}})
   await ctx.db.updateTable('item_versions').set({request_id: request.id}).where('id', '=', version).execute()

@@ -128,10 +128,7 @@ export interface ItemFilter {
 
 /** The current list (every item's latest revision), with each item's status today. */
 export async function listItems(db: Kysely<Database>, filter: ItemFilter, today: string): Promise<ItemSummary[]> {
-  let q = db
-    .selectFrom('item_revisions as r')
-    .select(['r.code', 'r.name', 'r.type', 'r.body', 'r.version_from'])
-    .where('r.version_to', 'is', null)
+  let q = db.selectFrom('item_revisions as r').select(['r.code', 'r.name', 'r.type', 'r.body', 'r.version_from']).where('r.version_to', 'is', null)
   if (filter.body) q = q.where('r.body', '=', filter.body)
   if (filter.type) q = q.where('r.type', '=', filter.type)
   const rows = await q.orderBy('r.body').orderBy('r.code').execute()
@@ -157,7 +154,10 @@ export async function currentContent(db: Kysely<Database>, code: string): Promis
 export async function partsOf(db: Kysely<Database>, codes: string[], version: number | null): Promise<Map<string, {steps: string[][]; materials: string[][]}>> {
   const out = new Map<string, {steps: string[][]; materials: string[][]}>()
   for (let i = 0; i < codes.length; i += 500) {
-    let q = db.selectFrom('item_parts').select(['code', 'part', 'content']).where('code', 'in', codes.slice(i, i + 500))
+    let q = db
+      .selectFrom('item_parts')
+      .select(['code', 'part', 'content'])
+      .where('code', 'in', codes.slice(i, i + 500))
     q = version === null ? q.where('version_to', 'is', null) : q.where('version_from', '<=', version).where((eb) => eb.or([eb('version_to', 'is', null), eb('version_to', '>', version)]))
     for (const r of await q.execute()) {
       const entry = out.get(r.code) ?? {steps: [], materials: []}
@@ -173,7 +173,10 @@ export async function contentsAt(db: Kysely<Database>, codes: string[], version:
   const out = new Map<string, {content: ItemContent; name: string; body: string}>()
   if (version === 0) return out
   for (let i = 0; i < codes.length; i += 500) {
-    let q = db.selectFrom('item_revisions').select(['code', 'name', 'body', 'content']).where('code', 'in', codes.slice(i, i + 500))
+    let q = db
+      .selectFrom('item_revisions')
+      .select(['code', 'name', 'body', 'content'])
+      .where('code', 'in', codes.slice(i, i + 500))
     q = version === null ? q.where('version_to', 'is', null) : q.where('version_from', '<=', version).where((eb) => eb.or([eb('version_to', 'is', null), eb('version_to', '>', version)]))
     for (const r of await q.execute()) out.set(r.code, {content: {basic: unpackRow(r.content), steps: [], materials: []}, name: r.name, body: r.body})
   }

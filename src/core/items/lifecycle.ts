@@ -141,7 +141,16 @@ export async function fileLifecycleIn(ctx: WriteContext, input: LifecycleFiling)
     ...(input.parts ? {parts: input.parts} : {}),
     ...(input.source ? {source: input.source} : {}),
     ...(input.proposal ? {proposal: input.proposal} : {}),
-    announcement: announcement(input.action, {code, name: item.name, body: item.body, effective, reason, inquiry: basic[column('basic', 'inquiryPhone')].replaceAll('；', '、'), complaint: basic[column('basic', 'complaintPhone')].replaceAll('；', '、'), date: ctx.today}),
+    announcement: announcement(input.action, {
+      code,
+      name: item.name,
+      body: item.body,
+      effective,
+      reason,
+      inquiry: basic[column('basic', 'inquiryPhone')].replaceAll('；', '、'),
+      complaint: basic[column('basic', 'complaintPhone')].replaceAll('；', '、'),
+      date: ctx.today,
+    }),
   }
   const filed = await fileRequestIn(ctx, {kind: 'item-lifecycle', applicantUnit: item.body, payload})
   return {request: filed.request as RequestWithHistory<LifecycleRequest>, warnings: [...warnings, ...filed.warnings]}
@@ -216,7 +225,16 @@ export async function carryOut(ctx: WriteContext, requestId: number, p: Lifecycl
     const packed = packRow(content.basic)
     await ctx.db
       .insertInto('item_revisions')
-      .values({code: p.code, body: content.basic[column('basic', 'body')], type: content.basic[column('basic', 'type')], name: displayName(content.basic), version_from: version, version_to: null, hash: contentHash(packed), content: packed})
+      .values({
+        code: p.code,
+        body: content.basic[column('basic', 'body')],
+        type: content.basic[column('basic', 'type')],
+        name: displayName(content.basic),
+        version_from: version,
+        version_to: null,
+        hash: contentHash(packed),
+        content: packed,
+      })
       .execute()
     for (const part of PARTS) {
       const rows = p.parts?.[part]
@@ -224,9 +242,18 @@ export async function carryOut(ctx: WriteContext, requestId: number, p: Lifecycl
       await ctx.db.updateTable('item_parts').set({version_to: version}).where('part', '=', part).where('version_to', 'is', null).where('code', '=', p.code).execute()
       if (!rows.length) continue
       const packedRows = packRows(rows.map(packRow))
-      await ctx.db.insertInto('item_parts').values({code: p.code, part, version_from: version, version_to: null, hash: contentHash(packedRows), content: packedRows}).execute()
+      await ctx.db
+        .insertInto('item_parts')
+        .values({code: p.code, part, version_from: version, version_to: null, hash: contentHash(packedRows), content: packedRows})
+        .execute()
     }
-    await appendAudit(ctx, {action: 'items.change', entityType: 'item', entityId: p.code, before: {version: item.version}, after: {version, set: p.set, ...(p.parts ? {parts: Object.keys(p.parts)} : {}), request: requestId}})
+    await appendAudit(ctx, {
+      action: 'items.change',
+      entityType: 'item',
+      entityId: p.code,
+      before: {version: item.version},
+      after: {version, set: p.set, ...(p.parts ? {parts: Object.keys(p.parts)} : {}), request: requestId},
+    })
     patch.version = version
   }
   return patch

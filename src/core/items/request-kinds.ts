@@ -54,7 +54,7 @@ registerKind<LifecycleRequest>({
       effective: js.date('the effective date'),
       reason: js.text(),
       set: js.map(js.text()),
-      parts: js.object({steps: js.array(js.array(js.text())), materials: js.array(js.array(js.text()))}, [], 'an import\'s new 办理流程 / 申请材料 rows'),
+      parts: js.object({steps: js.array(js.array(js.text())), materials: js.array(js.array(js.text()))}, [], "an import's new 办理流程 / 申请材料 rows"),
       source: js.text(),
       proposal: js.text(),
       announcement: js.text(),

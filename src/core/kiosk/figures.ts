@@ -76,13 +76,7 @@ export async function kioskStats(db: Kysely<Database>, options: {year?: number; 
   }
   // A unit is assessed for the year if any of its kiosks was in service at some time in it.
   const served = kiosks.filter((k) => IN_SERVICE.has(atStart.get(k.serial) ?? '') || (inYear.get(k.serial) ?? []).some((e) => IN_SERVICE.has(e.to)))
-  const probes = await db
-    .selectFrom('kiosk_probes as p')
-    .innerJoin('kiosks as k', 'k.id', 'p.kiosk_id')
-    .select(['k.unit', 'p.outcome'])
-    .where('p.at', '>=', from)
-    .where('p.at', '<', until)
-    .execute()
+  const probes = await db.selectFrom('kiosk_probes as p').innerJoin('kiosks as k', 'k.id', 'p.kiosk_id').select(['k.unit', 'p.outcome']).where('p.at', '>=', from).where('p.at', '<', until).execute()
   const stats = await itemStats(db, {year, today: options.today})
   const units = [...new Set(served.map((k) => k.unit))].sort()
   const yearEnd = `${year}-12-31`
@@ -125,12 +119,51 @@ export async function writeKioskStats(path: string, figures: KioskFigures): Prom
   await writeSheets(path, [
     {
       name: `${figures.year}年度考核`,
-      columns: ['接入单位', '在用终端数', '网点数', '可用率', '探测次数', '事项数', '自助办理事项数', '自助办件量', '办件量', '网办比例', '未上自助终端的高频事项数', '年末中断终端数', '年内准入', '年内退役', '年内中断次数', '统计截至'].map((header, i) => ({header, width: i ? 14 : 28})),
-      rows: figures.units.map((u) => [u.unit, u.kiosks, u.sites, pct(u.availability), u.probes, u.items, u.kioskItems, u.kioskCases, u.cases, pct(u.onlineShare), u.notOnKiosk.length, u.disconnected, u.admittedInYear, u.retiredInYear, u.disconnectionsInYear, figures.asOf]),
+      columns: [
+        '接入单位',
+        '在用终端数',
+        '网点数',
+        '可用率',
+        '探测次数',
+        '事项数',
+        '自助办理事项数',
+        '自助办件量',
+        '办件量',
+        '网办比例',
+        '未上自助终端的高频事项数',
+        '年末中断终端数',
+        '年内准入',
+        '年内退役',
+        '年内中断次数',
+        '统计截至',
+      ].map((header, i) => ({header, width: i ? 14 : 28})),
+      rows: figures.units.map((u) => [
+        u.unit,
+        u.kiosks,
+        u.sites,
+        pct(u.availability),
+        u.probes,
+        u.items,
+        u.kioskItems,
+        u.kioskCases,
+        u.cases,
+        pct(u.onlineShare),
+        u.notOnKiosk.length,
+        u.disconnected,
+        u.admittedInYear,
+        u.retiredInYear,
+        u.disconnectionsInYear,
+        figures.asOf,
+      ]),
     },
     {
       name: '高频未上自助终端事项',
-      columns: [{header: '接入单位', width: 28}, {header: '事项编码', width: 56}, {header: '事项名称', width: 30}, {header: '办件量', width: 12}],
+      columns: [
+        {header: '接入单位', width: 28},
+        {header: '事项编码', width: 56},
+        {header: '事项名称', width: 30},
+        {header: '办件量', width: 12},
+      ],
       rows: figures.units.flatMap((u) => u.notOnKiosk.map((i) => [u.unit, i.code, i.name, i.cases])),
     },
   ])
@@ -141,12 +174,45 @@ export async function exportKiosks(db: Kysely<Database>, path: string): Promise<
   const ext = extname(path).toLowerCase()
   if (ext !== '.xlsx' && ext !== '.csv') throw new InvalidInput('io.badExtension', {field: 'out', path}, {field: 'out'})
   const kiosks = await listKiosks(db)
-  const opinions = await opinionsOf(db, kiosks.map((k) => k.requestId))
-  const headers = ['序列号', '接入单位', '网点编号', '网点名称', '网点位置', '自助终端型号', '状态', '心跳地址', '最近在线', '核验时间', '核验人', '申请编号', '说明', OPINION_LABELS.office, OPINION_LABELS.leader]
-  const status: Record<string, string> = {pending: '待准入', failed: '核验未通过', active: '在用', disconnected: '已中断', retired: '已退役'}
-  const rows = kiosks.map((k) =>
-    [k.serial, k.unit, String(k.site.no), k.site.name, k.site.location, k.model, status[k.status] ?? k.status, k.heartbeatUrl ?? '', k.lastSeen ?? '', k.verifiedAt, k.verifiedBy, String(k.requestId), k.note ?? '', opinionLine(opinions.get(k.requestId)?.office), opinionLine(opinions.get(k.requestId)?.leader)],
+  const opinions = await opinionsOf(
+    db,
+    kiosks.map((k) => k.requestId),
   )
+  const headers = [
+    '序列号',
+    '接入单位',
+    '网点编号',
+    '网点名称',
+    '网点位置',
+    '自助终端型号',
+    '状态',
+    '心跳地址',
+    '最近在线',
+    '核验时间',
+    '核验人',
+    '申请编号',
+    '说明',
+    OPINION_LABELS.office,
+    OPINION_LABELS.leader,
+  ]
+  const status: Record<string, string> = {pending: '待准入', failed: '核验未通过', active: '在用', disconnected: '已中断', retired: '已退役'}
+  const rows = kiosks.map((k) => [
+    k.serial,
+    k.unit,
+    String(k.site.no),
+    k.site.name,
+    k.site.location,
+    k.model,
+    status[k.status] ?? k.status,
+    k.heartbeatUrl ?? '',
+    k.lastSeen ?? '',
+    k.verifiedAt,
+    k.verifiedBy,
+    String(k.requestId),
+    k.note ?? '',
+    opinionLine(opinions.get(k.requestId)?.office),
+    opinionLine(opinions.get(k.requestId)?.leader),
+  ])
   await writeSheets(path, [{name: '自助终端登记', columns: headers.map((header) => ({header, width: 18})), rows}])
   return {file: path, kiosks: kiosks.length}
 }

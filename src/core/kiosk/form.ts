@@ -75,7 +75,15 @@ export async function writeKioskTemplate(path: string, filled?: FilledForm): Pro
   const {default: ExcelJS} = await import('exceljs')
   const wb = new ExcelJS.Workbook()
   const ws = wb.addWorksheet(layout.sheet, {
-    pageSetup: {paperSize: 9, orientation: 'portrait', fitToPage: true, fitToWidth: 1, fitToHeight: 1, horizontalCentered: true, margins: {left: 0.7, right: 0.7, top: 0.75, bottom: 0.75, header: 0.3, footer: 0.3}},
+    pageSetup: {
+      paperSize: 9,
+      orientation: 'portrait',
+      fitToPage: true,
+      fitToWidth: 1,
+      fitToHeight: 1,
+      horizontalCentered: true,
+      margins: {left: 0.7, right: 0.7, top: 0.75, bottom: 0.75, header: 0.3, footer: 0.3},
+    },
   })
   ws.columns = layout.columns.map((width) => ({width}))
   const font = {name: '宋体', size: 12}
@@ -198,7 +206,12 @@ export async function readKioskForm(path: string, locale: Locale = 'en'): Promis
   let best = -1
   for (const ws of wb.worksheets) {
     const g = gridOf(ws)
-    const found = new Set(g.text.flat().map(labelKey).filter((k) => wanted.has(k))).size
+    const found = new Set(
+      g.text
+        .flat()
+        .map(labelKey)
+        .filter((k) => wanted.has(k)),
+    ).size
     if (found > best) [grid, best] = [g, found]
   }
   const g = grid ?? {sheet: '', text: [], merged: [], rows: 0, cols: 0}
@@ -210,7 +223,19 @@ export async function readKioskForm(path: string, locale: Locale = 'en'): Promis
     const m = /^([A-Z]+)(\d+)$/.exec(cell)
     // Rows that share a merged cell share its problem: reported once, at the visible cell.
     if (problems.some((p) => p.cell === cell && p.field === field && p.value === value)) return
-    problems.push({file, sheet: g.sheet, row: m ? Number(m[2]) : 0, column: m ? m[1] : '', cell, field, label, rule, value, message: t(key, {field: label, value, ...params}, locale), type: problemTypeOf(key)})
+    problems.push({
+      file,
+      sheet: g.sheet,
+      row: m ? Number(m[2]) : 0,
+      column: m ? m[1] : '',
+      cell,
+      field,
+      label,
+      rule,
+      value,
+      message: t(key, {field: label, value, ...params}, locale),
+      type: problemTypeOf(key),
+    })
   }
 
   // Labels, in reading order; 联系电话 belongs to the person label before it.
@@ -326,7 +351,11 @@ export async function readKioskForm(path: string, locale: Locale = 'en'): Promis
     }
     if (!name.own && !location.own && !quantity.own) continue // an unused printed row (beside a merged cell, perhaps)
     const before = problems.length
-    for (const [part, field, header] of [[name, 'name', '网点名称'], [location, 'location', '网点位置'], [quantity, 'quantity', '投放数量']] as const) {
+    for (const [part, field, header] of [
+      [name, 'name', '网点名称'],
+      [location, 'location', '网点位置'],
+      [quantity, 'quantity', '投放数量'],
+    ] as const) {
       if (!part.v) problem(part.cell, field, header, '', 'kiosk.form.placementIncomplete', {row: no.v || String(placements.length + 1)})
     }
     const q = quantity.v ? wholeNumber(quantity.v) : undefined
@@ -355,7 +384,9 @@ export async function readKioskForm(path: string, locale: Locale = 'en'): Promis
     for (let r = 1; r <= g.rows && !value; r++) {
       for (let c = 1; c <= g.cols; c++) {
         if (labelKey(g.text[r]?.[c] ?? '') === labelKey(o.label)) {
-          value = valueRight(r, c).value.replace(/（盖章）\s*年\s*月\s*日/, '').trim()
+          value = valueRight(r, c)
+            .value.replace(/（盖章）\s*年\s*月\s*日/, '')
+            .trim()
           break
         }
       }

@@ -159,7 +159,11 @@ export function expandForms(paths: string[], locale: Locale = 'en'): {files: str
       // One file named: a file that is not a form is refused, saying why (exit 2).
       const reason = statExists(p) ? skipReason(p) : undefined
       if (reason && reason !== 'lock' && reason !== 'hidden') {
-        throw new InvalidInput(`kiosk.skip.${reason === 'not-a-form' ? 'notAForm' : reason}`, {file: basename(p), detail: '', ext: extname(p) || '—'}, {field: 'FORM', rule: 'KIOSK-3', details: {file: p, reason}})
+        throw new InvalidInput(
+          `kiosk.skip.${reason === 'not-a-form' ? 'notAForm' : reason}`,
+          {file: basename(p), detail: '', ext: extname(p) || '—'},
+          {field: 'FORM', rule: 'KIOSK-3', details: {file: p, reason}},
+        )
       }
       files.push(p)
     } else if (statExists(p)) consider(p)
@@ -304,10 +308,15 @@ export async function importForms(store: Store, paths: string[], options: Import
     notes: c.notes,
   }))
   if (failed.length && !options.partial) {
-    throw new EgovError(failed.some((c) => c.error!.code === 'invalid_input') ? 'invalid_input' : failed[0].error!.code, 'kiosk.import.someFailed', {failed: failed.length, total: files.length}, {
-      field: 'FORM',
-      details: {files: results, skipped, reports: reports.map((r) => r.file), problems: failed.flatMap((c) => c.problems)},
-    })
+    throw new EgovError(
+      failed.some((c) => c.error!.code === 'invalid_input') ? 'invalid_input' : failed[0].error!.code,
+      'kiosk.import.someFailed',
+      {failed: failed.length, total: files.length},
+      {
+        field: 'FORM',
+        details: {files: results, skipped, reports: reports.map((r) => r.file), problems: failed.flatMap((c) => c.problems)},
+      },
+    )
   }
   const valid = checks.filter((c) => !c.error)
   if (!options.dryRun && valid.length) {
@@ -315,7 +324,13 @@ export async function importForms(store: Store, paths: string[], options: Import
       for (const c of valid) {
         const form = c.form!
         if (c.addUnit) {
-          await addUnitIn(ctx, {name: form.unit, kind: options.kind!, level: options.level ?? 'city', contact: form.contact, phone: /^1\d{10}$|^0\d{2,3}-\d{7,8}(-\d+)?$/.test(form.contactPhone) ? form.contactPhone : null})
+          await addUnitIn(ctx, {
+            name: form.unit,
+            kind: options.kind!,
+            level: options.level ?? 'city',
+            contact: form.contact,
+            phone: /^1\d{10}$|^0\d{2,3}-\d{7,8}(-\d+)?$/.test(form.contactPhone) ? form.contactPhone : null,
+          })
         }
         const payload: KioskRequestPayload = {form, source: {path: resolve(c.file), sha256: c.sha256!}}
         const filed = await fileRequestIn(ctx, {kind: 'kiosk', applicantUnit: form.unit, payload})

@@ -34,7 +34,13 @@ export const DEFAULT_OPINION = '同意'
 
 /** The step just taken on a request (its last history row): who, when, the comment. */
 async function lastStep(db: Kysely<Database>, requestId: number): Promise<{actor: string; at: string; comment: string | null; action: string; from: string | null}> {
-  const row = await db.selectFrom('request_transitions').select(['actor', 'at', 'comment', 'action', 'from_state']).where('request_id', '=', requestId).orderBy('id', 'desc').limit(1).executeTakeFirstOrThrow()
+  const row = await db
+    .selectFrom('request_transitions')
+    .select(['actor', 'at', 'comment', 'action', 'from_state'])
+    .where('request_id', '=', requestId)
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirstOrThrow()
   return {actor: row.actor, at: row.at, comment: row.comment, action: row.action, from: row.from_state}
 }
 

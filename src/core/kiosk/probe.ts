@@ -60,7 +60,10 @@ export async function probeKiosks(store: Store, options: KioskProbeOptions = {})
   const at = await store.write(async (ctx) => {
     for (const [i, h] of heartbeats.entries()) {
       const id = Number(probed[i].id)
-      await ctx.db.insertInto('kiosk_probes').values({kiosk_id: id, at: results[i].at, outcome: h.outcome, status_code: h.status ?? null, ms: Math.round(h.latencyMs)}).execute()
+      await ctx.db
+        .insertInto('kiosk_probes')
+        .values({kiosk_id: id, at: results[i].at, outcome: h.outcome, status_code: h.status ?? null, ms: Math.round(h.latencyMs)})
+        .execute()
       if (h.outcome === 'up') await ctx.db.updateTable('kiosks').set({last_seen: results[i].at}).where('id', '=', id).execute()
     }
     return ctx.at

@@ -123,14 +123,29 @@ export async function verifyKiosks(store: Store, ref: string, input: VerifyInput
       } else {
         const row = await ctx.db
           .insertInto('kiosks')
-          .values({serial, request_id: requestId, unit: request.applicantUnit, site_no: site.no, site_name: site.name, site_location: site.location, model: request.payload.form.model, last_seen: null, ...values})
+          .values({
+            serial,
+            request_id: requestId,
+            unit: request.applicantUnit,
+            site_no: site.no,
+            site_name: site.name,
+            site_location: site.location,
+            model: request.payload.form.model,
+            last_seen: null,
+            ...values,
+          })
           .returning('id')
           .executeTakeFirstOrThrow()
         kioskId = Number(row.id)
       }
       await event(ctx, kioskId, 'verify', existing?.status ?? null, status, requestId, input.note)
     }
-    const atSite = await ctx.db.selectFrom('kiosks').select((eb) => eb.fn.countAll<number>().as('n')).where('request_id', '=', requestId).where('site_no', '=', site.no).executeTakeFirstOrThrow()
+    const atSite = await ctx.db
+      .selectFrom('kiosks')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('request_id', '=', requestId)
+      .where('site_no', '=', site.no)
+      .executeTakeFirstOrThrow()
     if (Number(atSite.n) > site.quantity) {
       throw new Conflict('kiosk.verify.tooMany', {site: site.no, name: site.name, quantity: site.quantity, count: Number(atSite.n)}, {field: 'serial', rule: 'KIOSK-3'})
     }
@@ -159,13 +174,22 @@ export async function resolveKioskRequest(db: Kysely<Database>, ref: string): Pr
 }
 
 async function unverified(db: Kysely<Database>, requestId: number, payload: KioskRequestPayload): Promise<Array<{no: number; name: string; quantity: number; verified: number}>> {
-  const counts = await db.selectFrom('kiosks').select(['site_no']).select((eb) => eb.fn.countAll<number>().as('n')).where('request_id', '=', requestId).groupBy('site_no').execute()
+  const counts = await db
+    .selectFrom('kiosks')
+    .select(['site_no'])
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('request_id', '=', requestId)
+    .groupBy('site_no')
+    .execute()
   const bySite = new Map(counts.map((c) => [Number(c.site_no), Number(c.n)]))
   return payload.form.placements.map((p) => ({no: p.no, name: p.name, quantity: p.quantity, verified: bySite.get(p.no) ?? 0})).filter((g) => g.verified < g.quantity)
 }
 
 async function event(ctx: WriteContext, kioskId: number, name: string, from: string | null, to: string, requestId: number | null, note?: string | null): Promise<void> {
-  await ctx.db.insertInto('kiosk_events').values({kiosk_id: kioskId, event: name, from_status: from, to_status: to, at: ctx.at, actor: ctx.actor, request_id: requestId, note: note?.trim() || null}).execute()
+  await ctx.db
+    .insertInto('kiosk_events')
+    .values({kiosk_id: kioskId, event: name, from_status: from, to_status: to, at: ctx.at, actor: ctx.actor, request_id: requestId, note: note?.trim() || null})
+    .execute()
 }
 
 /**
@@ -249,7 +273,7 @@ export async function opinionsOf(db: Kysely<Database>, requestIds: number[]): Pr
   const out = new Map<number, Opinions>()
   if (!ids.length) return out
   const rows = await db.selectFrom('requests').select(['id', 'payload']).where('id', 'in', ids).execute()
-  for (const r of rows) out.set(Number(r.id), ((JSON.parse(r.payload) as KioskRequestPayload).opinions ?? {}))
+  for (const r of rows) out.set(Number(r.id), (JSON.parse(r.payload) as KioskRequestPayload).opinions ?? {})
   return out
 }
 

@@ -28,13 +28,18 @@ const KIOSK_SCHEMA = js.object(
     admitted: js.int(0),
     failed: js.int(0),
     outcome: js.text(),
-    opinions: js.object({office: OPINION, leader: OPINION}, [], 'the form\'s opinion boxes (KIOSK-3)'),
+    opinions: js.object({office: OPINION, leader: OPINION}, [], "the form's opinion boxes (KIOSK-3)"),
   },
   ['form', 'source'],
 )
 
 /** The schema of SwitchRequest (disconnect.ts): KIOSK-4 disconnection and reconnection. */
-const SWITCH_SCHEMA = js.object({target: js.line('a unit, or one kiosk\'s serial'), unit: js.line(), serials: js.array(js.line()), reason: js.text(), emergency: js.bool()}, ['target', 'unit', 'serials', 'reason'])
+const SWITCH_SCHEMA = js.object({target: js.line("a unit, or one kiosk's serial"), unit: js.line(), serials: js.array(js.line()), reason: js.text(), emergency: js.bool()}, [
+  'target',
+  'unit',
+  'serials',
+  'reason',
+])
 
 /**
  * KIOSK-2 (第十一条): the unit applies with the form → the bureau verifies (核验) each
@@ -58,7 +63,8 @@ registerKind<KioskRequestPayload>({
   parsePayload: (input) => input as KioskRequestPayload,
   payloadSchema: KIOSK_SCHEMA,
   summary: (p) =>
-    `${p.form.unit}：${p.form.model} ${p.form.count} 台，${p.form.placements.length} 个网点` + (p.admitted === undefined ? '' : `；准入 ${p.admitted} 台${p.failed ? `，${p.failed} 台未通过核验` : ''}`),
+    `${p.form.unit}：${p.form.model} ${p.form.count} 台，${p.form.placements.length} 个网点` +
+    (p.admitted === undefined ? '' : `；准入 ${p.admitted} 台${p.failed ? `，${p.failed} 台未通过核验` : ''}`),
   onEnter: async (ctx, r, state) => {
     if (state === 'applied') return undefined
     const registry = await import('./registry.js')

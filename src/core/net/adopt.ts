@@ -85,7 +85,18 @@ export async function fileAdoptionIn(ctx: WriteContext, input: AdoptInput): Prom
   await refuseSecondOpen(ctx.db, unit.name, 'net-adopt')
   await refuseSecondOpen(ctx.db, unit.name, 'net-onboarding')
   const checks = await checkBlocks(ctx.db, unit.name, plane, input.cidrs)
-  const payload: AdoptRequest = {unit: unit.name, category, basis, accessMode: mode.key, plane, bandwidthMbps, since, cidrs: checks.map((c) => c.text), ...(sponsor ? {sponsor} : {}), costBearer: expected}
+  const payload: AdoptRequest = {
+    unit: unit.name,
+    category,
+    basis,
+    accessMode: mode.key,
+    plane,
+    bandwidthMbps,
+    since,
+    cidrs: checks.map((c) => c.text),
+    ...(sponsor ? {sponsor} : {}),
+    costBearer: expected,
+  }
   return (await fileRequestIn(ctx, {kind: 'net-adopt', applicantUnit: unit.name, payload})) as WorkflowResult<AdoptRequest>
 }
 

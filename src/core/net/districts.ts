@@ -49,7 +49,8 @@ export async function checkNet4(db: Kysely<Database>, input: {unit: string; pool
   const first = mismatches[0]
   const field = input.field ?? 'pool'
   const details = {pool: pool.name, unit: unit.name, mismatches}
-  if (first.kind === 'district') throw new RuleRefused('NET-4', 'netreq.net4District', {field, pool: pool.name, poolDistrict: first.poolDistrict, unit: unit.name, unitDistrict: first.unitDistrict}, {field, details})
+  if (first.kind === 'district')
+    throw new RuleRefused('NET-4', 'netreq.net4District', {field, pool: pool.name, poolDistrict: first.poolDistrict, unit: unit.name, unitDistrict: first.unitDistrict}, {field, details})
   if (first.kind === 'unit-district') throw new RuleRefused('NET-4', 'netreq.net4UnitDistrict', {field, pool: pool.name, poolDistrict: first.poolDistrict, unit: unit.name}, {field, details})
   throw new RuleRefused('NET-4', 'netreq.net4Level', {field, pool: pool.name, poolLevel: levelName(first.poolLevel), unit: unit.name, unitLevel: levelName(first.unitLevel)}, {field, details})
 }

@@ -5,18 +5,7 @@ import {Conflict, InvalidInput} from '../errors.js'
 import {checkedText} from '../names.js'
 import type {Database, Store, WriteContext} from '../store/index.js'
 import {districtText, levelOf} from '../units/index.js'
-import {
-  type Allocation,
-  findAllocation,
-  findPool,
-  fromKey,
-  looksLikeAddress,
-  parseStatus,
-  type Pool,
-  releaseToFree,
-  toAllocation,
-  toPool,
-} from './index.js'
+import {type Allocation, findAllocation, findPool, fromKey, looksLikeAddress, parseStatus, type Pool, releaseToFree, toAllocation, toPool} from './index.js'
 import {refuseIfProtected} from './protect.js'
 import {registeredUnit} from './registry.js'
 
@@ -72,7 +61,7 @@ export async function editAllocationIn(ctx: WriteContext, ref: string, input: Al
     if (c.field === 'status') set.status = c.after!
   }
   await ctx.db.updateTable('net_allocations').set(set).where('id', '=', before.id).execute()
-  const allocation = toAllocation((await ctx.db.selectFrom('net_allocations').selectAll().where('id', '=', before.id).executeTakeFirstOrThrow()))
+  const allocation = toAllocation(await ctx.db.selectFrom('net_allocations').selectAll().where('id', '=', before.id).executeTakeFirstOrThrow())
   await appendAudit(ctx, {action: 'net.alloc.edit', entityType: 'net-allocation', entityId: before.id, before, after: allocation})
   return {allocation, changes, unchanged: false}
 }
@@ -143,7 +132,7 @@ export function editPool(store: Store, ref: string, input: PoolEdit): Promise<Ed
 }
 
 async function poolById(db: Db, id: number): Promise<Pool> {
-  return toPool((await db.selectFrom('net_pools').selectAll().where('id', '=', id).executeTakeFirstOrThrow()))
+  return toPool(await db.selectFrom('net_pools').selectAll().where('id', '=', id).executeTakeFirstOrThrow())
 }
 
 // ---------------------------------------------------------------- net pool remove --lift
@@ -162,9 +151,7 @@ export async function poolContents(db: Db, ref: string): Promise<PoolContents> {
   const pool = await findPool(db, ref)
   const parent = pool.parentId === null ? null : await poolById(db, pool.parentId)
   const pools = (await db.selectFrom('net_pools').select('name').where('parent_id', '=', pool.id).orderBy('start_key').execute()).map((r) => r.name)
-  const allocations = (
-    await db.selectFrom('net_allocations').select('cidr').where('pool_id', '=', pool.id).where('status', '<>', 'released').orderBy('start_key').execute()
-  ).map((r) => r.cidr)
+  const allocations = (await db.selectFrom('net_allocations').select('cidr').where('pool_id', '=', pool.id).where('status', '<>', 'released').orderBy('start_key').execute()).map((r) => r.cidr)
   return {pool, parent, pools, allocations}
 }
 
@@ -186,10 +173,18 @@ export interface LiftResult {
 export async function liftPoolIn(ctx: WriteContext, ref: string): Promise<LiftResult> {
   const {pool, parent, pools, allocations} = await poolContents(ctx.db, ref)
   if (!parent && allocations.length) {
-    throw new Conflict('net.liftNoParent', {name: pool.name, count: allocations.length, cidrs: allocations.slice(0, 5).join(', ') + (allocations.length > 5 ? ' …' : '')}, {field: 'NAME', rule: 'NET-1', details: {allocations: allocations.length}})
+    throw new Conflict(
+      'net.liftNoParent',
+      {name: pool.name, count: allocations.length, cidrs: allocations.slice(0, 5).join(', ') + (allocations.length > 5 ? ' …' : '')},
+      {field: 'NAME', rule: 'NET-1', details: {allocations: allocations.length}},
+    )
   }
   const db = ctx.db
-  await db.updateTable('net_pools').set({parent_id: parent?.id ?? null}).where('parent_id', '=', pool.id).execute()
+  await db
+    .updateTable('net_pools')
+    .set({parent_id: parent?.id ?? null})
+    .where('parent_id', '=', pool.id)
+    .execute()
   if (parent) {
     await db.updateTable('net_allocations').set({pool_id: parent.id, pool_name: parent.name}).where('pool_id', '=', pool.id).where('status', '<>', 'released').execute()
     // The pool's free blocks are the parent's now, merged with their free neighbours there.

@@ -4,21 +4,7 @@ import {appendAudit, appendAuditMany} from '../audit/index.js'
 import {insertRowsReturning} from '../store/bulk.js'
 import {Conflict, InvalidInput, NotFound} from '../errors.js'
 import type {Database, Store, WriteContext} from '../store/index.js'
-import {
-  type Block,
-  blockEnd,
-  blockSize,
-  type Family,
-  formatCidr,
-  fromKey,
-  normaliseInput,
-  parseAddress,
-  parseCidr,
-  prefixForHosts,
-  rangeToBlocks,
-  toKey,
-  WIDTH,
-} from './ip.js'
+import {type Block, blockEnd, blockSize, type Family, formatCidr, fromKey, normaliseInput, parseAddress, parseCidr, prefixForHosts, rangeToBlocks, toKey, WIDTH} from './ip.js'
 import type {MapSegment, PoolMap} from './map-types.js'
 import {checkedText} from '../names.js'
 import {districtText, levelOf, type UnitLevel} from '../units/index.js'
@@ -198,14 +184,7 @@ export async function addPoolIn(ctx: WriteContext, input: AddPoolInput): Promise
   const end = toKey(blockEnd(block), block.family)
 
   const overlapping = (
-    await db
-      .selectFrom('net_pools')
-      .selectAll()
-      .where('plane', '=', plane)
-      .where('family', '=', block.family)
-      .where('start_key', '<=', end)
-      .where('end_key', '>=', start)
-      .execute()
+    await db.selectFrom('net_pools').selectAll().where('plane', '=', plane).where('family', '=', block.family).where('start_key', '<=', end).where('end_key', '>=', start).execute()
   ).map((r) => toPool(r))
   const same = overlapping.find((p) => p.prefix === block.prefix)
   if (same) throw new Conflict('net.poolExists', {cidr, plane, name: same.name}, {field: 'CIDR'})
@@ -215,33 +194,48 @@ export async function addPoolIn(ctx: WriteContext, input: AddPoolInput): Promise
   const inside = overlapping.filter((p) => p.prefix > block.prefix)
   const adoptedPools = inside.filter((p) => p.parentId === (parent?.id ?? null))
 
-  const cutting = await holdingOn(db, plane, block.family)
-    .selectAll()
-    .where('start_key', '<=', start)
-    .where('end_key', '>=', end)
-    .executeTakeFirst()
+  const cutting = await holdingOn(db, plane, block.family).selectAll().where('start_key', '<=', start).where('end_key', '>=', end).executeTakeFirst()
   if (cutting) throw new Conflict('net.poolCutsAllocation', {cidr, other: cutting.cidr, unit: cutting.unit}, {field: 'CIDR', rule: 'NET-1'})
   const adoptedAllocations = parent
     ? (
-        await db
-          .selectFrom('net_allocations')
-          .selectAll()
-          .where('pool_id', '=', parent.id)
-          .where('status', '<>', 'released')
-          .where('start_key', '>=', start)
-          .where('start_key', '<=', end)
-          .execute()
+        await db.selectFrom('net_allocations').selectAll().where('pool_id', '=', parent.id).where('status', '<>', 'released').where('start_key', '>=', start).where('start_key', '<=', end).execute()
       ).map((r) => toAllocation(r))
     : []
 
   const inserted = await db
     .insertInto('net_pools')
-    .values({name, cidr, family: block.family, plane, prefix: block.prefix, start_key: start, end_key: end, parent_id: parent?.id ?? null, note: input.note?.trim() || null, district, level, created_at: ctx.at, created_by: ctx.actor})
+    .values({
+      name,
+      cidr,
+      family: block.family,
+      plane,
+      prefix: block.prefix,
+      start_key: start,
+      end_key: end,
+      parent_id: parent?.id ?? null,
+      note: input.note?.trim() || null,
+      district,
+      level,
+      created_at: ctx.at,
+      created_by: ctx.actor,
+    })
     .returning('id')
     .executeTakeFirstOrThrow()
   const id = Number(inserted.id)
-  if (adoptedPools.length) await db.updateTable('net_pools').set({parent_id: id}).where('id', 'in', adoptedPools.map((p) => p.id)).execute()
-  for (const chunk of chunks(adoptedAllocations.map((a) => a.id), 500)) {
+  if (adoptedPools.length)
+    await db
+      .updateTable('net_pools')
+      .set({parent_id: id})
+      .where(
+        'id',
+        'in',
+        adoptedPools.map((p) => p.id),
+      )
+      .execute()
+  for (const chunk of chunks(
+    adoptedAllocations.map((a) => a.id),
+    500,
+  )) {
     await db.updateTable('net_allocations').set({pool_id: id, pool_name: name}).where('id', 'in', chunk).execute()
   }
   // The parent loses the new pool's space; the new pool's free space is what its adopted
@@ -250,7 +244,7 @@ export async function addPoolIn(ctx: WriteContext, input: AddPoolInput): Promise
   const taken = [...adoptedPools.map((p) => parseCidr(p.cidr, 'pool')), ...adoptedAllocations.map((a) => parseCidr(a.cidr, 'cidr'))]
   await insertFreeRows(db, id, freeAround(block, taken))
 
-  const pool = toPool((await db.selectFrom('net_pools').selectAll().where('id', '=', id).executeTakeFirstOrThrow()))
+  const pool = toPool(await db.selectFrom('net_pools').selectAll().where('id', '=', id).executeTakeFirstOrThrow())
   await appendAudit(ctx, {
     action: 'net.pool.add',
     entityType: 'net-pool',
@@ -278,16 +272,31 @@ export function looksLikeAddress(name: string): boolean {
 export async function removePoolIn(ctx: WriteContext, ref: string): Promise<{pool: Pool; parent: string | null}> {
   const pool = await findPool(ctx.db, ref)
   const allocations = Number(
-    (await ctx.db.selectFrom('net_allocations').select((eb) => eb.fn.countAll<number>().as('n')).where('pool_id', '=', pool.id).where('status', '<>', 'released').executeTakeFirstOrThrow()).n,
+    (
+      await ctx.db
+        .selectFrom('net_allocations')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('pool_id', '=', pool.id)
+        .where('status', '<>', 'released')
+        .executeTakeFirstOrThrow()
+    ).n,
   )
-  const children = Number((await ctx.db.selectFrom('net_pools').select((eb) => eb.fn.countAll<number>().as('n')).where('parent_id', '=', pool.id).executeTakeFirstOrThrow()).n)
+  const children = Number(
+    (
+      await ctx.db
+        .selectFrom('net_pools')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('parent_id', '=', pool.id)
+        .executeTakeFirstOrThrow()
+    ).n,
+  )
   if (allocations || children) throw new Conflict('net.poolNotEmpty', {name: pool.name, allocations, children}, {field: 'NAME'})
   await ctx.db.updateTable('net_allocations').set({pool_id: null}).where('pool_id', '=', pool.id).execute()
   await ctx.db.deleteFrom('net_free').where('pool_id', '=', pool.id).execute()
   await ctx.db.deleteFrom('net_pools').where('id', '=', pool.id).execute()
   let parent: Pool | null = null
   if (pool.parentId !== null) {
-    parent = toPool((await ctx.db.selectFrom('net_pools').selectAll().where('id', '=', pool.parentId).executeTakeFirstOrThrow()))
+    parent = toPool(await ctx.db.selectFrom('net_pools').selectAll().where('id', '=', pool.parentId).executeTakeFirstOrThrow())
     await releaseToFree(ctx.db, parent, poolBlock(pool))
   }
   await appendAudit(ctx, {action: 'net.pool.remove', entityType: 'net-pool', entityId: pool.id, before: pool})
@@ -318,7 +327,11 @@ export function freeAround(outer: Block, taken: Block[]): Block[] {
 
 async function insertFreeRows(db: Db, poolId: number, blocks: Block[]): Promise<void> {
   for (const chunk of chunks(blocks, 500)) {
-    if (chunk.length) await db.insertInto('net_free').values(chunk.map((b) => ({pool_id: poolId, prefix: b.prefix, start_key: toKey(b.start, b.family)}))).execute()
+    if (chunk.length)
+      await db
+        .insertInto('net_free')
+        .values(chunk.map((b) => ({pool_id: poolId, prefix: b.prefix, start_key: toKey(b.start, b.family)})))
+        .execute()
   }
 }
 
@@ -327,13 +340,7 @@ async function carveFree(db: Db, pool: Pool, target: Block): Promise<void> {
   const startKey = toKey(target.start, target.family)
   const endKey = toKey(blockEnd(target), target.family)
   // Free blocks inside the target simply go (a larger one starting at the same address contains it: split below).
-  await db
-    .deleteFrom('net_free')
-    .where('pool_id', '=', pool.id)
-    .where('prefix', '>=', target.prefix)
-    .where('start_key', '>=', startKey)
-    .where('start_key', '<=', endKey)
-    .execute()
+  await db.deleteFrom('net_free').where('pool_id', '=', pool.id).where('prefix', '>=', target.prefix).where('start_key', '>=', startKey).where('start_key', '<=', endKey).execute()
   // A free block that contains the target is split around it.
   const free = await freeBlockHolding(db, pool, target)
   if (free) await splitFree(db, pool, free, target)
@@ -370,7 +377,10 @@ export async function releaseToFree(db: Db, pool: Pool, block: Block): Promise<v
     if (Number(deleted.numDeletedRows) === 0) break
     cur = {family: cur.family, start: cur.start < buddyStart ? cur.start : buddyStart, prefix: cur.prefix - 1}
   }
-  await db.insertInto('net_free').values({pool_id: pool.id, prefix: cur.prefix, start_key: toKey(cur.start, cur.family)}).execute()
+  await db
+    .insertInto('net_free')
+    .values({pool_id: pool.id, prefix: cur.prefix, start_key: toKey(cur.start, cur.family)})
+    .execute()
 }
 
 /**
@@ -386,19 +396,16 @@ async function takeBestFit(db: Db, pool: Pool, prefix: number): Promise<Block> {
     .where('prefix', '<=', prefix)
     .executeTakeFirst()
   if (best?.p === null || best?.p === undefined) {
-    const largest = await db.selectFrom('net_free').select((eb) => eb.fn.min('prefix').as('p')).where('pool_id', '=', pool.id).executeTakeFirst()
+    const largest = await db
+      .selectFrom('net_free')
+      .select((eb) => eb.fn.min('prefix').as('p'))
+      .where('pool_id', '=', pool.id)
+      .executeTakeFirst()
     const largestText = largest?.p === null || largest?.p === undefined ? '—' : `/${largest.p}`
     throw new Conflict('net.noSpace', {pool: pool.name, prefix, largest: largestText}, {field: 'prefix-length', details: {largest: largestText}})
   }
   const p = Number(best.p)
-  const row = await db
-    .selectFrom('net_free')
-    .select('start_key')
-    .where('pool_id', '=', pool.id)
-    .where('prefix', '=', p)
-    .orderBy('start_key')
-    .limit(1)
-    .executeTakeFirstOrThrow()
+  const row = await db.selectFrom('net_free').select('start_key').where('pool_id', '=', pool.id).where('prefix', '=', p).orderBy('start_key').limit(1).executeTakeFirstOrThrow()
   const free: Block = {family: pool.family, start: fromKey(row.start_key), prefix: p}
   const target: Block = {family: pool.family, start: free.start, prefix}
   await splitFree(db, pool, free, target)
@@ -471,7 +478,11 @@ export class PoolFreeSpace {
     const rows = await db.selectFrom('net_free').select(['prefix', 'start_key']).where('pool_id', '=', pool.id).orderBy('start_key').execute()
     const blocks = new Map<string, Block>()
     for (const r of rows) blocks.set(r.start_key, {family: pool.family, start: fromKey(r.start_key), prefix: Number(r.prefix)})
-    return new PoolFreeSpace(pool, rows.map((r) => r.start_key), blocks)
+    return new PoolFreeSpace(
+      pool,
+      rows.map((r) => r.start_key),
+      blocks,
+    )
   }
 
   /** freeBlockHolding, in memory: the free block starting last at or before the target, if it holds all of it. */
@@ -514,7 +525,23 @@ export class PoolFreeSpace {
   }
 }
 
-const ALLOCATION_COLUMNS = ['pool_id', 'pool_name', 'cidr', 'family', 'plane', 'prefix', 'start_key', 'end_key', 'unit', 'purpose', 'status', 'created_at', 'created_by', 'released_at', 'released_by'] as const
+const ALLOCATION_COLUMNS = [
+  'pool_id',
+  'pool_name',
+  'cidr',
+  'family',
+  'plane',
+  'prefix',
+  'start_key',
+  'end_key',
+  'unit',
+  'purpose',
+  'status',
+  'created_at',
+  'created_by',
+  'released_at',
+  'released_by',
+] as const
 
 /**
  * placeImported for many blocks, in order, with the same result (rows, ids, free space,
@@ -580,22 +607,9 @@ function holdingOn(db: Db, plane: Plane, family: Family) {
 async function holderOf(db: Db, pool: Pool, target: Block): Promise<{kind: 'allocation' | 'pool'; name: string; cidr: string}> {
   const s = toKey(target.start, target.family)
   const e = toKey(blockEnd(target), target.family)
-  const a = await holdingOn(db, pool.plane, pool.family)
-    .select(['unit', 'cidr'])
-    .where('start_key', '<=', e)
-    .where('end_key', '>=', s)
-    .orderBy('start_key')
-    .limit(1)
-    .executeTakeFirst()
+  const a = await holdingOn(db, pool.plane, pool.family).select(['unit', 'cidr']).where('start_key', '<=', e).where('end_key', '>=', s).orderBy('start_key').limit(1).executeTakeFirst()
   if (a) return {kind: 'allocation', name: a.unit, cidr: a.cidr}
-  const p = await db
-    .selectFrom('net_pools')
-    .select(['name', 'cidr'])
-    .where('parent_id', '=', pool.id)
-    .where('start_key', '<=', e)
-    .where('end_key', '>=', s)
-    .limit(1)
-    .executeTakeFirst()
+  const p = await db.selectFrom('net_pools').select(['name', 'cidr']).where('parent_id', '=', pool.id).where('start_key', '<=', e).where('end_key', '>=', s).limit(1).executeTakeFirst()
   return p ? {kind: 'pool', name: p.name, cidr: p.cidr} : {kind: 'pool', name: pool.name, cidr: pool.cidr}
 }
 
@@ -667,7 +681,11 @@ async function sizeOrOtherPlane(db: Db, input: AllocateInput, pool: Pool): Promi
       .orderBy('prefix', 'desc')
       .executeTakeFirst()
     if (!other) throw error
-    throw new InvalidInput('net.planeMismatch', {cidr: formatCidr(block), plane: Number(other.plane), pool: pool.name, poolCidr: pool.cidr, poolPlane: pool.plane}, {field: 'cidr', rule: 'NET-2', details: {otherPool: other.name}})
+    throw new InvalidInput(
+      'net.planeMismatch',
+      {cidr: formatCidr(block), plane: Number(other.plane), pool: pool.name, poolCidr: pool.cidr, poolPlane: pool.plane},
+      {field: 'cidr', rule: 'NET-2', details: {otherPool: other.name}},
+    )
   }
 }
 
@@ -686,7 +704,13 @@ export async function allocateIn(ctx: WriteContext, input: AllocateInput): Promi
   const out: Allocation[] = []
   // All or none: say up front how many fit, rather than failing on the last one with "no /N left".
   if (!exact && count > 1) {
-    const rows = await ctx.db.selectFrom('net_free').select(['prefix', (eb) => eb.fn.countAll<number>().as('n')]).where('pool_id', '=', pool.id).where('prefix', '<=', prefix).groupBy('prefix').execute()
+    const rows = await ctx.db
+      .selectFrom('net_free')
+      .select(['prefix', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('pool_id', '=', pool.id)
+      .where('prefix', '<=', prefix)
+      .groupBy('prefix')
+      .execute()
     let fit = 0n
     let free = 0n
     for (const r of rows) {
@@ -694,7 +718,11 @@ export async function allocateIn(ctx: WriteContext, input: AllocateInput): Promi
       free += BigInt(r.n) * blockSize(pool.family, Number(r.prefix))
     }
     if (fit > 0n && fit < BigInt(count)) {
-      throw new Conflict('net.notEnoughSpace', {pool: pool.name, fit: fit.toString(), prefix, count, free: free.toString(), s: fit === 1n ? '' : 's'}, {field: 'count', details: {fit: Number(fit), asked: count}})
+      throw new Conflict(
+        'net.notEnoughSpace',
+        {pool: pool.name, fit: fit.toString(), prefix, count, free: free.toString(), s: fit === 1n ? '' : 's'},
+        {field: 'count', details: {fit: Number(fit), asked: count}},
+      )
     }
   }
   // NET-6, NET-7: a block of a unit's connection (or inside one, or around one) is not re-allocated by hand.
@@ -786,7 +814,7 @@ export async function release(ctx: WriteContext, ref: string): Promise<Allocatio
   const before = await findAllocation(ctx.db, ref)
   if (before.status === 'released') throw new Conflict('net.alreadyReleased', {id: before.id, cidr: before.cidr, at: before.releasedAt}, {field: 'CIDR|ID'})
   await ctx.db.updateTable('net_allocations').set({status: 'released', released_at: ctx.at, released_by: ctx.actor}).where('id', '=', before.id).execute()
-  const pool = toPool((await ctx.db.selectFrom('net_pools').selectAll().where('id', '=', before.poolId!).executeTakeFirstOrThrow()))
+  const pool = toPool(await ctx.db.selectFrom('net_pools').selectAll().where('id', '=', before.poolId!).executeTakeFirstOrThrow())
   await releaseToFree(ctx.db, pool, parseCidr(before.cidr, 'cidr'))
   const after: Allocation = {...before, status: 'released', releasedAt: ctx.at, releasedBy: ctx.actor}
   await appendAudit(ctx, {action: 'net.release', entityType: 'net-allocation', entityId: before.id, before, after})
@@ -828,10 +856,12 @@ export interface FindResult {
 /** Which pools (outermost first) and allocations hold an address or block, on each plane. */
 export async function find(db: Db, ref: string): Promise<FindResult> {
   const t = normaliseInput(ref)
-  const block: Block = t.includes('/') ? parseCidr(t, 'IP|CIDR') : (() => {
-    const a = parseAddress(t, 'IP|CIDR')
-    return {family: a.family, start: a.value, prefix: WIDTH[a.family]}
-  })()
+  const block: Block = t.includes('/')
+    ? parseCidr(t, 'IP|CIDR')
+    : (() => {
+        const a = parseAddress(t, 'IP|CIDR')
+        return {family: a.family, start: a.value, prefix: WIDTH[a.family]}
+      })()
   const s = toKey(block.start, block.family)
   const e = toKey(blockEnd(block), block.family)
   const matches: FindResult['matches'] = []
@@ -847,19 +877,8 @@ export async function find(db: Db, ref: string): Promise<FindResult> {
       .execute()
     // Holding allocations are disjoint: the one starting at or before the block's start,
     // and those starting inside it.
-    const before = await holdingOn(db, plane, block.family)
-      .selectAll()
-      .where('start_key', '<=', s)
-      .orderBy('start_key', 'desc')
-      .limit(1)
-      .execute()
-    const within = await holdingOn(db, plane, block.family)
-      .selectAll()
-      .where('start_key', '>', s)
-      .where('start_key', '<=', e)
-      .orderBy('start_key')
-      .limit(1000)
-      .execute()
+    const before = await holdingOn(db, plane, block.family).selectAll().where('start_key', '<=', s).orderBy('start_key', 'desc').limit(1).execute()
+    const within = await holdingOn(db, plane, block.family).selectAll().where('start_key', '>', s).where('start_key', '<=', e).orderBy('start_key').limit(1000).execute()
     const allocations = [...before.filter((r) => r.end_key >= s), ...within].map((r) => toAllocation(r))
     if (pools.length || allocations.length) matches.push({plane, pools, allocations})
   }
@@ -894,8 +913,14 @@ export async function freeBlocks(db: Db, ref: string, options: {prefixLength?: n
     const after = parseCidr(options.after, 'after')
     q = q.where('start_key', '>', toKey(after.start, after.family))
   }
-  const rows = await q.orderBy('start_key').limit(options.limit ?? 50).execute()
-  let countQuery = db.selectFrom('net_free').select(['prefix', (eb) => eb.fn.countAll<number>().as('n')]).where('pool_id', '=', pool.id)
+  const rows = await q
+    .orderBy('start_key')
+    .limit(options.limit ?? 50)
+    .execute()
+  let countQuery = db
+    .selectFrom('net_free')
+    .select(['prefix', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('pool_id', '=', pool.id)
   if (n !== undefined) countQuery = countQuery.where('prefix', '<=', n)
   const counts = await countQuery.groupBy('prefix').execute()
   let totalBlocks = 0
@@ -1006,7 +1031,11 @@ export async function usage(db: Db, ref?: string, options: {district?: string} =
     if (h.status === 'reserved') get(pool.id).reserved += addresses
     else get(pool.id).allocated += addresses
   }
-  const free = await db.selectFrom('net_free').select(['pool_id', 'prefix', (eb) => eb.fn.countAll<number>().as('n')]).groupBy(['pool_id', 'prefix']).execute()
+  const free = await db
+    .selectFrom('net_free')
+    .select(['pool_id', 'prefix', (eb) => eb.fn.countAll<number>().as('n')])
+    .groupBy(['pool_id', 'prefix'])
+    .execute()
   for (const f of free) {
     const pool = byId.get(Number(f.pool_id))
     if (pool) get(pool.id).free += BigInt(f.n) * blockSize(pool.family, Number(f.prefix))
@@ -1086,7 +1115,17 @@ export async function usage(db: Db, ref?: string, options: {district?: string} =
     .map((t) => {
       const size = t.allocated + t.reserved + t.free
       const {district, plane, family, pools} = t
-      return {district, plane, family, pools, size: size.toString(), allocated: t.allocated.toString(), reserved: t.reserved.toString(), free: t.free.toString(), usedPercent: percent(t.allocated + t.reserved, size)}
+      return {
+        district,
+        plane,
+        family,
+        pools,
+        size: size.toString(),
+        allocated: t.allocated.toString(),
+        reserved: t.reserved.toString(),
+        free: t.free.toString(),
+        usedPercent: percent(t.allocated + t.reserved, size),
+      }
     })
     .sort((a, b) => (a.district === b.district ? 0 : a.district === null ? 1 : b.district === null ? -1 : a.district.localeCompare(b.district, 'zh-CN')) || a.plane - b.plane || a.family - b.family)
   return {pools: poolUsage, units: unitUsage, districts}

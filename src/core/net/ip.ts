@@ -132,7 +132,7 @@ export function formatAddress(value: bigint, family: Family): string {
   // RFC 5952: the longest run (first if tied) of two or more zero groups becomes "::".
   let bestStart = -1
   let bestLen = 1
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     if (groups[i] !== 0) {
       i++
       continue

@@ -257,11 +257,7 @@ interface Piece {
  * Calls visit for each cell with the pieces of the segments inside it. One pass: a segment is
  * looked at once per cell it overlaps, so the cost is segments + cells. `pieces` is reused.
  */
-function walkCells(
-  map: PoolMap,
-  {count, cellSize}: Grid,
-  visit: (cell: number, start: bigint, end: bigint, pieces: Piece[]) => void,
-): void {
+function walkCells(map: PoolMap, {count, cellSize}: Grid, visit: (cell: number, start: bigint, end: bigint, pieces: Piece[]) => void): void {
   const segments = map.segments
   const pieces: Piece[] = []
   let next = 0
@@ -435,9 +431,7 @@ export function renderTerminalMap(map: PoolMap, options: TerminalMapOptions = {}
     }
   })
 
-  const lines: string[] = [
-    fit(`${map.name}  ${map.cidr}  ${labels.cell} = ${sizeText(cellSize, map.family)} · ${labels.row} = ${sizeText(cellSize * BigInt(cols), map.family)}`, width),
-  ]
+  const lines: string[] = [fit(`${map.name}  ${map.cidr}  ${labels.cell} = ${sizeText(cellSize, map.family)} · ${labels.row} = ${sizeText(cellSize * BigInt(cols), map.family)}`, width)]
   for (let row = 0; row < rows; row++) {
     let line = `${pad(layout.rowLabels[row], layout.labelWidth)} `
     // Consecutive cells of one kind are coloured as one run.
@@ -521,8 +515,26 @@ const MONO = "ui-monospace, 'SFMono-Regular', Menlo, Consolas, 'Noto Sans Mono',
  * them apart on a grey-scale print and for colour-blind readers.
  */
 export const PALETTE = [
-  '#4e79a7', '#d1b647', '#212183', '#81ab2b', '#6c47d1', '#47d147', '#c847d1', '#aee9a5', '#832162', '#47c8d1',
-  '#762d37', '#7c7cde', '#ab2b2b', '#e4a5e9', '#76542d', '#de7c89', '#2d7637', '#d17e47', '#2d7671', '#e9d2a5',
+  '#4e79a7',
+  '#d1b647',
+  '#212183',
+  '#81ab2b',
+  '#6c47d1',
+  '#47d147',
+  '#c847d1',
+  '#aee9a5',
+  '#832162',
+  '#47c8d1',
+  '#762d37',
+  '#7c7cde',
+  '#ab2b2b',
+  '#e4a5e9',
+  '#76542d',
+  '#de7c89',
+  '#2d7637',
+  '#d17e47',
+  '#2d7671',
+  '#e9d2a5',
 ]
 export const FREE_FILL = '#e5e7eb'
 export const OTHER_FILL = '#a8a29e'
@@ -628,9 +640,7 @@ export function renderSvgMap(map: PoolMap, options: SvgMapOptions = {}): string 
   const subtitle = `${labels.cell} = ${sizeText(g.cellSize, map.family)} · ${labels.row} = ${sizeText(g.cellSize * BigInt(g.cols), map.family)} · ${rangeText(map.start, map.end, map.family)}`
   const width = Math.max(gridLeft + g.cols * CELL + MARGIN, shareX + MARGIN, MARGIN * 2 + Math.max(textWidth(heading) * 9, textWidth(subtitle) * COLUMN_PX))
   const height = legendTop + entries.length * LEGEND_LINE + MARGIN
-  const rowLabelSvg = rowLabels.map(
-    (label, row) => `<text x="${gridLeft - 6}" y="${GRID_TOP + row * CELL + CELL - 3}" text-anchor="end">${xml(label)}</text>`,
-  )
+  const rowLabelSvg = rowLabels.map((label, row) => `<text x="${gridLeft - 6}" y="${GRID_TOP + row * CELL + CELL - 3}" text-anchor="end">${xml(label)}</text>`)
 
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
@@ -682,13 +692,7 @@ function mixedTooltip(map: PoolMap, s: Survey, start: bigint, end: bigint, piece
     const key = holder ? `${holder.kind}\u0000${holder.name}\u0000${reserved}` : 'free'
     let share = shares.get(key)
     if (!share) {
-      const label = !holder
-        ? labels.free
-        : holder.kind === 'pool'
-          ? `${holder.name} (${labels.pool})`
-          : reserved
-            ? `${holder.name} (${labels.reserved})`
-            : holder.name
+      const label = !holder ? labels.free : holder.kind === 'pool' ? `${holder.name} (${labels.pool})` : reserved ? `${holder.name} (${labels.reserved})` : holder.name
       share = {label, size: 0n, cidr: segment.cidr, blocks: 0}
       shares.set(key, share)
     }

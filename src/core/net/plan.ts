@@ -93,7 +93,14 @@ function rowsOf(sheet: SheetData, layout: SheetLayout, problems: ImportProblem[]
   )
   if (!match || match.missing.length) {
     for (const col of match?.missing ?? layout.columns.filter((c) => c.required)) {
-      problems.push({sheet: sheet.name || layout.name, row: sheet.rows[match?.headerRow ?? 0]?.row ?? 1, field: col.key, column: col.header, value: '', message: say.t('net.import.missingColumn', {column: col.header})})
+      problems.push({
+        sheet: sheet.name || layout.name,
+        row: sheet.rows[match?.headerRow ?? 0]?.row ?? 1,
+        field: col.key,
+        column: col.header,
+        value: '',
+        message: say.t('net.import.missingColumn', {column: col.header}),
+      })
     }
     return undefined
   }
@@ -128,11 +135,7 @@ function sayer(locale: Locale): Say {
  * database and against the other rows, before anything is kept: one transaction, and
  * every problem reported with its sheet, row and column.
  */
-export async function importPlan(
-  store: Store,
-  path: string,
-  options: {dryRun?: boolean; encoding?: 'auto' | 'utf8' | 'gb18030'; locale?: Locale} = {},
-): Promise<ImportResult> {
+export async function importPlan(store: Store, path: string, options: {dryRun?: boolean; encoding?: 'auto' | 'utf8' | 'gb18030'; locale?: Locale} = {}): Promise<ImportResult> {
   const say = sayer(options.locale ?? 'en')
   const layout = netPlanLayout()
   // A truncated or damaged zip, a zip bomb, a shared-strings bomb: exit 2 before exceljs reads it (issue 20: a half-copied plan exited 13 with no output).
@@ -142,18 +145,33 @@ export async function importPlan(
   const problems: ImportProblem[] = []
   // A CSV line in another encoding than the file's (a row pasted from elsewhere) is a problem of its row.
   for (const f of foreign ?? []) {
-    problems.push({sheet: layout.sheets.find((s) => s.key === 'allocations')!.name, row: f.line, field: 'encoding', column: '', value: '', message: foreignLineMessage(path, f, encoding as LineEncoding, say.locale)})
+    problems.push({
+      sheet: layout.sheets.find((s) => s.key === 'allocations')!.name,
+      row: f.line,
+      field: 'encoding',
+      column: '',
+      value: '',
+      message: foreignLineMessage(path, f, encoding as LineEncoding, say.locale),
+    })
   }
   const poolLayout = layout.sheets.find((s) => s.key === 'pools')!
   const allocLayout = layout.sheets.find((s) => s.key === 'allocations')!
   const poolSheet = pickSheet(sheets, poolLayout, csv)
-  const poolRows = poolSheet ? rowsOf(poolSheet, poolLayout, problems, say) ?? [] : []
+  const poolRows = poolSheet ? (rowsOf(poolSheet, poolLayout, problems, say) ?? []) : []
   const allocSheet = pickSheet(sheets, allocLayout, csv)
-  const allocRows = allocSheet ? rowsOf(allocSheet, allocLayout, problems, say) ?? [] : []
+  const allocRows = allocSheet ? (rowsOf(allocSheet, allocLayout, problems, say) ?? []) : []
   const connLayout = layout.sheets.find((s) => s.key === 'connections')!
   const connSheet = csv ? undefined : sheets.find((sh) => sh.name.trim() === connLayout.name)
-  const connRows = connSheet ? rowsOf(connSheet, connLayout, problems, say) ?? [] : []
-  if (!allocSheet && !poolSheet && !connSheet) problems.push({sheet: allocLayout.name, row: 1, field: allocLayout.columns[0].key, column: allocLayout.columns[0].header, value: '', message: say.t('net.import.missingColumn', {column: allocLayout.columns[0].header})})
+  const connRows = connSheet ? (rowsOf(connSheet, connLayout, problems, say) ?? []) : []
+  if (!allocSheet && !poolSheet && !connSheet)
+    problems.push({
+      sheet: allocLayout.name,
+      row: 1,
+      field: allocLayout.columns[0].key,
+      column: allocLayout.columns[0].header,
+      value: '',
+      message: say.t('net.import.missingColumn', {column: allocLayout.columns[0].header}),
+    })
   if (problems.length) throw invalid(path, problems)
   if (!poolRows.length && !allocRows.length && !connRows.length) throw new InvalidInput('net.import.empty', {file: path}, {field: 'FILE'})
 
@@ -173,7 +191,10 @@ export async function importPlan(
       // Edits were made in this transaction as they were checked, and the blocks are placed before the
       // connections are checked (a connection may hold blocks this file brings): a dry run, or a
       // problem, rolls all of it back.
-      await placeImportedMany(ctx, checked.placements.filter((p) => !p.unchanged))
+      await placeImportedMany(
+        ctx,
+        checked.placements.filter((p) => !p.unchanged),
+      )
       connections.push(...(await fileConnections(ctx, connRows, problems, say)))
       if (problems.length) throw invalid(path, problems)
       if (options.dryRun) throw new DryRunDone()
@@ -262,7 +283,17 @@ interface Placement {
 }
 
 /** The flag names core errors give, as the 存量接入 sheet's column keys. */
-const CONNECTION_FIELD: Record<string, string> = {cidr: 'cidrs', 'access-mode': 'accessMode', 'cost-bearer': 'costBearer', bandwidth: 'bandwidth', since: 'since', basis: 'basis', unit: 'unit', sponsor: 'sponsor', plane: 'plane'}
+const CONNECTION_FIELD: Record<string, string> = {
+  cidr: 'cidrs',
+  'access-mode': 'accessMode',
+  'cost-bearer': 'costBearer',
+  bandwidth: 'bandwidth',
+  since: 'since',
+  basis: 'basis',
+  unit: 'unit',
+  sponsor: 'sponsor',
+  plane: 'plane',
+}
 
 /**
  * The 存量接入 sheet: each row a connection in service before egov, filed as an adoption request
@@ -277,7 +308,17 @@ async function fileConnections(ctx: WriteContext, rows: RowValues[], problems: I
     const cidrs = (v.cidrs ?? '').split(/[\s,，、;；]+/).filter(Boolean)
     if (bandwidth === undefined || since === undefined) continue
     try {
-      const result = await fileAdoptionIn(ctx, {unit: v.unit ?? '', cidrs, accessMode: v.accessMode ?? '', bandwidthMbps: bandwidth, since, basis: v.basis ?? '', plane: v.plane || undefined, sponsor: v.sponsor || undefined, costBearer: v.costBearer || undefined})
+      const result = await fileAdoptionIn(ctx, {
+        unit: v.unit ?? '',
+        cidrs,
+        accessMode: v.accessMode ?? '',
+        bandwidthMbps: bandwidth,
+        since,
+        basis: v.basis ?? '',
+        plane: v.plane || undefined,
+        sponsor: v.sponsor || undefined,
+        costBearer: v.costBearer || undefined,
+      })
       filed.push({row: r.row, unit: result.request.applicantUnit, requestId: result.request.id})
     } catch (e) {
       const field = CONNECTION_FIELD[String((e as EgovError).context?.field)] ?? 'unit'
@@ -295,7 +336,13 @@ async function fileConnections(ctx: WriteContext, rows: RowValues[], problems: I
 function sinceDate(text: string): string {
   const t = toHalfWidth(text).trim()
   if (/^\d{5}$/.test(t)) return new Date(Date.UTC(1899, 11, 30) + Number(t) * 86_400_000).toISOString().slice(0, 10)
-  return parseIsoDate(t.replace(/[/.]/g, '-').replace(/^(\d{4})-(\d)-/, '$1-0$2-').replace(/-(\d)$/, '-0$1'), 'since')
+  return parseIsoDate(
+    t
+      .replace(/[/.]/g, '-')
+      .replace(/^(\d{4})-(\d)-/, '$1-0$2-')
+      .replace(/-(\d)$/, '-0$1'),
+    'since',
+  )
 }
 
 /** 已收回 (released), as `net export --all` writes a released block's row. */
@@ -342,7 +389,9 @@ async function checkAllocations(ctx: WriteContext, rows: RowValues[], problems: 
       }
       const pb = parseCidr(pool.cidr, 'pool')
       if (pool.plane !== plane) {
-        problems.push(problemFrom(r, 'plane', new InvalidInput('net.planeMismatch', {cidr: block.text, plane, pool: pool.name, poolCidr: pool.cidr, poolPlane: pool.plane}, {field: 'plane', rule: 'NET-2'}), say))
+        problems.push(
+          problemFrom(r, 'plane', new InvalidInput('net.planeMismatch', {cidr: block.text, plane, pool: pool.name, poolCidr: pool.cidr, poolPlane: pool.plane}, {field: 'plane', rule: 'NET-2'}), say),
+        )
         continue
       }
       if (pool.family !== block.family || block.prefix < pb.prefix || block.start < pb.start || blockEnd(block) > blockEnd(pb)) {
@@ -359,7 +408,15 @@ async function checkAllocations(ctx: WriteContext, rows: RowValues[], problems: 
         })
         .sort((a, b) => b.prefix - a.prefix)[0]
       if (!pool) {
-        problems.push({sheet: r.sheet, row: r.row, field: 'cidr', column: r.headers.cidr, value: r.values.cidr, message: say.t('net.import.outsideEveryPool', {cidr: block.text, plane}), rule: 'NET-1'})
+        problems.push({
+          sheet: r.sheet,
+          row: r.row,
+          field: 'cidr',
+          column: r.headers.cidr,
+          value: r.values.cidr,
+          message: say.t('net.import.outsideEveryPool', {cidr: block.text, plane}),
+          rule: 'NET-1',
+        })
         continue
       }
     }
@@ -388,7 +445,15 @@ async function checkAllocations(ctx: WriteContext, rows: RowValues[], problems: 
   const clashing = new Set<Placement>()
   for (const p of byPlane) {
     if (reach && reach.pool.plane === p.pool.plane && reach.block.family === p.block.family && p.block.start <= blockEnd(reach.block)) {
-      problems.push({sheet: p.row.sheet, row: p.row.row, field: 'cidr', column: p.row.headers.cidr, value: p.row.values.cidr, message: say.t('net.import.rowOverlap', {cidr: p.block.text, other: reach.row.row, otherCidr: reach.block.text}), rule: 'NET-1'})
+      problems.push({
+        sheet: p.row.sheet,
+        row: p.row.row,
+        field: 'cidr',
+        column: p.row.headers.cidr,
+        value: p.row.values.cidr,
+        message: say.t('net.import.rowOverlap', {cidr: p.block.text, other: reach.row.row, otherCidr: reach.block.text}),
+        rule: 'NET-1',
+      })
       clashing.add(p)
     }
     if (!reach || reach.pool.plane !== p.pool.plane || reach.block.family !== p.block.family || blockEnd(p.block) > blockEnd(reach.block)) reach = p
@@ -406,7 +471,8 @@ async function checkAllocations(ctx: WriteContext, rows: RowValues[], problems: 
     let space = spaces.get(p.pool.id)
     if (!space) spaces.set(p.pool.id, (space = await PoolFreeSpace.load(ctx.db, p.pool)))
     const holder = space.holding(p.block) ? undefined : await freeContaining(ctx.db, p.pool, p.block)
-    if (holder) problems.push(problemFrom(p.row, 'cidr', new Conflict('net.taken', {cidr: p.block.text, pool: p.pool.name, holder: holder.name, other: holder.cidr}, {field: 'cidr', rule: 'NET-1'}), say))
+    if (holder)
+      problems.push(problemFrom(p.row, 'cidr', new Conflict('net.taken', {cidr: p.block.text, pool: p.pool.name, holder: holder.name, other: holder.cidr}, {field: 'cidr', rule: 'NET-1'}), say))
   }
   return {placements, updates, history}
 }
@@ -445,7 +511,14 @@ export async function exportPlan(store: Store, path: string, options: {all?: boo
   const poolSheet = sheet('pools')
   const allocSheet = sheet('allocations')
   const values = {
-    pools: pools.map((p) => ({cidr: p.cidr, name: p.name, plane: String(p.plane), note: p.note ?? '', district: p.district ?? '', level: p.level ? (unitLevels().find((l) => l.key === p.level)?.name ?? p.level) : ''})),
+    pools: pools.map((p) => ({
+      cidr: p.cidr,
+      name: p.name,
+      plane: String(p.plane),
+      note: p.note ?? '',
+      district: p.district ?? '',
+      level: p.level ? (unitLevels().find((l) => l.key === p.level)?.name ?? p.level) : '',
+    })),
     allocations: allocations.map((a) => ({cidr: a.cidr, plane: String(a.plane), pool: a.pool, unit: a.unit, purpose: a.purpose ?? '', status: statusText[a.status]})),
   }
   const toSheet = (s: SheetLayout, rows: Array<Record<string, string>>) => ({

@@ -64,5 +64,9 @@ export async function refuseIfProtected(db: Kysely<Database>, allocation: {id: n
   const p = await protectionOf(db, allocation)
   if (!p) return
   const key = p.status === 'cut-off' ? 'net.protectedCutOff' : p.status === 'planned' ? 'net.protectedPlanned' : 'net.protectedInService'
-  throw new Conflict(key, {cidr: asked, held: allocation.cidr, unit: p.unit, use: p.use, id: p.requestId ?? ''}, {field, rule: p.rule, details: {unit: p.unit, held: allocation.cidr, connection: p.status, use: p.use, ...(p.requestId ? {requestId: p.requestId} : {})}})
+  throw new Conflict(
+    key,
+    {cidr: asked, held: allocation.cidr, unit: p.unit, use: p.use, id: p.requestId ?? ''},
+    {field, rule: p.rule, details: {unit: p.unit, held: allocation.cidr, connection: p.status, use: p.use, ...(p.requestId ? {requestId: p.requestId} : {})}},
+  )
 }

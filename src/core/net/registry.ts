@@ -31,7 +31,5 @@ export async function registeredUnit(db: Kysely<Database>, name: string, field =
 
 export function unitNotRegistered(name: string, names: string[], field: string): NotFound {
   const suggestion = suggestUnit(name, names)
-  return suggestion
-    ? new NotFound('net.unitNotRegisteredSuggest', {field, name, suggestion}, {field, details: {suggestion}})
-    : new NotFound('net.unitNotRegistered', {field, name}, {field})
+  return suggestion ? new NotFound('net.unitNotRegisteredSuggest', {field, name, suggestion}, {field, details: {suggestion}}) : new NotFound('net.unitNotRegistered', {field, name}, {field})
 }

@@ -48,9 +48,7 @@ const NET4_OVERRIDE = js.object(
     rule: js.oneOf(['NET-4']),
     reason: js.line('why the pool of another district or level'),
     pool: js.line(),
-    mismatches: js.array(
-      js.object({kind: js.oneOf(['district', 'unit-district', 'level']), poolDistrict: js.line(), unitDistrict: js.line(), poolLevel: js.line(), unitLevel: js.line()}, ['kind']),
-    ),
+    mismatches: js.array(js.object({kind: js.oneOf(['district', 'unit-district', 'level']), poolDistrict: js.line(), unitDistrict: js.line(), poolLevel: js.line(), unitLevel: js.line()}, ['kind'])),
   },
   ['rule', 'reason', 'pool', 'mismatches'],
   'NET-4 (属地接入、分级接入) waived for this block, with the reason recorded',
@@ -82,9 +80,7 @@ const CONNECTION_SCHEMA = js.object(
           by: js.line(),
           passed: js.bool(),
           method: js.oneOf(['probe', 'manual']),
-          probes: js.array(
-            js.object({target: js.text(), ok: js.bool(), status: js.int(0), latencyMs: js.number(0), error: js.text(), errorCode: js.text()}, ['target', 'ok']),
-          ),
+          probes: js.array(js.object({target: js.text(), ok: js.bool(), status: js.int(0), latencyMs: js.number(0), error: js.text(), errorCode: js.text()}, ['target', 'ok'])),
           note: js.text(),
         },
         ['at', 'by', 'passed', 'method'],
@@ -131,7 +127,8 @@ registerKind<ConnectionRequest>({
   transitions: CONNECTION_STEPS,
   parsePayload: connectionPayload,
   payloadSchema: CONNECTION_SCHEMA,
-  summary: (p) => `${modeName(p.accessMode)} ${p.plan?.cidr ?? (p.hosts ? `${p.hosts}台主机` : p.prefixLength ? `/${p.prefixLength}` : '')}${p.planV6 ? ` ${p.planV6.cidr}` : p.prefixLengthV6 ? ` IPv6 /${p.prefixLengthV6}` : ''} ${p.basis}`.trim(),
+  summary: (p) =>
+    `${modeName(p.accessMode)} ${p.plan?.cidr ?? (p.hosts ? `${p.hosts}台主机` : p.prefixLength ? `/${p.prefixLength}` : '')}${p.planV6 ? ` ${p.planV6.cidr}` : p.prefixLengthV6 ? ` IPv6 /${p.prefixLengthV6}` : ''} ${p.basis}`.trim(),
   onEnter: async (ctx, r, state) => {
     if (state === 'rejected') return (await ops()).rejectionReply(ctx, r.id, r.payload, 'onboarding', r.comment ?? '')
     return state === 'in-service' ? (await ops()).putInService(ctx, r.id, r.payload, 'onboarding') : undefined
@@ -170,10 +167,24 @@ const decision = (kind: string, done: string, summary: (p: DecisionRequest) => s
     onEnter: async (ctx, r, state) => (state === done ? carry(ctx, r.id, r.payload) : undefined),
   })
 
-decision('net-close', 'closed', (p) => `关闭：${p.reason ?? ''}`, async (ctx, id, p) => (await ops()).closeConnection(ctx, id, p))
-decision('net-cutoff', 'cut-off', (p) => `整改期限 ${p.rectifyBy}：${p.reason ?? ''}`, async (ctx, id, p) => (await ops()).cutOff(ctx, id, p))
-decision('net-restore', 'restored', (p) => `恢复：${p.note ?? ''}`, async (ctx, id, p) => (await ops()).restore(ctx, id, p))
-
+decision(
+  'net-close',
+  'closed',
+  (p) => `关闭：${p.reason ?? ''}`,
+  async (ctx, id, p) => (await ops()).closeConnection(ctx, id, p),
+)
+decision(
+  'net-cutoff',
+  'cut-off',
+  (p) => `整改期限 ${p.rectifyBy}：${p.reason ?? ''}`,
+  async (ctx, id, p) => (await ops()).cutOff(ctx, id, p),
+)
+decision(
+  'net-restore',
+  'restored',
+  (p) => `恢复：${p.note ?? ''}`,
+  async (ctx, id, p) => (await ops()).restore(ctx, id, p),
+)
 
 /** 存量接入 (issue 15): a connection in service before egov, recorded with its blocks once a second person approves. */
 const ADOPT_SCHEMA = js.object(

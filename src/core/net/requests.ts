@@ -9,16 +9,7 @@ import type {Database, Store, WriteContext} from '../store/index.js'
 import {readTemplate} from '../templates.js'
 import {findUnit, kindOf, type Unit} from '../units/index.js'
 import './request-kinds.js'
-import {
-  advanceRequest,
-  fileRequestIn,
-  findKind,
-  limitKey,
-  loadRequest,
-  noteOnRequest,
-  type RequestWithHistory,
-  type WorkflowResult,
-} from '../workflow/index.js'
+import {advanceRequest, fileRequestIn, findKind, limitKey, loadRequest, noteOnRequest, type RequestWithHistory, type WorkflowResult} from '../workflow/index.js'
 import {checkNet4, type Net4Override} from './districts.js'
 import {planGivenBlock} from './given-block.js'
 import {allocateIn, findPool, type Plane, parsePlane, prefixForHosts, release} from './index.js'
@@ -41,7 +32,17 @@ export function accessModes(): AccessMode[] {
 
 export function accessModeOf(value: string): AccessMode {
   const mode = accessModes().find((m) => m.key === value.trim() || m.name === value.trim())
-  if (!mode) throw new InvalidInput('netreq.badAccessMode', {value, allowed: accessModes().map((m) => `${m.key} (${m.name})`).join(', ')}, {field: 'access-mode', rule: 'NET-5'})
+  if (!mode)
+    throw new InvalidInput(
+      'netreq.badAccessMode',
+      {
+        value,
+        allowed: accessModes()
+          .map((m) => `${m.key} (${m.name})`)
+          .join(', '),
+      },
+      {field: 'access-mode', rule: 'NET-5'},
+    )
   return mode
 }
 
@@ -147,7 +148,15 @@ type ConnectionRow = Database['net_connections']
 async function toConnection(db: Kysely<Database>, unit: Unit, row: ConnectionRow): Promise<Connection> {
   const plane = Number(row.plane) as Plane
   // The connection's addresses: what the unit holds on its plane.
-  const held = await db.selectFrom('net_allocations').select('cidr').where('unit', '=', unit.name).where('plane', '=', plane).where('status', '<>', 'released').orderBy('family').orderBy('start_key').execute()
+  const held = await db
+    .selectFrom('net_allocations')
+    .select('cidr')
+    .where('unit', '=', unit.name)
+    .where('plane', '=', plane)
+    .where('status', '<>', 'released')
+    .orderBy('family')
+    .orderBy('start_key')
+    .execute()
   return {
     unit: unit.name,
     status: row.status as ConnectionStatus,
@@ -221,7 +230,11 @@ export async function putInService(ctx: WriteContext, requestId: number, p: Conn
 /** Writes the unit's connection on the row's plane: the one there is replaced, or a new one recorded (one per plane). */
 export async function recordConnection(ctx: WriteContext, unit: Unit, row: Omit<Database['net_connections'], 'unit_id'>): Promise<void> {
   const updated = await ctx.db.updateTable('net_connections').set(row).where('unit_id', '=', unit.id).where('plane', '=', row.plane).executeTakeFirst()
-  if (!Number(updated.numUpdatedRows)) await ctx.db.insertInto('net_connections').values({unit_id: unit.id, ...row}).execute()
+  if (!Number(updated.numUpdatedRows))
+    await ctx.db
+      .insertInto('net_connections')
+      .values({unit_id: unit.id, ...row})
+      .execute()
 }
 
 // ---------------------------------------------------------------- apply and change
@@ -322,7 +335,8 @@ export function costBearerOf(value: string): CostBearer {
 /** Dual stack: an IPv6 prefix length, /16 to /128 (a unit typically gets a /64 or a /56). */
 function v6Need(prefixLengthV6: number | undefined): {prefixLengthV6?: number} {
   if (prefixLengthV6 === undefined) return {}
-  if (!Number.isInteger(prefixLengthV6) || prefixLengthV6 < 16 || prefixLengthV6 > 128) throw new InvalidInput('input.badInteger', {field: 'prefix-length-v6', value: prefixLengthV6}, {field: 'prefix-length-v6'})
+  if (!Number.isInteger(prefixLengthV6) || prefixLengthV6 < 16 || prefixLengthV6 > 128)
+    throw new InvalidInput('input.badInteger', {field: 'prefix-length-v6', value: prefixLengthV6}, {field: 'prefix-length-v6'})
   return {prefixLengthV6}
 }
 
@@ -455,7 +469,9 @@ export async function recordBusinessTest(store: Store, id: number, test: Omit<Bu
     const request = (await loadRequest(ctx.db, id, ctx.today)) as RequestWithHistory<ConnectionRequest>
     if (!['net-onboarding', 'net-change'].includes(request.kind)) throw new InvalidInput('request.wrongKind', {id, kind: request.kind, expected: 'net-onboarding, net-change'}, {field: 'ID'})
     if (request.state !== 'implemented') {
-      const allowed = findKind(request.kind)!.transitions.filter((t) => t.from === request.state).map((t) => t.action)
+      const allowed = findKind(request.kind)!
+        .transitions.filter((t) => t.from === request.state)
+        .map((t) => t.action)
       throw new Conflict('request.actionNotAllowed', {id, state: request.state, action: 'test', allowed: allowed.join(', ') || '—'}, {field: 'ID', details: {state: request.state, allowed}})
     }
     const record: BusinessTest = {...test, at: ctx.at, by: ctx.actor}
@@ -500,7 +516,11 @@ export async function applyToCutOff(store: Store, unitName: string, reason: stri
     const connection = await connectionOf(ctx.db, unit, asked)
     if (!connection || connection.status !== 'in-service') throw new Conflict('netreq.notInService', {unit: unit.name, status: connection?.status ?? '—'}, {field: 'unit', rule: 'NET-7'})
     await refuseSecondOpen(ctx.db, unit.name, 'net-cutoff', connection.plane)
-    return (await fileRequestIn(ctx, {kind: 'net-cutoff', applicantUnit: unit.name, payload: {unit: unit.name, plane: connection.plane, reason: why, rectifyBy: by}})) as WorkflowResult<DecisionRequest>
+    return (await fileRequestIn(ctx, {
+      kind: 'net-cutoff',
+      applicantUnit: unit.name,
+      payload: {unit: unit.name, plane: connection.plane, reason: why, rectifyBy: by},
+    })) as WorkflowResult<DecisionRequest>
   })
 }
 
@@ -591,7 +611,9 @@ export async function closeConnection(ctx: WriteContext, id: number, p: Decision
 /** NET-7: cut off with a deadline to rectify; the unit keeps its addresses, held for it. */
 export async function cutOff(ctx: WriteContext, id: number, p: DecisionRequest): Promise<Partial<DecisionRequest>> {
   const unit = await findUnit(ctx.db, p.unit)
-  await connectionRows(ctx, unit, p).set({status: 'cut-off', rectify_by: p.rectifyBy ?? null, request_id: id, updated_at: ctx.at}).execute()
+  await connectionRows(ctx, unit, p)
+    .set({status: 'cut-off', rectify_by: p.rectifyBy ?? null, request_id: id, updated_at: ctx.at})
+    .execute()
   const addresses = await decisionAddresses(ctx, unit, p)
   return {addresses, ...(await notice(ctx, 'cutoff', id, p, addresses))}
 }
@@ -610,7 +632,12 @@ export interface CutOffEntry extends Connection {
 
 /** Cut-off units, those past their rectification date first. */
 export async function cutOffList(db: Kysely<Database>, today: string): Promise<CutOffEntry[]> {
-  const rows = await db.selectFrom('net_connections').innerJoin('units', 'units.id', 'net_connections.unit_id').select(['units.name', 'net_connections.plane']).where('net_connections.status', '=', 'cut-off').execute()
+  const rows = await db
+    .selectFrom('net_connections')
+    .innerJoin('units', 'units.id', 'net_connections.unit_id')
+    .select(['units.name', 'net_connections.plane'])
+    .where('net_connections.status', '=', 'cut-off')
+    .execute()
   const out: CutOffEntry[] = []
   for (const r of rows) {
     const c = (await connectionOf(db, await findUnit(db, r.name), Number(r.plane) as Plane))!
@@ -710,11 +737,11 @@ export async function yearReport(db: Kysely<Database>, year: number): Promise<Ye
     .orderBy('request_transitions.id')
     .execute()
   for (const m of lifecycle) {
-    if ((m.kind === 'net-onboarding' && m.to_state === 'in-service') || (m.kind === 'net-adopt' && m.to_state === 'adopted')) connected.set(m.applicant_unit, (JSON.parse(m.payload) as ConnectionRequest).costBearer ?? 'unit')
+    if ((m.kind === 'net-onboarding' && m.to_state === 'in-service') || (m.kind === 'net-adopt' && m.to_state === 'adopted'))
+      connected.set(m.applicant_unit, (JSON.parse(m.payload) as ConnectionRequest).costBearer ?? 'unit')
     if (m.kind === 'net-close' && m.to_state === 'closed') connected.set(m.applicant_unit, null)
   }
   for (const bearer of connected.values()) if (bearer) bearers.set(bearer, (bearers.get(bearer) ?? 0) + 1)
   const costBearers = [...bearers.entries()].map(([costBearer, units]) => ({costBearer, units}))
   return {year, counts, addresses, openRequests, costBearers}
 }
-

@@ -19,10 +19,7 @@ export interface Net4Unit {
 }
 
 /** One way a pool does not serve a unit under NET-4. */
-export type Net4Mismatch =
-  | {kind: 'district'; poolDistrict: string; unitDistrict: string}
-  | {kind: 'unit-district'; poolDistrict: string}
-  | {kind: 'level'; poolLevel: UnitLevel; unitLevel: UnitLevel}
+export type Net4Mismatch = {kind: 'district'; poolDistrict: string; unitDistrict: string} | {kind: 'unit-district'; poolDistrict: string} | {kind: 'level'; poolLevel: UnitLevel; unitLevel: UnitLevel}
 
 const RANK: Record<UnitLevel, number> = {city: 0, county: 1, township: 2, village: 3}
 

@@ -56,13 +56,20 @@ import {isActive, rolesParam} from './permit.js'
 
 /** Role ids from "a,b c" (commas or spaces): exit 2 naming roles and the nearest role for a typo; the three administrators kept apart (exit 5, X-4). */
 export function parseRoles(text: string): Role[] {
-  const given = text.split(/[,，\s]+/).map((r) => r.trim()).filter(Boolean)
+  const given = text
+    .split(/[,，\s]+/)
+    .map((r) => r.trim())
+    .filter(Boolean)
   if (!given.length) throw new InvalidInput('operators.noRoles', {}, {field: 'roles'})
   const roles: Role[] = []
   for (const role of given) {
     if (!isRole(role)) {
       const near = nearest(role, ROLE_IDS)
-      throw new InvalidInput('operators.unknownRole', {role, hint: near ? ` (did you mean ${near}?)` : '', roles: ROLE_IDS.join(', ')}, {field: 'roles', details: {value: role, suggestion: near, roles: ROLE_IDS}})
+      throw new InvalidInput(
+        'operators.unknownRole',
+        {role, hint: near ? ` (did you mean ${near}?)` : '', roles: ROLE_IDS.join(', ')},
+        {field: 'roles', details: {value: role, suggestion: near, roles: ROLE_IDS}},
+      )
     }
     if (!roles.includes(role)) roles.push(role)
   }
@@ -179,11 +186,26 @@ async function applyChange(ctx: WriteContext, change: RosterChange, via: {reques
     const after = rowAfter(null, change)
     await ctx.db
       .insertInto('operators')
-      .values({login: id, name: after.name, unit: after.unit, roles: after.roles.join(','), active_from: after.from, active_to: after.to, added_at: ctx.at, added_by: ctx.actor, retired_at: null, retired_by: null})
+      .values({
+        login: id,
+        name: after.name,
+        unit: after.unit,
+        roles: after.roles.join(','),
+        active_from: after.from,
+        active_to: after.to,
+        added_at: ctx.at,
+        added_by: ctx.actor,
+        retired_at: null,
+        retired_by: null,
+      })
       .execute()
   } else if (change.op === 'edit') {
     const after = rowAfter(before, change)
-    await ctx.db.updateTable('operators').set({name: after.name, unit: after.unit, roles: after.roles.join(','), active_from: after.from, active_to: after.to}).where('login', '=', id).execute()
+    await ctx.db
+      .updateTable('operators')
+      .set({name: after.name, unit: after.unit, roles: after.roles.join(','), active_from: after.from, active_to: after.to})
+      .where('login', '=', id)
+      .execute()
   } else {
     await ctx.db.updateTable('operators').set({retired_at: ctx.at, retired_by: ctx.actor}).where('login', '=', id).execute()
   }

@@ -172,10 +172,7 @@ async function createAgent(timeoutMs: number, limit: number): Promise<ProbeAgent
   const sockets = new Set<Socket>()
   // undici's own connector (DNS, TCP, TLS with certificate checks on), watched so that
   // runProbes can end whatever is still open when it returns.
-  const connectOnce = buildConnector({timeout: timeoutMs, rejectUnauthorized: true}) as unknown as (
-    options: buildConnector.Options,
-    callback: buildConnector.Callback,
-  ) => Socket // the typings say void; the connector returns the socket it opened
+  const connectOnce = buildConnector({timeout: timeoutMs, rejectUnauthorized: true}) as unknown as (options: buildConnector.Options, callback: buildConnector.Callback) => Socket // the typings say void; the connector returns the socket it opened
   // Open sockets never exceed the concurrency: a probe finishes when its answer is read, a
   // moment before its socket has closed (or, given up on, before the abort has taken it
   // down), so the next probe's connect waits here for that close rather than overlapping it.

@@ -116,7 +116,9 @@ export async function backupDatabase(store: Store, file: string, options: {datab
           schema = rows[0].schema
           const inSnapshot = await census(conn, 'postgres')
           try {
-            await run('pg_dump', ['--format=custom', '--no-owner', '--no-privileges', `--schema=${schema}`, `--snapshot=${rows[0].snapshot}`, `--file=${tmp}`, `--dbname=${url}`], {maxBuffer: 16 * 1024 * 1024})
+            await run('pg_dump', ['--format=custom', '--no-owner', '--no-privileges', `--schema=${schema}`, `--snapshot=${rows[0].snapshot}`, `--file=${tmp}`, `--dbname=${url}`], {
+              maxBuffer: 16 * 1024 * 1024,
+            })
           } catch (error) {
             const e = error as NodeJS.ErrnoException & {stderr?: string}
             if (e.code === 'ENOENT') throw new EgovError('refused', 'backup.noPgDump', {})

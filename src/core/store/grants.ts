@@ -34,15 +34,9 @@ const MIGRATION_TABLES = new Set(['kysely_migration', 'kysely_migration_lock'])
 export function grantStatements(schema: string, login: string, tier: GrantTier, tables: readonly string[]): string[] {
   const s = quoteIdent(schema)
   const who = quoteIdent(login)
-  const out = [
-    `REVOKE ALL ON ALL TABLES IN SCHEMA ${s} FROM ${who};`,
-    `REVOKE ALL ON ALL SEQUENCES IN SCHEMA ${s} FROM ${who};`,
-  ]
+  const out = [`REVOKE ALL ON ALL TABLES IN SCHEMA ${s} FROM ${who};`, `REVOKE ALL ON ALL SEQUENCES IN SCHEMA ${s} FROM ${who};`]
   if (tier === 'none') return [...out, `REVOKE USAGE ON SCHEMA ${s} FROM ${who};`]
-  out.push(
-    `GRANT USAGE ON SCHEMA ${s} TO ${who};`,
-    `GRANT SELECT ON ALL TABLES IN SCHEMA ${s} TO ${who};`,
-  )
+  out.push(`GRANT USAGE ON SCHEMA ${s} TO ${who};`, `GRANT SELECT ON ALL TABLES IN SCHEMA ${s} TO ${who};`)
   if (tier === 'read') return out
   const appendOnly = new Set<string>(APPEND_ONLY_TABLES)
   const sorted = [...tables].filter((t) => !MIGRATION_TABLES.has(t)).sort()
@@ -84,7 +78,7 @@ export async function planGrant(db: Kysely<Database>, login: string, roles: Role
 export async function applyGrant(db: Kysely<Database>, plan: GrantPlan): Promise<void> {
   if (!plan.loginExists) throw new EgovError('not_found', 'grant.noLogin', {login: plan.login}, {field: 'LOGIN'})
   // PostgreSQL only warns when a non-owner grants ("no privileges were granted"): refuse first.
-  if (!plan.owner) throw new EgovError('refused', 'grant.notOwner', {reason: 'this login does not own egov\'s tables'}, {field: 'EGOV_DATABASE_URL'})
+  if (!plan.owner) throw new EgovError('refused', 'grant.notOwner', {reason: "this login does not own egov's tables"}, {field: 'EGOV_DATABASE_URL'})
   try {
     await db.transaction().execute(async (trx) => {
       for (const statement of plan.statements) await sql.raw(statement).execute(trx)

@@ -187,7 +187,16 @@ export class Store {
         // Who may change anything (issue 18): checked inside the transaction, so a roster
         // change by another writer is seen.
         await checkPermit(trx, actor, chinaDate(instant), this.permit)
-        return fn({db: trx, dialect: this.dialect, actor, at: instant.toISOString(), today: chinaDate(instant), noticesDir: this.noticesDir, rehearsal: this.rehearsal, auditKeyPath: this.auditKeyPath})
+        return fn({
+          db: trx,
+          dialect: this.dialect,
+          actor,
+          at: instant.toISOString(),
+          today: chinaDate(instant),
+          noticesDir: this.noticesDir,
+          rehearsal: this.rehearsal,
+          auditKeyPath: this.auditKeyPath,
+        })
       })
     try {
       return this.dialect === 'sqlite' ? await queueInProcess(this.location, run) : await run()
@@ -242,7 +251,9 @@ export class Store {
       // owner has not granted anything yet: say so, not "migration failed" (issue 18).
       if (this.dialect === 'postgres') {
         // Without USAGE on the schema PostgreSQL does not even see it: current_schema() is null.
-        const {rows} = await sql<{user: string; schema: string | null; path: string}>`select session_user as "user", current_schema() as schema, current_setting('search_path') as path`.execute(this.db)
+        const {rows} = await sql<{user: string; schema: string | null; path: string}>`select session_user as "user", current_schema() as schema, current_setting('search_path') as path`.execute(
+          this.db,
+        )
         const {user, schema, path} = rows[0]
         const denied = (error as {code?: string}).code === '42501'
         if (denied || schema === null) {

@@ -63,7 +63,17 @@ export function unitLevels(): Array<{key: UnitLevel; name: string}> {
 
 export function kindOf(key: string): UnitKind {
   const kind = unitKinds().find((k) => k.key === key || k.name === key)
-  if (!kind) throw new InvalidInput('units.badKind', {value: key, allowed: unitKinds().map((k) => `${k.key} (${k.name})`).join(', ')}, {field: 'kind'})
+  if (!kind)
+    throw new InvalidInput(
+      'units.badKind',
+      {
+        value: key,
+        allowed: unitKinds()
+          .map((k) => `${k.key} (${k.name})`)
+          .join(', '),
+      },
+      {field: 'kind'},
+    )
   return kind
 }
 
@@ -75,7 +85,17 @@ export function districtText(value: string): string | null {
 /** A level by key or Chinese name (市级, 县级, 乡级, 村级). */
 export function levelOf(value: string, field = 'level'): UnitLevel {
   const level = unitLevels().find((l) => l.key === value || l.name === value)
-  if (!level) throw new InvalidInput('units.badLevel', {value, allowed: unitLevels().map((l) => `${l.key} (${l.name})`).join(', ')}, {field})
+  if (!level)
+    throw new InvalidInput(
+      'units.badLevel',
+      {
+        value,
+        allowed: unitLevels()
+          .map((l) => `${l.key} (${l.name})`)
+          .join(', '),
+      },
+      {field},
+    )
   return level.key
 }
 
@@ -185,7 +205,19 @@ export async function addUnitIn(ctx: WriteContext, input: UnitInput & {name: str
   }
   const inserted = await ctx.db
     .insertInto('units')
-    .values({name, kind: kind.key, level, district, parent_id: parent?.id ?? null, contact: input.contact?.trim() || null, phone, budget, created_at: ctx.at, created_by: ctx.actor, updated_at: ctx.at})
+    .values({
+      name,
+      kind: kind.key,
+      level,
+      district,
+      parent_id: parent?.id ?? null,
+      contact: input.contact?.trim() || null,
+      phone,
+      budget,
+      created_at: ctx.at,
+      created_by: ctx.actor,
+      updated_at: ctx.at,
+    })
     .returning('id')
     .executeTakeFirstOrThrow()
   const unit = await findUnit(ctx.db, name)
@@ -225,8 +257,12 @@ export async function editUnitIn(ctx: WriteContext, name: string, input: UnitInp
     }
   }
   if (!Object.keys(changes).length) return before
-  await ctx.db.updateTable('units').set({...changes, updated_at: ctx.at}).where('id', '=', before.id).execute()
-  const unit = await toUnit(ctx.db, (await ctx.db.selectFrom('units').selectAll().where('id', '=', before.id).executeTakeFirstOrThrow()))
+  await ctx.db
+    .updateTable('units')
+    .set({...changes, updated_at: ctx.at})
+    .where('id', '=', before.id)
+    .execute()
+  const unit = await toUnit(ctx.db, await ctx.db.selectFrom('units').selectAll().where('id', '=', before.id).executeTakeFirstOrThrow())
   await appendAudit(ctx, {action: 'unit.edit', entityType: 'unit', entityId: before.id, before, after: unit})
   return unit
 }

@@ -74,7 +74,16 @@ export function kindLabel(kind: string, locale: Locale): string {
 function requireKind(kind: string): KindDefinition {
   const def = findKind(kind)
   if (!def) {
-    throw new InvalidInput('request.unknownKind', {kind, known: allKinds().map((k) => k.kind).join(', ')}, {field: 'kind'})
+    throw new InvalidInput(
+      'request.unknownKind',
+      {
+        kind,
+        known: allKinds()
+          .map((k) => k.kind)
+          .join(', '),
+      },
+      {field: 'kind'},
+    )
   }
   return def
 }
@@ -100,10 +109,7 @@ async function dueDate(ctx: WriteContext, def: KindDefinition, state: string): P
 }
 
 /** Files a new request of a kind; the filer is the store's operator. */
-export async function fileRequest(
-  store: Store,
-  input: {kind: string; applicantUnit: string; payload: unknown},
-): Promise<WorkflowResult> {
+export async function fileRequest(store: Store, input: {kind: string; applicantUnit: string; payload: unknown}): Promise<WorkflowResult> {
   requireKind(input.kind)
   return store.write((ctx) => fileRequestIn(ctx, input))
 }
@@ -134,10 +140,7 @@ export async function fileRequestIn(ctx: WriteContext, input: {kind: string; app
     .returning('id')
     .executeTakeFirstOrThrow()
   const id = Number(inserted.id)
-  await ctx.db
-    .insertInto('request_transitions')
-    .values({request_id: id, from_state: null, to_state: def.initial, action: 'file', actor: ctx.actor, at: ctx.at, comment: null})
-    .execute()
+  await ctx.db.insertInto('request_transitions').values({request_id: id, from_state: null, to_state: def.initial, action: 'file', actor: ctx.actor, at: ctx.at, comment: null}).execute()
   await applyOnEnter(ctx, def, id, payload, applicantUnit, def.initial)
   const request = await loadRequest(ctx.db, id, ctx.today)
   await appendAudit(ctx, {action: 'request.file', entityType: 'request', entityId: id, after: snapshot(request)})
@@ -215,7 +218,13 @@ export async function advanceRequest<P = unknown>(ctx: WriteContext, id: number,
       const from = [...new Set(def.transitions.filter((tr) => tr.action === 'withdraw').map((tr) => tr.from))]
       throw new Conflict(
         from.length ? 'request.cannotWithdraw' : 'request.kindNotWithdrawable',
-        {id, kind: kindParam(before.kind), state: stateParam(before.kind, before.state), allowed: actionsParam(allowed), from: new Localized((locale) => from.map((f) => stateLabel(before.kind, f, locale)).join(locale === 'zh' ? '、' : '; '))},
+        {
+          id,
+          kind: kindParam(before.kind),
+          state: stateParam(before.kind, before.state),
+          allowed: actionsParam(allowed),
+          from: new Localized((locale) => from.map((f) => stateLabel(before.kind, f, locale)).join(locale === 'zh' ? '、' : '; ')),
+        },
         {field: 'ID', details: {state: before.state, allowed, withdrawableFrom: from}},
       )
     }
@@ -233,7 +242,13 @@ export async function advanceRequest<P = unknown>(ctx: WriteContext, id: number,
   // reviews are not such work.
   if (needsFourEyes(transition)) {
     const author = stepAuthors(def, before).find((actor) => actor === ctx.actor)
-    if (author) throw new RuleRefused('X-2', 'request.ownStep', {id, actor: ctx.actor, action: actionParam(action), state: stateParam(before.kind, before.state)}, {field: 'operator', details: {state: before.state}})
+    if (author)
+      throw new RuleRefused(
+        'X-2',
+        'request.ownStep',
+        {id, actor: ctx.actor, action: actionParam(action), state: stateParam(before.kind, before.state)},
+        {field: 'operator', details: {state: before.state}},
+      )
   }
   // A review step needs the reviewer role of the request's area, once a roster exists (issue 18).
   if (needsFourEyes(transition)) await checkPermit(ctx.db, ctx.actor, ctx.today, [reviewRole(before.kind)])
@@ -261,7 +276,11 @@ async function applyOnEnter(ctx: WriteContext, def: KindDefinition, id: number, 
   if (patch && Object.keys(patch).length) {
     const merged = {...(payload as object), ...patch}
     await requireValidPayload(def.kind, def.payloadSchema, merged)
-    await ctx.db.updateTable('requests').set({payload: JSON.stringify(merged), summary: summarize(def, merged)}).where('id', '=', id).execute()
+    await ctx.db
+      .updateTable('requests')
+      .set({payload: JSON.stringify(merged), summary: summarize(def, merged)})
+      .where('id', '=', id)
+      .execute()
   }
 }
 
@@ -285,7 +304,11 @@ export async function noteOnRequest<P>(ctx: WriteContext, id: number, action: st
   const before = await loadRequest(ctx.db, id, ctx.today)
   const def = requireKind(before.kind)
   await requireValidPayload(def.kind, def.payloadSchema, payload)
-  await ctx.db.updateTable('requests').set({payload: JSON.stringify(payload), summary: summarize(def, payload), updated_at: ctx.at}).where('id', '=', id).execute()
+  await ctx.db
+    .updateTable('requests')
+    .set({payload: JSON.stringify(payload), summary: summarize(def, payload), updated_at: ctx.at})
+    .where('id', '=', id)
+    .execute()
   await ctx.db
     .insertInto('request_transitions')
     .values({request_id: id, from_state: before.state, to_state: before.state, action, actor: ctx.actor, at: ctx.at, comment: comment?.trim() || null})
@@ -377,9 +400,7 @@ export async function listRequests(db: Kysely<Database>, filter: RequestFilter =
       throw new InvalidInput('request.unknownState', {state: filter.state, kinds: kinds.map((k) => k.kind).join(', ')}, {field: 'state'})
     }
   }
-  let q = db
-    .selectFrom('requests')
-    .select(['id', 'kind', 'state', 'applicant_unit', 'filed_by', 'summary', 'filed_at', 'updated_at', 'state_since', 'due_on'])
+  let q = db.selectFrom('requests').select(['id', 'kind', 'state', 'applicant_unit', 'filed_by', 'summary', 'filed_at', 'updated_at', 'state_since', 'due_on'])
   if (filter.kind) q = q.where('kind', '=', filter.kind)
   if (filter.unit) q = q.where('applicant_unit', '=', filter.unit)
   if (filter.state) q = q.where('state', '=', filter.state)
@@ -392,7 +413,12 @@ export async function listRequests(db: Kysely<Database>, filter: RequestFilter =
   if (missing.length) {
     const payloads = new Map<number, string>()
     for (let i = 0; i < missing.length; i += 500) {
-      for (const p of await db.selectFrom('requests').select(['id', 'payload']).where('id', 'in', missing.slice(i, i + 500)).execute()) payloads.set(Number(p.id), p.payload)
+      for (const p of await db
+        .selectFrom('requests')
+        .select(['id', 'payload'])
+        .where('id', 'in', missing.slice(i, i + 500))
+        .execute())
+        payloads.set(Number(p.id), p.payload)
     }
     for (const r of rows) if (r.summary === null) r.summary = summarize(findKind(r.kind), parseStored(payloads.get(Number(r.id)) ?? 'null'))
   }

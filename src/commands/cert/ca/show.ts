@@ -6,7 +6,8 @@ import {rootInfo, type RootInfo} from '../../../core/cert/hierarchy.js'
 
 export default class CertCaShow extends CertCommand<typeof CertCaShow> {
   static override summary = 'Show the CA: subject, validity, fingerprint and the current CRL'
-  static override description = 'Warns when the current CRL’s next update is less than 2 days away, or past: relying parties reject every certificate once it has lapsed; and when an offline root’s CRL runs out within 30 days. Under a root it shows the chain (the root, its CRL) and any CAs a rollover retired.'
+  static override description =
+    'Warns when the current CRL’s next update is less than 2 days away, or past: relying parties reject every certificate once it has lapsed; and when an offline root’s CRL runs out within 30 days. Under a root it shows the chain (the root, its CRL) and any CAs a rollover retired.'
   // --root and --chain need the hierarchy (an offline root), which the examples' database does not have: the README shows them.
   static override examples = ['<%= config.bin %> cert ca show', '<%= config.bin %> cert ca show --pem > ca.pem']
 
@@ -41,7 +42,9 @@ export default class CertCaShow extends CertCommand<typeof CertCaShow> {
           `${l('cert.label.key')}: ${info.keySpec}   ${l('cert.label.validity')}: ${info.notBefore.slice(0, 10)} – ${info.notAfter.slice(0, 10)}`,
           `${l('cert.label.fingerprint')}: SHA-256 ${info.fingerprint}`,
           ...(info.crlUrl ? [`${l('cert.col.crl')}: ${info.crlUrl}`] : []),
-          info.crl ? `${l('cert.label.crl')}: #${info.crl.number}, ${this.t('cert.label.entries', {count: info.crl.entries})}, ${info.crl.thisUpdate} → ${info.crl.nextUpdate}` : `${l('cert.label.crl')}: —`,
+          info.crl
+            ? `${l('cert.label.crl')}: #${info.crl.number}, ${this.t('cert.label.entries', {count: info.crl.entries})}, ${info.crl.thisUpdate} → ${info.crl.nextUpdate}`
+            : `${l('cert.label.crl')}: —`,
           ...(info.caUrl ? [`AIA caIssuers: ${info.caUrl}`] : []),
           ...(info.root
             ? [
@@ -49,7 +52,9 @@ export default class CertCaShow extends CertCommand<typeof CertCaShow> {
                 info.root.crl ? `  ${l('cert.label.crl')}: #${info.root.crl.number}, ${info.root.crl.thisUpdate} → ${info.root.crl.nextUpdate}` : `  ${l('cert.label.crl')}: —`,
               ]
             : []),
-          ...(info.retired ?? []).map((r) => `${l('cert.label.retired')}  ${r.name}   ${r.notBefore.slice(0, 10)} – ${r.notAfter.slice(0, 10)}   ${r.retiredAt?.slice(0, 10) ?? ''}   SHA-256 ${r.fingerprint}`),
+          ...(info.retired ?? []).map(
+            (r) => `${l('cert.label.retired')}  ${r.name}   ${r.notBefore.slice(0, 10)} – ${r.notAfter.slice(0, 10)}   ${r.retiredAt?.slice(0, 10) ?? ''}   SHA-256 ${r.fingerprint}`,
+          ),
         ].join('\n'),
       )
     }

@@ -31,10 +31,7 @@ export default class CertOcspServe extends CertCommand<typeof CertOcspServe> {
     const stopped = new Promise<void>((resolve) => (stop = resolve))
     const max = f['max-requests']
     const answered = () => running.answered()
-    const running = await serveOcsp(
-      responders,
-      {host: f.host, port, onError: (error) => process.stderr.write(`${error.message}\n`)},
-    )
+    const running = await serveOcsp(responders, {host: f.host, port, onError: (error) => process.stderr.write(`${error.message}\n`)})
     if (max) running.server.on('request', (_req, res) => res.on('finish', () => answered() >= max && stop()))
     const timer = f.for ? setTimeout(() => stop(), f.for * 1000) : undefined
     this.log(this.t('cert.ocspListening', {ca: ca.name, url: running.url}))

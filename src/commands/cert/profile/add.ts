@@ -18,7 +18,11 @@ export default class CertProfileAdd extends EgovCommand<typeof CertProfileAdd> {
     const result = await addProfile(store, this.args.key, profileInput(this.flags))
     const p = result.profile
     this.log(this.t('cert.profile.added', {key: p.key, name: p.name, keySpec: p.key_spec, days: p.days, maxDays: p.maxDays}))
-    this.show(() => profileLines(p, this.locale).map((l) => `  ${l}`).join('\n'))
+    this.show(() =>
+      profileLines(p, this.locale)
+        .map((l) => `  ${l}`)
+        .join('\n'),
+    )
     return result
   }
 }

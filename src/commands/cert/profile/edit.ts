@@ -16,7 +16,11 @@ export default class CertProfileEdit extends EgovCommand<typeof CertProfileEdit>
     const p = result.profile as unknown as Record<string, unknown>
     const before = result.before as unknown as Record<string, unknown>
     const fields = Object.keys(before).filter((k) => JSON.stringify(before[k]) !== JSON.stringify(p[k]))
-    this.log(result.unchanged ? this.t('cert.profile.unchanged', {key: result.profile.key}) : this.t('cert.profile.edited', {key: result.profile.key, fields: fields.map((k) => `${k} ${JSON.stringify(before[k])} → ${JSON.stringify(p[k])}`).join('; ')}))
+    this.log(
+      result.unchanged
+        ? this.t('cert.profile.unchanged', {key: result.profile.key})
+        : this.t('cert.profile.edited', {key: result.profile.key, fields: fields.map((k) => `${k} ${JSON.stringify(before[k])} → ${JSON.stringify(p[k])}`).join('; ')}),
+    )
     return result
   }
 }

@@ -8,7 +8,9 @@ import type {StepResult} from '../../../core/cloud/systems.js'
 export default class CloudExceptionApply extends EgovCommand<typeof CloudExceptionApply> {
   static override summary = 'Record the bureau’s approval that lets the city cloud serve an enterprise or a person (例外审批, CLOUD-9)'
   static override description = `第十三条: 未经政务云管理单位批准，不得向个人或企业提供政务云服务. A unit whose kind is an enterprise (企业, 银行 bank, 邮政企业 post-office, 国有企业 state-enterprise) or a person (个人) applies for the cloud only under an exception recorded here: the bureau files it with its basis (--basis) and the document number of the decision (--document-no, e.g. 嘉数发〔2026〕12号); a second person approves it (egov requests approve ID, X-2) or rejects it (egov requests reject ID --reason …). The unit then applies with egov cloud apply … --approved-exception ID. --system (repeatable) limits the exception to those systems; without it, it covers every system of the unit. Filing the same exception again prints it; the same document number with another basis or other systems is refused (exit 4).`
-  static override examples = ['<%= config.bin %> cloud exception apply --unit 某银行嘉峪关分行 --basis "市政府专题会议纪要：同意该行金融服务系统接入政务云" --document-no 嘉数发〔2026〕12号 --system 金融服务系统']
+  static override examples = [
+    '<%= config.bin %> cloud exception apply --unit 某银行嘉峪关分行 --basis "市政府专题会议纪要：同意该行金融服务系统接入政务云" --document-no 嘉数发〔2026〕12号 --system 金融服务系统',
+  ]
 
   static override flags = {
     unit: Flags.string({description: 'the unit the exception is granted to, as in the unit registry (an enterprise or a person)'}),

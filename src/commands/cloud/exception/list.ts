@@ -18,13 +18,17 @@ export default class CloudExceptionList extends EgovCommand<typeof CloudExceptio
   async run(): Promise<{exceptions: ExceptionView[]}> {
     const store = await this.store()
     const exceptions = await listExceptions(store.db, this.flags)
-    this.table(exceptions, [
-      {header: this.t('col.id'), get: (e) => String(e.id)},
-      {header: this.t('col.unit'), get: (e) => e.unit, shrink: true},
-      {header: this.t('cloud.col.document'), get: (e) => e.documentNo},
-      {header: this.t('cloud.col.covers'), get: (e) => (e.systems.length ? e.systems.join('、') : this.t('cloud.exception.all')), shrink: true},
-      {header: this.t('col.state'), get: (e) => stateLabel('cloud-exception', e.state, this.locale)},
-    ], this.t('cloud.exception.none'))
+    this.table(
+      exceptions,
+      [
+        {header: this.t('col.id'), get: (e) => String(e.id)},
+        {header: this.t('col.unit'), get: (e) => e.unit, shrink: true},
+        {header: this.t('cloud.col.document'), get: (e) => e.documentNo},
+        {header: this.t('cloud.col.covers'), get: (e) => (e.systems.length ? e.systems.join('、') : this.t('cloud.exception.all')), shrink: true},
+        {header: this.t('col.state'), get: (e) => stateLabel('cloud-exception', e.state, this.locale)},
+      ],
+      this.t('cloud.exception.none'),
+    )
     return {exceptions}
   }
 }

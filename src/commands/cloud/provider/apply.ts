@@ -47,7 +47,12 @@ export default class CloudProviderApply extends EgovCommand<typeof CloudProvider
       if (checked.problems.length) failForm(checked.problems, f['from-file'], this.jsonEnabled(), this.color)
     } else {
       fromFlags.name = await this.need(fromFlags.name, 'NAME', '服务商名称')
-      for (const [k, label] of [['vcpu', 'vCPU'], ['memoryGib', '内存（GiB）'], ['storageTib', '存储（TiB）'], ['bandwidthMbps', '带宽（Mbps）']] as const) {
+      for (const [k, label] of [
+        ['vcpu', 'vCPU'],
+        ['memoryGib', '内存（GiB）'],
+        ['storageTib', '存储（TiB）'],
+        ['bandwidthMbps', '带宽（Mbps）'],
+      ] as const) {
         fromFlags[k] = await this.need(fromFlags[k], flagOf(k), label)
       }
       checked = checkProvider(fromFlags, (key) => (key === 'name' ? 'NAME' : flagOf(key)), this.locale)

@@ -11,15 +11,19 @@ export default class CloudProviderList extends EgovCommand<typeof CloudProviderL
   async run(): Promise<{providers: ProviderView[]}> {
     const store = await this.store()
     const providers = await providerViews(store)
-    this.table(providers, [
-      {header: this.t('cloud.col.provider'), get: (p) => p.name},
-      {header: this.t('col.status'), get: (p) => p.status},
-      {header: this.t('cloud.col.admitted'), get: (p) => p.admittedOn},
-      {header: this.t('cloud.col.systems'), get: (p) => String(p.capacity.systems)},
-      {header: this.t('cloud.col.vcpuFree'), get: (p) => `${p.capacity.free.vcpu}/${p.offered.vcpu}`},
-      {header: this.t('cloud.col.memoryFree'), get: (p) => `${size(p.capacity.free.memoryGib)}/${size(p.offered.memoryGib)}`},
-      {header: this.t('cloud.col.storageFree'), get: (p) => `${size(p.capacity.free.storageGib)}/${size(p.offered.storageGib)}`},
-    ], this.t('cloud.noProviders'))
+    this.table(
+      providers,
+      [
+        {header: this.t('cloud.col.provider'), get: (p) => p.name},
+        {header: this.t('col.status'), get: (p) => p.status},
+        {header: this.t('cloud.col.admitted'), get: (p) => p.admittedOn},
+        {header: this.t('cloud.col.systems'), get: (p) => String(p.capacity.systems)},
+        {header: this.t('cloud.col.vcpuFree'), get: (p) => `${p.capacity.free.vcpu}/${p.offered.vcpu}`},
+        {header: this.t('cloud.col.memoryFree'), get: (p) => `${size(p.capacity.free.memoryGib)}/${size(p.offered.memoryGib)}`},
+        {header: this.t('cloud.col.storageFree'), get: (p) => `${size(p.capacity.free.storageGib)}/${size(p.offered.storageGib)}`},
+      ],
+      this.t('cloud.noProviders'),
+    )
     return {providers}
   }
 }

@@ -10,7 +10,12 @@ export default class CloudProviderReports extends EgovCommand<typeof CloudProvid
   static override description = `Every admitted provider owes a report for each month from the month it was admitted to the last month that has ended, due by the 10th working day of the next month (X-1 calendar); a quarter's report covers its three months. Listed: the months with no report — due (not yet late) or OVERDUE; --overdue only the overdue ones; --all the received ones too (with the report that covers each, and whether it came late). A due date in a year the calendar does not cover carries a warning.
 
 --columns and --output (csv, tsv, json, value) give the rows for a script, by key: provider, month, due, status, report.`
-  static override examples = ['<%= config.bin %> cloud provider reports', '<%= config.bin %> cloud provider reports --overdue --json', '<%= config.bin %> cloud provider reports --all', '<%= config.bin %> cloud provider reports --all --columns provider,month,status --output csv']
+  static override examples = [
+    '<%= config.bin %> cloud provider reports',
+    '<%= config.bin %> cloud provider reports --overdue --json',
+    '<%= config.bin %> cloud provider reports --all',
+    '<%= config.bin %> cloud provider reports --all --columns provider,month,status --output csv',
+  ]
 
   static override flags = {
     ...EgovCommand.asOfFlags,

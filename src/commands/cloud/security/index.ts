@@ -10,7 +10,11 @@ export default class CloudSecurity extends EgovCommand<typeof CloudSecurity> {
   static override description = `The cycle follows the system's graded-protection level (templates/cloud-security-levels.json): level 3: 等保测评 and 密评 every 12 months; level 2: 等保测评 every 24 months, no 密评 cycle; level 1: none. An assessment falls due a cycle after the last one that passed; at once after a failed one (it must be redone); for a system never assessed, on the day it went into service if its level required it before go-live, else a cycle after. Record them with egov cloud security record; the platform's own assessments are in egov cloud platform list.
 
 --columns and --output (csv, tsv, json, value) give the rows for a script, by key: system, unit, level, assessment, last, due, days.`
-  static override examples = ['<%= config.bin %> cloud security --due 60', '<%= config.bin %> cloud security --due 30 --json', '<%= config.bin %> cloud security --due 400 --columns system,unit,assessment,due --output csv']
+  static override examples = [
+    '<%= config.bin %> cloud security --due 60',
+    '<%= config.bin %> cloud security --due 30 --json',
+    '<%= config.bin %> cloud security --due 400 --columns system,unit,assessment,due --output csv',
+  ]
 
   static override flags = {...EgovCommand.asOfFlags, due: Flags.string({description: 'within this many days from today (0: overdue and due today)', default: '30'}), ...EgovCommand.listFlags}
 

@@ -17,7 +17,17 @@ export default class CloudSystemShow extends EgovCommand<typeof CloudSystemShow>
 
   static override args = {system: Args.string({description: 'the system (SYS)', required: true})}
 
-  async run(): Promise<CloudSystem & {warnings: Array<{key: string; message: string}>; openRequests: Array<{id: number; kind: string; state: string}>; attachments: AttachmentCheck[]; security: SecurityRecord[]; missingBeforeGoLive: string[]; events: SystemEvent[]; exception?: {id: number; documentNo: string; state: string; basis: string; systems: string[]}}> {
+  async run(): Promise<
+    CloudSystem & {
+      warnings: Array<{key: string; message: string}>
+      openRequests: Array<{id: number; kind: string; state: string}>
+      attachments: AttachmentCheck[]
+      security: SecurityRecord[]
+      missingBeforeGoLive: string[]
+      events: SystemEvent[]
+      exception?: {id: number; documentNo: string; state: string; basis: string; systems: string[]}
+    }
+  > {
     const store = await this.store()
     const s = await findSystem(store.db, this.args.system)
     const attachments = await checkAttachments(store.db, s.id)
@@ -34,11 +44,17 @@ export default class CloudSystemShow extends EgovCommand<typeof CloudSystemShow>
         `running:  ${c.vms} VM × (${c.vcpu} vCPU, ${size(c.memoryGib)}, ${size(c.systemDiskGib)} + ${size(c.dataDiskGib)})  = ${amounts(totals(c))}`,
         `envelope: ${s.envelope ? amounts(s.envelope) : '— (not yet approved)'}`,
         `os:       ${s.os}`,
-        ...(exception ? [`exception: ${exception.id} ${exception.documentNo} (CLOUD-9, ${exception.state})`] : s.exceptionRef ? [`exception: ${s.exceptionRef} (recorded as text, before exceptions were records)`] : []),
+        ...(exception
+          ? [`exception: ${exception.id} ${exception.documentNo} (CLOUD-9, ${exception.state})`]
+          : s.exceptionRef
+            ? [`exception: ${s.exceptionRef} (recorded as text, before exceptions were records)`]
+            : []),
         'attachments:',
         ...attachments.map((a) => `  ${a.state === 'ok' ? 'ok     ' : this.color.red(a.state.padEnd(7))} ${a.role.padEnd(16)} ${a.path}  ${a.sha256.slice(0, 12)}…`),
         'security:',
-        ...(security.length ? security.map((r) => `  ${r.on} ${this.t(`cloud.kind.${r.kind}`)}${r.result ? ` ${r.result}` : ''}${r.document ? `  ${r.document.path}  ${r.document.sha256.slice(0, 12)}…` : ''}`) : ['  —']),
+        ...(security.length
+          ? security.map((r) => `  ${r.on} ${this.t(`cloud.kind.${r.kind}`)}${r.result ? ` ${r.result}` : ''}${r.document ? `  ${r.document.path}  ${r.document.sha256.slice(0, 12)}…` : ''}`)
+          : ['  —']),
         ...(missing.length ? [`  missing before go-live (CLOUD-7): ${missing.map((m) => m.name).join('、')}`] : []),
         ...(openRequests.length ? ['open requests:', ...openRequests.map((r) => `  #${r.id}  ${kindLabel(r.kind, this.locale)}  ${stateLabel(r.kind, r.state, this.locale)}`)] : []),
         'history:',
@@ -47,7 +63,10 @@ export default class CloudSystemShow extends EgovCommand<typeof CloudSystemShow>
     )
     const warnings = attachments
       .filter((a) => a.state !== 'ok')
-      .map((a) => ({key: a.state === 'changed' ? 'cloud.attachmentChanged' : 'cloud.attachmentMissing', message: this.t(a.state === 'changed' ? 'cloud.attachmentChanged' : 'cloud.attachmentMissing', {role: a.role, path: a.path})}))
+      .map((a) => ({
+        key: a.state === 'changed' ? 'cloud.attachmentChanged' : 'cloud.attachmentMissing',
+        message: this.t(a.state === 'changed' ? 'cloud.attachmentChanged' : 'cloud.attachmentMissing', {role: a.role, path: a.path}),
+      }))
     this.showWarnings(warnings)
     // The warnings the table shows are in the JSON too.
     return {...s, attachments, security, missingBeforeGoLive: missing.map((m) => m.key), events, openRequests, ...(exception ? {exception} : {}), warnings}

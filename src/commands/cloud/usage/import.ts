@@ -35,7 +35,16 @@ Every bad row is reported with its file, row, cell, field, rule and value — al
       progress.stop()
       for (const f of result.files) if (f.encoding) this.log(this.t('cloud.usage.encoding', {file: f.file, encoding: f.encoding === 'utf8' ? 'UTF-8' : 'GB18030'}))
       const china = (iso: string | null) => (iso ? formatChina(Date.parse(iso) / 1000).slice(0, 16) : '—')
-      const counts = {file: files.join(', '), read: result.read, added: result.added, already: result.alreadyRecorded, repeated: result.repeated, systems: result.systems, from: china(result.from), to: china(result.to)}
+      const counts = {
+        file: files.join(', '),
+        read: result.read,
+        added: result.added,
+        already: result.alreadyRecorded,
+        repeated: result.repeated,
+        systems: result.systems,
+        from: china(result.from),
+        to: china(result.to),
+      }
       this.log(this.t(result.dryRun ? 'cloud.usage.dryRun' : result.added ? 'cloud.usage.done' : 'cloud.usage.nothingNew', counts))
       return result
     } catch (error) {

@@ -7,10 +7,7 @@ import {editAllocation, type EditedAllocation} from '../../../core/net/edit.js'
 export default class NetAllocEdit extends EgovCommand<typeof NetAllocEdit> {
   static override summary = 'Change an allocation’s purpose, holder or status (active ↔ reserved)'
   static override description = `Only the flags given change; values already so are a no-op (unchanged: true). --unit names a unit in the registry (egov units add). A block of a unit's extranet connection (planned NET-5, in service NET-6, cut off NET-7) changes holder or status only through its request: exit 4 naming the rule and the request; its purpose may be edited. Every change is in the audit trail with before and after.`
-  static override examples = [
-    '<%= config.bin %> net alloc edit 10.20.255.0/24 --status active --purpose 数据共享交换平台',
-    '<%= config.bin %> net alloc edit 1 --unit 市医保局 --json',
-  ]
+  static override examples = ['<%= config.bin %> net alloc edit 10.20.255.0/24 --status active --purpose 数据共享交换平台', '<%= config.bin %> net alloc edit 1 --unit 市医保局 --json']
 
   static override args = {
     ref: Args.string({name: 'ID|CIDR', description: 'the allocation: its ID or its block', required: true}),

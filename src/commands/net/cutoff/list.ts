@@ -11,11 +11,15 @@ export default class NetCutoffList extends EgovCommand<typeof NetCutoffList> {
   async run(): Promise<{units: CutOffEntry[]}> {
     const store = await this.store()
     const units = await cutOffList(store.db, today())
-    this.table(units, [
-      {header: this.t('col.unit'), get: (u) => u.unit, shrink: true},
-      {header: this.t('col.due'), get: (u) => `${u.rectifyBy ?? '—'}${u.overdue ? ' !' : ''}`, style: (s, u) => (u.overdue ? this.color.red(s) : s)},
-      {header: this.t('col.cidr'), get: (u) => u.addresses.join(', '), shrink: true},
-    ], this.t('netreq.noCutOffs'))
+    this.table(
+      units,
+      [
+        {header: this.t('col.unit'), get: (u) => u.unit, shrink: true},
+        {header: this.t('col.due'), get: (u) => `${u.rectifyBy ?? '—'}${u.overdue ? ' !' : ''}`, style: (s, u) => (u.overdue ? this.color.red(s) : s)},
+        {header: this.t('col.cidr'), get: (u) => u.addresses.join(', '), shrink: true},
+      ],
+      this.t('netreq.noCutOffs'),
+    )
     return {units}
   }
 }

@@ -29,7 +29,16 @@ export default class NetRequestChange extends EgovCommand<typeof NetRequestChang
     const int = (v: string | undefined, field: string) => (v === undefined ? undefined : parseWholeNumber(v, field, {min: 1, max: 1_000_000}))
     const basis = await this.need(f.basis, 'basis', '申请依据')
     const store = await this.store()
-    const result = await applyForChange(store, {unit: this.args.unit, basis, hosts: int(f.hosts, 'hosts'), prefixLength: int(f['prefix-length'], 'prefix-length'), prefixLengthV6: int(f['prefix-length-v6'], 'prefix-length-v6'), bandwidthMbps: int(f.bandwidth, 'bandwidth'), plane: f.plane, accessMode: f['access-mode']})
+    const result = await applyForChange(store, {
+      unit: this.args.unit,
+      basis,
+      hosts: int(f.hosts, 'hosts'),
+      prefixLength: int(f['prefix-length'], 'prefix-length'),
+      prefixLengthV6: int(f['prefix-length-v6'], 'prefix-length-v6'),
+      bandwidthMbps: int(f.bandwidth, 'bandwidth'),
+      plane: f.plane,
+      accessMode: f['access-mode'],
+    })
     this.log(filedLine(result.request, this.locale))
     return result
   }

@@ -27,13 +27,23 @@ NET-4 (属地接入、分级接入): a pool that records a district (or level, s
   async run(): Promise<Omit<WorkflowResult<ConnectionRequest>, 'warnings'> & {warnings: Array<{code: string; message: string}>}> {
     const store = await this.store()
     const prefixLength = this.flags['prefix-length'] === undefined ? undefined : parseWholeNumber(this.flags['prefix-length'], 'prefix-length', {min: 0, max: 128})
-    const result = await planRequest(store, parseRequestId(this.args.id), {pool: this.flags.pool, poolV6: this.flags['pool-v6'], prefixLength, cidr: this.flags.cidr, comment: this.flags.comment, overrideReason: this.flags['override-reason']})
+    const result = await planRequest(store, parseRequestId(this.args.id), {
+      pool: this.flags.pool,
+      poolV6: this.flags['pool-v6'],
+      prefixLength,
+      cidr: this.flags.cidr,
+      comment: this.flags.comment,
+      overrideReason: this.flags['override-reason'],
+    })
     const plan = result.request.payload.plan
     const v6 = result.request.payload.planV6
     this.log(plan ? this.t('netreq.planned', {id: result.request.id, cidr: plan.cidr, pool: plan.pool}) : v6 ? '' : this.t('request.moved', {id: result.request.id, from: 'reviewed', to: 'planned'}))
     if (v6) this.log(this.t('netreq.plannedV6', {id: result.request.id, cidr: v6.cidr, pool: v6.pool}))
     const overrides = [plan?.override, v6?.override].filter((o) => o !== undefined)
-    const warnings = [...result.warnings, ...overrides.map((o) => ({code: 'net.net4Override', rule: o.rule, message: this.t('netreq.net4Overridden', {pool: o.pool, unit: result.request.payload.unit, reason: o.reason})}))]
+    const warnings = [
+      ...result.warnings,
+      ...overrides.map((o) => ({code: 'net.net4Override', rule: o.rule, message: this.t('netreq.net4Overridden', {pool: o.pool, unit: result.request.payload.unit, reason: o.reason})})),
+    ]
     this.showWarnings(warnings)
     return {...result, warnings}
   }

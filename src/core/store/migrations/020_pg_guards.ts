@@ -115,6 +115,8 @@ export async function down(db: Kysely<unknown>): Promise<void> {
     await sql.raw(`drop trigger if exists ${table}_append_only on ${table}; drop trigger if exists ${table}_no_truncate on ${table}`).execute(db)
   }
   for (const [table] of STAMPED) await sql.raw(`drop trigger if exists ${table}_stamped on ${table}`).execute(db)
-  await sql.raw('drop trigger if exists requests_state_history on requests; drop trigger if exists settings_kind_fixed on settings; drop trigger if exists settings_no_truncate on settings').execute(db)
+  await sql
+    .raw('drop trigger if exists requests_state_history on requests; drop trigger if exists settings_kind_fixed on settings; drop trigger if exists settings_no_truncate on settings')
+    .execute(db)
   await sql.raw('drop function if exists egov_kind_fixed(), egov_state_has_history(), egov_stamped(), egov_append_only(), egov_is_owner(oid)').execute(db)
 }

@@ -53,7 +53,9 @@ export async function up(db: Kysely<unknown>, _dialect: SqlDialect): Promise<voi
   const at = new Date().toISOString()
   for (const p of readTemplate<{profiles: ShippedProfile[]}>('cert-profiles.json').profiles) {
     await sql`insert into cert_profiles (key, name, key_usage, ext_key_usage, key_spec, days, max_days, medium, san, encryption, status, created_at, created_by)
-      values (${p.key}, ${p.name}, ${p.keyUsage.join(',')}, ${p.extKeyUsage.join(',')}, ${p.key_spec}, ${p.days}, ${p.maxDays}, ${p.medium ? 1 : 0}, ${p.san.join(',')}, ${p.encryption ? 1 : 0}, ${'active'}, ${at}, ${'migration 023'})`.execute(db)
+      values (${p.key}, ${p.name}, ${p.keyUsage.join(',')}, ${p.extKeyUsage.join(',')}, ${p.key_spec}, ${p.days}, ${p.maxDays}, ${p.medium ? 1 : 0}, ${p.san.join(',')}, ${p.encryption ? 1 : 0}, ${'active'}, ${at}, ${'migration 023'})`.execute(
+      db,
+    )
   }
 }
 

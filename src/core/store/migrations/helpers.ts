@@ -7,7 +7,5 @@ export type SqlDialect = 'sqlite' | 'postgres'
  * so a deleted request's number is not handed out again), an identity column on PostgreSQL.
  */
 export function idColumn<T extends string>(builder: CreateTableBuilder<T>, dialect: SqlDialect): CreateTableBuilder<T, 'id'> {
-  return dialect === 'postgres'
-    ? builder.addColumn('id', 'integer', (c) => c.primaryKey().generatedByDefaultAsIdentity())
-    : builder.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+  return dialect === 'postgres' ? builder.addColumn('id', 'integer', (c) => c.primaryKey().generatedByDefaultAsIdentity()) : builder.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
 }

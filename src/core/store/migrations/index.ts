@@ -61,7 +61,5 @@ const ordered: Record<string, DialectMigration> = {
 export const migrationNames = Object.keys(ordered).sort()
 
 export function migrationsFor(dialect: SqlDialect): Record<string, Migration> {
-  return Object.fromEntries(
-    Object.entries(ordered).map(([name, m]) => [name, {up: (db: Kysely<unknown>) => m.up(db, dialect), down: m.down}]),
-  )
+  return Object.fromEntries(Object.entries(ordered).map(([name, m]) => [name, {up: (db: Kysely<unknown>) => m.up(db, dialect), down: m.down}]))
 }
