@@ -95,9 +95,11 @@ export function printable(text: string): string {
  * go through a table or a catalogue message.
  */
 export function printableOutput(text: string): string {
-  return text
-    // eslint-disable-next-line no-control-regex
-    .split(/(\u001B\[[0-9;]*m)/)
-    .map((part, i) => (i % 2 ? part : printable(part)))
-    .join('')
+  return (
+    text
+      // eslint-disable-next-line no-control-regex
+      .split(/(\u001B\[[0-9;]*m)/)
+      .map((part, i) => (i % 2 ? part : printable(part)))
+      .join('')
+  )
 }
