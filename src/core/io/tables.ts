@@ -275,17 +275,7 @@ export function startLines(records: string[][]): number[] {
   return out
 }
 
-/** A1-style column letters for a 0-based index: 0 → A, 26 → AA. */
-export function columnLetter(index: number): string {
-  let n = index + 1
-  let out = ''
-  while (n > 0) {
-    const r = (n - 1) % 26
-    out = String.fromCharCode(65 + r) + out
-    n = Math.floor((n - 1) / 26)
-  }
-  return out
-}
+export {columnLetter} from './xlsx-reader.js'
 
 export interface WriteSheet {
   name: string

@@ -644,8 +644,8 @@ class SheetScanner extends Scanner {
     this.inCell = this.inV = this.inF = this.inIs = this.inT = false
     const value = this.cellValue()
     if (value === undefined) return
-    if (this.col + 1 > this.limits.columns) throw new LimitBreach('columns', `${this.where}!${columnName(this.col)}${this.rowNumber}`)
-    if (typeof value === 'string' && value.length > this.limits.cellChars) throw new LimitBreach('cellChars', `${this.where}!${columnName(this.col)}${this.rowNumber}`)
+    if (this.col + 1 > this.limits.columns) throw new LimitBreach('columns', `${this.where}!${columnLetter(this.col)}${this.rowNumber}`)
+    if (typeof value === 'string' && value.length > this.limits.cellChars) throw new LimitBreach('cellChars', `${this.where}!${columnLetter(this.col)}${this.rowNumber}`)
     this.cells![this.col] = value
     if (this.percent && this.styles.percent[this.style]) this.percent[this.col] = true
     this.filled = true
@@ -701,7 +701,8 @@ function digits(buf: Buffer | string, from: number, to: number): number {
   return any ? n : -1
 }
 
-function columnName(index: number): string {
+/** A1-style column letters for a 0-based index: 0 → A, 26 → AA (tables.ts re-exports it). */
+export function columnLetter(index: number): string {
   let n = index + 1
   let out = ''
   while (n > 0) {
