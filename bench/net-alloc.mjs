@@ -14,7 +14,7 @@ import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
 import {appendAudit} from '../dist/core/audit/index.js'
-import {addPool, allocate, blockEnd, formatCidr, freeAround, parseCidr, toKey} from '../dist/core/net/index.js'
+import {addPoolIn, allocateIn, blockEnd, formatCidr, freeAround, parseCidr, toKey} from '../dist/core/net/index.js'
 import {Store} from '../dist/core/store/index.js'
 
 const total = Number(process.argv[2] ?? 100_000)
@@ -25,8 +25,8 @@ const url = process.env.EGOV_DATABASE_URL || undefined
 const store = await Store.open({sqlitePath: dbPath, databaseUrl: url, operator: 'bench', rehearsal: !url})
 const ms = (t0) => Number(process.hrtime.bigint() - t0) / 1e6
 
-await store.write((ctx) => addPool(ctx, {cidr: '10.0.0.0/8', name: 'bench', plane: 1}))
-await store.write((ctx) => addPool(ctx, {cidr: '11.0.0.0/8', name: 'netbox-way', plane: 1}))
+await store.write((ctx) => addPoolIn(ctx, {cidr: '10.0.0.0/8', name: 'bench', plane: 1}))
+await store.write((ctx) => addPoolIn(ctx, {cidr: '11.0.0.0/8', name: 'netbox-way', plane: 1}))
 
 /**
  * NetBox's way: list every block the pool holds, derive its free space from them, take the
@@ -100,8 +100,8 @@ async function fillPeer(n) {
 }
 
 // Warm both code paths up first (JIT, prepared statements), in pools of their own.
-await store.write((ctx) => addPool(ctx, {cidr: '12.0.0.0/16', name: 'warm-up', plane: 1}))
-await store.write((ctx) => allocate(ctx, {pool: 'warm-up', prefixLength: 29, unit: 'warm-up', count: batch}))
+await store.write((ctx) => addPoolIn(ctx, {cidr: '12.0.0.0/16', name: 'warm-up', plane: 1}))
+await store.write((ctx) => allocateIn(ctx, {pool: 'warm-up', prefixLength: 29, unit: 'warm-up', count: batch}))
 
 const sample = 100
 const peerFirst = process.hrtime.bigint()
@@ -112,7 +112,7 @@ const perBatch = []
 const started = process.hrtime.bigint()
 for (let done = 0; done < total; done += batch) {
   const t0 = process.hrtime.bigint()
-  await store.write((ctx) => allocate(ctx, {pool: 'bench', prefixLength: 29, unit: `单位${done / batch}`, count: Math.min(batch, total - done)}))
+  await store.write((ctx) => allocateIn(ctx, {pool: 'bench', prefixLength: 29, unit: `单位${done / batch}`, count: Math.min(batch, total - done)}))
   perBatch.push(ms(t0) / Math.min(batch, total - done))
   if (process.stderr.isTTY) process.stderr.write(`\r${done + batch}/${total}`)
 }

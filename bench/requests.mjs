@@ -12,7 +12,7 @@ import {fileURLToPath} from 'node:url'
 
 import '../dist/core/kinds.js'
 import {Store} from '../dist/core/store/index.js'
-import {addUnit} from '../dist/core/units/index.js'
+import {addUnitIn} from '../dist/core/units/index.js'
 import {advanceRequest, fileRequestIn} from '../dist/core/workflow/index.js'
 
 const total = Number(process.argv[2] ?? 10_000)
@@ -32,7 +32,7 @@ const payloadFor = (kind, i) =>
 const t0 = Date.now()
 // The applicants are registry units, as every request's applicant must be.
 await filer.write(async (ctx) => {
-  for (let u = 0; u < Math.min(total, 500); u++) await addUnit(ctx, {name: `单位${u}`, kind: 'party-government', level: 'city'})
+  for (let u = 0; u < Math.min(total, 500); u++) await addUnitIn(ctx, {name: `单位${u}`, kind: 'party-government', level: 'city'})
 })
 const batch = 500
 for (let done = 0; done < total; done += batch) {

@@ -1,7 +1,7 @@
 // One of several processes allocating from the same pool at once (test/e2e/net-concurrency).
 // Uses the built core as a library: node test/helpers/alloc-worker.mjs POOL COUNT PREFIX UNIT
 // with EGOV_DB or EGOV_DATABASE_URL saying which database. Prints one JSON line.
-import {allocate} from '../../dist/core/net/index.js'
+import {allocateIn} from '../../dist/core/net/index.js'
 import {Store} from '../../dist/core/store/index.js'
 
 const [pool, count, prefix, unit] = process.argv.slice(2)
@@ -10,7 +10,7 @@ const cidrs = []
 const errors = []
 for (let i = 0; i < Number(count); i++) {
   try {
-    const [a] = await store.write((ctx) => allocate(ctx, {pool, prefixLength: Number(prefix), unit}))
+    const [a] = await store.write((ctx) => allocateIn(ctx, {pool, prefixLength: Number(prefix), unit}))
     cidrs.push(a.cidr)
   } catch (error) {
     errors.push(`${error.code ?? ''} ${error.message}`)
