@@ -1,7 +1,7 @@
 import {readSync} from 'node:fs'
 
 import {readBook} from './xlsx-reader.js'
-import {ZipFile} from './xlsx-zip.js'
+import {type ZipEntry, ZipFile} from './xlsx-zip.js'
 
 /**
  * The real name of every worksheet part of an .xlsx: `xl/worksheets/sheet2.xml` → `办理流程`,
@@ -24,16 +24,8 @@ export function sheetNamesByPart(path: string): Map<string, string> {
   return names
 }
 
-/** One entry of a zip's central directory, as xlsx-limits.ts checks it. */
-export interface ZipEntry {
-  name: string
-  flags: number
-  method: number
-  compressed: number
-  uncompressed: number
-  /** Offset of the entry's local header. */
-  local: number
-}
+/** One entry of a zip's central directory: the reader's (xlsx-zip.ts), as xlsx-limits.ts checks it too. */
+export type {ZipEntry}
 
 /**
  * The central directory of the zip at `fd` (`size` bytes), as xlsx-limits.ts checks it (the
