@@ -27,6 +27,10 @@ if (!process.env.npm_config_nodedir) {
   }
 }
 
+// Compile on every core (node-gyp's JOBS): better-sqlite3's two translation units build side
+// by side instead of one after the other. A JOBS or --jobs you set yourself wins.
+if (!process.env.JOBS && !process.env.npm_config_jobs) process.env.JOBS = 'max'
+
 // npm's own node-gyp, found from the npm that is running this script.
 const npm = process.env.npm_execpath
 let nodeGyp
