@@ -15,7 +15,10 @@ const CELLS = new URL('../helpers/xlsx_cells.py', import.meta.url).pathname
 const INSPECT = new URL('../helpers/xlsx_inspect.py', import.meta.url).pathname
 /** What a second reader (Python's standard library, not exceljs) finds in a workbook. */
 const cellsOf = (path: string): Record<string, string[][]> => JSON.parse(execFileSync('python3', [CELLS, path], {encoding: 'utf8'}))
-type Inspected = Record<string, {cells: Record<string, {v: string | null; t: string; fill?: string; comment?: string}>; validations: Array<{sqref: string; formula1: string}>; frozen: string | null}>
+type Inspected = Record<
+  string,
+  {cells: Record<string, {v: string | null; t: string; fill?: string; comment?: string; author?: string}>; validations: Array<{sqref: string; formula1: string}>; frozen: string | null}
+>
 const inspect = (path: string): Inspected => JSON.parse(execFileSync('python3', [INSPECT, path], {encoding: 'utf8'}))
 
 const C1 = '620A0001234001-620200000000-000-11620200MB1528467X-1-00'
@@ -112,6 +115,8 @@ describeEachDialect('service-item lists through bin/run.js (ITEM-1..8)', (dialec
     const l3 = book['基本信息'].cells.L3
     expect(l3).toMatchObject({v: '30', fill: 'FFFFFF00'})
     expect(l3.comment).toContain('(ITEM-1)')
+    // egov's own marks are signed by egov in the comment's author list.
+    expect(l3.author).toBe('egov')
     expect(book['基本信息'].cells.D4.comment).toContain('行政审批')
     expect(book['申请材料'].cells.H2).toMatchObject({v: '可能', fill: 'FFFFFF00'})
     // Cells without a problem are left as the clerk wrote them.

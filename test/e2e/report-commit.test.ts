@@ -12,7 +12,7 @@ const FIX = new URL('../../fixtures/', import.meta.url).pathname
 const MAKE = new URL('../helpers/make_clerk_xlsx.py', import.meta.url).pathname
 const INSPECT = new URL('../helpers/xlsx_inspect.py', import.meta.url).pathname
 const CELLS = new URL('../helpers/xlsx_cells.py', import.meta.url).pathname
-type Cell = {v: string | null; t: string; fill?: string; bold?: boolean; comment?: string}
+type Cell = {v: string | null; t: string; fill?: string; bold?: boolean; comment?: string; author?: string}
 type Inspected = Record<string, {cells: Record<string, Cell>; validations: Array<{sqref: string; type: string; formula1: string}>; merges: string[]}>
 /** What a second reader (Python's standard library, not exceljs) finds in a workbook. */
 const inspect = (path: string): Inspected => JSON.parse(execFileSync('python3', [INSPECT, path], {encoding: 'utf8'}))
@@ -113,7 +113,9 @@ describeEachDialect('--report is written before the import commits (issue 20)', 
     expect(sheet.merges).toEqual(['A1:AB1'])
     expect(sheet.cells.A1).toMatchObject({v: '广元市自然资源和规划局政务服务事项实施清单', fill: 'FFE2EFDA', bold: true, comment: '填表说明：事项类型请从下拉列表中选择'})
     expect(sheet.cells.A2).toMatchObject({v: '事项编码', fill: 'FFDDEBF7'})
-    expect(sheet.cells.T4).toMatchObject({v: '0839-3266002', comment: '王芳：电话待科室确认'})
+    // The clerk's comments keep their author (exceljs alone writes every comment back by "Author").
+    expect(sheet.cells.T4).toMatchObject({v: '0839-3266002', comment: '王芳：电话待科室确认', author: '王芳'})
+    expect(sheet.cells.A1.author).toBe('王芳')
     expect(sheet.cells.T4.fill).toBeUndefined()
 
     // A file with a problem on the cell the clerk commented: marked, the reason first and the clerk's comment kept under it.
@@ -126,7 +128,8 @@ describeEachDialect('--report is written before the import commits (issue 20)', 
     const marked = book['基本信息']
     expect(marked.cells.T4).toMatchObject({v: '3266001', fill: 'FFFFFF00'})
     expect(marked.cells.T4.comment).toMatch(/^咨询电话: "3266001" has no area code[^\n]*\(ITEM-1\)\n\n王芳：电话待科室确认$/)
-    expect(marked.cells.A1).toMatchObject({fill: 'FFE2EFDA', bold: true, comment: '填表说明：事项类型请从下拉列表中选择'})
+    expect(marked.cells.T4.author).toBe('王芳')
+    expect(marked.cells.A1).toMatchObject({fill: 'FFE2EFDA', bold: true, comment: '填表说明：事项类型请从下拉列表中选择', author: '王芳'})
     expect(marked.validations).toEqual([VALIDATION])
     expect(marked.merges).toEqual(['A1:AB1'])
     const [head, ...rows] = cellsOf(out('问题.xlsx'))['错误汇总']

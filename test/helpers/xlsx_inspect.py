@@ -77,8 +77,14 @@ def main(path):
                 cells[ref] = entry
         for rtype, target in rels_of(z, part).values():
             if rtype.endswith('/comments'):
-                for comment in ET.fromstring(z.read(target.lstrip('/'))).iter('{%s}comment' % M):
-                    cells.setdefault(comment.get('ref'), {'v': None, 't': 'n'})['comment'] = text_of(comment.find('m:text', NS))
+                part_root = ET.fromstring(z.read(target.lstrip('/')))
+                authors = [a.text or '' for a in part_root.iter('{%s}author' % M)]
+                for comment in part_root.iter('{%s}comment' % M):
+                    entry = cells.setdefault(comment.get('ref'), {'v': None, 't': 'n'})
+                    entry['comment'] = text_of(comment.find('m:text', NS))
+                    author_id = int(comment.get('authorId', '0'))
+                    if author_id < len(authors):
+                        entry['author'] = authors[author_id]
         validations = []
         for dv in root.iter('{%s}dataValidation' % M):
             f1 = dv.find('m:formula1', NS)

@@ -65,7 +65,9 @@ export async function writeReport(layout: FormLayout, files: string[], sheets: F
     // A comment the clerk left on the cell stays, under the reasons (the same reasons from an earlier copy are not repeated).
     const mine = messages.join('\n')
     const theirs = (typeof c.note === 'string' ? [{text: c.note}] : (c.note?.texts ?? [])).filter((r) => r.text !== mine && r.text !== `${mine}\n\n`)
-    c.note = theirs.some((r) => r.text.trim()) ? {texts: [{text: `${mine}\n\n`}, ...theirs]} : mine
+    const author = typeof c.note === 'object' ? (c.note as {author?: string}).author : undefined
+    // The clerk's comment keeps its author (the marks go above it); a cell without one gets egov's.
+    c.note = theirs.some((r) => r.text.trim()) ? ({texts: [{text: `${mine}\n\n`}, ...theirs], author} as import('exceljs').Comment) : mine
   }
 
   const summary = wb.addWorksheet(SUMMARY, {views: [{state: 'frozen', ySplit: 1}]})
@@ -135,6 +137,7 @@ export function keepClerksParts(): void {
     this.plain = undefined
     return true
   }
+  keepAuthors(load)
   const validations = (load('exceljs/lib/xlsx/xform/sheet/data-validations-xform.js') as Xform).prototype
   const closeValidation = validations.parseClose
   validations.parseClose = function (this: Validations, name) {
@@ -148,6 +151,90 @@ export function keepClerksParts(): void {
     for (const range of this._address.split(/\s+/).filter(Boolean)) this.model[range] = dv
     return true
   }
+}
+
+/** Who wrote egov's own marks, in the comment's author list (Excel shows it on hover). */
+const MARK_AUTHOR = 'egov'
+
+/**
+ * exceljs reads a comment's text but drops its author: it writes every comment back under one
+ * author named "Author". The clerk's comment by 王芳 stays by 王芳: the author is read with the
+ * comment (from <authors> and the comment's authorId), kept on the note, and written back in
+ * the part's author list; egov's own marks are by "egov".
+ */
+function keepAuthors(load: NodeJS.Require): void {
+  type Model = {authorId?: string | number; note: {author?: string; texts?: unknown[]}; ref?: string}
+  type Comments = {parser?: {model: Model}; authors?: string[]; inAuthor?: string[]}
+  type XmlStream = {openXml(attrs: unknown): void; openNode(name: string, attrs?: Record<string, unknown>): void; leafNode(name: string, attrs: unknown, text: string): void; closeNode(): void}
+  type Xform<T> = {
+    prototype: {
+      parseOpen(this: T, node: {name: string}): boolean
+      parseText(this: T, text: string): void
+      parseClose(this: T, name: string): boolean
+      render(this: T, xml: XmlStream, model: {comments: Model[]}): void
+    }
+    COMMENTS_ATTRIBUTES: Record<string, string>
+  }
+  const CommentsXform = load('exceljs/lib/xlsx/xform/comment/comments-xform.js') as Xform<Comments>
+  const {StdDocAttributes} = load('exceljs/lib/utils/xml-stream.js') as {StdDocAttributes: unknown}
+  const comments = CommentsXform.prototype
+  const {parseOpen, parseText, parseClose} = comments
+  comments.parseOpen = function (node) {
+    if (!this.parser && node.name === 'authors') this.authors = []
+    if (!this.parser && node.name === 'author') {
+      this.inAuthor = []
+      return true
+    }
+    return parseOpen.call(this, node)
+  }
+  comments.parseText = function (text) {
+    if (this.inAuthor) this.inAuthor.push(text)
+    else parseText.call(this, text)
+  }
+  comments.parseClose = function (name) {
+    if (name === 'author' && this.inAuthor) {
+      this.authors?.push(this.inAuthor.join(''))
+      this.inAuthor = undefined
+      return true
+    }
+    if (name === 'comment' && this.parser) {
+      const author = this.authors?.[Number(this.parser.model.authorId ?? 0)]
+      if (author) this.parser.model.note.author = author
+    }
+    return parseClose.call(this, name)
+  }
+  comments.render = function (xml, model) {
+    const authors = [...new Set(model.comments.map((c) => c.note.author ?? MARK_AUTHOR))]
+    xml.openXml(StdDocAttributes)
+    xml.openNode('comments', CommentsXform.COMMENTS_ATTRIBUTES)
+    xml.openNode('authors')
+    for (const author of authors) xml.leafNode('author', null, author)
+    xml.closeNode()
+    xml.openNode('commentList')
+    const RichText = load('exceljs/lib/xlsx/xform/strings/rich-text-xform.js') as new () => {render(xml: XmlStream, text: unknown): void}
+    const text = new RichText()
+    for (const c of model.comments) {
+      xml.openNode('comment', {ref: c.ref, authorId: authors.indexOf(c.note.author ?? MARK_AUTHOR)})
+      xml.openNode('text')
+      for (const t of c.note.texts ?? []) text.render(xml, t)
+      xml.closeNode()
+      xml.closeNode()
+    }
+    xml.closeNode()
+    xml.closeNode()
+  }
+  // A note of one plain text is kept by exceljs as that text alone: with an author it stays a note object.
+  type NoteClass = {prototype: object}
+  const Note = load('exceljs/lib/doc/note.js') as NoteClass
+  const property = Object.getOwnPropertyDescriptor(Note.prototype, 'model')!
+  Object.defineProperty(Note.prototype, 'model', {
+    ...property,
+    set(this: {note: unknown}, value: {note: {author?: string}}) {
+      property.set!.call(this, value)
+      const author = value.note.author
+      if (author && typeof this.note === 'string') this.note = {texts: [{text: this.note}], author}
+    },
+  })
 }
 
 function sheetName(wb: import('exceljs').Workbook, wanted: string): string {
