@@ -6,7 +6,7 @@ import type {Database, Store, WriteContext} from '../store/index.js'
 import {advanceRequest, fileRequestIn, loadRequest, type RequestWithHistory} from '../workflow/index.js'
 import {type CloudSystem, findSystem} from './model.js'
 import './request-kinds.js'
-import {checkEfficiencyOptions, checkWorkbookPath, efficiency, type EfficiencyOptions, type EfficiencyReport, type FlaggedSystem, writeEfficiencyWorkbook} from './usage.js'
+import {checkEfficiencyOptions, checkWorkbookPath, efficiency, type EfficiencyOptions, type EfficiencyReport, type FlaggedSystem, writeEfficiencyWorkbook} from './usage/index.js'
 
 /**
  * CLOUD-8's fix orders (第二十条: 市数据局…对各部门政务云资源使用效率进行评估，对资源利用率低的

@@ -3,7 +3,7 @@ import * as Flags from '@oclif/core/flags'
 
 import {EgovCommand} from '../../../cli/base.js'
 import {printProblems} from '../../../cli/problems.js'
-import {formatChina, importUsage, type UsageImportResult} from '../../../core/cloud/usage.js'
+import {formatChina, importUsage, type UsageImportResult} from '../../../core/cloud/usage/index.js'
 
 export default class CloudUsageImport extends EgovCommand<typeof CloudUsageImport> {
   static override summary = 'Import providers’ utilisation reports: CPU, memory and disk use per system and time (CLOUD-8)'
