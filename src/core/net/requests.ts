@@ -12,7 +12,10 @@ import './request-kinds.js'
 import {advanceRequest, fileRequestIn, findKind, limitKey, loadRequest, noteOnRequest, type RequestWithHistory, type WorkflowResult} from '../workflow/index.js'
 import {checkNet4, type Net4Override} from './districts.js'
 import {planGivenBlock} from './given-block.js'
-import {allocateIn, findPool, type Plane, parsePlane, prefixForHosts, release} from './index.js'
+import {allocateIn, release} from './allocations.js'
+import {prefixForHosts} from './ip.js'
+import {type Plane, parsePlane} from './model.js'
+import {findPool} from './pools.js'
 
 /**
  * Units' extranet requests (NET-3..9), as the regulation's paper process:

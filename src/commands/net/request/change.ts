@@ -4,7 +4,7 @@ import * as Flags from '@oclif/core/flags'
 import {EgovCommand} from '../../../cli/base.js'
 import {filedLine} from '../../../cli/netreq.js'
 import {parseWholeNumber} from '../../../core/dates.js'
-import {applyForChange, type ConnectionRequest} from '../../../core/net/requests.js'
+import {applyForChange, type ConnectionRequest} from '../../../core/net/index.js'
 import {type WorkflowResult} from '../../../core/workflow/index.js'
 
 export default class NetRequestChange extends EgovCommand<typeof NetRequestChange> {
