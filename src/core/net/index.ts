@@ -11,9 +11,20 @@ export {type AllocateInput, allocate, allocateIn, type AllocationFilter, allocat
 export {placeImported, placeImportedMany} from './placement.js'
 export {type DistrictUsage, type FreeResult, freeBlocks, type PoolUsage, type UnitUsage, usage, type UsageReport} from './usage.js'
 export {find, findAt, findByText, type FindResult, type HistoryResult, looksLikeAddressQuery, parseAt, type TextSearchResult} from './search.js'
-export {poolMap} from './map/pool-map.js'
-export type {MapSegment, PoolMap} from './map-types.js'
-export {FREE_FILL, type MapKind, type MapLabels, OTHER_FILL, PALETTE, renderSvgMap, renderTerminalMap, type SvgMapOptions, type TerminalMapOptions} from './map.js'
+export {
+  FREE_FILL,
+  type MapKind,
+  type MapLabels,
+  type MapSegment,
+  OTHER_FILL,
+  PALETTE,
+  type PoolMap,
+  poolMap,
+  renderSvgMap,
+  renderTerminalMap,
+  type SvgMapOptions,
+  type TerminalMapOptions,
+} from './map/index.js'
 export {registeredUnit, suggestUnit} from './registry.js'
 export {protectionOf, refuseIfProtected, type Protection} from './protect.js'
 export {levelServes, type Net4Mismatch, net4Mismatches, type Net4Pool, type Net4Unit} from './rules.js'

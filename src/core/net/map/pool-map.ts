@@ -1,6 +1,6 @@
 /** A pool's map as data (`net map`): its child pools, allocations and free ranges, in address order. */
 import {blockEnd, blockSize, fromKey, parseCidr} from '../ip.js'
-import type {MapSegment, PoolMap} from '../map-types.js'
+import type {MapSegment, PoolMap} from './types.js'
 import {type Db} from '../model.js'
 import {poolScope} from '../districts.js'
 import {findPool} from '../pools.js'
