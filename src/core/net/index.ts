@@ -54,7 +54,7 @@ export {
   recordBusinessTest,
   type YearReport,
   yearReport,
-} from './requests.js'
+} from './requests/index.js'
 export {type AdoptRequest, applyForAdoption} from './adopt.js'
 export {type FormProblem, readApplication, writeApplicationTemplate} from './application-form.js'
 export {writeYearReport} from './report-io.js'
