@@ -1,7 +1,7 @@
 import * as Flags from '@oclif/core/flags'
 
 import {EgovCommand} from '../../../cli/base.js'
-import {filedLine} from '../../../cli/netreq.js'
+import {filedLine} from '../../../cli/requests.js'
 import {parseWholeNumber} from '../../../core/dates.js'
 import {EgovError} from '../../../core/errors.js'
 import {accessModes, applyForConnection, type ApplyInput, type ConnectionRequest, type FormProblem, readApplication} from '../../../core/net/index.js'
