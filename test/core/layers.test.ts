@@ -59,11 +59,7 @@ describe('areas are entered through their barrel', () => {
   const net = join(root, 'core', 'net') + sep
   // The composition root of request kinds loads each area's kind registrations for their side effect.
   const registrations: Record<string, string[]> = {'src/core/kinds.ts': ['./net/request-kinds.js']}
-  const outside = [
-    ...sources(root).filter((f) => !f.startsWith(net)),
-    ...sources(join(repo, 'test'), /\.(ts|mjs)$/),
-    ...sources(join(repo, 'bench'), /\.mjs$/),
-  ]
+  const outside = [...sources(root).filter((f) => !f.startsWith(net)), ...sources(join(repo, 'test'), /\.(ts|mjs)$/), ...sources(join(repo, 'bench'), /\.mjs$/)]
 
   it('a file outside src/core/net imports net only through src/core/net/index.ts (src, its tests, bench scripts, test helpers)', () => {
     expect(outside.length).toBeGreaterThan(100)
