@@ -6,7 +6,7 @@ import type {StepResult} from '../core/cloud/systems.js'
 import {EgovError} from '../core/errors.js'
 import {type Locale, t} from '../core/i18n/index.js'
 import {stateLabel} from '../core/workflow/index.js'
-import {movedLine} from './netreq.js'
+import {movedLine} from './requests.js'
 
 export const RESOURCE_LABEL: Record<Resource, string> = {vcpu: 'vCPU', memoryGib: '内存', storageGib: '存储', bandwidthMbps: '带宽 Mbps', extranetIps: '外网IP', internetIps: '互联网IP'}
 

@@ -2,7 +2,7 @@ import IPCIDR from 'ip-cidr'
 import {describe, expect, it} from 'vitest'
 
 import {InvalidInput} from '../../src/core/errors.js'
-import {blockEnd, formatAddress, formatCidr, parseAddress, parseCidr, prefixForHosts, rangeToBlocks, usableHosts} from '../../src/core/net/ip.js'
+import {blockEnd, formatAddress, formatCidr, parseAddress, parseCidr, prefixForHosts, rangeToBlocks, usableHosts} from '../../src/core/net/index.js'
 
 describe('addresses and blocks (NET-1)', () => {
   it('parses and formats IPv4 and IPv6, RFC 5952 style', () => {

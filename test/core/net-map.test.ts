@@ -1,8 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
 import {displayWidth} from '../../src/core/text.js'
-import {formatAddress, FREE_FILL, OTHER_FILL, PALETTE, renderSvgMap, renderTerminalMap} from '../../src/core/net/map.js'
-import type {MapSegment, PoolMap} from '../../src/core/net/map-types.js'
+import {formatAddress, FREE_FILL, type MapSegment, OTHER_FILL, PALETTE, type PoolMap, renderSvgMap, renderTerminalMap} from '../../src/core/net/index.js'
 
 // ---- fixtures, built by hand
 

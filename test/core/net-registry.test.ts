@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {suggestUnit} from '../../src/core/net/registry.js'
+import {suggestUnit} from '../../src/core/net/index.js'
 
 /** The "did you mean" for a unit name that is not in the registry (issue 15). */
 describe('suggestUnit', () => {

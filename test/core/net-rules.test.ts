@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {levelServes, net4Mismatches} from '../../src/core/net/rules.js'
+import {levelServes, net4Mismatches} from '../../src/core/net/index.js'
 
 /** NET-4 (第十一条: 分级接入、属地接入) as a pure decision: what the pool records against the unit. */
 describe('NET-4 net4Mismatches', () => {

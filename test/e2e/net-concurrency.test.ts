@@ -4,7 +4,7 @@ import {afterAll, beforeAll, expect, it} from 'vitest'
 
 import {egov, isolatedHome} from '../helpers/cli.js'
 import {createTestDatabase, describeEachDialect, type TestDatabase} from '../helpers/db.js'
-import {blockEnd, parseCidr} from '../../src/core/net/ip.js'
+import {blockEnd, parseCidr} from '../../src/core/net/index.js'
 
 const WORKER = new URL('../helpers/alloc-worker.mjs', import.meta.url).pathname
 

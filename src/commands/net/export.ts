@@ -2,7 +2,7 @@ import * as Flags from '@oclif/core/flags'
 
 import {EgovCommand} from '../../cli/base.js'
 import {forceFlag, readyToWrite} from '../../cli/output-flags.js'
-import {exportPlan} from '../../core/net/plan.js'
+import {exportPlan} from '../../core/net/index.js'
 
 export default class NetExport extends EgovCommand<typeof NetExport> {
   static override summary = 'Take the address plan out as a workbook or CSV'

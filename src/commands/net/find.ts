@@ -5,8 +5,7 @@ import {EgovCommand} from '../../cli/base.js'
 import {allocationTable} from '../../cli/net.js'
 import {chinaTime} from '../../core/clock.js'
 import {InvalidInput} from '../../core/errors.js'
-import {find, type FindResult} from '../../core/net/index.js'
-import {findAt, findByText, type HistoryResult, looksLikeAddress, parseAt, type TextSearchResult} from '../../core/net/search.js'
+import {find, findAt, findByText, type FindResult, type HistoryResult, looksLikeAddressQuery as looksLikeAddress, parseAt, type TextSearchResult} from '../../core/net/index.js'
 
 export default class NetFind extends EgovCommand<typeof NetFind> {
   static override summary = 'Which pool and allocation hold an address or block, and for which unit; or search units and purposes'

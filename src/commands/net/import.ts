@@ -3,7 +3,7 @@ import * as Flags from '@oclif/core/flags'
 
 import {EgovCommand} from '../../cli/base.js'
 import {printProblems} from '../../cli/problems.js'
-import {importPlan, type ImportResult, netPlanLayout} from '../../core/net/plan.js'
+import {importPlan, type ImportResult, netPlanLayout} from '../../core/net/index.js'
 
 export default class NetImport extends EgovCommand<typeof NetImport> {
   static override summary = 'Bring an address plan in from a workbook or CSV'

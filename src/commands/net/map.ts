@@ -5,8 +5,7 @@ import {forceFlag, readyToWrite} from '../../cli/output-flags.js'
 import {terminalWidth} from '../../cli/table.js'
 import {InvalidInput} from '../../core/errors.js'
 import {writeOutputFileSync} from '../../core/io/output-file.js'
-import {poolMap} from '../../core/net/index.js'
-import {type MapLabels, renderSvgMap, renderTerminalMap} from '../../core/net/map.js'
+import {type MapLabels, poolMap, renderSvgMap, renderTerminalMap} from '../../core/net/index.js'
 
 export default class NetMap extends EgovCommand<typeof NetMap> {
   static override summary = 'A picture of a pool: which ranges are taken, by whom, and what is free'

@@ -4,8 +4,7 @@ import {EgovCommand} from '../../cli/base.js'
 import {forceFlag, readyToWrite} from '../../cli/output-flags.js'
 import {formatCount} from '../../cli/net.js'
 import {parseWholeNumber} from '../../core/dates.js'
-import {writeYearReport} from '../../core/net/report-io.js'
-import {yearReport, type YearReport} from '../../core/net/requests.js'
+import {writeYearReport, yearReport, type YearReport} from '../../core/net/index.js'
 
 export default class NetReport extends EgovCommand<typeof NetReport> {
   static override summary = 'The yearly report of the extranet’s operation (NET-9)'

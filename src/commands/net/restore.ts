@@ -2,8 +2,8 @@ import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 
 import {EgovCommand} from '../../cli/base.js'
-import {filedLine} from '../../cli/netreq.js'
-import {applyToRestore, type DecisionRequest} from '../../core/net/requests.js'
+import {filedLine} from '../../cli/requests.js'
+import {applyToRestore, type DecisionRequest} from '../../core/net/index.js'
 import {type WorkflowResult} from '../../core/workflow/index.js'
 
 export default class NetRestore extends EgovCommand<typeof NetRestore> {

@@ -2,7 +2,7 @@ import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 
 import {EgovCommand} from '../../cli/base.js'
-import {movedLine} from '../../cli/netreq.js'
+import {movedLine} from '../../cli/requests.js'
 import '../../core/kinds.js'
 import {actOnRequest, parseRequestId, type WorkflowResult} from '../../core/workflow/index.js'
 

@@ -7,11 +7,14 @@ import {Conflict, InvalidInput, RuleRefused} from '../errors.js'
 import type {Database, Store, WriteContext} from '../store/index.js'
 import {findUnit, type Unit} from '../units/index.js'
 import {fileRequestIn, type WorkflowResult} from '../workflow/index.js'
-import {allocateIn, type Allocation, type Plane} from './index.js'
+import {allocateIn} from './allocations.js'
+import {type Allocation, type Plane} from './model.js'
 import {formatCidr, overlaps, type ParsedCidr, parseCidr} from './ip.js'
 import {holdersOf, innermostPool} from './given-block.js'
 import {protectionOf} from './protect.js'
-import {accessModeOf, checkEligibility, connectionOf, type CostBearer, costBearerFor, costBearerOf, planeOption, recordConnection, refuseSecondOpen} from './requests.js'
+import {connectionOf, planeOption, recordConnection} from './requests/connections.js'
+import {accessModeOf, checkEligibility, costBearerFor, costBearerOf, refuseSecondOpen} from './requests/filing.js'
+import type {CostBearer} from './requests/payloads.js'
 
 /**
  * 存量接入: a connection already in service before egov, recorded with the blocks it has

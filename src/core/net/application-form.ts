@@ -2,7 +2,7 @@ import {InvalidInput} from '../errors.js'
 import {type Locale, t} from '../i18n/index.js'
 import {type LabelField, type LabelFormLayout, readLabelForm, writeLabelForm} from '../io/label-form.js'
 import {readTemplate} from '../templates.js'
-import type {ApplyInput} from './requests.js'
+import type {ApplyInput} from './requests/filing.js'
 
 /**
  * The 电子政务外网接入申请表 (NET-5 申请) as a workbook a unit fills in: one layout

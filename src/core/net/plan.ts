@@ -7,24 +7,12 @@ import {isDelimitedText, readSheets, type SheetData, writeSheets} from '../io/ta
 import {checkWorkbookLimits} from '../io/xlsx-limits.js'
 import {type Locale, t as translate} from '../i18n/index.js'
 import type {Store, WriteContext} from '../store/index.js'
-import {
-  addPoolIn,
-  allPools,
-  type Allocation,
-  blockEnd,
-  findPool,
-  freeContaining,
-  listAllocations,
-  parseCidr,
-  parsePlane,
-  parseStatus,
-  type ParsedCidr,
-  type Plane,
-  type Pool,
-  PoolFreeSpace,
-  placeImportedMany,
-  treeOrder,
-} from './index.js'
+import {listAllocations} from './allocations.js'
+import {freeContaining, PoolFreeSpace} from './free-space.js'
+import {blockEnd, parseCidr, type ParsedCidr} from './ip.js'
+import {type Allocation, parsePlane, parseStatus, type Plane, type Pool} from './model.js'
+import {placeImportedMany} from './placement.js'
+import {addPoolIn, allPools, findPool, treeOrder} from './pools.js'
 import {parseIsoDate, parseWholeNumber} from '../dates.js'
 import {toHalfWidth} from '../io/values.js'
 import {fileAdoptionIn} from './adopt.js'

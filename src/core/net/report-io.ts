@@ -1,5 +1,5 @@
 import {writeSheets} from '../io/tables.js'
-import type {YearReport} from './requests.js'
+import type {YearReport} from './requests/year-report.js'
 
 /** A count as a number cell; an IPv6 address count too large for a spreadsheet number stays exact as text. */
 function count(n: number | string): number | string {

@@ -3,7 +3,7 @@ import {readTemplate} from '../templates.js'
 import {js} from '../workflow/payload-schema.js'
 import {registerKind} from '../workflow/registry.js'
 import type {AdoptRequest} from './adopt.js'
-import type {ConnectionRequest, DecisionRequest} from './requests.js'
+import type {ConnectionRequest, DecisionRequest} from './requests/index.js'
 
 /**
  * The extranet request kinds as data (NET-5, NET-6, NET-7): onboarding and change run
@@ -32,7 +32,7 @@ function connectionPayload(input: unknown): ConnectionRequest {
   return input as ConnectionRequest
 }
 
-const ops = () => import('./requests.js')
+const ops = () => import('./requests/index.js')
 
 /** Written replies and notices: the file's path and its document number (发文字号). */
 const NOTICE = {notice: js.line('path of the written notice or reply'), noticeNumber: js.line('its document number (发文字号)')}

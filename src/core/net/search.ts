@@ -3,8 +3,8 @@ import type {Kysely} from '#kysely'
 import {chinaInstant} from '../clock.js'
 import {InvalidInput, NotFound} from '../errors.js'
 import type {Database} from '../store/index.js'
-import {type Allocation, toAllocation} from './index.js'
-import {type Block, blockEnd, normaliseInput, parseAddress, parseCidr, toKey, WIDTH} from './ip.js'
+import {type Block, blockEnd, formatCidr, normaliseInput, parseAddress, parseCidr, toKey, WIDTH} from './ip.js'
+import {type Allocation, holdingOn, type Plane, toAllocation} from './model.js'
 
 /**
  * Search and history (issue 15): `net find` by part of a unit's name or of a purpose, and
@@ -14,7 +14,7 @@ import {type Block, blockEnd, normaliseInput, parseAddress, parseCidr, toKey, WI
 type Db = Kysely<Database>
 
 /** Whether what was typed is an address or block (digits, dots, colons, a slash) rather than text to search for. */
-export function looksLikeAddress(text: string): boolean {
+export function looksLikeAddressQuery(text: string): boolean {
   const t = normaliseInput(text)
   return /^[0-9a-f:.]+(\/\d{1,3})?$/i.test(t) && /[.:]/.test(t)
 }
@@ -106,4 +106,42 @@ export async function findAt(db: Db, ref: string, at: string): Promise<HistoryRe
   }
   if (!allocations.length) throw new NotFound('net.find.noneAt', {value: ref, at}, {field: 'IP|CIDR'})
   return {query: t, at, allocations}
+}
+
+export interface FindResult {
+  query: string
+  matches: Array<{plane: Plane; pools: Array<{name: string; cidr: string}>; allocations: Allocation[]}>
+}
+
+/** Which pools (outermost first) and allocations hold an address or block, on each plane. */
+export async function find(db: Db, ref: string): Promise<FindResult> {
+  const t = normaliseInput(ref)
+  const block: Block = t.includes('/')
+    ? parseCidr(t, 'IP|CIDR')
+    : (() => {
+        const a = parseAddress(t, 'IP|CIDR')
+        return {family: a.family, start: a.value, prefix: WIDTH[a.family]}
+      })()
+  const s = toKey(block.start, block.family)
+  const e = toKey(blockEnd(block), block.family)
+  const matches: FindResult['matches'] = []
+  for (const plane of [1, 2] as const) {
+    const pools = await db
+      .selectFrom('net_pools')
+      .select(['name', 'cidr'])
+      .where('plane', '=', plane)
+      .where('family', '=', block.family)
+      .where('start_key', '<=', s)
+      .where('end_key', '>=', e)
+      .orderBy('prefix')
+      .execute()
+    // Holding allocations are disjoint: the one starting at or before the block's start,
+    // and those starting inside it.
+    const before = await holdingOn(db, plane, block.family).selectAll().where('start_key', '<=', s).orderBy('start_key', 'desc').limit(1).execute()
+    const within = await holdingOn(db, plane, block.family).selectAll().where('start_key', '>', s).where('start_key', '<=', e).orderBy('start_key').limit(1000).execute()
+    const allocations = [...before.filter((r) => r.end_key >= s), ...within].map((r) => toAllocation(r))
+    if (pools.length || allocations.length) matches.push({plane, pools, allocations})
+  }
+  if (!matches.length) throw new NotFound('net.notFoundAnywhere', {value: ref}, {field: 'IP|CIDR'})
+  return {query: formatCidr(block), matches}
 }

@@ -2,7 +2,7 @@ import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 
 import {EgovCommand} from '../../../cli/base.js'
-import {editAllocation, type EditedAllocation} from '../../../core/net/edit.js'
+import {editAllocation, type EditedAllocation} from '../../../core/net/index.js'
 
 export default class NetAllocEdit extends EgovCommand<typeof NetAllocEdit> {
   static override summary = 'Change an allocation’s purpose, holder or status (active ↔ reserved)'

@@ -1,6 +1,6 @@
 import {EgovCommand} from '../../../cli/base.js'
 import {today} from '../../../core/clock.js'
-import {type CutOffEntry, cutOffList} from '../../../core/net/requests.js'
+import {type CutOffEntry, cutOffList} from '../../../core/net/index.js'
 
 export default class NetCutoffList extends EgovCommand<typeof NetCutoffList> {
   static override summary = 'Units cut off for rectification, those past their deadline first (NET-7)'

@@ -2,7 +2,7 @@ import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 
 import {EgovCommand} from '../../../cli/base.js'
-import {editPool, type EditedPool} from '../../../core/net/edit.js'
+import {editPool, type EditedPool} from '../../../core/net/index.js'
 
 export default class NetPoolEdit extends EgovCommand<typeof NetPoolEdit> {
   static override summary = 'Rename a pool, change its note, or set its district and level (NET-4)'

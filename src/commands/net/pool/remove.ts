@@ -2,8 +2,7 @@ import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 
 import {EgovCommand} from '../../../cli/base.js'
-import {liftPool, poolContents} from '../../../core/net/edit.js'
-import {findPool, type Pool, removePool} from '../../../core/net/index.js'
+import {findPool, liftPool, type Pool, poolContents, removePool} from '../../../core/net/index.js'
 
 export default class NetPoolRemove extends EgovCommand<typeof NetPoolRemove> {
   static override summary = 'Remove a pool; its space goes back to its parent'

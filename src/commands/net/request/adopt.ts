@@ -2,9 +2,9 @@ import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 
 import {EgovCommand} from '../../../cli/base.js'
-import {filedLine} from '../../../cli/netreq.js'
+import {filedLine} from '../../../cli/requests.js'
 import {parseWholeNumber} from '../../../core/dates.js'
-import {type AdoptRequest, applyForAdoption} from '../../../core/net/adopt.js'
+import {type AdoptRequest, applyForAdoption} from '../../../core/net/index.js'
 import {type WorkflowResult} from '../../../core/workflow/index.js'
 
 export default class NetRequestAdopt extends EgovCommand<typeof NetRequestAdopt> {

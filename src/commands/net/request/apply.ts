@@ -1,11 +1,10 @@
 import * as Flags from '@oclif/core/flags'
 
 import {EgovCommand} from '../../../cli/base.js'
-import {filedLine} from '../../../cli/netreq.js'
+import {filedLine} from '../../../cli/requests.js'
 import {parseWholeNumber} from '../../../core/dates.js'
 import {EgovError} from '../../../core/errors.js'
-import {type FormProblem, readApplication} from '../../../core/net/application-form.js'
-import {accessModes, type ApplyInput, applyForConnection, type ConnectionRequest} from '../../../core/net/requests.js'
+import {accessModes, applyForConnection, type ApplyInput, type ConnectionRequest, type FormProblem, readApplication} from '../../../core/net/index.js'
 import {type WorkflowResult} from '../../../core/workflow/index.js'
 
 export default class NetRequestApply extends EgovCommand<typeof NetRequestApply> {

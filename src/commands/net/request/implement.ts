@@ -2,8 +2,8 @@ import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 
 import {EgovCommand} from '../../../cli/base.js'
-import {movedLine} from '../../../cli/netreq.js'
-import {type ConnectionRequest, implementRequest} from '../../../core/net/requests.js'
+import {movedLine} from '../../../cli/requests.js'
+import {type ConnectionRequest, implementRequest} from '../../../core/net/index.js'
 import {parseRequestId, type WorkflowResult} from '../../../core/workflow/index.js'
 
 export default class NetRequestImplement extends EgovCommand<typeof NetRequestImplement> {

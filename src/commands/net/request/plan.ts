@@ -3,7 +3,7 @@ import * as Flags from '@oclif/core/flags'
 
 import {EgovCommand} from '../../../cli/base.js'
 import {parseWholeNumber} from '../../../core/dates.js'
-import {type ConnectionRequest, planRequest} from '../../../core/net/requests.js'
+import {type ConnectionRequest, planRequest} from '../../../core/net/index.js'
 import {parseRequestId, type WorkflowResult} from '../../../core/workflow/index.js'
 
 export default class NetRequestPlan extends EgovCommand<typeof NetRequestPlan> {

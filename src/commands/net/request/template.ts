@@ -2,7 +2,7 @@ import * as Flags from '@oclif/core/flags'
 
 import {EgovCommand} from '../../../cli/base.js'
 import {forceFlag, readyToWrite} from '../../../cli/output-flags.js'
-import {writeApplicationTemplate} from '../../../core/net/application-form.js'
+import {writeApplicationTemplate} from '../../../core/net/index.js'
 
 export default class NetRequestTemplate extends EgovCommand<typeof NetRequestTemplate> {
   static override summary = 'Write the blank 电子政务外网接入申请表 for a unit to fill in'

@@ -4,7 +4,7 @@ import * as Flags from '@oclif/core/flags'
 import {EgovCommand} from '../../../cli/base.js'
 import {parseWholeNumber} from '../../../core/dates.js'
 import {InvalidInput} from '../../../core/errors.js'
-import {type ConnectionRequest, type ProbeRecord, recordBusinessTest} from '../../../core/net/requests.js'
+import {type ConnectionRequest, type ProbeRecord, recordBusinessTest} from '../../../core/net/index.js'
 import {parseProbeTarget, runProbes} from '../../../core/probe/index.js'
 import {parseRequestId, type WorkflowResult} from '../../../core/workflow/index.js'
 

@@ -1,3 +1,4 @@
+// Lines for requests of any kind (the workflow engine's), shared by every area's commands.
 import type {ChalkInstance} from 'chalk'
 
 import type {Locale} from '../core/i18n/index.js'
