@@ -365,10 +365,7 @@ export class XlsxWriter {
         `<dcterms:created xsi:type="dcterms:W3CDTF">${created}</dcterms:created><dcterms:modified xsi:type="dcterms:W3CDTF">${created}</dcterms:modified>` +
         '</cp:coreProperties>',
     )
-    await this.zip.add(
-      'docProps/app.xml',
-      XML_HEAD + '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"><Application>egov</Application></Properties>',
-    )
+    await this.zip.add('docProps/app.xml', XML_HEAD + '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"><Application>egov</Application></Properties>')
     await this.zip.add(
       'xl/workbook.xml',
       XML_HEAD +
