@@ -4,10 +4,11 @@ import {basename, dirname, extname, join} from 'node:path'
 
 import type {Kysely} from '#kysely'
 
+import {now} from '../clock.js'
 import {InvalidInput, NotFound} from '../errors.js'
-import type {SheetLayout} from '../io/layout.js'
 import {OutputFile, outputError} from '../io/output-file.js'
-import {csvField, isNumericType, xlsxText} from '../io/values.js'
+import {csvField, isNumericType} from '../io/values.js'
+import {XlsxWriter, type XlsxValue} from '../io/xlsx-writer.js'
 import type {Database} from '../store/index.js'
 import {eventsOf, type ItemContent, type ItemStatus, itemsLayout, partsOf, statusOn, unpackRow} from './index.js'
 import {writeTemplate} from './template.js'
@@ -34,7 +35,8 @@ const PAGE = 500
 /** The current list, page by page in code order, as its content (a large list is never in memory at once). */
 async function* pages(db: Kysely<Database>, options: ExportOptions): AsyncGenerator<ItemContent[]> {
   let after = ''
-  const events = await eventsOf(db)
+  // Every item's status events, only when the status is asked for.
+  const events = options.status ? await eventsOf(db) : undefined
   for (;;) {
     const version = options.version
     let q = db.selectFrom('item_revisions as r').select(['r.code', 'r.content']).where('r.code', '>', after)
@@ -43,7 +45,7 @@ async function* pages(db: Kysely<Database>, options: ExportOptions): AsyncGenera
     const rows = await q.orderBy('r.code').limit(PAGE).execute()
     if (!rows.length) return
     after = rows.at(-1)!.code
-    const kept = rows.filter((r) => !options.status || statusOn(events.get(r.code), options.today).status === options.status)
+    const kept = rows.filter((r) => !options.status || statusOn(events!.get(r.code), options.today).status === options.status)
     const parts = await partsOf(
       db,
       kept.map((r) => r.code),
@@ -60,7 +62,7 @@ async function* pages(db: Kysely<Database>, options: ExportOptions): AsyncGenera
  * (FILE.csv, FILE-办理流程.csv, FILE-申请材料.csv): UTF-8 with a BOM, or GB18030 for old
  * tools. In CSV, text cells that a spreadsheet would take for a formula get a leading
  * apostrophe (guardCsvCell), which import takes off again; in .xlsx they are text cells
- * as they are (xlsxText). Numbers stay numbers.
+ * as they are (inline strings, xlsx-writer.ts). Numbers stay numbers.
  */
 export async function exportList(db: Kysely<Database>, options: ExportOptions): Promise<ExportResult> {
   const ext = extname(options.out).toLowerCase()
@@ -74,65 +76,47 @@ export async function exportList(db: Kysely<Database>, options: ExportOptions): 
 }
 
 async function exportXlsx(db: Kysely<Database>, options: ExportOptions): Promise<ExportResult> {
-  const {default: ExcelJS} = await import('exceljs')
   // Written to a temporary file renamed into place once whole; the stream's own error (a full
-  // disk) ends the export at once, instead of waiting for a finish that never comes.
+  // disk) is thrown by the next row written, ending the export at once.
   const file = new OutputFile(options.out)
-  const stream = createWriteStream(file.tmp)
-  const failed = new Promise<never>((_, reject) => stream.on('error', reject))
-  failed.catch(() => {})
+  const book = new XlsxWriter(createWriteStream(file.tmp), {creator: 'egov', created: now()})
   try {
-    const result = await Promise.race([writeXlsx(db, options, ExcelJS, stream), failed])
+    const result = await writeXlsx(db, options, book)
     await file.commit()
     return result
   } catch (error) {
-    stream.destroy()
+    book.destroy()
     await file.abort()
     throw outputError(error, options.out)
   }
 }
 
-async function writeXlsx(db: Kysely<Database>, options: ExportOptions, ExcelJS: typeof import('exceljs'), stream: WriteStream): Promise<ExportResult> {
-  const layout = itemsLayout()
-  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({stream, useStyles: true, useSharedStrings: false})
-  wb.creator = 'egov'
-  const sheetFor = (sheet: SheetLayout) => {
-    const ws = wb.addWorksheet(sheet.name, {views: [{state: 'frozen', ySplit: 1}]})
-    ws.columns = sheet.columns.map((c) => ({header: c.header, width: c.width ?? 16}))
-    const header = ws.getRow(1)
-    header.font = {bold: true}
-    header.commit()
-    return ws
-  }
-  const [basicLayout, stepLayout, materialLayout] = layout.sheets
-  const numeric = (sheet: SheetLayout) => sheet.columns.map((c) => isNumericType(c.type))
-  // An empty element is no cell at all (not an empty string cell): smaller, faster, and it reads back the same.
-  const cells = (values: string[], isNumber: boolean[]) => values.map((v, i) => (!v ? null : isNumber[i] ? Number(v) : xlsxText(v)))
-  const basicNumeric = numeric(basicLayout)
-  const ws = sheetFor(basicLayout)
-  const steps: string[][] = []
-  const materials: string[][] = []
-  let items = 0
+/**
+ * The three sheets, filled side by side as the list is read page by page (xlsx-writer.ts:
+ * the 基本信息 sheet streams to the file, the other two wait compressed), so no sheet's
+ * rows are ever held whole.
+ */
+async function writeXlsx(db: Kysely<Database>, options: ExportOptions, book: XlsxWriter): Promise<ExportResult> {
+  const sheets = itemsLayout().sheets.map((sheet) => {
+    const numeric = sheet.columns.map((c) => isNumericType(c.type))
+    const out = book.addSheet(
+      sheet.name,
+      sheet.columns.map((c) => ({header: c.header, width: c.width ?? 16})),
+    )
+    // Numbers stay numbers; text cells are inline strings as they are (formula-looking text included, no apostrophe).
+    const cells = (values: string[]): XlsxValue[] => values.map((v, i) => (numeric[i] && v && Number.isFinite(Number(v)) ? Number(v) : v))
+    return {row: (values: string[]) => out.row(cells(values)), count: () => out.rows}
+  })
+  const [basic, steps, materials] = sheets
   for await (const page of pages(db, options)) {
     for (const c of page) {
-      ws.addRow(cells(c.basic, basicNumeric)).commit()
-      steps.push(...c.steps)
-      materials.push(...c.materials)
-      items++
+      await basic.row(c.basic)
+      for (const s of c.steps) await steps.row(s)
+      for (const m of c.materials) await materials.row(m)
     }
   }
-  ws.commit()
-  for (const [sheet, rows] of [
-    [stepLayout, steps],
-    [materialLayout, materials],
-  ] as const) {
-    const w = sheetFor(sheet)
-    const isNumber = numeric(sheet)
-    for (const r of rows) w.addRow(cells(r, isNumber)).commit()
-    w.commit()
-  }
-  await wb.commit()
-  return {files: [options.out], items, steps: steps.length, materials: materials.length}
+  await book.finish()
+  return {files: [options.out], items: basic.count(), steps: steps.count(), materials: materials.count()}
 }
 
 /** One CSV file of an export, written to its temporary file (renamed into place by commit, when all are whole). */
