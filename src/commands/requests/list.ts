@@ -2,7 +2,6 @@ import * as Flags from '@oclif/core/flags'
 
 import {EgovCommand} from '../../cli/base.js'
 import {requestColumns} from '../../cli/render.js'
-import '../../core/kinds.js'
 import type {CalendarWarning} from '../../core/calendar/index.js'
 import {dueDateWarnings} from '../../core/workflow/due-dates.js'
 import {type ListedRequest, listRequests} from '../../core/workflow/index.js'

@@ -12,6 +12,7 @@ import {migrationNames, migrationsFor} from './migrations/index.js'
 import {checkPermit} from '../operators/permit.js'
 import type {Role} from '../operators/roles.js'
 import type {Database} from './schema.js'
+import {type KindDefinition, useKinds} from '../workflow/registry.js'
 import {isPgLockTimeout, isSqliteBusy, type LockWaitOptions, lockTimeout, WriteLock} from './lock.js'
 
 export type {Database} from './schema.js'
@@ -36,6 +37,12 @@ export interface StoreOptions {
    * empty PostgreSQL schema, which must stay empty until pg_restore fills it.
    */
   connectOnly?: boolean
+  /**
+   * The request kinds the workflow engine carries (issue 17): src/core/kinds.ts's KINDS for
+   * egov, a shorter list in a test. Handed to the engine's registry when the store opens;
+   * nothing registers a kind by being imported.
+   */
+  kinds?: readonly KindDefinition<any>[]
   /**
    * The audit key file (issue 18; see core/audit/key.ts): egov's config folder or
    * EGOV_AUDIT_KEY. Default: EGOV_AUDIT_KEY when set, else none (entries carry no MAC).
@@ -109,6 +116,7 @@ export class Store {
   ) {}
 
   static async open(options: StoreOptions): Promise<Store> {
+    if (options.kinds) useKinds(options.kinds)
     const lock = new WriteLock(options.lockWait)
     const store = options.databaseUrl ? await openPostgres(options.databaseUrl, options.operator, lock, options.noticesDir) : await openSqlite(options, lock)
     const keyFromEnv = process.env.EGOV_AUDIT_KEY?.trim()

@@ -11,7 +11,7 @@ import type {Database, Store, WriteContext} from '../store/index.js'
 import {payloadProblems, type PayloadProblem, requireValidPayload, ruleText} from './payload-schema.js'
 import {allKinds, findKind, type KindDefinition, needsFourEyes, type WorkflowAction} from './registry.js'
 
-export {allKinds, findKind, needsFourEyes, registerKind} from './registry.js'
+export {allKinds, defineKind, findKind, needsFourEyes, useKinds} from './registry.js'
 export type {KindDefinition, StateDefinition, TransitionDefinition, WorkflowAction} from './registry.js'
 
 export interface Transition {
