@@ -8,7 +8,7 @@ import {Kysely, Migrator, sql, type Transaction} from '#kysely'
 import {EgovError} from '../errors.js'
 import {chinaDate, currentAsOf, now} from '../clock.js'
 import type {SqlDialect} from './migrations/helpers.js'
-import {migrationNames, migrationsFor} from './migrations/index.js'
+import {migrationNames} from './migrations/names.js'
 import {checkPermit} from '../operators/permit.js'
 import type {Role} from '../operators/roles.js'
 import type {Database} from './schema.js'
@@ -276,6 +276,8 @@ export class Store {
       const {rows} = await sql<{schema: string}>`select current_schema() as schema`.execute(this.db)
       schema = rows[0].schema
     }
+    // The migrations' code, only when one is pending (an up-to-date database needs none of it).
+    const {migrationsFor} = await import('./migrations/index.js')
     const migrator = new Migrator({
       db: this.db,
       provider: {getMigrations: async () => migrationsFor(this.dialect)},
