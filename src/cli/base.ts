@@ -106,7 +106,7 @@ export abstract class EgovCommand<T extends typeof Command> extends Command {
 
   /**
    * Every request kind (src/core/kinds.ts), loaded when first needed and handed to the engine
-   * (issue 17) when the store opens; a command that checks a kind's name before it opens the
+   * (issue 17) by the store, when it opens or (kindsOnDemand) when the core first reads one; a command that checks a kind's name before it opens the
    * store (config set limit.KIND.STATE) asks for them itself.
    */
   protected async kinds(): Promise<readonly KindDefinition<any>[]> {
@@ -114,7 +114,7 @@ export abstract class EgovCommand<T extends typeof Command> extends Command {
   }
 
   /** The database, opened (and migrated) on first use. connectOnly: see StoreOptions (egov db restore). */
-  protected async store(options: {connectOnly?: boolean} = {}): Promise<Store> {
+  protected async store(options: {connectOnly?: boolean; kindsOnDemand?: boolean} = {}): Promise<Store> {
     if (!this.openedStore) {
       const databaseUrl = this.postgresUrl()
       const named = (this.flags as {db?: string}).db
@@ -124,9 +124,11 @@ export abstract class EgovCommand<T extends typeof Command> extends Command {
         const {existsSync} = await import('node:fs')
         if (!existsSync(named)) throw new InvalidInput('store.noDatabase', {path: named}, {field: 'db', details: {path: named}})
       }
-      const [{Store}, kinds] = await Promise.all([import('../core/store/index.js'), this.kinds()])
+      const {Store} = await import('../core/store/index.js')
       this.openedStore = await Store.open({
-        kinds,
+        // kindsOnDemand: loaded by the core when it reads one (see StoreOptions).
+        kinds: () => this.kinds(),
+        kindsOnDemand: options.kindsOnDemand,
         databaseUrl,
         sqlitePath: this.sqlitePath(),
         operator: () => resolveOperator(this.config.configDir),

@@ -12,7 +12,7 @@ import {migrationNames} from './migrations/names.js'
 import {checkPermit} from '../operators/permit.js'
 import type {Role} from '../operators/roles.js'
 import type {Database} from './schema.js'
-import {type KindDefinition, useKinds} from '../workflow/registry.js'
+import {type KindSource, loadKinds, useKinds} from '../workflow/registry.js'
 import {isPgLockTimeout, isSqliteBusy, type LockWaitOptions, lockTimeout, WriteLock} from './lock.js'
 
 export type {Database} from './schema.js'
@@ -42,7 +42,9 @@ export interface StoreOptions {
    * egov, a shorter list in a test. Handed to the engine's registry when the store opens;
    * nothing registers a kind by being imported.
    */
-  kinds?: readonly KindDefinition<any>[]
+  kinds?: KindSource
+  /** With kinds given as a loader: leave loading them to the command (workflow loadKinds), which may need none. */
+  kindsOnDemand?: boolean
   /**
    * The audit key file (issue 18; see core/audit/key.ts): egov's config folder or
    * EGOV_AUDIT_KEY. Default: EGOV_AUDIT_KEY when set, else none (entries carry no MAC).
@@ -117,6 +119,7 @@ export class Store {
 
   static async open(options: StoreOptions): Promise<Store> {
     if (options.kinds) useKinds(options.kinds)
+    if (!options.kindsOnDemand) await loadKinds()
     const lock = new WriteLock(options.lockWait)
     const store = options.databaseUrl ? await openPostgres(options.databaseUrl, options.operator, lock, options.noticesDir) : await openSqlite(options, lock)
     const keyFromEnv = process.env.EGOV_AUDIT_KEY?.trim()
