@@ -61,7 +61,7 @@ describe('request kinds are listed explicitly', () => {
     }
   })
 
-  it('kinds are declared in an area\'s request-kinds.ts only, one name everywhere', () => {
+  it("kinds are declared in an area's request-kinds.ts only, one name everywhere", () => {
     for (const file of all) {
       const rel = relative(root, file)
       if (rel === 'core/workflow/registry.ts' || rel === 'core/operators/admin-kind.ts') continue
@@ -71,7 +71,7 @@ describe('request kinds are listed explicitly', () => {
     }
   })
 
-  it('src/core/kinds.ts lists every area\'s request-kinds.ts', () => {
+  it("src/core/kinds.ts lists every area's request-kinds.ts", () => {
     const listed = imports(join(root, 'core/kinds.ts')).filter((spec) => spec.endsWith('/request-kinds.js'))
     const areas = all.filter((f) => f.endsWith('/request-kinds.ts')).map((f) => `./${relative(join(root, 'core'), f).replace(/\.ts$/, '.js')}`)
     expect(listed.sort()).toEqual(areas.sort())

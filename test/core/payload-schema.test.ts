@@ -14,9 +14,7 @@ const dir = new URL('../../schemas/requests/', import.meta.url)
 /** The request kinds' payload schemas (issue 19): declared with each kind, published under schemas/requests/, never drifting. */
 describe('request payload schemas', () => {
   it('every listed kind (KINDS) has a schema, published as schemas/requests/KIND.schema.json (run node scripts/schemas.mjs after a change)', () => {
-    const kinds = KINDS
-      .map((k) => k.kind)
-      .sort()
+    const kinds = KINDS.map((k) => k.kind).sort()
     expect(kinds.length).toBeGreaterThanOrEqual(22)
     expect(readdirSync(dir).sort()).toEqual(kinds.map((k) => `${k}.schema.json`).sort())
     for (const def of KINDS) {

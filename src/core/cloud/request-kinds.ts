@@ -296,4 +296,13 @@ const cloudMigrationKind = defineKind<MigrationRequest>({
 })
 
 /** The kinds of this area, as src/core/kinds.ts lists them for the engine. */
-export const CLOUD_KINDS: readonly KindDefinition<any>[] = [cloudOnboardingKind, cloudScaleKind, cloudReleaseKind, cloudProviderKind, cloudProviderExitKind, cloudExceptionKind, cloudFixOrderKind, cloudMigrationKind]
+export const CLOUD_KINDS: readonly KindDefinition<any>[] = [
+  cloudOnboardingKind,
+  cloudScaleKind,
+  cloudReleaseKind,
+  cloudProviderKind,
+  cloudProviderExitKind,
+  cloudExceptionKind,
+  cloudFixOrderKind,
+  cloudMigrationKind,
+]

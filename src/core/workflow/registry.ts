@@ -113,7 +113,8 @@ export async function loadKinds(): Promise<void> {
 
 function carried(): ReadonlyMap<string, KindDefinition<any>> {
   // A programming error, not a user's: the store was opened without its kinds, or they were not loaded yet.
-  if (!kinds) throw new Error(pending ? 'request kinds not loaded yet: await loadKinds() first' : 'no request kinds: open the store with StoreOptions.kinds (src/core/kinds.ts KINDS) or call useKinds first')
+  if (!kinds)
+    throw new Error(pending ? 'request kinds not loaded yet: await loadKinds() first' : 'no request kinds: open the store with StoreOptions.kinds (src/core/kinds.ts KINDS) or call useKinds first')
   return kinds
 }
 
