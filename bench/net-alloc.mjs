@@ -15,6 +15,7 @@ import {fileURLToPath} from 'node:url'
 
 import {appendAudit} from '../dist/core/audit/index.js'
 import {addPoolIn, allocateIn, blockEnd, formatCidr, freeAround, parseCidr, toKey} from '../dist/core/net/index.js'
+import {KINDS} from '../dist/core/kinds.js'
 import {Store} from '../dist/core/store/index.js'
 
 const total = Number(process.argv[2] ?? 100_000)
@@ -22,7 +23,7 @@ const batch = Number(process.argv[3] ?? 1_000)
 const dir = mkdtempSync(join(tmpdir(), 'egov-bench-net-'))
 const dbPath = join(dir, 'bench.db')
 const url = process.env.EGOV_DATABASE_URL || undefined
-const store = await Store.open({sqlitePath: dbPath, databaseUrl: url, operator: 'bench', rehearsal: !url})
+const store = await Store.open({sqlitePath: dbPath, databaseUrl: url, operator: 'bench', rehearsal: !url, kinds: KINDS})
 const ms = (t0) => Number(process.hrtime.bigint() - t0) / 1e6
 
 await store.write((ctx) => addPoolIn(ctx, {cidr: '10.0.0.0/8', name: 'bench', plane: 1}))

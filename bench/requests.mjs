@@ -10,7 +10,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
-import '../dist/core/kinds.js'
+import {KINDS} from '../dist/core/kinds.js'
 import {Store} from '../dist/core/store/index.js'
 import {addUnitIn} from '../dist/core/units/index.js'
 import {advanceRequest, fileRequestIn} from '../dist/core/workflow/index.js'
@@ -19,8 +19,8 @@ const total = Number(process.argv[2] ?? 10_000)
 const runs = Number(process.argv[3] ?? 9)
 const dir = mkdtempSync(join(tmpdir(), 'egov-bench-req-'))
 const dbPath = join(dir, 'bench.db')
-const filer = await Store.open({sqlitePath: dbPath, operator: 'filer', rehearsal: true})
-const reviewer = await Store.open({sqlitePath: dbPath, operator: 'reviewer', rehearsal: true})
+const filer = await Store.open({sqlitePath: dbPath, operator: 'filer', rehearsal: true, kinds: KINDS})
+const reviewer = await Store.open({sqlitePath: dbPath, operator: 'reviewer', rehearsal: true, kinds: KINDS})
 
 // Kinds a unit can file with no connection in service (a change, a close or a cut-off asks for one).
 const kinds = ['ticket', 'net-onboarding']

@@ -7,7 +7,7 @@
 import {mkdirSync, readFileSync, writeFileSync} from 'node:fs'
 
 import {REQUEST_FILE_FORMS, requestFileSchema} from '../dist/core/io/request-schema.js'
-import {allKinds} from '../dist/core/kinds.js'
+import {KINDS} from '../dist/core/kinds.js'
 import {publishedPayloadSchema} from '../dist/core/workflow/payload-schema.js'
 
 for (const [name, template] of Object.entries(REQUEST_FILE_FORMS)) {
@@ -17,7 +17,7 @@ for (const [name, template] of Object.entries(REQUEST_FILE_FORMS)) {
 }
 
 mkdirSync(new URL('../schemas/requests/', import.meta.url), {recursive: true})
-for (const def of allKinds()) {
+for (const def of KINDS) {
   writeFileSync(new URL(`../schemas/requests/${def.kind}.schema.json`, import.meta.url), JSON.stringify(publishedPayloadSchema(def.kind, def.payloadSchema), null, 2) + '\n')
   console.log(`schemas/requests/${def.kind}.schema.json`)
 }

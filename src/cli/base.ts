@@ -13,6 +13,7 @@ import {DEFAULT_LOCK_WAIT_SECONDS, isPgLockTimeout, isSqliteBusy, lockTimeout} f
 import {nearest} from '../core/nearest.js'
 import {permitFor} from '../core/operators/roles.js'
 import {printableOutput} from '../core/text.js'
+import type {KindDefinition} from '../core/workflow/registry.js'
 import {createProgress, type Progress, progressAllowed} from './progress.js'
 import {type Column, type OutputFormat, renderRows, renderTable} from './table.js'
 
@@ -103,8 +104,17 @@ export abstract class EgovCommand<T extends typeof Command> extends Command {
     return (this.flags as {db?: string}).db ?? `${this.config.dataDir}/egov.db`
   }
 
+  /**
+   * Every request kind (src/core/kinds.ts), loaded when first needed and handed to the engine
+   * (issue 17) by the store, when it opens or (kindsOnDemand) when the core first reads one; a command that checks a kind's name before it opens the
+   * store (config set limit.KIND.STATE) asks for them itself.
+   */
+  protected async kinds(): Promise<readonly KindDefinition<any>[]> {
+    return (await import('../core/kinds.js')).KINDS
+  }
+
   /** The database, opened (and migrated) on first use. connectOnly: see StoreOptions (egov db restore). */
-  protected async store(options: {connectOnly?: boolean} = {}): Promise<Store> {
+  protected async store(options: {connectOnly?: boolean; kindsOnDemand?: boolean} = {}): Promise<Store> {
     if (!this.openedStore) {
       const databaseUrl = this.postgresUrl()
       const named = (this.flags as {db?: string}).db
@@ -116,6 +126,9 @@ export abstract class EgovCommand<T extends typeof Command> extends Command {
       }
       const {Store} = await import('../core/store/index.js')
       this.openedStore = await Store.open({
+        // kindsOnDemand: loaded by the core when it reads one (see StoreOptions).
+        kinds: () => this.kinds(),
+        kindsOnDemand: options.kindsOnDemand,
         databaseUrl,
         sqlitePath: this.sqlitePath(),
         operator: () => resolveOperator(this.config.configDir),

@@ -1,7 +1,6 @@
 import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 
-import '../core/kinds.js'
 import {fileLifecycle, type LifecycleAction, type LifecycleRequest} from '../core/items/lifecycle.js'
 import type {RequestWithHistory} from '../core/workflow/index.js'
 import {EgovCommand} from './base.js'

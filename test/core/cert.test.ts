@@ -10,7 +10,6 @@ import {applyForCertificate, buildCrl, buildPkcs12, caCertificate, fileEvent, fi
 import {time} from '../../src/core/cert/der.js'
 import {keyIdentifier, newSerial, signCertificate, toPem, x509} from '../../src/core/cert/x509.js'
 import {EgovError} from '../../src/core/errors.js'
-import '../../src/core/kinds.js'
 import type {Store} from '../../src/core/store/index.js'
 import {addUnitIn} from '../../src/core/units/index.js'
 import {actOnRequest, loadRequest} from '../../src/core/workflow/index.js'

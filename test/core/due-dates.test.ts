@@ -1,14 +1,14 @@
 import {afterAll, beforeAll, expect, it} from 'vitest'
 
 import {validateArrangement} from '../../src/core/calendar/index.js'
-import '../../src/core/kinds.js'
+import {KINDS} from '../../src/core/kinds.js'
 import type {Store} from '../../src/core/store/index.js'
 import {loadCalendarYear} from '../../src/core/workflow/due-dates.js'
-import {fileRequest, loadRequest, registerKind} from '../../src/core/workflow/index.js'
+import {defineKind, fileRequest, loadRequest} from '../../src/core/workflow/index.js'
 import {createTestDatabase, describeEachDialect, type TestDatabase} from '../helpers/db.js'
 
 // A kind whose first state has a deadline the filer sets, not a limit in working days (as a fix order's).
-registerKind<{subject: string; deadline: string}>({
+const deadlineKind = defineKind<{subject: string; deadline: string}>({
   kind: 'test-deadline',
   initial: 'open',
   states: {open: {}, done: {terminal: true}},
@@ -26,7 +26,7 @@ describeEachDialect('due dates recounted when a year is loaded (X-1)', (dialect)
   let store: Store
   beforeAll(async () => {
     tdb = await createTestDatabase(dialect)
-    store = await tdb.open('admin')
+    store = await tdb.open('admin', [...KINDS, deadlineKind])
     process.env.EGOV_NOW = '2026-12-29T10:00:00+08:00'
   })
   afterAll(async () => {

@@ -57,7 +57,7 @@ describe('layers import only downward', () => {
 describe('areas are entered through their barrel', () => {
   const repo = resolve(root, '..')
   const net = join(root, 'core', 'net') + sep
-  // The composition root of request kinds loads each area's kind registrations for their side effect.
+  // The composition root of request kinds lists each area's kinds, net's among them.
   const registrations: Record<string, string[]> = {'src/core/kinds.ts': ['./net/request-kinds.js']}
   const outside = [...sources(root).filter((f) => !f.startsWith(net)), ...sources(join(repo, 'test'), /\.(ts|mjs)$/), ...sources(join(repo, 'bench'), /\.mjs$/)]
 
@@ -73,5 +73,34 @@ describe('areas are entered through their barrel', () => {
         expect(target, `${name} imports ${spec}`).toMatch(/^(src|dist)\/core\/net\/index\.js$/)
       }
     }
+  })
+})
+
+/** Request kinds (issue 17): listed, not registered by importing a module for its side effects. */
+describe('request kinds are listed explicitly', () => {
+  const all = [...sources(root)]
+
+  it('no module is imported for its side effects (import "./x.js"): what a module gives is named where it is used', () => {
+    for (const file of all) {
+      const text = readFileSync(file, 'utf8')
+      const bare = [...text.matchAll(/^import\s+['"]([^'"]+)['"]/gm)].map((m) => m[1])
+      expect(bare, relative(root, file)).toEqual([])
+    }
+  })
+
+  it("kinds are declared in an area's request-kinds.ts only, one name everywhere", () => {
+    for (const file of all) {
+      const rel = relative(root, file)
+      if (rel === 'core/workflow/registry.ts' || rel === 'core/operators/admin-kind.ts') continue
+      const text = readFileSync(file, 'utf8')
+      if (/\b(defineKind|adminChangeKind)\s*(<[^>]*>)?\(/.test(text)) expect(rel).toMatch(/^core\/[a-z-]+\/request-kinds\.ts$/)
+      expect(rel).not.toMatch(/request-kind\.ts$/)
+    }
+  })
+
+  it("src/core/kinds.ts lists every area's request-kinds.ts", () => {
+    const listed = imports(join(root, 'core/kinds.ts')).filter((spec) => spec.endsWith('/request-kinds.js'))
+    const areas = all.filter((f) => f.endsWith('/request-kinds.ts')).map((f) => `./${relative(join(root, 'core'), f).replace(/\.ts$/, '.js')}`)
+    expect(listed.sort()).toEqual(areas.sort())
   })
 })

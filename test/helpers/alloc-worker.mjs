@@ -2,10 +2,11 @@
 // Uses the built core as a library: node test/helpers/alloc-worker.mjs POOL COUNT PREFIX UNIT
 // with EGOV_DB or EGOV_DATABASE_URL saying which database. Prints one JSON line.
 import {allocateIn} from '../../dist/core/net/index.js'
+import {KINDS} from '../../dist/core/kinds.js'
 import {Store} from '../../dist/core/store/index.js'
 
 const [pool, count, prefix, unit] = process.argv.slice(2)
-const store = await Store.open({databaseUrl: process.env.EGOV_DATABASE_URL || undefined, sqlitePath: process.env.EGOV_DB, operator: unit})
+const store = await Store.open({databaseUrl: process.env.EGOV_DATABASE_URL || undefined, sqlitePath: process.env.EGOV_DB, operator: unit, kinds: KINDS})
 const cidrs = []
 const errors = []
 for (let i = 0; i < Number(count); i++) {

@@ -5,8 +5,10 @@ import {join} from 'node:path'
 import pg from 'pg'
 import {afterAll, beforeAll, describe, inject} from 'vitest'
 
+import {KINDS} from '../../src/core/kinds.js'
 import {grantStatements} from '../../src/core/store/grants.js'
 import {sqliteLibrary, Store} from '../../src/core/store/index.js'
+import type {KindDefinition} from '../../src/core/workflow/registry.js'
 import {isolatedHome} from './cli.js'
 import {pgAdminUrl, pgSchemaUrl} from './pg-url.js'
 
@@ -29,9 +31,10 @@ export interface TestDatabase {
   /**
    * A store acting as `actor`: on SQLite the operator name, on PostgreSQL a login role
    * of that name (egov_t_ACTOR) with rights on the test schema, since there the
-   * database user is who acts.
+   * database user is who acts. The store carries `kinds` (every kind egov has by default),
+   * as egov's commands pass theirs (issue 17).
    */
-  open(actor?: string): Promise<Store>
+  open(actor?: string, kinds?: readonly KindDefinition<any>[]): Promise<Store>
   /** What the audit trail and history record for `actor`. */
   actor(actor: string): string
   /** Environment for bin/run.js to act as `actor`: the operator on SQLite, a login of that name on PostgreSQL. */
@@ -53,7 +56,7 @@ export async function createTestDatabase(dialect: DialectName): Promise<TestData
       dialect,
       path,
       env: {EGOV_DB: path, EGOV_DATABASE_URL: ''},
-      open: (actor = 'tester') => Store.open({sqlitePath: path, operator: actor}),
+      open: (actor = 'tester', kinds = KINDS) => Store.open({sqlitePath: path, operator: actor, kinds}),
       actor: (actor) => actor,
       envFor: (actor) => ({EGOV_OPERATOR: actor}),
       async sql(text, params = []) {
@@ -94,14 +97,14 @@ export async function createTestDatabase(dialect: DialectName): Promise<TestData
     url,
     schema,
     env: {EGOV_DATABASE_URL: url},
-    async open(actor = 'tester') {
+    async open(actor = 'tester', kinds = KINDS) {
       const role = pgRole(actor)
       if (!roles.has(role)) {
         await ensureRole(admin, role, true)
         await admin.query(`grant ${GROUP_ROLE} to ${role}`).catch(ignoreConcurrentDdl)
         roles.add(role)
       }
-      return Store.open({databaseUrl: pgSchemaUrl(schema, role), operator: actor})
+      return Store.open({databaseUrl: pgSchemaUrl(schema, role), operator: actor, kinds})
     },
     actor: (actor) => pgRole(actor),
     // The role exists once open(actor) has run.

@@ -3,7 +3,6 @@ import * as Args from '@oclif/core/args'
 import {EgovCommand} from '../../cli/base.js'
 import {type ConfigEntry, listLimits, parseConfigKey, readUserConfig, resolveOperator} from '../../core/config/index.js'
 import {NotFound} from '../../core/errors.js'
-import '../../core/kinds.js'
 
 export default class ConfigGet extends EgovCommand<typeof ConfigGet> {
   static override summary = 'Print one setting'
@@ -14,7 +13,7 @@ export default class ConfigGet extends EgovCommand<typeof ConfigGet> {
   }
 
   async run(): Promise<ConfigEntry> {
-    const parsed = parseConfigKey(this.args.key)
+    const parsed = parseConfigKey(this.args.key, await this.kinds())
     let entry: ConfigEntry | undefined
     if (parsed.key === 'notices') {
       const configured = readUserConfig(this.config.configDir).notices

@@ -1,6 +1,5 @@
 import {EgovCommand} from '../../cli/base.js'
 import {type ConfigEntry, listLimits, readUserConfig, resolveOperator} from '../../core/config/index.js'
-import '../../core/kinds.js'
 
 export default class ConfigList extends EgovCommand<typeof ConfigList> {
   static override summary = 'List every setting, with where it is kept'

@@ -4,8 +4,7 @@ import * as Args from '@oclif/core/args'
 
 import {EgovCommand} from '../../cli/base.js'
 import {parseConfigKey, readUserConfig, setLimit, validateConfigValue, writeUserConfig} from '../../core/config/index.js'
-import '../../core/kinds.js'
-import {changeSettings, changesDeadlines} from '../../core/config/settings-kind.js'
+import {changeSettings, changesDeadlines} from '../../core/config/settings-change.js'
 import type {Request} from '../../core/workflow/index.js'
 
 export default class ConfigSet extends EgovCommand<typeof ConfigSet> {
@@ -32,7 +31,7 @@ export default class ConfigSet extends EgovCommand<typeof ConfigSet> {
   }
 
   async run(): Promise<{key: string; value: string; scope: string; pending?: boolean; request?: Request}> {
-    const parsed = parseConfigKey(this.args.key)
+    const parsed = parseConfigKey(this.args.key, await this.kinds())
     const value = validateConfigValue(parsed, this.args.value)
     if (parsed.scope === 'user') {
       const stored = parsed.key === 'notices' ? resolve(value) : value

@@ -3,8 +3,7 @@ import * as Args from '@oclif/core/args'
 import {EgovCommand} from '../../cli/base.js'
 import {parseConfigKey, readUserConfig, unsetLimit, writeUserConfig} from '../../core/config/index.js'
 import {NotFound} from '../../core/errors.js'
-import '../../core/kinds.js'
-import {changeSettings, changesDeadlines} from '../../core/config/settings-kind.js'
+import {changeSettings, changesDeadlines} from '../../core/config/settings-change.js'
 import type {Request} from '../../core/workflow/index.js'
 
 export default class ConfigUnset extends EgovCommand<typeof ConfigUnset> {
@@ -17,7 +16,7 @@ export default class ConfigUnset extends EgovCommand<typeof ConfigUnset> {
   }
 
   async run(): Promise<{key: string; removed: boolean; pending?: boolean; request?: Request}> {
-    const parsed = parseConfigKey(this.args.key)
+    const parsed = parseConfigKey(this.args.key, await this.kinds())
     if (parsed.scope === 'user') {
       const current = readUserConfig(this.config.configDir)
       if (!current[parsed.key]) throw new NotFound('config.notSet', {key: parsed.key}, {field: 'KEY'})

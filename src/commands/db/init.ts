@@ -9,7 +9,6 @@ import {countLegacyIdHashes, keyLegacyIdHashes} from '../../core/cert/id-key.js'
 import {EgovError, InvalidInput} from '../../core/errors.js'
 import {today} from '../../core/clock.js'
 import {activeAdmin, type Operator, startRoster} from '../../core/operators/index.js'
-import '../../core/kinds.js'
 import {checkStoredPayloads, type StoredPayloadProblem} from '../../core/workflow/index.js'
 
 /** A request whose stored payload its kind's schema does not accept, as --json gives it: the problem without its message object. */

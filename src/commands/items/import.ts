@@ -3,7 +3,6 @@ import * as Flags from '@oclif/core/flags'
 
 import {EgovCommand} from '../../cli/base.js'
 import {printNotes, printProblems} from '../../cli/problems.js'
-import '../../core/kinds.js'
 import {EgovError} from '../../core/errors.js'
 import {importList, type ItemImportOptions, type ItemImportResult} from '../../core/items/import.js'
 

@@ -6,7 +6,6 @@ import {EgovCommand} from '../../cli/base.js'
 import {printNotes} from '../../cli/problems.js'
 import {printProblems} from '../../cli/problems.js'
 import {EgovError} from '../../core/errors.js'
-import '../../core/kinds.js'
 import {type ImportedForm, importForms, type ImportResult, type SkippedFile} from '../../core/kiosk/onboarding.js'
 
 export default class KioskImport extends EgovCommand<typeof KioskImport> {

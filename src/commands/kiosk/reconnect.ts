@@ -2,7 +2,6 @@ import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 
 import {EgovCommand} from '../../cli/base.js'
-import '../../core/kinds.js'
 import {requestReconnect, type SwitchRequest} from '../../core/kiosk/disconnect.js'
 import type {RequestWithHistory} from '../../core/workflow/index.js'
 

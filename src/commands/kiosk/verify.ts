@@ -2,7 +2,6 @@ import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 
 import {EgovCommand} from '../../cli/base.js'
-import '../../core/kinds.js'
 import {verifyKiosks, type VerifyResult} from '../../core/kiosk/registry.js'
 
 export default class KioskVerify extends EgovCommand<typeof KioskVerify> {

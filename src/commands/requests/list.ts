@@ -2,7 +2,6 @@ import * as Flags from '@oclif/core/flags'
 
 import {EgovCommand} from '../../cli/base.js'
 import {requestColumns} from '../../cli/render.js'
-import '../../core/kinds.js'
 import type {CalendarWarning} from '../../core/calendar/index.js'
 import {dueDateWarnings} from '../../core/workflow/due-dates.js'
 import {type ListedRequest, listRequests} from '../../core/workflow/index.js'
@@ -29,7 +28,8 @@ export default class RequestsList extends EgovCommand<typeof RequestsList> {
   }
 
   async run(): Promise<{requests: ListedRequest[]; warnings: CalendarWarning[]}> {
-    const store = await this.store()
+    // An empty list reads no request kind: they are loaded only for rows or a filter to check (start-up, issue 17).
+    const store = await this.store({kindsOnDemand: true})
     const requests = await listRequests(store.db, {kind: this.flags.kind, state: this.flags.state, overdue: this.flags.overdue, unit: this.flags.unit})
     this.table(requests, requestColumns(this.locale, this.color), this.t('request.none'))
     // Due dates in a year nobody has published may still move: said here, and in --json.

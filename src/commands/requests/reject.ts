@@ -3,7 +3,6 @@ import * as Flags from '@oclif/core/flags'
 
 import {EgovCommand} from '../../cli/base.js'
 import {movedLine} from '../../cli/requests.js'
-import '../../core/kinds.js'
 import {actOnRequest, parseRequestId, type WorkflowResult} from '../../core/workflow/index.js'
 
 export default class RequestsReject extends EgovCommand<typeof RequestsReject> {

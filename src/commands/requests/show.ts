@@ -2,7 +2,6 @@ import * as Args from '@oclif/core/args'
 
 import {EgovCommand} from '../../cli/base.js'
 import {requestDetail} from '../../cli/render.js'
-import '../../core/kinds.js'
 import type {CalendarWarning} from '../../core/calendar/index.js'
 import {dueDateWarnings} from '../../core/workflow/due-dates.js'
 import {loadRequest, parseRequestId, requestPayloadProblems, type RequestWithHistory} from '../../core/workflow/index.js'

@@ -3,7 +3,6 @@ import * as Flags from '@oclif/core/flags'
 
 import {EgovCommand} from '../../cli/base.js'
 import {movedLine} from '../../cli/requests.js'
-import '../../core/kinds.js'
 import {parseRequestId, type WorkflowResult, withdrawRequest} from '../../core/workflow/index.js'
 
 export default class RequestsWithdraw extends EgovCommand<typeof RequestsWithdraw> {

@@ -1,7 +1,6 @@
 import * as Flags from '@oclif/core/flags'
 
 import {EgovCommand} from '../../cli/base.js'
-import '../../core/kinds.js'
 import {fileRequest, kindLabel, stateLabel, type WorkflowResult} from '../../core/workflow/index.js'
 
 export default class TicketOpen extends EgovCommand<typeof TicketOpen> {

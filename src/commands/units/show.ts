@@ -2,7 +2,6 @@ import * as Args from '@oclif/core/args'
 
 import {EgovCommand} from '../../cli/base.js'
 import {requestTable} from '../../cli/render.js'
-import '../../core/kinds.js'
 import {accessModes, type Allocation, type Connection, connectionsOf, listAllocations} from '../../core/net/index.js'
 import {findUnit, type Unit} from '../../core/units/index.js'
 import {type ListedRequest, listRequests} from '../../core/workflow/index.js'

@@ -5,7 +5,6 @@ import {Conflict, InvalidInput, NotFound} from '../errors.js'
 import type {Database, Store, WriteContext} from '../store/index.js'
 import {findUnit, kindOf, unitKinds} from '../units/index.js'
 import {fileRequestIn, findKind, loadRequest, type RequestWithHistory, type WorkflowResult} from '../workflow/index.js'
-import './request-kinds.js'
 import {type ExceptionFacts, needsCloudException, parseDocumentNo} from './rules.js'
 import type {StepResult} from './systems.js'
 

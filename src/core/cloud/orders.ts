@@ -5,7 +5,6 @@ import {Conflict, InvalidInput, NotFound, RuleRefused} from '../errors.js'
 import type {Database, Store, WriteContext} from '../store/index.js'
 import {advanceRequest, fileRequestIn, loadRequest, type RequestWithHistory} from '../workflow/index.js'
 import {type CloudSystem, findSystem} from './model.js'
-import './request-kinds.js'
 import {checkEfficiencyOptions, checkWorkbookPath, efficiency, type EfficiencyOptions, type EfficiencyReport, type FlaggedSystem, writeEfficiencyWorkbook} from './usage/index.js'
 
 /**

@@ -5,7 +5,6 @@ import type {Store, WriteContext} from '../store/index.js'
 import {advanceRequest, fileRequestIn, findKind, loadRequest, noteOnRequest, type RequestWithHistory, type WorkflowResult} from '../workflow/index.js'
 import type {ProviderValues} from './forms.js'
 import {allProviders, capacityOf, type Capacity, findProvider, HOLDING_STATUSES, type Provider} from './model.js'
-import './request-kinds.js'
 import type {StepResult} from './systems.js'
 
 /**

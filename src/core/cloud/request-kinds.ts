@@ -1,5 +1,5 @@
 import {js} from '../workflow/payload-schema.js'
-import {registerKind} from '../workflow/registry.js'
+import {defineKind, type KindDefinition} from '../workflow/registry.js'
 import type {ProviderApplication, ProviderExit} from './providers.js'
 import type {MigrationRequest, OnboardingRequest, ReleaseRequest, ScaleRequest} from './systems.js'
 
@@ -48,7 +48,7 @@ const ONBOARDING_SCHEMA = js.object(
 const gib = (n: number) => (n >= 1024 && n % 1024 === 0 ? `${n / 1024}TiB` : `${n}GiB`)
 
 // 申请 → 初审 → 上云方案 → 审批 (capacity reserved) → 服务协议 → 开通 (CLOUD-3)
-registerKind<OnboardingRequest>({
+const cloudOnboardingKind = defineKind<OnboardingRequest>({
   kind: 'cloud-onboarding',
   initial: 'applied',
   states: {
@@ -88,7 +88,7 @@ registerKind<OnboardingRequest>({
 })
 
 // 扩容/缩容 beyond the envelope (CLOUD-4): one decision, approved by a second person.
-registerKind<ScaleRequest>({
+const cloudScaleKind = defineKind<ScaleRequest>({
   kind: 'cloud-scale',
   initial: 'applied',
   states: {applied: {limitDays: 5}, scaled: {terminal: true}, rejected: {terminal: true}, withdrawn: {terminal: true}},
@@ -117,7 +117,7 @@ registerKind<ScaleRequest>({
 })
 
 // 释放 (CLOUD-5): approval → 数据清除 recorded → confirmed by another operator → released.
-registerKind<ReleaseRequest>({
+const cloudReleaseKind = defineKind<ReleaseRequest>({
   kind: 'cloud-release',
   initial: 'applied',
   states: {applied: {limitDays: 5}, approved: {limitDays: 10}, wiped: {limitDays: 5}, released: {terminal: true}, rejected: {terminal: true}, withdrawn: {terminal: true}},
@@ -153,7 +153,7 @@ registerKind<ReleaseRequest>({
 })
 
 // 纳管 (CLOUD-2): application → expert review → admission test → admitted, reported to the province.
-registerKind<ProviderApplication>({
+const cloudProviderKind = defineKind<ProviderApplication>({
   kind: 'cloud-provider',
   initial: 'applied',
   states: {applied: {limitDays: 10}, reviewed: {limitDays: 20}, admitted: {terminal: true}, rejected: {terminal: true}},
@@ -186,7 +186,7 @@ registerKind<ProviderApplication>({
 })
 
 // 退出 (CLOUD-2): refused while the provider hosts systems; they migrate first.
-registerKind<ProviderExit>({
+const cloudProviderExitKind = defineKind<ProviderExit>({
   kind: 'cloud-provider-exit',
   initial: 'applied',
   states: {applied: {limitDays: 10}, exited: {terminal: true}, rejected: {terminal: true}},
@@ -203,7 +203,7 @@ registerKind<ProviderExit>({
 })
 
 // CLOUD-9 例外审批 (第十三条): the bureau files an exception letting the cloud serve an enterprise or a person; a second person approves it (X-2).
-registerKind<import('./exceptions.js').CloudException>({
+const cloudExceptionKind = defineKind<import('./exceptions.js').CloudException>({
   kind: 'cloud-exception',
   initial: 'applied',
   states: {applied: {limitDays: 5}, approved: {terminal: true}, rejected: {terminal: true}},
@@ -234,7 +234,7 @@ registerKind<import('./exceptions.js').CloudException>({
 // reports what it did → the bureau confirms, by an operator other than the one who recorded the
 // rectification (X-2), or returns it. Only `egov cloud fix-order …` moves it.
 const orders = () => import('./orders.js')
-registerKind<import('./orders.js').FixOrder>({
+const cloudFixOrderKind = defineKind<import('./orders.js').FixOrder>({
   kind: 'cloud-fix-order',
   initial: 'issued',
   // issued: no working-day limit, the deadline is the due date (set on entering it).
@@ -269,7 +269,7 @@ registerKind<import('./orders.js').FixOrder>({
 // 迁移 (CLOUD-2, CLOUD-3 迁移方案, CLOUD-6): filed with egov cloud system migrate; a second person
 // approves (X-2), which moves the system and its reservation to the target in one transaction
 // and re-points the system's open requests. Withdrawn by the applicant before approval.
-registerKind<MigrationRequest>({
+const cloudMigrationKind = defineKind<MigrationRequest>({
   kind: 'cloud-migration',
   initial: 'applied',
   states: {applied: {limitDays: 5}, migrated: {terminal: true}, rejected: {terminal: true}, withdrawn: {terminal: true}},
@@ -294,3 +294,15 @@ registerKind<MigrationRequest>({
     if (state === 'rejected' || state === 'withdrawn') await (await systems()).recordRequestEvent(ctx, r.id, r.payload, `migration-${state}`)
   },
 })
+
+/** The kinds of this area, as src/core/kinds.ts lists them for the engine. */
+export const CLOUD_KINDS: readonly KindDefinition<any>[] = [
+  cloudOnboardingKind,
+  cloudScaleKind,
+  cloudReleaseKind,
+  cloudProviderKind,
+  cloudProviderExitKind,
+  cloudExceptionKind,
+  cloudFixOrderKind,
+  cloudMigrationKind,
+]

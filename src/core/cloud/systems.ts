@@ -32,7 +32,6 @@ import {
   systemById,
   totals,
 } from './model.js'
-import './request-kinds.js'
 import {cloud9Admissible} from './rules.js'
 import {requireGoLiveSteps} from './security.js'
 

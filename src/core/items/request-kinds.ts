@@ -1,5 +1,5 @@
 import {js} from '../workflow/payload-schema.js'
-import {registerKind} from '../workflow/registry.js'
+import {defineKind, type KindDefinition} from '../workflow/registry.js'
 import type {LifecycleRequest} from './lifecycle.js'
 
 /**
@@ -16,7 +16,7 @@ export interface UpdateRequest {
   removed: number
 }
 
-registerKind<UpdateRequest>({
+const itemUpdateKind = defineKind<UpdateRequest>({
   kind: 'item-update',
   initial: 'pending',
   states: {pending: {limitDays: 10}, updated: {terminal: true}},
@@ -36,7 +36,7 @@ const VERBS: Record<string, string> = {open: '开通', change: '变更', pause: 
  * second person (X-2); reviewed within 3 working days (ITEM-5's reporting limit). The
  * approval carries the change out from its effective date.
  */
-registerKind<LifecycleRequest>({
+const itemLifecycleKind = defineKind<LifecycleRequest>({
   kind: 'item-lifecycle',
   initial: 'applied',
   states: {applied: {limitDays: 3}, approved: {terminal: true}, rejected: {terminal: true}},
@@ -66,3 +66,6 @@ registerKind<LifecycleRequest>({
   summary: (p) => `${VERBS[p.action] ?? p.action} ${p.code} ${p.name}，自 ${p.effective}`,
   onEnter: async (ctx, r, state) => (state === 'approved' ? (await import('./lifecycle.js')).carryOut(ctx, r.id, r.payload) : undefined),
 })
+
+/** The kinds of this area, as src/core/kinds.ts lists them for the engine. */
+export const ITEM_KINDS: readonly KindDefinition<any>[] = [itemUpdateKind, itemLifecycleKind]

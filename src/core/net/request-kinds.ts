@@ -1,7 +1,7 @@
 import type {WriteContext} from '../store/index.js'
 import {readTemplate} from '../templates.js'
 import {js} from '../workflow/payload-schema.js'
-import {registerKind} from '../workflow/registry.js'
+import {defineKind, type KindDefinition} from '../workflow/registry.js'
 import type {AdoptRequest} from './adopt.js'
 import type {ConnectionRequest, DecisionRequest} from './requests/index.js'
 
@@ -120,7 +120,7 @@ function modeName(key: string | undefined): string {
   return readTemplate<{modes: Array<{key: string; name: string}>}>('access-modes.json').modes.find((m) => m.key === key)?.name ?? key
 }
 
-registerKind<ConnectionRequest>({
+const netOnboardingKind = defineKind<ConnectionRequest>({
   kind: 'net-onboarding',
   initial: 'applied',
   states: CONNECTION_STATES,
@@ -135,7 +135,7 @@ registerKind<ConnectionRequest>({
   },
 })
 
-registerKind<ConnectionRequest>({
+const netChangeKind = defineKind<ConnectionRequest>({
   kind: 'net-change',
   initial: 'applied',
   states: CONNECTION_STATES,
@@ -153,7 +153,7 @@ registerKind<ConnectionRequest>({
 })
 
 const decision = (kind: string, done: string, summary: (p: DecisionRequest) => string, carry: (ctx: WriteContext, id: number, p: DecisionRequest) => Promise<Partial<DecisionRequest>>) =>
-  registerKind<DecisionRequest>({
+  defineKind<DecisionRequest>({
     kind,
     initial: 'applied',
     states: {applied: {limitDays: 3}, [done]: {terminal: true}, rejected: {terminal: true}},
@@ -167,19 +167,19 @@ const decision = (kind: string, done: string, summary: (p: DecisionRequest) => s
     onEnter: async (ctx, r, state) => (state === done ? carry(ctx, r.id, r.payload) : undefined),
   })
 
-decision(
+const netCloseKind = decision(
   'net-close',
   'closed',
   (p) => `关闭：${p.reason ?? ''}`,
   async (ctx, id, p) => (await ops()).closeConnection(ctx, id, p),
 )
-decision(
+const netCutoffKind = decision(
   'net-cutoff',
   'cut-off',
   (p) => `整改期限 ${p.rectifyBy}：${p.reason ?? ''}`,
   async (ctx, id, p) => (await ops()).cutOff(ctx, id, p),
 )
-decision(
+const netRestoreKind = decision(
   'net-restore',
   'restored',
   (p) => `恢复：${p.note ?? ''}`,
@@ -204,7 +204,7 @@ const ADOPT_SCHEMA = js.object(
   ['unit', 'category', 'basis', 'accessMode', 'plane', 'bandwidthMbps', 'since', 'cidrs', 'costBearer'],
 )
 
-registerKind<AdoptRequest>({
+const netAdoptKind = defineKind<AdoptRequest>({
   kind: 'net-adopt',
   initial: 'applied',
   states: {applied: {limitDays: 5}, adopted: {terminal: true}, rejected: {terminal: true}},
@@ -217,3 +217,6 @@ registerKind<AdoptRequest>({
   summary: (p) => `存量接入：${modeName(p.accessMode)} ${p.cidrs.join('、')}（${p.since} 起）`,
   onEnter: async (ctx, r, state) => (state === 'adopted' ? (await import('./adopt.js')).adoptConnection(ctx, r.id, r.payload) : undefined),
 })
+
+/** The kinds of this area, as src/core/kinds.ts lists them for the engine. */
+export const NET_KINDS: readonly KindDefinition<any>[] = [netOnboardingKind, netChangeKind, netCloseKind, netCutoffKind, netRestoreKind, netAdoptKind]

@@ -1,6 +1,6 @@
 import type {WriteContext} from '../store/index.js'
 import type {JsonSchema} from '../workflow/payload-schema.js'
-import {registerKind} from '../workflow/registry.js'
+import {defineKind, type KindDefinition} from '../workflow/registry.js'
 import {checkPermit} from './permit.js'
 
 /**
@@ -9,14 +9,14 @@ import {checkPermit} from './permit.js'
  * of these kinds is system-admin, see reviewRole); rejected with a reason, or withdrawn by a
  * 系统管理员, it changes nothing. `apply` makes the change, inside the approving transaction.
  */
-export function registerAdminChangeKind<P>(definition: {
+export function adminChangeKind<P>(definition: {
   kind: string
   parsePayload(input: unknown): P
   payloadSchema: JsonSchema
   summary(payload: P): string
   apply(ctx: WriteContext, payload: P, requestId: number): Promise<unknown>
-}): void {
-  registerKind<P>({
+}): KindDefinition<P> {
+  return defineKind<P>({
     kind: definition.kind,
     initial: 'submitted',
     states: {

@@ -7,8 +7,6 @@ import {checkedText} from '../names.js'
 import {nearest} from '../nearest.js'
 import type {Database, Store, WriteContext} from '../store/index.js'
 import {fileRequestIn, type Request} from '../workflow/index.js'
-import {registerAdminChangeKind} from './admin-kind.js'
-import {js} from '../workflow/payload-schema.js'
 import {ADMIN_ROLES, isRole, type Role, ROLE_IDS} from './roles.js'
 
 import {checkPermit} from './permit.js'
@@ -178,7 +176,7 @@ async function checkChange(ctx: WriteContext, change: RosterChange): Promise<{be
 }
 
 /** Makes a change on the roster, checked again first, with an audit entry carrying before and after (and the request that approved it). */
-async function applyChange(ctx: WriteContext, change: RosterChange, via: {requestId?: number; bootstrap?: true} = {}): Promise<Operator & {unchanged?: true}> {
+export async function applyRosterChange(ctx: WriteContext, change: RosterChange, via: {requestId?: number; bootstrap?: true} = {}): Promise<Operator & {unchanged?: true}> {
   const {before, unchanged} = await checkChange(ctx, change)
   if (unchanged) return {...before!, unchanged: true}
   const id = change.login
@@ -236,13 +234,13 @@ export async function changeRoster(ctx: WriteContext, change: RosterChange): Pro
       if (change.op !== 'add') throw new NotFound('operators.notFound', {login: change.login}, {field: 'LOGIN'})
       throw new RuleRefused('X-2', 'operators.firstMustBeAdmin', {actor: ctx.actor}, {field: 'LOGIN', details: {actor: ctx.actor}})
     }
-    return {...(await applyChange(ctx, change, {bootstrap: true})), pending: false}
+    return {...(await applyRosterChange(ctx, change, {bootstrap: true})), pending: false}
   }
   const {before, unchanged} = await checkChange(ctx, change)
   if (unchanged) return {...before!, pending: false, unchanged: true}
   const admins = (await listOperators(ctx.db, ctx.today)).filter((o) => o.active && o.roles.includes('system-admin')).length
   if (change.op === 'add' && admins < 2 && change.roles?.length === 1 && change.roles[0] === 'system-admin') {
-    return {...(await applyChange(ctx, change, {bootstrap: true})), pending: false}
+    return {...(await applyRosterChange(ctx, change, {bootstrap: true})), pending: false}
   }
   const filer = await findRow(ctx, ctx.actor)
   const applicantUnit = (change.unit ?? before?.unit ?? filer?.unit ?? ctx.actor) || ctx.actor
@@ -320,7 +318,7 @@ export async function startRosterIn(ctx: WriteContext, login: string, input: {na
     if (present?.active && present.roles.includes('system-admin')) return {...present, unchanged: true}
     throw new Conflict('operators.rosterStarted', {login: change.login}, {field: 'admin'})
   }
-  return applyChange(ctx, change, {bootstrap: true})
+  return applyRosterChange(ctx, change, {bootstrap: true})
 }
 
 /** startRoster in its own transaction: what a command calls (the startRosterIn form joins a caller's transaction). */
@@ -354,7 +352,8 @@ export function changeSummary(c: RosterChange): string {
   return [`${c.op} ${c.login}`, ...parts].join(' ')
 }
 
-function parseChange(input: unknown): RosterChange {
+/** A stored or filed roster change, checked and normalised (the roster-change kind's payload). */
+export function parseRosterChange(input: unknown): RosterChange {
   const p = (input ?? {}) as Record<string, unknown>
   if (p.op !== 'add' && p.op !== 'edit' && p.op !== 'retire') throw new InvalidInput('operators.badChange', {}, {field: 'op'})
   const login = typeof p.login === 'string' ? checkedText(p.login, 'LOGIN') : ''
@@ -369,28 +368,3 @@ function parseChange(input: unknown): RosterChange {
   if (p.op === 'add' && (!change.name || !change.roles || !change.from)) throw new InvalidInput('operators.badChange', {}, {field: 'op'})
   return change
 }
-
-/**
- * 名册变更 (issue 18; CERT-4; 002 第二十二条): a change to the roster, filed by a 系统管理员 and
- * in effect when another active 系统管理员 approves it (the reviewer of the roster area is
- * system-admin, see reviewRole); rejected with a reason, or withdrawn, it changes nothing.
- * Approval checks the change again against the roster as it is then.
- */
-registerAdminChangeKind<RosterChange>({
-  kind: ROSTER_KIND,
-  parsePayload: parseChange,
-  payloadSchema: js.object(
-    {
-      op: js.oneOf(['add', 'edit', 'retire']),
-      login: js.line(),
-      name: js.line('real name'),
-      unit: js.nullable(js.line()),
-      roles: {...js.array(js.oneOf(ROLE_IDS)), minItems: 1},
-      from: js.date(),
-      to: js.nullable(js.date()),
-    },
-    ['op', 'login'],
-  ),
-  summary: changeSummary,
-  apply: (ctx, payload, requestId) => applyChange(ctx, payload, {requestId}),
-})

@@ -8,10 +8,11 @@ import {Kysely, Migrator, sql, type Transaction} from '#kysely'
 import {EgovError} from '../errors.js'
 import {chinaDate, currentAsOf, now} from '../clock.js'
 import type {SqlDialect} from './migrations/helpers.js'
-import {migrationNames, migrationsFor} from './migrations/index.js'
+import {migrationNames} from './migrations/names.js'
 import {checkPermit} from '../operators/permit.js'
 import type {Role} from '../operators/roles.js'
 import type {Database} from './schema.js'
+import {type KindSource, loadKinds, useKinds} from '../workflow/registry.js'
 import {isPgLockTimeout, isSqliteBusy, type LockWaitOptions, lockTimeout, WriteLock} from './lock.js'
 
 export type {Database} from './schema.js'
@@ -36,6 +37,14 @@ export interface StoreOptions {
    * empty PostgreSQL schema, which must stay empty until pg_restore fills it.
    */
   connectOnly?: boolean
+  /**
+   * The request kinds the workflow engine carries (issue 17): src/core/kinds.ts's KINDS for
+   * egov, a shorter list in a test. Handed to the engine's registry when the store opens;
+   * nothing registers a kind by being imported.
+   */
+  kinds?: KindSource
+  /** With kinds given as a loader: leave loading them to the command (workflow loadKinds), which may need none. */
+  kindsOnDemand?: boolean
   /**
    * The audit key file (issue 18; see core/audit/key.ts): egov's config folder or
    * EGOV_AUDIT_KEY. Default: EGOV_AUDIT_KEY when set, else none (entries carry no MAC).
@@ -109,6 +118,8 @@ export class Store {
   ) {}
 
   static async open(options: StoreOptions): Promise<Store> {
+    if (options.kinds) useKinds(options.kinds)
+    if (!options.kindsOnDemand) await loadKinds()
     const lock = new WriteLock(options.lockWait)
     const store = options.databaseUrl ? await openPostgres(options.databaseUrl, options.operator, lock, options.noticesDir) : await openSqlite(options, lock)
     const keyFromEnv = process.env.EGOV_AUDIT_KEY?.trim()
@@ -268,6 +279,8 @@ export class Store {
       const {rows} = await sql<{schema: string}>`select current_schema() as schema`.execute(this.db)
       schema = rows[0].schema
     }
+    // The migrations' code, only when one is pending (an up-to-date database needs none of it).
+    const {migrationsFor} = await import('./migrations/index.js')
     const migrator = new Migrator({
       db: this.db,
       provider: {getMigrations: async () => migrationsFor(this.dialect)},

@@ -9,9 +9,9 @@ import {checkPermit} from '../operators/permit.js'
 import {reviewRole} from '../operators/roles.js'
 import type {Database, Store, WriteContext} from '../store/index.js'
 import {payloadProblems, type PayloadProblem, requireValidPayload, ruleText} from './payload-schema.js'
-import {allKinds, findKind, type KindDefinition, needsFourEyes, type WorkflowAction} from './registry.js'
+import {allKinds, findKind, type KindDefinition, loadKinds, needsFourEyes, type WorkflowAction} from './registry.js'
 
-export {allKinds, findKind, needsFourEyes, registerKind} from './registry.js'
+export {allKinds, defineKind, findKind, loadKinds, needsFourEyes, useKinds} from './registry.js'
 export type {KindDefinition, StateDefinition, TransitionDefinition, WorkflowAction} from './registry.js'
 
 export interface Transition {
@@ -393,6 +393,9 @@ export interface RequestFilter {
 
 /** Overdue requests first (the longest overdue at the top), then open ones by due date, then the rest newest first. */
 export async function listRequests(db: Kysely<Database>, filter: RequestFilter = {}, today: string = clockToday()): Promise<ListedRequest[]> {
+  // The kinds are read to check a filter and to know which states are final: a store opened
+  // with kindsOnDemand loads them here, and only when there is something to read them for.
+  if (filter.kind || filter.state) await loadKinds()
   if (filter.kind) requireKind(filter.kind)
   if (filter.state) {
     const kinds = filter.kind ? [requireKind(filter.kind)] : allKinds()
@@ -408,6 +411,7 @@ export async function listRequests(db: Kysely<Database>, filter: RequestFilter =
   q = q.orderBy('id', 'desc')
   if (filter.limit) q = q.limit(filter.limit)
   const rows = (await q.execute()) as ListedRow[]
+  if (rows.length) await loadKinds()
   // Rows written before summaries were kept: summarise them from their payloads.
   const missing = rows.filter((r) => r.summary === null).map((r) => Number(r.id))
   if (missing.length) {

@@ -57,23 +57,71 @@ export interface KindDefinition<P = unknown> {
   onEnter?(ctx: WriteContext, request: {id: number; payload: P; applicantUnit: string; comment?: string}, state: string): Promise<Partial<P> | void>
 }
 
-const kinds = new Map<string, KindDefinition<any>>()
-
-export function registerKind<P>(definition: KindDefinition<P>): KindDefinition<P> {
+/**
+ * Checks a kind's declaration (every transition between declared states, a declared initial
+ * state) and returns it. Nothing is registered: an area exports its kinds, src/core/kinds.ts
+ * lists them all (KINDS), and that list is handed to the engine when the store opens
+ * (StoreOptions.kinds, see useKinds).
+ */
+export function defineKind<P>(definition: KindDefinition<P>): KindDefinition<P> {
   for (const tr of definition.transitions) {
     if (!definition.states[tr.from] || !definition.states[tr.to]) {
       throw new Error(`kind ${definition.kind}: transition ${tr.action} ${tr.from} → ${tr.to} names an undeclared state`)
     }
   }
   if (!definition.states[definition.initial]) throw new Error(`kind ${definition.kind}: initial state ${definition.initial} is undeclared`)
-  kinds.set(definition.kind, definition)
   return definition
 }
 
+/** The kinds the engine carries: the list given to useKinds, none until then. */
+let kinds: ReadonlyMap<string, KindDefinition<any>> | undefined
+/** Where they come from when given as a loader, until loadKinds has run it. */
+let pending: (() => Promise<readonly KindDefinition<any>[]>) | undefined
+
+/** The request kinds, as a list or as a loader of one (see useKinds). */
+export type KindSource = readonly KindDefinition<any>[] | (() => Promise<readonly KindDefinition<any>[]>)
+
+/**
+ * The kinds the engine carries from now on (Store.open calls it with StoreOptions.kinds). The
+ * same list again changes nothing; two kinds of one name are a programming error. A loader is
+ * run by loadKinds, which Store.open awaits unless told the command loads them when it needs
+ * them (StoreOptions.kindsOnDemand: `egov requests list` reads no kind when nothing is listed).
+ */
+export function useKinds(source: KindSource): void {
+  if (typeof source === 'function') {
+    kinds = undefined
+    pending = source
+    return
+  }
+  pending = undefined
+  const list = source
+  const map = new Map<string, KindDefinition<any>>()
+  for (const def of list) {
+    if (map.has(def.kind) && map.get(def.kind) !== def) throw new Error(`kind ${def.kind} is listed twice`)
+    map.set(def.kind, def)
+  }
+  kinds = map
+}
+
+/** Runs the loader given to useKinds, once; nothing when the kinds are there already. */
+export async function loadKinds(): Promise<void> {
+  if (pending) {
+    const load = pending
+    useKinds(await load())
+  }
+}
+
+function carried(): ReadonlyMap<string, KindDefinition<any>> {
+  // A programming error, not a user's: the store was opened without its kinds, or they were not loaded yet.
+  if (!kinds)
+    throw new Error(pending ? 'request kinds not loaded yet: await loadKinds() first' : 'no request kinds: open the store with StoreOptions.kinds (src/core/kinds.ts KINDS) or call useKinds first')
+  return kinds
+}
+
 export function findKind(kind: string): KindDefinition | undefined {
-  return kinds.get(kind)
+  return carried().get(kind)
 }
 
 export function allKinds(): KindDefinition[] {
-  return [...kinds.values()]
+  return [...carried().values()]
 }

@@ -12,7 +12,6 @@ import {findUnit, kindOf, type Unit} from '../../units/index.js'
 import {fileRequestIn, findKind, type WorkflowResult} from '../../workflow/index.js'
 import {prefixForHosts} from '../ip.js'
 import type {Plane} from '../model.js'
-import '../request-kinds.js'
 import {connectionOf, connectionsOf, planeOption} from './connections.js'
 import type {ConnectionRequest, CostBearer, DecisionRequest} from './payloads.js'
 

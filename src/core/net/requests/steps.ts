@@ -6,7 +6,6 @@ import {allocateIn} from '../allocations.js'
 import {checkNet4} from '../districts.js'
 import {planGivenBlock} from '../given-block.js'
 import {findPool} from '../pools.js'
-import '../request-kinds.js'
 import type {BusinessTest, ConnectionRequest, PlannedBlock, ProbeRecord} from './payloads.js'
 
 /** A crash between the allocation and the state change must leave neither: tests kill the process here. */

@@ -7,7 +7,6 @@ import {InvalidInput} from '../../errors.js'
 import type {Database} from '../../store/index.js'
 import {findKind, limitKey} from '../../workflow/index.js'
 import type {Plane} from '../model.js'
-import '../request-kinds.js'
 import type {ConnectionRequest, CostBearer} from './payloads.js'
 
 export interface YearReport {

@@ -1,5 +1,5 @@
 import {js} from '../workflow/payload-schema.js'
-import {registerKind} from '../workflow/registry.js'
+import {defineKind, type KindDefinition} from '../workflow/registry.js'
 import type {SwitchRequest} from './disconnect.js'
 import type {KioskRequestPayload} from './onboarding.js'
 
@@ -50,7 +50,7 @@ const SWITCH_SCHEMA = js.object({target: js.line("a unit, or one kiosk's serial"
  * step is a second person's (X-2): not the filer, and the leader not the office reviewer.
  * Reviewed within 10 working days, approved within 5 (limit.kiosk.applied, limit.kiosk.reviewed).
  */
-registerKind<KioskRequestPayload>({
+const kioskKind = defineKind<KioskRequestPayload>({
   kind: 'kiosk',
   initial: 'applied',
   states: {applied: {limitDays: 10}, reviewed: {limitDays: 5}, approved: {terminal: true}, rejected: {terminal: true}},
@@ -89,7 +89,7 @@ registerKind<KioskRequestPayload>({
  * (the `emergency` step, which the filer takes) and reviewed after: approve confirms,
  * reject overrules and reconnects.
  */
-registerKind<SwitchRequest>({
+const kioskDisconnectKind = defineKind<SwitchRequest>({
   kind: 'kiosk-disconnect',
   initial: 'applied',
   states: {applied: {limitDays: 3}, review: {limitDays: 3}, disconnected: {terminal: true}, rejected: {terminal: true}, overruled: {terminal: true}},
@@ -111,7 +111,7 @@ registerKind<SwitchRequest>({
   },
 })
 
-registerKind<SwitchRequest>({
+const kioskReconnectKind = defineKind<SwitchRequest>({
   kind: 'kiosk-reconnect',
   initial: 'applied',
   states: {applied: {limitDays: 3}, reconnected: {terminal: true}, rejected: {terminal: true}},
@@ -129,3 +129,6 @@ registerKind<SwitchRequest>({
     return undefined
   },
 })
+
+/** The kinds of this area, as src/core/kinds.ts lists them for the engine. */
+export const KIOSK_KINDS: readonly KindDefinition<any>[] = [kioskKind, kioskDisconnectKind, kioskReconnectKind]

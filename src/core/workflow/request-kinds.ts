@@ -1,7 +1,7 @@
-import {InvalidInput} from '../../errors.js'
-import {js} from '../payload-schema.js'
-import {registerKind} from '../registry.js'
-import {checkedText} from '../../names.js'
+import {InvalidInput} from '../errors.js'
+import {js} from './payload-schema.js'
+import {defineKind} from './registry.js'
+import {checkedText} from '../names.js'
 
 export interface TicketPayload {
   subject: string
@@ -13,7 +13,7 @@ export interface TicketPayload {
  * change with no area of its own). Submitted → accepted (办理中) → resolved (已办结),
  * or rejected with a reason; each step approved by someone other than the filer (X-2).
  */
-export const ticketKind = registerKind<TicketPayload>({
+export const ticketKind = defineKind<TicketPayload>({
   kind: 'ticket',
   initial: 'submitted',
   states: {
@@ -39,3 +39,6 @@ export const ticketKind = registerKind<TicketPayload>({
   payloadSchema: js.object({subject: {...js.line('one line'), maxLength: 200}, detail: js.line()}, ['subject']),
   summary: (p) => p.subject,
 })
+
+/** The kinds of this area (the general 工单), as src/core/kinds.ts lists them for the engine. */
+export const WORKFLOW_KINDS = [ticketKind]

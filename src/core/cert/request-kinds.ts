@@ -1,5 +1,5 @@
 import {js} from '../workflow/payload-schema.js'
-import {registerKind} from '../workflow/registry.js'
+import {defineKind, type KindDefinition} from '../workflow/registry.js'
 import {EVENTS, MEDIUM_REASONS, REVOKE_REASONS} from './event-names.js'
 import type {CertRequest} from './events.js'
 
@@ -21,7 +21,7 @@ const EVENT_NAMES: Record<string, string> = {
   'reset-password': '密码重置',
 }
 
-registerKind<CertRequest>({
+const certKind = defineKind<CertRequest>({
   kind: 'cert',
   initial: 'applied',
   states: {applied: {limitDays: 3}, done: {terminal: true}, rejected: {terminal: true}},
@@ -55,3 +55,6 @@ registerKind<CertRequest>({
     `${EVENT_NAMES[p.event] ?? p.event}：${p.holder}${p.profile ? ` ${p.profile}` : ''}${p.medium ? ` ${p.medium}` : ''}${p.serial ? ` ${p.serial.slice(0, 12)}` : ''}${p.issued ? ` → ${p.issued.slice(0, 12)}` : ''}`,
   onEnter: async (ctx, r, state) => (state === 'done' ? (await import('./events.js')).carryOut(ctx, r.id, r.payload) : undefined),
 })
+
+/** The kinds of this area, as src/core/kinds.ts lists them for the engine. */
+export const CERT_KINDS: readonly KindDefinition<any>[] = [certKind]

@@ -1,11 +1,9 @@
-import {type ValidatedArrangement, validateArrangement} from '../calendar/index.js'
-import {InvalidInput, NotFound} from '../errors.js'
+import type {ValidatedArrangement} from '../calendar/index.js'
+import {NotFound} from '../errors.js'
 import type {Store, WriteContext} from '../store/index.js'
 import {type DueDateChange, loadCalendarYearIn} from '../workflow/due-dates.js'
 import {fileRequestIn, type Request} from '../workflow/index.js'
-import {registerAdminChangeKind} from '../operators/admin-kind.js'
-import {js} from '../workflow/payload-schema.js'
-import {parseConfigKey, setLimitIn, unsetLimitIn, validateConfigValue} from './index.js'
+import {setLimitIn, unsetLimitIn} from './index.js'
 
 /**
  * Settings that change deadlines or the calendar take a second person (issue 18; X-1, X-2):
@@ -42,55 +40,16 @@ export function changeSettings(store: Store, change: SettingsChange): Promise<Se
   return store.write((ctx) => changeSettingsIn(ctx, change))
 }
 
-async function applySettings(ctx: WriteContext, change: SettingsChange): Promise<{replaced?: boolean; recomputed?: DueDateChange[]}> {
+/** Makes a settings change (at once, or when its request is approved). */
+export async function applySettings(ctx: WriteContext, change: SettingsChange): Promise<{replaced?: boolean; recomputed?: DueDateChange[]}> {
   if (change.op === 'set') await setLimitIn(ctx, change.key, change.value)
   else if (change.op === 'unset') await unsetLimitIn(ctx, change.key)
   else return loadCalendarYearIn(ctx, change.arrangement)
   return {}
 }
 
-function settingsSummary(c: SettingsChange): string {
+export function settingsSummary(c: SettingsChange): string {
   if (c.op === 'set') return `${c.key} = ${c.value}`
   if (c.op === 'unset') return `unset ${c.key}`
   return `calendar ${c.arrangement.year} (${c.arrangement.source})`
 }
-
-registerAdminChangeKind<SettingsChange>({
-  kind: SETTINGS_KIND,
-  parsePayload(input) {
-    const p = (input ?? {}) as Record<string, unknown>
-    if (p.op === 'calendar') return {op: 'calendar', arrangement: validateArrangement(p.arrangement, 'arrangement')}
-    if ((p.op !== 'set' && p.op !== 'unset') || typeof p.key !== 'string') throw new InvalidInput('config.badChange', {}, {field: 'KEY'})
-    const parsed = parseConfigKey(p.key)
-    if (!changesDeadlines(parsed.key)) throw new InvalidInput('config.badChange', {}, {field: 'KEY'})
-    if (p.op === 'unset') return {op: 'unset', key: parsed.key}
-    return {op: 'set', key: parsed.key, value: validateConfigValue(parsed, String(p.value ?? ''))}
-  },
-  payloadSchema: {
-    ...js.object(
-      {
-        op: js.oneOf(['set', 'unset', 'calendar']),
-        key: {...js.line('a working-day limit: limit.KIND.STATE'), pattern: '^limit\\.'},
-        value: js.line(),
-        arrangement: js.object(
-          {
-            year: js.int(1900, 2999),
-            source: js.text(),
-            holidays: js.array(js.object({date: js.date(), name: js.text()}, ['date', 'name'])),
-            workdays: js.array(js.object({date: js.date(), name: js.text()}, ['date', 'name'])),
-          },
-          ['year', 'source', 'holidays', 'workdays'],
-          "a year's holiday arrangement (X-1)",
-        ),
-      },
-      ['op'],
-    ),
-    allOf: [
-      {if: {properties: {op: {const: 'calendar'}}}, then: {required: ['arrangement']}},
-      {if: {properties: {op: {const: 'set'}}}, then: {required: ['key', 'value']}},
-      {if: {properties: {op: {const: 'unset'}}}, then: {required: ['key']}},
-    ],
-  },
-  summary: settingsSummary,
-  apply: (ctx, payload) => applySettings(ctx, payload),
-})
