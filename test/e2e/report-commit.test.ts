@@ -1,5 +1,5 @@
 import {execFileSync} from 'node:child_process'
-import {existsSync, mkdtempSync, readdirSync} from 'node:fs'
+import {existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
@@ -140,6 +140,33 @@ describeEachDialect('--report is written before the import commits (issue 20)', 
     const again = await clerk(['items', 'import', out('问题.xlsx'), '--report', out('问题-2.xlsx'), '--json'])
     expect(again.code).toBe(2)
     expect(inspect(out('问题-2.xlsx'))['基本信息'].cells.T4.comment).toBe(marked.cells.T4.comment)
+  })
+
+  it('a list too large to copy whole: the copy is the 错误汇总 sheet alone, saying so, and every problem is listed (bounded memory)', async () => {
+    // 12,000 items × 28 columns: past the 200,000 cells a copy holds whole (REPORT_CELLS).
+    const [header, template] = readFileSync(join(FIX, 'items', 'list-v2-utf8.csv'), 'utf8').split('\n')
+    const cells = template.split(',')
+    const lines = [header]
+    for (let i = 0; i < 12_000; i++) {
+      const row = [...cells]
+      row[0] = `620A${String(1_000_000_000 + i).padStart(10, '0')}-620200000000-000-11620200MB1528467X-1-00`
+      row[1] = `食品经营许可（第${i + 1}号）`
+      if (i === 7000) row[12] = '可能'
+      lines.push(row.join(','))
+    }
+    writeFileSync(out('large.csv'), lines.join('\n') + '\n')
+    const before = await state()
+    const r = await clerk(['items', 'import', out('large.csv'), '--report', out('large-report.xlsx'), '--json'])
+    expect(r.code, r.stderr).toBe(2)
+    expect(r.json.error.details.report).toEqual({file: out('large-report.xlsx'), marked: 0})
+    expect(await state()).toEqual(before)
+    const book = cellsOf(out('large-report.xlsx'))
+    expect(Object.keys(book)).toEqual(['错误汇总'])
+    const [head, note, problem] = book['错误汇总']
+    expect(head).toEqual(HEADERS)
+    expect(note[0]).toBe('large.csv')
+    expect(note[8]).toMatch(/^The list is too large to copy whole \(336,000 cells, over 200,000\)/)
+    expect(problem.slice(0, 5)).toEqual(['large.csv', '基本信息', '7002', '是否收费', 'M7002'])
   })
 
   it('kiosk import: the copy is written before the form is filed; if it cannot be, nothing is filed and no unit added', async () => {

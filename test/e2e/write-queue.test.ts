@@ -156,3 +156,45 @@ describeEachDialect('an import reading its files holds no one up', (dialect) => 
     expect(await ctx.tdb.sql('select count(*) as n from cloud_usage')).toEqual(before)
   })
 })
+
+/**
+ * Issue 20: items import reads and checks its file before it takes the write lock. A file
+ * with problems never takes it; a valid file takes it only to write the rows it staged.
+ */
+describeEachDialect('items import reads and checks before the write lock', (dialect) => {
+  const ctx = operatorDatabase(dialect, 'alice')
+  const fixture = (name: string) => new URL(`../../fixtures/items/${name}`, import.meta.url).pathname
+
+  it('a file with problems is reported while another writer holds the lock: exit 2, not a wait', {timeout: 120_000}, async () => {
+    const holder = await holdWriteLock(ctx.tdb, 20_000)
+    const started = Date.now()
+    const r = await egov(['items', 'import', fixture('list-errors.xlsx'), '--json'], {...ctx.env, EGOV_LOCK_WAIT: '0'})
+    const took = Date.now() - started
+    await holder.released
+    expect(r.code, r.stderr).toBe(2)
+    expect(r.json.error.details.problems.length).toBeGreaterThan(0)
+    expect(took).toBeLessThan(20_000)
+    // A valid file does need the lock to write: with no wait allowed it is exit 4, nothing written.
+    const again = await holdWriteLock(ctx.tdb, 20_000)
+    const valid = await egov(['items', 'import', fixture('list.xlsx'), '--json'], {...ctx.env, EGOV_LOCK_WAIT: '0'})
+    await again.released
+    expect(valid.code, valid.stderr).toBe(4)
+    expect(valid.json.error).toMatchObject({code: 'conflict', details: {key: 'store.lockTimeout', field: 'EGOV_LOCK_WAIT'}})
+    expect(await ctx.tdb.sql('select count(*) as n from item_versions')).toEqual([{n: dialect === 'postgres' ? '0' : 0}])
+  })
+
+  it('another writer completes at once while the list is read; the import then commits', async () => {
+    const importing = egov(['items', 'import', fixture('list.xlsx'), '--json'], {...ctx.env, EGOV_FAULT: 'items-slow-read'})
+    await new Promise((resolve) => setTimeout(resolve, 2000))
+    const ticket = await egov(['ticket', 'open', '--unit', '市民政局', '--subject', '不必等待', '--json'], ctx.env)
+    const ticketDone = Date.now()
+    const imported = await importing
+    const importDone = Date.now()
+    expect(ticket.code, ticket.stderr).toBe(0)
+    expect(imported.code, imported.stdout + imported.stderr).toBe(0)
+    expect(imported.json.version).toBe(1)
+    expect(ticketDone).toBeLessThan(importDone)
+    const order = await ctx.tdb.sql(`select action from audit_log where action = 'items.import' or entity_id = '${ticket.json.request.id}' order by seq`)
+    expect(order.map((r) => r.action).at(-1)).toBe('items.import')
+  })
+})

@@ -92,6 +92,10 @@ export const itemEntries = {
   'items.import.encoding': {en: '{file} read as {encoding}', zh: '{file} 按 {encoding} 编码读取'},
   'items.report.written': {en: 'wrote the annotated workbook {file}: {count} cells marked', zh: '已生成批注工作簿 {file}：标注 {count} 处'},
   'items.report.clean': {en: 'no problems found', zh: '未发现问题'},
+  'items.report.summaryOnly': {
+    en: 'The list is too large to copy whole ({cells} cells, over {limit}): its problems are listed on this sheet and marked nowhere. Fix them in your own file, or import the list in parts for marked copies.',
+    zh: '清单过大，无法整份复制（{cells} 个单元格，超过 {limit}）：问题只列在本表，不在原表中标注。请在原文件中修改，或分批导入以获得标注副本。',
+  },
   'items.notFound': {en: 'item {code} not found', zh: '未找到事项 {code}'},
   'items.versionNotFound': {en: 'list version {version} not found', zh: '未找到清单版本 {version}'},
   'items.noVersions': {en: 'no list has been imported yet (egov items import FILE)', zh: '尚未导入任何清单（egov items import 文件）'},

@@ -13,6 +13,7 @@ import {writeReport} from '../io/form-report.js'
 import {checkOutput} from '../io/output-file.js'
 import type {Encoding} from '../io/tables.js'
 import {DEFAULT_CODE_PATTERN} from '../io/values.js'
+import {StagedRows} from '../io/staging.js'
 import {checkWorkbookLimits} from '../io/xlsx-limits.js'
 import type {Locale} from '../i18n/index.js'
 import {insertRows} from '../store/bulk.js'
@@ -143,12 +144,12 @@ function isPublic(events: StatusEvent[] | undefined, today: string): boolean {
 /**
  * Imports a service-item list: a workbook of the three sheets, or CSV files one sheet each.
  *
- * The file is read row by row inside one write transaction. Each valid 基本信息 row is
- * compared with the item's current revision (by hash) and, when new or changed, written
- * as it is read, so a 100,000-item list never sits in memory; 办理流程 and 申请材料 rows are
- * gathered per item and written at the end. Every cell and rule is checked and every
- * problem reported, located; any problem (or --dry-run) rolls the whole transaction back,
- * so nothing is written unless the whole file is valid.
+ * The file is read and every cell and rule checked before the write lock is taken (issue
+ * 20): every problem is reported, located, and a file with problems never takes the lock.
+ * The 基本信息 rows are staged on disk as they are read, so a 100,000-item list never sits
+ * in memory; 办理流程 and 申请材料 rows are gathered per item. Then, in one write
+ * transaction, each staged row is compared with the item's current revision (by hash) and,
+ * when new or changed, written in batches; --dry-run rolls the whole transaction back.
  *
  * A valid file is a proposal against the current list. Items not yet open are added and
  * changed directly; an open (or scheduled) item's change files an ITEM-4 change request,
@@ -211,257 +212,46 @@ export async function importList(store: Store, files: string[], options: ItemImp
   const report = async (o: {problems: LocatedProblem[]; sheets: FoundSheet[]}) => {
     if (options.report) result.report = {file: options.report, marked: await writeReport(layout, files, o.sheets, o.problems, options.report, options.locale ?? 'en', result.notes)}
   }
+  // Read and checked before the write lock (issue 20): the rows are staged on disk, not held,
+  // and a file with problems never takes the lock. Under the lock only the staged rows are read back.
+  const seen = new Set<string>()
+  const bodies = new Set<string>()
+  const parts: Record<PartKey, Map<string, string[]>> = {steps: new Map(), materials: new Map()}
+  const staged = new StagedRows()
+  let slow: Promise<void> | undefined
   try {
-    await store.write(async (ctx) => {
-      const dry = Boolean(options.dryRun)
-      // code → hash of every current item, read in pages (a large list's rows are not all in memory at once).
-      const current = new Map<string, string>()
-      for (let after = ''; ;) {
-        const page = await ctx.db.selectFrom('item_revisions').select(['code', 'hash']).where('version_to', 'is', null).where('code', '>', after).orderBy('code').limit(20_000).execute()
-        for (const r of page) current.set(r.code, r.hash)
-        if (page.length < 20_000) break
-        after = page.at(-1)!.code
-      }
-      const events = await eventsOf(ctx.db)
-      const open = new Set([...events.keys()].filter((code) => current.has(code) && isPublic(events.get(code), ctx.today)))
-      const version = dry ? 0 : await newVersion(ctx, {source: label, sha256, origin: 'import', bodies: [], items: 0, added: 0, changed: 0, removed: 0})
-      const seen = new Set<string>()
-      const bodies = new Set<string>()
-      const changed = new Set<string>()
-      /** Open items whose proposed 基本信息 row differs, and their proposed parts: filed as change requests. */
-      const proposed = new Map<string, {basic?: string[]; parts: Partial<Record<PartKey, string[][]>>}>()
-      const propose = (code: string) => {
-        let p = proposed.get(code)
-        if (!p) proposed.set(code, (p = {parts: {}}))
-        return p
-      }
-      const closing: string[] = []
-      const pending: unknown[][] = []
-      const parts: Record<PartKey, Map<string, string[]>> = {steps: new Map(), materials: new Map()}
-      const flush = async () => {
-        if (!pending.length || dry) {
-          pending.length = 0
-          closing.length = 0
+    const read = await readForm(files, layout, {
+      encoding: options.encoding,
+      locale: options.locale,
+      codePattern: pattern,
+      areaCode: area,
+      defaultRule: 'ITEM-2',
+      onRecord(sheet, _row, values) {
+        if (sheet !== 'basic') {
+          const into = parts[sheet as PartKey]
+          const packed = packRow(values)
+          const list = into.get(values[0])
+          if (list) list.push(packed)
+          else into.set(values[0], [packed])
           return
         }
-        // A changed item's revision ends before its new one begins: one current revision per code.
-        if (closing.length) await closeRevisions(ctx, closing.splice(0), version)
-        await insertRows(ctx, 'item_revisions', REVISION_COLUMNS, pending.splice(0))
-      }
-
-      const read = await readForm(files, layout, {
-        encoding: options.encoding,
-        locale: options.locale,
-        codePattern: pattern,
-        areaCode: area,
-        defaultRule: 'ITEM-2',
-        onRecord(sheet, _row, values) {
-          if (sheet !== 'basic') {
-            const into = parts[sheet as PartKey]
-            const packed = packRow(values)
-            const list = into.get(values[0])
-            if (list) list.push(packed)
-            else into.set(values[0], [packed])
-            return
-          }
-          const code = values[codeAt]
-          seen.add(code)
-          bodies.add(values[bodyAt])
-          const content = packRow(values)
-          const hash = contentHash(content)
-          const before = current.get(code)
-          if (before === hash) return
-          if (!before) result.added++
-          else if (open.has(code)) {
-            // ITEM-4: an open item's elements change by an approved request, not by the file.
-            propose(code).basic = [...values]
-            return
-          } else {
-            changed.add(code)
-            closing.push(code)
-          }
-          pending.push([code, values[bodyAt], values[typeAt], displayName(values), version, null, hash, content])
-          if (pending.length >= WRITE_BATCH) return flush()
-        },
-      })
-      result.encodings = read.encodings
-      result.notes = read.notes
-      if (read.problems.length) throw new Undo(read.problems, read.sheets)
-      if (!seen.size) throw new InvalidInput('items.import.noData', {file: label}, {field: 'FILE'})
-      await flush()
-      result.items = seen.size
-      result.bodies = [...bodies].sort()
-
-      // Items of the file's bodies that the file does not list: removed only when it replaces their whole list.
-      const missing: string[] = []
-      const ofBodies = [...bodies]
-      for (let i = 0; i < ofBodies.length; i += BATCH) {
-        const rows = await ctx.db
-          .selectFrom('item_revisions')
-          .select('code')
-          .where('version_to', 'is', null)
-          .where('body', 'in', ofBodies.slice(i, i + BATCH))
-          .execute()
-        for (const r of rows) if (!seen.has(r.code)) missing.push(r.code)
-      }
-      missing.sort()
-      const removed = options.replace ? missing.filter((c) => !open.has(c)) : []
-      const terminating = options.replace ? missing.filter((c) => open.has(c) && decidedStatus(events.get(c))?.status !== 'terminated') : []
-      if (options.replace) result.terminating.push(...missing.filter((c) => open.has(c) && decidedStatus(events.get(c))?.status === 'terminated'))
-      result.kept = options.replace ? 0 : missing.length
-      result.removed = removed.length
-      if (!dry && removed.length + terminating.length > REMOVAL_LIMIT && !options.confirmed) {
-        throw new InvalidInput(
-          'items.import.confirmRemovals',
-          {count: removed.length + terminating.length, limit: REMOVAL_LIMIT, file: label, bodies: result.bodies.join('、')},
-          {field: 'yes', details: {removing: [...removed, ...terminating]}},
-        )
-      }
-      if (!dry) await closeRevisions(ctx, removed, version)
-
-      // Steps and materials: a sheet the file has replaces those of its items; a sheet it lacks leaves them be.
-      const present = new Set(read.sheets.map((f) => f.key))
-      const recorded = [...seen].filter((c) => current.has(c))
-      for (const part of PARTS) {
-        result[part] = [...parts[part].values()].reduce((n, rows) => n + rows.length, 0)
-        const close: string[] = [...removed]
-        const add: unknown[][] = []
-        if (present.has(part)) {
-          const now = new Map<string, string>()
-          for (let i = 0; i < recorded.length; i += BATCH) {
-            const rows = await ctx.db
-              .selectFrom('item_parts')
-              .select(['code', 'hash'])
-              .where('part', '=', part)
-              .where('version_to', 'is', null)
-              .where('code', 'in', recorded.slice(i, i + BATCH))
-              .execute()
-            for (const r of rows) now.set(r.code, r.hash)
-          }
-          for (const code of seen) {
-            const rows = parts[part].get(code)
-            const content = rows ? packRows(rows) : ''
-            const hash = rows ? contentHash(content) : ''
-            const before = now.get(code)
-            if (before === hash || (!rows && before === undefined)) continue
-            if (open.has(code)) {
-              propose(code).parts[part] = (rows ?? []).map(unpackRow)
-              continue
-            }
-            if (current.has(code)) changed.add(code)
-            if (before !== undefined) close.push(code)
-            if (rows) add.push([code, part, version, null, hash, content])
-          }
-        }
-        if (dry) continue
-        for (let i = 0; i < close.length; i += BATCH) {
-          await ctx.db
-            .updateTable('item_parts')
-            .set({version_to: version})
-            .where('part', '=', part)
-            .where('version_to', 'is', null)
-            .where('code', 'in', close.slice(i, i + BATCH))
-            .execute()
-        }
-        await insertRows(ctx, 'item_parts', PART_COLUMNS, add)
-      }
-      result.changed = changed.size
-      result.same = result.items - result.added - result.changed - proposed.size
-
-      // ITEM-4: open items change or leave the list by a request, announced ahead and approved by a second person.
-      const asked = [...proposed.keys()].sort()
-      const refused = [...asked.filter((c) => decidedStatus(events.get(c))?.status !== 'terminated'), ...terminating]
-      if (options.refuseOpen && refused.length > 0) {
-        const codes = refused
-        throw new RuleRefused('ITEM-4', 'items.import.refuseOpen', {count: codes.length, codes: codes.join(', ')}, {field: 'FILE', details: {items: codes}})
-      }
-      const file = async (code: string, action: 'change' | 'terminate', proposal: string, change?: {set: Record<string, string>; parts: Partial<Record<PartKey, string[][]>>}) => {
-        const item = await currentContent(ctx.db, code)
-        const entry: ImportRequest = {
-          id: null,
-          action,
-          code,
-          name: item.name,
-          effective: null,
-          ...(change ? {set: change.set, parts: Object.keys(change.parts).map((k) => sheetOf(k as PartKey).name)} : {}),
-        }
-        const waiting = await waitingRequest(ctx, code)
-        if (waiting && waiting.payload.action === action && waiting.payload.proposal === proposal) {
-          result.awaiting.push({...entry, id: waiting.id, effective: waiting.payload.effective})
-          return
-        }
-        const {earliest, from} = await earliestFor(ctx, code)
-        const effective = effectiveGiven ?? (from && from > earliest ? from : earliest)
-        if (dry) {
-          result.requests.push({...entry, effective})
-          return
-        }
-        const {request} = await fileLifecycleIn(ctx, {action, code, effective, reason, source: label, proposal, ahead: true, ...(change ? {set: change.set, parts: change.parts} : {})})
-        result.requests.push({...entry, id: request.id, effective})
-      }
-      for (const code of asked) {
-        const p = proposed.get(code)!
-        // An item already scheduled to terminate keeps its elements until then: nothing to change.
-        if (decidedStatus(events.get(code))?.status === 'terminated') {
-          result.terminating.push(code)
-          continue
-        }
-        const item = await currentContent(ctx.db, code)
-        const set: Record<string, string> = {}
-        if (p.basic)
-          sheetOf('basic').columns.forEach((c, i) => {
-            if ((item.content.basic[i] ?? '') !== (p.basic![i] ?? '')) set[c.header] = p.basic![i] ?? ''
-          })
-        const whole = [packRow(p.basic ?? item.content.basic), ...PARTS.map((k) => (p.parts[k] ? packRows(p.parts[k].map(packRow)) : '-'))]
-        await file(code, 'change', contentHash(packRows(whole)), {set, parts: p.parts})
-      }
-      for (const code of terminating) await file(code, 'terminate', 'terminate')
-      result.unchanged = result.added + result.changed + result.removed + result.requests.length === 0
-      if (dry) throw new Undo([], read.sheets)
-      outcome = {problems: [], sheets: read.sheets}
-
-      if (result.added + result.changed + result.removed === 0) {
-        // Nothing in the list changed directly: no version (requests, if any, carry the change).
-        await ctx.db.deleteFrom('item_versions').where('id', '=', version).execute()
-        if (result.requests.length) {
-          await appendAudit(ctx, {
-            action: 'items.import',
-            entityType: 'item-list',
-            entityId: label,
-            after: {source: label, sha256, bodies: result.bodies, items: result.items, requests: result.requests.map((r) => r.id)},
-          })
-        }
-        await report(outcome)
-        return
-      }
-      result.version = version
-      await ctx.db
-        .updateTable('item_versions')
-        .set({bodies: JSON.stringify(result.bodies), items: result.items, added: result.added, changed: result.changed, removed: result.removed})
-        .where('id', '=', version)
-        .execute()
-      result.clock = await startClock(ctx, version, {source: label, bodies: result.bodies, added: result.added, changed: result.changed, removed: result.removed})
-      await appendAudit(ctx, {
-        action: 'items.import',
-        entityType: 'item-list',
-        entityId: version,
-        after: {
-          source: label,
-          sha256,
-          bodies: result.bodies,
-          items: result.items,
-          added: result.added,
-          changed: result.changed,
-          removed: result.removed,
-          ...(result.requests.length ? {requests: result.requests.map((r) => r.id)} : {}),
-        },
-      })
-      await report(outcome)
+        // A testing aid (EGOV_FAULT=items-slow-read): the list takes 4 s longer to read, to show other writers go on meanwhile.
+        if (!staged.count && process.env.EGOV_FAULT === 'items-slow-read') slow = new Promise((resolve) => setTimeout(resolve, 4000))
+        seen.add(values[codeAt])
+        bodies.add(values[bodyAt])
+        staged.add(values)
+        return slow
+      },
     })
-  } catch (error) {
-    if (!(error instanceof Undo)) throw error
-    outcome = {problems: error.problems, sheets: error.sheets}
+    result.encodings = read.encodings
+    result.notes = read.notes
+    if (read.problems.length) outcome = {problems: read.problems, sheets: read.sheets}
+    else if (!seen.size) throw new InvalidInput('items.import.noData', {file: label}, {field: 'FILE'})
+    else await writeList(read.sheets)
+  } finally {
+    staged.remove()
   }
+
   if (store.dialect === 'postgres' && result.added + result.changed >= 1000) await refreshStatistics(store)
   // Problems or a dry run: nothing was committed, and the copy is written after the rollback.
   if (!result.report) await report(outcome!)
@@ -470,6 +260,240 @@ export async function importList(store: Store, files: string[], options: ItemImp
     throw new InvalidInput('form.invalid', {file: label, count: outcome!.problems.length}, {field: 'FILE', details})
   }
   return result
+
+  async function writeList(sheets: FoundSheet[]): Promise<void> {
+    try {
+      await store.write((ctx) => importIn(ctx, {sheets}))
+    } catch (error) {
+      if (!(error instanceof Undo)) throw error
+      outcome = {problems: error.problems, sheets: error.sheets}
+    }
+  }
+
+  /** The staged rows against the current list, under the write lock: compared, written, requests filed; a dry run is rolled back. */
+  async function importIn(ctx: WriteContext, read: {sheets: FoundSheet[]}): Promise<void> {
+    const dry = Boolean(options.dryRun)
+    // code → hash of every current item, read in pages (a large list's rows are not all in memory at once).
+    const current = new Map<string, string>()
+    for (let after = ''; ;) {
+      const page = await ctx.db.selectFrom('item_revisions').select(['code', 'hash']).where('version_to', 'is', null).where('code', '>', after).orderBy('code').limit(20_000).execute()
+      for (const r of page) current.set(r.code, r.hash)
+      if (page.length < 20_000) break
+      after = page.at(-1)!.code
+    }
+    const events = await eventsOf(ctx.db)
+    const open = new Set([...events.keys()].filter((code) => current.has(code) && isPublic(events.get(code), ctx.today)))
+    const version = dry ? 0 : await newVersion(ctx, {source: label, sha256, origin: 'import', bodies: [], items: 0, added: 0, changed: 0, removed: 0})
+    const changed = new Set<string>()
+    /** Open items whose proposed 基本信息 row differs, and their proposed parts: filed as change requests. */
+    const proposed = new Map<string, {basic?: string[]; parts: Partial<Record<PartKey, string[][]>>}>()
+    const propose = (code: string) => {
+      let p = proposed.get(code)
+      if (!p) proposed.set(code, (p = {parts: {}}))
+      return p
+    }
+    const closing: string[] = []
+    const pending: unknown[][] = []
+    const flush = async () => {
+      if (!pending.length || dry) {
+        pending.length = 0
+        closing.length = 0
+        return
+      }
+      // A changed item's revision ends before its new one begins: one current revision per code.
+      if (closing.length) await closeRevisions(ctx, closing.splice(0), version)
+      await insertRows(ctx, 'item_revisions', REVISION_COLUMNS, pending.splice(0))
+    }
+
+    // Each 基本信息 row is compared with the item's current revision (by hash) and, when new or changed, written in batches.
+    for await (const values of staged.rows()) {
+      const code = values[codeAt]
+      const content = packRow(values)
+      const hash = contentHash(content)
+      const before = current.get(code)
+      if (before === hash) continue
+      if (!before) result.added++
+      else if (open.has(code)) {
+        // ITEM-4: an open item's elements change by an approved request, not by the file.
+        propose(code).basic = [...values]
+        continue
+      } else {
+        changed.add(code)
+        closing.push(code)
+      }
+      pending.push([code, values[bodyAt], values[typeAt], displayName(values), version, null, hash, content])
+      if (pending.length >= WRITE_BATCH) await flush()
+    }
+    await flush()
+    result.items = seen.size
+    result.bodies = [...bodies].sort()
+
+    // Items of the file's bodies that the file does not list: removed only when it replaces their whole list.
+    const missing: string[] = []
+    const ofBodies = [...bodies]
+    for (let i = 0; i < ofBodies.length; i += BATCH) {
+      const rows = await ctx.db
+        .selectFrom('item_revisions')
+        .select('code')
+        .where('version_to', 'is', null)
+        .where('body', 'in', ofBodies.slice(i, i + BATCH))
+        .execute()
+      for (const r of rows) if (!seen.has(r.code)) missing.push(r.code)
+    }
+    missing.sort()
+    const removed = options.replace ? missing.filter((c) => !open.has(c)) : []
+    const terminating = options.replace ? missing.filter((c) => open.has(c) && decidedStatus(events.get(c))?.status !== 'terminated') : []
+    if (options.replace) result.terminating.push(...missing.filter((c) => open.has(c) && decidedStatus(events.get(c))?.status === 'terminated'))
+    result.kept = options.replace ? 0 : missing.length
+    result.removed = removed.length
+    if (!dry && removed.length + terminating.length > REMOVAL_LIMIT && !options.confirmed) {
+      throw new InvalidInput(
+        'items.import.confirmRemovals',
+        {count: removed.length + terminating.length, limit: REMOVAL_LIMIT, file: label, bodies: result.bodies.join('、')},
+        {field: 'yes', details: {removing: [...removed, ...terminating]}},
+      )
+    }
+    if (!dry) await closeRevisions(ctx, removed, version)
+
+    // Steps and materials: a sheet the file has replaces those of its items; a sheet it lacks leaves them be.
+    const present = new Set(read.sheets.map((f) => f.key))
+    const recorded = [...seen].filter((c) => current.has(c))
+    for (const part of PARTS) {
+      result[part] = [...parts[part].values()].reduce((n, rows) => n + rows.length, 0)
+      const close: string[] = [...removed]
+      const add: unknown[][] = []
+      if (present.has(part)) {
+        const now = new Map<string, string>()
+        for (let i = 0; i < recorded.length; i += BATCH) {
+          const rows = await ctx.db
+            .selectFrom('item_parts')
+            .select(['code', 'hash'])
+            .where('part', '=', part)
+            .where('version_to', 'is', null)
+            .where('code', 'in', recorded.slice(i, i + BATCH))
+            .execute()
+          for (const r of rows) now.set(r.code, r.hash)
+        }
+        for (const code of seen) {
+          const rows = parts[part].get(code)
+          const content = rows ? packRows(rows) : ''
+          const hash = rows ? contentHash(content) : ''
+          const before = now.get(code)
+          if (before === hash || (!rows && before === undefined)) continue
+          if (open.has(code)) {
+            propose(code).parts[part] = (rows ?? []).map(unpackRow)
+            continue
+          }
+          if (current.has(code)) changed.add(code)
+          if (before !== undefined) close.push(code)
+          if (rows) add.push([code, part, version, null, hash, content])
+        }
+      }
+      if (dry) continue
+      for (let i = 0; i < close.length; i += BATCH) {
+        await ctx.db
+          .updateTable('item_parts')
+          .set({version_to: version})
+          .where('part', '=', part)
+          .where('version_to', 'is', null)
+          .where('code', 'in', close.slice(i, i + BATCH))
+          .execute()
+      }
+      await insertRows(ctx, 'item_parts', PART_COLUMNS, add)
+    }
+    result.changed = changed.size
+    result.same = result.items - result.added - result.changed - proposed.size
+
+    // ITEM-4: open items change or leave the list by a request, announced ahead and approved by a second person.
+    const asked = [...proposed.keys()].sort()
+    const refused = [...asked.filter((c) => decidedStatus(events.get(c))?.status !== 'terminated'), ...terminating]
+    if (options.refuseOpen && refused.length > 0) {
+      const codes = refused
+      throw new RuleRefused('ITEM-4', 'items.import.refuseOpen', {count: codes.length, codes: codes.join(', ')}, {field: 'FILE', details: {items: codes}})
+    }
+    const file = async (code: string, action: 'change' | 'terminate', proposal: string, change?: {set: Record<string, string>; parts: Partial<Record<PartKey, string[][]>>}) => {
+      const item = await currentContent(ctx.db, code)
+      const entry: ImportRequest = {
+        id: null,
+        action,
+        code,
+        name: item.name,
+        effective: null,
+        ...(change ? {set: change.set, parts: Object.keys(change.parts).map((k) => sheetOf(k as PartKey).name)} : {}),
+      }
+      const waiting = await waitingRequest(ctx, code)
+      if (waiting && waiting.payload.action === action && waiting.payload.proposal === proposal) {
+        result.awaiting.push({...entry, id: waiting.id, effective: waiting.payload.effective})
+        return
+      }
+      const {earliest, from} = await earliestFor(ctx, code)
+      const effective = effectiveGiven ?? (from && from > earliest ? from : earliest)
+      if (dry) {
+        result.requests.push({...entry, effective})
+        return
+      }
+      const {request} = await fileLifecycleIn(ctx, {action, code, effective, reason, source: label, proposal, ahead: true, ...(change ? {set: change.set, parts: change.parts} : {})})
+      result.requests.push({...entry, id: request.id, effective})
+    }
+    for (const code of asked) {
+      const p = proposed.get(code)!
+      // An item already scheduled to terminate keeps its elements until then: nothing to change.
+      if (decidedStatus(events.get(code))?.status === 'terminated') {
+        result.terminating.push(code)
+        continue
+      }
+      const item = await currentContent(ctx.db, code)
+      const set: Record<string, string> = {}
+      if (p.basic)
+        sheetOf('basic').columns.forEach((c, i) => {
+          if ((item.content.basic[i] ?? '') !== (p.basic![i] ?? '')) set[c.header] = p.basic![i] ?? ''
+        })
+      const whole = [packRow(p.basic ?? item.content.basic), ...PARTS.map((k) => (p.parts[k] ? packRows(p.parts[k].map(packRow)) : '-'))]
+      await file(code, 'change', contentHash(packRows(whole)), {set, parts: p.parts})
+    }
+    for (const code of terminating) await file(code, 'terminate', 'terminate')
+    result.unchanged = result.added + result.changed + result.removed + result.requests.length === 0
+    if (dry) throw new Undo([], read.sheets)
+    outcome = {problems: [], sheets: read.sheets}
+
+    if (result.added + result.changed + result.removed === 0) {
+      // Nothing in the list changed directly: no version (requests, if any, carry the change).
+      await ctx.db.deleteFrom('item_versions').where('id', '=', version).execute()
+      if (result.requests.length) {
+        await appendAudit(ctx, {
+          action: 'items.import',
+          entityType: 'item-list',
+          entityId: label,
+          after: {source: label, sha256, bodies: result.bodies, items: result.items, requests: result.requests.map((r) => r.id)},
+        })
+      }
+      await report(outcome)
+      return
+    }
+    result.version = version
+    await ctx.db
+      .updateTable('item_versions')
+      .set({bodies: JSON.stringify(result.bodies), items: result.items, added: result.added, changed: result.changed, removed: result.removed})
+      .where('id', '=', version)
+      .execute()
+    result.clock = await startClock(ctx, version, {source: label, bodies: result.bodies, added: result.added, changed: result.changed, removed: result.removed})
+    await appendAudit(ctx, {
+      action: 'items.import',
+      entityType: 'item-list',
+      entityId: version,
+      after: {
+        source: label,
+        sha256,
+        bodies: result.bodies,
+        items: result.items,
+        added: result.added,
+        changed: result.changed,
+        removed: result.removed,
+        ...(result.requests.length ? {requests: result.requests.map((r) => r.id)} : {}),
+      },
+    })
+    await report(outcome)
+  }
 }
 
 /**
