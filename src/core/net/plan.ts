@@ -5,6 +5,7 @@ import {type FormLayout, loadLayout, matchHeader, type SheetLayout} from '../io/
 import {foreignLineMessage, type LineEncoding} from '../io/mixed-encoding.js'
 import {isDelimitedText, readSheets, type SheetData, writeSheets} from '../io/tables.js'
 import {checkWorkbookLimits} from '../io/xlsx-limits.js'
+import type {LocatedProblem, Problem} from '../io/problem.js'
 import {type Locale, t as translate} from '../i18n/index.js'
 import type {Store, WriteContext} from '../store/index.js'
 import {
@@ -32,18 +33,8 @@ import {editAllocationIn, type EditedAllocation} from './edit.js'
 import {registeredNames, unitNotRegistered} from './registry.js'
 import {unitLevels} from '../units/index.js'
 
-/** One problem in an imported file, located as a clerk finds it: sheet, row, column. */
-export interface ImportProblem {
-  sheet: string
-  row: number
-  /** The column's key in the layout (templates/net-plan.json), the same in every language; its header is `column`. */
-  field: string
-  column: string
-  value: string
-  message: string
-  rule?: string
-  suggestion?: string
-}
+/** A plan row's problem: the one located-problem type, its sheet, row, column (the header), field (the layout's key, the same in every language) and value always known. */
+type ImportProblem = Problem & Pick<LocatedProblem, 'sheet' | 'row' | 'column' | 'value'>
 
 export interface ImportResult {
   file: string
