@@ -17,6 +17,7 @@ import {checkWorkbookLimits} from '../io/xlsx-limits.js'
 import type {Locale} from '../i18n/index.js'
 import {insertRows} from '../store/bulk.js'
 import type {Database, Store, WriteContext} from '../store/index.js'
+import {undoable} from '../store/rehearse.js'
 import {fileRequestIn} from '../workflow/index.js'
 import {
   column,
@@ -112,14 +113,10 @@ export async function codePattern(db: Kysely<Database>): Promise<RegExp> {
   return row ? new RegExp(row.value) : DEFAULT_CODE_PATTERN
 }
 
-/** Raised inside the transaction to undo it: the file had problems, or this was a dry run. */
-class Undo extends Error {
-  constructor(
-    readonly problems: LocatedProblem[],
-    readonly sheets: FoundSheet[],
-  ) {
-    super('undo')
-  }
+/** What an import found, committed or rolled back (the file had problems, or this was a dry run): its problems and the sheets they are on. */
+interface Outcome {
+  problems: LocatedProblem[]
+  sheets: FoundSheet[]
 }
 
 const BATCH = 500
@@ -200,7 +197,7 @@ export async function importList(store: Store, files: string[], options: ItemImp
     report: null,
     notes: [],
   }
-  let outcome: {problems: LocatedProblem[]; sheets: FoundSheet[]} | undefined
+  let outcome: Outcome | undefined
   /**
    * --report: the clerk's workbook back, annotated. For an import that commits, this is the
    * transaction's last step on purpose (issue 20): the copy is on disk before anything is
@@ -208,10 +205,11 @@ export async function importList(store: Store, files: string[], options: ItemImp
    * import back, so the command's exit code never disagrees with what was recorded. It holds
    * the write lock for as long as the copy takes, which is short beside reading the file.
    */
-  const report = async (o: {problems: LocatedProblem[]; sheets: FoundSheet[]}) => {
+  const report = async (o: Outcome) => {
     if (options.report) result.report = {file: options.report, marked: await writeReport(layout, files, o.sheets, o.problems, options.report, options.locale ?? 'en', result.notes)}
   }
-  try {
+  // Problems or a dry run: undo() rolls the transaction back with what was found.
+  const rehearsed = await undoable<Outcome>(async (undo) => {
     await store.write(async (ctx) => {
       const dry = Boolean(options.dryRun)
       // code → hash of every current item, read in pages (a large list's rows are not all in memory at once).
@@ -286,7 +284,7 @@ export async function importList(store: Store, files: string[], options: ItemImp
       })
       result.encodings = read.encodings
       result.notes = read.notes
-      if (read.problems.length) throw new Undo(read.problems, read.sheets)
+      if (read.problems.length) undo({problems: read.problems, sheets: read.sheets})
       if (!seen.size) throw new InvalidInput('items.import.noData', {file: label}, {field: 'FILE'})
       await flush()
       result.items = seen.size
@@ -417,7 +415,7 @@ export async function importList(store: Store, files: string[], options: ItemImp
       }
       for (const code of terminating) await file(code, 'terminate', 'terminate')
       result.unchanged = result.added + result.changed + result.removed + result.requests.length === 0
-      if (dry) throw new Undo([], read.sheets)
+      if (dry) undo({problems: [], sheets: read.sheets})
       outcome = {problems: [], sheets: read.sheets}
 
       if (result.added + result.changed + result.removed === 0) {
@@ -458,10 +456,8 @@ export async function importList(store: Store, files: string[], options: ItemImp
       })
       await report(outcome)
     })
-  } catch (error) {
-    if (!(error instanceof Undo)) throw error
-    outcome = {problems: error.problems, sheets: error.sheets}
-  }
+  })
+  if (rehearsed.undone) outcome = rehearsed.value
   if (store.dialect === 'postgres' && result.added + result.changed >= 1000) await refreshStatistics(store)
   // Problems or a dry run: nothing was committed, and the copy is written after the rollback.
   if (!result.report) await report(outcome!)

@@ -8,6 +8,7 @@ import {checkWorkbookLimits} from '../io/xlsx-limits.js'
 import type {LocatedProblem, Problem} from '../io/problem.js'
 import {type Locale, t as translate} from '../i18n/index.js'
 import type {Store, WriteContext} from '../store/index.js'
+import {undoable} from '../store/rehearse.js'
 import {
   addPoolIn,
   allPools,
@@ -108,8 +109,6 @@ function pickSheet(sheets: SheetData[], layout: SheetLayout, csv: boolean): Shee
   return sheets.find((s) => s.name.trim() === layout.name) ?? (layout.key === 'allocations' ? sheets.find((s) => !['地址池', '存量接入'].includes(s.name.trim())) : undefined)
 }
 
-class DryRunDone extends Error {}
-
 /** Messages in the clerk's language, passed down one import. */
 interface Say {
   locale: Locale
@@ -171,7 +170,8 @@ export async function importPlan(store: Store, path: string, options: {dryRun?: 
   let history = 0
   const updates: ImportUpdate[] = []
   const connections: ImportResult['connections'] = []
-  try {
+  // A dry run rehearses the whole import in its transaction, then undo() rolls it back.
+  await undoable<undefined>(async (undo) => {
     await store.write(async (ctx) => {
       poolsAdded = await importPools(ctx, poolRows, problems, say)
       const checked = await checkAllocations(ctx, allocRows, problems, say)
@@ -188,11 +188,9 @@ export async function importPlan(store: Store, path: string, options: {dryRun?: 
       )
       connections.push(...(await fileConnections(ctx, connRows, problems, say)))
       if (problems.length) throw invalid(path, problems)
-      if (options.dryRun) throw new DryRunDone()
+      if (options.dryRun) undo(undefined)
     })
-  } catch (error) {
-    if (!(error instanceof DryRunDone)) throw error
-  }
+  })
   const allocations = allocRows.length - alreadyRecorded - updates.length - history
   return {
     file: path,
