@@ -1,5 +1,3 @@
-import {createHash} from 'node:crypto'
-import {readFileSync} from 'node:fs'
 import {basename, extname} from 'node:path'
 
 import {type Kysely, sql} from '#kysely'
@@ -9,6 +7,7 @@ import {areaCode, CODE_PATTERN_SETTING} from '../config/index.js'
 import {parseIsoDate} from '../dates.js'
 import {InvalidInput, RuleRefused} from '../errors.js'
 import {type FormNote, type LocatedProblem, readForm, type FoundSheet} from '../io/form-reader.js'
+import {hashFile} from '../io/file-hash.js'
 import {writeReport} from '../io/form-report.js'
 import {checkOutput} from '../io/output-file.js'
 import type {Encoding} from '../io/tables.js'
@@ -167,7 +166,7 @@ export async function importList(store: Store, files: string[], options: ItemImp
   const pattern = await codePattern(store.db)
   const area = await areaCode(store.db)
   const label = files.map((f) => basename(f)).join(', ')
-  const sha256 = sha256Of(files)
+  const sha256 = await hashFile(files)
   const layout = itemsLayout()
   const codeAt = column('basic', 'code')
   const bodyAt = column('basic', 'body')
@@ -477,18 +476,6 @@ export async function importList(store: Store, files: string[], options: ItemImp
  */
 async function refreshStatistics(store: Store): Promise<void> {
   await sql`analyze item_revisions, item_parts`.execute(store.db).catch(() => undefined)
-}
-
-function sha256Of(files: string[]): string {
-  const h = createHash('sha256')
-  for (const f of files) {
-    try {
-      h.update(readFileSync(f))
-    } catch {
-      // An unreadable file is reported, with its reason, by the reader.
-    }
-  }
-  return h.digest('hex')
 }
 
 export async function newVersion(
