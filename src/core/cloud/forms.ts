@@ -242,7 +242,11 @@ export function throwProblems(problems: FormProblem[], fromFile: string | undefi
     const [first] = problems
     throw new InvalidInput(first.key, first.params, {field: first.cell})
   }
-  throw new InvalidInput('cloud.form.invalid', {file: fromFile, count: problems.length}, {field: 'from-file', details: {problems: problems.map(({key: _key, params: _params, ...p}) => p satisfies Problem)}})
+  throw new InvalidInput(
+    'cloud.form.invalid',
+    {file: fromFile, count: problems.length},
+    {field: 'from-file', details: {problems: problems.map(({key: _key, params: _params, ...p}) => p satisfies Problem)}},
+  )
 }
 
 /** Reads a filled form or a JSON/YAML request file as text values, with where each one is. */
