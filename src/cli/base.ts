@@ -14,6 +14,7 @@ import {nearest} from '../core/nearest.js'
 import {permitFor} from '../core/operators/roles.js'
 import {printableOutput} from '../core/text.js'
 import type {KindDefinition} from '../core/workflow/registry.js'
+import {printProblems} from './problems.js'
 import {createProgress, type Progress, progressAllowed} from './progress.js'
 import {type Column, type OutputFormat, renderRows, renderTable} from './table.js'
 
@@ -188,8 +189,13 @@ export abstract class EgovCommand<T extends typeof Command> extends Command {
   }
 
   protected progress(label: string): Progress {
-    return createProgress(label, progressAllowed(this.jsonEnabled()))
+    const progress = createProgress(label, progressAllowed(this.jsonEnabled()))
+    this.progresses.push(progress)
+    return progress
   }
+
+  /** Progress lines still on the terminal: cleared before a failure is printed. */
+  private readonly progresses: Progress[] = []
 
   /** Every line for people goes out printable: stored text is shown, never obeyed (see printableOutput). */
   override log(message = '', ...args: unknown[]): void {
@@ -311,11 +317,24 @@ export abstract class EgovCommand<T extends typeof Command> extends Command {
       this.logJson({error: envelope})
       return
     }
+    for (const progress of this.progresses) progress.stop()
+    if (err instanceof EgovError) this.showFailure(err)
     process.stderr.write(`${this.color.red(this.t('label.error'))}: ${envelope.message}\n`)
     if (envelope.code === 'invalid_input' && !(err instanceof EgovError)) {
       process.stderr.write(this.t('error.hintHelp', {command: this.id?.replaceAll(':', ' ') ?? ''}) + '\n')
     }
     if (envelope.code === 'internal' && process.env.DEBUG && err.stack) process.stderr.write(err.stack + '\n')
+  }
+
+  /**
+   * What a failure carries for people, printed (human mode) before its error line: the
+   * located problems of a file or form (details.problems), what the reader passed over
+   * (details.notes) and the annotated copy written (details.report) — the one printer, so
+   * no command catches an error to print it. With --json they are in the envelope's details.
+   * A command whose failure carries more (several forms' results) renders that instead.
+   */
+  protected showFailure(error: EgovError): void {
+    printProblems(error, this.locale, this.color, this.positionals.length > 1)
   }
 
   /** An oclif parse error as a catalogue message with details.field; oclif's own English text only where nothing better is known. */

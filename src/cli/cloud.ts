@@ -1,9 +1,7 @@
 import type {ChalkInstance} from 'chalk'
 
 import type {Amounts, Resource} from '../core/cloud/model.js'
-import {type FormProblem, throwProblems} from '../core/cloud/forms.js'
 import type {StepResult} from '../core/cloud/systems.js'
-import {EgovError} from '../core/errors.js'
 import {type Locale, t} from '../core/i18n/index.js'
 import {stateLabel} from '../core/workflow/index.js'
 import {movedLine} from './requests.js'
@@ -25,18 +23,4 @@ export function stepLines(result: StepResult<unknown>, locale: Locale, color: Ch
   if (result.unchanged) return t('cloud.unchanged', {id: r.id, state: stateLabel(r.kind, r.state, locale)}, locale)
   if (filed) return t('cloud.filed', {id: r.id, summary: r.summary, due: r.dueOn ?? '—'}, locale)
   return movedLine(r, locale, color)
-}
-
-/**
- * Fails with a form's problems: from flags, the first, named by its flag; from a file, all
- * of them, each on its own line on stderr by its cell (the JSON envelope carries them too).
- */
-export function failForm(problems: FormProblem[], fromFile: string | undefined, json: boolean, color: ChalkInstance): never {
-  try {
-    throwProblems(problems, fromFile)
-  } catch (error) {
-    const located = fromFile && !json && error instanceof EgovError ? (error.context.details?.problems as FormProblem[] | undefined) : undefined
-    for (const p of located ?? []) process.stderr.write(`${color.bold(p.cell)}: ${p.message}\n`)
-    throw error
-  }
 }

@@ -1,11 +1,9 @@
 import type {ChalkInstance} from 'chalk'
 
 import {EgovError} from '../core/errors.js'
-import type {FormNote, LocatedProblem} from '../core/io/form-reader.js'
+import type {FormNote} from '../core/io/form-reader.js'
+import type {Problem} from '../core/io/problem.js'
 import {type Locale, t} from '../core/i18n/index.js'
-
-/** What every located problem has; the form reader's (LocatedProblem) add the file, the cell, the field and the rule. */
-type ProblemLine = Pick<LocatedProblem, 'sheet' | 'row' | 'column' | 'value' | 'message'> & Partial<Pick<LocatedProblem, 'file' | 'cell' | 'field' | 'rule'>>
 
 /**
  * Located problems of a filled-in form, one line each and never cut: file, sheet, cell (or
@@ -13,7 +11,7 @@ type ProblemLine = Pick<LocatedProblem, 'sheet' | 'row' | 'column' | 'value' | '
  * the error line; with --json they are in the error's details.
  */
 export function printProblems(error: unknown, locale: Locale, color: ChalkInstance, multipleFiles = false): void {
-  const problems = error instanceof EgovError ? (error.context.details?.problems as ProblemLine[] | undefined) : undefined
+  const problems = error instanceof EgovError ? (error.context.details?.problems as Problem[] | undefined) : undefined
   if (!problems) return
   for (const p of problems) {
     const at = p.cell || (p.column ? `${t('col.row', {}, locale)} ${p.row}, ${p.column}` : p.field || p.rule !== 'FORM' ? `${t('col.row', {}, locale)} ${p.row}` : '')

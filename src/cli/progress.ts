@@ -23,6 +23,7 @@ export function createProgress(label: string, enabled: boolean): Progress {
     },
     stop() {
       if (shown) process.stderr.write('\r\u001B[2K')
+      shown = false
     },
   }
 }

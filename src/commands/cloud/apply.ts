@@ -1,8 +1,8 @@
 import * as Flags from '@oclif/core/flags'
 
 import {EgovCommand} from '../../cli/base.js'
-import {failForm, stepLines} from '../../cli/cloud.js'
-import {checkApplication, flagOf, readCloudForm} from '../../core/cloud/forms.js'
+import {stepLines} from '../../cli/cloud.js'
+import {checkApplication, flagOf, readCloudForm, throwProblems} from '../../core/cloud/forms.js'
 import {applyForCloud, type OnboardingRequest, type StepResult} from '../../core/cloud/systems.js'
 
 export default class CloudApply extends EgovCommand<typeof CloudApply> {
@@ -60,7 +60,7 @@ Then: egov requests approve ID (初审) → egov cloud plan ID --file 上云方�
       // A request file may leave 是否涉密 out (not classified); the workbook has the row, and a blank there is an error.
       const values = {...(f['from-file'].toLowerCase().endsWith('.xlsx') ? {} : {classified: '否'}), ...form.values, ...given}
       checked = checkApplication(values, (key) => (key in given ? `--${flagOf(key)}` : form.where(key)), this.locale, 'securityLetter' in given ? undefined : form.base)
-      if (checked.problems.length) failForm(checked.problems, f['from-file'], this.jsonEnabled(), this.color)
+      if (checked.problems.length) throwProblems(checked.problems, f['from-file'])
     } else {
       for (const [k, label] of [
         ['unit', '申请单位'],
@@ -77,7 +77,7 @@ Then: egov requests approve ID (初审) → egov cloud plan ID --file 上云方�
         fromFlags[k] = await this.need(fromFlags[k], flagOf(k), label)
       }
       checked = checkApplication({classified: '否', ...defined(fromFlags)}, (key) => flagOf(key), this.locale)
-      if (checked.problems.length) failForm(checked.problems, undefined, this.jsonEnabled(), this.color)
+      if (checked.problems.length) throwProblems(checked.problems, undefined)
     }
     const store = await this.store()
     const result = await applyForCloud(store, checked.values!)

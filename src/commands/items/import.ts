@@ -2,7 +2,7 @@ import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 
 import {EgovCommand} from '../../cli/base.js'
-import {printNotes, printProblems} from '../../cli/problems.js'
+import {printNotes} from '../../cli/problems.js'
 import {EgovError} from '../../core/errors.js'
 import {importList, type ItemImportOptions, type ItemImportResult} from '../../core/items/import.js'
 
@@ -55,37 +55,32 @@ A valid file is a proposal against the current list (ITEM-4, ITEM-5):
       effective: this.flags.effective,
       reason: this.flags.reason,
     }
+    let result: ItemImportResult
     try {
-      let result: ItemImportResult
-      try {
-        result = await importList(store, files, options)
-      } catch (error) {
-        // More than 3 removals: asked on a terminal (nothing was written yet), then imported again as confirmed.
-        if (!(error instanceof EgovError && error.key === 'items.import.confirmRemovals') || !this.interactive()) throw error
-        const removing = (error.context.details?.removing ?? []) as string[]
-        await this.confirm(
-          this.t('items.import.confirmPrompt', {count: removing.length, bodies: String(error.params.bodies), codes: removing.slice(0, 5).join(', ') + (removing.length > 5 ? ' …' : '')}),
-          false,
-        )
-        result = await importList(store, files, {...options, confirmed: true})
-      }
-      if (!this.jsonEnabled()) printNotes(result.notes, this.locale, this.color, files.length > 1)
-      for (const [file, encoding] of Object.entries(result.encodings)) this.log(this.t('items.import.encoding', {file, encoding: ENCODING_NAMES[encoding] ?? encoding}))
-      const counts = {file: files.join(', '), version: result.version, items: result.items, added: result.added, changed: result.changed, removed: result.removed, unchanged: result.same}
-      const summary = result.dryRun ? 'items.import.dryRun' : result.unchanged ? 'items.import.unchanged' : result.version === null ? 'items.import.proposed' : 'items.import.done'
-      this.log(this.t(summary, counts))
-      if (result.kept) this.log(this.t('items.import.kept', {count: result.kept}))
-      for (const r of result.requests) {
-        const values = {id: r.id ?? '', action: this.t(`items.action.${r.action}`), code: r.code, name: r.name, effective: r.effective ?? ''}
-        this.log(this.t(result.dryRun ? 'items.import.wouldRequest' : 'items.import.request', values))
-      }
-      for (const r of result.awaiting) this.log(this.t('items.import.awaiting', {id: r.id ?? '', action: this.t(`items.action.${r.action}`), code: r.code}))
-      if (result.clock) this.log(this.t('items.import.clock', {due: result.clock.dueOn ?? '—', id: result.clock.requestId}))
-      if (result.report) this.log(this.t('items.report.written', {file: result.report.file, count: result.report.marked}))
-      return result
+      result = await importList(store, files, options)
     } catch (error) {
-      if (!this.jsonEnabled()) printProblems(error, this.locale, this.color, files.length > 1)
-      throw error
+      // More than 3 removals: asked on a terminal (nothing was written yet), then imported again as confirmed.
+      if (!(error instanceof EgovError && error.key === 'items.import.confirmRemovals') || !this.interactive()) throw error
+      const removing = (error.context.details?.removing ?? []) as string[]
+      await this.confirm(
+        this.t('items.import.confirmPrompt', {count: removing.length, bodies: String(error.params.bodies), codes: removing.slice(0, 5).join(', ') + (removing.length > 5 ? ' …' : '')}),
+        false,
+      )
+      result = await importList(store, files, {...options, confirmed: true})
     }
+    if (!this.jsonEnabled()) printNotes(result.notes, this.locale, this.color, files.length > 1)
+    for (const [file, encoding] of Object.entries(result.encodings)) this.log(this.t('items.import.encoding', {file, encoding: ENCODING_NAMES[encoding] ?? encoding}))
+    const counts = {file: files.join(', '), version: result.version, items: result.items, added: result.added, changed: result.changed, removed: result.removed, unchanged: result.same}
+    const summary = result.dryRun ? 'items.import.dryRun' : result.unchanged ? 'items.import.unchanged' : result.version === null ? 'items.import.proposed' : 'items.import.done'
+    this.log(this.t(summary, counts))
+    if (result.kept) this.log(this.t('items.import.kept', {count: result.kept}))
+    for (const r of result.requests) {
+      const values = {id: r.id ?? '', action: this.t(`items.action.${r.action}`), code: r.code, name: r.name, effective: r.effective ?? ''}
+      this.log(this.t(result.dryRun ? 'items.import.wouldRequest' : 'items.import.request', values))
+    }
+    for (const r of result.awaiting) this.log(this.t('items.import.awaiting', {id: r.id ?? '', action: this.t(`items.action.${r.action}`), code: r.code}))
+    if (result.clock) this.log(this.t('items.import.clock', {due: result.clock.dueOn ?? '—', id: result.clock.requestId}))
+    if (result.report) this.log(this.t('items.report.written', {file: result.report.file, count: result.report.marked}))
+    return result
   }
 }

@@ -3,8 +3,7 @@ import * as Flags from '@oclif/core/flags'
 import {basename} from 'node:path'
 
 import {EgovCommand} from '../../cli/base.js'
-import {printNotes} from '../../cli/problems.js'
-import {printProblems} from '../../cli/problems.js'
+import {printNotes, printProblems} from '../../cli/problems.js'
 import {EgovError} from '../../core/errors.js'
 import {type ImportedForm, importForms, type ImportResult, type SkippedFile} from '../../core/kiosk/onboarding.js'
 
@@ -40,43 +39,48 @@ Exit codes: 0 every form read was filed (or valid, with --dry-run; skipped files
   async run(): Promise<ImportResult> {
     const store = await this.store()
     const opts = {dryRun: this.flags['dry-run'], report: this.flags.report, partial: this.flags.partial, kind: this.flags.kind, level: this.flags.level, locale: this.locale}
-    try {
-      const result = await importForms(store, this.positionals, opts)
-      this.printSkipped(result.skipped)
-      // Footer and total rows read past (合计, 填表人 …): said, never silent.
-      if (!this.jsonEnabled()) for (const f of result.files) printNotes(f.notes, this.locale, this.color, true)
-      if (result.files.length > 1 || result.skipped.length) this.resultTable(result.files)
-      for (const f of result.files.filter((x) => x.ok)) {
-        const params = {file: basename(f.file), unit: f.unit, kiosks: f.kiosks, sites: f.sites, id: f.requestId}
-        if (f.unitAdded && !result.dryRun) this.log(this.t('kiosk.import.unitAdded', {unit: f.unit}))
-        this.log(this.t(result.dryRun ? 'kiosk.import.dryRun' : 'kiosk.import.done', params))
-      }
-      this.printRefused(result.files)
-      if (result.files.length > 1 || result.skipped.length) this.log(this.t('kiosk.import.summary', {total: result.files.length, imported: result.imported, failed: result.failed}))
-      if (result.skipped.length) this.log(this.t('kiosk.import.skippedCount', {count: result.skipped.length}))
-      // Copies of refused forms are named with their reasons above; the others (valid forms' copies) here.
-      const named = new Set(result.files.filter((f) => !f.ok).map((f) => f.report))
-      for (const file of result.reports.filter((r) => !named.has(r))) this.log(this.t('kiosk.report.written', {file}))
-      // --partial: the valid forms are filed, but a form that failed is exit 2, so a script notices.
-      if (result.failed) {
-        if (!this.jsonEnabled()) process.stderr.write(this.t('kiosk.import.partialFailed', {failed: result.failed, total: result.files.length, imported: result.imported}) + '\n')
-        process.exitCode = 2
-      }
-      return result
-    } catch (error) {
-      if (!this.jsonEnabled()) {
-        const details = error instanceof EgovError ? error.context.details : undefined
-        const files = details?.files as ImportedForm[] | undefined
-        this.printSkipped((details?.skipped as SkippedFile[] | undefined) ?? [])
-        if (files?.length) {
-          this.resultTable(files)
-          this.printRefused(files)
-          const named = new Set(files.filter((f) => !f.ok).map((f) => f.report))
-          for (const file of ((details?.reports as string[] | undefined) ?? []).filter((r) => !named.has(r))) this.log(this.t('kiosk.report.written', {file}))
-        } else if (!files) printProblems(error, this.locale, this.color, true)
-      }
-      throw error
+    const result = await importForms(store, this.positionals, opts)
+    this.printSkipped(result.skipped)
+    // Footer and total rows read past (合计, 填表人 …): said, never silent.
+    if (!this.jsonEnabled()) for (const f of result.files) printNotes(f.notes, this.locale, this.color, true)
+    if (result.files.length > 1 || result.skipped.length) this.resultTable(result.files)
+    for (const f of result.files.filter((x) => x.ok)) {
+      const params = {file: basename(f.file), unit: f.unit, kiosks: f.kiosks, sites: f.sites, id: f.requestId}
+      if (f.unitAdded && !result.dryRun) this.log(this.t('kiosk.import.unitAdded', {unit: f.unit}))
+      this.log(this.t(result.dryRun ? 'kiosk.import.dryRun' : 'kiosk.import.done', params))
     }
+    this.printRefused(result.files)
+    if (result.files.length > 1 || result.skipped.length) this.log(this.t('kiosk.import.summary', {total: result.files.length, imported: result.imported, failed: result.failed}))
+    if (result.skipped.length) this.log(this.t('kiosk.import.skippedCount', {count: result.skipped.length}))
+    // Copies of refused forms are named with their reasons above; the others (valid forms' copies) here.
+    const named = new Set(result.files.filter((f) => !f.ok).map((f) => f.report))
+    for (const file of result.reports.filter((r) => !named.has(r))) this.log(this.t('kiosk.report.written', {file}))
+    // --partial: the valid forms are filed, but a form that failed is exit 2, so a script notices.
+    if (result.failed) {
+      if (!this.jsonEnabled()) process.stderr.write(this.t('kiosk.import.partialFailed', {failed: result.failed, total: result.files.length, imported: result.imported}) + '\n')
+      process.exitCode = 2
+    }
+    return result
+  }
+
+  /**
+   * A failure of several forms carries each form's result (details.files): the files read
+   * and skipped, the result table, each refused form's reasons in full, the copies written.
+   * A failure of one form is its problems, each named with its file.
+   */
+  protected override showFailure(error: EgovError): void {
+    const details = error.context.details
+    const files = details?.files as ImportedForm[] | undefined
+    this.printSkipped((details?.skipped as SkippedFile[] | undefined) ?? [])
+    if (!files) {
+      printProblems(error, this.locale, this.color, true)
+      return
+    }
+    if (!files.length) return
+    this.resultTable(files)
+    this.printRefused(files)
+    const named = new Set(files.filter((f) => !f.ok).map((f) => f.report))
+    for (const file of ((details?.reports as string[] | undefined) ?? []).filter((r) => !named.has(r))) this.log(this.t('kiosk.report.written', {file}))
   }
 
   private printSkipped(skipped: SkippedFile[]): void {

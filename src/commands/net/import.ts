@@ -2,7 +2,6 @@ import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 
 import {EgovCommand} from '../../cli/base.js'
-import {printProblems} from '../../cli/problems.js'
 import {importPlan, type ImportResult, netPlanLayout} from '../../core/net/index.js'
 
 export default class NetImport extends EgovCommand<typeof NetImport> {
@@ -29,34 +28,28 @@ Every row is checked before anything is written — malformed blocks, host bits 
 
   async run(): Promise<ImportResult> {
     const store = await this.store()
-    try {
-      const result = await importPlan(store, this.args.file, {dryRun: this.flags['dry-run'], encoding: this.flags.encoding as 'auto', locale: this.locale})
-      this.log(
-        this.t(result.dryRun ? 'net.import.dryRun' : 'net.import.done', {
-          file: result.file,
-          count: result.allocations,
-          updated: result.updated,
-          unchanged: result.alreadyRecorded,
-          history: result.history,
-          s: result.allocations === 1 ? '' : 's',
-        }),
-      )
-      // The diff: each edited row, field by field, before → after.
-      // Named as the file's columns are (the layout's headers: 用途, 单位, 状态).
-      const columns = netPlanLayout().sheets.find((sheet) => sheet.key === 'allocations')!.columns
-      const label = Object.fromEntries(columns.map((c) => [c.key, c.header])) as Record<string, string>
-      for (const u of result.updates) {
-        const changes = u.changes.map((c) => `${label[c.field] ?? c.field} ${c.before ?? '—'} → ${c.after ?? '—'}`).join('; ')
-        this.log(this.t('net.import.diff', {sheet: u.sheet, row: u.row, cidr: u.cidr, changes}))
-      }
-      if (result.connections.length) {
-        this.log(this.t(result.dryRun ? 'net.import.connectionsDry' : 'net.import.connections', {count: result.connections.length, ids: result.connections.map((c) => c.requestId).join(', ')}))
-      }
-      return result
-    } catch (error) {
-      // One line per problem, never cut: the message and its suggestion are what the clerk fixes by.
-      if (!this.jsonEnabled()) printProblems(error, this.locale, this.color)
-      throw error
+    const result = await importPlan(store, this.args.file, {dryRun: this.flags['dry-run'], encoding: this.flags.encoding as 'auto', locale: this.locale})
+    this.log(
+      this.t(result.dryRun ? 'net.import.dryRun' : 'net.import.done', {
+        file: result.file,
+        count: result.allocations,
+        updated: result.updated,
+        unchanged: result.alreadyRecorded,
+        history: result.history,
+        s: result.allocations === 1 ? '' : 's',
+      }),
+    )
+    // The diff: each edited row, field by field, before → after.
+    // Named as the file's columns are (the layout's headers: 用途, 单位, 状态).
+    const columns = netPlanLayout().sheets.find((sheet) => sheet.key === 'allocations')!.columns
+    const label = Object.fromEntries(columns.map((c) => [c.key, c.header])) as Record<string, string>
+    for (const u of result.updates) {
+      const changes = u.changes.map((c) => `${label[c.field] ?? c.field} ${c.before ?? '—'} → ${c.after ?? '—'}`).join('; ')
+      this.log(this.t('net.import.diff', {sheet: u.sheet, row: u.row, cidr: u.cidr, changes}))
     }
+    if (result.connections.length) {
+      this.log(this.t(result.dryRun ? 'net.import.connectionsDry' : 'net.import.connections', {count: result.connections.length, ids: result.connections.map((c) => c.requestId).join(', ')}))
+    }
+    return result
   }
 }

@@ -2,6 +2,7 @@ import {dirname, isAbsolute, join} from 'node:path'
 
 import {InvalidInput} from '../errors.js'
 import {type Locale, type MessageKey, t} from '../i18n/index.js'
+import type {Problem} from '../io/problem.js'
 import {type LabelField, type LabelFormLayout, readLabelForm, writeLabelForm} from '../io/label-form.js'
 import {toHalfWidth} from '../io/values.js'
 import {readTemplate} from '../templates.js'
@@ -20,14 +21,16 @@ export function formLayout(name: FormName): LabelFormLayout {
   return readTemplate<LabelFormLayout>(name === 'application' ? 'cloud-application.json' : 'cloud-provider.json')
 }
 
-export interface FormProblem {
-  /** the cell (B7), or the flag or key when the values did not come from a workbook */
-  cell: string
-  field: string
-  message: string
-  key: MessageKey
-  params: Record<string, unknown>
-}
+/** The rule each form's fields answer to: the application CLOUD-3 (its exception number CLOUD-9), the provider's admission CLOUD-2. */
+const FORM_RULE: Record<FormName, string> = {application: 'CLOUD-3', provider: 'CLOUD-2'}
+const FIELD_RULE: Record<string, string> = {approvedException: 'CLOUD-9'}
+
+/**
+ * A form's problem (the one located-problem type: cell, field, label, rule, message) with
+ * its message's catalogue key beside it, for the flag case (exit 2 with the key); the key
+ * stays in core: throwProblems publishes the problem without it.
+ */
+export type FormProblem = Problem & {cell: string; key: MessageKey; params: Record<string, unknown>}
 
 /** camelCase field key → its flag (memoryGib → memory-gib). */
 export function flagOf(key: string): string {
@@ -80,8 +83,8 @@ export interface ApplicationValues {
   approvedException?: number
 }
 
-function problem(cell: string, field: LabelField, key: MessageKey, params: Record<string, unknown>, locale: Locale): FormProblem {
-  return {cell, field: field.label, message: t(key, params, locale), key, params}
+function problem(name: FormName, cell: string, field: LabelField, key: MessageKey, params: Record<string, unknown>, locale: Locale): FormProblem {
+  return {cell, field: field.label, label: field.label, rule: FIELD_RULE[field.key] ?? FORM_RULE[name], message: t(key, params, locale), key, params}
 }
 
 /** A field's own reading: its value, or the message of what is wrong with it. */
@@ -105,7 +108,7 @@ function readFields(
   for (const f of formLayout(name).fields) {
     const v = (values[f.key] ?? '').trim()
     if (!v) {
-      if (f.required) problems.push(problem(where(f.key), f, 'value.required', {column: f.label}, locale))
+      if (f.required) problems.push(problem(name, where(f.key), f, 'value.required', {column: f.label}, locale))
       continue
     }
     const read: Reader | undefined =
@@ -122,7 +125,7 @@ function readFields(
       continue
     }
     const r = read(v, f)
-    if ('key' in r) problems.push(problem(where(f.key), f, r.key, r.params, locale))
+    if ('key' in r) problems.push(problem(name, where(f.key), f, r.key, r.params, locale))
     else out[f.key] = r.value
   }
   return {out, problems}
@@ -239,7 +242,11 @@ export function throwProblems(problems: FormProblem[], fromFile: string | undefi
     const [first] = problems
     throw new InvalidInput(first.key, first.params, {field: first.cell})
   }
-  throw new InvalidInput('cloud.form.invalid', {file: fromFile, count: problems.length}, {field: 'from-file', details: {problems: problems.map(({cell, field, message}) => ({cell, field, message}))}})
+  throw new InvalidInput(
+    'cloud.form.invalid',
+    {file: fromFile, count: problems.length},
+    {field: 'from-file', details: {problems: problems.map(({key: _key, params: _params, ...p}) => p satisfies Problem)}},
+  )
 }
 
 /** Reads a filled form or a JSON/YAML request file as text values, with where each one is. */

@@ -7,39 +7,9 @@ import {foreignLineMessage, type LineEncoding} from './mixed-encoding.js'
 import {cellText, columnLetter, type Encoding, isDelimitedText, rowText, visitRows} from './tables.js'
 import {footerText, normaliseCell, normaliseCode, type ProblemType, problemTypeOf, trimText} from './values.js'
 import {isNoCachedValue} from './xlsx-reader.js'
+import type {LocatedProblem, RelatedRow} from './problem.js'
 
-/** Another place a problem shows: a row that repeats it or follows from it (a step of a rejected code). */
-export interface RelatedRow {
-  file: string
-  sheet: string
-  row: number
-  cell: string
-}
-
-/**
- * One problem, located as the clerk finds it: file, sheet, row, column (the header the
- * clerk sees) and cell, with the field (the layout's key), the rule, the value, and its
- * type (see ProblemType) so problems can be filtered.
- */
-export interface LocatedProblem {
-  file: string
-  sheet: string
-  row: number
-  column: string
-  cell: string
-  /** The field's key in the layout, the same in every language (promisedDays, contactPhone). */
-  field: string
-  /** The field's label as the form prints it, where the column does not already say it (a label form's column is a cell letter). */
-  label?: string
-  rule: string
-  value: string
-  message: string
-  type?: ProblemType
-  /** The allowed value(s) a near-miss most likely means ("did you mean"). */
-  suggestion?: string
-  /** Rows that follow from this problem, listed here instead of as problems of their own. */
-  related?: RelatedRow[]
-}
+export type {LocatedProblem, RelatedRow} from './problem.js'
 
 /** Something the reader passed over without refusing the file: a footer row skipped, a column ignored. */
 export interface FormNote {

@@ -1,5 +1,3 @@
-import {createHash} from 'node:crypto'
-import {readFileSync} from 'node:fs'
 import {basename, extname} from 'node:path'
 
 import {type Kysely, sql} from '#kysely'
@@ -9,6 +7,7 @@ import {areaCode, CODE_PATTERN_SETTING} from '../config/index.js'
 import {parseIsoDate} from '../dates.js'
 import {InvalidInput, RuleRefused} from '../errors.js'
 import {type FormNote, type LocatedProblem, readForm, type FoundSheet} from '../io/form-reader.js'
+import {hashFile} from '../io/file-hash.js'
 import {writeReport} from '../io/form-report.js'
 import {checkOutput} from '../io/output-file.js'
 import type {Encoding} from '../io/tables.js'
@@ -18,6 +17,7 @@ import {checkWorkbookLimits} from '../io/xlsx-limits.js'
 import type {Locale} from '../i18n/index.js'
 import {insertRows} from '../store/bulk.js'
 import type {Database, Store, WriteContext} from '../store/index.js'
+import {rehearse} from '../store/rehearse.js'
 import {fileRequestIn} from '../workflow/index.js'
 import {
   column,
@@ -113,14 +113,10 @@ export async function codePattern(db: Kysely<Database>): Promise<RegExp> {
   return row ? new RegExp(row.value) : DEFAULT_CODE_PATTERN
 }
 
-/** Raised inside the transaction to undo it: the file had problems, or this was a dry run. */
-class Undo extends Error {
-  constructor(
-    readonly problems: LocatedProblem[],
-    readonly sheets: FoundSheet[],
-  ) {
-    super('undo')
-  }
+/** What an import found, committed or rolled back (the file had problems, or this was a dry run): its problems and the sheets they are on. */
+interface Outcome {
+  problems: LocatedProblem[]
+  sheets: FoundSheet[]
 }
 
 const BATCH = 500
@@ -171,7 +167,7 @@ export async function importList(store: Store, files: string[], options: ItemImp
   const pattern = await codePattern(store.db)
   const area = await areaCode(store.db)
   const label = files.map((f) => basename(f)).join(', ')
-  const sha256 = sha256Of(files)
+  const sha256 = await hashFile(files)
   const layout = itemsLayout()
   const codeAt = column('basic', 'code')
   const bodyAt = column('basic', 'body')
@@ -201,7 +197,7 @@ export async function importList(store: Store, files: string[], options: ItemImp
     report: null,
     notes: [],
   }
-  let outcome: {problems: LocatedProblem[]; sheets: FoundSheet[]} | undefined
+  let outcome: Outcome | undefined
   /**
    * --report: the clerk's workbook back, annotated. For an import that commits, this is the
    * transaction's last step on purpose (issue 20): the copy is on disk before anything is
@@ -209,7 +205,7 @@ export async function importList(store: Store, files: string[], options: ItemImp
    * import back, so the command's exit code never disagrees with what was recorded. It holds
    * the write lock for as long as the copy takes, which is short beside reading the file.
    */
-  const report = async (o: {problems: LocatedProblem[]; sheets: FoundSheet[]}) => {
+  const report = async (o: Outcome) => {
     if (options.report) result.report = {file: options.report, marked: await writeReport(layout, files, o.sheets, o.problems, options.report, options.locale ?? 'en', result.notes)}
   }
   // Read and checked before the write lock (issue 20): the rows are staged on disk, not held,
@@ -262,16 +258,13 @@ export async function importList(store: Store, files: string[], options: ItemImp
   return result
 
   async function writeList(sheets: FoundSheet[]): Promise<void> {
-    try {
-      await store.write((ctx) => importIn(ctx, {sheets}))
-    } catch (error) {
-      if (!(error instanceof Undo)) throw error
-      outcome = {problems: error.problems, sheets: error.sheets}
-    }
+    // A dry run: undo() rolls the transaction back with what was found.
+    const rehearsed = await rehearse<Outcome>(store, (ctx, undo) => importIn(ctx, {sheets}, undo))
+    if (rehearsed.undone) outcome = rehearsed.value
   }
 
   /** The staged rows against the current list, under the write lock: compared, written, requests filed; a dry run is rolled back. */
-  async function importIn(ctx: WriteContext, read: {sheets: FoundSheet[]}): Promise<void> {
+  async function importIn(ctx: WriteContext, read: {sheets: FoundSheet[]}, undo: (outcome: Outcome) => never): Promise<void> {
     const dry = Boolean(options.dryRun)
     // code → hash of every current item, read in pages (a large list's rows are not all in memory at once).
     const current = new Map<string, string>()
@@ -453,7 +446,7 @@ export async function importList(store: Store, files: string[], options: ItemImp
     }
     for (const code of terminating) await file(code, 'terminate', 'terminate')
     result.unchanged = result.added + result.changed + result.removed + result.requests.length === 0
-    if (dry) throw new Undo([], read.sheets)
+    if (dry) undo({problems: [], sheets: read.sheets})
     outcome = {problems: [], sheets: read.sheets}
 
     if (result.added + result.changed + result.removed === 0) {
@@ -505,18 +498,6 @@ export async function importList(store: Store, files: string[], options: ItemImp
  */
 async function refreshStatistics(store: Store): Promise<void> {
   await sql`analyze item_revisions, item_parts`.execute(store.db).catch(() => undefined)
-}
-
-function sha256Of(files: string[]): string {
-  const h = createHash('sha256')
-  for (const f of files) {
-    try {
-      h.update(readFileSync(f))
-    } catch {
-      // An unreadable file is reported, with its reason, by the reader.
-    }
-  }
-  return h.digest('hex')
 }
 
 export async function newVersion(

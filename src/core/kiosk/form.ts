@@ -1,9 +1,9 @@
-import {createHash} from 'node:crypto'
 import {readFileSync} from 'node:fs'
 import {basename, extname} from 'node:path'
 
 import {InvalidInput} from '../errors.js'
 import {type Locale, type MessageKey, t} from '../i18n/index.js'
+import {sha256Hex} from '../io/file-hash.js'
 import type {FormNote, LocatedProblem} from '../io/form-reader.js'
 import {keepClerksParts} from '../io/form-report.js'
 import {matchHeader, normaliseHeader, type SheetLayout} from '../io/layout.js'
@@ -188,7 +188,7 @@ export async function readKioskForm(path: string, locale: Locale = 'en'): Promis
   } catch (error) {
     throw new InvalidInput('io.unreadable', {field: 'FORM', path, reason: (error as Error).message}, {field: 'FORM'})
   }
-  const sha256 = createHash('sha256').update(bytes).digest('hex')
+  const sha256 = sha256Hex(bytes)
   // Bounded before exceljs holds the whole workbook (issue 20: one cell at XFD1048576 ran out of heap after 2:35).
   await checkWorkbookLimits(path, {field: 'FORM', shown: file, kind: 'form'})
   keepClerksParts()

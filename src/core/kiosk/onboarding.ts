@@ -1,9 +1,9 @@
-import {createHash} from 'node:crypto'
-import {closeSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, statSync} from 'node:fs'
+import {closeSync, mkdirSync, openSync, readSync, readdirSync, statSync} from 'node:fs'
 import {basename, dirname, extname, join, resolve} from 'node:path'
 
 import {EgovError, InvalidInput, NotFound, RuleRefused} from '../errors.js'
 import {type Locale, t} from '../i18n/index.js'
+import {hashFile} from '../io/file-hash.js'
 import type {FormNote, LocatedProblem} from '../io/form-reader.js'
 import {writeReport} from '../io/form-report.js'
 import type {Store} from '../store/index.js'
@@ -197,7 +197,7 @@ export async function checkForm(store: Store, file: string, options: ImportOptio
     const sheet = error.context.details?.sheet as string | undefined
     if (error.key === 'kiosk.form.missingLabels' && sheet) {
       const problem: LocatedProblem = {file: basename(file), sheet, row: 1, column: 'A', cell: 'A1', field: 'FORM', rule: 'KIOSK-3', value: '', message: error.localized(locale)}
-      return {file, sha256: createHash('sha256').update(readFileSync(file)).digest('hex'), problems: [problem], error}
+      return {file, sha256: await hashFile(file), problems: [problem], error}
     }
     return {file, problems: [], error}
   }

@@ -1,5 +1,6 @@
 import {InvalidInput} from '../errors.js'
 import {type Locale, t} from '../i18n/index.js'
+import type {Problem} from '../io/problem.js'
 import {type LabelField, type LabelFormLayout, readLabelForm, writeLabelForm} from '../io/label-form.js'
 import {readTemplate} from '../templates.js'
 import type {ApplyInput} from './requests/filing.js'
@@ -15,11 +16,8 @@ export function applicationLayout(): LabelFormLayout & {fields: FormField[]} {
   return readTemplate<LabelFormLayout & {fields: FormField[]}>('net-application.json')
 }
 
-export interface FormProblem {
-  cell: string
-  field: string
-  message: string
-}
+/** A problem of the form: the one located-problem type, with its cell (or the request file's key) and the field's label; the rule is NET-5 (申请). */
+export type FormProblem = Problem & {cell: string}
 
 /** Writes the blank form: title, label/value rows with hints, drop-downs for listed values. */
 export async function writeApplicationTemplate(path: string): Promise<void> {
@@ -36,30 +34,31 @@ export async function readApplication(path: string, locale: Locale = 'en'): Prom
 function checkFields(values: Record<string, string>, where: (key: string) => string, locale: Locale): ApplyInput {
   const layout = applicationLayout()
   const problems: FormProblem[] = []
+  const problem = (key: string, field: string, message: string): FormProblem => ({cell: where(key), field, label: field, rule: 'NET-5', message})
   const out: Record<string, unknown> = {}
   for (const f of layout.fields) {
     const v = (values[f.key] ?? '').trim()
     if (!v) {
-      if (f.required) problems.push({cell: where(f.key), field: f.label, message: t('netreq.form.required', {field: f.label}, locale)})
+      if (f.required) problems.push(problem(f.key, f.label, t('netreq.form.required', {field: f.label}, locale)))
       continue
     }
     if (f.type === 'integer') {
       const n = Number(v.replace(/[\uFF10-\uFF19]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0)))
-      if (!Number.isInteger(n) || n < 1) problems.push({cell: where(f.key), field: f.label, message: t('netreq.form.integer', {field: f.label, value: v}, locale)})
+      if (!Number.isInteger(n) || n < 1) problems.push(problem(f.key, f.label, t('netreq.form.integer', {field: f.label, value: v}, locale)))
       else out[f.key] = n
       continue
     }
     if (f.list && !f.list.includes(v) && !(f.key === 'accessMode' && ['fiber', 'mstp', 'vpn', 'wireless'].includes(v)) && !(f.key === 'costBearer' && ['bureau', 'unit'].includes(v))) {
-      problems.push({cell: where(f.key), field: f.label, message: t('netreq.form.oneOf', {field: f.label, value: v, allowed: f.list.join(', ')}, locale)})
+      problems.push(problem(f.key, f.label, t('netreq.form.oneOf', {field: f.label, value: v, allowed: f.list.join(', ')}, locale)))
       continue
     }
     out[f.key] = v
   }
-  if (out.hosts === undefined && out.prefixLength === undefined && !problems.some((p) => p.field.startsWith('地址需求'))) {
-    problems.push({cell: where('hosts'), field: '地址需求', message: t('netreq.form.needOne', {}, locale)})
+  if (out.hosts === undefined && out.prefixLength === undefined && !problems.some((p) => p.label?.startsWith('地址需求'))) {
+    problems.push(problem('hosts', '地址需求', t('netreq.form.needOne', {}, locale)))
   }
   if (out.hosts !== undefined && out.prefixLength !== undefined) {
-    problems.push({cell: where('prefixLength'), field: '地址需求（前缀长度）', message: t('netreq.form.notBoth', {}, locale)})
+    problems.push(problem('prefixLength', '地址需求（前缀长度）', t('netreq.form.notBoth', {}, locale)))
   }
   if (problems.length) throw new InvalidInput('netreq.formInvalid', {count: problems.length}, {field: 'from-file', details: {problems}})
   return out as unknown as ApplyInput

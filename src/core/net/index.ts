@@ -29,7 +29,7 @@ export {registeredUnit, suggestUnit} from './registry.js'
 export {protectionOf, refuseIfProtected, type Protection} from './protect.js'
 export {levelServes, type Net4Mismatch, net4Mismatches, type Net4Pool, type Net4Unit} from './rules.js'
 export {editAllocation, type EditedAllocation, type EditedPool, editPool, liftPool, poolContents} from './edit.js'
-export {exportPlan, type ImportProblem, importPlan, type ImportResult, type ImportUpdate, netPlanLayout} from './plan.js'
+export {exportPlan, importPlan, type ImportResult, type ImportUpdate, netPlanLayout} from './plan.js'
 export {
   accessModes,
   type AccessMode,

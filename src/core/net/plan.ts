@@ -5,8 +5,10 @@ import {type FormLayout, loadLayout, matchHeader, type SheetLayout} from '../io/
 import {foreignLineMessage, type LineEncoding} from '../io/mixed-encoding.js'
 import {isDelimitedText, readSheets, type SheetData, writeSheets} from '../io/tables.js'
 import {checkWorkbookLimits} from '../io/xlsx-limits.js'
+import type {LocatedProblem, Problem} from '../io/problem.js'
 import {type Locale, t as translate} from '../i18n/index.js'
 import type {Store, WriteContext} from '../store/index.js'
+import {undoable} from '../store/rehearse.js'
 import {listAllocations} from './allocations.js'
 import {freeContaining, PoolFreeSpace} from './free-space.js'
 import {blockEnd, parseCidr, type ParsedCidr} from './ip.js'
@@ -20,18 +22,8 @@ import {editAllocationIn, type EditedAllocation} from './edit.js'
 import {registeredNames, unitNotRegistered} from './registry.js'
 import {unitLevels} from '../units/index.js'
 
-/** One problem in an imported file, located as a clerk finds it: sheet, row, column. */
-export interface ImportProblem {
-  sheet: string
-  row: number
-  /** The column's key in the layout (templates/net-plan.json), the same in every language; its header is `column`. */
-  field: string
-  column: string
-  value: string
-  message: string
-  rule?: string
-  suggestion?: string
-}
+/** A plan row's problem: the one located-problem type, its sheet, row, column (the header), field (the layout's key, the same in every language) and value always known. */
+type ImportProblem = Problem & Pick<LocatedProblem, 'sheet' | 'row' | 'column' | 'value'>
 
 export interface ImportResult {
   file: string
@@ -105,8 +97,6 @@ function pickSheet(sheets: SheetData[], layout: SheetLayout, csv: boolean): Shee
   return sheets.find((s) => s.name.trim() === layout.name) ?? (layout.key === 'allocations' ? sheets.find((s) => !['地址池', '存量接入'].includes(s.name.trim())) : undefined)
 }
 
-class DryRunDone extends Error {}
-
 /** Messages in the clerk's language, passed down one import. */
 interface Say {
   locale: Locale
@@ -168,7 +158,8 @@ export async function importPlan(store: Store, path: string, options: {dryRun?: 
   let history = 0
   const updates: ImportUpdate[] = []
   const connections: ImportResult['connections'] = []
-  try {
+  // A dry run rehearses the whole import in its transaction, then undo() rolls it back.
+  await undoable<undefined>(async (undo) => {
     await store.write(async (ctx) => {
       poolsAdded = await importPools(ctx, poolRows, problems, say)
       const checked = await checkAllocations(ctx, allocRows, problems, say)
@@ -185,11 +176,9 @@ export async function importPlan(store: Store, path: string, options: {dryRun?: 
       )
       connections.push(...(await fileConnections(ctx, connRows, problems, say)))
       if (problems.length) throw invalid(path, problems)
-      if (options.dryRun) throw new DryRunDone()
+      if (options.dryRun) undo(undefined)
     })
-  } catch (error) {
-    if (!(error instanceof DryRunDone)) throw error
-  }
+  })
   const allocations = allocRows.length - alreadyRecorded - updates.length - history
   return {
     file: path,

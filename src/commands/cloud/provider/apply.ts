@@ -2,8 +2,8 @@ import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 
 import {EgovCommand} from '../../../cli/base.js'
-import {failForm, stepLines} from '../../../cli/cloud.js'
-import {checkProvider, flagOf, readCloudForm} from '../../../core/cloud/forms.js'
+import {stepLines} from '../../../cli/cloud.js'
+import {checkProvider, flagOf, readCloudForm, throwProblems} from '../../../core/cloud/forms.js'
 import {applyAsProvider, type ProviderApplication} from '../../../core/cloud/providers.js'
 import type {StepResult} from '../../../core/cloud/systems.js'
 
@@ -44,7 +44,7 @@ export default class CloudProviderApply extends EgovCommand<typeof CloudProvider
       const form = await readCloudForm('provider', f['from-file'])
       const given = Object.fromEntries(Object.entries(fromFlags).filter(([, v]) => v !== undefined))
       checked = checkProvider({...form.values, ...given}, (key) => (key in given ? (key === 'name' ? 'NAME' : `--${flagOf(key)}`) : form.where(key)), this.locale)
-      if (checked.problems.length) failForm(checked.problems, f['from-file'], this.jsonEnabled(), this.color)
+      if (checked.problems.length) throwProblems(checked.problems, f['from-file'])
     } else {
       fromFlags.name = await this.need(fromFlags.name, 'NAME', '服务商名称')
       for (const [k, label] of [
@@ -56,7 +56,7 @@ export default class CloudProviderApply extends EgovCommand<typeof CloudProvider
         fromFlags[k] = await this.need(fromFlags[k], flagOf(k), label)
       }
       checked = checkProvider(fromFlags, (key) => (key === 'name' ? 'NAME' : flagOf(key)), this.locale)
-      if (checked.problems.length) failForm(checked.problems, undefined, this.jsonEnabled(), this.color)
+      if (checked.problems.length) throwProblems(checked.problems, undefined)
     }
     const store = await this.store()
     const result = await applyAsProvider(store, checked.values!)

@@ -2,7 +2,6 @@ import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 
 import {EgovCommand} from '../../../cli/base.js'
-import {printProblems} from '../../../cli/problems.js'
 import {formatChina, importUsage, type UsageImportResult} from '../../../core/cloud/usage/index.js'
 
 export default class CloudUsageImport extends EgovCommand<typeof CloudUsageImport> {
@@ -30,27 +29,21 @@ Every bad row is reported with its file, row, cell, field, rule and value — al
     const files = this.positionals
     const store = await this.store()
     const progress = this.progress(this.t('cloud.usage.progress'))
-    try {
-      const result = await importUsage(store, files, {dryRun: this.flags['dry-run'], encoding: this.flags.encoding as 'auto', locale: this.locale, onProgress: (n) => progress.update(n)})
-      progress.stop()
-      for (const f of result.files) if (f.encoding) this.log(this.t('cloud.usage.encoding', {file: f.file, encoding: f.encoding === 'utf8' ? 'UTF-8' : 'GB18030'}))
-      const china = (iso: string | null) => (iso ? formatChina(Date.parse(iso) / 1000).slice(0, 16) : '—')
-      const counts = {
-        file: files.join(', '),
-        read: result.read,
-        added: result.added,
-        already: result.alreadyRecorded,
-        repeated: result.repeated,
-        systems: result.systems,
-        from: china(result.from),
-        to: china(result.to),
-      }
-      this.log(this.t(result.dryRun ? 'cloud.usage.dryRun' : result.added ? 'cloud.usage.done' : 'cloud.usage.nothingNew', counts))
-      return result
-    } catch (error) {
-      progress.stop()
-      if (!this.jsonEnabled()) printProblems(error, this.locale, this.color, files.length > 1)
-      throw error
+    const result = await importUsage(store, files, {dryRun: this.flags['dry-run'], encoding: this.flags.encoding as 'auto', locale: this.locale, onProgress: (n) => progress.update(n)})
+    progress.stop()
+    for (const f of result.files) if (f.encoding) this.log(this.t('cloud.usage.encoding', {file: f.file, encoding: f.encoding === 'utf8' ? 'UTF-8' : 'GB18030'}))
+    const china = (iso: string | null) => (iso ? formatChina(Date.parse(iso) / 1000).slice(0, 16) : '—')
+    const counts = {
+      file: files.join(', '),
+      read: result.read,
+      added: result.added,
+      already: result.alreadyRecorded,
+      repeated: result.repeated,
+      systems: result.systems,
+      from: china(result.from),
+      to: china(result.to),
     }
+    this.log(this.t(result.dryRun ? 'cloud.usage.dryRun' : result.added ? 'cloud.usage.done' : 'cloud.usage.nothingNew', counts))
+    return result
   }
 }

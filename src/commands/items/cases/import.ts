@@ -2,7 +2,6 @@ import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 
 import {EgovCommand} from '../../../cli/base.js'
-import {printProblems} from '../../../cli/problems.js'
 import {type CasesImportResult, importCases} from '../../../core/items/cases.js'
 
 export default class ItemsCasesImport extends EgovCommand<typeof ItemsCasesImport> {
@@ -15,13 +14,8 @@ export default class ItemsCasesImport extends EgovCommand<typeof ItemsCasesImpor
 
   async run(): Promise<CasesImportResult> {
     const store = await this.store()
-    try {
-      const result = await importCases(store, this.args.file, {encoding: this.flags.encoding as 'auto', locale: this.locale})
-      this.log(this.t('items.cases.done', {rows: result.rows, items: result.items, years: result.years.join(', ')}))
-      return result
-    } catch (error) {
-      if (!this.jsonEnabled()) printProblems(error, this.locale, this.color, false)
-      throw error
-    }
+    const result = await importCases(store, this.args.file, {encoding: this.flags.encoding as 'auto', locale: this.locale})
+    this.log(this.t('items.cases.done', {rows: result.rows, items: result.items, years: result.years.join(', ')}))
+    return result
   }
 }

@@ -3,8 +3,7 @@ import * as Flags from '@oclif/core/flags'
 import {EgovCommand} from '../../../cli/base.js'
 import {filedLine} from '../../../cli/requests.js'
 import {parseWholeNumber} from '../../../core/dates.js'
-import {EgovError} from '../../../core/errors.js'
-import {accessModes, applyForConnection, type ApplyInput, type ConnectionRequest, type FormProblem, readApplication} from '../../../core/net/index.js'
+import {accessModes, applyForConnection, type ApplyInput, type ConnectionRequest, readApplication} from '../../../core/net/index.js'
 import {type WorkflowResult} from '../../../core/workflow/index.js'
 
 export default class NetRequestApply extends EgovCommand<typeof NetRequestApply> {
@@ -41,12 +40,7 @@ Then: egov requests approve ID (审核) → egov net request plan ID --pool P (�
     const f = this.flags
     let input: ApplyInput
     if (f['from-file']) {
-      try {
-        input = (await readApplication(f['from-file'], this.locale)).input
-      } catch (error) {
-        this.showProblems(error)
-        throw error
-      }
+      input = (await readApplication(f['from-file'], this.locale)).input
     } else {
       const int = (v: string | undefined, field: string) => (v === undefined ? undefined : parseWholeNumber(v, field, {min: 1, max: 1_000_000}))
       input = {
@@ -69,11 +63,5 @@ Then: egov requests approve ID (审核) → egov net request plan ID --pool P (�
     this.log(filedLine(result.request, this.locale))
     this.showWarnings(result.warnings)
     return result
-  }
-
-  private showProblems(error: unknown): void {
-    const problems = error instanceof EgovError ? (error.context.details?.problems as FormProblem[] | undefined) : undefined
-    if (!problems || this.jsonEnabled()) return
-    for (const p of problems) process.stderr.write(`${this.color.bold(p.cell)}: ${p.message}\n`)
   }
 }
