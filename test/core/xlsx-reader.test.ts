@@ -9,6 +9,7 @@ import JSZip from 'jszip'
 import {describe, expect, it} from 'vitest'
 
 import {InvalidInput} from '../../src/core/errors.js'
+import {readFormGrids} from '../../src/core/io/form-grid.js'
 import {readForm} from '../../src/core/io/form-reader.js'
 import {loadLayout} from '../../src/core/io/layout.js'
 import {cellText, readSheets, rowText, visitRows} from '../../src/core/io/tables.js'
@@ -228,6 +229,23 @@ describe('xlsx-reader: merged areas, handed over before the first row (issue 20)
     expect(python.trim().split(' ').sort()).toEqual(['A6:C6', 'B2:B4', 'D2'])
     // Without the option, and for a visitor without merges, nothing changes.
     expect((await read(join(FIXTURES, 'openpyxl-merged.xlsx')))[0].rows.map((r) => r.row)).toEqual([1, 2, 3, 4, 6])
+  })
+
+  it('readFormGrids: a form whole, a hidden cell showing its top-left cell’s value and holding none; the form’s limits', async () => {
+    const [basic, steps] = await readFormGrids(join(FIXTURES, 'openpyxl-merged.xlsx'), {field: 'FORM'})
+    expect([basic.name, basic.rows, basic.cols, steps.name, steps.rows]).toEqual(['基本信息', 6, 4, '办理流程', 2])
+    expect(basic.value(3, 2)).toBe('市市场监管局')
+    expect(basic.own(3, 2)).toBeUndefined()
+    expect(basic.master(4, 2)).toEqual({row: 2, col: 2})
+    expect(basic.master(2, 2)).toBeUndefined()
+    expect(basic.value(6, 3)).toBe('填表说明：合并的单元格属于其左上角')
+    expect(basic.cellCount(6)).toBe(3)
+    // A form's merged cells are bounded at 10,000, its rows at 1,000.
+    const bomb = join(dir, 'form-merge-bomb.xlsx')
+    execFileSync('python3', [fileURLToPath(new URL('../helpers/make_adversarial_xlsx.py', import.meta.url)), 'merge-bomb', bomb])
+    const error = await refusal(readFormGrids(bomb, {field: 'FORM'}))
+    expect(error.key).toBe('io.readLimit.mergedCells')
+    expect(error.params.limit).toBe('10,000')
   })
 
   it('MergeIndex: the area a cell lies in, by row and 0-based column', () => {
