@@ -1,3 +1,4 @@
+import {execFileSync} from 'node:child_process'
 import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -8,12 +9,14 @@ import JSZip from 'jszip'
 import {describe, expect, it} from 'vitest'
 
 import {InvalidInput} from '../../src/core/errors.js'
+import {readFormGrids} from '../../src/core/io/form-grid.js'
 import {readForm} from '../../src/core/io/form-reader.js'
 import {loadLayout} from '../../src/core/io/layout.js'
 import {cellText, readSheets, rowText, visitRows} from '../../src/core/io/tables.js'
-import {isDateFormat, isNoCachedValue, readXlsx, XLSX_LIMITS, type XlsxLimits} from '../../src/core/io/xlsx-reader.js'
+import {isDateFormat, isNoCachedValue, type MergeRange, MergeIndex, readXlsx, XLSX_LIMITS, type XlsxLimits} from '../../src/core/io/xlsx-reader.js'
 
 const FIXTURES = fileURLToPath(new URL('../../fixtures/xlsx/', import.meta.url))
+const ROOT_DIR = fileURLToPath(new URL('../../', import.meta.url))
 const dir = mkdtempSync(join(tmpdir(), 'egov-xlsx-reader-'))
 
 /** Every sheet of a workbook as {name, state, rows of text}, through readXlsx. */
@@ -181,6 +184,119 @@ describe('xlsx-reader: every producer’s workbook reads the same (issue 20)', (
     expect(isDateFormat('#,##0 "ms"')).toBe(false)
     expect(isDateFormat('0.00E+00')).toBe(false)
     expect(isDateFormat('General')).toBe(false)
+  })
+})
+
+/** Every visited sheet's merged areas, as handed over before its first row, and how many rows came before them (none). */
+async function mergesOf(path: string, limits?: Partial<XlsxLimits>) {
+  const out: Record<string, {ranges: MergeRange[]; rowsBefore: number; rows: number}> = {}
+  await readXlsx(
+    path,
+    (info) => {
+      const sheet = (out[info.name] = {ranges: [] as MergeRange[], rowsBefore: -1, rows: 0})
+      return {
+        merges: (ranges) => {
+          sheet.ranges = [...ranges]
+          sheet.rowsBefore = sheet.rows
+        },
+        row: () => void sheet.rows++,
+        end: () => undefined,
+      }
+    },
+    {merges: true, limits},
+  )
+  return out
+}
+
+describe('xlsx-reader: merged areas, handed over before the first row (issue 20)', () => {
+  it('openpyxl: <mergeCells> after <sheetData>, down, across, a single cell; a sheet without any gets an empty list', async () => {
+    const sheets = await mergesOf(join(FIXTURES, 'openpyxl-merged.xlsx'))
+    expect(sheets['基本信息'].rowsBefore).toBe(0)
+    expect(sheets['基本信息'].rows).toBe(5)
+    expect(sheets['基本信息'].ranges).toEqual([
+      {ref: 'B2:B4', top: 2, bottom: 4, left: 1, right: 1},
+      {ref: 'A6:C6', top: 6, bottom: 6, left: 0, right: 2},
+      {ref: 'D2', top: 2, bottom: 2, left: 3, right: 3},
+    ])
+    expect(sheets['办理流程']).toEqual({ranges: [], rowsBefore: 0, rows: 2})
+    // A second reader (Python's standard library: test/helpers/xlsx_inspect.py) agrees.
+    const python = JSON.parse(execFileSync('python3', [join(ROOT_DIR, 'test/helpers/xlsx_inspect.py'), join(FIXTURES, 'openpyxl-merged.xlsx')], {encoding: 'utf8'})) as Record<
+      string,
+      {merges: string[]}
+    >
+    expect([...python['基本信息'].merges].sort()).toEqual(['A6:C6', 'B2:B4', 'D2'])
+    // Without the option, and for a visitor without merges, nothing changes.
+    expect((await read(join(FIXTURES, 'openpyxl-merged.xlsx')))[0].rows.map((r) => r.row)).toEqual([1, 2, 3, 4, 6])
+  })
+
+  it('readFormGrids: a form whole, a hidden cell showing its top-left cell’s value and holding none; the form’s limits', async () => {
+    const [basic, steps] = await readFormGrids(join(FIXTURES, 'openpyxl-merged.xlsx'), {field: 'FORM'})
+    expect([basic.name, basic.rows, basic.cols, steps.name, steps.rows]).toEqual(['基本信息', 6, 4, '办理流程', 2])
+    expect(basic.value(3, 2)).toBe('市市场监管局')
+    expect(basic.own(3, 2)).toBeUndefined()
+    expect(basic.master(4, 2)).toEqual({row: 2, col: 2})
+    expect(basic.master(2, 2)).toBeUndefined()
+    expect(basic.value(6, 3)).toBe('填表说明：合并的单元格属于其左上角')
+    expect(basic.cellCount(6)).toBe(3)
+    // A form's merged cells are bounded at 10,000, its rows at 1,000.
+    const bomb = join(dir, 'form-merge-bomb.xlsx')
+    execFileSync('python3', [fileURLToPath(new URL('../helpers/make_adversarial_xlsx.py', import.meta.url)), 'merge-bomb', bomb])
+    const error = await refusal(readFormGrids(bomb, {field: 'FORM'}))
+    expect(error.key).toBe('io.readLimit.mergedCells')
+    expect(error.params.limit).toBe('10,000')
+  })
+
+  it('MergeIndex: the area a cell lies in, by row and 0-based column', () => {
+    const index = new MergeIndex([
+      {ref: 'B2:B4', top: 2, bottom: 4, left: 1, right: 1},
+      {ref: 'A6:C6', top: 6, bottom: 6, left: 0, right: 2},
+    ])
+    expect(index.at(3, 1)?.ref).toBe('B2:B4')
+    expect(index.at(3, 0)).toBeUndefined()
+    expect(index.at(6, 2)?.ref).toBe('A6:C6')
+    expect(index.at(5, 1)).toBeUndefined()
+  })
+
+  it('finds prefixed names, $ references and tags cut across chunks (a sheet past the hold is read twice, the same)', async () => {
+    // 300,000 filler rows (about 10 MB) put the merges far past the first chunk and the sheet past the 8 MiB kept from the first pass.
+    let rows = ''
+    for (let r = 1; r <= 300_000; r++) rows += `<x:row r="${r}"><x:c r="A${r}"><x:v>${r}</x:v></x:c></x:row>`
+    const zip = new JSZip()
+    zip.file(
+      'xl/workbook.xml',
+      `<workbook xmlns="${MAIN}" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="表" sheetId="1" r:id="rId1"/></sheets></workbook>`,
+    )
+    zip.file(
+      'xl/_rels/workbook.xml.rels',
+      '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>',
+    )
+    const merges = Array.from({length: 2000}, (_, i) => `<x:mergeCell ref="$B$${i * 3 + 1}:C${i * 3 + 2}"/>`).join('')
+    zip.file('xl/worksheets/sheet1.xml', `<x:worksheet xmlns:x="${MAIN}"><x:sheetData>${rows}</x:sheetData><x:mergeCells count="2000">${merges}</x:mergeCells></x:worksheet>`)
+    const path = join(dir, 'many-merges.xlsx')
+    writeFileSync(path, await zip.generateAsync({type: 'nodebuffer', compression: 'DEFLATE'}))
+    const sheet = (await mergesOf(path))['表']
+    expect(sheet.rows).toBe(300_000)
+    expect(sheet.ranges.length).toBe(2000)
+    expect(sheet.ranges[1999]).toEqual({ref: '$B$5998:C5999', top: 5998, bottom: 5999, left: 1, right: 2})
+  })
+
+  it('the 1.6 KB merge bomb (A2:XFD1048576): exit 2 at once, naming the file, the area and the limit', async () => {
+    const bomb = join(dir, 'merge-bomb.xlsx')
+    execFileSync('python3', [fileURLToPath(new URL('../helpers/make_adversarial_xlsx.py', import.meta.url)), 'merge-bomb', bomb])
+    const started = Date.now()
+    const error = await refusal(mergesOf(bomb))
+    expect(Date.now() - started).toBeLessThan(5000)
+    expect(error.key).toBe('io.readLimit.mergedCells')
+    expect(error.exitCode ?? 2).toBe(2)
+    expect(error.message).toContain(bomb)
+    expect(error.message).toContain('申请表!A2:XFD1048576')
+    expect(error.message).toContain(XLSX_LIMITS.mergedCells.toLocaleString('en-US'))
+    expect(error.localized('zh')).toContain('合并单元格')
+    // The areas are counted together, against the limit given.
+    expect((await refusal(mergesOf(join(FIXTURES, 'openpyxl-merged.xlsx'), {mergedCells: 5}))).params.where).toBe('基本信息!A6:C6')
+    // A range that is no range is a damaged file.
+    const damaged = await workbook('bad-merge.xlsx', '<row r="1"><c r="A1"><v>1</v></c></row></sheetData><mergeCells><mergeCell ref="A1:XFE2"/></mergeCells><sheetData>')
+    expect((await refusal(mergesOf(damaged))).key).toBe('io.notWorkbook')
   })
 })
 

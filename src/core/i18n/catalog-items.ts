@@ -34,6 +34,10 @@ export const itemEntries = {
     en: '{field}: "{path}" is past a limit of the workbook reader: row {where} lies past row {limit} (Excel’s own limit)',
     zh: '{field}：“{path}”超出读取限制：{where} 行超出第 {limit} 行（Excel 本身的上限）',
   },
+  'io.readLimit.mergedCells': {
+    en: '{field}: "{path}" is past a limit of the workbook reader: merged cells (up to {where}) cover more than {limit} cells; unmerge them and try again',
+    zh: '{field}：“{path}”超出读取限制：合并单元格（至 {where}）合计超过 {limit} 个单元格；请取消合并后重试',
+  },
   'io.formulaNoCache': {
     en: 'the formula ={formula} was saved without its result: open the file in Excel or WPS and save it, then import it again',
     zh: '公式 ={formula} 保存时没有计算结果：请用 Excel 或 WPS 打开该文件并保存，再重新导入',

@@ -4,7 +4,7 @@ import {InvalidInput} from '../errors.js'
 import {type Locale, type MessageKey, t} from '../i18n/index.js'
 import {type FormLayout, type LayoutRule, matchHeader, normaliseHeader, type SheetLayout} from './layout.js'
 import {foreignLineMessage, type LineEncoding} from './mixed-encoding.js'
-import {cellText, columnLetter, type Encoding, isDelimitedText, rowText, visitRows} from './tables.js'
+import {cellText, columnLetter, type Encoding, isDelimitedText, MergeFill, rowText, visitRows} from './tables.js'
 import {footerText, normaliseCell, normaliseCode, type ProblemType, problemTypeOf, trimText} from './values.js'
 import {isNoCachedValue} from './xlsx-reader.js'
 import type {LocatedProblem, RelatedRow} from './problem.js'
@@ -69,6 +69,8 @@ interface SheetState {
   rejected: Map<string, LocatedProblem>
   /** Refused reference cells of this sheet, decided at the end: under a rejected key of the target, or problems of their own. */
   deferred: Array<{key: string; problem: LocatedProblem}>
+  /** The sheet's merged areas: an empty cell under an area's top-left cell reads its value. */
+  fill?: MergeFill
 }
 
 /**
@@ -102,6 +104,7 @@ export async function readForm(files: string[], layout: FormLayout, options: Rea
         const head: Array<{row: number; cells: string[]; raw: readonly unknown[]}> = []
         let handler: ((row: number, cells: readonly unknown[], base: number) => void | Promise<void>) | undefined
         let decided = false
+        let fill: MergeFill | undefined
         const decide = async () => {
           decided = true
           const candidates = byName ? [byName] : layout.sheets
@@ -162,6 +165,7 @@ export async function readForm(files: string[], layout: FormLayout, options: Rea
             where: {file: fileName, sheet: label},
             rejected: new Map(),
             deferred: [],
+            fill,
           }
           for (const r of rules) {
             if (r.sheet !== sheet.key) continue
@@ -192,6 +196,9 @@ export async function readForm(files: string[], layout: FormLayout, options: Rea
           head.length = 0
         }
         return {
+          merges(index) {
+            if (index.size) fill = new MergeFill(index)
+          },
           row(row, cells, base) {
             if (decided) return handler?.(row, cells, base)
             head.push({row, cells: rowText(cells, base), raw: cells.slice(base)})
@@ -202,7 +209,7 @@ export async function readForm(files: string[], layout: FormLayout, options: Rea
           },
         }
       },
-      {encoding: options.encoding},
+      {encoding: options.encoding, merges: true},
     )
     if (result.encoding) encodings[fileName] = result.encoding
     // Lines in another encoding than their file's (a row pasted from elsewhere): one problem each, where the file's rows are located.
@@ -401,11 +408,30 @@ function rowHandler(
   // The sheet's key (事项编码 of 基本信息), which other sheets' rows name; and this sheet's reference to another's.
   const keyColumn = [...state.unique.keys()][0]
   const refColumns = new Set(state.refers.map((r) => r.col))
-  return (row, cells, base) => {
+  const fill = state.fill
+  const once = new Set<string>()
+  /**
+   * A problem of a cell in a merged area is the area's visible (top-left) cell's: located
+   * there, and reported once however many rows the area covers. False: already reported.
+   */
+  const visible = (problem: LocatedProblem, row: number, at: number | undefined): boolean => {
+    const area = fill && at !== undefined ? fill.index.at(row, at) : undefined
+    if (!area) return true
+    problem.row = area.top
+    problem.cell = `${columnLetter(area.left)}${area.top}`
+    const key = `${problem.cell}\u0000${problem.field}\u0000${problem.rule}\u0000${problem.value}`
+    if (once.has(key)) return false
+    once.add(key)
+    return true
+  }
+  return (row, given, base) => {
+    // Hidden cells of a merged area read its top-left cell's value (recorded as its row passes).
+    const cells = fill ? fill.row(row, given, base) : given
     // A footer or total line (合计, 填报单位（盖章）：…, 填表人：…) is no record: skipped, with a note.
-    const first = firstFilled(cells, base)
+    // A footer, or a blank line, is so by what the row itself holds, not by the merged values it shows.
+    const first = firstFilled(given, base)
     if (first !== undefined && FOOTER_START.test(first)) {
-      const text = footerText(rowText(cells, base))
+      const text = footerText(rowText(given, base))
       if (text !== undefined) {
         notes.push({type: 'footer', file: where.file, sheet: where.sheet, row, column: '', cell: '', value: text, message: say('form.footerSkipped', {row, text})})
         return
@@ -415,7 +441,7 @@ function rowHandler(
     let any = false
     for (let i = 0; i < n; i++) {
       const at = found.columns[i]
-      if (at !== undefined && (textOf(cells[at + base]).trim() !== '' || isNoCachedValue(cells[at + base]))) {
+      if (at !== undefined && (textOf(given[at + base]).trim() !== '' || isNoCachedValue(given[at + base]))) {
         any = true
         break
       }
@@ -431,7 +457,8 @@ function rowHandler(
         // A formula saved without its result (openpyxl, scripts): nothing to check; Excel or WPS computes it on saving.
         bad = true
         values[i] = ''
-        problems.push(locate(where, row, at, col.header, `=${cell.formula}`, col.key, 'FORM', say('io.formulaNoCache', {formula: cell.formula}), 'no-cached-value'))
+        const problem = locate(where, row, at, col.header, `=${cell.formula}`, col.key, 'FORM', say('io.formulaNoCache', {formula: cell.formula}), 'no-cached-value')
+        if (visible(problem, row, at)) problems.push(problem)
         continue
       }
       const raw = at === undefined ? '' : textOf(cell)
@@ -444,6 +471,7 @@ function rowHandler(
         const rule = col.rule ?? options.defaultRule
         const problem = locate(where, row, at, col.header, raw, col.key, rule, `${say(outcome.key, {column: col.header, value: raw, ...outcome.params})} (${rule})`, problemTypeOf(outcome.key))
         if (outcome.params?.suggestion) problem.suggestion = String(outcome.params.suggestion)
+        if (!visible(problem, row, at)) continue
         const key = col.type === 'code' ? normaliseCode(trimText(raw)) : ''
         if (key && refColumns.has(i)) {
           // Decided at the end: a code the other sheet rejects lists this row under it.
@@ -463,28 +491,29 @@ function rowHandler(
       } else {
         bad = true
         const r = rules.find((x) => x.rule === 'unique' && x.column === columns[i].key)!
-        problems.push(
-          locate(
-            where,
-            row,
-            found.columns[i],
-            columns[i].header,
-            v,
-            columns[i].key,
-            r.id,
-            `${say(r.message as MessageKey, {column: columns[i].header, value: v, other: first})} (${r.id})`,
-            'duplicate',
-          ),
+        const problem = locate(
+          where,
+          row,
+          found.columns[i],
+          columns[i].header,
+          v,
+          columns[i].key,
+          r.id,
+          `${say(r.message as MessageKey, {column: columns[i].header, value: v, other: first})} (${r.id})`,
+          'duplicate',
         )
+        if (visible(problem, row, found.columns[i])) problems.push(problem)
       }
     }
     if (checkRow)
       for (const p of checkRow(values)) {
         bad = true
         const col = columns[p.column]
-        problems.push(locate(where, row, found.columns[p.column], col.header, values[p.column], col.key, p.rule, `${say(p.key, p.params)} (${p.rule})`, problemTypeOf(p.key)))
+        const problem = locate(where, row, found.columns[p.column], col.header, values[p.column], col.key, p.rule, `${say(p.key, p.params)} (${p.rule})`, problemTypeOf(p.key))
+        if (visible(problem, row, found.columns[p.column])) problems.push(problem)
       }
-    for (const ref of state.refers) if (values[ref.col]) ref.rows.push({row, value: values[ref.col]})
+    // A reference read from a merged area's top-left cell is checked once, at that cell's row.
+    for (const ref of state.refers) if (values[ref.col] && !(fill && found.columns[ref.col] !== undefined && fill.hidden(row, found.columns[ref.col]!))) ref.rows.push({row, value: values[ref.col]})
     if (!bad) return options.onRecord(layout.key, row, values)
   }
 }

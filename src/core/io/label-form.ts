@@ -4,7 +4,8 @@ import {extname} from 'node:path'
 import {InvalidInput} from '../errors.js'
 import {normaliseHeader} from './layout.js'
 import {writeOutput} from './output-file.js'
-import {cellText} from './tables.js'
+import {readFormGrids} from './form-grid.js'
+import {cellText, columnLetter} from './tables.js'
 import {checkWorkbookLimits} from './xlsx-limits.js'
 
 /**
@@ -82,51 +83,54 @@ export async function readLabelForm(path: string, layout: LabelFormLayout, field
     return {values, cells: {}}
   }
   if (ext !== '.xlsx') throw new InvalidInput('io.badExtension', {field, path}, {field})
-  // Bounded before exceljs holds the whole workbook: truncated zips, zip bombs, merges and cells past a form's size (issue 20).
+  // The preflight stays for what the reader does not say itself: a half-copied file as incomplete, a
+  // CSV under a .xlsx name as text, a damaged directory or a zip bomb by its ratio, over 1,000 parts
+  // or 64 MiB in all, an over-long comment. Rows, columns, merged cells, sheet and shared-string
+  // sizes the reader checks too (FORM_LIMITS), with the same numbers.
   await checkWorkbookLimits(path, {field, kind: 'form'})
-  const {keepClerksParts} = await import('./form-report.js')
-  keepClerksParts()
-  const {default: ExcelJS} = await import('exceljs')
-  const wb = new ExcelJS.Workbook()
-  try {
-    await wb.xlsx.readFile(path)
-  } catch (error) {
-    throw unreadable(error)
-  }
+  const grids = await readFormGrids(path, {field})
   const values: Record<string, string> = {}
   const cells: Record<string, string> = {}
   const wanted = new Map(layout.fields.map((f) => [normaliseHeader(f.label), f]))
-  for (const ws of wb.worksheets) {
-    ws.eachRow((row) => {
-      row.eachCell((cell, col) => {
-        const found = wanted.get(normaliseHeader(cellText(cell.value)))
-        if (!found || found.key in cells) return
-        // The value is the first filled cell to the right of the label (merged cells repeat the master).
+  for (const g of grids) {
+    for (let r = 1; r <= g.rows; r++) {
+      const count = g.cellCount(r)
+      for (let col = 1; col <= count; col++) {
+        const labelText = cellText(g.value(r, col))
+        if (!labelText) continue
+        const found = wanted.get(normaliseHeader(labelText))
+        if (!found || found.key in cells) continue
+        // The value is the first filled cell to the right of the label (merged cells show their top-left cell's).
         // A merged area's value belongs to its top-left cell: that visible cell is where a problem is reported.
         const visible = (c: number) => {
-          const at = row.getCell(c)
-          return at.isMerged ? at.master.address : at.address
+          const m = g.master(r, c)
+          return m ? address(m.row, m.col) : address(r, c)
         }
         const own = visible(col)
         let first = col + 1
         // The label's own merged area (a label over two columns) is not where its value goes.
-        while (first < col + 16_384 && row.getCell(first).isMerged && visible(first) === own) first++
-        let address = visible(first)
+        while (first < col + 16_384 && g.merges.at(r, first - 1) && visible(first) === own) first++
+        let at = visible(first)
         let value = ''
-        for (let c = col + 1; c <= Math.max(row.cellCount, col + 3); c++) {
-          const v = cellText(row.getCell(c).value)
+        for (let c = col + 1; c <= Math.max(count, col + 3); c++) {
+          const v = cellText(g.value(r, c))
           // The template's grey hint beside an empty value is not the value.
           if (found.hint && v.trim() === found.hint) break
-          if (v && normaliseHeader(v) !== normaliseHeader(cellText(cell.value))) {
+          if (v && normaliseHeader(v) !== normaliseHeader(labelText)) {
             value = v
-            address = visible(c)
+            at = visible(c)
             break
           }
         }
         values[found.key] = value
-        cells[found.key] = address
-      })
-    })
+        cells[found.key] = at
+      }
+    }
   }
   return {values, cells}
+}
+
+/** A1-style address of a 1-based row and column. */
+function address(row: number, col: number): string {
+  return `${columnLetter(col - 1)}${row}`
 }

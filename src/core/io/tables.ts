@@ -6,7 +6,7 @@ import {InvalidInput} from '../errors.js'
 import {type ForeignLine, foreignCount, type LineEncoding, LineVoter, majority, MixedDecoder} from './mixed-encoding.js'
 import {writeOutput, writeOutputFileSync} from './output-file.js'
 import {csvField} from './values.js'
-import {readXlsx, type XlsxLimits} from './xlsx-reader.js'
+import {MergeIndex, type MergeRange, readXlsx, type XlsxLimits} from './xlsx-reader.js'
 
 /** A sheet as rows of text cells, each with the row number a person sees in Excel or an editor. */
 export interface SheetData {
@@ -166,9 +166,14 @@ export async function readSheets(path: string, options: {encoding?: Encoding; li
     (info) => {
       const sheet: SheetData = {name: info.name, rows: []}
       sheets.push(sheet)
-      return {row: (row, cells) => void sheet.rows.push({row, cells: rowText(cells, 0)}), end: () => undefined}
+      let fill: MergeFill | undefined
+      return {
+        merges: (ranges) => void (fill = ranges.length ? new MergeFill(new MergeIndex(ranges)) : undefined),
+        row: (row, cells) => void sheet.rows.push({row, cells: rowText(fill ? fill.row(row, cells, 0) : cells, 0)}),
+        end: () => undefined,
+      }
     },
-    {field: 'FILE', limits: options.limits},
+    {field: 'FILE', limits: options.limits, merges: true},
   )
   return {sheets}
 }
@@ -178,7 +183,52 @@ export async function readSheets(path: string, options: {encoding?: Encoding; li
  * sheet. A row's cells are handed over as the reader has them, without a copy: cell i is
  * `cells[base + i]` (a workbook's rows count from 0, as a CSV's), a string or a value for cellText.
  */
-export type SheetVisitor = (name: string) => {row(row: number, cells: readonly unknown[], base: number): void | Promise<void>; end(): void | Promise<void>} | undefined
+export type SheetVisitor = (name: string) =>
+  | {
+      /** With the `merges` option, a workbook sheet's merged areas, before its first row (a CSV has none). */
+      merges?(index: MergeIndex): void
+      row(row: number, cells: readonly unknown[], base: number): void | Promise<void>
+      end(): void | Promise<void>
+    }
+  | undefined
+
+/**
+ * A merged area's value belongs to its top-left cell: an empty cell below it, in the area's
+ * first column, reads that value (实施主体 merged over F9:F11 is the 实施主体 of rows 9, 10
+ * and 11). The other hidden cells of an area (those right of its first column) stay empty,
+ * so a title or a two-level header merged across is not repeated. Rows must come in order,
+ * each through `row`, which records the top-left values as they pass.
+ */
+export class MergeFill {
+  private readonly values = new Map<MergeRange, unknown>()
+
+  constructor(readonly index: MergeIndex) {}
+
+  /** The row's cells (cell i is cells[base + i]) with hidden cells filled: the same array when nothing is filled, else a copy. */
+  row(row: number, cells: readonly unknown[], base: number): readonly unknown[] {
+    let out: unknown[] | undefined
+    for (const area of this.index.inRow(row)) {
+      if (area.top === row) {
+        this.values.set(area, cells[area.left + base])
+        continue
+      }
+      const at = area.left + base
+      const mine = cells[at]
+      if (mine !== undefined && mine !== null && mine !== '') continue
+      const value = this.values.get(area)
+      if (value === undefined || value === null || value === '') continue
+      out ??= cells.slice()
+      out[at] = value
+    }
+    return out ?? cells
+  }
+
+  /** Whether (row, 0-based column) shows the top-left value of an area above it, and which area a cell is hidden under. */
+  hidden(row: number, col: number): MergeRange | undefined {
+    const area = this.index.at(row, col)
+    return area && (area.top !== row || area.left !== col) ? area : undefined
+  }
+}
 
 /** The cells of a row as text, from index 0 (a row's first cells, while its header is looked for). */
 export function rowText(cells: readonly unknown[], base: number): string[] {
@@ -196,7 +246,7 @@ export function rowText(cells: readonly unknown[], base: number): string[] {
 export async function visitRows(
   path: string,
   visit: SheetVisitor,
-  options: {encoding?: Encoding; field?: string; limits?: Partial<XlsxLimits>} = {},
+  options: {encoding?: Encoding; field?: string; limits?: Partial<XlsxLimits>; merges?: boolean} = {},
 ): Promise<{encoding?: TextEncoding; foreign?: ForeignLine[]}> {
   const field = options.field ?? 'FILE'
   refuseOldWorkbook(path, field)
@@ -234,9 +284,9 @@ export async function visitRows(
     path,
     (info) => {
       const sheet = visit(info.name)
-      return sheet && {row: (row, cells) => sheet.row(row, cells, 0), end: () => sheet.end()}
+      return sheet && {merges: (ranges) => sheet.merges?.(new MergeIndex(ranges)), row: (row, cells) => sheet.row(row, cells, 0), end: () => sheet.end()}
     },
-    {field, limits: options.limits},
+    {field, limits: options.limits, merges: options.merges},
   )
   return {}
 }

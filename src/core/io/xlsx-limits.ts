@@ -1,7 +1,7 @@
 import {closeSync, createReadStream, fstatSync, openSync, readSync, statSync} from 'node:fs'
 import {resolve} from 'node:path'
 import {StringDecoder} from 'node:string_decoder'
-import {createInflateRaw} from 'node:zlib'
+import {createInflateRaw, inflateRawSync} from 'node:zlib'
 
 import {InvalidInput} from '../errors.js'
 import type {MessageKey} from '../i18n/index.js'
@@ -290,8 +290,39 @@ function fileStamp(path: string): string | undefined {
   }
 }
 
-/** Inflates one entry's data as a stream, chunk by chunk; a stored entry passes through. */
-function inflate(path: string, start: number, entry: ZipEntry, onChunk: (chunk: Buffer) => void): Promise<void> {
+/** An entry this small (compressed) whose directory declares no more than SMALL_INFLATED is inflated in one call, not streamed: a form's parts. */
+const SMALL_COMPRESSED = 256 * 1024
+const SMALL_INFLATED = 4 * 1024 * 1024
+
+/**
+ * Inflates one entry's data as a stream, chunk by chunk; a stored entry passes through. A small
+ * entry is read and inflated at once (a stream per part cost a kiosk form more than reading it),
+ * bounded by what its directory entry declares: one that inflates past that is streamed after
+ * all, so that it is refused as it always was.
+ */
+async function inflate(path: string, start: number, entry: ZipEntry, onChunk: (chunk: Buffer) => void): Promise<void> {
+  if (entry.compressed > 0 && entry.compressed <= SMALL_COMPRESSED && entry.uncompressed <= SMALL_INFLATED) {
+    let whole: Buffer | undefined
+    let fd: number | undefined
+    try {
+      fd = openSync(path, 'r')
+      const data = Buffer.alloc(entry.compressed)
+      if (readSync(fd, data, 0, entry.compressed, start) === entry.compressed)
+        whole = entry.method === 8 ? inflateRawSync(data, {maxOutputLength: entry.uncompressed + 1}) : entry.method === 0 ? data : undefined
+    } catch {
+      whole = undefined
+    } finally {
+      if (fd !== undefined) closeSync(fd)
+    }
+    if (whole && whole.length <= entry.uncompressed) {
+      for (let at = 0; at < whole.length; at += 64 * 1024) onChunk(whole.subarray(at, Math.min(whole.length, at + 64 * 1024)))
+      return
+    }
+  }
+  return inflateStream(path, start, entry, onChunk)
+}
+
+function inflateStream(path: string, start: number, entry: ZipEntry, onChunk: (chunk: Buffer) => void): Promise<void> {
   return new Promise((resolve, reject) => {
     if (entry.compressed === 0) {
       resolve()

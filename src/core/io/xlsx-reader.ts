@@ -47,6 +47,8 @@ export interface XlsxLimits {
   cellChars: number
   /** The last row (1-based): Excel's own limit. */
   rows: number
+  /** Cells covered by a sheet's merged areas, all areas together (read with `merges`): the 1.6 KB `A2:XFD1048576` is 17 billion. */
+  mergedCells: number
 }
 
 /** The documented limits (README, "Reading workbooks"). */
@@ -60,12 +62,16 @@ export const XLSX_LIMITS: Readonly<XlsxLimits> = {
   columns: 1024,
   cellChars: 32_767,
   rows: 1_048_576,
+  // As many cells as a list copied whole for --report may merge (xlsx-limits.ts, kind list).
+  mergedCells: 100_000,
 }
 
 /** Excel's own grid: XFD is column 16,384. */
 const EXCEL_COLUMNS = 16_384
 /** Text between two tags (or one tag) longer than this cannot be a cell: a cell holds 32,767 characters, at most 4 bytes each. */
 const TOKEN_BYTES = 1024 * 1024
+/** A sheet read for its merged areas first is kept in memory up to this size, so a form is inflated once. */
+const MERGE_HOLD_BYTES = 8 * 1024 * 1024
 
 export interface SheetInfo {
   name: string
@@ -74,7 +80,18 @@ export interface SheetInfo {
   part: string
 }
 
+/** A merged area: rows 1-based as `row` gives them, columns 0-based as `cells` indexes them; `ref` as the file writes it (B9:B11). */
+export interface MergeRange {
+  ref: string
+  top: number
+  left: number
+  bottom: number
+  right: number
+}
+
 export interface XlsxSheetVisitor {
+  /** With the `merges` option: the sheet's merged areas, before its first row (none: an empty list). */
+  merges?(ranges: readonly MergeRange[]): void | Promise<void>
   /** A row with at least one cell: cell i (0-based column) is cells[i]; `percent[i]` (when asked for) says the cell is formatted as a percentage. */
   row(row: number, cells: readonly unknown[], percent?: readonly boolean[]): void | Promise<void>
   end(): void | Promise<void>
@@ -88,9 +105,17 @@ export interface XlsxReadOptions {
   limits?: Partial<XlsxLimits>
   /** Hand over which cells are formatted as percentages. */
   percent?: boolean
+  /**
+   * Hand each visited sheet's merged areas to its visitor's `merges` before the first row.
+   * `<mergeCells>` comes after `<sheetData>` in a sheet's XML, so the sheet is scanned for
+   * them first (a byte search, its merged cells counted against the `mergedCells` limit as
+   * they are found); a sheet of up to MERGE_HOLD_BYTES is kept from that pass and not
+   * inflated twice.
+   */
+  merges?: boolean
 }
 
-type LimitName = 'sheetBytes' | 'sharedStringsBytes' | 'smallPartBytes' | 'sharedStrings' | 'sharedStringChars' | 'columns' | 'cellChars' | 'rows'
+type LimitName = 'sheetBytes' | 'sharedStringsBytes' | 'smallPartBytes' | 'sharedStrings' | 'sharedStringChars' | 'columns' | 'cellChars' | 'rows' | 'mergedCells'
 
 /** A limit breached: turned into an InvalidInput naming the file. */
 class LimitBreach extends Error {
@@ -146,9 +171,20 @@ export async function readXlsx(path: string, visit: (sheet: SheetInfo) => XlsxSh
       const handlers = visit(sheet)
       if (!handlers) continue
       if (!zip.entries.has(sheet.part)) fail(new ZipProblem(`the sheet ${sheet.name} (${sheet.part}) is missing`))
+      let held: Buffer[] | undefined
+      if (options.merges && handlers.merges) {
+        let found: {ranges: MergeRange[]; held?: Buffer[]}
+        try {
+          found = await findMerges(zip, sheet, limits)
+        } catch (error) {
+          return fail(error)
+        }
+        held = found.held
+        await handlers.merges(found.ranges)
+      }
       const scanner = new SheetScanner(shared, book.styles, book.date1904, limits, sheet.name, options.percent ?? false)
       try {
-        for await (const chunk of zip.stream(sheet.part, limits.sheetBytes)) {
+        for await (const chunk of held ?? zip.stream(sheet.part, limits.sheetBytes)) {
           scanner.feed(chunk)
           if (scanner.rows.length) await deliver(scanner, handlers, fail)
         }
@@ -428,6 +464,149 @@ function isName(buf: Buffer, ns: number, ne: number, name: string): boolean {
   if (ne - ns !== name.length) return false
   for (let i = 0; i < name.length; i++) if (buf[ns + i] !== name.charCodeAt(i)) return false
   return true
+}
+
+// ---------------------------------------------------------------------------------------
+// Merged areas
+
+/** Scans a sheet for its <mergeCell ref> elements; the sheet's chunks come back too while it is small. */
+async function findMerges(zip: ZipFile, sheet: SheetInfo, limits: XlsxLimits): Promise<{ranges: MergeRange[]; held?: Buffer[]}> {
+  const finder = new MergeFinder(limits, sheet.name)
+  let held: Buffer[] | undefined = []
+  let size = 0
+  for await (const chunk of zip.stream(sheet.part, limits.sheetBytes)) {
+    finder.feed(chunk)
+    size += chunk.length
+    if (held && size <= MERGE_HOLD_BYTES) held.push(chunk)
+    else held = undefined
+  }
+  return {ranges: finder.ranges, held}
+}
+
+const MERGE_CELL = Buffer.from('mergeCell')
+
+/**
+ * Finds `<mergeCell ref="…">` (any namespace prefix) in a sheet's bytes by a plain byte
+ * search, across chunk boundaries; each area is checked and its cells counted at once.
+ */
+class MergeFinder {
+  readonly ranges: MergeRange[] = []
+  private cells = 0
+  private rest: Buffer | undefined
+
+  constructor(
+    private readonly limits: XlsxLimits,
+    private readonly sheet: string,
+  ) {}
+
+  feed(chunk: Buffer): void {
+    const buf = this.rest ? Buffer.concat([this.rest, chunk]) : chunk
+    this.rest = undefined
+    let pos = 0
+    for (;;) {
+      const at = buf.indexOf(MERGE_CELL, pos)
+      if (at < 0) {
+        // Keep a tail long enough to hold a name cut in two, with the < or prefix before it.
+        this.rest = Buffer.from(buf.subarray(Math.max(pos, buf.length - 64)))
+        return
+      }
+      const after = at + MERGE_CELL.length
+      if (after >= buf.length) {
+        this.rest = Buffer.from(buf.subarray(Math.max(pos, at - 40)))
+        return
+      }
+      const next = buf[after]
+      if (!(next === 32 || next === 9 || next === 10 || next === 13 || next === 47 || next === 62) || !this.startsTag(buf, at)) {
+        pos = after
+        continue
+      }
+      const gt = buf.indexOf(62, after)
+      if (gt < 0) {
+        if (buf.length - at > TOKEN_BYTES) throw new ZipProblem(`${this.sheet}: a <mergeCell> tag of more than 1 MiB`)
+        this.rest = Buffer.from(buf.subarray(Math.max(pos, at - 40)))
+        return
+      }
+      const ref = attribute(buf.toString('utf8', after, gt), 'ref')
+      if (ref !== undefined) this.add(ref)
+      pos = gt + 1
+    }
+  }
+
+  /** The name at `at` is a start tag's: right after a <, or after a <prefix:. */
+  private startsTag(buf: Buffer, at: number): boolean {
+    if (at > 0 && buf[at - 1] === 60) return true
+    if (at === 0 || buf[at - 1] !== 58) return false
+    for (let i = at - 2; i >= 0 && i >= at - 34; i--) {
+      const c = buf[i]
+      if (c === 60) return i < at - 2
+      if (!((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95 || c === 45 || c === 46)) return false
+    }
+    return false
+  }
+
+  private add(ref: string): void {
+    const [a, b] = ref.trim().split(':')
+    const from = cellAt(a)
+    const to = b === undefined ? from : cellAt(b)
+    if (!from || !to) throw new ZipProblem(`${this.sheet}: the merged area "${ref}" is no range of cells`)
+    const range: MergeRange = {
+      ref: ref.trim(),
+      top: Math.min(from.row, to.row),
+      bottom: Math.max(from.row, to.row),
+      left: Math.min(from.col, to.col),
+      right: Math.max(from.col, to.col),
+    }
+    this.cells += (range.bottom - range.top + 1) * (range.right - range.left + 1)
+    if (this.cells > this.limits.mergedCells) throw new LimitBreach('mergedCells', `${this.sheet}!${range.ref}`)
+    this.ranges.push(range)
+  }
+}
+
+/** A1 (or $A$1) → row 1-based, column 0-based; undefined past Excel's grid or for anything else. */
+function cellAt(ref: string | undefined): {row: number; col: number} | undefined {
+  const m = /^\$?([A-Za-z]{1,3})\$?(\d{1,7})$/.exec((ref ?? '').trim())
+  if (!m) return undefined
+  let col = 0
+  for (const ch of m[1].toUpperCase()) col = col * 26 + ch.charCodeAt(0) - 64
+  const row = Number(m[2])
+  if (col > EXCEL_COLUMNS || row < 1 || row > 1_048_576) return undefined
+  return {row, col: col - 1}
+}
+
+/**
+ * Which merged area a cell lies in, looked up by row: built from a sheet's areas (their
+ * cells are bounded by the mergedCells limit, so the index is too). A value of a merged area
+ * belongs to its top-left cell; the other cells show it, and are hidden under it.
+ */
+export class MergeIndex {
+  private readonly byRow = new Map<number, MergeRange[]>()
+
+  constructor(readonly ranges: readonly MergeRange[]) {
+    for (const r of ranges) {
+      for (let row = r.top; row <= r.bottom; row++) {
+        const list = this.byRow.get(row)
+        if (list) list.push(r)
+        else this.byRow.set(row, [r])
+      }
+    }
+  }
+
+  get size(): number {
+    return this.ranges.length
+  }
+
+  /** The merged area (row 1-based, col 0-based) lies in, or undefined. */
+  at(row: number, col: number): MergeRange | undefined {
+    const list = this.byRow.get(row)
+    if (!list) return undefined
+    for (const r of list) if (col >= r.left && col <= r.right) return r
+    return undefined
+  }
+
+  /** The areas that cross a row. */
+  inRow(row: number): readonly MergeRange[] {
+    return this.byRow.get(row) ?? []
+  }
 }
 
 // ---------------------------------------------------------------------------------------

@@ -28,6 +28,10 @@ export interface ZipEntry {
   local: number
 }
 
+/** A part this small (compressed) is inflated in one call, up to SMALL_INFLATED bytes; a larger one is streamed. */
+const SMALL_COMPRESSED = 256 * 1024
+const SMALL_INFLATED = 8 * 1024 * 1024
+
 /** An open zip file: its entries by name (a leading / dropped, so openpyxl's absolute names match too). */
 export class ZipFile {
   readonly entries = new Map<string, ZipEntry>()
@@ -166,6 +170,22 @@ export class ZipFile {
     if (!entry) throw new ZipProblem(`no ${name}`)
     const start = this.dataStart(entry)
     if (entry.compressed === 0) return
+    if (entry.compressed <= SMALL_COMPRESSED) {
+      // A small part (a form's, a list's workbook part) is read and inflated at once: a stream per part costs more than the part.
+      // Bounded at SMALL_INFLATED; one that inflates past that is streamed after all, and stopped at its limit.
+      const data = this.read(start, entry.compressed)
+      let whole: Buffer | undefined
+      try {
+        whole = entry.method === 0 ? data : inflateRawSync(data, {maxOutputLength: Math.min(limit, SMALL_INFLATED) + 1})
+      } catch (error) {
+        if ((error as {code?: string}).code !== 'ERR_BUFFER_TOO_LARGE') throw new ZipProblem(`${name}: ${(error as Error).message}`)
+      }
+      if (whole && whole.length <= Math.min(limit, SMALL_INFLATED)) {
+        if (whole.length) yield whole
+        return
+      }
+      if (whole && whole.length > limit) throw new ZipProblem(name, {part: name, limit})
+    }
     const raw = createReadStream(this.path, {start, end: start + entry.compressed - 1, highWaterMark: 256 * 1024})
     const source = entry.method === 0 ? raw : raw.pipe(createInflateRaw({chunkSize: 256 * 1024}))
     if (source !== raw) raw.on('error', (error) => source.destroy(error))

@@ -5,7 +5,7 @@ import {InvalidInput} from '../errors.js'
 import {type Locale, type MessageKey, t} from '../i18n/index.js'
 import {sha256Hex} from '../io/file-hash.js'
 import type {FormNote, LocatedProblem} from '../io/form-reader.js'
-import {keepClerksParts} from '../io/form-report.js'
+import {type FormGrid, readFormGrids} from '../io/form-grid.js'
 import {matchHeader, normaliseHeader, type SheetLayout} from '../io/layout.js'
 import {writeOutput} from '../io/output-file.js'
 import {cellText} from '../io/tables.js'
@@ -175,7 +175,7 @@ function address(row: number, col: number): string {
 }
 
 /**
- * Reads one filled form (non-streaming: merged cells matter). A file that is not a
+ * Reads one filled form, whole, through egov's own reader (merged cells matter). A file that is not a
  * workbook, or a workbook without the form's labels, is one clear InvalidInput; a form
  * with bad values comes back with every problem located (file, cell, field, rule).
  */
@@ -189,22 +189,26 @@ export async function readKioskForm(path: string, locale: Locale = 'en'): Promis
     throw new InvalidInput('io.unreadable', {field: 'FORM', path, reason: (error as Error).message}, {field: 'FORM'})
   }
   const sha256 = sha256Hex(bytes)
-  // Bounded before exceljs holds the whole workbook (issue 20: one cell at XFD1048576 ran out of heap after 2:35).
+  // The preflight stays for what the reader does not say itself: a half-copied file as incomplete, a
+  // CSV under a .xlsx name as text, a damaged directory or a zip bomb by its ratio, over 1,000 parts
+  // or 64 MiB in all, an over-long comment (issue 20). Rows, columns, merged cells, sheet and
+  // shared-string sizes the reader checks too (FORM_LIMITS), with the same numbers.
   await checkWorkbookLimits(path, {field: 'FORM', shown: file, kind: 'form'})
-  keepClerksParts()
   const layout = kioskLayout()
-  const {default: ExcelJS} = await import('exceljs')
-  const wb = new ExcelJS.Workbook()
+  // egov's own reader, the one every import uses: the form's cells and merged areas, sheet by sheet.
+  let sheets: FormGrid[]
   try {
-    await wb.xlsx.load(bytes as unknown as ArrayBuffer)
+    sheets = await readFormGrids(path, {field: 'FORM', shown: file})
   } catch (error) {
-    throw new InvalidInput('kiosk.form.unreadable', {file, reason: (error as Error).message}, {field: 'FORM', rule: 'KIOSK-3'})
+    // A limit breached names itself; a file the reader cannot make out is said as a form's (KIOSK-3).
+    if (error instanceof InvalidInput && error.key === 'io.notWorkbook') throw new InvalidInput('kiosk.form.unreadable', {file, reason: String(error.params.reason)}, {field: 'FORM', rule: 'KIOSK-3'})
+    throw error
   }
   const wanted = new Set([...layout.fields.map((f) => labelKey(f.label)), labelKey(layout.placements.label)])
   // The sheet that holds most of the form's labels is the form.
   let grid: Grid | undefined
   let best = -1
-  for (const ws of wb.worksheets) {
+  for (const ws of sheets) {
     const g = gridOf(ws)
     const found = new Set(
       g.text
@@ -285,7 +289,7 @@ export async function readKioskForm(path: string, locale: Locale = 'en'): Promis
     throw new InvalidInput(
       missing.length >= layout.fields.length ? 'kiosk.form.notAForm' : 'kiosk.form.missingLabels',
       {file, missing: missing.join('、'), form: layout.form},
-      {field: 'FORM', rule: 'KIOSK-3', details: {file, missing, sheet: g.sheet, sheets: wb.worksheets.map((w) => w.name)}},
+      {field: 'FORM', rule: 'KIOSK-3', details: {file, missing, sheet: g.sheet, sheets: sheets.map((w) => w.name)}},
     )
   }
 
@@ -405,19 +409,18 @@ function wholeNumber(raw: string): number | undefined {
   return n >= 1 && Number.isSafeInteger(n) ? n : undefined
 }
 
-function gridOf(ws: import('exceljs').Worksheet): Grid {
+function gridOf(ws: FormGrid): Grid {
   const text: string[][] = []
   const merged: Grid['merged'] = []
-  const rows = ws.rowCount
-  const cols = Math.max(ws.columnCount, 1)
+  const rows = ws.rows
+  const cols = Math.max(ws.cols, 1)
   for (let r = 1; r <= rows; r++) {
     const line: string[] = []
     for (let c = 1; c <= cols; c++) {
-      const cell = ws.getCell(r, c)
-      // A merged range's value lives in its master; the others read as empty so it counts once.
-      const hidden = cell.isMerged && cell.master.address !== cell.address
-      line[c] = hidden ? '' : cellText(cell.value)
-      if (hidden) (merged[r] ??= [])[c] = {at: cell.master.address, col: Number(cell.master.col), text: cellText(cell.master.value)}
+      // A merged range's value lives in its top-left cell; the others read as empty so it counts once.
+      const master = ws.master(r, c)
+      line[c] = master ? '' : cellText(ws.own(r, c))
+      if (master) (merged[r] ??= [])[c] = {at: address(master.row, master.col), col: master.col, text: cellText(ws.own(master.row, master.col))}
     }
     text[r] = line
   }
