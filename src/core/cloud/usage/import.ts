@@ -10,6 +10,7 @@ import type {LocatedProblem} from '../../io/form-reader.js'
 import {type FormLayout, loadLayout} from '../../io/layout.js'
 import {type Encoding, refuseOldWorkbook} from '../../io/tables.js'
 import type {Store} from '../../store/index.js'
+import {undoable} from '../../store/rehearse.js'
 import {Reading, type ReadingContext} from './rows.js'
 import {Stage} from './stage.js'
 import {systemsByName, systemsKey} from './systems.js'
@@ -51,19 +52,14 @@ export function usageLayout(): FormLayout {
   return loadLayout('cloud-usage.json')
 }
 
-/** Raised inside the transaction to undo it: the files had problems, or nothing was new, or this was a dry run. */
-class Undo extends Error {
-  constructor(readonly problems: LocatedProblem[]) {
-    super('undo')
-  }
-}
-
 /** An import's files, form, options and result, the same for every attempt. */
 interface Job {
   files: string[]
   layout: FormLayout
   options: UsageImportOptions
   result: UsageImportResult
+  /** Rolls the transaction back (the files had problems, or nothing was new, or this was a dry run): the one rollback mechanism, store/rehearse.ts. */
+  undo: (problems: LocatedProblem[]) => never
 }
 
 /**
@@ -92,9 +88,9 @@ interface Job {
 export async function importUsage(store: Store, files: string[], options: UsageImportOptions = {}): Promise<UsageImportResult> {
   checkFiles(files)
   const result: UsageImportResult = {files: [], dryRun: Boolean(options.dryRun), read: 0, added: 0, alreadyRecorded: 0, repeated: 0, systems: 0, from: null, to: null}
-  const job: Job = {files, layout: usageLayout(), options, result}
   let problems: LocatedProblem[] = []
-  try {
+  const rehearsed = await undoable<LocatedProblem[]>(async (undo) => {
+    const job: Job = {files, layout: usageLayout(), options, result, undo}
     // The files are read, checked and staged before the write lock is taken (issue 20): other
     // writers go on meanwhile. The write re-reads the systems; if one changed while the files
     // were read (a release, a new system of a name), the rows are attributed afresh.
@@ -104,10 +100,8 @@ export async function importUsage(store: Store, files: string[], options: UsageI
       if (!moved) break
       if (attempt >= 3) throw new Conflict('cloud.usage.systemsMoving', {attempts: attempt}, {field: 'FILE', rule: RULE})
     }
-  } catch (error) {
-    if (!(error instanceof Undo)) throw error
-    problems = error.problems
-  }
+  })
+  if (rehearsed.undone) problems = rehearsed.value
   // As after an items import: PostgreSQL plans with the empty table's statistics until autovacuum catches up.
   if (store.dialect === 'postgres' && !result.dryRun && !problems.length && result.added >= 10_000) await sql`analyze cloud_usage`.execute(store.db).catch(() => undefined)
   if (problems.length) refuse(files, problems)
@@ -142,11 +136,11 @@ async function stageAndWrite(pinned: Store, job: Job): Promise<boolean> {
   try {
     const ctx: ReadingContext = {layout: job.layout, options: job.options, result: job.result, problems: [], systems, nowS, stage}
     const reading = new Reading(ctx)
-    await readFiles(reading, ctx, job.files)
+    await readFiles(reading, ctx, job.files, job.undo)
     const checkedAgainst = systemsKey(systems)
     // A testing aid (EGOV_FAULT=usage-slow-read): the files take 4 s longer to read, to show other writers go on meanwhile.
     if (process.env.EGOV_FAULT === 'usage-slow-read') await new Promise((resolve) => setTimeout(resolve, 4000))
-    return await write(pinned, reading, ctx, job.files, checkedAgainst)
+    return await write(pinned, reading, ctx, job, checkedAgainst)
   } finally {
     stage.db = pinned.db
     await stage.drop()
@@ -154,7 +148,7 @@ async function stageAndWrite(pinned: Store, job: Job): Promise<boolean> {
 }
 
 /** Every file read, checked and staged; any problem undoes the import, and files without a data row are refused. */
-async function readFiles(reading: Reading, ctx: ReadingContext, files: string[]): Promise<void> {
+async function readFiles(reading: Reading, ctx: ReadingContext, files: string[], undo: Job['undo']): Promise<void> {
   const {result, problems, stage, options} = ctx
   for (const path of files) {
     // A file is named by its name, or by its path where two files of the import share a name.
@@ -165,7 +159,7 @@ async function readFiles(reading: Reading, ctx: ReadingContext, files: string[])
   options.onProgress?.(result.read)
   if (problems.length) {
     await reading.findDuplicates()
-    throw new Undo(problems)
+    undo(problems)
   }
   if (!result.read) throw new InvalidInput('cloud.usage.noData', {file: files.map((f) => basename(f)).join(', ')}, {field: 'FILE'})
   result.systems = reading.seenSystems.size
@@ -174,8 +168,9 @@ async function readFiles(reading: Reading, ctx: ReadingContext, files: string[])
 }
 
 /** The staged samples into cloud_usage under the write lock, with their audit entry. True (nothing written) when the systems moved since they were read. */
-async function write(pinned: Store, reading: Reading, ctx: ReadingContext, files: string[], checkedAgainst: string): Promise<boolean> {
+async function write(pinned: Store, reading: Reading, ctx: ReadingContext, job: Job, checkedAgainst: string): Promise<boolean> {
   const {result, problems, stage} = ctx
+  const {files, undo} = job
   return await pinned.write(async (w) => {
     // What the rows were checked against must still hold: the systems and their lifetimes
     // (cheap: two small queries), and no sample later than the write's own now.
@@ -186,11 +181,11 @@ async function write(pinned: Store, reading: Reading, ctx: ReadingContext, files
     // file, the usual case) — no need to look. Otherwise look, and undo if two rows disagree.
     if (result.added < stage.rows) {
       await reading.findDuplicates()
-      if (problems.length) throw new Undo(problems)
+      if (problems.length) undo(problems)
     }
     result.alreadyRecorded = stage.rows - result.repeated - result.added
     // Nothing new (the same files again) or a dry run: nothing is written, not even an audit entry.
-    if (result.dryRun || result.added === 0) throw new Undo([])
+    if (result.dryRun || result.added === 0) undo([])
     await appendAudit(w, {
       action: 'cloud.usage.import',
       entityType: 'cloud-usage',
