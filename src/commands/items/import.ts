@@ -2,6 +2,7 @@ import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 
 import {EgovCommand} from '../../cli/base.js'
+import {compactHeap} from '../../cli/heap.js'
 import {printNotes} from '../../cli/problems.js'
 import {EgovError} from '../../core/errors.js'
 import {importList, type ItemImportOptions, type ItemImportResult} from '../../core/items/import.js'
@@ -56,6 +57,8 @@ A valid file is a proposal against the current list (ITEM-4, ITEM-5):
       reason: this.flags.reason,
     }
     let result: ItemImportResult
+    // A large list is read and written in one pass: its heap is kept compact while it runs.
+    const stopCompacting = compactHeap()
     try {
       result = await importList(store, files, options)
     } catch (error) {
@@ -67,6 +70,8 @@ A valid file is a proposal against the current list (ITEM-4, ITEM-5):
         false,
       )
       result = await importList(store, files, {...options, confirmed: true})
+    } finally {
+      stopCompacting()
     }
     if (!this.jsonEnabled()) printNotes(result.notes, this.locale, this.color, files.length > 1)
     for (const [file, encoding] of Object.entries(result.encodings)) this.log(this.t('items.import.encoding', {file, encoding: ENCODING_NAMES[encoding] ?? encoding}))
