@@ -65,9 +65,7 @@ describeEachDialect('schema.ts matches the migrations', (dialect) => {
 
   it('the same tables, columns and nullability', async () => {
     const declared = declaredSchema()
-    // PostgreSQL lists the tables of every schema on the server (other test runs' too): this database's schema only.
-    const schema = dialect === 'postgres' ? tdb.schema : undefined
-    const actual = (await store.db.introspection.getTables()).filter((t) => !t.name.startsWith('kysely_') && !t.isView && (schema === undefined || t.schema === schema))
+    const actual = (await tablesOf(tdb, store)).filter((t) => !t.name.startsWith('kysely_'))
     expect(actual.map((t) => t.name).sort(), 'tables').toEqual([...declared.keys()].sort())
     const primaryKey = async (table: string) => (await tdb.sql(`select name from pragma_table_info('${table}') where pk > 0`)).map((r) => String(r.name))
     const mismatches: string[] = []
@@ -91,3 +89,30 @@ describeEachDialect('schema.ts matches the migrations', (dialect) => {
     expect(mismatches).toEqual([])
   })
 })
+
+interface ActualTable {
+  name: string
+  columns: Array<{name: string; isNullable: boolean; isAutoIncrementing: boolean}>
+}
+
+/**
+ * The tables this database holds. On PostgreSQL, this schema's only, read from
+ * information_schema: Kysely's introspector lists every schema on the server, calling functions
+ * on each table by name, and fails when another test file drops its schema meanwhile.
+ */
+async function tablesOf(tdb: TestDatabase, store: Store): Promise<ActualTable[]> {
+  if (tdb.dialect === 'sqlite') return (await store.db.introspection.getTables()).filter((t) => !t.isView)
+  const rows = await tdb.sql(
+    `select c.table_name, c.column_name, c.is_nullable from information_schema.columns c
+     join information_schema.tables t on t.table_schema = c.table_schema and t.table_name = c.table_name
+     where c.table_schema = $1 and t.table_type = 'BASE TABLE' order by c.table_name, c.ordinal_position`,
+    [tdb.schema],
+  )
+  const tables = new Map<string, ActualTable>()
+  for (const r of rows) {
+    const name = String(r.table_name)
+    if (!tables.has(name)) tables.set(name, {name, columns: []})
+    tables.get(name)!.columns.push({name: String(r.column_name), isNullable: r.is_nullable === 'YES', isAutoIncrementing: false})
+  }
+  return [...tables.values()]
+}

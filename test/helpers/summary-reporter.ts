@@ -16,6 +16,7 @@ export default class SummaryLine implements Reporter {
     let passed = 0
     let failed = 0
     let skipped = 0
+    let failedSuites = 0
     for (const module of testModules) {
       for (const test of module.children.allTests()) {
         const state = test.result().state
@@ -24,8 +25,11 @@ export default class SummaryLine implements Reporter {
         else skipped++
       }
       if (module.state() === 'failed' && [...module.children.allTests()].length === 0) failed++
+      // A suite whose beforeAll/afterAll threw: its tests are reported skipped, the run fails.
+      for (const suite of [module, ...module.children.allSuites()]) if (suite.errors().length > 0) failedSuites++
     }
-    process.stdout.write(`\ntests: ${passed} passed, ${failed} failed, ${skipped} skipped\n`)
+    const suites = failedSuites === 0 ? '' : `; ${failedSuites} ${failedSuites === 1 ? 'suite' : 'suites'} failed in a hook (see "Failed Suites" above)`
+    process.stdout.write(`\ntests: ${passed} passed, ${failed} failed, ${skipped} skipped${suites}\n`)
     const slowest = [...testModules]
       .map((m) => ({file: m.moduleId.replace(`${process.cwd()}/`, ''), s: m.diagnostic().duration / 1000}))
       .sort((a, b) => b.s - a.s)

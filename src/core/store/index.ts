@@ -3,12 +3,13 @@ import {createRequire} from 'node:module'
 import {userInfo} from 'node:os'
 import {dirname, join, resolve} from 'node:path'
 
-import {Kysely, Migrator, sql, type Transaction} from '#kysely'
+import {Kysely, sql, type Transaction} from '#kysely'
 
 import {EgovError} from '../errors.js'
 import {chinaDate, currentAsOf, now} from '../clock.js'
 import type {SqlDialect} from './migrations/helpers.js'
 import {migrationNames} from './migrations/names.js'
+import {egovMigrator} from './migrator.js'
 import {checkPermit} from '../operators/permit.js'
 import type {Role} from '../operators/roles.js'
 import type {Database} from './schema.js'
@@ -281,14 +282,7 @@ export class Store {
     }
     // The migrations' code, only when one is pending (an up-to-date database needs none of it).
     const {migrationsFor} = await import('./migrations/index.js')
-    const migrator = new Migrator({
-      db: this.db,
-      provider: {getMigrations: async () => migrationsFor(this.dialect)},
-      migrationTableSchema: schema,
-      // Numbers are reserved per area (015, 016, 018 came after 017 had shipped): a database
-      // already at 017 takes a lower-numbered newcomer instead of refusing to start.
-      allowUnorderedMigrations: true,
-    })
+    const migrator = egovMigrator(this.db, {schema, provider: {getMigrations: () => Promise.resolve(migrationsFor(this.dialect))}})
     const {error, results} = await migrator.migrateToLatest()
     if (error) {
       // A failure before any migration ran (taking Kysely's lock, creating its tables) is
