@@ -161,7 +161,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     runs.dry.push(measure('egov items import --dry-run', [process.execPath, bin, 'items', 'import', file, '--dry-run'], env))
     runs.imp.push(measure('egov items import', [process.execPath, bin, 'items', 'import', file], env))
     runs.write.push(measure('plain exceljs streaming write', [process.execPath, plainWrite, join(dir, 'plain.xlsx'), String(rows)]))
-    runs.exp.push(measure('egov items export --out .xlsx', [process.execPath, bin, 'items', 'export', '--out', join(dir, 'export.xlsx')], env))
+    runs.exp.push(measure('egov items export --out .xlsx', [process.execPath, bin, 'items', 'export', '--out', join(dir, `export-${round}.xlsx`)], env))
     const items = JSON.parse(execFileSync(process.execPath, [bin, 'items', 'versions', '--json'], {env: {...process.env, ...env}, encoding: 'utf8'})).versions[0].items
     if (items !== rows) throw new Error(`imported ${items} items, expected ${rows}`)
     process.stdout.write(`round ${round + 1}/${rounds} done\n`)
