@@ -1,15 +1,14 @@
-import {chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync} from 'node:fs'
-import {createRequire} from 'node:module'
-import {userInfo} from 'node:os'
-import {dirname, join, resolve} from 'node:path'
+import {resolve} from 'node:path'
 
 import {Kysely, sql, type Transaction} from '#kysely'
 
 import {EgovError} from '../errors.js'
 import {chinaDate, currentAsOf, now} from '../clock.js'
 import type {SqlDialect} from './migrations/helpers.js'
-import {migrationNames} from './migrations/names.js'
-import {egovMigrator} from './migrator.js'
+import {connectPostgres, connectSqlite, osLogin} from './connect.js'
+import {migrate} from './migrator.js'
+
+export {osLogin, sqliteLibrary} from './connect.js'
 import {checkPermit} from '../operators/permit.js'
 import type {Role} from '../operators/roles.js'
 import type {Database} from './schema.js'
@@ -122,7 +121,8 @@ export class Store {
     if (options.kinds) useKinds(options.kinds)
     if (!options.kindsOnDemand) await loadKinds()
     const lock = new WriteLock(options.lockWait)
-    const store = options.databaseUrl ? await openPostgres(options.databaseUrl, options.operator, lock, options.noticesDir) : await openSqlite(options, lock)
+    const {db, dialect, location} = options.databaseUrl ? await connectPostgres(options.databaseUrl) : await connectSqlite(options.sqlitePath, lock)
+    const store = new Store(db, dialect, location, options.operator, options.noticesDir && resolve(options.noticesDir), lock)
     const keyFromEnv = process.env.EGOV_AUDIT_KEY?.trim()
     store.auditKeyPath = options.auditKeyPath ?? (keyFromEnv ? resolve(keyFromEnv) : undefined)
     if (options.connectOnly) return store
@@ -249,50 +249,8 @@ export class Store {
   }
 
   /** Applies pending migrations; the common case (nothing pending) costs one query. True when the database was new. */
-  private async migrate(): Promise<boolean> {
-    let fresh = true
-    let pending = migrationNames
-    try {
-      const done = await sql<{name: string}>`select name from kysely_migration`.execute(this.db)
-      const applied = new Set(done.rows.map((r) => r.name))
-      fresh = applied.size === 0
-      pending = migrationNames.filter((n) => !applied.has(n))
-      if (pending.length === 0) return false
-    } catch (error) {
-      // No migration table yet: a new database. A login that may not even read it is one the
-      // owner has not granted anything yet: say so, not "migration failed" (issue 18).
-      if (this.dialect === 'postgres') {
-        // Without USAGE on the schema PostgreSQL does not even see it: current_schema() is null.
-        const {rows} = await sql<{user: string; schema: string | null; path: string}>`select session_user as "user", current_schema() as schema, current_setting('search_path') as path`.execute(
-          this.db,
-        )
-        const {user, schema, path} = rows[0]
-        const denied = (error as {code?: string}).code === '42501'
-        if (denied || schema === null) {
-          const reason = denied ? (error as Error).message : `no schema of the search path (${path}) may be used by this login`
-          throw new EgovError('refused', 'store.noGrants', {login: user, reason}, {details: {login: user}})
-        }
-      }
-    }
-    let schema: string | undefined
-    if (this.dialect === 'postgres') {
-      // Kysely looks for its tables in every schema unless told which: name the current one.
-      const {rows} = await sql<{schema: string}>`select current_schema() as schema`.execute(this.db)
-      schema = rows[0].schema
-    }
-    // The migrations' code, only when one is pending (an up-to-date database needs none of it).
-    const {migrationsFor} = await import('./migrations/index.js')
-    const migrator = egovMigrator(this.db, {schema, provider: {getMigrations: () => Promise.resolve(migrationsFor(this.dialect))}})
-    const {error, results} = await migrator.migrateToLatest()
-    if (error) {
-      // A failure before any migration ran (taking Kysely's lock, creating its tables) is
-      // named by the first one pending: the one that could not start.
-      const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? pending[0] ?? migrationNames.at(-1)!
-      const reason = (error as Error).message ?? String(error)
-      const key = /permission denied|must be owner/i.test(reason) ? 'store.migrationDenied' : 'store.migrationFailed'
-      throw new EgovError('internal', key, {name: failed, reason}, {details: {migration: failed}})
-    }
-    return fresh
+  private migrate(): Promise<boolean> {
+    return migrate(this.db, this.dialect)
   }
 }
 
@@ -315,7 +273,6 @@ async function takePgWriteLock(trx: Transaction<Database>, lock: WriteLock): Pro
   }
   await sql`select set_config('lock_timeout', ${rows[0].timeout}, true)`.execute(trx)
 }
-
 /**
  * better-sqlite3 waits for a lock synchronously: two Store objects on one file in one
  * process would block the thread that must finish the first write. Writes to one file
@@ -332,102 +289,4 @@ function queueInProcess<T>(path: string, task: () => Promise<T>): Promise<T> {
     if (sqliteQueues.get(path) === settled) sqliteQueues.delete(path)
   })
   return next
-}
-
-async function openSqlite(options: StoreOptions, lock: WriteLock): Promise<Store> {
-  const path = resolve(options.sqlitePath ?? 'egov.db')
-  // require, not import(): loading a CommonJS package through the ESM loader costs a
-  // lexer pass, and naming the addon skips the `bindings` search (bench/startup).
-  const {BetterSqlite3, nativeBinding} = sqliteLibrary()
-  // The file holds the CA key, the audit chain and hashed ID numbers: a new data folder is
-  // 0700, the database 0600 (SQLite gives its -wal and -shm files the database's mode),
-  // and an older file readable by others is tightened (issue 18).
-  mkdirSync(dirname(path), {recursive: true, mode: 0o700})
-  if (!existsSync(path)) closeSync(openSync(path, 'a', 0o600))
-  for (const file of [path, `${path}-wal`, `${path}-shm`]) tighten(file)
-  const {EgovSqliteDialect, busyTimeoutMs} = await import('./sqlite.js')
-  const database = new BetterSqlite3(path, {timeout: busyTimeoutMs(lock), nativeBinding})
-  try {
-    database.exec('pragma journal_mode = wal; pragma synchronous = normal; pragma foreign_keys = on')
-  } catch (error) {
-    database.close()
-    // Switching to WAL needs the file to itself for a moment: another writer for the whole bound is the queue's timeout.
-    throw isSqliteBusy(error) ? lockTimeout(lock.seconds) : error
-  }
-  const db = new Kysely<Database>({dialect: new EgovSqliteDialect({database}, lock)})
-  return new Store(db, 'sqlite', path, options.operator, options.noticesDir && resolve(options.noticesDir), lock)
-}
-
-/** Takes group and other permissions off a file of ours; someone else's file, or none, is left alone. */
-function tighten(file: string): void {
-  try {
-    const {mode, uid} = statSync(file)
-    if (mode & 0o077 && (process.getuid === undefined || uid === process.getuid())) chmodSync(file, mode & 0o700)
-  } catch {
-    // no such file (no WAL yet), or not ours
-  }
-}
-
-/**
- * better-sqlite3 12 is the last to run on Node 20 (N-API 9), but on Node 24 its statements
- * abort the process when collected at exit (an ObjectWrap cleanup hook; fixed in 13, which
- * needs Node 22). Node 22+ therefore gets 13, installed as the optional dependency
- * better-sqlite3-napi10 (npm skips it on Node 20); everything else gets 12.
- */
-function sqliteDriver(require: NodeJS.Require): {BetterSqlite3: typeof import('better-sqlite3'); pkg: string} {
-  // Anything else that opens the same file in this process must use the same library
-  // (two SQLite copies in one process break each other's locks): see sqliteLibrary().
-  if (Number(process.versions.node.split('.')[0]) >= 22) {
-    try {
-      return {BetterSqlite3: require('better-sqlite3-napi10') as typeof import('better-sqlite3'), pkg: 'better-sqlite3-napi10'}
-    } catch {
-      // not installed (installed on Node 20, or its build failed): fall back to 12
-    }
-  }
-  return {BetterSqlite3: require('better-sqlite3') as typeof import('better-sqlite3'), pkg: 'better-sqlite3'}
-}
-
-/** The better-sqlite3 this Node runs, and its addon: for the store, and for anything opening the file beside it. */
-export function sqliteLibrary(): {BetterSqlite3: typeof import('better-sqlite3'); nativeBinding: string | undefined} {
-  const require = createRequire(import.meta.url)
-  const {BetterSqlite3, pkg} = sqliteDriver(require)
-  return {BetterSqlite3, nativeBinding: nativeAddon(require, pkg)}
-}
-
-function nativeAddon(require: NodeJS.Require, pkg: string): string | undefined {
-  try {
-    const addon = join(dirname(require.resolve(`${pkg}/package.json`)), 'build', 'Release', 'better_sqlite3.node')
-    return existsSync(addon) ? addon : undefined
-  } catch {
-    return undefined
-  }
-}
-
-async function openPostgres(url: string, operator: StoreOptions['operator'], lock: WriteLock, noticesDir?: string): Promise<Store> {
-  if (!/^postgres(ql)?:\/\//.test(url)) throw new EgovError('invalid_input', 'store.badUrl', {}, {field: 'EGOV_DATABASE_URL'})
-  const [{default: pg}, {PostgresDialect}] = await Promise.all([import('pg'), import('#kysely')])
-  const pool = new pg.Pool({connectionString: url, max: 4, connectionTimeoutMillis: 10_000})
-  // An idle client that loses its server must not crash the process.
-  pool.on('error', () => {})
-  const db = new Kysely<Database>({dialect: new PostgresDialect({pool})})
-  try {
-    await sql`select 1`.execute(db)
-  } catch (error) {
-    await db.destroy()
-    throw new EgovError('internal', 'store.unreachable', {reason: (error as Error).message})
-  }
-  return new Store(db, 'postgres', redact(url), operator, noticesDir && resolve(noticesDir), lock)
-}
-
-/** Who is logged in to this machine: the person a real SQLite database records. */
-export function osLogin(): string {
-  try {
-    return userInfo().username
-  } catch {
-    return process.env.USER || process.env.USERNAME || 'unknown'
-  }
-}
-
-function redact(url: string): string {
-  return url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@')
 }

@@ -1,5 +1,10 @@
 import {type DatabaseIntrospector, type Kysely, Migrator, type MigrationProvider, sql, type TableMetadata} from '#kysely'
 
+import {EgovError} from '../errors.js'
+import type {SqlDialect} from './migrations/helpers.js'
+import {migrationNames} from './migrations/names.js'
+import type {Database} from './schema.js'
+
 /**
  * Kysely's Migrator for egov's database. On PostgreSQL it looks only at egov's own schema.
  *
@@ -57,4 +62,49 @@ function withIntrospector<DB>(db: Kysely<DB>, introspection: DatabaseIntrospecto
       return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value
     },
   })
+}
+
+/** Applies pending migrations; the common case (nothing pending) costs one query. True when the database was new. */
+export async function migrate(db: Kysely<Database>, dialect: SqlDialect): Promise<boolean> {
+  let fresh = true
+  let pending = migrationNames
+  try {
+    const done = await sql<{name: string}>`select name from kysely_migration`.execute(db)
+    const applied = new Set(done.rows.map((r) => r.name))
+    fresh = applied.size === 0
+    pending = migrationNames.filter((n) => !applied.has(n))
+    if (pending.length === 0) return false
+  } catch (error) {
+    // No migration table yet: a new database. A login that may not even read it is one the
+    // owner has not granted anything yet: say so, not "migration failed" (issue 18).
+    if (dialect === 'postgres') {
+      // Without USAGE on the schema PostgreSQL does not even see it: current_schema() is null.
+      const {rows} = await sql<{user: string; schema: string | null; path: string}>`select session_user as "user", current_schema() as schema, current_setting('search_path') as path`.execute(db)
+      const {user, schema, path} = rows[0]
+      const denied = (error as {code?: string}).code === '42501'
+      if (denied || schema === null) {
+        const reason = denied ? (error as Error).message : `no schema of the search path (${path}) may be used by this login`
+        throw new EgovError('refused', 'store.noGrants', {login: user, reason}, {details: {login: user}})
+      }
+    }
+  }
+  let schema: string | undefined
+  if (dialect === 'postgres') {
+    // Kysely looks for its tables in every schema unless told which: name the current one.
+    const {rows} = await sql<{schema: string}>`select current_schema() as schema`.execute(db)
+    schema = rows[0].schema
+  }
+  // The migrations' code, only when one is pending (an up-to-date database needs none of it).
+  const {migrationsFor} = await import('./migrations/index.js')
+  const migrator = egovMigrator(db, {schema, provider: {getMigrations: () => Promise.resolve(migrationsFor(dialect))}})
+  const {error, results} = await migrator.migrateToLatest()
+  if (error) {
+    // A failure before any migration ran (taking Kysely's lock, creating its tables) is
+    // named by the first one pending: the one that could not start.
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? pending[0] ?? migrationNames.at(-1)!
+    const reason = (error as Error).message ?? String(error)
+    const key = /permission denied|must be owner/i.test(reason) ? 'store.migrationDenied' : 'store.migrationFailed'
+    throw new EgovError('internal', key, {name: failed, reason}, {details: {migration: failed}})
+  }
+  return fresh
 }
