@@ -1,7 +1,7 @@
 import {mkdir, open, unlink} from 'node:fs/promises'
 import {resolve} from 'node:path'
 
-import type {Paragraph} from 'docx'
+import type {Document, Paragraph, TextRun} from 'docx'
 
 import {parseIsoDate} from '../dates.js'
 import {InvalidInput} from '../errors.js'
@@ -242,18 +242,29 @@ const SMALL_SIZE = 21
 const LINE = 560
 const INDENT_2 = 640
 
+type Docx = typeof import('docx')
+
+/** The notice as a .docx (GB/T 9704 layout): its paragraphs on A4 pages with the page number in the footer. */
 async function render(notice: Notice): Promise<Buffer> {
   const docx = await import('docx')
-  const {AlignmentType, Document, Footer, LineRuleType, Packer, PageNumber, TextRun, convertMillimetersToTwip: mm} = docx
+  return docx.Packer.toBuffer(noticeDocument(docx, notice, noticeParagraphs(docx, notice)))
+}
 
-  const run = (text: string, options: {font?: string; size?: number; bold?: boolean} = {}) =>
-    new TextRun({
-      text,
-      bold: options.bold,
-      size: options.size ?? BODY_SIZE,
-      font: {ascii: LATIN_FONT, hAnsi: LATIN_FONT, cs: LATIN_FONT, eastAsia: options.font ?? BODY_FONT},
-      language: {value: 'en-US', eastAsia: 'zh-CN'},
-    })
+/** A run of text in the body font (or the given one), Latin in Times New Roman, language zh-CN. */
+function textRun(docx: Docx, text: string, options: {font?: string; size?: number; bold?: boolean} = {}): TextRun {
+  return new docx.TextRun({
+    text,
+    bold: options.bold,
+    size: options.size ?? BODY_SIZE,
+    font: {ascii: LATIN_FONT, hAnsi: LATIN_FONT, cs: LATIN_FONT, eastAsia: options.font ?? BODY_FONT},
+    language: {value: 'en-US', eastAsia: 'zh-CN'},
+  })
+}
+
+/** Title, number, addressee, body, issuer and date, who handled it and the article it rests on. */
+function noticeParagraphs(docx: Docx, notice: Notice): Paragraph[] {
+  const {AlignmentType, LineRuleType} = docx
+  const run = (text: string, options: {font?: string; size?: number; bold?: boolean} = {}) => textRun(docx, text, options)
   const line = {line: LINE, lineRule: LineRuleType.EXACT}
   const paragraph = (text: string, options: {alignment?: (typeof AlignmentType)[keyof typeof AlignmentType]; indent?: boolean; size?: number} = {}) =>
     new docx.Paragraph({
@@ -285,8 +296,15 @@ async function render(notice: Notice): Promise<Buffer> {
     paragraph(`经办：${clean(notice.approvedBy)}`, {alignment: AlignmentType.LEFT}),
     paragraph(`依据：${REGULATION}${article.number}；申请编号：${notice.requestId}`, {alignment: AlignmentType.LEFT, size: SMALL_SIZE}),
   ]
+  return children
+}
 
-  const document = new Document({
+/** The document: A4 with GB/T 9704's margins, the default run style, the page number centred in the footer. */
+function noticeDocument(docx: Docx, notice: Notice, children: Paragraph[]): Document {
+  const {AlignmentType, Document, Footer, PageNumber, TextRun, convertMillimetersToTwip: mm} = docx
+  const title = `${notice.rehearsal ? REHEARSAL_MARK : ''}${NOTICE_TITLES[notice.kind]}`
+  const issuer = clean(notice.issuer)
+  return new Document({
     title,
     subject: `${clean(notice.unit)} ${title}`,
     creator: issuer,
@@ -331,5 +349,4 @@ async function render(notice: Notice): Promise<Buffer> {
       },
     ],
   })
-  return Packer.toBuffer(document)
 }
