@@ -2,7 +2,7 @@ import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 
 import {EgovCommand} from '../../cli/base.js'
-import {requestDisconnect, type SwitchRequest} from '../../core/kiosk/disconnect.js'
+import {requestDisconnect, type SwitchRequest} from '../../core/kiosk/index.js'
 import type {RequestWithHistory} from '../../core/workflow/index.js'
 
 export default class KioskDisconnect extends EgovCommand<typeof KioskDisconnect> {

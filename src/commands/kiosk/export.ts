@@ -2,7 +2,7 @@ import * as Flags from '@oclif/core/flags'
 
 import {EgovCommand} from '../../cli/base.js'
 import {forceFlag, readyToWrite} from '../../cli/output-flags.js'
-import {exportKiosks} from '../../core/kiosk/figures.js'
+import {exportKiosks} from '../../core/kiosk/index.js'
 
 export default class KioskExport extends EgovCommand<typeof KioskExport> {
   static override summary = 'Export the kiosk registry as a workbook or CSV'

@@ -5,7 +5,7 @@ import {basename} from 'node:path'
 import {EgovCommand} from '../../cli/base.js'
 import {printNotes, printProblems} from '../../cli/problems.js'
 import {EgovError} from '../../core/errors.js'
-import {type ImportedForm, importForms, type ImportResult, type SkippedFile} from '../../core/kiosk/onboarding.js'
+import {type ImportedForm, importForms, type ImportResult, type SkippedFile} from '../../core/kiosk/index.js'
 
 export default class KioskImport extends EgovCommand<typeof KioskImport> {
   static override summary = 'Check filled kiosk onboarding forms and file one request (kind kiosk) per form'

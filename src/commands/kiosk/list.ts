@@ -2,7 +2,7 @@ import * as Flags from '@oclif/core/flags'
 
 import {EgovCommand} from '../../cli/base.js'
 import {chinaTime} from '../../core/clock.js'
-import {type Kiosk, KIOSK_STATUSES, listKiosks} from '../../core/kiosk/registry.js'
+import {type Kiosk, KIOSK_STATUSES, listKiosks} from '../../core/kiosk/index.js'
 
 export default class KioskList extends EgovCommand<typeof KioskList> {
   static override summary = 'List the kiosk registry'

@@ -2,7 +2,7 @@ import * as Flags from '@oclif/core/flags'
 
 import {EgovCommand} from '../../cli/base.js'
 import type {Column} from '../../cli/table.js'
-import {probeKiosks, type ProbeRun} from '../../core/kiosk/probe.js'
+import {probeKiosks, type ProbeRun} from '../../core/kiosk/index.js'
 
 export default class KioskProbe extends EgovCommand<typeof KioskProbe> {
   static override summary = 'Check every active kiosk’s heartbeat URL and record what answered'

@@ -2,7 +2,7 @@ import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 
 import {EgovCommand} from '../../cli/base.js'
-import {type Kiosk, retireKiosk} from '../../core/kiosk/registry.js'
+import {type Kiosk, retireKiosk} from '../../core/kiosk/index.js'
 
 export default class KioskRetire extends EgovCommand<typeof KioskRetire> {
   static override summary = 'Retire a kiosk: take it out of service for good'

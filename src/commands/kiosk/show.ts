@@ -1,8 +1,7 @@
 import * as Args from '@oclif/core/args'
 
 import {EgovCommand} from '../../cli/base.js'
-import {OPINION_LABELS, type Opinion, opinionLine} from '../../core/kiosk/opinions.js'
-import {type Kiosk, type KioskEvent, showKiosk} from '../../core/kiosk/registry.js'
+import {type Kiosk, type KioskEvent, type Opinion, OPINION_LABELS, opinionLine, showKiosk} from '../../core/kiosk/index.js'
 
 export default class KioskShow extends EgovCommand<typeof KioskShow> {
   static override summary = 'Show one kiosk, with its history and the opinions its onboarding approvals gave (KIOSK-3)'

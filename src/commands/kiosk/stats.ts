@@ -3,7 +3,7 @@ import * as Flags from '@oclif/core/flags'
 import {EgovCommand} from '../../cli/base.js'
 import {forceFlag, readyToWrite} from '../../cli/output-flags.js'
 import {today} from '../../core/clock.js'
-import {type KioskFigures, kioskStats, writeKioskStats} from '../../core/kiosk/figures.js'
+import {type KioskFigures, kioskStats, writeKioskStats} from '../../core/kiosk/index.js'
 
 export default class KioskStats extends EgovCommand<typeof KioskStats> {
   static override summary = 'The yearly assessment figures per access unit (KIOSK-5, ITEM-7, ITEM-8)'

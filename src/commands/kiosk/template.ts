@@ -3,8 +3,7 @@ import * as Flags from '@oclif/core/flags'
 import {EgovCommand} from '../../cli/base.js'
 import {forceFlag, readyToWrite} from '../../cli/output-flags.js'
 import {today} from '../../core/clock.js'
-import {writeKioskTemplate} from '../../core/kiosk/form.js'
-import {filledFormOf} from '../../core/kiosk/registry.js'
+import {filledFormOf, writeKioskTemplate} from '../../core/kiosk/index.js'
 
 export default class KioskTemplate extends EgovCommand<typeof KioskTemplate> {
   static override summary = 'Write the blank kiosk onboarding form (自助终端接入申请表) as on paper'

@@ -2,7 +2,7 @@ import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 
 import {EgovCommand} from '../../cli/base.js'
-import {verifyKiosks, type VerifyResult} from '../../core/kiosk/registry.js'
+import {verifyKiosks, type VerifyResult} from '../../core/kiosk/index.js'
 
 export default class KioskVerify extends EgovCommand<typeof KioskVerify> {
   static override summary = 'Record the bureau’s check (核验) of kiosks delivered at one site of an onboarding request'

@@ -25,6 +25,8 @@ const WIDTHS = [18, 12, 6, 16, 8, 14, 8, 24, 60, 14, 14, 14, 24]
 const BAD_CELL = {type: 'pattern' as const, pattern: 'solid' as const, fgColor: {argb: 'FFFFFF00'}}
 const BAD_HEADER = {type: 'pattern' as const, pattern: 'solid' as const, fgColor: {argb: 'FFFFC7CE'}}
 
+type Workbook = import('exceljs').Workbook
+
 /**
  * The clerk's own workbook back, each problem marked where it is: the cell filled yellow
  * with the reason in its comment (a missing column: the header row's first cell, pink),
@@ -39,22 +41,43 @@ export async function writeReport(layout: FormLayout, files: string[], sheets: F
   // exceljs holds a copied workbook whole, about 1 KB a cell: past REPORT_CELLS the copy is the summary alone (issue 20: bounded by design).
   const cells = sheets.reduce((n, s) => n + s.rows * Math.max(1, ...s.columns.map((c) => (c ?? 0) + 1)), 0)
   const whole = cells <= REPORT_CELLS
-  if (whole && xlsx) {
+  if (whole) await copyFiles(wb, layout, files, sheets, xlsx)
+  wb.removeWorksheet(wb.getWorksheet(SUMMARY)?.id ?? -1)
+  const marked = markProblems(wb, problems, files.length > 1 || !xlsx)
+  addSummary(wb, problems, passed, locale, whole ? undefined : {files, cells})
+  // The summary is what a clerk opens first.
+  wb.views = [{x: 0, y: 0, width: 10000, height: 20000, firstSheet: 0, activeTab: wb.worksheets.length - 1, visibility: 'visible'}]
+  await writeOutput(
+    out,
+    async (tmp) => {
+      await wb.xlsx.writeFile(tmp)
+      diskFullFault()
+    },
+    {field: 'report'},
+  )
+  return marked
+}
+
+/** The clerk's workbook read whole, or each CSV as a sheet of its rows. */
+async function copyFiles(wb: Workbook, layout: FormLayout, files: string[], sheets: FoundSheet[], xlsx: string | undefined): Promise<void> {
+  if (xlsx) {
     // The copy holds the whole workbook: bounded first (issue 20); already checked by the import that read it.
     await checkWorkbookLimits(xlsx, {field: 'FILE', kind: 'list'})
     await wb.xlsx.readFile(xlsx)
-  } else if (whole) {
-    for (const file of files) {
-      const label = sheets.find((s) => s.file === file)
-      const ws = wb.addWorksheet(sheetName(wb, (label && layout.sheets.find((s) => s.key === label.key)?.name) || basename(file)))
-      await visitRows(file, () => ({row: (_row, cells, base) => void ws.addRow(rowText(cells, base)), end: () => undefined}))
-    }
+    return
   }
-  wb.removeWorksheet(wb.getWorksheet(SUMMARY)?.id ?? -1)
+  for (const file of files) {
+    const label = sheets.find((s) => s.file === file)
+    const ws = wb.addWorksheet(sheetName(wb, (label && layout.sheets.find((s) => s.key === label.key)?.name) || basename(file)))
+    await visitRows(file, () => ({row: (_row, cells, base) => void ws.addRow(rowText(cells, base)), end: () => undefined}))
+  }
+}
 
+/** Each problem's cell filled and its reason in the cell's comment (rows listed under a cause too, pointing to it). `byExactName`: sheets are found by their exact name only (several files, or CSVs). Returns the cells marked. */
+function markProblems(wb: Workbook, problems: LocatedProblem[], byExactName: boolean): number {
   const notes = new Map<string, {ws: import('exceljs').Worksheet; cell: string; messages: string[]; header: boolean}>()
   const mark = (sheet: string, at: string, row: number, message: string) => {
-    const ws = wb.getWorksheet(sheet) ?? (files.length > 1 || !xlsx ? wb.worksheets.find((w) => w.name === sheet) : defaultNamed(wb, sheet))
+    const ws = wb.getWorksheet(sheet) ?? (byExactName ? wb.worksheets.find((w) => w.name === sheet) : defaultNamed(wb, sheet))
     if (!ws) return
     const cell = at || `A${row}`
     const key = `${ws.name}!${cell}`
@@ -78,13 +101,17 @@ export async function writeReport(layout: FormLayout, files: string[], sheets: F
     // The clerk's comment keeps its author (the marks go above it); a cell without one gets egov's.
     c.note = theirs.some((r) => r.text.trim()) ? ({texts: [{text: `${mine}\n\n`}, ...theirs], author} as import('exceljs').Comment) : mine
   }
+  return notes.size
+}
 
+/** The 错误汇总 sheet: every problem, then what was passed over; `summaryOnly`: the list was too large to copy, said on its first row. */
+function addSummary(wb: Workbook, problems: LocatedProblem[], passed: FormNote[], locale: Locale, summaryOnly: {files: string[]; cells: number} | undefined): void {
   const summary = wb.addWorksheet(SUMMARY, {views: [{state: 'frozen', ySplit: 1}]})
   summary.columns = HEADERS.map((h, i) => ({header: h, width: WIDTHS[i]}))
   summary.getRow(1).font = {bold: true}
-  if (!whole)
+  if (summaryOnly)
     summary.addRow([
-      files.map((f) => basename(f)).join(', '),
+      summaryOnly.files.map((f) => basename(f)).join(', '),
       '',
       '',
       '',
@@ -92,7 +119,7 @@ export async function writeReport(layout: FormLayout, files: string[], sheets: F
       '',
       '',
       '',
-      t('items.report.summaryOnly', {cells: cells.toLocaleString('en-US'), limit: REPORT_CELLS.toLocaleString('en-US')}, locale),
+      t('items.report.summaryOnly', {cells: summaryOnly.cells.toLocaleString('en-US'), limit: REPORT_CELLS.toLocaleString('en-US')}, locale),
     ])
   if (!problems.length) summary.addRow([t('items.report.clean', {}, locale)])
   const typeName = (type: string | undefined) => (type && hasMessage(`problem.type.${type}`) ? t(`problem.type.${type}` as MessageKey, {}, locale) : '')
@@ -102,17 +129,6 @@ export async function writeReport(layout: FormLayout, files: string[], sheets: F
   for (const n of passed) summary.addRow([n.file, n.sheet, n.row, n.column, n.cell, '', '', n.value, n.message, n.type, typeName(n.type), '', ''])
   // A filter on the header row: "all duplicate codes" is one click on 类型.
   summary.autoFilter = {from: {row: 1, column: 1}, to: {row: Math.max(1, summary.rowCount), column: HEADERS.length}}
-  // The summary is what a clerk opens first.
-  wb.views = [{x: 0, y: 0, width: 10000, height: 20000, firstSheet: 0, activeTab: wb.worksheets.length - 1, visibility: 'visible'}]
-  await writeOutput(
-    out,
-    async (tmp) => {
-      await wb.xlsx.writeFile(tmp)
-      diskFullFault()
-    },
-    {field: 'report'},
-  )
-  return notes.size
 }
 
 /**

@@ -1,12 +1,12 @@
-import {closeSync, createReadStream, fstatSync, openSync, readSync, statSync} from 'node:fs'
+import {closeSync, fstatSync, openSync, readSync, statSync} from 'node:fs'
 import {resolve} from 'node:path'
-import {StringDecoder} from 'node:string_decoder'
-import {createInflateRaw, inflateRawSync} from 'node:zlib'
 
 import {InvalidInput} from '../errors.js'
-import type {MessageKey} from '../i18n/index.js'
 import {readZipDirectory, sheetNamesByPart, type ZipEntry} from './sheet-names.js'
 import {assertZip} from './tables.js'
+import {bytes, grouped, inflate, type LimitCheck, MiB, partScanner} from './xlsx-limits-scan.js'
+
+export {CELL_TEXT_LIMIT} from './xlsx-limits-scan.js'
 
 /**
  * Limits on what a workbook may ask of egov before exceljs sees it (issue 20: a 1.6 KB file
@@ -51,8 +51,6 @@ export const XLSX_LIMITS = {
   },
 } as const
 
-/** Excel's own limit on the text of one cell. */
-export const CELL_TEXT_LIMIT = 32_767
 /** A part past this size may not inflate to more than RATIO_LIMIT times its compressed size (deflate's own maximum is about 1,032). */
 export const RATIO_LIMIT = 500
 const RATIO_FROM = 8 * MiB()
@@ -68,53 +66,45 @@ export interface WorkbookLimitOptions {
   kind?: WorkbookKind
 }
 
-function MiB(): number {
-  return 1024 * 1024
-}
-
-/** A size as people read it: 16 MiB, 1.5 GiB. */
-function bytes(n: number): string {
-  if (n >= 1024 * MiB()) return `${+(n / (1024 * MiB())).toFixed(1)} GiB`
-  if (n >= MiB()) return `${+(n / MiB()).toFixed(1)} MiB`
-  if (n >= 1024) return `${+(n / 1024).toFixed(1)} KiB`
-  return `${n} bytes`
-}
-
-const grouped = (n: number) => n.toLocaleString('en-US')
-
 /**
  * Refuses (InvalidInput, exit 2) a workbook egov cannot read within bounded time and memory:
  * not a zip, a truncated or damaged zip, a zip bomb, or a sheet past the limits of its kind.
  * Runs before any exceljs read; reads the file once, holding one part's chunk at a time.
+ * The steps: the zip's directory and local headers (checkDirectory), then every part
+ * inflated, counted and, where exceljs would hold it whole, scanned (scanParts, xlsx-scan.ts).
  */
 export async function checkWorkbookLimits(path: string, options: WorkbookLimitOptions): Promise<void> {
   const field = options.field
   const shown = options.shown ?? path
   const kind = options.kind ?? 'form'
-  const limits = XLSX_LIMITS[kind]
   refuseText(path, field, shown)
   assertZip(path, field, shown)
   // A file already checked in this process, as it is now, under these limits or stricter ones, is not scanned twice (items import, then its --report copy).
   const stamp = fileStamp(path)
   if (stamp && CHECKED.get(stamp)?.some((k) => COVERS[k].includes(kind))) return
-  const refuse = (key: MessageKey, params: Record<string, unknown>): never => {
+  const refuse: LimitCheck['refuse'] = (key, params) => {
     throw new InvalidInput(key, {field, path: shown, ...params}, {field, details: {path: shown, ...params}})
   }
-  const damaged = (reason: string): never => refuse('io.limit.damaged', {reason})
+  const check: LimitCheck = {limits: XLSX_LIMITS[kind], refuse, damaged: (reason) => refuse('io.limit.damaged', {reason}), cells: 0, mergedCells: 0}
+  const starts = checkDirectory(check, path, field, shown)
+  await scanParts(check, path, kind, starts)
+  if (stamp) CHECKED.set(stamp, [...(CHECKED.get(stamp) ?? []), kind])
+}
 
+/** The zip's central directory and each entry's local header, against the limits: where each entry's data starts. */
+function checkDirectory(check: LimitCheck, path: string, field: string, shown: string): Map<ZipEntry, number> {
+  const {limits, refuse, damaged} = check
   let fd: number | undefined
-  let entries: ZipEntry[]
-  let size: number
   const starts = new Map<ZipEntry, number>()
   try {
     fd = openSync(path, 'r')
-    size = fstatSync(fd).size
+    const size = fstatSync(fd).size
     const directory = readZipDirectory(fd, size)
     if (typeof directory === 'string') {
       if (directory === 'no end of central directory') refuse('io.limit.truncated', {})
       return damaged(directory)
     }
-    entries = directory.entries
+    const entries = directory.entries
     if (entries.length > limits.entries) refuse('io.limit.entries', {count: grouped(entries.length), limit: grouped(limits.entries)})
     let declared = 0
     const header = Buffer.alloc(30)
@@ -141,28 +131,21 @@ export async function checkWorkbookLimits(path: string, options: WorkbookLimitOp
   } finally {
     if (fd !== undefined) closeSync(fd)
   }
+  return starts
+}
 
-  // Every part is inflated and counted (a directory may understate what an entry holds); the parts
-  // exceljs holds whole are scanned too: for a streamed list only the shared strings, which it caches.
+/**
+ * Every part is inflated and counted (a directory may understate what an entry holds); the parts
+ * exceljs holds whole are scanned too: for a streamed list only the shared strings, which it caches.
+ */
+async function scanParts(check: LimitCheck, path: string, kind: WorkbookKind, starts: Map<ZipEntry, number>): Promise<void> {
+  const {limits, refuse, damaged} = check
   const names = sheetNamesByPart(path)
-  const part = (name: string) => name.replace(/^\//, '')
   let total = 0
-  let mergedCells = 0
-  let cells = 0
-  for (const e of entries) {
-    const p = part(e.name)
-    const scanner =
-      kind === 'stream' && p !== 'xl/sharedStrings.xml'
-        ? undefined
-        : /^xl\/worksheets\/[^/]+\.xml$/.test(p)
-          ? sheetScanner(names.get(p) ?? p)
-          : p === 'xl/sharedStrings.xml'
-            ? stringsScanner()
-            : /comments[^/]*\.xml$/.test(p)
-              ? commentsScanner()
-              : undefined
+  for (const [e, start] of starts) {
+    const scanner = partScanner(check, kind === 'stream', e.name.replace(/^\//, ''), names)
     let produced = 0
-    await inflate(path, starts.get(e)!, e, (chunk) => {
+    await inflate(path, start, e, (chunk) => {
       produced += chunk.length
       total += chunk.length
       // Counted as it inflates: a directory may understate what an entry holds.
@@ -180,81 +163,6 @@ export async function checkWorkbookLimits(path: string, options: WorkbookLimitOp
     })
     if (produced !== e.uncompressed && !(e.flags & 8 && e.uncompressed === 0)) damaged(`${e.name}: inflates to ${produced} bytes, its directory entry declares ${e.uncompressed}`)
     scanner?.end()
-  }
-  if (stamp) CHECKED.set(stamp, [...(CHECKED.get(stamp) ?? []), kind])
-
-  function sheetScanner(sheet: string) {
-    let row = 0
-    let col = 0
-    let at = ''
-    return xmlScanner((name, attrs, text) => {
-      if (name === 'row') {
-        const r = attribute(attrs, 'r')
-        row = r ? Number(r) : row + 1
-        col = 0
-        if (!(row >= 1 && row <= 1_048_576)) damaged(`${sheet}: row number ${r}`)
-        if (row > limits.rows) refuse('io.limit.rows', {sheet, cell: `row ${row}`, limit: grouped(limits.rows)})
-      } else if (name === 'c') {
-        const r = attribute(attrs, 'r')
-        if (r) {
-          const ref = cellRef(r)
-          if (!ref) damaged(`${sheet}: cell reference "${r}"`)
-          ;[col, row] = [ref!.col, ref!.row]
-        } else col++
-        at = r ?? `R${row}C${col}`
-        if (row > limits.rows) refuse('io.limit.rows', {sheet, cell: at, limit: grouped(limits.rows)})
-        if (col > limits.columns) refuse('io.limit.columns', {sheet, cell: at, limit: `${grouped(limits.columns)} (${letters(limits.columns)})`})
-        if (++cells > limits.cells) refuse('io.limit.cells', {sheet, cell: at, limit: grouped(limits.cells)})
-      } else if (name === 'v' || name === 't' || name === 'f') {
-        if (text.length > CELL_TEXT_LIMIT && textLength(text) > CELL_TEXT_LIMIT) refuse('io.limit.cellText', {sheet, cell: at, length: grouped(textLength(text)), limit: grouped(CELL_TEXT_LIMIT)})
-      } else if (name === 'mergeCell') {
-        const ref = attribute(attrs, 'ref') ?? ''
-        const [a, b] = ref.split(':')
-        const from = cellRef(a ?? '')
-        const to = cellRef(b ?? a ?? '')
-        if (!from || !to) damaged(`${sheet}: merged range "${ref}"`)
-        const area = (Math.abs(to!.row - from!.row) + 1) * (Math.abs(to!.col - from!.col) + 1)
-        mergedCells += area
-        if (mergedCells > limits.mergedCells) refuse('io.limit.merged', {sheet, ref, area: grouped(area), limit: grouped(limits.mergedCells)})
-      }
-    })
-  }
-
-  function stringsScanner() {
-    let count = 0
-    let length = 0
-    let bytesSeen = 0
-    const scan = xmlScanner((name, _attrs, text) => {
-      if (name === 'si') {
-        if (++count > limits.sharedStrings) refuse('io.limit.sharedStrings', {count: `> ${grouped(limits.sharedStrings)}`, limit: grouped(limits.sharedStrings)})
-        length = 0
-      } else if (name === 't' && text) {
-        length += text.length > CELL_TEXT_LIMIT ? textLength(text) : text.length
-        if (length > CELL_TEXT_LIMIT) refuse('io.limit.cellText', {sheet: 'xl/sharedStrings.xml', cell: `#${count}`, length: `> ${grouped(CELL_TEXT_LIMIT)}`, limit: grouped(CELL_TEXT_LIMIT)})
-      }
-    })
-    return {
-      feed(chunk: Buffer) {
-        bytesSeen += chunk.length
-        if (bytesSeen > limits.sharedStringBytes) refuse('io.limit.sharedStringBytes', {size: `> ${bytes(limits.sharedStringBytes)}`, limit: bytes(limits.sharedStringBytes)})
-        scan.feed(chunk)
-      },
-      end: () => scan.end(),
-    }
-  }
-
-  function commentsScanner() {
-    let length = 0
-    let at = ''
-    return xmlScanner((name, attrs, text) => {
-      if (name === 'comment') {
-        length = 0
-        at = attribute(attrs, 'ref') ?? ''
-      } else if (name === 't' && text) {
-        length += text.length > CELL_TEXT_LIMIT ? textLength(text) : text.length
-        if (length > CELL_TEXT_LIMIT) refuse('io.limit.cellText', {sheet: 'comments', cell: at, length: `> ${grouped(CELL_TEXT_LIMIT)}`, limit: grouped(CELL_TEXT_LIMIT)})
-      }
-    })
   }
 }
 
@@ -288,144 +196,4 @@ function fileStamp(path: string): string | undefined {
   } catch {
     return undefined
   }
-}
-
-/** An entry this small (compressed) whose directory declares no more than SMALL_INFLATED is inflated in one call, not streamed: a form's parts. */
-const SMALL_COMPRESSED = 256 * 1024
-const SMALL_INFLATED = 4 * 1024 * 1024
-
-/**
- * Inflates one entry's data as a stream, chunk by chunk; a stored entry passes through. A small
- * entry is read and inflated at once (a stream per part cost a kiosk form more than reading it),
- * bounded by what its directory entry declares: one that inflates past that is streamed after
- * all, so that it is refused as it always was.
- */
-async function inflate(path: string, start: number, entry: ZipEntry, onChunk: (chunk: Buffer) => void): Promise<void> {
-  if (entry.compressed > 0 && entry.compressed <= SMALL_COMPRESSED && entry.uncompressed <= SMALL_INFLATED) {
-    let whole: Buffer | undefined
-    let fd: number | undefined
-    try {
-      fd = openSync(path, 'r')
-      const data = Buffer.alloc(entry.compressed)
-      if (readSync(fd, data, 0, entry.compressed, start) === entry.compressed)
-        whole = entry.method === 8 ? inflateRawSync(data, {maxOutputLength: entry.uncompressed + 1}) : entry.method === 0 ? data : undefined
-    } catch {
-      whole = undefined
-    } finally {
-      if (fd !== undefined) closeSync(fd)
-    }
-    if (whole && whole.length <= entry.uncompressed) {
-      for (let at = 0; at < whole.length; at += 64 * 1024) onChunk(whole.subarray(at, Math.min(whole.length, at + 64 * 1024)))
-      return
-    }
-  }
-  return inflateStream(path, start, entry, onChunk)
-}
-
-function inflateStream(path: string, start: number, entry: ZipEntry, onChunk: (chunk: Buffer) => void): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (entry.compressed === 0) {
-      resolve()
-      return
-    }
-    const input = createReadStream(path, {start, end: start + entry.compressed - 1, highWaterMark: 64 * 1024})
-    const stream = entry.method === 8 ? input.pipe(createInflateRaw({chunkSize: 64 * 1024})) : input
-    let done = false
-    const fail = (error: unknown) => {
-      if (done) return
-      done = true
-      input.destroy()
-      stream.destroy()
-      reject(error instanceof Error ? error : new Error(String(error)))
-    }
-    input.on('error', fail)
-    stream.on('error', fail)
-    stream.on('data', (chunk: Buffer) => {
-      try {
-        onChunk(chunk)
-      } catch (error) {
-        fail(error)
-      }
-    })
-    stream.on('end', () => {
-      if (done) return
-      done = true
-      resolve()
-    })
-  })
-}
-
-/** Longest run of text or one tag the scanner holds while waiting for its end: past any cell Excel allows. */
-const CARRY_LIMIT = 1024 * 1024
-
-/**
- * A cheap streaming XML scanner (no DOM): calls `element` for every start tag with its local
- * name, its attribute text and the text that follows it up to the next tag. Chunks are cut at
- * the last '<', so tags and texts arrive whole; a tag or text longer than CARRY_LIMIT is refused.
- */
-function xmlScanner(element: (name: string, attrs: string, text: string) => void): {feed(chunk: Buffer): void; end(): void} {
-  const decoder = new StringDecoder('utf8')
-  let carry = ''
-  let skipping = false
-  const TAG = /<([A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)((?:\s[^>]*)?)>([^<]*)/g
-  const run = (text: string) => {
-    TAG.lastIndex = 0
-    for (let m = TAG.exec(text); m; m = TAG.exec(text)) element(m[2], m[3], m[4])
-  }
-  return {
-    feed(chunk: Buffer) {
-      let text = carry + decoder.write(chunk)
-      if (skipping) {
-        const next = text.indexOf('<')
-        if (next < 0) return
-        text = text.slice(next)
-        skipping = false
-      }
-      const cut = text.lastIndexOf('<')
-      if (cut <= 0) {
-        carry = text
-      } else {
-        run(text.slice(0, cut))
-        carry = text.slice(cut)
-      }
-      if (carry.length > CARRY_LIMIT) {
-        // A tag this long is no workbook's; a text this long is passed on (a cell's is refused by its length), the rest of it skipped.
-        if (!carry.includes('>')) throw new RangeError('an XML tag of more than 1 MiB')
-        run(carry)
-        carry = ''
-        skipping = true
-      }
-    },
-    end() {
-      run(carry + decoder.end())
-      carry = ''
-    },
-  }
-}
-
-function attribute(attrs: string, name: string): string | undefined {
-  const m = new RegExp(`(?:^|\\s)${name}\\s*=\\s*(?:"([^"]*)"|'([^']*)')`).exec(attrs)
-  return m ? (m[1] ?? m[2]) : undefined
-}
-
-/** A1 → {col: 1, row: 1}; undefined for anything past XFD1048576 or not a cell reference. */
-function cellRef(ref: string): {col: number; row: number} | undefined {
-  const m = /^\$?([A-Za-z]{1,3})\$?(\d{1,7})$/.exec(ref.trim())
-  if (!m) return undefined
-  let col = 0
-  for (const ch of m[1].toUpperCase()) col = col * 26 + (ch.charCodeAt(0) - 64)
-  const row = Number(m[2])
-  if (col > 16_384 || row < 1 || row > 1_048_576) return undefined
-  return {col, row}
-}
-
-function letters(col: number): string {
-  let s = ''
-  for (let c = col; c > 0; c = Math.floor((c - 1) / 26)) s = String.fromCharCode(65 + ((c - 1) % 26)) + s
-  return s
-}
-
-/** The characters an XML text stands for: each entity counts as one. */
-function textLength(text: string): number {
-  return text.replace(/&[^;&<]{1,10};/g, '.').length
 }

@@ -9,7 +9,7 @@ import {loadLayout} from '../io/layout.js'
 import {columnLetter, type Encoding} from '../io/tables.js'
 import {type Locale, t} from '../i18n/index.js'
 import type {Database, Store} from '../store/index.js'
-import {codePattern} from './import.js'
+import {codePattern} from './versions.js'
 import {eventsOf, statusOn} from './index.js'
 
 export const CHANNELS = ['窗口', '网上', '自助'] as const

@@ -9,8 +9,7 @@ import {t} from '../i18n/index.js'
 import type {Store, WriteContext} from '../store/index.js'
 import {readTemplate} from '../templates.js'
 import {fileRequestIn, type RequestWithHistory} from '../workflow/index.js'
-// eslint-disable-next-line import-x/no-cycle -- see import.ts
-import {closeRevisions, codePattern, newVersion} from './import.js'
+import {closeRevisions, codePattern, newVersion} from './versions.js'
 import {column, contentHash, currentContent, decidedStatus, displayName, eventsOf, type ItemContent, type ItemStatus, itemsLayout, packRow, packRows, PARTS, sheetOf} from './index.js'
 
 export type LifecycleAction = 'open' | 'change' | 'pause' | 'resume' | 'terminate'

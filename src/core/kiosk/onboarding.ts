@@ -9,7 +9,8 @@ import {writeReport} from '../io/form-report.js'
 import type {Store} from '../store/index.js'
 import {addUnitIn, findUnit, kindOf, type Unit, unitLevels} from '../units/index.js'
 import {fileRequestIn} from '../workflow/index.js'
-import {type KioskForm, kioskLayout, readKioskForm} from './form.js'
+import {type KioskForm, kioskLayout} from './form.js'
+import {readKioskForm} from './form-read.js'
 import type {Opinions} from './opinions.js'
 
 /** What a kiosk onboarding request (kind kiosk, KIOSK-2) holds: the form's content and the original file, by reference. */
@@ -259,28 +260,7 @@ export async function importForms(store: Store, paths: string[], options: Import
   const locale = options.locale ?? 'en'
   const expanded = expandForms(paths, locale)
   const {folder, skipped} = expanded
-  const checks: FormCheck[] = []
-  for (const file of expanded.files) {
-    const check = await checkForm(store, file, options)
-    // In a folder, a workbook none of whose sheets is the form is skipped, saying which labels it lacks.
-    if (folder && check.error?.key === 'kiosk.form.notAForm') {
-      const d = check.error.context.details ?? {}
-      const detail = t('kiosk.skip.notAFormDetail', {sheets: ((d.sheets as string[] | undefined) ?? []).join('、') || '—', missing: ((d.missing as string[] | undefined) ?? []).join('、')}, locale)
-      skipped.push({file, reason: 'not-a-form', message: skipMessage(basename(file), 'not-a-form', locale, detail)})
-      continue
-    }
-    if (!check.error && check.sha256) {
-      const existing = await store.db
-        .selectFrom('requests')
-        .select(['id'])
-        .where('kind', '=', 'kiosk')
-        .where('state', '!=', 'rejected')
-        .where('payload', 'like', `%"sha256":"${check.sha256}"%`)
-        .executeTakeFirst()
-      if (existing) check.error = new EgovError('conflict', 'kiosk.import.duplicate', {file: basename(file), id: Number(existing.id)}, {field: 'FORM', details: {file, requestId: Number(existing.id)}})
-    }
-    checks.push(check)
-  }
+  const checks = await checkForms(store, expanded, options)
   skipped.sort((a, b) => a.file.localeCompare(b.file))
   const files = checks.map((c) => c.file)
   if (!checks.length) {
@@ -319,26 +299,57 @@ export async function importForms(store: Store, paths: string[], options: Import
     )
   }
   const valid = checks.filter((c) => !c.error)
-  if (!options.dryRun && valid.length) {
-    await store.write(async (ctx) => {
-      for (const c of valid) {
-        const form = c.form!
-        if (c.addUnit) {
-          await addUnitIn(ctx, {
-            name: form.unit,
-            kind: options.kind!,
-            level: options.level ?? 'city',
-            contact: form.contact,
-            phone: /^1\d{10}$|^0\d{2,3}-\d{7,8}(-\d+)?$/.test(form.contactPhone) ? form.contactPhone : null,
-          })
-        }
-        const payload: KioskRequestPayload = {form, source: {path: resolve(c.file), sha256: c.sha256!}}
-        const filed = await fileRequestIn(ctx, {kind: 'kiosk', applicantUnit: form.unit, payload})
-        results.find((r) => r.file === c.file)!.requestId = filed.request.id
-      }
-    })
-  }
+  if (!options.dryRun && valid.length) await fileForms(store, valid, results, options)
   return {dryRun: Boolean(options.dryRun), files: results, imported: options.dryRun ? 0 : valid.length, failed: failed.length, reports: reports.map((r) => r.file), skipped}
+}
+
+/** Each form checked (checkForm), and one already filed (the same file, by its SHA-256, in a request not rejected) refused; in a folder, a workbook that is not the form is skipped, said in `expanded.skipped`. */
+async function checkForms(store: Store, expanded: {files: string[]; folder: boolean; skipped: SkippedFile[]}, options: ImportOptions): Promise<FormCheck[]> {
+  const locale = options.locale ?? 'en'
+  const checks: FormCheck[] = []
+  for (const file of expanded.files) {
+    const check = await checkForm(store, file, options)
+    // In a folder, a workbook none of whose sheets is the form is skipped, saying which labels it lacks.
+    if (expanded.folder && check.error?.key === 'kiosk.form.notAForm') {
+      const d = check.error.context.details ?? {}
+      const detail = t('kiosk.skip.notAFormDetail', {sheets: ((d.sheets as string[] | undefined) ?? []).join('、') || '—', missing: ((d.missing as string[] | undefined) ?? []).join('、')}, locale)
+      expanded.skipped.push({file, reason: 'not-a-form', message: skipMessage(basename(file), 'not-a-form', locale, detail)})
+      continue
+    }
+    if (!check.error && check.sha256) {
+      const existing = await store.db
+        .selectFrom('requests')
+        .select(['id'])
+        .where('kind', '=', 'kiosk')
+        .where('state', '!=', 'rejected')
+        .where('payload', 'like', `%"sha256":"${check.sha256}"%`)
+        .executeTakeFirst()
+      if (existing) check.error = new EgovError('conflict', 'kiosk.import.duplicate', {file: basename(file), id: Number(existing.id)}, {field: 'FORM', details: {file, requestId: Number(existing.id)}})
+    }
+    checks.push(check)
+  }
+  return checks
+}
+
+/** In one write transaction, each valid form's onboarding request filed (its applicant added to the registry first when new); the request ids set on `results`. */
+async function fileForms(store: Store, valid: FormCheck[], results: ImportedForm[], options: ImportOptions): Promise<void> {
+  await store.write(async (ctx) => {
+    for (const c of valid) {
+      const form = c.form!
+      if (c.addUnit) {
+        await addUnitIn(ctx, {
+          name: form.unit,
+          kind: options.kind!,
+          level: options.level ?? 'city',
+          contact: form.contact,
+          phone: /^1\d{10}$|^0\d{2,3}-\d{7,8}(-\d+)?$/.test(form.contactPhone) ? form.contactPhone : null,
+        })
+      }
+      const payload: KioskRequestPayload = {form, source: {path: resolve(c.file), sha256: c.sha256!}}
+      const filed = await fileRequestIn(ctx, {kind: 'kiosk', applicantUnit: form.unit, payload})
+      results.find((r) => r.file === c.file)!.requestId = filed.request.id
+    }
+  })
 }
 
 /** Where --partial puts the annotated copies when --report is not given: FOLDER-批注/ beside the folder (never inside it, so a second import does not read them as forms). */
