@@ -8,7 +8,7 @@ import {type Locale, t} from '../i18n/index.js'
  * its lines (votes), then every line is checked against it: a line of the other encoding is
  * a located problem, not mojibake imported in silence nor a whole file read as garbage.
  *
- * Lines are counted as a person counts them in an editor (and as startLines in tables.ts
+ * Lines are counted as a person counts them in an editor (and as csv-reader.ts
  * counts a CSV's rows): a line ends at \n, \r\n or a lone \r. Those bytes are never part of
  * a multi-byte character in UTF-8 or GB18030, so lines can be told apart before decoding.
  */

@@ -1,9 +1,10 @@
-import {isUtf8} from 'node:buffer'
-import {closeSync, openSync, readFileSync, readSync} from 'node:fs'
+import type {Hash} from 'node:crypto'
+import {closeSync, createReadStream, openSync, readSync} from 'node:fs'
 import {extname} from 'node:path'
 
 import {InvalidInput} from '../errors.js'
-import {type ForeignLine, foreignCount, type LineEncoding, LineVoter, majority, MixedDecoder} from './mixed-encoding.js'
+import {type Encoding, readCsv, type TextEncoding} from './csv-reader.js'
+import type {ForeignLine} from './mixed-encoding.js'
 import {writeOutput, writeOutputFileSync} from './output-file.js'
 import {csvField} from './values.js'
 import {MergeIndex, type MergeRange, readXlsx, type XlsxLimits} from './xlsx-reader.js'
@@ -14,60 +15,7 @@ export interface SheetData {
   rows: Array<{row: number; cells: string[]}>
 }
 
-export type Encoding = 'auto' | 'utf8' | 'gb18030'
-
-/** The encodings a text file is read in: the two --encoding names, and UTF-16 (known by its BOM only). */
-export type TextEncoding = 'utf8' | 'gb18030' | 'utf16le' | 'utf16be'
-
-/**
- * CSV text in the encoding it was saved in: a UTF-16 BOM (FF FE, FE FF: Excel's "Unicode
- * 文本") says UTF-16 whatever --encoding says, a UTF-8 BOM says UTF-8; bytes that are all
- * valid UTF-8 are UTF-8; else the file's lines decide (mixed-encoding.ts): the majority of
- * those that are not pure ASCII, UTF-8 or not (GB18030, which covers GBK and GB2312: what
- * Excel writes on a Chinese Windows), a tie going to the first (the header, as a rule).
- * Every line is then checked against the file's encoding, and a line of the other one comes
- * back in `foreign` (decoded as what it seems, so messages quote what the clerk typed): the
- * caller makes each a located problem. With --encoding utf8, a file whose lines are mostly
- * not UTF-8 is refused as such, naming the flag; with --encoding gb18030 the file is
- * GB18030 and its UTF-8 lines are foreign. A file of one encoding is decoded in one go.
- */
-export async function decodeText(bytes: Buffer, encoding: Encoding, path: string): Promise<{text: string; encoding: TextEncoding; foreign: ForeignLine[]}> {
-  if (bytes[0] === 0xff && bytes[1] === 0xfe) return {text: new TextDecoder('utf-16le').decode(bytes.subarray(2)), encoding: 'utf16le', foreign: []}
-  if (bytes[0] === 0xfe && bytes[1] === 0xff) return {text: new TextDecoder('utf-16be').decode(bytes.subarray(2)), encoding: 'utf16be', foreign: []}
-  const bom = encoding !== 'gb18030' && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf
-  const body = bom ? bytes.subarray(3) : bytes
-  if (encoding !== 'gb18030' && isUtf8(body)) return {text: body.toString('utf8'), encoding: 'utf8', foreign: []}
-  const voter = new LineVoter()
-  voter.push(body)
-  const votes = voter.end()
-  const file: LineEncoding = bom || encoding === 'utf8' ? 'utf8' : encoding === 'gb18030' ? 'gb18030' : majority(votes)
-  if (encoding === 'utf8' && !bom && votes.other > votes.utf8) throw new InvalidInput('io.notUtf8', {field: 'encoding', path}, {field: 'encoding', details: {path}})
-  const gb18030 = await gb18030Decoder()
-  if (!foreignCount(votes, file)) return {text: file === 'utf8' ? body.toString('utf8') : gb18030(body), encoding: file, foreign: []}
-  const decoder = new MixedDecoder(file, gb18030)
-  const text = decoder.write(body) + decoder.end()
-  return {text, encoding: file, foreign: decoder.foreign}
-}
-
-/**
- * The delimiter of delimited text, from its header: a tab when the first lines (title rows
- * and the header) hold more tabs on a line than commas (Excel's "Unicode 文本" and "文本
- * (制表符分隔)" save tab-separated text), a comma otherwise.
- */
-export function delimiterOf(text: string): ',' | '\t' {
-  let tabs = 0
-  let commas = 0
-  let start = 0
-  for (let line = 0; line < 20 && start < text.length; line++) {
-    let end = text.indexOf('\n', start)
-    if (end < 0) end = text.length
-    const l = text.slice(start, end)
-    tabs = Math.max(tabs, l.split('\t').length - 1)
-    commas = Math.max(commas, l.split(',').length - 1)
-    start = end + 1
-  }
-  return tabs > commas ? '\t' : ','
-}
+export type {Encoding, TextEncoding} from './csv-reader.js'
 
 const OLE2 = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1])
 
@@ -94,12 +42,6 @@ export function refuseOldWorkbook(path: string, field: string, shown: string = p
 export function isDelimitedText(path: string): boolean {
   const ext = extname(path).toLowerCase()
   return ext === '.csv' || ext === '.tsv' || ext === '.txt'
-}
-
-/** GB18030 decoding (iconv-lite, loaded when first needed). */
-export async function gb18030Decoder(): Promise<(bytes: Buffer) => string> {
-  const {default: iconv} = await import('iconv-lite')
-  return (bytes) => iconv.decode(bytes, 'gb18030')
 }
 
 /**
@@ -134,32 +76,29 @@ export function cellText(value: unknown): string {
 
 /**
  * Reads a workbook (every sheet, through xlsx-reader.ts: large plans do not sit in memory twice) or a CSV
- * file (one sheet). Cells come back as trimmed text.
+ * file (one sheet, streamed by csv-reader.ts and collected: plans are small). Cells come back as trimmed
+ * text. With `hash`, the file's bytes update it.
  */
-export async function readSheets(path: string, options: {encoding?: Encoding; limits?: Partial<XlsxLimits>} = {}): Promise<{sheets: SheetData[]; encoding?: string; foreign?: ForeignLine[]}> {
+export async function readSheets(
+  path: string,
+  options: {encoding?: Encoding; limits?: Partial<XlsxLimits>; hash?: Hash} = {},
+): Promise<{sheets: SheetData[]; encoding?: string; foreign?: ForeignLine[]}> {
   refuseOldWorkbook(path, 'FILE')
   const ext = isDelimitedText(path) ? '.csv' : extname(path).toLowerCase()
   if (ext !== '.xlsx' && ext !== '.csv') throw new InvalidInput('io.badExtension', {field: 'FILE', path}, {field: 'FILE'})
   if (ext === '.csv') {
-    let bytes: Buffer
-    try {
-      bytes = readFileSync(path)
-    } catch (error) {
-      throw new InvalidInput('io.unreadable', {field: 'FILE', path, reason: (error as Error).message}, {field: 'FILE'})
-    }
-    const {text, encoding, foreign} = await decodeText(bytes, options.encoding ?? 'auto', path)
-    const {parse} = await import('csv-parse/sync')
-    let records: string[][]
-    try {
-      records = parse(text, {relax_column_count: true, skip_empty_lines: false, bom: true, delimiter: delimiterOf(text)}) as string[][]
-    } catch (error) {
-      throw new InvalidInput('io.unreadable', {field: 'FILE', path, reason: (error as Error).message}, {field: 'FILE'})
-    }
-    const starts = startLines(records)
-    const rows = records.map((r, i) => ({row: starts[i], cells: r.map((c) => c.trim())}))
+    const rows: SheetData['rows'] = []
+    // No io.emptyFile here: an empty plan is a sheet without rows. Quotes are strict, as they were.
+    const {encoding, foreign} = await readCsv(path, (row, cells) => void rows.push({row, cells: cells.map((c) => c.trim())}), {
+      encoding: options.encoding,
+      hash: options.hash,
+      allowEmpty: true,
+      strictQuotes: true,
+    })
     return {sheets: [{name: '', rows}], encoding, foreign}
   }
   assertZip(path, 'FILE')
+  if (options.hash) await hashInto(path, options.hash, 'FILE')
   const sheets: SheetData[] = []
   await readXlsx(
     path,
@@ -241,45 +180,28 @@ export function rowText(cells: readonly unknown[], base: number): string[] {
  * Rows one at a time, as they are read: a workbook through egov's own reader, xlsx-reader.ts
  * (any producer, any part order, real sheet names; rich text joined, formula results, dates
  * as Dates; a formula without its result as a NoCachedValue; limits), a CSV (one sheet, named '')
- * decoded as decodeText says. Nothing is kept: the visitor keeps what it needs.
+ * streamed by csv-reader.ts, record by record. Nothing is kept: the visitor keeps what it needs.
+ * With `hash`, the file's bytes update it (a CSV's as they stream).
  */
 export async function visitRows(
   path: string,
   visit: SheetVisitor,
-  options: {encoding?: Encoding; field?: string; limits?: Partial<XlsxLimits>; merges?: boolean} = {},
+  options: {encoding?: Encoding; field?: string; limits?: Partial<XlsxLimits>; merges?: boolean; hash?: Hash} = {},
 ): Promise<{encoding?: TextEncoding; foreign?: ForeignLine[]}> {
   const field = options.field ?? 'FILE'
   refuseOldWorkbook(path, field)
   const ext = isDelimitedText(path) ? '.csv' : extname(path).toLowerCase()
   if (ext !== '.xlsx' && ext !== '.csv') throw new InvalidInput('io.badExtension', {field, path}, {field})
   if (ext === '.csv') {
-    let bytes: Buffer
-    try {
-      bytes = readFileSync(path)
-    } catch (error) {
-      throw new InvalidInput('io.unreadable', {field, path, reason: (error as Error).message}, {field})
-    }
-    if (!bytes.length) throw new InvalidInput('io.emptyFile', {field, path}, {field})
-    const {text, encoding, foreign} = await decodeText(bytes, options.encoding ?? 'auto', path)
-    const {parse} = await import('csv-parse/sync')
-    let records: string[][]
-    try {
-      records = parse(text, {relax_column_count: true, relax_quotes: true, skip_empty_lines: false, bom: true, delimiter: delimiterOf(text)}) as string[][]
-    } catch (error) {
-      throw new InvalidInput('io.unreadable', {field, path, reason: (error as Error).message}, {field})
-    }
-    const sheet = visit('')
-    if (sheet) {
-      const starts = startLines(records)
-      for (let i = 0; i < records.length; i++) {
-        const pending = sheet.row(starts[i], records[i], 0)
-        if (pending) await pending
-      }
-      await sheet.end()
-    }
+    // The sheet opens with its first record (a file refused as a whole opens none).
+    let sheet: ReturnType<SheetVisitor> | null = null
+    const open = () => (sheet === null ? (sheet = visit('')) : sheet)
+    const {encoding, foreign} = await readCsv(path, (row, cells) => open()?.row(row, cells, 0), {encoding: options.encoding, field, hash: options.hash})
+    await open()?.end()
     return {encoding, foreign}
   }
   assertZip(path, field)
+  if (options.hash) await hashInto(path, options.hash, field)
   await readXlsx(
     path,
     (info) => {
@@ -289,6 +211,15 @@ export async function visitRows(
     {field, limits: options.limits, merges: options.merges},
   )
   return {}
+}
+
+/** A workbook's bytes into `hash`, in a pass of their own (a CSV's are hashed as they are parsed). */
+async function hashInto(path: string, hash: Hash, field: string): Promise<void> {
+  try {
+    for await (const chunk of createReadStream(path, {highWaterMark: 1024 * 1024}) as AsyncIterable<Buffer>) hash.update(chunk)
+  } catch (error) {
+    throw new InvalidInput('io.unreadable', {field, path, reason: (error as Error).message}, {field})
+  }
 }
 
 /** An .xlsx is a zip: anything else (a renamed .xls, a text file, nothing) is refused before exceljs sees it. `shown` is how messages name the file. */
@@ -307,22 +238,6 @@ export function assertZip(path: string, field: string, shown: string = path): vo
   }
   refuseOldWorkbook(path, field, shown)
   if (head.readUInt32LE(0) !== 0x04034b50) throw new InvalidInput('io.notWorkbook', {field, path: shown, reason: 'not a zip archive'}, {field})
-}
-
-/**
- * The line each CSV record starts on, as a person finds it in an editor: a record takes one
- * line plus one for every line break inside its quoted cells. csv-parse's own count (info.lines)
- * takes a CRLF inside a quoted cell for two breaks, which put every later row one line off.
- */
-export function startLines(records: string[][]): number[] {
-  const out: number[] = []
-  let line = 1
-  for (const record of records) {
-    out.push(line)
-    line += 1
-    for (const cell of record) line += cell.match(/\r\n|\r|\n/g)?.length ?? 0
-  }
-  return out
 }
 
 export {columnLetter} from './xlsx-reader.js'

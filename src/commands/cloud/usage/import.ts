@@ -4,9 +4,11 @@ import * as Flags from '@oclif/core/flags'
 import {EgovCommand} from '../../../cli/base.js'
 import {formatChina, importUsage, type UsageImportResult} from '../../../core/cloud/usage/index.js'
 
+const ENCODING_NAMES: Record<string, string> = {utf8: 'UTF-8', gb18030: 'GB18030', utf16le: 'UTF-16LE', utf16be: 'UTF-16BE'}
+
 export default class CloudUsageImport extends EgovCommand<typeof CloudUsageImport> {
   static override summary = 'Import providers’ utilisation reports: CPU, memory and disk use per system and time (CLOUD-8)'
-  static override description = `FILE is a CSV (UTF-8 or GB18030/GBK, detected) or an .xlsx workbook, read as a stream: one row per system and sampling time, under the headers 系统名称, 采集时间, CPU使用率, 内存使用率, 磁盘使用率 (or system, time, cpu, memory, disk), in any order, under any title rows.
+  static override description = `FILE is a CSV (UTF-8 or GB18030/GBK, or UTF-16 by its BOM, detected; commas or tabs, told from the header) or an .xlsx workbook, read as a stream: one row per system and sampling time, under the headers 系统名称, 采集时间, CPU使用率, 内存使用率, 磁盘使用率 (or system, time, cpu, memory, disk), in any order, under any title rows.
 
 采集时间: 2026-11-01 08:00[:00] or 2026/11/1 8:00 (China time), ISO 8601 with an offset (2026-11-01T08:00:00+08:00), or a date cell of the workbook; never later than now. Percentages: 0 to 100, with or without %, decimals allowed (kept to one decimal); a workbook cell formatted as a percentage reads as it shows. 系统名称: a system of the government cloud (not a rejected one). The sample goes to the system that had that name at its time — in service from its provisioning (egov cloud provision) to its wipe (egov cloud wipe) or, without one on record, its confirmed release — so a provider's late report of a released system lands on it even after a new system took the name; a sample for a time when no system of that name was in service is a problem, located like any other.
 
@@ -31,7 +33,7 @@ Every bad row is reported with its file, row, cell, field, rule and value — al
     const progress = this.progress(this.t('cloud.usage.progress'))
     const result = await importUsage(store, files, {dryRun: this.flags['dry-run'], encoding: this.flags.encoding as 'auto', locale: this.locale, onProgress: (n) => progress.update(n)})
     progress.stop()
-    for (const f of result.files) if (f.encoding) this.log(this.t('cloud.usage.encoding', {file: f.file, encoding: f.encoding === 'utf8' ? 'UTF-8' : 'GB18030'}))
+    for (const f of result.files) if (f.encoding) this.log(this.t('cloud.usage.encoding', {file: f.file, encoding: ENCODING_NAMES[f.encoding]}))
     const china = (iso: string | null) => (iso ? formatChina(Date.parse(iso) / 1000).slice(0, 16) : '—')
     const counts = {
       file: files.join(', '),

@@ -8,7 +8,7 @@ import {Conflict, InvalidInput} from '../../errors.js'
 import type {Locale} from '../../i18n/index.js'
 import type {LocatedProblem} from '../../io/form-reader.js'
 import {type FormLayout, loadLayout} from '../../io/layout.js'
-import {type Encoding, refuseOldWorkbook} from '../../io/tables.js'
+import {type Encoding, refuseOldWorkbook, type TextEncoding} from '../../io/tables.js'
 import type {Store} from '../../store/index.js'
 import {undoable} from '../../store/rehearse.js'
 import {Reading, type ReadingContext} from './rows.js'
@@ -31,7 +31,7 @@ export interface UsageImportOptions {
 }
 
 export interface UsageImportResult {
-  files: Array<{file: string; sha256: string; encoding?: 'utf8' | 'gb18030'}>
+  files: Array<{file: string; sha256: string; encoding?: TextEncoding}>
   dryRun: boolean
   /** Data rows read (blank lines aside). */
   read: number

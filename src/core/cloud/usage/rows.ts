@@ -4,7 +4,8 @@ import {extname} from 'node:path'
 import {type Locale, type MessageKey, t} from '../../i18n/index.js'
 import type {LocatedProblem} from '../../io/form-reader.js'
 import {type FormLayout, matchHeader, type SheetLayout} from '../../io/layout.js'
-import {foreignLineMessage} from '../../io/mixed-encoding.js'
+import type {TextEncoding} from '../../io/csv-reader.js'
+import {foreignLineMessage, type LineEncoding} from '../../io/mixed-encoding.js'
 import {columnLetter, rowText} from '../../io/tables.js'
 import type {UsageImportOptions, UsageImportResult} from './import.js'
 import type {Stage} from './stage.js'
@@ -66,12 +67,13 @@ export class Reading {
     const hash = createHash('sha256')
     let headed = 0
     const visit = (sheetName: string) => this.sheetVisitor(file, sheetName, () => headed++)
-    let encoding: 'utf8' | 'gb18030' | undefined
+    let encoding: TextEncoding | undefined
     if (extname(path).toLowerCase() === '.csv') {
       const read = await visitCsv(path, file, options.encoding ?? 'auto', hash, visit)
       encoding = read.encoding
       // A line in another encoding than the file's (a row pasted from elsewhere) is a problem of its row.
-      for (const f of read.foreign) problems.push(locate({file, sheet: ''}, f.line, undefined, '', '', 'encoding', `${foreignLineMessage(file, f, read.encoding, this.locale)} (${RULE})`))
+      for (const f of read.foreign)
+        problems.push(locate({file, sheet: ''}, f.line, undefined, '', '', 'encoding', `${foreignLineMessage(file, f, read.encoding as LineEncoding, this.locale)} (${RULE})`))
     } else await visitXlsx(path, file, hash, visit)
     result.files.push({file: path, sha256: hash.digest('hex'), ...(encoding ? {encoding} : {})})
     if (!headed) problems.push(locate({file, sheet: ''}, 1, undefined, '', '', '', this.say('form.notThisForm', {file, form: this.ctx.layout.form})))

@@ -1,27 +1,23 @@
-import {isUtf8} from 'node:buffer'
 import type {Hash} from 'node:crypto'
 import {createReadStream} from 'node:fs'
 import {extname} from 'node:path'
-import {Transform} from 'node:stream'
 
 import {InvalidInput} from '../../errors.js'
-import {type ForeignLine, foreignCount, type LineEncoding, LineVoter, majority, MixedDecoder} from '../../io/mixed-encoding.js'
+import {type Encoding, readCsv, type TextEncoding} from '../../io/csv-reader.js'
+import type {ForeignLine} from '../../io/mixed-encoding.js'
 import {writeOutput} from '../../io/output-file.js'
-import {assertZip, columnLetter, type Encoding, gb18030Decoder} from '../../io/tables.js'
+import {assertZip, columnLetter} from '../../io/tables.js'
 import {isNoCachedValue, readXlsx} from '../../io/xlsx-reader.js'
 import type {EfficiencyReport} from './efficiency.js'
 import {formatChina} from './values.js'
 
 /**
  * The files of CLOUD-8: providers' utilisation files read row by row, never whole (a CSV
- * streamed through csv-parse, a workbook through egov's own reader, io/xlsx-reader.ts), and
- * the efficiency review written as a workbook.
+ * through io/csv-reader.ts, the one streaming CSV reader, a workbook through egov's own
+ * reader, io/xlsx-reader.ts), and the efficiency review written as a workbook.
  *
- * Why not io/tables.ts's visitRows: it reads a CSV whole (readFileSync, decodeText) where a
- * provider's file of a million samples must stream in bounded memory, and its visitor is not
- * told which workbook cells are formatted as percentages (0.375 shown as 37.5%). The pieces
- * that do fit are shared: the encoding votes and line-by-line decoding (mixed-encoding.ts),
- * GB18030 decoding, the zip and old-workbook checks, cell text and column letters.
+ * Why not io/tables.ts's visitRows: its visitor is not told which workbook cells are
+ * formatted as percentages (0.375 shown as 37.5%).
  */
 
 /** The cells of one data row: `cells[base + i]` is cell i; `percentCell(i)` says whether a number there is formatted as a percentage. */
@@ -33,10 +29,10 @@ export interface RowVisitor {
 const NO_FORMAT = () => false
 
 /**
- * Reads a CSV file as a stream: its encoding told first (scanCsv), then parsed by csv-parse
- * as the bytes arrive. Only the current record is in memory. A file whose lines are not all
- * in its encoding is decoded line by line (MixedDecoder): its foreign lines come back, to be
- * located problems.
+ * Reads a CSV file as a stream (io/csv-reader.ts, the reader every import uses): its
+ * encoding told first, then parsed as the bytes arrive, hashed as they stream. A CSV has no
+ * cell formats: no cell is a percentage by its format. A file whose lines are not all in its
+ * encoding is decoded line by line: its foreign lines come back, to be located problems.
  */
 export async function visitCsv(
   path: string,
@@ -44,135 +40,13 @@ export async function visitCsv(
   encoding: Encoding,
   hash: Hash,
   visit: (sheet: string) => RowVisitor | undefined,
-): Promise<{encoding: LineEncoding; foreign: ForeignLine[]}> {
-  const {encoding: detected, mixed} = await scanCsv(path, file, encoding, hash)
-  const {parse} = await import('csv-parse')
-  // No `info`: csv-parse's per-record info objects cost more than the parsing. Every record
-  // (an empty line too: skip_empty_lines is off) takes one line plus the line breaks in its cells.
-  const parser = parse({bom: true, relax_column_count: true, relax_quotes: true, skip_empty_lines: false})
-  const input = createReadStream(path)
-  input.on('error', (error) => parser.destroy(error))
-  const lines = mixed ? new MixedDecoder(detected, await gb18030Decoder()) : undefined
-  if (lines) input.pipe(decodingLines(lines, parser)).pipe(parser)
-  else if (detected === 'gb18030') {
-    const {default: iconv} = await import('iconv-lite')
-    const decoder = iconv.decodeStream('gb18030')
-    decoder.on('error', (error: Error) => parser.destroy(error))
-    input.pipe(decoder).pipe(parser)
-  } else {
-    input.pipe(parser)
-  }
-  const sheet = visit('')
-  // A failure of the reader is the file's; one of the rows' handler (the database) is not.
-  let handling = false
-  try {
-    let line = 1
-    for await (const record of parser as AsyncIterable<string[]>) {
-      const at = line
-      line += 1 + countBreaks(record)
-      if (!sheet) continue
-      handling = true
-      const pending = sheet.row(at, record, 0, NO_FORMAT)
-      if (pending) await pending
-      handling = false
-    }
-    handling = true
-    await sheet?.end()
-  } catch (error) {
-    if (handling || error instanceof InvalidInput) throw error
-    throw new InvalidInput('io.unreadable', {field: 'FILE', path: file, reason: (error as Error).message}, {field: 'FILE'})
-  } finally {
-    input.destroy()
-  }
-  return {encoding: detected, foreign: lines?.foreign ?? []}
-}
-
-/** A stream decoding a file of mixed encodings line by line, its failures the parser's. */
-function decodingLines(decoder: MixedDecoder, parser: {destroy(error: Error): void}): Transform {
-  const transform = new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      const text = decoder.write(chunk)
-      if (text) this.push(text)
-      done()
-    },
-    flush(done) {
-      const text = decoder.end()
-      if (text) this.push(text)
-      done()
-    },
-  })
-  transform.on('error', (error: Error) => parser.destroy(error))
-  return transform
-}
-
-/**
- * The file's encoding. One pass over the bytes: their hash, and whether they are UTF-8
- * (checked chunk by chunk, a character cut at a chunk's end carried over). A BOM says UTF-8;
- * so do bytes that are all UTF-8 (unless --encoding gb18030 says otherwise). Else a second
- * pass counts the lines' votes (mixed-encoding.ts): the majority decides, --encoding utf8
- * refuses a file mostly not UTF-8, and `mixed` says some line is foreign to the encoding.
- *
- * The decision is io/tables.ts's decodeText's, made on a stream, but for two things kept as
- * they were: a UTF-8 BOM says UTF-8 even with --encoding gb18030, and a UTF-16 BOM is not
- * looked for (a provider's export is UTF-8 or GB18030).
- */
-async function scanCsv(path: string, file: string, encoding: Encoding, hash: Hash): Promise<{encoding: LineEncoding; mixed: boolean}> {
-  let size = 0
-  let utf8 = true
-  let bom = false
-  let carry: Buffer | undefined
-  try {
-    for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
-      hash.update(chunk)
-      if (size === 0 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) bom = true
-      size += chunk.length
-      if (!utf8) continue
-      const bytes = carry ? Buffer.concat([carry, chunk]) : chunk
-      const cut = incompleteTail(bytes)
-      carry = cut < bytes.length ? Buffer.from(bytes.subarray(cut)) : undefined
-      if (!isUtf8(bytes.subarray(0, cut))) utf8 = false
-    }
-  } catch (error) {
-    throw new InvalidInput('io.unreadable', {field: 'FILE', path: file, reason: (error as Error).message}, {field: 'FILE'})
-  }
-  if (!size) throw new InvalidInput('io.emptyFile', {field: 'FILE', path: file}, {field: 'FILE'})
-  if (carry) utf8 = false
-  if (utf8 && (bom || encoding !== 'gb18030')) return {encoding: 'utf8', mixed: false}
-  const voter = new LineVoter()
-  try {
-    for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) voter.push(chunk)
-  } catch (error) {
-    throw new InvalidInput('io.unreadable', {field: 'FILE', path: file, reason: (error as Error).message}, {field: 'FILE'})
-  }
-  const votes = voter.end()
-  if (encoding === 'utf8' && !bom && votes.other > votes.utf8) throw new InvalidInput('io.notUtf8', {field: 'encoding', path: file}, {field: 'encoding', details: {path: file}})
-  const detected: LineEncoding = bom || encoding === 'utf8' ? 'utf8' : encoding === 'gb18030' ? 'gb18030' : majority(votes)
-  return {encoding: detected, mixed: foreignCount(votes, detected) > 0}
-}
-
-/** Where a UTF-8 character cut off at the end of a buffer starts (the buffer's length when none is). */
-function incompleteTail(bytes: Buffer): number {
-  const n = bytes.length
-  for (let i = n - 1; i >= 0 && i >= n - 4; i--) {
-    const b = bytes[i]
-    if ((b & 0xc0) === 0x80) continue
-    const need = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1
-    return n - i < need ? i : n
-  }
-  return n
-}
-
-/** Line breaks inside a record's cells (\r\n, \n or \r, each one line): io/tables.ts's startLines, one record at a time. */
-function countBreaks(record: string[]): number {
-  let n = 0
-  for (const cell of record) {
-    if (!cell.includes('\n') && !cell.includes('\r')) continue
-    for (let i = 0; i < cell.length; i++) {
-      const c = cell.charCodeAt(i)
-      if (c === 10 || (c === 13 && cell.charCodeAt(i + 1) !== 10)) n++
-    }
-  }
-  return n
+): Promise<{encoding: TextEncoding; foreign: ForeignLine[]}> {
+  // The sheet opens with its first record (a file refused as a whole opens none).
+  let sheet: RowVisitor | undefined | null = null
+  const open = () => (sheet === null ? (sheet = visit('')) : sheet)
+  const read = await readCsv(path, (row, cells) => open()?.row(row, cells, 0, NO_FORMAT), {encoding, hash, shown: file})
+  await open()?.end()
+  return {encoding: read.encoding, foreign: read.foreign}
 }
 
 /**
