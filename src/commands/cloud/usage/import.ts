@@ -2,7 +2,7 @@ import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 
 import {EgovCommand} from '../../../cli/base.js'
-import {formatChina, importUsage, type UsageImportResult} from '../../../core/cloud/usage/index.js'
+import {formatChina, importUsage, type UsageImportResult} from '../../../core/cloud/index.js'
 
 export default class CloudUsageImport extends EgovCommand<typeof CloudUsageImport> {
   static override summary = 'Import providers’ utilisation reports: CPU, memory and disk use per system and time (CLOUD-8)'
