@@ -1,7 +1,6 @@
 import type {ChalkInstance} from 'chalk'
 
-import type {Amounts, Resource} from '../core/cloud/model.js'
-import type {StepResult} from '../core/cloud/systems.js'
+import type {Amounts, Resource, StepResult} from '../core/cloud/index.js'
 import {type Locale, t} from '../core/i18n/index.js'
 import {stateLabel} from '../core/workflow/index.js'
 import {movedLine} from './requests.js'

@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {addMonths, cloud7MissingSteps, cloud7NextDue, cloud7PlatformNextDue, securityLevels, type StepRecord} from '../../src/core/cloud/rules.js'
+import {addMonths, cloud7MissingSteps, cloud7NextDue, cloud7PlatformNextDue, securityLevels, type StepRecord} from '../../src/core/cloud/index.js'
 
 const rec = (kind: string, on: string, result: 'pass' | 'fail' | null = null): StepRecord => ({kind, on, result})
 /** Every step any level requires, passed. */

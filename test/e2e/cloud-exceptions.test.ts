@@ -5,7 +5,7 @@ import {fileURLToPath} from 'node:url'
 
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
-import {cloud9Admissible, needsCloudException, parseDocumentNo} from '../../src/core/cloud/rules.js'
+import {cloud9Admissible, needsCloudException, parseDocumentNo} from '../../src/core/cloud/index.js'
 import {kindOf, unitKinds} from '../../src/core/units/index.js'
 import {egov, isolatedHome} from '../helpers/cli.js'
 import {createTestDatabase, describeEachDialect, type TestDatabase} from '../helpers/db.js'

@@ -7,7 +7,7 @@ import ExcelJS from 'exceljs'
 import iconv from 'iconv-lite'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
-import {nearestRank, parsePercent, parseSampleTime, percentile, percentileOfHistogram, suggestedSize} from '../../src/core/cloud/usage/index.js'
+import {nearestRank, parsePercent, parseSampleTime, percentile, percentileOfHistogram, suggestedSize} from '../../src/core/cloud/index.js'
 import {egov, isolatedHome} from '../helpers/cli.js'
 import {createTestDatabase, describeEachDialect, type TestDatabase} from '../helpers/db.js'
 

@@ -2,8 +2,7 @@ import * as Flags from '@oclif/core/flags'
 
 import {EgovCommand} from '../../cli/base.js'
 import {stepLines} from '../../cli/cloud.js'
-import {checkApplication, flagOf, readCloudForm, throwProblems} from '../../core/cloud/forms.js'
-import {applyForCloud, type OnboardingRequest, type StepResult} from '../../core/cloud/systems.js'
+import {applyForCloud, checkApplication, flagOf, type OnboardingRequest, readCloudForm, type StepResult, throwProblems} from '../../core/cloud/index.js'
 
 export default class CloudApply extends EgovCommand<typeof CloudApply> {
   static override summary = 'Apply to put a unit’s system on the city cloud (申请, CLOUD-1, CLOUD-3, CLOUD-9)'

@@ -3,8 +3,7 @@ import * as Flags from '@oclif/core/flags'
 import {EgovCommand} from '../../cli/base.js'
 import {RESOURCE_LABEL as LABEL, size} from '../../cli/cloud.js'
 import type {Column} from '../../cli/table.js'
-import {type Capacity, RESOURCES, type Resource} from '../../core/cloud/model.js'
-import {providerViews} from '../../core/cloud/providers.js'
+import {type Capacity, providerViews, type Resource, RESOURCES} from '../../core/cloud/index.js'
 
 export default class CloudCapacity extends EgovCommand<typeof CloudCapacity> {
   static override summary = 'Capacity per provider: offered, reserved, in use, free (CLOUD-6)'

@@ -3,7 +3,7 @@ import * as Flags from '@oclif/core/flags'
 
 import {EgovCommand} from '../../cli/base.js'
 import {amounts} from '../../cli/cloud.js'
-import {type ChangeResult, changeSystem, type ConfigChange} from '../../core/cloud/systems.js'
+import {type ChangeResult, changeSystem, type ConfigChange} from '../../core/cloud/index.js'
 import {parseWholeNumber} from '../../core/dates.js'
 import {InvalidInput} from '../../core/errors.js'
 

@@ -3,7 +3,7 @@ import * as Flags from '@oclif/core/flags'
 
 import {EgovCommand} from '../../cli/base.js'
 import {stepLines} from '../../cli/cloud.js'
-import {confirmRelease, type ReleaseRequest, type StepResult} from '../../core/cloud/systems.js'
+import {confirmRelease, type ReleaseRequest, type StepResult} from '../../core/cloud/index.js'
 
 export default class CloudConfirmRelease extends EgovCommand<typeof CloudConfirmRelease> {
   static override summary = 'Confirm a recorded wipe: the release completes and capacity returns (CLOUD-5)'

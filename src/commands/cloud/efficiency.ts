@@ -3,8 +3,7 @@ import * as Flags from '@oclif/core/flags'
 import {EgovCommand} from '../../cli/base.js'
 import {forceFlag, readyToWrite} from '../../cli/output-flags.js'
 import {type Column, renderTable} from '../../cli/table.js'
-import {type IssuedOrder, reviewAndIssue} from '../../core/cloud/orders.js'
-import {DEFAULT_DAYS, DEFAULT_THRESHOLD, efficiency, type EfficiencyReport, formatChina, TARGET_UTILISATION, writeEfficiencyWorkbook} from '../../core/cloud/usage/index.js'
+import {DEFAULT_DAYS, DEFAULT_THRESHOLD, efficiency, type EfficiencyReport, formatChina, type IssuedOrder, reviewAndIssue, TARGET_UTILISATION, writeEfficiencyWorkbook} from '../../core/cloud/index.js'
 import {stateLabel} from '../../core/workflow/index.js'
 
 export default class CloudEfficiency extends EgovCommand<typeof CloudEfficiency> {

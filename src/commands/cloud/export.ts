@@ -3,8 +3,7 @@ import * as Flags from '@oclif/core/flags'
 
 import {EgovCommand} from '../../cli/base.js'
 import {forceFlag, readyToWrite} from '../../cli/output-flags.js'
-import {formLayout, writeCloudForm} from '../../core/cloud/forms.js'
-import type {OnboardingRequest} from '../../core/cloud/systems.js'
+import {formLayout, type OnboardingRequest, writeCloudForm} from '../../core/cloud/index.js'
 import {InvalidInput} from '../../core/errors.js'
 import {loadRequest, parseRequestId} from '../../core/workflow/index.js'
 

@@ -3,7 +3,7 @@ import * as Flags from '@oclif/core/flags'
 
 import {EgovCommand} from '../../cli/base.js'
 import {RESOURCE_LABEL, stepLines} from '../../cli/cloud.js'
-import {type OnboardingRequest, planOnboarding, type Proposal, type StepResult} from '../../core/cloud/systems.js'
+import {type OnboardingRequest, planOnboarding, type Proposal, type StepResult} from '../../core/cloud/index.js'
 import {parseRequestId} from '../../core/workflow/index.js'
 
 export default class CloudPlan extends EgovCommand<typeof CloudPlan> {

@@ -3,7 +3,7 @@ import * as Flags from '@oclif/core/flags'
 
 import {EgovCommand} from '../../cli/base.js'
 import {stepLines} from '../../cli/cloud.js'
-import {type OnboardingRequest, provision, type StepResult} from '../../core/cloud/systems.js'
+import {type OnboardingRequest, provision, type StepResult} from '../../core/cloud/index.js'
 import {parseRequestId} from '../../core/workflow/index.js'
 
 export default class CloudProvision extends EgovCommand<typeof CloudProvision> {

@@ -3,7 +3,7 @@ import * as Flags from '@oclif/core/flags'
 
 import {EgovCommand} from '../../cli/base.js'
 import {stepLines} from '../../cli/cloud.js'
-import {applyToRelease, type ReleaseRequest, type StepResult} from '../../core/cloud/systems.js'
+import {applyToRelease, type ReleaseRequest, type StepResult} from '../../core/cloud/index.js'
 
 export default class CloudRelease extends EgovCommand<typeof CloudRelease> {
   static override summary = 'Apply to release a system’s resources (释放, CLOUD-5)'

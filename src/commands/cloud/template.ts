@@ -2,7 +2,7 @@ import * as Flags from '@oclif/core/flags'
 
 import {EgovCommand} from '../../cli/base.js'
 import {forceFlag, readyToWrite} from '../../cli/output-flags.js'
-import {formLayout, type FormName, writeCloudForm} from '../../core/cloud/forms.js'
+import {formLayout, type FormName, writeCloudForm} from '../../core/cloud/index.js'
 
 export default class CloudTemplate extends EgovCommand<typeof CloudTemplate> {
   static override summary = 'Write a blank 政务云资源申请表 (or the provider admission form) to fill in'

@@ -3,7 +3,7 @@ import * as Flags from '@oclif/core/flags'
 
 import {EgovCommand} from '../../cli/base.js'
 import {stepLines} from '../../cli/cloud.js'
-import {type ReleaseRequest, recordWipe, type StepResult, WIPE_METHODS} from '../../core/cloud/systems.js'
+import {recordWipe, type ReleaseRequest, type StepResult, WIPE_METHODS} from '../../core/cloud/index.js'
 
 export default class CloudWipe extends EgovCommand<typeof CloudWipe> {
   static override summary = 'Record the provider’s wipe of a released system’s data (数据清除, CLOUD-5)'

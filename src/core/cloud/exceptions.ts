@@ -6,7 +6,7 @@ import type {Database, Store, WriteContext} from '../store/index.js'
 import {findUnit, kindOf, unitKinds} from '../units/index.js'
 import {fileRequestIn, findKind, loadRequest, type RequestWithHistory, type WorkflowResult} from '../workflow/index.js'
 import {type ExceptionFacts, needsCloudException, parseDocumentNo} from './rules.js'
-import type {StepResult} from './systems.js'
+import type {StepResult} from './model.js'
 
 /**
  * CLOUD-9 exceptions (第十三条: 未经政务云管理单位批准，不得向个人或企业提供政务云服务): the

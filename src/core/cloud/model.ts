@@ -1,21 +1,17 @@
-import {createHash} from 'node:crypto'
-import {createReadStream, statSync} from 'node:fs'
-import {resolve} from 'node:path'
-
-import type {Kysely} from '#kysely'
-
-import {Conflict, InvalidInput, NotFound} from '../errors.js'
-import type {Database, WriteContext} from '../store/index.js'
-import {idReference} from '../names.js'
+import type {WorkflowResult} from '../workflow/index.js'
+import type {Database} from '../store/index.js'
 
 /**
  * The government cloud's shapes (CLOUD-1..9): what a provider offers, what a system runs
  * and what it was agreed, and the capacity arithmetic every approval checks (CLOUD-6).
+ * Types, constants and pure functions only; reading and writing them is in queries.ts.
  */
 
 /** The resources capacity is counted in, as totals. */
 export const RESOURCES = ['vcpu', 'memoryGib', 'storageGib', 'bandwidthMbps', 'extranetIps', 'internetIps'] as const
+
 export type Resource = (typeof RESOURCES)[number]
+
 export type Amounts = Record<Resource, number>
 
 /** A system's configuration as run: VM count, per-VM compute and disks, and its network needs. */
@@ -54,10 +50,17 @@ export function add(a: Amounts, b: Amounts, sign = 1): Amounts {
   return out
 }
 
+/** Two configurations are the same when every field is. */
+export function sameConfig(a: Configuration, b: Configuration): boolean {
+  return CONFIG_FIELDS.every((k) => a[k] === b[k])
+}
+
 /** Statuses whose envelope a provider holds for an approved request not yet provisioned. */
 export const RESERVED_STATUSES = ['approved', 'agreed'] as const
+
 /** Statuses whose envelope is in use: until the wipe is confirmed, capacity does not come back (CLOUD-5). */
 export const IN_USE_STATUSES = ['in-service', 'releasing', 'wiped'] as const
+
 /** A system in one of these holds capacity on its provider. */
 export const HOLDING_STATUSES = [...RESERVED_STATUSES, ...IN_USE_STATUSES] as string[]
 
@@ -102,9 +105,12 @@ export interface CloudSystem {
   updatedAt: string
 }
 
-type Db = Kysely<Database>
-type ProviderRow = Database['cloud_providers'] extends infer T ? {[K in keyof T]: K extends 'id' ? number : T[K]} : never
-type SystemRow = Database['cloud_systems'] extends infer T ? {[K in keyof T]: K extends 'id' ? number : T[K]} : never
+/** A result of a step that may already have been taken: re-running it changes nothing. */
+export type StepResult<P> = WorkflowResult<P> & {unchanged?: boolean}
+
+export type ProviderRow = Database['cloud_providers'] extends infer T ? {[K in keyof T]: K extends 'id' ? number : T[K]} : never
+
+export type SystemRow = Database['cloud_systems'] extends infer T ? {[K in keyof T]: K extends 'id' ? number : T[K]} : never
 
 export function toProvider(row: ProviderRow): Provider {
   return {
@@ -195,50 +201,10 @@ export function envelopeColumns(e: Amounts) {
   }
 }
 
-/** A provider by name, or by the id egov printed (`#1`, or `1` when no provider has that name). */
-export async function findProvider(db: Db, name: string, field = 'provider'): Promise<Provider> {
-  const ref = idReference(name)
-  let row = ref?.explicit ? undefined : await db.selectFrom('cloud_providers').selectAll().where('name', '=', name.trim()).executeTakeFirst()
-  if (!row && ref) row = await db.selectFrom('cloud_providers').selectAll().where('id', '=', ref.id).executeTakeFirst()
-  if (!row) throw new NotFound('cloud.providerNotFound', {name}, {field})
-  return toProvider(row)
-}
-
-export async function allProviders(db: Db): Promise<Provider[]> {
-  return ((await db.selectFrom('cloud_providers').selectAll().orderBy('name').execute()) as ProviderRow[]).map(toProvider)
-}
-
-/**
- * A system by name: the live one of that name, else the latest released or rejected one;
- * or by the id egov printed (`#3`, or `3` when no system has that name), which reaches a
- * released system whose name was given to another.
- */
-export async function findSystem(db: Db, name: string, field = 'SYS'): Promise<CloudSystem> {
-  const ref = idReference(name)
-  const rows = ref?.explicit ? [] : ((await db.selectFrom('cloud_systems').selectAll().where('name', '=', name.trim()).orderBy('id', 'desc').execute()) as SystemRow[])
-  if (!rows.length && ref) rows.push(...((await db.selectFrom('cloud_systems').selectAll().where('id', '=', ref.id).execute()) as SystemRow[]))
-  const row = rows.find((r) => !GONE_STATUSES.includes(r.status)) ?? rows[0]
-  if (!row) throw new NotFound('cloud.systemNotFound', {name}, {field})
-  return toSystem(row)
-}
-
-export async function systemById(db: Db, id: number): Promise<CloudSystem> {
-  const row = await db.selectFrom('cloud_systems').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
-  return toSystem(row)
-}
-
 export interface SystemFilter {
   unit?: string
   provider?: string
   status?: string
-}
-
-export async function listSystems(db: Db, filter: SystemFilter = {}): Promise<CloudSystem[]> {
-  let q = db.selectFrom('cloud_systems').selectAll()
-  if (filter.unit) q = q.where('unit', '=', filter.unit.trim())
-  if (filter.provider) q = q.where('provider', '=', filter.provider.trim())
-  if (filter.status) q = q.where('status', '=', filter.status.trim())
-  return ((await q.orderBy('unit').orderBy('name').execute()) as SystemRow[]).map(toSystem)
 }
 
 // ---------------------------------------------------------------- capacity (CLOUD-6)
@@ -253,19 +219,6 @@ export interface Capacity {
   inUse: Amounts
   free: Amounts
   systems: number
-}
-
-export async function capacityOf(db: Db, provider: Provider): Promise<Capacity> {
-  const held = (await db.selectFrom('cloud_systems').selectAll().where('provider', '=', provider.name).where('status', 'in', HOLDING_STATUSES).execute()) as SystemRow[]
-  let reserved = zero()
-  let inUse = zero()
-  for (const row of held) {
-    const s = toSystem(row)
-    const env = s.envelope ?? totals(s.config)
-    if ((RESERVED_STATUSES as readonly string[]).includes(s.status)) reserved = add(reserved, env)
-    else inUse = add(inUse, env)
-  }
-  return {provider: provider.name, status: provider.status, offered: provider.offered, reserved, inUse, free: add(add(provider.offered, reserved, -1), inUse, -1), systems: held.length}
 }
 
 export interface Shortfall {
@@ -286,22 +239,7 @@ export function describeShortfalls(list: Shortfall[]): string {
   return list.map((s) => `${s.resource} ${s.need} ${UNIT_OF[s.resource]} > free ${s.free} (short ${s.short})`).join('; ')
 }
 
-/**
- * Refuses (exit 4, CLOUD-6) when `need` does not fit what the provider has free. Runs inside
- * the write transaction, which every writer takes in turn: two approvals cannot both see the
- * same free capacity, on SQLite or PostgreSQL.
- */
-export async function requireRoom(db: Db, provider: Provider, need: Amounts, field = 'ID'): Promise<Capacity> {
-  if (provider.status !== 'admitted') throw new Conflict('cloud.providerExited', {provider: provider.name}, {field, rule: 'CLOUD-2'})
-  const capacity = await capacityOf(db, provider)
-  const short = shortfalls(capacity.free, need)
-  if (short.length) {
-    throw new Conflict('cloud.noRoom', {provider: provider.name, shortfalls: describeShortfalls(short)}, {field, rule: 'CLOUD-6', details: {provider: provider.name, shortfalls: short}})
-  }
-  return capacity
-}
-
-// ---------------------------------------------------------------- attachments by reference
+// ---------------------------------------------------------------- attachments by reference, events
 
 export interface Attachment {
   role: string
@@ -310,73 +248,11 @@ export interface Attachment {
   sha256: string
 }
 
-/** Reads a file once for its size and SHA-256; the file itself stays where it is. */
-export async function fingerprint(path: string, field: string, role: string): Promise<Attachment> {
-  const absolute = resolve(path)
-  let size: number
-  try {
-    const st = statSync(absolute)
-    if (!st.isFile()) throw new Error('not a file')
-    size = st.size
-  } catch (error) {
-    throw new InvalidInput('cloud.attachmentUnreadable', {field, path, reason: (error as Error).message}, {field})
-  }
-  if (size === 0) throw new InvalidInput('cloud.attachmentEmpty', {field, path}, {field})
-  const hash = createHash('sha256')
-  await new Promise<void>((done, fail) => {
-    createReadStream(absolute)
-      .on('data', (chunk) => hash.update(chunk))
-      .on('end', () => done())
-      .on('error', fail)
-  })
-  return {role, path: absolute, size, sha256: hash.digest('hex')}
-}
-
-export async function recordAttachment(ctx: WriteContext, a: Attachment, requestId: number, systemId: number | null): Promise<void> {
-  await ctx.db.insertInto('cloud_attachments').values({system_id: systemId, request_id: requestId, role: a.role, path: a.path, size: a.size, sha256: a.sha256, at: ctx.at, actor: ctx.actor}).execute()
-}
-
 export interface AttachmentCheck extends Attachment {
   requestId: number
   at: string
   /** ok: the file is as recorded; changed: its content differs; missing: it is gone */
   state: 'ok' | 'changed' | 'missing'
-}
-
-export async function checkAttachments(db: Db, systemId: number): Promise<AttachmentCheck[]> {
-  const rows = await db.selectFrom('cloud_attachments').selectAll().where('system_id', '=', systemId).orderBy('id').execute()
-  const out: AttachmentCheck[] = []
-  for (const r of rows) {
-    let state: AttachmentCheck['state'] = 'ok'
-    try {
-      const now = await fingerprint(r.path, 'attachment', r.role)
-      if (now.sha256 !== r.sha256 || now.size !== Number(r.size)) state = 'changed'
-    } catch {
-      state = 'missing'
-    }
-    out.push({role: r.role, path: r.path, size: Number(r.size), sha256: r.sha256, requestId: Number(r.request_id), at: r.at, state})
-  }
-  return out
-}
-
-// ---------------------------------------------------------------- events
-
-/** Every change to a system is an event with a snapshot after it: the yearly report reads them. */
-export async function recordEvent(ctx: WriteContext, system: CloudSystem, event: string, requestId: number | null, note?: string | null): Promise<void> {
-  await ctx.db
-    .insertInto('cloud_events')
-    .values({
-      system_id: system.id,
-      event,
-      at: ctx.at,
-      actor: ctx.actor,
-      request_id: requestId,
-      status: system.status,
-      provider: system.provider,
-      snapshot: JSON.stringify({config: system.config, envelope: system.envelope}),
-      note: note ?? null,
-    })
-    .execute()
 }
 
 export interface SystemEvent {
@@ -389,22 +265,4 @@ export interface SystemEvent {
   config: Configuration
   envelope: Amounts | null
   note: string | null
-}
-
-export async function eventsOf(db: Db, systemId: number): Promise<SystemEvent[]> {
-  const rows = await db.selectFrom('cloud_events').selectAll().where('system_id', '=', systemId).orderBy('id').execute()
-  return rows.map((r) => {
-    const snap = JSON.parse(r.snapshot) as {config: Configuration; envelope: Amounts | null}
-    return {
-      event: r.event,
-      at: r.at,
-      actor: r.actor,
-      requestId: r.request_id === null ? null : Number(r.request_id),
-      status: r.status,
-      provider: r.provider,
-      config: snap.config,
-      envelope: snap.envelope,
-      note: r.note,
-    }
-  })
 }

@@ -4,7 +4,8 @@ import {parseIsoDate} from '../dates.js'
 import {Conflict, InvalidInput, NotFound, RuleRefused} from '../errors.js'
 import type {Database, Store, WriteContext} from '../store/index.js'
 import {advanceRequest, fileRequestIn, loadRequest, type RequestWithHistory} from '../workflow/index.js'
-import {type CloudSystem, findSystem} from './model.js'
+import type {CloudSystem} from './model.js'
+import {findSystem} from './queries.js'
 import {checkEfficiencyOptions, checkWorkbookPath, efficiency, type EfficiencyOptions, type EfficiencyReport, type FlaggedSystem, writeEfficiencyWorkbook} from './usage/index.js'
 
 /**

@@ -4,7 +4,7 @@ import {appendAudit} from '../audit/index.js'
 import {addDays, daysBetween} from '../dates.js'
 import {Conflict, InvalidInput} from '../errors.js'
 import type {Database, Store} from '../store/index.js'
-import {findProvider} from './model.js'
+import {findProvider} from './queries.js'
 import {cloud7PlatformNextDue, type PlatformKind, securityLevels} from './rules.js'
 import {cloud7Date, type DocumentRef, securityDocument} from './security.js'
 

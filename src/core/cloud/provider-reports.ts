@@ -4,7 +4,7 @@ import {chinaDate} from '../clock.js'
 import {Conflict, InvalidInput} from '../errors.js'
 import type {Database, Store} from '../store/index.js'
 import type {Kysely} from '#kysely'
-import {allProviders, findProvider, fingerprint} from './model.js'
+import {allProviders, findProvider, fingerprint} from './queries.js'
 
 /**
  * Providers' periodic operation reports (CLOUD-8, 第十条(二): 定期向市数据局报告政务云运行情况、

@@ -4,8 +4,8 @@ import {Conflict, InvalidInput} from '../errors.js'
 import type {Store, WriteContext} from '../store/index.js'
 import {advanceRequest, fileRequestIn, findKind, loadRequest, noteOnRequest, type RequestWithHistory, type WorkflowResult} from '../workflow/index.js'
 import type {ProviderValues} from './forms.js'
-import {allProviders, capacityOf, type Capacity, findProvider, HOLDING_STATUSES, type Provider} from './model.js'
-import type {StepResult} from './systems.js'
+import {type Capacity, HOLDING_STATUSES, type Provider, type StepResult} from './model.js'
+import {allProviders, capacityOf, findProvider} from './queries.js'
 
 /**
  * Providers (CLOUD-2, 纳管): apply with what they offer → expert review (egov requests

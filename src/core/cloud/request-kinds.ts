@@ -1,16 +1,23 @@
 import {js} from '../workflow/payload-schema.js'
 import {defineKind, type KindDefinition} from '../workflow/registry.js'
 import type {ProviderApplication, ProviderExit} from './providers.js'
-import type {MigrationRequest, OnboardingRequest, ReleaseRequest, ScaleRequest} from './systems.js'
+import type {MigrationRequest} from './migration.js'
+import type {OnboardingRequest} from './onboarding.js'
+import type {ReleaseRequest} from './release.js'
+import type {ScaleRequest} from './scaling.js'
 
 /**
  * The cloud's request kinds as data (CLOUD-2..5). Effects load their modules only when a
  * step runs, so listing requests does not pay for them. Limits are working days (X-1).
  */
 
-const systems = () => import('./systems.js')
+const onboarding = () => import('./onboarding.js')
+const scaling = () => import('./scaling.js')
+const release = () => import('./release.js')
+const migration = () => import('./migration.js')
+const systemRequests = () => import('./system-requests.js')
 const providers = () => import('./providers.js')
-// The payloads' schemas (issue 19), from the types in systems.ts, providers.ts, exceptions.ts and orders.ts.
+// The payloads' schemas (issue 19), from the types in onboarding.ts, scaling.ts, release.ts, migration.ts, providers.ts, exceptions.ts and orders.ts.
 const ATTACHMENT = js.object(
   {role: js.line(), path: js.line(), size: js.int(0), sha256: {type: 'string', pattern: '^[0-9a-f]{64}$'}},
   ['role', 'path', 'size', 'sha256'],
@@ -81,9 +88,9 @@ const cloudOnboardingKind = defineKind<OnboardingRequest>({
   payloadSchema: ONBOARDING_SCHEMA,
   summary: (p) => `上云：${p.system}（等保${p.level}级）${p.config.vms}台 ${p.totals.vcpu}vCPU ${p.totals.memoryGib}GiB ${gib(p.totals.storageGib)}${p.plan ? ` → ${p.plan.provider}` : ''}`,
   onEnter: async (ctx, r, state) => {
-    if (state === 'approved') return (await systems()).reserveOnApproval(ctx, r.id, r.payload)
-    if (state === 'rejected') await (await systems()).onOnboardingRejected(ctx, r.id, r.payload)
-    if (state === 'withdrawn') await (await systems()).onOnboardingWithdrawn(ctx, r.id, r.payload)
+    if (state === 'approved') return (await onboarding()).reserveOnApproval(ctx, r.id, r.payload)
+    if (state === 'rejected') await (await onboarding()).onOnboardingRejected(ctx, r.id, r.payload)
+    if (state === 'withdrawn') await (await onboarding()).onOnboardingWithdrawn(ctx, r.id, r.payload)
   },
 })
 
@@ -111,8 +118,8 @@ const cloudScaleKind = defineKind<ScaleRequest>({
   summary: (p) =>
     `${p.direction === 'down' ? '缩容' : p.direction === 'up' ? '扩容' : '调整'}：${p.system} → ${p.envelope.vcpu}vCPU ${p.envelope.memoryGib}GiB ${gib(p.envelope.storageGib)} ${p.envelope.bandwidthMbps}Mbps`,
   onEnter: async (ctx, r, state) => {
-    if (state === 'scaled') await (await systems()).applyScale(ctx, r.id, r.payload)
-    if (state === 'withdrawn') await (await systems()).recordRequestEvent(ctx, r.id, r.payload, 'scale-withdrawn')
+    if (state === 'scaled') await (await scaling()).applyScale(ctx, r.id, r.payload)
+    if (state === 'withdrawn') await (await systemRequests()).recordRequestEvent(ctx, r.id, r.payload, 'scale-withdrawn')
   },
 })
 
@@ -147,8 +154,8 @@ const cloudReleaseKind = defineKind<ReleaseRequest>({
   ),
   summary: (p) => `释放：${p.system}（${p.provider}）${p.reason}`,
   onEnter: async (ctx, r, state) => {
-    if (state === 'approved') await (await systems()).onReleaseApproved(ctx, r.id, r.payload)
-    if (state === 'withdrawn') await (await systems()).recordRequestEvent(ctx, r.id, r.payload, 'release-withdrawn')
+    if (state === 'approved') await (await release()).onReleaseApproved(ctx, r.id, r.payload)
+    if (state === 'withdrawn') await (await systemRequests()).recordRequestEvent(ctx, r.id, r.payload, 'release-withdrawn')
   },
 })
 
@@ -290,8 +297,8 @@ const cloudMigrationKind = defineKind<MigrationRequest>({
   ]),
   summary: (p) => `迁移：${p.system} ${p.from} → ${p.to}（${p.envelope.vcpu}vCPU ${p.envelope.memoryGib}GiB ${gib(p.envelope.storageGib)}）${p.reason}`,
   onEnter: async (ctx, r, state) => {
-    if (state === 'migrated') return (await systems()).applyMigration(ctx, r.id, r.payload)
-    if (state === 'rejected' || state === 'withdrawn') await (await systems()).recordRequestEvent(ctx, r.id, r.payload, `migration-${state}`)
+    if (state === 'migrated') return (await migration()).applyMigration(ctx, r.id, r.payload)
+    if (state === 'rejected' || state === 'withdrawn') await (await systemRequests()).recordRequestEvent(ctx, r.id, r.payload, `migration-${state}`)
   },
 })
 

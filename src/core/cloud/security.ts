@@ -5,7 +5,7 @@ import {addDays, daysBetween, parseIsoDate} from '../dates.js'
 import {Conflict, InvalidInput, RuleRefused} from '../errors.js'
 import type {Database, Store} from '../store/index.js'
 import {chinaDate} from '../clock.js'
-import {findSystem, fingerprint} from './model.js'
+import {findSystem, fingerprint} from './queries.js'
 import {cloud7MissingSteps, cloud7NextDue, securityLevels, type StepKey} from './rules.js'
 
 /**

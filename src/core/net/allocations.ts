@@ -146,9 +146,16 @@ export function allocate(store: Store, input: AllocateInput): Promise<Allocation
   return store.write((ctx) => allocateIn(ctx, input))
 }
 
-/** Inserts one allocation row and its audit entry (@internal for ./placement.ts). */
-export async function insertAllocation(ctx: WriteContext, pool: Pool, block: Block, a: {unit: string; purpose: string | null; status: string}): Promise<Allocation> {
-  const row = {
+/** The fields an allocation is recorded with, besides its block. */
+export interface AllocationFields {
+  unit: string
+  purpose: string | null
+  status: string
+}
+
+/** The net_allocations row of a new allocation of `block` in `pool` (@internal for ./placement.ts, which inserts many at once). */
+export function allocationRow(ctx: WriteContext, pool: Pool, block: Block, a: AllocationFields) {
+  return {
     pool_id: pool.id,
     pool_name: pool.name,
     cidr: formatCidr(block),
@@ -165,6 +172,11 @@ export async function insertAllocation(ctx: WriteContext, pool: Pool, block: Blo
     released_at: null,
     released_by: null,
   }
+}
+
+/** Inserts one allocation row and its audit entry (@internal for ./placement.ts). */
+export async function insertAllocation(ctx: WriteContext, pool: Pool, block: Block, a: AllocationFields): Promise<Allocation> {
+  const row = allocationRow(ctx, pool, block, a)
   const inserted = await ctx.db
     .insertInto('net_allocations')
     .values(row)

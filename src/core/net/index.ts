@@ -29,7 +29,8 @@ export {registeredUnit, suggestUnit} from './registry.js'
 export {protectionOf, refuseIfProtected, type Protection} from './protect.js'
 export {levelServes, type Net4Mismatch, net4Mismatches, type Net4Pool, type Net4Unit} from './rules.js'
 export {editAllocation, type EditedAllocation, type EditedPool, editPool, liftPool, poolContents} from './edit.js'
-export {exportPlan, importPlan, type ImportResult, type ImportUpdate, netPlanLayout} from './plan.js'
+export {exportPlan, importPlan, type ImportResult, netPlanLayout} from './plan.js'
+export type {ImportUpdate} from './plan-allocations.js'
 export {
   accessModes,
   type AccessMode,

@@ -6,13 +6,13 @@ import {appendAuditMany} from '../audit/index.js'
 import {Conflict} from '../errors.js'
 import {insertRowsReturning} from '../store/bulk.js'
 import type {WriteContext} from '../store/index.js'
-import {insertAllocation, mapOverlap} from './allocations.js'
+import {type AllocationFields, allocationRow, insertAllocation, mapOverlap} from './allocations.js'
 import {holderOf, PoolFreeSpace, takeExact} from './free-space.js'
-import {type Block, blockEnd, formatCidr, toKey} from './ip.js'
+import {type Block, formatCidr} from './ip.js'
 import {type Allocation, type Pool, toAllocation} from './model.js'
 
 /** Records an imported allocation of an exact block, already checked to be free. */
-export async function placeImported(ctx: WriteContext, pool: Pool, block: Block, fields: {unit: string; purpose: string | null; status: string}): Promise<Allocation> {
+export async function placeImported(ctx: WriteContext, pool: Pool, block: Block, fields: AllocationFields): Promise<Allocation> {
   await takeExact(ctx.db, pool, block)
   return insertAllocation(ctx, pool, block, fields)
 }
@@ -42,7 +42,7 @@ const ALLOCATION_COLUMNS = [
  * batch. The bulk path of `net import` (issue 20: 50,000 rows took 309 s on PostgreSQL).
  * Every block must have been checked free (checkAllocations) and none may overlap another.
  */
-export async function placeImportedMany(ctx: WriteContext, items: ReadonlyArray<{pool: Pool; block: Block; fields: {unit: string; purpose: string | null; status: string}}>): Promise<Allocation[]> {
+export async function placeImportedMany(ctx: WriteContext, items: ReadonlyArray<{pool: Pool; block: Block; fields: AllocationFields}>): Promise<Allocation[]> {
   if (!items.length) return []
   const spaces = new Map<number, PoolFreeSpace>()
   for (const {pool, block} of items) {
@@ -56,23 +56,7 @@ export async function placeImportedMany(ctx: WriteContext, items: ReadonlyArray<
     space.take(at, block)
   }
   for (const space of spaces.values()) await space.save(ctx.db)
-  const rows = items.map(({pool, block, fields}) => ({
-    pool_id: pool.id,
-    pool_name: pool.name,
-    cidr: formatCidr(block),
-    family: block.family,
-    plane: pool.plane,
-    prefix: block.prefix,
-    start_key: toKey(block.start, block.family),
-    end_key: toKey(blockEnd(block), block.family),
-    unit: fields.unit,
-    purpose: fields.purpose,
-    status: fields.status,
-    created_at: ctx.at,
-    created_by: ctx.actor,
-    released_at: null,
-    released_by: null,
-  }))
+  const rows = items.map(({pool, block, fields}) => allocationRow(ctx, pool, block, fields))
   const inserted = await insertRowsReturning<{id: number | string; cidr: string; plane: number | string}>(
     ctx,
     'net_allocations',

@@ -1,29 +1,30 @@
 import {extname} from 'node:path'
 
-import {Conflict, EgovError, InvalidInput} from '../errors.js'
+import {parseIsoDate, parseWholeNumber} from '../dates.js'
+import {type EgovError, InvalidInput} from '../errors.js'
 import {type FormLayout, loadLayout, matchHeader, type SheetLayout} from '../io/layout.js'
 import {foreignLineMessage, type LineEncoding} from '../io/mixed-encoding.js'
 import {isDelimitedText, readSheets, type SheetData, writeSheets} from '../io/tables.js'
+import {toHalfWidth} from '../io/values.js'
 import {checkWorkbookLimits} from '../io/xlsx-limits.js'
-import type {LocatedProblem, Problem} from '../io/problem.js'
 import {type Locale, t as translate} from '../i18n/index.js'
 import type {Store, WriteContext} from '../store/index.js'
 import {undoable} from '../store/rehearse.js'
-import {listAllocations} from './allocations.js'
-import {freeContaining, PoolFreeSpace} from './free-space.js'
-import {blockEnd, parseCidr, type ParsedCidr} from './ip.js'
-import {type Allocation, parsePlane, parseStatus, type Plane, type Pool} from './model.js'
-import {placeImportedMany} from './placement.js'
-import {addPoolIn, allPools, findPool, treeOrder} from './pools.js'
-import {parseIsoDate, parseWholeNumber} from '../dates.js'
-import {toHalfWidth} from '../io/values.js'
-import {fileAdoptionIn} from './adopt.js'
-import {editAllocationIn, type EditedAllocation} from './edit.js'
-import {registeredNames, unitNotRegistered} from './registry.js'
 import {unitLevels} from '../units/index.js'
+import {fileAdoptionIn} from './adopt.js'
+import {listAllocations} from './allocations.js'
+import {parseCidr, type ParsedCidr} from './ip.js'
+import {type Allocation, parsePlane, type Plane} from './model.js'
+import {placeImportedMany} from './placement.js'
+import {checkAllocations, type ImportUpdate} from './plan-allocations.js'
+import {cell, type ImportProblem, problemFrom, type RowValues, type Say} from './plan-rows.js'
+import {addPoolIn, allPools, treeOrder} from './pools.js'
 
-/** A plan row's problem: the one located-problem type, its sheet, row, column (the header), field (the layout's key, the same in every language) and value always known. */
-type ImportProblem = Problem & Pick<LocatedProblem, 'sheet' | 'row' | 'column' | 'value'>
+/**
+ * Address plans in and out (`net import`, `net export`): the 地址池 sheet's pools, the 地址分配
+ * sheet's allocations (checked in plan-allocations.ts) and the 存量接入 sheet's connections,
+ * each filed as an adoption request.
+ */
 
 export interface ImportResult {
   file: string
@@ -44,26 +45,10 @@ export interface ImportResult {
   unchanged: boolean
 }
 
-export interface ImportUpdate {
-  sheet: string
-  row: number
-  cidr: string
-  plane: Plane
-  allocationId: number
-  changes: EditedAllocation['changes']
-}
-
 const LAYOUT = 'net-plan.json'
 
 export function netPlanLayout(): FormLayout {
   return loadLayout(LAYOUT)
-}
-
-interface RowValues {
-  sheet: string
-  row: number
-  values: Record<string, string>
-  headers: Record<string, string>
 }
 
 function rowsOf(sheet: SheetData, layout: SheetLayout, problems: ImportProblem[], say: Say): RowValues[] | undefined {
@@ -95,12 +80,6 @@ function rowsOf(sheet: SheetData, layout: SheetLayout, problems: ImportProblem[]
 function pickSheet(sheets: SheetData[], layout: SheetLayout, csv: boolean): SheetData | undefined {
   if (csv) return layout.key === 'allocations' ? sheets[0] : undefined
   return sheets.find((s) => s.name.trim() === layout.name) ?? (layout.key === 'allocations' ? sheets.find((s) => !['地址池', '存量接入'].includes(s.name.trim())) : undefined)
-}
-
-/** Messages in the clerk's language, passed down one import. */
-interface Say {
-  locale: Locale
-  t(key: Parameters<typeof translate>[0], params?: Record<string, unknown>): string
 }
 
 function sayer(locale: Locale): Say {
@@ -199,31 +178,6 @@ function invalid(path: string, problems: ImportProblem[]): InvalidInput {
   return new InvalidInput('net.import.invalid', {file: path, count: problems.length, s: problems.length === 1 ? '' : 's'}, {field: 'FILE', details: {problems}})
 }
 
-function problemFrom(r: RowValues, key: string, error: unknown, say: Say): ImportProblem {
-  const e = error as EgovError
-  if (!(e instanceof EgovError)) throw error
-  return {
-    sheet: r.sheet,
-    row: r.row,
-    field: key,
-    column: r.headers[key] ?? key,
-    value: r.values[key] ?? '',
-    message: e.localized(say.locale),
-    ...(e.context.rule ? {rule: e.context.rule} : {}),
-    ...(typeof e.context.details?.suggestion === 'string' ? {suggestion: e.context.details.suggestion} : {}),
-  }
-}
-
-/** A cell's value through its parser; a refusal becomes a located problem and the value undefined. */
-function cell<T>(r: RowValues, key: string, parse: (text: string) => T, problems: ImportProblem[], say: Say): T | undefined {
-  try {
-    return parse(r.values[key] ?? '')
-  } catch (e) {
-    problems.push(problemFrom(r, key, e, say))
-    return undefined
-  }
-}
-
 /** Creates the file's pools that do not exist yet, outermost first; an identical existing pool is fine. */
 /** Adds the file's pools not yet recorded; returns how many it added. */
 async function importPools(ctx: WriteContext, rows: RowValues[], problems: ImportProblem[], say: Say): Promise<number> {
@@ -249,14 +203,6 @@ async function importPools(ctx: WriteContext, rows: RowValues[], problems: Impor
     }
   }
   return added
-}
-
-interface Placement {
-  row: RowValues
-  pool: Pool
-  block: ParsedCidr
-  unchanged?: boolean
-  fields: {unit: string; purpose: string | null; status: 'active' | 'reserved'}
 }
 
 /** The flag names core errors give, as the 存量接入 sheet's column keys. */
@@ -320,162 +266,6 @@ function sinceDate(text: string): string {
       .replace(/-(\d)$/, '-0$1'),
     'since',
   )
-}
-
-/** 已收回 (released), as `net export --all` writes a released block's row. */
-const RELEASED = new Set(['已收回', '收回', 'released'])
-
-async function checkAllocations(ctx: WriteContext, rows: RowValues[], problems: ImportProblem[], say: Say): Promise<{placements: Placement[]; updates: ImportUpdate[]; history: number}> {
-  const pools = await allPools(ctx.db)
-  const units = await registeredNames(ctx.db)
-  const known = new Set(units)
-  const placements: Placement[] = []
-  const updates: ImportUpdate[] = []
-  let history = 0
-  // The file's blocks already recorded (holding), read in a few statements instead of one or two per row.
-  const holding = await holdingByBlock(ctx, rows)
-  // A pool named in many rows is looked up once (its refusal too, so each row gets the same problem).
-  const named = new Map<string, Promise<Pool>>()
-  for (const r of rows) {
-    const block = cell(r, 'cidr', (v) => parseCidr(v, 'cidr'), problems, say)
-    const plane = cell(r, 'plane', parsePlane, problems, say)
-    if (RELEASED.has((r.values.status ?? '').trim().toLowerCase())) {
-      // History: a block given back. It is neither placed nor checked against the plan as it stands.
-      history++
-      continue
-    }
-    const status = cell(r, 'status', (v) => (v ? parseStatus(v) : 'active'), problems, say) ?? 'active'
-    const unit = r.values.unit ?? ''
-    if (!unit) problems.push({sheet: r.sheet, row: r.row, field: 'unit', column: r.headers.unit, value: '', message: say.t('net.import.required', {column: r.headers.unit})})
-    // Only registry units hold blocks: a typo would make a holder nobody owns.
-    else if (!known.has(unit)) problems.push(problemFrom(r, 'unit', unitNotRegistered(unit, units, r.headers.unit ?? 'unit'), say))
-    if (!block || !plane) continue
-    let pool: Pool | undefined
-    if (r.values.pool) {
-      try {
-        let found = named.get(r.values.pool)
-        if (!found) {
-          found = findPool(ctx.db, r.values.pool)
-          found.catch(() => {})
-          named.set(r.values.pool, found)
-        }
-        pool = await found
-      } catch (e) {
-        problems.push(problemFrom(r, 'pool', e, say))
-        continue
-      }
-      const pb = parseCidr(pool.cidr, 'pool')
-      if (pool.plane !== plane) {
-        problems.push(
-          problemFrom(r, 'plane', new InvalidInput('net.planeMismatch', {cidr: block.text, plane, pool: pool.name, poolCidr: pool.cidr, poolPlane: pool.plane}, {field: 'plane', rule: 'NET-2'}), say),
-        )
-        continue
-      }
-      if (pool.family !== block.family || block.prefix < pb.prefix || block.start < pb.start || blockEnd(block) > blockEnd(pb)) {
-        problems.push(problemFrom(r, 'cidr', new InvalidInput('net.outsidePool', {cidr: block.text, pool: pool.name, poolCidr: pool.cidr}, {field: 'cidr', rule: 'NET-1'}), say))
-        continue
-      }
-    } else {
-      // The deepest pool on the plane that contains the block.
-      pool = pools
-        .filter((p) => p.plane === plane && p.family === block.family && p.prefix <= block.prefix)
-        .filter((p) => {
-          const pb = parseCidr(p.cidr, 'pool')
-          return block.start >= pb.start && blockEnd(block) <= blockEnd(pb)
-        })
-        .sort((a, b) => b.prefix - a.prefix)[0]
-      if (!pool) {
-        problems.push({
-          sheet: r.sheet,
-          row: r.row,
-          field: 'cidr',
-          column: r.headers.cidr,
-          value: r.values.cidr,
-          message: say.t('net.import.outsideEveryPool', {cidr: block.text, plane}),
-          rule: 'NET-1',
-        })
-        continue
-      }
-    }
-    // A row over a recorded allocation of the very same block: an edit of its purpose, status or holder.
-    if (unit && known.has(unit)) {
-      const recorded = holding.get(`${block.text}|${plane}`)
-      if (recorded) {
-        try {
-          // An empty 用途 or 状态 cell leaves the recorded value as it is.
-          const edited = await editAllocationIn(ctx, String(recorded.id), {unit, ...(r.values.purpose ? {purpose: r.values.purpose} : {}), ...(r.values.status ? {status} : {})})
-          recorded.unit = unit
-          if (edited.unchanged) placements.push({row: r, pool, block, unchanged: true, fields: {unit, purpose: r.values.purpose || null, status}})
-          else updates.push({sheet: r.sheet, row: r.row, cidr: block.text, plane, allocationId: Number(recorded.id), changes: edited.changes})
-        } catch (e) {
-          const err = e as EgovError
-          problems.push(problemFrom(r, ['unit', 'purpose', 'status'].includes(String(err.context?.field)) ? String(err.context.field) : 'cidr', e, say))
-        }
-        continue
-      }
-    }
-    placements.push({row: r, pool, block, fields: {unit, purpose: r.values.purpose || null, status}})
-  }
-  // Rows that overlap each other: sorted by address, each is compared with the furthest-reaching row before it.
-  const byPlane = [...placements].sort((a, b) => a.pool.plane - b.pool.plane || a.block.family - b.block.family || (a.block.start < b.block.start ? -1 : a.block.start > b.block.start ? 1 : 0))
-  let reach: Placement | undefined
-  const clashing = new Set<Placement>()
-  for (const p of byPlane) {
-    if (reach && reach.pool.plane === p.pool.plane && reach.block.family === p.block.family && p.block.start <= blockEnd(reach.block)) {
-      problems.push({
-        sheet: p.row.sheet,
-        row: p.row.row,
-        field: 'cidr',
-        column: p.row.headers.cidr,
-        value: p.row.values.cidr,
-        message: say.t('net.import.rowOverlap', {cidr: p.block.text, other: reach.row.row, otherCidr: reach.block.text}),
-        rule: 'NET-1',
-      })
-      clashing.add(p)
-    }
-    if (!reach || reach.pool.plane !== p.pool.plane || reach.block.family !== p.block.family || blockEnd(p.block) > blockEnd(reach.block)) reach = p
-  }
-  // Against the database: the block must be free in its pool (no allocation, no child pool there).
-  // The pools' free space is read once per pool and asked in memory; only a block that is not free asks the database what holds it.
-  const spaces = new Map<number, PoolFreeSpace>()
-  for (const p of placements) {
-    if (clashing.has(p) || p.unchanged) continue
-    const same = holding.get(`${p.block.text}|${p.pool.plane}`)
-    if (same && same.unit === p.fields.unit) {
-      p.unchanged = true
-      continue
-    }
-    let space = spaces.get(p.pool.id)
-    if (!space) spaces.set(p.pool.id, (space = await PoolFreeSpace.load(ctx.db, p.pool)))
-    const holder = space.holding(p.block) ? undefined : await freeContaining(ctx.db, p.pool, p.block)
-    if (holder)
-      problems.push(problemFrom(p.row, 'cidr', new Conflict('net.taken', {cidr: p.block.text, pool: p.pool.name, holder: holder.name, other: holder.cidr}, {field: 'cidr', rule: 'NET-1'}), say))
-  }
-  return {placements, updates, history}
-}
-
-/**
- * The holding allocations at the blocks the rows name, by `cidr|plane`: a few `in` queries
- * instead of a query per row (a cell that is not a block is skipped here and reported by the
- * row's own check).
- */
-async function holdingByBlock(ctx: WriteContext, rows: RowValues[]): Promise<Map<string, {id: number; unit: string}>> {
-  const texts = new Set<string>()
-  for (const r of rows) {
-    try {
-      texts.add(parseCidr(r.values.cidr ?? '', 'cidr').text)
-    } catch {
-      // reported by the row's check
-    }
-  }
-  const found = new Map<string, {id: number; unit: string}>()
-  const all = [...texts]
-  for (let i = 0; i < all.length; i += 500) {
-    const chunk = all.slice(i, i + 500)
-    const recorded = await ctx.db.selectFrom('net_allocations').select(['id', 'cidr', 'plane', 'unit']).where('cidr', 'in', chunk).where('status', '<>', 'released').execute()
-    for (const a of recorded) found.set(`${a.cidr}|${Number(a.plane)}`, {id: Number(a.id), unit: a.unit})
-  }
-  return found
 }
 
 /** The plan as a workbook (pools and allocations) or a CSV (allocations): the same layout as import. */

@@ -13,6 +13,22 @@ import {type Allocation, holdingOn, type Plane, toAllocation} from './model.js'
  */
 type Db = Kysely<Database>
 
+/**
+ * An address or block as typed (`net find`, with or without --at): the block (an address is a
+ * block of one), its text normalised, and the keys of its first and last addresses; exit 2
+ * naming IP|CIDR when it is neither.
+ */
+function blockOf(ref: string): {text: string; block: Block; s: string; e: string} {
+  const text = normaliseInput(ref)
+  let block: Block
+  if (text.includes('/')) block = parseCidr(text, 'IP|CIDR')
+  else {
+    const a = parseAddress(text, 'IP|CIDR')
+    block = {family: a.family, start: a.value, prefix: WIDTH[a.family]}
+  }
+  return {text, block, s: toKey(block.start, block.family), e: toKey(blockEnd(block), block.family)}
+}
+
 /** Whether what was typed is an address or block (digits, dots, colons, a slash) rather than text to search for. */
 export function looksLikeAddressQuery(text: string): boolean {
   const t = normaliseInput(text)
@@ -65,15 +81,7 @@ export function parseAt(value: string): string {
  * (`net alloc edit`) the audit trail records after that instant.
  */
 export async function findAt(db: Db, ref: string, at: string): Promise<HistoryResult> {
-  const t = normaliseInput(ref)
-  const block: Block = t.includes('/')
-    ? parseCidr(t, 'IP|CIDR')
-    : (() => {
-        const a = parseAddress(t, 'IP|CIDR')
-        return {family: a.family, start: a.value, prefix: WIDTH[a.family]}
-      })()
-  const s = toKey(block.start, block.family)
-  const e = toKey(blockEnd(block), block.family)
+  const {text: t, block, s, e} = blockOf(ref)
   const rows = await db
     .selectFrom('net_allocations')
     .selectAll()
@@ -115,15 +123,7 @@ export interface FindResult {
 
 /** Which pools (outermost first) and allocations hold an address or block, on each plane. */
 export async function find(db: Db, ref: string): Promise<FindResult> {
-  const t = normaliseInput(ref)
-  const block: Block = t.includes('/')
-    ? parseCidr(t, 'IP|CIDR')
-    : (() => {
-        const a = parseAddress(t, 'IP|CIDR')
-        return {family: a.family, start: a.value, prefix: WIDTH[a.family]}
-      })()
-  const s = toKey(block.start, block.family)
-  const e = toKey(blockEnd(block), block.family)
+  const {block, s, e} = blockOf(ref)
   const matches: FindResult['matches'] = []
   for (const plane of [1, 2] as const) {
     const pools = await db

@@ -2,8 +2,7 @@ import * as Flags from '@oclif/core/flags'
 
 import {EgovCommand} from '../../../cli/base.js'
 import {stepLines} from '../../../cli/cloud.js'
-import {applyForException, type CloudException} from '../../../core/cloud/exceptions.js'
-import type {StepResult} from '../../../core/cloud/systems.js'
+import {applyForException, type CloudException, type StepResult} from '../../../core/cloud/index.js'
 
 export default class CloudExceptionApply extends EgovCommand<typeof CloudExceptionApply> {
   static override summary = 'Record the bureau’s approval that lets the city cloud serve an enterprise or a person (例外审批, CLOUD-9)'

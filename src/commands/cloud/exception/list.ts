@@ -1,7 +1,7 @@
 import * as Flags from '@oclif/core/flags'
 
 import {EgovCommand} from '../../../cli/base.js'
-import {type ExceptionView, listExceptions} from '../../../core/cloud/exceptions.js'
+import {type ExceptionView, listExceptions} from '../../../core/cloud/index.js'
 import {stateLabel} from '../../../core/workflow/index.js'
 
 export default class CloudExceptionList extends EgovCommand<typeof CloudExceptionList> {

@@ -2,7 +2,7 @@ import * as Args from '@oclif/core/args'
 
 import {EgovCommand} from '../../../cli/base.js'
 import {chinaTime} from '../../../core/clock.js'
-import {showException} from '../../../core/cloud/exceptions.js'
+import {showException} from '../../../core/cloud/index.js'
 import {parseRequestId, stateLabel} from '../../../core/workflow/index.js'
 
 export default class CloudExceptionShow extends EgovCommand<typeof CloudExceptionShow> {

@@ -2,7 +2,7 @@ import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 
 import {EgovCommand} from '../../../cli/base.js'
-import {type IssuedOrder, issueFixOrder} from '../../../core/cloud/orders.js'
+import {type IssuedOrder, issueFixOrder} from '../../../core/cloud/index.js'
 import {stateLabel} from '../../../core/workflow/index.js'
 
 export default class CloudFixOrderIssue extends EgovCommand<typeof CloudFixOrderIssue> {

@@ -2,7 +2,7 @@ import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 
 import {EgovCommand} from '../../../cli/base.js'
-import {type FixOrder, returnFixOrder} from '../../../core/cloud/orders.js'
+import {type FixOrder, returnFixOrder} from '../../../core/cloud/index.js'
 import {parseRequestId, type RequestWithHistory} from '../../../core/workflow/index.js'
 
 export default class CloudFixOrderReturn extends EgovCommand<typeof CloudFixOrderReturn> {

@@ -1,7 +1,7 @@
 import * as Flags from '@oclif/core/flags'
 
 import {EgovCommand} from '../../../cli/base.js'
-import {type PlatformDue, platformDue} from '../../../core/cloud/platform.js'
+import {type PlatformDue, platformDue} from '../../../core/cloud/index.js'
 import {today} from '../../../core/clock.js'
 import {parseWholeNumber} from '../../../core/dates.js'
 

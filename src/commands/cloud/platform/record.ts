@@ -1,7 +1,7 @@
 import * as Flags from '@oclif/core/flags'
 
 import {EgovCommand} from '../../../cli/base.js'
-import {type PlatformAssessment, platformDue, recordPlatformAssessment} from '../../../core/cloud/platform.js'
+import {type PlatformAssessment, platformDue, recordPlatformAssessment} from '../../../core/cloud/index.js'
 import {today} from '../../../core/clock.js'
 
 export default class CloudPlatformRecord extends EgovCommand<typeof CloudPlatformRecord> {

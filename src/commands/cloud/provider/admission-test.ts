@@ -3,8 +3,7 @@ import * as Flags from '@oclif/core/flags'
 
 import {EgovCommand} from '../../../cli/base.js'
 import {stepLines} from '../../../cli/cloud.js'
-import {type ProviderApplication, recordAdmissionTest} from '../../../core/cloud/providers.js'
-import type {StepResult} from '../../../core/cloud/systems.js'
+import {type ProviderApplication, recordAdmissionTest, type StepResult} from '../../../core/cloud/index.js'
 import {parseRequestId} from '../../../core/workflow/index.js'
 
 export default class CloudProviderAdmissionTest extends EgovCommand<typeof CloudProviderAdmissionTest> {

@@ -3,9 +3,7 @@ import * as Flags from '@oclif/core/flags'
 
 import {EgovCommand} from '../../../cli/base.js'
 import {stepLines} from '../../../cli/cloud.js'
-import {checkProvider, flagOf, readCloudForm, throwProblems} from '../../../core/cloud/forms.js'
-import {applyAsProvider, type ProviderApplication} from '../../../core/cloud/providers.js'
-import type {StepResult} from '../../../core/cloud/systems.js'
+import {applyAsProvider, checkProvider, flagOf, type ProviderApplication, readCloudForm, type StepResult, throwProblems} from '../../../core/cloud/index.js'
 
 export default class CloudProviderApply extends EgovCommand<typeof CloudProviderApply> {
   static override summary = 'A provider applies to be admitted to the city cloud (纳管, CLOUD-2)'

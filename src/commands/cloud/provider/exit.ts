@@ -3,8 +3,7 @@ import * as Flags from '@oclif/core/flags'
 
 import {EgovCommand} from '../../../cli/base.js'
 import {stepLines} from '../../../cli/cloud.js'
-import {applyToExit, type ProviderExit} from '../../../core/cloud/providers.js'
-import type {StepResult} from '../../../core/cloud/systems.js'
+import {applyToExit, type ProviderExit, type StepResult} from '../../../core/cloud/index.js'
 
 export default class CloudProviderExit extends EgovCommand<typeof CloudProviderExit> {
   static override summary = 'A provider applies to leave the city cloud (退出, CLOUD-2)'

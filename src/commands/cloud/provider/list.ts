@@ -1,6 +1,6 @@
 import {EgovCommand} from '../../../cli/base.js'
 import {size} from '../../../cli/cloud.js'
-import {providerViews, type ProviderView} from '../../../core/cloud/providers.js'
+import {type ProviderView, providerViews} from '../../../core/cloud/index.js'
 
 export default class CloudProviderList extends EgovCommand<typeof CloudProviderList> {
   static override summary = 'List providers with their capacity figures (CLOUD-2, CLOUD-6)'

@@ -3,7 +3,7 @@ import * as Flags from '@oclif/core/flags'
 
 import {EgovCommand} from '../../../cli/base.js'
 import type {CalendarWarning} from '../../../core/calendar/index.js'
-import {type ProviderReport, recordProviderReport} from '../../../core/cloud/provider-reports.js'
+import {type ProviderReport, recordProviderReport} from '../../../core/cloud/index.js'
 
 export default class CloudProviderReport extends EgovCommand<typeof CloudProviderReport> {
   static override summary = 'Record a provider’s periodic operation report: operation, utilisation, optimisation advice (CLOUD-8, 第十条(二))'

@@ -2,7 +2,7 @@ import * as Flags from '@oclif/core/flags'
 
 import {EgovCommand} from '../../../cli/base.js'
 import type {CalendarWarning} from '../../../core/calendar/index.js'
-import {type ProviderReport, providerReportStatus, type ProviderReportStatus} from '../../../core/cloud/provider-reports.js'
+import {type ProviderReport, providerReportStatus, type ProviderReportStatus} from '../../../core/cloud/index.js'
 import {today} from '../../../core/clock.js'
 
 export default class CloudProviderReports extends EgovCommand<typeof CloudProviderReports> {

@@ -3,8 +3,7 @@ import * as Args from '@oclif/core/args'
 import {EgovCommand} from '../../../cli/base.js'
 import {amounts} from '../../../cli/cloud.js'
 import {chinaTime} from '../../../core/clock.js'
-import {listSystems} from '../../../core/cloud/model.js'
-import {providerViews, type ProviderView} from '../../../core/cloud/providers.js'
+import {listSystems, type ProviderView, providerViews} from '../../../core/cloud/index.js'
 
 export default class CloudProviderShow extends EgovCommand<typeof CloudProviderShow> {
   static override summary = 'One provider: its admission, capacity and the systems it hosts'

@@ -2,8 +2,7 @@ import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 
 import {EgovCommand} from '../../../cli/base.js'
-import {securityLevels} from '../../../core/cloud/rules.js'
-import {recordSecuritySteps, type SecurityRecord} from '../../../core/cloud/security.js'
+import {recordSecuritySteps, securityLevels, type SecurityRecord} from '../../../core/cloud/index.js'
 
 const date = (description: string) => Flags.string({description: `${description} (YYYY-MM-DD, not after today)`})
 

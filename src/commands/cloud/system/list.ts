@@ -2,7 +2,7 @@ import * as Flags from '@oclif/core/flags'
 
 import {EgovCommand} from '../../../cli/base.js'
 import {size} from '../../../cli/cloud.js'
-import {type CloudSystem, listSystems} from '../../../core/cloud/model.js'
+import {type CloudSystem, listSystems} from '../../../core/cloud/index.js'
 
 export default class CloudSystemList extends EgovCommand<typeof CloudSystemList> {
   static override summary = 'List tenant systems: who runs what, where, within which envelope'

@@ -3,7 +3,7 @@ import * as Flags from '@oclif/core/flags'
 
 import {EgovCommand} from '../../../cli/base.js'
 import {stepLines} from '../../../cli/cloud.js'
-import {type MigrationRequest, migrateSystem, type StepResult} from '../../../core/cloud/systems.js'
+import {migrateSystem, type MigrationRequest, type StepResult} from '../../../core/cloud/index.js'
 
 export default class CloudSystemMigrate extends EgovCommand<typeof CloudSystemMigrate> {
   static override summary = 'Apply to move a system to another provider (迁移, CLOUD-2): a request a second person approves'

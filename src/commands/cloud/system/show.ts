@@ -2,12 +2,21 @@ import * as Args from '@oclif/core/args'
 
 import {EgovCommand} from '../../../cli/base.js'
 import {amounts, size} from '../../../cli/cloud.js'
-import {showException} from '../../../core/cloud/exceptions.js'
-import {type AttachmentCheck, checkAttachments, type CloudSystem, eventsOf, findSystem, type SystemEvent, totals} from '../../../core/cloud/model.js'
-import {cloud7MissingSteps} from '../../../core/cloud/rules.js'
-import {openRequestsOfSystem} from '../../../core/cloud/systems.js'
+import {
+  type AttachmentCheck,
+  checkAttachments,
+  cloud7MissingSteps,
+  type CloudSystem,
+  eventsOf,
+  findSystem,
+  openRequestsOfSystem,
+  securityOf,
+  type SecurityRecord,
+  showException,
+  type SystemEvent,
+  totals,
+} from '../../../core/cloud/index.js'
 import {kindLabel, stateLabel} from '../../../core/workflow/index.js'
-import {type SecurityRecord, securityOf} from '../../../core/cloud/security.js'
 import {chinaTime} from '../../../core/clock.js'
 
 export default class CloudSystemShow extends EgovCommand<typeof CloudSystemShow> {

@@ -2,7 +2,7 @@ import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 
 import {EgovCommand} from '../../../cli/base.js'
-import {formatChina, importUsage, type UsageImportResult} from '../../../core/cloud/usage/index.js'
+import {formatChina, importUsage, type UsageImportResult} from '../../../core/cloud/index.js'
 
 const ENCODING_NAMES: Record<string, string> = {utf8: 'UTF-8', gb18030: 'GB18030', utf16le: 'UTF-16LE', utf16be: 'UTF-16BE'}
 
