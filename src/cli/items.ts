@@ -1,7 +1,7 @@
 import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 
-import {fileLifecycle, type LifecycleAction, type LifecycleRequest} from '../core/items/lifecycle.js'
+import {fileLifecycle, type LifecycleAction, type LifecycleRequest} from '../core/items/index.js'
 import type {RequestWithHistory} from '../core/workflow/index.js'
 import {EgovCommand} from './base.js'
 

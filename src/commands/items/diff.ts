@@ -2,7 +2,7 @@ import * as Flags from '@oclif/core/flags'
 
 import {EgovCommand} from '../../cli/base.js'
 import {forceFlag, readyToWrite} from '../../cli/output-flags.js'
-import {diffVersions, type ListDiff, writeDiffWorkbook} from '../../core/items/diff.js'
+import {diffVersions, type ListDiff, writeDiffWorkbook} from '../../core/items/index.js'
 
 export default class ItemsDiff extends EgovCommand<typeof ItemsDiff> {
   static override summary = 'What changed between two versions of the list, element by element'

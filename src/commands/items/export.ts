@@ -6,7 +6,7 @@ import {EgovCommand} from '../../cli/base.js'
 import {forceFlag, readyToWrite} from '../../cli/output-flags.js'
 import {today} from '../../core/clock.js'
 import {InvalidInput} from '../../core/errors.js'
-import {csvExportFiles, exportForRevision, exportList, type ExportResult} from '../../core/items/export.js'
+import {csvExportFiles, exportForRevision, exportList, type ExportResult} from '../../core/items/index.js'
 import {ITEM_STATUSES, type ItemStatus} from '../../core/items/index.js'
 
 export default class ItemsExport extends EgovCommand<typeof ItemsExport> {

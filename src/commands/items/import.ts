@@ -5,7 +5,7 @@ import {EgovCommand} from '../../cli/base.js'
 import {compactHeap} from '../../cli/heap.js'
 import {printNotes} from '../../cli/problems.js'
 import {EgovError} from '../../core/errors.js'
-import {importList, type ItemImportOptions, type ItemImportResult} from '../../core/items/import.js'
+import {importList, type ItemImportOptions, type ItemImportResult} from '../../core/items/index.js'
 
 /** How the import names the encoding a CSV was read in. */
 const ENCODING_NAMES: Record<string, string> = {utf8: 'UTF-8', gb18030: 'GB18030', utf16le: 'UTF-16LE', utf16be: 'UTF-16BE'}

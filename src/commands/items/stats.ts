@@ -4,7 +4,7 @@ import {EgovCommand} from '../../cli/base.js'
 import {type Column, renderTable} from '../../cli/table.js'
 import {today} from '../../core/clock.js'
 import {yearOf} from '../../core/dates.js'
-import {itemStats, type ItemStats, latestCaseYear} from '../../core/items/cases.js'
+import {itemStats, type ItemStats, latestCaseYear} from '../../core/items/index.js'
 
 export default class ItemsStats extends EgovCommand<typeof ItemsStats> {
   static override summary = 'The published figures per unit: items, cases, share handled online; items under 150 cases a year (ITEM-6, ITEM-7)'

@@ -2,7 +2,7 @@ import * as Flags from '@oclif/core/flags'
 
 import {EgovCommand} from '../../cli/base.js'
 import {forceFlag, readyToWrite} from '../../cli/output-flags.js'
-import {writeTemplate} from '../../core/items/template.js'
+import {writeTemplate} from '../../core/items/index.js'
 
 export default class ItemsTemplate extends EgovCommand<typeof ItemsTemplate> {
   static override summary = 'Write the blank service-item list (政务服务事项清单) a clerk fills in'

@@ -10,7 +10,7 @@ import {columnLetter, type Encoding} from '../io/tables.js'
 import {type Locale, t} from '../i18n/index.js'
 import type {Database, Store} from '../store/index.js'
 import {codePattern} from './versions.js'
-import {eventsOf, statusOn} from './index.js'
+import {eventsOf, statusOn} from './model.js'
 
 export const CHANNELS = ['窗口', '网上', '自助'] as const
 /** Items with fewer cases a year go to the comprehensive window (ITEM-6). */

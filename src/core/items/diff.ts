@@ -5,7 +5,7 @@ import type {Kysely} from '#kysely'
 import {InvalidInput, NotFound} from '../errors.js'
 import {writeOutput} from '../io/output-file.js'
 import type {Database} from '../store/index.js'
-import {column, contentsAt, type ItemContent, sheetOf} from './index.js'
+import {column, contentsAt, type ItemContent, sheetOf} from './model.js'
 
 export interface ElementChange {
   /** 基本信息, 办理流程 or 申请材料 */

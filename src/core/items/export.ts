@@ -10,7 +10,7 @@ import {OutputFile, outputError} from '../io/output-file.js'
 import {csvField, isNumericType} from '../io/values.js'
 import {XlsxWriter, type XlsxValue} from '../io/xlsx-writer.js'
 import type {Database} from '../store/index.js'
-import {eventsOf, type ItemContent, type ItemStatus, itemsLayout, partsOf, statusOn, unpackRow} from './index.js'
+import {eventsOf, type ItemContent, type ItemStatus, itemsLayout, partsOf, statusOn, unpackRow} from './model.js'
 import {writeTemplate} from './template.js'
 
 export interface ExportOptions {

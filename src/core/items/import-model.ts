@@ -3,7 +3,7 @@ import type {StagedRows} from '../io/staging.js'
 import type {Encoding} from '../io/tables.js'
 import type {Locale} from '../i18n/index.js'
 import type {Store, WriteContext} from '../store/index.js'
-import type {PartKey, StatusEvent} from './index.js'
+import type {PartKey, StatusEvent} from './model.js'
 
 /** What `egov items import` is given and what it comes to (import.ts), and what its steps share (import-apply.ts, import-requests.ts). */
 

@@ -1,6 +1,6 @@
 import {appendAudit} from '../audit/index.js'
 import {RuleRefused} from '../errors.js'
-import {contentHash, currentContent, decidedStatus, packRow, packRows, type PartKey, PARTS, sheetOf} from './index.js'
+import {contentHash, currentContent, decidedStatus, packRow, packRows, type PartKey, PARTS, sheetOf} from './model.js'
 import type {Applying, ImportRequest, Outcome, Proposal} from './import-model.js'
 import {earliestFor, fileLifecycleIn, waitingRequest} from './lifecycle.js'
 import {startClock} from './versions.js'

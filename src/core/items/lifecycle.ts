@@ -10,7 +10,7 @@ import type {Store, WriteContext} from '../store/index.js'
 import {readTemplate} from '../templates.js'
 import {fileRequestIn, type RequestWithHistory} from '../workflow/index.js'
 import {closeRevisions, codePattern, newVersion} from './versions.js'
-import {column, contentHash, currentContent, decidedStatus, displayName, eventsOf, type ItemContent, type ItemStatus, itemsLayout, packRow, packRows, PARTS, sheetOf} from './index.js'
+import {column, contentHash, currentContent, decidedStatus, displayName, eventsOf, type ItemContent, type ItemStatus, itemsLayout, packRow, packRows, PARTS, sheetOf} from './model.js'
 
 export type LifecycleAction = 'open' | 'change' | 'pause' | 'resume' | 'terminate'
 export const LIFECYCLE_ACTIONS: LifecycleAction[] = ['open', 'change', 'pause', 'resume', 'terminate']

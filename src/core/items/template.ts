@@ -3,7 +3,7 @@ import {extname} from 'node:path'
 
 import {isNumericType} from '../io/values.js'
 import {writeOutput} from '../io/output-file.js'
-import {itemsLayout} from './index.js'
+import {itemsLayout} from './model.js'
 
 const HEADER_FILL = {type: 'pattern' as const, pattern: 'solid' as const, fgColor: {argb: 'FFDDEBF7'}}
 const REQUIRED_FONT = {bold: true, color: {argb: 'FFC00000'}}

@@ -3,7 +3,7 @@ import {extname} from 'node:path'
 import type {Kysely} from '#kysely'
 
 import {InvalidInput} from '../errors.js'
-import {itemStats, LOW_VOLUME, latestCaseYear} from '../items/cases.js'
+import {itemStats, LOW_VOLUME, latestCaseYear} from '../items/index.js'
 import {writeSheets} from '../io/tables.js'
 import type {Database} from '../store/index.js'
 import {OPINION_LABELS, opinionLine} from './opinions.js'

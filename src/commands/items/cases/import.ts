@@ -2,7 +2,7 @@ import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 
 import {EgovCommand} from '../../../cli/base.js'
-import {type CasesImportResult, importCases} from '../../../core/items/cases.js'
+import {type CasesImportResult, importCases} from '../../../core/items/index.js'
 
 export default class ItemsCasesImport extends EgovCommand<typeof ItemsCasesImport> {
   static override summary = 'Import case counts per item, year and channel (窗口/网上/自助) for the figures (ITEM-6, ITEM-7)'
