@@ -1,7 +1,7 @@
 import {appendAudit} from '../../audit/index.js'
 import {t} from '../../i18n/index.js'
 import type {WriteContext} from '../../store/index.js'
-import {organizationName} from '../ca.js'
+import {organizationName} from '../ca-steps.js'
 import {refuseCompromised} from '../compromise.js'
 import {inventoryKey} from '../inventory.js'
 import {generateKey, type KeySpec, publicKeyOf, wrapHolderKey} from '../keys.js'
