@@ -23,10 +23,22 @@ import {availableParallelism, tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {promisify} from 'node:util'
 
-import {buildCrl} from '../dist/core/cert/crl.js'
-import {CA_KDF_ITERATIONS, decryptKey, encryptKey, encryptKeyStrong, generateKey, publicKeyOf, wrapHolderKey} from '../dist/core/cert/keys.js'
-import {shippedProfiles} from '../dist/core/cert/profiles.js'
-import {keyIdentifier, makeSigner, newSerial, signCertificate, toPem} from '../dist/core/cert/x509.js'
+import {
+  buildCrl,
+  CA_KDF_ITERATIONS,
+  decryptKey,
+  encryptKey,
+  encryptKeyStrong,
+  generateKey,
+  keyIdentifier,
+  makeSigner,
+  newSerial,
+  publicKeyOf,
+  shippedProfiles,
+  signCertificate,
+  toPem,
+  wrapHolderKey,
+} from '../dist/core/cert/index.js'
 
 const certs = Number(process.argv[2] ?? 200)
 const crlEntries = Number(process.argv[3] ?? 100_000)

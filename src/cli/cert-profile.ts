@@ -1,7 +1,7 @@
 import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 
-import type {ProfileInfo, ProfileInput} from '../core/cert/profiles.js'
+import type {ProfileInfo, ProfileInput} from '../core/cert/index.js'
 import {type Locale, t} from '../core/i18n/index.js'
 
 /** What `cert profile add` and `edit` share: the profile's fields as flags, and how a profile reads. */

@@ -3,9 +3,7 @@ import type {Command} from '@oclif/core/command'
 import * as Flags from '@oclif/core/flags'
 import type {ChalkInstance} from 'chalk'
 
-import {passphraseFromEnv, readSecretFile} from '../core/cert/ca.js'
-import type {CertEventKind, CertRequest} from '../core/cert/events.js'
-import type {Certificate} from '../core/cert/inventory.js'
+import {type CertEventKind, type Certificate, type CertRequest, passphraseFromEnv, readSecretFile} from '../core/cert/index.js'
 import {InvalidInput} from '../core/errors.js'
 import {type Locale, type MessageKey, t} from '../core/i18n/index.js'
 import type {WorkflowResult} from '../core/workflow/index.js'
@@ -76,7 +74,7 @@ export abstract class CertEventCommand<T extends typeof Command> extends CertCom
   protected abstract readonly event: Exclude<CertEventKind, 'apply'>
 
   protected async fileWith(input: {csr?: string; days?: number; reason?: string; medium?: string; mediumReason?: string}): Promise<WorkflowResult<CertRequest>> {
-    const {fileEvent} = await import('../core/cert/events.js')
+    const {fileEvent} = await import('../core/cert/index.js')
     const store = await this.store()
     const result = await fileEvent(store, this.event, {serial: (this.args as {serial: string}).serial, ...input})
     this.log(filedText(result, this.locale))

@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {checkProfile, type Profile, shippedProfiles} from '../../src/core/cert/profiles.js'
+import {checkProfile, type Profile, shippedProfiles} from '../../src/core/cert/index.js'
 import {EgovError} from '../../src/core/errors.js'
 import {permitFor} from '../../src/core/operators/roles.js'
 

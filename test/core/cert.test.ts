@@ -6,9 +6,25 @@ import {join} from 'node:path'
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest'
 
 import {verifyAudit} from '../../src/core/audit/index.js'
-import {applyForCertificate, buildCrl, buildPkcs12, caCertificate, fileEvent, findCertificate, generateKey, initCa, listCertificates, makeSigner, parseIdNumber} from '../../src/core/cert/index.js'
-import {time} from '../../src/core/cert/der.js'
-import {keyIdentifier, newSerial, signCertificate, toPem, x509} from '../../src/core/cert/x509.js'
+import {
+  applyForCertificate,
+  buildCrl,
+  buildPkcs12,
+  caCertificate,
+  fileEvent,
+  findCertificate,
+  generateKey,
+  initCa,
+  keyIdentifier,
+  listCertificates,
+  makeSigner,
+  newSerial,
+  parseIdNumber,
+  signCertificate,
+  time,
+  toPem,
+  x509,
+} from '../../src/core/cert/index.js'
 import {EgovError} from '../../src/core/errors.js'
 import type {Store} from '../../src/core/store/index.js'
 import {addUnitIn} from '../../src/core/units/index.js'

@@ -6,9 +6,7 @@ import {join} from 'node:path'
 
 import {describe, expect, it} from 'vitest'
 
-import {children, content, int, read, seq} from '../../src/core/cert/der.js'
-import {generateKey, specOf} from '../../src/core/cert/keys.js'
-import {isSm2Spki, SM2_DEFAULT_ID, sm2Sign, sm2Verify} from '../../src/core/cert/sm2.js'
+import {children, content, generateKey, int, isSm2Spki, read, seq, SM2_DEFAULT_ID, sm2Sign, sm2Verify, specOf} from '../../src/core/cert/index.js'
 
 const N = 0xfffffffeffffffffffffffffffffffff7203df6b21c6052b53bbf40939d54123n
 const dir = mkdtempSync(join(tmpdir(), 'egov-sm2-core-'))

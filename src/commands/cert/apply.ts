@@ -1,7 +1,7 @@
 import * as Flags from '@oclif/core/flags'
 
 import {CertCommand, csrFlag, daysFlag, filedText, readCsrFile} from '../../cli/cert.js'
-import {applyForCertificate, type CertRequest} from '../../core/cert/events.js'
+import {applyForCertificate, type CertRequest} from '../../core/cert/index.js'
 import type {WorkflowResult} from '../../core/workflow/index.js'
 
 export default class CertApply extends CertCommand<typeof CertApply> {

@@ -5,7 +5,7 @@ import {EgovCommand} from '../../cli/base.js'
 import type {Column} from '../../cli/table.js'
 import {CertCommand} from '../../cli/cert.js'
 import type {MessageKey} from '../../core/i18n/index.js'
-import {type CheckResult, checkCertificates} from '../../core/cert/outside.js'
+import {checkCertificates, type CheckResult} from '../../core/cert/index.js'
 
 export default class CertCheck extends CertCommand<typeof CertCheck> {
   static override summary = 'Check imported certificates against their issuers’ CRLs'

@@ -2,9 +2,7 @@ import * as Flags from '@oclif/core/flags'
 
 import {CertCommand} from '../../cli/cert.js'
 import {forceFlag, readyToWrite} from '../../cli/output-flags.js'
-import {writeSecretFile} from '../../core/cert/events.js'
-import {issueCrls} from '../../core/cert/hierarchy.js'
-import {toPem} from '../../core/cert/x509.js'
+import {issueCrls, toPem, writeSecretFile} from '../../core/cert/index.js'
 
 export default class CertCrl extends CertCommand<typeof CertCrl> {
   static override summary = 'Make a new CRL now, signed by the CA, and write it out'

@@ -2,7 +2,7 @@ import * as Flags from '@oclif/core/flags'
 
 import {CertCommand, serialArg} from '../../cli/cert.js'
 import {forceFlag, readyToWrite} from '../../cli/output-flags.js'
-import {exportPem, exportPkcs12, type ExportResult} from '../../core/cert/events.js'
+import {exportPem, exportPkcs12, type ExportResult} from '../../core/cert/index.js'
 import {InvalidInput} from '../../core/errors.js'
 
 export default class CertExport extends CertCommand<typeof CertExport> {

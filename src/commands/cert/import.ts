@@ -2,9 +2,7 @@ import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 
 import {CertCommand} from '../../cli/cert.js'
-import {readSecretFile} from '../../core/cert/ca.js'
-import type {Certificate} from '../../core/cert/inventory.js'
-import {importCertificate} from '../../core/cert/outside.js'
+import {type Certificate, importCertificate, readSecretFile} from '../../core/cert/index.js'
 
 export default class CertImport extends CertCommand<typeof CertImport> {
   static override summary = 'Track a certificate issued elsewhere in the same inventory'

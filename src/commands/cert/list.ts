@@ -1,8 +1,7 @@
 import * as Flags from '@oclif/core/flags'
 
 import {CertCommand, statusColor, statusText} from '../../cli/cert.js'
-import {caWarnings} from '../../core/cert/ca.js'
-import {type Certificate, listCertificates, STATUSES} from '../../core/cert/inventory.js'
+import {caWarnings, type Certificate, listCertificates, STATUSES} from '../../core/cert/index.js'
 
 export default class CertList extends CertCommand<typeof CertList> {
   static override summary = 'List certificates: issued here and imported, by status, unit or expiry'

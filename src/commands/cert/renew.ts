@@ -1,5 +1,5 @@
 import {CertEventCommand, csrFlag, daysFlag, readCsrFile, serialArg} from '../../cli/cert.js'
-import type {CertRequest} from '../../core/cert/events.js'
+import type {CertRequest} from '../../core/cert/index.js'
 import type {WorkflowResult} from '../../core/workflow/index.js'
 
 export default class CertRenew extends CertEventCommand<typeof CertRenew> {

@@ -1,7 +1,7 @@
 import * as Flags from '@oclif/core/flags'
 
 import {CertEventCommand, serialArg} from '../../cli/cert.js'
-import type {CertRequest} from '../../core/cert/events.js'
+import type {CertRequest} from '../../core/cert/index.js'
 import type {WorkflowResult} from '../../core/workflow/index.js'
 
 export default class CertRevoke extends CertEventCommand<typeof CertRevoke> {

@@ -1,5 +1,5 @@
 import {CertCommand, serialArg, statusColor, statusText} from '../../cli/cert.js'
-import {type CertEvent, type Certificate, certificateHistory, findCertificate} from '../../core/cert/inventory.js'
+import {type CertEvent, type Certificate, certificateHistory, findCertificate} from '../../core/cert/index.js'
 import type {MessageKey} from '../../core/i18n/index.js'
 
 export default class CertShow extends CertCommand<typeof CertShow> {

@@ -5,20 +5,20 @@ import type {Kysely} from '#kysely'
 
 import {appendAudit} from '../audit/index.js'
 import {now} from '../clock.js'
-import {CERT_ORG_SETTING, DEFAULT_CERT_ORG} from '../config/index.js'
 import {Conflict, InvalidInput, NotFound} from '../errors.js'
 import {type Locale, t} from '../i18n/index.js'
 import type {Database, Store, WriteContext} from '../store/index.js'
+import {checkCaDays, checkUrl, crlInfo, type CrlInfo, DAY, hasCa, hasRoot, newCaKey, nextCrl, signSelfCa} from './ca-steps.js'
 import {buildCrl, type CrlReason, type RevokedEntry} from './crl.js'
 // eslint-disable-next-line import-x/no-cycle -- ca and hierarchy call each other only at run time, never while loading; to untangle later
-import {checkUrl, hasRoot, initIssuingCa, rootInfo, type RootInfo, type RootKeyInput} from './hierarchy.js'
-import {crlFileName, publishCrl, publishDir, publishedCrlNumber, type Published} from './publish.js'
-import {certParts, children, read} from './der.js'
-import {CA_KDF_ITERATIONS, checkSecret, decryptKey, encryptKeyStrong, generateKey, kdfOf, type KeySpec, publicKeyOf, weakWrap} from './keys.js'
+import {initIssuingCa, rootInfo, type RootInfo, type RootKeyInput} from './hierarchy.js'
+import {publishCrl, type Published} from './publish.js'
+import {certParts} from './der.js'
+import {CA_KDF_ITERATIONS, checkSecret, decryptKey, encryptKeyStrong, kdfOf, type KeySpec, weakWrap} from './keys.js'
 import {longestProfileDays} from './profiles.js'
-import {fingerprint, fromPem, keyIdentifier, makeSigner, newSerial, signCertificate, type Signer, toPem, x509} from './x509.js'
+import {fingerprint, fromPem, makeSigner, type Signer, toPem, x509} from './x509.js'
 
-const DAY = 86_400_000
+export {type CrlInfo, hasCa, organizationName} from './ca-steps.js'
 
 export interface CaInfo {
   name: string
@@ -43,15 +43,6 @@ export interface CaInfo {
   /** How the CA key is wrapped at rest: PBKDF2 and its iterations (600,000 since issue 21). */
   keyWrap: {kdf: string; iterations?: number; prf?: string}
   pem?: string
-}
-
-export interface CrlInfo {
-  number: number
-  thisUpdate: string
-  nextUpdate: string
-  entries: number
-  /** Days until the next update; negative once it has passed. */
-  daysLeft: number
 }
 
 /** Where a passphrase comes from when no one can be asked: EGOV_CA_PASSPHRASE, or the file EGOV_CA_PASSPHRASE_FILE names. */
@@ -83,16 +74,6 @@ async function caRow(db: Kysely<Database>, id = 1) {
   return row
 }
 
-/** The organisation in the subjects this CA makes (`config set cert.organization`). */
-export async function organizationName(db: Kysely<Database>): Promise<string> {
-  const row = await db.selectFrom('settings').select('value').where('key', '=', CERT_ORG_SETTING).executeTakeFirst()
-  return row?.value ?? DEFAULT_CERT_ORG
-}
-
-export async function hasCa(db: Kysely<Database>): Promise<boolean> {
-  return Boolean(await db.selectFrom('cert_ca').select('id').where('id', '=', 1).executeTakeFirst())
-}
-
 export interface CaInit {
   name: string
   keySpec?: KeySpec
@@ -115,31 +96,12 @@ export async function initCa(store: Store, input: CaInit): Promise<CaInfo> {
   const crlUrl = checkUrl(input.crlUrl, 'crl-url')
   const caUrl = checkUrl(input.caUrl, 'ca-url')
   const spec = input.keySpec ?? 'rsa-3072'
-  const days = input.days ?? 3650
-  if (!Number.isInteger(days) || days < 1 || days > 36500) throw new InvalidInput('input.badInteger', {field: 'days', value: String(days)}, {field: 'days'})
+  const days = checkCaDays(input.days ?? 3650)
   if (input.rootKey) return initIssuingCa(store, {name, spec, days, crlDays: input.crlDays ?? 7, crlUrl, caUrl, passphrase: input.passphrase, rootKey: input.rootKey})
   if (await hasRoot(store.db)) throw new InvalidInput('cert.rootKeyNeeded', {}, {field: 'root-key'})
   // The key is made before the transaction: RSA-4096 takes seconds and writers should not wait.
-  const {privateKey} = await generateKey(spec)
-  const spki = publicKeyOf(privateKey).export({type: 'spki', format: 'der'})
-  const at = now()
-  const self: Signer = {certDer: Buffer.alloc(0), subjectDer: Buffer.alloc(0), keyId: keyIdentifier(spki), key: privateKey, spec}
-  const der = await signCertificate(
-    {
-      serial: newSerial(),
-      subject: [
-        ['C', 'CN'],
-        ['O', await organizationName(store.db)],
-        ['CN', name],
-      ],
-      spki,
-      notBefore: at,
-      notAfter: new Date(at.getTime() + days * DAY),
-      ca: true,
-      rehearsal: store.rehearsal,
-    },
-    self,
-  )
+  const {privateKey, spki} = await newCaKey(spec)
+  const {der, notAfter} = await signSelfCa(store, {privateKey, spki, spec}, name, days)
   const keyPem = encryptKeyStrong(privateKey, input.passphrase)
   return store.write(async (ctx) => {
     if (await hasCa(ctx.db)) throw new Conflict('cert.caExists', {}, {field: 'name'})
@@ -152,7 +114,7 @@ export async function initCa(store: Store, input: CaInit): Promise<CaInfo> {
         key_spec: spec,
         cert_pem: toPem(der),
         key_pem: keyPem,
-        not_after: new Date(at.getTime() + days * DAY).toISOString(),
+        not_after: notAfter.toISOString(),
         crl_number: 0,
         crl_days: input.crlDays ?? 7,
         crl_url: crlUrl,
@@ -205,25 +167,6 @@ async function describeCa(row: Awaited<ReturnType<typeof caRow>>, options: {pem?
     keyWrap: kdfOf(row.key_pem),
     ...(options.pem ? {pem: row.cert_pem} : {}),
   }
-}
-
-function crlInfo(row: {crl_number: number; crl_this_update: string | null; crl_next_update: string | null; crl_der: string | null}, at = now()): CrlInfo | null {
-  if (!row.crl_next_update || !row.crl_this_update || !row.crl_der) return null
-  return {
-    number: Number(row.crl_number),
-    thisUpdate: row.crl_this_update,
-    nextUpdate: row.crl_next_update,
-    entries: countEntries(Buffer.from(row.crl_der, 'base64')),
-    daysLeft: Math.floor(((new Date(row.crl_next_update).getTime() - at.getTime()) / DAY) * 10) / 10,
-  }
-}
-
-function countEntries(der: Buffer): number {
-  // Cheap: a CRL's revoked list is the one SEQUENCE after nextUpdate, if present.
-  const [tbs] = children(der, read(der))
-  const fields = children(der, tbs)
-  const list = fields[5]
-  return list && list.tag === 0x30 ? children(der, list).length : 0
 }
 
 /** The warning `cert ca show` and `cert list` give when the CRL runs out within 2 days, or has. */
@@ -308,12 +251,7 @@ export async function makeCrl(
   caId = 1,
 ): Promise<{number: number; der: Buffer; thisUpdate: string; nextUpdate: string; entries: number; published?: Published; warning?: string}> {
   const row = await caRow(ctx.db, caId)
-  const dir = await publishDir(ctx.db)
-  const name = crlFileName(row.crl_url, signer.keyId)
-  // Never a number a published CRL already has (one made in a transaction that then failed).
-  const number = Math.max(Number(row.crl_number), dir ? publishedCrlNumber(dir, name) : 0) + 1
-  const thisUpdate = new Date(ctx.at)
-  const nextUpdate = new Date(thisUpdate.getTime() + Number(row.crl_days) * DAY)
+  const {dir, name, number, thisUpdate, nextUpdate} = await nextCrl(ctx, row, signer.keyId)
   // Once a rollover has retired a CA, each CA's CRL lists only what that CA issued (issuer and serial, 017).
   const rolled = await ctx.db.selectFrom('cert_ca').select('id').where('id', '<>', 1).executeTakeFirst()
   let query = ctx.db

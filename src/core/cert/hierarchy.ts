@@ -9,12 +9,13 @@ import {Conflict, InvalidInput, NotFound} from '../errors.js'
 import {writeOutputFileSync} from '../io/output-file.js'
 import type {Database, Store, WriteContext} from '../store/index.js'
 // eslint-disable-next-line import-x/no-cycle -- see ca.ts
-import {type CaInfo, caInfo, type CrlInfo, hasCa, loadSigner, makeCrl, organizationName} from './ca.js'
+import {type CaInfo, caInfo, loadSigner, makeCrl} from './ca.js'
+import {caSubject, checkCaDays, checkUrl, crlInfo, type CrlInfo, DAY, hasCa, hasRoot, newCaKey, nextCrl, signSelfCa} from './ca-steps.js'
 import {buildCrl} from './crl.js'
 import {certParts} from './der.js'
-import {checkSecret, decryptKey, encryptKeyStrong, generateKey, type KeySpec, publicKeyOf} from './keys.js'
-import {crlFileName, publishCaCert, publishCrl, publishDir, publishedCrlNumber} from './publish.js'
-import {fingerprint, fromPem, keyIdentifier, makeSigner, newSerial, signCertificate, type Signer, toPem, x509} from './x509.js'
+import {checkSecret, decryptKey, encryptKeyStrong, type KeySpec, publicKeyOf} from './keys.js'
+import {publishCaCert, publishCrl, publishDir} from './publish.js'
+import {fingerprint, fromPem, makeSigner, newSerial, signCertificate, type Signer, toPem, x509} from './x509.js'
 
 /**
  * The CA hierarchy (issue 21): an offline root and the issuing CA it signs.
@@ -32,10 +33,8 @@ import {fingerprint, fromPem, keyIdentifier, makeSigner, newSerial, signCertific
  *   its own CRL (at its own URL, which it keeps signing under the same CA passphrase), and
  *   answered by OCSP signed with its key. New certificates are signed by the new CA, with a
  *   new name (NAME G2 …) and new CRL and certificate URLs, so nothing a relying party holds
- *   is ambiguous.
+ *   is ambiguous (rollover.ts).
  */
-
-const DAY = 86_400_000
 
 export interface RootKeyInput {
   /** The root key file `cert ca init --root --out-key` wrote. */
@@ -57,31 +56,10 @@ export interface RootInfo {
   pem?: string
 }
 
-export function checkUrl(value: string | undefined, field: string): string | null {
-  const v = value?.trim() || null
-  if (v && !/^https?:\/\/[^\s/]+/i.test(v)) throw new InvalidInput(field === 'crl-url' ? 'cert.badCrlUrl' : 'cert.badUrl', {value: v, field}, {field})
-  return v
-}
-
-export async function hasRoot(db: Kysely<Database>): Promise<boolean> {
-  return Boolean(await db.selectFrom('cert_ca_roots').select('id').executeTakeFirst())
-}
-
 async function rootRow(db: Kysely<Database>) {
   const row = await db.selectFrom('cert_ca_roots').selectAll().orderBy('id', 'desc').executeTakeFirst()
   if (!row) throw new NotFound('cert.noRoot', {}, {field: 'root-key'})
   return row
-}
-
-function crlInfoOf(row: {crl_number: number; crl_this_update: string | null; crl_next_update: string | null}, at = now()): CrlInfo | null {
-  if (!row.crl_this_update || !row.crl_next_update) return null
-  return {
-    number: Number(row.crl_number),
-    thisUpdate: row.crl_this_update,
-    nextUpdate: row.crl_next_update,
-    entries: 0,
-    daysLeft: Math.floor(((new Date(row.crl_next_update).getTime() - at.getTime()) / DAY) * 10) / 10,
-  }
 }
 
 export async function rootInfo(db: Kysely<Database>, options: {pem?: boolean; id?: number} = {}): Promise<RootInfo> {
@@ -99,7 +77,7 @@ export async function rootInfo(db: Kysely<Database>, options: {pem?: boolean; id
     fingerprint: fingerprint(der),
     crlUrl: row.crl_url,
     caUrl: row.ca_url,
-    crl: crlInfoOf(row),
+    crl: crlInfo(row),
     ...(options.pem ? {pem: row.cert_pem} : {}),
   }
 }
@@ -128,11 +106,7 @@ export async function makeRootCrl(
   root: Signer & {rootId: number},
 ): Promise<{number: number; der: Buffer; nextUpdate: string; published?: {der: string; pem: string}; warning?: string}> {
   const row = await ctx.db.selectFrom('cert_ca_roots').selectAll().where('id', '=', root.rootId).executeTakeFirstOrThrow()
-  const dir = await publishDir(ctx.db)
-  const name = crlFileName(row.crl_url, root.keyId)
-  const number = Math.max(Number(row.crl_number), dir ? publishedCrlNumber(dir, name) : 0) + 1
-  const thisUpdate = new Date(ctx.at)
-  const nextUpdate = new Date(thisUpdate.getTime() + Number(row.crl_days) * DAY)
+  const {dir, name, number, thisUpdate, nextUpdate} = await nextCrl(ctx, row, root.keyId)
   const der = buildCrl(root, {number, thisUpdate, nextUpdate, entries: []})
   await ctx.db
     .updateTable('cert_ca_roots')
@@ -154,7 +128,7 @@ export async function currentRootCrl(db: Kysely<Database>): Promise<Buffer | und
   return row?.crl_der ? Buffer.from(row.crl_der, 'base64') : undefined
 }
 
-async function publishCa(ctx: WriteContext, caUrl: string | null, der: Buffer): Promise<void> {
+export async function publishCa(ctx: WriteContext, caUrl: string | null, der: Buffer): Promise<void> {
   const dir = await publishDir(ctx.db)
   if (dir && caUrl) publishCaCert(dir, caUrl, der)
 }
@@ -180,33 +154,12 @@ export async function initRoot(store: Store, input: RootInit): Promise<RootInfo 
   const crlUrl = checkUrl(input.crlUrl, 'crl-url')
   const caUrl = checkUrl(input.caUrl, 'ca-url')
   const spec = input.keySpec ?? 'rsa-4096'
-  const days = input.days ?? 7300
-  if (!Number.isInteger(days) || days < 1 || days > 36500) throw new InvalidInput('input.badInteger', {field: 'days', value: String(days)}, {field: 'days'})
+  const days = checkCaDays(input.days ?? 7300)
   const crlDays = input.crlDays ?? 180
   if (await hasRoot(store.db)) throw new Conflict('cert.rootExists', {}, {field: 'root'})
   if (await hasCa(store.db)) throw new Conflict('cert.caStandsAlone', {}, {field: 'root'})
-  const {privateKey} = await generateKey(spec)
-  const spki = publicKeyOf(privateKey).export({type: 'spki', format: 'der'})
-  const at = now()
-  const notAfter = new Date(at.getTime() + days * DAY)
-  const self: Signer = {certDer: Buffer.alloc(0), subjectDer: Buffer.alloc(0), keyId: keyIdentifier(spki), key: privateKey, spec}
-  const der = await signCertificate(
-    {
-      serial: newSerial(),
-      subject: [
-        ['C', 'CN'],
-        ['O', await organizationName(store.db)],
-        ['CN', name],
-      ],
-      spki,
-      notBefore: at,
-      notAfter,
-      ca: true,
-      pathLen: 1,
-      rehearsal: store.rehearsal,
-    },
-    self,
-  )
+  const {privateKey, spki} = await newCaKey(spec)
+  const {der, notAfter} = await signSelfCa(store, {privateKey, spki, spec}, name, days, 1)
   const keyPem = encryptKeyStrong(privateKey, input.keyPassphrase)
   return store.write(async (ctx) => {
     if (await hasRoot(ctx.db)) throw new Conflict('cert.rootExists', {}, {field: 'root'})
@@ -255,34 +208,17 @@ interface IssuingInit {
 }
 
 /** An issuing CA certificate (pathLen 0) for a new key, signed by the root; never outliving it. */
-async function signIssuing(store: Store, root: Signer & {notAfter: Date}, name: string, spki: Buffer, days: number): Promise<Buffer> {
+export async function signIssuing(store: Store, root: Signer & {notAfter: Date}, name: string, spki: Buffer, days: number): Promise<Buffer> {
   const at = now()
   const notAfter = new Date(Math.min(at.getTime() + days * DAY, root.notAfter.getTime()))
-  return signCertificate(
-    {
-      serial: newSerial(),
-      subject: [
-        ['C', 'CN'],
-        ['O', await organizationName(store.db)],
-        ['CN', name],
-      ],
-      spki,
-      notBefore: at,
-      notAfter,
-      ca: true,
-      pathLen: 0,
-      rehearsal: store.rehearsal,
-    },
-    root,
-  )
+  return signCertificate({serial: newSerial(), subject: await caSubject(store.db, name), spki, notBefore: at, notAfter, ca: true, pathLen: 0, rehearsal: store.rehearsal}, root)
 }
 
 /** `cert ca init --root-key FILE`: the issuing CA, signed by the root; its key kept under the CA passphrase. */
 export async function initIssuingCa(store: Store, input: IssuingInit): Promise<CaInfo> {
   if (await hasCa(store.db)) throw new Conflict('cert.caExists', {}, {field: 'name'})
   const root = await unlockRoot(store.db, input.rootKey)
-  const {privateKey} = await generateKey(input.spec)
-  const spki = publicKeyOf(privateKey).export({type: 'spki', format: 'der'})
+  const {privateKey, spki} = await newCaKey(input.spec)
   const der = await signIssuing(store, root, input.name, spki, input.days)
   const keyPem = encryptKeyStrong(privateKey, input.passphrase)
   return store.write(async (ctx) => {
@@ -320,128 +256,8 @@ export async function initIssuingCa(store: Store, input: IssuingInit): Promise<C
   })
 }
 
-function certNotAfter(der: Buffer): string {
+export function certNotAfter(der: Buffer): string {
   return new Date(new X509Certificate(der).validTo).toISOString()
-}
-
-export interface Rollover {
-  passphrase: string
-  name?: string
-  keySpec?: KeySpec
-  days?: number
-  crlUrl?: string
-  caUrl?: string
-  rootKey?: RootKeyInput
-}
-
-/** A URL for the next CA: the old one with -gN before its extension (ca.crl → ca-g2.crl); else the operator names one. */
-function nextUrl(url: string | null, n: number, field: string): string | null {
-  if (!url) return null
-  const u = new URL(url)
-  const last = u.pathname.split('/').pop() ?? ''
-  if (!/\.[a-z0-9]+$/i.test(last)) throw new InvalidInput('cert.rolloverUrl', {field, value: url}, {field})
-  u.pathname = u.pathname.replace(/(-g\d+)?(\.[a-z0-9]+)$/i, `-g${n}$2`)
-  return u.toString()
-}
-
-/**
- * `cert ca rollover`: a new CA key and certificate; the CA signing today is retired (row moved,
- * key and CRL kept) and goes on answering for what it issued. Under a root the root key file
- * signs the new certificate; a CA standing alone makes a new self-signed one (relying parties
- * add it beside the old one).
- */
-export async function rolloverCa(store: Store, input: Rollover): Promise<CaInfo & {previous: {name: string; serial: string; fingerprint: string}}> {
-  const current = await store.db.selectFrom('cert_ca').selectAll().where('id', '=', 1).executeTakeFirst()
-  if (!current) throw new NotFound('cert.noCa', {}, {field: 'ca'})
-  decryptKey(current.key_pem, input.passphrase, 'passphrase')
-  if (current.root_id && !input.rootKey) throw new InvalidInput('cert.rootKeyNeeded', {}, {field: 'root-key'})
-  if (!current.root_id && input.rootKey) throw new InvalidInput('cert.notUnderRoot', {}, {field: 'root-key'})
-  const rows = await store.db.selectFrom('cert_ca').select(['id', 'name', 'crl_url', 'ca_url']).execute()
-  const n = rows.length + 1
-  const name = input.name?.trim() || `${current.name.replace(/ G\d+$/, '')} G${n}`
-  if (rows.some((r) => r.name === name)) throw new Conflict('cert.caNameUsed', {name}, {field: 'name'})
-  const crlUrl = input.crlUrl ? checkUrl(input.crlUrl, 'crl-url') : nextUrl(current.crl_url, n, 'crl-url')
-  const caUrl = input.caUrl ? checkUrl(input.caUrl, 'ca-url') : nextUrl(current.ca_url, n, 'ca-url')
-  for (const [field, value, column] of [
-    ['crl-url', crlUrl, 'crl_url'],
-    ['ca-url', caUrl, 'ca_url'],
-  ] as const) {
-    if (value && rows.some((r) => r[column] === value)) throw new InvalidInput('cert.urlUsed', {field, value}, {field})
-  }
-  const spec = input.keySpec ?? (current.key_spec as KeySpec)
-  const days = input.days ?? 3650
-  if (!Number.isInteger(days) || days < 1 || days > 36500) throw new InvalidInput('input.badInteger', {field: 'days', value: String(days)}, {field: 'days'})
-  const root = input.rootKey ? await unlockRoot(store.db, input.rootKey) : undefined
-  if (root && root.rootId !== Number(current.root_id)) throw new InvalidInput('cert.rootKeyMismatch', {path: input.rootKey!.path, root: String(current.root_id)}, {field: 'root-key'})
-  const {privateKey} = await generateKey(spec)
-  const spki = publicKeyOf(privateKey).export({type: 'spki', format: 'der'})
-  let der: Buffer
-  if (root) der = await signIssuing(store, root, name, spki, days)
-  else {
-    const at = now()
-    const self: Signer = {certDer: Buffer.alloc(0), subjectDer: Buffer.alloc(0), keyId: keyIdentifier(spki), key: privateKey, spec}
-    der = await signCertificate(
-      {
-        serial: newSerial(),
-        subject: [
-          ['C', 'CN'],
-          ['O', await organizationName(store.db)],
-          ['CN', name],
-        ],
-        spki,
-        notBefore: at,
-        notAfter: new Date(at.getTime() + days * DAY),
-        ca: true,
-        rehearsal: store.rehearsal,
-      },
-      self,
-    )
-  }
-  const keyPem = encryptKeyStrong(privateKey, input.passphrase)
-  const before = await caInfo(store.db)
-  return store.write(async (ctx) => {
-    const again = await ctx.db.selectFrom('cert_ca').selectAll().where('id', '=', 1).executeTakeFirstOrThrow()
-    if (again.cert_pem !== current.cert_pem) throw new Conflict('cert.caChanged', {}, {field: 'ca'})
-    const ids = await ctx.db.selectFrom('cert_ca').select('id').execute()
-    const retiredId = Math.max(...ids.map((r) => Number(r.id))) + 1
-    await ctx.db
-      .insertInto('cert_ca')
-      .values({...again, id: retiredId, retired_at: ctx.at})
-      .execute()
-    await ctx.db
-      .updateTable('cert_ca')
-      .set({
-        name,
-        key_spec: spec,
-        cert_pem: toPem(der),
-        key_pem: keyPem,
-        not_after: certNotAfter(der),
-        crl_number: 0,
-        crl_url: crlUrl,
-        ca_url: caUrl,
-        crl_this_update: null,
-        crl_next_update: null,
-        crl_der: null,
-        retired_at: null,
-        created_at: ctx.at,
-        created_by: ctx.actor,
-      })
-      .where('id', '=', 1)
-      .execute()
-    await makeCrl(ctx, await loadSigner(ctx.db, input.passphrase, ctx))
-    if (root) await makeRootCrl(ctx, root)
-    await publishCa(ctx, caUrl, der)
-    const info = await caInfo(ctx.db)
-    const previous = {name: before.name, serial: before.serial, fingerprint: before.fingerprint}
-    await appendAudit(ctx, {
-      action: 'cert.ca.rollover',
-      entityType: 'ca',
-      entityId: 1,
-      before: previous,
-      after: {name, keySpec: spec, serial: info.serial, notAfter: info.notAfter, fingerprint: info.fingerprint, retiredAs: retiredId},
-    })
-    return {...info, previous}
-  })
 }
 
 /** SHA-256 of a CA certificate's subject, as cert_certs.issuer_key holds it for what that CA issued. */

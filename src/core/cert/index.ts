@@ -1,22 +1,44 @@
 /**
- * egov cert as a library: a local CA and the life of staff certificates (CERT-1..4).
- * Commands are thin adapters over these functions; tests and benchmarks call them too.
+ * egov cert as a library: a local CA and the life of staff certificates (CERT-1..5).
+ * The cert area's only entrance (issue 17): re-exports, no code. Files outside src/core/cert
+ * (commands, other areas, tests, benchmarks) import the area from here; files inside it import
+ * the module that holds what they need.
  */
 export {caCertificate, caInfo, caWarnings, currentCrl, hasCa, initCa, loadSigner, makeCrl, passphraseFromEnv, readSecretFile, requirePassphrase} from './ca.js'
 export type {CaInfo, CaInit, CrlInfo} from './ca.js'
 export {buildCrl, REASON_CODES} from './crl.js'
 export type {CrlReason, CrlSpec, RevokedEntry} from './crl.js'
-export {applyForCertificate, carryOut, checkCsr, EVENTS, EXTEND_WINDOW_DAYS, exportPem, exportPkcs12, fileEvent, MEDIUM_REASONS, REVOKE_REASONS} from './events.js'
-export type {ApplyInput, CertEventKind, CertRequest, EventInput, ExportResult} from './events.js'
+export {EVENTS, MEDIUM_REASONS, REVOKE_REASONS} from './event-names.js'
+export type {CertEventKind, MediumReason} from './event-names.js'
+export {EXTEND_WINDOW_DAYS} from './events/request.js'
+export type {CertRequest} from './events/request.js'
+export {checkCsr} from './events/csr.js'
+export {applyForCertificate, fileEvent} from './events/filing.js'
+export type {ApplyInput, EventInput} from './events/filing.js'
+export {carryOut} from './events/carry-out.js'
+export {holderNumber} from './events/issue.js'
+export {exportPem, exportPkcs12, writeSecretFile} from './events/export.js'
+export type {ExportResult} from './events/export.js'
 export {hashIdNumber, parseIdNumber} from './idnumber.js'
 export {certificateHistory, certificatePem, findCertificate, listCertificates, normaliseSerial, STATUSES} from './inventory.js'
 export type {CertEvent, CertStatus, Certificate, Holder, ListFilter} from './inventory.js'
-export {checkSecret, generateKey, KEY_SPECS, parseKeySpec} from './keys.js'
+export {CA_KDF_ITERATIONS, checkSecret, decryptKey, encryptKey, encryptKeyStrong, generateKey, KEY_SPECS, parseKeySpec, publicKeyOf, specOf, wrapHolderKey} from './keys.js'
 export type {KeySpec} from './keys.js'
-export {checkCertificates, importCertificate} from './outside.js'
-export type {CheckResult, ImportInput} from './outside.js'
+export {importCertificate} from './outside/import.js'
+export type {ImportInput} from './outside/import.js'
+export {checkCertificates} from './outside/check.js'
+export type {CheckResult, FetchOptions} from './outside/check.js'
 export {buildPkcs12} from './pkcs12.js'
-export {fromPem, makeSigner, newSerial, signCertificate, toPem} from './x509.js'
+export {fromPem, keyIdentifier, makeSigner, newSerial, signCertificate, toPem, x509} from './x509.js'
 export type {Signer} from './x509.js'
-export {addProfile, checkProfile, editProfile, findProfile, listProfiles, profileFor, retireProfile, shippedProfiles} from './profiles.js'
+export {addProfile, checkProfile, editProfile, findProfile, listProfiles, profileFor, retireProfile, shippedProfiles, validCertificates} from './profiles.js'
 export type {Profile, ProfileInfo, ProfileInput} from './profiles.js'
+export {initRoot, issueCrls, rootInfo} from './hierarchy.js'
+export {rolloverCa} from './rollover.js'
+export type {RootInfo, RootInit, RootKeyInput} from './hierarchy.js'
+export type {Rollover} from './rollover.js'
+export {caResponders, checkPort, serveOcsp} from './ocsp.js'
+export {countLegacyIdHashes, keyLegacyIdHashes} from './id-key.js'
+// The DER reader and writer and the SM2 primitives, for the migration that reads certificates and for tests that take certificates apart.
+export {certParts, children, content, int, read, seq, time} from './der.js'
+export {isSm2Spki, SM2_DEFAULT_ID, sm2Sign, sm2Verify} from './sm2.js'

@@ -1,7 +1,7 @@
 import {js} from '../workflow/payload-schema.js'
 import {defineKind, type KindDefinition} from '../workflow/registry.js'
 import {EVENTS, MEDIUM_REASONS, REVOKE_REASONS} from './event-names.js'
-import type {CertRequest} from './events.js'
+import type {CertRequest} from './events/request.js'
 
 /**
  * The certificate request kind (CERT-3): every life event — application, renewal,
@@ -53,7 +53,7 @@ const certKind = defineKind<CertRequest>({
   ),
   summary: (p) =>
     `${EVENT_NAMES[p.event] ?? p.event}：${p.holder}${p.profile ? ` ${p.profile}` : ''}${p.medium ? ` ${p.medium}` : ''}${p.serial ? ` ${p.serial.slice(0, 12)}` : ''}${p.issued ? ` → ${p.issued.slice(0, 12)}` : ''}`,
-  onEnter: async (ctx, r, state) => (state === 'done' ? (await import('./events.js')).carryOut(ctx, r.id, r.payload) : undefined),
+  onEnter: async (ctx, r, state) => (state === 'done' ? (await import('./events/carry-out.js')).carryOut(ctx, r.id, r.payload) : undefined),
 })
 
 /** The kinds of this area, as src/core/kinds.ts lists them for the engine. */

@@ -2,9 +2,7 @@ import * as Flags from '@oclif/core/flags'
 
 import {CertCommand} from '../../../cli/cert.js'
 import {forceFlag, readyToWrite} from '../../../cli/output-flags.js'
-import {type CaInfo, initCa} from '../../../core/cert/ca.js'
-import {initRoot, type RootInfo} from '../../../core/cert/hierarchy.js'
-import {KEY_SPECS, parseKeySpec} from '../../../core/cert/keys.js'
+import {type CaInfo, initCa, initRoot, KEY_SPECS, parseKeySpec, type RootInfo} from '../../../core/cert/index.js'
 
 export default class CertCaInit extends CertCommand<typeof CertCaInit> {
   static override summary = 'Create the local CA: a self-signed root whose key is kept encrypted, or an offline root and the issuing CA it signs'

@@ -1,9 +1,7 @@
 import * as Flags from '@oclif/core/flags'
 
 import {CertCommand} from '../../../cli/cert.js'
-import type {CaInfo} from '../../../core/cert/ca.js'
-import {rolloverCa} from '../../../core/cert/hierarchy.js'
-import {KEY_SPECS, parseKeySpec} from '../../../core/cert/keys.js'
+import {type CaInfo, KEY_SPECS, parseKeySpec, rolloverCa} from '../../../core/cert/index.js'
 
 export default class CertCaRollover extends CertCommand<typeof CertCaRollover> {
   static override summary = 'Re-key the CA: a new CA key and certificate sign from now on; the old CA is retired, not revoked'

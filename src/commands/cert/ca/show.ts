@@ -1,8 +1,7 @@
 import * as Flags from '@oclif/core/flags'
 
 import {CertCommand} from '../../../cli/cert.js'
-import {type CaInfo, caInfo, caWarnings} from '../../../core/cert/ca.js'
-import {rootInfo, type RootInfo} from '../../../core/cert/hierarchy.js'
+import {type CaInfo, caInfo, caWarnings, rootInfo, type RootInfo} from '../../../core/cert/index.js'
 
 export default class CertCaShow extends CertCommand<typeof CertCaShow> {
   static override summary = 'Show the CA: subject, validity, fingerprint and the current CRL'

@@ -1,7 +1,7 @@
 import * as Flags from '@oclif/core/flags'
 
 import {CertCommand} from '../../../cli/cert.js'
-import {caResponders, checkPort, serveOcsp} from '../../../core/cert/ocsp.js'
+import {caResponders, checkPort, serveOcsp} from '../../../core/cert/index.js'
 
 export default class CertOcspServe extends CertCommand<typeof CertOcspServe> {
   static override summary = 'Answer OCSP requests (RFC 6960) for the certificates this CA issued'
@@ -23,7 +23,7 @@ export default class CertOcspServe extends CertCommand<typeof CertOcspServe> {
     const port = checkPort(f.port)
     const passphrase = await this.passphrase(f['passphrase-file'])
     const store = await this.store()
-    const {caInfo} = await import('../../../core/cert/ca.js')
+    const {caInfo} = await import('../../../core/cert/index.js')
     const ca = await caInfo(store.db)
     // One per CA: after a rollover the retired CA answers, signing with its own key, for what it issued.
     const responders = await caResponders(store.db, passphrase)

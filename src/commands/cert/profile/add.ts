@@ -1,6 +1,6 @@
 import {EgovCommand} from '../../../cli/base.js'
 import {profileFlags, profileInput, profileKeyArg, profileLines} from '../../../cli/cert-profile.js'
-import {addProfile, type ProfileInfo} from '../../../core/cert/profiles.js'
+import {addProfile, type ProfileInfo} from '../../../core/cert/index.js'
 
 export default class CertProfileAdd extends EgovCommand<typeof CertProfileAdd> {
   static override summary = 'Add a certificate profile (证书模板), shared by everyone on this database'

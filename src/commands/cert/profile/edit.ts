@@ -1,6 +1,6 @@
 import {EgovCommand} from '../../../cli/base.js'
 import {profileFlags, profileInput, profileKeyArg} from '../../../cli/cert-profile.js'
-import {editProfile, type Profile, type ProfileInfo} from '../../../core/cert/profiles.js'
+import {editProfile, type Profile, type ProfileInfo} from '../../../core/cert/index.js'
 
 export default class CertProfileEdit extends EgovCommand<typeof CertProfileEdit> {
   static override summary = 'Change a certificate profile: only the fields given'

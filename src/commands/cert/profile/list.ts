@@ -2,7 +2,7 @@ import * as Flags from '@oclif/core/flags'
 
 import {EgovCommand} from '../../../cli/base.js'
 import {statusWord} from '../../../cli/cert-profile.js'
-import {listProfiles, type ProfileInfo} from '../../../core/cert/profiles.js'
+import {listProfiles, type ProfileInfo} from '../../../core/cert/index.js'
 
 export default class CertProfileList extends EgovCommand<typeof CertProfileList> {
   static override summary = 'List the certificate profiles (证书模板) everyone on this database issues under'

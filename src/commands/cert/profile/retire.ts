@@ -2,7 +2,7 @@ import * as Flags from '@oclif/core/flags'
 
 import {EgovCommand} from '../../../cli/base.js'
 import {profileKeyArg} from '../../../cli/cert-profile.js'
-import {type ProfileInfo, retireProfile} from '../../../core/cert/profiles.js'
+import {type ProfileInfo, retireProfile} from '../../../core/cert/index.js'
 
 export default class CertProfileRetire extends EgovCommand<typeof CertProfileRetire> {
   static override summary = 'Retire a certificate profile: nothing new is issued under it'

@@ -1,7 +1,7 @@
 import {EgovCommand} from '../../../cli/base.js'
 import {profileKeyArg, profileLines, statusWord} from '../../../cli/cert-profile.js'
 import {now} from '../../../core/clock.js'
-import {findProfile, type ProfileInfo, validCertificates} from '../../../core/cert/profiles.js'
+import {findProfile, type ProfileInfo, validCertificates} from '../../../core/cert/index.js'
 
 export default class CertProfileShow extends EgovCommand<typeof CertProfileShow> {
   static override summary = 'Show a certificate profile: usages, key kind, validity, who made and changed it'

@@ -2,7 +2,7 @@ import {createHash} from 'node:crypto'
 
 import {type Kysely, sql} from '#kysely'
 
-import {certParts} from '../../cert/der.js'
+import {certParts} from '../../cert/index.js'
 import type {SqlDialect} from './helpers.js'
 
 /**
