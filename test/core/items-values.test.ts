@@ -4,7 +4,7 @@ import {matchHeader} from '../../src/core/io/layout.js'
 import {columnLetter} from '../../src/core/io/tables.js'
 import {csvField, DEFAULT_CODE_PATTERN, guardCsvCell, normaliseCell, normalisePhoneNumber, type ValueColumn, unneutralise, xlsxText} from '../../src/core/io/values.js'
 import {itemsLayout, sheetOf} from '../../src/core/items/index.js'
-import {announcement} from '../../src/core/items/lifecycle.js'
+import {announcement} from '../../src/core/items/index.js'
 
 const col = (key: string): ValueColumn => sheetOf('basic').columns.find((c) => c.key === key)!
 const ok = (c: ValueColumn, raw: string) => {

@@ -9,9 +9,11 @@ import {cloudUsageEntries} from './catalog-cloud-usage.js'
  * form labels are not here: they are always Chinese and live with their layout in templates/.
  */
 import {itemEntries} from './catalog-items.js'
+import {ioEntries} from './catalog-io.js'
 import {kioskEntries} from './catalog-kiosk.js'
 import {netEntries} from './catalog-net.js'
 import {operatorEntries} from './catalog-operators.js'
+import {storeEntries} from './catalog-store.js'
 
 const base = {
   // ---- generic errors
@@ -61,116 +63,6 @@ const base = {
   'input.cancelled': {en: 'cancelled; nothing was changed', zh: '已取消，未做任何更改'},
   'input.badFile': {en: '{field}: cannot read "{path}": {reason}', zh: '{field}：无法读取“{path}”：{reason}'},
   'input.badJson': {en: '{field}: "{path}" is not valid JSON: {reason}', zh: '{field}：“{path}”不是有效的 JSON：{reason}'},
-
-  // ---- store
-  'store.badUrl': {en: 'EGOV_DATABASE_URL must start with postgres:// or postgresql://', zh: 'EGOV_DATABASE_URL 必须以 postgres:// 或 postgresql:// 开头'},
-  'store.unreachable': {en: 'cannot reach the database: {reason}', zh: '无法连接数据库：{reason}'},
-  'store.migrationDenied': {
-    en: 'database migration {name} failed: {reason}. This login may not change the schema: the owner role runs the migrations (egov db init, logged in as the owner) and then grants each operator its rights with egov db grant LOGIN (README, "A team on PostgreSQL")',
-    zh: '数据库迁移 {name} 失败：{reason}。当前登录无权修改表结构：应由属主角色执行迁移（以属主身份登录后运行 egov db init），再用 egov db grant LOGIN 为每位操作员授权（见 README“A team on PostgreSQL”）',
-  },
-  'grant.sqliteOnly': {
-    en: 'egov db grant is for a PostgreSQL database (EGOV_DATABASE_URL): a SQLite database is one file, kept 0600 for the login that runs egov',
-    zh: 'egov db grant 仅用于 PostgreSQL 数据库（EGOV_DATABASE_URL）：SQLite 数据库是单个文件，权限为运行 egov 的登录用户独有（0600）',
-  },
-  'grant.noRoles': {
-    en: '{login} is not on the roster: give --roles, or put them on it first (egov operators add {login} …)',
-    zh: '{login} 不在名册中：请给出 --roles，或先用 egov operators add {login} … 列入名册',
-  },
-  'grant.noLogin': {
-    en: 'there is no PostgreSQL login {login}: create it first (CREATE ROLE {login} LOGIN, as a role that may create roles), or print the statements with --sql',
-    zh: 'PostgreSQL 中没有登录 {login}：请先创建（由有权创建角色者执行 CREATE ROLE {login} LOGIN），或用 --sql 打印语句',
-  },
-  'grant.notOwner': {
-    en: "only the owner of egov's tables (the login that ran egov db init) may grant: {reason}",
-    zh: '只有 egov 数据表的属主（运行 egov db init 的登录）可以授权：{reason}',
-  },
-  'grant.done.write': {
-    en: 'granted {login} on schema {schema}: read everything, write the business tables, only append to the history and audit tables',
-    zh: '已为 {login} 在 {schema} 上授权：可读全部，可写业务表，历史与审计表只可追加',
-  },
-  'grant.done.read': {en: 'granted {login} on schema {schema}: read only (审计员)', zh: '已为 {login} 在 {schema} 上授权：只读（审计员）'},
-  'grant.done.none': {en: 'took every right on schema {schema} from {login} (retired)', zh: '已收回 {login} 在 {schema} 上的全部权限（已离任）'},
-  'input.badAsOf': {
-    en: 'as-of: {value} is not a date (YYYY-MM-DD, or an ISO date-time such as 2027-03-01T09:00:00+08:00)',
-    zh: 'as-of：{value} 不是日期（YYYY-MM-DD，或 ISO 日期时间，如 2027-03-01T09:00:00+08:00）',
-  },
-  'store.asOfWrite': {en: '--as-of rehearses a day for reading; nothing is written under it (issue 18)', zh: '--as-of 仅用于按指定日期查看；不会据此写入任何内容（问题 18）'},
-  'store.asOfBanner': {en: 'AS OF {date}: rehearsed with --as-of (what is due or expiring then); nothing is written', zh: '截至 {date}：以 --as-of 预演（届时到期或逾期的情况）；不写入任何内容'},
-  'store.lockWaiting': {
-    en: 'waiting for another egov writer to finish… (up to {seconds} s; EGOV_LOCK_WAIT)',
-    zh: '正在等待另一个 egov 写入完成……（最多 {seconds} 秒；EGOV_LOCK_WAIT）',
-  },
-  'store.lockTimeout': {
-    en: 'another egov writer held the database for the whole wait ({seconds} s, EGOV_LOCK_WAIT): nothing was written; run the command again when it has finished, or set EGOV_LOCK_WAIT to a longer wait in seconds',
-    zh: '另一个 egov 写入在整个等待时间内（{seconds} 秒，EGOV_LOCK_WAIT）一直占用数据库：未写入任何内容；请待其完成后重新运行命令，或把 EGOV_LOCK_WAIT 设为更长的秒数',
-  },
-  'store.badLockWait': {
-    en: 'EGOV_LOCK_WAIT: {value} is not a number of seconds from 0 to 86400 (how long a write waits for another writer; default 600)',
-    zh: 'EGOV_LOCK_WAIT：{value} 不是 0 到 86400 之间的秒数（写入等待另一个写入的时长；默认 600）',
-  },
-  'store.noGrants': {
-    en: 'the database login {login} has no rights on egov\'s tables yet ({reason}): the owner role grants them with egov db grant {login} (README, "A team on PostgreSQL")',
-    zh: '数据库登录 {login} 尚无 egov 数据表的权限（{reason}）：应由属主角色运行 egov db grant {login} 授权（见 README“A team on PostgreSQL”）',
-  },
-  'store.dbRefused': {
-    en: 'the database refused this change for {login}: {reason} (issue 18: on PostgreSQL the grants and triggers hold the trail; egov db grant gives a login what its roles need)',
-    zh: '数据库拒绝了 {login} 的此项更改：{reason}（问题 18：PostgreSQL 上由授权与触发器守护记录；egov db grant 按角色授予所需权限）',
-  },
-  'store.clockOnReal': {
-    en: 'EGOV_NOW is honoured only on a rehearsal database (egov db init --rehearsal); {location} is a real one, where the system clock dates everything: unset EGOV_NOW',
-    zh: 'EGOV_NOW 只在演练数据库（egov db init --rehearsal）上生效；{location} 是正式数据库，一切记录以系统时钟为准：请取消 EGOV_NOW',
-  },
-  'store.operatorOnReal': {
-    en: '{field} says "{claimed}", but on a real SQLite database ({location}) the operator recorded is the login, "{login}": unset {field}, or log in as that person (names are set freely only on a rehearsal database, egov db init --rehearsal)',
-    zh: '{field} 为“{claimed}”，但正式 SQLite 数据库（{location}）记录的操作员是当前登录用户“{login}”：请取消 {field}，或以该人员身份登录（只有演练数据库 egov db init --rehearsal 可自由指定姓名）',
-  },
-  'store.notRehearsal': {
-    en: '--rehearsal: {location} already exists as a real database; a rehearsal database is made new (another --db path or schema)',
-    zh: '--rehearsal：{location} 已是正式数据库；演练数据库须新建（换一个 --db 路径或 schema）',
-  },
-  'store.rehearsalBanner': {
-    en: 'REHEARSAL DATABASE: times and names here are rehearsed, not real records',
-    zh: '演练数据库：此处的时间和人员均为演练，不是正式记录',
-  },
-  'backup.exists': {en: 'FILE: {file} exists; a backup never overwrites a file: name a new one', zh: 'FILE：{file} 已存在；备份不会覆盖已有文件：请另取文件名'},
-  'backup.noFolder': {en: 'FILE: the folder {folder} does not exist', zh: 'FILE：文件夹 {folder} 不存在'},
-  'backup.noUrl': {en: 'backup of PostgreSQL needs the database URL (EGOV_DATABASE_URL)', zh: '备份 PostgreSQL 需要数据库地址（EGOV_DATABASE_URL）'},
-  'backup.noPgDump': {
-    en: 'pg_dump/pg_restore is not installed on this machine: install the PostgreSQL client tools (Debian: apt install postgresql-client)',
-    zh: '本机未安装 pg_dump/pg_restore：请安装 PostgreSQL 客户端工具（Debian：apt install postgresql-client）',
-  },
-  'backup.pgDumpFailed': {en: 'pg_dump/pg_restore failed: {reason}', zh: 'pg_dump/pg_restore 失败：{reason}'},
-  'backup.missing': {en: 'FILE: there is no backup at {file}', zh: 'FILE：{file} 处没有备份'},
-  'backup.noManifest': {
-    en: 'FILE: {file} has no manifest ({manifest}); egov db backup writes one beside every backup, and a restore checks the copy against it',
-    zh: 'FILE：{file} 缺少清单文件（{manifest}）；egov db backup 会在备份旁写出清单，恢复时据此核对',
-  },
-  'backup.badManifest': {en: 'FILE: {manifest} is not an egov backup manifest', zh: 'FILE：{manifest} 不是 egov 备份清单'},
-  'backup.changed': {
-    en: 'FILE: {file} is not the copy its manifest describes (SHA-256 {found}…, expected {expected}…): changed or truncated; nothing restored',
-    zh: 'FILE：{file} 与清单记载的不符（SHA-256 为 {found}…，应为 {expected}…）：已被修改或不完整；未恢复任何内容',
-  },
-  'backup.targetNotEmpty': {
-    en: '{target} is not empty: a restore goes into a new, empty database only (name another with --db, or another schema)',
-    zh: '{target} 不是空库：只能恢复到新的空数据库（用 --db 另指文件，或另用 schema）',
-  },
-  'backup.otherSchema': {
-    en: 'the backup is of schema {expected}; the target URL uses schema {schema}: restore into a schema of the same name',
-    zh: '备份来自 schema {expected}，目标地址使用 schema {schema}：请恢复到同名 schema',
-  },
-  'backup.otherDialect': {en: 'FILE: this is a {dialect} backup; restore it into a {dialect} database', zh: 'FILE：这是 {dialect} 备份，请恢复到 {dialect} 数据库'},
-  'backup.countMismatch': {en: 'restored, but table {table} has {found} rows where the manifest says {expected}', zh: '已恢复，但表 {table} 有 {found} 行，清单记载为 {expected} 行'},
-  'backup.auditMismatch': {
-    en: "restored, but the audit chain does not verify to the manifest's head (expected {expected}, found {found})",
-    zh: '已恢复，但审计链未能校验到清单记载的末条（应为 {expected}，实为 {found}）',
-  },
-  'backup.done': {
-    en: 'backed up {rows} rows in {tables} tables to {file} (audit head {head}); manifest {manifest}',
-    zh: '已备份 {tables} 张表共 {rows} 行到 {file}（审计末条 {head}）；清单 {manifest}',
-  },
-  'backup.restored': {en: 'restored {file} into {into}: {count} audit entries verified, head {head}', zh: '已将 {file} 恢复到 {into}：审计记录 {count} 条校验无误，末条 {head}'},
-  'store.migrationFailed': {en: 'database migration {name} failed: {reason}', zh: '数据库迁移 {name} 失败：{reason}'},
 
   // ---- config
   'config.unknownKey': {
@@ -338,92 +230,6 @@ const base = {
   'audit.badEntity': {en: 'entity: "{value}" must be TYPE or TYPE:ID', zh: 'entity：“{value}”须为 类型 或 类型:编号'},
   'audit.none': {en: 'no audit entries', zh: '没有审计记录'},
 
-  'io.badExtension': {en: '{field}: "{path}" has the wrong file type (.xlsx, .csv or .svg as the command says)', zh: '{field}：“{path}”文件类型不对（按命令要求使用 .xlsx、.csv 或 .svg）'},
-  'io.limit.truncated': {
-    en: '{field}: "{path}" is incomplete: the file ends before the end of its zip directory (a half-copied or truncated file); copy it again, or save it again in Excel/WPS; nothing was read',
-    zh: '{field}：“{path}”不完整：文件在 zip 目录结束之前就结束了（复制了一半或被截断）；请重新复制，或在 Excel/WPS 中重新保存；未读取任何内容',
-  },
-  'io.limit.text': {
-    en: '{field}: "{path}" is not an Excel workbook but text (a CSV or tab-separated file?) under an .xlsx name; name it .csv, or open it in Excel/WPS and save it as .xlsx; nothing was read',
-    zh: '{field}：“{path}”不是 Excel 工作簿，而是用了 .xlsx 名字的文本（CSV 或制表符分隔文件？）；请改名为 .csv，或用 Excel/WPS 打开后另存为 .xlsx；未读取任何内容',
-  },
-  'io.limit.damaged': {
-    en: '{field}: "{path}" is a damaged .xlsx (zip) file: {reason}; save it again in Excel/WPS; nothing was read',
-    zh: '{field}：“{path}”是已损坏的 .xlsx（zip）文件：{reason}；请在 Excel/WPS 中重新保存；未读取任何内容',
-  },
-  'io.limit.entries': {
-    en: '{field}: "{path}" holds {count} parts, more than the limit of {limit} (README: Workbook limits); nothing was read',
-    zh: '{field}：“{path}”包含 {count} 个部件，超过上限 {limit}（见 README“工作簿限制”）；未读取任何内容',
-  },
-  'io.limit.partSize': {
-    en: '{field}: "{path}": part {part} unpacks to {size}, more than the limit of {limit} (a zip bomb, or far larger than this file can be; README: Workbook limits); nothing was read',
-    zh: '{field}：“{path}”中的部件 {part} 解压后为 {size}，超过上限 {limit}（压缩炸弹，或远大于此类文件应有的大小；见 README“工作簿限制”）；未读取任何内容',
-  },
-  'io.limit.totalSize': {
-    en: '{field}: "{path}" unpacks to {size}, more than the limit of {limit} (README: Workbook limits); nothing was read',
-    zh: '{field}：“{path}”解压后共 {size}，超过上限 {limit}（见 README“工作簿限制”）；未读取任何内容',
-  },
-  'io.limit.ratio': {
-    en: '{field}: "{path}": part {part} unpacks to {size} from {compressed}, more than {limit} times its packed size (a zip bomb; README: Workbook limits); nothing was read',
-    zh: '{field}：“{path}”中的部件 {part} 由 {compressed} 解压为 {size}，超过压缩大小的 {limit} 倍（压缩炸弹；见 README“工作簿限制”）；未读取任何内容',
-  },
-  'io.limit.rows': {
-    en: '{field}: "{path}", sheet {sheet}: {cell} is past row {limit}, the last row this file may use (README: Workbook limits); delete what lies below the form, or copy the form into a new workbook; nothing was read',
-    zh: '{field}：“{path}”工作表“{sheet}”：{cell} 超出第 {limit} 行，即此类文件可使用的最后一行（见 README“工作簿限制”）；请删除表单下方的内容，或将表单复制到新工作簿；未读取任何内容',
-  },
-  'io.limit.columns': {
-    en: '{field}: "{path}", sheet {sheet}: cell {cell} is past column {limit}, the last column this file may use (README: Workbook limits); delete what lies right of the form, or copy the form into a new workbook; nothing was read',
-    zh: '{field}：“{path}”工作表“{sheet}”：单元格 {cell} 超出第 {limit} 列，即此类文件可使用的最后一列（见 README“工作簿限制”）；请删除表单右侧的内容，或将表单复制到新工作簿；未读取任何内容',
-  },
-  'io.limit.cells': {
-    en: '{field}: "{path}", sheet {sheet}: more than {limit} cells (at {cell}), the limit for this file (README: Workbook limits); nothing was read',
-    zh: '{field}：“{path}”工作表“{sheet}”：单元格超过 {limit} 个（至 {cell}），超过此类文件的上限（见 README“工作簿限制”）；未读取任何内容',
-  },
-  'io.limit.merged': {
-    en: '{field}: "{path}", sheet {sheet}: merged cells ({ref}, {area} cells) cover more than {limit} cells, the limit (README: Workbook limits); unmerge them and try again; nothing was read',
-    zh: '{field}：“{path}”工作表“{sheet}”：合并单元格（{ref}，{area} 个单元格）合计超过上限 {limit} 个（见 README“工作簿限制”）；请取消合并后重试；未读取任何内容',
-  },
-  'io.limit.sharedStrings': {
-    en: '{field}: "{path}" holds {count} shared strings, more than the limit of {limit} (README: Workbook limits); nothing was read',
-    zh: '{field}：“{path}”的共享字符串有 {count} 个，超过上限 {limit}（见 README“工作簿限制”）；未读取任何内容',
-  },
-  'io.limit.sharedStringBytes': {
-    en: '{field}: "{path}": its shared strings unpack to {size}, more than the limit of {limit} (README: Workbook limits); nothing was read',
-    zh: '{field}：“{path}”的共享字符串解压后为 {size}，超过上限 {limit}（见 README“工作簿限制”）；未读取任何内容',
-  },
-  'io.limit.cellText': {
-    en: '{field}: "{path}", {sheet} {cell}: text of {length} characters, more than the {limit} Excel allows in a cell; nothing was read',
-    zh: '{field}：“{path}”{sheet} {cell}：文本长 {length} 个字符，超过 Excel 单元格允许的 {limit} 个；未读取任何内容',
-  },
-  'io.unreadable': {en: '{field}: cannot read "{path}": {reason}', zh: '{field}：无法读取“{path}”：{reason}'},
-  'io.badEncoding': {en: '{field}: "{path}" is neither UTF-8 nor GB18030 text', zh: '{field}：“{path}”既不是 UTF-8 也不是 GB18030 编码'},
-  'io.notUtf8': {
-    en: '{field}: "{path}" is not UTF-8 text, as --encoding utf8 says; leave --encoding out to have it detected, or give --encoding gb18030',
-    zh: '{field}：“{path}”不是 --encoding utf8 所说的 UTF-8 编码；去掉 --encoding 自动识别，或改用 --encoding gb18030',
-  },
-  'io.mixedEncoding': {
-    en: '{file}, line {line}: {seems} text in a {encoding} file (a row saved or pasted in another encoding); make the whole file {encoding} and import again',
-    zh: '{file} 第 {line} 行是 {seems} 编码，而文件是 {encoding} 编码（该行是以另一种编码保存或粘贴的）；请将整个文件统一为 {encoding} 后再导入',
-  },
-  'io.damagedLine': {
-    en: '{file}, line {line}: bytes that are neither {encoding} text, as the rest of the file, nor GB18030 (the line is damaged); type the line again, save the file and import again',
-    zh: '{file} 第 {line} 行含有既不是 {encoding}（文件其余部分的编码）也不是 GB18030 的字节（该行已损坏）；请重新输入该行，保存后再导入',
-  },
-  'io.oldXls': {
-    en: '{field}: "{path}" is an old Excel workbook (.xls, Excel 97–2003); open it in Excel or WPS and save it as .xlsx (Excel 工作簿), then give that file',
-    zh: '{field}：“{path}”是旧版 Excel 工作簿（.xls，Excel 97–2003 格式）；请用 Excel 或 WPS 打开并另存为 .xlsx（Excel 工作簿）后再导入',
-  },
-  'io.out.noFolder': {en: '{field}: the folder "{folder}" does not exist (make it first); nothing was written', zh: '{field}：文件夹“{folder}”不存在（请先创建）；未写入任何文件'},
-  'io.out.isFolder': {en: '{field}: "{path}" is a folder; give a file name', zh: '{field}：“{path}”是文件夹，请给出文件名'},
-  'io.out.exists': {
-    en: '{field}: "{path}" already exists; add --force to replace it (or run on a terminal to be asked); nothing was written',
-    zh: '{field}：“{path}”已存在；加 --force 覆盖（或在终端中运行以确认）；未写入任何文件',
-  },
-  'io.out.replace': {en: 'Replace the existing file "{path}"', zh: '覆盖已有文件“{path}”'},
-  'io.out.diskFull': {en: '{field}: the disk is full; "{path}" was not written (any previous file there is unchanged)', zh: '{field}：磁盘已满，未写入“{path}”（原有文件未改动）'},
-  'io.out.readOnly': {en: '{field}: "{path}" is on a read-only disk; nothing was written', zh: '{field}：“{path}”所在磁盘为只读；未写入任何文件'},
-  'io.out.denied': {en: '{field}: no permission to write "{path}"; nothing was written', zh: '{field}：没有写入“{path}”的权限；未写入任何文件'},
-  'io.out.failed': {en: '{field}: cannot write "{path}" ({reason}); nothing was written', zh: '{field}：无法写入“{path}”（{reason}）；未写入任何文件'},
   'col.cidr': {en: 'CIDR', zh: '地址段'},
   'col.pool': {en: 'POOL', zh: '地址池'},
   'col.plane': {en: 'PLANE', zh: '平面'},
@@ -502,6 +308,8 @@ const base = {
 /** Each area may keep its messages in its own module (catalog-AREA.ts), spread in here. */
 const entries = {
   ...base,
+  ...storeEntries,
+  ...ioEntries,
   ...netEntries,
   ...itemEntries,
   ...certEntries,
