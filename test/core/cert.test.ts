@@ -9,6 +9,8 @@ import {verifyAudit} from '../../src/core/audit/index.js'
 import {
   applyForCertificate,
   buildCrl,
+  EVENT_ZH,
+  EVENTS,
   buildPkcs12,
   caCertificate,
   fileEvent,
@@ -26,6 +28,7 @@ import {
   x509,
 } from '../../src/core/cert/index.js'
 import {EgovError} from '../../src/core/errors.js'
+import {type MessageKey, t} from '../../src/core/i18n/index.js'
 import type {Store} from '../../src/core/store/index.js'
 import {addUnitIn} from '../../src/core/units/index.js'
 import {actOnRequest, loadRequest} from '../../src/core/workflow/index.js'
@@ -191,5 +194,11 @@ describeEachDialect('certificate life events in the core (CERT-1, CERT-3, X-2)',
     expect(dump).not.toContain('BEGIN PRIVATE KEY')
     expect(dump).not.toContain(PASS)
     expect((await verifyAudit(alice.db)).ok).toBe(true)
+  })
+})
+
+describe('the life events by name (CERT-3)', () => {
+  it("one Chinese name per event: request lists (EVENT_ZH) and the catalogue's cert.event.* say the same", () => {
+    for (const event of EVENTS) expect(t(`cert.event.${event}` as MessageKey, {}, 'zh'), event).toBe(EVENT_ZH[event])
   })
 })

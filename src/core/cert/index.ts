@@ -8,7 +8,7 @@ export {caCertificate, caInfo, caWarnings, currentCrl, hasCa, initCa, loadSigner
 export type {CaInfo, CaInit, CrlInfo} from './ca.js'
 export {buildCrl, REASON_CODES} from './crl.js'
 export type {CrlReason, CrlSpec, RevokedEntry} from './crl.js'
-export {EVENTS, MEDIUM_REASONS, REVOKE_REASONS} from './event-names.js'
+export {EVENT_ZH, EVENTS, MEDIUM_REASONS, REVOKE_REASONS} from './event-names.js'
 export type {CertEventKind, MediumReason} from './event-names.js'
 export {EXTEND_WINDOW_DAYS} from './events/request.js'
 export type {CertRequest} from './events/request.js'

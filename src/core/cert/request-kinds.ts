@@ -1,6 +1,6 @@
 import {js} from '../workflow/payload-schema.js'
 import {defineKind, type KindDefinition} from '../workflow/registry.js'
-import {EVENTS, MEDIUM_REASONS, REVOKE_REASONS} from './event-names.js'
+import {EVENT_ZH, EVENTS, MEDIUM_REASONS, REVOKE_REASONS} from './event-names.js'
 import type {CertRequest} from './events/request.js'
 
 /**
@@ -9,17 +9,6 @@ import type {CertRequest} from './events/request.js'
  * reset — waits for the approving office's consent, given by someone other than the
  * applicant (X-2), and is carried out in the same transaction as the approval.
  */
-const EVENT_NAMES: Record<string, string> = {
-  apply: '申请',
-  renew: '更新',
-  extend: '期满延期',
-  revoke: '撤销',
-  'report-lost': '挂失',
-  suspend: '停用',
-  resume: '恢复',
-  'replace-medium': '介质更换',
-  'reset-password': '密码重置',
-}
 
 const certKind = defineKind<CertRequest>({
   kind: 'cert',
@@ -52,7 +41,7 @@ const certKind = defineKind<CertRequest>({
     ['event', 'holder', 'unit', 'holderId'],
   ),
   summary: (p) =>
-    `${EVENT_NAMES[p.event] ?? p.event}：${p.holder}${p.profile ? ` ${p.profile}` : ''}${p.medium ? ` ${p.medium}` : ''}${p.serial ? ` ${p.serial.slice(0, 12)}` : ''}${p.issued ? ` → ${p.issued.slice(0, 12)}` : ''}`,
+    `${EVENT_ZH[p.event] ?? p.event}：${p.holder}${p.profile ? ` ${p.profile}` : ''}${p.medium ? ` ${p.medium}` : ''}${p.serial ? ` ${p.serial.slice(0, 12)}` : ''}${p.issued ? ` → ${p.issued.slice(0, 12)}` : ''}`,
   onEnter: async (ctx, r, state) => (state === 'done' ? (await import('./events/carry-out.js')).carryOut(ctx, r.id, r.payload) : undefined),
 })
 

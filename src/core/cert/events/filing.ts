@@ -116,7 +116,7 @@ export interface EventInput {
   mediumReason?: string
 }
 
-/** Files one life event of an existing certificate (更新, 期满延期, 撤销, 挂失, 停用, 恢复, 介质更换, 密码重置). */
+/** Files one life event of an existing certificate (更新, 期满延期, 撤销, 挂失, 停用, 恢复, 更换介质, 重置密码). */
 export async function fileEvent(store: Store, event: Exclude<CertEventKind, 'apply'>, input: EventInput): Promise<WorkflowResult<CertRequest>> {
   const p: Partial<CertRequest> = {}
   if (event === 'revoke') {

@@ -1,6 +1,8 @@
 import {Conflict} from '../../errors.js'
 import type {WriteContext} from '../../store/index.js'
-import {type CertEventKind, type MediumReason, REVOKE_REASONS} from '../event-names.js'
+import {type CertEventKind, EVENT_ZH, type MediumReason, REVOKE_REASONS} from '../event-names.js'
+
+export {EVENT_ZH} from '../event-names.js'
 import type {Certificate} from '../inventory.js'
 
 /**
@@ -45,17 +47,6 @@ export interface CertRequest {
 }
 
 export const STATUS_ZH: Record<string, string> = {valid: '有效', hold: '暂停', revoked: '已撤销', expired: '已过期'}
-export const EVENT_ZH: Record<string, string> = {
-  renew: '更新',
-  extend: '期满延期',
-  revoke: '撤销',
-  'report-lost': '挂失',
-  suspend: '停用',
-  resume: '恢复',
-  'replace-medium': '更换介质',
-  'reset-password': '重置密码',
-  export: '导出',
-}
 export const MEDIUM_ZH: Record<string, string> = {lost: '丢失', damaged: '损坏', replaced: '更换'}
 
 /** The message names the state and the event in the reader's words (the Chinese text has its own). */
