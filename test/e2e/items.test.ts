@@ -1,4 +1,5 @@
 import {execFileSync} from 'node:child_process'
+import {createHash} from 'node:crypto'
 import {mkdtempSync, readdirSync, readFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -19,6 +20,7 @@ type Inspected = Record<
   string,
   {cells: Record<string, {v: string | null; t: string; fill?: string; comment?: string; author?: string}>; validations: Array<{sqref: string; formula1: string}>; frozen: string | null}
 >
+const sha256Of = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex')
 const inspect = (path: string): Inspected => JSON.parse(execFileSync('python3', [INSPECT, path], {encoding: 'utf8'}))
 
 const C1 = '620A0001234001-620200000000-000-11620200MB1528467X-1-00'
@@ -161,6 +163,8 @@ describeEachDialect('service-item lists through bin/run.js (ITEM-1..8)', (dialec
     expect(r.json).toMatchObject({version: 1, items: 5, added: 5, changed: 0, removed: 0, bodies: ['嘉峪关市人力资源和社会保障局', SCJG]})
     // ITEM-5: the change starts the 10-working-day clock for updating the item library.
     expect(r.json.clock).toEqual({requestId: expect.any(Number), dueOn: '2026-12-08'})
+    // The version keeps the file's SHA-256, taken while the file was read.
+    expect((await tdb.sql('select sha256 from item_versions where id = 1'))[0].sha256).toBe(sha256Of(fx('list.xlsx')))
 
     const messy = await clerk(['items', 'import', fx('list-messy.xlsx'), '--json'])
     expect(messy.code, messy.stderr).toBe(0)
@@ -188,6 +192,7 @@ describeEachDialect('service-item lists through bin/run.js (ITEM-1..8)', (dialec
     const r = await clerk(['items', 'import', fx('list-v2-gbk.csv'), '--replace', '--json'])
     expect(r.code, r.stderr).toBe(0)
     expect(r.json).toMatchObject({version: 2, encodings: {'list-v2-gbk.csv': 'gb18030'}, added: 1, changed: 1, removed: 1, same: 3})
+    expect((await tdb.sql('select sha256 from item_versions where id = 2'))[0].sha256).toBe(sha256Of(fx('list-v2-gbk.csv')))
     // The basic sheet alone leaves steps and materials as they were.
     expect((await clerk(['items', 'show', C1, '--json'])).json.steps).toHaveLength(3)
 

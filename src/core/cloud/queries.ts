@@ -1,10 +1,11 @@
 import {createHash} from 'node:crypto'
-import {createReadStream, statSync} from 'node:fs'
+import {statSync} from 'node:fs'
 import {resolve} from 'node:path'
 
 import type {Kysely} from '#kysely'
 
 import {Conflict, InvalidInput, NotFound} from '../errors.js'
+import {hashInto} from '../io/file-hash.js'
 import type {Database, WriteContext} from '../store/index.js'
 import {idReference} from '../names.js'
 import {
@@ -124,12 +125,7 @@ export async function fingerprint(path: string, field: string, role: string): Pr
   }
   if (size === 0) throw new InvalidInput('cloud.attachmentEmpty', {field, path}, {field})
   const hash = createHash('sha256')
-  await new Promise<void>((done, fail) => {
-    createReadStream(absolute)
-      .on('data', (chunk) => hash.update(chunk))
-      .on('end', () => done())
-      .on('error', fail)
-  })
+  await hashInto(hash, absolute)
   return {role, path: absolute, size, sha256: hash.digest('hex')}
 }
 

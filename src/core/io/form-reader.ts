@@ -65,7 +65,7 @@ export async function readForm(files: string[], layout: FormLayout, options: Rea
 async function readFile(ctx: ReadContext, file: string): Promise<string | undefined> {
   const fileName = basename(file)
   const seen = {sheets: 0}
-  const result = await visitRows(file, sheetVisitor(ctx, {file, fileName, csv: isDelimitedText(file)}, seen), {encoding: ctx.options.encoding, merges: true})
+  const result = await visitRows(file, sheetVisitor(ctx, {file, fileName, csv: isDelimitedText(file)}, seen), {encoding: ctx.options.encoding, merges: true, hash: ctx.options.hash})
   // Lines in another encoding than their file's (a row pasted from elsewhere): one problem each, where the file's rows are located.
   if (result.foreign?.length) {
     const where = [...ctx.states.values()].find((s) => s.found.file === file)?.where ?? {file: fileName, sheet: ''}

@@ -1,3 +1,5 @@
+import type {Hash} from 'node:crypto'
+
 import type {Locale, MessageKey} from '../i18n/index.js'
 import type {FormLayout, LayoutRule, SheetLayout} from './layout.js'
 import type {LocatedProblem} from './problem.js'
@@ -36,6 +38,8 @@ export interface ReadFormOptions {
   areaCode?: string
   /** The rule ID a bad value breaks when its column names none. */
   defaultRule: string
+  /** Updated with every byte of the files, in order, as they are read (a CSV's in the reader's first pass). */
+  hash?: Hash
   /** Each valid row, its values in layout column order, normalised. The array is reused for the next row: keep its strings, not it. */
   onRecord(sheet: string, row: number, values: string[]): void | Promise<void>
 }

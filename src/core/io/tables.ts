@@ -1,9 +1,10 @@
 import type {Hash} from 'node:crypto'
-import {closeSync, createReadStream, openSync, readSync} from 'node:fs'
+import {closeSync, openSync, readSync} from 'node:fs'
 import {extname} from 'node:path'
 
 import {InvalidInput} from '../errors.js'
 import {type Encoding, readCsv, type TextEncoding} from './csv-reader.js'
+import {hashInto} from './file-hash.js'
 import type {ForeignLine} from './mixed-encoding.js'
 import {writeOutput, writeOutputFileSync} from './output-file.js'
 import {csvField} from './values.js'
@@ -98,7 +99,7 @@ export async function readSheets(
     return {sheets: [{name: '', rows}], encoding, foreign}
   }
   assertZip(path, 'FILE')
-  if (options.hash) await hashInto(path, options.hash, 'FILE')
+  if (options.hash) await hashWorkbook(path, options.hash, 'FILE')
   const sheets: SheetData[] = []
   await readXlsx(
     path,
@@ -201,7 +202,7 @@ export async function visitRows(
     return {encoding, foreign}
   }
   assertZip(path, field)
-  if (options.hash) await hashInto(path, options.hash, field)
+  if (options.hash) await hashWorkbook(path, options.hash, field)
   await readXlsx(
     path,
     (info) => {
@@ -213,10 +214,10 @@ export async function visitRows(
   return {}
 }
 
-/** A workbook's bytes into `hash`, in a pass of their own (a CSV's are hashed as they are parsed). */
-async function hashInto(path: string, hash: Hash, field: string): Promise<void> {
+/** A workbook's bytes into `hash`, in a pass of their own (a CSV's are hashed as they are scanned). */
+async function hashWorkbook(path: string, hash: Hash, field: string): Promise<void> {
   try {
-    for await (const chunk of createReadStream(path, {highWaterMark: 1024 * 1024}) as AsyncIterable<Buffer>) hash.update(chunk)
+    await hashInto(hash, path)
   } catch (error) {
     throw new InvalidInput('io.unreadable', {field, path, reason: (error as Error).message}, {field})
   }

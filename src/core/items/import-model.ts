@@ -88,6 +88,7 @@ export interface ImportRun {
   options: ItemImportOptions
   /** The files' names, as messages, the audit and the requests give the source. */
   label: string
+  /** The files' SHA-256, taken while they are read (readList). */
   sha256: string
   /** --effective, checked; undefined: each request's earliest date. */
   effectiveGiven: string | undefined

@@ -1,3 +1,4 @@
+import {createHash} from 'node:crypto'
 import {basename, extname} from 'node:path'
 
 import {sql} from '#kysely'
@@ -6,7 +7,6 @@ import {areaCode} from '../config/index.js'
 import {parseIsoDate} from '../dates.js'
 import {InvalidInput} from '../errors.js'
 import {readForm, type ReadFormOptions} from '../io/form-reader.js'
-import {hashFile} from '../io/file-hash.js'
 import {writeReport} from '../io/form-report.js'
 import {checkOutput} from '../io/output-file.js'
 import {StagedRows} from '../io/staging.js'
@@ -54,7 +54,7 @@ export async function importList(store: Store, files: string[], options: ItemImp
   for (const f of files) if (extname(f).toLowerCase() === '.xlsx') await checkWorkbookLimits(f, {field: 'FILE', kind: options.report ? 'list' : 'stream'})
   const pattern = await codePattern(store.db)
   const area = await areaCode(store.db)
-  const run = newRun(store, files, options, await hashFile(files))
+  const run = newRun(store, files, options)
   let outcome: Outcome
   try {
     outcome = await readList(run, {codePattern: pattern, areaCode: area})
@@ -72,7 +72,7 @@ export async function importList(store: Store, files: string[], options: ItemImp
   return result
 }
 
-function newRun(store: Store, files: string[], options: ItemImportOptions, sha256: string): ImportRun {
+function newRun(store: Store, files: string[], options: ItemImportOptions): ImportRun {
   const label = files.map((f) => basename(f)).join(', ')
   const layout = itemsLayout()
   const result: ItemImportResult = {
@@ -103,7 +103,7 @@ function newRun(store: Store, files: string[], options: ItemImportOptions, sha25
     files,
     options,
     label,
-    sha256,
+    sha256: '',
     effectiveGiven: options.effective === undefined ? undefined : parseIsoDate(options.effective, 'effective'),
     reason: options.reason?.trim() || `依据更新后的事项清单（${label}）`,
     result,
@@ -131,7 +131,10 @@ function newRun(store: Store, files: string[], options: ItemImportOptions, sha25
  */
 async function readList(run: ImportRun, check: Pick<ReadFormOptions, 'codePattern' | 'areaCode'>): Promise<Outcome> {
   const {options, result} = run
-  const read = await readForm(run.files, itemsLayout(), {encoding: options.encoding, locale: options.locale, ...check, defaultRule: 'ITEM-2', onRecord: recorder(run)})
+  // The files' hash is taken as they are read: a CSV is not read once more for it.
+  const hash = createHash('sha256')
+  const read = await readForm(run.files, itemsLayout(), {encoding: options.encoding, locale: options.locale, ...check, hash, defaultRule: 'ITEM-2', onRecord: recorder(run)})
+  run.sha256 = hash.digest('hex')
   result.encodings = read.encodings
   result.notes = read.notes
   if (read.problems.length) return {problems: read.problems, sheets: read.sheets}

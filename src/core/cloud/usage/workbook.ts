@@ -1,10 +1,10 @@
 import type {Hash} from 'node:crypto'
-import {createReadStream} from 'node:fs'
 import {extname} from 'node:path'
 
 import {InvalidInput} from '../../errors.js'
 import {type Encoding, readCsv, type TextEncoding} from '../../io/csv-reader.js'
 import type {ForeignLine} from '../../io/mixed-encoding.js'
+import {hashInto} from '../../io/file-hash.js'
 import {writeOutput} from '../../io/output-file.js'
 import {assertZip, columnLetter} from '../../io/tables.js'
 import {isNoCachedValue, readXlsx} from '../../io/xlsx-reader.js'
@@ -59,7 +59,7 @@ export async function visitCsv(
 export async function visitXlsx(path: string, file: string, hash: Hash, visit: (sheet: string) => RowVisitor | undefined): Promise<void> {
   assertZip(path, 'FILE', file)
   try {
-    for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) hash.update(chunk)
+    await hashInto(hash, path)
   } catch (error) {
     throw new InvalidInput('io.unreadable', {field: 'FILE', path: file, reason: (error as Error).message}, {field: 'FILE'})
   }
