@@ -78,12 +78,9 @@ export function cellText(value: unknown): string {
 /**
  * Reads a workbook (every sheet, through xlsx-reader.ts: large plans do not sit in memory twice) or a CSV
  * file (one sheet, streamed by csv-reader.ts and collected: plans are small). Cells come back as trimmed
- * text. With `hash`, the file's bytes update it.
+ * text.
  */
-export async function readSheets(
-  path: string,
-  options: {encoding?: Encoding; limits?: Partial<XlsxLimits>; hash?: Hash} = {},
-): Promise<{sheets: SheetData[]; encoding?: string; foreign?: ForeignLine[]}> {
+export async function readSheets(path: string, options: {encoding?: Encoding; limits?: Partial<XlsxLimits>} = {}): Promise<{sheets: SheetData[]; encoding?: string; foreign?: ForeignLine[]}> {
   refuseOldWorkbook(path, 'FILE')
   const ext = isDelimitedText(path) ? '.csv' : extname(path).toLowerCase()
   if (ext !== '.xlsx' && ext !== '.csv') throw new InvalidInput('io.badExtension', {field: 'FILE', path}, {field: 'FILE'})
@@ -92,14 +89,12 @@ export async function readSheets(
     // No io.emptyFile here: an empty plan is a sheet without rows. Quotes are strict, as they were.
     const {encoding, foreign} = await readCsv(path, (row, cells) => void rows.push({row, cells: cells.map((c) => c.trim())}), {
       encoding: options.encoding,
-      hash: options.hash,
       allowEmpty: true,
       strictQuotes: true,
     })
     return {sheets: [{name: '', rows}], encoding, foreign}
   }
   assertZip(path, 'FILE')
-  if (options.hash) await hashWorkbook(path, options.hash, 'FILE')
   const sheets: SheetData[] = []
   await readXlsx(
     path,
