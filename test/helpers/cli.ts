@@ -21,12 +21,20 @@ export function isolatedHome(): Record<string, string> {
 }
 
 /**
+ * What a child egov does not inherit from the test run: egov's own variables, the language and
+ * colour, and NODE_ENV, which vitest sets to `test`: with it, oclif takes egov for a plugin in
+ * development, loads TypeScript (9 MB) on every start to look for uncompiled sources and warns
+ * "did not parse its arguments" on a parse error. A user's egov runs without it.
+ */
+export const CHILD_CLEARED = ['EGOV_DB', 'EGOV_DATABASE_URL', 'EGOV_OPERATOR', 'EGOV_NOW', 'FORCE_COLOR', 'LANG', 'LC_ALL', 'LC_MESSAGES', 'NODE_OPTIONS', 'NODE_ENV']
+
+/**
  * Runs bin/run.js as a user would: a child process, stdin not a terminal (closed, or
  * the given input), no colour variables inherited, English unless the test says otherwise.
  */
 export function egov(args: string[], env: Record<string, string | undefined> = {}, input?: string): Promise<CliResult> {
   const base: Record<string, string | undefined> = {...process.env}
-  for (const k of ['EGOV_DB', 'EGOV_DATABASE_URL', 'EGOV_OPERATOR', 'EGOV_NOW', 'FORCE_COLOR', 'LANG', 'LC_ALL', 'LC_MESSAGES', 'NODE_OPTIONS']) delete base[k]
+  for (const k of CHILD_CLEARED) Reflect.deleteProperty(base, k)
   const merged = {...base, LANG: 'C.UTF-8', ...env}
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {env: merged, stdio: ['pipe', 'pipe', 'pipe']})
@@ -53,7 +61,9 @@ export function egov(args: string[], env: Record<string, string | undefined> = {
 export function onTerminal(args: string[], env: Record<string, string>, answers: Array<{when: RegExp; type: string}>): Promise<{code: number; screen: string}> {
   const command = [process.execPath, BIN, ...args].map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(' ')
   return new Promise((resolve, reject) => {
-    const child = spawn('script', ['-qfec', command, '/dev/null'], {env: {...process.env, LANG: 'C.UTF-8', TERM: 'xterm', ...env}})
+    const inherited: Record<string, string | undefined> = {...process.env}
+    delete inherited.NODE_ENV
+    const child = spawn('script', ['-qfec', command, '/dev/null'], {env: {...inherited, LANG: 'C.UTF-8', TERM: 'xterm', ...env}})
     let screen = ''
     const pending = [...answers]
     child.stdout.setEncoding('utf8').on('data', (d: string) => {
