@@ -229,6 +229,8 @@ export function examplesScenario(prefix = 'egov-examples-'): Scenario {
   writeFileSync(join(binDir, 'egov'), `#!/bin/sh\nexec "${process.execPath}" "${BIN}" "$@"\n`, {mode: 0o755})
   const env = {
     ...process.env,
+    // A user's egov runs without vitest's NODE_ENV=test (see CHILD_CLEARED in cli.ts).
+    NODE_ENV: undefined,
     PATH: `${binDir}:${process.env.PATH}`,
     XDG_CONFIG_HOME: join(home, 'config'),
     XDG_DATA_HOME: join(home, 'data'),
