@@ -1,11 +1,12 @@
 // ESLint (flat config): typescript-eslint's strict, type-aware rules over all the project's
 // code, and an import-cycle check. `npm run lint` runs it; `npm run check` adds tsc.
 import js from '@eslint/js'
+import {defineConfig} from 'eslint/config'
 import {createNodeResolver, importX} from 'eslint-plugin-import-x'
 import globals from 'globals'
 import tseslint from 'typescript-eslint'
 
-export default tseslint.config(
+export default defineConfig(
   {ignores: ['dist/**', 'node_modules/**', 'schemas/**', 'fixtures/**', 'templates/**', 'oclif.manifest.json']},
   js.configs.recommended,
   tseslint.configs.strictTypeChecked,

@@ -46,7 +46,8 @@ const unlocks = Number(process.argv[4] ?? 10)
 const parallel = Math.max(1, availableParallelism())
 const dir = mkdtempSync(join(tmpdir(), 'egov-bench-cert-'))
 const run = promisify(execFile)
-const ms = (t0) => Number(process.hrtime.bigint() - t0) / 1e6
+/** @typedef {import('../dist/core/cert/index.js').CrlReason} CrlReason */
+const ms = (/** @type {bigint} */ t0) => Number(process.hrtime.bigint() - t0) / 1e6
 /** CPU time (ms) of this process, all its threads: what egov's own work costs, whatever else the machine runs. */
 const ownCpu = () => {
   const u = process.cpuUsage()
@@ -54,11 +55,17 @@ const ownCpu = () => {
 }
 /** CPU time (ms) of the children this process has waited for (openssl), from /proc: fields cutime and cstime. */
 const childCpu = () => {
-  const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ')
+  const after = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]
+  if (after === undefined) throw new Error('/proc/self/stat is not what Linux writes')
+  const fields = after.split(' ')
   return (Number(fields[13]) + Number(fields[14])) * 10
 }
 const DAY = 86_400_000
 
+/**
+ * @param {number} n
+ * @param {(i: number) => Promise<void>} fn
+ */
 async function pool(n, fn) {
   let next = 0
   await Promise.all(
@@ -93,7 +100,7 @@ const staff = shippedProfiles().find((p) => p.key === 'staff')
 
 // ---- 1. issuing, in alternating rounds of 20 so that load from elsewhere on the machine
 // falls on both sides alike
-async function egovIssueOne(i) {
+async function egovIssueOne(/** @type {number} */ i) {
   const {privateKey} = await generateKey('rsa-2048')
   const spki = publicKeyOf(privateKey).export({type: 'spki', format: 'der'})
   await signCertificate(
@@ -114,7 +121,7 @@ async function egovIssueOne(i) {
   // Kept until its one delivery, wrapped under a secret of the CA key (as issue() does).
   wrapHolderKey(privateKey, caKey)
 }
-async function opensslIssueOne(i) {
+async function opensslIssueOne(/** @type {number} */ i) {
   await run('openssl', [
     'req',
     '-x509',
@@ -183,8 +190,9 @@ writeFileSync(join(dir, 'sm2ca.pem'), toPem(smCaDer))
 writeFileSync(join(dir, 'sm2ca.key'), smCaKey.export({type: 'pkcs8', format: 'pem'}), {mode: 0o600})
 const smSigner = await makeSigner(smCaDer, smCaKey, 'sm2')
 const smStaff = shippedProfiles().find((p) => p.key === 'staff-sm2')
+/** @type {Buffer} */
 let lastSm2 = Buffer.alloc(0)
-async function egovSm2One(i) {
+async function egovSm2One(/** @type {number} */ i) {
   const {privateKey} = await generateKey('sm2')
   const spki = publicKeyOf(privateKey).export({type: 'spki', format: 'der'})
   lastSm2 = await signCertificate(
@@ -204,7 +212,7 @@ async function egovSm2One(i) {
   )
   wrapHolderKey(privateKey, smCaKey)
 }
-async function opensslSm2One(i) {
+async function opensslSm2One(/** @type {number} */ i) {
   await run('openssl', [
     'req',
     '-x509',
@@ -259,8 +267,13 @@ for (const leaf of ['sm2-egov.pem', `s${certs - 1}.pem`])
   execFileSync('openssl', ['verify', '-vfyopt', DISTID, '-CAfile', join(dir, 'sm2ca.pem'), join(dir, leaf)], {stdio: ['ignore', 'ignore', 'pipe']})
 
 // ---- 2. a CRL of 100,000 entries
+/** @type {CrlReason[]} */
 const reasons = ['keyCompromise', 'affiliationChanged', 'superseded', 'cessationOfOperation', 'certificateHold']
-const entries = Array.from({length: crlEntries}, (_, i) => ({serial: (0x1000000 + i).toString(16), revokedAt: new Date(now.getTime() - (i % 1000) * 60_000), reason: reasons[i % reasons.length]}))
+const entries = Array.from({length: crlEntries}, (_, i) => ({
+  serial: (0x1000000 + i).toString(16),
+  revokedAt: new Date(now.getTime() - (i % 1000) * 60_000),
+  reason: /** @type {CrlReason} */ (reasons[i % reasons.length]),
+}))
 t0 = process.hrtime.bigint()
 c0 = ownCpu()
 const crl = buildCrl(signer, {number: 1, thisUpdate: now, nextUpdate: new Date(now.getTime() + 7 * DAY), entries})
@@ -268,7 +281,8 @@ writeFileSync(join(dir, 'egov.crl'), crl)
 const egovCrl = ms(t0)
 const egovCrlCpu = ownCpu() - c0
 
-const stamp = (d) => d.toISOString().replace(/[-:T]/g, '').slice(2, 14) + 'Z'
+const stamp = (/** @type {Date} */ d) => d.toISOString().replace(/[-:T]/g, '').slice(2, 14) + 'Z'
+/** @type {Record<string, string>} */
 const opensslReason = {
   keyCompromise: 'keyCompromise',
   affiliationChanged: 'affiliationChanged',
@@ -298,7 +312,7 @@ const opensslCrl = ms(t0)
 const opensslCrlCpu = childCpu() - c0
 
 // Both CRLs must be what they claim: openssl reads ours and counts the same entries.
-const count = (file) =>
+const count = (/** @type {string} */ file) =>
   (
     execFileSync('openssl', ['crl', '-inform', file.startsWith('egov') ? 'DER' : 'PEM', '-in', join(dir, file), '-noout', '-text'], {encoding: 'utf8', maxBuffer: 1 << 30}).match(/Serial Number:/g) ??
     []
@@ -313,11 +327,12 @@ writeFileSync(join(dir, 'ca-strong.pem'), encryptKeyStrong(caKey, PASSPHRASE))
 writeFileSync(join(dir, 'ca-old.pem'), encryptKey(caKey, PASSPHRASE))
 const strongPem = readFileSync(join(dir, 'ca-strong.pem'), 'utf8')
 const oldPem = readFileSync(join(dir, 'ca-old.pem'), 'utf8')
-const perUnlock = (fn) => {
+const perUnlock = (/** @type {() => unknown} */ fn) => {
   const t = process.hrtime.bigint()
   for (let i = 0; i < unlocks; i++) fn()
   return ms(t) / unlocks
 }
+/** @type {(file: string, pass?: string) => () => unknown} */
 const opensslPkey = (file, pass) => () => execFileSync('openssl', ['pkey', '-in', join(dir, file), ...(pass ? ['-passin', `pass:${pass}`] : []), '-noout'], {stdio: 'ignore'})
 const egovUnlock = perUnlock(() => decryptKey(strongPem, PASSPHRASE))
 const egovUnlockOld = perUnlock(() => decryptKey(oldPem, PASSPHRASE))
@@ -325,7 +340,8 @@ const opensslStart = perUnlock(opensslPkey('ca.key'))
 const opensslUnlock = perUnlock(opensslPkey('ca-strong.pem', PASSPHRASE)) - opensslStart
 const opensslUnlockOld = perUnlock(opensslPkey('ca-old.pem', PASSPHRASE)) - opensslStart
 
-const sec = (v, d = 2) => `${(v / 1000).toFixed(d)} s`
+const sec = (/** @type {number} */ v, d = 2) => `${(v / 1000).toFixed(d)} s`
+/** @type {(label: string, a: string, b: string, ratio: string) => void} */
 const row = (label, a, b, ratio) => console.log(`${label.padEnd(52)}${a.padEnd(11)}${b.padEnd(11)}${ratio}`)
 row(`cert bench (${parallel} at a time)`, 'egov', 'openssl', 'ratio')
 row(`issue ${certs} RSA-2048 staff certificates  wall`, sec(egovIssue), sec(opensslIssue), `${(egovIssue / opensslIssue).toFixed(2)}×  (target ≤ 1×)`)

@@ -34,7 +34,7 @@ const base = {XDG_DATA_HOME: join(dir, 'data'), XDG_CONFIG_HOME: join(dir, 'conf
 
 const UNITS = ['市人力资源和社会保障局', '市医疗保障局', '市市场监督管理局', '市住房和城乡建设局', '市交通运输局', '市卫生健康委员会', '市民政局', '市公安局', '市自然资源局', '市教育局']
 const PROVIDERS = ['电信云', '移动云', '联通云']
-const name = (s) => `${UNITS[s % UNITS.length].replace('市', '')}业务系统${String(s + 1).padStart(4, '0')}`
+const name = (/** @type {number} */ s) => `${/** @type {string} */ (UNITS[s % UNITS.length]).replace('市', '')}业务系统${String(s + 1).padStart(4, '0')}`
 
 /** A fresh egov database (migrated by egov itself) with 2,000 in-service systems inserted directly. */
 async function seed() {
@@ -49,7 +49,7 @@ async function seed() {
   db.transaction(() => {
     for (let s = 0; s < SYSTEMS; s++) {
       const vms = 1 + (s % 4)
-      const vcpu = [4, 8, 16][s % 3]
+      const vcpu = /** @type {number} */ ([4, 8, 16][s % 3])
       const mem = vcpu * 4
       insert.run(
         name(s),
@@ -74,12 +74,15 @@ async function seed() {
 /**
  * The provider's file: hourly samples up to an hour before NOW, all systems at each time;
  * a quarter of the systems nearly idle (the ones the review should flag), the rest busy.
+ * @param {string} path
+ * @param {number} count
+ * @returns {Promise<void>}
  */
 function generate(path, count) {
   return new Promise((resolve, reject) => {
     const out = createWriteStream(path)
     out.on('error', reject)
-    out.on('finish', resolve)
+    out.on('finish', () => resolve())
     out.write('系统名称,采集时间,CPU使用率,内存使用率,磁盘使用率\n')
     const hours = Math.ceil(count / SYSTEMS)
     const end = Date.parse(NOW) / 1000 - 3600
@@ -126,7 +129,15 @@ console.log(rows.length)
 `,
 )
 
-/** Runs a command; wall seconds and peak RSS in MB (GNU time's %M). */
+/** @typedef {{label: string, seconds: number, mb: number, stdout: string}} Measure */
+
+/**
+ * Runs a command; wall seconds and peak RSS in MB (GNU time's %M).
+ * @param {string} label
+ * @param {string[]} args
+ * @param {Record<string, string>} [env]
+ * @returns {Measure}
+ */
 function measure(label, args, env = {}) {
   const t0 = process.hrtime.bigint()
   const r = spawnSync('/usr/bin/time', ['-f', '%M', ...args], {encoding: 'utf8', env: {...process.env, ...base, ...env}, maxBuffer: 1 << 28})
@@ -144,6 +155,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   await generate(half, Math.floor(samples / 2))
   console.log(`${(statSync(file).size / 1e6).toFixed(1)} MB (${file})`)
 
+  /** @type {Record<'read' | 'imp' | 'halfImp' | 'again' | 'version' | 'sql' | 'eff', Measure[]>} */
   const runs = {read: [], imp: [], halfImp: [], again: [], version: [], sql: [], eff: []}
   for (let round = 0; round < rounds; round++) {
     const db = join(dir, `egov-${round}.db`)
@@ -157,22 +169,34 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     runs.version.push(measure('egov --version', [process.execPath, bin, '--version']))
     runs.sql.push(measure('plain SQL avg … group by', [process.execPath, plainSql, db]))
     runs.eff.push(measure('egov cloud efficiency', [process.execPath, bin, 'cloud', 'efficiency', '--json'], {EGOV_DB: db}))
-    const imported = JSON.parse(runs.imp.at(-1).stdout)
-    const again = JSON.parse(runs.again.at(-1).stdout)
-    const review = JSON.parse(runs.eff.at(-1).stdout)
+    const imported = JSON.parse(/** @type {Measure} */ (runs.imp.at(-1)).stdout)
+    const again = JSON.parse(/** @type {Measure} */ (runs.again.at(-1)).stdout)
+    const review = JSON.parse(/** @type {Measure} */ (runs.eff.at(-1)).stdout)
     if (imported.added !== samples) throw new Error(`imported ${imported.added} samples, expected ${samples}`)
     if (again.added !== 0 || again.alreadyRecorded !== samples) throw new Error(`the second import was not a no-op: ${JSON.stringify(again)}`)
     if (review.samples !== samples || review.reviewed !== SYSTEMS || review.flagged.length !== SYSTEMS / 4)
       throw new Error(`unexpected review: ${review.reviewed} systems, ${review.samples} samples, ${review.flagged.length} flagged`)
     process.stdout.write(`round ${round + 1}/${rounds} done\n`)
   }
+  /** @typedef {{label: string, seconds: number, mb: number}} Median */
+  /** @type {(list: Measure[]) => Median} */
   const median = (list) => {
-    const pick = (key) => [...list.map((m) => m[key])].sort((a, b) => a - b)[Math.floor(list.length / 2)]
-    return {label: list[0].label, seconds: pick('seconds'), mb: pick('mb')}
+    const pick = (/** @type {'seconds' | 'mb'} */ key) => /** @type {number} */ ([...list.map((m) => m[key])].sort((a, b) => a - b)[Math.floor(list.length / 2)])
+    const first = list[0]
+    if (!first) throw new Error('no rounds were run')
+    return {label: first.label, seconds: pick('seconds'), mb: pick('mb')}
   }
-  const m = Object.fromEntries(Object.entries(runs).map(([k, v]) => [k, median(v)]))
+  const m = {
+    read: median(runs.read),
+    imp: median(runs.imp),
+    halfImp: median(runs.halfImp),
+    again: median(runs.again),
+    version: median(runs.version),
+    sql: median(runs.sql),
+    eff: median(runs.eff),
+  }
   const floor = {label: '  version + aggregate', seconds: m.version.seconds + m.sql.seconds, mb: Math.max(m.version.mb, m.sql.mb)}
-  const line = (x, extra = '') => `${x.label.padEnd(34)} ${x.seconds.toFixed(2).padStart(7)} s ${x.mb.toFixed(0).padStart(6)} MB${extra}`
+  const line = (/** @type {Median} */ x, extra = '') => `${x.label.padEnd(34)} ${x.seconds.toFixed(2).padStart(7)} s ${x.mb.toFixed(0).padStart(6)} MB${extra}`
   const impRatio = m.imp.seconds / m.read.seconds
   const effRatio = m.eff.seconds / floor.seconds
   console.log(`\nnode ${process.version}, ${samples} samples × ${SYSTEMS} systems, SQLite, median of ${rounds} rounds (wall time, peak RSS)`)

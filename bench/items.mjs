@@ -69,8 +69,8 @@ const NOUNS = [
 const LAWS = ['《中华人民共和国行政许可法》', '《中华人民共和国食品安全法》', '《中华人民共和国道路运输条例》', '《失业保险条例》', '《医疗机构管理条例》', '《社会团体登记管理条例》']
 
 /** Row i of the list, the same every run: unique codes and names, realistic repetition elsewhere. */
-function row(i) {
-  const body = BODIES[i % BODIES.length]
+function row(/** @type {number} */ i) {
+  const body = /** @type {string} */ (BODIES[i % BODIES.length])
   const noun = NOUNS[i % NOUNS.length]
   const verb = VERBS[Math.floor(i / NOUNS.length) % VERBS.length]
   const legal = 5 + (i % 25)
@@ -134,7 +134,15 @@ await wb.commit()
 `,
 )
 
-/** Runs a command, returns wall seconds and peak RSS in MB (GNU time's %M). */
+/** @typedef {{label: string, seconds: number, mb: number}} Measure */
+
+/**
+ * Runs a command, returns wall seconds and peak RSS in MB (GNU time's %M).
+ * @param {string} label
+ * @param {string[]} args
+ * @param {Record<string, string>} [env]
+ * @returns {Measure}
+ */
 function measure(label, args, env = {}) {
   const t0 = process.hrtime.bigint()
   const r = spawnSync('/usr/bin/time', ['-f', '%M', ...args], {encoding: 'utf8', env: {...process.env, ...env}, maxBuffer: 1 << 28})
@@ -153,6 +161,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   await generate()
   console.log(`${(statSync(file).size / 1e6).toFixed(1)} MB (${file})`)
   // Rounds interleave egov and its peers, so load from elsewhere falls on both; medians are printed.
+  /** @type {Record<'read' | 'dry' | 'imp' | 'write' | 'exp', Measure[]>} */
   const runs = {read: [], dry: [], imp: [], write: [], exp: []}
   for (let round = 0; round < rounds; round++) {
     const env = {EGOV_DB: join(dir, `egov-${round}.db`), EGOV_DATABASE_URL: '', EGOV_OPERATOR: 'bench', XDG_DATA_HOME: join(dir, 'data'), XDG_CONFIG_HOME: join(dir, 'config')}
@@ -166,11 +175,15 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     if (items !== rows) throw new Error(`imported ${items} items, expected ${rows}`)
     process.stdout.write(`round ${round + 1}/${rounds} done\n`)
   }
+  /** @type {(list: Measure[]) => Measure} */
   const median = (list) => {
-    const pick = (key) => [...list.map((m) => m[key])].sort((a, b) => a - b)[Math.floor(list.length / 2)]
-    return {label: list[0].label, seconds: pick('seconds'), mb: pick('mb')}
+    const pick = (/** @type {'seconds' | 'mb'} */ key) => /** @type {number} */ ([...list.map((m) => m[key])].sort((a, b) => a - b)[Math.floor(list.length / 2)])
+    const first = list[0]
+    if (!first) throw new Error('no rounds were run')
+    return {label: first.label, seconds: pick('seconds'), mb: pick('mb')}
   }
-  const [read, dry, imp, write, exp] = ['read', 'dry', 'imp', 'write', 'exp'].map((k) => median(runs[k]))
+  const [read, dry, imp, write, exp] = [median(runs.read), median(runs.dry), median(runs.imp), median(runs.write), median(runs.exp)]
+  /** @type {(m: Measure, peer?: Measure, timeTarget?: string | number, memTarget?: string | number) => string} */
   const line = (m, peer, timeTarget, memTarget) =>
     `${m.label.padEnd(32)} ${m.seconds.toFixed(2).padStart(7)} s ${m.mb.toFixed(0).padStart(6)} MB` +
     (peer ? `   ${(m.seconds / peer.seconds).toFixed(2)}× time (target ≤ ${timeTarget}×), ${(m.mb / peer.mb).toFixed(2)}× memory (target ≤ ${memTarget}×)` : '   (peer)')

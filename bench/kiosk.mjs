@@ -41,7 +41,10 @@ const env = {
 }
 const hasTime = existsSync('/usr/bin/time')
 
-/** Wall time and peak RSS of one process (GNU time's %M where there is one). */
+/** Wall time and peak RSS of one process (GNU time's %M where there is one).
+ * @param {string[]} args
+ * @param {{cwd?: string}} [options]
+ */
 function run(args, options = {}) {
   const cmd = hasTime ? '/usr/bin/time' : process.execPath
   const argv = hasTime ? ['-f', '%M', process.execPath, ...args] : args
@@ -61,8 +64,9 @@ mkdirSync(folder)
 const template = new ExcelJS.Workbook()
 await template.xlsx.readFile(join(root, 'fixtures/kiosk/clean.xlsx'))
 const sheet = template.worksheets[0]
+if (!sheet) throw new Error('clean.xlsx has no sheet')
 const unitCell = (() => {
-  for (let r = 1; r <= 10; r++) for (let c = 1; c <= 3; c++) if (String(sheet.getCell(r, c).value ?? '').replace(/\s/g, '') === '申请单位') return sheet.getCell(r, c + 1)
+  for (let r = 1; r <= 10; r++) for (let c = 1; c <= 3; c++) if (sheet.getCell(r, c).text.replace(/\s/g, '') === '申请单位') return sheet.getCell(r, c + 1)
   throw new Error('clean.xlsx has no 申请单位 label')
 })()
 unitCell.value = '某银行第0支行'
@@ -89,7 +93,7 @@ if (peer.status !== 0) throw new Error(`the plain exceljs read failed: ${peer.st
 const imported = run([bin, 'kiosk', 'import', folder, '--kind', 'bank', '--level', 'county', '--json'])
 if (imported.status !== 0) throw new Error(`kiosk import failed (${imported.status}): ${imported.stdout.slice(0, 2000)} ${imported.stderr.slice(-2000)}`)
 const filed = JSON.parse(imported.stdout)
-const filedCount = filed.imported ?? filed.forms?.filter?.((f) => f.request)?.length
+const filedCount = filed.imported ?? filed.forms?.filter?.((/** @type {{request?: unknown}} */ f) => f.request)?.length
 if (filedCount !== forms) throw new Error(`kiosk import filed ${filedCount} forms, expected ${forms}: ${imported.stdout.slice(0, 500)}`)
 
 // 2. The probe: kiosks in service, each with a heartbeat URL on the local server.
@@ -100,7 +104,7 @@ let maxOpen = 0
 let requests = 0
 const server = createServer((req, res) => {
   requests++
-  const i = Number(req.url.split('/').at(-1))
+  const i = Number((req.url ?? '').split('/').at(-1))
   if (i % 10 === 0) {
     // Past the timeout: the prober gives up first and closes the socket.
     const timer = setTimeout(() => res.end('late'), timeoutS * 1000 + 500)
@@ -121,8 +125,10 @@ server.on('connection', (socket) => {
   socket.once('error', gone)
   socket.once('close', gone)
 })
-await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
-port = server.address().port
+await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(undefined)))
+const address = server.address()
+if (address === null || typeof address === 'string') throw new Error('the heartbeat server has no TCP port')
+port = address.port
 const store = await Store.open({sqlitePath: env.EGOV_DB, operator: 'clerk', rehearsal: true})
 await store.write(async (ctx) => {
   const request = await ctx.db.selectFrom('requests').select('id').where('kind', '=', 'kiosk').executeTakeFirstOrThrow()
@@ -153,6 +159,7 @@ await store.close()
 
 const version = run([bin, '--version'])
 const probeStart = process.hrtime.bigint()
+/** @type {{code: number | null, stdout: string, stderr: string}} */
 const probe = await new Promise((resolve, reject) => {
   const child = spawn(process.execPath, [bin, 'kiosk', 'probe', '--concurrency', String(CONCURRENCY), '--timeout', String(timeoutS), '--json'], {env})
   let stdout = ''
@@ -165,6 +172,7 @@ const probe = await new Promise((resolve, reject) => {
 const probeS = Number(process.hrtime.bigint() - probeStart) / 1e9
 server.close()
 if (probe.code !== 0) throw new Error(`kiosk probe failed (${probe.code}): ${probe.stderr}`)
+/** @type {{summary: {probed: number, slow: number, status: number, down: number}, heartbeats: {url: string, outcome: string, latencyMs: number}[]}} */
 const result = JSON.parse(probe.stdout)
 const slow = Math.floor((kiosks - 1) / 10) + 1
 // Every late kiosk is slow and nothing is down or a wrong status; a quick answer that still came past the
@@ -181,7 +189,7 @@ const probeRatio = (probeS - version.s) / ideal
 if (!process.env.KEEP) rmSync(dir, {recursive: true, force: true})
 else console.log(`kept ${dir}`)
 
-const mb = (x) => (Number.isNaN(x) ? '' : `${x.toFixed(0).padStart(5)} MB`)
+const mb = (/** @type {number} */ x) => (Number.isNaN(x) ? '' : `${x.toFixed(0).padStart(5)} MB`)
 const importRatio = imported.s / peer.s
 console.log(`kiosk bench (node ${process.version}, SQLite)`)
 console.log(`plain exceljs read of ${forms} forms            ${peer.s.toFixed(2).padStart(7)} s  ${mb(peer.mb)}   (peer; ${peer.stdout.trim()} cells)`)

@@ -24,7 +24,8 @@ const dir = mkdtempSync(join(tmpdir(), 'egov-bench-net-'))
 const dbPath = join(dir, 'bench.db')
 const url = process.env.EGOV_DATABASE_URL || undefined
 const store = await Store.open({sqlitePath: dbPath, databaseUrl: url, operator: 'bench', rehearsal: !url, kinds: KINDS})
-const ms = (t0) => Number(process.hrtime.bigint() - t0) / 1e6
+/** @typedef {import('../dist/core/net/ip.js').Block} Block */
+const ms = (/** @type {bigint} */ t0) => Number(process.hrtime.bigint() - t0) / 1e6
 
 await store.write((ctx) => addPoolIn(ctx, {cidr: '10.0.0.0/8', name: 'bench', plane: 1}))
 await store.write((ctx) => addPoolIn(ctx, {cidr: '11.0.0.0/8', name: 'netbox-way', plane: 1}))
@@ -33,7 +34,7 @@ await store.write((ctx) => addPoolIn(ctx, {cidr: '11.0.0.0/8', name: 'netbox-way
  * NetBox's way: list every block the pool holds, derive its free space from them, take the
  * first free place that fits, insert. Same transaction, insert and audit entry as egov's.
  */
-async function netboxWayAllocate(prefix) {
+async function netboxWayAllocate(/** @type {number} */ prefix) {
   return store.write(async (ctx) => {
     const pool = await ctx.db.selectFrom('net_pools').selectAll().where('name', '=', 'netbox-way').executeTakeFirstOrThrow()
     const rows = await ctx.db.selectFrom('net_allocations').select('cidr').where('pool_id', '=', pool.id).where('status', '<>', 'released').execute()
@@ -42,6 +43,8 @@ async function netboxWayAllocate(prefix) {
       rows.map((r) => parseCidr(r.cidr, 'x')),
     )
     const slot = free.find((b) => b.prefix <= prefix)
+    if (!slot) throw new Error(`the netbox-way pool has no free /${prefix}`)
+    /** @type {Block} */
     const block = {family: 4, start: slot.start, prefix}
     const cidr = formatCidr(block)
     await ctx.db
@@ -69,13 +72,14 @@ async function netboxWayAllocate(prefix) {
 }
 
 /** Fills the peer's pool with n /29s in one go (rows only: the peer keeps no index). */
-async function fillPeer(n) {
+async function fillPeer(/** @type {number} */ n) {
   await store.write(async (ctx) => {
     const pool = await ctx.db.selectFrom('net_pools').selectAll().where('name', '=', 'netbox-way').executeTakeFirstOrThrow()
     const base = parseCidr(pool.cidr, 'x').start
     for (let i = 0; i < n; i += 1000) {
       const rows = []
       for (let j = i; j < Math.min(n, i + 1000); j++) {
+        /** @type {Block} */
         const b = {family: 4, start: base + 1000n * 8n + BigInt(j) * 8n, prefix: 29}
         rows.push({
           pool_id: pool.id,
@@ -109,6 +113,7 @@ const peerFirst = process.hrtime.bigint()
 for (let i = 0; i < sample; i++) await netboxWayAllocate(29)
 const peerFirstMs = ms(peerFirst) / sample
 
+/** @type {number[]} */
 const perBatch = []
 const started = process.hrtime.bigint()
 for (let done = 0; done < total; done += batch) {
@@ -137,7 +142,7 @@ await store.close()
 
 const bin = fileURLToPath(new URL('../bin/run.js', import.meta.url))
 const env = {...process.env, EGOV_DB: dbPath, XDG_CONFIG_HOME: join(dir, 'c'), XDG_DATA_HOME: join(dir, 'd'), NO_COLOR: '1'}
-const timeCommand = (args) => {
+const timeCommand = (/** @type {string[]} */ args) => {
   const t0 = process.hrtime.bigint()
   execFileSync(process.execPath, [bin, ...args], {env, stdio: 'ignore'})
   return ms(t0)
@@ -156,6 +161,7 @@ if (!url) rmSync(dir, {recursive: true, force: true})
 
 const first = perBatch[0]
 const last = perBatch.at(-1)
+if (first === undefined || last === undefined) throw new Error('no batch was allocated: give a total of at least 1')
 console.log(`net alloc: ${total.toLocaleString()} /29s from a /8 in batches of ${batch} (${url ? 'PostgreSQL' : 'SQLite'}, node ${process.version}), ${totalS.toFixed(1)} s in all`)
 console.log('                              first 1,000    last 1,000    last/first')
 console.log(

@@ -24,7 +24,7 @@ const reviewer = await Store.open({sqlitePath: dbPath, operator: 'reviewer', reh
 
 // Kinds a unit can file with no connection in service (a change, a close or a cut-off asks for one).
 const kinds = ['ticket', 'net-onboarding']
-const payloadFor = (kind, i) =>
+const payloadFor = (/** @type {string} */ kind, /** @type {number} */ i) =>
   kind === 'ticket'
     ? {subject: `工单 ${i}`}
     : {unit: `单位${i % 500}`, category: 1, basis: '依据', accessMode: 'fiber', scope: '办公楼', hosts: 20, plane: 1, bandwidthMbps: 100, business: '业务', costBearer: 'unit'}
@@ -42,7 +42,7 @@ for (let done = 0; done < total; done += batch) {
   const ids = await filer.write(async (ctx) => {
     const out = []
     for (let i = done; i < Math.min(total, done + batch); i++) {
-      const kind = kinds[i % kinds.length]
+      const kind = /** @type {string} */ (kinds[i % kinds.length])
       const {request} = await fileRequestIn(ctx, {kind, applicantUnit: `单位${i % 500}`, payload: payloadFor(kind, i)})
       out.push({id: request.id, kind, i})
     }
@@ -67,6 +67,7 @@ const cases = [
   {name: 'egov requests list --overdue --json', args: ['requests', 'list', '--overdue', '--json'], target: 2},
   {name: 'egov net report --year 2026 --json', args: ['net', 'report', '--year', '2026', '--json'], target: 3},
 ]
+/** @type {Map<string, number[]>} */
 const samples = new Map(cases.map((c) => [c.name, []]))
 let overdue = 0
 for (let i = 0; i < runs + 1; i++) {
@@ -76,7 +77,7 @@ for (let i = 0; i < runs + 1; i++) {
     const ms = Number(process.hrtime.bigint() - start) / 1e6
     if (r.status !== 0) throw new Error(`${c.name} exited ${r.status}: ${r.stderr}`)
     if (c.args[1] === 'list') overdue = JSON.parse(r.stdout).requests.length
-    if (i > 0) samples.get(c.name).push(ms)
+    if (i > 0) samples.get(c.name)?.push(ms)
   }
 }
 // The bench checks its own counts: every request filed is listed, and the overdue list is neither empty nor all of them.
@@ -86,14 +87,14 @@ if (listed !== total) throw new Error(`requests list shows ${listed} requests, e
 if (overdue === 0 || overdue >= total) throw new Error(`${overdue} of ${total} requests overdue: the mix of states is wrong`)
 if (!process.env.KEEP) rmSync(dir, {recursive: true, force: true})
 else console.log(dbPath)
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
-const base = median(samples.get('egov --version'))
+const median = (/** @type {number[]} */ xs) => /** @type {number} */ ([...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)])
+const base = median(samples.get('egov --version') ?? [])
 console.log(
   `requests: ${total.toLocaleString()} of ${kinds.length} kinds in mixed states (filled in ${fillS.toFixed(1)} s; ${overdue} overdue on 2026-12-15), SQLite, node ${process.version}, median of ${runs}`,
 )
 let failed = false
 for (const c of cases) {
-  const m = median(samples.get(c.name))
+  const m = median(samples.get(c.name) ?? [])
   const ratio = m / base
   if (c.target && ratio > c.target) failed = true
   console.log(`${c.name.padEnd(40)} ${m.toFixed(1).padStart(7)} ms  ${ratio.toFixed(2).padStart(5)}× --version${c.target ? `  (target ≤ ${c.target}×) ${ratio <= c.target ? 'ok' : 'MISSED'}` : ''}`)

@@ -30,6 +30,7 @@ const cases = [
 // Create and migrate the database first: the figure is for an empty, existing database.
 execFileSync(process.execPath, [bin, 'db', 'init', '--rehearsal'], {env, stdio: 'ignore'})
 
+/** @type {Map<string, number[]>} */
 const samples = new Map(cases.map((c) => [c.name, []]))
 for (let i = 0; i < runs + 2; i++) {
   for (const c of cases) {
@@ -37,21 +38,23 @@ for (let i = 0; i < runs + 2; i++) {
     const r = spawnSync(process.execPath, c.args, {env, stdio: 'ignore'})
     const ms = Number(process.hrtime.bigint() - start) / 1e6
     if (r.status !== 0) throw new Error(`${c.name} exited ${r.status}`)
-    if (i >= 2) samples.get(c.name).push(ms) // two warm-up rounds
+    if (i >= 2) samples.get(c.name)?.push(ms) // two warm-up rounds
   }
 }
 rmSync(home, {recursive: true, force: true})
 
+/** @param {number[]} xs */
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b)
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2
+  const at = (/** @type {number} */ i) => /** @type {number} */ (s[i])
+  return s.length % 2 ? at((s.length - 1) / 2) : (at(s.length / 2 - 1) + at(s.length / 2)) / 2
 }
-const base = median(samples.get('node -e 0'))
+const base = median(samples.get('node -e 0') ?? [])
 console.log(`startup, median of ${runs} runs each (node ${process.version}, ${process.platform}):`)
 console.log('command                        median   node -e 0   ratio   target')
 let failed = false
 for (const c of cases) {
-  const m = median(samples.get(c.name))
+  const m = median(samples.get(c.name) ?? [])
   const ratio = m / base
   const verdict = c.target ? (ratio <= c.target ? `≤ ${c.target}× ok` : `≤ ${c.target}× MISSED`) : ''
   if (c.target && ratio > c.target) failed = true

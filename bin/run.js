@@ -25,7 +25,8 @@ if (bundle && (bundle.abi !== process.versions.modules || bundle.platform !== pr
 }
 
 // Node 22.8+ can cache compiled code between runs: a faster start for free (bench/startup).
-module.enableCompileCache?.()
+// (@types/node for Node 20 does not declare it: hence the type.)
+;/** @type {{enableCompileCache?: () => unknown}} */ (module).enableCompileCache?.()
 
 // @oclif/core as bundled by scripts/bundle.mjs: one file instead of ~120 (bench/startup).
 const {execute} = await import('#oclif/execute')

@@ -30,7 +30,7 @@ await build({
 // CommonJS entry would only have a default export).
 const oclifSubpaths = ['index', 'args', 'command', 'execute', 'flags']
 const requireHere = createRequire(import.meta.url)
-const oclifEntry = (subpath) => {
+const oclifEntry = (/** @type {string} */ subpath) => {
   const specifier = subpath === 'index' ? '@oclif/core' : `@oclif/core/${subpath}`
   const names = Object.keys(requireHere(specifier)).filter((name) => /^[A-Za-z_$][\w$]*$/.test(name) && name !== 'default')
   return `import * as m from '${specifier}'\nexport const {${names.join(', ')}} = m\n`
@@ -65,6 +65,7 @@ await build({
 
 // Commands, the help class and hooks (what oclif loads by path) import @oclif/core through
 // the bundle above.
+/** @type {import('esbuild').Plugin} */
 const oclifImports = {
   name: 'oclif-vendored',
   setup(b) {
@@ -76,15 +77,16 @@ const oclifImports = {
   },
 }
 
-const sources = (dir) =>
+const sources = (/** @type {string} */ dir) =>
   readdirSync(dir, {recursive: true, withFileTypes: true})
     .filter((e) => e.isFile() && e.name.endsWith('.ts'))
-    .map((e) => join(e.parentPath ?? e.path, e.name))
+    .map((e) => join(e.parentPath, e.name))
 // The message catalogue (both languages, ~1,200 entries) as one JSON.parse of a string
 // instead of an object literal: V8 parses JSON several times faster than it compiles the
 // same data as code (about 10 ms less on every start on the 2-core machine, bench/startup).
 // Its values are those of tsc's dist/core/i18n/catalog.js, built just before this step.
 const {catalog} = await import(new URL('../dist/core/i18n/catalog.js', import.meta.url).href)
+/** @type {import('esbuild').Plugin} */
 const catalogAsJson = {
   name: 'catalog-as-json',
   setup(b) {

@@ -11,31 +11,40 @@ import {readFileSync, writeFileSync} from 'node:fs'
 import {fileURLToPath} from 'node:url'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
+
+/** @typedef {import('@oclif/core').Interfaces.Manifest} Manifest */
+/** @typedef {import('@oclif/core').Command.Cached} CachedCommand */
+/** @typedef {import('@oclif/core').Command.Flag.Cached} CachedFlag */
+/** @typedef {import('@oclif/core').Command.Arg.Cached} CachedArg */
+/** @typedef {{name: string, oclif?: {bin?: string, topics?: Record<string, {description?: string}>}}} PJson */
 export const outputPath = 'docs/commands.md'
 
 /** GitHub's anchor for a heading (as test/core/readme.test.ts computes it). */
-const anchorOf = (heading) =>
+const anchorOf = (/** @type {string} */ heading) =>
   heading
     .trim()
     .toLowerCase()
     .replace(/[^\p{L}\p{N}\- _]/gu, '')
     .replaceAll(' ', '-')
 
-const bin = (pjson) => pjson.oclif?.bin ?? pjson.name
-const fill = (text, pjson) => String(text ?? '').replaceAll('<%= config.bin %>', bin(pjson))
-const spaced = (id) => id.replaceAll(':', ' ')
+const bin = (/** @type {PJson} */ pjson) => pjson.oclif?.bin ?? pjson.name
+const fill = (/** @type {string | undefined} */ text, /** @type {PJson} */ pjson) => String(text ?? '').replaceAll('<%= config.bin %>', bin(pjson))
+const spaced = (/** @type {string} */ id) => id.replaceAll(':', ' ')
 
+/** @param {CachedFlag} flag */
 function flagValue(flag) {
   if (flag.type === 'boolean') return ''
   if (flag.options?.length) return ` ${flag.options.join('|')}`
-  return flag.helpValue ? ` ${flag.helpValue}` : ' <value>'
+  return flag.helpValue ? ` ${String(flag.helpValue)}` : ' <value>'
 }
 
+/** @param {CachedFlag} flag */
 function flagName(flag) {
   const name = flag.char ? `-${flag.char}, --${flag.name}` : `--${flag.name}`
-  return flag.allowNo ? `${name}, --no-${flag.name}` : name
+  return flag.type === 'boolean' && flag.allowNo ? `${name}, --no-${flag.name}` : name
 }
 
+/** @param {CachedCommand} command @param {PJson} pjson */
 function usage(command, pjson) {
   const parts = [bin(pjson), spaced(command.id)]
   for (const arg of Object.values(command.args ?? {})) {
@@ -44,17 +53,18 @@ function usage(command, pjson) {
   if (command.strict === false) parts.push('...')
   for (const flag of Object.values(command.flags ?? {})) {
     if (flag.hidden) continue
-    const text = `--${flag.name}${flagValue(flag)}${flag.multiple ? '...' : ''}`
+    const text = `--${flag.name}${flagValue(flag)}${flag.type === 'option' && flag.multiple ? '...' : ''}`
     parts.push(flag.required ? text : `[${text}]`)
   }
   return parts.join(' ')
 }
 
+/** @param {CachedFlag} flag */
 function flagLine(flag) {
   const notes = []
   if (flag.required) notes.push('required')
   if (flag.default !== undefined) notes.push(`default: \`${flag.default}\``)
-  if (flag.multiple) notes.push('may be given more than once')
+  if (flag.type === 'option' && flag.multiple) notes.push('may be given more than once')
   if (flag.env) notes.push(`environment: \`${flag.env}\``)
   if (flag.exclusive?.length) notes.push(`not with ${flag.exclusive.map((f) => `\`--${f}\``).join(', ')}`)
   if (flag.dependsOn?.length) notes.push(`needs ${flag.dependsOn.map((f) => `\`--${f}\``).join(', ')}`)
@@ -62,6 +72,7 @@ function flagLine(flag) {
   return `- \`${flagName(flag)}${flagValue(flag)}\`${text ? ` ${text}` : ''}${notes.length ? ` (${notes.join('; ')})` : ''}`
 }
 
+/** @param {CachedArg} arg */
 function argLine(arg) {
   const notes = [arg.required ? 'required' : 'optional']
   if (arg.default !== undefined) notes.push(`default: \`${arg.default}\``)
@@ -71,12 +82,14 @@ function argLine(arg) {
 }
 
 /** A description on one list line: its own line breaks become spaces. */
-const oneLine = (text) =>
+const oneLine = (/** @type {unknown} */ text) =>
   String(text)
     .replace(/\s*\n\s*/g, ' ')
     .trim()
 
-/** Examples as oclif shows them: a description line (as a shell comment) above its command. */
+/** Examples as oclif shows them: a description line (as a shell comment) above its command. * @param {CachedCommand} command
+ * @param {PJson} pjson
+ */
 function examples(command, pjson) {
   const lines = []
   for (const example of command.examples ?? []) {
@@ -92,20 +105,23 @@ function examples(command, pjson) {
 /**
  * The reference as Markdown, from the manifest's commands and package.json's oclif topics.
  * Pure (no file, clock or machine in it): the test calls it on the same inputs.
+ * @param {Manifest} manifest
+ * @param {PJson} pjson
  */
 export function commandsMarkdown(manifest, pjson) {
   const commands = Object.values(manifest.commands)
     .filter((c) => !c.hidden)
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
   const topics = pjson.oclif?.topics ?? {}
+  /** @type {Map<string, CachedCommand[]>} */
   const groups = new Map()
   for (const command of commands) {
-    const top = command.id.split(':')[0]
+    const top = /** @type {string} */ (command.id.split(':')[0])
     if (!groups.has(top)) groups.set(top, [])
-    groups.get(top).push(command)
+    groups.get(top)?.push(command)
   }
   const global = Object.values(commands[0]?.flags ?? {}).filter((f) => f.helpGroup === 'GLOBAL' && !f.hidden)
-  const isGlobal = (flag) => flag.helpGroup === 'GLOBAL' && global.some((g) => g.name === flag.name)
+  const isGlobal = (/** @type {CachedFlag} */ flag) => flag.helpGroup === 'GLOBAL' && global.some((g) => g.name === flag.name)
 
   const out = []
   out.push('# Command reference')
@@ -139,7 +155,7 @@ export function commandsMarkdown(manifest, pjson) {
     out.push('')
     out.push(`## \`${bin(pjson)} ${top}\``)
     const topic = topics[top]?.description
-    if (topic && !(list.length === 1 && list[0].id === top)) {
+    if (topic && !(list.length === 1 && list[0]?.id === top)) {
       out.push('')
       out.push(oneLine(topic))
     }

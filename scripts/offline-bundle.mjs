@@ -30,7 +30,8 @@ let listing
 try {
   listing = execFileSync('npm', ['ls', '--omit=dev', '--all', '--parseable'], {cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe']})
 } catch (error) {
-  fail(`npm ls --omit=dev found a broken dependency tree; run \`npm ci\` first\n${error.stderr ?? error.message}`)
+  const e = /** @type {{stderr?: string, message?: string}} */ (error)
+  fail(`npm ls --omit=dev found a broken dependency tree; run \`npm ci\` first\n${e.stderr ?? e.message}`)
 }
 const packages = listing
   .split('\n')
@@ -111,13 +112,13 @@ try {
   execFileSync('tar', ['-C', stage, '--owner=0', '--group=0', '--numeric-owner', '--sort=name', '-czf', tarball, 'egov'], {stdio: 'inherit'})
 
   // 6. What went in, and how big it is.
-  const mib = (bytes) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`
+  const mib = (/** @type {number} */ bytes) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`
   const sizes = copied.map((p) => ({name: p.name, bytes: size(join(app, p.rel), true)}))
   sizes.sort((a, b) => b.bytes - a.bytes)
   const lines = [
     tarball,
     `  ${mib(statSync(tarball).size)} compressed, ${mib(size(app))} extracted; ${copied.length} packages; Node ${facts.node} (ABI ${facts.abi}), ${target}`,
-    `  egov's own files ${mib(pkg.files.reduce((n, f) => n + size(join(app, f)), 0))}, node_modules ${mib(size(join(app, 'node_modules')))}; the largest packages:`,
+    `  egov's own files ${mib(pkg.files.reduce((/** @type {number} */ n, /** @type {string} */ f) => n + size(join(app, f)), 0))}, node_modules ${mib(size(join(app, 'node_modules')))}; the largest packages:`,
     ...sizes.slice(0, 8).map((s) => `    ${mib(s.bytes).padStart(9)}  ${s.name}`),
   ]
   process.stdout.write(lines.join('\n') + '\n')
@@ -125,7 +126,11 @@ try {
   rmSync(stage, {recursive: true, force: true})
 }
 
-/** Whether src, inside the package folder from, goes into the bundle. */
+/** Whether src, inside the package folder from, goes into the bundle.
+ * @param {string} from
+ * @param {string} src
+ * @param {boolean} native
+ */
 function keep(from, src, native) {
   if (src === from) return true
   const rel = relative(from, src)
@@ -142,7 +147,10 @@ function keep(from, src, native) {
   return true
 }
 
-/** Bytes under path (a package's nested node_modules not counted when own is true). */
+/** Bytes under path (a package's nested node_modules not counted when own is true).
+ * @param {string} path
+ * @returns {number}
+ */
 function size(path, own = false) {
   const st = statSync(path)
   if (!st.isDirectory()) return st.size
@@ -154,6 +162,10 @@ function size(path, own = false) {
   return total
 }
 
+/**
+ * @param {string} message
+ * @returns {never}
+ */
 function fail(message) {
   process.stderr.write(`offline bundle: ${message}\n`)
   process.exit(1)

@@ -25,7 +25,13 @@ const EXACT_ID = /^(?:NET|CLOUD|CERT|ITEM|KIOSK|X)-\d+$/
 /** Tests that name every rule because the help texts do: they test the help, not the rule. */
 const HELP_TESTS = new Set(['test/core/help-zh.test.ts', 'test/e2e/zh-help.test.ts', 'test/core/rules-doc.test.ts'])
 
+/**
+ * @param {string} dir
+ * @param {string} suffix
+ * @returns {string[]}
+ */
 function files(dir, suffix) {
+  /** @type {string[]} */
   const out = []
   for (const entry of readdirSync(join(root, dir), {withFileTypes: true})) {
     const path = join(dir, entry.name)
@@ -36,20 +42,24 @@ function files(dir, suffix) {
 }
 
 /** The rules of docs/rules.md, in order, each with its section, text and notes. */
+/** @param {string} text */
 export function parseRules(text) {
+  /** @type {{id: string, section: string | undefined, lines: string[]}[]} */
   const rules = []
+  /** @type {string | undefined} */
   let section
+  /** @type {{id: string, section: string | undefined, lines: string[]} | undefined} */
   let current
   for (const line of text.split('\n')) {
     const heading = /^## (.+)$/.exec(line)
     if (heading) {
-      section = heading[1].trim()
+      section = /** @type {string} */ (heading[1]).trim()
       current = undefined
       continue
     }
     const start = /^- ((?:NET|CLOUD|CERT|ITEM|KIOSK|X)-\d+) (.*)$/.exec(line)
     if (start) {
-      current = {id: start[1], section, lines: [start[2]]}
+      current = {id: /** @type {string} */ (start[1]), section, lines: [/** @type {string} */ (start[2])]}
       rules.push(current)
       continue
     }
@@ -66,18 +76,25 @@ export function parseRules(text) {
   })
 }
 
+/**
+ * @param {string} text
+ * @param {string} marker
+ * @returns {[string, string | undefined]}
+ */
 function splitOff(text, marker) {
   const at = text.indexOf(marker)
   return at < 0 ? [text, undefined] : [text.slice(0, at), text.slice(at + marker.length)]
 }
 
 /** The articles a rule's text cites: 第十一条, 第五条(二), "004 政府网站 第二十二条", 第九–十条. */
+/** @param {string} text */
 function articles(text) {
   const found = text.match(/(?:\b00\d [^\s(),;:]*\s*)?第[一二三四五六七八九十百–、]+条(?:\([一二三四五六七八九十]+\))?/g) ?? []
   return [...new Set(found.map((a) => a.trim()))]
 }
 
 /** The name of the function, method or const around a node, with the class for a method. */
+/** @param {import('typescript').Node} node */
 function enclosingName(node) {
   for (let n = node.parent; n; n = n.parent) {
     if (ts.isFunctionDeclaration(n) && n.name) return n.name.text
@@ -97,10 +114,12 @@ function enclosingName(node) {
 
 /** rule → Map(function → file) from src/, by the rule named as a value or a @rule tag. */
 export function sourceFunctions() {
+  /** @type {Map<string, Map<string, string>>} */
   const found = new Map()
+  /** @type {(id: string, name: string, file: string) => void} */
   const add = (id, name, file) => {
     if (!found.has(id)) found.set(id, new Map())
-    const names = found.get(id)
+    const names = /** @type {Map<string, string>} */ (found.get(id))
     if (!names.has(name)) names.set(name, file)
   }
   for (const file of files('src', '.ts')) {
@@ -109,6 +128,7 @@ export function sourceFunctions() {
     if (!ID.test(text)) continue
     ID.lastIndex = 0
     const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true)
+    /** @param {import('typescript').Node} node */
     const visit = (node) => {
       if ((ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) && EXACT_ID.test(node.text)) {
         const name = enclosingName(node)
@@ -116,10 +136,11 @@ export function sourceFunctions() {
       }
       const named = ts.isFunctionDeclaration(node) || ts.isVariableStatement(node) || ts.isMethodDeclaration(node)
       if (named) {
-        for (const tag of ts.getJSDocTags(ts.isVariableStatement(node) ? node.declarationList.declarations[0] : node)) {
+        const declaration = ts.isVariableStatement(node) ? /** @type {import('typescript').VariableDeclaration} */ (node.declarationList.declarations[0]) : node
+        for (const tag of ts.getJSDocTags(declaration)) {
           if (tag.tagName.text !== 'rule') continue
           const comment = typeof tag.comment === 'string' ? tag.comment : (ts.getTextOfJSDocComment(tag.comment) ?? '')
-          const name = ts.isVariableStatement(node) ? node.declarationList.declarations[0].name.getText(source) : node.name?.getText(source)
+          const name = declaration.name?.getText(source)
           for (const id of comment.match(ID) ?? []) if (name) add(id, name, file)
         }
       }
@@ -132,6 +153,7 @@ export function sourceFunctions() {
 
 /** rule → sorted test files that name it. */
 export function testFiles() {
+  /** @type {Map<string, string[]>} */
   const found = new Map()
   for (const file of files('test', '.test.ts')) {
     const posix = file.split('\\').join('/')
@@ -139,13 +161,13 @@ export function testFiles() {
     const text = readFileSync(join(root, file), 'utf8')
     for (const id of new Set(text.match(ID) ?? [])) {
       if (!found.has(id)) found.set(id, [])
-      found.get(id).push(posix)
+      found.get(id)?.push(posix)
     }
   }
   return found
 }
 
-const code = (s) => `\`${s}\``
+const code = (/** @type {string} */ s) => `\`${s}\``
 
 export function render() {
   const rules = parseRules(readFileSync(join(root, 'docs/rules.md'), 'utf8'))
@@ -186,11 +208,12 @@ export function render() {
     const fns = functions.get(rule.id)
     if (rule.notEnforced) out.push(`- **Not enforced:** ${rule.notEnforced}`)
     if (fns?.size) {
+      /** @type {Map<string, string[]>} */
       const byFile = new Map()
       for (const [name, file] of [...fns].sort((a, b) => a[1].localeCompare(b[1]) || a[0].localeCompare(b[0]))) {
         const posix = file.split('\\').join('/')
         if (!byFile.has(posix)) byFile.set(posix, [])
-        byFile.get(posix).push(code(name))
+        byFile.get(posix)?.push(code(name))
       }
       out.push(`- **Functions:** ${[...byFile].map(([file, names]) => `${names.join(', ')} in [${file}](${file})`).join('; ')}`)
     }

@@ -14,13 +14,13 @@
 // else is left to node-gyp as before. Then it hands over to npm's own node-gyp.
 'use strict'
 const {readFileSync} = require('node:fs')
-const {dirname, join} = require('node:path')
+const path = require('node:path')
 
 if (!process.env.npm_config_nodedir) {
-  const prefix = dirname(dirname(process.execPath))
+  const prefix = path.dirname(path.dirname(process.execPath))
   try {
-    const header = readFileSync(join(prefix, 'include', 'node', 'node_version.h'), 'utf8')
-    const part = (name) => header.match(new RegExp(`#define\\s+NODE_${name}_VERSION\\s+(\\d+)`))?.[1]
+    const header = readFileSync(path.join(prefix, 'include', 'node', 'node_version.h'), 'utf8')
+    const part = (/** @type {string} */ name) => new RegExp(`#define\\s+NODE_${name}_VERSION\\s+(\\d+)`).exec(header)?.[1]
     if (`${part('MAJOR')}.${part('MINOR')}.${part('PATCH')}` === process.versions.node) process.env.npm_config_nodedir = prefix
   } catch {
     // no headers beside this Node: node-gyp looks for them as it always does
@@ -35,7 +35,7 @@ if (!process.env.JOBS && !process.env.npm_config_jobs) process.env.JOBS = 'max'
 const npm = process.env.npm_execpath
 let nodeGyp
 try {
-  nodeGyp = require.resolve('node-gyp/bin/node-gyp.js', {paths: npm ? [dirname(npm)] : []})
+  nodeGyp = require.resolve('node-gyp/bin/node-gyp.js', {paths: npm ? [path.dirname(npm)] : []})
 } catch {
   process.stderr.write('egov: node-gyp was not found beside npm; run `npm install` with the npm that ships with Node.js\n')
   process.exit(1)
