@@ -25,8 +25,8 @@ export function isolatedHome(): Record<string, string> {
  * the given input), no colour variables inherited, English unless the test says otherwise.
  */
 export function egov(args: string[], env: Record<string, string | undefined> = {}, input?: string): Promise<CliResult> {
-  const base: Record<string, string | undefined> = {...process.env}
-  for (const k of ['EGOV_DB', 'EGOV_DATABASE_URL', 'EGOV_OPERATOR', 'EGOV_NOW', 'FORCE_COLOR', 'LANG', 'LC_ALL', 'LC_MESSAGES', 'NODE_OPTIONS']) delete base[k]
+  const dropped = new Set(['EGOV_DB', 'EGOV_DATABASE_URL', 'EGOV_OPERATOR', 'EGOV_NOW', 'FORCE_COLOR', 'LANG', 'LC_ALL', 'LC_MESSAGES', 'NODE_OPTIONS'])
+  const base: Record<string, string | undefined> = Object.fromEntries(Object.entries(process.env).filter(([k]) => !dropped.has(k)))
   const merged = {...base, LANG: 'C.UTF-8', ...env}
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {env: merged, stdio: ['pipe', 'pipe', 'pipe']})
@@ -58,7 +58,11 @@ export function onTerminal(args: string[], env: Record<string, string>, answers:
     const pending = [...answers]
     child.stdout.setEncoding('utf8').on('data', (d: string) => {
       screen += d
-      if (pending.length && pending[0].when.test(screen)) child.stdin.write(pending.shift()!.type)
+      const next = pending[0]
+      if (next?.when.test(screen)) {
+        pending.shift()
+        child.stdin.write(next.type)
+      }
     })
     child.on('error', reject)
     child.on('close', (code) => resolve({code: code ?? -1, screen}))
