@@ -30,8 +30,8 @@ describeEachDialect('audit trail', (dialect) => {
     const entries = await auditLog(store.db)
     expect(entries.map((e) => e.seq)).toEqual([5, 4, 3, 2, 1])
     expect(entries[0]).toMatchObject({actor: tdb.actor('auditor'), action: 'thing.set', entityType: 'thing', entityId: '5', before: {n: 4}, after: {n: 5, 名称: '第5'}})
-    expect(entries[4].prevHash).toBe('0'.repeat(64))
-    for (let i = 0; i < 4; i++) expect(entries[i].prevHash).toBe(entries[i + 1].hash)
+    expect(entries[4]!.prevHash).toBe('0'.repeat(64))
+    for (let i = 0; i < 4; i++) expect(entries[i]!.prevHash).toBe(entries[i + 1]!.hash)
     expect(await auditLog(store.db, {entity: 'thing:3'})).toHaveLength(1)
     expect(await verifyAudit(store.db)).toMatchObject({ok: true, count: 5, head: {seq: 5}})
   })
@@ -62,7 +62,8 @@ describeEachDialect('audit trail', (dialect) => {
   it('detects reordered entries', async () => {
     // Swap the contents of entries 2 and 3, keeping their numbers.
     const rows = await tdb.sql('select seq, action, entity_id, before_json, after_json, prev_hash, hash from audit_log where seq in (2, 3) order by seq')
-    const [a, b] = rows
+    expect(rows).toHaveLength(2)
+    const [a, b] = rows as [Record<string, unknown>, Record<string, unknown>]
     const set = (target: number, r: Record<string, unknown>) =>
       tdb.sql(
         dialect === 'postgres'

@@ -28,7 +28,7 @@ describe('working days on the official calendar (X-1)', () => {
     expect(date).toBe('2027-01-01')
     expect(warnings).toHaveLength(1)
     expect(warnings[0]).toMatchObject({code: 'calendar.uncovered', years: [2027]})
-    expect(warnings[0].message).toContain('X-1')
+    expect(warnings[0]!.message).toContain('X-1')
     expect(calendar.day('2027-01-01').covered).toBe(false)
   })
 

@@ -17,7 +17,7 @@ describe('the message catalogue', () => {
     const twice: string[] = []
     for (const file of readdirSync(dir).filter((f) => /^catalog.*\.ts$/.test(f))) {
       for (const m of readFileSync(join(dir, file), 'utf8').matchAll(/^ {2}'([\w.-]+)': \{/gm)) {
-        const key = m[1]
+        const key = m[1]!
         const first = seen.get(key)
         if (first) twice.push(`${key} (${first}, ${file})`)
         else seen.set(key, file)

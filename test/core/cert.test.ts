@@ -58,7 +58,7 @@ describe('resident ID numbers (CERT-1)', () => {
       ['110105194912310021', 'cert.badIdCheck'],
       ['110105194902300020', 'cert.badIdBirth'],
       ['11010519491231', 'cert.badIdNumber'],
-    ]) {
+    ] as const) {
       let error: EgovError | undefined
       try {
         parseIdNumber(value)
@@ -164,7 +164,9 @@ describeEachDialect('certificate life events in the core (CERT-1, CERT-3, X-2)',
     expect(cert.serial).toBe((done.request.payload as {issued: string}).issued)
     expect(cert.keySpec).toBe('rsa-2048')
     const lib = await x509()
-    const pem = (await tdb.sql('select cert_pem from cert_certs'))[0].cert_pem as string
+    const certs = await tdb.sql('select cert_pem from cert_certs')
+    expect(certs).toHaveLength(1)
+    const pem = certs[0]!.cert_pem as string
     expect(await new lib.X509Certificate(pem).verify({publicKey: new lib.X509Certificate(await caCertificate(alice.db))})).toBe(true)
   })
 

@@ -24,9 +24,9 @@ const RULE = /\b(?:NET|CLOUD|CERT|ITEM|KIOSK|X)-\d+(?:\.\.\d+)?/g
 /** The Chinese help cannot drift from the commands (issue 19): every command, topic and flag has its entry, and no entry is stale. */
 describe('the Chinese help catalogue', () => {
   it.each(commandIds)('%s has a Chinese summary, and a description when the English has one', (id) => {
-    const en = manifest.commands[id]
-    const zh = COMMANDS_ZH[id]
-    expect(zh, `src/cli/help-zh has no entry for ${id}`).toBeDefined()
+    const en = manifest.commands[id]!
+    expect(COMMANDS_ZH[id], `src/cli/help-zh has no entry for ${id}`).toBeDefined()
+    const zh = COMMANDS_ZH[id]!
     expect(zh.summary).toMatch(CJK)
     if (en.description?.trim()) {
       expect(zh.description, `${id}: description`).toMatch(CJK)
@@ -48,7 +48,7 @@ describe('the Chinese help catalogue', () => {
 
   it.each(topicIds)('topic %s has a Chinese description', (id) => {
     expect(TOPICS_ZH[id]).toMatch(CJK)
-    for (const rule of new Set(pjson.oclif.topics[id].description.match(RULE) ?? [])) expect(TOPICS_ZH[id], `${id}: ${rule}`).toContain(rule)
+    for (const rule of new Set(pjson.oclif.topics[id]!.description.match(RULE) ?? [])) expect(TOPICS_ZH[id], `${id}: ${rule}`).toContain(rule)
   })
 
   it('has no entry for a topic that does not exist', () => {
@@ -59,7 +59,7 @@ describe('the Chinese help catalogue', () => {
     const used = new Set<string>()
     const missing: string[] = []
     for (const id of commandIds) {
-      const command = manifest.commands[id]
+      const command = manifest.commands[id]!
       for (const [name, flag] of Object.entries(command.flags)) {
         for (const text of [flag.description, flag.summary]) {
           if (!text || flag.hidden) continue
@@ -78,7 +78,7 @@ describe('the Chinese help catalogue', () => {
   })
 
   it('translates every example description, and keeps no stale ones', () => {
-    const texts = commandIds.flatMap((id) => (manifest.commands[id].examples ?? []).flatMap((e) => (typeof e === 'object' && e.description ? [e.description] : [])))
+    const texts = commandIds.flatMap((id) => (manifest.commands[id]!.examples ?? []).flatMap((e) => (typeof e === 'object' && e.description ? [e.description] : [])))
     expect(texts.filter((text) => !Object.hasOwn(EXAMPLES_ZH, text))).toEqual([])
     expect(Object.keys(EXAMPLES_ZH).filter((text) => !texts.includes(text))).toEqual([])
   })
@@ -93,7 +93,7 @@ describe('the Chinese help catalogue', () => {
 
 describe('wrapping Chinese help text', () => {
   it('breaks between Chinese characters, never inside a rule id or a flag, never before closing punctuation', () => {
-    const text = COMMANDS_ZH['net:request:apply'].description!
+    const text = COMMANDS_ZH['net:request:apply']!.description!
     const wrapped = wrapCjk(text, 40)
     for (const line of wrapped.split('\n')) {
       expect(displayWidth(line)).toBeLessThanOrEqual(40)

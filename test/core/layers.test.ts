@@ -8,12 +8,12 @@ const root = new URL('../../src', import.meta.url).pathname
 function sources(dir: string, pattern = /\.ts$/): string[] {
   return readdirSync(dir, {recursive: true, withFileTypes: true})
     .filter((e) => e.isFile() && pattern.test(e.name))
-    .map((e) => join(e.parentPath ?? e.path, e.name))
+    .map((e) => join(e.parentPath, e.name))
 }
 
 function imports(file: string): string[] {
   const text = readFileSync(file, 'utf8')
-  return [...text.matchAll(/(?:from\s+|import\s*\(\s*|import\s+)['"]([^'"]+)['"]/g)].map((m) => m[1])
+  return [...text.matchAll(/(?:from\s+|import\s*\(\s*|import\s+)['"]([^'"]+)['"]/g)].map((m) => m[1]!)
 }
 
 /** DESIGN.md layering: the core is a library; it never reaches up into the CLI or its UI packages. */

@@ -42,7 +42,7 @@ function python(script: string, input = ''): Buffer {
 const utf8 = (text: string) => Buffer.from(text, 'utf8')
 
 const HEADER = '事项编码,主项名称,实施主体\r\n'
-const ROWS = ['A1,食品经营许可,市市场监督管理局\r\n', 'A2,建筑工程施工许可（新办）,市住房和城乡建设局\r\n', 'A3,社会团体登记,市民政局\r\n']
+const ROWS: readonly [string, string, string] = ['A1,食品经营许可,市市场监督管理局\r\n', 'A2,建筑工程施工许可（新办）,市住房和城乡建设局\r\n', 'A3,社会团体登记,市民政局\r\n']
 const WHOLE = HEADER + ROWS.join('')
 
 /** The texts the tests need in GBK, encoded by one run of Python. */
@@ -51,7 +51,7 @@ const encoded: string[] = JSON.parse(python('import json, sys; print(json.dumps(
 function gbk(text: string): Buffer {
   const i = GBK_TEXTS.indexOf(text)
   if (i < 0) throw new Error(`add ${JSON.stringify(text)} to GBK_TEXTS`)
-  return Buffer.from(encoded[i], 'hex')
+  return Buffer.from(encoded[i]!, 'hex')
 }
 
 describe('the encoding of a CSV, line by line (issue 20)', () => {

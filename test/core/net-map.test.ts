@@ -18,7 +18,7 @@ function ip6(text: string): bigint {
 }
 
 function block(cidr: string, extra: Omit<MapSegment, 'start' | 'end' | 'cidr'>): MapSegment {
-  const [address, prefix] = cidr.split('/')
+  const [address = '', prefix] = cidr.split('/')
   const family = address.includes(':') ? 6 : 4
   const start = family === 4 ? ip4(address) : ip6(address)
   const size = 1n << BigInt((family === 4 ? 32 : 128) - Number(prefix))
@@ -90,7 +90,7 @@ function gridOf(text: string): {labels: string[]; rows: string[]} {
   const end = lines.indexOf('')
   const body = lines.slice(1, end)
   return {
-    labels: body.map((line) => line.split(' ')[0]),
+    labels: body.map((line) => line.split(' ')[0]!),
     rows: body.map((line) => line.replace(/^\S+\s+/, '').replaceAll(' ', '')),
   }
 }
@@ -183,10 +183,11 @@ describe('terminal pool map', () => {
       expect(text).toContain('…')
       // Narrower terminals get fewer cells per row, still a power of two.
       const {rows} = gridOf(text)
-      expect(Math.log2([...rows[0]].length) % 1).toBe(0)
+      expect(rows.length).toBeGreaterThan(0)
+      expect(Math.log2([...rows[0]!].length) % 1).toBe(0)
       expect(rows.length).toBeLessThanOrEqual(16)
     }
-    expect([...gridOf(renderTerminalMap(v4, {width: 48})).rows[0]]).toHaveLength(32)
+    expect([...gridOf(renderTerminalMap(v4, {width: 48})).rows[0]!]).toHaveLength(32)
   })
 
   it('draws an IPv6 /32 from bigint slices: /42 cells, compressed row labels, tiny shares', () => {
@@ -254,7 +255,7 @@ function checkXml(text: string): void {
     const [whole, close, name, attrs, selfClose] = m!
     expect(attrs, 'bare & in attribute').not.toMatch(/&(?!(amp|lt|gt|quot|apos|#\d+|#x[\da-f]+);)/i)
     if (close) expect(stack.pop(), `</${name}>`).toBe(name)
-    else if (!selfClose) stack.push(name)
+    else if (!selfClose) stack.push(name!)
     i = lt + whole.length
   }
   expect(stack).toEqual([])
@@ -320,10 +321,11 @@ describe('SVG pool map', () => {
 
 /** CIELAB (D65) of a #rrggbb colour, from sRGB by the standard formulas. */
 function lab(hex: string): [number, number, number] {
-  const [r, g, b] = [1, 3, 5].map((i) => {
+  const linear = (i: number) => {
     const c = Number.parseInt(hex.slice(i, i + 2), 16) / 255
     return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4
-  })
+  }
+  const [r, g, b] = [linear(1), linear(3), linear(5)]
   const f = (t: number) => (t > 0.008856 ? Math.cbrt(t) : 7.787 * t + 16 / 116)
   const x = f((0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047)
   const y = f(0.2126 * r + 0.7152 * g + 0.0722 * b)
@@ -332,14 +334,18 @@ function lab(hex: string): [number, number, number] {
 }
 
 describe('map palette (issue 15: holders told apart)', () => {
-  const deltaE = (a: string, b: string) => Math.hypot(...lab(a).map((v, i) => v - lab(b)[i]))
+  const deltaE = (a: string, b: string) => {
+    const [l1, a1, b1] = lab(a)
+    const [l2, a2, b2] = lab(b)
+    return Math.hypot(l1 - l2, a1 - a2, b1 - b2)
+  }
 
   it('any two holder colours, and each against the free and other greys, differ by ΔE*76 ≥ 25', () => {
     const all = [...PALETTE, FREE_FILL, OTHER_FILL]
     expect(new Set(PALETTE).size).toBe(20)
     for (let i = 0; i < all.length; i++)
       for (let j = i + 1; j < all.length; j++) {
-        expect(deltaE(all[i], all[j]), `${all[i]} ${all[j]}`).toBeGreaterThanOrEqual(25)
+        expect(deltaE(all[i]!, all[j]!), `${all[i]} ${all[j]}`).toBeGreaterThanOrEqual(25)
       }
     // The pairs the issue found hard to tell apart are gone.
     expect(PALETTE).not.toContain('#2ca02c')
@@ -348,7 +354,7 @@ describe('map palette (issue 15: holders told apart)', () => {
 
   it('consecutive holders differ in lightness too (ΔL* ≥ 15, cycling)', () => {
     PALETTE.forEach((c, i) => {
-      const next = PALETTE[(i + 1) % PALETTE.length]
+      const next = PALETTE[(i + 1) % PALETTE.length]!
       expect(Math.abs(lab(c)[0] - lab(next)[0]), `${c} ${next}`).toBeGreaterThanOrEqual(15)
     })
   })

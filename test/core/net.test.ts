@@ -50,17 +50,17 @@ describeEachDialect('extranet address plan (NET-1, NET-2)', (dialect) => {
 
   it('allocates best-fit: the smallest free block that holds the request, lowest address first', async () => {
     await w((ctx) => addPoolIn(ctx, {cidr: '172.16.0.0/24', name: 'small', plane: 1}))
-    const [a] = await w((ctx) => allocateIn(ctx, {pool: 'small', prefixLength: 26, unit: 'A'}))
+    const a = only(await w((ctx) => allocateIn(ctx, {pool: 'small', prefixLength: 26, unit: 'A'})))
     expect(a).toMatchObject({cidr: '172.16.0.0/26', pool: 'small', plane: 1, unit: 'A', status: 'active'})
     // Free now: .64/26 and .128/25. A /27 goes into the /26 (the smaller), keeping the /25 whole.
-    const [b] = await w((ctx) => allocateIn(ctx, {pool: 'small', prefixLength: 27, unit: 'B'}))
+    const b = only(await w((ctx) => allocateIn(ctx, {pool: 'small', prefixLength: 27, unit: 'B'})))
     expect(b.cidr).toBe('172.16.0.64/27')
-    const [c] = await w((ctx) => allocateIn(ctx, {pool: 'small', hosts: 50, unit: 'C', purpose: '视频会议'}))
+    const c = only(await w((ctx) => allocateIn(ctx, {pool: 'small', hosts: 50, unit: 'C', purpose: '视频会议'})))
     expect(c.cidr).toBe('172.16.0.128/26')
     await w((ctx) => release(ctx, a.cidr))
     // The released /26 comes back; a /28 goes to the lowest of the smallest blocks that fit.
     expect(await freeOf('small')).toEqual(['172.16.0.0/26', '172.16.0.96/27', '172.16.0.192/26'])
-    const [d] = await w((ctx) => allocateIn(ctx, {pool: 'small', prefixLength: 28, unit: 'D'}))
+    const d = only(await w((ctx) => allocateIn(ctx, {pool: 'small', prefixLength: 28, unit: 'D'})))
     expect(d.cidr).toBe('172.16.0.96/28')
   })
 
@@ -107,16 +107,16 @@ describeEachDialect('extranet address plan (NET-1, NET-2)', (dialect) => {
     await w((ctx) => addPoolIn(ctx, {cidr: '2001:db8::/32', name: 'v6', plane: 1}))
     const blocks = await w((ctx) => allocateIn(ctx, {pool: 'v6', prefixLength: 48, unit: 'A', count: 3}))
     expect(blocks.map((b) => b.cidr)).toEqual(['2001:db8::/48', '2001:db8:1::/48', '2001:db8:2::/48'])
-    const [host] = await w((ctx) => allocateIn(ctx, {pool: 'v6', prefixLength: 128, unit: 'B'}))
+    const host = only(await w((ctx) => allocateIn(ctx, {pool: 'v6', prefixLength: 128, unit: 'B'})))
     expect(host.cidr).toBe('2001:db8:3::/128')
     const free = await freeBlocks(store.db, 'v6', {prefixLength: 64, limit: 3})
     // Blocks that can hold a /64: the /33–/46 left of the /32, and the /49–/64 left of the /48 the host came from.
-    expect(free.blocks[0].cidr).toBe('2001:db8:3:1::/64')
+    expect(free.blocks[0]?.cidr).toBe('2001:db8:3:1::/64')
     expect(free.totalBlocks).toBe(14 + 16)
     expect(free.fit?.count).toBe(String((1n << 32n) - 3n * (1n << 16n) - 1n))
     expect(BigInt(free.addresses)).toBe((1n << 96n) - 3n * (1n << 80n) - (1n << 64n))
     const all = await freeBlocks(store.db, 'v6', {limit: 1})
-    expect(all.blocks[0].cidr).toBe('2001:db8:3::1/128')
+    expect(all.blocks[0]?.cidr).toBe('2001:db8:3::1/128')
     expect(all.totalBlocks).toBe(14 + 80)
     expect(BigInt(all.addresses)).toBe((1n << 96n) - 3n * (1n << 80n) - 1n)
     const err = await w((ctx) => allocateIn(ctx, {pool: 'v6', hosts: 10, unit: 'C'})).catch((e: unknown) => e)
@@ -135,7 +135,7 @@ describeEachDialect('extranet address plan (NET-1, NET-2)', (dialect) => {
   })
 
   it('keeps released allocations as history and refuses a second release', async () => {
-    const [a] = await w((ctx) => allocateIn(ctx, {pool: 'city', prefixLength: 28, unit: 'temp'}))
+    const a = only(await w((ctx) => allocateIn(ctx, {pool: 'city', prefixLength: 28, unit: 'temp'})))
     const released = await w((ctx) => release(ctx, String(a.id)))
     expect(released).toMatchObject({status: 'released', releasedBy: tdb.actor('netadmin')})
     expect((await listAllocations(store.db, {unit: 'temp'})).length).toBe(0)
@@ -158,7 +158,7 @@ describeEachDialect('extranet address plan (NET-1, NET-2)', (dialect) => {
     expect(cut).toMatchObject({code: 'conflict', key: 'net.poolCutsAllocation', context: {rule: 'NET-1'}})
     const around = await w((ctx) => addPoolIn(ctx, {cidr: '10.20.64.0/20', name: 'around', plane: 1}))
     expect(around.adoptedAllocations).toEqual(['10.20.64.0/22'])
-    expect((await listAllocations(store.db, {unit: 'big'}))[0].pool).toBe('around')
+    expect((await listAllocations(store.db, {unit: 'big'}))[0]?.pool).toBe('around')
     expect(await freeOf('around')).toEqual(['10.20.68.0/22', '10.20.72.0/21'])
   })
 
@@ -190,7 +190,7 @@ describeEachDialect('extranet address plan (NET-1, NET-2)', (dialect) => {
     for (let step = 0; step < steps; step++) {
       if (held.size && random() < 0.4) {
         const keys = [...held.keys()]
-        const cidr = keys[Math.floor(random() * keys.length)]
+        const cidr = keys[Math.floor(random() * keys.length)]!
         await w((ctx) => release(ctx, cidr))
         held.delete(cidr)
       } else {
@@ -201,13 +201,13 @@ describeEachDialect('extranet address plan (NET-1, NET-2)', (dialect) => {
           expect(result).toBeInstanceOf(Conflict)
           continue
         }
-        const [a] = result as Awaited<ReturnType<typeof allocateIn>>
+        const a = only(result as Awaited<ReturnType<typeof allocateIn>>)
         expect(a.cidr, `step ${step}`).toBe(formatCidr(expected))
         held.set(a.cidr, parseCidr(a.cidr, 'x'))
       }
       if (step % 100 === 0) {
         const blocks = [...held.values()].sort((x, y) => (x.start < y.start ? -1 : 1))
-        for (let i = 1; i < blocks.length; i++) expect(blocks[i].start > blockEnd(blocks[i - 1])).toBe(true)
+        for (let i = 1; i < blocks.length; i++) expect(blocks[i]!.start > blockEnd(blocks[i - 1]!)).toBe(true)
         expect(await freeOf('prop')).toEqual(independentFree(pool, [...held.values()]).map(formatCidr))
       }
     }
@@ -249,5 +249,11 @@ function expectedBestFit(pool: Block, held: Block[], prefix: number): Block | un
   const candidates = independentFree(pool, held).filter((b) => b.prefix <= prefix)
   if (!candidates.length) return undefined
   candidates.sort((a, b) => b.prefix - a.prefix || (a.start < b.start ? -1 : 1))
-  return {family: 4, start: candidates[0].start, prefix}
+  return {family: 4, start: candidates[0]!.start, prefix}
+}
+
+/** The one block an allocation without a count gives (allocateIn answers a list). */
+function only<T>(blocks: readonly T[]): T {
+  expect(blocks).toHaveLength(1)
+  return blocks[0]!
 }

@@ -214,7 +214,9 @@ describe('probe targets (NET-5)', () => {
 describe('runProbes against local servers (NET-5)', () => {
   it('reports status: 200 ok, 302 ok (not followed), 503 failed', async () => {
     const targets = [url(answeringPort), url(answeringPort, '/moved'), url(answeringPort, '/fail')]
-    const [ok, moved, fail] = await runProbes(targets, {timeoutMs: 2000})
+    const results = await runProbes(targets, {timeoutMs: 2000})
+    expect(results).toHaveLength(3)
+    const [ok, moved, fail] = results as [ProbeResult, ProbeResult, ProbeResult]
     expect(ok).toMatchObject({target: targets[0], kind: 'http', ok: true, status: 200})
     expect(ok.error).toBeUndefined()
     expect(ok.tls).toBeUndefined()
@@ -226,7 +228,7 @@ describe('runProbes against local servers (NET-5)', () => {
 
   it('times out on a server that accepts and never answers, promptly', async () => {
     const started = performance.now()
-    const [result] = await runProbes([url(silentHttpPort, '/hang')], {timeoutMs: 300})
+    const result = await probeOne(url(silentHttpPort, '/hang'), {timeoutMs: 300})
     const elapsed = performance.now() - started
     expect(result).toMatchObject({ok: false, errorCode: 'TIMEOUT', error: 'timed out after 300 ms'})
     expect(result.status).toBeUndefined()
@@ -237,7 +239,7 @@ describe('runProbes against local servers (NET-5)', () => {
   it('times out when a TLS handshake never completes (undici still connecting)', async () => {
     // A bare TCP listener never answers the ClientHello: undici is still "connecting".
     const started = performance.now()
-    const [result] = await runProbes([`https://${HOST}:${listenerPort}/`], {timeoutMs: 300})
+    const result = await probeOne(`https://${HOST}:${listenerPort}/`, {timeoutMs: 300})
     expect(performance.now() - started).toBeLessThan(1500)
     expect(result).toMatchObject({ok: false, errorCode: 'TIMEOUT'})
     expect(result.tls).toBeUndefined()
@@ -250,7 +252,7 @@ describe('runProbes against local servers (NET-5)', () => {
   })
 
   it('connects to a TCP listener and measures it', async () => {
-    const [result] = await runProbes([`tcp://${HOST}:${listenerPort}`])
+    const result = await probeOne(`tcp://${HOST}:${listenerPort}`)
     expect(result).toMatchObject({target: `tcp://${HOST}:${listenerPort}`, kind: 'tcp', ok: true})
     expect(result.latencyMs).toBeGreaterThan(0)
     expect(result.error).toBeUndefined()
@@ -258,7 +260,7 @@ describe('runProbes against local servers (NET-5)', () => {
   })
 
   it('reports a self-signed certificate without crashing', async () => {
-    const [result] = await runProbes([`https://${HOST}:${selfSignedPort}/`], {timeoutMs: 2000})
+    const result = await probeOne(`https://${HOST}:${selfSignedPort}/`, {timeoutMs: 2000})
     expect(result).toMatchObject({
       ok: false,
       errorCode: 'SELF_SIGNED_CERT',
@@ -331,11 +333,9 @@ describe('runProbes against local servers (NET-5)', () => {
   })
 
   it('leaves no socket or timer behind', async () => {
-    const watched = ['TCPSocketWrap', 'Timeout']
     const count = () => {
-      const counts: Record<string, number> = {TCPSocketWrap: 0, Timeout: 0}
-      for (const resource of process.getActiveResourcesInfo()) if (watched.includes(resource)) counts[resource]++
-      return counts
+      const active = process.getActiveResourcesInfo()
+      return {TCPSocketWrap: active.filter((r) => r === 'TCPSocketWrap').length, Timeout: active.filter((r) => r === 'Timeout').length}
     }
     const serverSockets = [answeringSockets, silentHttpSockets, listenerSockets, selfSignedSockets, countingSockets]
     /** Waits (up to `ms`) until the servers hold no connection. */
@@ -378,3 +378,10 @@ describe('runProbes against local servers (NET-5)', () => {
     expect(after.Timeout).toBeLessThanOrEqual(before.Timeout)
   })
 })
+
+/** runProbes for one target: its one result. */
+async function probeOne(target: string, options?: Parameters<typeof runProbes>[1]): Promise<ProbeResult> {
+  const results = await runProbes([target], options)
+  expect(results).toHaveLength(1)
+  return results[0]!
+}

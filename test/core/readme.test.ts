@@ -60,7 +60,8 @@ describe('the manual (README.md and docs/)', () => {
   it.each(manuals)('%s: every link reaches a file of the repository, and its anchor a heading there', (file) => {
     const text = prose(readFileSync(join(root, file), 'utf8')).join('\n')
     const problems: string[] = []
-    for (const [, target] of text.matchAll(/\]\(([^)\s]+)\)/g)) {
+    for (const link of text.matchAll(/\]\(([^)\s]+)\)/g)) {
+      const target = link[1]!
       if (/^(https?|mailto):/.test(target)) continue
       const [path, anchor] = target.split('#')
       const resolved = path ? normalize(join(dirname(file), path)) : file

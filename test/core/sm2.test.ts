@@ -50,7 +50,9 @@ describe('SM2 signatures (GB/T 32918.2, GM/T 0009 identifier)', () => {
   it('signatures out of range or not DER are refused, not thrown', () => {
     const m = Buffer.from('x')
     const sig = sm2Sign(m, privateKey)
-    const [r, s] = children(sig, read(sig)).map((n) => BigInt('0x' + content(sig, n).toString('hex')))
+    const integers = children(sig, read(sig)).map((n) => BigInt('0x' + content(sig, n).toString('hex')))
+    expect(integers).toHaveLength(2)
+    const [r, s] = integers as [bigint, bigint]
     expect(sm2Verify(m, seq(int(r), int(s)), spki)).toBe(true)
     expect(sm2Verify(m, seq(int(r + N), int(s)), spki)).toBe(false)
     expect(sm2Verify(m, seq(int(r), int(0n)), spki)).toBe(false)

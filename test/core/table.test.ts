@@ -26,12 +26,14 @@ describe('tables readable at 80 columns', () => {
       80,
     )
     const lines = out.split('\n')
+    expect(lines).toHaveLength(3)
+    const [head, first, second] = lines as [string, string, string]
     for (const line of lines) expect(displayWidth(line)).toBeLessThanOrEqual(80)
     // Columns start at the same display position on every line.
     const col = (line: string, text: string) => displayWidth(line.slice(0, line.indexOf(text)))
-    expect(col(lines[1], '嘉峪关')).toBe(col(lines[0], 'UNIT'))
-    expect(col(lines[2], 'Post')).toBe(col(lines[0], 'UNIT'))
-    expect(col(lines[2], 'short')).toBe(col(lines[0], 'SUMMARY'))
-    expect(lines[1]).toContain('…')
+    expect(col(first, '嘉峪关')).toBe(col(head, 'UNIT'))
+    expect(col(second, 'Post')).toBe(col(head, 'UNIT'))
+    expect(col(second, 'short')).toBe(col(head, 'SUMMARY'))
+    expect(first).toContain('…')
   })
 })

@@ -144,7 +144,7 @@ describe('xlsx-reader: every producer’s workbook reads the same (issue 20)', (
       expect(seen).toEqual(['基本信息', '办理流程', '隐藏'])
       const {sheets} = await readSheets(join(FIXTURES, file))
       expect(sheets.map((s) => s.name)).toEqual(['基本信息', '办理流程', '隐藏'])
-      expect(sheets[0].rows[1].cells).toEqual(expected[0].rows[1].cells)
+      expect(sheets[0]!.rows[1]!.cells).toEqual(expected[0]!.rows[1]!.cells)
     }
   })
 
@@ -160,11 +160,11 @@ describe('xlsx-reader: every producer’s workbook reads the same (issue 20)', (
   it('gives a formula saved without its result (openpyxl) as a NoCachedValue, which reads as no text', async () => {
     const cells: unknown[][] = []
     await readXlsx(join(FIXTURES, 'openpyxl-formula.xlsx'), () => ({row: (_row, c) => void cells.push([...c]), end: () => undefined}))
-    expect(isNoCachedValue(cells[1][2])).toBe(true)
-    expect(cells[1][2]).toEqual({formula: '1+2', noCache: true})
-    expect(cells[2][1]).toEqual({formula: 'CONCAT("药品","经营")', noCache: true})
-    expect(cells[2][2]).toBe(4)
-    expect(cellText(cells[1][2])).toBe('')
+    expect(isNoCachedValue(cells[1]?.[2])).toBe(true)
+    expect(cells[1]?.[2]).toEqual({formula: '1+2', noCache: true})
+    expect(cells[2]?.[1]).toEqual({formula: 'CONCAT("药品","经营")', noCache: true})
+    expect(cells[2]?.[2]).toBe(4)
+    expect(cellText(cells[1]?.[2])).toBe('')
   })
 
   it('makes a formula without its result a located problem of a filled form, telling the clerk to save it in Excel or WPS', async () => {
@@ -211,9 +211,9 @@ async function mergesOf(path: string, limits?: Partial<XlsxLimits>) {
 describe('xlsx-reader: merged areas, handed over before the first row (issue 20)', () => {
   it('openpyxl: <mergeCells> after <sheetData>, down, across, a single cell; a sheet without any gets an empty list', async () => {
     const sheets = await mergesOf(join(FIXTURES, 'openpyxl-merged.xlsx'))
-    expect(sheets['基本信息'].rowsBefore).toBe(0)
-    expect(sheets['基本信息'].rows).toBe(5)
-    expect(sheets['基本信息'].ranges).toEqual([
+    expect(sheets['基本信息']?.rowsBefore).toBe(0)
+    expect(sheets['基本信息']?.rows).toBe(5)
+    expect(sheets['基本信息']?.ranges).toEqual([
       {ref: 'B2:B4', top: 2, bottom: 4, left: 1, right: 1},
       {ref: 'A6:C6', top: 6, bottom: 6, left: 0, right: 2},
       {ref: 'D2', top: 2, bottom: 2, left: 3, right: 3},
@@ -224,13 +224,16 @@ describe('xlsx-reader: merged areas, handed over before the first row (issue 20)
       string,
       {merges: string[]}
     >
-    expect([...python['基本信息'].merges].sort()).toEqual(['A6:C6', 'B2:B4', 'D2'])
+    expect([...python['基本信息']!.merges].sort()).toEqual(['A6:C6', 'B2:B4', 'D2'])
     // Without the option, and for a visitor without merges, nothing changes.
-    expect((await read(join(FIXTURES, 'openpyxl-merged.xlsx')))[0].rows.map((r) => r.row)).toEqual([1, 2, 3, 4, 6])
+    expect((await read(join(FIXTURES, 'openpyxl-merged.xlsx')))[0]?.rows.map((r) => r.row)).toEqual([1, 2, 3, 4, 6])
   })
 
   it('readFormGrids: a form whole, a hidden cell showing its top-left cell’s value and holding none; the form’s limits', async () => {
-    const [basic, steps] = await readFormGrids(join(FIXTURES, 'openpyxl-merged.xlsx'), {field: 'FORM'})
+    const grids = await readFormGrids(join(FIXTURES, 'openpyxl-merged.xlsx'), {field: 'FORM'})
+    expect(grids.length).toBeGreaterThanOrEqual(2)
+    const basic = grids[0]!
+    const steps = grids[1]!
     expect([basic.name, basic.rows, basic.cols, steps.name, steps.rows]).toEqual(['基本信息', 6, 4, '办理流程', 2])
     expect(basic.value(3, 2)).toBe('市市场监管局')
     expect(basic.own(3, 2)).toBeUndefined()
@@ -275,9 +278,9 @@ describe('xlsx-reader: merged areas, handed over before the first row (issue 20)
     const path = join(dir, 'many-merges.xlsx')
     writeFileSync(path, await zip.generateAsync({type: 'nodebuffer', compression: 'DEFLATE'}))
     const sheet = (await mergesOf(path))['表']
-    expect(sheet.rows).toBe(300_000)
-    expect(sheet.ranges.length).toBe(2000)
-    expect(sheet.ranges[1999]).toEqual({ref: '$B$5998:C5999', top: 5998, bottom: 5999, left: 1, right: 2})
+    expect(sheet?.rows).toBe(300_000)
+    expect(sheet?.ranges.length).toBe(2000)
+    expect(sheet?.ranges[1999]).toEqual({ref: '$B$5998:C5999', top: 5998, bottom: 5999, left: 1, right: 2})
   })
 
   it('the 1.6 KB merge bomb (A2:XFD1048576): exit 2 at once, naming the file, the area and the limit', async () => {
@@ -346,8 +349,8 @@ describe('xlsx-reader: adversarial files are refused quickly, naming the file an
     expect(error.key).toBe('io.readLimit.columns')
     expect(error.params.where).toBe('表!AMK1')
     const sheets = await read(path, {columns: 16_384})
-    expect(sheets[0].rows[0].cells.length).toBe(16_384)
-    expect(sheets[0].rows[0].cells[16_383]).toBe('16383')
+    expect(sheets[0]?.rows[0]?.cells.length).toBe(16_384)
+    expect(sheets[0]?.rows[0]?.cells[16_383]).toBe('16383')
   })
 
   it('refuses one cell at XFD1048576 alone quickly, without allocating for the declared range', async () => {
@@ -360,7 +363,7 @@ describe('xlsx-reader: adversarial files are refused quickly, naming the file an
     expect(Date.now() - started).toBeLessThan(2000)
     // A declared dimension of the whole grid costs nothing: the one cell is read as a row of its own.
     const inRange = await workbook('corner-a.xlsx', '<row r="1048576"><c r="A1048576"><v>1</v></c></row>')
-    expect((await read(inRange))[0].rows).toEqual([{row: 1_048_576, cells: ['1']}])
+    expect((await read(inRange))[0]?.rows).toEqual([{row: 1_048_576, cells: ['1']}])
     expect((await refusal(read(await workbook('past.xlsx', '<row r="1048577"><c r="A1048577"><v>1</v></c></row>')))).key).toBe('io.readLimit.rows')
   })
 
@@ -372,7 +375,7 @@ describe('xlsx-reader: adversarial files are refused quickly, naming the file an
   it('counts shared strings against their limit', async () => {
     const sst = `<sst xmlns="${MAIN}">${'<si><t>a</t></si>'.repeat(1000)}</sst>`
     const path = await workbook('many.xlsx', '<row r="1"><c r="A1" t="s"><v>0</v></c></row>', {'xl/sharedStrings.xml': sst})
-    expect((await read(path))[0].rows[0].cells).toEqual(['a'])
+    expect((await read(path))[0]?.rows[0]?.cells).toEqual(['a'])
     expect((await refusal(read(path, {sharedStrings: 999}))).key).toBe('io.readLimit.sharedStrings')
   })
 

@@ -33,8 +33,7 @@ export const CHILD_CLEARED = ['EGOV_DB', 'EGOV_DATABASE_URL', 'EGOV_OPERATOR', '
  * the given input), no colour variables inherited, English unless the test says otherwise.
  */
 export function egov(args: string[], env: Record<string, string | undefined> = {}, input?: string): Promise<CliResult> {
-  const base: Record<string, string | undefined> = {...process.env}
-  for (const k of CHILD_CLEARED) Reflect.deleteProperty(base, k)
+  const base: Record<string, string | undefined> = Object.fromEntries(Object.entries(process.env).filter(([k]) => !CHILD_CLEARED.includes(k)))
   const merged = {...base, LANG: 'C.UTF-8', ...env}
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {env: merged, stdio: ['pipe', 'pipe', 'pipe']})
@@ -61,14 +60,16 @@ export function egov(args: string[], env: Record<string, string | undefined> = {
 export function onTerminal(args: string[], env: Record<string, string>, answers: Array<{when: RegExp; type: string}>): Promise<{code: number; screen: string}> {
   const command = [process.execPath, BIN, ...args].map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(' ')
   return new Promise((resolve, reject) => {
-    const inherited: Record<string, string | undefined> = {...process.env}
-    delete inherited.NODE_ENV
-    const child = spawn('script', ['-qfec', command, '/dev/null'], {env: {...inherited, LANG: 'C.UTF-8', TERM: 'xterm', ...env}})
+    const child = spawn('script', ['-qfec', command, '/dev/null'], {env: {...process.env, NODE_ENV: undefined, LANG: 'C.UTF-8', TERM: 'xterm', ...env}})
     let screen = ''
     const pending = [...answers]
     child.stdout.setEncoding('utf8').on('data', (d: string) => {
       screen += d
-      if (pending.length && pending[0].when.test(screen)) child.stdin.write(pending.shift()!.type)
+      const next = pending[0]
+      if (next?.when.test(screen)) {
+        pending.shift()
+        child.stdin.write(next.type)
+      }
     })
     child.on('error', reject)
     child.on('close', (code) => resolve({code: code ?? -1, screen}))

@@ -1,4 +1,5 @@
-import {mkdtempSync, rmSync} from 'node:fs'
+import {mkdtempSync} from 'node:fs'
+import {rm} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
@@ -59,18 +60,19 @@ export async function createTestDatabase(dialect: DialectName): Promise<TestData
       open: (actor = 'tester', kinds = KINDS) => Store.open({sqlitePath: path, operator: actor, kinds}),
       actor: (actor) => actor,
       envFor: (actor) => ({EGOV_OPERATOR: actor}),
-      async sql(text, params = []) {
-        const db = new Sqlite(path, {timeout: 10_000, nativeBinding})
-        try {
-          const stmt = db.prepare(text)
-          return stmt.reader ? (stmt.all(...params) as Array<Record<string, unknown>>) : (stmt.run(...params), [])
-        } finally {
-          db.close()
-        }
+      sql(text, params = []) {
+        // better-sqlite3 is synchronous; run inside a promise's executor, a SQL error still rejects, as on PostgreSQL.
+        return new Promise((resolve) => {
+          const db = new Sqlite(path, {timeout: 10_000, nativeBinding})
+          try {
+            const stmt = db.prepare(text)
+            resolve(stmt.reader ? (stmt.all(...params) as Array<Record<string, unknown>>) : (stmt.run(...params), []))
+          } finally {
+            db.close()
+          }
+        })
       },
-      async cleanup() {
-        rmSync(dir, {recursive: true, force: true})
-      },
+      cleanup: () => rm(dir, {recursive: true, force: true}),
     }
   }
   const schema = `egov_t_${process.pid}_${Math.random().toString(36).slice(2, 8)}`
@@ -132,7 +134,7 @@ async function ensureRole(admin: pg.Client, role: string, login: boolean): Promi
   await admin.query(`create role ${role} ${login ? 'login' : 'nologin'}`).catch(ignoreConcurrentDdl)
 }
 
-function ignoreConcurrentDdl(error: {code?: string}): void {
+function ignoreConcurrentDdl(error: Error & {code?: string}): void {
   // 42710 duplicate_object; 23505 unique_violation when two sessions race in pg_authid.
   if (error.code !== '42710' && error.code !== '23505') throw error
 }

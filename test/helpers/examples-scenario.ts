@@ -200,7 +200,7 @@ export const orderedIds = (): string[] => Object.keys(manifest.commands).sort((a
 
 /** Every example as [command id, shell command line], in the walk-through's order. */
 export const exampleCases = (): Array<readonly [string, string]> =>
-  orderedIds().flatMap((id) => (manifest.commands[id].examples ?? []).map((e) => [id, (typeof e === 'string' ? e : e.command).replaceAll('<%= config.bin %>', 'egov')] as const))
+  orderedIds().flatMap((id) => (manifest.commands[id]!.examples ?? []).map((e) => [id, (typeof e === 'string' ? e : e.command).replaceAll('<%= config.bin %>', 'egov')] as const))
 
 export interface Scenario {
   /** The folder examples run in, with the fixtures beside it. */

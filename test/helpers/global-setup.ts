@@ -16,7 +16,7 @@ export default async function setup(project: TestProject): Promise<void> {
     available = true
   } catch (error) {
     if (process.env.CI) {
-      throw new Error(`CI=true but PostgreSQL at ${pgAdminUrl()} is unreachable: ${(error as Error).message}`)
+      throw new Error(`CI=true but PostgreSQL at ${pgAdminUrl()} is unreachable: ${(error as Error).message}`, {cause: error})
     }
     process.stderr.write(
       `\n*** PostgreSQL at ${pgAdminUrl()} is unreachable (${(error as Error).message}): the PostgreSQL tests are SKIPPED. ***\n` +
