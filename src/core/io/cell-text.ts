@@ -20,7 +20,7 @@ export function trimText(text: string): string {
   if (t.includes('\r')) t = t.replace(/\r\n?/g, '\n')
   CONTROL.lastIndex = 0
   if (CONTROL.test(t)) t = t.replace(CONTROL, '')
-  if (SPACE.test(t[0]) || SPACE.test(t[t.length - 1])) t = t.replace(/^[\s\u3000]+|[\s\u3000]+$/g, '')
+  if (SPACE.test(t[0] ?? '') || SPACE.test(t[t.length - 1] ?? '')) t = t.replace(/^[\s\u3000]+|[\s\u3000]+$/g, '')
   return t
 }
 

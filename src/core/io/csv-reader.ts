@@ -247,7 +247,7 @@ export function delimiterOf(text: string): ',' | '\t' {
 function incompleteTail(bytes: Buffer): number {
   const n = bytes.length
   for (let i = n - 1; i >= 0 && i >= n - 4; i--) {
-    const b = bytes[i]
+    const b = bytes[i]!
     if ((b & 0xc0) === 0x80) continue
     const need = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1
     return n - i < need ? i : n

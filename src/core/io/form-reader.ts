@@ -88,7 +88,7 @@ function countUnchecked(ctx: ReadContext): void {
 
 /** Sheets the layout requires that no file had. */
 function missingSheets(ctx: ReadContext, files: string[]): void {
-  const first = files.length ? basename(files[0]) : ''
+  const first = files.length ? basename(files[0]!) : ''
   // A file that is not this form at all has said so already; a missing sheet would say it twice.
   const notForm = ctx.problems.some((p) => p.rule === 'FORM' && !p.sheet)
   for (const sheet of ctx.layout.sheets) {

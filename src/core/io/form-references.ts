@@ -30,7 +30,7 @@ export function checkReferences(ctx: ReadContext): void {
   }
   for (const [cause, bySheet] of causes) {
     const lines = [...bySheet].map(([sheet, rows]) =>
-      cause.sheet === rows[0].sheet ? ctx.say('form.alsoRows', {rows: rowRanges(rows.map((r) => r.row))}) : ctx.say('form.refersRejected', {sheet, rows: rowRanges(rows.map((r) => r.row))}),
+      cause.sheet === rows[0]!.sheet ? ctx.say('form.alsoRows', {rows: rowRanges(rows.map((r) => r.row))}) : ctx.say('form.refersRejected', {sheet, rows: rowRanges(rows.map((r) => r.row))}),
     )
     cause.message += `; ${lines.join('; ')}`
   }
@@ -38,7 +38,7 @@ export function checkReferences(ctx: ReadContext): void {
 
 function under(causes: Causes, cause: LocatedProblem, sheet: string, related: RelatedRow): void {
   let bySheet = causes.get(cause)
-  if (!bySheet) causes.set(cause, (bySheet = new Map()))
+  if (!bySheet) causes.set(cause, (bySheet = new Map<string, RelatedRow[]>()))
   const list = bySheet.get(sheet) ?? []
   list.push(related)
   bySheet.set(sheet, list)
@@ -48,7 +48,7 @@ function under(causes: Causes, cause: LocatedProblem, sheet: string, related: Re
 /** One reference column's values the target sheet does not have: under the target's rejected key, or one problem per value, its other rows under it. */
 function unknownKeys(ctx: ReadContext, causes: Causes, state: SheetState, ref: SheetState['refers'][number], target: SheetState, keys: Map<string, number>): void {
   const i = ref.col
-  const col = state.layout.columns[i]
+  const col = state.layout.columns[i]!
   const unknown = new Map<string, LocatedProblem>()
   for (const {row, value} of ref.rows) {
     if (keys.has(value)) continue
@@ -72,7 +72,7 @@ export function rowRanges(rows: number[]): string {
   const out: string[] = []
   for (let i = 0; i < sorted.length;) {
     let j = i
-    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j] + 1) j++
+    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j]! + 1) j++
     out.push(j > i ? `${sorted[i]}–${sorted[j]}` : String(sorted[i]))
     i = j + 1
   }

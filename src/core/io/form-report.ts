@@ -156,8 +156,9 @@ export function keepClerksParts(): void {
   const load = createRequire(import.meta.url)
   type Parser = {parser?: unknown; plain?: string[]; model: {note: {texts: Array<{text: string}>}}}
   type Validations = {model: Record<string, unknown>; _address: string; _dataValidation: Record<string, unknown>}
-  type Xform = {prototype: {parseOpen(node: {name: string}): boolean; parseText(text: string): void; parseClose(name: string): boolean}}
-  const comment = (load('exceljs/lib/xlsx/xform/comment/comment-xform.js') as Xform).prototype
+  // Function-typed properties, not methods: taken off the prototype and called with .call(this), as exceljs calls them.
+  type Xform<T> = {prototype: {parseOpen: (this: T, node: {name: string}) => boolean; parseText: (this: T, text: string) => void; parseClose: (this: T, name: string) => boolean}}
+  const comment = (load('exceljs/lib/xlsx/xform/comment/comment-xform.js') as Xform<Parser>).prototype
   const {parseOpen, parseText, parseClose} = comment
   comment.parseOpen = function (this: Parser, node) {
     if (this.parser || node.name !== 't') return parseOpen.call(this, node)
@@ -175,7 +176,7 @@ export function keepClerksParts(): void {
     return true
   }
   keepAuthors(load)
-  const validations = (load('exceljs/lib/xlsx/xform/sheet/data-validations-xform.js') as Xform).prototype
+  const validations = (load('exceljs/lib/xlsx/xform/sheet/data-validations-xform.js') as Xform<Validations>).prototype
   const closeValidation = validations.parseClose
   validations.parseClose = function (this: Validations, name) {
     if (name !== 'dataValidation') return closeValidation.call(this, name)
@@ -205,10 +206,10 @@ function keepAuthors(load: NodeJS.Require): void {
   type XmlStream = {openXml(attrs: unknown): void; openNode(name: string, attrs?: Record<string, unknown>): void; leafNode(name: string, attrs: unknown, text: string): void; closeNode(): void}
   type Xform<T> = {
     prototype: {
-      parseOpen(this: T, node: {name: string}): boolean
-      parseText(this: T, text: string): void
-      parseClose(this: T, name: string): boolean
-      render(this: T, xml: XmlStream, model: {comments: Model[]}): void
+      parseOpen: (this: T, node: {name: string}) => boolean
+      parseText: (this: T, text: string) => void
+      parseClose: (this: T, name: string) => boolean
+      render: (this: T, xml: XmlStream, model: {comments: Model[]}) => void
     }
     COMMENTS_ATTRIBUTES: Record<string, string>
   }

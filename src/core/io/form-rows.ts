@@ -41,7 +41,7 @@ function rowRuleChecker(layout: SheetLayout, rules: LayoutRule[]): (values: stri
       const b = colIndex(layout, r.than)
       checks.push((values, out) => {
         if (values[a] !== '' && values[b] !== '' && Number(values[a]) > Number(values[b])) {
-          out.push({column: a, rule: r.id, key: r.message as MessageKey, params: {column: columns[a].header, value: values[a], than: columns[b].header, limit: values[b]}})
+          out.push({column: a, rule: r.id, key: r.message as MessageKey, params: {column: columns[a]!.header, value: values[a], than: columns[b]!.header, limit: values[b]}})
         }
       })
     } else if (r.rule === 'requiredWhen') {
@@ -50,7 +50,7 @@ function rowRuleChecker(layout: SheetLayout, rules: LayoutRule[]): (values: stri
       checks.push((values, out) => {
         if (values[w] !== r.when.equals) return
         for (const c of targets) {
-          if (values[c] === '') out.push({column: c, rule: r.id, key: r.message as MessageKey, params: {column: columns[c].header, when: columns[w].header, equals: r.when.equals}})
+          if (values[c] === '') out.push({column: c, rule: r.id, key: r.message as MessageKey, params: {column: columns[c]!.header, when: columns[w]!.header, equals: r.when.equals}})
         }
       })
     }
@@ -104,7 +104,8 @@ class SheetRows {
     if (this.checkRules(row)) bad = true
     // A reference read from a merged area's top-left cell is checked once, at that cell's row.
     for (const ref of this.state.refers) {
-      if (this.values[ref.col] && !(fill && found.columns[ref.col] !== undefined && fill.hidden(row, found.columns[ref.col]!))) ref.rows.push({row, value: this.values[ref.col]})
+      const value = this.values[ref.col]
+      if (value && !(fill && found.columns[ref.col] !== undefined && fill.hidden(row, found.columns[ref.col]!))) ref.rows.push({row, value})
     }
     if (!bad) return this.ctx.options.onRecord(this.state.layout.key, row, this.values)
   }
@@ -136,7 +137,7 @@ class SheetRows {
     const {layout, found, where} = state
     let bad = false
     for (let i = 0; i < this.n; i++) {
-      const col = layout.columns[i]
+      const col = layout.columns[i]!
       const at = found.columns[i]
       const cell = at === undefined ? undefined : cells[at + base]
       if (isNoCachedValue(cell)) {
@@ -157,7 +158,9 @@ class SheetRows {
       values[i] = ''
       const rule = col.rule ?? ctx.options.defaultRule
       const problem = locate(where, row, at, col.header, raw, col.key, rule, `${ctx.say(outcome.key, {column: col.header, value: raw, ...outcome.params})} (${rule})`, problemTypeOf(outcome.key))
-      if (outcome.params?.suggestion) problem.suggestion = String(outcome.params.suggestion)
+      // A close value from the column's list (values.ts: notInListSuggest), as text.
+      const suggestion = outcome.params?.suggestion
+      if (typeof suggestion === 'string' && suggestion) problem.suggestion = suggestion
       if (this.visible(problem, row, at)) this.refuse(problem, i, col.type === 'code' ? normaliseCode(trimText(raw)) : '')
     }
     return bad
@@ -188,7 +191,7 @@ class SheetRows {
         continue
       }
       bad = true
-      const col = layout.columns[i]
+      const col = layout.columns[i]!
       const r = this.rules.find((x) => x.rule === 'unique' && x.column === col.key)!
       const message = `${ctx.say(r.message as MessageKey, {column: col.header, value: v, other: first})} (${r.id})`
       const problem = locate(where, row, found.columns[i], col.header, v, col.key, r.id, message, 'duplicate')
@@ -204,9 +207,9 @@ class SheetRows {
     let bad = false
     for (const p of this.checkRow(values)) {
       bad = true
-      const col = state.layout.columns[p.column]
+      const col = state.layout.columns[p.column]!
       const at = state.found.columns[p.column]
-      const problem = locate(state.where, row, at, col.header, values[p.column], col.key, p.rule, `${ctx.say(p.key, p.params)} (${p.rule})`, problemTypeOf(p.key))
+      const problem = locate(state.where, row, at, col.header, values[p.column]!, col.key, p.rule, `${ctx.say(p.key, p.params)} (${p.rule})`, problemTypeOf(p.key))
       if (this.visible(problem, row, at)) ctx.problems.push(problem)
     }
     return bad

@@ -88,7 +88,7 @@ function openSheet(ctx: ReadContext, seen: SheetSeen): OpenedSheet | undefined {
     return undefined
   }
   const {sheet, match} = best
-  const headerRow = head[match.headerRow].row
+  const headerRow = head[match.headerRow]!.row
   const label = sheetName || sheet.name
   const order = `${from.fileName}\u0000${label}`
   if (!ctx.sheetOrder.has(order)) ctx.sheetOrder.set(order, ctx.sheetOrder.size)
@@ -101,7 +101,7 @@ function openSheet(ctx: ReadContext, seen: SheetSeen): OpenedSheet | undefined {
     locate(where, headerRow, undefined, col.header, '', col.key, col.rule ?? ctx.options.defaultRule, ctx.say('form.missingColumn', {column: col.header}), 'missing-column'),
   )
   ctx.problems.push(...missing)
-  noteExtraColumns(ctx, where, sheet, match, head[match.headerRow].cells, headerRow)
+  noteExtraColumns(ctx, where, sheet, match, head[match.headerRow]!.cells, headerRow)
   const state: SheetState = {
     layout: sheet,
     found: {key: sheet.key, file: from.file, name: sheetName, headerRow, columns: sheet.columns.map((c) => match.columns.get(c.key)), rows: 0},

@@ -34,6 +34,7 @@ export async function writeLabelForm(path: string, layout: LabelFormLayout, valu
   if (extname(path).toLowerCase() !== '.xlsx') throw new InvalidInput('io.badExtension', {field, path}, {field})
   const {default: ExcelJS} = await import('exceljs')
   const wb = new ExcelJS.Workbook()
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-enum-assignment -- exceljs's PaperSize is an ambient const enum, with no value to import at run time (nor for esbuild): 9 is its A4
   const ws = wb.addWorksheet(layout.sheet, {pageSetup: {paperSize: 9, orientation: 'portrait', fitToPage: true, fitToWidth: 1, fitToHeight: 1}})
   ws.columns = [{width: 24}, {width: 40}, {width: 40}]
   ws.mergeCells('A1:C1')
@@ -79,7 +80,10 @@ export async function readLabelForm(path: string, layout: LabelFormLayout, field
     if (data === null || typeof data !== 'object' || Array.isArray(data)) throw unreadable(new Error('not an object of fields'))
     const {checkRequestFile} = await import('./request-schema.js')
     await checkRequestFile(data as Record<string, unknown>, layout, path)
-    const values = Object.fromEntries(Object.entries(data as Record<string, unknown>).map(([k, v]) => [k, v === null || v === undefined ? '' : Array.isArray(v) ? v.join(',') : String(v)]))
+    // checkRequestFile has let through text, numbers and lists of them only.
+    const values = Object.fromEntries(
+      Object.entries(data as Record<string, unknown>).map(([k, v]) => [k, v === null || v === undefined ? '' : Array.isArray(v) ? v.join(',') : String(v as string | number | boolean)]),
+    )
     return {values, cells: {}}
   }
   if (ext !== '.xlsx') throw new InvalidInput('io.badExtension', {field, path}, {field})

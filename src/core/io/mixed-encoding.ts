@@ -106,7 +106,7 @@ export function looksUtf8(bytes: Buffer): boolean {
   let cjk = false
   const n = bytes.length
   for (let i = 0; i < n;) {
-    const b = bytes[i]
+    const b = bytes[i]!
     if (b < 0x80) {
       i++
     } else if (b < 0xe0) {
@@ -115,7 +115,7 @@ export function looksUtf8(bytes: Buffer): boolean {
       i += 2
     } else if (b < 0xf0) {
       if (b < 0xe2 || (b > 0xe9 && b < 0xef)) return false
-      if (b === 0xe2 ? !SYMBOLS[bytes[i + 1] - 0x80] : b === 0xef ? !FORMS[bytes[i + 1] - 0x80] : false) return false
+      if (b === 0xe2 ? !inBlock(SYMBOLS, bytes[i + 1]) : b === 0xef ? !inBlock(FORMS, bytes[i + 1]) : false) return false
       cjk = true
       i += 3
     } else {
@@ -132,10 +132,16 @@ const SYMBOLS = blocks('80-82 84-8c 91-92 94-99 9c-9e ba-bf')
 /** Of U+F000–U+FFFF, by 64s (the second byte of EF xx xx): compatibility ideographs, vertical, small and full-width forms. */
 const FORMS = blocks('a4-ab b8-b9 bc-bf')
 
+/** Whether a second byte (missing at the end of a cut sequence: no) falls in one of the table's blocks. */
+function inBlock(table: ReadonlyArray<boolean | undefined>, byte: number | undefined): boolean {
+  return byte !== undefined && table[byte - 0x80] === true
+}
+
 function blocks(ranges: string): boolean[] {
-  const out: boolean[] = new Array(64).fill(false)
+  const out: boolean[] = new Array<boolean>(64).fill(false)
   for (const range of ranges.split(' ')) {
-    const [from, to] = range.split('-').map((h) => Number.parseInt(h, 16) - 0x80)
+    // The ranges are the constants above, each 'xx-yy'.
+    const [from, to] = range.split('-').map((h) => Number.parseInt(h, 16) - 0x80) as [number, number]
     for (let i = from; i <= to; i++) out[i] = true
   }
   return out

@@ -1,7 +1,7 @@
 import {mkdir, open, unlink} from 'node:fs/promises'
 import {resolve} from 'node:path'
 
-import type {Document, Paragraph, TextRun} from 'docx'
+import type {Document, IRunOptions, Paragraph, TextRun} from 'docx'
 
 import {parseIsoDate} from '../dates.js'
 import {InvalidInput} from '../errors.js'
@@ -252,13 +252,15 @@ async function render(notice: Notice): Promise<Buffer> {
 
 /** A run of text in the body font (or the given one), Latin in Times New Roman, language zh-CN. */
 function textRun(docx: Docx, text: string, options: {font?: string; size?: number; bold?: boolean} = {}): TextRun {
-  return new docx.TextRun({
+  // Typed as run options: TextRun also takes a bare string, whose (deprecated) String.prototype.bold the literal would otherwise be read against.
+  const run: IRunOptions = {
     text,
     bold: options.bold,
     size: options.size ?? BODY_SIZE,
     font: {ascii: LATIN_FONT, hAnsi: LATIN_FONT, cs: LATIN_FONT, eastAsia: options.font ?? BODY_FONT},
     language: {value: 'en-US', eastAsia: 'zh-CN'},
-  })
+  }
+  return new docx.TextRun(run)
 }
 
 /** Title, number, addressee, body, issuer and date, who handled it and the article it rests on. */

@@ -87,7 +87,8 @@ export async function checkRequestFile(data: Record<string, unknown>, layout: La
   const validate = ajv.compile({type: 'object', properties: Object.fromEntries(layout.fields.map((f) => [f.key, fieldSchema(f)]))})
   if (validate(data)) return
   const error = validate.errors!.find((e) => e.instancePath)!
-  const key = error.instancePath.split('/')[1]
+  // A non-empty instance path: '/key'.
+  const key = error.instancePath.split('/')[1]!
   const spec = layout.fields.find((f) => f.key === key)!
   const expected = spec.type === 'integer' ? 'integer' : spec.list ? spec.list.join('/') : 'text'
   throw new InvalidInput('io.wrongType', {file, key, label: spec.label, expected, value: JSON.stringify(data[key])}, {field: key, details: {file, property: key, label: spec.label, expected}})

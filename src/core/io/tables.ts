@@ -27,7 +27,7 @@ const OLE2 = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1])
 export function refuseOldWorkbook(path: string, field: string, shown: string = path): void {
   const head = Buffer.alloc(8)
   let fd: number | undefined
-  let n = 0
+  let n: number
   try {
     fd = openSync(path, 'r')
     n = readSync(fd, head, 0, 8, 0)
@@ -72,6 +72,7 @@ export function cellText(value: unknown): string {
     // A formula saved without its result (xlsx-reader.ts): no value; readers that check cells say so.
     if ((v as {noCache?: boolean}).noCache) return ''
   }
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- the last resort for a value of no cell shape (a bigint, or an object exceljs never gives): its default text, as always
   return String(value)
 }
 
@@ -167,7 +168,7 @@ export class MergeFill {
 
 /** The cells of a row as text, from index 0 (a row's first cells, while its header is looked for). */
 export function rowText(cells: readonly unknown[], base: number): string[] {
-  const out: string[] = new Array(Math.max(0, cells.length - base))
+  const out = new Array<string>(Math.max(0, cells.length - base))
   for (let i = base; i < cells.length; i++) out[i - base] = cellText(cells[i])
   return out
 }
@@ -252,7 +253,7 @@ export interface WriteSheet {
 export async function writeSheets(path: string, sheets: WriteSheet[], options: {dropDowns?: boolean} = {}): Promise<void> {
   const ext = extname(path).toLowerCase()
   if (ext === '.csv') {
-    const sheet = sheets[0]
+    const sheet = sheets[0]!
     const lines = [sheet.columns.map((c) => csvField(c.header)), ...sheet.rows.map((r) => r.map((v) => (typeof v === 'number' ? String(v) : csvField(v ?? ''))))].map((l) => l.join(','))
     writeOutputFileSync(path, '\uFEFF' + lines.join('\r\n') + '\r\n')
     return

@@ -125,7 +125,7 @@ function count(raw: string): CellOutcome {
 function year(raw: string): CellOutcome {
   const v = toHalfWidth(raw).replace(/\s+/g, '')
   const m = /^(\d{4})(年|年度)?$/.exec(v)
-  return m && Number(m[1]) >= 2000 && Number(m[1]) <= 2100 ? m[1] : {key: 'value.badYear'}
+  return m && Number(m[1]) >= 2000 && Number(m[1]) <= 2100 ? m[1]! : {key: 'value.badYear'}
 }
 
 /**
@@ -233,10 +233,10 @@ export function editDistance(a: string, b: string): number {
   let prev = Array.from({length: y.length + 1}, (_, j) => j)
   for (let i = 1; i <= x.length; i++) {
     const next = [i]
-    for (let j = 1; j <= y.length; j++) next[j] = Math.min(prev[j] + 1, next[j - 1] + 1, prev[j - 1] + (x[i - 1] === y[j - 1] ? 0 : 1))
+    for (let j = 1; j <= y.length; j++) next[j] = Math.min(prev[j]! + 1, next[j - 1]! + 1, prev[j - 1]! + (x[i - 1] === y[j - 1] ? 0 : 1))
     prev = next
   }
-  return prev[y.length]
+  return prev[y.length]!
 }
 
 /** Is every character of `short` in `long`, in order (承诺件 in 承诺办结件, 许可 in 行政许可)? */
@@ -292,7 +292,7 @@ export function normaliseCell(col: ValueColumn, raw: string, options: CellOption
   if (!REPEATING.has(type)) return normaliseText(col, text, options)
   // Lists repeat the same few values in these columns down thousands of rows: each is worked out once.
   let seen = outcomes.get(col)
-  if (!seen) outcomes.set(col, (seen = new Map()))
+  if (!seen) outcomes.set(col, (seen = new Map<string, CellOutcome>()))
   let outcome = seen.get(text)
   if (!outcome) {
     outcome = normaliseText(col, text, options)
@@ -376,7 +376,7 @@ function acceptedValue(col: ValueColumn, text: string): string | undefined {
 export function footerText(cells: readonly string[]): string | undefined {
   const filled = cells.map((c) => trimText(c ?? '')).filter(Boolean)
   if (!filled.length) return undefined
-  const first = toHalfWidth(filled[0]).replace(/\s+/g, '')
+  const first = toHalfWidth(filled[0]!).replace(/\s+/g, '')
   return FOOTER.test(first) || (filled.length === 1 && DATE_LINE.test(first)) ? filled.join(' ') : undefined
 }
 

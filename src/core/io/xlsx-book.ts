@@ -20,9 +20,9 @@ function relsOf(zip: ZipFile, part: string, limits: XlsxLimits): Array<{id: stri
   if (!zip.entries.has(relsPart)) return []
   const out: Array<{id: string; type: string; target: string}> = []
   for (const m of zip.text(relsPart, limits.smallPartBytes).matchAll(/<(?:\w+:)?Relationship\b([^>]*)>/g)) {
-    const target = attribute(m[1], 'Target')
-    if (!target || attribute(m[1], 'TargetMode') === 'External') continue
-    out.push({id: attribute(m[1], 'Id') ?? '', type: attribute(m[1], 'Type') ?? '', target: resolvePart(folder, target)})
+    const target = attribute(m[1]!, 'Target')
+    if (!target || attribute(m[1]!, 'TargetMode') === 'External') continue
+    out.push({id: attribute(m[1]!, 'Id') ?? '', type: attribute(m[1]!, 'Type') ?? '', target: resolvePart(folder, target)})
   }
   return out
 }
@@ -37,15 +37,15 @@ export function readBook(zip: ZipFile, limits: XlsxLimits = XLSX_LIMITS): Book {
   const byId = new Map(rels.map((r) => [r.id, r.target]))
   const sheets: SheetInfo[] = []
   for (const m of workbook.matchAll(/<(?:\w+:)?sheet\b([^>]*)>/g)) {
-    const name = attribute(m[1], 'name') ?? ''
-    const id = attribute(m[1], '(?:\\w+:)?id')
+    const name = attribute(m[1]!, 'name') ?? ''
+    const id = attribute(m[1]!, '(?:\\w+:)?id')
     const part = (id && byId.get(id)) ?? `${folder}/worksheets/sheet${sheets.length + 1}.xml`
     // Chart sheets and dialog sheets have no cells.
     if (!/worksheets?\//i.test(part) && byId.has(id ?? '')) continue
-    sheets.push({name, state: attribute(m[1], 'state') ?? 'visible', part})
+    sheets.push({name, state: attribute(m[1]!, 'state') ?? 'visible', part})
   }
   const pr = /<(?:\w+:)?workbookPr\b([^>]*)>/.exec(workbook)
-  const date1904 = pr ? /^(1|true)$/i.test(attribute(pr[1], 'date1904') ?? '') : false
+  const date1904 = pr ? /^(1|true)$/i.test(attribute(pr[1]!, 'date1904') ?? '') : false
   const find = (suffix: string, fallback: string): string | undefined => {
     const target = rels.find((r) => r.type.endsWith(suffix))?.target
     if (target && zip.entries.has(target)) return target
@@ -64,7 +64,7 @@ function builtinDate(id: number): boolean {
 /** A format code that shows a date or a time: y, m, d, h or s outside quoted text, escapes and [brackets] (colours, locales, conditions). */
 export function isDateFormat(code: string): boolean {
   const bare = code
-    .split(';')[0]
+    .split(';')[0]!
     .replace(/"[^"]*"/g, '')
     .replace(/\\./g, '')
     .replace(/\[(?:h+|m+|s+)\]/gi, 'h')
@@ -83,16 +83,16 @@ function isPercentFormat(code: string): boolean {
 export function parseStyles(xml: string): Styles {
   const codes = new Map<number, string>()
   for (const m of xml.matchAll(/<(?:\w+:)?numFmt\b([^>]*)>/g)) {
-    const id = Number(attribute(m[1], 'numFmtId'))
-    const code = attribute(m[1], 'formatCode')
+    const id = Number(attribute(m[1]!, 'numFmtId'))
+    const code = attribute(m[1]!, 'formatCode')
     if (Number.isInteger(id) && code !== undefined) codes.set(id, code)
   }
   const date: boolean[] = []
   const percent: boolean[] = []
   const section = /<(?:\w+:)?cellXfs\b[^>]*>([^]*?)<\/(?:\w+:)?cellXfs>/.exec(xml)
   if (section) {
-    for (const m of section[1].matchAll(/<(?:\w+:)?xf\b([^>]*)>/g)) {
-      const id = Number(attribute(m[1], 'numFmtId') ?? 0)
+    for (const m of section[1]!.matchAll(/<(?:\w+:)?xf\b([^>]*)>/g)) {
+      const id = Number(attribute(m[1]!, 'numFmtId') ?? 0)
       const code = codes.get(id)
       date.push(code !== undefined ? isDateFormat(code) : builtinDate(id))
       percent.push(code !== undefined ? isPercentFormat(code) : id === 9 || id === 10)

@@ -225,7 +225,7 @@ function xmlScanner(element: (name: string, attrs: string, text: string) => void
   const TAG = /<([A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)((?:\s[^>]*)?)>([^<]*)/g
   const run = (text: string) => {
     TAG.lastIndex = 0
-    for (let m = TAG.exec(text); m; m = TAG.exec(text)) element(m[2], m[3], m[4])
+    for (let m = TAG.exec(text); m; m = TAG.exec(text)) element(m[2]!, m[3]!, m[4]!)
   }
   return {
     feed(chunk: Buffer) {
@@ -268,7 +268,7 @@ function cellRef(ref: string): {col: number; row: number} | undefined {
   const m = /^\$?([A-Za-z]{1,3})\$?(\d{1,7})$/.exec(ref.trim())
   if (!m) return undefined
   let col = 0
-  for (const ch of m[1].toUpperCase()) col = col * 26 + (ch.charCodeAt(0) - 64)
+  for (const ch of m[1]!.toUpperCase()) col = col * 26 + (ch.charCodeAt(0) - 64)
   const row = Number(m[2])
   if (col > 16_384 || row < 1 || row > 1_048_576) return undefined
   return {col, row}

@@ -71,7 +71,7 @@ class MergeFinder {
     if (at > 0 && buf[at - 1] === 60) return true
     if (at === 0 || buf[at - 1] !== 58) return false
     for (let i = at - 2; i >= 0 && i >= at - 34; i--) {
-      const c = buf[i]
+      const c = buf[i]!
       if (c === 60) return i < at - 2
       if (!((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95 || c === 45 || c === 46)) return false
     }
@@ -101,7 +101,7 @@ export function cellAt(ref: string | undefined): {row: number; col: number} | un
   const m = /^\$?([A-Za-z]{1,3})\$?(\d{1,7})$/.exec((ref ?? '').trim())
   if (!m) return undefined
   let col = 0
-  for (const ch of m[1].toUpperCase()) col = col * 26 + ch.charCodeAt(0) - 64
+  for (const ch of m[1]!.toUpperCase()) col = col * 26 + ch.charCodeAt(0) - 64
   const row = Number(m[2])
   if (col > EXCEL_COLUMNS || row < 1 || row > 1_048_576) return undefined
   return {row, col: col - 1}

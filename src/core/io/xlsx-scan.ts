@@ -40,23 +40,35 @@ export abstract class Scanner {
         // <!-- comment -->, <![CDATA[ … ]]>, <!DOCTYPE …>
         if (buf[lt + 2] === 45) {
           const close = buf.indexOf('-->', lt + 4)
-          if (close < 0) return this.keep(buf, pos)
+          if (close < 0) {
+            this.keep(buf, pos)
+            return
+          }
           pos = close + 3
         } else if (buf[lt + 2] === 91) {
           const close = buf.indexOf(']]>', lt + 9)
-          if (close < 0) return this.keep(buf, pos)
+          if (close < 0) {
+            this.keep(buf, pos)
+            return
+          }
           this.cdata(buf.toString('utf8', lt + 9, close))
           pos = close + 3
         } else {
           const close = buf.indexOf(62, lt)
-          if (close < 0) return this.keep(buf, pos)
+          if (close < 0) {
+            this.keep(buf, pos)
+            return
+          }
           pos = close + 1
         }
         continue
       }
       if (next === 63 /* ? */) {
         const close = buf.indexOf('?>', lt + 2)
-        if (close < 0) return this.keep(buf, pos)
+        if (close < 0) {
+          this.keep(buf, pos)
+          return
+        }
         pos = close + 2
         continue
       }
@@ -70,7 +82,10 @@ export abstract class Scanner {
         } else if (c === 34 || c === 39) quote = c
         else if (c === 62) break
       }
-      if (i >= n) return this.keep(buf, pos)
+      if (i >= n) {
+        this.keep(buf, pos)
+        return
+      }
       const closing = next === 47
       let ns = closing ? lt + 2 : lt + 1
       let ne = ns
@@ -98,7 +113,7 @@ export abstract class Scanner {
   }
 
   end(): void {
-    if (this.rest && this.rest.length) {
+    if (this.rest?.length) {
       const rest = this.rest
       this.rest = undefined
       if (rest.indexOf(60) >= 0) throw new ZipProblem(`${this.where}: the XML ends inside a tag (damaged)`)
@@ -126,7 +141,7 @@ export function eachAttribute(buf: Buffer, from: number, end: number, each: (fir
     const vs = i + 1
     i = vs
     while (i < end && buf[i] !== quote) i++
-    each(buf[ns], nl, vs, i)
+    each(buf[ns]!, nl, vs, i)
     i++
   }
 }

@@ -31,7 +31,7 @@ class SharedStringScanner extends Scanner {
     if (len === 1 && buf[ns] === 116) this.inT = false
     else if (len === 2 && buf[ns] === 115 && buf[ns + 1] === 105) {
       this.inSi = false
-      this.push(this.parts.length === 1 ? this.parts[0] : this.parts.join(''))
+      this.push(this.parts.length === 1 ? this.parts[0]! : this.parts.join(''))
       this.parts.length = 0
     } else if (len === 3 && isName(buf, ns, ne, 'rPh')) this.phonetic--
   }
@@ -107,18 +107,24 @@ export class SheetScanner extends Scanner {
     const len = ne - ns
     const c0 = buf[ns]
     if (len === 1) {
-      if (c0 === 99 /* c */) return this.openCell(buf, ne, end, selfClosing)
+      if (c0 === 99 /* c */) {
+        this.openCell(buf, ne, end, selfClosing)
+        return
+      }
       if (!this.inCell) return
       if (c0 === 118 /* v */) {
         this.inV = !selfClosing
-        if (this.value === undefined) this.value = ''
+        this.value ??= ''
       } else if (c0 === 102 /* f */) {
         this.inF = !selfClosing
-        if (this.formula === undefined) this.formula = ''
+        this.formula ??= ''
       } else if (c0 === 116 /* t */) this.inT = !selfClosing && this.inIs && !this.phonetic
       return
     }
-    if (len === 3 && c0 === 114 && buf[ns + 1] === 111 && buf[ns + 2] === 119) return this.openRow(buf, ne, end, selfClosing)
+    if (len === 3 && c0 === 114 && buf[ns + 1] === 111 && buf[ns + 2] === 119) {
+      this.openRow(buf, ne, end, selfClosing)
+      return
+    }
     if (!this.inCell) return
     if (len === 2 && c0 === 105 && buf[ns + 1] === 115) this.inIs = !selfClosing
     else if (len === 3 && isName(buf, ns, ne, 'rPh') && !selfClosing) this.phonetic++
@@ -153,7 +159,7 @@ export class SheetScanner extends Scanner {
         let n = 0
         let i = vs
         for (; i < ve; i++) {
-          const c = buf[i]
+          const c = buf[i]!
           if (c >= 65 && c <= 90) n = n * 26 + c - 64
           else if (c >= 97 && c <= 122) n = n * 26 + c - 96
           else break
@@ -264,7 +270,7 @@ export function digits(buf: Buffer | string, from: number, to: number): number {
   let n = 0
   let any = false
   for (let i = from; i < to; i++) {
-    const c = typeof buf === 'string' ? buf.charCodeAt(i) : buf[i]
+    const c = typeof buf === 'string' ? buf.charCodeAt(i) : buf[i]!
     if (c < 48 || c > 57) return any ? n : -1
     n = n * 10 + c - 48
     any = true

@@ -221,7 +221,7 @@ export function resolvePart(folder: string, target: string): string {
 export function attribute(attrs: string, name: string): string | undefined {
   const m = new RegExp(`(?:^|\\s)${name}\\s*=\\s*(?:"([^"]*)"|'([^']*)')`).exec(attrs)
   if (!m) return undefined
-  return decodeEntities(m[1] ?? m[2])
+  return decodeEntities(m[1] ?? m[2] ?? '')
 }
 
 const NAMED: Record<string, string> = {lt: '<', gt: '>', quot: '"', apos: "'", amp: '&'}

@@ -130,7 +130,7 @@ export class ZipWriter {
 
   /** Lays down every finished entry at the head of the queue, and starts the next. */
   async advance(): Promise<void> {
-    while (this.queue.length && this.queue[0].done) {
+    while (this.queue.length && this.queue[0]!.done) {
       const entry = this.queue.shift()!
       const d = Buffer.alloc(16)
       d.writeUInt32LE(DATA_DESCRIPTOR, 0)
@@ -139,7 +139,7 @@ export class ZipWriter {
       d.writeUInt32LE(entry.size, 12)
       this.out(d)
       this.written.push(entry)
-      if (this.queue.length) this.start(this.queue[0])
+      if (this.queue.length) this.start(this.queue[0]!)
     }
     if (this.offset > MAX32) throw new Error('the workbook is over 4 GB (zip64 is not written)')
     await this.drained()

@@ -38,21 +38,24 @@ export async function importCases(store: Store, file: string, options: {encoding
     codePattern: await codePattern(store.db),
     defaultRule: 'ITEM-7',
     onRecord: (_sheet, row, v) => {
-      rows.push({row, code: v[0], year: Number(v[1]), channel: v[2], cases: Number(v[3])})
+      rows.push({row, code: v[0]!, year: Number(v[1]), channel: v[2]!, cases: Number(v[3])})
     },
   })
   const found = sheets[0]
-  const where = (row: number, col: number, header: string, value: string, rule: string, message: string): LocatedProblem => ({
-    file: basename(file),
-    sheet: found?.name || layout.sheets[0].name,
-    row,
-    column: header,
-    cell: found?.columns[col] === undefined ? '' : `${columnLetter(found.columns[col])}${row}`,
-    field: layout.sheets[0].columns[col].key,
-    rule,
-    value,
-    message,
-  })
+  const where = (row: number, col: number, header: string, value: string, rule: string, message: string): LocatedProblem => {
+    const at = found?.columns[col]
+    return {
+      file: basename(file),
+      sheet: found?.name || layout.sheets[0]!.name,
+      row,
+      column: header,
+      cell: at === undefined ? '' : `${columnLetter(at)}${row}`,
+      field: layout.sheets[0]!.columns[col]!.key,
+      rule,
+      value,
+      message,
+    }
+  }
   const known = new Set((await store.db.selectFrom('item_revisions').select('code').where('version_to', 'is', null).execute()).map((r) => r.code))
   const seen = new Map<string, number>()
   for (const r of rows) {

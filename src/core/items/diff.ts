@@ -113,7 +113,7 @@ function compareRows(key: 'steps' | 'materials', nameKey: string, a: string[][],
   const index = (rows: string[][]) => {
     const m = new Map<string, string[]>()
     rows.forEach((r, i) => {
-      let name = r[at]
+      let name = r[at] ?? ''
       if (m.has(name)) name = `${name} (${i + 1})`
       m.set(name, r)
     })
@@ -171,7 +171,10 @@ export async function writeDiffWorkbook(db: Kysely<Database>, diff: ListDiff, ou
       const at = column(key, nameKey)
       const index = (rows: string[][] | undefined) => {
         const m = new Map<string, string[]>()
-        ;(rows ?? []).forEach((r, i) => m.set(m.has(r[at]) ? `${r[at]} (${i + 1})` : r[at], r))
+        ;(rows ?? []).forEach((r, i) => {
+          const name = r[at] ?? ''
+          m.set(m.has(name) ? `${name} (${i + 1})` : name, r)
+        })
         return m
       }
       const was = index(a?.[key])

@@ -107,7 +107,10 @@ async function writeXlsx(db: Kysely<Database>, options: ExportOptions, book: Xls
     const cells = (values: string[]): XlsxValue[] => values.map((v, i) => (numeric[i] && v && Number.isFinite(Number(v)) ? Number(v) : v))
     return {row: (values: string[]) => out.row(cells(values)), count: () => out.rows}
   })
-  const [basic, steps, materials] = sheets
+  // The items layout's three sheets: 基本信息, 办理流程, 申请材料.
+  const basic = sheets[0]!
+  const steps = sheets[1]!
+  const materials = sheets[2]!
   for await (const page of pages(db, options)) {
     for (const c of page) {
       await basic.row(c.basic)
@@ -160,15 +163,21 @@ class CsvOut {
     if (!this.buffer.length) return
     const text = this.buffer.join('\r\n') + '\r\n'
     this.buffer = []
-    if (this.error) throw this.error
+    this.throwError()
     if (!this.stream.write(this.encode ? this.encode(text) : text)) await Promise.race([once(this.stream, 'drain'), once(this.stream, 'close')])
-    if (this.error) throw this.error
+    // The stream's error event may have come while this waited.
+    this.throwError()
   }
 
   async close(): Promise<void> {
     await this.flush()
     this.stream.end()
     await once(this.stream, 'close')
+    this.throwError()
+  }
+
+  /** Throws the stream's error, when one came (read afresh: it is set by the stream's event, between awaits). */
+  private throwError(): void {
     if (this.error) throw this.error
   }
 
@@ -205,16 +214,20 @@ async function writeCsv(db: Kysely<Database>, options: ExportOptions, outs: CsvO
   const layout = itemsLayout()
   for (const [i, out] of outs.entries()) {
     await out.open()
-    await out.line(layout.sheets[i].columns.map((c) => c.header))
+    await out.line(layout.sheets[i]!.columns.map((c) => c.header))
   }
+  // One file per sheet of the items layout (csvExportFiles): 基本信息, 办理流程, 申请材料.
+  const basicOut = outs[0]!
+  const stepsOut = outs[1]!
+  const materialsOut = outs[2]!
   let items = 0
   let steps = 0
   let materials = 0
   for await (const page of pages(db, options)) {
     for (const c of page) {
-      await outs[0].line(c.basic.map((v) => v ?? ''))
-      for (const s of c.steps) await outs[1].line(s.map((v) => v ?? ''))
-      for (const m of c.materials) await outs[2].line(m.map((v) => v ?? ''))
+      await basicOut.line(c.basic.map((v) => v ?? ''))
+      for (const s of c.steps) await stepsOut.line(s.map((v) => v ?? ''))
+      for (const m of c.materials) await materialsOut.line(m.map((v) => v ?? ''))
       items++
       steps += c.steps.length
       materials += c.materials.length

@@ -91,7 +91,7 @@ async function writeBasic(a: Applying): Promise<void> {
     await insertRows(ctx, 'item_revisions', REVISION_COLUMNS, pending.splice(0))
   }
   for await (const values of run.staged.rows()) {
-    const code = values[codeAt]
+    const code = values[codeAt]!
     const content = packRow(values)
     const hash = contentHash(content)
     const before = a.current.get(code)

@@ -51,7 +51,7 @@ async function fileOne(a: Applying, code: string, action: 'change' | 'terminate'
     ...(change ? {set: change.set, parts: Object.keys(change.parts).map((k) => sheetOf(k as PartKey).name)} : {}),
   }
   const waiting = await waitingRequest(ctx, code)
-  if (waiting && waiting.payload.action === action && waiting.payload.proposal === proposal) {
+  if (waiting?.payload.action === action && waiting.payload.proposal === proposal) {
     result.awaiting.push({...entry, id: waiting.id, effective: waiting.payload.effective})
     return
   }

@@ -153,15 +153,16 @@ function recorder(run: ImportRun): ReadFormOptions['onRecord'] {
     if (sheet !== 'basic') {
       const into = run.parts[sheet as PartKey]
       const packed = packRow(values)
-      const list = into.get(values[0])
+      const code = values[0]!
+      const list = into.get(code)
       if (list) list.push(packed)
-      else into.set(values[0], [packed])
+      else into.set(code, [packed])
       return
     }
     // A testing aid (EGOV_FAULT=items-slow-read): the list takes 4 s longer to read, to show other writers go on meanwhile.
     if (!run.staged.count && process.env.EGOV_FAULT === 'items-slow-read') slow = new Promise((resolve) => setTimeout(resolve, 4000))
-    run.seen.add(values[codeAt])
-    run.bodies.add(values[bodyAt])
+    run.seen.add(values[codeAt]!)
+    run.bodies.add(values[bodyAt]!)
     run.staged.add(values)
     return slow
   }

@@ -146,8 +146,8 @@ export async function fileLifecycleIn(ctx: WriteContext, input: LifecycleFiling)
       body: item.body,
       effective,
       reason,
-      inquiry: basic[column('basic', 'inquiryPhone')].replaceAll('；', '、'),
-      complaint: basic[column('basic', 'complaintPhone')].replaceAll('；', '、'),
+      inquiry: (basic[column('basic', 'inquiryPhone')] ?? '').replaceAll('；', '、'),
+      complaint: (basic[column('basic', 'complaintPhone')] ?? '').replaceAll('；', '、'),
       date: ctx.today,
     }),
   }
@@ -189,7 +189,7 @@ function parseSet(pairs: string[], pattern: RegExp): Record<string, string> {
 function applySet(content: ItemContent, set: Record<string, string>): ItemContent {
   const basic = [...content.basic]
   sheetOf('basic').columns.forEach((c, i) => {
-    if (c.header in set) basic[i] = set[c.header]
+    if (c.header in set) basic[i] = set[c.header]!
   })
   return {...content, basic}
 }
@@ -226,8 +226,8 @@ export async function carryOut(ctx: WriteContext, requestId: number, p: Lifecycl
       .insertInto('item_revisions')
       .values({
         code: p.code,
-        body: content.basic[column('basic', 'body')],
-        type: content.basic[column('basic', 'type')],
+        body: content.basic[column('basic', 'body')]!,
+        type: content.basic[column('basic', 'type')]!,
         name: displayName(content.basic),
         version_from: version,
         version_to: null,

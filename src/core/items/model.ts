@@ -236,7 +236,7 @@ export async function listVersions(db: Kysely<Database>): Promise<ListVersion[]>
 
 /** The display name of an item: 主项名称, and its 子项名称 when there is one. */
 export function displayName(basic: string[]): string {
-  const name = basic[column('basic', 'name')]
+  const name = basic[column('basic', 'name')] ?? ''
   const sub = basic[column('basic', 'subName')]
   return !sub ? name : sub.startsWith(name) ? sub : `${name}（${sub}）`
 }

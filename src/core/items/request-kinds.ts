@@ -68,4 +68,4 @@ const itemLifecycleKind = defineKind<LifecycleRequest>({
 })
 
 /** The kinds of this area, as src/core/kinds.ts lists them for the engine. */
-export const ITEM_KINDS: readonly KindDefinition<any>[] = [itemUpdateKind, itemLifecycleKind]
+export const ITEM_KINDS: readonly KindDefinition[] = [itemUpdateKind, itemLifecycleKind]

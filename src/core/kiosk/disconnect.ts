@@ -28,7 +28,7 @@ async function targetKiosks(ctx: WriteContext, target: string, status: 'active' 
   if (!rows.length) throw new NotFound('kiosk.noTarget', {target: name}, {field: 'TARGET'})
   const serials = rows.filter((r) => r.status === status).map((r) => r.serial)
   if (!serials.length) throw new Conflict(status === 'active' ? 'kiosk.noneActive' : 'kiosk.noneDisconnected', {target: name}, {field: 'TARGET', rule: 'KIOSK-4'})
-  return {unit: rows[0].unit, serials}
+  return {unit: rows[0]!.unit, serials}
 }
 
 /** Sets the kiosks of a request from one status to another, each with its history event. */
@@ -36,7 +36,7 @@ export async function switchKiosks(ctx: WriteContext, requestId: number, p: Swit
   let n = 0
   for (const serial of p.serials) {
     const row = await ctx.db.selectFrom('kiosks').select(['id', 'status']).where('serial', '=', serial).executeTakeFirst()
-    if (!row || row.status !== from) continue
+    if (row?.status !== from) continue
     await ctx.db.updateTable('kiosks').set({status: to, note: p.reason, updated_at: ctx.at}).where('id', '=', row.id).execute()
     await ctx.db
       .insertInto('kiosk_events')

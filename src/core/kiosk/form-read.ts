@@ -71,7 +71,7 @@ class FormReading {
       file: this.file,
       sheet: this.g.sheet,
       row: m ? Number(m[2]) : 0,
-      column: m ? m[1] : '',
+      column: m ? m[1]! : '',
       cell,
       field,
       label,
@@ -224,7 +224,7 @@ function readFields(r: FormReading, labels: Label[]): {cells: Record<string, str
   const form: Partial<KioskForm> = {}
   for (const f of r.layout.fields) {
     const raw = trimText(values[f.key] ?? '')
-    const cell = cells[f.key]
+    const cell = cells[f.key] ?? ''
     if (!raw) {
       if (f.required) r.problem(cell, f.key, f.label, '', 'kiosk.form.required')
       continue
@@ -304,7 +304,7 @@ function placementCell(r: FormReading, header: Header, row: number, key: string)
   const rowCells = r.g.text[row] ?? []
   // A value merged down over several placement rows belongs to each of them (a 网点位置 shared by two sites), located at its top-left cell.
   const merged = r.g.merged[row]?.[c + 1]
-  const shared = merged && merged.col === c + 1 ? merged.text : ''
+  const shared = merged?.col === c + 1 ? merged.text : ''
   return {v: trimText(rowCells[c + 1] || shared), cell: r.visible(row, c + 1), own: Boolean(trimText(rowCells[c + 1] ?? ''))}
 }
 
@@ -316,12 +316,12 @@ function checkPlacements(r: FormReading, header: Header, read: {placements: Plac
   }
   const seen = new Set<number>()
   placements.forEach((p, i) => {
-    if (seen.has(p.no)) r.problem(noCells[i], 'no', '编号', String(p.no), 'kiosk.form.duplicateSite')
+    if (seen.has(p.no)) r.problem(noCells[i]!, 'no', '编号', String(p.no), 'kiosk.form.duplicateSite')
     seen.add(p.no)
   })
   const sum = placements.reduce((s, p) => s + p.quantity, 0)
   if (form.count !== undefined && placements.length && !r.problems.length && sum !== form.count) {
-    r.problem(cells.count, 'count', '自助终端数量', String(form.count), 'kiosk.form.sumMismatch', {count: form.count, sum, cells: quantityCells.join('、')})
+    r.problem(cells.count ?? '', 'count', '自助终端数量', String(form.count), 'kiosk.form.sumMismatch', {count: form.count, sum, cells: quantityCells.join('、')})
   }
 }
 

@@ -68,6 +68,7 @@ export async function writeKioskTemplate(path: string, filled?: FilledForm): Pro
   const wb = new ExcelJS.Workbook()
   const ws = wb.addWorksheet(layout.sheet, {
     pageSetup: {
+      // eslint-disable-next-line @typescript-eslint/no-unsafe-enum-assignment -- exceljs's PaperSize is an ambient const enum, with no value to import at run time (nor for esbuild): 9 is its A4
       paperSize: 9,
       orientation: 'portrait',
       fitToPage: true,

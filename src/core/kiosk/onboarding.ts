@@ -135,7 +135,7 @@ export function expandForms(paths: string[], locale: Locale = 'en'): {files: str
     else files.push(path)
   }
   for (const p of paths) {
-    let dir = false
+    let dir: boolean
     try {
       dir = statSync(p).isDirectory()
     } catch {
@@ -147,7 +147,7 @@ export function expandForms(paths: string[], locale: Locale = 'en'): {files: str
       if (!entries.length) throw new InvalidInput('kiosk.import.emptyFolder', {path: p}, {field: 'FORM'})
       for (const name of entries) {
         const path = join(p, name)
-        let sub = false
+        let sub: boolean
         try {
           sub = statSync(path).isDirectory()
         } catch {
@@ -208,10 +208,10 @@ export async function checkForm(store: Store, file: string, options: ImportOptio
     return check
   }
   const form = read.form!
-  const cell = read.cells.unit
+  const cell = read.cells.unit ?? ''
   const locate = (rule: string, message: string): LocatedProblem => {
     const m = /^([A-Z]+)(\d+)$/.exec(cell)
-    return {file: basename(file), sheet: read.sheet, row: m ? Number(m[2]) : 0, column: m ? m[1] : '', cell, field: 'unit', label: '申请单位', rule, value: form.unit, message}
+    return {file: basename(file), sheet: read.sheet, row: m ? Number(m[2]) : 0, column: m ? m[1]! : '', cell, field: 'unit', label: '申请单位', rule, value: form.unit, message}
   }
   let unit: Pick<Unit, 'kind' | 'level'> | undefined
   try {
@@ -271,8 +271,9 @@ export async function importForms(store: Store, paths: string[], options: Import
   const reportTarget = options.report ?? (options.partial && failed.length ? defaultReportDir(paths) : undefined)
   const reports = reportTarget ? await writeReports(checks, reportTarget, locale, {onlyProblems: !options.report, folder}) : []
   if (!folder && failed.length) {
-    const error = failed[0].error!
-    if (reports.length) error.context.details = {...error.context.details, report: {file: reports[0].file, marked: failed[0].problems.length}}
+    const first = failed[0]!
+    const error = first.error!
+    if (reports.length) error.context.details = {...error.context.details, report: {file: reports[0]!.file, marked: first.problems.length}}
     throw error
   }
   const results: ImportedForm[] = checks.map((c) => ({
@@ -289,7 +290,7 @@ export async function importForms(store: Store, paths: string[], options: Import
   }))
   if (failed.length && !options.partial) {
     throw new EgovError(
-      failed.some((c) => c.error!.code === 'invalid_input') ? 'invalid_input' : failed[0].error!.code,
+      failed.some((c) => c.error!.code === 'invalid_input') ? 'invalid_input' : failed[0]!.error!.code,
       'kiosk.import.someFailed',
       {failed: failed.length, total: files.length},
       {
@@ -354,8 +355,9 @@ async function fileForms(store: Store, valid: FormCheck[], results: ImportedForm
 
 /** Where --partial puts the annotated copies when --report is not given: FOLDER-批注/ beside the folder (never inside it, so a second import does not read them as forms). */
 export function defaultReportDir(paths: string[]): string {
-  const first = resolve(paths[0])
-  let dir = false
+  // Called when some form failed, so with one path at least; none would read as the working folder.
+  const first = resolve(paths[0] ?? '.')
+  let dir: boolean
   try {
     dir = statSync(first).isDirectory()
   } catch {

@@ -32,7 +32,7 @@ export interface KioskProbeOptions {
   concurrency?: number
   /** Seconds per request. */
   timeout?: number
-  onResult?(done: number, total: number): void
+  onResult?: (done: number, total: number) => void
 }
 
 export async function probeKiosks(store: Store, options: KioskProbeOptions = {}): Promise<ProbeRun> {
@@ -48,9 +48,10 @@ export async function probeKiosks(store: Store, options: KioskProbeOptions = {})
     probed.map((r) => r.heartbeat_url!),
     {timeoutMs: Math.round(timeout * 1000), concurrency, onResult: options.onResult},
   )
+  // runProbes gives one result per URL, in order: results[i] is probed[i]'s.
   const heartbeats: Heartbeat[] = results.map((r, i) => ({
-    serial: probed[i].serial,
-    unit: probed[i].unit,
+    serial: probed[i]!.serial,
+    unit: probed[i]!.unit,
     url: r.target,
     outcome: r.ok ? 'up' : r.errorCode === 'TIMEOUT' ? 'slow' : r.errorCode === 'HTTP_STATUS' ? 'status' : 'down',
     ...(r.status === undefined ? {} : {status: r.status}),
@@ -59,12 +60,13 @@ export async function probeKiosks(store: Store, options: KioskProbeOptions = {})
   }))
   const at = await store.write(async (ctx) => {
     for (const [i, h] of heartbeats.entries()) {
-      const id = Number(probed[i].id)
+      const id = Number(probed[i]!.id)
+      const probedAt = results[i]!.at
       await ctx.db
         .insertInto('kiosk_probes')
-        .values({kiosk_id: id, at: results[i].at, outcome: h.outcome, status_code: h.status ?? null, ms: Math.round(h.latencyMs)})
+        .values({kiosk_id: id, at: probedAt, outcome: h.outcome, status_code: h.status ?? null, ms: Math.round(h.latencyMs)})
         .execute()
-      if (h.outcome === 'up') await ctx.db.updateTable('kiosks').set({last_seen: results[i].at}).where('id', '=', id).execute()
+      if (h.outcome === 'up') await ctx.db.updateTable('kiosks').set({last_seen: probedAt}).where('id', '=', id).execute()
     }
     return ctx.at
   })

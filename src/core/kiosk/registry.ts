@@ -170,7 +170,7 @@ export async function resolveKioskRequest(db: Kysely<Database>, ref: string): Pr
   const open = await db.selectFrom('requests').select('id').where('kind', '=', 'kiosk').where('state', '=', 'applied').where('applicant_unit', '=', trimmed).orderBy('id').execute()
   if (!open.length) throw new NotFound('kiosk.noOpenRequest', {unit: trimmed}, {field: 'REQUEST'})
   if (open.length > 1) throw new Conflict('kiosk.manyOpenRequests', {unit: trimmed, ids: open.map((r) => Number(r.id)).join(', ')}, {field: 'REQUEST'})
-  return Number(open[0].id)
+  return Number(open[0]!.id)
 }
 
 async function unverified(db: Kysely<Database>, requestId: number, payload: KioskRequestPayload): Promise<Array<{no: number; name: string; quantity: number; verified: number}>> {

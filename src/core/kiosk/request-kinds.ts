@@ -131,4 +131,4 @@ const kioskReconnectKind = defineKind<SwitchRequest>({
 })
 
 /** The kinds of this area, as src/core/kinds.ts lists them for the engine. */
-export const KIOSK_KINDS: readonly KindDefinition<any>[] = [kioskKind, kioskDisconnectKind, kioskReconnectKind]
+export const KIOSK_KINDS: readonly KindDefinition[] = [kioskKind, kioskDisconnectKind, kioskReconnectKind]

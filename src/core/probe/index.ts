@@ -146,7 +146,7 @@ export async function runProbes(targets: string[], options: ProbeOptions = {}): 
     const worker = async (): Promise<void> => {
       while (next < parsed.length) {
         const index = next++
-        results[index] = await probeOne(parsed[index], timeoutMs, http?.agent)
+        results[index] = await probeOne(parsed[index]!, timeoutMs, http?.agent)
         options.onResult?.(++done, parsed.length)
       }
     }
@@ -297,7 +297,6 @@ function probeTcp(target: ProbeTarget, timeoutMs: number, at: string, start: num
   const base = {target: target.text, kind: 'tcp' as const, at}
   return new Promise((resolve) => {
     let settled = false
-    let timer: NodeJS.Timeout | undefined
     const socket = net.connect({host: target.host, port: target.port})
     const finish = (result: ProbeResult): void => {
       if (settled) return
@@ -307,7 +306,8 @@ function probeTcp(target: ProbeTarget, timeoutMs: number, at: string, start: num
       socket.destroy()
       resolve(result)
     }
-    timer = setTimeout(() => {
+    // finish reads timer only when called: after this, from a timer or socket event.
+    const timer = setTimeout(() => {
       finish({...base, ok: false, latencyMs: since(start), error: `timed out after ${timeoutMs} ms`, errorCode: 'TIMEOUT'})
     }, timeoutMs)
     socket.once('connect', () => finish({...base, ok: true, latencyMs: since(start)}))
