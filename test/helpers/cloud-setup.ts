@@ -11,9 +11,13 @@ export const fx = (name: string) => join(FIX, name)
 /** Runs bin/run.js as `who` at the time `at` (EGOV_NOW). */
 export type As = (who: string, args: string[], at?: string) => Promise<CliResult>
 
-/** A runner for a test's database and environment: `as('clerk', [...], '2026-03-02T09:00:00+08:00')`. */
-export function runnerFor(env: () => Record<string, string>, envFor: (who: string) => Record<string, string>): As {
-  return (who, args, at) => egov(args, {...env(), ...(at ? {EGOV_NOW: at} : {}), ...envFor(who)})
+/**
+ * A runner for a test's database and environment: `as('clerk', [...], '2026-03-02T09:00:00+08:00')`.
+ * Each call is a child process (`egov`), or, for tests of the in-process layer, whatever `run`
+ * is given (test/helpers/in-process.ts's `egovInProcess`).
+ */
+export function runnerFor(env: () => Record<string, string>, envFor: (who: string) => Record<string, string>, run: (args: string[], env: Record<string, string>) => Promise<CliResult> = egov): As {
+  return (who, args, at) => run(args, {...env(), ...(at ? {EGOV_NOW: at} : {}), ...envFor(who)})
 }
 
 function ok(r: CliResult): CliResult {
