@@ -23,7 +23,7 @@ const hook: Hook<'command_not_found'> = async function (options) {
     process.stdout.write(JSON.stringify({error: {code: 'invalid_input', message, details}}) + '\n')
     return
   }
-  const first = command.split(' ')[0]
+  const first = command.split(' ')[0]!
   const helpFor = near ? near.replaceAll(':', ' ') : ids.includes(first) ? first : ''
   const hint = t('error.hintHelp', {command: helpFor}, locale).replace('  ', ' ')
   process.stderr.write(`${t('label.error', {}, locale)}: ${message}\n${hint}\n`)

@@ -180,9 +180,9 @@ export function parseConfigKey(key: string, kinds: readonly KindDefinition<any>[
   const m = /^limit\.([a-z][a-z0-9_-]*)\.([a-z][a-z0-9_-]*)$/.exec(key)
   if (!m) throw new InvalidInput('config.unknownKey', {key}, {field: 'KEY'})
   const def = kinds.find((k) => k.kind === m[1])
-  const state = def?.states[m[2]]
+  const state = def?.states[m[2]!]
   if (!def || !state || state.terminal) throw new InvalidInput('config.unknownLimit', {key, kind: m[1], state: m[2]}, {field: 'KEY'})
-  return {scope: 'database', key, kind: m[1], state: m[2]}
+  return {scope: 'database', key, kind: m[1]!, state: m[2]!}
 }
 
 export function validateConfigValue(parsed: ParsedKey, value: string): string {

@@ -24,7 +24,7 @@ export async function findPool(db: Db, ref: string): Promise<Pool> {
   }
   if (block) {
     const rows = await db.selectFrom('net_pools').selectAll().where('cidr', '=', formatCidr(block)).execute()
-    if (rows.length === 1) return toPool(rows[0])
+    if (rows.length === 1) return toPool(rows[0]!)
     if (rows.length > 1) throw new InvalidInput('net.poolAmbiguous', {value: ref, names: rows.map((r) => r.name).join(', ')}, {field: 'pool'})
   }
   throw new NotFound('net.poolNotFound', {pool: ref}, {field: 'pool'})

@@ -198,7 +198,7 @@ export async function addUnitIn(ctx: WriteContext, input: UnitInput & {name: str
       throw new Conflict(
         'units.existsDiffers',
         {name, fields: differing.map(([field, given, recorded]) => `${field} ${String(recorded ?? '—')} ≠ ${String(given)}`).join('; ')},
-        {field: differing[0][0], details: {fields: differing.map(([field, given, recorded]) => ({field, given, recorded}))}},
+        {field: differing[0]![0], details: {fields: differing.map(([field, given, recorded]) => ({field, given, recorded}))}},
       )
     }
     return {...existing, unchanged: true}
