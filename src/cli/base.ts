@@ -158,7 +158,7 @@ export abstract class EgovCommand<T extends typeof Command> extends Command {
 
   override async finally(err: Error | undefined): Promise<void> {
     await this.openedStore?.close().catch(() => {})
-    return super.finally(err)
+    await super.finally(err)
   }
 
   /** A message from the catalogue, in the user's language. */
@@ -310,6 +310,7 @@ export abstract class EgovCommand<T extends typeof Command> extends Command {
   }
 
   /** Every failure, mapped once: the exit code of its category, one message, the JSON envelope. */
+  // eslint-disable-next-line @typescript-eslint/require-await -- oclif awaits catch(): its throws (EEXIT) stay rejections, as in the base method
   override async catch(err: Error & {oclif?: {exit?: number}; code?: string}): Promise<void> {
     if (err.code === 'EEXIT') throw err
     const envelope = this.envelope(err)

@@ -128,7 +128,7 @@ const SHARED_SETTINGS: Record<string, {default: () => string; check(value: strin
   [CERT_PUBLISH_SETTING]: {
     default: () => '',
     check(value) {
-      let dir = false
+      let dir: boolean
       try {
         dir = statSync(value).isDirectory()
       } catch {

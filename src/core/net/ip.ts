@@ -62,7 +62,7 @@ function parseIpv6(text: string): bigint | undefined {
   }
   const missing = 8 - head.length - tail.length
   if (halves.length === 2 ? missing < 1 : missing !== 0) return undefined
-  const all = [...head, ...Array(halves.length === 2 ? missing : 0).fill('0'), ...tail]
+  const all = [...head, ...new Array<string>(halves.length === 2 ? missing : 0).fill('0'), ...tail]
   let value = 0n
   for (const g of all) {
     if (!/^[0-9a-f]{1,4}$/i.test(g)) return undefined

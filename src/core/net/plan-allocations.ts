@@ -178,7 +178,7 @@ function checkRowOverlaps(placements: Placement[], problems: ImportProblem[], sa
   let reach: Placement | undefined
   const clashing = new Set<Placement>()
   for (const p of byPlane) {
-    if (reach && reach.pool.plane === p.pool.plane && reach.block.family === p.block.family && p.block.start <= blockEnd(reach.block)) {
+    if (reach?.pool.plane === p.pool.plane && reach.block.family === p.block.family && p.block.start <= blockEnd(reach.block)) {
       problems.push({
         sheet: p.row.sheet,
         row: p.row.row,
@@ -190,7 +190,7 @@ function checkRowOverlaps(placements: Placement[], problems: ImportProblem[], sa
       })
       clashing.add(p)
     }
-    if (!reach || reach.pool.plane !== p.pool.plane || reach.block.family !== p.block.family || blockEnd(p.block) > blockEnd(reach.block)) reach = p
+    if (reach?.pool.plane !== p.pool.plane || reach.block.family !== p.block.family || blockEnd(p.block) > blockEnd(reach.block)) reach = p
   }
   return clashing
 }
@@ -205,7 +205,7 @@ async function checkFree(check: SheetCheck, placements: Placement[], clashing: S
   for (const p of placements) {
     if (clashing.has(p) || p.unchanged) continue
     const same = check.holding.get(`${p.block.text}|${p.pool.plane}`)
-    if (same && same.unit === p.fields.unit) {
+    if (same?.unit === p.fields.unit) {
       p.unchanged = true
       continue
     }

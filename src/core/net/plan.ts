@@ -192,7 +192,7 @@ async function importPools(ctx: WriteContext, rows: RowValues[], problems: Impor
   const existing = await allPools(ctx.db)
   for (const {r, block, plane} of parsed.sort((a, b) => a.block.prefix - b.block.prefix)) {
     const same = existing.find((p) => p.name === r.values.name)
-    if (same && same.cidr === block.text && same.plane === plane) continue
+    if (same?.cidr === block.text && same.plane === plane) continue
     try {
       await addPoolIn(ctx, {cidr: block.text, name: r.values.name!, plane, note: r.values.note, district: r.values.district, level: r.values.level})
       added++

@@ -224,7 +224,8 @@ export function removePool(store: Store, ref: string): Promise<{pool: Pool; pare
 export async function subtreeIds(db: Db, pool: Pool): Promise<number[]> {
   const pools = await allPools(db)
   const ids = [pool.id]
-  for (let i = 0; i < ids.length; i++) for (const p of pools) if (p.parentId === ids[i]) ids.push(p.id)
+  // The loop walks the children pushed as it goes (an array's iterator reads its length each step).
+  for (const id of ids) for (const p of pools) if (p.parentId === id) ids.push(p.id)
   return ids
 }
 

@@ -102,7 +102,7 @@ export async function migrate(db: Kysely<Database>, dialect: SqlDialect): Promis
     // A failure before any migration ran (taking Kysely's lock, creating its tables) is
     // named by the first one pending: the one that could not start.
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? pending[0] ?? migrationNames.at(-1)!
-    const reason = (error as Error).message ?? String(error)
+    const reason = error instanceof Error ? error.message : typeof error === 'string' ? error : JSON.stringify(error)
     const key = /permission denied|must be owner/i.test(reason) ? 'store.migrationDenied' : 'store.migrationFailed'
     throw new EgovError('internal', key, {name: failed, reason}, {details: {migration: failed}})
   }

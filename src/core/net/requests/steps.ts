@@ -72,7 +72,7 @@ export async function implementRequest(store: Store, id: number, note?: string):
     advanceRequest<ConnectionRequest>(ctx, id, 'implement', {
       kinds: ['net-onboarding', 'net-change'],
       comment: note,
-      effect: async (request) => ({...request.payload, ...(note?.trim() ? {implementNote: note.trim()} : {})}),
+      effect: (request) => Promise.resolve({...request.payload, ...(note?.trim() ? {implementNote: note.trim()} : {})}),
     }),
   )
 }
@@ -97,7 +97,7 @@ export async function recordBusinessTest(store: Store, id: number, test: Omit<Bu
       const noted = await noteOnRequest(ctx, id, 'test-failed', payload, test.note ?? failedProbes(test.probes))
       return {request: noted, warnings: [], passed: false}
     }
-    const moved = await advanceRequest<ConnectionRequest>(ctx, id, 'test', {comment: test.note, effect: async () => payload})
+    const moved = await advanceRequest<ConnectionRequest>(ctx, id, 'test', {comment: test.note, effect: () => Promise.resolve(payload)})
     return {...moved, passed: true}
   })
 }
