@@ -8,7 +8,7 @@ import {parseWholeNumber} from '../dates.js'
 import {InvalidInput, NotFound} from '../errors.js'
 import {DEFAULT_CODE_PATTERN} from '../io/values.js'
 import type {Database, Store, WriteContext} from '../store/index.js'
-import {allKinds, type KindDefinition} from '../workflow/registry.js'
+import {allKinds, type AnyKind} from '../workflow/registry.js'
 import {limitKey} from '../workflow/index.js'
 
 /**
@@ -174,7 +174,7 @@ const SHARED_SETTINGS: Record<string, {default: () => string; check(value: strin
 }
 
 /** `kinds`: the request kinds whose limits may be set (the engine's, once the store is open). */
-export function parseConfigKey(key: string, kinds: readonly KindDefinition<any>[] = allKinds()): ParsedKey {
+export function parseConfigKey(key: string, kinds: readonly AnyKind[] = allKinds()): ParsedKey {
   if (key === 'operator' || key === 'notices') return {scope: 'user', key}
   if (SHARED_SETTINGS[key]) return {scope: 'database', key}
   const m = /^limit\.([a-z][a-z0-9_-]*)\.([a-z][a-z0-9_-]*)$/.exec(key)
