@@ -75,7 +75,7 @@ export type OutputFormat = 'table' | 'csv' | 'tsv' | 'json' | 'value'
 export function renderRows<R>(rows: R[], columns: Array<Column<R> & {key: string}>, format: Exclude<OutputFormat, 'table'>): string {
   const cells = rows.map((row) => columns.map((c) => c.get(row)))
   const keys = columns.map((c) => c.key)
-  if (format === 'json') return JSON.stringify(cells.map((r) => Object.fromEntries(r.map((v, i) => [keys[i], v]))))
+  if (format === 'json') return JSON.stringify(cells.map((r) => Object.fromEntries(r.map((v, i) => [keys[i]!, v]))))
   if (format === 'value') return cells.map((r) => r.map((v) => v.replace(/\s+/g, ' ')).join(' ')).join('\n')
   if (format === 'tsv') return [keys, ...cells].map((r) => r.map((v) => v.replace(/[\t\r\n]+/g, ' ')).join('\t')).join('\n')
   return [keys, ...cells].map((r) => r.map(csvField).join(',')).join('\n')

@@ -76,7 +76,7 @@ export function renderTerminalMap(map: PoolMap, options: TerminalMapOptions = {}
       }
       if (kinds[cell] !== runKind) flush()
       runKind = kinds[cell]
-      run += symbols[cell]
+      run += symbols[cell]!
     }
     flush()
     lines.push(line)
