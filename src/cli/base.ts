@@ -13,7 +13,7 @@ import {DEFAULT_LOCK_WAIT_SECONDS, isPgLockTimeout, isSqliteBusy, lockTimeout} f
 import {nearest} from '../core/nearest.js'
 import {permitFor} from '../core/operators/roles.js'
 import {printableOutput} from '../core/text.js'
-import type {KindDefinition} from '../core/workflow/registry.js'
+import type {AnyKind} from '../core/workflow/registry.js'
 import {parseErrorReport} from './parse-errors.js'
 import {printProblems} from './problems.js'
 import {createProgress, type Progress, progressAllowed} from './progress.js'
@@ -111,7 +111,7 @@ export abstract class EgovCommand<T extends typeof Command> extends Command {
    * (issue 17) by the store, when it opens or (kindsOnDemand) when the core first reads one; a command that checks a kind's name before it opens the
    * store (config set limit.KIND.STATE) asks for them itself.
    */
-  protected async kinds(): Promise<readonly KindDefinition<any>[]> {
+  protected async kinds(): Promise<readonly AnyKind[]> {
     return (await import('../core/kinds.js')).KINDS
   }
 
@@ -158,7 +158,7 @@ export abstract class EgovCommand<T extends typeof Command> extends Command {
 
   override async finally(err: Error | undefined): Promise<void> {
     await this.openedStore?.close().catch(() => {})
-    return super.finally(err)
+    await super.finally(err)
   }
 
   /** A message from the catalogue, in the user's language. */
@@ -310,6 +310,7 @@ export abstract class EgovCommand<T extends typeof Command> extends Command {
   }
 
   /** Every failure, mapped once: the exit code of its category, one message, the JSON envelope. */
+  // eslint-disable-next-line @typescript-eslint/require-await -- oclif awaits catch(): its throws (EEXIT) stay rejections, as in the base method
   override async catch(err: Error & {oclif?: {exit?: number}; code?: string}): Promise<void> {
     if (err.code === 'EEXIT') throw err
     const envelope = this.envelope(err)

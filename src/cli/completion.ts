@@ -26,7 +26,7 @@ function tables(commands: CompletionCommand[]): Tables {
     for (let i = 0; i < parts.length; i++) {
       const parent = ['@', ...parts.slice(0, i)].join(':')
       if (!next.has(parent)) next.set(parent, new Set())
-      next.get(parent)!.add(parts[i])
+      next.get(parent)!.add(parts[i]!)
     }
     const visible = c.flags.filter((f) => !f.hidden)
     flags.set(`@:${c.id}`, [...visible.map((f) => `--${f.name}`), '--help'].sort())

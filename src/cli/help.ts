@@ -111,7 +111,7 @@ export default class EgovHelp extends Help {
     } catch (error) {
       const unknown = /^Command (\S+) not found\.?$/.exec(error instanceof Error ? error.message : '')
       if (!unknown) throw error
-      await this.config.runHook('command_not_found', {id: unknown[1], argv: argv.filter((arg) => arg !== '--help' && arg !== '-h')})
+      await this.config.runHook('command_not_found', {id: unknown[1]!, argv: argv.filter((arg) => arg !== '--help' && arg !== '-h')})
     }
   }
 

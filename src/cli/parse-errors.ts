@@ -30,7 +30,7 @@ export function parseErrorReport(err: ParseError, command: CommandShape): Report
   const raw = err.message.replace(/\n?See more help with --help\s*$/, '').replaceAll(/\u001B\[[0-9;]*m/g, '')
   const known = () => Object.keys({...command.flags, json: true}).map((f) => `--${f}`)
   if (kind === 'NonExistentFlagsError' && err.flags?.length) {
-    const flag = err.flags[0].split('=')[0]
+    const flag = err.flags[0]!.split('=')[0]!
     const suggestion = nearest(flag, known())
     return {
       message: tr(suggestion ? 'input.unknownFlagNear' : 'input.unknownFlag', {flag, suggestion}),
@@ -45,7 +45,7 @@ export function parseErrorReport(err: ParseError, command: CommandShape): Report
     return {message: tr('input.unexpectedArgs', {args: (err.args as string[]).join(', ')}), details: {key: 'input.unexpectedArgs', field: 'ARGS', args: err.args}}
   }
   const noOption = /^Flag --([\w-]+) expects one of these values: (.*)$/s.exec(raw)
-  if (noOption) return {message: tr('input.flagNeedsOption', {flag: noOption[1], options: noOption[2]}), details: {key: 'input.flagNeedsOption', field: noOption[1], options: noOption[2].split(', ')}}
+  if (noOption) return {message: tr('input.flagNeedsOption', {flag: noOption[1], options: noOption[2]}), details: {key: 'input.flagNeedsOption', field: noOption[1], options: noOption[2]!.split(', ')}}
   const parsing = /^Parsing --([\w-]+)\s*\n\s*Expected an integer (?:(greater|less) than or equal to (-?\d+) )?but received: (.*)$/s.exec(raw)
   if (parsing) {
     const [, flag, side, limit, value] = parsing
@@ -58,19 +58,19 @@ export function parseErrorReport(err: ParseError, command: CommandShape): Report
   if (failed) {
     const parts = [
       ...new Set(
-        failed[1]
+        failed[1]!
           .split('\n')
           .map((line) => line.trim())
           .filter(Boolean),
       ),
     ].map((line) => flagReason(line, command.locale))
     const message = parts.map((part) => part.message).join(command.locale === 'zh' ? '；' : '; ')
-    return {message, details: parts.length === 1 ? parts[0].details : {...parts[0].details, problems: parts.map((part) => part.details)}}
+    return {message, details: parts.length === 1 ? parts[0]!.details : {...parts[0]?.details, problems: parts.map((part) => part.details)}}
   }
   const option = /^Expected --([\w-]+)=(.*) to be one of: (.*)$/s.exec(raw)
   if (option) {
     const [, flag, value, options] = option
-    return {message: tr('input.flagOption', {flag, value, options}), details: {key: 'input.flagOption', field: flag, value, options: options.split(', ')}}
+    return {message: tr('input.flagOption', {flag, value, options}), details: {key: 'input.flagOption', field: flag, value, options: options!.split(', ')}}
   }
   // An argument's value outside its options (oclif's message does not name the argument: the one with these options does).
   const argOption = /^Expected (.*) to be one of: (.*)$/s.exec(raw)
@@ -78,7 +78,7 @@ export function parseErrorReport(err: ParseError, command: CommandShape): Report
     const [, value, options] = argOption
     const arg = Object.values(command.args).find((a) => (a.options ?? []).join(', ') === options)
     const name = arg?.name.toUpperCase()
-    if (name) return {message: tr('input.argOption', {arg: name, value, options}), details: {key: 'input.argOption', field: name, value, options: options.split(', ')}}
+    if (name) return {message: tr('input.argOption', {arg: name, value, options}), details: {key: 'input.argOption', field: name, value, options: options!.split(', ')}}
   }
   const needsValue = /^Flag --([\w-]+) expects a value/.exec(raw)
   if (needsValue) return {message: tr('input.flagNeedsValue', {flag: needsValue[1]}), details: {key: 'input.flagNeedsValue', field: needsValue[1]}}
@@ -106,11 +106,11 @@ function flagReason(line: string, locale: Locale): Report {
   m = /^--([\w-]+)(?:=.*)? cannot also be provided when using --([\w-]+)$/s.exec(line)
   if (m) return {message: tr('input.flagExclusive', {flag: m[1], other: m[2]}), details: {key: 'input.flagExclusive', field: m[1], other: m[2]}}
   m = /^Exactly one of the following must be provided: (.*)$/.exec(line)
-  if (m) return {message: tr('input.flagOneOf', {flags: flagsOf(m[1])}), details: {key: 'input.flagOneOf', field: list(m[1])[0]?.replace(/^-+/, ''), flags: list(m[1])}}
+  if (m) return {message: tr('input.flagOneOf', {flags: flagsOf(m[1]!)}), details: {key: 'input.flagOneOf', field: list(m[1]!)[0]?.replace(/^-+/, ''), flags: list(m[1]!)}}
   m = /^At least one of the following must be provided: (.*)$/.exec(line)
-  if (m) return {message: tr('input.flagAtLeastOne', {flags: flagsOf(m[1])}), details: {key: 'input.flagAtLeastOne', field: list(m[1])[0]?.replace(/^-+/, ''), flags: list(m[1])}}
+  if (m) return {message: tr('input.flagAtLeastOne', {flags: flagsOf(m[1]!)}), details: {key: 'input.flagAtLeastOne', field: list(m[1]!)[0]?.replace(/^-+/, ''), flags: list(m[1]!)}}
   m = /^(?:All|One) of the following must be provided when using --([\w-]+): (.*)$/.exec(line)
-  if (m) return {message: tr('input.flagDependsOn', {flag: m[1], flags: flagsOf(m[2])}), details: {key: 'input.flagDependsOn', field: m[1], flags: list(m[2])}}
+  if (m) return {message: tr('input.flagDependsOn', {flag: m[1], flags: flagsOf(m[2]!)}), details: {key: 'input.flagDependsOn', field: m[1], flags: list(m[2]!)}}
   const anyFlag = /--([\w-]+)/.exec(line)
   return {message: line, details: anyFlag ? {field: anyFlag[1]} : {}}
 }

@@ -18,32 +18,32 @@ export interface Column<R> {
  */
 export function renderTable<R>(rows: R[], columns: Column<R>[], maxWidth = terminalWidth()): string {
   const cells = rows.map((row) => columns.map((c) => oneLine(c.get(row))))
-  const widths = columns.map((c, i) => Math.max(displayWidth(c.header), ...cells.map((r) => displayWidth(r[i]))))
+  const widths = columns.map((c, i) => Math.max(displayWidth(c.header), ...cells.map((r) => displayWidth(r[i]!))))
   const gap = 2
   let total = widths.reduce((a, b) => a + b, 0) + gap * (columns.length - 1)
   const shrinkable = columns.map((c, i) => (c.shrink ? i : -1)).filter((i) => i >= 0)
   while (total > maxWidth && shrinkable.length) {
     // Take one column from the widest shrinkable column until the table fits.
-    const widest = shrinkable.reduce((a, b) => (widths[b] > widths[a] ? b : a))
-    const floor = Math.max(6, displayWidth(columns[widest].header))
-    if (widths[widest] <= floor) {
+    const widest = shrinkable.reduce((a, b) => (widths[b]! > widths[a]! ? b : a))
+    const floor = Math.max(6, displayWidth(columns[widest]!.header))
+    if (widths[widest]! <= floor) {
       shrinkable.splice(shrinkable.indexOf(widest), 1)
       continue
     }
-    widths[widest]--
+    widths[widest] = widths[widest]! - 1
     total--
   }
   const line = (values: string[], styled?: (text: string, i: number) => string) =>
     values
       .map((v, i) => {
-        const cut = truncate(v, widths[i])
-        const padded = i === values.length - 1 ? cut : padEnd(cut, widths[i])
+        const cut = truncate(v, widths[i]!)
+        const padded = i === values.length - 1 ? cut : padEnd(cut, widths[i]!)
         return styled ? styled(padded, i) : padded
       })
       .join(' '.repeat(gap))
       .trimEnd()
   const out = [line(columns.map((c) => c.header))]
-  rows.forEach((row, r) => out.push(line(cells[r], (text, i) => columns[i].style?.(text, row) ?? text)))
+  rows.forEach((row, r) => out.push(line(cells[r]!, (text, i) => columns[i]!.style?.(text, row) ?? text)))
   return out.join('\n')
 }
 
@@ -75,7 +75,7 @@ export type OutputFormat = 'table' | 'csv' | 'tsv' | 'json' | 'value'
 export function renderRows<R>(rows: R[], columns: Array<Column<R> & {key: string}>, format: Exclude<OutputFormat, 'table'>): string {
   const cells = rows.map((row) => columns.map((c) => c.get(row)))
   const keys = columns.map((c) => c.key)
-  if (format === 'json') return JSON.stringify(cells.map((r) => Object.fromEntries(r.map((v, i) => [keys[i], v]))))
+  if (format === 'json') return JSON.stringify(cells.map((r) => Object.fromEntries(r.map((v, i) => [keys[i]!, v]))))
   if (format === 'value') return cells.map((r) => r.map((v) => v.replace(/\s+/g, ' ')).join(' ')).join('\n')
   if (format === 'tsv') return [keys, ...cells].map((r) => r.map((v) => v.replace(/[\t\r\n]+/g, ' ')).join('\t')).join('\n')
   return [keys, ...cells].map((r) => r.map(csvField).join(',')).join('\n')

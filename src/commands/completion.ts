@@ -13,13 +13,13 @@ Or load it for this shell only: source <(egov completion bash).`
 
   static override args = {shell: Args.string({description: 'bash or zsh', required: true, options: ['bash', 'zsh']})}
 
-  async run(): Promise<{shell: string; script: string}> {
+  run(): Promise<{shell: string; script: string}> {
     const commands: CompletionCommand[] = this.config.commands
       .filter((c) => !c.hidden)
       .map((c) => ({id: c.id, flags: Object.entries(c.flags ?? {}).map(([name, f]) => ({name, char: f.char, hidden: f.hidden, options: f.type === 'option' ? f.options : undefined}))}))
     const script = this.args.shell === 'zsh' ? zshCompletion(this.config.bin, commands) : bashCompletion(this.config.bin, commands)
     // With --json the script is a field of the result, for a tool that installs it.
     if (!this.jsonEnabled()) process.stdout.write(script)
-    return {shell: this.args.shell, script}
+    return Promise.resolve({shell: this.args.shell, script})
   }
 }

@@ -20,6 +20,7 @@ export function templatesDir(): string {
   }
 }
 
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the caller names the shape of the template file it reads (a typed JSON.parse)
 export function readTemplate<T>(name: string): T {
   return JSON.parse(readFileSync(join(templatesDir(), name), 'utf8')) as T
 }

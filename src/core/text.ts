@@ -76,7 +76,7 @@ const codePointOf = (ch: string) => `U+${ch.codePointAt(0)!.toString(16).toUpper
 /** The first character of `text` a terminal would not show as itself, and where. */
 export function unsafeCharacter(text: string, allowNewlines = false): {index: number; codePoint: string} | undefined {
   const bad = text.search(allowNewlines ? UNSAFE : UNSAFE_ONE_LINE)
-  return bad < 0 ? undefined : {index: bad, codePoint: codePointOf(text[bad])}
+  return bad < 0 ? undefined : {index: bad, codePoint: codePointOf(text[bad]!)}
 }
 
 /**

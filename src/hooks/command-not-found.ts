@@ -9,7 +9,7 @@ import {nearest} from '../core/nearest.js'
  * input: exit 2, a message in the user's language with the nearest command, and with
  * --json the error envelope on stdout, so a script never gets an empty stdout.
  */
-const hook: Hook<'command_not_found'> = async function (options) {
+const hook: Hook<'command_not_found'> = function (options) {
   const locale = detectLocale()
   const command = options.id.replaceAll(':', ' ')
   const ids = [...options.config.commandIDs, ...options.config.topics.map((topic) => topic.name)]
@@ -21,12 +21,13 @@ const hook: Hook<'command_not_found'> = async function (options) {
   if (options.argv?.includes('--json')) {
     const details = {key: 'input.unknownCommand', field: 'COMMAND', command, ...(suggestion ? {suggestion} : {})}
     process.stdout.write(JSON.stringify({error: {code: 'invalid_input', message, details}}) + '\n')
-    return
+    return Promise.resolve()
   }
-  const first = command.split(' ')[0]
+  const first = command.split(' ')[0]!
   const helpFor = near ? near.replaceAll(':', ' ') : ids.includes(first) ? first : ''
   const hint = t('error.hintHelp', {command: helpFor}, locale).replace('  ', ' ')
   process.stderr.write(`${t('label.error', {}, locale)}: ${message}\n${hint}\n`)
+  return Promise.resolve()
 }
 
 export default hook

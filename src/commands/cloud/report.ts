@@ -3,7 +3,7 @@ import * as Flags from '@oclif/core/flags'
 import {EgovCommand} from '../../cli/base.js'
 import {forceFlag, readyToWrite} from '../../cli/output-flags.js'
 import {amounts} from '../../cli/cloud.js'
-import {type CloudYearReport, cloudYearReport, RESOURCES} from '../../core/cloud/index.js'
+import {type CloudYearReport, cloudYearReport, RESOURCES, type Resource} from '../../core/cloud/index.js'
 import {today} from '../../core/clock.js'
 import {parseWholeNumber} from '../../core/dates.js'
 import {InvalidInput} from '../../core/errors.js'
@@ -39,7 +39,7 @@ export default class CloudReport extends EgovCommand<typeof CloudReport> {
       ].join('\n'),
     )
     if (this.flags.out) {
-      const headers: Record<string, string> = {vcpu: 'vCPU', memoryGib: '内存GiB', storageGib: '存储GiB', bandwidthMbps: '带宽Mbps', extranetIps: '外网IP', internetIps: '互联网IP'}
+      const headers: Record<Resource, string> = {vcpu: 'vCPU', memoryGib: '内存GiB', storageGib: '存储GiB', bandwidthMbps: '带宽Mbps', extranetIps: '外网IP', internetIps: '互联网IP'}
       const cols = (...headers: string[]) => headers.map((header) => ({header}))
       await writeSheets(this.flags.out, [
         {name: '概况', columns: cols('年度', '上云系统', '扩缩容', '协议内变更', '迁移', '释放'), rows: [[year, c.onboarded, c.scaled, c.changedInside, c.migrated, c.released]]},

@@ -20,7 +20,8 @@ export default class ConfigUnset extends EgovCommand<typeof ConfigUnset> {
     if (parsed.scope === 'user') {
       const current = readUserConfig(this.config.configDir)
       if (!current[parsed.key]) throw new NotFound('config.notSet', {key: parsed.key}, {field: 'KEY'})
-      delete current[parsed.key]
+      if (parsed.key === 'operator') delete current.operator
+      else delete current.notices
       writeUserConfig(this.config.configDir, current)
     } else if (changesDeadlines(parsed.key)) {
       const store = await this.store()

@@ -95,7 +95,7 @@ It checks every stored request payload against its kind's schema (schemas/reques
     for (const p of problems) warnings.push({message: p.message.render(this.locale)})
     // The roster's first 系统管理员 (issue 18), directly: nobody could approve it yet.
     const present = f.admin === undefined ? undefined : await activeAdmin(store.db, f.admin, today())
-    const admin = f.admin === undefined ? undefined : present ? {...present, unchanged: true as const} : await startRoster(store, f.admin!, {name: f.name!, unit: f.unit})
+    const admin = f.admin === undefined ? undefined : present ? {...present, unchanged: true as const} : await startRoster(store, f.admin, {name: f.name!, unit: f.unit})
     if (admin) this.log(this.t(admin.unchanged ? 'operators.unchanged' : 'db.adminAdded', {login: admin.login, name: admin.name}))
     this.showWarnings(warnings)
     const same = !created && !idHashesKeyed && (admin === undefined || admin.unchanged)

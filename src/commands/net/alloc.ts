@@ -48,8 +48,8 @@ Placement is best-fit: the pool's free space is kept as maximal aligned CIDR blo
     const count = inRange(f.count, 'count', 1, 100_000)
     const store = await this.store()
     const allocations = await allocate(store, {pool, prefixLength, hosts, cidr: f.cidr, unit, purpose: f.purpose, status: f.status, count, registered: true})
-    if (allocations.length === 1)
-      this.log(this.t(allocations[0].status === 'reserved' ? 'net.reserved' : 'net.allocated', {cidr: allocations[0].cidr, pool: allocations[0].pool, unit: allocations[0].unit}))
+    const [only] = allocations
+    if (only && allocations.length === 1) this.log(this.t(only.status === 'reserved' ? 'net.reserved' : 'net.allocated', {cidr: only.cidr, pool: only.pool, unit: only.unit}))
     else this.log(allocationTable(allocations, this.locale, this.color))
     return {allocations}
   }

@@ -8,13 +8,13 @@ export default class OperatorsRoles extends EgovCommand<typeof OperatorsRoles> {
 
   static override flags = {...EgovCommand.listFlags}
 
-  async run(): Promise<{roles: Array<{role: Role; name: string; duties: string}>}> {
+  run(): Promise<{roles: Array<{role: Role; name: string; duties: string}>}> {
     const roles = ROLE_IDS.map((role) => ({role, name: ROLES[role].zh, duties: ROLES[role].en}))
     this.table(roles, [
       {header: this.t('col.role'), get: (r) => r.role},
       {header: this.t('col.roleName'), get: (r) => r.name},
       {header: this.t('col.duties'), get: (r) => r.duties, shrink: true},
     ])
-    return {roles}
+    return Promise.resolve({roles})
   }
 }

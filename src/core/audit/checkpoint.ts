@@ -68,8 +68,7 @@ export function readCheckpoint(path: string): Checkpoint {
     parsed = {}
   }
   const ok =
-    parsed &&
-    parsed.format === CHECKPOINT_FORMAT &&
+    parsed?.format === CHECKPOINT_FORMAT &&
     Number.isSafeInteger(parsed.seq) &&
     parsed.seq! > 0 &&
     typeof parsed.hash === 'string' &&

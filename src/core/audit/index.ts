@@ -207,7 +207,7 @@ export interface AuditQuery {
 export function parseEntity(value: string): {type: string; id?: string} {
   const m = /^([a-z][a-z0-9_.-]*)(?::(.+))?$/i.exec(value.trim())
   if (!m) throw new EgovError('invalid_input', 'audit.badEntity', {value}, {field: 'entity'})
-  return {type: m[1], id: m[2]}
+  return {type: m[1]!, id: m[2]}
 }
 
 /** Newest first. */

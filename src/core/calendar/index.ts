@@ -53,7 +53,7 @@ function fromPackage(): NonNullable<typeof packageData> {
 /** The package labels days "National Day,国庆节,3": keep the Chinese name. */
 function chineseName(label: string): string {
   const parts = label.split(',')
-  return parts[1] ?? parts[0]
+  return parts[1] ?? parts[0]!
 }
 
 export type DayKind = 'holiday' | 'makeup' | 'weekend' | 'weekday'

@@ -8,7 +8,7 @@ import {parseWholeNumber} from '../dates.js'
 import {InvalidInput, NotFound} from '../errors.js'
 import {DEFAULT_CODE_PATTERN} from '../io/values.js'
 import type {Database, Store, WriteContext} from '../store/index.js'
-import {allKinds, type KindDefinition} from '../workflow/registry.js'
+import {allKinds, type AnyKind} from '../workflow/registry.js'
 import {limitKey} from '../workflow/index.js'
 
 /**
@@ -128,7 +128,7 @@ const SHARED_SETTINGS: Record<string, {default: () => string; check(value: strin
   [CERT_PUBLISH_SETTING]: {
     default: () => '',
     check(value) {
-      let dir = false
+      let dir: boolean
       try {
         dir = statSync(value).isDirectory()
       } catch {
@@ -174,15 +174,15 @@ const SHARED_SETTINGS: Record<string, {default: () => string; check(value: strin
 }
 
 /** `kinds`: the request kinds whose limits may be set (the engine's, once the store is open). */
-export function parseConfigKey(key: string, kinds: readonly KindDefinition<any>[] = allKinds()): ParsedKey {
+export function parseConfigKey(key: string, kinds: readonly AnyKind[] = allKinds()): ParsedKey {
   if (key === 'operator' || key === 'notices') return {scope: 'user', key}
   if (SHARED_SETTINGS[key]) return {scope: 'database', key}
   const m = /^limit\.([a-z][a-z0-9_-]*)\.([a-z][a-z0-9_-]*)$/.exec(key)
   if (!m) throw new InvalidInput('config.unknownKey', {key}, {field: 'KEY'})
   const def = kinds.find((k) => k.kind === m[1])
-  const state = def?.states[m[2]]
+  const state = def?.states[m[2]!]
   if (!def || !state || state.terminal) throw new InvalidInput('config.unknownLimit', {key, kind: m[1], state: m[2]}, {field: 'KEY'})
-  return {scope: 'database', key, kind: m[1], state: m[2]}
+  return {scope: 'database', key, kind: m[1]!, state: m[2]!}
 }
 
 export function validateConfigValue(parsed: ParsedKey, value: string): string {

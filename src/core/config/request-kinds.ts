@@ -15,7 +15,7 @@ export const settingsChangeKind = adminChangeKind<SettingsChange>({
     const parsed = parseConfigKey(p.key)
     if (!changesDeadlines(parsed.key)) throw new InvalidInput('config.badChange', {}, {field: 'KEY'})
     if (p.op === 'unset') return {op: 'unset', key: parsed.key}
-    return {op: 'set', key: parsed.key, value: validateConfigValue(parsed, String(p.value ?? ''))}
+    return {op: 'set', key: parsed.key, value: validateConfigValue(parsed, typeof p.value === 'string' ? p.value : p.value === undefined || p.value === null ? '' : JSON.stringify(p.value))}
   },
   payloadSchema: {
     ...js.object(

@@ -7,7 +7,7 @@ import {Conflict, InvalidInput, RuleRefused} from '../errors.js'
 import type {Database, Store, WriteContext} from '../store/index.js'
 import {findUnit, type Unit} from '../units/index.js'
 import {fileRequestIn, type WorkflowResult} from '../workflow/index.js'
-import {allocateIn} from './allocations.js'
+import {allocateOneIn} from './allocations.js'
 import {type Allocation, type Plane} from './model.js'
 import {formatCidr, overlaps, type ParsedCidr, parseCidr} from './ip.js'
 import {holdersOf, innermostPool} from './given-block.js'
@@ -121,7 +121,7 @@ async function checkBlocks(db: Kysely<Database>, unit: string, plane: Plane, cid
     const held = await holdersOf(db, plane, block)
     let own: Allocation | undefined
     if (held.length) {
-      const first = held[0]
+      const first = held[0]!
       if (held.length > 1 || first.unit !== unit || first.cidr !== text) {
         throw new Conflict('netreq.adoptHeld', {cidr: text, held: first.cidr, unit: first.unit}, {field: 'cidr', rule: 'NET-1', details: {held: first.cidr, unit: first.unit}})
       }
@@ -149,7 +149,7 @@ export async function adoptConnection(ctx: WriteContext, requestId: number, p: A
       }
       allocations.push(c.own.id)
     } else {
-      const [a] = await allocateIn(ctx, {pool: c.pool, cidr: c.text, unit: unit.name, purpose, status: 'active'})
+      const a = await allocateOneIn(ctx, {pool: c.pool, cidr: c.text, unit: unit.name, purpose, status: 'active'})
       allocations.push(a.id)
     }
   }

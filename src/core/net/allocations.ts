@@ -86,6 +86,11 @@ async function sizeOrOtherPlane(db: Db, input: AllocateInput, pool: Pool): Promi
   }
 }
 
+/** allocateIn for one block (no count): the allocation it made; allocateIn makes as many as asked or throws. */
+export async function allocateOneIn(ctx: WriteContext, input: Omit<AllocateInput, 'count'>): Promise<Allocation> {
+  return (await allocateIn(ctx, input))[0]!
+}
+
 /** Allocates one or `count` blocks from a pool to a unit, in the caller's transaction. */
 export async function allocateIn(ctx: WriteContext, input: AllocateInput): Promise<Allocation[]> {
   const pool = await findPool(ctx.db, input.pool)
@@ -200,8 +205,8 @@ export async function findAllocation(db: Db, ref: string): Promise<Allocation> {
   const rows = (await db.selectFrom('net_allocations').selectAll().where('cidr', '=', formatCidr(block)).orderBy('id', 'desc').execute()).map((r) => toAllocation(r))
   const holding = rows.filter((r) => r.status !== 'released')
   if (holding.length > 1) throw new InvalidInput('net.allocAmbiguous', {value: ref, ids: holding.map((r) => `${r.id}: ${PLANE_LABEL[r.plane]}`).join(', ')}, {field: 'CIDR|ID'})
-  if (holding.length === 1) return holding[0]
-  if (rows.length) return rows[0]
+  if (holding.length === 1) return holding[0]!
+  if (rows.length) return rows[0]!
   throw new NotFound('net.allocNotFound', {value: ref}, {field: 'CIDR|ID'})
 }
 

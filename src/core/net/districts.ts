@@ -46,7 +46,7 @@ export async function checkNet4(db: Kysely<Database>, input: {unit: string; pool
   if (!mismatches.length) return undefined
   const reason = input.overrideReason === undefined ? '' : checkedText(input.overrideReason, 'override-reason', 'line')
   if (reason) return {rule: 'NET-4', reason, pool: pool.name, mismatches}
-  const first = mismatches[0]
+  const first = mismatches[0]!
   const field = input.field ?? 'pool'
   const details = {pool: pool.name, unit: unit.name, mismatches}
   if (first.kind === 'district')

@@ -184,7 +184,7 @@ export class PoolFreeSpace {
     let found = -1
     while (lo <= hi) {
       const mid = (lo + hi) >> 1
-      if (this.keys[mid] <= key) {
+      if (this.keys[mid]! <= key) {
         found = mid
         lo = mid + 1
       } else {
@@ -192,16 +192,16 @@ export class PoolFreeSpace {
       }
     }
     if (found < 0) return undefined
-    const free = this.blocks.get(this.keys[found])!
+    const free = this.blocks.get(this.keys[found]!)!
     return free.prefix <= target.prefix && blockEnd(free) >= blockEnd(target) ? {free, index: found} : undefined
   }
 
   /** splitFree, in memory: `free` (at `index`) is replaced by what is left of it around `target`. */
   take(at: {free: Block; index: number}, target: Block): void {
     const pieces = splitAround(at.free, target).sort((a, b) => (a.start < b.start ? -1 : 1))
-    this.blocks.delete(this.keys[at.index])
+    this.blocks.delete(this.keys[at.index]!)
     const keys = pieces.map((b) => toKey(b.start, b.family))
-    for (let i = 0; i < pieces.length; i++) this.blocks.set(keys[i], pieces[i])
+    for (let i = 0; i < pieces.length; i++) this.blocks.set(keys[i]!, pieces[i]!)
     this.keys.splice(at.index, 1, ...keys)
   }
 

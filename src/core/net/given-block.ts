@@ -3,7 +3,7 @@ import type {Kysely} from '#kysely'
 import {appendAudit} from '../audit/index.js'
 import {Conflict, InvalidInput, NotFound} from '../errors.js'
 import type {Database, WriteContext} from '../store/index.js'
-import {allocateIn} from './allocations.js'
+import {allocateOneIn} from './allocations.js'
 import {type Allocation, type Plane, toAllocation} from './model.js'
 import {findPool} from './pools.js'
 import {type Block, blockEnd, formatCidr, parseCidr, toKey} from './ip.js'
@@ -21,7 +21,7 @@ export async function planGivenBlock(ctx: WriteContext, input: {requestId: numbe
   const block = parseCidr(input.cidr, 'cidr')
   const text = formatCidr(block)
   const held = await holdersOf(ctx.db, input.plane, block)
-  const mine = held.length === 1 && held[0].cidr === text && held[0].unit === input.unit ? held[0] : undefined
+  const mine = held.length === 1 && held[0]!.cidr === text && held[0]!.unit === input.unit ? held[0] : undefined
   if (mine) {
     if (input.pool !== undefined && (await findPool(ctx.db, input.pool)).id !== mine.poolId) {
       throw new InvalidInput('netreq.planHeldElsewhere', {cidr: text, unit: input.unit, pool: mine.pool}, {field: 'pool', rule: 'NET-5'})
@@ -36,8 +36,7 @@ export async function planGivenBlock(ctx: WriteContext, input: {requestId: numbe
     return after
   }
   const pool = input.pool?.trim() || (await innermostPool(ctx.db, input.plane, block))
-  const [allocation] = await allocateIn(ctx, {pool, cidr: text, unit: input.unit, purpose: input.purpose, status: 'reserved'})
-  return allocation
+  return allocateOneIn(ctx, {pool, cidr: text, unit: input.unit, purpose: input.purpose, status: 'reserved'})
 }
 
 /** Up to two holding allocations overlapping a block on a plane: enough to tell "free", "exactly one" and "more". */

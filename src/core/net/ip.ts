@@ -41,8 +41,8 @@ function parseIpv6(text: string): bigint | undefined {
   const halves = text.split('::')
   if (halves.length > 2) return undefined
   const groups = (s: string): string[] => (s === '' ? [] : s.split(':'))
-  let head = groups(halves[0])
-  let tail = halves.length === 2 ? groups(halves[1]) : []
+  let head = groups(halves[0]!)
+  let tail = halves.length === 2 ? groups(halves[1]!) : []
   // An embedded IPv4 tail (::ffff:10.0.0.1) counts as two groups.
   const expandV4 = (list: string[]): string[] | undefined => {
     const last = list.at(-1)
@@ -62,7 +62,7 @@ function parseIpv6(text: string): bigint | undefined {
   }
   const missing = 8 - head.length - tail.length
   if (halves.length === 2 ? missing < 1 : missing !== 0) return undefined
-  const all = [...head, ...Array(halves.length === 2 ? missing : 0).fill('0'), ...tail]
+  const all = [...head, ...new Array<string>(halves.length === 2 ? missing : 0).fill('0'), ...tail]
   let value = 0n
   for (const g of all) {
     if (!/^[0-9a-f]{1,4}$/i.test(g)) return undefined

@@ -63,7 +63,7 @@ export async function placeImportedMany(ctx: WriteContext, items: ReadonlyArray<
     ALLOCATION_COLUMNS,
     rows.map((r) => ALLOCATION_COLUMNS.map((c) => r[c])),
     ['id', 'cidr', 'plane'],
-  ).catch((e: unknown) => mapOverlap(e, items[0].pool.plane))
+  ).catch((e: unknown) => mapOverlap(e, items[0]!.pool.plane))
   // Matched by block and plane (holding allocations never overlap on a plane), not by position.
   const ids = new Map(inserted.map((r) => [`${r.cidr}|${Number(r.plane)}`, Number(r.id)]))
   const allocations = rows.map((r) => toAllocation({...r, id: ids.get(`${r.cidr}|${r.plane}`)!}))

@@ -90,7 +90,7 @@ export async function checkAllocations(ctx: WriteContext, rows: RowValues[], pro
 /** The row's unit: required, and only registry units hold blocks (a typo would make a holder nobody owns). */
 function checkUnit(check: SheetCheck, r: RowValues): string {
   const unit = r.values.unit ?? ''
-  if (!unit) check.problems.push({sheet: r.sheet, row: r.row, field: 'unit', column: r.headers.unit, value: '', message: check.say.t('net.import.required', {column: r.headers.unit})})
+  if (!unit) check.problems.push({sheet: r.sheet, row: r.row, field: 'unit', column: r.headers.unit ?? 'unit', value: '', message: check.say.t('net.import.required', {column: r.headers.unit})})
   else if (!check.known.has(unit)) check.problems.push(problemFrom(r, 'unit', unitNotRegistered(unit, check.units, r.headers.unit ?? 'unit'), check.say))
   return unit
 }
@@ -111,8 +111,8 @@ async function poolOfRow(check: SheetCheck, r: RowValues, block: ParsedCidr, pla
         sheet: r.sheet,
         row: r.row,
         field: 'cidr',
-        column: r.headers.cidr,
-        value: r.values.cidr,
+        column: r.headers.cidr ?? 'cidr',
+        value: r.values.cidr ?? '',
         message: say.t('net.import.outsideEveryPool', {cidr: block.text, plane}),
         rule: 'NET-1',
       })
@@ -178,19 +178,19 @@ function checkRowOverlaps(placements: Placement[], problems: ImportProblem[], sa
   let reach: Placement | undefined
   const clashing = new Set<Placement>()
   for (const p of byPlane) {
-    if (reach && reach.pool.plane === p.pool.plane && reach.block.family === p.block.family && p.block.start <= blockEnd(reach.block)) {
+    if (reach?.pool.plane === p.pool.plane && reach.block.family === p.block.family && p.block.start <= blockEnd(reach.block)) {
       problems.push({
         sheet: p.row.sheet,
         row: p.row.row,
         field: 'cidr',
-        column: p.row.headers.cidr,
-        value: p.row.values.cidr,
+        column: p.row.headers.cidr ?? 'cidr',
+        value: p.row.values.cidr ?? '',
         message: say.t('net.import.rowOverlap', {cidr: p.block.text, other: reach.row.row, otherCidr: reach.block.text}),
         rule: 'NET-1',
       })
       clashing.add(p)
     }
-    if (!reach || reach.pool.plane !== p.pool.plane || reach.block.family !== p.block.family || blockEnd(p.block) > blockEnd(reach.block)) reach = p
+    if (reach?.pool.plane !== p.pool.plane || reach.block.family !== p.block.family || blockEnd(p.block) > blockEnd(reach.block)) reach = p
   }
   return clashing
 }
@@ -205,7 +205,7 @@ async function checkFree(check: SheetCheck, placements: Placement[], clashing: S
   for (const p of placements) {
     if (clashing.has(p) || p.unchanged) continue
     const same = check.holding.get(`${p.block.text}|${p.pool.plane}`)
-    if (same && same.unit === p.fields.unit) {
+    if (same?.unit === p.fields.unit) {
       p.unchanged = true
       continue
     }

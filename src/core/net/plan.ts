@@ -124,10 +124,10 @@ export async function importPlan(store: Store, path: string, options: {dryRun?: 
     problems.push({
       sheet: allocLayout.name,
       row: 1,
-      field: allocLayout.columns[0].key,
-      column: allocLayout.columns[0].header,
+      field: allocLayout.columns[0]!.key,
+      column: allocLayout.columns[0]!.header,
       value: '',
-      message: say.t('net.import.missingColumn', {column: allocLayout.columns[0].header}),
+      message: say.t('net.import.missingColumn', {column: allocLayout.columns[0]!.header}),
     })
   if (problems.length) throw invalid(path, problems)
   if (!poolRows.length && !allocRows.length && !connRows.length) throw new InvalidInput('net.import.empty', {file: path}, {field: 'FILE'})
@@ -186,15 +186,15 @@ async function importPools(ctx: WriteContext, rows: RowValues[], problems: Impor
   for (const r of rows) {
     const block = cell(r, 'cidr', (v) => parseCidr(v, 'CIDR'), problems, say)
     const plane = cell(r, 'plane', parsePlane, problems, say)
-    if (!r.values.name) problems.push({sheet: r.sheet, row: r.row, field: 'name', column: r.headers.name, value: '', message: say.t('net.import.required', {column: r.headers.name})})
+    if (!r.values.name) problems.push({sheet: r.sheet, row: r.row, field: 'name', column: r.headers.name ?? 'name', value: '', message: say.t('net.import.required', {column: r.headers.name})})
     if (block && plane && r.values.name) parsed.push({r, block, plane})
   }
   const existing = await allPools(ctx.db)
   for (const {r, block, plane} of parsed.sort((a, b) => a.block.prefix - b.block.prefix)) {
     const same = existing.find((p) => p.name === r.values.name)
-    if (same && same.cidr === block.text && same.plane === plane) continue
+    if (same?.cidr === block.text && same.plane === plane) continue
     try {
-      await addPoolIn(ctx, {cidr: block.text, name: r.values.name, plane, note: r.values.note, district: r.values.district, level: r.values.level})
+      await addPoolIn(ctx, {cidr: block.text, name: r.values.name!, plane, note: r.values.note, district: r.values.district, level: r.values.level})
       added++
     } catch (e) {
       const err = e as EgovError
@@ -273,7 +273,7 @@ export async function exportPlan(store: Store, path: string, options: {all?: boo
   const layout = netPlanLayout()
   const pools = treeOrder(await allPools(store.db))
   const allocations: Allocation[] = await listAllocations(store.db, {all: options.all})
-  const statusText: Record<string, string> = {active: '已分配', reserved: '预留', released: '已收回'}
+  const statusText: Record<Allocation['status'], string> = {active: '已分配', reserved: '预留', released: '已收回'}
   const sheet = (key: string) => layout.sheets.find((s) => s.key === key)!
   const poolSheet = sheet('pools')
   const allocSheet = sheet('allocations')

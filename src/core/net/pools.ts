@@ -24,7 +24,7 @@ export async function findPool(db: Db, ref: string): Promise<Pool> {
   }
   if (block) {
     const rows = await db.selectFrom('net_pools').selectAll().where('cidr', '=', formatCidr(block)).execute()
-    if (rows.length === 1) return toPool(rows[0])
+    if (rows.length === 1) return toPool(rows[0]!)
     if (rows.length > 1) throw new InvalidInput('net.poolAmbiguous', {value: ref, names: rows.map((r) => r.name).join(', ')}, {field: 'pool'})
   }
   throw new NotFound('net.poolNotFound', {pool: ref}, {field: 'pool'})
@@ -224,7 +224,8 @@ export function removePool(store: Store, ref: string): Promise<{pool: Pool; pare
 export async function subtreeIds(db: Db, pool: Pool): Promise<number[]> {
   const pools = await allPools(db)
   const ids = [pool.id]
-  for (let i = 0; i < ids.length; i++) for (const p of pools) if (p.parentId === ids[i]) ids.push(p.id)
+  // The loop walks the children pushed as it goes (an array's iterator reads its length each step).
+  for (const id of ids) for (const p of pools) if (p.parentId === id) ids.push(p.id)
   return ids
 }
 

@@ -1,7 +1,7 @@
 import type {WriteContext} from '../store/index.js'
 import {readTemplate} from '../templates.js'
 import {js} from '../workflow/payload-schema.js'
-import {defineKind, type KindDefinition} from '../workflow/registry.js'
+import {defineKind, type AnyKind} from '../workflow/registry.js'
 import type {AdoptRequest} from './adopt.js'
 import type {ConnectionRequest, DecisionRequest} from './requests/index.js'
 
@@ -219,4 +219,4 @@ const netAdoptKind = defineKind<AdoptRequest>({
 })
 
 /** The kinds of this area, as src/core/kinds.ts lists them for the engine. */
-export const NET_KINDS: readonly KindDefinition<any>[] = [netOnboardingKind, netChangeKind, netCloseKind, netCutoffKind, netRestoreKind, netAdoptKind]
+export const NET_KINDS: readonly AnyKind[] = [netOnboardingKind, netChangeKind, netCloseKind, netCutoffKind, netRestoreKind, netAdoptKind]

@@ -30,9 +30,9 @@ export function adminChangeKind<P>(definition: {
       {action: 'reject', from: 'submitted', to: 'rejected'},
       {action: 'withdraw', from: 'submitted', to: 'withdrawn'},
     ],
-    parsePayload: definition.parsePayload,
+    parsePayload: (input) => definition.parsePayload(input),
     payloadSchema: definition.payloadSchema,
-    summary: definition.summary,
+    summary: (payload) => definition.summary(payload),
     async onEnter(ctx, request, state) {
       // Only a 系统管理员 takes back a change the 系统管理员 keep.
       if (state === 'withdrawn') await checkPermit(ctx.db, ctx.actor, ctx.today, ['system-admin'])

@@ -85,7 +85,7 @@ export function permitFor(commandId: string): readonly Role[] | null {
   const parts = commandId.split(':')
   for (let n = parts.length; n > 0; n--) {
     const key = parts.slice(0, n).join(':')
-    if (Object.hasOwn(PERMITS, key)) return PERMITS[key]
+    if (Object.hasOwn(PERMITS, key)) return PERMITS[key]!
   }
   return null
 }

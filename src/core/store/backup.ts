@@ -60,7 +60,7 @@ async function census(db: Kysely<Database>, dialect: 'sqlite' | 'postgres'): Pro
   const tables: Record<string, number> = {}
   for (const name of await tablesOf(db, dialect)) {
     const {rows} = await sql<{n: number | string}>`select count(*) as n from ${sql.table(name)}`.execute(db)
-    tables[name] = Number(rows[0].n)
+    tables[name] = Number(rows[0]!.n)
   }
   const head = tables.audit_head !== undefined ? await db.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1).executeTakeFirst() : undefined
   const migrations = tables.kysely_migration !== undefined ? (await sql<{name: string}>`select name from kysely_migration order by name`.execute(db)).rows.map((r) => r.name) : []
@@ -113,10 +113,10 @@ export async function backupDatabase(store: Store, file: string, options: {datab
         await sql`begin isolation level repeatable read read only`.execute(conn)
         try {
           const {rows} = await sql<{snapshot: string; schema: string}>`select pg_export_snapshot() as snapshot, current_schema() as schema`.execute(conn)
-          schema = rows[0].schema
+          schema = rows[0]!.schema
           const inSnapshot = await census(conn, 'postgres')
           try {
-            await run('pg_dump', ['--format=custom', '--no-owner', '--no-privileges', `--schema=${schema}`, `--snapshot=${rows[0].snapshot}`, `--file=${tmp}`, `--dbname=${url}`], {
+            await run('pg_dump', ['--format=custom', '--no-owner', '--no-privileges', `--schema=${schema}`, `--snapshot=${rows[0]!.snapshot}`, `--file=${tmp}`, `--dbname=${url}`], {
               maxBuffer: 16 * 1024 * 1024,
             })
           } catch (error) {
@@ -204,7 +204,7 @@ export function restoreSqliteFile(file: string, target: string): void {
 /** PostgreSQL: pg_restore of the archive into the schema it was dumped from, which must hold no tables yet. */
 export async function restorePostgres(store: Store, file: string, manifest: BackupManifest, databaseUrl: string): Promise<void> {
   const {rows} = await sql<{schema: string}>`select current_schema() as schema`.execute(store.db)
-  const schema = rows[0].schema
+  const schema = rows[0]!.schema
   if (manifest.schema && schema !== manifest.schema) throw new InvalidInput('backup.otherSchema', {schema, expected: manifest.schema}, {field: 'EGOV_DATABASE_URL'})
   if ((await tablesOf(store.db, 'postgres')).length > 0) throw new EgovError('conflict', 'backup.targetNotEmpty', {target: `${store.location} (${schema})`}, {field: 'EGOV_DATABASE_URL'})
   const tool = async (args: string[]) => {

@@ -64,14 +64,14 @@ export interface GrantPlan {
 /** The grant for `login` on the schema this store uses (PostgreSQL only). */
 export async function planGrant(db: Kysely<Database>, login: string, roles: Role[], active = true): Promise<GrantPlan> {
   const {rows: here} = await sql<{schema: string}>`select current_schema() as schema`.execute(db)
-  const schema = here[0].schema
+  const schema = here[0]!.schema
   const tables = await tablesOf(db, 'postgres')
   const {rows: found} = await sql<{n: number}>`select count(*)::int as n from pg_roles where rolname = ${login}`.execute(db)
   const {rows: owns} = await sql<{owner: boolean}>`
     select pg_has_role(session_user, c.relowner, 'MEMBER') as owner from pg_class c
     where c.relname = 'audit_log' and c.relnamespace = current_schema()::regnamespace`.execute(db)
   const tier = tierOf(roles, active)
-  return {login, schema, tier, roles, statements: grantStatements(schema, login, tier, tables), loginExists: Number(found[0].n) > 0, owner: Boolean(owns[0]?.owner)}
+  return {login, schema, tier, roles, statements: grantStatements(schema, login, tier, tables), loginExists: Number(found[0]!.n) > 0, owner: Boolean(owns[0]?.owner)}
 }
 
 /** Runs the plan's statements in one transaction, as the owner; a login that may not grant is told so. */

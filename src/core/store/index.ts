@@ -150,7 +150,7 @@ export class Store {
     if (this.actorName) return this.actorName
     if (this.dialect === 'postgres') {
       const {rows} = await sql<{user: string}>`select session_user as "user"`.execute(this.db)
-      this.actorName = rows[0].user
+      this.actorName = rows[0]!.user
     } else {
       const claimed = typeof this.operator === 'string' ? this.operator : await this.operator()
       if (this.rehearsal) {
@@ -187,7 +187,7 @@ export class Store {
           // On PostgreSQL the server's clock dates a real database's records, as its triggers
           // check (migration 020): every operator's machine agrees with it by construction.
           const {rows} = await sql<{at: Date | string}>`select clock_timestamp() as at`.execute(trx)
-          instant = new Date(rows[0].at)
+          instant = new Date(rows[0]!.at)
         }
         if (!this.rehearsal) {
           // On a real database recorded times never go backwards, whatever the machine's
@@ -261,7 +261,7 @@ export class Store {
  */
 async function takePgWriteLock(trx: Transaction<Database>, lock: WriteLock): Promise<void> {
   const {rows} = await sql<{got: boolean; timeout: string}>`select pg_try_advisory_xact_lock(${PG_WRITE_LOCK}) as got, current_setting('lock_timeout') as timeout`.execute(trx)
-  if (rows[0].got) return
+  if (rows[0]!.got) return
   lock.waiting()
   const ms = Math.round(lock.seconds * 1000)
   if (ms <= 0) throw lock.timedOut()
@@ -271,7 +271,7 @@ async function takePgWriteLock(trx: Transaction<Database>, lock: WriteLock): Pro
   } catch (error) {
     throw isPgLockTimeout(error) ? lock.timedOut() : error
   }
-  await sql`select set_config('lock_timeout', ${rows[0].timeout}, true)`.execute(trx)
+  await sql`select set_config('lock_timeout', ${rows[0]!.timeout}, true)`.execute(trx)
 }
 /**
  * better-sqlite3 waits for a lock synchronously: two Store objects on one file in one

@@ -80,7 +80,7 @@ export async function migrate(db: Kysely<Database>, dialect: SqlDialect): Promis
     if (dialect === 'postgres') {
       // Without USAGE on the schema PostgreSQL does not even see it: current_schema() is null.
       const {rows} = await sql<{user: string; schema: string | null; path: string}>`select session_user as "user", current_schema() as schema, current_setting('search_path') as path`.execute(db)
-      const {user, schema, path} = rows[0]
+      const {user, schema, path} = rows[0]!
       const denied = (error as {code?: string}).code === '42501'
       if (denied || schema === null) {
         const reason = denied ? (error as Error).message : `no schema of the search path (${path}) may be used by this login`
@@ -92,7 +92,7 @@ export async function migrate(db: Kysely<Database>, dialect: SqlDialect): Promis
   if (dialect === 'postgres') {
     // Kysely looks for its tables in every schema unless told which: name the current one.
     const {rows} = await sql<{schema: string}>`select current_schema() as schema`.execute(db)
-    schema = rows[0].schema
+    schema = rows[0]!.schema
   }
   // The migrations' code, only when one is pending (an up-to-date database needs none of it).
   const {migrationsFor} = await import('./migrations/index.js')
@@ -102,7 +102,7 @@ export async function migrate(db: Kysely<Database>, dialect: SqlDialect): Promis
     // A failure before any migration ran (taking Kysely's lock, creating its tables) is
     // named by the first one pending: the one that could not start.
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? pending[0] ?? migrationNames.at(-1)!
-    const reason = (error as Error).message ?? String(error)
+    const reason = error instanceof Error ? error.message : typeof error === 'string' ? error : JSON.stringify(error)
     const key = /permission denied|must be owner/i.test(reason) ? 'store.migrationDenied' : 'store.migrationFailed'
     throw new EgovError('internal', key, {name: failed, reason}, {details: {migration: failed}})
   }

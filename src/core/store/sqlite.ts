@@ -70,7 +70,7 @@ class LockingSqliteAdapter extends SqliteAdapter {
 export class EgovSqliteDialect extends SqliteDialect {
   override createDriver(): Driver {
     // The config is private to SqliteDialect; keep our own reference through the constructor.
-    return new ImmediateSqliteDriver(this.config, this.config.database as SqliteDatabase, this.lock)
+    return new ImmediateSqliteDriver(this.config, this.config.database, this.lock)
   }
 
   override createAdapter(): DialectAdapter {

@@ -170,6 +170,9 @@ export interface UnitInput {
   budget?: string
 }
 
+/** A unit's field as `units add` compares it with the registry's. */
+type Said = string | number | boolean | null | undefined
+
 export async function addUnitIn(ctx: WriteContext, input: UnitInput & {name: string; kind: string; level: string}): Promise<Unit & {unchanged?: true}> {
   const name = checkedText(input.name, 'NAME')
   if (!name) throw new InvalidInput('input.empty', {field: 'NAME'}, {field: 'NAME'})
@@ -184,7 +187,7 @@ export async function addUnitIn(ctx: WriteContext, input: UnitInput & {name: str
     // Adding what is there already is a no-op a script can rely on ("make sure it exists");
     // a value said differently is a conflict naming each field (units edit changes it).
     const existing = await findUnit(ctx.db, name)
-    const said: Array<[string, unknown, unknown]> = [
+    const said: Array<[string, Said, Said]> = [
       ['kind', kind.key, existing.kind],
       ['level', level, existing.level],
       ['district', district ?? undefined, existing.district],
@@ -198,7 +201,7 @@ export async function addUnitIn(ctx: WriteContext, input: UnitInput & {name: str
       throw new Conflict(
         'units.existsDiffers',
         {name, fields: differing.map(([field, given, recorded]) => `${field} ${String(recorded ?? '—')} ≠ ${String(given)}`).join('; ')},
-        {field: differing[0][0], details: {fields: differing.map(([field, given, recorded]) => ({field, given, recorded}))}},
+        {field: differing[0]![0], details: {fields: differing.map(([field, given, recorded]) => ({field, given, recorded}))}},
       )
     }
     return {...existing, unchanged: true}

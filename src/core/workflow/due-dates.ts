@@ -94,6 +94,7 @@ export async function dueDateWarnings(db: Kysely<Database>, requests: Array<{id:
   if (!uncovered.length) return []
   const years = [...new Set(uncovered.map((r) => yearOf(r.dueOn!)))].sort((a, b) => a - b)
   const ids = uncovered.map((r) => r.id).sort((a, b) => a - b)
-  const [general] = calendar.warningsFor(years, locale)
+  // years is not empty: warningsFor gives its one warning.
+  const general = calendar.warningsFor(years, locale)[0]!
   return [{...general, requests: ids, message: t('calendar.dueUncovered', {ids: ids.map((id) => `#${id}`).join(', '), years: years.join(', '), reason: general.message}, locale)}]
 }

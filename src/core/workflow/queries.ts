@@ -101,7 +101,7 @@ export async function listRequests(db: Kysely<Database>, filter: RequestFilter =
         .execute())
         payloads.set(Number(p.id), p.payload)
     }
-    for (const r of rows) if (r.summary === null) r.summary = summarize(findKind(r.kind), parseStored(payloads.get(Number(r.id)) ?? 'null'))
+    for (const r of rows) r.summary ??= summarize(findKind(r.kind), parseStored(payloads.get(Number(r.id)) ?? 'null'))
   }
   const requests = rows.map((r) => toListed(r, today)).filter((r) => !filter.overdue || r.overdue)
   const rank = (r: ListedRequest) => (r.overdue ? 0 : r.dueOn ? 1 : 2)

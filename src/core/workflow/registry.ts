@@ -54,8 +54,13 @@ export interface KindDefinition<P = unknown> {
    * into the payload (for example the path of a written notice). `comment` is what the step
    * was taken with: a rejection's reason, which a kind may have to tell the applicant (NET-5).
    */
+  // eslint-disable-next-line @typescript-eslint/no-invalid-void-type -- an area's async onEnter may return nothing (Promise<void>)
   onEnter?(ctx: WriteContext, request: {id: number; payload: P; applicantUnit: string; comment?: string}, state: string): Promise<Partial<P> | void>
 }
+
+/** A kind whatever its payload: the engine's lists hold kinds of different payloads, each typed by its own P. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- one list holds kinds of different payload types P, which their methods take and return
+export type AnyKind = KindDefinition<any>
 
 /**
  * Checks a kind's declaration (every transition between declared states, a declared initial
@@ -74,12 +79,12 @@ export function defineKind<P>(definition: KindDefinition<P>): KindDefinition<P> 
 }
 
 /** The kinds the engine carries: the list given to useKinds, none until then. */
-let kinds: ReadonlyMap<string, KindDefinition<any>> | undefined
+let kinds: ReadonlyMap<string, AnyKind> | undefined
 /** Where they come from when given as a loader, until loadKinds has run it. */
-let pending: (() => Promise<readonly KindDefinition<any>[]>) | undefined
+let pending: (() => Promise<readonly AnyKind[]>) | undefined
 
 /** The request kinds, as a list or as a loader of one (see useKinds). */
-export type KindSource = readonly KindDefinition<any>[] | (() => Promise<readonly KindDefinition<any>[]>)
+export type KindSource = readonly AnyKind[] | (() => Promise<readonly AnyKind[]>)
 
 /**
  * The kinds the engine carries from now on (Store.open calls it with StoreOptions.kinds). The
@@ -95,7 +100,7 @@ export function useKinds(source: KindSource): void {
   }
   pending = undefined
   const list = source
-  const map = new Map<string, KindDefinition<any>>()
+  const map = new Map<string, AnyKind>()
   for (const def of list) {
     if (map.has(def.kind) && map.get(def.kind) !== def) throw new Error(`kind ${def.kind} is listed twice`)
     map.set(def.kind, def)
@@ -111,7 +116,7 @@ export async function loadKinds(): Promise<void> {
   }
 }
 
-function carried(): ReadonlyMap<string, KindDefinition<any>> {
+function carried(): ReadonlyMap<string, AnyKind> {
   // A programming error, not a user's: the store was opened without its kinds, or they were not loaded yet.
   if (!kinds)
     throw new Error(pending ? 'request kinds not loaded yet: await loadKinds() first' : 'no request kinds: open the store with StoreOptions.kinds (src/core/kinds.ts KINDS) or call useKinds first')

@@ -106,6 +106,7 @@ export interface AdvanceOptions<P> {
   /** Only requests of these kinds may take this step (an area's own command). */
   kinds?: string[]
   /** The area's work for this step, in the same transaction, before the state changes; may replace the payload. */
+  // eslint-disable-next-line @typescript-eslint/no-invalid-void-type -- an async effect may return nothing (Promise<void>): the payload stays
   effect?: (request: RequestWithHistory<P>) => Promise<P | void>
   /** The state the operator saw: when the request has moved since, nothing happens (exit 4). */
   expect?: string

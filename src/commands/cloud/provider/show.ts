@@ -13,7 +13,8 @@ export default class CloudProviderShow extends EgovCommand<typeof CloudProviderS
 
   async run(): Promise<ProviderView & {systems: Array<{name: string; unit: string; status: string}>}> {
     const store = await this.store()
-    const [p] = await providerViews(store, this.args.name)
+    // With a name, providerViews finds that one provider or throws: the list has exactly one entry.
+    const p = (await providerViews(store, this.args.name))[0]!
     const systems = (await listSystems(store.db, {provider: p.name})).filter((s) => s.status !== 'released' && s.status !== 'rejected').map((s) => ({name: s.name, unit: s.unit, status: s.status}))
     this.show(() =>
       [

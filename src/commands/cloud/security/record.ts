@@ -40,6 +40,6 @@ export default class CloudSecurityRecord extends EgovCommand<typeof CloudSecurit
       const params = {system: result.system, kind: this.t(`cloud.kind.${r.kind}`), on: r.on, result: r.result ? ` ${r.result}` : ''}
       this.log(r.unchanged ? this.t('cloud.securityUnchanged', params) : this.t('cloud.securityRecorded', params))
     }
-    return {system: result.system, records: result.records, record: result.records[0], ...(result.unchanged ? {unchanged: true} : {})}
+    return {system: result.system, records: result.records, record: result.records[0]!, ...(result.unchanged ? {unchanged: true} : {})}
   }
 }

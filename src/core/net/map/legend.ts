@@ -101,5 +101,5 @@ export const OTHER_FILL = '#a8a29e'
 export const RESERVED_OPACITY = 0.45
 
 export function colourOf(holder: Holder): string {
-  return holder.rank >= 0 ? PALETTE[holder.rank % PALETTE.length] : OTHER_FILL
+  return holder.rank >= 0 ? PALETTE[holder.rank % PALETTE.length]! : OTHER_FILL
 }

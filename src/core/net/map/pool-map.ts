@@ -44,7 +44,7 @@ export async function poolMap(db: Db, ref: string): Promise<PoolMap> {
   const merged: MapSegment[] = []
   for (const s of segments) {
     const last = merged.at(-1)
-    if (last && last.kind === 'free' && s.kind === 'free' && last.end + 1n === s.start) last.end = s.end
+    if (last?.kind === 'free' && s.kind === 'free' && last.end + 1n === s.start) last.end = s.end
     else merged.push({...s})
   }
   const block = parseCidr(pool.cidr, 'pool')

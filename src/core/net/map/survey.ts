@@ -218,10 +218,10 @@ export function walkCells(map: PoolMap, {count, cellSize}: Grid, visit: (cell: n
   for (let cell = 0; cell < count; cell++) {
     const start = map.start + BigInt(cell) * cellSize
     const end = start + cellSize - 1n < map.end ? start + cellSize - 1n : map.end
-    while (next < segments.length && segments[next].end < start) next++
+    while (next < segments.length && segments[next]!.end < start) next++
     pieces.length = 0
-    while (next < segments.length && segments[next].start <= end) {
-      const segment = segments[next]
+    while (next < segments.length && segments[next]!.start <= end) {
+      const segment = segments[next]!
       pieces.push({index: next, from: segment.start > start ? segment.start : start, to: segment.end < end ? segment.end : end})
       if (segment.end > end) break // it goes on into the next cell
       next++
@@ -241,7 +241,7 @@ export function occupant(survey: Survey, map: PoolMap, start: bigint, end: bigin
     const h = survey.holderOf[piece.index] ?? null
     if (holder === undefined) holder = h
     else if (h !== holder) return 'mixed'
-    if (h && !isReserved(map.segments[piece.index])) reserved = false
+    if (h && !isReserved(map.segments[piece.index]!)) reserved = false
     covered += piece.to - piece.from + 1n
   }
   if (!holder) return 'free'
@@ -258,6 +258,7 @@ export function holderKind(holder: Holder, reserved: boolean): MapKind {
 }
 
 export function symbolOf(holder: Holder, reserved: boolean): string {
-  const symbol = holder.rank >= 0 ? SYMBOLS[holder.rank] : OTHER_SYMBOL
+  // Ranks run below SYMBOLS.length (the holders past it get -1 and the other symbol).
+  const symbol = holder.rank >= 0 ? SYMBOLS[holder.rank]! : OTHER_SYMBOL
   return reserved ? symbol.toLowerCase() : symbol
 }

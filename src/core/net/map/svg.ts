@@ -22,7 +22,7 @@ const ENTITIES: Record<string, string> = {'&': '&amp;', '<': '&lt;', '>': '&gt;'
 /** Text safe in XML content and attributes; characters XML 1.0 forbids are dropped. */
 function xml(text: string): string {
   // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '').replace(/[&<>"']/g, (ch) => ENTITIES[ch])
+  return text.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '').replace(/[&<>"']/g, (ch) => ENTITIES[ch]!)
 }
 
 /**
@@ -155,7 +155,7 @@ function runTooltip(map: PoolMap, start: bigint, end: bigint, o: Occupant, segme
   if (typeof o === 'string') return [...lines, labels.free].join('\n')
   lines.push(o.holder.kind === 'pool' ? `${o.holder.name} (${labels.pool})` : o.holder.name)
   for (const index of segments) {
-    const segment = map.segments[index]
+    const segment = map.segments[index]!
     const status = segment.kind === 'pool' ? labels.pool : segment.status === 'reserved' ? labels.reserved : segment.status
     lines.push([segment.cidr ?? rangeText(segment.start, segment.end, map.family), status, segment.purpose].filter(Boolean).join(' · '))
   }
@@ -171,7 +171,7 @@ function mixedTooltip(map: PoolMap, s: Survey, start: bigint, end: bigint, piece
   for (const piece of pieces) {
     const size = piece.to - piece.from + 1n
     covered += size
-    const segment = map.segments[piece.index]
+    const segment = map.segments[piece.index]!
     const holder = s.holderOf[piece.index]
     const reserved = isReserved(segment)
     const key = holder ? `${holder.kind}\u0000${holder.name}\u0000${reserved}` : 'free'

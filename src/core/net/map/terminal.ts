@@ -60,7 +60,7 @@ export function renderTerminalMap(map: PoolMap, options: TerminalMapOptions = {}
 
   const lines: string[] = [fit(`${map.name}  ${map.cidr}  ${labels.cell} = ${sizeText(cellSize, map.family)} · ${labels.row} = ${sizeText(cellSize * BigInt(cols), map.family)}`, width)]
   for (let row = 0; row < rows; row++) {
-    let line = `${pad(layout.rowLabels[row], layout.labelWidth)} `
+    let line = `${pad(layout.rowLabels[row]!, layout.labelWidth)} `
     // Consecutive cells of one kind are coloured as one run.
     let run = ''
     let runKind: MapKind | undefined
@@ -76,7 +76,7 @@ export function renderTerminalMap(map: PoolMap, options: TerminalMapOptions = {}
       }
       if (kinds[cell] !== runKind) flush()
       runKind = kinds[cell]
-      run += symbols[cell]
+      run += symbols[cell]!
     }
     flush()
     lines.push(line)

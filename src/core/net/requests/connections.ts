@@ -80,7 +80,7 @@ export function planeOption(value: string | number | undefined): Plane | undefin
 export async function requireInService(ctx: WriteContext, unitName: string, plane?: Plane): Promise<void> {
   const unit = await findUnit(ctx.db, unitName)
   const connection = await connectionOf(ctx.db, unit, plane)
-  if (!connection || connection.status !== 'in-service') {
+  if (connection?.status !== 'in-service') {
     throw new Conflict('netreq.notInService', {unit: unit.name, status: connection?.status ?? '—'}, {field: 'ID', rule: connection?.status === 'closed' ? 'NET-6' : 'NET-7'})
   }
 }

@@ -210,7 +210,7 @@ export async function applyToCutOff(store: Store, unitName: string, reason: stri
     if (by < ctx.today) throw new InvalidInput('netreq.rectifyInPast', {date: by, today: ctx.today}, {field: 'rectify-by', rule: 'NET-7'})
     const unit = await findUnit(ctx.db, required(unitName, 'unit'))
     const connection = await connectionOf(ctx.db, unit, asked)
-    if (!connection || connection.status !== 'in-service') throw new Conflict('netreq.notInService', {unit: unit.name, status: connection?.status ?? '—'}, {field: 'unit', rule: 'NET-7'})
+    if (connection?.status !== 'in-service') throw new Conflict('netreq.notInService', {unit: unit.name, status: connection?.status ?? '—'}, {field: 'unit', rule: 'NET-7'})
     await refuseSecondOpen(ctx.db, unit.name, 'net-cutoff', connection.plane)
     return (await fileRequestIn(ctx, {
       kind: 'net-cutoff',
@@ -227,7 +227,7 @@ export async function applyToRestore(store: Store, unitName: string, note: strin
     const unit = await findUnit(ctx.db, required(unitName, 'unit'))
     // Without --plane: the unit's cut-off connection, when it has one.
     const connection = asked !== undefined ? await connectionOf(ctx.db, unit, asked) : (await connectionsOf(ctx.db, unit)).find((c) => c.status === 'cut-off')
-    if (!connection || connection.status !== 'cut-off') throw new Conflict('netreq.notCutOff', {unit: unit.name}, {field: 'unit', rule: 'NET-7'})
+    if (connection?.status !== 'cut-off') throw new Conflict('netreq.notCutOff', {unit: unit.name}, {field: 'unit', rule: 'NET-7'})
     await refuseSecondOpen(ctx.db, unit.name, 'net-restore', connection.plane)
     return (await fileRequestIn(ctx, {kind: 'net-restore', applicantUnit: unit.name, payload: {unit: unit.name, plane: connection.plane, note: what}})) as WorkflowResult<DecisionRequest>
   })

@@ -2,7 +2,7 @@
 import {Conflict, InvalidInput, NotFound} from '../../errors.js'
 import type {Store, WriteContext} from '../../store/index.js'
 import {advanceRequest, findKind, loadRequest, noteOnRequest, type RequestWithHistory, type WorkflowResult} from '../../workflow/index.js'
-import {allocateIn} from '../allocations.js'
+import {allocateOneIn} from '../allocations.js'
 import {checkNet4} from '../districts.js'
 import {planGivenBlock} from '../given-block.js'
 import {findPool} from '../pools.js'
@@ -38,7 +38,7 @@ export async function planRequest(
           allocation = await planGivenBlock(ctx, {requestId: id, unit: p.unit, plane: p.plane, cidr: options.cidr, pool: options.pool, purpose})
         } else {
           if (!options.pool) throw new InvalidInput('input.missingFlag', {flag: 'pool', label: '地址池'}, {field: 'pool'})
-          ;[allocation] = await allocateIn(ctx, {
+          allocation = await allocateOneIn(ctx, {
             pool: options.pool,
             ...(options.prefixLength !== undefined ? {prefixLength: options.prefixLength} : p.hosts !== undefined ? {hosts: p.hosts} : {prefixLength: p.prefixLength}),
             unit: p.unit,
@@ -61,7 +61,7 @@ async function planV6(ctx: WriteContext, p: ConnectionRequest, pool: string | un
     throw e instanceof NotFound ? new NotFound('net.poolNotFound', {pool}, {field: 'pool-v6'}) : e
   })
   if (named.family !== 6) throw new InvalidInput('netreq.poolNotV6', {pool}, {field: 'pool-v6'})
-  const [allocation] = await allocateIn(ctx, {pool, prefixLength: p.prefixLengthV6, unit: p.unit, purpose, status: 'reserved'})
+  const allocation = await allocateOneIn(ctx, {pool, prefixLength: p.prefixLengthV6, unit: p.unit, purpose, status: 'reserved'})
   if (allocation.plane !== p.plane) throw new InvalidInput('netreq.planeMismatch', {pool, poolPlane: allocation.plane, plane: p.plane}, {field: 'pool-v6', rule: 'NET-2'})
   const override = await checkNet4(ctx.db, {unit: p.unit, poolId: allocation.poolId, overrideReason, field: 'pool-v6'})
   return {allocationId: allocation.id, cidr: allocation.cidr, pool: allocation.pool, at: ctx.at, by: ctx.actor, ...(override ? {override} : {})}
@@ -72,7 +72,7 @@ export async function implementRequest(store: Store, id: number, note?: string):
     advanceRequest<ConnectionRequest>(ctx, id, 'implement', {
       kinds: ['net-onboarding', 'net-change'],
       comment: note,
-      effect: async (request) => ({...request.payload, ...(note?.trim() ? {implementNote: note.trim()} : {})}),
+      effect: (request) => Promise.resolve({...request.payload, ...(note?.trim() ? {implementNote: note.trim()} : {})}),
     }),
   )
 }
@@ -97,7 +97,7 @@ export async function recordBusinessTest(store: Store, id: number, test: Omit<Bu
       const noted = await noteOnRequest(ctx, id, 'test-failed', payload, test.note ?? failedProbes(test.probes))
       return {request: noted, warnings: [], passed: false}
     }
-    const moved = await advanceRequest<ConnectionRequest>(ctx, id, 'test', {comment: test.note, effect: async () => payload})
+    const moved = await advanceRequest<ConnectionRequest>(ctx, id, 'test', {comment: test.note, effect: () => Promise.resolve(payload)})
     return {...moved, passed: true}
   })
 }

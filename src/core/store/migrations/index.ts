@@ -66,5 +66,5 @@ if (Object.keys(ordered).sort().join() !== migrationNames.join()) throw new Erro
 export {migrationNames}
 
 export function migrationsFor(dialect: SqlDialect): Record<string, Migration> {
-  return Object.fromEntries(Object.entries(ordered).map(([name, m]) => [name, {up: (db: Kysely<unknown>) => m.up(db, dialect), down: m.down}]))
+  return Object.fromEntries(Object.entries(ordered).map(([name, m]) => [name, {up: (db: Kysely<unknown>) => m.up(db, dialect), down: m.down?.bind(m)}]))
 }
