@@ -127,7 +127,7 @@ describeEachDialect('the anchored audit trail: the key, MACs and checkpoints', (
     const savedHead = await head()
     // The adversary removes the last entry and moves the head with it.
     await tdb.sql('delete from audit_log where seq = 3')
-    await tdb.sql(`update audit_head set seq = 2, hash = '${saved[1].hash}' where id = 1`)
+    await tdb.sql(`update audit_head set seq = 2, hash = '${saved[1]!.hash}' where id = 1`)
     expect((await clerk(['audit', 'verify'])).code).toBe(0)
     const v = await clerk(['audit', 'verify', '--checkpoint', cp, '--json'])
     expect(v.code).toBe(4)
@@ -159,7 +159,7 @@ describeEachDialect('the anchored audit trail: the key, MACs and checkpoints', (
     expect((await clerk(['audit', 'checkpoint', '--out', cp])).code).toBe(0)
     const file = JSON.parse(readFileSync(cp, 'utf8'))
     // Moved back to an earlier entry, as someone covering a cut tail would.
-    writeFileSync(cp, JSON.stringify({...file, seq: 2, hash: (await rows())[1].hash}))
+    writeFileSync(cp, JSON.stringify({...file, seq: 2, hash: (await rows())[1]!.hash}))
     const v = await clerk(['audit', 'verify', '--checkpoint', cp, '--json'])
     expect(v.code).toBe(2)
     expect(v.json.error.details).toMatchObject({key: 'audit.checkpointTampered', field: 'checkpoint', path: cp})
@@ -259,7 +259,7 @@ describeEachDialect('the anchored audit trail: the key, MACs and checkpoints', (
     expect(alone.code).toBe(4)
     expect(alone.json.error.details.broken).toMatchObject({reason: 'history', history: {reason: 'unaudited', action: 'file'}})
     // The whole state put back (the ticket gone too): only the checkpoint kept elsewhere knows.
-    const [{id}] = await tdb.sql(`select max(id) as id from requests`)
+    const {id} = (await tdb.sql(`select max(id) as id from requests`))[0]!
     await tdb.sql(`delete from request_transitions where request_id = ${Number(id)}`)
     await tdb.sql(`delete from requests where id = ${Number(id)}`)
     expect((await clerk(['audit', 'verify'])).code).toBe(0)
@@ -278,10 +278,10 @@ describe('the audit key at egov db init: in the config folder by default, or whe
     const env = {...home, EGOV_DATABASE_URL: '', EGOV_AUDIT_KEY: ''}
     const r = await egov(['db', 'init', '--db', join(dir, 'a.db'), '--rehearsal', '--json'], env)
     expect(r.code, r.stdout + r.stderr).toBe(0)
-    const key = join(home.XDG_CONFIG_HOME, 'egov', 'audit.key')
+    const key = join(home.XDG_CONFIG_HOME!, 'egov', 'audit.key')
     expect(r.json.auditKey).toEqual({path: key, created: true, missing: false})
     expect(mode(key)).toBe(0o600)
-    expect(mode(join(home.XDG_CONFIG_HOME, 'egov'))).toBe(0o700)
+    expect(mode(join(home.XDG_CONFIG_HOME!, 'egov'))).toBe(0o700)
     const content = readFileSync(key, 'utf8')
     const again = await egov(['db', 'init', '--db', join(dir, 'a.db'), '--json'], env)
     expect(again.json.auditKey).toMatchObject({created: false, missing: false})

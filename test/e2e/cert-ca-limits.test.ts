@@ -26,7 +26,7 @@ describeEachDialect('the CA’s limits (CERT-3)', (dialect) => {
   const as = (who: string, extra: Record<string, string> = {}) => ({...env, ...tdb.envFor(who), ...extra})
   const alice = (args: string[], extra: Record<string, string> = {}) => egov(args, as('alice', extra))
   const bob = (args: string[], extra: Record<string, string> = {}) => egov(args, as('bob', {EGOV_CA_PASSPHRASE: PASS, ...extra}))
-  const count = async (table: string) => Number((await tdb.sql(`select count(*) as n from ${table}`))[0].n)
+  const count = async (table: string) => Number((await tdb.sql(`select count(*) as n from ${table}`))[0]!.n)
   let apply = 0
 
   beforeAll(async () => {
@@ -77,7 +77,7 @@ describeEachDialect('the CA’s limits (CERT-3)', (dialect) => {
     const dates = openssl(['x509', '-in', out, '-noout', '-startdate', '-enddate'], dir).stdout
     const ca = await alice(['cert', 'ca', 'show', '--json'])
     expect(dates).toContain('notBefore=Dec  1 02:00:00 2026 GMT')
-    expect(new Date(ca.json.notAfter).getTime()).toBe(new Date(/notAfter=(.*)/.exec(dates)![1]).getTime())
+    expect(new Date(ca.json.notAfter).getTime()).toBe(new Date(/notAfter=(.*)/.exec(dates)![1]!).getTime())
   })
 
   it('a certificate signed later is valid from five minutes before its signing, for clocks that run behind', async () => {

@@ -77,7 +77,7 @@ describeEachDialect('certificates issued elsewhere, checked against their CRLs',
     for (const [n, holder] of [
       ['plain', '赵六'],
       ['held', '钱七'],
-    ]) {
+    ] as const) {
       const r = await alice(['cert', 'import', join(out, `${n}.pem`), '--holder', holder, '--unit', UNIT, '--issuer', join(out, 'oca.pem'), '--json'])
       expect(r.code, r.stderr).toBe(0)
       if (n === 'plain') plain = r.json.serial
@@ -148,7 +148,7 @@ describeEachDialect('certificates issued elsewhere, checked against their CRLs',
 
   it('a CRL its issuer did not sign is not believed and not cached', async () => {
     await check(plain, ['--refresh'])
-    const [{der: good}] = await tdb.sql(`select der from cert_crl_cache where url = 'http://127.0.0.1:${port}/ca.crl'`)
+    const {der: good} = (await tdb.sql(`select der from cert_crl_cache where url = 'http://127.0.0.1:${port}/ca.crl'`))[0]!
     // Same issuer name, another key: revoking 'plain' in it proves nothing.
     writeFileSync(
       join(out, 'fake.cnf'),
@@ -162,7 +162,7 @@ describeEachDialect('certificates issued elsewhere, checked against their CRLs',
     served.set('/ca.crl', readFileSync(join(out, 'fake-crl.pem')))
     const r = await check(plain, ['--refresh'])
     expect(r).toMatchObject({result: 'unknown', errorKey: 'cert.check.forgedCrl'})
-    const [{der: still}] = await tdb.sql(`select der from cert_crl_cache where url = 'http://127.0.0.1:${port}/ca.crl'`)
+    const {der: still} = (await tdb.sql(`select der from cert_crl_cache where url = 'http://127.0.0.1:${port}/ca.crl'`))[0]!
     expect(still).toBe(good)
     expect((await alice(['cert', 'show', plain, '--json'])).json.status).toBe('valid')
     publish()

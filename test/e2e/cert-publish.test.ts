@@ -39,7 +39,7 @@ describeEachDialect('keys, publication, OCSP and the inventory by issuer and ser
     expect(r.code, r.stderr).toBe(0)
     return name
   }
-  const caKeyPem = async () => String((await tdb.sql('select key_pem from cert_ca'))[0].key_pem)
+  const caKeyPem = async () => String((await tdb.sql('select key_pem from cert_ca'))[0]!.key_pem)
   let zs = ''
   let ww = ''
 
@@ -115,7 +115,9 @@ describeEachDialect('keys, publication, OCSP and the inventory by issuer and ser
   })
 
   it('a key egov made waits under a secret of the CA key, not the passphrase; delivered once as PKCS#12, then destroyed; a second delivery or a password reset is refused (exit 4, CERT-3)', async () => {
-    const [row] = await tdb.sql(`select key_pem from cert_certs where serial = '${zs}'`)
+    const rows = await tdb.sql(`select key_pem from cert_certs where serial = '${zs}'`)
+    expect(rows).toHaveLength(1)
+    const row = rows[0]!
     writeFileSync(join(dir, 'holder-wrapped.pem'), String(row.key_pem))
     // The CA passphrase does not open it: guessing the passphrase on a cheap wrap is no way in.
     expect(openssl(['pkey', '-in', 'holder-wrapped.pem', '-passin', `pass:${PASS}`, '-noout']).status).not.toBe(0)
@@ -137,7 +139,7 @@ describeEachDialect('keys, publication, OCSP and the inventory by issuer and ser
     expect(reset.code).toBe(4)
     expect(reset.json.error.details).toMatchObject({field: 'SERIAL', rule: 'CERT-3'})
     const audit = await tdb.sql("select after_json from audit_log where action = 'cert.export'")
-    expect(JSON.parse(String(audit[0].after_json))).toMatchObject({keyDestroyed: true})
+    expect(JSON.parse(String(audit[0]!.after_json))).toMatchObject({keyDestroyed: true})
     const shown = await alice(['cert', 'show', 'UK-1', '--json'])
     expect(shown.json.history.find((h: {event: string}) => h.event === 'exported').detail).toMatchObject({keyDestroyed: true})
   })
@@ -145,11 +147,11 @@ describeEachDialect('keys, publication, OCSP and the inventory by issuer and ser
   it('a revoked certificate keeps no key, delivered or not', async () => {
     const req = await approved(['cert', 'apply', '--holder', '王五', '--unit', UNIT, '--id-number', '620200199001011236', '--medium', 'UK-2'])
     ww = req.payload.issued
-    expect((await tdb.sql(`select key_pem from cert_certs where serial = '${ww}'`))[0].key_pem).toBeTruthy()
+    expect((await tdb.sql(`select key_pem from cert_certs where serial = '${ww}'`))[0]!.key_pem).toBeTruthy()
     await pemOf('UK-2', 'ww.pem')
     await approved(['cert', 'revoke', 'UK-2', '--reason', 'keyCompromise'])
-    expect((await tdb.sql(`select key_pem from cert_certs where serial = '${ww}'`))[0].key_pem).toBeNull()
-    expect(Number((await tdb.sql("select count(*) as n from cert_certs where status = 'revoked' and key_pem is not null"))[0].n)).toBe(0)
+    expect((await tdb.sql(`select key_pem from cert_certs where serial = '${ww}'`))[0]!.key_pem).toBeNull()
+    expect(Number((await tdb.sql("select count(*) as n from cert_certs where status = 'revoked' and key_pem is not null"))[0]!.n)).toBe(0)
   })
 
   it('cert.publish: a relative or missing folder is refused (exit 2, naming it) and nothing is set', async () => {

@@ -28,11 +28,12 @@ const smCrypto = createRequire(import.meta.url)('sm-crypto') as {
 function signedParts(der: Buffer): {tbs: Buffer; signature: Buffer} {
   const node = (at: number) => {
     let len = der[at + 1]
+    if (len === undefined) throw new Error(`DER ends at ${at + 1}`)
     let body = at + 2
     if (len & 0x80) {
       const n = len & 0x7f
       len = 0
-      for (let i = 0; i < n; i++) len = len * 256 + der[body + i]
+      for (let i = 0; i < n; i++) len = len * 256 + der[body + i]!
       body += n
     }
     return {start: at, body, end: body + len}
@@ -69,7 +70,7 @@ describe('an SM2 CA: certificates, CRLs, OCSP and PKCS#12 signed SM2-with-SM3 (C
     expect(r.code, r.stdout + r.stderr).toBe(0)
     return r.json.request.payload.issued as string
   }
-  const count = async (table: string) => Number((await tdb.sql(`select count(*) as n from ${table}`))[0].n)
+  const count = async (table: string) => Number((await tdb.sql(`select count(*) as n from ${table}`))[0]!.n)
   const written = async () => [await count('requests'), await count('cert_certs'), await count('audit_log')]
   /** The CA's public key: for openssl as a PEM file, for sm-crypto as the uncompressed point in hex. */
   let caPoint = ''
@@ -85,7 +86,7 @@ describe('an SM2 CA: certificates, CRLs, OCSP and PKCS#12 signed SM2-with-SM3 (C
     expect(pkeyutl(parts).stdout).toContain('Signature Verified Successfully')
     expect(smVerify(parts)).toBe(true)
     const altered = Buffer.from(parts.tbs)
-    altered[altered.length - 3] ^= 1
+    altered[altered.length - 3]! ^= 1
     expect(pkeyutl({tbs: altered, signature: parts.signature}).status).not.toBe(0)
     expect(smVerify({tbs: altered, signature: parts.signature})).toBe(false)
   }
@@ -316,7 +317,7 @@ describe('an SM2 CA: certificates, CRLs, OCSP and PKCS#12 signed SM2-with-SM3 (C
     expect(bad.json.error.details).toMatchObject({key: 'config.badEscrow', field: 'VALUE', rule: 'CERT-5'})
     writeFileSync(join(dir, 'p12.pass'), 'Delivery-2026\n')
     const deliver = (serial: string, file: string) => alice(['cert', 'export', serial, '--p12', join(dir, file), '--password-file', join(dir, 'p12.pass'), '--json'], {EGOV_CA_PASSPHRASE: PASS})
-    const keyKept = async (serial: string) => (await tdb.sql(`select key_pem from cert_certs where serial = '${serial}'`))[0].key_pem !== null
+    const keyKept = async (serial: string) => (await tdb.sql(`select key_pem from cert_certs where serial = '${serial}'`))[0]!.key_pem !== null
     // 张三's signature key came from his medium as a CSR; his encryption key egov makes. Escrow off: destroyed at delivery.
     const enc1 = await approved(['cert', 'apply', '--holder', '张三', '--unit', UNIT, '--id-number', '11010519491231002X', '--medium', 'UK-SM2-1', '--profile', 'staff-sm2-enc'])
     expect((await deliver(enc1, 'enc1.p12')).json.keyDestroyed).toBe(true)
@@ -375,7 +376,7 @@ describe('an SM2 CA: certificates, CRLs, OCSP and PKCS#12 signed SM2-with-SM3 (C
     // OCSPResponse → responseBytes [0] → SEQUENCE { OID, OCTET STRING { BasicOCSPResponse } }.
     const resp = readFileSync(join(dir, 'resp.der'))
     const basic = resp.subarray(resp.indexOf(Buffer.from('06092b0601050507300101', 'hex')) + 11)
-    const inner = basic.subarray(basic[1] & 0x80 ? 2 + (basic[1] & 0x7f) : 2)
+    const inner = basic.subarray(basic[1]! & 0x80 ? 2 + (basic[1]! & 0x7f) : 2)
     bothVerify(signedParts(inner))
   })
 })

@@ -75,7 +75,7 @@ describeEachDialect('certificates through bin/run.js (CERT-1..4)', (dialect) => 
     const again = await alice(['cert', 'ca', 'init', '--name', 'x', '--passphrase-file', join(dir, 'ca.pass'), '--json'])
     expect(again.code).toBe(4)
     const rows = await tdb.sql('select key_pem from cert_ca')
-    expect(rows[0].key_pem).toMatch(/^-----BEGIN ENCRYPTED PRIVATE KEY-----/)
+    expect(rows[0]!.key_pem).toMatch(/^-----BEGIN ENCRYPTED PRIVATE KEY-----/)
     const pem = await alice(['cert', 'ca', 'show', '--pem'])
     writeFileSync(join(dir, 'ca.pem'), pem.stdout)
     expect(openssl(['x509', '-in', 'ca.pem', '-noout', '-subject'], dir).stdout).toContain('CN')
@@ -105,7 +105,7 @@ describeEachDialect('certificates through bin/run.js (CERT-1..4)', (dialect) => 
     // A CSR whose signature does not match: one byte of the signature flipped.
     openssl(['req', '-new', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'tampered.key', '-subj', '/CN=x', '-outform', 'DER', '-out', 'tampered.der'], dir)
     const der = readFileSync(join(dir, 'tampered.der'))
-    der[der.length - 10] ^= 0xff
+    der[der.length - 10]! ^= 0xff
     writeFileSync(join(dir, 'tampered.der'), der)
     const tampered = await alice([...base, '--id-number', '11010519491231002X', '--csr', join(dir, 'tampered.der')])
     expect(tampered.code).toBe(2)

@@ -141,7 +141,7 @@ describeEachDialect('bin/run.js as users run it', (dialect) => {
 
   it('audit verify exits 4 and names the first tampered entry', async () => {
     expect((await egov(['audit', 'verify'], env)).code).toBe(0)
-    const [{seq}] = await tdb.sql('select min(seq) as seq from audit_log')
+    const {seq} = (await tdb.sql('select min(seq) as seq from audit_log'))[0]!
     await tdb.sql(`update audit_log set actor = 'mallory' where seq = ${Number(seq) + 1}`)
     const r = await egov(['audit', 'verify', '--json'], env)
     expect(r.code).toBe(4)

@@ -81,7 +81,7 @@ describeEachDialect('CLOUD-9 exceptions and the CLOUD-2 report date through bin/
   const as = (who: string, extra: Record<string, string> = {}) => ({...env, ...tdb.envFor(who), ...extra})
   const clerk = (args: string[], extra: Record<string, string> = {}) => egov(args, as('clerk', extra))
   const chief = (args: string[], extra: Record<string, string> = {}) => egov(args, as('chief', extra))
-  const count = async (table: string) => Number((await tdb.sql(`select count(*) as n from ${table}`))[0].n)
+  const count = async (table: string) => Number((await tdb.sql(`select count(*) as n from ${table}`))[0]!.n)
   const written = async () => [await count('requests'), await count('request_transitions'), await count('cloud_systems'), await count('cloud_attachments'), await count('audit_log')]
   /** An application with sensible values for `unit`; `extra` are more flags. */
   const apply = (unit: string, system: string, extra: string[] = []) =>
@@ -136,7 +136,7 @@ describeEachDialect('CLOUD-9 exceptions and the CLOUD-2 report date through bin/
       [FIRM, 'enterprise'],
       [PERSON, 'individual'],
       [HR, 'party-government'],
-    ]) {
+    ] as const) {
       const r = await clerk(['units', 'add', name, '--kind', kind, '--level', 'city'])
       expect(r.code, r.stderr).toBe(0)
     }
@@ -164,7 +164,7 @@ describeEachDialect('CLOUD-9 exceptions and the CLOUD-2 report date through bin/
       [SOE, '国资监管系统', '国有企业'],
       [FIRM, '企业门户', '企业'],
       [PERSON, '个人网站', '个人'],
-    ]) {
+    ] as const) {
       const r = await apply(unit, system)
       expect(r.code, `${unit}: ${r.stdout}`).toBe(5)
       expect(r.json.error.details).toMatchObject({rule: 'CLOUD-9', field: 'approved-exception'})
@@ -375,7 +375,9 @@ describeEachDialect('CLOUD-9 exceptions and the CLOUD-2 report date through bin/
     expect(filed.code, filed.stderr).toBe(0)
     const id = filed.json.request.id as number
     // As a row written by an earlier version: the text in exception_ref and in the payload, no number.
-    const [row] = await tdb.sql(`select payload from requests where id = ${id}`)
+    const rows = await tdb.sql(`select payload from requests where id = ${id}`)
+    expect(rows).toHaveLength(1)
+    const row = rows[0]!
     const payload = {...JSON.parse(String(row.payload)), exceptionRef: '市政府办公厅〔2025〕3号'}
     await tdb.sql(`update requests set payload = '${JSON.stringify(payload)}' where id = ${id}`)
     await tdb.sql(`update cloud_systems set exception_ref = '市政府办公厅〔2025〕3号', exception_id = null where name = '旧系统'`)

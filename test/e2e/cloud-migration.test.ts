@@ -41,7 +41,7 @@ function cloudWorld() {
       expect(r.code, `${args.join(' ')}\n${r.stdout}${r.stderr}`).toBe(0)
       return r.json
     },
-    count: async (table: string) => Number((await tdb.sql(`select count(*) as n from ${table}`))[0].n),
+    count: async (table: string) => Number((await tdb.sql(`select count(*) as n from ${table}`))[0]!.n),
     /** Rows in the tables a migration or a withdrawal writes to. */
     written: async () => [
       await w.count('requests'),
@@ -390,7 +390,7 @@ describeEachDialect('migration as a request, approved by a second person (CLOUD-
     const mid = await w.written()
     expectRefused(await w.clerk(['cloud', 'system', 'migrate', '待审系统', '--to', '乙云', '--reason', '整合', '--json']), 4, {field: 'SYS'})
     expect(await w.written()).toEqual(mid)
-    expect(mid[0]).toBe(before[0] + 1)
+    expect(mid[0]).toBe(before[0]! + 1)
     await w.ok('clerk', ['requests', 'withdraw', String(applied.request.id), '--reason', '暂不上云'])
   })
 
@@ -585,7 +585,7 @@ describe('concurrency', () => {
       expect(states).toEqual(['applied', 'applied', 'migrated', 'migrated'])
       const systems = (await w.ok('clerk', ['cloud', 'system', 'list'])).systems
       expect(systems.filter((s: {provider: string}) => s.provider === '小云')).toHaveLength(2)
-      expect(Number((await w.tdb.sql(`select count(*) as n from cloud_events where event = 'migrated'`))[0].n)).toBe(2)
+      expect(Number((await w.tdb.sql(`select count(*) as n from cloud_events where event = 'migrated'`))[0]!.n)).toBe(2)
       await expectNoOvercommit(w)
       expect((await w.ok('clerk', ['audit', 'verify'])).ok).toBe(true)
     })

@@ -28,7 +28,7 @@ describeEachDialect('fix orders and providers’ operation reports through bin/r
   )
   const clerk = (args: string[], at?: string) => as('clerk', args, at)
   const chief = (args: string[], at?: string) => as('chief', args, at)
-  const count = async (table: string) => Number((await tdb.sql(`select count(*) as n from ${table}`))[0].n)
+  const count = async (table: string) => Number((await tdb.sql(`select count(*) as n from ${table}`))[0]!.n)
   const written = async () => [await count('requests'), await count('request_transitions'), await count('cloud_fix_orders'), await count('cloud_provider_reports'), await count('audit_log')]
   let orderId = 0
 
@@ -42,7 +42,7 @@ describeEachDialect('fix orders and providers’ operation reports through bin/r
     for (const [system, unit] of [
       ['社保业务系统', HR],
       ['公积金系统', HF],
-    ]) {
+    ] as const) {
       const id = await agreeOnboarding(as, system, unit, '电信云', '2026-09-02T09:00:00+08:00')
       await goLive(as, id, system, '2026-09-07T09:00:00+08:00')
     }
@@ -231,7 +231,7 @@ describeEachDialect('fix orders and providers’ operation reports through bin/r
     ])
     // The audit has the entry, with the file's hash.
     const audit = await tdb.sql(`select count(*) as n from audit_log where action = 'cloud.provider.report'`)
-    expect(Number(audit[0].n)).toBe(2)
+    expect(Number(audit[0]!.n)).toBe(2)
   })
 
   it('CLOUD-8 (第十条(二)): refuses bad report input — a bad or unfinished period, a missing file, an unknown provider — naming the field, and writes nothing', async () => {

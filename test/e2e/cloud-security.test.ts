@@ -61,7 +61,7 @@ describeEachDialect('CLOUD-7: security before go-live and after (第十五条, �
   const as = (who: string, now?: string) => ({...env, ...tdb.envFor(who), ...(now ? {EGOV_NOW: now} : {})})
   const clerk = (args: string[]) => egov(args, as('clerk'))
   const chief = (args: string[]) => egov(args, as('chief'))
-  const count = async (table: string) => Number((await tdb.sql(`select count(*) as n from ${table}`))[0].n)
+  const count = async (table: string) => Number((await tdb.sql(`select count(*) as n from ${table}`))[0]!.n)
   const written = async () => [await count('cloud_security'), await count('cloud_platform_assessments'), await count('audit_log')]
   const ok = async (who: 'clerk' | 'chief', args: string[]) => {
     const r = await (who === 'clerk' ? clerk : chief)([...args, '--json'])
@@ -112,7 +112,7 @@ describeEachDialect('CLOUD-7: security before go-live and after (第十五条, �
     for (const [name, now] of [
       ['移动云', '2025-03-10T10:00:00+08:00'],
       ['电信云', '2026-11-24T10:00:00+08:00'],
-    ]) {
+    ] as const) {
       const p = await egov(['cloud', 'provider', 'apply', name, '--vcpu', '100', '--memory-gib', '1000', '--storage-tib', '10', '--bandwidth-mbps', '1000', '--json'], as('clerk', now))
       expect(p.code, p.stderr).toBe(0)
       expect((await egov(['requests', 'approve', String(p.json.request.id)], as('chief', now))).code).toBe(0)
@@ -134,7 +134,7 @@ describeEachDialect('CLOUD-7: security before go-live and after (第十五条, �
         expect(refused.json.error.details).toMatchObject({rule: 'CLOUD-7', field: 'ID', level: 3, missing: STEPS.slice(i).map(([key]) => key)})
         for (const name of names.slice(i)) expect(refused.json.error.message).toContain(name)
         for (const name of names.slice(0, i)) expect(refused.json.error.message).not.toContain(name)
-        await ok('clerk', ['cloud', 'security', 'record', '三级系统', ...STEPS[i][2]])
+        await ok('clerk', ['cloud', 'security', 'record', '三级系统', ...STEPS[i]![2]])
       }
       const done = await clerk(['cloud', 'provision', id, '--json'])
       expect(done.code, done.stderr).toBe(0)

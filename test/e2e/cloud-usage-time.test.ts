@@ -26,7 +26,7 @@ describeEachDialect('utilisation samples by the time they were taken, through bi
     () => env,
     (who) => tdb.envFor(who),
   )
-  const count = async (table: string) => Number((await tdb.sql(`select count(*) as n from ${table}`))[0].n)
+  const count = async (table: string) => Number((await tdb.sql(`select count(*) as n from ${table}`))[0]!.n)
   /** The samples stored, as [status of the system, China time] sorted by time. */
   const stored = async () =>
     (await tdb.sql(`select s.id, s.status, u.at from cloud_usage u join cloud_systems s on s.id = u.system_id where s.name = '${NAME}' order by u.at`)).map((r) => [
@@ -55,8 +55,8 @@ describeEachDialect('utilisation samples by the time they were taken, through bi
     await agreeOnboarding(as, '人口库系统', UNIT, '电信云', '2026-09-01T09:00:00+08:00')
     const ids = await tdb.sql(`select id, status from cloud_systems where name = '${NAME}' order by id`)
     expect(ids.map((r) => r.status)).toEqual(['released', 'in-service'])
-    oldId = Number(ids[0].id)
-    newId = Number(ids[1].id)
+    oldId = Number(ids[0]!.id)
+    newId = Number(ids[1]!.id)
     // Many steps through bin/run.js on a shared machine: more than the default minute.
   }, 300_000)
   afterAll(async () => {
@@ -83,13 +83,13 @@ describeEachDialect('utilisation samples by the time they were taken, through bi
     const problems = r.json.error.details.problems as Array<Record<string, string | number>>
     expect(problems.map((p) => p.cell)).toEqual(['B2', 'B4', 'B5', 'B7'])
     expect(problems[0]).toMatchObject({file: 'mixed.csv', row: 2, column: '采集时间', field: 'time', rule: 'CLOUD-8', value: '2026-02-01 08:00'})
-    expect(problems[0].message).toBe(
+    expect(problems[0]!.message).toBe(
       `采集时间: at 2026-02-01 08:00 no system named "${NAME}" was in service (in service: 2026-03-02 09:00:00 – 2026-06-05 10:00:00; 2026-08-03 10:00:00 – now); a sample belongs to the system that had the name at its time (CLOUD-8)`,
     )
     expect(problems[1]).toMatchObject({row: 4, value: '2026-06-05 10:30'})
     expect(problems[2]).toMatchObject({row: 5, value: '2026-07-15 08:00'})
     expect(problems[3]).toMatchObject({row: 7, field: 'time', value: '2026-10-01 08:00'})
-    expect(problems[3].message).toContain('(in service: never, none was provisioned)')
+    expect(problems[3]!.message).toContain('(in service: never, none was provisioned)')
     expect([await count('cloud_usage'), await count('audit_log')]).toEqual(before)
     // For people: located on stderr.
     const human = await as('clerk', ['cloud', 'usage', 'import', out('mixed.csv')])

@@ -29,7 +29,7 @@ describe('the percentile and the suggestion, by hand (CLOUD-8)', () => {
     expect(percentile([30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 90, 90])).toBe(90)
     // The histogram form gives the same: counts[v] values equal to v (tenths of a percent).
     const counts = new Int32Array(1001)
-    for (const v of [12, 12, 40, 40, 40, 7, 999, 1000, 12, 40, 41, 41, 41, 41, 41, 41, 41, 41, 41, 500]) counts[v]++
+    for (const v of [12, 12, 40, 40, 40, 7, 999, 1000, 12, 40, 41, 41, 41, 41, 41, 41, 41, 41, 41, 500]) counts[v]!++
     expect(percentileOfHistogram(counts, 20)).toBe(999)
     expect(percentile([12, 12, 40, 40, 40, 7, 999, 1000, 12, 40, 41, 41, 41, 41, 41, 41, 41, 41, 41, 500])).toBe(999)
   })
@@ -116,7 +116,7 @@ describeEachDialect('cloud utilisation and the efficiency review through bin/run
   const dir = mkdtempSync(join(tmpdir(), 'egov-cloud-usage-'))
   const out = (name: string) => join(dir, name)
   const run = (args: string[], extra: Record<string, string> = {}) => egov(args, {...env, ...extra, ...tdb.envFor('clerk')})
-  const count = async (table: string) => Number((await tdb.sql(`select count(*) as n from ${table}`))[0].n)
+  const count = async (table: string) => Number((await tdb.sql(`select count(*) as n from ${table}`))[0]!.n)
   const sample = async (system: string, at: number) =>
     (await tdb.sql(`select u.cpu, u.memory, u.disk from cloud_usage u join cloud_systems s on s.id = u.system_id where s.name = '${system}' and s.status = 'in-service' and u.at = ${at}`)).map((r) => [
       Number(r.cpu),
@@ -216,7 +216,7 @@ describeEachDialect('cloud utilisation and the efficiency review through bin/run
     expect(archived.map((r) => Number(r.cpu))).toEqual([73]) // 7.25 → 7.3
     // One audit entry per import that added samples.
     expect(await count('audit_log')).toBe(auditBefore + 3)
-    const entry = (await tdb.sql(`select action, entity_type, after_json from audit_log order by seq desc limit 1`))[0]
+    const entry = (await tdb.sql(`select action, entity_type, after_json from audit_log order by seq desc limit 1`))[0]!
     expect(entry).toMatchObject({action: 'cloud.usage.import', entity_type: 'cloud-usage'})
     expect(JSON.parse(String(entry.after_json))).toMatchObject({added: 32, files: [{file: 'iso.csv'}, {file: 'unicom.xlsx'}]})
   })
@@ -456,7 +456,7 @@ describeEachDialect('cloud utilisation and the efficiency review through bin/run
     expect(r.json.out).toBe(out('评估.xlsx'))
     const book = cellsOf(out('评估.xlsx'))
     expect(Object.keys(book)).toEqual(['低效系统', '未报送', '说明'])
-    expect(book['低效系统'][0]).toEqual([
+    expect(book['低效系统']![0]).toEqual([
       '单位',
       '云服务商',
       '系统名称',
@@ -475,11 +475,11 @@ describeEachDialect('cloud utilisation and the efficiency review through bin/run
       '可释放vCPU',
       '可释放内存(GiB)',
     ])
-    expect(book['低效系统'][2]).toEqual(['市医疗保障局', '电信云', '医保结算系统', '20', '19', '19', '2', '8', '3', '32', '9', '16', '6', '64', '18', '10', '46'])
+    expect(book['低效系统']![2]).toEqual(['市医疗保障局', '电信云', '医保结算系统', '20', '19', '19', '2', '8', '3', '32', '9', '16', '6', '64', '18', '10', '46'])
     expect(book['低效系统']).toHaveLength(4)
-    expect(book['未报送'].slice(1)).toContainEqual(['市住房公积金中心', '移动云', '公积金系统', '2026-09-01 08:00:00'])
-    expect(book['未报送'].slice(1)).toContainEqual(['市大数据中心', '电信云', '新建系统', ''])
-    expect(book['说明'][1][1]).toContain('2026-10-25 10:00:00 至 2026-11-24 10:00:00')
+    expect(book['未报送']!.slice(1)).toContainEqual(['市住房公积金中心', '移动云', '公积金系统', '2026-09-01 08:00:00'])
+    expect(book['未报送']!.slice(1)).toContainEqual(['市大数据中心', '电信云', '新建系统', ''])
+    expect(book['说明']![1]![1]).toContain('2026-10-25 10:00:00 至 2026-11-24 10:00:00')
     // A workbook egov wrote is not a utilisation file: importing it says so.
     const back = await run(['cloud', 'usage', 'import', out('评估.xlsx'), '--json'])
     expect(back.code).toBe(2)

@@ -20,7 +20,7 @@ function cellsOf(path: string): Record<string, Record<string, string>> {
   const out: Record<string, Record<string, string>> = {}
   for (const [name, rows] of Object.entries(sheets)) {
     out[name] = {}
-    rows.forEach((row, r) => row.forEach((v, c) => v !== '' && v !== null && (out[name][`${letter(c)}${r + 1}`] = v)))
+    rows.forEach((row, r) => row.forEach((v, c) => v !== '' && v !== null && (out[name]![`${letter(c)}${r + 1}`] = v)))
   }
   return out
 }
@@ -64,7 +64,7 @@ describeEachDialect('the government cloud through bin/run.js (CLOUD-1..9)', (dia
   const as = (who: string) => ({...env, ...tdb.envFor(who)})
   const clerk = (args: string[]) => egov(args, as('clerk'))
   const chief = (args: string[]) => egov(args, as('chief'))
-  const count = async (table: string) => Number((await tdb.sql(`select count(*) as n from ${table}`))[0].n)
+  const count = async (table: string) => Number((await tdb.sql(`select count(*) as n from ${table}`))[0]!.n)
   const written = async () => [await count('requests'), await count('cloud_systems'), await count('cloud_attachments'), await count('audit_log')]
   const capacity = async (provider: string) => (await clerk(['cloud', 'capacity', '--provider', provider, '--json'])).json.providers[0]
   /** An application with sensible values; `extra` flags replace them. */
@@ -84,8 +84,9 @@ describeEachDialect('the government cloud through bin/run.js (CLOUD-1..9)', (dia
     }
     const rest: string[] = []
     for (let i = 0; i < extra.length; i++) {
-      if (extra[i] in flags && extra[i + 1] !== undefined) flags[extra[i]] = extra[++i]
-      else rest.push(extra[i])
+      const arg = extra[i]!
+      if (arg in flags && extra[i + 1] !== undefined) flags[arg] = extra[++i]!
+      else rest.push(arg)
     }
     return clerk(['cloud', 'apply', ...Object.entries(flags).flat(), '--json', ...rest])
   }
@@ -125,7 +126,7 @@ describeEachDialect('the government cloud through bin/run.js (CLOUD-1..9)', (dia
       [HR, 'party-government'],
       [HS, 'party-government'],
       [FIRM, 'enterprise'],
-    ]) {
+    ] as const) {
       const r = await clerk(['units', 'add', name, '--kind', kind, '--level', 'city'])
       expect(r.code, r.stderr).toBe(0)
     }
@@ -266,7 +267,7 @@ describeEachDialect('the government cloud through bin/run.js (CLOUD-1..9)', (dia
   it('writes the 政务云资源申请表 and reads a unit’s own filled copy (labels moved, merged cells, 三级), totals = VMs × per VM (CLOUD-3)', async () => {
     const t = await clerk(['cloud', 'template', '--out', out('blank.xlsx')])
     expect(t.code, t.stderr).toBe(0)
-    const blank = cellsOf(out('blank.xlsx'))['资源申请']
+    const blank = cellsOf(out('blank.xlsx'))['资源申请']!
     expect(blank.A1).toBe('政务云资源申请表')
     expect(Object.values(blank)).toEqual(expect.arrayContaining(['申请单位 *', '等保级别 *', '每台vCPU（核） *', '安全责任书 *']))
     const r = await clerk(['cloud', 'apply', '--from-file', fx('资源申请表-市医保局.xlsx'), '--json'])
@@ -283,7 +284,7 @@ describeEachDialect('the government cloud through bin/run.js (CLOUD-1..9)', (dia
     expect(r.json.request.payload.securityLetter.sha256).toMatch(/^[0-9a-f]{64}$/)
     // Exported with the same layout, the request reads back to the same values: applying it again is a no-op.
     expect((await clerk(['cloud', 'export', String(r.json.request.id), '--out', out('exported.xlsx')])).code).toBe(0)
-    const exported = Object.values(cellsOf(out('exported.xlsx'))['资源申请'])
+    const exported = Object.values(cellsOf(out('exported.xlsx'))['资源申请']!)
     expect(exported).toEqual(expect.arrayContaining(['系统名称 *', '医保结算系统', '第三级', '统信UOS 20', fx('安全责任书-医保局.pdf')]))
     const again = await clerk(['cloud', 'apply', '--from-file', out('exported.xlsx'), '--json'])
     expect(again.json).toMatchObject({unchanged: true, request: {id: r.json.request.id}})
@@ -566,7 +567,7 @@ describeEachDialect('the government cloud through bin/run.js (CLOUD-1..9)', (dia
       {kind: 'grading', pass: 2, fail: 0},
     ])
     const book = cellsOf(out('report.xlsx'))
-    expect(book['概况'].B2).toBe('2')
+    expect(book['概况']!.B2).toBe('2')
     expect((await clerk(['audit', 'verify', '--json'])).json).toMatchObject({ok: true})
   })
 })

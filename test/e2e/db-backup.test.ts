@@ -76,7 +76,7 @@ describeEachDialect('egov db backup and restore (X-5)', (dialect) => {
     const units = await egov(['units', 'list', '--json'], {...env, ...target})
     expect(units.json.units.map((u: {name: string}) => u.name).sort()).toEqual(['市人社局', '市数据局'])
     expect((await egov(['audit', 'verify'], {...env, ...target})).code).toBe(0)
-    if (dialect === 'sqlite') expect(statSync(target.EGOV_DB).mode & 0o777).toBe(0o600)
+    if (dialect === 'sqlite') expect(statSync(target.EGOV_DB!).mode & 0o777).toBe(0o600)
   })
 
   // Defined on SQLite only: the restore of a file into a file of its own.

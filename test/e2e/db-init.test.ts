@@ -39,6 +39,6 @@ describe('--db / EGOV_DB to a file that does not exist', () => {
     const home = isolatedHome()
     const r = await egov(['units', 'list', '--json'], {...home, EGOV_DATABASE_URL: ''})
     expect(r.code, r.stdout).toBe(0)
-    expect(existsSync(join(home.XDG_DATA_HOME, 'egov', 'egov.db'))).toBe(true)
+    expect(existsSync(join(home.XDG_DATA_HOME!, 'egov', 'egov.db'))).toBe(true)
   })
 })

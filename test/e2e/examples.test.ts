@@ -14,7 +14,7 @@ describe('help examples work when pasted (SQLite, fresh database)', () => {
   const scenario = examplesScenario()
 
   it('every command has at least one example', () => {
-    for (const id of ids) expect(manifest.commands[id].examples?.length, id).toBeGreaterThan(0)
+    for (const id of ids) expect(manifest.commands[id]!.examples?.length, id).toBeGreaterThan(0)
   })
 
   beforeAll(async () => {
@@ -28,7 +28,7 @@ describe('help examples work when pasted (SQLite, fresh database)', () => {
     // Without a PostgreSQL server (never in CI) db grant's examples have nowhere to run: the run's notice says so.
     if (id === 'db:grant' && !inject('pgAvailable')) return
     const setup = scenario.prepare(id)
-    if (setup) expect(setup.status, `${id}: set-up\n${setup.stderr}`).toBe(0)
+    if (setup) expect(setup.status, `${id}: set-up\n${String(setup.stderr)}`).toBe(0)
     const r = scenario.sh(id, command)
     // The examples run on a rehearsal database, which says so on stderr (issue 18).
     expect(r.stderr.replace(/^(warning:|map written to|report written to|REHEARSAL DATABASE|AS OF ).*$/gm, '').trim(), command).toBe('')

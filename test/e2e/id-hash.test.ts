@@ -67,8 +67,8 @@ describeEachDialect('ID numbers kept under the audit key (issue 18, CERT-1)', (d
       .digest()
   const counts = async () => ({
     holders: (await holders()).length,
-    requests: Number((await tdb.sql('select count(*) as n from requests'))[0].n),
-    audit: Number((await tdb.sql('select count(*) as n from audit_log'))[0].n),
+    requests: Number((await tdb.sql('select count(*) as n from requests'))[0]!.n),
+    audit: Number((await tdb.sql('select count(*) as n from audit_log'))[0]!.n),
   })
 
   // 李四's row is made the old way (scrypt alone), as a database from before migration 021 holds it.
@@ -93,7 +93,7 @@ describeEachDialect('ID numbers kept under the audit key (issue 18, CERT-1)', (d
     // A database from before migration 021: no id_scheme column, the migration not yet run.
     await tdb.sql('alter table cert_holders drop column id_scheme')
     await tdb.sql(`delete from kysely_migration where name = '021_id_hash_scheme'`)
-    const unitId = Number((await tdb.sql(`select id from units where name = '${UNIT}'`))[0].id)
+    const unitId = Number((await tdb.sql(`select id from units where name = '${UNIT}'`))[0]!.id)
     const salt = randomBytes(16).toString('hex')
     const old = scryptHex(LISI, salt)
     await tdb.sql(
@@ -107,12 +107,12 @@ describeEachDialect('ID numbers kept under the audit key (issue 18, CERT-1)', (d
     const init = await dbInit()
     expect(init.code, init.stdout + init.stderr).toBe(0)
     expect(init.json.idHashesKeyed).toBe(1)
-    const [row] = await holders()
+    const row = (await holders())[0]!
     expect(row).toMatchObject({name: '李四', id_scheme: 'hmac-scrypt-v1', id_salt: salt, id_last4: LISI.slice(-4)})
     expect(row.id_hash).toBe(hmacHex(idKey(), Buffer.from(old, 'hex')))
     const entry = await tdb.sql(`select after_json from audit_log where action = 'cert.holder.idKeyed'`)
     expect(entry).toHaveLength(1)
-    const after = entry[0].after_json
+    const after = entry[0]!.after_json
     expect(typeof after === 'string' ? JSON.parse(after) : after).toMatchObject({count: 1, scheme: 'hmac-scrypt-v1'})
 
     // Idempotent: nothing left to wrap, nothing written.
@@ -121,7 +121,7 @@ describeEachDialect('ID numbers kept under the audit key (issue 18, CERT-1)', (d
     expect(again.code, again.stderr).toBe(0)
     expect(again.json.idHashesKeyed).toBe(0)
     expect(await counts()).toEqual(before)
-    expect((await holders())[0].id_hash).toBe(row.id_hash)
+    expect((await holders())[0]!.id_hash).toBe(row.id_hash)
 
     // The wrapped row still matches 李四's number (CERT-1): his application finds him, no second holder.
     const filed = await apply('李四', LISI, 'UK-L1')
@@ -146,7 +146,7 @@ describeEachDialect('ID numbers kept under the audit key (issue 18, CERT-1)', (d
     const stranger = withCheck('62020319790305045')
     const filed = await apply('李四', stranger, 'UK-L3')
     expect(filed.code, filed.stdout + filed.stderr).toBe(0)
-    expect(filed.json.request.payload.holderId).not.toBe((await holders())[0].id)
+    expect(filed.json.request.payload.holderId).not.toBe((await holders())[0]!.id)
   })
 
   it("keeps a new holder's number as HMAC(ID key, scrypt): the database alone finds nothing in the 731-guess space", async () => {
@@ -167,7 +167,7 @@ describeEachDialect('ID numbers kept under the audit key (issue 18, CERT-1)', (d
   })
 
   if (dialect === 'sqlite') {
-    it('a copy of the database file alone: recomputing scrypt over a few hundred guesses, the true number among them, finds no match', async () => {
+    it('a copy of the database file alone: recomputing scrypt over a few hundred guesses, the true number among them, finds no match', () => {
       const copy = join(dir, 'stolen.db')
       copyFileSync(tdb.path!, copy)
       const {BetterSqlite3: Sqlite, nativeBinding} = sqliteLibrary()
@@ -186,7 +186,7 @@ describeEachDialect('ID numbers kept under the audit key (issue 18, CERT-1)', (d
   }
 
   it('wraps an old row at the next certificate application when db init has not run, in the same transaction', async () => {
-    const unitId = Number((await tdb.sql(`select id from units where name = '${UNIT}'`))[0].id)
+    const unitId = Number((await tdb.sql(`select id from units where name = '${UNIT}'`))[0]!.id)
     const ZHAO = withCheck('62020119811111077')
     const salt = randomBytes(16).toString('hex')
     const old = scryptHex(ZHAO, salt)
@@ -198,7 +198,7 @@ describeEachDialect('ID numbers kept under the audit key (issue 18, CERT-1)', (d
     expect(filed.code, filed.stdout + filed.stderr).toBe(0)
     const rows = (await holders()).filter((h) => h.name === '赵六')
     expect(rows).toHaveLength(1)
-    expect(filed.json.request.payload.holderId).toBe(Number(rows[0].id))
+    expect(filed.json.request.payload.holderId).toBe(Number(rows[0]!.id))
     expect(rows[0]).toMatchObject({id_scheme: 'hmac-scrypt-v1', id_hash: hmacHex(idKey(), Buffer.from(old, 'hex'))})
     expect(await tdb.sql(`select id from cert_holders where id_scheme <> 'hmac-scrypt-v1'`)).toHaveLength(0)
   })
@@ -225,7 +225,7 @@ describeEachDialect('ID numbers kept under the audit key (issue 18, CERT-1)', (d
     expect(await counts()).toEqual(before)
     expect(JSON.stringify(await holders())).toBe(snapshot)
     // db init without the key leaves old rows as they are and says why.
-    const unitId = Number((await tdb.sql(`select id from units where name = '${UNIT}'`))[0].id)
+    const unitId = Number((await tdb.sql(`select id from units where name = '${UNIT}'`))[0]!.id)
     await tdb.sql(
       `insert into cert_holders (name, unit_id, id_salt, id_hash, id_scheme, id_last4, created_at, created_by) values ('周八', ${unitId}, 'aa', '${scryptHex('x', 'aa')}', 'scrypt', '0000', '2026-01-01T00:00:00.000Z', 'old-egov')`,
     )
@@ -233,6 +233,6 @@ describeEachDialect('ID numbers kept under the audit key (issue 18, CERT-1)', (d
     expect(init.code, init.stdout + init.stderr).toBe(0)
     expect(init.json.idHashesKeyed).toBe(0)
     expect(init.json.warnings.map((w: {message: string}) => w.message).join('\n')).toContain('1 ID number hashes are still scrypt alone')
-    expect((await tdb.sql(`select id_scheme from cert_holders where name = '周八'`))[0].id_scheme).toBe('scrypt')
+    expect((await tdb.sql(`select id_scheme from cert_holders where name = '周八'`))[0]!.id_scheme).toBe('scrypt')
   })
 })

@@ -59,20 +59,20 @@ describeEachDialect('items import: merged cells (issue 20)', (dialect) => {
   })
 
   it('a bad value merged over three rows is one problem at its visible cell, marked there in the --report copy; nothing written', async () => {
-    const before = Number((await tdb.sql('select count(*) as n from audit_log'))[0].n)
+    const before = Number((await tdb.sql('select count(*) as n from audit_log'))[0]!.n)
     const r = await clerk(['items', 'import', at('bad.xlsx'), '--report', at('bad-批注.xlsx'), '--json'])
     expect(r.code, r.stderr).toBe(2)
     const problems = r.json.error.details.problems as Array<{cell: string; row: number; field: string; value: string}>
     // D3:D5 once, at D3; 实施单位 (G6) hidden under F6:G6 is read from nowhere: its own value is gone, and it is optional.
     expect(problems.map((p) => `${p.cell} ${p.field} ${p.value}`)).toEqual(['D3 type 行政许可证'])
-    expect(problems[0].row).toBe(3)
+    expect(problems[0]!.row).toBe(3)
     const marked = JSON.parse(execFileSync('python3', [INSPECT, at('bad-批注.xlsx')], {encoding: 'utf8'})) as Record<string, {cells: Record<string, {fill?: string}>}>
     expect(
-      Object.entries(marked['基本信息'].cells)
+      Object.entries(marked['基本信息']!.cells)
         .filter(([, c]) => c.fill === 'FFFFFF00')
         .map(([cell]) => cell),
     ).toEqual(['D3'])
-    expect(Number((await tdb.sql('select count(*) as n from audit_log'))[0].n)).toBe(before)
+    expect(Number((await tdb.sql('select count(*) as n from audit_log'))[0]!.n)).toBe(before)
     // In Chinese, without --json: one line for the three rows.
     const zh = await egov(['items', 'import', at('bad.xlsx')], {...env, ...tdb.envFor('clerk'), LANG: 'zh_CN.UTF-8'})
     expect(zh.code).toBe(2)

@@ -46,7 +46,7 @@ describeEachDialect('problems a clerk can act on (ITEM-1, ITEM-2, KIOSK-3)', (di
   const dir = mkdtempSync(join(tmpdir(), 'egov-items-problems-'))
   const out = (name: string) => join(dir, name)
   const clerk = (args: string[]) => egov(args, {...env, ...tdb.envFor('clerk')})
-  const count = async (table: string) => Number((await tdb.sql(`select count(*) as n from ${table}`))[0].n)
+  const count = async (table: string) => Number((await tdb.sql(`select count(*) as n from ${table}`))[0]!.n)
 
   beforeAll(async () => {
     tdb = await createTestDatabase(dialect)
@@ -63,7 +63,7 @@ describeEachDialect('problems a clerk can act on (ITEM-1, ITEM-2, KIOSK-3)', (di
     const problems = r.json.error.details.problems as Problem[]
     expect(problems).toHaveLength(1)
     expect(problems[0]).toMatchObject({type: 'missing-column', sheet: '基本信息', field: 'basis', column: '设定依据', rule: 'ITEM-2'})
-    expect(problems[0].message).toContain('the 3 rows of this sheet were not checked')
+    expect(problems[0]!.message).toContain('the 3 rows of this sheet were not checked')
     expect(await count('item_versions')).toBe(0)
     const human = await clerk(['items', 'import', fx('items/openpyxl-missing-column.xlsx')])
     expect(human.code).toBe(2)
@@ -77,8 +77,8 @@ describeEachDialect('problems a clerk can act on (ITEM-1, ITEM-2, KIOSK-3)', (di
     const notes = dry.json.notes as Note[]
     const footers = notes.filter((n) => n.type === 'footer')
     expect(footers.map((n) => `${n.sheet}!${n.row}`)).toEqual(['基本信息!7', '基本信息!8', '基本信息!9', '办理流程!7', '申请材料!8'])
-    expect(footers[1].value).toContain('填报单位（盖章）：广元市住房和城乡建设局')
-    expect(footers[1].message).toContain('skipped')
+    expect(footers[1]!.value).toContain('填报单位（盖章）：广元市住房和城乡建设局')
+    expect(footers[1]!.message).toContain('skipped')
     const ignored = notes.filter((n) => n.type === 'extra-column')
     expect(ignored.map((n) => `${n.sheet}!${n.cell} ${n.column}`)).toEqual(['基本信息!A2 序号', '基本信息!AD2 备注', '办理流程!A1 序号', '办理流程!J1 备注', '申请材料!A1 序号', '申请材料!J1 备注'])
     expect(dry.json).toMatchObject({items: 3, steps: 4, materials: 5, added: 3})
@@ -128,7 +128,7 @@ describeEachDialect('problems a clerk can act on (ITEM-1, ITEM-2, KIOSK-3)', (di
     const unknown = problems.filter((p) => p.type === 'unknown-item')
     expect(unknown).toHaveLength(1)
     expect(unknown[0]).toMatchObject({sheet: '办理流程', cell: 'B5', value: UNKNOWN})
-    expect(unknown[0].related!.map((x) => x.cell)).toEqual(['B6', 'B7'])
+    expect(unknown[0]!.related!.map((x) => x.cell)).toEqual(['B6', 'B7'])
     expect(problems).toHaveLength(7)
     // Messages say what a value should look like: never the expression.
     for (const p of problems) expect(p.message).not.toMatch(/\(\?=|\^\[|\]\+|\$\)/)
@@ -158,20 +158,20 @@ describeEachDialect('problems a clerk can act on (ITEM-1, ITEM-2, KIOSK-3)', (di
     expect(r.code).toBe(2)
     const book = cellsOf(out('批注.xlsx'))
     expect(Object.keys(book)).toEqual(['基本信息', '办理流程', '申请材料', '错误汇总'])
-    const [head, ...rows] = book['错误汇总']
+    const [head, ...rows] = book['错误汇总']!
     expect(head).toEqual(['文件', '工作表', '行', '列', '单元格', '字段', '规则', '值', '问题', '类型', '类型说明', '建议', '相关行'])
-    const col = (name: string) => head.indexOf(name)
+    const col = (name: string) => head!.indexOf(name)
     const ofType = (type: string) => rows.filter((row) => row[col('类型')] === type)
     expect(ofType('duplicate').map((row) => row[col('单元格')])).toEqual(['B5'])
     expect(ofType('not-in-list').map((row) => row[col('建议')])).toEqual(['行政许可', '承诺件', '市级'])
-    expect(ofType('unknown-item')[0][col('相关行')]).toBe('办理流程!B6、办理流程!B7')
+    expect(ofType('unknown-item')[0]![col('相关行')]).toBe('办理流程!B6、办理流程!B7')
     expect(ofType('format').find((row) => row[col('字段')] === 'code')![col('相关行')]).toBe('办理流程!B3、办理流程!B4、申请材料!B3')
     // Notes follow the problems: what was passed over, typed too.
     expect(ofType('footer').map((row) => row[col('行')])).toEqual(['9'])
     expect(ofType('extra-column').map((row) => row[col('列')])).toEqual(['序号', '备注', '序号', '备注', '序号', '备注'])
     expect(rows.filter((row) => !row[col('类型')])).toEqual([])
     // The sheets keep their names although openpyxl stores them before the workbook part.
-    expect(rows.every((row) => ['基本信息', '办理流程', '申请材料'].includes(row[col('工作表')]))).toBe(true)
+    expect(rows.every((row) => ['基本信息', '办理流程', '申请材料'].includes(row[col('工作表')]!))).toBe(true)
   })
 
   it('KIOSK-3: a 合计 row and a 填表人 line under the placements are no placements: the form is valid', async () => {

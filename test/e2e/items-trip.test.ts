@@ -44,7 +44,7 @@ describeEachDialect('the clerk’s round trip: the list changes only through its
   const as = (who: string, extra: Record<string, string> = {}) => ({...env, ...extra, ...tdb.envFor(who)})
   const clerk = (args: string[], extra?: Record<string, string>) => egov(args, as('clerk', extra))
   const chief = (args: string[], extra?: Record<string, string>) => egov(args, as('chief', extra))
-  const count = async (table: string, where = '') => Number((await tdb.sql(`select count(*) as n from ${table} ${where}`))[0].n)
+  const count = async (table: string, where = '') => Number((await tdb.sql(`select count(*) as n from ${table} ${where}`))[0]!.n)
   /** What an import may write: versions, revisions, parts, requests, audit entries. */
   const written = async () => Promise.all(['item_versions', 'item_revisions', 'item_parts', 'requests', 'audit_log'].map((t) => count(t)))
   const element = async (code: string, name: string, extra?: Record<string, string>) => (await clerk(['items', 'show', code, '--json'], extra)).json.elements[name]
@@ -62,10 +62,10 @@ describeEachDialect('the clerk’s round trip: the list changes only through its
     const tpl = await clerk(['items', 'template', '--out', out('template.xlsx'), '--json'])
     expect(tpl.code, tpl.stderr).toBe(0)
     const book = inspect(out('template.xlsx'))
-    expect(book['基本信息'].cells.A1.v).toBe('事项编码*')
-    expect(book['基本信息'].cells.C1.v).toBe('子项名称')
-    expect(book['申请材料'].cells.B1.v).toBe('材料名称*')
-    expect(Object.values(book['填写说明'].cells).some((c) => String(c.v).includes('带 * 的列为必填'))).toBe(true)
+    expect(book['基本信息']!.cells.A1!.v).toBe('事项编码*')
+    expect(book['基本信息']!.cells.C1!.v).toBe('子项名称')
+    expect(book['申请材料']!.cells.B1!.v).toBe('材料名称*')
+    expect(Object.values(book['填写说明']!.cells).some((c) => String(c.v).includes('带 * 的列为必填'))).toBe(true)
 
     const first = await clerk(['items', 'import', fx('list.xlsx'), '--json'])
     expect(first.code, first.stderr).toBe(0)
@@ -94,14 +94,14 @@ describeEachDialect('the clerk’s round trip: the list changes only through its
     expect(r.json).toMatchObject({unit: SCJG, items: 4, steps: 4, materials: 5})
     const book = inspect(out('修订-市场监管局.xlsx'))
     expect(Object.keys(book)).toEqual(['基本信息', '办理流程', '申请材料', '填写说明'])
-    const basic = book['基本信息']
+    const basic = book['基本信息']!
     expect(basic.cells.A1).toMatchObject({v: '事项编码*', comment: '必填'})
-    expect(basic.cells.L1.v).toBe(`${PROMISED}*`)
-    expect(basic.cells.A2.v).toBe(C1)
+    expect(basic.cells.L1!.v).toBe(`${PROMISED}*`)
+    expect(basic.cells.A2!.v).toBe(C1)
     expect(basic.cells.L2).toMatchObject({v: '5', t: 'n'})
     expect(basic.validations.find((v) => v.sqref.startsWith('D2:'))!.formula1).toContain('行政许可')
-    expect(book['申请材料'].validations.map((v) => v.sqref.replace(/\d+$/, ''))).toEqual(['C2:C', 'H2:H'])
-    const rows = cellsOf(out('修订-市场监管局.xlsx'))['基本信息']
+    expect(book['申请材料']!.validations.map((v) => v.sqref.replace(/\d+$/, ''))).toEqual(['C2:C', 'H2:H'])
+    const rows = cellsOf(out('修订-市场监管局.xlsx'))['基本信息']!
     expect(rows.slice(1).map((row) => row[0])).toEqual([C1, C2, C3, C4])
     const back = await clerk(['items', 'import', out('修订-市场监管局.xlsx'), '--json'])
     expect(back.code, back.stderr).toBe(0)
@@ -197,15 +197,15 @@ describeEachDialect('the clerk’s round trip: the list changes only through its
     expect(d.json).toMatchObject({from: 1, out: out('差异.xlsx')})
     const book = inspect(out('差异.xlsx'))
     expect(Object.keys(book)).toEqual(['基本信息', '办理流程', '申请材料'])
-    const rows = cellsOf(out('差异.xlsx'))['基本信息']
-    expect(rows[0].slice(0, 2)).toEqual(['变更', '事项编码'])
+    const rows = cellsOf(out('差异.xlsx'))['基本信息']!
+    expect(rows[0]!.slice(0, 2)).toEqual(['变更', '事项编码'])
     const rowOf = (code: string) => rows.findIndex((row) => row[1] === code) + 1
     // C1's 承诺办结时限 (column M, after the 变更 column) changed 5 → 3: marked, the old value in the comment.
-    expect(book['基本信息'].cells[`M${rowOf(C1)}`]).toMatchObject({v: '3', fill: 'FFFFFF00', comment: '原值：5'})
-    expect(book['基本信息'].cells[`A${rowOf(C1)}`].v).toBe('变更')
-    expect(book['基本信息'].cells[`B${rowOf(C1)}`].fill).toBeUndefined()
-    expect(book['基本信息'].cells[`A${rowOf(C9)}`].v).toBe('新增')
-    const added = cellsOf(out('差异.xlsx'))['申请材料'].find((row) => row[2] === '经营场所使用证明')!
+    expect(book['基本信息']!.cells[`M${rowOf(C1)}`]).toMatchObject({v: '3', fill: 'FFFFFF00', comment: '原值：5'})
+    expect(book['基本信息']!.cells[`A${rowOf(C1)}`]!.v).toBe('变更')
+    expect(book['基本信息']!.cells[`B${rowOf(C1)}`]!.fill).toBeUndefined()
+    expect(book['基本信息']!.cells[`A${rowOf(C9)}`]!.v).toBe('新增')
+    const added = cellsOf(out('差异.xlsx'))['申请材料']!.find((row) => row[2] === '经营场所使用证明')!
     expect(added.slice(0, 2)).toEqual(['新增', C2])
     expect((await clerk(['items', 'diff', '--out', out('差异.csv'), '--json'])).code).toBe(2)
   })
@@ -224,7 +224,7 @@ describeEachDialect('the clerk’s round trip: the list changes only through its
       return hours ? line.replace('周一至周五 9:00-12:00，14:30-17:30（法定节假日除外）', hours) : line
     }
     writeFileSync(out('six.csv'), [header, ...codes.map((c) => row(c))].join('\r\n'))
-    writeFileSync(out('two.csv'), [header, row(codes[0], '周一至周日 9:00-17:00'), row(codes[1])].join('\r\n'))
+    writeFileSync(out('two.csv'), [header, row(codes[0]!, '周一至周日 9:00-17:00'), row(codes[1]!)].join('\r\n'))
     expect((await clerk(['items', 'import', out('six.csv'), '--json'])).json).toMatchObject({added: 6})
 
     const partial = await clerk(['items', 'import', out('two.csv'), '--json'])
@@ -285,10 +285,10 @@ describeEachDialect('the clerk’s round trip: the list changes only through its
     expect(v1.code, v1.stderr).toBe(0)
     expect(v1.json).toMatchObject({items: 5, steps: 6, materials: 7})
     const book = cellsOf(out('v1.xlsx'))
-    const c1 = book['基本信息'].find((row) => row[0] === C1)!
+    const c1 = book['基本信息']!.find((row) => row[0] === C1)!
     expect(c1[11]).toBe('5')
-    expect(book['基本信息'].map((row) => row[0])).not.toContain(C9)
-    expect(book['申请材料'].filter((row) => row[0] === C2)).toHaveLength(1)
+    expect(book['基本信息']!.map((row) => row[0])).not.toContain(C9)
+    expect(book['申请材料']!.filter((row) => row[0] === C2)).toHaveLength(1)
     expect((await clerk(['items', 'export', '--version', '99', '--out', out('v99.xlsx'), '--json'])).code).toBe(3)
 
     const undo = await clerk(['items', 'import', out('v1.xlsx'), '--replace', '--json'])

@@ -46,7 +46,7 @@ describeEachDialect('service-item lists through bin/run.js (ITEM-1..8)', (dialec
   const as = (who: string, extra: Record<string, string> = {}) => ({...env, ...extra, ...tdb.envFor(who)})
   const clerk = (args: string[], extra?: Record<string, string>) => egov(args, as('clerk', extra))
   const chief = (args: string[], extra?: Record<string, string>) => egov(args, as('chief', extra))
-  const count = async (table: string) => Number((await tdb.sql(`select count(*) as n from ${table}`))[0].n)
+  const count = async (table: string) => Number((await tdb.sql(`select count(*) as n from ${table}`))[0]!.n)
 
   beforeAll(async () => {
     tdb = await createTestDatabase(dialect)
@@ -62,17 +62,17 @@ describeEachDialect('service-item lists through bin/run.js (ITEM-1..8)', (dialec
     expect(r.code, r.stderr).toBe(0)
     const book = inspect(out('template.xlsx'))
     expect(Object.keys(book)).toEqual(['基本信息', '办理流程', '申请材料', '填写说明'])
-    const basic = book['基本信息']
+    const basic = book['基本信息']!
     expect(basic.frozen).toBe('A2')
     expect(basic.cells.A1).toMatchObject({v: '事项编码*', comment: '必填'})
-    expect(basic.cells.D1.v).toBe('事项类型*')
+    expect(basic.cells.D1!.v).toBe('事项类型*')
     const types = basic.validations.find((v) => v.sqref === 'D2:D1001')!
     expect(types.formula1).toBe('"行政许可,行政确认,行政裁决,行政给付,行政奖励,行政备案,其他行政权力,公共服务"')
     // One range per list, none overlapping (Excel repairs a workbook whose ranges overlap).
     const cols = basic.validations.map((v) => v.sqref.replace(/\d+/g, ''))
     expect(new Set(cols).size).toBe(cols.length)
-    expect(book['申请材料'].validations.map((v) => v.sqref)).toEqual(['C2:C1001', 'H2:H1001'])
-    expect(Object.values(book['填写说明'].cells).some((c) => String(c.v).includes('承诺办结时限不得超过法定办结时限'))).toBe(true)
+    expect(book['申请材料']!.validations.map((v) => v.sqref)).toEqual(['C2:C1001', 'H2:H1001'])
+    expect(Object.values(book['填写说明']!.cells).some((c) => String(c.v).includes('承诺办结时限不得超过法定办结时限'))).toBe(true)
     // The blank template is a list with no items: importing it says so and writes nothing.
     const empty = await clerk(['items', 'import', out('template.xlsx'), '--json'])
     expect(empty.code).toBe(2)
@@ -114,24 +114,24 @@ describeEachDialect('service-item lists through bin/run.js (ITEM-1..8)', (dialec
     expect(r.json.error.details.report).toEqual({file: out('批注.xlsx'), marked: 12})
     const book = inspect(out('批注.xlsx'))
     expect(Object.keys(book)).toEqual(['基本信息', '办理流程', '申请材料', '错误汇总'])
-    const l3 = book['基本信息'].cells.L3
+    const l3 = book['基本信息']!.cells.L3!
     expect(l3).toMatchObject({v: '30', fill: 'FFFFFF00'})
     expect(l3.comment).toContain('(ITEM-1)')
     // egov's own marks are signed by egov in the comment's author list.
     expect(l3.author).toBe('egov')
-    expect(book['基本信息'].cells.D4.comment).toContain('行政审批')
-    expect(book['申请材料'].cells.H2).toMatchObject({v: '可能', fill: 'FFFFFF00'})
+    expect(book['基本信息']!.cells.D4!.comment).toContain('行政审批')
+    expect(book['申请材料']!.cells.H2).toMatchObject({v: '可能', fill: 'FFFFFF00'})
     // Cells without a problem are left as the clerk wrote them.
-    expect(book['基本信息'].cells.B3.fill).toBeUndefined()
-    expect(book['基本信息'].cells.A1.v).toBe('嘉峪关市政务服务事项实施清单')
-    const summary = cellsOf(out('批注.xlsx'))['错误汇总']
-    expect(summary[0].slice(0, 9)).toEqual(['文件', '工作表', '行', '列', '单元格', '字段', '规则', '值', '问题'])
+    expect(book['基本信息']!.cells.B3!.fill).toBeUndefined()
+    expect(book['基本信息']!.cells.A1!.v).toBe('嘉峪关市政务服务事项实施清单')
+    const summary = cellsOf(out('批注.xlsx'))['错误汇总']!
+    expect(summary[0]!.slice(0, 9)).toEqual(['文件', '工作表', '行', '列', '单元格', '字段', '规则', '值', '问题'])
     expect(summary).toHaveLength(11)
     expect(summary.slice(1).map((row) => row[4])).toContain('L3')
     // A valid file gets a report too, saying there is nothing to fix.
     const clean = await clerk(['items', 'import', fx('list.xlsx'), '--dry-run', '--report', out('clean-report.xlsx')])
     expect(clean.code, clean.stderr).toBe(0)
-    expect(cellsOf(out('clean-report.xlsx'))['错误汇总'][1]).toEqual(['no problems found'])
+    expect(cellsOf(out('clean-report.xlsx'))['错误汇总']![1]).toEqual(['no problems found'])
   })
 
   it('refuses what is not a list — a non-workbook, a corrupt zip, a missing sheet, an empty file, a wrong encoding — clearly, writing nothing', async () => {
@@ -164,7 +164,7 @@ describeEachDialect('service-item lists through bin/run.js (ITEM-1..8)', (dialec
     // ITEM-5: the change starts the 10-working-day clock for updating the item library.
     expect(r.json.clock).toEqual({requestId: expect.any(Number), dueOn: '2026-12-08'})
     // The version keeps the file's SHA-256, taken while the file was read.
-    expect((await tdb.sql('select sha256 from item_versions where id = 1'))[0].sha256).toBe(sha256Of(fx('list.xlsx')))
+    expect((await tdb.sql('select sha256 from item_versions where id = 1'))[0]!.sha256).toBe(sha256Of(fx('list.xlsx')))
 
     const messy = await clerk(['items', 'import', fx('list-messy.xlsx'), '--json'])
     expect(messy.code, messy.stderr).toBe(0)
@@ -192,7 +192,7 @@ describeEachDialect('service-item lists through bin/run.js (ITEM-1..8)', (dialec
     const r = await clerk(['items', 'import', fx('list-v2-gbk.csv'), '--replace', '--json'])
     expect(r.code, r.stderr).toBe(0)
     expect(r.json).toMatchObject({version: 2, encodings: {'list-v2-gbk.csv': 'gb18030'}, added: 1, changed: 1, removed: 1, same: 3})
-    expect((await tdb.sql('select sha256 from item_versions where id = 2'))[0].sha256).toBe(sha256Of(fx('list-v2-gbk.csv')))
+    expect((await tdb.sql('select sha256 from item_versions where id = 2'))[0]!.sha256).toBe(sha256Of(fx('list-v2-gbk.csv')))
     // The basic sheet alone leaves steps and materials as they were.
     expect((await clerk(['items', 'show', C1, '--json'])).json.steps).toHaveLength(3)
 
@@ -240,12 +240,12 @@ describeEachDialect('service-item lists through bin/run.js (ITEM-1..8)', (dialec
     expect(x.json).toMatchObject({items: 5, steps: 6, materials: 7})
     const book = cellsOf(out('export.xlsx'))
     expect(Object.keys(book)).toEqual(['基本信息', '办理流程', '申请材料'])
-    expect(book['基本信息'][0].slice(0, 3)).toEqual(['事项编码', '主项名称', '子项名称'])
+    expect(book['基本信息']![0]!.slice(0, 3)).toEqual(['事项编码', '主项名称', '子项名称'])
     expect(book['基本信息']).toHaveLength(6)
-    const types = inspect(out('export.xlsx'))['基本信息'].cells
+    const types = inspect(out('export.xlsx'))['基本信息']!.cells
     // Numbers stay numbers; text stays text.
     expect(types.K2).toMatchObject({t: 'n'})
-    expect(['s', 'str']).toContain(types.A2.t)
+    expect(['s', 'str']).toContain(types.A2!.t)
 
     const csv = await clerk(['items', 'export', '--out', out('export.csv'), '--json'])
     expect(csv.json.files).toEqual([out('export.csv'), out('export-办理流程.csv'), out('export-申请材料.csv')])
@@ -288,7 +288,7 @@ describeEachDialect('service-item lists through bin/run.js (ITEM-1..8)', (dialec
     expect(csvText).toContain(`"'=HYPERLINK(""http://127.0.0.1/x"",""点击"")"`)
     expect(csvText).toContain("'@政务中心")
     expect((await egov(['items', 'export', '--out', join(fresh, 'f.xlsx')], f)).code).toBe(0)
-    const cell = inspect(join(fresh, 'f.xlsx'))['基本信息'].cells
+    const cell = inspect(join(fresh, 'f.xlsx'))['基本信息']!.cells
     const acceptance = Object.values(cell).find((c) => String(c.v).includes('HYPERLINK'))!
     // An xlsx text cell never evaluates: the text as it is, no apostrophe, an inline string.
     expect(acceptance.v).toBe(`=HYPERLINK("http://127.0.0.1/x","点击")`)
@@ -395,8 +395,8 @@ describeEachDialect('service-item lists through bin/run.js (ITEM-1..8)', (dialec
     expect(refused.code).toBe(2)
     const problems = refused.json.error.details.problems as Array<{cell: string; message: string; rule: string}>
     expect(problems.map((p) => p.cell)).toEqual(['A10', 'A11', 'A12'])
-    expect(problems[0].message).toContain('not an item of the list')
-    expect(problems[2].message).toContain('given twice (row 2)')
+    expect(problems[0]!.message).toContain('not an item of the list')
+    expect(problems[2]!.message).toContain('given twice (row 2)')
     expect(problems.every((p) => p.rule === 'ITEM-7')).toBe(true)
     expect(await count('item_cases')).toBe(0)
     const ok = await clerk(['items', 'cases', 'import', fx('cases-2025.csv'), '--json'])

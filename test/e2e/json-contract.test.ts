@@ -93,7 +93,7 @@ function successSchema(id: string, samples: unknown[], warnings: Schema): Schema
   const ownRehearsal = samples.some((d) => (d as {rehearsal?: unknown}).rehearsal === false)
   if (!ownRehearsal) properties.rehearsal = {const: true, description: 'present on a rehearsal database (egov db init --rehearsal)'}
   // With --as-of the day rehearsed is in the result; a command without the flag may have an asOf of its own.
-  const asOf = 'as-of' in (manifest.commands[id].flags ?? {})
+  const asOf = 'as-of' in (manifest.commands[id]!.flags ?? {})
   if (asOf) properties.asOf = {type: 'string', description: 'the day rehearsed with --as-of (YYYY-MM-DD)'}
   return {
     $schema: 'https://json-schema.org/draft/2020-12/schema',
@@ -134,7 +134,7 @@ const examples = exampleCases()
 
 describe('--json contract: every command, success and error', () => {
   it('every command takes --json, save those listed with their reason; file names are one per command', () => {
-    for (const id of ids) expect('json' in (manifest.commands[id].flags ?? {}), id).toBe(!(id in withoutJson))
+    for (const id of ids) expect('json' in (manifest.commands[id]!.flags ?? {}), id).toBe(!(id in withoutJson))
     expect(new Set(ids.map(fileOf)).size).toBe(ids.length)
   })
 
@@ -165,7 +165,7 @@ describe('--json contract: every command, success and error', () => {
       // Without a PostgreSQL server (never in CI) db grant has nowhere to run; its schema is checked where there is one.
       if (id === 'db:grant' && !inject('pgAvailable')) return
       const setup = scenario.prepare(id)
-      if (setup) expect(setup.status, `${id}: set-up\n${setup.stderr}`).toBe(0)
+      if (setup) expect(setup.status, `${id}: set-up\n${String(setup.stderr)}`).toBe(0)
       const r = scenario.sh(run.envOf, command)
       expect(r.status, `${command}\n${r.stdout}\n${r.stderr}`).toBe(0)
       if (!run.json) return
@@ -226,7 +226,7 @@ describe('--json contract: every command, success and error', () => {
     }
 
     const words = (id: string) => id.split(':')
-    const args = (id: string) => Object.values(manifest.commands[id].args ?? {})
+    const args = (id: string) => Object.values(manifest.commands[id]!.args ?? {})
 
     it.concurrent.each(ids.filter((id) => !(id in withoutJson)))('%s --no-such-flag --json: exit 2, field no-such-flag', async (id) => {
       const error = await envelope([...words(id), '--no-such-flag', '--json'])
@@ -235,10 +235,10 @@ describe('--json contract: every command, success and error', () => {
     })
 
     const withArgs = ids.filter((id) => !(id in withoutJson) && args(id).length)
-    it.concurrent.each(withArgs.filter((id) => args(id)[0].required))('%s without its argument --json: exit 2, field the argument', async (id) => {
+    it.concurrent.each(withArgs.filter((id) => args(id)[0]!.required))('%s without its argument --json: exit 2, field the argument', async (id) => {
       const error = await envelope([...words(id), '--json'])
       expect(error.code).toBe('invalid_input')
-      expect(error.details.field).toBe(args(id)[0].name.toUpperCase())
+      expect(error.details.field).toBe(args(id)[0]!.name.toUpperCase())
     })
 
     /** An argument no command takes (no such record, option or file), save where any name is a good one. */

@@ -22,7 +22,7 @@ describe('kiosk import: footer and total rows', () => {
       ['footer', 11],
       ['footer', 12],
     ])
-    expect(notes[0].value).toContain('合计')
+    expect(notes[0]!.value).toContain('合计')
     const text = await egov(['kiosk', 'import', 'fixtures/kiosk/openpyxl-total.xlsx', '--dry-run', '--kind', 'bank', '--level', 'city'], {...env, LANG: 'zh_CN.UTF-8'})
     expect(text.code).toBe(0)
     expect(text.stderr).toContain('第 11 行是表尾或合计行')

@@ -36,7 +36,7 @@ describeEachDialect('kiosk forms round trip through bin/run.js (issue 14; KIOSK-
   const folder = out('收到的申请表')
   const run = (who: string, args: string[], now = '2025-11-24T10:00:00+08:00') => egov(args, {...env, ...tdb.envFor(who), EGOV_NOW: now})
   const clerk = (args: string[], now?: string) => run('clerk', args, now)
-  const count = async (table: string) => Number((await tdb.sql(`select count(*) as n from ${table}`))[0].n)
+  const count = async (table: string) => Number((await tdb.sql(`select count(*) as n from ${table}`))[0]!.n)
 
   beforeAll(async () => {
     tdb = await createTestDatabase(dialect)
@@ -45,7 +45,7 @@ describeEachDialect('kiosk forms round trip through bin/run.js (issue 14; KIOSK-
     for (const [name, kind] of [
       [HALL, 'service-department'],
       [POST, 'post-office'],
-    ]) {
+    ] as const) {
       const r = await clerk(['units', 'add', name, '--kind', kind, '--level', 'city'])
       expect(r.code, r.stderr).toBe(0)
     }
@@ -138,8 +138,8 @@ describeEachDialect('kiosk forms round trip through bin/run.js (issue 14; KIOSK-
     expect(by['有误.xlsx'].problemList.map((p: {cell: string}) => p.cell)).toEqual(['D4', 'C10'])
     // The annotated copies, read back by another reader: the department's form as it was, and every problem in 错误汇总.
     const bad = cells(out('批注/有误-批注.xlsx'))
-    expect(bad['申请表'][2][1]).toBe(BANK)
-    expect(bad['申请表'][3][3]).toBe('6228899')
+    expect(bad['申请表']![2]![1]).toBe(BANK)
+    expect(bad['申请表']![3]![3]).toBe('6228899')
     const summary = JSON.stringify(bad['错误汇总'])
     expect(summary).toContain('has no area code')
     expect(summary).toContain('网点位置 of placement row 2 is empty')
@@ -186,9 +186,9 @@ describeEachDialect('kiosk forms round trip through bin/run.js (issue 14; KIOSK-
 
     const exported = await clerk(['kiosk', 'export', '--out', out('登记.xlsx')])
     expect(exported.code, exported.stderr).toBe(0)
-    const rows = cells(out('登记.xlsx'))['自助终端登记']
-    const office1 = rows[0].indexOf('“政银通办”工作领导小组办公室意见')
-    const leader1 = rows[0].indexOf('主管领导意见')
+    const rows = cells(out('登记.xlsx'))['自助终端登记']!
+    const office1 = rows[0]!.indexOf('“政银通办”工作领导小组办公室意见')
+    const leader1 = rows[0]!.indexOf('主管领导意见')
     expect(office1).toBeGreaterThan(0)
     const ns1 = rows.find((row) => row[0] === 'NS-1')!
     expect(ns1[office1]).toBe(`经核验，终端运行正常，同意接入（${tdb.actor('chief')}，2025-11-25 10:00）`)
@@ -197,9 +197,9 @@ describeEachDialect('kiosk forms round trip through bin/run.js (issue 14; KIOSK-
     // The form written back: the department's content and the two boxes as the approvals filled them.
     const back = await clerk(['kiosk', 'template', '--request', '1', '--out', out('申请表-1.xlsx')])
     expect(back.code, back.stderr).toBe(0)
-    const form = cells(out('申请表-1.xlsx'))['接入申请表']
+    const form = cells(out('申请表-1.xlsx'))['接入申请表']!
     const box = (label: string) => form.find((row) => row[0] === label)![1]
-    expect(form[1][1]).toBe(BANK)
+    expect(form[1]![1]).toBe(BANK)
     expect(box('“政银通办”工作领导小组办公室意见')).toBe(`经核验，终端运行正常，同意接入\n\n${tdb.actor('chief')}    2025年11月25日`)
     expect(box('主管领导意见')).toBe(`同意接入，纳入年度考核\n\n${tdb.actor('leader')}    2025年11月27日`)
     // The back-written form reads as the form again.
@@ -242,10 +242,10 @@ describeEachDialect('kiosk forms round trip through bin/run.js (issue 14; KIOSK-
     expect(y2025.json.asOf).toBe('2025-12-31')
     expect(y2025.json.units.map((u: {unit: string}) => u.unit)).toEqual([BANK])
     expect(y2025.json.units[0]).toMatchObject({kiosks: 4, disconnected: 0, sites: 3, admittedInYear: 4, retiredInYear: 0, disconnectionsInYear: 0})
-    const sheet = cells(out('考核-2025.xlsx'))['2025年度考核']
-    expect(sheet[1][0]).toBe(BANK)
-    expect(sheet[1][sheet[0].indexOf('在用终端数')]).toBe('4')
-    expect(sheet[1][sheet[0].indexOf('统计截至')]).toBe('2025-12-31')
+    const sheet = cells(out('考核-2025.xlsx'))['2025年度考核']!
+    expect(sheet[1]![0]).toBe(BANK)
+    expect(sheet[1]![sheet[0]!.indexOf('在用终端数')]).toBe('4')
+    expect(sheet[1]![sheet[0]!.indexOf('统计截至')]).toBe('2025-12-31')
 
     const y2026 = await clerk(['kiosk', 'stats', '--year', '2026', '--json'], now)
     expect(y2026.json.asOf).toBe('2026-06-01')

@@ -38,7 +38,7 @@ describeEachDialect('kiosk onboarding through bin/run.js (KIOSK-1..3)', (dialect
   const chief = (args: string[]) => egov(args, as('chief'))
   // KIOSK-2 after issue 14: the office reviews (chief), then the leader in charge approves (leader), each a second person (X-2).
   const leader = (args: string[]) => egov(args, as('leader'))
-  const count = async (table: string) => Number((await tdb.sql(`select count(*) as n from ${table}`))[0].n)
+  const count = async (table: string) => Number((await tdb.sql(`select count(*) as n from ${table}`))[0]!.n)
 
   beforeAll(async () => {
     tdb = await createTestDatabase(dialect)
@@ -47,7 +47,7 @@ describeEachDialect('kiosk onboarding through bin/run.js (KIOSK-1..3)', (dialect
     for (const [name, kind] of [
       [HALL, 'service-department'],
       [POST, 'post-office'],
-    ]) {
+    ] as const) {
       const r = await clerk(['units', 'add', name, '--kind', kind, '--level', 'city'])
       expect(r.code, r.stderr).toBe(0)
     }
@@ -59,9 +59,9 @@ describeEachDialect('kiosk onboarding through bin/run.js (KIOSK-1..3)', (dialect
   it('writes the form as on paper: title, labels, the placement table, opinion boxes, merged cells, A4 on one page (KIOSK-3)', async () => {
     const r = await clerk(['kiosk', 'template', '--out', out('form.xlsx'), '--json'])
     expect(r.code, r.stderr).toBe(0)
-    const cells = inspect(out('form.xlsx'))['接入申请表'].cells
-    expect(cells.A1.v).toContain('平台接入申请表')
-    expect([cells.A2.v, cells.A3.v, cells.C3.v, cells.A4.v, cells.C4.v, cells.A5.v, cells.C5.v, cells.A6.v]).toEqual([
+    const cells = inspect(out('form.xlsx'))['接入申请表']!.cells
+    expect(cells.A1!.v).toContain('平台接入申请表')
+    expect([cells.A2!.v, cells.A3!.v, cells.C3!.v, cells.A4!.v, cells.C4!.v, cells.A5!.v, cells.C5!.v, cells.A6!.v]).toEqual([
       '申请单位',
       '联系人',
       '联系电话',
@@ -71,13 +71,13 @@ describeEachDialect('kiosk onboarding through bin/run.js (KIOSK-1..3)', (dialect
       '自助终端数量',
       '投放网点分布',
     ])
-    expect([cells.A7.v, cells.B7.v, cells.C7.v, cells.D7.v]).toEqual(['编号', '网点名称', '网点位置', '投放数量'])
-    expect(cells.A13.v).toBe('6')
-    expect(cells.A14.v).toBe('“政银通办”工作领导小组办公室意见')
-    expect(cells.A15.v).toBe('主管领导意见')
+    expect([cells.A7!.v, cells.B7!.v, cells.C7!.v, cells.D7!.v]).toEqual(['编号', '网点名称', '网点位置', '投放数量'])
+    expect(cells.A13!.v).toBe('6')
+    expect(cells.A14!.v).toBe('“政银通办”工作领导小组办公室意见')
+    expect(cells.A15!.v).toBe('主管领导意见')
     const wb = new ExcelJS.Workbook()
     await wb.xlsx.readFile(out('form.xlsx'))
-    const ws = wb.worksheets[0]
+    const ws = wb.worksheets[0]!
     expect(ws.model.merges).toEqual(expect.arrayContaining(['A1:D1', 'B2:D2', 'A6:D6', 'B14:D14', 'B15:D15']))
     expect(ws.pageSetup).toMatchObject({paperSize: 9, orientation: 'portrait', fitToPage: true, fitToWidth: 1, fitToHeight: 1})
     expect(ws.getCell('B8').border.left).toMatchObject({style: 'thin'})
@@ -87,7 +87,7 @@ describeEachDialect('kiosk onboarding through bin/run.js (KIOSK-1..3)', (dialect
   it('reads the blank template back once a clerk fills it in: one layout for both (KIOSK-3)', async () => {
     const wb = new ExcelJS.Workbook()
     await wb.xlsx.readFile(out('form.xlsx'))
-    const ws = wb.worksheets[0]
+    const ws = wb.worksheets[0]!
     const fill: Record<string, string | number> = {
       B2: HALL,
       B3: '王芳',
@@ -137,10 +137,10 @@ describeEachDialect('kiosk onboarding through bin/run.js (KIOSK-1..3)', (dialect
     expect(r.code).toBe(2)
     const book = inspect(out('批注.xlsx'))
     expect(Object.keys(book)).toEqual(['接入申请表', '错误汇总'])
-    expect(book['接入申请表'].cells.D5).toMatchObject({v: '5', fill: 'FFFFFF00'})
-    expect(book['接入申请表'].cells.D5.comment).toContain('(KIOSK-3)')
+    expect(book['接入申请表']!.cells.D5).toMatchObject({v: '5', fill: 'FFFFFF00'})
+    expect(book['接入申请表']!.cells.D5!.comment).toContain('(KIOSK-3)')
     // Only the bad cell: the rest stays as the clerk wrote it.
-    expect(book['接入申请表'].cells.B2.fill).toBeUndefined()
+    expect(book['接入申请表']!.cells.B2!.fill).toBeUndefined()
   })
 
   it('refuses a contact number without its area code, naming the cell (KIOSK-3)', async () => {
@@ -358,7 +358,7 @@ describeEachDialect('kiosk onboarding through bin/run.js (KIOSK-1..3)', (dialect
         ['1', 'H-2', slow],
         ['2', 'H-3', closed],
         ['3', 'H-4', failing],
-      ]) {
+      ] as const) {
         const v = await clerk(['kiosk', 'verify', '1', '--site', site, '--serial', serial, '--heartbeat-url', url, '--result', 'pass'])
         expect(v.code, v.stderr).toBe(0)
       }
@@ -403,7 +403,7 @@ describeEachDialect('kiosk onboarding through bin/run.js (KIOSK-1..3)', (dialect
     for (const [i, unit] of [SCJG, RS].entries()) {
       const wb = new ExcelJS.Workbook()
       await wb.xlsx.readFile(out('form.xlsx'))
-      const ws = wb.worksheets[0]
+      const ws = wb.worksheets[0]!
       const fill: Record<string, string | number> = {B2: unit, B3: '张三', D3: '0937-6221234', B4: '李四', D4: '13909370000', B5: 'ZZJ-1', D5: 1, B8: '办事大厅', C8: '新华中路 1 号', D8: 1}
       for (const [cell, value] of Object.entries(fill)) ws.getCell(cell).value = value
       await wb.xlsx.writeFile(out(`one-${i}.xlsx`))
@@ -432,15 +432,15 @@ describeEachDialect('kiosk onboarding through bin/run.js (KIOSK-1..3)', (dialect
     expect(hall.availability).toBeCloseTo(2 / 8)
     const sheet = inspect(out('考核.xlsx'))
     expect(Object.keys(sheet)).toEqual(['2026年度考核', '高频未上自助终端事项'])
-    expect(sheet['2026年度考核'].cells.A1.v).toBe('接入单位')
-    expect(Object.values(sheet['高频未上自助终端事项'].cells).some((c) => c.v === '失业保险金申领')).toBe(true)
+    expect(sheet['2026年度考核']!.cells.A1!.v).toBe('接入单位')
+    expect(Object.values(sheet['高频未上自助终端事项']!.cells).some((c) => c.v === '失业保险金申领')).toBe(true)
   }, 180_000)
 
   it('exports the registry as xlsx and as a UTF-8 CSV with a BOM, formula injection guarded in the CSV', async () => {
     // A site name a spreadsheet would run as a formula.
     const wb = new ExcelJS.Workbook()
     await wb.xlsx.readFile(out('form.xlsx'))
-    const ws = wb.worksheets[0]
+    const ws = wb.worksheets[0]!
     const fill: Record<string, string | number> = {
       B2: POST,
       B3: '赵强',
@@ -466,7 +466,7 @@ describeEachDialect('kiosk onboarding through bin/run.js (KIOSK-1..3)', (dialect
     expect(text).toContain('YZ-001')
     const xlsx = await clerk(['kiosk', 'export', '--out', out('登记.xlsx')])
     expect(xlsx.code, xlsx.stderr).toBe(0)
-    const cells = inspect(out('登记.xlsx'))['自助终端登记'].cells
+    const cells = inspect(out('登记.xlsx'))['自助终端登记']!.cells
     // In the workbook the text as it is, a text cell (no apostrophe: a text cell never evaluates).
     expect(Object.values(cells).some((c) => c.v === `=HYPERLINK("http://127.0.0.1/","点击")` && c.t === 's')).toBe(true)
     const bad = await clerk(['kiosk', 'export', '--out', out('登记.txt')])

@@ -10,7 +10,7 @@ describeEachDialect('lists: --columns and --output', (dialect) => {
     for (const [name, phone] of [
       ['市人力资源和社会保障局', '0937-6221234'],
       ['市数据局', ''],
-    ]) {
+    ] as const) {
       expect((await egov(['units', 'add', name, '--kind', 'party-government', '--level', 'city', ...(phone ? ['--phone', phone] : [])], ctx.env)).code).toBe(0)
     }
     expect((await egov(['ticket', 'open', '--unit', '市数据局', '--subject', '光纤中断, "紧急"'], ctx.env)).code).toBe(0)

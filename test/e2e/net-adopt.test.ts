@@ -150,7 +150,7 @@ describeEachDialect('net request adopt: existing connections brought in (NET-5, 
       ['存量接入', 3, 'cidrs'],
       ['存量接入', 4, 'since'],
     ])
-    expect(problems[1].rule).toBe('NET-1')
+    expect(problems[1]!.rule).toBe('NET-1')
     expect(await requestCount()).toBe(before)
     // The allocation sheet's row went with the refusal: all or nothing.
     expect((await ok(alice(['net', 'list', '--json']))).json.allocations.map((a: {cidr: string}) => a.cidr)).not.toContain('10.20.90.0/24')

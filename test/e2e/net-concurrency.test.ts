@@ -44,9 +44,9 @@ describeEachDialect('four processes allocating from one pool at once (NET-1)', (
     expect(cidrs).toHaveLength(1000)
     expect(new Set(cidrs).size).toBe(1000)
     const blocks = cidrs.map((c) => parseCidr(c, 'x')).sort((a, b) => (a.start < b.start ? -1 : 1))
-    for (let i = 1; i < blocks.length; i++) expect(blocks[i].start > blockEnd(blocks[i - 1])).toBe(true)
+    for (let i = 1; i < blocks.length; i++) expect(blocks[i]!.start > blockEnd(blocks[i - 1]!)).toBe(true)
     // Best fit from an empty /16 packs them from the bottom: exactly the first 1,000 /29s.
-    expect(blocks[0].start).toBe(parseCidr('10.20.0.0/29', 'x').start)
+    expect(blocks[0]!.start).toBe(parseCidr('10.20.0.0/29', 'x').start)
     expect(blocks.at(-1)!.start).toBe(parseCidr('10.20.31.56/29', 'x').start)
     const stored = await egov(['net', 'list', '--json'], env)
     expect(stored.json.allocations).toHaveLength(1000)

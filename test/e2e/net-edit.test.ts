@@ -20,7 +20,7 @@ describeEachDialect('net alloc edit, net pool edit, net pool remove --lift', (di
     expect(done.code, done.stderr).toBe(0)
     return done
   }
-  const count = async (table: string) => Number((await tdb.sql(`select count(*) as n from ${table}`))[0].n)
+  const count = async (table: string) => Number((await tdb.sql(`select count(*) as n from ${table}`))[0]!.n)
   const written = async () => [await count('net_allocations'), await count('net_pools'), await count('net_free'), await count('audit_log')]
   const allocations = async () =>
     (await alice(['net', 'list', '--json'])).json.allocations.map(
@@ -61,8 +61,8 @@ describeEachDialect('net alloc edit, net pool edit, net pool remove --lift', (di
 
     const entries = (await auditOf(`net-allocation:${id}`)).filter((e) => e.action === 'net.alloc.edit')
     expect(entries).toHaveLength(1)
-    expect(entries[0].before).toMatchObject({unit: '市人社局', purpose: '社保', status: 'reserved'})
-    expect(entries[0].after).toMatchObject({unit: '市医保局', purpose: '社保业务专网', status: 'active'})
+    expect(entries[0]!.before).toMatchObject({unit: '市人社局', purpose: '社保', status: 'reserved'})
+    expect(entries[0]!.after).toMatchObject({unit: '市医保局', purpose: '社保业务专网', status: 'active'})
 
     // A re-run: nothing written, no audit entry, and it says so.
     const before = await written()

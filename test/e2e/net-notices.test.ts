@@ -24,7 +24,7 @@ describeEachDialect('written notices: numbers, articles, the rejection reply (NE
   const as = (who: string, extra: Record<string, string> = {}) => ({...env, ...extra, ...tdb.envFor(who)})
   const alice = (args: string[], extra?: Record<string, string>) => egov(args, as('alice', extra))
   const bob = (args: string[], extra?: Record<string, string>) => egov(args, as('bob', extra))
-  const UNITS = ['市人力资源和社会保障局', '市司法局', '市统计局']
+  const UNITS = ['市人力资源和社会保障局', '市司法局', '市统计局'] as const
 
   const ok = async (run: Promise<{code: number; json: any; stderr: string; stdout: string}>) => {
     const r = await run

@@ -163,8 +163,8 @@ describeEachDialect('egov net through bin/run.js', (dialect) => {
     // Each problem names its field by the layout's key, with the column's header beside it (issue 19).
     expect(problems.map((p) => (p as {field?: string}).field)).toEqual(['cidr', 'cidr', 'plane', 'cidr', 'cidr', 'cidr', 'unit', 'status', 'unit'])
     expect(problems[8]).toMatchObject({value: '市人社', suggestion: '市人社局'})
-    expect(problems[1].suggestion).toBe('10.20.33.0/24')
-    expect(problems[2].rule).toBe('NET-2')
+    expect(problems[1]!.suggestion).toBe('10.20.33.0/24')
+    expect(problems[2]!.rule).toBe('NET-2')
     const human = await run(['net', 'import', bad])
     expect(human.stderr).toContain('地址段')
     expect(human.stderr).toContain('10.20.33.0/24')
@@ -203,12 +203,11 @@ describeEachDialect('egov net through bin/run.js', (dialect) => {
     const r = await run(['net', 'export', '--out', out, '--force', '--json'])
     expect(r.code).toBe(0)
     const sheets = readBack(out)
-    expect(sheets['地址分配'][0]).toEqual(['地址段', '平面', '地址池', '单位', '用途', '状态'])
-    expect(sheets['地址池'].slice(1).map((row) => row[1])).toEqual(expect.arrayContaining(['市级', '城区']))
+    expect(sheets['地址分配']![0]).toEqual(['地址段', '平面', '地址池', '单位', '用途', '状态'])
+    expect(sheets['地址池']!.slice(1).map((row) => row[1])).toEqual(expect.arrayContaining(['市级', '城区']))
     const list = (await run(['net', 'list', '--json'])).json.allocations as Array<{cidr: string; unit: string}>
     expect(
-      sheets['地址分配']
-        .slice(1)
+      sheets['地址分配']!.slice(1)
         .map((row) => row[0])
         .sort(),
     ).toEqual(list.map((a) => a.cidr).sort())
@@ -231,7 +230,9 @@ describeEachDialect('egov net through bin/run.js', (dialect) => {
   if (dialect === 'postgres') {
     it('has the database refuse overlapping blocks itself (exclusion constraint), mapped to exit 4', async () => {
       // Corrupt the free-space index so the application would hand out a taken block.
-      const [pool] = await tdb.sql(`select id from net_pools where name = '城区'`)
+      const rows = await tdb.sql(`select id from net_pools where name = '城区'`)
+      expect(rows).toHaveLength(1)
+      const pool = rows[0]!
       await tdb.sql(`insert into net_free (pool_id, prefix, start_key) values ($1, 29, '0a141000')`, [pool.id])
       const r = await run(['net', 'alloc', '--pool', '城区', '--prefix-length', '29', '--unit', 'intruder', '--json'])
       expect(r.code).toBe(4)

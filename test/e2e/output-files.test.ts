@@ -48,7 +48,7 @@ describe('files egov writes with --out', () => {
     for (const [unit, purpose] of [
       [HYPERLINK, DDE],
       [SUM, BUS],
-    ]) {
+    ] as const) {
       // Allocations go to units in the registry (issue 15): the formula-looking names are registered first.
       const added = await run(['units', 'add', unit, '--kind', 'other', '--level', 'city'])
       expect(added.code, added.stderr).toBe(0)
@@ -62,20 +62,20 @@ describe('files egov writes with --out', () => {
   it('writes formula-looking text in an .xlsx export exactly as it is, a text cell with no apostrophe', async () => {
     const r = await run(['items', 'export', '--out', at('list.xlsx')])
     expect(r.code, r.stderr).toBe(0)
-    const row = cellsOf(at('list.xlsx'))['基本信息'][1]
+    const row = cellsOf(at('list.xlsx'))['基本信息']![1]!
     expect(row).toContain(HYPERLINK)
     expect(row).toContain(SUM)
     expect(row).toContain(BUS)
     expect(row.some((v) => v.startsWith("'"))).toBe(false)
     // Text cells (shared or inline strings), never a formula nor a formula's string result (t="str").
-    const cells = Object.values(inspect(at('list.xlsx'))['基本信息'].cells).filter((c) => [HYPERLINK, SUM, BUS].includes(String(c.v)))
+    const cells = Object.values(inspect(at('list.xlsx'))['基本信息']!.cells).filter((c) => [HYPERLINK, SUM, BUS].includes(String(c.v)))
     expect(cells).toHaveLength(3)
     for (const c of cells) expect(['s', 'inlineStr']).toContain(c.t)
     // And it imports again unchanged.
     const back = {...env, EGOV_DB: at('back.db')}
     expect((await egov(['db', 'init', '--rehearsal'], back)).code).toBe(0)
     expect((await egov(['items', 'import', at('list.xlsx')], back)).code).toBe(0)
-    const code = row[0]
+    const code = row[0]!
     const elements = (await egov(['items', 'show', code, '--json'], back)).json.elements
     expect([elements['受理标准'], elements['办理地点'], elements['交通指引']]).toEqual([HYPERLINK, SUM, BUS])
   })
@@ -98,7 +98,7 @@ describe('files egov writes with --out', () => {
     for (const csv of [text, alloc]) expect(csv.split(/\r\n/).some((line) => line.split(',').some((cell) => /^[=+@]/.test(cell)))).toBe(false)
     // net export's workbook: the text as it is.
     expect((await run(['net', 'export', '--out', at('plan.xlsx')])).code).toBe(0)
-    const rows = cellsOf(at('plan.xlsx'))['地址分配'].flat()
+    const rows = cellsOf(at('plan.xlsx'))['地址分配']!.flat()
     expect(rows).toEqual(expect.arrayContaining([HYPERLINK, DDE, SUM, BUS]))
   })
 
@@ -134,7 +134,7 @@ describe('files egov writes with --out', () => {
     // --force replaces it, through a temporary file that is gone afterwards.
     const forced = await run(['items', 'export', '--out', keep, '--force'])
     expect(forced.code, forced.stderr).toBe(0)
-    expect(cellsOf(keep)['基本信息'][1]).toContain(HYPERLINK)
+    expect(cellsOf(keep)['基本信息']![1]).toContain(HYPERLINK)
     expect((await run(['net', 'map', '--pool', '市级', '--svg', join(folder, 'map.svg'), '--force'])).code).toBe(0)
     expect(readFileSync(join(folder, 'map.svg'), 'utf8')).toContain('<svg')
     expect(strays(folder, ['keep.xlsx', 'list-申请材料.csv', 'map.svg'])).toEqual([])
@@ -228,7 +228,7 @@ describeEachDialect('files clerks send: .xls, UTF-16, tab-separated, --encoding'
   const ctx = operatorDatabase(dialect, 'clerk')
   const dir = mkdtempSync(join(tmpdir(), 'egov-in-'))
   const at = (name: string) => join(dir, name)
-  const rows = parse(readFileSync(join(FIX, 'list-v2-utf8.csv'), 'utf8').replace(/^\uFEFF/, ''), {relax_column_count: true}) as string[][]
+  const rows = parse(readFileSync(join(FIX, 'list-v2-utf8.csv'), 'utf8').replace(/^\uFEFF/, ''), {relax_column_count: true})
   const versions = async () => (await egov(['items', 'versions', '--json'], ctx.env)).json.versions.length
 
   it('refuses an old .xls workbook, under either name, saying what it is and to save it as .xlsx (exit 2, nothing written)', async () => {
@@ -269,17 +269,17 @@ describeEachDialect('files clerks send: .xls, UTF-16, tab-separated, --encoding'
     const le = await egov(['items', 'import', at('unicode.txt'), '--json'], ctx.env)
     expect(le.code, le.stdout + le.stderr).toBe(0)
     expect(le.json).toMatchObject({encodings: {'unicode.txt': 'utf16le'}, added: rows.length - 1})
-    expect((await egov(['items', 'show', rows[1][0], '--json'], ctx.env)).json.elements['主项名称']).toBe(rows[1][1])
+    expect((await egov(['items', 'show', rows[1]![0]!, '--json'], ctx.env)).json.elements['主项名称']).toBe(rows[1]![1])
     // The same list as a UTF-16BE CSV and as UTF-8 tab-separated .tsv: nothing new to import.
     const csv = rows.map((r) => r.map((c) => (/[",\r\n]/.test(c) ? `"${c.replaceAll('"', '""')}"` : c)).join(',')).join('\r\n') + '\r\n'
     const be = Buffer.from(csv, 'utf16le')
-    for (let i = 0; i < be.length; i += 2) [be[i], be[i + 1]] = [be[i + 1], be[i]]
+    for (let i = 0; i < be.length; i += 2) [be[i], be[i + 1]] = [be[i + 1]!, be[i]!]
     writeFileSync(at('list-be.csv'), Buffer.concat([Buffer.from([0xfe, 0xff]), be]))
     writeFileSync(at('list.tsv'), tsv)
     for (const [name, encoding] of [
       ['list-be.csv', 'utf16be'],
       ['list.tsv', 'utf8'],
-    ]) {
+    ] as const) {
       const r = await egov(['items', 'import', at(name), '--json'], ctx.env)
       expect(r.code, r.stdout + r.stderr).toBe(0)
       expect(r.json).toMatchObject({encodings: {[name]: encoding}, added: 0, changed: 0, same: rows.length - 1})

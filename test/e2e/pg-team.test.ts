@@ -19,7 +19,7 @@ import {pgAdminUrl, pgSchemaUrl} from '../helpers/pg-url.js'
 describe.skipIf(!inject('pgAvailable'))('a team on PostgreSQL: owner, grants, and what the database holds [postgres]', () => {
   const schema = `egov_team_${process.pid}_${Math.random().toString(36).slice(2, 8)}`
   const role = (name: string) => `egov_t_team_${name}`
-  const [owner, alice, bob, carol, dave] = ['owner', 'alice', 'bob', 'carol', 'dave'].map(role)
+  const [owner, alice, bob, carol, dave] = [role('owner'), role('alice'), role('bob'), role('carol'), role('dave')]
   const dir = mkdtempSync(join(tmpdir(), 'egov-team-'))
   const home = isolatedHome()
   const keyFile = join(dir, 'audit.key')
@@ -47,8 +47,9 @@ describe.skipIf(!inject('pgAvailable'))('a team on PostgreSQL: owner, grants, an
     admin = new pg.Client({connectionString: pgAdminUrl()})
     await admin.connect()
     for (const r of [owner, alice, bob, carol, dave]) {
-      await admin.query(`create role ${r} login`).catch((e: {code?: string}) => {
-        if (e.code !== '42710' && e.code !== '23505') throw e
+      await admin.query(`create role ${r} login`).catch((e: unknown) => {
+        const {code} = e as {code?: string}
+        if (code !== '42710' && code !== '23505') throw e
       })
     }
     // The owner is an ordinary login that owns egov's schema, not a superuser.
@@ -96,7 +97,7 @@ describe.skipIf(!inject('pgAvailable'))('a team on PostgreSQL: owner, grants, an
       [alice, 'filer,net'],
       [bob, 'review-ticket'],
       [carol, 'auditor'],
-    ]) {
+    ] as const) {
       const r = await run(owner, ['db', 'grant', login, '--roles', roles, '--json'])
       expect(r.code, r.stderr).toBe(0)
       expect(r.json.applied).toBe(true)

@@ -36,7 +36,7 @@ describeEachDialect('--report is written before the import commits (issue 20)', 
   const dir = mkdtempSync(join(tmpdir(), 'egov-report-commit-'))
   const out = (name: string) => join(dir, name)
   const clerk = (args: string[], extra: Record<string, string> = {}) => egov(args, {...env, ...tdb.envFor('clerk'), ...extra})
-  const count = async (table: string) => Number((await tdb.sql(`select count(*) as n from ${table}`))[0].n)
+  const count = async (table: string) => Number((await tdb.sql(`select count(*) as n from ${table}`))[0]!.n)
   const state = async () => ({
     versions: await count('item_versions'),
     revisions: await count('item_revisions'),
@@ -108,15 +108,15 @@ describeEachDialect('--report is written before the import commits (issue 20)', 
     // The clean copy written by the committed import above.
     const clean = inspect(out('批注.xlsx'))
     expect(Object.keys(clean)).toEqual(['基本信息', '办理流程', '申请材料', '错误汇总'])
-    const sheet = clean['基本信息']
+    const sheet = clean['基本信息']!
     expect(sheet.validations).toEqual([VALIDATION])
     expect(sheet.merges).toEqual(['A1:AB1'])
     expect(sheet.cells.A1).toMatchObject({v: '广元市自然资源和规划局政务服务事项实施清单', fill: 'FFE2EFDA', bold: true, comment: '填表说明：事项类型请从下拉列表中选择'})
     expect(sheet.cells.A2).toMatchObject({v: '事项编码', fill: 'FFDDEBF7'})
     // The clerk's comments keep their author (exceljs alone writes every comment back by "Author").
     expect(sheet.cells.T4).toMatchObject({v: '0839-3266002', comment: '王芳：电话待科室确认', author: '王芳'})
-    expect(sheet.cells.A1.author).toBe('王芳')
-    expect(sheet.cells.T4.fill).toBeUndefined()
+    expect(sheet.cells.A1!.author).toBe('王芳')
+    expect(sheet.cells.T4!.fill).toBeUndefined()
 
     // A file with a problem on the cell the clerk commented: marked, the reason first and the clerk's comment kept under it.
     const before = await state()
@@ -125,27 +125,27 @@ describeEachDialect('--report is written before the import commits (issue 20)', 
     expect(bad.json.error.details.report).toEqual({file: out('问题.xlsx'), marked: 1})
     expect(await state()).toEqual(before)
     const book = inspect(out('问题.xlsx'))
-    const marked = book['基本信息']
+    const marked = book['基本信息']!
     expect(marked.cells.T4).toMatchObject({v: '3266001', fill: 'FFFFFF00'})
-    expect(marked.cells.T4.comment).toMatch(/^咨询电话: "3266001" has no area code[^\n]*\(ITEM-1\)\n\n王芳：电话待科室确认$/)
-    expect(marked.cells.T4.author).toBe('王芳')
+    expect(marked.cells.T4!.comment).toMatch(/^咨询电话: "3266001" has no area code[^\n]*\(ITEM-1\)\n\n王芳：电话待科室确认$/)
+    expect(marked.cells.T4!.author).toBe('王芳')
     expect(marked.cells.A1).toMatchObject({fill: 'FFE2EFDA', bold: true, comment: '填表说明：事项类型请从下拉列表中选择', author: '王芳'})
     expect(marked.validations).toEqual([VALIDATION])
     expect(marked.merges).toEqual(['A1:AB1'])
-    const [head, ...rows] = cellsOf(out('问题.xlsx'))['错误汇总']
+    const [head, ...rows] = cellsOf(out('问题.xlsx'))['错误汇总']!
     expect(head).toEqual(HEADERS)
     expect(rows.map((r) => [r[0], r[1], r[4]])).toEqual([['bad.xlsx', '基本信息', 'T4']])
 
     // The marked copy imported again as it is: the same reason is not written twice over the clerk's comment.
     const again = await clerk(['items', 'import', out('问题.xlsx'), '--report', out('问题-2.xlsx'), '--json'])
     expect(again.code).toBe(2)
-    expect(inspect(out('问题-2.xlsx'))['基本信息'].cells.T4.comment).toBe(marked.cells.T4.comment)
+    expect(inspect(out('问题-2.xlsx'))['基本信息']!.cells.T4!.comment).toBe(marked.cells.T4!.comment)
   })
 
   it('a list too large to copy whole: the copy is the 错误汇总 sheet alone, saying so, and every problem is listed (bounded memory)', async () => {
     // 12,000 items × 28 columns: past the 200,000 cells a copy holds whole (REPORT_CELLS).
     const [header, template] = readFileSync(join(FIX, 'items', 'list-v2-utf8.csv'), 'utf8').split('\n')
-    const cells = template.split(',')
+    const cells = template!.split(',')
     const lines = [header]
     for (let i = 0; i < 12_000; i++) {
       const row = [...cells]
@@ -162,11 +162,11 @@ describeEachDialect('--report is written before the import commits (issue 20)', 
     expect(await state()).toEqual(before)
     const book = cellsOf(out('large-report.xlsx'))
     expect(Object.keys(book)).toEqual(['错误汇总'])
-    const [head, note, problem] = book['错误汇总']
+    const [head, note, problem] = book['错误汇总']!
     expect(head).toEqual(HEADERS)
-    expect(note[0]).toBe('large.csv')
-    expect(note[8]).toMatch(/^The list is too large to copy whole \(336,000 cells, over 200,000\)/)
-    expect(problem.slice(0, 5)).toEqual(['large.csv', '基本信息', '7002', '是否收费', 'M7002'])
+    expect(note![0]).toBe('large.csv')
+    expect(note![8]).toMatch(/^The list is too large to copy whole \(336,000 cells, over 200,000\)/)
+    expect(problem!.slice(0, 5)).toEqual(['large.csv', '基本信息', '7002', '是否收费', 'M7002'])
   })
 
   it('kiosk import: the copy is written before the form is filed; if it cannot be, nothing is filed and no unit added', async () => {

@@ -32,7 +32,7 @@ describeEachDialect('reports: --columns and --output', (dialect) => {
     (who) => tdb.envFor(who),
   )
   const run = (args: string[], extra: Record<string, string> = {}) => egov(args, {...env, ...tdb.envFor('clerk'), ...extra})
-  const count = async (table: string) => Number((await tdb.sql(`select count(*) as n from ${table}`))[0].n)
+  const count = async (table: string) => Number((await tdb.sql(`select count(*) as n from ${table}`))[0]!.n)
   const ok = (r: CliResult): CliResult => {
     expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0)
     return r

@@ -77,7 +77,7 @@ describe('a real database: the system clock and the login, whatever the environm
     for (const f of [`${real}-wal`, `${real}-shm`]) if (existsSync(f)) expect(mode(f), f).toBe(0o600)
     const home = isolatedHome()
     expect((await egov(['units', 'list'], {...home, EGOV_DATABASE_URL: ''})).code).toBe(0)
-    const data = join(home.XDG_DATA_HOME, 'egov')
+    const data = join(home.XDG_DATA_HOME!, 'egov')
     expect(mode(data)).toBe(0o700)
     expect(mode(join(data, 'egov.db'))).toBe(0o600)
     execFileSync('chmod', ['0644', real])
@@ -125,8 +125,9 @@ describe('a PostgreSQL login that may not migrate', () => {
   it.skipIf(!available)('gets a message naming the migration that could not run and how a team is set up, not "migration ? failed"', async () => {
     await admin.connect()
     await admin.query(`create schema ${schema}`)
-    await admin.query(`create role ${role} login`).catch((e: {code?: string}) => {
-      if (e.code !== '42710' && e.code !== '23505') throw e
+    await admin.query(`create role ${role} login`).catch((e: unknown) => {
+      const {code} = e as {code?: string}
+      if (code !== '42710' && code !== '23505') throw e
     })
     await admin.query(`grant usage on schema ${schema} to ${role}`)
     const r = await egov(['db', 'init', '--json'], {...isolatedHome(), EGOV_DATABASE_URL: pgSchemaUrl(schema, role)})

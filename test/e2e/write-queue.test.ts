@@ -20,9 +20,17 @@ const PG_WRITE_LOCK = 0x65_67_6f_76
 async function holdWriteLock(tdb: TestDatabase, ms: number): Promise<{released: Promise<void>}> {
   if (tdb.dialect === 'sqlite') {
     const {BetterSqlite3, nativeBinding} = sqliteLibrary()
-    const db = new BetterSqlite3(tdb.path!, {nativeBinding})
+    const db = new BetterSqlite3(tdb.path, {nativeBinding})
     db.exec('begin immediate')
-    return {released: new Promise((resolve) => setTimeout(() => (db.exec('commit'), db.close(), resolve()), ms))}
+    return {
+      released: new Promise((resolve) =>
+        setTimeout(() => {
+          db.exec('commit')
+          db.close()
+          resolve()
+        }, ms),
+      ),
+    }
   }
   const client = new pg.Client({connectionString: tdb.url})
   await client.connect()
@@ -41,7 +49,7 @@ async function holdWriteLock(tdb: TestDatabase, ms: number): Promise<{released: 
 
 async function tickets(tdb: TestDatabase): Promise<number> {
   const rows = await tdb.sql(`select count(*) as n from requests where kind = 'ticket'`)
-  return Number(rows[0].n)
+  return Number(rows[0]!.n)
 }
 
 /**

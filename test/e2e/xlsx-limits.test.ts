@@ -24,7 +24,7 @@ describeEachDialect('workbook limits: exit 2 within seconds, nothing written (is
   const dir = mkdtempSync(join(tmpdir(), 'egov-xlsx-limits-'))
   const at = (name: string) => join(dir, name)
   const clerk = (args: string[]) => egov(args, {...env, ...tdb.envFor('clerk')})
-  const count = async (table: string) => Number((await tdb.sql(`select count(*) as n from ${table}`))[0].n)
+  const count = async (table: string) => Number((await tdb.sql(`select count(*) as n from ${table}`))[0]!.n)
   const state = async () => ({requests: await count('requests'), versions: await count('item_versions'), revisions: await count('item_revisions'), audit: await count('audit_log')})
 
   /** Runs a command that must be refused: exit 2, the envelope under --json, and nothing written. */
@@ -90,7 +90,7 @@ await wb.commit()`,
     // Before: D8 "not a number" and D9 "投放数量 missing" (a hidden cell); C11 "网点位置 missing" (a hidden cell).
     expect(problems.map((p) => `${p.cell} ${p.field}`)).toEqual(['D8 quantity'])
     const marked = JSON.parse(execFileSync('python3', [join(ROOT, 'test/helpers/xlsx_inspect.py'), at('merged-批注.xlsx')], {encoding: 'utf8'}))
-    const sheet = Object.values(marked as Record<string, {cells: Record<string, {fill?: string}>}>)[0]
+    const sheet = Object.values(marked as Record<string, {cells: Record<string, {fill?: string}>}>)[0]!
     expect(
       Object.entries(sheet.cells)
         .filter(([, c]) => c.fill === 'FFFFFF00')
