@@ -60,7 +60,7 @@ export function readSecretFile(path: string, field: string): string {
   } catch (error) {
     throw new InvalidInput('input.badFile', {field, path, reason: (error as NodeJS.ErrnoException).code ?? (error as Error).message}, {field})
   }
-  return text.split(/\r?\n/)[0]
+  return text.split(/\r?\n/)[0] ?? ''
 }
 
 export function requirePassphrase(passphrase: string | undefined): string {
