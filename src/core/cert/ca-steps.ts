@@ -6,7 +6,7 @@ import {now} from '../clock.js'
 import {CERT_ORG_SETTING, DEFAULT_CERT_ORG} from '../config/index.js'
 import {InvalidInput} from '../errors.js'
 import type {Database, WriteContext} from '../store/index.js'
-import {children, read} from './der.js'
+import {atLeast, children, read} from './der.js'
 import {generateKey, type KeySpec, publicKeyOf} from './keys.js'
 import {crlFileName, publishDir, publishedCrlNumber} from './publish.js'
 import {keyIdentifier, newSerial, signCertificate, type Signer, type SubjectAttrs} from './x509.js'
@@ -104,10 +104,10 @@ export function crlInfo(row: {crl_number: number; crl_this_update: string | null
 
 function countEntries(der: Buffer): number {
   // Cheap: a CRL's revoked list is the one SEQUENCE after nextUpdate, if present.
-  const [tbs] = children(der, read(der))
+  const [tbs] = atLeast(children(der, read(der)), 1)
   const fields = children(der, tbs)
   const list = fields[5]
-  return list && list.tag === 0x30 ? children(der, list).length : 0
+  return list?.tag === 0x30 ? children(der, list).length : 0
 }
 
 /**

@@ -1,4 +1,3 @@
-import {createHash} from 'node:crypto'
 import {readFileSync} from 'node:fs'
 
 import type {Kysely} from '#kysely'
@@ -7,43 +6,17 @@ import {appendAudit} from '../audit/index.js'
 import {now} from '../clock.js'
 import {Conflict, InvalidInput, NotFound} from '../errors.js'
 import {type Locale, t} from '../i18n/index.js'
-import type {Database, Store, WriteContext} from '../store/index.js'
-import {checkCaDays, checkUrl, crlInfo, type CrlInfo, DAY, hasCa, hasRoot, newCaKey, nextCrl, signSelfCa} from './ca-steps.js'
-import {buildCrl, type CrlReason, type RevokedEntry} from './crl.js'
-// eslint-disable-next-line import-x/no-cycle -- ca and hierarchy call each other only at run time, never while loading; to untangle later
-import {initIssuingCa, rootInfo, type RootInfo, type RootKeyInput} from './hierarchy.js'
-import {publishCrl, type Published} from './publish.js'
+import type {Database, Store} from '../store/index.js'
+import {type CaInfo, caInfo, caRow, loadSigner, makeCrl} from './ca-records.js'
+import {checkCaDays, checkUrl, crlInfo, type CrlInfo, DAY, hasCa, hasRoot, newCaKey, signSelfCa} from './ca-steps.js'
+import {initIssuingCa, type RootKeyInput} from './hierarchy.js'
 import {certParts} from './der.js'
-import {CA_KDF_ITERATIONS, checkSecret, decryptKey, encryptKeyStrong, kdfOf, type KeySpec, weakWrap} from './keys.js'
+import {checkSecret, encryptKeyStrong, type KeySpec} from './keys.js'
 import {longestProfileDays} from './profiles.js'
-import {fingerprint, fromPem, makeSigner, type Signer, toPem, x509} from './x509.js'
+import {fromPem, toPem} from './x509.js'
 
 export {type CrlInfo, hasCa, organizationName} from './ca-steps.js'
-
-export interface CaInfo {
-  name: string
-  keySpec: KeySpec
-  subject: string
-  serial: string
-  notBefore: string
-  notAfter: string
-  fingerprint: string
-  createdAt: string
-  createdBy: string
-  crlUrl: string | null
-  /** Where the CA certificate is published (AIA caIssuers of the certificates it signs). */
-  caUrl?: string | null
-  crl: CrlInfo | null
-  /** The offline root above this CA, when there is one (its key is not in the database). */
-  root?: RootInfo
-  /** CAs a rollover retired: they still sign CRLs (and OCSP answers) for what they issued. */
-  retired?: CaInfo[]
-  /** Set on a retired CA. */
-  retiredAt?: string
-  /** How the CA key is wrapped at rest: PBKDF2 and its iterations (600,000 since issue 21). */
-  keyWrap: {kdf: string; iterations?: number; prf?: string}
-  pem?: string
-}
+export {type CaInfo, caInfo, loadSigner, makeCrl} from './ca-records.js'
 
 /** Where a passphrase comes from when no one can be asked: EGOV_CA_PASSPHRASE, or the file EGOV_CA_PASSPHRASE_FILE names. */
 export function passphraseFromEnv(env: NodeJS.ProcessEnv = process.env): string | undefined {
@@ -60,18 +33,12 @@ export function readSecretFile(path: string, field: string): string {
   } catch (error) {
     throw new InvalidInput('input.badFile', {field, path, reason: (error as NodeJS.ErrnoException).code ?? (error as Error).message}, {field})
   }
-  return text.split(/\r?\n/)[0]
+  return text.split(/\r?\n/)[0] ?? ''
 }
 
 export function requirePassphrase(passphrase: string | undefined): string {
   if (!passphrase) throw new InvalidInput('cert.passphraseNeeded', {}, {field: 'EGOV_CA_PASSPHRASE'})
   return passphrase
-}
-
-async function caRow(db: Kysely<Database>, id = 1) {
-  const row = await db.selectFrom('cert_ca').selectAll().where('id', '=', id).executeTakeFirst()
-  if (!row) throw new NotFound('cert.noCa', {}, {field: 'ca'})
-  return row
 }
 
 export interface CaInit {
@@ -133,42 +100,6 @@ export async function initCa(store: Store, input: CaInit): Promise<CaInfo> {
   })
 }
 
-export async function caInfo(db: Kysely<Database>, options: {pem?: boolean} = {}): Promise<CaInfo> {
-  const row = await caRow(db)
-  return {...(await describeCa(row, options)), ...(await hierarchyInfo(db, row))}
-}
-
-/** The root above the CA and the CAs a rollover retired, for `cert ca show`. */
-async function hierarchyInfo(db: Kysely<Database>, row: Awaited<ReturnType<typeof caRow>>): Promise<Pick<CaInfo, 'root' | 'retired'>> {
-  const retiredRows = await db.selectFrom('cert_ca').selectAll().where('id', '<>', 1).orderBy('id').execute()
-  return {
-    ...(row.root_id ? {root: await rootInfo(db, {id: Number(row.root_id)})} : {}),
-    ...(retiredRows.length ? {retired: await Promise.all(retiredRows.map((r) => describeCa(r)))} : {}),
-  }
-}
-
-async function describeCa(row: Awaited<ReturnType<typeof caRow>>, options: {pem?: boolean} = {}): Promise<CaInfo> {
-  const der = fromPem(row.cert_pem)
-  const cert = new (await x509()).X509Certificate(der)
-  return {
-    name: row.name,
-    keySpec: row.key_spec as KeySpec,
-    subject: cert.subject,
-    serial: cert.serialNumber,
-    notBefore: cert.notBefore.toISOString(),
-    notAfter: cert.notAfter.toISOString(),
-    fingerprint: fingerprint(der),
-    createdAt: row.created_at,
-    createdBy: row.created_by,
-    crlUrl: row.crl_url,
-    ...(row.ca_url ? {caUrl: row.ca_url} : {}),
-    ...(row.retired_at ? {retiredAt: row.retired_at} : {}),
-    crl: crlInfo(row),
-    keyWrap: kdfOf(row.key_pem),
-    ...(options.pem ? {pem: row.cert_pem} : {}),
-  }
-}
-
 /** The warning `cert ca show` and `cert list` give when the CRL runs out within 2 days, or has. */
 /**
  * What an operator must hear about the CA: its CRL about to pass its next update, and the CA
@@ -209,86 +140,8 @@ export async function caWarnings(db: Kysely<Database>, locale: Locale = 'en'): P
 /** Days before the root's CRL runs out from which `cert ca show` and `cert list` say so. */
 export const ROOT_CRL_NOTICE_DAYS = 30
 
-/**
- * The CA key, unlocked, as a signer. A key still wrapped below today's strength (an older
- * egov wrapped it in PBES2 with 2,048 PBKDF2 iterations) is read as it is and, when the
- * caller writes (ctx given), re-wrapped at once with PBKDF2-SHA256 at 600,000 iterations,
- * audited as cert.ca.rewrap: no migration, the next unlock that signs does it.
- */
-export async function loadSigner(db: Kysely<Database>, passphrase: string, ctx?: WriteContext, caId = 1): Promise<Signer> {
-  const row = await caRow(db, caId)
-  const key = decryptKey(row.key_pem, passphrase, 'passphrase')
-  if (ctx && weakWrap(row.key_pem)) {
-    const before = kdfOf(row.key_pem)
-    await ctx.db
-      .updateTable('cert_ca')
-      .set({key_pem: encryptKeyStrong(key, passphrase)})
-      .where('id', '=', caId)
-      .execute()
-    await appendAudit(ctx, {
-      action: 'cert.ca.rewrap',
-      entityType: 'ca',
-      entityId: caId,
-      before: {kdf: before.kdf, iterations: before.iterations ?? null, prf: before.prf ?? null},
-      after: {kdf: 'pbkdf2', iterations: CA_KDF_ITERATIONS, prf: 'hmacWithSHA256'},
-    })
-  }
-  return {...(await makeSigner(fromPem(row.cert_pem), key, row.key_spec as KeySpec)), crlUrl: row.crl_url ?? undefined, caUrl: row.ca_url ?? undefined}
-}
-
 export async function caCertificate(db: Kysely<Database>): Promise<Buffer> {
   return fromPem((await caRow(db)).cert_pem)
-}
-
-/**
- * A new CRL: the next number, every revoked or held certificate this CA issued that has
- * not expired, next update crl_days ahead. Made in the caller's transaction after every
- * revocation, hold or resume, and by `egov cert crl`.
- */
-export async function makeCrl(
-  ctx: WriteContext,
-  signer: Signer,
-  caId = 1,
-): Promise<{number: number; der: Buffer; thisUpdate: string; nextUpdate: string; entries: number; published?: Published; warning?: string}> {
-  const row = await caRow(ctx.db, caId)
-  const {dir, name, number, thisUpdate, nextUpdate} = await nextCrl(ctx, row, signer.keyId)
-  // Once a rollover has retired a CA, each CA's CRL lists only what that CA issued (issuer and serial, 017).
-  const rolled = await ctx.db.selectFrom('cert_ca').select('id').where('id', '<>', 1).executeTakeFirst()
-  let query = ctx.db
-    .selectFrom('cert_certs')
-    .select(['serial', 'revoked_at', 'reason', 'status'])
-    .where('source', '=', 'issued')
-    .where('status', 'in', ['revoked', 'hold'])
-    .where('not_after', '>', ctx.at)
-  if (rolled || caId !== 1) query = query.where('issuer_key', '=', createHash('sha256').update(signer.subjectDer).digest('hex'))
-  const rows = await query.execute()
-  const entries: RevokedEntry[] = rows.map((r) => ({
-    serial: r.serial,
-    revokedAt: new Date(r.revoked_at ?? ctx.at),
-    reason: (r.status === 'hold' ? 'certificateHold' : (r.reason ?? 'unspecified')) as CrlReason,
-  }))
-  const der = buildCrl(signer, {number, thisUpdate, nextUpdate, entries})
-  await ctx.db
-    .updateTable('cert_ca')
-    .set({crl_number: number, crl_this_update: thisUpdate.toISOString(), crl_next_update: nextUpdate.toISOString(), crl_der: der.toString('base64')})
-    .where('id', '=', caId)
-    .execute()
-  // Published last, once everything else in the transaction has been written.
-  const pub = dir ? publishCrl(dir, name, der) : {}
-  await appendAudit(ctx, {
-    action: 'cert.crl',
-    entityType: 'crl',
-    entityId: number,
-    after: {
-      ...(caId !== 1 ? {ca: row.name} : {}),
-      number,
-      thisUpdate: thisUpdate.toISOString(),
-      nextUpdate: nextUpdate.toISOString(),
-      entries: entries.length,
-      ...(dir ? {published: pub.published ?? null} : {}),
-    },
-  })
-  return {number, der, thisUpdate: thisUpdate.toISOString(), nextUpdate: nextUpdate.toISOString(), entries: entries.length, ...pub}
 }
 
 export async function currentCrl(db: Kysely<Database>): Promise<{der: Buffer; info: CrlInfo}> {

@@ -31,7 +31,7 @@ export function uintBytes(b: Buffer): Buffer {
   let i = 0
   while (i < b.length - 1 && b[i] === 0) i++
   const trimmed = b.subarray(i)
-  return tlv(0x02, trimmed[0] & 0x80 ? Buffer.concat([Buffer.from([0]), trimmed]) : trimmed)
+  return tlv(0x02, (trimmed[0] ?? 0) & 0x80 ? Buffer.concat([Buffer.from([0]), trimmed]) : trimmed)
 }
 
 export function int(n: number | bigint): Buffer {
@@ -41,9 +41,9 @@ export function int(n: number | bigint): Buffer {
 }
 
 export function oid(dotted: string): Buffer {
-  const parts = dotted.split('.').map(Number)
-  const bytes: number[] = [parts[0] * 40 + parts[1]]
-  for (const p of parts.slice(2)) {
+  const [first = 0, second = 0, ...rest] = dotted.split('.').map(Number)
+  const bytes: number[] = [first * 40 + second]
+  for (const p of rest) {
     const chunk: number[] = [p & 0x7f]
     for (let v = Math.floor(p / 128); v > 0; v = Math.floor(v / 128)) chunk.unshift((v & 0x7f) | 0x80)
     bytes.push(...chunk)
@@ -71,13 +71,15 @@ export interface Node {
 
 /** Reads the TLV at `offset`. */
 export function read(buf: Buffer, offset = 0): Node {
-  const tag = buf[offset]
-  let len = buf[offset + 1]
+  if (offset + 2 > buf.length) throw new Error('DER: truncated')
+  const tag = buf[offset]!
+  let len = buf[offset + 1]!
   let pos = offset + 2
   if (len & 0x80) {
     const n = len & 0x7f
+    if (pos + n > buf.length) throw new Error('DER: truncated')
     len = 0
-    for (let i = 0; i < n; i++) len = len * 256 + buf[pos + i]
+    for (let i = 0; i < n; i++) len = len * 256 + buf[pos + i]!
     pos += n
   }
   if (pos + len > buf.length) throw new Error('DER: truncated')
@@ -94,15 +96,29 @@ export function children(buf: Buffer, node: Node): Node[] {
   return out
 }
 
+type Tuple<T, N extends number, R extends T[] = []> = R['length'] extends N ? R : Tuple<T, N, [...R, T]>
+
+/**
+ * `items` typed as having at least `n` elements, after checking that it does: a structure read
+ * from outside input with fewer elements than its type needs is malformed, and says so here
+ * rather than as a TypeError on `undefined` further on.
+ */
+export function atLeast<T, N extends number>(items: T[], n: N): [...Tuple<T, N>, ...T[]] {
+  if (items.length < n) throw new Error('DER: missing element')
+  return items as [...Tuple<T, N>, ...T[]]
+}
+
 export const whole = (buf: Buffer, n: Node) => buf.subarray(n.start, n.end)
 export const content = (buf: Buffer, n: Node) => buf.subarray(n.contentStart, n.end)
 
 export function oidString(b: Buffer): string {
-  const parts = [Math.floor(b[0] / 40), b[0] % 40]
+  const first = b[0] ?? 0
+  const parts = [Math.floor(first / 40), first % 40]
   let v = 0
   for (let i = 1; i < b.length; i++) {
-    v = v * 128 + (b[i] & 0x7f)
-    if (!(b[i] & 0x80)) {
+    const byte = b[i]!
+    v = v * 128 + (byte & 0x7f)
+    if (!(byte & 0x80)) {
       parts.push(v)
       v = 0
     }
@@ -112,18 +128,17 @@ export function oidString(b: Buffer): string {
 
 /** The parts of a certificate egov needs without parsing it fully: subject, SPKI, extensions by OID. */
 export function certParts(der: Buffer): {tbs: Buffer; serial: Buffer; issuer: Buffer; subject: Buffer; spki: Buffer; extensions: Map<string, Buffer>} {
-  const cert = read(der)
-  const [tbsNode] = children(der, cert)
+  const [tbsNode] = atLeast(children(der, read(der)), 1)
   let fields = children(der, tbsNode)
-  if (fields[0].tag === 0xa0) fields = fields.slice(1)
-  const [serial, , issuer, , subject, spki] = fields
+  if (fields[0]?.tag === 0xa0) fields = fields.slice(1)
+  const [serial, , issuer, , subject, spki] = atLeast(fields, 6)
   const extensions = new Map<string, Buffer>()
   const extWrapper = fields.find((f) => f.tag === 0xa3)
   if (extWrapper) {
-    const [list] = children(der, extWrapper)
+    const [list] = atLeast(children(der, extWrapper), 1)
     for (const ext of children(der, list)) {
-      const parts = children(der, ext)
-      extensions.set(oidString(content(der, parts[0])), content(der, parts[parts.length - 1]))
+      const parts = atLeast(children(der, ext), 2)
+      extensions.set(oidString(content(der, parts[0])), content(der, parts.at(-1)!))
     }
   }
   return {tbs: whole(der, tbsNode), serial: content(der, serial), issuer: whole(der, issuer), subject: whole(der, subject), spki: whole(der, spki), extensions}

@@ -5,17 +5,16 @@ import type {Kysely} from '#kysely'
 
 import {appendAudit} from '../audit/index.js'
 import {now} from '../clock.js'
-import {Conflict, InvalidInput, NotFound} from '../errors.js'
+import {Conflict, InvalidInput} from '../errors.js'
 import {writeOutputFileSync} from '../io/output-file.js'
 import type {Database, Store, WriteContext} from '../store/index.js'
-// eslint-disable-next-line import-x/no-cycle -- see ca.ts
-import {type CaInfo, caInfo, loadSigner, makeCrl} from './ca.js'
-import {caSubject, checkCaDays, checkUrl, crlInfo, type CrlInfo, DAY, hasCa, hasRoot, newCaKey, nextCrl, signSelfCa} from './ca-steps.js'
+import {type CaInfo, caInfo, loadSigner, makeCrl, rootInfo, type RootInfo, rootRow, type RootKeyInput} from './ca-records.js'
+import {caSubject, checkCaDays, checkUrl, DAY, hasCa, hasRoot, newCaKey, nextCrl, signSelfCa} from './ca-steps.js'
 import {buildCrl} from './crl.js'
 import {certParts} from './der.js'
 import {checkSecret, decryptKey, encryptKeyStrong, type KeySpec, publicKeyOf} from './keys.js'
 import {publishCaCert, publishCrl, publishDir} from './publish.js'
-import {fingerprint, fromPem, makeSigner, newSerial, signCertificate, type Signer, toPem, x509} from './x509.js'
+import {fromPem, makeSigner, newSerial, signCertificate, type Signer, toPem} from './x509.js'
 
 /**
  * The CA hierarchy (issue 21): an offline root and the issuing CA it signs.
@@ -36,51 +35,7 @@ import {fingerprint, fromPem, makeSigner, newSerial, signCertificate, type Signe
  *   is ambiguous (rollover.ts).
  */
 
-export interface RootKeyInput {
-  /** The root key file `cert ca init --root --out-key` wrote. */
-  path: string
-  passphrase: string
-}
-
-export interface RootInfo {
-  name: string
-  keySpec: KeySpec
-  subject: string
-  serial: string
-  notBefore: string
-  notAfter: string
-  fingerprint: string
-  crlUrl: string | null
-  caUrl: string | null
-  crl: CrlInfo | null
-  pem?: string
-}
-
-async function rootRow(db: Kysely<Database>) {
-  const row = await db.selectFrom('cert_ca_roots').selectAll().orderBy('id', 'desc').executeTakeFirst()
-  if (!row) throw new NotFound('cert.noRoot', {}, {field: 'root-key'})
-  return row
-}
-
-export async function rootInfo(db: Kysely<Database>, options: {pem?: boolean; id?: number} = {}): Promise<RootInfo> {
-  const row = options.id ? await db.selectFrom('cert_ca_roots').selectAll().where('id', '=', options.id).executeTakeFirst() : await rootRow(db)
-  if (!row) throw new NotFound('cert.noRoot', {}, {field: 'root-key'})
-  const der = fromPem(row.cert_pem)
-  const cert = new (await x509()).X509Certificate(der)
-  return {
-    name: row.name,
-    keySpec: row.key_spec as KeySpec,
-    subject: cert.subject,
-    serial: cert.serialNumber,
-    notBefore: cert.notBefore.toISOString(),
-    notAfter: cert.notAfter.toISOString(),
-    fingerprint: fingerprint(der),
-    crlUrl: row.crl_url,
-    caUrl: row.ca_url,
-    crl: crlInfo(row),
-    ...(options.pem ? {pem: row.cert_pem} : {}),
-  }
-}
+export {rootInfo, type RootInfo, type RootKeyInput} from './ca-records.js'
 
 /** The root key, from its file, checked against the root certificate: a signer for the root's acts. */
 export async function unlockRoot(db: Kysely<Database>, input: RootKeyInput): Promise<Signer & {rootId: number; notAfter: Date}> {

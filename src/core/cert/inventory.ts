@@ -180,7 +180,7 @@ export async function findCertificate(db: Kysely<Database>, ref: string, field =
       const choices = rows.map((r) => `${r.serial_number ?? r.serial}@${issuerTag(r.issuer_key)} (${r.issuer})`).join('; ')
       throw new InvalidInput('cert.ambiguousSerial', {serial: ref.trim(), count: rows.length, choices}, {field})
     }
-    if (rows.length === 1) return toCertificate(rows[0], at)
+    if (rows.length === 1) return toCertificate(rows[0]!, at)
     if (qualifier) throw new NotFound('cert.notFound', {serial: ref}, {field})
   }
   const onMedium = (await baseQuery(db).where('c.medium', '=', ref.trim()).orderBy('c.created_at', 'desc').execute()) as Joined[]

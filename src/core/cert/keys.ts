@@ -2,7 +2,7 @@ import {createCipheriv, createHmac, createPrivateKey, createPublicKey, generateK
 import {promisify} from 'node:util'
 
 import {InvalidInput} from '../errors.js'
-import {children, content, int, nul, octets, oid, oidString, read, seq} from './der.js'
+import {atLeast, children, content, int, nul, octets, oid, oidString, read, seq} from './der.js'
 import {isSm2Spki, sm2Sign} from './sm2.js'
 
 /**
@@ -122,19 +122,19 @@ export function kdfOf(pem: string): {kdf: 'pbkdf2' | 'scrypt' | 'other'; iterati
   try {
     const m = /-----BEGIN ENCRYPTED PRIVATE KEY-----([\s\S]*?)-----END/.exec(pem)
     if (!m) return {kdf: 'other'}
-    const der = Buffer.from(m[1].replace(/\s+/g, ''), 'base64')
-    const [alg] = children(der, read(der))
-    const [algOid, params] = children(der, alg)
+    const der = Buffer.from(m[1]!.replace(/\s+/g, ''), 'base64')
+    const [alg] = atLeast(children(der, read(der)), 1)
+    const [algOid, params] = atLeast(children(der, alg), 2)
     if (oidString(content(der, algOid)) !== OIDS.pbes2) return {kdf: 'other'}
-    const [kdf] = children(der, params)
-    const [kdfOid, kdfParams] = children(der, kdf)
+    const [kdf] = atLeast(children(der, params), 1)
+    const [kdfOid, kdfParams] = atLeast(children(der, kdf), 2)
     const name = oidString(content(der, kdfOid))
     if (name === '1.3.6.1.4.1.11591.4.11') return {kdf: 'scrypt'}
     if (name !== OIDS.pbkdf2) return {kdf: 'other'}
-    const fields = children(der, kdfParams)
+    const fields = atLeast(children(der, kdfParams), 2)
     const iterations = Number(BigInt('0x' + (content(der, fields[1]).toString('hex') || '0')))
     const prfNode = fields.slice(2).find((f) => f.tag === 0x30)
-    const prf = prfNode ? oidString(content(der, children(der, prfNode)[0])) : '1.2.840.113549.2.7'
+    const prf = prfNode ? oidString(content(der, atLeast(children(der, prfNode), 1)[0])) : '1.2.840.113549.2.7'
     return {kdf: 'pbkdf2', iterations, prf: prf === OIDS.hmacSha256 ? 'hmacWithSHA256' : prf === '1.2.840.113549.2.7' ? 'hmacWithSHA1' : prf}
   } catch {
     return {kdf: 'other'}

@@ -6,7 +6,7 @@ import type {Kysely} from '#kysely'
 import {InvalidInput} from '../errors.js'
 import type {Database} from '../store/index.js'
 import {REASON_CODES, signatureAlgorithm} from './crl.js'
-import {bitString, certParts, children, content, explicit, type Node, octets, oid, oidString, read, seq, tlv, whole} from './der.js'
+import {atLeast, bitString, certParts, children, content, explicit, type Node, octets, oid, oidString, read, seq, tlv, whole} from './der.js'
 import {signBytes} from './keys.js'
 import type {Signer} from './x509.js'
 
@@ -55,7 +55,7 @@ export interface OcspRequest {
 }
 
 function expect(node: Node | undefined, tag: number): Node {
-  if (!node || node.tag !== tag) throw new MalformedOcspRequest(`expected tag ${tag.toString(16)}`)
+  if (node?.tag !== tag) throw new MalformedOcspRequest(`expected tag ${tag.toString(16)}`)
   return node
 }
 
@@ -143,7 +143,7 @@ export interface Responder {
 
 export function caPublicKeyBits(certDer: Buffer): Buffer {
   const spki = certParts(certDer).spki
-  const [, bits] = children(spki, read(spki))
+  const [, bits] = atLeast(children(spki, read(spki)), 2)
   return content(spki, bits).subarray(1)
 }
 
@@ -198,7 +198,7 @@ function body(req: IncomingMessage): Promise<Buffer> {
 /** The DER of a request: a POST's body, or a GET's last path segment, base64 (RFC 6960 A.1), URL-encoded. */
 async function requestDer(req: IncomingMessage): Promise<Buffer> {
   if (req.method === 'POST') return body(req)
-  const path = (req.url ?? '/').split('?')[0]
+  const path = (req.url ?? '/').split('?')[0] ?? ''
   let last: string
   try {
     last = decodeURIComponent(path.slice(path.lastIndexOf('/') + 1))
@@ -244,10 +244,10 @@ export function serveOcsp(responders: Responder | Responder[], options: {host: s
         count++
         send(200, der)
       })
-      .catch((error: Error) => {
+      .catch((error: unknown) => {
         if (error instanceof MalformedOcspRequest) send(400, statusOnly(OCSP_STATUS.malformedRequest))
         else {
-          options.onError?.(error)
+          options.onError?.(error instanceof Error ? error : new Error(String(error)))
           send(500, statusOnly(OCSP_STATUS.internalError))
         }
       })
@@ -278,10 +278,13 @@ export function serveOcsp(responders: Responder | Responder[], options: {host: s
  */
 export function pickResponder(responders: Responder | Responder[], request: OcspRequest): Responder {
   const list = Array.isArray(responders) ? responders : [responders]
+  const first = list[0]
+  if (!first) throw new Error('OCSP: no responder')
   const id = request.ids[0]
-  const mine = (r: Responder) =>
-    Boolean(id.hash) && createHash(id.hash!).update(r.signer.subjectDer).digest().equals(id.issuerNameHash) && createHash(id.hash!).update(r.publicKey).digest().equals(id.issuerKeyHash)
-  return list.find(mine) ?? list[0]
+  const hash = id?.hash
+  if (!id || !hash) return first
+  const mine = (r: Responder) => createHash(hash).update(r.signer.subjectDer).digest().equals(id.issuerNameHash) && createHash(hash).update(r.publicKey).digest().equals(id.issuerKeyHash)
+  return list.find(mine) ?? first
 }
 
 /** One responder per CA: the one signing today, then those a rollover retired that have not expired. */

@@ -40,6 +40,8 @@ const data = (content: Buffer) => seq(oid(OID.data), explicit(0, octets(content)
  * Certificates are public and travel unencrypted in a data bag, as most tools expect.
  */
 export function buildPkcs12(key: KeyObject, chain: Buffer[], password: string, options: {legacy?: boolean; friendlyName?: string; cipher?: Pkcs12Cipher} = {}): Buffer {
+  const [leaf] = chain
+  if (!leaf) throw new Error('PKCS#12: no certificate to hold')
   const f = forge()
   const pkcs8 = key.export({type: 'pkcs8', format: 'der'})
   let encrypted: Buffer
@@ -50,7 +52,7 @@ export function buildPkcs12(key: KeyObject, chain: Buffer[], password: string, o
   } else {
     encrypted = createPrivateKey({key: pkcs8, format: 'der', type: 'pkcs8'}).export({type: 'pkcs8', format: 'der', cipher: options.cipher ?? 'aes-256-cbc', passphrase: password})
   }
-  const localKeyId = createHash('sha1').update(chain[0]).digest()
+  const localKeyId = createHash('sha1').update(leaf).digest()
   const attrs = (withName: boolean) =>
     set(...(withName && options.friendlyName ? [seq(oid(OID.friendlyName), set(bmpString(options.friendlyName)))] : []), seq(oid(OID.localKeyId), set(octets(localKeyId))))
   const keyBag = seq(oid(OID.shroudedKeyBag), explicit(0, encrypted), attrs(true))
@@ -75,7 +77,7 @@ export function readPkcs12(file: Buffer, password: string): {certs: Buffer[]; ke
   const f = forge()
   const p12 = f.pkcs12.pkcs12FromAsn1(f.asn1.fromDer(f.util.createBuffer(file.toString('binary'))), password)
   const certs: Buffer[] = []
-  for (const bag of p12.getBags({bagType: f.pki.oids.certBag})[f.pki.oids.certBag] ?? []) {
+  for (const bag of p12.getBags({bagType: OID.certBag})[OID.certBag] ?? []) {
     if (bag.cert) certs.push(Buffer.from(f.asn1.toDer(f.pki.certificateToAsn1(bag.cert)).getBytes(), 'binary'))
     else if (bag.asn1) certs.push(Buffer.from(f.asn1.toDer(bag.asn1).getBytes(), 'binary'))
   }

@@ -6,7 +6,7 @@ import type {Kysely} from '#kysely'
 import {CERT_PUBLISH_SETTING} from '../config/index.js'
 import {t} from '../i18n/index.js'
 import type {Database} from '../store/index.js'
-import {children, content, oidString, read} from './der.js'
+import {atLeast, children, content, oidString, read} from './der.js'
 import {toPem} from './x509.js'
 
 /**
@@ -63,13 +63,13 @@ export function publishCrl(dir: string, name: string, der: Buffer): {published?:
 export function publishedCrlNumber(dir: string, name: string): number {
   try {
     const der = readFileSync(join(dir, name))
-    const [tbs] = children(der, read(der))
+    const [tbs] = atLeast(children(der, read(der)), 1)
     const ext = children(der, tbs).find((n) => n.tag === 0xa0)
     if (!ext) return 0
-    for (const e of children(der, children(der, ext)[0])) {
-      const parts = children(der, e)
+    for (const e of children(der, atLeast(children(der, ext), 1)[0])) {
+      const parts = atLeast(children(der, e), 2)
       if (oidString(content(der, parts[0])) === '2.5.29.20') {
-        const value = content(der, parts[parts.length - 1])
+        const value = content(der, parts.at(-1)!)
         return Number(BigInt('0x' + content(value, read(value)).toString('hex')))
       }
     }

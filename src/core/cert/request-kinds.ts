@@ -46,4 +46,4 @@ const certKind = defineKind<CertRequest>({
 })
 
 /** The kinds of this area, as src/core/kinds.ts lists them for the engine. */
-export const CERT_KINDS: readonly KindDefinition<any>[] = [certKind]
+export const CERT_KINDS: readonly KindDefinition[] = [certKind]

@@ -1,6 +1,6 @@
 import {createECDH, createHash, type KeyObject, randomBytes} from 'node:crypto'
 
-import {children, content, int, oidString, read, seq} from './der.js'
+import {atLeast, children, content, int, oidString, read, seq} from './der.js'
 
 /**
  * SM2 signatures (GB/T 32918.2-2016) with SM3 (GB/T 32905-2016), CERT-5.
@@ -127,8 +127,8 @@ function baseMultiply(k: bigint): Point {
 /** Whether an SPKI (DER) is an SM2 key: id-ecPublicKey on the SM2 curve, or the SM2 key OID itself. */
 export function isSm2Spki(spki: Buffer): boolean {
   try {
-    const [alg] = children(spki, read(spki))
-    const [algOid, params] = children(spki, alg)
+    const [alg] = atLeast(children(spki, read(spki)), 1)
+    const [algOid, params] = atLeast(children(spki, alg), 1)
     const name = oidString(content(spki, algOid))
     if (name === SM2_CURVE) return true
     return name === EC_PUBLIC_KEY && params?.tag === 0x06 && oidString(content(spki, params)) === SM2_CURVE
@@ -139,7 +139,7 @@ export function isSm2Spki(spki: Buffer): boolean {
 
 /** The public point of an SM2 SPKI (uncompressed, or compressed: p ≡ 3 mod 4, so a square root is one power). */
 export function publicPoint(spki: Buffer): Point {
-  const [, bits] = children(spki, read(spki))
+  const [, bits] = atLeast(children(spki, read(spki)), 2)
   const raw = content(spki, bits).subarray(1)
   let point: Point
   if (raw[0] === 0x04 && raw.length === 65) point = {x: big(raw.subarray(1, 33)), y: big(raw.subarray(33))}
@@ -177,9 +177,9 @@ function privateParts(key: KeyObject): PrivateParts {
   const cached = privateCache.get(key)
   if (cached) return cached
   const der = key.export({type: 'pkcs8', format: 'der'})
-  const [, , keyOctets] = children(der, read(der))
+  const [, , keyOctets] = atLeast(children(der, read(der)), 3)
   const inner = content(der, keyOctets)
-  const [, dNode] = children(inner, read(inner))
+  const [, dNode] = atLeast(children(inner, read(inner)), 2)
   const d = big(content(inner, dNode))
   if (d <= 0n || d >= N - 1n) throw new Error('SM2: private key out of range')
   const parts = {d, inv1d: inverse(1n + d, N), point: baseMultiply(d)}
@@ -223,7 +223,10 @@ export function sm2Verify(message: Buffer, signature: Buffer, spki: Buffer | Poi
     if (top.tag !== 0x30 || top.end !== signature.length) return false
     const fields = children(signature, top)
     if (fields.length !== 2 || fields.some((f) => f.tag !== 0x02)) return false
-    const [r, s] = fields.map((f) => big(content(signature, f)))
+    const [r, s] = atLeast(
+      fields.map((f) => big(content(signature, f))),
+      2,
+    )
     if (r < 1n || r >= N || s < 1n || s >= N) return false
     const t = mod(r + s, N)
     if (t === 0n) return false

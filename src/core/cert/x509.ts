@@ -1,7 +1,7 @@
 import {createHash, type KeyObject, randomBytes, webcrypto} from 'node:crypto'
 
 import {signatureAlgorithm} from './crl.js'
-import {bitString, certParts, children, content, oidString, read, seq, tlv, whole} from './der.js'
+import {atLeast, bitString, certParts, children, content, oidString, read, seq, tlv, whole} from './der.js'
 import {hashOf, type KeySpec, signingKey} from './keys.js'
 import type {Profile} from './profiles.js'
 import {SM2_WITH_SM3, sm2Sign, sm2Verify} from './sm2.js'
@@ -48,14 +48,14 @@ export async function makeSigner(certDer: Buffer, key: KeyObject, spec: KeySpec)
 
 /** RFC 5280 4.2.1.2 method 1: SHA-1 of the subjectPublicKey bits. */
 export function keyIdentifier(spki: Buffer): Buffer {
-  const [, bits] = children(spki, read(spki))
+  const [, bits] = atLeast(children(spki, read(spki)), 2)
   return createHash('sha1').update(content(spki, bits).subarray(1)).digest()
 }
 
 /** 16 random bytes, top bit clear: positive, unpredictable (CA/B Forum asks for 64 bits at least). */
 export function newSerial(): string {
   const b = randomBytes(16)
-  b[0] &= 0x7f
+  b[0] = b[0]! & 0x7f
   if (b[0] === 0) b[0] = 0x01
   return b.toString('hex')
 }
@@ -118,6 +118,7 @@ export async function signCertificate(spec: CertificateSpec, signer: Signer): Pr
     extensions.push(new lib.BasicConstraintsExtension(false, undefined, true))
     extensions.push(
       new lib.KeyUsagesExtension(
+        // eslint-disable-next-line @typescript-eslint/no-unsafe-enum-assignment -- KeyUsageFlags is a bit-flags enum: the extension takes an OR of its members, which is no member itself
         p.keyUsage.reduce((f, u) => f | (KEY_USAGE_BITS[u] ?? 0), 0),
         true,
       ),
@@ -169,9 +170,9 @@ function layoutKey(): Promise<webcrypto.CryptoKey> {
  * changed, is signed SM2 under GM/T 0009's default identifier (sm2.ts).
  */
 export function resignSm2(der: Buffer, key: KeyObject): Buffer {
-  const [tbsNode] = children(der, read(der))
+  const [tbsNode] = atLeast(children(der, read(der)), 1)
   const fields = children(der, tbsNode)
-  const at = fields[0].tag === 0xa0 ? 2 : 1
+  const at = fields[0]?.tag === 0xa0 ? 2 : 1
   const alg = signatureAlgorithm('sm2')
   const tbs = tlv(
     0x30,
@@ -187,8 +188,8 @@ export function resignSm2(der: Buffer, key: KeyObject): Buffer {
  */
 export async function signedBy(der: Buffer, issuerSpki: Buffer, otherwise: () => Promise<boolean>): Promise<boolean> {
   try {
-    const [tbs, alg, sig] = children(der, read(der))
-    if (oidString(content(der, children(der, alg)[0])) !== SM2_WITH_SM3) return await otherwise()
+    const [tbs, alg, sig] = atLeast(children(der, read(der)), 3)
+    if (oidString(content(der, atLeast(children(der, alg), 1)[0])) !== SM2_WITH_SM3) return await otherwise()
     return sm2Verify(whole(der, tbs), content(der, sig).subarray(1), issuerSpki)
   } catch {
     return false
@@ -203,7 +204,7 @@ export function toPem(der: Buffer, label = 'CERTIFICATE'): string {
 export function fromPem(pem: string, label = 'CERTIFICATE'): Buffer {
   const m = new RegExp(`-----BEGIN ${label}-----([\\s\\S]*?)-----END ${label}-----`).exec(pem)
   if (!m) throw new Error(`no ${label} PEM block`)
-  return Buffer.from(m[1].replace(/\s+/g, ''), 'base64')
+  return Buffer.from(m[1]!.replace(/\s+/g, ''), 'base64')
 }
 
 export const fingerprint = (der: Buffer) => createHash('sha256').update(der).digest('hex')

@@ -115,7 +115,9 @@ function readFields(
       readers[f.key] ??
       (f.type === 'integer'
         ? (text) => {
-            const {min, max} = limits[f.key]
+            const limit = limits[f.key]
+            if (!limit) throw new Error(`cloud form: integer field ${f.key} has no limits`)
+            const {min, max} = limit
             const n = wholeNumber(text, min, max)
             return n === undefined ? {key: 'cloud.form.badNumber', params: {column: f.label, value: text, min, max}} : {value: n}
           }
@@ -240,6 +242,7 @@ export function checkProvider(values: Record<string, string | undefined>, where:
 export function throwProblems(problems: FormProblem[], fromFile: string | undefined): never {
   if (!fromFile) {
     const [first] = problems
+    if (!first) throw new Error('throwProblems: no problem to report')
     throw new InvalidInput(first.key, first.params, {field: first.cell})
   }
   throw new InvalidInput(

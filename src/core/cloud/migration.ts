@@ -50,7 +50,7 @@ export async function migrateSystem(store: Store, name: string, to: string, opti
     }
     if (system.provider === target.name) {
       const done = await requestOfSystem<MigrationRequest>(ctx, MIGRATION, system, ['migrated'])
-      if (done && done.payload.to === target.name) return {request: done, warnings: [], unchanged: true}
+      if (done?.payload.to === target.name) return {request: done, warnings: [], unchanged: true}
       throw new Conflict('cloud.alreadyOnProvider', {system: system.name, provider: target.name}, {field: 'to'})
     }
     if (!MIGRATABLE.includes(system.status)) throw new Conflict('cloud.cannotMigrate', {system: system.name, status: system.status}, {field: 'SYS'})
@@ -112,10 +112,16 @@ async function repointOpenRequests(ctx: WriteContext, system: CloudSystem, from:
     if (payload.systemId !== system.id) continue
     const next: Record<string, unknown> = {...payload}
     let changed = false
-    if (next.provider === from) ((next.provider = to), (changed = true))
+    if (next.provider === from) {
+      next.provider = to
+      changed = true
+    }
     for (const key of ['plan', 'reserved']) {
       const inner = next[key] as {provider?: string} | undefined
-      if (inner && inner.provider === from) ((next[key] = {...inner, provider: to}), (changed = true))
+      if (inner?.provider === from) {
+        next[key] = {...inner, provider: to}
+        changed = true
+      }
     }
     if (!changed) continue
     await noteOnRequest(ctx, Number(row.id), 'migrated', next, `${from} → ${to}（迁移申请 ${migrationId}）`)

@@ -191,6 +191,7 @@ export async function reserveOnApproval(ctx: WriteContext, id: number, p: Onboar
   let allocationId: number | null = null
   if (p.config.extranetIps > 0 && p.plan?.pool) {
     const [a] = await allocateIn(ctx, {pool: p.plan.pool, hosts: p.config.extranetIps, unit: p.unit, purpose: `政务云 ${p.system}（申请 ${id}）`, status: 'reserved'})
+    if (!a) throw new Error(`cloud onboarding ${id}: no extranet block allocated`)
     allocation = {id: a.id, cidr: a.cidr, pool: a.pool}
     allocationId = a.id
   }
@@ -217,7 +218,7 @@ export async function recordAgreement(store: Store, id: number, path: string, co
       if (request.payload.agreement?.sha256 === file.sha256) return {request, warnings: [], unchanged: true}
       throw new Conflict('cloud.alreadyAgreed', {id, state: request.state}, {field: 'ID'})
     }
-    const moved = await advanceRequest<OnboardingRequest>(ctx, id, 'agreement', {kinds: [ONBOARDING], comment, effect: async (r) => ({...r.payload, agreement: file})})
+    const moved = await advanceRequest<OnboardingRequest>(ctx, id, 'agreement', {kinds: [ONBOARDING], comment, effect: (r) => Promise.resolve({...r.payload, agreement: file})})
     await recordAttachment(ctx, file, id, request.payload.systemId)
     await ctx.db.updateTable('cloud_systems').set({status: 'agreed', updated_at: ctx.at}).where('id', '=', request.payload.systemId).execute()
     await recordEvent(ctx, await systemById(ctx.db, request.payload.systemId), 'agreed', id)
@@ -234,7 +235,7 @@ export async function provision(store: Store, id: number, comment?: string): Pro
     if (request.state === 'agreed') {
       await requireGoLiveSteps(ctx.db, await systemById(ctx.db, p.systemId), id)
     }
-    const moved = await advanceRequest<OnboardingRequest>(ctx, id, 'provision', {kinds: [ONBOARDING], comment, effect: async (r) => ({...r.payload, provisionedAt: ctx.at})})
+    const moved = await advanceRequest<OnboardingRequest>(ctx, id, 'provision', {kinds: [ONBOARDING], comment, effect: (r) => Promise.resolve({...r.payload, provisionedAt: ctx.at})})
     const system = await systemById(ctx.db, p.systemId)
     if (system.allocationId !== null) await ctx.db.updateTable('net_allocations').set({status: 'active'}).where('id', '=', system.allocationId).execute()
     await ctx.db.updateTable('cloud_systems').set({status: 'in-service', provisioned_at: ctx.at, updated_at: ctx.at}).where('id', '=', p.systemId).execute()

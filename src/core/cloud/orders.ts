@@ -137,7 +137,11 @@ export async function rectifyFixOrder(store: Store, id: number, measures: string
   return store.write(async (ctx) => {
     const before = await orderRequest(ctx.db, id, ctx.today)
     if (before.state === 'rectified' && before.payload.measures === text) return {request: before, unchanged: true}
-    const moved = await advanceRequest<FixOrder>(ctx, id, 'rectify', {kinds: [KIND], comment: text, effect: async (r) => ({...r.payload, measures: text, rectifiedBy: ctx.actor, rectifiedAt: ctx.at})})
+    const moved = await advanceRequest<FixOrder>(ctx, id, 'rectify', {
+      kinds: [KIND],
+      comment: text,
+      effect: (r) => Promise.resolve({...r.payload, measures: text, rectifiedBy: ctx.actor, rectifiedAt: ctx.at}),
+    })
     return {request: moved.request}
   })
 }
@@ -150,7 +154,7 @@ export async function confirmFixOrder(store: Store, id: number, comment?: string
     if (before.state === 'rectified' && before.payload.rectifiedBy === ctx.actor) {
       throw new RuleRefused('X-2', 'cloud.order.ownRectification', {id, actor: ctx.actor}, {field: 'operator'})
     }
-    const moved = await advanceRequest<FixOrder>(ctx, id, 'confirm', {kinds: [KIND], comment, effect: async (r) => ({...r.payload, confirmedBy: ctx.actor})})
+    const moved = await advanceRequest<FixOrder>(ctx, id, 'confirm', {kinds: [KIND], comment, effect: (r) => Promise.resolve({...r.payload, confirmedBy: ctx.actor})})
     await ctx.db.updateTable('cloud_fix_orders').set({closed_at: ctx.at}).where('request_id', '=', id).execute()
     return {request: moved.request}
   })

@@ -81,6 +81,6 @@ export async function proposeProvider(db: Db, unitName: string, need: Amounts): 
   const related = await mostHosting(sector.map((r) => r.name).filter((n) => n !== unit.name))
   if (related) return {provider: related.name, reason: 'sector', figure: related.n, department}
   fits.sort((a, b) => b.left - a.left || a.provider.name.localeCompare(b.provider.name))
-  const best = fits[0]
+  const best = fits[0]!
   return {provider: best.provider.name, reason: 'free', figure: Math.round(best.left * 1000) / 10, resource: best.resource}
 }

@@ -93,7 +93,7 @@ export async function recordAdmissionTest(store: Store, id: number, input: {resu
     const test: AdmissionTest = {at: ctx.at, by: ctx.actor, result, note}
     const payload = {...request.payload, tests: [...(request.payload.tests ?? []), test]}
     if (result === 'fail') return {request: await noteOnRequest(ctx, id, 'admission-failed', payload, note), warnings: [], admitted: false}
-    const moved = await advanceRequest<ProviderApplication>(ctx, id, 'admit', {comment: note, effect: async () => ({...payload, reportedOn: reportedOn ?? ctx.today})})
+    const moved = await advanceRequest<ProviderApplication>(ctx, id, 'admit', {comment: note, effect: () => Promise.resolve({...payload, reportedOn: reportedOn ?? ctx.today})})
     return {...moved, admitted: true}
   })
 }

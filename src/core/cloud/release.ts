@@ -70,7 +70,7 @@ export async function recordWipe(store: Store, name: string, input: {method: str
       throw new Conflict(pending ? 'cloud.releaseNotApproved' : 'cloud.noRelease', {system: system.name, id: pending?.id}, {field: 'SYS', rule: 'CLOUD-5'})
     }
     const moved = await advanceRequest<ReleaseRequest>(ctx, request.id, 'wipe', {
-      effect: async (r) => ({...r.payload, wipe: {method, by, recordedBy: ctx.actor, at: ctx.at, ...(evidence ? {evidence} : {})}}),
+      effect: (r) => Promise.resolve({...r.payload, wipe: {method, by, recordedBy: ctx.actor, at: ctx.at, ...(evidence ? {evidence} : {})}}),
     })
     if (evidence) await recordAttachment(ctx, evidence, request.id, system.id)
     await ctx.db.updateTable('cloud_systems').set({status: 'wiped', updated_at: ctx.at}).where('id', '=', system.id).execute()
@@ -95,7 +95,7 @@ export async function confirmRelease(store: Store, name: string, comment?: strin
     if (request.payload.wipe?.recordedBy === ctx.actor) {
       throw new RuleRefused('CLOUD-5', 'cloud.ownWipe', {system: system.name, actor: ctx.actor}, {field: 'operator'})
     }
-    const moved = await advanceRequest<ReleaseRequest>(ctx, request.id, 'confirm', {comment, effect: async (r) => ({...r.payload, confirmedBy: ctx.actor})})
+    const moved = await advanceRequest<ReleaseRequest>(ctx, request.id, 'confirm', {comment, effect: (r) => Promise.resolve({...r.payload, confirmedBy: ctx.actor})})
     await releaseAddresses(ctx, system)
     await ctx.db.updateTable('cloud_systems').set({status: 'released', released_at: ctx.at, updated_at: ctx.at}).where('id', '=', system.id).execute()
     await recordEvent(ctx, await systemById(ctx.db, system.id), 'released', request.id)

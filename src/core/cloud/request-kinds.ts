@@ -303,7 +303,7 @@ const cloudMigrationKind = defineKind<MigrationRequest>({
 })
 
 /** The kinds of this area, as src/core/kinds.ts lists them for the engine. */
-export const CLOUD_KINDS: readonly KindDefinition<any>[] = [
+export const CLOUD_KINDS: readonly KindDefinition[] = [
   cloudOnboardingKind,
   cloudScaleKind,
   cloudReleaseKind,

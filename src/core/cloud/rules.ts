@@ -145,6 +145,7 @@ export function cloud7MissingSteps(level: number, records: StepRecord[], table: 
 /** A date `months` months later; a day the month lacks falls on its last day (31 Jan + 1 month = 28/29 Feb). */
 export function addMonths(date: string, months: number): string {
   const [y, m, d] = date.split('-').map(Number)
+  if (y === undefined || m === undefined || d === undefined) throw new Error(`addMonths: not a date: ${date}`)
   const index = y * 12 + (m - 1) + months
   const year = Math.floor(index / 12)
   const month = (index % 12) + 1

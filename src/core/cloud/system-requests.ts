@@ -28,7 +28,12 @@ export function statesAfter(kind: string, action: string): string[] {
   const queue = [start]
   while (queue.length) {
     const s = queue.shift()!
-    for (const t of def.transitions) if (t.from === s && t.action !== 'reject' && !seen.has(t.to)) (seen.add(t.to), queue.push(t.to))
+    for (const t of def.transitions) {
+      if (t.from === s && t.action !== 'reject' && !seen.has(t.to)) {
+        seen.add(t.to)
+        queue.push(t.to)
+      }
+    }
   }
   return [...seen]
 }
@@ -39,7 +44,7 @@ export function statesAfter(kind: string, action: string): string[] {
  */
 export async function requestOfSystem<P>(ctx: WriteContext, kind: string, system: CloudSystem, states?: string[]): Promise<RequestWithHistory<P> | undefined> {
   const def = findKind(kind)!
-  const wanted = states ?? Object.keys(def.states).filter((st) => !def.states[st].terminal)
+  const wanted = states ?? Object.entries(def.states).flatMap(([st, d]) => (d.terminal ? [] : [st]))
   const rows = await ctx.db
     .selectFrom('requests')
     .select(['id', 'payload'])

@@ -145,10 +145,12 @@ function sanOf(der: Buffer): {dns?: string[]; ips?: string[]} {
   const dns: string[] = []
   const ips: string[] = []
   // GeneralNames: [2] dNSName IA5String, [7] iPAddress OCTET STRING, both implicit.
-  let pos = 2 + (ext[1] & 0x80 ? ext[1] & 0x7f : 0)
+  const extLen = ext[1] ?? 0
+  let pos = 2 + (extLen & 0x80 ? extLen & 0x7f : 0)
   while (pos < ext.length) {
     const tag = ext[pos]
     const len = ext[pos + 1]
+    if (len === undefined) break
     const value = ext.subarray(pos + 2, pos + 2 + len)
     if (tag === 0x82) dns.push(value.toString('latin1'))
     if (tag === 0x87 && value.length === 4) ips.push([...value].join('.'))

@@ -1,7 +1,7 @@
 import {createPublicKey, type KeyObject, verify} from 'node:crypto'
 
 import {InvalidInput} from '../../errors.js'
-import {children, content, oidString, read, whole} from '../der.js'
+import {atLeast, children, content, oidString, read, whole} from '../der.js'
 import {KEY_SPECS, type KeySpec, specOf} from '../keys.js'
 import type {Profile} from '../profiles.js'
 import {isSm2Spki, SM2_WITH_SM3, sm2Verify} from '../sm2.js'
@@ -42,9 +42,9 @@ async function csrSignatureOk(csr: {verify(): Promise<boolean>}, der: Buffer, sp
   let algOid: string
   let signature: Buffer
   try {
-    const [infoNode, algNode, sigNode] = children(der, read(der))
+    const [infoNode, algNode, sigNode] = atLeast(children(der, read(der)), 3)
     info = whole(der, infoNode)
-    algOid = oidString(content(der, children(der, algNode)[0]))
+    algOid = oidString(content(der, atLeast(children(der, algNode), 1)[0]))
     signature = content(der, sigNode).subarray(1)
   } catch {
     return false

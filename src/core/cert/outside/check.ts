@@ -162,7 +162,7 @@ async function firstUsableCrl(
       continue
     }
     if (issuerKey) {
-      let ok = false
+      let ok: boolean
       try {
         ok = await signedBy(Buffer.from(got.crl.rawData), Buffer.from(issuerKey.rawData), () => got.crl.verify({publicKey: issuerKey}))
       } catch {
@@ -196,7 +196,7 @@ function noUsableCrl(urls: string[], tried: NonNullable<CheckResult['tried']>): 
         ? 'cert.check.forgedCrl'
         : undefined
   const error = errorKey ? t(errorKey) : tried.map((x) => `${x.url}: ${x.outcome}${x.note ? ` (${x.note})` : ''}`).join('; ')
-  return {crlUrl: urls.find((u) => HTTP.test(u)) ?? urls[0], error, errorKey}
+  return {crlUrl: urls.find((u) => HTTP.test(u)) ?? urls[0] ?? '', error, errorKey}
 }
 
 interface Verdict {
@@ -208,7 +208,7 @@ interface Verdict {
 
 /** What the CRL says of the certificate, and how the inventory's status must move. */
 function crlVerdict(crl: Crl, cert: Certificate, row: CheckedRow): Verdict {
-  const entry = crl.entries.find((e) => normaliseSerial(e.serialNumber).replace(/^0+/, '') === (cert.serialNumber ?? cert.serial).replace(/^0+/, '') && e.reason !== REMOVE_FROM_CRL)
+  const entry = crl.entries.find((e) => normaliseSerial(e.serialNumber).replace(/^0+/, '') === (cert.serialNumber ?? cert.serial).replace(/^0+/, '') && reasonCode(e) !== REMOVE_FROM_CRL)
   const reasonName = entry?.reason === undefined ? undefined : (REASON_NAMES[entry.reason] ?? String(entry.reason))
   const held = reasonName === 'certificateHold'
   const result: CheckResult['result'] = entry ? (held ? 'hold' : 'revoked') : 'good'
@@ -257,6 +257,9 @@ async function recordCheck(store: Store, serial: string, row: CheckedRow, used: 
 
 /** An entry of a delta CRL that takes a certificate off hold: not a revocation. */
 const REMOVE_FROM_CRL = 8
+
+/** An entry's reason as RFC 5280's number (what REMOVE_FROM_CRL and REASON_NAMES go by), not the library's enum. */
+const reasonCode = (entry: {reason?: number}): number | undefined => entry.reason
 
 const REASON_NAMES: Record<number, string> = {
   0: 'unspecified',

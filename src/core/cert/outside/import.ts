@@ -41,7 +41,8 @@ function readCertificateFile(file: string, password?: string, field = 'FILE'): B
   }
   if (bytes[0] === 0x30) {
     // DER: a certificate, or a PKCS#12 (whose first element is INTEGER 3).
-    const lenBytes = bytes[1] & 0x80 ? bytes[1] & 0x7f : 0
+    const lenByte = bytes[1] ?? 0
+    const lenBytes = lenByte & 0x80 ? lenByte & 0x7f : 0
     const first = 2 + lenBytes
     if (bytes[first] === 0x02 && bytes[first + 1] === 0x01 && bytes[first + 2] === 0x03) {
       if (password === undefined) throw new InvalidInput('cert.p12PasswordNeeded', {}, {field: 'password-file'})
@@ -77,6 +78,8 @@ interface ImportedCertificate {
 /** Reads FILE (and --issuer): refuses a CA's certificate and one the given issuer did not sign. */
 async function readImported(input: ImportInput): Promise<ImportedCertificate> {
   const [der, ...chain] = readCertificateFile(input.file, input.password)
+  // A PEM file whose BEGIN has no END holds no certificate.
+  if (!der) throw new InvalidInput('cert.badCertFile', {path: input.file}, {field: 'FILE'})
   const lib = await x509()
   const parse = (bytes: Buffer, path: string, field: string) => {
     try {
@@ -98,7 +101,7 @@ async function readImported(input: ImportInput): Promise<ImportedCertificate> {
     throw new InvalidInput('cert.notTheIssuer', {issuer: cert.issuer}, {field: 'issuer'})
   // Shown in the inventory: the first point cert check can read; check tries them all.
   const points = distributionPoints(lib, toPem(der))
-  let keySpec: string | null = null
+  let keySpec: string | null
   try {
     keySpec = specOf(createPublicKey({key: Buffer.from(cert.publicKey.rawData), format: 'der', type: 'spki'})) ?? null
   } catch {

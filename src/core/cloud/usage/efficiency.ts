@@ -102,7 +102,7 @@ export function percentileOfHistogram(counts: ArrayLike<number>, n: number, p = 
   const k = nearestRank(n, p)
   let seen = 0
   for (let v = 0; v < counts.length; v++) {
-    seen += counts[v]
+    seen += counts[v]!
     if (seen >= k) return v
   }
   return counts.length - 1
@@ -112,7 +112,8 @@ export function percentileOfHistogram(counts: ArrayLike<number>, n: number, p = 
 export function percentile(values: readonly number[], p = PERCENTILE): number {
   if (!values.length) throw new RangeError('no values')
   const sorted = [...values].sort((a, b) => a - b)
-  return sorted[nearestRank(sorted.length, p) - 1]
+  // nearestRank is between 1 and the length for a percentile up to 100.
+  return sorted[nearestRank(sorted.length, p) - 1]!
 }
 
 /**
@@ -232,11 +233,11 @@ async function percentilesBySqlite(db: Kysely<Database>, from: number, to: numbe
     for (let i = 0; i < list.length; i++) {
       const ch = list.charCodeAt(i)
       if (ch === 44) {
-        histogram[v]++
+        histogram[v]!++
         v = 0
       } else v = v * 10 + ch - 48
     }
-    histogram[v]++
+    histogram[v]!++
     return percentileOfHistogram(histogram, n)
   }
   for (const r of rows) {

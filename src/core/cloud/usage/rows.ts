@@ -52,7 +52,9 @@ export class Reading {
   private readonly locale: Locale
 
   constructor(private readonly ctx: ReadingContext) {
-    this.sheetLayout = ctx.layout.sheets[0]
+    const [sheetLayout] = ctx.layout.sheets
+    if (!sheetLayout) throw new Error(`form ${ctx.layout.form}: no sheet layout`)
+    this.sheetLayout = sheetLayout
     this.locale = ctx.options.locale ?? 'en'
   }
 
@@ -97,13 +99,14 @@ export class Reading {
       // notes; a file without one at all is reported by readFile.
       if (!match || match.columns.size < 2) return
       headed()
-      const headerRow = head[match.headerRow].row
+      const headerRow = head[match.headerRow]!.row
       for (const col of match.missing) {
         this.ctx.problems.push(locate({file, sheet: sheetName}, headerRow, undefined, col.header, '', col.key, this.say('form.missingColumn', {column: col.header})))
       }
       if (match.missing.length) return
-      this.parts.push({file, sheet: sheetName, columns: sheetLayout.columns.map((c) => match.columns.get(c.key)!)})
-      handle = this.rowChecker(this.parts[this.parts.length - 1], this.parts.length - 1)
+      const part: Part = {file, sheet: sheetName, columns: sheetLayout.columns.map((c) => match.columns.get(c.key)!)}
+      this.parts.push(part)
+      handle = this.rowChecker(part, this.parts.length - 1)
       for (const h of head.slice(match.headerRow + 1)) await handle(h.row, h.cells, h.base, h.percentCell)
       head.length = 0
     }
@@ -127,6 +130,7 @@ export class Reading {
     const {options, result, problems, systems, nowS, stage} = this.ctx
     const where = {file: part.file, sheet: part.sheet}
     const [cSystem, cTime, cCpu, cMemory, cDisk] = part.columns
+    if (cSystem === undefined || cTime === undefined || cCpu === undefined || cMemory === undefined || cDisk === undefined) throw new Error(`form ${this.ctx.layout.form}: fewer than five columns`)
     const cols = this.sheetLayout.columns
     // The same names and times come back row after row (a collector's run lists every system
     // at one time; a system's samples share its name): each text is worked out once.
@@ -134,7 +138,9 @@ export class Reading {
     const times = new Map<string, number | MessageKey>()
     const bad = (row: number, i: number, raw: unknown, key: MessageKey, params: Record<string, unknown> = {}) => {
       const value = rawText(raw)
-      problems.push(locate(where, row, part.columns[i], cols[i].header, value, cols[i].key, this.say(key, {column: cols[i].header, value, ...params})))
+      // i is one of the five columns just checked, which part.columns and cols both have.
+      const col = cols[i]!
+      problems.push(locate(where, row, part.columns[i], col.header, value, col.key, this.say(key, {column: col.header, value, ...params})))
     }
     const systemIn = (row: number, raw: unknown): SystemRef | undefined => {
       let system = typeof raw === 'string' ? names.get(raw) : undefined
@@ -193,20 +199,23 @@ export class Reading {
   /** Samples given twice in the files: recorded once when the values agree (counted as repeated), a located problem when they differ. */
   async findDuplicates(): Promise<void> {
     const {result, problems, stage} = this.ctx
-    const time = this.sheetLayout.columns[1]
     const dups = await stage.duplicates()
+    if (!dups.length) return
+    // Rows were staged, so the layout has the columns rowChecker required.
+    const time = this.sheetLayout.columns[1]!
     for (let i = 0; i < dups.length;) {
+      const firstRow = dups[i]!
       let j = i + 1
-      while (j < dups.length && dups[j].system_id === dups[i].system_id && dups[j].at === dups[i].at) j++
-      const firstRow = dups[i]
+      while (j < dups.length && dups[j]!.system_id === firstRow.system_id && dups[j]!.at === firstRow.at) j++
       for (let k = i + 1; k < j; k++) {
-        const d = dups[k]
+        const d = dups[k]!
         if (d.cpu === firstRow.cpu && d.memory === firstRow.memory && d.disk === firstRow.disk) {
           result.repeated++
           continue
         }
-        const part = this.parts[d.part]
-        const other = this.parts[firstRow.part]
+        // Staged rows name the part they came from by its index in this.parts.
+        const part = this.parts[d.part]!
+        const other = this.parts[firstRow.part]!
         const value = formatChina(d.at)
         const params = {
           column: time.header,

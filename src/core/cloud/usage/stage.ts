@@ -26,7 +26,7 @@ export class Stage {
   rows = 0
   private readonly dialect: SqlDialect
   private readonly batch: number
-  private readonly cols: number[][] = [[], [], [], []]
+  private readonly cols: [number[], number[], number[], number[]] = [[], [], [], []]
 
   /** The connection the staging table lives in: the pinned one, then its write transaction. */
   constructor(
@@ -65,12 +65,13 @@ export class Stage {
     if (this.dialect === 'postgres') {
       await this.db.executeQuery(CompiledQuery.raw('insert into cloud_usage_in (system_id, at, usage, source) select * from unnest($1::integer[], $2::bigint[], $3::integer[], $4::bigint[])', c))
     } else {
-      const params: number[] = new Array(n * 4)
+      const params = new Array<number>(n * 4)
+      // The four columns grow together: each has n numbers.
       for (let r = 0, p = 0; r < n; r++) {
-        params[p++] = c[0][r]
-        params[p++] = c[1][r]
-        params[p++] = c[2][r]
-        params[p++] = c[3][r]
+        params[p++] = c[0][r]!
+        params[p++] = c[1][r]!
+        params[p++] = c[2][r]!
+        params[p++] = c[3][r]!
       }
       await this.db.executeQuery(CompiledQuery.raw(sqliteInsert(n), params))
     }

@@ -66,7 +66,10 @@ export async function systemsByName(db: Kysely<Database>): Promise<Map<string, S
 export function systemAt(ref: SystemRef, at: number): number | undefined {
   const l = ref.lifetimes
   // Nearly always one lifetime: two comparisons.
-  for (let i = l.length - 1; i >= 0; i--) if (at >= l[i].from) return at <= l[i].to ? l[i].id : undefined
+  for (let i = l.length - 1; i >= 0; i--) {
+    const lifetime = l[i]!
+    if (at >= lifetime.from) return at <= lifetime.to ? lifetime.id : undefined
+  }
   return undefined
 }
 
