@@ -62,10 +62,12 @@ describeEachDialect('egov in-process gives what bin/run.js gives', (dialect) => 
   })
 
   it('leaves the test process as it found it: environment, exit code, streams', async () => {
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- compared by identity, never called
     const before = {env: {...process.env}, exitCode: process.exitCode, write: process.stdout.write}
     await egovInProcess(['units', 'add', 'x', '--kind', 'alien', '--level', 'city', '--json'], {...env, EGOV_EXTRA: '1'})
     expect(process.env).toEqual(before.env)
     expect(process.exitCode).toBe(before.exitCode)
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- compared by identity, never called
     expect(process.stdout.write).toBe(before.write)
   })
 })
