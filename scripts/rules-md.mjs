@@ -23,7 +23,7 @@ const root = fileURLToPath(new URL('..', import.meta.url))
 const ID = /\b(?:NET|CLOUD|CERT|ITEM|KIOSK|X)-\d+\b/g
 const EXACT_ID = /^(?:NET|CLOUD|CERT|ITEM|KIOSK|X)-\d+$/
 /** Tests that name every rule because the help texts do: they test the help, not the rule. */
-const HELP_TESTS = new Set(['test/core/help-zh.test.ts', 'test/e2e/zh-help.test.ts', 'test/core/rules-doc.test.ts'])
+const HELP_TESTS = new Set(['test/core/help-zh.test.ts', 'test/cli/zh-help.test.ts', 'test/core/rules-doc.test.ts'])
 
 /**
  * @param {string} dir

@@ -4,7 +4,8 @@ import {join} from 'node:path'
 
 import {afterAll, beforeAll, expect, it} from 'vitest'
 
-import {egov, isolatedHome} from '../helpers/cli.js'
+import {isolatedHome} from '../helpers/cli.js'
+import {egovInProcess} from '../helpers/in-process.js'
 import {createTestDatabase, describeEachDialect, type TestDatabase} from '../helpers/db.js'
 
 /**
@@ -27,13 +28,13 @@ describeEachDialect('request files: strict keys and types', (dialect) => {
     tdb = await createTestDatabase(dialect)
     await (await tdb.open('clerk')).close()
     env = {...isolatedHome(), ...tdb.env, ...tdb.envFor('clerk')}
-    expect((await egov(['units', 'add', '市人力资源和社会保障局', '--kind', 'party-government', '--level', 'city'], env)).code).toBe(0)
+    expect((await egovInProcess(['units', 'add', '市人力资源和社会保障局', '--kind', 'party-government', '--level', 'city'], env)).code).toBe(0)
   })
   afterAll(async () => {
     await tdb.cleanup()
   })
 
-  const filed = async () => (await egov(['requests', 'list', '--json'], env)).json.requests.length as number
+  const filed = async () => (await egovInProcess(['requests', 'list', '--json'], env)).json.requests.length as number
 
   it('cloud apply: isClassified, dataDisk and extranetIP are refused naming the key and the nearest known key (CLOUD-1 not bypassed)', async () => {
     const base =
@@ -43,7 +44,7 @@ describeEachDialect('request files: strict keys and types', (dialect) => {
       ['disk.yaml', base + 'classified: false\ndataDisk: 500\n', 'dataDisk', 'dataDiskGib'],
       ['ip.json', JSON.stringify({unit: '市人力资源和社会保障局', system: 'x', level: 3, classified: false, extranetIP: 5}), 'extranetIP', 'extranetIps'],
     ] as const) {
-      const r = await egov(['cloud', 'apply', '--from-file', file(name, text), '--json'], env)
+      const r = await egovInProcess(['cloud', 'apply', '--from-file', file(name, text), '--json'], env)
       expect(r.code, name).toBe(2)
       expect(r.json.error.details).toMatchObject({key: 'io.unknownKeyNear', field: key, property: key, suggestion})
       expect(r.json.error.message).toContain(`did you mean "${suggestion}"`)
@@ -52,7 +53,7 @@ describeEachDialect('request files: strict keys and types', (dialect) => {
   })
 
   it('cloud provider apply: extranetIPs and zone are refused; a count given as words names its key and label', async () => {
-    const typo = await egov(
+    const typo = await egovInProcess(
       [
         'cloud',
         'provider',
@@ -65,17 +66,20 @@ describeEachDialect('request files: strict keys and types', (dialect) => {
     )
     expect(typo.code).toBe(2)
     expect(typo.json.error.details).toMatchObject({field: 'extranetIPs', suggestion: 'extranetIps'})
-    const words = await egov(['cloud', 'provider', 'apply', '--from-file', file('p2.yaml', 'name: 移动云\nvcpu: 一千\nmemoryGib: 4096\nstorageTib: 200\nbandwidthMbps: 5000\n'), '--json'], env)
+    const words = await egovInProcess(
+      ['cloud', 'provider', 'apply', '--from-file', file('p2.yaml', 'name: 移动云\nvcpu: 一千\nmemoryGib: 4096\nstorageTib: 200\nbandwidthMbps: 5000\n'), '--json'],
+      env,
+    )
     expect(words.code).toBe(2)
     expect(words.json.error.details).toMatchObject({field: 'vcpu', label: 'vCPU（核）', expected: 'integer'})
     expect(await filed()).toBe(0)
     // The repository's own request file passes.
-    const good = await egov(['cloud', 'provider', 'apply', '--from-file', 'fixtures/cloud/纳管申请-移动云.yaml', '--json'], env)
+    const good = await egovInProcess(['cloud', 'provider', 'apply', '--from-file', 'fixtures/cloud/纳管申请-移动云.yaml', '--json'], env)
     expect(good.code, good.stdout).toBe(0)
   })
 
   it('net request apply: a misspelt key is refused in Chinese too, naming the nearest key', async () => {
-    const r = await egov(
+    const r = await egovInProcess(
       ['net', 'request', 'apply', '--from-file', file('n.yaml', 'unit: 市人力资源和社会保障局\nbasis: 批复\naccesMode: fiber\nscope: 机房\nprefixLength: 28\nbandwidthMbps: 30\nbusiness: 业务\n')],
       {...env, LANG: 'zh_CN.UTF-8'},
     )

@@ -1,6 +1,7 @@
 import {afterAll, beforeAll, expect, it} from 'vitest'
 
-import {egov, isolatedHome} from '../helpers/cli.js'
+import {isolatedHome} from '../helpers/cli.js'
+import {egovInProcess} from '../helpers/in-process.js'
 import {createTestDatabase, describeEachDialect, type TestDatabase} from '../helpers/db.js'
 
 /**
@@ -13,7 +14,7 @@ describeEachDialect('net find: text search and --at history', (dialect) => {
   let tdb: TestDatabase
   let home: Record<string, string>
   const on = (day: string) => ({...home, ...tdb.env, EGOV_NOW: `${day}T10:00:00+08:00`})
-  const run = (args: string[], day = '2026-06-01') => egov(args, on(day))
+  const run = (args: string[], day = '2026-06-01') => egovInProcess(args, on(day))
   const ok = async (r: Promise<{code: number; stdout: string; stderr: string; json?: any}>) => {
     const done = await r
     expect(done.code, done.stderr).toBe(0)
@@ -76,7 +77,7 @@ describeEachDialect('net find: text search and --at history', (dialect) => {
     const text = await ok(run(['net', 'find', '10.80.0.5', '--at', '2026-03-15']))
     expect(text.stdout).toContain('as it was at 2026-03-15 23:59 (UTC+8)')
     expect(text.stdout).toContain('市人力资源和社会保障局')
-    const zh = await ok(egov(['net', 'find', '10.80.0.5', '--at', '2026-03-15'], {...on('2026-06-01'), LANG: 'zh_CN.UTF-8'}))
+    const zh = await ok(egovInProcess(['net', 'find', '10.80.0.5', '--at', '2026-03-15'], {...on('2026-06-01'), LANG: 'zh_CN.UTF-8'}))
     expect(zh.stdout).toContain('2026-03-15 23:59 (UTC+8) 时的情况')
   })
 

@@ -4,7 +4,8 @@ import {join} from 'node:path'
 
 import {describe, expect, it} from 'vitest'
 
-import {egov, isolatedHome} from '../helpers/cli.js'
+import {isolatedHome} from '../helpers/cli.js'
+import {egovInProcess} from '../helpers/in-process.js'
 
 /**
  * --help in the reader's language (issue 19): under a Chinese locale (LC_ALL, LC_MESSAGES,
@@ -18,7 +19,7 @@ describe('Chinese --help', () => {
   const c = {...home, LANG: 'C'}
 
   it('egov net request apply --help: the Chinese summary, description, headings, flags and roles', async () => {
-    const r = await egov(['net', 'request', 'apply', '--help'], zh)
+    const r = await egovInProcess(['net', 'request', 'apply', '--help'], zh)
     expect(r.code).toBe(0)
     expect(r.stderr).toBe('')
     const out = r.stdout
@@ -36,14 +37,14 @@ describe('Chinese --help', () => {
   })
 
   it('LC_ALL wins over LANG, as the POSIX locale does', async () => {
-    const english = await egov(['net', 'request', 'apply', '--help'], {...home, LANG: 'zh_CN.UTF-8', LC_ALL: 'C'})
+    const english = await egovInProcess(['net', 'request', 'apply', '--help'], {...home, LANG: 'zh_CN.UTF-8', LC_ALL: 'C'})
     expect(english.stdout.split('\n')[0]).toBe('Apply for a unit’s extranet connection (申请, NET-3, NET-5, NET-8)')
-    const chinese = await egov(['net', 'request', 'apply', '--help'], {...home, LANG: 'C', LC_MESSAGES: 'zh_CN.UTF-8'})
+    const chinese = await egovInProcess(['net', 'request', 'apply', '--help'], {...home, LANG: 'C', LC_MESSAGES: 'zh_CN.UTF-8'})
     expect(chinese.stdout.split('\n')[0]).toBe('为单位申请电子政务外网接入（申请，NET-3、NET-5、NET-8）')
   })
 
   it('LANG=C: the English help, unchanged', async () => {
-    const r = await egov(['net', 'request', 'apply', '--help'], c)
+    const r = await egovInProcess(['net', 'request', 'apply', '--help'], c)
     expect(r.code).toBe(0)
     const out = r.stdout
     expect(out.split('\n')[0]).toBe('Apply for a unit’s extranet connection (申请, NET-3, NET-5, NET-8)')
@@ -55,7 +56,7 @@ describe('Chinese --help', () => {
   })
 
   it('egov --help: the root summary, topics and headings in Chinese', async () => {
-    const r = await egov(['--help'], zh)
+    const r = await egovInProcess(['--help'], zh)
     expect(r.code).toBe(0)
     const out = r.stdout
     expect(out.split('\n')[0]).toContain('市数据局电子政务管理工具')
@@ -64,13 +65,13 @@ describe('Chinese --help', () => {
     expect(out).toMatch(/^ {2}ticket +工单：/m)
     expect(out).not.toContain('TOPICS')
     expect(out).not.toContain('The extranet')
-    const english = await egov(['--help'], c)
+    const english = await egovInProcess(['--help'], c)
     expect(english.stdout).toMatch(/^TOPICS$/m)
     expect(english.stdout).toContain('The extranet (电子政务外网) address plan')
   })
 
   it('egov cloud --help: the topic, its sub-topics and its commands in Chinese', async () => {
-    const r = await egov(['cloud', '--help'], zh)
+    const r = await egovInProcess(['cloud', '--help'], zh)
     expect(r.code).toBe(0)
     const out = r.stdout
     expect(out.split('\n')[0]).toBe('政务云：云服务商、租户系统、容量、安全测评日期、资源使用效率评估（CLOUD-1..9）')
@@ -81,13 +82,13 @@ describe('Chinese --help', () => {
   })
 
   it('a topic inside a topic: egov net request --help', async () => {
-    const r = await egov(['net', 'request', '--help'], zh)
+    const r = await egovInProcess(['net', 'request', '--help'], zh)
     expect(r.code).toBe(0)
     expect(r.stdout).toMatch(/^ {2}net request apply +为单位申请电子政务外网接入/m)
   })
 
   it('a line is never wider than the terminal, and never breaks inside a rule id', async () => {
-    const r = await egov(['cloud', 'apply', '--help'], {...zh, COLUMNS: '80'})
+    const r = await egovInProcess(['cloud', 'apply', '--help'], {...zh, COLUMNS: '80'})
     for (const line of r.stdout.split('\n').filter((l) => !l.trimStart().startsWith('$ egov'))) {
       const width = [...line].reduce((w, ch) => w + (/[\u3000-\u9FFF\uFF00-\uFF60]/.test(ch) ? 2 : 1), 0)
       expect(width, line).toBeLessThanOrEqual(80)
@@ -105,7 +106,7 @@ describe('oclif parse errors in Chinese, with the help hint once', () => {
   const once = (text: string, hint: string) => text.split(hint).length - 1
 
   it('--plane=3: the value and the options named in Chinese, exit 2, nothing written', async () => {
-    const r = await egov(['net', 'pool', 'add', '市级', '10.0.0.0/16', '--plane=3'], zh)
+    const r = await egovInProcess(['net', 'pool', 'add', '市级', '10.0.0.0/16', '--plane=3'], zh)
     expect(r.code).toBe(2)
     expect(r.stdout).toBe('')
     expect(r.stderr).toContain('错误: --plane：“3”不在可选值 1, 2 之中')
@@ -123,7 +124,7 @@ describe('oclif parse errors in Chinese, with the help hint once', () => {
       [['net', 'usage', '--above', 'abc'], '--above：“abc”不是整数', 'net usage'],
     ]
     for (const [args, message, command] of cases) {
-      const r = await egov(args, zh)
+      const r = await egovInProcess(args, zh)
       expect(r.code, args.join(' ')).toBe(2)
       expect(r.stderr, args.join(' ')).toContain(`错误: ${message}`)
       expect(once(r.stderr, `参见：egov ${command} --help`), args.join(' ')).toBe(1)
@@ -133,7 +134,7 @@ describe('oclif parse errors in Chinese, with the help hint once', () => {
   })
 
   it('flags that exclude each other: every reason in Chinese, the field in the envelope', async () => {
-    const r = await egov(['items', 'export', '--version', '2', '--for-revision', '市人社局', '--json'], zh)
+    const r = await egovInProcess(['items', 'export', '--version', '2', '--for-revision', '市人社局', '--json'], zh)
     expect(r.code).toBe(2)
     expect(r.json.error.code).toBe('invalid_input')
     expect(r.json.error.message).toContain('--for-revision 不能与 --version 同时使用')
@@ -142,20 +143,20 @@ describe('oclif parse errors in Chinese, with the help hint once', () => {
   })
 
   it('an unknown command: Chinese, the nearest command, the hint once', async () => {
-    const r = await egov(['cloud', 'foo'], zh)
+    const r = await egovInProcess(['cloud', 'foo'], zh)
     expect(r.code).toBe(2)
     expect(r.stderr).toContain('错误: 没有命令“egov cloud foo”')
     expect(once(r.stderr, '参见：egov cloud --help')).toBe(1)
   })
 
   it('--help of an unknown command fails as the command does: Chinese, the hint once, the envelope with --json', async () => {
-    const r = await egov(['cloud', 'nosuch', '--help'], zh)
+    const r = await egovInProcess(['cloud', 'nosuch', '--help'], zh)
     expect(r.code).toBe(2)
     expect(r.stdout).toBe('')
     expect(r.stderr).toContain('错误: 没有命令“egov cloud nosuch”')
     expect(once(r.stderr, '参见：egov cloud --help')).toBe(1)
     expect(r.stderr).not.toContain('not found')
-    const json = await egov(['cloud', 'provder', '--help', '--json'], zh)
+    const json = await egovInProcess(['cloud', 'provder', '--help', '--json'], zh)
     expect(json.code).toBe(2)
     expect(json.stderr).toBe('')
     expect(json.json.error).toMatchObject({code: 'invalid_input', details: {key: 'input.unknownCommand', field: 'COMMAND', command: 'cloud provder', suggestion: 'egov cloud provider'}})

@@ -4,7 +4,8 @@ import {join} from 'node:path'
 
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
-import {egov, isolatedHome} from '../helpers/cli.js'
+import {isolatedHome} from '../helpers/cli.js'
+import {egovInProcess} from '../helpers/in-process.js'
 
 /**
  * Issue 18, the clock: a real database is dated by the system clock and refuses EGOV_NOW, but
@@ -15,7 +16,7 @@ describe('--as-of: rehearsing a day on a real database, reading only', () => {
   const dir = mkdtempSync(join(tmpdir(), 'egov-asof-'))
   // A real database: no EGOV_OPERATOR, no EGOV_NOW (the OS login and the system clock).
   const env = {...isolatedHome(), EGOV_DB: join(dir, 'egov.db')}
-  const run = (args: string[]) => egov(args, env)
+  const run = (args: string[]) => egovInProcess(args, env)
   let id: number
 
   beforeAll(async () => {
@@ -40,7 +41,7 @@ describe('--as-of: rehearsing a day on a real database, reading only', () => {
     expect(forPeople.stdout).toContain('光纤中断')
     // Nothing recorded: the trail is as it was, and EGOV_NOW is still refused here.
     expect((await run(['audit', 'log', '--json'])).json.entries.length).toBe(audit)
-    expect((await egov(['requests', 'list', '--json'], {...env, EGOV_NOW: '2099-03-02T09:00:00+08:00'})).code).toBe(5)
+    expect((await egovInProcess(['requests', 'list', '--json'], {...env, EGOV_NOW: '2099-03-02T09:00:00+08:00'})).code).toBe(5)
   })
 
   it('a day that is no date is exit 2 naming --as-of; a writing command has no --as-of (exit 2)', async () => {

@@ -6,7 +6,8 @@ import {fileURLToPath} from 'node:url'
 
 import {afterAll, beforeAll, expect, it} from 'vitest'
 
-import {egov, isolatedHome} from '../helpers/cli.js'
+import {isolatedHome} from '../helpers/cli.js'
+import {egovInProcess} from '../helpers/in-process.js'
 import {createTestDatabase, describeEachDialect, type TestDatabase} from '../helpers/db.js'
 
 const fx = (name: string) => fileURLToPath(new URL(`../../fixtures/cloud/${name}`, import.meta.url))
@@ -49,7 +50,7 @@ const LEVEL2 = [
 ]
 
 /**
- * CLOUD-7 as 第二十三条 writes it, through bin/run.js: the steps before go-live per level
+ * CLOUD-7 as 第二十三条 writes it, through the CLI (in-process): the steps before go-live per level
  * (templates/cloud-security-levels.json), provisioning refused naming each missing one,
  * re-assessment cycles per level, and the platform's own assessments per provider
  * (第十五条, 第二十四条), with bad input refused and nothing written.
@@ -59,8 +60,8 @@ describeEachDialect('CLOUD-7: security before go-live and after (第十五条, �
   let env: Record<string, string>
   const dir = mkdtempSync(join(tmpdir(), 'egov-cloud-security-'))
   const as = (who: string, now?: string) => ({...env, ...tdb.envFor(who), ...(now ? {EGOV_NOW: now} : {})})
-  const clerk = (args: string[]) => egov(args, as('clerk'))
-  const chief = (args: string[]) => egov(args, as('chief'))
+  const clerk = (args: string[]) => egovInProcess(args, as('clerk'))
+  const chief = (args: string[]) => egovInProcess(args, as('chief'))
   const count = async (table: string) => Number((await tdb.sql(`select count(*) as n from ${table}`))[0]!.n)
   const written = async () => [await count('cloud_security'), await count('cloud_platform_assessments'), await count('audit_log')]
   const ok = async (who: 'clerk' | 'chief', args: string[]) => {
@@ -113,10 +114,10 @@ describeEachDialect('CLOUD-7: security before go-live and after (第十五条, �
       ['移动云', '2025-03-10T10:00:00+08:00'],
       ['电信云', '2026-11-24T10:00:00+08:00'],
     ] as const) {
-      const p = await egov(['cloud', 'provider', 'apply', name, '--vcpu', '100', '--memory-gib', '1000', '--storage-tib', '10', '--bandwidth-mbps', '1000', '--json'], as('clerk', now))
+      const p = await egovInProcess(['cloud', 'provider', 'apply', name, '--vcpu', '100', '--memory-gib', '1000', '--storage-tib', '10', '--bandwidth-mbps', '1000', '--json'], as('clerk', now))
       expect(p.code, p.stderr).toBe(0)
-      expect((await egov(['requests', 'approve', String(p.json.request.id)], as('chief', now))).code).toBe(0)
-      expect((await egov(['cloud', 'provider', 'admission-test', String(p.json.request.id), '--result', 'pass', '--note', 'ok'], as('chief', now))).code).toBe(0)
+      expect((await egovInProcess(['requests', 'approve', String(p.json.request.id)], as('chief', now))).code).toBe(0)
+      expect((await egovInProcess(['cloud', 'provider', 'admission-test', String(p.json.request.id), '--result', 'pass', '--note', 'ok'], as('chief', now))).code).toBe(0)
     }
   })
   afterAll(async () => {
@@ -151,7 +152,7 @@ describeEachDialect('CLOUD-7: security before go-live and after (第十五条, �
     async () => {
       const two = await ready('二级系统', 2)
       const one = await ready('一级系统', 1)
-      const human = await egov(['cloud', 'provision', two], {...as('clerk'), LANG: 'zh_CN.UTF-8'})
+      const human = await egovInProcess(['cloud', 'provision', two], {...as('clerk'), LANG: 'zh_CN.UTF-8'})
       expect(human.code).toBe(5)
       expect(human.stderr).toContain(
         '安全资源申请 (--security-resources)、安全自查 (--self-check)、检测评估 (--assessment)、安全加固 (--hardening)、等保定级备案 (--filing)、上云安全承诺书 (--commitment)',
@@ -249,7 +250,7 @@ describeEachDialect('CLOUD-7: security before go-live and after (第十五条, �
       const after = await ok('clerk', ['cloud', 'platform', 'list', '--overdue'])
       expect(after.assessments.map(row)).toEqual([['移动云', 'grading', '2026-11-01', true, 12]])
       // The day after, 电信云's are overdue too.
-      const tomorrow = await egov(['cloud', 'platform', 'list', '--overdue', '--json'], as('clerk', '2026-11-25T10:00:00+08:00'))
+      const tomorrow = await egovInProcess(['cloud', 'platform', 'list', '--overdue', '--json'], as('clerk', '2026-11-25T10:00:00+08:00'))
       expect(tomorrow.json.overdue).toBe(4)
       const human = await clerk(['cloud', 'platform', 'list'])
       expect(human.stdout).toContain('1 platform assessments overdue')

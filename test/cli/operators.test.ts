@@ -1,19 +1,20 @@
 import {afterAll, beforeAll, expect, it} from 'vitest'
 
-import {egov, isolatedHome} from '../helpers/cli.js'
+import {isolatedHome} from '../helpers/cli.js'
+import {egovInProcess} from '../helpers/in-process.js'
 import {createTestDatabase, describeEachDialect, type TestDatabase} from '../helpers/db.js'
 
 /**
  * The operator roster (issue 18; X-2: 编辑、审核、发布权限分离; 002 第二十二条; 三员分立): roles as
  * data, the three administrators never one person, every change checked against the roster
- * once there is one, a review step needing the reviewer role of its area, through bin/run.js.
+ * once there is one, a review step needing the reviewer role of its area, through the CLI (in-process).
  */
 describeEachDialect('operators and roles (issue 18, X-2, X-4)', (dialect) => {
   let tdb: TestDatabase
   const home = isolatedHome()
   const people = ['admin', 'admin2', 'alice', 'bob', 'carol', 'dave', 'erin'] as const
   type Person = (typeof people)[number]
-  const as = (who: Person, args: string[]) => egov(args, {...home, ...tdb.env, ...tdb.envFor(who)})
+  const as = (who: Person, args: string[]) => egovInProcess(args, {...home, ...tdb.env, ...tdb.envFor(who)})
   /** The login the roster knows a person by: the database login on PostgreSQL. */
   const login = (who: Person) => tdb.actor(who)
   /** A roster change filed by admin, approved by the second 系统管理员 (issue 18: changes to the roster are requests, X-2). */
@@ -147,7 +148,7 @@ describeEachDialect('operators and roles (issue 18, X-2, X-4)', (dialect) => {
   })
 
   it('lists the roles, in Chinese under a Chinese locale', async () => {
-    const r = await egov(['operators', 'roles'], {...home, ...tdb.env, ...tdb.envFor('carol'), LANG: 'zh_CN.UTF-8'})
+    const r = await egovInProcess(['operators', 'roles'], {...home, ...tdb.env, ...tdb.envFor('carol'), LANG: 'zh_CN.UTF-8'})
     expect(r.code).toBe(0)
     for (const text of ['系统管理员', '安全管理员', '审计员', '审核（外网）']) expect(r.stdout).toContain(text)
   })

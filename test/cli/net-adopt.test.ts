@@ -5,7 +5,8 @@ import {join} from 'node:path'
 import ExcelJS from 'exceljs'
 import {afterAll, beforeAll, expect, it} from 'vitest'
 
-import {egov, isolatedHome} from '../helpers/cli.js'
+import {isolatedHome} from '../helpers/cli.js'
+import {egovInProcess} from '../helpers/in-process.js'
 import {createTestDatabase, describeEachDialect, type TestDatabase} from '../helpers/db.js'
 
 /**
@@ -18,8 +19,8 @@ describeEachDialect('net request adopt: existing connections brought in (NET-5, 
   let tdb: TestDatabase
   let env: Record<string, string>
   const as = (who: string) => ({...env, ...tdb.envFor(who)})
-  const alice = (args: string[]) => egov(args, as('alice'))
-  const bob = (args: string[]) => egov(args, as('bob'))
+  const alice = (args: string[]) => egovInProcess(args, as('alice'))
+  const bob = (args: string[]) => egovInProcess(args, as('bob'))
   const ok = async (r: Promise<{code: number; stderr: string; json?: any}>) => {
     const done = await r
     expect(done.code, done.stderr).toBe(0)

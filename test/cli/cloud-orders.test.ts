@@ -5,6 +5,7 @@ import {join} from 'node:path'
 import {afterAll, beforeAll, expect, it} from 'vitest'
 
 import {isolatedHome} from '../helpers/cli.js'
+import {egovInProcess} from '../helpers/in-process.js'
 import {admitProvider, agreeOnboarding, fx, goLive, runnerFor} from '../helpers/cloud-setup.js'
 import {createTestDatabase, describeEachDialect, type TestDatabase} from '../helpers/db.js'
 
@@ -13,11 +14,11 @@ const HF = '市住房公积金中心'
 const NOW = '2026-11-24T10:00:00+08:00'
 
 /**
- * CLOUD-8's follow-ups through bin/run.js on SQLite and PostgreSQL: fix orders with a deadline
+ * CLOUD-8's follow-ups through the CLI (in-process) on SQLite and PostgreSQL: fix orders with a deadline
  * for the systems the efficiency review flags (第二十条: 责令限期整改), and the providers'
  * periodic operation reports with their due dates (第十条(二)).
  */
-describeEachDialect('fix orders and providers’ operation reports through bin/run.js (CLOUD-8)', (dialect) => {
+describeEachDialect('fix orders and providers’ operation reports through the CLI (in-process) (CLOUD-8)', (dialect) => {
   let tdb: TestDatabase
   let env: Record<string, string>
   const dir = mkdtempSync(join(tmpdir(), 'egov-cloud-orders-'))
@@ -25,6 +26,7 @@ describeEachDialect('fix orders and providers’ operation reports through bin/r
   const as = runnerFor(
     () => env,
     (who) => tdb.envFor(who),
+    egovInProcess,
   )
   const clerk = (args: string[], at?: string) => as('clerk', args, at)
   const chief = (args: string[], at?: string) => as('chief', args, at)
@@ -52,7 +54,7 @@ describeEachDialect('fix orders and providers’ operation reports through bin/r
     writeFileSync(out('usage.csv'), rows.join('\n') + '\n')
     const imported = await clerk(['cloud', 'usage', 'import', out('usage.csv'), '--json'])
     expect(imported.code, imported.stderr).toBe(0)
-    // Many steps through bin/run.js on a shared machine: more than the default minute.
+    // Many steps on a shared machine: more than the default minute.
   }, 300_000)
   afterAll(async () => {
     await tdb.cleanup()

@@ -5,7 +5,8 @@ import {fileURLToPath} from 'node:url'
 
 import {afterAll, beforeAll, expect, it} from 'vitest'
 
-import {type CliResult, egov, isolatedHome} from '../helpers/cli.js'
+import {type CliResult, isolatedHome} from '../helpers/cli.js'
+import {egovInProcess} from '../helpers/in-process.js'
 import {admitProvider, agreeOnboarding, goLive, runnerFor} from '../helpers/cloud-setup.js'
 import {createTestDatabase, describeEachDialect, type TestDatabase} from '../helpers/db.js'
 
@@ -19,7 +20,7 @@ const NOW = '2026-12-01T10:00:00+08:00'
 const LONG_TIMEOUT = 240_000
 
 /**
- * The report-like tables for scripts (issue 19), through bin/run.js: each takes --columns by
+ * The report-like tables for scripts (issue 19), through the CLI (in-process): each takes --columns by
  * key and --output csv|tsv|json|value like the lists (the main table's rows alone, summary
  * lines left out), an unknown column is exit 2 naming it and the nearest, and off a terminal
  * (a pipe) nothing is cut, however long a Chinese name.
@@ -30,8 +31,9 @@ describeEachDialect('reports: --columns and --output', (dialect) => {
   const as = runnerFor(
     () => env,
     (who) => tdb.envFor(who),
+    egovInProcess,
   )
-  const run = (args: string[], extra: Record<string, string> = {}) => egov(args, {...env, ...tdb.envFor('clerk'), ...extra})
+  const run = (args: string[], extra: Record<string, string> = {}) => egovInProcess(args, {...env, ...tdb.envFor('clerk'), ...extra})
   const count = async (table: string) => Number((await tdb.sql(`select count(*) as n from ${table}`))[0]!.n)
   const ok = (r: CliResult): CliResult => {
     expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0)

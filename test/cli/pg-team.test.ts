@@ -6,7 +6,8 @@ import pg from 'pg'
 import {afterAll, beforeAll, describe, expect, inject, it} from 'vitest'
 
 import {sqliteLibrary} from '../../src/core/store/index.js'
-import {egov, isolatedHome} from '../helpers/cli.js'
+import {isolatedHome} from '../helpers/cli.js'
+import {egovInProcess} from '../helpers/in-process.js'
 import {pgAdminUrl, pgSchemaUrl} from '../helpers/pg-url.js'
 
 /**
@@ -24,7 +25,7 @@ describe.skipIf(!inject('pgAvailable'))('a team on PostgreSQL: owner, grants, an
   const home = isolatedHome()
   const keyFile = join(dir, 'audit.key')
   const as = (login: string) => ({...home, EGOV_AUDIT_KEY: keyFile, EGOV_DATABASE_URL: pgSchemaUrl(schema, login)})
-  const run = (login: string, args: string[]) => egov(args, as(login))
+  const run = (login: string, args: string[]) => egovInProcess(args, as(login))
   let admin: pg.Client
 
   /** Plain SQL as `login`, as an operator with psql would run it: the error message, or null. */
@@ -74,7 +75,7 @@ describe.skipIf(!inject('pgAvailable'))('a team on PostgreSQL: owner, grants, an
   })
 
   it('egov db grant: only on PostgreSQL (exit 2), for a login that exists (exit 3), from the roster or --roles (exit 2), by the owner only (exit 5)', async () => {
-    const sqlite = await egov(['db', 'grant', 'alice', '--roles', 'net', '--db', join(dir, 'x.db'), '--json'], {...home, EGOV_AUDIT_KEY: keyFile})
+    const sqlite = await egovInProcess(['db', 'grant', 'alice', '--roles', 'net', '--db', join(dir, 'x.db'), '--json'], {...home, EGOV_AUDIT_KEY: keyFile})
     expect(sqlite.code).toBe(2)
     expect(sqlite.json.error.details.key).toBe('grant.sqliteOnly')
     const noLogin = await run(owner, ['db', 'grant', 'egov_t_team_nobody_here', '--roles', 'net', '--json'])
@@ -136,7 +137,7 @@ describe.skipIf(!inject('pgAvailable'))('a team on PostgreSQL: owner, grants, an
       `insert into request_transitions (request_id, from_state, to_state, action, actor, at) values (1, 'submitted', 'submitted', 'note', '${alice}', '2028-01-02T00:00:00.000Z')`,
     )
     expect(future).toMatch(/server clock/)
-    const r = await egov(['ticket', 'open', '--unit', '市数据局', '--subject', 'x', '--json'], {...as(alice), EGOV_NOW: '2028-01-02T09:00:00+08:00'})
+    const r = await egovInProcess(['ticket', 'open', '--unit', '市数据局', '--subject', 'x', '--json'], {...as(alice), EGOV_NOW: '2028-01-02T09:00:00+08:00'})
     expect(r.code).toBe(5)
   })
 
@@ -228,21 +229,21 @@ describe("audit verify cross-checks requests' history with the trail [sqlite]", 
   afterAll(() => rmSync(dir, {recursive: true, force: true}))
 
   it('a state changed with SQL is exit 4 (state); a history row deleted is exit 4 (missing)', async () => {
-    expect((await egov(['db', 'init', '--rehearsal'], env)).code).toBe(0)
-    const one = (await egov(['ticket', 'open', '--unit', '市数据局', '--subject', '甲', '--json'], env)).json.request.id
-    const two = (await egov(['ticket', 'open', '--unit', '市数据局', '--subject', '乙', '--json'], env)).json.request.id
-    expect((await egov(['requests', 'approve', String(two), '--json'], {...env, EGOV_OPERATOR: 'bob'})).code).toBe(0)
-    expect((await egov(['audit', 'verify', '--json'], env)).json.history).toEqual({requests: 2, transitions: 3})
+    expect((await egovInProcess(['db', 'init', '--rehearsal'], env)).code).toBe(0)
+    const one = (await egovInProcess(['ticket', 'open', '--unit', '市数据局', '--subject', '甲', '--json'], env)).json.request.id
+    const two = (await egovInProcess(['ticket', 'open', '--unit', '市数据局', '--subject', '乙', '--json'], env)).json.request.id
+    expect((await egovInProcess(['requests', 'approve', String(two), '--json'], {...env, EGOV_OPERATOR: 'bob'})).code).toBe(0)
+    expect((await egovInProcess(['audit', 'verify', '--json'], env)).json.history).toEqual({requests: 2, transitions: 3})
     sqlite(`update requests set state = 'resolved' where id = ${one}`)
-    const state = await egov(['audit', 'verify', '--json'], env)
+    const state = await egovInProcess(['audit', 'verify', '--json'], env)
     expect(state.code).toBe(4)
     expect(state.json.error.details.broken.history).toEqual({request: one, reason: 'state', state: 'resolved', expected: 'submitted'})
     expect(state.json.error.message).toContain('its state is resolved, but its history leads to submitted')
     sqlite(`update requests set state = 'submitted' where id = ${one}`)
-    expect((await egov(['audit', 'verify'], env)).code).toBe(0)
+    expect((await egovInProcess(['audit', 'verify'], env)).code).toBe(0)
     sqlite(`delete from request_transitions where request_id = ${two} and action = 'approve'`)
     sqlite(`update requests set state = 'submitted' where id = ${two}`)
-    const missing = await egov(['audit', 'verify', '--json'], env)
+    const missing = await egovInProcess(['audit', 'verify', '--json'], env)
     expect(missing.code).toBe(4)
     expect(missing.json.error.details.broken.history).toMatchObject({request: two, reason: 'missing', action: 'approve', actor: 'bob'})
   })

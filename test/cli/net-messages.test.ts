@@ -4,7 +4,8 @@ import {join} from 'node:path'
 
 import {afterAll, beforeAll, expect, it} from 'vitest'
 
-import {egov, isolatedHome} from '../helpers/cli.js'
+import {isolatedHome} from '../helpers/cli.js'
+import {egovInProcess} from '../helpers/in-process.js'
 import {createTestDatabase, describeEachDialect, type TestDatabase} from '../helpers/db.js'
 
 /** Issue 15's messages: each says what is true and what to do, with the field and rule (NET-1, NET-2). */
@@ -12,7 +13,7 @@ describeEachDialect('net messages say what is true (issue 15)', (dialect) => {
   let tdb: TestDatabase
   let env: Record<string, string>
   const dir = mkdtempSync(join(tmpdir(), 'egov-netmsg-'))
-  const run = (args: string[]) => egov(args, env)
+  const run = (args: string[]) => egovInProcess(args, env)
   const count = async () => (await run(['net', 'list', '--all', '--json'])).json.allocations.length as number
 
   beforeAll(async () => {
@@ -90,10 +91,10 @@ describeEachDialect('net messages say what is true (issue 15)', (dialect) => {
       ['units', 'add', '市公安局', '--kind', 'party-government', '--level', 'city'],
       ['net', 'alloc', '--pool', '丙县', '--prefix-length', '28', '--unit', '市公安局'],
     ]) {
-      const r = await egov(args, one)
+      const r = await egovInProcess(args, one)
       expect(r.code, r.stderr).toBe(0)
     }
-    const r = await egov(['net', 'export', '--out', join(dir, `one-${dialect}.csv`)], one)
+    const r = await egovInProcess(['net', 'export', '--out', join(dir, `one-${dialect}.csv`)], one)
     expect(r.code, r.stderr).toBe(0)
     expect(r.stdout).toMatch(/^wrote 1 allocation to /)
   })

@@ -1,6 +1,7 @@
 import {afterAll, beforeAll, expect, it} from 'vitest'
 
-import {egov, isolatedHome} from '../helpers/cli.js'
+import {isolatedHome} from '../helpers/cli.js'
+import {egovInProcess} from '../helpers/in-process.js'
 import {createTestDatabase, describeEachDialect, type TestDatabase} from '../helpers/db.js'
 
 /**
@@ -13,8 +14,8 @@ describeEachDialect('net alloc edit, net pool edit, net pool remove --lift', (di
   let tdb: TestDatabase
   let env: Record<string, string>
   const as = (who: string) => ({...env, ...tdb.envFor(who)})
-  const alice = (args: string[]) => egov(args, as('alice'))
-  const bob = (args: string[]) => egov(args, as('bob'))
+  const alice = (args: string[]) => egovInProcess(args, as('alice'))
+  const bob = (args: string[]) => egovInProcess(args, as('bob'))
   const ok = async (r: Promise<{code: number; stdout: string; stderr: string; json?: any}>) => {
     const done = await r
     expect(done.code, done.stderr).toBe(0)

@@ -4,7 +4,8 @@ import {join} from 'node:path'
 
 import {afterAll, beforeAll, expect, it} from 'vitest'
 
-import {egov, isolatedHome} from '../helpers/cli.js'
+import {isolatedHome} from '../helpers/cli.js'
+import {egovInProcess} from '../helpers/in-process.js'
 import {createTestDatabase, describeEachDialect, type TestDatabase} from '../helpers/db.js'
 
 /**
@@ -18,8 +19,8 @@ describeEachDialect('net import updates recorded rows, and re-imports export --a
   let env: Record<string, string>
   const dir = mkdtempSync(join(tmpdir(), 'egov-net-update-'))
   const as = (who: string) => ({...env, ...tdb.envFor(who)})
-  const alice = (args: string[]) => egov(args, as('alice'))
-  const bob = (args: string[]) => egov(args, as('bob'))
+  const alice = (args: string[]) => egovInProcess(args, as('alice'))
+  const bob = (args: string[]) => egovInProcess(args, as('bob'))
   const ok = async (r: Promise<{code: number; stderr: string; stdout: string; json?: any}>) => {
     const done = await r
     expect(done.code, done.stderr).toBe(0)

@@ -2,21 +2,22 @@ import {fileURLToPath} from 'node:url'
 
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
-import {egov, isolatedHome} from '../helpers/cli.js'
+import {isolatedHome} from '../helpers/cli.js'
+import {egovInProcess} from '../helpers/in-process.js'
 import {createTestDatabase, describeEachDialect, type TestDatabase} from '../helpers/db.js'
 
 /**
  * Roster changes as requests (issue 18: "Changes to the roster are themselves requests
  * approved by a second 系统管理员", CERT-4, 002 第二十二条, X-2): the first 系统管理员 is set at
  * `egov db init --admin`; every later change is a roster-change request, in effect only when
- * another active 系统管理员 approves it, checked again at approval, through bin/run.js.
+ * another active 系统管理员 approves it, checked again at approval, through the CLI (in-process).
  */
 describeEachDialect('roster changes approved by a second 系统管理员 (issue 18, X-2, CERT-4)', (dialect) => {
   let tdb: TestDatabase
   const home = isolatedHome()
   const people = ['wang', 'zhang', 'li', 'zhao', 'qian', 'sun'] as const
   type Person = (typeof people)[number]
-  const as = (who: Person, args: string[]) => egov(args, {...home, ...tdb.env, ...tdb.envFor(who)})
+  const as = (who: Person, args: string[]) => egovInProcess(args, {...home, ...tdb.env, ...tdb.envFor(who)})
   const login = (who: Person) => tdb.actor(who)
   const roster = async () =>
     (await as('sun', ['operators', 'list', '--all', '--json'])).json as {
@@ -214,7 +215,7 @@ describe('--help names the role a command needs (issue 18, X-2)', () => {
     [['units', 'add'], 'any active operator on the roster'],
     [['requests', 'approve'], 'the reviewer role of the request’s area'],
   ])('%s', async (command, roles) => {
-    const r = await egov([...command, '--help'])
+    const r = await egovInProcess([...command, '--help'])
     expect(r.code).toBe(0)
     const section = r.stdout.slice(r.stdout.indexOf('ROLES')).replace(/\s+/g, ' ')
     expect(r.stdout).toContain('ROLES')

@@ -5,7 +5,8 @@ import {join} from 'node:path'
 
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
-import {egov, isolatedHome} from '../helpers/cli.js'
+import {isolatedHome} from '../helpers/cli.js'
+import {egovInProcess} from '../helpers/in-process.js'
 import {createTestDatabase, describeEachDialect, type TestDatabase} from '../helpers/db.js'
 
 const mode = (path: string) => statSync(path).mode & 0o777
@@ -27,7 +28,7 @@ describeEachDialect('the anchored audit trail: the key, MACs and checkpoints', (
   let env: Record<string, string>
   const dir = mkdtempSync(join(tmpdir(), 'egov-anchor-'))
   const keyFile = join(dir, 'keys', 'audit.key')
-  const clerk = (args: string[], extra: Record<string, string> = {}) => egov(args, {...env, ...extra})
+  const clerk = (args: string[], extra: Record<string, string> = {}) => egovInProcess(args, {...env, ...extra})
 
   const rows = async (): Promise<Row[]> => (await tdb.sql('select * from audit_log order by seq')).map((r) => ({...r, seq: Number(r.seq)}) as Row)
   const head = async () => (await tdb.sql('select seq, hash from audit_head where id = 1'))[0] as {seq: number; hash: string}
@@ -276,17 +277,17 @@ describe('the audit key at egov db init: in the config folder by default, or whe
   it('db init makes audit.key 0600 in the config folder (0700), and leaves it alone when run again', async () => {
     const home = isolatedHome()
     const env = {...home, EGOV_DATABASE_URL: '', EGOV_AUDIT_KEY: ''}
-    const r = await egov(['db', 'init', '--db', join(dir, 'a.db'), '--rehearsal', '--json'], env)
+    const r = await egovInProcess(['db', 'init', '--db', join(dir, 'a.db'), '--rehearsal', '--json'], env)
     expect(r.code, r.stdout + r.stderr).toBe(0)
     const key = join(home.XDG_CONFIG_HOME!, 'egov', 'audit.key')
     expect(r.json.auditKey).toEqual({path: key, created: true, missing: false})
     expect(mode(key)).toBe(0o600)
     expect(mode(join(home.XDG_CONFIG_HOME!, 'egov'))).toBe(0o700)
     const content = readFileSync(key, 'utf8')
-    const again = await egov(['db', 'init', '--db', join(dir, 'a.db'), '--json'], env)
+    const again = await egovInProcess(['db', 'init', '--db', join(dir, 'a.db'), '--json'], env)
     expect(again.json.auditKey).toMatchObject({created: false, missing: false})
     expect(readFileSync(key, 'utf8')).toBe(content)
-    const human = await egov(['db', 'init', '--db', join(dir, 'b.db')], {...home, EGOV_DATABASE_URL: '', EGOV_AUDIT_KEY: join(dir, 'k', 'audit.key')})
+    const human = await egovInProcess(['db', 'init', '--db', join(dir, 'b.db')], {...home, EGOV_DATABASE_URL: '', EGOV_AUDIT_KEY: join(dir, 'k', 'audit.key')})
     expect(human.stdout).toContain(`made the audit key ${join(dir, 'k', 'audit.key')} (0600)`)
     expect(mode(join(dir, 'k', 'audit.key'))).toBe(0o600)
     expect(mode(join(dir, 'k'))).toBe(0o700)
@@ -295,7 +296,7 @@ describe('the audit key at egov db init: in the config folder by default, or whe
   it('a key file that is not a key is exit 2 naming EGOV_AUDIT_KEY and the file', async () => {
     const bad = join(dir, 'bad.key')
     writeFileSync(bad, 'hello\n')
-    const r = await egov(['db', 'init', '--db', join(dir, 'c.db'), '--rehearsal', '--json'], {...isolatedHome(), EGOV_DATABASE_URL: '', EGOV_AUDIT_KEY: bad})
+    const r = await egovInProcess(['db', 'init', '--db', join(dir, 'c.db'), '--rehearsal', '--json'], {...isolatedHome(), EGOV_DATABASE_URL: '', EGOV_AUDIT_KEY: bad})
     expect(r.code).toBe(2)
     expect(r.json.error.details).toMatchObject({key: 'audit.keyMalformed', field: 'EGOV_AUDIT_KEY'})
     expect(r.json.error.message).toContain(bad)

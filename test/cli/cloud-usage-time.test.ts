@@ -5,6 +5,7 @@ import {join} from 'node:path'
 import {afterAll, beforeAll, expect, it} from 'vitest'
 
 import {isolatedHome} from '../helpers/cli.js'
+import {egovInProcess} from '../helpers/in-process.js'
 import {admitProvider, agreeOnboarding, goLive, releaseSystem, runnerFor} from '../helpers/cloud-setup.js'
 import {createTestDatabase, describeEachDialect, type TestDatabase} from '../helpers/db.js'
 
@@ -17,7 +18,7 @@ const china = (y: number, mo: number, d: number, h = 0, mi = 0) => Date.UTC(y, m
  * Samples by time (CLOUD-8, 第二十条 and 第十条(二)): a name reused after a release stands for
  * two systems, one after the other; a sample belongs to the one in service at its time.
  */
-describeEachDialect('utilisation samples by the time they were taken, through bin/run.js (CLOUD-8)', (dialect) => {
+describeEachDialect('utilisation samples by the time they were taken, through the CLI (in-process) (CLOUD-8)', (dialect) => {
   let tdb: TestDatabase
   let env: Record<string, string>
   const dir = mkdtempSync(join(tmpdir(), 'egov-usage-time-'))
@@ -25,6 +26,7 @@ describeEachDialect('utilisation samples by the time they were taken, through bi
   const as = runnerFor(
     () => env,
     (who) => tdb.envFor(who),
+    egovInProcess,
   )
   const count = async (table: string) => Number((await tdb.sql(`select count(*) as n from ${table}`))[0]!.n)
   /** The samples stored, as [status of the system, China time] sorted by time. */
@@ -57,7 +59,7 @@ describeEachDialect('utilisation samples by the time they were taken, through bi
     expect(ids.map((r) => r.status)).toEqual(['released', 'in-service'])
     oldId = Number(ids[0]!.id)
     newId = Number(ids[1]!.id)
-    // Many steps through bin/run.js on a shared machine: more than the default minute.
+    // Many steps on a shared machine: more than the default minute.
   }, 300_000)
   afterAll(async () => {
     await tdb.cleanup()

@@ -1,6 +1,7 @@
 import {afterAll, beforeAll, expect, it} from 'vitest'
 
-import {egov, isolatedHome} from '../helpers/cli.js'
+import {isolatedHome} from '../helpers/cli.js'
+import {egovInProcess} from '../helpers/in-process.js'
 import {createTestDatabase, describeEachDialect, type TestDatabase} from '../helpers/db.js'
 
 /**
@@ -27,26 +28,26 @@ describeEachDialect('request payload schemas', (dialect) => {
   })
 
   const file = async (subject: string) => {
-    const r = await egov(['ticket', 'open', '--unit', '市数据局', '--subject', subject, '--detail', '细节', '--json'], as('alice'))
+    const r = await egovInProcess(['ticket', 'open', '--unit', '市数据局', '--subject', subject, '--detail', '细节', '--json'], as('alice'))
     expect(r.code, r.stderr).toBe(0)
     return r.json.request.id as number
   }
 
   it('files, shows and approves a request whose payload matches; db init reports nothing', async () => {
     const id = await file('网络故障')
-    const shown = await egov(['requests', 'show', String(id), '--json'], as('alice'))
+    const shown = await egovInProcess(['requests', 'show', String(id), '--json'], as('alice'))
     expect(shown.code, shown.stderr).toBe(0)
     expect(shown.json.payload).toEqual({subject: '网络故障', detail: '细节'})
     expect(shown.json.warnings).toEqual([])
-    expect((await egov(['requests', 'approve', String(id), '--json'], as('bob'))).code).toBe(0)
-    const init = await egov(['db', 'init', '--json'], as('alice'))
+    expect((await egovInProcess(['requests', 'approve', String(id), '--json'], as('bob'))).code).toBe(0)
+    const init = await egovInProcess(['db', 'init', '--json'], as('alice'))
     expect(init.code, init.stderr).toBe(0)
     expect(init.json.storedPayloads).toEqual([])
   })
 
   it('an invalid payload at filing is exit 2 naming the field, and nothing is written', async () => {
     const [before, audit] = [await count(), await auditCount()]
-    const r = await egov(['ticket', 'open', '--unit', '市数据局', '--subject', '长'.repeat(201), '--json'], as('alice'))
+    const r = await egovInProcess(['ticket', 'open', '--unit', '市数据局', '--subject', '长'.repeat(201), '--json'], as('alice'))
     expect(r.code, r.stdout).toBe(2)
     expect(r.json.error.code).toBe('invalid_input')
     expect(JSON.stringify(r.json.error)).toContain('subject')
@@ -61,22 +62,22 @@ describeEachDialect('request payload schemas', (dialect) => {
     await tdb.sql(`update requests set payload = '{"subject":5}' where id = ${wrongType}`)
     await tdb.sql(`update requests set payload = 'not json' where id = ${garbled}`)
 
-    const list = await egov(['requests', 'list', '--json'], as('alice'))
+    const list = await egovInProcess(['requests', 'list', '--json'], as('alice'))
     expect(list.code, list.stderr).toBe(0)
     expect(list.json.requests.map((r: {id: number}) => r.id)).toEqual(expect.arrayContaining([typo, wrongType, garbled]))
 
-    const shown = await egov(['requests', 'show', String(typo), '--json'], as('alice'))
+    const shown = await egovInProcess(['requests', 'show', String(typo), '--json'], as('alice'))
     expect(shown.code, shown.stderr).toBe(0)
     expect(shown.json.warnings).toEqual([expect.objectContaining({field: 'detial', rule: 'additionalProperties'})])
     expect(shown.json.warnings[0].message).toContain(`request ${typo} (ticket)`)
-    const human = await egov(['requests', 'show', String(wrongType)], as('alice'))
+    const human = await egovInProcess(['requests', 'show', String(wrongType)], as('alice'))
     expect(human.code, human.stderr).toBe(0)
     expect(human.stderr).toContain(`request ${wrongType} (ticket): its stored payload does not match the kind's schema: subject must be of type string`)
-    const zh = await egov(['requests', 'show', String(garbled)], {...as('alice'), LC_ALL: 'zh_CN.UTF-8'})
+    const zh = await egovInProcess(['requests', 'show', String(garbled)], {...as('alice'), LC_ALL: 'zh_CN.UTF-8'})
     expect(zh.code, zh.stderr).toBe(0)
     expect(zh.stderr).toContain(`申请 ${garbled}（ticket）：已存的申请内容不是 JSON`)
 
-    const init = await egov(['db', 'init', '--json'], as('alice'))
+    const init = await egovInProcess(['db', 'init', '--json'], as('alice'))
     expect(init.code, init.stderr).toBe(0)
     expect(init.json.storedPayloads).toEqual([
       {id: typo, kind: 'ticket', field: 'detial', rule: 'additionalProperties', expected: 'subject, detail', suggestion: 'detail'},
@@ -84,7 +85,7 @@ describeEachDialect('request payload schemas', (dialect) => {
       {id: garbled, kind: 'ticket', field: '', rule: 'json'},
     ])
     expect(init.json.warnings.map((w: {message: string}) => w.message)).toEqual(expect.arrayContaining([expect.stringContaining(`request ${typo} (ticket)`)]))
-    const text = await egov(['db', 'init'], as('alice'))
+    const text = await egovInProcess(['db', 'init'], as('alice'))
     expect(text.code, text.stderr).toBe(0)
     expect(text.stderr).toContain(`request ${typo} (ticket): its stored payload does not match the kind's schema: detial is not a key of this kind`)
     // Reported, never changed.

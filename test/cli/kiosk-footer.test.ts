@@ -4,7 +4,8 @@ import {join} from 'node:path'
 
 import {describe, expect, it} from 'vitest'
 
-import {egov, isolatedHome} from '../helpers/cli.js'
+import {isolatedHome} from '../helpers/cli.js'
+import {egovInProcess} from '../helpers/in-process.js'
 
 /**
  * A kiosk form filled by a department in openpyxl with a 合计 row and a 填表人 line under
@@ -14,8 +15,8 @@ import {egov, isolatedHome} from '../helpers/cli.js'
 describe('kiosk import: footer and total rows', () => {
   it('skips 合计 and 填表人 rows with a note, the form valid (dry run)', async () => {
     const env = {...isolatedHome(), EGOV_OPERATOR: 'clerk', EGOV_DATABASE_URL: '', EGOV_DB: join(mkdtempSync(join(tmpdir(), 'egov-kf-')), 'egov.db')}
-    expect((await egov(['db', 'init', '--rehearsal'], env)).code).toBe(0)
-    const json = await egov(['kiosk', 'import', 'fixtures/kiosk/openpyxl-total.xlsx', '--dry-run', '--kind', 'bank', '--level', 'city', '--json'], env)
+    expect((await egovInProcess(['db', 'init', '--rehearsal'], env)).code).toBe(0)
+    const json = await egovInProcess(['kiosk', 'import', 'fixtures/kiosk/openpyxl-total.xlsx', '--dry-run', '--kind', 'bank', '--level', 'city', '--json'], env)
     expect(json.code, json.stdout).toBe(0)
     const notes = json.json.files[0].notes as Array<{type: string; row: number; value: string}>
     expect(notes.map((n) => [n.type, n.row])).toEqual([
@@ -23,7 +24,7 @@ describe('kiosk import: footer and total rows', () => {
       ['footer', 12],
     ])
     expect(notes[0]!.value).toContain('合计')
-    const text = await egov(['kiosk', 'import', 'fixtures/kiosk/openpyxl-total.xlsx', '--dry-run', '--kind', 'bank', '--level', 'city'], {...env, LANG: 'zh_CN.UTF-8'})
+    const text = await egovInProcess(['kiosk', 'import', 'fixtures/kiosk/openpyxl-total.xlsx', '--dry-run', '--kind', 'bank', '--level', 'city'], {...env, LANG: 'zh_CN.UTF-8'})
     expect(text.code).toBe(0)
     expect(text.stderr).toContain('第 11 行是表尾或合计行')
     expect(text.stderr).toContain('填表人')

@@ -1,12 +1,13 @@
 import {afterAll, beforeAll, expect, it} from 'vitest'
 
-import {egov, isolatedHome} from '../helpers/cli.js'
+import {isolatedHome} from '../helpers/cli.js'
+import {egovInProcess} from '../helpers/in-process.js'
 import {createTestDatabase, describeEachDialect, type TestDatabase} from '../helpers/db.js'
 
-describeEachDialect('the unit registry through bin/run.js', (dialect) => {
+describeEachDialect('the unit registry through the CLI (in-process)', (dialect) => {
   let tdb: TestDatabase
   let env: Record<string, string>
-  const run = (args: string[]) => egov(args, env)
+  const run = (args: string[]) => egovInProcess(args, env)
 
   beforeAll(async () => {
     tdb = await createTestDatabase(dialect)

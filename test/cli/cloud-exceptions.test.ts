@@ -7,7 +7,8 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {cloud9Admissible, needsCloudException, parseDocumentNo} from '../../src/core/cloud/index.js'
 import {kindOf, unitKinds} from '../../src/core/units/index.js'
-import {egov, isolatedHome} from '../helpers/cli.js'
+import {isolatedHome} from '../helpers/cli.js'
+import {egovInProcess} from '../helpers/in-process.js'
 import {createTestDatabase, describeEachDialect, type TestDatabase} from '../helpers/db.js'
 
 const FIX = fileURLToPath(new URL('../../fixtures/cloud/', import.meta.url))
@@ -68,19 +69,19 @@ describe('CLOUD-9 (第十三条) as data and a pure rule', () => {
 
 /**
  * CLOUD-9 (第十三条: 未经政务云管理单位批准，不得向个人或企业提供政务云服务) and CLOUD-2
- * (第十一条(三): 纳管后报省大数据中心) through bin/run.js: every enterprise and person refused
+ * (第十一条(三): 纳管后报省大数据中心) through the CLI (in-process): every enterprise and person refused
  * without a recorded exception, the exception filed by one person and approved by another
  * (X-2), named by its number, checked to cover the unit and the system; the report to the
  * province dated no earlier than the application.
  */
-describeEachDialect('CLOUD-9 exceptions and the CLOUD-2 report date through bin/run.js', (dialect) => {
+describeEachDialect('CLOUD-9 exceptions and the CLOUD-2 report date through the CLI (in-process)', (dialect) => {
   let tdb: TestDatabase
   let env: Record<string, string>
   const dir = mkdtempSync(join(tmpdir(), 'egov-cloud-ex-'))
   const out = (name: string) => join(dir, name)
   const as = (who: string, extra: Record<string, string> = {}) => ({...env, ...tdb.envFor(who), ...extra})
-  const clerk = (args: string[], extra: Record<string, string> = {}) => egov(args, as('clerk', extra))
-  const chief = (args: string[], extra: Record<string, string> = {}) => egov(args, as('chief', extra))
+  const clerk = (args: string[], extra: Record<string, string> = {}) => egovInProcess(args, as('clerk', extra))
+  const chief = (args: string[], extra: Record<string, string> = {}) => egovInProcess(args, as('chief', extra))
   const count = async (table: string) => Number((await tdb.sql(`select count(*) as n from ${table}`))[0]!.n)
   const written = async () => [await count('requests'), await count('request_transitions'), await count('cloud_systems'), await count('cloud_attachments'), await count('audit_log')]
   /** An application with sensible values for `unit`; `extra` are more flags. */
@@ -174,7 +175,7 @@ describeEachDialect('CLOUD-9 exceptions and the CLOUD-2 report date through bin/
       expect(r.json.error.message).toContain('--approved-exception ID')
     }
     // In Chinese too, for the person at the terminal.
-    const zh = await egov(
+    const zh = await egovInProcess(
       [
         'cloud',
         'apply',
