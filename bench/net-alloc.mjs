@@ -24,7 +24,7 @@ const dir = mkdtempSync(join(tmpdir(), 'egov-bench-net-'))
 const dbPath = join(dir, 'bench.db')
 const url = process.env.EGOV_DATABASE_URL || undefined
 const store = await Store.open({sqlitePath: dbPath, databaseUrl: url, operator: 'bench', rehearsal: !url, kinds: KINDS})
-/** @typedef {import('../dist/core/net/ip.js').Block} Block */
+/** @typedef {import('../dist/core/net/index.js').Block} Block */
 const ms = (/** @type {bigint} */ t0) => Number(process.hrtime.bigint() - t0) / 1e6
 
 await store.write((ctx) => addPoolIn(ctx, {cidr: '10.0.0.0/8', name: 'bench', plane: 1}))

@@ -36,40 +36,13 @@ export abstract class Scanner {
         return
       }
       const next = buf[lt + 1]
-      if (next === 33 /* ! */) {
-        // <!-- comment -->, <![CDATA[ … ]]>, <!DOCTYPE …>
-        if (buf[lt + 2] === 45) {
-          const close = buf.indexOf('-->', lt + 4)
-          if (close < 0) {
-            this.keep(buf, pos)
-            return
-          }
-          pos = close + 3
-        } else if (buf[lt + 2] === 91) {
-          const close = buf.indexOf(']]>', lt + 9)
-          if (close < 0) {
-            this.keep(buf, pos)
-            return
-          }
-          this.cdata(buf.toString('utf8', lt + 9, close))
-          pos = close + 3
-        } else {
-          const close = buf.indexOf(62, lt)
-          if (close < 0) {
-            this.keep(buf, pos)
-            return
-          }
-          pos = close + 1
-        }
-        continue
-      }
-      if (next === 63 /* ? */) {
-        const close = buf.indexOf('?>', lt + 2)
-        if (close < 0) {
+      if (next === 33 /* ! */ || next === 63 /* ? */) {
+        const after = this.markupEnd(buf, lt, next)
+        if (after < 0) {
           this.keep(buf, pos)
           return
         }
-        pos = close + 2
+        pos = after
         continue
       }
       // A tag: find its > outside quoted attribute values.
@@ -102,6 +75,27 @@ export abstract class Scanner {
       }
       pos = i + 1
     }
+  }
+
+  /** Where `<!…` or `<?…` at lt ends (past its closing), or -1 when this chunk ends inside it. */
+  private markupEnd(buf: Buffer, lt: number, next: number): number {
+    if (next === 63 /* ? */) {
+      const close = buf.indexOf('?>', lt + 2)
+      return close < 0 ? -1 : close + 2
+    }
+    // <!-- comment -->, <![CDATA[ … ]]>, <!DOCTYPE …>
+    if (buf[lt + 2] === 45) {
+      const close = buf.indexOf('-->', lt + 4)
+      return close < 0 ? -1 : close + 3
+    }
+    if (buf[lt + 2] === 91) {
+      const close = buf.indexOf(']]>', lt + 9)
+      if (close < 0) return -1
+      this.cdata(buf.toString('utf8', lt + 9, close))
+      return close + 3
+    }
+    const close = buf.indexOf(62, lt)
+    return close < 0 ? -1 : close + 1
   }
 
   /** CDATA content: text as it is. */
