@@ -5,7 +5,7 @@ import {join} from 'node:path'
 
 import {afterAll, beforeAll, expect, it} from 'vitest'
 
-import {BIN, egov, isolatedHome} from '../helpers/cli.js'
+import {BIN, childEnv, egov, isolatedHome} from '../helpers/cli.js'
 import {createTestDatabase, describeEachDialect, type TestDatabase} from '../helpers/db.js'
 
 const PASS = 'ca-test-passphrase'
@@ -272,7 +272,7 @@ describeEachDialect('cert CA hierarchy: offline root, issuing CA, rollover', (di
     expect(crl.json.root.number).toBeGreaterThan(1)
     expect(openssl(['crl', '-in', join(pub, 'root.crl.pem'), '-CAfile', 'root.pem', '-noout']).stderr).toContain('verify OK')
     const server: ChildProcess = spawn(process.execPath, [BIN, 'cert', 'ocsp', 'serve', '--port', '0', '--max-requests', '2', '--for', '30'], {
-      env: {...process.env, LANG: 'C.UTF-8', ...as('alice', {EGOV_CA_PASSPHRASE: PASS})},
+      env: childEnv(as('alice', {EGOV_CA_PASSPHRASE: PASS})),
       stdio: ['ignore', 'pipe', 'pipe'],
     })
     const url = await new Promise<string>((resolve, reject) => {

@@ -6,7 +6,7 @@ import {fileURLToPath} from 'node:url'
 
 import {afterAll, beforeAll, expect, it} from 'vitest'
 
-import {type CliResult, egov, isolatedHome} from '../helpers/cli.js'
+import {childEnv, type CliResult, egov, isolatedHome} from '../helpers/cli.js'
 import {createTestDatabase, describeEachDialect, type TestDatabase} from '../helpers/db.js'
 
 const PASS = 'ca-test-passphrase'
@@ -28,10 +28,8 @@ function otherMachine(): string {
 
 /** bin/run.js of the other machine's package, as the helper runs ours. */
 function egovAt(bin: string, args: string[], env: Record<string, string>): Promise<CliResult> {
-  const drop = new Set(['EGOV_DB', 'EGOV_DATABASE_URL', 'EGOV_OPERATOR', 'EGOV_NOW', 'FORCE_COLOR', 'NODE_OPTIONS'])
-  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !drop.has(k)))
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], {env: {...base, LANG: 'C.UTF-8', ...env}})
+    const child = spawn(process.execPath, [bin, ...args], {env: childEnv(env)})
     let stdout = ''
     let stderr = ''
     child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d))

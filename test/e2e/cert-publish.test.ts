@@ -5,7 +5,7 @@ import {join} from 'node:path'
 
 import {afterAll, beforeAll, expect, it} from 'vitest'
 
-import {BIN, egov, isolatedHome} from '../helpers/cli.js'
+import {BIN, childEnv, egov, isolatedHome} from '../helpers/cli.js'
 import {createTestDatabase, describeEachDialect, type TestDatabase} from '../helpers/db.js'
 
 const PASS = 'ca-test-passphrase'
@@ -210,7 +210,7 @@ describeEachDialect('keys, publication, OCSP and the inventory by issuer and ser
     let url = ''
     const start = (args: string[], extra: Record<string, string> = {}) =>
       new Promise<{child: ChildProcess; url: string}>((resolve, reject) => {
-        const child = spawn(process.execPath, [BIN, 'cert', 'ocsp', 'serve', ...args], {env: {...process.env, LANG: 'C.UTF-8', ...as('alice', extra)}, stdio: ['ignore', 'pipe', 'pipe']})
+        const child = spawn(process.execPath, [BIN, 'cert', 'ocsp', 'serve', ...args], {env: childEnv(as('alice', extra)), stdio: ['ignore', 'pipe', 'pipe']})
         let out = ''
         child.stdout.setEncoding('utf8').on('data', (d: string) => {
           out += d

@@ -7,7 +7,7 @@ import {join} from 'node:path'
 
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
-import {BIN, egov, isolatedHome} from '../helpers/cli.js'
+import {BIN, childEnv, egov, isolatedHome} from '../helpers/cli.js'
 import {createTestDatabase, type TestDatabase} from '../helpers/db.js'
 
 const PASS = 'ca-test-passphrase'
@@ -357,7 +357,7 @@ describe('an SM2 CA: certificates, CRLs, OCSP and PKCS#12 signed SM2-with-SM3 (C
 
   it('OCSP: an SM2 CA’s responses are signed SM2-with-SM3; openssl reads the status, pkeyutl and sm-crypto verify the signature', async () => {
     const child: ChildProcess = spawn(process.execPath, [BIN, 'cert', 'ocsp', 'serve', '--port', '0', '--max-requests', '1', '--for', '30'], {
-      env: {...process.env, LANG: 'C.UTF-8', ...as('alice', {EGOV_CA_PASSPHRASE: PASS})},
+      env: childEnv(as('alice', {EGOV_CA_PASSPHRASE: PASS})),
       stdio: ['ignore', 'pipe', 'pipe'],
     })
     const url = await new Promise<string>((resolve, reject) => {

@@ -28,15 +28,19 @@ export function isolatedHome(): Record<string, string> {
  */
 export const CHILD_CLEARED = ['EGOV_DB', 'EGOV_DATABASE_URL', 'EGOV_OPERATOR', 'EGOV_NOW', 'FORCE_COLOR', 'LANG', 'LC_ALL', 'LC_MESSAGES', 'NODE_OPTIONS', 'NODE_ENV']
 
+/** The environment a child egov gets: the test run's, less CHILD_CLEARED, in English (C.UTF-8), then `env`. */
+export function childEnv(env: Record<string, string | undefined> = {}): Record<string, string | undefined> {
+  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !CHILD_CLEARED.includes(k)))
+  return {...base, LANG: 'C.UTF-8', ...env}
+}
+
 /**
  * Runs bin/run.js as a user would: a child process, stdin not a terminal (closed, or
  * the given input), no colour variables inherited, English unless the test says otherwise.
  */
 export function egov(args: string[], env: Record<string, string | undefined> = {}, input?: string): Promise<CliResult> {
-  const base: Record<string, string | undefined> = Object.fromEntries(Object.entries(process.env).filter(([k]) => !CHILD_CLEARED.includes(k)))
-  const merged = {...base, LANG: 'C.UTF-8', ...env}
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {env: merged, stdio: ['pipe', 'pipe', 'pipe']})
+    const child = spawn(process.execPath, [BIN, ...args], {env: childEnv(env), stdio: ['pipe', 'pipe', 'pipe']})
     let stdout = ''
     let stderr = ''
     child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d))
@@ -60,7 +64,7 @@ export function egov(args: string[], env: Record<string, string | undefined> = {
 export function onTerminal(args: string[], env: Record<string, string>, answers: Array<{when: RegExp; type: string}>): Promise<{code: number; screen: string}> {
   const command = [process.execPath, BIN, ...args].map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(' ')
   return new Promise((resolve, reject) => {
-    const child = spawn('script', ['-qfec', command, '/dev/null'], {env: {...process.env, NODE_ENV: undefined, LANG: 'C.UTF-8', TERM: 'xterm', ...env}})
+    const child = spawn('script', ['-qfec', command, '/dev/null'], {env: childEnv({TERM: 'xterm', ...env})})
     let screen = ''
     const pending = [...answers]
     child.stdout.setEncoding('utf8').on('data', (d: string) => {

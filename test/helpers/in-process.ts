@@ -1,7 +1,7 @@
 import {format} from 'node:util'
 import {fileURLToPath, pathToFileURL} from 'node:url'
 
-import {type CliResult, CHILD_CLEARED} from './cli.js'
+import {childEnv, type CliResult} from './cli.js'
 
 /**
  * The test pyramid's middle layer (issue 17): egov run inside the test's own process, through
@@ -12,8 +12,7 @@ import {type CliResult, CHILD_CLEARED} from './cli.js'
  * concurrency, signals and crashes, start-up itself.
  *
  * Calls are run one at a time (the environment, standard output and the exit code are the
- * process's own), each with the environment `egov()` gives a child: the caller's, less egov's
- * variables, LANG=C.UTF-8, then `env`. oclif's configuration is loaded for every call, so each
+ * process's own), each with the environment `egov()` gives a child (`childEnv`). oclif's configuration is loaded for every call, so each
  * call's XDG folders are its own; the command modules themselves are loaded once per test file.
  */
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
@@ -44,11 +43,9 @@ async function runOnce(args: string[], env: Record<string, string | undefined>):
   oclif ??= import(pathToFileURL(`${ROOT}dist/vendor/oclif/index.js`).href) as Promise<Oclif>
   const {run, flush} = await oclif
   const savedEnv = {...process.env}
-  for (const key of CHILD_CLEARED) Reflect.deleteProperty(process.env, key)
-  for (const [key, value] of Object.entries({LANG: 'C.UTF-8', ...env})) {
-    if (value === undefined) Reflect.deleteProperty(process.env, key)
-    else process.env[key] = value
-  }
+  const target = childEnv(env)
+  for (const key of Object.keys(process.env)) if (target[key] === undefined) Reflect.deleteProperty(process.env, key)
+  for (const [key, value] of Object.entries(target)) if (value !== undefined) process.env[key] = value
   const stdout: string[] = []
   const stderr: string[] = []
   // eslint-disable-next-line @typescript-eslint/unbound-method -- kept to be put back on the same stream, never called detached
