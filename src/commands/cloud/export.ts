@@ -21,7 +21,7 @@ export default class CloudExport extends EgovCommand<typeof CloudExport> {
     await readyToWrite({out: this.flags.out}, {force: this.flags.force, interactive: this.interactive(), locale: this.locale})
     const id = parseRequestId(this.args.id)
     const store = await this.store()
-    const request = await loadRequest(store.db, id)
+    const request = await loadRequest(store, id)
     if (request.kind !== 'cloud-onboarding') throw new InvalidInput('request.wrongKind', {id, kind: request.kind, expected: 'cloud-onboarding'}, {field: 'ID'})
     const p = request.payload as OnboardingRequest
     await writeCloudForm('application', this.flags.out, {

@@ -22,7 +22,7 @@ export default class ItemsShow extends EgovCommand<typeof ItemsShow> {
     const store = await this.store()
     const code = toHalfWidth(this.args.code).trim().toUpperCase()
     const item = await showItem(store.db, code, today())
-    const requests = (await listRequests(store.db, {kind: 'item-lifecycle'})).filter((r) => r.summary.includes(` ${code} `))
+    const requests = (await listRequests(store, {kind: 'item-lifecycle'})).filter((r) => r.summary.includes(` ${code} `))
     this.show(() => {
       const lines = [
         `${this.color.bold(item.code)}  ${item.name}  ${this.t(`items.status.${item.status}`)}${item.next ? ` → ${this.t(`items.status.${item.next.status}`)} ${item.next.effective}` : ''}  (${this.t('col.version')} ${item.version})`,

@@ -30,7 +30,7 @@ export default class RequestsList extends EgovCommand<typeof RequestsList> {
   async run(): Promise<{requests: ListedRequest[]; warnings: CalendarWarning[]}> {
     // An empty list reads no request kind: they are loaded only for rows or a filter to check (start-up, issue 17).
     const store = await this.store({kindsOnDemand: true})
-    const requests = await listRequests(store.db, {kind: this.flags.kind, state: this.flags.state, overdue: this.flags.overdue, unit: this.flags.unit})
+    const requests = await listRequests(store, {kind: this.flags.kind, state: this.flags.state, overdue: this.flags.overdue, unit: this.flags.unit})
     this.table(requests, requestColumns(this.locale, this.color), this.t('request.none'))
     // Due dates in a year nobody has published may still move: said here, and in --json.
     const warnings = await dueDateWarnings(

@@ -18,7 +18,7 @@ export default class RequestsShow extends EgovCommand<typeof RequestsShow> {
 
   async run(): Promise<RequestWithHistory & {warnings: Array<CalendarWarning | {message: string; field: string; rule: string}>}> {
     const store = await this.store()
-    const request = await loadRequest(store.db, parseRequestId(this.args.id))
+    const request = await loadRequest(store, parseRequestId(this.args.id))
     this.log(requestDetail(request, this.locale, this.color))
     // A stored payload its kind's schema does not accept (written around egov, or by an older one) is shown, and named (issue 19).
     const payload = (await requestPayloadProblems(store.db, request.id)).map((p) => ({message: p.message.render(this.locale), field: p.field, rule: p.rule}))

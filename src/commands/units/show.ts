@@ -19,7 +19,7 @@ export default class UnitsShow extends EgovCommand<typeof UnitsShow> {
     const connections = await connectionsOf(store.db, unit)
     const connection = connections.find((c) => c.status !== 'closed') ?? connections[0] ?? null
     const addresses = await listAllocations(store.db, {unit: unit.name})
-    const requests = await listRequests(store.db, {unit: unit.name})
+    const requests = await listRequests(store, {unit: unit.name})
     this.log(`${this.color.bold(unit.name)}  ${unit.kindName}  ${this.t(`units.level.${unit.level}`)}${unit.district ? `  ${unit.district}` : ''}${unit.parent ? `  ‹ ${unit.parent}` : ''}`)
     if (unit.contact || unit.phone) this.log(`${this.t('col.contact')}: ${unit.contact ?? ''} ${unit.phone ?? ''}`)
     this.log(`${this.t('col.budget')}: ${this.t(`units.budget.${unit.budget}`)}`)

@@ -17,6 +17,7 @@ import {isPgLockTimeout, isSqliteBusy, type LockWaitOptions, lockTimeout, WriteL
 
 export type {Database} from './schema.js'
 export type {SqlDialect} from './migrations/helpers.js'
+export {type Reader, readerDb} from './reader.js'
 
 export interface StoreOptions {
   /** postgres://… : the shared team registry. Wins over sqlitePath. */
@@ -75,21 +76,6 @@ export interface WriteContext {
   rehearsal: boolean
   /** The audit key file every new audit entry is MACed with (undefined: no MAC). */
   auditKeyPath?: string
-}
-
-/**
- * What a read takes (issue 17, one use-case shape). A command hands it the store it opened:
- * `findUnit(store, name)`, `(store, input) → result`, never the store's connection. Inside a
- * change, core hands it the change's WriteContext or transaction, so the read sees the change's
- * own rows. A Store and a WriteContext are both `{db}`; a bare Kysely or transaction is
- * accepted for core's own helpers and the tests.
- */
-export type Reader = Kysely<Database> | {readonly db: Kysely<Database>}
-
-/** The connection or transaction a Reader reads through. */
-export function readerDb(from: Reader): Kysely<Database> {
-  // Structural, not instanceof: a test's Kysely may come from the package, not dist/vendor's copy.
-  return 'selectFrom' in from ? from : from.db
 }
 
 /** Any 64-bit constant will do; it is the one lock every egov writer takes on PostgreSQL. */

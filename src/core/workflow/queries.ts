@@ -4,7 +4,7 @@ import {type Request, type RequestWithHistory, summarize, requireKind} from './m
 import {today as clockToday} from '../clock.js'
 import {InvalidInput, NotFound} from '../errors.js'
 import {Localized, t} from '../i18n/index.js'
-import type {Database} from '../store/index.js'
+import {type Database, type Reader, readerDb} from '../store/index.js'
 import {payloadProblems, type PayloadProblem, ruleText} from './payload-schema.js'
 import {allKinds, findKind, loadKinds} from './registry.js'
 
@@ -49,7 +49,8 @@ function toListed(row: ListedRow, today: string): ListedRequest {
   }
 }
 
-export async function loadRequest(db: Kysely<Database>, id: number, today: string = clockToday()): Promise<RequestWithHistory> {
+export async function loadRequest(from: Reader, id: number, today: string = clockToday()): Promise<RequestWithHistory> {
+  const db = readerDb(from)
   const row = await db.selectFrom('requests').selectAll().where('id', '=', id).executeTakeFirst()
   if (!row) throw new NotFound('request.notFound', {id}, {field: 'ID'})
   const history = await db.selectFrom('request_transitions').selectAll().where('request_id', '=', id).orderBy('id').execute()
@@ -69,7 +70,8 @@ export interface RequestFilter {
 }
 
 /** Overdue requests first (the longest overdue at the top), then open ones by due date, then the rest newest first. */
-export async function listRequests(db: Kysely<Database>, filter: RequestFilter = {}, today: string = clockToday()): Promise<ListedRequest[]> {
+export async function listRequests(from: Reader, filter: RequestFilter = {}, today: string = clockToday()): Promise<ListedRequest[]> {
+  const db = readerDb(from)
   // The kinds are read to check a filter and to know which states are final: a store opened
   // with kindsOnDemand loads them here, and only when there is something to read them for.
   if (filter.kind || filter.state) await loadKinds()
