@@ -28,8 +28,11 @@ if (bundle && (bundle.abi !== process.versions.modules || bundle.platform !== pr
 // (@types/node for Node 20 does not declare it: hence the type.)
 ;/** @type {{enableCompileCache?: () => unknown}} */ (module).enableCompileCache?.()
 
-// @oclif/core as bundled by scripts/bundle.mjs: one file instead of ~120 (bench/startup).
-const {execute} = await import('#oclif/execute')
+// @oclif/core as bundled by scripts/bundle.mjs: one file instead of ~120 (bench/startup). A
+// relative path (#oclif/execute in package.json "imports" names the same file) is resolved
+// without reading package.json.
+const oclifExecute = new URL('../dist/vendor/oclif/execute.js', import.meta.url).href
+const {execute} = /** @type {typeof import('#oclif/execute')} */ (await import(oclifExecute))
 
 // egov installs no oclif plugins at run time: skipping the look-up of user and dev
 // plugins saves a file read and a directory walk on every start.

@@ -5,11 +5,14 @@
 // errors, ux, help, parser, config, minimatch, ejs…) into dist/vendor/oclif/.
 // Loading a few files instead of hundreds is what keeps `egov … --json` near `node -e 0`.
 // Every other package stays external and is loaded from node_modules as published.
-import {readdirSync} from 'node:fs'
+import {mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {createRequire} from 'node:module'
-import {join, relative} from 'node:path'
+import {dirname, join, relative, sep} from 'node:path'
 
 import {build} from 'esbuild'
+
+// Chunk names carry a hash: a new build leaves no chunk of an old one behind.
+rmSync('dist/vendor', {recursive: true, force: true})
 
 await build({
   entryPoints: ['node_modules/kysely/dist/esm/index.js'],
@@ -35,6 +38,44 @@ const oclifEntry = (/** @type {string} */ subpath) => {
   const names = Object.keys(requireHere(specifier)).filter((name) => /^[A-Za-z_$][\w$]*$/.test(name) && name !== 'default')
   return `import * as m from '${specifier}'\nexport const {${names.join(', ')}} = m\n`
 }
+// Packages oclif requires at the top of a module but calls only on paths a start with a
+// manifest never takes (tinyglobby and minimatch find commands without a manifest, ejs renders
+// help templates, cli-spinners draws a spinner), and `debug`, whose output only DEBUG=… turns on.
+// Bundled, each is compiled (and most evaluated) on every start: about 250 KB of the ~600 KB
+// oclif bundle. Instead oclif's require of each gets a stand-in that requires the real package
+// from node_modules, as oclif itself would, the first time a property of it is read (oclif's
+// compiled code reads `tinyglobby_1.glob` at the call, never at the require). With DEBUG unset
+// the stand-in for `debug` hands oclif's logger a debugger that is off, as the real one would be.
+const LAZY_DEPENDENCIES = ['tinyglobby', 'minimatch', 'ejs', 'cli-spinners', 'debug']
+/** @type {import('esbuild').Plugin} */
+const oclifLazyDependencies = {
+  name: 'oclif-lazy-dependencies',
+  setup(b) {
+    const filter = new RegExp(`^(${LAZY_DEPENDENCIES.join('|')})$`)
+    b.onResolve({filter}, (args) => (/[\\/]@oclif[\\/]core[\\/]lib[\\/]/.test(args.importer) ? {path: args.path, namespace: 'oclif-lazy'} : undefined))
+    b.onLoad({filter: /.*/, namespace: 'oclif-lazy'}, (args) => ({
+      loader: 'js',
+      contents: `
+const name = ${JSON.stringify(args.path)}
+let real
+// Resolved from @oclif/core's own folder, where oclif would find it (nested or hoisted).
+const load = () => (real ??= require('node:module').createRequire(require.resolve('@oclif/core'))(name))
+${
+  args.path === 'debug'
+    ? `const off = () => {}
+off.enabled = false
+off.extend = () => off
+module.exports = (namespace) => (process.env.DEBUG ? load()(namespace) : Object.assign(off, {namespace}))`
+    : `module.exports = new Proxy({}, {
+  get: (_, key) => (key === '__esModule' ? undefined : load()[key]),
+  has: (_, key) => key in load(),
+})`
+}
+`,
+    }))
+  },
+}
+
 await build({
   entryPoints: oclifSubpaths.map((subpath) => ({in: `oclif-entry:${subpath}`, out: subpath})),
   outdir: 'dist/vendor/oclif',
@@ -51,6 +92,7 @@ await build({
   // CommonJS inside an ES module: require() for Node's built-ins and what stays external.
   banner: {js: "import {createRequire as __egovCreateRequire} from 'node:module';const require=__egovCreateRequire(import.meta.url);"},
   plugins: [
+    oclifLazyDependencies,
     {
       name: 'oclif-entries',
       setup(b) {
@@ -81,17 +123,34 @@ const sources = (/** @type {string} */ dir) =>
   readdirSync(dir, {recursive: true, withFileTypes: true})
     .filter((e) => e.isFile() && e.name.endsWith('.ts'))
     .map((e) => join(e.parentPath, e.name))
-// The message catalogue (both languages, ~1,200 entries) as one JSON.parse of a string
-// instead of an object literal: V8 parses JSON several times faster than it compiles the
-// same data as code (about 10 ms less on every start on the 2-core machine, bench/startup).
-// Its values are those of tsc's dist/core/i18n/catalog.js, built just before this step.
-const {catalog} = await import(new URL('../dist/core/i18n/catalog.js', import.meta.url).href)
+// The message catalogue (both languages, ~1,200 entries, 150 KB of text) is not compiled into
+// the bundle: each language is a JSON file of its own (dist/catalog/en.json, zh.json, and the
+// column headers' keys in columns.json), read and parsed when a start first needs it. V8 parses
+// JSON several times faster than it compiles the same data as code, and a start reads one
+// language, not both (bench/startup). The files are made from tsc's
+// dist/core/i18n/catalog.js, built just before this step; the bundle's stand-in for
+// catalog.ts exports what src/core/i18n/index.ts uses of it.
+const {catalog, columnHeaderPairs} = await import(new URL('../dist/core/i18n/catalog.js', import.meta.url).href)
+mkdirSync('dist/catalog', {recursive: true})
+for (const locale of ['en', 'zh']) {
+  const texts = Object.fromEntries(Object.entries(catalog).map(([key, entry]) => [key, /** @type {Record<string, string>} */ (entry)[locale]]))
+  writeFileSync(`dist/catalog/${locale}.json`, JSON.stringify(texts))
+}
+writeFileSync('dist/catalog/columns.json', JSON.stringify(columnHeaderPairs(catalog)))
+/** Where a bundled file finds dist/catalog: written as a path relative to that file below. */
+const CATALOG_DIR = '__EGOV_CATALOG_DIR__'
 /** @type {import('esbuild').Plugin} */
-const catalogAsJson = {
-  name: 'catalog-as-json',
+const catalogFiles = {
+  name: 'catalog-files',
   setup(b) {
     b.onLoad({filter: /[\\/]src[\\/]core[\\/]i18n[\\/]catalog\.ts$/}, () => ({
-      contents: `export const catalog = JSON.parse(${JSON.stringify(JSON.stringify(catalog))})\n`,
+      contents: `import {readFileSync} from 'node:fs'
+const read = (name) => JSON.parse(readFileSync(new URL(\`${CATALOG_DIR}/\${name}.json\`, import.meta.url), 'utf8'))
+const byLanguage = {}
+export const messagesIn = (locale) => (byLanguage[locale] ??= read(locale))
+let headers
+export const columnHeaders = () => (headers ??= new Map(read('columns')))
+`,
       loader: 'js',
     }))
   },
@@ -99,7 +158,8 @@ const catalogAsJson = {
 
 const commands = sources('src/commands')
 
-await build({
+rmSync('dist/chunks', {recursive: true, force: true})
+const {metafile} = await build({
   entryPoints: [...commands, 'src/cli/help.ts', ...sources('src/hooks')].map((file) => ({in: file, out: relative('src', file).replace(/\.ts$/, '')})),
   outdir: 'dist',
   chunkNames: 'chunks/[name]-[hash]',
@@ -114,6 +174,27 @@ await build({
   // stack traces and class names stay readable.
   minifyWhitespace: true,
   minifySyntax: true,
-  plugins: [oclifImports, catalogAsJson],
+  plugins: [oclifImports, catalogFiles],
+  metafile: true,
   logLevel: 'warning',
 })
+
+// The bundles name Kysely and oclif by their package.json "imports" (#kysely, #oclif/…), which
+// Node resolves by reading package.json on every start. Written as relative paths, they are
+// the same files, found without it.
+const vendored = {'#kysely': 'dist/vendor/kysely.js', ...Object.fromEntries(oclifSubpaths.map((subpath) => [`#oclif/${subpath}`, `dist/vendor/oclif/${subpath}.js`]))}
+for (const output of Object.keys(metafile.outputs).filter((file) => file.endsWith('.js'))) {
+  const text = readFileSync(output, 'utf8')
+  const relativeTo = (/** @type {string} */ target) => {
+    const path = relative(dirname(output), target).split(sep).join('/')
+    return path.startsWith('.') ? path : `./${path}`
+  }
+  const rewritten = text
+    .replace(/(\bfrom\s*|\bimport\s*\(\s*|\bimport\s*)"(#kysely|#oclif\/[a-z]+)"/g, (_whole, before, specifier) => {
+      const target = vendored[/** @type {keyof typeof vendored} */ (specifier)]
+      if (!target) throw new Error(`${output}: ${specifier} is not a vendored module of scripts/bundle.mjs`)
+      return `${before}"${relativeTo(target)}"`
+    })
+    .replaceAll(`${CATALOG_DIR}/`, `${relativeTo('dist/catalog')}/`)
+  if (rewritten !== text) writeFileSync(output, rewritten)
+}

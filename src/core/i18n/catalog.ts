@@ -322,3 +322,31 @@ const entries = {
 
 export type MessageKey = keyof typeof entries
 export const catalog: Record<MessageKey, {en: string; zh: string}> = entries
+
+const byLanguage: Partial<Record<'en' | 'zh', Readonly<Record<MessageKey, string>>>> = {}
+
+/**
+ * One language's texts, by key: what t() reads. (The CLI's bundle replaces this module with
+ * one that reads dist/catalog/<language>.json when a language is first needed, so a start
+ * parses one language, not both: scripts/bundle.mjs.)
+ */
+export function messagesIn(locale: 'en' | 'zh'): Readonly<Record<MessageKey, string>> {
+  return (byLanguage[locale] ??= Object.fromEntries(Object.entries(catalog).map(([key, entry]) => [key, entry[locale]])) as Record<MessageKey, string>)
+}
+
+let headers: ReadonlyMap<string, string> | undefined
+
+/** Every table column header (a `col.` entry) in either language → the key scripts name the column by (`col.filedBy` → `filedBy`). */
+export function columnHeaders(): ReadonlyMap<string, string> {
+  return (headers ??= new Map(columnHeaderPairs(catalog)))
+}
+
+/** The pairs of columnHeaders, in catalogue order; where two entries share a text, the first wins. */
+export function columnHeaderPairs(entries: Readonly<Record<string, {en: string; zh: string}>>): [string, string][] {
+  const pairs = new Map<string, string>()
+  for (const [key, entry] of Object.entries(entries)) {
+    if (!key.startsWith('col.')) continue
+    for (const text of [entry.en, entry.zh]) if (!pairs.has(text)) pairs.set(text, key.slice(4))
+  }
+  return [...pairs]
+}

@@ -1,5 +1,5 @@
 import {printable} from '../text.js'
-import {catalog, type MessageKey} from './catalog.js'
+import {columnHeaders, type MessageKey, messagesIn} from './catalog.js'
 
 export type Locale = 'en' | 'zh'
 export type {MessageKey}
@@ -19,8 +19,7 @@ function shownTime(iso: string): string {
 
 /** Render a catalogue entry; {name} placeholders take the params; an instant (UTC ISO) is shown in China time. */
 export function t(key: MessageKey, params: Record<string, unknown> = {}, locale: Locale = 'en'): string {
-  const entry = catalog[key]
-  const text = entry ? entry[locale] : key
+  const text = messagesIn(locale)[key] ?? key
   return text.replace(/\{(\w+)\}/g, (whole, name: string) => {
     if (!(name in params)) return whole
     const value = params[name]
@@ -49,10 +48,8 @@ export class Localized {
 }
 
 export function hasMessage(key: string): key is MessageKey {
-  return Object.prototype.hasOwnProperty.call(catalog, key)
+  return Object.prototype.hasOwnProperty.call(messagesIn('en'), key)
 }
-
-let columnKeys: Map<string, string> | undefined
 
 /**
  * The stable key of a table column from its header in either language: `col.filedBy` →
@@ -60,12 +57,5 @@ let columnKeys: Map<string, string> | undefined
  * entry (IPv4) is its own key, lower-cased. Scripts name columns by these keys.
  */
 export function columnKey(header: string): string {
-  if (!columnKeys) {
-    columnKeys = new Map()
-    for (const [key, entry] of Object.entries(catalog)) {
-      if (!key.startsWith('col.')) continue
-      for (const text of [entry.en, entry.zh]) if (!columnKeys.has(text)) columnKeys.set(text, key.slice(4))
-    }
-  }
-  return columnKeys.get(header) ?? header.trim().toLowerCase().replace(/\s+/g, '-')
+  return columnHeaders().get(header) ?? header.trim().toLowerCase().replace(/\s+/g, '-')
 }

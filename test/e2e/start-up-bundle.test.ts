@@ -1,0 +1,85 @@
+import {readdirSync, readFileSync} from 'node:fs'
+import {join} from 'node:path'
+import {fileURLToPath} from 'node:url'
+
+import {describe, expect, it} from 'vitest'
+
+import {hasMessage, t} from '../../src/core/i18n/index.js'
+import {egov, isolatedHome} from '../helpers/cli.js'
+
+/**
+ * What scripts/bundle.mjs does for start-up (issue 17: `egov --version` ≤ 2×, `egov requests
+ * list --json` ≤ 2.5× a bare `node -e 0`, bench/startup), checked on the build `npm test` made:
+ * the catalogue as one JSON file per language, oclif's start-up-idle packages loaded on first
+ * use, and the vendored modules named by relative paths. The figures themselves are bench/startup's.
+ */
+const dist = fileURLToPath(new URL('../../dist/', import.meta.url))
+const files = (dir: string) =>
+  readdirSync(join(dist, dir), {recursive: true, withFileTypes: true})
+    .filter((e) => e.isFile() && e.name.endsWith('.js'))
+    .map((e) => join(e.parentPath, e.name))
+const json = (file: string): unknown => JSON.parse(readFileSync(join(dist, file), 'utf8'))
+
+describe('the catalogue, one file per language (dist/catalog)', () => {
+  it('en.json and zh.json hold every message of the catalogue, each exactly as t() renders it', () => {
+    const en = json('catalog/en.json') as Record<string, string>
+    const zh = json('catalog/zh.json') as Record<string, string>
+    expect(Object.keys(zh)).toEqual(Object.keys(en))
+    expect(Object.keys(en).length).toBeGreaterThan(1000)
+    for (const [key, text] of Object.entries(en)) {
+      expect(hasMessage(key), key).toBe(true)
+      expect(t(key as Parameters<typeof t>[0], {}, 'en'), key).toBe(text)
+      expect(t(key as Parameters<typeof t>[0], {}, 'zh'), key).toBe(zh[key])
+    }
+  })
+
+  it('columns.json maps every column header, in both languages, to its key', () => {
+    const pairs = new Map(json('catalog/columns.json') as [string, string][])
+    expect(pairs.get(t('col.filedBy', {}, 'en'))).toBe('filedBy')
+    expect(pairs.get(t('col.filedBy', {}, 'zh'))).toBe('filedBy')
+  })
+
+  it('a built command reads the language it speaks: a column named by its key, and a message, in Chinese', async () => {
+    const home = isolatedHome()
+    expect((await egov(['db', 'init', '--rehearsal'], home)).code).toBe(0)
+    const listed = await egov(['units', 'list', '--columns', 'name,level', '--output', 'csv'], {...home, LANG: 'zh_CN.UTF-8'})
+    expect(listed.code, listed.stderr).toBe(0)
+    expect(listed.stderr).toContain('演练数据库')
+    const wrong = await egov(['units', 'list', '--columns', 'nosuch'], {...home, LANG: 'zh_CN.UTF-8'})
+    expect(wrong.code).toBe(2)
+    expect(wrong.stderr).toContain('没有列“nosuch”')
+  })
+})
+
+describe("oclif's start-up-idle packages are loaded on first use", () => {
+  const oclif = files('vendor/oclif')
+    .map((f) => readFileSync(f, 'utf8'))
+    .join('\n')
+
+  it.each(['tinyglobby', 'minimatch', 'picomatch', 'ejs', 'cli-spinners', 'debug'])('%s is not compiled into dist/vendor/oclif', (name) => {
+    expect(oclif).not.toContain(`node_modules/${name}/`)
+  })
+
+  it('DEBUG=oclif:* still turns on oclif\'s own debug output (the stand-in hands over to the real "debug")', async () => {
+    const on = await egov(['--version'], {...isolatedHome(), DEBUG: 'oclif:*'})
+    expect(on.code).toBe(0)
+    expect(on.stderr).toMatch(/oclif:main process\.execPath/)
+    const off = await egov(['--version'], {...isolatedHome(), DEBUG: undefined})
+    expect(off.stderr).toBe('')
+  })
+
+  it('help still renders its examples through ejs (<%= config.bin %> becomes egov)', async () => {
+    const help = await egov(['requests', 'list', '--help'], isolatedHome())
+    expect(help.code).toBe(0)
+    expect(help.stdout).toContain('$ egov requests list --overdue --json')
+    expect(help.stdout).not.toContain('<%')
+  })
+})
+
+describe('the bundles name vendored modules by relative path', () => {
+  it('no #kysely or #oclif/… specifier is left in dist/commands, dist/chunks, dist/cli/help.js or dist/hooks', () => {
+    for (const file of [...files('commands'), ...files('chunks'), ...files('hooks'), join(dist, 'cli/help.js')]) {
+      expect(readFileSync(file, 'utf8'), file).not.toMatch(/["'](#kysely|#oclif\/[a-z]+)["']/)
+    }
+  })
+})
