@@ -24,7 +24,7 @@ The chain is verified first (a broken chain: exit 4, no file). An empty chain ha
     const out = this.flags.out
     await readyToWrite({out}, {force: this.flags.force, interactive: this.interactive(), locale: this.locale})
     const store = await this.store()
-    const result = await verifyAudit(store.db, undefined, {keyPath: store.auditKeyPath})
+    const result = await verifyAudit(store, undefined, {keyPath: store.auditKeyPath})
     if (result.broken) throw auditBroken(result, (key, params) => this.t(key, params))
     if (!result.head) throw new EgovError('conflict', 'audit.checkpointEmpty', {})
     const {AUDIT_KEY_ENV, createAuditKey, readAuditKey} = await import('../../core/audit/key.js')
@@ -36,7 +36,7 @@ The chain is verified first (a broken chain: exit 4, no file). An empty chain ha
       key = createAuditKey(keyPath)
     }
     const {makeCheckpoint} = await import('../../core/audit/checkpoint.js')
-    const checkpoint = (await makeCheckpoint(store.db, key, {dialect: store.dialect, location: store.location}, nowIso()))!
+    const checkpoint = (await makeCheckpoint(store, key, {dialect: store.dialect, location: store.location}, nowIso()))!
     const {writeOutputFileSync} = await import('../../core/io/output-file.js')
     writeOutputFileSync(out, JSON.stringify(checkpoint, null, 2) + '\n', {field: 'out'})
     this.log(this.t('audit.checkpointWritten', {seq: checkpoint.seq, hash: checkpoint.hash.slice(0, 12), path: out}))

@@ -22,7 +22,7 @@ export default class AuditLog extends EgovCommand<typeof AuditLog> {
     const since = this.flags.since ? new Date(`${parseIsoDate(this.flags.since, 'since')}T00:00:00+08:00`).toISOString() : undefined
     const limit = parseWholeNumber(this.flags.limit, 'limit', {min: 1, max: 1_000_000})
     const store = await this.store()
-    const entries = await auditLog(store.db, {entity: this.flags.entity, since, limit})
+    const entries = await auditLog(store, {entity: this.flags.entity, since, limit})
     this.table(
       entries,
       [

@@ -36,10 +36,10 @@ Each entry written since the audit key existed also carries an HMAC of its hash 
       }
     }
     const progress = this.progress('audit verify')
-    const result = await verifyAudit(store.db, (done, total) => progress.update(done, total), {keyPath: store.auditKeyPath}).finally(() => progress.stop())
+    const result = await verifyAudit(store, (done, total) => progress.update(done, total), {keyPath: store.auditKeyPath}).finally(() => progress.stop())
     if (result.broken) throw auditBroken(result, (key, params) => this.t(key, params))
     if (checkpoint) {
-      const br = await checkpointModule!.compareCheckpoint(store.db, checkpoint)
+      const br = await checkpointModule!.compareCheckpoint(store, checkpoint)
       if (br) throw checkpointModule!.checkpointBroken(br, checkpointPath!)
     }
     warnings.push(...macWarnings(result, (key, params) => this.t(key, params)))

@@ -21,7 +21,7 @@ export default class CalendarAddWorkdays extends EgovCommand<typeof CalendarAddW
     const start = parseIsoDate(this.args.date, 'DATE')
     const days = parseWholeNumber(this.args.n, 'N', {min: -3660, max: 3660})
     const store = await this.store()
-    const calendar = await WorkCalendar.fromDatabase(store.db)
+    const calendar = await WorkCalendar.fromDatabase(store)
     const {date, warnings} = calendar.addWorkdays(start, days, this.locale)
     this.log(date)
     this.showWarnings(warnings)

@@ -16,7 +16,7 @@ export default class CalendarIsWorkday extends EgovCommand<typeof CalendarIsWork
   async run(): Promise<DayInfo & {warnings: CalendarWarning[]}> {
     const date = parseIsoDate(this.args.date, 'DATE')
     const store = await this.store()
-    const calendar = await WorkCalendar.fromDatabase(store.db)
+    const calendar = await WorkCalendar.fromDatabase(store)
     const day = calendar.day(date)
     const warnings = day.covered ? [] : calendar.warningsFor([yearOf(date)], this.locale)
     const kind = this.t(day.kind === 'makeup' ? 'calendar.makeup' : day.kind === 'holiday' ? 'calendar.holiday' : day.kind === 'weekend' ? 'calendar.weekend' : 'calendar.weekday')

@@ -45,7 +45,7 @@ Once there is an operator roster, loading a year changes deadlines, so it takes 
     }
     const arrangement = validateArrangement(data, basename(this.args.file))
     const store = await this.store()
-    if (await loadedYearExists(store.db, arrangement.year)) await this.confirm(this.t('calendar.replaceYear', {year: arrangement.year}), this.flags.yes)
+    if (await loadedYearExists(store, arrangement.year)) await this.confirm(this.t('calendar.replaceYear', {year: arrangement.year}), this.flags.yes)
     const result = await changeSettings(store, {op: 'calendar', arrangement})
     if (result.pending) {
       this.log(this.t('settings.filed', {id: result.request.id, summary: result.request.summary}))

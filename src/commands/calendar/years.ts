@@ -10,7 +10,7 @@ export default class CalendarYears extends EgovCommand<typeof CalendarYears> {
 
   async run(): Promise<{years: CoveredYear[]}> {
     const store = await this.store()
-    const years = (await WorkCalendar.fromDatabase(store.db)).coveredYears()
+    const years = (await WorkCalendar.fromDatabase(store)).coveredYears()
     this.table(years, [
       {header: this.t('col.year'), get: (y) => String(y.year)},
       {header: this.t('col.source'), get: (y) => y.detail, shrink: true},

@@ -25,7 +25,7 @@ export default class ConfigGet extends EgovCommand<typeof ConfigGet> {
         ? {key: 'operator', value: await store.actor(), scope: 'database-user', isDefault: false}
         : {key: 'operator', value: await resolveOperator(this.config.configDir), scope: 'user', isDefault: false}
     } else {
-      entry = (await listLimits((await this.store()).db)).find((e) => e.key === parsed.key)
+      entry = (await listLimits(await this.store())).find((e) => e.key === parsed.key)
     }
     if (!entry) throw new NotFound('config.notSet', {key: parsed.key}, {field: 'KEY'})
     this.log(entry.value)

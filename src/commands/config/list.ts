@@ -14,7 +14,7 @@ export default class ConfigList extends EgovCommand<typeof ConfigList> {
     const settings: ConfigEntry[] = [
       {key: 'operator', value: operator, scope: store.dialect === 'postgres' ? 'database-user' : 'user', isDefault: false},
       {key: 'notices', value: notices ?? this.defaultNoticesDir(), scope: 'user', isDefault: !notices},
-      ...(await listLimits(store.db)),
+      ...(await listLimits(store)),
     ]
     this.table(settings, [
       {header: this.t('col.key'), get: (e) => e.key},

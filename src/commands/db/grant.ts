@@ -34,7 +34,7 @@ The database also holds the trail itself, whatever SQL a login runs (migration 0
     if (this.flags.roles !== undefined) {
       roles = parseRoles(this.flags.roles)
     } else {
-      const operator = await findOperator(store.db, login, today()).catch((error: unknown) => {
+      const operator = await findOperator(store, login, today()).catch((error: unknown) => {
         if (error instanceof EgovError && error.code === 'not_found') throw new InvalidInput('grant.noRoles', {login}, {field: 'roles'})
         throw error
       })
@@ -43,11 +43,11 @@ The database also holds the trail itself, whatever SQL a login runs (migration 0
       active = operator.retiredAt === null
     }
     const {planGrant, applyGrant} = await import('../../core/store/grants.js')
-    const plan = await planGrant(store.db, login, roles, active)
+    const plan = await planGrant(store, login, roles, active)
     if (this.flags.sql) {
       if (!this.jsonEnabled()) for (const statement of plan.statements) this.log(statement)
     } else {
-      await applyGrant(store.db, plan)
+      await applyGrant(store, plan)
       this.log(this.t(`grant.done.${plan.tier}`, {login, schema: plan.schema}))
     }
     return {login, schema: plan.schema, tier: plan.tier, roles, statements: plan.statements, applied: !this.flags.sql}

@@ -63,7 +63,7 @@ It checks every stored request payload against its kind's schema (schemas/reques
     const store = await this.store()
     // On PostgreSQL the schema exists before egov: new is when its tables were made now.
     const created = this.postgresUrl() ? store.created : !existed
-    const auditKey = store.auditKeyPath ? await ensureAuditKey(store.db, store.auditKeyPath) : null
+    const auditKey = store.auditKeyPath ? await ensureAuditKey(store, store.auditKeyPath) : null
     this.log(this.t(created ? 'db.created' : 'db.ready', {location: store.location}))
     if (auditKey?.created) this.log(this.t('audit.keyCreated', {path: auditKey.path}))
     const warnings = auditKey?.missing ? [{message: this.t('audit.keyMissingAtInit', {path: auditKey.path, env: AUDIT_KEY_ENV})}] : []
@@ -83,7 +83,7 @@ It checks every stored request payload against its kind's schema (schemas/reques
       }
     }
     // Stored payloads its kind's schema does not accept (issue 19): reported, each request and field, never changed.
-    const problems = await checkStoredPayloads(store.db)
+    const problems = await checkStoredPayloads(store)
     const storedPayloads = problems.map((p) => ({
       id: p.id,
       kind: p.kind,
@@ -94,7 +94,7 @@ It checks every stored request payload against its kind's schema (schemas/reques
     }))
     for (const p of problems) warnings.push({message: p.message.render(this.locale)})
     // The roster's first 系统管理员 (issue 18), directly: nobody could approve it yet.
-    const present = f.admin === undefined ? undefined : await activeAdmin(store.db, f.admin, today())
+    const present = f.admin === undefined ? undefined : await activeAdmin(store, f.admin, today())
     const admin = f.admin === undefined ? undefined : present ? {...present, unchanged: true as const} : await startRoster(store, f.admin, {name: f.name!, unit: f.unit})
     if (admin) this.log(this.t(admin.unchanged ? 'operators.unchanged' : 'db.adminAdded', {login: admin.login, name: admin.name}))
     this.showWarnings(warnings)

@@ -34,17 +34,17 @@ Given any other text: the blocks in use whose unit or purpose contains it (part 
     const query = this.args.query
     if (!looksLikeAddress(query)) {
       if (this.flags.at !== undefined) throw new InvalidInput('net.find.textOnly', {value: query}, {field: 'at'})
-      const result = await findByText(store.db, query, {all: this.flags.all})
+      const result = await findByText(store, query, {all: this.flags.all})
       this.log(allocationTable(result.allocations, this.locale, this.color))
       return result
     }
     if (this.flags.at !== undefined) {
-      const result = await findAt(store.db, query, parseAt(this.flags.at))
+      const result = await findAt(store, query, parseAt(this.flags.at))
       this.log(this.color.bold(this.t('net.find.asOf', {at: chinaTime(result.at)})))
       this.log(allocationTable(result.allocations, this.locale, this.color))
       return result
     }
-    const result = await find(store.db, query)
+    const result = await find(store, query)
     for (const m of result.matches) {
       this.log(`${this.color.bold(this.t(m.plane === 1 ? 'net.plane.1' : 'net.plane.2'))}: ${m.pools.map((p) => `${p.name} (${p.cidr})`).join(' › ') || '—'}`)
       if (m.allocations.length) this.log(allocationTable(m.allocations, this.locale, this.color))

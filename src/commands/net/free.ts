@@ -30,7 +30,7 @@ export default class NetFree extends EgovCommand<typeof NetFree> {
     const prefixLength = this.flags['prefix-length'] === undefined ? undefined : parseWholeNumber(this.flags['prefix-length'], 'prefix-length', {min: 0, max: 128})
     const limit = parseWholeNumber(this.flags.limit, 'limit', {min: 1, max: 1_000_000})
     const store = await this.store()
-    const result = await freeBlocks(store.db, pool, {prefixLength, limit, after: this.flags.after})
+    const result = await freeBlocks(store, pool, {prefixLength, limit, after: this.flags.after})
     this.table(
       result.blocks,
       [

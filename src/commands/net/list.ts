@@ -24,7 +24,7 @@ export default class NetList extends EgovCommand<typeof NetList> {
 
   async run(): Promise<{allocations: Allocation[]}> {
     const store = await this.store()
-    const allocations = await listAllocations(store.db, {pool: this.flags.pool, unit: this.flags.unit, status: this.flags.status as AllocationStatus | undefined, all: this.flags.all})
+    const allocations = await listAllocations(store, {pool: this.flags.pool, unit: this.flags.unit, status: this.flags.status as AllocationStatus | undefined, all: this.flags.all})
     this.table(allocations, allocationColumns(this.locale, this.color), this.t('net.none'))
     return {allocations}
   }

@@ -22,7 +22,7 @@ export default class NetMap extends EgovCommand<typeof NetMap> {
     await readyToWrite({svg: this.flags.svg}, {force: this.flags.force, interactive: this.interactive(), locale: this.locale})
     const pool = await this.need(this.flags.pool, 'pool', this.t('col.pool'))
     const store = await this.store()
-    const map = await poolMap(store.db, pool)
+    const map = await poolMap(store, pool)
     const labels: MapLabels = {
       free: this.t('net.map.free'),
       pool: this.t('net.map.pool'),

@@ -19,9 +19,9 @@ export default class NetRelease extends EgovCommand<typeof NetRelease> {
 
   async run(): Promise<Allocation> {
     const store = await this.store()
-    const target = await findAllocation(store.db, this.args.allocation)
+    const target = await findAllocation(store, this.args.allocation)
     // Refused before the question: a block of a unit's connection goes back only through its request (NET-6, NET-7).
-    if (target.status !== 'released') await refuseIfProtected(store.db, target, 'CIDR|ID')
+    if (target.status !== 'released') await refuseIfProtected(store, target, 'CIDR|ID')
     if (target.status !== 'released') await this.confirm(this.t('net.releaseConfirm', {cidr: target.cidr, unit: target.unit}), this.flags.yes)
     const released = await releaseByHand(store, String(target.id))
     this.log(this.t('net.released', {cidr: released.cidr, unit: released.unit, pool: released.pool}))

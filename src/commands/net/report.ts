@@ -28,7 +28,7 @@ export default class NetReport extends EgovCommand<typeof NetReport> {
     await readyToWrite({out: this.flags.out}, {force: this.flags.force, interactive: this.interactive(), locale: this.locale})
     const year = parseWholeNumber(await this.need(this.flags.year, 'year', 'year'), 'year', {min: 2000, max: 2100})
     const store = await this.store()
-    const report = await yearReport(store.db, year)
+    const report = await yearReport(store, year)
     const c = report.counts
     this.aside(this.t('netreq.report.counts', {year, ...c}))
     this.table(

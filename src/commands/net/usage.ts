@@ -33,7 +33,7 @@ When pools record their district (net pool add/edit --district, NET-4), a distri
 
   async run(): Promise<UsageReport & {above?: number}> {
     const store = await this.store()
-    const report = await usage(store.db, this.flags.pool, {district: this.flags.district})
+    const report = await usage(store, this.flags.pool, {district: this.flags.district})
     const columns = poolColumns(this.locale, this.color, {bars: Boolean(process.stdout.isTTY) && !this.rowsOnly(), forScript: this.rowsOnly(), districts: report.districts.length > 0})
     if (!report.pools.length) {
       this.table([], columns, this.t('net.noPools'))

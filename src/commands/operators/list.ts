@@ -14,7 +14,7 @@ export default class OperatorsList extends EgovCommand<typeof OperatorsList> {
 
   async run(): Promise<{operators: Operator[]; pending: Awaited<ReturnType<typeof pendingRosterChanges>>}> {
     const store = await this.store()
-    const operators = await listOperators(store.db, today(), {all: this.flags.all})
+    const operators = await listOperators(store, today(), {all: this.flags.all})
     this.table(
       operators,
       [
@@ -27,7 +27,7 @@ export default class OperatorsList extends EgovCommand<typeof OperatorsList> {
       ],
       this.t('operators.none'),
     )
-    const pending = await pendingRosterChanges(store.db)
+    const pending = await pendingRosterChanges(store)
     if (pending.length && (this.flags.output ?? 'table') === 'table') {
       this.log('')
       this.log(this.t('operators.pending'))

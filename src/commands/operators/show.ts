@@ -14,11 +14,11 @@ export default class OperatorsShow extends EgovCommand<typeof OperatorsShow> {
 
   async run(): Promise<Operator & {pending: Awaited<ReturnType<typeof pendingRosterChanges>>}> {
     const store = await this.store()
-    const o = await findOperator(store.db, this.args.login, today())
+    const o = await findOperator(store, this.args.login, today())
     this.log(`${this.color.bold(o.login)}  ${o.name}${o.unit ? `  ${o.unit}` : ''}  (${statusText(o, this.locale)})`)
     this.log(`${this.t('col.roles')}: ${rolesText(o, this.locale)}`)
     this.log(`${this.t('col.active')}: ${datesText(o)}`)
-    const pending = await pendingRosterChanges(store.db, o.login)
+    const pending = await pendingRosterChanges(store, o.login)
     if (pending.length) {
       this.log(this.t('operators.pending'))
       for (const p of pending) this.log(`  ${p.id}  ${p.summary}  (${p.filedBy}, ${p.filedAt.slice(0, 10)})`)

@@ -34,7 +34,7 @@ export default class RequestsList extends EgovCommand<typeof RequestsList> {
     this.table(requests, requestColumns(this.locale, this.color), this.t('request.none'))
     // Due dates in a year nobody has published may still move: said here, and in --json.
     const warnings = await dueDateWarnings(
-      store.db,
+      store,
       requests.filter((r) => !r.terminal),
       this.locale,
     )

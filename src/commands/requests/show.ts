@@ -21,8 +21,8 @@ export default class RequestsShow extends EgovCommand<typeof RequestsShow> {
     const request = await loadRequest(store, parseRequestId(this.args.id))
     this.log(requestDetail(request, this.locale, this.color))
     // A stored payload its kind's schema does not accept (written around egov, or by an older one) is shown, and named (issue 19).
-    const payload = (await requestPayloadProblems(store.db, request.id)).map((p) => ({message: p.message.render(this.locale), field: p.field, rule: p.rule}))
-    const warnings = [...(await dueDateWarnings(store.db, [request], this.locale)), ...payload]
+    const payload = (await requestPayloadProblems(store, request.id)).map((p) => ({message: p.message.render(this.locale), field: p.field, rule: p.rule}))
+    const warnings = [...(await dueDateWarnings(store, [request], this.locale)), ...payload]
     this.showWarnings(warnings)
     return {...request, warnings}
   }

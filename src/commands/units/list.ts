@@ -11,7 +11,7 @@ export default class UnitsList extends EgovCommand<typeof UnitsList> {
 
   async run(): Promise<{units: Unit[]}> {
     const store = await this.store()
-    const units = await listUnits(store.db, {kind: this.flags.kind})
+    const units = await listUnits(store, {kind: this.flags.kind})
     this.table(
       units,
       [

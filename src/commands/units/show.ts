@@ -14,11 +14,11 @@ export default class UnitsShow extends EgovCommand<typeof UnitsShow> {
 
   async run(): Promise<Unit & {connection: Connection | null; connections: Connection[]; addresses: Allocation[]; requests: ListedRequest[]}> {
     const store = await this.store()
-    const unit = await findUnit(store.db, this.args.name, 'NAME')
+    const unit = await findUnit(store, this.args.name, 'NAME')
     // One connection per plane: connection is the first open one (plane 1 first), connections all of them.
-    const connections = await connectionsOf(store.db, unit)
+    const connections = await connectionsOf(store, unit)
     const connection = connections.find((c) => c.status !== 'closed') ?? connections[0] ?? null
-    const addresses = await listAllocations(store.db, {unit: unit.name})
+    const addresses = await listAllocations(store, {unit: unit.name})
     const requests = await listRequests(store, {unit: unit.name})
     this.log(`${this.color.bold(unit.name)}  ${unit.kindName}  ${this.t(`units.level.${unit.level}`)}${unit.district ? `  ${unit.district}` : ''}${unit.parent ? `  ‹ ${unit.parent}` : ''}`)
     if (unit.contact || unit.phone) this.log(`${this.t('col.contact')}: ${unit.contact ?? ''} ${unit.phone ?? ''}`)

@@ -1,9 +1,7 @@
 import {readFileSync} from 'node:fs'
 
-import type {Kysely} from '#kysely'
-
 import {EgovError, InvalidInput} from '../errors.js'
-import type {Database} from '../store/index.js'
+import {type Reader, readerDb} from '../store/index.js'
 import {canonicalJson} from './index.js'
 import {mac, macMatches} from './key.js'
 
@@ -37,7 +35,8 @@ function macOf(key: Buffer, body: Unsigned): string {
 }
 
 /** The checkpoint of the chain's current head; undefined when the chain is empty. */
-export async function makeCheckpoint(db: Kysely<Database>, key: Buffer, database: {dialect: string; location: string}, at: string): Promise<Checkpoint | undefined> {
+export async function makeCheckpoint(from: Reader, key: Buffer, database: {dialect: string; location: string}, at: string): Promise<Checkpoint | undefined> {
+  const db = readerDb(from)
   const head = await db.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1).executeTakeFirst()
   if (!head) return undefined
   const last = await db.selectFrom('audit_log').select(['at']).where('seq', '=', Number(head.seq)).executeTakeFirst()
@@ -95,7 +94,8 @@ export type CheckpointBreak = {reason: 'behind'; seq: number; last: number} | {r
  * before it (behind: the tail removed, or an older copy put back) or holds another hash
  * there (rewritten) is named; otherwise undefined.
  */
-export async function compareCheckpoint(db: Kysely<Database>, checkpoint: Checkpoint): Promise<CheckpointBreak | undefined> {
+export async function compareCheckpoint(from: Reader, checkpoint: Checkpoint): Promise<CheckpointBreak | undefined> {
+  const db = readerDb(from)
   const row = await db.selectFrom('audit_log').select(['hash']).where('seq', '=', checkpoint.seq).executeTakeFirst()
   if (!row) {
     const last = await db

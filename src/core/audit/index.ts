@@ -1,9 +1,8 @@
-import type {Kysely} from '#kysely'
 import type {HistoryMismatch} from './history.js'
 
 import {EgovError} from '../errors.js'
 import {insertRows} from '../store/bulk.js'
-import type {Database, WriteContext} from '../store/index.js'
+import {type Reader, readerDb, type WriteContext} from '../store/index.js'
 
 /** prev_hash of the first entry. */
 export const GENESIS_HASH = '0'.repeat(64)
@@ -211,7 +210,8 @@ export function parseEntity(value: string): {type: string; id?: string} {
 }
 
 /** Newest first. */
-export async function auditLog(db: Kysely<Database>, query: AuditQuery = {}): Promise<AuditEntry[]> {
+export async function auditLog(from: Reader, query: AuditQuery = {}): Promise<AuditEntry[]> {
+  const db = readerDb(from)
   let q = db.selectFrom('audit_log').selectAll()
   if (query.entity) {
     const {type, id} = parseEntity(query.entity)
@@ -260,7 +260,8 @@ export interface VerifyResult {
  * entry without a MAC after one with a MAC had its MAC removed (unsigned). Entries before
  * the first MAC were written before the key existed: counted, not failed.
  */
-export async function verifyAudit(db: Kysely<Database>, onProgress?: (checked: number, total: number) => void, options: {keyPath?: string} = {}): Promise<VerifyResult> {
+export async function verifyAudit(from: Reader, onProgress?: (checked: number, total: number) => void, options: {keyPath?: string} = {}): Promise<VerifyResult> {
+  const db = readerDb(from)
   const keyModule = options.keyPath ? await import('./key.js') : undefined
   const key = keyModule?.readAuditKey(options.keyPath!)
   const macs: MacReport = {key: options.keyPath ?? null, keyFound: Boolean(key), checked: 0, unsigned: 0, unchecked: 0}
@@ -323,7 +324,8 @@ function headOf(head: {seq: number; hash: string} | undefined): {seq: number; ha
  * no entry carries a MAC yet. When entries carry MACs and the file is missing, none is made
  * (it would not match them): the caller warns that the key must be copied there.
  */
-export async function ensureAuditKey(db: Kysely<Database>, path: string): Promise<{path: string; created: boolean; missing: boolean}> {
+export async function ensureAuditKey(from: Reader, path: string): Promise<{path: string; created: boolean; missing: boolean}> {
+  const db = readerDb(from)
   const {createAuditKey, readAuditKey} = await import('./key.js')
   if (readAuditKey(path)) return {path, created: false, missing: false}
   const signed = await db.selectFrom('audit_log').select('seq').where('mac', 'is not', null).limit(1).executeTakeFirst()

@@ -1,11 +1,9 @@
 import {createRequire} from 'node:module'
 
-import type {Kysely} from '#kysely'
-
 import {addDays, parseIsoDate, weekday, yearOf} from '../dates.js'
 import {InvalidInput} from '../errors.js'
 import {type Locale, t} from '../i18n/index.js'
-import type {Database, WriteContext} from '../store/index.js'
+import {type Reader, readerDb, type WriteContext} from '../store/index.js'
 import {appendAudit} from '../audit/index.js'
 
 /**
@@ -97,7 +95,8 @@ export class WorkCalendar {
   }
 
   /** Reads the years an administrator loaded; the package's years need no query. */
-  static async fromDatabase(db: Kysely<Database>): Promise<WorkCalendar> {
+  static async fromDatabase(from: Reader): Promise<WorkCalendar> {
+    const db = readerDb(from)
     const years = await db.selectFrom('calendar_years').selectAll().execute()
     if (years.length === 0) return new WorkCalendar()
     const days = await db.selectFrom('calendar_days').selectAll().execute()
@@ -250,7 +249,8 @@ function dedupe(days: Array<{date: string; name: string}>): Array<{date: string;
   return [...seen.values()].sort((a, b) => (a.date < b.date ? -1 : 1))
 }
 
-export async function loadedYearExists(db: Kysely<Database>, year: number): Promise<boolean> {
+export async function loadedYearExists(from: Reader, year: number): Promise<boolean> {
+  const db = readerDb(from)
   return Boolean(await db.selectFrom('calendar_years').select('year').where('year', '=', year).executeTakeFirst())
 }
 

@@ -7,7 +7,7 @@ import {appendAudit} from '../audit/index.js'
 import {parseWholeNumber} from '../dates.js'
 import {InvalidInput, NotFound} from '../errors.js'
 import {DEFAULT_CODE_PATTERN} from '../io/values.js'
-import type {Database, Store, WriteContext} from '../store/index.js'
+import {type Database, type Reader, readerDb, type Store, type WriteContext} from '../store/index.js'
 import {allKinds, type AnyKind} from '../workflow/registry.js'
 import {limitKey} from '../workflow/index.js'
 
@@ -231,7 +231,8 @@ export function unsetLimit(store: Store, key: string): Promise<void> {
 }
 
 /** Every working-day limit: the team's setting where there is one, else the kind's default. */
-export async function listLimits(db: Kysely<Database>): Promise<ConfigEntry[]> {
+export async function listLimits(from: Reader): Promise<ConfigEntry[]> {
+  const db = readerDb(from)
   const rows = await db.selectFrom('settings').select(['key', 'value']).execute()
   const set = new Map(rows.map((r) => [r.key, r.value]))
   const out: ConfigEntry[] = []

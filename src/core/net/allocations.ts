@@ -4,7 +4,7 @@
  */
 import {appendAudit} from '../audit/index.js'
 import {Conflict, InvalidInput, NotFound} from '../errors.js'
-import type {Store, WriteContext} from '../store/index.js'
+import {type Reader, readerDb, type Store, type WriteContext} from '../store/index.js'
 import {takeBestFit, takeExact, releaseToFree} from './free-space.js'
 import {type Block, blockEnd, blockSize, formatCidr, parseCidr, prefixForHosts, toKey, WIDTH} from './ip.js'
 import {type Allocation, type AllocationStatus, type Db, holdingOn, type Plane, parseStatus, type Pool, toAllocation, toPool} from './model.js'
@@ -194,7 +194,8 @@ export async function insertAllocation(ctx: WriteContext, pool: Pool, block: Blo
 }
 
 /** Finds the allocation a user names by ID or CIDR (holding ones only, unless released history is asked for). */
-export async function findAllocation(db: Db, ref: string): Promise<Allocation> {
+export async function findAllocation(from: Reader, ref: string): Promise<Allocation> {
+  const db = readerDb(from)
   const t = ref.trim().replace(/^#/, '')
   if (/^\d+$/.test(t)) {
     const row = await db.selectFrom('net_allocations').selectAll().where('id', '=', Number(t)).executeTakeFirst()
@@ -245,7 +246,8 @@ export interface AllocationFilter {
   all?: boolean
 }
 
-export async function listAllocations(db: Db, filter: AllocationFilter = {}): Promise<Allocation[]> {
+export async function listAllocations(from: Reader, filter: AllocationFilter = {}): Promise<Allocation[]> {
+  const db = readerDb(from)
   let q = db.selectFrom('net_allocations').selectAll()
   if (filter.pool) q = q.where('pool_id', 'in', await subtreeIds(db, await findPool(db, filter.pool)))
   if (filter.unit) q = q.where('unit', '=', filter.unit.trim())

@@ -3,7 +3,7 @@ import type {Kysely} from '#kysely'
 import {appendAudit} from '../audit/index.js'
 import {Conflict, InvalidInput} from '../errors.js'
 import {checkedText} from '../names.js'
-import type {Database, Store, WriteContext} from '../store/index.js'
+import {type Database, type Reader, readerDb, type Store, type WriteContext} from '../store/index.js'
 import {districtText, levelOf} from '../units/index.js'
 import {findAllocation} from './allocations.js'
 import {releaseToFree} from './free-space.js'
@@ -151,7 +151,8 @@ export interface PoolContents {
 }
 
 /** What a pool holds directly: its child pools and its holding allocations. */
-export async function poolContents(db: Db, ref: string): Promise<PoolContents> {
+export async function poolContents(from: Reader, ref: string): Promise<PoolContents> {
+  const db = readerDb(from)
   const pool = await findPool(db, ref)
   const parent = pool.parentId === null ? null : await poolById(db, pool.parentId)
   const pools = (await db.selectFrom('net_pools').select('name').where('parent_id', '=', pool.id).orderBy('start_key').execute()).map((r) => r.name)

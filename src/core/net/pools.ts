@@ -5,7 +5,7 @@
 import {appendAudit} from '../audit/index.js'
 import {Conflict, InvalidInput, NotFound} from '../errors.js'
 import {checkedText} from '../names.js'
-import type {Store, WriteContext} from '../store/index.js'
+import {type Reader, readerDb, type Store, type WriteContext} from '../store/index.js'
 import {districtText, levelOf, type UnitLevel} from '../units/index.js'
 import {carveFree, freeAround, insertFreeRows, releaseToFree} from './free-space.js'
 import {type Block, blockEnd, formatCidr, normaliseInput, parseCidr, toKey} from './ip.js'
@@ -13,7 +13,8 @@ import {type Allocation, chunks, type Db, holdingOn, type Plane, parsePlane, typ
 
 const poolBlock = (p: Pool): Block => parseCidr(p.cidr, 'pool')
 
-export async function findPool(db: Db, ref: string): Promise<Pool> {
+export async function findPool(from: Reader, ref: string): Promise<Pool> {
+  const db = readerDb(from)
   const byName = await db.selectFrom('net_pools').selectAll().where('name', '=', ref.trim()).executeTakeFirst()
   if (byName) return toPool(byName)
   let block: Block | undefined

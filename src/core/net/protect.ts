@@ -1,7 +1,7 @@
 import type {Kysely} from '#kysely'
 
 import {Conflict} from '../errors.js'
-import type {Database} from '../store/index.js'
+import {type Database, type Reader, readerDb} from '../store/index.js'
 
 /**
  * NET-6, NET-7: a block that belongs to a unit's extranet connection — planned (reserved by
@@ -60,7 +60,8 @@ export async function protectionOf(db: Kysely<Database>, allocation: {id: number
 }
 
 /** Refuses (exit 4) a hand release or re-allocation of a protected block; `cidr` is the block asked for. */
-export async function refuseIfProtected(db: Kysely<Database>, allocation: {id: number; unit: string; cidr: string}, field: string, asked = allocation.cidr): Promise<void> {
+export async function refuseIfProtected(from: Reader, allocation: {id: number; unit: string; cidr: string}, field: string, asked = allocation.cidr): Promise<void> {
+  const db = readerDb(from)
   const p = await protectionOf(db, allocation)
   if (!p) return
   const key = p.status === 'cut-off' ? 'net.protectedCutOff' : p.status === 'planned' ? 'net.protectedPlanned' : 'net.protectedInService'

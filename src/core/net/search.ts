@@ -1,17 +1,13 @@
-import type {Kysely} from '#kysely'
-
-import {chinaInstant} from '../clock.js'
-import {InvalidInput, NotFound} from '../errors.js'
-import type {Database} from '../store/index.js'
-import {type Block, blockEnd, formatCidr, normaliseInput, parseAddress, parseCidr, toKey, WIDTH} from './ip.js'
-import {type Allocation, holdingOn, type Plane, toAllocation} from './model.js'
-
 /**
  * Search and history (issue 15): `net find` by part of a unit's name or of a purpose, and
  * `net find ADDRESS --at DATE`, who held an address then, answered from the allocations'
  * own dates and the audit trail of their edits.
  */
-type Db = Kysely<Database>
+import {chinaInstant} from '../clock.js'
+import {InvalidInput, NotFound} from '../errors.js'
+import {type Reader, readerDb} from '../store/index.js'
+import {type Block, blockEnd, formatCidr, normaliseInput, parseAddress, parseCidr, toKey, WIDTH} from './ip.js'
+import {type Allocation, holdingOn, type Plane, toAllocation} from './model.js'
 
 /**
  * An address or block as typed (`net find`, with or without --at): the block (an address is a
@@ -43,7 +39,8 @@ export interface TextSearchResult {
 }
 
 /** Allocations whose unit or purpose contains the text (case-insensitive); released ones only with `all`. */
-export async function findByText(db: Db, text: string, options: {all?: boolean} = {}): Promise<TextSearchResult> {
+export async function findByText(from: Reader, text: string, options: {all?: boolean} = {}): Promise<TextSearchResult> {
+  const db = readerDb(from)
   const query = normaliseInput(text).trim()
   if (!query) throw new InvalidInput('input.empty', {field: 'QUERY'}, {field: 'QUERY'})
   const needle = query.toLowerCase()
@@ -80,7 +77,8 @@ export function parseAt(value: string): string {
  * yet released, each with its unit, purpose and status as they were, undoing the edits
  * (`net alloc edit`) the audit trail records after that instant.
  */
-export async function findAt(db: Db, ref: string, at: string): Promise<HistoryResult> {
+export async function findAt(from: Reader, ref: string, at: string): Promise<HistoryResult> {
+  const db = readerDb(from)
   const {text: t, block, s, e} = blockOf(ref)
   const rows = await db
     .selectFrom('net_allocations')
@@ -122,7 +120,8 @@ export interface FindResult {
 }
 
 /** Which pools (outermost first) and allocations hold an address or block, on each plane. */
-export async function find(db: Db, ref: string): Promise<FindResult> {
+export async function find(from: Reader, ref: string): Promise<FindResult> {
+  const db = readerDb(from)
   const {block, s, e} = blockOf(ref)
   const matches: FindResult['matches'] = []
   for (const plane of [1, 2] as const) {

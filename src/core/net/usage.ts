@@ -6,6 +6,7 @@ import {InvalidInput, NotFound} from '../errors.js'
 import {blockSize, type Family, formatCidr, fromKey, parseCidr, toKey, WIDTH} from './ip.js'
 import {type Db, type Plane, type Pool} from './model.js'
 import {allPools, findPool, subtreeIds, treeOrder} from './pools.js'
+import {type Reader, readerDb} from '../store/index.js'
 
 export interface FreeResult {
   pool: string
@@ -21,7 +22,8 @@ export interface FreeResult {
 }
 
 /** The pool's free blocks from the index, paged: an IPv6 /32 is listed without enumerating addresses. */
-export async function freeBlocks(db: Db, ref: string, options: {prefixLength?: number; limit?: number; after?: string} = {}): Promise<FreeResult> {
+export async function freeBlocks(from: Reader, ref: string, options: {prefixLength?: number; limit?: number; after?: string} = {}): Promise<FreeResult> {
+  const db = readerDb(from)
   const pool = await findPool(db, ref)
   const width = WIDTH[pool.family]
   const n = options.prefixLength
@@ -122,7 +124,8 @@ export interface UsageReport {
  * Utilisation per pool (a tree, outermost first) and per unit, from grouped counts: a
  * pool of 100,000 allocations is a few thousand groups, not 100,000 rows in memory.
  */
-export async function usage(db: Db, ref?: string, options: {district?: string} = {}): Promise<UsageReport> {
+export async function usage(from: Reader, ref?: string, options: {district?: string} = {}): Promise<UsageReport> {
+  const db = readerDb(from)
   const pools = await allPools(db)
   const byId = new Map(pools.map((p) => [p.id, p]))
   // Each pool's district: its own, else its nearest ancestor's (pools come outermost first in treeOrder).

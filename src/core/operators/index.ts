@@ -1,11 +1,9 @@
-import type {Kysely} from '#kysely'
-
 import {appendAudit} from '../audit/index.js'
 import {parseIsoDate} from '../dates.js'
 import {Conflict, InvalidInput, NotFound, RuleRefused} from '../errors.js'
 import {checkedText} from '../names.js'
 import {nearest} from '../nearest.js'
-import type {Database, Store, WriteContext} from '../store/index.js'
+import {type Database, type Reader, readerDb, type Store, type WriteContext} from '../store/index.js'
 import {fileRequestIn, type Request} from '../workflow/index.js'
 import {ADMIN_ROLES, isRole, type Role, ROLE_IDS} from './roles.js'
 
@@ -81,12 +79,14 @@ function checkSeparated(roles: readonly Role[]): void {
   if (admins.length > 1) throw new RuleRefused('X-4', 'operators.adminsSeparate', {roles: rolesParam(admins)}, {field: 'roles', details: {roles: admins}})
 }
 
-export async function listOperators(db: Kysely<Database>, today: string, options: {all?: boolean} = {}): Promise<Operator[]> {
+export async function listOperators(from: Reader, today: string, options: {all?: boolean} = {}): Promise<Operator[]> {
+  const db = readerDb(from)
   const rows = await db.selectFrom('operators').selectAll().orderBy('login').execute()
   return rows.map((r) => toOperator(r, today)).filter((o) => options.all || o.retiredAt === null)
 }
 
-export async function findOperator(db: Kysely<Database>, login: string, today: string): Promise<Operator> {
+export async function findOperator(from: Reader, login: string, today: string): Promise<Operator> {
+  const db = readerDb(from)
   const row = await db.selectFrom('operators').selectAll().where('login', '=', login.trim()).executeTakeFirst()
   if (!row) throw new NotFound('operators.notFound', {login}, {field: 'LOGIN'})
   return toOperator(row, today)
@@ -327,14 +327,16 @@ export function startRoster(store: Store, login: string, input: {name: string; u
 }
 
 /** The person, when they are an active 系统管理员 on the roster today (db init --admin run again changes nothing, whoever runs it). */
-export async function activeAdmin(db: Kysely<Database>, login: string, today: string): Promise<Operator | undefined> {
+export async function activeAdmin(from: Reader, login: string, today: string): Promise<Operator | undefined> {
+  const db = readerDb(from)
   const row = await db.selectFrom('operators').selectAll().where('login', '=', login.trim()).executeTakeFirst()
   const operator = row ? toOperator(row, today) : undefined
   return operator?.active && operator.roles.includes('system-admin') ? operator : undefined
 }
 
 /** Roster changes filed and not yet approved, rejected or withdrawn; only those naming `login` when given. */
-export async function pendingRosterChanges(db: Kysely<Database>, login?: string): Promise<Array<{id: number; filedBy: string; filedAt: string; summary: string; change: RosterChange}>> {
+export async function pendingRosterChanges(from: Reader, login?: string): Promise<Array<{id: number; filedBy: string; filedAt: string; summary: string; change: RosterChange}>> {
+  const db = readerDb(from)
   const rows = await db.selectFrom('requests').select(['id', 'filed_by', 'filed_at', 'summary', 'payload']).where('kind', '=', ROSTER_KIND).where('state', '=', 'submitted').orderBy('id').execute()
   return rows
     .map((r) => ({id: Number(r.id), filedBy: r.filed_by, filedAt: r.filed_at, summary: r.summary ?? '', change: JSON.parse(r.payload) as RosterChange}))

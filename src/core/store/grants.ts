@@ -1,10 +1,10 @@
-import {type Kysely, sql} from '#kysely'
+import {sql} from '#kysely'
 
 import {EgovError} from '../errors.js'
 import type {Role} from '../operators/roles.js'
 import {APPEND_ONLY_TABLES} from './migrations/020_pg_guards.js'
-import type {Database} from './schema.js'
 import {quoteIdent, tablesOf} from './tables.js'
+import {type Reader, readerDb} from './reader.js'
 
 /**
  * What a PostgreSQL login may do with egov's tables (issue 18), from the roster roles it holds:
@@ -62,7 +62,8 @@ export interface GrantPlan {
 }
 
 /** The grant for `login` on the schema this store uses (PostgreSQL only). */
-export async function planGrant(db: Kysely<Database>, login: string, roles: Role[], active = true): Promise<GrantPlan> {
+export async function planGrant(from: Reader, login: string, roles: Role[], active = true): Promise<GrantPlan> {
+  const db = readerDb(from)
   const {rows: here} = await sql<{schema: string}>`select current_schema() as schema`.execute(db)
   const schema = here[0]!.schema
   const tables = await tablesOf(db, 'postgres')
@@ -75,7 +76,8 @@ export async function planGrant(db: Kysely<Database>, login: string, roles: Role
 }
 
 /** Runs the plan's statements in one transaction, as the owner; a login that may not grant is told so. */
-export async function applyGrant(db: Kysely<Database>, plan: GrantPlan): Promise<void> {
+export async function applyGrant(from: Reader, plan: GrantPlan): Promise<void> {
+  const db = readerDb(from)
   if (!plan.loginExists) throw new EgovError('not_found', 'grant.noLogin', {login: plan.login}, {field: 'LOGIN'})
   // PostgreSQL only warns when a non-owner grants ("no privileges were granted"): refuse first.
   if (!plan.owner) throw new EgovError('refused', 'grant.notOwner', {reason: "this login does not own egov's tables"}, {field: 'EGOV_DATABASE_URL'})

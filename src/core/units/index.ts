@@ -2,7 +2,7 @@ import type {Kysely} from '#kysely'
 
 import {appendAudit} from '../audit/index.js'
 import {Conflict, InvalidInput, NotFound} from '../errors.js'
-import type {Database, Store, WriteContext} from '../store/index.js'
+import {type Database, type Reader, readerDb, type Store, type WriteContext} from '../store/index.js'
 import {readTemplate} from '../templates.js'
 import {checkedText, idReference} from '../names.js'
 
@@ -144,7 +144,8 @@ async function toUnit(db: Kysely<Database>, row: UnitRow): Promise<Unit> {
 }
 
 /** A unit by name, or by the id egov printed (`#2`, or `2` when no unit has that name). */
-export async function findUnit(db: Kysely<Database>, name: string, field = 'unit'): Promise<Unit> {
+export async function findUnit(from: Reader, name: string, field = 'unit'): Promise<Unit> {
+  const db = readerDb(from)
   const ref = idReference(name)
   let row = ref?.explicit ? undefined : await db.selectFrom('units').selectAll().where('name', '=', name.trim()).executeTakeFirst()
   if (!row && ref) row = await db.selectFrom('units').selectAll().where('id', '=', ref.id).executeTakeFirst()
@@ -152,7 +153,8 @@ export async function findUnit(db: Kysely<Database>, name: string, field = 'unit
   return toUnit(db, row)
 }
 
-export async function listUnits(db: Kysely<Database>, filter: {kind?: string} = {}): Promise<Unit[]> {
+export async function listUnits(from: Reader, filter: {kind?: string} = {}): Promise<Unit[]> {
+  const db = readerDb(from)
   let q = db.selectFrom('units').selectAll()
   if (filter.kind) q = q.where('kind', '=', kindOf(filter.kind).key)
   const rows = await q.orderBy('name').execute()

@@ -1,11 +1,9 @@
-import type {Kysely} from '#kysely'
-
 import {appendAudit} from '../audit/index.js'
 import {type CalendarWarning, loadArrangement, type ValidatedArrangement, WorkCalendar} from '../calendar/index.js'
 import {chinaDate} from '../clock.js'
 import {yearOf} from '../dates.js'
 import {type Locale, t} from '../i18n/index.js'
-import type {Database, Store, WriteContext} from '../store/index.js'
+import {type Reader, readerDb, type Store, type WriteContext} from '../store/index.js'
 import {findKind} from './registry.js'
 
 /**
@@ -86,7 +84,8 @@ export async function loadCalendarYearIn(ctx: WriteContext, arrangement: Validat
  * The warning for due dates that lie in years whose official arrangement nobody has
  * published or loaded: counted on weekends alone, they may still move (X-1).
  */
-export async function dueDateWarnings(db: Kysely<Database>, requests: Array<{id: number; dueOn: string | null}>, locale: Locale): Promise<CalendarWarning[]> {
+export async function dueDateWarnings(from: Reader, requests: Array<{id: number; dueOn: string | null}>, locale: Locale): Promise<CalendarWarning[]> {
+  const db = readerDb(from)
   const dated = requests.filter((r) => r.dueOn !== null)
   if (!dated.length) return []
   const calendar = await WorkCalendar.fromDatabase(db)

@@ -1,4 +1,3 @@
-import type {Kysely} from '#kysely'
 import {type Request, type RequestWithHistory, summarize, requireKind} from './model.js'
 
 import {today as clockToday} from '../clock.js'
@@ -141,7 +140,8 @@ export async function storedPayloadProblems(id: number, kind: string, text: stri
 }
 
 /** One request's stored payload checked against its kind's schema (egov requests show warns of each problem). */
-export async function requestPayloadProblems(db: Kysely<Database>, id: number): Promise<StoredPayloadProblem[]> {
+export async function requestPayloadProblems(from: Reader, id: number): Promise<StoredPayloadProblem[]> {
+  const db = readerDb(from)
   const row = await db.selectFrom('requests').select(['id', 'kind', 'payload']).where('id', '=', id).executeTakeFirst()
   return row ? storedPayloadProblems(Number(row.id), row.kind, row.payload) : []
 }
@@ -150,7 +150,8 @@ export async function requestPayloadProblems(db: Kysely<Database>, id: number): 
  * Every stored payload checked against its kind's schema, in request order (egov db init
  * reports them): payloads written by an older egov, or around egov, that egov would not write.
  */
-export async function checkStoredPayloads(db: Kysely<Database>): Promise<StoredPayloadProblem[]> {
+export async function checkStoredPayloads(from: Reader): Promise<StoredPayloadProblem[]> {
+  const db = readerDb(from)
   const out: StoredPayloadProblem[] = []
   let after = 0
   for (;;) {

@@ -10,7 +10,7 @@ export default class NetCutoffList extends EgovCommand<typeof NetCutoffList> {
 
   async run(): Promise<{units: CutOffEntry[]}> {
     const store = await this.store()
-    const units = await cutOffList(store.db, today())
+    const units = await cutOffList(store, today())
     this.table(
       units,
       [

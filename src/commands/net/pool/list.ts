@@ -17,7 +17,7 @@ export default class NetPoolList extends EgovCommand<typeof NetPoolList> {
   async run(): Promise<{pools: PoolUsage[]}> {
     const store = await this.store()
     const plane = this.flags.plane ? parsePlane(this.flags.plane) : undefined
-    const pools = (await usage(store.db)).pools.filter((p) => !plane || p.plane === plane)
+    const pools = (await usage(store)).pools.filter((p) => !plane || p.plane === plane)
     this.table(pools, poolColumns(this.locale, this.color, {forScript: this.rowsOnly()}), this.t('net.noPools'))
     return {pools}
   }

@@ -24,7 +24,7 @@ export default class NetPoolRemove extends EgovCommand<typeof NetPoolRemove> {
   async run(): Promise<{removed: Pool; parent: string | null; movedPools?: string[]; movedAllocations?: string[]}> {
     const store = await this.store()
     if (this.flags.lift) {
-      const c = await poolContents(store.db, this.args.name)
+      const c = await poolContents(store, this.args.name)
       const parent = c.parent?.name ?? this.t('net.top')
       await this.confirm(this.t('net.liftConfirm', {name: c.pool.name, cidr: c.pool.cidr, pools: c.pools.length, allocations: c.allocations.length, parent}), this.flags.yes)
       const result = await liftPool(store, c.pool.name)
@@ -39,7 +39,7 @@ export default class NetPoolRemove extends EgovCommand<typeof NetPoolRemove> {
       )
       return {removed: result.pool, parent: result.parent, movedPools: result.movedPools, movedAllocations: result.movedAllocations}
     }
-    const pool = await findPool(store.db, this.args.name)
+    const pool = await findPool(store, this.args.name)
     await this.confirm(this.t('net.removeConfirm', {name: pool.name, cidr: pool.cidr}), this.flags.yes)
     const result = await removePool(store, pool.name)
     this.log(this.t('net.poolRemoved', {name: pool.name, cidr: pool.cidr, parent: result.parent ?? this.t('net.top')}))

@@ -14,11 +14,11 @@ export default class NetPoolShow extends EgovCommand<typeof NetPoolShow> {
 
   async run(): Promise<Pool & {usage: PoolUsage; children: string[]; largestFree: string[]}> {
     const store = await this.store()
-    const pool = await findPool(store.db, this.args.pool)
-    const report = await usage(store.db, pool.name)
+    const pool = await findPool(store, this.args.pool)
+    const report = await usage(store, pool.name)
     const figures = report.pools.find((p) => p.name === pool.name)!
     const children = report.pools.filter((p) => p.parent === pool.name).map((p) => p.name)
-    const free = await freeBlocks(store.db, pool.name, {limit: 1_000})
+    const free = await freeBlocks(store, pool.name, {limit: 1_000})
     const largestFree = [...free.blocks]
       .sort((a, b) => a.prefix - b.prefix)
       .slice(0, 5)

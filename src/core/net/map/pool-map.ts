@@ -1,12 +1,13 @@
 /** A pool's map as data (`net map`): its child pools, allocations and free ranges, in address order. */
 import {blockEnd, blockSize, fromKey, parseCidr} from '../ip.js'
 import type {MapSegment, PoolMap} from './types.js'
-import {type Db} from '../model.js'
 import {poolScope} from '../districts.js'
 import {findPool} from '../pools.js'
+import {type Reader, readerDb} from '../../store/index.js'
 
 /** The pool as ordered segments: child pools, allocations, and the free ranges between. */
-export async function poolMap(db: Db, ref: string): Promise<PoolMap> {
+export async function poolMap(from: Reader, ref: string): Promise<PoolMap> {
+  const db = readerDb(from)
   const pool = await findPool(db, ref)
   const segments: MapSegment[] = []
   const district = (await poolScope(db, pool.id)).district ?? undefined

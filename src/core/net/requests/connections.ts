@@ -2,7 +2,7 @@
 import type {Kysely} from '#kysely'
 
 import {Conflict, InvalidInput} from '../../errors.js'
-import type {Database, WriteContext} from '../../store/index.js'
+import {type Database, type Reader, readerDb, type WriteContext} from '../../store/index.js'
 import {findUnit, type Unit} from '../../units/index.js'
 import {type Plane, parsePlane} from '../model.js'
 import type {ConnectionRequest, CostBearer} from './payloads.js'
@@ -53,7 +53,8 @@ async function toConnection(db: Kysely<Database>, unit: Unit, row: ConnectionRow
 }
 
 /** A unit's connections, one per plane at most, plane 1 first (closed ones included). */
-export async function connectionsOf(db: Kysely<Database>, unit: Unit): Promise<Connection[]> {
+export async function connectionsOf(from: Reader, unit: Unit): Promise<Connection[]> {
+  const db = readerDb(from)
   const rows = await db.selectFrom('net_connections').selectAll().where('unit_id', '=', unit.id).orderBy('plane').execute()
   return Promise.all(rows.map((r) => toConnection(db, unit, r)))
 }
@@ -123,7 +124,8 @@ export interface CutOffEntry extends Connection {
 }
 
 /** Cut-off units, those past their rectification date first. */
-export async function cutOffList(db: Kysely<Database>, today: string): Promise<CutOffEntry[]> {
+export async function cutOffList(from: Reader, today: string): Promise<CutOffEntry[]> {
+  const db = readerDb(from)
   const rows = await db
     .selectFrom('net_connections')
     .innerJoin('units', 'units.id', 'net_connections.unit_id')

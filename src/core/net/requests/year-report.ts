@@ -4,7 +4,7 @@ import type {Kysely} from '#kysely'
 import {WorkCalendar} from '../../calendar/index.js'
 import {chinaDate} from '../../clock.js'
 import {InvalidInput} from '../../errors.js'
-import type {Database} from '../../store/index.js'
+import {type Database, type Reader, readerDb} from '../../store/index.js'
 import {findKind, limitKey} from '../../workflow/index.js'
 import type {Plane} from '../model.js'
 import type {ConnectionRequest, CostBearer} from './payloads.js'
@@ -21,7 +21,8 @@ export interface YearReport {
  * Built from the recorded history (transitions, allocation dates), so a past year's report
  * reads the same whenever it is run.
  */
-export async function yearReport(db: Kysely<Database>, year: number): Promise<YearReport> {
+export async function yearReport(from: Reader, year: number): Promise<YearReport> {
+  const db = readerDb(from)
   if (!Number.isInteger(year) || year < 2000 || year > 2100) throw new InvalidInput('input.badInteger', {field: 'year', value: year}, {field: 'year'})
   // The year's end in China, as an instant: 1 January next year 00:00 +08:00.
   const end = new Date(`${year + 1}-01-01T00:00:00+08:00`).toISOString()
