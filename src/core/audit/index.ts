@@ -2,8 +2,9 @@ import type {Kysely} from '#kysely'
 import type {HistoryMismatch} from './history.js'
 
 import {EgovError} from '../errors.js'
-import {insertRows} from '../store/bulk.js'
-import type {Database, WriteContext} from '../store/index.js'
+import {type Database, insertRows, type WriteContext} from '../store/index.js'
+
+export {AUDIT_KEY_ENV, auditKeyPath} from './key-path.js'
 
 /** prev_hash of the first entry. */
 export const GENESIS_HASH = '0'.repeat(64)
