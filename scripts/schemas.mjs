@@ -6,11 +6,11 @@
 // committed schema differs.
 import {mkdirSync, readFileSync, writeFileSync} from 'node:fs'
 
-import {REQUEST_FILE_FORMS, requestFileSchema} from '../dist/core/io/request-schema.js'
+import {REQUEST_FILE_FORMS, requestFileSchema} from '../dist/core/io/index.js'
 import {KINDS} from '../dist/core/kinds.js'
-import {publishedPayloadSchema} from '../dist/core/workflow/payload-schema.js'
+import {publishedPayloadSchema} from '../dist/core/workflow/index.js'
 
-for (const [name, template] of /** @type {[import('../dist/core/io/request-schema.js').RequestFileForm, string][]} */ (Object.entries(REQUEST_FILE_FORMS))) {
+for (const [name, template] of /** @type {[import('../dist/core/io/index.js').RequestFileForm, string][]} */ (Object.entries(REQUEST_FILE_FORMS))) {
   const layout = JSON.parse(readFileSync(new URL(`../templates/${template}`, import.meta.url), 'utf8'))
   writeFileSync(new URL(`../schemas/${name}.schema.json`, import.meta.url), JSON.stringify(requestFileSchema(name, layout), null, 2) + '\n')
   console.log(`schemas/${name}.schema.json`)

@@ -13,7 +13,7 @@ import {DEFAULT_LOCK_WAIT_SECONDS, isPgLockTimeout, isSqliteBusy, lockTimeout} f
 import {nearest} from '../core/nearest.js'
 import {permitFor} from '../core/operators/roles.js'
 import {printableOutput} from '../core/text.js'
-import type {AnyKind} from '../core/workflow/registry.js'
+import type {AnyKind} from '../core/workflow/index.js'
 import {parseErrorReport} from './parse-errors.js'
 import {printProblems} from './problems.js'
 import {createProgress, type Progress, progressAllowed} from './progress.js'

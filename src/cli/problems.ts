@@ -1,8 +1,7 @@
 import type {ChalkInstance} from 'chalk'
 
 import {EgovError} from '../core/errors.js'
-import type {FormNote} from '../core/io/form-reader.js'
-import type {Problem} from '../core/io/problem.js'
+import type {FormNote, Problem} from '../core/io/index.js'
 import {type Locale, t} from '../core/i18n/index.js'
 
 /**

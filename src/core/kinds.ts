@@ -11,6 +11,6 @@ import {KIOSK_KINDS} from './kiosk/request-kinds.js'
 import {NET_KINDS} from './net/request-kinds.js'
 import {OPERATOR_KINDS} from './operators/request-kinds.js'
 import {WORKFLOW_KINDS} from './workflow/request-kinds.js'
-import type {AnyKind} from './workflow/registry.js'
+import type {AnyKind} from './workflow/index.js'
 
 export const KINDS: readonly AnyKind[] = [...WORKFLOW_KINDS, ...NET_KINDS, ...ITEM_KINDS, ...CERT_KINDS, ...OPERATOR_KINDS, ...CONFIG_KINDS, ...KIOSK_KINDS, ...CLOUD_KINDS]

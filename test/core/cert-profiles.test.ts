@@ -2,7 +2,7 @@ import {describe, expect, it} from 'vitest'
 
 import {checkProfile, type Profile, shippedProfiles} from '../../src/core/cert/index.js'
 import {EgovError} from '../../src/core/errors.js'
-import {permitFor} from '../../src/core/operators/roles.js'
+import {permitFor} from '../../src/core/operators/index.js'
 
 const base: Profile = {key: 'test', name: '测试模板', keyUsage: ['digitalSignature'], extKeyUsage: [], key_spec: 'rsa-2048', days: 30, maxDays: 30, medium: false, san: []}
 

@@ -6,7 +6,7 @@ import {join} from 'node:path'
 
 import {afterAll, describe, expect, it} from 'vitest'
 
-import {CSV_CHUNK, type CsvOptions, readCsv} from '../../src/core/io/csv-reader.js'
+import {CSV_CHUNK, type CsvOptions, readCsv} from '../../src/core/io/index.js'
 
 /** Issue 20: the one streaming CSV reader. GBK bytes are made by Python's codecs (not by iconv-lite, which egov decodes with). */
 const dir = mkdtempSync(join(tmpdir(), 'egov-csv-reader-'))

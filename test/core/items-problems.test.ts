@@ -1,8 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
-import {rowRanges} from '../../src/core/io/form-reader.js'
+import {footerText, normaliseCell, normalisePhoneNumber, PROBLEM_TYPES, problemTypeOf, rowRanges, suggest, type ValueColumn} from '../../src/core/io/index.js'
 import {t} from '../../src/core/i18n/index.js'
-import {footerText, normaliseCell, normalisePhoneNumber, PROBLEM_TYPES, problemTypeOf, suggest, type ValueColumn} from '../../src/core/io/values.js'
 import {sheetOf} from '../../src/core/items/index.js'
 
 const col = (sheet: 'basic' | 'materials', key: string): ValueColumn => sheetOf(sheet).columns.find((c) => c.key === key)!

@@ -1,8 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {matchHeader} from '../../src/core/io/layout.js'
-import {columnLetter} from '../../src/core/io/tables.js'
-import {csvField, DEFAULT_CODE_PATTERN, guardCsvCell, normaliseCell, normalisePhoneNumber, type ValueColumn, unneutralise, xlsxText} from '../../src/core/io/values.js'
+import {columnLetter, csvField, DEFAULT_CODE_PATTERN, guardCsvCell, matchHeader, normaliseCell, normalisePhoneNumber, unneutralise, type ValueColumn, xlsxText} from '../../src/core/io/index.js'
 import {itemsLayout, sheetOf} from '../../src/core/items/index.js'
 import {announcement} from '../../src/core/items/index.js'
 

@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
 import {KINDS} from '../../src/core/kinds.js'
-import {allKinds, defineKind, findKind, loadKinds, useKinds} from '../../src/core/workflow/registry.js'
+import {allKinds, defineKind, findKind, loadKinds, useKinds} from '../../src/core/workflow/index.js'
 
 /** Kinds are listed and handed to the engine (issue 17), not registered by importing a module. */
 describe('request kinds, listed', () => {

@@ -7,8 +7,7 @@ import {join} from 'node:path'
 import {parse} from 'csv-parse/sync'
 import {afterAll, describe, expect, it} from 'vitest'
 
-import {type Encoding, gb18030Decoder, readCsv} from '../../src/core/io/csv-reader.js'
-import {foreignLineMessage, looksUtf8, MixedDecoder} from '../../src/core/io/mixed-encoding.js'
+import {type Encoding, foreignLineMessage, gb18030Decoder, looksUtf8, MixedDecoder, readCsv} from '../../src/core/io/index.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'egov-mixed-'))
 afterAll(() => rmSync(dir, {recursive: true, force: true}))

@@ -7,7 +7,7 @@ import {fileURLToPath} from 'node:url'
 import {afterAll, describe, expect, it} from 'vitest'
 
 import {InvalidInput} from '../../src/core/errors.js'
-import {NOTICE_RULES, NOTICE_TITLES, type Notice, noticeFileName, writeNotice} from '../../src/core/io/notices.js'
+import {NOTICE_RULES, NOTICE_TITLES, type Notice, noticeFileName, writeNotice} from '../../src/core/io/index.js'
 
 const root = mkdtempSync(join(tmpdir(), 'egov-notices-'))
 afterAll(() => rmSync(root, {recursive: true, force: true}))

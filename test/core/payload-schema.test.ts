@@ -5,7 +5,7 @@ import {describe, expect, it} from 'vitest'
 
 import {InvalidInput} from '../../src/core/errors.js'
 import {KINDS} from '../../src/core/kinds.js'
-import {payloadProblems, publishedPayloadSchema, requireValidPayload} from '../../src/core/workflow/payload-schema.js'
+import {payloadProblems, publishedPayloadSchema, requireValidPayload} from '../../src/core/workflow/index.js'
 
 const Ajv2020 = ((Ajv2020Module as unknown as {default?: unknown}).default ?? Ajv2020Module) as typeof import('ajv/dist/2020.js').Ajv2020
 const findKind = (kind: string) => KINDS.find((k) => k.kind === kind)

@@ -6,7 +6,7 @@ import {join} from 'node:path'
 import {afterAll, beforeAll, expect, it} from 'vitest'
 
 import {appendAudit, auditLog} from '../../src/core/audit/index.js'
-import {hashFile, sha256Hex} from '../../src/core/io/file-hash.js'
+import {hashFile, sha256Hex} from '../../src/core/io/index.js'
 import type {Store} from '../../src/core/store/index.js'
 import {rehearse, undoable} from '../../src/core/store/rehearse.js'
 import {createTestDatabase, describeEachDialect, type TestDatabase} from '../helpers/db.js'

@@ -4,7 +4,7 @@ import Ajv2020Module from 'ajv/dist/2020.js'
 import {parse} from 'yaml'
 import {describe, expect, it} from 'vitest'
 
-import {REQUEST_FILE_FORMS, requestFileSchema} from '../../src/core/io/request-schema.js'
+import {REQUEST_FILE_FORMS, requestFileSchema} from '../../src/core/io/index.js'
 
 const Ajv2020 = ((Ajv2020Module as unknown as {default?: unknown}).default ?? Ajv2020Module) as typeof import('ajv/dist/2020.js').Ajv2020
 const read = (path: string) => readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8')

@@ -5,7 +5,7 @@ import {join} from 'node:path'
 
 import {describe, expect, it} from 'vitest'
 
-import {sheetNamesByPart} from '../../src/core/io/sheet-names.js'
+import {sheetNamesByPart} from '../../src/core/io/index.js'
 
 const ITEMS = new URL('../../fixtures/items/', import.meta.url).pathname
 

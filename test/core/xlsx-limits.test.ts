@@ -6,7 +6,7 @@ import {join} from 'node:path'
 import {beforeAll, describe, expect, it} from 'vitest'
 
 import {EgovError} from '../../src/core/errors.js'
-import {checkWorkbookLimits, type WorkbookKind, XLSX_LIMITS} from '../../src/core/io/xlsx-limits.js'
+import {checkWorkbookLimits, type WorkbookKind, XLSX_LIMITS} from '../../src/core/io/index.js'
 
 const MAKE = new URL('../helpers/make_adversarial_xlsx.py', import.meta.url).pathname
 const FIX = new URL('../../fixtures/', import.meta.url).pathname

@@ -6,7 +6,7 @@ import ExcelJS from 'exceljs'
 import JSZip from 'jszip'
 import {describe, expect, it} from 'vitest'
 
-import {rowText, visitRows} from '../../src/core/io/tables.js'
+import {rowText, visitRows} from '../../src/core/io/index.js'
 
 /**
  * What exceljs's streaming reader hands over for cells Excel on a Chinese Windows writes:
@@ -61,7 +61,7 @@ describe('reading workbooks as clerks save them', () => {
       [7, ''],
       [8, '丁'],
     ])
-    const {readSheets} = await import('../../src/core/io/tables.js')
+    const {readSheets} = await import('../../src/core/io/index.js')
     const {sheets} = await readSheets(path)
     expect(sheets).toHaveLength(1)
     expect(sheets[0]!.rows.map((r) => r.row)).toEqual([1, 2, 4, 6, 7, 8])

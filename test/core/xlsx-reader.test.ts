@@ -9,11 +9,22 @@ import JSZip from 'jszip'
 import {describe, expect, it} from 'vitest'
 
 import {InvalidInput} from '../../src/core/errors.js'
-import {readFormGrids} from '../../src/core/io/form-grid.js'
-import {readForm} from '../../src/core/io/form-reader.js'
-import {loadLayout} from '../../src/core/io/layout.js'
-import {cellText, readSheets, rowText, visitRows} from '../../src/core/io/tables.js'
-import {isDateFormat, isNoCachedValue, type MergeRange, MergeIndex, readXlsx, XLSX_LIMITS, type XlsxLimits} from '../../src/core/io/xlsx-reader.js'
+import {
+  cellText,
+  isDateFormat,
+  isNoCachedValue,
+  loadLayout,
+  MergeIndex,
+  type MergeRange,
+  readForm,
+  readFormGrids,
+  readSheets,
+  readXlsx,
+  rowText,
+  visitRows,
+  XLSX_READER_LIMITS as XLSX_LIMITS,
+  type XlsxLimits,
+} from '../../src/core/io/index.js'
 
 const FIXTURES = fileURLToPath(new URL('../../fixtures/xlsx/', import.meta.url))
 const ROOT_DIR = fileURLToPath(new URL('../../', import.meta.url))

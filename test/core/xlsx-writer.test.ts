@@ -7,8 +7,7 @@ import {Writable} from 'node:stream'
 import ExcelJS from 'exceljs'
 import {describe, expect, it} from 'vitest'
 
-import {readSheets} from '../../src/core/io/tables.js'
-import {XlsxWriter} from '../../src/core/io/xlsx-writer.js'
+import {readSheets, XlsxWriter} from '../../src/core/io/index.js'
 
 const CELLS = new URL('../helpers/xlsx_cells.py', import.meta.url).pathname
 const INSPECT = new URL('../helpers/xlsx_inspect.py', import.meta.url).pathname

@@ -1,7 +1,7 @@
 import {afterAll, beforeAll, expect, it} from 'vitest'
 
 import {egov, isolatedHome} from '../helpers/cli.js'
-import {migrationNames} from '../../src/core/store/migrations/index.js'
+import {migrationNames} from '../../src/core/store/index.js'
 import {createTestDatabase, describeEachDialect, type TestDatabase} from '../helpers/db.js'
 
 /**

@@ -9,7 +9,7 @@ import {afterAll, beforeAll, describe, inject} from 'vitest'
 import {KINDS} from '../../src/core/kinds.js'
 import {grantStatements} from '../../src/core/store/grants.js'
 import {sqliteLibrary, Store} from '../../src/core/store/index.js'
-import type {KindDefinition} from '../../src/core/workflow/registry.js'
+import type {KindDefinition} from '../../src/core/workflow/index.js'
 import {isolatedHome} from './cli.js'
 import {pgAdminUrl, pgSchemaUrl} from './pg-url.js'
 

@@ -7,8 +7,7 @@ import * as Flags from '@oclif/core/flags'
 import {EgovCommand} from '../../cli/base.js'
 import {loadedYearExists, validateArrangement} from '../../core/calendar/index.js'
 import {changeSettings} from '../../core/config/settings-change.js'
-import type {DueDateChange} from '../../core/workflow/due-dates.js'
-import type {Request} from '../../core/workflow/index.js'
+import type {DueDateChange, Request} from '../../core/workflow/index.js'
 import {InvalidInput} from '../../core/errors.js'
 
 export default class CalendarLoad extends EgovCommand<typeof CalendarLoad> {

@@ -5,7 +5,7 @@ import {EgovCommand} from '../../cli/base.js'
 import {today} from '../../core/clock.js'
 import {EgovError, InvalidInput} from '../../core/errors.js'
 import {findOperator, parseRoles, type Role} from '../../core/operators/index.js'
-import type {GrantTier} from '../../core/store/grants.js'
+import type {GrantTier} from '../../core/store/index.js'
 
 export default class DbGrant extends EgovCommand<typeof DbGrant> {
   static override summary = "Give a PostgreSQL login the rights its roster roles need on egov's tables, and no more"

@@ -1,6 +1,6 @@
 import type {Kysely} from '#kysely'
 
-import type {Database} from '../store/schema.js'
+import type {Database} from '../store/index.js'
 
 /** Why a request's history and the audit trail disagree. */
 export type HistoryMismatchReason =

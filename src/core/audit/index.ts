@@ -1,8 +1,9 @@
 import type {HistoryMismatch} from './history.js'
 
 import {EgovError} from '../errors.js'
-import {insertRows} from '../store/bulk.js'
-import {type Reader, readerDb, type WriteContext} from '../store/index.js'
+import {insertRows, type Reader, readerDb, type WriteContext} from '../store/index.js'
+
+export {AUDIT_KEY_ENV, auditKeyPath} from './key-path.js'
 
 /** prev_hash of the first entry. */
 export const GENESIS_HASH = '0'.repeat(64)

@@ -1,7 +1,6 @@
 import type {Kysely} from '#kysely'
 
-import {appendAudit, auditKeyOfWrite} from '../audit/index.js'
-import {AUDIT_KEY_ENV} from '../audit/key-path.js'
+import {appendAudit, AUDIT_KEY_ENV, auditKeyOfWrite} from '../audit/index.js'
 import {Conflict} from '../errors.js'
 import type {Database, Store, WriteContext} from '../store/index.js'
 import {ID_SCHEME, idKeyFrom, wrapIdHash} from './idnumber.js'

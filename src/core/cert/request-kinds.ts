@@ -1,5 +1,4 @@
-import {js} from '../workflow/payload-schema.js'
-import {defineKind, type KindDefinition} from '../workflow/registry.js'
+import {defineKind, js, type KindDefinition} from '../workflow/index.js'
 import {EVENT_ZH, EVENTS, MEDIUM_REASONS, REVOKE_REASONS} from './event-names.js'
 import type {CertRequest} from './events/request.js'
 

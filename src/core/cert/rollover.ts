@@ -1,7 +1,6 @@
 import {appendAudit} from '../audit/index.js'
 import {Conflict, InvalidInput, NotFound} from '../errors.js'
-import type {Store, WriteContext} from '../store/index.js'
-import type {CertCaTable} from '../store/schema.js'
+import type {CertCaTable, Store, WriteContext} from '../store/index.js'
 import {type CaInfo, caInfo, loadSigner, makeCrl} from './ca.js'
 import {checkCaDays, checkUrl, newCaKey, signSelfCa} from './ca-steps.js'
 import {certNotAfter, makeRootCrl, publishCa, type RootKeyInput, signIssuing, unlockRoot} from './hierarchy.js'

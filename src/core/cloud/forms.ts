@@ -2,7 +2,7 @@ import {dirname, isAbsolute, join} from 'node:path'
 
 import {InvalidInput} from '../errors.js'
 import {type Locale, type MessageKey, t} from '../i18n/index.js'
-import type {Problem} from '../io/problem.js'
+import type {Problem} from '../io/index.js'
 import {type LabelField, type LabelFormLayout, readLabelForm, writeLabelForm} from '../io/label-form.js'
 import {toHalfWidth} from '../io/values.js'
 import {readTemplate} from '../templates.js'

@@ -8,8 +8,7 @@ import {parseWholeNumber} from '../dates.js'
 import {InvalidInput, NotFound} from '../errors.js'
 import {DEFAULT_CODE_PATTERN} from '../io/values.js'
 import {type Database, type Reader, readerDb, type Store, type WriteContext} from '../store/index.js'
-import {allKinds, type AnyKind} from '../workflow/registry.js'
-import {limitKey} from '../workflow/index.js'
+import {allKinds, type AnyKind, limitKey} from '../workflow/index.js'
 
 /**
  * Two places hold settings, and the key says which:

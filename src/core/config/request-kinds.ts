@@ -1,7 +1,7 @@
 import {validateArrangement} from '../calendar/index.js'
 import {InvalidInput} from '../errors.js'
 import {adminChangeKind} from '../operators/admin-kind.js'
-import {js} from '../workflow/payload-schema.js'
+import {js} from '../workflow/index.js'
 import {parseConfigKey, validateConfigValue} from './index.js'
 import {applySettings, changesDeadlines, SETTINGS_KIND, type SettingsChange, settingsSummary} from './settings-change.js'
 

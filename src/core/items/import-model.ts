@@ -1,6 +1,4 @@
-import type {FormNote, FoundSheet, LocatedProblem} from '../io/form-reader.js'
-import type {StagedRows} from '../io/staging.js'
-import type {Encoding} from '../io/tables.js'
+import type {Encoding, FormNote, FoundSheet, LocatedProblem, StagedRows} from '../io/index.js'
 import type {Locale} from '../i18n/index.js'
 import type {Store, WriteContext} from '../store/index.js'
 import type {PartKey, StatusEvent} from './model.js'

@@ -1,5 +1,4 @@
-import {js} from '../workflow/payload-schema.js'
-import {defineKind, type KindDefinition} from '../workflow/registry.js'
+import {defineKind, js, type KindDefinition} from '../workflow/index.js'
 import type {LifecycleRequest} from './lifecycle.js'
 
 /**

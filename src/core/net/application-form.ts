@@ -1,6 +1,6 @@
 import {InvalidInput} from '../errors.js'
 import {type Locale, t} from '../i18n/index.js'
-import type {Problem} from '../io/problem.js'
+import type {Problem} from '../io/index.js'
 import {type LabelField, type LabelFormLayout, readLabelForm, writeLabelForm} from '../io/label-form.js'
 import {readTemplate} from '../templates.js'
 import type {ApplyInput} from './requests/filing.js'

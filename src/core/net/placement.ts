@@ -4,8 +4,7 @@
  */
 import {appendAuditMany} from '../audit/index.js'
 import {Conflict} from '../errors.js'
-import {insertRowsReturning} from '../store/bulk.js'
-import type {WriteContext} from '../store/index.js'
+import {insertRowsReturning, type WriteContext} from '../store/index.js'
 import {type AllocationFields, allocationRow, insertAllocation, mapOverlap} from './allocations.js'
 import {holderOf, PoolFreeSpace, takeExact} from './free-space.js'
 import {type Block, formatCidr} from './ip.js'

@@ -1,5 +1,5 @@
 import {EgovError} from '../errors.js'
-import type {LocatedProblem, Problem} from '../io/problem.js'
+import type {LocatedProblem, Problem} from '../io/index.js'
 import type {Locale, t as translate} from '../i18n/index.js'
 
 /**

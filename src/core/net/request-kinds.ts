@@ -1,7 +1,6 @@
 import type {WriteContext} from '../store/index.js'
 import {readTemplate} from '../templates.js'
-import {js} from '../workflow/payload-schema.js'
-import {defineKind, type AnyKind} from '../workflow/registry.js'
+import {type AnyKind, defineKind, js} from '../workflow/index.js'
 import type {AdoptRequest} from './adopt.js'
 import type {ConnectionRequest, DecisionRequest} from './requests/index.js'
 

@@ -1,6 +1,5 @@
 import type {WriteContext} from '../store/index.js'
-import type {JsonSchema} from '../workflow/payload-schema.js'
-import {defineKind, type KindDefinition} from '../workflow/registry.js'
+import {defineKind, type JsonSchema, type KindDefinition} from '../workflow/index.js'
 import {checkPermit} from './permit.js'
 
 /**

@@ -2,7 +2,7 @@ import type {Kysely, Transaction} from '#kysely'
 
 import {RuleRefused} from '../errors.js'
 import {Localized} from '../i18n/index.js'
-import type {Database} from '../store/schema.js'
+import type {Database} from '../store/index.js'
 import {isRole, type Role, roleLabel} from './roles.js'
 
 /** Roles named in the reader's language, for messages. */

@@ -1,4 +1,4 @@
-import {js} from '../workflow/payload-schema.js'
+import {js} from '../workflow/index.js'
 import {adminChangeKind} from './admin-kind.js'
 import {applyRosterChange, changeSummary, parseRosterChange, ROSTER_KIND, type RosterChange} from './index.js'
 import {ROLE_IDS} from './roles.js'

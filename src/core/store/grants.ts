@@ -1,7 +1,7 @@
 import {sql} from '#kysely'
 
 import {EgovError} from '../errors.js'
-import type {Role} from '../operators/roles.js'
+import type {Role} from '../operators/index.js'
 import {APPEND_ONLY_TABLES} from './migrations/020_pg_guards.js'
 import {quoteIdent, tablesOf} from './tables.js'
 import {type Reader, readerDb} from './reader.js'

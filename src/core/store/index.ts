@@ -10,7 +10,7 @@ import {migrate} from './migrator.js'
 
 export {osLogin, sqliteLibrary} from './connect.js'
 import {checkPermit} from '../operators/permit.js'
-import type {Role} from '../operators/roles.js'
+import type {Role} from '../operators/index.js'
 import type {Database} from './schema.js'
 import {type KindSource, loadKinds, useKinds} from '../workflow/registry.js'
 import {isPgLockTimeout, isSqliteBusy, type LockWaitOptions, lockTimeout, WriteLock} from './lock.js'
@@ -18,6 +18,10 @@ import {isPgLockTimeout, isSqliteBusy, type LockWaitOptions, lockTimeout, WriteL
 export type {Database} from './schema.js'
 export type {SqlDialect} from './migrations/helpers.js'
 export {type Reader, readerDb} from './reader.js'
+export type {CertCaTable, CertProfilesTable} from './schema.js'
+export {insertRows, insertRowsReturning} from './bulk.js'
+export type {GrantTier} from './grants.js'
+export {migrationNames} from './migrations/names.js'
 
 export interface StoreOptions {
   /** postgres://… : the shared team registry. Wins over sqlitePath. */

@@ -12,3 +12,6 @@ export {actOnRequest, advanceRequest, fileRequest, fileRequestIn, limitKey, note
 export type {AdvanceOptions} from './steps.js'
 export {checkStoredPayloads, listRequests, loadRequest, parseRequestId, requestPayloadProblems, storedPayloadProblems} from './queries.js'
 export type {ListedRequest, RequestFilter, StoredPayloadProblem} from './queries.js'
+export type {AnyKind, KindSource} from './registry.js'
+export {js, type JsonSchema, payloadProblems, publishedPayloadSchema, requireValidPayload} from './payload-schema.js'
+export type {DueDateChange} from './due-dates.js'

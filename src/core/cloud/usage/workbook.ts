@@ -3,7 +3,7 @@ import {extname} from 'node:path'
 
 import {InvalidInput} from '../../errors.js'
 import {type Encoding, readCsv, type TextEncoding} from '../../io/csv-reader.js'
-import type {ForeignLine} from '../../io/mixed-encoding.js'
+import type {ForeignLine} from '../../io/index.js'
 import {hashInto} from '../../io/file-hash.js'
 import {writeOutput} from '../../io/output-file.js'
 import {assertZip, columnLetter} from '../../io/tables.js'
