@@ -25,8 +25,8 @@ export default class CertList extends CertCommand<typeof CertList> {
   async run(): Promise<{certificates: Certificate[]; warnings: Array<{key: string; message: string}>}> {
     const f = this.flags
     const store = await this.store()
-    const certificates = await listCertificates(store.db, {status: f.status as Certificate['status'] | undefined, expiring: f.expiring, unit: f.unit, holder: f.holder})
-    const warnings = await caWarnings(store.db, this.locale)
+    const certificates = await listCertificates(store, {status: f.status as Certificate['status'] | undefined, expiring: f.expiring, unit: f.unit, holder: f.holder})
+    const warnings = await caWarnings(store, this.locale)
     this.table(
       certificates,
       [

@@ -12,8 +12,8 @@ export default class CertShow extends CertCommand<typeof CertShow> {
 
   async run(): Promise<Certificate & {history: CertEvent[]}> {
     const store = await this.store()
-    const cert = await findCertificate(store.db, this.args.serial)
-    const history = await certificateHistory(store.db, cert.serial)
+    const cert = await findCertificate(store, this.args.serial)
+    const history = await certificateHistory(store, cert.serial)
     const l = (k: string) => this.t(k as MessageKey)
     this.show(() =>
       [

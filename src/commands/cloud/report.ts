@@ -25,7 +25,7 @@ export default class CloudReport extends EgovCommand<typeof CloudReport> {
     const year = this.flags.year ? parseWholeNumber(this.flags.year, 'year', {min: 2000, max: 2100}) : Number(today().slice(0, 4))
     if (this.flags.out && !this.flags.out.toLowerCase().endsWith('.xlsx')) throw new InvalidInput('io.badExtension', {field: 'out', path: this.flags.out}, {field: 'out'})
     const store = await this.store()
-    const report = await cloudYearReport(store.db, year)
+    const report = await cloudYearReport(store, year)
     const c = report.counts
     this.show(() =>
       [

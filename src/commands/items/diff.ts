@@ -21,9 +21,9 @@ export default class ItemsDiff extends EgovCommand<typeof ItemsDiff> {
   async run(): Promise<ListDiff & {out?: string}> {
     await readyToWrite({out: this.flags.out}, {force: this.flags.force, interactive: this.interactive(), locale: this.locale})
     const store = await this.store()
-    const diff = await diffVersions(store.db, {from: this.flags.from, to: this.flags.to})
+    const diff = await diffVersions(store, {from: this.flags.from, to: this.flags.to})
     if (this.flags.out) {
-      const written = await writeDiffWorkbook(store.db, diff, this.flags.out)
+      const written = await writeDiffWorkbook(store, diff, this.flags.out)
       this.log(this.t('items.diff.written', {from: diff.from, to: diff.to, file: written.file, count: written.items}))
       return {...diff, out: written.file}
     }

@@ -40,14 +40,14 @@ export default class ItemsExport extends EgovCommand<typeof ItemsExport> {
     )
     if (this.flags['for-revision'] !== undefined) {
       const store = await this.store()
-      const result = await exportForRevision(store.db, {unit: this.flags['for-revision'], out: this.flags.out, today: today()})
+      const result = await exportForRevision(store, {unit: this.flags['for-revision'], out: this.flags.out, today: today()})
       this.log(this.t('items.export.revisionWritten', {count: result.items, unit: result.unit, file: this.flags.out}))
       return result
     }
     const status = this.flags.status as ItemStatus | undefined
     if (status && !ITEM_STATUSES.includes(status)) throw new InvalidInput('items.badStatus', {value: status, list: ITEM_STATUSES.join(', ')}, {field: 'status'})
     const store = await this.store()
-    const result = await exportList(store.db, {out: this.flags.out, encoding: this.flags.encoding as 'utf8', body: this.flags.unit, status, today: today(), version: this.flags.version})
+    const result = await exportList(store, {out: this.flags.out, encoding: this.flags.encoding as 'utf8', body: this.flags.unit, status, today: today(), version: this.flags.version})
     this.log(this.t('items.export.written', {count: result.items, files: result.files.join(', ')}))
     return result
   }

@@ -24,7 +24,7 @@ export default class ItemsList extends EgovCommand<typeof ItemsList> {
     const types = sheetOf('basic').columns.find((c) => c.key === 'type')!.list!
     if (this.flags.type && !types.includes(this.flags.type)) throw new InvalidInput('items.badType', {value: this.flags.type, list: types.join('、')}, {field: 'type'})
     const store = await this.store()
-    const items = await listItems(store.db, {body: this.flags.unit, type: this.flags.type, status}, today())
+    const items = await listItems(store, {body: this.flags.unit, type: this.flags.type, status}, today())
     this.table(
       items,
       [

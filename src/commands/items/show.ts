@@ -21,7 +21,7 @@ export default class ItemsShow extends EgovCommand<typeof ItemsShow> {
   async run(): Promise<Item & {requests: ListedRequest[]}> {
     const store = await this.store()
     const code = toHalfWidth(this.args.code).trim().toUpperCase()
-    const item = await showItem(store.db, code, today())
+    const item = await showItem(store, code, today())
     const requests = (await listRequests(store, {kind: 'item-lifecycle'})).filter((r) => r.summary.includes(` ${code} `))
     this.show(() => {
       const lines = [

@@ -26,8 +26,8 @@ export default class ItemsStats extends EgovCommand<typeof ItemsStats> {
 
   async run(): Promise<Omit<ItemStats, 'items'>> {
     const store = await this.store()
-    const year = this.flags.year ?? (await latestCaseYear(store.db)) ?? yearOf(today())
-    const stats = await itemStats(store.db, {year, body: this.flags.unit, today: today()})
+    const year = this.flags.year ?? (await latestCaseYear(store)) ?? yearOf(today())
+    const stats = await itemStats(store, {year, body: this.flags.unit, today: today()})
     const pct = (share: number | null) => (share === null ? '—' : `${(share * 100).toFixed(1)}%`)
     const unitColumns: Array<Column<(typeof stats.units)[number]>> = [
       {header: this.t('col.body'), get: (u) => u.body, shrink: true},

@@ -10,7 +10,7 @@ export default class ItemsVersions extends EgovCommand<typeof ItemsVersions> {
 
   async run(): Promise<{versions: ListVersion[]}> {
     const store = await this.store()
-    const versions = await listVersions(store.db)
+    const versions = await listVersions(store)
     this.table(
       versions,
       [

@@ -14,7 +14,7 @@ export default class KioskExport extends EgovCommand<typeof KioskExport> {
   async run(): Promise<{file: string; kiosks: number}> {
     await readyToWrite({out: this.flags.out}, {force: this.flags.force, interactive: this.interactive(), locale: this.locale})
     const store = await this.store()
-    const result = await exportKiosks(store.db, this.flags.out)
+    const result = await exportKiosks(store, this.flags.out)
     this.log(this.t('kiosk.export.written', {file: result.file, count: result.kiosks}))
     return result
   }

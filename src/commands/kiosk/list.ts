@@ -18,7 +18,7 @@ export default class KioskList extends EgovCommand<typeof KioskList> {
 
   async run(): Promise<{kiosks: Kiosk[]}> {
     const store = await this.store()
-    const kiosks = await listKiosks(store.db, this.flags)
+    const kiosks = await listKiosks(store, this.flags)
     this.table(
       kiosks,
       [

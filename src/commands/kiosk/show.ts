@@ -11,7 +11,7 @@ export default class KioskShow extends EgovCommand<typeof KioskShow> {
 
   async run(): Promise<Kiosk & {opinions: {office: Opinion | null; leader: Opinion | null}; history: KioskEvent[]}> {
     const store = await this.store()
-    const kiosk = await showKiosk(store.db, this.args.serial)
+    const kiosk = await showKiosk(store, this.args.serial)
     this.show(() =>
       [
         `${kiosk.serial}  ${this.t(`kiosk.status.${kiosk.status}`)}`,

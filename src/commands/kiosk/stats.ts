@@ -26,7 +26,7 @@ export default class KioskStats extends EgovCommand<typeof KioskStats> {
   async run(): Promise<KioskFigures & {file?: string}> {
     await readyToWrite({out: this.flags.out}, {force: this.flags.force, interactive: this.interactive(), locale: this.locale})
     const store = await this.store()
-    const figures = await kioskStats(store.db, {year: this.flags.year, today: today()})
+    const figures = await kioskStats(store, {year: this.flags.year, today: today()})
     const pct = (v: number | null) => (v === null ? '—' : `${(v * 100).toFixed(1)}%`)
     this.table(figures.units, [
       {header: this.t('col.unit'), get: (u) => u.unit, shrink: true},

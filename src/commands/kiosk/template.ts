@@ -20,7 +20,7 @@ export default class KioskTemplate extends EgovCommand<typeof KioskTemplate> {
     await readyToWrite({out: this.flags.out}, {force: this.flags.force, interactive: this.interactive(), locale: this.locale})
     if (this.flags.request !== undefined) {
       const store = await this.store()
-      const filled = await filledFormOf(store.db, this.flags.request, today())
+      const filled = await filledFormOf(store, this.flags.request, today())
       const result = {...(await writeKioskTemplate(this.flags.out, filled)), requestId: filled.requestId}
       this.log(this.t('kiosk.template.written', result))
       return result

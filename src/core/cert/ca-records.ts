@@ -4,7 +4,7 @@ import type {Kysely} from '#kysely'
 
 import {appendAudit} from '../audit/index.js'
 import {NotFound} from '../errors.js'
-import type {Database, WriteContext} from '../store/index.js'
+import {type Database, type Reader, readerDb, type WriteContext} from '../store/index.js'
 import {crlInfo, type CrlInfo, nextCrl} from './ca-steps.js'
 import {buildCrl, type CrlReason, type RevokedEntry} from './crl.js'
 import {CA_KDF_ITERATIONS, decryptKey, encryptKeyStrong, kdfOf, type KeySpec, weakWrap} from './keys.js'
@@ -69,7 +69,8 @@ export async function rootRow(db: Kysely<Database>) {
   return row
 }
 
-export async function rootInfo(db: Kysely<Database>, options: {pem?: boolean; id?: number} = {}): Promise<RootInfo> {
+export async function rootInfo(from: Reader, options: {pem?: boolean; id?: number} = {}): Promise<RootInfo> {
+  const db = readerDb(from)
   const row = options.id ? await db.selectFrom('cert_ca_roots').selectAll().where('id', '=', options.id).executeTakeFirst() : await rootRow(db)
   if (!row) throw new NotFound('cert.noRoot', {}, {field: 'root-key'})
   const der = fromPem(row.cert_pem)
@@ -96,7 +97,8 @@ export async function caRow(db: Kysely<Database>, id = 1) {
   return row
 }
 
-export async function caInfo(db: Kysely<Database>, options: {pem?: boolean} = {}): Promise<CaInfo> {
+export async function caInfo(from: Reader, options: {pem?: boolean} = {}): Promise<CaInfo> {
+  const db = readerDb(from)
   const row = await caRow(db)
   return {...(await describeCa(row, options)), ...(await hierarchyInfo(db, row))}
 }

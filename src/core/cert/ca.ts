@@ -6,7 +6,7 @@ import {appendAudit} from '../audit/index.js'
 import {now} from '../clock.js'
 import {Conflict, InvalidInput, NotFound} from '../errors.js'
 import {type Locale, t} from '../i18n/index.js'
-import type {Database, Store} from '../store/index.js'
+import {type Database, type Reader, readerDb, type Store} from '../store/index.js'
 import {type CaInfo, caInfo, caRow, loadSigner, makeCrl} from './ca-records.js'
 import {checkCaDays, checkUrl, crlInfo, type CrlInfo, DAY, hasCa, hasRoot, newCaKey, signSelfCa} from './ca-steps.js'
 import {initIssuingCa, type RootKeyInput} from './hierarchy.js'
@@ -106,7 +106,8 @@ export async function initCa(store: Store, input: CaInit): Promise<CaInfo> {
  * itself ending before a certificate of the longest default validity would (new ones are then
  * cut short to end with it: time to plan the next CA), or already ended.
  */
-export async function caWarnings(db: Kysely<Database>, locale: Locale = 'en'): Promise<Array<{message: string; key: string; params: Record<string, unknown>}>> {
+export async function caWarnings(from: Reader, locale: Locale = 'en'): Promise<Array<{message: string; key: string; params: Record<string, unknown>}>> {
+  const db = readerDb(from)
   const row = await db.selectFrom('cert_ca').select(['crl_number', 'crl_this_update', 'crl_next_update', 'crl_der', 'not_after']).where('id', '=', 1).executeTakeFirst()
   if (!row) return []
   const at = now()

@@ -4,7 +4,7 @@ import type {Kysely} from '#kysely'
 
 import {now} from '../clock.js'
 import {InvalidInput, NotFound} from '../errors.js'
-import type {Database} from '../store/index.js'
+import {type Database, type Reader, readerDb} from '../store/index.js'
 import {certParts} from './der.js'
 import {maskId} from './idnumber.js'
 
@@ -163,7 +163,8 @@ export const issuerTag = (issuerKey: string | null) => (issuerKey ?? '').slice(0
  * `cert list` print (the first characters of the SHA-256 of the issuer's name), or a part
  * of the issuer's name (CN=…); a bare serial that fits several is refused, listing them.
  */
-export async function findCertificate(db: Kysely<Database>, ref: string, field = 'SERIAL', at = now()): Promise<Certificate> {
+export async function findCertificate(from: Reader, ref: string, field = 'SERIAL', at = now()): Promise<Certificate> {
+  const db = readerDb(from)
   const at_ = ref.lastIndexOf('@')
   const qualifier = at_ > 0 ? ref.slice(at_ + 1).trim() : ''
   const serial = normaliseSerial(at_ > 0 ? ref.slice(0, at_) : ref)
@@ -203,7 +204,8 @@ export interface ListFilter {
   holder?: string
 }
 
-export async function listCertificates(db: Kysely<Database>, filter: ListFilter = {}, at = now()): Promise<Certificate[]> {
+export async function listCertificates(from: Reader, filter: ListFilter = {}, at = now()): Promise<Certificate[]> {
+  const db = readerDb(from)
   if (filter.status && !STATUSES.includes(filter.status)) throw new InvalidInput('cert.badStatus', {value: filter.status, allowed: STATUSES.join(', ')}, {field: 'status'})
   let q = baseQuery(db)
   const iso = at.toISOString()
@@ -222,7 +224,8 @@ export async function listCertificates(db: Kysely<Database>, filter: ListFilter 
   return rows.map((r) => toCertificate(r, at))
 }
 
-export async function certificateHistory(db: Kysely<Database>, serial: string): Promise<CertEvent[]> {
+export async function certificateHistory(from: Reader, serial: string): Promise<CertEvent[]> {
+  const db = readerDb(from)
   const rows = await db.selectFrom('cert_events').selectAll().where('serial', '=', serial).orderBy('id').execute()
   return rows.map((r) => ({
     event: r.event,

@@ -4,7 +4,7 @@ import {createServer, type IncomingMessage, type Server, type ServerResponse} fr
 import type {Kysely} from '#kysely'
 
 import {InvalidInput} from '../errors.js'
-import type {Database} from '../store/index.js'
+import {type Database, type Reader, readerDb} from '../store/index.js'
 import {REASON_CODES, signatureAlgorithm} from './crl.js'
 import {atLeast, bitString, certParts, children, content, explicit, type Node, octets, oid, oidString, read, seq, tlv, whole} from './der.js'
 import {signBytes} from './keys.js'
@@ -288,7 +288,8 @@ export function pickResponder(responders: Responder | Responder[], request: Ocsp
 }
 
 /** One responder per CA: the one signing today, then those a rollover retired that have not expired. */
-export async function caResponders(db: Kysely<Database>, passphrase: string): Promise<Responder[]> {
+export async function caResponders(from: Reader, passphrase: string): Promise<Responder[]> {
+  const db = readerDb(from)
   const {loadSigner} = await import('./ca.js')
   const rows = await db.selectFrom('cert_ca').select(['id', 'not_after']).orderBy('id').execute()
   const out: Responder[] = []

@@ -2,7 +2,7 @@ import type {Kysely, Transaction} from '#kysely'
 
 import {appendAudit} from '../audit/index.js'
 import {Conflict, InvalidInput, NotFound} from '../errors.js'
-import type {CertProfilesTable, Database, Store} from '../store/index.js'
+import {type CertProfilesTable, type Database, type Reader, readerDb, type Store} from '../store/index.js'
 import {readTemplate} from '../templates.js'
 import {type KeySpec, parseKeySpec} from './keys.js'
 import {EKU, KEY_USAGE_BITS} from './x509.js'
@@ -88,14 +88,16 @@ function fieldsOf(p: Profile): Profile {
   return {key: p.key, name: p.name, keyUsage: p.keyUsage, extKeyUsage: p.extKeyUsage, key_spec: p.key_spec, days: p.days, maxDays: p.maxDays, medium: p.medium, san: p.san, encryption: p.encryption}
 }
 
-export async function listProfiles(db: Db, options: {all?: boolean} = {}): Promise<ProfileInfo[]> {
+export async function listProfiles(from: Reader, options: {all?: boolean} = {}): Promise<ProfileInfo[]> {
+  const db = readerDb(from)
   let q = db.selectFrom('cert_profiles').selectAll().orderBy('key')
   if (!options.all) q = q.where('status', '=', 'active')
   return (await q.execute()).map(fromRow)
 }
 
 /** A profile by its key for `cert profile show|edit|retire`: exit 3 when there is none. */
-export async function findProfile(db: Db, key: string, field = 'KEY'): Promise<ProfileInfo> {
+export async function findProfile(from: Reader, key: string, field = 'KEY'): Promise<ProfileInfo> {
+  const db = readerDb(from)
   const row = await db.selectFrom('cert_profiles').selectAll().where('key', '=', key.trim()).executeTakeFirst()
   if (!row) throw new NotFound('cert.profileNotFound', {field, value: key, allowed: await knownKeys(db)}, {field})
   return fromRow(row)
@@ -269,7 +271,8 @@ export async function retireProfile(store: Store, key: string): Promise<{profile
 }
 
 /** Certificates issued here under the profile and still valid (or on hold) at `at`. */
-export async function validCertificates(db: Db, key: string, at: string): Promise<number> {
+export async function validCertificates(from: Reader, key: string, at: string): Promise<number> {
+  const db = readerDb(from)
   const row = await db
     .selectFrom('cert_certs')
     .select((eb) => eb.fn.countAll<number>().as('n'))

@@ -2,7 +2,7 @@ import type {Kysely} from '#kysely'
 
 import {yearOf} from '../dates.js'
 import {Conflict, InvalidInput, NotFound} from '../errors.js'
-import type {Database, Store, WriteContext} from '../store/index.js'
+import {type Database, type Reader, readerDb, type Store, type WriteContext} from '../store/index.js'
 import {findUnit, kindOf, unitKinds} from '../units/index.js'
 import {fileRequestIn, findKind, loadRequest, type RequestWithHistory, type WorkflowResult} from '../workflow/index.js'
 import {type ExceptionFacts, needsCloudException, parseDocumentNo} from './rules.js'
@@ -127,7 +127,8 @@ function toView(r: {id: number; state: string; filedBy: string; filedAt: string;
 }
 
 /** Exceptions, newest first; by unit or state when asked. */
-export async function listExceptions(db: Kysely<Database>, filter: {unit?: string; state?: string} = {}): Promise<ExceptionView[]> {
+export async function listExceptions(from: Reader, filter: {unit?: string; state?: string} = {}): Promise<ExceptionView[]> {
+  const db = readerDb(from)
   if (filter.state && !findKind(EXCEPTION_KIND)!.states[filter.state]) {
     throw new InvalidInput('request.unknownState', {state: filter.state, kinds: EXCEPTION_KIND}, {field: 'state'})
   }
@@ -141,10 +142,8 @@ export async function listExceptions(db: Kysely<Database>, filter: {unit?: strin
 }
 
 /** One exception, its history, and the systems that were applied for under it. */
-export async function showException(
-  db: Kysely<Database>,
-  id: number,
-): Promise<ExceptionView & {history: RequestWithHistory['history']; usedBy: Array<{system: string; status: string; requestId: number}>}> {
+export async function showException(from: Reader, id: number): Promise<ExceptionView & {history: RequestWithHistory['history']; usedBy: Array<{system: string; status: string; requestId: number}>}> {
+  const db = readerDb(from)
   const request = (await loadRequest(db, id)) as RequestWithHistory<CloudException>
   if (request.kind !== EXCEPTION_KIND) throw new InvalidInput('request.wrongKind', {id, kind: request.kind, expected: EXCEPTION_KIND}, {field: 'ID'})
   const used = await db.selectFrom('cloud_systems').select(['name', 'status', 'request_id']).where('exception_id', '=', id).orderBy('id').execute()

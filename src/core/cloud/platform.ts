@@ -3,7 +3,7 @@ import type {Kysely} from '#kysely'
 import {appendAudit} from '../audit/index.js'
 import {addDays, daysBetween} from '../dates.js'
 import {Conflict, InvalidInput} from '../errors.js'
-import type {Database, Store} from '../store/index.js'
+import {type Database, type Reader, readerDb, type Store} from '../store/index.js'
 import {findProvider} from './queries.js'
 import {cloud7PlatformNextDue, type PlatformKind, securityLevels} from './rules.js'
 import {cloud7Date, type DocumentRef, securityDocument} from './security.js'
@@ -109,7 +109,8 @@ function toAssessment(r: {
  * Every admitted provider's three assessments with their due dates (cloud7PlatformNextDue),
  * overdue first, then by due date. `overdueOnly` keeps the overdue ones.
  */
-export async function platformDue(db: Db, today: string, options: {provider?: string; overdueOnly?: boolean; days?: number} = {}): Promise<PlatformDue[]> {
+export async function platformDue(from: Reader, today: string, options: {provider?: string; overdueOnly?: boolean; days?: number} = {}): Promise<PlatformDue[]> {
+  const db = readerDb(from)
   let q = db.selectFrom('cloud_providers').select(['name', 'admitted_on']).where('status', '=', 'admitted')
   if (options.provider) q = q.where('name', '=', (await findProvider(db, options.provider)).name)
   const providers = await q.orderBy('name').execute()

@@ -2,8 +2,7 @@ import {appendAudit} from '../audit/index.js'
 import {WorkCalendar, type CalendarWarning} from '../calendar/index.js'
 import {chinaDate} from '../clock.js'
 import {Conflict, InvalidInput} from '../errors.js'
-import type {Database, Store} from '../store/index.js'
-import type {Kysely} from '#kysely'
+import {type Database, type Reader, readerDb, type Store} from '../store/index.js'
 import {allProviders, findProvider, fingerprint} from './queries.js'
 
 /**
@@ -57,8 +56,6 @@ export interface ProviderReportStatus {
   admittedOn: string
   months: ExpectedMonth[]
 }
-
-type Db = Kysely<Database>
 
 const MONTH = /^(\d{4})-(\d{2})$/
 const QUARTER = /^(\d{4})-[Qq]([1-4])$/
@@ -169,9 +166,10 @@ function toReport(r: Omit<Database['cloud_provider_reports'], 'id'>): ProviderRe
  * or overdue), with `all` the received ones too, with `overdue` only those past due.
  */
 export async function providerReportStatus(
-  db: Db,
+  from: Reader,
   options: {overdue?: boolean; all?: boolean; today?: string} = {},
 ): Promise<{providers: ProviderReportStatus[]; reports: ProviderReport[]; warnings: CalendarWarning[]}> {
+  const db = readerDb(from)
   const today = options.today ?? chinaDate(new Date())
   const providers = (await allProviders(db)).filter((p) => p.status === 'admitted')
   const rows = await db.selectFrom('cloud_provider_reports').selectAll().orderBy('provider').orderBy('first_month').execute()

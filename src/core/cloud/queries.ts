@@ -6,7 +6,7 @@ import type {Kysely} from '#kysely'
 
 import {Conflict, InvalidInput, NotFound} from '../errors.js'
 import {hashInto} from '../io/file-hash.js'
-import type {Database, WriteContext} from '../store/index.js'
+import {type Database, type Reader, readerDb, type WriteContext} from '../store/index.js'
 import {idReference} from '../names.js'
 import {
   add,
@@ -58,7 +58,8 @@ export async function allProviders(db: Db): Promise<Provider[]> {
  * or by the id egov printed (`#3`, or `3` when no system has that name), which reaches a
  * released system whose name was given to another.
  */
-export async function findSystem(db: Db, name: string, field = 'SYS'): Promise<CloudSystem> {
+export async function findSystem(from: Reader, name: string, field = 'SYS'): Promise<CloudSystem> {
+  const db = readerDb(from)
   const ref = idReference(name)
   const rows = ref?.explicit ? [] : ((await db.selectFrom('cloud_systems').selectAll().where('name', '=', name.trim()).orderBy('id', 'desc').execute()) as SystemRow[])
   if (!rows.length && ref) rows.push(...((await db.selectFrom('cloud_systems').selectAll().where('id', '=', ref.id).execute()) as SystemRow[]))
@@ -72,7 +73,8 @@ export async function systemById(db: Db, id: number): Promise<CloudSystem> {
   return toSystem(row)
 }
 
-export async function listSystems(db: Db, filter: SystemFilter = {}): Promise<CloudSystem[]> {
+export async function listSystems(from: Reader, filter: SystemFilter = {}): Promise<CloudSystem[]> {
+  const db = readerDb(from)
   let q = db.selectFrom('cloud_systems').selectAll()
   if (filter.unit) q = q.where('unit', '=', filter.unit.trim())
   if (filter.provider) q = q.where('provider', '=', filter.provider.trim())
@@ -133,7 +135,8 @@ export async function recordAttachment(ctx: WriteContext, a: Attachment, request
   await ctx.db.insertInto('cloud_attachments').values({system_id: systemId, request_id: requestId, role: a.role, path: a.path, size: a.size, sha256: a.sha256, at: ctx.at, actor: ctx.actor}).execute()
 }
 
-export async function checkAttachments(db: Db, systemId: number): Promise<AttachmentCheck[]> {
+export async function checkAttachments(from: Reader, systemId: number): Promise<AttachmentCheck[]> {
+  const db = readerDb(from)
   const rows = await db.selectFrom('cloud_attachments').selectAll().where('system_id', '=', systemId).orderBy('id').execute()
   const out: AttachmentCheck[] = []
   for (const r of rows) {
@@ -169,7 +172,8 @@ export async function recordEvent(ctx: WriteContext, system: CloudSystem, event:
     .execute()
 }
 
-export async function eventsOf(db: Db, systemId: number): Promise<SystemEvent[]> {
+export async function eventsOf(from: Reader, systemId: number): Promise<SystemEvent[]> {
+  const db = readerDb(from)
   const rows = await db.selectFrom('cloud_events').selectAll().where('system_id', '=', systemId).orderBy('id').execute()
   return rows.map((r) => {
     const snap = JSON.parse(r.snapshot) as {config: Configuration; envelope: Amounts | null}

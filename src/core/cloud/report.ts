@@ -1,8 +1,6 @@
-import type {Kysely} from '#kysely'
-
 import {chinaDate} from '../clock.js'
 import {InvalidInput} from '../errors.js'
-import type {Database} from '../store/index.js'
+import {type Reader, readerDb} from '../store/index.js'
 import {add, type Amounts, HOLDING_STATUSES, RESERVED_STATUSES, zero} from './model.js'
 import {type DueAssessment, dueAssessments} from './security.js'
 
@@ -18,7 +16,8 @@ export interface CloudYearReport {
   assessments: {done: Array<{kind: string; pass: number; fail: number}>; overdue: DueAssessment[]}
 }
 
-export async function cloudYearReport(db: Kysely<Database>, year: number): Promise<CloudYearReport> {
+export async function cloudYearReport(from: Reader, year: number): Promise<CloudYearReport> {
+  const db = readerDb(from)
   if (!Number.isInteger(year) || year < 2000 || year > 2100) throw new InvalidInput('input.badInteger', {field: 'year', value: year}, {field: 'year'})
   const start = new Date(`${year}-01-01T00:00:00+08:00`).toISOString()
   const end = new Date(`${year + 1}-01-01T00:00:00+08:00`).toISOString()

@@ -3,7 +3,7 @@ import type {Kysely} from '#kysely'
 import {appendAudit} from '../audit/index.js'
 import {addDays, daysBetween, parseIsoDate} from '../dates.js'
 import {Conflict, InvalidInput, RuleRefused} from '../errors.js'
-import type {Database, Store} from '../store/index.js'
+import {type Database, type Reader, readerDb, type Store} from '../store/index.js'
 import {chinaDate} from '../clock.js'
 import {findSystem, fingerprint} from './queries.js'
 import {cloud7MissingSteps, cloud7NextDue, securityLevels, type StepKey} from './rules.js'
@@ -133,7 +133,8 @@ function documentOf(r: {document_path: string | null; document_size: number | st
   return r.document_path === null ? null : {path: r.document_path, size: Number(r.document_size), sha256: r.document_sha256!}
 }
 
-export async function securityOf(db: Db, systemId: number): Promise<SecurityRecord[]> {
+export async function securityOf(from: Reader, systemId: number): Promise<SecurityRecord[]> {
+  const db = readerDb(from)
   const rows = await db.selectFrom('cloud_security').selectAll().where('system_id', '=', systemId).orderBy('on_date').orderBy('id').execute()
   return rows.map((r) => ({kind: r.kind as SecurityKind, on: r.on_date, result: r.result as SecurityRecord['result'], at: r.at, by: r.actor, document: documentOf(r)}))
 }
@@ -175,11 +176,12 @@ export interface DueAssessment {
 
 /** Assessments of systems in service that fall due within `days` days of `today`, on their level's cycle (cloud7NextDue), overdue first. */
 export async function dueAssessments(
-  db: Db,
+  from: Reader,
   today: string,
   days: number,
   asOf?: {systems: Array<{id: number; name: string; unit: string; level: number; provider: string | null; since: string}>; before: string},
 ): Promise<DueAssessment[]> {
+  const db = readerDb(from)
   const systems =
     asOf?.systems ??
     (await db.selectFrom('cloud_systems').select(['id', 'name', 'unit', 'level', 'provider', 'provisioned_at']).where('status', '=', 'in-service').execute()).map((s) => ({

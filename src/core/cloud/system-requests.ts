@@ -1,8 +1,6 @@
-import type {Kysely} from '#kysely'
-
 import {InvalidInput} from '../errors.js'
 import {findAllocation, release} from '../net/index.js'
-import type {Database, WriteContext} from '../store/index.js'
+import {type Reader, readerDb, type WriteContext} from '../store/index.js'
 import {findKind, loadRequest, type RequestWithHistory} from '../workflow/index.js'
 import type {CloudSystem} from './model.js'
 import {recordEvent, systemById} from './queries.js'
@@ -61,7 +59,8 @@ export async function requestOfSystem<P>(ctx: WriteContext, kind: string, system
  * The requests still open on a system (a scale, a migration, a release …), by id, kind and
  * state: shown by `cloud system show`, so the id a script needs is never only in a message.
  */
-export async function openRequestsOfSystem(db: Kysely<Database>, system: CloudSystem): Promise<Array<{id: number; kind: string; state: string}>> {
+export async function openRequestsOfSystem(from: Reader, system: CloudSystem): Promise<Array<{id: number; kind: string; state: string}>> {
+  const db = readerDb(from)
   const rows = await db.selectFrom('requests').select(['id', 'kind', 'state', 'payload']).where('kind', 'like', 'cloud-%').where('applicant_unit', '=', system.unit).orderBy('id').execute()
   return rows
     .filter((r) => {

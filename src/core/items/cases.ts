@@ -1,14 +1,12 @@
 import {basename} from 'node:path'
 
-import type {Kysely} from '#kysely'
-
 import {appendAudit} from '../audit/index.js'
 import {InvalidInput} from '../errors.js'
 import {type LocatedProblem, readForm} from '../io/form-reader.js'
 import {loadLayout} from '../io/layout.js'
 import {columnLetter, type Encoding} from '../io/tables.js'
 import {type Locale, t} from '../i18n/index.js'
-import type {Database, Store} from '../store/index.js'
+import {type Reader, readerDb, type Store} from '../store/index.js'
 import {codePattern} from './versions.js'
 import {eventsOf, statusOn} from './model.js'
 
@@ -113,7 +111,8 @@ export interface ItemStats {
  * terminated, their cases in the year by channel, and the share handled online; and the
  * items with fewer than 150 cases that year (ITEM-6). Kiosk figures (ITEM-8) read the same.
  */
-export async function itemStats(db: Kysely<Database>, options: {year: number; body?: string; today: string}): Promise<ItemStats> {
+export async function itemStats(from: Reader, options: {year: number; body?: string; today: string}): Promise<ItemStats> {
+  const db = readerDb(from)
   let q = db.selectFrom('item_revisions as r').select(['r.code', 'r.name', 'r.body']).where('r.version_to', 'is', null)
   if (options.body) q = q.where('r.body', '=', options.body)
   const events = await eventsOf(db)
@@ -144,7 +143,8 @@ export async function itemStats(db: Kysely<Database>, options: {year: number; bo
 }
 
 /** The latest year with case counts, for a default. */
-export async function latestCaseYear(db: Kysely<Database>): Promise<number | undefined> {
+export async function latestCaseYear(from: Reader): Promise<number | undefined> {
+  const db = readerDb(from)
   const row = await db
     .selectFrom('item_cases')
     .select((eb) => eb.fn.max('year').as('year'))

@@ -4,7 +4,7 @@ import type {Kysely} from '#kysely'
 
 import {InvalidInput, NotFound} from '../errors.js'
 import {writeOutput} from '../io/output-file.js'
-import type {Database} from '../store/index.js'
+import {type Database, type Reader, readerDb} from '../store/index.js'
 import {column, contentsAt, type ItemContent, sheetOf} from './model.js'
 
 export interface ElementChange {
@@ -54,7 +54,8 @@ async function requireVersion(db: Kysely<Database>, version: number, field: stri
  * What changed between two versions of the list, element by element. Default: the latest
  * version against the one before it. Version 0 is the empty list before the first import.
  */
-export async function diffVersions(db: Kysely<Database>, options: {from?: number; to?: number} = {}): Promise<ListDiff> {
+export async function diffVersions(reader: Reader, options: {from?: number; to?: number} = {}): Promise<ListDiff> {
+  const db = readerDb(reader)
   const to = options.to ?? (await latestVersion(db))
   await requireVersion(db, to, 'to')
   // Version numbers may have gaps (a PostgreSQL sequence does not roll back with a refused import).
@@ -149,7 +150,8 @@ const MARK = {added: '新增', removed: '删除', changed: '变更'} as const
  * removed — and each changed element marked yellow with its old value in the cell's
  * comment, so an accidental import can be reviewed before it is undone.
  */
-export async function writeDiffWorkbook(db: Kysely<Database>, diff: ListDiff, out: string): Promise<{file: string; items: number}> {
+export async function writeDiffWorkbook(from: Reader, diff: ListDiff, out: string): Promise<{file: string; items: number}> {
+  const db = readerDb(from)
   if (extname(out).toLowerCase() !== '.xlsx') throw new InvalidInput('io.badExtension', {field: 'out', path: out}, {field: 'out'})
   const {default: ExcelJS} = await import('exceljs')
   const wb = new ExcelJS.Workbook()

@@ -9,7 +9,7 @@ import {InvalidInput, NotFound} from '../errors.js'
 import {OutputFile, outputError} from '../io/output-file.js'
 import {csvField, isNumericType} from '../io/values.js'
 import {XlsxWriter, type XlsxValue} from '../io/xlsx-writer.js'
-import type {Database} from '../store/index.js'
+import {type Database, type Reader, readerDb} from '../store/index.js'
 import {eventsOf, type ItemContent, type ItemStatus, itemsLayout, partsOf, statusOn, unpackRow} from './model.js'
 import {writeTemplate} from './template.js'
 
@@ -64,7 +64,8 @@ async function* pages(db: Kysely<Database>, options: ExportOptions): AsyncGenera
  * apostrophe (guardCsvCell), which import takes off again; in .xlsx they are text cells
  * as they are (inline strings, xlsx-writer.ts). Numbers stay numbers.
  */
-export async function exportList(db: Kysely<Database>, options: ExportOptions): Promise<ExportResult> {
+export async function exportList(from: Reader, options: ExportOptions): Promise<ExportResult> {
+  const db = readerDb(from)
   const ext = extname(options.out).toLowerCase()
   if (ext !== '.xlsx' && ext !== '.csv') throw new InvalidInput('io.badExtension', {field: 'out', path: options.out}, {field: 'out'})
   if (ext === '.xlsx' && options.encoding === 'gb18030') throw new InvalidInput('items.export.badEncoding', {}, {field: 'encoding'})
@@ -242,7 +243,8 @@ async function writeCsv(db: Kysely<Database>, options: ExportOptions, outs: CsvO
  * drop-down lists, the 填写说明 sheet — for the bureau to send out and the department to
  * revise and send back for import (`egov items import FILE`, a proposal like any other).
  */
-export async function exportForRevision(db: Kysely<Database>, options: {unit: string; out: string; today: string}): Promise<ExportResult & {unit: string}> {
+export async function exportForRevision(from: Reader, options: {unit: string; out: string; today: string}): Promise<ExportResult & {unit: string}> {
+  const db = readerDb(from)
   if (extname(options.out).toLowerCase() !== '.xlsx') throw new InvalidInput('items.export.revisionXlsx', {path: options.out}, {field: 'out'})
   const rows: Required<Parameters<typeof writeTemplate>[1]> = {basic: [], steps: [], materials: []}
   for await (const page of pages(db, {out: options.out, body: options.unit, today: options.today})) {

@@ -5,7 +5,7 @@ import type {Kysely} from '#kysely'
 
 import {NotFound} from '../errors.js'
 import {type FormLayout, loadLayout, type SheetLayout} from '../io/layout.js'
-import type {Database} from '../store/index.js'
+import {type Database, type Reader, readerDb} from '../store/index.js'
 
 /**
  * Service-item lists (政务服务事项清单, ITEM-1..8): the layout in templates/items-list.json
@@ -127,7 +127,8 @@ export interface ItemFilter {
 }
 
 /** The current list (every item's latest revision), with each item's status today. */
-export async function listItems(db: Kysely<Database>, filter: ItemFilter, today: string): Promise<ItemSummary[]> {
+export async function listItems(from: Reader, filter: ItemFilter, today: string): Promise<ItemSummary[]> {
+  const db = readerDb(from)
   let q = db.selectFrom('item_revisions as r').select(['r.code', 'r.name', 'r.type', 'r.body', 'r.version_from']).where('r.version_to', 'is', null)
   if (filter.body) q = q.where('r.body', '=', filter.body)
   if (filter.type) q = q.where('r.type', '=', filter.type)
@@ -188,7 +189,8 @@ export async function contentsAt(db: Kysely<Database>, codes: string[], version:
   return out
 }
 
-export async function showItem(db: Kysely<Database>, code: string, today: string): Promise<Item> {
+export async function showItem(from: Reader, code: string, today: string): Promise<Item> {
+  const db = readerDb(from)
   const {content, version, body, name, type} = await currentContent(db, code)
   const st = statusOn((await eventsOf(db, code)).get(code), today)
   return {
@@ -218,7 +220,8 @@ export interface ListVersion {
   requestId: number | null
 }
 
-export async function listVersions(db: Kysely<Database>): Promise<ListVersion[]> {
+export async function listVersions(from: Reader): Promise<ListVersion[]> {
+  const db = readerDb(from)
   const rows = await db.selectFrom('item_versions').selectAll().orderBy('id').execute()
   return rows.map((r) => ({
     version: Number(r.id),

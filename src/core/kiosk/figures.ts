@@ -1,11 +1,9 @@
 import {extname} from 'node:path'
 
-import type {Kysely} from '#kysely'
-
 import {InvalidInput} from '../errors.js'
 import {itemStats, LOW_VOLUME, latestCaseYear} from '../items/index.js'
 import {writeSheets} from '../io/tables.js'
-import type {Database} from '../store/index.js'
+import {type Reader, readerDb} from '../store/index.js'
 import {OPINION_LABELS, opinionLine} from './opinions.js'
 import {listKiosks, opinionsOf} from './registry.js'
 
@@ -53,7 +51,8 @@ const IN_SERVICE = new Set(['active', 'disconnected'])
 /** The instant a China-time date begins, as the ISO string the store writes (UTC). */
 const chinaStart = (date: string) => new Date(`${date}T00:00:00+08:00`).toISOString()
 
-export async function kioskStats(db: Kysely<Database>, options: {year?: number; today: string}): Promise<KioskFigures> {
+export async function kioskStats(reader: Reader, options: {year?: number; today: string}): Promise<KioskFigures> {
+  const db = readerDb(reader)
   const year = options.year ?? (await latestCaseYear(db)) ?? Number(options.today.slice(0, 4))
   if (!Number.isInteger(year) || year < 2000 || year > 2100) throw new InvalidInput('input.badInteger', {field: 'year', value: options.year}, {field: 'year'})
   // KIOSK-5 figures are as of the year's end: each kiosk's status then is the last step of
@@ -170,7 +169,8 @@ export async function writeKioskStats(path: string, figures: KioskFigures): Prom
 }
 
 /** The registry as a workbook or a UTF-8 CSV with a BOM; in a CSV, text that a spreadsheet would run as a formula is guarded (writeSheets). */
-export async function exportKiosks(db: Kysely<Database>, path: string): Promise<{file: string; kiosks: number}> {
+export async function exportKiosks(from: Reader, path: string): Promise<{file: string; kiosks: number}> {
+  const db = readerDb(from)
   const ext = extname(path).toLowerCase()
   if (ext !== '.xlsx' && ext !== '.csv') throw new InvalidInput('io.badExtension', {field: 'out', path}, {field: 'out'})
   const kiosks = await listKiosks(db)

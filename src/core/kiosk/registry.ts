@@ -2,7 +2,7 @@ import type {Kysely} from '#kysely'
 
 import {appendAudit} from '../audit/index.js'
 import {Conflict, InvalidInput, NotFound, RuleRefused} from '../errors.js'
-import type {Database, Store, WriteContext} from '../store/index.js'
+import {type Database, type Reader, readerDb, type Store, type WriteContext} from '../store/index.js'
 import {loadRequest, noteOnRequest, parseRequestId, type RequestWithHistory} from '../workflow/index.js'
 import {chinaDate} from '../clock.js'
 import type {FilledForm} from './form.js'
@@ -234,7 +234,8 @@ export interface KioskFilter {
   status?: string
 }
 
-export async function listKiosks(db: Kysely<Database>, filter: KioskFilter = {}): Promise<Kiosk[]> {
+export async function listKiosks(from: Reader, filter: KioskFilter = {}): Promise<Kiosk[]> {
+  const db = readerDb(from)
   if (filter.status && !KIOSK_STATUSES.includes(filter.status as KioskStatus)) {
     throw new InvalidInput('kiosk.badStatus', {value: filter.status, allowed: KIOSK_STATUSES.join(', ')}, {field: 'status'})
   }
@@ -255,7 +256,8 @@ export async function findKiosk(db: Kysely<Database>, serial: string): Promise<K
 }
 
 /** A kiosk request's form to write back (`kiosk template --request`): its content and the opinions its approvals gave. */
-export async function filledFormOf(db: Kysely<Database>, ref: string, today: string): Promise<FilledForm & {requestId: number}> {
+export async function filledFormOf(from: Reader, ref: string, today: string): Promise<FilledForm & {requestId: number}> {
+  const db = readerDb(from)
   const id = parseRequestId(ref)
   const request = await kioskRequest(db, id, today)
   const o = request.payload.opinions ?? {}
@@ -277,7 +279,8 @@ export async function opinionsOf(db: Kysely<Database>, requestIds: number[]): Pr
   return out
 }
 
-export async function showKiosk(db: Kysely<Database>, serial: string): Promise<Kiosk & {opinions: {office: Opinion | null; leader: Opinion | null}; history: KioskEvent[]}> {
+export async function showKiosk(from: Reader, serial: string): Promise<Kiosk & {opinions: {office: Opinion | null; leader: Opinion | null}; history: KioskEvent[]}> {
+  const db = readerDb(from)
   const {id, ...kiosk} = await findKiosk(db, serial)
   const events = await db.selectFrom('kiosk_events').selectAll().where('kiosk_id', '=', id).orderBy('id').execute()
   const opinions = (await opinionsOf(db, [kiosk.requestId])).get(kiosk.requestId) ?? {}

@@ -21,13 +21,13 @@ export default class CertCaShow extends CertCommand<typeof CertCaShow> {
     const store = await this.store()
     if (this.flags.root) {
       // The root alone: there may be no issuing CA yet.
-      const root = await rootInfo(store.db, {pem: true})
+      const root = await rootInfo(store, {pem: true})
       this.show(() => root.pem!.trimEnd())
       return root
     }
-    const info = await caInfo(store.db, {pem: this.flags.pem || this.flags.chain})
-    const warnings = await caWarnings(store.db, this.locale)
-    const rootPem = info.root ? (await rootInfo(store.db, {pem: true})).pem! : ''
+    const info = await caInfo(store, {pem: this.flags.pem || this.flags.chain})
+    const warnings = await caWarnings(store, this.locale)
+    const rootPem = info.root ? (await rootInfo(store, {pem: true})).pem! : ''
     if (this.flags.pem) {
       this.show(() => info.pem!.trimEnd())
     } else if (this.flags.chain) {

@@ -24,9 +24,9 @@ export default class CertOcspServe extends CertCommand<typeof CertOcspServe> {
     const passphrase = await this.passphrase(f['passphrase-file'])
     const store = await this.store()
     const {caInfo} = await import('../../../core/cert/index.js')
-    const ca = await caInfo(store.db)
+    const ca = await caInfo(store)
     // One per CA: after a rollover the retired CA answers, signing with its own key, for what it issued.
-    const responders = await caResponders(store.db, passphrase)
+    const responders = await caResponders(store, passphrase)
     let stop: () => void = () => {}
     const stopped = new Promise<void>((resolve) => (stop = resolve))
     const max = f['max-requests']

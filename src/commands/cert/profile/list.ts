@@ -13,7 +13,7 @@ export default class CertProfileList extends EgovCommand<typeof CertProfileList>
 
   async run(): Promise<{profiles: ProfileInfo[]}> {
     const store = await this.store()
-    const profiles = await listProfiles(store.db, {all: this.flags.all})
+    const profiles = await listProfiles(store, {all: this.flags.all})
     this.table(
       profiles,
       [

@@ -12,8 +12,8 @@ export default class CertProfileShow extends EgovCommand<typeof CertProfileShow>
 
   async run(): Promise<ProfileInfo & {validCertificates: number}> {
     const store = await this.store()
-    const p = await findProfile(store.db, this.args.key)
-    const valid = await validCertificates(store.db, p.key, now().toISOString())
+    const p = await findProfile(store, this.args.key)
+    const valid = await validCertificates(store, p.key, now().toISOString())
     this.show(() =>
       [
         `${this.color.bold(p.key)}  ${p.name}  (${statusWord(p, this.locale)})`,

@@ -17,7 +17,7 @@ export default class CloudExceptionList extends EgovCommand<typeof CloudExceptio
 
   async run(): Promise<{exceptions: ExceptionView[]}> {
     const store = await this.store()
-    const exceptions = await listExceptions(store.db, this.flags)
+    const exceptions = await listExceptions(store, this.flags)
     this.table(
       exceptions,
       [

@@ -13,7 +13,7 @@ export default class CloudExceptionShow extends EgovCommand<typeof CloudExceptio
 
   async run(): Promise<Awaited<ReturnType<typeof showException>>> {
     const store = await this.store()
-    const e = await showException(store.db, parseRequestId(this.args.id))
+    const e = await showException(store, parseRequestId(this.args.id))
     this.show(() =>
       [
         `${this.color.bold(`例外审批 ${e.id}`)}  ${stateLabel('cloud-exception', e.state, this.locale)}${e.dueOn ? `  (due ${e.dueOn})` : ''}`,

@@ -23,7 +23,7 @@ export default class CloudPlatformList extends EgovCommand<typeof CloudPlatformL
     const days = f.due === undefined ? undefined : parseWholeNumber(f.due, 'due', {min: 0, max: 3660})
     const store = await this.store()
     const day = today()
-    const assessments = await platformDue(store.db, day, {provider: f.provider, overdueOnly: f.overdue, days})
+    const assessments = await platformDue(store, day, {provider: f.provider, overdueOnly: f.overdue, days})
     const overdue = assessments.filter((a) => a.overdue).length
     if (!assessments.length) {
       const what = f.overdue ? this.t('cloud.platformNone.overdue') : days === undefined ? this.t('cloud.platformNone.providers') : this.t('cloud.platformNone.due', {days})

@@ -25,7 +25,7 @@ export default class CloudPlatformRecord extends EgovCommand<typeof CloudPlatfor
     const store = await this.store()
     const r = await recordPlatformAssessment(store, {provider: f.provider, kind: f.kind, on: f.on, result: f.result, document: f.document})
     const a = r.assessment
-    const due = (await platformDue(store.db, today(), {provider: a.provider})).find((d) => d.kind === a.kind)!
+    const due = (await platformDue(store, today(), {provider: a.provider})).find((d) => d.kind === a.kind)!
     const params = {provider: a.provider, kind: this.t(`cloud.kind.${a.kind}`), on: a.on, result: a.result, due: due.dueOn}
     this.log(r.unchanged ? this.t('cloud.platformUnchanged', params) : this.t('cloud.platformRecorded', params))
     return {...r, dueOn: due.dueOn}

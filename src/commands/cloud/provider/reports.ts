@@ -26,7 +26,7 @@ export default class CloudProviderReports extends EgovCommand<typeof CloudProvid
 
   async run(): Promise<{providers: ProviderReportStatus[]; reports: ProviderReport[]; warnings: CalendarWarning[]}> {
     const store = await this.store()
-    const result = await providerReportStatus(store.db, {overdue: this.flags.overdue, all: this.flags.all, today: today()})
+    const result = await providerReportStatus(store, {overdue: this.flags.overdue, all: this.flags.all, today: today()})
     const rows = result.providers.flatMap((p) => p.months.map((m) => ({provider: p.provider, ...m})))
     this.table(
       rows,

@@ -15,7 +15,7 @@ export default class CloudProviderShow extends EgovCommand<typeof CloudProviderS
     const store = await this.store()
     // With a name, providerViews finds that one provider or throws: the list has exactly one entry.
     const p = (await providerViews(store, this.args.name))[0]!
-    const systems = (await listSystems(store.db, {provider: p.name})).filter((s) => s.status !== 'released' && s.status !== 'rejected').map((s) => ({name: s.name, unit: s.unit, status: s.status}))
+    const systems = (await listSystems(store, {provider: p.name})).filter((s) => s.status !== 'released' && s.status !== 'rejected').map((s) => ({name: s.name, unit: s.unit, status: s.status}))
     this.show(() =>
       [
         `${p.name}  ${p.status}  (request ${p.requestId})`,

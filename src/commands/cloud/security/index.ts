@@ -22,7 +22,7 @@ export default class CloudSecurity extends EgovCommand<typeof CloudSecurity> {
     const days = parseWholeNumber(this.flags.due, 'due', {min: 0, max: 3660})
     const store = await this.store()
     const day = today()
-    const due = await dueAssessments(store.db, day, days)
+    const due = await dueAssessments(store, day, days)
     this.table(
       due,
       [

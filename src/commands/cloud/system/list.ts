@@ -18,7 +18,7 @@ export default class CloudSystemList extends EgovCommand<typeof CloudSystemList>
 
   async run(): Promise<{systems: CloudSystem[]}> {
     const store = await this.store()
-    const systems = await listSystems(store.db, this.flags)
+    const systems = await listSystems(store, this.flags)
     this.table(systems, [
       {header: this.t('cloud.col.system'), get: (s) => s.name, shrink: true},
       {header: this.t('col.unit'), get: (s) => s.unit, shrink: true},

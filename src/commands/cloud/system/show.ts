@@ -38,13 +38,13 @@ export default class CloudSystemShow extends EgovCommand<typeof CloudSystemShow>
     }
   > {
     const store = await this.store()
-    const s = await findSystem(store.db, this.args.system)
-    const attachments = await checkAttachments(store.db, s.id)
-    const security = await securityOf(store.db, s.id)
+    const s = await findSystem(store, this.args.system)
+    const attachments = await checkAttachments(store, s.id)
+    const security = await securityOf(store, s.id)
     const missing = cloud7MissingSteps(s.level, security)
-    const events = await eventsOf(store.db, s.id)
-    const openRequests = await openRequestsOfSystem(store.db, s)
-    const exception = s.exceptionId === null ? undefined : await showException(store.db, s.exceptionId).then(({id, documentNo, state, basis, systems}) => ({id, documentNo, state, basis, systems}))
+    const events = await eventsOf(store, s.id)
+    const openRequests = await openRequestsOfSystem(store, s)
+    const exception = s.exceptionId === null ? undefined : await showException(store, s.exceptionId).then(({id, documentNo, state, basis, systems}) => ({id, documentNo, state, basis, systems}))
     const c = s.config
     this.show(() =>
       [
