@@ -40,6 +40,13 @@ describe('layers import only downward', () => {
     }
   })
 
+  it('one use-case shape (issue 17): a command hands core the store it opened, never its connection (store.db)', () => {
+    for (const file of [...sources(join(root, 'commands')), ...sources(join(root, 'cli'))]) {
+      const text = readFileSync(file, 'utf8')
+      expect(text, relative(root, file)).not.toMatch(/\bstore\(\)\)?\.db\b|\bstore\.db\b/)
+    }
+  })
+
   it('heavy libraries are loaded where they are used, not at start-up', () => {
     for (const file of [...sources(join(root, 'cli')), ...sources(join(root, 'commands'))]) {
       for (const spec of imports(file)) {

@@ -69,7 +69,7 @@ It checks every stored request payload against its kind's schema (schemas/reques
     // Old ID hashes wrapped under the audit key (issue 18): only with the key at hand; a write
     // refused (no key, an operator not on the roster) leaves them for the next one, and says so.
     let idHashesKeyed = 0
-    const legacy = await countLegacyIdHashes(store.db)
+    const legacy = await countLegacyIdHashes(store)
     if (legacy > 0) {
       try {
         if (!auditKey) throw new EgovError('conflict', 'cert.idKeyNotSet', {env: AUDIT_KEY_ENV}, {field: AUDIT_KEY_ENV})

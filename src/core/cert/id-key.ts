@@ -1,8 +1,6 @@
-import type {Kysely} from '#kysely'
-
 import {appendAudit, AUDIT_KEY_ENV, auditKeyOfWrite} from '../audit/index.js'
 import {Conflict} from '../errors.js'
-import type {Database, Store, WriteContext} from '../store/index.js'
+import {type Reader, readerDb, type Store, type WriteContext} from '../store/index.js'
 import {ID_SCHEME, idKeyFrom, wrapIdHash} from './idnumber.js'
 
 /**
@@ -39,8 +37,8 @@ export async function idKeyOf(ctx: WriteContext): Promise<Buffer> {
 }
 
 /** How many holders' ID hashes are still the old unkeyed scrypt (migration 021 marked them 'scrypt'; null from before it). */
-export async function countLegacyIdHashes(db: Kysely<Database>): Promise<number> {
-  const row = await db
+export async function countLegacyIdHashes(from: Reader): Promise<number> {
+  const row = await readerDb(from)
     .selectFrom('cert_holders')
     .select((eb) => eb.fn.countAll<number | string>().as('n'))
     .where('id_hash', 'is not', null)
