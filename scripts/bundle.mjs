@@ -39,14 +39,20 @@ const oclifEntry = (/** @type {string} */ subpath) => {
   return `import * as m from '${specifier}'\nexport const {${names.join(', ')}} = m\n`
 }
 // Packages oclif requires at the top of a module but calls only on paths a start with a
-// manifest never takes (tinyglobby and minimatch find commands without a manifest, ejs renders
-// help templates, cli-spinners draws a spinner), and `debug`, whose output only DEBUG=… turns on.
-// Bundled, each is compiled (and most evaluated) on every start: about 250 KB of the ~600 KB
-// oclif bundle. Instead oclif's require of each gets a stand-in that requires the real package
-// from node_modules, as oclif itself would, the first time a property of it is read (oclif's
-// compiled code reads `tinyglobby_1.glob` at the call, never at the require). With DEBUG unset
-// the stand-in for `debug` hands oclif's logger a debugger that is off, as the real one would be.
-const LAZY_DEPENDENCIES = ['tinyglobby', 'minimatch', 'ejs', 'cli-spinners', 'debug']
+// manifest never takes: tinyglobby and minimatch find commands without a manifest; ejs,
+// string-width, widest-line, indent-string and wrap-ansi lay out help and error text;
+// cli-spinners draws a spinner; `debug` writes only what DEBUG=… turns on; and Node's
+// child_process (a Windows shell's name), perf_hooks (OCLIF_PERF timings) and readline (a flag
+// read from standard input). Bundled, each is compiled (and most evaluated) on every start.
+// Instead oclif's require of each gets a stand-in that requires the real module, from
+// @oclif/core's own folder as oclif itself would, the first time the stand-in is called or a
+// property of it is read (oclif's compiled code reads `tinyglobby_1.glob` at the call, never at
+// the require). With DEBUG unset the stand-in for `debug` hands oclif's logger a debugger that
+// is off, as the real one would be.
+const LAZY_DEPENDENCIES = [
+  ...['tinyglobby', 'minimatch', 'ejs', 'string-width', 'widest-line', 'indent-string', 'wrap-ansi', 'cli-spinners', 'debug'],
+  ...['node:child_process', 'node:perf_hooks', 'node:readline'],
+]
 /** @type {import('esbuild').Plugin} */
 const oclifLazyDependencies = {
   name: 'oclif-lazy-dependencies',
@@ -66,7 +72,9 @@ ${
 off.enabled = false
 off.extend = () => off
 module.exports = (namespace) => (process.env.DEBUG ? load()(namespace) : Object.assign(off, {namespace}))`
-    : `module.exports = new Proxy({}, {
+    : `// A function, so that a package whose export is a function (wrap-ansi) can be called through it.
+module.exports = new Proxy(function () {}, {
+  apply: (_, self, args) => Reflect.apply(load(), self, args),
   get: (_, key) => (key === '__esModule' ? undefined : load()[key]),
   has: (_, key) => key in load(),
 })`

@@ -56,8 +56,30 @@ describe("oclif's start-up-idle packages are loaded on first use", () => {
     .map((f) => readFileSync(f, 'utf8'))
     .join('\n')
 
-  it.each(['tinyglobby', 'minimatch', 'picomatch', 'ejs', 'cli-spinners', 'debug'])('%s is not compiled into dist/vendor/oclif', (name) => {
-    expect(oclif).not.toContain(`node_modules/${name}/`)
+  it.each(['tinyglobby', 'minimatch', 'picomatch', 'ejs', 'string-width', 'emoji-regex', 'widest-line', 'indent-string', 'wrap-ansi', 'cli-spinners', 'debug'])(
+    '%s is not compiled into dist/vendor/oclif',
+    (name) => {
+      expect(oclif).not.toContain(`node_modules/${name}/`)
+    },
+  )
+
+  it("Node's child_process, perf_hooks and readline are required by oclif's modules only through a stand-in", () => {
+    for (const name of ['child_process', 'perf_hooks', 'readline']) expect(oclif).not.toMatch(new RegExp(`__require\\("node:${name}"\\)`))
+  })
+
+  it('an error and a wrapped help text still go through wrap-ansi and string-width (called through their stand-ins)', async () => {
+    const help = await egov(['net', 'alloc', '--help'], isolatedHome())
+    expect(help.code).toBe(0)
+    // The FLAGS section is laid out by oclif's formatter (string-width, widest-line, wrap-ansi): two columns, 80 wide.
+    const flags = help.stdout.split('\n\n').find((part) => part.startsWith('FLAGS\n'))
+    expect(flags).toBeDefined()
+    const lines = (flags ?? '').split('\n').slice(1)
+    expect(lines.length).toBeGreaterThan(3)
+    for (const line of lines) expect(line.length, line).toBeLessThanOrEqual(80)
+    expect(lines.some((line) => /^ {10,}\S/.test(line))).toBe(true)
+    const wrong = await egov(['units', 'show'], isolatedHome())
+    expect(wrong.code).toBe(2)
+    expect(wrong.stderr).toContain('missing argument NAME')
   })
 
   it('DEBUG=oclif:* still turns on oclif\'s own debug output (the stand-in hands over to the real "debug")', async () => {
