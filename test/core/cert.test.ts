@@ -23,10 +23,10 @@ import {
   newSerial,
   parseIdNumber,
   signCertificate,
-  time,
   toPem,
   x509,
 } from '../../src/core/cert/index.js'
+import {time} from '../../src/core/cert/primitives.js'
 import {EgovError} from '../../src/core/errors.js'
 import {type MessageKey, t} from '../../src/core/i18n/index.js'
 import type {Store} from '../../src/core/store/index.js'

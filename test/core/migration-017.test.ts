@@ -8,7 +8,7 @@ import Database from 'better-sqlite3'
 import {Kysely, Migrator, SqliteDialect, sql} from 'kysely'
 import {expect, it} from 'vitest'
 
-import {certParts} from '../../src/core/cert/index.js'
+import {certParts} from '../../src/core/cert/primitives.js'
 import {migrationsFor} from '../../src/core/store/migrations/index.js'
 
 /**

@@ -6,7 +6,8 @@ import {join} from 'node:path'
 
 import {describe, expect, it} from 'vitest'
 
-import {children, content, generateKey, int, isSm2Spki, read, seq, SM2_DEFAULT_ID, sm2Sign, sm2Verify, specOf} from '../../src/core/cert/index.js'
+import {generateKey, specOf} from '../../src/core/cert/index.js'
+import {children, content, int, isSm2Spki, read, seq, SM2_DEFAULT_ID, sm2Sign, sm2Verify} from '../../src/core/cert/primitives.js'
 
 const N = 0xfffffffeffffffffffffffffffffffff7203df6b21c6052b53bbf40939d54123n
 const dir = mkdtempSync(join(tmpdir(), 'egov-sm2-core-'))

@@ -39,6 +39,3 @@ export type {RootInfo, RootInit, RootKeyInput} from './hierarchy.js'
 export type {Rollover} from './rollover.js'
 export {caResponders, checkPort, serveOcsp} from './ocsp.js'
 export {countLegacyIdHashes, keyLegacyIdHashes} from './id-key.js'
-// The DER reader and writer and the SM2 primitives, for the migration that reads certificates and for tests that take certificates apart.
-export {certParts, children, content, int, read, seq, time} from './der.js'
-export {isSm2Spki, SM2_DEFAULT_ID, sm2Sign, sm2Verify} from './sm2.js'
