@@ -75,9 +75,13 @@ export async function planGrant(from: Reader, login: string, roles: Role[], acti
   return {login, schema, tier, roles, statements: grantStatements(schema, login, tier, tables), loginExists: Number(found[0]!.n) > 0, owner: Boolean(owns[0]?.owner)}
 }
 
-/** Runs the plan's statements in one transaction, as the owner; a login that may not grant is told so. */
-export async function applyGrant(from: Reader, plan: GrantPlan): Promise<void> {
-  const db = readerDb(from)
+/**
+ * Runs the plan's statements in one transaction of its own, as the owner; a login that may not
+ * grant is told so. GRANT changes who may touch the tables, not egov's records: no write lock,
+ * no audit entry (the roster change that led to it has one), so it takes the store as a read does.
+ */
+export async function applyGrant(store: Reader, plan: GrantPlan): Promise<void> {
+  const db = readerDb(store)
   if (!plan.loginExists) throw new EgovError('not_found', 'grant.noLogin', {login: plan.login}, {field: 'LOGIN'})
   // PostgreSQL only warns when a non-owner grants ("no privileges were granted"): refuse first.
   if (!plan.owner) throw new EgovError('refused', 'grant.notOwner', {reason: "this login does not own egov's tables"}, {field: 'EGOV_DATABASE_URL'})
