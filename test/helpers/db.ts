@@ -40,8 +40,18 @@ export interface TestDatabase {
   actor(actor: string): string
   /** Environment for bin/run.js to act as `actor`: the operator on SQLite, a login of that name on PostgreSQL. */
   envFor(actor: string): Record<string, string>
-  /** Runs raw SQL as the administrator (to tamper, to inspect). */
-  sql(text: string, params?: unknown[]): Promise<Array<Record<string, unknown>>>
+  /**
+   * Runs raw SQL as the administrator (to tamper, to inspect). `Row` is what the caller
+   * expects each row to be: asserted, not checked (PostgreSQL returns a bigint such as
+   * count(*) as a string, SQLite as a number).
+   */
+  sql<Row = Record<string, unknown>>(text: string, params?: unknown[]): Promise<Row[]>
+  /** The one row `text` returns; throws, naming the query, when it returns none or more than one. */
+  one<Row = Record<string, unknown>>(text: string, params?: unknown[]): Promise<Row>
+  /** The only column of the one row `text` returns; throws, naming the query, when there is not exactly one of each. */
+  value<T = unknown>(text: string, params?: unknown[]): Promise<T>
+  /** `select count(*)` from `table`, with `where` (a condition, without the keyword) when given, as a number on both dialects. */
+  count(table: string, where?: string): Promise<number>
   cleanup(): Promise<void>
 }
 
@@ -60,18 +70,18 @@ export async function createTestDatabase(dialect: DialectName): Promise<TestData
       open: (actor = 'tester', kinds = KINDS) => Store.open({sqlitePath: path, operator: actor, kinds}),
       actor: (actor) => actor,
       envFor: (actor) => ({EGOV_OPERATOR: actor}),
-      sql(text, params = []) {
+      ...queries(function sql<Row>(text: string, params: unknown[] = []): Promise<Row[]> {
         // better-sqlite3 is synchronous; run inside a promise's executor, a SQL error still rejects, as on PostgreSQL.
         return new Promise((resolve) => {
           const db = new Sqlite(path, {timeout: 10_000, nativeBinding})
           try {
             const stmt = db.prepare(text)
-            resolve(stmt.reader ? (stmt.all(...params) as Array<Record<string, unknown>>) : (stmt.run(...params), []))
+            resolve(stmt.reader ? (stmt.all(...params) as Row[]) : (stmt.run(...params), []))
           } finally {
             db.close()
           }
         })
-      },
+      }),
       cleanup: () => rm(dir, {recursive: true, force: true}),
     }
   }
@@ -111,15 +121,37 @@ export async function createTestDatabase(dialect: DialectName): Promise<TestData
     actor: (actor) => pgRole(actor),
     // The role exists once open(actor) has run.
     envFor: (actor) => ({EGOV_DATABASE_URL: pgSchemaUrl(schema, pgRole(actor))}),
-    async sql(text, params = []) {
+    ...queries(async function sql<Row>(text: string, params: unknown[] = []): Promise<Row[]> {
       await admin.query(`set search_path to ${schema}`)
       const r = await admin.query(text, params)
-      return r.rows
-    },
+      return r.rows as Row[]
+    }),
     async cleanup() {
       await admin.query(`drop schema if exists ${schema} cascade`)
       await admin.end()
     },
+  }
+}
+
+type Queries = Pick<TestDatabase, 'sql' | 'one' | 'value' | 'count'>
+
+/** The typed readers over a dialect's `sql`, the same on both. */
+function queries(sql: TestDatabase['sql']): Queries {
+  async function one<Row>(text: string, params?: unknown[]): Promise<Row> {
+    const rows = await sql<Row>(text, params)
+    if (rows.length !== 1) throw new Error(`expected one row, got ${rows.length}, from: ${text}`)
+    return rows[0]!
+  }
+  async function value<T>(text: string, params?: unknown[]): Promise<T> {
+    const columns = Object.values(await one<Record<string, unknown>>(text, params))
+    if (columns.length !== 1) throw new Error(`expected one column, got ${columns.length}, from: ${text}`)
+    return columns[0] as T
+  }
+  return {
+    sql,
+    one,
+    value,
+    count: async (table, where) => Number(await value(`select count(*) as n from ${table}${where === undefined ? '' : ` where ${where}`}`)),
   }
 }
 
