@@ -11,7 +11,9 @@ import {createTestDatabase, describeEachDialect, type TestDatabase} from '../hel
 
 const mode = (path: string) => statSync(path).mode & 0o777
 
-type Row = Record<string, unknown> & {seq: number; hash: string; mac: string | null}
+/** An audit_log row as read, before `rows()` makes its seq a number (`Row`). */
+type StoredRow = Record<string, unknown> & {hash: string; mac: string | null}
+type Row = StoredRow & {seq: number}
 
 /**
  * Issue 18, the anchored audit trail: an audit key outside the database MACs every entry,
@@ -30,8 +32,8 @@ describeEachDialect('the anchored audit trail: the key, MACs and checkpoints', (
   const keyFile = join(dir, 'keys', 'audit.key')
   const clerk = (args: string[], extra: Record<string, string> = {}) => egovInProcess(args, {...env, ...extra})
 
-  const rows = async (): Promise<Row[]> => (await tdb.sql('select * from audit_log order by seq')).map((r) => ({...r, seq: Number(r.seq)}) as Row)
-  const head = async () => (await tdb.sql('select seq, hash from audit_head where id = 1'))[0] as {seq: number; hash: string}
+  const rows = async (): Promise<Row[]> => (await tdb.sql<StoredRow>('select * from audit_log order by seq')).map((r) => ({...r, seq: Number(r.seq)}))
+  const head = () => tdb.one<{seq: number; hash: string}>('select seq, hash from audit_head where id = 1')
   /** What an attacker without the key does: the entry hashes recomputed from `from` on, the head moved. */
   const recompute = async (from: number, opts: {mac?: 'keep' | 'null'} = {}) => {
     const all = await rows()
@@ -260,7 +262,7 @@ describeEachDialect('the anchored audit trail: the key, MACs and checkpoints', (
     expect(alone.code).toBe(4)
     expect(alone.json.error.details.broken).toMatchObject({reason: 'history', history: {reason: 'unaudited', action: 'file'}})
     // The whole state put back (the ticket gone too): only the checkpoint kept elsewhere knows.
-    const {id} = (await tdb.sql(`select max(id) as id from requests`))[0]!
+    const id = await tdb.value(`select max(id) as id from requests`)
     await tdb.sql(`delete from request_transitions where request_id = ${Number(id)}`)
     await tdb.sql(`delete from requests where id = ${Number(id)}`)
     expect((await clerk(['audit', 'verify'])).code).toBe(0)

@@ -69,11 +69,11 @@ describeEachDialect('due dates follow the calendar when a year is loaded (X-1)',
     expect(r.json.error.details).toMatchObject({rule: 'X-1'})
     const rows = await tdb.sql(`select id, due_on from requests where id in (${ids['五日']}, ${ids['八日']}) order by id`)
     expect(rows.map((row) => row.due_on)).toEqual(['2027-01-05', '2027-01-08'])
-    expect(Number((await tdb.sql(`select count(*) as n from request_transitions where action = 'recompute-due'`))[0]!.n)).toBe(0)
+    expect(await tdb.count('request_transitions', "action = 'recompute-due'")).toBe(0)
   })
 
   it('loading 2027 recounts every open due date that reached into it, the same working days on the new calendar (X-1)', async () => {
-    const auditBefore = Number((await tdb.sql('select count(*) as n from audit_log'))[0]!.n)
+    const auditBefore = await tdb.count('audit_log')
     const loaded = await egovInProcess(['calendar', 'load', 'fixtures/calendar/example-2027.json', '--json'], as('admin'))
     expect(loaded.code, loaded.stderr).toBe(0)
     expect(loaded.json.recomputed).toEqual([
@@ -102,14 +102,14 @@ describeEachDialect('due dates follow the calendar when a year is loaded (X-1)',
     const audit = await egovInProcess(['audit', 'log', '--entity', 'calendar', '--json'], as('clerk'))
     const recount = audit.json.entries.find((e: {action: string}) => e.action === 'request.recompute-due')
     expect(recount.after.requests).toHaveLength(2)
-    expect(Number((await tdb.sql('select count(*) as n from audit_log'))[0]!.n)).toBe(auditBefore + 2)
+    expect(await tdb.count('audit_log')).toBe(auditBefore + 2)
     expect((await egovInProcess(['audit', 'verify'], as('clerk'))).code).toBe(0)
   })
 
   it('reloading the same arrangement moves nothing, and says so for people (X-1)', async () => {
     const again = await egovInProcess(['calendar', 'load', 'fixtures/calendar/example-2027.json', '--yes', '--json'], as('admin'))
     expect(again.json).toMatchObject({replaced: true, recomputed: []})
-    expect(Number((await tdb.sql(`select count(*) as n from request_transitions where action = 'recompute-due'`))[0]!.n)).toBe(2)
+    expect(await tdb.count('request_transitions', "action = 'recompute-due'")).toBe(2)
   })
 
   it('prints each moved due date for a person (X-1)', async () => {

@@ -142,7 +142,7 @@ describeEachDialect('the CLI as users run it (in-process)', (dialect) => {
 
   it('audit verify exits 4 and names the first tampered entry', async () => {
     expect((await egovInProcess(['audit', 'verify'], env)).code).toBe(0)
-    const {seq} = (await tdb.sql('select min(seq) as seq from audit_log'))[0]!
+    const seq = await tdb.value('select min(seq) as seq from audit_log')
     await tdb.sql(`update audit_log set actor = 'mallory' where seq = ${Number(seq) + 1}`)
     const r = await egovInProcess(['audit', 'verify', '--json'], env)
     expect(r.code).toBe(4)

@@ -82,7 +82,7 @@ describeEachDialect('CLOUD-9 exceptions and the CLOUD-2 report date through the 
   const as = (who: string, extra: Record<string, string> = {}) => ({...env, ...tdb.envFor(who), ...extra})
   const clerk = (args: string[], extra: Record<string, string> = {}) => egovInProcess(args, as('clerk', extra))
   const chief = (args: string[], extra: Record<string, string> = {}) => egovInProcess(args, as('chief', extra))
-  const count = async (table: string) => Number((await tdb.sql(`select count(*) as n from ${table}`))[0]!.n)
+  const count = (table: string) => tdb.count(table)
   const written = async () => [await count('requests'), await count('request_transitions'), await count('cloud_systems'), await count('cloud_attachments'), await count('audit_log')]
   /** An application with sensible values for `unit`; `extra` are more flags. */
   const apply = (unit: string, system: string, extra: string[] = []) =>
@@ -376,9 +376,7 @@ describeEachDialect('CLOUD-9 exceptions and the CLOUD-2 report date through the 
     expect(filed.code, filed.stderr).toBe(0)
     const id = filed.json.request.id as number
     // As a row written by an earlier version: the text in exception_ref and in the payload, no number.
-    const rows = await tdb.sql(`select payload from requests where id = ${id}`)
-    expect(rows).toHaveLength(1)
-    const row = rows[0]!
+    const row = await tdb.one(`select payload from requests where id = ${id}`)
     const payload = {...JSON.parse(String(row.payload)), exceptionRef: '市政府办公厅〔2025〕3号'}
     await tdb.sql(`update requests set payload = '${JSON.stringify(payload)}' where id = ${id}`)
     await tdb.sql(`update cloud_systems set exception_ref = '市政府办公厅〔2025〕3号', exception_id = null where name = '旧系统'`)

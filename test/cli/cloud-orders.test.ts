@@ -30,7 +30,7 @@ describeEachDialect('fix orders and providers’ operation reports through the C
   )
   const clerk = (args: string[], at?: string) => as('clerk', args, at)
   const chief = (args: string[], at?: string) => as('chief', args, at)
-  const count = async (table: string) => Number((await tdb.sql(`select count(*) as n from ${table}`))[0]!.n)
+  const count = (table: string) => tdb.count(table)
   const written = async () => [await count('requests'), await count('request_transitions'), await count('cloud_fix_orders'), await count('cloud_provider_reports'), await count('audit_log')]
   let orderId = 0
 
@@ -232,8 +232,7 @@ describeEachDialect('fix orders and providers’ operation reports through the C
       {month: '2026-10', dueOn: '2026-11-13', status: 'received', period: '2026-10', receivedOn: '2026-11-24', late: true},
     ])
     // The audit has the entry, with the file's hash.
-    const audit = await tdb.sql(`select count(*) as n from audit_log where action = 'cloud.provider.report'`)
-    expect(Number(audit[0]!.n)).toBe(2)
+    expect(await tdb.count('audit_log', "action = 'cloud.provider.report'")).toBe(2)
   })
 
   it('CLOUD-8 (第十条(二)): refuses bad report input — a bad or unfinished period, a missing file, an unknown provider — naming the field, and writes nothing', async () => {

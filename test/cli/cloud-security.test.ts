@@ -62,7 +62,7 @@ describeEachDialect('CLOUD-7: security before go-live and after (第十五条, �
   const as = (who: string, now?: string) => ({...env, ...tdb.envFor(who), ...(now ? {EGOV_NOW: now} : {})})
   const clerk = (args: string[]) => egovInProcess(args, as('clerk'))
   const chief = (args: string[]) => egovInProcess(args, as('chief'))
-  const count = async (table: string) => Number((await tdb.sql(`select count(*) as n from ${table}`))[0]!.n)
+  const count = (table: string) => tdb.count(table)
   const written = async () => [await count('cloud_security'), await count('cloud_platform_assessments'), await count('audit_log')]
   const ok = async (who: 'clerk' | 'chief', args: string[]) => {
     const r = await (who === 'clerk' ? clerk : chief)([...args, '--json'])

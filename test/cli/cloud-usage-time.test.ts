@@ -28,7 +28,7 @@ describeEachDialect('utilisation samples by the time they were taken, through th
     (who) => tdb.envFor(who),
     egovInProcess,
   )
-  const count = async (table: string) => Number((await tdb.sql(`select count(*) as n from ${table}`))[0]!.n)
+  const count = (table: string) => tdb.count(table)
   /** The samples stored, as [status of the system, China time] sorted by time. */
   const stored = async () =>
     (await tdb.sql(`select s.id, s.status, u.at from cloud_usage u join cloud_systems s on s.id = u.system_id where s.name = '${NAME}' order by u.at`)).map((r) => [

@@ -21,7 +21,7 @@ describeEachDialect('net alloc edit, net pool edit, net pool remove --lift', (di
     expect(done.code, done.stderr).toBe(0)
     return done
   }
-  const count = async (table: string) => Number((await tdb.sql(`select count(*) as n from ${table}`))[0]!.n)
+  const count = (table: string) => tdb.count(table)
   const written = async () => [await count('net_allocations'), await count('net_pools'), await count('net_free'), await count('audit_log')]
   const allocations = async () =>
     (await alice(['net', 'list', '--json'])).json.allocations.map(

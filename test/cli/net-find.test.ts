@@ -82,7 +82,7 @@ describeEachDialect('net find: text search and --at history', (dialect) => {
   })
 
   it('refuses a bad --at and --at with text, naming the flag (exit 2), writing nothing', async () => {
-    const audit = async () => Number((await tdb.sql('select count(*) as n from audit_log'))[0]!.n)
+    const audit = () => tdb.count('audit_log')
     const before = await audit()
     const bad = await run(['net', 'find', '10.80.0.5', '--at', '昨天', '--json'])
     expect(bad.code).toBe(2)

@@ -34,7 +34,7 @@ describeEachDialect('reports: --columns and --output', (dialect) => {
     egovInProcess,
   )
   const run = (args: string[], extra: Record<string, string> = {}) => egovInProcess(args, {...env, ...tdb.envFor('clerk'), ...extra})
-  const count = async (table: string) => Number((await tdb.sql(`select count(*) as n from ${table}`))[0]!.n)
+  const count = (table: string) => tdb.count(table)
   const ok = (r: CliResult): CliResult => {
     expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0)
     return r

@@ -42,8 +42,8 @@ describeEachDialect('audit trail', (dialect) => {
   })
 
   it('detects a changed actor even with that entry’s hash recomputed: the next entry no longer links', async () => {
-    const [row] = await tdb.sql('select * from audit_log where seq = 2')
-    const forged = {...(row as any), seq: 2, actor: 'mallory'}
+    const row = await tdb.one<Parameters<typeof entryHash>[0]>('select * from audit_log where seq = 2')
+    const forged = {...row, seq: 2, actor: 'mallory'}
     const hash = await entryHash(forged)
     await tdb.sql(dialect === 'postgres' ? 'update audit_log set actor = $1, hash = $2 where seq = 2' : 'update audit_log set actor = ?, hash = ? where seq = 2', ['mallory', hash])
     expect(await verifyAudit(store.db)).toMatchObject({ok: false, broken: {seq: 3, reason: 'chain'}})

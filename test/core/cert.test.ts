@@ -164,9 +164,7 @@ describeEachDialect('certificate life events in the core (CERT-1, CERT-3, X-2)',
     expect(cert.serial).toBe((done.request.payload as {issued: string}).issued)
     expect(cert.keySpec).toBe('rsa-2048')
     const lib = await x509()
-    const certs = await tdb.sql('select cert_pem from cert_certs')
-    expect(certs).toHaveLength(1)
-    const pem = certs[0]!.cert_pem as string
+    const pem = await tdb.value<string>('select cert_pem from cert_certs')
     expect(await new lib.X509Certificate(pem).verify({publicKey: new lib.X509Certificate(await caCertificate(alice.db))})).toBe(true)
   })
 

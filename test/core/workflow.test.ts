@@ -124,7 +124,7 @@ describeEachDialect('requests workflow', (dialect) => {
   })
 
   it('writes all or nothing: a failure inside a write leaves no request, no history, no audit entry', async () => {
-    const countOf = async (table: string) => Number((await tdb.sql(`select count(*) as n from ${table}`))[0]!.n)
+    const countOf = (table: string) => tdb.count(table)
     const before = {requests: await countOf('requests'), transitions: await countOf('request_transitions'), audit: await countOf('audit_log')}
     await expect(
       filer.write(async (ctx) => {
