@@ -148,7 +148,7 @@ describeEachDialect('certificates issued elsewhere, checked against their CRLs',
 
   it('a CRL its issuer did not sign is not believed and not cached', async () => {
     await check(plain, ['--refresh'])
-    const {der: good} = (await tdb.sql(`select der from cert_crl_cache where url = 'http://127.0.0.1:${port}/ca.crl'`))[0]!
+    const good = await tdb.value(`select der from cert_crl_cache where url = 'http://127.0.0.1:${port}/ca.crl'`)
     // Same issuer name, another key: revoking 'plain' in it proves nothing.
     writeFileSync(
       join(out, 'fake.cnf'),
@@ -162,7 +162,7 @@ describeEachDialect('certificates issued elsewhere, checked against their CRLs',
     served.set('/ca.crl', readFileSync(join(out, 'fake-crl.pem')))
     const r = await check(plain, ['--refresh'])
     expect(r).toMatchObject({result: 'unknown', errorKey: 'cert.check.forgedCrl'})
-    const {der: still} = (await tdb.sql(`select der from cert_crl_cache where url = 'http://127.0.0.1:${port}/ca.crl'`))[0]!
+    const still = await tdb.value(`select der from cert_crl_cache where url = 'http://127.0.0.1:${port}/ca.crl'`)
     expect(still).toBe(good)
     expect((await alice(['cert', 'show', plain, '--json'])).json.status).toBe('valid')
     publish()

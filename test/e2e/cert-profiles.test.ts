@@ -65,7 +65,7 @@ describeEachDialect('certificate profiles in the database (issue 21)', (dialect)
   const sec = (args: string[]) => egov(args, as('sec'))
   const clerk = (args: string[]) => egov(args, as('clerk'))
   const bob = (args: string[]) => egov(args, as('bob', {EGOV_CA_PASSPHRASE: PASS}))
-  const count = async (table: string) => Number((await tdb.sql(`select count(*) as n from ${table}`))[0]!.n)
+  const count = (table: string) => tdb.count(table)
   const ok = (r: CliResult) => {
     expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0)
     return r

@@ -39,7 +39,7 @@ describeEachDialect('keys, publication, OCSP and the inventory by issuer and ser
     expect(r.code, r.stderr).toBe(0)
     return name
   }
-  const caKeyPem = async () => String((await tdb.sql('select key_pem from cert_ca'))[0]!.key_pem)
+  const caKeyPem = async () => String(await tdb.value('select key_pem from cert_ca'))
   let zs = ''
   let ww = ''
 
@@ -115,9 +115,7 @@ describeEachDialect('keys, publication, OCSP and the inventory by issuer and ser
   })
 
   it('a key egov made waits under a secret of the CA key, not the passphrase; delivered once as PKCS#12, then destroyed; a second delivery or a password reset is refused (exit 4, CERT-3)', async () => {
-    const rows = await tdb.sql(`select key_pem from cert_certs where serial = '${zs}'`)
-    expect(rows).toHaveLength(1)
-    const row = rows[0]!
+    const row = await tdb.one(`select key_pem from cert_certs where serial = '${zs}'`)
     writeFileSync(join(dir, 'holder-wrapped.pem'), String(row.key_pem))
     // The CA passphrase does not open it: guessing the passphrase on a cheap wrap is no way in.
     expect(openssl(['pkey', '-in', 'holder-wrapped.pem', '-passin', `pass:${PASS}`, '-noout']).status).not.toBe(0)
@@ -129,7 +127,7 @@ describeEachDialect('keys, publication, OCSP and the inventory by issuer and ser
     const key = spawnSync('openssl', ['pkcs12', '-in', 'zs.p12', '-passin', 'pass:Delivery-2026', '-nocerts', '-nodes'], {cwd: dir, encoding: 'utf8'}).stdout
     const fromKey = spawnSync('openssl', ['pkey', '-pubout'], {input: key, encoding: 'utf8'}).stdout
     expect(fromKey).toBe(openssl(['x509', '-in', await pemOf('UK-1', 'zs.pem'), '-noout', '-pubkey']).stdout)
-    expect((await tdb.sql(`select key_pem, p12_allowance from cert_certs where serial = '${zs}'`))[0]).toMatchObject({key_pem: null})
+    expect(await tdb.one(`select key_pem, p12_allowance from cert_certs where serial = '${zs}'`)).toMatchObject({key_pem: null})
     const again = await alice(['cert', 'export', 'UK-1', '--p12', join(dir, 'again.p12'), '--password-file', join(dir, 'p12.pass'), '--json'], {EGOV_CA_PASSPHRASE: PASS})
     expect(again.code).toBe(4)
     expect(again.json.error.details).toMatchObject({field: 'SERIAL', rule: 'CERT-3'})
@@ -138,8 +136,7 @@ describeEachDialect('keys, publication, OCSP and the inventory by issuer and ser
     const reset = await alice(['cert', 'reset-password', 'UK-1', '--json'])
     expect(reset.code).toBe(4)
     expect(reset.json.error.details).toMatchObject({field: 'SERIAL', rule: 'CERT-3'})
-    const audit = await tdb.sql("select after_json from audit_log where action = 'cert.export'")
-    expect(JSON.parse(String(audit[0]!.after_json))).toMatchObject({keyDestroyed: true})
+    expect(JSON.parse(String(await tdb.value("select after_json from audit_log where action = 'cert.export'")))).toMatchObject({keyDestroyed: true})
     const shown = await alice(['cert', 'show', 'UK-1', '--json'])
     expect(shown.json.history.find((h: {event: string}) => h.event === 'exported').detail).toMatchObject({keyDestroyed: true})
   })
@@ -147,11 +144,11 @@ describeEachDialect('keys, publication, OCSP and the inventory by issuer and ser
   it('a revoked certificate keeps no key, delivered or not', async () => {
     const req = await approved(['cert', 'apply', '--holder', '王五', '--unit', UNIT, '--id-number', '620200199001011236', '--medium', 'UK-2'])
     ww = req.payload.issued
-    expect((await tdb.sql(`select key_pem from cert_certs where serial = '${ww}'`))[0]!.key_pem).toBeTruthy()
+    expect(await tdb.value(`select key_pem from cert_certs where serial = '${ww}'`)).toBeTruthy()
     await pemOf('UK-2', 'ww.pem')
     await approved(['cert', 'revoke', 'UK-2', '--reason', 'keyCompromise'])
-    expect((await tdb.sql(`select key_pem from cert_certs where serial = '${ww}'`))[0]!.key_pem).toBeNull()
-    expect(Number((await tdb.sql("select count(*) as n from cert_certs where status = 'revoked' and key_pem is not null"))[0]!.n)).toBe(0)
+    expect(await tdb.value(`select key_pem from cert_certs where serial = '${ww}'`)).toBeNull()
+    expect(await tdb.count('cert_certs', "status = 'revoked' and key_pem is not null")).toBe(0)
   })
 
   it('cert.publish: a relative or missing folder is refused (exit 2, naming it) and nothing is set', async () => {

@@ -70,7 +70,7 @@ describe('an SM2 CA: certificates, CRLs, OCSP and PKCS#12 signed SM2-with-SM3 (C
     expect(r.code, r.stdout + r.stderr).toBe(0)
     return r.json.request.payload.issued as string
   }
-  const count = async (table: string) => Number((await tdb.sql(`select count(*) as n from ${table}`))[0]!.n)
+  const count = (table: string) => tdb.count(table)
   const written = async () => [await count('requests'), await count('cert_certs'), await count('audit_log')]
   /** The CA's public key: for openssl as a PEM file, for sm-crypto as the uncompressed point in hex. */
   let caPoint = ''
@@ -317,7 +317,7 @@ describe('an SM2 CA: certificates, CRLs, OCSP and PKCS#12 signed SM2-with-SM3 (C
     expect(bad.json.error.details).toMatchObject({key: 'config.badEscrow', field: 'VALUE', rule: 'CERT-5'})
     writeFileSync(join(dir, 'p12.pass'), 'Delivery-2026\n')
     const deliver = (serial: string, file: string) => alice(['cert', 'export', serial, '--p12', join(dir, file), '--password-file', join(dir, 'p12.pass'), '--json'], {EGOV_CA_PASSPHRASE: PASS})
-    const keyKept = async (serial: string) => (await tdb.sql(`select key_pem from cert_certs where serial = '${serial}'`))[0]!.key_pem !== null
+    const keyKept = async (serial: string) => (await tdb.value(`select key_pem from cert_certs where serial = '${serial}'`)) !== null
     // 张三's signature key came from his medium as a CSR; his encryption key egov makes. Escrow off: destroyed at delivery.
     const enc1 = await approved(['cert', 'apply', '--holder', '张三', '--unit', UNIT, '--id-number', '11010519491231002X', '--medium', 'UK-SM2-1', '--profile', 'staff-sm2-enc'])
     expect((await deliver(enc1, 'enc1.p12')).json.keyDestroyed).toBe(true)

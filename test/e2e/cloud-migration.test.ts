@@ -41,7 +41,7 @@ function cloudWorld() {
       expect(r.code, `${args.join(' ')}\n${r.stdout}${r.stderr}`).toBe(0)
       return r.json
     },
-    count: async (table: string) => Number((await tdb.sql(`select count(*) as n from ${table}`))[0]!.n),
+    count: (table: string) => tdb.count(table),
     /** Rows in the tables a migration or a withdrawal writes to. */
     written: async () => [
       await w.count('requests'),
@@ -585,7 +585,7 @@ describe('concurrency', () => {
       expect(states).toEqual(['applied', 'applied', 'migrated', 'migrated'])
       const systems = (await w.ok('clerk', ['cloud', 'system', 'list'])).systems
       expect(systems.filter((s: {provider: string}) => s.provider === '小云')).toHaveLength(2)
-      expect(Number((await w.tdb.sql(`select count(*) as n from cloud_events where event = 'migrated'`))[0]!.n)).toBe(2)
+      expect(await w.tdb.count('cloud_events', "event = 'migrated'")).toBe(2)
       await expectNoOvercommit(w)
       expect((await w.ok('clerk', ['audit', 'verify'])).ok).toBe(true)
     })

@@ -116,7 +116,7 @@ describeEachDialect('cloud utilisation and the efficiency review through bin/run
   const dir = mkdtempSync(join(tmpdir(), 'egov-cloud-usage-'))
   const out = (name: string) => join(dir, name)
   const run = (args: string[], extra: Record<string, string> = {}) => egov(args, {...env, ...extra, ...tdb.envFor('clerk')})
-  const count = async (table: string) => Number((await tdb.sql(`select count(*) as n from ${table}`))[0]!.n)
+  const count = (table: string) => tdb.count(table)
   const sample = async (system: string, at: number) =>
     (await tdb.sql(`select u.cpu, u.memory, u.disk from cloud_usage u join cloud_systems s on s.id = u.system_id where s.name = '${system}' and s.status = 'in-service' and u.at = ${at}`)).map((r) => [
       Number(r.cpu),
@@ -216,7 +216,7 @@ describeEachDialect('cloud utilisation and the efficiency review through bin/run
     expect(archived.map((r) => Number(r.cpu))).toEqual([73]) // 7.25 → 7.3
     // One audit entry per import that added samples.
     expect(await count('audit_log')).toBe(auditBefore + 3)
-    const entry = (await tdb.sql(`select action, entity_type, after_json from audit_log order by seq desc limit 1`))[0]!
+    const entry = await tdb.one(`select action, entity_type, after_json from audit_log order by seq desc limit 1`)
     expect(entry).toMatchObject({action: 'cloud.usage.import', entity_type: 'cloud-usage'})
     expect(JSON.parse(String(entry.after_json))).toMatchObject({added: 32, files: [{file: 'iso.csv'}, {file: 'unicom.xlsx'}]})
   })

@@ -64,7 +64,7 @@ describeEachDialect('the government cloud through bin/run.js (CLOUD-1..9)', (dia
   const as = (who: string) => ({...env, ...tdb.envFor(who)})
   const clerk = (args: string[]) => egov(args, as('clerk'))
   const chief = (args: string[]) => egov(args, as('chief'))
-  const count = async (table: string) => Number((await tdb.sql(`select count(*) as n from ${table}`))[0]!.n)
+  const count = (table: string) => tdb.count(table)
   const written = async () => [await count('requests'), await count('cloud_systems'), await count('cloud_attachments'), await count('audit_log')]
   const capacity = async (provider: string) => (await clerk(['cloud', 'capacity', '--provider', provider, '--json'])).json.providers[0]
   /** An application with sensible values; `extra` flags replace them. */

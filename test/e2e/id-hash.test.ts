@@ -52,23 +52,23 @@ describeEachDialect('ID numbers kept under the audit key (issue 18, CERT-1)', (d
   const dbInit = () => egov(['db', 'init', '--json'], {...env, ...tdb.env, EGOV_OPERATOR: 'alice'})
   const apply = (holder: string, id: string, medium: string, extra?: Record<string, string>) =>
     alice(['cert', 'apply', '--holder', holder, '--unit', UNIT, '--id-number', id, '--medium', medium, '--json'], extra)
-  const holders = async () =>
-    (await tdb.sql('select id, name, id_salt, id_hash, id_scheme, id_last4 from cert_holders order by id')) as Array<{
+  const holders = () =>
+    tdb.sql<{
       id: number
       name: string
       id_salt: string
       id_hash: string
       id_scheme: string | null
       id_last4: string
-    }>
+    }>('select id, name, id_salt, id_hash, id_scheme, id_last4 from cert_holders order by id')
   const idKey = () =>
     createHmac('sha256', Buffer.from(readFileSync(keyFile, 'utf8').trim(), 'hex'))
       .update('egov id-number v1')
       .digest()
   const counts = async () => ({
     holders: (await holders()).length,
-    requests: Number((await tdb.sql('select count(*) as n from requests'))[0]!.n),
-    audit: Number((await tdb.sql('select count(*) as n from audit_log'))[0]!.n),
+    requests: await tdb.count('requests'),
+    audit: await tdb.count('audit_log'),
   })
 
   // 李四's row is made the old way (scrypt alone), as a database from before migration 021 holds it.
@@ -93,7 +93,7 @@ describeEachDialect('ID numbers kept under the audit key (issue 18, CERT-1)', (d
     // A database from before migration 021: no id_scheme column, the migration not yet run.
     await tdb.sql('alter table cert_holders drop column id_scheme')
     await tdb.sql(`delete from kysely_migration where name = '021_id_hash_scheme'`)
-    const unitId = Number((await tdb.sql(`select id from units where name = '${UNIT}'`))[0]!.id)
+    const unitId = Number(await tdb.value(`select id from units where name = '${UNIT}'`))
     const salt = randomBytes(16).toString('hex')
     const old = scryptHex(LISI, salt)
     await tdb.sql(
@@ -110,9 +110,7 @@ describeEachDialect('ID numbers kept under the audit key (issue 18, CERT-1)', (d
     const row = (await holders())[0]!
     expect(row).toMatchObject({name: '李四', id_scheme: 'hmac-scrypt-v1', id_salt: salt, id_last4: LISI.slice(-4)})
     expect(row.id_hash).toBe(hmacHex(idKey(), Buffer.from(old, 'hex')))
-    const entry = await tdb.sql(`select after_json from audit_log where action = 'cert.holder.idKeyed'`)
-    expect(entry).toHaveLength(1)
-    const after = entry[0]!.after_json
+    const after = await tdb.value(`select after_json from audit_log where action = 'cert.holder.idKeyed'`)
     expect(typeof after === 'string' ? JSON.parse(after) : after).toMatchObject({count: 1, scheme: 'hmac-scrypt-v1'})
 
     // Idempotent: nothing left to wrap, nothing written.
@@ -186,7 +184,7 @@ describeEachDialect('ID numbers kept under the audit key (issue 18, CERT-1)', (d
   }
 
   it('wraps an old row at the next certificate application when db init has not run, in the same transaction', async () => {
-    const unitId = Number((await tdb.sql(`select id from units where name = '${UNIT}'`))[0]!.id)
+    const unitId = Number(await tdb.value(`select id from units where name = '${UNIT}'`))
     const ZHAO = withCheck('62020119811111077')
     const salt = randomBytes(16).toString('hex')
     const old = scryptHex(ZHAO, salt)
@@ -225,7 +223,7 @@ describeEachDialect('ID numbers kept under the audit key (issue 18, CERT-1)', (d
     expect(await counts()).toEqual(before)
     expect(JSON.stringify(await holders())).toBe(snapshot)
     // db init without the key leaves old rows as they are and says why.
-    const unitId = Number((await tdb.sql(`select id from units where name = '${UNIT}'`))[0]!.id)
+    const unitId = Number(await tdb.value(`select id from units where name = '${UNIT}'`))
     await tdb.sql(
       `insert into cert_holders (name, unit_id, id_salt, id_hash, id_scheme, id_last4, created_at, created_by) values ('周八', ${unitId}, 'aa', '${scryptHex('x', 'aa')}', 'scrypt', '0000', '2026-01-01T00:00:00.000Z', 'old-egov')`,
     )
@@ -233,6 +231,6 @@ describeEachDialect('ID numbers kept under the audit key (issue 18, CERT-1)', (d
     expect(init.code, init.stdout + init.stderr).toBe(0)
     expect(init.json.idHashesKeyed).toBe(0)
     expect(init.json.warnings.map((w: {message: string}) => w.message).join('\n')).toContain('1 ID number hashes are still scrypt alone')
-    expect((await tdb.sql(`select id_scheme from cert_holders where name = '周八'`))[0]!.id_scheme).toBe('scrypt')
+    expect(await tdb.value(`select id_scheme from cert_holders where name = '周八'`)).toBe('scrypt')
   })
 })

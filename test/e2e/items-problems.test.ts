@@ -46,7 +46,7 @@ describeEachDialect('problems a clerk can act on (ITEM-1, ITEM-2, KIOSK-3)', (di
   const dir = mkdtempSync(join(tmpdir(), 'egov-items-problems-'))
   const out = (name: string) => join(dir, name)
   const clerk = (args: string[]) => egov(args, {...env, ...tdb.envFor('clerk')})
-  const count = async (table: string) => Number((await tdb.sql(`select count(*) as n from ${table}`))[0]!.n)
+  const count = (table: string) => tdb.count(table)
 
   beforeAll(async () => {
     tdb = await createTestDatabase(dialect)

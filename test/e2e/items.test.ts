@@ -46,7 +46,7 @@ describeEachDialect('service-item lists through bin/run.js (ITEM-1..8)', (dialec
   const as = (who: string, extra: Record<string, string> = {}) => ({...env, ...extra, ...tdb.envFor(who)})
   const clerk = (args: string[], extra?: Record<string, string>) => egov(args, as('clerk', extra))
   const chief = (args: string[], extra?: Record<string, string>) => egov(args, as('chief', extra))
-  const count = async (table: string) => Number((await tdb.sql(`select count(*) as n from ${table}`))[0]!.n)
+  const count = (table: string) => tdb.count(table)
 
   beforeAll(async () => {
     tdb = await createTestDatabase(dialect)
@@ -164,7 +164,7 @@ describeEachDialect('service-item lists through bin/run.js (ITEM-1..8)', (dialec
     // ITEM-5: the change starts the 10-working-day clock for updating the item library.
     expect(r.json.clock).toEqual({requestId: expect.any(Number), dueOn: '2026-12-08'})
     // The version keeps the file's SHA-256, taken while the file was read.
-    expect((await tdb.sql('select sha256 from item_versions where id = 1'))[0]!.sha256).toBe(sha256Of(fx('list.xlsx')))
+    expect(await tdb.value('select sha256 from item_versions where id = 1')).toBe(sha256Of(fx('list.xlsx')))
 
     const messy = await clerk(['items', 'import', fx('list-messy.xlsx'), '--json'])
     expect(messy.code, messy.stderr).toBe(0)
@@ -192,7 +192,7 @@ describeEachDialect('service-item lists through bin/run.js (ITEM-1..8)', (dialec
     const r = await clerk(['items', 'import', fx('list-v2-gbk.csv'), '--replace', '--json'])
     expect(r.code, r.stderr).toBe(0)
     expect(r.json).toMatchObject({version: 2, encodings: {'list-v2-gbk.csv': 'gb18030'}, added: 1, changed: 1, removed: 1, same: 3})
-    expect((await tdb.sql('select sha256 from item_versions where id = 2'))[0]!.sha256).toBe(sha256Of(fx('list-v2-gbk.csv')))
+    expect(await tdb.value('select sha256 from item_versions where id = 2')).toBe(sha256Of(fx('list-v2-gbk.csv')))
     // The basic sheet alone leaves steps and materials as they were.
     expect((await clerk(['items', 'show', C1, '--json'])).json.steps).toHaveLength(3)
 

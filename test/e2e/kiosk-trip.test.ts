@@ -36,7 +36,7 @@ describeEachDialect('kiosk forms round trip through bin/run.js (issue 14; KIOSK-
   const folder = out('收到的申请表')
   const run = (who: string, args: string[], now = '2025-11-24T10:00:00+08:00') => egov(args, {...env, ...tdb.envFor(who), EGOV_NOW: now})
   const clerk = (args: string[], now?: string) => run('clerk', args, now)
-  const count = async (table: string) => Number((await tdb.sql(`select count(*) as n from ${table}`))[0]!.n)
+  const count = (table: string) => tdb.count(table)
 
   beforeAll(async () => {
     tdb = await createTestDatabase(dialect)

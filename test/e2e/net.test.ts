@@ -230,9 +230,7 @@ describeEachDialect('egov net through bin/run.js', (dialect) => {
   if (dialect === 'postgres') {
     it('has the database refuse overlapping blocks itself (exclusion constraint), mapped to exit 4', async () => {
       // Corrupt the free-space index so the application would hand out a taken block.
-      const rows = await tdb.sql(`select id from net_pools where name = '城区'`)
-      expect(rows).toHaveLength(1)
-      const pool = rows[0]!
+      const pool = await tdb.one(`select id from net_pools where name = '城区'`)
       await tdb.sql(`insert into net_free (pool_id, prefix, start_key) values ($1, 29, '0a141000')`, [pool.id])
       const r = await run(['net', 'alloc', '--pool', '城区', '--prefix-length', '29', '--unit', 'intruder', '--json'])
       expect(r.code).toBe(4)

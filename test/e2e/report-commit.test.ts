@@ -36,7 +36,7 @@ describeEachDialect('--report is written before the import commits (issue 20)', 
   const dir = mkdtempSync(join(tmpdir(), 'egov-report-commit-'))
   const out = (name: string) => join(dir, name)
   const clerk = (args: string[], extra: Record<string, string> = {}) => egov(args, {...env, ...tdb.envFor('clerk'), ...extra})
-  const count = async (table: string) => Number((await tdb.sql(`select count(*) as n from ${table}`))[0]!.n)
+  const count = (table: string) => tdb.count(table)
   const state = async () => ({
     versions: await count('item_versions'),
     revisions: await count('item_revisions'),

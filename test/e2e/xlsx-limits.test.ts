@@ -24,7 +24,7 @@ describeEachDialect('workbook limits: exit 2 within seconds, nothing written (is
   const dir = mkdtempSync(join(tmpdir(), 'egov-xlsx-limits-'))
   const at = (name: string) => join(dir, name)
   const clerk = (args: string[]) => egov(args, {...env, ...tdb.envFor('clerk')})
-  const count = async (table: string) => Number((await tdb.sql(`select count(*) as n from ${table}`))[0]!.n)
+  const count = (table: string) => tdb.count(table)
   const state = async () => ({requests: await count('requests'), versions: await count('item_versions'), revisions: await count('item_revisions'), audit: await count('audit_log')})
 
   /** Runs a command that must be refused: exit 2, the envelope under --json, and nothing written. */
