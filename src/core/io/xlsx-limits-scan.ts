@@ -1,14 +1,15 @@
 import {closeSync, createReadStream, openSync, readSync} from 'node:fs'
-import {StringDecoder} from 'node:string_decoder'
 import {createInflateRaw, inflateRawSync} from 'node:zlib'
 
 import type {MessageKey} from '../i18n/index.js'
 import type {ZipEntry} from './sheet-names.js'
+import {ElementScanner} from './xlsx-scan.js'
 
 /**
- * The preflight's scanners (xlsx-limits.ts's checkWorkbookLimits; not the reader's xlsx-scan.ts) that read a part's bytes: inflating an
+ * The preflight's scanners (xlsx-limits.ts's checkWorkbookLimits) that read a part's bytes: inflating an
  * entry chunk by chunk, and the streaming scanners that count a sheet's rows, columns, cells
- * and merged cells, the shared strings and the comments as their XML passes.
+ * and merged cells, the shared strings and the comments as their XML passes (each an
+ * ElementScanner, xlsx-scan.ts: the reader's tokenizer).
  */
 
 /** Excel's own limit on the text of one cell. */
@@ -63,47 +64,51 @@ export const grouped = (n: number) => n.toLocaleString('en-US')
  */
 export function partScanner(check: LimitCheck, streamed: boolean, part: string, names: Map<string, string>): PartScanner | undefined {
   if (streamed && part !== 'xl/sharedStrings.xml') return undefined
-  if (/^xl\/worksheets\/[^/]+\.xml$/.test(part)) return sheetScanner(check, names.get(part) ?? part)
+  if (/^xl\/worksheets\/[^/]+\.xml$/.test(part)) return sheetScanner(check, part, names.get(part) ?? part)
   if (part === 'xl/sharedStrings.xml') return stringsScanner(check)
-  if (/comments[^/]*\.xml$/.test(part)) return commentsScanner(check)
+  if (/comments[^/]*\.xml$/.test(part)) return commentsScanner(check, part)
   return undefined
 }
 
-function sheetScanner(check: LimitCheck, sheet: string): PartScanner {
+function sheetScanner(check: LimitCheck, part: string, sheet: string): PartScanner {
   const {limits, refuse, damaged} = check
   let row = 0
   let col = 0
   let at = ''
-  return xmlScanner((name, attrs, text) => {
-    if (name === 'row') {
-      const r = attribute(attrs, 'r')
-      row = r ? Number(r) : row + 1
-      col = 0
-      if (!(row >= 1 && row <= 1_048_576)) damaged(`${sheet}: row number ${r}`)
-      if (row > limits.rows) refuse('io.limit.rows', {sheet, cell: `row ${row}`, limit: grouped(limits.rows)})
-    } else if (name === 'c') {
-      const r = attribute(attrs, 'r')
-      if (r) {
-        const ref = cellRef(r)
-        if (!ref) damaged(`${sheet}: cell reference "${r}"`)
-        ;[col, row] = [ref!.col, ref!.row]
-      } else col++
-      at = r ?? `R${row}C${col}`
-      if (row > limits.rows) refuse('io.limit.rows', {sheet, cell: at, limit: grouped(limits.rows)})
-      if (col > limits.columns) refuse('io.limit.columns', {sheet, cell: at, limit: `${grouped(limits.columns)} (${letters(limits.columns)})`})
-      if (++check.cells > limits.cells) refuse('io.limit.cells', {sheet, cell: at, limit: grouped(limits.cells)})
-    } else if (name === 'v' || name === 't' || name === 'f') {
-      if (text.length > CELL_TEXT_LIMIT && textLength(text) > CELL_TEXT_LIMIT) refuse('io.limit.cellText', {sheet, cell: at, length: grouped(textLength(text)), limit: grouped(CELL_TEXT_LIMIT)})
-    } else if (name === 'mergeCell') {
-      const ref = attribute(attrs, 'ref') ?? ''
-      const [a, b] = ref.split(':')
-      const from = cellRef(a ?? '')
-      const to = cellRef(b ?? a ?? '')
-      if (!from || !to) damaged(`${sheet}: merged range "${ref}"`)
-      const area = (Math.abs(to!.row - from!.row) + 1) * (Math.abs(to!.col - from!.col) + 1)
-      check.mergedCells += area
-      if (check.mergedCells > limits.mergedCells) refuse('io.limit.merged', {sheet, ref, area: grouped(area), limit: grouped(limits.mergedCells)})
-    }
+  return new ElementScanner(part, ['row', 'c', 'v', 't', 'f', 'mergeCell'], {
+    open(name, attribute) {
+      if (name === 'row') {
+        const r = attribute('r')
+        row = r ? Number(r) : row + 1
+        col = 0
+        if (!(row >= 1 && row <= 1_048_576)) damaged(`${sheet}: row number ${r}`)
+        if (row > limits.rows) refuse('io.limit.rows', {sheet, cell: `row ${row}`, limit: grouped(limits.rows)})
+      } else if (name === 'c') {
+        const r = attribute('r')
+        if (r) {
+          const ref = cellRef(r)
+          if (!ref) damaged(`${sheet}: cell reference "${r}"`)
+          ;[col, row] = [ref!.col, ref!.row]
+        } else col++
+        at = r ?? `R${row}C${col}`
+        if (row > limits.rows) refuse('io.limit.rows', {sheet, cell: at, limit: grouped(limits.rows)})
+        if (col > limits.columns) refuse('io.limit.columns', {sheet, cell: at, limit: `${grouped(limits.columns)} (${letters(limits.columns)})`})
+        if (++check.cells > limits.cells) refuse('io.limit.cells', {sheet, cell: at, limit: grouped(limits.cells)})
+      } else if (name === 'mergeCell') {
+        const ref = attribute('ref') ?? ''
+        const [a, b] = ref.split(':')
+        const from = cellRef(a ?? '')
+        const to = cellRef(b ?? a ?? '')
+        if (!from || !to) damaged(`${sheet}: merged range "${ref}"`)
+        const area = (Math.abs(to!.row - from!.row) + 1) * (Math.abs(to!.col - from!.col) + 1)
+        check.mergedCells += area
+        if (check.mergedCells > limits.mergedCells) refuse('io.limit.merged', {sheet, ref, area: grouped(area), limit: grouped(limits.mergedCells)})
+      }
+    },
+    text(name, text) {
+      if (name === 'v' || name === 't' || name === 'f')
+        if (text.length > CELL_TEXT_LIMIT && textLength(text) > CELL_TEXT_LIMIT) refuse('io.limit.cellText', {sheet, cell: at, length: grouped(textLength(text)), limit: grouped(CELL_TEXT_LIMIT)})
+    },
   })
 }
 
@@ -112,14 +117,17 @@ function stringsScanner(check: LimitCheck): PartScanner {
   let count = 0
   let length = 0
   let bytesSeen = 0
-  const scan = xmlScanner((name, _attrs, text) => {
-    if (name === 'si') {
+  const scan = new ElementScanner('xl/sharedStrings.xml', ['si', 't'], {
+    open(name) {
+      if (name !== 'si') return
       if (++count > limits.sharedStrings) refuse('io.limit.sharedStrings', {count: `> ${grouped(limits.sharedStrings)}`, limit: grouped(limits.sharedStrings)})
       length = 0
-    } else if (name === 't' && text) {
+    },
+    text(name, text) {
+      if (name !== 't') return
       length += text.length > CELL_TEXT_LIMIT ? textLength(text) : text.length
       if (length > CELL_TEXT_LIMIT) refuse('io.limit.cellText', {sheet: 'xl/sharedStrings.xml', cell: `#${count}`, length: `> ${grouped(CELL_TEXT_LIMIT)}`, limit: grouped(CELL_TEXT_LIMIT)})
-    }
+    },
   })
   return {
     feed(chunk: Buffer) {
@@ -131,17 +139,20 @@ function stringsScanner(check: LimitCheck): PartScanner {
   }
 }
 
-function commentsScanner(check: LimitCheck): PartScanner {
+function commentsScanner(check: LimitCheck, part: string): PartScanner {
   let length = 0
   let at = ''
-  return xmlScanner((name, attrs, text) => {
-    if (name === 'comment') {
+  return new ElementScanner(part, ['comment', 't'], {
+    open(name, attribute) {
+      if (name !== 'comment') return
       length = 0
-      at = attribute(attrs, 'ref') ?? ''
-    } else if (name === 't' && text) {
+      at = attribute('ref') ?? ''
+    },
+    text(name, text) {
+      if (name !== 't') return
       length += text.length > CELL_TEXT_LIMIT ? textLength(text) : text.length
       if (length > CELL_TEXT_LIMIT) check.refuse('io.limit.cellText', {sheet: 'comments', cell: at, length: `> ${grouped(CELL_TEXT_LIMIT)}`, limit: grouped(CELL_TEXT_LIMIT)})
-    }
+    },
   })
 }
 
@@ -208,59 +219,6 @@ function inflateStream(path: string, start: number, entry: ZipEntry, onChunk: (c
       resolve()
     })
   })
-}
-
-/** Longest run of text or one tag the scanner holds while waiting for its end: past any cell Excel allows. */
-const CARRY_LIMIT = 1024 * 1024
-
-/**
- * A cheap streaming XML scanner (no DOM): calls `element` for every start tag with its local
- * name, its attribute text and the text that follows it up to the next tag. Chunks are cut at
- * the last '<', so tags and texts arrive whole; a tag or text longer than CARRY_LIMIT is refused.
- */
-function xmlScanner(element: (name: string, attrs: string, text: string) => void): {feed(chunk: Buffer): void; end(): void} {
-  const decoder = new StringDecoder('utf8')
-  let carry = ''
-  let skipping = false
-  const TAG = /<([A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)((?:\s[^>]*)?)>([^<]*)/g
-  const run = (text: string) => {
-    TAG.lastIndex = 0
-    for (let m = TAG.exec(text); m; m = TAG.exec(text)) element(m[2]!, m[3]!, m[4]!)
-  }
-  return {
-    feed(chunk: Buffer) {
-      let text = carry + decoder.write(chunk)
-      if (skipping) {
-        const next = text.indexOf('<')
-        if (next < 0) return
-        text = text.slice(next)
-        skipping = false
-      }
-      const cut = text.lastIndexOf('<')
-      if (cut <= 0) {
-        carry = text
-      } else {
-        run(text.slice(0, cut))
-        carry = text.slice(cut)
-      }
-      if (carry.length > CARRY_LIMIT) {
-        // A tag this long is no workbook's; a text this long is passed on (a cell's is refused by its length), the rest of it skipped.
-        if (!carry.includes('>')) throw new RangeError('an XML tag of more than 1 MiB')
-        run(carry)
-        carry = ''
-        skipping = true
-      }
-    },
-    end() {
-      run(carry + decoder.end())
-      carry = ''
-    },
-  }
-}
-
-function attribute(attrs: string, name: string): string | undefined {
-  const m = new RegExp(`(?:^|\\s)${name}\\s*=\\s*(?:"([^"]*)"|'([^']*)')`).exec(attrs)
-  return m ? (m[1] ?? m[2]) : undefined
 }
 
 /** A1 → {col: 1, row: 1}; undefined for anything past XFD1048576 or not a cell reference. */

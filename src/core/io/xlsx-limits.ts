@@ -71,7 +71,7 @@ export interface WorkbookLimitOptions {
  * not a zip, a truncated or damaged zip, a zip bomb, or a sheet past the limits of its kind.
  * Runs before any exceljs read; reads the file once, holding one part's chunk at a time.
  * The steps: the zip's directory and local headers (checkDirectory), then every part
- * inflated, counted and, where exceljs would hold it whole, scanned (scanParts, xlsx-scan.ts).
+ * inflated, counted and, where exceljs would hold it whole, scanned (scanParts, xlsx-limits-scan.ts).
  */
 export async function checkWorkbookLimits(path: string, options: WorkbookLimitOptions): Promise<void> {
   const field = options.field
