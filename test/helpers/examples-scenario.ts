@@ -5,7 +5,7 @@ import {join} from 'node:path'
 
 import pg from 'pg'
 
-import {BIN} from './cli.js'
+import {BIN, childEnv} from './cli.js'
 import {pgAdminUrl, pgSchemaUrl} from './pg-url.js'
 
 /**
@@ -227,19 +227,17 @@ export function examplesScenario(prefix = 'egov-examples-'): Scenario {
   mkdirSync(cwd)
   symlinkSync(new URL('../../fixtures', import.meta.url).pathname, join(cwd, 'fixtures'))
   writeFileSync(join(binDir, 'egov'), `#!/bin/sh\nexec "${process.execPath}" "${BIN}" "$@"\n`, {mode: 0o755})
-  const env = {
-    ...process.env,
-    // A user's egov runs without vitest's NODE_ENV=test (see CHILD_CLEARED in cli.ts).
-    NODE_ENV: undefined,
+  // A child egov's environment (childEnv: no vitest NODE_ENV, no egov variables, language or
+  // colour of the developer's; English, as the examples are, unless one says otherwise), egov on the PATH.
+  const env = childEnv({
     PATH: `${binDir}:${process.env.PATH}`,
     XDG_CONFIG_HOME: join(home, 'config'),
     XDG_DATA_HOME: join(home, 'data'),
     EGOV_DB: join(home, 'egov.db'),
-    EGOV_DATABASE_URL: '',
     EGOV_OPERATOR: 'clerk',
     // A fixed day, so dates in examples (a rectification deadline) stay in the future.
     EGOV_NOW: '2026-11-24T10:00:00+08:00',
-  }
+  })
   const init = (e: NodeJS.ProcessEnv, ...args: string[]) => {
     const r = spawnSync(process.execPath, [BIN, 'db', 'init', ...args], {env: e, encoding: 'utf8'})
     if (r.status !== 0) throw new Error(`db init: ${r.stdout}${r.stderr}`)

@@ -63,6 +63,19 @@ export interface RootInfo {
   pem?: string
 }
 
+/** What `cert ca show` reads off a CA's or the root's certificate: its subject, serial, dates and fingerprint. */
+async function certFacts(pem: string): Promise<Pick<CaInfo, 'subject' | 'serial' | 'notBefore' | 'notAfter' | 'fingerprint'>> {
+  const der = fromPem(pem)
+  const cert = new (await x509()).X509Certificate(der)
+  return {
+    subject: cert.subject,
+    serial: cert.serialNumber,
+    notBefore: cert.notBefore.toISOString(),
+    notAfter: cert.notAfter.toISOString(),
+    fingerprint: fingerprint(der),
+  }
+}
+
 export async function rootRow(db: Kysely<Database>) {
   const row = await db.selectFrom('cert_ca_roots').selectAll().orderBy('id', 'desc').executeTakeFirst()
   if (!row) throw new NotFound('cert.noRoot', {}, {field: 'root-key'})
@@ -73,16 +86,10 @@ export async function rootInfo(from: Reader, options: {pem?: boolean; id?: numbe
   const db = readerDb(from)
   const row = options.id ? await db.selectFrom('cert_ca_roots').selectAll().where('id', '=', options.id).executeTakeFirst() : await rootRow(db)
   if (!row) throw new NotFound('cert.noRoot', {}, {field: 'root-key'})
-  const der = fromPem(row.cert_pem)
-  const cert = new (await x509()).X509Certificate(der)
   return {
     name: row.name,
     keySpec: row.key_spec as KeySpec,
-    subject: cert.subject,
-    serial: cert.serialNumber,
-    notBefore: cert.notBefore.toISOString(),
-    notAfter: cert.notAfter.toISOString(),
-    fingerprint: fingerprint(der),
+    ...(await certFacts(row.cert_pem)),
     crlUrl: row.crl_url,
     caUrl: row.ca_url,
     crl: crlInfo(row),
@@ -113,16 +120,10 @@ async function hierarchyInfo(db: Kysely<Database>, row: Awaited<ReturnType<typeo
 }
 
 async function describeCa(row: Awaited<ReturnType<typeof caRow>>, options: {pem?: boolean} = {}): Promise<CaInfo> {
-  const der = fromPem(row.cert_pem)
-  const cert = new (await x509()).X509Certificate(der)
   return {
     name: row.name,
     keySpec: row.key_spec as KeySpec,
-    subject: cert.subject,
-    serial: cert.serialNumber,
-    notBefore: cert.notBefore.toISOString(),
-    notAfter: cert.notAfter.toISOString(),
-    fingerprint: fingerprint(der),
+    ...(await certFacts(row.cert_pem)),
     createdAt: row.created_at,
     createdBy: row.created_by,
     crlUrl: row.crl_url,
