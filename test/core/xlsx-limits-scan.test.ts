@@ -1,35 +1,20 @@
-import {mkdtempSync, writeFileSync} from 'node:fs'
+import {mkdtempSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
-import JSZip from 'jszip'
 import {describe, expect, it} from 'vitest'
 
 import {EgovError} from '../../src/core/errors.js'
 import {checkWorkbookLimits} from '../../src/core/io/index.js'
+import {MAIN, minimalWorkbook} from '../helpers/minimal-xlsx.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'egov-xlsx-limits-scan-'))
-const MAIN = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main'
 /** The preflight reads a small part whole and scans it in chunks of this size. */
 const CHUNK = 64 * 1024
 
 /** A workbook whose sheet (named 表) and shared strings are stored as given (no compression, so the XML's bytes are the chunks' bytes). */
-async function workbook(name: string, sheet: string, strings?: string): Promise<string> {
-  const zip = new JSZip()
-  zip.file('[Content_Types].xml', '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>')
-  zip.file(
-    'xl/workbook.xml',
-    `<workbook xmlns="${MAIN}" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="表" sheetId="1" r:id="rId1"/></sheets></workbook>`,
-  )
-  zip.file(
-    'xl/_rels/workbook.xml.rels',
-    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>',
-  )
-  zip.file('xl/worksheets/sheet1.xml', sheet)
-  if (strings !== undefined) zip.file('xl/sharedStrings.xml', strings)
-  const path = join(dir, name)
-  writeFileSync(path, await zip.generateAsync({type: 'nodebuffer', compression: 'STORE'}))
-  return path
+function workbook(name: string, sheet: string, strings?: string): Promise<string> {
+  return minimalWorkbook(join(dir, name), sheet, strings === undefined ? {} : {'xl/sharedStrings.xml': strings}, {store: true})
 }
 
 /** What the preflight says of a form: 'ok', or the refusal's key and parameters. */

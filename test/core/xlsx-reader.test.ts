@@ -25,6 +25,7 @@ import {
   XLSX_READER_LIMITS as XLSX_LIMITS,
   type XlsxLimits,
 } from '../../src/core/io/index.js'
+import {MAIN, minimalWorkbook} from '../helpers/minimal-xlsx.js'
 
 const FIXTURES = fileURLToPath(new URL('../../fixtures/xlsx/', import.meta.url))
 const ROOT_DIR = fileURLToPath(new URL('../../', import.meta.url))
@@ -94,25 +95,9 @@ async function refusal(promise: Promise<unknown>): Promise<InvalidInput> {
   throw new Error('expected a refusal')
 }
 
-const MAIN = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main'
-
 /** A minimal workbook with one sheet whose sheetData is given, zipped by JSZip (deflate). */
-async function workbook(name: string, sheetData: string, extra: Record<string, string> = {}): Promise<string> {
-  const zip = new JSZip()
-  zip.file('[Content_Types].xml', '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>')
-  zip.file(
-    'xl/workbook.xml',
-    `<workbook xmlns="${MAIN}" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="表" sheetId="1" r:id="rId1"/></sheets></workbook>`,
-  )
-  zip.file(
-    'xl/_rels/workbook.xml.rels',
-    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>',
-  )
-  zip.file('xl/worksheets/sheet1.xml', `<worksheet xmlns="${MAIN}"><sheetData>${sheetData}</sheetData></worksheet>`)
-  for (const [part, text] of Object.entries(extra)) zip.file(part, text)
-  const path = join(dir, name)
-  writeFileSync(path, await zip.generateAsync({type: 'nodebuffer', compression: 'DEFLATE', compressionOptions: {level: 6}}))
-  return path
+function workbook(name: string, sheetData: string, extra: Record<string, string> = {}): Promise<string> {
+  return minimalWorkbook(join(dir, name), `<worksheet xmlns="${MAIN}"><sheetData>${sheetData}</sheetData></worksheet>`, extra)
 }
 
 describe('xlsx-reader: every producer’s workbook reads the same (issue 20)', () => {
