@@ -260,19 +260,11 @@ describe('xlsx-reader: merged areas, handed over before the first row (issue 20)
     // 300,000 filler rows (about 10 MB) put the merges far past the first chunk and the sheet past the 8 MiB kept from the first pass.
     let rows = ''
     for (let r = 1; r <= 300_000; r++) rows += `<x:row r="${r}"><x:c r="A${r}"><x:v>${r}</x:v></x:c></x:row>`
-    const zip = new JSZip()
-    zip.file(
-      'xl/workbook.xml',
-      `<workbook xmlns="${MAIN}" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="表" sheetId="1" r:id="rId1"/></sheets></workbook>`,
-    )
-    zip.file(
-      'xl/_rels/workbook.xml.rels',
-      '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>',
-    )
     const merges = Array.from({length: 2000}, (_, i) => `<x:mergeCell ref="$B$${i * 3 + 1}:C${i * 3 + 2}"/>`).join('')
-    zip.file('xl/worksheets/sheet1.xml', `<x:worksheet xmlns:x="${MAIN}"><x:sheetData>${rows}</x:sheetData><x:mergeCells count="2000">${merges}</x:mergeCells></x:worksheet>`)
-    const path = join(dir, 'many-merges.xlsx')
-    writeFileSync(path, await zip.generateAsync({type: 'nodebuffer', compression: 'DEFLATE'}))
+    const path = await minimalWorkbook(
+      join(dir, 'many-merges.xlsx'),
+      `<x:worksheet xmlns:x="${MAIN}"><x:sheetData>${rows}</x:sheetData><x:mergeCells count="2000">${merges}</x:mergeCells></x:worksheet>`,
+    )
     const sheet = (await mergesOf(path))['表']
     expect(sheet?.rows).toBe(300_000)
     expect(sheet?.ranges.length).toBe(2000)
