@@ -221,49 +221,42 @@ export class ElementScanner extends Scanner {
 
 /** The value (as written) of the attribute named `name` (with its prefix, if any) between from and end, the attributes of a start tag. */
 function attributeOf(buf: Buffer, from: number, end: number, name: string): string | undefined {
-  let i = from
-  while (i < end) {
-    while (i < end && isSpace(buf[i]!)) i++
-    const ns = i
-    while (i < end && buf[i] !== 61 && !isSpace(buf[i]!)) i++
-    const ne = i
-    while (i < end && buf[i] !== 34 && buf[i] !== 39) i++
-    const quote = buf[i]
-    const vs = i + 1
-    i = vs
-    while (i < end && buf[i] !== quote) i++
-    if (i >= end) return undefined
-    if (isName(buf, ns, ne, name)) return buf.toString('utf8', vs, i)
-    i++
-  }
-  return undefined
+  let value: string | undefined
+  eachAttribute(buf, from, end, (_first, _length, vs, ve, qs, qe) => {
+    if (value === undefined && ve < end && isName(buf, qs, qe, name)) value = buf.toString('utf8', vs, ve)
+  })
+  return value
 }
 
 function isSpace(c: number): boolean {
   return c === 32 || c === 9 || c === 10 || c === 13
 }
 
-/** An attribute of a start tag, as bytes: calls `each` with the name's first byte, the name's length and the value's range. */
-export function eachAttribute(buf: Buffer, from: number, end: number, each: (first: number, length: number, vs: number, ve: number) => void): void {
+/**
+ * An attribute of a start tag, as bytes: calls `each` with the local name's first byte and
+ * length, the value's range, and the whole name's range (its prefix included). A name ends at
+ * `=` or white space (XML allows white space around `=`); a value left open ends at `end`.
+ */
+export function eachAttribute(buf: Buffer, from: number, end: number, each: (first: number, length: number, vs: number, ve: number, qs: number, qe: number) => void): void {
   let i = from
   while (i < end) {
-    const c = buf[i]
-    if (c === 32 || c === 9 || c === 10 || c === 13) {
+    if (isSpace(buf[i]!)) {
       i++
       continue
     }
+    const qs = i
     let ns = i
-    while (i < end && buf[i] !== 61 && buf[i] !== 32) {
+    while (i < end && buf[i] !== 61 && !isSpace(buf[i]!)) {
       if (buf[i] === 58) ns = i + 1
       i++
     }
-    const nl = i - ns
+    const qe = i
     while (i < end && buf[i] !== 34 && buf[i] !== 39) i++
     const quote = buf[i]
     const vs = i + 1
     i = vs
     while (i < end && buf[i] !== quote) i++
-    each(buf[ns]!, nl, vs, i)
+    each(buf[ns]!, qe - ns, vs, i, qs, qe)
     i++
   }
 }
