@@ -138,13 +138,10 @@ const sources = (/** @type {string} */ dir) =>
 // language, not both (bench/startup). The files are made from tsc's
 // dist/core/i18n/catalog.js, built just before this step; the bundle's stand-in for
 // catalog.ts exports what src/core/i18n/index.ts uses of it.
-const {catalog, columnHeaderPairs} = await import(new URL('../dist/core/i18n/catalog.js', import.meta.url).href)
+const {columnHeaders, messagesIn} = await import(new URL('../dist/core/i18n/catalog.js', import.meta.url).href)
 mkdirSync('dist/catalog', {recursive: true})
-for (const locale of ['en', 'zh']) {
-  const texts = Object.fromEntries(Object.entries(catalog).map(([key, entry]) => [key, /** @type {Record<string, string>} */ (entry)[locale]]))
-  writeFileSync(`dist/catalog/${locale}.json`, JSON.stringify(texts))
-}
-writeFileSync('dist/catalog/columns.json', JSON.stringify(columnHeaderPairs(catalog)))
+for (const locale of /** @type {const} */ (['en', 'zh'])) writeFileSync(`dist/catalog/${locale}.json`, JSON.stringify(messagesIn(locale)))
+writeFileSync('dist/catalog/columns.json', JSON.stringify([...columnHeaders()]))
 /** Where a bundled file finds dist/catalog: written as a path relative to that file below. */
 const CATALOG_DIR = '__EGOV_CATALOG_DIR__'
 /** @type {import('esbuild').Plugin} */

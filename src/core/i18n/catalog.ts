@@ -334,19 +334,15 @@ export function messagesIn(locale: 'en' | 'zh'): Readonly<Record<MessageKey, str
   return (byLanguage[locale] ??= Object.fromEntries(Object.entries(catalog).map(([key, entry]) => [key, entry[locale]])) as Record<MessageKey, string>)
 }
 
-let headers: ReadonlyMap<string, string> | undefined
+let headers: Map<string, string> | undefined
 
-/** Every table column header (a `col.` entry) in either language → the key scripts name the column by (`col.filedBy` → `filedBy`). */
+/** Every table column header (a `col.` entry) in either language → the key scripts name the column by (`col.filedBy` → `filedBy`); where two entries share a text, the first wins. */
 export function columnHeaders(): ReadonlyMap<string, string> {
-  return (headers ??= new Map(columnHeaderPairs(catalog)))
-}
-
-/** The pairs of columnHeaders, in catalogue order; where two entries share a text, the first wins. */
-export function columnHeaderPairs(entries: Readonly<Record<string, {en: string; zh: string}>>): [string, string][] {
-  const pairs = new Map<string, string>()
-  for (const [key, entry] of Object.entries(entries)) {
+  if (headers) return headers
+  headers = new Map()
+  for (const [key, entry] of Object.entries(catalog)) {
     if (!key.startsWith('col.')) continue
-    for (const text of [entry.en, entry.zh]) if (!pairs.has(text)) pairs.set(text, key.slice(4))
+    for (const text of [entry.en, entry.zh]) if (!headers.has(text)) headers.set(text, key.slice(4))
   }
-  return [...pairs]
+  return headers
 }
